@@ -1,0 +1,3 @@
+// Placeholder entry; the extension client lands with issue 4.
+export function activate(): void {}
+export function deactivate(): void {}

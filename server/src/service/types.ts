@@ -1,0 +1,49 @@
+/**
+ * Plain data shared by every layer of the language service. No LSP or VS Code types here:
+ * the server maps these to LSP, the CLI prints them. Shapes follow LSP so the mapping is trivial.
+ */
+import type { Range, Span } from './text';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/** An edit to one file. `range` is in the file's own positions. */
+export interface FileEdit {
+  file: string;
+  range: Range;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: FileEdit[];
+  /** The fix a user most likely wants (VS Code's "preferred" quick fix). */
+  isPreferred?: boolean;
+}
+
+export interface RelatedInfo {
+  file: string;
+  range: Range;
+  message: string;
+}
+
+/** One finding: a syntax problem, a knowledge-base problem or a rule's report. */
+export interface Finding {
+  file: string;
+  range: Range;
+  severity: Severity;
+  /** Rule id, e.g. "nginx/ws-http-version", or a syntax/knowledge code such as "nginx/syntax". */
+  code: string;
+  message: string;
+  fixes: Fix[];
+  related?: RelatedInfo[];
+}
+
+/** A problem found by a parser, in offsets of the file it parsed. */
+export interface SyntaxDiagnostic extends Span {
+  /** Stable code, e.g. "missing-semicolon", "unclosed-block", "unterminated-string". */
+  code: string;
+  message: string;
+  severity: Severity;
+}
+
+export type ConfigLanguage = 'nginx' | 'haproxy';
