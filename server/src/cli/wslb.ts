@@ -1,2 +1,199 @@
-// Placeholder entry; the real CLI lands with the foundation.
-process.stdout.write('wslb: not built yet\n');
+/**
+ * wslb — the command-line twin of the editor extension.
+ *   wslb check [files or folders...] [--format text|json|sarif] [--nginx-version X]
+ *              [--haproxy-version X] [--heartbeat 30s] [--rule id=off|error|warning|info]
+ *   wslb explain <rule-id>
+ *   wslb rules
+ * Exit codes: 0 no error-level findings, 1 error-level findings, 2 bad usage or unreadable input.
+ */
+import { createLanguageService, type ServiceOptions } from '../service';
+import { ALL_RULES, ruleById } from '../service/rules';
+import { parseNginxTime } from '../service/model/units';
+import { checkWorkspace } from '../service/workspace';
+import type { ConfigLanguage, Severity } from '../service/types';
+import { collectFiles, NodeFileSystem } from './nodefs';
+import { formatJson, formatSarif, formatText } from './format';
+import { explainRule } from './explain';
+
+declare const WSLB_VERSION: string | undefined;
+const VERSION = typeof WSLB_VERSION === 'string' ? WSLB_VERSION : '0.1.0';
+
+export interface CliIO {
+  out(s: string): void;
+  err(s: string): void;
+  cwd: string;
+  isTTY: boolean;
+}
+
+class UsageError extends Error {}
+
+const USAGE = `Usage:
+  wslb check [files or folders...] [options]   find WebSocket pitfalls (default: current folder)
+  wslb explain <rule-id>                       the long explanation of a rule
+  wslb rules                                   list the rules
+  wslb simulate <config> --pool <name> [...]   simulate balancing of one upstream/backend
+
+check options:
+  --format text|json|sarif     output format (default text)
+  --nginx-version X            target nginx version (default 1.22.1)
+  --haproxy-version X          target HAProxy version (default 2.6.12)
+  --heartbeat 30s              the application's WebSocket heartbeat interval
+  --rule id=off|error|warning|info|hint   change a rule's severity (repeatable)
+  --language nginx|haproxy     skip content detection
+  --no-color                   plain text output
+`;
+
+const SEVERITIES: Record<string, Severity | 'off'> = { off: 'off', error: 'error', warning: 'warning', warn: 'warning', info: 'information', information: 'information', hint: 'hint' };
+
+interface ParsedArgs {
+  positional: string[];
+  flags: Map<string, string[]>;
+}
+
+function parseArgs(args: string[], valued: Set<string>, booleans: Set<string>): ParsedArgs {
+  const positional: string[] = [];
+  const flags = new Map<string, string[]>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') {
+      positional.push(...args.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+      if (booleans.has(name)) {
+        flags.set(name, ['true']);
+        continue;
+      }
+      if (!valued.has(name)) throw new UsageError(`unknown option --${name}`);
+      const value = eq > 0 ? a.slice(eq + 1) : args[++i];
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      flags.set(name, [...(flags.get(name) ?? []), value]);
+    } else positional.push(a);
+  }
+  return { positional, flags };
+}
+
+function one(p: ParsedArgs, name: string): string | undefined {
+  const v = p.flags.get(name);
+  return v ? v[v.length - 1] : undefined;
+}
+
+function serviceOptions(p: ParsedArgs): Partial<ServiceOptions> {
+  const opts: Partial<ServiceOptions> = {};
+  const nv = one(p, 'nginx-version');
+  if (nv) {
+    if (!/^\d+\.\d+(\.\d+)?$/.test(nv)) throw new UsageError(`--nginx-version: "${nv}" is not a version like 1.22.1`);
+    opts.nginxVersion = nv;
+  }
+  const hv = one(p, 'haproxy-version');
+  if (hv) {
+    if (!/^\d+\.\d+(\.\d+)?$/.test(hv)) throw new UsageError(`--haproxy-version: "${hv}" is not a version like 2.6`);
+    opts.haproxyVersion = hv;
+  }
+  const hb = one(p, 'heartbeat');
+  if (hb) {
+    const ms = parseNginxTime(hb);
+    if (!ms) throw new UsageError(`--heartbeat: "${hb}" is not a duration like 30s or 1m`);
+    opts.heartbeatMs = ms;
+  }
+  const sev: Record<string, Severity | 'off'> = {};
+  for (const r of p.flags.get('rule') ?? []) {
+    const m = /^([^=]+)=(.+)$/.exec(r);
+    if (!m) throw new UsageError(`--rule: expected id=off|error|warning|info, got "${r}"`);
+    if (!ruleById(m[1])) throw new UsageError(`--rule: no rule "${m[1]}" (see \`wslb rules\`)`);
+    const s = SEVERITIES[m[2].toLowerCase()];
+    if (!s) throw new UsageError(`--rule: "${m[2]}" is not off, error, warning, info or hint`);
+    sev[m[1]] = s;
+  }
+  opts.ruleSeverity = sev;
+  return opts;
+}
+
+function check(args: string[], io: CliIO): number {
+  const p = parseArgs(args, new Set(['format', 'nginx-version', 'haproxy-version', 'heartbeat', 'rule', 'language']), new Set(['no-color']));
+  const format = one(p, 'format') ?? 'text';
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format: "${format}" is not text, json or sarif`);
+  const language = one(p, 'language') as ConfigLanguage | undefined;
+  if (language && language !== 'nginx' && language !== 'haproxy') throw new UsageError(`--language: "${language}" is not nginx or haproxy`);
+  const service = createLanguageService(serviceOptions(p));
+  const inputs = p.positional.length ? p.positional.map((x) => require('node:path').resolve(io.cwd, x)) : [io.cwd];
+  const { files, missing } = collectFiles(inputs);
+  if (missing.length) {
+    for (const m of missing) io.err(`wslb: cannot read ${m}: no such file or folder\n`);
+    return 2;
+  }
+  const fs = new NodeFileSystem();
+  const unreadable = files.filter((f) => fs.readFile(f) === undefined);
+  if (unreadable.length && p.positional.length) {
+    for (const u of unreadable) io.err(`wslb: cannot read ${u}\n`);
+    return 2;
+  }
+  const result = checkWorkspace(service, fs, files, language);
+  if (result.languages.size === 0 && format === 'text') io.err(`wslb: no nginx or HAProxy config found in ${inputs.join(', ')}\n`);
+  const findings = result.findings;
+  if (format === 'json') io.out(formatJson(findings));
+  else if (format === 'sarif') io.out(formatSarif(findings, VERSION));
+  else io.out(formatText(findings, io.cwd, io.isTTY && !p.flags.has('no-color')));
+  return findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+export function main(argv: string[], io: CliIO): number {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'check':
+        return check(rest, io);
+      case 'explain': {
+        if (!rest[0]) throw new UsageError('explain needs a rule id (see `wslb rules`)');
+        const text = explainRule(rest[0]);
+        if (!text) {
+          io.err(`wslb: no rule "${rest[0]}" (see \`wslb rules\`)\n`);
+          return 2;
+        }
+        io.out(text);
+        return 0;
+      }
+      case 'rules':
+        for (const r of ALL_RULES) io.out(`${r.meta.id.padEnd(42)} ${r.meta.severity.padEnd(11)} ${r.meta.docs.short}\n`);
+        return 0;
+      case 'simulate':
+        return simulate(rest, io);
+      case '--version':
+      case '-v':
+        io.out(VERSION + '\n');
+        return 0;
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.out(USAGE);
+        return cmd === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${cmd}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`wslb: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    io.err(`wslb: internal error: ${(e as Error).stack ?? e}\n`);
+    return 2;
+  }
+}
+
+function simulate(_args: string[], io: CliIO): number {
+  io.err('wslb: simulate is not available in this build yet\n');
+  return 2;
+}
+
+if (require.main === module) {
+  const code = main(process.argv.slice(2), {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    cwd: process.cwd(),
+    isTTY: !!process.stdout.isTTY,
+  });
+  process.exitCode = code;
+}

@@ -1,0 +1,104 @@
+/** Output formats of `wslb check`: text (file:line:col severity rule message), JSON, SARIF 2.1.0. */
+import * as path from 'node:path';
+import { ALL_RULES, ruleById } from '../service/rules';
+import type { Finding, Severity } from '../service/types';
+
+const COLORS: Record<Severity, string> = { error: '\x1b[31m', warning: '\x1b[33m', information: '\x1b[36m', hint: '\x1b[2m' };
+
+export function displayPath(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') ? rel : file;
+}
+
+export function formatText(findings: Finding[], cwd: string, color: boolean): string {
+  const lines = findings.map((f) => {
+    const where = `${displayPath(f.file, cwd)}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
+    const sev = color ? `${COLORS[f.severity]}${f.severity}\x1b[0m` : f.severity;
+    const code = color ? `\x1b[2m${f.code}\x1b[0m` : f.code;
+    return `${where} ${sev} ${code} ${f.message}${f.fixes.length ? (color ? ' \x1b[32m[fix]\x1b[0m' : ' [fix]') : ''}`;
+  });
+  const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
+  const summary = `${findings.length} problem${findings.length === 1 ? '' : 's'} (${count('error')} errors, ${count('warning')} warnings, ${count('information') + count('hint')} notes)`;
+  return [...lines, summary].join('\n') + '\n';
+}
+
+export function formatJson(findings: Finding[]): string {
+  return JSON.stringify(
+    findings.map((f) => ({
+      file: f.file,
+      range: f.range,
+      severity: f.severity,
+      code: f.code,
+      message: f.message,
+      fixes: f.fixes.map((x) => ({ title: x.title, edits: x.edits.map((e) => ({ file: e.file, range: e.range, newText: e.newText })) })),
+    })),
+    null,
+    2,
+  ) + '\n';
+}
+
+function sarifLevel(s: Severity): 'error' | 'warning' | 'note' {
+  return s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note';
+}
+
+function fileUri(file: string): string {
+  return 'file://' + file.split('/').map(encodeURIComponent).join('/');
+}
+
+function region(r: Finding['range']) {
+  return { startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 };
+}
+
+export function formatSarif(findings: Finding[], version: string): string {
+  const ruleIds = [...new Set([...ALL_RULES.map((r) => r.meta.id), ...findings.map((f) => f.code)])];
+  const rules = ruleIds.map((id) => {
+    const r = ruleById(id);
+    return r
+      ? {
+          id,
+          shortDescription: { text: r.meta.docs.short },
+          fullDescription: { text: r.meta.docs.short },
+          help: { text: r.meta.docs.long, markdown: r.meta.docs.long },
+          helpUri: r.meta.docs.references[0],
+          defaultConfiguration: { level: sarifLevel(r.meta.severity) },
+          properties: { versions: r.meta.versions, section: r.meta.docs.section },
+        }
+      : { id, shortDescription: { text: id } };
+  });
+  const index = new Map(ruleIds.map((id, i) => [id, i]));
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'wslb', version, informationUri: 'https://example.invalid/wslb', rules } },
+        columnKind: 'utf16CodeUnits',
+        results: findings.map((f) => ({
+          ruleId: f.code,
+          ruleIndex: index.get(f.code),
+          level: sarifLevel(f.severity),
+          message: { text: f.message },
+          locations: [{ physicalLocation: { artifactLocation: { uri: fileUri(f.file) }, region: region(f.range) } }],
+          ...(f.fixes.length
+            ? {
+                fixes: f.fixes.map((x) => ({
+                  description: { text: x.title },
+                  artifactChanges: groupByFile(x.edits).map(([file, edits]) => ({
+                    artifactLocation: { uri: fileUri(file) },
+                    replacements: edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })),
+                  })),
+                })),
+              }
+            : {}),
+        })),
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}
+
+function groupByFile<T extends { file: string }>(edits: T[]): [string, T[]][] {
+  const m = new Map<string, T[]>();
+  for (const e of edits) m.set(e.file, [...(m.get(e.file) ?? []), e]);
+  return [...m];
+}

@@ -1,0 +1,35 @@
+/**
+ * Is this file nginx, HAProxy, or neither? Decided by content first, names second, so the
+ * extension never claims every .conf/.cfg and the CLI can be pointed at a whole /etc.
+ */
+import type { ConfigLanguage } from './types';
+
+const HAPROXY_SECTION = /^[ \t]*(global|defaults|frontend|backend|listen|peers|resolvers|userlist|mailers|program|http-errors|ring|cache|log-forward|fcgi-app)\b[^{;\n]*$/;
+const HAPROXY_KEYWORD = /^[ \t]+(bind|server|mode|balance|timeout|acl|use_backend|default_backend|option|http-request|http-response|maxconn|log|stats|default-server|tcp-request|retries)\b[^;{}\n]*$/;
+const NGINX_LINE = /(;|\{|\})[ \t]*(#.*)?$/;
+const NGINX_BLOCK = /^[ \t]*(http|server|location|upstream|events|stream|map|if)\b[^\n]*\{/;
+
+export function detectLanguage(path: string, text: string): ConfigLanguage | undefined {
+  const sample = text.length > 200_000 ? text.slice(0, 200_000) : text;
+  if (sample.includes('\0')) return undefined;
+  let h = 0;
+  let n = 0;
+  let lines = 0;
+  for (const raw of sample.split(/\r\n|\n|\r/)) {
+    const line = raw.replace(/(^|[ \t])#.*$/, '');
+    if (!line.trim()) continue;
+    lines++;
+    if (HAPROXY_SECTION.test(line)) h += 3;
+    else if (HAPROXY_KEYWORD.test(line)) h += 1;
+    if (NGINX_BLOCK.test(line)) n += 3;
+    else if (NGINX_LINE.test(line)) n += 1;
+    if (lines > 4000) break;
+  }
+  const name = path.toLowerCase();
+  if (/haproxy|\.cfg$/.test(name)) h += 2;
+  if (/nginx|\.conf$|sites-(available|enabled)/.test(name)) n += 2;
+  const minimum = 3;
+  if (h < minimum && n < minimum) return undefined;
+  if (h === n) return undefined;
+  return h > n ? 'haproxy' : 'nginx';
+}

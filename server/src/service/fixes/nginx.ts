@@ -1,0 +1,195 @@
+/**
+ * Edit builders for nginx fixes. A fix asks for an edit here; it never builds offsets by hand.
+ * Every builder edits only what it must, at the block's own indentation, and keeps comments.
+ */
+import type { NginxConfig, NginxContext, NginxSource, NginxStatement } from '../model/nginx';
+import type { EditSpec } from '../rules/rule';
+
+/** The indentation unit the file uses: a tab, or the smallest step of leading spaces seen (default 4). */
+export function indentUnit(text: string): string {
+  let tabs = 0;
+  let best = 0;
+  const counts = new Map<number, number>();
+  for (const m of text.matchAll(/^([ \t]+)\S/gm)) {
+    if (m[1].includes('\t')) tabs++;
+    else counts.set(m[1].length, (counts.get(m[1].length) ?? 0) + 1);
+  }
+  const spaceLines = [...counts.values()].reduce((a, b) => a + b, 0);
+  if (tabs > spaceLines) return '\t';
+  for (const n of [2, 3, 4, 8]) if ((counts.get(n) ?? 0) > 0) {
+    best = n;
+    break;
+  }
+  return ' '.repeat(best || 4);
+}
+
+function eolOf(text: string): string {
+  const m = /\r\n|\n|\r/.exec(text);
+  return m ? m[0] : '\n';
+}
+
+function lineEndAt(text: string, offset: number): number {
+  let i = offset;
+  while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+  return i;
+}
+
+function lineStartAt(text: string, offset: number): number {
+  let i = offset;
+  while (i > 0 && text[i - 1] !== '\n' && text[i - 1] !== '\r') i--;
+  return i;
+}
+
+function indentOfLine(text: string, offset: number): string {
+  const s = lineStartAt(text, offset);
+  return /^[ \t]*/.exec(text.slice(s, s + 200))![0];
+}
+
+/** The source file and block that hold a context's statements, or null for a synthetic context. */
+function blockOf(ctx: NginxContext): { src: NginxSource; open: number; close: number; stmt: NginxStatement } | null {
+  const stmt = ctx.statement;
+  const block = stmt?.directive.block;
+  if (!stmt || !block) return null;
+  return { src: stmt.source, open: block.open, close: block.close, stmt };
+}
+
+/** Statements of this context that physically live in the block itself (not in included files). */
+function ownStatements(ctx: NginxContext): NginxStatement[] {
+  const b = blockOf(ctx);
+  return ctx.statements.filter((s) => (b ? s.source === b.src && s.directive.start > b.open && s.includedVia.length === ctx.statement!.includedVia.length : s.includedVia.length === 0));
+}
+
+/**
+ * Insert directive lines into a context's block. `where`: 'start' after the opening brace (and
+ * after any leading comments on that line), 'end' after the last directive, or a statement to
+ * insert after. Lines are given without indentation or trailing newline, e.g. "proxy_http_version 1.1;".
+ */
+export function insertInContext(config: NginxConfig, ctx: NginxContext, lines: string[], where: 'start' | 'end' | NginxStatement = 'end'): EditSpec | null {
+  const b = blockOf(ctx);
+  if (!b) {
+    // Synthetic context (a fragment's assumed enclosing block) or main: insert in the root file.
+    const src = config.sources.get(config.rootPath);
+    if (!src) return null;
+    return insertAtTopLevel(src, ctx, lines, where);
+  }
+  const { src, open, close } = b;
+  const text = src.text;
+  const eol = eolOf(text);
+  const own = ownStatements(ctx);
+  const unit = indentUnit(text);
+  const childIndent = own.length ? indentOfLine(text, own[0].directive.start) : indentOfLine(text, b.stmt.directive.start) + unit;
+  const singleLine = close >= 0 && lineStartAt(text, close) === lineStartAt(text, open);
+  if (singleLine) {
+    // location /ws { proxy_pass http://x; }  →  keep it on one line
+    const at = where === 'start' ? open + 1 : where === 'end' ? close : (where as NginxStatement).directive.end;
+    const pre = text[at - 1] === ' ' || where === 'start' ? '' : ' ';
+    return { path: src.path, span: { start: at, end: at }, newText: `${where === 'start' ? ' ' : pre}${lines.join(' ')}${where === 'start' ? '' : ' '}` };
+  }
+  let at: number;
+  if (where === 'start') at = lineEndAt(text, open);
+  else if (where === 'end') at = own.length ? lineEndAt(text, own[own.length - 1].directive.end) : lineEndAt(text, open);
+  else at = lineEndAt(text, where.directive.end);
+  if (close >= 0 && at > close) at = close; // "{ a; }" closing on the same line as the last directive
+  const body = lines.map((l) => eol + childIndent + l).join('');
+  return { path: src.path, span: { start: at, end: at }, newText: body };
+}
+
+function insertAtTopLevel(src: NginxSource, ctx: NginxContext, lines: string[], where: 'start' | 'end' | NginxStatement): EditSpec {
+  const text = src.text;
+  const eol = eolOf(text);
+  const top = ctx.statements.filter((s) => s.source === src && s.includedVia.length === 0);
+  if (where !== 'start' && where !== 'end') {
+    const at = lineEndAt(text, where.directive.end);
+    return { path: src.path, span: { start: at, end: at }, newText: lines.map((l) => eol + indentOfLine(text, where.directive.start) + l).join('') };
+  }
+  if (where === 'end' && top.length) {
+    const last = top[top.length - 1];
+    const at = lineEndAt(text, last.directive.end);
+    return { path: src.path, span: { start: at, end: at }, newText: lines.map((l) => eol + indentOfLine(text, last.directive.start) + l).join('') };
+  }
+  // Start of file, after a leading comment header.
+  let at = 0;
+  const m = /^(?:[ \t]*#[^\n\r]*(?:\r\n|\n|\r))*/.exec(text);
+  if (m) at = m[0].length;
+  const indent = top.length ? indentOfLine(text, top[0].directive.start) : '';
+  return { path: src.path, span: { start: at, end: at }, newText: lines.map((l) => indent + l + eol).join('') };
+}
+
+/**
+ * For main-context directives (worker_shutdown_timeout, worker_rlimit_nofile): after the last
+ * simple directive before the first block, so they sit with their kind.
+ */
+export function insertInMain(config: NginxConfig, lines: string[]): EditSpec | null {
+  const root = config.root;
+  if (config.assumedContext) return null; // a fragment has no main context of its own
+  const src = config.sources.get(config.rootPath);
+  if (!src) return null;
+  const simple = root.statements.filter((s) => s.source === src && s.includedVia.length === 0 && !s.directive.block);
+  const firstBlock = root.statements.find((s) => s.source === src && s.directive.block);
+  const before = simple.filter((s) => !firstBlock || s.directive.start < firstBlock.directive.start);
+  if (before.length) return insertAtTopLevel(src, root, lines, before[before.length - 1]);
+  return insertAtTopLevel(src, root, lines, 'start');
+}
+
+/** Replace a statement's arguments (keeps the name, the spacing before the first argument and the ';'). */
+export function replaceArgs(stmt: NginxStatement, newArgs: string): EditSpec {
+  const d = stmt.directive;
+  if (d.args.length === 0) return { path: stmt.source.path, span: { start: d.nameSpan.end, end: d.nameSpan.end }, newText: ' ' + newArgs };
+  return { path: stmt.source.path, span: { start: d.args[0].start, end: d.args[d.args.length - 1].end }, newText: newArgs };
+}
+
+/** Replace one argument by index. */
+export function replaceArg(stmt: NginxStatement, index: number, newText: string): EditSpec {
+  const a = stmt.directive.args[index];
+  return { path: stmt.source.path, span: { start: a.start, end: a.end }, newText };
+}
+
+/** Replace a whole statement with other lines at its indentation. */
+export function replaceStatement(stmt: NginxStatement, lines: string[]): EditSpec {
+  const text = stmt.source.text;
+  const indent = indentOfLine(text, stmt.directive.start);
+  const eol = eolOf(text);
+  return { path: stmt.source.path, span: { start: stmt.directive.start, end: stmt.directive.end }, newText: lines.join(eol + indent) };
+}
+
+/** Remove a statement with its whole line when it stands alone on it. */
+export function removeStatement(stmt: NginxStatement): EditSpec {
+  const text = stmt.source.text;
+  const ls = lineStartAt(text, stmt.directive.start);
+  const le = lineEndAt(text, stmt.directive.end);
+  const alone = text.slice(ls, stmt.directive.start).trim() === '' && text.slice(stmt.directive.end, le).trim() === '';
+  if (alone) {
+    let end = le;
+    if (text[end] === '\r' && text[end + 1] === '\n') end += 2;
+    else if (text[end] === '\n' || text[end] === '\r') end += 1;
+    return { path: stmt.source.path, span: { start: ls, end }, newText: '' };
+  }
+  return { path: stmt.source.path, span: { start: stmt.directive.start, end: stmt.directive.end }, newText: '' };
+}
+
+/** The canonical upgrade map (https://nginx.org/en/docs/http/websocket.html). */
+export const CONNECTION_UPGRADE_MAP = ['map $http_upgrade $connection_upgrade {', '    default upgrade;', "    ''      close;", '}'];
+
+/**
+ * Add the canonical `map $http_upgrade $connection_upgrade` to the http context that holds `ctx`
+ * (at its start), unless the variable is already defined. Returns null when already there.
+ */
+export function ensureConnectionUpgradeMap(config: NginxConfig, ctx: NginxContext, defined: Map<string, unknown>): EditSpec | null {
+  if (defined.has('connection_upgrade')) return null;
+  let http: NginxContext | null = ctx;
+  while (http && http.kind !== 'http') http = http.parent;
+  if (!http) return null;
+  const b = blockOf(http);
+  const unit = b ? indentUnit(b.src.text) : '    ';
+  const lines = CONNECTION_UPGRADE_MAP.map((l) => l.replace(/^ {4}/, unit));
+  // Place it before the first server block so it reads as shared http configuration.
+  const own = http.statements.filter((s) => (b ? s.source === b.src : s.includedVia.length === 0));
+  const firstBlock = own.find((s) => s.directive.block && s.name !== 'map');
+  const maps = own.filter((s) => s.name === 'map');
+  if (maps.length) return insertInContext(config, http, lines, maps[maps.length - 1]);
+  if (firstBlock) {
+    const prev = own.filter((s) => s.directive.start < firstBlock.directive.start);
+    if (prev.length) return insertInContext(config, http, lines, prev[prev.length - 1]);
+  }
+  return insertInContext(config, http, lines, 'start');
+}

@@ -1,0 +1,123 @@
+/**
+ * The language service: pure functions from config text to findings, hovers, fixes and pools.
+ * The language server and the CLI are thin layers over this; nothing here knows LSP or VS Code.
+ */
+import { buildHaproxyConfig, type HaproxyConfig } from './model/haproxy';
+import { buildNginxConfig, type BuildOptions, type NginxConfig } from './model/nginx';
+import type { ConfigFileSystem } from './model/fs';
+import { withDefaults, type ServiceOptions } from './options';
+import { HAPROXY_RULES, NGINX_RULES } from './rules';
+import type { AnyRule, FixSpec, RuleContext, RuleReport } from './rules/rule';
+import { applySuppressions } from './suppress';
+import { LineIndex, type Span } from './text';
+import type { Finding, Fix, Severity } from './types';
+import { validateConfigKnowledge } from './knowledge-check';
+
+export { detectLanguage } from './detect';
+export type { ServiceOptions } from './options';
+
+export interface NginxAnalysis {
+  language: 'nginx';
+  config: NginxConfig;
+  findings: Finding[];
+}
+
+export interface HaproxyAnalysis {
+  language: 'haproxy';
+  config: HaproxyConfig;
+  findings: Finding[];
+}
+
+/** Map offsets of a known file to LSP-style ranges. */
+export type LineIndexOf = (path: string) => LineIndex | undefined;
+
+export function toFix(spec: FixSpec, indexOf: LineIndexOf): Fix {
+  return {
+    title: spec.title,
+    isPreferred: spec.isPreferred,
+    edits: spec.edits.map((e) => {
+      const idx = indexOf(e.path) ?? new LineIndex('');
+      return { file: e.path, range: idx.rangeOf(e.span), newText: e.newText };
+    }),
+  };
+}
+
+function spanFinding(path: string, span: Span, severity: Severity, code: string, message: string, indexOf: LineIndexOf): Finding {
+  const idx = indexOf(path) ?? new LineIndex('');
+  return { file: path, range: idx.rangeOf(span), severity, code, message, fixes: [] };
+}
+
+function runRules<C>(rules: readonly AnyRule[], config: C, options: ServiceOptions, indexOf: LineIndexOf): Finding[] {
+  const out: Finding[] = [];
+  for (const rule of rules) {
+    const override = options.ruleSeverity[rule.meta.id];
+    if (override === 'off') continue;
+    if (rule.meta.appliesTo && !rule.meta.appliesTo(options)) continue;
+    const ctx: RuleContext<C> = {
+      config,
+      options,
+      report: (r: RuleReport) => {
+        const f = spanFinding(r.path, r.span, override ?? r.severity ?? rule.meta.severity, rule.meta.id, r.message, indexOf);
+        f.fixes = (r.fixes ?? []).map((fx) => toFix(fx, indexOf));
+        if (r.related) f.related = r.related.map((rel) => ({ file: rel.path, range: (indexOf(rel.path) ?? new LineIndex('')).rangeOf(rel.span), message: rel.message }));
+        out.push(f);
+      },
+    };
+    try {
+      (rule.check as (c: RuleContext<C>) => void)(ctx);
+    } catch (e) {
+      // A rule bug must never take the whole check down: report it where it can be seen.
+      out.push({
+        file: '',
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: 'error',
+        code: 'wslb/internal',
+        message: `rule ${rule.meta.id} failed: ${(e as Error).message}`,
+        fixes: [],
+      });
+    }
+  }
+  return out;
+}
+
+export interface LanguageService {
+  readonly options: ServiceOptions;
+  analyzeNginx(rootPath: string, fs: ConfigFileSystem, build?: BuildOptions): NginxAnalysis;
+  analyzeHaproxy(files: { path: string; text: string }[]): HaproxyAnalysis;
+}
+
+export function createLanguageService(partial: Partial<ServiceOptions> = {}): LanguageService {
+  const options = withDefaults(partial);
+  return {
+    options,
+    analyzeNginx(rootPath, fs, build) {
+      const config = buildNginxConfig(rootPath, fs, build);
+      const indexOf: LineIndexOf = (p) => config.sources.get(p)?.tree.lineIndex;
+      const findings: Finding[] = [];
+      for (const [path, diags] of config.syntax) {
+        for (const d of diags) findings.push(spanFinding(path, d, d.severity, 'nginx/syntax', d.message, indexOf));
+      }
+      for (const d of config.diagnostics) findings.push(spanFinding(d.path, d, d.severity, d.code, d.message, indexOf));
+      for (const k of validateConfigKnowledge({ language: 'nginx', config }, options)) findings.push(spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf));
+      findings.push(...runRules(NGINX_RULES, config, options, indexOf));
+      return { language: 'nginx', config, findings: finish(findings, (p) => config.sources.get(p)?.text) };
+    },
+    analyzeHaproxy(files) {
+      const config = buildHaproxyConfig(files);
+      const byPath = new Map(config.sources.map((s) => [s.path, s]));
+      const indexOf: LineIndexOf = (p) => byPath.get(p)?.tree.lineIndex;
+      const findings: Finding[] = [];
+      for (const s of config.sources) for (const d of s.tree.diagnostics) findings.push(spanFinding(s.path, d, d.severity, 'haproxy/syntax', d.message, indexOf));
+      for (const d of config.diagnostics) findings.push(spanFinding(d.path, d, d.severity, d.code, d.message, indexOf));
+      for (const k of validateConfigKnowledge({ language: 'haproxy', config }, options)) findings.push(spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf));
+      findings.push(...runRules(HAPROXY_RULES, config, options, indexOf));
+      return { language: 'haproxy', config, findings: finish(findings, (p) => byPath.get(p)?.text) };
+    },
+  };
+}
+
+function finish(findings: Finding[], textOf: (p: string) => string | undefined): Finding[] {
+  const kept = applySuppressions(findings, textOf);
+  kept.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.code < b.code ? -1 : 1)));
+  return kept;
+}

@@ -1,0 +1,107 @@
+/**
+ * The file access the model needs, kept abstract so that the CLI (disk), the language server
+ * (open documents over disk) and tests (in-memory maps) share one model.
+ * Paths are absolute and use "/" separators.
+ */
+import picomatch from 'picomatch';
+
+export interface ConfigFileSystem {
+  /** The file's text, or undefined when it does not exist or cannot be read. */
+  readFile(path: string): string | undefined;
+  /** Entry names in a directory, or undefined when it is not one. */
+  readDir(path: string): string[] | undefined;
+}
+
+export function dirname(p: string): string {
+  const i = p.lastIndexOf('/');
+  if (i <= 0) return '/';
+  return p.slice(0, i);
+}
+
+export function joinPath(base: string, rel: string): string {
+  if (rel.startsWith('/')) return normalizePath(rel);
+  return normalizePath(`${base}/${rel}`);
+}
+
+export function normalizePath(p: string): string {
+  const out: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return '/' + out.join('/');
+}
+
+const GLOB_CHARS = /[*?[]/;
+
+export function isGlob(pattern: string): boolean {
+  return GLOB_CHARS.test(pattern);
+}
+
+/**
+ * Expand an include pattern the way glob(3) does for nginx's `include`: each path segment may
+ * hold wildcards, hidden files match only an explicit leading dot, results are sorted.
+ * Bounded: at most `limit` results.
+ */
+export function expandGlob(fs: ConfigFileSystem, absPattern: string, limit = 10_000): string[] {
+  const segments = normalizePath(absPattern).split('/').filter(Boolean);
+  let current: string[] = ['/'];
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i];
+    const next: string[] = [];
+    if (!isGlob(seg)) {
+      for (const dir of current) next.push(dir === '/' ? `/${seg}` : `${dir}/${seg}`);
+    } else {
+      const match = picomatch(seg, { dot: seg.startsWith('.') });
+      for (const dir of current) {
+        const names = fs.readDir(dir);
+        if (!names) continue;
+        for (const name of [...names].sort()) {
+          if (match(name)) next.push(dir === '/' ? `/${name}` : `${dir}/${name}`);
+          if (next.length >= limit) break;
+        }
+      }
+    }
+    current = next;
+    if (current.length === 0) return [];
+  }
+  return current.filter((p) => fs.readFile(p) !== undefined).slice(0, limit);
+}
+
+/** An in-memory file system for tests and for fragments opened in the editor. */
+export class MemoryFileSystem implements ConfigFileSystem {
+  private readonly files = new Map<string, string>();
+  constructor(files: Record<string, string> = {}) {
+    for (const [p, t] of Object.entries(files)) this.files.set(normalizePath(p), t);
+  }
+  set(path: string, text: string): void {
+    this.files.set(normalizePath(path), text);
+  }
+  readFile(path: string): string | undefined {
+    return this.files.get(normalizePath(path));
+  }
+  readDir(path: string): string[] | undefined {
+    const dir = normalizePath(path);
+    const prefix = dir === '/' ? '/' : dir + '/';
+    const names = new Set<string>();
+    for (const p of this.files.keys()) {
+      if (p.startsWith(prefix)) names.add(p.slice(prefix.length).split('/')[0]);
+    }
+    return names.size ? [...names] : undefined;
+  }
+}
+
+/** Layer open (unsaved) documents over another file system. */
+export class OverlayFileSystem implements ConfigFileSystem {
+  constructor(
+    private readonly base: ConfigFileSystem,
+    private readonly overlay: (path: string) => string | undefined,
+  ) {}
+  readFile(path: string): string | undefined {
+    return this.overlay(path) ?? this.base.readFile(path);
+  }
+  readDir(path: string): string[] | undefined {
+    return this.base.readDir(path);
+  }
+}

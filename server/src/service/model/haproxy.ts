@@ -1,0 +1,283 @@
+/**
+ * The HAProxy config model: proxies with their defaults chain, parsed server lines, references.
+ *
+ * Facts (HAProxy 2.6 configuration manual, section 4 "Proxies", and src/cfgparse-listen.c):
+ * a proxy takes its settings from the last `defaults` section that precedes it, or from the named
+ * one given with `from`; a `defaults` section may itself inherit with `from`. `no option X` turns
+ * an inherited option off. `default-server` lines set server options that later `server` lines
+ * of the section (or of proxies using those defaults) start from.
+ */
+import { parseHaproxy, type HaproxyFile, type HaproxySection, type HaproxyStatement } from '../syntax/haproxy';
+import { parseHaproxyTime } from './units';
+
+export type ProxyKind = 'defaults' | 'frontend' | 'backend' | 'listen';
+
+export interface HaproxySource {
+  path: string;
+  text: string;
+  tree: HaproxyFile;
+}
+
+export interface HaproxyServer {
+  statement: HaproxyStatement;
+  /** 'server' or 'default-server' (or 'server-template'). */
+  kind: string;
+  name: string;
+  address: string;
+  port: number | null;
+  /** Options after the address, merged over the applicable default-server lines. */
+  options: Map<string, { value: string | null; statement: HaproxyStatement }>;
+  weight: number;
+  backup: boolean;
+  disabled: boolean;
+  check: boolean;
+  slowstartMs: number | null;
+  maxconn: number | null;
+  id: number | null;
+}
+
+export interface HaproxyProxy {
+  kind: ProxyKind;
+  name: string | null;
+  section: HaproxySection;
+  source: HaproxySource;
+  /** The defaults section this proxy takes its settings from, if any. */
+  defaults: HaproxyProxy | null;
+  servers: HaproxyServer[];
+}
+
+export interface HaproxyConfig {
+  sources: HaproxySource[];
+  proxies: HaproxyProxy[];
+  global: HaproxySection[];
+  diagnostics: { path: string; start: number; end: number; code: string; message: string; severity: 'error' | 'warning' | 'information' | 'hint' }[];
+}
+
+const PROXY_KINDS = new Set(['defaults', 'frontend', 'backend', 'listen']);
+
+/** Options of `server` lines that take a value (HAProxy 2.6 manual section 5.2); the rest are flags. */
+const SERVER_VALUE_OPTIONS = new Set([
+  'addr', 'agent-addr', 'agent-inter', 'agent-port', 'agent-send', 'alpn', 'ca-file', 'check-alpn', 'check-proto',
+  'check-sni', 'ciphers', 'ciphersuites', 'client-sigalgs', 'cookie', 'crl-file', 'crt', 'curves', 'downinter',
+  'error-limit', 'fall', 'fastinter', 'id', 'init-addr', 'inter', 'log-proto', 'max-reuse', 'maxconn', 'maxqueue',
+  'minconn', 'namespace', 'npn', 'observe', 'on-error', 'on-marked-down', 'on-marked-up', 'pool-conn-name',
+  'pool-low-conn', 'pool-max-conn', 'pool-purge-delay', 'port', 'proto', 'redir', 'resolve-net', 'resolve-opts',
+  'resolve-prefer', 'resolvers', 'rise', 'set-proxy-v2-tlv-fmt', 'shard', 'sigalgs', 'slowstart', 'sni', 'socks4', 'source',
+  'ssl-max-ver', 'ssl-min-ver', 'tcp-ut', 'track', 'usesrc', 'weight', 'ws', 'proxy-v2-options', 'log-bufsize',
+  'check-via-socks4', 'allow-0rtt',
+]);
+
+export function buildHaproxyConfig(files: { path: string; text: string; tree?: HaproxyFile }[]): HaproxyConfig {
+  const sources = files.map((f) => ({ path: f.path, text: f.text, tree: f.tree ?? parseHaproxy(f.text) }));
+  const proxies: HaproxyProxy[] = [];
+  const global: HaproxySection[] = [];
+  const diagnostics: HaproxyConfig['diagnostics'] = [];
+  let lastDefaults: HaproxyProxy | null = null;
+  const named = new Map<string, HaproxyProxy>();
+
+  for (const src of sources) {
+    for (const section of src.tree.sections) {
+      if (section.keyword === 'global') {
+        global.push(section);
+        continue;
+      }
+      if (!PROXY_KINDS.has(section.keyword)) continue;
+      const kind = section.keyword as ProxyKind;
+      let defaults: HaproxyProxy | null = lastDefaults;
+      if (section.from) {
+        defaults = named.get(section.from) ?? null;
+        if (!defaults) {
+          const span = section.fromSpan ?? section.header;
+          diagnostics.push({
+            path: src.path,
+            start: span.start,
+            end: span.end,
+            code: 'haproxy/unknown-defaults',
+            message: `defaults section '${section.from}' not found for ${kind} '${section.name ?? ''}' (it must be declared before)`,
+            severity: 'error',
+          });
+        }
+      }
+      const proxy: HaproxyProxy = { kind, name: section.name, section, source: src, defaults, servers: [] };
+      proxies.push(proxy);
+      if (kind === 'defaults') {
+        lastDefaults = proxy;
+        if (section.name) named.set(section.name, proxy);
+      }
+    }
+  }
+  for (const p of proxies) p.servers = parseServers(p);
+  return { sources, proxies, global, diagnostics };
+}
+
+function defaultServerChain(proxy: HaproxyProxy): HaproxyStatement[] {
+  const chain: HaproxyStatement[] = [];
+  const defs: HaproxyProxy[] = [];
+  for (let d = proxy.defaults; d && !defs.includes(d); d = d.defaults) defs.unshift(d);
+  for (const d of defs) chain.push(...d.section.statements.filter((s) => s.keyword === 'default-server'));
+  return chain;
+}
+
+function parseOptions(stmt: HaproxyStatement, startIndex: number, into: HaproxyServer['options']): void {
+  const a = stmt.args;
+  for (let i = startIndex; i < a.length; i++) {
+    const key = a[i].value;
+    if (SERVER_VALUE_OPTIONS.has(key) && i + 1 < a.length) {
+      into.set(key, { value: a[i + 1].value, statement: stmt });
+      i++;
+    } else if (key.startsWith('no-') && into.has(key.slice(3))) {
+      into.delete(key.slice(3));
+    } else {
+      into.set(key, { value: null, statement: stmt });
+    }
+  }
+}
+
+function parseServers(proxy: HaproxyProxy): HaproxyServer[] {
+  if (proxy.kind === 'defaults' || proxy.kind === 'frontend') return [];
+  const out: HaproxyServer[] = [];
+  const defaults = new Map<string, { value: string | null; statement: HaproxyStatement }>();
+  for (const d of defaultServerChain(proxy)) parseOptions(d, 0, defaults);
+  let order = 0;
+  for (const s of proxy.section.statements) {
+    if (s.keyword === 'default-server') {
+      parseOptions(s, 0, defaults);
+      continue;
+    }
+    if (s.keyword !== 'server' || s.args.length < 2) continue;
+    order++;
+    const options = new Map(defaults);
+    parseOptions(s, 2, options);
+    const addr = s.args[1].value;
+    const m = /^(.*):(\d+)$/.exec(addr);
+    const num = (k: string) => {
+      const v = options.get(k)?.value;
+      return v != null && /^\d+$/.test(v) ? Number(v) : null;
+    };
+    const ss = options.get('slowstart')?.value;
+    out.push({
+      statement: s,
+      kind: 'server',
+      name: s.args[0].value,
+      address: m ? m[1] : addr,
+      port: m ? Number(m[2]) : null,
+      options,
+      weight: num('weight') ?? 1,
+      backup: options.has('backup'),
+      disabled: options.has('disabled'),
+      check: options.has('check'),
+      slowstartMs: ss != null ? parseHaproxyTime(ss) ?? null : null,
+      maxconn: num('maxconn'),
+      id: num('id') ?? order,
+    });
+  }
+  return out;
+}
+
+/** The proxy and its defaults chain, nearest first. */
+export function proxyChain(proxy: HaproxyProxy): HaproxyProxy[] {
+  const chain: HaproxyProxy[] = [];
+  for (let p: HaproxyProxy | null = proxy; p && !chain.includes(p); p = p.defaults) chain.push(p);
+  return chain;
+}
+
+/** Does `stmt` match a keyword path such as ['timeout','tunnel'] or ['option','httpchk']? */
+export function matchesKeyword(stmt: HaproxyStatement, path: string[]): boolean {
+  if (stmt.keyword !== path[0]) return false;
+  for (let i = 1; i < path.length; i++) if (stmt.args[i - 1]?.value !== path[i]) return false;
+  return true;
+}
+
+export interface HaproxyEffective {
+  statement: HaproxyStatement;
+  proxy: HaproxyProxy;
+  source: 'here' | 'defaults';
+  /** Value words after the keyword path. */
+  values: string[];
+  /** True when a `no option X` turned it off. */
+  negated: boolean;
+}
+
+/**
+ * The statement in effect for a keyword path in a proxy, looking through its defaults chain.
+ * The last occurrence within a section wins (HAProxy applies lines in order). `no option X`
+ * counts as an effective "off".
+ */
+export function haproxyEffective(proxy: HaproxyProxy, path: string[]): HaproxyEffective | null {
+  for (const p of proxyChain(proxy)) {
+    const stmts = p.section.statements;
+    for (let i = stmts.length - 1; i >= 0; i--) {
+      const s = stmts[i];
+      if (matchesKeyword(s, path)) {
+        return { statement: s, proxy: p, source: p === proxy ? 'here' : 'defaults', values: s.args.slice(path.length - 1).map((a) => a.value), negated: false };
+      }
+      if (s.keyword === 'no' && path[0] === 'option' && s.args[0]?.value === 'option' && s.args[1]?.value === path[1]) {
+        return { statement: s, proxy: p, source: p === proxy ? 'here' : 'defaults', values: [], negated: true };
+      }
+    }
+  }
+  return null;
+}
+
+/** An effective timeout in milliseconds, with its origin. */
+export function haproxyTimeout(proxy: HaproxyProxy, which: string): { ms: number | null; eff: HaproxyEffective | null } {
+  const eff = haproxyEffective(proxy, ['timeout', which]);
+  if (!eff || eff.negated) return { ms: null, eff };
+  const ms = eff.values[0] !== undefined ? parseHaproxyTime(eff.values[0]) : undefined;
+  return { ms: ms ?? null, eff };
+}
+
+export function findProxy(config: HaproxyConfig, name: string, kinds: ProxyKind[] = ['backend', 'listen']): HaproxyProxy | undefined {
+  return config.proxies.find((p) => p.name === name && kinds.includes(p.kind));
+}
+
+export interface BackendReference {
+  statement: HaproxyStatement;
+  from: HaproxyProxy;
+  /** The word naming the backend. */
+  word: HaproxyStatement['args'][number];
+  target: HaproxyProxy | undefined;
+  /** ACL names in the `if`/`unless` condition, when there is one. */
+  conditionAcls: string[];
+}
+
+/** use_backend / default_backend references, resolved (dynamic names with %[...] are left unresolved but not reported). */
+export function backendReferences(config: HaproxyConfig): BackendReference[] {
+  const out: BackendReference[] = [];
+  for (const p of config.proxies) {
+    if (p.kind !== 'frontend' && p.kind !== 'listen' && p.kind !== 'defaults') continue;
+    for (const s of p.section.statements) {
+      if ((s.keyword === 'use_backend' || s.keyword === 'default_backend') && s.args.length >= 1) {
+        const word = s.args[0];
+        const ifIdx = s.args.findIndex((a) => a.value === 'if' || a.value === 'unless');
+        const acls = ifIdx >= 0 ? s.args.slice(ifIdx + 1).map((a) => a.value.replace(/^!/, '')).filter((v) => /^[A-Za-z0-9_.:-]+$/.test(v) && v !== 'or' && v !== '||') : [];
+        out.push({ statement: s, from: p, word, target: word.value.includes('%[') ? undefined : findProxy(config, word.value), conditionAcls: acls });
+      }
+    }
+  }
+  return out;
+}
+
+/** ACL definitions in a proxy (and its defaults chain): name → statements. */
+export function aclsOf(proxy: HaproxyProxy): Map<string, HaproxyStatement[]> {
+  const out = new Map<string, HaproxyStatement[]>();
+  for (const p of proxyChain(proxy).reverse()) {
+    for (const s of p.section.statements) {
+      if (s.keyword === 'acl' && s.args[0]) {
+        const list = out.get(s.args[0].value) ?? [];
+        list.push(s);
+        out.set(s.args[0].value, list);
+      }
+    }
+  }
+  return out;
+}
+
+/** The effective `mode` (tcp, http) of a proxy; HAProxy's default is tcp. */
+export function proxyMode(proxy: HaproxyProxy): 'http' | 'tcp' | string {
+  return haproxyEffective(proxy, ['mode'])?.values[0] ?? 'tcp';
+}
+
+export function globalStatements(config: HaproxyConfig, keyword: string): HaproxyStatement[] {
+  return config.global.flatMap((g) => g.statements.filter((s) => s.keyword === keyword));
+}

@@ -1,0 +1,420 @@
+/**
+ * The nginx config model: one logical tree of contexts across all included files, and the
+ * questions rules ask of it (effective values with their origin, upstream lookups, variables).
+ *
+ * Inheritance follows nginx's merge functions (e.g. ngx_http_proxy_merge_loc_conf in
+ * src/http/modules/ngx_http_proxy_module.c): a scalar takes the nearest enclosing level that sets
+ * it, else the default; an array directive such as proxy_set_header is taken from the nearest
+ * level that sets ANY of it, as a whole (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header).
+ */
+import { parseNginx, type NginxDirective, type NginxFile, type NginxNode } from '../syntax/nginx';
+import type { SyntaxDiagnostic } from '../types';
+import { type ConfigFileSystem, dirname, expandGlob, isGlob, joinPath } from './fs';
+
+export type NginxContextKind =
+  | 'main'
+  | 'events'
+  | 'http'
+  | 'server'
+  | 'location'
+  | 'if'
+  | 'limit_except'
+  | 'upstream'
+  | 'stream'
+  | 'mail'
+  | 'map'
+  | 'geo'
+  | 'types'
+  | 'split_clients'
+  | 'match'
+  | 'charset_map'
+  | 'raw'
+  | 'other';
+
+export type NginxFamily = 'main' | 'http' | 'stream' | 'mail';
+
+/** Blocks whose bodies are data (keys and values), not directives. */
+export const NGINX_DATA_BLOCKS: ReadonlySet<string> = new Set(['map', 'geo', 'types', 'split_clients', 'match', 'charset_map']);
+
+const BLOCK_KINDS: Record<string, NginxContextKind> = {
+  events: 'events',
+  http: 'http',
+  server: 'server',
+  location: 'location',
+  if: 'if',
+  limit_except: 'limit_except',
+  upstream: 'upstream',
+  stream: 'stream',
+  mail: 'mail',
+  map: 'map',
+  geo: 'geo',
+  types: 'types',
+  split_clients: 'split_clients',
+  match: 'match',
+  charset_map: 'charset_map',
+};
+
+export interface NginxSource {
+  path: string;
+  text: string;
+  tree: NginxFile;
+}
+
+/** A directive as it stands in the logical config (after include expansion). */
+export interface NginxStatement {
+  directive: NginxDirective;
+  name: string;
+  args: string[];
+  source: NginxSource;
+  context: NginxContext;
+  /** The include directives that brought this statement in, outermost first. */
+  includedVia: NginxStatement[];
+  /** The context this statement opens, if it has a block. */
+  block: NginxContext | null;
+}
+
+export interface NginxContext {
+  kind: NginxContextKind;
+  family: NginxFamily;
+  statement: NginxStatement | null;
+  parent: NginxContext | null;
+  statements: NginxStatement[];
+  children: NginxContext[];
+}
+
+export interface ModelDiagnostic {
+  path: string;
+  start: number;
+  end: number;
+  code: string;
+  message: string;
+  severity: 'error' | 'warning' | 'information' | 'hint';
+}
+
+export interface NginxConfig {
+  rootPath: string;
+  root: NginxContext;
+  /** Every file of the graph, root first. */
+  sources: Map<string, NginxSource>;
+  diagnostics: ModelDiagnostic[];
+  /** Syntax diagnostics of every file, by path. */
+  syntax: Map<string, SyntaxDiagnostic[]>;
+  /** True when the root file is a fragment analysed in an assumed context. */
+  assumedContext: NginxContextKind[] | null;
+}
+
+export interface BuildOptions {
+  /** Parse cache shared across builds (path+text → tree). */
+  parse?: (path: string, text: string) => NginxFile;
+  /** Where the main nginx.conf lives; relative includes resolve against it first. Default: the root file's directory. */
+  prefixDir?: string;
+  /** The context chain a fragment is analysed in, e.g. ['http','server']. Default: guessed from content. */
+  rootContext?: NginxContextKind[];
+  maxIncludeDepth?: number;
+  maxFiles?: number;
+}
+
+export function defaultParse(_path: string, text: string): NginxFile {
+  return parseNginx(text);
+}
+
+/** Build the logical config from a root file. Never throws on bad input; problems become diagnostics. */
+export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options: BuildOptions = {}): NginxConfig {
+  const parse = options.parse ?? defaultParse;
+  const maxDepth = options.maxIncludeDepth ?? 32;
+  const maxFiles = options.maxFiles ?? 2000;
+  const sources = new Map<string, NginxSource>();
+  const syntax = new Map<string, SyntaxDiagnostic[]>();
+  const diagnostics: ModelDiagnostic[] = [];
+  const prefixDir = options.prefixDir ?? dirname(rootPath);
+
+  const load = (path: string): NginxSource | undefined => {
+    const cached = sources.get(path);
+    if (cached) return cached;
+    if (sources.size >= maxFiles) return undefined;
+    const text = fs.readFile(path);
+    if (text === undefined) return undefined;
+    const tree = parse(path, text);
+    const src: NginxSource = { path, text, tree };
+    sources.set(path, src);
+    syntax.set(path, tree.diagnostics);
+    return src;
+  };
+
+  const rootSource = load(rootPath) ?? {
+    path: rootPath,
+    text: '',
+    tree: parse(rootPath, ''),
+  };
+  if (!sources.has(rootPath)) {
+    sources.set(rootPath, rootSource);
+    syntax.set(rootPath, []);
+  }
+
+  const assumed = options.rootContext ?? guessFragmentContext(rootSource.tree);
+  const root: NginxContext = { kind: 'main', family: 'main', statement: null, parent: null, statements: [], children: [] };
+  // A fragment gets synthetic enclosing contexts so that inheritance and context checks work.
+  let top = root;
+  for (const kind of assumed ?? []) {
+    const ctx: NginxContext = { kind, family: familyOf(kind, top.family), statement: null, parent: top, statements: [], children: [] };
+    top.children.push(ctx);
+    top = ctx;
+  }
+
+  const addNodes = (nodes: NginxNode[], src: NginxSource, ctx: NginxContext, via: NginxStatement[], stack: string[]) => {
+    for (const node of nodes) {
+      if (node.type !== 'directive') continue;
+      const stmt: NginxStatement = {
+        directive: node,
+        name: node.name,
+        args: node.args.map((a) => a.value),
+        source: src,
+        context: ctx,
+        includedVia: via,
+        block: null,
+      };
+      ctx.statements.push(stmt);
+      if (node.block) {
+        const kind = node.block.rawBody ? 'raw' : BLOCK_KINDS[node.name] ?? 'other';
+        const child: NginxContext = { kind, family: familyOf(kind, ctx.family), statement: stmt, parent: ctx, statements: [], children: [] };
+        stmt.block = child;
+        ctx.children.push(child);
+        if (!NGINX_DATA_BLOCKS.has(node.name) && !node.block.rawBody) addNodes(node.block.children, src, child, via, stack);
+      } else if (node.name === 'include' && !NGINX_DATA_BLOCKS.has(ctx.kind) && stmt.args.length === 1) {
+        expandInclude(stmt, src, ctx, via, stack);
+      }
+    }
+  };
+
+  const expandInclude = (stmt: NginxStatement, src: NginxSource, ctx: NginxContext, via: NginxStatement[], stack: string[]) => {
+    const pattern = stmt.args[0];
+    const report = (code: string, message: string, severity: ModelDiagnostic['severity']) =>
+      diagnostics.push({ path: src.path, start: stmt.directive.start, end: stmt.directive.end, code, message, severity });
+    if (pattern.includes('$')) return; // variables are not expanded by nginx's include either
+    if (stack.length > maxDepth) {
+      report('nginx/include-depth', `include nesting deeper than ${maxDepth} levels; stopped here`, 'error');
+      return;
+    }
+    // nginx resolves a relative include against the configuration prefix (the main config's
+    // directory, ngx_conf_full_name); fall back to the including file's directory for fragments.
+    const candidates = pattern.startsWith('/') ? [pattern] : [joinPath(prefixDir, pattern), joinPath(dirname(src.path), pattern)];
+    let paths: string[] = [];
+    for (const c of candidates) {
+      paths = isGlob(c) ? expandGlob(fs, c) : fs.readFile(c) !== undefined ? [c] : [];
+      if (paths.length) break;
+    }
+    if (paths.length === 0) {
+      if (!isGlob(pattern)) report('nginx/include-not-found', `include: "${pattern}" was not found (looked in ${[...new Set(candidates.map(dirname))].join(', ')})`, 'warning');
+      return;
+    }
+    for (const p of paths) {
+      if (stack.includes(p)) {
+        report('nginx/include-cycle', `include cycle: ${[...stack.slice(stack.indexOf(p)), p].map(baseName).join(' → ')}`, 'error');
+        continue;
+      }
+      const inc = load(p);
+      if (!inc) continue;
+      addNodes(inc.tree.children, inc, ctx, [...via, stmt], [...stack, p]);
+    }
+  };
+
+  addNodes(rootSource.tree.children, rootSource, top, [], [rootPath]);
+  return { rootPath, root, sources, diagnostics, syntax, assumedContext: assumed };
+}
+
+function baseName(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+function familyOf(kind: NginxContextKind, parent: NginxFamily): NginxFamily {
+  if (kind === 'http' || kind === 'stream' || kind === 'mail') return kind;
+  return parent;
+}
+
+/**
+ * A file that is not a whole nginx.conf (it has directives that cannot stand at main level) is a
+ * fragment: guess where it is included from its content. Returns null for a main config.
+ */
+export function guessFragmentContext(tree: NginxFile): NginxContextKind[] | null {
+  const names = new Set<string>();
+  for (const n of tree.children) if (n.type === 'directive') names.add(n.name);
+  if (names.size === 0) return null;
+  const mainish = ['http', 'events', 'stream', 'mail', 'worker_processes', 'user', 'pid', 'load_module', 'error_log', 'include', 'worker_rlimit_nofile', 'env', 'daemon', 'worker_shutdown_timeout', 'pcre_jit', 'thread_pool', 'master_process', 'lock_file', 'worker_cpu_affinity', 'worker_priority', 'timer_resolution', 'working_directory', 'ssl_engine', 'google_perftools_profiles', 'debug_points'];
+  if ([...names].every((n) => mainish.includes(n))) return null;
+  const locationLevel = ['proxy_pass', 'root', 'try_files', 'return', 'rewrite', 'alias', 'fastcgi_pass', 'uwsgi_pass', 'grpc_pass', 'proxy_set_header'];
+  if (names.has('location') || names.has('listen') || names.has('server_name')) return ['http', 'server'];
+  if (names.has('server') || names.has('upstream') || names.has('map') || names.has('log_format')) {
+    // stream servers have proxy_pass without a scheme and listen with port only; look inside
+    for (const n of tree.children) {
+      if (n.type === 'directive' && n.name === 'server' && n.block) {
+        const inner = new Set(n.block.children.filter((c): c is NginxDirective => c.type === 'directive').map((c) => c.name));
+        if (inner.has('location') || inner.has('server_name')) return ['http'];
+        if (inner.has('proxy_pass') && !inner.has('location')) {
+          const pp = n.block.children.find((c): c is NginxDirective => c.type === 'directive' && c.name === 'proxy_pass');
+          if (pp && !/^https?:\/\//.test(pp.args[0]?.value ?? '')) return ['stream'];
+        }
+      }
+    }
+    return ['http'];
+  }
+  if ([...names].some((n) => locationLevel.includes(n))) return ['http', 'server', 'location'];
+  return ['http'];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+export function* walkContexts(ctx: NginxContext): Generator<NginxContext> {
+  yield ctx;
+  for (const c of ctx.children) yield* walkContexts(c);
+}
+
+export function* walkStatements(ctx: NginxContext): Generator<NginxStatement> {
+  for (const s of ctx.statements) {
+    yield s;
+    if (s.block) yield* walkStatements(s.block);
+  }
+}
+
+export function contextsOfKind(config: NginxConfig, kind: NginxContextKind, family?: NginxFamily): NginxContext[] {
+  const out: NginxContext[] = [];
+  for (const c of walkContexts(config.root)) if (c.kind === kind && (!family || c.family === family)) out.push(c);
+  return out;
+}
+
+/** The chain of contexts nginx merges from, innermost first: location → outer locations → server → http. */
+export function inheritanceChain(ctx: NginxContext): NginxContext[] {
+  const chain: NginxContext[] = [];
+  for (let c: NginxContext | null = ctx; c; c = c.parent) {
+    chain.push(c);
+    if (c.kind === 'upstream' || c.kind === 'events' || NGINX_DATA_BLOCKS.has(c.kind)) break;
+  }
+  return chain;
+}
+
+export function findStatements(ctx: NginxContext, name: string): NginxStatement[] {
+  return ctx.statements.filter((s) => s.name === name);
+}
+
+export interface EffectiveValue {
+  /** The arguments in effect, or null when nothing sets it and no default is known. */
+  args: string[] | null;
+  source: 'here' | 'inherited' | 'default';
+  statement?: NginxStatement;
+  /** Human text for the default ("nginx 1.22 default"). */
+  defaultNote?: string;
+}
+
+export type DefaultLookup = (name: string, family: NginxFamily) => { value: string; note: string } | undefined;
+
+/** The effective value of a scalar directive at `ctx`, following nginx's inheritance. */
+export function effectiveValue(ctx: NginxContext, name: string, defaults?: DefaultLookup): EffectiveValue {
+  for (const c of inheritanceChain(ctx)) {
+    const found = c.statements.find((s) => s.name === name);
+    if (found) return { args: found.args, source: c === ctx ? 'here' : 'inherited', statement: found };
+  }
+  const d = defaults?.(name, ctx.family);
+  if (d) return { args: d.value.split(/\s+/).filter(Boolean), source: 'default', defaultNote: d.note };
+  return { args: null, source: 'default' };
+}
+
+export interface EffectiveList {
+  statements: NginxStatement[];
+  /** Where the list comes from; null when nothing in the chain sets it (nginx's built-in default applies). */
+  from: NginxContext | null;
+  source: 'here' | 'inherited' | 'default';
+}
+
+/** An array directive (proxy_set_header, add_header...) is inherited whole, only when this level sets none. */
+export function effectiveList(ctx: NginxContext, name: string): EffectiveList {
+  for (const c of inheritanceChain(ctx)) {
+    const found = c.statements.filter((s) => s.name === name);
+    if (found.length) return { statements: found, from: c, source: c === ctx ? 'here' : 'inherited' };
+  }
+  return { statements: [], from: null, source: 'default' };
+}
+
+/** The effective proxy_set_header value for a header (case-insensitive), with its statement. */
+export function effectiveProxyHeader(ctx: NginxContext, header: string): { value: string | null; statement?: NginxStatement; list: EffectiveList } {
+  const list = effectiveList(ctx, 'proxy_set_header');
+  const h = header.toLowerCase();
+  for (let i = list.statements.length - 1; i >= 0; i--) {
+    const s = list.statements[i];
+    if (s.args[0]?.toLowerCase() === h) return { value: s.args[1] ?? '', statement: s, list };
+  }
+  return { value: null, list };
+}
+
+export function enclosing(ctx: NginxContext, kind: NginxContextKind): NginxContext | null {
+  for (let c: NginxContext | null = ctx; c; c = c.parent) if (c.kind === kind) return c;
+  return null;
+}
+
+/** The `upstream` named `name` in the same family (http or stream), if any. */
+export function findUpstream(config: NginxConfig, name: string, family: NginxFamily): NginxContext | undefined {
+  return contextsOfKind(config, 'upstream', family).find((u) => u.statement?.args[0] === name);
+}
+
+/** Parse `proxy_pass` / `grpc_pass` targets: scheme and host (upstream name or address). */
+export function parseProxyTarget(url: string): { scheme: string | null; host: string; port: string | null; rest: string; hasVariables: boolean } {
+  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/:?]*)(?::([^/?]*))?(.*)$/.exec(url);
+  if (!m) return { scheme: null, host: url, port: null, rest: '', hasVariables: url.includes('$') };
+  return { scheme: m[1].toLowerCase(), host: m[2], port: m[3] ?? null, rest: m[4], hasVariables: url.includes('$') };
+}
+
+/** Variables defined by the config: map/geo/split_clients targets, set, and module-provided setters. */
+export function definedVariables(config: NginxConfig): Map<string, NginxStatement> {
+  const out = new Map<string, NginxStatement>();
+  for (const s of walkStatements(config.root)) {
+    let v: string | undefined;
+    switch (s.name) {
+      case 'map':
+      case 'split_clients':
+        v = s.args[1];
+        break;
+      case 'geo':
+        v = s.args.length >= 2 ? s.args[1] : s.args[0];
+        break;
+      case 'set':
+      case 'perl_set':
+      case 'js_set':
+      case 'set_real_ip_from':
+        v = s.name === 'set_real_ip_from' ? undefined : s.args[0];
+        break;
+      case 'auth_request_set':
+        v = s.args[0];
+        break;
+    }
+    if (v && v.startsWith('$')) {
+      const name = v.slice(1).replace(/^\{(.*)\}$/, '$1');
+      if (!out.has(name)) out.set(name, s);
+    }
+  }
+  // Named captures in location/if/map regexes define variables too: (?<name>...) and (?P<name>...)
+  for (const s of walkStatements(config.root)) {
+    for (const a of s.args) {
+      for (const m of a.matchAll(/\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g)) if (!out.has(m[1])) out.set(m[1], s);
+    }
+  }
+  return out;
+}
+
+/** `$name` / `${name}` references in an argument, with offsets relative to the argument value. */
+export function variableRefs(arg: string): { name: string; index: number; length: number }[] {
+  const out: { name: string; index: number; length: number }[] = [];
+  const re = /\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+  for (const m of arg.matchAll(re)) out.push({ name: m[1] ?? m[2], index: m.index ?? 0, length: m[0].length });
+  return out;
+}
+
+/** Short label for a context: "location /ws", "server (listen 80)", "upstream backend". */
+export function describeContext(ctx: NginxContext): string {
+  if (!ctx.statement) return ctx.kind === 'main' ? 'main context' : `${ctx.kind} (assumed: the file is a fragment)`;
+  const s = ctx.statement;
+  if (ctx.kind === 'server') {
+    const sn = findStatements(ctx, 'server_name')[0];
+    const listen = findStatements(ctx, 'listen')[0];
+    return `server${sn ? ' ' + sn.args.join(' ') : listen ? ' (listen ' + listen.args[0] + ')' : ''}`;
+  }
+  return [s.name, ...s.args].join(' ');
+}

@@ -1,0 +1,206 @@
+/**
+ * Which parts of a config carry WebSocket traffic. Rules about timeouts, algorithms and draining
+ * apply only there, so a plain web config gets no noise. Each answer says why, so messages and
+ * hovers can explain themselves.
+ */
+import type { NginxDirective, NginxNode } from '../syntax/nginx';
+import type { HaproxyProxy, HaproxyConfig } from './haproxy';
+import { aclsOf, backendReferences } from './haproxy';
+import {
+  type NginxConfig,
+  type NginxContext,
+  definedVariables,
+  effectiveList,
+  enclosing,
+  findUpstream,
+  parseProxyTarget,
+  walkContexts,
+} from './nginx';
+
+export interface WebSocketReason {
+  kind: 'upgrade-header' | 'connection-header' | 'path' | 'upstream-name' | 'marker' | 'acl' | 'backend-name';
+  text: string;
+}
+
+/** Paths that conventionally serve WebSocket endpoints. */
+const WS_PATH = /(^|\/)(ws|wss|websockets?|socket\.io|sockjs|cable|hubs?|graphql-ws|subscriptions|realtime)(\/|$|\b)/i;
+/** Pool names that say WebSocket. */
+const WS_NAME = /(^|[^a-z])(ws|wss)([^a-z]|$)|websocket|socket[._-]?io|sockjs|actioncable|cable|realtime/i;
+/** The opt-in marker comment. */
+export const WS_MARKER = /^\s*wslb:\s*websocket\b/i;
+
+export function looksLikeWebSocketPath(path: string): boolean {
+  return WS_PATH.test(path);
+}
+export function looksLikeWebSocketName(name: string): boolean {
+  return WS_NAME.test(name);
+}
+
+function commentsBefore(nodes: NginxNode[], target: NginxDirective): string[] {
+  const out: string[] = [];
+  const i = nodes.indexOf(target);
+  for (let j = i - 1; j >= 0; j--) {
+    const n = nodes[j];
+    if (n.type === 'comment') out.push(n.text);
+    else if (n.type === 'directive' || n.type === 'block') break;
+  }
+  return out;
+}
+
+function hasNginxMarker(ctx: NginxContext): boolean {
+  const d = ctx.statement?.directive;
+  if (!d) return false;
+  if (d.block?.children.some((c) => c.type === 'comment' && WS_MARKER.test(c.text))) return true;
+  const parentNodes = d.parent.type === 'file' ? d.parent.children : d.parent.children;
+  return commentsBefore(parentNodes, d).some((t) => WS_MARKER.test(t));
+}
+
+/** The proxy_pass statement in effect in a location (not inherited: proxy_pass is per location). */
+export function proxyPassOf(ctx: NginxContext) {
+  return ctx.statements.find((s) => s.name === 'proxy_pass');
+}
+
+/** Why a location carries WebSocket traffic, or an empty list when it does not look like it does. */
+export function nginxWebSocketReasons(config: NginxConfig, ctx: NginxContext): WebSocketReason[] {
+  const reasons: WebSocketReason[] = [];
+  const headers = effectiveList(ctx, 'proxy_set_header');
+  const vars = definedVariables(config);
+  for (const s of headers.statements) {
+    const h = s.args[0]?.toLowerCase();
+    const v = s.args[1] ?? '';
+    if (h === 'upgrade' && /\$http_upgrade\b|websocket/i.test(v)) reasons.push({ kind: 'upgrade-header', text: `forwards Upgrade (${v})` });
+    if (h === 'connection') {
+      const lower = v.toLowerCase();
+      const mapVar = /^\$([A-Za-z0-9_]+)$/.exec(v);
+      const fromUpgradeMap = mapVar && vars.get(mapVar[1])?.name === 'map' && /http_upgrade/.test(vars.get(mapVar[1])!.args[0] ?? '');
+      if (lower === 'upgrade' || fromUpgradeMap || /connection_upgrade/.test(lower)) reasons.push({ kind: 'connection-header', text: `sets Connection to ${v}` });
+    }
+  }
+  if (ctx.kind === 'location' && ctx.statement) {
+    const path = ctx.statement.args[ctx.statement.args.length - 1] ?? '';
+    if (looksLikeWebSocketPath(path)) reasons.push({ kind: 'path', text: `path ${path} looks like a WebSocket endpoint` });
+  }
+  const pp = proxyPassOf(ctx);
+  if (pp) {
+    const t = parseProxyTarget(pp.args[0] ?? '');
+    if (t.scheme === 'ws' || t.scheme === 'wss') reasons.push({ kind: 'path', text: `proxies to a ${t.scheme}:// URL` });
+    const up = findUpstream(config, t.host, ctx.family);
+    if (up && looksLikeWebSocketName(t.host)) reasons.push({ kind: 'upstream-name', text: `upstream ${t.host} is named like a WebSocket pool` });
+    if (up && hasNginxMarker(up)) reasons.push({ kind: 'marker', text: `upstream ${t.host} is marked "# wslb: websocket"` });
+  }
+  for (let c: NginxContext | null = ctx; c && c.kind !== 'http'; c = c.parent) {
+    if (hasNginxMarker(c)) {
+      reasons.push({ kind: 'marker', text: 'marked "# wslb: websocket"' });
+      break;
+    }
+  }
+  return reasons;
+}
+
+export interface WebSocketLocation {
+  location: NginxContext;
+  reasons: WebSocketReason[];
+}
+
+/** Every location (or server without locations, in stream/http) that proxies and carries WebSocket. */
+export function nginxWebSocketLocations(config: NginxConfig): WebSocketLocation[] {
+  const out: WebSocketLocation[] = [];
+  for (const ctx of walkContexts(config.root)) {
+    if (ctx.family !== 'http') continue;
+    if (ctx.kind !== 'location' && ctx.kind !== 'server' && ctx.kind !== 'if') continue;
+    if (!proxyPassOf(ctx)) continue;
+    const reasons = nginxWebSocketReasons(config, ctx);
+    if (reasons.length) out.push({ location: ctx, reasons });
+  }
+  return out;
+}
+
+/** Upstreams that receive WebSocket traffic, with the locations that send it. */
+export function nginxWebSocketUpstreams(config: NginxConfig): Map<NginxContext, WebSocketLocation[]> {
+  const out = new Map<NginxContext, WebSocketLocation[]>();
+  for (const wl of nginxWebSocketLocations(config)) {
+    const pp = proxyPassOf(wl.location);
+    if (!pp) continue;
+    const up = findUpstream(config, parseProxyTarget(pp.args[0] ?? '').host, 'http');
+    if (!up) continue;
+    const list = out.get(up) ?? [];
+    list.push(wl);
+    out.set(up, list);
+  }
+  for (const ctx of walkContexts(config.root)) {
+    if (ctx.kind === 'upstream' && ctx.family === 'http' && !out.has(ctx)) {
+      const name = ctx.statement?.args[0] ?? '';
+      if (hasNginxMarker(ctx) || looksLikeWebSocketName(name)) out.set(ctx, []);
+    }
+  }
+  return out;
+}
+
+/** Does anything in this config carry WebSocket (for config-wide rules such as worker_shutdown_timeout)? */
+export function nginxCarriesWebSocket(config: NginxConfig): boolean {
+  return nginxWebSocketLocations(config).length > 0 || nginxWebSocketUpstreams(config).size > 0;
+}
+
+export function serverOf(ctx: NginxContext): NginxContext | null {
+  return enclosing(ctx, 'server');
+}
+
+// ---------------------------------------------------------------------------------------------
+// HAProxy
+
+const WS_ACL = /\bhdr(_[a-z]+)?\(\s*(upgrade|connection)\s*\)|\breq\.hdr\(\s*(upgrade|connection)\s*\)/i;
+
+function hasHaproxyMarker(proxy: HaproxyProxy): boolean {
+  const lines = proxy.source.tree.lines;
+  const header = proxy.section.header;
+  const idx = lines.indexOf(header);
+  // the header line's own comment, comments on the lines just above it, and comment lines inside
+  const check = (i: number) => {
+    const l = lines[i];
+    return !!l?.comment && WS_MARKER.test(proxy.source.text.slice(l.comment.start + 1, l.comment.end));
+  };
+  if (check(idx)) return true;
+  for (let i = idx - 1; i >= 0 && lines[i].words.length === 0 && lines[i].comment; i--) if (check(i)) return true;
+  for (let i = idx + 1; i < lines.length && lines[i].start < proxy.section.end; i++) if (lines[i].words.length === 0 && check(i)) return true;
+  return false;
+}
+
+/** Why a backend/listen carries WebSocket, or an empty list. */
+export function haproxyWebSocketReasons(config: HaproxyConfig, proxy: HaproxyProxy): WebSocketReason[] {
+  const reasons: WebSocketReason[] = [];
+  if (proxy.kind !== 'backend' && proxy.kind !== 'listen') return reasons;
+  if (proxy.name && looksLikeWebSocketName(proxy.name)) reasons.push({ kind: 'backend-name', text: `${proxy.kind} ${proxy.name} is named like a WebSocket pool` });
+  if (hasHaproxyMarker(proxy)) reasons.push({ kind: 'marker', text: 'marked "# wslb: websocket"' });
+  for (const ref of backendReferences(config)) {
+    if (ref.target !== proxy || ref.statement.keyword !== 'use_backend') continue;
+    const acls = aclsOf(ref.from);
+    for (const name of ref.conditionAcls) {
+      for (const def of acls.get(name) ?? []) {
+        const text = def.args.slice(1).map((a) => a.value).join(' ');
+        if (WS_ACL.test(text) && /websocket|upgrade/i.test(text)) reasons.push({ kind: 'acl', text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here (acl ${name} ${text})` });
+        else if (/\bpath(_beg|_reg|_dir|_sub)?\b/.test(text) && looksLikeWebSocketPath(def.args.slice(2).map((a) => a.value).join(' '))) reasons.push({ kind: 'path', text: `${ref.from.kind} ${ref.from.name} routes ${text} here` });
+      }
+    }
+    // inline conditions: use_backend ws if { hdr(upgrade) -i websocket }
+    const inline = ref.statement.args.map((a) => a.value).join(' ');
+    if (WS_ACL.test(inline) && /websocket|upgrade/i.test(inline)) reasons.push({ kind: 'acl', text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here` });
+  }
+  if (proxy.kind === 'listen') {
+    for (const [name, defs] of aclsOf(proxy)) {
+      for (const def of defs) {
+        const text = def.args.slice(1).map((a) => a.value).join(' ');
+        if (WS_ACL.test(text) && /websocket|upgrade/i.test(text)) reasons.push({ kind: 'acl', text: `acl ${name} matches WebSocket upgrades` });
+      }
+    }
+  }
+  return reasons;
+}
+
+export function haproxyWebSocketBackends(config: HaproxyConfig): { proxy: HaproxyProxy; reasons: WebSocketReason[] }[] {
+  const out: { proxy: HaproxyProxy; reasons: WebSocketReason[] }[] = [];
+  for (const p of config.proxies) {
+    const reasons = haproxyWebSocketReasons(config, p);
+    if (reasons.length) out.push({ proxy: p, reasons });
+  }
+  return out;
+}

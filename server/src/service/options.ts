@@ -1,0 +1,25 @@
+/** Settings enter the language service once, here, and flow down as arguments. */
+import type { Severity } from './types';
+
+export interface ServiceOptions {
+  /** The application's WebSocket heartbeat (ping) interval, in milliseconds. */
+  heartbeatMs: number;
+  /** Target nginx version: defaults and version-dependent advice follow it. */
+  nginxVersion: string;
+  /** Target HAProxy version. */
+  haproxyVersion: string;
+  /** Per-rule severity override, or 'off'. */
+  ruleSeverity: Record<string, Severity | 'off'>;
+}
+
+/** Debian 12's versions (nginx 1.22.1, HAProxy 2.6.12) and a 30 s heartbeat. */
+export const DEFAULT_OPTIONS: ServiceOptions = {
+  heartbeatMs: 30_000,
+  nginxVersion: '1.22.1',
+  haproxyVersion: '2.6.12',
+  ruleSeverity: {},
+};
+
+export function withDefaults(partial: Partial<ServiceOptions> = {}): ServiceOptions {
+  return { ...DEFAULT_OPTIONS, ...partial, ruleSeverity: { ...DEFAULT_OPTIONS.ruleSeverity, ...(partial.ruleSeverity ?? {}) } };
+}

@@ -1,0 +1,4 @@
+import type { HaproxyRule } from '../rule';
+import { wsMissingTimeoutTunnel } from './ws-missing-timeout-tunnel';
+
+export const haproxyRules: HaproxyRule[] = [wsMissingTimeoutTunnel];

@@ -1,0 +1,52 @@
+/** Shared helpers of the nginx rules: spans, defaults for the target version, phrasing. */
+import { nginxDefaultFor } from '../../model/nginx-defaults';
+import type { DefaultLookup, EffectiveValue, NginxContext, NginxStatement } from '../../model/nginx';
+import { describeContext } from '../../model/nginx';
+import type { ServiceOptions } from '../../options';
+import type { Span } from '../../text';
+
+/** The span of a block's header: `location /ws` without the body. */
+export function headerSpan(stmt: NginxStatement): Span {
+  const d = stmt.directive;
+  const end = d.args.length ? d.args[d.args.length - 1].end : d.nameSpan.end;
+  return { start: d.start, end };
+}
+
+/** The span of a whole simple directive, `name args;`. */
+export function statementSpan(stmt: NginxStatement): Span {
+  return { start: stmt.directive.start, end: stmt.directive.end };
+}
+
+/** Where to report about a context: its header, or (for synthetic fragment contexts) the first statement. */
+export function contextSpan(ctx: NginxContext): { path: string; span: Span } | null {
+  if (ctx.statement) return { path: ctx.statement.source.path, span: headerSpan(ctx.statement) };
+  const first = ctx.statements[0];
+  return first ? { path: first.source.path, span: statementSpan(first) } : null;
+}
+
+export function defaultsFor(options: ServiceOptions): DefaultLookup {
+  return (name, family) => {
+    const d = nginxDefaultFor(name, options.nginxVersion, family);
+    return d ? { value: d.value, note: `nginx ${options.nginxVersion}'s default` } : undefined;
+  };
+}
+
+/** "proxy_read_timeout is 60s, nginx 1.22.1's default" / "…, set in server at line 12". */
+export function describeOrigin(name: string, eff: EffectiveValue, here: NginxContext): string {
+  const value = eff.args ? eff.args.join(' ') : '(unset)';
+  if (eff.source === 'default') return `${name} is ${value}, ${eff.defaultNote ?? 'the default'}`;
+  const s = eff.statement!;
+  const line = s.source.tree.lineIndex.positionAt(s.directive.start).line + 1;
+  if (eff.source === 'here') return `${name} is ${value} (line ${line})`;
+  return `${name} is ${value}, inherited from ${describeContext(s.context)} at ${fileLabel(s.source.path, here)}line ${line}`;
+}
+
+function fileLabel(path: string, here: NginxContext): string {
+  const herePath = here.statement?.source.path;
+  if (herePath && herePath === path) return '';
+  return `${path.slice(path.lastIndexOf('/') + 1)}:`;
+}
+
+export function locationLabel(ctx: NginxContext): string {
+  return describeContext(ctx);
+}

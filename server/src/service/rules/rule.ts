@@ -1,0 +1,77 @@
+/**
+ * What a rule is. One module per rule under rules/nginx/ or rules/haproxy/ (in the spirit of
+ * ESLint rules): metadata and docs, the check over the model, the fix. The registry (index.ts)
+ * lists them; the CLI, the server, hovers and `wslb explain` all read it.
+ */
+import type { SourceSection } from '../docs/sections';
+import type { HaproxyConfig } from '../model/haproxy';
+import type { NginxConfig } from '../model/nginx';
+import type { ServiceOptions } from '../options';
+import type { Span } from '../text';
+import type { Severity } from '../types';
+
+export interface RuleDocs {
+  /** One line: what is wrong. */
+  short: string;
+  /** Several paragraphs of Markdown, our own words: what goes wrong, why, what to do. */
+  long: string;
+  /** The section of the source material it relates to. */
+  section: SourceSection;
+  /** Where the facts come from (official documentation pages or source files). */
+  references: string[];
+  /** What the live tests showed, or why the harm cannot be shown on one machine. */
+  proof?: string;
+}
+
+export interface RuleMeta {
+  id: string;
+  system: 'nginx' | 'haproxy' | 'aws';
+  severity: Severity;
+  /** Human-readable version range the rule applies to, e.g. "nginx < 1.29.7", "all". */
+  versions: string;
+  /** Does the rule apply to the target versions in these options? Default: yes. */
+  appliesTo?: (options: ServiceOptions) => boolean;
+  /** Does the rule offer a quick fix? (A test checks that fixable rules do produce fixes.) */
+  fixable: boolean;
+  docs: RuleDocs;
+}
+
+export interface EditSpec {
+  path: string;
+  span: Span;
+  newText: string;
+}
+
+export interface FixSpec {
+  title: string;
+  edits: EditSpec[];
+  isPreferred?: boolean;
+}
+
+export interface RuleReport {
+  path: string;
+  span: Span;
+  message: string;
+  fixes?: FixSpec[];
+  /** Overrides the rule's default severity for this report (e.g. error vs warning tiers). */
+  severity?: Severity;
+  related?: { path: string; span: Span; message: string }[];
+}
+
+export interface RuleContext<C> {
+  config: C;
+  options: ServiceOptions;
+  report(r: RuleReport): void;
+}
+
+export interface NginxRule {
+  meta: RuleMeta & { system: 'nginx' };
+  check(ctx: RuleContext<NginxConfig>): void;
+}
+
+export interface HaproxyRule {
+  meta: RuleMeta & { system: 'haproxy' };
+  check(ctx: RuleContext<HaproxyConfig>): void;
+}
+
+export type AnyRule = NginxRule | HaproxyRule;

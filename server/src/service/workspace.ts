@@ -1,0 +1,81 @@
+/**
+ * Checking many files at once (the CLI over a folder, the server's background pass): decide each
+ * file's language by content, find the nginx entry points (files no other file includes), analyse
+ * each once, and report every file's findings exactly once — included fragments in the context of
+ * the file that includes them.
+ */
+import { detectLanguage } from './detect';
+import type { ConfigFileSystem } from './model/fs';
+import type { LanguageService, NginxAnalysis, HaproxyAnalysis } from './index';
+import { parseNginx, type NginxFile } from './syntax/nginx';
+import type { ConfigLanguage, Finding } from './types';
+
+export interface WorkspaceResult {
+  findings: Finding[];
+  languages: Map<string, ConfigLanguage>;
+  /** nginx entry points and the files each one pulls in. */
+  nginxRoots: Map<string, string[]>;
+  analyses: (NginxAnalysis | HaproxyAnalysis)[];
+}
+
+export function checkWorkspace(service: LanguageService, fs: ConfigFileSystem, paths: string[], forced?: ConfigLanguage): WorkspaceResult {
+  const languages = new Map<string, ConfigLanguage>();
+  for (const p of paths) {
+    const text = fs.readFile(p);
+    if (text === undefined) continue;
+    const lang = forced ?? detectLanguage(p, text);
+    if (lang) languages.set(p, lang);
+  }
+  const treeCache = new Map<string, { text: string; tree: NginxFile }>();
+  const parse = (path: string, text: string): NginxFile => {
+    const hit = treeCache.get(path);
+    if (hit && hit.text === text) return hit.tree;
+    const tree = parseNginx(text);
+    treeCache.set(path, { text, tree });
+    return tree;
+  };
+  const nginxFiles = paths.filter((p) => languages.get(p) === 'nginx');
+  // First pass: every nginx file as a potential root; collect who includes whom.
+  const included = new Set<string>();
+  const first = new Map<string, NginxAnalysis>();
+  for (const p of nginxFiles) {
+    const a = service.analyzeNginx(p, fs, { parse });
+    first.set(p, a);
+    for (const src of a.config.sources.keys()) if (src !== p) included.add(src);
+  }
+  const analyses: (NginxAnalysis | HaproxyAnalysis)[] = [];
+  const nginxRoots = new Map<string, string[]>();
+  const seen = new Set<string>();
+  const findings: Finding[] = [];
+  const push = (f: Finding) => {
+    const key = `${f.file}\0${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}\0${f.code}\0${f.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      findings.push(f);
+    }
+  };
+  for (const p of nginxFiles) {
+    if (included.has(p)) continue;
+    const a = first.get(p)!;
+    analyses.push(a);
+    nginxRoots.set(p, [...a.config.sources.keys()]);
+    for (const f of a.findings) push(f);
+  }
+  // A cycle can leave files that are all included by each other: analyse them on their own.
+  const covered = new Set([...nginxRoots.values()].flat());
+  for (const p of nginxFiles) {
+    if (covered.has(p)) continue;
+    const a = first.get(p)!;
+    analyses.push(a);
+    nginxRoots.set(p, [...a.config.sources.keys()]);
+    for (const s of a.config.sources.keys()) covered.add(s);
+    for (const f of a.findings) push(f);
+  }
+  for (const p of paths) {
+    if (languages.get(p) !== 'haproxy') continue;
+    const a = service.analyzeHaproxy([{ path: p, text: fs.readFile(p)! }]);
+    analyses.push(a);
+    for (const f of a.findings) push(f);
+  }
+  return { findings, languages, nginxRoots, analyses };
+}
