@@ -1,0 +1,11 @@
+/**
+ * HAProxy 2.6 configuration syntax: a lossless, ranged, error-tolerant tree.
+ * Pure TypeScript: no `vscode` or language-server imports.
+ */
+export type {
+  HaproxyWord, HaproxyLine, HaproxyStatement, HaproxyConditional, HaproxyDirective, HaproxySection, HaproxyFile,
+} from './types';
+export { parseHaproxy, printHaproxy, statementAt, lineAt, wordAt, sectionAt, findSections } from './parser';
+export { SECTION_KEYWORDS, SECTION_RULES, isSectionKeyword, MODIFIABLE_KEYWORDS, MAX_NESTED_CONDITIONS } from './sections';
+export type { SectionRule } from './sections';
+export { MAX_LINE_ARGS, invalidNameChar, isSpaceCode } from './lexer';

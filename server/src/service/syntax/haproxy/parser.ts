@@ -1,0 +1,369 @@
+/**
+ * Line-oriented, lossless, error-tolerant parser for HAProxy 2.6 configuration files.
+ *
+ * It follows HAProxy's own reader, src/cfgparse.c `readcfgfile()` (v2.6.0): one physical line
+ * at a time (only '\n' ends a line), words split by `parse_line()` (see lexer.ts), empty lines
+ * and lines whose first word is empty skipped, `.if/.elif/.else/.endif` and
+ * `.diag/.notice/.warning/.alert` handled before anything else, `no`/`default` modifiers, then
+ * a new section whenever the first word is a section keyword. Each problem HAProxy would refuse
+ * at that level gives exactly one diagnostic; the rest of the file is parsed anyway.
+ */
+import { LineIndex, type Span } from '../../text';
+import type { SyntaxDiagnostic } from '../../types';
+import { invalidNameChar, lexLine } from './lexer';
+import { MAX_NESTED_CONDITIONS, MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
+import type {
+  HaproxyConditional, HaproxyDirective, HaproxyFile, HaproxyLine, HaproxySection, HaproxyStatement, HaproxyWord,
+} from './types';
+
+const DIRECTIVES: ReadonlySet<string> = new Set(['.if', '.elif', '.else', '.endif', '.diag', '.notice', '.warning', '.alert']);
+
+interface CondLevel {
+  opener: HaproxyConditional;
+  branch: HaproxyConditional;
+  seenElse: boolean;
+}
+
+function diag(code: string, message: string, span: Span, severity: SyntaxDiagnostic['severity'] = 'error'): SyntaxDiagnostic {
+  return { code, message, severity, start: span.start, end: span.end };
+}
+
+/** The value of word k, or '' when absent (HAProxy's `*args[k]` test). */
+function argv(words: HaproxyWord[], k: number): string {
+  return k < words.length ? words[k].value : '';
+}
+
+export function parseHaproxy(text: string): HaproxyFile {
+  const lines: HaproxyLine[] = [];
+  const sections: HaproxySection[] = [];
+  const topLevel: HaproxyStatement[] = [];
+  const statements: HaproxyStatement[] = [];
+  const conditionals: HaproxyConditional[] = [];
+  const diagnostics: SyntaxDiagnostic[] = [];
+
+  const condStack: CondLevel[] = [];
+  let conditions: HaproxyConditional[] = [];
+  let current: HaproxySection | null = null;
+  let lastContentEnd = -1;
+  let sawNul = false;
+
+  const closeSection = (): void => {
+    if (current) current.end = Math.max(current.header.end, lastContentEnd);
+  };
+  const refreshConditions = (): void => {
+    conditions = condStack.map((l) => l.branch);
+  };
+
+  const len = text.length;
+  let pos = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', pos);
+    const lineEnd = nl < 0 ? len : nl;
+    const contentEnd = nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : lineEnd;
+    const eolEnd = nl < 0 ? len : nl + 1;
+
+    const lx = lexLine(text, pos, contentEnd);
+    const line: HaproxyLine = {
+      type: 'line', start: pos, end: contentEnd, words: lx.words, comment: lx.comment, indent: lx.indent,
+      eol: { start: contentEnd, end: eolEnd },
+    };
+    if (lx.ignored) line.ignored = lx.ignored;
+    if (lx.scope) line.scope = lx.scope;
+    lines.push(line);
+
+    const hasContent = lx.words.length > 0 || lx.comment !== null || lx.ignored !== null;
+    if (hasContent) lastContentEnd = contentEnd;
+
+    if (lx.nulAt >= 0 && !sawNul) {
+      sawNul = true;
+      diagnostics.push(diag('nul-character', 'NUL character: HAProxy 2.6 stops reading the file here ("Stray NUL character")', { start: lx.nulAt, end: lx.nulAt + 1 }));
+    }
+    if (lx.crAt >= 0) {
+      diagnostics.push(diag('stray-carriage-return', 'carriage return inside the line: HAProxy stops reading the line here and ignores the rest of it', { start: lx.crAt, end: contentEnd }, 'warning'));
+    }
+    if (lx.error) {
+      line.invalid = true;
+      diagnostics.push(lx.error);
+    }
+
+    const words = lx.words;
+    if (!line.scope && words.length > 0 && words[0].value !== '') {
+      const keyword = words[0].value;
+      if (keyword.charCodeAt(0) === 46 /* . */) {
+        handleDirective(line, keyword);
+      } else {
+        handleStatement(line, keyword);
+      }
+    }
+
+    if (nl < 0) break;
+    pos = nl + 1;
+  }
+  closeSection();
+
+  for (const level of condStack) {
+    const w = level.opener.line.words[0];
+    diagnostics.push(diag('unterminated-if', "'.if' block never closed: add '.endif'", w));
+  }
+  if (len > 0 && text.charCodeAt(len - 1) !== 10) {
+    const last = lines[lines.length - 1];
+    diagnostics.push(diag('missing-final-newline', 'missing line feed at the end of the file: HAProxy 2.6 refuses the file ("Missing LF on last line")', { start: last.start, end: last.end }));
+  }
+  diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
+
+  return { type: 'file', text, lines, sections, topLevel, statements, conditionals, diagnostics, lineIndex: new LineIndex(text) };
+
+  function handleDirective(line: HaproxyLine, keyword: string): void {
+    const words = line.words;
+    const quiet = line.invalid === true; // one diagnostic per line
+    if (!DIRECTIVES.has(keyword)) {
+      if (!quiet) diagnostics.push(diag('unknown-directive', `unknown directive '${keyword}' (HAProxy 2.6 knows .if, .elif, .else, .endif, .diag, .notice, .warning and .alert)`, words[0]));
+      return;
+    }
+    const cond: HaproxyConditional = { type: 'conditional', line, directive: keyword as HaproxyDirective };
+    conditionals.push(cond);
+    const top = condStack.length ? condStack[condStack.length - 1] : null;
+    switch (keyword) {
+      case '.if':
+        if (condStack.length + 1 >= MAX_NESTED_CONDITIONS && !quiet) {
+          diagnostics.push(diag('too-many-nested-conditions', `too many nested '.if' blocks: HAProxy 2.6 allows at most ${MAX_NESTED_CONDITIONS - 1}`, words[0]));
+        }
+        condStack.push({ opener: cond, branch: cond, seenElse: false });
+        refreshConditions();
+        return;
+      case '.elif':
+        if (!top) {
+          if (!quiet) diagnostics.push(diag('lone-conditional', "'.elif' without a matching '.if'", words[0]));
+          return;
+        }
+        if (top.seenElse && !quiet) diagnostics.push(diag('conditional-order', "'.elif' after '.else' is not permitted", words[0]));
+        top.branch = cond;
+        refreshConditions();
+        return;
+      case '.else':
+      case '.endif': {
+        let reported = quiet;
+        if (argv(words, 1) !== '' && !reported) {
+          reported = true;
+          diagnostics.push(diag('unexpected-argument', `'${keyword}' takes no argument`, spanOf(words.slice(1))));
+        }
+        if (!top) {
+          if (!reported) diagnostics.push(diag('lone-conditional', `'${keyword}' without a matching '.if'`, words[0]));
+          return;
+        }
+        if (keyword === '.endif') {
+          condStack.pop();
+        } else {
+          if (top.seenElse && !reported) diagnostics.push(diag('conditional-order', "'.else' after '.else' is not permitted", words[0]));
+          top.branch = cond;
+          top.seenElse = true;
+        }
+        refreshConditions();
+        return;
+      }
+      default:
+        // .diag / .notice / .warning / .alert take one message word.
+        if (argv(words, 2) !== '' && !quiet) {
+          diagnostics.push(diag('unexpected-argument', `'${keyword}' takes a single message: put quotes around a message with spaces`, spanOf(words.slice(2))));
+        }
+        return;
+    }
+  }
+
+  function handleStatement(line: HaproxyLine, keyword: string): void {
+    const words = line.words;
+    const quiet = line.invalid === true;
+    let reported = quiet;
+    let modifier: 'no' | 'default' | undefined;
+    let effective = keyword;
+    if (keyword === 'no' || keyword === 'default') {
+      modifier = keyword;
+      if (argv(words, 1) !== '') effective = words[1].value;
+      if (!MODIFIABLE_KEYWORDS.has(effective) && !reported) {
+        reported = true;
+        diagnostics.push(diag('bad-modifier', `'${keyword}' applies only to option, log, busy-polling, set-dumpable, strict-limits, insecure-fork-wanted and numa-cpu-mapping`, spanOf(words.slice(0, 2))));
+      }
+    }
+
+    const rule = modifier ? undefined : SECTION_RULES.get(keyword);
+    if (rule) {
+      closeSection();
+      const section: HaproxySection = {
+        type: 'section', keyword, name: null, nameSpan: null, from: null, fromSpan: null, header: line,
+        headerStatement: null as unknown as HaproxyStatement, statements: [], start: line.start, end: line.end,
+      };
+      const stmt = makeStatement(line, keyword, section, modifier);
+      section.headerStatement = stmt;
+      readHeader(section, reported);
+      sections.push(section);
+      current = section;
+      lastContentEnd = line.end;
+      return;
+    }
+
+    const stmt = makeStatement(line, keyword, current, modifier);
+    if (current) {
+      current.statements.push(stmt);
+    } else {
+      topLevel.push(stmt);
+      if (!reported) diagnostics.push(diag('outside-section', `unknown keyword '${effective}' out of section: start a section (global, defaults, frontend, backend, listen, ...) first`, words[0]));
+    }
+  }
+
+  function makeStatement(line: HaproxyLine, keyword: string, section: HaproxySection | null, modifier: 'no' | 'default' | undefined): HaproxyStatement {
+    const stmt: HaproxyStatement = { type: 'statement', line, keyword, args: line.words.slice(1), conditions, section };
+    if (modifier) stmt.modifier = modifier;
+    statements.push(stmt);
+    return stmt;
+  }
+
+  /** Name, `from` and argument checks of a section header line. */
+  function readHeader(section: HaproxySection, quiet: boolean): void {
+    const words = section.header.words;
+    const kw = section.keyword;
+    const rule = SECTION_RULES.get(kw)!;
+    let reported = quiet;
+    const report = (d: SyntaxDiagnostic): void => {
+      if (!reported) diagnostics.push(d);
+      reported = true;
+    };
+
+    if (kw === 'defaults') {
+      // `defaults [<name>] [from <defaults>]`; `defaults from <x>` has no name
+      // (src/cfgparse-listen.c, cfg_parse_listen()).
+      let fromAt = 2;
+      if (argv(words, 1) === 'from' && argv(words, 2) !== '' && argv(words, 3) === '') fromAt = 1;
+      else if (argv(words, 1) !== '') setName(section, words[1]);
+      if (argv(words, fromAt) === 'from') {
+        if (argv(words, fromAt + 1) !== '') setFrom(section, words[fromAt + 1]);
+        else report(diag('section-header-args', "'from' expects the name of a defaults section", words[fromAt]));
+      }
+      return;
+    }
+
+    if (rule.needsName && argv(words, 1) === '') {
+      report(diag('missing-section-name', `'${kw}' expects a name`, words[0]));
+      return;
+    }
+    if (rule.needsName || argv(words, 1) !== '') {
+      if (kw !== 'global' && kw !== 'namespace_list') setName(section, words[1]);
+    }
+
+    if (rule.from) {
+      // frontend/backend/listen: `<name> [from <defaults>]` and nothing else.
+      if (argv(words, 2) === 'from' && argv(words, 3) !== '') setFrom(section, words[3]);
+    }
+    if (rule.checkName && section.name !== null) {
+      const k = invalidNameChar(section.name);
+      if (k >= 0) {
+        const ch = section.name[k];
+        report(diag('invalid-name', `character '${ch}' is not permitted in '${kw}' name '${section.name}': use only letters, digits, '-', '_', '.' and ':'`, section.nameSpan!));
+      }
+    }
+    if (rule.from) {
+      const bad = (argv(words, 2) !== '' && (argv(words, 3) === '' || argv(words, 2) !== 'from')) || argv(words, 4) !== '';
+      if (bad) {
+        const extra = spanOf(words.slice(2));
+        if (kw === 'backend') report(diag('section-header-args', `a backend header takes only a name and an optional 'from <defaults>'; HAProxy ignores this header`, extra));
+        else report(diag('section-header-args', `'${kw}' takes only a name and an optional 'from <defaults>': use the 'bind' keyword for listening addresses`, extra));
+      }
+    } else if (words.length > rule.maxArgs + 1 && argv(words, rule.maxArgs + 1) !== '') {
+      const extra = words[rule.maxArgs + 1];
+      report(diag('section-header-args', `'${kw}' cannot handle unexpected argument '${extra.value}'`, spanOf(words.slice(rule.maxArgs + 1))));
+    }
+  }
+}
+
+function setName(section: HaproxySection, w: HaproxyWord): void {
+  section.name = w.value;
+  section.nameSpan = { start: w.start, end: w.end };
+}
+
+function setFrom(section: HaproxySection, w: HaproxyWord): void {
+  section.from = w.value;
+  section.fromSpan = { start: w.start, end: w.end };
+}
+
+function spanOf(words: HaproxyWord[]): Span {
+  return { start: words[0].start, end: words[words.length - 1].end };
+}
+
+/**
+ * Prints the tree back. Each line is rebuilt from its pieces (indent, words, the blanks between
+ * them, comment, ignored tail, line break), so an exact round trip shows that the pieces cover
+ * every character of the file.
+ */
+export function printHaproxy(file: HaproxyFile): string {
+  const text = file.text;
+  const out: string[] = [];
+  for (const line of file.lines) {
+    out.push(text.slice(line.indent.start, line.indent.end));
+    let at = line.indent.end;
+    for (const w of line.words) {
+      if (w.start > at) out.push(text.slice(at, w.start));
+      out.push(w.raw);
+      at = w.end;
+    }
+    const tail = line.comment ?? line.ignored;
+    if (tail) {
+      if (tail.start > at) out.push(text.slice(at, tail.start));
+      out.push(text.slice(tail.start, tail.end));
+      at = tail.end;
+    }
+    if (line.end > at) out.push(text.slice(at, line.end));
+    out.push(text.slice(line.eol.start, line.eol.end));
+  }
+  return out.join('');
+}
+
+/** Index of the last element whose start is <= offset, or -1. */
+function lastStartingAtOrBefore<T>(items: T[], offset: number, startOf: (t: T) => number): number {
+  let lo = 0;
+  let hi = items.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (startOf(items[mid]) <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/** The line holding `offset` (its line break included). */
+export function lineAt(file: HaproxyFile, offset: number): HaproxyLine | undefined {
+  const k = lastStartingAtOrBefore(file.lines, offset, (l) => l.start);
+  if (k < 0) return undefined;
+  const line = file.lines[k];
+  return offset <= line.eol.end ? line : undefined;
+}
+
+/** The statement (section headers included) whose line holds `offset`. */
+export function statementAt(file: HaproxyFile, offset: number): HaproxyStatement | undefined {
+  const k = lastStartingAtOrBefore(file.statements, offset, (s) => s.line.start);
+  if (k < 0) return undefined;
+  const stmt = file.statements[k];
+  return offset <= stmt.line.end ? stmt : undefined;
+}
+
+/** The word under `offset` (its end included, as a cursor right after a word is "on" it). */
+export function wordAt(file: HaproxyFile, offset: number): HaproxyWord | undefined {
+  const line = lineAt(file, offset);
+  if (!line) return undefined;
+  for (const w of line.words) if (offset >= w.start && offset <= w.end) return w;
+  return undefined;
+}
+
+/** The section whose range holds `offset`. */
+export function sectionAt(file: HaproxyFile, offset: number): HaproxySection | undefined {
+  const k = lastStartingAtOrBefore(file.sections, offset, (s) => s.start);
+  if (k < 0) return undefined;
+  const s = file.sections[k];
+  return offset <= s.end ? s : undefined;
+}
+
+/** Sections with this keyword (and name, when given), in file order. */
+export function findSections(file: HaproxyFile, keyword: string, name?: string): HaproxySection[] {
+  return file.sections.filter((s) => s.keyword === keyword && (name === undefined || s.name === name));
+}
