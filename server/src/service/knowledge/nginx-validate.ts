@@ -1,0 +1,308 @@
+/**
+ * Diagnostics from the nginx knowledge base: unknown directives, directives in a block where
+ * nginx refuses them, wrong argument counts, block/no-block mistakes, directives and parameters
+ * that need a newer nginx or NGINX Plus, and directives of modules the build lacks.
+ *
+ * It mirrors ngx_conf_handler() (src/core/ngx_conf_file.c): a name that no loaded module defines
+ * is "unknown directive"; a name some module defines, but none for this block type, is "not
+ * allowed here"; then the argument count must fit the directive's argument bits.
+ *
+ * Codes: nginx/unknown-directive, nginx/third-party-directive (hint), nginx/directive-not-allowed-here,
+ * nginx/wrong-argument-count, nginx/block-expected, nginx/unexpected-block, nginx/directive-too-new,
+ * nginx/directive-removed, nginx/parameter-too-new, nginx/deprecated-parameter, nginx/nginx-plus-only,
+ * nginx/module-not-in-build.
+ */
+import type { Span } from '../text';
+import type { Severity } from '../types';
+import { DEBIAN_12, NGINX_BUILDS, type NginxBuildProfile } from './nginx-build';
+import { nginxParameterFact } from './nginx-facts';
+import {
+  argCountAccepts,
+  argCountFromBits,
+  blockTypeOfPath,
+  childBlockType,
+  commandExistsIn,
+  contextMatches,
+  describeArgCount,
+  describeBlockType,
+  familyMatches,
+  familyOfBlockType,
+  nginxCommands,
+  nginxDirectiveNames,
+  nginxDirectivesForContext,
+  nginxDocs,
+  variantAt,
+  type NginxBlockType,
+  type NginxCommand,
+} from './nginx';
+import { closestNames } from './suggest';
+import { atLeast, compareVersions } from './versions';
+
+/** A knowledge-base problem in offsets of the file that was checked (the caller adds file and range). */
+export interface KnowledgeDiagnostic {
+  span: Span;
+  severity: Severity;
+  code: string;
+  message: string;
+}
+
+// Structural views of the nginx syntax tree (server/src/service/syntax/nginx/types.ts); only what is read here.
+interface WordLike extends Span {
+  value: string;
+}
+interface BlockLike {
+  type: 'block';
+  children: readonly NodeLike[];
+  rawBody: boolean;
+}
+interface DirectiveLike extends Span {
+  type: 'directive';
+  name: string;
+  nameSpan: Span;
+  args: readonly WordLike[];
+  block: BlockLike | null;
+  /** Offset of ";" or -1. */
+  semicolon?: number;
+}
+type NodeLike = DirectiveLike | BlockLike | { type: string };
+export interface NginxFileLike {
+  children: readonly NodeLike[];
+}
+
+export interface ValidateNginxOptions {
+  /** Target nginx version, e.g. "1.22.1". */
+  version: string;
+  /** The blocks enclosing this file when it is included somewhere, e.g. ['main','http','server']. */
+  rootContext?: readonly string[];
+  /** Which modules the nginx binary has: a profile or its id ("debian-12", default; "full"). */
+  build?: NginxBuildProfile | string;
+}
+
+/** Blocks whose bodies are data (keys and values), not directives. */
+export const NGINX_DATA_BLOCKS: ReadonlySet<string> = new Set(['map', 'geo', 'types', 'split_clients', 'match', 'charset_map']);
+
+/** Directive names of well-known third-party modules (OpenResty/Lua, mruby, headers-more, ...). */
+const THIRD_PARTY = [
+  { re: /(^lua_|_by_lua(_block|_file)?$|^(set|content|access|rewrite|header_filter|body_filter|log|balancer|init|init_worker|ssl_certificate|ssl_session_fetch|ssl_session_store|ssl_client_hello|exit_worker|server_rewrite)_by_lua)/, module: 'lua-nginx-module (OpenResty)' },
+  { re: /^mruby_/, module: 'ngx_mruby' },
+  { re: /^more_(set|clear)_(input_)?headers$/, module: 'headers-more-nginx-module' },
+  { re: /^(echo|echo_\w+)$/, module: 'echo-nginx-module' },
+  { re: /^(brotli|brotli_\w+)$/, module: 'ngx_brotli' },
+  { re: /^(vhost_traffic_status\w*)$/, module: 'nginx-module-vts' },
+  { re: /^(modsecurity|modsecurity_\w+)$/, module: 'ModSecurity-nginx' },
+  { re: /^(geoip2|geoip2_\w+)$/, module: 'ngx_http_geoip2_module' },
+  { re: /^(passenger_\w+)$/, module: 'Phusion Passenger' },
+  { re: /^(pagespeed)$/, module: 'ngx_pagespeed' },
+  { re: /^(nchan_\w+|push_stream_\w+)$/, module: 'a pub/sub module (nchan, push-stream)' },
+  { re: /^(rtmp|rtmp_\w+)$/, module: 'nginx-rtmp-module' },
+  { re: /^(set_(escape_uri|unescape_uri|md5|sha1|base32|encode_base64|decode_base64|quote_sql_str|random|secure_random_alphanum|hashed_upstream|formatted_gmt_time|if_empty))$/, module: 'set-misc-nginx-module' },
+];
+
+function thirdPartyModuleOf(name: string): string | undefined {
+  return THIRD_PARTY.find((t) => t.re.test(name))?.module;
+}
+
+function resolveBuild(b: ValidateNginxOptions['build']): NginxBuildProfile {
+  if (!b) return DEBIAN_12;
+  if (typeof b === 'string') return NGINX_BUILDS[b] ?? DEBIAN_12;
+  return b;
+}
+
+const code = (s: string) => '`' + s + '`';
+
+export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): KnowledgeDiagnostic[] {
+  const version = opts.version;
+  const build = resolveBuild(opts.build);
+  const out: KnowledgeDiagnostic[] = [];
+  const loaded = loadedModules(file);
+  const root = blockTypeOfPath(opts.rootContext ?? []) ?? 'MAIN';
+  const namesInVersion = nginxDirectiveNames(version, build);
+
+  const report = (span: Span, severity: Severity, c: string, message: string) =>
+    out.push({ span: { start: span.start, end: span.end }, severity, code: 'nginx/' + c, message });
+
+  const inBuild = (c: NginxCommand) => !build.missing.has(c.module) || loaded.has(c.module);
+
+  const visitChildren = (children: readonly NodeLike[], t: NginxBlockType) => {
+    for (const n of children) if (n.type === 'directive') visit(n as DirectiveLike, t);
+  };
+
+  const visit = (d: DirectiveLike, t: NginxBlockType) => {
+    const name = d.name;
+    const family = familyOfBlockType(t);
+    const all = nginxCommands(name);
+    const existing = all.filter((c) => commandExistsIn(c, version));
+    const built = existing.filter(inBuild);
+    const where = describeBlockType(t);
+
+    if (built.length === 0) {
+      if (existing.length > 0) {
+        const c = existing.find((x) => familyMatches(x, t)) ?? existing[0];
+        const why = build.missing.get(c.module) ?? 'not part of this build';
+        const so = build.loadable.get(c.module);
+        report(
+          d.nameSpan,
+          'warning',
+          'module-not-in-build',
+          `${code(name)} comes from ${c.module}, which ${build.description} lacks: ${why}` +
+            (so ? `; load it with ${code(`load_module modules/${so};`)}` : ''),
+        );
+        return;
+      }
+      if (all.length > 0) {
+        const newer = all.filter((c) => compareVersions(c.since, version) > 0).sort((a, b) => compareVersions(a.since, b.since));
+        if (newer.length > 0) {
+          report(d.nameSpan, 'error', 'directive-too-new', `${code(name)} needs nginx ${newer[0].since}; target is ${version}`);
+        } else {
+          const removed = all.map((c) => c.removed).filter((r): r is string => !!r).sort(compareVersions);
+          report(
+            d.nameSpan,
+            'error',
+            'directive-removed',
+            `${code(name)} was removed in nginx ${removed[removed.length - 1] ?? '?'}; target is ${version}`,
+          );
+        }
+        return;
+      }
+      const docs = nginxDocs(name);
+      if (docs.length > 0) {
+        const separate = docs.find((x) => /_js_module$|acme|otel/.test(x.module));
+        if (separate) {
+          report(d.nameSpan, 'warning', 'module-not-in-build', `${code(name)} comes from ${separate.module}, a module distributed apart from nginx and not in ${build.description}`);
+        } else {
+          report(d.nameSpan, 'error', 'nginx-plus-only', `${code(name)} exists only in NGINX Plus (commercial), not in nginx open source`);
+        }
+        return;
+      }
+      const third = thirdPartyModuleOf(name);
+      if (third) {
+        report(d.nameSpan, 'hint', 'third-party-directive', `${code(name)} comes from the third-party module ${third}, which stock nginx lacks`);
+        return;
+      }
+      const local = closestNames(name, nginxDirectivesForContext(contextNames(t), version, build), 2);
+      const best = local.length ? local : closestNames(name, namesInVersion, 2);
+      report(
+        d.nameSpan,
+        'error',
+        'unknown-directive',
+        `unknown directive ${code(name)}` + (best.length ? `; did you mean ${best.map(code).join(' or ')}?` : ''),
+      );
+      return;
+    }
+
+    const sameFamily = built.filter((c) => familyMatches(c, t));
+    const here = sameFamily.filter((c) => contextMatches(variantAt(c, version), t));
+    if (here.length === 0) {
+      const later = all
+        .filter((c) => familyMatches(c, t) && compareVersions(c.since, version) > 0 && contextMatches(c.variants[0], t))
+        .sort((a, b) => compareVersions(a.since, b.since));
+      const laterVariant = sameFamily
+        .flatMap((c) => c.variants.filter((v) => compareVersions(v.since, version) > 0 && contextMatches(v, t)))
+        .sort((a, b) => compareVersions(a.since, b.since));
+      const since = later[0]?.since ?? laterVariant[0]?.since;
+      if (since) {
+        report(d.nameSpan, 'error', 'directive-too-new', `${code(name)} inside ${where} needs nginx ${since}; target is ${version}`);
+        return;
+      }
+      const allowed = new Set<string>();
+      for (const c of sameFamily.length ? sameFamily : built) {
+        for (const ctx of variantAt(c, version).contexts) allowed.add(ctx === 'ANY' ? 'any block' : describeBlockType(ctx as NginxBlockType));
+      }
+      const fams = [...new Set(built.map((c) => c.family))];
+      const msg =
+        sameFamily.length > 0
+          ? `${code(name)} is not allowed in ${where}; it belongs in ${[...allowed].join(', ')}`
+          : `${code(name)} is not allowed in ${where}: it is a ${fams.join('/')} directive (allowed in ${[...allowed].join(', ')})`;
+      report(d.nameSpan, 'error', 'directive-not-allowed-here', msg);
+      return;
+    }
+
+    // Argument count and block shape, against the definitions that apply here.
+    const variants = here.map((c) => variantAt(c, version));
+    const n = d.args.length;
+    const counts = variants.map((v) => argCountFromBits(v.args));
+    if (!counts.some((a) => argCountAccepts(a, n))) {
+      const span = n === 0 ? d.nameSpan : { start: d.args[0].start, end: d.args[n - 1].end };
+      report(span, 'error', 'wrong-argument-count', `${code(name)} takes ${describeArgCount(counts[0])}; found ${n}`);
+    }
+    const isBlock = variants.some((v) => v.block);
+    const isPlain = variants.some((v) => !v.block);
+    if (isBlock && !isPlain && !d.block && d.semicolon !== undefined && d.semicolon >= 0) {
+      report(d.nameSpan, 'error', 'block-expected', `${code(name)} needs a block: ${code(name + ' ... { ... }')}`);
+    } else if (!isBlock && d.block) {
+      report(d.nameSpan, 'error', 'unexpected-block', `${code(name)} does not take a block; end it with ${code(';')}`);
+    }
+
+    // Parameters that depend on the version or on NGINX Plus.
+    if (!d.block) {
+      for (let i = 1; i < d.args.length; i++) {
+        const a = d.args[i];
+        const fact = nginxParameterFact(name, family, a.value);
+        if (!fact) continue;
+        const label = code(a.value.replace(/=.*$/, '='));
+        if (fact.plusOnly) {
+          report(a, 'error', 'nginx-plus-only', `the ${label} parameter of ${code(name)} exists only in NGINX Plus`);
+        } else if (fact.since && !atLeast(version, fact.since)) {
+          report(a, 'error', 'parameter-too-new', `the ${label} parameter of ${code(name)} needs nginx ${fact.since}; target is ${version}`);
+        } else if (fact.deprecatedSince && atLeast(version, fact.deprecatedSince)) {
+          report(a, 'warning', 'deprecated-parameter', `the ${label} parameter of ${code(name)} is deprecated since nginx ${fact.deprecatedSince}: ${fact.deprecation}`);
+        }
+      }
+    }
+
+    if (d.block && !d.block.rawBody && !NGINX_DATA_BLOCKS.has(name)) {
+      const child = childBlockType(t, name);
+      if (child) visitChildren(d.block.children, child);
+    }
+  };
+
+  visitChildren(file.children, root);
+  return out;
+}
+
+/** A chain of block names that reaches block type `t` (for nginxDirectivesForContext). */
+function contextNames(t: NginxBlockType): string[] {
+  switch (t) {
+    case 'MAIN':
+      return [];
+    case 'EVENT':
+      return ['events'];
+    case 'HTTP_MAIN':
+      return ['http'];
+    case 'HTTP_SRV':
+      return ['http', 'server'];
+    case 'HTTP_LOC':
+      return ['http', 'server', 'location'];
+    case 'HTTP_SIF':
+      return ['http', 'server', 'if'];
+    case 'HTTP_LIF':
+      return ['http', 'server', 'location', 'if'];
+    case 'HTTP_LMT':
+      return ['http', 'server', 'location', 'limit_except'];
+    case 'HTTP_UPS':
+      return ['http', 'upstream'];
+    case 'STREAM_MAIN':
+      return ['stream'];
+    case 'STREAM_SRV':
+      return ['stream', 'server'];
+    case 'STREAM_UPS':
+      return ['stream', 'upstream'];
+    case 'MAIL_MAIN':
+      return ['mail'];
+    case 'MAIL_SRV':
+      return ['mail', 'server'];
+  }
+}
+
+/** Module ids the file loads with top-level `load_module modules/<id>.so;`. */
+function loadedModules(file: NginxFileLike): Set<string> {
+  const out = new Set<string>();
+  for (const n of file.children) {
+    if (n.type !== 'directive') continue;
+    const d = n as DirectiveLike;
+    if (d.name !== 'load_module' || d.args.length === 0) continue;
+    const m = /([A-Za-z0-9_]+)\.so$/.exec(d.args[0].value);
+    if (m) out.add(m[1]);
+  }
+  return out;
+}
