@@ -1,0 +1,50 @@
+/**
+ * nginx syntax: a lossless, error-recovering concrete syntax tree.
+ *
+ *   const file = parseNginx(text, { isDirectiveName });  // never throws, linear time
+ *   printNginx(file) === text;                           // always
+ *   walkDirectives(file, (d, depth) => { ... });
+ *
+ * See `types.ts` for the tree's shape and tiling rules, and `parseNginx` for error recovery.
+ */
+export type {
+  NginxArg,
+  NginxBlock,
+  NginxComment,
+  NginxDirective,
+  NginxFile,
+  NginxNode,
+  NginxSyntaxDiagnostic,
+  NginxToken,
+  ParseNginxOptions,
+} from './types';
+export {
+  parseNginx,
+  unescapeNginx,
+  quoteNginxWord,
+  isLuaBlockDirective,
+  NGINX_CONF_BUFFER,
+} from './parser';
+export {
+  printNginx,
+  forEachLeaf,
+  walkDirectives,
+  childDirectives,
+  enclosingDirectives,
+  directiveAt,
+  tokenAt,
+  locationMatch,
+  type LocationMatch,
+  type LocationModifier,
+} from './tree';
+
+import { parseNginx } from './parser';
+
+/**
+ * Benchmark entry: parse `text` and return a number derived from the tree, so the work
+ * cannot be optimised away. Returns the number of top-level nodes plus diagnostics.
+ */
+export function benchParseNginx(text: string): number {
+  const f = parseNginx(text);
+  return f.children.length + f.diagnostics.length;
+}

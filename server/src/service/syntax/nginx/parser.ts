@@ -1,0 +1,753 @@
+/**
+ * A lossless, error-recovering parser for nginx configuration files.
+ *
+ * Words are split exactly as nginx 1.22's reader splits them (`ngx_conf_read_token` in
+ * src/core/ngx_conf_file.c, https://github.com/nginx/nginx/blob/release-1.22.1/src/core/ngx_conf_file.c):
+ * - whitespace is only space, tab, CR and LF; a bare word ends at whitespace, ";" or "{";
+ *   "}" and "#" inside a word are ordinary characters; "{" right after "$" stays in the
+ *   word (`${var}`); a backslash makes the next character ordinary;
+ * - a quote opens a string only at the start of a word; after the closing quote nginx
+ *   wants whitespace, ";", "{" or ")" (a ")" then starts the next word);
+ * - "#" starts a comment only where a word could start; the comment runs to the line feed;
+ * - ";" or "{" with no word before it, "}" after words, a stray "}" and a word of 4096
+ *   characters or more ("too long parameter") are errors.
+ * When nginx would refuse the input the parser records one diagnostic, repairs the tree
+ * the way the author most likely meant, and goes on. The scan is a single left-to-right pass
+ * with no regular expressions and no recursion, so its time is linear in the input.
+ */
+import { LineIndex, type Span } from '../../text';
+import type { Severity } from '../../types';
+import type {
+  NginxBlock,
+  NginxComment,
+  NginxDirective,
+  NginxFile,
+  NginxNode,
+  NginxSyntaxDiagnostic,
+  NginxToken,
+  ParseNginxOptions,
+} from './types';
+
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const DQUOTE = 34;
+const HASH = 35;
+const DOLLAR = 36;
+const SQUOTE = 39;
+const RPAREN = 41;
+const COMMA = 44;
+const MINUS = 45;
+const SEMI = 59;
+const EQUALS = 61;
+const LBRACKET = 91;
+const BACKSLASH = 92;
+const RBRACKET = 93;
+const LBRACE = 123;
+const RBRACE = 125;
+const BOM = 0xfeff;
+
+/** nginx's reader buffer (NGX_CONF_BUFFER, src/core/ngx_conf_file.c): longer words are refused. */
+export const NGINX_CONF_BUFFER = 4096;
+
+class Directive implements NginxDirective {
+  readonly type = 'directive' as const;
+  name: string;
+  nameSpan: Span;
+  nameToken: NginxToken;
+  args: NginxToken[] = [];
+  block: NginxBlock | null = null;
+  semicolon = -1;
+  parts: NginxNode[];
+  start: number;
+  end: number;
+  #parent: NginxBlock | NginxFile;
+  /** Set after an unterminated-string repair: a missing ";" is then not reported again. */
+  recovered = false;
+  /** Column of the name, computed on demand for the missing-";" rule (-1 = not yet). */
+  #column = -1;
+
+  constructor(nameToken: NginxToken, parent: NginxBlock | NginxFile) {
+    this.name = nameToken.value;
+    this.nameSpan = nameToken;
+    this.nameToken = nameToken;
+    this.parts = [nameToken];
+    this.start = nameToken.start;
+    this.end = nameToken.end;
+    this.#parent = parent;
+  }
+
+  get parent(): NginxBlock | NginxFile {
+    return this.#parent;
+  }
+
+  column(text: string): number {
+    if (this.#column < 0) this.#column = columnOf(text, this.start);
+    return this.#column;
+  }
+}
+
+class Block implements NginxBlock {
+  readonly type = 'block' as const;
+  start: number;
+  end: number;
+  open: number;
+  close = -1;
+  children: NginxNode[] = [];
+  rawBody = false;
+  #owner: NginxDirective | null;
+  #parent: NginxBlock | NginxFile;
+
+  constructor(open: number, owner: NginxDirective | null, parent: NginxBlock | NginxFile) {
+    this.start = open;
+    this.end = open + 1;
+    this.open = open;
+    this.#owner = owner;
+    this.#parent = parent;
+  }
+
+  get owner(): NginxDirective | null {
+    return this.#owner;
+  }
+
+  get parent(): NginxBlock | NginxFile {
+    return this.#parent;
+  }
+}
+
+function token(type: NginxToken['type'], start: number, end: number, raw: string): NginxToken {
+  return { type, start, end, raw, value: raw, quote: null };
+}
+
+/** Characters from the start of the line holding `offset` to `offset`. */
+function columnOf(text: string, offset: number): number {
+  let i = offset;
+  while (i > 0) {
+    const c = text.charCodeAt(i - 1);
+    if (c === LF || c === CR) break;
+    i--;
+  }
+  return offset - i;
+}
+
+function isSpace(c: number): boolean {
+  return c === SPACE || c === TAB || c === LF || c === CR;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** A word that looks like a directive name: a letter or "_", then letters, digits, "_". */
+function looksLikeDirectiveName(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+    if (!letter && !(i > 0 && isDigit(c))) return false;
+  }
+  return true;
+}
+
+/**
+ * The value nginx gives a word: `\"`, `\'`, `\\` lose the backslash, `\t` `\r` `\n` become
+ * control characters, any other backslash stays (ngx_conf_read_token's copy loop).
+ */
+export function unescapeNginx(s: string): string {
+  if (s.indexOf('\\') < 0) return s;
+  let out = '';
+  let from = 0;
+  let i = 0;
+  while (i < s.length) {
+    if (s.charCodeAt(i) !== BACKSLASH || i + 1 >= s.length) {
+      i++;
+      continue;
+    }
+    const next = s.charCodeAt(i + 1);
+    let rep: string | null = null;
+    if (next === DQUOTE || next === SQUOTE || next === BACKSLASH) rep = s[i + 1];
+    else if (next === 116 /* t */) rep = '\t';
+    else if (next === 114 /* r */) rep = '\r';
+    else if (next === 110 /* n */) rep = '\n';
+    if (rep === null) {
+      i++;
+      continue;
+    }
+    out += s.slice(from, i) + rep;
+    i += 2;
+    from = i;
+  }
+  return out + s.slice(from);
+}
+
+/** Quote a bare word for nginx: wrap in double quotes, escaping any unescaped `"`. */
+export function quoteNginxWord(raw: string): string {
+  let out = '"';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === BACKSLASH && i + 1 < raw.length) {
+      out += raw.slice(i, i + 2);
+      i++;
+    } else if (c === DQUOTE) out += '\\"';
+    else out += raw[i];
+  }
+  return out + '"';
+}
+
+/** Does `name` take a Lua body (`content_by_lua_block`, `init_by_lua_block`, ...)? */
+export function isLuaBlockDirective(name: string): boolean {
+  return name.endsWith('_lua_block');
+}
+
+/** If `text[i]` opens a Lua long bracket (`[[`, `[==[`), its level (number of "="), else -1. */
+function longBracketLevel(text: string, i: number): number {
+  if (text.charCodeAt(i) !== LBRACKET) return -1;
+  let j = i + 1;
+  while (text.charCodeAt(j) === EQUALS) j++;
+  return text.charCodeAt(j) === LBRACKET ? j - i - 1 : -1;
+}
+
+/** Offset just past the long bracket closing `]==]` of `level`, searching from `from`; n if none. */
+function skipLongBracket(text: string, from: number, level: number): number {
+  const close = ']' + '='.repeat(level) + ']';
+  const at = text.indexOf(close, from);
+  return at < 0 ? text.length : at + close.length;
+}
+
+/**
+ * Offset of the "}" that closes a Lua body starting at `from` (just after "{"), or -1.
+ * Braces inside Lua strings ('...', "...", [[...]], [==[...]==]) and comments
+ * (`--` to end of line, `--[[...]]`) do not count.
+ */
+function scanLuaBody(text: string, from: number): number {
+  const n = text.length;
+  let depth = 1;
+  let i = from;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === MINUS && text.charCodeAt(i + 1) === MINUS) {
+      i += 2;
+      const level = longBracketLevel(text, i);
+      if (level >= 0) {
+        i = skipLongBracket(text, i + level + 2, level);
+      } else {
+        while (i < n && text.charCodeAt(i) !== LF) i++;
+      }
+      continue;
+    }
+    if (c === DQUOTE || c === SQUOTE) {
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === BACKSLASH) i += 2;
+        else if (d === c) {
+          i++;
+          break;
+        } else if (d === LF) break; // an unfinished short string ends at the line's end
+        else i++;
+      }
+      continue;
+    }
+    if (c === LBRACKET) {
+      const level = longBracketLevel(text, i);
+      if (level >= 0) {
+        i = skipLongBracket(text, i + level + 2, level);
+        continue;
+      }
+    } else if (c === LBRACE) {
+      depth++;
+    } else if (c === RBRACE) {
+      depth--;
+      if (depth === 0) return i;
+    }
+    i++;
+  }
+  return -1;
+}
+
+/** Length of a regex quantifier `{n}`, `{n,}`, `{n,m}` starting at `i` (a "{"), else 0. */
+function quantifierLength(text: string, i: number): number {
+  let j = i + 1;
+  const digitsStart = j;
+  while (isDigit(text.charCodeAt(j))) j++;
+  if (j === digitsStart) return 0;
+  if (text.charCodeAt(j) === COMMA) {
+    j++;
+    while (isDigit(text.charCodeAt(j))) j++;
+  }
+  return text.charCodeAt(j) === RBRACE ? j + 1 - i : 0;
+}
+
+function describeChar(text: string, at: number): string {
+  const c = text.charCodeAt(at);
+  if (c >= 0xd800 && c <= 0xdbff && at + 1 < text.length) return text.slice(at, at + 2);
+  if (c < 32 || c === 127) return '\\x' + c.toString(16).padStart(2, '0');
+  return text[at];
+}
+
+function charWidth(text: string, at: number): number {
+  const c = text.charCodeAt(at);
+  if (c >= 0xd800 && c <= 0xdbff && at + 1 < text.length) {
+    const d = text.charCodeAt(at + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return 2;
+  }
+  return 1;
+}
+
+function endOfLine(text: string, from: number): number {
+  const n = text.length;
+  let i = from;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === LF || c === CR) break;
+    i++;
+  }
+  return i;
+}
+
+interface OpenBlock {
+  block: Block;
+  owner: Directive | null;
+  /** The children list that holds the block's owner (or the orphan block). */
+  outer: NginxNode[];
+  outerContainer: NginxBlock | NginxFile;
+}
+
+/**
+ * Parse an nginx configuration file. Never throws; time is linear in `text.length`.
+ *
+ * Recovery (each problem gives one diagnostic; the rest of the file is parsed normally):
+ * - `missing-semicolon`: a directive's words run onto a new line whose first word W starts
+ *   at a column no greater than the directive name's own column, and
+ *   - with `options.isDirectiveName`: W is a directive name and the directive has a
+ *     word after its name (or is itself a known directive name);
+ *   - without it: W is a bare word that looks like a directive name and the directive
+ *     has at least one argument.
+ *   The directive is ended before the line break. The column guard keeps continuation
+ *   lines (always indented deeper in practice, e.g. `add_header X-Frame-Options\n    deny;`)
+ *   from being split. Also reported when "}" or the end of the file follows a directive's
+ *   words; the span then reaches the "}" / end of file, where nginx reports it.
+ * - `unexpected-close-brace`: a "}" with no open block becomes an 'error' token.
+ * - `unclosed-block`: a block still open at the end of the file (span: its "{").
+ * - `unterminated-string`: a quote never closed, or closed only on a later line where
+ *   nginx then refuses the next character; the string is ended at the end of its first line.
+ * - `unexpected-char-after-quote`: e.g. `"left"-quote`; the character starts the next word.
+ * - `unquoted-brace`: a regex quantifier `{n}`, `{n,}`, `{n,m}` glued inside a bare word
+ *   (`^/id/[0-9]{6}$`): nginx opens a block at "{" and fails on the same line. The word is
+ *   kept whole, as meant; the fix quotes it.
+ * - `unexpected-semicolon`, `unexpected-open-brace` ("{" with no directive: an orphan block
+ *   whose `owner` is null), `too-long-parameter`, `unexpected-end`, `byte-order-mark`.
+ */
+export function parseNginx(text: string, options: ParseNginxOptions = {}): NginxFile {
+  const n = text.length;
+  const isDirectiveName = options.isDirectiveName;
+  const maxDiagnostics = options.maxDiagnostics ?? 1000;
+  const diagnostics: NginxSyntaxDiagnostic[] = [];
+  const file: NginxFile = {
+    type: 'file',
+    text,
+    children: [],
+    diagnostics,
+    lineIndex: undefined as unknown as LineIndex,
+  };
+
+  let truncated = false;
+  const report = (
+    code: string,
+    start: number,
+    end: number,
+    message: string,
+    fix?: NginxSyntaxDiagnostic['fix'],
+    severity: Severity = 'error',
+  ): void => {
+    if (diagnostics.length >= maxDiagnostics) {
+      if (!truncated) {
+        truncated = true;
+        diagnostics.push({
+          code: 'too-many-errors',
+          start,
+          end,
+          severity: 'information',
+          message: `more than ${maxDiagnostics} syntax problems; the rest are not listed`,
+        });
+      }
+      return;
+    }
+    const d: NginxSyntaxDiagnostic = { code, start, end, message, severity };
+    if (fix) d.fix = fix;
+    diagnostics.push(d);
+  };
+
+  let children: NginxNode[] = file.children;
+  let container: NginxBlock | NginxFile = file;
+  const stack: OpenBlock[] = [];
+
+  /** The directive being read (no ";" or block yet). */
+  let dir: Directive | null = null;
+  /** Last word of `dir`. */
+  let lastWord: NginxToken | null = null;
+  /** Trivia and comments read after `lastWord`; they go to `dir` only if it continues. */
+  let pending: NginxNode[] = [];
+  /** Did `pending` contain a line break? */
+  let pendingNewline = false;
+
+  const flushPendingInto = (list: NginxNode[]): void => {
+    for (let k = 0; k < pending.length; k++) list.push(pending[k]);
+    pending.length = 0;
+    pendingNewline = false;
+  };
+
+  /** End `dir` without ";" or block: it stops after its last word; pending trivia goes outside. */
+  const abandonDirective = (): void => {
+    if (!dir) return;
+    dir.end = lastWord!.end;
+    flushPendingInto(children);
+    dir = null;
+    lastWord = null;
+  };
+
+  let pos = 0;
+  if (n > 0 && text.charCodeAt(0) === BOM) {
+    children.push(token('trivia', 0, 1, text.slice(0, 1)));
+    report(
+      'byte-order-mark',
+      0,
+      1,
+      'the file starts with a UTF-8 byte order mark, which nginx reads as part of the first directive name; save the file without it',
+      { start: 0, end: 1, newText: '' },
+    );
+    pos = 1;
+  }
+
+  while (pos < n) {
+    const c = text.charCodeAt(pos);
+
+    // Whitespace run.
+    if (c === SPACE || c === TAB || c === LF || c === CR) {
+      let e = pos + 1;
+      let newline = c === LF || c === CR;
+      while (e < n) {
+        const d = text.charCodeAt(e);
+        if (d === SPACE || d === TAB) e++;
+        else if (d === LF || d === CR) {
+          newline = true;
+          e++;
+        } else break;
+      }
+      const t = token('trivia', pos, e, text.slice(pos, e));
+      if (dir) {
+        pending.push(t);
+        if (newline) pendingNewline = true;
+      } else children.push(t);
+      pos = e;
+      continue;
+    }
+
+    // Comment: to the line feed (a CR right before it stays outside, in the trivia).
+    if (c === HASH) {
+      let e = pos + 1;
+      while (e < n && text.charCodeAt(e) !== LF) e++;
+      if (e < n && e > pos + 1 && text.charCodeAt(e - 1) === CR) e--;
+      const comment: NginxComment = { type: 'comment', start: pos, end: e, text: text.slice(pos + 1, e) };
+      if (e - pos >= NGINX_CONF_BUFFER && e < n) {
+        report(
+          'too-long-parameter',
+          pos,
+          e,
+          `nginx refuses a comment of ${NGINX_CONF_BUFFER} characters or more ("too long parameter"); split it`,
+        );
+      }
+      if (dir) pending.push(comment);
+      else children.push(comment);
+      pos = e;
+      continue;
+    }
+
+    if (c === SEMI) {
+      if (dir) {
+        flushPendingInto(dir.parts);
+        dir.parts.push(token('token', pos, pos + 1, ';'));
+        dir.semicolon = pos;
+        dir.end = pos + 1;
+        dir = null;
+        lastWord = null;
+      } else {
+        children.push(token('error', pos, pos + 1, ';'));
+        report('unexpected-semicolon', pos, pos + 1, 'unexpected ";": there is no directive to end here', {
+          start: pos,
+          end: pos + 1,
+          newText: '',
+        });
+      }
+      pos++;
+      continue;
+    }
+
+    if (c === LBRACE) {
+      const owner: Directive | null = dir;
+      const block: Block = new Block(pos, owner, container);
+      if (owner) {
+        flushPendingInto(owner.parts);
+        owner.parts.push(block);
+        owner.block = block;
+        dir = null;
+        lastWord = null;
+      } else {
+        children.push(block);
+        report('unexpected-open-brace', pos, pos + 1, 'unexpected "{": a block must follow a directive name');
+      }
+
+      if (owner && isLuaBlockDirective(owner.name)) {
+        // The body is Lua, read by the Lua module's own reader: keep it as one raw leaf.
+        block.rawBody = true;
+        const close = scanLuaBody(text, pos + 1);
+        const bodyEnd = close < 0 ? n : close;
+        block.children.push(token('raw', pos + 1, bodyEnd, text.slice(pos + 1, bodyEnd)));
+        if (close < 0) {
+          block.end = n;
+          owner.end = n;
+          report('unclosed-block', pos, pos + 1, `the Lua block of "${owner.name}" has no closing "}"`, {
+            start: n,
+            end: n,
+            newText: '}',
+          });
+          pos = n;
+        } else {
+          block.close = close;
+          block.end = close + 1;
+          owner.end = close + 1;
+          pos = close + 1;
+        }
+        continue;
+      }
+
+      stack.push({ block, owner, outer: children, outerContainer: container });
+      children = block.children;
+      container = block;
+      pos++;
+      continue;
+    }
+
+    if (c === RBRACE) {
+      if (dir) {
+        const d: Directive = dir;
+        const last = lastWord!;
+        if (!d.recovered) report(
+          'missing-semicolon',
+          last.start,
+          pos + 1,
+          `directive "${d.name}" is not terminated by ";" (unexpected "}")`,
+          { start: last.end, end: last.end, newText: ';' },
+        );
+        abandonDirective();
+      }
+      if (stack.length === 0) {
+        children.push(token('error', pos, pos + 1, '}'));
+        report('unexpected-close-brace', pos, pos + 1, 'unexpected "}": no block is open here', {
+          start: pos,
+          end: pos + 1,
+          newText: '',
+        });
+      } else {
+        const top = stack.pop()!;
+        top.block.close = pos;
+        top.block.end = pos + 1;
+        if (top.owner) top.owner.end = pos + 1;
+        children = top.outer;
+        container = top.outerContainer;
+      }
+      pos++;
+      continue;
+    }
+
+    // A word.
+    let w: NginxToken;
+    let next: number;
+    let unterminated = false;
+    if (c === DQUOTE || c === SQUOTE) {
+      // Quoted string: ends at the same unescaped quote; may span lines.
+      let i = pos + 1;
+      let multiline = false;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === BACKSLASH) i += 2;
+        else if (d === c) break;
+        else {
+          if (d === LF || d === CR) multiline = true;
+          i++;
+        }
+      }
+      const closed = i < n;
+      const after = closed ? text.charCodeAt(i + 1) : -1;
+      const badAfter = closed && i + 1 < n && !isSpace(after) && after !== SEMI && after !== LBRACE && after !== RPAREN;
+      if (!closed || (multiline && badAfter)) {
+        // Unterminated: end the string at the end of its first line.
+        const eol = endOfLine(text, pos + 1);
+        const quoteChar = c === DQUOTE ? '"' : "'";
+        report(
+          'unterminated-string',
+          pos,
+          pos + 1,
+          closed
+            ? `the string opened here is closed only on a later line, and nginx then refuses ${JSON.stringify(describeChar(text, i + 1))}; add the missing ${quoteChar}`
+            : `unterminated string: missing closing ${quoteChar}`,
+          { start: eol, end: eol, newText: quoteChar },
+        );
+        const raw = text.slice(pos, eol);
+        w = { type: 'token', start: pos, end: eol, raw, value: unescapeNginx(raw.slice(1)), quote: quoteChar };
+        next = eol;
+        unterminated = true;
+      } else {
+        const end = closed ? i + 1 : n;
+        const raw = text.slice(pos, end);
+        const quoteChar = c === DQUOTE ? '"' : "'";
+        w = {
+          type: 'token',
+          start: pos,
+          end,
+          raw,
+          value: unescapeNginx(raw.slice(1, raw.length - 1)),
+          quote: quoteChar,
+        };
+        next = end;
+        if (end - pos - 1 >= NGINX_CONF_BUFFER) {
+          report(
+            'too-long-parameter',
+            pos,
+            end,
+            `nginx refuses a parameter of ${NGINX_CONF_BUFFER} characters or more ("too long parameter")`,
+          );
+        }
+        if (badAfter && after !== RBRACE) {
+          // "}" right after a quote is reported as a missing ";" by the "}" branch.
+          const width = charWidth(text, i + 1);
+          report(
+            'unexpected-char-after-quote',
+            i + 1,
+            i + 1 + width,
+            `unexpected "${describeChar(text, i + 1)}" after the closing quote: nginx wants a space, ";" or "{" there`,
+            { start: i + 1, end: i + 1, newText: ' ' },
+          );
+        }
+      }
+    } else {
+      // Bare word, as ngx_conf_read_token reads it.
+      let i = pos;
+      let variable = false;
+      let quantifierAt = -1;
+      if (c === BACKSLASH) i += 2;
+      else {
+        variable = c === DOLLAR;
+        i++;
+      }
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === LBRACE && variable) {
+          i++;
+          continue;
+        }
+        variable = false;
+        if (d === BACKSLASH) {
+          i += 2;
+          continue;
+        }
+        if (d === DOLLAR) {
+          variable = true;
+          i++;
+          continue;
+        }
+        if (d === SPACE || d === TAB || d === LF || d === CR || d === SEMI) break;
+        if (d === LBRACE) {
+          const q = quantifierLength(text, i);
+          if (q === 0) break;
+          if (quantifierAt < 0) quantifierAt = i;
+          i += q;
+          continue;
+        }
+        i++;
+      }
+      if (i > n) i = n;
+      const raw = text.slice(pos, i);
+      w = { type: 'token', start: pos, end: i, raw, value: unescapeNginx(raw), quote: null };
+      next = i;
+      if (quantifierAt >= 0) {
+        const q = quantifierLength(text, quantifierAt);
+        report(
+          'unquoted-brace',
+          quantifierAt,
+          quantifierAt + q,
+          `nginx reads "{" in the unquoted parameter "${raw}" as the start of a block; put the parameter in quotes`,
+          { start: pos, end: i, newText: quoteNginxWord(raw) },
+        );
+      }
+      if (i - pos >= NGINX_CONF_BUFFER) {
+        report(
+          'too-long-parameter',
+          pos,
+          i,
+          `nginx refuses a parameter of ${NGINX_CONF_BUFFER} characters or more ("too long parameter")`,
+        );
+      }
+    }
+
+    if (dir && pendingNewline && w.quote === null) {
+      // Words running onto a new line: is this word really the next directive?
+      const d: Directive = dir;
+      if (columnOf(text, w.start) <= d.column(text)) {
+        const split = isDirectiveName
+          ? isDirectiveName(w.value) && (d.args.length > 0 || isDirectiveName(d.name))
+          : d.args.length > 0 && looksLikeDirectiveName(w.raw);
+        if (split) {
+          const last = lastWord!;
+          if (!d.recovered) report('missing-semicolon', last.start, last.end, `directive "${d.name}" is not terminated by ";"`, {
+            start: last.end,
+            end: last.end,
+            newText: ';',
+          });
+          abandonDirective();
+        }
+      }
+    }
+
+    if (dir) {
+      flushPendingInto(dir.parts);
+      dir.parts.push(w);
+      dir.args.push(w);
+      dir.end = w.end;
+    } else {
+      dir = new Directive(w, container);
+      children.push(dir);
+    }
+    if (unterminated) dir.recovered = true;
+    lastWord = w;
+    pos = next;
+  }
+
+  if (dir) {
+    const d: Directive = dir;
+    const last = lastWord!;
+    if (!d.recovered) report('unexpected-end', last.start, n, `unexpected end of file: directive "${d.name}" needs ";" or "{"`, {
+      start: last.end,
+      end: last.end,
+      newText: ';',
+    });
+    abandonDirective();
+  }
+
+  // Blocks left open: each ends at the end of the file.
+  for (let k = stack.length - 1; k >= 0; k--) {
+    const { block, owner } = stack[k];
+    block.end = n;
+    if (owner) owner.end = n;
+    const what = owner ? `the block of "${owner.name}"` : 'this block';
+    report('unclosed-block', block.open, block.open + 1, `unexpected end of file: ${what} has no closing "}"`, {
+      start: n,
+      end: n,
+      newText: '}',
+    });
+  }
+
+  file.lineIndex = new LineIndex(text);
+  return file;
+}
