@@ -1,0 +1,158 @@
+/**
+ * Bad/good config pairs for the rules whose harm can be shown with the real binaries.
+ *
+ * `bad` and `good` are file names in test/fixtures/live/. Placeholders: `@LISTEN@` (the balancer's
+ * port) and `@B1@` (the backend's port); the harness fills them in. Every location/route under test
+ * is `/ws`.
+ *
+ * Today `good` is a hand-written fixture. The plan is to produce it instead by applying wslb's own
+ * quick fix for `id` to `bad` (see `goodText` below, the single place to switch).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const FIXTURES = path.join(__dirname, '..', 'fixtures', 'live');
+
+export type Expectation =
+  /** The validator (`nginx -t` / `haproxy -c`) refuses the bad config with this message. */
+  | { kind: 'refused-by-validator'; message: RegExp }
+  /** The validator accepts the bad config but warns with this message; the good one has no warning. */
+  | { kind: 'validator-warns'; message: RegExp }
+  /** The bad config starts, but the WebSocket handshake gets this HTTP status instead of 101. */
+  | { kind: 'no-upgrade'; status: number; backendSaw: 'plain-request' | 'http10-upgrade' }
+  /**
+   * The bad config cuts the WebSocket after `cutAfterMs` without traffic (the client sends a ping
+   * every `heartbeatMs` when set); the good one keeps it open for `survivesMs` with the same client.
+   */
+  | { kind: 'idle-cut'; cutAfterMs: number; heartbeatMs?: number; survivesMs: number };
+
+export interface LiveCase {
+  /** The wslb rule id whose harm this pair demonstrates. */
+  id: string;
+  system: 'nginx' | 'haproxy';
+  bad: string;
+  good: string;
+  expect: Expectation;
+  /** One sentence: what goes wrong with the bad config. */
+  harm: string;
+}
+
+export const CASES: LiveCase[] = [
+  {
+    id: 'nginx/ws-missing-upgrade-header',
+    system: 'nginx',
+    bad: 'nginx-missing-upgrade.bad.conf',
+    good: 'nginx-ws-good.conf',
+    expect: { kind: 'no-upgrade', status: 426, backendSaw: 'plain-request' },
+    harm: 'Upgrade and Connection are hop-by-hop, so without proxy_set_header the backend receives a plain GET and never switches protocols.',
+  },
+  {
+    id: 'nginx/ws-missing-connection-header',
+    system: 'nginx',
+    bad: 'nginx-missing-connection.bad.conf',
+    good: 'nginx-ws-good.conf',
+    expect: { kind: 'no-upgrade', status: 426, backendSaw: 'plain-request' },
+    harm: 'Upgrade alone is not an upgrade request: nginx adds its default "Connection: close" and the backend answers as for a plain GET.',
+  },
+  {
+    id: 'nginx/ws-http-version',
+    system: 'nginx',
+    bad: 'nginx-http10.bad.conf',
+    good: 'nginx-ws-good.conf',
+    expect: { kind: 'no-upgrade', status: 400, backendSaw: 'http10-upgrade' },
+    harm: 'With nginx 1.22 the upstream request is HTTP/1.0 unless proxy_http_version 1.1 is set; a backend that follows RFC 6455 (handshake must be HTTP/1.1) refuses the upgrade.',
+  },
+  {
+    id: 'nginx/ws-connection-cleared',
+    system: 'nginx',
+    bad: 'nginx-connection-cleared.bad.conf',
+    good: 'nginx-ws-good.conf',
+    expect: { kind: 'no-upgrade', status: 426, backendSaw: 'plain-request' },
+    harm: 'Connection "" removes the header, so the backend sees Upgrade without the upgrade token and answers as for a plain GET.',
+  },
+  {
+    id: 'nginx/ws-headers-not-inherited',
+    system: 'nginx',
+    bad: 'nginx-not-inherited.bad.conf',
+    good: 'nginx-not-inherited.good.conf',
+    expect: { kind: 'no-upgrade', status: 426, backendSaw: 'plain-request' },
+    harm: 'One proxy_set_header in the location discards every proxy_set_header of the server level, including Upgrade and Connection.',
+  },
+  {
+    id: 'nginx/ws-read-timeout',
+    system: 'nginx',
+    bad: 'nginx-read-timeout.bad.conf',
+    good: 'nginx-read-timeout.good.conf',
+    expect: { kind: 'idle-cut', cutAfterMs: 1000, heartbeatMs: 1500, survivesMs: 3200 },
+    harm: 'proxy_read_timeout below the heartbeat interval: nginx closes the upgraded connection before the next ping can reset the timer.',
+  },
+  {
+    id: 'nginx/ws-proxy-pass-scheme',
+    system: 'nginx',
+    bad: 'nginx-ws-scheme.bad.conf',
+    good: 'nginx-ws-good.conf',
+    expect: { kind: 'refused-by-validator', message: /invalid URL prefix/ },
+    harm: 'nginx does not know the ws:// scheme in proxy_pass and refuses to start.',
+  },
+  {
+    id: 'nginx/ws-connection-upgrade-undefined',
+    system: 'nginx',
+    bad: 'nginx-undefined-map.bad.conf',
+    good: 'nginx-ws-good.conf',
+    expect: { kind: 'refused-by-validator', message: /unknown "connection_upgrade" variable/ },
+    harm: '$connection_upgrade is not built in; without the map nginx refuses to start.',
+  },
+  {
+    id: 'nginx/unknown-upstream',
+    system: 'nginx',
+    bad: 'nginx-unknown-upstream.bad.conf',
+    good: 'nginx-unknown-upstream.good.conf',
+    expect: { kind: 'refused-by-validator', message: /host not found in upstream "wsbackend"/ },
+    harm: 'A proxy_pass host that is neither an upstream block nor resolvable stops nginx from starting.',
+  },
+  {
+    id: 'haproxy/ws-missing-timeout-tunnel',
+    system: 'haproxy',
+    bad: 'haproxy-no-tunnel.bad.cfg',
+    good: 'haproxy-no-tunnel.good.cfg',
+    expect: { kind: 'idle-cut', cutAfterMs: 1000, survivesMs: 2000 },
+    harm: 'Without timeout tunnel the upgraded connection keeps the short client/server timeouts and an idle WebSocket is cut after 1s.',
+  },
+  {
+    id: 'haproxy/ws-timeout-below-heartbeat',
+    system: 'haproxy',
+    bad: 'haproxy-tunnel-below-heartbeat.bad.cfg',
+    good: 'haproxy-tunnel-below-heartbeat.good.cfg',
+    expect: { kind: 'idle-cut', cutAfterMs: 1000, heartbeatMs: 1500, survivesMs: 3200 },
+    harm: 'timeout tunnel below the heartbeat interval: HAProxy cuts the tunnel before the next ping.',
+  },
+  {
+    id: 'haproxy/unknown-backend',
+    system: 'haproxy',
+    bad: 'haproxy-unknown-backend.bad.cfg',
+    good: 'haproxy-unknown-backend.good.cfg',
+    expect: { kind: 'refused-by-validator', message: /unable to find required use_backend: 'websockets'/ },
+    harm: 'use_backend naming a backend that does not exist: HAProxy refuses the configuration.',
+  },
+  {
+    id: 'haproxy/missing-timeouts',
+    system: 'haproxy',
+    bad: 'haproxy-missing-timeouts.bad.cfg',
+    good: 'haproxy-missing-timeouts.good.cfg',
+    expect: { kind: 'validator-warns', message: /missing timeouts for (frontend|backend)/ },
+    harm: "Without client/server/connect timeouts haproxy -c warns and connections never expire (idle or half-dead WebSockets pile up).",
+  },
+];
+
+export function fixtureText(file: string): string {
+  return fs.readFileSync(path.join(FIXTURES, file), 'utf8');
+}
+
+export function badText(c: LiveCase): string {
+  return fixtureText(c.bad);
+}
+
+/** The config after the fix. Switch point: later `applyWslbFix(badText(c), c.id)`. */
+export function goodText(c: LiveCase): string {
+  return fixtureText(c.good);
+}

@@ -1,0 +1,159 @@
+/**
+ * Harm demonstrations: for each rule in cases.ts, the bad config fails the way the rule says, and
+ * the good config (today a fixture, later wslb's own fix applied to the bad one) works.
+ */
+import { strict as assert } from 'node:assert';
+import {
+  LiveClient,
+  binaryGate,
+  freePort,
+  now,
+  openWs,
+  openWsOk,
+  requireBinaries,
+  startBackend,
+  startBalancer,
+  stopAll,
+  validate,
+  type Backend,
+} from './harness';
+import { CASES, badText, goodText, type LiveCase } from './cases';
+import { recordCase, recordNote, writeReport, type CaseReport } from './report';
+
+interface Running {
+  backend: Backend;
+  port: number;
+  url: string;
+}
+
+async function run(c: LiveCase, text: string, tag: string): Promise<Running> {
+  const backend = await startBackend({ name: `${tag}-b1` });
+  const port = await freePort();
+  await startBalancer(c.system, text, { LISTEN: port, B1: backend.port }, [port]);
+  return { backend, port, url: `ws://127.0.0.1:${port}/ws` };
+}
+
+/** The good config: valid, and a WebSocket through it gets 101, the backend's hello and an echo. */
+async function showWorks(c: LiveCase, r: Running): Promise<string> {
+  const client = await openWsOk(r.url);
+  const id = await client.waitIdentity();
+  assert.deepEqual(id, { backend: r.backend.name, port: r.backend.port }, 'the hello comes from the configured backend');
+  client.send('ping-through-proxy');
+  const msgs = await client.waitMessages(2, 2000);
+  assert.equal(msgs[1], 'ping-through-proxy', 'the backend echo comes back through the proxy');
+  client.close();
+  return `101, hello from ${id.backend}, echo received`;
+}
+
+function describeExpect(c: LiveCase): string {
+  const e = c.expect;
+  switch (e.kind) {
+    case 'refused-by-validator':
+      return `validator refuses: ${e.message.source}`;
+    case 'validator-warns':
+      return `validator warns: ${e.message.source}`;
+    case 'no-upgrade':
+      return `handshake answered ${e.status} instead of 101`;
+    case 'idle-cut':
+      return `closed after ~${e.cutAfterMs} ms without traffic${e.heartbeatMs ? ` (heartbeat every ${e.heartbeatMs} ms)` : ''}; fixed config survives ${e.survivesMs} ms`;
+  }
+}
+
+describe('live: harm of each rule shown with the real binaries, and the fix working', function () {
+  this.timeout(15000);
+
+  before(function () {
+    const gate = binaryGate(['nginx', 'haproxy']);
+    if (gate.action !== 'run') recordNote(`harm cases not run: ${gate.reason}`);
+    requireBinaries(this, ['nginx', 'haproxy']);
+  });
+  afterEach(stopAll);
+  after(async () => {
+    await stopAll();
+    writeReport();
+  });
+
+  for (const c of CASES) {
+    it(`${c.id}: ${describeExpect(c)}`, async () => {
+      const t0 = now();
+      const report: CaseReport = {
+        id: c.id,
+        system: c.system,
+        bad: c.bad,
+        good: c.good,
+        expectation: describeExpect(c),
+        harm: { shown: false, observed: '' },
+        fix: { shown: false, observed: '' },
+        durationMs: 0,
+      };
+      recordCase(report);
+      const bad = badText(c);
+      const good = goodText(c);
+      const e = c.expect;
+
+      if (e.kind === 'refused-by-validator' || e.kind === 'validator-warns') {
+        const vb = validate(c.system, bad, { LISTEN: 1, B1: 2 });
+        if (e.kind === 'refused-by-validator') {
+          assert.equal(vb.ok, false, `the validator should refuse the bad config; said:\n${vb.output}`);
+        } else {
+          assert.equal(vb.ok, true, `the bad config is only warned about; said:\n${vb.output}`);
+        }
+        assert.match(vb.output, e.message);
+        report.harm = { shown: true, observed: vb.output.split('\n').find((l) => e.message.test(l))?.trim() ?? vb.output };
+        const vg = validate(c.system, good, { LISTEN: 1, B1: 2 });
+        assert.equal(vg.ok, true, `the good config should pass; said:\n${vg.output}`);
+        if (e.kind === 'validator-warns') assert.doesNotMatch(vg.output, /WARNING/, 'the good config has no warning');
+        const r = await run(c, good, 'good');
+        report.fix = { shown: true, observed: `validator ok; ${await showWorks(c, r)}` };
+      } else if (e.kind === 'no-upgrade') {
+        const vb = validate(c.system, bad, { LISTEN: 1, B1: 2 });
+        assert.equal(vb.ok, true, `the bad config is valid (the harm is at run time); said:\n${vb.output}`);
+        const rb = await run(c, bad, 'bad');
+        const res = await openWs(rb.url);
+        assert.ok(!(res instanceof LiveClient), 'the handshake through the bad config must not succeed');
+        assert.equal(res.kind, 'refused', `expected an HTTP refusal, got ${JSON.stringify(res)}`);
+        assert.equal(res.kind === 'refused' && res.status, e.status);
+        const saw = e.backendSaw === 'plain-request' ? rb.backend.plainRequests : rb.backend.refusedUpgrades;
+        assert.equal(saw.length, 1, `the backend should have seen one ${e.backendSaw}`);
+        assert.equal(rb.backend.connections.length, 0, 'no WebSocket reached the backend');
+        const seen = saw[0];
+        report.harm = {
+          shown: true,
+          observed: `client got HTTP ${res.kind === 'refused' ? res.status : '?'}; backend saw HTTP/${seen.httpVersion} with Connection: ${seen.headers.connection ?? '(none)'}, Upgrade: ${seen.headers.upgrade ?? '(none)'}`,
+        };
+        const rg = await run(c, good, 'good');
+        report.fix = { shown: true, observed: await showWorks(c, rg) };
+      } else {
+        const [rb, rg] = await Promise.all([run(c, bad, 'bad'), run(c, good, 'good')]);
+        const [cb, cg] = await Promise.all([openWsOk(rb.url), openWsOk(rg.url)]);
+        await Promise.all([cb.waitIdentity(), cg.waitIdentity()]);
+        if (e.heartbeatMs) {
+          cb.startHeartbeat(e.heartbeatMs);
+          cg.startHeartbeat(e.heartbeatMs);
+        }
+        const [closedBad, closedGood] = await Promise.all([cb.waitClose(e.cutAfterMs + 1500), cg.waitClose(e.survivesMs)]);
+        assert.ok(closedBad, `the bad config should cut the connection after ~${e.cutAfterMs} ms`);
+        assert.equal(closedBad.code, 1006, 'the proxy closes TCP without a WebSocket close frame');
+        assert.ok(
+          closedBad.sinceLastActivityMs > e.cutAfterMs - 150 && closedBad.sinceLastActivityMs < e.cutAfterMs + 800,
+          `cut after ${closedBad.sinceLastActivityMs.toFixed(0)} ms of silence, expected ~${e.cutAfterMs}`,
+        );
+        report.harm = {
+          shown: true,
+          observed: `closed with code ${closedBad.code} after ${closedBad.sinceLastActivityMs.toFixed(0)} ms without traffic`,
+          ms: Math.round(closedBad.sinceLastActivityMs),
+        };
+        assert.equal(closedGood, undefined, `the good config should keep the connection for ${e.survivesMs} ms`);
+        cg.send('still-here');
+        const msgs = await cg.waitMessages(2, 1500);
+        assert.equal(msgs.at(-1), 'still-here', 'the connection still echoes after the old limit');
+        report.fix = {
+          shown: true,
+          observed: `open and echoing after ${e.survivesMs} ms${e.heartbeatMs ? ` with a ping every ${e.heartbeatMs} ms` : ' without traffic'}`,
+          ms: e.survivesMs,
+        };
+      }
+      report.durationMs = Math.round(now() - t0);
+    });
+  }
+});

@@ -1,0 +1,59 @@
+/**
+ * Collects what the live suite observed and writes test-artifacts/live-report.json.
+ * Every live test file calls `writeReport()` in its `after` hook; the file always holds everything
+ * recorded so far in this process, so the last writer leaves the complete report.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BINARIES, binaryVersions } from './harness';
+
+export interface CaseReport {
+  id: string;
+  system: 'nginx' | 'haproxy';
+  bad: string;
+  good: string;
+  expectation: string;
+  harm: { shown: boolean; observed: string; ms?: number };
+  fix: { shown: boolean; observed: string; ms?: number };
+  durationMs: number;
+}
+
+export interface ClaimReport {
+  claim: string;
+  system: 'nginx' | 'haproxy';
+  observed: string;
+  figures: Record<string, number | string | boolean | null>;
+}
+
+const cases = new Map<string, CaseReport>();
+const claims = new Map<string, ClaimReport>();
+const notes: string[] = [];
+
+export const REPORT_PATH = path.join(__dirname, '..', '..', 'test-artifacts', 'live-report.json');
+
+export function recordCase(r: CaseReport): void {
+  cases.set(r.id, r);
+}
+
+export function recordClaim(key: string, r: ClaimReport): void {
+  claims.set(key, r);
+}
+
+export function recordNote(note: string): void {
+  if (!notes.includes(note)) notes.push(note);
+}
+
+export function reportSnapshot() {
+  return {
+    generatedAt: new Date().toISOString(),
+    binaries: { nginx: BINARIES.nginx ?? null, haproxy: BINARIES.haproxy ?? null, versions: binaryVersions() },
+    cases: [...cases.values()],
+    claims: Object.fromEntries(claims),
+    notes,
+  };
+}
+
+export function writeReport(file = REPORT_PATH): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(reportSnapshot(), null, 2)}\n`);
+}
