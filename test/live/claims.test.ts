@@ -1,0 +1,421 @@
+/**
+ * Claims settled with the real binaries (nginx 1.22, HAProxy 2.6). Each test asserts what was
+ * observed; docs/live-findings.md states the same results in prose with the figures.
+ */
+import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
+import {
+  LiveClient,
+  binaryGate,
+  delay,
+  freePort,
+  now,
+  openWs,
+  openWsOk,
+  rawWsConnect,
+  requireBinaries,
+  startBackend,
+  startHaproxy,
+  startNginx,
+  startRawBackend,
+  stopAll,
+  validateHaproxy,
+  waitFor,
+  type Balancer,
+} from './harness';
+import { recordClaim, recordNote, writeReport } from './report';
+
+const map = `map $http_upgrade $connection_upgrade { default upgrade; '' close; }`;
+
+function nginxWs(locationExtra: string, serverExtra = ''): string {
+  return `events {}
+http {
+  ${map}
+  server {
+    listen 127.0.0.1:@LISTEN@;
+    ${serverExtra}
+    location /ws {
+      proxy_pass http://127.0.0.1:@B1@;
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade $http_upgrade;
+      proxy_set_header Connection $connection_upgrade;
+      ${locationExtra}
+    }
+  }
+}
+`;
+}
+
+function haproxyWs(timeouts: string, mode: 'http' | 'tcp' = 'http'): string {
+  return `global
+  log stderr format raw local0 info
+defaults
+  mode ${mode}
+  log global
+  option ${mode === 'http' ? 'httplog' : 'tcplog'}
+  timeout connect 1s
+${timeouts
+  .split(';')
+  .map((t) => t.trim())
+  .filter(Boolean)
+  .map((t) => `  timeout ${t}`)
+  .join('\n')}
+frontend fe
+  bind 127.0.0.1:@LISTEN@
+  default_backend be
+backend be
+  server b1 127.0.0.1:@B1@
+`;
+}
+
+async function nginxWith(text: string, backend: { port: number }): Promise<{ bal: Balancer; url: string; port: number }> {
+  const port = await freePort();
+  const bal = await startNginx(text, { LISTEN: port, B1: backend.port }, [port]);
+  return { bal, port, url: `ws://127.0.0.1:${port}/ws` };
+}
+
+async function haproxyWith(text: string, backend: { port: number }): Promise<{ bal: Balancer; url: string; port: number }> {
+  const port = await freePort();
+  const bal = await startHaproxy(text, { LISTEN: port, B1: backend.port }, [port]);
+  return { bal, port, url: `ws://127.0.0.1:${port}/ws` };
+}
+
+/** HAProxy's log line for the (single) proxied request, once the stream has ended. */
+async function haproxyLogLine(bal: Balancer, timeoutMs = 2000): Promise<{ line: string; totalMs: number; flags: string }> {
+  const m = await waitFor(() => /\] fe be\/b1 (?:\S+\/)*(-?\d+) (?:\d{3} )?\d+ (?:\S+ \S+ )?([-\w]{2})/.exec(bal.output().split('\n').find((l) => / 101 |"GET /.test(l) && l.includes('be/b1')) ?? ''), {
+    timeoutMs,
+    label: 'HAProxy log line',
+  });
+  return { line: m.input.trim(), totalMs: Number(m[1]), flags: m[2] };
+}
+
+const round = (n: number) => Math.round(n);
+
+describe('live: claims settled with nginx 1.22 and HAProxy 2.6', function () {
+  this.timeout(15000);
+
+  before(function () {
+    const gate = binaryGate(['nginx', 'haproxy']);
+    if (gate.action !== 'run') recordNote(`claims not settled: ${gate.reason}`);
+    requireBinaries(this, ['nginx', 'haproxy']);
+  });
+  afterEach(stopAll);
+  after(async () => {
+    await stopAll();
+    writeReport();
+  });
+
+  describe('nginx: proxy_buffering on an upgraded connection', () => {
+    it('changes nothing: small messages arrive at once and 1 MiB frames pass both ways, with buffering on or off', async () => {
+      const figures: Record<string, number | boolean> = {};
+      for (const setting of ['on', 'off'] as const) {
+        const backend = await startBackend({ name: `buf-${setting}` });
+        // proxy_buffer_size 4k: the upgraded tunnel relays through buffers of this size (see findings).
+        const { url } = await nginxWith(nginxWs(`proxy_buffering ${setting}; proxy_buffer_size 4k;`), backend);
+        const client = await openWsOk(url);
+        await client.waitIdentity();
+        // 5 small server-initiated messages, 50 ms apart: measure send→receive latency.
+        const latencies: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          const before = client.messages.length;
+          const sentAt = now();
+          backend.broadcast(`tick-${i}`);
+          await client.waitMessages(before + 1, 1000);
+          const got = client.messages[before];
+          assert.ok(got && got.data === `tick-${i}`, `tick-${i} delivered with proxy_buffering ${setting}`);
+          latencies.push(got.at - sentAt);
+          await delay(50);
+        }
+        // 1 MiB frame from the backend, and 1 MiB from the client echoed back.
+        const big = 'x'.repeat(1024 * 1024 - 8) + 'end-mark';
+        const digest = createHash('sha1').update(big).digest('hex');
+        let before = client.messages.length;
+        let t = now();
+        backend.broadcast(big);
+        await client.waitMessages(before + 1, 3000);
+        const down = client.messages[before];
+        assert.ok(down, `1 MiB backend→client frame delivered (buffering ${setting})`);
+        assert.equal(createHash('sha1').update(down.data).digest('hex'), digest, 'frame intact');
+        const downMs = down.at - t;
+        before = client.messages.length;
+        t = now();
+        client.send(big);
+        await client.waitMessages(before + 1, 3000);
+        const echoed = client.messages[before];
+        assert.ok(echoed, `1 MiB client→backend frame echoed (buffering ${setting})`);
+        assert.equal(echoed.data.length, big.length);
+        const maxLatency = Math.max(...latencies);
+        assert.ok(maxLatency < 100, `small messages are not held back (max ${maxLatency.toFixed(1)} ms, buffering ${setting})`);
+        figures[`buffering_${setting}_max_small_latency_ms`] = Number(maxLatency.toFixed(2));
+        figures[`buffering_${setting}_1MiB_down_ms`] = round(downMs);
+        figures[`buffering_${setting}_1MiB_roundtrip_ms`] = round(echoed.at - t);
+        client.close();
+        await stopAll();
+      }
+      recordClaim('nginx-proxy-buffering', {
+        claim: 'Does proxy_buffering on/off change anything for an upgraded WebSocket in nginx 1.22?',
+        system: 'nginx',
+        observed:
+          'No: with proxy_buffering on and off alike, backend messages reach the client at once and 1 MiB frames pass intact in both directions through a 4k proxy_buffer_size.',
+        figures,
+      });
+    });
+  });
+
+  describe('nginx: proxy_read_timeout on an upgraded connection', () => {
+    it('closes both sides with a plain TCP close (1006, no close frame) after the timeout of silence', async () => {
+      const backend = await startBackend({ name: 'silent', mode: 'silent' });
+      const { bal, url } = await nginxWith(nginxWs('proxy_read_timeout 1s;'), backend);
+      const client = await openWsOk(url);
+      await client.waitIdentity();
+      const closed = await client.waitClose(2500);
+      assert.ok(closed, 'closed by nginx');
+      assert.equal(closed.code, 1006, 'no WebSocket close frame reached the client');
+      assert.ok(closed.sinceLastActivityMs > 900 && closed.sinceLastActivityMs < 1500, `after ${round(closed.sinceLastActivityMs)} ms`);
+      const conn = backend.connections[0];
+      await waitFor(() => conn.closed, { timeoutMs: 1000, label: 'backend side closed' });
+      assert.equal(conn.closed!.code, 1006, 'the backend side is closed too, also without a close frame');
+      const logLine = await waitFor(() => bal.output().split('\n').find((l) => l.includes('while proxying upgraded connection')), {
+        timeoutMs: 1000,
+        label: 'error log line',
+      });
+      assert.match(logLine, /upstream timed out \(110: Connection timed out\) while proxying upgraded connection/);
+      recordClaim('nginx-read-timeout-close', {
+        claim: 'What exactly does nginx 1.22 do when proxy_read_timeout expires on an upgraded connection?',
+        system: 'nginx',
+        observed:
+          'It closes the client and the upstream connections with no WebSocket close frame (both ends see 1006) and logs "upstream timed out (110: Connection timed out) while proxying upgraded connection" at info level.',
+        figures: {
+          proxy_read_timeout_ms: 1000,
+          client_closed_after_idle_ms: round(closed.sinceLastActivityMs),
+          client_close_code: closed.code,
+          backend_close_code: conn.closed!.code,
+          backend_closed_after_client_ms: round(conn.closed!.at - closed.at),
+        },
+      });
+    });
+
+    it('is reset by traffic in either direction: client→server only or server→client only both keep it open', async () => {
+      const backend = await startBackend({ name: 'silent', mode: 'silent' });
+      const { url } = await nginxWith(nginxWs('proxy_read_timeout 1s;'), backend);
+      const up = await openWsOk(url);
+      const down = await openWsOk(url);
+      const idle = await openWsOk(url);
+      await Promise.all([up.waitIdentity(), down.waitIdentity(), idle.waitIdentity()]);
+      // Opened one after the other, each awaited to 101: the backend saw them in the same order.
+      const downConn = backend.connections[1];
+      assert.equal(backend.connections.length, 3);
+      // up: client sends every 300 ms, the silent backend never answers.
+      const upTimer = setInterval(() => up.ws.readyState === 1 && up.send('from-client'), 300);
+      // down: backend sends every 300 ms, the client never writes.
+      const downTimer = setInterval(() => downConn.ws.readyState === 1 && downConn.ws.send('from-backend'), 300);
+      try {
+        const [cu, cd, ci] = await Promise.all([up.waitClose(2600), down.waitClose(2600), idle.waitClose(2600)]);
+        assert.ok(ci, 'the control connection with no traffic was cut');
+        assert.equal(cu, undefined, 'client→server traffic alone keeps the upgraded connection open past proxy_read_timeout');
+        assert.equal(cd, undefined, 'server→client traffic alone keeps it open');
+        const received = backend.connections[0].received.length;
+        assert.ok(received >= 7, `the backend received the client's messages (${received})`);
+        recordClaim('nginx-read-timeout-reset', {
+          claim: 'Does traffic in one direction only reset proxy_read_timeout on an upgraded connection?',
+          system: 'nginx',
+          observed:
+            'Yes, in either direction: the timer is re-armed whenever nginx relays data one way or the other, so client→server messages alone (silent backend) keep the connection open, and so do server→client messages alone.',
+          figures: {
+            proxy_read_timeout_ms: 1000,
+            observed_for_ms: 2600,
+            message_interval_ms: 300,
+            idle_control_closed_after_ms: round(ci.sinceLastActivityMs),
+          },
+        });
+      } finally {
+        clearInterval(upTimer);
+        clearInterval(downTimer);
+      }
+    });
+  });
+
+  describe('nginx: proxy_http_version 1.0 (the 1.22 default)', () => {
+    it('sends the upgrade as HTTP/1.0; a strict backend refuses it, a lenient one (Node ws) still gets a working WebSocket', async () => {
+      const text = `events {}
+http {
+  ${map}
+  server {
+    listen 127.0.0.1:@LISTEN@;
+    location /ws {
+      proxy_pass http://127.0.0.1:@B1@;
+      proxy_set_header Upgrade $http_upgrade;
+      proxy_set_header Connection $connection_upgrade;
+    }
+  }
+}
+`;
+      const strict = await startBackend({ name: 'strict', requireHttp11: true });
+      const lenient = await startBackend({ name: 'lenient', requireHttp11: false });
+      const s = await nginxWith(text, strict);
+      const l = await nginxWith(text, lenient);
+      const rs = await openWs(s.url);
+      assert.ok(!(rs instanceof LiveClient) && rs.kind === 'refused' && rs.status === 400, 'strict backend refuses');
+      assert.equal(strict.refusedUpgrades[0]?.httpVersion, '1.0', 'nginx sent the upgrade request as HTTP/1.0');
+      const cl = await openWsOk(l.url);
+      await cl.waitIdentity();
+      cl.send('echo-over-1.0');
+      const msgs = await cl.waitMessages(2, 1500);
+      assert.equal(msgs[1], 'echo-over-1.0');
+      assert.equal(lenient.connections[0].httpVersion, '1.0');
+      recordClaim('nginx-http10-upgrade', {
+        claim: 'Does proxy_http_version 1.0 always prevent the upgrade in nginx 1.22?',
+        system: 'nginx',
+        observed:
+          'No, it depends on the backend: nginx forwards Upgrade/Connection in an HTTP/1.0 request and relays a 101 if the backend sends one. Node ws accepts such a request; a backend that enforces RFC 6455 (HTTP/1.1 or higher) refuses it.',
+        figures: { strict_status: rs.kind === 'refused' ? rs.status : 0, lenient_upgraded: true },
+      });
+    });
+  });
+
+  describe('HAProxy: timeouts on an idle upgraded connection', () => {
+    it('without timeout tunnel the shorter of timeout client/server cuts it; timeout tunnel replaces both, even when longer', async () => {
+      const backend = await startBackend({ name: 'silent', mode: 'silent' });
+      const variants = [
+        { key: 'client1_server3', timeouts: 'client 1s; server 3s', expectMs: 1000, flags: 'cD' },
+        { key: 'client3_server1', timeouts: 'client 3s; server 1s', expectMs: 1000, flags: 'sD' },
+        { key: 'client1_server1_tunnel3', timeouts: 'client 1s; server 1s; tunnel 3s', expectMs: 3000, flags: 'cD' },
+      ];
+      const runs = await Promise.all(
+        variants.map(async (v) => {
+          const h = await haproxyWith(haproxyWs(v.timeouts), backend);
+          const c = await openWsOk(h.url);
+          await c.waitIdentity();
+          return { v, h, c };
+        }),
+      );
+      const figures: Record<string, number | string> = {};
+      await Promise.all(
+        runs.map(async ({ v, h, c }) => {
+          const closed = await c.waitClose(v.expectMs + 1500);
+          assert.ok(closed, `${v.timeouts}: cut`);
+          assert.equal(closed.code, 1006, `${v.timeouts}: no close frame`);
+          assert.ok(Math.abs(closed.sinceLastActivityMs - v.expectMs) < 500, `${v.timeouts}: cut after ${round(closed.sinceLastActivityMs)} ms, expected ~${v.expectMs}`);
+          const log = await haproxyLogLine(h.bal);
+          figures[`${v.key}_cut_after_ms`] = round(closed.sinceLastActivityMs);
+          figures[`${v.key}_termination_flags`] = log.flags;
+          // flags: first letter says which side's timeout fired (c client, s server), D = data phase
+          // (HAProxy configuration manual, "Session state at disconnection").
+          if (v.expectMs === 1000) assert.equal(log.flags, v.flags, `${v.timeouts}: termination flags in "${log.line}"`);
+        }),
+      );
+      recordClaim('haproxy-idle-tunnel', {
+        claim: 'Which timeout cuts an idle upgraded connection in HAProxy 2.6?',
+        system: 'haproxy',
+        observed:
+          'Without timeout tunnel, whichever of timeout client / timeout server is shorter (log flags cD or sD). With timeout tunnel set, it alone applies: a 3s tunnel outlives 1s client/server timeouts.',
+        figures,
+      });
+    });
+
+    it('timeout tunnel 0 is accepted silently by haproxy -c and means "not set": the client/server timeouts apply', async () => {
+      const backend = await startBackend({ name: 'silent', mode: 'silent' });
+      const text = haproxyWs('client 1s; server 1s; tunnel 0');
+      const v = validateHaproxy(text, { LISTEN: 1, B1: 2 });
+      assert.equal(v.ok, true);
+      assert.doesNotMatch(v.output, /WARNING|ALERT/, 'no warning about tunnel 0');
+      const zeroClient = validateHaproxy(haproxyWs('client 0; server 1s'), { LISTEN: 1, B1: 2 });
+      assert.match(zeroClient.output, /missing timeouts for frontend 'fe'/, '`timeout client 0` counts as missing');
+      const h = await haproxyWith(text, backend);
+      const c = await openWsOk(h.url);
+      await c.waitIdentity();
+      const closed = await c.waitClose(2500);
+      assert.ok(closed, 'cut despite tunnel 0');
+      assert.ok(Math.abs(closed.sinceLastActivityMs - 1000) < 500, `cut after ${round(closed.sinceLastActivityMs)} ms`);
+      recordClaim('haproxy-tunnel-zero', {
+        claim: 'HAProxy 2.6 `timeout tunnel 0`: no timeout, or fallback?',
+        system: 'haproxy',
+        observed:
+          'Fallback. haproxy -c accepts it without a word, but 0 means unset: the idle WebSocket is cut by the 1s client/server timeouts. (`timeout client 0` likewise triggers the "missing timeouts" warning.)',
+        figures: { cut_after_ms: round(closed.sinceLastActivityMs), haproxy_c_ok: v.ok, haproxy_c_output: v.output.replace(/\s+/g, ' ') },
+      });
+    });
+  });
+
+  describe('HAProxy: timeout client-fin / server-fin on a half-closed WebSocket', () => {
+    it('mode http: a backend half-close ends the whole stream at once; a client half-close is bounded by server-fin, not client-fin', async () => {
+      // Backend half-closes 200 ms after the handshake and keeps reading; the client stays silent.
+      const figures: Record<string, number | string | null> = {};
+      const serverHalf = await Promise.all(
+        ['', 'client-fin 1s'].map(async (fin) => {
+          const rb = await startRawBackend({ name: 'half', onFin: 'ignore', halfCloseAfterMs: 200 });
+          const h = await haproxyWith(haproxyWs(`client 3s; server 3s; tunnel 3s; ${fin}`), rb);
+          const c = await rawWsConnect(h.port);
+          assert.equal(c.status, 101);
+          const t0 = now();
+          const ended = await c.waitEnd(2000);
+          await waitFor(() => rb.sockets[0]?.gotFinAt, { timeoutMs: 2000, label: 'backend sees FIN' });
+          const log = await haproxyLogLine(h.bal);
+          return { fin, ended, clientFinMs: (c.gotFinAt ?? NaN) - t0, backendFinMs: rb.sockets[0].gotFinAt! - t0, log };
+        }),
+      );
+      for (const r of serverHalf) {
+        assert.ok(r.ended, `client receives the FIN (${r.fin || 'no client-fin'})`);
+        assert.ok(r.clientFinMs < 600, `FIN forwarded at once: ${round(r.clientFinMs)} ms`);
+        assert.ok(r.backendFinMs < 600, `HAProxy closes the backend side at once too: ${round(r.backendFinMs)} ms`);
+        assert.ok(r.log.totalMs < 700, `stream ended at ${r.log.totalMs} ms (${r.log.line})`);
+        figures[`http_server_halfclose_${r.fin ? 'clientfin1s' : 'nofin'}_stream_total_ms`] = r.log.totalMs;
+      }
+      // Client half-closes; the backend ignores the FIN and keeps its side open.
+      const clientHalf = await Promise.all(
+        ['', 'client-fin 1s', 'server-fin 1s'].map(async (fin) => {
+          const rb = await startRawBackend({ name: 'stubborn', onFin: 'ignore' });
+          const h = await haproxyWith(haproxyWs(`client 3s; server 3s; tunnel 3s; ${fin}`), rb);
+          const c = await rawWsConnect(h.port);
+          await waitFor(() => rb.sockets[0], { label: 'backend connection' });
+          await delay(50);
+          const t0 = now();
+          c.socket.end();
+          await c.waitEnd(4500);
+          return { fin, closedAfterMs: (c.gotFinAt ?? NaN) - t0, backendFinMs: (rb.sockets[0].gotFinAt ?? NaN) - t0 };
+        }),
+      );
+      const byFin = Object.fromEntries(clientHalf.map((r) => [r.fin || 'none', r]));
+      for (const r of clientHalf) assert.ok(r.backendFinMs < 300, `the client's FIN reaches the backend at once (${r.fin || 'none'})`);
+      assert.ok(Math.abs(byFin['none'].closedAfterMs - 3000) < 500, `no *-fin: tunnel timeout (${round(byFin['none'].closedAfterMs)} ms)`);
+      assert.ok(Math.abs(byFin['client-fin 1s'].closedAfterMs - 3000) < 500, `client-fin has no effect here (${round(byFin['client-fin 1s'].closedAfterMs)} ms)`);
+      assert.ok(Math.abs(byFin['server-fin 1s'].closedAfterMs - 1000) < 400, `server-fin bounds it (${round(byFin['server-fin 1s'].closedAfterMs)} ms)`);
+      for (const r of clientHalf) figures[`http_client_halfclose_${r.fin.replace(/\W/g, '') || 'nofin'}_closed_after_ms`] = round(r.closedAfterMs);
+      recordClaim('haproxy-fin-http', {
+        claim: 'How does timeout client-fin interact with a half-closed WebSocket (mode http)?',
+        system: 'haproxy',
+        observed:
+          'In mode http HAProxy 2.6 does not keep an upgraded stream half-open when the backend shuts its side: it closes both connections at once, so client-fin never comes into play. When the client half-closes, HAProxy forwards the FIN and waits for the backend: timeout server-fin bounds that wait; client-fin has no effect; without server-fin the tunnel timeout applies.',
+        figures,
+      });
+    });
+
+    it('mode tcp: after a backend half-close, client-fin bounds how long HAProxy waits for a silent client', async () => {
+      const runs = await Promise.all(
+        ['', 'client-fin 1s'].map(async (fin) => {
+          const rb = await startRawBackend({ name: 'half', onFin: 'ignore', halfCloseAfterMs: 200 });
+          const h = await haproxyWith(haproxyWs(`client 3s; server 3s; tunnel 3s; ${fin}`, 'tcp'), rb);
+          const c = await rawWsConnect(h.port);
+          assert.equal(c.status, 101);
+          await waitFor(() => rb.sockets[0], { label: 'backend connection' });
+          const s = rb.sockets[0];
+          await c.waitEnd(1000);
+          const halfAt = c.gotFinAt ?? now();
+          await waitFor(() => s.gotFinAt, { timeoutMs: 4500, label: 'HAProxy releases the backend side' });
+          return { fin, releasedAfterMs: s.gotFinAt! - halfAt };
+        }),
+      );
+      const none = runs.find((r) => !r.fin)!;
+      const withFin = runs.find((r) => r.fin)!;
+      assert.ok(Math.abs(withFin.releasedAfterMs - 1000) < 400, `client-fin 1s: released after ${round(withFin.releasedAfterMs)} ms`);
+      assert.ok(none.releasedAfterMs > 2400, `without client-fin: held until the tunnel timeout (${round(none.releasedAfterMs)} ms)`);
+      recordClaim('haproxy-fin-tcp', {
+        claim: 'Does timeout client-fin matter for WebSocket in mode tcp?',
+        system: 'haproxy',
+        observed:
+          'Yes: in mode tcp the half-closed stream is kept; when the backend has shut its side and the client stays silent, client-fin (1s) ends it, otherwise the tunnel timeout (3s) does.',
+        figures: { tcp_clientfin1s_released_after_ms: round(withFin.releasedAfterMs), tcp_nofin_released_after_ms: round(none.releasedAfterMs) },
+      });
+    });
+  });
+});
