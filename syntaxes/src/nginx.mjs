@@ -279,7 +279,7 @@ export default {
     },
     // A '{' whose header was split over several lines.
     'bare-block': {
-      begin: r`\{`,
+      begin: r`(?<!\$)\{`,
       beginCaptures: { 0: { name: 'punctuation.section.block.begin.nginx' } },
       end: r`\}`,
       endCaptures: { 0: { name: 'punctuation.section.block.end.nginx' } },
