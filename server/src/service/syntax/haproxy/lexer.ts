@@ -89,26 +89,14 @@ export function lexLine(text: string, start: number, end: number): LexedLine {
   let segStart = -1; // start of the pending run copied verbatim into the value
   let value = '';
   let envRefs: string[] | null = null;
-
-  const finishWord = (wordEnd: number): void => {
-    const raw = text.slice(wordStart, wordEnd);
-    const v = segStart === wordStart ? raw : value + text.slice(segStart, wordEnd);
-    const w: HaproxyWord = { start: wordStart, end: wordEnd, raw, value: v };
-    if (envRefs) w.envRefs = envRefs;
-    words.push(w);
-    wordStart = -1;
-    value = '';
-    envRefs = null;
-  };
-  const setError = (d: SyntaxDiagnostic): void => {
-    if (!firstError) firstError = d;
-  };
+  let hash = 0; // of a plain word, for interning
 
   while (i < end) {
     const c = text.charCodeAt(i);
     if (c >= 45 && c !== 92) {
       // The common case: letters, digits, '-', '.', '/', ':' ... and any non-ASCII character.
       if (wordStart < 0) wordStart = segStart = i;
+      hash = (Math.imul(hash, 31) + c) | 0;
       i++;
       continue;
     }
@@ -163,7 +151,7 @@ export function lexLine(text: string, start: number, end: number): LexedLine {
             len = 4;
           } else {
             const stop = isHex(h1) ? i + 3 : i + 2;
-            setError(err('bad-escape', 'truncated or invalid hexadecimal sequence: "\\x" must be followed by two hexadecimal digits', i, stop));
+            firstError ??= (err('bad-escape', 'truncated or invalid hexadecimal sequence: "\\x" must be followed by two hexadecimal digits', i, stop));
           }
           break;
         }
@@ -175,7 +163,13 @@ export function lexLine(text: string, start: number, end: number): LexedLine {
       continue;
     }
     if (!squote && !dquote && isSpaceCode(c)) {
-      if (wordStart >= 0) finishWord(i);
+      if (wordStart >= 0) {
+        words.push(makeWord(text, wordStart, i, segStart, value, envRefs, hash));
+        wordStart = -1;
+        hash = 0;
+        value = '';
+        envRefs = null;
+      }
       const runStart = i;
       while (i < end && isSpaceCode(text.charCodeAt(i))) i++; // '\r' included, as in parse_line()
       separators++;
@@ -186,7 +180,7 @@ export function lexLine(text: string, start: number, end: number): LexedLine {
       if (wordStart < 0) wordStart = segStart = i;
       const r = readEnvRef(text, i, end);
       if (r.error) {
-        setError(r.error);
+        firstError ??= r.error;
         i++; // read on with the '$' as a plain character
         continue;
       }
@@ -196,10 +190,11 @@ export function lexLine(text: string, start: number, end: number): LexedLine {
     }
     // Any other character is part of the word.
     if (wordStart < 0) wordStart = segStart = i;
+    hash = (Math.imul(hash, 31) + c) | 0;
     i++;
   }
   const stop = comment ? comment.start : ignored ? ignored.start : end;
-  if (wordStart >= 0) finishWord(stop);
+  if (wordStart >= 0) words.push(makeWord(text, wordStart, stop, segStart, value, envRefs, hash));
 
   let error: SyntaxDiagnostic | null = firstError;
   if (!error && quoteAt >= 0) {
@@ -211,6 +206,36 @@ export function lexLine(text: string, start: number, end: number): LexedLine {
     if (error.end === error.start) error.end = Math.min(end, error.start + 1);
   }
   return { words, comment, indent, ignored, scope: null, nulAt, crAt, error };
+}
+
+/**
+ * Short plain words (keywords, common arguments) repeat all over a configuration: sharing one
+ * string per distinct word keeps the tree small and the garbage collector idle, which is most
+ * of the parse time on large files. Bounded; cleared when full.
+ */
+const internTable = new Map<number, string>();
+const INTERN_MAX_LENGTH = 48;
+const INTERN_MAX_ENTRIES = 50_000;
+
+function intern(text: string, start: number, end: number, hash: number): string {
+  const len = end - start;
+  if (len > INTERN_MAX_LENGTH) return text.slice(start, end);
+  const key = (Math.imul(hash, 0x9e3779b1) ^ len) | 0;
+  const hit = internTable.get(key);
+  if (hit !== undefined && hit.length === len && text.startsWith(hit, start)) return hit;
+  const s = text.slice(start, end);
+  if (hit === undefined) {
+    if (internTable.size >= INTERN_MAX_ENTRIES) internTable.clear();
+    internTable.set(key, s);
+  }
+  return s;
+}
+
+function makeWord(text: string, start: number, end: number, segStart: number, value: string, envRefs: string[] | null, hash: number): HaproxyWord {
+  const raw = segStart === start ? intern(text, start, end, hash) : text.slice(start, end);
+  const w: HaproxyWord = { start, end, raw, value: segStart === start ? raw : value + text.slice(segStart, end) };
+  if (envRefs) w.envRefs = envRefs;
+  return w;
 }
 
 interface EnvRef {

@@ -111,7 +111,14 @@ export function parseHaproxy(text: string): HaproxyFile {
   }
   diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
 
-  return { type: 'file', text, lines, sections, topLevel, statements, conditionals, diagnostics, lineIndex: new LineIndex(text) };
+  // The line index is built on first use: most callers only need offsets.
+  let index: LineIndex | null = null;
+  return {
+    type: 'file', text, lines, sections, topLevel, statements, conditionals, diagnostics,
+    get lineIndex(): LineIndex {
+      return (index ??= new LineIndex(text));
+    },
+  };
 
   function handleDirective(line: HaproxyLine, keyword: string): void {
     const words = line.words;
