@@ -33,6 +33,8 @@ const EPOCH_SEC = 1_000_000_000;
 
 interface Peer {
   index: number;
+  /** The list (primary or backup) this peer belongs to. */
+  list: Peers | null;
   server: string;
   weight: number;
   effectiveWeight: number;
@@ -57,7 +59,7 @@ interface Peers {
 
 interface WorkerState {
   primary: Peers;
-  byIndex: Map<number, Peer>;
+  byIndex: (Peer | undefined)[];
   rng: Prng;
 }
 
@@ -106,6 +108,7 @@ function buildPeers(pool: SimPool, backup: boolean): Peers | null {
     const weight = Math.max(1, Math.floor(s.weight || 1));
     peers.push({
       index,
+      list: null,
       server: s.name,
       weight,
       effectiveWeight: weight,
@@ -123,7 +126,9 @@ function buildPeers(pool: SimPool, backup: boolean): Peers | null {
     if (!s.down) t++;
   });
   if (peers.length === 0) return null;
-  return { peers, single: peers.length === 1, totalWeight: w, tries: t, next: null };
+  const result: Peers = { peers, single: peers.length === 1, totalWeight: w, tries: t, next: null };
+  for (const p of peers) p.list = result;
+  return result;
 }
 
 export class NginxBalancer implements Balancer {
@@ -136,6 +141,7 @@ export class NginxBalancer implements Balancer {
   private readonly ranges: number[] = [];
   private rotation = 0;
   private readonly empty: boolean;
+  private scratch: Ctx | null = null;
 
   constructor(pool: SimPool, seed: number) {
     this.pool = pool;
@@ -152,9 +158,9 @@ export class NginxBalancer implements Balancer {
         backup.single = false;
         primary.next = backup;
       }
-      const byIndex = new Map<number, Peer>();
-      for (const p of primary.peers) byIndex.set(p.index, p);
-      if (primary.next) for (const p of primary.next.peers) byIndex.set(p.index, p);
+      const byIndex: (Peer | undefined)[] = pool.servers.map(() => undefined);
+      for (const p of primary.peers) byIndex[p.index] = p;
+      if (primary.next) for (const p of primary.next.peers) byIndex[p.index] = p;
       this.workers.push({ primary, byIndex, rng: new Prng((seed ^ Math.imul(w + 1, 0x9e3779b1)) >>> 0) });
     }
     const primary = this.workers[0].primary;
@@ -266,19 +272,33 @@ export class NginxBalancer implements Balancer {
   private initPeer(ws: WorkerState, req: SimRequest): Ctx {
     const primary = ws.primary;
     const n = Math.max(primary.peers.length, primary.next ? primary.next.peers.length : 0);
-    const ctx: Ctx = {
-      peers: primary,
-      tried: new Uint8Array(n),
-      current: null,
-      tries: primary.tries + (primary.next ? primary.next.tries : 0),
-      ipAddr: [],
-      ipHash: 89,
-      modTries: 0,
-      key: [],
-      hash: 0,
-      rehash: 0,
-      chash: 0,
-    };
+    // One request is balanced at a time: reuse the per-request record instead of allocating.
+    let ctx = this.scratch;
+    if (!ctx || ctx.tried.length !== n) {
+      ctx = {
+        peers: primary,
+        tried: new Uint8Array(n),
+        current: null,
+        tries: 0,
+        ipAddr: [],
+        ipHash: 89,
+        modTries: 0,
+        key: [],
+        hash: 0,
+        rehash: 0,
+        chash: 0,
+      };
+      this.scratch = ctx;
+    }
+    ctx.peers = primary;
+    ctx.tried.fill(0);
+    ctx.current = null;
+    ctx.tries = primary.tries + (primary.next ? primary.next.tries : 0);
+    ctx.ipHash = 89;
+    ctx.modTries = 0;
+    ctx.hash = 0;
+    ctx.rehash = 0;
+    ctx.chash = 0;
     if (this.kind === 'ip_hash') {
       const bytes = parseIp(req.clientIp);
       // AF_INET: first 3 bytes; AF_INET6: all 16; anything else: 3 zero bytes (pseudo address).
@@ -592,30 +612,24 @@ export class NginxBalancer implements Balancer {
     peer.conns = Math.max(0, peer.conns - 1);
   }
 
-  private peerOf(i: number, worker?: number): { ws: WorkerState; peer: Peer; peers: Peers } | null {
-    const pick = (ws: WorkerState): { ws: WorkerState; peer: Peer; peers: Peers } | null => {
-      const peer = ws.byIndex.get(i);
-      if (!peer) return null;
-      const peers = ws.primary.peers.includes(peer) ? ws.primary : (ws.primary.next as Peers);
-      return { ws, peer, peers };
-    };
-    if (worker !== undefined && this.workers[worker]) return pick(this.workers[worker]);
+  private peerOf(i: number, worker?: number): Peer | undefined {
+    if (worker !== undefined && this.workers[worker]) return this.workers[worker].byIndex[i];
     // No worker given: the first worker that holds a connection to this server.
     for (const ws of this.workers) {
-      const found = pick(ws);
-      if (found && found.peer.conns > 0) return found;
+      const peer = ws.byIndex[i];
+      if (peer && peer.conns > 0) return peer;
     }
-    return pick(this.workers[0]);
+    return this.workers[0].byIndex[i];
   }
 
   release(i: number, nowMs = 0, worker?: number): void {
-    const found = this.peerOf(i, worker);
-    if (found) this.free(found.peers, found.peer, false, this.nowSec(nowMs));
+    const peer = this.peerOf(i, worker);
+    if (peer && peer.list) this.free(peer.list, peer, false, this.nowSec(nowMs));
   }
 
   fail(i: number, nowMs: number, worker?: number): void {
-    const found = this.peerOf(i, worker);
-    if (found) this.free(found.peers, found.peer, true, this.nowSec(nowMs));
+    const peer = this.peerOf(i, worker);
+    if (peer && peer.list) this.free(peer.list, peer, true, this.nowSec(nowMs));
   }
 
   setDown(i: number, down: boolean): void {
@@ -628,17 +642,17 @@ export class NginxBalancer implements Balancer {
 
   connections(i: number): number {
     let n = 0;
-    for (const ws of this.workers) n += ws.byIndex.get(i)?.conns ?? 0;
+    for (const ws of this.workers) n += ws.byIndex[i]?.conns ?? 0;
     return n;
   }
 
   effectiveWeight(i: number): number {
-    return this.workers[0].byIndex.get(i)?.effectiveWeight ?? 0;
+    return this.workers[0].byIndex[i]?.effectiveWeight ?? 0;
   }
 
   /** Peer state of one worker, for tests and the webview's inspector. */
   peerState(i: number, worker = 0): { currentWeight: number; effectiveWeight: number; fails: number; conns: number } | null {
-    const p = this.workers[worker]?.byIndex.get(i);
+    const p = this.workers[worker]?.byIndex[i];
     return p ? { currentWeight: p.currentWeight, effectiveWeight: p.effectiveWeight, fails: p.fails, conns: p.conns } : null;
   }
 

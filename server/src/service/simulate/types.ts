@@ -137,6 +137,8 @@ export interface SimulateOptions {
   workerDistribution?: 'round-robin' | 'random';
   /** Stop after this many connection attempts (benchmarks). */
   maxConnects?: number;
+  /** Stop after this many processed events (benchmarks; samples and actions count too). */
+  maxEvents?: number;
 }
 
 export interface SimSample {
@@ -176,7 +178,11 @@ export interface SimMetrics {
   failedAttempts: number;
   /** Largest number of new connections one backend received in one second. */
   peakNewPerSecond: number;
+  /** Connection attempts (balancer decisions). */
   connects: number;
+  /** Connections closed (natural ends and drops). */
+  closes: number;
+  /** Events processed by the simulation loop. */
   events: number;
   connectedAtEnd: number;
 }
