@@ -170,7 +170,7 @@ export default {
 
     // acl <name> <fetch>[(args)][,converter...] [flags] [values...]
     acl: statement(
-      r`^\s*(acl)\s+([^\s#]+)`,
+      r`^\s*(acl)(?![\w.\-])\s+([^\s#]+)`,
       {
         1: { name: 'keyword.other.acl.haproxy' },
         2: { name: 'entity.name.variable.acl.haproxy' },
@@ -198,7 +198,7 @@ export default {
     server: {
       patterns: [
         statement(
-          r`^\s*(server)(?:\s+([^\s#]+))?(?:\s+([^\s#]+))?`,
+          r`^\s*(server)(?![\w.\-])(?:\s+([^\s#]+))?(?:\s+([^\s#]+))?`,
           {
             1: { name: 'keyword.other.server.haproxy' },
             2: { name: 'entity.name.tag.server.haproxy' },
@@ -208,7 +208,7 @@ export default {
           'meta.statement.server.haproxy',
         ),
         statement(
-          r`^\s*(default-server|server-template)\b`,
+          r`^\s*(default-server|server-template)(?![\w.\-])`,
           { 1: { name: 'keyword.other.server.haproxy' } },
           [{ include: '#comment' }, { include: '#server-option' }],
           'meta.statement.server.haproxy',
@@ -222,7 +222,7 @@ export default {
 
     // bind <address>[,<address>...] [options]
     bind: statement(
-      r`^\s*(bind)(?:\s+([^\s#]+))?`,
+      r`^\s*(bind)(?![\w.\-])(?:\s+([^\s#]+))?`,
       {
         1: { name: 'keyword.other.bind.haproxy' },
         2: { patterns: [{ include: '#address' }] },
@@ -236,7 +236,7 @@ export default {
 
     // use_backend <name> [if|unless cond], default_backend <name>, use-server <name> ...
     'backend-switch': statement(
-      r`^\s*(use_backend|default_backend|use-server|use-fcgi-app|redirect)(?:\s+(?!(?:if|unless)\b)([^\s#]+))?`,
+      r`^\s*(use_backend|default_backend|use-server|use-fcgi-app|redirect)(?![\w.\-])(?:\s+(?!(?:if|unless)\b)([^\s#]+))?`,
       {
         1: { name: 'keyword.other.haproxy' },
         2: { name: 'entity.name.type.backend.haproxy', patterns: [{ include: '#sample-expr' }, { include: '#string' }] },
@@ -247,11 +247,14 @@ export default {
 
     // http-request <action> ..., http-response, http-after-response, http-error, http-check, tcp-check
     'http-rule': statement(
-      r`^\s*(http-(?:request|response|after-response)|http-check|tcp-check|http-error|quic-initial)(?:\s+([A-Za-z][\w\-]*))?(?:(?<=-header)\s+((?:\\.|[^\s#"'\\])+|"(?:[^"\\]|\\.)*"|'[^']*'))?`,
+      r`^\s*(http-(?:request|response|after-response)|http-check|tcp-check|http-error|quic-initial)(?![\w.\-])(?:\s+([A-Za-z][\w\-]*)(?:(\()([^)\s]*)(\)))?)?(?:(?<=-header)\s+((?:\\.|[^\s#"'\\])+|"(?:[^"\\]|\\.)*"|'[^']*'))?`,
       {
         1: { name: 'keyword.other.haproxy' },
         2: { name: 'support.function.action.haproxy' },
-        3: { name: 'support.type.property-name.header.haproxy', patterns: [{ include: '#string' }] },
+        3: { name: 'punctuation.section.arguments.begin.haproxy' },
+        4: { name: 'variable.other.haproxy-variable.haproxy' },
+        5: { name: 'punctuation.section.arguments.end.haproxy' },
+        6: { name: 'support.type.property-name.header.haproxy', patterns: [{ include: '#string' }] },
       },
       [],
       'meta.statement.haproxy',
@@ -259,11 +262,14 @@ export default {
 
     // tcp-request connection|content|session|inspect-delay <action>, tcp-response content <action>
     'tcp-rule': statement(
-      r`^\s*(tcp-(?:request|response))(?:\s+(connection|content|session|inspect-delay))?(?:\s+([A-Za-z][\w\-]*))?`,
+      r`^\s*(tcp-(?:request|response))(?![\w.\-])(?:\s+(connection|content|session|inspect-delay)(?![\w.\-]))?(?:\s+([A-Za-z][\w\-]*)(?:(\()([^)\s]*)(\)))?)?`,
       {
         1: { name: 'keyword.other.haproxy' },
         2: { name: 'keyword.other.haproxy' },
         3: { name: 'support.function.action.haproxy' },
+        4: { name: 'punctuation.section.arguments.begin.haproxy' },
+        5: { name: 'variable.other.haproxy-variable.haproxy' },
+        6: { name: 'punctuation.section.arguments.end.haproxy' },
       },
       [],
       'meta.statement.haproxy',
@@ -271,7 +277,7 @@ export default {
 
     // [no] option <name> [args]
     option: statement(
-      r`^\s*(?:(no)\s+)?(option)\s+([A-Za-z][\w\-]*)`,
+      r`^\s*(?:(no)\s+)?(option)\s+([A-Za-z][\w\-]*)(?![\w.])`,
       {
         1: { name: 'keyword.operator.negation.haproxy' },
         2: { name: 'keyword.other.option.haproxy' },
@@ -283,7 +289,7 @@ export default {
 
     // keywords whose second word is part of the keyword: timeout tunnel, stats uri, ...
     'two-word': statement(
-      r`^\s*(timeout|stats|email-alert|compression|stick|persist|rate-limit|external-check|monitor|declare|errorfiles|http-reuse|no\s+log|log-forward|tune\.\S+|ssl-default-\S+)(?:\s+([A-Za-z][\w\-.]*))?`,
+      r`^\s*(timeout|stats|email-alert|compression|stick|persist|rate-limit|external-check|monitor|declare|no\s+log)(?![\w.\-])(?:\s+([A-Za-z][\w\-.]*))?`,
       {
         1: { name: 'keyword.other.haproxy' },
         2: { name: 'keyword.other.haproxy' },
@@ -294,7 +300,7 @@ export default {
 
     // capture request|response header|cookie <name> len <n>
     capture: statement(
-      r`^\s*(capture)\s+((?:request|response)\s+(?:header)|cookie)(?:\s+((?:\\.|[^\s#"'\\])+))?`,
+      r`^\s*(capture)(?![\w.\-])\s+((?:request|response)\s+(?:header)|cookie)(?:\s+((?:\\.|[^\s#"'\\])+))?`,
       {
         1: { name: 'keyword.other.haproxy' },
         2: { name: 'keyword.other.haproxy' },
@@ -313,7 +319,7 @@ export default {
     },
 
     balance: statement(
-      r`^\s*(balance)(?:\s+([A-Za-z][\w\-]*))?`,
+      r`^\s*(balance)(?![\w.\-])(?:\s+([A-Za-z][\w\-]*))?`,
       {
         1: { name: 'keyword.other.haproxy' },
         2: { name: 'support.constant.algorithm.haproxy' },
@@ -351,9 +357,30 @@ export default {
         { include: '#condition' },
         { include: '#string' },
         { include: '#sample-expr' },
+        { include: '#bare-expr' },
         { include: '#address' },
         { include: '#number' },
         { include: '#escape' },
+      ],
+    },
+
+    // fetch(args),converter,... written without %[ ] (set-var, ACL-less arguments)
+    'bare-expr': {
+      begin: r`(?<![^\s{!(,])([A-Za-z_][\w.\-]*)(\()`,
+      beginCaptures: {
+        1: { name: 'support.function.fetch.haproxy' },
+        2: { name: 'punctuation.section.arguments.begin.haproxy' },
+      },
+      end: r`(?=[\s#]|$)`,
+      name: 'meta.sample-expression.haproxy',
+      patterns: [
+        {
+          begin: r`\G`,
+          end: r`\)`,
+          endCaptures: { 0: { name: 'punctuation.section.arguments.end.haproxy' } },
+          patterns: [{ include: '#call-args' }],
+        },
+        { include: '#converter' },
       ],
     },
 
@@ -480,6 +507,9 @@ export default {
           end: "'",
           endCaptures: { 0: { name: 'punctuation.definition.string.end.haproxy' } },
           name: 'string.quoted.single.haproxy',
+          // Strong quoting stops environment variables, but a log-format argument is still
+          // interpreted after the quotes are removed, so %[...] and %xx stay visible.
+          patterns: [{ include: '#sample-expr' }, { include: '#log-variable' }],
         },
       ],
     },

@@ -22,6 +22,8 @@ const WORD = `(?:${DQ}|${SQ}|${BARE})`;
 const ARGS = `(?:\\s+${WORD})*`;
 /** A directive name at the start of a statement. */
 const NAME = r`[A-Za-z_][A-Za-z0-9_.\-]*`;
+/** A directive name as written: bare or quoted (nginx reads quoted names too). */
+const QNAME = `(?:${NAME}|"${NAME}"|'${NAME}')`;
 /** Where a statement may start: line start or after a statement/block delimiter. */
 const AT_STMT = r`(?:^|(?<=[;{}]))\s*`;
 
@@ -70,7 +72,7 @@ export default {
 
     // location [=|~|~*|^~] uri { ... }   and   location @name { ... }
     'location-block': {
-      begin: `${AT_STMT}\\b(location)\\s+(?:(@${BARE})|(=|\\^~)\\s*(${WORD})|(~\\*?)\\s*(?:(${DQ}|${SQ})|(${BARE}))|(${WORD}))?\\s*(\\{)`,
+      begin: `${AT_STMT}\\b(location)\\s+(?:(@${BARE})|(=|\\^~)\\s*(${WORD})|(~\\*?)\\s*(?:(${DQ}|${SQ})|(${BARE}))|(${WORD}))?\\s*(?<!\\$)(\\{)`,
       beginCaptures: {
         1: { name: 'storage.type.block.location.nginx' },
         2: { name: 'entity.name.function.named-location.nginx' },
@@ -96,7 +98,7 @@ export default {
 
     // upstream name { ... }
     'upstream-block': {
-      begin: `${AT_STMT}\\b(upstream)\\s+(${WORD})\\s*(\\{)`,
+      begin: `${AT_STMT}\\b(upstream)\\s+(${WORD})\\s*(?<!\\$)(\\{)`,
       beginCaptures: {
         1: { name: 'storage.type.block.upstream.nginx' },
         2: { name: 'entity.name.type.upstream.nginx' },
@@ -143,7 +145,7 @@ export default {
 
     // map / geo / split_clients / charset_map: the body is a table, not directives.
     'map-block': {
-      begin: `${AT_STMT}\\b(map|geo|split_clients|charset_map|match)((?:\\s+${WORD})*)\\s*(\\{)`,
+      begin: `${AT_STMT}\\b(map|geo|split_clients|charset_map|match)((?:\\s+${WORD})*)\\s*(?<!\\$)(\\{)`,
       beginCaptures: {
         1: { name: 'storage.type.block.$1.nginx' },
         2: { patterns: [{ include: '#args' }] },
@@ -170,7 +172,7 @@ export default {
 
     // types { mime/type ext ext; }
     'types-block': {
-      begin: `${AT_STMT}\\b(types)\\s*(\\{)`,
+      begin: `${AT_STMT}\\b(types)\\s*(?<!\\$)(\\{)`,
       beginCaptures: {
         1: { name: 'storage.type.block.types.nginx' },
         2: { name: 'punctuation.section.block.begin.nginx' },
@@ -192,7 +194,7 @@ export default {
 
     // *_by_lua_block [args] { lua code }
     'lua-block': {
-      begin: `${AT_STMT}\\b([A-Za-z0-9_]*_by_lua_block)(${ARGS})\\s*(\\{)`,
+      begin: `${AT_STMT}([A-Za-z0-9_]*_by_lua_block\\b|"[A-Za-z0-9_]*_by_lua_block"|'[A-Za-z0-9_]*_by_lua_block')(${ARGS})\\s*(?<!\\$)(\\{)`,
       beginCaptures: {
         1: { name: 'storage.type.block.lua.nginx' },
         2: { patterns: [{ include: '#args' }] },
@@ -266,7 +268,7 @@ export default {
 
     // name args { ... }  (http, server, events, stream, limit_except, ...)
     'generic-block': {
-      begin: `${AT_STMT}\\b(${NAME})(${ARGS})\\s*(\\{)`,
+      begin: `${AT_STMT}(${QNAME})(${ARGS})\\s*(?<!\\$)(\\{)`,
       beginCaptures: {
         1: { name: 'storage.type.block.nginx' },
         2: { patterns: [{ include: '#args' }] },
@@ -351,7 +353,7 @@ export default {
 
     // any other simple directive: name args ;
     directive: {
-      begin: `${AT_STMT}(${NAME})`,
+      begin: `${AT_STMT}(${QNAME})`,
       beginCaptures: { 1: { name: 'keyword.other.directive.nginx' } },
       end: r`(;)|(?=[{}])`,
       endCaptures: { 1: { name: 'punctuation.terminator.nginx' } },
