@@ -243,6 +243,8 @@ export interface Balancer {
   dir: string;
   configPath: string;
   config: string;
+  /** pid of the process started (nginx master / HAProxy), also its process group id. */
+  pid: number;
   /** stdout+stderr of the process so far, plus the error log for nginx. */
   output(): string;
   stop(): Promise<void>;
@@ -314,7 +316,7 @@ export async function startNginx(configText: string, vars: Record<string, string
   const { dir, config, configPath } = writeNginx(configText, vars, 'nginx');
   const { t, output } = startProcess(BINARIES.nginx, ['-p', dir, '-c', configPath, '-g', nginxGlobals(dir)], 'nginx');
   const allOutput = () => `${output()}${readIf(path.join(dir, 'error.log'))}`;
-  const bal: Balancer = { system: 'nginx', dir, configPath, config, output: allOutput, stop: () => stopTracked(t) };
+  const bal: Balancer = { system: 'nginx', dir, configPath, config, pid: t.child.pid ?? 0, output: allOutput, stop: () => stopTracked(t) };
   try {
     for (const p of readyPorts) await waitForPort(p, '127.0.0.1', 3000, () => t.child.exitCode === null);
   } catch (e) {
@@ -347,8 +349,8 @@ export async function startHaproxy(configText: string, vars: Record<string, stri
   if (!BINARIES.haproxy) throw new Error(missingBinaryMessage('haproxy'));
   const { dir, config, configPath } = writeHaproxy(configText, vars, 'haproxy');
   // -db: stay in the foreground (no daemon) so the process group can be stopped.
-  const { t, output } = startProcess(BINARIES.haproxy, ['-db', '-f', configPath, '-p', path.join(dir, 'haproxy.pid')], 'haproxy');
-  const bal: Balancer = { system: 'haproxy', dir, configPath, config, output, stop: () => stopTracked(t) };
+  const { t, output } = startProcess(BINARIES.haproxy, ['-db', '-f', configPath], 'haproxy');
+  const bal: Balancer = { system: 'haproxy', dir, configPath, config, pid: t.child.pid ?? 0, output, stop: () => stopTracked(t) };
   try {
     for (const p of readyPorts) await waitForPort(p, '127.0.0.1', 3000, () => t.child.exitCode === null);
   } catch (e) {
