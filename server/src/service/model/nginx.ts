@@ -274,6 +274,8 @@ export function* walkStatements(ctx: NginxContext): Generator<NginxStatement> {
     yield s;
     if (s.block) yield* walkStatements(s.block);
   }
+  // the synthetic contexts a fragment is analysed in hang off the root without a statement
+  for (const c of ctx.children) if (!c.statement) yield* walkStatements(c);
 }
 
 export function contextsOfKind(config: NginxConfig, kind: NginxContextKind, family?: NginxFamily): NginxContext[] {
