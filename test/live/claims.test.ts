@@ -235,6 +235,46 @@ describe('live: claims settled with nginx 1.22 and HAProxy 2.6', function () {
     });
   });
 
+  describe('nginx: half-closed upgraded connection', () => {
+    it('a FIN from either side ends the whole upgraded connection at once (no half-open state to time out)', async () => {
+      const figures: Record<string, number> = {};
+      // Client half-closes; the backend ignores the FIN.
+      {
+        const rb = await startRawBackend({ name: 'stubborn', onFin: 'ignore' });
+        const { port } = await nginxWith(nginxWs('proxy_read_timeout 3s;'), rb);
+        const c = await rawWsConnect(port, { path: '/ws' });
+        assert.equal(c.status, 101);
+        await waitFor(() => rb.sockets[0], { label: 'backend connection' });
+        const t0 = now();
+        c.socket.end();
+        assert.ok(await c.waitEnd(2000), 'nginx closes the client side');
+        await waitFor(() => rb.sockets[0].gotFinAt, { timeoutMs: 2000, label: 'backend sees FIN' });
+        figures.client_halfclose_client_closed_ms = round(c.gotFinAt! - t0);
+        figures.client_halfclose_backend_fin_ms = round(rb.sockets[0].gotFinAt! - t0);
+        assert.ok(figures.client_halfclose_client_closed_ms < 500, `closed after ${figures.client_halfclose_client_closed_ms} ms, not after the 3s read timeout`);
+      }
+      // Backend half-closes; the client stays silent.
+      {
+        const rb = await startRawBackend({ name: 'half', onFin: 'ignore', halfCloseAfterMs: 100 });
+        const { port } = await nginxWith(nginxWs('proxy_read_timeout 3s;'), rb);
+        const c = await rawWsConnect(port, { path: '/ws' });
+        const t0 = now();
+        assert.ok(await c.waitEnd(2000), 'the client gets the FIN');
+        await waitFor(() => rb.sockets[0]?.gotFinAt, { timeoutMs: 2000, label: 'nginx closes the backend side' });
+        figures.backend_halfclose_client_fin_ms = round(c.gotFinAt! - t0);
+        figures.backend_halfclose_backend_side_closed_ms = round(rb.sockets[0].gotFinAt! - t0);
+        assert.ok(figures.backend_halfclose_backend_side_closed_ms < 600);
+      }
+      recordClaim('nginx-half-close', {
+        claim: 'Does nginx 1.22 keep an upgraded connection half-open?',
+        system: 'nginx',
+        observed:
+          'No: as soon as either side sends a FIN (and nothing is left to relay) nginx closes both connections, so there is no half-closed phase and no timeout for it.',
+        figures,
+      });
+    });
+  });
+
   describe('nginx: proxy_http_version 1.0 (the 1.22 default)', () => {
     it('sends the upgrade as HTTP/1.0; a strict backend refuses it, a lenient one (Node ws) still gets a working WebSocket', async () => {
       const text = `events {}
