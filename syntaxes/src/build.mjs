@@ -12,6 +12,7 @@ const check = process.argv.includes('--check');
 const sources = [
   ['nginx.mjs', 'nginx.tmLanguage.json'],
   ['haproxy.mjs', 'haproxy.tmLanguage.json'],
+  ['markdown-injection.mjs', 'markdown-codeblock.tmLanguage.json'],
 ];
 
 let stale = 0;

@@ -16,6 +16,7 @@ interface LanguageContribution {
 interface GrammarContribution {
   language?: string;
   scopeName: string;
+  injectTo?: string[];
   path: string;
   embeddedLanguages?: Record<string, string>;
 }
@@ -131,14 +132,15 @@ describe('package.json language and grammar contributions', () => {
   });
 
   it('every grammar and language-configuration path exists and parses as JSON', () => {
-    assert.deepEqual(grammars.map((g) => g.language).sort(), ['haproxy', 'nginx']);
+    assert.deepEqual(grammars.filter((g) => g.language).map((g) => g.language).sort(), ['haproxy', 'nginx']);
     for (const g of grammars) {
       const file = join(ROOT, g.path);
       assert.ok(existsSync(file), `${g.path} is missing`);
       const grammar = JSON.parse(readFileSync(file, 'utf8'));
       assert.equal(grammar.scopeName, g.scopeName, `${g.path} scopeName`);
-      assert.match(g.scopeName, /^source\.wslb\./, 'scope names are namespaced so they cannot collide with other extensions');
+      assert.match(g.scopeName, /^(source|markdown)\.wslb\./, 'scope names are namespaced so they cannot collide with other extensions');
       assert.ok(Array.isArray(grammar.patterns) && grammar.patterns.length > 0);
+      if (!g.language) assert.deepEqual(g.injectTo, ['text.html.markdown'], `${g.path} is neither a language grammar nor the Markdown injection`);
     }
     for (const l of ours) {
       assert.ok(l.configuration, `${l.id} has no language configuration`);

@@ -78,6 +78,45 @@ describe('TextMate grammars', function () {
     }
   });
 
+  describe('Markdown fenced code blocks', () => {
+    const md = [
+      '# Proxy setup',
+      '```nginx',
+      'location /ws { proxy_set_header Connection $connection_upgrade; }',
+      '```',
+      '',
+      '~~~haproxy',
+      'backend be_ws',
+      '    timeout tunnel 1h',
+      '~~~',
+      '```text',
+      'timeout tunnel 1h',
+      '```',
+    ].join('\n');
+    const extra = [
+      { path: join(__dirname, 'stand-in-markdown.tmLanguage.json'), scopeName: 'text.html.markdown' },
+      {
+        path: join(ROOT, 'syntaxes', 'markdown-codeblock.tmLanguage.json'),
+        scopeName: 'markdown.wslb.codeblock',
+        injectTo: ['text.html.markdown'],
+      },
+    ];
+    it('highlight ```nginx and ~~~haproxy blocks with the wslb grammars, and nothing else', async () => {
+      const toks = await tokenize(md, 'text.html.markdown', extra);
+      const location = scopesOf(toks, 'location', 2);
+      assert.ok(location?.includes('meta.embedded.block.nginx'), String(location));
+      assert.ok(location?.includes('storage.type.block.location.nginx'), String(location));
+      assert.ok(scopesOf(toks, '$', 2)?.includes('variable.other.nginx'));
+      const tunnel = scopesOf(toks, 'tunnel', 7);
+      assert.ok(tunnel?.includes('meta.embedded.block.haproxy') && tunnel.includes('keyword.other.haproxy'), String(tunnel));
+      // the fence closes: the text block after it is plain
+      const plain = toks.filter((t) => t.line === 10);
+      assert.ok(plain.length > 0);
+      for (const t of plain) assert.ok(!t.scopes.some((s) => s.endsWith('.haproxy') || s.endsWith('.nginx')), t.scopes.join(' '));
+      assert.ok(scopesOf(toks, '# Proxy setup', 0)?.includes('markup.heading.markdown'));
+    });
+  });
+
   describe('robustness', () => {
     // VS Code tokenises each line with a time budget and gives up on the rest of the line when it
     // runs out; that only protects the editor if no single regular expression of the grammar

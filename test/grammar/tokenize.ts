@@ -25,7 +25,7 @@ export interface Tok {
 export async function tokenize(
   text: string,
   scopeName: string,
-  extra: { path: string; scopeName: string }[] = [],
+  extra: { path: string; scopeName: string; injectTo?: string[] }[] = [],
 ): Promise<Tok[]> {
   const registry = createRegistry([...Object.values(GRAMMARS), ...extra].map((g) => ({ ...g })));
   const grammar = await registry.loadGrammar(scopeName);
