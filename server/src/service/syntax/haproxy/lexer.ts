@@ -309,6 +309,7 @@ function lexScope(text: string, indent: Span, open: number, end: number): LexedL
     const raw = text.slice(open, stopAt);
     res.words.push({ start: open, end: stopAt, raw, value: raw });
     if (nulAt >= 0) res.ignored = { start: nulAt, end };
+    res.scope = { start: Math.min(open + 1, stopAt), end: stopAt };
     res.error = err('empty-scope', "scope declaration without its closing ']'", open, stopAt);
     return res;
   }

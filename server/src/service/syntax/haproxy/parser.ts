@@ -71,8 +71,6 @@ export function parseHaproxy(text: string): HaproxyFile {
     if (lx.scope) line.scope = lx.scope;
     lines.push(line);
 
-    const hasContent = lx.words.length > 0 || lx.comment !== null || lx.ignored !== null;
-    if (hasContent) lastContentEnd = contentEnd;
 
     if (lx.nulAt >= 0 && !sawNul) {
       sawNul = true;
@@ -95,6 +93,8 @@ export function parseHaproxy(text: string): HaproxyFile {
         handleStatement(line, keyword);
       }
     }
+
+    if (lx.words.length > 0 || lx.comment !== null || lx.ignored !== null) lastContentEnd = contentEnd;
 
     if (nl < 0) break;
     pos = nl + 1;
