@@ -101,6 +101,8 @@ export interface NginxConfig {
   syntax: Map<string, SyntaxDiagnostic[]>;
   /** True when the root file is a fragment analysed in an assumed context. */
   assumedContext: NginxContextKind[] | null;
+  /** For each included file, the context of the first include that brought it in. */
+  includedAt: Map<string, NginxContext>;
 }
 
 export interface BuildOptions {
@@ -127,6 +129,7 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
   const syntax = new Map<string, SyntaxDiagnostic[]>();
   const diagnostics: ModelDiagnostic[] = [];
   const prefixDir = options.prefixDir ?? dirname(rootPath);
+  const includedAt = new Map<string, NginxContext>();
 
   const load = (path: string): NginxSource | undefined => {
     const cached = sources.get(path);
@@ -214,12 +217,13 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
       }
       const inc = load(p);
       if (!inc) continue;
+      if (!includedAt.has(p)) includedAt.set(p, ctx);
       addNodes(inc.tree.children, inc, ctx, [...via, stmt], [...stack, p]);
     }
   };
 
   addNodes(rootSource.tree.children, rootSource, top, [], [rootPath]);
-  return { rootPath, root, sources, diagnostics, syntax, assumedContext: assumed };
+  return { rootPath, root, sources, diagnostics, syntax, assumedContext: assumed, includedAt };
 }
 
 function baseName(p: string): string {
@@ -345,6 +349,13 @@ export function effectiveProxyHeader(ctx: NginxContext, header: string): { value
     if (s.args[0]?.toLowerCase() === h) return { value: s.args[1] ?? '', statement: s, list };
   }
   return { value: null, list };
+}
+
+/** Block kinds from the top down to `ctx` (main excluded), e.g. ['http','server','location']. */
+export function contextPath(ctx: NginxContext): NginxContextKind[] {
+  const out: NginxContextKind[] = [];
+  for (let c: NginxContext | null = ctx; c && c.kind !== 'main'; c = c.parent) out.unshift(c.kind);
+  return out;
 }
 
 export function enclosing(ctx: NginxContext, kind: NginxContextKind): NginxContext | null {
