@@ -235,6 +235,50 @@ describe('live: claims settled with nginx 1.22 and HAProxy 2.6', function () {
     });
   });
 
+  describe('nginx: proxy_send_timeout on an upgraded connection', () => {
+    it('never cuts an idle WebSocket; it fires only when the backend stops reading and nginx cannot write', async () => {
+      const silent = await startBackend({ name: 'silent', mode: 'silent' });
+      const stuck = await startRawBackend({ name: 'stuck', onFin: 'ignore', stopReading: true });
+      const text = nginxWs('proxy_send_timeout 1s; proxy_read_timeout 10s;');
+      const [idleRun, stuckRun] = await Promise.all([nginxWith(text, silent), nginxWith(text, stuck)]);
+      const idle = await openWsOk(idleRun.url);
+      const pushing = await openWsOk(stuckRun.url);
+      await Promise.all([idle.waitIdentity(), pushing.waitIdentity()]);
+      const chunk = 'y'.repeat(1 << 20);
+      let sentMiB = 0;
+      const t0 = now();
+      // Keep at most 4 MiB queued in the client so the test's own memory stays bounded.
+      const timer = setInterval(() => {
+        if (pushing.ws.readyState === 1 && pushing.ws.bufferedAmount < 4 << 20 && sentMiB < 64) {
+          pushing.send(chunk);
+          sentMiB++;
+        }
+      }, 5);
+      try {
+        const [idleClosed, stuckClosed] = await Promise.all([idle.waitClose(2500), pushing.waitClose(6000)]);
+        assert.equal(idleClosed, undefined, 'proxy_send_timeout 1s did not close a connection idle for 2.5 s');
+        assert.ok(stuckClosed, 'the connection whose backend stopped reading was closed');
+        assert.equal(stuckClosed.code, 1006);
+        const log = await waitFor(() => stuckRun.bal.output().split('\n').find((l) => l.includes('timed out')), { timeoutMs: 1000, label: 'log' });
+        assert.match(log, /upstream timed out .* while proxying upgraded connection/);
+        recordClaim('nginx-send-timeout', {
+          claim: 'Does proxy_send_timeout cut an idle upgraded connection?',
+          system: 'nginx',
+          observed:
+            'No. The send timer is armed only while a write to the backend is blocked, so an idle WebSocket never hits it; it fired (same "upstream timed out" log line, 1006 at the client) only after the backend stopped reading and the socket buffers filled.',
+          figures: {
+            proxy_send_timeout_ms: 1000,
+            idle_observed_ms: 2500,
+            stuck_backend_closed_after_ms: round(stuckClosed.at - t0),
+            mib_sent_before_close: sentMiB,
+          },
+        });
+      } finally {
+        clearInterval(timer);
+      }
+    });
+  });
+
   describe('nginx: half-closed upgraded connection', () => {
     it('a FIN from either side ends the whole upgraded connection at once (no half-open state to time out)', async () => {
       const figures: Record<string, number> = {};

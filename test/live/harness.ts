@@ -516,7 +516,13 @@ export interface RawBackend {
   stop(): Promise<void>;
 }
 
-export async function startRawBackend(opts: { name: string; onFin: 'ignore' | 'close'; halfCloseAfterMs?: number }): Promise<RawBackend> {
+export async function startRawBackend(opts: {
+  name: string;
+  onFin: 'ignore' | 'close';
+  halfCloseAfterMs?: number;
+  /** Stop reading right after the handshake, so the proxy's writes to this backend eventually block. */
+  stopReading?: boolean;
+}): Promise<RawBackend> {
   const port = await freePort();
   const sockets: RawBackend['sockets'] = [];
   const server = http.createServer((_req, res) => {
@@ -538,6 +544,7 @@ export async function startRawBackend(opts: { name: string; onFin: 'ignore' | 'c
       `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
     );
     socket.write(encodeFrame(JSON.stringify({ backend: opts.name, port }), false));
+    if (opts.stopReading) socket.pause();
     if (opts.halfCloseAfterMs !== undefined) {
       setTimeout(() => {
         if (!socket.destroyed) socket.end();
