@@ -110,6 +110,9 @@ function resolveBuild(b: ValidateNginxOptions['build']): NginxBuildProfile {
 
 const code = (s: string) => '`' + s + '`';
 
+/** Block types from the outside in, for listing contexts in a natural order. */
+const BLOCK_ORDER = ['ANY', 'MAIN', 'EVENT', 'HTTP_MAIN', 'HTTP_SRV', 'HTTP_SIF', 'HTTP_LOC', 'HTTP_LIF', 'HTTP_LMT', 'HTTP_UPS', 'STREAM_MAIN', 'STREAM_SRV', 'STREAM_UPS', 'MAIL_MAIN', 'MAIL_SRV'];
+
 export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): KnowledgeDiagnostic[] {
   const version = opts.version;
   const build = resolveBuild(opts.build);
@@ -204,10 +207,13 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
         report(d.nameSpan, 'error', 'directive-too-new', `${code(name)} inside ${where} needs nginx ${since}; target is ${version}`);
         return;
       }
-      const allowed = new Set<string>();
-      for (const c of sameFamily.length ? sameFamily : built) {
-        for (const ctx of variantAt(c, version).contexts) allowed.add(ctx === 'ANY' ? 'any block' : describeBlockType(ctx as NginxBlockType));
-      }
+      const ctxs = new Set<string>();
+      for (const c of sameFamily.length ? sameFamily : built) for (const ctx of variantAt(c, version).contexts) ctxs.add(ctx);
+      const allowed = new Set(
+        [...ctxs]
+          .sort((a, b) => BLOCK_ORDER.indexOf(a) - BLOCK_ORDER.indexOf(b))
+          .map((ctx) => (ctx === 'ANY' ? 'any block' : describeBlockType(ctx as NginxBlockType))),
+      );
       const fams = [...new Set(built.map((c) => c.family))];
       const msg =
         sameFamily.length > 0

@@ -142,6 +142,7 @@ export function blockTypeOfPath(path: readonly string[]): NginxBlockType | null 
     if (name === 'main' && t === 'MAIN') continue;
     const next = childBlockType(t, name);
     if (!next) return null;
+    if ((raw === 'if in location' && next !== 'HTTP_LIF') || (raw === 'if in server' && next !== 'HTTP_SIF')) return null;
     t = next;
   }
   return t;

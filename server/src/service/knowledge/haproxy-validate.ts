@@ -1,0 +1,199 @@
+/**
+ * Diagnostics from the HAProxy 2.6 knowledge base: unknown keywords (with "did you mean"),
+ * keywords in a section that refuses them, removed keywords, unknown rule actions.
+ *
+ * Severities follow what HAProxy 2.6 does (src/cfgparse-listen.c, src/cfgparse.c warnifnotcap()):
+ * an unknown keyword, a keyword a defaults section refuses, or a named-defaults-only keyword in
+ * an anonymous defaults section is fatal (error); a proxy keyword in a frontend or backend that
+ * lacks the needed side is only ignored with a warning.
+ *
+ * Codes: haproxy/unknown-keyword, haproxy/keyword-not-allowed-here, haproxy/keyword-removed,
+ * haproxy/unknown-action, haproxy/invalid-value (mode, balance algorithm, filter type), haproxy/not-in-build (a keyword of a feature the Debian 12 build lacks).
+ */
+import type { Span } from '../text';
+import type { Severity } from '../types';
+import {
+  haproxyAction,
+  haproxyActions,
+  haproxyGlobalKeywordNames,
+  haproxyProxyKeywords,
+  haproxySectionKeyword,
+  haproxySectionKeywords,
+  DEBIAN_12_HAPROXY_MISSING,
+  haproxyWarnsIfNotCap,
+  HAPROXY_REMOVED,
+  HAPROXY_VALUE_SETS,
+  HAPROXY_REMOVED_OPTIONS,
+  isHaproxyGlobalKeyword,
+  isProxySection,
+  proxyGroupMembers,
+  PROXY_KEYWORD_GROUPS,
+  resolveProxyKeyword,
+} from './haproxy';
+import type { KnowledgeDiagnostic } from './nginx-validate';
+import { closestNames } from './suggest';
+
+// Structural views of the HAProxy syntax tree (server/src/service/syntax/haproxy/types.ts).
+interface WordLike extends Span {
+  value: string;
+}
+interface StatementLike {
+  keyword: string;
+  line: { words: readonly WordLike[] };
+  modifier?: 'no' | 'default';
+}
+interface SectionLike {
+  keyword: string;
+  name: string | null;
+  statements: readonly StatementLike[];
+}
+export interface HaproxyFileLike {
+  sections: readonly SectionLike[];
+}
+
+export interface ValidateHaproxyOptions {
+  /** Target HAProxy version, e.g. "2.6.12". The keyword table is HAProxy 2.6's. */
+  version: string;
+}
+
+const q = (s: string) => '`' + s + '`';
+
+/** Rule keywords whose first argument is an action documented in the manual. */
+const ACTION_RULES: Record<string, number> = {
+  'http-request': 1,
+  'http-response': 1,
+  'http-after-response': 1,
+};
+
+export function validateHaproxy(file: HaproxyFileLike, _opts: ValidateHaproxyOptions): KnowledgeDiagnostic[] {
+  const out: KnowledgeDiagnostic[] = [];
+  const report = (span: Span, severity: Severity, code: string, message: string) =>
+    out.push({ span: { start: span.start, end: span.end }, severity, code: 'haproxy/' + code, message });
+  const spanOf = (ws: readonly WordLike[]) => ({ start: ws[0].start, end: ws[ws.length - 1].end });
+
+  for (const section of file.sections) {
+    const kind = section.keyword;
+    for (const st of section.statements) {
+      const all = st.line.words;
+      const words = st.modifier ? all.slice(1) : all;
+      if (words.length === 0) continue;
+      const w = words.map((x) => x.value);
+      if (kind === 'global') {
+        const missing = DEBIAN_12_HAPROXY_MISSING.get(w[0]);
+        if (missing) {
+          report(words[0], 'warning', 'not-in-build', `${q(w[0])} needs ${missing}, which Debian 12's HAProxy 2.6 package is built without`);
+        } else if (!isHaproxyGlobalKeyword(w[0], w[1])) {
+          const best = closestNames(w[0], haproxyGlobalKeywordNames(), 1);
+          report(
+            words[0],
+            'error',
+            'unknown-keyword',
+            `unknown keyword ${q(w[0])} in ${q('global')} section` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
+          );
+        }
+        continue;
+      }
+      if (isProxySection(kind)) {
+        checkProxyStatement(kind, section.name, words, w);
+        continue;
+      }
+      const known = haproxySectionKeywords(kind);
+      if (!known) continue; // a section the manual does not head (e.g. namespace_list): nothing to check
+      if (!haproxySectionKeyword(kind, w)) {
+        const best = closestNames(w[0], known.map((k) => k.name.split(' ')[0]), 1);
+        report(
+          words[0],
+          'error',
+          'unknown-keyword',
+          `unknown keyword ${q(w[0])} in ${q(kind)} section` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
+        );
+      }
+    }
+  }
+  return out;
+
+  function checkProxyStatement(kind: string, name: string | null, words: readonly WordLike[], w: readonly string[]) {
+    const removed = HAPROXY_REMOVED[w[0]];
+    if (removed) {
+      report(words[0], 'error', 'keyword-removed', `${q(w[0])} is not supported since HAProxy ${removed.since}: ${removed.advice}`);
+      return;
+    }
+    if (w[0] === 'timeout' && w.length > 1 && /^(con|cli|srv)timeout$/.test(w[1])) {
+      const r = HAPROXY_REMOVED[w[1]];
+      report(spanOf(words.slice(0, 2)), 'error', 'keyword-removed', `${q(w[1])} is not supported since HAProxy ${r.since}: ${r.advice}`);
+      return;
+    }
+    if (w[0] === 'option' && w.length > 1 && HAPROXY_REMOVED_OPTIONS[w[1]]) {
+      const r = HAPROXY_REMOVED_OPTIONS[w[1]];
+      report(spanOf(words.slice(0, 2)), 'error', 'keyword-removed', `option ${q(w[1])} is not supported since HAProxy ${r.since}: ${r.advice}`);
+      return;
+    }
+    const row = resolveProxyKeyword(w);
+    if (!row) {
+      if (PROXY_KEYWORD_GROUPS.has(w[0])) {
+        const members = proxyGroupMembers(w[0]);
+        if (w.length < 2) {
+          report(words[0], 'error', 'unknown-keyword', `${q(w[0])} needs one of: ${members.slice(0, 12).join(', ')}${members.length > 12 ? ', ...' : ''}`);
+          return;
+        }
+        const best = closestNames(w[1], members, 1);
+        report(
+          spanOf(words.slice(0, 2)),
+          'error',
+          'unknown-keyword',
+          `unknown ${w[0]} ${q(w[1])}` + (best.length ? `; did you mean ${q(w[0] + ' ' + best[0])}?` : ''),
+        );
+        return;
+      }
+      const candidates = haproxyProxyKeywords().map((p) => p.name.split(' ')[0]);
+      const best = closestNames(w[0], candidates, 1);
+      report(
+        words[0],
+        'error',
+        'unknown-keyword',
+        `unknown keyword ${q(w[0])} in ${q(kind)} section` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
+      );
+      return;
+    }
+    const used = row.name.split(' ').length;
+    const kwSpan = spanOf(words.slice(0, Math.min(used, words.length)));
+    const cell = kind === 'defaults' ? row.defaults : kind === 'frontend' ? row.frontend : kind === 'backend' ? row.backend : row.listen;
+    if (kind === 'defaults') {
+      if (cell === 'no') {
+        report(kwSpan, 'error', 'keyword-not-allowed-here', `${q(row.name)} is not allowed in a ${q('defaults')} section`);
+        return;
+      }
+      if (cell === 'named' && !name) {
+        report(kwSpan, 'error', 'keyword-not-allowed-here', `${q(row.name)} is allowed only in a named ${q('defaults')} section, not an anonymous one`);
+        return;
+      }
+    } else if (cell === 'no' && haproxyWarnsIfNotCap(row.name)) {
+      const lacks = kind === 'frontend' ? 'backend' : 'frontend';
+      report(kwSpan, 'warning', 'keyword-not-allowed-here', `${q(row.name)} is ignored in a ${kind}: it needs ${lacks} capability (use it in a ${lacks} or listen section)`);
+      return;
+    }
+    const values = HAPROXY_VALUE_SETS[row.name];
+    if (values && w.length > 1 && !w[1].startsWith('$')) {
+      const v = w[1].replace(/\(.*$/, '');
+      if (values.values.length > 0 && !values.values.includes(v)) {
+        const best = closestNames(v, values.values, 1);
+        report(words[1], 'error', 'invalid-value', `unknown ${values.what} ${q(w[1])}; expected ${values.values.join(', ')}` + (best.length ? ` (did you mean ${q(best[0])}?)` : ''));
+      }
+    }
+    const actionIndex = ACTION_RULES[row.name];
+    if (actionIndex !== undefined && w.length > actionIndex) {
+      const raw = w[actionIndex];
+      const action = raw.replace(/\(.*$/, '');
+      if (action.startsWith('lua.') || haproxyActions(row.name).length === 0) return;
+      if (!haproxyAction(row.name, action) && !haproxyAction(row.name, raw)) {
+        const best = closestNames(action, haproxyActions(row.name).map((a) => a.name), 1);
+        report(
+          words[actionIndex],
+          'error',
+          'unknown-action',
+          `unknown ${row.name} action ${q(action)}` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
+        );
+      }
+    }
+  }
+}

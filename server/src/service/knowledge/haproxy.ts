@@ -1,0 +1,260 @@
+/**
+ * The HAProxy 2.6 knowledge base: keywords of every section, where proxy keywords are allowed
+ * (the manual's 4.1 keyword matrix), bind and server options, rule actions, and the manual's
+ * anchors for documentation links. Data: generated/haproxy-2.6.json (scripts/gen-haproxy-kb.mjs,
+ * from the HAProxy configuration manual). Hand-kept facts below come from the HAProxy 2.6 sources
+ * (src/cfgparse-listen.c, src/proxy.c at tag v2.6.0).
+ */
+import kbJson from './generated/haproxy-2.6.json';
+
+export interface HaproxyArgShape {
+  min: number;
+  /** null = unbounded. */
+  max: number | null;
+}
+
+export interface HaproxyKeywordDoc {
+  name: string;
+  /** Manual section number, e.g. "3.1", "4.2", "5.2". */
+  section: string;
+  /** Anchor in the manual, e.g. "4.2-timeout%20tunnel". */
+  anchor: string;
+  /** The syntax lines that follow the keyword in the manual. */
+  syntax: string[];
+  args?: HaproxyArgShape;
+  negatable?: boolean;
+}
+
+/** In the 4.1 matrix: 'yes', 'no', or 'named' (named defaults sections only). */
+export type MatrixCell = 'yes' | 'no' | 'named' | string;
+
+export interface HaproxyProxyKeyword {
+  name: string;
+  defaults: MatrixCell;
+  frontend: MatrixCell;
+  listen: MatrixCell;
+  backend: MatrixCell;
+  negatable?: boolean;
+  deprecated?: boolean;
+  anchor: string;
+  syntax: string[];
+  args?: HaproxyArgShape;
+}
+
+interface KbData {
+  manualVersion: string;
+  docBase: string;
+  global: HaproxyKeywordDoc[];
+  proxy: HaproxyProxyKeyword[];
+  actions: Record<string, HaproxyKeywordDoc[]>;
+  bindOptions: HaproxyKeywordDoc[];
+  serverOptions: HaproxyKeywordDoc[];
+  filters: HaproxyKeywordDoc[];
+  sections: Record<string, { header: HaproxyKeywordDoc; keywords: HaproxyKeywordDoc[] }>;
+}
+
+const KB = kbJson as unknown as KbData;
+
+export const HAPROXY_MANUAL_VERSION = KB.manualVersion;
+
+/** The manual's URL for an anchor. */
+export function haproxyDocUrl(anchor: string): string {
+  return `${KB.docBase}#${anchor}`;
+}
+
+const PROXY_SECTIONS = new Set(['defaults', 'frontend', 'listen', 'backend']);
+export function isProxySection(section: string): boolean {
+  return PROXY_SECTIONS.has(section);
+}
+
+const byName = <T extends { name: string }>(list: T[]) => new Map(list.map((x) => [x.name, x] as const));
+const GLOBAL = byName(KB.global);
+const PROXY = byName(KB.proxy);
+const BIND = byName(KB.bindOptions);
+const SERVER = byName(KB.serverOptions);
+const SECTION_KW = new Map(Object.entries(KB.sections).map(([k, v]) => [k, byName(v.keywords)] as const));
+const ACTIONS = new Map(Object.entries(KB.actions).map(([k, v]) => [k, byName(v)] as const));
+
+/**
+ * Global keywords HAProxy 2.6 registers that the manual's chapter 3 does not head on their own
+ * (src/cfgparse-global.c and module keyword tables). Kept short; each is a real 2.6 keyword.
+ */
+const EXTRA_GLOBAL = ['stats', 'tune.ssl.default-dh-param', 'ssl-server-verify', 'ssl-mode-async', 'ssl-dh-param-file'];
+
+/** Keywords removed before 2.6, with HAProxy's own advice (src/cfgparse-listen.c, src/proxy.c, v2.6.0). */
+export const HAPROXY_REMOVED: Record<string, { since: string; advice: string }> = {
+  block: { since: '2.1', advice: "use 'http-request deny', which takes the same syntax" },
+  redispatch: { since: '2.1', advice: "use 'option redispatch'" },
+  redisp: { since: '2.1', advice: "use 'option redispatch'" },
+  contimeout: { since: '2.1', advice: "use 'timeout connect'" },
+  clitimeout: { since: '2.1', advice: "use 'timeout client'" },
+  srvtimeout: { since: '2.1', advice: "use 'timeout server'" },
+  grace: { since: '2.5', advice: 'remove it' },
+  appsession: { since: '1.6', advice: "use 'stick-table' and 'stick on' or 'cookie'" },
+  'monitor-net': { since: '2.4', advice: "use 'http-request return status 200 if { src <net> }'" },
+  ...Object.fromEntries(
+    ['reqrep', 'reqirep', 'reqdel', 'reqidel', 'reqdeny', 'reqideny', 'reqpass', 'reqipass', 'reqallow', 'reqiallow', 'reqtarpit', 'reqitarpit', 'reqadd', 'cliexp'].map((k) => [
+      k,
+      { since: '2.1', advice: "use 'http-request' rules (replace-header, replace-uri, replace-path, del-header, deny, allow, tarpit, add-header)" },
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['rsprep', 'rspirep', 'rspdel', 'rspidel', 'rspdeny', 'rspideny', 'rspadd', 'srvexp'].map((k) => [
+      k,
+      { since: '2.1', advice: "use 'http-response' rules (replace-header, replace-value, del-header, deny, add-header)" },
+    ]),
+  ),
+};
+
+/** Options removed before 2.6 (src/cfgparse-listen.c, v2.6.0). */
+export const HAPROXY_REMOVED_OPTIONS: Record<string, { since: string; advice: string }> = {
+  forceclose: { since: '2.0', advice: "remove it, or use 'option httpclose' if really needed" },
+  'http-tunnel': { since: '2.1', advice: 'remove it; it is not needed' },
+  http_proxy: { since: '2.5', advice: "use 'http-request set-dst' with 'http-request set-uri' (and 'http-request do-resolve')" },
+};
+
+/**
+ * Proxy keywords for which HAProxy 2.6 warns "'X' ignored because frontend 'f' has no backend
+ * capability" (warnifnotcap() calls in src/cfgparse-listen.c, src/tcpcheck.c, src/http_htx.c and
+ * the timeouts of src/proxy.c, v2.6.0). Every `option`, `timeout`, `http-check` and `tcp-check`
+ * keyword also warns. Other keywords the 4.1 matrix marks as not applying are silently ignored.
+ */
+const WARN_IF_NOT_CAP = new Set([
+  'bind', 'monitor-uri', 'dynamic-cookie-key', 'cookie', 'load-server-state-from-file', 'server-state-file-name',
+  'max-session-srv-conns', 'capture', 'retries', 'http-send-name-header', 'use_backend', 'use-server', 'stick',
+  'default_backend', 'http-reuse', 'monitor', 'maxconn', 'backlog', 'fullconn', 'dispatch', 'balance', 'hash-type',
+  'source', 'errorfile', 'errorfiles', 'errorloc', 'errorloc302', 'errorloc303', 'http-error',
+]);
+
+/** Does HAProxy warn when this matrix keyword sits in a proxy that lacks the needed side? */
+export function haproxyWarnsIfNotCap(keyword: string): boolean {
+  const first = keyword.split(' ')[0];
+  return WARN_IF_NOT_CAP.has(first) || first === 'option' || first === 'timeout' || first === 'http-check' || first === 'tcp-check';
+}
+
+/**
+ * Keywords the manual documents that Debian 12's HAProxy 2.6.12 build lacks (it answers "unknown
+ * keyword"): built without DeviceAtlas, WURFL, QUIC, zlib (it uses libslz), OpenSSL engines and
+ * memory profiling. Checked with `haproxy -c` on that package (test/knowledge/haproxy-binary.test.ts).
+ */
+export const DEBIAN_12_HAPROXY_MISSING: ReadonlyMap<string, string> = new Map([
+  ...['deviceatlas-json-file', 'deviceatlas-log-level', 'deviceatlas-properties-cookie', 'deviceatlas-separator'].map((k) => [k, 'DeviceAtlas support (USE_DEVICEATLAS)'] as [string, string]),
+  ...['wurfl-cache-size', 'wurfl-data-file', 'wurfl-information-list', 'wurfl-information-list-separator', 'wurfl-patch-file'].map((k) => [k, 'WURFL support (USE_WURFL)'] as [string, string]),
+  ...['tune.quic.frontend.conn-tx-buffers.limit', 'tune.quic.frontend.max-idle-timeout', 'tune.quic.frontend.max-streams-bidi', 'tune.quic.retry-threshold'].map((k) => [k, 'QUIC support (USE_QUIC)'] as [string, string]),
+  ['tune.zlib.memlevel', 'zlib (Debian builds with libslz instead)'],
+  ['tune.zlib.windowsize', 'zlib (Debian builds with libslz instead)'],
+  ['ssl-engine', 'OpenSSL engine support'],
+  ['profiling.memory', 'memory profiling (USE_MEMORY_PROFILING)'],
+]);
+
+/**
+ * Closed sets of values the 2.6 manual gives for a proxy keyword's first argument (parenthesised
+ * parameters such as `hdr(<name>)` are stripped before comparing): `mode { tcp|http }` (4.2 mode),
+ * the `balance` algorithms (4.2 balance), and the filter types that have their own chapter (9.x).
+ */
+export const HAPROXY_VALUE_SETS: Record<string, { what: string; values: readonly string[] }> = {
+  mode: { what: 'proxy mode', values: ['tcp', 'http'] },
+  balance: {
+    what: 'balance algorithm',
+    values: ['roundrobin', 'static-rr', 'leastconn', 'first', 'source', 'uri', 'url_param', 'hdr', 'random', 'rdp-cookie'],
+  },
+  filter: { what: 'filter type', values: KB.filters.map((f) => f.name) },
+};
+
+/** The global keyword documentation, or undefined. */
+export function haproxyGlobalKeyword(name: string): HaproxyKeywordDoc | undefined {
+  return GLOBAL.get(name);
+}
+
+export function haproxyGlobalKeywordNames(): string[] {
+  return [...GLOBAL.keys(), ...EXTRA_GLOBAL];
+}
+
+export function isHaproxyGlobalKeyword(first: string, second?: string): boolean {
+  if (GLOBAL.has(first) || EXTRA_GLOBAL.includes(first)) return true;
+  if (second !== undefined && GLOBAL.has(`${first} ${second}`)) return true;
+  for (const k of GLOBAL.keys()) if (k.startsWith(first + ' ')) return true;
+  return false;
+}
+
+/** Matrix row of a proxy keyword: "balance", "timeout tunnel", "option httpchk". */
+export function haproxyProxyKeyword(name: string): HaproxyProxyKeyword | undefined {
+  return PROXY.get(name);
+}
+
+export function haproxyProxyKeywords(): HaproxyProxyKeyword[] {
+  return KB.proxy;
+}
+
+/** First words of multi-word proxy keywords ("option", "timeout", "stats", ...) that are not keywords alone. */
+export const PROXY_KEYWORD_GROUPS: ReadonlySet<string> = new Set(
+  KB.proxy.filter((p) => p.name.includes(' ')).map((p) => p.name.split(' ')[0]).filter((first) => !PROXY.has(first)),
+);
+
+/** Names in a proxy keyword group, e.g. the options after `option`. */
+export function proxyGroupMembers(group: string): string[] {
+  return KB.proxy.filter((p) => p.name.startsWith(group + ' ')).map((p) => p.name.slice(group.length + 1));
+}
+
+/**
+ * The matrix row a proxy statement's words name: two words first ("timeout tunnel"), then one.
+ * `words` are the words after any `no`/`default` modifier.
+ */
+export function resolveProxyKeyword(words: readonly string[]): HaproxyProxyKeyword | undefined {
+  if (words.length >= 2) {
+    const two = PROXY.get(`${words[0]} ${words[1]}`);
+    if (two) return two;
+  }
+  return PROXY.get(words[0]);
+}
+
+/** Keywords of a non-proxy section (peers, resolvers, userlist, mailers, program, http-errors, ring, log-forward, cache, fcgi-app). */
+export function haproxySectionKeywords(section: string): HaproxyKeywordDoc[] | undefined {
+  const m = SECTION_KW.get(section);
+  return m ? [...m.values()] : undefined;
+}
+
+export function haproxySectionKeyword(section: string, words: readonly string[]): HaproxyKeywordDoc | undefined {
+  const m = SECTION_KW.get(section);
+  if (!m) return undefined;
+  if (words.length >= 2) {
+    const two = m.get(`${words[0]} ${words[1]}`);
+    if (two) return two;
+  }
+  const one = m.get(words[0]);
+  if (one) return one;
+  // "timeout <event>" style headings: accept the group when the section documents one.
+  for (const k of m.keys()) if (k === words[0] || k.startsWith(words[0] + ' ')) return m.get(k);
+  return undefined;
+}
+
+export function haproxyBindOption(name: string): HaproxyKeywordDoc | undefined {
+  return BIND.get(name);
+}
+
+export function haproxyServerOption(name: string): HaproxyKeywordDoc | undefined {
+  return SERVER.get(name);
+}
+
+export function haproxyBindOptions(): HaproxyKeywordDoc[] {
+  return KB.bindOptions;
+}
+
+export function haproxyServerOptions(): HaproxyKeywordDoc[] {
+  return KB.serverOptions;
+}
+
+/** Actions documented for a rule keyword ("http-request", "tcp-request content", ...). */
+export function haproxyActions(rule: string): HaproxyKeywordDoc[] {
+  const m = ACTIONS.get(rule);
+  return m ? [...m.values()] : [];
+}
+
+export function haproxyAction(rule: string, action: string): HaproxyKeywordDoc | undefined {
+  return ACTIONS.get(rule)?.get(action);
+}
+
+/** Sections HAProxy 2.6 knows, with their documentation anchor where the manual heads them. */
+export function haproxySectionDoc(section: string): HaproxyKeywordDoc | undefined {
+  return KB.sections[section]?.header;
+}
