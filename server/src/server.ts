@@ -1,2 +1,680 @@
-// Placeholder entry; the language server lands with issue 4.
-export {};
+/**
+ * The wslb language server (stdio or IPC: `--stdio`, `--node-ipc`).
+ *
+ * Thin layer over the pure language service: documents and settings come in, analyses are
+ * scheduled (debounced, superseded runs dropped, background work last), findings go out as
+ * diagnostics, and editor requests are answered by the pure features in service/features/.
+ * See lsp/protocol.ts for the settings and the custom requests.
+ */
+import {
+  createConnection,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  CodeActionKind,
+  FileChangeType,
+  DidChangeWatchedFilesNotification,
+  DidChangeConfigurationNotification,
+  ResponseError,
+  ErrorCodes,
+  type CodeAction,
+  type CompletionItem,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+  type Location,
+  type WorkspaceEdit,
+  type TextEdit,
+  type Hover,
+  type SymbolInformation,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Project, normalizeSettings, type OpenDoc } from './lsp/project';
+import { Scheduler } from './lsp/scheduler';
+import { PoolsRequest, FIX_ALL_KIND, SIMULATE_COMMAND, MAX_ANALYZED_CHARS, type PoolItem, type SimulateArgs } from './lsp/protocol';
+import { rangesTouch, toCompletionKind, toDiagnostic, toDocumentSymbol, symbolKind } from './lsp/convert';
+import { nginxDocumentSymbols, haproxyDocumentSymbols, nginxFoldingRanges, haproxyFoldingRanges, type OutlineSymbol } from './service/features/symbols';
+import { nginxSymbolAt, haproxySymbolAt, renameEdits, validateNewName, type NavSymbol } from './service/features/navigation';
+import { nginxCompletions, haproxyCompletions, nginxDirectiveMarkdown, nginxBlockPathAt, nginxOuterContext } from './service/features/completion';
+import { disableFileEdit, disableNextLineEdit, fixAllConverging, minimalEdit } from './service/features/actions';
+import { nginxPools, haproxyPools, type PoolInfo } from './service/features/pools';
+import { ruleById } from './service/rules';
+import { sourcePointer } from './service/docs/sections';
+import { collectFiles } from './cli/nodefs';
+import { detectLanguage } from './service';
+import { LineIndex } from './service/text';
+import type { ConfigLanguage, Finding } from './service/types';
+import type { NginxConfig } from './service/model/nginx';
+import type { HaproxyConfig } from './service/model/haproxy';
+
+const connection: Connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+
+const openByPath = new Map<string, TextDocument>();
+const project = new Project((path) => {
+  const d = openByPath.get(path);
+  return d ? { uri: d.uri, path, text: d.getText(), version: d.version, languageId: d.languageId } : undefined;
+});
+const scheduler = new Scheduler((key, e) => logError(`analysis of ${key}`, e));
+
+let hasConfigurationCapability = false;
+let hasWatchedFilesDynamic = false;
+let codeActionResolve = false;
+let workspaceRoots: string[] = [];
+let initSettings: unknown = undefined;
+/** Files we published non-empty diagnostics for (so we can clear them). */
+const published = new Set<string>();
+let backgroundGeneration = 0;
+
+function log(msg: string): void {
+  connection.console.log(`[wslb] ${msg}`);
+}
+
+function logError(where: string, e: unknown): void {
+  const err = e as Error;
+  connection.console.error(`[wslb] ${where} failed: ${err?.stack ?? String(e)}`);
+}
+
+/** Run a request handler; any exception is logged and answered with `fallback`. */
+function guard<P, R>(name: string, fallback: R, fn: (p: P) => R): (p: P) => R {
+  return (p: P) => {
+    try {
+      return fn(p);
+    } catch (e) {
+      if (e instanceof ResponseError) throw e;
+      logError(name, e);
+      return fallback;
+    }
+  };
+}
+
+function isOurs(doc: TextDocument): ConfigLanguage | undefined {
+  if (doc.languageId === 'nginx' || doc.languageId === 'haproxy') return doc.languageId;
+  const path = project.paths.toPath(doc.uri);
+  return detectLanguage(path, doc.getText());
+}
+
+// ---------------------------------------------------------------------------------------------
+// initialisation and settings
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const caps = params.capabilities;
+  hasConfigurationCapability = !!caps.workspace?.configuration;
+  hasWatchedFilesDynamic = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+  codeActionResolve = !!caps.textDocument?.codeAction?.resolveSupport?.properties?.includes('edit');
+  const opts = params.initializationOptions as { settings?: unknown } | undefined;
+  initSettings = opts?.settings;
+  if (initSettings) project.setSettings(normalizeSettings((initSettings as { wslb?: unknown }).wslb ?? initSettings));
+  workspaceRoots = (params.workspaceFolders ?? []).map((f) => project.paths.toPath(f.uri));
+  if (workspaceRoots.length === 0 && params.rootUri) workspaceRoots = [project.paths.toPath(params.rootUri)];
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: ['/', '$', ' '], resolveProvider: true },
+      definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: { prepareProvider: true },
+      documentSymbolProvider: true,
+      workspaceSymbolProvider: true,
+      foldingRangeProvider: true,
+      codeLensProvider: { resolveProvider: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, CodeActionKind.SourceFixAll], resolveProvider: true },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: 'wslb', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (hasConfigurationCapability) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'wslb' }).catch(() => undefined);
+  if (hasWatchedFilesDynamic) {
+    void connection.client
+      .register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.{conf,cfg,nginx,haproxy,vhost,inc}' }, { globPattern: '**/sites-{available,enabled}/*' }],
+      })
+      .catch(() => undefined);
+  }
+  connection.workspace?.onDidChangeWorkspaceFolders?.((e) => {
+    for (const f of e.removed) workspaceRoots = workspaceRoots.filter((r) => r !== project.paths.toPath(f.uri));
+    for (const f of e.added) workspaceRoots.push(project.paths.toPath(f.uri));
+    startBackgroundCheck();
+  });
+  void refreshSettings().then(() => startBackgroundCheck());
+});
+
+async function refreshSettings(payload?: unknown): Promise<void> {
+  let raw: unknown = undefined;
+  if (hasConfigurationCapability) {
+    try {
+      raw = await connection.workspace.getConfiguration('wslb');
+    } catch (e) {
+      logError('workspace/configuration', e);
+    }
+  }
+  if (raw === undefined || raw === null) {
+    const p = payload as { settings?: { wslb?: unknown } } | undefined;
+    raw = p?.settings?.wslb ?? (initSettings as { wslb?: unknown } | undefined)?.wslb ?? initSettings;
+  }
+  project.setSettings(normalizeSettings(raw));
+}
+
+connection.onDidChangeConfiguration((change) => {
+  void refreshSettings(change).then(() => {
+    // Re-check everything with the new settings.
+    const roots = new Set<string>([...project.analyses.keys()]);
+    for (const d of documents.all()) roots.add(project.paths.toPath(d.uri));
+    for (const r of roots) scheduleRoot(r, openByPath.has(r) ? 0 : 1, 0);
+    startBackgroundCheck();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// documents and analysis
+
+documents.onDidOpen((e) => {
+  const lang = isOurs(e.document);
+  const path = project.paths.toPath(e.document.uri);
+  openByPath.set(path, e.document);
+  if (!lang) return;
+  project.forgetDisk(path);
+  scheduleDocument(path, 0);
+});
+
+documents.onDidChangeContent((e) => {
+  const path = project.paths.toPath(e.document.uri);
+  openByPath.set(path, e.document);
+  if (!isOursCached(e.document)) return;
+  scheduleDocument(path, project.settings.debounceMs);
+});
+
+documents.onDidClose((e) => {
+  const path = project.paths.toPath(e.document.uri);
+  openByPath.delete(path);
+  scheduler.cancel('doc:' + path);
+  project.forgetDisk(path);
+  // Re-read from disk (the editor may have discarded changes), or forget it.
+  const keepOnDisk = project.settings.checkWorkspace && project.workspaceFiles.has(path);
+  const roots = project.rootsFor(path);
+  if (keepOnDisk || roots.some((r) => r !== path)) {
+    for (const r of roots) scheduleRoot(r, 1, 0);
+  } else {
+    publishAll(project.removeRoot(path));
+  }
+});
+
+const langCache = new WeakMap<TextDocument, ConfigLanguage | undefined>();
+function isOursCached(doc: TextDocument): ConfigLanguage | undefined {
+  if (doc.languageId === 'nginx' || doc.languageId === 'haproxy') return doc.languageId;
+  if (!langCache.has(doc)) langCache.set(doc, isOurs(doc));
+  return langCache.get(doc);
+}
+
+function scheduleDocument(path: string, delay: number): void {
+  scheduler.schedule('doc:' + path, 0, delay, () => {
+    const roots = project.rootsFor(path);
+    const affected = new Set<string>();
+    for (const r of roots) for (const f of project.analyzeRoot(r, r === path ? languageOfOpen(path) : undefined)) affected.add(f);
+    afterAnalysis(affected);
+  });
+}
+
+function languageOfOpen(path: string): ConfigLanguage | undefined {
+  const d = openByPath.get(path);
+  return d ? isOursCached(d) : undefined;
+}
+
+function scheduleRoot(root: string, priority: 0 | 1 | 2, delay: number): void {
+  scheduler.schedule('root:' + root, priority, delay, () => afterAnalysis(project.analyzeRoot(root)));
+}
+
+/** Publish what changed; open files that lost their includer get their own analysis. */
+function afterAnalysis(affected: Set<string>): void {
+  for (const f of affected) {
+    if (!project.coveredBy.has(f) && openByPath.has(f) && languageOfOpen(f)) scheduleDocument(f, 0);
+  }
+  publishAll(affected);
+}
+
+function publishAll(files: Iterable<string>): void {
+  for (const f of files) publish(f);
+}
+
+function publish(path: string): void {
+  const doc = openByPath.get(path);
+  const visible = !!doc || (project.settings.checkWorkspace && project.coveredBy.has(path));
+  const findings = visible ? project.findingsFor(path) : [];
+  if (findings.length === 0 && !published.has(path) && !doc) return;
+  if (findings.length) published.add(path);
+  else published.delete(path);
+  const uri = doc?.uri ?? project.paths.toUri(path);
+  void connection.sendDiagnostics({ uri, version: doc?.version, diagnostics: findings.map((f) => toDiagnostic(f, project.paths)) });
+}
+
+/** Make sure the analysis behind an open document reflects its current text. */
+function fresh(path: string): void {
+  scheduler.flush('doc:' + path);
+}
+
+// ---------------------------------------------------------------------------------------------
+// background check of the workspace
+
+function startBackgroundCheck(): void {
+  const generation = ++backgroundGeneration;
+  if (!project.settings.checkWorkspace || workspaceRoots.length === 0) {
+    // Forget diagnostics of files that are not open.
+    for (const f of [...published]) if (!openByPath.has(f)) publish(f);
+    return;
+  }
+  scheduler.schedule('scan', 2, 50, () => {
+    if (generation !== backgroundGeneration) return;
+    const t0 = performance.now();
+    const diskRoots = workspaceRoots.map((r) => project.paths.diskPath(r)).filter((r): r is string => !!r);
+    const { files } = collectFiles(diskRoots, 5000);
+    project.workspaceFiles.clear();
+    for (const p of files) {
+      const text = project.fs.readFile(p);
+      if (text === undefined) continue;
+      const lang = detectLanguage(p, text);
+      if (lang) project.workspaceFiles.set(p, lang);
+    }
+    log(`workspace: ${project.workspaceFiles.size} config files of ${files.length} candidates (${Math.round(performance.now() - t0)} ms)`);
+    // nginx files first (they reveal the include graph), then HAProxy; one task each, yielding between.
+    const list = [...project.workspaceFiles].sort((a, b) => (a[1] === b[1] ? 0 : a[1] === 'nginx' ? -1 : 1));
+    for (const [p, lang] of list) {
+      scheduler.schedule('bg:' + p, 2, 0, () => {
+        if (generation !== backgroundGeneration) return;
+        // Already checked in the context of an includer, or open (then it is analysed in the foreground).
+        if ([...(project.coveredBy.get(p) ?? [])].some((r) => r !== p)) return;
+        afterAnalysis(project.analyzeRoot(p, lang));
+      });
+    }
+  });
+}
+
+connection.onDidChangeWatchedFiles((params) => {
+  for (const change of params.changes) {
+    const path = project.paths.toPath(change.uri);
+    project.forgetDisk(path);
+    if (openByPath.has(path)) continue;
+    if (change.type === FileChangeType.Deleted) {
+      project.workspaceFiles.delete(path);
+      const roots = [...(project.coveredBy.get(path) ?? [])];
+      publishAll(project.removeRoot(path));
+      for (const r of roots) if (r !== path) scheduleRoot(r, 1, 50);
+      continue;
+    }
+    const text = project.fs.readFile(path);
+    const lang = text === undefined ? undefined : detectLanguage(path, text);
+    if (lang && project.settings.checkWorkspace) project.workspaceFiles.set(path, lang);
+    const roots = project.coveredBy.has(path) ? project.rootsFor(path) : lang && project.settings.checkWorkspace ? [path] : [];
+    for (const r of roots) scheduleRoot(r, 1, 50);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// model access for requests
+
+interface DocModel {
+  path: string;
+  language: ConfigLanguage;
+  text: string;
+  nginx?: NginxConfig;
+  haproxy?: HaproxyConfig;
+}
+
+function docModel(uri: string): DocModel | undefined {
+  const path = project.paths.toPath(uri);
+  const doc = openByPath.get(path);
+  const lang = doc ? isOursCached(doc) : project.languageOf(path);
+  if (!lang) return undefined;
+  fresh(path);
+  const text = doc?.getText() ?? project.fs.readFile(path);
+  if (text === undefined) return undefined;
+  const a = project.analysisFor(path);
+  const m: DocModel = { path, language: lang, text };
+  if (a?.analysis?.language === 'nginx') m.nginx = a.analysis.config;
+  if (a?.analysis?.language === 'haproxy') m.haproxy = a.analysis.config;
+  return m;
+}
+
+function offsetOf(m: DocModel, position: { line: number; character: number }): number {
+  if (m.nginx) return m.nginx.sources.get(m.path)?.tree.lineIndex.offsetAt(position) ?? 0;
+  if (m.haproxy) return m.haproxy.sources.find((s) => s.path === m.path)?.tree.lineIndex.offsetAt(position) ?? 0;
+  return new LineIndex(m.text).offsetAt(position);
+}
+
+function lineIndexOf(path: string, m?: DocModel): LineIndex {
+  if (m?.nginx?.sources.get(path)) return m.nginx.sources.get(path)!.tree.lineIndex;
+  const hs = m?.haproxy?.sources.find((s) => s.path === path);
+  if (hs) return hs.tree.lineIndex;
+  return new LineIndex(project.fs.readFile(path) ?? '');
+}
+
+function navSymbolAt(uri: string, position: { line: number; character: number }): { sym: NavSymbol; m: DocModel } | null {
+  const m = docModel(uri);
+  if (!m || m.text.length > MAX_ANALYZED_CHARS) return null;
+  const offset = offsetOf(m, position);
+  const sym = m.nginx ? nginxSymbolAt(m.nginx, m.path, offset) : m.haproxy ? haproxySymbolAt(m.haproxy, m.path, offset) : null;
+  return sym ? { sym, m } : null;
+}
+
+function toLocation(path: string, span: { start: number; end: number }, m: DocModel): Location {
+  return { uri: openByPath.get(path)?.uri ?? project.paths.toUri(path), range: lineIndexOf(path, m).rangeOf(span) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// navigation
+
+connection.onDefinition(
+  guard('definition', null, (p) => {
+    const hit = navSymbolAt(p.textDocument.uri, p.position);
+    if (!hit) return null;
+    const defs = hit.sym.refs.filter((r) => r.isDefinition);
+    return defs.length ? defs.map((r) => toLocation(r.path, r.span, hit.m)) : null;
+  }),
+);
+
+connection.onReferences(
+  guard('references', null, (p) => {
+    const hit = navSymbolAt(p.textDocument.uri, p.position);
+    if (!hit) return null;
+    return hit.sym.refs.filter((r) => p.context.includeDeclaration || !r.isDefinition).map((r) => toLocation(r.path, r.span, hit.m));
+  }),
+);
+
+connection.onPrepareRename(
+  guard('prepareRename', null, (p) => {
+    const hit = navSymbolAt(p.textDocument.uri, p.position);
+    if (!hit || !hit.sym.renamable) return null;
+    return { range: lineIndexOf(hit.sym.at.path, hit.m).rangeOf(hit.sym.at.span), placeholder: hit.sym.name };
+  }),
+);
+
+connection.onRenameRequest(
+  guard('rename', null, (p) => {
+    const hit = navSymbolAt(p.textDocument.uri, p.position);
+    if (!hit || !hit.sym.renamable) throw new ResponseError(ErrorCodes.InvalidRequest, 'Nothing to rename here');
+    const why = validateNewName(hit.sym.kind, p.newName);
+    if (why) throw new ResponseError(ErrorCodes.InvalidParams, `Cannot rename to "${p.newName}": ${why}`);
+    const edits = renameEdits(hit.sym, p.newName) ?? [];
+    const changes: Record<string, TextEdit[]> = {};
+    for (const e of edits) {
+      const uri = openByPath.get(e.path)?.uri ?? project.paths.toUri(e.path);
+      (changes[uri] ??= []).push({ range: lineIndexOf(e.path, hit.m).rangeOf(e.span), newText: e.newText });
+    }
+    return { changes } satisfies WorkspaceEdit;
+  }),
+);
+
+// ---------------------------------------------------------------------------------------------
+// symbols, folding, code lenses, pools
+
+function treeSymbols(path: string, lang: ConfigLanguage, text: string): OutlineSymbol[] {
+  if (text.length > MAX_ANALYZED_CHARS) return [];
+  return lang === 'nginx' ? nginxDocumentSymbols(project.nginxTree(path, text)) : haproxyDocumentSymbols(project.haproxyTree(path, text));
+}
+
+connection.onDocumentSymbol(
+  guard('documentSymbol', [], (p) => {
+    const m = docModel(p.textDocument.uri);
+    if (!m) return [];
+    return treeSymbols(m.path, m.language, m.text).map(toDocumentSymbol);
+  }),
+);
+
+connection.onFoldingRanges(
+  guard('foldingRange', [], (p) => {
+    const m = docModel(p.textDocument.uri);
+    if (!m || m.text.length > MAX_ANALYZED_CHARS) return [];
+    const ranges = m.language === 'nginx' ? nginxFoldingRanges(project.nginxTree(m.path, m.text)) : haproxyFoldingRanges(project.haproxyTree(m.path, m.text));
+    return ranges.map((r) => ({ startLine: r.startLine, endLine: r.endLine, kind: r.kind }));
+  }),
+);
+
+connection.onWorkspaceSymbol(
+  guard('workspaceSymbol', [], (p) => {
+    const q = p.query.toLowerCase();
+    const out: SymbolInformation[] = [];
+    const files = new Set<string>([...project.coveredBy.keys()]);
+    for (const d of documents.all()) files.add(project.paths.toPath(d.uri));
+    const matches = (name: string) => {
+      if (!q) return true;
+      const n = name.toLowerCase();
+      let i = 0;
+      for (const c of n) if (c === q[i]) i++;
+      return i === q.length;
+    };
+    for (const f of files) {
+      const lang = project.languageOf(f);
+      const text = project.fs.readFile(f);
+      if (!lang || text === undefined) continue;
+      const uri = openByPath.get(f)?.uri ?? project.paths.toUri(f);
+      const visit = (s: OutlineSymbol, container?: string) => {
+        if (s.kind !== 'field' && matches(s.name)) out.push({ name: s.name, kind: symbolKind(s.kind), location: { uri, range: s.selectionRange }, containerName: container });
+        for (const c of s.children) visit(c, s.name);
+      };
+      for (const s of treeSymbols(f, lang, text)) visit(s);
+      if (out.length > 1000) break;
+    }
+    return out.slice(0, 1000);
+  }),
+);
+
+function poolsOf(m: DocModel): PoolInfo[] {
+  if (m.nginx) return nginxPools(m.nginx, m.path);
+  if (m.haproxy) return haproxyPools(m.haproxy, m.path);
+  return [];
+}
+
+connection.onCodeLens(
+  guard('codeLens', [], (p) => {
+    const m = docModel(p.textDocument.uri);
+    if (!m) return [];
+    const idx = lineIndexOf(m.path, m);
+    return poolsOf(m).map((info) => {
+      const range = idx.rangeOf(info.nameSpan);
+      const n = info.pool.servers.length;
+      const args: SimulateArgs = { uri: p.textDocument.uri, pool: info.pool.name };
+      return { range, command: { title: `Simulate balancing (${info.pool.algorithm}, ${n} server${n === 1 ? '' : 's'})`, command: SIMULATE_COMMAND, arguments: [args] } };
+    });
+  }),
+);
+
+connection.onRequest(
+  PoolsRequest,
+  guard('wslb/pools', { pools: [] }, (p) => {
+    const m = docModel(p.uri);
+    if (!m) return { pools: [] };
+    const idx = lineIndexOf(m.path, m);
+    const pools: PoolItem[] = poolsOf(m).map((info) => ({
+      ...info.pool,
+      uri: p.uri,
+      range: idx.rangeOf(info.span),
+      nameRange: idx.rangeOf(info.nameSpan),
+      algorithmRange: info.algorithmSpan ? idx.rangeOf(info.algorithmSpan) : undefined,
+    }));
+    return { pools };
+  }),
+);
+
+// ---------------------------------------------------------------------------------------------
+// hover
+
+function ruleHover(f: Finding): string {
+  const rule = ruleById(f.code);
+  if (!rule) return `**${f.code}**: ${f.message}`;
+  const d = rule.meta.docs;
+  return [`**${rule.meta.id}** — ${d.short}`, d.long, `*${sourcePointer(d.section)}*`].join('\n\n');
+}
+
+connection.onHover(
+  guard('hover', null, (p): Hover | null => {
+    const m = docModel(p.textDocument.uri);
+    if (!m) return null;
+    const parts: string[] = [];
+    const seen = new Set<string>();
+    for (const f of project.findingsFor(m.path)) {
+      if (!rangesTouch(f.range, { start: p.position, end: p.position })) continue;
+      if (seen.has(f.code)) continue;
+      seen.add(f.code);
+      parts.push(ruleHover(f));
+    }
+    if (m.language === 'nginx' && parts.length === 0 && m.text.length <= MAX_ANALYZED_CHARS) {
+      // Directive documentation until the hover module (issue 6) lands.
+      const tree = project.nginxTree(m.path, m.text);
+      const offset = tree.lineIndex.offsetAt(p.position);
+      const line = tree.lineIndex.lineTextAt(offset);
+      const col = p.position.character;
+      const word = /[A-Za-z0-9_]+/g;
+      for (const w of line.matchAll(word)) {
+        if (w.index! <= col && col <= w.index! + w[0].length && /^\s*$/.test(line.slice(0, w.index!).replace(/.*[;{}]/, ''))) {
+          const md = nginxDirectiveMarkdown(w[0], undefined, project.settings.nginxVersion);
+          if (md) parts.push(md);
+          break;
+        }
+      }
+    }
+    if (parts.length === 0) return null;
+    return { contents: { kind: 'markdown', value: parts.join('\n\n---\n\n') } };
+  }),
+);
+
+// ---------------------------------------------------------------------------------------------
+// completion
+
+connection.onCompletion(
+  guard('completion', [], (p): CompletionItem[] => {
+    const path = project.paths.toPath(p.textDocument.uri);
+    const doc = openByPath.get(path);
+    if (!doc) return [];
+    const lang = isOursCached(doc);
+    const text = doc.getText();
+    if (!lang || text.length > MAX_ANALYZED_CHARS) return [];
+    const a = project.analysisFor(path);
+    const idx = new LineIndex(text);
+    const offset = idx.offsetAt(p.position);
+    const result =
+      lang === 'nginx'
+        ? nginxCompletions(a?.analysis?.language === 'nginx' ? a.analysis.config : null, project.nginxTree(path, text), path, offset, project.settings.nginxVersion)
+        : haproxyCompletions(a?.analysis?.language === 'haproxy' ? a.analysis.config : null, project.haproxyTree(path, text), offset);
+    return result.items.map((it) => ({
+      label: it.label,
+      kind: toCompletionKind(it.kind),
+      detail: it.detail,
+      documentation: it.documentation ? { kind: 'markdown', value: it.documentation } : undefined,
+      sortText: it.sortText,
+      textEdit: { range: idx.rangeOf(it.replace), newText: it.insertText ?? it.label },
+      data: lang === 'nginx' && it.kind === 'keyword' ? { nginxDirective: it.label, uri: p.textDocument.uri, offset } : undefined,
+    }));
+  }),
+);
+
+connection.onCompletionResolve(
+  guard('completionResolve', null as unknown as CompletionItem, (item: CompletionItem) => {
+    const data = item.data as { nginxDirective?: string; uri?: string; offset?: number } | undefined;
+    if (data?.nginxDirective) {
+      let family: 'http' | 'stream' | 'mail' | 'main' | 'events' | undefined;
+      const path = data.uri ? project.paths.toPath(data.uri) : undefined;
+      const doc = path ? openByPath.get(path) : undefined;
+      if (path && doc && data.offset !== undefined) {
+        const a = project.analysisFor(path);
+        const chain = [...(a?.analysis?.language === 'nginx' ? nginxOuterContext(a.analysis.config, path) : []), ...nginxBlockPathAt(project.nginxTree(path, doc.getText()), data.offset).path];
+        family = chain.includes('stream') ? 'stream' : chain.includes('mail') ? 'mail' : chain.includes('http') ? 'http' : undefined;
+      }
+      const md = nginxDirectiveMarkdown(data.nginxDirective, family, project.settings.nginxVersion);
+      if (md) item.documentation = { kind: 'markdown', value: md };
+    }
+    return item;
+  }),
+);
+
+// ---------------------------------------------------------------------------------------------
+// code actions
+
+function workspaceEdit(byPath: Map<string, TextEdit[]>): WorkspaceEdit {
+  const changes: Record<string, TextEdit[]> = {};
+  for (const [path, edits] of byPath) changes[openByPath.get(path)?.uri ?? project.paths.toUri(path)] = edits;
+  return { changes };
+}
+
+function fixAllEdit(path: string): WorkspaceEdit | null {
+  const res = fixAllConverging(path, (p) => project.fs.readFile(p), (overrides) => project.analyzeWith(path, overrides), 8);
+  if (res.changed.size === 0) return null;
+  const byPath = new Map<string, TextEdit[]>();
+  for (const [p, after] of res.changed) {
+    const before = project.fs.readFile(p);
+    if (before === undefined) continue;
+    byPath.set(p, [minimalEdit(before, after)]);
+  }
+  return workspaceEdit(byPath);
+}
+
+const FIX_ALL_TITLE = 'Fix all wslb problems in this file';
+
+connection.onCodeAction(
+  guard('codeAction', [], (p) => {
+    const m = docModel(p.textDocument.uri);
+    if (!m || m.text.length > MAX_ANALYZED_CHARS) return [];
+    const only = p.context.only;
+    const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(o + '.'));
+    const out: CodeAction[] = [];
+    const findings = project.findingsFor(m.path);
+    if (wants(CodeActionKind.QuickFix)) {
+      for (const f of findings) {
+        if (!rangesTouch(f.range, p.range)) continue;
+        const diagnostic = toDiagnostic(f, project.paths);
+        for (const fix of f.fixes) {
+          const byPath = new Map<string, TextEdit[]>();
+          for (const e of fix.edits) byPath.set(e.file, [...(byPath.get(e.file) ?? []), { range: e.range, newText: e.newText }]);
+          out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: !!fix.isPreferred, edit: workspaceEdit(byPath) });
+        }
+        if (f.code.endsWith('/syntax') || f.code.startsWith('wslb/') || !ruleById(f.code)) continue;
+        out.push({
+          title: `Disable ${f.code} for this line`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          edit: workspaceEdit(new Map([[m.path, [disableNextLineEdit(m.text, f.range.start.line, f.code)]]])),
+        });
+        out.push({
+          title: `Disable ${f.code} for this file`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          edit: workspaceEdit(new Map([[m.path, [disableFileEdit(m.text, f.code)]]])),
+        });
+      }
+    }
+    if ((wants(FIX_ALL_KIND) || (only && only.includes(CodeActionKind.SourceFixAll))) && findings.some((f) => f.fixes.length > 0)) {
+      if (codeActionResolve) out.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_KIND, data: { uri: p.textDocument.uri, fixAll: true } });
+      else {
+        const edit = fixAllEdit(m.path);
+        if (edit) out.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_KIND, edit });
+      }
+    }
+    return out;
+  }),
+);
+
+connection.onCodeActionResolve(
+  guard('codeActionResolve', null as unknown as CodeAction, (action: CodeAction) => {
+    const data = action.data as { uri?: string; fixAll?: boolean } | undefined;
+    if (data?.fixAll && data.uri) {
+      const path = project.paths.toPath(data.uri);
+      fresh(path);
+      action.edit = fixAllEdit(path) ?? { changes: {} };
+    }
+    return action;
+  }),
+);
+
+// ---------------------------------------------------------------------------------------------
+
+connection.onShutdown(() => {
+  scheduler.dispose();
+});
+
+process.on('uncaughtException', (e) => logError('uncaught', e));
+process.on('unhandledRejection', (e) => logError('unhandled rejection', e));
+
+documents.listen(connection);
+connection.listen();

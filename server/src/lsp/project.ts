@@ -1,0 +1,302 @@
+/**
+ * The server's view of the workspace: open documents over the disk, the analyses of every config
+ * root, and the include graph they reveal (which roots pull in which files).
+ *
+ * An nginx file that another analysed file includes is checked in the context of that includer
+ * (its root); otherwise it is its own root. A HAProxy file is always its own root. Diagnostics of
+ * a file are the findings of every root that covers it.
+ */
+import * as nodeFs from 'node:fs';
+import { createLanguageService, detectLanguage, type LanguageService, type NginxAnalysis, type HaproxyAnalysis } from '../service';
+import { buildHaproxyConfig } from '../service/model/haproxy';
+import type { ConfigFileSystem } from '../service/model/fs';
+import { parseNginxTime } from '../service/model/units';
+import { parseNginx, type NginxFile } from '../service/syntax/nginx';
+import { parseHaproxy, type HaproxyFile } from '../service/syntax/haproxy';
+import type { ServiceOptions } from '../service/options';
+import type { ConfigLanguage, Finding, Severity } from '../service/types';
+import { PathMapper } from './convert';
+import { DEFAULT_SETTINGS, MAX_ANALYZED_CHARS, type WslbSettings } from './protocol';
+
+export interface OpenDoc {
+  uri: string;
+  path: string;
+  text: string;
+  version: number;
+  languageId: string;
+}
+
+export interface RootAnalysis {
+  root: string;
+  language: ConfigLanguage;
+  files: string[];
+  findingsByFile: Map<string, Finding[]>;
+  analysis: NginxAnalysis | HaproxyAnalysis | null;
+  ms: number;
+}
+
+const SEVERITY_NAMES: Record<string, Severity | 'off'> = { off: 'off', error: 'error', warning: 'warning', warn: 'warning', info: 'information', information: 'information', hint: 'hint' };
+
+export function settingsToOptions(s: WslbSettings): Partial<ServiceOptions> {
+  const ruleSeverity: Record<string, Severity | 'off'> = {};
+  for (const [id, v] of Object.entries(s.rules ?? {})) {
+    const sev = typeof v === 'string' ? SEVERITY_NAMES[v.toLowerCase()] : undefined;
+    if (sev) ruleSeverity[id] = sev;
+  }
+  const hb = typeof s.heartbeat === 'string' ? parseNginxTime(s.heartbeat) : undefined;
+  return {
+    heartbeatMs: hb && hb > 0 ? hb : 30_000,
+    nginxVersion: /^\d+\.\d+(\.\d+)?$/.test(s.nginxVersion) ? s.nginxVersion : DEFAULT_SETTINGS.nginxVersion,
+    haproxyVersion: /^\d+\.\d+(\.\d+)?$/.test(s.haproxyVersion) ? s.haproxyVersion : DEFAULT_SETTINGS.haproxyVersion,
+    ruleSeverity,
+  };
+}
+
+/** Merge whatever a client sent with the defaults; wrong types fall back to defaults. */
+export function normalizeSettings(raw: unknown): WslbSettings {
+  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const str = (v: unknown, d: string) => (typeof v === 'string' && v.trim() ? v.trim() : d);
+  const trace = (r.trace && typeof r.trace === 'object' ? (r.trace as Record<string, unknown>).server : undefined) as string | undefined;
+  return {
+    heartbeat: str(r.heartbeat, DEFAULT_SETTINGS.heartbeat),
+    nginxVersion: str(r.nginxVersion, DEFAULT_SETTINGS.nginxVersion),
+    haproxyVersion: str(r.haproxyVersion, DEFAULT_SETTINGS.haproxyVersion),
+    rules: r.rules && typeof r.rules === 'object' ? (r.rules as Record<string, string>) : {},
+    checkWorkspace: typeof r.checkWorkspace === 'boolean' ? r.checkWorkspace : DEFAULT_SETTINGS.checkWorkspace,
+    debounceMs: typeof r.debounceMs === 'number' && r.debounceMs >= 0 && r.debounceMs <= 10_000 ? r.debounceMs : DEFAULT_SETTINGS.debounceMs,
+    trace: { server: trace === 'messages' || trace === 'verbose' ? trace : 'off' },
+  };
+}
+
+interface DiskEntry {
+  mtimeMs: number;
+  size: number;
+  text: string | undefined;
+}
+
+export class Project {
+  readonly paths = new PathMapper();
+  settings: WslbSettings = DEFAULT_SETTINGS;
+  service: LanguageService = createLanguageService(settingsToOptions(DEFAULT_SETTINGS));
+  readonly analyses = new Map<string, RootAnalysis>();
+  /** file → roots whose analysis includes it. */
+  readonly coveredBy = new Map<string, Set<string>>();
+  /** Candidate files of the workspace (background check), with their detected language. */
+  readonly workspaceFiles = new Map<string, ConfigLanguage>();
+  private readonly disk = new Map<string, DiskEntry>();
+  private readonly nginxTrees = new Map<string, { text: string; tree: NginxFile }>();
+  private readonly haproxyTrees = new Map<string, { text: string; tree: HaproxyFile }>();
+
+  constructor(private readonly openDoc: (path: string) => OpenDoc | undefined) {}
+
+  setSettings(s: WslbSettings): void {
+    this.settings = s;
+    this.service = createLanguageService(settingsToOptions(s));
+  }
+
+  /** Open documents over the disk. Files above the size limit read as absent. */
+  readonly fs: ConfigFileSystem = {
+    readFile: (path) => {
+      const open = this.openDoc(path);
+      if (open) return open.text;
+      return this.readDisk(path);
+    },
+    readDir: (path) => {
+      const os = this.paths.diskPath(path);
+      if (!os) return undefined;
+      try {
+        return nodeFs.readdirSync(os);
+      } catch {
+        return undefined;
+      }
+    },
+  };
+
+  readDisk(path: string): string | undefined {
+    const os = this.paths.diskPath(path);
+    if (!os) return undefined;
+    try {
+      const st = nodeFs.statSync(os);
+      if (!st.isFile() || st.size > MAX_ANALYZED_CHARS) return undefined;
+      const hit = this.disk.get(path);
+      if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.text;
+      const text = nodeFs.readFileSync(os, 'utf8');
+      this.disk.set(path, { mtimeMs: st.mtimeMs, size: st.size, text });
+      return text;
+    } catch {
+      this.disk.delete(path);
+      return undefined;
+    }
+  }
+
+  forgetDisk(path: string): void {
+    this.disk.delete(path);
+  }
+
+  /** The language of a file: the editor's language id when it is ours, else content detection. */
+  languageOf(path: string): ConfigLanguage | undefined {
+    const open = this.openDoc(path);
+    if (open && (open.languageId === 'nginx' || open.languageId === 'haproxy')) return open.languageId;
+    const known = this.workspaceFiles.get(path);
+    if (known) return known;
+    const text = this.fs.readFile(path);
+    return text === undefined ? undefined : detectLanguage(path, text);
+  }
+
+  nginxTree(path: string, text: string): NginxFile {
+    const hit = this.nginxTrees.get(path);
+    if (hit && hit.text === text) return hit.tree;
+    const tree = parseNginx(text);
+    this.nginxTrees.set(path, { text, tree });
+    return tree;
+  }
+
+  haproxyTree(path: string, text: string): HaproxyFile {
+    const hit = this.haproxyTrees.get(path);
+    if (hit && hit.text === text) return hit.tree;
+    const tree = parseHaproxy(text);
+    this.haproxyTrees.set(path, { text, tree });
+    return tree;
+  }
+
+  /** The roots to analyse so that `path` is checked: its includers, else itself. */
+  rootsFor(path: string): string[] {
+    const roots = [...(this.coveredBy.get(path) ?? [])].filter((r) => r !== path && this.analyses.has(r));
+    return roots.length ? roots : [path];
+  }
+
+  /** The analysis that gives `path` its context (first includer, else its own). */
+  analysisFor(path: string): RootAnalysis | undefined {
+    for (const r of this.rootsFor(path)) {
+      const a = this.analyses.get(r);
+      if (a && a.files.includes(path)) return a;
+    }
+    return undefined;
+  }
+
+  /** Analyse one root; returns every file whose diagnostics may have changed. */
+  analyzeRoot(root: string, language?: ConfigLanguage): Set<string> {
+    const affected = new Set<string>();
+    const old = this.analyses.get(root);
+    if (old) for (const f of old.files) affected.add(f);
+    affected.add(root);
+    const lang = language ?? old?.language ?? this.languageOf(root);
+    const text = this.fs.readFile(root);
+    this.uncover(root);
+    if (!lang || (text === undefined && !this.openDoc(root))) {
+      this.analyses.delete(root);
+      return affected;
+    }
+    const t0 = performance.now();
+    const result: RootAnalysis = { root, language: lang, files: [root], findingsByFile: new Map(), analysis: null, ms: 0 };
+    const raw = text ?? this.openDoc(root)?.text ?? '';
+    if (raw.length > MAX_ANALYZED_CHARS) {
+      result.findingsByFile.set(root, [{
+        file: root,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: 'information',
+        code: 'wslb/too-large',
+        message: `wslb skips files larger than ${Math.round(MAX_ANALYZED_CHARS / 1024 / 1024)} MB (this one has ${(raw.length / 1024 / 1024).toFixed(1)} M characters)`,
+        fixes: [],
+      }]);
+    } else if (lang === 'nginx') {
+      const a = this.service.analyzeNginx(root, this.fs, { parse: (p, t) => this.nginxTree(p, t) });
+      result.analysis = a;
+      result.files = [...a.config.sources.keys()];
+      this.group(result, a.findings);
+    } else {
+      const tree = this.haproxyTree(root, raw);
+      const a = this.analyzeHaproxyWithTree(root, raw, tree);
+      result.analysis = a;
+      this.group(result, a.findings);
+    }
+    result.ms = performance.now() - t0;
+    this.analyses.set(root, result);
+    for (const f of result.files) {
+      affected.add(f);
+      let set = this.coveredBy.get(f);
+      if (!set) this.coveredBy.set(f, (set = new Set()));
+      set.add(root);
+      // A file this root includes is no longer a root of its own.
+      if (f !== root && this.analyses.has(f)) {
+        const pruned = this.analyses.get(f)!;
+        this.uncover(f);
+        this.analyses.delete(f);
+        for (const g of pruned.files) affected.add(g);
+      }
+    }
+    return affected;
+  }
+
+  private analyzeHaproxyWithTree(path: string, text: string, tree: HaproxyFile): HaproxyAnalysis {
+    // The service parses again; reuse our cached tree when the model builder accepts it.
+    void buildHaproxyConfig;
+    void tree;
+    return this.service.analyzeHaproxy([{ path, text }]);
+  }
+
+  private group(result: RootAnalysis, findings: Finding[]): void {
+    for (const f of findings) {
+      const file = f.file || result.root;
+      const list = result.findingsByFile.get(file);
+      if (list) list.push(f.file ? f : { ...f, file });
+      else result.findingsByFile.set(file, [f.file ? f : { ...f, file }]);
+    }
+  }
+
+  private uncover(root: string): void {
+    const old = this.analyses.get(root);
+    if (!old) return;
+    for (const f of old.files) {
+      const set = this.coveredBy.get(f);
+      if (!set) continue;
+      set.delete(root);
+      if (set.size === 0) this.coveredBy.delete(f);
+    }
+  }
+
+  /** Drop a root's analysis (file deleted, closed and not in the workspace...). */
+  removeRoot(root: string): Set<string> {
+    const affected = new Set<string>([root]);
+    const old = this.analyses.get(root);
+    if (old) for (const f of old.files) affected.add(f);
+    this.uncover(root);
+    this.analyses.delete(root);
+    return affected;
+  }
+
+  /** Findings for one file from every root covering it, without duplicates. */
+  findingsFor(path: string): Finding[] {
+    const out: Finding[] = [];
+    const seen = new Set<string>();
+    const roots = this.coveredBy.get(path);
+    if (!roots) return out;
+    for (const r of roots) {
+      for (const f of this.analyses.get(r)?.findingsByFile.get(path) ?? []) {
+        const key = `${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}\0${f.code}\0${f.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(f);
+      }
+    }
+    out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    return out;
+  }
+
+  /**
+   * Re-run the analysis behind `path` with some texts replaced (fix-all), returning all findings.
+   * The project's state is not touched.
+   */
+  analyzeWith(path: string, overrides: Map<string, string>): Finding[] {
+    const fs: ConfigFileSystem = { readFile: (p) => overrides.get(p) ?? this.fs.readFile(p), readDir: (p) => this.fs.readDir(p) };
+    const a = this.analysisFor(path);
+    const lang = a?.language ?? this.languageOf(path);
+    if (lang === 'haproxy') {
+      const text = fs.readFile(path);
+      return text === undefined ? [] : this.service.analyzeHaproxy([{ path, text }]).findings;
+    }
+    if (lang !== 'nginx') return [];
+    const root = a?.root ?? path;
+    return this.service.analyzeNginx(root, fs).findings;
+  }
+}
