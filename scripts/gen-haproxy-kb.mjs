@@ -82,7 +82,8 @@ function add(map, name, h, extra = {}) {
     e = { name, section: h.section, anchor: h.anchor, syntax: [], ...extra };
     map.set(name, e);
   }
-  if (h.syntax && !e.syntax.includes(h.syntax)) e.syntax.push(h.syntax);
+  // An empty line is the form without arguments ("option httpchk" alone, flags such as "daemon").
+  if (!e.syntax.includes(h.syntax)) e.syntax.push(h.syntax);
   return e;
 }
 
