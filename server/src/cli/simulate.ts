@@ -1,0 +1,348 @@
+/**
+ * `wslb simulate <config> --pool <name> [options]`: runs the balancing simulator on one pool and
+ * prints the metrics as a table or as JSON. The caller (wslb.ts) loads the config and passes its
+ * pools; this module only parses the options, runs the engine and formats the result.
+ */
+import { simulate } from '../service/simulate/engine';
+import type { ReconnectPolicy, ScenarioKind, SimPool, SimResult, SimulateOptions } from '../service/simulate/types';
+
+export interface SimulateIo {
+  out(s: string): void;
+  err(s: string): void;
+}
+
+const SCENARIOS: ScenarioKind[] = ['steady', 'deploy', 'failure', 'scale-out', 'scale-in', 'storm'];
+
+export const SIMULATE_USAGE = `Usage: wslb simulate <config> --pool <name> [options]
+
+Simulates WebSocket clients balanced by one upstream (nginx) or backend (HAProxy).
+
+Options:
+  --pool <name>            upstream/backend to simulate (required when the config has several)
+  --clients <n>            number of clients (default 1000)
+  --nat-share <x>          share of clients behind NAT addresses, 0..1 (default 0)
+  --nat-addresses <n>      number of NAT addresses they share (default 4)
+  --subnet-share <x>       share of clients in a few shared /24 networks, 0..1 (default 0)
+  --scenario <kind>        steady | deploy | failure | scale-out | scale-in | storm (default steady)
+  --no-drain               deploy/scale-in: kill without close frames instead of draining
+  --algorithm <spec>       try another algorithm, e.g. least_conn, "hash $remote_addr consistent",
+                           leastconn, "source consistent", "hdr(X-User)", "random(2)"
+  --lifetime-hours <h>     mean connection lifetime, exponential (default 1)
+  --reconnect <policy>     immediate | fixed:<sec> | backoff:<base>:<max> (default immediate)
+  --heartbeat <sec>        client heartbeat interval (default 30)
+  --duration <sec>         simulated time (default 3600)
+  --workers <n>            nginx worker_processes (default: from the config, else 1)
+  --seed <s>               random seed (default 1)
+  --format <text|json>     output format (default text)
+`;
+
+interface Parsed {
+  pool?: string;
+  clients?: number;
+  natShare?: number;
+  natAddresses?: number;
+  subnetShare?: number;
+  scenario?: ScenarioKind;
+  drain?: boolean;
+  algorithm?: string;
+  lifetimeHours?: number;
+  reconnect?: ReconnectPolicy;
+  heartbeat?: number;
+  duration?: number;
+  workers?: number;
+  seed?: string;
+  format: 'text' | 'json';
+  help?: boolean;
+}
+
+function parseArgs(args: string[]): Parsed | string {
+  const p: Parsed = { format: 'text' };
+  const num = (flag: string, v: string | undefined, lo: number, hi: number): number | string => {
+    if (v === undefined) return `${flag} needs a value`;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < lo || n > hi) return `${flag}: expected a number between ${lo} and ${hi}, got "${v}"`;
+    return n;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    const flag = eq > 0 ? a.slice(0, eq) : a;
+    const inline = eq > 0 ? a.slice(eq + 1) : undefined;
+    const value = (): string | undefined => (inline !== undefined ? inline : args[++i]);
+    let r: number | string;
+    switch (flag) {
+      case '-h':
+      case '--help':
+        p.help = true;
+        break;
+      case '--pool':
+        p.pool = value();
+        if (p.pool === undefined) return '--pool needs a value';
+        break;
+      case '--clients':
+        if (typeof (r = num(flag, value(), 0, 2_000_000)) === 'string') return r;
+        p.clients = Math.floor(r);
+        break;
+      case '--nat-share':
+        if (typeof (r = num(flag, value(), 0, 1)) === 'string') return r;
+        p.natShare = r;
+        break;
+      case '--nat-addresses':
+        if (typeof (r = num(flag, value(), 1, 65536)) === 'string') return r;
+        p.natAddresses = Math.floor(r);
+        break;
+      case '--subnet-share':
+        if (typeof (r = num(flag, value(), 0, 1)) === 'string') return r;
+        p.subnetShare = r;
+        break;
+      case '--scenario': {
+        const v = value();
+        if (!v || !(SCENARIOS as string[]).includes(v)) return `--scenario: expected one of ${SCENARIOS.join(', ')}, got "${v ?? ''}"`;
+        p.scenario = v as ScenarioKind;
+        break;
+      }
+      case '--drain':
+        p.drain = true;
+        break;
+      case '--no-drain':
+        p.drain = false;
+        break;
+      case '--algorithm':
+        p.algorithm = value();
+        if (!p.algorithm) return '--algorithm needs a value';
+        break;
+      case '--lifetime-hours':
+        if (typeof (r = num(flag, value(), 0.0001, 10000)) === 'string') return r;
+        p.lifetimeHours = r;
+        break;
+      case '--reconnect': {
+        const v = value() ?? '';
+        const parts = v.split(':');
+        if (parts[0] === 'immediate' && parts.length === 1) p.reconnect = { kind: 'immediate' };
+        else if (parts[0] === 'fixed' && parts.length === 2 && Number.isFinite(Number(parts[1])) && Number(parts[1]) >= 0) {
+          p.reconnect = { kind: 'fixed', delaySec: Number(parts[1]) };
+        } else if (parts[0] === 'backoff' && parts.length === 3 && parts.slice(1).every((x) => Number.isFinite(Number(x)) && Number(x) >= 0)) {
+          p.reconnect = { kind: 'backoff', baseSec: Number(parts[1]), maxSec: Number(parts[2]), jitter: 'full' };
+        } else return `--reconnect: expected immediate, fixed:<sec> or backoff:<base>:<max>, got "${v}"`;
+        break;
+      }
+      case '--heartbeat':
+        if (typeof (r = num(flag, value(), 0.1, 86400)) === 'string') return r;
+        p.heartbeat = r;
+        break;
+      case '--duration':
+        if (typeof (r = num(flag, value(), 1, 30 * 86400)) === 'string') return r;
+        p.duration = r;
+        break;
+      case '--workers':
+        if (typeof (r = num(flag, value(), 1, 1024)) === 'string') return r;
+        p.workers = Math.floor(r);
+        break;
+      case '--seed':
+        p.seed = value();
+        if (p.seed === undefined) return '--seed needs a value';
+        break;
+      case '--format': {
+        const v = value();
+        if (v !== 'text' && v !== 'json') return `--format: expected text or json, got "${v ?? ''}"`;
+        p.format = v;
+        break;
+      }
+      default:
+        if (a.startsWith('-')) return `unknown option "${a}"`;
+      // positional: the config path, handled by the caller
+    }
+  }
+  return p;
+}
+
+/**
+ * Applies an algorithm spec to a copy of the pool. nginx: round_robin, least_conn, ip_hash,
+ * random [two [least_conn]], hash <key> [consistent]. HAProxy: roundrobin, static-rr, leastconn,
+ * first, source, uri, hdr(<name>), url_param <name>, random[(<draws>)], each hash optionally
+ * followed by consistent|map-based, a hash function (sdbm|djb2|wt6|crc32) and avalanche.
+ * Returns an error message for unknown specs.
+ */
+export function withAlgorithm(pool: SimPool, spec: string): SimPool | string {
+  const words = spec.trim().split(/[\s,]+/).filter(Boolean);
+  if (words.length === 0) return 'empty algorithm';
+  const head = words[0].toLowerCase();
+  const rest = words.slice(1);
+  const base: SimPool = { ...pool, consistent: undefined, randomTwo: undefined, randomTwoMethod: undefined, draws: undefined };
+  if (pool.system === 'nginx') {
+    switch (head) {
+      case 'round_robin':
+      case 'roundrobin':
+      case 'rr':
+        return { ...base, algorithm: 'round_robin' };
+      case 'least_conn':
+        return { ...base, algorithm: 'least_conn' };
+      case 'ip_hash':
+        return { ...base, algorithm: 'ip_hash' };
+      case 'random':
+        if (rest.length === 0) return { ...base, algorithm: 'random' };
+        if (rest[0] === 'two') return { ...base, algorithm: 'random', randomTwo: true, randomTwoMethod: rest[1] === 'least_conn' ? 'least_conn' : undefined };
+        return `unknown random parameter "${rest[0]}"`;
+      case 'hash': {
+        const key = rest.find((w) => w !== 'consistent') ?? pool.hashKey ?? '$remote_addr';
+        return { ...base, algorithm: 'hash', hashKey: key, consistent: rest.includes('consistent') };
+      }
+      case 'hash-consistent':
+        return { ...base, algorithm: 'hash', hashKey: pool.hashKey ?? '$remote_addr', consistent: true };
+      default:
+        return `unknown nginx balancing method "${words[0]}" (round_robin, least_conn, ip_hash, hash <key> [consistent], random [two [least_conn]])`;
+    }
+  }
+  const m = /^([a-z_-]+)(?:\((.*)\))?$/.exec(head);
+  const name = m ? m[1] : head;
+  const arg = m && m[2] !== undefined ? words[0].slice(words[0].indexOf('(') + 1, -1) : undefined;
+  const hashOpts = (p: SimPool): SimPool => {
+    const out = { ...p, consistent: pool.consistent, hashFunction: pool.hashFunction, avalanche: pool.avalanche };
+    for (const w of rest.map((x) => x.toLowerCase())) {
+      if (w === 'consistent') out.consistent = true;
+      else if (w === 'map-based') out.consistent = false;
+      else if (['sdbm', 'djb2', 'wt6', 'crc32'].includes(w)) out.hashFunction = w;
+      else if (w === 'avalanche') out.avalanche = true;
+    }
+    return out;
+  };
+  switch (name) {
+    case 'roundrobin':
+    case 'static-rr':
+    case 'leastconn':
+    case 'first':
+      return { ...base, algorithm: name };
+    case 'source':
+    case 'uri':
+      return hashOpts({ ...base, algorithm: name });
+    case 'hdr': {
+      const header = arg ?? pool.hashKey;
+      if (!header) return 'hdr needs a header name, e.g. hdr(X-User)';
+      return hashOpts({ ...base, algorithm: 'hdr', hashKey: header });
+    }
+    case 'url_param': {
+      const param = rest[0] ?? pool.hashKey;
+      if (!param) return 'url_param needs a parameter name';
+      return hashOpts({ ...base, algorithm: 'url_param', hashKey: param });
+    }
+    case 'random': {
+      const draws = arg !== undefined ? Number(arg) : 2;
+      if (!Number.isInteger(draws) || draws < 1) return `random: number of draws must be at least 1, got "${arg}"`;
+      return { ...base, algorithm: 'random', draws };
+    }
+    default:
+      return `unknown HAProxy balance algorithm "${words[0]}" (roundrobin, static-rr, leastconn, first, source, uri, hdr(<name>), url_param <name>, random(<draws>))`;
+  }
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+function pad(s: string, n: number, right = false): string {
+  return right ? s.padStart(n) : s.padEnd(n);
+}
+
+export function formatText(r: SimResult, clients: number): string {
+  const lines: string[] = [];
+  lines.push(`pool ${r.pool} (${r.system}, ${r.algorithm}), scenario ${r.scenario}, ${clients} clients, seed ${r.seed}`);
+  const w = Math.max(6, ...r.backends.map((b) => b.server.length));
+  lines.push(`${pad('server', w)}  ${pad('weight', 6, true)}  ${pad('final', 7, true)}  ${pad('peak', 7, true)}  ${pad('new/s max', 9, true)}  ${pad('connects', 9, true)}`);
+  for (const b of r.backends) {
+    lines.push(
+      `${pad(b.server + (b.backup ? ' (backup)' : ''), w)}  ${pad(String(b.weight), 6, true)}  ${pad(String(b.finalConnections), 7, true)}  ${pad(String(b.peakConnections), 7, true)}  ${pad(String(b.peakNewPerSecond), 9, true)}  ${pad(String(b.totalConnects), 9, true)}`,
+    );
+  }
+  const m = r.metrics;
+  lines.push('');
+  lines.push(`imbalance (max/mean) ${m.imbalance.toFixed(2)} (worst ${m.peakImbalance.toFixed(2)}), cv ${m.cv.toFixed(3)}`);
+  lines.push(`clients that changed backend ${pct(m.movedShare)}, dropped connections ${m.dropped}, failed attempts ${m.failedAttempts}`);
+  lines.push(`peak new connections on one backend ${m.peakNewPerSecond}/s, connected at end ${m.connectedAtEnd}`);
+  return lines.join('\n') + '\n';
+}
+
+export function runSimulateCommand(args: string[], pools: SimPool[], io: SimulateIo): number {
+  const parsed = parseArgs(args);
+  if (typeof parsed === 'string') {
+    io.err(`wslb simulate: ${parsed}\n\n${SIMULATE_USAGE}`);
+    return 2;
+  }
+  if (parsed.help) {
+    io.out(SIMULATE_USAGE);
+    return 0;
+  }
+  if (pools.length === 0) {
+    io.err('wslb simulate: no upstream or backend with servers found in the config\n');
+    return 1;
+  }
+  let pool: SimPool | undefined;
+  if (parsed.pool !== undefined) {
+    pool = pools.find((p) => p.name === parsed.pool);
+    if (!pool) {
+      io.err(`wslb simulate: no pool named "${parsed.pool}"; available: ${pools.map((p) => p.name).join(', ')}\n`);
+      return 1;
+    }
+  } else if (pools.length === 1) {
+    pool = pools[0];
+  } else {
+    io.err(`wslb simulate: several pools, choose one with --pool: ${pools.map((p) => p.name).join(', ')}\n`);
+    return 2;
+  }
+  if (pool.servers.length === 0) {
+    io.err(`wslb simulate: pool "${pool.name}" has no servers\n`);
+    return 1;
+  }
+  if (parsed.algorithm) {
+    const changed = withAlgorithm(pool, parsed.algorithm);
+    if (typeof changed === 'string') {
+      io.err(`wslb simulate: ${changed}\n`);
+      return 2;
+    }
+    pool = changed;
+  }
+  if (parsed.workers !== undefined) pool = { ...pool, workers: parsed.workers };
+  const clients = parsed.clients ?? 1000;
+  const options: SimulateOptions = {
+    seed: parsed.seed ?? 1,
+    durationSec: parsed.duration ?? 3600,
+    clients: {
+      count: clients,
+      natShare: parsed.natShare,
+      natAddresses: parsed.natAddresses,
+      subnetShare: parsed.subnetShare,
+      lifetime: { kind: 'exponential', meanHours: parsed.lifetimeHours ?? 1 },
+      reconnect: parsed.reconnect ?? { kind: 'immediate' },
+      heartbeatSec: parsed.heartbeat,
+    },
+    scenario: { kind: parsed.scenario ?? 'steady', drain: parsed.drain },
+  };
+  let result: SimResult;
+  try {
+    result = simulate(pool, options);
+  } catch (e) {
+    io.err(`wslb simulate: simulation failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  if (parsed.format === 'json') {
+    io.out(
+      JSON.stringify(
+        {
+          pool: result.pool,
+          system: result.system,
+          algorithm: result.algorithm,
+          scenario: result.scenario,
+          seed: result.seed,
+          clients,
+          backends: result.backends,
+          metrics: result.metrics,
+          series: result.series,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+  } else {
+    io.out(formatText(result, clients));
+  }
+  return 0;
+}
