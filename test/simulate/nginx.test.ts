@@ -5,7 +5,39 @@ import { addr, counts, letters, pool } from './helpers';
 
 const req = (clientIp = '203.0.113.9') => ({ clientIp });
 
+/**
+ * Sequences recorded from real nginx 1.22.1 on loopback (servers 127.0.0.1:1809<n>, 30 sequential
+ * requests, request i from 127.0.(7i mod 256).(37i mod 250 + 1) with URI /room/i?x=i and header
+ * X-User: user<i>; each request finished before the next). Digits are 1-based server numbers.
+ */
+const recorded: { algorithm: string; weights: number[]; more: object; seq: string }[] = [
+  { algorithm: 'round_robin', weights: [5, 1, 1], more: {}, seq: '112131111213111121311112131111' },
+  { algorithm: 'least_conn', weights: [1, 2, 1, 1], more: {}, seq: '213422134221342213422134221342' },
+  { algorithm: 'ip_hash', weights: [1, 2, 1, 1], more: {}, seq: '242312423124231242312423124231' },
+  { algorithm: 'hash', weights: [1, 2, 1, 1], more: { hashKey: '$request_uri' }, seq: '234411412222342324331241313441' },
+  { algorithm: 'hash', weights: [1, 2, 1, 1], more: { hashKey: '$http_x_user', consistent: true }, seq: '211213232244223221143132142242' },
+  { algorithm: 'hash', weights: [1, 2, 1, 1], more: { hashKey: '$remote_addr', consistent: true }, seq: '322423422224123222122422324114' },
+];
+
 describe('simulate: nginx 1.22 balancers', () => {
+  describe('reproduces sequences recorded from real nginx 1.22.1', () => {
+    for (const r of recorded) {
+      it(`${r.algorithm} ${JSON.stringify(r.more)} weights ${r.weights.join(',')}`, () => {
+        const p = pool('nginx', r.algorithm, r.weights, r.more);
+        // the consistent ring hashes the server text as written in the config
+        p.servers.forEach((s, i) => (s.name = `127.0.0.1:1809${i + 1}`));
+        const b = createBalancer(p);
+        let seq = '';
+        for (let i = 1; i <= r.seq.length; i++) {
+          const k = b.pick({ clientIp: `127.0.${(i * 7) % 256}.${((i * 37) % 250) + 1}`, uri: `/room/${i}?x=${i}`, headers: { 'X-User': `user${i}` } }, i * 10);
+          seq += String(k + 1);
+          b.release(k, i * 10);
+        }
+        assert.equal(seq, r.seq);
+      });
+    }
+  });
+
   describe('smooth weighted round robin', () => {
     it('weights 5,1,1 give a a b a c a a, and repeat', () => {
       const b = createBalancer(pool('nginx', 'round_robin', [5, 1, 1]));

@@ -174,7 +174,9 @@ export class HaproxyBalancer implements Balancer {
     const d = this.kind === 'random' ? Number(arg ?? pool.draws ?? 2) : 2;
     this.draws = Number.isFinite(d) && d >= 1 ? Math.floor(d) : 2;
     this.rng = new Prng(seed);
-    this.avalanche = !!pool.avalanche;
+    // `hash-type consistent` without a function means sdbm + avalanche (cfgparse-listen.c,
+    // "hash-type"); a function written explicitly needs `avalanche` spelled out.
+    this.avalanche = !!pool.avalanche || (!!pool.consistent && !pool.hashFunction);
     this.allBackups = !!pool.allBackups;
     switch ((pool.hashFunction ?? 'sdbm').toLowerCase()) {
       case 'djb2':

@@ -39,7 +39,10 @@ export interface SimPool {
   hashKey?: string;
   /** nginx `hash ... consistent`; HAProxy `hash-type consistent`. */
   consistent?: boolean;
-  /** HAProxy `hash-type ... sdbm|djb2|wt6|crc32` (default sdbm). */
+  /**
+   * HAProxy `hash-type ... sdbm|djb2|wt6|crc32` as written; leave undefined when the config names
+   * no function (default sdbm; with `consistent` HAProxy then also applies `avalanche`).
+   */
   hashFunction?: string;
   /** HAProxy `hash-type ... avalanche`. */
   avalanche?: boolean;
