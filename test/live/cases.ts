@@ -83,7 +83,7 @@ export const CASES: LiveCase[] = [
     system: 'nginx',
     bad: 'nginx-read-timeout.bad.conf',
     good: 'nginx-read-timeout.good.conf',
-    expect: { kind: 'idle-cut', cutAfterMs: 1000, heartbeatMs: 1500, survivesMs: 3200 },
+    expect: { kind: 'idle-cut', cutAfterMs: 1000, heartbeatMs: 1500, survivesMs: 2400 },
     harm: 'proxy_read_timeout below the heartbeat interval: nginx closes the upgraded connection before the next ping can reset the timer.',
   },
   {
@@ -123,7 +123,7 @@ export const CASES: LiveCase[] = [
     system: 'haproxy',
     bad: 'haproxy-tunnel-below-heartbeat.bad.cfg',
     good: 'haproxy-tunnel-below-heartbeat.good.cfg',
-    expect: { kind: 'idle-cut', cutAfterMs: 1000, heartbeatMs: 1500, survivesMs: 3200 },
+    expect: { kind: 'idle-cut', cutAfterMs: 1000, heartbeatMs: 1500, survivesMs: 2400 },
     harm: 'timeout tunnel below the heartbeat interval: HAProxy cuts the tunnel before the next ping.',
   },
   {

@@ -363,7 +363,7 @@ http {
       const variants = [
         { key: 'client1_server3', timeouts: 'client 1s; server 3s', expectMs: 1000, flags: 'cD' },
         { key: 'client3_server1', timeouts: 'client 3s; server 1s', expectMs: 1000, flags: 'sD' },
-        { key: 'client1_server1_tunnel3', timeouts: 'client 1s; server 1s; tunnel 3s', expectMs: 3000, flags: 'cD' },
+        { key: 'client1_server1_tunnel2', timeouts: 'client 1s; server 1s; tunnel 2s', expectMs: 2000, flags: 'cD' },
       ];
       const runs = await Promise.all(
         variants.map(async (v) => {
@@ -392,7 +392,7 @@ http {
         claim: 'Which timeout cuts an idle upgraded connection in HAProxy 2.6?',
         system: 'haproxy',
         observed:
-          'Without timeout tunnel, whichever of timeout client / timeout server is shorter (log flags cD or sD). With timeout tunnel set, it alone applies: a 3s tunnel outlives 1s client/server timeouts.',
+          'Without timeout tunnel, whichever of timeout client / timeout server is shorter (log flags cD or sD). With timeout tunnel set, it alone applies: a 2s tunnel outlives 1s client/server timeouts.',
         figures,
       });
     });
@@ -428,7 +428,7 @@ http {
       const serverHalf = await Promise.all(
         ['', 'client-fin 1s'].map(async (fin) => {
           const rb = await startRawBackend({ name: 'half', onFin: 'ignore', halfCloseAfterMs: 200 });
-          const h = await haproxyWith(haproxyWs(`client 3s; server 3s; tunnel 3s; ${fin}`), rb);
+          const h = await haproxyWith(haproxyWs(`client 2s; server 2s; tunnel 2s; ${fin}`), rb);
           const c = await rawWsConnect(h.port);
           assert.equal(c.status, 101);
           const t0 = now();
@@ -449,20 +449,20 @@ http {
       const clientHalf = await Promise.all(
         ['', 'client-fin 1s', 'server-fin 1s'].map(async (fin) => {
           const rb = await startRawBackend({ name: 'stubborn', onFin: 'ignore' });
-          const h = await haproxyWith(haproxyWs(`client 3s; server 3s; tunnel 3s; ${fin}`), rb);
+          const h = await haproxyWith(haproxyWs(`client 2s; server 2s; tunnel 2s; ${fin}`), rb);
           const c = await rawWsConnect(h.port);
           await waitFor(() => rb.sockets[0], { label: 'backend connection' });
           await delay(50);
           const t0 = now();
           c.socket.end();
-          await c.waitEnd(4500);
+          await c.waitEnd(3500);
           return { fin, closedAfterMs: (c.gotFinAt ?? NaN) - t0, backendFinMs: (rb.sockets[0].gotFinAt ?? NaN) - t0 };
         }),
       );
       const byFin = Object.fromEntries(clientHalf.map((r) => [r.fin || 'none', r]));
       for (const r of clientHalf) assert.ok(r.backendFinMs < 300, `the client's FIN reaches the backend at once (${r.fin || 'none'})`);
-      assert.ok(Math.abs(byFin['none'].closedAfterMs - 3000) < 500, `no *-fin: tunnel timeout (${round(byFin['none'].closedAfterMs)} ms)`);
-      assert.ok(Math.abs(byFin['client-fin 1s'].closedAfterMs - 3000) < 500, `client-fin has no effect here (${round(byFin['client-fin 1s'].closedAfterMs)} ms)`);
+      assert.ok(Math.abs(byFin['none'].closedAfterMs - 2000) < 400, `no *-fin: tunnel timeout (${round(byFin['none'].closedAfterMs)} ms)`);
+      assert.ok(Math.abs(byFin['client-fin 1s'].closedAfterMs - 2000) < 400, `client-fin has no effect here (${round(byFin['client-fin 1s'].closedAfterMs)} ms)`);
       assert.ok(Math.abs(byFin['server-fin 1s'].closedAfterMs - 1000) < 400, `server-fin bounds it (${round(byFin['server-fin 1s'].closedAfterMs)} ms)`);
       for (const r of clientHalf) figures[`http_client_halfclose_${r.fin.replace(/\W/g, '') || 'nofin'}_closed_after_ms`] = round(r.closedAfterMs);
       recordClaim('haproxy-fin-http', {
@@ -478,26 +478,26 @@ http {
       const runs = await Promise.all(
         ['', 'client-fin 1s'].map(async (fin) => {
           const rb = await startRawBackend({ name: 'half', onFin: 'ignore', halfCloseAfterMs: 200 });
-          const h = await haproxyWith(haproxyWs(`client 3s; server 3s; tunnel 3s; ${fin}`, 'tcp'), rb);
+          const h = await haproxyWith(haproxyWs(`client 2s; server 2s; tunnel 2s; ${fin}`, 'tcp'), rb);
           const c = await rawWsConnect(h.port);
           assert.equal(c.status, 101);
           await waitFor(() => rb.sockets[0], { label: 'backend connection' });
           const s = rb.sockets[0];
           await c.waitEnd(1000);
           const halfAt = c.gotFinAt ?? now();
-          await waitFor(() => s.gotFinAt, { timeoutMs: 4500, label: 'HAProxy releases the backend side' });
+          await waitFor(() => s.gotFinAt, { timeoutMs: 3500, label: 'HAProxy releases the backend side' });
           return { fin, releasedAfterMs: s.gotFinAt! - halfAt };
         }),
       );
       const none = runs.find((r) => !r.fin)!;
       const withFin = runs.find((r) => r.fin)!;
       assert.ok(Math.abs(withFin.releasedAfterMs - 1000) < 400, `client-fin 1s: released after ${round(withFin.releasedAfterMs)} ms`);
-      assert.ok(none.releasedAfterMs > 2400, `without client-fin: held until the tunnel timeout (${round(none.releasedAfterMs)} ms)`);
+      assert.ok(none.releasedAfterMs > 1500, `without client-fin: held until the tunnel timeout (${round(none.releasedAfterMs)} ms)`);
       recordClaim('haproxy-fin-tcp', {
         claim: 'Does timeout client-fin matter for WebSocket in mode tcp?',
         system: 'haproxy',
         observed:
-          'Yes: in mode tcp the half-closed stream is kept; when the backend has shut its side and the client stays silent, client-fin (1s) ends it, otherwise the tunnel timeout (3s) does.',
+          'Yes: in mode tcp the half-closed stream is kept; when the backend has shut its side and the client stays silent, client-fin (1s) ends it, otherwise the tunnel timeout (2s) does.',
         figures: { tcp_clientfin1s_released_after_ms: round(withFin.releasedAfterMs), tcp_nofin_released_after_ms: round(none.releasedAfterMs) },
       });
     });

@@ -697,10 +697,13 @@ export class LiveClient {
     return this.messages.map((m) => m.data);
   }
 
+  /** Waits (event-driven) for the backend's `{backend, port}` hello. */
   async waitIdentity(ms = 2000): Promise<Identity> {
-    await waitFor(() => this.identity ?? this.closed, { timeoutMs: ms, label: 'backend hello' });
-    if (!this.identity) throw new Error(`connection closed before the backend hello (code ${this.closed?.code})`);
-    return this.identity;
+    const deadline = now() + ms;
+    while (!this.identity && !this.closed && now() < deadline) await this.waitMessages(this.messages.length + 1, deadline - now());
+    if (this.identity) return this.identity;
+    if (this.closed) throw new Error(`connection closed before the backend hello (code ${this.closed.code})`);
+    throw new Error(`timed out after ${ms} ms waiting for the backend hello`);
   }
 
   close(): void {

@@ -25,6 +25,29 @@ export interface ClaimReport {
   figures: Record<string, number | string | boolean | null>;
 }
 
+export interface FidelityReport {
+  name: string;
+  system: 'nginx' | 'haproxy';
+  mode: 'exact' | 'distribution';
+  clients: number;
+  /** exact: share of clients for which the simulator named the backend the real balancer chose. */
+  agreement?: number;
+  mismatches?: string[];
+  weights?: number[];
+  realCounts?: number[];
+  simulatorCounts?: number[];
+  chiSquareReal?: number;
+  chiSquareSimulator?: number;
+  criticalValue?: number;
+  test?: string;
+}
+
+const fidelity = new Map<string, FidelityReport>();
+
+export function recordFidelity(r: FidelityReport): void {
+  fidelity.set(r.name, r);
+}
+
 const cases = new Map<string, CaseReport>();
 const claims = new Map<string, ClaimReport>();
 const notes: string[] = [];
@@ -49,6 +72,7 @@ export function reportSnapshot() {
     binaries: { nginx: BINARIES.nginx ?? null, haproxy: BINARIES.haproxy ?? null, versions: binaryVersions() },
     cases: [...cases.values()],
     claims: Object.fromEntries(claims),
+    fidelity: [...fidelity.values()],
     notes,
   };
 }
