@@ -227,8 +227,16 @@ export function haproxyTimeout(proxy: HaproxyProxy, which: string): { ms: number
   return { ms: ms ?? null, eff };
 }
 
+const proxyIndex = new WeakMap<HaproxyConfig, Map<string, HaproxyProxy[]>>();
+
 export function findProxy(config: HaproxyConfig, name: string, kinds: ProxyKind[] = ['backend', 'listen']): HaproxyProxy | undefined {
-  return config.proxies.find((p) => p.name === name && kinds.includes(p.kind));
+  let index = proxyIndex.get(config);
+  if (!index) {
+    index = new Map();
+    for (const p of config.proxies) if (p.name !== null) index.set(p.name, [...(index.get(p.name) ?? []), p]);
+    proxyIndex.set(config, index);
+  }
+  return index.get(name)?.find((p) => kinds.includes(p.kind));
 }
 
 export interface BackendReference {
@@ -241,9 +249,14 @@ export interface BackendReference {
   conditionAcls: string[];
 }
 
+const referenceCache = new WeakMap<HaproxyConfig, BackendReference[]>();
+
 /** use_backend / default_backend references, resolved (dynamic names with %[...] are left unresolved but not reported). */
 export function backendReferences(config: HaproxyConfig): BackendReference[] {
+  const cached = referenceCache.get(config);
+  if (cached) return cached;
   const out: BackendReference[] = [];
+  referenceCache.set(config, out);
   for (const p of config.proxies) {
     if (p.kind !== 'frontend' && p.kind !== 'listen' && p.kind !== 'defaults') continue;
     for (const s of p.section.statements) {
@@ -258,9 +271,14 @@ export function backendReferences(config: HaproxyConfig): BackendReference[] {
   return out;
 }
 
+const aclCache = new WeakMap<HaproxyProxy, Map<string, HaproxyStatement[]>>();
+
 /** ACL definitions in a proxy (and its defaults chain): name → statements. */
 export function aclsOf(proxy: HaproxyProxy): Map<string, HaproxyStatement[]> {
+  const cached = aclCache.get(proxy);
+  if (cached) return cached;
   const out = new Map<string, HaproxyStatement[]>();
+  aclCache.set(proxy, out);
   for (const p of proxyChain(proxy).reverse()) {
     for (const s of p.section.statements) {
       if (s.keyword === 'acl' && s.args[0]) {

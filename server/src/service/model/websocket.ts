@@ -165,14 +165,26 @@ function hasHaproxyMarker(proxy: HaproxyProxy): boolean {
   return false;
 }
 
+const refsByTarget = new WeakMap<HaproxyConfig, Map<HaproxyProxy, ReturnType<typeof backendReferences>>>();
+
+function referencesTo(config: HaproxyConfig, proxy: HaproxyProxy): ReturnType<typeof backendReferences> {
+  let m = refsByTarget.get(config);
+  if (!m) {
+    m = new Map();
+    for (const r of backendReferences(config)) if (r.target) m.set(r.target, [...(m.get(r.target) ?? []), r]);
+    refsByTarget.set(config, m);
+  }
+  return m.get(proxy) ?? [];
+}
+
 /** Why a backend/listen carries WebSocket, or an empty list. */
 export function haproxyWebSocketReasons(config: HaproxyConfig, proxy: HaproxyProxy): WebSocketReason[] {
   const reasons: WebSocketReason[] = [];
   if (proxy.kind !== 'backend' && proxy.kind !== 'listen') return reasons;
   if (proxy.name && looksLikeWebSocketName(proxy.name)) reasons.push({ kind: 'backend-name', text: `${proxy.kind} ${proxy.name} is named like a WebSocket pool` });
   if (hasHaproxyMarker(proxy)) reasons.push({ kind: 'marker', text: 'marked "# wslb: websocket"' });
-  for (const ref of backendReferences(config)) {
-    if (ref.target !== proxy || ref.statement.keyword !== 'use_backend') continue;
+  for (const ref of referencesTo(config, proxy)) {
+    if (ref.statement.keyword !== 'use_backend') continue;
     const acls = aclsOf(ref.from);
     for (const name of ref.conditionAcls) {
       for (const def of acls.get(name) ?? []) {
