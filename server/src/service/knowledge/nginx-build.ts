@@ -14,9 +14,20 @@
  * "not in the build" unless the configuration loads them.
  */
 
+/** A directive a distribution patches into its nginx (same shape as the generated command tables). */
+export interface NginxBackport {
+  family: 'main' | 'events' | 'http' | 'stream' | 'mail';
+  name: string;
+  module: string;
+  since: string;
+  variants: Array<{ since: string; contexts: string[]; args: string[]; block: boolean }>;
+}
+
 export interface NginxBuildProfile {
   id: string;
   description: string;
+  /** Directives the distribution backported from newer nginx releases. */
+  backports?: readonly NginxBackport[];
   /** Modules this build lacks. Everything else found in the sources is present. */
   missing: ReadonlyMap<string, string>;
   /** Modules the build can add with `load_module <file>` (module id -> shared object name). */
@@ -45,6 +56,18 @@ export const DEBIAN_12: NginxBuildProfile = {
     ['ngx_event_quic_bpf_module', 'not compiled in (needs --with-http_v3_module)'],
     ...PLATFORM_ONLY,
   ]),
+  // 1.22.1-9+deb12u8 (bookworm-security) backports `max_headers` from upstream nginx, in a module
+  // of its own (ngx_http_header_count_module), with upstream's contexts: http and server
+  // (/usr/share/doc/nginx-common/changelog.Debian.gz; checked with nginx -t).
+  backports: [
+    {
+      family: 'http',
+      name: 'max_headers',
+      module: 'ngx_http_header_count_module',
+      since: '1.22.1',
+      variants: [{ since: '1.22.1', contexts: ['HTTP_MAIN', 'HTTP_SRV'], args: ['TAKE1'], block: false }],
+    },
+  ],
   loadable: new Map<string, string>([
     ['ngx_http_geoip_module', 'ngx_http_geoip_module.so'],
     ['ngx_http_image_filter_module', 'ngx_http_image_filter_module.so'],

@@ -133,7 +133,7 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
   const visit = (d: DirectiveLike, t: NginxBlockType) => {
     const name = d.name;
     const family = familyOfBlockType(t);
-    const all = nginxCommands(name);
+    const all = [...nginxCommands(name), ...((build.backports ?? []).filter((b) => b.name === name) as NginxCommand[])];
     const existing = all.filter((c) => commandExistsIn(c, version));
     const built = existing.filter(inBuild);
     const where = describeBlockType(t);

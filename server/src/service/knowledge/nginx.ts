@@ -527,7 +527,7 @@ export function nginxDirectivesForContext(contextPath: readonly string[], versio
   const t = blockTypeOfPath(contextPath);
   if (!t) return [];
   const out = new Set<string>();
-  for (const c of COMMANDS) {
+  for (const c of [...COMMANDS, ...((build.backports ?? []) as NginxCommand[])]) {
     if (!commandExistsIn(c, version) || build.missing.has(c.module)) continue;
     if (!familyMatches(c, t) || !contextMatches(variantAt(c, version), t)) continue;
     out.add(c.name);
@@ -538,7 +538,7 @@ export function nginxDirectivesForContext(contextPath: readonly string[], versio
 /** Every directive name of the given version and build (any family). */
 export function nginxDirectiveNames(version?: string, build?: NginxBuildProfile): Set<string> {
   const out = new Set<string>();
-  for (const c of COMMANDS) {
+  for (const c of [...COMMANDS, ...((build?.backports ?? []) as NginxCommand[])]) {
     if (version && !commandExistsIn(c, version)) continue;
     if (build && build.missing.has(c.module)) continue;
     out.add(c.name);
