@@ -82,8 +82,10 @@ export function insertInContext(config: NginxConfig, ctx: NginxContext, lines: s
   if (singleLine) {
     // location /ws { proxy_pass http://x; }  →  keep it on one line
     const at = where === 'start' ? open + 1 : where === 'end' ? close : (where as NginxStatement).directive.end;
-    const pre = text[at - 1] === ' ' || where === 'start' ? '' : ' ';
-    return { path: src.path, span: { start: at, end: at }, newText: `${where === 'start' ? ' ' : pre}${lines.join(' ')}${where === 'start' ? '' : ' '}` };
+    // one space on each side unless the text already has one there: "{ a; }", "{ x; a; y; }"
+    const pre = /[ \t]/.test(text[at - 1] ?? '') ? '' : ' ';
+    const post = /[ \t]/.test(text[at] ?? '') ? '' : ' ';
+    return { path: src.path, span: { start: at, end: at }, newText: `${pre}${lines.join(' ')}${post}` };
   }
   let at: number;
   if (where === 'start') at = lineEndAt(text, open);

@@ -50,3 +50,44 @@ function fileLabel(path: string, here: NginxContext): string {
 export function locationLabel(ctx: NginxContext): string {
   return describeContext(ctx);
 }
+
+/**
+ * The statement of `ctx`'s own block that stands for `stmt`: the statement itself when it is
+ * written in the block, or the `include` (in the block) that brought it in. Null when `stmt` is not
+ * part of `ctx`'s block at all.
+ */
+export function anchorInBlock(ctx: NginxContext, stmt: NginxStatement): NginxStatement | null {
+  const depth = ctx.statement?.includedVia.length ?? 0;
+  if (stmt.context !== ctx) return null;
+  if (stmt.includedVia.length === depth) return stmt;
+  const inc = stmt.includedVia[depth];
+  return inc && inc.context === ctx ? inc : null;
+}
+
+/** Where to insert a directive into a proxying location: after its proxy_pass (or the include holding it), else at the end. */
+export function proxyAnchor(ctx: NginxContext): NginxStatement | 'end' {
+  const pp = ctx.statements.find((s) => s.name === 'proxy_pass');
+  return (pp && anchorInBlock(ctx, pp)) || 'end';
+}
+
+/** 1-based line of a statement, for messages. */
+export function lineOf(stmt: NginxStatement): number {
+  return stmt.source.tree.lineIndex.positionAt(stmt.directive.start).line + 1;
+}
+
+/** "line 12" or "proxy.conf:12" when the statement lives in another file than `herePath`. */
+export function whereStatement(stmt: NginxStatement, herePath?: string): string {
+  const p = stmt.source.path;
+  return herePath && p !== herePath ? `${p.slice(p.lastIndexOf('/') + 1)}:${lineOf(stmt)}` : `line ${lineOf(stmt)}`;
+}
+
+/** The directive re-written from its source words (quotes kept), e.g. `proxy_set_header Host $host;`. */
+export function statementText(stmt: NginxStatement): string {
+  return [stmt.directive.nameToken.raw, ...stmt.directive.args.map((a) => a.raw)].join(' ') + ';';
+}
+
+/** A report span for a whole statement's argument `i` (or the statement when it has fewer). */
+export function argSpan(stmt: NginxStatement, i: number): Span {
+  const a = stmt.directive.args[i];
+  return a ? { start: a.start, end: a.end } : statementSpan(stmt);
+}

@@ -1,0 +1,38 @@
+import { nginxWebSocketUpstreams } from '../../model/websocket';
+import type { NginxRule } from '../rule';
+import { statementSpan } from './common';
+import { upstreamInfo, whoSends } from './upstreams';
+
+export const hashNotConsistent: NginxRule = {
+  meta: {
+    id: 'nginx/hash-not-consistent',
+    system: 'nginx',
+    severity: 'warning',
+    versions: 'all nginx versions with the hash directive (1.7.2+)',
+    fixable: true,
+    docs: {
+      short: '`hash` without `consistent` on a WebSocket upstream: adding or removing a server remaps most clients, a reconnect storm.',
+      long: [
+        'Plain `hash key` takes the key\'s hash modulo the total weight of the servers. Change the number of servers — a scale-out, a server removed for maintenance — and almost every key maps to a different server. Sticky WebSocket clients that reconnect then land somewhere new all at once.',
+        'With `consistent` nginx uses ketama consistent hashing (160 points per unit of weight on a ring): a pool change moves only about 1/N of the keys.',
+        '**Fix:** `hash <key> consistent;`.',
+      ].join('\n\n'),
+      section: 'Sticky sessions and balancing algorithms',
+      references: ['https://nginx.org/en/docs/http/ngx_http_upstream_module.html#hash', 'nginx src/http/modules/ngx_http_upstream_hash_module.c'],
+    },
+  },
+  check({ config, report }) {
+    for (const [up, locations] of nginxWebSocketUpstreams(config)) {
+      const info = upstreamInfo(up);
+      const stmt = info.method;
+      if (stmt?.name !== 'hash' || stmt.args.length === 0 || stmt.args.includes('consistent')) continue;
+      const last = stmt.directive.args[stmt.directive.args.length - 1];
+      report({
+        path: stmt.source.path,
+        span: statementSpan(stmt),
+        message: `upstream ${info.name} (${whoSends(locations)}) uses hash ${stmt.args[0]} without consistent: adding or removing a server remaps most clients at once`,
+        fixes: [{ title: 'Add consistent', edits: [{ path: stmt.source.path, span: { start: last.end, end: last.end }, newText: ' consistent' }], isPreferred: true }],
+      });
+    }
+  },
+};

@@ -1,0 +1,57 @@
+/** Shared check of nginx/ws-read-timeout and nginx/ws-send-timeout. */
+import { effectiveValue, type NginxConfig } from '../../model/nginx';
+import { describeDuration, formatTime, parseNginxTime } from '../../model/units';
+import { nginxWebSocketLocations } from '../../model/websocket';
+import { insertInContext, replaceArg } from '../../fixes/nginx';
+import type { ServiceOptions } from '../../options';
+import type { RuleReport } from '../rule';
+import type { Severity } from '../../types';
+import { argSpan, contextSpan, defaultsFor, describeOrigin, locationLabel, proxyAnchor } from './common';
+
+/** The value a fix writes: three heartbeats, so two lost pings in a row are survived. */
+export function recommendedTimeout(options: ServiceOptions): string {
+  return formatTime(Math.max(options.heartbeatMs, 1000) * 3);
+}
+
+export function checkTimeout(
+  name: 'proxy_read_timeout' | 'proxy_send_timeout',
+  config: NginxConfig,
+  options: ServiceOptions,
+  report: (r: RuleReport) => void,
+  tiers: (ms: number, heartbeat: number) => { severity: Severity; why: string } | null,
+): void {
+  const defaults = defaultsFor(options);
+  const hb = options.heartbeatMs;
+  const target = recommendedTimeout(options);
+  for (const { location } of nginxWebSocketLocations(config)) {
+    const eff = effectiveValue(location, name, defaults);
+    if (!eff.args) continue;
+    const ms = parseNginxTime(eff.args[0] ?? '');
+    if (ms === undefined) continue;
+    const tier = tiers(ms, hb);
+    if (!tier) continue;
+    const where = locationLabel(location);
+    const origin = describeOrigin(name, eff, location);
+    const message = `WebSocket ${where}: ${origin}; heartbeat is ${describeDuration(hb)}: ${tier.why}`;
+    if (eff.source === 'here' && eff.statement) {
+      report({
+        path: eff.statement.source.path,
+        span: argSpan(eff.statement, 0),
+        message,
+        severity: tier.severity,
+        fixes: [{ title: `Set ${name} ${target} (three heartbeats)`, edits: [replaceArg(eff.statement, 0, target)], isPreferred: true }],
+      });
+      continue;
+    }
+    const at = contextSpan(location);
+    if (!at) continue;
+    const edit = insertInContext(config, location, [`${name} ${target};`], proxyAnchor(location));
+    report({
+      path: at.path,
+      span: at.span,
+      message,
+      severity: tier.severity,
+      fixes: edit ? [{ title: `Add ${name} ${target} to ${where} (three heartbeats)`, edits: [edit], isPreferred: true }] : [],
+    });
+  }
+}

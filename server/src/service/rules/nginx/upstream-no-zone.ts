@@ -1,0 +1,68 @@
+import { effectiveValue, walkStatements, type NginxConfig } from '../../model/nginx';
+import { nginxWebSocketUpstreams } from '../../model/websocket';
+import { insertInContext } from '../../fixes/nginx';
+import type { NginxRule } from '../rule';
+import { contextSpan, defaultsFor, describeOrigin } from './common';
+import { primaryServers, upstreamInfo, whoSends } from './upstreams';
+
+/** Shared memory zone names already declared (limit_req_zone, proxy_cache_path keys_zone, zone...). */
+function zoneNames(config: NginxConfig): Set<string> {
+  const out = new Set<string>();
+  for (const s of walkStatements(config.root)) {
+    if (s.name === 'zone' && s.args[0]) out.add(s.args[0]);
+    for (const a of s.args) {
+      const m = /^(?:keys_)?zone=([^:]+)/.exec(a);
+      if (m) out.add(m[1]);
+    }
+  }
+  return out;
+}
+
+export const upstreamNoZone: NginxRule = {
+  meta: {
+    id: 'nginx/upstream-no-zone',
+    system: 'nginx',
+    severity: 'warning',
+    versions: 'all nginx versions with upstream zone (1.9.0+)',
+    fixable: true,
+    docs: {
+      short: 'A WebSocket upstream balanced by connection counts (least_conn, round robin) has no `zone`, so with several worker processes each worker balances alone.',
+      long: [
+        'Without `zone`, the state of an upstream group — active connection counts, round-robin position, failure marks — lives in each worker process\'s own memory. With `worker_processes 4` (or `auto` on a 4-core machine), `least_conn` in each worker sees only the quarter of connections that worker accepted, and four workers starting their round robin at the same server send it four connections in a row.',
+        'For short HTTP requests the error washes out. WebSockets hold their server for hours, so the skew accumulates.',
+        '`zone name size;` puts the group in shared memory, so every worker counts every connection. 64k holds the state of dozens of servers.',
+        '**Fix:** add `zone <name> 64k;` to the upstream.',
+      ].join('\n\n'),
+      section: 'Sticky sessions and balancing algorithms',
+      references: ['https://nginx.org/en/docs/http/ngx_http_upstream_module.html#zone', 'https://nginx.org/en/docs/ngx_core_module.html#worker_processes'],
+    },
+  },
+  check({ config, options, report }) {
+    if (config.assumedContext) return; // worker_processes lives in the main config we do not see
+    const wp = effectiveValue(config.root, 'worker_processes', defaultsFor(options));
+    const n = wp.args?.[0] ?? '1';
+    if (n !== 'auto' && !(Number(n) > 1)) return;
+    let zones: Set<string> | undefined;
+    for (const [up, locations] of nginxWebSocketUpstreams(config)) {
+      const info = upstreamInfo(up);
+      if (info.zone) continue;
+      const method = info.method?.name ?? 'round robin';
+      const countsMatter = !info.method || info.method.name === 'least_conn' || (info.method.name === 'random' && info.method.args.length > 0);
+      if (!countsMatter || primaryServers(info).length < 2) continue;
+      const at = contextSpan(up);
+      if (!at) continue;
+      zones ??= zoneNames(config);
+      let zname = info.name.replace(/[^A-Za-z0-9_.-]/g, '_') || 'upstream';
+      if (zones.has(zname)) zname = `${zname}_upstream`;
+      zones.add(zname);
+      // after the balancing directive when there is one, else first
+      const edit = insertInContext(config, up, [`zone ${zname} 64k;`], info.method && info.method.context === up && info.method.source === up.statement?.source ? info.method : 'start');
+      report({
+        path: at.path,
+        span: at.span,
+        message: `upstream ${info.name} (${whoSends(locations)}) balances by ${method} without a zone, and ${describeOrigin('worker_processes', wp, config.root)}: each worker counts only its own connections`,
+        fixes: edit ? [{ title: `Add zone ${zname} 64k (share counts between workers)`, edits: [edit], isPreferred: true }] : [],
+      });
+    }
+  },
+};

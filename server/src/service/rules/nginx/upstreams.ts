@@ -1,0 +1,33 @@
+/** Shared reading of `upstream` blocks for the balancing rules. */
+import { findStatements, type NginxContext, type NginxStatement } from '../../model/nginx';
+
+/** Balancing directives of open-source nginx (and NGINX Plus's least_time/sticky/ntlm, which replace round robin too). */
+const METHODS = ['least_conn', 'ip_hash', 'hash', 'random', 'least_time', 'sticky', 'ntlm'];
+
+export interface UpstreamInfo {
+  name: string;
+  method: NginxStatement | null;
+  servers: NginxStatement[];
+  zone: NginxStatement | null;
+}
+
+export function upstreamInfo(up: NginxContext): UpstreamInfo {
+  const method = up.statements.find((s) => METHODS.includes(s.name)) ?? null;
+  return {
+    name: up.statement?.args[0] ?? '',
+    method,
+    servers: findStatements(up, 'server').concat(findStatements(up, 'server_template')),
+    zone: findStatements(up, 'zone')[0] ?? null,
+  };
+}
+
+/** How many distinct peers the upstream balances over (a `backup` server only stands in). */
+export function primaryServers(info: UpstreamInfo): NginxStatement[] {
+  return info.servers.filter((s) => !s.args.slice(1).includes('backup') && !s.args.slice(1).includes('down'));
+}
+
+export function whoSends(locations: { location: NginxContext }[]): string {
+  if (!locations.length) return 'named or marked as a WebSocket pool';
+  const labels = [...new Set(locations.map((l) => l.location.statement ? [l.location.statement.name, ...l.location.statement.args].join(' ') : l.location.kind))];
+  return `used by WebSocket ${labels.slice(0, 2).join(', ')}${labels.length > 2 ? ` and ${labels.length - 2} more` : ''}`;
+}

@@ -1,0 +1,65 @@
+import { findStatements } from '../../model/nginx';
+import { nginxCarriesWebSocket } from '../../model/websocket';
+import { insertInContext, insertInMain, replaceArg } from '../../fixes/nginx';
+import type { EditSpec, NginxRule } from '../rule';
+import { argSpan, defaultsFor, headerSpan, lineOf } from './common';
+
+/**
+ * The threshold: below 1024 connections a worker holds fewer than 512 proxied WebSockets (each
+ * takes a client and an upstream connection). 1024 is also the usual soft limit of open files per
+ * process on Linux, which is why the fix raises worker_rlimit_nofile together with it.
+ */
+export const WORKER_CONNECTIONS_MIN = 1024;
+const TARGET_CONNECTIONS = 4096;
+const TARGET_NOFILE = 8192;
+
+export const workerConnectionsLow: NginxRule = {
+  meta: {
+    id: 'nginx/worker-connections-low',
+    system: 'nginx',
+    severity: 'warning',
+    versions: 'all nginx versions (default 512)',
+    fixable: true,
+    docs: {
+      short: '`worker_connections` is below 1024 in a config that proxies WebSocket: each worker can hold only a few hundred WebSockets.',
+      long: [
+        '`worker_connections` (default **512**) caps the connections one worker process has open at once — client connections **and** connections to upstream servers. A proxied WebSocket holds one of each for its whole life, so 512 means at most about 255 open WebSockets per worker, fewer once keep-alive clients and upstream keep-alive connections are counted. When the cap is reached nginx logs `worker_connections are not enough` and refuses new connections.',
+        'For request/response traffic the same number serves many more users, because connections are short. With WebSockets the connections accumulate, so the limit is reached at a few hundred concurrent users per worker.',
+        'wslb flags values below 1024 (fewer than 512 WebSockets per worker). Raising it further needs the per-process open-file limit raised too: every connection is a file descriptor, and the common default soft limit is 1024. `worker_rlimit_nofile` raises it for the workers.',
+        '**Fix:** `worker_connections 4096;` in `events` and `worker_rlimit_nofile 8192;` in the main context (twice the connections leaves room for log and cache files).',
+      ].join('\n\n'),
+      section: 'Production config: nginx + AWS ALB',
+      references: ['https://nginx.org/en/docs/ngx_core_module.html#worker_connections', 'https://nginx.org/en/docs/ngx_core_module.html#worker_rlimit_nofile'],
+    },
+  },
+  check({ config, options, report }) {
+    if (config.assumedContext) return;
+    const events = config.root.children.find((c) => c.kind === 'events');
+    if (!events || !events.statement) return;
+    if (!nginxCarriesWebSocket(config)) return;
+    const stmt = findStatements(events, 'worker_connections')[0];
+    const def = defaultsFor(options)('worker_connections', 'main');
+    const value = stmt ? Number(stmt.args[0]) : Number(def?.value ?? '512');
+    if (!Number.isFinite(value) || value >= WORKER_CONNECTIONS_MIN) return;
+    const edits: EditSpec[] = [];
+    if (stmt) edits.push(replaceArg(stmt, 0, String(TARGET_CONNECTIONS)));
+    else {
+      const e = insertInContext(config, events, [`worker_connections ${TARGET_CONNECTIONS};`], 'start');
+      if (e) edits.push(e);
+    }
+    const nofile = findStatements(config.root, 'worker_rlimit_nofile')[0];
+    if (nofile) {
+      if (!(Number(nofile.args[0]) >= TARGET_NOFILE)) edits.push(replaceArg(nofile, 0, String(TARGET_NOFILE)));
+    } else {
+      const e = insertInMain(config, [`worker_rlimit_nofile ${TARGET_NOFILE};`]);
+      if (e) edits.push(e);
+    }
+    const origin = stmt ? `worker_connections is ${stmt.args[0]} (line ${lineOf(stmt)})` : `worker_connections is ${value}, ${def ? `nginx ${options.nginxVersion}'s default` : 'the default'}`;
+    report({
+      path: (stmt ?? events.statement).source.path,
+      span: stmt ? argSpan(stmt, 0) : headerSpan(events.statement),
+      message: `This config proxies WebSocket and ${origin}: each proxied WebSocket holds two connections, so a worker can keep at most ${Math.floor(value / 2) - 1} open; wslb asks for at least ${WORKER_CONNECTIONS_MIN}`,
+      fixes: edits.length ? [{ title: `Raise worker_connections to ${TARGET_CONNECTIONS} and worker_rlimit_nofile to ${TARGET_NOFILE}`, edits, isPreferred: true }] : [],
+    });
+  },
+};

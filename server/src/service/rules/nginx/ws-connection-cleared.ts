@@ -1,0 +1,53 @@
+import { nginxWebSocketLocations } from '../../model/websocket';
+import type { NginxRule } from '../rule';
+import { argSpan, contextSpan, locationLabel, whereStatement } from './common';
+import { headerState, planTitle, planWsHeaders } from './headers';
+
+export const wsConnectionCleared: NginxRule = {
+  meta: {
+    id: 'nginx/ws-connection-cleared',
+    system: 'nginx',
+    severity: 'error',
+    versions: 'all nginx versions',
+    fixable: true,
+    docs: {
+      short: 'A WebSocket location sends `Connection ""` or `Connection close` upstream, so the upgrade cannot happen.',
+      long: [
+        'Upstream keep-alive advice says to clear the header with `proxy_set_header Connection "";` so that nginx can reuse backend connections. That is right for plain HTTP, but when the line reaches a WebSocket location the upgrade request leaves nginx without `Connection: Upgrade` (an empty value removes the header), and `close` says the opposite of upgrade. The backend treats the handshake as an ordinary request.',
+        'The line is often set once at `server` or `http` level and inherited by every location, the WebSocket one included.',
+        'The `map $http_upgrade $connection_upgrade` form serves both needs: `upgrade` for handshakes and, for ordinary requests, `close` (or `""` when you want upstream keep-alive: map `\'\'` to `""` instead of `close`).',
+        '**Fix:** use `proxy_set_header Connection $connection_upgrade;` in the WebSocket location, with the map at `http` level.',
+      ].join('\n\n'),
+      section: 'L4 vs L7 for WebSocket',
+      references: ['https://nginx.org/en/docs/http/websocket.html', 'https://nginx.org/en/docs/http/ngx_http_upstream_module.html#keepalive'],
+      proof: 'Live test on nginx 1.22.1: with `Connection ""` the backend saw `Upgrade` and no `Connection` header at all and the client got 426; with the map, 101 and an echo (docs/live-findings.md).',
+    },
+  },
+  check({ config, report }) {
+    for (const { location } of nginxWebSocketLocations(config)) {
+      const st = headerState(location);
+      if (st.connection_kind !== 'cleared' || !st.connection) continue;
+      const plan = planWsHeaders(config, location);
+      const fixes = plan ? [{ title: planTitle(plan), edits: plan.edits, isPreferred: true }] : [];
+      const value = st.connection.args[1] === '' ? '""' : `"${st.connection.args[1]}"`;
+      if (st.list.source === 'here' && st.connection.context === location) {
+        report({
+          path: st.connection.source.path,
+          span: argSpan(st.connection, 1),
+          message: `WebSocket ${locationLabel(location)} sends Connection ${value} upstream, so the backend never sees the upgrade request`,
+          fixes,
+        });
+        continue;
+      }
+      const at = contextSpan(location);
+      if (!at) continue;
+      report({
+        path: at.path,
+        span: at.span,
+        message: `WebSocket ${locationLabel(location)} inherits Connection ${value} from ${locationLabel(st.connection.context)} (${whereStatement(st.connection, at.path)}), so the backend never sees the upgrade request`,
+        fixes,
+        related: [{ path: st.connection.source.path, span: argSpan(st.connection, 1), message: 'the inherited Connection line' }],
+      });
+    }
+  },
+};

@@ -1,0 +1,120 @@
+import { definedVariables, variableRefs, walkStatements, type NginxConfig, type NginxStatement } from '../../model/nginx';
+import { nginxCommands } from '../../knowledge/nginx';
+import { ensureConnectionUpgradeMap } from '../../fixes/nginx';
+import type { NginxRule } from '../rule';
+import type { Span } from '../../text';
+import { isBuiltinVariable } from './variables';
+
+/** Directives whose arguments are regular expressions or code, not nginx strings with variables. */
+const NOT_COMPILED = new Set(['location', 'server_name', 'include', 'perl', 'perl_set', 'perl_modules', 'perl_require', 'js_import', 'js_set', 'js_var', 'valid_referers', 'ssi_value_length']);
+
+/** Argument indexes that are regexes (a `$` there is an anchor, but `$name` is still odd, so skip them). */
+function regexArg(stmt: NginxStatement, i: number): boolean {
+  if (stmt.name === 'rewrite') return i === 0;
+  if (stmt.name === 'if') {
+    // if ($var ~ regex): everything after a match operator is the regex
+    const op = stmt.args.findIndex((a) => /^!?~\*?$/.test(a));
+    return op >= 0 && i > op;
+  }
+  if (stmt.name === 'proxy_redirect' || stmt.name === 'proxy_cookie_path' || stmt.name === 'proxy_cookie_domain') return i === 0 && stmt.args[0]?.startsWith('~');
+  return false;
+}
+
+/** Arguments that define a variable rather than use it. */
+function definingArg(stmt: NginxStatement, i: number): boolean {
+  switch (stmt.name) {
+    case 'set':
+    case 'auth_request_set':
+      return i === 0;
+    case 'map':
+    case 'split_clients':
+      return i === 1;
+    case 'geo':
+      return i === stmt.args.length - 1;
+    default:
+      return false;
+  }
+}
+
+/** Offset of `$name` inside an argument's source text (quotes and escapes kept). */
+function refSpan(stmt: NginxStatement, argIndex: number, valueIndex: number, length: number): Span {
+  const a = stmt.directive.args[argIndex];
+  const raw = a.raw;
+  const text = stmt.args[argIndex].slice(valueIndex, valueIndex + length);
+  let at = (a.quote ? 1 : 0) + valueIndex;
+  if (raw.slice(at, at + length) !== text) {
+    const found = raw.indexOf(text);
+    at = found >= 0 ? found : 0;
+  }
+  return { start: a.start + at, end: a.start + at + length };
+}
+
+/** Configs where a third-party module may define variables we cannot know about. */
+function mayHaveForeignVariables(config: NginxConfig): boolean {
+  for (const s of walkStatements(config.root)) {
+    if (s.name === 'load_module' && !/ngx_(http|stream|mail)_[a-z0-9_]*module\.so$/.test(s.args[0] ?? '')) return true;
+    if (s.name === 'load_module' && /ndk|lua|geoip2|vts|headers_more|set_misc|echo|brotli|modsecurity|naxsi|fancyindex/.test(s.args[0] ?? '')) return true;
+  }
+  return false;
+}
+
+export const wsConnectionUpgradeUndefined: NginxRule = {
+  meta: {
+    id: 'nginx/ws-connection-upgrade-undefined',
+    system: 'nginx',
+    severity: 'error',
+    versions: 'all nginx versions',
+    fixable: true,
+    docs: {
+      short: 'A variable such as `$connection_upgrade` is used but nothing defines it, so nginx refuses to start.',
+      long: [
+        '`$connection_upgrade` is not a built-in variable: it is the name the nginx documentation gives to the result of a `map` over `$http_upgrade`. Snippets copied from a location often bring the `proxy_set_header Connection $connection_upgrade;` line without the `map` that lives at `http` level, and then `nginx -t` stops with `unknown "connection_upgrade" variable` — the reload fails and the old configuration keeps running.',
+        'The same holds for any variable: nginx compiles every `$name` when it reads the configuration and refuses names that no module provides and no `map`, `set`, `geo`, `split_clients` or regex capture defines.',
+        '**Fix:** for `$connection_upgrade`, add the canonical map to the `http` block:\n\n```nginx\nmap $http_upgrade $connection_upgrade {\n    default upgrade;\n    \'\'      close;\n}\n```\n\nFor other names, check the spelling against the built-in variables.',
+      ].join('\n\n'),
+      section: 'Production config: nginx + AWS ALB',
+      references: ['https://nginx.org/en/docs/http/websocket.html', 'https://nginx.org/en/docs/varindex.html', 'https://nginx.org/en/docs/http/ngx_http_map_module.html'],
+      proof: 'nginx 1.22.1 `nginx -t` on the fixture: `[emerg] unknown "connection_upgrade" variable` (docs/live-findings.md, test/rules/nginx-binary.test.ts).',
+    },
+  },
+  check({ config, report }) {
+    // A fragment or a config with missing includes may get its map from a file we do not see.
+    if (config.assumedContext) return;
+    if (config.diagnostics.some((d) => d.code === 'nginx/include-not-found')) return;
+    const defined = new Map<string, NginxStatement>();
+    for (const [k, v] of definedVariables(config)) defined.set(k.toLowerCase(), v);
+    // third-party "define a variable" directives: set_by_lua $x ..., set_md5 $x ..., geoip2 { $x ...; }
+    for (const s of walkStatements(config.root)) {
+      if (s.name.startsWith('$')) defined.set(s.name.slice(1).toLowerCase(), s);
+      if (/^set_/.test(s.name) && s.args[0]?.startsWith('$')) defined.set(s.args[0].slice(1).replace(/^\{(.*)\}$/, '$1').toLowerCase(), s);
+    }
+    const foreign = mayHaveForeignVariables(config);
+    const reported = new Set<string>();
+    for (const s of walkStatements(config.root)) {
+      if (NOT_COMPILED.has(s.name) || s.name.startsWith('$') || /_by_lua/.test(s.name)) continue;
+      if (nginxCommands(s.name).length === 0) continue; // a third-party directive: its arguments are its own business
+      for (let i = 0; i < s.args.length; i++) {
+        if (definingArg(s, i) || regexArg(s, i)) continue;
+        for (const ref of variableRefs(s.args[i])) {
+          const name = ref.name.toLowerCase();
+          if (defined.has(name) || isBuiltinVariable(name)) continue;
+          const isUpgrade = name === 'connection_upgrade';
+          if (foreign && !isUpgrade) continue;
+          const span = refSpan(s, i, ref.index, ref.length);
+          const key = `${s.source.path}:${span.start}`;
+          if (reported.has(key)) continue;
+          reported.add(key);
+          const edit = isUpgrade ? ensureConnectionUpgradeMap(config, s.context, defined) : null;
+          report({
+            path: s.source.path,
+            span,
+            message: isUpgrade
+              ? `$connection_upgrade is used but no map defines it: nginx refuses to start (unknown "connection_upgrade" variable)`
+              : `$${ref.name} is used but nothing defines it and nginx has no such variable: nginx refuses to start (unknown "${ref.name}" variable)`,
+            fixes: edit ? [{ title: 'Add the canonical map $http_upgrade $connection_upgrade at http level', edits: [edit], isPreferred: true }] : [],
+          });
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,56 @@
+import { nginxWebSocketLocations } from '../../model/websocket';
+import type { NginxRule } from '../rule';
+import { argSpan, contextSpan, locationLabel, whereStatement } from './common';
+import { headerState, planTitle, planWsHeaders } from './headers';
+
+export const wsMissingUpgradeHeader: NginxRule = {
+  meta: {
+    id: 'nginx/ws-missing-upgrade-header',
+    system: 'nginx',
+    severity: 'error',
+    versions: 'all nginx versions (Upgrade is hop-by-hop; nginx never forwards it on its own)',
+    fixable: true,
+    docs: {
+      short: 'A WebSocket location does not pass the client\'s `Upgrade` header to the backend, so the handshake arrives as a plain GET.',
+      long: [
+        '`Upgrade` is a hop-by-hop header: a proxy is not supposed to pass it on, and nginx does not. The backend therefore only sees the WebSocket request as an upgrade when the location sets the header again itself, normally with `proxy_set_header Upgrade $http_upgrade;` (the value the client sent, empty for ordinary requests — nginx leaves out a header whose value is empty).',
+        'Without it the backend receives an ordinary `GET`, answers it like one (often `400` or `426 Upgrade Required`), and the browser reports that the WebSocket could not be opened.',
+        'Remember the inheritance rule of `proxy_set_header`: a location inherits the lines of the enclosing `server`/`http` only when it has none of its own. The fix therefore copies the inherited lines into the location when it has to add one there.',
+        '**Fix:** `proxy_set_header Upgrade $http_upgrade;` in the location (together with `Connection` and `proxy_http_version 1.1`).',
+      ].join('\n\n'),
+      section: 'L4 vs L7 for WebSocket',
+      references: ['https://nginx.org/en/docs/http/websocket.html', 'https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header'],
+      proof: 'Live test on nginx 1.22.1: without the header the client got 426 and the backend saw a plain GET with `Connection: close` and no `Upgrade`; with it, 101 and an echo (docs/live-findings.md).',
+    },
+  },
+  check({ config, report }) {
+    for (const { location, reasons } of nginxWebSocketLocations(config)) {
+      const plan = planWsHeaders(config, location);
+      if (!plan || !plan.needUpgrade) continue;
+      const st = headerState(location);
+      const why = reasons[0]?.text ?? '';
+      const fixes = [{ title: planTitle(plan), edits: plan.edits, isPreferred: true }];
+      if (st.upgrade && st.list.source === 'here' && st.upgrade.context === location) {
+        report({
+          path: st.upgrade.source.path,
+          span: argSpan(st.upgrade, 1),
+          message: `WebSocket ${locationLabel(location)} sets Upgrade to "${st.upgrade.args[1] ?? ''}" instead of forwarding the client's $http_upgrade`,
+          fixes,
+        });
+        continue;
+      }
+      const at = contextSpan(location);
+      if (!at) continue;
+      let from = 'and nginx does not pass it on by itself';
+      if (st.list.source === 'inherited' && st.list.statements[0]) {
+        from = `its proxy_set_header lines are inherited from ${locationLabel(st.list.from!)} (${whereStatement(st.list.statements[0], at.path)}) and none sets Upgrade`;
+      } else if (st.list.source === 'here') from = 'its own proxy_set_header lines do not set it';
+      report({
+        path: at.path,
+        span: at.span,
+        message: `WebSocket ${locationLabel(location)} (${why}) does not forward the Upgrade header: ${from}; the backend sees a plain request`,
+        fixes,
+      });
+    }
+  },
+};

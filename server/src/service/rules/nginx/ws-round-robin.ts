@@ -1,0 +1,43 @@
+import { nginxWebSocketUpstreams } from '../../model/websocket';
+import { insertInContext } from '../../fixes/nginx';
+import type { NginxRule } from '../rule';
+import { contextSpan } from './common';
+import { primaryServers, upstreamInfo, whoSends } from './upstreams';
+
+export const wsRoundRobin: NginxRule = {
+  meta: {
+    id: 'nginx/ws-round-robin',
+    system: 'nginx',
+    severity: 'warning',
+    versions: 'all nginx versions',
+    fixable: true,
+    docs: {
+      short: 'A WebSocket upstream uses the default round robin: reconnecting clients scatter, and load ignores how many connections each server holds.',
+      long: [
+        'Round robin picks the next server for every new connection. For HTTP requests that last milliseconds the counts even out; a WebSocket stays on the server it got for hours, so what matters is how many connections each server **holds**, which round robin does not look at. After a server restarts, the others keep their connections and the newcomer gets only its round-robin share of new ones, so the imbalance persists.',
+        'Round robin is also not sticky: a client that reconnects lands on an arbitrary server, which loses any per-connection state (rooms, subscriptions, buffers) unless the application keeps it elsewhere (Redis pub/sub, for example).',
+        '**Fix:** `least_conn;` sends each new connection to the server with the fewest active ones — the usual choice for WebSocket when state is shared. When clients must come back to the same server, use `hash $remote_addr consistent;` (or a key such as a user id) instead.',
+      ].join('\n\n'),
+      section: 'Sticky sessions and balancing algorithms',
+      references: ['https://nginx.org/en/docs/http/ngx_http_upstream_module.html#least_conn', 'https://nginx.org/en/docs/http/load_balancing.html'],
+      proof: 'Not a single-machine failure: the simulator (`wslb simulate`) shows the held-connection imbalance after a restart.',
+    },
+  },
+  check({ config, report }) {
+    for (const [up, locations] of nginxWebSocketUpstreams(config)) {
+      const info = upstreamInfo(up);
+      if (info.method) continue;
+      if (primaryServers(info).length < 2) continue;
+      const at = contextSpan(up);
+      if (!at) continue;
+      // balancing methods must come before keepalive (ngx_http_upstream_module docs): insert first
+      const edit = insertInContext(config, up, ['least_conn;'], 'start');
+      report({
+        path: at.path,
+        span: at.span,
+        message: `upstream ${info.name} (${whoSends(locations)}) is balanced by the default round robin over ${primaryServers(info).length} servers: long-lived connections pile up unevenly and reconnects scatter; use least_conn (or hash ... consistent when clients must stick)`,
+        fixes: edit ? [{ title: 'Balance by least_conn', edits: [edit], isPreferred: true }] : [],
+      });
+    }
+  },
+};
