@@ -171,7 +171,9 @@ describe('live: claims settled with nginx 1.22 and HAProxy 2.6', function () {
       const closed = await client.waitClose(2500);
       assert.ok(closed, 'closed by nginx');
       assert.equal(closed.code, 1006, 'no WebSocket close frame reached the client');
-      assert.ok(closed.sinceLastActivityMs > 900 && closed.sinceLastActivityMs < 1500, `after ${round(closed.sinceLastActivityMs)} ms`);
+      // nginx re-arms a timer only when it moves by 300 ms or more (NGX_TIMER_LAZY_DELAY,
+      // src/event/ngx_event_timer.h), so the close can come up to 300 ms before timeout-after-last-byte.
+      assert.ok(closed.sinceLastActivityMs > 650 && closed.sinceLastActivityMs < 1800, `after ${round(closed.sinceLastActivityMs)} ms`);
       const conn = backend.connections[0];
       await waitFor(() => conn.closed, { timeoutMs: 1000, label: 'backend side closed' });
       assert.equal(conn.closed!.code, 1006, 'the backend side is closed too, also without a close frame');
@@ -379,7 +381,7 @@ http {
           const closed = await c.waitClose(v.expectMs + 1500);
           assert.ok(closed, `${v.timeouts}: cut`);
           assert.equal(closed.code, 1006, `${v.timeouts}: no close frame`);
-          assert.ok(Math.abs(closed.sinceLastActivityMs - v.expectMs) < 500, `${v.timeouts}: cut after ${round(closed.sinceLastActivityMs)} ms, expected ~${v.expectMs}`);
+          assert.ok(closed.sinceLastActivityMs > v.expectMs - 200 && closed.sinceLastActivityMs < v.expectMs + 800, `${v.timeouts}: cut after ${round(closed.sinceLastActivityMs)} ms, expected ~${v.expectMs}`);
           const log = await haproxyLogLine(h.bal);
           figures[`${v.key}_cut_after_ms`] = round(closed.sinceLastActivityMs);
           figures[`${v.key}_termination_flags`] = log.flags;
@@ -410,7 +412,7 @@ http {
       await c.waitIdentity();
       const closed = await c.waitClose(2500);
       assert.ok(closed, 'cut despite tunnel 0');
-      assert.ok(Math.abs(closed.sinceLastActivityMs - 1000) < 500, `cut after ${round(closed.sinceLastActivityMs)} ms`);
+      assert.ok(closed.sinceLastActivityMs > 800 && closed.sinceLastActivityMs < 1800, `cut after ${round(closed.sinceLastActivityMs)} ms`);
       recordClaim('haproxy-tunnel-zero', {
         claim: 'HAProxy 2.6 `timeout tunnel 0`: no timeout, or fallback?',
         system: 'haproxy',
@@ -461,9 +463,9 @@ http {
       );
       const byFin = Object.fromEntries(clientHalf.map((r) => [r.fin || 'none', r]));
       for (const r of clientHalf) assert.ok(r.backendFinMs < 300, `the client's FIN reaches the backend at once (${r.fin || 'none'})`);
-      assert.ok(Math.abs(byFin['none'].closedAfterMs - 2000) < 400, `no *-fin: tunnel timeout (${round(byFin['none'].closedAfterMs)} ms)`);
-      assert.ok(Math.abs(byFin['client-fin 1s'].closedAfterMs - 2000) < 400, `client-fin has no effect here (${round(byFin['client-fin 1s'].closedAfterMs)} ms)`);
-      assert.ok(Math.abs(byFin['server-fin 1s'].closedAfterMs - 1000) < 400, `server-fin bounds it (${round(byFin['server-fin 1s'].closedAfterMs)} ms)`);
+      assert.ok(byFin['none'].closedAfterMs > 1600 && byFin['none'].closedAfterMs < 2900, `no *-fin: tunnel timeout (${round(byFin['none'].closedAfterMs)} ms)`);
+      assert.ok(byFin['client-fin 1s'].closedAfterMs > 1600 && byFin['client-fin 1s'].closedAfterMs < 2900, `client-fin has no effect here (${round(byFin['client-fin 1s'].closedAfterMs)} ms)`);
+      assert.ok(byFin['server-fin 1s'].closedAfterMs > 800 && byFin['server-fin 1s'].closedAfterMs < 1500, `server-fin bounds it (${round(byFin['server-fin 1s'].closedAfterMs)} ms)`);
       for (const r of clientHalf) figures[`http_client_halfclose_${r.fin.replace(/\W/g, '') || 'nofin'}_closed_after_ms`] = round(r.closedAfterMs);
       recordClaim('haproxy-fin-http', {
         claim: 'How does timeout client-fin interact with a half-closed WebSocket (mode http)?',
@@ -491,7 +493,7 @@ http {
       );
       const none = runs.find((r) => !r.fin)!;
       const withFin = runs.find((r) => r.fin)!;
-      assert.ok(Math.abs(withFin.releasedAfterMs - 1000) < 400, `client-fin 1s: released after ${round(withFin.releasedAfterMs)} ms`);
+      assert.ok(withFin.releasedAfterMs > 800 && withFin.releasedAfterMs < 1500, `client-fin 1s: released after ${round(withFin.releasedAfterMs)} ms`);
       assert.ok(none.releasedAfterMs > 1500, `without client-fin: held until the tunnel timeout (${round(none.releasedAfterMs)} ms)`);
       recordClaim('haproxy-fin-tcp', {
         claim: 'Does timeout client-fin matter for WebSocket in mode tcp?',

@@ -134,8 +134,11 @@ describe('live: harm of each rule shown with the real binaries, and the fix work
         const [closedBad, closedGood] = await Promise.all([cb.waitClose(e.cutAfterMs + 1500), cg.waitClose(e.survivesMs)]);
         assert.ok(closedBad, `the bad config should cut the connection after ~${e.cutAfterMs} ms`);
         assert.equal(closedBad.code, 1006, 'the proxy closes TCP without a WebSocket close frame');
+        // nginx moves a timer only when it shifts by 300 ms or more (NGX_TIMER_LAZY_DELAY in
+        // src/event/ngx_event_timer.h), so it may close up to 300 ms early; HAProxy is exact.
+        const early = c.system === 'nginx' ? 350 : 200;
         assert.ok(
-          closedBad.sinceLastActivityMs > e.cutAfterMs - 150 && closedBad.sinceLastActivityMs < e.cutAfterMs + 800,
+          closedBad.sinceLastActivityMs > e.cutAfterMs - early && closedBad.sinceLastActivityMs < e.cutAfterMs + 800,
           `cut after ${closedBad.sinceLastActivityMs.toFixed(0)} ms of silence, expected ~${e.cutAfterMs}`,
         );
         report.harm = {

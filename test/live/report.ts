@@ -79,5 +79,9 @@ export function reportSnapshot() {
 
 export function writeReport(file = REPORT_PATH): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify(reportSnapshot(), null, 2)}\n`);
+  // Write then rename, so a reader (or another test process writing at the same time) never sees
+  // a half-written file.
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, `${JSON.stringify(reportSnapshot(), null, 2)}\n`);
+  fs.renameSync(tmp, file);
 }
