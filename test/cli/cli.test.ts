@@ -1,0 +1,157 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Ajv from 'ajv-draft-04';
+import { main } from '../../server/src/cli/wslb';
+
+const REPO = path.resolve(__dirname, '../..');
+
+function run(args: string[], cwd = REPO) {
+  let out = '';
+  let err = '';
+  const code = main(args, { out: (s) => (out += s), err: (s) => (err += s), cwd, isTTY: false });
+  return { code, out, err };
+}
+
+function tmpdir(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wslb-cli-'));
+  for (const [p, t] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+    fs.writeFileSync(path.join(dir, p), t);
+  }
+  return dir;
+}
+
+const WS_NGINX = `events {}
+http {
+    server {
+        listen 127.0.0.1:8080;
+        location /ws {
+            proxy_pass http://127.0.0.1:9000;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+        }
+    }
+}
+`;
+
+const WS_HAPROXY = `defaults
+    mode http
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+frontend fe
+    bind 127.0.0.1:8080
+    acl ws hdr(Upgrade) -i websocket
+    use_backend chat if ws
+backend chat
+    server a 127.0.0.1:9000
+`;
+
+describe('wslb check', () => {
+  it('prints file:line:col severity rule-id message and exits 1 on errors', () => {
+    const dir = tmpdir({ 'nginx.conf': WS_NGINX });
+    const r = run(['check', dir], dir);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /^nginx\.conf:5:9 error nginx\/ws-http-version WebSocket location \/ws proxies with HTTP\/1\.0/m);
+    assert.match(r.out, /problems? \(\d+ errors/);
+  });
+
+  it('detects HAProxy by content whatever the file name, and exits 0 without errors', () => {
+    const dir = tmpdir({ 'lb.txt.conf': WS_HAPROXY });
+    const r = run(['check', path.join(dir, 'lb.txt.conf'), '--format', 'json']);
+    const findings = JSON.parse(r.out) as { code: string; severity: string }[];
+    assert.ok(findings.some((f) => f.code === 'haproxy/ws-missing-timeout-tunnel'), r.out);
+    assert.equal(r.code, findings.some((f) => f.severity === 'error') ? 1 : 0);
+  });
+
+  it('JSON output has 0-based LSP ranges and fixes with edits', () => {
+    const dir = tmpdir({ 'nginx.conf': WS_NGINX });
+    const r = run(['check', dir, '--format', 'json']);
+    const findings = JSON.parse(r.out);
+    const f = findings.find((x: { code: string }) => x.code === 'nginx/ws-http-version');
+    assert.deepEqual(Object.keys(f).sort(), ['code', 'file', 'fixes', 'message', 'range', 'severity']);
+    assert.deepEqual(f.range.start, { line: 4, character: 8 });
+    assert.equal(f.file, path.join(dir, 'nginx.conf'));
+    assert.equal(f.fixes[0].edits[0].newText.trim(), 'proxy_http_version 1.1;');
+    assert.deepEqual(Object.keys(f.fixes[0].edits[0]).sort(), ['file', 'newText', 'range']);
+  });
+
+  it('SARIF output validates against the SARIF 2.1.0 schema and carries fixes', () => {
+    const dir = tmpdir({ 'nginx.conf': WS_NGINX, 'haproxy.cfg': WS_HAPROXY });
+    const r = run(['check', dir, '--format', 'sarif']);
+    const log = JSON.parse(r.out);
+    const schema = JSON.parse(fs.readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false });
+    const validate = ajv.compile(schema);
+    assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+    const results = log.runs[0].results;
+    assert.ok(results.length >= 2);
+    const withFix = results.find((x: { ruleId: string }) => x.ruleId === 'nginx/ws-http-version');
+    assert.equal(withFix.locations[0].physicalLocation.region.startLine, 5);
+    assert.equal(withFix.locations[0].physicalLocation.region.startColumn, 9);
+    assert.ok(withFix.fixes[0].artifactChanges[0].replacements[0].insertedContent.text.includes('proxy_http_version 1.1;'));
+    assert.equal(log.runs[0].tool.driver.rules[withFix.ruleIndex].id, 'nginx/ws-http-version');
+  });
+
+  it('--rule changes a severity or turns a rule off; --nginx-version changes the verdict', () => {
+    const dir = tmpdir({ 'nginx.conf': WS_NGINX });
+    const off = run(['check', dir, '--format', 'json', '--rule', 'nginx/ws-http-version=off']);
+    assert.ok(!JSON.parse(off.out).some((f: { code: string }) => f.code === 'nginx/ws-http-version'));
+    const warn = run(['check', dir, '--format', 'json', '--rule', 'nginx/ws-http-version=warning']);
+    assert.equal(JSON.parse(warn.out).find((f: { code: string }) => f.code === 'nginx/ws-http-version').severity, 'warning');
+    const modern = run(['check', dir, '--format', 'json', '--nginx-version', '1.29.7']);
+    assert.ok(!JSON.parse(modern.out).some((f: { code: string }) => f.code === 'nginx/ws-http-version'), 'HTTP/1.1 is the default from 1.29.7');
+  });
+
+  it('honours wslb-disable comments', () => {
+    const text = WS_NGINX.replace('        location /ws {', '        # wslb-disable-next-line nginx/ws-http-version -- the backend speaks 1.0 upgrades\n        location /ws {');
+    const dir = tmpdir({ 'nginx.conf': text });
+    const r = run(['check', dir, '--format', 'json']);
+    assert.ok(!JSON.parse(r.out).some((f: { code: string }) => f.code === 'nginx/ws-http-version'));
+  });
+
+  it('exits 2 with a clear message on bad usage and unreadable input', () => {
+    const bad = run(['check', '--format', 'xml']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--format: "xml" is not text, json or sarif/);
+    const missing = run(['check', '/nonexistent/wslb/nginx.conf']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /cannot read \/nonexistent\/wslb\/nginx\.conf/);
+    assert.equal(run(['check', '.', '--rule', 'nope=off']).code, 2);
+    assert.equal(run(['check', '.', '--heartbeat', 'soon']).code, 2);
+    assert.equal(run(['frobnicate']).code, 2);
+  });
+
+  it('explain prints the long text and the source section; rules lists every rule', () => {
+    const r = run(['explain', 'nginx/ws-http-version']);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /Source: L4 vs L7 for WebSocket/);
+    assert.match(r.out, /101 Switching Protocols/);
+    assert.equal(run(['explain', 'nope']).code, 2);
+    const list = run(['rules']);
+    assert.match(list.out, /^haproxy\/ws-missing-timeout-tunnel\s+warning/m);
+  });
+
+  it('the built binary runs with the same exit codes', function () {
+    const bin = path.join(REPO, 'dist/cli/wslb.js');
+    if (!fs.existsSync(bin)) spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO });
+    const dir = tmpdir({ 'nginx.conf': WS_NGINX });
+    const r = spawnSync(process.execPath, [bin, 'check', dir], { encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /nginx\/ws-http-version/);
+    const usage = spawnSync(process.execPath, [bin, 'check', '--format'], { encoding: 'utf8' });
+    assert.equal(usage.status, 2);
+  });
+
+  it('never crashes on binary junk or a huge line', () => {
+    const junk = Buffer.alloc(200_000);
+    for (let i = 0; i < junk.length; i++) junk[i] = (i * 7919) % 256;
+    const dir = tmpdir({ 'junk.conf': junk.toString('latin1'), 'long.conf': 'server { listen 80; ' + 'a'.repeat(1_000_000) + ' }\n' });
+    const r = run(['check', dir, '--format', 'json']);
+    assert.ok(r.code === 0 || r.code === 1, r.err);
+    JSON.parse(r.out);
+  });
+});
