@@ -318,26 +318,37 @@ async function runCase(c: FidelityCase): Promise<Outcome> {
   const open = new Map<number, { client: LiveClient; backend: number; server: number; worker: number; conn: number }>();
   const pidToWorker = new Map<string, number>();
   const out: Outcome = { real: [], predicted: [], workers: [], mismatches: [] };
-  for (const step of c.steps) {
+  const openOne = async (step: Extract<Step, { op: 'open' }>) => {
+    const client = await openWsOk(`ws://127.0.0.1:${port}${step.uri ?? '/ws'}`, { localAddress: step.addr, headers: step.headers });
+    const id = await client.waitIdentity();
+    const bIndex = Number(id.backend.slice(1));
+    const backend = backends[bIndex];
+    const conn = backend.connections.length - 1;
+    const pid = String(backend.connections[conn].headers['x-worker-pid'] ?? '0');
+    if (!pidToWorker.has(pid)) pidToWorker.set(pid, pidToWorker.size);
+    const worker = c.system === 'nginx' ? pidToWorker.get(pid)! : 0;
+    const req: SimRequest = { clientIp: step.addr ?? '127.0.0.1', uri: step.uri ?? '/ws', headers: { host: `127.0.0.1:${port}`, ...step.headers }, worker };
+    const predicted = sim.pickDetailed(req).server;
+    const real = serverOfBackend[bIndex];
+    out.real.push(real);
+    out.predicted.push(predicted);
+    out.workers.push(worker);
+    if (c.mode === 'exact' && real !== predicted) {
+      out.mismatches.push(`client ${step.id}${step.addr ? ` (${step.addr})` : ''}${step.uri ? ` ${step.uri}` : ''}: real s${real}, simulator s${predicted}, worker ${worker}`);
+    }
+    open.set(step.id, { client, backend: bIndex, server: predicted, worker, conn });
+  };
+  for (let k = 0; k < c.steps.length; k++) {
+    const step = c.steps[k];
     if (step.op === 'open') {
-      const client = await openWsOk(`ws://127.0.0.1:${port}${step.uri ?? '/ws'}`, { localAddress: step.addr, headers: step.headers });
-      const id = await client.waitIdentity();
-      const bIndex = Number(id.backend.slice(1));
-      const backend = backends[bIndex];
-      const conn = backend.connections.length - 1;
-      const pid = String(backend.connections[conn].headers['x-worker-pid'] ?? '0');
-      if (!pidToWorker.has(pid)) pidToWorker.set(pid, pidToWorker.size);
-      const worker = c.system === 'nginx' ? pidToWorker.get(pid)! : 0;
-      const req: SimRequest = { clientIp: step.addr ?? '127.0.0.1', uri: step.uri ?? '/ws', headers: { host: `127.0.0.1:${port}`, ...step.headers }, worker };
-      const predicted = sim.pickDetailed(req).server;
-      const real = serverOfBackend[bIndex];
-      out.real.push(real);
-      out.predicted.push(predicted);
-      out.workers.push(worker);
-      if (c.mode === 'exact' && real !== predicted) {
-        out.mismatches.push(`client ${step.id}${step.addr ? ` (${step.addr})` : ''}${step.uri ? ` ${step.uri}` : ''}: real s${real}, simulator s${predicted}, worker ${worker}`);
+      if (c.mode === 'distribution') {
+        // Order does not matter for a distribution: open up to 10 at a time.
+        const batch: Extract<Step, { op: 'open' }>[] = [step];
+        while (batch.length < 10 && c.steps[k + 1]?.op === 'open') batch.push(c.steps[++k] as Extract<Step, { op: 'open' }>);
+        await Promise.all(batch.map(openOne));
+      } else {
+        await openOne(step);
       }
-      open.set(step.id, { client, backend: bIndex, server: predicted, worker, conn });
     } else {
       const o = open.get(step.id);
       if (!o) continue;
