@@ -17,6 +17,7 @@ import {
   haproxyGlobalKeyword,
   haproxyGlobalKeywordNames,
   haproxyProxyKeywords,
+  isStrictFlag,
   nginxCommands,
   nginxDocs,
   variantAt,
@@ -107,6 +108,18 @@ describe('knowledge: checked against the real binaries', function () {
         return `${c.family} ${c.name} in ${t}: ${out.trim().split('\n')[0]}`;
       }
       return null;
+    });
+    assert.deepEqual(failures, []);
+  });
+
+  it('nginx 1.22.1 refuses any value but on/off for every directive the KB calls a flag', async () => {
+    const all = (commandsJson as unknown as { directives: NginxCommand[] }).directives;
+    const flags = all.filter((c) => commandExistsIn(c, VERSION) && !DEBIAN_12.missing.has(c.module) && isStrictFlag(c, VERSION));
+    assert.ok(flags.length > 100, `only ${flags.length} flags`);
+    const failures = await pool(flags, 4, async (c, i) => {
+      const t = variantAt(c, VERSION).contexts[0] as NginxBlockType;
+      const out = await nginxSays(t, `${c.name} maybe;`, 5000 + i);
+      return out.includes(`invalid value "maybe" in "${c.name}" directive, it must be "on" or "off"`) ? null : `${c.name}: ${out.trim().split('\n')[0]}`;
     });
     assert.deepEqual(failures, []);
   });

@@ -72,8 +72,10 @@ stream { upstream tcp { hash $remote_addr consistent; server 10.0.0.1:5000; } se
     assert.equal(r.textOf(1), '1 2');
     r = check('http;\nevents { }\nhttp { gzip on { } }');
     assert.deepEqual(r.codes, ['1:nginx/block-expected', '3:nginx/unexpected-block']);
-    r = check('events { } http { server { listen 80 ssl http2; location / { gzip maybe; } } }');
-    assert.deepEqual(r.codes, []); // "maybe" is an invalid value, not a count problem: not this layer's concern
+    r = check('events { } http { server { listen 80 ssl http2; location / { gzip maybe; gzip_vary ON; proxy_buffering "off"; } } }');
+    assert.deepEqual(r.codes, ['1:nginx/invalid-flag-value']);
+    assert.equal(r.textOf(0), 'maybe');
+    assert.match(r.ds[0].message, /`gzip` takes `on` or `off`; found `maybe`/);
   });
 
   it('reports directives and parameters that need a newer nginx, against the target version', () => {

@@ -8,7 +8,7 @@
  * allowed here"; then the argument count must fit the directive's argument bits.
  *
  * Codes: nginx/unknown-directive, nginx/third-party-directive (hint), nginx/directive-not-allowed-here,
- * nginx/wrong-argument-count, nginx/block-expected, nginx/unexpected-block, nginx/directive-too-new,
+ * nginx/wrong-argument-count, nginx/invalid-flag-value, nginx/block-expected, nginx/unexpected-block, nginx/directive-too-new,
  * nginx/directive-removed, nginx/parameter-too-new, nginx/deprecated-parameter, nginx/nginx-plus-only,
  * nginx/module-not-in-build.
  */
@@ -27,6 +27,7 @@ import {
   describeBlockType,
   familyMatches,
   familyOfBlockType,
+  isStrictFlag,
   nginxCommands,
   nginxDirectiveNames,
   nginxDirectivesForContext,
@@ -230,6 +231,10 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
     if (!counts.some((a) => argCountAccepts(a, n))) {
       const span = n === 0 ? d.nameSpan : { start: d.args[0].start, end: d.args[n - 1].end };
       report(span, 'error', 'wrong-argument-count', `${code(name)} takes ${describeArgCount(counts[0])}; found ${n}`);
+    }
+    // FLAG directives take "on" or "off", in any case (ngx_conf_set_flag_slot, src/core/ngx_conf_file.c).
+    if (n === 1 && here.every((c) => isStrictFlag(c, version)) && !/^(on|off)$/i.test(d.args[0].value)) {
+      report(d.args[0], 'error', 'invalid-flag-value', `${code(name)} takes ${code('on')} or ${code('off')}; found ${code(d.args[0].value)}`);
     }
     const isBlock = variants.some((v) => v.block);
     const isPlain = variants.some((v) => !v.block);

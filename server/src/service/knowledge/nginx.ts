@@ -271,6 +271,22 @@ export function contextMatches(v: NginxCommandVariant, t: NginxBlockType): boole
   return v.contexts.includes('ANY') || v.contexts.includes(t);
 }
 
+/**
+ * Does this directive take exactly `on` or `off`? Its argument bits say FLAG and its documented
+ * syntax offers no other value (ssl_ocsp, for one, is a FLAG command that also takes `leaf`).
+ */
+export function isStrictFlag(c: NginxCommand, version: string): boolean {
+  if (!variantAt(c, version).args.includes('FLAG')) return false;
+  const docs = nginxDocs(c.name).filter((d) => c.family === 'any' || d.family === c.family);
+  for (const d of docs) {
+    for (const line of d.syntax) {
+      const words = line.replace(/[`*|]/g, ' ').split(/\s+/).filter(Boolean);
+      if (words.some((w) => w !== 'on' && w !== 'off')) return false;
+    }
+  }
+  return true;
+}
+
 // ---------------------------------------------------------------------------------------------
 // argument counts
 
