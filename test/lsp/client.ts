@@ -1,0 +1,169 @@
+/**
+ * A real LSP client for the protocol tests: spawns the BUILT server over stdio and speaks
+ * JSON-RPC to it with vscode-languageserver-protocol, as an editor would.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ProtocolConnection,
+} from 'vscode-languageserver-protocol/node';
+import type { Diagnostic, PublishDiagnosticsParams, InitializeParams } from 'vscode-languageserver-protocol';
+
+export const REPO = path.resolve(__dirname, '..', '..');
+export const SERVER = path.join(REPO, 'dist', 'server', 'server.js');
+
+export interface TestClientOptions {
+  settings?: Record<string, unknown>;
+  workspaceFolder?: string;
+  /** Advertise codeAction resolve support (VS Code does). */
+  resolveCodeActions?: boolean;
+}
+
+export class TestClient {
+  readonly proc: ChildProcess;
+  readonly conn: ProtocolConnection;
+  readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
+  /** Every publish, in order (for storm tests). */
+  readonly publishes: PublishDiagnosticsParams[] = [];
+  readonly logs: string[] = [];
+  private waiters: { check: () => boolean; resolve: () => void }[] = [];
+  private versions = new Map<string, number>();
+  settings: Record<string, unknown>;
+
+  constructor(private readonly options: TestClientOptions = {}) {
+    this.settings = { debounceMs: 20, checkWorkspace: false, ...(options.settings ?? {}) };
+    this.proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc.stderr!.on('data', (d) => this.logs.push(String(d)));
+    this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
+    this.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      this.diagnostics.set(p.uri, p);
+      this.publishes.push(p);
+      this.poke();
+    });
+    this.conn.onNotification('window/logMessage', (p: { message: string }) => {
+      this.logs.push(p.message);
+    });
+    this.conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map(() => this.settings));
+    this.conn.onRequest('client/registerCapability', () => null);
+    this.conn.onRequest('window/workDoneProgress/create', () => null);
+    this.conn.listen();
+  }
+
+  async initialize(): Promise<void> {
+    const folder = this.options.workspaceFolder;
+    const params: InitializeParams = {
+      processId: process.pid,
+      rootUri: folder ? pathToFileURL(folder).href : null,
+      workspaceFolders: folder ? [{ uri: pathToFileURL(folder).href, name: 'ws' }] : null,
+      capabilities: {
+        workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true },
+        textDocument: {
+          synchronization: { dynamicRegistration: false },
+          publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true },
+          codeAction: this.options.resolveCodeActions
+            ? { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } }, resolveSupport: { properties: ['edit'] } }
+            : { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } } },
+          hover: { contentFormat: ['markdown'] },
+          completion: { completionItem: { snippetSupport: false } },
+          rename: { prepareSupport: true },
+          documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+        },
+      },
+    };
+    await this.conn.sendRequest('initialize', params);
+    await this.conn.sendNotification('initialized', {});
+  }
+
+  open(uri: string, languageId: string, text: string): void {
+    this.versions.set(uri, 1);
+    void this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+  }
+
+  /** Replace the whole text (as one incremental change covering everything). */
+  replace(uri: string, text: string, oldText: string): number {
+    const lines = oldText.split('\n');
+    const end = { line: lines.length - 1, character: lines[lines.length - 1].length };
+    return this.change(uri, [{ range: { start: { line: 0, character: 0 }, end }, text }]);
+  }
+
+  change(uri: string, changes: { range?: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string }[]): number {
+    const v = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, v);
+    void this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: changes });
+    return v;
+  }
+
+  close(uri: string): void {
+    void this.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  request<R>(method: string, params: unknown): Promise<R> {
+    return this.conn.sendRequest(method, params) as Promise<R>;
+  }
+
+  /** Wait until the latest diagnostics of `uri` satisfy `pred` (default: any publish for it). */
+  waitDiagnostics(uri: string, pred: (d: Diagnostic[], p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 10_000): Promise<Diagnostic[]> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const p = this.diagnostics.get(uri);
+        return !!p && pred(p.diagnostics, p);
+      };
+      if (check()) return resolve(this.diagnostics.get(uri)!.diagnostics);
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w.check !== check);
+        const last = this.diagnostics.get(uri);
+        reject(new Error(`timed out waiting for diagnostics of ${uri}; last: ${JSON.stringify(last?.diagnostics.map((d) => [d.code, d.range.start.line, d.message]) ?? null)}\nserver log:\n${this.logs.join('\n').slice(-3000)}`));
+      }, timeoutMs);
+      this.waiters.push({ check, resolve: () => (clearTimeout(timer), resolve(this.diagnostics.get(uri)!.diagnostics)) });
+    });
+  }
+
+  private poke(): void {
+    const still: typeof this.waiters = [];
+    for (const w of this.waiters) {
+      if (w.check()) w.resolve();
+      else still.push(w);
+    }
+    this.waiters = still;
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await Promise.race([this.conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+      void this.conn.sendNotification('exit');
+    } catch {
+      // already gone
+    }
+    this.conn.dispose();
+    await new Promise<void>((resolve) => {
+      if (this.proc.exitCode !== null) return resolve();
+      const t = setTimeout(() => {
+        this.proc.kill('SIGKILL');
+        resolve();
+      }, 2000);
+      this.proc.once('exit', () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+}
+
+export function fileUri(p: string): string {
+  return pathToFileURL(p).href;
+}
+
+/** Apply LSP text edits to a text (edits must not overlap). */
+export function applyTextEdits(text: string, edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]): string {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  const off = (p: { line: number; character: number }) => (p.line >= starts.length ? text.length : Math.min(starts[p.line] + p.character, text.length));
+  const sorted = edits.map((e) => ({ s: off(e.range.start), e: off(e.range.end), t: e.newText })).sort((a, b) => b.s - a.s || b.e - a.e);
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.s) + e.t + out.slice(e.e);
+  return out;
+}
