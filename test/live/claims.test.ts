@@ -423,6 +423,50 @@ http {
     });
   });
 
+  describe('HAProxy: balance random', () => {
+    it('repeats the same sequence after a restart (fixed-seed PRNG), with one thread', async () => {
+      const backends = [await startBackend({ name: 'b0' }), await startBackend({ name: 'b1' }), await startBackend({ name: 'b2' })];
+      const text = `global
+  nbthread 1
+defaults
+  mode http
+  timeout connect 1s
+  timeout client 10s
+  timeout server 10s
+frontend fe
+  bind 127.0.0.1:@LISTEN@
+  default_backend ws
+backend ws
+  balance random(1)
+  server s0 127.0.0.1:@B0@ weight 1
+  server s1 127.0.0.1:@B1@ weight 2
+  server s2 127.0.0.1:@B2@ weight 3
+`;
+      const sequences: string[] = [];
+      for (let run = 0; run < 2; run++) {
+        const port = await freePort();
+        const bal = await startHaproxy(text, { LISTEN: port, B0: backends[0].port, B1: backends[1].port, B2: backends[2].port }, [port]);
+        let seq = '';
+        for (let i = 0; i < 20; i++) {
+          const c = await openWsOk(`ws://127.0.0.1:${port}/ws`);
+          seq += (await c.waitIdentity()).backend.slice(1);
+          c.close();
+        }
+        sequences.push(seq);
+        await bal.stop();
+      }
+      assert.equal(new Set(sequences[0]).size, 3, `all three servers were drawn (${sequences[0]})`);
+      assert.equal(sequences[1], sequences[0], 'the second process drew the same servers in the same order');
+      recordClaim('haproxy-random-deterministic', {
+        claim: 'Is HAProxy 2.6 `balance random` random across restarts?',
+        system: 'haproxy',
+        observed:
+          'No: two fresh processes drew the same 20 servers in the same order. The draws come from a xorshift32 generator whose per-thread state starts from a constant (src/tools.c, statistical_prng; used by get_server_rnd in src/backend.c), not from the boot seed.',
+        figures: { sequence_run1: sequences[0], sequence_run2: sequences[1] },
+      });
+    });
+  });
+
   describe('HAProxy: timeout client-fin / server-fin on a half-closed WebSocket', () => {
     it('mode http: a backend half-close ends the whole stream at once; a client half-close is bounded by server-fin, not client-fin', async () => {
       // Backend half-closes 200 ms after the handshake and keeps reading; the client stays silent.
