@@ -403,9 +403,12 @@ export function definedVariables(config: NginxConfig): Map<string, NginxStatemen
       if (!out.has(name)) out.set(name, s);
     }
   }
-  // Named captures in location/if/map regexes define variables too: (?<name>...) and (?P<name>...)
+  // Named captures in location/if/map regexes define variables too: (?<name>...) and (?P<name>...),
+  // including the regex keys inside a map's body (data, so not statements of the model).
   for (const s of walkStatements(config.root)) {
-    for (const a of s.args) {
+    const words = [...s.args];
+    if (s.name === 'map' && s.directive.block) for (const c of s.directive.block.children) if (c.type === 'directive') words.push(c.name);
+    for (const a of words) {
       for (const m of a.matchAll(/\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g)) if (!out.has(m[1])) out.set(m[1], s);
     }
   }

@@ -83,37 +83,53 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
     if (config.diagnostics.some((d) => d.code === 'nginx/include-not-found')) return;
     const defined = new Map<string, NginxStatement>();
     for (const [k, v] of definedVariables(config)) defined.set(k.toLowerCase(), v);
-    // third-party "define a variable" directives: set_by_lua $x ..., set_md5 $x ..., geoip2 { $x ...; }
+    // third-party "define a variable" directives: set_by_lua $x ..., mruby_set $x ..., geoip2 { $x ...; }
+    let foreign = mayHaveForeignVariables(config);
     for (const s of walkStatements(config.root)) {
       if (s.name.startsWith('$')) defined.set(s.name.slice(1).toLowerCase(), s);
-      if (/^set_/.test(s.name) && s.args[0]?.startsWith('$')) defined.set(s.args[0].slice(1).replace(/^\{(.*)\}$/, '$1').toLowerCase(), s);
+      else if (nginxCommands(s.name).length === 0) {
+        foreign = true;
+        if (s.args[0]?.startsWith('$')) defined.set(s.args[0].slice(1).replace(/^\{(.*)\}$/, '$1').toLowerCase(), s);
+      }
     }
-    const foreign = mayHaveForeignVariables(config);
     const reported = new Set<string>();
+    const check = (s: NginxStatement, name: string, span: Span) => {
+      const lower = name.toLowerCase();
+      if (defined.has(lower) || isBuiltinVariable(lower)) return;
+      const isUpgrade = lower === 'connection_upgrade';
+      if (foreign && !isUpgrade) return;
+      const key = `${s.source.path}:${span.start}`;
+      if (reported.has(key)) return;
+      reported.add(key);
+      const edit = isUpgrade ? ensureConnectionUpgradeMap(config, s.context, defined) : null;
+      report({
+        path: s.source.path,
+        span,
+        message: isUpgrade
+          ? `$connection_upgrade is used but no map defines it: nginx refuses to start (unknown "connection_upgrade" variable)`
+          : `$${name} is used but nothing defines it and nginx has no such variable: nginx refuses to start (unknown "${name}" variable)`,
+        fixes: edit ? [{ title: 'Add the canonical map $http_upgrade $connection_upgrade at http level', edits: [edit], isPreferred: true }] : [],
+      });
+    };
     for (const s of walkStatements(config.root)) {
+      // map values may be variables too: `default $http_x;` (keys are strings or regexes)
+      if (s.name === 'map' && s.directive.block) {
+        for (const c of s.directive.block.children) {
+          if (c.type !== 'directive' || ['include', 'hostnames', 'volatile'].includes(c.name)) continue;
+          const v = c.args[0];
+          if (!v) continue;
+          for (const ref of variableRefs(v.value)) {
+            const at = v.raw.indexOf(v.value.slice(ref.index, ref.index + ref.length));
+            const start = v.start + Math.max(0, at);
+            check(s, ref.name, { start, end: start + ref.length });
+          }
+        }
+      }
       if (NOT_COMPILED.has(s.name) || s.name.startsWith('$') || /_by_lua/.test(s.name)) continue;
       if (nginxCommands(s.name).length === 0) continue; // a third-party directive: its arguments are its own business
       for (let i = 0; i < s.args.length; i++) {
         if (definingArg(s, i) || regexArg(s, i)) continue;
-        for (const ref of variableRefs(s.args[i])) {
-          const name = ref.name.toLowerCase();
-          if (defined.has(name) || isBuiltinVariable(name)) continue;
-          const isUpgrade = name === 'connection_upgrade';
-          if (foreign && !isUpgrade) continue;
-          const span = refSpan(s, i, ref.index, ref.length);
-          const key = `${s.source.path}:${span.start}`;
-          if (reported.has(key)) continue;
-          reported.add(key);
-          const edit = isUpgrade ? ensureConnectionUpgradeMap(config, s.context, defined) : null;
-          report({
-            path: s.source.path,
-            span,
-            message: isUpgrade
-              ? `$connection_upgrade is used but no map defines it: nginx refuses to start (unknown "connection_upgrade" variable)`
-              : `$${ref.name} is used but nothing defines it and nginx has no such variable: nginx refuses to start (unknown "${ref.name}" variable)`,
-            fixes: edit ? [{ title: 'Add the canonical map $http_upgrade $connection_upgrade at http level', edits: [edit], isPreferred: true }] : [],
-          });
-        }
+        for (const ref of variableRefs(s.args[i])) check(s, ref.name, refSpan(s, i, ref.index, ref.length));
       }
     }
   },
