@@ -332,7 +332,11 @@ function lexScope(text: string, indent: Span, open: number, end: number): LexedL
     const c = text.charCodeAt(k);
     if (c === 35) res.comment = { start: k, end };
     else if (c === 0) { res.nulAt = k; res.ignored = { start: k, end }; }
-    else if (!res.error) res.error = err('scope-trailing', `character '${text[k]}' is not permitted after a scope declaration`, k, end);
+    else {
+      // HAProxy refuses the line; keep the rest as text it does not read.
+      res.ignored = { start: k, end };
+      if (!res.error) res.error = err('scope-trailing', `character '${text[k]}' is not permitted after a scope declaration`, k, end);
+    }
   }
   return res;
 }

@@ -50,8 +50,20 @@ export function parseHaproxy(text: string): HaproxyFile {
   const closeSection = (): void => {
     if (current) current.end = Math.max(current.header.end, lastContentEnd);
   };
+  // Rebuilt lazily, when a statement needs it, and at most MAX_NESTED_CONDITIONS deep (HAProxy
+  // refuses deeper nesting), so that pathological inputs stay linear.
+  let conditionsDirty = false;
   const refreshConditions = (): void => {
-    conditions = condStack.map((l) => l.branch);
+    conditionsDirty = true;
+  };
+  const currentConditions = (): HaproxyConditional[] => {
+    if (conditionsDirty) {
+      const n = Math.min(condStack.length, MAX_NESTED_CONDITIONS);
+      conditions = new Array<HaproxyConditional>(n);
+      for (let k = 0; k < n; k++) conditions[k] = condStack[k].branch;
+      conditionsDirty = false;
+    }
+    return conditions;
   };
 
   const len = text.length;
@@ -218,7 +230,7 @@ export function parseHaproxy(text: string): HaproxyFile {
   }
 
   function makeStatement(line: HaproxyLine, keyword: string, section: HaproxySection | null, modifier: 'no' | 'default' | undefined): HaproxyStatement {
-    const stmt: HaproxyStatement = { type: 'statement', line, keyword, args: line.words.slice(1), conditions, section };
+    const stmt: HaproxyStatement = { type: 'statement', line, keyword, args: line.words.slice(1), conditions: currentConditions(), section };
     if (modifier) stmt.modifier = modifier;
     statements.push(stmt);
     return stmt;
