@@ -11,9 +11,14 @@ import { ALL_RULES, ruleById } from '../service/rules';
 import { parseNginxTime } from '../service/model/units';
 import { checkWorkspace } from '../service/workspace';
 import type { ConfigLanguage, Severity } from '../service/types';
-import { collectFiles, NodeFileSystem } from './nodefs';
+import { collectFiles, NodeFileSystem, toModelPath } from './nodefs';
 import { formatJson, formatSarif, formatText } from './format';
 import { explainRule } from './explain';
+import { runSimulateCommand } from './simulate';
+import { detectLanguage } from '../service/detect';
+import { buildNginxConfig } from '../service/model/nginx';
+import { buildHaproxyConfig } from '../service/model/haproxy';
+import { haproxyPools, nginxPools } from '../service/features/pools';
 
 declare const WSLB_VERSION: string | undefined;
 const VERSION = typeof WSLB_VERSION === 'string' ? WSLB_VERSION : '0.1.0';
@@ -183,9 +188,27 @@ export function main(argv: string[], io: CliIO): number {
   }
 }
 
-function simulate(_args: string[], io: CliIO): number {
-  io.err('wslb: simulate is not available in this build yet\n');
-  return 2;
+function simulate(args: string[], io: CliIO): number {
+  if (args[0] === '--help' || args[0] === '-h') return runSimulateCommand(['--help'], [], io);
+  const file = args[0];
+  if (!file || file.startsWith('--')) throw new UsageError('simulate needs a config file: wslb simulate <config> --pool <name>');
+  const abs = toModelPath(require('node:path').resolve(io.cwd, file));
+  const fs = new NodeFileSystem();
+  const text = fs.readFile(abs);
+  if (text === undefined) {
+    io.err(`wslb: cannot read ${file}\n`);
+    return 2;
+  }
+  const language = detectLanguage(abs, text);
+  if (!language) {
+    io.err(`wslb: ${file} does not look like an nginx or HAProxy config\n`);
+    return 2;
+  }
+  const pools =
+    language === 'nginx'
+      ? nginxPools(buildNginxConfig(abs, fs))
+      : haproxyPools(buildHaproxyConfig([{ path: abs, text }]));
+  return runSimulateCommand(args.slice(1), pools.map((p) => p.pool), io);
 }
 
 if (require.main === module) {
