@@ -55,8 +55,8 @@ export const upstreamNoZone: NginxRule = {
       let zname = info.name.replace(/[^A-Za-z0-9_.-]/g, '_') || 'upstream';
       if (zones.has(zname)) zname = `${zname}_upstream`;
       zones.add(zname);
-      // after the balancing directive when there is one, else first
-      const edit = insertInContext(config, up, [`zone ${zname} 64k;`], info.method && info.method.context === up && info.method.source === up.statement?.source ? info.method : 'start');
+      // after the balancing directive when there is one, else last (a balancing fix inserts at the start)
+      const edit = insertInContext(config, up, [`zone ${zname} 64k;`], info.method && info.method.context === up && info.method.source === up.statement?.source ? info.method : 'end');
       report({
         path: at.path,
         span: at.span,
