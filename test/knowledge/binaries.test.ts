@@ -17,6 +17,9 @@ import {
   haproxyGlobalKeyword,
   haproxyGlobalKeywordNames,
   haproxyProxyKeywords,
+  haproxyServerOptions,
+  haproxyBindOptions,
+  DEBIAN_12_HAPROXY_MISSING_BIND,
   isStrictFlag,
   nginxCommands,
   nginxDocs,
@@ -192,5 +195,25 @@ describe('knowledge: checked against the real binaries', function () {
     assert.deepEqual(failures, []);
     assert.match(alerts[rows.length], /unknown option 'notreal'/);
     assert.match(alerts[rows.length + 1], /unknown keyword 'timeoutt'/);
+  });
+
+  it('HAProxy 2.6 knows every documented server and bind option (QUIC ones aside in the Debian build)', async () => {
+    const server = haproxyServerOptions().map((o) => o.name);
+    const bind = haproxyBindOptions().map((o) => o.name).filter((n) => !n.includes(' '));
+    assert.ok(server.length > 80 && bind.length > 50);
+    const sAlerts = await haproxyAlerts('backend b', server.map((n, k) => `server s${k} 127.0.0.1:80 ${n}`));
+    const bAlerts = await haproxyAlerts('frontend f', bind.map((n) => `bind 127.0.0.1:8443 ${n}`));
+    const failures: string[] = [];
+    server.forEach((n, k) => {
+      if (/unknown keyword/.test(sAlerts[k])) failures.push(`server ${n}: ${sAlerts[k]}`);
+    });
+    bind.forEach((n, k) => {
+      const unknown = /unknown keyword/.test(bAlerts[k]);
+      if (DEBIAN_12_HAPROXY_MISSING_BIND.has(n) ? !unknown : unknown) failures.push(`bind ${n}: ${bAlerts[k] || 'known'}`);
+    });
+    assert.deepEqual(failures, []);
+    const bad = await haproxyAlerts('backend b', ['server s 127.0.0.1:80 wieght 3', 'server t 127.0.0.1:80 no-verifyhost']);
+    assert.match(bad[0], /unknown keyword 'wieght'/);
+    assert.match(bad[1], /unknown keyword 'no-verifyhost'/);
   });
 });

@@ -99,6 +99,18 @@ userlist users
     assert.match(r.ds[5].message, /did you mean `roundrobin`/);
   });
 
+  it('checks server and bind options, skipping their arguments', () => {
+    const r = check(
+      'backend b\n    default-server inter 3s fall 3 rise 2 slowstrat 10s\n    server a 10.0.0.1:80 check weight 10 no-verifyhost source 10.0.0.9 usesrc clientip on-marked-down shutdown-sessions wieght 5\n    server-template web 1-3 web.internal:80 check resolvers dns init-addr last,libc,none\nfrontend f\n    bind :443 ssl crt /etc/ssl/x.pem alpn h2,http/1.1 acept-proxy\n',
+    );
+    // the first unknown option of a line ends its check, as in HAProxy (so `wieght` is not reached)
+    assert.deepEqual(r.codes, ['2:haproxy/unknown-server-option', '3:haproxy/unknown-server-option', '6:haproxy/unknown-bind-option']);
+    assert.deepEqual([0, 1, 2].map(r.textOf), ['slowstrat', 'no-verifyhost', 'acept-proxy']);
+    assert.match(r.ds[0].message, /did you mean `slowstart`\?/);
+    assert.match(r.ds[2].message, /did you mean `accept-proxy`\?/);
+    assert.deepEqual(check('backend b\n    server a 10.0.0.1:80 check wieght 5\n').codes, ['2:haproxy/unknown-server-option']);
+  });
+
   it('checks other sections against their own keywords', () => {
     const r = check('cache c\n    total-max-size 4\n    bind :80\nmailers m\n    mailer smtp1 10.0.0.1:25\n    timeout mail 10s\n');
     assert.deepEqual(r.codes, ['3:haproxy/unknown-keyword']);

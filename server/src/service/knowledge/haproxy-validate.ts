@@ -8,7 +8,7 @@
  * lacks the needed side is only ignored with a warning.
  *
  * Codes: haproxy/unknown-keyword, haproxy/keyword-not-allowed-here, haproxy/keyword-removed,
- * haproxy/unknown-action, haproxy/invalid-value (mode, balance algorithm, filter type), haproxy/not-in-build (a keyword of a feature the Debian 12 build lacks).
+ * haproxy/unknown-action, haproxy/unknown-server-option, haproxy/unknown-bind-option, haproxy/invalid-value (mode, balance algorithm, filter type), haproxy/not-in-build (a keyword of a feature the Debian 12 build lacks).
  */
 import type { Span } from '../text';
 import type { Severity } from '../types';
@@ -20,6 +20,11 @@ import {
   haproxySectionKeyword,
   haproxySectionKeywords,
   DEBIAN_12_HAPROXY_MISSING,
+  DEBIAN_12_HAPROXY_MISSING_BIND,
+  haproxyBindOption,
+  haproxyBindOptions,
+  haproxyServerOption,
+  haproxyServerOptions,
   haproxyWarnsIfNotCap,
   HAPROXY_REMOVED,
   HAPROXY_VALUE_SETS,
@@ -64,6 +69,9 @@ const ACTION_RULES: Record<string, number> = {
   'http-response': 1,
   'http-after-response': 1,
 };
+
+/** Where the options start on a line: after `server <name> <address>`, `bind <address>`, ... */
+const OPTIONS_FROM: Record<string, number> = { server: 3, 'default-server': 1, 'server-template': 4, bind: 2 };
 
 export function validateHaproxy(file: HaproxyFileLike, _opts: ValidateHaproxyOptions): KnowledgeDiagnostic[] {
   const out: KnowledgeDiagnostic[] = [];
@@ -111,6 +119,45 @@ export function validateHaproxy(file: HaproxyFileLike, _opts: ValidateHaproxyOpt
     }
   }
   return out;
+
+  /**
+   * Server and bind options: each must be a documented option (the first unknown one ends the
+   * check of the line, as it ends HAProxy's reading of it); an option's arguments are the words
+   * that follow it (at least one when it takes any, then more while they are not options
+   * themselves, up to what its syntax line allows).
+   */
+  function checkOptions(keyword: string, words: readonly WordLike[]) {
+    const isBind = keyword === 'bind';
+    const lookup = isBind ? haproxyBindOption : haproxyServerOption;
+    const missing = isBind ? DEBIAN_12_HAPROXY_MISSING_BIND : undefined;
+    let i = OPTIONS_FROM[keyword];
+    while (i < words.length) {
+      const w = words[i].value;
+      const opt = lookup(w);
+      if (!opt) {
+        const names = (isBind ? haproxyBindOptions() : haproxyServerOptions()).map((o) => o.name);
+        const best = closestNames(w, names, 1);
+        report(
+          words[i],
+          'error',
+          isBind ? 'unknown-bind-option' : 'unknown-server-option',
+          `unknown ${isBind ? 'bind' : 'server'} option ${q(w)}` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
+        );
+        // HAProxy stops reading the line at the first unknown option; so do we (its arguments are unknown).
+        return;
+      }
+      const why = missing?.get(w);
+      if (why) report(words[i], 'warning', 'not-in-build', `${q(w)} needs ${why}, which Debian 12's HAProxy 2.6 package is built without`);
+      i++;
+      const max = opt.args ? (opt.args.max ?? Infinity) : Infinity;
+      if (max === 0) continue;
+      let taken = 0;
+      while (i < words.length && taken < max && (taken === 0 || !lookup(words[i].value))) {
+        i++;
+        taken++;
+      }
+    }
+  }
 
   function checkProxyStatement(kind: string, name: string | null, words: readonly WordLike[], w: readonly string[]) {
     const removed = HAPROXY_REMOVED[w[0]];
@@ -171,6 +218,9 @@ export function validateHaproxy(file: HaproxyFileLike, _opts: ValidateHaproxyOpt
       const lacks = kind === 'frontend' ? 'backend' : 'frontend';
       report(kwSpan, 'warning', 'keyword-not-allowed-here', `${q(row.name)} is ignored in a ${kind}: it needs ${lacks} capability (use it in a ${lacks} or listen section)`);
       return;
+    }
+    if (row.name === 'server' || row.name === 'default-server' || row.name === 'server-template' || row.name === 'bind') {
+      checkOptions(row.name, words);
     }
     const values = HAPROXY_VALUE_SETS[row.name];
     if (values && w.length > 1 && !w[1].startsWith('$')) {

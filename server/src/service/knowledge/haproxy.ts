@@ -161,6 +161,12 @@ export const HAPROXY_VALUE_SETS: Record<string, { what: string; values: readonly
   filter: { what: 'filter type', values: KB.filters.map((f) => f.name) },
 };
 
+/** Bind options of features the Debian 12 build lacks (QUIC); checked like the global ones. */
+export const DEBIAN_12_HAPROXY_MISSING_BIND: ReadonlyMap<string, string> = new Map([
+  ['quic-cc-algo', 'QUIC support (USE_QUIC)'],
+  ['quic-force-retry', 'QUIC support (USE_QUIC)'],
+]);
+
 /** The global keyword documentation, or undefined. */
 export function haproxyGlobalKeyword(name: string): HaproxyKeywordDoc | undefined {
   return GLOBAL.get(name);
@@ -232,8 +238,14 @@ export function haproxyBindOption(name: string): HaproxyKeywordDoc | undefined {
   return BIND.get(name);
 }
 
+/**
+ * Server options the 2.6 manual lists that HAProxy 2.6 does not register: it answers "unknown
+ * keyword" for them (checked with haproxy -c 2.6.12; test/knowledge/binaries.test.ts).
+ */
+const SERVER_OPTIONS_NOT_REGISTERED = new Set(['no-verifyhost']);
+
 export function haproxyServerOption(name: string): HaproxyKeywordDoc | undefined {
-  return SERVER.get(name);
+  return SERVER_OPTIONS_NOT_REGISTERED.has(name) ? undefined : SERVER.get(name);
 }
 
 export function haproxyBindOptions(): HaproxyKeywordDoc[] {
@@ -241,7 +253,7 @@ export function haproxyBindOptions(): HaproxyKeywordDoc[] {
 }
 
 export function haproxyServerOptions(): HaproxyKeywordDoc[] {
-  return KB.serverOptions;
+  return KB.serverOptions.filter((o) => !SERVER_OPTIONS_NOT_REGISTERED.has(o.name));
 }
 
 /** Actions documented for a rule keyword ("http-request", "tcp-request content", ...). */
