@@ -289,21 +289,22 @@ export function simulate(pool: SimPool, options: SimulateOptions): SimResult {
   const gen = new Int32Array(nClients);
   const attempts = new Int32Array(nClients);
   const before = new Int32Array(nClients).fill(-1);
-  const requests: (SimRequest | undefined)[] = new Array(nClients);
   const needsRequestData =
     (pool.system === 'nginx' && (pool.algorithm.includes('hash') && pool.algorithm !== 'ip_hash')) ||
     (isHaproxy && /^(uri|hdr|url_param)/.test(pool.algorithm));
   const nWorkers = pool.system === 'nginx' && !pool.zone ? Math.max(1, Math.floor(clampNum(pool.workers, 1, 1024, 1))) : 1;
   const randomWorkers = options.workerDistribution === 'random' && nWorkers > 1;
+  const requests: SimRequest[] = [];
+  for (let c = 0; c < nClients; c++) {
+    requests.push(
+      needsRequestData
+        ? { clientIp: addresses[c], uri: `/ws?user=${c}`, headers: { Host: 'app.example', 'X-User': `u${c}`, Cookie: `sid=s${c}` }, worker: 0 }
+        : { clientIp: addresses[c], worker: 0 },
+    );
+  }
   const requestOf = (c: number): SimRequest => {
-    let r = requests[c];
-    if (!r) {
-      r = needsRequestData
-        ? { clientIp: addresses[c], uri: `/ws?user=${c}`, headers: { Host: 'app.example', 'X-User': `u${c}`, Cookie: `sid=s${c}` } }
-        : { clientIp: addresses[c] };
-      requests[c] = r;
-    }
-    if (randomWorkers) r.worker = rng.int(nWorkers);
+    const r = requests[c];
+    r.worker = randomWorkers ? rng.int(nWorkers) : undefined;
     return r;
   };
 

@@ -368,21 +368,26 @@ export class NginxBalancer implements Balancer {
     let p = 0;
     let total = 0;
     const list = ctx.peers.peers;
-    for (let i = 0; i < list.length; i++) {
+    const tried = ctx.tried;
+    for (let i = 0, n = list.length; i < n; i++) {
+      if (tried[i]) continue;
       const peer = list[i];
-      if (ctx.tried[i]) continue;
-      if (NginxBalancer.unavailable(peer, now)) continue;
-      peer.currentWeight += peer.effectiveWeight;
-      total += peer.effectiveWeight;
-      if (peer.effectiveWeight < peer.weight) peer.effectiveWeight++;
-      if (best === null || peer.currentWeight > best.currentWeight) {
+      if (peer.down) continue;
+      if (peer.maxFails && peer.fails >= peer.maxFails && now - peer.checked <= peer.failTimeout) continue;
+      if (peer.maxConns && peer.conns >= peer.maxConns) continue;
+      const ew = peer.effectiveWeight;
+      const cw = peer.currentWeight + ew;
+      peer.currentWeight = cw;
+      total += ew;
+      if (ew < peer.weight) peer.effectiveWeight = ew + 1;
+      if (best === null || cw > best.currentWeight) {
         best = peer;
         p = i;
       }
     }
     if (best === null) return null;
     ctx.current = best;
-    ctx.tried[p] = 1;
+    tried[p] = 1;
     best.currentWeight -= total;
     if (now - best.checked > best.failTimeout) best.checked = now;
     return best;
