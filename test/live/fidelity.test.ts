@@ -163,7 +163,7 @@ const CASES: FidelityCase[] = [
     system: 'nginx',
     config: nginxConf(`    random;\n${ngxServers(['127.0.0.1:@B0@', '127.0.0.1:@B1@ weight=2', '127.0.0.1:@B2@ weight=3'])}`),
     backends: 3,
-    steps: openAll(150),
+    steps: openAll(120),
     mode: 'distribution',
   },
   // nginx with 2 workers: per-worker state without zone, shared state with zone.
@@ -261,7 +261,7 @@ const CASES: FidelityCase[] = [
     system: 'haproxy',
     config: haproxyConf(`  balance random(1)\n${hapServers(['127.0.0.1:@B0@ weight 1', '127.0.0.1:@B1@ weight 2', '127.0.0.1:@B2@ weight 3'])}`),
     backends: 3,
-    steps: openAll(150),
+    steps: openAll(120),
     mode: 'distribution',
   },
 ];

@@ -3,61 +3,10 @@
  * the good config (today a fixture, later wslb's own fix applied to the bad one) works.
  */
 import { strict as assert } from 'node:assert';
-import {
-  LiveClient,
-  binaryGate,
-  freePort,
-  now,
-  openWs,
-  openWsOk,
-  requireBinaries,
-  startBackend,
-  startBalancer,
-  stopAll,
-  validate,
-  type Backend,
-} from './harness';
+import { LiveClient, binaryGate, now, openWs, openWsOk, requireBinaries, stopAll, validate } from './harness';
+import { describeExpect, run, showWorks } from './prove';
 import { CASES, badText, goodText, type LiveCase } from './cases';
 import { recordCase, recordNote, writeReport, type CaseReport } from './report';
-
-interface Running {
-  backend: Backend;
-  port: number;
-  url: string;
-}
-
-async function run(c: LiveCase, text: string, tag: string): Promise<Running> {
-  const backend = await startBackend({ name: `${tag}-b1` });
-  const port = await freePort();
-  await startBalancer(c.system, text, { LISTEN: port, B1: backend.port }, [port]);
-  return { backend, port, url: `ws://127.0.0.1:${port}/ws` };
-}
-
-/** The good config: valid, and a WebSocket through it gets 101, the backend's hello and an echo. */
-async function showWorks(c: LiveCase, r: Running): Promise<string> {
-  const client = await openWsOk(r.url);
-  const id = await client.waitIdentity();
-  assert.deepEqual(id, { backend: r.backend.name, port: r.backend.port }, 'the hello comes from the configured backend');
-  client.send('ping-through-proxy');
-  const msgs = await client.waitMessages(2, 2000);
-  assert.equal(msgs[1], 'ping-through-proxy', 'the backend echo comes back through the proxy');
-  client.close();
-  return `101, hello from ${id.backend}, echo received`;
-}
-
-function describeExpect(c: LiveCase): string {
-  const e = c.expect;
-  switch (e.kind) {
-    case 'refused-by-validator':
-      return `validator refuses: ${e.message.source}`;
-    case 'validator-warns':
-      return `validator warns: ${e.message.source}`;
-    case 'no-upgrade':
-      return `handshake answered ${e.status} instead of 101`;
-    case 'idle-cut':
-      return `closed after ~${e.cutAfterMs} ms without traffic${e.heartbeatMs ? ` (heartbeat every ${e.heartbeatMs} ms)` : ''}; fixed config survives ${e.survivesMs} ms`;
-  }
-}
 
 describe('live: harm of each rule shown with the real binaries, and the fix working', function () {
   this.timeout(15000);
@@ -104,7 +53,7 @@ describe('live: harm of each rule shown with the real binaries, and the fix work
         assert.equal(vg.ok, true, `the good config should pass; said:\n${vg.output}`);
         if (e.kind === 'validator-warns') assert.doesNotMatch(vg.output, /WARNING/, 'the good config has no warning');
         const r = await run(c, good, 'good');
-        report.fix = { shown: true, observed: `validator ok; ${await showWorks(c, r)}` };
+        report.fix = { shown: true, observed: `validator ok; ${await showWorks(r)}` };
       } else if (e.kind === 'no-upgrade') {
         const vb = validate(c.system, bad, { LISTEN: 1, B1: 2 });
         assert.equal(vb.ok, true, `the bad config is valid (the harm is at run time); said:\n${vb.output}`);
@@ -122,7 +71,7 @@ describe('live: harm of each rule shown with the real binaries, and the fix work
           observed: `client got HTTP ${res.kind === 'refused' ? res.status : '?'}; backend saw HTTP/${seen.httpVersion} with Connection: ${seen.headers.connection ?? '(none)'}, Upgrade: ${seen.headers.upgrade ?? '(none)'}`,
         };
         const rg = await run(c, good, 'good');
-        report.fix = { shown: true, observed: await showWorks(c, rg) };
+        report.fix = { shown: true, observed: await showWorks(rg) };
       } else {
         const [rb, rg] = await Promise.all([run(c, bad, 'bad'), run(c, good, 'good')]);
         const [cb, cg] = await Promise.all([openWsOk(rb.url), openWsOk(rg.url)]);

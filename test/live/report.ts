@@ -42,6 +42,23 @@ export interface FidelityReport {
   test?: string;
 }
 
+export interface WslbFixReport {
+  id: string;
+  fires: boolean;
+  quietOnGood: boolean;
+  fix: 'applied' | 'none offered';
+  rounds?: number;
+  liveAfterFix?: string;
+  message?: string;
+  durationMs: number;
+}
+
+const wslbFixes = new Map<string, WslbFixReport>();
+
+export function recordWslbFix(r: WslbFixReport): void {
+  wslbFixes.set(r.id, r);
+}
+
 const fidelity = new Map<string, FidelityReport>();
 
 export function recordFidelity(r: FidelityReport): void {
@@ -73,6 +90,7 @@ export function reportSnapshot() {
     cases: [...cases.values()],
     claims: Object.fromEntries(claims),
     fidelity: [...fidelity.values()],
+    wslbFixes: [...wslbFixes.values()],
     notes,
   };
 }
