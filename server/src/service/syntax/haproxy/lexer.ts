@@ -22,23 +22,25 @@
  */
 import type { Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
-import type { HaproxyWord } from './types';
+import type { HaproxyLine, HaproxyWord } from './types';
 
 /** include/haproxy/defaults.h (v2.6): `#define MAX_LINE_ARGS 64`. */
 export const MAX_LINE_ARGS = 64;
 
-export interface LexedLine {
-  words: HaproxyWord[];
-  comment: Span | null;
-  indent: Span;
-  ignored: Span | null;
-  scope: Span | null;
+/** What lexLine() found besides the line itself (one shared object, overwritten by each call). */
+export interface LexInfo {
   /** Where a NUL byte stopped the line, or -1. */
   nulAt: number;
   /** Where a stray carriage return stopped the line, or -1. */
   crAt: number;
+  /** The line's lexical error, if any (HAProxy reports only the first one of a line). */
   error: SyntaxDiagnostic | null;
 }
+
+export const lexInfo: LexInfo = { nulAt: -1, crAt: -1, error: null };
+
+/** Shared by every line without words (most blank and comment lines); frozen. */
+const NO_WORDS = Object.freeze([]) as unknown as HaproxyWord[];
 
 /** C `isspace()` in the C locale: space, \t, \n, \v, \f, \r. */
 export function isSpaceCode(c: number): boolean {
@@ -64,16 +66,16 @@ function err(code: string, message: string, start: number, end: number): SyntaxD
 const INTERNAL_VARS = new Set(['.LINE', '.FILE', '.SECTION']);
 
 /**
- * Lexes the line text[start, end) (end excludes the line break).
+ * Lexes the line text[start, end) whose line break ends at eolEnd. Side results go to lexInfo.
  */
-export function lexLine(text: string, start: number, end: number): LexedLine {
+export function lexLine(text: string, start: number, end: number, eolEnd: number): HaproxyLine {
   let i = start;
   // Leading white space: readcfgfile() skips every isspace() character, '\r' included.
   while (i < end && isSpaceCode(text.charCodeAt(i))) i++;
   const indent: Span = { start, end: i };
-  if (i < end && text.charCodeAt(i) === 91 /* [ */) return lexScope(text, indent, i, end);
+  if (i < end && text.charCodeAt(i) === 91 /* [ */) return lexScope(text, indent, i, end, eolEnd);
 
-  const words: HaproxyWord[] = [];
+  let words: HaproxyWord[] = NO_WORDS;
   let comment: Span | null = null;
   let ignored: Span | null = null;
   let nulAt = -1;
@@ -164,7 +166,7 @@ export function lexLine(text: string, start: number, end: number): LexedLine {
     }
     if (!squote && !dquote && isSpaceCode(c)) {
       if (wordStart >= 0) {
-        words.push(makeWord(text, wordStart, i, segStart, value, envRefs, hash));
+        (words === NO_WORDS ? (words = []) : words).push(makeWord(text, wordStart, i, segStart, value, envRefs, hash));
         wordStart = -1;
         hash = 0;
         value = '';
@@ -194,7 +196,7 @@ export function lexLine(text: string, start: number, end: number): LexedLine {
     i++;
   }
   const stop = comment ? comment.start : ignored ? ignored.start : end;
-  if (wordStart >= 0) words.push(makeWord(text, wordStart, stop, segStart, value, envRefs, hash));
+  if (wordStart >= 0) (words === NO_WORDS ? (words = []) : words).push(makeWord(text, wordStart, stop, segStart, value, envRefs, hash));
 
   let error: SyntaxDiagnostic | null = firstError;
   if (!error && quoteAt >= 0) {
@@ -205,7 +207,12 @@ export function lexLine(text: string, start: number, end: number): LexedLine {
     error = err('too-many-words', `too many words: HAProxy reads at most ${MAX_LINE_ARGS} words per line (blanks at the end of the line count as a separator too)`, tooManyAt, stop);
     if (error.end === error.start) error.end = Math.min(end, error.start + 1);
   }
-  return { words, comment, indent, ignored, scope: null, nulAt, crAt, error };
+  lexInfo.nulAt = nulAt;
+  lexInfo.crAt = crAt;
+  lexInfo.error = error;
+  const line: HaproxyLine = { type: 'line', start, end, words, comment, indent, eol: { start: end, end: eolEnd } };
+  if (ignored) line.ignored = ignored;
+  return line;
 }
 
 /**
@@ -293,7 +300,7 @@ function readEnvRef(text: string, at: number, end: number): EnvRef {
  * on the line, must be non-empty and made of [A-Za-z0-9_:.-]; only blanks or a comment may
  * follow.
  */
-function lexScope(text: string, indent: Span, open: number, end: number): LexedLine {
+function lexScope(text: string, indent: Span, open: number, end: number, eolEnd: number): HaproxyLine {
   let close = -1;
   let nulAt = -1;
   let stopAt = end;
@@ -302,26 +309,27 @@ function lexScope(text: string, indent: Span, open: number, end: number): LexedL
     if (c === 0) { nulAt = k; stopAt = k; break; }
     if (c === 93) { close = k; break; }
   }
-  const res: LexedLine = {
-    words: [], comment: null, indent, ignored: null, scope: null, nulAt, crAt: -1, error: null,
-  };
+  const res: HaproxyLine = { type: 'line', start: indent.start, end, words: [], comment: null, indent, eol: { start: end, end: eolEnd } };
+  lexInfo.nulAt = nulAt;
+  lexInfo.crAt = -1;
+  lexInfo.error = null;
   if (close < 0) {
     const raw = text.slice(open, stopAt);
     res.words.push({ start: open, end: stopAt, raw, value: raw });
     if (nulAt >= 0) res.ignored = { start: nulAt, end };
     res.scope = { start: Math.min(open + 1, stopAt), end: stopAt };
-    res.error = err('empty-scope', "scope declaration without its closing ']'", open, stopAt);
+    lexInfo.error = err('empty-scope', "scope declaration without its closing ']'", open, stopAt);
     return res;
   }
   const raw = text.slice(open, close + 1);
   res.words.push({ start: open, end: close + 1, raw, value: raw });
   res.scope = { start: open + 1, end: close };
   if (close === open + 1) {
-    res.error = err('empty-scope', 'empty scope name', open, close + 1);
+    lexInfo.error = err('empty-scope', 'empty scope name', open, close + 1);
   } else {
     for (let k = open + 1; k < close; k++) {
       if (!isNameCode(text.charCodeAt(k))) {
-        res.error = err('invalid-name', `character '${text[k]}' is not permitted in a scope name`, k, k + 1);
+        lexInfo.error = err('invalid-name', `character '${text[k]}' is not permitted in a scope name`, k, k + 1);
         break;
       }
     }
@@ -331,11 +339,11 @@ function lexScope(text: string, indent: Span, open: number, end: number): LexedL
   if (k < end) {
     const c = text.charCodeAt(k);
     if (c === 35) res.comment = { start: k, end };
-    else if (c === 0) { res.nulAt = k; res.ignored = { start: k, end }; }
+    else if (c === 0) { lexInfo.nulAt = k; res.ignored = { start: k, end }; }
     else {
       // HAProxy refuses the line; keep the rest as text it does not read.
       res.ignored = { start: k, end };
-      if (!res.error) res.error = err('scope-trailing', `character '${text[k]}' is not permitted after a scope declaration`, k, end);
+      if (!lexInfo.error) lexInfo.error = err('scope-trailing', `character '${text[k]}' is not permitted after a scope declaration`, k, end);
     }
   }
   return res;

@@ -10,7 +10,7 @@
  */
 import { LineIndex, type Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
-import { invalidNameChar, lexLine } from './lexer';
+import { invalidNameChar, lexInfo, lexLine } from './lexer';
 import { MAX_NESTED_CONDITIONS, MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
 import type {
   HaproxyConditional, HaproxyDirective, HaproxyFile, HaproxyLine, HaproxySection, HaproxyStatement, HaproxyWord,
@@ -74,29 +74,22 @@ export function parseHaproxy(text: string): HaproxyFile {
     const contentEnd = nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : lineEnd;
     const eolEnd = nl < 0 ? len : nl + 1;
 
-    const lx = lexLine(text, pos, contentEnd);
-    const line: HaproxyLine = {
-      type: 'line', start: pos, end: contentEnd, words: lx.words, comment: lx.comment, indent: lx.indent,
-      eol: { start: contentEnd, end: eolEnd },
-    };
-    if (lx.ignored) line.ignored = lx.ignored;
-    if (lx.scope) line.scope = lx.scope;
+    const line = lexLine(text, pos, contentEnd, eolEnd);
     lines.push(line);
 
-
-    if (lx.nulAt >= 0 && !sawNul) {
+    if (lexInfo.nulAt >= 0 && !sawNul) {
       sawNul = true;
-      diagnostics.push(diag('nul-character', 'NUL character: HAProxy 2.6 stops reading the file here ("Stray NUL character")', { start: lx.nulAt, end: lx.nulAt + 1 }));
+      diagnostics.push(diag('nul-character', 'NUL character: HAProxy 2.6 stops reading the file here ("Stray NUL character")', { start: lexInfo.nulAt, end: lexInfo.nulAt + 1 }));
     }
-    if (lx.crAt >= 0) {
-      diagnostics.push(diag('stray-carriage-return', 'carriage return inside the line: HAProxy stops reading the line here and ignores the rest of it', { start: lx.crAt, end: contentEnd }, 'warning'));
+    if (lexInfo.crAt >= 0) {
+      diagnostics.push(diag('stray-carriage-return', 'carriage return inside the line: HAProxy stops reading the line here and ignores the rest of it', { start: lexInfo.crAt, end: contentEnd }, 'warning'));
     }
-    if (lx.error) {
+    if (lexInfo.error) {
       line.invalid = true;
-      diagnostics.push(lx.error);
+      diagnostics.push(lexInfo.error);
     }
 
-    const words = lx.words;
+    const words = line.words;
     if (!line.scope && words.length > 0 && words[0].value !== '') {
       const keyword = words[0].value;
       if (keyword.charCodeAt(0) === 46 /* . */) {
@@ -106,7 +99,7 @@ export function parseHaproxy(text: string): HaproxyFile {
       }
     }
 
-    if (lx.words.length > 0 || lx.comment !== null || lx.ignored !== null) lastContentEnd = contentEnd;
+    if (words.length > 0 || line.comment !== null || line.ignored !== undefined) lastContentEnd = contentEnd;
 
     if (nl < 0) break;
     pos = nl + 1;
