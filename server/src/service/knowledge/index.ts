@@ -14,3 +14,4 @@ export * from './haproxy';
 export * from './haproxy-validate';
 export { atLeast } from './versions';
 export { closestNames, didYouMean, editDistance } from './suggest';
+export * from './describe';

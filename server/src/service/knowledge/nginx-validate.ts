@@ -18,6 +18,7 @@ import { DEBIAN_12, NGINX_BUILDS, type NginxBuildProfile } from './nginx-build';
 import { nginxParameterFact } from './nginx-facts';
 import {
   argCountAccepts,
+  BLOCK_ORDER,
   argCountFromBits,
   blockTypeOfPath,
   childBlockType,
@@ -111,8 +112,6 @@ function resolveBuild(b: ValidateNginxOptions['build']): NginxBuildProfile {
 
 const code = (s: string) => '`' + s + '`';
 
-/** Block types from the outside in, for listing contexts in a natural order. */
-const BLOCK_ORDER = ['ANY', 'MAIN', 'EVENT', 'HTTP_MAIN', 'HTTP_SRV', 'HTTP_SIF', 'HTTP_LOC', 'HTTP_LIF', 'HTTP_LMT', 'HTTP_UPS', 'STREAM_MAIN', 'STREAM_SRV', 'STREAM_UPS', 'MAIL_MAIN', 'MAIL_SRV'];
 
 export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): KnowledgeDiagnostic[] {
   const version = opts.version;

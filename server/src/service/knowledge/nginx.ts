@@ -90,6 +90,14 @@ export const BLOCK_TYPE_NAMES: Record<NginxBlockType | 'ANY', string> = {
   ANY: 'any context',
 };
 
+/** Block types from the outside in, for listing contexts in a natural order. */
+export const BLOCK_ORDER: readonly string[] = ['ANY', 'MAIN', 'EVENT', 'HTTP_MAIN', 'HTTP_SRV', 'HTTP_SIF', 'HTTP_LOC', 'HTTP_LIF', 'HTTP_LMT', 'HTTP_UPS', 'STREAM_MAIN', 'STREAM_SRV', 'STREAM_UPS', 'MAIL_MAIN', 'MAIL_SRV'];
+
+/** Context bits in BLOCK_ORDER. */
+export function sortBlockTypes<T extends string>(types: Iterable<T>): T[] {
+  return [...types].sort((a, b) => BLOCK_ORDER.indexOf(a) - BLOCK_ORDER.indexOf(b));
+}
+
 export function familyOfBlockType(t: NginxBlockType): NginxFamily {
   if (t === 'MAIN') return 'main';
   if (t === 'EVENT') return 'events';
@@ -519,13 +527,13 @@ export function refContextToBlockTypes(ctx: string, family: NginxFamily): NginxB
 
 /** Human names of the contexts where `name` is allowed in `version`, e.g. ["http", "server", "location"]. */
 export function contextsAllowed(name: string, version: string, family?: NginxFamily): string[] {
-  const names = new Set<string>();
+  const types = new Set<string>();
   for (const c of nginxCommands(name)) {
     if (family && c.family !== family && c.family !== 'any') continue;
     if (!commandExistsIn(c, version)) continue;
-    for (const t of variantAt(c, version).contexts) names.add(t === 'ANY' ? BLOCK_TYPE_NAMES.ANY : describeBlockType(t as NginxBlockType));
+    for (const t of variantAt(c, version).contexts) types.add(t);
   }
-  return [...names];
+  return [...new Set(sortBlockTypes(types).map((t) => (t === 'ANY' ? BLOCK_TYPE_NAMES.ANY : describeBlockType(t as NginxBlockType))))];
 }
 
 /** Argument counts of `name` in `version` (union over its definitions in `family`); undefined when unknown. */
