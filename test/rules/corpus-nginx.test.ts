@@ -63,8 +63,8 @@ const KNOWN_GOOD: Record<string, string> = {
     'location /api/websocket: HTTP/1.1, Upgrade $http_upgrade, Connection "upgrade" on a WebSocket-only path, 3600s read timeout (http fragment)',
 };
 
-/** Rules about the config's validity, not about WebSocket: they may fire on any config. */
-const VALIDITY = ['nginx/unknown-upstream', 'nginx/ws-connection-upgrade-undefined', 'nginx/ws-proxy-pass-scheme'];
+/** Rules about the config's validity or plain proxying, not about WebSocket: they may fire on any config. */
+const VALIDITY = ['nginx/unknown-upstream', 'nginx/ws-connection-upgrade-undefined', 'nginx/ws-proxy-pass-scheme', 'nginx/upstream-keepalive-http10'];
 
 function lineOfFirst(r: Row): number | undefined {
   const m = / in \S+:(\d+)/.exec(r.first);

@@ -2,6 +2,7 @@ import type { NginxRule } from '../rule';
 import { hashNotConsistent } from './hash-not-consistent';
 import { ipHashNat } from './ip-hash-nat';
 import { unknownUpstream } from './unknown-upstream';
+import { upstreamKeepaliveHttp10 } from './upstream-keepalive-http10';
 import { upstreamNoZone } from './upstream-no-zone';
 import { workerConnectionsLow } from './worker-connections-low';
 import { wsBuffering } from './ws-buffering';
@@ -18,7 +19,7 @@ import { wsReadTimeout } from './ws-read-timeout';
 import { wsRoundRobin } from './ws-round-robin';
 import { wsSendTimeout } from './ws-send-timeout';
 
-/** In the order of issue 5's catalog. */
+/** In the order of issue 5's catalog; rules added beyond it follow. */
 export const nginxRules: NginxRule[] = [
   wsHttpVersion,
   wsMissingUpgradeHeader,
@@ -38,4 +39,5 @@ export const nginxRules: NginxRule[] = [
   workerConnectionsLow,
   unknownUpstream,
   wsBuffering,
+  upstreamKeepaliveHttp10,
 ];
