@@ -20,23 +20,31 @@ import WebSocket, { WebSocketServer } from 'ws';
 // ---------------------------------------------------------------------------------------------
 // Binaries and the gate
 
+/**
+ * Where the binaries are: `WSLB_NGINX` / `WSLB_HAPROXY` when set (a path that is not executable
+ * counts as missing), else PATH, else /usr/sbin (Debian installs there; root's PATH may lack it).
+ */
 export const BINARIES = {
-  nginx: process.env.WSLB_NGINX ?? findOnPath('nginx', ['/usr/sbin/nginx']),
-  haproxy: process.env.WSLB_HAPROXY ?? findOnPath('haproxy', ['/usr/sbin/haproxy']),
+  nginx: process.env.WSLB_NGINX !== undefined ? executable(process.env.WSLB_NGINX) : findOnPath('nginx', ['/usr/sbin/nginx']),
+  haproxy: process.env.WSLB_HAPROXY !== undefined ? executable(process.env.WSLB_HAPROXY) : findOnPath('haproxy', ['/usr/sbin/haproxy']),
 } as const;
+
+function executable(file: string): string | undefined {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile() ? file : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export type BinaryName = keyof typeof BINARIES;
 
 function findOnPath(name: string, fallbacks: string[]): string | undefined {
   const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
   for (const dir of [...dirs, ...fallbacks.map((f) => path.dirname(f))]) {
-    const candidate = path.join(dir, name);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      /* not here */
-    }
+    const found = executable(path.join(dir, name));
+    if (found) return found;
   }
   return undefined;
 }
@@ -71,6 +79,8 @@ export function binaryGate(
   return { action: env.WSLB_REQUIRE_ALL === '1' ? 'fail' : 'skip', reason };
 }
 
+const warned = new Set<string>();
+
 /**
  * Call inside a mocha `before(function () { requireBinaries(this, [...]) })`. Outside CI a missing
  * binary marks the suite pending (and prints why); with WSLB_REQUIRE_ALL=1 it fails the suite.
@@ -79,7 +89,8 @@ export function requireBinaries(ctx: Mocha.Context, names: BinaryName[]): void {
   const gate = binaryGate(names);
   if (gate.action === 'run') return;
   if (gate.action === 'fail') throw new Error(`${gate.reason} (WSLB_REQUIRE_ALL=1 makes this a failure)`);
-  console.warn(`  [live] skipped: ${gate.reason}`);
+  if (!warned.has(gate.reason)) console.warn(`  [live] skipped: ${gate.reason}`);
+  warned.add(gate.reason);
   ctx.skip();
 }
 
