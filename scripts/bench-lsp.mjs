@@ -1,0 +1,183 @@
+// Language-server benchmark: time from didChange to publishDiagnostics on big configs, server
+// start time and memory. Runs the BUILT server (node scripts/build.mjs first) over stdio.
+// Usage: node scripts/bench-lsp.mjs [--quick] [--only=nginx-10k,nginx-50k,haproxy-24k]
+// (WSLB_BENCH_TIMEOUT_MS bounds each wait, default 120000; each case runs on a fresh server.)
+// Prints a human summary on stderr and one JSON object on stdout.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import rpc from 'vscode-languageserver-protocol/node';
+
+const { createProtocolConnection, StreamMessageReader, StreamMessageWriter } = rpc;
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..');
+const server = path.join(repo, 'dist', 'server', 'server.js');
+const quick = process.argv.includes('--quick');
+const EDITS = quick ? 3 : 9;
+const HAPROXY_24K = path.resolve(repo, '..', 'shared', 'corpus', 'haproxy', 'exymat', 'bench', 'fixtures', 'large-valid.cfg');
+
+function say(s) {
+  process.stderr.write(s + '\n');
+}
+
+/** A realistic nginx config of about `lines` lines: upstreams, servers, WebSocket and plain locations. */
+export function generateNginx(lines) {
+  const out = ['worker_processes 4;', 'events { worker_connections 4096; }', 'http {', '    map $http_upgrade $connection_upgrade {', '        default upgrade;', "        ''      close;", '    }'];
+  let i = 0;
+  while (out.length < lines - 1) {
+    out.push(`    upstream app${i} {`, '        least_conn;', `        server 10.0.${i % 250}.1:8080;`, `        server 10.0.${i % 250}.2:8080;`, '    }');
+    out.push('    server {', `        listen ${8000 + (i % 1000)};`, `        server_name s${i}.example.com;`, '        location /ws {', `            proxy_pass http://app${i};`, '            proxy_http_version 1.1;', '            proxy_set_header Upgrade $http_upgrade;', '            proxy_set_header Connection $connection_upgrade;', '            proxy_read_timeout 3600s;', '        }', '        location / {', `            proxy_pass http://app${i};`, '        }', '    }');
+    i++;
+  }
+  out.push('}');
+  return out.join('\n') + '\n';
+}
+
+function rssOf(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : null;
+}
+
+async function startServer() {
+  const t0 = performance.now();
+  const proc = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+  const waiters = [];
+  conn.onNotification('textDocument/publishDiagnostics', (p) => {
+    const now = performance.now();
+    for (const w of [...waiters]) {
+      if (w.uri === p.uri && (w.version === undefined || p.version === w.version)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve({ at: now, count: p.diagnostics.length });
+      }
+    }
+  });
+  conn.onRequest('workspace/configuration', (p) => p.items.map(() => ({ debounceMs: 0, checkWorkspace: false })));
+  conn.onRequest('client/registerCapability', () => null);
+  conn.listen();
+  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: { workspace: { configuration: true } }, initializationOptions: { settings: { debounceMs: 0, checkWorkspace: false } } });
+  const startMs = performance.now() - t0;
+  await conn.sendNotification('initialized', {});
+  const waitPublish = (uri, version, timeoutMs) =>
+    new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no diagnostics for v${version} within ${timeoutMs / 1000} s`)), timeoutMs);
+      waiters.push({ uri, version, resolve: (r) => (clearTimeout(t), resolve(r)) });
+    });
+  const stop = async () => {
+    await Promise.race([conn.sendRequest('shutdown').catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+    await conn.sendNotification('exit').catch(() => undefined);
+    conn.dispose();
+    await new Promise((resolve) => {
+      if (proc.exitCode !== null) return resolve();
+      const k = setTimeout(() => (proc.kill('SIGKILL'), resolve()), 2000);
+      proc.once('exit', () => (clearTimeout(k), resolve()));
+    });
+  };
+  return { proc, conn, startMs, waitPublish, stop };
+}
+
+/** One case on a fresh server: open (full), full re-checks, one-character edits, memory. */
+async function runCase(c, timeoutMs) {
+  const s = await startServer();
+  const { conn, waitPublish } = s;
+  const uri = pathToFileURL(c.file).href;
+  const lines = c.text.split('\n').length - 1;
+  const result = { lines, chars: c.text.length, serverStartMs: round(s.startMs) };
+  try {
+    const fulls = [];
+    let version = 1;
+    let t = performance.now();
+    let p = waitPublish(uri, version, timeoutMs);
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: c.languageId, version, text: c.text } });
+    let r = await p;
+    fulls.push(r.at - t);
+    result.findings = r.count;
+    for (let k = 0; k < (quick ? 1 : 3); k++) {
+      version++;
+      t = performance.now();
+      p = waitPublish(uri, version, timeoutMs);
+      await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: lines + 1, character: 0 } }, text: c.text }] });
+      r = await p;
+      fulls.push(r.at - t);
+    }
+    const idx = c.text.indexOf(c.editAt, Math.floor(c.text.length / 2));
+    const before = c.text.slice(0, idx);
+    const line = (before.match(/\n/g) ?? []).length;
+    const col = idx - (before.lastIndexOf('\n') + 1) + c.editAt.length - 1;
+    const edits = [];
+    for (let k = 0; k < EDITS; k++) {
+      version++;
+      const insert = k % 2 === 0;
+      t = performance.now();
+      p = waitPublish(uri, version, timeoutMs);
+      await conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version },
+        contentChanges: [insert ? { range: { start: { line, character: col }, end: { line, character: col } }, text: '1' } : { range: { start: { line, character: col }, end: { line, character: col + 1 } }, text: '' }],
+      });
+      r = await p;
+      edits.push(r.at - t);
+    }
+    Object.assign(result, {
+      openMs: round(fulls[0]),
+      fullMs: round(median(fulls.length > 1 ? fulls.slice(1) : fulls)),
+      oneCharEditMs: round(median(edits)),
+      oneCharEditMinMs: round(Math.min(...edits)),
+    });
+    result.rssBytes = rssOf(s.proc.pid);
+    say(`${c.name}: ${lines} lines, ${result.findings} findings; server start ${result.serverStartMs} ms; open ${result.openMs} ms, full re-check ${result.fullMs} ms, one-character edit ${result.oneCharEditMs} ms (median of ${EDITS}, min ${result.oneCharEditMinMs}); RSS ${(result.rssBytes / 1048576).toFixed(0)} MB`);
+  } catch (e) {
+    result.error = String(e?.message ?? e);
+    result.rssBytes = rssOf(s.proc.pid);
+    say(`${c.name}: ${result.error}`);
+  } finally {
+    await s.stop();
+  }
+  return result;
+}
+
+async function main() {
+  if (!fs.existsSync(server)) throw new Error(`${server} is missing: run node scripts/build.mjs first`);
+  const timeoutMs = Number(process.env.WSLB_BENCH_TIMEOUT_MS ?? 120_000);
+  const cases = [
+    { name: 'nginx-10k', languageId: 'nginx', file: '/bench/nginx-10k.conf', text: generateNginx(10_000), editAt: 'proxy_read_timeout 3600s' },
+    { name: 'nginx-50k', languageId: 'nginx', file: '/bench/nginx-50k.conf', text: generateNginx(50_000), editAt: 'proxy_read_timeout 3600s' },
+  ];
+  if (fs.existsSync(HAPROXY_24K)) cases.push({ name: 'haproxy-24k', languageId: 'haproxy', file: HAPROXY_24K, text: fs.readFileSync(HAPROXY_24K, 'utf8'), editAt: 'timeout' });
+  else say(`(skipping the HAProxy case: ${HAPROXY_24K} not found)`);
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+  const results = {};
+  for (const c of cases) if (!only || only.split(',').includes(c.name)) results[c.name] = await runCase(c, timeoutMs);
+  const starts = Object.values(results).map((r) => r.serverStartMs);
+  const ok = (r, key, limit) => (r && r[key] != null ? r[key] < limit : null);
+  const summary = {
+    benchmark: 'lsp',
+    node: process.version,
+    serverStartMs: round(median(starts)),
+    cases: results,
+    targets: {
+      'nginx-10k one-character edit < 10 ms': ok(results['nginx-10k'], 'oneCharEditMs', 10),
+      'haproxy-24k one-character edit < 2.5 ms (10x faster than 20-25 ms)': ok(results['haproxy-24k'], 'oneCharEditMs', 2.5),
+      'haproxy-24k full check < 21 ms (10x faster than 210-360 ms)': ok(results['haproxy-24k'], 'fullMs', 21),
+    },
+  };
+  process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+}
+
+function round(x) {
+  return x == null ? null : Math.round(x * 10) / 10;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main().catch((e) => {
+  process.stderr.write(String(e?.stack ?? e) + '\n');
+  process.exit(1);
+});
