@@ -139,7 +139,7 @@ describe('e2e harness (code-server + Chromium, throwaway extension)', function (
     assert.match(hover, /Source: demo manual/);
     await wb.closeHover();
 
-    const fixes = await wb.openQuickFix();
+    const fixes = await wb.openQuickFix('Replace BAD with GOOD');
     assert.ok(fixes.some((f) => f.includes('Replace BAD with GOOD')), fixes.join(' | '));
     await wb.applyQuickFix('Replace BAD with GOOD');
     await waitFor('the squiggle to go', async () => (await wb.squiggles('error')) === 0);

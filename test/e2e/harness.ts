@@ -58,14 +58,18 @@ export function e2eGate(
   loaded = loadSetup(),
 ): { action: 'run'; setup: E2ESetup } | { action: 'skip' | 'fail'; reason: string } {
   if (loaded.ok) return { action: 'run', setup: loaded.setup };
-  return { action: env.WSLB_REQUIRE_ALL === '1' ? 'fail' : 'skip', reason: loaded.reason };
+  const required = env.WSLB_REQUIRE_ALL === '1' || env.WSLB_REQUIRE_E2E === '1';
+  return { action: required ? 'fail' : 'skip', reason: loaded.reason };
 }
 
-/** Call from a mocha `before(function () { ... })`. */
+/**
+ * Call from a mocha `before(function () { ... })`: without the setup the suite is pending with the
+ * set-up instructions, or fails under WSLB_REQUIRE_ALL=1 (CI) / WSLB_REQUIRE_E2E=1 (npm run test:e2e).
+ */
 export function requireE2E(ctx: Mocha.Context): E2ESetup {
   const gate = e2eGate();
   if (gate.action === 'run') return gate.setup;
-  if (gate.action === 'fail') throw new Error(`${gate.reason} (WSLB_REQUIRE_ALL=1 makes this a failure)`);
+  if (gate.action === 'fail') throw new Error(`${gate.reason} (WSLB_REQUIRE_ALL=1 / npm run test:e2e make this a failure)`);
   console.log(`      e2e suite not run: ${gate.reason}`);
   ctx.skip();
   throw new Error('unreachable');
@@ -170,9 +174,16 @@ export function packageVsix(extensionDir: string, outFile: string): string {
 
 /**
  * Builds the product's .vsix with `npm run package` (owned by the extension's engineers) and
- * returns its path: the newest `wslb-*.vsix` in the repo root.
+ * returns its path: the newest `wslb-*.vsix` in the repo root. `WSLB_E2E_VSIX=<file>` skips the
+ * build and uses that file (for iterating on the tests; CI never sets it).
  */
 export function buildProductVsix(): string {
+  const given = process.env.WSLB_E2E_VSIX;
+  if (given) {
+    if (!fs.existsSync(given)) throw new Error(`WSLB_E2E_VSIX=${given} does not exist`);
+    console.log(`      using WSLB_E2E_VSIX=${given} instead of npm run package`);
+    return path.resolve(given);
+  }
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts?: Record<string, string>; version: string };
   if (!pkg.scripts?.package) throw new Error('package.json has no "package" script: the e2e suite needs `npm run package` to produce wslb-<version>.vsix (issue 4)');
   const started = Date.now();
@@ -316,9 +327,21 @@ export class CodeServer {
     return `${this.url}/?folder=${encodeURIComponent(folder)}`;
   }
 
+  /** Stops the server and everything it started; keeps its log in test-artifacts/e2e/. */
   async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
     if (this.proc.pid) await killGroup(this.proc.pid);
+    try {
+      fs.mkdirSync(ARTIFACTS, { recursive: true });
+      fs.copyFileSync(path.join(this.root, 'code-server.log'), path.join(ARTIFACTS, `${path.basename(this.root)}.log`));
+    } catch {
+      /* no log yet */
+    }
+    fs.rmSync(this.root, { recursive: true, force: true });
   }
+
+  private stopped = false;
 }
 
 function httpOk(url: string): Promise<boolean> {
@@ -354,6 +377,8 @@ export async function launchBrowser(setup: E2ESetup): Promise<BrowserContext> {
       '--disable-dev-shm-usage',
     ],
     timeout: 60000,
+    // Chromium's crash handler and caches go under HOME/XDG: keep them in the private profile.
+    env: { ...process.env, HOME: profile, XDG_CONFIG_HOME: path.join(profile, '.config'), XDG_CACHE_HOME: path.join(profile, '.cache') } as Record<string, string>,
   });
   const close = async () => {
     await context.close().catch(() => undefined);
@@ -427,9 +452,8 @@ export class Workbench {
       }
     }
     const base = parts[parts.length - 1];
-    await this.page.locator(`.editor-group-container.active .tab.active[data-resource-name="${base}"]`).first().waitFor({ state: 'visible', timeout: 20000 });
-    await this.activeEditor().locator('.view-lines').waitFor({ state: 'visible', timeout: 15000 });
-    await this.activeEditor().locator('.view-lines').click({ position: { x: 5, y: 5 } });
+    await this.page.locator(`.editor-group-container.active .tab.active[data-resource-name="${base}"]`).first().waitFor({ state: 'visible', timeout: 30000 });
+    await this.activeEditor().locator('.view-lines .view-line').first().waitFor({ state: 'visible', timeout: 30000 });
   }
 
   private async focusWorkbench(): Promise<void> {
@@ -480,13 +504,23 @@ export class Workbench {
     return lines.join('\n').replace(/\u00a0/g, ' ');
   }
 
-  /** Shows the hover at the cursor (editor.action.showHover, Ctrl+K Ctrl+I) and returns its text. */
-  async hoverAtCursor(expect?: string): Promise<string> {
-    await this.page.keyboard.press(`${MOD}+K`);
-    await this.page.keyboard.press(`${MOD}+I`);
-    const hover = this.page.locator('.monaco-hover:not(.hidden)').filter({ hasText: expect ?? '' }).first();
-    await hover.waitFor({ state: 'visible', timeout: 15000 });
-    return (await hover.innerText()).replace(/\u00a0/g, ' ');
+  /**
+   * Shows the hover at the cursor (editor.action.showHover, Ctrl+K Ctrl+I) until one containing
+   * `expect` appears (the provider may register late while the extension starts); returns its text.
+   */
+  async hoverAtCursor(expect = '', timeoutMs = 45000): Promise<string> {
+    const hover = this.page.locator('.monaco-hover:not(.hidden)').filter({ hasText: expect }).first();
+    return waitFor(`a hover containing ${JSON.stringify(expect)}`, async () => {
+      await this.page.keyboard.press(`${MOD}+K`);
+      await this.page.keyboard.press(`${MOD}+I`);
+      try {
+        await hover.waitFor({ state: 'visible', timeout: 3000 });
+      } catch {
+        await this.page.keyboard.press('Escape');
+        return undefined;
+      }
+      return (await hover.innerText()).replace(/\u00a0/g, ' ');
+    }, timeoutMs, 200);
   }
 
   async closeHover(): Promise<void> {
@@ -497,11 +531,29 @@ export class Workbench {
     return this.page.locator('.action-widget:not(.action-list-submenu-panel) .monaco-list-row.action');
   }
 
-  /** Opens the quick-fix menu (Ctrl+.) at the cursor, returns the titles offered. */
-  async openQuickFix(): Promise<string[]> {
-    await this.page.keyboard.press(`${MOD}+.`);
-    await this.quickFixRows().first().waitFor({ state: 'visible', timeout: 15000 });
-    return (await this.quickFixRows().allInnerTexts()).map((t) => t.trim());
+  /**
+   * Opens the quick-fix menu (Ctrl+.) at the cursor until it lists `expect` (code actions may
+   * arrive after the diagnostics); returns the titles offered.
+   */
+  async openQuickFix(expect = '', timeoutMs = 30000): Promise<string[]> {
+    let last: string[] = [];
+    try {
+      return await waitFor(`a quick fix ${JSON.stringify(expect)}`, async () => {
+        await this.page.keyboard.press(`${MOD}+.`);
+        try {
+          await this.quickFixRows().first().waitFor({ state: 'visible', timeout: 3000 });
+        } catch {
+          await this.page.keyboard.press('Escape');
+          return undefined;
+        }
+        last = (await this.quickFixRows().allInnerTexts()).map((t) => t.trim());
+        if (last.some((t) => t.includes(expect))) return last;
+        await this.page.keyboard.press('Escape');
+        return undefined;
+      }, timeoutMs, 300);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}; last menu offered: ${last.join(' | ') || '(nothing)'}`);
+    }
   }
 
   /** Picks `title` in the open quick-fix menu; waits for the menu to close. */
