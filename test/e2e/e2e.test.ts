@@ -1,0 +1,232 @@
+/**
+ * wslb end to end, in a real VS Code workbench (code-server) driven by Chromium, as a user
+ * would use it (issue 9). The product is the .vsix built by `npm run package`; nothing here
+ * imports product code.
+ *
+ * Steps (each leaves test-artifacts/e2e/<step>.png):
+ *   1 nginx diagnostics: squiggles and Problems rows with wslb's rule ids
+ *   2 hover on a directive: WebSocket note and "Source:" section
+ *   3 quick fix on nginx: menu (Ctrl+.), apply, diagnostic gone, text changed
+ *   4 the same on HAProxy
+ *   5 command palette "wslb: Simulate balancing": webview chart; other algorithm, other chart
+ *   6 Restricted Mode (untrusted folder): diagnostics still shown
+ *   7 API-level suite (test/e2e/runner-extension) inside code-server's extension host
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { BrowserContext, Frame } from 'playwright-core';
+import { buildProductVsix, CodeServer, launchBrowser, packageVsix, REPO, requireE2E, stopAll, waitFor, Workbench, type E2ESetup } from './harness';
+
+const WORKSPACE = path.join(__dirname, 'workspace');
+const RUNNER = path.join(__dirname, 'runner-extension');
+
+/** A fresh copy of the fixture workspace (fixes edit files; the repo copy stays untouched). */
+function copyWorkspace(into: string, name: string): string {
+  const dest = path.join(into, name);
+  fs.cpSync(WORKSPACE, dest, { recursive: true });
+  return dest;
+}
+
+/** 1-based line and column of the first occurrence of `needle` in a fixture file. */
+function lineColOf(file: string, needle: string): { line: number; column: number } {
+  const lines = fs.readFileSync(path.join(WORKSPACE, file), 'utf8').split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const c = lines[i].indexOf(needle);
+    if (c >= 0) return { line: i + 1, column: c + 1 };
+  }
+  throw new Error(`fixture ${file} has no ${JSON.stringify(needle)}`);
+}
+
+async function problemsWith(wb: Workbench, needle: string): Promise<string[]> {
+  return waitFor(`a Problems row with ${needle}`, async () => {
+    const rows = await wb.problems();
+    return rows.some((r) => r.includes(needle)) ? rows : undefined;
+  }, 45000, 500);
+}
+
+async function problemsWithout(wb: Workbench, needle: string): Promise<string[]> {
+  return waitFor(`no Problems row with ${needle}`, async () => {
+    const rows = await wb.problems();
+    return rows.some((r) => r.includes(needle)) ? undefined : rows.length ? rows : ['(none)'];
+  }, 30000, 500);
+}
+
+/** The webview frame that holds a <canvas> (VS Code nests webviews two iframes deep). */
+async function simulatorFrame(wb: Workbench): Promise<Frame> {
+  return waitFor('a webview with a chart canvas', async () => {
+    for (const f of wb.page.frames()) {
+      if (f === wb.page.mainFrame()) continue;
+      if ((await f.locator('canvas').count().catch(() => 0)) > 0) return f;
+    }
+    return undefined;
+  }, 45000, 250);
+}
+
+async function canvasImage(frame: Frame): Promise<string> {
+  return frame.locator('canvas').first().evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+}
+
+describe('wslb end to end in code-server + Chromium', function () {
+  this.timeout(600000);
+  let setup: E2ESetup;
+  let tmp: string;
+  let vsix: string;
+  let runnerVsix: string;
+  let context: BrowserContext;
+  let server: CodeServer;
+  let wb: Workbench;
+
+  before(async function () {
+    setup = requireE2E(this);
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wslb-e2e-'));
+    vsix = buildProductVsix();
+    runnerVsix = packageVsix(RUNNER, path.join(tmp, 'wslb-e2e-runner.vsix'));
+    context = await launchBrowser(setup);
+    server = await CodeServer.start({ setup, vsixes: [vsix], label: 'ui' });
+    wb = await Workbench.open(context, server.folderUrl(copyWorkspace(tmp, 'ui')));
+  });
+
+  after(async () => {
+    await stopAll();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('1. shows nginx pitfalls as squiggles and in Problems with wslb rule ids', async () => {
+    await wb.openFile('nginx.conf');
+    await waitFor('a wslb squiggle in nginx.conf', async () => (await wb.squiggles('any')) > 0, 60000);
+    const rows = await problemsWith(wb, 'nginx/ws-http-version');
+    assert.ok(rows.some((r) => /wslb/.test(r) && r.includes('nginx/ws-http-version')), rows.join('\n'));
+    await wb.screenshot('1-nginx-diagnostics');
+  });
+
+  it('2. hovers a directive and reads the WebSocket note and its source', async () => {
+    await wb.openFile('nginx.conf');
+    const at = lineColOf('nginx.conf', 'proxy_pass');
+    await wb.gotoLine(at.line, at.column + 2);
+    const text = await wb.hoverAtCursor('Source:');
+    assert.match(text, /proxy_pass/);
+    assert.match(text, /WebSocket/i);
+    assert.match(text, /Source:/);
+    await wb.screenshot('2-hover');
+    await wb.closeHover();
+  });
+
+  it('3. applies the nginx quick fix: the diagnostic goes and the text changes', async () => {
+    await wb.openFile('nginx.conf');
+    const at = lineColOf('nginx.conf', 'location /ws/');
+    assert.doesNotMatch(await wb.editorText(), /proxy_http_version/);
+    await wb.gotoLine(at.line, at.column + 1);
+    const offered = await wb.openQuickFix('Add proxy_http_version 1.1');
+    assert.ok(offered.some((t) => t.includes('Add proxy_http_version 1.1')), offered.join(' | '));
+    await wb.screenshot('3-nginx-quickfix-menu');
+    await wb.applyQuickFix('Add proxy_http_version 1.1');
+    await waitFor('proxy_http_version 1.1 in the editor', async () => /proxy_http_version 1\.1;/.test(await wb.editorText()));
+    await problemsWithout(wb, 'nginx/ws-http-version');
+    await wb.openFile('nginx.conf');
+    await wb.screenshot('3-nginx-quickfix');
+  });
+
+  it('4. applies the HAProxy quick fix "Add timeout tunnel 1h"', async () => {
+    await wb.openFile('haproxy.cfg');
+    await problemsWith(wb, 'haproxy/ws-missing-timeout-tunnel');
+    await wb.openFile('haproxy.cfg');
+    await waitFor('a squiggle in haproxy.cfg', async () => (await wb.squiggles('any')) > 0, 30000);
+    await wb.screenshot('4-haproxy-diagnostics');
+    const at = lineColOf('haproxy.cfg', 'backend be_chat');
+    await wb.gotoLine(at.line, at.column + 1);
+    const offered = await wb.openQuickFix('Add timeout tunnel 1h');
+    assert.ok(offered.some((t) => t.includes('Add timeout tunnel 1h')), offered.join(' | '));
+    await wb.applyQuickFix('Add timeout tunnel 1h');
+    await waitFor('timeout tunnel 1h in the editor', async () => /timeout tunnel 1h/.test(await wb.editorText()));
+    await problemsWithout(wb, 'haproxy/ws-missing-timeout-tunnel');
+    await wb.openFile('haproxy.cfg');
+    await wb.screenshot('4-haproxy-quickfix');
+  });
+
+  it('5. simulates the upstream under the cursor; another algorithm draws another chart', async () => {
+    await wb.openFile('nginx.conf');
+    const at = lineColOf('nginx.conf', 'server 10.0.0.2');
+    await wb.gotoLine(at.line, at.column + 2);
+    await wb.runCommand('wslb: Simulate balancing');
+    const frame = await simulatorFrame(wb);
+    await waitFor('the upstream name in the panel', async () => (await frame.locator('body').innerText()).includes('chat_backend'), 20000);
+    const first = await waitFor('a drawn chart', async () => {
+      const img = await canvasImage(frame);
+      return img.length > 3000 ? img : undefined; // a blank canvas encodes to a few hundred bytes
+    }, 20000);
+    await wb.screenshot('5-simulate');
+
+    // The algorithm control: a <select> whose options name balancing methods.
+    const select = await waitFor('an algorithm selector', async () => {
+      const all = frame.locator('select');
+      for (let i = 0; i < (await all.count()); i++) {
+        const s = all.nth(i);
+        const opts = (await s.locator('option').allInnerTexts()).join(' ');
+        if (/least|hash|round|random/i.test(opts)) return s;
+      }
+      return undefined;
+    }, 10000);
+    const current = await select.inputValue();
+    const values = await select.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    const next = values.find((v) => v !== current && /least/i.test(v)) ?? values.find((v) => v !== current);
+    assert.ok(next, `another algorithm to pick among ${values.join(', ')}`);
+    await select.selectOption(next);
+    await waitFor('the chart to change', async () => (await canvasImage(frame)) !== first, 20000, 250);
+    await wb.screenshot('5-simulate-changed');
+  });
+
+  it('6. still shows diagnostics in Restricted Mode (untrusted folder)', async () => {
+    const restricted = await CodeServer.start({ setup, vsixes: [vsix], trusted: false, label: 'restricted' });
+    const rwb = await Workbench.open(context, restricted.folderUrl(copyWorkspace(tmp, 'restricted')));
+    try {
+      await rwb.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ state: 'visible', timeout: 30000 });
+      await rwb.openFile('nginx.conf');
+      await waitFor('a wslb squiggle in Restricted Mode', async () => (await rwb.squiggles('any')) > 0, 60000);
+      const rows = await problemsWith(rwb, 'nginx/ws-http-version');
+      assert.ok(rows.length > 0);
+      await rwb.screenshot('6-restricted-mode');
+    } finally {
+      await rwb.page.close();
+      await restricted.stop();
+    }
+  });
+
+  it('7. passes the API-level suite inside code-server\'s extension host', async () => {
+    const results = path.join(tmp, 'api-results.json');
+    const api = await CodeServer.start({
+      setup,
+      vsixes: [vsix, runnerVsix],
+      label: 'api',
+      env: { WSLB_E2E_RESULTS: results, WSLB_E2E_MOCHA: path.join(REPO, 'node_modules', 'mocha') },
+    });
+    // code-server starts an extension host per connected window, so a window must be open.
+    const awb = await Workbench.open(context, api.folderUrl(copyWorkspace(tmp, 'api')));
+    try {
+      const report = await waitFor('the API suite results', () => {
+        const r = fs.existsSync(results) ? (JSON.parse(fs.readFileSync(results, 'utf8')) as ApiResults) : undefined;
+        return r?.done ? r : undefined;
+      }, 240000, 500);
+      fs.mkdirSync(path.join(REPO, 'test-artifacts', 'e2e'), { recursive: true });
+      fs.writeFileSync(path.join(REPO, 'test-artifacts', 'e2e', 'api-results.json'), JSON.stringify(report, null, 2));
+      await awb.screenshot('7-api-suite');
+      const lines = report.tests.map((t) => `${t.state.padEnd(7)} ${t.title}${t.error ? `\n${t.error}` : ''}`);
+      assert.equal(report.crashed, undefined, report.crashed);
+      assert.equal(report.failed, 0, lines.join('\n'));
+      assert.ok(report.passed >= 6, `expected the 6 API tests to pass:\n${lines.join('\n')}`);
+    } finally {
+      await awb.page.close();
+      await api.stop();
+    }
+  });
+});
+
+interface ApiResults {
+  done: boolean;
+  crashed?: string;
+  passed: number;
+  failed: number;
+  pending: number;
+  tests: { title: string; state: string; error?: string }[];
+}
