@@ -243,3 +243,25 @@ http {
     assert.ok(validateNginx(bare).ok && validateNginx(upstreamCase).ok);
   });
 });
+
+describe('nginx rules on broken input', () => {
+  it('never fail internally on truncated or spliced fixtures', function () {
+    this.timeout(120_000);
+    const fsMod = require('node:fs') as typeof import('node:fs');
+    const pathMod = require('node:path') as typeof import('node:path');
+    const dir = pathMod.join(__dirname, 'fixtures', 'nginx');
+    const texts: string[] = [];
+    for (const d of fsMod.readdirSync(dir)) for (const f of fsMod.readdirSync(pathMod.join(dir, d))) if (/^fire[^.]*\.conf$/.test(f)) texts.push(fsMod.readFileSync(pathMod.join(dir, d, f), 'utf8'));
+    let runs = 0;
+    for (const t of texts) {
+      for (let cut = 0; cut < t.length; cut += 89) {
+        for (const variant of [t.slice(0, cut), t.slice(cut), t.slice(0, cut) + '{' + t.slice(cut), t.slice(0, cut) + '}' + t.slice(cut + 1)]) {
+          const internal = analyzeText('nginx', variant).filter((f) => f.code === 'wslb/internal');
+          assert.deepEqual(internal.map((f) => f.message), [], variant);
+          runs++;
+        }
+      }
+    }
+    assert.ok(runs > 300, `only ${runs} variants`);
+  });
+});

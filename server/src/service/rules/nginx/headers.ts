@@ -85,6 +85,14 @@ export function connectionVariable(config: NginxConfig): string {
   return 'connection_upgrade';
 }
 
+/** Set argument `i` of a statement, appending it when the statement is short of arguments (`proxy_set_header Upgrade;`). */
+function setArg(stmt: NginxStatement, i: number, value: string): EditSpec {
+  if (stmt.directive.args[i]) return replaceArg(stmt, i, value);
+  const last = stmt.directive.args[stmt.directive.args.length - 1];
+  const at = last ? last.end : stmt.directive.nameSpan.end;
+  return { path: stmt.source.path, span: { start: at, end: at }, newText: ` ${value}` };
+}
+
 export interface HeaderPlan {
   needUpgrade: boolean;
   needConnection: boolean;
@@ -117,11 +125,11 @@ export function planWsHeaders(config: NginxConfig, ctx: NginxContext): HeaderPla
   if (mode === 'here') {
     const add: string[] = [];
     if (needUpgrade) {
-      if (st.upgrade) edits.push(replaceArg(st.upgrade, 1, '$http_upgrade'));
+      if (st.upgrade) edits.push(setArg(st.upgrade, 1, '$http_upgrade'));
       else add.push(upgradeLine);
     }
     if (needConnection) {
-      if (st.connection) edits.push(replaceArg(st.connection, 1, `$${connVar}`));
+      if (st.connection) edits.push(setArg(st.connection, 1, `$${connVar}`));
       else add.push(connLine);
     }
     if (add.length) {
