@@ -94,3 +94,16 @@ describe('HAProxy parser properties', function () {
     }
   });
 });
+
+describe('HAProxy parser throughput', function () {
+  this.timeout(120_000);
+  it('parses the 24k-line benchmark file (large-valid.cfg) far faster than 5 MB/s of CPU time', () => {
+    const file = path.resolve(__dirname, '../../../../shared/corpus/haproxy/exymat/bench/fixtures/large-valid.cfg');
+    const text = fs.readFileSync(file, 'utf8');
+    for (let k = 0; k < 3; k++) parseHaproxy(text);
+    const ms = timeIt(() => parseHaproxy(text), 9);
+    const mbps = Buffer.byteLength(text) / 1e6 / (ms / 1000);
+    // The target is 30 MB/s; this floor only catches a gross regression on a busy machine.
+    assert.ok(mbps > 5, `${mbps.toFixed(1)} MB/s (${ms.toFixed(1)} ms CPU for ${text.length} bytes)`);
+  });
+});

@@ -98,8 +98,13 @@ export function lexLine(text: string, start: number, end: number, eolEnd: number
     if (c >= 45 && c !== 92) {
       // The common case: letters, digits, '-', '.', '/', ':' ... and any non-ASCII character.
       if (wordStart < 0) wordStart = segStart = i;
-      hash = (Math.imul(hash, 31) + c) | 0;
-      i++;
+      let h = (Math.imul(hash, 31) + c) | 0;
+      while (++i < end) {
+        const d = text.charCodeAt(i);
+        if (d < 45 || d === 92) break;
+        h = (Math.imul(h, 31) + d) | 0;
+      }
+      hash = h;
       continue;
     }
     if (c === 0 || c === 13 || c === 10) {
