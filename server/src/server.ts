@@ -43,6 +43,8 @@ import { sourcePointer } from './service/docs/sections';
 import { collectFiles } from './cli/nodefs';
 import { detectLanguage } from './service';
 import { LineIndex } from './service/text';
+import { statementAt, wordAt } from './service/syntax/haproxy';
+import { describeHaproxyKeyword } from './service/knowledge/describe';
 import type { ConfigLanguage, Finding } from './service/types';
 import type { NginxConfig } from './service/model/nginx';
 import type { HaproxyConfig } from './service/model/haproxy';
@@ -520,7 +522,7 @@ connection.onHover(
       seen.add(f.code);
       parts.push(ruleHover(f));
     }
-    if (m.language === 'nginx' && parts.length === 0 && m.text.length <= MAX_ANALYZED_CHARS) {
+    if (m.language === 'nginx' && m.text.length <= MAX_ANALYZED_CHARS) {
       // Directive documentation until the hover module (issue 6) lands.
       const tree = project.nginxTree(m.path, m.text);
       const offset = tree.lineIndex.offsetAt(p.position);
@@ -532,6 +534,23 @@ connection.onHover(
           const md = nginxDirectiveMarkdown(w[0], undefined, project.settings.nginxVersion);
           if (md) parts.push(md);
           break;
+        }
+      }
+    }
+    if (m.haproxy) {
+      const src = m.haproxy.sources.find((x) => x.path === m.path);
+      const offset = src ? src.tree.lineIndex.offsetAt(p.position) : -1;
+      const stmt = src ? statementAt(src.tree, offset) : undefined;
+      const word = src ? wordAt(src.tree, offset) : undefined;
+      if (stmt && word) {
+        const words = stmt.line.words.map((w) => w.value);
+        if (words[0] === 'no' || words[0] === 'default') words.shift();
+        const section = stmt.section?.keyword ?? 'global';
+        const isHead = stmt.line.words.indexOf(word) <= (stmt.modifier ? 2 : 1);
+        const d = describeHaproxyKeyword(words, section, isHead ? undefined : word.value);
+        if (d && (isHead || d.kind !== 'proxy')) {
+          const syntax = d.syntax.length ? '```\n' + d.syntax.join('\n') + '\n```\n\n' : '';
+          parts.push(`**${d.name}**${d.allowedIn ? ` — ${d.allowedIn.join(', ')}` : ''}\n\n${syntax}[HAProxy 2.6 manual, ${d.section}](${d.url})`);
         }
       }
     }

@@ -231,7 +231,7 @@ describe('language server: diagnostics, hover, code actions', function () {
     const t = diags.find((d) => d.code === TUNNEL)!;
     assert.deepEqual(t.range.start, { line: 17, character: 0 });
     const actions = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: t.range, context: { diagnostics: [t] } });
-    const fix = actions.find((a) => a.isPreferred)!;
+    const fix = actions.find((a) => a.isPreferred && a.diagnostics?.[0].code === TUNNEL)!;
     const after = applyTextEdits(HAPROXY, editsFor(fix.edit, uri));
     assert.ok(/timeout tunnel/.test(after));
     c.replace(uri, after, HAPROXY);
@@ -420,18 +420,29 @@ describe('language server: HAProxy navigation', function () {
   });
 
   it('completes backend names after use_backend and keywords valid in the section', async () => {
-    const text = HAPROXY + '\nfrontend fe2\n    use_backend \n    \n';
+    const text = HAPROXY + '\nfrontend fe2\n    use_backend \n    \n\nbackend b3\n    server s3 127.0.0.1:9003 ch\n';
     const u2 = fileUri(tmpFile('h/two.cfg', text));
     c.open(u2, 'haproxy', text);
     await c.waitDiagnostics(u2);
     const lines = text.split('\n');
     const useLine = lines.findIndex((l) => l === '    use_backend ');
     const items = await c.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: u2 }, position: { line: useLine, character: 16 } });
-    assert.deepEqual(items.map((i) => i.label).sort(), ['api_pool', 'ws_pool']);
+    assert.deepEqual(items.map((i) => i.label).sort(), ['api_pool', 'b3', 'ws_pool']);
     const kw = await c.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: u2 }, position: { line: useLine + 1, character: 4 } });
     const labels = kw.map((i) => i.label);
     assert.ok(labels.includes('bind') && labels.includes('use_backend') && labels.includes('timeout'), labels.join(' '));
     assert.ok(!labels.includes('server') && !labels.includes('balance'), 'backend-only keywords are not offered in a frontend');
+    const srvLine = lines.findIndex((l) => l.startsWith('    server s3'));
+    const opts = await c.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: u2 }, position: { line: srvLine, character: lines[srvLine].length } });
+    const optLabels = opts.map((i) => i.label);
+    assert.ok(optLabels.includes('check') && optLabels.includes('slowstart') && optLabels.includes('on-marked-down'), optLabels.slice(0, 30).join(' '));
+    assert.deepEqual((opts[0].textEdit as TextEdit).range.start, { line: srvLine, character: lines[srvLine].length - 2 });
+  });
+
+  it('hovers a HAProxy keyword with its syntax and manual link', async () => {
+    const hover = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 18, character: 6 } });
+    const value = (hover!.contents as { value: string }).value;
+    assert.ok(value.includes('balance') && value.includes('docs.haproxy.org') || value.includes('configuration.html'), value);
   });
 });
 

@@ -10,7 +10,8 @@ import type { NginxFile, NginxNode } from '../syntax/nginx';
 import type { HaproxyFile } from '../syntax/haproxy';
 import { sectionAt, lineAt } from '../syntax/haproxy';
 import { SECTION_KEYWORDS } from '../syntax/haproxy';
-import { HAPROXY_GLOBAL_KEYWORDS, HAPROXY_PROXY_KEYWORDS } from './haproxy-keywords';
+import { haproxyGlobalKeywordNames, haproxyProxyKeywords, haproxySectionKeywords, haproxyServerOptions, haproxyDocUrl } from '../knowledge/haproxy';
+import { describeHaproxyKeyword } from '../knowledge/describe';
 import type { Span } from '../text';
 
 export type CompletionKindName = 'keyword' | 'module' | 'class' | 'variable' | 'reference' | 'snippet';
@@ -34,13 +35,6 @@ export interface CompletionResult {
   isIncomplete: boolean;
 }
 
-const NAME_CHAR = /[A-Za-z0-9_.-]/;
-
-function wordStart(text: string, offset: number, re = NAME_CHAR): number {
-  let i = offset;
-  while (i > 0 && re.test(text[i - 1])) i--;
-  return i;
-}
 
 /** Names of the enclosing blocks at `offset` (outermost first) and whether the cursor is inside a data/raw block. */
 export function nginxBlockPathAt(file: NginxFile, offset: number): { path: string[]; data: boolean } {
@@ -175,16 +169,33 @@ function upstreamsOf(config: NginxConfig, family: 'http' | 'stream'): NginxConte
 // ---------------------------------------------------------------------------------------------
 // HAProxy
 
-const PROXY_FLAG: Record<string, string> = { defaults: 'd', frontend: 'f', listen: 'l', backend: 'b' };
-
-/** Keywords (first words, with sub-keywords for "option", "timeout", ...) allowed in a section. */
+/**
+ * Keywords (first words, with sub-keywords for "option", "timeout", ...) allowed in a section,
+ * from the HAProxy knowledge base (the 2.6 manual's keyword lists and its 4.1 matrix).
+ * Deprecated keywords are left out; "named" (named defaults only) counts as allowed.
+ */
 export function haproxyKeywordsFor(section: string): { keyword: string; full: string }[] {
-  if (section === 'global') return HAPROXY_GLOBAL_KEYWORDS.map((k) => ({ keyword: k, full: k }));
-  const flag = PROXY_FLAG[section];
-  if (!flag) return [];
-  const out: { keyword: string; full: string }[] = [];
-  for (const [full, flags] of Object.entries(HAPROXY_PROXY_KEYWORDS)) if (flags.includes(flag)) out.push({ keyword: full.split(' ')[0], full });
-  return out;
+  if (section === 'global') return haproxyGlobalKeywordNames().map((k) => ({ keyword: k.split(' ')[0], full: k }));
+  if (section === 'defaults' || section === 'frontend' || section === 'listen' || section === 'backend') {
+    const out: { keyword: string; full: string }[] = [];
+    for (const row of haproxyProxyKeywords()) {
+      if (row.deprecated) continue;
+      const cell = row[section];
+      if (cell === 'yes' || cell === 'named') out.push({ keyword: row.name.split(' ')[0], full: row.name });
+    }
+    return out;
+  }
+  return (haproxySectionKeywords(section) ?? []).map((d) => ({ keyword: d.name.split(' ')[0], full: d.name }));
+}
+
+function haproxyKeywordMarkdown(words: string[], section: string, option?: string): string | undefined {
+  const d = describeHaproxyKeyword(words, section, option);
+  if (!d) return undefined;
+  const parts: string[] = [];
+  if (d.syntax.length) parts.push('```\n' + d.syntax.join('\n') + '\n```');
+  if (d.allowedIn?.length) parts.push(`**Sections:** ${d.allowedIn.join(', ')}`);
+  parts.push(`[HAProxy ${'2.6'} manual, ${d.section}](${d.url})`);
+  return parts.join('\n\n');
 }
 
 export function haproxyCompletions(config: HaproxyConfig | null, file: HaproxyFile, offset: number): CompletionResult {
@@ -201,6 +212,14 @@ export function haproxyCompletions(config: HaproxyConfig | null, file: HaproxyFi
       if ((p.kind === 'backend' || p.kind === 'listen') && p.name) {
         items.push({ label: p.name, kind: 'reference', detail: `${p.kind} (${p.servers.length} server${p.servers.length === 1 ? '' : 's'})`, documentation: p.servers.map((s) => `- \`${s.name}\` ${s.address}${s.port !== null ? ':' + s.port : ''}`).join('\n') || undefined, replace: { start, end: offset } });
       }
+    }
+    return { items, isIncomplete: false };
+  }
+  const serverOpt = /^\s*server\s+\S+\s+\S+\s+(?:\S+\s+)*([A-Za-z0-9_.-]*)$/.exec(before) ?? /^\s*default-server\s+(?:\S+\s+)*([A-Za-z0-9_.-]*)$/.exec(before);
+  if (serverOpt) {
+    const start = offset - serverOpt[1].length;
+    for (const d of haproxyServerOptions()) {
+      items.push({ label: d.name, kind: 'keyword', detail: d.syntax.find((x) => x) ?? 'server option', documentation: `[HAProxy 2.6 manual, ${d.section}](${haproxyDocUrl(d.anchor)})`, replace: { start, end: offset } });
     }
     return { items, isIncomplete: false };
   }
@@ -224,7 +243,7 @@ export function haproxyCompletions(config: HaproxyConfig | null, file: HaproxyFi
       const rest = k.full.slice(head.length + 1).split(' ')[0];
       if (seen.has(rest)) continue;
       seen.add(rest);
-      items.push({ label: rest, kind: 'keyword', detail: k.full, replace: { start, end: offset } });
+      items.push({ label: rest, kind: 'keyword', detail: k.full, documentation: section ? haproxyKeywordMarkdown(k.full.split(' '), section.keyword) : undefined, replace: { start, end: offset } });
     }
     return { items, isIncomplete: false };
   }
@@ -238,7 +257,15 @@ export function haproxyCompletions(config: HaproxyConfig | null, file: HaproxyFi
       for (const k of haproxyKeywordsFor(section.keyword)) {
         if (seen.has(k.keyword)) continue;
         seen.add(k.keyword);
-        items.push({ label: k.keyword, kind: 'keyword', detail: `${section.keyword} keyword`, replace: { start, end: offset }, sortText: '1' + k.keyword });
+        const grouped = k.full.includes(' ');
+        items.push({
+          label: k.keyword,
+          kind: 'keyword',
+          detail: grouped ? `${k.keyword} … (${section.keyword})` : `${section.keyword} keyword`,
+          documentation: grouped ? undefined : haproxyKeywordMarkdown([k.keyword], section.keyword),
+          replace: { start, end: offset },
+          sortText: '1' + k.keyword,
+        });
       }
     }
     return { items, isIncomplete: false };
