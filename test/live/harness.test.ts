@@ -3,7 +3,7 @@
  * binding, and that every process started is stopped (also when the test process just exits).
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -28,6 +28,7 @@ import {
   substitute,
   validateNginx,
   waitFor,
+  withTimeout,
 } from './harness';
 import { recordNote, writeReport } from './report';
 
@@ -177,6 +178,18 @@ describe('live harness: processes, backends and clients', function () {
     assert.ok(fs.existsSync(path.join(bal.dir, 'error.log')), 'error log in the prefix');
   });
 
+  it('nginx stream (L4) configs load the dynamic stream module and pass WebSockets without any header setup', async () => {
+    const b = await startBackend({ name: 'l4' });
+    const port = await freePort();
+    const bal = await startNginx(`events {}\nstream {\n  server {\n    listen 127.0.0.1:@LISTEN@;\n    proxy_pass 127.0.0.1:@B1@;\n  }\n}\n`, { LISTEN: port, B1: b.port }, [port]);
+    assert.match(bal.config, /^load_module \/usr\/lib\/nginx\/modules\/ngx_stream_module\.so;/);
+    const c = await openWsOk(`ws://127.0.0.1:${port}/ws`);
+    assert.equal((await c.waitIdentity()).backend, 'l4');
+    c.send('through-l4');
+    assert.equal((await c.waitMessages(2, 1000))[1], 'through-l4');
+    assert.equal(b.connections[0].headers.upgrade, 'websocket', 'the client handshake reached the backend untouched');
+  });
+
   it('backend close() and kill() are seen by the client as 1001 and 1006', async () => {
     const b = await startBackend({ name: 'gamma' });
     const c1 = await openWsOk(`ws://127.0.0.1:${b.port}/`);
@@ -238,9 +251,9 @@ describe('live harness: processes, backends and clients', function () {
     await waitFor(() => groupMembers(nginxPid).length === 0 && !alive(haproxyPid), { label: 'all gone' });
   });
 
-  it("the process 'exit' handler kills balancers left running when the test process exits", function () {
-    this.timeout(20000);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wslb-live-exit-'));
+  /** Runs a child test process that starts nginx, then exits ('exit') or waits to be SIGTERMed. */
+  async function orphanCheck(mode: 'exit' | 'sigterm'): Promise<{ pid: number; prefix: string; code: number | null }> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wslb-live-child-'));
     const script = path.join(dir, 'leave-running.ts');
     fs.writeFileSync(
       script,
@@ -250,17 +263,42 @@ describe('live harness: processes, backends and clients', function () {
   const port = await freePort();
   const n = await startNginx(${JSON.stringify(simpleNginx)}, { LISTEN: port, B1: b.port }, [port]);
   const fs = require('node:fs');
-  console.log(fs.readFileSync(n.dir + '/nginx.pid', 'utf8').trim());
-  process.exit(0); // no cleanup: only the exit handler can stop nginx now
+  console.log(fs.readFileSync(n.dir + '/nginx.pid', 'utf8').trim() + ' ' + n.dir);
+  if (${JSON.stringify(mode)} === 'exit') process.exit(0); // no cleanup: only the exit handler can stop nginx now
+  setInterval(() => undefined, 1000); // wait to be killed
 })();
 `,
     );
-    const r = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), script], { encoding: 'utf8', timeout: 15000 });
-    fs.rmSync(dir, { recursive: true, force: true });
-    const pid = Number(r.stdout.trim().split('\n').pop());
-    assert.ok(pid > 0, `child printed the nginx pid (stdout ${r.stdout}, stderr ${r.stderr})`);
-    const deadline = Date.now() + 3000;
-    while (groupMembers(pid).length > 0 && Date.now() < deadline) spawnSync('sleep', ['0.05']);
-    assert.deepEqual(groupMembers(pid), [], 'nginx master and workers are gone');
-  });
+    try {
+      const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), script], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      try {
+        await waitFor(() => /^\d+ \S+\n/.test(out), { timeoutMs: 12000, label: `child to start nginx (stderr: ${err})` });
+      } catch (e) {
+        child.kill('SIGKILL');
+        throw e;
+      }
+      if (mode === 'sigterm') child.kill('SIGTERM');
+      const code = await withTimeout(exited, 5000, 'child exit');
+      const [pid, prefix] = out.trim().split(' ');
+      return { pid: Number(pid), prefix, code };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  for (const mode of ['exit', 'sigterm'] as const) {
+    it(`balancers left running are killed and their prefix removed when the test process ${mode === 'exit' ? 'exits' : 'gets SIGTERM'}`, async function () {
+      this.timeout(20000);
+      const r = await orphanCheck(mode);
+      assert.ok(r.pid > 0);
+      if (mode === 'sigterm') assert.equal(r.code, 128 + 15, 'the child exits with the signal status');
+      await waitFor(() => groupMembers(r.pid).length === 0, { timeoutMs: 3000, label: 'nginx master and workers gone' });
+      assert.equal(fs.existsSync(r.prefix), false, 'the private prefix was removed');
+    });
+  }
 });

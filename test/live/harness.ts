@@ -199,12 +199,36 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   }
 }
 
-process.on('exit', () => {
+function cleanupSync(): void {
   for (const t of tracked) killGroup(t.child.pid, 'SIGKILL');
-  for (const dir of tempDirs) {
-    if (!process.env.WSLB_LIVE_KEEP) fs.rmSync(dir, { recursive: true, force: true });
+  if (!process.env.WSLB_LIVE_KEEP) {
+    for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+    tempDirs.clear();
   }
-});
+}
+
+process.on('exit', cleanupSync);
+// A test run stopped from outside (Ctrl-C, `timeout`, CI cancel) must not leave balancers behind:
+// they run in their own process groups, so nothing else would stop them.
+const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
+for (const sig of Object.keys(SIGNAL_CODES) as NodeJS.Signals[]) {
+  process.once(sig, () => {
+    cleanupSync();
+    process.exit(128 + (SIGNAL_CODES[sig] ?? 0));
+  });
+}
+
+// Prefixes left by runs that were SIGKILLed (no handler can run then): remove those over an hour old.
+try {
+  const cutoff = Date.now() - 3600_000;
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    if (!name.startsWith('wslb-live-')) continue;
+    const dir = path.join(os.tmpdir(), name);
+    if (fs.statSync(dir).mtimeMs < cutoff) fs.rmSync(dir, { recursive: true, force: true });
+  }
+} catch {
+  /* best effort */
+}
 
 function startProcess(cmd: string, args: string[], label: string): { t: Tracked; output: () => string } {
   const child = spawn(cmd, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
