@@ -8,6 +8,7 @@ import {
   walkDirectives,
 } from '../../../server/src/service/syntax/nginx';
 
+
 /**
  * Check the tree's invariants; return the first violation, or null. Iterative, so it works
  * on deeply nested junk too.
@@ -50,38 +51,41 @@ export function checkTree(file: NginxFile): string | null {
 
   const top = contiguous(file.children, 0, text.length, 'file');
   if (top) return top;
-  // Orphan blocks at any level and every directive.
-  const blocks: NginxBlock[] = [];
-  const collectOrphans = (list: NginxNode[]) => {
-    for (const node of list) if (node.type === 'block' && !node.owner) blocks.push(node);
-  };
-  collectOrphans(file.children);
-  let err: string | null = null;
-  walkDirectives(file, (d) => {
-    if (err) return false;
-    if (d.parts[0] !== d.nameToken || d.nameToken.start !== d.start) err = `directive ${d.name}: name is not parts[0]`;
-    else if (d.name !== d.nameToken.value) err = `directive ${d.name}: name differs from its token's value`;
-    else {
-      err = contiguous(d.parts, d.start, d.end, `directive ${d.name} at ${d.start}`);
-      if (!err) {
-        for (const a of d.args) if (!d.parts.includes(a)) err = `directive ${d.name}: arg not in parts`;
-        const last = d.parts[d.parts.length - 1];
-        if (d.semicolon >= 0 && (last.type !== 'token' || last.start !== d.semicolon || text[d.semicolon] !== ';'))
-          err = `directive ${d.name}: ";" is not the last part`;
-        if (d.block && (last !== d.block || d.block.owner !== d)) err = `directive ${d.name}: block is not the last part`;
-        if (d.block && !err) err = blockCheck(d.block);
-        const siblings = d.parent.children;
-        if (!siblings.includes(d)) err = `directive ${d.name}: not among its parent's children`;
+  // Every container (file, blocks) once, with an explicit stack: linear, and no recursion.
+  const containers: (NginxFile | NginxBlock)[] = [file];
+  while (containers.length > 0) {
+    const container = containers.pop()!;
+    for (const node of container.children) {
+      if (node.type === 'block') {
+        if (node.owner !== null) return `block at ${node.start}: in a children list but owned by a directive`;
+        if (node.parent !== container) return `orphan block at ${node.start}: wrong parent`;
+        const e = blockCheck(node);
+        if (e) return e;
+        containers.push(node);
+        continue;
       }
-      if (d.block) collectOrphans(d.block.children);
+      if (node.type !== 'directive') continue;
+      const d = node;
+      if (d.parent !== container) return `directive ${d.name} at ${d.start}: wrong parent`;
+      if (d.parts[0] !== d.nameToken || d.nameToken.start !== d.start) return `directive ${d.name}: name is not parts[0]`;
+      if (d.name !== d.nameToken.value) return `directive ${d.name}: name differs from its token's value`;
+      const e = contiguous(d.parts, d.start, d.end, `directive ${d.name} at ${d.start}`);
+      if (e) return e;
+      const parts = new Set<NginxNode>(d.parts);
+      for (const a of d.args) if (!parts.has(a) || a.type !== 'token') return `directive ${d.name}: arg not a token in parts`;
+      const words = d.parts.filter((p) => p.type === 'token' && !(p.start === d.semicolon)).length;
+      if (words !== d.args.length + 1) return `directive ${d.name}: ${words} words in parts, ${d.args.length} args`;
+      const last = d.parts[d.parts.length - 1];
+      if (d.semicolon >= 0 && (last.type !== 'token' || last.start !== d.semicolon || text[d.semicolon] !== ';'))
+        return `directive ${d.name}: ";" is not the last part`;
+      if (d.block) {
+        if (last !== d.block || d.block.owner !== d) return `directive ${d.name}: block is not the last part`;
+        if (d.block.parent !== container) return `directive ${d.name}: its block has the wrong parent`;
+        const be = blockCheck(d.block);
+        if (be) return be;
+        containers.push(d.block);
+      }
     }
-    if (err) return false;
-  });
-  if (err) return err;
-  for (let i = 0; i < blocks.length; i++) {
-    const e = blockCheck(blocks[i]);
-    if (e) return e;
-    collectOrphans(blocks[i].children);
   }
   return null;
 }

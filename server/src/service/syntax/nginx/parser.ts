@@ -51,40 +51,36 @@ const BOM = 0xfeff;
 /** nginx's reader buffer (NGX_CONF_BUFFER, src/core/ngx_conf_file.c): longer words are refused. */
 export const NGINX_CONF_BUFFER = 4096;
 
+/** Placeholder for `parts`/`args` while a directive is being read (replaced when it ends). */
+const NO_NODES: never[] = [];
+
 class Directive implements NginxDirective {
   readonly type = 'directive' as const;
   name: string;
-  nameSpan: Span;
   nameToken: NginxToken;
-  args: NginxToken[] = [];
+  /** Exact-size arrays, set when the directive ends (see parseNginx's scratch buffers). */
+  args: NginxToken[] = NO_NODES;
   block: NginxBlock | null = null;
   semicolon = -1;
-  parts: NginxNode[];
+  parts: NginxNode[] = NO_NODES;
   start: number;
   end: number;
   #parent: NginxBlock | NginxFile;
-  /** Set after an unterminated-string repair: a missing ";" is then not reported again. */
-  recovered = false;
-  /** Column of the name, computed on demand for the missing-";" rule (-1 = not yet). */
-  #column = -1;
 
   constructor(nameToken: NginxToken, parent: NginxBlock | NginxFile) {
     this.name = nameToken.value;
-    this.nameSpan = nameToken;
     this.nameToken = nameToken;
-    this.parts = [nameToken];
     this.start = nameToken.start;
     this.end = nameToken.end;
     this.#parent = parent;
   }
 
-  get parent(): NginxBlock | NginxFile {
-    return this.#parent;
+  get nameSpan(): Span {
+    return this.nameToken;
   }
 
-  column(text: string): number {
-    if (this.#column < 0) this.#column = columnOf(text, this.start);
-    return this.#column;
+  get parent(): NginxBlock | NginxFile {
+    return this.#parent;
   }
 }
 
@@ -116,8 +112,108 @@ class Block implements NginxBlock {
   }
 }
 
-function token(type: NginxToken['type'], start: number, end: number, raw: string): NginxToken {
-  return { type, start, end, raw, value: raw, quote: null };
+/**
+ * A leaf. Its text (`raw`) and nginx value (`value`) are sliced from the file only when
+ * first read, then cached: most trivia is never read, and this halves the allocations
+ * of a parse.
+ */
+class Leaf implements NginxToken {
+  type: NginxToken['type'];
+  start: number;
+  end: number;
+  quote: '"' | "'" | null;
+  #text: string;
+  #value: string | undefined = undefined;
+
+  /**
+   * A quoted word has its closing quote unless `unterminatedValue` is given (the value of a
+   * string that was cut at the end of its line).
+   */
+  constructor(
+    type: NginxToken['type'],
+    start: number,
+    end: number,
+    text: string,
+    quote: '"' | "'" | null = null,
+    unterminatedValue?: string,
+  ) {
+    this.type = type;
+    this.start = start;
+    this.end = end;
+    this.quote = quote;
+    this.#text = text;
+    if (unterminatedValue !== undefined) this.#value = unterminatedValue;
+  }
+
+  get raw(): string {
+    return this.#text.slice(this.start, this.end);
+  }
+
+  get value(): string {
+    if (this.#value === undefined) {
+      if (this.type !== 'token') this.#value = this.raw;
+      else if (this.quote === null) this.#value = unescapeNginx(this.raw);
+      else this.#value = unescapeNginx(this.#text.slice(this.start + 1, this.end - 1));
+    }
+    return this.#value;
+  }
+
+  /** Plain data for JSON.stringify (raw and value are getters). */
+  toJSON(): object {
+    return { type: this.type, start: this.start, end: this.end, raw: this.raw, value: this.value, quote: this.quote };
+  }
+}
+
+/** Whitespace: the most common leaf, so the smallest object (raw/value/quote are getters). */
+class Trivia implements NginxToken {
+  readonly type = 'trivia' as const;
+  start: number;
+  end: number;
+  #text: string;
+
+  constructor(start: number, end: number, text: string) {
+    this.start = start;
+    this.end = end;
+    this.#text = text;
+  }
+
+  get raw(): string {
+    return this.#text.slice(this.start, this.end);
+  }
+
+  get value(): string {
+    return this.raw;
+  }
+
+  get quote(): null {
+    return null;
+  }
+
+  toJSON(): object {
+    return { type: this.type, start: this.start, end: this.end, raw: this.raw, value: this.raw, quote: null };
+  }
+}
+
+function token(type: NginxToken['type'], start: number, end: number, text: string): NginxToken {
+  return type === 'trivia' ? new Trivia(start, end, text) : new Leaf(type, start, end, text);
+}
+
+class File implements NginxFile {
+  readonly type = 'file' as const;
+  text: string;
+  children: NginxNode[] = [];
+  diagnostics: NginxSyntaxDiagnostic[] = [];
+  #lineIndex: LineIndex | undefined = undefined;
+
+  constructor(text: string) {
+    this.text = text;
+  }
+
+  /** Built on first use. */
+  get lineIndex(): LineIndex {
+    if (this.#lineIndex === undefined) this.#lineIndex = new LineIndex(this.text);
+    return this.#lineIndex;
+  }
 }
 
 /** Characters from the start of the line holding `offset` to `offset`. */
@@ -306,14 +402,6 @@ function endOfLine(text: string, from: number): number {
   return i;
 }
 
-interface OpenBlock {
-  block: Block;
-  owner: Directive | null;
-  /** The children list that holds the block's owner (or the orphan block). */
-  outer: NginxNode[];
-  outerContainer: NginxBlock | NginxFile;
-}
-
 /**
  * Parse an nginx configuration file. Never throws; time is linear in `text.length`.
  *
@@ -343,14 +431,8 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
   const n = text.length;
   const isDirectiveName = options.isDirectiveName;
   const maxDiagnostics = options.maxDiagnostics ?? 1000;
-  const diagnostics: NginxSyntaxDiagnostic[] = [];
-  const file: NginxFile = {
-    type: 'file',
-    text,
-    children: [],
-    diagnostics,
-    lineIndex: undefined as unknown as LineIndex,
-  };
+  const file = new File(text);
+  const diagnostics = file.diagnostics;
 
   let truncated = false;
   const report = (
@@ -381,27 +463,57 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
 
   let children: NginxNode[] = file.children;
   let container: NginxBlock | NginxFile = file;
-  const stack: OpenBlock[] = [];
+  /** Open blocks, innermost last. A block's parent is the container its "}" returns to. */
+  const stack: Block[] = [];
 
   /** The directive being read (no ";" or block yet). */
   let dir: Directive | null = null;
+  /**
+   * Its parts and arguments so far, in reused scratch buffers: copied to exact-size arrays
+   * when it ends (growing a fresh array per directive costs more memory and time).
+   */
+  const partsBuf: NginxNode[] = [];
+  let partsCount = 0;
+  const argsBuf: NginxToken[] = [];
+  let argsCount = 0;
+  /** Was one of its words an unterminated string (repaired, so a missing ";" is not reported again)? */
+  let dirRecovered = false;
+  /** Column of its name, computed on demand (-1 = not yet). */
+  let dirColumn = -1;
   /** Last word of `dir`. */
   let lastWord: NginxToken | null = null;
-  /** Trivia and comments read after `lastWord`; they go to `dir` only if it continues. */
-  let pending: NginxNode[] = [];
-  /** Did `pending` contain a line break? */
+  /**
+   * Trivia and comments read after `lastWord`: they go to `dir` only if it continues.
+   * A reused buffer: `pending[0..pendingCount)` is live (cheaper than resizing an array).
+   */
+  const pending: NginxNode[] = [];
+  let pendingCount = 0;
+  /** Did the pending trivia contain a line break? */
   let pendingNewline = false;
 
   const flushPendingInto = (list: NginxNode[]): void => {
-    for (let k = 0; k < pending.length; k++) list.push(pending[k]);
-    pending.length = 0;
+    if (pendingCount === 0) return;
+    for (let k = 0; k < pendingCount; k++) list.push(pending[k]);
+    pendingCount = 0;
     pendingNewline = false;
+  };
+  const flushPendingIntoParts = (): void => {
+    if (pendingCount === 0) return;
+    for (let k = 0; k < pendingCount; k++) partsBuf[partsCount++] = pending[k];
+    pendingCount = 0;
+    pendingNewline = false;
+  };
+  /** Give `dir` its final parts and args. */
+  const sealDirective = (d: Directive): void => {
+    d.parts = partsBuf.slice(0, partsCount);
+    d.args = argsCount === 0 ? [] : argsBuf.slice(0, argsCount);
   };
 
   /** End `dir` without ";" or block: it stops after its last word; pending trivia goes outside. */
   const abandonDirective = (): void => {
     if (!dir) return;
     dir.end = lastWord!.end;
+    sealDirective(dir);
     flushPendingInto(children);
     dir = null;
     lastWord = null;
@@ -409,7 +521,7 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
 
   let pos = 0;
   if (n > 0 && text.charCodeAt(0) === BOM) {
-    children.push(token('trivia', 0, 1, text.slice(0, 1)));
+    children.push(token('trivia', 0, 1, text));
     report(
       'byte-order-mark',
       0,
@@ -435,9 +547,9 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
           e++;
         } else break;
       }
-      const t = token('trivia', pos, e, text.slice(pos, e));
+      const t = token('trivia', pos, e, text);
       if (dir) {
-        pending.push(t);
+        pending[pendingCount++] = t;
         if (newline) pendingNewline = true;
       } else children.push(t);
       pos = e;
@@ -458,7 +570,7 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
           `nginx refuses a comment of ${NGINX_CONF_BUFFER} characters or more ("too long parameter"); split it`,
         );
       }
-      if (dir) pending.push(comment);
+      if (dir) pending[pendingCount++] = comment;
       else children.push(comment);
       pos = e;
       continue;
@@ -466,14 +578,15 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
 
     if (c === SEMI) {
       if (dir) {
-        flushPendingInto(dir.parts);
-        dir.parts.push(token('token', pos, pos + 1, ';'));
+        flushPendingIntoParts();
+        partsBuf[partsCount++] = token('token', pos, pos + 1, text);
         dir.semicolon = pos;
         dir.end = pos + 1;
+        sealDirective(dir);
         dir = null;
         lastWord = null;
       } else {
-        children.push(token('error', pos, pos + 1, ';'));
+        children.push(token('error', pos, pos + 1, text));
         report('unexpected-semicolon', pos, pos + 1, 'unexpected ";": there is no directive to end here', {
           start: pos,
           end: pos + 1,
@@ -488,8 +601,9 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
       const owner: Directive | null = dir;
       const block: Block = new Block(pos, owner, container);
       if (owner) {
-        flushPendingInto(owner.parts);
-        owner.parts.push(block);
+        flushPendingIntoParts();
+        partsBuf[partsCount++] = block;
+        sealDirective(owner);
         owner.block = block;
         dir = null;
         lastWord = null;
@@ -503,7 +617,7 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
         block.rawBody = true;
         const close = scanLuaBody(text, pos + 1);
         const bodyEnd = close < 0 ? n : close;
-        block.children.push(token('raw', pos + 1, bodyEnd, text.slice(pos + 1, bodyEnd)));
+        block.children.push(token('raw', pos + 1, bodyEnd, text));
         if (close < 0) {
           block.end = n;
           owner.end = n;
@@ -522,7 +636,7 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
         continue;
       }
 
-      stack.push({ block, owner, outer: children, outerContainer: container });
+      stack.push(block);
       children = block.children;
       container = block;
       pos++;
@@ -533,7 +647,7 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
       if (dir) {
         const d: Directive = dir;
         const last = lastWord!;
-        if (!d.recovered) report(
+        if (!dirRecovered) report(
           'missing-semicolon',
           last.start,
           pos + 1,
@@ -543,7 +657,7 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
         abandonDirective();
       }
       if (stack.length === 0) {
-        children.push(token('error', pos, pos + 1, '}'));
+        children.push(token('error', pos, pos + 1, text));
         report('unexpected-close-brace', pos, pos + 1, 'unexpected "}": no block is open here', {
           start: pos,
           end: pos + 1,
@@ -551,11 +665,12 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
         });
       } else {
         const top = stack.pop()!;
-        top.block.close = pos;
-        top.block.end = pos + 1;
-        if (top.owner) top.owner.end = pos + 1;
-        children = top.outer;
-        container = top.outerContainer;
+        top.close = pos;
+        top.end = pos + 1;
+        const owner = top.owner;
+        if (owner) owner.end = pos + 1;
+        container = top.parent;
+        children = container.children;
       }
       pos++;
       continue;
@@ -594,22 +709,12 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
             : `unterminated string: missing closing ${quoteChar}`,
           { start: eol, end: eol, newText: quoteChar },
         );
-        const raw = text.slice(pos, eol);
-        w = { type: 'token', start: pos, end: eol, raw, value: unescapeNginx(raw.slice(1)), quote: quoteChar };
+        w = new Leaf('token', pos, eol, text, quoteChar, unescapeNginx(text.slice(pos + 1, eol)));
         next = eol;
         unterminated = true;
       } else {
-        const end = closed ? i + 1 : n;
-        const raw = text.slice(pos, end);
-        const quoteChar = c === DQUOTE ? '"' : "'";
-        w = {
-          type: 'token',
-          start: pos,
-          end,
-          raw,
-          value: unescapeNginx(raw.slice(1, raw.length - 1)),
-          quote: quoteChar,
-        };
+        const end = i + 1;
+        w = new Leaf('token', pos, end, text, c === DQUOTE ? '"' : "'");
         next = end;
         if (end - pos - 1 >= NGINX_CONF_BUFFER) {
           report(
@@ -668,10 +773,10 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
         i++;
       }
       if (i > n) i = n;
-      const raw = text.slice(pos, i);
-      w = { type: 'token', start: pos, end: i, raw, value: unescapeNginx(raw), quote: null };
+      w = new Leaf('token', pos, i, text);
       next = i;
       if (quantifierAt >= 0) {
+        const raw = w.raw;
         const q = quantifierLength(text, quantifierAt);
         report(
           'unquoted-brace',
@@ -694,13 +799,14 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
     if (dir && pendingNewline && w.quote === null) {
       // Words running onto a new line: is this word really the next directive?
       const d: Directive = dir;
-      if (columnOf(text, w.start) <= d.column(text)) {
+      if (dirColumn < 0) dirColumn = columnOf(text, d.start);
+      if (columnOf(text, w.start) <= dirColumn) {
         const split = isDirectiveName
-          ? isDirectiveName(w.value) && (d.args.length > 0 || isDirectiveName(d.name))
-          : d.args.length > 0 && looksLikeDirectiveName(w.raw);
+          ? isDirectiveName(w.value) && (argsCount > 0 || isDirectiveName(d.name))
+          : argsCount > 0 && looksLikeDirectiveName(w.raw);
         if (split) {
           const last = lastWord!;
-          if (!d.recovered) report('missing-semicolon', last.start, last.end, `directive "${d.name}" is not terminated by ";"`, {
+          if (!dirRecovered) report('missing-semicolon', last.start, last.end, `directive "${d.name}" is not terminated by ";"`, {
             start: last.end,
             end: last.end,
             newText: ';',
@@ -711,15 +817,20 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
     }
 
     if (dir) {
-      flushPendingInto(dir.parts);
-      dir.parts.push(w);
-      dir.args.push(w);
+      flushPendingIntoParts();
+      partsBuf[partsCount++] = w;
+      argsBuf[argsCount++] = w;
       dir.end = w.end;
+      if (unterminated) dirRecovered = true;
     } else {
       dir = new Directive(w, container);
       children.push(dir);
+      partsBuf[0] = w;
+      partsCount = 1;
+      argsCount = 0;
+      dirRecovered = unterminated;
+      dirColumn = -1;
     }
-    if (unterminated) dir.recovered = true;
     lastWord = w;
     pos = next;
   }
@@ -727,7 +838,7 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
   if (dir) {
     const d: Directive = dir;
     const last = lastWord!;
-    if (!d.recovered) report('unexpected-end', last.start, n, `unexpected end of file: directive "${d.name}" needs ";" or "{"`, {
+    if (!dirRecovered) report('unexpected-end', last.start, n, `unexpected end of file: directive "${d.name}" needs ";" or "{"`, {
       start: last.end,
       end: last.end,
       newText: ';',
@@ -737,7 +848,8 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
 
   // Blocks left open: each ends at the end of the file.
   for (let k = stack.length - 1; k >= 0; k--) {
-    const { block, owner } = stack[k];
+    const block = stack[k];
+    const owner = block.owner;
     block.end = n;
     if (owner) owner.end = n;
     const what = owner ? `the block of "${owner.name}"` : 'this block';
@@ -748,6 +860,5 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
     });
   }
 
-  file.lineIndex = new LineIndex(text);
   return file;
 }
