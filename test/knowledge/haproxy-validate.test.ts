@@ -122,6 +122,11 @@ userlist users
     assert.equal(r.ds[0].severity, 'warning');
   });
 
+  it('treats names of Object.prototype as the unknown words they are', () => {
+    const r = check('global\n    constructor\nfrontend f\n    toString 1\n    option constructor\n    mode __proto__\n    http-request hasOwnProperty\n');
+    assert.deepEqual(r.codes, ['2:haproxy/unknown-keyword', '4:haproxy/unknown-keyword', '5:haproxy/unknown-keyword', '6:haproxy/invalid-value', '7:haproxy/unknown-action']);
+  });
+
   it('never throws on broken input', () => {
     for (const t of ['frontend', 'no', 'global\n no option', '"\\', 'backend b\n timeout', 'defaults\n\0\0', 'listen x\n http-request', 'resolvers\n']) {
       assert.doesNotThrow(() => validateHaproxy(parseHaproxy(t), { version: '2.6' }));

@@ -36,6 +36,8 @@ describe('knowledge: nginx data', () => {
     assert.equal(nginxDefault('keepalive', '1.30.0')?.value, '32 local');
     assert.equal(nginxDefault('ssl_protocols', '1.22.1')?.value, 'TLSv1 TLSv1.1 TLSv1.2');
     assert.equal(nginxDefault('ssl_protocols', '1.24.0')?.value, 'TLSv1.2 TLSv1.3');
+    assert.equal(nginxDefault('constructor', '1.22.1'), undefined);
+    assert.equal(nginxDefault('toString', '1.22.1'), undefined);
   });
 
   it('records first versions from the release command tables', () => {

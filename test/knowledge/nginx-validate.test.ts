@@ -121,6 +121,11 @@ stream { upstream tcp { hash $remote_addr consistent; server 10.0.0.1:5000; } se
     assert.deepEqual(check('server { listen 5000; proxy_pass a:1; }', { rootContext: ['stream'] }).codes, []);
   });
 
+  it('treats names of Object.prototype as the unknown words they are', () => {
+    const r = check('constructor;\nhttp { toString x; __proto__ y; hasOwnProperty; }', { build: 'constructor' });
+    assert.deepEqual(r.codes, ['1:nginx/unknown-directive', '2:nginx/unknown-directive', '2:nginx/unknown-directive', '2:nginx/unknown-directive']);
+  });
+
   it('never throws on broken input', () => {
     for (const t of ['http {', '}', 'location', '"unterminated', 'http { server { location { } } } } }', ';;;', '\u0000{', 'if (', 'map { }']) {
       const file = parseNginx(t, { isDirectiveName: isNginxDirectiveName });

@@ -63,6 +63,9 @@ export interface ValidateHaproxyOptions {
 
 const q = (s: string) => '`' + s + '`';
 
+/** A table entry by a key taken from the config (never from Object.prototype: `constructor`, `toString`). */
+const own = <T>(table: Record<string, T>, key: string): T | undefined => (Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined);
+
 /** Rule keywords whose first argument is an action documented in the manual. */
 const ACTION_RULES: Record<string, number> = {
   'http-request': 1,
@@ -160,18 +163,19 @@ export function validateHaproxy(file: HaproxyFileLike, _opts: ValidateHaproxyOpt
   }
 
   function checkProxyStatement(kind: string, name: string | null, words: readonly WordLike[], w: readonly string[]) {
-    const removed = HAPROXY_REMOVED[w[0]];
+    const removed = own(HAPROXY_REMOVED, w[0]);
     if (removed) {
       report(words[0], 'error', 'keyword-removed', `${q(w[0])} is not supported since HAProxy ${removed.since}: ${removed.advice}`);
       return;
     }
     if (w[0] === 'timeout' && w.length > 1 && /^(con|cli|srv)timeout$/.test(w[1])) {
-      const r = HAPROXY_REMOVED[w[1]];
+      const r = own(HAPROXY_REMOVED, w[1])!;
       report(spanOf(words.slice(0, 2)), 'error', 'keyword-removed', `${q(w[1])} is not supported since HAProxy ${r.since}: ${r.advice}`);
       return;
     }
-    if (w[0] === 'option' && w.length > 1 && HAPROXY_REMOVED_OPTIONS[w[1]]) {
-      const r = HAPROXY_REMOVED_OPTIONS[w[1]];
+    const removedOption = w[0] === 'option' && w.length > 1 ? own(HAPROXY_REMOVED_OPTIONS, w[1]) : undefined;
+    if (removedOption) {
+      const r = removedOption;
       report(spanOf(words.slice(0, 2)), 'error', 'keyword-removed', `option ${q(w[1])} is not supported since HAProxy ${r.since}: ${r.advice}`);
       return;
     }
@@ -222,7 +226,7 @@ export function validateHaproxy(file: HaproxyFileLike, _opts: ValidateHaproxyOpt
     if (row.name === 'server' || row.name === 'default-server' || row.name === 'server-template' || row.name === 'bind') {
       checkOptions(row.name, words);
     }
-    const values = HAPROXY_VALUE_SETS[row.name];
+    const values = own(HAPROXY_VALUE_SETS, row.name);
     if (values && w.length > 1 && !w[1].startsWith('$')) {
       const v = w[1].replace(/\(.*$/, '');
       if (values.values.length > 0 && !values.values.includes(v)) {
@@ -230,7 +234,7 @@ export function validateHaproxy(file: HaproxyFileLike, _opts: ValidateHaproxyOpt
         report(words[1], 'error', 'invalid-value', `unknown ${values.what} ${q(w[1])}; expected ${values.values.join(', ')}` + (best.length ? ` (did you mean ${q(best[0])}?)` : ''));
       }
     }
-    const actionIndex = ACTION_RULES[row.name];
+    const actionIndex = own(ACTION_RULES, row.name);
     if (actionIndex !== undefined && w.length > actionIndex) {
       const raw = w[actionIndex];
       const action = raw.replace(/\(.*$/, '');

@@ -215,9 +215,8 @@ export function resolveProxyKeyword(words: readonly string[]): HaproxyProxyKeywo
 }
 
 /** Keywords of a non-proxy section (peers, resolvers, userlist, mailers, program, http-errors, ring, log-forward, cache, fcgi-app). */
-export function haproxySectionKeywords(section: string): HaproxyKeywordDoc[] | undefined {
-  const m = SECTION_KW.get(section);
-  return m ? [...m.values()] : undefined;
+export function haproxySectionKeywords(section: string): readonly HaproxyKeywordDoc[] | undefined {
+  return Object.prototype.hasOwnProperty.call(KB.sections, section) ? KB.sections[section].keywords : undefined;
 }
 
 export function haproxySectionKeyword(section: string, words: readonly string[]): HaproxyKeywordDoc | undefined {
@@ -257,9 +256,8 @@ export function haproxyServerOptions(): HaproxyKeywordDoc[] {
 }
 
 /** Actions documented for a rule keyword ("http-request", "tcp-request content", ...). */
-export function haproxyActions(rule: string): HaproxyKeywordDoc[] {
-  const m = ACTIONS.get(rule);
-  return m ? [...m.values()] : [];
+export function haproxyActions(rule: string): readonly HaproxyKeywordDoc[] {
+  return Object.prototype.hasOwnProperty.call(KB.actions, rule) ? KB.actions[rule] : [];
 }
 
 export function haproxyAction(rule: string, action: string): HaproxyKeywordDoc | undefined {
@@ -268,5 +266,5 @@ export function haproxyAction(rule: string, action: string): HaproxyKeywordDoc |
 
 /** Sections HAProxy 2.6 knows, with their documentation anchor where the manual heads them. */
 export function haproxySectionDoc(section: string): HaproxyKeywordDoc | undefined {
-  return KB.sections[section]?.header;
+  return Object.prototype.hasOwnProperty.call(KB.sections, section) ? KB.sections[section].header : undefined;
 }

@@ -78,7 +78,8 @@ export interface NginxDefault {
  * documentation's default. `family` picks among same-named directives (default: http, then any).
  */
 export function nginxDefault(name: string, version: string, family: NginxFamily = 'http'): NginxDefault | undefined {
-  const overlay = VERSIONED_DEFAULTS[name]?.find((d) => d.family === family);
+  const rows = Object.prototype.hasOwnProperty.call(VERSIONED_DEFAULTS, name) ? VERSIONED_DEFAULTS[name] : undefined;
+  const overlay = rows?.find((d) => d.family === family);
   if (overlay) {
     let row = overlay.rows[0];
     for (const r of overlay.rows) if (atLeast(version, r.since)) row = r;

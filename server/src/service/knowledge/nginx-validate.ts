@@ -34,6 +34,7 @@ import {
   nginxDirectivesForContext,
   nginxDocs,
   variantAt,
+  type ArgCount,
   type NginxBlockType,
   type NginxCommand,
 } from './nginx';
@@ -106,12 +107,19 @@ function thirdPartyModuleOf(name: string): string | undefined {
 
 function resolveBuild(b: ValidateNginxOptions['build']): NginxBuildProfile {
   if (!b) return DEBIAN_12;
-  if (typeof b === 'string') return NGINX_BUILDS[b] ?? DEBIAN_12;
+  if (typeof b === 'string') return Object.prototype.hasOwnProperty.call(NGINX_BUILDS, b) ? NGINX_BUILDS[b] : DEBIAN_12;
   return b;
 }
 
 const code = (s: string) => '`' + s + '`';
 
+
+/** What one (directive name, block type) pair gets, whatever its arguments. */
+type Verdict =
+  | { kind: 'stop'; severity: Severity; code: string; message: string }
+  | { kind: 'ok'; counts: ArgCount[]; strictFlag: boolean; isBlock: boolean; isPlain: boolean };
+
+const stop = (severity: Severity, c: string, message: string): Verdict => ({ kind: 'stop', severity, code: c, message });
 
 export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): KnowledgeDiagnostic[] {
   const version = opts.version;
@@ -130,9 +138,7 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
     for (const n of children) if (n.type === 'directive') visit(n as DirectiveLike, t);
   };
 
-  const visit = (d: DirectiveLike, t: NginxBlockType) => {
-    const name = d.name;
-    const family = familyOfBlockType(t);
+  const classify = (name: string, t: NginxBlockType): Verdict => {
     const all = [...nginxCommands(name), ...((build.backports ?? []).filter((b) => b.name === name) as NginxCommand[])];
     const existing = all.filter((c) => commandExistsIn(c, version));
     const built = existing.filter(inBuild);
@@ -143,54 +149,43 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
         const c = existing.find((x) => familyMatches(x, t)) ?? existing[0];
         const why = build.missing.get(c.module) ?? 'not part of this build';
         const so = build.loadable.get(c.module);
-        report(
-          d.nameSpan,
-          'warning',
+        return stop('warning',
           'module-not-in-build',
           `${code(name)} comes from ${c.module}, which ${build.description} lacks: ${why}` +
             (so ? `; load it with ${code(`load_module modules/${so};`)}` : ''),
         );
-        return;
       }
       if (all.length > 0) {
         const newer = all.filter((c) => compareVersions(c.since, version) > 0).sort((a, b) => compareVersions(a.since, b.since));
         if (newer.length > 0) {
-          report(d.nameSpan, 'error', 'directive-too-new', `${code(name)} needs nginx ${newer[0].since}; target is ${version}`);
+          return stop('error', 'directive-too-new', `${code(name)} needs nginx ${newer[0].since}; target is ${version}`);
         } else {
           const removed = all.map((c) => c.removed).filter((r): r is string => !!r).sort(compareVersions);
-          report(
-            d.nameSpan,
-            'error',
+          return stop('error',
             'directive-removed',
             `${code(name)} was removed in nginx ${removed[removed.length - 1] ?? '?'}; target is ${version}`,
           );
         }
-        return;
       }
       const docs = nginxDocs(name);
       if (docs.length > 0) {
         const separate = docs.find((x) => /_js_module$|acme|otel/.test(x.module));
         if (separate) {
-          report(d.nameSpan, 'warning', 'module-not-in-build', `${code(name)} comes from ${separate.module}, a module distributed apart from nginx and not in ${build.description}`);
+          return stop('warning', 'module-not-in-build', `${code(name)} comes from ${separate.module}, a module distributed apart from nginx and not in ${build.description}`);
         } else {
-          report(d.nameSpan, 'error', 'nginx-plus-only', `${code(name)} exists only in NGINX Plus (commercial), not in nginx open source`);
+          return stop('error', 'nginx-plus-only', `${code(name)} exists only in NGINX Plus (commercial), not in nginx open source`);
         }
-        return;
       }
       const third = thirdPartyModuleOf(name);
       if (third) {
-        report(d.nameSpan, 'hint', 'third-party-directive', `${code(name)} comes from the third-party module ${third}, which stock nginx lacks`);
-        return;
+        return stop('hint', 'third-party-directive', `${code(name)} comes from the third-party module ${third}, which stock nginx lacks`);
       }
       const local = closestNames(name, nginxDirectivesForContext(contextNames(t), version, build), 2);
       const best = local.length ? local : closestNames(name, namesInVersion, 2);
-      report(
-        d.nameSpan,
-        'error',
+      return stop('error',
         'unknown-directive',
         `unknown directive ${code(name)}` + (best.length ? `; did you mean ${best.map(code).join(' or ')}?` : ''),
       );
-      return;
     }
 
     const sameFamily = built.filter((c) => familyMatches(c, t));
@@ -204,8 +199,7 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
         .sort((a, b) => compareVersions(a.since, b.since));
       const since = later[0]?.since ?? laterVariant[0]?.since;
       if (since) {
-        report(d.nameSpan, 'error', 'directive-too-new', `${code(name)} inside ${where} needs nginx ${since}; target is ${version}`);
-        return;
+        return stop('error', 'directive-too-new', `${code(name)} inside ${where} needs nginx ${since}; target is ${version}`);
       }
       const ctxs = new Set<string>();
       for (const c of sameFamily.length ? sameFamily : built) for (const ctx of variantAt(c, version).contexts) ctxs.add(ctx);
@@ -219,32 +213,49 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
         sameFamily.length > 0
           ? `${code(name)} is not allowed in ${where}; it belongs in ${[...allowed].join(', ')}`
           : `${code(name)} is not allowed in ${where}: it is a ${fams.join('/')} directive (allowed in ${[...allowed].join(', ')})`;
-      report(d.nameSpan, 'error', 'directive-not-allowed-here', msg);
-      return;
+      return stop('error', 'directive-not-allowed-here', msg);
     }
 
-    // Argument count and block shape, against the definitions that apply here.
+    // What applies here, for the argument and block checks of each occurrence.
     const variants = here.map((c) => variantAt(c, version));
-    const n = d.args.length;
-    const counts = variants.map((v) => argCountFromBits(v.args));
-    if (!counts.some((a) => argCountAccepts(a, n))) {
-      const span = n === 0 ? d.nameSpan : { start: d.args[0].start, end: d.args[n - 1].end };
-      report(span, 'error', 'wrong-argument-count', `${code(name)} takes ${describeArgCount(counts[0])}; found ${n}`);
+    return {
+      kind: 'ok',
+      counts: variants.map((v) => argCountFromBits(v.args)),
+      // FLAG directives take "on" or "off", in any case (ngx_conf_set_flag_slot, src/core/ngx_conf_file.c).
+      strictFlag: here.every((c) => isStrictFlag(c, version)),
+      isBlock: variants.some((v) => v.block),
+      isPlain: variants.some((v) => !v.block),
+    };
+  };
+
+  // Most configurations repeat the same few directives: classify each (name, block type) once.
+  const verdicts = new Map<string, Verdict>();
+  const visit = (d: DirectiveLike, t: NginxBlockType) => {
+    const name = d.name;
+    const key = t + ' ' + name;
+    let v = verdicts.get(key);
+    if (!v) verdicts.set(key, (v = classify(name, t)));
+    if (v.kind === 'stop') {
+      report(d.nameSpan, v.severity, v.code, v.message);
+      return;
     }
-    // FLAG directives take "on" or "off", in any case (ngx_conf_set_flag_slot, src/core/ngx_conf_file.c).
-    if (n === 1 && here.every((c) => isStrictFlag(c, version)) && !/^(on|off)$/i.test(d.args[0].value)) {
+    const n = d.args.length;
+    if (!v.counts.some((a) => argCountAccepts(a, n))) {
+      const span = n === 0 ? d.nameSpan : { start: d.args[0].start, end: d.args[n - 1].end };
+      report(span, 'error', 'wrong-argument-count', `${code(name)} takes ${describeArgCount(v.counts[0])}; found ${n}`);
+    }
+    if (n === 1 && v.strictFlag && !/^(on|off)$/i.test(d.args[0].value)) {
       report(d.args[0], 'error', 'invalid-flag-value', `${code(name)} takes ${code('on')} or ${code('off')}; found ${code(d.args[0].value)}`);
     }
-    const isBlock = variants.some((v) => v.block);
-    const isPlain = variants.some((v) => !v.block);
-    if (isBlock && !isPlain && !d.block && d.semicolon !== undefined && d.semicolon >= 0) {
+    if (v.isBlock && !v.isPlain && !d.block && d.semicolon !== undefined && d.semicolon >= 0) {
       report(d.nameSpan, 'error', 'block-expected', `${code(name)} needs a block: ${code(name + ' ... { ... }')}`);
-    } else if (!isBlock && d.block) {
+    } else if (!v.isBlock && d.block) {
       report(d.nameSpan, 'error', 'unexpected-block', `${code(name)} does not take a block; end it with ${code(';')}`);
     }
 
     // Parameters that depend on the version or on NGINX Plus.
-    if (!d.block) {
+    if (!d.block && (name === 'server' || name === 'listen')) {
+      const family = familyOfBlockType(t);
       for (let i = 1; i < d.args.length; i++) {
         const a = d.args[i];
         const fact = nginxParameterFact(name, family, a.value);
