@@ -35,3 +35,35 @@ export function replaceWords(path: string, stmt: HaproxyStatement, fromWord: num
   const end = words[words.length - 1];
   return { path, span: { start: start.start, end: end.end }, newText };
 }
+
+/** Add a line just before a statement of a section, at that statement's indentation. */
+export function insertBeforeStatement(path: string, text: string, stmt: HaproxyStatement, line: string): EditSpec {
+  const eol = eolOf(text);
+  const indent = text.slice(stmt.line.indent.start, stmt.line.indent.end);
+  return { path, span: { start: stmt.line.start, end: stmt.line.start }, newText: indent + line + eol };
+}
+
+/** Replace one word of a statement (keyword = word 0). */
+export function replaceWord(path: string, stmt: HaproxyStatement, wordIndex: number, newText: string): EditSpec {
+  const w = stmt.line.words[Math.min(wordIndex, stmt.line.words.length - 1)];
+  return { path, span: { start: w.start, end: w.end }, newText };
+}
+
+/**
+ * Add a new section (header and indented lines) before the first section of a file, followed by
+ * an empty line; at the end of the file when it has no section.
+ */
+export function insertSectionBefore(path: string, text: string, first: HaproxySection | undefined, header: string, lines: string[], indent = '    '): EditSpec {
+  const eol = eolOf(text);
+  const block = [header, ...lines.map((l) => indent + l)].join(eol) + eol;
+  if (first) return { path, span: { start: first.header.start, end: first.header.start }, newText: block + eol };
+  const at = text.length;
+  const sep = text.length === 0 || /[\r\n]$/.test(text) ? '' : eol;
+  return { path, span: { start: at, end: at }, newText: sep + block };
+}
+
+/** Add several lines at the end of a proxy section, in order (one edit). */
+export function insertLinesInProxy(proxy: HaproxyProxy, lines: string[], after?: HaproxyStatement): EditSpec {
+  const first = insertInSection(proxy.source.path, proxy.source.text, proxy.section, '', after);
+  return { ...first, newText: lines.map((l) => first.newText + l).join('') };
+}

@@ -83,7 +83,10 @@ export function buildHaproxyConfig(files: { path: string; text: string; tree?: H
       }
       if (!PROXY_KINDS.has(section.keyword)) continue;
       const kind = section.keyword as ProxyKind;
-      let defaults: HaproxyProxy | null = lastDefaults;
+      // Only frontends, backends and listens take the previous defaults section; a defaults section
+      // inherits nothing unless it says `from` (src/cfgparse-listen.c, cfg_parse_listen(), v2.6.0:
+      // "only regular proxies inherit from the previous defaults section").
+      let defaults: HaproxyProxy | null = kind === 'defaults' ? null : lastDefaults;
       if (section.from) {
         defaults = named.get(section.from) ?? null;
         if (!defaults) {
@@ -298,4 +301,46 @@ export function proxyMode(proxy: HaproxyProxy): 'http' | 'tcp' | string {
 
 export function globalStatements(config: HaproxyConfig, keyword: string): HaproxyStatement[] {
   return config.global.flatMap((g) => g.statements.filter((s) => s.keyword === keyword));
+}
+
+/**
+ * Is the proxy turned off with `disabled` (directly or through its defaults; `enabled` turns it
+ * back on)? HAProxy 2.6 skips the checks of such proxies (src/proxy.c: a new proxy inherits only
+ * the disabled flag from its defaults; src/cfgparse.c check_config_validity() `continue`s on it).
+ */
+export function proxyDisabled(proxy: HaproxyProxy): boolean {
+  for (const p of proxyChain(proxy)) {
+    const stmts = p.section.statements;
+    for (let i = stmts.length - 1; i >= 0; i--) {
+      if (stmts[i].keyword === 'disabled') return true;
+      if (stmts[i].keyword === 'enabled') return false;
+    }
+  }
+  return false;
+}
+
+/** The proxies (not defaults) whose defaults chain includes `defaults`. */
+export function proxiesUsingDefaults(config: HaproxyConfig, defaults: HaproxyProxy): HaproxyProxy[] {
+  return config.proxies.filter((p) => p.kind !== 'defaults' && p !== defaults && proxyChain(p).includes(defaults));
+}
+
+/**
+ * The frontends/listens whose traffic can reach `backend`: those naming it in `use_backend` or
+ * `default_backend` (a `default_backend` in a defaults section counts for every frontend/listen
+ * using that defaults and not setting its own).
+ */
+export function proxiesRoutingTo(config: HaproxyConfig, backend: HaproxyProxy): HaproxyProxy[] {
+  const out = new Set<HaproxyProxy>();
+  for (const ref of backendReferences(config)) {
+    if (ref.target !== backend) continue;
+    if (ref.from.kind !== 'defaults') {
+      out.add(ref.from);
+      continue;
+    }
+    for (const p of proxiesUsingDefaults(config, ref.from)) {
+      if (p.kind !== 'frontend' && p.kind !== 'listen') continue;
+      if (haproxyEffective(p, ['default_backend'])?.statement === ref.statement) out.add(p);
+    }
+  }
+  return [...out];
 }

@@ -1,4 +1,27 @@
+/** The HAProxy rules, in the catalog order of issue 5 (extras after the catalog). */
 import type { HaproxyRule } from '../rule';
+import { leastconnNoSlowstart } from './leastconn-no-slowstart';
+import { missingTimeoutsRule } from './missing-timeouts';
+import { noHardStopAfter } from './no-hard-stop-after';
+import { noShutdownSessions } from './no-shutdown-sessions';
+import { serverNoCheck } from './server-no-check';
+import { sourceNotConsistent } from './source-not-consistent';
+import { unknownBackend } from './unknown-backend';
+import { wsBalanceRoundrobin } from './ws-balance-roundrobin';
 import { wsMissingTimeoutTunnel } from './ws-missing-timeout-tunnel';
+import { wsNoHttpchk } from './ws-no-httpchk';
+import { wsTimeoutBelowHeartbeat } from './ws-timeout-below-heartbeat';
 
-export const haproxyRules: HaproxyRule[] = [wsMissingTimeoutTunnel];
+export const haproxyRules: HaproxyRule[] = [
+  wsMissingTimeoutTunnel,
+  wsTimeoutBelowHeartbeat,
+  missingTimeoutsRule,
+  wsBalanceRoundrobin,
+  sourceNotConsistent,
+  leastconnNoSlowstart,
+  serverNoCheck,
+  wsNoHttpchk,
+  noHardStopAfter,
+  noShutdownSessions,
+  unknownBackend,
+];

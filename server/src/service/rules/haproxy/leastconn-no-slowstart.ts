@@ -1,0 +1,46 @@
+import { haproxyEffective } from '../../model/haproxy';
+import type { HaproxyRule } from '../rule';
+import { activeWebSocketBackends, describeSource, liveServers, proxyHeaderSpan, proxyLabel, serverOptionEdits, statementSpan } from './common';
+
+export const SLOWSTART_FIX_VALUE = '30s';
+
+export const leastconnNoSlowstart: HaproxyRule = {
+  meta: {
+    id: 'haproxy/leastconn-no-slowstart',
+    system: 'haproxy',
+    severity: 'warning',
+    versions: 'all HAProxy versions',
+    fixable: true,
+    docs: {
+      short: 'A `leastconn` WebSocket backend has servers without `slowstart`: a server that comes back receives every new connection at once.',
+      long: [
+        '`leastconn` sends each new connection to the server with the fewest. A server that has just come back (after a crash, a deploy or a failed health check) holds **zero** WebSockets while the others hold thousands, so it is the least loaded for every new connection — and after an outage the new connections are the whole reconnect storm. The returning server, with cold caches and a fresh process, takes it alone: the thundering herd that made Slack\'s deploys drop everything.',
+        '`slowstart <time>` on the server (or on `default-server`) ramps its weight and its connection limit from almost nothing to 100% over that time, so the others keep taking part of the load while it warms up. It applies only to a server HAProxy has seen fail, which requires health checks (`check`); it never applies at startup.',
+        '**Fix:** add `slowstart 30s` (wslb puts it on a `default-server` line of the backend, before the first `server`), and keep `inter` well below it so the weight grows in several steps.',
+      ].join('\n\n'),
+      section: 'Sticky sessions and balancing algorithms',
+      references: ['https://docs.haproxy.org/2.6/configuration.html#5.2-slowstart', 'https://docs.haproxy.org/2.6/configuration.html#4.2-balance'],
+      proof: 'Not shown live: it needs a server to fail and return under load. The simulator (`wslb simulate`) shows the burst on a returning server with and without slow start.',
+    },
+  },
+  check({ config, report }) {
+    for (const { proxy } of activeWebSocketBackends(config)) {
+      const bal = haproxyEffective(proxy, ['balance']);
+      if (!bal || bal.negated || bal.values[0] !== 'leastconn') continue;
+      const live = liveServers(proxy);
+      if (live.filter((s) => !s.backup).length < 2) continue;
+      const lacking = live.filter((s) => !s.slowstartMs);
+      if (lacking.length === 0) continue;
+      const unchecked = lacking.filter((s) => !s.check);
+      const names = lacking.map((s) => s.name);
+      const here = bal.proxy === proxy;
+      report({
+        path: proxy.source.path,
+        span: here ? statementSpan(bal.statement) : proxyHeaderSpan(proxy),
+        message: `WebSocket ${proxyLabel(proxy)} uses balance leastconn${here ? '' : ` (${describeSource(bal, proxy)})`}, but ${lacking.length === live.length ? 'no server has' : `${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''} ${lacking.length === 1 ? 'has' : 'have'} no`} slowstart: a server that comes back (0 connections) gets every new connection at once${unchecked.length ? `; slowstart also needs check on the server (${unchecked.length === lacking.length ? 'none has it' : `${unchecked.map((s) => s.name).slice(0, 5).join(', ')} lack it`})` : ''}`,
+        fixes: [{ title: `Add slowstart ${SLOWSTART_FIX_VALUE} to the servers (default-server)`, edits: serverOptionEdits(proxy, lacking, 'slowstart', SLOWSTART_FIX_VALUE), isPreferred: true }],
+        related: lacking.slice(0, 10).map((s) => ({ path: proxy.source.path, span: statementSpan(s.statement), message: `server ${s.name}: no slowstart` })),
+      });
+    }
+  },
+};

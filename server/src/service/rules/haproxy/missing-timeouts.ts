@@ -1,0 +1,119 @@
+import { type HaproxyProxy, haproxyEffective, proxyDisabled, proxyMode } from '../../model/haproxy';
+import { formatTime } from '../../model/units';
+import { insertLinesInProxy, replaceWord } from '../../fixes/haproxy';
+import type { EditSpec, HaproxyRule } from '../rule';
+import type { ServiceOptions } from '../../options';
+import { proxyHeaderSpan, proxyLabel, timeoutMs } from './common';
+
+type Which = 'client' | 'connect' | 'server';
+const ORDER: Which[] = ['connect', 'client', 'server'];
+
+/**
+ * The timeouts whose absence makes HAProxy 2.6 warn "missing timeouts for <type> '<name>'"
+ * (src/cfgparse.c, check_config_validity(), v2.6.0): only proxies in mode tcp or http, not
+ * disabled ones (they are skipped before), and
+ * - with frontend capability (frontend, listen): `timeout client`;
+ * - with backend capability (backend, listen) AND at least one server: `timeout connect`, and
+ *   `timeout server` — except in mode tcp when `timeout tunnel` is set.
+ * A timeout of 0 counts as missing (HAProxy stores 0 as "eternity").
+ */
+export function missingTimeouts(proxy: HaproxyProxy): Which[] {
+  if (proxy.kind === 'defaults') return [];
+  if (proxyDisabled(proxy)) return [];
+  const mode = proxyMode(proxy);
+  if (mode !== 'http' && mode !== 'tcp') return [];
+  const fe = proxy.kind === 'frontend' || proxy.kind === 'listen';
+  const be = proxy.kind === 'backend' || proxy.kind === 'listen';
+  const hasServers = proxy.section.statements.some((s) => s.keyword === 'server' || s.keyword === 'server-template');
+  const missing: Which[] = [];
+  if (be && hasServers) {
+    if (timeoutMs(proxy, 'connect').ms === null) missing.push('connect');
+  }
+  if (fe && timeoutMs(proxy, 'client').ms === null) missing.push('client');
+  if (be && hasServers) {
+    if (timeoutMs(proxy, 'server').ms === null && (mode === 'http' || timeoutMs(proxy, 'tunnel').ms === null)) missing.push('server');
+  }
+  return missing;
+}
+
+/** HAProxy's proxy_type_str(): a listen section is a "proxy". */
+export function haproxyTypeWord(proxy: HaproxyProxy): string {
+  return proxy.kind === 'listen' ? 'proxy' : proxy.kind;
+}
+
+export function timeoutValue(which: Which, options: ServiceOptions): string {
+  // connect: the usual few seconds; client/server: one minute, or three heartbeats when longer
+  if (which === 'connect') return '5s';
+  return formatTime(Math.max(60_000, Math.max(options.heartbeatMs, 1000) * 3));
+}
+
+/**
+ * Edits that set the missing timeouts. When the proxy uses a `defaults` section, they go there —
+ * all of client/connect/server that the defaults lack, so every proxy using it gets the same
+ * edit (written once by "fix all") and no line is ever written twice; a proxy's own `timeout X 0`
+ * is rewritten in place. Without defaults, the proxy gets the lines itself.
+ */
+function plan(proxy: HaproxyProxy, missing: Which[], options: ServiceOptions): { edits: EditSpec[]; inDefaults: boolean } {
+  const edits: EditSpec[] = [];
+  const toDefaults: Which[] = [];
+  for (const w of missing) {
+    const eff = haproxyEffective(proxy, ['timeout', w]);
+    if (eff && eff.proxy === proxy) edits.push(replaceWord(proxy.source.path, eff.statement, 2, timeoutValue(w, options)));
+    else toDefaults.push(w);
+  }
+  if (toDefaults.length === 0) return { edits, inDefaults: false };
+  const d = proxy.defaults;
+  if (!d) {
+    edits.push(insertLinesInProxy(proxy, ORDER.filter((w) => toDefaults.includes(w)).map((w) => `timeout ${w} ${timeoutValue(w, options)}`)));
+    return { edits, inDefaults: false };
+  }
+  const inserts: string[] = [];
+  for (const w of ORDER) {
+    if (timeoutMs(d, w).ms !== null) continue;
+    const eff = haproxyEffective(d, ['timeout', w]);
+    if (eff && eff.proxy === d) edits.push(replaceWord(d.source.path, eff.statement, 2, timeoutValue(w, options)));
+    else inserts.push(`timeout ${w} ${timeoutValue(w, options)}`);
+  }
+  if (inserts.length) edits.push(insertLinesInProxy(d, inserts));
+  return { edits, inDefaults: true };
+}
+
+export const missingTimeoutsRule: HaproxyRule = {
+  meta: {
+    id: 'haproxy/missing-timeouts',
+    system: 'haproxy',
+    severity: 'warning',
+    versions: 'all HAProxy versions (the warning as of 1.x; checked against 2.6)',
+    fixable: true,
+    docs: {
+      short: 'A frontend lacks `timeout client`, or a backend with servers lacks `timeout connect`/`timeout server`: HAProxy warns and such connections may never expire.',
+      long: [
+        'HAProxy has no default for `timeout client`, `timeout connect` and `timeout server`: unset (or 0) means *never*. A client that disappears without closing, or a server that stops answering, then holds its connection, its memory and its slot of `maxconn` forever; with long-lived WebSockets such leftovers pile up until the proxy refuses new connections.',
+        '`haproxy -c` warns about exactly this ("missing timeouts for frontend \'fe\'"): for a frontend or listen without `timeout client`, and for a backend or listen **with servers** without `timeout connect` or `timeout server` — where in `mode tcp` a `timeout tunnel` stands in for `timeout server`. Proxies in other modes and `disabled` ones are not checked. wslb reports the same proxies, with the same rule, so its findings match the binary\'s warnings.',
+        '**Fix:** set the three timeouts, normally once in the `defaults` section (wslb writes them there when the proxy uses one). WebSocket backends also need `timeout tunnel` (see `haproxy/ws-missing-timeout-tunnel`), so the short HTTP timeouts do not cut idle WebSockets.',
+      ].join('\n\n'),
+      section: 'Health checks and connection draining',
+      references: [
+        'https://docs.haproxy.org/2.6/configuration.html#4.2-timeout%20client',
+        'https://docs.haproxy.org/2.6/configuration.html#4.2-timeout%20connect',
+        'https://docs.haproxy.org/2.6/configuration.html#4.2-timeout%20server',
+        'HAProxy v2.6.0 src/cfgparse.c, check_config_validity() ("missing timeouts for %s \'%s\'")',
+      ],
+      proof: '`haproxy -c` (2.6.12) on the fixtures and on the corpus: the warning is printed for exactly the proxies this rule reports (test/rules/haproxy-binary.test.ts, test/rules/corpus-haproxy.test.ts); the live case shows the warning on the bad config and none on the fixed one (docs/live-findings.md).',
+    },
+  },
+  check({ config, options, report }) {
+    for (const proxy of config.proxies) {
+      const missing = missingTimeouts(proxy);
+      if (missing.length === 0) continue;
+      const { edits, inDefaults } = plan(proxy, missing, options);
+      const list = missing.map((w) => `timeout ${w}`).join(', ');
+      report({
+        path: proxy.source.path,
+        span: proxyHeaderSpan(proxy),
+        message: `${proxyLabel(proxy)} has no ${list} (unset or 0 means never): haproxy -c warns "missing timeouts for ${haproxyTypeWord(proxy)} '${proxy.name ?? ''}'", and its connections may never expire`,
+        fixes: edits.length ? [{ title: `Set ${list}${inDefaults && proxy.defaults ? ` in ${proxyLabel(proxy.defaults)}` : ''}`, edits, isPreferred: true }] : [],
+      });
+    }
+  },
+};

@@ -1,0 +1,40 @@
+import type { HaproxyRule } from '../rule';
+import { activeWebSocketBackends, liveServers, proxyHeaderSpan, proxyLabel, serverOptionEdits, statementSpan } from './common';
+
+export const noShutdownSessions: HaproxyRule = {
+  meta: {
+    id: 'haproxy/no-shutdown-sessions',
+    system: 'haproxy',
+    severity: 'warning',
+    versions: 'all HAProxy versions (on-marked-down since 1.5)',
+    fixable: true,
+    docs: {
+      short: 'Health-checked servers of a WebSocket backend lack `on-marked-down shutdown-sessions`: when a server is marked down, its WebSockets stay attached to it.',
+      long: [
+        'When health checks mark a server down, HAProxy stops sending it **new** connections, but by default leaves the established ones alone. An HTTP request ends soon anyway; a WebSocket does not. Its clients stay attached to a server that no longer answers until a timeout (`timeout tunnel`, often an hour) or TCP itself gives up — they see a frozen connection, not an error, so they do not reconnect.',
+        '`on-marked-down shutdown-sessions` makes HAProxy close every connection of the server as soon as it is marked down, so clients notice at once and reconnect to the healthy servers. Pair it with clients that reconnect with jittered backoff, and with checks (`fall`, `inter`) that do not flap: a false "down" now drops every connection of that server.',
+        '**Fix:** add `on-marked-down shutdown-sessions` to the servers (wslb puts it on a `default-server` line of the backend, before the first `server`).',
+      ].join('\n\n'),
+      section: 'Health checks and connection draining',
+      references: ['https://docs.haproxy.org/2.6/configuration.html#5.2-on-marked-down'],
+      proof: 'Not shown live yet: it needs a health check to mark a server down while WebSockets are open on it.',
+    },
+  },
+  check({ config, report }) {
+    for (const { proxy } of activeWebSocketBackends(config)) {
+      const live = liveServers(proxy);
+      if (live.length < 2) continue;
+      const checked = live.filter((s) => s.check);
+      const lacking = checked.filter((s) => s.options.get('on-marked-down')?.value !== 'shutdown-sessions');
+      if (lacking.length === 0) continue;
+      const names = lacking.map((s) => s.name);
+      report({
+        path: proxy.source.path,
+        span: proxyHeaderSpan(proxy),
+        message: `WebSocket ${proxyLabel(proxy)}: ${lacking.length === checked.length ? 'no health-checked server has' : `${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''} ${lacking.length === 1 ? 'has' : 'have'} no`} on-marked-down shutdown-sessions: when a server is marked down, its WebSockets stay attached to it until a timeout instead of reconnecting elsewhere`,
+        fixes: [{ title: 'Add on-marked-down shutdown-sessions to the servers (default-server)', edits: serverOptionEdits(proxy, lacking, 'on-marked-down', 'shutdown-sessions'), isPreferred: true }],
+        related: lacking.slice(0, 10).map((s) => ({ path: proxy.source.path, span: statementSpan(s.statement), message: `server ${s.name}: no on-marked-down shutdown-sessions` })),
+      });
+    }
+  },
+};

@@ -1,0 +1,55 @@
+import { haproxyEffective } from '../../model/haproxy';
+import { replaceWord } from '../../fixes/haproxy';
+import type { HaproxyRule } from '../rule';
+import { activeWebSocketBackends, describeSource, insertSetting, liveServers, proxyHeaderSpan, proxyLabel, statementSpan } from './common';
+
+/**
+ * Balance algorithms that hash a key and so depend on hash-type (HAProxy 2.6 manual, "balance":
+ * source, uri, url_param, hdr(), rdp-cookie, hash). `random` always uses the consistent tree.
+ */
+export function isHashBalance(algo: string): boolean {
+  return /^(source|uri|url_param|hash|hdr\(|rdp-cookie)/.test(algo);
+}
+
+export const sourceNotConsistent: HaproxyRule = {
+  meta: {
+    id: 'haproxy/source-not-consistent',
+    system: 'haproxy',
+    severity: 'warning',
+    versions: 'all HAProxy versions (hash-type consistent since 1.5)',
+    fixable: true,
+    docs: {
+      short: 'A WebSocket backend balances by a hash (`balance source`, `hdr()`, `uri`, ...) without `hash-type consistent`: one server going down or up remaps most clients.',
+      long: [
+        'Hash balancing (`source`, `uri`, `url_param`, `hdr(name)`, `rdp-cookie`, `hash <expr>`) keeps a client on the same server as long as the pool does not change. With the default `hash-type map-based` the hash is taken modulo the total weight of the servers that are up: when one server fails a health check or comes back, or one is added, the modulus changes and **most** clients map to a different server.',
+        'For WebSocket this turns one server\'s failure into a reconnect storm for everybody: clients of healthy servers are sent elsewhere on their next connection and lose their server-side state, and the same happens again when the server returns.',
+        'With `hash-type consistent` each server owns many points on a ring; when a server leaves or joins, only the clients of that server move. The spread is slightly less even, which `hash-balance-factor` can bound.',
+        '**Fix:** add `hash-type consistent` to the backend.',
+      ].join('\n\n'),
+      section: 'Sticky sessions and balancing algorithms',
+      references: ['https://docs.haproxy.org/2.6/configuration.html#4.2-hash-type', 'https://docs.haproxy.org/2.6/configuration.html#4.2-balance'],
+      proof: 'Not a single-machine failure: the simulator (`wslb simulate`) shows the share of clients that move when a server leaves; its map-based and consistent `source` picks matched HAProxy 2.6.12 client by client (docs/live-findings.md, simulator fidelity).',
+    },
+  },
+  check({ config, report }) {
+    for (const { proxy } of activeWebSocketBackends(config)) {
+      const bal = haproxyEffective(proxy, ['balance']);
+      const algo = bal && !bal.negated ? bal.values[0] ?? '' : '';
+      if (!bal || !isHashBalance(algo)) continue;
+      const active = liveServers(proxy).filter((s) => !s.backup);
+      if (active.length < 2) continue;
+      const ht = haproxyEffective(proxy, ['hash-type']);
+      const method = ht?.values[0] ?? 'map-based';
+      if (method === 'consistent') continue;
+      const origin = ht ? `hash-type ${method} (${describeSource(ht, proxy)})` : 'no hash-type, so map-based (the default)';
+      const here = bal.proxy === proxy;
+      const fix = ht && ht.proxy === proxy ? replaceWord(proxy.source.path, ht.statement, 1, 'consistent') : insertSetting(proxy, 'hash-type consistent');
+      report({
+        path: proxy.source.path,
+        span: here ? statementSpan(bal.statement) : proxyHeaderSpan(proxy),
+        message: `WebSocket ${proxyLabel(proxy)} balances by ${bal.values.join(' ')}${here ? '' : ` (${describeSource(bal, proxy)})`} over ${active.length} servers with ${origin}: when a server goes down or up, most clients are remapped and reconnect elsewhere; use hash-type consistent`,
+        fixes: [{ title: 'Use hash-type consistent', edits: [fix], isPreferred: true }],
+      });
+    }
+  },
+};

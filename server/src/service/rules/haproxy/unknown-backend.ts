@@ -1,0 +1,60 @@
+import { backendReferences, haproxyEffective, proxiesUsingDefaults, proxyDisabled } from '../../model/haproxy';
+import type { HaproxyRule } from '../rule';
+
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length][b.length];
+}
+
+export const unknownBackend: HaproxyRule = {
+  meta: {
+    id: 'haproxy/unknown-backend',
+    system: 'haproxy',
+    severity: 'error',
+    versions: 'all HAProxy versions',
+    fixable: false,
+    docs: {
+      short: '`use_backend` or `default_backend` names no backend or listen section: HAProxy refuses the whole configuration.',
+      long: [
+        'HAProxy resolves the backend names of `use_backend` and `default_backend` after reading the configuration. A name that matches no `backend` or `listen` section (a typo, a renamed backend, a section in a file that is not loaded with `-f`) is a fatal error: `haproxy -c` fails with "Proxy \'fe\': unable to find required use_backend: \'name\'" and a reload keeps the old process, or a fresh start does not start at all.',
+        'Names built at run time (`use_backend be_%[req.hdr(host),lower]`) are resolved per request and are not checked here. A `default_backend` in a `defaults` section is checked for every frontend that inherits it, as HAProxy does; `disabled` frontends are skipped, as HAProxy skips them.',
+        'When a similar name exists, the quick fix offers it; completion lists the backends.',
+      ].join('\n\n'),
+      section: 'L4 vs L7 for WebSocket',
+      references: ['https://docs.haproxy.org/2.6/configuration.html#4.2-use_backend', 'https://docs.haproxy.org/2.6/configuration.html#4.2-default_backend', 'HAProxy v2.6.0 src/cfgparse.c, check_config_validity() ("unable to find required use_backend")'],
+      proof: '`haproxy -c` (2.6.12) on the fixtures: `[ALERT] … Proxy \'fe\': unable to find required use_backend: \'websockets\'.` (test/rules/haproxy-binary.test.ts, docs/live-findings.md).',
+    },
+  },
+  check({ config, report }) {
+    const names = config.proxies.filter((p) => (p.kind === 'backend' || p.kind === 'listen') && p.name).map((p) => p.name!);
+    for (const ref of backendReferences(config)) {
+      if (ref.target || ref.word.value.includes('%') || ref.word.value === '') continue;
+      const kw = ref.statement.keyword;
+      let who: string | null = null;
+      if (ref.from.kind === 'defaults') {
+        if (kw !== 'default_backend') continue;
+        const heirs = proxiesUsingDefaults(config, ref.from).filter(
+          (p) => (p.kind === 'frontend' || p.kind === 'listen') && !proxyDisabled(p) && haproxyEffective(p, ['default_backend'])?.statement === ref.statement,
+        );
+        if (heirs.length === 0) continue;
+        who = heirs[0].name;
+      } else {
+        if (proxyDisabled(ref.from)) continue;
+        if (kw === 'default_backend' && haproxyEffective(ref.from, ['default_backend'])?.statement !== ref.statement) continue; // overridden by a later line
+        who = ref.from.name;
+      }
+      const name = ref.word.value;
+      const near = names.map((n) => ({ n, d: editDistance(n.toLowerCase(), name.toLowerCase()) })).filter((x) => x.d <= Math.max(2, Math.floor(name.length / 4))).sort((a, b) => a.d - b.d)[0];
+      const known = names.length ? ` (backends here: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})` : '';
+      report({
+        path: ref.from.source.path,
+        span: { start: ref.word.start, end: ref.word.end },
+        message: `${kw} names "${name}", which is no backend or listen section${near ? ` (did you mean "${near.n}"?)` : known}: HAProxy refuses the configuration (Proxy '${who ?? ''}': unable to find required ${kw}: '${name}'.)`,
+        fixes: near ? [{ title: `Use backend ${near.n}`, edits: [{ path: ref.from.source.path, span: { start: ref.word.start, end: ref.word.end }, newText: near.n }] }] : [],
+      });
+    }
+  },
+};

@@ -1,0 +1,49 @@
+import { haproxyEffective, proxyMode } from '../../model/haproxy';
+import type { HaproxyRule } from '../rule';
+import { activeWebSocketBackends, insertSetting, liveServers, proxyHeaderSpan, proxyLabel } from './common';
+
+/** The `option`s that choose a health-check protocol (HAProxy 2.6 manual, section 4.2): any of them replaces the plain TCP connect. */
+const CHECK_OPTIONS = ['httpchk', 'tcp-check', 'ssl-hello-chk', 'smtpchk', 'mysql-check', 'pgsql-check', 'redis-check', 'ldap-check', 'spop-check', 'external-check'];
+
+export const HEALTH_PATH = '/health';
+
+export const wsNoHttpchk: HaproxyRule = {
+  meta: {
+    id: 'haproxy/ws-no-httpchk',
+    system: 'haproxy',
+    severity: 'information',
+    versions: 'all HAProxy versions',
+    fixable: true,
+    docs: {
+      short: 'An HTTP-mode WebSocket backend checks its servers with a bare TCP connect: a server whose application is stuck still counts as up.',
+      long: [
+        'With `check` alone, HAProxy\'s health check only opens a TCP connection to the server. A process that still accepts connections but no longer serves them — event loop blocked, out of file descriptors, shutting down — passes that check, so HAProxy keeps routing new WebSockets to it.',
+        '`option httpchk` makes the check an HTTP request; the server is up only if it answers 2xx or 3xx. Point it at a health endpoint that reflects whether the application can take new WebSocket connections (memory, descriptors, draining state). During a deploy, that endpoint returning 503 is how a server leaves the pool gracefully while its current connections stay open.',
+        'Mind the path: a WebSocket-only endpoint usually answers 400 or 426 to a plain GET, which would mark every server down. The quick fix writes `option httpchk GET /health`; make sure the application serves that path (or change it) before applying.',
+        'Backends that already choose a check protocol (`option tcp-check`, `ssl-hello-chk`, `external-check`, ...) are not reported.',
+      ].join('\n\n'),
+      section: 'Health checks and connection draining',
+      references: ['https://docs.haproxy.org/2.6/configuration.html#4.2-option%20httpchk', 'https://docs.haproxy.org/2.6/configuration.html#4.2-http-check%20send'],
+      proof: 'Not shown live: it needs an application that accepts TCP but cannot serve. The live suite observed that a WebSocket-only backend answers 426 to a plain GET (docs/live-findings.md), hence the warning about the check path.',
+    },
+  },
+  check({ config, report }) {
+    for (const { proxy } of activeWebSocketBackends(config)) {
+      if (proxyMode(proxy) !== 'http') continue;
+      const checked = liveServers(proxy).filter((s) => s.check);
+      if (checked.length === 0) continue;
+      // (HAProxy 2.6 refuses `no option httpchk`: "negation/default is not supported")
+      const chosen = CHECK_OPTIONS.some((o) => {
+        const eff = haproxyEffective(proxy, ['option', o]);
+        return eff && !eff.negated;
+      });
+      if (chosen) continue;
+      report({
+        path: proxy.source.path,
+        span: proxyHeaderSpan(proxy),
+        message: `WebSocket ${proxyLabel(proxy)} (mode http) checks ${checked.map((s) => s.name).slice(0, 5).join(', ')}${checked.length > 5 ? ', …' : ''} by TCP connect only: a server that accepts connections but cannot serve stays in the pool; use option httpchk with a health path`,
+        fixes: [{ title: `Add option httpchk GET ${HEALTH_PATH} (check that the path exists first)`, edits: [insertSetting(proxy, `option httpchk GET ${HEALTH_PATH}`)], isPreferred: true }],
+      });
+    }
+  },
+};
