@@ -5,7 +5,9 @@
 export type {
   HaproxyWord, HaproxyLine, HaproxyStatement, HaproxyConditional, HaproxyDirective, HaproxySection, HaproxyFile,
 } from './types';
-export { parseHaproxy, printHaproxy, statementAt, lineAt, wordAt, sectionAt, findSections } from './parser';
+export { parseHaproxy, printHaproxy, statementAt, lineAt, wordAt, sectionAt, findSections, branchTaken, isActive } from './parser';
+export { parseCondition, evaluateCondition, compareVersions } from './conditions';
+export type { CondNode, ConditionContext, ConditionError, ParsedCondition } from './conditions';
 export { SECTION_KEYWORDS, SECTION_RULES, isSectionKeyword, MODIFIABLE_KEYWORDS, MAX_NESTED_CONDITIONS } from './sections';
 export type { SectionRule } from './sections';
 export { MAX_LINE_ARGS, invalidNameChar, isSpaceCode } from './lexer';

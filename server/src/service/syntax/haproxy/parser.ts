@@ -10,6 +10,7 @@
  */
 import { LineIndex, type Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
+import { evaluateCondition, parseCondition, type ConditionContext } from './conditions';
 import { invalidNameChar, lexInfo, lexLine } from './lexer';
 import { MAX_NESTED_CONDITIONS, MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
 import type {
@@ -134,6 +135,7 @@ export function parseHaproxy(text: string): HaproxyFile {
     }
     const cond: HaproxyConditional = { type: 'conditional', line, directive: keyword as HaproxyDirective };
     conditionals.push(cond);
+    if (keyword === '.if' || keyword === '.elif') readCondition(cond, quiet);
     const top = condStack.length ? condStack[condStack.length - 1] : null;
     switch (keyword) {
       case '.if':
@@ -149,6 +151,7 @@ export function parseHaproxy(text: string): HaproxyFile {
           return;
         }
         if (top.seenElse && !quiet) diagnostics.push(diag('conditional-order', "'.elif' after '.else' is not permitted", words[0]));
+        cond.previous = top.branch;
         top.branch = cond;
         refreshConditions();
         return;
@@ -163,6 +166,7 @@ export function parseHaproxy(text: string): HaproxyFile {
           if (!reported) diagnostics.push(diag('lone-conditional', `'${keyword}' without a matching '.if'`, words[0]));
           return;
         }
+        cond.previous = top.branch;
         if (keyword === '.endif') {
           condStack.pop();
         } else {
@@ -179,6 +183,29 @@ export function parseHaproxy(text: string): HaproxyFile {
           diagnostics.push(diag('unexpected-argument', `'${keyword}' takes a single message: put quotes around a message with spaces`, spanOf(words.slice(2))));
         }
         return;
+    }
+  }
+
+  /** Parses the condition of `.if`/`.elif` (words after the directive, joined by spaces). */
+  function readCondition(cond: HaproxyConditional, quiet: boolean): void {
+    const words = cond.line.words.slice(1);
+    const text = words.map((w) => w.value).join(' ');
+    const parsed = parseCondition(text);
+    if (words.some((w) => w.envRefs)) {
+      // HAProxy expands the references first; we cannot tell what it would read.
+      cond.condition = null;
+      return;
+    }
+    cond.condition = parsed.expr;
+    if (parsed.error && !quiet) {
+      // Point at the word holding the error.
+      let acc = 0;
+      let at = words[words.length - 1];
+      for (const w of words) {
+        if (parsed.error.at < acc + w.value.length + 1) { at = w; break; }
+        acc += w.value.length + 1;
+      }
+      diagnostics.push(diag('bad-condition', `${parsed.error.message} in '${cond.directive}'`, at));
     }
   }
 
@@ -378,4 +405,34 @@ export function sectionAt(file: HaproxyFile, offset: number): HaproxySection | u
 /** Sections with this keyword (and name, when given), in file order. */
 export function findSections(file: HaproxyFile, keyword: string, name?: string): HaproxySection[] {
   return file.sections.filter((s) => s.keyword === keyword && (name === undefined || s.name === name));
+}
+
+/** Whether the branch opened by this `.if`/`.elif`/`.else` is the one HAProxy takes. */
+export function branchTaken(branch: HaproxyConditional, ctx: ConditionContext = {}): boolean | undefined {
+  let unknown = false;
+  for (let p = branch.previous; p; p = p.previous) {
+    const v = evaluateCondition(p.condition ?? null, ctx);
+    if (v === true) return false;
+    if (v === undefined || (p.condition === null && p.line.words.length > 1)) unknown = true;
+  }
+  let own: boolean | undefined = true;
+  if (branch.directive === '.if' || branch.directive === '.elif') {
+    own = branch.condition === null && branch.line.words.length > 1 ? undefined : evaluateCondition(branch.condition ?? null, ctx);
+  }
+  if (own === false) return false;
+  return unknown || own === undefined ? undefined : true;
+}
+
+/**
+ * Whether HAProxy reads this statement, given its enclosing conditional blocks: true, false, or
+ * undefined when a condition depends on something the context does not say.
+ */
+export function isActive(node: { conditions: HaproxyConditional[] }, ctx: ConditionContext = {}): boolean | undefined {
+  let unknown = false;
+  for (const c of node.conditions) {
+    const v = branchTaken(c, ctx);
+    if (v === false) return false;
+    if (v === undefined) unknown = true;
+  }
+  return unknown ? undefined : true;
 }

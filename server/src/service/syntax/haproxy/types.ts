@@ -7,6 +7,7 @@
  */
 import type { LineIndex, Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
+import type { CondNode } from './conditions';
 
 /** One word of a line as HAProxy's `parse_line()` splits it. */
 export interface HaproxyWord extends Span {
@@ -49,6 +50,13 @@ export interface HaproxyConditional {
   type: 'conditional';
   line: HaproxyLine;
   directive: HaproxyDirective;
+  /**
+   * For `.if`/`.elif`: the parsed condition (null when empty, unparsable, or made of
+   * environment references that only HAProxy can expand).
+   */
+  condition?: CondNode | null;
+  /** For `.elif`/`.else`/`.endif`: the branch before it in the same `.if` chain. */
+  previous?: HaproxyConditional;
 }
 
 export interface HaproxyStatement {
