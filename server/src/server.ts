@@ -212,12 +212,23 @@ function isOursCached(doc: TextDocument): ConfigLanguage | undefined {
   return langCache.get(doc);
 }
 
+/** How long the last analysis behind each document took (ms). */
+const lastCost = new Map<string, number>();
+
 function scheduleDocument(path: string, delay: number): void {
-  scheduler.schedule('doc:' + path, 0, delay, () => {
+  // Adaptive debounce: a document whose analysis is slow waits longer after a keystroke, so a
+  // burst of typing costs one analysis, not one per pause. 0 means "always at once".
+  const cost = lastCost.get(path) ?? 0;
+  const wait = delay === 0 ? 0 : Math.max(delay, Math.min(1000, cost));
+  scheduler.schedule('doc:' + path, 0, wait, () => {
+    const t0 = performance.now();
     const roots = project.rootsFor(path);
     const affected = new Set<string>();
     for (const r of roots) for (const f of project.analyzeRoot(r, r === path ? languageOfOpen(path) : undefined)) affected.add(f);
     afterAnalysis(affected);
+    const ms = performance.now() - t0;
+    lastCost.set(path, ms);
+    if (ms > 500) log(`checking ${path} took ${Math.round(ms)} ms (${roots.length} root${roots.length === 1 ? '' : 's'})`);
   });
 }
 

@@ -8,7 +8,6 @@
  */
 import * as nodeFs from 'node:fs';
 import { createLanguageService, detectLanguage, type LanguageService, type NginxAnalysis, type HaproxyAnalysis } from '../service';
-import { buildHaproxyConfig } from '../service/model/haproxy';
 import type { ConfigFileSystem } from '../service/model/fs';
 import { parseNginxTime } from '../service/model/units';
 import { parseNginx, type NginxFile } from '../service/syntax/nginx';
@@ -205,8 +204,7 @@ export class Project {
       result.files = [...a.config.sources.keys()];
       this.group(result, a.findings);
     } else {
-      const tree = this.haproxyTree(root, raw);
-      const a = this.analyzeHaproxyWithTree(root, raw, tree);
+      const a = this.service.analyzeHaproxy([{ path: root, text: raw }]);
       result.analysis = a;
       this.group(result, a.findings);
     }
@@ -226,13 +224,6 @@ export class Project {
       }
     }
     return affected;
-  }
-
-  private analyzeHaproxyWithTree(path: string, text: string, tree: HaproxyFile): HaproxyAnalysis {
-    // The service parses again; reuse our cached tree when the model builder accepts it.
-    void buildHaproxyConfig;
-    void tree;
-    return this.service.analyzeHaproxy([{ path, text }]);
   }
 
   private group(result: RootAnalysis, findings: Finding[]): void {

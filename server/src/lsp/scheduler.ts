@@ -3,9 +3,10 @@
  *
  * - Each task has a key; scheduling a key again replaces the pending task (a superseded run
  *   never happens) and restarts its delay (debounce).
- * - Tasks run one at a time, highest priority first (0 = open document, 1 = includers and
- *   watched files, 2 = background workspace check); a lower-priority task runs only when no
- *   higher-priority task is pending at all, so typing always wins over the background pass.
+ * - Tasks run one at a time, most urgent first (0 = open document, 1 = includers and watched
+ *   files, 2 = background workspace check); background tasks run only when no foreground task
+ *   is pending at all (not even one waiting out its debounce), so typing wins over the
+ *   background pass.
  * - Between two tasks the scheduler yields to the event loop (setImmediate), so incoming
  *   messages (the next keystroke, a hover) are read before the next analysis starts.
  * - `flush(key)` runs a pending task now (a request that needs fresh results).
@@ -99,14 +100,16 @@ export class Scheduler {
     }
     if (this.pending.size === 0) return;
     const now = Date.now();
+    // Background work (priority 2) waits while any foreground task is pending, even one still
+    // in its debounce delay; among due tasks the most urgent (then the oldest) runs first.
+    let foreground = false;
+    for (const t of this.pending.values()) if (t.priority < 2) foreground = true;
     let best: Task | undefined;
-    let bestPriority: Priority = 2;
     let nextDue = Infinity;
-    for (const t of this.pending.values()) if (t.priority < bestPriority) bestPriority = t.priority;
     for (const t of this.pending.values()) {
-      if (t.priority !== bestPriority) continue;
+      if (foreground && t.priority === 2) continue;
       if (t.due <= now) {
-        if (!best || t.due < best.due) best = t;
+        if (!best || t.priority < best.priority || (t.priority === best.priority && t.due < best.due)) best = t;
       } else nextDue = Math.min(nextDue, t.due);
     }
     if (best) {
