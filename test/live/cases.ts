@@ -24,7 +24,28 @@ export type Expectation =
    * The bad config cuts the WebSocket after `cutAfterMs` without traffic (the client sends a ping
    * every `heartbeatMs` when set); the good one keeps it open for `survivesMs` with the same client.
    */
-  | { kind: 'idle-cut'; cutAfterMs: number; heartbeatMs?: number; survivesMs: number };
+  | { kind: 'idle-cut'; cutAfterMs: number; heartbeatMs?: number; survivesMs: number }
+  /**
+   * `clients` clients from one /24 (`subnet`, e.g. "127.77.7", standing for an office NAT or a CDN
+   * range) all land on one backend with the bad config, and on at least two with the good one.
+   */
+  | { kind: 'subnet-skew'; subnet: string; clients: number }
+  /**
+   * `clients` clients from distinct addresses connect, then a server is added (the config's lines
+   * containing `# live: added later` appear) and they reconnect: more than `badAbove` of them change
+   * backend with the bad config, fewer than `goodBelow` with the good one.
+   */
+  | { kind: 'remap-on-add'; clients: number; badAbove: number; goodBelow: number }
+  /**
+   * Two backends; 4 clients connect, the 2 on the first client's backend leave, 2 new clients come:
+   * the bad config ends with 1/3 connections per backend (blind to counts), the good one with 2/2.
+   */
+  | { kind: 'load-blind' }
+  /**
+   * A WebSocket is open, nginx is reloaded: with the bad config the old worker is still alive and
+   * the WebSocket open `afterMs` later; with the good one the old worker is gone and the WebSocket closed.
+   */
+  | { kind: 'reload-lingers'; afterMs: number };
 
 export interface LiveCase {
   /** The wslb rule id whose harm this pair demonstrates. */
@@ -35,6 +56,12 @@ export interface LiveCase {
   expect: Expectation;
   /** One sentence: what goes wrong with the bad config. */
   harm: string;
+  /**
+   * For fixes whose value is realistic but too long to wait for in a test (e.g. a 10m shutdown
+   * timeout): rewrite that value in wslb's fixed output to one the test can observe. The test checks
+   * that the pattern matched, and the report says the value was scaled.
+   */
+  scaleFix?: { pattern: RegExp; replacement: string };
 }
 
 export const CASES: LiveCase[] = [
@@ -141,6 +168,39 @@ export const CASES: LiveCase[] = [
     good: 'haproxy-missing-timeouts.good.cfg',
     expect: { kind: 'validator-warns', message: /missing timeouts for (frontend|backend)/ },
     harm: "Without client/server/connect timeouts haproxy -c warns and connections never expire (idle or half-dead WebSockets pile up).",
+  },
+  {
+    id: 'nginx/ip-hash-nat',
+    system: 'nginx',
+    bad: 'nginx-ip-hash.bad.conf',
+    good: 'nginx-ip-hash.good.conf',
+    expect: { kind: 'subnet-skew', subnet: '127.77.7', clients: 12 },
+    harm: 'ip_hash keys IPv4 clients on their first three octets: a whole /24 (an office, a NAT pool, a CDN range) lands on one backend.',
+  },
+  {
+    id: 'nginx/hash-not-consistent',
+    system: 'nginx',
+    bad: 'nginx-hash-map.bad.conf',
+    good: 'nginx-hash-map.good.conf',
+    expect: { kind: 'remap-on-add', clients: 40, badAbove: 0.5, goodBelow: 0.45 },
+    harm: 'hash without consistent: adding one server moves most clients to another backend, so most WebSockets reconnect elsewhere.',
+  },
+  {
+    id: 'nginx/ws-round-robin',
+    system: 'nginx',
+    bad: 'nginx-round-robin.bad.conf',
+    good: 'nginx-round-robin.good.conf',
+    expect: { kind: 'load-blind' },
+    harm: 'Round robin ignores how many long-lived connections each backend holds: new WebSockets keep alternating even when one backend is nearly empty.',
+  },
+  {
+    id: 'nginx/ws-no-worker-shutdown-timeout',
+    system: 'nginx',
+    bad: 'nginx-reload.bad.conf',
+    good: 'nginx-reload.good.conf',
+    expect: { kind: 'reload-lingers', afterMs: 1800 },
+    scaleFix: { pattern: /worker_shutdown_timeout\s+[^;\s]+;/, replacement: 'worker_shutdown_timeout 1s;' },
+    harm: 'Without worker_shutdown_timeout an nginx reload leaves the old worker running for as long as any WebSocket it holds stays open.',
   },
 ];
 

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { LiveClient, binaryGate, now, openWs, openWsOk, requireBinaries, stopAll, validate } from './harness';
-import { describeExpect, run, showWorks } from './prove';
+import { assertFixed, describeExpect, measure, run, showWorks } from './prove';
 import { CASES, badText, goodText, type LiveCase } from './cases';
 import { recordCase, recordNote, writeReport, type CaseReport } from './report';
 
@@ -72,6 +72,18 @@ describe('live: harm of each rule shown with the real binaries, and the fix work
         };
         const rg = await run(c, good, 'good');
         report.fix = { shown: true, observed: await showWorks(rg) };
+      } else if (e.kind !== 'idle-cut') {
+        // Distribution and lifecycle cases: measure both configs side by side.
+        for (const [text, label] of [[bad, 'bad'], [good, 'good']] as const) {
+          const v = validate(c.system, text, { LISTEN: 1, B1: 2, B2: 3, B3: 4, B4: 5 });
+          assert.equal(v.ok, true, `the ${label} config is valid; said:\n${v.output}`);
+        }
+        const [mb, mg] = await Promise.all([measure(c, bad, 'bad'), measure(c, good, 'good')]);
+        if (e.kind === 'remap-on-add') assert.ok((mb.value ?? 0) > e.badAbove, `bad config: ${mb.observed}`);
+        assert.equal(mb.harmful, true, `the bad config should show the harm: ${mb.observed}`);
+        report.harm = { shown: true, observed: mb.observed };
+        assertFixed(c, mg);
+        report.fix = { shown: true, observed: mg.observed };
       } else {
         const [rb, rg] = await Promise.all([run(c, bad, 'bad'), run(c, good, 'good')]);
         const [cb, cg] = await Promise.all([openWsOk(rb.url), openWsOk(rg.url)]);

@@ -19,6 +19,7 @@ import {
   openWs,
   openWsOk,
   prepareNginxConfig,
+  processGroup,
   requireBinaries,
   runningProcesses,
   startBackend,
@@ -41,22 +42,7 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Pids in a process group (nginx master + workers), read from /proc. */
-function groupMembers(pgid: number): number[] {
-  const out: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // fields after the ")" that ends the command name: state ppid pgrp ...
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') out.push(Number(entry));
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  return out;
-}
+const groupMembers = processGroup;
 
 const simpleNginx = `events {}
 http {

@@ -885,6 +885,23 @@ export async function stopAll(): Promise<void> {
   for (const t of [...tracked]) await stopTracked(t);
 }
 
+/** Live (non-zombie) pids whose process group is `pgid` (nginx master + workers), read from /proc. */
+export function processGroup(pgid: number): number[] {
+  const out: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // fields after the ")" that ends the command name: state ppid pgrp ...
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') out.push(Number(entry));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return out;
+}
+
 /** Number of balancer processes still running (tests assert it drops to zero). */
 export function runningProcesses(): number {
   return [...tracked].filter((t) => t.child.exitCode === null && t.child.signalCode === null).length;

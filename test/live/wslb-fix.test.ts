@@ -72,14 +72,22 @@ describe("live: wslb's own findings and quick fixes against the real binaries", 
       const fixed = applyWslbFix(c, bad);
       assert.notEqual(fixed.text, bad, 'the fix changed the config');
       assert.deepEqual(analyze(c, fixed.text).filter((f) => f.code === c.id).map((f) => f.message), [], 'the rule is silent after its fix');
-      const observed = await proveFixed(c, fixed.text, 'wslb-fixed');
+      let liveText = fixed.text;
+      let scaled: string | undefined;
+      if (c.scaleFix) {
+        const m = c.scaleFix.pattern.exec(fixed.text);
+        assert.ok(m, `wslb's fix contains ${c.scaleFix.pattern}`);
+        liveText = fixed.text.replace(c.scaleFix.pattern, c.scaleFix.replacement);
+        scaled = `${m[0]} scaled to ${c.scaleFix.replacement} for the live check`;
+      }
+      const observed = await proveFixed(c, liveText, 'wslb-fixed');
       recordWslbFix({
         id: c.id,
         fires: true,
         quietOnGood: true,
         fix: 'applied',
         rounds: fixed.rounds,
-        liveAfterFix: observed,
+        liveAfterFix: scaled ? `${observed} (${scaled})` : observed,
         message: badFindings[0].message,
         durationMs: Math.round(now() - t0),
       });
