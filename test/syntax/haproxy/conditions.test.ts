@@ -121,7 +121,7 @@ describe('HAProxy .if conditions against the real haproxy -c (differential)', fu
         assert.equal(v, taken, `${JSON.stringify(cond)} evaluates to ${v}, haproxy took ${taken}`);
         evaluated++;
       }
-    }), { numRuns: Number(process.env.WSLB_COND_RUNS ?? 60) });
+    }), { numRuns: Number(process.env.WSLB_COND_RUNS ?? 60), ...(process.env.WSLB_SEED ? { seed: Number(process.env.WSLB_SEED) } : {}) });
     assert.ok(evaluated >= 5, `only ${evaluated} evaluations compared`);
   });
 });

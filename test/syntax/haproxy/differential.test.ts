@@ -100,7 +100,7 @@ describe('HAProxy parser against the real haproxy -c (differential)', function (
           compared++;
         }
       }),
-      { numRuns: 10, endOnFailure: true },
+      { numRuns: Number(process.env.WSLB_DIFF_RUNS ?? 10), endOnFailure: true, ...(process.env.WSLB_SEED ? { seed: Number(process.env.WSLB_SEED) } : {}) },
     );
     assert.ok(compared > 100, `only ${compared} lines compared`);
   });
