@@ -320,8 +320,20 @@ connection.onDidChangeWatchedFiles((params) => {
     const text = project.fs.readFile(path);
     const lang = text === undefined ? undefined : detectLanguage(path, text);
     if (lang && project.settings.checkWorkspace) project.workspaceFiles.set(path, lang);
-    const roots = project.coveredBy.has(path) ? project.rootsFor(path) : lang && project.settings.checkWorkspace ? [path] : [];
-    for (const r of roots) scheduleRoot(r, 1, 50);
+    if (project.coveredBy.has(path)) {
+      for (const r of project.rootsFor(path)) scheduleRoot(r, 1, 50);
+      continue;
+    }
+    if (!lang) continue;
+    // A new nginx file may be pulled in by an existing include glob: re-check the nginx roots
+    // first; the file becomes a root of its own only if none of them includes it.
+    if (lang === 'nginx') for (const [r, a] of project.analyses) if (a.language === 'nginx') scheduleRoot(r, 1, 50);
+    if (project.settings.checkWorkspace) {
+      scheduler.schedule('bg:' + path, 2, 100, () => {
+        if ([...(project.coveredBy.get(path) ?? [])].some((r) => r !== path)) return;
+        afterAnalysis(project.analyzeRoot(path, lang));
+      });
+    }
   }
 });
 

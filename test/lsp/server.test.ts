@@ -323,6 +323,16 @@ http {
     await c.waitDiagnostics(fileUri(appPath), (x) => !codes(x).includes(HTTP_VERSION));
   });
 
+  it('picks up a new file matched by an include glob (watched files) and checks it in context', async () => {
+    const extra = tmpFile('inc/conf.d/extra.conf', 'server {\n    listen 8081;\n    location /socket.io/ {\n        proxy_pass http://chat_backend;\n        proxy_http_version 1.0;\n    }\n}\n');
+    void c.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(extra), type: 1 }] });
+    const d = await c.waitDiagnostics(fileUri(extra), (x) => codes(x).includes(HTTP_VERSION));
+    assert.deepEqual(d.find((x) => x.code === HTTP_VERSION)!.range.start, { line: 4, character: 27 });
+    fs.rmSync(extra);
+    void c.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(extra), type: 3 }] });
+    await c.waitDiagnostics(fileUri(extra), (x) => x.length === 0);
+  });
+
   it('goes to the upstream definition across the include', async () => {
     const locs = await c.request<Location[]>('textDocument/definition', { textDocument: { uri: fileUri(appPath) }, position: { line: 3, character: 30 } });
     assert.equal(locs.length, 1);
