@@ -1,0 +1,30 @@
+/** Renders the rule reference (docs/rules.md) from the registry. */
+import { sourcePointer } from '../server/src/service/docs/sections';
+import { ALL_RULES } from '../server/src/service/rules';
+
+export function renderRuleDocs(): string {
+  const out: string[] = [
+    '# wslb rules',
+    '',
+    'Generated from the rule registry by `npx tsx scripts/gen-rule-docs.ts`; do not edit by hand.',
+    'The same text appears in editor hovers and in `wslb explain <rule-id>`.',
+    '',
+    '| rule | severity | applies to | fix | summary |',
+    '|---|---|---|---|---|',
+  ];
+  for (const r of ALL_RULES) {
+    const m = r.meta;
+    out.push(`| [\`${m.id}\`](#${anchor(m.id)}) | ${m.severity} | ${m.versions.replace(/\|/g, '\\|')} | ${m.fixable ? 'yes' : '—'} | ${m.docs.short.replace(/\|/g, '\\|')} |`);
+  }
+  for (const r of ALL_RULES) {
+    const m = r.meta;
+    out.push('', `## ${m.id}`, '', `*${m.severity}; applies to ${m.versions}; ${m.fixable ? 'quick fix available' : 'no automatic fix'}*`, '', m.docs.short, '', m.docs.long, '', sourcePointer(m.docs.section));
+    if (m.docs.proof) out.push('', `**Proof.** ${m.docs.proof}`);
+    if (m.docs.references.length) out.push('', 'References:', '', ...m.docs.references.map((u) => `- ${u}`));
+  }
+  return out.join('\n') + '\n';
+}
+
+function anchor(id: string): string {
+  return id.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
+}
