@@ -68,6 +68,53 @@ async function canvasImage(frame: Frame): Promise<string> {
   return frame.locator('canvas').first().evaluate((c) => (c as HTMLCanvasElement).toDataURL());
 }
 
+/** The chart once it has stopped moving (two snapshots 300 ms apart agree; charts animate). */
+async function stableChart(frame: Frame, differentFrom?: string): Promise<string> {
+  let previous = '';
+  return waitFor(differentFrom ? 'the chart to settle on a new picture' : 'the chart to settle', async () => {
+    const img = await canvasImage(frame);
+    const settled = img === previous && img.length > 3000; // a blank canvas encodes to a few hundred bytes
+    previous = img;
+    return settled && img !== differentFrom ? img : undefined;
+  }, 30000, 300);
+}
+
+/**
+ * Switches the simulator to another balancing algorithm the way a user would: a <select> whose
+ * options name algorithms, else a radio button or button labelled with one. Returns its label.
+ */
+async function pickAnotherAlgorithm(frame: Frame): Promise<string> {
+  const ALG = /least|hash|round|random|ip_hash|leastconn|first|source|uri/i;
+  const selects = frame.locator('select');
+  for (let i = 0; i < (await selects.count()); i++) {
+    const s = selects.nth(i);
+    const options = await s.locator('option').evaluateAll((os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, text: (o as HTMLOptionElement).text })));
+    if (!options.some((o) => ALG.test(o.text) || ALG.test(o.value))) continue;
+    const current = await s.inputValue();
+    const next = options.find((o) => o.value !== current && /least/i.test(o.text + o.value)) ?? options.find((o) => o.value !== current);
+    if (!next) continue;
+    await s.selectOption(next.value);
+    return next.text;
+  }
+  const radios = frame.locator('input[type=radio]:not(:checked)');
+  for (let i = 0; i < (await radios.count()); i++) {
+    const r = radios.nth(i);
+    const label = (await r.evaluate((el) => (el as HTMLInputElement).labels?.[0]?.innerText ?? (el as HTMLInputElement).value)) ?? '';
+    if (ALG.test(label)) {
+      await r.check();
+      return label;
+    }
+  }
+  const buttons = frame.locator('button', { hasText: ALG });
+  if ((await buttons.count()) > 1) {
+    const b = buttons.nth(1);
+    const label = await b.innerText();
+    await b.click();
+    return label;
+  }
+  throw new Error(`no algorithm control found in the simulator panel:\n${(await frame.locator('body').innerText()).slice(0, 1500)}`);
+}
+
 describe('wslb end to end in code-server + Chromium', function () {
   this.timeout(600000);
   let setup: E2ESetup;
@@ -77,6 +124,8 @@ describe('wslb end to end in code-server + Chromium', function () {
   let context: BrowserContext;
   let server: CodeServer;
   let wb: Workbench;
+  let apiResults: string;
+  let apiRun: Promise<{ server: CodeServer; wb: Workbench }>;
 
   before(async function () {
     setup = requireE2E(this);
@@ -86,6 +135,11 @@ describe('wslb end to end in code-server + Chromium', function () {
     context = await launchBrowser(setup);
     server = await CodeServer.start({ setup, vsixes: [vsix], label: 'ui' });
     wb = await Workbench.open(context, server.folderUrl(copyWorkspace(tmp, 'ui')));
+    // The API suite runs in its own code-server and window, concurrently with the UI steps;
+    // step 7 collects its results.
+    apiResults = path.join(tmp, 'api-results.json');
+    apiRun = startApiSuite(setup, context, vsix, runnerVsix, copyWorkspace(tmp, 'api'), apiResults);
+    apiRun.catch(() => undefined); // reported by step 7
   });
 
   after(async () => {
@@ -152,28 +206,11 @@ describe('wslb end to end in code-server + Chromium', function () {
     await wb.runCommand('wslb: Simulate balancing');
     const frame = await simulatorFrame(wb);
     await waitFor('the upstream name in the panel', async () => (await frame.locator('body').innerText()).includes('chat_backend'), 20000);
-    const first = await waitFor('a drawn chart', async () => {
-      const img = await canvasImage(frame);
-      return img.length > 3000 ? img : undefined; // a blank canvas encodes to a few hundred bytes
-    }, 20000);
+    const first = await stableChart(frame);
     await wb.screenshot('5-simulate');
-
-    // The algorithm control: a <select> whose options name balancing methods.
-    const select = await waitFor('an algorithm selector', async () => {
-      const all = frame.locator('select');
-      for (let i = 0; i < (await all.count()); i++) {
-        const s = all.nth(i);
-        const opts = (await s.locator('option').allInnerTexts()).join(' ');
-        if (/least|hash|round|random/i.test(opts)) return s;
-      }
-      return undefined;
-    }, 10000);
-    const current = await select.inputValue();
-    const values = await select.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
-    const next = values.find((v) => v !== current && /least/i.test(v)) ?? values.find((v) => v !== current);
-    assert.ok(next, `another algorithm to pick among ${values.join(', ')}`);
-    await select.selectOption(next);
-    await waitFor('the chart to change', async () => (await canvasImage(frame)) !== first, 20000, 250);
+    const picked = await pickAnotherAlgorithm(frame);
+    const second = await stableChart(frame, first);
+    assert.notEqual(second, first, `the chart did not change after choosing ${picked}`);
     await wb.screenshot('5-simulate-changed');
   });
 
@@ -194,18 +231,10 @@ describe('wslb end to end in code-server + Chromium', function () {
   });
 
   it('7. passes the API-level suite inside code-server\'s extension host', async () => {
-    const results = path.join(tmp, 'api-results.json');
-    const api = await CodeServer.start({
-      setup,
-      vsixes: [vsix, runnerVsix],
-      label: 'api',
-      env: { WSLB_E2E_RESULTS: results, WSLB_E2E_MOCHA: path.join(REPO, 'node_modules', 'mocha') },
-    });
-    // code-server starts an extension host per connected window, so a window must be open.
-    const awb = await Workbench.open(context, api.folderUrl(copyWorkspace(tmp, 'api')));
+    const { server: api, wb: awb } = await apiRun;
     try {
       const report = await waitFor('the API suite results', () => {
-        const r = fs.existsSync(results) ? (JSON.parse(fs.readFileSync(results, 'utf8')) as ApiResults) : undefined;
+        const r = fs.existsSync(apiResults) ? (JSON.parse(fs.readFileSync(apiResults, 'utf8')) as ApiResults) : undefined;
         return r?.done ? r : undefined;
       }, 240000, 500);
       fs.mkdirSync(path.join(REPO, 'test-artifacts', 'e2e'), { recursive: true });
@@ -221,6 +250,19 @@ describe('wslb end to end in code-server + Chromium', function () {
     }
   });
 });
+
+/** Starts code-server with wslb + the runner extension and opens a window (which starts the extension host). */
+async function startApiSuite(setup: E2ESetup, context: BrowserContext, vsix: string, runnerVsix: string, folder: string, results: string): Promise<{ server: CodeServer; wb: Workbench }> {
+  const server = await CodeServer.start({
+    setup,
+    vsixes: [vsix, runnerVsix],
+    label: 'api',
+    env: { WSLB_E2E_RESULTS: results, WSLB_E2E_MOCHA: path.join(REPO, 'node_modules', 'mocha') },
+  });
+  // code-server starts an extension host per connected window, so a window must be open.
+  const wb = await Workbench.open(context, server.folderUrl(folder));
+  return { server, wb };
+}
 
 interface ApiResults {
   done: boolean;

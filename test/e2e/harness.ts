@@ -564,7 +564,7 @@ export class Workbench {
 
   /** Opens the Problems panel and returns the text (aria-label) of each marker row. */
   async problems(): Promise<string[]> {
-    await this.runCommand('View: Focus Problems');
+    if (!(await this.page.locator('.markers-panel').isVisible().catch(() => false))) await this.runCommand('View: Focus Problems');
     const rows = this.page.locator('.markers-panel .monaco-list-row');
     await rows.first().waitFor({ state: 'visible', timeout: 15000 }).catch(() => undefined);
     return rows.evaluateAll((els) => els.map((e) => `${e.getAttribute('aria-label') ?? ''} ${(e as HTMLElement).innerText}`.replace(/\s+/g, ' ').trim()));
