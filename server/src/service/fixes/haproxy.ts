@@ -14,7 +14,10 @@ export function insertInSection(path: string, text: string, section: HaproxySect
   const stmts = section.statements;
   const indent = stmts.length ? text.slice(stmts[0].line.indent.start, stmts[0].line.indent.end) : '    ';
   const anchor = after?.line ?? (stmts.length ? stmts[stmts.length - 1].line : section.header);
-  const at = anchor.end; // end of the line, before its line break
+  // After the anchor's line break, so that an edit appending words to the anchor line (another
+  // rule's fix in the same "fix all" round) cannot land behind the new line's text.
+  if (anchor.eol.end > anchor.eol.start) return { path, span: { start: anchor.eol.end, end: anchor.eol.end }, newText: indent + line + eol };
+  const at = anchor.end; // the last line of the file, without a line break
   return { path, span: { start: at, end: at }, newText: eol + indent + line };
 }
 
@@ -36,11 +39,18 @@ export function replaceWords(path: string, stmt: HaproxyStatement, fromWord: num
   return { path, span: { start: start.start, end: end.end }, newText };
 }
 
-/** Add a line just before a statement of a section, at that statement's indentation. */
+/**
+ * Add a line just before a statement of a section, at that statement's indentation. The edit
+ * rewrites the statement's leading white space and keyword too (unchanged), so that two fixes
+ * inserting different lines before the same statement overlap: "fix all" then applies one of them
+ * and the next round sees its result (for example one `default-server` line, extended by the
+ * second fix, rather than two).
+ */
 export function insertBeforeStatement(path: string, text: string, stmt: HaproxyStatement, line: string): EditSpec {
   const eol = eolOf(text);
   const indent = text.slice(stmt.line.indent.start, stmt.line.indent.end);
-  return { path, span: { start: stmt.line.start, end: stmt.line.start }, newText: indent + line + eol };
+  const end = stmt.line.words[0]?.end ?? stmt.line.indent.end;
+  return { path, span: { start: stmt.line.start, end }, newText: indent + line + eol + text.slice(stmt.line.start, end) };
 }
 
 /** Replace one word of a statement (keyword = word 0). */
@@ -64,6 +74,8 @@ export function insertSectionBefore(path: string, text: string, first: HaproxySe
 
 /** Add several lines at the end of a proxy section, in order (one edit). */
 export function insertLinesInProxy(proxy: HaproxyProxy, lines: string[], after?: HaproxyStatement): EditSpec {
-  const first = insertInSection(proxy.source.path, proxy.source.text, proxy.section, '', after);
-  return { ...first, newText: lines.map((l) => first.newText + l).join('') };
+  const eol = eolOf(proxy.source.text);
+  const first = insertInSection(proxy.source.path, proxy.source.text, proxy.section, lines.join('\u0000'), after);
+  const indent = /^(\r\n|\n|\r)?([ \t]*)/.exec(first.newText)?.[2] ?? '';
+  return { ...first, newText: first.newText.split('\u0000').join(eol + indent) };
 }
