@@ -119,6 +119,9 @@ stream { upstream tcp { hash $remote_addr consistent; server 10.0.0.1:5000; } se
     assert.deepEqual(check(fragment).codes, ['1:nginx/directive-not-allowed-here', '2:nginx/directive-not-allowed-here']);
     assert.deepEqual(check('server { listen 80; }', { rootContext: ['http'] }).codes, []);
     assert.deepEqual(check('server { listen 5000; proxy_pass a:1; }', { rootContext: ['stream'] }).codes, []);
+    // a file included in a data block holds data: `map $a $b { include pairs.conf; }`
+    assert.deepEqual(check('default 0;\n~^/x 1;\nhostnames;', { rootContext: ['http', 'map'] }).codes, []);
+    assert.deepEqual(check('text/html html;', { rootContext: ['http', 'types'] }).codes, []);
   });
 
   it('treats names of Object.prototype as the unknown words they are', () => {
@@ -131,6 +134,7 @@ stream { upstream tcp { hash $remote_addr consistent; server 10.0.0.1:5000; } se
       const file = parseNginx(t, { isDirectiveName: isNginxDirectiveName });
       assert.doesNotThrow(() => validateNginx(file, { version: '1.22.1' }));
       assert.doesNotThrow(() => validateNginx(file, { version: 'garbage', rootContext: ['nowhere'] }));
+      assert.doesNotThrow(() => validateNginx(file, { version: '1.22.1', rootContext: ['http', 'constructor'] }));
     }
   });
 });

@@ -126,7 +126,10 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
   const build = resolveBuild(opts.build);
   const out: KnowledgeDiagnostic[] = [];
   const loaded = loadedModules(file);
-  const root = blockTypeOfPath(opts.rootContext ?? []) ?? 'MAIN';
+  // A file included inside a data block (`map ... { include pairs.conf; }`) holds data, and one
+  // included where nginx cannot have a block of directives tells nothing: no checks then.
+  const root = blockTypeOfPath(opts.rootContext ?? []);
+  if (!root) return [];
   const namesInVersion = nginxDirectiveNames(version, build);
 
   const report = (span: Span, severity: Severity, c: string, message: string) =>
