@@ -85,13 +85,24 @@ async function stableChart(frame: Frame, differentFrom?: string): Promise<string
  */
 async function pickAnotherAlgorithm(frame: Frame): Promise<string> {
   const ALG = /least|hash|round|random|ip_hash|leastconn|first|source|uri/i;
-  const selects = frame.locator('select');
-  for (let i = 0; i < (await selects.count()); i++) {
-    const s = selects.nth(i);
+  // The main algorithm selector first; a "compare with" selector only as a last resort.
+  const all = frame.locator('select');
+  const ranked: { index: number; rank: number }[] = [];
+  for (let i = 0; i < (await all.count()); i++) {
+    const name = await all.nth(i).evaluate((el) => {
+      const e = el as HTMLSelectElement;
+      return [e.id, e.name, e.getAttribute('aria-label') ?? '', e.labels?.[0]?.innerText ?? ''].join(' ');
+    });
+    ranked.push({ index: i, rank: /compare|second|versus/i.test(name) ? 2 : /alg|balanc|method/i.test(name) ? 0 : 1 });
+  }
+  ranked.sort((a, b) => a.rank - b.rank || a.index - b.index);
+  for (const { index } of ranked) {
+    const s = all.nth(index);
     const options = await s.locator('option').evaluateAll((os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, text: (o as HTMLOptionElement).text })));
     if (!options.some((o) => ALG.test(o.text) || ALG.test(o.value))) continue;
     const current = await s.inputValue();
-    const next = options.find((o) => o.value !== current && /least/i.test(o.text + o.value)) ?? options.find((o) => o.value !== current);
+    const others = options.filter((o) => o.value !== current && o.value !== '');
+    const next = others.find((o) => /ip_hash/i.test(o.text + o.value)) ?? others.find((o) => /least/i.test(o.text + o.value)) ?? others[0];
     if (!next) continue;
     await s.selectOption(next.value);
     return next.text;
