@@ -45,7 +45,13 @@ export type Expectation =
    * A WebSocket is open, nginx is reloaded: with the bad config the old worker is still alive and
    * the WebSocket open `afterMs` later; with the good one the old worker is gone and the WebSocket closed.
    */
-  | { kind: 'reload-lingers'; afterMs: number };
+  | { kind: 'reload-lingers'; afterMs: number }
+  /**
+   * A WebSocket is open on the backend behind @B1@; that backend stops accepting connections, so
+   * health checks mark it down: with the bad config the WebSocket stays attached to the server
+   * marked down (`afterMs` later), with the good one HAProxy closes it so the client can reconnect.
+   */
+  | { kind: 'down-keeps-sessions'; afterMs: number };
 
 export interface LiveCase {
   /** The wslb rule id whose harm this pair demonstrates. */
@@ -201,6 +207,30 @@ export const CASES: LiveCase[] = [
     expect: { kind: 'reload-lingers', afterMs: 1800 },
     scaleFix: { pattern: /worker_shutdown_timeout\s+[^;\s]+;/, replacement: 'worker_shutdown_timeout 1s;' },
     harm: 'Without worker_shutdown_timeout an nginx reload leaves the old worker running for as long as any WebSocket it holds stays open.',
+  },
+  {
+    id: 'haproxy/ws-balance-roundrobin',
+    system: 'haproxy',
+    bad: 'haproxy-roundrobin.bad.cfg',
+    good: 'haproxy-roundrobin.good.cfg',
+    expect: { kind: 'load-blind' },
+    harm: 'roundrobin ignores how many long-lived connections each server holds: new WebSockets keep alternating even when one server is nearly empty.',
+  },
+  {
+    id: 'haproxy/source-not-consistent',
+    system: 'haproxy',
+    bad: 'haproxy-source-map.bad.cfg',
+    good: 'haproxy-source-map.good.cfg',
+    expect: { kind: 'remap-on-add', clients: 40, badAbove: 0.5, goodBelow: 0.45 },
+    harm: 'balance source with the default map-based hash: adding one server moves most clients to another server.',
+  },
+  {
+    id: 'haproxy/no-shutdown-sessions',
+    system: 'haproxy',
+    bad: 'haproxy-shutdown-sessions.bad.cfg',
+    good: 'haproxy-shutdown-sessions.good.cfg',
+    expect: { kind: 'down-keeps-sessions', afterMs: 1200 },
+    harm: 'When health checks mark a server down, its established WebSockets stay attached to it unless on-marked-down shutdown-sessions is set.',
   },
 ];
 

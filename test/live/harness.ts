@@ -458,6 +458,8 @@ export interface Backend {
   broadcast(data: string | Buffer): void;
   closeAll(code?: number, reason?: string): void;
   terminateAll(): void;
+  /** Stop accepting new connections (health checks then fail) but keep the open WebSockets. */
+  stopListening(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -528,11 +530,17 @@ export async function startBackend(opts: BackendOptions): Promise<Backend> {
     terminateAll() {
       for (const c of connections) c.ws.terminate();
     },
+    async stopListening() {
+      // Stops accepting at once; open WebSockets are kept. (close()'s callback would wait for
+      // them to end, so it is not awaited here.)
+      if (server.listening) server.close();
+      server.closeIdleConnections();
+    },
     async stop() {
       backends.delete(b);
       for (const c of connections) c.ws.terminate();
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
   backends.add(b);

@@ -153,6 +153,28 @@ async function measureReload(c: LiveCase, text: string, tag: string): Promise<Me
   return { observed, harmful: alive.length > 0 && !closed };
 }
 
+async function measureDownKeepsSessions(c: LiveCase, text: string, tag: string): Promise<Measurement> {
+  const e = c.expect as Extract<LiveCase['expect'], { kind: 'down-keeps-sessions' }>;
+  const r = await run(c, text, tag);
+  const client = await openWsOk(r.url);
+  const b = indexOf(r, await client.waitIdentity());
+  // The server stops accepting: HAProxy's connect checks fail and it is marked down.
+  await r.backends[b].stopListening();
+  const t0 = now();
+  await client.waitClose(e.afterMs);
+  const closed = client.closed;
+  let echo = false;
+  if (!closed) {
+    client.send('still-attached');
+    echo = (await client.waitMessages(2, 1000)).at(-1) === 'still-attached';
+  }
+  client.close();
+  const observed = closed
+    ? `server marked down: the WebSocket was closed ${Math.round(closed.at - t0)} ms later (code ${closed.code})`
+    : `server marked down: the WebSocket was still open ${e.afterMs} ms later${echo ? ' and still echoing from the server marked down' : ''}`;
+  return { observed, harmful: !closed };
+}
+
 export function measure(c: LiveCase, text: string, tag: string): Promise<Measurement> {
   switch (c.expect.kind) {
     case 'subnet-skew':
@@ -163,12 +185,14 @@ export function measure(c: LiveCase, text: string, tag: string): Promise<Measure
       return measureLoadBlind(c, text, tag);
     case 'reload-lingers':
       return measureReload(c, text, tag);
+    case 'down-keeps-sessions':
+      return measureDownKeepsSessions(c, text, tag);
     default:
       throw new Error(`no measurement for ${c.expect.kind}`);
   }
 }
 
-export const MEASURED_KINDS: ReadonlySet<string> = new Set(['subnet-skew', 'remap-on-add', 'load-blind', 'reload-lingers']);
+export const MEASURED_KINDS: ReadonlySet<string> = new Set(['subnet-skew', 'remap-on-add', 'load-blind', 'reload-lingers', 'down-keeps-sessions']);
 
 /** Asserts that a measurement of a fixed config shows no harm (with the kind's own threshold). */
 export function assertFixed(c: LiveCase, m: Measurement): void {
@@ -238,5 +262,7 @@ export function describeExpect(c: LiveCase): string {
       return 'new connections ignore open-connection counts (1/3 split); fixed config evens them (2/2)';
     case 'reload-lingers':
       return `after a reload the old worker and its WebSocket live on (${e.afterMs} ms); fixed config ends them`;
+    case 'down-keeps-sessions':
+      return `a WebSocket stays on a server marked down (${e.afterMs} ms); fixed config closes it`;
   }
 }
