@@ -127,6 +127,12 @@ describe('knowledge: checked against the real binaries', function () {
     assert.deepEqual(failures, []);
   });
 
+  it('nginx 1.22.1 takes proxy_http_version 1.0 and 1.1, but not 2 (a 1.29.4 value)', async () => {
+    const [v10, v11, v2] = await Promise.all(['1.0', '1.1', '2'].map((v, k) => nginxSays('HTTP_LOC', `proxy_http_version ${v};`, 9000 + k)));
+    assert.ok(!/emerg/.test(v10) && !/emerg/.test(v11), v10 + v11);
+    assert.match(v2, /invalid value "2"/);
+  });
+
   it('nginx 1.22.1 does not know the directives the KB calls too new or NGINX Plus only', async () => {
     const names = new Set<string>();
     for (const c of (commandsJson as unknown as { directives: NginxCommand[] }).directives) {

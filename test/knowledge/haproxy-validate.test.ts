@@ -127,6 +127,14 @@ userlist users
     assert.deepEqual(r.codes, ['2:haproxy/unknown-keyword', '4:haproxy/unknown-keyword', '5:haproxy/unknown-keyword', '6:haproxy/invalid-value', '7:haproxy/unknown-action']);
   });
 
+  it('turns "unknown" into a warning that says so when the target is not HAProxy 2.6', () => {
+    const file = parseHaproxy('backend b\n    option notreal\n    balance roundrobin\n');
+    const [d] = validateHaproxy(file, { version: '3.0.5' });
+    assert.equal(d.severity, 'warning');
+    assert.match(d.message, /checked against HAProxy 2\.6's keywords; target is 3\.0\.5/);
+    assert.equal(validateHaproxy(file, { version: '2.6' })[0].severity, 'error');
+  });
+
   it('never throws on broken input', () => {
     for (const t of ['frontend', 'no', 'global\n no option', '"\\', 'backend b\n timeout', 'defaults\n\0\0', 'listen x\n http-request', 'resolvers\n']) {
       assert.doesNotThrow(() => validateHaproxy(parseHaproxy(t), { version: '2.6' }));

@@ -89,6 +89,12 @@ stream { upstream tcp { hash $remote_addr consistent; server 10.0.0.1:5000; } se
     assert.match(r.ds[0].message, /needs nginx 1\.27\.3; target is 1\.22\.1/);
     assert.match(r.ds[1].message, /`resolver` inside http upstream needs nginx 1\.27\.3/);
     assert.deepEqual(check('http { upstream u { zone z 64k; server app.internal:80 resolve; resolver 127.0.0.1; } }', { version: '1.27.3' }).codes, []);
+    // enum values that arrived later
+    r = check('http { proxy_http_version 2; proxy_http_version 1.2; proxy_http_version 1.1; }');
+    assert.deepEqual(r.codes, ['1:nginx/parameter-too-new', '1:nginx/invalid-value']);
+    assert.equal(r.ds[0].message, '`proxy_http_version 2` needs nginx 1.29.4; target is 1.22.1');
+    assert.equal(r.textOf(1), '1.2');
+    assert.deepEqual(check('http { proxy_http_version 2; }', { version: '1.29.4' }).codes, []);
     // removed directives
     r = check('http { server { ssl on; } }', { version: '1.26.0' });
     assert.deepEqual(r.codes, ['1:nginx/directive-removed']);

@@ -76,10 +76,19 @@ const ACTION_RULES: Record<string, number> = {
 /** Where the options start on a line: after `server <name> <address>`, `bind <address>`, ... */
 const OPTIONS_FROM: Record<string, number> = { server: 3, 'default-server': 1, 'server-template': 4, bind: 2 };
 
-export function validateHaproxy(file: HaproxyFileLike, _opts: ValidateHaproxyOptions): KnowledgeDiagnostic[] {
+export function validateHaproxy(file: HaproxyFileLike, opts: ValidateHaproxyOptions): KnowledgeDiagnostic[] {
   const out: KnowledgeDiagnostic[] = [];
-  const report = (span: Span, severity: Severity, code: string, message: string) =>
+  // The table is HAProxy 2.6's. For another target, what 2.6 does not know may be new there: such
+  // findings become warnings that say so.
+  const otherVersion = !/^2\.6(\.|$)/.test(opts.version);
+  const UNKNOWN = new Set(['unknown-keyword', 'unknown-action', 'unknown-server-option', 'unknown-bind-option', 'invalid-value']);
+  const report = (span: Span, severity: Severity, code: string, message: string) => {
+    if (otherVersion && UNKNOWN.has(code)) {
+      severity = 'warning';
+      message += ` (checked against HAProxy 2.6's keywords; target is ${opts.version})`;
+    }
     out.push({ span: { start: span.start, end: span.end }, severity, code: 'haproxy/' + code, message });
+  };
   const spanOf = (ws: readonly WordLike[]) => ({ start: ws[0].start, end: ws[ws.length - 1].end });
 
   for (const section of file.sections) {

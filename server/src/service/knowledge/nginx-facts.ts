@@ -136,6 +136,15 @@ export const NGINX_PARAMETERS: NginxParameterFact[] = [
   { directive: 'listen', family: 'mail', param: 'multipath', since: '1.29.7' },
 ];
 
+/**
+ * Closed sets of values (nginx's ngx_conf_enum_t tables) for directives that matter here, with the
+ * version each value arrived in. proxy_http_version: "1.0" and "1.1" always, "2" from 1.29.4
+ * (ngx_http_proxy_http_version[] in src/http/modules/ngx_http_proxy_module.c, release-1.29.4).
+ */
+export const NGINX_VALUE_SETS: Array<{ directive: string; family: NginxFamily; values: Array<{ value: string; since?: string }> }> = [
+  { directive: 'proxy_http_version', family: 'http', values: [{ value: '1.0' }, { value: '1.1' }, { value: '2', since: '1.29.4' }] },
+];
+
 /** The fact about one argument of a directive, when one is recorded. */
 export function nginxParameterFact(directive: string, family: NginxFamily, arg: string): NginxParameterFact | undefined {
   for (const p of NGINX_PARAMETERS) {

@@ -8,14 +8,14 @@
  * allowed here"; then the argument count must fit the directive's argument bits.
  *
  * Codes: nginx/unknown-directive, nginx/third-party-directive (hint), nginx/directive-not-allowed-here,
- * nginx/wrong-argument-count, nginx/invalid-flag-value, nginx/block-expected, nginx/unexpected-block, nginx/directive-too-new,
+ * nginx/wrong-argument-count, nginx/invalid-flag-value, nginx/invalid-value, nginx/block-expected, nginx/unexpected-block, nginx/directive-too-new,
  * nginx/directive-removed, nginx/parameter-too-new, nginx/deprecated-parameter, nginx/nginx-plus-only,
  * nginx/module-not-in-build.
  */
 import type { Span } from '../text';
 import type { Severity } from '../types';
 import { DEBIAN_12, NGINX_BUILDS, type NginxBuildProfile } from './nginx-build';
-import { nginxParameterFact } from './nginx-facts';
+import { NGINX_VALUE_SETS, nginxParameterFact } from './nginx-facts';
 import {
   argCountAccepts,
   BLOCK_ORDER,
@@ -254,6 +254,20 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
       report(d.nameSpan, 'error', 'block-expected', `${code(name)} needs a block: ${code(name + ' ... { ... }')}`);
     } else if (!v.isBlock && d.block) {
       report(d.nameSpan, 'error', 'unexpected-block', `${code(name)} does not take a block; end it with ${code(';')}`);
+    }
+
+    // Values from a closed set (enums), some of them newer than others.
+    if (n === 1 && !d.block) {
+      const set = NGINX_VALUE_SETS.find((x) => x.directive === name && x.family === familyOfBlockType(t));
+      if (set) {
+        const val = d.args[0].value;
+        const known = set.values.find((x) => x.value === val);
+        if (!known) {
+          report(d.args[0], 'error', 'invalid-value', `${code(name)} takes ${set.values.map((x) => code(x.value)).join(', ')}; found ${code(val)}`);
+        } else if (known.since && !atLeast(version, known.since)) {
+          report(d.args[0], 'error', 'parameter-too-new', `${code(name + ' ' + val)} needs nginx ${known.since}; target is ${version}`);
+        }
+      }
     }
 
     // Parameters that depend on the version or on NGINX Plus.
