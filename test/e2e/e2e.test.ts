@@ -29,14 +29,14 @@ function copyWorkspace(into: string, name: string): string {
   return dest;
 }
 
-/** 1-based line and column of the first occurrence of `needle` in a fixture file. */
-function lineColOf(file: string, needle: string): { line: number; column: number } {
+/** 1-based line and column of the first match of `needle` in a fixture file. */
+function lineColOf(file: string, needle: string | RegExp): { line: number; column: number } {
   const lines = fs.readFileSync(path.join(WORKSPACE, file), 'utf8').split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const c = lines[i].indexOf(needle);
+    const c = typeof needle === 'string' ? lines[i].indexOf(needle) : (needle.exec(lines[i])?.index ?? -1);
     if (c >= 0) return { line: i + 1, column: c + 1 };
   }
-  throw new Error(`fixture ${file} has no ${JSON.stringify(needle)}`);
+  throw new Error(`fixture ${file} has no ${String(needle)}`);
 }
 
 async function problemsWith(wb: Workbench, needle: string): Promise<string[]> {
@@ -199,7 +199,7 @@ describe('wslb end to end in code-server + Chromium', function () {
     await wb.openFile('haproxy.cfg');
     await waitFor('a squiggle in haproxy.cfg', async () => (await wb.squiggles('any')) > 0, 30000);
     await wb.screenshot('4-haproxy-diagnostics');
-    const at = lineColOf('haproxy.cfg', 'backend be_chat');
+    const at = lineColOf('haproxy.cfg', /^backend be_chat/);
     await wb.gotoLine(at.line, at.column + 1);
     const offered = await wb.openQuickFix('Add timeout tunnel 1h');
     assert.ok(offered.some((t) => t.includes('Add timeout tunnel 1h')), offered.join(' | '));

@@ -45,9 +45,11 @@ function diagnosticsOf(uri, rule) {
   return vscode.languages.getDiagnostics(uri).filter((d) => codeOf(d) === rule);
 }
 
+// `needle`: a string, or a RegExp (use the m flag to anchor at a line start).
 function positionOf(doc, needle, offsetInNeedle = 0) {
-  const at = doc.getText().indexOf(needle);
-  assert.ok(at >= 0, `fixture ${doc.uri.path} contains ${JSON.stringify(needle)}`);
+  const text = doc.getText();
+  const at = typeof needle === 'string' ? text.indexOf(needle) : text.search(needle);
+  assert.ok(at >= 0, `fixture ${doc.uri.path} contains ${String(needle)}`);
   return doc.positionAt(at + offsetInNeedle);
 }
 
@@ -140,7 +142,7 @@ describe('wslb extension (VS Code API)', function () {
       return found.length ? found : undefined;
     });
     assert.equal(d.source, 'wslb');
-    assert.equal(d.range.start.line, positionOf(doc, 'backend be_chat').line);
+    assert.equal(d.range.start.line, positionOf(doc, /^backend be_chat/m).line);
     const actions = await quickFixes(doc.uri, d.range);
     const fix = actions.find((a) => a.title === 'Add timeout tunnel 1h');
     assert.ok(fix, `fix offered among: ${actions.map((a) => a.title).join(' | ')}`);
