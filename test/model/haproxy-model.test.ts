@@ -1,3 +1,4 @@
+import { haproxyWebSocketBackends } from '../../server/src/service/model/websocket';
 import { strict as assert } from 'node:assert';
 import { backendReferences, buildHaproxyConfig, findProxy, haproxyEffective, haproxyTimeout, proxyMode } from '../../server/src/service/model/haproxy';
 
@@ -77,5 +78,29 @@ describe('HAProxy model', () => {
   it('reports `from` naming an unknown defaults section', () => {
     const bad = buildHaproxyConfig([{ path: '/b.cfg', text: 'backend x from nope\n    server a 1.2.3.4:80\n' }]);
     assert.equal(bad.diagnostics[0]?.code, 'haproxy/unknown-defaults');
+  });
+});
+
+describe('HAProxy model: WebSocket routes', () => {
+  it('a backend reached only when the WebSocket ACL does NOT match is not a WebSocket backend', () => {
+    const text = `frontend fe
+    bind :80
+    acl is_ws hdr(Upgrade) -i websocket
+    acl api path_beg /api
+    use_backend web if api !is_ws
+    use_backend web2 unless is_ws
+    use_backend chat if is_ws
+    use_backend chat2 unless !is_ws
+backend web
+    server a 127.0.0.1:1
+backend web2
+    server a 127.0.0.1:1
+backend chat
+    server a 127.0.0.1:1
+backend chat2
+    server a 127.0.0.1:1
+`;
+    const cfg = buildHaproxyConfig([{ path: '/h.cfg', text }]);
+    assert.deepEqual(haproxyWebSocketBackends(cfg).map((b) => b.proxy.name), ['chat', 'chat2']);
   });
 });

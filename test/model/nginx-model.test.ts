@@ -1,3 +1,4 @@
+import { nginxWebSocketLocations } from '../../server/src/service/model/websocket';
 import { strict as assert } from 'node:assert';
 import { MemoryFileSystem } from '../../server/src/service/model/fs';
 import {
@@ -144,5 +145,18 @@ http {
     assert.deepEqual(cfg.assumedContext, ['http']);
     const loc = contextsOfKind(cfg, 'location')[0];
     assert.equal(loc.family, 'http');
+  });
+});
+
+describe('nginx model: scale', () => {
+  it('WebSocket detection over 2000 locations stays linear (cached per config)', () => {
+    const parts = ['events {}', 'http {', "map $http_upgrade $connection_upgrade { default upgrade; '' close; }"];
+    for (let i = 0; i < 2000; i++) parts.push(`upstream u${i} { server 127.0.0.1:${1000 + i}; }`, `server { listen ${2000 + i}; location /ws { proxy_pass http://u${i}; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade; } }`);
+    parts.push('}');
+    const cfg = build({ '/etc/nginx/nginx.conf': parts.join('\n') });
+    const t = Date.now();
+    assert.equal(nginxWebSocketLocations(cfg).length, 2000);
+    // quadratic work here took minutes; linear work takes well under a second even on a loaded machine
+    assert.ok(Date.now() - t < 5000, `took ${Date.now() - t} ms`);
   });
 });

@@ -250,6 +250,8 @@ export interface BackendReference {
   target: HaproxyProxy | undefined;
   /** ACL names in the `if`/`unless` condition, when there is one. */
   conditionAcls: string[];
+  /** ACLs that must match for the route to be taken (`if x`, `unless !x`); negated ones are left out. */
+  requiredAcls: string[];
 }
 
 const referenceCache = new WeakMap<HaproxyConfig, BackendReference[]>();
@@ -267,7 +269,17 @@ export function backendReferences(config: HaproxyConfig): BackendReference[] {
         const word = s.args[0];
         const ifIdx = s.args.findIndex((a) => a.value === 'if' || a.value === 'unless');
         const acls = ifIdx >= 0 ? s.args.slice(ifIdx + 1).map((a) => a.value.replace(/^!/, '')).filter((v) => /^[A-Za-z0-9_.:-]+$/.test(v) && v !== 'or' && v !== '||') : [];
-        out.push({ statement: s, from: p, word, target: word.value.includes('%[') ? undefined : findProxy(config, word.value), conditionAcls: acls });
+        const unless = ifIdx >= 0 && s.args[ifIdx].value === 'unless';
+        const required =
+          ifIdx >= 0
+            ? s.args
+                .slice(ifIdx + 1)
+                .map((a) => a.value)
+                .filter((v) => (unless ? v.startsWith('!') : !v.startsWith('!')))
+                .map((v) => v.replace(/^!/, ''))
+                .filter((v) => /^[A-Za-z0-9_.:-]+$/.test(v) && v !== 'or' && v !== '||')
+            : [];
+        out.push({ statement: s, from: p, word, target: word.value.includes('%[') ? undefined : findProxy(config, word.value), conditionAcls: acls, requiredAcls: required });
       }
     }
   }

@@ -363,9 +363,20 @@ export function enclosing(ctx: NginxContext, kind: NginxContextKind): NginxConte
   return null;
 }
 
-/** The `upstream` named `name` in the same family (http or stream), if any. */
+const upstreamIndex = new WeakMap<NginxConfig, Map<string, NginxContext>>();
+
+/** The `upstream` named `name` in the same family (http or stream), if any (the first one declared). */
 export function findUpstream(config: NginxConfig, name: string, family: NginxFamily): NginxContext | undefined {
-  return contextsOfKind(config, 'upstream', family).find((u) => u.statement?.args[0] === name);
+  let index = upstreamIndex.get(config);
+  if (!index) {
+    index = new Map();
+    for (const u of contextsOfKind(config, 'upstream')) {
+      const key = `${u.family}\0${u.statement?.args[0] ?? ''}`;
+      if (!index.has(key)) index.set(key, u);
+    }
+    upstreamIndex.set(config, index);
+  }
+  return index.get(`${family}\0${name}`);
 }
 
 /** Parse `proxy_pass` / `grpc_pass` targets: scheme and host (upstream name or address). */
@@ -376,8 +387,14 @@ export function parseProxyTarget(url: string): { scheme: string | null; host: st
 }
 
 /** Variables defined by the config: map/geo/split_clients targets, set, and module-provided setters. */
+const variableCache = new WeakMap<NginxConfig, Map<string, NginxStatement>>();
+
+/** (Computed once per config; callers must not modify the map.) */
 export function definedVariables(config: NginxConfig): Map<string, NginxStatement> {
+  const cached = variableCache.get(config);
+  if (cached) return cached;
   const out = new Map<string, NginxStatement>();
+  variableCache.set(config, out);
   for (const s of walkStatements(config.root)) {
     let v: string | undefined;
     switch (s.name) {

@@ -102,9 +102,15 @@ export interface WebSocketLocation {
   reasons: WebSocketReason[];
 }
 
-/** Every location (or server without locations, in stream/http) that proxies and carries WebSocket. */
+const locationCache = new WeakMap<NginxConfig, WebSocketLocation[]>();
+const upstreamCache = new WeakMap<NginxConfig, Map<NginxContext, WebSocketLocation[]>>();
+
+/** Every location (or server without locations, in stream/http) that proxies and carries WebSocket. (Cached per config.) */
 export function nginxWebSocketLocations(config: NginxConfig): WebSocketLocation[] {
+  const cached = locationCache.get(config);
+  if (cached) return cached;
   const out: WebSocketLocation[] = [];
+  locationCache.set(config, out);
   for (const ctx of walkContexts(config.root)) {
     if (ctx.family !== 'http') continue;
     if (ctx.kind !== 'location' && ctx.kind !== 'server' && ctx.kind !== 'if') continue;
@@ -117,7 +123,10 @@ export function nginxWebSocketLocations(config: NginxConfig): WebSocketLocation[
 
 /** Upstreams that receive WebSocket traffic, with the locations that send it. */
 export function nginxWebSocketUpstreams(config: NginxConfig): Map<NginxContext, WebSocketLocation[]> {
+  const cached = upstreamCache.get(config);
+  if (cached) return cached;
   const out = new Map<NginxContext, WebSocketLocation[]>();
+  upstreamCache.set(config, out);
   for (const wl of nginxWebSocketLocations(config)) {
     const pp = proxyPassOf(wl.location);
     if (!pp) continue;
@@ -186,7 +195,7 @@ export function haproxyWebSocketReasons(config: HaproxyConfig, proxy: HaproxyPro
   for (const ref of referencesTo(config, proxy)) {
     if (ref.statement.keyword !== 'use_backend') continue;
     const acls = aclsOf(ref.from);
-    for (const name of ref.conditionAcls) {
+    for (const name of ref.requiredAcls) {
       for (const def of acls.get(name) ?? []) {
         const text = def.args.slice(1).map((a) => a.value).join(' ');
         if (WS_ACL.test(text) && /websocket|upgrade/i.test(text)) reasons.push({ kind: 'acl', text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here (acl ${name} ${text})` });
