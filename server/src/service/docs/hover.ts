@@ -1,0 +1,661 @@
+/**
+ * Hover content for nginx and HAProxy configs: the knowledge base's documentation of the word under
+ * the cursor, a WebSocket note (docs/ws-notes.ts), and what THIS config makes of it — the effective
+ * value and where it comes from, compared with the heartbeat; upstream/backend summaries; the map
+ * behind a variable; normalised time and size values; and the long explanation of any rule whose
+ * finding covers the cursor (the same text as `wslb explain`).
+ *
+ * Pure: no LSP types. The server converts `span` to a range in the hovered document.
+ */
+import { describeHaproxyKeyword, describeNginxDirective, type HaproxyKeywordSummary } from '../knowledge/describe';
+import { nginxDocs } from '../knowledge/nginx';
+import { nginxDefault } from '../knowledge/nginx-facts';
+import {
+  definedVariables,
+  describeContext,
+  effectiveList,
+  effectiveProxyHeader,
+  effectiveValue,
+  findUpstream,
+  inheritanceChain,
+  parseProxyTarget,
+  walkStatements,
+  type EffectiveValue,
+  type NginxConfig,
+  type NginxContext,
+  type NginxStatement,
+} from '../model/nginx';
+import {
+  findProxy,
+  haproxyEffective,
+  haproxyTimeout,
+  type HaproxyConfig,
+  type HaproxyEffective,
+  type HaproxyProxy,
+} from '../model/haproxy';
+import { describeDuration, parseHaproxyTime, parseNginxSize, parseNginxTime } from '../model/units';
+import { nginxUpstreamPool, haproxyProxyPool, type PoolInfo } from '../features/pools';
+import { defaultsFor } from '../rules/nginx/common';
+import type { ServiceOptions } from '../options';
+import { lineAt, statementAt, wordAt } from '../syntax/haproxy';
+import type { HaproxyStatement, HaproxyWord } from '../syntax/haproxy/types';
+import { directiveAt, tokenAt } from '../syntax/nginx/tree';
+import type { NginxDirective } from '../syntax/nginx/types';
+import type { Position, Span } from '../text';
+import type { Finding } from '../types';
+import { ruleExplanationMarkdown } from './explain';
+import { sourcePointer } from './sections';
+import { wsNote, type WsNote } from './ws-notes';
+
+export interface HoverInput {
+  language: 'nginx' | 'haproxy';
+  /** The document's path (model paths are absolute "/"-separated). */
+  path: string;
+  /** Cursor offset in that document's text. */
+  offset: number;
+  /** The analysed config containing the document (its root may be another file that includes it). */
+  nginx?: NginxConfig;
+  haproxy?: HaproxyConfig;
+  /** The findings of that analysis, to explain the rules whose ranges cover the cursor. */
+  findings: Finding[];
+  options: ServiceOptions;
+  /** The document's URI for command links; default: a file URI built from `path`. */
+  uri?: string;
+}
+
+export interface HoverResult {
+  markdown: string;
+  span: Span;
+}
+
+/** The simulator command the extension registers (see server/src/lsp/protocol.ts). */
+export const SIMULATE_COMMAND_ID = 'wslb.simulate';
+
+const RULE = '\n\n---\n\n';
+
+export function doHover(input: HoverInput): HoverResult | null {
+  try {
+    return input.language === 'nginx' ? nginxHover(input) : haproxyHover(input);
+  } catch {
+    // Hovers are best effort: a surprise in an odd config must not break the editor.
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// shared helpers
+
+export function fileUri(path: string): string {
+  const p = path.startsWith('/') ? path : `/${path}`;
+  return 'file://' + p.split('/').map(encodeURIComponent).join('/');
+}
+
+export function simulateLink(uri: string, pool: string): string {
+  return `[Simulate balancing](command:${SIMULATE_COMMAND_ID}?${encodeURIComponent(JSON.stringify([{ uri, pool }]))})`;
+}
+
+function noteMarkdown(note: WsNote | undefined): string | undefined {
+  if (!note) return undefined;
+  return `**WebSocket:** ${note.text}\n\n*${sourcePointer(note.section)}*`;
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+function positionIn(range: { start: Position; end: Position }, pos: Position): boolean {
+  const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+  return before(range.start, pos) && before(pos, range.end);
+}
+
+/** Rule explanations for the findings of `path` whose range holds the cursor (one per rule). */
+function findingParts(input: HoverInput, pos: Position): { parts: string[] } {
+  const parts: string[] = [];
+  const seen = new Set<string>();
+  for (const f of input.findings) {
+    if (f.file !== input.path || !positionIn(f.range, pos) || seen.has(f.code)) continue;
+    seen.add(f.code);
+    parts.push(ruleExplanationMarkdown(f.code, f.message) ?? `**${f.code}**: ${f.message}`);
+  }
+  return { parts };
+}
+
+function heartbeatText(ms: number, hbMs: number): string {
+  const hb = describeDuration(hbMs);
+  if (ms <= hbMs) return `at or below the ${hb} heartbeat: idle WebSockets are cut before the next ping arrives`;
+  const missed = Math.floor(ms / hbMs) - 1;
+  if (missed <= 0) return `above the ${hb} heartbeat but without margin: a single late or lost ping and the connection is cut`;
+  return `${describeDuration(ms)} leaves ${missed === 1 ? 'one missed' : `${missed} missed`} ${hb} ping${missed === 1 ? '' : 's'} of margin`;
+}
+
+function codeBlock(text: string, lang = ''): string {
+  const fence = text.includes('```') ? '~~~' : '```';
+  return `${fence}${lang}\n${text}\n${fence}`;
+}
+
+function poolMarkdown(info: PoolInfo, uri: string, where: string): string {
+  const p = info.pool;
+  const lines: string[] = [];
+  const algo = p.algorithm + (p.hashKey ? ` ${p.hashKey}` : '') + (p.consistent ? ' consistent' : '');
+  lines.push(`**${p.system === 'nginx' ? 'upstream' : 'backend'} \`${p.name}\`** — ${where}`);
+  lines.push(`**Algorithm:** \`${algo}\`${p.system === 'nginx' && p.algorithm === 'round_robin' ? ' (the default)' : ''}` + (p.system === 'nginx' ? (p.zone ? ' · shared `zone`' : ' · no `zone`') : ''));
+  if (p.servers.length === 0) lines.push('*No servers.*');
+  else {
+    const rows = ['| server | weight | flags |', '|---|---|---|'];
+    for (const s of p.servers) {
+      const flags: string[] = [];
+      if (s.backup) flags.push('backup');
+      if (s.down) flags.push(p.system === 'nginx' ? 'down' : 'disabled');
+      if (s.maxFails !== undefined) flags.push(`max_fails=${s.maxFails}`);
+      if (s.failTimeoutMs !== undefined) flags.push(`fail_timeout=${describeDuration(s.failTimeoutMs)}`);
+      if (s.maxconn !== undefined) flags.push(`maxconn ${s.maxconn}`);
+      if (s.slowstartMs !== undefined) flags.push(`slowstart ${describeDuration(s.slowstartMs)}`);
+      rows.push(`| \`${s.name.replace(/\|/g, '\\|')}\` | ${s.weight} | ${flags.join(', ') || '—'} |`);
+    }
+    lines.push(rows.join('\n'));
+  }
+  const note = noteMarkdown(wsNote(p.system, p.system === 'nginx' ? nginxAlgorithmKey(p.algorithm) : `balance ${p.algorithm.replace(/\(.*$/, '')}`));
+  const out = [lines.join('\n\n'), simulateLink(uri, p.name)];
+  if (note) out.push(note);
+  return out.join('\n\n');
+}
+
+function nginxAlgorithmKey(algorithm: string): string {
+  return algorithm === 'round_robin' ? 'upstream' : algorithm;
+}
+
+// ---------------------------------------------------------------------------------------------
+// nginx
+
+const statementIndex = new WeakMap<NginxConfig, Map<NginxDirective, NginxStatement>>();
+
+function statementOf(config: NginxConfig, d: NginxDirective): NginxStatement | undefined {
+  let index = statementIndex.get(config);
+  if (!index) {
+    index = new Map();
+    for (const s of walkStatements(config.root)) if (!index.has(s.directive)) index.set(s.directive, s);
+    statementIndex.set(config, index);
+  }
+  return index.get(d);
+}
+
+function lineOfStmt(s: NginxStatement): number {
+  return s.source.tree.lineIndex.positionAt(s.directive.start).line + 1;
+}
+
+function whereNginx(s: NginxStatement, herePath: string): string {
+  return s.source.path === herePath ? `line ${lineOfStmt(s)}` : `${baseName(s.source.path)}:${lineOfStmt(s)}`;
+}
+
+/** "set here (line 9)", "inherited from `http` at line 12", "nginx 1.22.1's default". */
+function nginxOrigin(eff: EffectiveValue, herePath: string): string {
+  if (eff.source === 'default') return eff.args ? eff.defaultNote ?? 'the default' : 'not set, no default';
+  const s = eff.statement!;
+  if (eff.source === 'here') return `set here (${whereNginx(s, herePath)})`;
+  return `inherited from \`${describeContext(s.context)}\` at ${whereNginx(s, herePath)}`;
+}
+
+const NGINX_IDLE_TIMEOUTS = new Set(['proxy_read_timeout', 'proxy_timeout', 'grpc_read_timeout', 'uwsgi_read_timeout', 'scgi_read_timeout']);
+
+function isTimeDirective(name: string): boolean {
+  return /_timeout$/.test(name) || name === 'keepalive_time' || name === 'proxy_cache_valid' || name === 'expires';
+}
+
+function isSizeDirective(name: string): boolean {
+  return /_size$|_buffers?$|_max_body_size$|^proxy_buffers$|_limit$/.test(name);
+}
+
+function nginxScalarLine(ctx: NginxContext, name: string, options: ServiceOptions, herePath: string): string {
+  const eff = effectiveValue(ctx, name, defaultsFor(options));
+  const value = eff.args ? `\`${eff.args.join(' ')}\`` : '*(unset)*';
+  let line = `- \`${name}\` ${value} — ${nginxOrigin(eff, herePath)}`;
+  if (NGINX_IDLE_TIMEOUTS.has(name) && eff.args?.length === 1) {
+    const ms = parseNginxTime(eff.args[0]);
+    if (ms !== undefined) line += `; ${heartbeatText(ms, options.heartbeatMs)}`;
+  }
+  return line;
+}
+
+function headerLine(ctx: NginxContext, header: string, herePath: string): string {
+  const h = effectiveProxyHeader(ctx, header);
+  if (h.value === null) {
+    const dropped = h.list.source !== 'default' ? ` (this level's \`proxy_set_header\` list, from \`${h.list.from ? describeContext(h.list.from) : '?'}\`, does not set it)` : '';
+    return `- \`${header}\` header: not sent${header === 'Connection' ? ' (nginx sends `Connection: close`)' : ''}${dropped}`;
+  }
+  const s = h.statement!;
+  const from = s.context === ctx ? `set here (${whereNginx(s, herePath)})` : `inherited from \`${describeContext(s.context)}\` at ${whereNginx(s, herePath)}`;
+  return `- \`${header}\` header: \`${h.value}\` — ${from}`;
+}
+
+/** What a proxying location gets for the WebSocket-relevant settings, with origins. */
+function nginxLocationSummary(ctx: NginxContext, options: ServiceOptions, herePath: string): string {
+  const lines: string[] = [];
+  if (ctx.family === 'stream') {
+    lines.push(nginxScalarLine(ctx, 'proxy_timeout', options, herePath));
+    lines.push(nginxScalarLine(ctx, 'proxy_connect_timeout', options, herePath));
+  } else {
+    for (const n of ['proxy_http_version', 'proxy_read_timeout', 'proxy_send_timeout', 'proxy_buffering']) lines.push(nginxScalarLine(ctx, n, options, herePath));
+    lines.push(headerLine(ctx, 'Upgrade', herePath));
+    lines.push(headerLine(ctx, 'Connection', herePath));
+  }
+  return `**Effective in \`${describeContext(ctx)}\`** (heartbeat ${describeDuration(options.heartbeatMs)}):\n\n${lines.join('\n')}`;
+}
+
+function nginxKbMarkdown(name: string, ctx: NginxContext | null, options: ServiceOptions): string | undefined {
+  const version = options.nginxVersion;
+  const family = ctx?.family === 'main' || !ctx ? undefined : ctx.family;
+  const inUpstream = ctx?.kind === 'upstream';
+  if (inUpstream && name === 'server') {
+    const doc = nginxDocs('server', family ?? 'http').find((d) => d.module.includes('upstream'));
+    if (doc) {
+      return [
+        `### \`server\` (upstream) — ${doc.module}`,
+        doc.syntax.map((s) => `**Syntax:** \`server\` ${s}`).join('  \n'),
+        `**Default:** none · **Context:** upstream`,
+        doc.description,
+        `[nginx documentation](${doc.url})`,
+      ].join('\n\n');
+    }
+  }
+  const kbFamily = ctx?.kind === 'events' ? 'events' : family;
+  const d = describeNginxDirective(name, { version, family: kbFamily as never });
+  if (!d) return undefined;
+  const parts: string[] = [`### \`${d.name}\` — ${d.module}`];
+  if (d.syntax.length) parts.push(d.syntax.map((s) => `**Syntax:** \`${d.name}\` ${s}`).join('  \n'));
+  const def = d.default;
+  const defText = def?.value !== undefined ? `\`${d.name} ${def.value};\`` : 'none';
+  parts.push(`**Default (nginx ${version}):** ${defText}${def?.note ? ` — ${def.note}` : ''}  \n**Context:** ${d.contexts.join(', ') || 'any'}${d.since ? `  \n**Since:** ${d.since}` : ''}`);
+  if (d.unavailable) parts.push(`⚠️ **Not usable with the target:** ${d.unavailable}`);
+  if (d.description) {
+    parts.push(d.description);
+    // reference-lib describes the newest nginx; say so when the target's default differs.
+    const newest = (nginxDocs(name, family)[0] ?? nginxDocs(name)[0])?.default.trim();
+    const target = def?.value ?? '';
+    if (newest !== undefined && newest !== target && !(newest === '' && target === '')) {
+      parts.push(`> **For nginx ${version}:** the default is ${target ? `\`${target}\`` : 'none'}${newest ? ` (the description above is for the newest nginx, where it is \`${newest}\`)` : ''}.`);
+    }
+  }
+  if (d.url) parts.push(`[nginx documentation](${d.url})`);
+  return parts.join('\n\n');
+}
+
+function nginxDirectiveHover(cfg: NginxConfig, d: NginxDirective, stmt: NginxStatement | undefined, input: HoverInput): string[] {
+  const ctx = stmt?.context ?? null;
+  const name = d.name;
+  const parts: string[] = [];
+  const kb = nginxKbMarkdown(name, ctx, input.options);
+  const note = noteMarkdown(wsNote('nginx', name));
+  if (!kb && !note) return [];
+  if (kb) parts.push(kb);
+  if (note) parts.push(note);
+  if (stmt && ctx) {
+    const here = nginxInThisConfig(cfg, stmt, ctx, input);
+    if (here) parts.push(here);
+  }
+  return parts;
+}
+
+function nginxInThisConfig(cfg: NginxConfig, stmt: NginxStatement, ctx: NginxContext, input: HoverInput): string | undefined {
+  const { options, path } = input;
+  const name = stmt.name;
+  if (name === 'location' && stmt.block) {
+    return stmt.block.statements.some((s) => s.name === 'proxy_pass') ? nginxLocationSummary(stmt.block, options, path) : undefined;
+  }
+  if (name === 'proxy_pass') return nginxLocationSummary(ctx, options, path);
+  if (name === 'upstream' && stmt.block) {
+    const info = nginxUpstreamPool(cfg, stmt.block);
+    return info ? poolMarkdown(info, input.uri ?? fileUri(info.path), `${whereNginx(stmt, path)}`) : undefined;
+  }
+  if (name === 'proxy_set_header') {
+    const list = effectiveList(ctx, 'proxy_set_header');
+    const lines = [headerLine(ctx, 'Upgrade', path), headerLine(ctx, 'Connection', path)];
+    const outer = inheritanceChain(ctx)[1];
+    if (list.source === 'here' && outer) {
+      const lost = effectiveList(outer, 'proxy_set_header').statements.filter((s) => !list.statements.some((m) => m.args[0]?.toLowerCase() === s.args[0]?.toLowerCase()));
+      if (lost.length) lines.push(`- Because this level sets its own list, these outer headers are **not** inherited here: ${lost.map((s) => `\`${s.args[0]}\` (${whereNginx(s, path)})`).join(', ')}`);
+    }
+    return `**In \`${describeContext(ctx)}\`:**\n\n${lines.join('\n')}`;
+  }
+  if (name === 'worker_connections') {
+    const n = Number(stmt.args[0]);
+    if (Number.isFinite(n)) {
+      const wp = cfg.root.statements.find((s) => s.name === 'worker_processes')?.args[0] ?? '1';
+      return `**In this config:** ${n} connections per worker ≈ ${Math.floor(n / 2)} proxied WebSockets per worker (each uses a client and a backend connection); \`worker_processes ${wp}\`.`;
+    }
+  }
+  const def = nginxDefault(name, options.nginxVersion, ctx.family === 'main' ? 'http' : (ctx.family as never));
+  const known = def !== undefined || NGINX_IDLE_TIMEOUTS.has(name) || isTimeDirective(name);
+  if (!known) return undefined;
+  const eff = effectiveValue(ctx, name, defaultsFor(options));
+  const lines: string[] = [];
+  const value = eff.args ? eff.args.join(' ') : '(unset)';
+  const shadowed = eff.statement && eff.statement !== stmt ? ` (the later line at ${whereNginx(eff.statement, path)} wins)` : '';
+  lines.push(`**In \`${describeContext(ctx)}\`:** \`${name} ${value}\` — ${nginxOrigin(eff, path)}${shadowed}.`);
+  const outer = inheritanceChain(ctx)[1];
+  if (outer) {
+    const o = effectiveValue(outer, name, defaultsFor(options));
+    if (o.args) lines.push(`It overrides \`${o.args.join(' ')}\` (${o.source === 'default' ? o.defaultNote ?? 'the default' : `from \`${describeContext(o.statement!.context)}\` at ${whereNginx(o.statement!, path)}`}).`);
+  } else if (def?.value !== undefined && eff.source !== 'default') {
+    lines.push(`nginx ${options.nginxVersion}'s default would be \`${def.value}\`.`);
+  }
+  if (eff.args?.length === 1) {
+    const ms = isTimeDirective(name) ? parseNginxTime(eff.args[0]) : undefined;
+    if (ms !== undefined) {
+      lines.push(`\`${eff.args[0]}\` = ${describeDuration(ms)}.`);
+      if (NGINX_IDLE_TIMEOUTS.has(name)) lines.push(`Against the heartbeat: ${heartbeatText(ms, options.heartbeatMs)}.`);
+    }
+  }
+  return lines.join(' ');
+}
+
+const BUILTIN_VARIABLES: Record<string, string> = {
+  http_upgrade: 'the client\'s `Upgrade` request header (`websocket` on a WebSocket handshake, empty otherwise)',
+  connection_upgrade: 'not built in: it must be defined by a `map` (conventionally `map $http_upgrade $connection_upgrade { default upgrade; \'\' close; }`)',
+  remote_addr: 'the client address as nginx sees it (the previous hop behind a proxy or CDN)',
+  binary_remote_addr: 'the client address in binary form (4 bytes for IPv4)',
+  proxy_add_x_forwarded_for: 'the client\'s `X-Forwarded-For` header with `$remote_addr` appended',
+  host: 'the request\'s host name (from the request line, the `Host` header, or the server name)',
+};
+
+function variableHover(cfg: NginxConfig, name: string, path: string): string | undefined {
+  const def = definedVariables(cfg).get(name);
+  if (def) {
+    const text = def.source.text.slice(def.directive.start, def.directive.end);
+    const clipped = text.length > 2000 ? text.slice(0, 2000) + '\n…' : text;
+    const loc = `${def.source.path === path ? baseName(path) : def.source.path}:${lineOfStmt(def)}`;
+    return `**\`$${name}\`** is defined by \`${def.name}\` at ${loc}:\n\n${codeBlock(clipped, 'nginx')}`;
+  }
+  const builtin = BUILTIN_VARIABLES[name];
+  if (builtin) return `**\`$${name}\`**: ${builtin}.${name === 'connection_upgrade' ? ' This config does not define it, so `nginx -t` fails with `unknown "connection_upgrade" variable`.' : ''}`;
+  return undefined;
+}
+
+function nginxHover(input: HoverInput): HoverResult | null {
+  const cfg = input.nginx;
+  if (!cfg) return null;
+  const src = cfg.sources.get(input.path);
+  if (!src) return null;
+  const file = src.tree;
+  const offset = Math.max(0, Math.min(input.offset, file.text.length));
+  const tok = tokenAt(file, offset);
+  const pos = file.lineIndex.positionAt(offset);
+  const findings = findingParts(input, pos).parts;
+  const d = directiveAt(file, offset);
+  const isWord = tok && tok.type === 'token' && tok.raw !== ';' && d && (tok === d.nameToken || d.args.includes(tok));
+  if (!tok || tok.type === 'trivia' && !findings.length) return null;
+  if (!isWord || !d) {
+    if (!findings.length || !tok || tok.type === 'trivia') return null;
+    return { markdown: findings.join(RULE), span: { start: tok.start, end: tok.end } };
+  }
+  const stmt = statementOf(cfg, d);
+  const span: Span = { start: tok.start, end: tok.end };
+  const parts: string[] = [];
+  if (tok === d.nameToken) {
+    parts.push(...nginxDirectiveHover(cfg, d, stmt, input));
+  } else {
+    parts.push(...nginxArgHover(cfg, d, stmt, tok.value, tok.raw, offset - tok.start, input));
+  }
+  const all = [...findings, ...parts];
+  if (all.length === 0) return null;
+  return { markdown: all.join(RULE), span };
+}
+
+function nginxArgHover(cfg: NginxConfig, d: NginxDirective, stmt: NginxStatement | undefined, value: string, raw: string, rel: number, input: HoverInput): string[] {
+  const ctx = stmt?.context;
+  const i = d.args.findIndex((a) => a.value === value && a.raw === raw);
+  // a variable under the cursor
+  for (const m of raw.matchAll(/\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z_][A-Za-z0-9_]*))/g)) {
+    const at = m.index ?? 0;
+    if (rel >= at && rel <= at + m[0].length) {
+      const v = variableHover(cfg, m[1] ?? m[2], input.path);
+      if (v) return [v];
+    }
+  }
+  // the name of an upstream: in its header, or as the host of a proxy_pass
+  if (d.name === 'upstream' && i === 0 && stmt?.block) {
+    const info = nginxUpstreamPool(cfg, stmt.block);
+    if (info) return [poolMarkdown(info, input.uri ?? fileUri(info.path), whereNginx(stmt, input.path))];
+  }
+  if (/^(proxy|grpc|uwsgi|scgi|fastcgi)_pass$/.test(d.name) && ctx) {
+    const target = parseProxyTarget(value);
+    const up = findUpstream(cfg, target.host, ctx.family === 'stream' ? 'stream' : 'http');
+    if (up?.statement) {
+      const info = nginxUpstreamPool(cfg, up);
+      if (info) return [poolMarkdown(info, input.uri === undefined || up.statement.source.path !== input.path ? fileUri(info.path) : input.uri, whereNginx(up.statement, input.path)), nginxLocationSummary(ctx, input.options, input.path)];
+    }
+  }
+  // a parameter of an upstream server
+  if (d.name === 'server' && ctx?.kind === 'upstream' && i >= 1) {
+    const eq = value.indexOf('=');
+    const key = eq >= 0 ? value.slice(0, eq) : value;
+    const v = eq >= 0 ? value.slice(eq + 1) : '';
+    const note = wsNote('nginx', `server:${key}`);
+    const parts = [`**\`server\` parameter \`${key}\`**${v ? ` = \`${v}\`` : ''}`];
+    if (key === 'fail_timeout' || key === 'slow_start') {
+      const ms = parseNginxTime(v);
+      if (ms !== undefined) parts[0] += ` (${describeDuration(ms)})`;
+    }
+    if (note) parts.push(noteMarkdown(note)!);
+    return parts.length > 1 || v ? parts : [];
+  }
+  // a time or size value
+  const out: string[] = [];
+  if (isTimeDirective(d.name) || /^\d+(ms|s|m|h|d|w|M|y)$/.test(value)) {
+    const ms = parseNginxTime(value);
+    if (ms !== undefined) {
+      let line = `\`${value}\` = ${describeDuration(ms)}${/^\d+$/.test(value) ? ' (a bare number is seconds in nginx)' : ''}`;
+      if (NGINX_IDLE_TIMEOUTS.has(d.name)) line += `; against the ${describeDuration(input.options.heartbeatMs)} heartbeat: ${heartbeatText(ms, input.options.heartbeatMs)}`;
+      out.push(line + '.');
+    }
+  } else if (isSizeDirective(d.name)) {
+    const bytes = parseNginxSize(value);
+    if (bytes !== undefined && /[kKmMgG]$/.test(value)) out.push(`\`${value}\` = ${bytes.toLocaleString('en-US')} bytes.`);
+  }
+  // otherwise: the directive's own hover, so arguments explain themselves through it
+  const dir = nginxDirectiveHover(cfg, d, stmt, input);
+  return [...out, ...dir];
+}
+
+// ---------------------------------------------------------------------------------------------
+// HAProxy
+
+function whereHaproxy(stmt: HaproxyStatement, tree: { lineIndex: { positionAt(o: number): Position } }, statementPath: string, herePath: string): string {
+  const line = tree.lineIndex.positionAt(stmt.line.start).line + 1;
+  return statementPath === herePath ? `line ${line}` : `${baseName(statementPath)}:${line}`;
+}
+
+function proxyLabel(p: HaproxyProxy): string {
+  return p.name ? `${p.kind} ${p.name}` : p.kind;
+}
+
+function haproxyOrigin(eff: HaproxyEffective, here: HaproxyProxy, herePath: string): string {
+  const where = whereHaproxy(eff.statement, eff.proxy.source.tree, eff.proxy.source.path, herePath);
+  if (eff.proxy === here) return `set here (${where})`;
+  return `from \`${proxyLabel(eff.proxy)}\` at ${where}`;
+}
+
+const TIMEOUTS = ['tunnel', 'client', 'server', 'connect', 'client-fin', 'server-fin', 'http-keep-alive'];
+
+function haproxyTimeoutsSummary(proxy: HaproxyProxy, input: HoverInput): string {
+  const lines: string[] = [];
+  const get = (w: string) => haproxyTimeout(proxy, w);
+  for (const w of TIMEOUTS) {
+    const t = get(w);
+    if (!t.eff && w !== 'tunnel' && w !== 'client' && w !== 'server') continue;
+    if (!t.eff) {
+      lines.push(`- \`timeout ${w}\`: not set`);
+      continue;
+    }
+    const shown = t.ms === null ? `\`${t.eff.values.join(' ')}\`` : `\`${t.eff.values[0]}\` (${describeDuration(t.ms)})`;
+    lines.push(`- \`timeout ${w}\` ${shown} — ${haproxyOrigin(t.eff, proxy, input.path)}${t.ms === 0 ? ' — `0` means unset' : ''}`);
+  }
+  const mode = haproxyEffective(proxy, ['mode']);
+  const modeText = mode ? `\`mode ${mode.values[0] ?? ''}\` — ${haproxyOrigin(mode, proxy, input.path)}` : '`mode` not set (HAProxy uses `tcp`)';
+  const idle = websocketIdle(proxy);
+  const hb = input.options.heartbeatMs;
+  const idleText =
+    idle.ms === null
+      ? 'no idle timeout applies to WebSockets here'
+      : `an idle WebSocket is cut after ${describeDuration(idle.ms)} (${idle.by}); ${heartbeatText(idle.ms, hb)}`;
+  return `**Effective in \`${proxyLabel(proxy)}\`:** ${modeText}\n\n${lines.join('\n')}\n\nWith these, ${idleText}.`;
+}
+
+/** The idle limit of an established WebSocket in this proxy: tunnel if set (non-zero), else the shorter of client/server. */
+function websocketIdle(proxy: HaproxyProxy): { ms: number | null; by: string } {
+  const tunnel = haproxyTimeout(proxy, 'tunnel');
+  if (tunnel.ms) return { ms: tunnel.ms, by: '`timeout tunnel`' };
+  const c = haproxyTimeout(proxy, 'client').ms || null;
+  const s = haproxyTimeout(proxy, 'server').ms || null;
+  if (proxy.kind === 'frontend') return c ? { ms: c, by: '`timeout client`, unless the backend sets `timeout tunnel`' } : { ms: null, by: '' };
+  if (proxy.kind === 'backend') return s ? { ms: s, by: '`timeout server` (or the frontend\'s shorter `timeout client`); no `timeout tunnel`' } : { ms: null, by: '' };
+  if (c && s) return c <= s ? { ms: c, by: '`timeout client`, the shorter of client/server; no `timeout tunnel`' } : { ms: s, by: '`timeout server`, the shorter of client/server; no `timeout tunnel`' };
+  return c ? { ms: c, by: '`timeout client`' } : s ? { ms: s, by: '`timeout server`' } : { ms: null, by: '' };
+}
+
+function haproxyKbMarkdown(d: HaproxyKeywordSummary): string {
+  const head = `### \`${d.name}\` — HAProxy ${d.kind === 'server-option' ? 'server option' : d.kind === 'bind-option' ? 'bind option' : 'keyword'}`;
+  const parts = [head];
+  if (d.syntax.length) parts.push(codeBlock(d.syntax.map((s) => `${d.name} ${s}`).join('\n')));
+  if (d.allowedIn) parts.push(`**Allowed in:** ${d.allowedIn.join(', ')}`);
+  parts.push(`[HAProxy 2.6 manual, section ${d.section}: ${d.name}](${d.url})`);
+  return parts.join('\n\n');
+}
+
+function haproxyHover(input: HoverInput): HoverResult | null {
+  const cfg = input.haproxy;
+  if (!cfg) return null;
+  const src = cfg.sources.find((s) => s.path === input.path);
+  if (!src) return null;
+  const tree = src.tree;
+  const offset = Math.max(0, Math.min(input.offset, tree.text.length));
+  const line = lineAt(tree, offset);
+  if (line?.comment && offset > line.comment.start) return null;
+  const pos = tree.lineIndex.positionAt(offset);
+  const findings = findingParts(input, pos).parts;
+  const stmt = statementAt(tree, offset);
+  const word = wordAt(tree, offset);
+  if (!stmt || !word || !stmt.line.words.includes(word)) {
+    if (!findings.length || !line) return null;
+    return { markdown: findings.join(RULE), span: { start: line.start, end: line.end } };
+  }
+  const parts = haproxyWordHover(cfg, stmt, word, input);
+  const all = [...findings, ...parts];
+  if (all.length === 0) return null;
+  return { markdown: all.join(RULE), span: { start: word.start, end: word.end } };
+}
+
+function proxyOf(cfg: HaproxyConfig, stmt: HaproxyStatement): HaproxyProxy | undefined {
+  return stmt.section ? cfg.proxies.find((p) => p.section === stmt.section) : undefined;
+}
+
+function backendSummary(cfg: HaproxyConfig, proxy: HaproxyProxy, input: HoverInput): string[] {
+  const info = haproxyProxyPool(proxy);
+  const where = whereHaproxy(proxy.section.headerStatement, proxy.source.tree, proxy.source.path, input.path);
+  const out: string[] = [];
+  if (info) out.push(poolMarkdown(info, proxy.source.path === input.path && input.uri ? input.uri : fileUri(info.path), where));
+  out.push(haproxyTimeoutsSummary(proxy, input));
+  return out;
+}
+
+const SERVER_LINES = new Set(['server', 'default-server', 'server-template']);
+const HAPROXY_TIME_KEYWORDS = new Set(['hard-stop-after', 'close-spread-time', 'grace']);
+
+function haproxyWordHover(cfg: HaproxyConfig, stmt: HaproxyStatement, word: HaproxyWord, input: HoverInput): string[] {
+  const words = stmt.line.words;
+  const wi = words.indexOf(word);
+  const mod = stmt.modifier ? 1 : 0;
+  const kwWords = words.slice(mod).map((w) => w.value);
+  const section = stmt.section?.keyword ?? 'global';
+  const proxy = proxyOf(cfg, stmt);
+
+  // section headers: `backend name`, `frontend name`, `defaults name`
+  if (stmt.section && stmt === stmt.section.headerStatement && proxy) {
+    if (proxy.kind === 'backend' || proxy.kind === 'listen') return backendSummary(cfg, proxy, input);
+    return [haproxyTimeoutsSummary(proxy, input)];
+  }
+  if (wi < mod) return [];
+  // backend references
+  if ((kwWords[0] === 'use_backend' || kwWords[0] === 'default_backend') && wi > mod) {
+    const target = findProxy(cfg, word.value);
+    if (target) return backendSummary(cfg, target, input);
+  }
+  // server lines: options and their values
+  if (SERVER_LINES.has(kwWords[0]) && proxy) {
+    const firstOption = kwWords[0] === 'default-server' ? 1 : 3;
+    const k = wi - mod;
+    if (k >= firstOption) {
+      const prev = words[wi - 1]?.value;
+      const d = describeHaproxyKeyword(kwWords, section, word.value);
+      if (d && d.kind === 'server-option') {
+        const note = noteMarkdown(wsNote('haproxy', `server:${d.name}`));
+        return [haproxyKbMarkdown(d), ...(note ? [note] : [])];
+      }
+      // the value of an option such as `slowstart 30s` or `inter 2s`
+      if (prev && /^(slowstart|inter|fastinter|downinter|agent-inter|pool-purge-delay)$/.test(prev)) {
+        const ms = parseHaproxyTime(word.value);
+        if (ms !== undefined) return [`\`${prev} ${word.value}\` = ${describeDuration(ms)}${/^\d+$/.test(word.value) ? ' (a bare number is milliseconds in HAProxy)' : ''}.`];
+      }
+      return [];
+    }
+  }
+  const d = describeHaproxyKeyword(kwWords, section);
+  if (!d) return [];
+  const nameWords = d.name.split(' ').length;
+  const isKeyword = wi - mod < nameWords;
+  const out: string[] = [];
+  if (!isKeyword) {
+    const arg = word.value;
+    if (d.name === 'balance' && wi - mod === 1) {
+      const alg = arg.replace(/\(.*$/, '');
+      const note = noteMarkdown(wsNote('haproxy', `balance ${alg}`));
+      if (note) return [`**\`balance ${arg}\`**`, note, `[HAProxy 2.6 manual: balance](${d.url})`];
+    }
+    if (d.name.startsWith('timeout ') || HAPROXY_TIME_KEYWORDS.has(d.name)) {
+      const ms = parseHaproxyTime(arg);
+      if (ms !== undefined) {
+        let line = `\`${arg}\` = ${ms === 0 ? '0 — for a timeout this means *unset*, not "no timeout"' : describeDuration(ms)}${/^\d+$/.test(arg) && ms !== 0 ? ' (a bare number is milliseconds in HAProxy)' : ''}`;
+        if (ms > 0 && (d.name === 'timeout tunnel' || d.name === 'timeout client' || d.name === 'timeout server')) line += `; against the ${describeDuration(input.options.heartbeatMs)} heartbeat: ${heartbeatText(ms, input.options.heartbeatMs)}`;
+        out.push(line + '.');
+      }
+    }
+  }
+  out.push(haproxyKbMarkdown(d));
+  const note = noteMarkdown(wsNote('haproxy', d.name));
+  if (note) out.push(note);
+  if (proxy) {
+    const here = haproxyInThisConfig(cfg, proxy, d, stmt, input);
+    if (here) out.push(here);
+  } else if (section === 'global' && HAPROXY_TIME_KEYWORDS.has(d.name)) {
+    const v = stmt.args[0]?.value;
+    const ms = v !== undefined ? parseHaproxyTime(v) : undefined;
+    if (ms !== undefined) out.push(`**In this config:** \`${d.name} ${v}\` = ${describeDuration(ms)}.`);
+  }
+  return out;
+}
+
+function haproxyInThisConfig(cfg: HaproxyConfig, proxy: HaproxyProxy, d: HaproxyKeywordSummary, stmt: HaproxyStatement, input: HoverInput): string | undefined {
+  if (d.name.startsWith('timeout ')) {
+    const which = d.name.slice('timeout '.length);
+    const t = haproxyTimeout(proxy, which);
+    const lines: string[] = [];
+    if (t.eff) {
+      const shadow = t.eff.statement !== stmt ? ` (this line is overridden: the value in effect is the later one at ${whereHaproxy(t.eff.statement, t.eff.proxy.source.tree, t.eff.proxy.source.path, input.path)})` : '';
+      lines.push(`**In \`${proxyLabel(proxy)}\`:** \`${d.name} ${t.eff.values.join(' ')}\`${t.ms ? ` = ${describeDuration(t.ms)}` : ''} — ${haproxyOrigin(t.eff, proxy, input.path)}${shadow}.`);
+    }
+    if (proxy.kind === 'defaults') {
+      const users = cfg.proxies.filter((p) => p !== proxy && p.defaults === proxy);
+      if (users.length) lines.push(`Applies to ${users.map((p) => `\`${proxyLabel(p)}\``).join(', ')} unless they set their own.`);
+    } else {
+      const idle = websocketIdle(proxy);
+      if (idle.ms !== null) lines.push(`An idle WebSocket here is cut after ${describeDuration(idle.ms)} (${idle.by}); ${heartbeatText(idle.ms, input.options.heartbeatMs)}.`);
+    }
+    return lines.join(' ');
+  }
+  const path = d.name.split(' ');
+  const eff = haproxyEffective(proxy, path);
+  if (!eff) return undefined;
+  if (eff.statement === stmt && eff.proxy === proxy && proxy.kind !== 'defaults') return undefined;
+  if (eff.statement !== stmt) return `**In \`${proxyLabel(proxy)}\`:** the value in effect is \`${[d.name, ...eff.values].join(' ')}\` — ${haproxyOrigin(eff, proxy, input.path)}.`;
+  const users = cfg.proxies.filter((p) => p !== proxy && p.defaults === proxy);
+  return users.length ? `Applies to ${users.map((p) => `\`${proxyLabel(p)}\``).join(', ')} unless they set their own.` : undefined;
+}
