@@ -388,6 +388,24 @@ describe('nginx parser: error recovery', () => {
     assert.deepEqual(f.diagnostics[0].fix, { start: text.length, end: text.length, newText: '}' });
   });
 
+  it('a missing "}" inside nested blocks is blamed on the block whose "}" is shifted', () => {
+    const text = 'http {\n    server {\n        location / {\n            proxy_pass http://x;\n    }\n}\n';
+    const f = parse(text);
+    // Not at http's "{" (line 0): at location's, whose "}" is missing.
+    assert.deepEqual(diagnosticsOf(f), [{ code: 'unclosed-block', range: r(2, 19, 2, 20) }]);
+    const fix = f.diagnostics[0].fix!;
+    const fixed = text.slice(0, fix.start) + fix.newText + text.slice(fix.end);
+    assert.equal(fixed, 'http {\n    server {\n        location / {\n            proxy_pass http://x;\n        }\n    }\n}\n');
+    const g = parse(fixed);
+    assert.deepEqual(g.diagnostics, []);
+    assert.deepEqual(outline(g), ['0:http', '1:server', '2:location', '3:proxy_pass']);
+  });
+
+  it('without indentation to go by, a missing "}" is reported at the block left open', () => {
+    const text = 'http {\nserver {\nlocation / {\nproxy_pass http://x;\n}\n}\n';
+    assert.deepEqual(diagnosticsOf(parse(text)), [{ code: 'unclosed-block', range: r(0, 5, 0, 6) }]);
+  });
+
   it('an unterminated quote at the end of the file: reported at the quote, ended at its line', () => {
     const text = 'server {\n    return 200 "hello;\n    listen 80;\n}\n';
     const f = parse(text);

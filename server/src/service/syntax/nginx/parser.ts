@@ -465,6 +465,32 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
   let container: NginxBlock | NginxFile = file;
   /** Open blocks, innermost last. A block's parent is the container its "}" returns to. */
   const stack: Block[] = [];
+  /** Start and indentation of the line that opened each open block (parallel to `stack`). */
+  const stackLineStart: number[] = [];
+  const stackIndent: number[] = [];
+
+  // Line tracking, for the missing-"}" guess: start of the current line (updated by line
+  // breaks in whitespace, where directives start), and whether only whitespace precedes `pos` on it.
+  let lineStart = 0;
+  let atLineStart = true;
+  let indentCacheAt = -1;
+  let indentCache = 0;
+  /** Spaces and tabs at the start of the line starting at `ls` (cached: many blocks share a line). */
+  const indentOf = (ls: number): number => {
+    if (ls !== indentCacheAt) {
+      let i = ls;
+      while (i < n && (text.charCodeAt(i) === SPACE || text.charCodeAt(i) === TAB)) i++;
+      indentCacheAt = ls;
+      indentCache = i - ls;
+    }
+    return indentCache;
+  };
+  /**
+   * Blocks closed by a "}" that starts a line left of the block's own opening line: that "}"
+   * probably belongs to an enclosing block. In source order, with where the "}" line starts.
+   */
+  const misaligned: { block: Block; closeLineStart: number; openIndentStart: number; openIndent: number }[] = [];
+  const misalignedSet = new Set<NginxBlock>();
 
   /** The directive being read (no ";" or block yet). */
   let dir: Directive | null = null;
@@ -480,6 +506,8 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
   let dirRecovered = false;
   /** Column of its name, computed on demand (-1 = not yet). */
   let dirColumn = -1;
+  /** Start of the line holding its name. */
+  let dirLineStart = 0;
   /** Last word of `dir`. */
   let lastWord: NginxToken | null = null;
   /**
@@ -539,13 +567,19 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
     if (c === SPACE || c === TAB || c === LF || c === CR) {
       let e = pos + 1;
       let newline = c === LF || c === CR;
+      let afterBreak = newline ? e : -1;
       while (e < n) {
         const d = text.charCodeAt(e);
         if (d === SPACE || d === TAB) e++;
         else if (d === LF || d === CR) {
           newline = true;
           e++;
+          afterBreak = e;
         } else break;
+      }
+      if (newline) {
+        lineStart = afterBreak;
+        atLineStart = true;
       }
       const t = token('trivia', pos, e, text);
       if (dir) {
@@ -555,6 +589,9 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
       pos = e;
       continue;
     }
+
+    const firstOnLine = atLineStart;
+    atLineStart = false;
 
     // Comment: to the line feed (a CR right before it stays outside, in the trivia).
     if (c === HASH) {
@@ -637,6 +674,9 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
       }
 
       stack.push(block);
+      const openLineStart = owner ? dirLineStart : lineStart;
+      stackLineStart.push(openLineStart);
+      stackIndent.push(indentOf(openLineStart));
       children = block.children;
       container = block;
       pos++;
@@ -665,6 +705,12 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
         });
       } else {
         const top = stack.pop()!;
+        const openIndent = stackIndent.pop()!;
+        const openLineStart = stackLineStart.pop()!;
+        if (firstOnLine && pos - lineStart < openIndent) {
+          misaligned.push({ block: top, closeLineStart: lineStart, openIndentStart: openLineStart, openIndent });
+          misalignedSet.add(top);
+        }
         top.close = pos;
         top.end = pos + 1;
         const owner = top.owner;
@@ -830,6 +876,7 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
       argsCount = 0;
       dirRecovered = unterminated;
       dirColumn = -1;
+      dirLineStart = lineStart;
     }
     lastWord = w;
     pos = next;
@@ -844,6 +891,39 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
       newText: ';',
     });
     abandonDirective();
+  }
+
+  // One block left open: if "}"s were shifted (a block closed by a "}" indented like an
+  // enclosing block, and so on up to the open one), the missing "}" most likely belongs to
+  // the innermost shifted block. Report it there, with a fix that inserts its "}".
+  if (stack.length === 1 && misaligned.length > 0) {
+    const open = stack[0];
+    const culprit = misaligned.find((m) => {
+      let p: NginxBlock | NginxFile = m.block.parent;
+      while (p !== open) {
+        if (p.type !== 'block' || !misalignedSet.has(p)) return false;
+        p = p.parent;
+      }
+      return true;
+    });
+    if (culprit) {
+      open.end = n;
+      if (open.owner) open.owner.end = n;
+      const owner = culprit.block.owner;
+      const what = owner ? `the block of "${owner.name}"` : 'this block';
+      const closeLine = file.lineIndex.positionAt(culprit.block.close).line + 1;
+      const nl = text.indexOf('\n');
+      const eol = nl > 0 && text.charCodeAt(nl - 1) === CR ? '\r\n' : '\n';
+      const indent = text.slice(culprit.openIndentStart, culprit.openIndentStart + culprit.openIndent);
+      report(
+        'unclosed-block',
+        culprit.block.open,
+        culprit.block.open + 1,
+        `${what} has no closing "}": the "}" on line ${closeLine}, indented like an enclosing block, closes it instead, and the file ends with a block still open`,
+        { start: culprit.closeLineStart, end: culprit.closeLineStart, newText: indent + '}' + eol },
+      );
+      stack.length = 0;
+    }
   }
 
   // Blocks left open: each ends at the end of the file.
