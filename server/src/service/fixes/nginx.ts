@@ -5,8 +5,19 @@
 import type { NginxConfig, NginxContext, NginxSource, NginxStatement } from '../model/nginx';
 import type { EditSpec } from '../rules/rule';
 
-/** The indentation unit the file uses: a tab, or the smallest step of leading spaces seen (default 4). */
+const unitCache = new Map<string, string>();
+
+/** The indentation unit the file uses: a tab, or the smallest step of leading spaces seen (default 4). Cached per text. */
 export function indentUnit(text: string): string {
+  const hit = unitCache.get(text);
+  if (hit !== undefined) return hit;
+  const unit = computeIndentUnit(text);
+  if (unitCache.size >= 16) unitCache.delete(unitCache.keys().next().value as string);
+  unitCache.set(text, unit);
+  return unit;
+}
+
+function computeIndentUnit(text: string): string {
   let tabs = 0;
   let best = 0;
   const counts = new Map<number, number>();

@@ -37,6 +37,15 @@ export const unknownUpstream: NginxRule = {
   check({ config, report }) {
     if (config.assumedContext) return; // the upstream may be defined in the file that includes this one
     if (config.diagnostics.some((d) => d.code === 'nginx/include-not-found')) return;
+    const upstreamsOf = new Map<NginxFamily, string[]>();
+    const namesIn = (family: NginxFamily) => {
+      let names = upstreamsOf.get(family);
+      if (!names) {
+        names = contextsOfKind(config, 'upstream', family).map((u) => u.statement?.args[0] ?? '').filter(Boolean);
+        upstreamsOf.set(family, names);
+      }
+      return names;
+    };
     for (const s of walkStatements(config.root)) {
       const pass = PASSES[s.name];
       if (!pass || s.context.family !== pass.family) continue;
@@ -46,9 +55,8 @@ export const unknownUpstream: NginxRule = {
       if (pass.scheme && !t.scheme) continue;
       const host = t.host;
       if (!host || t.port !== null || host.includes('.') || host.startsWith('[') || host.toLowerCase() === 'localhost' || /^\d+$/.test(host)) continue;
-      const ups = contextsOfKind(config, 'upstream', pass.family);
-      if (ups.some((u) => u.statement?.args[0] === host)) continue;
-      const names = ups.map((u) => u.statement?.args[0] ?? '').filter(Boolean);
+      const names = namesIn(pass.family);
+      if (names.includes(host)) continue;
       const near = names.map((n) => ({ n, d: editDistance(n.toLowerCase(), host.toLowerCase()) })).filter((x) => x.d <= 2).sort((a, b) => a.d - b.d)[0];
       const arg = s.directive.args[0];
       const offset = arg.raw.indexOf(host);
