@@ -1,0 +1,283 @@
+/**
+ * The simulator webview in real headless Chromium: the built bundle is served from 127.0.0.1
+ * with the panel's own HTML (same CSP) and a stubbed `acquireVsCodeApi`; the test drives the
+ * controls and reads what the page shows.
+ *
+ * Needs Debian's Chromium (`apt-get install chromium`); without it the suite says so and skips,
+ * unless WSLB_REQUIRE_ALL=1 (then it fails).
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import * as esbuild from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { makeNonce, renderHtml } from '../../client/src/webview/html';
+import type { SimPool } from '../../server/src/service/simulate/types';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const CHROMIUM = process.env.WSLB_CHROMIUM ?? '/usr/bin/chromium';
+const ARTIFACTS = path.join(REPO, 'test-artifacts', 'webview');
+
+const server = (i: number, weight = 1) => ({ name: `10.0.0.${i}:8080`, address: `10.0.0.${i}`, port: 8080, weight, backup: false, down: false });
+const NGINX_POOL: SimPool = { system: 'nginx', name: 'chat_backend', algorithm: 'round_robin', servers: [server(1), server(2), server(3, 2)] };
+const HAPROXY_POOL: SimPool = { system: 'haproxy', name: 'be_ws', algorithm: 'roundrobin', servers: [server(1), server(2), server(3), server(4)] };
+
+/** The stub of the VS Code webview API: messages recorded, state kept in sessionStorage. */
+function stubScript(pool: SimPool): string {
+  return `
+window.__posted = [];
+window.__violations = [];
+document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+const KEY = 'wslb-webview-state';
+window.acquireVsCodeApi = () => ({
+  postMessage(m) {
+    window.__posted.push(m);
+    if (m && m.type === 'ready' && !sessionStorage.getItem(KEY)) {
+      setTimeout(() => window.postMessage({ type: 'init', uri: 'file:///work/nginx.conf', pool: ${JSON.stringify(pool)} }, '*'), 0);
+    }
+  },
+  getState() { const s = sessionStorage.getItem(KEY); return s ? JSON.parse(s) : undefined; },
+  setState(s) { sessionStorage.setItem(KEY, JSON.stringify(s)); },
+});`;
+}
+
+describe('simulator webview in headless Chromium', function () {
+  this.timeout(180_000);
+  let browser: Browser | undefined;
+  let srv: http.Server | undefined;
+  let base = '';
+  let tmp = '';
+  const pageErrors: string[] = [];
+
+  before(async function () {
+    if (!fs.existsSync(CHROMIUM)) {
+      const msg = `Chromium not found at ${CHROMIUM}: install it with \`apt-get install chromium\` (or set WSLB_CHROMIUM)`;
+      if (process.env.WSLB_REQUIRE_ALL === '1') throw new Error(msg);
+      console.warn(`    ${msg}; skipping the webview browser tests`);
+      this.skip();
+    }
+    // The same bundle as scripts/build.mjs's webview target, built here so the test never reads a stale dist/.
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wslb-webview-'));
+    await esbuild.build({
+      entryPoints: [path.join(REPO, 'client/src/webview/main.ts')],
+      outfile: path.join(tmp, 'main.js'),
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2020',
+      logLevel: 'silent',
+    });
+    const js = fs.readFileSync(path.join(tmp, 'main.js'));
+    srv = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (url.pathname === '/main.js') {
+        res.writeHead(200, { 'content-type': 'text/javascript' });
+        res.end(js);
+        return;
+      }
+      if (url.pathname === '/' || url.pathname === '/haproxy') {
+        const nonce = makeNonce();
+        const pool = url.pathname === '/haproxy' ? HAPROXY_POOL : NGINX_POOL;
+        const html = renderHtml({ cspSource: base, scriptUri: `${base}/main.js`, nonce })
+          // Theme variables as VS Code would set them, and the API stub before the bundle.
+          .replace('<style nonce=', `<style nonce="${nonce}">:root{--vscode-charts-blue:#1f77b4;--vscode-charts-orange:#ff7f0e;--vscode-foreground:#222;--vscode-editor-background:#fafafa}</style>\n<style nonce=`)
+          .replace(`<script nonce="${nonce}" src=`, `<script nonce="${nonce}">${stubScript(pool)}</script>\n<script nonce="${nonce}" src=`);
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(html);
+        return;
+      }
+      if (url.pathname === '/favicon.ico') {
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      res.writeHead(404);
+      res.end();
+    });
+    await new Promise<void>((resolve) => srv!.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      timeout: 120_000,
+    });
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await new Promise<void>((resolve) => (srv ? srv.close(() => resolve()) : resolve()));
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  async function openPage(p = '/'): Promise<Page> {
+    const context = await browser!.newContext({ viewport: { width: 1200, height: 1000 } });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(m.text());
+    });
+    await page.goto(base + p);
+    await page.locator('#chartA[data-total]').waitFor({ timeout: 60_000 });
+    return page;
+  }
+
+  const attr = (page: Page, sel: string, name: string) => page.locator(sel).getAttribute(name);
+  async function changed(page: Page, sel: string, name: string, from: string | null): Promise<string> {
+    await page.waitForFunction(([s, n, f]) => document.querySelector(s!)?.getAttribute(n!) !== f, [sel, name, from] as const, { timeout: 30_000 });
+    return (await attr(page, sel, name))!;
+  }
+  const canvasBytes = (page: Page, sel: string) => page.locator(sel).evaluate((c) => (c as HTMLCanvasElement).toDataURL().length);
+
+  let page: Page;
+
+  it('renders the pool: title, non-empty chart canvas, metrics', async () => {
+    page = await openPage();
+    assert.match(await page.locator('#title').innerText(), /chat_backend/);
+    assert.ok(Number(await attr(page, '#chartA', 'data-total')) > 0);
+    assert.ok((await canvasBytes(page, '#lineA')) > 3000, 'the line chart is drawn (a blank canvas encodes to a few hundred bytes)');
+    assert.ok((await canvasBytes(page, '#bars')) > 3000, 'the bar chart is drawn');
+    assert.equal(await page.locator('#metrics tbody tr').count(), 8);
+    assert.match(await page.locator('#metrics tbody tr[data-metric=imbalance] td').innerText(), /^\d+\.\d\d$/);
+    assert.equal(await page.locator('#algorithm').inputValue(), 'round_robin');
+    assert.equal(await attr(page, '#app', 'data-engine'), 'worker', 'the engine runs in a Worker');
+    assert.ok(await page.locator('#apply').isDisabled(), 'nothing to apply while the config algorithm is selected');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'webview-initial.png'), fullPage: true });
+  });
+
+  it('the client-count slider changes the chart data (mouse-free: keyboard too)', async () => {
+    const before = await attr(page, '#chartA', 'data-total');
+    await page.locator('#clients').fill('5000');
+    const after = await changed(page, '#chartA', 'data-total', before);
+    assert.ok(Number(after) > Number(before) * 2, `${before} → ${after}`);
+    assert.equal(await page.locator('#clientsOut').innerText(), '5,000');
+    await page.locator('#clients').focus();
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await page.locator('#clients').inputValue(), '4990');
+    await changed(page, '#chartA', 'data-total', after);
+  });
+
+  it('another algorithm draws another chart and enables "Apply to config"', async () => {
+    const before = await attr(page, '#chartA', 'data-final');
+    const img = await page.locator('#lineA').evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    await page.locator('#algorithm').selectOption('ip_hash');
+    await changed(page, '#chartA', 'data-algorithm', 'round_robin');
+    assert.notEqual(await attr(page, '#chartA', 'data-final'), before);
+    assert.notEqual(await page.locator('#lineA').evaluate((c) => (c as HTMLCanvasElement).toDataURL()), img);
+    assert.ok(await page.locator('#apply').isEnabled());
+    await page.locator('#apply').click();
+    const posted = (await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted)) as { type: string; spec?: string; pool?: string; uri?: string }[];
+    const apply = posted.find((m) => m.type === 'apply');
+    assert.deepEqual(apply, { type: 'apply', uri: 'file:///work/nginx.conf', pool: 'chat_backend', spec: 'ip_hash' });
+    // The extension answers; the config now says ip_hash, so there is nothing left to apply.
+    await page.evaluate(() => window.postMessage({ type: 'applied', ok: true, spec: 'ip_hash', message: 'Applied ip_hash to chat_backend' }, '*'));
+    await page.waitForFunction(() => (document.getElementById('apply') as HTMLButtonElement).disabled);
+    assert.match(await page.locator('#status').innerText(), /Applied ip_hash/);
+  });
+
+  it('compare mode shows two charts side by side and a two-column metric table', async () => {
+    assert.ok(await page.locator('#chartB').isHidden());
+    await page.locator('#compareWith').selectOption('least_conn');
+    await page.locator('#chartB[data-algorithm="least_conn"]').waitFor({ timeout: 30_000 });
+    assert.ok(await page.locator('#chartB').isVisible());
+    assert.ok((await canvasBytes(page, '#lineB')) > 3000);
+    assert.deepEqual(await page.locator('#metrics thead th').allInnerTexts(), ['Metric', 'ip_hash', 'least_conn']);
+    const boxA = (await page.locator('#chartA').boundingBox())!;
+    const boxB = (await page.locator('#chartB').boundingBox())!;
+    assert.ok(Math.abs(boxA.y - boxB.y) < 2 && boxB.x > boxA.x, 'side by side');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'webview-compare.png'), fullPage: true });
+  });
+
+  it('exports CSV and PNG through the extension', async () => {
+    await page.locator('#exportCsv').click();
+    await page.locator('#exportPng').click();
+    const posted = (await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted)) as { type: string; csv?: string; dataUrl?: string; fileName?: string }[];
+    const csv = posted.find((m) => m.type === 'exportCsv')!;
+    assert.equal(csv.fileName, 'chat_backend-simulation.csv');
+    const lines = csv.csv!.trim().split('\n');
+    assert.match(lines[0], /^algorithm,t_sec,open:10\.0\.0\.1:8080,/);
+    assert.ok(lines.some((l) => l.startsWith('least_conn,')) && lines.some((l) => l.startsWith('ip_hash,')));
+    const png = posted.find((m) => m.type === 'exportPng')!;
+    assert.match(png.dataUrl!, /^data:image\/png;base64,/);
+    assert.ok(png.dataUrl!.length > 5000);
+  });
+
+  it('keeps its state across a reload (getState) without a new init message', async () => {
+    await page.locator('#scenario').selectOption('deploy');
+    await page.locator('#clients').fill('3000');
+    // aria-busy turns true on input and false once the debounced run has drawn.
+    await page.locator('#app[aria-busy="false"]').waitFor({ timeout: 30_000 });
+    const settled = await attr(page, '#chartA', 'data-total');
+    await page.reload();
+    await page.locator('#chartA[data-total]').waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator('#clients').inputValue(), '3000');
+    assert.equal(await page.locator('#algorithm').inputValue(), 'ip_hash');
+    assert.equal(await page.locator('#compareWith').inputValue(), 'least_conn');
+    assert.equal(await page.locator('#scenario').inputValue(), 'deploy');
+    assert.ok(await page.locator('#chartB').isVisible());
+    assert.equal(await attr(page, '#chartA', 'data-total'), settled, 'same data after reload');
+    const posted = (await page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted)).map((m) => m.type);
+    assert.deepEqual(posted, ['ready'], 'restored from state only');
+  });
+
+  it('stays responsive while a long simulation runs; a newer setting supersedes it', async () => {
+    await page.locator('#compareWith').selectOption('');
+    await page.locator('#clients').fill('20000');
+    await page.locator('#app[aria-busy="true"]').waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(400); // the debounced job is now in the worker
+    const t0 = Date.now();
+    await page.evaluate(() => document.getElementById('clients')?.getAttribute('value'));
+    assert.ok(Date.now() - t0 < 3000, `main thread answered in ${Date.now() - t0} ms`);
+    await page.locator('#clients').fill('200');
+    await page.locator('#app[aria-busy="false"]').waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator('#clientsOut').innerText(), '200');
+    const final = (await attr(page, '#chartA', 'data-final'))!.split(',').map(Number);
+    assert.ok(final.reduce((a, b) => a + b, 0) <= 200, `the drawn run is the 200-client one: ${final}`);
+    await page.locator('#compareWith').selectOption('least_conn');
+    await page.locator('#clients').fill('3000');
+    await page.locator('#app[aria-busy="false"]').waitFor({ timeout: 60_000 });
+  });
+
+  it('is keyboard accessible: labelled controls in order, visible focus', async () => {
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll('input, select, button')].filter((e) => {
+        const x = e as HTMLInputElement;
+        return !(x.labels && x.labels.length) && !e.textContent?.trim() && !e.getAttribute('aria-label');
+      }).map((e) => e.id),
+    );
+    assert.deepEqual(unlabelled, []);
+    await page.locator('body').click({ position: { x: 1, y: 1 } });
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const order: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Tab');
+      order.push(await page.evaluate(() => document.activeElement?.id ?? ''));
+    }
+    assert.deepEqual(order, ['algorithm', 'compareWith', 'clients', 'natShare']);
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    assert.notEqual(outline, 'none');
+  });
+
+  it('offers the HAProxy algorithms for a HAProxy backend', async () => {
+    const p = await openPage('/haproxy');
+    const values = await p.locator('#algorithm option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    for (const v of ['roundrobin', 'static-rr', 'leastconn', 'first', 'source consistent', 'random(2)']) assert.ok(values.includes(v), v);
+    assert.ok(!values.includes('least_conn'));
+    const before = await p.locator('#chartA').getAttribute('data-final');
+    await p.locator('#algorithm').selectOption('source map-based');
+    await p.locator('#chartA[data-algorithm="source map-based"]').waitFor({ timeout: 30_000 });
+    assert.notEqual(await p.locator('#chartA').getAttribute('data-final'), before);
+    await p.screenshot({ path: path.join(ARTIFACTS, 'webview-haproxy.png'), fullPage: true });
+    await p.context().close();
+  });
+
+  it('had no CSP violations and no page errors', async () => {
+    const violations = await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+    assert.deepEqual(violations, []);
+    assert.deepEqual(pageErrors, []);
+    await page.context().close();
+  });
+});
