@@ -4,7 +4,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { LiveClient, binaryGate, now, openWs, openWsOk, requireBinaries, stopAll, validate } from './harness';
-import { assertFixed, describeExpect, measure, run, showWorks } from './prove';
+import { assertFixed, describeExpect, measure, proveFixed, run, showWorks } from './prove';
+import { ruleRegistered, wslbFixed } from './wslb';
 import { CASES, badText, goodText, type LiveCase } from './cases';
 import { recordCase, recordNote, writeReport, type CaseReport } from './report';
 
@@ -39,6 +40,14 @@ describe('live: harm of each rule shown with the real binaries, and the fix work
       const bad = badText(c);
       const good = goodText(c);
       const e = c.expect;
+      // wslb's own fix of the bad config gets the same live proof, concurrently with the rest.
+      const wf = wslbFixed(c);
+      const wslbProof = wf
+        ? proveFixed(c, wf.live, 'wslb-fixed').then(
+            (observed) => ({ ok: true as const, observed }),
+            (error: unknown) => ({ ok: false as const, error }),
+          )
+        : undefined;
 
       if (e.kind === 'refused-by-validator' || e.kind === 'validator-warns') {
         const vb = validate(c.system, bad, { LISTEN: 1, B1: 2 });
@@ -116,6 +125,13 @@ describe('live: harm of each rule shown with the real binaries, and the fix work
           observed: `open and echoing after ${e.survivesMs} ms${e.heartbeatMs ? ` with a ping every ${e.heartbeatMs} ms` : ' without traffic'}`,
           ms: e.survivesMs,
         };
+      }
+      if (wslbProof && wf) {
+        const r = await wslbProof;
+        if (!r.ok) throw r.error;
+        report.wslbFix = { shown: true, observed: wf.scaled ? `${r.observed} (${wf.scaled})` : r.observed };
+      } else {
+        report.wslbFix = { shown: false, observed: ruleRegistered(c) ? 'the rule offers no fix' : 'the rule is not registered yet' };
       }
       report.durationMs = Math.round(now() - t0);
     });

@@ -15,6 +15,8 @@ export interface CaseReport {
   expectation: string;
   harm: { shown: boolean; observed: string; ms?: number };
   fix: { shown: boolean; observed: string; ms?: number };
+  /** The same live proof run on wslb's own fix of the bad config. */
+  wslbFix?: { shown: boolean; observed: string };
   durationMs: number;
 }
 
