@@ -120,12 +120,17 @@ function findingParts(input: HoverInput, pos: Position): { parts: string[] } {
   return { parts };
 }
 
+/** "30 s", "1.5 s", "250 ms": a compact duration for comparisons. */
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Number((ms / 1000).toFixed(3))} s`;
+}
+
 function heartbeatText(ms: number, hbMs: number): string {
-  const hb = describeDuration(hbMs);
+  const hb = seconds(hbMs);
   if (ms <= hbMs) return `at or below the ${hb} heartbeat: idle WebSockets are cut before the next ping arrives`;
   const missed = Math.floor(ms / hbMs) - 1;
   if (missed <= 0) return `above the ${hb} heartbeat but without margin: a single late or lost ping and the connection is cut`;
-  return `${describeDuration(ms)} leaves ${missed === 1 ? 'one missed' : `${missed} missed`} ${hb} ping${missed === 1 ? '' : 's'} of margin`;
+  return `${seconds(ms)} leaves ${missed === 1 ? 'one missed' : `${missed} missed`} ${hb} ping${missed === 1 ? '' : 's'} of margin`;
 }
 
 function codeBlock(text: string, lang = ''): string {
@@ -620,7 +625,7 @@ function haproxyWordHover(cfg: HaproxyConfig, stmt: HaproxyStatement, word: Hapr
     }
   }
   out.push(haproxyKbMarkdown(d));
-  const note = noteMarkdown(wsNote('haproxy', d.name));
+  const note = noteMarkdown(wsNote('haproxy', d.name) ?? wsNote('haproxy', d.name.split(' ')[0]));
   if (note) out.push(note);
   if (proxy) {
     const here = haproxyInThisConfig(cfg, proxy, d, stmt, input);
