@@ -32,8 +32,9 @@ export type Expectation =
   | { kind: 'subnet-skew'; subnet: string; clients: number }
   /**
    * `clients` clients from distinct addresses connect, then a server is added (the config's lines
-   * containing `# live: added later` appear) and they reconnect: more than `badAbove` of them change
-   * backend with the bad config, fewer than `goodBelow` with the good one.
+   * containing `# live: added later` appear) and they reconnect: with the bad config more than
+   * `badAbove` of them change backend, some between old servers; with the good one clients move only
+   * to the new server (and fewer than `goodBelow` of them: a loose sanity bound, the new server's share).
    */
   | { kind: 'remap-on-add'; clients: number; badAbove: number; goodBelow: number }
   /**
@@ -188,7 +189,7 @@ export const CASES: LiveCase[] = [
     system: 'nginx',
     bad: 'nginx-hash-map.bad.conf',
     good: 'nginx-hash-map.good.conf',
-    expect: { kind: 'remap-on-add', clients: 40, badAbove: 0.5, goodBelow: 0.45 },
+    expect: { kind: 'remap-on-add', clients: 40, badAbove: 0.5, goodBelow: 0.6 },
     harm: 'hash without consistent: adding one server moves most clients to another backend, so most WebSockets reconnect elsewhere.',
   },
   {
@@ -221,7 +222,7 @@ export const CASES: LiveCase[] = [
     system: 'haproxy',
     bad: 'haproxy-source-map.bad.cfg',
     good: 'haproxy-source-map.good.cfg',
-    expect: { kind: 'remap-on-add', clients: 40, badAbove: 0.5, goodBelow: 0.45 },
+    expect: { kind: 'remap-on-add', clients: 40, badAbove: 0.5, goodBelow: 0.6 },
     harm: 'balance source with the default map-based hash: adding one server moves most clients to another server.',
   },
   {

@@ -88,7 +88,7 @@ describe('live: harm of each rule shown with the real binaries, and the fix work
           assert.equal(v.ok, true, `the ${label} config is valid; said:\n${v.output}`);
         }
         const [mb, mg] = await Promise.all([measure(c, bad, 'bad'), measure(c, good, 'good')]);
-        if (e.kind === 'remap-on-add') assert.ok((mb.value ?? 0) > e.badAbove, `bad config: ${mb.observed}`);
+        if (e.kind === 'remap-on-add') assert.ok((mb.value ?? 0) > e.badAbove && (mb.betweenOld ?? 0) > 0, `bad config: ${mb.observed}`);
         assert.equal(mb.harmful, true, `the bad config should show the harm: ${mb.observed}`);
         report.harm = { shown: true, observed: mb.observed };
         assertFixed(c, mg);

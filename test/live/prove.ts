@@ -44,6 +44,8 @@ export interface Measurement {
   /** True when the observation shows the harm the rule describes. */
   harmful: boolean;
   value?: number;
+  /** remap-on-add: clients that moved from one old server to another. */
+  betweenOld?: number;
 }
 
 async function measureSubnetSkew(c: LiveCase, text: string, tag: string): Promise<Measurement> {
@@ -95,12 +97,16 @@ async function measureRemap(c: LiveCase, text: string, tag: string): Promise<Mea
   await r1.balancer.stop();
   const r2 = await run(c, text, tag, r1.backends);
   const second = await assignments(r2, addrs);
-  const moved = first.filter((b, i) => b !== second[i]).length / addrs.length;
+  const movedCount = first.filter((b, i) => b !== second[i]).length;
+  const moved = movedCount / addrs.length;
   const toNew = second.filter((b, i) => b !== first[i] && b === r2.backends.length - 1).length;
+  // Consistent hashing only hands the new server its share: nobody moves between old servers.
+  const betweenOld = movedCount - toNew;
   return {
-    observed: `after adding a server, ${(moved * 100).toFixed(0)}% of ${e.clients} clients changed backend (${toNew} of them to the new server)`,
-    harmful: moved > e.badAbove,
+    observed: `after adding a server, ${(moved * 100).toFixed(0)}% of ${e.clients} clients changed backend: ${toNew} to the new server, ${betweenOld} between the old ones`,
+    harmful: moved > e.badAbove && betweenOld > 0,
     value: moved,
+    betweenOld,
   };
 }
 
@@ -196,7 +202,10 @@ export const MEASURED_KINDS: ReadonlySet<string> = new Set(['subnet-skew', 'rema
 
 /** Asserts that a measurement of a fixed config shows no harm (with the kind's own threshold). */
 export function assertFixed(c: LiveCase, m: Measurement): void {
-  if (c.expect.kind === 'remap-on-add') assert.ok((m.value ?? 1) < c.expect.goodBelow, `fixed config: ${m.observed}`);
+  if (c.expect.kind === 'remap-on-add') {
+    assert.equal(m.betweenOld, 0, `fixed config: only moves to the new server expected; ${m.observed}`);
+    assert.ok((m.value ?? 1) < c.expect.goodBelow, `fixed config: ${m.observed}`);
+  }
   assert.equal(m.harmful, false, `the fixed config should not show the harm: ${m.observed}`);
 }
 
@@ -257,7 +266,7 @@ export function describeExpect(c: LiveCase): string {
     case 'subnet-skew':
       return `${e.clients} clients of one /24 all land on one backend; fixed config spreads them`;
     case 'remap-on-add':
-      return `adding a server moves > ${e.badAbove * 100}% of clients; fixed config < ${e.goodBelow * 100}%`;
+      return `adding a server moves > ${e.badAbove * 100}% of clients, also between old servers; fixed config moves clients only to the new server`;
     case 'load-blind':
       return 'new connections ignore open-connection counts (1/3 split); fixed config evens them (2/2)';
     case 'reload-lingers':
