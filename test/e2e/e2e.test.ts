@@ -14,10 +14,9 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Frame } from 'playwright-core';
-import { buildProductVsix, CodeServer, launchBrowser, packageVsix, REPO, requireE2E, stopAll, waitFor, Workbench, type E2ESetup } from './harness';
+import { buildProductVsix, CodeServer, makeTempDir, launchBrowser, packageVsix, REPO, requireE2E, stopAll, waitFor, Workbench, type E2ESetup } from './harness';
 
 const WORKSPACE = path.join(__dirname, 'workspace');
 const RUNNER = path.join(__dirname, 'runner-extension');
@@ -98,7 +97,7 @@ async function pickAnotherAlgorithm(frame: Frame): Promise<string> {
   ranked.sort((a, b) => a.rank - b.rank || a.index - b.index);
   for (const { index } of ranked) {
     const s = all.nth(index);
-    const options = await s.locator('option').evaluateAll((os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, text: (o as HTMLOptionElement).text })));
+    const options = await s.locator('option').evaluateAll((els) => els.map((o) => ({ value: (o as HTMLOptionElement).value, text: (o as HTMLOptionElement).text })));
     if (!options.some((o) => ALG.test(o.text) || ALG.test(o.value))) continue;
     const current = await s.inputValue();
     const others = options.filter((o) => o.value !== current && o.value !== '');
@@ -140,7 +139,7 @@ describe('wslb end to end in code-server + Chromium', function () {
 
   before(async function () {
     setup = requireE2E(this);
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wslb-e2e-'));
+    tmp = makeTempDir('run');
     vsix = buildProductVsix();
     runnerVsix = packageVsix(RUNNER, path.join(tmp, 'wslb-e2e-runner.vsix'));
     context = await launchBrowser(setup);

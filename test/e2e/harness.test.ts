@@ -7,10 +7,9 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
-import { CodeServer, launchBrowser, packageVsix, requireE2E, stopAll, waitFor, Workbench, type E2ESetup } from './harness';
+import { CodeServer, launchBrowser, makeTempDir, packageVsix, requireE2E, stopAll, waitFor, Workbench, type E2ESetup } from './harness';
 
 const DEMO_EXTENSION = String.raw`
 const vscode = require('vscode');
@@ -101,7 +100,7 @@ describe('e2e harness (code-server + Chromium, throwaway extension)', function (
 
   before(async function () {
     setup = requireE2E(this);
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wslb-e2e-harness-'));
+    tmp = makeTempDir('harness');
     writeDemoExtension(path.join(tmp, 'ext'));
     packageVsix(path.join(tmp, 'ext'), path.join(tmp, 'wsdemo.vsix'));
     fs.mkdirSync(path.join(tmp, 'ws'));

@@ -81,7 +81,21 @@ export function requireE2E(ctx: Mocha.Context): E2ESetup {
 const liveGroups = new Set<number>();
 const cleanups = new Set<() => Promise<void>>();
 
-process.on('exit', () => {
+const tempDirs = new Set<string>();
+
+/** A temp folder removed by `stopAll()` or, at the latest, when the process exits. */
+export function makeTempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `wslb-e2e-${prefix}-`));
+  tempDirs.add(dir);
+  return dir;
+}
+
+function removeTempDirs(): void {
+  for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
+  tempDirs.clear();
+}
+
+function killAllNow(): void {
   for (const pgid of liveGroups) {
     try {
       process.kill(-pgid, 'SIGKILL');
@@ -89,7 +103,17 @@ process.on('exit', () => {
       /* already gone */
     }
   }
-});
+  liveGroups.clear();
+  removeTempDirs();
+}
+process.on('exit', killAllNow);
+// Interrupted runs (Ctrl+C, CI timeout): kill the servers, then die of the same signal.
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(sig, () => {
+    killAllNow();
+    process.kill(process.pid, sig);
+  });
+}
 
 function groupAlive(pgid: number): boolean {
   try {
@@ -134,6 +158,7 @@ export async function stopAll(): Promise<void> {
     }
   }
   await Promise.all([...liveGroups].map((g) => killGroup(g)));
+  removeTempDirs();
 }
 
 export function delay(ms: number): Promise<void> {
@@ -226,7 +251,7 @@ export class CodeServer {
   ) {}
 
   static async start(opts: CodeServerOptions): Promise<CodeServer> {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), `wslb-e2e-${opts.label ?? 'cs'}-`));
+    const root = makeTempDir(opts.label ?? 'cs');
     const userData = path.join(root, 'user-data');
     const extensions = path.join(root, 'extensions');
     fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
@@ -362,7 +387,7 @@ function httpOk(url: string): Promise<boolean> {
 // Browser
 
 export async function launchBrowser(setup: E2ESetup): Promise<BrowserContext> {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'wslb-e2e-chromium-'));
+  const profile = makeTempDir('chromium');
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: setup.chromium,
     headless: true,
