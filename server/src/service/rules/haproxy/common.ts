@@ -52,9 +52,16 @@ export function describeSource(eff: HaproxyEffective, here: HaproxyProxy): strin
   return `inherited from ${proxyLabel(eff.proxy)} at ${whereIs(eff, here)}`;
 }
 
-/** The WebSocket backends/listens that HAProxy actually uses (not `disabled`). */
+const wsCache = new WeakMap<HaproxyConfig, { proxy: HaproxyProxy; reasons: WebSocketReason[] }[]>();
+
+/** The WebSocket backends/listens that HAProxy actually uses (not `disabled`); computed once per config. */
 export function activeWebSocketBackends(config: HaproxyConfig): { proxy: HaproxyProxy; reasons: WebSocketReason[] }[] {
-  return haproxyWebSocketBackends(config).filter((b) => !proxyDisabled(b.proxy));
+  let list = wsCache.get(config);
+  if (!list) {
+    list = haproxyWebSocketBackends(config).filter((b) => !proxyDisabled(b.proxy));
+    wsCache.set(config, list);
+  }
+  return list;
 }
 
 /** Why a backend counts as WebSocket, in a few words for messages. */
