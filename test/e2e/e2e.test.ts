@@ -152,6 +152,14 @@ describe('wslb end to end in code-server + Chromium', function () {
     apiRun.catch(() => undefined); // reported by step 7
   });
 
+  afterEach(async function () {
+    // A failed step leaves a picture of the workbench as it was (test-artifacts/e2e/failed-*.png).
+    if (this.currentTest?.state === 'failed' && wb && !wb.page.isClosed()) {
+      const name = `failed-${(this.currentTest.title.split('.')[0] || 'step').replace(/[^\w-]/g, '')}`;
+      await wb.screenshot(name).catch(() => undefined);
+    }
+  });
+
   after(async () => {
     await stopAll();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
