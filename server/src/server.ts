@@ -28,6 +28,7 @@ import {
   type Hover,
   type SymbolInformation,
 } from 'vscode-languageserver/node';
+import { doHover } from './service/docs/hover';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Project, normalizeSettings, type OpenDoc } from './lsp/project';
 import { Scheduler } from './lsp/scheduler';
@@ -526,59 +527,25 @@ connection.onRequest(
 // ---------------------------------------------------------------------------------------------
 // hover
 
-function ruleHover(f: Finding): string {
-  const rule = ruleById(f.code);
-  if (!rule) return `**${f.code}**: ${f.message}`;
-  const d = rule.meta.docs;
-  return [`**${rule.meta.id}** — ${d.short}`, d.long, `*${sourcePointer(d.section)}*`].join('\n\n');
-}
 
 connection.onHover(
   guard('hover', null, (p): Hover | null => {
     const m = docModel(p.textDocument.uri);
-    if (!m) return null;
-    const parts: string[] = [];
-    const seen = new Set<string>();
-    for (const f of project.findingsFor(m.path)) {
-      if (!rangesTouch(f.range, { start: p.position, end: p.position })) continue;
-      if (seen.has(f.code)) continue;
-      seen.add(f.code);
-      parts.push(ruleHover(f));
-    }
-    if (m.language === 'nginx' && m.text.length <= MAX_ANALYZED_CHARS) {
-      // Directive documentation until the hover module (issue 6) lands.
-      const tree = project.nginxTree(m.path, m.text);
-      const offset = tree.lineIndex.offsetAt(p.position);
-      const line = tree.lineIndex.lineTextAt(offset);
-      const col = p.position.character;
-      const word = /[A-Za-z0-9_]+/g;
-      for (const w of line.matchAll(word)) {
-        if (w.index! <= col && col <= w.index! + w[0].length && /^\s*$/.test(line.slice(0, w.index!).replace(/.*[;{}]/, ''))) {
-          const md = nginxDirectiveMarkdown(w[0], undefined, project.settings.nginxVersion);
-          if (md) parts.push(md);
-          break;
-        }
-      }
-    }
-    if (m.haproxy) {
-      const src = m.haproxy.sources.find((x) => x.path === m.path);
-      const offset = src ? src.tree.lineIndex.offsetAt(p.position) : -1;
-      const stmt = src ? statementAt(src.tree, offset) : undefined;
-      const word = src ? wordAt(src.tree, offset) : undefined;
-      if (stmt && word) {
-        const words = stmt.line.words.map((w) => w.value);
-        if (words[0] === 'no' || words[0] === 'default') words.shift();
-        const section = stmt.section?.keyword ?? 'global';
-        const isHead = stmt.line.words.indexOf(word) <= (stmt.modifier ? 2 : 1);
-        const d = describeHaproxyKeyword(words, section, isHead ? undefined : word.value);
-        if (d && (isHead || d.kind !== 'proxy')) {
-          const syntax = d.syntax.length ? '```\n' + d.syntax.join('\n') + '\n```\n\n' : '';
-          parts.push(`**${d.name}**${d.allowedIn ? ` — ${d.allowedIn.join(', ')}` : ''}\n\n${syntax}[HAProxy 2.6 manual, ${d.section}](${d.url})`);
-        }
-      }
-    }
-    if (parts.length === 0) return null;
-    return { contents: { kind: 'markdown', value: parts.join('\n\n---\n\n') } };
+    if (!m || m.text.length > MAX_ANALYZED_CHARS) return null;
+    const offset = offsetOf(m, p.position);
+    const r = doHover({
+      language: m.language,
+      path: m.path,
+      offset,
+      nginx: m.nginx,
+      haproxy: m.haproxy,
+      findings: project.findingsFor(m.path),
+      options: project.service.options,
+      uri: p.textDocument.uri,
+    });
+    if (!r) return null;
+    const idx = m.nginx?.sources.get(m.path)?.tree.lineIndex ?? m.haproxy?.sources.find((x) => x.path === m.path)?.tree.lineIndex ?? new LineIndex(m.text);
+    return { contents: { kind: 'markdown', value: r.markdown }, range: idx.rangeOf(r.span) };
   }),
 );
 
