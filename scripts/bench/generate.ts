@@ -1,7 +1,7 @@
 /** Generated benchmark configs: valid for the real nginx -t / haproxy -c, with WebSocket locations. */
 
 export function generateNginx(targetLines: number): string {
-  const out: string[] = ['worker_processes 2;', 'events { worker_connections 1024; }', 'http {', '    map $http_upgrade $connection_upgrade {', '        default upgrade;', "        ''      close;", '    }'];
+  const out: string[] = ['worker_processes 2;', 'worker_shutdown_timeout 10m;', 'events { worker_connections 4096; }', 'http {', '    map $http_upgrade $connection_upgrade {', '        default upgrade;', "        ''      close;", '    }'];
   let i = 0;
   while (out.length < targetLines - 3) {
     out.push(
@@ -11,7 +11,7 @@ export function generateNginx(targetLines: number): string {
       `        server 127.0.0.2:${10000 + (i % 5000)};`,
       '    }',
       '    server {',
-      `        listen 127.0.0.1:${20000 + (i % 20000)};`,
+      `        listen 127.0.0.1:${20000 + (i % 50)};`,
       `        server_name s${i}.example.test;`,
       '        # a websocket endpoint and a plain one',
       '        location /ws/ {',
