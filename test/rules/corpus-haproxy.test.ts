@@ -49,7 +49,7 @@ const RULE_IDS = new Set(HAPROXY_RULES.map((r) => r.meta.id));
 const MISSING = /missing timeouts for (frontend|backend|proxy) '[^']*'/g;
 
 /** Rules that judge the config's validity or HAProxy's own warnings, not WebSocket: they may fire anywhere. */
-const GENERAL = ['haproxy/missing-timeouts', 'haproxy/unknown-backend'];
+const GENERAL = ['haproxy/missing-timeouts', 'haproxy/unknown-backend', 'haproxy/timeout-ignored', 'haproxy/backend-mode-mismatch'];
 
 /** Rules whose findings on a known-good WebSocket setup would be false positives. */
 const CORRECTNESS = [
@@ -59,6 +59,8 @@ const CORRECTNESS = [
   'haproxy/server-no-check',
   'haproxy/ws-no-httpchk',
   'haproxy/unknown-backend',
+  'haproxy/timeout-ignored',
+  'haproxy/backend-mode-mismatch',
 ];
 
 /**
@@ -130,6 +132,21 @@ describe('HAProxy rules over the corpus', function () {
     }
     assert.deepEqual(disagree, []);
     assert.ok(warned >= 8, `the manifest should list such warnings (found ${warned})`);
+  });
+
+  it('timeout-ignored agrees with haproxy -c\'s "will be ignored because ... has no ... capability" warnings, file by file', () => {
+    const IGNORED = /'timeout [\w-]+' will be ignored because \w+ '[^']*' has no \w+ capability/g;
+    const disagree: string[] = [];
+    for (const r of rows.filter(reachedChecks)) {
+      const want = (r.warnings.match(IGNORED) ?? []).sort();
+      const got = results
+        .get(r.path)!
+        .filter((f) => f.code === 'haproxy/timeout-ignored')
+        .flatMap((f) => f.message.match(IGNORED) ?? [])
+        .sort();
+      if (JSON.stringify(want) !== JSON.stringify(got)) disagree.push(`${r.path}: haproxy -c ${JSON.stringify(want)} vs wslb ${JSON.stringify(got)}`);
+    }
+    assert.deepEqual(disagree, []);
   });
 
   it('missing-timeouts reports at the line of the proxy HAProxy names', () => {

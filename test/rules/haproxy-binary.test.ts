@@ -6,8 +6,9 @@
  * - warnings: the "missing timeouts for <type> '<name>'" warnings printed are exactly the ones that
  *   haproxy/missing-timeouts quotes for that file, and no other warning appears (so the fixed
  *   output of missing-timeouts, and of every other rule, is warning-free);
- * - the fire fixtures of haproxy/unknown-backend are refused, with exactly the alerts the findings
- *   quote;
+ * - likewise the "'timeout X' will be ignored" warnings and haproxy/timeout-ignored;
+ * - the fire fixtures of haproxy/unknown-backend and haproxy/backend-mode-mismatch are refused,
+ *   with exactly the alerts the findings quote;
  * - "fix all" (every HAProxy rule's fixes together) on each fire fixture gives a config HAProxy
  *   accepts without warnings and on which no fixable rule fires any more.
  * Missing binary: the suite is skipped with the install hint (`WSLB_REQUIRE_ALL=1` fails it).
@@ -21,7 +22,17 @@ import { HAPROXY_RULES } from '../../server/src/service/rules';
 import { parseHaproxy } from '../../server/src/service/syntax/haproxy';
 
 const ROOT = path.join(__dirname, 'fixtures', 'haproxy');
-const REFUSED_DIRS = new Set(['unknown-backend']);
+/** Rules whose pitfall HAProxy refuses: which alerts it prints, and how a finding quotes one. */
+const REFUSED: Record<string, { alert: RegExp; quote: RegExp }> = {
+  'unknown-backend': { alert: /unable to find required/, quote: /\((Proxy '[^']*': unable to find required \w+: '[^']*'\.)\)$/ },
+  'backend-mode-mismatch': { alert: /tries to use incompatible/, quote: /\((http \w+ '[^']*' \(…\) tries to use incompatible tcp \w+ '[^']*' \(…\) .*\(see 'mode'\))\)/ },
+};
+const REFUSED_DIRS = new Set(Object.keys(REFUSED));
+
+/** HAProxy's alerts name files and lines; the findings write "(…)" there. */
+function normalizeAlert(a: string): string {
+  return a.replace(/ \([^()]*:\d+\)/g, ' (…)').replace(/\.$/, '');
+}
 const FIXABLE = new Set(HAPROXY_RULES.filter((r) => r.meta.fixable).map((r) => r.meta.id));
 
 function fixtures(): { dir: string; file: string }[] {
@@ -50,6 +61,7 @@ function alerts(output: string): string[] {
 }
 
 const MISSING = /missing timeouts for (frontend|backend|proxy) '[^']*'/g;
+const IGNORED = /'timeout [\w-]+' will be ignored because \w+ '[^']*' has no \w+ capability/g;
 
 /** The "missing timeouts ..." warnings that haproxy/missing-timeouts quotes for a text. */
 function quotedMissing(text: string): string[] {
@@ -65,14 +77,29 @@ function printedMissing(output: string): string[] {
     .sort();
 }
 
+/** The "'timeout X' will be ignored ..." warnings that haproxy/timeout-ignored quotes for a text. */
+function quotedIgnored(text: string): string[] {
+  return analyzeText('haproxy', text)
+    .filter((f) => f.code === 'haproxy/timeout-ignored')
+    .flatMap((f) => f.message.match(IGNORED) ?? [])
+    .sort();
+}
+
+function printedIgnored(output: string): string[] {
+  return warnings(output)
+    .flatMap((w) => w.match(IGNORED) ?? [])
+    .sort();
+}
+
 function otherWarnings(output: string): string[] {
-  return warnings(output).filter((w) => !/^missing timeouts for /.test(w) && !/^Warnings were found/.test(w));
+  return warnings(output).filter((w) => !/^missing timeouts for /.test(w) && !(w.match(IGNORED) ?? []).length && !/^Warnings were found/.test(w));
 }
 
 function checkAcceptedWithAgreeingWarnings(label: string, text: string): void {
   const r = validateHaproxy(text);
   assert.ok(accepted(r), `haproxy -c refused ${label}:\n${r.output}`);
   assert.deepEqual(printedMissing(r.output), quotedMissing(text), `${label}: "missing timeouts" warnings of haproxy -c vs wslb\n${r.output}`);
+  assert.deepEqual(printedIgnored(r.output), quotedIgnored(text), `${label}: "will be ignored" warnings of haproxy -c vs wslb\n${r.output}`);
   assert.deepEqual(otherWarnings(r.output), [], `${label}: unexpected warnings\n${r.output}`);
 }
 
@@ -98,11 +125,12 @@ describe('HAProxy rule fixtures with the real haproxy -c', function () {
         const text = fs.readFileSync(full, 'utf8');
         const r = validateHaproxy(text);
         assert.equal(r.ok, false, `haproxy -c accepted ${dir}/${file}:\n${r.output}`);
-        const printed = alerts(r.output).filter((a) => /unable to find required/.test(a)).sort();
+        const spec = REFUSED[dir];
+        const printed = alerts(r.output).filter((a) => spec.alert.test(a)).map(normalizeAlert).sort();
         assert.ok(printed.length > 0, r.output);
         const quoted = analyzeText('haproxy', text)
           .filter((f) => f.code === `haproxy/${dir}`)
-          .map((f) => /\((Proxy '[^']*': unable to find required \w+: '[^']*'\.)\)$/.exec(f.message)?.[1] ?? `<no quote in: ${f.message}>`)
+          .map((f) => normalizeAlert(spec.quote.exec(f.message)?.[1] ?? `<no quote in: ${f.message}>`))
           .sort();
         assert.deepEqual(quoted, printed);
       });

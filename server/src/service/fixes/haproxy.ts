@@ -79,3 +79,8 @@ export function insertLinesInProxy(proxy: HaproxyProxy, lines: string[], after?:
   const indent = /^(\r\n|\n|\r)?([ \t]*)/.exec(first.newText)?.[2] ?? '';
   return { ...first, newText: first.newText.split('\u0000').join(eol + indent) };
 }
+
+/** Remove a statement's whole line, line break included. */
+export function removeStatementLine(path: string, stmt: HaproxyStatement): EditSpec {
+  return { path, span: { start: stmt.line.start, end: stmt.line.eol.end }, newText: '' };
+}

@@ -1,11 +1,13 @@
 /** The HAProxy rules, in the catalog order of issue 5 (extras after the catalog). */
 import type { HaproxyRule } from '../rule';
+import { backendModeMismatch } from './backend-mode-mismatch';
 import { leastconnNoSlowstart } from './leastconn-no-slowstart';
 import { missingTimeoutsRule } from './missing-timeouts';
 import { noHardStopAfter } from './no-hard-stop-after';
 import { noShutdownSessions } from './no-shutdown-sessions';
 import { serverNoCheck } from './server-no-check';
 import { sourceNotConsistent } from './source-not-consistent';
+import { timeoutIgnored } from './timeout-ignored';
 import { unknownBackend } from './unknown-backend';
 import { wsBalanceRoundrobin } from './ws-balance-roundrobin';
 import { wsMissingTimeoutTunnel } from './ws-missing-timeout-tunnel';
@@ -24,4 +26,7 @@ export const haproxyRules: HaproxyRule[] = [
   noHardStopAfter,
   noShutdownSessions,
   unknownBackend,
+  // beyond the catalog
+  timeoutIgnored,
+  backendModeMismatch,
 ];

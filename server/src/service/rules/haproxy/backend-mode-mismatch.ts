@@ -1,0 +1,57 @@
+import { type HaproxyProxy, backendReferences, haproxyEffective, proxiesUsingDefaults, proxyDisabled, proxyMode } from '../../model/haproxy';
+import { replaceWord } from '../../fixes/haproxy';
+import type { HaproxyRule } from '../rule';
+import { insertSetting, proxyLabel } from './common';
+
+/** HAProxy's proxy_type_str(): a listen section is a "proxy". */
+function typeWord(p: HaproxyProxy): string {
+  return p.kind === 'listen' ? 'proxy' : p.kind;
+}
+
+export const backendModeMismatch: HaproxyRule = {
+  meta: {
+    id: 'haproxy/backend-mode-mismatch',
+    system: 'haproxy',
+    severity: 'error',
+    versions: 'all HAProxy versions (checked against 2.6)',
+    fixable: true,
+    docs: {
+      short: 'An HTTP-mode frontend routes to a `mode tcp` backend (often a WebSocket backend switched to tcp "for WebSocket"): HAProxy refuses the configuration.',
+      long: [
+        'A frontend in `mode http` can only hand its streams to backends in `mode http`: HAProxy has already parsed the request as HTTP. A `use_backend` or `default_backend` that names a `mode tcp` backend is a fatal error ("http frontend \'fe\' … tries to use incompatible tcp backend \'ws\' …"). The other direction is allowed: a tcp frontend may pass connections to an http backend, which upgrades them.',
+        'It often comes from the belief that WebSocket needs `mode tcp`. It does not: in `mode http` HAProxy sees the `Upgrade` handshake, forwards it, and switches the connection to a tunnel after the 101 — with `timeout tunnel` as its idle limit. `mode tcp` is only needed when the whole listener is passed through at layer 4.',
+        '**Fix:** put the backend in `mode http`.',
+      ].join('\n\n'),
+      section: 'L4 vs L7 for WebSocket',
+      references: ['https://docs.haproxy.org/2.6/configuration.html#4.2-mode', 'HAProxy v2.6.0 src/cfgparse.c, check_config_validity() ("tries to use incompatible %s %s \'%s\'")'],
+      proof: '`haproxy -c` (2.6.12) on the fixture refuses it with the alert this rule quotes (test/rules/haproxy-binary.test.ts).',
+    },
+  },
+  check({ config, report }) {
+    for (const ref of backendReferences(config)) {
+      const target = ref.target;
+      if (!target) continue;
+      let froms: HaproxyProxy[];
+      if (ref.from.kind === 'defaults') {
+        if (ref.statement.keyword !== 'default_backend') continue;
+        froms = proxiesUsingDefaults(config, ref.from).filter((p) => (p.kind === 'frontend' || p.kind === 'listen') && haproxyEffective(p, ['default_backend'])?.statement === ref.statement);
+      } else {
+        if (ref.statement.keyword === 'default_backend' && haproxyEffective(ref.from, ['default_backend'])?.statement !== ref.statement) continue;
+        froms = [ref.from];
+      }
+      const bad = froms.filter((p) => !proxyDisabled(p) && proxyMode(p) === 'http' && proxyMode(target) === 'tcp' && p !== target);
+      if (bad.length === 0) continue;
+      const fe = bad[0];
+      const how = ref.statement.keyword === 'use_backend' ? "in a 'use_backend' rule" : 'as its default backend';
+      const quote = `http ${typeWord(fe)} '${fe.name ?? ''}' (…) tries to use incompatible tcp ${typeWord(target)} '${target.name ?? ''}' (…) ${how} (see 'mode')`;
+      const modeEff = haproxyEffective(target, ['mode']);
+      const fix = modeEff && modeEff.proxy === target ? replaceWord(target.source.path, modeEff.statement, 1, 'http') : insertSetting(target, 'mode http');
+      report({
+        path: ref.from.source.path,
+        span: { start: ref.word.start, end: ref.word.end },
+        message: `${proxyLabel(fe)} is in mode http but ${ref.statement.keyword} sends it to ${proxyLabel(target)}, which is in mode tcp: HAProxy refuses the configuration (${quote}); WebSocket works in mode http`,
+        fixes: [{ title: `Put ${proxyLabel(target)} in mode http`, edits: [fix], isPreferred: true }],
+      });
+    }
+  },
+};

@@ -1,0 +1,72 @@
+import { type HaproxyConfig, type HaproxyProxy, backendReferences, haproxyEffective, proxiesRoutingTo, proxyDisabled } from '../../model/haproxy';
+import { insertInProxy, removeStatementLine } from '../../fixes/haproxy';
+import type { EditSpec, HaproxyRule } from '../rule';
+import { proxyLabel, statementSpan, timeoutMs } from './common';
+
+/**
+ * Which side each timeout belongs to (HAProxy v2.6.0 src/proxy.c, proxy_parse_timeout()): a
+ * frontend has only the frontend capability, a backend only the backend one; listen and defaults
+ * have both.
+ */
+const BACKEND_ONLY = new Set(['server', 'connect', 'check', 'queue', 'tunnel', 'server-fin']);
+const FRONTEND_ONLY = new Set(['client', 'client-fin']);
+
+/** The backends/listens a frontend routes to (use_backend and its effective default_backend). */
+function targetsOf(config: HaproxyConfig, fe: HaproxyProxy): HaproxyProxy[] {
+  const out = new Set<HaproxyProxy>();
+  const def = haproxyEffective(fe, ['default_backend']);
+  for (const ref of backendReferences(config)) {
+    if (!ref.target) continue;
+    if (ref.from === fe && ref.statement.keyword === 'use_backend') out.add(ref.target);
+    if (def && ref.statement === def.statement) out.add(ref.target);
+  }
+  return [...out];
+}
+
+export const timeoutIgnored: HaproxyRule = {
+  meta: {
+    id: 'haproxy/timeout-ignored',
+    system: 'haproxy',
+    severity: 'warning',
+    versions: 'all HAProxy versions (checked against 2.6)',
+    fixable: true,
+    docs: {
+      short: 'A timeout is written in a section where HAProxy ignores it (`timeout tunnel` or `timeout server` in a frontend, `timeout client` in a backend).',
+      long: [
+        'Each timeout belongs to one side of the proxy. `timeout client` and `client-fin` are frontend settings; `timeout server`, `connect`, `tunnel`, `server-fin`, `queue` and `check` are backend settings. Written in a section of the other kind, the line is accepted but has no effect; `haproxy -c` only prints a warning ("\'timeout tunnel\' will be ignored because frontend \'fe\' has no backend capability").',
+        'The classic WebSocket case is `timeout tunnel` in the frontend: it looks like it raises the idle limit of every upgraded connection coming in, but the tunnel timeout is taken from the **backend** (src/stream.c), so idle WebSockets are still cut at the client/server timeouts. The mirror case is `timeout client` in a backend, which never applies: the client side is armed with the frontend\'s value.',
+        '**Fix:** move the line where it takes effect: into the backends the frontend routes to (or the frontends that route to the backend) that do not set it already, and remove it here.',
+      ].join('\n\n'),
+      section: 'L4 vs L7 for WebSocket',
+      references: [
+        'https://docs.haproxy.org/2.6/configuration.html#4.2-timeout%20tunnel',
+        'HAProxy v2.6.0 src/proxy.c, proxy_parse_timeout() (capability of each timeout; "will be ignored because ... has no ... capability")',
+        'HAProxy v2.6.0 src/stream.c (client side armed from the frontend; tunnel timeout from the backend)',
+      ],
+      proof: '`haproxy -c` (2.6.12) on the fixture prints the warning this rule quotes (test/rules/haproxy-binary.test.ts).',
+    },
+  },
+  check({ config, report }) {
+    for (const proxy of config.proxies) {
+      if ((proxy.kind !== 'frontend' && proxy.kind !== 'backend') || proxyDisabled(proxy)) continue;
+      const foreign = proxy.kind === 'frontend' ? BACKEND_ONLY : FRONTEND_ONLY;
+      for (const s of proxy.section.statements) {
+        if (s.keyword !== 'timeout' || !s.args[0] || !foreign.has(s.args[0].value) || s.args.length < 2) continue;
+        const which = s.args[0].value;
+        const lacks = proxy.kind === 'frontend' ? 'backend' : 'frontend';
+        const quote = `'timeout ${which}' will be ignored because ${proxy.kind} '${proxy.name ?? ''}' has no ${lacks} capability`;
+        const others = (proxy.kind === 'frontend' ? targetsOf(config, proxy) : proxiesRoutingTo(config, proxy).filter((p) => p.kind === 'frontend')).filter((p) => !proxyDisabled(p));
+        const receivers = others.filter((p) => timeoutMs(p, which).ms === null);
+        const line = s.line.words.slice(0, 3).map((w) => w.raw).join(' ');
+        const edits: EditSpec[] = [...receivers.map((p) => insertInProxy(p, line)), removeStatementLine(proxy.source.path, s)];
+        const where = receivers.length ? ` (move it to ${receivers.slice(0, 3).map(proxyLabel).join(', ')}${receivers.length > 3 ? ', …' : ''})` : '';
+        report({
+          path: proxy.source.path,
+          span: statementSpan(s),
+          message: `timeout ${which} has no effect in a ${proxy.kind}${which === 'tunnel' ? ': idle WebSockets are still cut at the client/server timeouts unless the backend sets it' : ''}${where}; haproxy -c warns: ${quote}`,
+          fixes: [{ title: receivers.length ? `Move timeout ${which} to ${receivers.map(proxyLabel).join(', ')}` : `Remove the ignored timeout ${which}`, edits, isPreferred: true }],
+        });
+      }
+    }
+  },
+};
