@@ -1,3 +1,194 @@
-// Placeholder entry; the extension client lands with issue 4.
-export function activate(): void {}
-export function deactivate(): void {}
+/**
+ * The wslb VS Code extension: starts the language server over IPC, shows its state in the status
+ * bar, recognises nginx/HAProxy files by content, and opens the "Simulate balancing" panel.
+ *
+ * Restricted Mode: nothing here executes workspace content; the server only reads files, so the
+ * extension declares full support for untrusted workspaces. Virtual workspaces: open documents
+ * are sent to the server over the protocol and checked; what needs the file system (includes,
+ * background checking of unopened files) only works for file: URIs.
+ */
+import * as vscode from 'vscode';
+import { CloseAction, ErrorAction, LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { detectLanguage } from '../../server/src/service/detect';
+import { PoolsRequest, SIMULATE_COMMAND, type PoolItem, type SimulateArgs } from '../../server/src/lsp/protocol';
+import { SimulatorPanels } from './simulatorPanel';
+import { VIEW_TYPE } from './webview/protocol';
+import { detectionTarget, poolAt, restartBudget } from './logic';
+
+let client: LanguageClient | undefined;
+let output: vscode.LogOutputChannel | undefined;
+
+const LANGUAGES = ['nginx', 'haproxy'];
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel('wslb', { log: true });
+  context.subscriptions.push(output);
+  const log = (s: string) => output?.info(s);
+
+  // ---- status bar ----
+  const status = vscode.window.createStatusBarItem('wslb.status', vscode.StatusBarAlignment.Right, 100);
+  status.name = 'wslb';
+  status.command = 'wslb.showOutput';
+  context.subscriptions.push(status);
+  let state: 'starting' | 'ready' | 'error' | 'stopped' = 'starting';
+  const renderStatus = () => {
+    const cfg = vscode.workspace.getConfiguration('wslb');
+    const nginx = cfg.get<string>('nginxVersion', '1.22.1');
+    const haproxy = cfg.get<string>('haproxyVersion', '2.6.12');
+    const icon = { starting: '$(sync~spin)', ready: '$(check)', error: '$(error)', stopped: '$(debug-stop)' }[state];
+    status.text = `${icon} wslb`;
+    status.tooltip = new vscode.MarkdownString(
+      `**wslb** language server: ${state}\n\nTargets: nginx ${nginx}, HAProxy ${haproxy}\n\nClick to show the output.`,
+    );
+    status.backgroundColor = state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    status.accessibilityInformation = { label: `wslb ${state}, targets nginx ${nginx}, HAProxy ${haproxy}` };
+    status.show();
+  };
+  renderStatus();
+
+  // ---- language client ----
+  const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server', 'server.js').fsPath;
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const budget = restartBudget({ maxRestarts: 4, windowMs: 3 * 60_000 });
+  const clientOptions: LanguageClientOptions = {
+    // Every scheme (file, untitled, virtual file systems): the server takes the text from the protocol.
+    documentSelector: LANGUAGES.map((language) => ({ language })),
+    outputChannel: output,
+    initializationOptions: { settings: { wslb: vscode.workspace.getConfiguration('wslb') } },
+    errorHandler: {
+      error: (error, _message, count) => {
+        log(`connection error (${count ?? 1}): ${error.message}`);
+        return { action: (count ?? 1) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown };
+      },
+      closed: () => {
+        if (budget.allow(Date.now())) {
+          log('the language server stopped; restarting it');
+          return { action: CloseAction.Restart, handled: true };
+        }
+        state = 'error';
+        renderStatus();
+        return {
+          action: CloseAction.DoNotRestart,
+          message: 'The wslb language server crashed 5 times in 3 minutes and will not be restarted. Run "wslb: Restart language server" after checking the output.',
+        };
+      },
+    },
+  };
+  client = new LanguageClient('wslb', 'wslb', serverOptions, clientOptions);
+  context.subscriptions.push(
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Running) state = 'ready';
+      else if (e.newState === State.Starting) state = 'starting';
+      else if (state !== 'error') state = 'stopped';
+      renderStatus();
+    }),
+  );
+  const starting = client.start().then(
+    () => log('language server ready'),
+    (e) => {
+      state = 'error';
+      renderStatus();
+      log(`the language server did not start: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    },
+  );
+
+  const requestPools = async (uri: vscode.Uri): Promise<PoolItem[]> => {
+    await starting;
+    if (!client || client.state !== State.Running) throw new Error('the wslb language server is not running');
+    const r = await client.sendRequest(PoolsRequest, { uri: client.code2ProtocolConverter.asUri(uri) });
+    return Array.isArray(r?.pools) ? r.pools : [];
+  };
+
+  // ---- simulator ----
+  const panels = new SimulatorPanels(context, requestPools, log);
+  context.subscriptions.push(panels, vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, panels));
+
+  const simulate = async (args?: SimulateArgs): Promise<void> => {
+    let uri: vscode.Uri | undefined;
+    let wanted: string | undefined;
+    let cursor: vscode.Position | undefined;
+    if (args && typeof args === 'object' && typeof args.uri === 'string') {
+      uri = vscode.Uri.parse(args.uri);
+      wanted = typeof args.pool === 'string' ? args.pool : undefined;
+    } else {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor || !LANGUAGES.includes(editor.document.languageId)) {
+        void vscode.window.showInformationMessage('wslb: open an nginx or HAProxy config to simulate one of its upstreams/backends.');
+        return;
+      }
+      uri = editor.document.uri;
+      cursor = editor.selection.active;
+    }
+    let pools: PoolItem[];
+    try {
+      pools = await requestPools(uri);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`wslb: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    const usable = pools.filter((p) => Array.isArray(p.servers));
+    let pool = wanted !== undefined ? usable.find((p) => p.name === wanted) : poolAt(usable, cursor);
+    if (!pool && wanted === undefined && usable.length === 1) pool = usable[0];
+    if (!pool && usable.length) {
+      const pick = await vscode.window.showQuickPick(
+        usable.map((p) => ({
+          label: p.name,
+          description: `${p.system === 'nginx' ? 'upstream' : 'backend'}, ${p.algorithm}, ${p.servers.length} server${p.servers.length === 1 ? '' : 's'}`,
+          detail: `line ${p.nameRange.start.line + 1}`,
+          pool: p,
+        })),
+        { title: 'Simulate balancing', placeHolder: wanted !== undefined ? `"${wanted}" not found; pick a pool` : 'Which upstream/backend?' },
+      );
+      pool = pick?.pool;
+      if (!pick) return;
+    }
+    if (!pool) {
+      void vscode.window.showInformationMessage('wslb: no upstream or backend with servers in this file.');
+      return;
+    }
+    panels.show(uri, pool);
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(SIMULATE_COMMAND, (args?: SimulateArgs) => simulate(args)),
+    vscode.commands.registerCommand('wslb.showOutput', () => output?.show(true)),
+    vscode.commands.registerCommand('wslb.restartServer', async () => {
+      if (!client) return;
+      budget.reset();
+      state = 'starting';
+      renderStatus();
+      try {
+        await client.restart();
+        log('language server restarted');
+      } catch (e) {
+        state = 'error';
+        renderStatus();
+        log(`restart failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('wslb')) renderStatus();
+    }),
+  );
+
+  // ---- content detection for .conf / .cfg files no other extension claimed ----
+  const detect = (doc: vscode.TextDocument) => {
+    if (!vscode.workspace.getConfiguration('wslb', doc.uri).get<boolean>('detectContent', true)) return;
+    const sample = doc.lineCount > 5000 ? doc.getText(new vscode.Range(0, 0, 5000, 0)) : doc.getText();
+    const target = detectionTarget(doc.uri.path, doc.languageId, sample, detectLanguage);
+    if (!target) return;
+    log(`${vscode.workspace.asRelativePath(doc.uri)} looks like ${target}; treating it as ${target}`);
+    void vscode.languages.setTextDocumentLanguage(doc, target).then(undefined, (e) => log(`setTextDocumentLanguage: ${String(e)}`));
+  };
+  context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(detect));
+  for (const doc of vscode.workspace.textDocuments) detect(doc);
+}
+
+export async function deactivate(): Promise<void> {
+  const c = client;
+  client = undefined;
+  if (c) await c.stop(2000).catch(() => undefined);
+}

@@ -243,7 +243,7 @@ describe('simulator webview in headless Chromium', function () {
 
   it('is keyboard accessible: labelled controls in order, visible focus', async () => {
     const unlabelled = await page.evaluate(() =>
-      [...document.querySelectorAll('input, select, button')].filter((e) => {
+      Array.from(document.querySelectorAll('input, select, button')).filter((e) => {
         const x = e as HTMLInputElement;
         return !(x.labels && x.labels.length) && !e.textContent?.trim() && !e.getAttribute('aria-label');
       }).map((e) => e.id),

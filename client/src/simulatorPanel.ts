@@ -1,0 +1,151 @@
+/**
+ * The "Simulate balancing" webview panel on the extension side: creates/restores the panel,
+ * hands it the pool, applies "Apply to config" as an undoable workspace edit and saves exports.
+ */
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { buildAlgorithmEdit } from '../../server/src/service/features/algorithm-edit';
+import type { PoolItem } from '../../server/src/lsp/protocol';
+import { toSimPool } from './logic';
+import { makeNonce, renderHtml } from './webview/html';
+import { VIEW_TYPE, type FromWebview, type ToWebview } from './webview/protocol';
+
+/** Fetches the pools of a document (from the language server). */
+export type PoolSource = (uri: vscode.Uri) => Promise<PoolItem[]>;
+
+export class SimulatorPanels implements vscode.WebviewPanelSerializer {
+  private panel: vscode.WebviewPanel | undefined;
+  private pending: ToWebview | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly pools: PoolSource,
+    private readonly log: (s: string) => void,
+  ) {}
+
+  private webviewRoot(): vscode.Uri {
+    return vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview');
+  }
+
+  private options(): vscode.WebviewOptions {
+    return { enableScripts: true, localResourceRoots: [this.webviewRoot()] };
+  }
+
+  /** Opens (or reuses) the panel on one pool. */
+  show(uri: vscode.Uri, pool: PoolItem): void {
+    const title = `Simulate balancing: ${pool.name}`;
+    const init: ToWebview = { type: 'init', uri: uri.toString(), pool: toSimPool(pool) };
+    if (this.panel) {
+      this.panel.title = title;
+      this.panel.reveal(this.panel.viewColumn ?? vscode.ViewColumn.Beside);
+      void this.panel.webview.postMessage(init);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, this.options());
+    this.pending = init;
+    this.setUp(panel);
+  }
+
+  /** Restores a panel after a reload; the webview restores its own state (getState). */
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, _state: unknown): Promise<void> {
+    panel.webview.options = this.options();
+    this.pending = undefined;
+    this.setUp(panel);
+  }
+
+  private setUp(panel: vscode.WebviewPanel): void {
+    this.panel?.dispose();
+    this.panel = panel;
+    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'images', 'icon.png');
+    const webview = panel.webview;
+    webview.html = renderHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.webviewRoot(), 'main.js')).toString(),
+      nonce: makeNonce((n) => randomBytes(n)),
+      title: panel.title,
+    });
+    const subs: vscode.Disposable[] = [];
+    subs.push(
+      webview.onDidReceiveMessage((m: FromWebview) => {
+        void this.onMessage(panel, m).catch((e) => this.log(`simulator: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
+      }),
+    );
+    panel.onDidDispose(() => {
+      for (const s of subs) s.dispose();
+      if (this.panel === panel) this.panel = undefined;
+    });
+  }
+
+  private async onMessage(panel: vscode.WebviewPanel, m: FromWebview): Promise<void> {
+    if (!m || typeof m !== 'object') return;
+    switch (m.type) {
+      case 'ready':
+        if (this.pending) {
+          await panel.webview.postMessage(this.pending);
+          this.pending = undefined;
+        }
+        return;
+      case 'apply': {
+        const r = await this.apply(String(m.uri), String(m.pool), String(m.spec));
+        await panel.webview.postMessage({ type: 'applied', ok: r.ok, spec: r.ok ? m.spec : undefined, message: r.message } satisfies ToWebview);
+        return;
+      }
+      case 'exportCsv':
+        await this.save(panel, String(m.fileName), 'CSV', ['csv'], Buffer.from(String(m.csv), 'utf8'));
+        return;
+      case 'exportPng': {
+        const match = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(String(m.dataUrl));
+        if (!match) {
+          await panel.webview.postMessage({ type: 'exported', ok: false, message: 'The chart could not be exported.' } satisfies ToWebview);
+          return;
+        }
+        await this.save(panel, String(m.fileName), 'PNG image', ['png'], Buffer.from(match[1], 'base64'));
+        return;
+      }
+    }
+  }
+
+  /** Rewrites the pool's algorithm line in its document (a workspace edit: undoable). */
+  async apply(uriText: string, poolName: string, spec: string): Promise<{ ok: boolean; message: string }> {
+    let uri: vscode.Uri;
+    try {
+      uri = vscode.Uri.parse(uriText, true);
+    } catch {
+      return { ok: false, message: 'This pool does not come from a file.' };
+    }
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const item = (await this.pools(uri)).find((p) => p.name === poolName);
+    if (!item) return { ok: false, message: `"${poolName}" is no longer in ${vscode.workspace.asRelativePath(uri)}.` };
+    const span = (r: vscode.Range | PoolItem['range']) => ({ start: doc.offsetAt(new vscode.Position(r.start.line, r.start.character)), end: doc.offsetAt(new vscode.Position(r.end.line, r.end.character)) });
+    const result = buildAlgorithmEdit(
+      doc.getText(),
+      { system: item.system, span: span(item.range), nameSpan: span(item.nameRange), algorithmSpan: item.algorithmRange ? span(item.algorithmRange) : undefined },
+      spec,
+    );
+    if ('error' in result) return { ok: false, message: result.error };
+    if (!result.edits.length) return { ok: true, message: `${poolName} already uses ${spec}.` };
+    const edit = new vscode.WorkspaceEdit();
+    for (const e of result.edits) edit.replace(uri, new vscode.Range(doc.positionAt(e.span.start), doc.positionAt(e.span.end)), e.newText);
+    const ok = await vscode.workspace.applyEdit(edit);
+    return ok
+      ? { ok: true, message: `Applied "${spec}" to ${poolName} in ${vscode.workspace.asRelativePath(uri)} (undo with Ctrl+Z in the editor).` }
+      : { ok: false, message: 'The editor refused the edit (is the file read-only?).' };
+  }
+
+  private async save(panel: vscode.WebviewPanel, fileName: string, kind: string, ext: string[], data: Uint8Array): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const safe = fileName.replace(/[\\/:*?"<>|]+/g, '_') || `simulation.${ext[0]}`;
+    const target = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, safe) : undefined, filters: { [kind]: ext }, saveLabel: 'Export' });
+    if (!target) return;
+    try {
+      await vscode.workspace.fs.writeFile(target, data);
+      await panel.webview.postMessage({ type: 'exported', ok: true, message: `Saved ${vscode.workspace.asRelativePath(target)}.` } satisfies ToWebview);
+    } catch (e) {
+      await panel.webview.postMessage({ type: 'exported', ok: false, message: `Could not save: ${e instanceof Error ? e.message : String(e)}` } satisfies ToWebview);
+    }
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+}

@@ -1,0 +1,107 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { detectLanguage } from '../../server/src/service/detect';
+import { detectionTarget, poolAt, restartBudget, toSimPool } from '../../client/src/logic';
+import { renderHtml, contentSecurityPolicy, makeNonce } from '../../client/src/webview/html';
+
+const NGINX = 'events {}\nhttp {\n  upstream app { server 10.0.0.1:80; }\n  server {\n    listen 80;\n    location / { proxy_pass http://app; }\n  }\n}\n';
+const HAPROXY = 'global\n    maxconn 100\ndefaults\n    mode http\n    timeout client 30s\nbackend be\n    balance leastconn\n    server s1 10.0.0.1:80 check\n';
+
+describe('client logic: content detection', () => {
+  it('claims a clearly-nginx .conf and a clearly-HAProxy .cfg opened as plaintext/properties', () => {
+    assert.equal(detectionTarget('/etc/app/site.conf', 'plaintext', NGINX, detectLanguage), 'nginx');
+    assert.equal(detectionTarget('/etc/app/SITE.CONF', 'properties', NGINX, detectLanguage), 'nginx');
+    assert.equal(detectionTarget('/srv/lb/main.cfg', 'properties', HAPROXY, detectLanguage), 'haproxy');
+  });
+
+  it('leaves other files alone', () => {
+    // Another extension's language id.
+    assert.equal(detectionTarget('/etc/app/site.conf', 'apacheconf', NGINX, detectLanguage), undefined);
+    assert.equal(detectionTarget('/etc/app/site.conf', 'nginx', NGINX, detectLanguage), undefined);
+    // Wrong extension for the content, or other extensions entirely.
+    assert.equal(detectionTarget('/srv/lb/main.cfg', 'properties', NGINX, detectLanguage), undefined);
+    assert.equal(detectionTarget('/srv/lb/main.conf', 'properties', HAPROXY, detectLanguage), undefined);
+    assert.equal(detectionTarget('/srv/notes.txt', 'plaintext', NGINX, detectLanguage), undefined);
+    // Not confident: a key=value .conf, a one-liner that only the file name would tip over.
+    assert.equal(detectionTarget('/etc/sysctl.conf', 'properties', 'net.ipv4.ip_forward = 1\nvm.swappiness=10\n', detectLanguage), undefined);
+    assert.equal(detectionTarget('/etc/x.conf', 'plaintext', 'foo;\n', detectLanguage), undefined);
+    assert.equal(detectionTarget('/etc/x.conf', 'plaintext', '', detectLanguage), undefined);
+    assert.equal(detectionTarget('/etc/x.conf', 'plaintext', NGINX, () => { throw new Error('boom'); }), undefined);
+  });
+
+  it('agrees with the corpus: real nginx .conf files are claimed, real HAProxy .cfg files too', () => {
+    const root = '/work/shared/corpus';
+    const manifest = path.join(root, 'MANIFEST.tsv');
+    if (!fs.existsSync(manifest)) return assert.fail('the shared corpus is missing');
+    const rows = fs.readFileSync(manifest, 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+    let nginx = 0;
+    let haproxy = 0;
+    let claimed = 0;
+    for (const [file, kind] of rows) {
+      const ext = file.endsWith('.conf') ? 'conf' : file.endsWith('.cfg') ? 'cfg' : '';
+      if (!ext || !fs.existsSync(path.join(root, file))) continue;
+      const text = fs.readFileSync(path.join(root, file), 'utf8');
+      const got = detectionTarget('/x/' + path.basename(file), 'properties', text, detectLanguage);
+      if (got) {
+        claimed++;
+        assert.equal(got, kind, `${file} claimed as ${got}`);
+      }
+      if (kind === 'nginx' && ext === 'conf') nginx++;
+      if (kind === 'haproxy' && ext === 'cfg') haproxy++;
+    }
+    assert.ok(nginx > 10 && haproxy > 10, `corpus has ${nginx} nginx .conf and ${haproxy} HAProxy .cfg`);
+    assert.ok(claimed > (nginx + haproxy) * 0.7, `claimed ${claimed} of ${nginx + haproxy}`);
+  });
+});
+
+describe('client logic: pool under the cursor, restart budget', () => {
+  const r = (a: number, b: number, c: number, d: number) => ({ start: { line: a, character: b }, end: { line: c, character: d } });
+  const pools = [{ name: 'a', range: r(1, 0, 5, 1) }, { name: 'b', range: r(7, 4, 12, 5) }, { name: 'inner', range: r(8, 0, 9, 0) }];
+
+  it('finds the pool whose block holds the cursor (innermost)', () => {
+    assert.equal(poolAt(pools, { line: 3, character: 2 })?.name, 'a');
+    assert.equal(poolAt(pools, { line: 1, character: 0 })?.name, 'a');
+    assert.equal(poolAt(pools, { line: 5, character: 1 })?.name, 'a');
+    assert.equal(poolAt(pools, { line: 5, character: 2 }), undefined);
+    assert.equal(poolAt(pools, { line: 7, character: 3 }), undefined);
+    assert.equal(poolAt(pools, { line: 8, character: 5 })?.name, 'inner');
+    assert.equal(poolAt(pools, { line: 11, character: 0 })?.name, 'b');
+    assert.equal(poolAt(pools, undefined), undefined);
+    assert.equal(poolAt([{ name: 'x' } as never], { line: 0, character: 0 }), undefined);
+  });
+
+  it('allows a few restarts per window, then stops until reset or the window passes', () => {
+    const b = restartBudget({ maxRestarts: 3, windowMs: 1000 });
+    assert.deepEqual([b.allow(0), b.allow(10), b.allow(20), b.allow(30)], [true, true, true, false]);
+    assert.equal(b.allow(1005), true, 'the first restart left the window');
+    assert.equal(b.allow(1006), false);
+    b.reset();
+    assert.equal(b.allow(1007), true);
+  });
+});
+
+describe('webview HTML', () => {
+  it('has a strict CSP with a fresh nonce on every script and style', () => {
+    const n1 = makeNonce();
+    assert.match(n1, /^[A-Za-z0-9]{32}$/);
+    assert.notEqual(makeNonce(), n1);
+    const html = renderHtml({ cspSource: 'https://res.example', scriptUri: 'https://res.example/main.js', nonce: n1, title: '<x>' });
+    const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)![1].replace(/&#39;/g, "'");
+    assert.equal(csp, contentSecurityPolicy('https://res.example', n1));
+    assert.match(csp, /^default-src 'none'; script-src 'nonce-[A-Za-z0-9]{32}'; style-src https:\/\/res\.example 'nonce-/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
+    const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+    const styles = [...html.matchAll(/<style\b[^>]*>/g)].map((m) => m[0]);
+    assert.ok(scripts.length === 1 && styles.length === 1);
+    for (const tag of [...scripts, ...styles]) assert.ok(tag.includes(`nonce="${n1}"`), tag);
+    assert.doesNotMatch(html, / style="/, 'no inline style attributes (blocked by the CSP)');
+    assert.doesNotMatch(html, /<x>/, 'title escaped');
+    assert.ok(html.indexOf('id="algorithm"') < html.indexOf('id="compareWith"'), 'the algorithm select comes first');
+  });
+
+  it('strips the ranges from a pool item', () => {
+    const item = { system: 'nginx' as const, name: 'p', algorithm: 'round_robin', servers: [], uri: 'file:///x', range: {} as never, nameRange: {} as never, algorithmRange: undefined };
+    assert.deepEqual(toSimPool(item), { system: 'nginx', name: 'p', algorithm: 'round_robin', servers: [] });
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * The extension manifest (package.json) and what the .vsix ships: activation, commands,
+ * settings that match what the language server reads, Restricted Mode, packaging.
+ */
+import { strict as assert } from 'node:assert';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_SETTINGS } from '../../server/src/lsp/protocol';
+import { normalizeSettings } from '../../server/src/lsp/project';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+const extensionSource = fs.readFileSync(path.join(REPO, 'client/src/extension.ts'), 'utf8');
+
+function semver(v: string): number[] {
+  const m = /(\d+)\.(\d+)\.(\d+)/.exec(v);
+  assert.ok(m, `a version in "${v}"`);
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+const cmp = (a: number[], b: number[]) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+
+/** Sets `obj[a][b]` for the dotted key "a.b". */
+function setDotted(obj: Record<string, unknown>, key: string, value: unknown): void {
+  const parts = key.split('.');
+  let o = obj;
+  for (const p of parts.slice(0, -1)) o = (o[p] ??= {}) as Record<string, unknown>;
+  o[parts.at(-1)!] = value;
+}
+
+describe('extension manifest', () => {
+  it('activates only on its languages, .conf/.cfg (content detection), its commands and its panel', () => {
+    const ev: string[] = pkg.activationEvents;
+    for (const e of ['onLanguage:nginx', 'onLanguage:haproxy', 'onCommand:wslb.simulate', 'onWebviewPanel:wslb.simulator']) assert.ok(ev.includes(e), e);
+    for (const e of ev) assert.match(e, /^(onLanguage:(nginx|haproxy|properties)|onCommand:wslb\.\w+|onWebviewPanel:wslb\.simulator)$/, e);
+    assert.ok(!ev.includes('*') && !ev.includes('onStartupFinished'));
+    assert.equal(pkg.main, './dist/client/extension.js');
+    const build = fs.readFileSync(path.join(REPO, 'scripts/build.mjs'), 'utf8');
+    assert.match(build, /client\/src\/extension\.ts'\], outfile: 'dist\/client\/extension\.js'/);
+  });
+
+  it('declares every command the extension registers, with "wslb: …" titles', () => {
+    const titles: Record<string, string> = Object.fromEntries(pkg.contributes.commands.map((c: { command: string; title: string; category?: string }) => [c.command, c.category ? `${c.category}: ${c.title}` : c.title]));
+    assert.deepEqual(titles, { 'wslb.simulate': 'wslb: Simulate balancing', 'wslb.restartServer': 'wslb: Restart language server', 'wslb.showOutput': 'wslb: Show output' });
+    const registered = [...extensionSource.matchAll(/registerCommand\(\s*(?:'([^']+)'|(SIMULATE_COMMAND))/g)].map((m) => m[1] ?? 'wslb.simulate');
+    assert.deepEqual(registered.sort(), Object.keys(titles).sort());
+    for (const c of Object.keys(titles)) assert.ok(pkg.activationEvents.includes(`onCommand:${c}`), c);
+    for (const m of Object.values(pkg.contributes.menus).flat() as { command: string }[]) assert.ok((titles as Record<string, string>)[m.command], `menu entry ${m.command} is a declared command`);
+    // The CodeLens the server sends names the same command.
+    const protocol = fs.readFileSync(path.join(REPO, 'server/src/lsp/protocol.ts'), 'utf8');
+    assert.match(protocol, /SIMULATE_COMMAND = 'wslb\.simulate'/);
+  });
+
+  it('documents every setting the server reads, with the server defaults', () => {
+    const props: Record<string, { default: unknown; markdownDescription?: string; description?: string; type: string }> = pkg.contributes.configuration.properties;
+    const flat: Record<string, unknown> = {};
+    const walk = (o: Record<string, unknown>, prefix: string) => {
+      for (const [k, v] of Object.entries(o)) {
+        if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length && k !== 'rules') walk(v as Record<string, unknown>, `${prefix}${k}.`);
+        else flat[`${prefix}${k}`] = v;
+      }
+    };
+    walk(DEFAULT_SETTINGS as unknown as Record<string, unknown>, 'wslb.');
+    for (const [key, dflt] of Object.entries(flat)) {
+      assert.ok(props[key], `${key} declared`);
+      assert.deepEqual(props[key].default, dflt, `${key} default`);
+    }
+    // Client-only settings are read by the client.
+    const clientOnly = Object.keys(props).filter((k) => !(k in flat));
+    assert.deepEqual(clientOnly, ['wslb.detectContent']);
+    assert.match(extensionSource, /get<boolean>\('detectContent', true\)/);
+    for (const [k, p] of Object.entries(props)) assert.ok((p.markdownDescription ?? p.description ?? '').length > 30, `${k} documented`);
+    // The names really reach the server: non-default values in the declared shape come back out.
+    const raw: Record<string, unknown> = {};
+    const changed: Record<string, unknown> = {
+      'wslb.heartbeat': '45s',
+      'wslb.nginxVersion': '1.24.0',
+      'wslb.haproxyVersion': '2.8.3',
+      'wslb.rules': { 'nginx/upstream-no-zone': 'off' },
+      'wslb.checkWorkspace': false,
+      'wslb.debounceMs': 400,
+      'wslb.trace.server': 'verbose',
+    };
+    for (const [k, v] of Object.entries(changed)) setDotted(raw, k.slice('wslb.'.length), v);
+    assert.deepEqual(normalizeSettings(raw), {
+      heartbeat: '45s',
+      nginxVersion: '1.24.0',
+      haproxyVersion: '2.8.3',
+      rules: { 'nginx/upstream-no-zone': 'off' },
+      checkWorkspace: false,
+      debounceMs: 400,
+      trace: { server: 'verbose' },
+    });
+    assert.deepEqual(props['wslb.trace.server'] as unknown as { enum: string[] }, { ...props['wslb.trace.server'], enum: ['off', 'messages', 'verbose'] });
+    const sev = (props['wslb.rules'] as unknown as { additionalProperties: { enum: string[] } }).additionalProperties.enum;
+    assert.deepEqual(sev, ['off', 'error', 'warning', 'info', 'hint']);
+  });
+
+  it('supports Restricted Mode and (limited) virtual workspaces', () => {
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
+    assert.ok(['limited', true].includes(pkg.capabilities.virtualWorkspaces.supported));
+    assert.ok(pkg.capabilities.virtualWorkspaces.description.length > 20);
+  });
+
+  it('targets a VS Code the language client supports, typed against no newer API', () => {
+    const client = JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules/vscode-languageclient/package.json'), 'utf8'));
+    const engine = semver(pkg.engines.vscode);
+    assert.ok(cmp(engine, semver(client.engines.vscode)) >= 0, `engines.vscode ${pkg.engines.vscode} >= language client's ${client.engines.vscode}`);
+    const types = JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules/@types/vscode/package.json'), 'utf8'));
+    assert.ok(cmp(semver(types.version), engine) <= 0, `@types/vscode ${types.version} <= engine ${pkg.engines.vscode} (vsce refuses newer types)`);
+  });
+
+  it('has the marketplace metadata: icon, categories, keywords, repository, license, changelog', () => {
+    const icon = fs.readFileSync(path.join(REPO, pkg.icon));
+    assert.equal(icon.subarray(1, 4).toString('latin1'), 'PNG');
+    assert.equal(icon.readUInt32BE(16), 128, 'icon width');
+    assert.equal(icon.readUInt32BE(20), 128, 'icon height');
+    assert.deepEqual(pkg.categories, ['Linters', 'Programming Languages']);
+    assert.ok(pkg.keywords.includes('websocket'));
+    assert.ok(pkg.repository?.url && pkg.publisher && pkg.license === 'MIT');
+    const license = fs.readFileSync(path.join(REPO, 'LICENSE'), 'utf8');
+    assert.match(license, /^MIT License/);
+    assert.match(license, /wslb developers/);
+    assert.match(fs.readFileSync(path.join(REPO, 'CHANGELOG.md'), 'utf8'), new RegExp(`## ${pkg.version.replace(/\./g, '\\.')}`));
+    for (const l of pkg.contributes.languages) assert.ok(fs.existsSync(path.join(REPO, l.configuration)), l.configuration);
+    for (const g of pkg.contributes.grammars) assert.ok(fs.existsSync(path.join(REPO, g.path)), g.path);
+    assert.match(pkg.scripts.package, /vsce package --no-dependencies/);
+  });
+});
+
+describe('vsix contents (.vscodeignore, vsce ls)', function () {
+  this.timeout(240_000);
+  const bundles = ['dist/client/extension.js', 'dist/server/server.js', 'dist/webview/main.js'];
+
+  before(function () {
+    if (bundles.some((b) => !fs.existsSync(path.join(REPO, b)))) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, stdio: 'ignore', timeout: 180_000 });
+  });
+
+  it('ships exactly the bundles, grammars, language configurations, icon and documents', () => {
+    const r = spawnSync(path.join(REPO, 'node_modules/.bin/vsce'), ['ls', '--no-dependencies'], { cwd: REPO, encoding: 'utf8', timeout: 180_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const files = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean).sort();
+    const expected = [
+      ...bundles,
+      'CHANGELOG.md',
+      'LICENSE',
+      'README.md',
+      'images/icon.png',
+      'package.json',
+      ...pkg.contributes.grammars.map((g: { path: string }) => g.path.replace(/^\.\//, '')),
+      ...pkg.contributes.languages.map((l: { configuration: string }) => l.configuration.replace(/^\.\//, '')),
+    ];
+    const legal = files.filter((f) => /^dist\/[a-z]+\/[a-z]+\.js\.LEGAL\.txt$/.test(f));
+    assert.deepEqual(files, [...new Set([...expected, ...legal])].sort());
+    for (const f of files) assert.doesNotMatch(f, /\.map$|\.ts$|node_modules|^test\/|^server\/|^client\/|^dist\/cli\//, f);
+  });
+});
