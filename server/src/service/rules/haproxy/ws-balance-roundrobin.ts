@@ -19,7 +19,7 @@ export const wsBalanceRoundrobin: HaproxyRule = {
       ].join('\n\n'),
       section: 'Sticky sessions and balancing algorithms',
       references: ['https://docs.haproxy.org/2.6/configuration.html#4.2-balance'],
-      proof: 'Not a single-machine failure: the simulator (`wslb simulate`) shows the held-connection imbalance after a restart; its HAProxy roundrobin/leastconn picks were checked against HAProxy 2.6.12 (docs/live-findings.md, simulator fidelity).',
+      proof: 'Live test on HAProxy 2.6.12 (docs/live-findings.md): two servers, four clients, the two on one server leave and two new ones arrive: round robin ends at 1/3, `balance leastconn` at 2/2.',
     },
   },
   check({ config, report }) {
