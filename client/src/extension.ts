@@ -36,7 +36,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const nginx = cfg.get<string>('nginxVersion', '1.22.1');
     const haproxy = cfg.get<string>('haproxyVersion', '2.6.12');
     const icon = { starting: '$(sync~spin)', ready: '$(check)', error: '$(error)', stopped: '$(debug-stop)' }[state];
-    status.text = `${icon} wslb`;
+    // The target version of the language in front of the user (both in the tooltip).
+    const lang = vscode.window.activeTextEditor?.document.languageId;
+    const target = lang === 'nginx' ? ` nginx ${nginx}` : lang === 'haproxy' ? ` HAProxy ${haproxy}` : '';
+    status.text = `${icon} wslb${target}`;
     status.tooltip = new vscode.MarkdownString(
       `**wslb** language server: ${state}\n\nTargets: nginx ${nginx}, HAProxy ${haproxy}\n\nClick to show the output.`,
     );
@@ -169,6 +172,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         log(`restart failed: ${e instanceof Error ? e.message : String(e)}`);
       }
     }),
+    vscode.window.onDidChangeActiveTextEditor(() => renderStatus()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('wslb')) renderStatus();
     }),

@@ -36,9 +36,15 @@ export class SimulatorPanels implements vscode.WebviewPanelSerializer {
     const title = `Simulate balancing: ${pool.name}`;
     const init: ToWebview = { type: 'init', uri: uri.toString(), pool: toSimPool(pool) };
     if (this.panel) {
-      this.panel.title = title;
-      this.panel.reveal(this.panel.viewColumn ?? vscode.ViewColumn.Beside);
-      void this.panel.webview.postMessage(init);
+      const panel = this.panel;
+      panel.title = title;
+      // A hidden webview is rebuilt on reveal and announces itself with 'ready'; keep the init
+      // until a delivery succeeds.
+      this.pending = init;
+      panel.reveal(panel.viewColumn ?? vscode.ViewColumn.Beside);
+      void panel.webview.postMessage(init).then((delivered) => {
+        if (delivered && this.pending === init) this.pending = undefined;
+      });
       return;
     }
     const panel = vscode.window.createWebviewPanel(VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, this.options());
@@ -81,8 +87,8 @@ export class SimulatorPanels implements vscode.WebviewPanelSerializer {
     switch (m.type) {
       case 'ready':
         if (this.pending) {
-          await panel.webview.postMessage(this.pending);
-          this.pending = undefined;
+          const init = this.pending;
+          if ((await panel.webview.postMessage(init)) && this.pending === init) this.pending = undefined;
         }
         return;
       case 'apply': {
