@@ -100,6 +100,15 @@ function npmCli() {
   return found;
 }
 
+/**
+ * The environment of an outer `npm run` (npm_config_user_agent naming Node 20, npm_node_execpath...)
+ * must not leak into the private install: code-server's postinstall reads the Node major version
+ * from npm_config_user_agent and refuses anything but 24.
+ */
+function withoutNpmEnv(env) {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE' && k !== 'INIT_CWD'));
+}
+
 function npmInstall(prefix, spec, extraEnv = {}, node = process.execPath) {
   mkdirSync(prefix, { recursive: true });
   const pkgJson = path.join(prefix, 'package.json');
@@ -109,7 +118,7 @@ function npmInstall(prefix, spec, extraEnv = {}, node = process.execPath) {
     stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, ...extraEnv },
+    env: { ...withoutNpmEnv(process.env), ...extraEnv },
   });
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   writeFileSync(path.join(prefix, 'install.log'), out);
