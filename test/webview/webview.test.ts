@@ -176,6 +176,8 @@ describe('simulator webview in headless Chromium', function () {
     await page.evaluate(() => window.postMessage({ type: 'applied', ok: true, spec: 'ip_hash', message: 'Applied ip_hash to chat_backend' }, '*'));
     await page.waitForFunction(() => (document.getElementById('apply') as HTMLButtonElement).disabled);
     assert.match(await page.locator('#status').innerText(), /Applied ip_hash/);
+    assert.match(await page.locator('#subtitle').innerText(), /configured algorithm: ip_hash$/);
+    assert.match(await page.locator('#algorithm option:checked').innerText(), /in config/);
   });
 
   it('compare mode shows two charts side by side and a two-column metric table', async () => {

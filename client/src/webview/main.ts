@@ -466,11 +466,15 @@ function showPool(): void {
   writeControls(state.controls);
   updateApply();
   if (!pool) return;
+  renderHeader(pool);
+  schedule(0);
+}
+
+function renderHeader(pool: SimPool): void {
   el.title.textContent = `Simulate balancing: ${pool.name}`;
   const n = pool.servers.length;
   el.subtitle.textContent = `${pool.system === 'nginx' ? 'nginx upstream' : 'HAProxy backend'} ${pool.name}, ${n} server${n === 1 ? '' : 's'}, configured algorithm: ${state.configSpec ?? specOf(pool)}`;
   document.title = `Simulate balancing: ${pool.name}`;
-  schedule(0);
 }
 
 function init(uri: string | undefined, pool: SimPool): void {
@@ -493,6 +497,7 @@ window.addEventListener('message', (e: MessageEvent) => {
       fillSelects(state.pool);
       writeControls(state.controls);
       updateApply();
+      if (state.pool) renderHeader(state.pool);
     }
     el.status.classList.toggle('error', !m.ok);
     el.status.textContent = String(m.message ?? '');
