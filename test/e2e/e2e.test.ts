@@ -19,6 +19,12 @@ import type { BrowserContext, Frame } from 'playwright-core';
 import { buildProductVsix, CodeServer, makeTempDir, launchBrowser, packageVsix, REPO, requireE2E, stopAll, waitFor, Workbench, type E2ESetup } from './harness';
 
 const WORKSPACE = path.join(__dirname, 'workspace');
+// Product strings the UI must show, exactly as specified for issue 9.
+const NGINX_RULE = 'nginx/ws-http-version';
+const NGINX_FIX = 'Add proxy_http_version 1.1';
+const HAPROXY_RULE = 'haproxy/ws-missing-timeout-tunnel';
+const HAPROXY_FIX = 'Add timeout tunnel 1h';
+const SIMULATE_COMMAND = 'wslb: Simulate balancing';
 const RUNNER = path.join(__dirname, 'runner-extension');
 
 /** A fresh copy of the fixture workspace (fixes edit files; the repo copy stays untouched). */
@@ -40,14 +46,14 @@ function lineColOf(file: string, needle: string | RegExp): { line: number; colum
 
 async function problemsWith(wb: Workbench, needle: string): Promise<string[]> {
   return waitFor(`a Problems row with ${needle}`, async () => {
-    const rows = await wb.problems();
+    const rows = await wb.problems(needle);
     return rows.some((r) => r.includes(needle)) ? rows : undefined;
   }, 45000, 500);
 }
 
 async function problemsWithout(wb: Workbench, needle: string): Promise<string[]> {
   return waitFor(`no Problems row with ${needle}`, async () => {
-    const rows = await wb.problems();
+    const rows = await wb.problems(needle);
     return rows.some((r) => r.includes(needle)) ? undefined : rows.length ? rows : ['(none)'];
   }, 30000, 500);
 }
@@ -168,8 +174,8 @@ describe('wslb end to end in code-server + Chromium', function () {
   it('1. shows nginx pitfalls as squiggles and in Problems with wslb rule ids', async () => {
     await wb.openFile('nginx.conf');
     await waitFor('a wslb squiggle in nginx.conf', async () => (await wb.squiggles('any')) > 0, 60000);
-    const rows = await problemsWith(wb, 'nginx/ws-http-version');
-    assert.ok(rows.some((r) => /wslb/.test(r) && r.includes('nginx/ws-http-version')), rows.join('\n'));
+    const rows = await problemsWith(wb, NGINX_RULE);
+    assert.ok(rows.some((r) => /wslb/.test(r) && r.includes(NGINX_RULE)), rows.join('\n'));
     await wb.screenshot('1-nginx-diagnostics');
   });
 
@@ -190,29 +196,29 @@ describe('wslb end to end in code-server + Chromium', function () {
     const at = lineColOf('nginx.conf', 'location /ws/');
     assert.doesNotMatch(await wb.editorText(), /proxy_http_version/);
     await wb.gotoLine(at.line, at.column + 1);
-    const offered = await wb.openQuickFix('Add proxy_http_version 1.1');
-    assert.ok(offered.some((t) => t.includes('Add proxy_http_version 1.1')), offered.join(' | '));
+    const offered = await wb.openQuickFix(NGINX_FIX);
+    assert.ok(offered.some((t) => t.includes(NGINX_FIX)), offered.join(' | '));
     await wb.screenshot('3-nginx-quickfix-menu');
-    await wb.applyQuickFix('Add proxy_http_version 1.1');
+    await wb.applyQuickFix(NGINX_FIX);
     await waitFor('proxy_http_version 1.1 in the editor', async () => /proxy_http_version 1\.1;/.test(await wb.editorText()));
-    await problemsWithout(wb, 'nginx/ws-http-version');
+    await problemsWithout(wb, NGINX_RULE);
     await wb.openFile('nginx.conf');
     await wb.screenshot('3-nginx-quickfix');
   });
 
-  it('4. applies the HAProxy quick fix "Add timeout tunnel 1h"', async () => {
+  it(`4. applies the HAProxy quick fix "${HAPROXY_FIX}"`, async () => {
     await wb.openFile('haproxy.cfg');
-    await problemsWith(wb, 'haproxy/ws-missing-timeout-tunnel');
+    await problemsWith(wb, HAPROXY_RULE);
     await wb.openFile('haproxy.cfg');
     await waitFor('a squiggle in haproxy.cfg', async () => (await wb.squiggles('any')) > 0, 30000);
     await wb.screenshot('4-haproxy-diagnostics');
     const at = lineColOf('haproxy.cfg', /^backend be_chat/);
     await wb.gotoLine(at.line, at.column + 1);
-    const offered = await wb.openQuickFix('Add timeout tunnel 1h');
-    assert.ok(offered.some((t) => t.includes('Add timeout tunnel 1h')), offered.join(' | '));
-    await wb.applyQuickFix('Add timeout tunnel 1h');
+    const offered = await wb.openQuickFix(HAPROXY_FIX);
+    assert.ok(offered.some((t) => t.includes(HAPROXY_FIX)), offered.join(' | '));
+    await wb.applyQuickFix(HAPROXY_FIX);
     await waitFor('timeout tunnel 1h in the editor', async () => /timeout tunnel 1h/.test(await wb.editorText()));
-    await problemsWithout(wb, 'haproxy/ws-missing-timeout-tunnel');
+    await problemsWithout(wb, HAPROXY_RULE);
     await wb.openFile('haproxy.cfg');
     await wb.screenshot('4-haproxy-quickfix');
   });
@@ -221,7 +227,7 @@ describe('wslb end to end in code-server + Chromium', function () {
     await wb.openFile('nginx.conf');
     const at = lineColOf('nginx.conf', 'server 10.0.0.2');
     await wb.gotoLine(at.line, at.column + 2);
-    await wb.runCommand('wslb: Simulate balancing');
+    await wb.runCommand(SIMULATE_COMMAND);
     const frame = await simulatorFrame(wb);
     await waitFor('the upstream name in the panel', async () => (await frame.locator('body').innerText()).includes('chat_backend'), 20000);
     const first = await stableChart(frame);
@@ -239,7 +245,7 @@ describe('wslb end to end in code-server + Chromium', function () {
       await rwb.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ state: 'visible', timeout: 30000 });
       await rwb.openFile('nginx.conf');
       await waitFor('a wslb squiggle in Restricted Mode', async () => (await rwb.squiggles('any')) > 0, 60000);
-      const rows = await problemsWith(rwb, 'nginx/ws-http-version');
+      const rows = await problemsWith(rwb, NGINX_RULE);
       assert.ok(rows.length > 0);
       await rwb.screenshot('6-restricted-mode');
     } finally {

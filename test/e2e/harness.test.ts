@@ -125,7 +125,7 @@ describe('e2e harness (code-server + Chromium, throwaway extension)', function (
     assert.equal(activated.trusted, true);
 
     const problems = await waitFor('the marker in Problems', async () => {
-      const rows = await wb.problems();
+      const rows = await wb.problems('demo/bad-word');
       return rows.some((r) => r.includes('demo/bad-word')) ? rows : undefined;
     });
     assert.ok(problems.some((r) => r.includes('BAD is bad here')), problems.join('\n'));

@@ -248,6 +248,7 @@ export class CodeServer {
     readonly root: string,
     private readonly proc: ChildProcess,
     readonly log: () => string,
+    readonly label: string,
   ) {}
 
   static async start(opts: CodeServerOptions): Promise<CodeServer> {
@@ -328,7 +329,7 @@ export class CodeServer {
     proc.stderr!.on('data', onData);
     let exited: string | undefined;
     proc.on('exit', (code, sig) => (exited = `code-server exited (code ${code}, signal ${sig})`));
-    const server = new CodeServer('', root, proc, () => output);
+    const server = new CodeServer('', root, proc, () => output, opts.label ?? 'cs');
     const stop = () => server.stop();
     cleanups.add(stop);
 
@@ -359,7 +360,7 @@ export class CodeServer {
     if (this.proc.pid) await killGroup(this.proc.pid);
     try {
       fs.mkdirSync(ARTIFACTS, { recursive: true });
-      fs.copyFileSync(path.join(this.root, 'code-server.log'), path.join(ARTIFACTS, `${path.basename(this.root)}.log`));
+      fs.copyFileSync(path.join(this.root, 'code-server.log'), path.join(ARTIFACTS, `code-server-${this.label}.log`));
     } catch {
       /* no log yet */
     }
@@ -466,6 +467,7 @@ export class Workbench {
     const parts = relPath.split('/').filter(Boolean);
     const tree = this.page.locator('.explorer-folders-view');
     for (let i = 0; i < parts.length; i++) {
+      await this.dismissTooltips();
       const row = tree.locator(`.monaco-list-row[aria-level="${i + 1}"][aria-label="${parts[i]}"]`).first();
       await row.waitFor({ state: 'visible', timeout: 20000 });
       const isFolder = i < parts.length - 1;
@@ -479,6 +481,16 @@ export class Workbench {
     const base = parts[parts.length - 1];
     await this.page.locator(`.editor-group-container.active .tab.active[data-resource-name="${base}"]`).first().waitFor({ state: 'visible', timeout: 30000 });
     await this.activeEditor().locator('.view-lines .view-line').first().waitFor({ state: 'visible', timeout: 30000 });
+  }
+
+  /**
+   * Moves the pointer to an empty spot and waits for hover tooltips to close: the Explorer's
+   * "path • N problems" tooltip lies over the next row and would take the click.
+   */
+  private async dismissTooltips(): Promise<void> {
+    const box = await this.page.locator('.part.sidebar').boundingBox();
+    await this.page.mouse.move(box ? box.x + box.width / 2 : 5, box ? box.y + box.height - 80 : 5);
+    await this.page.locator('.context-view .hover-contents, .monaco-hover.workbench-hover').first().waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
   }
 
   private async focusWorkbench(): Promise<void> {
@@ -587,11 +599,22 @@ export class Workbench {
     await waitFor('the quick-fix menu to close', async () => (await this.quickFixRows().count()) === 0, 15000);
   }
 
-  /** Opens the Problems panel and returns the text (aria-label) of each marker row. */
-  async problems(): Promise<string[]> {
+  /**
+   * Opens the Problems panel, types `filter` into its filter box (as a user narrows a long list;
+   * the list is virtualised, so rows scrolled out of view are not in the DOM) and returns the
+   * text of each row shown.
+   */
+  async problems(filter = ''): Promise<string[]> {
     if (!(await this.page.locator('.markers-panel').isVisible().catch(() => false))) await this.runCommand('View: Focus Problems');
+    const box = this.page.locator('.part.panel input[aria-label="Filter Problems"]').first();
+    if (await box.isVisible().catch(() => false)) {
+      if ((await box.inputValue()) !== filter) await box.fill(filter);
+    } else if (filter) {
+      throw new Error('the Problems filter box is not visible');
+    }
     const rows = this.page.locator('.markers-panel .monaco-list-row');
-    await rows.first().waitFor({ state: 'visible', timeout: 15000 }).catch(() => undefined);
+    await rows.first().waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
     return rows.evaluateAll((els) => els.map((e) => `${e.getAttribute('aria-label') ?? ''} ${(e as HTMLElement).innerText}`.replace(/\s+/g, ' ').trim()));
   }
+
 }

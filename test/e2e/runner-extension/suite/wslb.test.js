@@ -5,6 +5,11 @@ const assert = require('assert');
 const vscode = require('vscode');
 
 const EXTENSION_ID = 'wslb.wslb';
+// Product strings, exactly as specified for issue 9.
+const NGINX_RULE = 'nginx/ws-http-version';
+const NGINX_FIX = 'Add proxy_http_version 1.1';
+const HAPROXY_RULE = 'haproxy/ws-missing-timeout-tunnel';
+const HAPROXY_FIX = 'Add timeout tunnel 1h';
 
 function delay(ms) {
   return new Promise((r) => setTimeout(r, ms));
@@ -94,10 +99,10 @@ describe('wslb extension (VS Code API)', function () {
     assert.equal(h.languageId, 'haproxy');
   });
 
-  it('publishes nginx/ws-http-version on the WebSocket location of nginx.conf', async () => {
+  it(`publishes ${NGINX_RULE} on the WebSocket location of nginx.conf`, async () => {
     const { doc } = await open('nginx.conf');
-    const [d] = await waitFor('nginx/ws-http-version', () => {
-      const found = diagnosticsOf(doc.uri, 'nginx/ws-http-version');
+    const [d] = await waitFor(NGINX_RULE, () => {
+      const found = diagnosticsOf(doc.uri, NGINX_RULE);
       return found.length ? found : undefined;
     });
     assert.equal(d.source, 'wslb');
@@ -118,37 +123,37 @@ describe('wslb extension (VS Code API)', function () {
     assert.match(text, /Source:/);
   });
 
-  it('fixes nginx/ws-http-version with "Add proxy_http_version 1.1"', async () => {
+  it(`fixes ${NGINX_RULE} with "${NGINX_FIX}"`, async () => {
     const { doc } = await open('nginx.conf');
-    const [d] = await waitFor('nginx/ws-http-version', () => {
-      const found = diagnosticsOf(doc.uri, 'nginx/ws-http-version');
+    const [d] = await waitFor(NGINX_RULE, () => {
+      const found = diagnosticsOf(doc.uri, NGINX_RULE);
       return found.length ? found : undefined;
     });
     const actions = await quickFixes(doc.uri, d.range);
-    const fix = actions.find((a) => a.title === 'Add proxy_http_version 1.1');
+    const fix = actions.find((a) => a.title === NGINX_FIX);
     assert.ok(fix, `fix offered among: ${actions.map((a) => a.title).join(' | ')}`);
     assert.equal(fix.kind && fix.kind.value, vscode.CodeActionKind.QuickFix.value);
     await apply(fix);
     assert.match(doc.getText(), /^\s*proxy_http_version 1\.1;\s*$/m);
-    await waitFor('the diagnostic to disappear', () => diagnosticsOf(doc.uri, 'nginx/ws-http-version').length === 0);
+    await waitFor('the diagnostic to disappear', () => diagnosticsOf(doc.uri, NGINX_RULE).length === 0);
     await revert(doc);
-    await waitFor('the diagnostic to come back after revert', () => diagnosticsOf(doc.uri, 'nginx/ws-http-version').length === 1);
+    await waitFor('the diagnostic to come back after revert', () => diagnosticsOf(doc.uri, NGINX_RULE).length === 1);
   });
 
-  it('publishes haproxy/ws-missing-timeout-tunnel and fixes it with "Add timeout tunnel 1h"', async () => {
+  it(`publishes ${HAPROXY_RULE} and fixes it with "${HAPROXY_FIX}"`, async () => {
     const { doc } = await open('haproxy.cfg');
-    const [d] = await waitFor('haproxy/ws-missing-timeout-tunnel', () => {
-      const found = diagnosticsOf(doc.uri, 'haproxy/ws-missing-timeout-tunnel');
+    const [d] = await waitFor(HAPROXY_RULE, () => {
+      const found = diagnosticsOf(doc.uri, HAPROXY_RULE);
       return found.length ? found : undefined;
     });
     assert.equal(d.source, 'wslb');
     assert.equal(d.range.start.line, positionOf(doc, /^backend be_chat/m).line);
     const actions = await quickFixes(doc.uri, d.range);
-    const fix = actions.find((a) => a.title === 'Add timeout tunnel 1h');
+    const fix = actions.find((a) => a.title === HAPROXY_FIX);
     assert.ok(fix, `fix offered among: ${actions.map((a) => a.title).join(' | ')}`);
     await apply(fix);
     assert.match(doc.getText(), /^\s*timeout tunnel 1h\s*$/m);
-    await waitFor('the diagnostic to disappear', () => diagnosticsOf(doc.uri, 'haproxy/ws-missing-timeout-tunnel').length === 0);
+    await waitFor('the diagnostic to disappear', () => diagnosticsOf(doc.uri, HAPROXY_RULE).length === 0);
     await revert(doc);
   });
 
