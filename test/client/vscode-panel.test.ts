@@ -1,0 +1,166 @@
+/**
+ * The client inside a real VS Code (code-server, driven by Chromium through the e2e harness):
+ * content detection, the status bar, "wslb: Simulate balancing" from the palette and from a
+ * CodeLens, the engine running in a Worker inside the real webview (CSP intact), and "Apply to
+ * config" as an undoable edit. Uses the product .vsix from `npm run package`.
+ *
+ * Needs the e2e setup (`node scripts/e2e-setup.mjs --apt`); without it the suite says so and is
+ * skipped, unless WSLB_REQUIRE_ALL=1 (then it fails).
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { BrowserContext, Frame } from 'playwright-core';
+import { buildProductVsix, CodeServer, launchBrowser, makeTempDir, requireE2E, stopAll, waitFor, Workbench } from '../e2e/harness';
+
+const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'webview');
+
+const NGINX = `# A WebSocket chat behind nginx.
+events {}
+
+http {
+    upstream chat_backend {
+        server 10.0.0.1:9000;
+        server 10.0.0.2:9000 weight=2;
+        server 10.0.0.3:9000;
+    }
+
+    server {
+        listen 80;
+        location /ws/ {
+            proxy_pass http://chat_backend;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+        }
+    }
+}
+`;
+
+const HAPROXY = `global
+    maxconn 1000
+
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 1h
+    timeout server 1h
+
+frontend fe_chat
+    bind 127.0.0.1:8080
+    default_backend be_chat
+
+backend be_chat
+    balance leastconn
+    server app1 10.0.0.1:9000 check
+    server app2 10.0.0.2:9000 check
+`;
+
+// Named so that no file association of the extension applies: VS Code opens it as "properties".
+const PLAIN_NGINX = `upstream api {
+    server 10.1.0.1:8080;
+}
+server {
+    listen 8080;
+    location / { proxy_pass http://api; }
+}
+`;
+
+describe('client in a real VS Code (code-server)', function () {
+  this.timeout(600_000);
+  let server: CodeServer | undefined;
+  let context: BrowserContext | undefined;
+  let wb: Workbench;
+  let folder: string;
+  const consoleErrors: string[] = [];
+
+  before(async function () {
+    const setup = requireE2E(this);
+    const tmp = makeTempDir('client');
+    folder = path.join(tmp, 'ws');
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, 'nginx.conf'), NGINX);
+    fs.writeFileSync(path.join(folder, 'haproxy.cfg'), HAPROXY);
+    fs.writeFileSync(path.join(folder, 'site.conf'), PLAIN_NGINX);
+    const vsix = buildProductVsix();
+    context = await launchBrowser(setup);
+    server = await CodeServer.start({ setup, vsixes: [vsix], label: 'client' });
+    wb = await Workbench.open(context, server.folderUrl(folder));
+    wb.page.on('console', (m) => {
+      if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) consoleErrors.push(m.text());
+    });
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+  });
+
+  after(async () => {
+    await wb?.page.close().catch(() => undefined);
+    await server?.stop().catch(() => undefined);
+    await stopAll();
+  });
+
+  const languageStatus = () => wb.page.locator('#status\\.editor\\.mode').innerText().then((t) => t.trim());
+  const wslbStatus = () => wb.page.locator('.statusbar-item', { hasText: 'wslb' }).first().innerText().then((t) => t.trim());
+
+  async function simulatorFrame(pool: string): Promise<Frame> {
+    return waitFor(`the simulator panel on ${pool}`, async () => {
+      for (const f of wb.page.frames()) {
+        if (f === wb.page.mainFrame()) continue;
+        const title = await f.locator('#title').innerText({ timeout: 200 }).catch(() => '');
+        if (title.includes(pool) && (await f.locator('#chartA[data-total]').count().catch(() => 0)) > 0) return f;
+      }
+      return undefined;
+    }, 90_000, 300);
+  }
+
+  it('gives a clearly-nginx .conf the nginx language by content; the status bar shows the target', async () => {
+    await wb.openFile('site.conf');
+    await waitFor('site.conf in the nginx language', async () => ((await languageStatus()) === 'nginx' ? true : undefined), 60_000, 300);
+    await waitFor('wslb ready with the nginx target', async () => (/wslb nginx 1\.22\.1/.test(await wslbStatus()) ? true : undefined), 60_000, 300);
+  });
+
+  it('simulates the upstream under the cursor; the engine runs in a Worker in the real webview', async () => {
+    await wb.openFile('nginx.conf');
+    await wb.gotoLine(7, 10);
+    await wb.runCommand('wslb: Simulate balancing');
+    const frame = await simulatorFrame('chat_backend');
+    assert.equal(await frame.locator('#app').getAttribute('data-engine'), 'worker');
+    assert.ok(Number(await frame.locator('#chartA').getAttribute('data-total')) > 0);
+    assert.equal(await frame.locator('#algorithm').inputValue(), 'round_robin');
+    assert.match(await frame.locator('#status').innerText(), /simulated in \d+ ms/);
+    await wb.page.screenshot({ path: path.join(ARTIFACTS, 'vscode-simulate.png') });
+  });
+
+  it('"Apply to config" rewrites the upstream through an undoable edit', async () => {
+    const frame = await simulatorFrame('chat_backend');
+    await frame.locator('#algorithm').selectOption('hash $remote_addr consistent');
+    await frame.locator('#chartA[data-algorithm="hash $remote_addr consistent"]').waitFor({ timeout: 60_000 });
+    await frame.locator('#apply').click();
+    await waitFor('the panel to confirm', async () => (/Applied/.test(await frame.locator('#status').innerText()) ? true : undefined), 30_000, 300);
+    assert.ok(await frame.locator('#apply').isDisabled());
+    await wb.page.screenshot({ path: path.join(ARTIFACTS, 'vscode-applied.png') });
+    // The edit is in the editor (unsaved), right after the upstream's "{".
+    await wb.openFile('nginx.conf');
+    await waitFor('the directive in the editor', async () => (/upstream chat_backend \{\s+hash \$remote_addr consistent;\s+server 10\.0\.0\.1/.test(await wb.editorText()) ? true : undefined), 30_000, 300);
+    assert.equal(fs.readFileSync(path.join(folder, 'nginx.conf'), 'utf8'), NGINX, 'not saved behind the user\'s back');
+    await wb.gotoLine(1, 1);
+    await wb.page.keyboard.press('Control+Z');
+    await waitFor('undo to remove it', async () => (!/hash \$remote_addr/.test(await wb.editorText()) ? true : undefined), 30_000, 300);
+  });
+
+  it('opens the simulator from the CodeLens above a HAProxy backend', async () => {
+    await wb.openFile('haproxy.cfg');
+    const lens = wb.page.locator('.codelens-decoration a', { hasText: 'Simulate balancing (leastconn' }).first();
+    await lens.waitFor({ state: 'visible', timeout: 60_000 });
+    await lens.click();
+    const frame = await simulatorFrame('be_chat');
+    assert.equal(await frame.locator('#algorithm').inputValue(), 'leastconn');
+    const options = await frame.locator('#algorithm option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    assert.ok(options.includes('source consistent') && options.includes('static-rr'));
+    await wb.page.screenshot({ path: path.join(ARTIFACTS, 'vscode-haproxy-codelens.png') });
+  });
+
+  it('logged no CSP violation or error from the webview', () => {
+    const relevant = consoleErrors.filter((e) => /Content Security Policy|main\.js|wslb|simulat/i.test(e));
+    assert.deepEqual(relevant, []);
+  });
+});
