@@ -276,6 +276,39 @@ describe('simulator webview in headless Chromium', function () {
     await p.context().close();
   });
 
+  it('draws with the VS Code theme colours and follows a theme change', async () => {
+    // Share of the line chart's pixels close to a colour (anti-aliasing blurs the edges).
+    const share = (rgb: [number, number, number]) =>
+      page.locator('#lineA').evaluate((c, want) => {
+        const canvas = c as HTMLCanvasElement;
+        const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let hits = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          if (d[i + 3] > 200 && Math.abs(d[i] - want[0]) < 8 && Math.abs(d[i + 1] - want[1]) < 8 && Math.abs(d[i + 2] - want[2]) < 8) hits++;
+        }
+        return hits / (d.length / 4);
+      }, rgb);
+    // The harness page sets --vscode-charts-blue to #1f77b4: the first backend's line uses it.
+    assert.ok((await share([0x1f, 0x77, 0xb4])) > 0.001, 'the first series is drawn in --vscode-charts-blue');
+    assert.equal(await share([0x00, 0xc8, 0x64]), 0);
+    // A theme change: VS Code rewrites the variables and the body class.
+    await page.evaluate(() => {
+      document.documentElement.style.setProperty('--vscode-charts-blue', '#00c864');
+      document.body.className = 'vscode-dark';
+    });
+    await waitForShare(() => share([0x00, 0xc8, 0x64]));
+    assert.equal(await share([0x1f, 0x77, 0xb4]), 0, 'the old colour is gone');
+  });
+
+  async function waitForShare(probe: () => Promise<number>): Promise<void> {
+    const until = Date.now() + 15_000;
+    while (Date.now() < until) {
+      if ((await probe()) > 0.001) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.fail('the chart was not redrawn in the new theme colour');
+  }
+
   it('had no CSP violations and no page errors', async () => {
     const violations = await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
     assert.deepEqual(violations, []);
