@@ -187,6 +187,8 @@ describe('wslb end to end in code-server + Chromium', function () {
     assert.match(text, /proxy_pass/);
     assert.match(text, /WebSocket/i);
     assert.match(text, /Source:/);
+    // Long hovers scroll: bring the source section into the picture.
+    await wb.page.locator('.monaco-hover:not(.hidden)').getByText('Source:').first().scrollIntoViewIfNeeded({ timeout: 3000 }).catch(() => undefined);
     await wb.screenshot('2-hover');
     await wb.closeHover();
   });
