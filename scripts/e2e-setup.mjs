@@ -81,7 +81,7 @@ function codeServerVersion() {
 function privateEnv() {
   const home = path.join(CACHE, 'home');
   mkdirSync(home, { recursive: true });
-  return { ...process.env, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_DATA_HOME: path.join(home, 'data') };
+  return { ...withoutNpmEnv(process.env), XDG_CONFIG_HOME: path.join(home, 'config'), XDG_DATA_HOME: path.join(home, 'data') };
 }
 
 // npm's own CLI script, so npm can be run by the Node 24 binary (code-server's postinstall reads

@@ -23,7 +23,7 @@ const WORKSPACE = path.join(__dirname, 'workspace');
 const NGINX_RULE = 'nginx/ws-http-version';
 const NGINX_FIX = 'Add proxy_http_version 1.1';
 const HAPROXY_RULE = 'haproxy/ws-missing-timeout-tunnel';
-const HAPROXY_FIX = 'Add timeout tunnel 1h';
+const HAPROXY_FIX = 'Set timeout tunnel 1h';
 const SIMULATE_COMMAND = 'wslb: Simulate balancing';
 const RUNNER = path.join(__dirname, 'runner-extension');
 

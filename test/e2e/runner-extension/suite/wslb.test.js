@@ -9,7 +9,7 @@ const EXTENSION_ID = 'wslb.wslb';
 const NGINX_RULE = 'nginx/ws-http-version';
 const NGINX_FIX = 'Add proxy_http_version 1.1';
 const HAPROXY_RULE = 'haproxy/ws-missing-timeout-tunnel';
-const HAPROXY_FIX = 'Add timeout tunnel 1h';
+const HAPROXY_FIX = 'Set timeout tunnel 1h';
 
 function delay(ms) {
   return new Promise((r) => setTimeout(r, ms));
