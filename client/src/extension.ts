@@ -173,6 +173,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
     vscode.window.onDidChangeActiveTextEditor(() => renderStatus()),
+    // A language change (content detection, the language picker) re-opens the document.
+    vscode.workspace.onDidOpenTextDocument((d) => {
+      if (d === vscode.window.activeTextEditor?.document) renderStatus();
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('wslb')) renderStatus();
     }),

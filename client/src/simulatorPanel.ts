@@ -16,12 +16,41 @@ export type PoolSource = (uri: vscode.Uri) => Promise<PoolItem[]>;
 export class SimulatorPanels implements vscode.WebviewPanelSerializer {
   private panel: vscode.WebviewPanel | undefined;
   private pending: ToWebview | undefined;
+  /** The document and pool the panel shows, to follow edits of that document. */
+  private shown: { uri: string; pool: string } | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly watch: vscode.Disposable;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly pools: PoolSource,
     private readonly log: (s: string) => void,
-  ) {}
+  ) {
+    // The panel follows its config: after an edit (typing, undo, Apply to config) it gets the
+    // pool again from the server (same pool: the webview keeps the user's settings).
+    this.watch = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (!this.panel || !this.shown || e.document.uri.toString() !== this.shown.uri || !e.contentChanges.length) return;
+      if (this.refreshTimer) clearTimeout(this.refreshTimer);
+      this.refreshTimer = setTimeout(() => void this.refresh(), 400);
+    });
+  }
+
+  private async refresh(): Promise<void> {
+    const panel = this.panel;
+    const shown = this.shown;
+    if (!panel || !shown) return;
+    let item: PoolItem | undefined;
+    try {
+      item = (await this.pools(vscode.Uri.parse(shown.uri))).find((p) => p.name === shown.pool);
+    } catch (e) {
+      this.log(`simulator refresh: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    if (!item || this.panel !== panel) return;
+    const init: ToWebview = { type: 'init', uri: shown.uri, pool: toSimPool(item) };
+    this.pending = init;
+    if ((await panel.webview.postMessage(init)) && this.pending === init) this.pending = undefined;
+  }
 
   private webviewRoot(): vscode.Uri {
     return vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview');
@@ -35,6 +64,7 @@ export class SimulatorPanels implements vscode.WebviewPanelSerializer {
   show(uri: vscode.Uri, pool: PoolItem): void {
     const title = `Simulate balancing: ${pool.name}`;
     const init: ToWebview = { type: 'init', uri: uri.toString(), pool: toSimPool(pool) };
+    this.shown = { uri: uri.toString(), pool: pool.name };
     if (this.panel) {
       const panel = this.panel;
       panel.title = title;
@@ -78,7 +108,10 @@ export class SimulatorPanels implements vscode.WebviewPanelSerializer {
     );
     panel.onDidDispose(() => {
       for (const s of subs) s.dispose();
-      if (this.panel === panel) this.panel = undefined;
+      if (this.panel === panel) {
+        this.panel = undefined;
+        this.shown = undefined;
+      }
     });
   }
 
@@ -86,6 +119,7 @@ export class SimulatorPanels implements vscode.WebviewPanelSerializer {
     if (!m || typeof m !== 'object') return;
     switch (m.type) {
       case 'ready':
+        if (!this.pending && typeof m.uri === 'string' && typeof m.pool === 'string') this.shown = { uri: m.uri, pool: m.pool };
         if (this.pending) {
           const init = this.pending;
           if ((await panel.webview.postMessage(init)) && this.pending === init) this.pending = undefined;
@@ -152,6 +186,8 @@ export class SimulatorPanels implements vscode.WebviewPanelSerializer {
   }
 
   dispose(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.watch.dispose();
     this.panel?.dispose();
   }
 }

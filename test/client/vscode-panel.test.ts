@@ -92,6 +92,12 @@ describe('client in a real VS Code (code-server)', function () {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
   });
 
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && wb && !wb.page.isClosed()) {
+      await wb.page.screenshot({ path: path.join(ARTIFACTS, `vscode-failed-${this.currentTest.title.slice(0, 20).replace(/\W+/g, '_')}.png`) }).catch(() => undefined);
+    }
+  });
+
   after(async () => {
     await wb?.page.close().catch(() => undefined);
     await server?.stop().catch(() => undefined);
@@ -145,6 +151,26 @@ describe('client in a real VS Code (code-server)', function () {
     await wb.gotoLine(1, 1);
     await wb.page.keyboard.press('Control+Z');
     await waitFor('undo to remove it', async () => (!/hash \$remote_addr/.test(await wb.editorText()) ? true : undefined), 30_000, 300);
+  });
+
+  it('follows edits of the config: a new server line shows up in the open panel', async () => {
+    await wb.gotoLine(8, 1);
+    await wb.page.keyboard.press('End');
+    await wb.page.keyboard.press('Enter');
+    await wb.page.keyboard.type('server 10.0.0.4:9000;');
+    // Opening nginx.conf from the Explorer above put it over the panel (same editor group): the
+    // panel was hidden during the edit, and comes back from its saved state with the new pool.
+    await wb.page.locator('.tab', { hasText: 'Simulate balancing: chat_backend' }).first().click();
+    const frame = await simulatorFrame('chat_backend');
+    await waitFor('the panel to show 4 servers', async () => (/4 servers/.test(await frame.locator('#subtitle').innerText()) ? true : undefined), 60_000, 300);
+    await waitFor('a 4-backend chart', async () => ((await frame.locator('#chartA').getAttribute('data-final'))?.split(',').length === 4 ? true : undefined), 60_000, 300);
+    // Now with the panel visible next to the editor: the edit reaches it live.
+    await wb.page.locator('.editor-group-container').first().locator('.tab[data-resource-name="nginx.conf"]').click();
+    await wb.gotoLine(9, 1);
+    await wb.page.keyboard.press('End');
+    await wb.page.keyboard.press('Enter');
+    await wb.page.keyboard.type('server 10.0.0.5:9000;');
+    await waitFor('the visible panel to show 5 servers', async () => (/5 servers/.test(await frame.locator('#subtitle').innerText()) ? true : undefined), 60_000, 300);
   });
 
   it('opens the simulator from the CodeLens above a HAProxy backend', async () => {

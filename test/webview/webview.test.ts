@@ -221,8 +221,22 @@ describe('simulator webview in headless Chromium', function () {
     assert.equal(await page.locator('#scenario').inputValue(), 'deploy');
     assert.ok(await page.locator('#chartB').isVisible());
     assert.equal(await attr(page, '#chartA', 'data-total'), settled, 'same data after reload');
-    const posted = (await page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted)).map((m) => m.type);
-    assert.deepEqual(posted, ['ready'], 'restored from state only');
+    const posted = await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
+    assert.deepEqual(posted, [{ type: 'ready', uri: 'file:///work/nginx.conf', pool: 'chat_backend' }], 'restored from state only; tells the extension what it shows');
+    // The extension re-sends the same pool after an edit of its file: settings and data stay.
+    const again = await attr(page, '#chartA', 'data-total');
+    await page.evaluate((pool) => window.postMessage({ type: 'init', uri: 'file:///work/nginx.conf', pool }, '*'), JSON.parse(JSON.stringify(NGINX_POOL)));
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator('#clients').inputValue(), '3000');
+    assert.equal(await attr(page, '#chartA', 'data-total'), again);
+    // The config gained a server: same settings, one more backend.
+    const grown = { ...NGINX_POOL, servers: [...NGINX_POOL.servers, server(4)] };
+    await page.evaluate((pool) => window.postMessage({ type: 'init', uri: 'file:///work/nginx.conf', pool }, '*'), grown);
+    await page.waitForFunction(() => document.getElementById('chartA')?.getAttribute('data-final')?.split(',').length === 4, undefined, { timeout: 60_000 });
+    assert.match(await page.locator('#subtitle').innerText(), /4 servers/);
+    assert.equal(await page.locator('#clients').inputValue(), '3000');
+    assert.equal(await page.locator('#algorithm').inputValue(), 'ip_hash');
+    await page.locator('#app[aria-busy="false"]').waitFor({ timeout: 60_000 });
   });
 
   it('stays responsive while a long simulation runs; a newer setting supersedes it', async () => {

@@ -479,6 +479,8 @@ function renderHeader(pool: SimPool): void {
 
 function init(uri: string | undefined, pool: SimPool): void {
   const same = state.pool && state.pool.name === pool.name && state.pool.system === pool.system && state.uri === uri;
+  // The extension re-sends the pool after every edit of its file: nothing to do if it is unchanged.
+  if (same && JSON.stringify(state.pool) === JSON.stringify(pool) && state.configSpec === specOf(pool)) return;
   const configSpec = specOf(pool);
   const controls = same ? sanitizeControls(state.controls, pool) : defaultControls(pool);
   state = { version: 1, uri, pool, configSpec, controls };
@@ -563,5 +565,5 @@ new MutationObserver(() => {
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 showPool();
-vscode.postMessage({ type: 'ready' });
+vscode.postMessage({ type: 'ready', uri: state.uri, pool: state.pool?.name });
 }

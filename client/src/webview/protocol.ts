@@ -44,7 +44,8 @@ export type ToWebview =
 
 /** webview → extension */
 export type FromWebview =
-  | { type: 'ready' }
+  /** The webview is listening; after a restore it names the pool it shows (so the extension can keep it in sync). */
+  | { type: 'ready'; uri?: string; pool?: string }
   | { type: 'apply'; uri: string; pool: string; spec: string }
   | { type: 'exportCsv'; fileName: string; csv: string }
   | { type: 'exportPng'; fileName: string; dataUrl: string };
