@@ -30,8 +30,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   status.name = 'wslb';
   status.command = 'wslb.showOutput';
   context.subscriptions.push(status);
-  let state: 'starting' | 'ready' | 'error' | 'stopped' = 'starting';
+  let state: 'idle' | 'starting' | 'ready' | 'error' | 'stopped' = 'idle';
   const renderStatus = () => {
+    if (state === 'idle') {
+      status.hide();
+      return;
+    }
     const cfg = vscode.workspace.getConfiguration('wslb');
     const nginx = cfg.get<string>('nginxVersion', '1.22.1');
     const haproxy = cfg.get<string>('haproxyVersion', '2.6.12');
@@ -89,17 +93,33 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       renderStatus();
     }),
   );
-  const starting = client.start().then(
-    () => log('language server ready'),
-    (e) => {
-      state = 'error';
-      renderStatus();
-      log(`the language server did not start: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-    },
+  // The server starts with the first nginx/HAProxy document (or command): activation by a
+  // .conf/.cfg opened as "properties" (for content detection) alone does not start it.
+  let starting: Promise<void> | undefined;
+  const ensureStarted = (): Promise<void> => {
+    if (starting) return starting;
+    state = 'starting';
+    renderStatus();
+    starting = client!.start().then(
+      () => log('language server ready'),
+      (e) => {
+        state = 'error';
+        renderStatus();
+        log(`the language server did not start: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      },
+    );
+    return starting;
+  };
+  const isOurs = (d: vscode.TextDocument) => LANGUAGES.includes(d.languageId);
+  context.subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument((d) => {
+      if (isOurs(d)) void ensureStarted();
+    }),
   );
+  if (vscode.workspace.textDocuments.some(isOurs)) void ensureStarted();
 
   const requestPools = async (uri: vscode.Uri): Promise<PoolItem[]> => {
-    await starting;
+    await ensureStarted();
     if (!client || client.state !== State.Running) throw new Error('the wslb language server is not running');
     const r = await client.sendRequest(PoolsRequest, { uri: client.code2ProtocolConverter.asUri(uri) });
     return Array.isArray(r?.pools) ? r.pools : [];
@@ -161,6 +181,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('wslb.restartServer', async () => {
       if (!client) return;
       budget.reset();
+      if (!starting) {
+        await ensureStarted();
+        return;
+      }
       state = 'starting';
       renderStatus();
       try {

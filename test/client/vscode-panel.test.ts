@@ -82,6 +82,7 @@ describe('client in a real VS Code (code-server)', function () {
     fs.writeFileSync(path.join(folder, 'nginx.conf'), NGINX);
     fs.writeFileSync(path.join(folder, 'haproxy.cfg'), HAPROXY);
     fs.writeFileSync(path.join(folder, 'site.conf'), PLAIN_NGINX);
+    fs.writeFileSync(path.join(folder, 'sysctl.conf'), 'net.ipv4.ip_forward = 1\nvm.swappiness = 10\n');
     const vsix = buildProductVsix();
     context = await launchBrowser(setup);
     server = await CodeServer.start({ setup, vsixes: [vsix], label: 'client' });
@@ -117,6 +118,14 @@ describe('client in a real VS Code (code-server)', function () {
       return undefined;
     }, 90_000, 300);
   }
+
+  it('leaves an unrelated .conf alone and does not start the server for it', async () => {
+    await wb.openFile('sysctl.conf');
+    await waitFor('the Properties language', async () => ((await languageStatus()) === 'Properties' ? true : undefined), 30_000, 300);
+    await new Promise((r) => setTimeout(r, 5000)); // the extension activates on "properties" and decides
+    assert.equal(await languageStatus(), 'Properties');
+    assert.equal(await wb.page.locator('.statusbar-item', { hasText: 'wslb' }).count(), 0, 'no wslb status: the server was not started');
+  });
 
   it('gives a clearly-nginx .conf the nginx language by content; the status bar shows the target', async () => {
     await wb.openFile('site.conf');
