@@ -92,7 +92,11 @@ describe('nginx rules over the corpus', function () {
   const results = new Map<string, Finding[]>();
 
   before(function () {
-    if (rows.length === 0) this.skip();
+    if (rows.length === 0) {
+      // the shared corpus lives beside the repository (../shared/corpus); CI always has it
+      if (process.env.WSLB_REQUIRE_ALL === '1') throw new Error('the shared corpus (../shared/corpus/MANIFEST.tsv) was not found');
+      this.skip();
+    }
     for (const r of rows) results.set(r.path, analyse(r));
     const perRule: Record<string, number> = {};
     const perFile: Record<string, Record<string, number>> = {};
