@@ -1,3 +1,4 @@
+import { CORPUS, corpusRows, type CorpusRow } from '../helpers/corpus';
 /**
  * Precision of the HAProxy rules on real configurations (../shared/corpus, HAProxy files of
  * MANIFEST.tsv). Every HAProxy rule runs over every file, analysed alone as `haproxy -c -f <file>`
@@ -18,26 +19,12 @@ import { createLanguageService } from '../../server/src/service';
 import { HAPROXY_RULES } from '../../server/src/service/rules';
 import type { Finding } from '../../server/src/service/types';
 
-const CORPUS = path.join(__dirname, '..', '..', '..', 'shared', 'corpus');
 const ARTIFACT = path.join(__dirname, '..', '..', 'test-artifacts', 'rule-hits-haproxy.json');
 
-interface Row {
-  path: string;
-  verdict: string;
-  first: string;
-  warnings: string;
-}
+type Row = CorpusRow;
 
 function haproxyRows(): Row[] {
-  if (!fs.existsSync(path.join(CORPUS, 'MANIFEST.tsv'))) return [];
-  return fs
-    .readFileSync(path.join(CORPUS, 'MANIFEST.tsv'), 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter((l) => l.trim())
-    .map((l) => l.split('\t'))
-    .filter((c) => c[1] === 'haproxy')
-    .map((c) => ({ path: c[0], verdict: c[2], first: c[3] ?? '', warnings: c[4] ?? '' }));
+  return corpusRows('haproxy');
 }
 
 /** Did `haproxy -c` get past parsing (where the "missing timeouts" warnings are printed)? */

@@ -1,3 +1,4 @@
+import { CORPUS, corpusRows, type CorpusRow } from '../helpers/corpus';
 /**
  * Precision of the nginx rules on real configurations (../shared/corpus, nginx files of
  * MANIFEST.tsv). Every nginx rule runs over every file, analysed the way the manifest says nginx
@@ -14,25 +15,12 @@ import type { NginxContextKind } from '../../server/src/service/model/nginx';
 import { NGINX_RULES } from '../../server/src/service/rules';
 import type { Finding } from '../../server/src/service/types';
 
-const CORPUS = path.join(__dirname, '..', '..', '..', 'shared', 'corpus');
 const ARTIFACT = path.join(__dirname, '..', '..', 'test-artifacts', 'rule-hits-nginx.json');
 
-interface Row {
-  path: string;
-  verdict: string;
-  first: string;
-}
+type Row = CorpusRow;
 
 function nginxRows(): Row[] {
-  if (!fs.existsSync(path.join(CORPUS, 'MANIFEST.tsv'))) return [];
-  return fs
-    .readFileSync(path.join(CORPUS, 'MANIFEST.tsv'), 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter((l) => l.trim())
-    .map((l) => l.split('\t'))
-    .filter((c) => c[1] === 'nginx')
-    .map((c) => ({ path: c[0], verdict: c[2], first: c[3] ?? '' }));
+  return corpusRows('nginx');
 }
 
 /** The manifest notes how nginx checked a fragment: "as http fragment", "as server fragment". */

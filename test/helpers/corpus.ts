@@ -1,0 +1,26 @@
+/** The shared corpus beside the repository (../shared/corpus) and its MANIFEST.tsv rows. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const CORPUS = path.resolve(__dirname, '../../../shared/corpus');
+
+export interface CorpusRow {
+  path: string;
+  verdict: string;
+  first: string;
+  warnings: string;
+}
+
+/** Manifest rows of one kind; empty when the corpus is not there (callers decide whether that fails). */
+export function corpusRows(kind: 'nginx' | 'haproxy'): CorpusRow[] {
+  const manifest = path.join(CORPUS, 'MANIFEST.tsv');
+  if (!fs.existsSync(manifest)) return [];
+  return fs
+    .readFileSync(manifest, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.trim())
+    .map((l) => l.split('\t'))
+    .filter((c) => c[1] === kind)
+    .map((c) => ({ path: c[0], verdict: c[2], first: c[3] ?? '', warnings: c[4] ?? '' }));
+}
