@@ -1,19 +1,12 @@
 import { contextsOfKind, parseProxyTarget, walkStatements, type NginxFamily } from '../../model/nginx';
 import type { NginxRule } from '../rule';
+import { editDistance } from '../../knowledge/suggest';
 
 /** Directives that take an upstream name or address, by family. */
 const PASSES: Record<string, { family: NginxFamily; scheme: boolean }> = {
   proxy_pass: { family: 'http', scheme: true },
   grpc_pass: { family: 'http', scheme: false },
 };
-
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length][b.length];
-}
 
 export const unknownUpstream: NginxRule = {
   meta: {
