@@ -30,7 +30,7 @@ import {
 } from 'vscode-languageserver/node';
 import { doHover } from './service/docs/hover';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Project, normalizeSettings, type OpenDoc } from './lsp/project';
+import { Project, normalizeSettings, type OpenDoc, type TextEditRecord } from './lsp/project';
 import { Scheduler } from './lsp/scheduler';
 import { PoolsRequest, FIX_ALL_KIND, SIMULATE_COMMAND, MAX_ANALYZED_CHARS, type PoolItem, type SimulateArgs } from './lsp/protocol';
 import { rangesTouch, toCompletionKind, toDiagnostic, toDocumentSymbol, symbolKind } from './lsp/convert';
@@ -51,7 +51,31 @@ import type { NginxConfig } from './service/model/nginx';
 import type { HaproxyConfig } from './service/model/haproxy';
 
 const connection: Connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+/**
+ * Documents, plus a record of each didChange's edits in offsets (project.noteEdits), so parse
+ * caches can re-parse only what an edit touched. Changes are applied one at a time: each one's
+ * range refers to the text the previous one produced.
+ */
+const documents = new TextDocuments<TextDocument>({
+  create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
+  update: (doc, changes, version) => {
+    const before = doc.getText();
+    const edits: TextEditRecord[] = [];
+    for (const change of changes) {
+      if ('range' in change && change.range) {
+        const a = doc.offsetAt(change.range.start);
+        const b = doc.offsetAt(change.range.end);
+        const start = Math.min(a, b);
+        edits.push({ offset: start, deleted: Math.max(a, b) - start, inserted: change.text });
+      } else {
+        edits.push({ offset: 0, deleted: doc.getText().length, inserted: change.text });
+      }
+      TextDocument.update(doc, [change], version);
+    }
+    project.noteEdits(project.paths.toPath(doc.uri), before, edits);
+    return doc;
+  },
+});
 
 const openByPath = new Map<string, TextDocument>();
 const project = new Project((path) => {
@@ -179,6 +203,7 @@ documents.onDidOpen((e) => {
   const lang = isOurs(e.document);
   const path = project.paths.toPath(e.document.uri);
   openByPath.set(path, e.document);
+  project.forgetEdits(path);
   if (!lang) return;
   project.forgetDisk(path);
   scheduleDocument(path, 0);
@@ -194,6 +219,7 @@ documents.onDidChangeContent((e) => {
 documents.onDidClose((e) => {
   const path = project.paths.toPath(e.document.uri);
   openByPath.delete(path);
+  project.forgetEdits(path);
   scheduler.cancel('doc:' + path);
   project.forgetDisk(path);
   // Re-read from disk (the editor may have discarded changes), or forget it.

@@ -67,6 +67,36 @@ export function normalizeSettings(raw: unknown): WslbSettings {
   };
 }
 
+/**
+ * One change of a document, in UTF-16 offsets of the text it applies to: `deleted` code units
+ * from `offset` were replaced by `inserted`. A list of them applies in order, each to the text the
+ * previous one produced (as LSP's contentChanges do).
+ */
+export interface TextEditRecord {
+  offset: number;
+  deleted: number;
+  inserted: string;
+}
+
+/** The edits made to a document since `base` (its text when the log started). */
+export interface EditLog {
+  base: string;
+  edits: TextEditRecord[];
+}
+
+/**
+ * Past this many pending edits a log is dropped (the next analysis parses from scratch): checking
+ * and applying a long list costs about as much as a fresh parse.
+ */
+const MAX_PENDING_EDITS = 64;
+
+/** Apply edits in order (see TextEditRecord). */
+export function applyEditRecords(text: string, edits: readonly TextEditRecord[]): string {
+  let t = text;
+  for (const e of edits) t = t.slice(0, e.offset) + e.inserted + t.slice(e.offset + e.deleted);
+  return t;
+}
+
 interface DiskEntry {
   mtimeMs: number;
   size: number;
@@ -85,6 +115,8 @@ export class Project {
   private readonly disk = new Map<string, DiskEntry>();
   private readonly nginxTrees = new Map<string, { text: string; tree: NginxFile }>();
   private readonly haproxyTrees = new Map<string, { text: string; tree: HaproxyFile }>();
+  /** Per open document, the edits since the text its cached tree was parsed from (see takeEdits). */
+  private readonly editLogs = new Map<string, EditLog>();
 
   constructor(private readonly openDoc: (path: string) => OpenDoc | undefined) {}
 
@@ -126,6 +158,40 @@ export class Project {
       this.disk.delete(path);
       return undefined;
     }
+  }
+
+  /**
+   * Record edits of an open document (the server calls this from didChange, before the text
+   * changes): `before` is the text the first edit applies to. Language-neutral; a parse cache
+   * reads them with takeEdits.
+   */
+  noteEdits(path: string, before: string, edits: readonly TextEditRecord[]): void {
+    let log = this.editLogs.get(path);
+    if (!log) this.editLogs.set(path, (log = { base: before, edits: [] }));
+    for (const e of edits) log.edits.push(e);
+    if (log.edits.length > MAX_PENDING_EDITS) this.editLogs.delete(path);
+  }
+
+  /** Forget the edit log of a document (closed, or its text replaced behind our back). */
+  forgetEdits(path: string): void {
+    this.editLogs.delete(path);
+  }
+
+  /**
+   * The edits that turn `from` (the text a cache holds for `path`) into `to`, or undefined when
+   * they are not known (no log, the log starts elsewhere, or it does not give `to`). The log
+   * restarts at `to`, so the caller should now cache its result for `to`.
+   */
+  takeEdits(path: string, from: string, to: string): TextEditRecord[] | undefined {
+    const log = this.editLogs.get(path);
+    if (log) this.editLogs.set(path, { base: to, edits: [] });
+    else if (this.openDoc(path)) this.editLogs.set(path, { base: to, edits: [] });
+    if (!log || log.base !== from) return undefined;
+    // Guard against a missed change: the edits must give exactly the new text.
+    let len = from.length;
+    for (const e of log.edits) len += e.inserted.length - e.deleted;
+    if (len !== to.length || applyEditRecords(from, log.edits) !== to) return undefined;
+    return log.edits;
   }
 
   forgetDisk(path: string): void {
