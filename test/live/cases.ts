@@ -52,7 +52,31 @@ export type Expectation =
    * health checks mark it down: with the bad config the WebSocket stays attached to the server
    * marked down (`afterMs` later), with the good one HAProxy closes it so the client can reconnect.
    */
-  | { kind: 'down-keeps-sessions'; afterMs: number };
+  | { kind: 'down-keeps-sessions'; afterMs: number }
+  /**
+   * `balance leastconn` over @B1@..@B3@ with health checks: @B3@'s server dies and is marked down,
+   * `2 × burst` clients connect (`burst` on each of the other two), @B3@ comes back and is marked up,
+   * then `burst` new clients connect one after the other: with the bad config the returning server
+   * takes all of them, with the good one (slowstart) at most `goodAtMost`.
+   */
+  | { kind: 'slowstart-burst'; burst: number; goodAtMost: number }
+  /**
+   * Two servers in round robin, the one behind @B2@ is dead (nothing listens): `clients` concurrent
+   * handshakes; with the bad config some fail (HTTP 503), with the good one every one succeeds.
+   */
+  | { kind: 'dead-server'; clients: number }
+  /**
+   * A plain HTTP request (no Upgrade) through the WebSocket location: with the bad config the backend
+   * receives `Connection: upgrade`, with the good one it does not; a WebSocket still upgrades.
+   */
+  | { kind: 'plain-request-connection' }
+  /**
+   * nginx with 2 workers, round robin with `max_fails=1` over a dead server (@B2@, listed first) and a
+   * live one: clients connect one after the other until both workers have proxied one (at most
+   * `maxClients`); with the bad config (no zone) the dead server was tried once per worker, with the
+   * good one (zone) once in all.
+   */
+  | { kind: 'per-worker-failures'; maxClients: number };
 
 export interface LiveCase {
   /** The wslb rule id whose harm this pair demonstrates. */
@@ -232,6 +256,47 @@ export const CASES: LiveCase[] = [
     good: 'haproxy-shutdown-sessions.good.cfg',
     expect: { kind: 'down-keeps-sessions', afterMs: 1200 },
     harm: 'When health checks mark a server down, its established WebSockets stay attached to it unless on-marked-down shutdown-sessions is set.',
+  },
+  {
+    id: 'haproxy/no-hard-stop-after',
+    system: 'haproxy',
+    bad: 'haproxy-hard-stop.bad.cfg',
+    good: 'haproxy-hard-stop.good.cfg',
+    expect: { kind: 'reload-lingers', afterMs: 1800 },
+    scaleFix: { pattern: /hard-stop-after\s+\S+/, replacement: 'hard-stop-after 1s' },
+    harm: 'Without hard-stop-after a reload leaves the old HAProxy process running for as long as any WebSocket it holds stays open.',
+  },
+  {
+    id: 'haproxy/leastconn-no-slowstart',
+    system: 'haproxy',
+    bad: 'haproxy-slowstart.bad.cfg',
+    good: 'haproxy-slowstart.good.cfg',
+    expect: { kind: 'slowstart-burst', burst: 5, goodAtMost: 2 },
+    harm: 'With leastconn a server that comes back holds no connection, so it takes every new connection until it has caught up with the others.',
+  },
+  {
+    id: 'haproxy/server-no-check',
+    system: 'haproxy',
+    bad: 'haproxy-server-check.bad.cfg',
+    good: 'haproxy-server-check.good.cfg',
+    expect: { kind: 'dead-server', clients: 6 },
+    harm: 'A server without check is never marked down: its share of new WebSocket handshakes keeps failing while it is dead.',
+  },
+  {
+    id: 'nginx/ws-connection-hardcoded',
+    system: 'nginx',
+    bad: 'nginx-connection-hardcoded.bad.conf',
+    good: 'nginx-connection-hardcoded.good.conf',
+    expect: { kind: 'plain-request-connection' },
+    harm: 'Connection hard-coded to "upgrade" in a location that also serves plain requests: every plain request reaches the backend asking for an upgrade.',
+  },
+  {
+    id: 'nginx/upstream-no-zone',
+    system: 'nginx',
+    bad: 'nginx-no-zone.bad.conf',
+    good: 'nginx-no-zone.good.conf',
+    expect: { kind: 'per-worker-failures', maxClients: 40 },
+    harm: 'Without zone each worker keeps its own copy of the upstream state (round-robin position, connection counts, failures): a dead server is discovered, and hit, by every worker separately.',
   },
 ];
 

@@ -409,6 +409,55 @@ export function startBalancer(
   return system === 'nginx' ? startNginx(configText, vars, readyPorts) : startHaproxy(configText, vars, readyPorts);
 }
 
+/**
+ * Sends one command to HAProxy's runtime API on a unix socket (`stats socket <path> level admin` in
+ * `global`) and returns the whole answer (the non-interactive CLI closes after one command).
+ */
+export function haproxyCli(socketPath: string, command: string, timeoutMs = 2000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ path: socketPath });
+    let out = '';
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error(`timed out after ${timeoutMs} ms: haproxy CLI "${command}"`));
+    }, timeoutMs);
+    s.on('connect', () => s.write(`${command}\n`));
+    s.on('data', (d: Buffer) => (out += d.toString()));
+    s.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    s.on('close', () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
+  });
+}
+
+export interface HaproxyServerStat {
+  /** `UP`, `DOWN`, `MAINT`, `no check`, ... (the `status` column of `show stat`). */
+  status: string;
+  /** Current effective weight as `show stat` reports it (ramps during slowstart). */
+  weight: number;
+  /** Current sessions. */
+  scur: number;
+}
+
+/** `show stat` for the servers of one backend, by server name. */
+export async function haproxyServers(socketPath: string, backend: string): Promise<Record<string, HaproxyServerStat>> {
+  const csv = await haproxyCli(socketPath, 'show stat');
+  const [head, ...rows] = csv.split('\n').filter((l) => l.trim());
+  const cols = head.replace(/^#\s*/, '').split(',');
+  const at = (name: string) => cols.indexOf(name);
+  const out: Record<string, HaproxyServerStat> = {};
+  for (const row of rows) {
+    const f = row.split(',');
+    if (f[at('pxname')] !== backend || f[at('svname')] === 'BACKEND' || f[at('svname')] === 'FRONTEND') continue;
+    out[f[at('svname')]] = { status: f[at('status')], weight: Number(f[at('weight')]), scur: Number(f[at('scur')]) };
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Backends
 
@@ -445,6 +494,14 @@ export interface BackendOptions {
    * backend refuses an upgrade request made with HTTP/1.0 (400), as strict servers do.
    */
   requireHttp11?: boolean;
+  /**
+   * How a plain (non-upgrade) HTTP request is answered: 'upgrade-required' (default) with 426 and
+   * `Connection: close`, as a WebSocket-only endpoint does; 'ok' with a 200 that leaves the
+   * connection's persistence to HTTP (Node keeps HTTP/1.1 connections alive, closes HTTP/1.0 ones).
+   */
+  plain?: 'upgrade-required' | 'ok';
+  /** A path answered 200 whatever `plain` says (a health endpoint for `option httpchk`). */
+  healthPath?: string;
   port?: number;
 }
 
@@ -454,6 +511,8 @@ export interface Backend {
   connections: BackendConnection[];
   plainRequests: PlainRequest[];
   refusedUpgrades: PlainRequest[];
+  /** TCP connections accepted so far (plain, upgrade and health-check connections alike). */
+  tcpConnections(): number;
   /** Send a text message to every open connection. */
   broadcast(data: string | Buffer): void;
   closeAll(code?: number, reason?: string): void;
@@ -481,11 +540,23 @@ export async function startBackend(opts: BackendOptions): Promise<Backend> {
   const server = http.createServer((req, res) => {
     // Not an upgrade as far as HTTP is concerned (Node reports an upgrade only when both
     // `Connection: upgrade` and `Upgrade` arrive): answer as a WebSocket-only endpoint would.
+    if (opts.healthPath !== undefined && req.url === opts.healthPath) {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok\n');
+      return;
+    }
     plainRequests.push(describe(req));
+    if (opts.plain === 'ok') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ backend: opts.name, port, ...describe(req) }));
+      return;
+    }
     const body = JSON.stringify({ backend: opts.name, port, error: 'upgrade required', ...describe(req) });
     res.writeHead(426, { 'content-type': 'application/json', upgrade: 'websocket', connection: 'close' });
     res.end(body);
   });
+  let tcp = 0;
+  server.on('connection', () => tcp++);
   server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
     if ((opts.requireHttp11 ?? true) && req.httpVersion === '1.0') {
       refusedUpgrades.push(describe(req));
@@ -521,6 +592,7 @@ export async function startBackend(opts: BackendOptions): Promise<Backend> {
     connections,
     plainRequests,
     refusedUpgrades,
+    tcpConnections: () => tcp,
     broadcast(data) {
       for (const c of connections) if (c.ws.readyState === WebSocket.OPEN) c.ws.send(data);
     },

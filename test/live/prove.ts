@@ -3,7 +3,26 @@
  * config works (valid, 101, hello, echo; for timeout cases: survives idle past the old limit).
  */
 import { strict as assert } from 'node:assert';
-import { delay, freePort, now, openWsOk, processGroup, startBackend, startBalancer, validate, waitFor, type Backend, type Balancer, type Identity, type LiveClient } from './harness';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import {
+  LiveClient,
+  delay,
+  freePort,
+  haproxyServers,
+  now,
+  openWs,
+  openWsOk,
+  processGroup,
+  startBackend,
+  startBalancer,
+  validate,
+  waitFor,
+  type Backend,
+  type Balancer,
+  type Identity,
+} from './harness';
 import type { LiveCase } from './cases';
 
 export interface Running {
@@ -139,9 +158,14 @@ async function measureReload(c: LiveCase, text: string, tag: string): Promise<Me
   const client = await openWsOk(r.url);
   await client.waitIdentity();
   const master = r.balancer.pid;
-  const oldWorkers = processGroup(master).filter((p) => p !== master);
-  assert.ok(oldWorkers.length > 0, 'found the worker holding the WebSocket');
-  process.kill(master, 'SIGHUP'); // nginx: reload the configuration, start new workers
+  // nginx: master + workers; HAProxy in master-worker mode (`master-worker` in global): master + worker.
+  const oldWorkers = await waitFor(() => {
+    const w = processGroup(master).filter((p) => p !== master);
+    return w.length > 0 ? w : undefined;
+  }, { timeoutMs: 2000, label: 'the worker holding the WebSocket' });
+  // Reload: nginx re-reads its config on SIGHUP; HAProxy's master on SIGUSR2 (what `systemctl
+  // reload haproxy` sends). Both start new workers and ask the old ones to stop softly.
+  process.kill(master, c.system === 'nginx' ? 'SIGHUP' : 'SIGUSR2');
   await waitFor(() => processGroup(master).some((p) => p !== master && !oldWorkers.includes(p)), { timeoutMs: 3000, label: 'new worker after reload' });
   const t0 = now();
   await delay(e.afterMs);
@@ -181,6 +205,136 @@ async function measureDownKeepsSessions(c: LiveCase, text: string, tag: string):
   return { observed, harmful: !closed };
 }
 
+/** Waits until HAProxy's runtime API reports `server` of backend `ws` with a status matching `re`. */
+async function waitServerStatus(r: Running, server: string, re: RegExp, label: string): Promise<void> {
+  const sock = path.join(r.balancer.dir, 'admin.sock');
+  await waitFor(async () => re.test((await haproxyServers(sock, 'ws'))[server]?.status ?? ''), { timeoutMs: 3000, intervalMs: 30, label });
+}
+
+async function measureSlowstartBurst(c: LiveCase, text: string, tag: string): Promise<Measurement> {
+  const e = c.expect as Extract<LiveCase['expect'], { kind: 'slowstart-burst' }>;
+  const r = await run(c, text, tag);
+  await waitServerStatus(r, 's3', /^UP/, 's3 up at start');
+  // s3's application dies: nothing listens on its port any more; the checks mark it down.
+  const port3 = r.backends[2].port;
+  await r.backends[2].stop();
+  await waitServerStatus(r, 's3', /^DOWN/, 's3 marked down');
+  const open: LiveClient[] = [];
+  const counts = [0, 0, 0];
+  const before = 2 * e.burst;
+  for (let i = 0; i < before; i++) {
+    const client = await openWsOk(r.url);
+    counts[indexOf(r, await client.waitIdentity())]++;
+    open.push(client);
+  }
+  // s3 comes back on the same port; the checks mark it up.
+  r.backends[2] = await startBackend({ name: `${tag}-b3`, port: port3 });
+  await waitServerStatus(r, 's3', /^UP/, 's3 back up');
+  const t0 = now();
+  const burst = [0, 0, 0];
+  for (let i = 0; i < e.burst; i++) {
+    const client = await openWsOk(r.url);
+    burst[indexOf(r, await client.waitIdentity())]++;
+    open.push(client);
+  }
+  const ms = Math.round(now() - t0);
+  const stat = (await haproxyServers(path.join(r.balancer.dir, 'admin.sock'), 'ws')).s3;
+  open.forEach((cl) => cl.close());
+  return {
+    observed: `${before} clients on s1/s2 while s3 was down (${counts.join('/')}); s3 back up, burst of ${e.burst} new clients in ${ms} ms went ${burst.join('/')} (s1/s2/s3); s3 weight right after: ${stat?.weight ?? '?'} of 100`,
+    harmful: burst[2] === e.burst,
+    value: burst[2],
+  };
+}
+
+async function measureDeadServer(c: LiveCase, text: string, tag: string): Promise<Measurement> {
+  const e = c.expect as Extract<LiveCase['expect'], { kind: 'dead-server' }>;
+  const r = await run(c, text, tag);
+  // The server behind @B2@ dies: nothing listens on its port.
+  await r.backends[1].stop();
+  // Give health checks (when configured) time to notice: with check the runtime API says DOWN;
+  // without, it says "no check" and the server stays in the pool.
+  const sock = path.join(r.balancer.dir, 'admin.sock');
+  await waitFor(async () => /^(DOWN|no check)/.test((await haproxyServers(sock, 'ws')).s2?.status ?? ''), { timeoutMs: 3000, intervalMs: 30, label: 's2 down or unchecked' });
+  const status = (await haproxyServers(sock, 'ws')).s2?.status;
+  const results = await Promise.all(Array.from({ length: e.clients }, () => openWs(r.url, { handshakeTimeoutMs: 5000 })));
+  let ok = 0;
+  const failures: string[] = [];
+  for (const res of results) {
+    if (res instanceof LiveClient) {
+      ok++;
+      res.close();
+    } else failures.push(res.kind === 'refused' ? String(res.status) : res.error);
+  }
+  const summary = [...new Set(failures)].map((f) => `${failures.filter((x) => x === f).length}× ${/^\d+$/.test(f) ? `HTTP ${f}` : f}`).join(', ');
+  return {
+    observed: `s2 dead (runtime API: "${status}"): ${e.clients} concurrent handshakes, ${ok} got 101${failures.length ? `, ${failures.length} failed (${summary})` : ''}`,
+    harmful: failures.length > 0,
+    value: failures.length,
+  };
+}
+
+/** A plain GET (no Upgrade) through the balancer; resolves with the status. */
+function plainGet(port: number, urlPath: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent: false, timeout: 3000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('timeout', () => req.destroy(new Error('plain request timed out')));
+    req.on('error', reject);
+  });
+}
+
+async function measurePlainRequest(c: LiveCase, text: string, tag: string): Promise<Measurement> {
+  const r = await run(c, text, tag);
+  const status = await plainGet(r.port, '/api/status');
+  assert.equal(r.backend.plainRequests.length, 1, 'the plain request reached the backend');
+  const seen = r.backend.plainRequests[0];
+  const connection = String(seen.headers.connection ?? '(none)');
+  // The WebSocket through the same location still upgrades.
+  const client = await openWsOk(r.url);
+  await client.waitIdentity();
+  client.close();
+  return {
+    observed: `plain GET /api/status (answered ${status}) reached the backend with Connection: ${connection}, Upgrade: ${seen.headers.upgrade ?? '(none)'}; a WebSocket through the same location got 101`,
+    harmful: /upgrade/i.test(connection),
+  };
+}
+
+async function measurePerWorkerFailures(c: LiveCase, text: string, tag: string): Promise<Measurement> {
+  const e = c.expect as Extract<LiveCase['expect'], { kind: 'per-worker-failures' }>;
+  const r = await run(c, text, tag);
+  const live = r.backends[0];
+  const dead = r.backends[1];
+  await dead.stop(); // nothing listens on @B2@ any more: connecting to it is refused at once
+  const workers = new Map<string, number>();
+  let n = 0;
+  // One after the other (no race between workers), until both workers have proxied a connection.
+  while (n < e.maxClients && (workers.size < 2 || n < 6)) {
+    const client = await openWsOk(r.url);
+    await client.waitIdentity();
+    const pid = String(live.connections.at(-1)?.headers['x-worker-pid'] ?? '?');
+    workers.set(pid, (workers.get(pid) ?? 0) + 1);
+    client.close();
+    n++;
+  }
+  assert.equal(workers.size, 2, `both workers proxied connections within ${e.maxClients} clients (got ${[...workers.keys()].join(', ')})`);
+  // Every attempt on the dead server is logged by the worker that made it: "<pid>#<tid>: *N connect() failed (111: ...".
+  const log = fs.readFileSync(path.join(r.balancer.dir, 'error.log'), 'utf8');
+  const tries = log.split('\n').filter((l) => /connect\(\) failed \(111/.test(l) && l.includes(`127.0.0.1:${dead.port}`));
+  const byPid = new Map<string, number>();
+  for (const l of tries) {
+    const pid = /\] (\d+)#\d+:/.exec(l)?.[1] ?? '?';
+    byPid.set(pid, (byPid.get(pid) ?? 0) + 1);
+  }
+  return {
+    observed: `${n} WebSockets, one after the other, all served by the live server through 2 workers (${[...workers.values()].join('+')}); the dead server was tried ${tries.length} time${tries.length === 1 ? '' : 's'}, by ${byPid.size} worker${byPid.size === 1 ? '' : 's'}`,
+    harmful: byPid.size > 1,
+    value: tries.length,
+  };
+}
+
 export function measure(c: LiveCase, text: string, tag: string): Promise<Measurement> {
   switch (c.expect.kind) {
     case 'subnet-skew':
@@ -193,12 +347,30 @@ export function measure(c: LiveCase, text: string, tag: string): Promise<Measure
       return measureReload(c, text, tag);
     case 'down-keeps-sessions':
       return measureDownKeepsSessions(c, text, tag);
+    case 'slowstart-burst':
+      return measureSlowstartBurst(c, text, tag);
+    case 'dead-server':
+      return measureDeadServer(c, text, tag);
+    case 'plain-request-connection':
+      return measurePlainRequest(c, text, tag);
+    case 'per-worker-failures':
+      return measurePerWorkerFailures(c, text, tag);
     default:
       throw new Error(`no measurement for ${c.expect.kind}`);
   }
 }
 
-export const MEASURED_KINDS: ReadonlySet<string> = new Set(['subnet-skew', 'remap-on-add', 'load-blind', 'reload-lingers', 'down-keeps-sessions']);
+export const MEASURED_KINDS: ReadonlySet<string> = new Set([
+  'subnet-skew',
+  'remap-on-add',
+  'load-blind',
+  'reload-lingers',
+  'down-keeps-sessions',
+  'slowstart-burst',
+  'dead-server',
+  'plain-request-connection',
+  'per-worker-failures',
+]);
 
 /** Asserts that a measurement of a fixed config shows no harm (with the kind's own threshold). */
 export function assertFixed(c: LiveCase, m: Measurement): void {
@@ -206,6 +378,10 @@ export function assertFixed(c: LiveCase, m: Measurement): void {
     assert.equal(m.betweenOld, 0, `fixed config: only moves to the new server expected; ${m.observed}`);
     assert.ok((m.value ?? 1) < c.expect.goodBelow, `fixed config: ${m.observed}`);
   }
+  if (c.expect.kind === 'slowstart-burst') {
+    assert.ok((m.value ?? Infinity) <= c.expect.goodAtMost, `fixed config: the returning server takes at most ${c.expect.goodAtMost} of the burst; ${m.observed}`);
+  }
+  if (c.expect.kind === 'per-worker-failures') assert.equal(m.value, 1, `fixed config: the dead server is tried once in all; ${m.observed}`);
   assert.equal(m.harmful, false, `the fixed config should not show the harm: ${m.observed}`);
 }
 
@@ -273,5 +449,13 @@ export function describeExpect(c: LiveCase): string {
       return `after a reload the old worker and its WebSocket live on (${e.afterMs} ms); fixed config ends them`;
     case 'down-keeps-sessions':
       return `a WebSocket stays on a server marked down (${e.afterMs} ms); fixed config closes it`;
+    case 'slowstart-burst':
+      return `leastconn: a server back from down takes all of a burst of ${e.burst}; with slowstart at most ${e.goodAtMost}`;
+    case 'dead-server':
+      return `round robin keeps sending handshakes to a dead server (some of ${e.clients} fail); fixed config sends them all to the live one`;
+    case 'plain-request-connection':
+      return 'a plain request reaches the backend with Connection: upgrade; fixed config sends the map\'s value and still upgrades WebSockets';
+    case 'per-worker-failures':
+      return '2 workers: a dead server is tried once per worker without zone; once in all with zone';
   }
 }
