@@ -1,7 +1,8 @@
 // Bundles the extension client, the language server, the CLI and the webview with esbuild.
 // Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -20,6 +21,15 @@ const targets = [
   { entryPoints: ['server/src/cli/wslb.ts'], outfile: 'dist/cli/wslb.js', platform: 'node', format: 'cjs', target: 'node18', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['client/src/webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife', target: 'es2020' },
 ].filter((t) => existsSync(t.entryPoints[0]));
+
+// The Terraform parser's WebAssembly files, located at run time next to the bundles
+// (server/src/service/syntax/aws/treesitter.ts looks in dist/wasm/).
+const require = createRequire(import.meta.url);
+mkdirSync('dist/wasm', { recursive: true });
+for (const [name, module] of [
+  ['tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm'],
+  ['tree-sitter-terraform.wasm', '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm'],
+]) copyFileSync(require.resolve(module), `dist/wasm/${name}`);
 
 if (watch) {
   for (const t of targets) {

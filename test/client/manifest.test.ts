@@ -142,6 +142,9 @@ describe('vsix contents (.vscodeignore, vsce ls)', function () {
     const files = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean).sort();
     const expected = [
       ...bundles,
+      // The Terraform parser (web-tree-sitter and its grammar), loaded by the server at startup.
+      'dist/wasm/tree-sitter.wasm',
+      'dist/wasm/tree-sitter-terraform.wasm',
       'CHANGELOG.md',
       'LICENSE',
       'README.md',
