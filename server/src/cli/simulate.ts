@@ -3,6 +3,7 @@
  * prints the metrics as a table or as JSON. The caller (wslb.ts) loads the config and passes its
  * pools; this module only parses the options, runs the engine and formats the result.
  */
+import { AWS_ALGORITHMS, AWS_MODEL_LABEL } from '../service/simulate/aws';
 import { simulate } from '../service/simulate/engine';
 import type { ReconnectPolicy, ScenarioKind, SimPool, SimResult, SimulateOptions } from '../service/simulate/types';
 
@@ -15,7 +16,8 @@ const SCENARIOS: ScenarioKind[] = ['steady', 'deploy', 'failure', 'scale-out', '
 
 export const SIMULATE_USAGE = `Usage: wslb simulate <config> --pool <name> [options]
 
-Simulates WebSocket clients balanced by one upstream (nginx) or backend (HAProxy).
+Simulates WebSocket clients balanced by one upstream (nginx), backend (HAProxy) or AWS target
+group. nginx and HAProxy are reproduced exactly; AWS is ${AWS_MODEL_LABEL}.
 
 Options:
   --pool <name>            upstream/backend to simulate (required when the config has several)
@@ -26,7 +28,9 @@ Options:
   --scenario <kind>        steady | deploy | failure | scale-out | scale-in | storm (default steady)
   --no-drain               deploy/scale-in: kill without close frames instead of draining
   --algorithm <spec>       try another algorithm, e.g. least_conn, "hash $remote_addr consistent",
-                           leastconn, "source consistent", "hdr(X-User)", "random(2)"
+                           leastconn, "source consistent", "hdr(X-User)", "random(2)",
+                           AWS: round_robin, least_outstanding_requests, weighted_random
+  --targets <n>            AWS: number of targets when the config does not list them (default 3)
   --lifetime-hours <h>     mean connection lifetime, exponential (default 1)
   --reconnect <policy>     immediate | fixed:<sec> | backoff:<base>:<max> (default immediate)
   --heartbeat <sec>        client heartbeat interval (default 30)
@@ -50,6 +54,7 @@ interface Parsed {
   heartbeat?: number;
   duration?: number;
   workers?: number;
+  targets?: number;
   seed?: string;
   format: 'text' | 'json';
   help?: boolean;
@@ -138,6 +143,10 @@ function parseArgs(args: string[]): Parsed | string {
         if (typeof (r = num(flag, value(), 1, 1024)) === 'string') return r;
         p.workers = Math.floor(r);
         break;
+      case '--targets':
+        if (typeof (r = num(flag, value(), 1, 1000)) === 'string') return r;
+        p.targets = Math.floor(r);
+        break;
       case '--seed':
         p.seed = value();
         if (p.seed === undefined) return '--seed needs a value';
@@ -169,6 +178,11 @@ export function withAlgorithm(pool: SimPool, spec: string): SimPool | string {
   const head = words[0].toLowerCase();
   const rest = words.slice(1);
   const base: SimPool = { ...pool, consistent: undefined, randomTwo: undefined, randomTwoMethod: undefined, draws: undefined };
+  if (pool.system === 'aws') {
+    const a = head.replace(/-/g, '_');
+    if ((AWS_ALGORITHMS as readonly string[]).includes(a)) return { ...base, algorithm: a };
+    return `unknown AWS routing algorithm "${words[0]}" (${AWS_ALGORITHMS.join(', ')})`;
+  }
   if (pool.system === 'nginx') {
     switch (head) {
       case 'round_robin':
@@ -235,6 +249,11 @@ export function withAlgorithm(pool: SimPool, spec: string): SimPool | string {
   }
 }
 
+/** `n` stand-in targets for an AWS target group whose config does not list its targets. */
+export function awsPlaceholderTargets(n: number): SimPool['servers'] {
+  return Array.from({ length: n }, (_, i) => ({ name: `target-${i + 1}`, address: `10.0.${(i >> 8) & 255}.${(i & 255) + 10}`, port: 80, weight: 1, backup: false, down: false }));
+}
+
 function pct(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
 }
@@ -246,6 +265,7 @@ function pad(s: string, n: number, right = false): string {
 export function formatText(r: SimResult, clients: number): string {
   const lines: string[] = [];
   lines.push(`pool ${r.pool} (${r.system}, ${r.algorithm}), scenario ${r.scenario}, ${clients} clients, seed ${r.seed}`);
+  if (r.fidelity === 'model' && r.note) lines.push(r.note);
   const w = Math.max(6, ...r.backends.map((b) => b.server.length));
   lines.push(`${pad('server', w)}  ${pad('weight', 6, true)}  ${pad('final', 7, true)}  ${pad('peak', 7, true)}  ${pad('new/s max', 9, true)}  ${pad('connects', 9, true)}`);
   for (const b of r.backends) {
@@ -258,6 +278,7 @@ export function formatText(r: SimResult, clients: number): string {
   lines.push(`imbalance (max/mean) ${m.imbalance.toFixed(2)} (worst ${m.peakImbalance.toFixed(2)}), cv ${m.cv.toFixed(3)}`);
   lines.push(`clients that changed backend ${pct(m.movedShare)}, dropped connections ${m.dropped}, failed attempts ${m.failedAttempts}`);
   lines.push(`peak new connections on one backend ${m.peakNewPerSecond}/s, connected at end ${m.connectedAtEnd}`);
+  if (m.cutAtDeregistration !== undefined) lines.push(`connections cut when a deregistration delay elapsed (no close frame) ${m.cutAtDeregistration}`);
   return lines.join('\n') + '\n';
 }
 
@@ -301,6 +322,7 @@ export function runSimulateCommand(args: string[], pools: SimPool[], io: Simulat
     pool = changed;
   }
   if (parsed.workers !== undefined) pool = { ...pool, workers: parsed.workers };
+  if (parsed.targets !== undefined && pool.system === 'aws' && pool.aws?.placeholderTargets) pool = { ...pool, servers: awsPlaceholderTargets(parsed.targets) };
   const clients = parsed.clients ?? 1000;
   const options: SimulateOptions = {
     seed: parsed.seed ?? 1,
@@ -330,6 +352,8 @@ export function runSimulateCommand(args: string[], pools: SimPool[], io: Simulat
           pool: result.pool,
           system: result.system,
           algorithm: result.algorithm,
+          fidelity: result.fidelity,
+          ...(result.note ? { note: result.note } : {}),
           scenario: result.scenario,
           seed: result.seed,
           clients,

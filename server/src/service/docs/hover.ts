@@ -159,7 +159,7 @@ function poolMarkdown(info: PoolInfo, uri: string, where: string): string {
     }
     lines.push(rows.join('\n'));
   }
-  const note = noteMarkdown(wsNote(p.system, p.system === 'nginx' ? nginxAlgorithmKey(p.algorithm) : `balance ${p.algorithm.replace(/\(.*$/, '')}`));
+  const note = p.system === 'aws' ? undefined : noteMarkdown(wsNote(p.system, p.system === 'nginx' ? nginxAlgorithmKey(p.algorithm) : `balance ${p.algorithm.replace(/\(.*$/, '')}`));
   const out = [lines.join('\n\n'), simulateLink(uri, p.name)];
   if (note) out.push(note);
   return out.join('\n\n');

@@ -20,7 +20,7 @@
 import type { Span } from '../text';
 
 export interface AlgorithmEditPool {
-  system: 'nginx' | 'haproxy';
+  system: 'nginx' | 'haproxy' | 'aws';
   /** The whole upstream block / backend section. */
   span: Span;
   /** The pool's name in its header line. */
@@ -171,6 +171,7 @@ function clampSpan(text: string, s: Span | undefined): Span | undefined {
  * Never throws: an unusable spec or pool yields `{ error }`.
  */
 export function buildAlgorithmEdit(text: string, pool: AlgorithmEditPool, spec: string): AlgorithmEditResult {
+  if (pool.system === 'aws') return { error: 'Apply to config is not available for AWS target groups: set the routing algorithm attribute in the template' };
   const block = clampSpan(text, pool.span);
   const name = clampSpan(text, pool.nameSpan);
   if (!block || !name || block.end <= block.start) return { error: 'the pool is not in this document any more' };

@@ -14,11 +14,21 @@
  *   that vanishes silently is only noticed on a missed heartbeat (between 1 and 2 intervals).
  * - Scale-out / scale-in / storm reload the proxy: new balancer state (new nginx workers, new
  *   HAProxy process) while established connections stay where they are.
+ * - AWS target groups (a model of documented behaviour, see aws.ts): a target leaves the pool
+ *   by deregistration — no new connections at once; open ones continue until the application
+ *   drains them (drain) or the deregistration delay elapses, when what is left is cut without a
+ *   close frame (ELB completes a deregistration early once the target has no connections). A
+ *   returning target is healthy after one passed health check (registration) or `healthy
+ *   threshold` checks (after a failure) and then enters slow start. Failures are noticed after
+ *   `unhealthy threshold` × interval. Scale-out registers targets; scale-in deregisters them.
+ *   Sources: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#deregistration-delay
+ *   and https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
  * - Deterministic for a seed: one seeded generator, a heap ordered by (time, insertion order).
  * No DOM and no Node APIs: this also runs in the webview.
  */
 import type { Balancer } from './balancer-types';
 import { createBalancer } from './balancer';
+import { AWS_MODEL_LABEL, awsAlgorithmOf, awsSlowStartApplies } from './aws';
 import { Prng, seedFrom } from './prng';
 import type {
   ClientOptions,
@@ -148,7 +158,9 @@ type Action =
   | { kind: 'revive'; server: number }
   | { kind: 'markUp'; server: number }
   | { kind: 'reload'; servers: SimServer[]; closeRemoved: number[]; overMs: number }
-  | { kind: 'storm' };
+  | { kind: 'storm' }
+  /** AWS: the deregistration delay of `server` elapsed: what is still open is cut. */
+  | { kind: 'cut'; server: number };
 
 function clampNum(v: unknown, lo: number, hi: number, dflt: number): number {
   const n = typeof v === 'number' && Number.isFinite(v) ? v : dflt;
@@ -241,8 +253,16 @@ export function simulate(pool: SimPool, options: SimulateOptions): SimResult {
     ? scenario.kind
     : 'steady';
   const atMs = clampNum(scenario.atSec, 0, durationMs / 1000, (durationMs / 1000) * 0.4) * 1000;
-  const detectMs = clampNum(scenario.detectSec, 0, 3600, 6) * 1000;
   const isHaproxy = pool.system === 'haproxy';
+  const isAws = pool.system === 'aws';
+  // AWS defaults: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
+  // (interval 30 s, healthy threshold 5, unhealthy threshold 2; one passed check after registration).
+  const awsHcMs = clampNum(pool.aws?.healthCheckIntervalMs, 1000, 300_000, 30_000);
+  const awsHealthy = Math.floor(clampNum(pool.aws?.healthyThreshold, 1, 10, 5));
+  const awsUnhealthy = Math.floor(clampNum(pool.aws?.unhealthyThreshold, 1, 10, 2));
+  // Deregistration delay: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#deregistration-delay (0-3600 s, default 300 s).
+  const awsDelayMs = clampNum(pool.aws?.deregistrationDelayMs, 0, 3_600_000, 300_000);
+  const detectMs = clampNum(scenario.detectSec, 0, 3600, isAws ? (awsUnhealthy * awsHcMs) / 1000 : 6) * 1000;
 
   // ---- backends (global indices; scale-out appends) ----
   const allServers: SimServer[] = pool.servers.map((s) => ({ ...s }));
@@ -259,6 +279,8 @@ export function simulate(pool: SimPool, options: SimulateOptions): SimResult {
   }
   const nb = allServers.length;
   const alive = new Uint8Array(nb).fill(1);
+  /** AWS: registered with the target group and healthy (takes new connections). */
+  const inService = new Uint8Array(nb).fill(1);
   const open = new Int32Array(nb);
   const peakOpen = new Int32Array(nb);
   const totalConnects = new Float64Array(nb);
@@ -279,7 +301,14 @@ export function simulate(pool: SimPool, options: SimulateOptions): SimResult {
     for (const g of toGlobal) inPool[g] = 1;
     return { balancer, toGlobal, toLocal, pool: p };
   };
-  epochs.push(makeEpoch(servers0));
+  if (isAws && kind === 'scale-out') {
+    // AWS keeps one target group: the new targets exist from the start, not yet registered.
+    epochs.push(makeEpoch(allServers.slice()));
+    for (let g = servers0.length; g < nb; g++) {
+      inService[g] = 0;
+      epochs[0].balancer.setDown(g, true, 0);
+    }
+  } else epochs.push(makeEpoch(servers0));
 
   // ---- clients ----
   const addresses = makeAddresses(rng, co, nClients);
@@ -325,7 +354,49 @@ export function simulate(pool: SimPool, options: SimulateOptions): SimResult {
   const drainMs = clampNum(scenario.drainSec, 0, 86400, 30) * 1000;
   const restartMs = clampNum(scenario.restartSec, 0, 86400, 20) * 1000;
   const upDetectMs = (detectMs * 2) / 3; // rise 2 vs fall 3 checks
-  if (kind === 'deploy') {
+  /** AWS: deregister `g` at t0 (drain or cut after the delay); returns when the target is gone. */
+  const awsDeregister = (g: number, t0: number): number => {
+    at(t0, { kind: 'markDown', server: g });
+    let gone = t0 + awsDelayMs;
+    if (drain && awsDelayMs > 0) {
+      // The application closes its WebSockets (close frame 1001) over drainSec; once none is
+      // left, ELB completes the deregistration without waiting for the rest of the delay.
+      const d = Math.min(drainMs, awsDelayMs);
+      at(t0, { kind: 'drainClose', server: g, overMs: d });
+      gone = t0 + d;
+    }
+    at(gone, { kind: 'cut', server: g });
+    return gone;
+  };
+  if (isAws && kind === 'deploy') {
+    // One target at a time: the next one is deregistered `intervalSec` after the previous one
+    // started, but never before the previous one is healthy again.
+    const interval = clampNum(scenario.intervalSec, 0, 86400, 60) * 1000;
+    let t0 = atMs;
+    for (const g of primaries) {
+      const gone = awsDeregister(g, t0);
+      at(gone, { kind: 'refuse', server: g });
+      at(gone + restartMs, { kind: 'revive', server: g });
+      // Registered again: healthy after one passed health check.
+      const up = gone + restartMs + awsHcMs;
+      at(up, { kind: 'markUp', server: g });
+      t0 = Math.max(t0 + interval, up);
+    }
+  } else if (isAws && kind === 'failure') {
+    const g = Math.floor(clampNum(scenario.server, 0, Math.max(0, servers0.length - 1), primaries[0] ?? 0));
+    at(atMs, { kind: 'kill', server: g, silent: !!scenario.silent });
+    at(atMs + detectMs, { kind: 'markDown', server: g });
+    if (scenario.recoverSec !== undefined && Number.isFinite(scenario.recoverSec)) {
+      const back = atMs + clampNum(scenario.recoverSec, 0, 86400 * 30, 60) * 1000;
+      at(back, { kind: 'revive', server: g });
+      at(Math.max(back, atMs + detectMs) + awsHealthy * awsHcMs, { kind: 'markUp', server: g });
+    }
+  } else if (isAws && kind === 'scale-out') {
+    for (let g = servers0.length; g < nb; g++) at(atMs + awsHcMs, { kind: 'markUp', server: g });
+  } else if (isAws && kind === 'scale-in') {
+    const removed = primaries.slice(Math.max(1, primaries.length - scaleCount));
+    for (const g of removed) at(awsDeregister(g, atMs), { kind: 'refuse', server: g });
+  } else if (kind === 'deploy') {
     const interval = clampNum(scenario.intervalSec, 0, 86400, 60) * 1000;
     primaries.forEach((g, k) => {
       const t0 = atMs + k * interval;
@@ -365,6 +436,7 @@ export function simulate(pool: SimPool, options: SimulateOptions): SimResult {
 
   // ---- metrics state ----
   let dropped = 0;
+  let cutAtDeregistration = 0;
   let failedAttempts = 0;
   let connects = 0;
   let closes = 0;
@@ -455,14 +527,15 @@ export function simulate(pool: SimPool, options: SimulateOptions): SimResult {
 
   const setReachable = (g: number, up: boolean, t: number): void => {
     // nginx: reachability is what the balancer sees (connects fail at once).
-    if (isHaproxy) return;
+    if (isHaproxy || isAws) return;
     for (const ep of epochs) {
       const l = ep.toLocal.get(g);
       if (l !== undefined) ep.balancer.setDown(l, !up, t);
     }
   };
   const setChecked = (g: number, up: boolean, t: number): void => {
-    if (!isHaproxy) return;
+    if (!isHaproxy && !isAws) return;
+    if (isAws) inService[g] = up ? 1 : 0;
     const ep = current();
     const l = ep.toLocal.get(g);
     if (l !== undefined) ep.balancer.setDown(l, !up, t);
@@ -518,7 +591,19 @@ export function simulate(pool: SimPool, options: SimulateOptions): SimResult {
         }
         break;
       }
+      case 'cut': {
+        for (const c of clientsOn(a.server)) {
+          dropClient(c, t);
+          cutAtDeregistration++;
+        }
+        break;
+      }
       case 'storm': {
+        if (isAws) {
+          // The target group keeps its state; every client reconnects at once.
+          for (let c = 0; c < nClients; c++) if (backend[c] >= 0) dropClient(c, t);
+          break;
+        }
         const ep = makeEpoch(current().pool.servers);
         epochs.push(ep);
         for (let g = 0; g < nb; g++) {
@@ -535,7 +620,7 @@ export function simulate(pool: SimPool, options: SimulateOptions): SimResult {
     const usable: number[] = [];
     const ep = current();
     ep.toGlobal.forEach((g, l) => {
-      if (isUsablePrimary(ep.pool.servers[l]) && alive[g]) usable.push(g);
+      if (isUsablePrimary(ep.pool.servers[l]) && alive[g] && inService[g]) usable.push(g);
     });
     if (usable.length === 0) return { imbalance: 0, cv: 0, usable };
     let sum = 0;
@@ -628,6 +713,8 @@ export function simulate(pool: SimPool, options: SimulateOptions): SimResult {
     pool: pool.name,
     system: pool.system,
     algorithm: describeAlgorithm(pool),
+    fidelity: isAws ? 'model' : 'exact',
+    note: isAws ? awsNote(pool) : undefined,
     scenario: kind,
     seed,
     backends,
@@ -643,9 +730,22 @@ export function simulate(pool: SimPool, options: SimulateOptions): SimResult {
       closes,
       events,
       connectedAtEnd,
+      ...(isAws ? { cutAtDeregistration } : {}),
     },
     series,
   };
+}
+
+/** The label of an AWS result, with the model's assumptions that matter for this pool. */
+export function awsNote(pool: SimPool): string {
+  const parts = [`${AWS_MODEL_LABEL[0].toUpperCase()}${AWS_MODEL_LABEL.slice(1)}.`];
+  const alg = awsAlgorithmOf(pool);
+  if (alg === 'least_outstanding_requests') parts.push('Assumption: an open WebSocket counts as an outstanding request while it stays open.');
+  if (alg === 'weighted_random') parts.push('Anomaly mitigation is not modelled (the simulated targets never fail requests).');
+  if (alg === 'flow_hash') parts.push('NLB flow hash modelled as a uniform draw per connection (each has a new client port).');
+  if ((pool.aws?.slowStartMs ?? 0) > 0 && alg !== 'round_robin') parts.push('Slow start is not applied with this algorithm.');
+  if (pool.aws?.placeholderTargets) parts.push(`The config does not list the targets: ${pool.servers.length} placeholder targets.`);
+  return parts.join(' ');
 }
 
 function round(x: number): number {
@@ -655,6 +755,10 @@ function round(x: number): number {
 /** Human-readable algorithm line, e.g. "hash $remote_addr consistent", "source (consistent, sdbm)". */
 export function describeAlgorithm(pool: SimPool): string {
   const a = pool.algorithm;
+  if (pool.system === 'aws') {
+    const alg = awsAlgorithmOf(pool);
+    return alg === 'round_robin' && awsSlowStartApplies(pool) ? `round_robin, slow start ${Math.round((pool.aws?.slowStartMs ?? 0) / 1000)} s` : alg;
+  }
   if (pool.system === 'nginx') {
     if (a === 'hash') return `hash ${pool.hashKey ?? ''}${pool.consistent ? ' consistent' : ''}`.replace(/\s+/g, ' ').trim();
     if (a === 'random') return pool.randomTwo ? `random two${pool.randomTwoMethod ? ' ' + pool.randomTwoMethod : ''}` : 'random';

@@ -6,3 +6,5 @@ export type { BalancerOptions } from './balancer';
 export { simulate, benchSimulate, describeAlgorithm } from './engine';
 export { Prng, seedFrom } from './prng';
 export { crc32, sdbm, djb2, wt6, fullHash, parseIp } from './hashes';
+export { AwsBalancer, AWS_ALGORITHMS, AWS_MODEL_LABEL, awsAlgorithmOf } from './aws';
+export type { AwsAlgorithm } from './aws';

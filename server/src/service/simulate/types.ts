@@ -25,14 +25,36 @@ export interface SimServer {
   id?: number;
 }
 
-/** One balancing pool: an nginx `upstream` block or a HAProxy `backend`/`listen` section. */
+/**
+ * AWS target-group settings the model uses (simulate/aws.ts). Durations in ms. Absent values take
+ * AWS's documented defaults (knowledge/aws.ts).
+ */
+export interface SimAwsSettings {
+  /** 'application' (ALB, default) or 'network' (NLB). */
+  lbType?: 'application' | 'network';
+  /** `deregistration_delay` (default 300 s). */
+  deregistrationDelayMs?: number;
+  /** `slow_start` (default 0 = off). */
+  slowStartMs?: number;
+  /** Health check interval (default 30 s). */
+  healthCheckIntervalMs?: number;
+  /** Consecutive passed checks before an unhealthy target is healthy again (default 5). */
+  healthyThreshold?: number;
+  /** Consecutive failed checks before a target is unhealthy (default 2). */
+  unhealthyThreshold?: number;
+  /** The targets are placeholders (the config does not list them): say so in results. */
+  placeholderTargets?: boolean;
+}
+
+/** One balancing pool: an nginx `upstream` block, a HAProxy `backend`/`listen` section or an AWS target group. */
 export interface SimPool {
-  system: 'nginx' | 'haproxy';
+  system: 'nginx' | 'haproxy' | 'aws';
   name: string;
   /**
    * nginx: 'round_robin' | 'least_conn' | 'ip_hash' | 'hash' | 'random'.
    * HAProxy: 'roundrobin' | 'static-rr' | 'leastconn' | 'first' | 'source' | 'uri' | 'url_param' | 'hdr' | 'random'.
    * `hdr(name)`, `random(3)` and `url_param(name)` spellings are accepted too.
+   * AWS: 'round_robin' | 'least_outstanding_requests' | 'weighted_random' | 'flow_hash' (NLB).
    */
   algorithm: string;
   /** nginx `hash <key>` (e.g. "$remote_addr"); HAProxy header name for `hdr`, parameter for `url_param`. */
@@ -61,6 +83,8 @@ export interface SimPool {
   allBackups?: boolean;
   /** HAProxy `balance uri` options. */
   uriOptions?: { whole?: boolean; len?: number; depth?: number; pathOnly?: boolean };
+  /** AWS target groups: the attributes the model uses. */
+  aws?: SimAwsSettings;
 }
 
 /** What a balancer sees of one incoming connection (the WebSocket upgrade request). */
@@ -188,12 +212,20 @@ export interface SimMetrics {
   /** Events processed by the simulation loop. */
   events: number;
   connectedAtEnd: number;
+  /** AWS: connections still open when a deregistration delay elapsed, cut without a close frame. */
+  cutAtDeregistration?: number;
 }
 
 export interface SimResult {
   pool: string;
-  system: 'nginx' | 'haproxy';
+  system: 'nginx' | 'haproxy' | 'aws';
   algorithm: string;
+  /**
+   * 'exact': the nginx/HAProxy arithmetic reimplemented from their sources. 'model': AWS, a model of
+   * documented behaviour (AWS's implementation is not public); `note` says so.
+   */
+  fidelity: 'exact' | 'model';
+  note?: string;
   scenario: ScenarioKind;
   seed: number;
   backends: SimBackendResult[];
