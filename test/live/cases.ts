@@ -76,7 +76,32 @@ export type Expectation =
    * `maxClients`); with the bad config (no zone) the dead server was tried once per worker, with the
    * good one (zone) once in all.
    */
-  | { kind: 'per-worker-failures'; maxClients: number };
+  | { kind: 'per-worker-failures'; maxClients: number }
+  /**
+   * `requests` plain requests one after the other through a location whose upstream has `keepalive`
+   * (backend answers 200): with the bad config each one opens its own TCP connection to the backend,
+   * with the good one they share one.
+   */
+  | { kind: 'keepalive-reuse'; requests: number }
+  /**
+   * `clients` WebSockets opened one after the other and kept open: with the bad config (a small
+   * worker_connections) the later ones fail and nginx logs "worker_connections are not enough"; with
+   * the good one all open.
+   */
+  | { kind: 'connection-cap'; clients: number }
+  /**
+   * Two servers in round robin with health checks; the one behind @B2@ is replaced by an application
+   * that accepts TCP but never answers. `clients` concurrent handshakes: with the bad config (TCP
+   * checks) the server stays up and its share fails (HTTP 504 after `timeout server`), with the good
+   * one (HTTP checks on /health) it is marked down and every handshake succeeds.
+   */
+  | { kind: 'stuck-server'; clients: number }
+  /**
+   * The backend stops reading for `stallMs` right after the handshake while the client keeps sending:
+   * with the bad config nginx closes the WebSocket during the stall, with the good one it survives and
+   * the backend reads the queued data after the stall.
+   */
+  | { kind: 'backend-stall'; stallMs: number };
 
 export interface LiveCase {
   /** The wslb rule id whose harm this pair demonstrates. */
@@ -297,6 +322,54 @@ export const CASES: LiveCase[] = [
     good: 'nginx-no-zone.good.conf',
     expect: { kind: 'per-worker-failures', maxClients: 40 },
     harm: 'Without zone each worker keeps its own copy of the upstream state (round-robin position, connection counts, failures): a dead server is discovered, and hit, by every worker separately.',
+  },
+  {
+    id: 'haproxy/timeout-ignored',
+    system: 'haproxy',
+    bad: 'haproxy-timeout-ignored.bad.cfg',
+    good: 'haproxy-timeout-ignored.good.cfg',
+    expect: { kind: 'idle-cut', cutAfterMs: 1000, survivesMs: 2000 },
+    harm: '`timeout tunnel` in a frontend is ignored: idle WebSockets are still cut at the 1s client/server timeouts.',
+  },
+  {
+    id: 'haproxy/backend-mode-mismatch',
+    system: 'haproxy',
+    bad: 'haproxy-mode-mismatch.bad.cfg',
+    good: 'haproxy-mode-mismatch.good.cfg',
+    expect: { kind: 'refused-by-validator', message: /tries to use incompatible tcp backend 'ws'/ },
+    harm: 'An HTTP frontend cannot hand its streams to a mode tcp backend: HAProxy refuses the configuration.',
+  },
+  {
+    id: 'haproxy/ws-no-httpchk',
+    system: 'haproxy',
+    bad: 'haproxy-httpchk.bad.cfg',
+    good: 'haproxy-httpchk.good.cfg',
+    expect: { kind: 'stuck-server', clients: 6 },
+    harm: 'A connect-only health check passes for an application that accepts TCP but no longer answers, so its share of new WebSockets fails.',
+  },
+  {
+    id: 'nginx/upstream-keepalive-http10',
+    system: 'nginx',
+    bad: 'nginx-keepalive-http10.bad.conf',
+    good: 'nginx-keepalive-http10.good.conf',
+    expect: { kind: 'keepalive-reuse', requests: 5 },
+    harm: 'keepalive in the upstream over HTTP/1.0: the backend closes after every response, so every request opens a new connection.',
+  },
+  {
+    id: 'nginx/worker-connections-low',
+    system: 'nginx',
+    bad: 'nginx-worker-connections.bad.conf',
+    good: 'nginx-worker-connections.good.conf',
+    expect: { kind: 'connection-cap', clients: 12 },
+    harm: 'Each proxied WebSocket holds two of the worker\'s connections (client and upstream) for its whole life, so worker_connections caps open WebSockets at about half its value.',
+  },
+  {
+    id: 'nginx/ws-send-timeout',
+    system: 'nginx',
+    bad: 'nginx-send-timeout.bad.conf',
+    good: 'nginx-send-timeout.good.conf',
+    expect: { kind: 'backend-stall', stallMs: 3000 },
+    harm: 'A backend that stops reading for longer than proxy_send_timeout while the client sends loses its WebSockets (closed without a close frame).',
   },
 ];
 

@@ -627,7 +627,7 @@ export async function startBackend(opts: BackendOptions): Promise<Backend> {
 export interface RawBackend {
   name: string;
   port: number;
-  sockets: { socket: net.Socket; gotFinAt?: number; closedAt?: number }[];
+  sockets: { socket: net.Socket; gotFinAt?: number; closedAt?: number; bytesRead: number; resumedAt?: number }[];
   stop(): Promise<void>;
 }
 
@@ -637,6 +637,8 @@ export async function startRawBackend(opts: {
   halfCloseAfterMs?: number;
   /** Stop reading right after the handshake, so the proxy's writes to this backend eventually block. */
   stopReading?: boolean;
+  /** With stopReading: start reading again this long after the handshake (a stall, not a hang). */
+  resumeAfterMs?: number;
 }): Promise<RawBackend> {
   const port = await freePort();
   const sockets: RawBackend['sockets'] = [];
@@ -645,7 +647,7 @@ export async function startRawBackend(opts: {
     res.end();
   });
   server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket) => {
-    const entry: RawBackend['sockets'][number] = { socket };
+    const entry: RawBackend['sockets'][number] = { socket, bytesRead: 0 };
     sockets.push(entry);
     socket.allowHalfOpen = true;
     socket.on('error', () => undefined);
@@ -659,7 +661,16 @@ export async function startRawBackend(opts: {
       `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
     );
     socket.write(encodeFrame(JSON.stringify({ backend: opts.name, port }), false));
-    if (opts.stopReading) socket.pause();
+    socket.on('data', (d: Buffer) => (entry.bytesRead += d.length));
+    if (opts.stopReading) {
+      socket.pause();
+      if (opts.resumeAfterMs !== undefined) {
+        setTimeout(() => {
+          entry.resumedAt = now();
+          if (!socket.destroyed) socket.resume();
+        }, opts.resumeAfterMs);
+      }
+    }
     if (opts.halfCloseAfterMs !== undefined) {
       setTimeout(() => {
         if (!socket.destroyed) socket.end();
@@ -686,6 +697,41 @@ export async function startRawBackend(opts: {
 }
 
 const rawBackends = new Set<RawBackend>();
+
+/**
+ * An application that is stuck: it accepts TCP connections on `port` (so a connect-only health check
+ * passes) but never reads or answers anything.
+ */
+export interface StuckServer {
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startStuckServer(port: number): Promise<StuckServer> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+    socket.pause();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const st: StuckServer = {
+    port,
+    async stop() {
+      stuckServers.delete(st);
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  stuckServers.add(st);
+  return st;
+}
+
+const stuckServers = new Set<StuckServer>();
 
 /** RFC 6455 §4.2.2: base64(SHA-1(key + GUID)). */
 export function acceptKey(key: string): string {
@@ -962,6 +1008,7 @@ export async function stopAll(): Promise<void> {
   await Promise.all(started.splice(0).map((b) => b.stop()));
   await Promise.all([...backends].map((b) => b.stop()));
   await Promise.all([...rawBackends].map((b) => b.stop()));
+  await Promise.all([...stuckServers].map((b) => b.stop()));
   for (const t of [...tracked]) await stopTracked(t);
 }
 

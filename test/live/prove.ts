@@ -16,6 +16,8 @@ import {
   openWsOk,
   processGroup,
   startBackend,
+  startRawBackend,
+  startStuckServer,
   startBalancer,
   validate,
   waitFor,
@@ -335,6 +337,109 @@ async function measurePerWorkerFailures(c: LiveCase, text: string, tag: string):
   };
 }
 
+async function measureKeepaliveReuse(c: LiveCase, text: string, tag: string): Promise<Measurement> {
+  const e = c.expect as Extract<LiveCase['expect'], { kind: 'keepalive-reuse' }>;
+  const backend = await startBackend({ name: `${tag}-b1`, plain: 'ok' });
+  const r = await run(c, text, tag, [backend]);
+  for (let i = 0; i < e.requests; i++) assert.equal(await plainGet(r.port, `/api/item/${i}`), 200, 'the plain request is served');
+  const versions = [...new Set(backend.plainRequests.map((q) => q.httpVersion))].join(', ');
+  const tcp = backend.tcpConnections();
+  return {
+    observed: `${e.requests} requests one after the other: the backend received them as HTTP/${versions} over ${tcp} TCP connection${tcp === 1 ? '' : 's'}`,
+    harmful: tcp === e.requests,
+    value: tcp,
+  };
+}
+
+async function measureConnectionCap(c: LiveCase, text: string, tag: string): Promise<Measurement> {
+  const e = c.expect as Extract<LiveCase['expect'], { kind: 'connection-cap' }>;
+  const r = await run(c, text, tag);
+  const open: LiveClient[] = [];
+  const failures: string[] = [];
+  for (let i = 0; i < e.clients; i++) {
+    const res = await openWs(r.url, { handshakeTimeoutMs: 1500 });
+    if (res instanceof LiveClient && (await res.waitIdentity().then(() => true, () => false))) open.push(res);
+    else failures.push(res instanceof LiveClient ? 'closed before the hello' : res.kind === 'refused' ? `HTTP ${res.status}` : res.error);
+  }
+  const log = fs.readFileSync(path.join(r.balancer.dir, 'error.log'), 'utf8');
+  const notEnough = /(\d+) worker_connections are not enough/.exec(log);
+  open.forEach((cl) => cl.close());
+  const kinds = [...new Set(failures)].map((f) => `${failures.filter((x) => x === f).length}× ${f}`).join(', ');
+  return {
+    observed: `${e.clients} WebSockets opened one after the other and kept open: ${open.length} open${failures.length ? `, the rest failed (${kinds})` : ''}${notEnough ? `; error log: "${notEnough[0]}"` : ''}`,
+    harmful: failures.length > 0 && notEnough !== null,
+    value: open.length,
+  };
+}
+
+async function measureStuckServer(c: LiveCase, text: string, tag: string): Promise<Measurement> {
+  const e = c.expect as Extract<LiveCase['expect'], { kind: 'stuck-server' }>;
+  const live = await startBackend({ name: `${tag}-b1`, healthPath: '/health' });
+  const port2 = await freePort();
+  // s2's application is stuck: it accepts TCP connections but never answers.
+  await startStuckServer(port2);
+  const stuckBackend = { name: `${tag}-stuck`, port: port2 } as Backend;
+  const r = await run(c, text, tag, [live, stuckBackend]);
+  const sock = path.join(r.balancer.dir, 'admin.sock');
+  // Let the checks (every 100 ms, fall 1) run several times: s2 is then down if they can see it is stuck.
+  await delay(500);
+  await waitFor(async () => /^UP/.test((await haproxyServers(sock, 'ws')).s1?.status ?? ''), { timeoutMs: 2000, intervalMs: 30, label: 's1 up' });
+  const status = (await haproxyServers(sock, 'ws')).s2?.status;
+  const t0 = now();
+  const results = await Promise.all(Array.from({ length: e.clients }, () => openWs(r.url, { handshakeTimeoutMs: 4000 })));
+  const ms = Math.round(now() - t0);
+  let ok = 0;
+  const failures: string[] = [];
+  for (const res of results) {
+    if (res instanceof LiveClient) {
+      ok++;
+      res.close();
+    } else failures.push(res.kind === 'refused' ? `HTTP ${res.status}` : res.error);
+  }
+  const kinds = [...new Set(failures)].map((f) => `${failures.filter((x) => x === f).length}× ${f}`).join(', ');
+  return {
+    observed: `s2 accepts TCP but never answers (runtime API: "${status}"): ${e.clients} concurrent handshakes, ${ok} got 101${failures.length ? `, ${failures.length} failed after ${ms} ms (${kinds})` : ''}`,
+    harmful: failures.length > 0,
+    value: failures.length,
+  };
+}
+
+async function measureBackendStall(c: LiveCase, text: string, tag: string): Promise<Measurement> {
+  const e = c.expect as Extract<LiveCase['expect'], { kind: 'backend-stall' }>;
+  const raw = await startRawBackend({ name: `${tag}-b1`, onFin: 'ignore', stopReading: true, resumeAfterMs: e.stallMs });
+  const r = await run(c, text, tag, [{ name: raw.name, port: raw.port } as Backend]);
+  const client = await openWsOk(r.url);
+  await client.waitIdentity();
+  const t0 = now();
+  const chunk = 'z'.repeat(1 << 20);
+  let sentMiB = 0;
+  // The client keeps sending (at most 4 MiB queued locally, 24 MiB in all) until the stall ends.
+  const timer = setInterval(() => {
+    if (client.ws.readyState === 1 && client.ws.bufferedAmount < 4 << 20 && sentMiB < 24 && now() - t0 < e.stallMs) {
+      client.send(chunk);
+      sentMiB++;
+    }
+  }, 5);
+  try {
+    const closed = await client.waitClose(e.stallMs + 1000);
+    const entry = raw.sockets[0];
+    if (closed) {
+      return {
+        observed: `backend stopped reading for ${e.stallMs} ms while the client sent ${sentMiB} MiB: WebSocket closed with ${closed.code} ${Math.round(closed.at - t0)} ms into the stall`,
+        harmful: true,
+        value: closed.at - t0,
+      };
+    }
+    const read = await waitFor(() => (entry && entry.bytesRead >= 2 << 20 ? entry.bytesRead : 0), { timeoutMs: 2000, label: 'backend reads after the stall' });
+    return {
+      observed: `backend stopped reading for ${e.stallMs} ms while the client sent ${sentMiB} MiB: WebSocket still open ${e.stallMs + 1000} ms after, the backend then read ${(read / (1 << 20)).toFixed(0)} MiB`,
+      harmful: false,
+    };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 export function measure(c: LiveCase, text: string, tag: string): Promise<Measurement> {
   switch (c.expect.kind) {
     case 'subnet-skew':
@@ -355,6 +460,14 @@ export function measure(c: LiveCase, text: string, tag: string): Promise<Measure
       return measurePlainRequest(c, text, tag);
     case 'per-worker-failures':
       return measurePerWorkerFailures(c, text, tag);
+    case 'keepalive-reuse':
+      return measureKeepaliveReuse(c, text, tag);
+    case 'connection-cap':
+      return measureConnectionCap(c, text, tag);
+    case 'stuck-server':
+      return measureStuckServer(c, text, tag);
+    case 'backend-stall':
+      return measureBackendStall(c, text, tag);
     default:
       throw new Error(`no measurement for ${c.expect.kind}`);
   }
@@ -370,6 +483,10 @@ export const MEASURED_KINDS: ReadonlySet<string> = new Set([
   'dead-server',
   'plain-request-connection',
   'per-worker-failures',
+  'keepalive-reuse',
+  'connection-cap',
+  'stuck-server',
+  'backend-stall',
 ]);
 
 /** Asserts that a measurement of a fixed config shows no harm (with the kind's own threshold). */
@@ -382,6 +499,8 @@ export function assertFixed(c: LiveCase, m: Measurement): void {
     assert.ok((m.value ?? Infinity) <= c.expect.goodAtMost, `fixed config: the returning server takes at most ${c.expect.goodAtMost} of the burst; ${m.observed}`);
   }
   if (c.expect.kind === 'per-worker-failures') assert.equal(m.value, 1, `fixed config: the dead server is tried once in all; ${m.observed}`);
+  if (c.expect.kind === 'keepalive-reuse') assert.equal(m.value, 1, `fixed config: one kept-alive connection for all requests; ${m.observed}`);
+  if (c.expect.kind === 'connection-cap') assert.equal(m.value, c.expect.clients, `fixed config: every WebSocket opens; ${m.observed}`);
   assert.equal(m.harmful, false, `the fixed config should not show the harm: ${m.observed}`);
 }
 
@@ -457,5 +576,13 @@ export function describeExpect(c: LiveCase): string {
       return 'a plain request reaches the backend with Connection: upgrade; fixed config sends the map\'s value and still upgrades WebSockets';
     case 'per-worker-failures':
       return '2 workers: a dead server is tried once per worker without zone; once in all with zone';
+    case 'keepalive-reuse':
+      return `${e.requests} plain requests open ${e.requests} upstream connections; fixed config reuses one`;
+    case 'connection-cap':
+      return `of ${e.clients} WebSockets the later ones fail (worker_connections are not enough); fixed config opens all`;
+    case 'stuck-server':
+      return `a server that accepts TCP but never answers stays up and its share of ${e.clients} handshakes fails; fixed config marks it down`;
+    case 'backend-stall':
+      return `a backend that stops reading for ${e.stallMs} ms loses its WebSocket; fixed config keeps it`;
   }
 }
