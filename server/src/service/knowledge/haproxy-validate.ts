@@ -33,7 +33,7 @@ import {
   isProxySection,
   proxyGroupMembers,
   PROXY_KEYWORD_GROUPS,
-  resolveProxyKeyword,
+  resolveProxyKeyword2,
 } from './haproxy';
 import type { KnowledgeDiagnostic } from './nginx-validate';
 import { closestNames } from './suggest';
@@ -76,14 +76,41 @@ const ACTION_RULES: Record<string, number> = {
 /** Where the options start on a line: after `server <name> <address>`, `bind <address>`, ... */
 const OPTIONS_FROM: Record<string, number> = { server: 3, 'default-server': 1, 'server-template': 4, bind: 2 };
 
+const UNKNOWN_CODES: ReadonlySet<string> = new Set(['unknown-keyword', 'unknown-action', 'unknown-server-option', 'unknown-bind-option', 'invalid-value']);
+const REMOVED_TIMEOUT = /^(con|cli|srv)timeout$/;
+const otherVersionCache = new Map<string, boolean>();
+
+/** How many words a keyword-table name spans ("timeout tunnel" → 2), once per row. */
+const wordsOfName = new Map<string, number>();
+function nameWords(name: string): number {
+  let n = wordsOfName.get(name);
+  if (n === undefined) wordsOfName.set(name, (n = name.split(' ').length));
+  return n;
+}
+
+/** Whether a rule action (as written, e.g. `set-var(txn.x)`) is documented, once per distinct word. */
+const actionKnown = new Map<string, Map<string, boolean>>();
+
 export function validateHaproxy(file: HaproxyFileLike, opts: ValidateHaproxyOptions): KnowledgeDiagnostic[] {
   const out: KnowledgeDiagnostic[] = [];
+  for (const section of file.sections) {
+    for (const st of section.statements) validateHaproxyStatement(section, st, opts, out);
+  }
+  return out;
+}
+
+/**
+ * The checks of one statement of `section` (appended to `out`). A statement's findings depend
+ * only on its own words, the section's keyword and whether the section is named, so a caller
+ * may check one changed line alone.
+ */
+export function validateHaproxyStatement(section: SectionLike, st: StatementLike, opts: ValidateHaproxyOptions, out: KnowledgeDiagnostic[]): void {
   // The table is HAProxy 2.6's. For another target, what 2.6 does not know may be new there: such
   // findings become warnings that say so.
-  const otherVersion = !/^2\.6(\.|$)/.test(opts.version);
-  const UNKNOWN = new Set(['unknown-keyword', 'unknown-action', 'unknown-server-option', 'unknown-bind-option', 'invalid-value']);
+  let otherVersion = otherVersionCache.get(opts.version);
+  if (otherVersion === undefined) otherVersionCache.set(opts.version, (otherVersion = !/^2\.6(\.|$)/.test(opts.version)));
   const report = (span: Span, severity: Severity, code: string, message: string) => {
-    if (otherVersion && UNKNOWN.has(code)) {
+    if (otherVersion && UNKNOWN_CODES.has(code)) {
       severity = 'warning';
       message += ` (checked against HAProxy 2.6's keywords; target is ${opts.version})`;
     }
@@ -91,46 +118,43 @@ export function validateHaproxy(file: HaproxyFileLike, opts: ValidateHaproxyOpti
   };
   const spanOf = (ws: readonly WordLike[]) => ({ start: ws[0].start, end: ws[ws.length - 1].end });
 
-  for (const section of file.sections) {
-    const kind = section.keyword;
-    for (const st of section.statements) {
-      const all = st.line.words;
-      const words = st.modifier ? all.slice(1) : all;
-      if (words.length === 0) continue;
-      const w = words.map((x) => x.value);
-      if (kind === 'global') {
-        const missing = DEBIAN_12_HAPROXY_MISSING.get(w[0]);
-        if (missing) {
-          report(words[0], 'warning', 'not-in-build', `${q(w[0])} needs ${missing}, which Debian 12's HAProxy 2.6 package is built without`);
-        } else if (!isHaproxyGlobalKeyword(w[0], w[1])) {
-          const best = closestNames(w[0], haproxyGlobalKeywordNames(), 1);
-          report(
-            words[0],
-            'error',
-            'unknown-keyword',
-            `unknown keyword ${q(w[0])} in ${q('global')} section` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
-          );
-        }
-        continue;
-      }
-      if (isProxySection(kind)) {
-        checkProxyStatement(kind, section.name, words, w);
-        continue;
-      }
-      const known = haproxySectionKeywords(kind);
-      if (!known) continue; // a section the manual does not head (e.g. namespace_list): nothing to check
-      if (!haproxySectionKeyword(kind, w)) {
-        const best = closestNames(w[0], known.map((k) => k.name.split(' ')[0]), 1);
-        report(
-          words[0],
-          'error',
-          'unknown-keyword',
-          `unknown keyword ${q(w[0])} in ${q(kind)} section` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
-        );
-      }
+  const kind = section.keyword;
+  const all = st.line.words;
+  const words = st.modifier ? all.slice(1) : all;
+  if (words.length === 0) return;
+  const w0 = words[0].value;
+  if (kind === 'global') {
+    const missing = DEBIAN_12_HAPROXY_MISSING.get(w0);
+    if (missing) {
+      report(words[0], 'warning', 'not-in-build', `${q(w0)} needs ${missing}, which Debian 12's HAProxy 2.6 package is built without`);
+    } else if (!isHaproxyGlobalKeyword(w0, words.length > 1 ? words[1].value : undefined)) {
+      const best = closestNames(w0, haproxyGlobalKeywordNames(), 1);
+      report(
+        words[0],
+        'error',
+        'unknown-keyword',
+        `unknown keyword ${q(w0)} in ${q('global')} section` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
+      );
     }
+    return;
   }
-  return out;
+  if (isProxySection(kind)) {
+    checkProxyStatement(kind, section.name, words);
+    return;
+  }
+  const known = haproxySectionKeywords(kind);
+  if (!known) return; // a section the manual does not head (e.g. namespace_list): nothing to check
+  const w = words.map((x) => x.value);
+  if (!haproxySectionKeyword(kind, w)) {
+    const best = closestNames(w0, known.map((k) => k.name.split(' ')[0]), 1);
+    report(
+      words[0],
+      'error',
+      'unknown-keyword',
+      `unknown keyword ${q(w0)} in ${q(kind)} section` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
+    );
+  }
+  return;
 
   /**
    * Server and bind options: each must be a documented option (the first unknown one ends the
@@ -171,51 +195,53 @@ export function validateHaproxy(file: HaproxyFileLike, opts: ValidateHaproxyOpti
     }
   }
 
-  function checkProxyStatement(kind: string, name: string | null, words: readonly WordLike[], w: readonly string[]) {
-    const removed = own(HAPROXY_REMOVED, w[0]);
+  function checkProxyStatement(kind: string, name: string | null, words: readonly WordLike[]) {
+    const w0 = words[0].value;
+    const w1 = words.length > 1 ? words[1].value : undefined;
+    const removed = own(HAPROXY_REMOVED, w0);
     if (removed) {
-      report(words[0], 'error', 'keyword-removed', `${q(w[0])} is not supported since HAProxy ${removed.since}: ${removed.advice}`);
+      report(words[0], 'error', 'keyword-removed', `${q(w0)} is not supported since HAProxy ${removed.since}: ${removed.advice}`);
       return;
     }
-    if (w[0] === 'timeout' && w.length > 1 && /^(con|cli|srv)timeout$/.test(w[1])) {
-      const r = own(HAPROXY_REMOVED, w[1])!;
-      report(spanOf(words.slice(0, 2)), 'error', 'keyword-removed', `${q(w[1])} is not supported since HAProxy ${r.since}: ${r.advice}`);
+    if (w0 === 'timeout' && w1 !== undefined && REMOVED_TIMEOUT.test(w1)) {
+      const r = own(HAPROXY_REMOVED, w1)!;
+      report(spanOf(words.slice(0, 2)), 'error', 'keyword-removed', `${q(w1)} is not supported since HAProxy ${r.since}: ${r.advice}`);
       return;
     }
-    const removedOption = w[0] === 'option' && w.length > 1 ? own(HAPROXY_REMOVED_OPTIONS, w[1]) : undefined;
+    const removedOption = w0 === 'option' && w1 !== undefined ? own(HAPROXY_REMOVED_OPTIONS, w1) : undefined;
     if (removedOption) {
       const r = removedOption;
-      report(spanOf(words.slice(0, 2)), 'error', 'keyword-removed', `option ${q(w[1])} is not supported since HAProxy ${r.since}: ${r.advice}`);
+      report(spanOf(words.slice(0, 2)), 'error', 'keyword-removed', `option ${q(w1!)} is not supported since HAProxy ${r.since}: ${r.advice}`);
       return;
     }
-    const row = resolveProxyKeyword(w);
+    const row = resolveProxyKeyword2(w0, w1);
     if (!row) {
-      if (PROXY_KEYWORD_GROUPS.has(w[0])) {
-        const members = proxyGroupMembers(w[0]);
-        if (w.length < 2) {
-          report(words[0], 'error', 'unknown-keyword', `${q(w[0])} needs one of: ${members.slice(0, 12).join(', ')}${members.length > 12 ? ', ...' : ''}`);
+      if (PROXY_KEYWORD_GROUPS.has(w0)) {
+        const members = proxyGroupMembers(w0);
+        if (w1 === undefined) {
+          report(words[0], 'error', 'unknown-keyword', `${q(w0)} needs one of: ${members.slice(0, 12).join(', ')}${members.length > 12 ? ', ...' : ''}`);
           return;
         }
-        const best = closestNames(w[1], members, 1);
+        const best = closestNames(w1, members, 1);
         report(
           spanOf(words.slice(0, 2)),
           'error',
           'unknown-keyword',
-          `unknown ${w[0]} ${q(w[1])}` + (best.length ? `; did you mean ${q(w[0] + ' ' + best[0])}?` : ''),
+          `unknown ${w0} ${q(w1)}` + (best.length ? `; did you mean ${q(w0 + ' ' + best[0])}?` : ''),
         );
         return;
       }
       const candidates = haproxyProxyKeywords().map((p) => p.name.split(' ')[0]);
-      const best = closestNames(w[0], candidates, 1);
+      const best = closestNames(w0, candidates, 1);
       report(
         words[0],
         'error',
         'unknown-keyword',
-        `unknown keyword ${q(w[0])} in ${q(kind)} section` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
+        `unknown keyword ${q(w0)} in ${q(kind)} section` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
       );
       return;
     }
-    const used = row.name.split(' ').length;
+    const used = nameWords(row.name);
     const kwSpan = spanOf(words.slice(0, Math.min(used, words.length)));
     const cell = kind === 'defaults' ? row.defaults : kind === 'frontend' ? row.frontend : kind === 'backend' ? row.backend : row.listen;
     if (kind === 'defaults') {
@@ -236,19 +262,26 @@ export function validateHaproxy(file: HaproxyFileLike, opts: ValidateHaproxyOpti
       checkOptions(row.name, words);
     }
     const values = own(HAPROXY_VALUE_SETS, row.name);
-    if (values && w.length > 1 && !w[1].startsWith('$')) {
-      const v = w[1].replace(/\(.*$/, '');
+    if (values && w1 !== undefined && !w1.startsWith('$')) {
+      const v = w1.replace(/\(.*$/, '');
       if (values.values.length > 0 && !values.values.includes(v)) {
         const best = closestNames(v, values.values, 1);
-        report(words[1], 'error', 'invalid-value', `unknown ${values.what} ${q(w[1])}; expected ${values.values.join(', ')}` + (best.length ? ` (did you mean ${q(best[0])}?)` : ''));
+        report(words[1], 'error', 'invalid-value', `unknown ${values.what} ${q(w1)}; expected ${values.values.join(', ')}` + (best.length ? ` (did you mean ${q(best[0])}?)` : ''));
       }
     }
     const actionIndex = own(ACTION_RULES, row.name);
-    if (actionIndex !== undefined && w.length > actionIndex) {
-      const raw = w[actionIndex];
-      const action = raw.replace(/\(.*$/, '');
-      if (action.startsWith('lua.') || haproxyActions(row.name).length === 0) return;
-      if (!haproxyAction(row.name, action) && !haproxyAction(row.name, raw)) {
+    if (actionIndex !== undefined && words.length > actionIndex) {
+      const raw = words[actionIndex].value;
+      let known = actionKnown.get(row.name);
+      if (!known) actionKnown.set(row.name, (known = new Map()));
+      let ok = known.get(raw);
+      if (ok === undefined) {
+        const action = raw.replace(/\(.*$/, '');
+        ok = action.startsWith('lua.') || haproxyActions(row.name).length === 0 || !!haproxyAction(row.name, action) || !!haproxyAction(row.name, raw);
+        if (known.size < 4096) known.set(raw, ok);
+      }
+      if (!ok) {
+        const action = raw.replace(/\(.*$/, '');
         const best = closestNames(action, haproxyActions(row.name).map((a) => a.name), 1);
         report(
           words[actionIndex],

@@ -215,6 +215,27 @@ export function resolveProxyKeyword(words: readonly string[]): HaproxyProxyKeywo
 }
 
 /** Keywords of a non-proxy section (peers, resolvers, userlist, mailers, program, http-errors, ring, log-forward, cache, fcgi-app). */
+/**
+ * resolveProxyKeyword() on the first two words, without building the two-word key each time:
+ * answers are kept per pair of words (a configuration repeats a few hundred distinct pairs).
+ */
+const resolved = new Map<string, Map<string, HaproxyProxyKeyword | null>>();
+const NO_SECOND = '\u0000';
+export function resolveProxyKeyword2(first: string, second: string | undefined): HaproxyProxyKeyword | undefined {
+  let m = resolved.get(first);
+  if (!m) {
+    if (resolved.size >= 4096) resolved.clear();
+    resolved.set(first, (m = new Map()));
+  }
+  const key = second ?? NO_SECOND;
+  let row = m.get(key);
+  if (row === undefined) {
+    row = resolveProxyKeyword(second === undefined ? [first] : [first, second]) ?? null;
+    if (m.size < 4096) m.set(key, row);
+  }
+  return row ?? undefined;
+}
+
 export function haproxySectionKeywords(section: string): readonly HaproxyKeywordDoc[] | undefined {
   return Object.prototype.hasOwnProperty.call(KB.sections, section) ? KB.sections[section].keywords : undefined;
 }

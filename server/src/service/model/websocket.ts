@@ -38,7 +38,20 @@ export function looksLikeWebSocketName(name: string): boolean {
 
 function commentsBefore(nodes: NginxNode[], target: NginxDirective): string[] {
   const out: string[] = [];
-  const i = nodes.indexOf(target);
+  // Nodes are in source order: find the target by its offset (indexOf is linear per lookup).
+  let lo = 0;
+  let hi = nodes.length - 1;
+  let i = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const st = nodes[mid].start;
+    if (st < target.start) lo = mid + 1;
+    else if (st > target.start) hi = mid - 1;
+    else {
+      i = nodes[mid] === target ? mid : nodes.indexOf(target);
+      break;
+    }
+  }
   for (let j = i - 1; j >= 0; j--) {
     const n = nodes[j];
     if (n.type === 'comment') out.push(n.text);
@@ -50,8 +63,8 @@ function commentsBefore(nodes: NginxNode[], target: NginxDirective): string[] {
 function hasNginxMarker(ctx: NginxContext): boolean {
   const d = ctx.statement?.directive;
   if (!d) return false;
-  if (d.block?.children.some((c) => c.type === 'comment' && WS_MARKER.test(c.text))) return true;
-  const parentNodes = d.parent.type === 'file' ? d.parent.children : d.parent.children;
+  if (d.block?.items.some((c) => c.type === 'comment' && WS_MARKER.test(c.text))) return true;
+  const parentNodes = d.parent.items;
   return commentsBefore(parentNodes, d).some((t) => WS_MARKER.test(t));
 }
 
@@ -162,7 +175,15 @@ const WS_ACL = /\bhdr(_[a-z]+)?\(\s*(upgrade|connection)\s*\)|\breq\.hdr\(\s*(up
 function hasHaproxyMarker(proxy: HaproxyProxy): boolean {
   const lines = proxy.source.tree.lines;
   const header = proxy.section.header;
-  const idx = lines.indexOf(header);
+  // the header's index by binary search on the line starts (lines.indexOf made this quadratic)
+  let lo = 0;
+  let hi = lines.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lines[mid].start <= header.start) lo = mid;
+    else hi = mid - 1;
+  }
+  const idx = lines[lo] === header ? lo : lines.indexOf(header);
   // the header line's own comment, comments on the lines just above it, and comment lines inside
   const check = (i: number) => {
     const l = lines[i];

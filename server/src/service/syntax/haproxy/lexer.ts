@@ -41,6 +41,7 @@ export const lexInfo: LexInfo = { nulAt: -1, crAt: -1, error: null };
 
 /** Shared by every line without words (most blank and comment lines); frozen. */
 const NO_WORDS = Object.freeze([]) as unknown as HaproxyWord[];
+const wordScratch: HaproxyWord[] = [];
 
 /** C `isspace()` in the C locale: space, \t, \n, \v, \f, \r. */
 export function isSpaceCode(c: number): boolean {
@@ -72,10 +73,13 @@ export function lexLine(text: string, start: number, end: number, eolEnd: number
   let i = start;
   // Leading white space: readcfgfile() skips every isspace() character, '\r' included.
   while (i < end && isSpaceCode(text.charCodeAt(i))) i++;
-  const indent: Span = { start, end: i };
-  if (i < end && text.charCodeAt(i) === 91 /* [ */) return lexScope(text, indent, i, end, eolEnd);
+  const indentEnd = i;
+  if (i < end && text.charCodeAt(i) === 91 /* [ */) return lexScope(text, start, indentEnd, i, end, eolEnd);
 
-  let words: HaproxyWord[] = NO_WORDS;
+  // Words are collected in a shared scratch array and copied out at their exact count: a literal
+  // [] grown by push() would keep room for 17 elements on every line of the tree.
+  const scratch = wordScratch;
+  let count = 0;
   let comment: Span | null = null;
   let ignored: Span | null = null;
   let nulAt = -1;
@@ -171,7 +175,7 @@ export function lexLine(text: string, start: number, end: number, eolEnd: number
     }
     if (!squote && !dquote && isSpaceCode(c)) {
       if (wordStart >= 0) {
-        (words === NO_WORDS ? (words = []) : words).push(makeWord(text, wordStart, i, segStart, value, envRefs, hash));
+        scratch[count++] = makeWord(text, wordStart, i, segStart, value, envRefs, hash);
         wordStart = -1;
         hash = 0;
         value = '';
@@ -201,7 +205,12 @@ export function lexLine(text: string, start: number, end: number, eolEnd: number
     i++;
   }
   const stop = comment ? comment.start : ignored ? ignored.start : end;
-  if (wordStart >= 0) (words === NO_WORDS ? (words = []) : words).push(makeWord(text, wordStart, stop, segStart, value, envRefs, hash));
+  if (wordStart >= 0) scratch[count++] = makeWord(text, wordStart, stop, segStart, value, envRefs, hash);
+  let words = NO_WORDS;
+  if (count > 0) {
+    words = new Array<HaproxyWord>(count);
+    for (let k = 0; k < count; k++) words[k] = scratch[k];
+  }
 
   let error: SyntaxDiagnostic | null = firstError;
   if (!error && quoteAt >= 0) {
@@ -215,9 +224,38 @@ export function lexLine(text: string, start: number, end: number, eolEnd: number
   lexInfo.nulAt = nulAt;
   lexInfo.crAt = crAt;
   lexInfo.error = error;
-  const line: HaproxyLine = { type: 'line', start, end, words, comment, indent, eol: { start: end, end: eolEnd } };
+  const line = new Line(start, end, words, comment, indentEnd, eolEnd);
   if (ignored) line.ignored = ignored;
   return line;
+}
+
+/**
+ * A line of the tree. The indent and line-break spans are derived from two numbers on demand
+ * (a large file has tens of thousands of lines: two objects fewer per line is a good part of the
+ * parse time, most of it spent by the garbage collector on objects that live as long as the tree).
+ * Every optional field is present from the start, so all lines share one shape.
+ */
+class Line implements HaproxyLine {
+  readonly type = 'line' as const;
+  ignored?: Span = undefined;
+  scope?: Span = undefined;
+  invalid?: boolean = undefined;
+  constructor(
+    public start: number,
+    public end: number,
+    public words: HaproxyWord[],
+    public comment: Span | null,
+    /** Where the indent ends. */
+    public indentEnd: number,
+    /** Where the line break ends. */
+    public eolEnd: number,
+  ) {}
+  get indent(): Span {
+    return { start: this.start, end: this.indentEnd };
+  }
+  get eol(): Span {
+    return { start: this.end, end: this.eolEnd };
+  }
 }
 
 /**
@@ -225,21 +263,19 @@ export function lexLine(text: string, start: number, end: number, eolEnd: number
  * string per distinct word keeps the tree small and the garbage collector idle, which is most
  * of the parse time on large files. Bounded; cleared when full.
  */
-const internTable = new Map<number, string>();
 const INTERN_MAX_LENGTH = 48;
-const INTERN_MAX_ENTRIES = 50_000;
+/** A direct-mapped cache (one string per slot, the last one wins): no hashing of keys, no growth. */
+const INTERN_SLOTS = 1 << 13;
+const internTable: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
 
 function intern(text: string, start: number, end: number, hash: number): string {
   const len = end - start;
   if (len > INTERN_MAX_LENGTH) return text.slice(start, end);
-  const key = (Math.imul(hash, 0x9e3779b1) ^ len) | 0;
-  const hit = internTable.get(key);
+  const slot = (Math.imul(hash ^ len, 0x9e3779b1) >>> 19) & (INTERN_SLOTS - 1);
+  const hit = internTable[slot];
   if (hit !== undefined && hit.length === len && text.startsWith(hit, start)) return hit;
   const s = text.slice(start, end);
-  if (hit === undefined) {
-    if (internTable.size >= INTERN_MAX_ENTRIES) internTable.clear();
-    internTable.set(key, s);
-  }
+  internTable[slot] = s;
   return s;
 }
 
@@ -305,7 +341,7 @@ function readEnvRef(text: string, at: number, end: number): EnvRef {
  * on the line, must be non-empty and made of [A-Za-z0-9_:.-]; only blanks or a comment may
  * follow.
  */
-function lexScope(text: string, indent: Span, open: number, end: number, eolEnd: number): HaproxyLine {
+function lexScope(text: string, start: number, indentEnd: number, open: number, end: number, eolEnd: number): HaproxyLine {
   let close = -1;
   let nulAt = -1;
   let stopAt = end;
@@ -314,7 +350,7 @@ function lexScope(text: string, indent: Span, open: number, end: number, eolEnd:
     if (c === 0) { nulAt = k; stopAt = k; break; }
     if (c === 93) { close = k; break; }
   }
-  const res: HaproxyLine = { type: 'line', start: indent.start, end, words: [], comment: null, indent, eol: { start: end, end: eolEnd } };
+  const res = new Line(start, end, [], null, indentEnd, eolEnd);
   lexInfo.nulAt = nulAt;
   lexInfo.crAt = -1;
   lexInfo.error = null;
