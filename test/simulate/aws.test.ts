@@ -7,6 +7,9 @@ import { strict as assert } from 'node:assert';
 import { AwsBalancer, createBalancer, simulate, type SimPool, type SimResult } from '../../server/src/service/simulate';
 import { AWS_MODEL_LABEL } from '../../server/src/service/simulate/aws';
 import { runSimulateCommand } from '../../server/src/cli/simulate';
+import { main } from '../../server/src/cli/wslb';
+import { initAwsParsers } from '../../server/src/service/syntax/aws/treesitter';
+import * as nodePath from 'node:path';
 import { counts, letters, pool, servers } from './helpers';
 
 function awsPool(algorithm: string, n: number, aws: SimPool['aws'] = {}): SimPool {
@@ -204,5 +207,39 @@ describe('simulate: AWS target group model', () => {
     const j = JSON.parse(out);
     assert.equal(j.fidelity, 'model');
     assert.ok(String(j.note).includes(AWS_MODEL_LABEL.slice(1)));
+  });
+});
+
+describe('simulate: AWS target groups read from Terraform and CloudFormation', () => {
+  const dir = nodePath.join(__dirname, '..', 'fixtures', 'aws-edge');
+  before(() => initAwsParsers());
+  const cli = (args: string[]) => {
+    let out = '';
+    let err = '';
+    const code = main(['simulate', ...args], { out: (s) => (out += s), err: (s) => (err += s), cwd: dir, isTTY: false });
+    return { code, out, err };
+  };
+
+  it('takes the target group\'s attributes from a Terraform module (variable default included)', () => {
+    const r = cli(['main.tf', '--format', 'json', '--clients', '300', '--scenario', 'deploy', '--no-drain', '--duration', '1800']);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    assert.equal(j.pool, 'chat-ws');
+    assert.equal(j.system, 'aws');
+    assert.equal(j.fidelity, 'model');
+    assert.match(j.algorithm, /round_robin, slow start 60 s/);
+    assert.equal(j.backends.length, 3);
+    assert.ok(j.metrics.cutAtDeregistration > 0);
+    // var.delay = 120: the first cut comes 120 s after the first deregistration (atSec = 40% of 1800 = 720)
+    const firstDrop = j.series.find((s: { dropped: number }) => s.dropped > 0);
+    assert.ok(firstDrop.tSec > 720 + 120 && firstDrop.tSec <= 720 + 120 + 15, String(firstDrop.tSec));
+  });
+
+  it('takes them from a CloudFormation template (parameter default, attribute list)', () => {
+    const r = cli(['template.yaml', '--clients', '200', '--duration', '600']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /pool chat-ws \(aws, least_outstanding_requests\)/);
+    assert.match(r.out, /model of documented AWS behaviour/);
+    assert.match(r.out, /an open WebSocket counts as an outstanding request/);
   });
 });

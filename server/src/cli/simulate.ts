@@ -3,7 +3,9 @@
  * prints the metrics as a table or as JSON. The caller (wslb.ts) loads the config and passes its
  * pools; this module only parses the options, runs the engine and formats the result.
  */
-import { AWS_ALGORITHMS, AWS_MODEL_LABEL } from '../service/simulate/aws';
+import { AWS_ALGORITHMS, AWS_MODEL_LABEL, awsPlaceholderTargets } from '../service/simulate/aws';
+
+export { awsPlaceholderTargets };
 import { simulate } from '../service/simulate/engine';
 import type { ReconnectPolicy, ScenarioKind, SimPool, SimResult, SimulateOptions } from '../service/simulate/types';
 
@@ -247,11 +249,6 @@ export function withAlgorithm(pool: SimPool, spec: string): SimPool | string {
     default:
       return `unknown HAProxy balance algorithm "${words[0]}" (roundrobin, static-rr, leastconn, first, source, uri, hdr(<name>), url_param <name>, random(<draws>))`;
   }
-}
-
-/** `n` stand-in targets for an AWS target group whose config does not list its targets. */
-export function awsPlaceholderTargets(n: number): SimPool['servers'] {
-  return Array.from({ length: n }, (_, i) => ({ name: `target-${i + 1}`, address: `10.0.${(i >> 8) & 255}.${(i & 255) + 10}`, port: 80, weight: 1, backup: false, down: false }));
 }
 
 function pct(x: number): string {

@@ -19,6 +19,9 @@ import { detectLanguage } from '../service/detect';
 import { buildNginxConfig } from '../service/model/nginx';
 import { buildHaproxyConfig } from '../service/model/haproxy';
 import { haproxyPools, nginxPools } from '../service/features/pools';
+import { awsPools } from '../service/features/aws-pools';
+import { awsFormatOf, buildAwsConfig } from '../service/model/aws-build';
+import { awsParsersReady, initAwsParsers } from '../service/syntax/aws/treesitter';
 
 declare const WSLB_VERSION: string | undefined;
 const VERSION = typeof WSLB_VERSION === 'string' ? WSLB_VERSION : '0.1.0';
@@ -36,7 +39,7 @@ const USAGE = `Usage:
   wslb check [files or folders...] [options]   find WebSocket pitfalls (default: current folder)
   wslb explain <rule-id>                       the long explanation of a rule
   wslb rules                                   list the rules
-  wslb simulate <config> --pool <name> [...]   simulate balancing of one upstream/backend
+  wslb simulate <config> --pool <name> [...]   simulate balancing of one upstream/backend/target group
 
 check options:
   --format text|json|sarif     output format (default text)
@@ -199,9 +202,30 @@ function simulate(args: string[], io: CliIO): number {
     io.err(`wslb: cannot read ${file}\n`);
     return 2;
   }
+  const awsFormat = awsFormatOf(abs, text);
+  if (awsFormat) {
+    if (awsFormat === 'terraform' && !awsParsersReady()) {
+      io.err('wslb: the Terraform parser is not loaded (initAwsParsers)\n');
+      return 2;
+    }
+    // A Terraform module is its directory: variables may be declared in a sibling file.
+    const inputs = [{ path: abs, text }];
+    if (awsFormat === 'terraform') {
+      const dir = abs.slice(0, abs.lastIndexOf('/')) || '/';
+      for (const name of fs.readDir(dir) ?? []) {
+        const p = `${dir === '/' ? '' : dir}/${name}`;
+        if (p === abs || !name.toLowerCase().endsWith('.tf')) continue;
+        const t = fs.readFile(p);
+        if (t !== undefined) inputs.push({ path: p, text: t });
+      }
+    }
+    const all = awsPools(buildAwsConfig(inputs));
+    const here = all.filter((p) => p.path === abs);
+    return runSimulateCommand(args.slice(1), (here.length ? here : all).map((p) => p.pool), io);
+  }
   const language = detectLanguage(abs, text);
   if (!language) {
-    io.err(`wslb: ${file} does not look like an nginx or HAProxy config\n`);
+    io.err(`wslb: ${file} does not look like an nginx or HAProxy config, nor declares AWS load balancer resources\n`);
     return 2;
   }
   const pools =
@@ -212,11 +236,16 @@ function simulate(args: string[], io: CliIO): number {
 }
 
 if (require.main === module) {
-  const code = main(process.argv.slice(2), {
-    out: (s) => process.stdout.write(s),
-    err: (s) => process.stderr.write(s),
-    cwd: process.cwd(),
-    isTTY: !!process.stdout.isTTY,
-  });
-  process.exitCode = code;
+  // The Terraform grammar is WebAssembly and loads asynchronously; the commands are synchronous.
+  void initAwsParsers()
+    .catch(() => undefined)
+    .then(() => {
+      const code = main(process.argv.slice(2), {
+        out: (s) => process.stdout.write(s),
+        err: (s) => process.stderr.write(s),
+        cwd: process.cwd(),
+        isTTY: !!process.stdout.isTTY,
+      });
+      process.exitCode = code;
+    });
 }

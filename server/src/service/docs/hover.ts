@@ -41,14 +41,16 @@ import { lineAt, statementAt, wordAt } from '../syntax/haproxy';
 import type { HaproxyStatement, HaproxyWord } from '../syntax/haproxy/types';
 import { directiveAt, tokenAt } from '../syntax/nginx/tree';
 import type { NginxDirective } from '../syntax/nginx/types';
-import type { Position, Span } from '../text';
+import { LineIndex, type Position, type Span } from '../text';
+import type { AwsConfig } from '../model/aws';
+import { awsHover } from './aws-hover';
 import type { Finding } from '../types';
 import { ruleExplanationMarkdown } from './explain';
 import { sourcePointer } from './sections';
 import { wsNote, type WsNote } from './ws-notes';
 
 export interface HoverInput {
-  language: 'nginx' | 'haproxy';
+  language: 'nginx' | 'haproxy' | 'aws';
   /** The document's path (model paths are absolute "/"-separated). */
   path: string;
   /** Cursor offset in that document's text. */
@@ -56,6 +58,8 @@ export interface HoverInput {
   /** The analysed config containing the document (its root may be another file that includes it). */
   nginx?: NginxConfig;
   haproxy?: HaproxyConfig;
+  /** AWS: the model of the Terraform module / CloudFormation template (docs/aws-hover.ts). */
+  aws?: AwsConfig;
   /** The findings of that analysis, to explain the rules whose ranges cover the cursor. */
   findings: Finding[];
   options: ServiceOptions;
@@ -75,6 +79,7 @@ const RULE = '\n\n---\n\n';
 
 export function doHover(input: HoverInput): HoverResult | null {
   try {
+    if (input.language === 'aws') return awsHover(input);
     return input.language === 'nginx' ? nginxHover(input) : haproxyHover(input);
   } catch {
     // Hovers are best effort: a surprise in an odd config must not break the editor.
@@ -125,7 +130,18 @@ function seconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${Number((ms / 1000).toFixed(3))} s`;
 }
 
-function heartbeatText(ms: number, hbMs: number): string {
+/** Rule explanations of the findings under the cursor in an AWS file, and the first one's span. */
+export function explainFindingsAt(input: HoverInput): { parts: string[]; span?: Span } {
+  const text = input.aws?.files.find((f) => f.path === input.path)?.text;
+  if (text === undefined) return { parts: [] };
+  const idx = new LineIndex(text);
+  const pos = idx.positionAt(input.offset);
+  const { parts } = findingParts(input, pos);
+  const first = input.findings.find((f) => f.file === input.path && positionIn(f.range, pos));
+  return { parts, span: first ? { start: idx.offsetAt(first.range.start), end: idx.offsetAt(first.range.end) } : undefined };
+}
+
+export function heartbeatText(ms: number, hbMs: number): string {
   const hb = seconds(hbMs);
   if (ms <= hbMs) return `at or below the ${hb} heartbeat: idle WebSockets are cut before the next ping arrives`;
   const missed = Math.floor(ms / hbMs) - 1;
