@@ -33,7 +33,8 @@ export function toModelPath(p: string): string {
   return path.resolve(p).split(path.sep).join('/');
 }
 
-const CANDIDATE = /\.(conf|cfg|nginx|haproxy|vhost|inc)$|^(nginx\.conf|haproxy\.cfg)$/i;
+/** nginx/HAProxy names, and Terraform/CloudFormation (analysed only when they declare ALB/NLB resources). */
+const CANDIDATE = /\.(conf|cfg|nginx|haproxy|vhost|inc|tf|ya?ml|json|template)$|^(nginx\.conf|haproxy\.cfg)$/i;
 
 /** Files under the given paths that could be configs (content decides later). Bounded. */
 export function collectFiles(inputs: string[], limit = 20_000): { files: string[]; missing: string[] } {

@@ -2,14 +2,29 @@
  * Is this file nginx, HAProxy, or neither? Decided by content first, names second, so the
  * extension never claims every .conf/.cfg and the CLI can be pointed at a whole /etc.
  */
+import { awsFormatOf } from './model/aws-build';
 import type { ConfigLanguage } from './types';
+
+/** Terraform, YAML and JSON files are never nginx or HAProxy configs (braces and semicolons would fool the scores). */
+const NEVER_NGINX_HAPROXY = /\.(tf|tfvars|tf\.json|ya?ml|json)$/i;
+
+/**
+ * Every language wslb checks: AWS load balancers declared in Terraform/CloudFormation first
+ * (decided by the resources the file declares), then nginx/HAProxy by content.
+ */
+export function detectConfigLanguage(path: string, text: string): ConfigLanguage | undefined {
+  if (awsFormatOf(path, text)) return 'aws';
+  return detectLanguage(path, text);
+}
 
 const HAPROXY_SECTION = /^[ \t]*(global|defaults|frontend|backend|listen|peers|resolvers|userlist|mailers|program|http-errors|ring|cache|log-forward|fcgi-app)\b[^{;\n]*$/;
 const HAPROXY_KEYWORD = /^[ \t]+(bind|server|mode|balance|timeout|acl|use_backend|default_backend|option|http-request|http-response|maxconn|log|stats|default-server|tcp-request|retries)\b[^;{}\n]*$/;
 const NGINX_LINE = /(;|\{|\})[ \t]*(#.*)?$/;
 const NGINX_BLOCK = /^[ \t]*(http|server|location|upstream|events|stream|map|if)\b[^\n]*\{/;
 
-export function detectLanguage(path: string, text: string): ConfigLanguage | undefined {
+/** nginx or HAProxy (never 'aws': see detectConfigLanguage). */
+export function detectLanguage(path: string, text: string): 'nginx' | 'haproxy' | undefined {
+  if (NEVER_NGINX_HAPROXY.test(path)) return undefined;
   const sample = text.length > 200_000 ? text.slice(0, 200_000) : text;
   if (sample.includes('\0')) return undefined;
   let h = 0;

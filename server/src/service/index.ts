@@ -3,17 +3,20 @@
  * The language server and the CLI are thin layers over this; nothing here knows LSP or VS Code.
  */
 import { buildHaproxyConfig, type HaproxyConfig } from './model/haproxy';
+import type { AwsConfig } from './model/aws';
+import { buildAwsConfig, type AwsInputFile } from './model/aws-build';
 import { buildNginxConfig, type BuildOptions, type NginxConfig } from './model/nginx';
 import type { ConfigFileSystem } from './model/fs';
 import { withDefaults, type ServiceOptions } from './options';
-import { HAPROXY_RULES, NGINX_RULES } from './rules';
+import { AWS_RULES, HAPROXY_RULES, NGINX_RULES } from './rules';
 import type { AnyRule, FixSpec, RuleContext, RuleReport } from './rules/rule';
 import { applySuppressions } from './suppress';
 import { LineIndex, type Span } from './text';
 import type { Finding, Fix, Severity } from './types';
 import { validateConfigKnowledge } from './knowledge-check';
 
-export { detectLanguage } from './detect';
+export { detectLanguage, detectConfigLanguage } from './detect';
+export { initAwsParsers, awsParsersReady } from './syntax/aws/treesitter';
 export type { ServiceOptions } from './options';
 
 export interface NginxAnalysis {
@@ -25,6 +28,13 @@ export interface NginxAnalysis {
 export interface HaproxyAnalysis {
   language: 'haproxy';
   config: HaproxyConfig;
+  findings: Finding[];
+}
+
+/** ALB/NLB resources of Terraform modules and CloudFormation templates. */
+export interface AwsAnalysis {
+  language: 'aws';
+  config: AwsConfig;
   findings: Finding[];
 }
 
@@ -84,6 +94,11 @@ export interface LanguageService {
   readonly options: ServiceOptions;
   analyzeNginx(rootPath: string, fs: ConfigFileSystem, build?: BuildOptions): NginxAnalysis;
   analyzeHaproxy(files: { path: string; text: string }[]): HaproxyAnalysis;
+  /**
+   * Terraform (`.tf`, grouped into modules by directory: pass the module's other .tf files too, for
+   * variables) and CloudFormation templates. Throws when Terraform is given before `initAwsParsers()`.
+   */
+  analyzeAws(files: AwsInputFile[]): AwsAnalysis;
 }
 
 export function createLanguageService(partial: Partial<ServiceOptions> = {}): LanguageService {
@@ -112,6 +127,16 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
       for (const k of validateConfigKnowledge({ language: 'haproxy', config }, options)) findings.push(spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf));
       findings.push(...runRules(HAPROXY_RULES, config, options, indexOf));
       return { language: 'haproxy', config, findings: finish(findings, (p) => byPath.get(p)?.text) };
+    },
+    analyzeAws(files) {
+      const config = buildAwsConfig(files);
+      const byPath = new Map(config.files.map((f) => [f.path, new LineIndex(f.text)]));
+      const indexOf: LineIndexOf = (p) => byPath.get(p);
+      const findings: Finding[] = [];
+      for (const d of config.diagnostics) findings.push(spanFinding(d.path, d, d.severity, d.code, d.message, indexOf));
+      findings.push(...runRules(AWS_RULES, config, options, indexOf));
+      const texts = new Map(config.files.map((f) => [f.path, f.text]));
+      return { language: 'aws', config, findings: finish(findings, (p) => texts.get(p)) };
     },
   };
 }

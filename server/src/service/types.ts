@@ -46,4 +46,5 @@ export interface SyntaxDiagnostic extends Span {
   severity: Severity;
 }
 
-export type ConfigLanguage = 'nginx' | 'haproxy';
+/** 'aws': ALB/NLB resources in Terraform or CloudFormation (see detectConfigLanguage). */
+export type ConfigLanguage = 'nginx' | 'haproxy' | 'aws';

@@ -4,9 +4,10 @@
  * each once, and report every file's findings exactly once — included fragments in the context of
  * the file that includes them.
  */
-import { detectLanguage } from './detect';
-import type { ConfigFileSystem } from './model/fs';
-import type { LanguageService, NginxAnalysis, HaproxyAnalysis } from './index';
+import { detectConfigLanguage } from './detect';
+import { awsFormatOf } from './model/aws-build';
+import { dirname, type ConfigFileSystem } from './model/fs';
+import type { LanguageService, NginxAnalysis, HaproxyAnalysis, AwsAnalysis } from './index';
 import { parseNginx, type NginxFile } from './syntax/nginx';
 import type { ConfigLanguage, Finding } from './types';
 
@@ -15,7 +16,7 @@ export interface WorkspaceResult {
   languages: Map<string, ConfigLanguage>;
   /** nginx entry points and the files each one pulls in. */
   nginxRoots: Map<string, string[]>;
-  analyses: (NginxAnalysis | HaproxyAnalysis)[];
+  analyses: (NginxAnalysis | HaproxyAnalysis | AwsAnalysis)[];
 }
 
 export function checkWorkspace(service: LanguageService, fs: ConfigFileSystem, paths: string[], forced?: ConfigLanguage): WorkspaceResult {
@@ -23,7 +24,8 @@ export function checkWorkspace(service: LanguageService, fs: ConfigFileSystem, p
   for (const p of paths) {
     const text = fs.readFile(p);
     if (text === undefined) continue;
-    const lang = forced ?? detectLanguage(p, text);
+    // A forced language still needs AWS files to declare load-balancer resources.
+    const lang = forced === 'aws' ? (awsFormatOf(p, text) ? 'aws' : undefined) : forced ?? detectConfigLanguage(p, text);
     if (lang) languages.set(p, lang);
   }
   const treeCache = new Map<string, { text: string; tree: NginxFile }>();
@@ -43,7 +45,7 @@ export function checkWorkspace(service: LanguageService, fs: ConfigFileSystem, p
     first.set(p, a);
     for (const src of a.config.sources.keys()) if (src !== p) included.add(src);
   }
-  const analyses: (NginxAnalysis | HaproxyAnalysis)[] = [];
+  const analyses: (NginxAnalysis | HaproxyAnalysis | AwsAnalysis)[] = [];
   const nginxRoots = new Map<string, string[]>();
   const seen = new Set<string>();
   const findings: Finding[] = [];
@@ -77,5 +79,33 @@ export function checkWorkspace(service: LanguageService, fs: ConfigFileSystem, p
     analyses.push(a);
     for (const f of a.findings) push(f);
   }
+  const aws = paths.filter((p) => languages.get(p) === 'aws');
+  if (aws.length) {
+    const a = service.analyzeAws(awsInputs(fs, aws));
+    analyses.push(a);
+    for (const f of a.findings) push(f);
+  }
   return { findings, languages, nginxRoots, analyses };
+}
+
+/**
+ * The files to analyse for these AWS files: themselves, plus the other `.tf` files of each
+ * Terraform module (its directory), which may declare the variables they use.
+ */
+export function awsInputs(fs: ConfigFileSystem, paths: string[]): { path: string; text: string }[] {
+  const out = new Map<string, string>();
+  for (const p of paths) {
+    const t = fs.readFile(p);
+    if (t !== undefined) out.set(p, t);
+    if (!p.toLowerCase().endsWith('.tf')) continue;
+    const dir = dirname(p);
+    for (const name of fs.readDir(dir) ?? []) {
+      if (!name.toLowerCase().endsWith('.tf')) continue;
+      const sib = `${dir === '/' ? '' : dir}/${name}`;
+      if (out.has(sib)) continue;
+      const st = fs.readFile(sib);
+      if (st !== undefined) out.set(sib, st);
+    }
+  }
+  return [...out].map(([path, text]) => ({ path, text }));
 }

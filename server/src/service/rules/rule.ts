@@ -4,6 +4,7 @@
  * lists them; the CLI, the server, hovers and `wslb explain` all read it.
  */
 import type { SourceSection } from '../docs/sections';
+import type { AwsConfig } from '../model/aws';
 import type { HaproxyConfig } from '../model/haproxy';
 import type { NginxConfig } from '../model/nginx';
 import type { ServiceOptions } from '../options';
@@ -74,4 +75,9 @@ export interface HaproxyRule {
   check(ctx: RuleContext<HaproxyConfig>): void;
 }
 
-export type AnyRule = NginxRule | HaproxyRule;
+export interface AwsRule {
+  meta: RuleMeta & { system: 'aws' };
+  check(ctx: RuleContext<AwsConfig>): void;
+}
+
+export type AnyRule = NginxRule | HaproxyRule | AwsRule;

@@ -1,0 +1,69 @@
+import type { AwsListener } from '../../model/aws';
+import { AWS_DEFAULTS } from '../../model/aws-build';
+import type { AwsRule } from '../rule';
+import { AWS_DOCS, AWS_DOCS_CHECKED, AWS_PROOF, describeKnown, fmtSeconds, heartbeatSeconds, idleTier, label, settingFix, spanFor } from './common';
+
+/** NLB TCP listener idle timeout: settable from 60 to 6000 s (network/update-idle-timeout.html). */
+export const NLB_IDLE_MIN = 60;
+export const NLB_IDLE_MAX = 6000;
+export const NLB_IDLE_FIX = 3600;
+
+function carriesWebSocket(l: AwsListener): string[] {
+  const names: string[] = [];
+  for (const ref of l.targetGroupRefs) if (ref.target?.websocket.carries) names.push(label(ref.target));
+  return names;
+}
+
+export const nlbIdleTimeout: AwsRule = {
+  meta: {
+    id: 'aws/nlb-idle-timeout',
+    system: 'aws',
+    severity: 'error',
+    versions: AWS_DOCS_CHECKED,
+    fixable: true,
+    docs: {
+      short: 'A Network Load Balancer listener that carries WebSocket closes idle TCP flows at or near the heartbeat interval (350 s by default).',
+      long: [
+        'A Network Load Balancer tracks each TCP flow and closes it when neither side has sent data for the listener\'s idle timeout. AWS documents the default for TCP flows as 350 seconds; on TCP listeners it can be changed from 60 to 6000 seconds with the listener attribute `tcp.idle_timeout.seconds` (`tcp_idle_timeout_seconds` on `aws_lb_listener` in Terraform). On TLS listeners it is 350 seconds and cannot be changed.',
+        'A WebSocket that carries no data for longer than that is cut, however long the backend is willing to wait. Most heartbeats are far shorter than 350 s, so this mostly matters for applications that ping rarely (or not at all), or after someone lowered the attribute. wslb compares the listener\'s effective value with the heartbeat (`wslb.heartbeat`, 30 s by default): an **error** when it is not above it, a **warning** below twice it. Only listeners that forward to a target group carrying WebSocket are checked, and unknown values are left alone.',
+        '**Fix:** on a TCP listener, raise `tcp.idle_timeout.seconds` (wslb writes 3600 s). On a TLS listener the 350 s limit is fixed: send pings more often than that.',
+      ].join('\n\n'),
+      section: 'L4 vs L7 for WebSocket',
+      references: [AWS_DOCS.nlbIdle, AWS_DOCS.nlbOverview, AWS_DOCS.tfListener, AWS_DOCS.cfnListener],
+      proof: AWS_PROOF,
+    },
+  },
+  check({ config, options, report }) {
+    const hb = heartbeatSeconds(options);
+    for (const l of config.listeners) {
+      const lbType = l.loadBalancer?.lbType;
+      const isNlb = lbType?.known && lbType.value === 'network';
+      const protocol = l.protocol?.known ? l.protocol.value.toUpperCase() : null;
+      const ws = carriesWebSocket(l);
+      if (!ws.length && !l.marked) continue;
+      const via = ws.length ? ` (it forwards WebSocket to ${ws.join(', ')})` : '';
+      if (isNlb && protocol === 'TLS') {
+        const tier = idleTier(AWS_DEFAULTS.nlbTcpIdleTimeout, hb);
+        if (!tier) continue;
+        report({
+          path: l.path,
+          span: l.nameSpan,
+          severity: tier,
+          message: `NLB TLS listener ${label(l)} closes idle connections after ${AWS_DEFAULTS.nlbTcpIdleTimeout} s (fixed for TLS listeners), ${tier === 'error' ? 'not above' : 'below twice'} the ${fmtSeconds(hb)} heartbeat${via}; ping more often`,
+        });
+        continue;
+      }
+      const v = l.tcpIdleTimeout;
+      if (!v || !v.known) continue;
+      const tier = idleTier(v.value, hb);
+      if (!tier) continue;
+      const target = Math.max(NLB_IDLE_FIX, Math.ceil(2 * hb) + 1);
+      report({
+        ...spanFor(l, v),
+        severity: tier,
+        message: `NLB listener ${label(l)} TCP idle timeout is ${describeKnown(v, ' s')}, ${tier === 'error' ? 'not above' : 'below twice'} the ${fmtSeconds(hb)} heartbeat: an idle WebSocket can be cut${via}`,
+        fixes: target <= NLB_IDLE_MAX ? settingFix(config, l, v, { tf: 'tcp_idle_timeout_seconds', cfn: 'tcp.idle_timeout.seconds', value: target }, `Set the TCP idle timeout to ${target} s`) : [],
+      });
+    }
+  },
+};

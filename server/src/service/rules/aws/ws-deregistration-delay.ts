@@ -1,0 +1,41 @@
+import type { AwsRule } from '../rule';
+import { AWS_DOCS, AWS_DOCS_CHECKED, AWS_PROOF, describeKnown, label, settingFix, spanFor } from './common';
+
+/** Deregistration delay: 0-3600 s, default 300 s (load-balancer-target-groups.html#deregistration-delay). */
+export const DEREGISTRATION_MAX = 3600;
+export const DEREGISTRATION_DEFAULT = 300;
+
+export const wsDeregistrationDelay: AwsRule = {
+  meta: {
+    id: 'aws/ws-deregistration-delay',
+    system: 'aws',
+    severity: 'warning',
+    versions: AWS_DOCS_CHECKED,
+    fixable: true,
+    docs: {
+      short: 'A WebSocket target group keeps the default (300 s) or a shorter deregistration delay: connections still open when it ends are cut at every deploy or scale-in.',
+      long: [
+        'When a target leaves a target group (a deploy replaces it, an Auto Scaling group scales in, someone deregisters it), Elastic Load Balancing stops sending it new requests and puts it in the *draining* state for the deregistration delay: 300 seconds unless you set it, at most 3600. When the delay has elapsed the deregistration completes, and connections that are still open are not kept alive for the target any more. HTTP requests finish in milliseconds and never notice. WebSocket connections routinely live for hours, so at every deploy the clients of the old targets lose their connection when the delay ends, without a WebSocket close frame.',
+        'There are two remedies, and they combine well:',
+        '- **Raise the delay** toward the typical lifetime of a connection (`deregistration_delay` in Terraform, `deregistration_delay.timeout_seconds` in `TargetGroupAttributes`; maximum 3600 s), so most connections end on their own. Deploys and scale-ins then take longer to finish.\n- **Drain in the application:** when the target is told to stop (SIGTERM, a failing health check), close its WebSockets with code 1001 ("going away") before the delay ends, so clients reconnect cleanly — spread over time so they do not all come back at once.',
+        'wslb reports WebSocket target groups (a listener rule routes a WebSocket-looking path to it, its name says so, or a `# wslb: websocket` comment marks it) whose delay is known to be 300 s or less. If the application already drains (second remedy), say so with `# wslb-disable-next-line aws/ws-deregistration-delay -- drains with 1001`.',
+        '**Fix:** wslb sets the delay to 3600 s.',
+      ].join('\n\n'),
+      section: 'Health checks and connection draining',
+      references: [AWS_DOCS.deregistration, AWS_DOCS.nlbDeregistration, AWS_DOCS.tfTargetGroup, AWS_DOCS.cfnTargetGroup],
+      proof: AWS_PROOF,
+    },
+  },
+  check({ config, report }) {
+    for (const tg of config.targetGroups) {
+      if (!tg.websocket.carries) continue;
+      const v = tg.deregistrationDelay;
+      if (!v.known || v.value > DEREGISTRATION_DEFAULT) continue;
+      report({
+        ...spanFor(tg, v),
+        message: `WebSocket target group ${label(tg)} (${tg.websocket.reasons[0]}) has a deregistration delay of ${describeKnown(v, ' s')}: at every deploy or scale-in, connections still open after ${v.value} s are cut without a close frame; raise it toward the connection lifetime (max ${DEREGISTRATION_MAX} s) or close them with 1001 from the application before it ends`,
+        fixes: settingFix(config, tg, v, { tf: 'deregistration_delay', cfn: 'deregistration_delay.timeout_seconds', value: DEREGISTRATION_MAX }, `Set the deregistration delay to ${DEREGISTRATION_MAX} s`),
+      });
+    }
+  },
+};
