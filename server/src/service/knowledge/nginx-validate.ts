@@ -55,6 +55,8 @@ interface WordLike extends Span {
 }
 interface BlockLike {
   type: 'block';
+  /** The children without trivia, when the tree has them (read instead of `children`: no allocation). */
+  items?: readonly NodeLike[];
   children: readonly NodeLike[];
   rawBody: boolean;
 }
@@ -69,6 +71,7 @@ interface DirectiveLike extends Span {
 }
 type NodeLike = DirectiveLike | BlockLike | { type: string };
 export interface NginxFileLike {
+  items?: readonly NodeLike[];
   children: readonly NodeLike[];
 }
 
@@ -290,11 +293,11 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
 
     if (d.block && !d.block.rawBody && !NGINX_DATA_BLOCKS.has(name)) {
       const child = childBlockType(t, name);
-      if (child) visitChildren(d.block.children, child);
+      if (child) visitChildren(d.block.items ?? d.block.children, child);
     }
   };
 
-  visitChildren(file.children, root);
+  visitChildren(file.items ?? file.children, root);
   return out;
 }
 
@@ -335,7 +338,7 @@ function contextNames(t: NginxBlockType): string[] {
 /** Module ids the file loads with top-level `load_module modules/<id>.so;`. */
 function loadedModules(file: NginxFileLike): Set<string> {
   const out = new Set<string>();
-  for (const n of file.children) {
+  for (const n of file.items ?? file.children) {
     if (n.type !== 'directive') continue;
     const d = n as DirectiveLike;
     if (d.name !== 'load_module' || d.args.length === 0) continue;

@@ -80,6 +80,48 @@ export interface NginxContext {
   parent: NginxContext | null;
   statements: NginxStatement[];
   children: NginxContext[];
+  /** The statements by name, in order (the index every lookup of a directive here uses). */
+  byName: Map<string, NginxStatement[]>;
+}
+
+/**
+ * A statement. `args` (the words' values) is read from the tree on first use and cached: most
+ * statements are only looked up by name.
+ */
+class Statement implements NginxStatement {
+  directive: NginxDirective;
+  name: string;
+  source: NginxSource;
+  context: NginxContext;
+  includedVia: NginxStatement[];
+  block: NginxContext | null = null;
+  #args: string[] | undefined = undefined;
+
+  constructor(directive: NginxDirective, source: NginxSource, context: NginxContext, includedVia: NginxStatement[]) {
+    this.directive = directive;
+    this.name = directive.name;
+    this.source = source;
+    this.context = context;
+    this.includedVia = includedVia;
+  }
+
+  get args(): string[] {
+    if (this.#args === undefined) {
+      const words = this.directive.args;
+      const out = new Array<string>(words.length);
+      for (let i = 0; i < words.length; i++) out[i] = words[i].value;
+      this.#args = out;
+    }
+    return this.#args;
+  }
+
+  toJSON(): object {
+    return { name: this.name, args: this.args, path: this.source.path, start: this.directive.start };
+  }
+}
+
+function newContext(kind: NginxContextKind, family: NginxFamily, statement: NginxStatement | null, parent: NginxContext | null): NginxContext {
+  return { kind, family, statement, parent, statements: [], children: [], byName: new Map() };
 }
 
 export interface ModelDiagnostic {
@@ -155,11 +197,11 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
   }
 
   const assumed = options.rootContext ?? guessFragmentContext(rootSource.tree);
-  const root: NginxContext = { kind: 'main', family: 'main', statement: null, parent: null, statements: [], children: [] };
+  const root: NginxContext = newContext('main', 'main', null, null);
   // A fragment gets synthetic enclosing contexts so that inheritance and context checks work.
   let top = root;
   for (const kind of assumed ?? []) {
-    const ctx: NginxContext = { kind, family: familyOf(kind, top.family), statement: null, parent: top, statements: [], children: [] };
+    const ctx: NginxContext = newContext(kind, familyOf(kind, top.family), null, top);
     top.children.push(ctx);
     top = ctx;
   }
@@ -167,23 +209,18 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
   const addNodes = (nodes: NginxNode[], src: NginxSource, ctx: NginxContext, via: NginxStatement[], stack: string[]) => {
     for (const node of nodes) {
       if (node.type !== 'directive') continue;
-      const stmt: NginxStatement = {
-        directive: node,
-        name: node.name,
-        args: node.args.map((a) => a.value),
-        source: src,
-        context: ctx,
-        includedVia: via,
-        block: null,
-      };
+      const stmt = new Statement(node, src, ctx, via);
       ctx.statements.push(stmt);
+      const same = ctx.byName.get(stmt.name);
+      if (same) same.push(stmt);
+      else ctx.byName.set(stmt.name, [stmt]);
       if (node.block) {
         const kind = node.block.rawBody ? 'raw' : BLOCK_KINDS[node.name] ?? 'other';
-        const child: NginxContext = { kind, family: familyOf(kind, ctx.family), statement: stmt, parent: ctx, statements: [], children: [] };
+        const child: NginxContext = newContext(kind, familyOf(kind, ctx.family), stmt, ctx);
         stmt.block = child;
         ctx.children.push(child);
-        if (!NGINX_DATA_BLOCKS.has(node.name) && !node.block.rawBody) addNodes(node.block.children, src, child, via, stack);
-      } else if (node.name === 'include' && !NGINX_DATA_BLOCKS.has(ctx.kind) && stmt.args.length === 1) {
+        if (!NGINX_DATA_BLOCKS.has(node.name) && !node.block.rawBody) addNodes(node.block.items, src, child, via, stack);
+      } else if (node.name === 'include' && !NGINX_DATA_BLOCKS.has(ctx.kind) && node.args.length === 1) {
         expandInclude(stmt, src, ctx, via, stack);
       }
     }
@@ -218,11 +255,11 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
       const inc = load(p);
       if (!inc) continue;
       if (!includedAt.has(p)) includedAt.set(p, ctx);
-      addNodes(inc.tree.children, inc, ctx, [...via, stmt], [...stack, p]);
+      addNodes(inc.tree.items, inc, ctx, [...via, stmt], [...stack, p]);
     }
   };
 
-  addNodes(rootSource.tree.children, rootSource, top, [], [rootPath]);
+  addNodes(rootSource.tree.items, rootSource, top, [], [rootPath]);
   return { rootPath, root, sources, diagnostics, syntax, assumedContext: assumed, includedAt };
 }
 
@@ -241,7 +278,7 @@ function familyOf(kind: NginxContextKind, parent: NginxFamily): NginxFamily {
  */
 export function guessFragmentContext(tree: NginxFile): NginxContextKind[] | null {
   const names = new Set<string>();
-  for (const n of tree.children) if (n.type === 'directive') names.add(n.name);
+  for (const n of tree.items) if (n.type === 'directive') names.add(n.name);
   if (names.size === 0) return null;
   const mainish = ['http', 'events', 'stream', 'mail', 'worker_processes', 'user', 'pid', 'load_module', 'error_log', 'include', 'worker_rlimit_nofile', 'env', 'daemon', 'worker_shutdown_timeout', 'pcre_jit', 'thread_pool', 'master_process', 'lock_file', 'worker_cpu_affinity', 'worker_priority', 'timer_resolution', 'working_directory', 'ssl_engine', 'google_perftools_profiles', 'debug_points'];
   if ([...names].every((n) => mainish.includes(n))) return null;
@@ -249,12 +286,12 @@ export function guessFragmentContext(tree: NginxFile): NginxContextKind[] | null
   if (names.has('location') || names.has('listen') || names.has('server_name')) return ['http', 'server'];
   if (names.has('server') || names.has('upstream') || names.has('map') || names.has('log_format')) {
     // stream servers have proxy_pass without a scheme and listen with port only; look inside
-    for (const n of tree.children) {
+    for (const n of tree.items) {
       if (n.type === 'directive' && n.name === 'server' && n.block) {
-        const inner = new Set(n.block.children.filter((c): c is NginxDirective => c.type === 'directive').map((c) => c.name));
+        const inner = new Set(n.block.items.filter((c): c is NginxDirective => c.type === 'directive').map((c) => c.name));
         if (inner.has('location') || inner.has('server_name')) return ['http'];
         if (inner.has('proxy_pass') && !inner.has('location')) {
-          const pp = n.block.children.find((c): c is NginxDirective => c.type === 'directive' && c.name === 'proxy_pass');
+          const pp = n.block.items.find((c): c is NginxDirective => c.type === 'directive' && c.name === 'proxy_pass');
           if (pp && !/^https?:\/\//.test(pp.args[0]?.value ?? '')) return ['stream'];
         }
       }
@@ -268,24 +305,58 @@ export function guessFragmentContext(tree: NginxFile): NginxContextKind[] | null
 // ---------------------------------------------------------------------------------------------
 // Queries
 
-export function* walkContexts(ctx: NginxContext): Generator<NginxContext> {
-  yield ctx;
-  for (const c of ctx.children) yield* walkContexts(c);
+const contextLists = new WeakMap<NginxContext, readonly NginxContext[]>();
+const statementLists = new WeakMap<NginxContext, readonly NginxStatement[]>();
+
+/** `ctx` and every context under it, depth first (computed once per context; do not modify). */
+export function walkContexts(ctx: NginxContext): readonly NginxContext[] {
+  let list = contextLists.get(ctx);
+  if (!list) {
+    const out: NginxContext[] = [];
+    const visit = (c: NginxContext) => {
+      out.push(c);
+      for (const k of c.children) visit(k);
+    };
+    visit(ctx);
+    contextLists.set(ctx, (list = out));
+  }
+  return list;
 }
 
-export function* walkStatements(ctx: NginxContext): Generator<NginxStatement> {
-  for (const s of ctx.statements) {
-    yield s;
-    if (s.block) yield* walkStatements(s.block);
+/** Every statement under `ctx` in source order, blocks right after their statement (computed once; do not modify). */
+export function walkStatements(ctx: NginxContext): readonly NginxStatement[] {
+  let list = statementLists.get(ctx);
+  if (!list) {
+    const out: NginxStatement[] = [];
+    const visit = (c: NginxContext) => {
+      for (const s of c.statements) {
+        out.push(s);
+        if (s.block) visit(s.block);
+      }
+      // the synthetic contexts a fragment is analysed in hang off the root without a statement
+      for (const k of c.children) if (!k.statement) visit(k);
+    };
+    visit(ctx);
+    statementLists.set(ctx, (list = out));
   }
-  // the synthetic contexts a fragment is analysed in hang off the root without a statement
-  for (const c of ctx.children) if (!c.statement) yield* walkStatements(c);
+  return list;
 }
+
+const kindLists = new WeakMap<NginxContext, Map<string, NginxContext[]>>();
 
 export function contextsOfKind(config: NginxConfig, kind: NginxContextKind, family?: NginxFamily): NginxContext[] {
-  const out: NginxContext[] = [];
-  for (const c of walkContexts(config.root)) if (c.kind === kind && (!family || c.family === family)) out.push(c);
-  return out;
+  let byKind = kindLists.get(config.root);
+  if (!byKind) {
+    byKind = new Map();
+    for (const c of walkContexts(config.root)) {
+      const list = byKind.get(c.kind);
+      if (list) list.push(c);
+      else byKind.set(c.kind, [c]);
+    }
+    kindLists.set(config.root, byKind);
+  }
+  const all = byKind.get(kind) ?? [];
+  return family ? all.filter((c) => c.family === family) : [...all];
 }
 
 /** The chain of contexts nginx merges from, innermost first: location → outer locations → server → http. */
@@ -299,7 +370,7 @@ export function inheritanceChain(ctx: NginxContext): NginxContext[] {
 }
 
 export function findStatements(ctx: NginxContext, name: string): NginxStatement[] {
-  return ctx.statements.filter((s) => s.name === name);
+  return [...(ctx.byName.get(name) ?? [])];
 }
 
 export interface EffectiveValue {
@@ -316,7 +387,7 @@ export type DefaultLookup = (name: string, family: NginxFamily) => { value: stri
 /** The effective value of a scalar directive at `ctx`, following nginx's inheritance. */
 export function effectiveValue(ctx: NginxContext, name: string, defaults?: DefaultLookup): EffectiveValue {
   for (const c of inheritanceChain(ctx)) {
-    const found = c.statements.find((s) => s.name === name);
+    const found = c.byName.get(name)?.[0];
     if (found) return { args: found.args, source: c === ctx ? 'here' : 'inherited', statement: found };
   }
   const d = defaults?.(name, ctx.family);
@@ -334,8 +405,8 @@ export interface EffectiveList {
 /** An array directive (proxy_set_header, add_header...) is inherited whole, only when this level sets none. */
 export function effectiveList(ctx: NginxContext, name: string): EffectiveList {
   for (const c of inheritanceChain(ctx)) {
-    const found = c.statements.filter((s) => s.name === name);
-    if (found.length) return { statements: found, from: c, source: c === ctx ? 'here' : 'inherited' };
+    const found = c.byName.get(name);
+    if (found) return { statements: [...found], from: c, source: c === ctx ? 'here' : 'inherited' };
   }
   return { statements: [], from: null, source: 'default' };
 }
@@ -424,7 +495,7 @@ export function definedVariables(config: NginxConfig): Map<string, NginxStatemen
   // including the regex keys inside a map's body (data, so not statements of the model).
   for (const s of walkStatements(config.root)) {
     const words = [...s.args];
-    if (s.name === 'map' && s.directive.block) for (const c of s.directive.block.children) if (c.type === 'directive') words.push(c.name);
+    if (s.name === 'map' && s.directive.block) for (const c of s.directive.block.items) if (c.type === 'directive') words.push(c.name);
     for (const a of words) {
       for (const m of a.matchAll(/\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g)) if (!out.has(m[1])) out.set(m[1], s);
     }

@@ -114,7 +114,7 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
     for (const s of walkStatements(config.root)) {
       // map values may be variables too: `default $http_x;` (keys are strings or regexes)
       if (s.name === 'map' && s.directive.block) {
-        for (const c of s.directive.block.children) {
+        for (const c of s.directive.block.items) {
           if (c.type !== 'directive' || ['include', 'hostnames', 'volatile'].includes(c.name)) continue;
           const v = c.args[0];
           if (!v) continue;

@@ -51,23 +51,69 @@ const BOM = 0xfeff;
 /** nginx's reader buffer (NGX_CONF_BUFFER, src/core/ngx_conf_file.c): longer words are refused. */
 export const NGINX_CONF_BUFFER = 4096;
 
-/** Placeholder for `parts`/`args` while a directive is being read (replaced when it ends). */
-const NO_NODES: never[] = [];
+/**
+ * Memory layout (a 50k-line config has about half a million leaves, and allocation is what a
+ * parse costs): whitespace and the ";" of a directive are not stored. Blocks and the file keep
+ * `items` (every child but whitespace); `children` and a directive's `parts` are built from
+ * them on first read, filling the gaps with trivia (and, inside a directive, comments) read
+ * again from the text, and are then cached. The gaps hold nothing else, so the lazy lists are
+ * exactly the ones an eager parse would build.
+ */
+
+/** Append the trivia and comments that tile the gap [from, to) (which holds nothing else). */
+function gapNodes(text: string, from: number, to: number, out: NginxNode[]): void {
+  let i = from;
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (c === HASH) {
+      let e = i + 1;
+      while (e < to && text.charCodeAt(e) !== LF) e++;
+      if (e < text.length && e > i + 1 && text.charCodeAt(e) === LF && text.charCodeAt(e - 1) === CR) e--;
+      out.push(comment(i, e, text));
+      i = e;
+    } else {
+      let e = i + 1;
+      while (e < to) {
+        const d = text.charCodeAt(e);
+        if (d === SPACE || d === TAB || d === LF || d === CR) e++;
+        else break;
+      }
+      out.push(new Trivia(i, e, text));
+      i = e;
+    }
+  }
+}
+
+/** `items` with the whitespace gaps of [from, to) filled in as trivia. */
+function withTrivia(text: string, items: readonly NginxNode[], from: number, to: number): NginxNode[] {
+  const out: NginxNode[] = [];
+  let at = from;
+  for (const node of items) {
+    if (node.start > at) gapNodes(text, at, node.start, out);
+    out.push(node);
+    at = node.end;
+  }
+  if (to > at) gapNodes(text, at, to, out);
+  return out;
+}
+
+function comment(start: number, end: number, source: string): NginxComment {
+  return { type: 'comment', start, end, text: source.slice(start + 1, end) };
+}
 
 class Directive implements NginxDirective {
-  readonly type = 'directive' as const;
+  declare readonly type: 'directive';
   name: string;
   nameToken: NginxToken;
-  /** Exact-size arrays, set when the directive ends (see parseNginx's scratch buffers). */
-  args: NginxToken[] = NO_NODES;
+  args: NginxToken[] = NO_ARGS;
   block: NginxBlock | null = null;
   semicolon = -1;
-  parts: NginxNode[] = NO_NODES;
   start: number;
   end: number;
   #parent: NginxBlock | NginxFile;
+  #parts: NginxNode[] | undefined = undefined;
 
-  constructor(nameToken: NginxToken, parent: NginxBlock | NginxFile) {
+  constructor(nameToken: Word, parent: NginxBlock | NginxFile) {
     this.name = nameToken.value;
     this.nameToken = nameToken;
     this.start = nameToken.start;
@@ -82,25 +128,68 @@ class Directive implements NginxDirective {
   get parent(): NginxBlock | NginxFile {
     return this.#parent;
   }
+
+  /** Re-parent (the incremental parser moves unchanged directives into a new block). */
+  setParent(parent: NginxBlock | NginxFile): void {
+    this.#parent = parent;
+  }
+
+  /** Built on first read (see the memory layout note above). */
+  get parts(): NginxNode[] {
+    if (this.#parts === undefined) {
+      const text = Word.textOf(this.nameToken as Word);
+      const out: NginxNode[] = [this.nameToken];
+      let at = this.nameToken.end;
+      for (const a of this.args) {
+        if (a.start > at) gapNodes(text, at, a.start, out);
+        out.push(a);
+        at = a.end;
+      }
+      const last: NginxNode | null = this.block ?? (this.semicolon >= 0 ? new Leaf('token', this.semicolon, this.semicolon + 1, text) : null);
+      if (last) {
+        if (last.start > at) gapNodes(text, at, last.start, out);
+        out.push(last);
+      }
+      this.#parts = out;
+    }
+    return this.#parts;
+  }
+
+  /** Drop the cached parts (after offsets moved). */
+  resetParts(): void {
+    this.#parts = undefined;
+  }
+
+  toJSON(): object {
+    return Object.assign({ type: this.type }, this, { parts: this.parts });
+  }
 }
+Object.defineProperty(Directive.prototype, 'type', { value: 'directive', enumerable: true });
+
+/** Shared empty argument list (never mutated). */
+const NO_ARGS: NginxToken[] = [];
 
 class Block implements NginxBlock {
-  readonly type = 'block' as const;
+  declare readonly type: 'block';
   start: number;
   end: number;
   open: number;
   close = -1;
-  children: NginxNode[] = [];
+  /** Every child but whitespace trivia, in order. */
+  items: NginxNode[] = [];
   rawBody = false;
   #owner: NginxDirective | null;
   #parent: NginxBlock | NginxFile;
+  #text: string;
+  #children: NginxNode[] | undefined = undefined;
 
-  constructor(open: number, owner: NginxDirective | null, parent: NginxBlock | NginxFile) {
+  constructor(open: number, owner: NginxDirective | null, parent: NginxBlock | NginxFile, text: string) {
     this.start = open;
     this.end = open + 1;
     this.open = open;
     this.#owner = owner;
     this.#parent = parent;
+    this.#text = text;
   }
 
   get owner(): NginxDirective | null {
@@ -110,39 +199,58 @@ class Block implements NginxBlock {
   get parent(): NginxBlock | NginxFile {
     return this.#parent;
   }
+
+  setParent(parent: NginxBlock | NginxFile, text: string): void {
+    this.#parent = parent;
+    this.#text = text;
+    this.#children = undefined;
+  }
+
+  /** Built on first read: `items` with whitespace trivia between them. */
+  get children(): NginxNode[] {
+    if (this.#children === undefined) this.#children = withTrivia(this.#text, this.items, this.open + 1, this.close >= 0 ? this.close : this.end);
+    return this.#children;
+  }
+
+  toJSON(): object {
+    return Object.assign({ type: this.type }, this, { children: this.children });
+  }
 }
+Object.defineProperty(Block.prototype, 'type', { value: 'block', enumerable: true });
 
 /**
- * A leaf. Its text (`raw`) and nginx value (`value`) are sliced from the file only when
- * first read, then cached: most trivia is never read, and this halves the allocations
- * of a parse.
+ * A word (directive name or argument). Its text (`raw`) and nginx value (`value`) are sliced
+ * from the file only when first read; `value` is then cached.
  */
-class Leaf implements NginxToken {
-  type: NginxToken['type'];
+class Word implements NginxToken {
+  declare readonly type: 'token';
   start: number;
   end: number;
-  quote: '"' | "'" | null;
   #text: string;
-  #value: string | undefined = undefined;
+  #value: string | undefined;
 
-  /**
-   * A quoted word has its closing quote unless `unterminatedValue` is given (the value of a
-   * string that was cut at the end of its line).
-   */
-  constructor(
-    type: NginxToken['type'],
-    start: number,
-    end: number,
-    text: string,
-    quote: '"' | "'" | null = null,
-    unterminatedValue?: string,
-  ) {
-    this.type = type;
+  /** `unterminatedValue`: the value of a string cut at the end of its line (no closing quote). */
+  constructor(start: number, end: number, text: string, unterminatedValue?: string) {
     this.start = start;
     this.end = end;
-    this.quote = quote;
     this.#text = text;
-    if (unterminatedValue !== undefined) this.#value = unterminatedValue;
+    this.#value = unterminatedValue;
+  }
+
+  static textOf(w: Word): string {
+    return w.#text;
+  }
+
+  /** Move by `delta` into `text` (incremental re-parse: the word itself is unchanged). */
+  static shift(w: Word, delta: number, text: string): void {
+    w.start += delta;
+    w.end += delta;
+    w.#text = text;
+  }
+
+  get quote(): '"' | "'" | null {
+    const c = this.#text.charCodeAt(this.start);
+    return c === DQUOTE ? '"' : c === SQUOTE ? "'" : null;
   }
 
   get raw(): string {
@@ -151,22 +259,54 @@ class Leaf implements NginxToken {
 
   get value(): string {
     if (this.#value === undefined) {
-      if (this.type !== 'token') this.#value = this.raw;
-      else if (this.quote === null) this.#value = unescapeNginx(this.raw);
+      const c = this.#text.charCodeAt(this.start);
+      if (c !== DQUOTE && c !== SQUOTE) this.#value = unescapeNginx(this.raw);
       else this.#value = unescapeNginx(this.#text.slice(this.start + 1, this.end - 1));
     }
     return this.#value;
   }
 
-  /** Plain data for JSON.stringify (raw and value are getters). */
   toJSON(): object {
     return { type: this.type, start: this.start, end: this.end, raw: this.raw, value: this.value, quote: this.quote };
   }
 }
+Object.defineProperty(Word.prototype, 'type', { value: 'token', enumerable: true });
 
-/** Whitespace: the most common leaf, so the smallest object (raw/value/quote are getters). */
+/** Any other leaf: ";", an error character, a raw Lua body (`value === raw`, no quote). */
+class Leaf implements NginxToken {
+  type: NginxToken['type'];
+  start: number;
+  end: number;
+  #text: string;
+
+  constructor(type: NginxToken['type'], start: number, end: number, text: string) {
+    this.type = type;
+    this.start = start;
+    this.end = end;
+    this.#text = text;
+  }
+
+  get raw(): string {
+    return this.#text.slice(this.start, this.end);
+  }
+
+  get value(): string {
+    return this.raw;
+  }
+
+  get quote(): null {
+    return null;
+  }
+
+  /** Plain data for JSON.stringify (raw and value are getters). */
+  toJSON(): object {
+    return { type: this.type, start: this.start, end: this.end, raw: this.raw, value: this.raw, quote: null };
+  }
+}
+
+/** Whitespace: built only when `children`/`parts` are read. */
 class Trivia implements NginxToken {
-  readonly type = 'trivia' as const;
+  declare readonly type: 'trivia';
   start: number;
   end: number;
   #text: string;
@@ -193,17 +333,16 @@ class Trivia implements NginxToken {
     return { type: this.type, start: this.start, end: this.end, raw: this.raw, value: this.raw, quote: null };
   }
 }
-
-function token(type: NginxToken['type'], start: number, end: number, text: string): NginxToken {
-  return type === 'trivia' ? new Trivia(start, end, text) : new Leaf(type, start, end, text);
-}
+Object.defineProperty(Trivia.prototype, 'type', { value: 'trivia', enumerable: true });
 
 class File implements NginxFile {
-  readonly type = 'file' as const;
+  declare readonly type: 'file';
   text: string;
-  children: NginxNode[] = [];
+  /** Every top-level node but whitespace trivia, in order. */
+  items: NginxNode[] = [];
   diagnostics: NginxSyntaxDiagnostic[] = [];
   #lineIndex: LineIndex | undefined = undefined;
+  #children: NginxNode[] | undefined = undefined;
 
   constructor(text: string) {
     this.text = text;
@@ -214,7 +353,23 @@ class File implements NginxFile {
     if (this.#lineIndex === undefined) this.#lineIndex = new LineIndex(this.text);
     return this.#lineIndex;
   }
+
+  /** Set by the incremental parser (an index updated from the previous one). */
+  setLineIndex(index: LineIndex): void {
+    this.#lineIndex = index;
+  }
+
+  /** Built on first read: `items` with whitespace trivia between them. */
+  get children(): NginxNode[] {
+    if (this.#children === undefined) this.#children = withTrivia(this.text, this.items, 0, this.text.length);
+    return this.#children;
+  }
+
+  toJSON(): object {
+    return { type: this.type, text: this.text, children: this.children, diagnostics: this.diagnostics };
+  }
 }
+Object.defineProperty(File.prototype, 'type', { value: 'file', enumerable: true });
 
 /** Characters from the start of the line holding `offset` to `offset`. */
 function columnOf(text: string, offset: number): number {
@@ -461,7 +616,8 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
     diagnostics.push(d);
   };
 
-  let children: NginxNode[] = file.children;
+  /** The `items` of the container being filled. */
+  let children: NginxNode[] = file.items;
   let container: NginxBlock | NginxFile = file;
   /** Open blocks, innermost last. A block's parent is the container its "}" returns to. */
   const stack: Block[] = [];
@@ -495,11 +651,9 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
   /** The directive being read (no ";" or block yet). */
   let dir: Directive | null = null;
   /**
-   * Its parts and arguments so far, in reused scratch buffers: copied to exact-size arrays
-   * when it ends (growing a fresh array per directive costs more memory and time).
+   * Its arguments so far, in a reused scratch buffer: copied to an exact-size array when it
+   * ends (growing a fresh array per directive costs more memory and time).
    */
-  const partsBuf: NginxNode[] = [];
-  let partsCount = 0;
   const argsBuf: NginxToken[] = [];
   let argsCount = 0;
   /** Was one of its words an unterminated string (repaired, so a missing ";" is not reported again)? */
@@ -511,30 +665,27 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
   /** Last word of `dir`. */
   let lastWord: NginxToken | null = null;
   /**
-   * Trivia and comments read after `lastWord`: they go to `dir` only if it continues.
+   * Comments read after `lastWord`: they belong to `dir` only if it continues (then its lazy
+   * `parts` reads them again), else they go to the enclosing items.
    * A reused buffer: `pending[0..pendingCount)` is live (cheaper than resizing an array).
    */
   const pending: NginxNode[] = [];
   let pendingCount = 0;
-  /** Did the pending trivia contain a line break? */
+  /** Did the whitespace after `lastWord` contain a line break? */
   let pendingNewline = false;
 
   const flushPendingInto = (list: NginxNode[]): void => {
-    if (pendingCount === 0) return;
     for (let k = 0; k < pendingCount; k++) list.push(pending[k]);
     pendingCount = 0;
     pendingNewline = false;
   };
   const flushPendingIntoParts = (): void => {
-    if (pendingCount === 0) return;
-    for (let k = 0; k < pendingCount; k++) partsBuf[partsCount++] = pending[k];
     pendingCount = 0;
     pendingNewline = false;
   };
-  /** Give `dir` its final parts and args. */
+  /** Give `dir` its final args. */
   const sealDirective = (d: Directive): void => {
-    d.parts = partsBuf.slice(0, partsCount);
-    d.args = argsCount === 0 ? [] : argsBuf.slice(0, argsCount);
+    d.args = argsCount === 0 ? NO_ARGS : argsBuf.slice(0, argsCount);
   };
 
   /** End `dir` without ";" or block: it stops after its last word; pending trivia goes outside. */
@@ -549,7 +700,7 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
 
   let pos = 0;
   if (n > 0 && text.charCodeAt(0) === BOM) {
-    children.push(token('trivia', 0, 1, text));
+    children.push(new Trivia(0, 1, text));
     report(
       'byte-order-mark',
       0,
@@ -581,11 +732,7 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
         lineStart = afterBreak;
         atLineStart = true;
       }
-      const t = token('trivia', pos, e, text);
-      if (dir) {
-        pending[pendingCount++] = t;
-        if (newline) pendingNewline = true;
-      } else children.push(t);
+      if (dir && newline) pendingNewline = true;
       pos = e;
       continue;
     }
@@ -598,7 +745,7 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
       let e = pos + 1;
       while (e < n && text.charCodeAt(e) !== LF) e++;
       if (e < n && e > pos + 1 && text.charCodeAt(e - 1) === CR) e--;
-      const comment: NginxComment = { type: 'comment', start: pos, end: e, text: text.slice(pos + 1, e) };
+      const c = comment(pos, e, text);
       if (e - pos >= NGINX_CONF_BUFFER && e < n) {
         report(
           'too-long-parameter',
@@ -607,8 +754,8 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
           `nginx refuses a comment of ${NGINX_CONF_BUFFER} characters or more ("too long parameter"); split it`,
         );
       }
-      if (dir) pending[pendingCount++] = comment;
-      else children.push(comment);
+      if (dir) pending[pendingCount++] = c;
+      else children.push(c);
       pos = e;
       continue;
     }
@@ -616,14 +763,13 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
     if (c === SEMI) {
       if (dir) {
         flushPendingIntoParts();
-        partsBuf[partsCount++] = token('token', pos, pos + 1, text);
         dir.semicolon = pos;
         dir.end = pos + 1;
         sealDirective(dir);
         dir = null;
         lastWord = null;
       } else {
-        children.push(token('error', pos, pos + 1, text));
+        children.push(new Leaf('error', pos, pos + 1, text));
         report('unexpected-semicolon', pos, pos + 1, 'unexpected ";": there is no directive to end here', {
           start: pos,
           end: pos + 1,
@@ -636,10 +782,9 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
 
     if (c === LBRACE) {
       const owner: Directive | null = dir;
-      const block: Block = new Block(pos, owner, container);
+      const block: Block = new Block(pos, owner, container, text);
       if (owner) {
         flushPendingIntoParts();
-        partsBuf[partsCount++] = block;
         sealDirective(owner);
         owner.block = block;
         dir = null;
@@ -654,7 +799,7 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
         block.rawBody = true;
         const close = scanLuaBody(text, pos + 1);
         const bodyEnd = close < 0 ? n : close;
-        block.children.push(token('raw', pos + 1, bodyEnd, text));
+        block.items.push(new Leaf('raw', pos + 1, bodyEnd, text));
         if (close < 0) {
           block.end = n;
           owner.end = n;
@@ -677,7 +822,7 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
       const openLineStart = owner ? dirLineStart : lineStart;
       stackLineStart.push(openLineStart);
       stackIndent.push(indentOf(openLineStart));
-      children = block.children;
+      children = block.items;
       container = block;
       pos++;
       continue;
@@ -697,7 +842,7 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
         abandonDirective();
       }
       if (stack.length === 0) {
-        children.push(token('error', pos, pos + 1, text));
+        children.push(new Leaf('error', pos, pos + 1, text));
         report('unexpected-close-brace', pos, pos + 1, 'unexpected "}": no block is open here', {
           start: pos,
           end: pos + 1,
@@ -716,14 +861,14 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
         const owner = top.owner;
         if (owner) owner.end = pos + 1;
         container = top.parent;
-        children = container.children;
+        children = container.type === 'file' ? (container as File).items : (container as Block).items;
       }
       pos++;
       continue;
     }
 
     // A word.
-    let w: NginxToken;
+    let w: Word;
     let next: number;
     let unterminated = false;
     if (c === DQUOTE || c === SQUOTE) {
@@ -755,12 +900,12 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
             : `unterminated string: missing closing ${quoteChar}`,
           { start: eol, end: eol, newText: quoteChar },
         );
-        w = new Leaf('token', pos, eol, text, quoteChar, unescapeNginx(text.slice(pos + 1, eol)));
+        w = new Word(pos, eol, text, unescapeNginx(text.slice(pos + 1, eol)));
         next = eol;
         unterminated = true;
       } else {
         const end = i + 1;
-        w = new Leaf('token', pos, end, text, c === DQUOTE ? '"' : "'");
+        w = new Word(pos, end, text);
         next = end;
         if (end - pos - 1 >= NGINX_CONF_BUFFER) {
           report(
@@ -819,7 +964,7 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
         i++;
       }
       if (i > n) i = n;
-      w = new Leaf('token', pos, i, text);
+      w = new Word(pos, i, text);
       next = i;
       if (quantifierAt >= 0) {
         const raw = w.raw;
@@ -864,15 +1009,12 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
 
     if (dir) {
       flushPendingIntoParts();
-      partsBuf[partsCount++] = w;
       argsBuf[argsCount++] = w;
       dir.end = w.end;
       if (unterminated) dirRecovered = true;
     } else {
       dir = new Directive(w, container);
       children.push(dir);
-      partsBuf[0] = w;
-      partsCount = 1;
       argsCount = 0;
       dirRecovered = unterminated;
       dirColumn = -1;

@@ -59,7 +59,7 @@ export function walkDirectives(
   root: NginxFile | NginxBlock,
   visit: (d: NginxDirective, depth: number) => void | false,
 ): void {
-  const lists: NginxNode[][] = [root.children];
+  const lists: NginxNode[][] = [root.items];
   const index: number[] = [0];
   const depths: number[] = [0];
   while (lists.length > 0) {
@@ -78,12 +78,12 @@ export function walkDirectives(
     if (node.type === 'directive') {
       const r = visit(node, depth);
       if (r !== false && node.block && !node.block.rawBody) {
-        lists.push(node.block.children);
+        lists.push(node.block.items);
         index.push(0);
         depths.push(depth + 1);
       }
     } else if (node.type === 'block' && !node.rawBody) {
-      lists.push(node.children);
+      lists.push(node.items);
       index.push(0);
       depths.push(depth + 1);
     }
@@ -92,7 +92,7 @@ export function walkDirectives(
 
 /** Directives directly inside `root` (not nested ones). */
 export function childDirectives(root: NginxFile | NginxBlock | NginxDirective): NginxDirective[] {
-  const list = root.type === 'directive' ? (root.block ? root.block.children : []) : root.children;
+  const list = root.type === 'directive' ? (root.block ? root.block.items : []) : root.items;
   const out: NginxDirective[] = [];
   for (const node of list) if (node.type === 'directive') out.push(node);
   return out;
@@ -129,7 +129,7 @@ function lastStartingAtOrBefore(list: NginxNode[], offset: number): number {
  * after ";" still finds the directive), or null.
  */
 export function directiveAt(file: NginxFile, offset: number): NginxDirective | null {
-  let list = file.children;
+  let list = file.items;
   let best: NginxDirective | null = null;
   for (;;) {
     let i = lastStartingAtOrBefore(list, offset);
@@ -148,9 +148,9 @@ export function directiveAt(file: NginxFile, offset: number): NginxDirective | n
       best = node;
       const b = node.block;
       if (!b || b.rawBody || offset <= b.open || (b.close >= 0 && offset > b.close)) return best;
-      list = b.children;
+      list = b.items;
     } else if (node.type === 'block' && !node.rawBody && offset > node.open) {
-      list = node.children;
+      list = node.items;
     } else return best;
   }
 }

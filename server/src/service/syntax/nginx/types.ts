@@ -13,6 +13,10 @@
  *   "}" is missing); its leaves are the "{", its `children`, then the "}" if present.
  *   Whitespace and comments before a directive belong to the enclosing children list,
  *   never to the directive.
+ *
+ * Whitespace is not stored: `items` (file and blocks) hold every child but trivia; `children`
+ * and `parts` are built from them on first read and cached. Code that needs only directives
+ * and comments should read `items`, which costs nothing.
  */
 import type { LineIndex, Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
@@ -50,7 +54,10 @@ export interface NginxBlock extends Span {
   open: number;
   /** Offset of "}", or -1 when the file ended first. */
   close: number;
-  children: NginxNode[];
+  /** The children without whitespace trivia (directives, comments, orphan blocks, error and raw tokens). */
+  items: NginxNode[];
+  /** Every child, trivia included (built on first read). */
+  readonly children: NginxNode[];
   /** True for `*_lua_block` bodies: then `children` is exactly one 'raw' token. */
   rawBody: boolean;
   /**
@@ -74,7 +81,8 @@ export interface NginxDirective extends Span {
   block: NginxBlock | null;
   /** Offset of the terminating ";", or -1 (block directive, or ";" missing). */
   semicolon: number;
-  parts: NginxNode[];
+  /** Name, trivia, comments, arguments, then ";" or the block (built on first read). */
+  readonly parts: NginxNode[];
   /** Enclosing block or file. Non-enumerable (a getter), so trees can be JSON-serialised. */
   readonly parent: NginxBlock | NginxFile;
 }
@@ -92,7 +100,10 @@ export interface NginxSyntaxDiagnostic extends SyntaxDiagnostic {
 export interface NginxFile {
   type: 'file';
   text: string;
-  children: NginxNode[];
+  /** The top-level nodes without whitespace trivia. */
+  items: NginxNode[];
+  /** Every top-level node, trivia included (built on first read). */
+  readonly children: NginxNode[];
   diagnostics: NginxSyntaxDiagnostic[];
   lineIndex: LineIndex;
 }
