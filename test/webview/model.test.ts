@@ -10,6 +10,9 @@ import {
   seriesCsv,
   simulateOptions,
   specOf,
+  metricRows,
+  fidelityText,
+  isPool,
 } from '../../client/src/webview/model';
 import { withAlgorithm } from '../../server/src/cli/simulate';
 
@@ -30,6 +33,23 @@ describe('webview model', () => {
       assert.ok(choices.some((c) => c.spec === specOf(pool)), `${specOf(pool)} offered`);
       for (const c of choices) assert.notEqual(typeof withAlgorithm(pool, c.spec), 'string', `${c.spec} understood by the engine`);
     }
+  });
+
+  it('AWS target groups: their own algorithms, a model label, the deregistration metric', () => {
+    const AWS: SimPool = { system: 'aws', name: 'chat-ws', algorithm: 'least_outstanding_requests', servers: [server(1), server(2)], aws: { placeholderTargets: true } };
+    assert.ok(isPool(AWS));
+    assert.equal(specOf(AWS), 'least_outstanding_requests');
+    const choices = algorithmChoices(AWS).map((c) => c.spec);
+    assert.deepEqual(choices, ['round_robin', 'least_outstanding_requests', 'weighted_random']);
+    for (const c of choices) assert.notEqual(typeof withAlgorithm(AWS, c), 'string', c);
+    assert.deepEqual(algorithmChoices({ ...AWS, algorithm: 'flow_hash', aws: { lbType: 'network' } }).map((c) => c.spec), ['flow_hash']);
+    assert.match(fidelityText(AWS), /model of documented AWS behaviour; AWS's implementation is not public/);
+    assert.match(fidelityText(AWS), /an open WebSocket counts as an outstanding request/);
+    assert.match(fidelityText(NGINX), /^Exact/);
+    assert.ok(metricRows(AWS).some((m) => m.key === 'cutAtDeregistration'));
+    assert.ok(!metricRows(NGINX).some((m) => m.key === 'cutAtDeregistration'));
+    const s = sanitizeState({ version: 1, pool: AWS, controls: { algorithm: 'leastconn' } });
+    assert.equal(s?.controls.algorithm, 'least_outstanding_requests');
   });
 
   it('offers every algorithm of the system', () => {

@@ -24,6 +24,13 @@ const ARTIFACTS = path.join(REPO, 'test-artifacts', 'webview');
 const server = (i: number, weight = 1) => ({ name: `10.0.0.${i}:8080`, address: `10.0.0.${i}`, port: 8080, weight, backup: false, down: false });
 const NGINX_POOL: SimPool = { system: 'nginx', name: 'chat_backend', algorithm: 'round_robin', servers: [server(1), server(2), server(3, 2)] };
 const HAPROXY_POOL: SimPool = { system: 'haproxy', name: 'be_ws', algorithm: 'roundrobin', servers: [server(1), server(2), server(3), server(4)] };
+const AWS_POOL: SimPool = {
+  system: 'aws',
+  name: 'chat-ws',
+  algorithm: 'round_robin',
+  servers: [1, 2, 3].map((i) => ({ name: `target-${i}`, address: `10.0.0.${i + 9}`, port: 8080, weight: 1, backup: false, down: false })),
+  aws: { lbType: 'application', deregistrationDelayMs: 300_000, slowStartMs: 60_000, placeholderTargets: true },
+};
 
 /** The stub of the VS Code webview API: messages recorded, state kept in sessionStorage. */
 function stubScript(pool: SimPool): string {
@@ -78,9 +85,9 @@ describe('simulator webview in headless Chromium', function () {
         res.end(js);
         return;
       }
-      if (url.pathname === '/' || url.pathname === '/haproxy') {
+      if (url.pathname === '/' || url.pathname === '/haproxy' || url.pathname === '/aws') {
         const nonce = makeNonce();
-        const pool = url.pathname === '/haproxy' ? HAPROXY_POOL : NGINX_POOL;
+        const pool = url.pathname === '/haproxy' ? HAPROXY_POOL : url.pathname === '/aws' ? AWS_POOL : NGINX_POOL;
         const html = renderHtml({ cspSource: base, scriptUri: `${base}/main.js`, nonce })
           // Theme variables as VS Code would set them, and the API stub before the bundle.
           .replace('<style nonce=', `<style nonce="${nonce}">:root{--vscode-charts-blue:#1f77b4;--vscode-charts-orange:#ff7f0e;--vscode-foreground:#222;--vscode-editor-background:#fafafa}</style>\n<style nonce=`)
@@ -275,6 +282,26 @@ describe('simulator webview in headless Chromium', function () {
     assert.deepEqual(order, ['algorithm', 'compareWith', 'clients', 'natShare']);
     const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
     assert.notEqual(outline, 'none');
+  });
+
+  it('labels nginx as exact and an AWS target group as a model, with the AWS algorithms and the deregistration cut metric', async () => {
+    assert.match(await page.locator('#fidelity').innerText(), /^Exact: the nginx 1\.22 balancing arithmetic/);
+    const p = await openPage('/aws');
+    assert.match(await p.locator('#subtitle').innerText(), /^AWS target group chat-ws, 3 placeholder targets, configured algorithm: round_robin$/);
+    assert.match(await p.locator('#fidelity').innerText(), /A model of documented AWS behaviour; AWS's implementation is not public\./);
+    assert.equal(await p.locator('#fidelity').getAttribute('data-fidelity'), 'model');
+    const values = await p.locator('#algorithm option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    assert.deepEqual(values, ['round_robin', 'least_outstanding_requests', 'weighted_random']);
+    await p.locator('#algorithm').selectOption('least_outstanding_requests');
+    await p.locator('#chartA[data-algorithm="least_outstanding_requests"]').waitFor({ timeout: 30_000 });
+    assert.ok(await p.locator('#apply').isDisabled(), 'no Apply to config for AWS');
+    assert.match((await p.locator('#apply').getAttribute('title')) ?? '', /set the routing algorithm attribute/);
+    await p.locator('#scenario').selectOption('deploy');
+    await p.locator('#drain').uncheck();
+    await p.locator('#app[aria-busy="false"]').waitFor({ timeout: 60_000 });
+    await p.waitForFunction(() => Number(document.querySelector('#metrics tbody tr[data-metric=cutAtDeregistration] td')?.textContent ?? '0') > 0, undefined, { timeout: 60_000 });
+    await p.screenshot({ path: path.join(ARTIFACTS, 'webview-aws.png'), fullPage: true });
+    await p.context().close();
   });
 
   it('offers the HAProxy algorithms for a HAProxy backend', async () => {

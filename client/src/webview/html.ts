@@ -63,6 +63,7 @@ export function renderHtml(o: HtmlOptions): string {
   <header class="top">
     <h1 id="title">Simulate balancing</h1>
     <p id="subtitle" class="muted">Waiting for a pool…</p>
+    <p id="fidelity" class="fidelity muted"></p>
   </header>
   <form id="controls" class="controls" aria-label="Simulation settings" novalidate>
     <div class="field"><label for="algorithm">Algorithm</label><select id="algorithm" name="algorithm"></select></div>
@@ -112,6 +113,7 @@ body { font-family: var(--vscode-font-family, system-ui, sans-serif); font-size:
 h1 { font-size: 1.35em; margin: 0 0 2px; font-weight: 600; }
 h2 { font-size: 1.1em; margin: 16px 0 6px; font-weight: 600; }
 .muted { color: var(--vscode-descriptionForeground, #717171); margin: 2px 0 8px; }
+.fidelity[data-fidelity="model"] { border-left: 3px solid var(--vscode-editorWarning-foreground, #bf8803); padding-left: 6px; }
 .controls { display: grid; grid-template-columns: repeat(auto-fill, minmax(210px, 1fr)); gap: 8px 16px; margin: 8px 0; }
 .field { display: flex; flex-direction: column; gap: 3px; }
 .field.check { flex-direction: row; align-items: center; gap: 6px; }

@@ -19,7 +19,9 @@ import {
 } from 'chart.js';
 import type { SimPool, SimResult } from '../../../server/src/service/simulate/types';
 import {
-  METRIC_ROWS,
+  metricRows,
+  poolKind,
+  fidelityText,
   SCENARIOS,
   algorithmChoices,
   defaultControls,
@@ -76,6 +78,7 @@ const el = {
   app: $<HTMLElement>('app'),
   title: $<HTMLElement>('title'),
   subtitle: $<HTMLElement>('subtitle'),
+  fidelity: $<HTMLElement>('fidelity'),
   form: $<HTMLFormElement>('controls'),
   algorithm: $<HTMLSelectElement>('algorithm'),
   compareWith: $<HTMLSelectElement>('compareWith'),
@@ -198,9 +201,16 @@ function save(): void {
 }
 
 function updateApply(): void {
-  const can = !!state.uri && !!state.pool && state.controls.algorithm !== state.configSpec;
+  const aws = state.pool?.system === 'aws';
+  const can = !aws && !!state.uri && !!state.pool && state.controls.algorithm !== state.configSpec;
   el.apply.disabled = !can;
-  el.apply.title = !state.uri ? 'This pool was not read from a file' : can ? `Write "${state.controls.algorithm}" into ${state.pool?.name}` : 'The config already uses this algorithm';
+  el.apply.title = aws
+    ? 'For an AWS target group, set the routing algorithm attribute in the template'
+    : !state.uri
+      ? 'This pool was not read from a file'
+      : can
+        ? `Write "${state.controls.algorithm}" into ${state.pool?.name}`
+        : 'The config already uses this algorithm';
 }
 
 function onControlsChanged(immediate = false): void {
@@ -436,7 +446,7 @@ function renderMetrics(ok: Run[]): void {
   }
   thead.replaceChildren(hr);
   const lowerIsBetter = new Set(['imbalance', 'peakImbalance', 'cv', 'movedShare', 'dropped', 'failedAttempts', 'peakNewPerSecond']);
-  const rows = METRIC_ROWS.map((m) => {
+  const rows = metricRows(state.pool).map((m) => {
     const tr = document.createElement('tr');
     tr.dataset.metric = m.key;
     const th = document.createElement('th');
@@ -473,7 +483,10 @@ function showPool(): void {
 function renderHeader(pool: SimPool): void {
   el.title.textContent = `Simulate balancing: ${pool.name}`;
   const n = pool.servers.length;
-  el.subtitle.textContent = `${pool.system === 'nginx' ? 'nginx upstream' : 'HAProxy backend'} ${pool.name}, ${n} server${n === 1 ? '' : 's'}, configured algorithm: ${state.configSpec ?? specOf(pool)}`;
+  const what = pool.system === 'aws' ? `${n}${pool.aws?.placeholderTargets ? ' placeholder' : ''} target${n === 1 ? '' : 's'}` : `${n} server${n === 1 ? '' : 's'}`;
+  el.subtitle.textContent = `${poolKind(pool)} ${pool.name}, ${what}, configured algorithm: ${state.configSpec ?? specOf(pool)}`;
+  el.fidelity.textContent = fidelityText(pool);
+  el.fidelity.dataset.fidelity = pool.system === 'aws' ? 'model' : 'exact';
   document.title = `Simulate balancing: ${pool.name}`;
 }
 

@@ -6,6 +6,8 @@
 import { simulate } from '../../../server/src/service/simulate/engine';
 import type { ReconnectPolicy, ScenarioKind, SimPool, SimResult, SimulateOptions } from '../../../server/src/service/simulate/types';
 import { withAlgorithm } from '../../../server/src/cli/simulate';
+import { AWS_MODEL_LABEL, awsAlgorithmOf } from '../../../server/src/service/simulate/aws';
+import { awsNote } from '../../../server/src/service/simulate/engine';
 import type { Controls, WebviewState } from './protocol';
 
 export interface AlgorithmChoice {
@@ -31,6 +33,7 @@ const HASH_FN = /^(sdbm|djb2|wt6|crc32)$/;
 /** The spec (CLI spelling) of the algorithm a pool uses as written in its config. */
 export function specOf(pool: SimPool): string {
   const a = pool.algorithm;
+  if (pool.system === 'aws') return awsAlgorithmOf(pool);
   if (pool.system === 'nginx') {
     if (a === 'hash') return `hash ${pool.hashKey || '$remote_addr'}${pool.consistent ? ' consistent' : ''}`;
     if (a === 'random') return pool.randomTwo ? `random two${pool.randomTwoMethod === 'least_conn' ? ' least_conn' : ''}` : 'random';
@@ -52,6 +55,15 @@ export function specOf(pool: SimPool): string {
 /** Every algorithm of the pool's system (the config's own spelling first when it is unusual). */
 export function algorithmChoices(pool: SimPool): AlgorithmChoice[] {
   const out: AlgorithmChoice[] = [];
+  if (pool.system === 'aws') {
+    // An NLB target group has no routing algorithm attribute: its flow hash is all there is.
+    if (pool.aws?.lbType === 'network') return [{ spec: 'flow_hash', label: 'flow hash (Network Load Balancer)' }];
+    return [
+      { spec: 'round_robin', label: 'round_robin (default)' },
+      { spec: 'least_outstanding_requests', label: 'least_outstanding_requests' },
+      { spec: 'weighted_random', label: 'weighted_random' },
+    ];
+  }
   if (pool.system === 'nginx') {
     const key = pool.algorithm === 'hash' && pool.hashKey ? pool.hashKey : '$remote_addr';
     out.push(
@@ -152,7 +164,7 @@ export function isPool(p: unknown): p is SimPool {
   if (!p || typeof p !== 'object') return false;
   const x = p as Record<string, unknown>;
   return (
-    (x.system === 'nginx' || x.system === 'haproxy') &&
+    (x.system === 'nginx' || x.system === 'haproxy' || x.system === 'aws') &&
     typeof x.name === 'string' &&
     typeof x.algorithm === 'string' &&
     Array.isArray(x.servers) &&
@@ -223,6 +235,32 @@ export const METRIC_ROWS: MetricRow[] = [
   { key: 'peakNewPerSecond', label: 'Peak new connections/s on one backend', format: (r) => String(r.metrics.peakNewPerSecond) },
   { key: 'connectedAtEnd', label: 'Connected at the end', format: (r) => String(r.metrics.connectedAtEnd) },
 ];
+
+/** Rows shown only for AWS target groups. */
+export const AWS_METRIC_ROWS: MetricRow[] = [
+  { key: 'cutAtDeregistration', label: 'Cut when the deregistration delay elapsed (no close frame)', format: (r) => String(r.metrics.cutAtDeregistration ?? 0) },
+];
+
+/** The metric rows for a pool's system. */
+export function metricRows(pool: SimPool | undefined): MetricRow[] {
+  return pool?.system === 'aws' ? [...METRIC_ROWS, ...AWS_METRIC_ROWS] : METRIC_ROWS;
+}
+
+/** "nginx upstream", "HAProxy backend", "AWS target group". */
+export function poolKind(pool: SimPool): string {
+  return pool.system === 'nginx' ? 'nginx upstream' : pool.system === 'haproxy' ? 'HAProxy backend' : pool.aws?.lbType === 'network' ? 'AWS target group (NLB)' : 'AWS target group';
+}
+
+/**
+ * How faithful the simulation is: nginx and HAProxy are exact reimplementations; an AWS target
+ * group is a model of documented behaviour (with the assumptions that matter for this pool).
+ */
+export function fidelityText(pool: SimPool): string {
+  if (pool.system === 'aws') return awsNote(pool);
+  return `Exact: the ${pool.system === 'nginx' ? 'nginx 1.22' : 'HAProxy 2.6'} balancing arithmetic, checked against the real binary.`;
+}
+
+export { AWS_MODEL_LABEL };
 
 function csvCell(s: string | number): string {
   const t = String(s);
