@@ -4,15 +4,27 @@ import { MemoryFileSystem } from '../../server/src/service/model/fs';
 import { applyEdits, collectFixEdits } from '../../server/src/service/fixes/apply';
 import type { Finding } from '../../server/src/service/types';
 
-export type Lang = 'nginx' | 'haproxy';
+export type Lang = 'nginx' | 'haproxy' | 'aws';
+
+/** AWS fixtures: Terraform and CloudFormation (YAML, JSON). */
+const AWS_FIXTURE = /\.(tf|ya?ml|json)$/;
 
 export function languageOfFixture(file: string): Lang {
+  if (AWS_FIXTURE.test(file)) return 'aws';
   return /\.cfg$/.test(file) ? 'haproxy' : 'nginx';
 }
 
-export function analyzeText(lang: Lang, text: string, options: Partial<ServiceOptions> = {}, path = lang === 'nginx' ? '/etc/nginx/nginx.conf' : '/etc/haproxy/haproxy.cfg'): Finding[] {
+/** The path a fixture is analysed under (AWS files are told apart by their extension). */
+export function fixturePath(lang: Lang, file: string): string | undefined {
+  if (lang !== 'aws') return undefined;
+  const ext = /\.[a-z]+$/.exec(file)?.[0] ?? '.tf';
+  return `/infra/main${ext}`;
+}
+
+export function analyzeText(lang: Lang, text: string, options: Partial<ServiceOptions> = {}, path = lang === 'nginx' ? '/etc/nginx/nginx.conf' : lang === 'aws' ? '/infra/main.tf' : '/etc/haproxy/haproxy.cfg'): Finding[] {
   const service = createLanguageService(options);
   if (lang === 'nginx') return service.analyzeNginx(path, new MemoryFileSystem({ [path]: text })).findings;
+  if (lang === 'aws') return service.analyzeAws([{ path, text }]).findings;
   return service.analyzeHaproxy([{ path, text }]).findings;
 }
 
@@ -21,10 +33,10 @@ export function analyzeFiles(files: Record<string, string>, root: string, option
 }
 
 /** Apply the preferred fixes of findings matching `filter`, re-checking until nothing changes (max 10 rounds). */
-export function fixUntilStable(lang: Lang, text: string, filter: (f: Finding) => boolean, options: Partial<ServiceOptions> = {}): { text: string; rounds: number } {
+export function fixUntilStable(lang: Lang, text: string, filter: (f: Finding) => boolean, options: Partial<ServiceOptions> = {}, path?: string): { text: string; rounds: number } {
   let current = text;
   for (let round = 1; round <= 10; round++) {
-    const findings = analyzeText(lang, current, options);
+    const findings = analyzeText(lang, current, options, path);
     const edits = collectFixEdits(findings, filter);
     const mine = [...edits.values()].flat();
     if (mine.length === 0) return { text: current, rounds: round - 1 };

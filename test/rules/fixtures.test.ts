@@ -1,6 +1,6 @@
 /**
  * Every rule, from its fixtures under test/rules/fixtures/<rule-id>/:
- *   fire*.conf|cfg   must report the rule; the exact findings (range + message) are pinned in
+ *   fire*.conf|cfg|tf|yaml|json   must report the rule; the exact findings (range + message) are pinned in
  *                    <name>.findings.txt (review it when it changes; UPDATE_GOLDEN=1 rewrites it);
  *   pass*.conf|cfg   near misses: must not report the rule;
  *   <fire>.fixed.*   golden output of applying the rule's own fixes until stable; the fixed text
@@ -11,7 +11,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ALL_RULES } from '../../server/src/service/rules';
-import { analyzeText, fixUntilStable, fmtRange, languageOfFixture } from '../helpers/analyze';
+import { initAwsParsers } from '../../server/src/service';
+import { analyzeText, fixturePath, fixUntilStable, fmtRange, languageOfFixture } from '../helpers/analyze';
 
 const ROOT = path.join(__dirname, 'fixtures');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -30,12 +31,13 @@ function golden(file: string, actual: string): void {
 }
 
 describe('rule fixtures', () => {
+  before(() => initAwsParsers());
   for (const rule of ALL_RULES) {
     const id = rule.meta.id;
     const dir = fixtureDir(id);
     describe(id, () => {
       const files = fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
-      const inputs = files.filter((f) => /^(fire|pass)[^.]*\.(conf|cfg)$/.test(f));
+      const inputs = files.filter((f) => /^(fire|pass)[^.]*\.(conf|cfg|tf|yaml|json)$/.test(f));
       it('has fixtures that fire and near misses that pass', () => {
         assert.ok(inputs.some((f) => f.startsWith('fire')), `no fire* fixture in ${dir}`);
         assert.ok(inputs.some((f) => f.startsWith('pass')), `no pass* fixture in ${dir}`);
@@ -43,29 +45,30 @@ describe('rule fixtures', () => {
       for (const f of inputs) {
         const file = path.join(dir, f);
         const lang = languageOfFixture(f);
+        const at = fixturePath(lang, f);
         const text = () => fs.readFileSync(file, 'utf8');
         const ext = path.extname(f);
         const base = f.slice(0, -ext.length);
         if (f.startsWith('pass')) {
           it(`${f}: does not report`, () => {
-            const hits = analyzeText(lang, text()).filter((x) => x.code === id);
+            const hits = analyzeText(lang, text(), {}, at).filter((x) => x.code === id);
             assert.deepEqual(hits.map((h) => `${fmtRange(h)} ${h.message}`), []);
           });
           continue;
         }
         it(`${f}: reports at the pinned ranges`, () => {
-          const hits = analyzeText(lang, text()).filter((x) => x.code === id);
+          const hits = analyzeText(lang, text(), {}, at).filter((x) => x.code === id);
           assert.ok(hits.length > 0, `${id} did not fire on ${f}`);
           golden(path.join(dir, `${base}.findings.txt`), hits.map((h) => `${fmtRange(h)} ${h.severity} ${h.message}`).join('\n') + '\n');
         });
         if (rule.meta.fixable) {
           it(`${f}: its fix gives the golden output, silences the rule and is idempotent`, () => {
-            const hits = analyzeText(lang, text()).filter((x) => x.code === id);
+            const hits = analyzeText(lang, text(), {}, at).filter((x) => x.code === id);
             assert.ok(hits.every((h) => h.fixes.length > 0) || hits.some((h) => h.fixes.length > 0), `${id} offers no fix on ${f}`);
-            const fixed = fixUntilStable(lang, text(), (x) => x.code === id);
+            const fixed = fixUntilStable(lang, text(), (x) => x.code === id, {}, at);
             golden(path.join(dir, `${base}.fixed${ext}`), fixed.text);
-            assert.deepEqual(analyzeText(lang, fixed.text).filter((x) => x.code === id).map((h) => h.message), []);
-            assert.equal(fixUntilStable(lang, fixed.text, (x) => x.code === id).text, fixed.text);
+            assert.deepEqual(analyzeText(lang, fixed.text, {}, at).filter((x) => x.code === id).map((h) => h.message), []);
+            assert.equal(fixUntilStable(lang, fixed.text, (x) => x.code === id, {}, at).text, fixed.text);
           });
         }
       }

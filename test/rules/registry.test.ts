@@ -34,9 +34,9 @@ describe('rule registry', () => {
       const dir = path.join(__dirname, 'fixtures', ...r.meta.id.split('/'));
       assert.ok(fs.existsSync(dir), `${r.meta.id}: no fixtures folder`);
       const files = fs.readdirSync(dir);
-      assert.ok(files.some((f) => /^fire.*\.(conf|cfg)$/.test(f) && !f.includes('.fixed.')), `${r.meta.id}: no fire fixture`);
-      assert.ok(files.some((f) => /^pass.*\.(conf|cfg)$/.test(f)), `${r.meta.id}: no pass fixture`);
-      if (r.meta.fixable) assert.ok(files.some((f) => /\.fixed\.(conf|cfg)$/.test(f)), `${r.meta.id}: fixable but no fixed golden`);
+      assert.ok(files.some((f) => /^fire.*\.(conf|cfg|tf|yaml|json)$/.test(f) && !f.includes('.fixed.')), `${r.meta.id}: no fire fixture`);
+      assert.ok(files.some((f) => /^pass.*\.(conf|cfg|tf|yaml|json)$/.test(f)), `${r.meta.id}: no pass fixture`);
+      if (r.meta.fixable) assert.ok(files.some((f) => /\.fixed\.(conf|cfg|tf|yaml|json)$/.test(f)), `${r.meta.id}: fixable but no fixed golden`);
     }
   });
 

@@ -91,10 +91,26 @@ function tfInsert(text: string, resource: AwsResource, a: TfAnchor, settings: Aw
   const top = settings.filter((s) => !s.tf.includes('.'));
   const nested = settings.filter((s) => s.tf.includes('.'));
   const edits: string[] = [];
-  // Insert after the last line of the body that holds text, before the closing brace.
   const closeLineStart = lineStart(text, a.bodyEnd);
   const closeOnOwnLine = /^[ \t]*$/.test(text.slice(closeLineStart, a.bodyEnd));
   if (!closeOnOwnLine) return null; // `resource "x" "y" { a = 1 }` on one line: leave it to a human
+  if (top.length && a.lastAttributeEnd !== undefined && nested.length === 0) {
+    // Right after the last attribute line; aligned on its `=` when the name fits (terraform fmt
+    // style), else as a group of its own after a blank line (fmt aligns groups separately).
+    const at = lineEnd(text, a.lastAttributeEnd);
+    const brk = /^(\r\n|\n|\r)/.exec(text.slice(at));
+    if (brk) {
+      const align = tfAlignColumn(text, a.lastAttributeEnd);
+      const fits = top.every((s) => align !== null && a.attributeIndent.length + s.tf.length < align);
+      const lines = top.map((s) => {
+        const pad = fits ? ' '.repeat(align! - a.attributeIndent.length - s.tf.length) : ' ';
+        return `${a.attributeIndent}${s.tf}${pad}= ${tfLiteral(s.value)}${eol}`;
+      });
+      const insertAt = at + brk[0].length;
+      return { path: resource.path, span: { start: insertAt, end: insertAt }, newText: (fits || align === null ? '' : eol) + lines.join('') };
+    }
+  }
+  // Otherwise before the closing brace.
   let prevLine = closeLineStart - 1;
   while (prevLine > a.bodyStart && /[\r\n]/.test(text[prevLine])) prevLine--;
   const align = prevLine > a.bodyStart ? tfAlignColumn(text, prevLine) : null;

@@ -251,7 +251,8 @@ function buildTerraformModule(mod: TfModule, drafts: Draft[]): void {
         if (blocks[nb.type]) continue;
         blocks[nb.type] = { bodyStart: nb.bodyStart, bodyEnd: nb.bodyEnd, attributeIndent: bodyIndent(text, nb, indentAt(text, nb.span.start)) };
       }
-      const anchor: AwsInsertAnchor = { format: 'terraform', bodyStart: b.bodyStart, bodyEnd: b.bodyEnd, indent, attributeIndent, blocks };
+      const lastAttributeEnd = b.attributes.length ? Math.max(...b.attributes.map((x) => x.span.end)) : undefined;
+      const anchor: AwsInsertAnchor = { format: 'terraform', bodyStart: b.bodyStart, bodyEnd: b.bodyEnd, indent, attributeIndent, lastAttributeEnd, blocks };
       const base = {
         path,
         format: 'terraform' as const,
@@ -464,7 +465,17 @@ function cfnAttrList(ctx: CfnCtx, props: unknown, key: CfnAttrList['key']): CfnA
 }
 
 function entrySpan(text: string, entry: YamlNode): Span {
-  const s = nodeSpan(entry)!;
+  const s = { ...nodeSpan(entry)! };
+  // A block mapping's range runs over trailing comments and line breaks: end at its last value.
+  if (isMap(entry) && !entry.flow) {
+    let end = s.start;
+    for (const p of entry.items as Pair<YamlNode, YamlNode | null>[]) {
+      const k = nodeSpan(p.key);
+      const v = p.value ? nodeSpan(p.value) : undefined;
+      end = Math.max(end, k?.end ?? end, v?.end ?? end);
+    }
+    if (end > s.start) s.end = end;
+  }
   // Include a block sequence's "- " indicator.
   const m = /-[ \t]*$/.exec(text.slice(Math.max(0, s.start - 40), s.start));
   return m ? { start: s.start - m[0].length, end: s.end } : s;
@@ -712,9 +723,10 @@ function resolve(drafts: Draft[], scopeOf: (d: Draft) => string, keyOf: (r: AwsR
     if (tg.kind !== 'target-group') continue;
     const reasons: string[] = [];
     if (tg.marked) reasons.push('marked with `# wslb: websocket`');
-    if (tg.name?.known && looksLikeWebSocketName(words(tg.name.value))) reasons.push(`its name ${JSON.stringify(tg.name.value)} says WebSocket`);
+    const says = (n: string) => looksLikeWebSocketName(n) || looksLikeWebSocketName(words(n));
+    if (tg.name?.known && says(tg.name.value)) reasons.push(`its name ${JSON.stringify(tg.name.value)} says WebSocket`);
     const ownName = tg.logicalName.includes('.') ? tg.logicalName.split('.').slice(1).join('.') : tg.logicalName;
-    if (looksLikeWebSocketName(words(ownName))) reasons.push(`its resource name ${ownName} says WebSocket`);
+    if (says(ownName)) reasons.push(`its resource name ${ownName} says WebSocket`);
     for (const rule of tg.rules) {
       const ws = rule.pathPatterns.filter((p) => p.known && looksLikeWebSocketPath(p.value.replace(/\*/g, '')));
       if (ws.length) reasons.push(`listener rule ${rule.logicalName} routes ${ws.map((p) => (p.known ? p.value : '')).join(', ')} here`);

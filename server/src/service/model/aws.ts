@@ -136,6 +136,8 @@ export type AwsInsertAnchor =
       /** Indentation of the resource's own line and of its attributes (guessed from the body). */
       indent: string;
       attributeIndent: string;
+      /** End offset of the last top-level attribute (`key = value`), when there is one. */
+      lastAttributeEnd?: number;
       /** Nested blocks by name (`stickiness`, `health_check`), with their own body offsets. */
       blocks: Record<string, { bodyStart: number; bodyEnd: number; attributeIndent: string } | undefined>;
     }
