@@ -1,6 +1,6 @@
 import type { AwsTargetGroup } from '../../model/aws';
 import type { AwsRule } from '../rule';
-import { AWS_DOCS, AWS_DOCS_CHECKED, AWS_PROOF, describeKnown, label, settingFix, spanFor } from './common';
+import { AWS_DOCS, AWS_DOCS_CHECKED, AWS_PROOF, label, settingFix, spanFor } from './common';
 
 /** Slow start: 30-900 s, 0 = off (default) (load-balancer-target-groups.html#slow-start-mode). */
 export const SLOW_START_FIX = 60;
@@ -39,7 +39,7 @@ export const wsNoSlowStart: AwsRule = {
       if (!tg.algorithm.known || !['round_robin', 'least_outstanding_requests'].includes(tg.algorithm.value)) continue;
       report({
         ...spanFor(tg, v),
-        message: `WebSocket target group ${label(tg)} has no slow start (${v.origin === 'aws-default' ? 'not set, off by default' : describeKnown(v, ' s')}): a target added during a reconnect storm takes its full share of new connections at once`,
+        message: `WebSocket target group ${label(tg)} has slow start off (${v.origin === 'aws-default' ? 'not set; off by default' : v.origin === 'variable-default' ? `0 from the default of ${v.variable?.name}` : `${v.written?.key} = 0`}): a target added during a reconnect storm takes its full share of new connections at once`,
         fixes: settingFix(config, tg, v, { tf: 'slow_start', cfn: 'slow_start.duration_seconds', value: SLOW_START_FIX }, `Set slow start to ${SLOW_START_FIX} s`),
       });
     }
