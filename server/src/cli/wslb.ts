@@ -47,7 +47,8 @@ check options:
   --haproxy-version X          target HAProxy version (default 2.6.12)
   --heartbeat 30s              the application's WebSocket heartbeat interval
   --rule id=off|error|warning|info|hint   change a rule's severity (repeatable)
-  --language nginx|haproxy     skip content detection
+  --language nginx|haproxy|aws skip content detection (aws: Terraform/CloudFormation
+                               files that declare ALB/NLB resources)
   --no-color                   plain text output
 `;
 
@@ -124,7 +125,7 @@ function check(args: string[], io: CliIO): number {
   const format = one(p, 'format') ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format: "${format}" is not text, json or sarif`);
   const language = one(p, 'language') as ConfigLanguage | undefined;
-  if (language && language !== 'nginx' && language !== 'haproxy') throw new UsageError(`--language: "${language}" is not nginx or haproxy`);
+  if (language && language !== 'nginx' && language !== 'haproxy' && language !== 'aws') throw new UsageError(`--language: "${language}" is not nginx, haproxy or aws`);
   const service = createLanguageService(serviceOptions(p));
   const inputs = p.positional.length ? p.positional.map((x) => require('node:path').resolve(io.cwd, x)) : [io.cwd];
   const { files, missing } = collectFiles(inputs);
@@ -139,7 +140,7 @@ function check(args: string[], io: CliIO): number {
     return 2;
   }
   const result = checkWorkspace(service, fs, files, language);
-  if (result.languages.size === 0 && format === 'text') io.err(`wslb: no nginx or HAProxy config found in ${inputs.join(', ')}\n`);
+  if (result.languages.size === 0 && format === 'text') io.err(`wslb: no nginx or HAProxy config, nor Terraform/CloudFormation declaring ALB/NLB resources, found in ${inputs.join(', ')}\n`);
   const findings = result.findings;
   if (format === 'json') io.out(formatJson(findings));
   else if (format === 'sarif') io.out(formatSarif(findings, VERSION));

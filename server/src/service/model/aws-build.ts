@@ -723,14 +723,14 @@ function resolve(drafts: Draft[], scopeOf: (d: Draft) => string, keyOf: (r: AwsR
     if (tg.kind !== 'target-group') continue;
     const reasons: string[] = [];
     if (tg.marked) reasons.push('marked with `# wslb: websocket`');
-    const says = (n: string) => looksLikeWebSocketName(n) || looksLikeWebSocketName(words(n));
-    if (tg.name?.known && says(tg.name.value)) reasons.push(`its name ${JSON.stringify(tg.name.value)} says WebSocket`);
-    const ownName = tg.logicalName.includes('.') ? tg.logicalName.split('.').slice(1).join('.') : tg.logicalName;
-    if (says(ownName)) reasons.push(`its resource name ${ownName} says WebSocket`);
     for (const rule of tg.rules) {
       const ws = rule.pathPatterns.filter((p) => p.known && looksLikeWebSocketPath(p.value.replace(/\*/g, '')));
       if (ws.length) reasons.push(`listener rule ${rule.logicalName} routes ${ws.map((p) => (p.known ? p.value : '')).join(', ')} here`);
     }
+    const says = (n: string) => looksLikeWebSocketName(n) || looksLikeWebSocketName(words(n));
+    if (tg.name?.known && says(tg.name.value)) reasons.push(`its name ${JSON.stringify(tg.name.value)} says WebSocket`);
+    const ownName = tg.logicalName.includes('.') ? tg.logicalName.split('.').slice(1).join('.') : tg.logicalName;
+    if (says(ownName)) reasons.push(`its resource name ${ownName} says WebSocket`);
     tg.websocket = { carries: reasons.length > 0, reasons };
   }
 }

@@ -11,7 +11,12 @@
  */
 import { existsSync } from 'node:fs';
 import * as nodePath from 'node:path';
-import { Language, Parser, type Tree } from 'web-tree-sitter';
+import type { Parser as ParserType, Tree } from 'web-tree-sitter';
+
+// `require` (not `import`) so that bundlers pick the package's CommonJS build: its ES module build
+// needs `import.meta.url`, which a CommonJS bundle does not have.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Language, Parser } = require('web-tree-sitter') as typeof import('web-tree-sitter');
 
 /** The files the build copies into dist/wasm/. */
 export const AWS_WASM_FILES = {
@@ -19,7 +24,7 @@ export const AWS_WASM_FILES = {
   terraform: { name: 'tree-sitter-terraform.wasm', module: '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm' },
 } as const;
 
-let parser: Parser | null = null;
+let parser: ParserType | null = null;
 let loading: Promise<void> | null = null;
 
 function locate(file: { name: string; module: string }): string {
