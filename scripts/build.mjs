@@ -15,10 +15,15 @@ const common = {
   legalComments: 'linked',
 };
 
+// web-tree-sitter's ES module build (the one esbuild picks for `import`) reads `import.meta.url`,
+// which is empty in a CommonJS bundle: give the Node bundles the bundle file's own URL instead.
+const IMPORT_META_URL = "const __wslb_import_meta_url = require('node:url').pathToFileURL(__filename).href;";
+const cjsImportMeta = { define: { 'import.meta.url': '__wslb_import_meta_url' } };
+
 const targets = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client/extension.js', platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'] },
-  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server/server.js', platform: 'node', format: 'cjs', target: 'node18' },
-  { entryPoints: ['server/src/cli/wslb.ts'], outfile: 'dist/cli/wslb.js', platform: 'node', format: 'cjs', target: 'node18', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server/server.js', platform: 'node', format: 'cjs', target: 'node18', ...cjsImportMeta, banner: { js: IMPORT_META_URL } },
+  { entryPoints: ['server/src/cli/wslb.ts'], outfile: 'dist/cli/wslb.js', platform: 'node', format: 'cjs', target: 'node18', ...cjsImportMeta, banner: { js: `#!/usr/bin/env node\n${IMPORT_META_URL}` } },
   { entryPoints: ['client/src/webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife', target: 'es2020' },
 ].filter((t) => existsSync(t.entryPoints[0]));
 
