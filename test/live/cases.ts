@@ -288,7 +288,7 @@ export const CASES: LiveCase[] = [
     bad: 'haproxy-hard-stop.bad.cfg',
     good: 'haproxy-hard-stop.good.cfg',
     expect: { kind: 'reload-lingers', afterMs: 1800 },
-    scaleFix: { pattern: /hard-stop-after\s+\S+/, replacement: 'hard-stop-after 1s' },
+    scaleFix: { pattern: /^(\s*)hard-stop-after\s+\S+$/m, replacement: '$1hard-stop-after 1s' },
     harm: 'Without hard-stop-after a reload leaves the old HAProxy process running for as long as any WebSocket it holds stays open.',
   },
   {
@@ -372,6 +372,31 @@ export const CASES: LiveCase[] = [
     harm: 'A backend that stops reading for longer than proxy_send_timeout while the client sends loses its WebSockets (closed without a close frame).',
   },
 ];
+
+/**
+ * Rules of the registry with no live case, and why. Every nginx and HAProxy rule is either in CASES
+ * or here (test/live/coverage.test.ts checks it); the report lists both.
+ */
+export interface NotLive {
+  id: string;
+  /** Why there is no bad/fixed pair to run, in one or two sentences. */
+  reason: string;
+  /** The key of the live claim (claims.test.ts, `claims` in the report) that settles what the rule says. */
+  claim?: string;
+}
+
+export const NOT_LIVE: NotLive[] = [
+  {
+    id: 'nginx/ws-buffering',
+    claim: 'nginx-proxy-buffering',
+    reason:
+      'An information rule with no harm to show: it says that proxy_buffering does not change how nginx relays an upgraded WebSocket. That statement is tested live (claims.test.ts, "nginx-proxy-buffering": same delivery with buffering on and off), and the rule offers no fix.',
+  },
+];
+
+/** Why rules for AWS load balancers have no live case. */
+export const AWS_NOT_LIVE =
+  'AWS ALB/NLB are managed services: they cannot be started on loopback, so no harm can be shown on one machine; the rules rest on AWS documentation and the simulator models it.';
 
 export function fixtureText(file: string): string {
   return fs.readFileSync(path.join(FIXTURES, file), 'utf8');

@@ -396,6 +396,19 @@ export async function startHaproxy(configText: string, vars: Record<string, stri
   return bal;
 }
 
+/**
+ * HAProxy's soft reload without master-worker: a new process on the same config binds the same
+ * listeners and then sends the old one (`-sf <pid>`) SIGUSR1 — soft stop: stop listening, finish the
+ * open connections, exit. The new process is tracked and stopped like the first.
+ */
+export function softReloadHaproxy(old: Balancer): Balancer {
+  if (!BINARIES.haproxy) throw new Error(missingBinaryMessage('haproxy'));
+  const { t, output } = startProcess(BINARIES.haproxy, ['-db', '-f', old.configPath, '-sf', String(old.pid)], 'haproxy (reload)');
+  const bal: Balancer = { system: 'haproxy', dir: old.dir, configPath: old.configPath, config: old.config, pid: t.child.pid ?? 0, output, stop: () => stopTracked(t) };
+  started.push(bal);
+  return bal;
+}
+
 export function validate(system: 'nginx' | 'haproxy', configText: string, vars: Record<string, string | number> = {}): ValidateResult {
   return system === 'nginx' ? validateNginx(configText, vars) : validateHaproxy(configText, vars);
 }
@@ -1027,6 +1040,21 @@ export function processGroup(pgid: number): number[] {
     }
   }
   return out;
+}
+
+/**
+ * True when process `pid` has a handler installed for signal number `signo` and does not block it
+ * (`SigCgt` / `SigBlk` masks of /proc/<pid>/status): a signal sent now reaches the handler.
+ */
+export function handlesSignal(pid: number, signo: number): boolean {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const mask = (name: string) => BigInt(`0x${/^${name}:\s*([0-9a-f]+)/m.exec(status)?.[1] ?? '0'}`);
+    const bit = 1n << BigInt(signo - 1);
+    return (mask('SigCgt') & bit) !== 0n && (mask('SigBlk') & bit) === 0n;
+  } catch {
+    return false;
+  }
 }
 
 /** Number of balancer processes still running (tests assert it drops to zero). */

@@ -5,6 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ALL_RULES } from '../../server/src/service/rules';
+import { AWS_NOT_LIVE, CASES, NOT_LIVE } from './cases';
 import { BINARIES, binaryVersions } from './harness';
 
 export interface CaseReport {
@@ -85,10 +87,39 @@ export function recordNote(note: string): void {
   if (!notes.includes(note)) notes.push(note);
 }
 
+/** Where each registered rule stands in the live proof. */
+export interface RuleCoverage {
+  id: string;
+  /**
+   * 'live': a bad/fixed pair runs in harms.test.ts (harm, fix and wslb's fix say whether each was
+   * shown in this run); 'not-observable': no pair, `reason` says why.
+   */
+  status: 'live' | 'not-observable';
+  harmShown?: boolean;
+  fixShown?: boolean;
+  wslbFixShown?: boolean;
+  reason?: string;
+  claim?: string;
+}
+
+export function ruleCoverage(): RuleCoverage[] {
+  return ALL_RULES.map(({ meta }) => {
+    if (CASES.some((c) => c.id === meta.id)) {
+      const r = cases.get(meta.id);
+      return { id: meta.id, status: 'live' as const, harmShown: r?.harm.shown ?? false, fixShown: r?.fix.shown ?? false, wslbFixShown: r?.wslbFix?.shown ?? false };
+    }
+    const nl = NOT_LIVE.find((n) => n.id === meta.id);
+    if (nl) return { id: meta.id, status: 'not-observable' as const, reason: nl.reason, ...(nl.claim ? { claim: nl.claim } : {}) };
+    if (meta.system === 'aws') return { id: meta.id, status: 'not-observable' as const, reason: AWS_NOT_LIVE };
+    return { id: meta.id, status: 'not-observable' as const, reason: 'no live case and no reason recorded (test/live/coverage.test.ts fails on this)' };
+  });
+}
+
 export function reportSnapshot() {
   return {
     generatedAt: new Date().toISOString(),
     binaries: { nginx: BINARIES.nginx ?? null, haproxy: BINARIES.haproxy ?? null, versions: binaryVersions() },
+    rules: ruleCoverage(),
     cases: [...cases.values()],
     claims: Object.fromEntries(claims),
     fidelity: [...fidelity.values()],

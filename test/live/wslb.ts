@@ -58,7 +58,7 @@ export function wslbFixed(c: LiveCase): WslbFixed | undefined {
     const m = c.scaleFix.pattern.exec(text);
     assert.ok(m, `wslb's fix for ${c.id} contains ${c.scaleFix.pattern}`);
     live = text.replace(c.scaleFix.pattern, c.scaleFix.replacement);
-    scaled = `${m[0]} scaled to ${c.scaleFix.replacement} for the live check`;
+    scaled = `${m[0].trim()} scaled to ${m[0].replace(c.scaleFix.pattern, c.scaleFix.replacement).trim()} for the live check`;
   }
   return { fixed: text, live, rounds, scaled };
 }
