@@ -101,24 +101,90 @@ function comment(start: number, end: number, source: string): NginxComment {
   return { type: 'comment', start, end, text: source.slice(start + 1, end) };
 }
 
+/**
+ * The words of a parse, as offsets: word k spans [data[2k], data[2k+1]) (the end is stored as
+ * ~end for a string cut at the end of its line). Directives read their words from here and
+ * build Word objects only when `nameToken`, `args` or `parts` is first read: the model looks
+ * directives up by name, so most words of a large file are never materialised.
+ */
+class WordStore {
+  data = new Int32Array(1024);
+  count = 0;
+
+  push(start: number, end: number, unterminated: boolean): number {
+    const k = this.count++;
+    if (2 * k + 2 > this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[2 * k] = start;
+    this.data[2 * k + 1] = unterminated ? ~end : end;
+    return k;
+  }
+}
+
 class Directive implements NginxDirective {
   declare readonly type: 'directive';
   name: string;
-  nameToken: NginxToken;
-  args: NginxToken[] = NO_ARGS;
-  block: NginxBlock | null = null;
-  semicolon = -1;
   start: number;
   end: number;
+  block: NginxBlock | null = null;
+  semicolon = -1;
+  /** Number of arguments (words after the name). */
+  argCount = 0;
   #parent: NginxBlock | NginxFile;
+  #text: string;
+  #store: WordStore;
+  /** Index of the name word in the store. */
+  #at: number;
+  /** Added to the stored offsets (the incremental parser moves directives without copying their words). */
+  #delta = 0;
+  #nameToken: Word | undefined = undefined;
+  #args: Word[] | undefined = undefined;
   #parts: NginxNode[] | undefined = undefined;
 
-  constructor(nameToken: Word, parent: NginxBlock | NginxFile) {
-    this.name = nameToken.value;
-    this.nameToken = nameToken;
-    this.start = nameToken.start;
-    this.end = nameToken.end;
+  constructor(name: string, store: WordStore, at: number, parent: NginxBlock | NginxFile, text: string) {
+    this.name = name;
+    this.#store = store;
+    this.#at = at;
+    this.start = store.data[2 * at];
+    const e = store.data[2 * at + 1];
+    this.end = e < 0 ? ~e : e;
     this.#parent = parent;
+    this.#text = text;
+  }
+
+  #word(k: number): Word {
+    const d = this.#store.data;
+    const start = d[2 * k] + this.#delta;
+    const e = d[2 * k + 1];
+    if (e >= 0) return new Word(start, e + this.#delta, this.#text);
+    const end = ~e + this.#delta;
+    return new Word(start, end, this.#text, unescapeNginx(this.#text.slice(start + 1, end)));
+  }
+
+  get nameToken(): NginxToken {
+    if (this.#nameToken === undefined) {
+      const w = this.#word(this.#at);
+      w.setValue(this.name);
+      this.#nameToken = w;
+    }
+    return this.#nameToken;
+  }
+
+  get args(): NginxToken[] {
+    let args = this.#args;
+    if (args === undefined) {
+      const n = this.argCount;
+      if (n === 0) args = NO_ARGS as Word[];
+      else {
+        args = new Array<Word>(n);
+        for (let i = 0; i < n; i++) args[i] = this.#word(this.#at + 1 + i);
+      }
+      this.#args = args;
+    }
+    return args;
   }
 
   get nameSpan(): Span {
@@ -129,17 +195,40 @@ class Directive implements NginxDirective {
     return this.#parent;
   }
 
-  /** Re-parent (the incremental parser moves unchanged directives into a new block). */
-  setParent(parent: NginxBlock | NginxFile): void {
+  /** The source text (the directive's offsets index it). */
+  get text(): string {
+    return this.#text;
+  }
+
+  /**
+   * Move the directive (and, through its block, everything inside) by `delta` into `text`, under
+   * `parent` (the incremental parser reuses unchanged directives this way).
+   */
+  move(delta: number, text: string, parent: NginxBlock | NginxFile): void {
     this.#parent = parent;
+    this.#text = text;
+    if (delta !== 0) {
+      this.#delta += delta;
+      this.start += delta;
+      this.end += delta;
+      if (this.semicolon >= 0) this.semicolon += delta;
+      if (this.#nameToken) Word.shift(this.#nameToken as Word, delta, text);
+      if (this.#args) for (const a of this.#args) Word.shift(a as Word, delta, text);
+    } else {
+      if (this.#nameToken) Word.shift(this.#nameToken as Word, 0, text);
+      if (this.#args) for (const a of this.#args) Word.shift(a as Word, 0, text);
+    }
+    this.#parts = undefined;
+    if (this.block) (this.block as Block).move(delta, text, parent);
   }
 
   /** Built on first read (see the memory layout note above). */
   get parts(): NginxNode[] {
     if (this.#parts === undefined) {
-      const text = Word.textOf(this.nameToken as Word);
-      const out: NginxNode[] = [this.nameToken];
-      let at = this.nameToken.end;
+      const text = this.#text;
+      const name = this.nameToken;
+      const out: NginxNode[] = [name];
+      let at = name.end;
       for (const a of this.args) {
         if (a.start > at) gapNodes(text, at, a.start, out);
         out.push(a);
@@ -155,13 +244,8 @@ class Directive implements NginxDirective {
     return this.#parts;
   }
 
-  /** Drop the cached parts (after offsets moved). */
-  resetParts(): void {
-    this.#parts = undefined;
-  }
-
   toJSON(): object {
-    return Object.assign({ type: this.type }, this, { parts: this.parts });
+    return { type: this.type, name: this.name, start: this.start, end: this.end, nameToken: this.nameToken, args: this.args, block: this.block, semicolon: this.semicolon, parts: this.parts };
   }
 }
 Object.defineProperty(Directive.prototype, 'type', { value: 'directive', enumerable: true });
@@ -200,10 +284,18 @@ class Block implements NginxBlock {
     return this.#parent;
   }
 
-  setParent(parent: NginxBlock | NginxFile, text: string): void {
+  /** See Directive.move: shift this block and everything in it. */
+  move(delta: number, text: string, parent: NginxBlock | NginxFile): void {
     this.#parent = parent;
     this.#text = text;
     this.#children = undefined;
+    if (delta !== 0) {
+      this.start += delta;
+      this.end += delta;
+      this.open += delta;
+      if (this.close >= 0) this.close += delta;
+    }
+    for (const node of this.items) moveNode(node, delta, text, this);
   }
 
   /** Built on first read: `items` with whitespace trivia between them. */
@@ -248,6 +340,11 @@ class Word implements NginxToken {
     w.#text = text;
   }
 
+  /** Preset the value (a directive's name is computed once, when it is read). */
+  setValue(v: string): void {
+    this.#value = v;
+  }
+
   get quote(): '"' | "'" | null {
     const c = this.#text.charCodeAt(this.start);
     return c === DQUOTE ? '"' : c === SQUOTE ? "'" : null;
@@ -278,6 +375,12 @@ class Leaf implements NginxToken {
   start: number;
   end: number;
   #text: string;
+
+  static shift(l: Leaf, delta: number, text: string): void {
+    l.start += delta;
+    l.end += delta;
+    l.#text = text;
+  }
 
   constructor(type: NginxToken['type'], start: number, end: number, text: string) {
     this.type = type;
@@ -310,6 +413,12 @@ class Trivia implements NginxToken {
   start: number;
   end: number;
   #text: string;
+
+  static shift(t: Trivia, delta: number, text: string): void {
+    t.start += delta;
+    t.end += delta;
+    t.#text = text;
+  }
 
   constructor(start: number, end: number, text: string) {
     this.start = start;
@@ -370,6 +479,56 @@ class File implements NginxFile {
   }
 }
 Object.defineProperty(File.prototype, 'type', { value: 'file', enumerable: true });
+
+/** Shift any stored node by `delta` into `text` under `parent` (incremental re-parse). */
+function moveNode(node: NginxNode, delta: number, text: string, parent: NginxBlock | NginxFile): void {
+  if (node instanceof Directive || node instanceof Block) node.move(delta, text, parent);
+  else if (node instanceof Leaf || node instanceof Trivia) {
+    if (node instanceof Leaf) Leaf.shift(node, delta, text);
+    else Trivia.shift(node, delta, text);
+  } else if (node.type === 'comment') {
+    node.start += delta;
+    node.end += delta;
+  }
+}
+
+/**
+ * Directive names repeat (a large config has a few dozen distinct ones): a direct-mapped cache
+ * gives back the same string for the same bare word without slicing the text each time.
+ */
+const INTERN_SIZE = 512;
+const internTable: (string | undefined)[] = new Array(INTERN_SIZE);
+
+function internedSlice(text: string, start: number, end: number): string {
+  const len = end - start;
+  if (len > 40) return text.slice(start, end);
+  let h = len;
+  for (let i = start; i < end; i++) h = (h * 31 + text.charCodeAt(i)) | 0;
+  const slot = h & (INTERN_SIZE - 1);
+  const hit = internTable[slot];
+  if (hit !== undefined && hit.length === len) {
+    let same = true;
+    for (let i = 0; i < len; i++) {
+      if (hit.charCodeAt(i) !== text.charCodeAt(start + i)) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return hit;
+  }
+  // A flat copy (not a slice that would keep the whole text alive from the table).
+  const fresh = (' ' + text.slice(start, end)).slice(1);
+  internTable[slot] = fresh;
+  return fresh;
+}
+
+/** The nginx value of the word [start, end) (see Word.value). */
+function wordValue(text: string, start: number, end: number, unterminated: boolean): string {
+  const c = text.charCodeAt(start);
+  if (c === DQUOTE || c === SQUOTE) return unescapeNginx(text.slice(start + 1, unterminated ? end : end - 1));
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) === BACKSLASH) return unescapeNginx(text.slice(start, end));
+  return internedSlice(text, start, end);
+}
 
 /** Characters from the start of the line holding `offset` to `offset`. */
 function columnOf(text: string, offset: number): number {
@@ -650,11 +809,8 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
 
   /** The directive being read (no ";" or block yet). */
   let dir: Directive | null = null;
-  /**
-   * Its arguments so far, in a reused scratch buffer: copied to an exact-size array when it
-   * ends (growing a fresh array per directive costs more memory and time).
-   */
-  const argsBuf: NginxToken[] = [];
+  /** Its words, as offsets (see WordStore). */
+  const store = new WordStore();
   let argsCount = 0;
   /** Was one of its words an unterminated string (repaired, so a missing ";" is not reported again)? */
   let dirRecovered = false;
@@ -662,8 +818,9 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
   let dirColumn = -1;
   /** Start of the line holding its name. */
   let dirLineStart = 0;
-  /** Last word of `dir`. */
-  let lastWord: NginxToken | null = null;
+  /** Last word of `dir` (start, end; lastStart < 0: none). */
+  let lastStart = -1;
+  let lastEnd = -1;
   /**
    * Comments read after `lastWord`: they belong to `dir` only if it continues (then its lazy
    * `parts` reads them again), else they go to the enclosing items.
@@ -683,19 +840,19 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
     pendingCount = 0;
     pendingNewline = false;
   };
-  /** Give `dir` its final args. */
+  /** Give `dir` its final argument count. */
   const sealDirective = (d: Directive): void => {
-    d.args = argsCount === 0 ? NO_ARGS : argsBuf.slice(0, argsCount);
+    d.argCount = argsCount;
   };
 
   /** End `dir` without ";" or block: it stops after its last word; pending trivia goes outside. */
   const abandonDirective = (): void => {
     if (!dir) return;
-    dir.end = lastWord!.end;
+    dir.end = lastEnd;
     sealDirective(dir);
     flushPendingInto(children);
     dir = null;
-    lastWord = null;
+    lastStart = -1;
   };
 
   let pos = 0;
@@ -767,7 +924,7 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
         dir.end = pos + 1;
         sealDirective(dir);
         dir = null;
-        lastWord = null;
+        lastStart = -1;
       } else {
         children.push(new Leaf('error', pos, pos + 1, text));
         report('unexpected-semicolon', pos, pos + 1, 'unexpected ";": there is no directive to end here', {
@@ -788,7 +945,7 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
         sealDirective(owner);
         owner.block = block;
         dir = null;
-        lastWord = null;
+        lastStart = -1;
       } else {
         children.push(block);
         report('unexpected-open-brace', pos, pos + 1, 'unexpected "{": a block must follow a directive name');
@@ -831,13 +988,12 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
     if (c === RBRACE) {
       if (dir) {
         const d: Directive = dir;
-        const last = lastWord!;
         if (!dirRecovered) report(
           'missing-semicolon',
-          last.start,
+          lastStart,
           pos + 1,
           `directive "${d.name}" is not terminated by ";" (unexpected "}")`,
-          { start: last.end, end: last.end, newText: ';' },
+          { start: lastEnd, end: lastEnd, newText: ';' },
         );
         abandonDirective();
       }
@@ -867,8 +1023,8 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
       continue;
     }
 
-    // A word.
-    let w: Word;
+    // A word: [pos, wEnd).
+    let wEnd: number;
     let next: number;
     let unterminated = false;
     if (c === DQUOTE || c === SQUOTE) {
@@ -900,12 +1056,12 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
             : `unterminated string: missing closing ${quoteChar}`,
           { start: eol, end: eol, newText: quoteChar },
         );
-        w = new Word(pos, eol, text, unescapeNginx(text.slice(pos + 1, eol)));
+        wEnd = eol;
         next = eol;
         unterminated = true;
       } else {
         const end = i + 1;
-        w = new Word(pos, end, text);
+        wEnd = end;
         next = end;
         if (end - pos - 1 >= NGINX_CONF_BUFFER) {
           report(
@@ -964,10 +1120,10 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
         i++;
       }
       if (i > n) i = n;
-      w = new Word(pos, i, text);
+      wEnd = i;
       next = i;
       if (quantifierAt >= 0) {
-        const raw = w.raw;
+        const raw = text.slice(pos, i);
         const q = quantifierLength(text, quantifierAt);
         report(
           'unquoted-brace',
@@ -987,19 +1143,19 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
       }
     }
 
-    if (dir && pendingNewline && w.quote === null) {
+    if (dir && pendingNewline && c !== DQUOTE && c !== SQUOTE) {
       // Words running onto a new line: is this word really the next directive?
       const d: Directive = dir;
       if (dirColumn < 0) dirColumn = columnOf(text, d.start);
-      if (columnOf(text, w.start) <= dirColumn) {
+      if (columnOf(text, pos) <= dirColumn) {
+        const raw = text.slice(pos, wEnd);
         const split = isDirectiveName
-          ? isDirectiveName(w.value) && (argsCount > 0 || isDirectiveName(d.name))
-          : argsCount > 0 && looksLikeDirectiveName(w.raw);
+          ? isDirectiveName(unescapeNginx(raw)) && (argsCount > 0 || isDirectiveName(d.name))
+          : argsCount > 0 && looksLikeDirectiveName(raw);
         if (split) {
-          const last = lastWord!;
-          if (!dirRecovered) report('missing-semicolon', last.start, last.end, `directive "${d.name}" is not terminated by ";"`, {
-            start: last.end,
-            end: last.end,
+          if (!dirRecovered) report('missing-semicolon', lastStart, lastEnd, `directive "${d.name}" is not terminated by ";"`, {
+            start: lastEnd,
+            end: lastEnd,
             newText: ';',
           });
           abandonDirective();
@@ -1009,27 +1165,29 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
 
     if (dir) {
       flushPendingIntoParts();
-      argsBuf[argsCount++] = w;
-      dir.end = w.end;
+      store.push(pos, wEnd, unterminated);
+      argsCount++;
+      dir.end = wEnd;
       if (unterminated) dirRecovered = true;
     } else {
-      dir = new Directive(w, container);
+      const at = store.push(pos, wEnd, unterminated);
+      dir = new Directive(wordValue(text, pos, wEnd, unterminated), store, at, container, text);
       children.push(dir);
       argsCount = 0;
       dirRecovered = unterminated;
       dirColumn = -1;
       dirLineStart = lineStart;
     }
-    lastWord = w;
+    lastStart = pos;
+    lastEnd = wEnd;
     pos = next;
   }
 
   if (dir) {
     const d: Directive = dir;
-    const last = lastWord!;
-    if (!dirRecovered) report('unexpected-end', last.start, n, `unexpected end of file: directive "${d.name}" needs ";" or "{"`, {
-      start: last.end,
-      end: last.end,
+    if (!dirRecovered) report('unexpected-end', lastStart, n, `unexpected end of file: directive "${d.name}" needs ";" or "{"`, {
+      start: lastEnd,
+      end: lastEnd,
       newText: ';',
     });
     abandonDirective();
