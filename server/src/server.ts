@@ -42,7 +42,10 @@ import { nginxPools, haproxyPools, type PoolInfo } from './service/features/pool
 import { ruleById } from './service/rules';
 import { sourcePointer } from './service/docs/sections';
 import { collectFiles } from './cli/nodefs';
-import { detectLanguage } from './service';
+import { detectConfigLanguage, initAwsParsers } from './service';
+import { awsFormatOf } from './service/model/aws-build';
+import { awsPools } from './service/features/aws-pools';
+import type { AwsConfig } from './service/model/aws';
 import { LineIndex } from './service/text';
 import { statementAt, wordAt } from './service/syntax/haproxy';
 import { describeHaproxyKeyword } from './service/knowledge/describe';
@@ -115,11 +118,29 @@ function guard<P, R>(name: string, fallback: R, fn: (p: P) => R): (p: P) => R {
   };
 }
 
+/**
+ * Is this document ours? nginx/HAProxy by language id or content; AWS when a Terraform,
+ * CloudFormation YAML/JSON file declares ALB/NLB resources (whatever its language id: the client
+ * sends every terraform/yaml/json document and the content decides).
+ */
 function isOurs(doc: TextDocument): ConfigLanguage | undefined {
   if (doc.languageId === 'nginx' || doc.languageId === 'haproxy') return doc.languageId;
   const path = project.paths.toPath(doc.uri);
-  return detectLanguage(path, doc.getText());
+  return detectConfigLanguage(path, doc.getText());
 }
+
+/** File names whose AWS-ness can change with an edit (so it is not cached per document). */
+const AWS_CANDIDATE = /\.(tf|ya?ml|json|template)$/i;
+
+/**
+ * The Terraform grammar is WebAssembly and loads asynchronously. Analyses of .tf files wait for it;
+ * once it is there, open AWS documents are checked (the background check waits for it too).
+ */
+const awsReady: Promise<void> = initAwsParsers()
+  .then(() => {
+    for (const [path, doc] of openByPath) if (isOursCached(doc) === 'aws') scheduleDocument(path, 0);
+  })
+  .catch((e) => logError('loading the Terraform grammar (AWS checks of .tf files are off)', e));
 
 // ---------------------------------------------------------------------------------------------
 // initialisation and settings
@@ -158,7 +179,12 @@ connection.onInitialized(() => {
   if (hasWatchedFilesDynamic) {
     void connection.client
       .register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{conf,cfg,nginx,haproxy,vhost,inc}' }, { globPattern: '**/sites-{available,enabled}/*' }],
+        watchers: [
+          { globPattern: '**/*.{conf,cfg,nginx,haproxy,vhost,inc}' },
+          { globPattern: '**/sites-{available,enabled}/*' },
+          // AWS load balancers in Terraform / CloudFormation (the content decides, see isOurs)
+          { globPattern: '**/*.{tf,yaml,yml,json,template}' },
+        ],
       })
       .catch(() => undefined);
   }
@@ -167,7 +193,7 @@ connection.onInitialized(() => {
     for (const f of e.added) workspaceRoots.push(project.paths.toPath(f.uri));
     startBackgroundCheck();
   });
-  void refreshSettings().then(() => startBackgroundCheck());
+  void Promise.all([refreshSettings(), awsReady]).then(() => startBackgroundCheck());
 });
 
 async function refreshSettings(payload?: unknown): Promise<void> {
@@ -212,7 +238,8 @@ documents.onDidOpen((e) => {
 documents.onDidChangeContent((e) => {
   const path = project.paths.toPath(e.document.uri);
   openByPath.set(path, e.document);
-  if (!isOursCached(e.document)) return;
+  // Not ours itself, but part of an analysed Terraform module (its variables): re-check the module.
+  if (!isOursCached(e.document) && !project.coveredBy.has(path)) return;
   scheduleDocument(path, project.settings.debounceMs);
 });
 
@@ -235,6 +262,8 @@ documents.onDidClose((e) => {
 const langCache = new WeakMap<TextDocument, ConfigLanguage | undefined>();
 function isOursCached(doc: TextDocument): ConfigLanguage | undefined {
   if (doc.languageId === 'nginx' || doc.languageId === 'haproxy') return doc.languageId;
+  // A regex over the text: cheap enough to redo after each edit (a resource may be added or removed).
+  if (AWS_CANDIDATE.test(doc.uri)) return awsFormatOf(project.paths.toPath(doc.uri), doc.getText()) ? 'aws' : undefined;
   if (!langCache.has(doc)) langCache.set(doc, isOurs(doc));
   return langCache.get(doc);
 }
@@ -315,7 +344,7 @@ function startBackgroundCheck(): void {
     for (const p of files) {
       const text = project.fs.readFile(p);
       if (text === undefined) continue;
-      const lang = detectLanguage(p, text);
+      const lang = detectConfigLanguage(p, text);
       if (lang) project.workspaceFiles.set(p, lang);
     }
     log(`workspace: ${project.workspaceFiles.size} config files of ${files.length} candidates (${Math.round(performance.now() - t0)} ms)`);
@@ -345,7 +374,7 @@ connection.onDidChangeWatchedFiles((params) => {
       continue;
     }
     const text = project.fs.readFile(path);
-    const lang = text === undefined ? undefined : detectLanguage(path, text);
+    const lang = text === undefined ? undefined : detectConfigLanguage(path, text);
     if (lang && project.settings.checkWorkspace) project.workspaceFiles.set(path, lang);
     if (project.coveredBy.has(path)) {
       for (const r of project.rootsFor(path)) scheduleRoot(r, 1, 50);
@@ -373,6 +402,7 @@ interface DocModel {
   text: string;
   nginx?: NginxConfig;
   haproxy?: HaproxyConfig;
+  aws?: AwsConfig;
 }
 
 function docModel(uri: string): DocModel | undefined {
@@ -387,6 +417,7 @@ function docModel(uri: string): DocModel | undefined {
   const m: DocModel = { path, language: lang, text };
   if (a?.analysis?.language === 'nginx') m.nginx = a.analysis.config;
   if (a?.analysis?.language === 'haproxy') m.haproxy = a.analysis.config;
+  if (a?.analysis?.language === 'aws') m.aws = a.analysis.config;
   return m;
 }
 
@@ -463,7 +494,7 @@ connection.onRenameRequest(
 // symbols, folding, code lenses, pools
 
 function treeSymbols(path: string, lang: ConfigLanguage, text: string): OutlineSymbol[] {
-  if (text.length > MAX_ANALYZED_CHARS) return [];
+  if (text.length > MAX_ANALYZED_CHARS || lang === 'aws') return [];
   return lang === 'nginx' ? nginxDocumentSymbols(project.nginxTree(path, text)) : haproxyDocumentSymbols(project.haproxyTree(path, text));
 }
 
@@ -478,7 +509,7 @@ connection.onDocumentSymbol(
 connection.onFoldingRanges(
   guard('foldingRange', [], (p) => {
     const m = docModel(p.textDocument.uri);
-    if (!m || m.text.length > MAX_ANALYZED_CHARS) return [];
+    if (!m || m.text.length > MAX_ANALYZED_CHARS || m.language === 'aws') return [];
     const ranges = m.language === 'nginx' ? nginxFoldingRanges(project.nginxTree(m.path, m.text)) : haproxyFoldingRanges(project.haproxyTree(m.path, m.text));
     return ranges.map((r) => ({ startLine: r.startLine, endLine: r.endLine, kind: r.kind }));
   }),
@@ -514,6 +545,7 @@ connection.onWorkspaceSymbol(
 );
 
 function poolsOf(m: DocModel): PoolInfo[] {
+  if (m.aws) return awsPools(m.aws, m.path);
   if (m.nginx) return nginxPools(m.nginx, m.path);
   if (m.haproxy) return haproxyPools(m.haproxy, m.path);
   return [];
@@ -528,7 +560,12 @@ connection.onCodeLens(
       const range = idx.rangeOf(info.nameSpan);
       const n = info.pool.servers.length;
       const args: SimulateArgs = { uri: p.textDocument.uri, pool: info.pool.name };
-      return { range, command: { title: `Simulate balancing (${info.pool.algorithm}, ${n} server${n === 1 ? '' : 's'})`, command: SIMULATE_COMMAND, arguments: [args] } };
+      // AWS: a model of documented behaviour with placeholder targets, and the lens says so.
+      const title =
+        info.pool.system === 'aws'
+          ? `Simulate balancing (model of AWS ${info.pool.algorithm}, ${n} placeholder target${n === 1 ? '' : 's'})`
+          : `Simulate balancing (${info.pool.algorithm}, ${n} server${n === 1 ? '' : 's'})`;
+      return { range, command: { title, command: SIMULATE_COMMAND, arguments: [args] } };
     });
   }),
 );
@@ -565,6 +602,7 @@ connection.onHover(
       offset,
       nginx: m.nginx,
       haproxy: m.haproxy,
+      aws: m.aws,
       findings: project.findingsFor(m.path),
       options: project.service.options,
       uri: p.textDocument.uri,
@@ -585,7 +623,7 @@ connection.onCompletion(
     if (!doc) return [];
     const lang = isOursCached(doc);
     const text = doc.getText();
-    if (!lang || text.length > MAX_ANALYZED_CHARS) return [];
+    if (!lang || lang === 'aws' || text.length > MAX_ANALYZED_CHARS) return [];
     const a = project.analysisFor(path);
     const idx = new LineIndex(text);
     const offset = idx.offsetAt(p.position);
@@ -665,6 +703,8 @@ connection.onCodeAction(
           out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: !!fix.isPreferred, edit: workspaceEdit(byPath) });
         }
         if (f.code.endsWith('/syntax') || f.code.startsWith('wslb/') || !ruleById(f.code)) continue;
+        // JSON has no comments: a CloudFormation JSON template cannot carry a disable comment.
+        if (m.aws && /^\s*[{[]/.test(m.text)) continue;
         out.push({
           title: `Disable ${f.code} for this line`,
           kind: CodeActionKind.QuickFix,

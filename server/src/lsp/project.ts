@@ -7,12 +7,14 @@
  * a file are the findings of every root that covers it.
  */
 import * as nodeFs from 'node:fs';
-import { createLanguageService, detectLanguage, type LanguageService, type NginxAnalysis, type HaproxyAnalysis } from '../service';
+import { createLanguageService, detectConfigLanguage, awsParsersReady, type LanguageService, type NginxAnalysis, type HaproxyAnalysis, type AwsAnalysis } from '../service';
+import { awsInputs } from '../service/workspace';
 import type { ConfigFileSystem } from '../service/model/fs';
 import { parseNginxTime } from '../service/model/units';
 import { parseNginx, type NginxFile } from '../service/syntax/nginx';
 import { parseHaproxy, type HaproxyFile } from '../service/syntax/haproxy';
 import type { ServiceOptions } from '../service/options';
+import { HaproxyIncremental } from '../service/haproxy-incremental';
 import type { ConfigLanguage, Finding, Severity } from '../service/types';
 import { PathMapper } from './convert';
 import { DEFAULT_SETTINGS, MAX_ANALYZED_CHARS, type WslbSettings } from './protocol';
@@ -30,7 +32,7 @@ export interface RootAnalysis {
   language: ConfigLanguage;
   files: string[];
   findingsByFile: Map<string, Finding[]>;
-  analysis: NginxAnalysis | HaproxyAnalysis | null;
+  analysis: NginxAnalysis | HaproxyAnalysis | AwsAnalysis | null;
   ms: number;
 }
 
@@ -115,6 +117,8 @@ export class Project {
   private readonly disk = new Map<string, DiskEntry>();
   private readonly nginxTrees = new Map<string, { text: string; tree: NginxFile }>();
   private readonly haproxyTrees = new Map<string, { text: string; tree: HaproxyFile }>();
+  /** Per HAProxy root, its last analysis kept for line-by-line updates. */
+  readonly haproxyIncremental = new Map<string, HaproxyIncremental>();
   /** Per open document, the edits since the text its cached tree was parsed from (see takeEdits). */
   private readonly editLogs = new Map<string, EditLog>();
 
@@ -198,14 +202,17 @@ export class Project {
     this.disk.delete(path);
   }
 
-  /** The language of a file: the editor's language id when it is ours, else content detection. */
+  /**
+   * The language of a file: the editor's language id when it is ours, else content detection
+   * (AWS: a Terraform/CloudFormation file that declares ALB/NLB resources).
+   */
   languageOf(path: string): ConfigLanguage | undefined {
     const open = this.openDoc(path);
     if (open && (open.languageId === 'nginx' || open.languageId === 'haproxy')) return open.languageId;
     const known = this.workspaceFiles.get(path);
     if (known) return known;
     const text = this.fs.readFile(path);
-    return text === undefined ? undefined : detectLanguage(path, text);
+    return text === undefined ? undefined : detectConfigLanguage(path, text);
   }
 
   nginxTree(path: string, text: string): NginxFile {
@@ -269,8 +276,20 @@ export class Project {
       result.analysis = a;
       result.files = [...a.config.sources.keys()];
       this.group(result, a.findings);
+    } else if (lang === 'aws') {
+      // Terraform needs the WebAssembly grammar; until it is loaded the file waits (the server
+      // re-checks open AWS documents once initAwsParsers() resolves).
+      if (root.toLowerCase().endsWith('.tf') && !awsParsersReady()) {
+        this.analyses.delete(root);
+        return affected;
+      }
+      // A Terraform module is its directory: the sibling .tf files come along (variables).
+      const a = this.service.analyzeAws(awsInputs(this.fs, [root]));
+      result.analysis = a;
+      result.files = [root, ...a.config.files.map((f) => f.path).filter((f) => f !== root)];
+      this.group(result, a.findings);
     } else {
-      const a = this.service.analyzeHaproxy([{ path: root, text: raw }]);
+      const a = this.analyzeHaproxyRoot(root, raw);
       result.analysis = a;
       this.group(result, a.findings);
     }
@@ -312,8 +331,22 @@ export class Project {
     }
   }
 
+  /**
+   * A HAProxy root: edited line by line from its last analysis when the document's edit log
+   * allows it (service/haproxy-incremental.ts), else from scratch.
+   */
+  private analyzeHaproxyRoot(root: string, text: string): HaproxyAnalysis {
+    let inc = this.haproxyIncremental.get(root);
+    if (!inc) this.haproxyIncremental.set(root, (inc = new HaproxyIncremental()));
+    const before = inc.text;
+    // takeEdits also restarts the log at `text`, which the next analysis starts from.
+    const edits = this.takeEdits(root, before ?? '', text);
+    return inc.analyze(this.service, root, text, before === undefined ? undefined : edits);
+  }
+
   /** Drop a root's analysis (file deleted, closed and not in the workspace...). */
   removeRoot(root: string): Set<string> {
+    this.haproxyIncremental.delete(root);
     const affected = new Set<string>([root]);
     const old = this.analyses.get(root);
     if (old) for (const f of old.files) affected.add(f);
@@ -351,6 +384,10 @@ export class Project {
     if (lang === 'haproxy') {
       const text = fs.readFile(path);
       return text === undefined ? [] : this.service.analyzeHaproxy([{ path, text }]).findings;
+    }
+    if (lang === 'aws') {
+      if (path.toLowerCase().endsWith('.tf') && !awsParsersReady()) return [];
+      return this.service.analyzeAws(awsInputs(fs, [a?.root ?? path])).findings;
     }
     if (lang !== 'nginx') return [];
     const root = a?.root ?? path;
