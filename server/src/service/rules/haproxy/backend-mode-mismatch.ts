@@ -24,7 +24,7 @@ export const backendModeMismatch: HaproxyRule = {
       ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
       references: ['https://docs.haproxy.org/2.6/configuration.html#4.2-mode', 'HAProxy v2.6.0 src/cfgparse.c, check_config_validity() ("tries to use incompatible %s %s \'%s\'")'],
-      proof: '`haproxy -c` (2.6.12) on the fixture refuses it with the alert this rule quotes (test/rules/haproxy-binary.test.ts).',
+      proof: '`haproxy -c` (2.6.12) refuses the live fixture and the rule fixture with the alert this rule quotes ("tries to use incompatible tcp backend"); with the backend in `mode http` the config is valid and a WebSocket gets 101 and echoes (docs/live-findings.md, test/rules/haproxy-binary.test.ts).',
     },
   },
   check({ config, report }) {

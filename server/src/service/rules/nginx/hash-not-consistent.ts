@@ -19,6 +19,7 @@ export const hashNotConsistent: NginxRule = {
       ].join('\n\n'),
       section: 'Sticky sessions and balancing algorithms',
       references: ['https://nginx.org/en/docs/http/ngx_http_upstream_module.html#hash', 'nginx src/http/modules/ngx_http_upstream_hash_module.c'],
+      proof: 'Live test on nginx 1.22.1 (docs/live-findings.md): adding a fourth server to `hash $remote_addr` moved most of 40 clients, many of them between the old servers; with `consistent` only about a quarter moved, all to the new server.',
     },
   },
   check({ config, report }) {

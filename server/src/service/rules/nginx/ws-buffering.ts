@@ -18,7 +18,7 @@ export const wsBuffering: NginxRule = {
       ].join('\n\n'),
       section: 'Production config: nginx + AWS ALB',
       references: ['https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_buffering', 'nginx src/http/ngx_http_upstream.c (ngx_http_upstream_process_upgraded), release-1.22.1'],
-      proof: 'Live test on nginx 1.22.1 with `proxy_buffer_size 4k`: small messages and 1 MiB frames passed in both directions with buffering on and off, nothing held back (docs/live-findings.md).',
+      proof: 'Not shown live as a harm: this information rule says that nothing breaks. What it states is tested live on nginx 1.22.1 with `proxy_buffer_size 4k`: small messages and 1 MiB frames passed in both directions with buffering on and off, nothing held back (docs/live-findings.md).',
     },
   },
   check({ config, report }) {
