@@ -13,7 +13,7 @@ import type { AnyRule, FixSpec, RuleContext, RuleReport } from './rules/rule';
 import { applySuppressions } from './suppress';
 import { LineIndex, type Span } from './text';
 import type { Finding, Fix, Severity } from './types';
-import { validateConfigKnowledge } from './knowledge-check';
+import { validateConfigKnowledge, type KnowledgeFinding } from './knowledge-check';
 
 export { detectLanguage, detectConfigLanguage } from './detect';
 export { initAwsParsers, awsParsersReady } from './syntax/aws/treesitter';
@@ -93,7 +93,11 @@ function runRules<C>(rules: readonly AnyRule[], config: C, options: ServiceOptio
 export interface LanguageService {
   readonly options: ServiceOptions;
   analyzeNginx(rootPath: string, fs: ConfigFileSystem, build?: BuildOptions): NginxAnalysis;
-  analyzeHaproxy(files: { path: string; text: string }[]): HaproxyAnalysis;
+  /**
+   * `prepared`: a config already built from these files and its knowledge findings (an
+   * incremental update, see haproxy-incremental.ts); the findings are the same as without it.
+   */
+  analyzeHaproxy(files: { path: string; text: string }[], prepared?: { config: HaproxyConfig; knowledge: KnowledgeFinding[] }): HaproxyAnalysis;
   /**
    * Terraform (`.tf`, grouped into modules by directory: pass the module's other .tf files too, for
    * variables) and CloudFormation templates. Throws when Terraform is given before `initAwsParsers()`.
@@ -117,14 +121,14 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
       findings.push(...runRules(NGINX_RULES, config, options, indexOf));
       return { language: 'nginx', config, findings: finish(findings, (p) => config.sources.get(p)?.text) };
     },
-    analyzeHaproxy(files) {
-      const config = buildHaproxyConfig(files);
+    analyzeHaproxy(files, prepared) {
+      const config = prepared?.config ?? buildHaproxyConfig(files);
       const byPath = new Map(config.sources.map((s) => [s.path, s]));
       const indexOf: LineIndexOf = (p) => byPath.get(p)?.tree.lineIndex;
       const findings: Finding[] = [];
       for (const s of config.sources) for (const d of s.tree.diagnostics) findings.push(spanFinding(s.path, d, d.severity, 'haproxy/syntax', d.message, indexOf));
       for (const d of config.diagnostics) findings.push(spanFinding(d.path, d, d.severity, d.code, d.message, indexOf));
-      for (const k of validateConfigKnowledge({ language: 'haproxy', config }, options)) findings.push(spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf));
+      for (const k of prepared?.knowledge ?? validateConfigKnowledge({ language: 'haproxy', config }, options)) findings.push(spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf));
       findings.push(...runRules(HAPROXY_RULES, config, options, indexOf));
       return { language: 'haproxy', config, findings: finish(findings, (p) => byPath.get(p)?.text) };
     },

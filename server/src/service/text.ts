@@ -40,6 +40,17 @@ export class LineIndex {
     this.lineStarts = starts;
   }
 
+  /**
+   * An index of `text` from line starts already known (an incremental parser shifts the old ones
+   * instead of scanning the whole text again). `lineStarts` must be what the constructor finds.
+   */
+  static fromLineStarts(text: string, lineStarts: number[]): LineIndex {
+    const idx = Object.create(LineIndex.prototype) as { text: string; lineStarts: number[] };
+    idx.text = text;
+    idx.lineStarts = lineStarts;
+    return idx as unknown as LineIndex;
+  }
+
   get lineCount(): number {
     return this.lineStarts.length;
   }

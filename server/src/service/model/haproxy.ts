@@ -8,6 +8,7 @@
  * of the section (or of proxies using those defaults) start from.
  */
 import { parseHaproxy, type HaproxyFile, type HaproxySection, type HaproxyStatement } from '../syntax/haproxy';
+import type { HaproxyLineChange } from '../syntax/haproxy/incremental';
 import { parseHaproxyTime } from './units';
 
 export type ProxyKind = 'defaults' | 'frontend' | 'backend' | 'listen';
@@ -113,6 +114,36 @@ export function buildHaproxyConfig(files: { path: string; text: string; tree?: H
   return { sources, proxies, global, diagnostics };
 }
 
+/**
+ * The config after an edit inside one line of `path` (syntax/haproxy/incremental.ts): the edited
+ * proxy is rebuilt, every other proxy object is kept (with what is remembered about it), and the
+ * shared source now holds the new text and tree. Returns null when the config must be built again:
+ * an edit in a `defaults` section changes what the proxies using it inherit.
+ */
+export function updateHaproxyConfig(config: HaproxyConfig, path: string, change: HaproxyLineChange): HaproxyConfig | null {
+  const src = config.sources.find((s) => s.path === path);
+  const section = change.section;
+  if (!src || section.keyword === 'defaults') return null;
+  src.text = change.tree.text;
+  src.tree = change.tree;
+  if (change.delta !== 0) {
+    for (const d of config.diagnostics) {
+      if (d.path !== path || d.start < change.oldLineEnd) continue;
+      d.start += change.delta;
+      d.end += change.delta;
+    }
+  }
+  if (!PROXY_KINDS.has(section.keyword)) return config; // global, peers, ...: no proxy changed
+  const i = config.proxies.findIndex((p) => p.section === section);
+  if (i < 0) return null;
+  const old = config.proxies[i];
+  const proxy: HaproxyProxy = { kind: old.kind, name: old.name, section, source: src, defaults: old.defaults, servers: [] };
+  proxy.servers = parseServers(proxy);
+  const proxies = config.proxies.slice();
+  proxies[i] = proxy;
+  return { sources: config.sources, proxies, global: config.global, diagnostics: config.diagnostics };
+}
+
 function defaultServerChain(proxy: HaproxyProxy): HaproxyStatement[] {
   const chain: HaproxyStatement[] = [];
   const defs: HaproxyProxy[] = [];
@@ -207,6 +238,19 @@ export interface HaproxyEffective {
  * counts as an effective "off".
  */
 export function haproxyEffective(proxy: HaproxyProxy, path: string[]): HaproxyEffective | null {
+  // A proxy and its defaults chain never change once built (an edited section gets new objects),
+  // so each answer is kept per proxy: rules ask the same questions of every proxy many times.
+  let memo = effectiveMemo.get(proxy);
+  if (!memo) effectiveMemo.set(proxy, (memo = new Map()));
+  const key = path.length === 1 ? path[0] : path.length === 2 ? path[0] + ' ' + path[1] : path.join(' ');
+  let hit = memo.get(key);
+  if (hit === undefined) memo.set(key, (hit = computeEffective(proxy, path)));
+  return hit;
+}
+
+const effectiveMemo = new WeakMap<HaproxyProxy, Map<string, HaproxyEffective | null>>();
+
+function computeEffective(proxy: HaproxyProxy, path: string[]): HaproxyEffective | null {
   for (const p of proxyChain(proxy)) {
     const stmts = p.section.statements;
     for (let i = stmts.length - 1; i >= 0; i--) {
@@ -256,6 +300,36 @@ export interface BackendReference {
 
 const referenceCache = new WeakMap<HaproxyConfig, BackendReference[]>();
 
+type OwnReference = Omit<BackendReference, 'target' | 'from'>;
+/** The use_backend/default_backend lines of one proxy, read once per proxy object. */
+const ownReferences = new WeakMap<HaproxyProxy, OwnReference[]>();
+
+function referencesOf(p: HaproxyProxy): OwnReference[] {
+  const cached = ownReferences.get(p);
+  if (cached) return cached;
+  const out: OwnReference[] = [];
+  for (const s of p.section.statements) {
+    if ((s.keyword === 'use_backend' || s.keyword === 'default_backend') && s.args.length >= 1) {
+      const word = s.args[0];
+      const ifIdx = s.args.findIndex((a) => a.value === 'if' || a.value === 'unless');
+      const acls = ifIdx >= 0 ? s.args.slice(ifIdx + 1).map((a) => a.value.replace(/^!/, '')).filter((v) => /^[A-Za-z0-9_.:-]+$/.test(v) && v !== 'or' && v !== '||') : [];
+      const unless = ifIdx >= 0 && s.args[ifIdx].value === 'unless';
+      const required =
+        ifIdx >= 0
+          ? s.args
+              .slice(ifIdx + 1)
+              .map((a) => a.value)
+              .filter((v) => (unless ? v.startsWith('!') : !v.startsWith('!')))
+              .map((v) => v.replace(/^!/, ''))
+              .filter((v) => /^[A-Za-z0-9_.:-]+$/.test(v) && v !== 'or' && v !== '||')
+          : [];
+      out.push({ statement: s, word, conditionAcls: acls, requiredAcls: required });
+    }
+  }
+  ownReferences.set(p, out);
+  return out;
+}
+
 /** use_backend / default_backend references, resolved (dynamic names with %[...] are left unresolved but not reported). */
 export function backendReferences(config: HaproxyConfig): BackendReference[] {
   const cached = referenceCache.get(config);
@@ -264,23 +338,8 @@ export function backendReferences(config: HaproxyConfig): BackendReference[] {
   referenceCache.set(config, out);
   for (const p of config.proxies) {
     if (p.kind !== 'frontend' && p.kind !== 'listen' && p.kind !== 'defaults') continue;
-    for (const s of p.section.statements) {
-      if ((s.keyword === 'use_backend' || s.keyword === 'default_backend') && s.args.length >= 1) {
-        const word = s.args[0];
-        const ifIdx = s.args.findIndex((a) => a.value === 'if' || a.value === 'unless');
-        const acls = ifIdx >= 0 ? s.args.slice(ifIdx + 1).map((a) => a.value.replace(/^!/, '')).filter((v) => /^[A-Za-z0-9_.:-]+$/.test(v) && v !== 'or' && v !== '||') : [];
-        const unless = ifIdx >= 0 && s.args[ifIdx].value === 'unless';
-        const required =
-          ifIdx >= 0
-            ? s.args
-                .slice(ifIdx + 1)
-                .map((a) => a.value)
-                .filter((v) => (unless ? v.startsWith('!') : !v.startsWith('!')))
-                .map((v) => v.replace(/^!/, ''))
-                .filter((v) => /^[A-Za-z0-9_.:-]+$/.test(v) && v !== 'or' && v !== '||')
-            : [];
-        out.push({ statement: s, from: p, word, target: word.value.includes('%[') ? undefined : findProxy(config, word.value), conditionAcls: acls, requiredAcls: required });
-      }
+    for (const r of referencesOf(p)) {
+      out.push({ statement: r.statement, from: p, word: r.word, target: r.word.value.includes('%[') ? undefined : findProxy(config, r.word.value), conditionAcls: r.conditionAcls, requiredAcls: r.requiredAcls });
     }
   }
   return out;
@@ -321,6 +380,14 @@ export function globalStatements(config: HaproxyConfig, keyword: string): Haprox
  * the disabled flag from its defaults; src/cfgparse.c check_config_validity() `continue`s on it).
  */
 export function proxyDisabled(proxy: HaproxyProxy): boolean {
+  let d = disabledMemo.get(proxy);
+  if (d === undefined) disabledMemo.set(proxy, (d = computeDisabled(proxy)));
+  return d;
+}
+
+const disabledMemo = new WeakMap<HaproxyProxy, boolean>();
+
+function computeDisabled(proxy: HaproxyProxy): boolean {
   for (const p of proxyChain(proxy)) {
     const stmts = p.section.statements;
     for (let i = stmts.length - 1; i >= 0; i--) {

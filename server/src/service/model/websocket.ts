@@ -5,6 +5,7 @@
  */
 import type { NginxDirective, NginxNode } from '../syntax/nginx';
 import type { HaproxyProxy, HaproxyConfig } from './haproxy';
+import type { HaproxyStatement } from '../syntax/haproxy';
 import { aclsOf, backendReferences } from './haproxy';
 import {
   type NginxConfig,
@@ -207,34 +208,63 @@ function referencesTo(config: HaproxyConfig, proxy: HaproxyProxy): ReturnType<ty
   return m.get(proxy) ?? [];
 }
 
-/** Why a backend/listen carries WebSocket, or an empty list. */
-export function haproxyWebSocketReasons(config: HaproxyConfig, proxy: HaproxyProxy): WebSocketReason[] {
-  const reasons: WebSocketReason[] = [];
-  if (proxy.kind !== 'backend' && proxy.kind !== 'listen') return reasons;
-  if (proxy.name && looksLikeWebSocketName(proxy.name)) reasons.push({ kind: 'backend-name', text: `${proxy.kind} ${proxy.name} is named like a WebSocket pool` });
-  if (hasHaproxyMarker(proxy)) reasons.push({ kind: 'marker', text: 'marked "# wslb: websocket"' });
-  for (const ref of referencesTo(config, proxy)) {
-    if (ref.statement.keyword !== 'use_backend') continue;
-    const acls = aclsOf(ref.from);
-    for (const name of ref.requiredAcls) {
-      for (const def of acls.get(name) ?? []) {
-        const text = def.args.slice(1).map((a) => a.value).join(' ');
-        if (WS_ACL.test(text) && /websocket|upgrade/i.test(text)) reasons.push({ kind: 'acl', text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here (acl ${name} ${text})` });
-        else if (/\bpath(_beg|_reg|_dir|_sub)?\b/.test(text) && looksLikeWebSocketPath(def.args.slice(2).map((a) => a.value).join(' '))) reasons.push({ kind: 'path', text: `${ref.from.kind} ${ref.from.name} routes ${text} here` });
-      }
-    }
-    // inline conditions: use_backend ws if { hdr(upgrade) -i websocket }
-    const inline = ref.statement.args.map((a) => a.value).join(' ');
-    if (WS_ACL.test(inline) && /websocket|upgrade/i.test(inline)) reasons.push({ kind: 'acl', text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here` });
-  }
+/**
+ * What a proxy says about itself (its name, a marker comment) and, for a listen, its own ACLs;
+ * kept per proxy object, which never changes once built.
+ */
+const ownReasons = new WeakMap<HaproxyProxy, { before: WebSocketReason[]; after: WebSocketReason[] }>();
+
+function ownReasonsOf(proxy: HaproxyProxy): { before: WebSocketReason[]; after: WebSocketReason[] } {
+  let r = ownReasons.get(proxy);
+  if (r) return r;
+  const before: WebSocketReason[] = [];
+  const after: WebSocketReason[] = [];
+  if (proxy.name && looksLikeWebSocketName(proxy.name)) before.push({ kind: 'backend-name', text: `${proxy.kind} ${proxy.name} is named like a WebSocket pool` });
+  if (hasHaproxyMarker(proxy)) before.push({ kind: 'marker', text: 'marked "# wslb: websocket"' });
   if (proxy.kind === 'listen') {
     for (const [name, defs] of aclsOf(proxy)) {
       for (const def of defs) {
         const text = def.args.slice(1).map((a) => a.value).join(' ');
-        if (WS_ACL.test(text) && /websocket|upgrade/i.test(text)) reasons.push({ kind: 'acl', text: `acl ${name} matches WebSocket upgrades` });
+        if (WS_ACL.test(text) && /websocket|upgrade/i.test(text)) after.push({ kind: 'acl', text: `acl ${name} matches WebSocket upgrades` });
       }
     }
   }
+  ownReasons.set(proxy, (r = { before, after }));
+  return r;
+}
+
+/** What one use_backend line says about its target; kept per statement (its proxy's ACLs come with it). */
+const routeReasons = new WeakMap<HaproxyStatement, { from: HaproxyProxy; reasons: WebSocketReason[] }>();
+
+function routeReasonsOf(ref: ReturnType<typeof backendReferences>[number]): WebSocketReason[] {
+  const hit = routeReasons.get(ref.statement);
+  if (hit && hit.from === ref.from) return hit.reasons;
+  const reasons: WebSocketReason[] = [];
+  const acls = aclsOf(ref.from);
+  for (const name of ref.requiredAcls) {
+    for (const def of acls.get(name) ?? []) {
+      const text = def.args.slice(1).map((a) => a.value).join(' ');
+      if (WS_ACL.test(text) && /websocket|upgrade/i.test(text)) reasons.push({ kind: 'acl', text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here (acl ${name} ${text})` });
+      else if (/\bpath(_beg|_reg|_dir|_sub)?\b/.test(text) && looksLikeWebSocketPath(def.args.slice(2).map((a) => a.value).join(' '))) reasons.push({ kind: 'path', text: `${ref.from.kind} ${ref.from.name} routes ${text} here` });
+    }
+  }
+  // inline conditions: use_backend ws if { hdr(upgrade) -i websocket }
+  const inline = ref.statement.args.map((a) => a.value).join(' ');
+  if (WS_ACL.test(inline) && /websocket|upgrade/i.test(inline)) reasons.push({ kind: 'acl', text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here` });
+  routeReasons.set(ref.statement, { from: ref.from, reasons });
+  return reasons;
+}
+
+/** Why a backend/listen carries WebSocket, or an empty list. */
+export function haproxyWebSocketReasons(config: HaproxyConfig, proxy: HaproxyProxy): WebSocketReason[] {
+  if (proxy.kind !== 'backend' && proxy.kind !== 'listen') return [];
+  const own = ownReasonsOf(proxy);
+  const reasons: WebSocketReason[] = [...own.before];
+  for (const ref of referencesTo(config, proxy)) {
+    if (ref.statement.keyword !== 'use_backend') continue;
+    for (const r of routeReasonsOf(ref)) reasons.push(r);
+  }
+  for (const r of own.after) reasons.push(r);
   return reasons;
 }
 

@@ -18,6 +18,15 @@ const ORDER: Which[] = ['connect', 'client', 'server'];
  * A timeout of 0 counts as missing (HAProxy stores 0 as "eternity").
  */
 export function missingTimeouts(proxy: HaproxyProxy): Which[] {
+  // A proxy object never changes once built (an edited section gets a new one): once per proxy.
+  let m = missingMemo.get(proxy);
+  if (!m) missingMemo.set(proxy, (m = computeMissing(proxy)));
+  return m;
+}
+
+const missingMemo = new WeakMap<HaproxyProxy, Which[]>();
+
+function computeMissing(proxy: HaproxyProxy): Which[] {
   if (proxy.kind === 'defaults') return [];
   if (proxyDisabled(proxy)) return [];
   const mode = proxyMode(proxy);

@@ -258,6 +258,29 @@ class Line implements HaproxyLine {
   }
 }
 
+/** Moves a line and everything in it by `delta` code units (an edit earlier in the file). */
+export function shiftLine(line: HaproxyLine, delta: number): void {
+  const l = line as Line;
+  l.start += delta;
+  l.end += delta;
+  l.indentEnd += delta;
+  l.eolEnd += delta;
+  const words = l.words;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    w.start += delta;
+    w.end += delta;
+  }
+  if (l.comment) shiftSpan(l.comment, delta);
+  if (l.ignored) shiftSpan(l.ignored, delta);
+  if (l.scope) shiftSpan(l.scope, delta);
+}
+
+export function shiftSpan(span: Span, delta: number): void {
+  span.start += delta;
+  span.end += delta;
+}
+
 /**
  * Short plain words (keywords, common arguments) repeat all over a configuration: sharing one
  * string per distinct word keeps the tree small and the garbage collector idle, which is most

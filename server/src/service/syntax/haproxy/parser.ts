@@ -34,6 +34,25 @@ function argv(words: HaproxyWord[], k: number): string {
   return k < words.length ? words[k].value : '';
 }
 
+/** A parsed file. Its line index is built on first use: most callers only need offsets. */
+export class HaproxyTree implements HaproxyFile {
+  readonly type = 'file' as const;
+  /** The line index, once somebody asked for it (an incremental update shifts it). */
+  builtIndex: LineIndex | null = null;
+  constructor(
+    public text: string,
+    public lines: HaproxyLine[],
+    public sections: HaproxySection[],
+    public topLevel: HaproxyStatement[],
+    public statements: HaproxyStatement[],
+    public conditionals: HaproxyConditional[],
+    public diagnostics: SyntaxDiagnostic[],
+  ) {}
+  get lineIndex(): LineIndex {
+    return (this.builtIndex ??= new LineIndex(this.text));
+  }
+}
+
 export function parseHaproxy(text: string): HaproxyFile {
   const lines: HaproxyLine[] = [];
   const sections: HaproxySection[] = [];
@@ -117,14 +136,7 @@ export function parseHaproxy(text: string): HaproxyFile {
   }
   diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
 
-  // The line index is built on first use: most callers only need offsets.
-  let index: LineIndex | null = null;
-  return {
-    type: 'file', text, lines, sections, topLevel, statements, conditionals, diagnostics,
-    get lineIndex(): LineIndex {
-      return (index ??= new LineIndex(text));
-    },
-  };
+  return new HaproxyTree(text, lines, sections, topLevel, statements, conditionals, diagnostics);
 
   function handleDirective(line: HaproxyLine, keyword: string): void {
     const words = line.words;

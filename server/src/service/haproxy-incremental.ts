@@ -1,0 +1,128 @@
+/**
+ * Incremental analysis of one HAProxy file while it is edited.
+ *
+ * An edit inside one line (syntax/haproxy/incremental.ts) re-lexes that line, replaces its
+ * statement, re-checks that statement against the knowledge base, rebuilds the one proxy it
+ * belongs to (model/haproxy.ts updateHaproxyConfig) and runs the rules again over a config whose
+ * other proxy objects are the same as before — so everything the model and the rules remember
+ * per proxy is still there. Anything else (line breaks, section headers, `.if` blocks, defaults
+ * sections, several files...) is analysed from scratch. Either way the findings are those of a
+ * fresh analysis of the new text (test/service/haproxy-incremental.test.ts checks it on random
+ * edit sequences).
+ */
+import type { HaproxyAnalysis, LanguageService } from './index';
+import { validateHaproxyStatement } from './knowledge/haproxy-validate';
+import { validateConfigKnowledge, type KnowledgeFinding } from './knowledge-check';
+import { buildHaproxyConfig, updateHaproxyConfig, type HaproxyConfig } from './model/haproxy';
+import { parseHaproxy } from './syntax/haproxy';
+import { reparseHaproxyLine, type HaproxyLineChange, type HaproxyTextEdit } from './syntax/haproxy/incremental';
+
+export type { HaproxyTextEdit } from './syntax/haproxy/incremental';
+
+interface State {
+  service: LanguageService;
+  path: string;
+  text: string;
+  config: HaproxyConfig;
+  /** Knowledge-base findings in file order. */
+  knowledge: KnowledgeFinding[];
+}
+
+/** More edits than this in one go are not worth replaying one by one. */
+const MAX_EDITS = 16;
+
+export class HaproxyIncremental {
+  private state: State | null = null;
+  /** How the last analysis was made: 'line' (incremental) or 'full'. */
+  lastKind: 'full' | 'line' = 'full';
+
+  /** The text of the last analysis, if any. */
+  get text(): string | undefined {
+    return this.state?.text;
+  }
+
+  /**
+   * Analyse `text` of `path`. `edits`, when given, turn the text of the last analysis into `text`
+   * (each applies to the text the previous one produced).
+   */
+  analyze(service: LanguageService, path: string, text: string, edits?: readonly HaproxyTextEdit[]): HaproxyAnalysis {
+    const st = this.state;
+    // The previous tree may be changed in place below: nothing may keep using it.
+    this.state = null;
+    if (st && edits && edits.length > 0 && edits.length <= MAX_EDITS && st.service === service && st.path === path) {
+      const done = this.update(st, text, edits);
+      if (done) return done;
+    }
+    return this.full(service, path, text);
+  }
+
+  /** Forget everything (the file was closed or removed). */
+  reset(): void {
+    this.state = null;
+  }
+
+  private full(service: LanguageService, path: string, text: string): HaproxyAnalysis {
+    const tree = parseHaproxy(text);
+    const config = buildHaproxyConfig([{ path, text, tree }]);
+    const knowledge = validateConfigKnowledge({ language: 'haproxy', config }, service.options);
+    const analysis = service.analyzeHaproxy([{ path, text }], { config, knowledge });
+    this.state = { service, path, text, config, knowledge };
+    this.lastKind = 'full';
+    return analysis;
+  }
+
+  private update(st: State, text: string, edits: readonly HaproxyTextEdit[]): HaproxyAnalysis | null {
+    const { service, path } = st;
+    if (st.config.sources.length !== 1 || st.config.sources[0].path !== path) return null;
+    let config = st.config;
+    let knowledge = st.knowledge;
+    let current = st.text;
+    for (let i = 0; i < edits.length; i++) {
+      const e = edits[i];
+      const next = i === edits.length - 1 ? text : current.slice(0, e.offset) + e.inserted + current.slice(e.offset + e.deleted);
+      const change = reparseHaproxyLine(config.sources[0].tree, next, e);
+      if (!change) return null;
+      knowledge = updateKnowledge(knowledge, change, path, service);
+      config = updateHaproxyConfig(config, path, change) ?? buildHaproxyConfig([{ path, text: next, tree: change.tree }]);
+      current = next;
+    }
+    if (current !== text) return null;
+    const analysis = service.analyzeHaproxy([{ path, text }], { config, knowledge });
+    this.state = { service, path, text, config, knowledge };
+    this.lastKind = 'line';
+    return analysis;
+  }
+}
+
+/** Index of the first finding starting at or after `offset` (findings are in file order, by line). */
+function firstAtOrAfter(list: readonly KnowledgeFinding[], offset: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].span.start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The edited line's findings replaced by its new statement's, the later ones moved. */
+function updateKnowledge(list: KnowledgeFinding[], change: HaproxyLineChange, path: string, service: LanguageService): KnowledgeFinding[] {
+  const from = firstAtOrAfter(list, change.lineStart);
+  const to = firstAtOrAfter(list, change.oldLineEnd);
+  const fresh: KnowledgeFinding[] = [];
+  if (change.added) {
+    const out: Parameters<typeof validateHaproxyStatement>[3] = [];
+    validateHaproxyStatement(change.section, change.added, { version: service.options.haproxyVersion }, out);
+    for (const d of out) fresh.push({ path, ...d });
+  }
+  if (change.delta !== 0) {
+    for (let i = to; i < list.length; i++) {
+      const s = list[i].span;
+      s.start += change.delta;
+      s.end += change.delta;
+    }
+  }
+  list.splice(from, to - from, ...fresh);
+  return list;
+}

@@ -1,0 +1,218 @@
+/**
+ * Incremental re-parse of a HAProxy file after an edit inside one line.
+ *
+ * HAProxy reads its configuration one line at a time (src/cfgparse.c `readcfgfile()`), so an edit
+ * that stays inside a line and keeps it a plain keyword line (or a comment or blank line) changes
+ * that line's words and statement, and moves everything after it by the length difference —
+ * nothing else. Whatever could change more is left to a full parse (the caller gets null):
+ * line breaks, carriage returns or NUL bytes in the edit or the line, section headers, `.if`
+ * blocks anywhere in the file, `[scope]` lines, the last line (the final line feed check), a
+ * statement before any section, a line turning blank or non-blank (the section's end moves),
+ * and `wslb` comments (suppressions and WebSocket markers are read from the text).
+ *
+ * The old tree's arrays and nodes are updated in place and handed over to a new tree object; the
+ * old tree object must not be used afterwards.
+ */
+import { LineIndex, type Span } from '../../text';
+import type { SyntaxDiagnostic } from '../../types';
+import { lexInfo, lexLine, shiftLine, shiftSpan } from './lexer';
+import { HaproxyTree } from './parser';
+import { MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
+import type { HaproxyFile, HaproxyLine, HaproxySection, HaproxyStatement } from './types';
+
+/** `deleted` code units at `offset` replaced by `inserted`. */
+export interface HaproxyTextEdit {
+  offset: number;
+  deleted: number;
+  inserted: string;
+}
+
+export interface HaproxyLineChange {
+  /** The updated tree (a new object over the old tree's updated arrays). */
+  tree: HaproxyFile;
+  /** The section holding the edited line. */
+  section: HaproxySection;
+  /** The statement the line was before the edit, and what it is now (null: not a statement). */
+  removed: HaproxyStatement | null;
+  added: HaproxyStatement | null;
+  /** Where the edited line starts, and where its line break ended before the edit. */
+  lineStart: number;
+  oldLineEnd: number;
+  /** Length difference: everything from oldLineEnd on moved by this much. */
+  delta: number;
+}
+
+type LineKind = 'blank' | 'content' | 'statement' | 'other';
+
+function kindOf(line: HaproxyLine): LineKind {
+  if (line.scope) return 'other';
+  const words = line.words;
+  if (words.length > 0 && words[0].value !== '') {
+    const keyword = words[0].value;
+    if (keyword.charCodeAt(0) === 46 /* . */) return 'other';
+    if (SECTION_RULES.has(keyword)) return 'other'; // `no`/`default` are no section keywords
+    return 'statement';
+  }
+  return words.length > 0 || line.comment !== null || line.ignored !== undefined ? 'content' : 'blank';
+}
+
+/** Whether text[from, to) holds a line feed, a carriage return or a NUL byte. */
+function hasBreakOrNul(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13 || c === 0) return true;
+  }
+  return false;
+}
+
+/** Index of the last item whose key is <= offset, or -1. */
+function lastAtOrBefore<T>(items: readonly T[], offset: number, key: (t: T) => number): number {
+  let lo = 0;
+  let hi = items.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (key(items[mid]) <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/** Index of the first item whose key is >= offset (items.length when none). */
+function firstAtOrAfter<T>(items: readonly T[], offset: number, key: (t: T) => number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (key(items[mid]) < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const lineStartOf = (l: HaproxyLine): number => l.start;
+const stmtStartOf = (s: HaproxyStatement): number => s.line.start;
+const diagStartOf = (d: SyntaxDiagnostic): number => d.start;
+
+/**
+ * Applies `edit` (which turns tree.text into `text`) to the tree, or returns null when the edit
+ * needs a full parse (see the module comment). Nothing is changed when null is returned.
+ */
+export function reparseHaproxyLine(tree: HaproxyFile, text: string, edit: HaproxyTextEdit): HaproxyLineChange | null {
+  const old = tree.text;
+  const { offset, deleted, inserted } = edit;
+  const delta = inserted.length - deleted;
+  if (offset < 0 || deleted < 0 || offset + deleted > old.length || text.length !== old.length + delta) return null;
+  if (tree.conditionals.length > 0) return null;
+  if (hasBreakOrNul(inserted, 0, inserted.length)) return null;
+  const lines = tree.lines;
+  const k = lastAtOrBefore(lines, offset, lineStartOf);
+  if (k < 0 || k === lines.length - 1) return null;
+  const line = lines[k];
+  if (offset + deleted > line.end) return null; // reaches into the line break
+  if (hasBreakOrNul(old, line.start, line.end)) return null; // stray carriage return or NUL
+  const newEnd = line.end + delta;
+  const newEolEnd = line.eol.end + delta;
+  if (hasBreakOrNul(text, line.start, newEnd)) return null;
+  // Suppression comments and WebSocket markers are read from the text itself.
+  if (old.slice(line.start, line.end).includes('wslb') || text.slice(line.start, newEnd).includes('wslb')) return null;
+
+  const fresh = lexLine(text, line.start, newEnd, newEolEnd);
+  const lexError = lexInfo.error;
+  if (lexInfo.nulAt >= 0 || lexInfo.crAt >= 0) return null;
+
+  const oldKind = kindOf(line);
+  const newKind = kindOf(fresh);
+  if (oldKind === 'other' || newKind === 'other') return null;
+  if ((oldKind === 'blank') !== (newKind === 'blank')) return null;
+
+  // The section the parser attaches the line to: the last one whose header comes before it.
+  const sections = tree.sections;
+  const si = lastAtOrBefore(sections, line.start, (s) => s.header.start);
+  if (si < 0) return null;
+  const section = sections[si];
+
+  const statements = tree.statements;
+  let removed: HaproxyStatement | null = null;
+  let at = -1;
+  if (oldKind === 'statement') {
+    at = lastAtOrBefore(statements, line.start, stmtStartOf);
+    if (at < 0 || statements[at].line !== line) return null;
+    removed = statements[at];
+  }
+
+  // The new line's diagnostics, as parseHaproxy() gives them.
+  const diags: SyntaxDiagnostic[] = [];
+  if (lexError) {
+    fresh.invalid = true;
+    diags.push(lexError);
+  }
+  let added: HaproxyStatement | null = null;
+  if (newKind === 'statement') {
+    const words = fresh.words;
+    const keyword = words[0].value;
+    const conditions = removed?.conditions ?? statements[0]?.conditions ?? [];
+    added = { type: 'statement', line: fresh, keyword, args: words.slice(1), conditions, section };
+    if (keyword === 'no' || keyword === 'default') {
+      added.modifier = keyword;
+      const effective = words.length > 1 && words[1].value !== '' ? words[1].value : keyword;
+      if (!MODIFIABLE_KEYWORDS.has(effective) && !fresh.invalid) {
+        const span: Span = { start: words[0].start, end: words[Math.min(1, words.length - 1)].end };
+        diags.push({
+          code: 'bad-modifier',
+          message: `'${keyword}' applies only to option, log, busy-polling, set-dumpable, strict-limits, insecure-fork-wanted and numa-cpu-mapping`,
+          severity: 'error',
+          start: span.start,
+          end: span.end,
+        });
+      }
+    }
+  }
+
+  // Everything is known to fit: update in place.
+  const oldEolEnd = line.eol.end;
+  lines[k] = fresh;
+  if (delta !== 0) {
+    for (let i = k + 1; i < lines.length; i++) shiftLine(lines[i], delta);
+    for (let i = si + 1; i < sections.length; i++) {
+      const s = sections[i];
+      s.start += delta;
+      s.end += delta;
+      if (s.nameSpan) shiftSpan(s.nameSpan, delta);
+      if (s.fromSpan) shiftSpan(s.fromSpan, delta);
+    }
+    section.end += delta; // the line has content before and after, up to or before the section's end
+  }
+
+  // Statements: in the file's list and in the section's.
+  const own = section.statements;
+  if (removed && added) {
+    statements[at] = added;
+    own[own.indexOf(removed)] = added;
+  } else if (removed) {
+    statements.splice(at, 1);
+    own.splice(own.indexOf(removed), 1);
+  } else if (added) {
+    statements.splice(firstAtOrAfter(statements, fresh.start, stmtStartOf), 0, added);
+    own.splice(firstAtOrAfter(own, fresh.start, stmtStartOf), 0, added);
+  }
+
+  // Syntax diagnostics: the line's own are replaced, the later ones move.
+  const all = tree.diagnostics;
+  const from = firstAtOrAfter(all, line.start, diagStartOf);
+  const to = firstAtOrAfter(all, oldEolEnd, diagStartOf);
+  if (delta !== 0) for (let i = to; i < all.length; i++) shiftSpan(all[i], delta);
+  all.splice(from, to - from, ...diags);
+
+  const next = new HaproxyTree(text, lines, sections, tree.topLevel, statements, tree.conditionals, all);
+  const built = (tree as HaproxyTree).builtIndex;
+  if (built) {
+    // Line starts after the edit move; an edit without line breaks adds or removes none.
+    const starts = built.lineStarts.slice();
+    if (delta !== 0) for (let i = lastAtOrBefore(starts, offset, (n) => n) + 1; i < starts.length; i++) starts[i] += delta;
+    next.builtIndex = LineIndex.fromLineStarts(text, starts);
+  }
+  return { tree: next, section, removed, added, lineStart: line.start, oldLineEnd: oldEolEnd, delta };
+}
