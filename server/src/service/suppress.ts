@@ -4,6 +4,8 @@
  *   # wslb-disable-line <rule-id> -- <reason>          (at the end of the offending line)
  *   # wslb-disable-file <rule-id>[, ...] -- <reason>
  * With no rule id the comment silences every rule. The reason is for humans and is kept.
+ * The same `#` comments work in Terraform (HCL) and CloudFormation YAML; JSON has no comments,
+ * so JSON templates can only turn a rule off through settings (`--rule id=off`, `wslb.rules`).
  */
 import { LineIndex } from './text';
 import type { Finding } from './types';
