@@ -1,6 +1,8 @@
 /**
  * The wslb VS Code extension: starts the language server over IPC, shows its state in the status
  * bar, recognises nginx/HAProxy files by content, and opens the "Simulate balancing" panel.
+ * Terraform/CloudFormation files keep their own language; only those that declare AWS load
+ * balancers start the server (decided by content, client/src/logic.ts isAwsDocument).
  *
  * Restricted Mode: nothing here executes workspace content; the server only reads files, so the
  * extension declares full support for untrusted workspaces. Virtual workspaces: open documents
@@ -13,12 +15,14 @@ import { detectLanguage } from '../../server/src/service/detect';
 import { PoolsRequest, SIMULATE_COMMAND, type PoolItem, type SimulateArgs } from '../../server/src/lsp/protocol';
 import { SimulatorPanels } from './simulatorPanel';
 import { VIEW_TYPE } from './webview/protocol';
-import { detectionTarget, poolAt, restartBudget } from './logic';
+import { detectionTarget, isAwsDocument, poolAt, restartBudget } from './logic';
+import { declaresAwsLoadBalancer } from '../../server/src/service/aws-detect';
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel | undefined;
 
 const LANGUAGES = ['nginx', 'haproxy'];
+const AWS_CHANGE_LANGUAGES = new Set(['terraform', 'yaml', 'json', 'plaintext']);
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('wslb', { log: true });
@@ -62,7 +66,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const budget = restartBudget({ maxRestarts: 4, windowMs: 3 * 60_000 });
   const clientOptions: LanguageClientOptions = {
     // Every scheme (file, untitled, virtual file systems): the server takes the text from the protocol.
-    documentSelector: LANGUAGES.map((language) => ({ language })),
+    // Terraform/CloudFormation documents go to the server too; it analyses only those that declare
+    // ALB/NLB resources (no language is claimed or changed for them).
+    documentSelector: [
+      ...LANGUAGES.map((language) => ({ language })),
+      { language: 'terraform' },
+      { language: 'yaml' },
+      { language: 'json' },
+      { language: 'plaintext', pattern: '**/*.{tf,template}' },
+    ],
     outputChannel: output,
     initializationOptions: { settings: { wslb: vscode.workspace.getConfiguration('wslb') } },
     errorHandler: {
@@ -110,12 +122,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     );
     return starting;
   };
-  const isOurs = (d: vscode.TextDocument) => LANGUAGES.includes(d.languageId);
+  // AWS documents: a .tf/.yaml/.json that declares load balancers (two regular expressions; the
+  // first 200k characters are enough). Any other Terraform/YAML/JSON never starts the server.
+  const isAws = (d: vscode.TextDocument) => isAwsDocument(d.uri.path, d.languageId, d.getText().slice(0, 200_000), declaresAwsLoadBalancer);
+  const isOurs = (d: vscode.TextDocument) => LANGUAGES.includes(d.languageId) || isAws(d);
+  const setAwsContext = () => void vscode.commands.executeCommand('setContext', 'wslb.awsDocument', !!vscode.window.activeTextEditor && isAws(vscode.window.activeTextEditor.document));
   context.subscriptions.push(
     vscode.workspace.onDidOpenTextDocument((d) => {
       if (isOurs(d)) void ensureStarted();
     }),
+    // A resource typed into a YAML/Terraform file makes it ours.
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (!AWS_CHANGE_LANGUAGES.has(e.document.languageId) || !e.contentChanges.some((c) => /aws/i.test(c.text))) return;
+      if (!starting && isAws(e.document)) void ensureStarted();
+      if (e.document === vscode.window.activeTextEditor?.document) setAwsContext();
+    }),
+    vscode.window.onDidChangeActiveTextEditor(() => setAwsContext()),
   );
+  setAwsContext();
   if (vscode.workspace.textDocuments.some(isOurs)) void ensureStarted();
 
   const requestPools = async (uri: vscode.Uri): Promise<PoolItem[]> => {
@@ -138,8 +162,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       wanted = typeof args.pool === 'string' ? args.pool : undefined;
     } else {
       const editor = vscode.window.activeTextEditor;
-      if (!editor || !LANGUAGES.includes(editor.document.languageId)) {
-        void vscode.window.showInformationMessage('wslb: open an nginx or HAProxy config to simulate one of its upstreams/backends.');
+      if (!editor || !isOurs(editor.document)) {
+        void vscode.window.showInformationMessage('wslb: open an nginx or HAProxy config, or a Terraform/CloudFormation file with AWS load balancers, to simulate one of its upstreams/backends/target groups.');
         return;
       }
       uri = editor.document.uri;
@@ -159,17 +183,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const pick = await vscode.window.showQuickPick(
         usable.map((p) => ({
           label: p.name,
-          description: `${p.system === 'nginx' ? 'upstream' : 'backend'}, ${p.algorithm}, ${p.servers.length} server${p.servers.length === 1 ? '' : 's'}`,
+          description:
+            p.system === 'aws'
+              ? `target group (a model of documented AWS behaviour), ${p.algorithm}, ${p.servers.length} placeholder target${p.servers.length === 1 ? '' : 's'}`
+              : `${p.system === 'nginx' ? 'upstream' : 'backend'}, ${p.algorithm}, ${p.servers.length} server${p.servers.length === 1 ? '' : 's'}`,
           detail: `line ${p.nameRange.start.line + 1}`,
           pool: p,
         })),
-        { title: 'Simulate balancing', placeHolder: wanted !== undefined ? `"${wanted}" not found; pick a pool` : 'Which upstream/backend?' },
+        { title: 'Simulate balancing', placeHolder: wanted !== undefined ? `"${wanted}" not found; pick a pool` : 'Which upstream/backend/target group?' },
       );
       pool = pick?.pool;
       if (!pick) return;
     }
     if (!pool) {
-      void vscode.window.showInformationMessage('wslb: no upstream or backend with servers in this file.');
+      void vscode.window.showInformationMessage('wslb: no upstream, backend or target group in this file.');
       return;
     }
     panels.show(uri, pool);

@@ -75,6 +75,24 @@ export function restartBudget(o: { maxRestarts: number; windowMs: number }): { a
   };
 }
 
+/**
+ * Language ids under which Terraform and CloudFormation files open (HashiCorp's `terraform`,
+ * VS Code's `yaml` and `json`; `plaintext` for a .tf/.template no extension claimed). wslb never
+ * claims these files: it looks at their content and only ALB/NLB declarations make them its own.
+ */
+export const AWS_LANGUAGES = ['terraform', 'yaml', 'json', 'plaintext'];
+
+/** Does this document declare AWS load balancers, for wslb? `declares` is service/aws-detect.ts. */
+export function isAwsDocument(path: string, languageId: string, text: string, declares: (path: string, text: string) => boolean): boolean {
+  if (!AWS_LANGUAGES.includes(languageId)) return false;
+  if (languageId === 'plaintext' && !/\.(tf|template)$/i.test(path)) return false;
+  try {
+    return declares(path, text);
+  } catch {
+    return false;
+  }
+}
+
 /** The SimPool part of a pool item (what the webview needs; the ranges stay in the extension). */
 export function toSimPool(item: PoolItem): SimPool {
   const { uri: _uri, range: _range, nameRange: _nameRange, algorithmRange: _algorithmRange, ...pool } = item;

@@ -2,7 +2,9 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { detectLanguage } from '../../server/src/service/detect';
-import { detectionTarget, poolAt, restartBudget, toSimPool } from '../../client/src/logic';
+import { detectionTarget, isAwsDocument, poolAt, restartBudget, toSimPool } from '../../client/src/logic';
+import { CFN_RESOURCE_RE, TF_RESOURCE_RE, declaresAwsLoadBalancer } from '../../server/src/service/aws-detect';
+import { CFN_RESOURCE_RE as BUILD_CFN_RE, TF_RESOURCE_RE as BUILD_TF_RE, awsFormatOf } from '../../server/src/service/model/aws-build';
 import { renderHtml, contentSecurityPolicy, makeNonce } from '../../client/src/webview/html';
 
 const NGINX = 'events {}\nhttp {\n  upstream app { server 10.0.0.1:80; }\n  server {\n    listen 80;\n    location / { proxy_pass http://app; }\n  }\n}\n';
@@ -52,6 +54,39 @@ describe('client logic: content detection', () => {
     }
     assert.ok(nginx > 10 && haproxy > 10, `corpus has ${nginx} nginx .conf and ${haproxy} HAProxy .cfg`);
     assert.ok(claimed > (nginx + haproxy) * 0.7, `claimed ${claimed} of ${nginx + haproxy}`);
+  });
+});
+
+describe('client logic: AWS documents decided by content', () => {
+  const TF = 'resource "aws_lb_target_group" "ws" {\n  port = 8080\n}\n';
+  const CFN = 'Resources:\n  Tg:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n';
+  it('takes Terraform/CloudFormation that declare load balancers, under the languages they already have', () => {
+    assert.ok(isAwsDocument('/i/main.tf', 'terraform', TF, declaresAwsLoadBalancer));
+    assert.ok(isAwsDocument('/i/main.tf', 'plaintext', TF, declaresAwsLoadBalancer));
+    assert.ok(isAwsDocument('/i/stack.yaml', 'yaml', CFN, declaresAwsLoadBalancer));
+    assert.ok(isAwsDocument('/i/stack.template', 'plaintext', CFN, declaresAwsLoadBalancer));
+    assert.ok(isAwsDocument('/i/stack.json', 'json', '{"Resources":{"L":{"Type":"AWS::ElasticLoadBalancingV2::LoadBalancer"}}}', declaresAwsLoadBalancer));
+  });
+  it('leaves every other Terraform/YAML/JSON alone', () => {
+    assert.ok(!isAwsDocument('/i/s3.tf', 'terraform', 'resource "aws_s3_bucket" "b" {}\n', declaresAwsLoadBalancer));
+    assert.ok(!isAwsDocument('/i/ci.yaml', 'yaml', 'jobs:\n  build: {}\n', declaresAwsLoadBalancer));
+    assert.ok(!isAwsDocument('/i/package.json', 'json', '{"name":"x"}', declaresAwsLoadBalancer));
+    assert.ok(!isAwsDocument('/i/notes.txt', 'plaintext', CFN, declaresAwsLoadBalancer), 'plain text only for .tf/.template');
+    assert.ok(!isAwsDocument('/i/main.tf', 'nginx', TF, declaresAwsLoadBalancer));
+  });
+  it('the client\'s light check agrees with the model builder\'s (same expressions, same answers)', () => {
+    assert.equal(TF_RESOURCE_RE.source, BUILD_TF_RE.source);
+    assert.equal(CFN_RESOURCE_RE.source, BUILD_CFN_RE.source);
+    const samples: [string, string][] = [
+      ['/a/main.tf', TF],
+      ['/a/alb.tf', 'resource aws_alb main {\n}\n'],
+      ['/a/s3.tf', 'resource "aws_s3_bucket" "b" {}'],
+      ['/a/t.yml', CFN],
+      ['/a/t.json', '{"Type": "AWS::ElasticLoadBalancingV2::Listener"}'],
+      ['/a/t.yaml', 'Type: AWS::EC2::Instance'],
+      ['/a/x.conf', TF],
+    ];
+    for (const [p, t] of samples) assert.equal(declaresAwsLoadBalancer(p, t), !!awsFormatOf(p, t), p);
   });
 });
 

@@ -32,11 +32,32 @@ describe('extension manifest', () => {
   it('activates only on its languages, .conf/.cfg (content detection), its commands and its panel', () => {
     const ev: string[] = pkg.activationEvents;
     for (const e of ['onLanguage:nginx', 'onLanguage:haproxy', 'onCommand:wslb.simulate', 'onWebviewPanel:wslb.simulator']) assert.ok(ev.includes(e), e);
-    for (const e of ev) assert.match(e, /^(onLanguage:(nginx|haproxy|properties)|onCommand:wslb\.\w+|onWebviewPanel:wslb\.simulator)$/, e);
+    for (const e of ev) assert.match(e, /^(onLanguage:(nginx|haproxy|properties|terraform|yaml|json)|onCommand:wslb\.\w+|onWebviewPanel:wslb\.simulator)$/, e);
+    // AWS: activation on the languages Terraform/CloudFormation files already have, never on a
+    // workspace scan (workspaceContains) and never by claiming their extensions.
+    for (const e of ['onLanguage:terraform', 'onLanguage:yaml', 'onLanguage:json']) assert.ok(ev.includes(e), e);
+    assert.ok(!ev.some((e) => e.startsWith('workspaceContains:')));
     assert.ok(!ev.includes('*') && !ev.includes('onStartupFinished'));
     assert.equal(pkg.main, './dist/client/extension.js');
     const build = fs.readFileSync(path.join(REPO, 'scripts/build.mjs'), 'utf8');
     assert.match(build, /client\/src\/extension\.ts'\], outfile: 'dist\/client\/extension\.js'/);
+  });
+
+  it('claims no Terraform/YAML/JSON file: no language, extension or file association for them', () => {
+    const langs: { id: string; extensions?: string[]; filenames?: string[]; filenamePatterns?: string[] }[] = pkg.contributes.languages;
+    assert.deepEqual(langs.map((l) => l.id).sort(), ['haproxy', 'nginx']);
+    for (const l of langs) {
+      for (const e of l.extensions ?? []) assert.doesNotMatch(e, /\.(tf|ya?ml|json|template)$/i, e);
+      for (const f of [...(l.filenames ?? []), ...(l.filenamePatterns ?? [])]) assert.doesNotMatch(f, /\.(tf|ya?ml|json|template)$/i, f);
+    }
+    assert.equal(pkg.contributes.configurationDefaults, undefined, 'no files.associations pushed on users');
+    // The menus offer "Simulate balancing" on AWS documents through a context key the extension sets.
+    for (const m of Object.values(pkg.contributes.menus).flat() as { command: string; when?: string }[]) {
+      if (m.command === 'wslb.simulate') assert.match(m.when ?? '', /wslb\.awsDocument/);
+    }
+    assert.match(extensionSource, /'setContext', 'wslb\.awsDocument'/);
+    // The client sends Terraform/YAML/JSON documents; the server decides by content.
+    for (const lang of ['terraform', 'yaml', 'json']) assert.match(extensionSource, new RegExp(`\\{ language: '${lang}' \\}`));
   });
 
   it('declares every command the extension registers, with "wslb: …" titles', () => {
