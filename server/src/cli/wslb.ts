@@ -9,7 +9,7 @@
 import { createLanguageService, type ServiceOptions } from '../service';
 import { ALL_RULES, ruleById } from '../service/rules';
 import { parseNginxTime } from '../service/model/units';
-import { checkWorkspace } from '../service/workspace';
+import { awsInputs, checkWorkspace } from '../service/workspace';
 import type { ConfigLanguage, Severity } from '../service/types';
 import { collectFiles, NodeFileSystem, toModelPath } from './nodefs';
 import { formatJson, formatSarif, formatText } from './format';
@@ -210,17 +210,7 @@ function simulate(args: string[], io: CliIO): number {
       return 2;
     }
     // A Terraform module is its directory: variables may be declared in a sibling file.
-    const inputs = [{ path: abs, text }];
-    if (awsFormat === 'terraform') {
-      const dir = abs.slice(0, abs.lastIndexOf('/')) || '/';
-      for (const name of fs.readDir(dir) ?? []) {
-        const p = `${dir === '/' ? '' : dir}/${name}`;
-        if (p === abs || !name.toLowerCase().endsWith('.tf')) continue;
-        const t = fs.readFile(p);
-        if (t !== undefined) inputs.push({ path: p, text: t });
-      }
-    }
-    const all = awsPools(buildAwsConfig(inputs));
+    const all = awsPools(buildAwsConfig(awsInputs(fs, [abs])));
     const here = all.filter((p) => p.path === abs);
     return runSimulateCommand(args.slice(1), (here.length ? here : all).map((p) => p.pool), io);
   }
