@@ -29,9 +29,11 @@ function merge(a: Set<string> | 'all' | null | undefined, b: Set<string> | 'all'
   return new Set([...(a ?? []), ...b]);
 }
 
-export function parseSuppressions(text: string, index = new LineIndex(text)): Suppressions {
+export function parseSuppressions(text: string, lineIndex?: LineIndex): Suppressions {
   const result: Suppressions = { file: null, lines: new Map() };
   if (!text.includes('wslb-disable')) return result;
+  // built only when there is a directive: indexing a large file costs more than the search
+  const index = lineIndex ?? new LineIndex(text);
   for (const m of text.matchAll(DIRECTIVE)) {
     const ids = parseIds(m[2]);
     const line = index.positionAt(m.index ?? 0).line;

@@ -139,9 +139,39 @@ export function updateHaproxyConfig(config: HaproxyConfig, path: string, change:
   const old = config.proxies[i];
   const proxy: HaproxyProxy = { kind: old.kind, name: old.name, section, source: src, defaults: old.defaults, servers: [] };
   proxy.servers = parseServers(proxy);
-  const proxies = config.proxies.slice();
-  proxies[i] = proxy;
-  return { sources: config.sources, proxies, global: config.global, diagnostics: config.diagnostics };
+  // The config object is updated in place (the caller drops the old state), so what is known
+  // about the whole config follows the one proxy that changed instead of being computed again.
+  config.proxies[i] = proxy;
+  const index = proxyIndex.get(config);
+  const named = old.name !== null ? index?.get(old.name) : undefined;
+  if (named) named[named.indexOf(old)] = proxy;
+  // Unless the line is (or was) a route or an ACL, the proxy's routes are the same statements.
+  const routes = (s: HaproxyStatement | null) => !!s && (s.keyword === 'use_backend' || s.keyword === 'default_backend' || s.keyword === 'acl');
+  const routesChanged = routes(change.removed) || routes(change.added);
+  const refs = referenceCache.get(config);
+  if (refs) {
+    if (routesChanged) referenceCache.delete(config);
+    else {
+      for (const r of refs) {
+        if (r.target === old) r.target = proxy;
+        if (r.from === old) r.from = proxy;
+      }
+    }
+  }
+  for (const hook of replacedHooks) hook(config, old, proxy, routesChanged);
+  return config;
+}
+
+/** `routesChanged`: the edited line is or was a use_backend, default_backend or acl line. */
+type ProxyReplaced = (config: HaproxyConfig, old: HaproxyProxy, proxy: HaproxyProxy, routesChanged: boolean) => void;
+const replacedHooks: ProxyReplaced[] = [];
+
+/**
+ * Lets a cache kept per config follow a proxy that updateHaproxyConfig() replaced (called after
+ * the config's own indexes were updated, in registration order).
+ */
+export function onProxyReplaced(hook: ProxyReplaced): void {
+  replacedHooks.push(hook);
 }
 
 function defaultServerChain(proxy: HaproxyProxy): HaproxyStatement[] {
@@ -280,7 +310,12 @@ export function findProxy(config: HaproxyConfig, name: string, kinds: ProxyKind[
   let index = proxyIndex.get(config);
   if (!index) {
     index = new Map();
-    for (const p of config.proxies) if (p.name !== null) index.set(p.name, [...(index.get(p.name) ?? []), p]);
+    for (const p of config.proxies) {
+      if (p.name === null) continue;
+      const list = index.get(p.name);
+      if (list) list.push(p);
+      else index.set(p.name, [p]);
+    }
     proxyIndex.set(config, index);
   }
   return index.get(name)?.find((p) => kinds.includes(p.kind));
@@ -367,8 +402,12 @@ export function aclsOf(proxy: HaproxyProxy): Map<string, HaproxyStatement[]> {
 
 /** The effective `mode` (tcp, http) of a proxy; HAProxy's default is tcp. */
 export function proxyMode(proxy: HaproxyProxy): 'http' | 'tcp' | string {
-  return haproxyEffective(proxy, ['mode'])?.values[0] ?? 'tcp';
+  let mode = modeMemo.get(proxy);
+  if (mode === undefined) modeMemo.set(proxy, (mode = haproxyEffective(proxy, ['mode'])?.values[0] ?? 'tcp'));
+  return mode;
 }
+
+const modeMemo = new WeakMap<HaproxyProxy, string>();
 
 export function globalStatements(config: HaproxyConfig, keyword: string): HaproxyStatement[] {
   return config.global.flatMap((g) => g.statements.filter((s) => s.keyword === keyword));

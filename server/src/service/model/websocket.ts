@@ -6,7 +6,7 @@
 import type { NginxDirective, NginxNode } from '../syntax/nginx';
 import type { HaproxyProxy, HaproxyConfig } from './haproxy';
 import type { HaproxyStatement } from '../syntax/haproxy';
-import { aclsOf, backendReferences } from './haproxy';
+import { aclsOf, backendReferences, onProxyReplaced } from './haproxy';
 import {
   type NginxConfig,
   type NginxContext,
@@ -202,11 +202,32 @@ function referencesTo(config: HaproxyConfig, proxy: HaproxyProxy): ReturnType<ty
   let m = refsByTarget.get(config);
   if (!m) {
     m = new Map();
-    for (const r of backendReferences(config)) if (r.target) m.set(r.target, [...(m.get(r.target) ?? []), r]);
+    for (const r of backendReferences(config)) {
+      if (!r.target) continue;
+      const list = m.get(r.target);
+      if (list) list.push(r);
+      else m.set(r.target, [r]);
+    }
     refsByTarget.set(config, m);
   }
   return m.get(proxy) ?? [];
 }
+
+// A proxy replaced after an edit that left its routes alone is still the target of the same
+// references (their objects were updated in place); otherwise this is computed again.
+onProxyReplaced((config, old, proxy, routesChanged) => {
+  const m = refsByTarget.get(config);
+  if (!m) return;
+  if (routesChanged) {
+    refsByTarget.delete(config);
+    return;
+  }
+  const list = m.get(old);
+  if (list) {
+    m.delete(old);
+    m.set(proxy, list);
+  }
+});
 
 /**
  * What a proxy says about itself (its name, a marker comment) and, for a listen, its own ACLs;

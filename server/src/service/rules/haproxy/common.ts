@@ -13,8 +13,9 @@ import {
   proxiesRoutingTo,
   proxiesUsingDefaults,
   proxyDisabled,
+  onProxyReplaced,
 } from '../../model/haproxy';
-import { haproxyWebSocketBackends, type WebSocketReason } from '../../model/websocket';
+import { haproxyWebSocketBackends, haproxyWebSocketReasons, type WebSocketReason } from '../../model/websocket';
 import { describeDuration, formatTime } from '../../model/units';
 import { insertBeforeStatement, insertInProxy, appendToStatement, replaceWord } from '../../fixes/haproxy';
 import type { HaproxyStatement } from '../../syntax/haproxy';
@@ -63,6 +64,31 @@ export function activeWebSocketBackends(config: HaproxyConfig): { proxy: Haproxy
   }
   return list;
 }
+
+// After an edit replaced one proxy without touching its routes or ACLs (model/haproxy.ts
+// updateHaproxyConfig), only its own entry can change: the other backends' reasons come from
+// routes and ACLs. Otherwise the list is computed again.
+onProxyReplaced((config, old, proxy, routesChanged) => {
+  const list = wsCache.get(config);
+  if (!list) return;
+  if (routesChanged) {
+    wsCache.delete(config);
+    return;
+  }
+  if (proxy.kind !== 'backend' && proxy.kind !== 'listen') return;
+  const reasons = haproxyWebSocketReasons(config, proxy);
+  const keep = reasons.length > 0 && !proxyDisabled(proxy);
+  const k = list.findIndex((b) => b.proxy === old);
+  if (k >= 0) {
+    if (keep) list[k] = { proxy, reasons };
+    else list.splice(k, 1);
+  } else if (keep) {
+    // the list is in config order, which is file order for the single file this applies to
+    let at = list.findIndex((b) => b.proxy.section.start > proxy.section.start);
+    if (at < 0) at = list.length;
+    list.splice(at, 0, { proxy, reasons });
+  }
+});
 
 /** Why a backend counts as WebSocket, in a few words for messages. */
 export function whyWebSocket(reasons: WebSocketReason[]): string {

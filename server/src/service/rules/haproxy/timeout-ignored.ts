@@ -1,6 +1,7 @@
 import { type HaproxyConfig, type HaproxyProxy, backendReferences, haproxyEffective, proxiesRoutingTo, proxyDisabled } from '../../model/haproxy';
 import { insertInProxy, removeStatementLine } from '../../fixes/haproxy';
 import type { EditSpec, HaproxyRule } from '../rule';
+import type { HaproxyStatement } from '../../syntax/haproxy';
 import { proxyLabel, statementSpan, timeoutMs } from './common';
 
 /**
@@ -21,6 +22,22 @@ function targetsOf(config: HaproxyConfig, fe: HaproxyProxy): HaproxyProxy[] {
     if (def && ref.statement === def.statement) out.add(ref.target);
   }
   return [...out];
+}
+
+/** A proxy's timeout lines of the other side (kept per proxy object, which never changes once built). */
+const foreignMemo = new WeakMap<HaproxyProxy, HaproxyStatement[]>();
+
+function foreignTimeouts(proxy: HaproxyProxy): HaproxyStatement[] {
+  let list = foreignMemo.get(proxy);
+  if (list) return list;
+  list = [];
+  const foreign = proxy.kind === 'frontend' ? BACKEND_ONLY : FRONTEND_ONLY;
+  for (const s of proxy.section.statements) {
+    if (s.keyword !== 'timeout' || !s.args[0] || !foreign.has(s.args[0].value) || s.args.length < 2) continue;
+    list.push(s);
+  }
+  foreignMemo.set(proxy, list);
+  return list;
 }
 
 export const timeoutIgnored: HaproxyRule = {
@@ -49,9 +66,7 @@ export const timeoutIgnored: HaproxyRule = {
   check({ config, report }) {
     for (const proxy of config.proxies) {
       if ((proxy.kind !== 'frontend' && proxy.kind !== 'backend') || proxyDisabled(proxy)) continue;
-      const foreign = proxy.kind === 'frontend' ? BACKEND_ONLY : FRONTEND_ONLY;
-      for (const s of proxy.section.statements) {
-        if (s.keyword !== 'timeout' || !s.args[0] || !foreign.has(s.args[0].value) || s.args.length < 2) continue;
+      for (const s of foreignTimeouts(proxy)) {
         const which = s.args[0].value;
         const lacks = proxy.kind === 'frontend' ? 'backend' : 'frontend';
         const quote = `'timeout ${which}' will be ignored because ${proxy.kind} '${proxy.name ?? ''}' has no ${lacks} capability`;

@@ -22,9 +22,11 @@ export const unknownBackend: HaproxyRule = {
     },
   },
   check({ config, report }) {
-    const names = config.proxies.filter((p) => (p.kind === 'backend' || p.kind === 'listen') && p.name).map((p) => p.name!);
+    // the names of all backends, listed only when a reference is unresolved
+    let names: string[] | null = null;
     for (const ref of backendReferences(config)) {
       if (ref.target || ref.word.value.includes('%') || ref.word.value === '') continue;
+      names ??= config.proxies.filter((p) => (p.kind === 'backend' || p.kind === 'listen') && p.name).map((p) => p.name!);
       const kw = ref.statement.keyword;
       let who: string | null = null;
       if (ref.from.kind === 'defaults') {
