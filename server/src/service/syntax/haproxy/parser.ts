@@ -49,7 +49,10 @@ export class HaproxyTree implements HaproxyFile {
     public diagnostics: SyntaxDiagnostic[],
   ) {}
   get lineIndex(): LineIndex {
-    return (this.builtIndex ??= new LineIndex(this.text));
+    // Without any carriage return the parsed lines are exactly the index's lines (a lone '\r'
+    // ends a line for LSP but not for HAProxy): take their starts instead of scanning the text.
+    this.builtIndex ??= this.text.indexOf('\r') < 0 ? LineIndex.fromLineStarts(this.text, this.lines.map((l) => l.start)) : new LineIndex(this.text);
+    return this.builtIndex;
   }
 }
 
