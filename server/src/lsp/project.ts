@@ -11,7 +11,7 @@ import { createLanguageService, detectConfigLanguage, awsParsersReady, type Lang
 import { awsInputs } from '../service/workspace';
 import type { ConfigFileSystem } from '../service/model/fs';
 import { parseNginxTime } from '../service/model/units';
-import { parseNginx, type NginxFile } from '../service/syntax/nginx';
+import { parseNginx, parseNginxIncremental, type NginxFile } from '../service/syntax/nginx';
 import { parseHaproxy, type HaproxyFile } from '../service/syntax/haproxy';
 import type { ServiceOptions } from '../service/options';
 import { HaproxyIncremental } from '../service/haproxy-incremental';
@@ -218,7 +218,9 @@ export class Project {
   nginxTree(path: string, text: string): NginxFile {
     const hit = this.nginxTrees.get(path);
     if (hit && hit.text === text) return hit.tree;
-    const tree = parseNginx(text);
+    // An edited open document: re-read only the block its edits fall in (the old tree is reused).
+    const edits = hit ? this.takeEdits(path, hit.text, text) : undefined;
+    const tree = hit && edits ? parseNginxIncremental(hit.tree, text, edits) : parseNginx(text);
     this.nginxTrees.set(path, { text, tree });
     return tree;
   }

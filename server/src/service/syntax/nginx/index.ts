@@ -20,6 +20,9 @@ export type {
 } from './types';
 export {
   parseNginx,
+  parseNginxIncremental,
+  nginxIncrementalStats,
+  type NginxTextEdit,
   unescapeNginx,
   quoteNginxWord,
   isLuaBlockDirective,

@@ -222,6 +222,16 @@ class Directive implements NginxDirective {
     if (this.block) (this.block as Block).move(delta, text, parent);
   }
 
+  /** Keep the start, move the end by `delta` (the directive's block holds an edit). */
+  stretch(delta: number, text: string, parent: NginxBlock | NginxFile): void {
+    this.#parent = parent;
+    this.#text = text;
+    this.end += delta;
+    this.#parts = undefined;
+    if (this.#nameToken) Word.shift(this.#nameToken as Word, 0, text);
+    if (this.#args) for (const a of this.#args) Word.shift(a as Word, 0, text);
+  }
+
   /** Built on first read (see the memory layout note above). */
   get parts(): NginxNode[] {
     if (this.#parts === undefined) {
@@ -282,6 +292,15 @@ class Block implements NginxBlock {
 
   get parent(): NginxBlock | NginxFile {
     return this.#parent;
+  }
+
+  /** Keep the start, move the end by `delta` (the body holds an edit); the items are the caller's. */
+  stretch(delta: number, text: string, parent: NginxBlock | NginxFile): void {
+    this.#parent = parent;
+    this.#text = text;
+    this.#children = undefined;
+    this.end += delta;
+    if (this.close >= 0) this.close += delta;
   }
 
   /** See Directive.move: shift this block and everything in it. */
@@ -461,6 +480,11 @@ class File implements NginxFile {
   get lineIndex(): LineIndex {
     if (this.#lineIndex === undefined) this.#lineIndex = new LineIndex(this.text);
     return this.#lineIndex;
+  }
+
+  /** The line index if it was built (the incremental parser updates it rather than building one). */
+  static builtLineIndex(f: File): LineIndex | undefined {
+    return f.#lineIndex;
   }
 
   /** Set by the incremental parser (an index updated from the previous one). */
@@ -742,6 +766,16 @@ function endOfLine(text: string, from: number): number {
  *   whose `owner` is null), `too-long-parameter`, `unexpected-end`, `byte-order-mark`.
  */
 export function parseNginx(text: string, options: ParseNginxOptions = {}): NginxFile {
+  return parseCore(text, options, null).file;
+}
+
+/**
+ * The parser. With `sub`, it reads only the body of `sub.block` (a fresh block whose "{" is at
+ * `sub.block.open` in `text`) as if the rest of the file were as before, and stops at the "}" that
+ * closes it: `closeAt` is then that offset, or -1 when the file ended first. The incremental
+ * parser uses this to re-read one block.
+ */
+function parseCore(text: string, options: ParseNginxOptions, sub: { block: Block } | null): { file: File; closeAt: number } {
   const n = text.length;
   const isDirectiveName = options.isDirectiveName;
   const maxDiagnostics = options.maxDiagnostics ?? 1000;
@@ -776,8 +810,9 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
   };
 
   /** The `items` of the container being filled. */
-  let children: NginxNode[] = file.items;
-  let container: NginxBlock | NginxFile = file;
+  let children: NginxNode[] = sub ? sub.block.items : file.items;
+  let container: NginxBlock | NginxFile = sub ? sub.block : file;
+  let closeAt = -1;
   /** Open blocks, innermost last. A block's parent is the container its "}" returns to. */
   const stack: Block[] = [];
   /** Start and indentation of the line that opened each open block (parallel to `stack`). */
@@ -856,7 +891,17 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
   };
 
   let pos = 0;
-  if (n > 0 && text.charCodeAt(0) === BOM) {
+  if (sub) {
+    // Start inside the block: its "{" is open, the line tracking starts at the "{"'s line.
+    pos = sub.block.open + 1;
+    let ls = sub.block.open;
+    while (ls > 0 && text.charCodeAt(ls - 1) !== LF && text.charCodeAt(ls - 1) !== CR) ls--;
+    lineStart = ls;
+    atLineStart = false;
+    stack.push(sub.block);
+    stackLineStart.push(ls);
+    stackIndent.push(indentOf(ls));
+  } else if (n > 0 && text.charCodeAt(0) === BOM) {
     children.push(new Trivia(0, 1, text));
     report(
       'byte-order-mark',
@@ -1016,6 +1061,10 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
         top.end = pos + 1;
         const owner = top.owner;
         if (owner) owner.end = pos + 1;
+        if (sub && stack.length === 0) {
+          closeAt = pos;
+          break;
+        }
         container = top.parent;
         children = container.type === 'file' ? (container as File).items : (container as Block).items;
       }
@@ -1183,6 +1232,8 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
     pos = next;
   }
 
+  if (sub) return { file, closeAt };
+
   if (dir) {
     const d: Directive = dir;
     if (!dirRecovered) report('unexpected-end', lastStart, n, `unexpected end of file: directive "${d.name}" needs ";" or "{"`, {
@@ -1240,5 +1291,170 @@ export function parseNginx(text: string, options: ParseNginxOptions = {}): Nginx
     });
   }
 
+  return { file, closeAt };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Incremental re-parse
+
+/** One change of a text: `deleted` code units at `offset` replaced by `inserted` (applied in order). */
+export interface NginxTextEdit {
+  offset: number;
+  deleted: number;
+  inserted: string;
+}
+
+/**
+ * Parse `text`, which is `old.text` after `edits`, reusing `old`: only the body of the innermost
+ * block that holds every change is read again; the directives and blocks around it are the same
+ * objects, moved to their new offsets. The result equals `parseNginx(text, options)` (same
+ * nodes, diagnostics and re-print); when that cannot be guaranteed this simply calls parseNginx:
+ * a change that touches a block's braces or reaches past its body (the re-read block must close
+ * at the same "}"), a file with an unclosed block or too many errors, a string left open before
+ * the edit (its reading scanned ahead for a quote), or edits that do not lead
+ * from `old.text` to `text`. `old` must not be used afterwards (its nodes now belong to the result).
+ */
+export function parseNginxIncremental(old: NginxFile, text: string, edits: readonly NginxTextEdit[], options: ParseNginxOptions = {}): NginxFile {
+  const result = reparse(old, text, edits, options);
+  if (result) nginxIncrementalStats.reused++;
+  else nginxIncrementalStats.full++;
+  return result ?? parseNginx(text, options);
+}
+
+/** How often parseNginxIncremental re-read one block (`reused`) or parsed the whole text (`full`). */
+export const nginxIncrementalStats = { reused: 0, full: 0 };
+
+function reparse(old: NginxFile, text: string, edits: readonly NginxTextEdit[], options: ParseNginxOptions): NginxFile | null {
+  if (!(old instanceof File)) return null;
+  if (edits.length === 0 && text === old.text) return old;
+  // The changed region: [lo, hiOld) of the old text became [lo, hiNew) of the new one.
+  let lo = Infinity;
+  let suffix = Infinity;
+  let len = old.text.length;
+  for (const e of edits) {
+    if (e.offset < 0 || e.deleted < 0 || e.offset + e.deleted > len) return null;
+    lo = Math.min(lo, e.offset);
+    len += e.inserted.length - e.deleted;
+    suffix = Math.min(suffix, len - (e.offset + e.inserted.length));
+  }
+  if (len !== text.length || edits.length === 0) return null;
+  const hiOld = old.text.length - suffix;
+  const hiNew = text.length - suffix;
+  const delta = hiNew - hiOld;
+  const maxDiagnostics = options.maxDiagnostics ?? 1000;
+  for (const d of old.diagnostics) {
+    if (d.code === 'unclosed-block' || d.code === 'too-many-errors') return null;
+    // A string left open before the edit was read by scanning ahead for its quote, past `lo`.
+    if (d.code === 'unterminated-string' && d.start < lo) return null;
+  }
+
+  // The innermost closed, non-raw block whose body holds the whole region.
+  let target: Block | null = null;
+  let list: NginxNode[] = old.items;
+  for (;;) {
+    let found: Block | null = null;
+    let l = 0;
+    let h = list.length - 1;
+    while (l <= h) {
+      const mid = (l + h) >> 1;
+      const node = list[mid];
+      if (node.end < hiOld) l = mid + 1;
+      else if (node.start >= lo) h = mid - 1;
+      else {
+        const b = node.type === 'directive' ? node.block : node.type === 'block' ? node : null;
+        if (b instanceof Block && !b.rawBody && b.close >= 0 && b.open < lo && hiOld <= b.close) found = b;
+        break;
+      }
+    }
+    if (!found) break;
+    target = found;
+    list = found.items;
+  }
+  if (!target) return null;
+
+  const file = new File(text);
+  const parentOf = (b: Block): NginxBlock | NginxFile => (b.parent === old ? file : b.parent);
+  const fresh = new Block(target.open, target.owner, parentOf(target), text);
+  const { file: scratch, closeAt } = parseCore(text, options, { block: fresh });
+  if (closeAt !== target.close + delta) return null;
+  const before: NginxSyntaxDiagnostic[] = [];
+  const after: NginxSyntaxDiagnostic[] = [];
+  for (const d of old.diagnostics) {
+    if (d.start <= target.open) before.push(d);
+    else if (d.start > target.close) after.push(d);
+  }
+  if (before.length + scratch.diagnostics.length + after.length >= maxDiagnostics) return null;
+
+  // Move the old tree into the new text: nodes before the target stay, nodes after it shift by
+  // delta, and the blocks on the path to it stretch.
+  const tOpen = target.open;
+  const tClose = target.close;
+  const relocate = (items: NginxNode[], parent: NginxBlock | NginxFile): void => {
+    for (let i = 0; i < items.length; i++) {
+      const node = items[i];
+      if (node.end <= tOpen) moveNode(node, 0, text, parent);
+      else if (node.start > tClose) moveNode(node, delta, text, parent);
+      else if (node === target) items[i] = fresh;
+      else if (node instanceof Directive) {
+        const b = node.block as Block;
+        if (b === target) {
+          // The re-read already ended the owner at the new "}".
+          node.stretch(0, text, parent);
+          node.block = fresh;
+        } else {
+          node.stretch(delta, text, parent);
+          b.stretch(delta, text, parent);
+          relocate(b.items, b);
+        }
+      } else if (node instanceof Block) {
+        node.stretch(delta, text, parent);
+        relocate(node.items, node);
+      }
+    }
+  };
+  file.items = old.items;
+  relocate(file.items, file);
+
+  const shift = (d: NginxSyntaxDiagnostic): NginxSyntaxDiagnostic => {
+    const out: NginxSyntaxDiagnostic = { ...d, start: d.start + delta, end: d.end + delta };
+    if (d.fix) out.fix = { ...d.fix, start: d.fix.start + delta, end: d.fix.end + delta };
+    return out;
+  };
+  file.diagnostics = before.concat(scratch.diagnostics, after.map(shift));
+  const oldIndex = File.builtLineIndex(old);
+  if (oldIndex) file.setLineIndex(editedLineIndex(oldIndex, text, lo, hiOld, hiNew));
   return file;
 }
+
+/** The line index of `text` from the one of the text before the edit [lo, hiOld) → [lo, hiNew). */
+function editedLineIndex(old: LineIndex, text: string, lo: number, hiOld: number, hiNew: number): LineIndex {
+  const starts = old.lineStarts;
+  // Line starts before lo are unchanged (the break before each, and a following LF, lie before lo).
+  let k = 0;
+  let h = starts.length;
+  while (k < h) {
+    const mid = (k + h) >> 1;
+    if (starts[mid] < lo) k = mid + 1;
+    else h = mid;
+  }
+  const out = starts.slice(0, k);
+  const n = text.length;
+  let i = Math.max(0, lo - 1);
+  const stop = Math.min(n, hiNew + 1);
+  for (; i < stop; i++) {
+    const c = text.charCodeAt(i);
+    if (c === LF) {
+      if (i + 1 >= lo) out.push(i + 1);
+    } else if (c === CR) {
+      if (text.charCodeAt(i + 1) === LF) i++;
+      if (i + 1 >= lo) out.push(i + 1);
+    }
+  }
+  // From i on the new text is the old text's tail: its line starts, shifted.
+  const delta = hiNew - hiOld;
+  let j = k;
+  while (j < starts.length && starts[j] <= i - delta) j++;
+  for (; j < starts.length; j++) out.push(starts[j] + delta);
+  return LineIndex.fromLineStarts(text, out);
+}
+

@@ -1,0 +1,157 @@
+/**
+ * Incremental re-parse: after any sequence of edits, parseNginxIncremental gives exactly the tree
+ * (nodes, diagnostics, line index) a fresh parse of the new text gives, re-prints the new text,
+ * and reuses the untouched directives.
+ */
+import { strict as assert } from 'assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { LineIndex } from '../../../server/src/service/text';
+import { nginxIncrementalStats, parseNginx, parseNginxIncremental, printNginx, walkDirectives, type NginxFile, type NginxTextEdit } from '../../../server/src/service/syntax/nginx';
+import { checkTree } from './helpers';
+import { CORPUS, corpusRows } from '../../helpers/corpus';
+
+/** Everything observable about a tree, as text (children and parts are materialised). */
+function snapshot(f: NginxFile): string {
+  return JSON.stringify({ tree: f, diagnostics: f.diagnostics, lines: f.lineIndex.lineStarts });
+}
+
+/** Equal snapshots, or a failure showing where they first differ. */
+function assertSame(got: string, want: string, what: string): void {
+  if (got === want) return;
+  let i = 0;
+  while (i < got.length && got[i] === want[i]) i++;
+  assert.fail(`${what}: trees differ at ${i}:\n  got  ${got.slice(Math.max(0, i - 300), i + 200)}\n  want ${want.slice(Math.max(0, i - 300), i + 200)}`);
+}
+
+function applyEdit(text: string, e: NginxTextEdit): string {
+  return text.slice(0, e.offset) + e.inserted + text.slice(e.offset + e.deleted);
+}
+
+const PIECES = ['{', '}', ';', '"', "'", '#', '\n', '\r\n', ' ', 'a', '$x', 'x y;', 'location /a { return 204; }', '\\', '}}', '{{', 'listen 80;\n', '# c\n'];
+
+/** An edit of `text` chosen by the numbers: insert a piece, delete a few characters, or replace. */
+function editFrom(text: string, at: number, kind: number, piece: number, len: number): NginxTextEdit {
+  const offset = text.length === 0 ? 0 : at % (text.length + 1);
+  const deleted = kind === 0 ? 0 : Math.min(len, text.length - offset);
+  return { offset, deleted, inserted: kind === 1 ? '' : PIECES[piece % PIECES.length] };
+}
+
+const SAMPLE = `user www-data;
+events { worker_connections 1024; }
+http {
+    map $http_upgrade $connection_upgrade { default upgrade; '' close; }
+    upstream app { least_conn; server 127.0.0.1:9000; server 127.0.0.1:9001; }
+    server {
+        listen 80;
+        server_name example.test; # the site
+        location /ws/ {
+            proxy_pass http://app;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+        }
+        location ~ ^/id/[0-9]+$ { return 200 'ok'; }
+        location / { content_by_lua_block { ngx.say("}") } }
+    }
+}
+`;
+
+function corpusTexts(): { name: string; text: string }[] {
+  const out = [{ name: 'sample', text: SAMPLE }];
+  for (const row of corpusRows('nginx').slice(0, 60)) {
+    const file = path.join(CORPUS, row.path);
+    if (fs.existsSync(file)) out.push({ name: row.path, text: fs.readFileSync(file, 'utf8') });
+  }
+  return out;
+}
+
+describe('nginx parser: incremental re-parse', function () {
+  this.timeout(120_000);
+  const texts = corpusTexts();
+
+  it('equals a fresh parse after random edit sequences on corpus configs (braces, quotes, comments, line breaks)', () => {
+    const stats0 = { ...nginxIncrementalStats };
+    fc.assert(
+      fc.property(
+        fc.nat(texts.length - 1),
+        fc.array(fc.tuple(fc.nat(1_000_000), fc.nat(2), fc.nat(100), fc.integer({ min: 1, max: 6 }), fc.boolean()), { minLength: 1, maxLength: 8 }),
+        (which, steps) => {
+          let text = texts[which].text;
+          let tree = parseNginx(text);
+          if (steps[0][4]) void tree.lineIndex; // sometimes the old index exists and is updated
+          for (let s = 0; s < steps.length; s++) {
+            const [at, kind, piece, len, twoAtOnce] = steps[s];
+            const edits = [editFrom(text, at, kind, piece, len)];
+            let next = applyEdit(text, edits[0]);
+            if (twoAtOnce) {
+              const second = editFrom(next, at * 7 + 13, (kind + 1) % 3, piece + 5, len);
+              edits.push(second);
+              next = applyEdit(next, second);
+            }
+            const inc = parseNginxIncremental(tree, next, edits);
+            const full = parseNginx(next);
+            assert.equal(printNginx(inc), next, 're-print');
+            assert.equal(checkTree(inc), null);
+            assertSame(snapshot(inc), snapshot(full), `step ${s} of ${texts[which].name}: ${JSON.stringify(edits)}`);
+            text = next;
+            tree = inc;
+          }
+        },
+      ),
+      { numRuns: Number(process.env.WSLB_INCREMENTAL_RUNS ?? 300) },
+    );
+    // Most random edits land inside some block body: the block path must have been taken often.
+    const reused = nginxIncrementalStats.reused - stats0.reused;
+    const full = nginxIncrementalStats.full - stats0.full;
+    assert.ok(reused > full / 2, `incremental path taken ${reused} times, full parse ${full} times`);
+  });
+
+  it('re-reads only the block holding the edit: the other directives are the same objects, moved', () => {
+    const old = parseNginx(SAMPLE);
+    const before = new Map<string, unknown>();
+    walkDirectives(old, (d) => {
+      before.set(`${d.name}@${d.start}`, d);
+    });
+    const at = SAMPLE.indexOf('proxy_http_version 1.1') + 'proxy_http_version 1.1'.length;
+    const edit = { offset: at, deleted: 0, inserted: '1' };
+    const next = applyEdit(SAMPLE, edit);
+    const listenBefore = [...before.entries()].find(([k]) => k.startsWith('listen@'))![1];
+    const luaBefore = [...before.entries()].find(([k]) => k.startsWith('content_by_lua_block@'))![1];
+    const inc = parseNginxIncremental(old, next, [edit]);
+    let listen: unknown;
+    let lua: unknown;
+    let version: { args: { value: string }[] } | undefined;
+    walkDirectives(inc, (d) => {
+      if (d.name === 'listen') listen = d;
+      if (d.name === 'content_by_lua_block') lua = d;
+      if (d.name === 'proxy_http_version') version = d;
+    });
+    assert.equal(listen, listenBefore, 'a directive before the edit is reused');
+    assert.equal(lua, luaBefore, 'a directive after the edit is reused');
+    assert.equal((lua as { start: number }).start, SAMPLE.indexOf('content_by_lua_block') + 1, 'and moved by the inserted character');
+    assert.equal(version!.args[0].value, '1.11');
+    assertSame(snapshot(inc), snapshot(parseNginx(next)), 'incremental vs fresh');
+  });
+
+  it('falls back to a full parse when an edit unbalances braces, and the result is still exact', () => {
+    const old = parseNginx(SAMPLE);
+    const at = SAMPLE.indexOf('location /ws/ {') + 'location /ws/ '.length;
+    const edit = { offset: at, deleted: 1, inserted: '' }; // delete the "{"
+    const next = applyEdit(SAMPLE, edit);
+    const inc = parseNginxIncremental(old, next, [edit]);
+    assertSame(snapshot(inc), snapshot(parseNginx(next)), 'incremental vs fresh');
+    assert.ok(inc.diagnostics.length > 0);
+  });
+
+  it('updates the line index instead of rebuilding it, and it matches a fresh one', () => {
+    const old = parseNginx(SAMPLE);
+    void old.lineIndex;
+    const at = SAMPLE.indexOf('listen 80;');
+    const edit = { offset: at, deleted: 0, inserted: 'listen 81;\r\n        ' };
+    const next = applyEdit(SAMPLE, edit);
+    const inc = parseNginxIncremental(old, next, [edit]);
+    assert.deepEqual(inc.lineIndex.lineStarts, new LineIndex(next).lineStarts);
+  });
+});
