@@ -66,6 +66,36 @@ server {
 }
 `;
 
+// An unrelated YAML and JSON (no load balancer): they keep their language and start nothing.
+const CI_YAML = 'name: ci\non: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n';
+const PKG_JSON = '{\n  "name": "demo",\n  "version": "1.0.0"\n}\n';
+
+// A CloudFormation template with an ALB in front of a WebSocket target group.
+const STACK_YAML = `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  ChatLoadBalancer:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      LoadBalancerAttributes:
+        - Key: idle_timeout.timeout_seconds
+          Value: "30"
+  WsTargetGroup:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties:
+      Name: chat-ws
+      Protocol: HTTP
+      Port: 8080
+  Listener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref ChatLoadBalancer
+      Protocol: HTTP
+      Port: 80
+      DefaultActions:
+        - Type: forward
+          TargetGroupArn: !Ref WsTargetGroup
+`;
+
 describe('client in a real VS Code (code-server)', function () {
   this.timeout(600_000);
   let server: CodeServer | undefined;
@@ -83,6 +113,9 @@ describe('client in a real VS Code (code-server)', function () {
     fs.writeFileSync(path.join(folder, 'haproxy.cfg'), HAPROXY);
     fs.writeFileSync(path.join(folder, 'site.conf'), PLAIN_NGINX);
     fs.writeFileSync(path.join(folder, 'sysctl.conf'), 'net.ipv4.ip_forward = 1\nvm.swappiness = 10\n');
+    fs.writeFileSync(path.join(folder, 'ci.yaml'), CI_YAML);
+    fs.writeFileSync(path.join(folder, 'package.json'), PKG_JSON);
+    fs.writeFileSync(path.join(folder, 'stack.yaml'), STACK_YAML);
     const vsix = buildProductVsix();
     context = await launchBrowser(setup);
     server = await CodeServer.start({ setup, vsixes: [vsix], label: 'client' });
@@ -125,6 +158,20 @@ describe('client in a real VS Code (code-server)', function () {
     await new Promise((r) => setTimeout(r, 5000)); // the extension activates on "properties" and decides
     assert.equal(await languageStatus(), 'Properties');
     assert.equal(await wb.page.locator('.statusbar-item', { hasText: 'wslb' }).count(), 0, 'no wslb status: the server was not started');
+  });
+
+  it('leaves an unrelated YAML and JSON alone: their language stays, the server does not start', async () => {
+    await wb.openFile('ci.yaml');
+    await waitFor('the YAML language', async () => ((await languageStatus()) === 'YAML' ? true : undefined), 30_000, 300);
+    await wb.openFile('package.json');
+    await waitFor('the JSON language', async () => ((await languageStatus()) === 'JSON' ? true : undefined), 30_000, 300);
+    await new Promise((r) => setTimeout(r, 5000)); // the extension activates on yaml/json and decides by content
+    assert.equal(await languageStatus(), 'JSON');
+    assert.equal(await wb.page.locator('.statusbar-item', { hasText: 'wslb' }).count(), 0, 'no wslb status: the server was not started');
+    // Leave the editors as the later steps expect them (sysctl.conf in front).
+    await wb.runCommand('View: Close Editor');
+    await wb.runCommand('View: Close Editor');
+    await waitFor('sysctl.conf in front again', async () => ((await languageStatus()) === 'Properties' ? true : undefined), 30_000, 300);
   });
 
   it('gives a clearly-nginx .conf the nginx language by content; the status bar shows the target', async () => {
@@ -192,6 +239,21 @@ describe('client in a real VS Code (code-server)', function () {
     const options = await frame.locator('#algorithm option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     assert.ok(options.includes('source consistent') && options.includes('static-rr'));
     await wb.page.screenshot({ path: path.join(ARTIFACTS, 'vscode-haproxy-codelens.png') });
+  });
+
+  it('checks a CloudFormation YAML that declares an ALB, keeping its YAML language; simulates its target group as a model', async () => {
+    await wb.openFile('stack.yaml');
+    await waitFor('wslb running', async () => (/wslb/.test(await wslbStatus().catch(() => '')) ? true : undefined), 60_000, 300);
+    assert.equal(await languageStatus(), 'YAML');
+    await waitFor('the aws/alb-idle-timeout problem', async () => ((await wb.problems('aws/alb-idle-timeout')).some((r) => r.includes('aws/alb-idle-timeout')) ? true : undefined), 60_000, 500);
+    const lens = wb.page.locator('.codelens-decoration a', { hasText: 'Simulate balancing (model of AWS round_robin' }).first();
+    await lens.waitFor({ state: 'visible', timeout: 60_000 });
+    await lens.click();
+    const frame = await simulatorFrame('chat-ws');
+    assert.match(await frame.locator('#fidelity').innerText(), /model of documented AWS behaviour; AWS's implementation is not public/);
+    const options = await frame.locator('#algorithm option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    assert.deepEqual(options, ['round_robin', 'least_outstanding_requests', 'weighted_random']);
+    await wb.page.screenshot({ path: path.join(ARTIFACTS, 'vscode-aws-codelens.png') });
   });
 
   it('logged no CSP violation or error from the webview', () => {
