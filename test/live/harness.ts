@@ -426,7 +426,22 @@ export function startBalancer(
  * Sends one command to HAProxy's runtime API on a unix socket (`stats socket <path> level admin` in
  * `global`) and returns the whole answer (the non-interactive CLI closes after one command).
  */
-export function haproxyCli(socketPath: string, command: string, timeoutMs = 2000): Promise<string> {
+export async function haproxyCli(socketPath: string, command: string, timeoutMs = 2000): Promise<string> {
+  // The socket was seen missing (ENOENT) once while the frontend already accepted connections:
+  // retry a missing or refusing socket for a short while.
+  const deadline = now() + timeoutMs;
+  for (;;) {
+    try {
+      return await haproxyCliOnce(socketPath, command, Math.max(100, deadline - now()));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOENT' && code !== 'ECONNREFUSED') || now() > deadline) throw e;
+      await delay(25);
+    }
+  }
+}
+
+function haproxyCliOnce(socketPath: string, command: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const s = net.connect({ path: socketPath });
     let out = '';
