@@ -9,6 +9,8 @@ import { AWS_MODEL_LABEL } from '../../server/src/service/simulate/aws';
 import { runSimulateCommand } from '../../server/src/cli/simulate';
 import { main } from '../../server/src/cli/wslb';
 import { initAwsParsers } from '../../server/src/service/syntax/aws/treesitter';
+import { buildAwsConfig } from '../../server/src/service/model/aws-build';
+import { awsPools } from '../../server/src/service/features/aws-pools';
 import * as nodePath from 'node:path';
 import { counts, letters, pool, servers } from './helpers';
 
@@ -241,5 +243,30 @@ describe('simulate: AWS target groups read from Terraform and CloudFormation', (
     assert.match(r.out, /pool chat-ws \(aws, least_outstanding_requests\)/);
     assert.match(r.out, /model of documented AWS behaviour/);
     assert.match(r.out, /an open WebSocket counts as an outstanding request/);
+  });
+});
+
+describe('simulate: AWS pools from the model', () => {
+  before(() => initAwsParsers());
+  it('an attribute wslb cannot evaluate falls back to AWS\'s default, and the result says so', () => {
+    const text = 'resource "aws_lb_target_group" "ws" {\n  name = "chat-ws"\n  deregistration_delay = var.nodefault\n  slow_start = 120\n  health_check {\n    interval = 10\n    healthy_threshold = 3\n  }\n}\n';
+    const [info] = awsPools(buildAwsConfig([{ path: '/m/main.tf', text }]));
+    assert.equal(info.pool.name, 'chat-ws');
+    assert.equal(info.pool.aws?.deregistrationDelayMs, undefined);
+    assert.equal(info.pool.aws?.slowStartMs, 120_000);
+    assert.equal(info.pool.aws?.healthCheckIntervalMs, 10_000);
+    assert.equal(info.pool.aws?.healthyThreshold, 3);
+    assert.deepEqual(info.pool.aws?.unknown, ['deregistration delay']);
+    assert.equal(text.slice(info.nameSpan.start, info.nameSpan.end), '"ws"');
+    const r = simulate(info.pool, { seed: 1, durationSec: 120, clients: { count: 20 } });
+    assert.match(r.note ?? '', /Not evaluable in the config, AWS's default used: deregistration delay\./);
+  });
+  it('an NLB target group (TCP) is simulated with the flow hash, without slow start', () => {
+    const text = 'resource "aws_lb_target_group" "ws" {\n  name = "chat-ws"\n  protocol = "TCP"\n  port = 9000\n  slow_start = 60\n}\n';
+    const [info] = awsPools(buildAwsConfig([{ path: '/m/nlb.tf', text }]));
+    assert.equal(info.pool.algorithm, 'flow_hash');
+    assert.equal(info.pool.aws?.lbType, 'network');
+    assert.equal(info.pool.aws?.slowStartMs, undefined);
+    assert.equal(info.pool.servers[0].port, 9000);
   });
 });

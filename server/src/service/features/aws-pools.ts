@@ -58,6 +58,7 @@ export function awsTargetGroupPool(tg: AwsTargetGroup): AwsPoolInfo {
       healthyThreshold: num(tg.healthCheck.healthyThreshold),
       unhealthyThreshold: num(tg.healthCheck.unhealthyThreshold),
       placeholderTargets: true,
+      ...(unknown.length ? { unknown } : {}),
     },
   };
   return {

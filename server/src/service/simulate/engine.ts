@@ -745,6 +745,7 @@ export function awsNote(pool: SimPool): string {
   if (alg === 'flow_hash') parts.push('NLB flow hash modelled as a uniform draw per connection (each has a new client port).');
   if ((pool.aws?.slowStartMs ?? 0) > 0 && alg !== 'round_robin') parts.push('Slow start is not applied with this algorithm.');
   if (pool.aws?.placeholderTargets) parts.push(`The config does not list the targets: ${pool.servers.length} placeholder targets.`);
+  if (pool.aws?.unknown?.length) parts.push(`Not evaluable in the config, AWS's default used: ${pool.aws.unknown.join(', ')}.`);
   return parts.join(' ');
 }
 

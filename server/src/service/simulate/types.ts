@@ -44,6 +44,8 @@ export interface SimAwsSettings {
   unhealthyThreshold?: number;
   /** The targets are placeholders (the config does not list them): say so in results. */
   placeholderTargets?: boolean;
+  /** Attributes the config sets to a value wslb cannot evaluate: the model used AWS's default for them. */
+  unknown?: string[];
 }
 
 /** One balancing pool: an nginx `upstream` block, a HAProxy `backend`/`listen` section or an AWS target group. */
