@@ -19,8 +19,10 @@ function textOf(config: AwsConfig, path: string): string | undefined {
   return config.files.find((f) => f.path === path)?.text;
 }
 
+/** The file's line break, from its first line (not a scan of the whole text: fixes are built per finding). */
 function eolOf(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
+  const nl = text.indexOf('\n');
+  return nl > 0 && text[nl - 1] === '\r' ? '\r\n' : '\n';
 }
 
 function lineStart(text: string, offset: number): number {
@@ -36,7 +38,10 @@ function lineEnd(text: string, offset: number): number {
 }
 
 function indentAt(text: string, offset: number): string {
-  return /^[ \t]*/.exec(text.slice(lineStart(text, offset)))![0];
+  const s = lineStart(text, offset);
+  let e = s;
+  while (e < text.length && (text[e] === ' ' || text[e] === '\t')) e++;
+  return text.slice(s, e);
 }
 
 function tfLiteral(v: number | string | boolean): string {
@@ -98,7 +103,7 @@ function tfInsert(text: string, resource: AwsResource, a: TfAnchor, settings: Aw
     // Right after the last attribute line; aligned on its `=` when the name fits (terraform fmt
     // style), else as a group of its own after a blank line (fmt aligns groups separately).
     const at = lineEnd(text, a.lastAttributeEnd);
-    const brk = /^(\r\n|\n|\r)/.exec(text.slice(at));
+    const brk = /^(\r\n|\n|\r)/.exec(text.slice(at, at + 2));
     if (brk) {
       const align = tfAlignColumn(text, a.lastAttributeEnd);
       const fits = top.every((s) => align !== null && a.attributeIndent.length + s.tf.length < align);
@@ -228,7 +233,7 @@ function yamlInsert(text: string, resource: AwsResource, a: CfnAnchor, settings:
   for (const s of settings) lines.push(`${dash}- Key: ${s.cfn}`, `${dash}  Value: ${yamlScalar(s.value, '"')}`);
   // Replace the line break after the last property (not a pure insertion): two fixes that both
   // create the list then conflict, and fix-all applies one per round instead of writing the key twice.
-  const brk = /^\r?\n/.exec(text.slice(end));
+  const brk = /^\r?\n/.exec(text.slice(end, end + 2));
   if (brk) return { path: resource.path, span: { start: end, end: end + brk[0].length }, newText: eol + lines.join(eol) + brk[0] };
   return { path: resource.path, span: { start: end, end: end }, newText: eol + lines.join(eol) + eol };
 }

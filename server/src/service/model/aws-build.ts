@@ -185,8 +185,9 @@ function attr(b: HclBlock, name: string): HclAttribute | undefined {
 function indentAt(text: string, offset: number): string {
   let s = offset;
   while (s > 0 && text[s - 1] !== '\n' && text[s - 1] !== '\r') s--;
-  const m = /^[ \t]*/.exec(text.slice(s));
-  return m ? m[0] : '';
+  let e = s;
+  while (e < text.length && (text[e] === ' ' || text[e] === '\t')) e++;
+  return text.slice(s, e);
 }
 
 function bodyIndent(text: string, b: HclBlock, outer: string): string {
@@ -197,12 +198,15 @@ function bodyIndent(text: string, b: HclBlock, outer: string): string {
   return outer + (outer.includes('\t') ? '\t' : '  ');
 }
 
-function hasMarker(comments: { text: string; span: Span }[], text: string, span: Span): boolean {
-  for (const c of comments) {
-    const body = c.text.replace(/^(#|\/\/|\/\*)/, '').replace(/\*\/$/, '');
-    if (!WS_MARKER.test(body)) continue;
+/** The `# wslb: websocket` comments among a file's comments (computed once per file). */
+function markerComments(comments: { text: string; span: Span }[]): { text: string; span: Span }[] {
+  return comments.filter((c) => c.text.includes('wslb') && WS_MARKER.test(c.text.replace(/^(#|\/\/|\/\*)/, '').replace(/\*\/$/, '')));
+}
+
+function hasMarker(markers: { text: string; span: Span }[], text: string, span: Span): boolean {
+  for (const c of markers) {
     if (c.span.start >= span.start && c.span.end <= span.end) return true;
-    if (c.span.end <= span.start) {
+    if (c.span.end <= span.start && span.start - c.span.end < 2000) {
       // Only whitespace and other comment lines between the comment and the resource.
       const gap = text.slice(c.span.end, span.start);
       if (/^\s*$/.test(gap.replace(/(^|\n)[ \t]*(#|\/\/)[^\n]*/g, '$1')) && gap.split('\n').length <= 3) return true;
@@ -239,6 +243,7 @@ function tfActionTargets(path: string, blocks: HclBlock[], mod: TfModule): RawRe
 
 function buildTerraformModule(mod: TfModule, drafts: Draft[]): void {
   for (const { path, hcl } of mod.files) {
+    const markers = markerComments(hcl.comments);
     for (const b of hcl.blocks) {
       if (b.type !== 'resource' || b.labels.length < 2) continue;
       const kind = TF_TYPES[b.labels[0].value];
@@ -260,7 +265,7 @@ function buildTerraformModule(mod: TfModule, drafts: Draft[]): void {
         type: b.labels[0].value,
         span: b.span,
         nameSpan: b.labels[1].span,
-        marked: hasMarker(hcl.comments, text, b.span),
+        marked: hasMarker(markers, text, b.span),
         anchor,
       };
       const v = <T extends Scalar>(id: AwsAttributeId, name: string, want: Want, blk: HclBlock = b): AwsValue<T> | null => {
@@ -549,7 +554,7 @@ function buildCloudFormation(path: string, cfn: CfnFile, drafts: Draft[]): void 
   const ctx: CfnCtx = { path, cfn, params };
   const resources = valueOf(root, 'Resources');
   if (!isMap(resources)) return;
-  const comments = cfnComments(cfn.text, cfn.json);
+  const comments = markerComments(cfnComments(cfn.text, cfn.json));
   for (const pair of resources.items as Pair<YamlNode, YamlNode | null>[]) {
     if (!isScalar(pair.key) || !pair.value) continue;
     const typeNode = valueOf(pair.value, 'Type');
