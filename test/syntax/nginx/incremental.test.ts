@@ -67,8 +67,10 @@ function corpusTexts(): { name: string; text: string }[] {
   return out;
 }
 
+const RUNS = Number(process.env.WSLB_INCREMENTAL_RUNS ?? 300);
+
 describe('nginx parser: incremental re-parse', function () {
-  this.timeout(120_000);
+  this.timeout(Math.max(120_000, RUNS * 1000));
   const texts = corpusTexts();
 
   it('equals a fresh parse after random edit sequences on corpus configs (braces, quotes, comments, line breaks)', () => {
@@ -100,7 +102,7 @@ describe('nginx parser: incremental re-parse', function () {
           }
         },
       ),
-      { numRuns: Number(process.env.WSLB_INCREMENTAL_RUNS ?? 300) },
+      { numRuns: RUNS },
     );
     // Most random edits land inside some block body: the block path must have been taken often.
     const reused = nginxIncrementalStats.reused - stats0.reused;

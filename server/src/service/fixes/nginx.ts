@@ -17,18 +17,51 @@ export function indentUnit(text: string): string {
   return unit;
 }
 
+/** JavaScript's \s (the characters `^([ \t]+)\S` with the m flag must not see after an indent). */
+function isJsSpace(c: number): boolean {
+  return (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * Count the indents of lines that have text after them (what `/^([ \t]+)\S/gm` finds), in one
+ * scan without a match object per line.
+ */
 function computeIndentUnit(text: string): string {
   let tabs = 0;
   let best = 0;
+  let spaceLines = 0;
   const counts = new Map<number, number>();
-  for (const m of text.matchAll(/^([ \t]+)\S/gm)) {
-    if (m[1].includes('\t')) tabs++;
-    else counts.set(m[1].length, (counts.get(m[1].length) ?? 0) + 1);
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    // i is at a line start (the start of the text, or after \n, \r, \u2028, \u2029)
+    let j = i;
+    let hasTab = false;
+    while (j < n) {
+      const c = text.charCodeAt(j);
+      if (c === 32) j++;
+      else if (c === 9) {
+        hasTab = true;
+        j++;
+      } else break;
+    }
+    if (j > i && j < n && !isJsSpace(text.charCodeAt(j))) {
+      if (hasTab) tabs++;
+      else {
+        counts.set(j - i, (counts.get(j - i) ?? 0) + 1);
+        spaceLines++;
+      }
+    }
+    // next line start
+    while (j < n) {
+      const c = text.charCodeAt(j++);
+      if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) break;
+    }
+    i = j;
   }
-  const spaceLines = [...counts.values()].reduce((a, b) => a + b, 0);
   if (tabs > spaceLines) return '\t';
-  for (const n of [2, 3, 4, 8]) if ((counts.get(n) ?? 0) > 0) {
-    best = n;
+  for (const w of [2, 3, 4, 8]) if ((counts.get(w) ?? 0) > 0) {
+    best = w;
     break;
   }
   return ' '.repeat(best || 4);

@@ -68,6 +68,8 @@ interface DirectiveLike extends Span {
   block: BlockLike | null;
   /** Offset of ";" or -1. */
   semicolon?: number;
+  /** Number of arguments, when the tree knows it without building the words. */
+  argCount?: number;
 }
 type NodeLike = DirectiveLike | BlockLike | { type: string };
 export interface NginxFileLike {
@@ -124,6 +126,16 @@ type Verdict =
 
 const stop = (severity: Severity, c: string, message: string): Verdict => ({ kind: 'stop', severity, code: c, message });
 
+/**
+ * What a directive's own checks found, by directive object: the checks depend only on the
+ * directive's words, whether it has a block, the block type it stands in and the target (`env`),
+ * so a directive the incremental parser reused is not checked again. Spans are kept relative to
+ * the directive's start (a reused directive may have moved).
+ */
+const directiveMemo = new WeakMap<object, { env: string; t: NginxBlockType; start: number; found: KnowledgeDiagnostic[]; known: boolean }>();
+const buildIds = new WeakMap<NginxBuildProfile, number>();
+let nextBuildId = 0;
+
 export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): KnowledgeDiagnostic[] {
   const version = opts.version;
   const build = resolveBuild(opts.build);
@@ -137,6 +149,9 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
 
   const report = (span: Span, severity: Severity, c: string, message: string) =>
     out.push({ span: { start: span.start, end: span.end }, severity, code: 'nginx/' + c, message });
+  let buildId = buildIds.get(build);
+  if (buildId === undefined) buildIds.set(build, (buildId = nextBuildId++));
+  const env = `${version}\0${buildId}\0${[...loaded].sort().join(',')}`;
 
   const inBuild = (c: NginxCommand) => !build.missing.has(c.module) || loaded.has(c.module);
 
@@ -237,15 +252,35 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
   // Most configurations repeat the same few directives: classify each (name, block type) once.
   const verdicts = new Map<string, Verdict>();
   const visit = (d: DirectiveLike, t: NginxBlockType) => {
+    const memo = directiveMemo.get(d);
+    let known: boolean;
+    if (memo && memo.env === env && memo.t === t) {
+      const delta = d.start - memo.start;
+      for (const k of memo.found) out.push(delta === 0 ? k : { ...k, span: { start: k.span.start + delta, end: k.span.end + delta } });
+      known = memo.known;
+    } else {
+      const mark = out.length;
+      known = checkDirective(d, t);
+      directiveMemo.set(d, { env, t, start: d.start, found: out.slice(mark), known });
+    }
+    // A directive nginx refuses (unknown, wrong place...) is not looked into.
+    if (known && d.block && !d.block.rawBody && !NGINX_DATA_BLOCKS.has(d.name)) {
+      const child = childBlockType(t, d.name);
+      if (child) visitChildren(d.block.items ?? d.block.children, child);
+    }
+  };
+
+  /** The checks of one directive (not of what its block holds); false when nginx refuses it outright. */
+  const checkDirective = (d: DirectiveLike, t: NginxBlockType): boolean => {
     const name = d.name;
     const key = t + ' ' + name;
     let v = verdicts.get(key);
     if (!v) verdicts.set(key, (v = classify(name, t)));
     if (v.kind === 'stop') {
       report(d.nameSpan, v.severity, v.code, v.message);
-      return;
+      return false;
     }
-    const n = d.args.length;
+    const n = d.argCount ?? d.args.length;
     if (!v.counts.some((a) => argCountAccepts(a, n))) {
       const span = n === 0 ? d.nameSpan : { start: d.args[0].start, end: d.args[n - 1].end };
       report(span, 'error', 'wrong-argument-count', `${code(name)} takes ${describeArgCount(v.counts[0])}; found ${n}`);
@@ -290,11 +325,7 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
         }
       }
     }
-
-    if (d.block && !d.block.rawBody && !NGINX_DATA_BLOCKS.has(name)) {
-      const child = childBlockType(t, name);
-      if (child) visitChildren(d.block.items ?? d.block.children, child);
-    }
+    return true;
   };
 
   visitChildren(file.items ?? file.children, root);

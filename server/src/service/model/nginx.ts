@@ -493,12 +493,13 @@ export function definedVariables(config: NginxConfig): Map<string, NginxStatemen
   }
   // Named captures in location/if/map regexes define variables too: (?<name>...) and (?P<name>...),
   // including the regex keys inside a map's body (data, so not statements of the model).
+  const captures = (s: NginxStatement, a: string) => {
+    if (a.indexOf('(?') < 0) return; // most words have no group at all
+    for (const m of a.matchAll(/\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g)) if (!out.has(m[1])) out.set(m[1], s);
+  };
   for (const s of walkStatements(config.root)) {
-    const words = [...s.args];
-    if (s.name === 'map' && s.directive.block) for (const c of s.directive.block.items) if (c.type === 'directive') words.push(c.name);
-    for (const a of words) {
-      for (const m of a.matchAll(/\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g)) if (!out.has(m[1])) out.set(m[1], s);
-    }
+    for (const a of s.args) captures(s, a);
+    if (s.name === 'map' && s.directive.block) for (const c of s.directive.block.items) if (c.type === 'directive') captures(s, c.name);
   }
   return out;
 }
@@ -506,6 +507,7 @@ export function definedVariables(config: NginxConfig): Map<string, NginxStatemen
 /** `$name` / `${name}` references in an argument, with offsets relative to the argument value. */
 export function variableRefs(arg: string): { name: string; index: number; length: number }[] {
   const out: { name: string; index: number; length: number }[] = [];
+  if (arg.indexOf('$') < 0) return out;
   const re = /\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
   for (const m of arg.matchAll(re)) out.push({ name: m[1] ?? m[2], index: m.index ?? 0, length: m[0].length });
   return out;
