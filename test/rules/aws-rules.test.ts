@@ -8,6 +8,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
+import { parse as hcl2json } from '@cdktf/hcl2json';
 import { initAwsParsers } from '../../server/src/service';
 import { awsResources } from '../../server/src/service/model/aws';
 import { buildAwsConfig } from '../../server/src/service/model/aws-build';
@@ -50,6 +51,46 @@ describe('AWS fixed goldens still parse, with the same resources', () => {
       if (ext === '.json') assert.doesNotThrow(() => JSON.parse(after), 'strict JSON');
     });
   }
+});
+
+describe('fixed Terraform, second opinion: HashiCorp\'s HCL parser (@cdktf/hcl2json)', () => {
+  const tfGoldens: string[] = [];
+  for (const rule of fs.readdirSync(FIXTURES)) for (const f of fs.readdirSync(path.join(FIXTURES, rule))) if (/\.fixed\.tf$/.test(f)) tfGoldens.push(path.join(rule, f));
+  /** Attributes whose values the fixes write, as HashiCorp's parser reads them. */
+  const WRITTEN = ['idle_timeout', 'deregistration_delay', 'slow_start', 'tcp_idle_timeout_seconds'];
+  let compared = 0;
+  for (const f of tfGoldens) {
+    it(f, async function () {
+      this.timeout(60_000);
+      const after = fs.readFileSync(path.join(FIXTURES, f), 'utf8');
+      const before = fs.readFileSync(path.join(FIXTURES, f.replace('.fixed', '')), 'utf8');
+      const jsonAfter = (await hcl2json('main.tf', after)) as { resource?: Record<string, Record<string, Record<string, unknown>[]>> };
+      const jsonBefore = (await hcl2json('main.tf', before)) as typeof jsonAfter;
+      const names = (j: typeof jsonAfter) => Object.entries(j.resource ?? {}).flatMap(([t, byName]) => Object.keys(byName).map((n) => `${t}.${n}`)).sort();
+      assert.deepEqual(names(jsonAfter), names(jsonBefore));
+      // Our model reads the same values as HashiCorp's parser for what the fixes write.
+      const config = buildAwsConfig([{ path: '/infra/main.tf', text: after }]);
+      for (const r of awsResources(config)) {
+        const [type, name] = r.logicalName.split('.');
+        const body = jsonAfter.resource?.[type]?.[name]?.[0] ?? {};
+        for (const key of WRITTEN) {
+          if (!(key in body)) continue;
+          const v = (r as unknown as Record<string, unknown>)[{ idle_timeout: 'idleTimeout', deregistration_delay: 'deregistrationDelay', slow_start: 'slowStart', tcp_idle_timeout_seconds: 'tcpIdleTimeout' }[key]!] as { known: boolean; value?: number; origin?: string } | null;
+          if (!v?.known || v.origin !== 'literal') continue;
+          assert.equal(Number(body[key]), v.value, `${r.logicalName}.${key}`);
+          compared++;
+        }
+      }
+    });
+  }
+  it('the values compared were not vacuous', () => {
+    assert.ok(compared >= 5, `only ${compared} values compared`);
+  });
+  it('and it rejects what our parser reports as broken', async () => {
+    const text = 'resource "aws_lb" "x" {\n  idle_timeout = \n}\n';
+    assert.ok(buildAwsConfig([{ path: '/i/b.tf', text }]).diagnostics.length > 0);
+    await assert.rejects(() => hcl2json('b.tf', text));
+  });
 });
 
 const ALB_TF = `resource "aws_lb" "main" {
