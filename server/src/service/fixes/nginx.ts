@@ -32,6 +32,7 @@ function computeIndentUnit(text: string): string {
   let spaceLines = 0;
   const counts = new Map<number, number>();
   const n = text.length;
+  const onlyLf = text.indexOf('\r') < 0 && text.indexOf('\u2028') < 0 && text.indexOf('\u2029') < 0;
   let i = 0;
   while (i < n) {
     // i is at a line start (the start of the text, or after \n, \r, \u2028, \u2029)
@@ -52,10 +53,15 @@ function computeIndentUnit(text: string): string {
         spaceLines++;
       }
     }
-    // next line start
-    while (j < n) {
-      const c = text.charCodeAt(j++);
-      if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) break;
+    // next line start (with only "\n" breaks in the text, indexOf finds it much faster)
+    if (onlyLf) {
+      const nl = text.indexOf('\n', j);
+      j = nl < 0 ? n : nl + 1;
+    } else {
+      while (j < n) {
+        const c = text.charCodeAt(j++);
+        if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) break;
+      }
     }
     i = j;
   }
