@@ -272,21 +272,52 @@ export function haproxyEffective(proxy: HaproxyProxy, path: string[]): HaproxyEf
   // so each answer is kept per proxy: rules ask the same questions of every proxy many times.
   let memo = effectiveMemo.get(proxy);
   if (!memo) effectiveMemo.set(proxy, (memo = new Map()));
-  const key = path.length === 1 ? path[0] : path.length === 2 ? path[0] + ' ' + path[1] : path.join(' ');
-  let hit = memo.get(key);
-  if (hit === undefined) memo.set(key, (hit = computeEffective(proxy, path)));
+  // keyed by the first word, then the rest (no string is built for the usual one- and two-word paths)
+  let inner = memo.get(path[0]);
+  if (!inner) memo.set(path[0], (inner = new Map()));
+  // (paths are written in the rules' code; none has a NUL in its words)
+  const rest = path.length === 1 ? '\u0000' : path.length === 2 ? path[1] : '\u0000\u0000' + path.slice(1).join(' ');
+  let hit = inner.get(rest);
+  if (hit === undefined) inner.set(rest, (hit = computeEffective(proxy, path)));
   return hit;
 }
 
-const effectiveMemo = new WeakMap<HaproxyProxy, Map<string, HaproxyEffective | null>>();
+const effectiveMemo = new WeakMap<HaproxyProxy, Map<string, Map<string, HaproxyEffective | null>>>();
+
+/** Where each keyword occurs in a proxy's own section (statement indices, ascending); once per proxy. */
+const keywordIndex = new WeakMap<HaproxyProxy, Map<string, number[]>>();
+
+function keywordsOf(p: HaproxyProxy): Map<string, number[]> {
+  let idx = keywordIndex.get(p);
+  if (idx) return idx;
+  idx = new Map();
+  const stmts = p.section.statements;
+  for (let i = 0; i < stmts.length; i++) {
+    const list = idx.get(stmts[i].keyword);
+    if (list) list.push(i);
+    else idx.set(stmts[i].keyword, [i]);
+  }
+  keywordIndex.set(p, idx);
+  return idx;
+}
+
+const NONE: number[] = [];
 
 function computeEffective(proxy: HaproxyProxy, path: string[]): HaproxyEffective | null {
   for (const p of proxyChain(proxy)) {
     const stmts = p.section.statements;
-    for (let i = stmts.length - 1; i >= 0; i--) {
-      const s = stmts[i];
+    // The last line that matches, among the lines with this keyword (and the `no` lines, for an
+    // option), in section order.
+    const idx = keywordsOf(p);
+    const a = idx.get(path[0]) ?? NONE;
+    const b = path[0] === 'option' ? idx.get('no') ?? NONE : NONE;
+    let i = a.length - 1;
+    let j = b.length - 1;
+    while (i >= 0 || j >= 0) {
+      const k = j < 0 || (i >= 0 && a[i] > b[j]) ? a[i--] : b[j--];
+      const s = stmts[k];
       if (matchesKeyword(s, path)) {
-        return { statement: s, proxy: p, source: p === proxy ? 'here' : 'defaults', values: s.args.slice(path.length - 1).map((a) => a.value), negated: false };
+        return { statement: s, proxy: p, source: p === proxy ? 'here' : 'defaults', values: s.args.slice(path.length - 1).map((x) => x.value), negated: false };
       }
       if (s.keyword === 'no' && path[0] === 'option' && s.args[0]?.value === 'option' && s.args[1]?.value === path[1]) {
         return { statement: s, proxy: p, source: p === proxy ? 'here' : 'defaults', values: [], negated: true };

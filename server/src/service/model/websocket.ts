@@ -254,6 +254,19 @@ function ownReasonsOf(proxy: HaproxyProxy): { before: WebSocketReason[]; after: 
   return r;
 }
 
+/** What an `acl` line matches, as far as WebSocket detection goes; once per line (many routes share an ACL). */
+const aclFacts = new WeakMap<HaproxyStatement, { text: string; upgrade: boolean; path: boolean }>();
+
+function aclFactsOf(def: HaproxyStatement): { text: string; upgrade: boolean; path: boolean } {
+  let f = aclFacts.get(def);
+  if (f) return f;
+  const text = def.args.slice(1).map((a) => a.value).join(' ');
+  const upgrade = WS_ACL.test(text) && /websocket|upgrade/i.test(text);
+  const path = !upgrade && /\bpath(_beg|_reg|_dir|_sub)?\b/.test(text) && looksLikeWebSocketPath(def.args.slice(2).map((a) => a.value).join(' '));
+  aclFacts.set(def, (f = { text, upgrade, path }));
+  return f;
+}
+
 /** What one use_backend line says about its target; kept per statement (its proxy's ACLs come with it). */
 const routeReasons = new WeakMap<HaproxyStatement, { from: HaproxyProxy; reasons: WebSocketReason[] }>();
 
@@ -264,9 +277,9 @@ function routeReasonsOf(ref: ReturnType<typeof backendReferences>[number]): WebS
   const acls = aclsOf(ref.from);
   for (const name of ref.requiredAcls) {
     for (const def of acls.get(name) ?? []) {
-      const text = def.args.slice(1).map((a) => a.value).join(' ');
-      if (WS_ACL.test(text) && /websocket|upgrade/i.test(text)) reasons.push({ kind: 'acl', text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here (acl ${name} ${text})` });
-      else if (/\bpath(_beg|_reg|_dir|_sub)?\b/.test(text) && looksLikeWebSocketPath(def.args.slice(2).map((a) => a.value).join(' '))) reasons.push({ kind: 'path', text: `${ref.from.kind} ${ref.from.name} routes ${text} here` });
+      const acl = aclFactsOf(def);
+      if (acl.upgrade) reasons.push({ kind: 'acl', text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here (acl ${name} ${acl.text})` });
+      else if (acl.path) reasons.push({ kind: 'path', text: `${ref.from.kind} ${ref.from.name} routes ${acl.text} here` });
     }
   }
   // inline conditions: use_backend ws if { hdr(upgrade) -i websocket }
