@@ -9,7 +9,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createLanguageService } from '../server/src/service';
 import { MemoryFileSystem } from '../server/src/service/model/fs';
-import { buildNginxConfig } from '../server/src/service/model/nginx';
+import { buildNginxConfig, walkStatements } from '../server/src/service/model/nginx';
+import { validateConfigKnowledge } from '../server/src/service/knowledge-check';
+import { NGINX_RULES } from '../server/src/service/rules';
+import { Project } from '../server/src/lsp/project';
+import { parseNginxIncremental } from '../server/src/service/syntax/nginx';
 import { buildHaproxyConfig } from '../server/src/service/model/haproxy';
 import { parseNginx } from '../server/src/service/syntax/nginx';
 import { parseHaproxy } from '../server/src/service/syntax/haproxy';
@@ -69,9 +73,12 @@ interface Row {
   referenceMs: number | null;
   ratio: number | null;
   nginxConfMs?: number | null;
+  /** nginx: parse + model + every word of every directive built (what reading all arguments costs). */
+  eagerMs?: number;
 }
 
 const rows: Row[] = [];
+console.log(`load average at start: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (${os.cpus().length} cpus)`);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wslb-bench-'));
 const service = createLanguageService();
 
@@ -80,7 +87,15 @@ function benchNginx(name: string, text: string) {
   fs.writeFileSync(file, text);
   const mfs = new MemoryFileSystem({ [file]: text });
   const parseMs = time(() => parseNginx(text));
-  const modelMs = time(() => buildNginxConfig(file, mfs));
+  // The model alone, from the parsed tree (context tree, includes resolved, per-block name index);
+  // the parse is timed above, so parse + model is the full cost from text.
+  const tree = parseNginx(text);
+  const modelMs = time(() => buildNginxConfig(file, mfs, { parse: () => tree }));
+  // Words are built on first read; this reads every argument of every directive too.
+  const eagerMs = time(() => {
+    const c = buildNginxConfig(file, mfs);
+    for (const s of walkStatements(c.root)) for (const a of s.directive.args) void a.value;
+  });
   const checkMs = time(() => service.analyzeNginx(file, mfs), 5);
   const nginx = which('nginx');
   fs.mkdirSync(path.join(tmp, 'logs'), { recursive: true });
@@ -105,6 +120,7 @@ function benchNginx(name: string, text: string) {
     referenceMs: ref?.ms ?? null,
     ratio: ref ? (parseMs + modelMs) / ref.ms : null,
     nginxConfMs,
+    eagerMs,
   });
 }
 
@@ -135,6 +151,61 @@ function benchHaproxy(name: string, text: string) {
 
 benchNginx('nginx-50k', generateNginx(50_000));
 benchNginx('nginx-10k', generateNginx(10_000));
+
+/**
+ * One-character edits in a location of the 10k-line nginx config, in process, the way the language
+ * server runs them (Project: incremental re-parse, model, knowledge checks, rules, findings), and
+ * where that time goes.
+ */
+function benchNginxEdit(text: string) {
+  const file = '/bench/nginx-edit.conf';
+  const open = new Map([[file, text]]);
+  const project = new Project((p) => (open.has(p) ? { uri: 'file://' + p, path: p, text: open.get(p)!, version: 1, languageId: 'nginx' } : undefined));
+  project.analyzeRoot(file, 'nginx');
+  const at = text.indexOf('proxy_read_timeout 3600s', text.length >> 1) + 'proxy_read_timeout 3600s'.length;
+  let cur = text;
+  const edit = (k: number) => {
+    const e = k % 2 === 0 ? { offset: at, deleted: 0, inserted: '1' } : { offset: at, deleted: 1, inserted: '' };
+    const next = cur.slice(0, e.offset) + e.inserted + cur.slice(e.offset + e.deleted);
+    project.noteEdits(file, cur, [e]);
+    cur = next;
+    open.set(file, next);
+    return e;
+  };
+  let k = 0;
+  const totalMs = time(() => {
+    edit(k++);
+    project.analyzeRoot(file, 'nginx');
+    project.findingsFor(file);
+  }, 15);
+  // The phases, on the same kind of edit.
+  const phases: Record<string, number[]> = { parse: [], model: [], knowledge: [], rules: [] };
+  const mfs = new MemoryFileSystem({});
+  const options = service.options;
+  for (let i = 0; i < 15; i++) {
+    const base = cur;
+    const tree = parseNginx(base);
+    void tree.lineIndex;
+    const config0 = buildNginxConfig(file, { readFile: () => base, readDir: () => undefined }, { parse: () => tree });
+    validateConfigKnowledge({ language: 'nginx', config: config0 }, options); // what the previous analysis remembered
+    const e = edit(k++);
+    let t = performance.now();
+    const tree2 = parseNginxIncremental(tree, cur, [e]);
+    phases.parse.push(performance.now() - t);
+    t = performance.now();
+    const config = buildNginxConfig(file, { readFile: () => cur, readDir: () => mfs.readDir('/') }, { parse: () => tree2 });
+    phases.model.push(performance.now() - t);
+    t = performance.now();
+    validateConfigKnowledge({ language: 'nginx', config }, options);
+    phases.knowledge.push(performance.now() - t);
+    t = performance.now();
+    for (const rule of NGINX_RULES) rule.check({ config, options, report: () => undefined } as never);
+    phases.rules.push(performance.now() - t);
+  }
+  const phaseMs = Object.fromEntries(Object.entries(phases).map(([key, xs]) => [key, median(xs)]));
+  return { lines: text.split('\n').length, totalMs, phaseMs };
+}
+const nginxEdit = benchNginxEdit(generateNginx(10_000));
 benchHaproxy('haproxy-20k', generateHaproxy(20_000));
 if (fs.existsSync(CORPUS_LARGE)) benchHaproxy('exymat-large-valid', fs.readFileSync(CORPUS_LARGE, 'utf8'));
 
@@ -143,12 +214,19 @@ const sim = benchSimulate();
 
 const f = (n: number | null | undefined, d = 1) => (n == null ? '—' : n.toFixed(d));
 console.log('\nparse + model, against the real binaries on the same file (ratio < 1: wslb is faster)\n');
-console.log('file                  lines   parse ms  model ms  check ms    MB/s   reference ms  ratio   nginx-conf ms');
+console.log('file                  lines   parse ms  model ms  check ms    MB/s   reference ms  ratio   nginx-conf ms  (model: from the parsed tree; check: from text, every rule)');
 for (const r of rows) {
   console.log(
     `${r.name.padEnd(20)} ${String(r.lines).padStart(6)} ${f(r.parseMs).padStart(9)} ${f(r.modelMs).padStart(9)} ${f(r.checkMs).padStart(9)} ${f(r.mbPerSec).padStart(7)} ${f(r.referenceMs).padStart(14)} ${f(r.ratio, 3).padStart(6)} ${f(r.nginxConfMs).padStart(14)}   ${r.reference}`,
   );
 }
+console.log('\nnginx: the parser keeps words as offsets and builds their objects on first read; parse + model + every word read:');
+for (const r of rows) if (r.eagerMs !== undefined && r.referenceMs) console.log(`  ${r.name}: ${f(r.eagerMs)} ms (ratio ${f(r.eagerMs / r.referenceMs, 3)} against nginx -t)`);
+console.log(
+  `\nnginx one-character edit, in process (as the language server runs it), ${nginxEdit.lines} lines: ${f(nginxEdit.totalMs)} ms — ` +
+    Object.entries(nginxEdit.phaseMs).map(([k, v]) => `${k} ${f(v)}`).join(', ') +
+    ' ms; the rest is findings (ranges, fixes), suppressions and sorting',
+);
 console.log(`\nsimulator: ${sim.events} connection events across 50 backends in ${sim.ms.toFixed(0)} ms`);
 console.log(`heap after the runs: ${heapMb.toFixed(0)} MB`);
 
@@ -165,6 +243,6 @@ if (fs.existsSync(lspScript) && fs.existsSync(path.join(REPO, 'dist/server/serve
 }
 
 fs.mkdirSync(OUT, { recursive: true });
-fs.writeFileSync(path.join(OUT, 'bench.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, rows, simulator: sim, heapMb, lsp }, null, 2));
+fs.writeFileSync(path.join(OUT, 'bench.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg(), rows, nginxEdit, simulator: sim, heapMb, lsp }, null, 2));
 console.log(`\nwritten: ${path.relative(process.cwd(), path.join(OUT, 'bench.json'))}`);
 fs.rmSync(tmp, { recursive: true, force: true });

@@ -218,10 +218,6 @@ export class Project {
   nginxTree(path: string, text: string): NginxFile {
     const hit = this.nginxTrees.get(path);
     if (hit && hit.text === text) return hit.tree;
-    // An edited document's text is a rope of slices (TextDocument.update concatenates): flatten it
-    // once (ToNumber flattens a string in place, as the flatstr package does), or every later
-    // scan of it (indentation, line starts) goes through V8's slow path character by character.
-    void Number(text);
     // An edited open document: re-read only the block its edits fall in (the old tree is reused).
     const edits = hit ? this.takeEdits(path, hit.text, text) : undefined;
     const tree = hit && edits ? parseNginxIncremental(hit.tree, text, edits) : parseNginx(text);

@@ -80,9 +80,52 @@ export interface NginxContext {
   parent: NginxContext | null;
   statements: NginxStatement[];
   children: NginxContext[];
-  /** The statements by name, in order (the index every lookup of a directive here uses). */
-  byName: Map<string, NginxStatement[]>;
+  /**
+   * The statements by name, in order, for a block of more than INDEX_FROM statements (null for
+   * smaller ones, where a scan is as fast as a hash lookup and costs no memory). Read it through
+   * statementsNamed / firstNamed.
+   */
+  byName: Map<string, NginxStatement[]> | null;
 }
+
+/** Blocks with more statements than this get a name index (see NginxContext.byName). */
+const INDEX_FROM = 8;
+
+/** Add a statement to a context and its name index. */
+function addStatement(ctx: NginxContext, stmt: NginxStatement): void {
+  const list = ctx.statements;
+  list.push(stmt);
+  if (ctx.byName) {
+    const same = ctx.byName.get(stmt.name);
+    if (same) same.push(stmt);
+    else ctx.byName.set(stmt.name, [stmt]);
+  } else if (list.length > INDEX_FROM) {
+    const index = new Map<string, NginxStatement[]>();
+    for (const s of list) {
+      const same = index.get(s.name);
+      if (same) same.push(s);
+      else index.set(s.name, [s]);
+    }
+    ctx.byName = index;
+  }
+}
+
+/** The statements of `ctx` named `name`, in order (a shared list or a fresh one: do not modify). */
+export function statementsNamed(ctx: NginxContext, name: string): readonly NginxStatement[] {
+  if (ctx.byName) return ctx.byName.get(name) ?? NO_STATEMENTS;
+  let out: NginxStatement[] | null = null;
+  for (const s of ctx.statements) if (s.name === name) (out ??= []).push(s);
+  return out ?? NO_STATEMENTS;
+}
+
+/** The first statement of `ctx` named `name`. */
+export function firstNamed(ctx: NginxContext, name: string): NginxStatement | undefined {
+  if (ctx.byName) return ctx.byName.get(name)?.[0];
+  for (const s of ctx.statements) if (s.name === name) return s;
+  return undefined;
+}
+
+const NO_STATEMENTS: readonly NginxStatement[] = Object.freeze([]) as readonly NginxStatement[];
 
 /**
  * A statement. `args` (the words' values) is read from the tree on first use and cached: most
@@ -121,7 +164,7 @@ class Statement implements NginxStatement {
 }
 
 function newContext(kind: NginxContextKind, family: NginxFamily, statement: NginxStatement | null, parent: NginxContext | null): NginxContext {
-  return { kind, family, statement, parent, statements: [], children: [], byName: new Map() };
+  return { kind, family, statement, parent, statements: [], children: [], byName: null };
 }
 
 export interface ModelDiagnostic {
@@ -210,10 +253,7 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
     for (const node of nodes) {
       if (node.type !== 'directive') continue;
       const stmt = new Statement(node, src, ctx, via);
-      ctx.statements.push(stmt);
-      const same = ctx.byName.get(stmt.name);
-      if (same) same.push(stmt);
-      else ctx.byName.set(stmt.name, [stmt]);
+      addStatement(ctx, stmt);
       if (node.block) {
         const kind = node.block.rawBody ? 'raw' : BLOCK_KINDS[node.name] ?? 'other';
         const child: NginxContext = newContext(kind, familyOf(kind, ctx.family), stmt, ctx);
@@ -370,7 +410,7 @@ export function inheritanceChain(ctx: NginxContext): NginxContext[] {
 }
 
 export function findStatements(ctx: NginxContext, name: string): NginxStatement[] {
-  return [...(ctx.byName.get(name) ?? [])];
+  return [...statementsNamed(ctx, name)];
 }
 
 export interface EffectiveValue {
@@ -387,7 +427,7 @@ export type DefaultLookup = (name: string, family: NginxFamily) => { value: stri
 /** The effective value of a scalar directive at `ctx`, following nginx's inheritance. */
 export function effectiveValue(ctx: NginxContext, name: string, defaults?: DefaultLookup): EffectiveValue {
   for (const c of inheritanceChain(ctx)) {
-    const found = c.byName.get(name)?.[0];
+    const found = firstNamed(c, name);
     if (found) return { args: found.args, source: c === ctx ? 'here' : 'inherited', statement: found };
   }
   const d = defaults?.(name, ctx.family);
@@ -405,8 +445,8 @@ export interface EffectiveList {
 /** An array directive (proxy_set_header, add_header...) is inherited whole, only when this level sets none. */
 export function effectiveList(ctx: NginxContext, name: string): EffectiveList {
   for (const c of inheritanceChain(ctx)) {
-    const found = c.byName.get(name);
-    if (found) return { statements: [...found], from: c, source: c === ctx ? 'here' : 'inherited' };
+    const found = statementsNamed(c, name);
+    if (found.length) return { statements: [...found], from: c, source: c === ctx ? 'here' : 'inherited' };
   }
   return { statements: [], from: null, source: 'default' };
 }
