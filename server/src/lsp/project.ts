@@ -226,6 +226,13 @@ export class Project {
   }
 
   haproxyTree(path: string, text: string): HaproxyFile {
+    // The tree of the file's own analysis, when it is of this text (no second parse per keystroke
+    // for symbols, folding and completion).
+    if (this.haproxyIncremental.get(path)?.text === text) {
+      const a = this.analyses.get(path)?.analysis;
+      const src = a?.language === 'haproxy' ? a.config.sources.find((s) => s.path === path) : undefined;
+      if (src && src.text === text) return src.tree;
+    }
     const hit = this.haproxyTrees.get(path);
     if (hit && hit.text === text) return hit.tree;
     const tree = parseHaproxy(text);
