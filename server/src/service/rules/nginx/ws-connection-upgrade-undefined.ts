@@ -93,11 +93,13 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
       }
     }
     const reported = new Set<string>();
-    const check = (s: NginxStatement, name: string, span: Span) => {
+    // `spanOf` is called only for a name that is reported (most are defined or built in).
+    const check = (s: NginxStatement, name: string, spanOf: () => Span) => {
       const lower = name.toLowerCase();
       if (defined.has(lower) || isBuiltinVariable(lower)) return;
       const isUpgrade = lower === 'connection_upgrade';
       if (foreign && !isUpgrade) return;
+      const span = spanOf();
       const key = `${s.source.path}:${span.start}`;
       if (reported.has(key)) return;
       reported.add(key);
@@ -119,9 +121,11 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
           const v = c.args[0];
           if (!v) continue;
           for (const ref of variableRefs(v.value)) {
-            const at = v.raw.indexOf(v.value.slice(ref.index, ref.index + ref.length));
-            const start = v.start + Math.max(0, at);
-            check(s, ref.name, { start, end: start + ref.length });
+            check(s, ref.name, () => {
+              const at = v.raw.indexOf(v.value.slice(ref.index, ref.index + ref.length));
+              const start = v.start + Math.max(0, at);
+              return { start, end: start + ref.length };
+            });
           }
         }
       }
@@ -129,7 +133,7 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
       if (nginxCommands(s.name).length === 0) continue; // a third-party directive: its arguments are its own business
       for (let i = 0; i < s.args.length; i++) {
         if (definingArg(s, i) || regexArg(s, i)) continue;
-        for (const ref of variableRefs(s.args[i])) check(s, ref.name, refSpan(s, i, ref.index, ref.length));
+        for (const ref of variableRefs(s.args[i])) check(s, ref.name, () => refSpan(s, i, ref.index, ref.length));
       }
     }
   },
