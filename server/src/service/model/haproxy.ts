@@ -158,8 +158,35 @@ export function updateHaproxyConfig(config: HaproxyConfig, path: string, change:
       }
     }
   }
+  const lists = filtered.get(config);
+  if (lists) {
+    for (const [test, list] of lists) {
+      const k = list.indexOf(old);
+      if (k >= 0) list.splice(k, 1);
+      if (!test(proxy)) continue;
+      // lists are in config order, which is file order for the single file edited here
+      let at = list.findIndex((p) => p.section.start > proxy.section.start);
+      if (at < 0) at = list.length;
+      list.splice(at, 0, proxy);
+    }
+  }
   for (const hook of replacedHooks) hook(config, old, proxy, routesChanged);
   return config;
+}
+
+const filtered = new WeakMap<HaproxyConfig, Map<(p: HaproxyProxy) => boolean, HaproxyProxy[]>>();
+
+/**
+ * The proxies for which `test` holds, in config order; kept per config (and followed through
+ * proxy replacements), so a rule that concerns few proxies does not walk them all on every edit.
+ * `test` must be a module-level function of the proxy object alone.
+ */
+export function proxiesWhere(config: HaproxyConfig, test: (p: HaproxyProxy) => boolean): HaproxyProxy[] {
+  let lists = filtered.get(config);
+  if (!lists) filtered.set(config, (lists = new Map()));
+  let list = lists.get(test);
+  if (!list) lists.set(test, (list = config.proxies.filter(test)));
+  return list;
 }
 
 /** `routesChanged`: the edited line is or was a use_backend, default_backend or acl line. */

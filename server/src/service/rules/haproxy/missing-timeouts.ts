@@ -1,4 +1,4 @@
-import { type HaproxyProxy, haproxyEffective, proxyDisabled, proxyMode } from '../../model/haproxy';
+import { type HaproxyProxy, haproxyEffective, proxiesWhere, proxyDisabled, proxyMode } from '../../model/haproxy';
 import { formatTime } from '../../model/units';
 import { insertLinesInProxy, replaceWord } from '../../fixes/haproxy';
 import type { EditSpec, HaproxyRule } from '../rule';
@@ -43,6 +43,10 @@ function computeMissing(proxy: HaproxyProxy): Which[] {
     if (timeoutMs(proxy, 'server').ms === null && (mode === 'http' || timeoutMs(proxy, 'tunnel').ms === null)) missing.push('server');
   }
   return missing;
+}
+
+function hasMissingTimeouts(proxy: HaproxyProxy): boolean {
+  return missingTimeouts(proxy).length > 0;
 }
 
 /** HAProxy's proxy_type_str(): a listen section is a "proxy". */
@@ -112,9 +116,8 @@ export const missingTimeoutsRule: HaproxyRule = {
     },
   },
   check({ config, options, report }) {
-    for (const proxy of config.proxies) {
+    for (const proxy of proxiesWhere(config, hasMissingTimeouts)) {
       const missing = missingTimeouts(proxy);
-      if (missing.length === 0) continue;
       const { edits, inDefaults } = plan(proxy, missing, options);
       const list = missing.map((w) => `timeout ${w}`).join(', ');
       report({

@@ -1,4 +1,4 @@
-import { type HaproxyConfig, type HaproxyProxy, backendReferences, haproxyEffective, proxiesRoutingTo, proxyDisabled } from '../../model/haproxy';
+import { type HaproxyConfig, type HaproxyProxy, backendReferences, haproxyEffective, proxiesRoutingTo, proxiesWhere, proxyDisabled } from '../../model/haproxy';
 import { insertInProxy, removeStatementLine } from '../../fixes/haproxy';
 import type { EditSpec, HaproxyRule } from '../rule';
 import type { HaproxyStatement } from '../../syntax/haproxy';
@@ -40,6 +40,10 @@ function foreignTimeouts(proxy: HaproxyProxy): HaproxyStatement[] {
   return list;
 }
 
+function hasForeignTimeouts(proxy: HaproxyProxy): boolean {
+  return (proxy.kind === 'frontend' || proxy.kind === 'backend') && foreignTimeouts(proxy).length > 0;
+}
+
 export const timeoutIgnored: HaproxyRule = {
   meta: {
     id: 'haproxy/timeout-ignored',
@@ -64,7 +68,7 @@ export const timeoutIgnored: HaproxyRule = {
     },
   },
   check({ config, report }) {
-    for (const proxy of config.proxies) {
+    for (const proxy of proxiesWhere(config, hasForeignTimeouts)) {
       if ((proxy.kind !== 'frontend' && proxy.kind !== 'backend') || proxyDisabled(proxy)) continue;
       for (const s of foreignTimeouts(proxy)) {
         const which = s.args[0].value;
