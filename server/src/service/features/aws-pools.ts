@@ -9,7 +9,7 @@
  * gets placeholder targets.
  */
 import type { AwsConfig, AwsTargetGroup, AwsValue } from '../model/aws';
-import { awsFact } from '../knowledge/aws';
+import { awsDefault } from '../knowledge/aws';
 import { awsPlaceholderTargets } from '../simulate/aws';
 import type { SimPool } from '../simulate/types';
 import type { PoolInfo } from './pools';
@@ -42,7 +42,7 @@ export function awsTargetGroupPool(tg: AwsTargetGroup): AwsPoolInfo {
   const protocol = tg.protocol && tg.protocol.known ? tg.protocol.value.toUpperCase() : undefined;
   const lbTypes = tg.loadBalancers.map((lb) => (lb.lbType.known ? lb.lbType.value : undefined));
   const network = (protocol !== undefined && L4_PROTOCOLS.has(protocol)) || lbTypes.includes('network');
-  const algorithm = network ? 'flow_hash' : tg.algorithm.known ? tg.algorithm.value : String(awsFact('tg.algorithm')?.default ?? 'round_robin');
+  const algorithm = network ? 'flow_hash' : tg.algorithm.known ? tg.algorithm.value : awsDefault<string>('tg.algorithm');
   const s = (v: number | undefined) => (v === undefined ? undefined : v * 1000);
   const port = num(tg.port);
   const pool: SimPool = {

@@ -1,8 +1,10 @@
 /**
  * The AWS facts wslb uses, in one table: for each ELBv2 attribute, its Terraform and CloudFormation
  * spellings, AWS's default, the allowed range, what it means for WebSockets (our words), the AWS
- * documentation page and the source-material section. Hover reads it (docs/aws-hover.ts); rules and
- * fixes may import it so that no default or range is written twice.
+ * documentation page and the source-material section. It is the only place these facts are written:
+ * hover (docs/aws-hover.ts), the model's defaults (model/aws-build.ts), the rules' messages,
+ * references and fix bounds (rules/aws/) and the simulator's defaults (simulate/engine.ts,
+ * features/aws-pools.ts) all read it.
  *
  * The facts come from the AWS documentation pages linked in `doc` (checked on AWS_DOCS_CHECKED);
  * no AWS account was used to test them. Where a page does not settle a behaviour, `note` says so.
@@ -19,10 +21,16 @@ const ALB_HC = 'https://docs.aws.amazon.com/elasticloadbalancing/latest/applicat
 const NLB_IDLE = 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/update-idle-timeout.html';
 const NLB_TG = 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html';
 
-/** AWS documentation pages, by topic (also cited by the simulator's comments and the README). */
+/**
+ * AWS documentation pages, by topic (also cited by the rules' references, the simulator's comments
+ * and the README). The attribute sections live on the "Edit ... attributes" pages (the older
+ * application-load-balancers.html, load-balancer-target-groups.html and sticky-sessions.html
+ * anchors moved there).
+ */
 export const AWS_DOC_PAGES = {
   albIdleTimeout: `${ALB_LB}#connection-idle-timeout`,
   nlbIdleTimeout: NLB_IDLE,
+  nlbOverview: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/network-load-balancers.html',
   deregistrationDelay: `${ALB_TG}#deregistration-delay`,
   nlbDeregistration: `${NLB_TG}#deregistration-delay`,
   routingAlgorithm: `${ALB_TG}#modify-routing-algorithm`,
@@ -31,14 +39,25 @@ export const AWS_DOC_PAGES = {
   healthChecks: ALB_HC,
   loadBalancerType: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html',
   listenerRules: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#path-conditions',
+  createTargetGroup: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html',
+  tfLb: 'https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lb',
+  tfTargetGroup: 'https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lb_target_group',
+  tfListener: 'https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lb_listener',
+  cfnLb: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-loadbalancer-loadbalancerattribute.html',
+  cfnTargetGroup: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-targetgroup-targetgroupattribute.html',
+  cfnListener: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-listenerattribute.html',
 } as const;
 
 export interface AwsAttributeFact {
   id: AwsAttributeId;
   /** Short title for hovers, e.g. "Connection idle timeout". */
   title: string;
-  /** Terraform argument (inside its block for nested ones: `stickiness.enabled` → block `stickiness`, key `enabled`). */
-  terraform?: { resource: string[]; key: string; block?: string };
+  /**
+   * Terraform argument (inside its block for nested ones: `stickiness.enabled` → block `stickiness`, key `enabled`).
+   * `blockDefault`: the value the Terraform provider gives the argument when its block is written
+   * without it (it can differ from AWS's default for an absent block).
+   */
+  terraform?: { resource: string[]; key: string; block?: string; blockDefault?: number | string | boolean };
   /** CloudFormation: an attribute-list Key (`LoadBalancerAttributes` ...) or a plain property. */
   cloudformation?: { resource: string; attributeKey?: string; property?: string };
   /** AWS's default (seconds for durations), or undefined when there is none. */
@@ -47,6 +66,8 @@ export interface AwsAttributeFact {
   defaultText?: string;
   /** Allowed numeric range (seconds for durations). */
   range?: { min: number; max: number };
+  /** A value AWS fixes for some resources, e.g. 350 s for TLS listeners (`when` names them). */
+  fixed?: { value: number; when: string };
   /** Allowed values of an enumerated attribute. */
   values?: string[];
   unit?: 'seconds' | 'count';
@@ -90,6 +111,7 @@ export const AWS_ATTRIBUTES: readonly AwsAttributeFact[] = [
     default: 350,
     defaultText: '350 s (fixed at 350 s for TLS listeners; only TCP listeners can change it)',
     range: { min: 60, max: 6000 },
+    fixed: { value: 350, when: 'TLS' },
     unit: 'seconds',
     idleLimit: true,
     websocket:
@@ -142,7 +164,8 @@ export const AWS_ATTRIBUTES: readonly AwsAttributeFact[] = [
   {
     id: 'tg.stickiness.enabled',
     title: 'Sticky sessions',
-    terraform: { resource: TG, key: 'enabled', block: 'stickiness' },
+    // The Terraform provider defaults `enabled` to true inside a written `stickiness` block.
+    terraform: { resource: TG, key: 'enabled', block: 'stickiness', blockDefault: true },
     cloudformation: { resource: CFN_TG, attributeKey: 'stickiness.enabled' },
     default: false,
     values: ['true', 'false'],
@@ -234,6 +257,17 @@ export const AWS_ATTRIBUTES: readonly AwsAttributeFact[] = [
     section: 'Health checks and connection draining',
   },
   {
+    id: 'tg.target_type',
+    title: 'Target type',
+    terraform: { resource: TG, key: 'target_type' },
+    cloudformation: { resource: CFN_TG, property: 'TargetType' },
+    default: 'instance',
+    values: ['instance', 'ip', 'lambda', 'alb'],
+    websocket: 'What a registered target is: an instance ID, an IP address, a Lambda function, or (behind a Network Load Balancer) an Application Load Balancer. It does not change how the load balancer picks a target for a new WebSocket.',
+    doc: AWS_DOC_PAGES.createTargetGroup,
+    section: 'Sticky sessions and balancing algorithms',
+  },
+  {
     id: 'lb.type',
     title: 'Load balancer type',
     terraform: { resource: LB, key: 'load_balancer_type' },
@@ -251,6 +285,33 @@ const BY_ID = new Map<AwsAttributeId, AwsAttributeFact>(AWS_ATTRIBUTES.map((f) =
 
 export function awsFact(id: AwsAttributeId): AwsAttributeFact | undefined {
   return BY_ID.get(id);
+}
+
+/** The fact for `id`, which the table must have (a missing one is a bug in the table). */
+export function awsFactOf(id: AwsAttributeId): AwsAttributeFact {
+  const f = BY_ID.get(id);
+  if (!f) throw new Error(`knowledge/aws.ts has no fact for ${id}`);
+  return f;
+}
+
+/** AWS's default for `id`, read from the table at each call. */
+export function awsDefault<T extends number | string | boolean>(id: AwsAttributeId): T {
+  const d = awsFactOf(id).default;
+  if (d === undefined) throw new Error(`knowledge/aws.ts gives no default for ${id}`);
+  return d as T;
+}
+
+/** The allowed numeric range of `id`, read from the table at each call. */
+export function awsRange(id: AwsAttributeId): { min: number; max: number } {
+  const r = awsFactOf(id).range;
+  if (!r) throw new Error(`knowledge/aws.ts gives no range for ${id}`);
+  return r;
+}
+
+/** Is `value` inside the allowed range of `id`? */
+export function awsInRange(id: AwsAttributeId, value: number): boolean {
+  const r = awsRange(id);
+  return value >= r.min && value <= r.max;
 }
 
 /** The fact for a Terraform argument in a resource of `resourceType` (inside `block` for nested blocks). */

@@ -5,15 +5,8 @@
  * `variable "x"` declared in that module. CloudFormation: each template alone; `!Ref P` / `{ "Ref": "P" }`
  * resolves to the `Default` of parameter P. Anything else is unknown.
  *
- * AWS defaults used when an attribute is absent (Elastic Load Balancing documentation, checked 2026-11):
- * - ALB idle timeout 60 s (application-load-balancers.html#connection-idle-timeout)
- * - deregistration delay 300 s (load-balancer-target-groups.html#deregistration-delay)
- * - slow start 0 s = off (load-balancer-target-groups.html#slow-start-mode)
- * - load balancing algorithm round_robin (load-balancer-target-groups.html#modify-routing-algorithm)
- * - stickiness off; lb_cookie duration 86400 s (sticky-sessions.html)
- * - NLB TCP idle timeout 350 s (network/network-load-balancers.html#connection-idle-timeout)
- * - load balancer type application (ELBv2 CreateLoadBalancer API, `Type`)
- * - target type instance (ELBv2 CreateTargetGroup API, `TargetType`)
+ * AWS's default for an absent attribute comes from the fact table, knowledge/aws.ts (the AWS page
+ * for each is cited there); nothing here repeats a default.
  */
 import { dirname } from './fs';
 import type {
@@ -39,17 +32,7 @@ import { isMap, isScalar, isSeq, nodeSpan, nodeSpanWithTag, pairOf, pairSpan, pa
 import type { Node as YamlNode, Pair } from 'yaml';
 import { looksLikeWebSocketName, looksLikeWebSocketPath, WS_MARKER } from './websocket';
 import type { Span } from '../text';
-
-export const AWS_DEFAULTS = {
-  albIdleTimeout: 60,
-  deregistrationDelay: 300,
-  slowStart: 0,
-  algorithm: 'round_robin',
-  stickinessDuration: 86400,
-  nlbTcpIdleTimeout: 350,
-  lbType: 'application',
-  targetType: 'instance',
-} as const;
+import { awsDefault, awsFactOf } from '../knowledge/aws';
 
 const TF_TYPES: Record<string, AwsResource['kind']> = {
   aws_lb: 'load-balancer',
@@ -121,6 +104,22 @@ function unknown<T>(id: AwsAttributeId, reason: string, written: AwsWritten): Aw
 
 type Scalar = string | number | boolean;
 type Want = 'number' | 'string' | 'boolean';
+
+/** AWS's default for an attribute that is not written (from knowledge/aws.ts). */
+function awsDefaultValue<T extends Scalar>(id: AwsAttributeId): AwsValue<T> {
+  return known(id, awsDefault<T>(id), 'aws-default');
+}
+
+/** An argument left out of its written Terraform block: the provider's `blockDefault` (knowledge/aws.ts), else AWS's default. */
+function tfBlockDefaultValue<T extends Scalar>(id: AwsAttributeId): AwsValue<T> {
+  const d = awsFactOf(id).terraform?.blockDefault;
+  return d === undefined ? awsDefaultValue<T>(id) : known(id, d as T, 'aws-default');
+}
+
+/** The value written, else AWS's default. */
+function orDefault<T extends Scalar>(x: AwsValue<T> | null, id: AwsAttributeId): AwsValue<T> {
+  return x ?? awsDefaultValue<T>(id);
+}
 
 /** Coerce a literal into the wanted type (AWS takes attribute values as strings: "30", "true"). */
 function coerce(v: Scalar, want: Want): Scalar | undefined {
@@ -272,9 +271,8 @@ function buildTerraformModule(mod: TfModule, drafts: Draft[]): void {
         const a = attr(blk, name);
         return a ? tfValue<T>(mod, path, id, a, want) : null;
       };
-      const orDefault = <T extends Scalar>(x: AwsValue<T> | null, id: AwsAttributeId, d: T): AwsValue<T> => x ?? known(id, d, 'aws-default');
       if (kind === 'load-balancer') {
-        const lbType = orDefault(v<string>('lb.type', 'load_balancer_type', 'string'), 'lb.type', AWS_DEFAULTS.lbType);
+        const lbType = orDefault(v<string>('lb.type', 'load_balancer_type', 'string'), 'lb.type');
         const isAlb = !lbType.known || lbType.value === 'application';
         const idle = v<number>('lb.idle_timeout', 'idle_timeout', 'number');
         const lb: AwsLoadBalancer = {
@@ -282,7 +280,7 @@ function buildTerraformModule(mod: TfModule, drafts: Draft[]): void {
           kind,
           lbType,
           name: v<string>('lb.name', 'name', 'string'),
-          idleTimeout: lbType.known && lbType.value !== 'application' ? null : idle ?? (isAlb ? known('lb.idle_timeout', AWS_DEFAULTS.albIdleTimeout, 'aws-default') : null),
+          idleTimeout: lbType.known && lbType.value !== 'application' ? null : idle ?? (isAlb ? awsDefaultValue<number>('lb.idle_timeout') : null),
           listeners: [],
         };
         drafts.push({ resource: lb, tgRefs: [] });
@@ -294,7 +292,7 @@ function buildTerraformModule(mod: TfModule, drafts: Draft[]): void {
           stickiness = {
             written: { path, span: st.span },
             // The Terraform provider defaults `enabled` to true inside a stickiness block.
-            enabled: orDefault(v<boolean>('tg.stickiness.enabled', 'enabled', 'boolean', st), 'tg.stickiness.enabled', true),
+            enabled: v<boolean>('tg.stickiness.enabled', 'enabled', 'boolean', st) ?? tfBlockDefaultValue<boolean>('tg.stickiness.enabled'),
             type: v<string>('tg.stickiness.type', 'type', 'string', st),
             duration: v<number>('tg.stickiness.duration', 'cookie_duration', 'number', st),
           };
@@ -302,7 +300,7 @@ function buildTerraformModule(mod: TfModule, drafts: Draft[]): void {
           const w: AwsWritten = { path, key: 'stickiness', keySpan: dynSt.typeSpan, valueSpan: dynSt.span, span: dynSt.span };
           stickiness = { written: { path, span: dynSt.span }, enabled: unknown('tg.stickiness.enabled', 'set by a dynamic block', w), type: null, duration: null };
         } else {
-          stickiness = { written: null, enabled: known('tg.stickiness.enabled', false, 'aws-default'), type: null, duration: null };
+          stickiness = { written: null, enabled: awsDefaultValue<boolean>('tg.stickiness.enabled'), type: null, duration: null };
         }
         const hc = b.blocks.find((x) => x.type === 'health_check');
         const healthCheck: AwsHealthCheck = {
@@ -322,10 +320,10 @@ function buildTerraformModule(mod: TfModule, drafts: Draft[]): void {
           name: v<string>('tg.name', 'name', 'string'),
           protocol: v<string>('tg.protocol', 'protocol', 'string'),
           port: v<number>('tg.port', 'port', 'number'),
-          targetType: orDefault(v<string>('tg.target_type', 'target_type', 'string'), 'tg.target_type', AWS_DEFAULTS.targetType),
-          deregistrationDelay: orDefault(v<number>('tg.deregistration_delay', 'deregistration_delay', 'number'), 'tg.deregistration_delay', AWS_DEFAULTS.deregistrationDelay),
-          slowStart: orDefault(v<number>('tg.slow_start', 'slow_start', 'number'), 'tg.slow_start', AWS_DEFAULTS.slowStart),
-          algorithm: orDefault(v<string>('tg.algorithm', 'load_balancing_algorithm_type', 'string'), 'tg.algorithm', AWS_DEFAULTS.algorithm),
+          targetType: orDefault(v<string>('tg.target_type', 'target_type', 'string'), 'tg.target_type'),
+          deregistrationDelay: orDefault(v<number>('tg.deregistration_delay', 'deregistration_delay', 'number'), 'tg.deregistration_delay'),
+          slowStart: orDefault(v<number>('tg.slow_start', 'slow_start', 'number'), 'tg.slow_start'),
+          algorithm: orDefault(v<string>('tg.algorithm', 'load_balancing_algorithm_type', 'string'), 'tg.algorithm'),
           stickiness,
           healthCheck,
           websocket: { carries: false, reasons: [] },
@@ -576,16 +574,15 @@ function buildCloudFormation(path: string, cfn: CfnFile, drafts: Draft[]): void 
     const base = { path, format, logicalName, type, span, nameSpan: nodeSpan(pair.key)!, marked: hasMarker(comments, cfn.text, span), anchor };
     const lv = <T extends Scalar>(id: AwsAttributeId, key: string, want: Want) => (list ? cfnListValue<T>(ctx, list, id, key, want) : null);
     const pv = <T extends Scalar>(id: AwsAttributeId, key: string, want: Want) => cfnProp<T>(ctx, props, id, key, want);
-    const orDefault = <T extends Scalar>(x: AwsValue<T> | null, id: AwsAttributeId, d: T): AwsValue<T> => x ?? known(id, d, 'aws-default');
     if (kind === 'load-balancer') {
-      const lbType = orDefault(pv<string>('lb.type', 'Type', 'string'), 'lb.type', AWS_DEFAULTS.lbType);
+      const lbType = orDefault(pv<string>('lb.type', 'Type', 'string'), 'lb.type');
       const idle = lv<number>('lb.idle_timeout', 'idle_timeout.timeout_seconds', 'number');
       const lb: AwsLoadBalancer = {
         ...base,
         kind,
         lbType,
         name: pv<string>('lb.name', 'Name', 'string'),
-        idleTimeout: lbType.known && lbType.value !== 'application' ? null : idle ?? known('lb.idle_timeout', AWS_DEFAULTS.albIdleTimeout, 'aws-default'),
+        idleTimeout: lbType.known && lbType.value !== 'application' ? null : idle ?? awsDefaultValue<number>('lb.idle_timeout'),
         listeners: [],
       };
       drafts.push({ resource: lb, tgRefs: [] });
@@ -598,13 +595,13 @@ function buildCloudFormation(path: string, cfn: CfnFile, drafts: Draft[]): void 
         name: pv<string>('tg.name', 'Name', 'string'),
         protocol: pv<string>('tg.protocol', 'Protocol', 'string'),
         port: pv<number>('tg.port', 'Port', 'number'),
-        targetType: orDefault(pv<string>('tg.target_type', 'TargetType', 'string'), 'tg.target_type', AWS_DEFAULTS.targetType),
-        deregistrationDelay: orDefault(lv<number>('tg.deregistration_delay', 'deregistration_delay.timeout_seconds', 'number'), 'tg.deregistration_delay', AWS_DEFAULTS.deregistrationDelay),
-        slowStart: orDefault(lv<number>('tg.slow_start', 'slow_start.duration_seconds', 'number'), 'tg.slow_start', AWS_DEFAULTS.slowStart),
-        algorithm: orDefault(lv<string>('tg.algorithm', 'load_balancing.algorithm.type', 'string'), 'tg.algorithm', AWS_DEFAULTS.algorithm),
+        targetType: orDefault(pv<string>('tg.target_type', 'TargetType', 'string'), 'tg.target_type'),
+        deregistrationDelay: orDefault(lv<number>('tg.deregistration_delay', 'deregistration_delay.timeout_seconds', 'number'), 'tg.deregistration_delay'),
+        slowStart: orDefault(lv<number>('tg.slow_start', 'slow_start.duration_seconds', 'number'), 'tg.slow_start'),
+        algorithm: orDefault(lv<string>('tg.algorithm', 'load_balancing.algorithm.type', 'string'), 'tg.algorithm'),
         stickiness: {
           written: firstSticky ? { path, span: entrySpan(cfn.text, firstSticky[1].entry) } : null,
-          enabled: orDefault(enabled, 'tg.stickiness.enabled', false),
+          enabled: orDefault(enabled, 'tg.stickiness.enabled'),
           type: lv<string>('tg.stickiness.type', 'stickiness.type', 'string'),
           duration: lv<number>('tg.stickiness.duration', 'stickiness.lb_cookie.duration_seconds', 'number'),
         },
@@ -720,7 +717,7 @@ function resolve(drafts: Draft[], scopeOf: (d: Draft) => string, keyOf: (r: AwsR
     if (r.kind !== 'listener' || r.tcpIdleTimeout) continue;
     const lbType = r.loadBalancer?.lbType;
     if (lbType?.known && lbType.value === 'network' && r.protocol?.known && r.protocol.value.toUpperCase() === 'TCP') {
-      r.tcpIdleTimeout = known('listener.tcp_idle_timeout', AWS_DEFAULTS.nlbTcpIdleTimeout, 'aws-default');
+      r.tcpIdleTimeout = awsDefaultValue<number>('listener.tcp_idle_timeout');
     }
   }
   for (const d of drafts) {

@@ -29,6 +29,7 @@
 import type { Balancer } from './balancer-types';
 import { createBalancer } from './balancer';
 import { AWS_MODEL_LABEL, awsAlgorithmOf, awsSlowStartApplies } from './aws';
+import { awsDefault, awsRange } from '../knowledge/aws';
 import { Prng, seedFrom } from './prng';
 import type {
   ClientOptions,
@@ -255,13 +256,14 @@ export function simulate(pool: SimPool, options: SimulateOptions): SimResult {
   const atMs = clampNum(scenario.atSec, 0, durationMs / 1000, (durationMs / 1000) * 0.4) * 1000;
   const isHaproxy = pool.system === 'haproxy';
   const isAws = pool.system === 'aws';
-  // AWS defaults: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
-  // (interval 30 s, healthy threshold 5, unhealthy threshold 2; one passed check after registration).
-  const awsHcMs = clampNum(pool.aws?.healthCheckIntervalMs, 1000, 300_000, 30_000);
-  const awsHealthy = Math.floor(clampNum(pool.aws?.healthyThreshold, 1, 10, 5));
-  const awsUnhealthy = Math.floor(clampNum(pool.aws?.unhealthyThreshold, 1, 10, 2));
-  // Deregistration delay: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#deregistration-delay (0-3600 s, default 300 s).
-  const awsDelayMs = clampNum(pool.aws?.deregistrationDelayMs, 0, 3_600_000, 300_000);
+  // AWS defaults and the deregistration delay's range from the fact table (knowledge/aws.ts, which
+  // cites the pages); a target needs one passed check after registration. The lower clamps stay
+  // lenient (1 s, 1 check) so that odd hand-made pools still run.
+  const awsHcMs = clampNum(pool.aws?.healthCheckIntervalMs, 1000, awsRange('tg.health_check.interval').max * 1000, awsDefault<number>('tg.health_check.interval') * 1000);
+  const awsHealthy = Math.floor(clampNum(pool.aws?.healthyThreshold, 1, awsRange('tg.health_check.healthy_threshold').max, awsDefault<number>('tg.health_check.healthy_threshold')));
+  const awsUnhealthy = Math.floor(clampNum(pool.aws?.unhealthyThreshold, 1, awsRange('tg.health_check.unhealthy_threshold').max, awsDefault<number>('tg.health_check.unhealthy_threshold')));
+  const awsDelayRange = awsRange('tg.deregistration_delay');
+  const awsDelayMs = clampNum(pool.aws?.deregistrationDelayMs, awsDelayRange.min * 1000, awsDelayRange.max * 1000, awsDefault<number>('tg.deregistration_delay') * 1000);
   const detectMs = clampNum(scenario.detectSec, 0, 3600, isAws ? (awsUnhealthy * awsHcMs) / 1000 : 6) * 1000;
 
   // ---- backends (global indices; scale-out appends) ----

@@ -1,29 +1,14 @@
 /** Helpers shared by the AWS rules: heartbeat tiers, value descriptions, report spans, fixes. */
-import type { AwsConfig, AwsKnown, AwsLoadBalancer, AwsResource, AwsTargetGroup, AwsValue } from '../../model/aws';
+import type { AwsAttributeId, AwsConfig, AwsKnown, AwsLoadBalancer, AwsResource, AwsTargetGroup, AwsValue } from '../../model/aws';
 import { awsInsertSettings, awsReplaceValue, type AwsSetting } from '../../fixes/aws';
+import { AWS_DOCS_CHECKED as AWS_FACTS_CHECKED, awsFactOf } from '../../knowledge/aws';
 import type { ServiceOptions } from '../../options';
 import type { Span } from '../../text';
 import type { FixSpec } from '../rule';
 
-/** The documentation date the AWS rules were checked against. */
-export const AWS_DOCS_CHECKED = 'AWS documentation checked 2026-11';
+/** The documentation date the AWS rules were checked against (the fact table's date). */
+export const AWS_DOCS_CHECKED = `AWS documentation checked ${AWS_FACTS_CHECKED}`;
 export const AWS_PROOF = 'Rests on AWS documentation, no live test (no AWS account reachable).';
-
-export const AWS_DOCS = {
-  albIdle: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#connection-idle-timeout',
-  nlbIdle: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/update-idle-timeout.html',
-  nlbOverview: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/network-load-balancers.html',
-  deregistration: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html#deregistration-delay',
-  nlbDeregistration: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#deregistration-delay',
-  slowStart: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html#slow-start-mode',
-  sticky: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/sticky-sessions.html',
-  tfLb: 'https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lb',
-  tfTargetGroup: 'https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lb_target_group',
-  tfListener: 'https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lb_listener',
-  cfnLb: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-loadbalancer-loadbalancerattribute.html',
-  cfnTargetGroup: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-targetgroup-targetgroupattribute.html',
-  cfnListener: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-listenerattribute.html',
-} as const;
 
 export function heartbeatSeconds(options: ServiceOptions): number {
   return options.heartbeatMs / 1000;
@@ -54,6 +39,13 @@ export function spanFor(resource: AwsResource, v: AwsValue<unknown> | null | und
   return w ? { path: w.path, span: w.span } : { path: resource.path, span: resource.nameSpan };
 }
 
+/** A fix's setting of attribute `id`: its Terraform and CloudFormation spellings from the fact table. */
+export function settingOf(id: AwsAttributeId, value: AwsSetting['value']): AwsSetting {
+  const f = awsFactOf(id);
+  const tf = f.terraform ? (f.terraform.block ? `${f.terraform.block}.${f.terraform.key}` : f.terraform.key) : '';
+  return { tf, cfn: f.cloudformation?.attributeKey ?? f.cloudformation?.property ?? '', value };
+}
+
 /** Set an attribute: replace its written value, or add it to the resource. */
 export function settingFix(config: AwsConfig, resource: AwsResource, v: AwsValue<unknown> | null, setting: AwsSetting, title: string): FixSpec[] {
   const edit = v && (v.known ? v.written : v.written) ? awsReplaceValue(config, v, setting.value) : awsInsertSettings(config, resource, [setting]);
@@ -63,6 +55,12 @@ export function settingFix(config: AwsConfig, resource: AwsResource, v: AwsValue
 /** Does this load balancer carry WebSocket: a listener forwards to a WebSocket target group, or it is marked. */
 export function lbWebSocketGroups(config: AwsConfig, lb: AwsLoadBalancer): AwsTargetGroup[] {
   return config.targetGroups.filter((tg) => tg.websocket.carries && tg.loadBalancers.includes(lb));
+}
+
+/** An Application Load Balancer (HTTP/HTTPS) target group: by its protocol, else by the load balancers in front of it. */
+export function isAlbTargetGroup(tg: AwsTargetGroup): boolean {
+  if (tg.protocol) return tg.protocol.known && /^HTTPS?$/i.test(tg.protocol.value);
+  return tg.loadBalancers.length > 0 && tg.loadBalancers.every((lb) => lb.lbType.known && lb.lbType.value === 'application');
 }
 
 export function label(r: AwsResource): string {

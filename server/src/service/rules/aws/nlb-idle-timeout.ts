@@ -1,12 +1,13 @@
 import type { AwsListener } from '../../model/aws';
-import { AWS_DEFAULTS } from '../../model/aws-build';
+import { AWS_DOC_PAGES, awsFactOf, awsRange } from '../../knowledge/aws';
 import type { AwsRule } from '../rule';
-import { AWS_DOCS, AWS_DOCS_CHECKED, AWS_PROOF, describeKnown, fmtSeconds, heartbeatSeconds, idleTier, label, settingFix, spanFor } from './common';
+import { AWS_DOCS_CHECKED, AWS_PROOF, describeKnown, fmtSeconds, heartbeatSeconds, idleTier, label, settingFix, settingOf, spanFor } from './common';
 
-/** NLB TCP listener idle timeout: settable from 60 to 6000 s (network/update-idle-timeout.html). */
-export const NLB_IDLE_MIN = 60;
-export const NLB_IDLE_MAX = 6000;
+/** What the fix writes (wslb's choice; AWS's default, range and TLS value are in knowledge/aws.ts). */
 export const NLB_IDLE_FIX = 3600;
+
+/** NLB TCP listener idle timeout: default, range and fixed TLS value from the fact table. */
+const NLB = awsFactOf('listener.tcp_idle_timeout');
 
 function carriesWebSocket(l: AwsListener): string[] {
   const names: string[] = [];
@@ -22,19 +23,21 @@ export const nlbIdleTimeout: AwsRule = {
     versions: AWS_DOCS_CHECKED,
     fixable: true,
     docs: {
-      short: 'A Network Load Balancer listener that carries WebSocket closes idle TCP flows at or near the heartbeat interval (350 s by default).',
+      short: `A Network Load Balancer listener that carries WebSocket closes idle TCP flows at or near the heartbeat interval (${NLB.default} s by default).`,
       long: [
-        'A Network Load Balancer tracks each TCP flow and closes it when neither side has sent data for the listener\'s idle timeout. AWS documents the default for TCP flows as 350 seconds; on TCP listeners it can be changed from 60 to 6000 seconds with the listener attribute `tcp.idle_timeout.seconds` (`tcp_idle_timeout_seconds` on `aws_lb_listener` in Terraform). On TLS listeners it is 350 seconds and cannot be changed.',
-        'A WebSocket that carries no data for longer than that is cut, however long the backend is willing to wait. Most heartbeats are far shorter than 350 s, so this mostly matters for applications that ping rarely (or not at all), or after someone lowered the attribute. wslb compares the listener\'s effective value with the heartbeat (`wslb.heartbeat`, 30 s by default): an **error** when it is not above it, a **warning** below twice it. Only listeners that forward to a target group carrying WebSocket are checked, and unknown values are left alone.',
-        '**Fix:** on a TCP listener, raise `tcp.idle_timeout.seconds` (wslb writes 3600 s). On a TLS listener the 350 s limit is fixed: send pings more often than that.',
+        `A Network Load Balancer tracks each TCP flow and closes it when neither side has sent data for the listener's idle timeout. AWS documents the default for TCP flows as ${NLB.default} seconds; on TCP listeners it can be changed from ${NLB.range?.min} to ${NLB.range?.max} seconds with the listener attribute \`tcp.idle_timeout.seconds\` (\`tcp_idle_timeout_seconds\` on \`aws_lb_listener\` in Terraform). On TLS listeners it is ${NLB.fixed?.value} seconds and cannot be changed.`,
+        `A WebSocket that carries no data for longer than that is cut, however long the backend is willing to wait. Most heartbeats are far shorter than ${NLB.default} s, so this mostly matters for applications that ping rarely (or not at all), or after someone lowered the attribute. wslb compares the listener's effective value with the heartbeat (\`wslb.heartbeat\`, 30 s by default): an **error** when it is not above it, a **warning** below twice it. Only listeners that forward to a target group carrying WebSocket are checked, and unknown values are left alone.`,
+        `**Fix:** on a TCP listener, raise \`tcp.idle_timeout.seconds\` (wslb writes ${NLB_IDLE_FIX} s). On a TLS listener the ${NLB.fixed?.value} s limit is fixed: send pings more often than that.`,
       ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
-      references: [AWS_DOCS.nlbIdle, AWS_DOCS.nlbOverview, AWS_DOCS.tfListener, AWS_DOCS.cfnListener],
+      references: [AWS_DOC_PAGES.nlbIdleTimeout, AWS_DOC_PAGES.nlbOverview, AWS_DOC_PAGES.tfListener, AWS_DOC_PAGES.cfnListener],
       proof: AWS_PROOF,
     },
   },
   check({ config, options, report }) {
     const hb = heartbeatSeconds(options);
+    const fixedTls = awsFactOf('listener.tcp_idle_timeout').fixed;
+    const max = awsRange('listener.tcp_idle_timeout').max;
     for (const l of config.listeners) {
       const lbType = l.loadBalancer?.lbType;
       const isNlb = lbType?.known && lbType.value === 'network';
@@ -42,14 +45,14 @@ export const nlbIdleTimeout: AwsRule = {
       const ws = carriesWebSocket(l);
       if (!ws.length && !l.marked) continue;
       const via = ws.length ? ` (it forwards WebSocket to ${ws.join(', ')})` : '';
-      if (isNlb && protocol === 'TLS') {
-        const tier = idleTier(AWS_DEFAULTS.nlbTcpIdleTimeout, hb);
+      if (isNlb && fixedTls && protocol === fixedTls.when) {
+        const tier = idleTier(fixedTls.value, hb);
         if (!tier) continue;
         report({
           path: l.path,
           span: l.nameSpan,
           severity: tier,
-          message: `NLB TLS listener ${label(l)} closes idle connections after ${AWS_DEFAULTS.nlbTcpIdleTimeout} s (fixed for TLS listeners), ${tier === 'error' ? 'not above' : 'below twice'} the ${fmtSeconds(hb)} heartbeat${via}; ping more often`,
+          message: `NLB TLS listener ${label(l)} closes idle connections after ${fixedTls.value} s (fixed for ${fixedTls.when} listeners), ${tier === 'error' ? 'not above' : 'below twice'} the ${fmtSeconds(hb)} heartbeat${via}; ping more often`,
         });
         continue;
       }
@@ -62,7 +65,7 @@ export const nlbIdleTimeout: AwsRule = {
         ...spanFor(l, v),
         severity: tier,
         message: `NLB listener ${label(l)} TCP idle timeout is ${describeKnown(v, ' s')}, ${tier === 'error' ? 'not above' : 'below twice'} the ${fmtSeconds(hb)} heartbeat: an idle WebSocket can be cut${via}`,
-        fixes: target <= NLB_IDLE_MAX ? settingFix(config, l, v, { tf: 'tcp_idle_timeout_seconds', cfn: 'tcp.idle_timeout.seconds', value: target }, `Set the TCP idle timeout to ${target} s`) : [],
+        fixes: target <= max ? settingFix(config, l, v, settingOf('listener.tcp_idle_timeout', target), `Set the TCP idle timeout to ${target} s`) : [],
       });
     }
   },

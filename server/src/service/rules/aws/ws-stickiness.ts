@@ -1,13 +1,9 @@
 import type { AwsTargetGroup } from '../../model/aws';
 import { awsInsertSettings, awsReplaceValue } from '../../fixes/aws';
+import { AWS_DOC_PAGES } from '../../knowledge/aws';
 import type { AwsRule, FixSpec } from '../rule';
-import { AWS_DOCS, AWS_DOCS_CHECKED, AWS_PROOF, label, spanFor } from './common';
+import { AWS_DOCS_CHECKED, AWS_PROOF, isAlbTargetGroup, label, settingOf, spanFor } from './common';
 import type { AwsConfig } from '../../model/aws';
-
-function isHttpGroup(tg: AwsTargetGroup): boolean {
-  if (tg.protocol) return tg.protocol.known && /^HTTPS?$/i.test(tg.protocol.value);
-  return tg.loadBalancers.length > 0 && tg.loadBalancers.every((lb) => lb.lbType.known && lb.lbType.value === 'application');
-}
 
 function enableFix(config: AwsConfig, tg: AwsTargetGroup): FixSpec[] {
   const st = tg.stickiness;
@@ -19,8 +15,8 @@ function enableFix(config: AwsConfig, tg: AwsTargetGroup): FixSpec[] {
   }
   if (tg.format === 'terraform' && st.written) return []; // a stickiness block without `enabled` is already on
   const e = awsInsertSettings(config, tg, [
-    { tf: 'stickiness.type', cfn: 'stickiness.type', value: 'lb_cookie' },
-    { tf: 'stickiness.enabled', cfn: 'stickiness.enabled', value: true },
+    settingOf('tg.stickiness.type', 'lb_cookie'),
+    settingOf('tg.stickiness.enabled', true),
   ]);
   return e ? [{ title, edits: [e] }] : [];
 }
@@ -41,13 +37,13 @@ export const wsStickiness: AwsRule = {
         '**Fix (only when state is per process):** enable `lb_cookie` stickiness. Otherwise silence it with `# wslb-disable-next-line aws/ws-stickiness -- state is in Redis` (JSON templates have no comments: use `--rule aws/ws-stickiness=off` or the `wslb.rules` setting).',
       ].join('\n\n'),
       section: 'Sticky sessions and balancing algorithms',
-      references: [AWS_DOCS.sticky, AWS_DOCS.tfTargetGroup, AWS_DOCS.cfnTargetGroup],
+      references: [AWS_DOC_PAGES.stickiness, AWS_DOC_PAGES.tfTargetGroup, AWS_DOC_PAGES.cfnTargetGroup],
       proof: AWS_PROOF,
     },
   },
   check({ config, report }) {
     for (const tg of config.targetGroups) {
-      if (!tg.websocket.carries || !isHttpGroup(tg)) continue;
+      if (!tg.websocket.carries || !isAlbTargetGroup(tg)) continue;
       const v = tg.stickiness.enabled;
       if (!v.known || v.value) continue;
       report({
