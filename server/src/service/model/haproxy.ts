@@ -68,6 +68,27 @@ const SERVER_VALUE_OPTIONS = new Set([
   'check-via-socks4', 'allow-0rtt',
 ]);
 
+/**
+ * A proxy; its servers are parsed when first asked for (most rules never look at the servers of
+ * most proxies, and a large file has thousands of them).
+ */
+class ProxyNode implements HaproxyProxy {
+  private parsedServers: HaproxyServer[] | undefined = undefined;
+  constructor(
+    public kind: ProxyKind,
+    public name: string | null,
+    public section: HaproxySection,
+    public source: HaproxySource,
+    public defaults: HaproxyProxy | null,
+  ) {}
+  get servers(): HaproxyServer[] {
+    return (this.parsedServers ??= parseServers(this));
+  }
+  set servers(list: HaproxyServer[]) {
+    this.parsedServers = list;
+  }
+}
+
 export function buildHaproxyConfig(files: { path: string; text: string; tree?: HaproxyFile }[]): HaproxyConfig {
   const sources = files.map((f) => ({ path: f.path, text: f.text, tree: f.tree ?? parseHaproxy(f.text) }));
   const proxies: HaproxyProxy[] = [];
@@ -102,7 +123,7 @@ export function buildHaproxyConfig(files: { path: string; text: string; tree?: H
           });
         }
       }
-      const proxy: HaproxyProxy = { kind, name: section.name, section, source: src, defaults, servers: [] };
+      const proxy: HaproxyProxy = new ProxyNode(kind, section.name, section, src, defaults);
       proxies.push(proxy);
       if (kind === 'defaults') {
         lastDefaults = proxy;
@@ -110,7 +131,6 @@ export function buildHaproxyConfig(files: { path: string; text: string; tree?: H
       }
     }
   }
-  for (const p of proxies) p.servers = parseServers(p);
   return { sources, proxies, global, diagnostics };
 }
 
@@ -137,8 +157,7 @@ export function updateHaproxyConfig(config: HaproxyConfig, path: string, change:
   const i = config.proxies.findIndex((p) => p.section === section);
   if (i < 0) return null;
   const old = config.proxies[i];
-  const proxy: HaproxyProxy = { kind: old.kind, name: old.name, section, source: src, defaults: old.defaults, servers: [] };
-  proxy.servers = parseServers(proxy);
+  const proxy: HaproxyProxy = new ProxyNode(old.kind, old.name, section, src, old.defaults);
   // The config object is updated in place (the caller drops the old state), so what is known
   // about the whole config follows the one proxy that changed instead of being computed again.
   config.proxies[i] = proxy;
@@ -299,52 +318,21 @@ export function haproxyEffective(proxy: HaproxyProxy, path: string[]): HaproxyEf
   // so each answer is kept per proxy: rules ask the same questions of every proxy many times.
   let memo = effectiveMemo.get(proxy);
   if (!memo) effectiveMemo.set(proxy, (memo = new Map()));
-  // keyed by the first word, then the rest (no string is built for the usual one- and two-word paths)
-  let inner = memo.get(path[0]);
-  if (!inner) memo.set(path[0], (inner = new Map()));
-  // (paths are written in the rules' code; none has a NUL in its words)
-  const rest = path.length === 1 ? '\u0000' : path.length === 2 ? path[1] : '\u0000\u0000' + path.slice(1).join(' ');
-  let hit = inner.get(rest);
-  if (hit === undefined) inner.set(rest, (hit = computeEffective(proxy, path)));
+  const key = path.length === 1 ? path[0] : path.join(' ');
+  let hit = memo.get(key);
+  if (hit === undefined) memo.set(key, (hit = computeEffective(proxy, path)));
   return hit;
 }
 
-const effectiveMemo = new WeakMap<HaproxyProxy, Map<string, Map<string, HaproxyEffective | null>>>();
-
-/** Where each keyword occurs in a proxy's own section (statement indices, ascending); once per proxy. */
-const keywordIndex = new WeakMap<HaproxyProxy, Map<string, number[]>>();
-
-function keywordsOf(p: HaproxyProxy): Map<string, number[]> {
-  let idx = keywordIndex.get(p);
-  if (idx) return idx;
-  idx = new Map();
-  const stmts = p.section.statements;
-  for (let i = 0; i < stmts.length; i++) {
-    const list = idx.get(stmts[i].keyword);
-    if (list) list.push(i);
-    else idx.set(stmts[i].keyword, [i]);
-  }
-  keywordIndex.set(p, idx);
-  return idx;
-}
-
-const NONE: number[] = [];
+const effectiveMemo = new WeakMap<HaproxyProxy, Map<string, HaproxyEffective | null>>();
 
 function computeEffective(proxy: HaproxyProxy, path: string[]): HaproxyEffective | null {
   for (const p of proxyChain(proxy)) {
     const stmts = p.section.statements;
-    // The last line that matches, among the lines with this keyword (and the `no` lines, for an
-    // option), in section order.
-    const idx = keywordsOf(p);
-    const a = idx.get(path[0]) ?? NONE;
-    const b = path[0] === 'option' ? idx.get('no') ?? NONE : NONE;
-    let i = a.length - 1;
-    let j = b.length - 1;
-    while (i >= 0 || j >= 0) {
-      const k = j < 0 || (i >= 0 && a[i] > b[j]) ? a[i--] : b[j--];
-      const s = stmts[k];
+    for (let i = stmts.length - 1; i >= 0; i--) {
+      const s = stmts[i];
       if (matchesKeyword(s, path)) {
-        return { statement: s, proxy: p, source: p === proxy ? 'here' : 'defaults', values: s.args.slice(path.length - 1).map((x) => x.value), negated: false };
+        return { statement: s, proxy: p, source: p === proxy ? 'here' : 'defaults', values: s.args.slice(path.length - 1).map((a) => a.value), negated: false };
       }
       if (s.keyword === 'no' && path[0] === 'option' && s.args[0]?.value === 'option' && s.args[1]?.value === path[1]) {
         return { statement: s, proxy: p, source: p === proxy ? 'here' : 'defaults', values: [], negated: true };
