@@ -179,7 +179,7 @@ export interface AwsLoadBalancer extends AwsResourceBase {
   lbType: AwsValue<string>;
   /** `name` / `Name`, when written. */
   name: AwsValue<string> | null;
-  /** ALB only: `idle_timeout` / `idle_timeout.timeout_seconds` (AWS default 60 s). Null for NLB/GWLB. */
+  /** ALB only: `idle_timeout` / `idle_timeout.timeout_seconds` (AWS default in knowledge/aws.ts). Null for NLB/GWLB. */
   idleTimeout: AwsValue<number> | null;
   /** Listeners whose load balancer reference resolves to this one. */
   listeners: AwsListener[];
@@ -192,7 +192,7 @@ export interface AwsStickiness {
   enabled: AwsValue<boolean>;
   /** `type` / `stickiness.type`: 'lb_cookie', 'app_cookie', 'source_ip'... (unknown when absent and not derivable). */
   type: AwsValue<string> | null;
-  /** `cookie_duration` / `stickiness.lb_cookie.duration_seconds` (AWS default 86400). */
+  /** `cookie_duration` / `stickiness.lb_cookie.duration_seconds` (AWS default in knowledge/aws.ts). */
   duration: AwsValue<number> | null;
 }
 
@@ -216,11 +216,11 @@ export interface AwsTargetGroup extends AwsResourceBase {
   protocol: AwsValue<string> | null;
   port: AwsValue<number> | null;
   targetType: AwsValue<string>;
-  /** `deregistration_delay` / `deregistration_delay.timeout_seconds` (AWS default 300 s). */
+  /** `deregistration_delay` / `deregistration_delay.timeout_seconds` (AWS default in knowledge/aws.ts). */
   deregistrationDelay: AwsValue<number>;
-  /** `slow_start` / `slow_start.duration_seconds` (AWS default 0 = off). */
+  /** `slow_start` / `slow_start.duration_seconds` (AWS default in knowledge/aws.ts; 0 = off). */
   slowStart: AwsValue<number>;
-  /** `load_balancing_algorithm_type` / `load_balancing.algorithm.type` (AWS default round_robin). */
+  /** `load_balancing_algorithm_type` / `load_balancing.algorithm.type` (AWS default in knowledge/aws.ts). */
   algorithm: AwsValue<string>;
   stickiness: AwsStickiness;
   healthCheck: AwsHealthCheck;
@@ -238,7 +238,7 @@ export interface AwsListener extends AwsResourceBase {
   protocol: AwsValue<string> | null;
   port: AwsValue<number> | null;
   /**
-   * NLB TCP listeners: `tcp_idle_timeout_seconds` / `tcp.idle_timeout.seconds` (AWS default 350 s).
+   * NLB TCP listeners: `tcp_idle_timeout_seconds` / `tcp.idle_timeout.seconds` (AWS default in knowledge/aws.ts).
    * Null when it does not apply (ALB listeners, and TLS/UDP listeners, whose timeout is fixed).
    */
   tcpIdleTimeout: AwsValue<number> | null;
