@@ -110,6 +110,12 @@ function comment(start: number, end: number, source: string): NginxComment {
 class WordStore {
   data = new Int32Array(1024);
   count = 0;
+  /** The text the words index (updated when the incremental parser moves the tree to a new text). */
+  text: string;
+
+  constructor(text: string) {
+    this.text = text;
+  }
 
   push(start: number, end: number, unterminated: boolean): number {
     const k = this.count++;
@@ -124,27 +130,30 @@ class WordStore {
   }
 }
 
+/** What a directive builds on first read, and its offset shift (kept apart: most directives never need it). */
+interface DirectiveExtra {
+  /** Added to the stored word offsets (the incremental parser moves directives without copying their words). */
+  delta: number;
+  nameToken: Word | undefined;
+  args: Word[] | undefined;
+  parts: NginxNode[] | undefined;
+}
+
 class Directive implements NginxDirective {
   declare readonly type: 'directive';
   name: string;
   start: number;
   end: number;
   block: NginxBlock | null = null;
-  semicolon = -1;
   /** Number of arguments (words after the name). */
   argCount = 0;
   #parent: NginxBlock | NginxFile;
-  #text: string;
   #store: WordStore;
   /** Index of the name word in the store. */
   #at: number;
-  /** Added to the stored offsets (the incremental parser moves directives without copying their words). */
-  #delta = 0;
-  #nameToken: Word | undefined = undefined;
-  #args: Word[] | undefined = undefined;
-  #parts: NginxNode[] | undefined = undefined;
+  #extra: DirectiveExtra | undefined = undefined;
 
-  constructor(name: string, store: WordStore, at: number, parent: NginxBlock | NginxFile, text: string) {
+  constructor(name: string, store: WordStore, at: number, parent: NginxBlock | NginxFile) {
     this.name = name;
     this.#store = store;
     this.#at = at;
@@ -152,29 +161,44 @@ class Directive implements NginxDirective {
     const e = store.data[2 * at + 1];
     this.end = e < 0 ? ~e : e;
     this.#parent = parent;
-    this.#text = text;
+  }
+
+  #x(): DirectiveExtra {
+    return (this.#extra ??= { delta: 0, nameToken: undefined, args: undefined, parts: undefined });
   }
 
   #word(k: number): Word {
     const d = this.#store.data;
-    const start = d[2 * k] + this.#delta;
+    const text = this.#store.text;
+    const delta = this.#extra ? this.#extra.delta : 0;
+    const start = d[2 * k] + delta;
     const e = d[2 * k + 1];
-    if (e >= 0) return new Word(start, e + this.#delta, this.#text);
-    const end = ~e + this.#delta;
-    return new Word(start, end, this.#text, unescapeNginx(this.#text.slice(start + 1, end)));
+    if (e >= 0) return new Word(start, e + delta, text);
+    const end = ~e + delta;
+    return new Word(start, end, text, unescapeNginx(text.slice(start + 1, end)));
+  }
+
+  /** Offset of the terminating ";", or -1: the directive ends with a ";" after its last word. */
+  get semicolon(): number {
+    if (this.block !== null || this.#store.text.charCodeAt(this.end - 1) !== SEMI) return -1;
+    const e = this.#store.data[2 * (this.#at + this.argCount) + 1];
+    const lastEnd = (e < 0 ? ~e : e) + (this.#extra ? this.#extra.delta : 0);
+    return lastEnd < this.end ? this.end - 1 : -1;
   }
 
   get nameToken(): NginxToken {
-    if (this.#nameToken === undefined) {
+    const x = this.#x();
+    if (x.nameToken === undefined) {
       const w = this.#word(this.#at);
       w.setValue(this.name);
-      this.#nameToken = w;
+      x.nameToken = w;
     }
-    return this.#nameToken;
+    return x.nameToken;
   }
 
   get args(): NginxToken[] {
-    let args = this.#args;
+    const x = this.#x();
+    let args = x.args;
     if (args === undefined) {
       const n = this.argCount;
       if (n === 0) args = NO_ARGS as Word[];
@@ -182,7 +206,7 @@ class Directive implements NginxDirective {
         args = new Array<Word>(n);
         for (let i = 0; i < n; i++) args[i] = this.#word(this.#at + 1 + i);
       }
-      this.#args = args;
+      x.args = args;
     }
     return args;
   }
@@ -197,7 +221,7 @@ class Directive implements NginxDirective {
 
   /** The source text (the directive's offsets index it). */
   get text(): string {
-    return this.#text;
+    return this.#store.text;
   }
 
   /**
@@ -206,36 +230,39 @@ class Directive implements NginxDirective {
    */
   move(delta: number, text: string, parent: NginxBlock | NginxFile): void {
     this.#parent = parent;
-    this.#text = text;
+    this.#store.text = text;
+    const x = this.#extra;
     if (delta !== 0) {
-      this.#delta += delta;
+      this.#x().delta += delta;
       this.start += delta;
       this.end += delta;
-      if (this.semicolon >= 0) this.semicolon += delta;
-      if (this.#nameToken) Word.shift(this.#nameToken as Word, delta, text);
-      if (this.#args) for (const a of this.#args) Word.shift(a as Word, delta, text);
-    } else {
-      if (this.#nameToken) Word.shift(this.#nameToken as Word, 0, text);
-      if (this.#args) for (const a of this.#args) Word.shift(a as Word, 0, text);
     }
-    this.#parts = undefined;
+    if (x) {
+      if (x.nameToken) Word.shift(x.nameToken, delta, text);
+      if (x.args) for (const a of x.args) Word.shift(a, delta, text);
+      x.parts = undefined;
+    }
     if (this.block) (this.block as Block).move(delta, text, parent);
   }
 
   /** Keep the start, move the end by `delta` (the directive's block holds an edit). */
   stretch(delta: number, text: string, parent: NginxBlock | NginxFile): void {
     this.#parent = parent;
-    this.#text = text;
+    this.#store.text = text;
     this.end += delta;
-    this.#parts = undefined;
-    if (this.#nameToken) Word.shift(this.#nameToken as Word, 0, text);
-    if (this.#args) for (const a of this.#args) Word.shift(a as Word, 0, text);
+    const x = this.#extra;
+    if (x) {
+      if (x.nameToken) Word.shift(x.nameToken, 0, text);
+      if (x.args) for (const a of x.args) Word.shift(a, 0, text);
+      x.parts = undefined;
+    }
   }
 
   /** Built on first read (see the memory layout note above). */
   get parts(): NginxNode[] {
-    if (this.#parts === undefined) {
-      const text = this.#text;
+    const x = this.#x();
+    if (x.parts === undefined) {
+      const text = this.#store.text;
       const name = this.nameToken;
       const out: NginxNode[] = [name];
       let at = name.end;
@@ -244,14 +271,15 @@ class Directive implements NginxDirective {
         out.push(a);
         at = a.end;
       }
-      const last: NginxNode | null = this.block ?? (this.semicolon >= 0 ? new Leaf('token', this.semicolon, this.semicolon + 1, text) : null);
+      const semicolon = this.semicolon;
+      const last: NginxNode | null = this.block ?? (semicolon >= 0 ? new Leaf('token', semicolon, semicolon + 1, text) : null);
       if (last) {
         if (last.start > at) gapNodes(text, at, last.start, out);
         out.push(last);
       }
-      this.#parts = out;
+      x.parts = out;
     }
-    return this.#parts;
+    return x.parts;
   }
 
   toJSON(): object {
@@ -855,7 +883,7 @@ function parseCore(text: string, options: ParseNginxOptions, sub: { block: Block
   /** The directive being read (no ";" or block yet). */
   let dir: Directive | null = null;
   /** Its words, as offsets (see WordStore). */
-  const store = new WordStore();
+  const store = new WordStore(text);
   let argsCount = 0;
   /** Was one of its words an unterminated string (repaired, so a missing ";" is not reported again)? */
   let dirRecovered = false;
@@ -975,7 +1003,6 @@ function parseCore(text: string, options: ParseNginxOptions, sub: { block: Block
     if (c === SEMI) {
       if (dir) {
         flushPendingIntoParts();
-        dir.semicolon = pos;
         dir.end = pos + 1;
         sealDirective(dir);
         dir = null;
@@ -1230,7 +1257,7 @@ function parseCore(text: string, options: ParseNginxOptions, sub: { block: Block
       if (unterminated) dirRecovered = true;
     } else {
       const at = store.push(pos, wEnd, unterminated);
-      dir = new Directive(wordValue(text, pos, wEnd, unterminated), store, at, container, text);
+      dir = new Directive(wordValue(text, pos, wEnd, unterminated), store, at, container);
       children.push(dir);
       argsCount = 0;
       dirRecovered = unterminated;
