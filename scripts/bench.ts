@@ -75,6 +75,8 @@ interface Row {
   nginxConfMs?: number | null;
   /** nginx: parse + model + every word of every directive built (what reading all arguments costs). */
   eagerMs?: number;
+  /** nginx: parse + model in one go from text (the ratio uses this, not the sum of the two medians). */
+  fromTextMs?: number;
 }
 
 const rows: Row[] = [];
@@ -86,11 +88,13 @@ function benchNginx(name: string, text: string) {
   const file = path.join(tmp, `${name}.conf`);
   fs.writeFileSync(file, text);
   const mfs = new MemoryFileSystem({ [file]: text });
-  const parseMs = time(() => parseNginx(text));
+  const parseMs = time(() => parseNginx(text), 11);
   // The model alone, from the parsed tree (context tree, includes resolved, per-block name index);
   // the parse is timed above, so parse + model is the full cost from text.
   const tree = parseNginx(text);
-  const modelMs = time(() => buildNginxConfig(file, mfs, { parse: () => tree }));
+  const modelMs = time(() => buildNginxConfig(file, mfs, { parse: () => tree }), 11);
+  // Parse + model in one go from text: what the ratio compares with nginx -t.
+  const fromTextMs = time(() => buildNginxConfig(file, mfs), 11);
   // Words are built on first read; this reads every argument of every directive too.
   const eagerMs = time(() => {
     const c = buildNginxConfig(file, mfs);
@@ -115,12 +119,13 @@ function benchNginx(name: string, text: string) {
     parseMs,
     modelMs,
     checkMs,
-    mbPerSec: Buffer.byteLength(text) / 1e6 / ((parseMs + modelMs) / 1000),
+    mbPerSec: Buffer.byteLength(text) / 1e6 / (fromTextMs / 1000),
     reference: ref ? `nginx -t (${ref.ok ? 'ok' : 'refused: ' + ref.output})` : 'nginx not installed',
     referenceMs: ref?.ms ?? null,
-    ratio: ref ? (parseMs + modelMs) / ref.ms : null,
+    ratio: ref ? fromTextMs / ref.ms : null,
     nginxConfMs,
     eagerMs,
+    fromTextMs,
   });
 }
 
@@ -214,13 +219,15 @@ const sim = benchSimulate();
 
 const f = (n: number | null | undefined, d = 1) => (n == null ? '—' : n.toFixed(d));
 console.log('\nparse + model, against the real binaries on the same file (ratio < 1: wslb is faster)\n');
-console.log('file                  lines   parse ms  model ms  check ms    MB/s   reference ms  ratio   nginx-conf ms  (model: from the parsed tree; check: from text, every rule)');
+console.log('file                  lines   parse ms  model ms  check ms    MB/s   reference ms  ratio   nginx-conf ms  (nginx: model from the parsed tree, ratio and MB/s from parse + model in one go; check: from text, every rule)');
 for (const r of rows) {
   console.log(
     `${r.name.padEnd(20)} ${String(r.lines).padStart(6)} ${f(r.parseMs).padStart(9)} ${f(r.modelMs).padStart(9)} ${f(r.checkMs).padStart(9)} ${f(r.mbPerSec).padStart(7)} ${f(r.referenceMs).padStart(14)} ${f(r.ratio, 3).padStart(6)} ${f(r.nginxConfMs).padStart(14)}   ${r.reference}`,
   );
 }
-console.log('\nnginx: the parser keeps words as offsets and builds their objects on first read; parse + model + every word read:');
+console.log('\nnginx: the ratio is parse + model timed in one go from text:');
+for (const r of rows) if (r.fromTextMs !== undefined) console.log(`  ${r.name}: ${f(r.fromTextMs)} ms (parse and model timed apart: ${f(r.parseMs + r.modelMs)} ms)`);
+console.log('nginx: the parser keeps words as offsets and builds their objects on first read; parse + model + every word read:');
 for (const r of rows) if (r.eagerMs !== undefined && r.referenceMs) console.log(`  ${r.name}: ${f(r.eagerMs)} ms (ratio ${f(r.eagerMs / r.referenceMs, 3)} against nginx -t)`);
 console.log(
   `\nnginx one-character edit, in process (as the language server runs it), ${nginxEdit.lines} lines: ${f(nginxEdit.totalMs)} ms — ` +
