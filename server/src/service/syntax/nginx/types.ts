@@ -75,12 +75,13 @@ export interface NginxDirective extends Span {
   name: string;
   /** Span of the name token (the token itself, so it also has raw/value/quote). */
   nameSpan: Span;
-  /** The name token (also `parts[0]`). */
-  nameToken: NginxToken;
-  args: NginxToken[];
+  /** The name token (also `parts[0]`; built on first read). */
+  readonly nameToken: NginxToken;
+  /** The argument words (built on first read). */
+  readonly args: NginxToken[];
   block: NginxBlock | null;
   /** Offset of the terminating ";", or -1 (block directive, or ";" missing). */
-  semicolon: number;
+  readonly semicolon: number;
   /** Name, trivia, comments, arguments, then ";" or the block (built on first read). */
   readonly parts: NginxNode[];
   /** Enclosing block or file. Non-enumerable (a getter), so trees can be JSON-serialised. */
