@@ -38,6 +38,7 @@ import { nginxDocumentSymbols, haproxyDocumentSymbols, nginxFoldingRanges, hapro
 import { nginxSymbolAt, haproxySymbolAt, renameEdits, validateNewName, type NavSymbol } from './service/features/navigation';
 import { nginxCompletions, haproxyCompletions, nginxDirectiveMarkdown, nginxBlockPathAt, nginxOuterContext } from './service/features/completion';
 import { disableFileEdit, disableNextLineEdit, fixAllConverging, minimalEdit } from './service/features/actions';
+import { commentSyntaxOf } from './service/suppress';
 import { nginxPools, haproxyPools, type PoolInfo } from './service/features/pools';
 import { ruleById } from './service/rules';
 import { sourcePointer } from './service/docs/sections';
@@ -709,13 +710,13 @@ connection.onCodeAction(
           title: `Disable ${f.code} for this line`,
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
-          edit: workspaceEdit(new Map([[m.path, [disableNextLineEdit(m.text, f.range.start.line, f.code)]]])),
+          edit: workspaceEdit(new Map([[m.path, [disableNextLineEdit(m.text, f.range.start.line, f.code, undefined, commentSyntaxOf(m.path))]]])),
         });
         out.push({
           title: `Disable ${f.code} for this file`,
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
-          edit: workspaceEdit(new Map([[m.path, [disableFileEdit(m.text, f.code)]]])),
+          edit: workspaceEdit(new Map([[m.path, [disableFileEdit(m.text, f.code, undefined, commentSyntaxOf(m.path))]]])),
         });
       }
     }

@@ -5,6 +5,14 @@
 import { collectFixEdits, applyEdits } from '../fixes/apply';
 import { LineIndex, type Range } from '../text';
 import type { Finding } from '../types';
+import type { CommentSyntax } from '../suppress';
+
+/** An existing directive line: `#` comments, and in HCL also `//` and a one-line block comment. */
+function directiveLine(kind: 'next-line' | 'file', syntax: CommentSyntax): RegExp {
+  const open = syntax === 'hcl' ? '(?:#|\\/\\/|\\/\\*)' : '#';
+  const close = syntax === 'hcl' ? '(\\s*\\*\\/\\s*)?' : '';
+  return new RegExp(`^(\\s*${open}\\s*wslb-disable-${kind}\\b)([^\\n\\r]*?)(\\s--\\s.*|\\s--)?${close}$`);
+}
 
 export interface TextEditData {
   range: Range;
@@ -18,14 +26,14 @@ export const DEFAULT_REASON = 'reason';
  * inserted above it at its indentation; when the line above is already such a comment, the id is
  * added to it instead.
  */
-export function disableNextLineEdit(text: string, line: number, ruleId: string, reason = DEFAULT_REASON): TextEditData {
+export function disableNextLineEdit(text: string, line: number, ruleId: string, reason = DEFAULT_REASON, syntax: CommentSyntax = 'hash'): TextEditData {
   const idx = new LineIndex(text);
   const l = Math.max(0, Math.min(line, idx.lineCount - 1));
   const lineStart = idx.lineStarts[l];
   if (l > 0) {
     const prevStart = idx.lineStarts[l - 1];
     const prev = idx.lineTextAt(prevStart);
-    const m = /^(\s*#\s*wslb-disable-next-line\b)([^\n\r]*?)(\s--\s.*|\s--)?$/.exec(prev);
+    const m = directiveLine('next-line', syntax).exec(prev);
     if (m) {
       const ids = m[2].trim().split(/[\s,]+/).filter(Boolean);
       if (ids.length === 0 || ids.includes(ruleId)) return { range: idx.rangeOf({ start: prevStart, end: prevStart }), newText: '' };
@@ -38,14 +46,15 @@ export function disableNextLineEdit(text: string, line: number, ruleId: string, 
 }
 
 /** Silence `ruleId` in the whole file with `# wslb-disable-file <rule-id> -- reason` at the top. */
-export function disableFileEdit(text: string, ruleId: string, reason = DEFAULT_REASON): TextEditData {
+export function disableFileEdit(text: string, ruleId: string, reason = DEFAULT_REASON, syntax: CommentSyntax = 'hash'): TextEditData {
   const idx = new LineIndex(text);
   // Extend an existing disable-file comment among the leading comment lines.
   for (let l = 0; l < Math.min(idx.lineCount, 50); l++) {
     const start = idx.lineStarts[l];
     const lineText = idx.lineTextAt(start);
-    if (lineText.trim() !== '' && !lineText.trim().startsWith('#')) break;
-    const m = /^(\s*#\s*wslb-disable-file\b)([^\n\r]*?)(\s--\s.*|\s--)?$/.exec(lineText);
+    const t = lineText.trim();
+    if (t !== '' && !t.startsWith('#') && !(syntax === 'hcl' && (t.startsWith('//') || t.startsWith('/*')))) break;
+    const m = directiveLine('file', syntax).exec(lineText);
     if (m) {
       const ids = m[2].trim().split(/[\s,]+/).filter(Boolean);
       if (ids.length === 0 || ids.includes(ruleId)) return { range: idx.rangeOf({ start, end: start }), newText: '' };

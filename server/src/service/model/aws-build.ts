@@ -197,9 +197,15 @@ function bodyIndent(text: string, b: HclBlock, outer: string): string {
   return outer + (outer.includes('\t') ? '\t' : '  ');
 }
 
-/** The `# wslb: websocket` comments among a file's comments (computed once per file). */
+/** A comment's text without its delimiters: `#`, `//`, or `/* ... *\/` (with `*` line decorations). */
+function commentBody(text: string): string {
+  if (!text.startsWith('/*')) return text.replace(/^(#|\/\/)/, '');
+  return text.replace(/^\/\*+/, '').replace(/\*+\/$/, '').replace(/^[ \t]*\*+/gm, '');
+}
+
+/** The `wslb: websocket` marker comments (`#`, `//` or block) among a file's comments (computed once per file). */
 function markerComments(comments: { text: string; span: Span }[]): { text: string; span: Span }[] {
-  return comments.filter((c) => c.text.includes('wslb') && WS_MARKER.test(c.text.replace(/^(#|\/\/|\/\*)/, '').replace(/\*\/$/, '')));
+  return comments.filter((c) => c.text.includes('wslb') && WS_MARKER.test(commentBody(c.text)));
 }
 
 function hasMarker(markers: { text: string; span: Span }[], text: string, span: Span): boolean {
@@ -208,7 +214,7 @@ function hasMarker(markers: { text: string; span: Span }[], text: string, span: 
     if (c.span.end <= span.start && span.start - c.span.end < 2000) {
       // Only whitespace and other comment lines between the comment and the resource.
       const gap = text.slice(c.span.end, span.start);
-      if (/^\s*$/.test(gap.replace(/(^|\n)[ \t]*(#|\/\/)[^\n]*/g, '$1')) && gap.split('\n').length <= 3) return true;
+      if (/^\s*$/.test(gap.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|\n)[ \t]*(#|\/\/)[^\n]*/g, '$1')) && gap.split('\n').length <= 3) return true;
     }
   }
   return false;
