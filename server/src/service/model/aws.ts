@@ -87,7 +87,7 @@ export type AwsOrigin =
   | 'literal'
   /** The default of a Terraform `variable` (same directory) or a CloudFormation `Parameter`. */
   | 'variable-default'
-  /** Not written: AWS's documented default for the resource (see the rule docs for the page). */
+  /** Not written: AWS's documented default (knowledge/aws.ts, which cites the page), or inside a written Terraform block the provider's default for a left-out argument. */
   | 'aws-default';
 
 export interface AwsKnown<T> {
