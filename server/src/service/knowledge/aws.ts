@@ -144,7 +144,7 @@ export const AWS_ATTRIBUTES: readonly AwsAttributeFact[] = [
     unit: 'seconds',
     websocket:
       'A target that becomes healthy starts with a small share of new connections and gets a linearly growing share until the duration ends. Without it, a target that joins during a reconnect storm (after a deploy or a failure) takes its full share of handshakes at once.',
-    note: 'AWS documents that slow start cannot be combined with `least_outstanding_requests`. Allowed values: 0 (off) or 30–900.',
+    note: 'Slow start works only with `round_robin`: AWS documents that it cannot be enabled together with `least_outstanding_requests`, and its API refuses it with `weighted_random` (InvalidConfigurationRequest). Allowed values: 0 (off) or 30–900.',
     doc: AWS_DOC_PAGES.slowStart,
     section: 'Health checks and connection draining',
   },
