@@ -2,28 +2,12 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../server/src/cli/wslb';
+import { REPO, runCli, tmpdirWith } from '../helpers/cli';
 import { initAwsParsers } from '../../server/src/service';
 
-const REPO = path.resolve(__dirname, '../..');
-
-function run(args: string[], cwd = REPO) {
-  let out = '';
-  let err = '';
-  const code = main(args, { out: (s) => (out += s), err: (s) => (err += s), cwd, isTTY: false });
-  return { code, out, err };
-}
-
-function tmpdir(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wslb-aws-'));
-  for (const [p, t] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
-    fs.writeFileSync(path.join(dir, p), t);
-  }
-  return dir;
-}
+const run = runCli;
+const tmpdir = (files: Record<string, string>): string => tmpdirWith(files, 'wslb-aws-');
 
 const MAIN_TF = `resource "aws_lb" "main" {
   idle_timeout = var.idle
