@@ -416,21 +416,20 @@ class Word implements NginxToken {
 }
 Object.defineProperty(Word.prototype, 'type', { value: 'token', enumerable: true });
 
-/** Any other leaf: ";", an error character, a raw Lua body (`value === raw`, no quote). */
-class Leaf implements NginxToken {
-  type: NginxToken['type'];
+/** A token that reads its text from the file's text by offsets (punctuation, raw bodies, errors, whitespace). */
+abstract class TextLeaf implements NginxToken {
+  abstract readonly type: NginxToken['type'];
   start: number;
   end: number;
   #text: string;
 
-  static shift(l: Leaf, delta: number, text: string): void {
+  static shift(l: TextLeaf, delta: number, text: string): void {
     l.start += delta;
     l.end += delta;
     l.#text = text;
   }
 
-  constructor(type: NginxToken['type'], start: number, end: number, text: string) {
-    this.type = type;
+  constructor(start: number, end: number, text: string) {
     this.start = start;
     this.end = end;
     this.#text = text;
@@ -454,40 +453,19 @@ class Leaf implements NginxToken {
   }
 }
 
-/** Whitespace: built only when `children`/`parts` are read. */
-class Trivia implements NginxToken {
+/** Any other leaf: ";", an error character, a raw Lua body (`value === raw`, no quote). */
+class Leaf extends TextLeaf {
+  type: NginxToken['type'];
+
+  constructor(type: NginxToken['type'], start: number, end: number, text: string) {
+    super(start, end, text);
+    this.type = type;
+  }
+}
+
+/** Whitespace: built only when `children`/`parts` are read; its type lives on the prototype. */
+class Trivia extends TextLeaf {
   declare readonly type: 'trivia';
-  start: number;
-  end: number;
-  #text: string;
-
-  static shift(t: Trivia, delta: number, text: string): void {
-    t.start += delta;
-    t.end += delta;
-    t.#text = text;
-  }
-
-  constructor(start: number, end: number, text: string) {
-    this.start = start;
-    this.end = end;
-    this.#text = text;
-  }
-
-  get raw(): string {
-    return this.#text.slice(this.start, this.end);
-  }
-
-  get value(): string {
-    return this.raw;
-  }
-
-  get quote(): null {
-    return null;
-  }
-
-  toJSON(): object {
-    return { type: this.type, start: this.start, end: this.end, raw: this.raw, value: this.raw, quote: null };
-  }
 }
 Object.defineProperty(Trivia.prototype, 'type', { value: 'trivia', enumerable: true });
 
@@ -535,9 +513,8 @@ Object.defineProperty(File.prototype, 'type', { value: 'file', enumerable: true 
 /** Shift any stored node by `delta` into `text` under `parent` (incremental re-parse). */
 function moveNode(node: NginxNode, delta: number, text: string, parent: NginxBlock | NginxFile): void {
   if (node instanceof Directive || node instanceof Block) node.move(delta, text, parent);
-  else if (node instanceof Leaf || node instanceof Trivia) {
-    if (node instanceof Leaf) Leaf.shift(node, delta, text);
-    else Trivia.shift(node, delta, text);
+  else if (node instanceof TextLeaf) {
+    TextLeaf.shift(node, delta, text);
   } else if (node.type === 'comment') {
     node.start += delta;
     node.end += delta;
