@@ -15,6 +15,7 @@ import { parseNginx, parseNginxIncremental, type NginxFile } from '../service/sy
 import { parseHaproxy, type HaproxyFile } from '../service/syntax/haproxy';
 import type { ServiceOptions } from '../service/options';
 import { HaproxyIncremental } from '../service/haproxy-incremental';
+import { NginxIncremental, type NginxIncrementalHost } from '../service/nginx-incremental';
 import type { ConfigLanguage, Finding, Severity } from '../service/types';
 import { PathMapper } from './convert';
 import { DEFAULT_SETTINGS, MAX_ANALYZED_CHARS, type WslbSettings } from './protocol';
@@ -119,6 +120,8 @@ export class Project {
   private readonly haproxyTrees = new Map<string, { text: string; tree: HaproxyFile }>();
   /** Per HAProxy root, its last analysis kept for line-by-line updates. */
   readonly haproxyIncremental = new Map<string, HaproxyIncremental>();
+  /** Per nginx root, its last analysis kept for updates of one server block at a time. */
+  readonly nginxIncremental = new Map<string, NginxIncremental>();
   /** Per open document, the edits since the text its cached tree was parsed from (see takeEdits). */
   private readonly editLogs = new Map<string, EditLog>();
 
@@ -215,6 +218,15 @@ export class Project {
     return text === undefined ? undefined : detectConfigLanguage(path, text);
   }
 
+  /** What an nginx analysis reads through the project: files, the tree cache, the edit log. */
+  private readonly nginxHost: NginxIncrementalHost = {
+    fs: this.fs,
+    parse: (p, t) => this.nginxTree(p, t),
+    cachedTree: (p) => this.nginxTrees.get(p)?.tree,
+    storeTree: (p, text, tree) => void this.nginxTrees.set(p, { text, tree }),
+    edits: (p, from, to) => this.takeEdits(p, from, to),
+  };
+
   nginxTree(path: string, text: string): NginxFile {
     const hit = this.nginxTrees.get(path);
     if (hit && hit.text === text) return hit.tree;
@@ -281,7 +293,9 @@ export class Project {
         fixes: [],
       }]);
     } else if (lang === 'nginx') {
-      const a = this.service.analyzeNginx(root, this.fs, { parse: (p, t) => this.nginxTree(p, t) });
+      let inc = this.nginxIncremental.get(root);
+      if (!inc) this.nginxIncremental.set(root, (inc = new NginxIncremental()));
+      const a = inc.analyze(this.service, root, this.nginxHost);
       result.analysis = a;
       result.files = [...a.config.sources.keys()];
       this.group(result, a.findings);
@@ -314,6 +328,7 @@ export class Project {
         const pruned = this.analyses.get(f)!;
         this.uncover(f);
         this.analyses.delete(f);
+        this.nginxIncremental.delete(f);
         for (const g of pruned.files) affected.add(g);
       }
     }
@@ -356,6 +371,7 @@ export class Project {
   /** Drop a root's analysis (file deleted, closed and not in the workspace...). */
   removeRoot(root: string): Set<string> {
     this.haproxyIncremental.delete(root);
+    this.nginxIncremental.delete(root);
     const affected = new Set<string>([root]);
     const old = this.analyses.get(root);
     if (old) for (const f of old.files) affected.add(f);
@@ -366,19 +382,25 @@ export class Project {
 
   /** Findings for one file from every root covering it, without duplicates. */
   findingsFor(path: string): Finding[] {
-    const out: Finding[] = [];
-    const seen = new Set<string>();
     const roots = this.coveredBy.get(path);
-    if (!roots) return out;
-    for (const r of roots) {
-      for (const f of this.analyses.get(r)?.findingsByFile.get(path) ?? []) {
-        const key = `${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}\0${f.code}\0${f.message}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push(f);
+    if (!roots) return [];
+    const all: Finding[] = [];
+    for (const r of roots) for (const f of this.analyses.get(r)?.findingsByFile.get(path) ?? []) all.push(f);
+    all.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    // Drop repeats (a file included twice, several roots): equal findings start at the same place,
+    // so after the sort they stand together.
+    const out: Finding[] = [];
+    let from = 0;
+    for (const f of all) {
+      const last = out[out.length - 1];
+      if (!last || last.range.start.line !== f.range.start.line || last.range.start.character !== f.range.start.character) from = out.length;
+      let dup = false;
+      for (let i = from; i < out.length && !dup; i++) {
+        const g = out[i];
+        dup = g.range.end.line === f.range.end.line && g.range.end.character === f.range.end.character && g.code === f.code && g.message === f.message;
       }
+      if (!dup) out.push(f);
     }
-    out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     return out;
   }
 

@@ -11,6 +11,7 @@ import { withDefaults, type ServiceOptions } from './options';
 import { AWS_RULES, HAPROXY_RULES, NGINX_RULES } from './rules';
 import type { AnyRule, FixSpec, RuleContext, RuleReport } from './rules/rule';
 import { applySuppressions } from './suppress';
+import type { NginxRuleScope } from './model/nginx-units';
 import { LineIndex, type Span } from './text';
 import type { Finding, Fix, Severity } from './types';
 import { validateConfigKnowledge, type KnowledgeFinding } from './knowledge-check';
@@ -52,12 +53,13 @@ export function toFix(spec: FixSpec, indexOf: LineIndexOf): Fix {
   };
 }
 
-function spanFinding(path: string, span: Span, severity: Severity, code: string, message: string, indexOf: LineIndexOf): Finding {
+export function spanFinding(path: string, span: Span, severity: Severity, code: string, message: string, indexOf: LineIndexOf): Finding {
   const idx = indexOf(path) ?? new LineIndex('');
   return { file: path, range: idx.rangeOf(span), severity, code, message, fixes: [] };
 }
 
-function runRules<C>(rules: readonly AnyRule[], config: C, options: ServiceOptions, indexOf: LineIndexOf): Finding[] {
+/** Run `rules` over `config` (nginx: over one part of it when `scope` is given, see model/nginx-units.ts). */
+export function runRules<C>(rules: readonly AnyRule[], config: C, options: ServiceOptions, indexOf: LineIndexOf, scope?: NginxRuleScope): Finding[] {
   const out: Finding[] = [];
   for (const rule of rules) {
     const override = options.ruleSeverity[rule.meta.id];
@@ -66,6 +68,7 @@ function runRules<C>(rules: readonly AnyRule[], config: C, options: ServiceOptio
     const ctx: RuleContext<C> = {
       config,
       options,
+      scope,
       report: (r: RuleReport) => {
         const f = spanFinding(r.path, r.span, override ?? r.severity ?? rule.meta.severity, rule.meta.id, r.message, indexOf);
         f.fixes = (r.fixes ?? []).map((fx) => toFix(fx, indexOf));
@@ -145,7 +148,8 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
   };
 }
 
-function finish(findings: Finding[], textOf: (p: string) => string | undefined): Finding[] {
+/** Suppression comments applied, then file and position order. */
+export function finish(findings: Finding[], textOf: (p: string) => string | undefined): Finding[] {
   const kept = applySuppressions(findings, textOf);
   kept.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.code < b.code ? -1 : 1)));
   return kept;

@@ -73,7 +73,8 @@ function computeIndentUnit(text: string): string {
   return ' '.repeat(best || 4);
 }
 
-function eolOf(text: string): string {
+/** The line break a fix writes: the file's first one. */
+export function eolOf(text: string): string {
   const m = /\r\n|\n|\r/.exec(text);
   return m ? m[0] : '\n';
 }

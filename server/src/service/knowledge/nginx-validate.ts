@@ -60,7 +60,7 @@ interface BlockLike {
   children: readonly NodeLike[];
   rawBody: boolean;
 }
-interface DirectiveLike extends Span {
+export interface DirectiveLike extends Span {
   type: 'directive';
   name: string;
   nameSpan: Span;
@@ -84,6 +84,12 @@ export interface ValidateNginxOptions {
   rootContext?: readonly string[];
   /** Which modules the nginx binary has: a profile or its id ("debian-12", default; "full"). */
   build?: NginxBuildProfile | string;
+  /**
+   * Check only this directive of the file (and what its block holds), standing in the block
+   * reached by `context` (e.g. ['http']); the file still tells which modules are loaded. Gives the
+   * findings a whole check reports for it, when its enclosing blocks are accepted.
+   */
+  only?: { directive: DirectiveLike; context: readonly string[] };
 }
 
 /** Blocks whose bodies are data (keys and values), not directives. */
@@ -145,7 +151,8 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
   // included where nginx cannot have a block of directives tells nothing: no checks then.
   const root = blockTypeOfPath(opts.rootContext ?? []);
   if (!root) return [];
-  const namesInVersion = nginxDirectiveNames(version, build);
+  // only needed for a suggestion after an unknown name
+  let namesInVersion: Set<string> | undefined;
 
   const report = (span: Span, severity: Severity, c: string, message: string) =>
     out.push({ span: { start: span.start, end: span.end }, severity, code: 'nginx/' + c, message });
@@ -202,7 +209,7 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
         return stop('hint', 'third-party-directive', `${code(name)} comes from the third-party module ${third}, which stock nginx lacks`);
       }
       const local = closestNames(name, nginxDirectivesForContext(contextNames(t), version, build), 2);
-      const best = local.length ? local : closestNames(name, namesInVersion, 2);
+      const best = local.length ? local : closestNames(name, (namesInVersion ??= nginxDirectiveNames(version, build)), 2);
       return stop('error',
         'unknown-directive',
         `unknown directive ${code(name)}` + (best.length ? `; did you mean ${best.map(code).join(' or ')}?` : ''),
@@ -328,6 +335,11 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
     return true;
   };
 
+  if (opts.only) {
+    const t = blockTypeOfPath(opts.only.context);
+    if (t) visit(opts.only.directive, t);
+    return out;
+  }
   visitChildren(file.items ?? file.children, root);
   return out;
 }

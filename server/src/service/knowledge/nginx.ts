@@ -561,6 +561,19 @@ export function nginxDirectivesForContext(contextPath: readonly string[], versio
 
 /** Every directive name of the given version and build (any family). */
 export function nginxDirectiveNames(version?: string, build?: NginxBuildProfile): Set<string> {
+  // The same few (version, build) pairs are asked for on every check: keep their sets.
+  const byVersion = namesCache.get(build ?? NO_BUILD);
+  const hit = byVersion?.get(version ?? '');
+  if (hit) return new Set(hit);
+  const out = computeDirectiveNames(version, build);
+  if (byVersion) byVersion.set(version ?? '', out);
+  else namesCache.set(build ?? NO_BUILD, new Map([[version ?? '', out]]));
+  return new Set(out);
+}
+const NO_BUILD = {} as NginxBuildProfile;
+const namesCache = new WeakMap<NginxBuildProfile, Map<string, Set<string>>>();
+
+function computeDirectiveNames(version?: string, build?: NginxBuildProfile): Set<string> {
   const out = new Set<string>();
   for (const c of [...COMMANDS, ...((build?.backports ?? []) as NginxCommand[])]) {
     if (version && !commandExistsIn(c, version)) continue;

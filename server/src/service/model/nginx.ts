@@ -9,6 +9,7 @@
  */
 import { parseNginx, type NginxDirective, type NginxFile, type NginxNode } from '../syntax/nginx';
 import type { SyntaxDiagnostic } from '../types';
+import { registerNginxCarry } from './nginx-carry';
 import { type ConfigFileSystem, dirname, expandGlob, isGlob, joinPath } from './fs';
 
 export type NginxContextKind =
@@ -249,23 +250,6 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
     top = ctx;
   }
 
-  const addNodes = (nodes: NginxNode[], src: NginxSource, ctx: NginxContext, via: NginxStatement[], stack: string[]) => {
-    for (const node of nodes) {
-      if (node.type !== 'directive') continue;
-      const stmt = new Statement(node, src, ctx, via);
-      addStatement(ctx, stmt);
-      if (node.block) {
-        const kind = node.block.rawBody ? 'raw' : BLOCK_KINDS[node.name] ?? 'other';
-        const child: NginxContext = newContext(kind, familyOf(kind, ctx.family), stmt, ctx);
-        stmt.block = child;
-        ctx.children.push(child);
-        if (!NGINX_DATA_BLOCKS.has(node.name) && !node.block.rawBody) addNodes(node.block.items, src, child, via, stack);
-      } else if (node.name === 'include' && !NGINX_DATA_BLOCKS.has(ctx.kind) && node.args.length === 1) {
-        expandInclude(stmt, src, ctx, via, stack);
-      }
-    }
-  };
-
   const expandInclude = (stmt: NginxStatement, src: NginxSource, ctx: NginxContext, via: NginxStatement[], stack: string[]) => {
     const pattern = stmt.args[0];
     const report = (code: string, message: string, severity: ModelDiagnostic['severity']) =>
@@ -295,12 +279,59 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
       const inc = load(p);
       if (!inc) continue;
       if (!includedAt.has(p)) includedAt.set(p, ctx);
-      addNodes(inc.tree.items, inc, ctx, [...via, stmt], [...stack, p]);
+      addIncluded(inc.tree.items, inc, ctx, [...via, stmt], [...stack, p]);
     }
   };
 
-  addNodes(rootSource.tree.items, rootSource, top, [], [rootPath]);
+  const addIncluded = (nodes: NginxNode[], src: NginxSource, ctx: NginxContext, via: NginxStatement[], stack: string[]) =>
+    addNodes(nodes, src, ctx, via, (stmt, at) => expandInclude(stmt, src, at, via, stack));
+  addIncluded(rootSource.tree.items, rootSource, top, [], [rootPath]);
   return { rootPath, root, sources, diagnostics, syntax, assumedContext: assumed, includedAt };
+}
+
+/** Statements (and the contexts their blocks open) for `nodes` in `ctx`; includes go to `onInclude`. */
+function addNodes(nodes: NginxNode[], src: NginxSource, ctx: NginxContext, via: NginxStatement[], onInclude: (stmt: NginxStatement, ctx: NginxContext) => void): void {
+  for (const node of nodes) {
+    if (node.type !== 'directive') continue;
+    const stmt = new Statement(node, src, ctx, via);
+    addStatement(ctx, stmt);
+    if (node.block) {
+      const kind = node.block.rawBody ? 'raw' : BLOCK_KINDS[node.name] ?? 'other';
+      const child: NginxContext = newContext(kind, familyOf(kind, ctx.family), stmt, ctx);
+      stmt.block = child;
+      ctx.children.push(child);
+      if (!NGINX_DATA_BLOCKS.has(node.name) && !node.block.rawBody) addNodes(node.block.items, src, child, via, onInclude);
+    } else if (node.name === 'include' && !NGINX_DATA_BLOCKS.has(ctx.kind) && node.args.length === 1) {
+      onInclude(stmt, ctx);
+    }
+  }
+}
+
+/**
+ * The context of `stmt`'s block built again from the tree (after an edit inside it), in place of
+ * the old one among its parent's children; `stmt` is kept. Returns null, changing nothing, when the
+ * block holds an `include` (those need the whole build). The walks cached for the enclosing
+ * contexts are dropped; facts cached per config are the caller's business (nginx-incremental.ts).
+ */
+export function rebuildNginxBlock(stmt: NginxStatement): NginxContext | null {
+  const node = stmt.directive;
+  const old = stmt.block;
+  if (!node.block || node.block.rawBody || !old || NGINX_DATA_BLOCKS.has(node.name)) return null;
+  const parent = stmt.context;
+  const fresh = newContext(old.kind, old.family, stmt, parent);
+  let include = false;
+  addNodes(node.block.items, stmt.source, fresh, stmt.includedVia, () => (include = true));
+  if (include) return null;
+  const i = parent.children.indexOf(old);
+  if (i < 0) return null;
+  parent.children[i] = fresh;
+  stmt.block = fresh;
+  for (let c: NginxContext | null = parent; c; c = c.parent) {
+    contextLists.delete(c);
+    statementLists.delete(c);
+    kindLists.delete(c);
+  }
+  return fresh;
 }
 
 function baseName(p: string): string {
@@ -475,6 +506,13 @@ export function enclosing(ctx: NginxContext, kind: NginxContextKind): NginxConte
 }
 
 const upstreamIndex = new WeakMap<NginxConfig, Map<string, NginxContext>>();
+// An incremental update keeps every upstream and variable definition (nginx-incremental.ts checks it).
+registerNginxCarry((from, to) => {
+  const u = upstreamIndex.get(from);
+  if (u) upstreamIndex.set(to, u);
+  const v = variableCache.get(from);
+  if (v) variableCache.set(to, v);
+});
 
 /** The `upstream` named `name` in the same family (http or stream), if any (the first one declared). */
 export function findUpstream(config: NginxConfig, name: string, family: NginxFamily): NginxContext | undefined {

@@ -6,7 +6,7 @@
 import type { NginxDirective, NginxNode } from '../syntax/nginx';
 import type { HaproxyProxy, HaproxyConfig } from './haproxy';
 import type { HaproxyStatement } from '../syntax/haproxy';
-import { aclsOf, backendReferences, onProxyReplaced } from './haproxy';
+import { aclsOf, backendReferences, lineWordCount, onProxyReplaced } from './haproxy';
 import {
   type NginxConfig,
   type NginxContext,
@@ -17,6 +17,7 @@ import {
   parseProxyTarget,
   walkContexts,
 } from './nginx';
+import { contextsIn, type NginxRuleScope } from './nginx-units';
 
 export interface WebSocketReason {
   kind: 'upgrade-header' | 'connection-header' | 'path' | 'upstream-name' | 'marker' | 'acl' | 'backend-name';
@@ -118,6 +119,27 @@ export interface WebSocketLocation {
 
 const locationCache = new WeakMap<NginxConfig, WebSocketLocation[]>();
 const upstreamCache = new WeakMap<NginxConfig, Map<NginxContext, WebSocketLocation[]>>();
+/**
+ * The WebSocket verdict of each proxying context. A context object belongs to one config; an
+ * incremental update (nginx-incremental.ts) keeps the contexts outside the edited server block,
+ * and only when nothing they are judged on (their own chain, variables, upstreams) has changed.
+ */
+const reasonCache = new WeakMap<NginxContext, WebSocketLocation | null>();
+
+function webSocketLocationAt(config: NginxConfig, ctx: NginxContext): WebSocketLocation | null {
+  if (ctx.family !== 'http') return null;
+  if (ctx.kind !== 'location' && ctx.kind !== 'server' && ctx.kind !== 'if') return null;
+  let hit = reasonCache.get(ctx);
+  if (hit === undefined) {
+    hit = null;
+    if (proxyPassOf(ctx)) {
+      const reasons = nginxWebSocketReasons(config, ctx);
+      if (reasons.length) hit = { location: ctx, reasons };
+    }
+    reasonCache.set(ctx, hit);
+  }
+  return hit;
+}
 
 /** Every location (or server without locations, in stream/http) that proxies and carries WebSocket. (Cached per config.) */
 export function nginxWebSocketLocations(config: NginxConfig): WebSocketLocation[] {
@@ -126,11 +148,19 @@ export function nginxWebSocketLocations(config: NginxConfig): WebSocketLocation[
   const out: WebSocketLocation[] = [];
   locationCache.set(config, out);
   for (const ctx of walkContexts(config.root)) {
-    if (ctx.family !== 'http') continue;
-    if (ctx.kind !== 'location' && ctx.kind !== 'server' && ctx.kind !== 'if') continue;
-    if (!proxyPassOf(ctx)) continue;
-    const reasons = nginxWebSocketReasons(config, ctx);
-    if (reasons.length) out.push({ location: ctx, reasons });
+    const wl = webSocketLocationAt(config, ctx);
+    if (wl) out.push(wl);
+  }
+  return out;
+}
+
+/** The WebSocket locations of one part of the config (model/nginx-units.ts), or of all of it. */
+export function webSocketLocationsIn(config: NginxConfig, scope?: NginxRuleScope): WebSocketLocation[] {
+  if (!scope) return nginxWebSocketLocations(config);
+  const out: WebSocketLocation[] = [];
+  for (const ctx of contextsIn(config, scope)) {
+    const wl = webSocketLocationAt(config, ctx);
+    if (wl) out.push(wl);
   }
   return out;
 }
@@ -186,13 +216,14 @@ function hasHaproxyMarker(proxy: HaproxyProxy): boolean {
   }
   const idx = lines[lo] === header ? lo : lines.indexOf(header);
   // the header line's own comment, comments on the lines just above it, and comment lines inside
+  // (a line's words are read only when it has a comment: building them is what costs)
   const check = (i: number) => {
     const l = lines[i];
     return !!l?.comment && WS_MARKER.test(proxy.source.text.slice(l.comment.start + 1, l.comment.end));
   };
   if (check(idx)) return true;
-  for (let i = idx - 1; i >= 0 && lines[i].words.length === 0 && lines[i].comment; i--) if (check(i)) return true;
-  for (let i = idx + 1; i < lines.length && lines[i].start < proxy.section.end; i++) if (lines[i].words.length === 0 && check(i)) return true;
+  for (let i = idx - 1; i >= 0 && lines[i].comment && lineWordCount(lines[i]) === 0; i--) if (check(i)) return true;
+  for (let i = idx + 1; i < lines.length && lines[i].start < proxy.section.end; i++) if (lines[i].comment && lineWordCount(lines[i]) === 0 && check(i)) return true;
   return false;
 }
 

@@ -7,6 +7,7 @@ import type { SourceSection } from '../docs/sections';
 import type { AwsConfig } from '../model/aws';
 import type { HaproxyConfig } from '../model/haproxy';
 import type { NginxConfig } from '../model/nginx';
+import type { NginxRuleScope } from '../model/nginx-units';
 import type { ServiceOptions } from '../options';
 import type { Span } from '../text';
 import type { Severity } from '../types';
@@ -35,6 +36,14 @@ export interface RuleMeta {
   /** Does the rule offer a quick fix? (A test checks that fixable rules do produce fixes.) */
   fixable: boolean;
   docs: RuleDocs;
+  /**
+   * nginx: what one finding of the rule can depend on. 'server': the rule examines each top-level
+   * `server` block of `http` (and the rest of the config) on its own, so it can run over one of
+   * them (RuleContext.scope) — an edit inside a server block re-runs it there only
+   * (nginx-incremental.ts). 'config' (default): its findings read the whole config; it never
+   * reports a position inside a top-level server block (test/service/nginx-units.test.ts).
+   */
+  scope?: 'server' | 'config';
 }
 
 export interface EditSpec {
@@ -63,6 +72,11 @@ export interface RuleContext<C> {
   config: C;
   options: ServiceOptions;
   report(r: RuleReport): void;
+  /**
+   * nginx rules with meta.scope 'server': examine only this part of the config (see
+   * model/nginx-units.ts); absent, the whole config.
+   */
+  scope?: NginxRuleScope;
 }
 
 export interface NginxRule {

@@ -1,9 +1,10 @@
 /** Shared check of nginx/ws-read-timeout and nginx/ws-send-timeout. */
 import { effectiveValue, type NginxConfig } from '../../model/nginx';
 import { describeDuration, formatTime, parseNginxTime } from '../../model/units';
-import { nginxWebSocketLocations } from '../../model/websocket';
+import { webSocketLocationsIn } from '../../model/websocket';
 import { insertInContext, replaceArg } from '../../fixes/nginx';
 import type { ServiceOptions } from '../../options';
+import type { NginxRuleScope } from '../../model/nginx-units';
 import type { RuleReport } from '../rule';
 import type { Severity } from '../../types';
 import { argSpan, contextSpan, defaultsFor, describeOrigin, locationLabel, proxyAnchor } from './common';
@@ -19,11 +20,12 @@ export function checkTimeout(
   options: ServiceOptions,
   report: (r: RuleReport) => void,
   tiers: (ms: number, heartbeat: number) => { severity: Severity; why: string } | null,
+  scope?: NginxRuleScope,
 ): void {
   const defaults = defaultsFor(options);
   const hb = options.heartbeatMs;
   const target = recommendedTimeout(options);
-  for (const { location } of nginxWebSocketLocations(config)) {
+  for (const { location } of webSocketLocationsIn(config, scope)) {
     const eff = effectiveValue(location, name, defaults);
     if (!eff.args) continue;
     const ms = parseNginxTime(eff.args[0] ?? '');

@@ -1,12 +1,27 @@
-import { contextsOfKind, parseProxyTarget, walkStatements, type NginxFamily } from '../../model/nginx';
+import { contextsOfKind, parseProxyTarget, type NginxFamily } from '../../model/nginx';
 import type { NginxRule } from '../rule';
 import { editDistance } from '../../knowledge/suggest';
+import { statementsIn } from '../../model/nginx-units';
+import { configFact } from '../../model/nginx-carry';
 
 /** Directives that take an upstream name or address, by family. */
 const PASSES: Record<string, { family: NginxFamily; scheme: boolean }> = {
   proxy_pass: { family: 'http', scheme: true },
   grpc_pass: { family: 'http', scheme: false },
 };
+
+/** The upstream names of each family (once per config; an edit inside a server block keeps them). */
+const upstreamNames = configFact((config) => {
+  const out = new Map<NginxFamily, string[]>();
+  for (const u of contextsOfKind(config, 'upstream')) {
+    const name = u.statement?.args[0];
+    if (!name) continue;
+    const list = out.get(u.family);
+    if (list) list.push(name);
+    else out.set(u.family, [name]);
+  }
+  return out;
+});
 
 export const unknownUpstream: NginxRule = {
   meta: {
@@ -15,6 +30,7 @@ export const unknownUpstream: NginxRule = {
     severity: 'error',
     versions: 'all nginx versions',
     fixable: false,
+    scope: 'server',
     docs: {
       short: '`proxy_pass http://name` where `name` is no upstream of this config: nginx looks it up as a host name at startup and refuses to start when it does not resolve.',
       long: [
@@ -27,19 +43,11 @@ export const unknownUpstream: NginxRule = {
       proof: 'nginx 1.22.1 `nginx -t` on the fixture: `[emerg] host not found in upstream "…"` (docs/live-findings.md, test/rules/nginx-binary.test.ts).',
     },
   },
-  check({ config, report }) {
+  check({ config, report, scope }) {
     if (config.assumedContext) return; // the upstream may be defined in the file that includes this one
     if (config.diagnostics.some((d) => d.code === 'nginx/include-not-found')) return;
-    const upstreamsOf = new Map<NginxFamily, string[]>();
-    const namesIn = (family: NginxFamily) => {
-      let names = upstreamsOf.get(family);
-      if (!names) {
-        names = contextsOfKind(config, 'upstream', family).map((u) => u.statement?.args[0] ?? '').filter(Boolean);
-        upstreamsOf.set(family, names);
-      }
-      return names;
-    };
-    for (const s of walkStatements(config.root)) {
+    const namesIn = (family: NginxFamily) => upstreamNames(config).get(family) ?? [];
+    for (const s of statementsIn(config, scope)) {
       const pass = PASSES[s.name];
       if (!pass || s.context.family !== pass.family) continue;
       const raw = s.args[0] ?? '';

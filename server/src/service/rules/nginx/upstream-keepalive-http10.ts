@@ -1,8 +1,9 @@
-import { effectiveValue, findUpstream, parseProxyTarget, walkContexts } from '../../model/nginx';
-import { nginxWebSocketLocations, proxyPassOf } from '../../model/websocket';
+import { effectiveValue, findUpstream, parseProxyTarget } from '../../model/nginx';
+import { webSocketLocationsIn, proxyPassOf } from '../../model/websocket';
 import { insertInContext } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
 import { argSpan, contextSpan, defaultsFor, describeOrigin, locationLabel, proxyAnchor, statementSpan } from './common';
+import { contextsIn } from '../../model/nginx-units';
 
 export const upstreamKeepaliveHttp10: NginxRule = {
   meta: {
@@ -11,6 +12,7 @@ export const upstreamKeepaliveHttp10: NginxRule = {
     severity: 'warning',
     versions: 'all nginx versions when set to 1.0; through the default only before 1.29.7',
     fixable: true,
+    scope: 'server',
     docs: {
       short: 'A location proxies to an upstream with `keepalive` over HTTP/1.0, so the kept-alive connections are never reused.',
       long: [
@@ -24,10 +26,10 @@ export const upstreamKeepaliveHttp10: NginxRule = {
       proof: 'Live test on nginx 1.22.1 (docs/live-findings.md): with `keepalive 4` and `Connection ""` but HTTP/1.0, five requests one after the other reached the backend over five TCP connections; with `proxy_http_version 1.1` over one.',
     },
   },
-  check({ config, options, report }) {
+  check({ config, options, report, scope }) {
     const defaults = defaultsFor(options);
-    const ws = new Set(nginxWebSocketLocations(config).map((w) => w.location));
-    for (const ctx of walkContexts(config.root)) {
+    const ws = new Set(webSocketLocationsIn(config, scope).map((w) => w.location));
+    for (const ctx of contextsIn(config, scope)) {
       if (ctx.family !== 'http' || (ctx.kind !== 'location' && ctx.kind !== 'if' && ctx.kind !== 'server') || ws.has(ctx)) continue;
       const pp = proxyPassOf(ctx);
       if (!pp) continue;

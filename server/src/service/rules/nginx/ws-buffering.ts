@@ -1,4 +1,4 @@
-import { nginxWebSocketLocations } from '../../model/websocket';
+import { webSocketLocationsIn } from '../../model/websocket';
 import type { NginxRule } from '../rule';
 import { statementSpan } from './common';
 
@@ -9,6 +9,7 @@ export const wsBuffering: NginxRule = {
     severity: 'information',
     versions: 'all nginx versions with WebSocket proxying (1.3.13+); verified on 1.22.1',
     fixable: false,
+    scope: 'server',
     docs: {
       short: '`proxy_buffering off` does not change how nginx relays an upgraded WebSocket; it only affects plain HTTP responses of the location.',
       long: [
@@ -21,8 +22,8 @@ export const wsBuffering: NginxRule = {
       proof: 'Not shown live as a harm: this information rule says that nothing breaks. What it states is tested live on nginx 1.22.1 with `proxy_buffer_size 4k`: small messages and 1 MiB frames passed in both directions with buffering on and off, nothing held back (docs/live-findings.md).',
     },
   },
-  check({ config, report }) {
-    for (const { location } of nginxWebSocketLocations(config)) {
+  check({ config, report, scope }) {
+    for (const { location } of webSocketLocationsIn(config, scope)) {
       const stmt = location.statements.find((s) => s.name === 'proxy_buffering');
       if (!stmt || stmt.args[0] !== 'off') continue;
       report({

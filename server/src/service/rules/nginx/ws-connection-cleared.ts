@@ -1,4 +1,4 @@
-import { nginxWebSocketLocations } from '../../model/websocket';
+import { webSocketLocationsIn } from '../../model/websocket';
 import type { NginxRule } from '../rule';
 import { argSpan, contextSpan, locationLabel, whereStatement } from './common';
 import { headerState, planTitle, planWsHeaders } from './headers';
@@ -10,6 +10,7 @@ export const wsConnectionCleared: NginxRule = {
     severity: 'error',
     versions: 'all nginx versions',
     fixable: true,
+    scope: 'server',
     docs: {
       short: 'A WebSocket location sends `Connection ""` or `Connection close` upstream, so the upgrade cannot happen.',
       long: [
@@ -23,8 +24,8 @@ export const wsConnectionCleared: NginxRule = {
       proof: 'Live test on nginx 1.22.1: with `Connection ""` the backend saw `Upgrade` and no `Connection` header at all and the client got 426; with the map, 101 and an echo (docs/live-findings.md).',
     },
   },
-  check({ config, report }) {
-    for (const { location } of nginxWebSocketLocations(config)) {
+  check({ config, report, scope }) {
+    for (const { location } of webSocketLocationsIn(config, scope)) {
       const st = headerState(location);
       if (st.connection_kind !== 'cleared' || !st.connection) continue;
       const plan = planWsHeaders(config, location);

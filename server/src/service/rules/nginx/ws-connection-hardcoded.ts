@@ -1,10 +1,11 @@
-import { walkStatements, type NginxStatement } from '../../model/nginx';
+import type { NginxStatement } from '../../model/nginx';
 import { looksLikeWebSocketPath, nginxWebSocketReasons } from '../../model/websocket';
 import { ensureConnectionUpgradeMap, replaceArg } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
 import { argSpan, locationLabel } from './common';
 import { connectionKind, connectionVariable } from './headers';
 import { definedVariables } from '../../model/nginx';
+import { statementsIn } from '../../model/nginx-units';
 
 /** Is the context a location that serves only WebSocket handshakes (a WebSocket path, or marked)? */
 function dedicatedWebSocketLocation(stmt: NginxStatement, reasons: { kind: string }[]): boolean {
@@ -22,6 +23,7 @@ export const wsConnectionHardcoded: NginxRule = {
     severity: 'warning',
     versions: 'all nginx versions',
     fixable: true,
+    scope: 'server',
     docs: {
       short: '`Connection "upgrade"` is hard-coded where ordinary HTTP requests pass too: every request asks the backend to upgrade.',
       long: [
@@ -34,9 +36,9 @@ export const wsConnectionHardcoded: NginxRule = {
       proof: 'Live test on nginx 1.22.1 (docs/live-findings.md): through a `location /` with `Connection "upgrade"`, a plain GET reached the backend with `Connection: upgrade` (and no `Upgrade`); with the map, the same request arrived with `Connection: close` and a WebSocket through the location still got 101.',
     },
   },
-  check({ config, report }) {
+  check({ config, report, scope }) {
     let vars: ReturnType<typeof definedVariables> | undefined;
-    for (const s of walkStatements(config.root)) {
+    for (const s of statementsIn(config, scope)) {
       if (s.name !== 'proxy_set_header' || s.context.family !== 'http') continue;
       if (s.args[0]?.toLowerCase() !== 'connection' || connectionKind(s.args[1]) !== 'upgrade-literal') continue;
       const ctx = s.context;

@@ -3,6 +3,8 @@ import { nginxCommands } from '../../knowledge/nginx';
 import { ensureConnectionUpgradeMap } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
 import type { Span } from '../../text';
+import { statementsIn } from '../../model/nginx-units';
+import { configFact } from '../../model/nginx-carry';
 import { isBuiltinVariable } from './variables';
 
 /** Directives whose arguments are regular expressions or code, not nginx strings with variables. */
@@ -58,6 +60,25 @@ function mayHaveForeignVariables(config: NginxConfig): boolean {
   return false;
 }
 
+/**
+ * Every variable the config defines (lower case), and whether third-party modules may define more
+ * (computed once per config: the facts are about the whole config, whatever part is checked).
+ */
+const variableFacts = configFact((config: NginxConfig) => {
+  const defined = new Map<string, NginxStatement>();
+  for (const [k, v] of definedVariables(config)) defined.set(k.toLowerCase(), v);
+  // third-party "define a variable" directives: set_by_lua $x ..., mruby_set $x ..., geoip2 { $x ...; }
+  let foreign = mayHaveForeignVariables(config);
+  for (const s of walkStatements(config.root)) {
+    if (s.name.startsWith('$')) defined.set(s.name.slice(1).toLowerCase(), s);
+    else if (nginxCommands(s.name).length === 0) {
+      foreign = true;
+      if (s.args[0]?.startsWith('$')) defined.set(s.args[0].slice(1).replace(/^\{(.*)\}$/, '$1').toLowerCase(), s);
+    }
+  }
+  return { defined, foreign };
+});
+
 export const wsConnectionUpgradeUndefined: NginxRule = {
   meta: {
     id: 'nginx/ws-connection-upgrade-undefined',
@@ -65,6 +86,7 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
     severity: 'error',
     versions: 'all nginx versions',
     fixable: true,
+    scope: 'server',
     docs: {
       short: 'A variable such as `$connection_upgrade` is used but nothing defines it, so nginx refuses to start.',
       long: [
@@ -77,21 +99,11 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
       proof: 'nginx 1.22.1 `nginx -t` on the fixture: `[emerg] unknown "connection_upgrade" variable` (docs/live-findings.md, test/rules/nginx-binary.test.ts).',
     },
   },
-  check({ config, report }) {
+  check({ config, report, scope }) {
     // A fragment or a config with missing includes may get its map from a file we do not see.
     if (config.assumedContext) return;
     if (config.diagnostics.some((d) => d.code === 'nginx/include-not-found')) return;
-    const defined = new Map<string, NginxStatement>();
-    for (const [k, v] of definedVariables(config)) defined.set(k.toLowerCase(), v);
-    // third-party "define a variable" directives: set_by_lua $x ..., mruby_set $x ..., geoip2 { $x ...; }
-    let foreign = mayHaveForeignVariables(config);
-    for (const s of walkStatements(config.root)) {
-      if (s.name.startsWith('$')) defined.set(s.name.slice(1).toLowerCase(), s);
-      else if (nginxCommands(s.name).length === 0) {
-        foreign = true;
-        if (s.args[0]?.startsWith('$')) defined.set(s.args[0].slice(1).replace(/^\{(.*)\}$/, '$1').toLowerCase(), s);
-      }
-    }
+    const { defined, foreign } = variableFacts(config);
     const reported = new Set<string>();
     // `spanOf` is called only for a name that is reported (most are defined or built in).
     const check = (s: NginxStatement, name: string, spanOf: () => Span) => {
@@ -113,7 +125,7 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
         fixes: edit ? [{ title: 'Add the canonical map $http_upgrade $connection_upgrade at http level', edits: [edit], isPreferred: true }] : [],
       });
     };
-    for (const s of walkStatements(config.root)) {
+    for (const s of statementsIn(config, scope)) {
       // map values may be variables too: `default $http_x;` (keys are strings or regexes)
       if (s.name === 'map' && s.directive.block) {
         for (const c of s.directive.block.items) {

@@ -1,4 +1,4 @@
-import { nginxWebSocketLocations } from '../../model/websocket';
+import { webSocketLocationsIn } from '../../model/websocket';
 import { insertInContext } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
 import { anchorInBlock, contextSpan, locationLabel, statementSpan, statementText, whereStatement } from './common';
@@ -11,6 +11,7 @@ export const wsHeadersNotInherited: NginxRule = {
     severity: 'error',
     versions: 'all nginx versions (array directives are inherited all-or-nothing)',
     fixable: true,
+    scope: 'server',
     docs: {
       short: 'Upgrade/Connection are set at an outer level, but this WebSocket location defines its own `proxy_set_header` lines and so inherits none of them.',
       long: [
@@ -23,8 +24,8 @@ export const wsHeadersNotInherited: NginxRule = {
       proof: 'Live test on nginx 1.22.1: a location-level `proxy_set_header X-Forwarded-For` discarded the server-level Upgrade/Connection and the client got 426; with the lines copied, 101 and an echo (docs/live-findings.md).',
     },
   },
-  check({ config, report }) {
-    for (const { location } of nginxWebSocketLocations(config)) {
+  check({ config, report, scope }) {
+    for (const { location } of webSocketLocationsIn(config, scope)) {
       const lost = lostOuterHeaders(location);
       if (!lost || lost.lost.length === 0) continue;
       const st = headerState(location);

@@ -1,5 +1,5 @@
 import { effectiveValue } from '../../model/nginx';
-import { nginxWebSocketLocations } from '../../model/websocket';
+import { webSocketLocationsIn } from '../../model/websocket';
 import { insertInContext, replaceArg } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
 import { contextSpan, defaultsFor, describeOrigin, locationLabel, proxyAnchor } from './common';
@@ -11,6 +11,7 @@ export const wsHttpVersion: NginxRule = {
     severity: 'error',
     versions: 'all nginx versions when set to 1.0; through the default only before 1.29.7 (the default became 1.1 in 1.29.7)',
     fixable: true,
+    scope: 'server',
     docs: {
       short: 'A WebSocket location proxies with HTTP/1.0: the upgrade handshake reaches the backend as an HTTP/1.0 request, which RFC 6455 does not allow and strict servers refuse.',
       long: [
@@ -24,9 +25,9 @@ export const wsHttpVersion: NginxRule = {
       proof: 'Live test on nginx 1.22.1: an RFC-strict backend received `HTTP/1.0` and answered 400, the client never got 101; with 1.1, 101 and an echo. Node\'s `ws` 8.x accepts the HTTP/1.0 handshake (docs/live-findings.md).',
     },
   },
-  check({ config, options, report }) {
+  check({ config, options, report, scope }) {
     const defaults = defaultsFor(options);
-    for (const { location } of nginxWebSocketLocations(config)) {
+    for (const { location } of webSocketLocationsIn(config, scope)) {
       const eff = effectiveValue(location, 'proxy_http_version', defaults);
       if (!eff.args || eff.args[0] !== '1.0') continue;
       const where = locationLabel(location);

@@ -1,4 +1,4 @@
-import { nginxWebSocketLocations } from '../../model/websocket';
+import { webSocketLocationsIn } from '../../model/websocket';
 import type { NginxRule } from '../rule';
 import { argSpan, contextSpan, locationLabel, whereStatement } from './common';
 import { headerState, planTitle, planWsHeaders } from './headers';
@@ -10,6 +10,7 @@ export const wsMissingConnectionHeader: NginxRule = {
     severity: 'error',
     versions: 'all nginx versions (nginx sends `Connection: close` upstream unless told otherwise)',
     fixable: true,
+    scope: 'server',
     docs: {
       short: 'A WebSocket location does not set `Connection` to upgrade, so nginx sends `Connection: close` and the backend refuses the upgrade.',
       long: [
@@ -22,8 +23,8 @@ export const wsMissingConnectionHeader: NginxRule = {
       proof: 'Live test on nginx 1.22.1: the backend saw `Upgrade: websocket` with `Connection: close` and the client got 426; with the map, 101 and an echo (docs/live-findings.md).',
     },
   },
-  check({ config, report }) {
-    for (const { location } of nginxWebSocketLocations(config)) {
+  check({ config, report, scope }) {
+    for (const { location } of webSocketLocationsIn(config, scope)) {
       const plan = planWsHeaders(config, location);
       if (!plan || !plan.needConnection) continue;
       const st = headerState(location);

@@ -1,4 +1,4 @@
-import { nginxWebSocketLocations } from '../../model/websocket';
+import { webSocketLocationsIn } from '../../model/websocket';
 import type { NginxRule } from '../rule';
 import { argSpan, contextSpan, locationLabel, whereStatement } from './common';
 import { headerState, planTitle, planWsHeaders } from './headers';
@@ -10,6 +10,7 @@ export const wsMissingUpgradeHeader: NginxRule = {
     severity: 'error',
     versions: 'all nginx versions (Upgrade is hop-by-hop; nginx never forwards it on its own)',
     fixable: true,
+    scope: 'server',
     docs: {
       short: 'A WebSocket location does not pass the client\'s `Upgrade` header to the backend, so the handshake arrives as a plain GET.',
       long: [
@@ -23,8 +24,8 @@ export const wsMissingUpgradeHeader: NginxRule = {
       proof: 'Live test on nginx 1.22.1: without the header the client got 426 and the backend saw a plain GET with `Connection: close` and no `Upgrade`; with it, 101 and an echo (docs/live-findings.md).',
     },
   },
-  check({ config, report }) {
-    for (const { location, reasons } of nginxWebSocketLocations(config)) {
+  check({ config, report, scope }) {
+    for (const { location, reasons } of webSocketLocationsIn(config, scope)) {
       const plan = planWsHeaders(config, location);
       if (!plan || !plan.needUpgrade) continue;
       const st = headerState(location);

@@ -1,5 +1,5 @@
-import { walkStatements } from '../../model/nginx';
 import type { NginxRule } from '../rule';
+import { statementsIn } from '../../model/nginx-units';
 
 export const wsProxyPassScheme: NginxRule = {
   meta: {
@@ -8,6 +8,7 @@ export const wsProxyPassScheme: NginxRule = {
     severity: 'error',
     versions: 'all nginx versions',
     fixable: true,
+    scope: 'server',
     docs: {
       short: '`proxy_pass ws://` or `wss://`: nginx only accepts http:// and https:// and refuses to start.',
       long: [
@@ -19,8 +20,8 @@ export const wsProxyPassScheme: NginxRule = {
       proof: 'nginx 1.22.1 `nginx -t` on the fixture: `[emerg] invalid URL prefix in …` (docs/live-findings.md, test/rules/nginx-binary.test.ts).',
     },
   },
-  check({ config, report }) {
-    for (const s of walkStatements(config.root)) {
+  check({ config, report, scope }) {
+    for (const s of statementsIn(config, scope)) {
       if (s.name !== 'proxy_pass' || s.context.family !== 'http') continue;
       const arg = s.directive.args[0];
       const m = arg && /^(["']?)(wss?):\/\//i.exec(arg.raw);

@@ -8,6 +8,7 @@ export const wsReadTimeout: NginxRule = {
     severity: 'error',
     versions: 'all nginx versions (default 60s)',
     fixable: true,
+    scope: 'server',
     docs: {
       short: 'The effective `proxy_read_timeout` of a WebSocket location is not comfortably above the heartbeat, so quiet connections are cut.',
       long: [
@@ -21,11 +22,11 @@ export const wsReadTimeout: NginxRule = {
       proof: 'Live test on nginx 1.22.1: with `proxy_read_timeout 1s` and a 1.5 s client ping the connection was cut with 1006 after 1000 ms; with 3s it was still open and echoing after 3.2 s. Traffic in either direction re-arms the timer (docs/live-findings.md).',
     },
   },
-  check({ config, options, report }) {
+  check({ config, options, report, scope }) {
     checkTimeout('proxy_read_timeout', config, options, report, (ms, hb) => {
       if (ms <= hb) return { severity: 'error', why: 'a connection idle between two pings is closed' };
       if (ms < 2 * hb) return { severity: 'warning', why: 'one late or lost ping is enough to close the connection' };
       return null;
-    });
+    }, scope);
   },
 };

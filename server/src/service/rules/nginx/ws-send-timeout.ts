@@ -8,6 +8,7 @@ export const wsSendTimeout: NginxRule = {
     severity: 'warning',
     versions: 'all nginx versions (default 60s)',
     fixable: true,
+    scope: 'server',
     docs: {
       short: 'The effective `proxy_send_timeout` of a WebSocket location is at or below the heartbeat: a backend that stalls that long loses its connections.',
       long: [
@@ -21,10 +22,10 @@ export const wsSendTimeout: NginxRule = {
       proof: 'Live test on nginx 1.22.1 (docs/live-findings.md): a backend stopped reading for 3 s while the client kept sending; with `proxy_send_timeout 1s` nginx closed the WebSocket (1006) about 1.1 s into the stall; with 90s it stayed open and the backend read the queued 12 MiB after the stall. An idle WebSocket never starts this timer.',
     },
   },
-  check({ config, options, report }) {
+  check({ config, options, report, scope }) {
     checkTimeout('proxy_send_timeout', config, options, report, (ms, hb) => {
       if (ms <= hb) return { severity: 'warning', why: 'a backend that stops reading for that long while clients send has its connections closed' };
       return null;
-    });
+    }, scope);
   },
 };

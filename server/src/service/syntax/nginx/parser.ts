@@ -132,8 +132,6 @@ class WordStore {
 
 /** What a directive builds on first read, and its offset shift (kept apart: most directives never need it). */
 interface DirectiveExtra {
-  /** Added to the stored word offsets (the incremental parser moves directives without copying their words). */
-  delta: number;
   nameToken: Word | undefined;
   args: Word[] | undefined;
   parts: NginxNode[] | undefined;
@@ -151,6 +149,8 @@ class Directive implements NginxDirective {
   #store: WordStore;
   /** Index of the name word in the store. */
   #at: number;
+  /** Added to the stored word offsets (the incremental parser moves directives without copying their words). */
+  #delta = 0;
   #extra: DirectiveExtra | undefined = undefined;
 
   constructor(name: string, store: WordStore, at: number, parent: NginxBlock | NginxFile) {
@@ -164,13 +164,13 @@ class Directive implements NginxDirective {
   }
 
   #x(): DirectiveExtra {
-    return (this.#extra ??= { delta: 0, nameToken: undefined, args: undefined, parts: undefined });
+    return (this.#extra ??= { nameToken: undefined, args: undefined, parts: undefined });
   }
 
   #word(k: number): Word {
     const d = this.#store.data;
     const text = this.#store.text;
-    const delta = this.#extra ? this.#extra.delta : 0;
+    const delta = this.#delta;
     const start = d[2 * k] + delta;
     const e = d[2 * k + 1];
     if (e >= 0) return new Word(start, e + delta, text);
@@ -182,7 +182,7 @@ class Directive implements NginxDirective {
   get semicolon(): number {
     if (this.block !== null || this.#store.text.charCodeAt(this.end - 1) !== SEMI) return -1;
     const e = this.#store.data[2 * (this.#at + this.argCount) + 1];
-    const lastEnd = (e < 0 ? ~e : e) + (this.#extra ? this.#extra.delta : 0);
+    const lastEnd = (e < 0 ? ~e : e) + this.#delta;
     return lastEnd < this.end ? this.end - 1 : -1;
   }
 
@@ -233,7 +233,7 @@ class Directive implements NginxDirective {
     this.#store.text = text;
     const x = this.#extra;
     if (delta !== 0) {
-      this.#x().delta += delta;
+      this.#delta += delta;
       this.start += delta;
       this.end += delta;
     }
@@ -1336,6 +1336,15 @@ export function parseNginxIncremental(old: NginxFile, text: string, edits: reado
   return result ?? parseNginx(text, options);
 }
 
+/**
+ * The block a tree from parseNginxIncremental re-read (every node outside it is a node of the old
+ * tree, moved); undefined for a tree parsed whole.
+ */
+export function nginxReparsedBlock(file: NginxFile): NginxBlock | undefined {
+  return reparsedBlocks.get(file);
+}
+const reparsedBlocks = new WeakMap<NginxFile, NginxBlock>();
+
 /** How often parseNginxIncremental re-read one block (`reused`) or parsed the whole text (`full`). */
 export const nginxIncrementalStats = { reused: 0, full: 0 };
 
@@ -1438,6 +1447,7 @@ function reparse(old: NginxFile, text: string, edits: readonly NginxTextEdit[], 
   file.diagnostics = before.concat(scratch.diagnostics, after.map(shift));
   const oldIndex = File.builtLineIndex(old);
   if (oldIndex) file.setLineIndex(editedLineIndex(oldIndex, text, lo, hiOld, hiNew));
+  reparsedBlocks.set(file, fresh);
   return file;
 }
 

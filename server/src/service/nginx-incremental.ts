@@ -1,0 +1,389 @@
+/**
+ * Incremental analysis of an nginx config while its root file is edited.
+ *
+ * The findings are kept per unit (model/nginx-units.ts: each `server` block of `http`, and the
+ * rest): rules with meta.scope 'server' run once per unit, the others over the whole config. When
+ * an edit falls inside one top-level server block S of the root file, and S gives the rest of the
+ * config the same facts before and after it (its footprint: WebSocket locations and where they
+ * proxy, third-party directives, zone names; no includes, no variable definitions), then:
+ *
+ * - the parser re-reads the innermost block around the edit (parseNginxIncremental),
+ * - the model rebuilds S's contexts only (rebuildNginxBlock) into a config that keeps every other
+ *   context and the whole-config facts (model/nginx-carry.ts),
+ * - the knowledge base checks S's directives only, the 'server' rules run over S only,
+ * - every other finding is kept, moved down or up when the edit added or removed lines.
+ *
+ * Anything else is analysed from scratch. Either way the findings equal those of a fresh
+ * analysis of the new text (test/service/nginx-incremental.test.ts checks it on random edits).
+ */
+import { finish, runRules, spanFinding, type LanguageService, type LineIndexOf, type NginxAnalysis } from './index';
+import { eolOf, indentUnit } from './fixes/nginx';
+import { validateNginx } from './knowledge';
+import { nginxCommands } from './knowledge/nginx';
+import { validateConfigKnowledge, type KnowledgeFinding } from './knowledge-check';
+import type { ConfigFileSystem } from './model/fs';
+import { buildNginxConfig, contextPath, rebuildNginxBlock, type NginxConfig, type NginxContext } from './model/nginx';
+import { carryNginxFacts } from './model/nginx-carry';
+import { isNginxUnit, nginxScopes, nginxUnits, statementsIn } from './model/nginx-units';
+import { proxyPassOf, webSocketLocationsIn } from './model/websocket';
+import { NGINX_RULES } from './rules';
+import { nginxReparsedBlock, parseNginxIncremental, type NginxBlock, type NginxDirective, type NginxFile, type NginxTextEdit } from './syntax/nginx';
+import type { Finding } from './types';
+import type { Position, Range } from './text';
+
+const UNIT_RULES = NGINX_RULES.filter((r) => r.meta.scope === 'server');
+const CONFIG_RULES = NGINX_RULES.filter((r) => r.meta.scope !== 'server');
+
+/** Statements that define variables (model/nginx.ts definedVariables reads them). */
+const DEFINES = new Set(['map', 'split_clients', 'geo', 'set', 'perl_set', 'js_set', 'auth_request_set']);
+
+/** What the language server gives the analysis: files, its parse cache and the edit log. */
+export interface NginxIncrementalHost {
+  fs: ConfigFileSystem;
+  /** The tree of `text` (the parse cache), for a whole build. */
+  parse(path: string, text: string): NginxFile;
+  /** The tree the cache holds for `path`, if any. */
+  cachedTree(path: string): NginxFile | undefined;
+  /** Put a tree made here into the cache. */
+  storeTree(path: string, text: string, tree: NginxFile): void;
+  /** The edits that turn `from` into `to` (each applies to the text the previous one gave), when known. */
+  edits(path: string, from: string, to: string): readonly NginxTextEdit[] | undefined;
+}
+
+interface State {
+  service: LanguageService;
+  rootPath: string;
+  text: string;
+  tree: NginxFile;
+  config: NginxConfig;
+  /** Knowledge-base findings, in offsets. */
+  knowledge: KnowledgeFinding[];
+  /** Findings of the 'config' rules. */
+  whole: Finding[];
+  /** Findings of the 'server' rules, per unit (by its `server` directive) ... */
+  units: Map<NginxDirective, Finding[]>;
+  /** ... and over the rest of the config. */
+  rest: Finding[];
+}
+
+export class NginxIncremental {
+  private state: State | null = null;
+  /** How the last analysis was made, and why not incrementally (for tests and traces). */
+  lastKind: 'full' | 'unit' = 'full';
+  lastReason = '';
+
+  analyze(service: LanguageService, rootPath: string, host: NginxIncrementalHost): NginxAnalysis {
+    const st = this.state;
+    // The old tree may be moved in place below: nothing may keep using the old state.
+    this.state = null;
+    if (st) {
+      const done = this.update(st, service, rootPath, host);
+      if (typeof done !== 'string') {
+        this.lastKind = 'unit';
+        this.lastReason = '';
+        return done;
+      }
+      this.lastReason = done;
+    } else this.lastReason = 'first analysis';
+    this.lastKind = 'full';
+    return this.full(service, rootPath, host);
+  }
+
+  reset(): void {
+    this.state = null;
+  }
+
+  private full(service: LanguageService, rootPath: string, host: NginxIncrementalHost): NginxAnalysis {
+    const config = buildNginxConfig(rootPath, host.fs, { parse: (p, t) => host.parse(p, t) });
+    const options = service.options;
+    const indexOf: LineIndexOf = (p) => config.sources.get(p)?.tree.lineIndex;
+    const units = new Map<NginxDirective, Finding[]>();
+    let rest: Finding[] = [];
+    for (const scope of nginxScopes(config)) {
+      const found = runRules(UNIT_RULES, config, options, indexOf, scope);
+      if (scope.unit) units.set(scope.unit.statement!.directive, found);
+      else rest = found;
+    }
+    const src = config.sources.get(rootPath)!;
+    const st: State = {
+      service,
+      rootPath,
+      text: src.text,
+      tree: src.tree,
+      config,
+      knowledge: validateConfigKnowledge({ language: 'nginx', config }, options),
+      whole: runRules(CONFIG_RULES, config, options, indexOf),
+      units,
+      rest,
+    };
+    this.state = st;
+    return assemble(st);
+  }
+
+  /** The analysis after an edit inside one server block, or why it cannot be made that way. */
+  private update(st: State, service: LanguageService, rootPath: string, host: NginxIncrementalHost): NginxAnalysis | string {
+    if (st.service !== service || st.rootPath !== rootPath) return 'settings or root changed';
+    const config = st.config;
+    const src = config.sources.get(rootPath);
+    if (!src || src.tree !== st.tree || host.cachedTree(rootPath) !== st.tree) return 'the tree was replaced';
+    const text = host.fs.readFile(rootPath);
+    if (text === undefined) return 'root file gone';
+    if (text === st.text) return 'root file unchanged (another cause)';
+    for (const [p, s] of config.sources) if (p !== rootPath && host.fs.readFile(p) !== s.text) return `${p} changed`;
+    const edits = host.edits(rootPath, st.text, text);
+    if (!edits || edits.length === 0) return 'edits unknown';
+
+    // The changed region: [lo, hiOld) of the old text became [lo, hiNew) of the new one.
+    let lo = Infinity;
+    let suffix = Infinity;
+    let len = st.text.length;
+    for (const e of edits) {
+      lo = Math.min(lo, e.offset);
+      len += e.inserted.length - e.deleted;
+      suffix = Math.min(suffix, len - (e.offset + e.inserted.length));
+    }
+    if (len !== text.length) return 'edits do not give the text';
+    const hiOld = st.text.length - suffix;
+    const delta = text.length - st.text.length;
+
+    const unit = unitAround(config, rootPath, lo, hiOld);
+    if (!unit) return 'edit outside a server block';
+    const stmt = unit.statement!;
+    const d = stmt.directive;
+    const oldStart = d.start;
+    const oldEnd = d.end;
+    if (!aloneOnItsLines(st.text, oldStart, oldEnd)) return 'server block shares a line';
+    const before = footprint(config, unit);
+    if (before === null) return 'server block defines variables or includes files';
+    const oldIndex = st.tree.lineIndex;
+    const first = oldIndex.positionAt(oldStart);
+    const lastLine = oldIndex.positionAt(oldEnd).line;
+    const indent = indentUnit(st.text);
+    const eol = eolOf(st.text);
+
+    // From here the old tree is moved into the new text: any failure analyses from scratch.
+    const tree = parseNginxIncremental(st.tree, text, edits);
+    host.storeTree(rootPath, text, tree);
+    const fresh = nginxReparsedBlock(tree);
+    if (!fresh || !within(fresh, d)) return 'the parser re-read more than the server block';
+    if (indentUnit(text) !== indent || eolOf(text) !== eol) return 'indentation or line breaks changed';
+    src.text = text;
+    src.tree = tree;
+    const ctx = rebuildNginxBlock(stmt);
+    if (!ctx) return 'the server block now includes files';
+    const next: NginxConfig = {
+      ...config,
+      diagnostics: config.diagnostics.map((m) => (m.path === rootPath && m.start >= oldEnd ? { ...m, start: m.start + delta, end: m.end + delta } : m)),
+      syntax: new Map(config.syntax).set(rootPath, tree.diagnostics),
+    };
+    carryNginxFacts(config, next);
+    const after = footprint(next, ctx);
+    if (after !== before) return 'the server block changed what the rest of the config sees';
+
+    // Findings outside the block stay; those below it move by the lines the edit added.
+    const lineDelta = tree.lineIndex.lineCount - oldIndex.lineCount;
+    const move = mover(rootPath, first, lastLine, lineDelta);
+    const whole = moveAll(st.whole, move);
+    const rest = moveAll(st.rest, move);
+    if (!whole || !rest) return 'a finding points into the server block';
+    const units = new Map<NginxDirective, Finding[]>();
+    for (const [key, list] of st.units) {
+      if (key === d) continue;
+      const moved = moveAll(list, move);
+      if (!moved) return 'a finding points into the server block';
+      units.set(key, moved);
+    }
+    const options = service.options;
+    const indexOf: LineIndexOf = (p) => next.sources.get(p)?.tree.lineIndex;
+    units.set(d, runRules(UNIT_RULES, next, options, indexOf, { unit: ctx }));
+
+    const knowledge: KnowledgeFinding[] = [];
+    for (const k of st.knowledge) {
+      if (k.path !== rootPath || k.span.end <= oldStart) knowledge.push(k);
+      else if (k.span.start >= oldEnd) knowledge.push({ ...k, span: { start: k.span.start + delta, end: k.span.end + delta } });
+      else if (k.span.start < oldStart) return 'a knowledge finding spans the server block';
+    }
+    for (const k of validateNginx(tree, { version: options.nginxVersion, only: { directive: d, context: contextPath(stmt.context) } })) knowledge.push({ path: rootPath, ...k });
+
+    const out: State = { service, rootPath, text, tree, config: next, knowledge, whole, units, rest };
+    this.state = out;
+    return assemble(out);
+  }
+}
+
+function assemble(st: State): NginxAnalysis {
+  const config = st.config;
+  const indexOf: LineIndexOf = (p) => config.sources.get(p)?.tree.lineIndex;
+  const findings: Finding[] = [];
+  for (const [path, diags] of config.syntax) for (const d of diags) findings.push(spanFinding(path, d, d.severity, 'nginx/syntax', d.message, indexOf));
+  for (const d of config.diagnostics) findings.push(spanFinding(d.path, d, d.severity, d.code, d.message, indexOf));
+  for (const k of st.knowledge) findings.push(spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf));
+  for (const f of st.whole) findings.push(f);
+  for (const list of st.units.values()) for (const f of list) findings.push(f);
+  for (const f of st.rest) findings.push(f);
+  return { language: 'nginx', config, findings: finish(findings, (p) => config.sources.get(p)?.text) };
+}
+
+/**
+ * The top-level server block of the root file whose body holds [lo, hi), when its `http` is the
+ * root file's own (or the one a fragment is assumed to be in).
+ */
+function unitAround(config: NginxConfig, rootPath: string, lo: number, hi: number): NginxContext | null {
+  const units = nginxUnits(config);
+  let l = 0;
+  let h = units.length - 1;
+  // Units of the root file are in source order among the others: search, then check.
+  while (l <= h) {
+    const mid = (l + h) >> 1;
+    const u = units[mid];
+    const s = u.statement!;
+    if (s.source.path !== rootPath || s.includedVia.length) {
+      // Mixed with included files: fall back to a scan.
+      for (const v of units) if (holds(v, rootPath, lo, hi)) return v;
+      return null;
+    }
+    if (s.directive.end <= lo) l = mid + 1;
+    else if (s.directive.start >= hi) h = mid - 1;
+    else return holds(u, rootPath, lo, hi) ? u : null;
+  }
+  return null;
+}
+
+function holds(u: NginxContext, rootPath: string, lo: number, hi: number): boolean {
+  const s = u.statement!;
+  const b = s.directive.block;
+  if (!b || b.close < 0 || s.source.path !== rootPath || s.includedVia.length) return false;
+  if (!(b.open < lo && hi <= b.close)) return false;
+  const http = u.parent!;
+  // `http` written at main level, or the synthetic one a fragment is analysed in
+  return isNginxUnit(u) && http.parent !== null && http.parent.kind === 'main' && http.parent.parent === null;
+}
+
+/** Only white space before the block on its first line; white space or a comment after it on its last. */
+function aloneOnItsLines(text: string, start: number, end: number): boolean {
+  for (let i = start - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) break;
+    if (c !== 32 && c !== 9) return false;
+  }
+  for (let i = end; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13 || c === 35 /* # */) break;
+    if (c !== 32 && c !== 9) return false;
+  }
+  return true;
+}
+
+function within(block: NginxBlock, d: NginxDirective): boolean {
+  for (let b: NginxBlock | NginxFile = block; b.type === 'block'; b = b.parent) if (b === d.block) return true;
+  return false;
+}
+
+/**
+ * What a server block gives the rest of the config: its WebSocket locations (which upstreams they
+ * make WebSocket pools, and the labels upstream findings quote), directives of third-party modules
+ * (which may define variables), zone names. Null when it defines variables or includes files.
+ */
+function footprint(config: NginxConfig, unit: NginxContext): string | null {
+  const parts: string[] = [];
+  for (const s of statementsIn(config, { unit })) {
+    const name = s.name;
+    if (name === 'include' || DEFINES.has(name)) return null;
+    const args = s.args;
+    for (const a of args) {
+      if (a.includes('(?')) return null; // a named capture defines a variable
+      if (a.includes('zone=')) parts.push('z ' + a);
+    }
+    if (name === 'zone') parts.push('z ' + args.join(' '));
+    if (name.startsWith('$') || nginxCommands(name).length === 0) parts.push(`u ${name} ${args[0] ?? ''}`);
+  }
+  for (const wl of webSocketLocationsIn(config, { unit })) {
+    const st = wl.location.statement;
+    const label = st ? [st.name, ...st.args].join(' ') : wl.location.kind;
+    parts.push(`w ${label}\0${proxyPassOf(wl.location)?.args[0] ?? ''}\0${wl.reasons.map((r) => r.text).join('\0')}`);
+  }
+  return parts.join('\n');
+}
+
+type Mover = (p: Position) => Position | null;
+
+/**
+ * Positions of the root file below the edited block move by `lineDelta` lines; one inside it
+ * (except its very start, where fixes insert before it) cannot be kept: null.
+ */
+function mover(rootPath: string, first: Position, lastLine: number, lineDelta: number): (file: string) => Mover | undefined {
+  const m: Mover = (p) => {
+    if (p.line < first.line || (p.line === first.line && p.character <= first.character)) return p;
+    if (p.line > lastLine) return lineDelta === 0 ? p : { line: p.line + lineDelta, character: p.character };
+    return null;
+  };
+  return (file) => (file === rootPath ? m : undefined);
+}
+
+function moveRange(r: Range, m: Mover): Range | null {
+  const s = m(r.start);
+  const e = m(r.end);
+  if (!s || !e) return null;
+  return s === r.start && e === r.end ? r : { start: s, end: e };
+}
+
+function moveAll(list: Finding[], moverOf: (file: string) => Mover | undefined): Finding[] | null {
+  let out: Finding[] | null = null;
+  for (let i = 0; i < list.length; i++) {
+    const f = list[i];
+    const g = moveFinding(f, moverOf);
+    if (!g) return null;
+    if (g !== f && !out) out = list.slice(0, i);
+    if (out) out.push(g);
+  }
+  return out ?? list;
+}
+
+function moveFinding(f: Finding, moverOf: (file: string) => Mover | undefined): Finding | null {
+  let changed = false;
+  const m = moverOf(f.file);
+  let range = f.range;
+  if (m) {
+    const r = moveRange(range, m);
+    if (!r) return null;
+    if (r !== range) (range = r), (changed = true);
+  }
+  let fixes = f.fixes;
+  for (let i = 0; i < f.fixes.length; i++) {
+    const fix = f.fixes[i];
+    let edits = fix.edits;
+    for (let j = 0; j < fix.edits.length; j++) {
+      const e = fix.edits[j];
+      const em = moverOf(e.file);
+      if (!em) continue;
+      const r = moveRange(e.range, em);
+      if (!r) return null;
+      if (r === e.range) continue;
+      if (edits === fix.edits) edits = fix.edits.slice();
+      edits[j] = { ...e, range: r };
+    }
+    if (edits !== fix.edits) {
+      if (fixes === f.fixes) fixes = f.fixes.slice();
+      fixes[i] = { ...fix, edits };
+      changed = true;
+    }
+  }
+  let related = f.related;
+  if (related) {
+    for (let i = 0; i < related.length; i++) {
+      const rel = related[i];
+      const rm = moverOf(rel.file);
+      if (!rm) continue;
+      const r = moveRange(rel.range, rm);
+      if (!r) return null;
+      if (r === rel.range) continue;
+      if (related === f.related) related = related.slice();
+      related[i] = { ...rel, range: r };
+      changed = true;
+    }
+  }
+  if (!changed) return f;
+  const g: Finding = { ...f, range, fixes };
+  if (related) g.related = related;
+  return g;
+}
