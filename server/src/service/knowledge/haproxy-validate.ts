@@ -42,9 +42,19 @@ import { closestNames } from './suggest';
 interface WordLike extends Span {
   value: string;
 }
+/**
+ * A line's words; `wordCount` and `wordValue(k)` (words.length and words[k].value), when the tree
+ * has them, read a word's value without building the line's word objects.
+ */
+interface LineLike {
+  words: readonly WordLike[];
+  wordCount?: number;
+  wordValue?(k: number): string;
+}
 interface StatementLike {
+  /** words[0].value */
   keyword: string;
-  line: { words: readonly WordLike[] };
+  line: LineLike;
   modifier?: 'no' | 'default';
 }
 interface SectionLike {
@@ -61,24 +71,52 @@ export interface ValidateHaproxyOptions {
   version: string;
 }
 
+/*
+ * What a statement's findings depend on. Call `words` the line's words after a `no`/`default`
+ * modifier (the parser sets `modifier` from the first word alone). Then the findings are a
+ * function of:
+ *   - the target version (2.6 or not: severities and wording),
+ *   - the section's keyword, and for `defaults` whether it has a name (named-only keywords),
+ *   - words[0] and words[1] (or that there is no second word): the keyword, its matrix row, the
+ *     removed keywords, `timeout`/`option` groups, the value sets (`mode`, `balance`, `filter`:
+ *     their value is words[1]) and rule actions (`http-request` & co.: the action is words[1]),
+ *   - for `server`, `default-server`, `server-template` and `bind` only: every later word (options).
+ * Nothing else: not the section's other lines, its mode, its name (but for defaults), the `.if`
+ * blocks around the line, or where the line is. So the findings of the first two words are worked
+ * out once per (version, section key, words[0], words[1]) as a "plan" whose spans are word indices,
+ * and each line applies its plan to its own words; the options of server/bind lines are read per line.
+ * Reading a word costs more than the rest of the check, so words[1] is not even read where it
+ * cannot matter (secondMatters()): then the plan is kept per words[0] and whether a second word exists.
+ */
+
+/** A finding of a statement's first words, by index into its words (after the modifier). */
+interface HeadFinding {
+  from: number;
+  to: number;
+  severity: Severity;
+  code: string;
+  message: string;
+}
+
+interface Plan {
+  findings: readonly HeadFinding[];
+  /** For server/default-server/server-template/bind lines: where their options start, and which table. */
+  options: { from: number; bind: boolean } | null;
+}
+
 const q = (s: string) => '`' + s + '`';
 
 /** A table entry by a key taken from the config (never from Object.prototype: `constructor`, `toString`). */
 const own = <T>(table: Record<string, T>, key: string): T | undefined => (Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined);
 
-/** Rule keywords whose first argument is an action documented in the manual. */
-const ACTION_RULES: Record<string, number> = {
-  'http-request': 1,
-  'http-response': 1,
-  'http-after-response': 1,
-};
+/** Rule keywords whose first argument (words[1]) is an action documented in the manual. */
+const ACTION_RULES: ReadonlySet<string> = new Set(['http-request', 'http-response', 'http-after-response']);
 
 /** Where the options start on a line: after `server <name> <address>`, `bind <address>`, ... */
 const OPTIONS_FROM: Record<string, number> = { server: 3, 'default-server': 1, 'server-template': 4, bind: 2 };
 
 const UNKNOWN_CODES: ReadonlySet<string> = new Set(['unknown-keyword', 'unknown-action', 'unknown-server-option', 'unknown-bind-option', 'invalid-value']);
 const REMOVED_TIMEOUT = /^(con|cli|srv)timeout$/;
-const otherVersionCache = new Map<string, boolean>();
 
 /** How many words a keyword-table name spans ("timeout tunnel" → 2), once per row. */
 const wordsOfName = new Map<string, number>();
@@ -88,85 +126,209 @@ function nameWords(name: string): number {
   return n;
 }
 
-/** Whether a rule action (as written, e.g. `set-var(txn.x)`) is documented, once per distinct word. */
-const actionKnown = new Map<string, Map<string, boolean>>();
+/** The target version's own way of reporting, and its memo of plans. */
+interface VersionMemo {
+  version: string;
+  /** The table is HAProxy 2.6's: for another target, what 2.6 does not know may be new there. */
+  otherVersion: boolean;
+  /** section key → words[0] → plans by words[1]. */
+  sections: Map<string, Map<string, HeadPlans>>;
+  plans: number;
+}
+interface HeadPlans {
+  /** Whether words[1]'s value can change the plan (else `any` serves every line with two words or more). */
+  second: boolean;
+  /** The plan when words[0] is the only word. */
+  alone: Plan | undefined;
+  any: Plan | undefined;
+  /** By words[1], when it matters. */
+  next: Map<string, Plan>;
+}
+
+/** Plans kept per version at most (a config repeats a few hundred distinct heads; edits add some). */
+const MAX_PLANS = 20_000;
+const memos = new Map<string, VersionMemo>();
+
+/** The memo of a target version, emptied when it has grown past MAX_PLANS (checked once per call). */
+function versionMemo(version: string): VersionMemo {
+  let vm = memos.get(version);
+  if (!vm) {
+    if (memos.size >= 8) memos.clear();
+    memos.set(version, (vm = { version, otherVersion: !/^2\.6(\.|$)/.test(version), sections: new Map(), plans: 0 }));
+  } else if (vm.plans >= MAX_PLANS) {
+    vm.sections.clear();
+    vm.plans = 0;
+  }
+  return vm;
+}
+
+/** The key of what a section contributes to its lines' findings; null when nothing in it is checked. */
+function sectionKey(section: SectionLike): string | null {
+  const kind = section.keyword;
+  if (kind === 'defaults') return section.name ? 'defaults' : 'defaults\u0000anonymous';
+  if (kind === 'global' || isProxySection(kind) || haproxySectionKeywords(kind)) return kind;
+  return null; // a section the manual does not head (e.g. namespace_list): nothing to check
+}
+
+/**
+ * A copy of a word that does not keep the whole text alive: V8 keeps the string a long slice was
+ * cut from, and the memo outlives the text (a 1 MB file edited would keep every version of it).
+ * Concatenating first makes V8 copy the characters into a new string before slicing.
+ */
+function detach(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
+function sectionPlans(vm: VersionMemo, key: string): Map<string, HeadPlans> {
+  let m = vm.sections.get(key);
+  if (!m) vm.sections.set(key, (m = new Map()));
+  return m;
+}
+
+/** First words of the proxy keywords of two words or more ("timeout", "option", "http-check", "stats", ...). */
+const LONGER_PROXY_KEYWORDS: ReadonlySet<string> = new Set(haproxyProxyKeywords().filter((p) => p.name.includes(' ')).map((p) => p.name.split(' ')[0]));
+
+/**
+ * Can the value of words[1] change the findings of a line whose words[0] is `w0` (given that there
+ * are two words or more)? In `global` and in the non-proxy sections, no: a keyword of two words
+ * there is recognised only if its first word is also the start of a known keyword, which alone
+ * already accepts the line (isHaproxyGlobalKeyword, haproxySectionKeyword). In a proxy section,
+ * only when it picks the keyword (removed `timeout`s and `option`s, rows of two words) or is
+ * checked itself (value sets, rule actions); a removed keyword is reported from words[0] alone.
+ */
+function secondMatters(kind: string, w0: string): boolean {
+  if (!isProxySection(kind) || own(HAPROXY_REMOVED, w0)) return false;
+  if (w0 === 'timeout' || w0 === 'option' || LONGER_PROXY_KEYWORDS.has(w0)) return true;
+  const row = resolveProxyKeyword2(w0, undefined);
+  return !!row && (own(HAPROXY_VALUE_SETS, row.name) !== undefined || ACTION_RULES.has(row.name));
+}
+
+/** The memoised plan of a line of `count` words (after the modifier, count > 0) whose words[0] is `w0`. */
+function planOf(vm: VersionMemo, plans: Map<string, HeadPlans>, kind: string, named: boolean, w0: string, line: LineLike, i0: number, count: number): Plan {
+  let h = plans.get(w0);
+  if (h === undefined) {
+    h = { second: secondMatters(kind, w0), alone: undefined, any: undefined, next: new Map() };
+    plans.set(detach(w0), h);
+  }
+  if (count === 1) return h.alone ?? (h.alone = newPlan(vm, kind, named, w0, undefined));
+  if (!h.second) return h.any ?? (h.any = newPlan(vm, kind, named, w0, valueAt(line, i0 + 1)));
+  const w1 = valueAt(line, i0 + 1);
+  let plan = h.next.get(w1);
+  if (plan === undefined) h.next.set(detach(w1), (plan = newPlan(vm, kind, named, w0, w1)));
+  return plan;
+}
+
+function newPlan(vm: VersionMemo, kind: string, named: boolean, w0: string, w1: string | undefined): Plan {
+  vm.plans++;
+  return computePlan(vm, kind, named, detach(w0), w1 === undefined ? undefined : detach(w1));
+}
+
+const CLEAN: Plan = { findings: [], options: null };
 
 export function validateHaproxy(file: HaproxyFileLike, opts: ValidateHaproxyOptions): KnowledgeDiagnostic[] {
   const out: KnowledgeDiagnostic[] = [];
+  const vm = versionMemo(opts.version);
   for (const section of file.sections) {
-    for (const st of section.statements) validateHaproxyStatement(section, st, opts, out);
+    const key = sectionKey(section);
+    if (key === null) continue;
+    const plans = sectionPlans(vm, key);
+    const kind = section.keyword;
+    const named = !!section.name;
+    const stmts = section.statements;
+    for (let i = 0; i < stmts.length; i++) {
+      const st = stmts[i];
+      const line = st.line;
+      const i0 = st.modifier ? 1 : 0;
+      const n = wordCount(line) - i0;
+      if (n <= 0) continue;
+      const plan = planOf(vm, plans, kind, named, i0 === 0 ? st.keyword : valueAt(line, i0), line, i0, n);
+      if (plan !== CLEAN) applyPlan(vm, plan, line, i0, out);
+    }
   }
   return out;
 }
 
 /**
  * The checks of one statement of `section` (appended to `out`). A statement's findings depend
- * only on its own words, the section's keyword and whether the section is named, so a caller
- * may check one changed line alone.
+ * only on its own words, the section's keyword and whether the section is named (see above), so
+ * a caller may check one changed line alone.
  */
 export function validateHaproxyStatement(section: SectionLike, st: StatementLike, opts: ValidateHaproxyOptions, out: KnowledgeDiagnostic[]): void {
-  // The table is HAProxy 2.6's. For another target, what 2.6 does not know may be new there: such
-  // findings become warnings that say so.
-  let otherVersion = otherVersionCache.get(opts.version);
-  if (otherVersion === undefined) otherVersionCache.set(opts.version, (otherVersion = !/^2\.6(\.|$)/.test(opts.version)));
-  // The helpers below report into these (module-level, so a check allocates no closures).
-  curOut = out;
-  curOtherVersion = otherVersion;
-  curVersion = opts.version;
+  const key = sectionKey(section);
+  if (key === null) return;
+  const vm = versionMemo(opts.version);
+  const line = st.line;
+  const i0 = st.modifier ? 1 : 0;
+  const n = wordCount(line) - i0;
+  if (n <= 0) return;
+  const plan = planOf(vm, sectionPlans(vm, key), section.keyword, !!section.name, i0 === 0 ? st.keyword : valueAt(line, i0), line, i0, n);
+  if (plan !== CLEAN) applyPlan(vm, plan, line, i0, out);
+}
 
-  const kind = section.keyword;
-  const all = st.line.words;
-  const words = st.modifier ? all.slice(1) : all;
-  if (words.length === 0) return;
-  const w0 = words[0].value;
+/**
+ * validateHaproxy() without the memo: every statement worked out from its own words. The same
+ * findings by construction unless the memo's key misses something a finding depends on; tests
+ * compare the two.
+ */
+export function validateHaproxyUnmemoised(file: HaproxyFileLike, opts: ValidateHaproxyOptions): KnowledgeDiagnostic[] {
+  const out: KnowledgeDiagnostic[] = [];
+  const vm: VersionMemo = { version: opts.version, otherVersion: !/^2\.6(\.|$)/.test(opts.version), sections: new Map(), plans: 0 };
+  for (const section of file.sections) {
+    if (sectionKey(section) === null) continue;
+    for (const st of section.statements) {
+      const words = st.modifier ? st.line.words.slice(1) : st.line.words;
+      if (words.length === 0) continue;
+      const plan = computePlan(vm, section.keyword, !!section.name, words[0].value, words.length > 1 ? words[1].value : undefined);
+      applyPlan(vm, plan, { words }, 0, out);
+    }
+  }
+  return out;
+}
+
+const wordCount = (line: LineLike): number => (line.wordCount !== undefined ? line.wordCount : line.words.length);
+const valueAt = (line: LineLike, k: number): string => (line.wordValue !== undefined ? line.wordValue(k) : line.words[k].value);
+
+function applyPlan(vm: VersionMemo, plan: Plan, line: LineLike, i0: number, out: KnowledgeDiagnostic[]): void {
+  if (plan.findings.length > 0) {
+    const words = line.words;
+    for (const f of plan.findings) {
+      out.push({ span: { start: words[i0 + f.from].start, end: words[i0 + f.to].end }, severity: f.severity, code: f.code, message: f.message });
+    }
+  }
+  if (plan.options) checkOptions(vm, plan.options.bind, line, i0 + plan.options.from, out);
+}
+
+/** A finding, with the wording and severity for a target other than 2.6 where that applies. */
+function finding(vm: VersionMemo, from: number, to: number, severity: Severity, code: string, message: string): HeadFinding {
+  if (vm.otherVersion && UNKNOWN_CODES.has(code)) {
+    severity = 'warning';
+    message += ` (checked against HAProxy 2.6's keywords; target is ${vm.version})`;
+  }
+  return { from, to, severity, code: 'haproxy/' + code, message };
+}
+
+/** The findings of a head (words[0], words[1]) in a section, and whether options follow. */
+function computePlan(vm: VersionMemo, kind: string, named: boolean, w0: string, w1: string | undefined): Plan {
+  const found: HeadFinding[] = [];
+  let options: Plan['options'] = null;
   if (kind === 'global') {
     const missing = DEBIAN_12_HAPROXY_MISSING.get(w0);
     if (missing) {
-      report(words[0], 'warning', 'not-in-build', `${q(w0)} needs ${missing}, which Debian 12's HAProxy 2.6 package is built without`);
-    } else if (!isHaproxyGlobalKeyword(w0, words.length > 1 ? words[1].value : undefined)) {
+      found.push(finding(vm, 0, 0, 'warning', 'not-in-build', `${q(w0)} needs ${missing}, which Debian 12's HAProxy 2.6 package is built without`));
+    } else if (!isHaproxyGlobalKeyword(w0, w1)) {
       const best = closestNames(w0, haproxyGlobalKeywordNames(), 1);
-      report(
-        words[0],
-        'error',
-        'unknown-keyword',
-        `unknown keyword ${q(w0)} in ${q('global')} section` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
-      );
+      found.push(finding(vm, 0, 0, 'error', 'unknown-keyword', `unknown keyword ${q(w0)} in ${q('global')} section` + (best.length ? `; did you mean ${q(best[0])}?` : '')));
     }
-    return;
+  } else if (isProxySection(kind)) {
+    options = checkProxyHead(vm, kind, named, w0, w1, found);
+  } else {
+    const known = haproxySectionKeywords(kind);
+    if (known && !haproxySectionKeyword(kind, w1 === undefined ? [w0] : [w0, w1])) {
+      const best = closestNames(w0, known.map((k) => k.name.split(' ')[0]), 1);
+      found.push(finding(vm, 0, 0, 'error', 'unknown-keyword', `unknown keyword ${q(w0)} in ${q(kind)} section` + (best.length ? `; did you mean ${q(best[0])}?` : '')));
+    }
   }
-  if (isProxySection(kind)) {
-    checkProxyStatement(kind, section.name, words);
-    return;
-  }
-  const known = haproxySectionKeywords(kind);
-  if (!known) return; // a section the manual does not head (e.g. namespace_list): nothing to check
-  const w = words.map((x) => x.value);
-  if (!haproxySectionKeyword(kind, w)) {
-    const best = closestNames(w0, known.map((k) => k.name.split(' ')[0]), 1);
-    report(
-      words[0],
-      'error',
-      'unknown-keyword',
-      `unknown keyword ${q(w0)} in ${q(kind)} section` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
-    );
-  }
-  return;
-}
-
-let curOut: KnowledgeDiagnostic[] = [];
-let curOtherVersion = false;
-let curVersion = '';
-
-function report(span: Span, severity: Severity, code: string, message: string): void {
-  if (curOtherVersion && UNKNOWN_CODES.has(code)) {
-    severity = 'warning';
-    message += ` (checked against HAProxy 2.6's keywords; target is ${curVersion})`;
-  }
-  curOut.push({ span: { start: span.start, end: span.end }, severity, code: 'haproxy/' + code, message });
-}
-
-function spanOf(ws: readonly WordLike[]): Span {
-  return { start: ws[0].start, end: ws[ws.length - 1].end };
+  return found.length === 0 && options === null ? CLEAN : { findings: found, options };
 }
 
 /**
@@ -175,133 +337,106 @@ function spanOf(ws: readonly WordLike[]): Span {
  * that follow it (at least one when it takes any, then more while they are not options
  * themselves, up to what its syntax line allows).
  */
-function checkOptions(keyword: string, words: readonly WordLike[]) {
-  const isBind = keyword === 'bind';
+function checkOptions(vm: VersionMemo, isBind: boolean, line: LineLike, from: number, out: KnowledgeDiagnostic[]): void {
   const lookup = isBind ? haproxyBindOption : haproxyServerOption;
   const missing = isBind ? DEBIAN_12_HAPROXY_MISSING_BIND : undefined;
-  let i = OPTIONS_FROM[keyword];
-  while (i < words.length) {
-    const w = words[i].value;
+  const count = wordCount(line);
+  let i = from;
+  while (i < count) {
+    const w = valueAt(line, i);
     const opt = lookup(w);
     if (!opt) {
       const names = (isBind ? haproxyBindOptions() : haproxyServerOptions()).map((o) => o.name);
       const best = closestNames(w, names, 1);
-      report(
-        words[i],
-        'error',
-        isBind ? 'unknown-bind-option' : 'unknown-server-option',
-        `unknown ${isBind ? 'bind' : 'server'} option ${q(w)}` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
-      );
+      const f = finding(vm, i, i, 'error', isBind ? 'unknown-bind-option' : 'unknown-server-option', `unknown ${isBind ? 'bind' : 'server'} option ${q(w)}` + (best.length ? `; did you mean ${q(best[0])}?` : ''));
+      const at = line.words[i];
+      out.push({ span: { start: at.start, end: at.end }, severity: f.severity, code: f.code, message: f.message });
       // HAProxy stops reading the line at the first unknown option; so do we (its arguments are unknown).
       return;
     }
     const why = missing?.get(w);
-    if (why) report(words[i], 'warning', 'not-in-build', `${q(w)} needs ${why}, which Debian 12's HAProxy 2.6 package is built without`);
+    if (why) out.push({ span: { start: line.words[i].start, end: line.words[i].end }, severity: 'warning', code: 'haproxy/not-in-build', message: `${q(w)} needs ${why}, which Debian 12's HAProxy 2.6 package is built without` });
     i++;
     const max = opt.args ? (opt.args.max ?? Infinity) : Infinity;
     if (max === 0) continue;
     let taken = 0;
-    while (i < words.length && taken < max && (taken === 0 || !lookup(words[i].value))) {
+    while (i < count && taken < max && (taken === 0 || !lookup(valueAt(line, i)))) {
       i++;
       taken++;
     }
   }
 }
 
-function checkProxyStatement(kind: string, name: string | null, words: readonly WordLike[]) {
-  const w0 = words[0].value;
-  const w1 = words.length > 1 ? words[1].value : undefined;
+/** The head checks of a proxy statement (into `found`); returns where options start on server/bind lines. */
+function checkProxyHead(vm: VersionMemo, kind: string, named: boolean, w0: string, w1: string | undefined, found: HeadFinding[]): Plan['options'] {
+  // the span of the first two words (or of the only one)
+  const two = w1 === undefined ? 0 : 1;
   const removed = own(HAPROXY_REMOVED, w0);
   if (removed) {
-    report(words[0], 'error', 'keyword-removed', `${q(w0)} is not supported since HAProxy ${removed.since}: ${removed.advice}`);
-    return;
+    found.push(finding(vm, 0, 0, 'error', 'keyword-removed', `${q(w0)} is not supported since HAProxy ${removed.since}: ${removed.advice}`));
+    return null;
   }
   if (w0 === 'timeout' && w1 !== undefined && REMOVED_TIMEOUT.test(w1)) {
     const r = own(HAPROXY_REMOVED, w1)!;
-    report(spanOf(words.slice(0, 2)), 'error', 'keyword-removed', `${q(w1)} is not supported since HAProxy ${r.since}: ${r.advice}`);
-    return;
+    found.push(finding(vm, 0, two, 'error', 'keyword-removed', `${q(w1)} is not supported since HAProxy ${r.since}: ${r.advice}`));
+    return null;
   }
   const removedOption = w0 === 'option' && w1 !== undefined ? own(HAPROXY_REMOVED_OPTIONS, w1) : undefined;
   if (removedOption) {
     const r = removedOption;
-    report(spanOf(words.slice(0, 2)), 'error', 'keyword-removed', `option ${q(w1!)} is not supported since HAProxy ${r.since}: ${r.advice}`);
-    return;
+    found.push(finding(vm, 0, two, 'error', 'keyword-removed', `option ${q(w1!)} is not supported since HAProxy ${r.since}: ${r.advice}`));
+    return null;
   }
   const row = resolveProxyKeyword2(w0, w1);
   if (!row) {
     if (PROXY_KEYWORD_GROUPS.has(w0)) {
       const members = proxyGroupMembers(w0);
       if (w1 === undefined) {
-        report(words[0], 'error', 'unknown-keyword', `${q(w0)} needs one of: ${members.slice(0, 12).join(', ')}${members.length > 12 ? ', ...' : ''}`);
-        return;
+        found.push(finding(vm, 0, 0, 'error', 'unknown-keyword', `${q(w0)} needs one of: ${members.slice(0, 12).join(', ')}${members.length > 12 ? ', ...' : ''}`));
+        return null;
       }
       const best = closestNames(w1, members, 1);
-      report(
-        spanOf(words.slice(0, 2)),
-        'error',
-        'unknown-keyword',
-        `unknown ${w0} ${q(w1)}` + (best.length ? `; did you mean ${q(w0 + ' ' + best[0])}?` : ''),
-      );
-      return;
+      found.push(finding(vm, 0, two, 'error', 'unknown-keyword', `unknown ${w0} ${q(w1)}` + (best.length ? `; did you mean ${q(w0 + ' ' + best[0])}?` : '')));
+      return null;
     }
     const candidates = haproxyProxyKeywords().map((p) => p.name.split(' ')[0]);
     const best = closestNames(w0, candidates, 1);
-    report(
-      words[0],
-      'error',
-      'unknown-keyword',
-      `unknown keyword ${q(w0)} in ${q(kind)} section` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
-    );
-    return;
+    found.push(finding(vm, 0, 0, 'error', 'unknown-keyword', `unknown keyword ${q(w0)} in ${q(kind)} section` + (best.length ? `; did you mean ${q(best[0])}?` : '')));
+    return null;
   }
-  const used = nameWords(row.name);
-  const kwSpan = spanOf(words.slice(0, Math.min(used, words.length)));
+  // the keyword's own words: one or two (a row is found by its first one or two words)
+  const kwTo = Math.min(nameWords(row.name), w1 === undefined ? 1 : 2) - 1;
   const cell = kind === 'defaults' ? row.defaults : kind === 'frontend' ? row.frontend : kind === 'backend' ? row.backend : row.listen;
   if (kind === 'defaults') {
     if (cell === 'no') {
-      report(kwSpan, 'error', 'keyword-not-allowed-here', `${q(row.name)} is not allowed in a ${q('defaults')} section`);
-      return;
+      found.push(finding(vm, 0, kwTo, 'error', 'keyword-not-allowed-here', `${q(row.name)} is not allowed in a ${q('defaults')} section`));
+      return null;
     }
-    if (cell === 'named' && !name) {
-      report(kwSpan, 'error', 'keyword-not-allowed-here', `${q(row.name)} is allowed only in a named ${q('defaults')} section, not an anonymous one`);
-      return;
+    if (cell === 'named' && !named) {
+      found.push(finding(vm, 0, kwTo, 'error', 'keyword-not-allowed-here', `${q(row.name)} is allowed only in a named ${q('defaults')} section, not an anonymous one`));
+      return null;
     }
   } else if (cell === 'no' && haproxyWarnsIfNotCap(row.name)) {
     const lacks = kind === 'frontend' ? 'backend' : 'frontend';
-    report(kwSpan, 'warning', 'keyword-not-allowed-here', `${q(row.name)} is ignored in a ${kind}: it needs ${lacks} capability (use it in a ${lacks} or listen section)`);
-    return;
-  }
-  if (row.name === 'server' || row.name === 'default-server' || row.name === 'server-template' || row.name === 'bind') {
-    checkOptions(row.name, words);
+    found.push(finding(vm, 0, kwTo, 'warning', 'keyword-not-allowed-here', `${q(row.name)} is ignored in a ${kind}: it needs ${lacks} capability (use it in a ${lacks} or listen section)`));
+    return null;
   }
   const values = own(HAPROXY_VALUE_SETS, row.name);
   if (values && w1 !== undefined && !w1.startsWith('$')) {
     const v = w1.replace(/\(.*$/, '');
     if (values.values.length > 0 && !values.values.includes(v)) {
       const best = closestNames(v, values.values, 1);
-      report(words[1], 'error', 'invalid-value', `unknown ${values.what} ${q(w1)}; expected ${values.values.join(', ')}` + (best.length ? ` (did you mean ${q(best[0])}?)` : ''));
+      found.push(finding(vm, 1, 1, 'error', 'invalid-value', `unknown ${values.what} ${q(w1)}; expected ${values.values.join(', ')}` + (best.length ? ` (did you mean ${q(best[0])}?)` : '')));
     }
   }
-  const actionIndex = own(ACTION_RULES, row.name);
-  if (actionIndex !== undefined && words.length > actionIndex) {
-    const raw = words[actionIndex].value;
-    let known = actionKnown.get(row.name);
-    if (!known) actionKnown.set(row.name, (known = new Map()));
-    let ok = known.get(raw);
-    if (ok === undefined) {
-      const action = raw.replace(/\(.*$/, '');
-      ok = action.startsWith('lua.') || haproxyActions(row.name).length === 0 || !!haproxyAction(row.name, action) || !!haproxyAction(row.name, raw);
-      if (known.size < 4096) known.set(raw, ok);
-    }
+  if (ACTION_RULES.has(row.name) && w1 !== undefined) {
+    const action = w1.replace(/\(.*$/, '');
+    const ok = action.startsWith('lua.') || haproxyActions(row.name).length === 0 || !!haproxyAction(row.name, action) || !!haproxyAction(row.name, w1);
     if (!ok) {
-      const action = raw.replace(/\(.*$/, '');
       const best = closestNames(action, haproxyActions(row.name).map((a) => a.name), 1);
-      report(
-        words[actionIndex],
-        'error',
-        'unknown-action',
-        `unknown ${row.name} action ${q(action)}` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
-      );
+      found.push(finding(vm, 1, 1, 'error', 'unknown-action', `unknown ${row.name} action ${q(action)}` + (best.length ? `; did you mean ${q(best[0])}?` : '')));
     }
   }
+  const from = own(OPTIONS_FROM, row.name);
+  return from === undefined ? null : { from, bind: row.name === 'bind' };
 }

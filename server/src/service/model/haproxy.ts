@@ -7,7 +7,7 @@
  * an inherited option off. `default-server` lines set server options that later `server` lines
  * of the section (or of proxies using those defaults) start from.
  */
-import { parseHaproxy, type HaproxyFile, type HaproxySection, type HaproxyStatement } from '../syntax/haproxy';
+import { parseHaproxy, type HaproxyFile, type HaproxyLine, type HaproxySection, type HaproxyStatement } from '../syntax/haproxy';
 import type { HaproxyLineChange } from '../syntax/haproxy/incremental';
 import { parseHaproxyTime } from './units';
 
@@ -55,6 +55,34 @@ export interface HaproxyConfig {
 }
 
 const PROXY_KINDS = new Set(['defaults', 'frontend', 'backend', 'listen']);
+
+/**
+ * A line's word count and a word's value without building the line's word objects, where the
+ * tree can (its lines then have `wordCount` and `wordValue(k)`); building every line's words is
+ * most of what reading a large file would cost.
+ */
+interface WordReader {
+  wordCount?: number;
+  wordValue?(k: number): string;
+}
+export function lineWordCount(line: HaproxyLine): number {
+  const n = (line as WordReader).wordCount;
+  return n !== undefined ? n : line.words.length;
+}
+/** `line.words[k]?.value`. */
+export function lineWordValue(line: HaproxyLine, k: number): string | undefined {
+  const r = line as WordReader;
+  if (r.wordValue !== undefined) return k < r.wordCount! ? r.wordValue(k) : undefined;
+  return line.words[k]?.value;
+}
+/** `stmt.args[k]?.value` (the words after the keyword). */
+export function argValue(stmt: HaproxyStatement, k: number): string | undefined {
+  return lineWordValue(stmt.line, k + 1);
+}
+/** `stmt.args.length`. */
+export function argCount(stmt: HaproxyStatement): number {
+  return lineWordCount(stmt.line) - 1;
+}
 
 /** Options of `server` lines that take a value (HAProxy 2.6 manual section 5.2); the rest are flags. */
 const SERVER_VALUE_OPTIONS = new Set([
