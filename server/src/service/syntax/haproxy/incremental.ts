@@ -114,12 +114,11 @@ export function reparseHaproxyLine(tree: HaproxyFile, text: string, edit: Haprox
   if (offset + deleted > line.end) return null; // reaches into the line break
   if (hasBreakOrNul(old, line.start, line.end)) return null; // stray carriage return or NUL
   const newEnd = line.end + delta;
-  const newEolEnd = line.eol.end + delta;
   if (hasBreakOrNul(text, line.start, newEnd)) return null;
   // Suppression comments and WebSocket markers are read from the text itself.
   if (old.slice(line.start, line.end).includes('wslb') || text.slice(line.start, newEnd).includes('wslb')) return null;
 
-  const fresh = lexLine(text, line.start, newEnd, newEolEnd);
+  const fresh = lexLine(text, line.start, newEnd);
   const lexError = lexInfo.error;
   if (lexInfo.nulAt >= 0 || lexInfo.crAt >= 0) return null;
 

@@ -41,7 +41,6 @@ export const lexInfo: LexInfo = { nulAt: -1, crAt: -1, error: null };
 
 /** Shared by every line without words (most blank and comment lines); frozen. */
 const NO_WORDS = Object.freeze([]) as unknown as HaproxyWord[];
-const wordScratch: HaproxyWord[] = [];
 
 /** C `isspace()` in the C locale: space, \t, \n, \v, \f, \r. */
 export function isSpaceCode(c: number): boolean {
@@ -67,19 +66,332 @@ function err(code: string, message: string, start: number, end: number): SyntaxD
 const INTERNAL_VARS = new Set(['.LINE', '.FILE', '.SECTION']);
 
 /**
- * Lexes the line text[start, end) whose line break ends at eolEnd. Side results go to lexInfo.
+ * Memory layout. A large file has tens of thousands of lines and over a hundred thousand words,
+ * and a parse used to spend most of its time allocating word objects and their strings (and the
+ * garbage collector most of the rest, copying them: they live as long as the tree). So the words
+ * of a parse are kept as offsets in one typed array, and a line builds its word objects only
+ * when `words` is first read (then cached: the same objects on every read). A plain word's raw
+ * text is its value; only words with quotes, escapes or environment references have their value
+ * (worked out by the lexer) stored aside. Statements, which the parser needs as objects anyway,
+ * read their keyword through `wordValue()` without building any word.
  */
-export function lexLine(text: string, start: number, end: number, eolEnd: number): HaproxyLine {
+export class WordStore {
+  /**
+   * Word k spans [data[2k], data[2k + 1]) of `text`; the end is stored as ~end (negative) for a
+   * word whose value is not its raw text or that refers to environment variables.
+   */
+  data: Int32Array;
+  count = 0;
+  /** The text the offsets index (the text lexed; lines moved by later edits add their shift). */
+  readonly text: string;
+  /** Value and environment references of the words whose value is not their raw text, by index. */
+  special: Map<number, SpecialWord> | undefined = undefined;
+
+  constructor(text: string, capacity = 8) {
+    this.text = text;
+    this.data = new Int32Array(Math.max(16, capacity * 2));
+  }
+
+  push(start: number, end: number): number {
+    const k = this.count++;
+    if (2 * k + 2 > this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[2 * k] = start;
+    this.data[2 * k + 1] = end;
+    return k;
+  }
+
+  setSpecial(k: number, value: string, envRefs: string[] | null): void {
+    (this.special ??= new Map()).set(k, { value, envRefs });
+    this.data[2 * k + 1] = ~this.data[2 * k + 1];
+  }
+
+  /** The value of word k (its raw text unless stored aside; short words shared, see internSlice()). */
+  value(k: number): string {
+    const end = this.data[2 * k + 1];
+    return end >= 0 ? internSlice(this.text, this.data[2 * k], end) : this.special!.get(k)!.value;
+  }
+
+  /** The word object of word k, its offsets moved by `shift`. */
+  word(k: number, shift: number): HaproxyWord {
+    const start = this.data[2 * k];
+    const end = this.data[2 * k + 1];
+    if (end >= 0) {
+      const raw = internSlice(this.text, start, end);
+      return { start: start + shift, end: end + shift, raw, value: raw };
+    }
+    const sp = this.special!.get(k)!;
+    const w: HaproxyWord = { start: start + shift, end: ~end + shift, raw: this.text.slice(start, ~end), value: sp.value };
+    if (sp.envRefs) w.envRefs = sp.envRefs;
+    return w;
+  }
+}
+
+interface SpecialWord {
+  value: string;
+  envRefs: string[] | null;
+}
+
+/** What few lines have: a shift (edits before the line moved it), an ignored tail, a scope, an error. */
+interface LineExtra {
+  shift: number;
+  ignored: Span | undefined;
+  scope: Span | undefined;
+  invalid: boolean | undefined;
+}
+
+/**
+ * A line of the tree: its words live in a WordStore (see above) until `words` is read. The indent
+ * and line-break spans are read again from the text when asked for, and what few lines have is
+ * kept in one side object: a large file has tens of thousands of lines, and every field of a
+ * line is memory the garbage collector copies while the tree is young.
+ */
+export class Line implements HaproxyLine {
+  declare readonly type: 'line';
+  start: number;
+  end: number;
+  comment: Span | null;
+  #store: WordStore;
+  /** Index of the first word in the store, and how many there are. */
+  #first: number;
+  #count: number;
+  #words: HaproxyWord[] | undefined = undefined;
+  #x: LineExtra | undefined = undefined;
+
+  constructor(store: WordStore, start: number, end: number, comment: Span | null, first: number, count: number) {
+    this.start = start;
+    this.end = end;
+    this.comment = comment;
+    this.#store = store;
+    this.#first = first;
+    this.#count = count;
+  }
+
+  #extra(): LineExtra {
+    return (this.#x ??= { shift: 0, ignored: undefined, scope: undefined, invalid: undefined });
+  }
+
+  get words(): HaproxyWord[] {
+    let words = this.#words;
+    if (words === undefined) {
+      const n = this.#count;
+      if (n === 0) words = NO_WORDS;
+      else {
+        const shift = this.#x === undefined ? 0 : this.#x.shift;
+        words = new Array<HaproxyWord>(n);
+        for (let k = 0; k < n; k++) words[k] = this.#store.word(this.#first + k, shift);
+      }
+      this.#words = words;
+    }
+    return words;
+  }
+
+  /** `words.length`, without building the words. */
+  get wordCount(): number {
+    return this.#count;
+  }
+
+  /** `words[k].value` (k < wordCount), without building the words. */
+  wordValue(k: number): string {
+    return this.#words !== undefined ? this.#words[k].value : this.#store.value(this.#first + k);
+  }
+
+  get ignored(): Span | undefined {
+    return this.#x === undefined ? undefined : this.#x.ignored;
+  }
+
+  set ignored(span: Span | undefined) {
+    this.#extra().ignored = span;
+  }
+
+  get scope(): Span | undefined {
+    return this.#x === undefined ? undefined : this.#x.scope;
+  }
+
+  set scope(span: Span | undefined) {
+    this.#extra().scope = span;
+  }
+
+  get invalid(): boolean | undefined {
+    return this.#x === undefined ? undefined : this.#x.invalid;
+  }
+
+  set invalid(flag: boolean | undefined) {
+    this.#extra().invalid = flag;
+  }
+
+  /** The leading blanks (every `isspace()` character, as readcfgfile() skips them). */
+  get indent(): Span {
+    const shift = this.#x === undefined ? 0 : this.#x.shift;
+    const text = this.#store.text;
+    const end = this.end - shift;
+    let i = this.start - shift;
+    while (i < end && isSpaceCode(text.charCodeAt(i))) i++;
+    return { start: this.start, end: i + shift };
+  }
+
+  /** The line break: "\r\n" or "\n" after the line, or nothing at the end of the text. */
+  get eol(): Span {
+    const shift = this.#x === undefined ? 0 : this.#x.shift;
+    const c = this.#store.text.charCodeAt(this.end - shift);
+    return { start: this.end, end: this.end + (c === 13 ? 2 : c === 10 ? 1 : 0) };
+  }
+
+  /** Moves the line and everything in it by `delta` code units (an edit earlier in the file). */
+  static shift(l: Line, delta: number): void {
+    l.start += delta;
+    l.end += delta;
+    l.#extra().shift += delta;
+    const words = l.#words;
+    if (words !== undefined) {
+      for (let i = 0; i < words.length; i++) {
+        const w = words[i];
+        w.start += delta;
+        w.end += delta;
+      }
+    }
+    if (l.comment) shiftSpan(l.comment, delta);
+    const x = l.#x!;
+    if (x.ignored) shiftSpan(x.ignored, delta);
+    if (x.scope) shiftSpan(x.scope, delta);
+  }
+
+  /** Plain data for JSON.stringify (most fields are getters). */
+  toJSON(): object {
+    return {
+      type: this.type, start: this.start, end: this.end, words: this.words, comment: this.comment, indent: this.indent, eol: this.eol,
+      ignored: this.ignored, scope: this.scope, invalid: this.invalid,
+    };
+  }
+}
+Object.defineProperty(Line.prototype, 'type', { value: 'line', enumerable: true });
+
+/** Moves a line and everything in it by `delta` code units (an edit earlier in the file). */
+export function shiftLine(line: HaproxyLine, delta: number): void {
+  Line.shift(line as Line, delta);
+}
+
+export function shiftSpan(span: Span, delta: number): void {
+  span.start += delta;
+  span.end += delta;
+}
+
+/**
+ * Short plain words (keywords, common arguments) repeat all over a configuration: sharing one
+ * string per distinct word keeps the tree small and the garbage collector idle. Bounded.
+ */
+const INTERN_MAX_LENGTH = 48;
+/** A direct-mapped cache (one string per slot, the last one wins): no hashing of keys, no growth. */
+const INTERN_SLOTS = 1 << 13;
+const internTable: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
+
+/** text.slice(start, end), shared with earlier equal slices when short. */
+export function internSlice(text: string, start: number, end: number): string {
+  const len = end - start;
+  if (len > INTERN_MAX_LENGTH) return text.slice(start, end);
+  let h = len;
+  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+  const slot = (Math.imul(h, 0x9e3779b1) >>> 19) & (INTERN_SLOTS - 1);
+  const hit = internTable[slot];
+  if (hit !== undefined && hit.length === len) {
+    let k = 0;
+    while (k < len && hit.charCodeAt(k) === text.charCodeAt(start + k)) k++;
+    if (k === len) return hit;
+  }
+  const s = text.slice(start, end);
+  internTable[slot] = s;
+  return s;
+}
+
+/** Where scanPlainLine() found a comment, or -1 (module-level: no object per line). */
+let scanComment = -1;
+
+/**
+ * The fast path of the lexer, for the common line: only blanks (space, tab, \v, \f), plain word
+ * characters and an unquoted '#'. Pushes the words into the store and returns true; returns
+ * false (leaving store.count to the caller to restore) as soon as the line holds anything else —
+ * a quote, a backslash, a NUL, a carriage return, another control character, a leading '[' — or
+ * as many blank runs as HAProxy refuses: lexSlow() then reads it. '$' is a plain character
+ * outside double quotes, and '#' starts a comment anywhere outside quotes, even inside a word.
+ */
+function scanPlainLine(store: WordStore, text: string, start: number, end: number): boolean {
+  let i = start;
+  let c = 0;
+  while (i < end) {
+    c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 11 || c === 12) i++;
+    else break;
+  }
+  scanComment = -1;
+  if (i < end && c === 91 /* [ */) return false;
+  let separators = 0;
+  while (i < end) {
+    // i is at the first character of a word (or of a comment).
+    c = text.charCodeAt(i);
+    if (c === 35 /* # */) {
+      scanComment = i;
+      return true;
+    }
+    if (c < 33 || c === 34 || c === 39 || c === 92) return false;
+    const wordStart = i;
+    while (++i < end) {
+      c = text.charCodeAt(i);
+      if (c > 39) {
+        if (c === 92) break;
+      } else if (c < 33 || c === 34 || c === 35 || c === 39) break;
+    }
+    store.push(wordStart, i);
+    if (i >= end) return true;
+    if (c === 35) {
+      scanComment = i;
+      return true;
+    }
+    if (c !== 32 && c !== 9 && c !== 11 && c !== 12) return false;
+    // A run of blanks: one more separator, as in parse_line().
+    while (++i < end) {
+      c = text.charCodeAt(i);
+      if (c !== 32 && c !== 9 && c !== 11 && c !== 12) break;
+    }
+    if (++separators >= MAX_LINE_ARGS) return false;
+  }
+  return true;
+}
+
+/**
+ * Lexes the line text[start, end) (its line break, if any, follows it in the text) into `store`.
+ * Side results go to lexInfo.
+ */
+export function lexInto(store: WordStore, text: string, start: number, end: number): Line {
+  const first = store.count;
+  if (scanPlainLine(store, text, start, end)) {
+    lexInfo.nulAt = -1;
+    lexInfo.crAt = -1;
+    lexInfo.error = null;
+    return new Line(store, start, end, scanComment < 0 ? null : { start: scanComment, end }, first, store.count - first);
+  }
+  store.count = first;
+  return lexSlow(store, text, start, end);
+}
+
+/**
+ * Lexes the line text[start, end) (its line break, if any, follows it in the text) as a line of
+ * its own, with its own word store. Side results go to lexInfo.
+ */
+export function lexLine(text: string, start: number, end: number): HaproxyLine {
+  return lexInto(new WordStore(text), text, start, end);
+}
+
+/** The general lexer: any line (quotes, escapes, environment references, errors, scopes). */
+function lexSlow(store: WordStore, text: string, start: number, end: number): Line {
   let i = start;
   // Leading white space: readcfgfile() skips every isspace() character, '\r' included.
   while (i < end && isSpaceCode(text.charCodeAt(i))) i++;
-  const indentEnd = i;
-  if (i < end && text.charCodeAt(i) === 91 /* [ */) return lexScope(text, start, indentEnd, i, end, eolEnd);
+  if (i < end && text.charCodeAt(i) === 91 /* [ */) return lexScope(store, text, start, i, end);
 
-  // Words are collected in a shared scratch array and copied out at their exact count: a literal
-  // [] grown by push() would keep room for 17 elements on every line of the tree.
-  const scratch = wordScratch;
-  let count = 0;
+  const first = store.count;
   let comment: Span | null = null;
   let ignored: Span | null = null;
   let nulAt = -1;
@@ -95,20 +407,16 @@ export function lexLine(text: string, start: number, end: number, eolEnd: number
   let segStart = -1; // start of the pending run copied verbatim into the value
   let value = '';
   let envRefs: string[] | null = null;
-  let hash = 0; // of a plain word, for interning
 
   while (i < end) {
     const c = text.charCodeAt(i);
     if (c >= 45 && c !== 92) {
       // The common case: letters, digits, '-', '.', '/', ':' ... and any non-ASCII character.
       if (wordStart < 0) wordStart = segStart = i;
-      let h = (Math.imul(hash, 31) + c) | 0;
       while (++i < end) {
         const d = text.charCodeAt(i);
         if (d < 45 || d === 92) break;
-        h = (Math.imul(h, 31) + d) | 0;
       }
-      hash = h;
       continue;
     }
     if (c === 0 || c === 13 || c === 10) {
@@ -175,9 +483,8 @@ export function lexLine(text: string, start: number, end: number, eolEnd: number
     }
     if (!squote && !dquote && isSpaceCode(c)) {
       if (wordStart >= 0) {
-        scratch[count++] = makeWord(text, wordStart, i, segStart, value, envRefs, hash);
+        pushWord(store, text, wordStart, i, segStart, value, envRefs);
         wordStart = -1;
-        hash = 0;
         value = '';
         envRefs = null;
       }
@@ -201,16 +508,10 @@ export function lexLine(text: string, start: number, end: number, eolEnd: number
     }
     // Any other character is part of the word.
     if (wordStart < 0) wordStart = segStart = i;
-    hash = (Math.imul(hash, 31) + c) | 0;
     i++;
   }
   const stop = comment ? comment.start : ignored ? ignored.start : end;
-  if (wordStart >= 0) scratch[count++] = makeWord(text, wordStart, stop, segStart, value, envRefs, hash);
-  let words = NO_WORDS;
-  if (count > 0) {
-    words = new Array<HaproxyWord>(count);
-    for (let k = 0; k < count; k++) words[k] = scratch[k];
-  }
+  if (wordStart >= 0) pushWord(store, text, wordStart, stop, segStart, value, envRefs);
 
   let error: SyntaxDiagnostic | null = firstError;
   if (!error && quoteAt >= 0) {
@@ -224,89 +525,15 @@ export function lexLine(text: string, start: number, end: number, eolEnd: number
   lexInfo.nulAt = nulAt;
   lexInfo.crAt = crAt;
   lexInfo.error = error;
-  const line = new Line(start, end, words, comment, indentEnd, eolEnd);
+  const line = new Line(store, start, end, comment, first, store.count - first);
   if (ignored) line.ignored = ignored;
   return line;
 }
 
-/**
- * A line of the tree. The indent and line-break spans are derived from two numbers on demand
- * (a large file has tens of thousands of lines: two objects fewer per line is a good part of the
- * parse time, most of it spent by the garbage collector on objects that live as long as the tree).
- * Every optional field is present from the start, so all lines share one shape.
- */
-class Line implements HaproxyLine {
-  readonly type = 'line' as const;
-  ignored?: Span = undefined;
-  scope?: Span = undefined;
-  invalid?: boolean = undefined;
-  constructor(
-    public start: number,
-    public end: number,
-    public words: HaproxyWord[],
-    public comment: Span | null,
-    /** Where the indent ends. */
-    public indentEnd: number,
-    /** Where the line break ends. */
-    public eolEnd: number,
-  ) {}
-  get indent(): Span {
-    return { start: this.start, end: this.indentEnd };
-  }
-  get eol(): Span {
-    return { start: this.end, end: this.eolEnd };
-  }
-}
-
-/** Moves a line and everything in it by `delta` code units (an edit earlier in the file). */
-export function shiftLine(line: HaproxyLine, delta: number): void {
-  const l = line as Line;
-  l.start += delta;
-  l.end += delta;
-  l.indentEnd += delta;
-  l.eolEnd += delta;
-  const words = l.words;
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i];
-    w.start += delta;
-    w.end += delta;
-  }
-  if (l.comment) shiftSpan(l.comment, delta);
-  if (l.ignored) shiftSpan(l.ignored, delta);
-  if (l.scope) shiftSpan(l.scope, delta);
-}
-
-export function shiftSpan(span: Span, delta: number): void {
-  span.start += delta;
-  span.end += delta;
-}
-
-/**
- * Short plain words (keywords, common arguments) repeat all over a configuration: sharing one
- * string per distinct word keeps the tree small and the garbage collector idle, which is most
- * of the parse time on large files. Bounded; cleared when full.
- */
-const INTERN_MAX_LENGTH = 48;
-/** A direct-mapped cache (one string per slot, the last one wins): no hashing of keys, no growth. */
-const INTERN_SLOTS = 1 << 13;
-const internTable: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
-
-function intern(text: string, start: number, end: number, hash: number): string {
-  const len = end - start;
-  if (len > INTERN_MAX_LENGTH) return text.slice(start, end);
-  const slot = (Math.imul(hash ^ len, 0x9e3779b1) >>> 19) & (INTERN_SLOTS - 1);
-  const hit = internTable[slot];
-  if (hit !== undefined && hit.length === len && text.startsWith(hit, start)) return hit;
-  const s = text.slice(start, end);
-  internTable[slot] = s;
-  return s;
-}
-
-function makeWord(text: string, start: number, end: number, segStart: number, value: string, envRefs: string[] | null, hash: number): HaproxyWord {
-  const raw = segStart === start ? intern(text, start, end, hash) : text.slice(start, end);
-  const w: HaproxyWord = { start, end, raw, value: segStart === start ? raw : value + text.slice(segStart, end) };
-  if (envRefs) w.envRefs = envRefs;
-  return w;
+/** Stores the word [start, end); its value is its raw text unless quotes or escapes were met (segStart moved). */
+function pushWord(store: WordStore, text: string, start: number, end: number, segStart: number, value: string, envRefs: string[] | null): void {
+  const k = store.push(start, end);
+  if (segStart !== start || envRefs) store.setSpecial(k, segStart === start ? text.slice(start, end) : value + text.slice(segStart, end), envRefs);
 }
 
 interface EnvRef {
@@ -364,7 +591,7 @@ function readEnvRef(text: string, at: number, end: number): EnvRef {
  * on the line, must be non-empty and made of [A-Za-z0-9_:.-]; only blanks or a comment may
  * follow.
  */
-function lexScope(text: string, start: number, indentEnd: number, open: number, end: number, eolEnd: number): HaproxyLine {
+function lexScope(store: WordStore, text: string, start: number, open: number, end: number): Line {
   let close = -1;
   let nulAt = -1;
   let stopAt = end;
@@ -373,20 +600,17 @@ function lexScope(text: string, start: number, indentEnd: number, open: number, 
     if (c === 0) { nulAt = k; stopAt = k; break; }
     if (c === 93) { close = k; break; }
   }
-  const res = new Line(start, end, [], null, indentEnd, eolEnd);
+  // The whole `[name]` is the line's one word (its value is its raw text).
+  const res = new Line(store, start, end, null, store.push(open, close < 0 ? stopAt : close + 1), 1);
   lexInfo.nulAt = nulAt;
   lexInfo.crAt = -1;
   lexInfo.error = null;
   if (close < 0) {
-    const raw = text.slice(open, stopAt);
-    res.words.push({ start: open, end: stopAt, raw, value: raw });
     if (nulAt >= 0) res.ignored = { start: nulAt, end };
     res.scope = { start: Math.min(open + 1, stopAt), end: stopAt };
     lexInfo.error = err('empty-scope', "scope declaration without its closing ']'", open, stopAt);
     return res;
   }
-  const raw = text.slice(open, close + 1);
-  res.words.push({ start: open, end: close + 1, raw, value: raw });
   res.scope = { start: open + 1, end: close };
   if (close === open + 1) {
     lexInfo.error = err('empty-scope', 'empty scope name', open, close + 1);

@@ -11,7 +11,7 @@
 import { LineIndex, type Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
 import { evaluateCondition, parseCondition, type ConditionContext } from './conditions';
-import { invalidNameChar, lexInfo, lexLine } from './lexer';
+import { invalidNameChar, lexInfo, lexInto, WordStore, type Line } from './lexer';
 import { MAX_NESTED_CONDITIONS, MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
 import type {
   HaproxyConditional, HaproxyDirective, HaproxyFile, HaproxyLine, HaproxySection, HaproxyStatement, HaproxyWord,
@@ -32,6 +32,25 @@ function diag(code: string, message: string, span: Span, severity: SyntaxDiagnos
 /** The value of word k, or '' when absent (HAProxy's `*args[k]` test). */
 function argv(words: HaproxyWord[], k: number): string {
   return k < words.length ? words[k].value : '';
+}
+
+/**
+ * A statement. Its `args` are built on first read (the words of its line after the first): the
+ * parser itself needs only the keyword, read without building any word object.
+ */
+export class Statement implements HaproxyStatement {
+  readonly type = 'statement' as const;
+  modifier?: 'no' | 'default' = undefined;
+  #args: HaproxyWord[] | undefined = undefined;
+  constructor(
+    public line: HaproxyLine,
+    public keyword: string,
+    public conditions: HaproxyConditional[],
+    public section: HaproxySection | null,
+  ) {}
+  get args(): HaproxyWord[] {
+    return (this.#args ??= this.line.words.slice(1));
+  }
 }
 
 /** A parsed file. Its line index is built on first use: most callers only need offsets. */
@@ -57,6 +76,7 @@ export class HaproxyTree implements HaproxyFile {
 }
 
 export function parseHaproxy(text: string): HaproxyFile {
+  flatten(text);
   const lines: HaproxyLine[] = [];
   const sections: HaproxySection[] = [];
   const topLevel: HaproxyStatement[] = [];
@@ -90,14 +110,15 @@ export function parseHaproxy(text: string): HaproxyFile {
   };
 
   const len = text.length;
+  // About one word every 8 characters in real configurations; the store grows when needed.
+  const store = new WordStore(text, len >> 3);
   let pos = 0;
   for (;;) {
     const nl = text.indexOf('\n', pos);
     const lineEnd = nl < 0 ? len : nl;
     const contentEnd = nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : lineEnd;
-    const eolEnd = nl < 0 ? len : nl + 1;
 
-    const line = lexLine(text, pos, contentEnd, eolEnd);
+    const line = lexInto(store, text, pos, contentEnd);
     lines.push(line);
 
     if (lexInfo.nulAt >= 0 && !sawNul) {
@@ -112,17 +133,19 @@ export function parseHaproxy(text: string): HaproxyFile {
       diagnostics.push(lexInfo.error);
     }
 
-    const words = line.words;
-    if (!line.scope && words.length > 0 && words[0].value !== '') {
-      const keyword = words[0].value;
-      if (keyword.charCodeAt(0) === 46 /* . */) {
+    const wordCount = line.wordCount;
+    if (wordCount > 0 && !line.scope) {
+      const keyword = line.wordValue(0);
+      if (keyword === '') {
+        // an empty first word ("" or ''): HAProxy skips the line
+      } else if (keyword.charCodeAt(0) === 46 /* . */) {
         handleDirective(line, keyword);
       } else {
         handleStatement(line, keyword);
       }
     }
 
-    if (words.length > 0 || line.comment !== null || line.ignored !== undefined) lastContentEnd = contentEnd;
+    if (wordCount > 0 || line.comment !== null || line.ignored !== undefined) lastContentEnd = contentEnd;
 
     if (nl < 0) break;
     pos = nl + 1;
@@ -224,18 +247,17 @@ export function parseHaproxy(text: string): HaproxyFile {
     }
   }
 
-  function handleStatement(line: HaproxyLine, keyword: string): void {
-    const words = line.words;
+  function handleStatement(line: Line, keyword: string): void {
     const quiet = line.invalid === true;
     let reported = quiet;
     let modifier: 'no' | 'default' | undefined;
     let effective = keyword;
     if (keyword === 'no' || keyword === 'default') {
       modifier = keyword;
-      if (argv(words, 1) !== '') effective = words[1].value;
+      if (line.wordCount > 1 && line.wordValue(1) !== '') effective = line.wordValue(1);
       if (!MODIFIABLE_KEYWORDS.has(effective) && !reported) {
         reported = true;
-        diagnostics.push(diag('bad-modifier', `'${keyword}' applies only to option, log, busy-polling, set-dumpable, strict-limits, insecure-fork-wanted and numa-cpu-mapping`, spanOf(words.slice(0, 2))));
+        diagnostics.push(diag('bad-modifier', `'${keyword}' applies only to option, log, busy-polling, set-dumpable, strict-limits, insecure-fork-wanted and numa-cpu-mapping`, spanOf(line.words.slice(0, 2))));
       }
     }
 
@@ -260,12 +282,12 @@ export function parseHaproxy(text: string): HaproxyFile {
       current.statements.push(stmt);
     } else {
       topLevel.push(stmt);
-      if (!reported) diagnostics.push(diag('outside-section', `unknown keyword '${effective}' out of section: start a section (global, defaults, frontend, backend, listen, ...) first`, words[0]));
+      if (!reported) diagnostics.push(diag('outside-section', `unknown keyword '${effective}' out of section: start a section (global, defaults, frontend, backend, listen, ...) first`, line.words[0]));
     }
   }
 
   function makeStatement(line: HaproxyLine, keyword: string, section: HaproxySection | null, modifier: 'no' | 'default' | undefined): HaproxyStatement {
-    const stmt: HaproxyStatement = { type: 'statement', line, keyword, args: line.words.slice(1), conditions: currentConditions(), section };
+    const stmt = new Statement(line, keyword, currentConditions(), section);
     if (modifier) stmt.modifier = modifier;
     statements.push(stmt);
     return stmt;
@@ -326,6 +348,15 @@ export function parseHaproxy(text: string): HaproxyFile {
       report(diag('section-header-args', `'${kw}' cannot handle unexpected argument '${extra.value}'`, spanOf(words.slice(rule.maxArgs + 1))));
     }
   }
+}
+
+/**
+ * Makes `text` a flat string in place. A string built by concatenation (an edited document, a
+ * generated config) is a rope, and reading it character by character then takes V8's slow path.
+ * ToNumber flattens its argument (as the nginx parser does).
+ */
+function flatten(text: string): void {
+  void Number(text);
 }
 
 function setName(section: HaproxySection, w: HaproxyWord): void {

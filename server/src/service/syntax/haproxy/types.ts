@@ -26,7 +26,12 @@ export interface HaproxyWord extends Span {
 /** One physical line WITHOUT its line break. Lines and their breaks tile the file. */
 export interface HaproxyLine extends Span {
   type: 'line';
+  /** Built on first read (then the same array and objects on every read). */
   words: HaproxyWord[];
+  /** `words.length`, without building the word objects. */
+  readonly wordCount: number;
+  /** `words[k].value` for k < wordCount, without building the word objects. */
+  wordValue(k: number): string;
   /** From an unquoted `#` to the end of the line. */
   comment: Span | null;
   /** Leading white space (HAProxy skips any `isspace()` character here, `\r` included). */
