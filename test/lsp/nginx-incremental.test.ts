@@ -11,6 +11,8 @@ import { Project, type TextEditRecord } from '../../server/src/lsp/project';
 import { nginxIncrementalStats } from '../../server/src/service/syntax/nginx';
 import { CORPUS, corpusRows } from '../helpers/corpus';
 import { generateNginx } from '../../scripts/bench/generate';
+import { createLanguageService } from '../../server/src/service';
+import { MemoryFileSystem } from '../../server/src/service/model/fs';
 
 const FILE = '/work/virtual/nginx.conf';
 const PIECES = ['{', '}', ';', '"', "'", '#', '\n', ' ', '1', 'x', '$x', 'proxy_http_version 1.0;', 'location /ws { proxy_pass http://pool_0; }', 'proxy_set_header Connection "";', '}}', 'upstream u { server 127.0.0.1:1; }'];
@@ -20,7 +22,13 @@ function projectOver(open: Map<string, string>): Project {
 }
 
 function findings(p: Project): string {
-  return JSON.stringify(p.findingsFor(FILE));
+  return JSON.stringify(p.findingsFor(FILE).map((f) => JSON.stringify(f)).sort());
+}
+
+/** What one plain analysis of the whole text finds (the CLI's path: no units, no reuse). */
+function freshFindings(text: string): string {
+  const a = createLanguageService().analyzeNginx(FILE, new MemoryFileSystem({ [FILE]: text }));
+  return JSON.stringify(a.findings.filter((f) => f.file === FILE).map((f) => JSON.stringify(f)).sort());
 }
 
 function texts(): { name: string; text: string }[] {
@@ -63,5 +71,67 @@ describe('language server: nginx incremental analysis', function () {
       { numRuns: Number(process.env.WSLB_INCREMENTAL_RUNS ?? 60) },
     );
     assert.ok(nginxIncrementalStats.reused > stats0.reused, 'the block re-read was used');
+  });
+
+  it('edits inside server blocks are analysed block by block, with the findings of a plain analysis', () => {
+    // Edits placed inside server blocks (where people type), including ones that change what the
+    // block means to the rest of the config (a variable, an include, a WebSocket path).
+    const inner = ['1', '0', ' ', '\n', ';', 's', 'proxy_http_version 1.0;', 'proxy_read_timeout 5s;', 'location /ws { proxy_pass http://app0; proxy_set_header Upgrade $http_upgrade; }', 'set $x 1;', 'include a.conf;', 'zone=z', 'more_set_headers x;', '# wslb: websocket\n', '"', '{', '}'];
+    let unit = 0;
+    let steps = 0;
+    fc.assert(
+      fc.property(
+        fc.nat(all.length - 1),
+        fc.array(fc.tuple(fc.nat(1_000_000), fc.nat(2), fc.nat(100), fc.integer({ min: 1, max: 3 })), { minLength: 1, maxLength: 6 }),
+        (which, plan) => {
+          const open = new Map([[FILE, all[which].text]]);
+          const p = projectOver(open);
+          p.analyzeRoot(FILE, 'nginx');
+          for (const [at, kind, piece, len] of plan) {
+            const text = open.get(FILE)!;
+            // in a value inside a `location` or `server` body (where people type), or after a "{"
+            const anchors = [...text.matchAll(/(proxy_\w+|server_name|listen)\s+\S|\{/g)].map((m) => m.index! + m[0].length);
+            if (anchors.length === 0) return;
+            const offset = anchors[at % anchors.length];
+            const edit: TextEditRecord = { offset, deleted: kind === 0 ? 0 : Math.min(len, text.length - offset), inserted: kind === 1 ? '' : inner[piece % inner.length] };
+            const next = text.slice(0, edit.offset) + edit.inserted + text.slice(edit.offset + edit.deleted);
+            p.noteEdits(FILE, text, [edit]);
+            open.set(FILE, next);
+            p.analyzeRoot(FILE, 'nginx');
+            steps++;
+            if (p.nginxIncremental.get(FILE)?.lastKind === 'unit') unit++;
+            assert.equal(findings(p), freshFindings(next), `${all[which].name} after ${JSON.stringify(edit)}`);
+          }
+        },
+      ),
+      { numRuns: Number(process.env.WSLB_INCREMENTAL_RUNS ?? 60) },
+    );
+    // Many of these edits change what the block means to the rest (and are analysed whole): the
+    // fast path must still be taken often enough for this test to test it.
+    assert.ok(unit > steps / 10, `${unit} of ${steps} edits analysed block by block`);
+  });
+
+  it('typing in values of a big config never re-analyses it whole', () => {
+    const text = generateNginx(3000);
+    const open = new Map([[FILE, text]]);
+    const p = projectOver(open);
+    p.analyzeRoot(FILE, 'nginx');
+    const values = [...text.matchAll(/proxy_read_timeout (\d+)|listen (\d+)|proxy_http_version 1\.(1)/g)].map((m) => m.index! + m[0].length);
+    for (let k = 0; k < 24; k++) {
+      const cur = open.get(FILE)!;
+      const at = values[(k * 37) % values.length];
+      // type a digit into a value, or press Enter after a statement
+      const offset = k % 3 === 2 ? cur.indexOf(';', at) + 1 : at;
+      const edit: TextEditRecord = k % 3 === 2 ? { offset, deleted: 0, inserted: '\n' } : { offset, deleted: 0, inserted: String(k % 10) };
+      const next = cur.slice(0, offset) + edit.inserted + cur.slice(offset);
+      p.noteEdits(FILE, cur, [edit]);
+      open.set(FILE, next);
+      // later positions move by what was typed before them
+      for (let i = 0; i < values.length; i++) if (values[i] >= offset) values[i] += edit.inserted.length;
+      p.analyzeRoot(FILE, 'nginx');
+      const inc = p.nginxIncremental.get(FILE)!;
+      assert.equal(inc.lastKind, 'unit', `edit ${k}: analysed whole (${inc.lastReason})`);
+      assert.equal(findings(p), freshFindings(next), `edit ${k}`);
+    }
   });
 });

@@ -34,8 +34,12 @@ import type { Position, Range } from './text';
 const UNIT_RULES = NGINX_RULES.filter((r) => r.meta.scope === 'server');
 const CONFIG_RULES = NGINX_RULES.filter((r) => r.meta.scope !== 'server');
 
-/** Statements that define variables (model/nginx.ts definedVariables reads them). */
-const DEFINES = new Set(['map', 'split_clients', 'geo', 'set', 'perl_set', 'js_set', 'auth_request_set']);
+/**
+ * Statements a server block cannot hold without changing what the rest of the config sees: those
+ * that define variables (model/nginx.ts definedVariables), upstreams (looked up by name), and
+ * blocks that would open other units or families.
+ */
+const GLOBAL = new Set(['map', 'split_clients', 'geo', 'set', 'perl_set', 'js_set', 'auth_request_set', 'include', 'upstream', 'http', 'stream', 'mail', 'events', 'server']);
 
 /** What the language server gives the analysis: files, its parse cache and the edit log. */
 export interface NginxIncrementalHost {
@@ -185,12 +189,12 @@ export class NginxIncremental {
     const move = mover(rootPath, first, lastLine, lineDelta);
     const whole = moveAll(st.whole, move);
     const rest = moveAll(st.rest, move);
-    if (!whole || !rest) return 'a finding points into the server block';
+    if (!whole || !rest) return 'a finding points into the server block or cites a line that moved';
     const units = new Map<NginxDirective, Finding[]>();
     for (const [key, list] of st.units) {
       if (key === d) continue;
       const moved = moveAll(list, move);
-      if (!moved) return 'a finding points into the server block';
+      if (!moved) return 'a finding points into the server block or cites a line that moved';
       units.set(key, moved);
     }
     const options = service.options;
@@ -286,17 +290,26 @@ function within(block: NginxBlock, d: NginxDirective): boolean {
  */
 function footprint(config: NginxConfig, unit: NginxContext): string | null {
   const parts: string[] = [];
-  for (const s of statementsIn(config, { unit })) {
+  let foreign = false;
+  const list = statementsIn(config, { unit });
+  for (let i = 1; i < list.length; i++) {
+    const s = list[i]; // [0] is the unit's own `server`
     const name = s.name;
-    if (name === 'include' || DEFINES.has(name)) return null;
+    if (GLOBAL.has(name)) return null;
     const args = s.args;
     for (const a of args) {
       if (a.includes('(?')) return null; // a named capture defines a variable
       if (a.includes('zone=')) parts.push('z ' + a);
     }
     if (name === 'zone') parts.push('z ' + args.join(' '));
-    if (name.startsWith('$') || nginxCommands(name).length === 0) parts.push(`u ${name} ${args[0] ?? ''}`);
+    // A third-party directive: some may define variables (ws-connection-upgrade-undefined)
+    if (name.startsWith('$')) parts.push(`d ${name}`);
+    else if (nginxCommands(name).length === 0) {
+      foreign = true;
+      if (args[0]?.startsWith('$')) parts.push(`d ${args[0]}`);
+    }
   }
+  if (foreign) parts.push('u');
   for (const wl of webSocketLocationsIn(config, { unit })) {
     const st = wl.location.statement;
     const label = st ? [st.name, ...st.args].join(' ') : wl.location.kind;
@@ -311,14 +324,19 @@ type Mover = (p: Position) => Position | null;
  * Positions of the root file below the edited block move by `lineDelta` lines; one inside it
  * (except its very start, where fixes insert before it) cannot be kept: null.
  */
-function mover(rootPath: string, first: Position, lastLine: number, lineDelta: number): (file: string) => Mover | undefined {
+function mover(rootPath: string, first: Position, lastLine: number, lineDelta: number): MoverOf {
   const m: Mover = (p) => {
     if (p.line < first.line || (p.line === first.line && p.character <= first.character)) return p;
     if (p.line > lastLine) return lineDelta === 0 ? p : { line: p.line + lineDelta, character: p.character };
     return null;
   };
-  return (file) => (file === rootPath ? m : undefined);
+  const of = ((file: string) => (file === rootPath ? m : undefined)) as MoverOf;
+  // Lines below the block's first line move: a message citing one of them would be stale.
+  of.staleMessage = lineDelta === 0 ? () => false : (message) => citesLineAfter(message, first.line + 1);
+  return of;
 }
+
+type MoverOf = ((file: string) => Mover | undefined) & { staleMessage: (message: string) => boolean };
 
 function moveRange(r: Range, m: Mover): Range | null {
   const s = m(r.start);
@@ -327,7 +345,7 @@ function moveRange(r: Range, m: Mover): Range | null {
   return s === r.start && e === r.end ? r : { start: s, end: e };
 }
 
-function moveAll(list: Finding[], moverOf: (file: string) => Mover | undefined): Finding[] | null {
+function moveAll(list: Finding[], moverOf: MoverOf): Finding[] | null {
   let out: Finding[] | null = null;
   for (let i = 0; i < list.length; i++) {
     const f = list[i];
@@ -339,7 +357,15 @@ function moveAll(list: Finding[], moverOf: (file: string) => Mover | undefined):
   return out ?? list;
 }
 
-function moveFinding(f: Finding, moverOf: (file: string) => Mover | undefined): Finding | null {
+/** The 1-based line numbers a message cites as "line N" (rules/nginx/common.ts lineOf and its callers). */
+function citesLineAfter(message: string, line: number): boolean {
+  if (message.indexOf('line ') < 0) return false;
+  for (const m of message.matchAll(/\bline (\d+)/g)) if (Number(m[1]) > line) return true;
+  return false;
+}
+
+function moveFinding(f: Finding, moverOf: MoverOf): Finding | null {
+  if (moverOf.staleMessage(f.message)) return null;
   let changed = false;
   const m = moverOf(f.file);
   let range = f.range;
