@@ -1,7 +1,42 @@
-import { type HaproxyProxy, backendReferences, haproxyEffective, proxiesUsingDefaults, proxyDisabled, proxyMode } from '../../model/haproxy';
+import { type BackendReference, type HaproxyConfig, type HaproxyProxy, backendReferences, haproxyEffective, onProxyReplaced, proxiesUsingDefaults, proxyDisabled, proxyMode } from '../../model/haproxy';
 import { replaceWord } from '../../fixes/haproxy';
 import type { HaproxyRule } from '../rule';
 import { insertSetting, proxyLabel } from './common';
+
+/**
+ * The http frontend (or listen) that a reference makes use a tcp backend, or null. It depends on
+ * the reference's own proxy, its target and, for a `default_backend` of a defaults section, the
+ * proxies using that section — all proxy objects, which an edit replaces when it changes them.
+ */
+function offender(config: HaproxyConfig, ref: BackendReference): HaproxyProxy | null {
+  const target = ref.target;
+  if (!target) return null;
+  let froms: HaproxyProxy[];
+  if (ref.from.kind === 'defaults') {
+    if (ref.statement.keyword !== 'default_backend') return null;
+    froms = proxiesUsingDefaults(config, ref.from).filter((p) => (p.kind === 'frontend' || p.kind === 'listen') && haproxyEffective(p, ['default_backend'])?.statement === ref.statement);
+  } else {
+    if (ref.statement.keyword === 'default_backend' && haproxyEffective(ref.from, ['default_backend'])?.statement !== ref.statement) return null;
+    froms = [ref.from];
+  }
+  return froms.find((p) => !proxyDisabled(p) && proxyMode(p) === 'http' && proxyMode(target) === 'tcp' && p !== target) ?? null;
+}
+
+/** offender() per reference of a config, kept while the config is edited (see the hook below). */
+const offenders = new WeakMap<HaproxyConfig, Map<BackendReference, HaproxyProxy | null>>();
+
+// An edit replaced one proxy (model/haproxy.ts updateHaproxyConfig): the references it is part of
+// are judged again, and those of defaults sections (they depend on every proxy using them). When
+// a route or ACL line changed, the references are new objects: start again.
+onProxyReplaced((config, _old, proxy, routesChanged) => {
+  const m = offenders.get(config);
+  if (!m) return;
+  if (routesChanged) {
+    offenders.delete(config);
+    return;
+  }
+  for (const ref of m.keys()) if (ref.from === proxy || ref.target === proxy || ref.from.kind === 'defaults') m.delete(ref);
+});
 
 /** HAProxy's proxy_type_str(): a listen section is a "proxy". */
 function typeWord(p: HaproxyProxy): string {
@@ -28,20 +63,13 @@ export const backendModeMismatch: HaproxyRule = {
     },
   },
   check({ config, report }) {
+    let known = offenders.get(config);
+    if (!known) offenders.set(config, (known = new Map()));
     for (const ref of backendReferences(config)) {
-      const target = ref.target;
-      if (!target) continue;
-      let froms: HaproxyProxy[];
-      if (ref.from.kind === 'defaults') {
-        if (ref.statement.keyword !== 'default_backend') continue;
-        froms = proxiesUsingDefaults(config, ref.from).filter((p) => (p.kind === 'frontend' || p.kind === 'listen') && haproxyEffective(p, ['default_backend'])?.statement === ref.statement);
-      } else {
-        if (ref.statement.keyword === 'default_backend' && haproxyEffective(ref.from, ['default_backend'])?.statement !== ref.statement) continue;
-        froms = [ref.from];
-      }
-      const bad = froms.filter((p) => !proxyDisabled(p) && proxyMode(p) === 'http' && proxyMode(target) === 'tcp' && p !== target);
-      if (bad.length === 0) continue;
-      const fe = bad[0];
+      let fe = known.get(ref);
+      if (fe === undefined) known.set(ref, (fe = offender(config, ref)));
+      if (fe === null) continue;
+      const target = ref.target!;
       const how = ref.statement.keyword === 'use_backend' ? "in a 'use_backend' rule" : 'as its default backend';
       const quote = `http ${typeWord(fe)} '${fe.name ?? ''}' (…) tries to use incompatible tcp ${typeWord(target)} '${target.name ?? ''}' (…) ${how} (see 'mode')`;
       const modeEff = haproxyEffective(target, ['mode']);
