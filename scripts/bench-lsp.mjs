@@ -14,7 +14,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
 const server = path.join(repo, 'dist', 'server', 'server.js');
 const quick = process.argv.includes('--quick');
-const EDITS = quick ? 3 : 9;
+const EDITS = Number(process.env.WSLB_BENCH_EDITS ?? (quick ? 3 : 9));
 const HAPROXY_24K = path.resolve(repo, '..', 'shared', 'corpus', 'haproxy', 'exymat', 'bench', 'fixtures', 'large-valid.cfg');
 
 function say(s) {
@@ -50,7 +50,7 @@ function median(xs) {
 
 async function startServer() {
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [...(process.env.WSLB_BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean), server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   const waiters = [];
   conn.onNotification('textDocument/publishDiagnostics', (p) => {

@@ -35,4 +35,18 @@ describe('project edit log (didChange ranges for incremental parsing)', () => {
     p.forgetEdits('/a.conf');
     assert.equal(p.takeEdits('/a.conf', 'abc', 'abc'), undefined);
   });
+
+  it('checks a single edit in place: head, inserted text and tail must all match', () => {
+    const open = new Map([['/a.conf', 'abcdef']]);
+    const p = project(open);
+    const edit: TextEditRecord[] = [{ offset: 3, deleted: 1, inserted: 'XY' }];
+    for (const wrong of ['zbcXYef', 'abcXYeg', 'abcXZef', 'abcXYde']) {
+      p.forgetEdits('/a.conf');
+      p.noteEdits('/a.conf', 'abcdef', edit);
+      assert.equal(p.takeEdits('/a.conf', 'abcdef', wrong), undefined, wrong);
+    }
+    p.forgetEdits('/a.conf');
+    p.noteEdits('/a.conf', 'abcdef', edit);
+    assert.deepEqual(p.takeEdits('/a.conf', 'abcdef', 'abcXYef'), edit);
+  });
 });

@@ -197,7 +197,15 @@ export class Project {
     // Guard against a missed change: the edits must give exactly the new text.
     let len = from.length;
     for (const e of log.edits) len += e.inserted.length - e.deleted;
-    if (len !== to.length || applyEditRecords(from, log.edits) !== to) return undefined;
+    if (len !== to.length) return undefined;
+    if (log.edits.length === 1) {
+      // One edit (typing): compare the unchanged head and tail in place, without building the text.
+      const e = log.edits[0];
+      const tail = e.offset + e.inserted.length;
+      if (!to.startsWith(e.inserted, e.offset) || from.slice(0, e.offset) !== to.slice(0, e.offset) || from.slice(e.offset + e.deleted) !== to.slice(tail)) return undefined;
+      return log.edits;
+    }
+    if (applyEditRecords(from, log.edits) !== to) return undefined;
     return log.edits;
   }
 
