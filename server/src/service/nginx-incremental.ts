@@ -17,7 +17,7 @@
  * analysis of the new text (test/service/nginx-incremental.test.ts checks it on random edits).
  */
 import { finish, runRules, spanFinding, type LanguageService, type LineIndexOf, type NginxAnalysis } from './index';
-import { eolOf, indentUnit } from './fixes/nginx';
+import { editedIndentStats, eolOf, indentStats, indentUnitOf, rememberIndentUnit, type IndentStats } from './fixes/nginx';
 import { validateNginx } from './knowledge';
 import { nginxCommands } from './knowledge/nginx';
 import { validateConfigKnowledge, type KnowledgeFinding } from './knowledge-check';
@@ -68,6 +68,8 @@ interface State {
   units: Map<NginxDirective, Finding[]>;
   /** ... and over the rest of the config. */
   rest: Finding[];
+  /** How the root file is indented (fixes write its indentation unit). */
+  indent: IndentStats;
 }
 
 export class NginxIncremental {
@@ -119,6 +121,7 @@ export class NginxIncremental {
       whole: runRules(CONFIG_RULES, config, options, indexOf),
       units,
       rest,
+      indent: indentStats(src.text),
     };
     this.state = st;
     return assemble(st);
@@ -162,7 +165,6 @@ export class NginxIncremental {
     const oldIndex = st.tree.lineIndex;
     const first = oldIndex.positionAt(oldStart);
     const lastLine = oldIndex.positionAt(oldEnd).line;
-    const indent = indentUnit(st.text);
     const eol = eolOf(st.text);
 
     // From here the old tree is moved into the new text: any failure analyses from scratch.
@@ -170,7 +172,10 @@ export class NginxIncremental {
     host.storeTree(rootPath, text, tree);
     const fresh = nginxReparsedBlock(tree);
     if (!fresh || !within(fresh, d)) return 'the parser re-read more than the server block';
-    if (indentUnit(text) !== indent || eolOf(text) !== eol) return 'indentation or line breaks changed';
+    const indent = editedIndentStats(st.indent, st.text, text, lo, hiOld, hiOld + delta);
+    const unitNow = indentUnitOf(indent);
+    if (unitNow !== indentUnitOf(st.indent) || eolOf(text) !== eol) return 'indentation or line breaks changed';
+    rememberIndentUnit(text, unitNow);
     src.text = text;
     src.tree = tree;
     const ctx = rebuildNginxBlock(stmt);
@@ -209,7 +214,7 @@ export class NginxIncremental {
     }
     for (const k of validateNginx(tree, { version: options.nginxVersion, only: { directive: d, context: contextPath(stmt.context) } })) knowledge.push({ path: rootPath, ...k });
 
-    const out: State = { service, rootPath, text, tree, config: next, knowledge, whole, units, rest };
+    const out: State = { service, rootPath, text, tree, config: next, knowledge, whole, units, rest, indent };
     this.state = out;
     return assemble(out);
   }

@@ -22,19 +22,34 @@ function isJsSpace(c: number): boolean {
   return (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
+/** How the lines of a text are indented: the input of indentUnit. */
+export interface IndentStats {
+  /** Lines indented with a tab somewhere in their indent. */
+  tabs: number;
+  /** Lines indented with spaces only, and how many have each width. */
+  spaceLines: number;
+  counts: Map<number, number>;
+}
+
+function computeIndentUnit(text: string): string {
+  return indentUnitOf(indentStats(text));
+}
+
+const isBreak = (c: number) => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+
 /**
  * Count the indents of lines that have text after them (what `/^([ \t]+)\S/gm` finds), in one
- * scan without a match object per line.
+ * scan without a match object per line: the lines that start in [from, to] (`from` must be a line
+ * start; by default the whole text).
  */
-function computeIndentUnit(text: string): string {
+export function indentStats(text: string, from = 0, to = text.length): IndentStats {
   let tabs = 0;
-  let best = 0;
   let spaceLines = 0;
   const counts = new Map<number, number>();
   const n = text.length;
-  const onlyLf = text.indexOf('\r') < 0 && text.indexOf('\u2028') < 0 && text.indexOf('\u2029') < 0;
-  let i = 0;
-  while (i < n) {
+  const onlyLf = from === 0 && to === n && text.indexOf('\r') < 0 && text.indexOf('\u2028') < 0 && text.indexOf('\u2029') < 0;
+  let i = from;
+  while (i < n && i <= to) {
     // i is at a line start (the start of the text, or after \n, \r, \u2028, \u2029)
     let j = i;
     let hasTab = false;
@@ -58,19 +73,42 @@ function computeIndentUnit(text: string): string {
       const nl = text.indexOf('\n', j);
       j = nl < 0 ? n : nl + 1;
     } else {
-      while (j < n) {
-        const c = text.charCodeAt(j++);
-        if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) break;
-      }
+      while (j < n && !isBreak(text.charCodeAt(j++)));
     }
     i = j;
   }
-  if (tabs > spaceLines) return '\t';
-  for (const w of [2, 3, 4, 8]) if ((counts.get(w) ?? 0) > 0) {
-    best = w;
-    break;
-  }
-  return ' '.repeat(best || 4);
+  return { tabs, spaceLines, counts };
+}
+
+/** The unit the stats point to: a tab when most indented lines use one, else the smallest usual step of spaces. */
+export function indentUnitOf(stats: IndentStats): string {
+  if (stats.tabs > stats.spaceLines) return '\t';
+  for (const w of [2, 3, 4, 8]) if ((stats.counts.get(w) ?? 0) > 0) return ' '.repeat(w);
+  return ' '.repeat(4);
+}
+
+/**
+ * The stats of a text after an edit replaced [lo, hiOld) of `before` by [lo, hiNew) of `after`,
+ * from the stats of `before`: only the lines around the edit are counted again.
+ */
+export function editedIndentStats(stats: IndentStats, before: string, after: string, lo: number, hiOld: number, hiNew: number): IndentStats {
+  let from = Math.min(lo, before.length);
+  while (from > 0 && !isBreak(before.charCodeAt(from - 1))) from--;
+  let endOld = hiOld;
+  while (endOld < before.length && !isBreak(before.charCodeAt(endOld))) endOld++;
+  const endNew = endOld + (hiNew - hiOld);
+  const gone = indentStats(before, from, endOld);
+  const come = indentStats(after, from, endNew);
+  const counts = new Map(stats.counts);
+  for (const [w, k] of gone.counts) counts.set(w, (counts.get(w) ?? 0) - k);
+  for (const [w, k] of come.counts) counts.set(w, (counts.get(w) ?? 0) + k);
+  return { tabs: stats.tabs - gone.tabs + come.tabs, spaceLines: stats.spaceLines - gone.spaceLines + come.spaceLines, counts };
+}
+
+/** Tell indentUnit the unit of a text worked out elsewhere (editedIndentStats). */
+export function rememberIndentUnit(text: string, unit: string): void {
+  if (unitCache.size >= 16) unitCache.delete(unitCache.keys().next().value as string);
+  unitCache.set(text, unit);
 }
 
 /** The line break a fix writes: the file's first one. */
