@@ -16,7 +16,7 @@
 import { LineIndex, type Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
 import { lexInfo, lexLine, shiftLine, shiftSpan } from './lexer';
-import { HaproxyTree } from './parser';
+import { HaproxyTree, Statement } from './parser';
 import { MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
 import type { HaproxyFile, HaproxyLine, HaproxySection, HaproxyStatement } from './types';
 
@@ -153,7 +153,7 @@ export function reparseHaproxyLine(tree: HaproxyFile, text: string, edit: Haprox
     const words = fresh.words;
     const keyword = words[0].value;
     const conditions = removed?.conditions ?? statements[0]?.conditions ?? [];
-    added = { type: 'statement', line: fresh, keyword, args: words.slice(1), conditions, section };
+    added = new Statement(fresh, 0, keyword, conditions, section);
     if (keyword === 'no' || keyword === 'default') {
       added.modifier = keyword;
       const effective = words.length > 1 && words[1].value !== '' ? words[1].value : keyword;

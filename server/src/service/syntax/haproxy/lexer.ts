@@ -286,7 +286,19 @@ export function shiftSpan(span: Span, delta: number): void {
 const INTERN_MAX_LENGTH = 48;
 /** A direct-mapped cache (one string per slot, the last one wins): no hashing of keys, no growth. */
 const INTERN_SLOTS = 1 << 13;
-const internTable: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
+const internStrings: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
+/**
+ * Where each slot's string was last seen: in which text (only the text of the current parse, see
+ * internNewText()) and at which offset. Comparing two places of one flat text is much faster than
+ * comparing with the stored string, which may be a slice of another text.
+ */
+const internTexts: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
+const internOffsets = new Int32Array(INTERN_SLOTS);
+
+/** A new text is being read: forget where the slots were seen (and keep no older text alive). */
+export function internNewText(): void {
+  internTexts.fill(undefined);
+}
 
 /** text.slice(start, end), shared with earlier equal slices when short. */
 export function internSlice(text: string, start: number, end: number): string {
@@ -295,14 +307,26 @@ export function internSlice(text: string, start: number, end: number): string {
   let h = len;
   for (let i = start; i < end; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
   const slot = (Math.imul(h, 0x9e3779b1) >>> 19) & (INTERN_SLOTS - 1);
-  const hit = internTable[slot];
+  const hit = internStrings[slot];
   if (hit !== undefined && hit.length === len) {
     let k = 0;
-    while (k < len && hit.charCodeAt(k) === text.charCodeAt(start + k)) k++;
-    if (k === len) return hit;
+    if (internTexts[slot] === text) {
+      const at = internOffsets[slot];
+      while (k < len && text.charCodeAt(at + k) === text.charCodeAt(start + k)) k++;
+      if (k === len) return hit;
+    } else {
+      while (k < len && hit.charCodeAt(k) === text.charCodeAt(start + k)) k++;
+      if (k === len) {
+        internTexts[slot] = text;
+        internOffsets[slot] = start;
+        return hit;
+      }
+    }
   }
   const s = text.slice(start, end);
-  internTable[slot] = s;
+  internStrings[slot] = s;
+  internTexts[slot] = text;
+  internOffsets[slot] = start;
   return s;
 }
 
@@ -374,6 +398,129 @@ export function lexInto(store: WordStore, text: string, start: number, end: numb
   }
   store.count = first;
   return lexSlow(store, text, start, end);
+}
+
+/** Numbers per row of a LineTable: start, end, comment start (or -1), first word, word count. */
+const ROW = 5;
+
+/**
+ * The lines of a parse as numbers, row k being line k (see the memory note above: a line object
+ * is about a hundred bytes, and most lines of a large file are only ever read through their
+ * statement). A line's object is built when it is first asked for and then kept, so the same
+ * object comes back on every read; lines read by the lexer's general path (quotes, escapes,
+ * errors, scopes) are built at once.
+ */
+export class LineTable {
+  rows: Int32Array;
+  count = 0;
+  readonly store: WordStore;
+  /** The line object lex() built for its last row (general path), or undefined. */
+  lastBuilt: Line | undefined = undefined;
+  /** Line objects built so far, by row: a map while the parse runs, then an array (finish()). */
+  #early: Map<number, Line> | undefined = new Map();
+  #objs: Line[] | undefined = undefined;
+  #all = false;
+
+  constructor(store: WordStore, capacity = 16) {
+    this.store = store;
+    this.rows = new Int32Array(Math.max(16, capacity) * ROW);
+  }
+
+  /** Lexes text[start, end) as the next row and returns its index; side results go to lexInfo. */
+  lex(text: string, start: number, end: number): number {
+    const k = this.count++;
+    if ((k + 1) * ROW > this.rows.length) {
+      const grown = new Int32Array(this.rows.length * 2);
+      grown.set(this.rows);
+      this.rows = grown;
+    }
+    const store = this.store;
+    const rows = this.rows;
+    const first = store.count;
+    const r = k * ROW;
+    rows[r] = start;
+    rows[r + 1] = end;
+    rows[r + 3] = first;
+    if (scanPlainLine(store, text, start, end)) {
+      lexInfo.nulAt = -1;
+      lexInfo.crAt = -1;
+      lexInfo.error = null;
+      rows[r + 2] = scanComment;
+      rows[r + 4] = store.count - first;
+      this.lastBuilt = undefined;
+      return k;
+    }
+    store.count = first;
+    const line = lexSlow(store, text, start, end);
+    rows[r + 2] = line.comment ? line.comment.start : -1;
+    rows[r + 4] = line.wordCount;
+    this.#early!.set(k, line);
+    this.lastBuilt = line;
+    return k;
+  }
+
+  /** Row k's words.length / words[j].value / comment, without building its line. */
+  wordCount(k: number): number {
+    return this.rows[k * ROW + 4];
+  }
+
+  wordValue(k: number, j: number): string {
+    return this.store.value(this.rows[k * ROW + 3] + j);
+  }
+
+  hasComment(k: number): boolean {
+    return this.rows[k * ROW + 2] >= 0;
+  }
+
+  start(k: number): number {
+    return this.rows[k * ROW];
+  }
+
+  end(k: number): number {
+    return this.rows[k * ROW + 1];
+  }
+
+  /** The line object of row k (built on first request, then the same object). */
+  line(k: number): Line {
+    const objs = this.#objs;
+    if (objs !== undefined) return objs[k] ?? (objs[k] = this.#make(k));
+    let line = this.#early!.get(k);
+    if (line === undefined) this.#early!.set(k, (line = this.#make(k)));
+    return line;
+  }
+
+  #make(k: number): Line {
+    const rows = this.rows;
+    const r = k * ROW;
+    const end = rows[r + 1];
+    const comment = rows[r + 2];
+    return new Line(this.store, rows[r], end, comment < 0 ? null : { start: comment, end }, rows[r + 3], rows[r + 4]);
+  }
+
+  /** The parse is over: every row is known. */
+  finish(): void {
+    const objs = new Array<Line>(this.count);
+    for (const [k, line] of this.#early!) objs[k] = line;
+    this.#objs = objs;
+    this.#early = undefined;
+  }
+
+  /** Every line object, in order (built now where needed); the array is the table's own. */
+  all(): Line[] {
+    const objs = this.#objs!;
+    if (!this.#all) {
+      for (let k = 0; k < this.count; k++) if (objs[k] === undefined) objs[k] = this.#make(k);
+      this.#all = true;
+    }
+    return objs;
+  }
+
+  /** Where each line starts. */
+  starts(): number[] {
+    const out = new Array<number>(this.count);
+    for (let k = 0; k < this.count; k++) out[k] = this.rows[k * ROW];
+    return out;
+  }
 }
 
 /**

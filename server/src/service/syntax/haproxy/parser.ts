@@ -11,7 +11,7 @@
 import { LineIndex, type Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
 import { evaluateCondition, parseCondition, type ConditionContext } from './conditions';
-import { invalidNameChar, lexInfo, lexInto, WordStore, type Line } from './lexer';
+import { internNewText, invalidNameChar, lexInfo, LineTable, WordStore } from './lexer';
 import { MAX_NESTED_CONDITIONS, MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
 import type {
   HaproxyConditional, HaproxyDirective, HaproxyFile, HaproxyLine, HaproxySection, HaproxyStatement, HaproxyWord,
@@ -35,49 +35,80 @@ function argv(words: HaproxyWord[], k: number): string {
 }
 
 /**
- * A statement. Its `args` are built on first read (the words of its line after the first): the
- * parser itself needs only the keyword, read without building any word object.
+ * A statement. Its line object and its `args` are built on first read (the parser itself needs
+ * only the keyword, read from the line table without building the line or any word).
  */
 export class Statement implements HaproxyStatement {
-  readonly type = 'statement' as const;
-  modifier?: 'no' | 'default' = undefined;
+  // `type` lives on the prototype, and `modifier` is set only on the few statements that have one:
+  // two fields fewer on every statement (see the memory note in lexer.ts).
+  declare readonly type: 'statement';
+  declare modifier?: 'no' | 'default';
+  keyword: string;
+  conditions: HaproxyConditional[];
+  section: HaproxySection | null;
+  /** The line, or the table holding it at row #row. */
+  #src: HaproxyLine | LineTable;
+  #row: number;
   #args: HaproxyWord[] | undefined = undefined;
-  constructor(
-    public line: HaproxyLine,
-    public keyword: string,
-    public conditions: HaproxyConditional[],
-    public section: HaproxySection | null,
-  ) {}
+
+  constructor(src: HaproxyLine | LineTable, row: number, keyword: string, conditions: HaproxyConditional[], section: HaproxySection | null) {
+    this.keyword = keyword;
+    this.conditions = conditions;
+    this.section = section;
+    this.#src = src;
+    this.#row = row;
+  }
+
+  get line(): HaproxyLine {
+    const src = this.#src;
+    return src instanceof LineTable ? src.line(this.#row) : src;
+  }
+
   get args(): HaproxyWord[] {
     return (this.#args ??= this.line.words.slice(1));
   }
 }
+Object.defineProperty(Statement.prototype, 'type', { value: 'statement', enumerable: true });
 
-/** A parsed file. Its line index is built on first use: most callers only need offsets. */
+/**
+ * A parsed file. Its line objects (from the parse's line table) and its line index are built on
+ * first use: most callers only need statements and offsets.
+ */
 export class HaproxyTree implements HaproxyFile {
   readonly type = 'file' as const;
   /** The line index, once somebody asked for it (an incremental update shifts it). */
   builtIndex: LineIndex | null = null;
+  #lines: HaproxyLine[] | undefined;
+  #table: LineTable | undefined;
   constructor(
     public text: string,
-    public lines: HaproxyLine[],
+    lines: HaproxyLine[] | LineTable,
     public sections: HaproxySection[],
     public topLevel: HaproxyStatement[],
     public statements: HaproxyStatement[],
     public conditionals: HaproxyConditional[],
     public diagnostics: SyntaxDiagnostic[],
-  ) {}
+  ) {
+    if (lines instanceof LineTable) this.#table = lines;
+    else this.#lines = lines;
+  }
+  get lines(): HaproxyLine[] {
+    return (this.#lines ??= this.#table!.all());
+  }
   get lineIndex(): LineIndex {
     // Without any carriage return the parsed lines are exactly the index's lines (a lone '\r'
     // ends a line for LSP but not for HAProxy): take their starts instead of scanning the text.
-    this.builtIndex ??= this.text.indexOf('\r') < 0 ? LineIndex.fromLineStarts(this.text, this.lines.map((l) => l.start)) : new LineIndex(this.text);
+    if (this.builtIndex === null) {
+      const starts = this.#lines === undefined ? this.#table!.starts() : this.#lines.map((l) => l.start);
+      this.builtIndex = this.text.indexOf('\r') < 0 ? LineIndex.fromLineStarts(this.text, starts) : new LineIndex(this.text);
+    }
     return this.builtIndex;
   }
 }
 
 export function parseHaproxy(text: string): HaproxyFile {
   flatten(text);
-  const lines: HaproxyLine[] = [];
+  internNewText();
   const sections: HaproxySection[] = [];
   const topLevel: HaproxyStatement[] = [];
   const statements: HaproxyStatement[] = [];
@@ -110,16 +141,19 @@ export function parseHaproxy(text: string): HaproxyFile {
   };
 
   const len = text.length;
-  // About one word every 8 characters in real configurations; the store grows when needed.
+  // About one word every 8 characters and one line every 40 in real configurations; both grow
+  // when needed.
   const store = new WordStore(text, len >> 3);
+  const table = new LineTable(store, len >> 5);
   let pos = 0;
   for (;;) {
     const nl = text.indexOf('\n', pos);
     const lineEnd = nl < 0 ? len : nl;
     const contentEnd = nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : lineEnd;
 
-    const line = lexInto(store, text, pos, contentEnd);
-    lines.push(line);
+    const row = table.lex(text, pos, contentEnd);
+    // Set only for lines the general path read (the others are plain: no scope, no error).
+    const built = table.lastBuilt;
 
     if (lexInfo.nulAt >= 0 && !sawNul) {
       sawNul = true;
@@ -129,40 +163,41 @@ export function parseHaproxy(text: string): HaproxyFile {
       diagnostics.push(diag('stray-carriage-return', 'carriage return inside the line: HAProxy stops reading the line here and ignores the rest of it', { start: lexInfo.crAt, end: contentEnd }, 'warning'));
     }
     if (lexInfo.error) {
-      line.invalid = true;
+      built!.invalid = true;
       diagnostics.push(lexInfo.error);
     }
 
-    const wordCount = line.wordCount;
-    if (wordCount > 0 && !line.scope) {
-      const keyword = line.wordValue(0);
+    const wordCount = table.wordCount(row);
+    if (wordCount > 0 && (built === undefined || !built.scope)) {
+      const keyword = table.wordValue(row, 0);
       if (keyword === '') {
         // an empty first word ("" or ''): HAProxy skips the line
       } else if (keyword.charCodeAt(0) === 46 /* . */) {
-        handleDirective(line, keyword);
+        handleDirective(table.line(row), keyword);
       } else {
-        handleStatement(line, keyword);
+        handleStatement(row, keyword, built !== undefined && built.invalid === true);
       }
     }
 
-    if (wordCount > 0 || line.comment !== null || line.ignored !== undefined) lastContentEnd = contentEnd;
+    if (wordCount > 0 || table.hasComment(row) || (built !== undefined && built.ignored !== undefined)) lastContentEnd = contentEnd;
 
     if (nl < 0) break;
     pos = nl + 1;
   }
   closeSection();
+  table.finish();
 
   for (const level of condStack) {
     const w = level.opener.line.words[0];
     diagnostics.push(diag('unterminated-if', "'.if' block never closed: add '.endif'", w));
   }
   if (len > 0 && text.charCodeAt(len - 1) !== 10) {
-    const last = lines[lines.length - 1];
-    diagnostics.push(diag('missing-final-newline', 'missing line feed at the end of the file: HAProxy 2.6 refuses the file ("Missing LF on last line")', { start: last.start, end: last.end }));
+    const last = table.count - 1;
+    diagnostics.push(diag('missing-final-newline', 'missing line feed at the end of the file: HAProxy 2.6 refuses the file ("Missing LF on last line")', { start: table.start(last), end: table.end(last) }));
   }
   diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
 
-  return new HaproxyTree(text, lines, sections, topLevel, statements, conditionals, diagnostics);
+  return new HaproxyTree(text, table, sections, topLevel, statements, conditionals, diagnostics);
 
   function handleDirective(line: HaproxyLine, keyword: string): void {
     const words = line.words;
@@ -247,28 +282,29 @@ export function parseHaproxy(text: string): HaproxyFile {
     }
   }
 
-  function handleStatement(line: Line, keyword: string): void {
-    const quiet = line.invalid === true;
+  /** The statement on line `row` of the table; `quiet`: the line already has its diagnostic. */
+  function handleStatement(row: number, keyword: string, quiet: boolean): void {
     let reported = quiet;
     let modifier: 'no' | 'default' | undefined;
     let effective = keyword;
     if (keyword === 'no' || keyword === 'default') {
       modifier = keyword;
-      if (line.wordCount > 1 && line.wordValue(1) !== '') effective = line.wordValue(1);
+      if (table.wordCount(row) > 1 && table.wordValue(row, 1) !== '') effective = table.wordValue(row, 1);
       if (!MODIFIABLE_KEYWORDS.has(effective) && !reported) {
         reported = true;
-        diagnostics.push(diag('bad-modifier', `'${keyword}' applies only to option, log, busy-polling, set-dumpable, strict-limits, insecure-fork-wanted and numa-cpu-mapping`, spanOf(line.words.slice(0, 2))));
+        diagnostics.push(diag('bad-modifier', `'${keyword}' applies only to option, log, busy-polling, set-dumpable, strict-limits, insecure-fork-wanted and numa-cpu-mapping`, spanOf(table.line(row).words.slice(0, 2))));
       }
     }
 
     const rule = modifier ? undefined : SECTION_RULES.get(keyword);
     if (rule) {
       closeSection();
+      const line = table.line(row);
       const section: HaproxySection = {
         type: 'section', keyword, name: null, nameSpan: null, from: null, fromSpan: null, header: line,
         headerStatement: null as unknown as HaproxyStatement, statements: [], start: line.start, end: line.end,
       };
-      const stmt = makeStatement(line, keyword, section, modifier);
+      const stmt = makeStatement(row, keyword, section, modifier);
       section.headerStatement = stmt;
       readHeader(section, reported);
       sections.push(section);
@@ -277,17 +313,17 @@ export function parseHaproxy(text: string): HaproxyFile {
       return;
     }
 
-    const stmt = makeStatement(line, keyword, current, modifier);
+    const stmt = makeStatement(row, keyword, current, modifier);
     if (current) {
       current.statements.push(stmt);
     } else {
       topLevel.push(stmt);
-      if (!reported) diagnostics.push(diag('outside-section', `unknown keyword '${effective}' out of section: start a section (global, defaults, frontend, backend, listen, ...) first`, line.words[0]));
+      if (!reported) diagnostics.push(diag('outside-section', `unknown keyword '${effective}' out of section: start a section (global, defaults, frontend, backend, listen, ...) first`, table.line(row).words[0]));
     }
   }
 
-  function makeStatement(line: HaproxyLine, keyword: string, section: HaproxySection | null, modifier: 'no' | 'default' | undefined): HaproxyStatement {
-    const stmt = new Statement(line, keyword, currentConditions(), section);
+  function makeStatement(row: number, keyword: string, section: HaproxySection | null, modifier: 'no' | 'default' | undefined): HaproxyStatement {
+    const stmt = new Statement(table, row, keyword, currentConditions(), section);
     if (modifier) stmt.modifier = modifier;
     statements.push(stmt);
     return stmt;
