@@ -149,8 +149,11 @@ class Directive implements NginxDirective {
   #store: WordStore;
   /** Index of the name word in the store. */
   #at: number;
-  /** Added to the stored word offsets (the incremental parser moves directives without copying their words). */
-  #delta = 0;
+  /**
+   * Added to the stored word offsets (the incremental parser moves directives without copying
+   * their words; the Word objects read their offsets through it, so moving them costs nothing).
+   */
+  wordDelta = 0;
   #extra: DirectiveExtra | undefined = undefined;
 
   constructor(name: string, store: WordStore, at: number, parent: NginxBlock | NginxFile) {
@@ -168,21 +171,18 @@ class Directive implements NginxDirective {
   }
 
   #word(k: number): Word {
-    const d = this.#store.data;
+    const e = this.#store.data[2 * k + 1];
+    if (e >= 0) return new Word(this, this.#store, k);
     const text = this.#store.text;
-    const delta = this.#delta;
-    const start = d[2 * k] + delta;
-    const e = d[2 * k + 1];
-    if (e >= 0) return new Word(start, e + delta, text);
-    const end = ~e + delta;
-    return new Word(start, end, text, unescapeNginx(text.slice(start + 1, end)));
+    const start = this.#store.data[2 * k] + this.wordDelta;
+    return new Word(this, this.#store, k, unescapeNginx(text.slice(start + 1, ~e + this.wordDelta)));
   }
 
   /** Offset of the terminating ";", or -1: the directive ends with a ";" after its last word. */
   get semicolon(): number {
     if (this.block !== null || this.#store.text.charCodeAt(this.end - 1) !== SEMI) return -1;
     const e = this.#store.data[2 * (this.#at + this.argCount) + 1];
-    const lastEnd = (e < 0 ? ~e : e) + this.#delta;
+    const lastEnd = (e < 0 ? ~e : e) + this.wordDelta;
     return lastEnd < this.end ? this.end - 1 : -1;
   }
 
@@ -233,15 +233,11 @@ class Directive implements NginxDirective {
     this.#store.text = text;
     const x = this.#extra;
     if (delta !== 0) {
-      this.#delta += delta;
+      this.wordDelta += delta;
       this.start += delta;
       this.end += delta;
     }
-    if (x) {
-      if (x.nameToken) Word.shift(x.nameToken, delta, text);
-      if (x.args) for (const a of x.args) Word.shift(a, delta, text);
-      x.parts = undefined;
-    }
+    if (x) x.parts = undefined;
     if (this.block) (this.block as Block).move(delta, text, parent);
   }
 
@@ -251,11 +247,7 @@ class Directive implements NginxDirective {
     this.#store.text = text;
     this.end += delta;
     const x = this.#extra;
-    if (x) {
-      if (x.nameToken) Word.shift(x.nameToken, 0, text);
-      if (x.args) for (const a of x.args) Word.shift(a, 0, text);
-      x.parts = undefined;
-    }
+    if (x) x.parts = undefined;
   }
 
   /** Built on first read (see the memory layout note above). */
@@ -363,28 +355,31 @@ Object.defineProperty(Block.prototype, 'type', { value: 'block', enumerable: tru
  */
 class Word implements NginxToken {
   declare readonly type: 'token';
-  start: number;
-  end: number;
-  #text: string;
+  /** The directive the word belongs to (its offset shift) and the store holding its offsets. */
+  #owner: Directive;
+  #store: WordStore;
+  #k: number;
   #value: string | undefined;
 
   /** `unterminatedValue`: the value of a string cut at the end of its line (no closing quote). */
-  constructor(start: number, end: number, text: string, unterminatedValue?: string) {
-    this.start = start;
-    this.end = end;
-    this.#text = text;
+  constructor(owner: Directive, store: WordStore, k: number, unterminatedValue?: string) {
+    this.#owner = owner;
+    this.#store = store;
+    this.#k = k;
     this.#value = unterminatedValue;
   }
 
-  static textOf(w: Word): string {
-    return w.#text;
+  get start(): number {
+    return this.#store.data[2 * this.#k] + this.#owner.wordDelta;
   }
 
-  /** Move by `delta` into `text` (incremental re-parse: the word itself is unchanged). */
-  static shift(w: Word, delta: number, text: string): void {
-    w.start += delta;
-    w.end += delta;
-    w.#text = text;
+  get end(): number {
+    const e = this.#store.data[2 * this.#k + 1];
+    return (e < 0 ? ~e : e) + this.#owner.wordDelta;
+  }
+
+  get #text(): string {
+    return this.#store.text;
   }
 
   /** Preset the value (a directive's name is computed once, when it is read). */
