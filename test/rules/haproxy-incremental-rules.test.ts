@@ -23,8 +23,11 @@ function apply(text: string, e: HaproxyTextEdit): string {
   return text.slice(0, e.offset) + e.inserted + text.slice(e.offset + e.deleted);
 }
 
-/** Runs the steps; after each, the incremental findings equal a fresh analysis; returns the codes per step. */
-function run(start: string, steps: [anchor: string, from: string, to: string][]): string[][] {
+/**
+ * Runs the steps; after each, the incremental findings equal a fresh analysis; returns the codes
+ * per step. `lineOnly`: each step must take the line-by-line path (not a fresh parse).
+ */
+function run(start: string, steps: [anchor: string, from: string, to: string][], lineOnly = true): string[][] {
   const inc = new HaproxyIncremental();
   const file = '/inc/haproxy.cfg';
   inc.analyze(service, file, start);
@@ -34,7 +37,7 @@ function run(start: string, steps: [anchor: string, from: string, to: string][])
     const e = editAfter(text, anchor, from, to);
     text = apply(text, e);
     const got = inc.analyze(service, file, text, [e]);
-    assert.equal(inc.lastKind, 'line', `incremental: ${anchor} ${from} -> ${to}`);
+    if (lineOnly) assert.equal(inc.lastKind, 'line', `incremental: ${anchor} ${from} -> ${to}`);
     assert.deepEqual(got.findings, service.analyzeHaproxy([{ path: file, text }]).findings, `after ${anchor}: ${from} -> ${to}`);
     codes.push(got.findings.map((f) => `${f.range.start.line + 1}:${f.code}`));
   }
@@ -92,6 +95,23 @@ describe('HAProxy rules across one-line edits', () => {
       ['13:haproxy/backend-mode-mismatch'],
       [],
     ]);
+  });
+
+  it('a WebSocket marker typed in upper case, inside a backend or on the line above one (in the section before), is seen', () => {
+    const tunnel = (codes: string[]) => codes.filter((c) => c.endsWith('haproxy/ws-missing-timeout-tunnel'));
+    const inside = BASE.replace('\nbackend other\n', '\nbackend other\n    # WSLB: websockex\n');
+    const steps = run(inside, [
+      ['# WSLB: ', 'websockex', 'websocket'],
+      ['# WSLB: ', 'websocket', 'websockez'],
+    ]);
+    assert.deepEqual(steps.map(tunnel), [['17:haproxy/ws-missing-timeout-tunnel'], []]);
+    // the comment line belongs to frontend fe2 but marks backend app below it
+    const above = BASE.replace('\nbackend app\n', '\n    # WSLB: websockex\nbackend app\n');
+    const steps2 = run(above, [
+      ['# WSLB: ', 'websockex', 'websocket'],
+      ['# WSLB: ', 'websocket', 'websockez'],
+    ], false);
+    assert.deepEqual(steps2.map(tunnel), [['15:haproxy/ws-missing-timeout-tunnel'], []]);
   });
 
   it('backend-mode-mismatch follows an edit of the route itself and of a `disabled` line', () => {

@@ -102,6 +102,18 @@ const SERVER_VALUE_OPTIONS = new Set([
  */
 class ProxyNode implements HaproxyProxy {
   private parsedServers: HaproxyServer[] | undefined = undefined;
+  // Answers kept with the proxy: a proxy object and its defaults chain never change once built
+  // (an edited section gets a new object), and rules ask the same questions of every proxy.
+  /** The proxy and its defaults chain, nearest first. */
+  chain: readonly HaproxyProxy[] | undefined = undefined;
+  /** haproxyEffective() by keyword path: one word, two words, more. */
+  effective1: Map<string, HaproxyEffective | null> | undefined = undefined;
+  effective2: Map<string, Map<string, HaproxyEffective | null>> | undefined = undefined;
+  effectiveN: Map<string, HaproxyEffective | null> | undefined = undefined;
+  mode: string | undefined = undefined;
+  disabled: boolean | undefined = undefined;
+  acls: Map<string, HaproxyStatement[]> | undefined = undefined;
+  references: OwnReference[] | undefined = undefined;
   constructor(
     public kind: ProxyKind,
     public name: string | null,
@@ -172,6 +184,10 @@ export function updateHaproxyConfig(config: HaproxyConfig, path: string, change:
   const src = config.sources.find((s) => s.path === path);
   const section = change.section;
   if (!src || section.keyword === 'defaults') return null;
+  // A `wslb` comment (a WebSocket marker, in any case) may mark the proxy below it, not only the
+  // one it belongs to: such a line is edited by building the config again. Nothing else can
+  // bring one in or take one out (sourceMayMentionWslb() stays true of the text).
+  if (WSLB.test(src.text.slice(change.lineStart, change.oldLineEnd)) || WSLB.test(change.tree.text.slice(change.lineStart, change.oldLineEnd + change.delta))) return null;
   src.text = change.tree.text;
   src.tree = change.tree;
   if (change.delta !== 0) {
@@ -220,6 +236,20 @@ export function updateHaproxyConfig(config: HaproxyConfig, path: string, change:
   for (const hook of replacedHooks) hook(config, old, proxy, routesChanged);
   return config;
 }
+
+/**
+ * Whether a source's text may hold a `wslb` comment (any case; WebSocket markers and suppressions
+ * start so): when it holds none, nothing needs to look for one. Kept per source object, which an
+ * edit updates in place (updateHaproxyConfig, which leaves lines with `wslb` to a new build), so
+ * it is found once per text opened, not per edit.
+ */
+export function sourceMayMentionWslb(src: HaproxySource): boolean {
+  let v = wslbSeen.get(src);
+  if (v === undefined) wslbSeen.set(src, (v = WSLB.test(src.text)));
+  return v;
+}
+const WSLB = /wslb/i;
+const wslbSeen = new WeakMap<HaproxySource, boolean>();
 
 const filtered = new WeakMap<HaproxyConfig, Map<(p: HaproxyProxy) => boolean, HaproxyProxy[]>>();
 
@@ -314,15 +344,22 @@ function parseServers(proxy: HaproxyProxy): HaproxyServer[] {
 
 /** The proxy and its defaults chain, nearest first. */
 export function proxyChain(proxy: HaproxyProxy): HaproxyProxy[] {
+  return chainOf(proxy).slice();
+}
+
+/** proxyChain(), kept with the proxy; not to be changed. */
+function chainOf(proxy: HaproxyProxy): readonly HaproxyProxy[] {
+  if (proxy instanceof ProxyNode && proxy.chain) return proxy.chain;
   const chain: HaproxyProxy[] = [];
   for (let p: HaproxyProxy | null = proxy; p && !chain.includes(p); p = p.defaults) chain.push(p);
+  if (proxy instanceof ProxyNode) proxy.chain = chain;
   return chain;
 }
 
 /** Does `stmt` match a keyword path such as ['timeout','tunnel'] or ['option','httpchk']? */
-export function matchesKeyword(stmt: HaproxyStatement, path: string[]): boolean {
+export function matchesKeyword(stmt: HaproxyStatement, path: readonly string[]): boolean {
   if (stmt.keyword !== path[0]) return false;
-  for (let i = 1; i < path.length; i++) if (stmt.args[i - 1]?.value !== path[i]) return false;
+  for (let i = 1; i < path.length; i++) if (argValue(stmt, i - 1) !== path[i]) return false;
   return true;
 }
 
@@ -341,28 +378,44 @@ export interface HaproxyEffective {
  * The last occurrence within a section wins (HAProxy applies lines in order). `no option X`
  * counts as an effective "off".
  */
-export function haproxyEffective(proxy: HaproxyProxy, path: string[]): HaproxyEffective | null {
+export function haproxyEffective(proxy: HaproxyProxy, path: readonly string[]): HaproxyEffective | null {
   // A proxy and its defaults chain never change once built (an edited section gets new objects),
-  // so each answer is kept per proxy: rules ask the same questions of every proxy many times.
-  let memo = effectiveMemo.get(proxy);
-  if (!memo) effectiveMemo.set(proxy, (memo = new Map()));
-  const key = path.length === 1 ? path[0] : path.join(' ');
+  // so each answer is kept with the proxy: rules ask the same questions of every proxy many times.
+  if (!(proxy instanceof ProxyNode)) return computeEffective(proxy, path);
+  let memo: Map<string, HaproxyEffective | null>;
+  let key: string;
+  if (path.length === 1) {
+    memo = proxy.effective1 ??= new Map();
+    key = path[0];
+  } else if (path.length === 2) {
+    const byFirst = (proxy.effective2 ??= new Map());
+    let m = byFirst.get(path[0]);
+    if (!m) byFirst.set(path[0], (m = new Map()));
+    memo = m;
+    key = path[1];
+  } else {
+    memo = proxy.effectiveN ??= new Map();
+    key = path.join('\u0000');
+  }
   let hit = memo.get(key);
   if (hit === undefined) memo.set(key, (hit = computeEffective(proxy, path)));
   return hit;
 }
 
-const effectiveMemo = new WeakMap<HaproxyProxy, Map<string, HaproxyEffective | null>>();
-
-function computeEffective(proxy: HaproxyProxy, path: string[]): HaproxyEffective | null {
-  for (const p of proxyChain(proxy)) {
+function computeEffective(proxy: HaproxyProxy, path: readonly string[]): HaproxyEffective | null {
+  const chain = chainOf(proxy);
+  for (let c = 0; c < chain.length; c++) {
+    const p = chain[c];
     const stmts = p.section.statements;
     for (let i = stmts.length - 1; i >= 0; i--) {
       const s = stmts[i];
       if (matchesKeyword(s, path)) {
-        return { statement: s, proxy: p, source: p === proxy ? 'here' : 'defaults', values: s.args.slice(path.length - 1).map((a) => a.value), negated: false };
+        // the words after the keyword path (read without building the line's word objects)
+        const values: string[] = [];
+        for (let k = path.length, n = lineWordCount(s.line); k < n; k++) values.push(lineWordValue(s.line, k)!);
+        return { statement: s, proxy: p, source: p === proxy ? 'here' : 'defaults', values, negated: false };
       }
-      if (s.keyword === 'no' && path[0] === 'option' && s.args[0]?.value === 'option' && s.args[1]?.value === path[1]) {
+      if (s.keyword === 'no' && path[0] === 'option' && argValue(s, 0) === 'option' && argValue(s, 1) === path[1]) {
         return { statement: s, proxy: p, source: p === proxy ? 'here' : 'defaults', values: [], negated: true };
       }
     }
@@ -409,34 +462,55 @@ export interface BackendReference {
 
 const referenceCache = new WeakMap<HaproxyConfig, BackendReference[]>();
 
-type OwnReference = Omit<BackendReference, 'target' | 'from'>;
-/** The use_backend/default_backend lines of one proxy, read once per proxy object. */
+/** What a use_backend/default_backend line says by itself (its first argument's value, its ACLs). */
+interface OwnReference {
+  statement: HaproxyStatement;
+  name: string;
+  conditionAcls: string[];
+  requiredAcls: string[];
+}
+/** The use_backend/default_backend lines of proxies that are not ProxyNodes, read once per proxy object. */
 const ownReferences = new WeakMap<HaproxyProxy, OwnReference[]>();
 
+const ACL_NAME = /^[A-Za-z0-9_.:-]+$/;
+
 function referencesOf(p: HaproxyProxy): OwnReference[] {
-  const cached = ownReferences.get(p);
+  const node = p instanceof ProxyNode ? p : null;
+  const cached = node ? node.references : ownReferences.get(p);
   if (cached) return cached;
   const out: OwnReference[] = [];
   for (const s of p.section.statements) {
-    if ((s.keyword === 'use_backend' || s.keyword === 'default_backend') && s.args.length >= 1) {
-      const word = s.args[0];
-      const ifIdx = s.args.findIndex((a) => a.value === 'if' || a.value === 'unless');
-      const acls = ifIdx >= 0 ? s.args.slice(ifIdx + 1).map((a) => a.value.replace(/^!/, '')).filter((v) => /^[A-Za-z0-9_.:-]+$/.test(v) && v !== 'or' && v !== '||') : [];
-      const unless = ifIdx >= 0 && s.args[ifIdx].value === 'unless';
-      const required =
-        ifIdx >= 0
-          ? s.args
-              .slice(ifIdx + 1)
-              .map((a) => a.value)
-              .filter((v) => (unless ? v.startsWith('!') : !v.startsWith('!')))
-              .map((v) => v.replace(/^!/, ''))
-              .filter((v) => /^[A-Za-z0-9_.:-]+$/.test(v) && v !== 'or' && v !== '||')
-          : [];
-      out.push({ statement: s, word, conditionAcls: acls, requiredAcls: required });
-    }
+    if ((s.keyword !== 'use_backend' && s.keyword !== 'default_backend') || argCount(s) < 1) continue;
+    // the values of the arguments, read without building the line's word objects
+    const args: string[] = [];
+    for (let k = 0, n = argCount(s); k < n; k++) args.push(argValue(s, k)!);
+    const ifIdx = args.findIndex((v) => v === 'if' || v === 'unless');
+    const cond = ifIdx >= 0 ? args.slice(ifIdx + 1) : [];
+    const acls = cond.map((v) => v.replace(/^!/, '')).filter((v) => ACL_NAME.test(v) && v !== 'or' && v !== '||');
+    const unless = ifIdx >= 0 && args[ifIdx] === 'unless';
+    const required = cond
+      .filter((v) => (unless ? v.startsWith('!') : !v.startsWith('!')))
+      .map((v) => v.replace(/^!/, ''))
+      .filter((v) => ACL_NAME.test(v) && v !== 'or' && v !== '||');
+    out.push({ statement: s, name: args[0], conditionAcls: acls, requiredAcls: required });
   }
-  ownReferences.set(p, out);
+  if (node) node.references = out;
+  else ownReferences.set(p, out);
   return out;
+}
+
+/** A resolved reference; the word naming the backend is built when asked for (most never are). */
+class Reference implements BackendReference {
+  constructor(
+    public statement: HaproxyStatement,
+    public from: HaproxyProxy,
+    public target: HaproxyProxy | undefined,
+    public conditionAcls: string[],
+    public requiredAcls: string[],
+  ) {}
+  get word(): HaproxyStatement['args'][number] {
+    return this.statement.args[0];
+  }
 }
 
 /** use_backend / default_backend references, resolved (dynamic names with %[...] are left unresolved but not reported). */
@@ -448,7 +522,7 @@ export function backendReferences(config: HaproxyConfig): BackendReference[] {
   for (const p of config.proxies) {
     if (p.kind !== 'frontend' && p.kind !== 'listen' && p.kind !== 'defaults') continue;
     for (const r of referencesOf(p)) {
-      out.push({ statement: r.statement, from: p, word: r.word, target: r.word.value.includes('%[') ? undefined : findProxy(config, r.word.value), conditionAcls: r.conditionAcls, requiredAcls: r.requiredAcls });
+      out.push(new Reference(r.statement, p, r.name.includes('%[') ? undefined : findProxy(config, r.name), r.conditionAcls, r.requiredAcls));
     }
   }
   return out;
@@ -458,17 +532,21 @@ const aclCache = new WeakMap<HaproxyProxy, Map<string, HaproxyStatement[]>>();
 
 /** ACL definitions in a proxy (and its defaults chain): name → statements. */
 export function aclsOf(proxy: HaproxyProxy): Map<string, HaproxyStatement[]> {
-  const cached = aclCache.get(proxy);
+  const node = proxy instanceof ProxyNode ? proxy : null;
+  const cached = node ? node.acls : aclCache.get(proxy);
   if (cached) return cached;
   const out = new Map<string, HaproxyStatement[]>();
-  aclCache.set(proxy, out);
-  for (const p of proxyChain(proxy).reverse()) {
-    for (const s of p.section.statements) {
-      if (s.keyword === 'acl' && s.args[0]) {
-        const list = out.get(s.args[0].value) ?? [];
-        list.push(s);
-        out.set(s.args[0].value, list);
-      }
+  if (node) node.acls = out;
+  else aclCache.set(proxy, out);
+  const chain = chainOf(proxy);
+  for (let c = chain.length - 1; c >= 0; c--) {
+    for (const s of chain[c].section.statements) {
+      if (s.keyword !== 'acl') continue;
+      const name = argValue(s, 0);
+      if (!name) continue;
+      const list = out.get(name);
+      if (list) list.push(s);
+      else out.set(name, [s]);
     }
   }
   return out;
@@ -476,12 +554,11 @@ export function aclsOf(proxy: HaproxyProxy): Map<string, HaproxyStatement[]> {
 
 /** The effective `mode` (tcp, http) of a proxy; HAProxy's default is tcp. */
 export function proxyMode(proxy: HaproxyProxy): 'http' | 'tcp' | string {
-  let mode = modeMemo.get(proxy);
-  if (mode === undefined) modeMemo.set(proxy, (mode = haproxyEffective(proxy, ['mode'])?.values[0] ?? 'tcp'));
-  return mode;
+  if (proxy instanceof ProxyNode) return (proxy.mode ??= haproxyEffective(proxy, MODE)?.values[0] ?? 'tcp');
+  return haproxyEffective(proxy, MODE)?.values[0] ?? 'tcp';
 }
 
-const modeMemo = new WeakMap<HaproxyProxy, string>();
+const MODE = ['mode'];
 
 export function globalStatements(config: HaproxyConfig, keyword: string): HaproxyStatement[] {
   return config.global.flatMap((g) => g.statements.filter((s) => s.keyword === keyword));
@@ -493,15 +570,12 @@ export function globalStatements(config: HaproxyConfig, keyword: string): Haprox
  * the disabled flag from its defaults; src/cfgparse.c check_config_validity() `continue`s on it).
  */
 export function proxyDisabled(proxy: HaproxyProxy): boolean {
-  let d = disabledMemo.get(proxy);
-  if (d === undefined) disabledMemo.set(proxy, (d = computeDisabled(proxy)));
-  return d;
+  if (proxy instanceof ProxyNode) return (proxy.disabled ??= computeDisabled(proxy));
+  return computeDisabled(proxy);
 }
 
-const disabledMemo = new WeakMap<HaproxyProxy, boolean>();
-
 function computeDisabled(proxy: HaproxyProxy): boolean {
-  for (const p of proxyChain(proxy)) {
+  for (const p of chainOf(proxy)) {
     const stmts = p.section.statements;
     for (let i = stmts.length - 1; i >= 0; i--) {
       if (stmts[i].keyword === 'disabled') return true;
@@ -513,7 +587,7 @@ function computeDisabled(proxy: HaproxyProxy): boolean {
 
 /** The proxies (not defaults) whose defaults chain includes `defaults`. */
 export function proxiesUsingDefaults(config: HaproxyConfig, defaults: HaproxyProxy): HaproxyProxy[] {
-  return config.proxies.filter((p) => p.kind !== 'defaults' && p !== defaults && proxyChain(p).includes(defaults));
+  return config.proxies.filter((p) => p.kind !== 'defaults' && p !== defaults && chainOf(p).includes(defaults));
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { NginxDirective, NginxNode } from '../syntax/nginx';
 import type { HaproxyProxy, HaproxyConfig } from './haproxy';
 import type { HaproxyStatement } from '../syntax/haproxy';
-import { aclsOf, backendReferences, lineWordCount, onProxyReplaced } from './haproxy';
+import { aclsOf, backendReferences, lineWordCount, onProxyReplaced, sourceMayMentionWslb } from './haproxy';
 import {
   type NginxConfig,
   type NginxContext,
@@ -204,6 +204,7 @@ export function serverOf(ctx: NginxContext): NginxContext | null {
 const WS_ACL = /\bhdr(_[a-z]+)?\(\s*(upgrade|connection)\s*\)|\breq\.hdr\(\s*(upgrade|connection)\s*\)/i;
 
 function hasHaproxyMarker(proxy: HaproxyProxy): boolean {
+  if (!sourceMayMentionWslb(proxy.source)) return false;
   const lines = proxy.source.tree.lines;
   const header = proxy.section.header;
   // the header's index by binary search on the line starts (lines.indexOf made this quadratic)
