@@ -625,6 +625,9 @@ connection.onCompletion(
     const lang = isOursCached(doc);
     const text = doc.getText();
     if (!lang || lang === 'aws' || text.length > MAX_ANALYZED_CHARS) return [];
+    // The analysis of this text first: its tree is the one the parse cache then holds (parsing it
+    // here instead would leave the analysis nothing to update incrementally).
+    fresh(path);
     const a = project.analysisFor(path);
     const idx = new LineIndex(text);
     const offset = idx.offsetAt(p.position);
