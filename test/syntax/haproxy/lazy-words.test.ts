@@ -198,6 +198,16 @@ function compareFile(text: string, label: string): void {
   // Two parses: one read through the lazy accessors first, one whose words are built first.
   for (const lazyFirst of [true, false]) {
     const file = parseHaproxy(text);
+    if (lazyFirst) {
+      // statements read through their own accessors before any line object exists
+      for (const st of file.statements) {
+        const count = st.wordCount;
+        const values = Array.from({ length: count }, (_, k) => st.wordValue(k));
+        const ref = refs[file.lineIndex.positionAt(st.line.start).line]; // (builds the line)
+        assert.equal(count, ref.words.length, `${label}: statement wordCount`);
+        if (!ref.exotic) assert.deepEqual(values, ref.words.map((w) => w.value), `${label}: statement wordValue`);
+      }
+    }
     assert.equal(file.lines.length, refs.length, `${label}: line count`);
     for (let k = 0; k < refs.length; k++) compareLine(file, file.lines[k], refs[k], `${label}:${k + 1}`, lazyFirst);
     for (const st of file.statements) {

@@ -67,6 +67,16 @@ export class Statement implements HaproxyStatement {
   get args(): HaproxyWord[] {
     return (this.#args ??= this.line.words.slice(1));
   }
+
+  get wordCount(): number {
+    const src = this.#src;
+    return src instanceof LineTable ? src.wordCount(this.#row) : src.wordCount;
+  }
+
+  wordValue(k: number): string {
+    const src = this.#src;
+    return src instanceof LineTable ? src.wordValue(this.#row, k) : src.wordValue(k);
+  }
 }
 Object.defineProperty(Statement.prototype, 'type', { value: 'statement', enumerable: true });
 

@@ -69,8 +69,11 @@ export interface HaproxyStatement {
   line: HaproxyLine;
   /** words[0].value */
   keyword: string;
-  /** The words after the first. */
+  /** The words after the first (built on first read). */
   args: HaproxyWord[];
+  /** `line.wordCount` and `line.wordValue(k)` (keyword included), without building the line or its words. */
+  readonly wordCount: number;
+  wordValue(k: number): string;
   /**
    * The enclosing conditional blocks, outermost first. For each level this is the directive
    * that opened the branch the statement is in: the `.if`, or the later `.elif`/`.else`.
