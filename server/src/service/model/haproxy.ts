@@ -114,6 +114,8 @@ class ProxyNode implements HaproxyProxy {
   disabled: boolean | undefined = undefined;
   acls: Map<string, HaproxyStatement[]> | undefined = undefined;
   references: OwnReference[] | undefined = undefined;
+  /** Other modules' answers, by proxySlot() index. */
+  slots: unknown[] | undefined = undefined;
   constructor(
     public kind: ProxyKind,
     public name: string | null,
@@ -340,6 +342,31 @@ function parseServers(proxy: HaproxyProxy): HaproxyServer[] {
     });
   }
   return out;
+}
+
+/** A place on every proxy object for one answer of another module (see proxyMemo()). */
+export interface ProxySlot<T> {
+  readonly index: number;
+  /** (the type of the answer) */
+  readonly answer?: T;
+}
+let slotCount = 0;
+/** A new slot; made once, at module level. */
+export function proxySlot<T>(): ProxySlot<T> {
+  return { index: slotCount++ };
+}
+
+/**
+ * `compute(proxy)`, kept with the proxy object in `slot` (a proxy never changes once built: an
+ * edited section gets a new object). Cheaper than a WeakMap keyed by proxies, which thousands of
+ * proxies make slow to fill and to collect. `compute` must not return undefined.
+ */
+export function proxyMemo<T>(proxy: HaproxyProxy, slot: ProxySlot<T>, compute: (proxy: HaproxyProxy) => T): T {
+  if (!(proxy instanceof ProxyNode)) return compute(proxy);
+  const slots = (proxy.slots ??= []);
+  let v = slots[slot.index] as T | undefined;
+  if (v === undefined) slots[slot.index] = v = compute(proxy);
+  return v;
 }
 
 /** The proxy and its defaults chain, nearest first. */

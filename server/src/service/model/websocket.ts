@@ -6,7 +6,7 @@
 import type { NginxDirective, NginxNode } from '../syntax/nginx';
 import type { HaproxyProxy, HaproxyConfig } from './haproxy';
 import type { HaproxyStatement } from '../syntax/haproxy';
-import { aclsOf, backendReferences, lineWordCount, onProxyReplaced, sourceMayMentionWslb } from './haproxy';
+import { aclsOf, backendReferences, lineWordCount, onProxyReplaced, proxyMemo, proxySlot, sourceMayMentionWslb } from './haproxy';
 import {
   type NginxConfig,
   type NginxContext,
@@ -265,11 +265,13 @@ onProxyReplaced((config, old, proxy, routesChanged) => {
  * What a proxy says about itself (its name, a marker comment) and, for a listen, its own ACLs;
  * kept per proxy object, which never changes once built.
  */
-const ownReasons = new WeakMap<HaproxyProxy, { before: WebSocketReason[]; after: WebSocketReason[] }>();
+const OWN_REASONS = proxySlot<{ before: WebSocketReason[]; after: WebSocketReason[] }>();
 
 function ownReasonsOf(proxy: HaproxyProxy): { before: WebSocketReason[]; after: WebSocketReason[] } {
-  let r = ownReasons.get(proxy);
-  if (r) return r;
+  return proxyMemo(proxy, OWN_REASONS, computeOwnReasons);
+}
+
+function computeOwnReasons(proxy: HaproxyProxy): { before: WebSocketReason[]; after: WebSocketReason[] } {
   const before: WebSocketReason[] = [];
   const after: WebSocketReason[] = [];
   if (proxy.name && looksLikeWebSocketName(proxy.name)) before.push({ kind: 'backend-name', text: `${proxy.kind} ${proxy.name} is named like a WebSocket pool` });
@@ -282,8 +284,7 @@ function ownReasonsOf(proxy: HaproxyProxy): { before: WebSocketReason[]; after: 
       }
     }
   }
-  ownReasons.set(proxy, (r = { before, after }));
-  return r;
+  return { before, after };
 }
 
 /** What an `acl` line matches, as far as WebSocket detection goes; once per line (many routes share an ACL). */

@@ -1,4 +1,4 @@
-import { type HaproxyProxy, haproxyEffective, proxiesWhere, proxyDisabled, proxyMode } from '../../model/haproxy';
+import { type HaproxyProxy, haproxyEffective, proxiesWhere, proxyDisabled, proxyMemo, proxyMode, proxySlot } from '../../model/haproxy';
 import { formatTime } from '../../model/units';
 import { insertLinesInProxy, replaceWord } from '../../fixes/haproxy';
 import type { EditSpec, HaproxyRule } from '../rule';
@@ -19,12 +19,10 @@ const ORDER: Which[] = ['connect', 'client', 'server'];
  */
 export function missingTimeouts(proxy: HaproxyProxy): Which[] {
   // A proxy object never changes once built (an edited section gets a new one): once per proxy.
-  let m = missingMemo.get(proxy);
-  if (!m) missingMemo.set(proxy, (m = computeMissing(proxy)));
-  return m;
+  return proxyMemo(proxy, MISSING, computeMissing);
 }
 
-const missingMemo = new WeakMap<HaproxyProxy, Which[]>();
+const MISSING = proxySlot<Which[]>();
 
 function computeMissing(proxy: HaproxyProxy): Which[] {
   if (proxy.kind === 'defaults') return [];

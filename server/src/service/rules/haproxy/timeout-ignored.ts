@@ -1,4 +1,4 @@
-import { type HaproxyConfig, type HaproxyProxy, backendReferences, haproxyEffective, proxiesRoutingTo, proxiesWhere, proxyDisabled } from '../../model/haproxy';
+import { type HaproxyConfig, type HaproxyProxy, argCount, argValue, backendReferences, haproxyEffective, proxiesRoutingTo, proxiesWhere, proxyDisabled, proxyMemo, proxySlot } from '../../model/haproxy';
 import { insertInProxy, removeStatementLine } from '../../fixes/haproxy';
 import type { EditSpec, HaproxyRule } from '../rule';
 import type { HaproxyStatement } from '../../syntax/haproxy';
@@ -25,18 +25,19 @@ function targetsOf(config: HaproxyConfig, fe: HaproxyProxy): HaproxyProxy[] {
 }
 
 /** A proxy's timeout lines of the other side (kept per proxy object, which never changes once built). */
-const foreignMemo = new WeakMap<HaproxyProxy, HaproxyStatement[]>();
+const FOREIGN = proxySlot<HaproxyStatement[]>();
 
 function foreignTimeouts(proxy: HaproxyProxy): HaproxyStatement[] {
-  let list = foreignMemo.get(proxy);
-  if (list) return list;
-  list = [];
+  return proxyMemo(proxy, FOREIGN, computeForeign);
+}
+
+function computeForeign(proxy: HaproxyProxy): HaproxyStatement[] {
+  const list: HaproxyStatement[] = [];
   const foreign = proxy.kind === 'frontend' ? BACKEND_ONLY : FRONTEND_ONLY;
   for (const s of proxy.section.statements) {
-    if (s.keyword !== 'timeout' || !s.args[0] || !foreign.has(s.args[0].value) || s.args.length < 2) continue;
+    if (s.keyword !== 'timeout' || argCount(s) < 2 || !foreign.has(argValue(s, 0)!)) continue;
     list.push(s);
   }
-  foreignMemo.set(proxy, list);
   return list;
 }
 
