@@ -30,6 +30,7 @@ import {
 } from 'vscode-languageserver/node';
 import { doHover } from './service/docs/hover';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Diagnostic } from 'vscode-languageserver/node';
 import { Project, normalizeSettings, type OpenDoc, type TextEditRecord } from './lsp/project';
 import { Scheduler } from './lsp/scheduler';
 import { PoolsRequest, FIX_ALL_KIND, SIMULATE_COMMAND, MAX_ANALYZED_CHARS, type PoolItem, type SimulateArgs } from './lsp/protocol';
@@ -318,7 +319,15 @@ function publish(path: string): void {
   if (findings.length) published.add(path);
   else published.delete(path);
   const uri = doc?.uri ?? project.paths.toUri(path);
-  void connection.sendDiagnostics({ uri, version: doc?.version, diagnostics: findings.map((f) => toDiagnostic(f, project.paths)) });
+  void connection.sendDiagnostics({ uri, version: doc?.version, diagnostics: findings.map(diagnosticOf) });
+}
+
+/** The LSP form of a finding, made once per finding object (an edit keeps most findings). */
+const diagnostics = new WeakMap<Finding, Diagnostic>();
+function diagnosticOf(f: Finding): Diagnostic {
+  let d = diagnostics.get(f);
+  if (!d) diagnostics.set(f, (d = toDiagnostic(f, project.paths)));
+  return d;
 }
 
 /** Make sure the analysis behind an open document reflects its current text. */
