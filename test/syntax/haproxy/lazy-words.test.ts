@@ -274,9 +274,24 @@ describe('HAProxy lazy words against a reference reading', () => {
         'backend b',
         '  http-request set-header X-A "${A}${B}" if { path_beg "/a b" }',
         '  server s 127.0.0.1:80 check',
+        // lines split by spaces only, next to lines that are not (the lexer remembers where the
+        // next quote, tab, '#' and space are across lines)
+        '  a "q"',
+        '  b c#"not a quote" \'nor this\'',
+        '  d    e  ',
+        '  f\tg h',
+        '#x y',
+        'nospace',
+        '  h#',
+        '  ' + Array.from({ length: 63 }, (_, k) => `w${k}`).join(' '),
+        '  ' + Array.from({ length: 64 }, (_, k) => `w${k}`).join(' '),
+        '  ' + Array.from({ length: 63 }, (_, k) => `w${k}`).join(' ') + ' ',
+        '  i j',
       ].join('\n') + '\n',
       'synthetic',
     );
+    compareFile('global\nnospaces\nat\nall\n#c\n', 'no spaces');
+    compareFile('global\r\n  a b\r\n  c "d e"\r\n  f g\r\n', 'CRLF');
   });
 
   it('lines moved by an edit before them read the same, whether their words were built before the edit or after', () => {
