@@ -51,11 +51,14 @@ interface LineLike {
   wordCount?: number;
   wordValue?(k: number): string;
 }
+/** `wordCount` and `wordValue(k)`, when the tree has them, are its line's, read without building the line. */
 interface StatementLike {
   /** words[0].value */
   keyword: string;
   line: LineLike;
   modifier?: 'no' | 'default';
+  wordCount?: number;
+  wordValue?(k: number): string;
 }
 interface SectionLike {
   keyword: string;
@@ -237,12 +240,12 @@ export function validateHaproxy(file: HaproxyFileLike, opts: ValidateHaproxyOpti
     const stmts = section.statements;
     for (let i = 0; i < stmts.length; i++) {
       const st = stmts[i];
-      const line = st.line;
+      const words = wordsOf(st);
       const i0 = st.modifier ? 1 : 0;
-      const n = wordCount(line) - i0;
+      const n = wordCount(words) - i0;
       if (n <= 0) continue;
-      const plan = planOf(vm, plans, kind, named, i0 === 0 ? st.keyword : valueAt(line, i0), line, i0, n);
-      if (plan !== CLEAN) applyPlan(vm, plan, line, i0, out);
+      const plan = planOf(vm, plans, kind, named, i0 === 0 ? st.keyword : valueAt(words, i0), words, i0, n);
+      if (plan !== CLEAN) applyPlan(vm, plan, st.line, words, i0, out);
     }
   }
   return out;
@@ -257,12 +260,12 @@ export function validateHaproxyStatement(section: SectionLike, st: StatementLike
   const key = sectionKey(section);
   if (key === null) return;
   const vm = versionMemo(opts.version);
-  const line = st.line;
+  const words = wordsOf(st);
   const i0 = st.modifier ? 1 : 0;
-  const n = wordCount(line) - i0;
+  const n = wordCount(words) - i0;
   if (n <= 0) return;
-  const plan = planOf(vm, sectionPlans(vm, key), section.keyword, !!section.name, i0 === 0 ? st.keyword : valueAt(line, i0), line, i0, n);
-  if (plan !== CLEAN) applyPlan(vm, plan, line, i0, out);
+  const plan = planOf(vm, sectionPlans(vm, key), section.keyword, !!section.name, i0 === 0 ? st.keyword : valueAt(words, i0), words, i0, n);
+  if (plan !== CLEAN) applyPlan(vm, plan, st.line, words, i0, out);
 }
 
 /**
@@ -279,23 +282,26 @@ export function validateHaproxyUnmemoised(file: HaproxyFileLike, opts: ValidateH
       const words = st.modifier ? st.line.words.slice(1) : st.line.words;
       if (words.length === 0) continue;
       const plan = computePlan(vm, section.keyword, !!section.name, words[0].value, words.length > 1 ? words[1].value : undefined);
-      applyPlan(vm, plan, { words }, 0, out);
+      applyPlan(vm, plan, { words }, { words }, 0, out);
     }
   }
   return out;
 }
 
+/** Where a statement's word values are read: the statement itself when it can (no line object built), else its line. */
+const wordsOf = (st: StatementLike): LineLike => (st.wordValue !== undefined ? (st as unknown as LineLike) : st.line); // (only its wordCount and wordValue are read)
 const wordCount = (line: LineLike): number => (line.wordCount !== undefined ? line.wordCount : line.words.length);
 const valueAt = (line: LineLike, k: number): string => (line.wordValue !== undefined ? line.wordValue(k) : line.words[k].value);
 
-function applyPlan(vm: VersionMemo, plan: Plan, line: LineLike, i0: number, out: KnowledgeDiagnostic[]): void {
+/** `line` gives the word objects (spans), `values` the words' values. */
+function applyPlan(vm: VersionMemo, plan: Plan, line: LineLike, values: LineLike, i0: number, out: KnowledgeDiagnostic[]): void {
   if (plan.findings.length > 0) {
     const words = line.words;
     for (const f of plan.findings) {
       out.push({ span: { start: words[i0 + f.from].start, end: words[i0 + f.to].end }, severity: f.severity, code: f.code, message: f.message });
     }
   }
-  if (plan.options) checkOptions(vm, plan.options.bind, line, i0 + plan.options.from, out);
+  if (plan.options) checkOptions(vm, plan.options.bind, line, values, i0 + plan.options.from, out);
 }
 
 /** A finding, with the wording and severity for a target other than 2.6 where that applies. */
@@ -337,13 +343,13 @@ function computePlan(vm: VersionMemo, kind: string, named: boolean, w0: string, 
  * that follow it (at least one when it takes any, then more while they are not options
  * themselves, up to what its syntax line allows).
  */
-function checkOptions(vm: VersionMemo, isBind: boolean, line: LineLike, from: number, out: KnowledgeDiagnostic[]): void {
+function checkOptions(vm: VersionMemo, isBind: boolean, line: LineLike, values: LineLike, from: number, out: KnowledgeDiagnostic[]): void {
   const lookup = isBind ? haproxyBindOption : haproxyServerOption;
   const missing = isBind ? DEBIAN_12_HAPROXY_MISSING_BIND : undefined;
-  const count = wordCount(line);
+  const count = wordCount(values);
   let i = from;
   while (i < count) {
-    const w = valueAt(line, i);
+    const w = valueAt(values, i);
     const opt = lookup(w);
     if (!opt) {
       const names = (isBind ? haproxyBindOptions() : haproxyServerOptions()).map((o) => o.name);
@@ -360,7 +366,7 @@ function checkOptions(vm: VersionMemo, isBind: boolean, line: LineLike, from: nu
     const max = opt.args ? (opt.args.max ?? Infinity) : Infinity;
     if (max === 0) continue;
     let taken = 0;
-    while (i < count && taken < max && (taken === 0 || !lookup(valueAt(line, i)))) {
+    while (i < count && taken < max && (taken === 0 || !lookup(valueAt(values, i)))) {
       i++;
       taken++;
     }

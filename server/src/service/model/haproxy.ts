@@ -75,13 +75,16 @@ export function lineWordValue(line: HaproxyLine, k: number): string | undefined 
   if (r.wordValue !== undefined) return k < r.wordCount! ? r.wordValue(k) : undefined;
   return line.words[k]?.value;
 }
-/** `stmt.args[k]?.value` (the words after the keyword). */
+/** `stmt.args[k]?.value` (the words after the keyword); through the statement when it can (no line object built). */
 export function argValue(stmt: HaproxyStatement, k: number): string | undefined {
+  const r = stmt as WordReader;
+  if (r.wordValue !== undefined) return k + 1 < r.wordCount! ? r.wordValue(k + 1) : undefined;
   return lineWordValue(stmt.line, k + 1);
 }
 /** `stmt.args.length`. */
 export function argCount(stmt: HaproxyStatement): number {
-  return lineWordCount(stmt.line) - 1;
+  const n = (stmt as WordReader).wordCount;
+  return (n !== undefined ? n : lineWordCount(stmt.line)) - 1;
 }
 
 /** Options of `server` lines that take a value (HAProxy 2.6 manual section 5.2); the rest are flags. */
@@ -439,7 +442,7 @@ function computeEffective(proxy: HaproxyProxy, path: readonly string[]): Haproxy
       if (matchesKeyword(s, path)) {
         // the words after the keyword path (read without building the line's word objects)
         const values: string[] = [];
-        for (let k = path.length, n = lineWordCount(s.line); k < n; k++) values.push(lineWordValue(s.line, k)!);
+        for (let k = path.length - 1, n = argCount(s); k < n; k++) values.push(argValue(s, k)!);
         return { statement: s, proxy: p, source: p === proxy ? 'here' : 'defaults', values, negated: false };
       }
       if (s.keyword === 'no' && path[0] === 'option' && argValue(s, 0) === 'option' && argValue(s, 1) === path[1]) {
