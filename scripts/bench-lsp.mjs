@@ -126,6 +126,7 @@ async function runCase(c, timeoutMs) {
       });
       r = await p;
       edits.push(r.at - t);
+      if (process.env.WSLB_BENCH_TRACE) say(`  edit ${k}: ${(r.at - t).toFixed(1)} ms`);
     }
     Object.assign(result, {
       openMs: round(fulls[0]),

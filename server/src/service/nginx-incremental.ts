@@ -135,9 +135,10 @@ export class NginxIncremental {
     if (!src || src.tree !== st.tree || host.cachedTree(rootPath) !== st.tree) return 'the tree was replaced';
     const text = host.fs.readFile(rootPath);
     if (text === undefined) return 'root file gone';
+    // Taken first: this also restarts the edit log at `text` when the analysis is made afresh.
+    const edits = host.edits(rootPath, st.text, text);
     if (text === st.text) return 'root file unchanged (another cause)';
     for (const [p, s] of config.sources) if (p !== rootPath && host.fs.readFile(p) !== s.text) return `${p} changed`;
-    const edits = host.edits(rootPath, st.text, text);
     if (!edits || edits.length === 0) return 'edits unknown';
 
     // The changed region: [lo, hiOld) of the old text became [lo, hiNew) of the new one.
