@@ -21,6 +21,7 @@ export type {
 export {
   parseNginx,
   parseNginxIncremental,
+  nginxReparsedBlock,
   nginxIncrementalStats,
   type NginxTextEdit,
   unescapeNginx,
