@@ -109,10 +109,10 @@ class ProxyNode implements HaproxyProxy {
   // (an edited section gets a new object), and rules ask the same questions of every proxy.
   /** The proxy and its defaults chain, nearest first. */
   chain: readonly HaproxyProxy[] | undefined = undefined;
-  /** haproxyEffective() by keyword path: one word, two words, more. */
-  effective1: Map<string, HaproxyEffective | null> | undefined = undefined;
-  effective2: Map<string, Map<string, HaproxyEffective | null>> | undefined = undefined;
-  effectiveN: Map<string, HaproxyEffective | null> | undefined = undefined;
+  /** haproxyEffective() by pathId(). */
+  effective: (HaproxyEffective | null)[] | undefined = undefined;
+  /** ownEffective() by pathId() (what the section itself says, chain left out). */
+  own: (OwnEffective | null)[] | undefined = undefined;
   mode: string | undefined = undefined;
   disabled: boolean | undefined = undefined;
   acls: Map<string, HaproxyStatement[]> | undefined = undefined;
@@ -411,43 +411,73 @@ export interface HaproxyEffective {
 export function haproxyEffective(proxy: HaproxyProxy, path: readonly string[]): HaproxyEffective | null {
   // A proxy and its defaults chain never change once built (an edited section gets new objects),
   // so each answer is kept with the proxy: rules ask the same questions of every proxy many times.
-  if (!(proxy instanceof ProxyNode)) return computeEffective(proxy, path);
-  let memo: Map<string, HaproxyEffective | null>;
-  let key: string;
-  if (path.length === 1) {
-    memo = proxy.effective1 ??= new Map();
-    key = path[0];
-  } else if (path.length === 2) {
-    const byFirst = (proxy.effective2 ??= new Map());
-    let m = byFirst.get(path[0]);
-    if (!m) byFirst.set(path[0], (m = new Map()));
-    memo = m;
-    key = path[1];
-  } else {
-    memo = proxy.effectiveN ??= new Map();
-    key = path.join('\u0000');
-  }
-  let hit = memo.get(key);
-  if (hit === undefined) memo.set(key, (hit = computeEffective(proxy, path)));
+  // What a defaults section itself says is also kept with it, so the proxies using it do not read
+  // it again.
+  const id = pathId(path);
+  if (!(proxy instanceof ProxyNode) || id < 0) return computeEffective(proxy, path);
+  const memo = (proxy.effective ??= []);
+  let hit = memo[id];
+  if (hit === undefined) memo[id] = hit = computeEffective(proxy, path);
   return hit;
+}
+
+/** A small number for each keyword path of one or two words asked about (a few dozen), or -1. */
+const pathIds = new Map<string, Map<string | undefined, number>>();
+let pathCount = 0;
+const MAX_PATHS = 4096;
+function pathId(path: readonly string[]): number {
+  if (path.length > 2) return -1;
+  let m = pathIds.get(path[0]);
+  if (!m) {
+    if (pathCount >= MAX_PATHS) return -1;
+    pathIds.set(path[0], (m = new Map()));
+  }
+  let id = m.get(path[1]);
+  if (id === undefined) {
+    if (pathCount >= MAX_PATHS) return -1;
+    m.set(path[1], (id = pathCount++));
+  }
+  return id;
 }
 
 function computeEffective(proxy: HaproxyProxy, path: readonly string[]): HaproxyEffective | null {
   const chain = chainOf(proxy);
   for (let c = 0; c < chain.length; c++) {
     const p = chain[c];
-    const stmts = p.section.statements;
-    for (let i = stmts.length - 1; i >= 0; i--) {
-      const s = stmts[i];
-      if (matchesKeyword(s, path)) {
-        // the words after the keyword path (read without building the line's word objects)
-        const values: string[] = [];
-        for (let k = path.length - 1, n = argCount(s); k < n; k++) values.push(argValue(s, k)!);
-        return { statement: s, proxy: p, source: p === proxy ? 'here' : 'defaults', values, negated: false };
-      }
-      if (s.keyword === 'no' && path[0] === 'option' && argValue(s, 0) === 'option' && argValue(s, 1) === path[1]) {
-        return { statement: s, proxy: p, source: p === proxy ? 'here' : 'defaults', values: [], negated: true };
-      }
+    const o = ownEffective(p, path);
+    if (o) return { statement: o.statement, proxy: p, source: p === proxy ? 'here' : 'defaults', values: o.values, negated: o.negated };
+  }
+  return null;
+}
+
+/** The last statement of a section itself for a keyword path (or its `no option X`). */
+interface OwnEffective {
+  statement: HaproxyStatement;
+  values: string[];
+  negated: boolean;
+}
+
+function ownEffective(p: HaproxyProxy, path: readonly string[]): OwnEffective | null {
+  const id = pathId(path);
+  if (!(p instanceof ProxyNode) || id < 0) return scanOwn(p, path);
+  const memo = (p.own ??= []);
+  let hit = memo[id];
+  if (hit === undefined) memo[id] = hit = scanOwn(p, path);
+  return hit;
+}
+
+function scanOwn(p: HaproxyProxy, path: readonly string[]): OwnEffective | null {
+  const stmts = p.section.statements;
+  for (let i = stmts.length - 1; i >= 0; i--) {
+    const s = stmts[i];
+    if (matchesKeyword(s, path)) {
+      // the words after the keyword path (read without building the line's word objects)
+      const values: string[] = [];
+      for (let k = path.length - 1, n = argCount(s); k < n; k++) values.push(argValue(s, k)!);
+      return { statement: s, values, negated: false };
+    }
+    if (s.keyword === 'no' && path[0] === 'option' && argValue(s, 0) === 'option' && argValue(s, 1) === path[1]) {
+      return { statement: s, values: [], negated: true };
     }
   }
   return null;
