@@ -284,49 +284,30 @@ export function shiftSpan(span: Span, delta: number): void {
  * string per distinct word keeps the tree small and the garbage collector idle. Bounded.
  */
 const INTERN_MAX_LENGTH = 48;
-/** A direct-mapped cache (one string per slot, the last one wins): no hashing of keys, no growth. */
-const INTERN_SLOTS = 1 << 13;
-const internStrings: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
 /**
- * Where each slot's string was last seen: in which text (only the text of the current parse, see
- * internNewText()) and at which offset. Comparing two places of one flat text is much faster than
- * comparing with the stored string, which may be a slice of another text.
+ * A direct-mapped cache (one string per slot, the last one wins): no growth. The slot comes from
+ * the length and four characters (hashing every character cost more than it saved); a hit is
+ * confirmed by comparing the whole word with startsWith(), which the engine does natively.
  */
-const internTexts: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
-const internOffsets = new Int32Array(INTERN_SLOTS);
-
-/** A new text is being read: forget where the slots were seen (and keep no older text alive). */
-export function internNewText(): void {
-  internTexts.fill(undefined);
-}
+const INTERN_SLOTS = 1 << 13;
+const internTable: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
 
 /** text.slice(start, end), shared with earlier equal slices when short. */
 export function internSlice(text: string, start: number, end: number): string {
   const len = end - start;
-  if (len > INTERN_MAX_LENGTH) return text.slice(start, end);
-  let h = len;
-  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
-  const slot = (Math.imul(h, 0x9e3779b1) >>> 19) & (INTERN_SLOTS - 1);
-  const hit = internStrings[slot];
-  if (hit !== undefined && hit.length === len) {
-    let k = 0;
-    if (internTexts[slot] === text) {
-      const at = internOffsets[slot];
-      while (k < len && text.charCodeAt(at + k) === text.charCodeAt(start + k)) k++;
-      if (k === len) return hit;
-    } else {
-      while (k < len && hit.charCodeAt(k) === text.charCodeAt(start + k)) k++;
-      if (k === len) {
-        internTexts[slot] = text;
-        internOffsets[slot] = start;
-        return hit;
-      }
-    }
-  }
-  const s = text.slice(start, end);
-  internStrings[slot] = s;
-  internTexts[slot] = text;
-  internOffsets[slot] = start;
+  if (len > INTERN_MAX_LENGTH || len === 0) return text.slice(start, end);
+  const h =
+    len * 0x3c6ef372 +
+    text.charCodeAt(start) * 0x1b873593 +
+    text.charCodeAt(start + (len >> 1)) * 0xcc9e2d51 +
+    text.charCodeAt(end - 1) * 0x85ebca6b +
+    text.charCodeAt(start + (len > 1 ? 1 : 0));
+  const slot = (Math.imul(h | 0, 0x9e3779b1) >>> 19) & (INTERN_SLOTS - 1);
+  const hit = internTable[slot];
+  if (hit !== undefined && hit.length === len && text.startsWith(hit, start)) return hit;
+  // A slice of 13 characters or more may point into the whole text and keep it alive: keep a copy.
+  const s = len >= 13 ? (' ' + text.slice(start, end)).slice(1) : text.slice(start, end);
+  internTable[slot] = s;
   return s;
 }
 

@@ -11,7 +11,7 @@
 import { LineIndex, type Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
 import { evaluateCondition, parseCondition, type ConditionContext } from './conditions';
-import { internNewText, invalidNameChar, lexInfo, LineTable, WordStore } from './lexer';
+import { invalidNameChar, lexInfo, LineTable, WordStore } from './lexer';
 import { MAX_NESTED_CONDITIONS, MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
 import type {
   HaproxyConditional, HaproxyDirective, HaproxyFile, HaproxyLine, HaproxySection, HaproxyStatement, HaproxyWord,
@@ -118,7 +118,6 @@ export class HaproxyTree implements HaproxyFile {
 
 export function parseHaproxy(text: string): HaproxyFile {
   flatten(text);
-  internNewText();
   const sections: HaproxySection[] = [];
   const topLevel: HaproxyStatement[] = [];
   const statements: HaproxyStatement[] = [];
