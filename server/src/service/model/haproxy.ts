@@ -203,7 +203,7 @@ export function updateHaproxyConfig(config: HaproxyConfig, path: string, change:
     }
   }
   if (!PROXY_KINDS.has(section.keyword)) return config; // global, peers, ...: no proxy changed
-  const i = config.proxies.findIndex((p) => p.section === section);
+  const i = indexOfSection(config.proxies, section);
   if (i < 0) return null;
   const old = config.proxies[i];
   const proxy: HaproxyProxy = new ProxyNode(old.kind, old.name, section, src, old.defaults);
@@ -229,13 +229,11 @@ export function updateHaproxyConfig(config: HaproxyConfig, path: string, change:
   const lists = filtered.get(config);
   if (lists) {
     for (const [test, list] of lists) {
-      const k = list.indexOf(old);
+      const k = indexOfSection(list, section);
       if (k >= 0) list.splice(k, 1);
       if (!test(proxy)) continue;
       // lists are in config order, which is file order for the single file edited here
-      let at = list.findIndex((p) => p.section.start > proxy.section.start);
-      if (at < 0) at = list.length;
-      list.splice(at, 0, proxy);
+      list.splice(firstAfter(list, section.start), 0, proxy);
     }
   }
   for (const hook of replacedHooks) hook(config, old, proxy, routesChanged);
@@ -255,6 +253,29 @@ export function sourceMayMentionWslb(src: HaproxySource): boolean {
 }
 const WSLB = /wslb/i;
 const wslbSeen = new WeakMap<HaproxySource, boolean>();
+
+/**
+ * Where the proxy of `section` is in `list`, or -1. The lists updateHaproxyConfig() updates are
+ * in file order (one file), so a binary search on where sections start finds it; a linear search
+ * checks anything else.
+ */
+function indexOfSection(list: readonly HaproxyProxy[], section: HaproxySection): number {
+  const k = firstAfter(list, section.start - 1);
+  if (k < list.length && list[k].section === section) return k;
+  return list.findIndex((p) => p.section === section);
+}
+
+/** The first index whose section starts after `offset` (list.length when none), for a list in file order. */
+function firstAfter(list: readonly HaproxyProxy[], offset: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].section.start <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 const filtered = new WeakMap<HaproxyConfig, Map<(p: HaproxyProxy) => boolean, HaproxyProxy[]>>();
 
