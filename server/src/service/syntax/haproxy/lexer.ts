@@ -72,8 +72,9 @@ const INTERNAL_VARS = new Set(['.LINE', '.FILE', '.SECTION']);
  * of a parse are kept as offsets in one typed array, and a line builds its word objects only
  * when `words` is first read (then cached: the same objects on every read). A plain word's raw
  * text is its value; only words with quotes, escapes or environment references have their value
- * (worked out by the lexer) stored aside. Statements, which the parser needs as objects anyway,
- * read their keyword through `wordValue()` without building any word.
+ * (worked out by the lexer) stored aside. Lines likewise are rows of numbers in a LineTable (below)
+ * until a line object is asked for; statements, which the parser needs as objects anyway, read
+ * their keyword from the table without building their line or any word.
  */
 export class WordStore {
   /**
