@@ -10,11 +10,11 @@ import { HaproxyIncremental, type HaproxyTextEdit } from '../../server/src/servi
 
 const service = createLanguageService();
 
-/** Replaces the `nth` occurrence (0-based) of `from` after `anchor` by `to`, as one edit. */
+/** Replaces the first `from` from where `anchor` first starts by `to`, as one edit. */
 function editAfter(text: string, anchor: string, from: string, to: string): HaproxyTextEdit {
   const a = text.indexOf(anchor);
   assert.ok(a >= 0, anchor);
-  const offset = text.indexOf(from, a + anchor.length);
+  const offset = text.indexOf(from, a);
   assert.ok(offset >= 0, `${from} after ${anchor}`);
   return { offset, deleted: from.length, inserted: to };
 }
@@ -112,6 +112,27 @@ describe('HAProxy rules across one-line edits', () => {
       ['# WSLB: ', 'websocket', 'websockez'],
     ], false);
     assert.deepEqual(steps2.map(tunnel), [['15:haproxy/ws-missing-timeout-tunnel'], []]);
+  });
+
+  it('knowledge findings and suppression comments carried over line edits (the other lines keep theirs)', () => {
+    const text = BASE.replace('    server a 10.0.0.1:80 check\n', '    server a 10.0.0.1:80 check\n    stik on src\n    # wslb-disable-next-line haproxy/unknown-keyword\n    stik on dst\n    balanse roundrobin\n');
+    const unknown = (codes: string[]) => codes.filter((c) => c.endsWith('haproxy/unknown-keyword'));
+    const steps = run(text, [
+      ['\nbackend app', 'mode http', 'mode  http'], // a line before them gets longer
+      ['\nfrontend fe2', 'bind :81', 'bind :8'], // and one further up shorter
+      ['stik on src', 'stik', 'stick'], // the first one fixed
+      ['balanse', 'balanse', 'balance'],
+      ['stick on src', 'stick', 'stik'], // back
+      ['stik on dst', 'dst', 'ds'], // the silenced line itself
+    ]);
+    assert.deepEqual(steps.map(unknown), [
+      ['17:haproxy/unknown-keyword', '20:haproxy/unknown-keyword'],
+      ['17:haproxy/unknown-keyword', '20:haproxy/unknown-keyword'],
+      ['20:haproxy/unknown-keyword'],
+      [],
+      ['17:haproxy/unknown-keyword'],
+      ['17:haproxy/unknown-keyword'],
+    ]);
   });
 
   it('backend-mode-mismatch follows an edit of the route itself and of a `disabled` line', () => {

@@ -5,17 +5,22 @@
  * statement, re-checks that statement against the knowledge base, rebuilds the one proxy it
  * belongs to (model/haproxy.ts updateHaproxyConfig) and runs the rules again over a config whose
  * other proxy objects are the same as before — so everything the model and the rules remember
- * per proxy is still there. Anything else (line breaks, section headers, `.if` blocks, defaults
+ * per proxy is still there. The other lines' knowledge findings keep their positions (no line
+ * break came or went) and the suppression comments read before still hold, so neither is made
+ * again. Anything else (line breaks, section headers, `.if` blocks, defaults
  * sections, several files...) is analysed from scratch. Either way the findings are those of a
  * fresh analysis of the new text (test/service/haproxy-incremental.test.ts checks it on random
  * edit sequences).
  */
-import type { HaproxyAnalysis, LanguageService } from './index';
+import { spanFinding, type HaproxyAnalysis, type LanguageService } from './index';
 import { validateHaproxyStatement } from './knowledge/haproxy-validate';
 import { validateConfigKnowledge, type KnowledgeFinding } from './knowledge-check';
 import { buildHaproxyConfig, updateHaproxyConfig, type HaproxyConfig } from './model/haproxy';
 import { parseHaproxy } from './syntax/haproxy';
 import { reparseHaproxyLine, type HaproxyLineChange, type HaproxyTextEdit } from './syntax/haproxy/incremental';
+import type { Suppressions } from './suppress';
+import type { LineIndex } from './text';
+import type { Finding } from './types';
 
 export type { HaproxyTextEdit } from './syntax/haproxy/incremental';
 
@@ -26,6 +31,13 @@ interface State {
   config: HaproxyConfig;
   /** Knowledge-base findings in file order. */
   knowledge: KnowledgeFinding[];
+  /**
+   * The same as Findings (positions by line and character). An edit inside one line leaves every
+   * other line's positions as they were, so only the edited line's are made again.
+   */
+  knowledgeFindings: Finding[];
+  /** The suppression comments read so far; valid until a line with `wslb` in it is edited. */
+  suppressions: Map<string, Suppressions>;
 }
 
 /** More edits than this in one go are not worth replaying one by one. */
@@ -65,8 +77,10 @@ export class HaproxyIncremental {
     const tree = parseHaproxy(text);
     const config = buildHaproxyConfig([{ path, text, tree }]);
     const knowledge = validateConfigKnowledge({ language: 'haproxy', config }, service.options);
-    const analysis = service.analyzeHaproxy([{ path, text }], { config, knowledge });
-    this.state = { service, path, text, config, knowledge };
+    const knowledgeFindings = knowledge.map((k) => toFinding(k, tree.lineIndex));
+    const suppressions = new Map<string, Suppressions>();
+    const analysis = service.analyzeHaproxy([{ path, text }], { config, knowledge, knowledgeFindings, suppressions });
+    this.state = { service, path, text, config, knowledge, knowledgeFindings, suppressions };
     this.lastKind = 'full';
     return analysis;
   }
@@ -76,19 +90,23 @@ export class HaproxyIncremental {
     if (st.config.sources.length !== 1 || st.config.sources[0].path !== path) return null;
     let config = st.config;
     let knowledge = st.knowledge;
+    const knowledgeFindings = st.knowledgeFindings;
+    let suppressions = st.suppressions;
     let current = st.text;
     for (let i = 0; i < edits.length; i++) {
       const e = edits[i];
       const next = i === edits.length - 1 ? text : current.slice(0, e.offset) + e.inserted + current.slice(e.offset + e.deleted);
       const change = reparseHaproxyLine(config.sources[0].tree, next, e);
       if (!change) return null;
-      knowledge = updateKnowledge(knowledge, change, path, service);
+      // No line break came or went, so suppressions keep their lines, unless the line held one or now does.
+      if (WSLB.test(current.slice(change.lineStart, change.oldLineEnd)) || WSLB.test(next.slice(change.lineStart, change.oldLineEnd + change.delta))) suppressions = new Map();
+      knowledge = updateKnowledge(knowledge, knowledgeFindings, change, path, service);
       config = updateHaproxyConfig(config, path, change) ?? buildHaproxyConfig([{ path, text: next, tree: change.tree }]);
       current = next;
     }
     if (current !== text) return null;
-    const analysis = service.analyzeHaproxy([{ path, text }], { config, knowledge });
-    this.state = { service, path, text, config, knowledge };
+    const analysis = service.analyzeHaproxy([{ path, text }], { config, knowledge, knowledgeFindings, suppressions });
+    this.state = { service, path, text, config, knowledge, knowledgeFindings, suppressions };
     this.lastKind = 'line';
     return analysis;
   }
@@ -106,8 +124,17 @@ function firstAtOrAfter(list: readonly KnowledgeFinding[], offset: number): numb
   return lo;
 }
 
-/** The edited line's findings replaced by its new statement's, the later ones moved. */
-function updateKnowledge(list: KnowledgeFinding[], change: HaproxyLineChange, path: string, service: LanguageService): KnowledgeFinding[] {
+const WSLB = /wslb/i;
+
+function toFinding(k: KnowledgeFinding, lineIndex: LineIndex): Finding {
+  return spanFinding(k.path, k.span, k.severity, k.code, k.message, () => lineIndex);
+}
+
+/**
+ * The edited line's findings replaced by its new statement's, the later ones moved; `findings`
+ * (the same as Findings, in the same order) is updated alike (the later ones keep their positions).
+ */
+function updateKnowledge(list: KnowledgeFinding[], findings: Finding[], change: HaproxyLineChange, path: string, service: LanguageService): KnowledgeFinding[] {
   const from = firstAtOrAfter(list, change.lineStart);
   const to = firstAtOrAfter(list, change.oldLineEnd);
   const fresh: KnowledgeFinding[] = [];
@@ -116,6 +143,7 @@ function updateKnowledge(list: KnowledgeFinding[], change: HaproxyLineChange, pa
     validateHaproxyStatement(change.section, change.added, { version: service.options.haproxyVersion }, out);
     for (const d of out) fresh.push({ path, ...d });
   }
+  findings.splice(from, to - from, ...fresh.map((k) => toFinding(k, change.tree.lineIndex)));
   if (change.delta !== 0) {
     for (let i = to; i < list.length; i++) {
       const s = list[i].span;

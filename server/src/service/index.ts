@@ -10,7 +10,7 @@ import type { ConfigFileSystem } from './model/fs';
 import { withDefaults, type ServiceOptions } from './options';
 import { AWS_RULES, HAPROXY_RULES, NGINX_RULES } from './rules';
 import type { AnyRule, FixSpec, RuleContext, RuleReport } from './rules/rule';
-import { applySuppressions } from './suppress';
+import { applySuppressions, type Suppressions } from './suppress';
 import type { NginxRuleScope } from './model/nginx-units';
 import { LineIndex, type Span } from './text';
 import type { Finding, Fix, Severity } from './types';
@@ -93,6 +93,19 @@ export function runRules<C>(rules: readonly AnyRule[], config: C, options: Servi
   return out;
 }
 
+/**
+ * What an incremental HAProxy update (haproxy-incremental.ts) already has: the config built from
+ * the files, its knowledge findings (and, optionally, the same as Findings), and the suppression
+ * comments read from the files so far (filled as they are read; valid while no line holding one
+ * and no line break has changed).
+ */
+export interface PreparedHaproxy {
+  config: HaproxyConfig;
+  knowledge: KnowledgeFinding[];
+  knowledgeFindings?: Finding[];
+  suppressions?: Map<string, Suppressions>;
+}
+
 export interface LanguageService {
   readonly options: ServiceOptions;
   analyzeNginx(rootPath: string, fs: ConfigFileSystem, build?: BuildOptions): NginxAnalysis;
@@ -100,7 +113,7 @@ export interface LanguageService {
    * `prepared`: a config already built from these files and its knowledge findings (an
    * incremental update, see haproxy-incremental.ts); the findings are the same as without it.
    */
-  analyzeHaproxy(files: { path: string; text: string }[], prepared?: { config: HaproxyConfig; knowledge: KnowledgeFinding[] }): HaproxyAnalysis;
+  analyzeHaproxy(files: { path: string; text: string }[], prepared?: PreparedHaproxy): HaproxyAnalysis;
   /**
    * Terraform (`.tf`, grouped into modules by directory: pass the module's other .tf files too, for
    * variables) and CloudFormation templates. Throws when Terraform is given before `initAwsParsers()`.
@@ -131,9 +144,10 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
       const findings: Finding[] = [];
       for (const s of config.sources) for (const d of s.tree.diagnostics) findings.push(spanFinding(s.path, d, d.severity, 'haproxy/syntax', d.message, indexOf));
       for (const d of config.diagnostics) findings.push(spanFinding(d.path, d, d.severity, d.code, d.message, indexOf));
-      for (const k of prepared?.knowledge ?? validateConfigKnowledge({ language: 'haproxy', config }, options)) findings.push(spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf));
+      if (prepared?.knowledgeFindings) for (const f of prepared.knowledgeFindings) findings.push(f);
+      else for (const k of prepared?.knowledge ?? validateConfigKnowledge({ language: 'haproxy', config }, options)) findings.push(spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf));
       findings.push(...runRules(HAPROXY_RULES, config, options, indexOf));
-      return { language: 'haproxy', config, findings: finish(findings, (p) => byPath.get(p)?.text) };
+      return { language: 'haproxy', config, findings: finish(findings, (p) => byPath.get(p)?.text, prepared?.suppressions) };
     },
     analyzeAws(files) {
       const config = buildAwsConfig(files);
@@ -148,9 +162,9 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
   };
 }
 
-/** Suppression comments applied, then file and position order. */
-export function finish(findings: Finding[], textOf: (p: string) => string | undefined): Finding[] {
-  const kept = applySuppressions(findings, textOf);
+/** Suppression comments applied (`suppressions`: those already read, by file), then file and position order. */
+export function finish(findings: Finding[], textOf: (p: string) => string | undefined, suppressions?: Map<string, Suppressions>): Finding[] {
+  const kept = applySuppressions(findings, textOf, suppressions);
   kept.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.code < b.code ? -1 : 1)));
   return kept;
 }

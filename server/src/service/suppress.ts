@@ -73,9 +73,11 @@ function silences(set: Set<string> | 'all' | null | undefined, code: string): bo
   return set === 'all' || set.has(code);
 }
 
-/** Drop findings silenced by comments in their own file. Syntax errors are never silenced. */
-export function applySuppressions(findings: Finding[], textOf: (file: string) => string | undefined): Finding[] {
-  const cache = new Map<string, Suppressions>();
+/**
+ * Drop findings silenced by comments in their own file. Syntax errors are never silenced.
+ * `cache`: the comments already read, by file (filled with those read here).
+ */
+export function applySuppressions(findings: Finding[], textOf: (file: string) => string | undefined, cache = new Map<string, Suppressions>()): Finding[] {
   return findings.filter((f) => {
     if (f.code.endsWith('/syntax')) return true;
     let sup = cache.get(f.file);
