@@ -245,7 +245,7 @@ export function validateHaproxy(file: HaproxyFileLike, opts: ValidateHaproxyOpti
       const n = wordCount(words) - i0;
       if (n <= 0) continue;
       const plan = planOf(vm, plans, kind, named, i0 === 0 ? st.keyword : valueAt(words, i0), words, i0, n);
-      if (plan !== CLEAN) applyPlan(vm, plan, st.line, words, i0, out);
+      if (plan !== CLEAN) applyPlan(vm, plan, st, words, i0, out);
     }
   }
   return out;
@@ -265,7 +265,7 @@ export function validateHaproxyStatement(section: SectionLike, st: StatementLike
   const n = wordCount(words) - i0;
   if (n <= 0) return;
   const plan = planOf(vm, sectionPlans(vm, key), section.keyword, !!section.name, i0 === 0 ? st.keyword : valueAt(words, i0), words, i0, n);
-  if (plan !== CLEAN) applyPlan(vm, plan, st.line, words, i0, out);
+  if (plan !== CLEAN) applyPlan(vm, plan, st, words, i0, out);
 }
 
 /**
@@ -282,7 +282,7 @@ export function validateHaproxyUnmemoised(file: HaproxyFileLike, opts: ValidateH
       const words = st.modifier ? st.line.words.slice(1) : st.line.words;
       if (words.length === 0) continue;
       const plan = computePlan(vm, section.keyword, !!section.name, words[0].value, words.length > 1 ? words[1].value : undefined);
-      applyPlan(vm, plan, { words }, { words }, 0, out);
+      applyPlan(vm, plan, { keyword: st.keyword, line: { words } }, { words }, 0, out);
     }
   }
   return out;
@@ -293,15 +293,15 @@ const wordsOf = (st: StatementLike): LineLike => (st.wordValue !== undefined ? (
 const wordCount = (line: LineLike): number => (line.wordCount !== undefined ? line.wordCount : line.words.length);
 const valueAt = (line: LineLike, k: number): string => (line.wordValue !== undefined ? line.wordValue(k) : line.words[k].value);
 
-/** `line` gives the word objects (spans), `values` the words' values. */
-function applyPlan(vm: VersionMemo, plan: Plan, line: LineLike, values: LineLike, i0: number, out: KnowledgeDiagnostic[]): void {
+/** `st.line` gives the word objects (spans; read only for a finding), `values` the words' values. */
+function applyPlan(vm: VersionMemo, plan: Plan, st: StatementLike, values: LineLike, i0: number, out: KnowledgeDiagnostic[]): void {
   if (plan.findings.length > 0) {
-    const words = line.words;
+    const words = st.line.words;
     for (const f of plan.findings) {
       out.push({ span: { start: words[i0 + f.from].start, end: words[i0 + f.to].end }, severity: f.severity, code: f.code, message: f.message });
     }
   }
-  if (plan.options) checkOptions(vm, plan.options.bind, line, values, i0 + plan.options.from, out);
+  if (plan.options) checkOptions(vm, plan.options.bind, st, values, i0 + plan.options.from, out);
 }
 
 /** A finding, with the wording and severity for a target other than 2.6 where that applies. */
@@ -343,7 +343,7 @@ function computePlan(vm: VersionMemo, kind: string, named: boolean, w0: string, 
  * that follow it (at least one when it takes any, then more while they are not options
  * themselves, up to what its syntax line allows).
  */
-function checkOptions(vm: VersionMemo, isBind: boolean, line: LineLike, values: LineLike, from: number, out: KnowledgeDiagnostic[]): void {
+function checkOptions(vm: VersionMemo, isBind: boolean, st: StatementLike, values: LineLike, from: number, out: KnowledgeDiagnostic[]): void {
   const lookup = isBind ? haproxyBindOption : haproxyServerOption;
   const missing = isBind ? DEBIAN_12_HAPROXY_MISSING_BIND : undefined;
   const count = wordCount(values);
@@ -355,13 +355,13 @@ function checkOptions(vm: VersionMemo, isBind: boolean, line: LineLike, values: 
       const names = (isBind ? haproxyBindOptions() : haproxyServerOptions()).map((o) => o.name);
       const best = closestNames(w, names, 1);
       const f = finding(vm, i, i, 'error', isBind ? 'unknown-bind-option' : 'unknown-server-option', `unknown ${isBind ? 'bind' : 'server'} option ${q(w)}` + (best.length ? `; did you mean ${q(best[0])}?` : ''));
-      const at = line.words[i];
+      const at = st.line.words[i];
       out.push({ span: { start: at.start, end: at.end }, severity: f.severity, code: f.code, message: f.message });
       // HAProxy stops reading the line at the first unknown option; so do we (its arguments are unknown).
       return;
     }
     const why = missing?.get(w);
-    if (why) out.push({ span: { start: line.words[i].start, end: line.words[i].end }, severity: 'warning', code: 'haproxy/not-in-build', message: `${q(w)} needs ${why}, which Debian 12's HAProxy 2.6 package is built without` });
+    if (why) out.push({ span: { start: st.line.words[i].start, end: st.line.words[i].end }, severity: 'warning', code: 'haproxy/not-in-build', message: `${q(w)} needs ${why}, which Debian 12's HAProxy 2.6 package is built without` });
     i++;
     const max = opt.args ? (opt.args.max ?? Infinity) : Infinity;
     if (max === 0) continue;
