@@ -81,6 +81,12 @@ export function argValue(stmt: HaproxyStatement, k: number): string | undefined 
   if (r.wordValue !== undefined) return k + 1 < r.wordCount! ? r.wordValue(k + 1) : undefined;
   return lineWordValue(stmt.line, k + 1);
 }
+/** `stmt.args.slice(from).map((a) => a.value).join(' ')`, without building word objects. */
+export function argsText(stmt: HaproxyStatement, from = 0): string {
+  let out = '';
+  for (let k = from, n = argCount(stmt); k < n; k++) out += (k > from ? ' ' : '') + argValue(stmt, k)!;
+  return out;
+}
 /** `stmt.args.length`. */
 export function argCount(stmt: HaproxyStatement): number {
   const n = (stmt as WordReader).wordCount;

@@ -6,7 +6,7 @@
 import type { NginxDirective, NginxNode } from '../syntax/nginx';
 import type { HaproxyProxy, HaproxyConfig } from './haproxy';
 import type { HaproxyStatement } from '../syntax/haproxy';
-import { aclsOf, backendReferences, lineWordCount, onProxyReplaced, proxyMemo, proxySlot, sourceMayMentionWslb } from './haproxy';
+import { aclsOf, argsText, backendReferences, lineWordCount, onProxyReplaced, proxyMemo, proxySlot, sourceMayMentionWslb } from './haproxy';
 import {
   type NginxConfig,
   type NginxContext,
@@ -279,7 +279,7 @@ function computeOwnReasons(proxy: HaproxyProxy): { before: WebSocketReason[]; af
   if (proxy.kind === 'listen') {
     for (const [name, defs] of aclsOf(proxy)) {
       for (const def of defs) {
-        const text = def.args.slice(1).map((a) => a.value).join(' ');
+        const text = argsText(def, 1);
         if (WS_ACL.test(text) && /websocket|upgrade/i.test(text)) after.push({ kind: 'acl', text: `acl ${name} matches WebSocket upgrades` });
       }
     }
@@ -293,9 +293,9 @@ const aclFacts = new WeakMap<HaproxyStatement, { text: string; upgrade: boolean;
 function aclFactsOf(def: HaproxyStatement): { text: string; upgrade: boolean; path: boolean } {
   let f = aclFacts.get(def);
   if (f) return f;
-  const text = def.args.slice(1).map((a) => a.value).join(' ');
+  const text = argsText(def, 1);
   const upgrade = WS_ACL.test(text) && /websocket|upgrade/i.test(text);
-  const path = !upgrade && /\bpath(_beg|_reg|_dir|_sub)?\b/.test(text) && looksLikeWebSocketPath(def.args.slice(2).map((a) => a.value).join(' '));
+  const path = !upgrade && /\bpath(_beg|_reg|_dir|_sub)?\b/.test(text) && looksLikeWebSocketPath(argsText(def, 2));
   aclFacts.set(def, (f = { text, upgrade, path }));
   return f;
 }
@@ -316,7 +316,7 @@ function routeReasonsOf(ref: ReturnType<typeof backendReferences>[number]): WebS
     }
   }
   // inline conditions: use_backend ws if { hdr(upgrade) -i websocket }
-  const inline = ref.statement.args.map((a) => a.value).join(' ');
+  const inline = argsText(ref.statement);
   if (WS_ACL.test(inline) && /websocket|upgrade/i.test(inline)) reasons.push({ kind: 'acl', text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here` });
   routeReasons.set(ref.statement, { from: ref.from, reasons });
   return reasons;
