@@ -514,8 +514,24 @@ function scanOwn(p: HaproxyProxy, path: readonly string[]): OwnEffective | null 
 export function haproxyTimeout(proxy: HaproxyProxy, which: string): { ms: number | null; eff: HaproxyEffective | null } {
   const eff = haproxyEffective(proxy, ['timeout', which]);
   if (!eff || eff.negated) return { ms: null, eff };
-  const ms = eff.values[0] !== undefined ? parseHaproxyTime(eff.values[0]) : undefined;
-  return { ms: ms ?? null, eff };
+  const ms = eff.values[0] !== undefined ? timeOf(eff.values[0]) : null;
+  return { ms, eff };
+}
+
+/**
+ * parseHaproxyTime(), once per distinct value (a config repeats a few: `30s`, `1m`, `1h`...).
+ * Long values are not kept (a long word may be a slice that keeps the whole text alive).
+ */
+const times = new Map<string, number | null>();
+function timeOf(value: string): number | null {
+  if (value.length > 12) return parseHaproxyTime(value) ?? null;
+  let ms = times.get(value);
+  if (ms === undefined) {
+    ms = parseHaproxyTime(value) ?? null;
+    if (times.size >= 1024) times.clear();
+    times.set(value, ms);
+  }
+  return ms;
 }
 
 const proxyIndex = new WeakMap<HaproxyConfig, Map<string, HaproxyProxy[]>>();
