@@ -44,56 +44,28 @@ describe('language server: nginx incremental analysis', function () {
   this.timeout(300_000);
   const all = texts();
 
-  it('gives the findings of a fresh analysis after random edit sequences', () => {
-    const stats0 = { ...nginxIncrementalStats };
+  /**
+   * Random edit sequences over the texts: each step replaces up to `len` characters at the offset
+   * `offsetIn(text, n)` picks by a piece of `pieces` (or inserts it, or deletes), re-analyses through
+   * the project and compares with a plain analysis of the new text. Returns how many steps there
+   * were and how many were analysed block by block.
+   */
+  function editSequences(pieces: string[], offsetIn: (text: string, n: number) => number | undefined): { steps: number; unit: number } {
+    let steps = 0;
+    let unit = 0;
     fc.assert(
       fc.property(
         fc.nat(all.length - 1),
         fc.array(fc.tuple(fc.nat(1_000_000), fc.nat(2), fc.nat(100), fc.integer({ min: 1, max: 4 })), { minLength: 1, maxLength: 6 }),
-        (which, steps) => {
-          const open = new Map([[FILE, all[which].text]]);
-          const p = projectOver(open);
-          p.analyzeRoot(FILE, 'nginx');
-          for (const [at, kind, piece, len] of steps) {
-            const text = open.get(FILE)!;
-            const offset = at % (text.length + 1);
-            const edit: TextEditRecord = { offset, deleted: kind === 0 ? 0 : Math.min(len, text.length - offset), inserted: kind === 1 ? '' : PIECES[piece % PIECES.length] };
-            const next = text.slice(0, edit.offset) + edit.inserted + text.slice(edit.offset + edit.deleted);
-            p.noteEdits(FILE, text, [edit]);
-            open.set(FILE, next);
-            p.analyzeRoot(FILE, 'nginx');
-            const fresh = projectOver(new Map([[FILE, next]]));
-            fresh.analyzeRoot(FILE, 'nginx');
-            assert.equal(findings(p), findings(fresh), `${all[which].name} after ${JSON.stringify(edit)}`);
-          }
-        },
-      ),
-      { numRuns: Number(process.env.WSLB_INCREMENTAL_RUNS ?? 60) },
-    );
-    assert.ok(nginxIncrementalStats.reused > stats0.reused, 'the block re-read was used');
-  });
-
-  it('edits inside server blocks are analysed block by block, with the findings of a plain analysis', () => {
-    // Edits placed inside server blocks (where people type), including ones that change what the
-    // block means to the rest of the config (a variable, an include, a WebSocket path).
-    const inner = ['1', '0', ' ', '\n', ';', 's', 'proxy_http_version 1.0;', 'proxy_read_timeout 5s;', 'location /ws { proxy_pass http://app0; proxy_set_header Upgrade $http_upgrade; }', 'set $x 1;', 'include a.conf;', 'zone=z', 'more_set_headers x;', '# wslb: websocket\n', '"', '{', '}'];
-    let unit = 0;
-    let steps = 0;
-    fc.assert(
-      fc.property(
-        fc.nat(all.length - 1),
-        fc.array(fc.tuple(fc.nat(1_000_000), fc.nat(2), fc.nat(100), fc.integer({ min: 1, max: 3 })), { minLength: 1, maxLength: 6 }),
         (which, plan) => {
           const open = new Map([[FILE, all[which].text]]);
           const p = projectOver(open);
           p.analyzeRoot(FILE, 'nginx');
           for (const [at, kind, piece, len] of plan) {
             const text = open.get(FILE)!;
-            // in a value inside a `location` or `server` body (where people type), or after a "{"
-            const anchors = [...text.matchAll(/(proxy_\w+|server_name|listen)\s+\S|\{/g)].map((m) => m.index! + m[0].length);
-            if (anchors.length === 0) return;
-            const offset = anchors[at % anchors.length];
-            const edit: TextEditRecord = { offset, deleted: kind === 0 ? 0 : Math.min(len, text.length - offset), inserted: kind === 1 ? '' : inner[piece % inner.length] };
+            const offset = offsetIn(text, at);
+            if (offset === undefined) return;
+            const edit: TextEditRecord = { offset, deleted: kind === 0 ? 0 : Math.min(len, text.length - offset), inserted: kind === 1 ? '' : pieces[piece % pieces.length] };
             const next = text.slice(0, edit.offset) + edit.inserted + text.slice(edit.offset + edit.deleted);
             p.noteEdits(FILE, text, [edit]);
             open.set(FILE, next);
@@ -106,6 +78,24 @@ describe('language server: nginx incremental analysis', function () {
       ),
       { numRuns: Number(process.env.WSLB_INCREMENTAL_RUNS ?? 60) },
     );
+    return { steps, unit };
+  }
+
+  it('gives the findings of a fresh analysis after random edit sequences', () => {
+    const stats0 = { ...nginxIncrementalStats };
+    editSequences(PIECES, (text, at) => at % (text.length + 1));
+    assert.ok(nginxIncrementalStats.reused > stats0.reused, 'the block re-read was used');
+  });
+
+  it('edits inside server blocks are analysed block by block, with the findings of a plain analysis', () => {
+    // Edits placed inside server blocks (where people type), including ones that change what the
+    // block means to the rest of the config (a variable, an include, a WebSocket path).
+    const inner = ['1', '0', ' ', '\n', ';', 's', 'proxy_http_version 1.0;', 'proxy_read_timeout 5s;', 'location /ws { proxy_pass http://app0; proxy_set_header Upgrade $http_upgrade; }', 'set $x 1;', 'include a.conf;', 'zone=z', 'more_set_headers x;', '# wslb: websocket\n', '"', '{', '}'];
+    // in a value inside a `location` or `server` body (where people type), or after a "{"
+    const { steps, unit } = editSequences(inner, (text, at) => {
+      const anchors = [...text.matchAll(/(proxy_\w+|server_name|listen)\s+\S|\{/g)].map((m) => m.index! + m[0].length);
+      return anchors.length ? anchors[at % anchors.length] : undefined;
+    });
     // Many of these edits change what the block means to the rest (and are analysed whole): the
     // fast path must still be taken often enough for this test to test it.
     assert.ok(unit > steps / 10, `${unit} of ${steps} edits analysed block by block`);
