@@ -294,6 +294,46 @@ describe('HAProxy lazy words against a reference reading', () => {
     compareFile('global\r\n  a b\r\n  c "d e"\r\n  f g\r\n', 'CRLF');
   });
 
+  it('a sequence of edits on a tree whose lines were never all read (rows moved, some lines built in between) reads as a fresh parse', () => {
+    let cur = generateHaproxy(800).replace('    maxconn 100000\n', '    maxconn 100000\n    log "127.0.0.1:514" local0 # quoted\n');
+    let tree = parseHaproxy(cur);
+    let seed = 20261125;
+    const rand = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    let incremental = 0;
+    for (let step = 0; step < 120; step++) {
+      // a character typed at the end of a random word, or the last character of a word deleted
+      const st = tree.statements[rand(tree.statements.length)];
+      const j = rand(st.wordCount);
+      const w = st.line.words[j];
+      const insert = step % 3 !== 2 || w.end - w.start < 2;
+      const edit = insert ? { offset: w.end, deleted: 0, inserted: 'z' } : { offset: w.end - 1, deleted: 1, inserted: '' };
+      const next = cur.slice(0, edit.offset) + edit.inserted + cur.slice(edit.offset + edit.deleted);
+      const change = reparseHaproxyLine(tree, next, edit);
+      if (change) incremental++;
+      tree = change ? change.tree : parseHaproxy(next);
+      cur = next;
+      // statements read through their accessors; a few of their lines built
+      const probe = tree.statements[rand(tree.statements.length)];
+      assert.equal(probe.wordValue(0), probe.keyword);
+      if (step % 4 === 0) void probe.line.words;
+    }
+    assert.ok(incremental > 100, `${incremental} of 120 edits were incremental`);
+    const fresh = parseHaproxy(cur);
+    assert.equal(tree.statements.length, fresh.statements.length);
+    tree.statements.forEach((st, i) => {
+      const f = fresh.statements[i];
+      const values = Array.from({ length: st.wordCount }, (_, k) => st.wordValue(k));
+      assert.deepEqual(values, f.line.words.map((w) => w.value), `statement ${i}: values`);
+      assert.deepEqual([st.line.start, st.line.end, st.keyword], [f.line.start, f.line.end, f.keyword], `statement ${i}`);
+    });
+    assert.deepEqual(tree.lineIndex.lineStarts, fresh.lineIndex.lineStarts, 'line index');
+    const refs = referenceLines(cur);
+    tree.lines.forEach((l, k) => compareLine(tree, l, refs[k], `after the edits, line ${k + 1}`, false));
+  });
+
   it('lines moved by an edit before them read the same, whether their words were built before the edit or after', () => {
     const text = generateHaproxy(400);
     const at = text.indexOf('maxconn 100000') + 'maxconn '.length;

@@ -15,7 +15,7 @@
  */
 import { LineIndex, type Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
-import { lexInfo, lexLine, shiftLine, shiftSpan } from './lexer';
+import { lexInfo, lexLine, shiftLine, shiftSpan, type Line } from './lexer';
 import { HaproxyTree, Statement } from './parser';
 import { MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
 import type { HaproxyFile, HaproxyLine, HaproxySection, HaproxyStatement } from './types';
@@ -107,10 +107,13 @@ export function reparseHaproxyLine(tree: HaproxyFile, text: string, edit: Haprox
   if (offset < 0 || deleted < 0 || offset + deleted > old.length || text.length !== old.length + delta) return null;
   if (tree.conditionals.length > 0) return null;
   if (hasBreakOrNul(inserted, 0, inserted.length)) return null;
-  const lines = tree.lines;
-  const k = lastAtOrBefore(lines, offset, lineStartOf);
-  if (k < 0 || k === lines.length - 1) return null;
-  const line = lines[k];
+  // While nobody has read the tree's line objects, the edit moves rows of its line table instead.
+  const table = tree instanceof HaproxyTree ? tree.lineTable : undefined;
+  const lines = table === undefined ? tree.lines : null;
+  const count = table !== undefined ? table.count : lines!.length;
+  const k = table !== undefined ? table.rowAt(offset) : lastAtOrBefore(lines!, offset, lineStartOf);
+  if (k < 0 || k === count - 1) return null;
+  const line = table !== undefined ? table.line(k) : lines![k];
   if (offset + deleted > line.end) return null; // reaches into the line break
   if (hasBreakOrNul(old, line.start, line.end)) return null; // stray carriage return or NUL
   const newEnd = line.end + delta;
@@ -172,9 +175,10 @@ export function reparseHaproxyLine(tree: HaproxyFile, text: string, edit: Haprox
 
   // Everything is known to fit: update in place.
   const oldEolEnd = line.eol.end;
-  lines[k] = fresh;
+  if (table !== undefined) table.replace(k, fresh as Line, delta);
+  else lines![k] = fresh;
   if (delta !== 0) {
-    for (let i = k + 1; i < lines.length; i++) shiftLine(lines[i], delta);
+    if (lines) for (let i = k + 1; i < lines.length; i++) shiftLine(lines[i], delta);
     for (let i = si + 1; i < sections.length; i++) {
       const s = sections[i];
       s.start += delta;
@@ -205,7 +209,7 @@ export function reparseHaproxyLine(tree: HaproxyFile, text: string, edit: Haprox
   if (delta !== 0) for (let i = to; i < all.length; i++) shiftSpan(all[i], delta);
   all.splice(from, to - from, ...diags);
 
-  const next = new HaproxyTree(text, lines, sections, tree.topLevel, statements, tree.conditionals, all);
+  const next = new HaproxyTree(text, table ?? lines!, sections, tree.topLevel, statements, tree.conditionals, all);
   const built = (tree as HaproxyTree).builtIndex;
   if (built) {
     // Line starts after the edit move; an edit without line breaks adds or removes none.

@@ -241,6 +241,11 @@ export class Line implements HaproxyLine {
     return { start: this.end, end: this.end + (c === 13 ? 2 : c === 10 ? 1 : 0) };
   }
 
+  /** Sets the shift of a line just built from stored words that edits have moved since. */
+  static setShift(l: Line, shift: number): void {
+    l.#extra().shift = shift;
+  }
+
   /** Moves the line and everything in it by `delta` code units (an edit earlier in the file). */
   static shift(l: Line, delta: number): void {
     l.start += delta;
@@ -405,6 +410,12 @@ export class LineTable {
   #early: Map<number, Line> | undefined = new Map();
   #objs: Line[] | undefined = undefined;
   #all = false;
+  /**
+   * After edits (moveFrom(), replace()): how far each row moved since its words were stored, and
+   * the rows whose line was replaced by one lexed on its own (its words are no longer the store's).
+   */
+  #shifts: Int32Array | undefined = undefined;
+  #replaced: Set<number> | undefined = undefined;
 
   constructor(store: WordStore, capacity = 16) {
     this.store = store;
@@ -514,10 +525,12 @@ export class LineTable {
 
   /** Row k's words.length / words[j].value / comment, without building its line. */
   wordCount(k: number): number {
+    if (this.#replaced !== undefined && this.#replaced.has(k)) return this.#objs![k].wordCount;
     return this.rows[k * ROW + 4];
   }
 
   wordValue(k: number, j: number): string {
+    if (this.#replaced !== undefined && this.#replaced.has(k)) return this.#objs![k].wordValue(j);
     return this.store.value(this.rows[k * ROW + 3] + j);
   }
 
@@ -547,7 +560,50 @@ export class LineTable {
     const r = k * ROW;
     const end = rows[r + 1];
     const comment = rows[r + 2];
-    return new Line(this.store, rows[r], end, comment < 0 ? null : { start: comment, end }, rows[r + 3], rows[r + 4]);
+    const line = new Line(this.store, rows[r], end, comment < 0 ? null : { start: comment, end }, rows[r + 3], rows[r + 4]);
+    if (this.#shifts !== undefined && this.#shifts[k] !== 0) Line.setShift(line, this.#shifts[k]);
+    return line;
+  }
+
+  /** The last row starting at or before `offset`, or -1. */
+  rowAt(offset: number): number {
+    const rows = this.rows;
+    let lo = 0;
+    let hi = this.count - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (rows[mid * ROW] <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  }
+
+  /**
+   * An edit inside row k's line (after the parse): `line`, lexed on its own, replaces it, and rows
+   * from `k + 1` on move by `delta` (the objects built so far with them).
+   */
+  replace(k: number, line: Line, delta: number): void {
+    const objs = this.#objs!;
+    objs[k] = line;
+    (this.#replaced ??= new Set()).add(k);
+    const r = k * ROW;
+    this.rows[r + 1] = line.end;
+    this.rows[r + 2] = line.comment ? line.comment.start : -1;
+    if (delta === 0) return;
+    const rows = this.rows;
+    const shifts = (this.#shifts ??= new Int32Array(this.count));
+    for (let j = k + 1; j < this.count; j++) {
+      const q = j * ROW;
+      rows[q] += delta;
+      rows[q + 1] += delta;
+      if (rows[q + 2] >= 0) rows[q + 2] += delta;
+      shifts[j] += delta;
+      const built = objs[j];
+      if (built !== undefined) Line.shift(built, delta);
+    }
   }
 
   /** The parse is over: every row is known. */

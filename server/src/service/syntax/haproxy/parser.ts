@@ -105,6 +105,10 @@ export class HaproxyTree implements HaproxyFile {
   get lines(): HaproxyLine[] {
     return (this.#lines ??= this.#table!.all());
   }
+  /** The line table, while `lines` has not been read (an edit can then move rows, not objects). */
+  get lineTable(): LineTable | undefined {
+    return this.#lines === undefined ? this.#table : undefined;
+  }
   get lineIndex(): LineIndex {
     // Without any carriage return the parsed lines are exactly the index's lines (a lone '\r'
     // ends a line for LSP but not for HAProxy): take their starts instead of scanning the text.
