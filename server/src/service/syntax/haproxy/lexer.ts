@@ -23,6 +23,7 @@
 import type { Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
 import type { HaproxyLine, HaproxyWord } from './types';
+import { roomForPair } from '../pairs';
 
 /** include/haproxy/defaults.h (v2.6): `#define MAX_LINE_ARGS 64`. */
 export const MAX_LINE_ARGS = 64;
@@ -95,13 +96,9 @@ export class WordStore {
 
   push(start: number, end: number): number {
     const k = this.count++;
-    if (2 * k + 2 > this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[2 * k] = start;
-    this.data[2 * k + 1] = end;
+    const data = (this.data = roomForPair(this.data, k));
+    data[2 * k] = start;
+    data[2 * k + 1] = end;
     return k;
   }
 

@@ -17,6 +17,7 @@
  */
 import { LineIndex, type Span } from '../../text';
 import type { Severity } from '../../types';
+import { roomForPair } from '../pairs';
 import type {
   NginxBlock,
   NginxComment,
@@ -119,13 +120,9 @@ class WordStore {
 
   push(start: number, end: number, unterminated: boolean): number {
     const k = this.count++;
-    if (2 * k + 2 > this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[2 * k] = start;
-    this.data[2 * k + 1] = unterminated ? ~end : end;
+    const data = (this.data = roomForPair(this.data, k));
+    data[2 * k] = start;
+    data[2 * k + 1] = unterminated ? ~end : end;
     return k;
   }
 }
