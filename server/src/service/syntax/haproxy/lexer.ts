@@ -317,6 +317,16 @@ export function internSlice(text: string, start: number, end: number): string {
 /** Where scanPlainLine() found a comment, or -1 (module-level: no object per line). */
 let scanComment = -1;
 
+/** The first offset in [i, end) that is not a blank HAProxy skips before a word (space, tab, VT, FF), or end. */
+function skipBlanks(text: string, i: number, end: number): number {
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 11 || c === 12) i++;
+    else break;
+  }
+  return i;
+}
+
 /**
  * The fast path of the lexer, for the common line: only blanks (space, tab, \v, \f), plain word
  * characters and an unquoted '#'. Pushes the words into the store and returns true; returns
@@ -326,13 +336,8 @@ let scanComment = -1;
  * outside double quotes, and '#' starts a comment anywhere outside quotes, even inside a word.
  */
 function scanPlainLine(store: WordStore, text: string, start: number, end: number): boolean {
-  let i = start;
-  let c = 0;
-  while (i < end) {
-    c = text.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 11 || c === 12) i++;
-    else break;
-  }
+  let i = skipBlanks(text, start, end);
+  let c = i < end ? text.charCodeAt(i) : 0;
   scanComment = -1;
   if (i < end && c === 91 /* [ */) return false;
   let separators = 0;
@@ -469,13 +474,8 @@ export class LineTable {
    * the line is not such a line (or has as many blank runs as HAProxy refuses).
    */
   #spaced(text: string, start: number, end: number): boolean {
-    let i = start;
-    let c = 0;
-    while (i < end) {
-      c = text.charCodeAt(i);
-      if (c === 32 || c === 9 || c === 11 || c === 12) i++;
-      else break;
-    }
+    let i = skipBlanks(text, start, end);
+    let c = i < end ? text.charCodeAt(i) : 0;
     scanComment = -1;
     if (i >= end) return true;
     if (c === 91 /* [ */) return false;
