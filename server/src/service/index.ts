@@ -58,6 +58,17 @@ export function spanFinding(path: string, span: Span, severity: Severity, code: 
   return { file: path, range: idx.rangeOf(span), severity, code, message, fixes: [] };
 }
 
+/** The syntax, model (includes) and knowledge-base findings of an nginx config: all but the rules'. */
+export function nginxBaseFindings(config: NginxConfig, knowledge: readonly KnowledgeFinding[], indexOf: LineIndexOf): Finding[] {
+  const findings: Finding[] = [];
+  for (const [path, diags] of config.syntax) {
+    for (const d of diags) findings.push(spanFinding(path, d, d.severity, 'nginx/syntax', d.message, indexOf));
+  }
+  for (const d of config.diagnostics) findings.push(spanFinding(d.path, d, d.severity, d.code, d.message, indexOf));
+  for (const k of knowledge) findings.push(spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf));
+  return findings;
+}
+
 /** Run `rules` over `config` (nginx: over one part of it when `scope` is given, see model/nginx-units.ts). */
 export function runRules<C>(rules: readonly AnyRule[], config: C, options: ServiceOptions, indexOf: LineIndexOf, scope?: NginxRuleScope): Finding[] {
   const out: Finding[] = [];
@@ -128,12 +139,7 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
     analyzeNginx(rootPath, fs, build) {
       const config = buildNginxConfig(rootPath, fs, build);
       const indexOf: LineIndexOf = (p) => config.sources.get(p)?.tree.lineIndex;
-      const findings: Finding[] = [];
-      for (const [path, diags] of config.syntax) {
-        for (const d of diags) findings.push(spanFinding(path, d, d.severity, 'nginx/syntax', d.message, indexOf));
-      }
-      for (const d of config.diagnostics) findings.push(spanFinding(d.path, d, d.severity, d.code, d.message, indexOf));
-      for (const k of validateConfigKnowledge({ language: 'nginx', config }, options)) findings.push(spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf));
+      const findings = nginxBaseFindings(config, validateConfigKnowledge({ language: 'nginx', config }, options), indexOf);
       findings.push(...runRules(NGINX_RULES, config, options, indexOf));
       return { language: 'nginx', config, findings: finish(findings, (p) => config.sources.get(p)?.text) };
     },

@@ -16,7 +16,7 @@
  * Anything else is analysed from scratch. Either way the findings equal those of a fresh
  * analysis of the new text (test/service/nginx-incremental.test.ts checks it on random edits).
  */
-import { finish, runRules, spanFinding, type LanguageService, type LineIndexOf, type NginxAnalysis } from './index';
+import { finish, nginxBaseFindings, runRules, type LanguageService, type LineIndexOf, type NginxAnalysis } from './index';
 import { editedIndentStats, eolOf, indentStats, indentUnitOf, rememberIndentUnit, type IndentStats } from './fixes/nginx';
 import { validateNginx } from './knowledge';
 import { nginxCommands } from './knowledge/nginx';
@@ -224,10 +224,7 @@ export class NginxIncremental {
 function assemble(st: State): NginxAnalysis {
   const config = st.config;
   const indexOf: LineIndexOf = (p) => config.sources.get(p)?.tree.lineIndex;
-  const findings: Finding[] = [];
-  for (const [path, diags] of config.syntax) for (const d of diags) findings.push(spanFinding(path, d, d.severity, 'nginx/syntax', d.message, indexOf));
-  for (const d of config.diagnostics) findings.push(spanFinding(d.path, d, d.severity, d.code, d.message, indexOf));
-  for (const k of st.knowledge) findings.push(spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf));
+  const findings = nginxBaseFindings(config, st.knowledge, indexOf);
   for (const f of st.whole) findings.push(f);
   for (const list of st.units.values()) for (const f of list) findings.push(f);
   for (const f of st.rest) findings.push(f);
