@@ -226,6 +226,9 @@ function onControlsChanged(immediate = false): void {
 
 function schedule(delay: number): void {
   if (timer) clearTimeout(timer);
+  // From now on a run still in the worker is stale: its result must not be drawn (nor end the
+  // busy state) while the newer settings wait for their debounce.
+  jobId++;
   el.app.setAttribute('aria-busy', 'true');
   timer = setTimeout(() => {
     timer = undefined;
