@@ -29,7 +29,8 @@ import {
   type SymbolInformation,
 } from 'vscode-languageserver/node';
 import { doHover } from './service/docs/hover';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { ServerDocument } from './lsp/document';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { Project, normalizeSettings, type OpenDoc, type TextEditRecord } from './lsp/project';
 import { Scheduler } from './lsp/scheduler';
@@ -61,22 +62,16 @@ const connection: Connection = createConnection(ProposedFeatures.all);
  * caches can re-parse only what an edit touched. Changes are applied one at a time: each one's
  * range refers to the text the previous one produced.
  */
-const documents = new TextDocuments<TextDocument>({
-  create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
+const documents = new TextDocuments<ServerDocument>({
+  create: (uri, languageId, version, content) => new ServerDocument(uri, languageId, version, content),
   update: (doc, changes, version) => {
     const before = doc.getText();
     const edits: TextEditRecord[] = [];
     for (const change of changes) {
-      if ('range' in change && change.range) {
-        const a = doc.offsetAt(change.range.start);
-        const b = doc.offsetAt(change.range.end);
-        const start = Math.min(a, b);
-        edits.push({ offset: start, deleted: Math.max(a, b) - start, inserted: change.text });
-      } else {
-        edits.push({ offset: 0, deleted: doc.getText().length, inserted: change.text });
-      }
-      TextDocument.update(doc, [change], version);
+      const { offset, deleted } = doc.apply(change);
+      edits.push({ offset, deleted, inserted: change.text });
     }
+    doc.version = version;
     project.noteEdits(project.paths.toPath(doc.uri), before, edits);
     return doc;
   },
