@@ -36,6 +36,19 @@ describe('project edit log (didChange ranges for incremental parsing)', () => {
     assert.equal(p.takeEdits('/a.conf', 'abc', 'abc'), undefined);
   });
 
+  it('hands nothing for a change that replaced the whole text (a full analysis follows), then logs again from it', () => {
+    const open = new Map([['/a.conf', 'events {}\n']]);
+    const p = project(open);
+    const t0 = open.get('/a.conf')!;
+    const t1 = 'http {}\n';
+    p.noteEdits('/a.conf', t0, [{ offset: 0, deleted: t0.length, inserted: t1 }]);
+    assert.equal(p.takeEdits('/a.conf', t0, t1), undefined);
+    // A replacement of all but the first character is still an edit worth handing over.
+    const t2 = 'hXXX {}\n';
+    p.noteEdits('/a.conf', t1, [{ offset: 1, deleted: t1.length - 1, inserted: t2.slice(1) }]);
+    assert.deepEqual(p.takeEdits('/a.conf', t1, t2), [{ offset: 1, deleted: t1.length - 1, inserted: t2.slice(1) }]);
+  });
+
   it('checks a single edit in place: head, inserted text and tail must all match', () => {
     const open = new Map([['/a.conf', 'abcdef']]);
     const p = project(open);

@@ -194,6 +194,8 @@ export class Project {
     if (log) this.editLogs.set(path, { base: to, edits: [] });
     else if (this.openDoc(path)) this.editLogs.set(path, { base: to, edits: [] });
     if (!log || log.base !== from) return undefined;
+    // The whole text replaced (a reload, a full-sync client): nothing to re-read in place.
+    if (log.edits.length === 1 && log.edits[0].offset === 0 && log.edits[0].deleted === from.length) return undefined;
     // Guard against a missed change: the edits must give exactly the new text.
     let len = from.length;
     for (const e of log.edits) len += e.inserted.length - e.deleted;
