@@ -389,6 +389,26 @@ export function lexInto(store: WordStore, text: string, start: number, end: numb
   return lexSlow(store, text, start, end);
 }
 
+/**
+ * The bytes of an ASCII-only text, for LineTable.lexBytes(): one byte per UTF-16 code unit, so
+ * byte offsets are the text's offsets, followed by a '\n' sentinel at bytes[text.length] (the
+ * scanner needs no bound check). Null when the text holds any other character (the lexer then
+ * reads the text itself). The buffer is scratch space shared by every parse and overwritten by
+ * the next call: nothing keeps it, and it holds no result of any parse.
+ */
+export function asciiBytes(text: string): Uint8Array | null {
+  const len = text.length;
+  if (scratch.length < len + 1) scratch = new Uint8Array(len + (len >> 3) + 1);
+  // encodeInto() reads as many characters as fit; all of them in as many bytes means all ASCII.
+  const res = textEncoder.encodeInto(text, scratch.subarray(0, len));
+  if (res.read !== len || res.written !== len) return null;
+  scratch[len] = 10;
+  return scratch;
+}
+
+let scratch = new Uint8Array(0);
+const textEncoder = new TextEncoder();
+
 /** What keeps a line off LineTable's quickest path: quotes, backslash, NUL, CR and blanks other than space. */
 const SPECIAL_CHARS = ['"', "'", '\\', '\0', '\r', '\t', '\v', '\f'];
 
@@ -449,11 +469,123 @@ export class LineTable {
       return k;
     }
     store.count = first;
-    const line = lexSlow(store, text, start, end);
-    rows[r + 2] = line.comment ? line.comment.start : -1;
-    rows[r + 4] = line.wordCount;
+    return this.#general(k, text, start, end);
+  }
+
+  /** Lexes text[start, end) as the next row with the general lexer only (tests compare it with the others). */
+  lexGeneral(text: string, start: number, end: number): number {
+    const k = this.count++;
+    if ((k + 1) * ROW > this.rows.length) {
+      const grown = new Int32Array(this.rows.length * 2);
+      grown.set(this.rows);
+      this.rows = grown;
+    }
+    const r = k * ROW;
+    this.rows[r] = start;
+    this.rows[r + 1] = end;
+    this.rows[r + 3] = this.store.count;
+    return this.#general(k, text, start, end);
+  }
+
+  /** Row k (start, end and first word set) read by lexSlow(); its line object is kept. */
+  #general(k: number, text: string, start: number, end: number): number {
+    const line = lexSlow(this.store, text, start, end);
+    const r = k * ROW;
+    this.rows[r + 2] = line.comment ? line.comment.start : -1;
+    this.rows[r + 4] = line.wordCount;
     this.#early!.set(k, line);
     this.lastBuilt = line;
+    return k;
+  }
+
+  /** After lexBytes(): the offset of the line's '\n', or -1 when the line ends the text. */
+  lastNl = -1;
+
+  /**
+   * Lexes the line starting at `start` as the next row, reading the text's bytes (see
+   * asciiBytes(): one byte per character, and bytes[len] is a '\n' sentinel). Finds the line's
+   * end itself (lastNl; the row's end excludes a "\r" before the "\n", as the parser's own line
+   * split does). Plain lines — blanks, word characters, an unquoted '#' — are read here in one
+   * pass without calling into the engine; any other line (a quote, a backslash, a control
+   * character, a stray carriage return, a leading '[', as many blank runs as HAProxy refuses) is
+   * handed to the general lexer, so both give the same rows. Side results go to lexInfo.
+   */
+  lexBytes(bytes: Uint8Array, text: string, start: number, len: number): number {
+    const k = this.count++;
+    if ((k + 1) * ROW > this.rows.length) {
+      const grown = new Int32Array(this.rows.length * 2);
+      grown.set(this.rows);
+      this.rows = grown;
+    }
+    const store = this.store;
+    const rows = this.rows;
+    const first = store.count;
+    const r = k * ROW;
+    rows[r] = start;
+    rows[r + 3] = first;
+    let data = store.data;
+    let n = first;
+    let i = start;
+    let c = bytes[i];
+    // The indent: space, tab, VT, FF ('\r' and '\n' end the scan below).
+    while (c === 32 || c === 9 || c === 11 || c === 12) c = bytes[++i];
+    let comment = -1;
+    let end = -1;
+    let separators = 0;
+    if (c !== 91 /* [ */) {
+      for (;;) {
+        // i is at the first character of a word, or at what ends the line's words.
+        if (c > 39 ? c === 92 : c !== 33 && (c < 36 || c > 38)) {
+          if (c === 35 /* # */) comment = i;
+          else if (c === 10) end = i;
+          else if (c === 13 && i + 1 < len && bytes[i + 1] === 10) end = i;
+          break;
+        }
+        const wordStart = i;
+        for (;;) {
+          c = bytes[++i];
+          if (c > 39) {
+            if (c === 92) break;
+          } else if (c !== 33 && (c < 36 || c > 38)) break;
+        }
+        if (2 * n + 2 > data.length) data = store.data = roomForPair(data, n);
+        data[2 * n] = wordStart;
+        data[2 * n + 1] = i;
+        n++;
+        if (c === 32 || c === 9 || c === 11 || c === 12) {
+          // a run of blanks: one more separator, as in parse_line()
+          do c = bytes[++i];
+          while (c === 32 || c === 9 || c === 11 || c === 12);
+          if (++separators >= MAX_LINE_ARGS) break;
+        }
+      }
+    }
+    let nl: number;
+    if (comment >= 0) {
+      // The comment runs to the line's end, whatever it holds.
+      nl = i + 1 < len ? bytes.indexOf(10, i + 1) : -1;
+      if (nl >= len) nl = -1;
+      end = nl < 0 ? len : bytes[nl - 1] === 13 ? nl - 1 : nl;
+    } else if (end >= 0) {
+      nl = end === len ? -1 : bytes[end] === 13 ? end + 1 : end;
+    } else {
+      // Not a plain line: the general lexer reads it.
+      nl = text.indexOf('\n', i);
+      const contentEnd = nl < 0 ? len : nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      store.count = first;
+      rows[r + 1] = contentEnd;
+      this.lastNl = nl;
+      return this.#general(k, text, start, contentEnd);
+    }
+    store.count = n;
+    lexInfo.nulAt = -1;
+    lexInfo.crAt = -1;
+    lexInfo.error = null;
+    rows[r + 1] = end;
+    rows[r + 2] = comment;
+    rows[r + 4] = n - first;
+    this.lastBuilt = undefined;
+    this.lastNl = nl;
     return k;
   }
 

@@ -11,7 +11,7 @@
 import { LineIndex, type Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
 import { evaluateCondition, parseCondition, type ConditionContext } from './conditions';
-import { invalidNameChar, lexInfo, LineTable, WordStore } from './lexer';
+import { asciiBytes, invalidNameChar, lexInfo, LineTable, WordStore } from './lexer';
 import { MAX_NESTED_CONDITIONS, MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
 import type {
   HaproxyConditional, HaproxyDirective, HaproxyFile, HaproxyLine, HaproxySection, HaproxyStatement, HaproxyWord,
@@ -120,6 +120,22 @@ export class HaproxyTree implements HaproxyFile {
   }
 }
 
+/**
+ * How parseHaproxy() reads lines: 'bytes' reads an ASCII text as bytes (LineTable.lexBytes(),
+ * the default; any other text is read as 'text'), 'text' reads each line of the string with the
+ * lexer's quick paths (LineTable.lex()), 'general' reads every line with the general lexer only.
+ * All three give the same tree; tests compare them.
+ */
+export type HaproxyLexMode = 'bytes' | 'text' | 'general';
+let lexMode: HaproxyLexMode = 'bytes';
+
+/** For tests: sets how parseHaproxy() reads lines; returns the previous mode. */
+export function setHaproxyLexMode(mode: HaproxyLexMode): HaproxyLexMode {
+  const was = lexMode;
+  lexMode = mode;
+  return was;
+}
+
 export function parseHaproxy(text: string): HaproxyFile {
   flatten(text);
   const sections: HaproxySection[] = [];
@@ -158,13 +174,24 @@ export function parseHaproxy(text: string): HaproxyFile {
   // when needed.
   const store = new WordStore(text, len >> 3);
   const table = new LineTable(store, len >> 5);
+  // An ASCII text is read as bytes (one pass, no call into the engine per word); any other text
+  // line by line as a string (see HaproxyLexMode).
+  const bytes = lexMode === 'bytes' ? asciiBytes(text) : null;
+  const general = lexMode === 'general';
   let pos = 0;
   for (;;) {
-    const nl = text.indexOf('\n', pos);
-    const lineEnd = nl < 0 ? len : nl;
-    const contentEnd = nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : lineEnd;
-
-    const row = table.lex(text, pos, contentEnd);
+    let nl: number;
+    let contentEnd: number;
+    let row: number;
+    if (bytes !== null) {
+      row = table.lexBytes(bytes, text, pos, len);
+      nl = table.lastNl;
+      contentEnd = table.end(row);
+    } else {
+      nl = text.indexOf('\n', pos);
+      contentEnd = nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl < 0 ? len : nl;
+      row = general ? table.lexGeneral(text, pos, contentEnd) : table.lex(text, pos, contentEnd);
+    }
     // Set only for lines the general path read (the others are plain: no scope, no error).
     const built = table.lastBuilt;
 

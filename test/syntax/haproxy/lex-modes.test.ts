@@ -1,0 +1,136 @@
+/**
+ * The parser reads lines in one of three ways (server/src/service/syntax/haproxy/parser.ts,
+ * HaproxyLexMode): an ASCII text as bytes in one pass (the default), a text line by line with the
+ * lexer's quick paths, or every line with the general lexer alone — the plain character-by-
+ * character reading of parse_line(). The three must give the same tree: every line (words with
+ * spans, raw text, values and environment references; comment, indent, line break, ignored tail,
+ * scope, invalid flag), statement, section, conditional block and diagnostic. Compared here on
+ * every HAProxy file of the shared corpus, the 24k-line benchmark file, generated configs,
+ * hand-made edge cases and random ASCII texts built from the pieces the byte scanner must tell
+ * apart.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { parseHaproxy, type HaproxyFile, type HaproxyLine } from '../../../server/src/service/syntax/haproxy';
+import { setHaproxyLexMode, type HaproxyLexMode } from '../../../server/src/service/syntax/haproxy/parser';
+import { asciiBytes } from '../../../server/src/service/syntax/haproxy/lexer';
+import { generateHaproxy } from '../../../scripts/bench/generate';
+
+const REPO = path.resolve(__dirname, '../../..');
+const CORPUS = path.resolve(REPO, '../shared/corpus');
+const BENCH_FILE = path.join(CORPUS, 'haproxy/exymat/bench/fixtures/large-valid.cfg');
+
+function parseWith(mode: HaproxyLexMode, text: string): HaproxyFile {
+  const was = setHaproxyLexMode(mode);
+  try {
+    return parseHaproxy(text);
+  } finally {
+    setHaproxyLexMode(was);
+  }
+}
+
+function dumpLine(l: HaproxyLine): unknown {
+  return {
+    start: l.start, end: l.end, wordCount: l.wordCount,
+    values: Array.from({ length: l.wordCount }, (_, k) => l.wordValue(k)),
+    words: l.words.map((w) => ({ start: w.start, end: w.end, raw: w.raw, value: w.value, envRefs: w.envRefs })),
+    comment: l.comment, indent: l.indent, eol: l.eol, ignored: l.ignored, scope: l.scope, invalid: l.invalid,
+  };
+}
+
+/** Everything the tree says, as plain data (statements read through their own accessors first, lines second). */
+function dump(file: HaproxyFile): unknown {
+  const condIndex = new Map(file.conditionals.map((c, k) => [c, k]));
+  const sectionIndex = new Map(file.sections.map((s, k) => [s, k]));
+  const statements = file.statements.map((s) => ({
+    keyword: s.keyword, modifier: s.modifier, wordCount: s.wordCount,
+    values: Array.from({ length: s.wordCount }, (_, k) => s.wordValue(k)),
+    section: s.section ? sectionIndex.get(s.section) : null,
+    conditions: s.conditions.map((c) => condIndex.get(c)),
+    line: s.line.start, args: s.args.map((w) => [w.start, w.end, w.value]),
+  }));
+  return {
+    statements,
+    lines: file.lines.map(dumpLine),
+    sections: file.sections.map((s) => ({
+      keyword: s.keyword, name: s.name, nameSpan: s.nameSpan, from: s.from, fromSpan: s.fromSpan, start: s.start, end: s.end,
+      header: s.header.start, headerStatement: file.statements.indexOf(s.headerStatement),
+      statements: s.statements.map((st) => file.statements.indexOf(st)),
+    })),
+    topLevel: file.topLevel.map((st) => file.statements.indexOf(st)),
+    conditionals: file.conditionals.map((c) => ({
+      directive: c.directive, line: c.line.start, condition: c.condition,
+      previous: c.previous ? condIndex.get(c.previous) : undefined,
+    })),
+    diagnostics: file.diagnostics,
+    lineStarts: file.lineIndex.lineStarts,
+  };
+}
+
+/** Parses `text` the three ways and asserts the same tree; returns whether the byte scanner read it. */
+function compareModes(text: string, label: string): boolean {
+  const general = dump(parseWith('general', text));
+  assert.deepStrictEqual(dump(parseWith('text', text)), general, `${label}: line-by-line quick paths vs general lexer`);
+  assert.deepStrictEqual(dump(parseWith('bytes', text)), general, `${label}: byte scanner vs general lexer`);
+  return asciiBytes(text) !== null;
+}
+
+function corpusFiles(): string[] {
+  const manifest = path.join(CORPUS, 'MANIFEST.tsv');
+  if (!fs.existsSync(manifest)) throw new Error(`corpus not found: expected ${manifest}`);
+  return fs.readFileSync(manifest, 'utf8').split('\n').slice(1).filter(Boolean)
+    .map((l) => l.split('\t'))
+    .filter((c) => c[1] === 'haproxy')
+    .map((c) => c[0]);
+}
+
+/** ASCII pieces around every distinction the byte scanner makes. */
+const PIECES = [
+  'global', 'defaults', 'backend b', 'frontend f', 'listen l from d', 'no', 'default', 'option', 'timeout tunnel 1h',
+  '.if', '.elif', '.else', '.endif', '.notice', '.foo', '[scope]', '[', ']', ' ', '  ', '\t', '\x0b', '\x0c', '\n',
+  '\r\n', '\r', '\0', '\x01', '\x1f', '\x7f', '"', "'", '\\', '\\ ', '#', '#"', '!', '$', '%', '&', '(', '*', '-',
+  '.', '/', ':', '@', '{', '}', '~', 'a', 'Z', '9', '${A}', 'server s 1.2.3.4:80',
+];
+const asciiText = fc.array(fc.constantFrom(...PIECES), { maxLength: 120 }).map((a) => a.join(''));
+
+describe('HAProxy parser: the byte scanner, the quick paths and the general lexer read the same tree', function () {
+  this.timeout(300_000);
+
+  it('every HAProxy file of the corpus and the 24k-line benchmark file', () => {
+    const files = corpusFiles();
+    assert.ok(files.length > 20, `corpus has ${files.length} HAProxy files`);
+    let bytes = 0;
+    for (const rel of files) if (compareModes(fs.readFileSync(path.join(CORPUS, rel), 'utf8'), rel)) bytes++;
+    assert.ok(bytes > 20, `${bytes} corpus files read by the byte scanner`);
+    assert.ok(compareModes(fs.readFileSync(BENCH_FILE, 'utf8'), 'large-valid.cfg'), 'the benchmark file is ASCII');
+  });
+
+  it('generated configs and hand-made edge cases (CRLF, stray CR, NUL, odd blanks, comments in words, 64 words, no final newline)', () => {
+    compareModes(generateHaproxy(3000), 'generated');
+    const cases = [
+      '', '\n', '\r\n', '\r', 'global', 'global\r', 'global\n  maxconn 10', 'global\n  maxconn 10\r', 'global\n  # c\r',
+      'global\n#', '#\n', '  \r\n', '\r  x\n', 'global\n  a\rb\n', 'global\n  a\0b c\n', 'global\n  a#b c\n', 'global\n  a #\n',
+      'global\n\t\x0b\x0ca\x0bb\x0cc\t\n', 'global\n  a\x01b\n', 'global\n  a\x7fb\n', 'global\n  [x]\n', '  [sc] # c\n',
+      'global\n  a!$%&b (c)*-./:@{}~\n', 'global\n  a "b c" d\n', "global\n  a 'b' c\n", 'global\n  a\\ b\n',
+      'global\n  ' + Array.from({ length: 63 }, (_, k) => `w${k}`).join(' ') + '\n',
+      'global\n  ' + Array.from({ length: 64 }, (_, k) => `w${k}`).join(' ') + '\n',
+      'global\n  ' + Array.from({ length: 63 }, (_, k) => `w${k}`).join(' ') + ' \n',
+      'global\n  ' + Array.from({ length: 63 }, (_, k) => `w${k}`).join(' ') + ' #c\n',
+      'global\n  ' + Array.from({ length: 64 }, (_, k) => `w${k}`).join(' ') + ' \n',
+      'global\n  ' + Array.from({ length: 64 }, (_, k) => `w${k}`).join(' ') + '\t#c\n',
+      'global\n  ' + Array.from({ length: 65 }, (_, k) => `w${k}`).join(' ') + '\n',
+      'backend b\n  timeout tunnel 1h\n.if defined(X)\n  no option a\n.else\n  default option b\n.endif\n',
+      'defaults d\r\n  mode http\r\nbackend b from d\r\n  server s 1.2.3.4:80\r\n',
+      'x y\nglobal\n  caf\u00e9 x\n', // not ASCII: read as text by the 'bytes' mode too
+    ];
+    for (const [k, text] of cases.entries()) compareModes(text, `case ${k} ${JSON.stringify(text.slice(0, 40))}`);
+  });
+
+  it('random ASCII texts made of the pieces the byte scanner tells apart', () => {
+    fc.assert(fc.property(asciiText, (text) => {
+      compareModes(text, JSON.stringify(text));
+    }), { numRuns: 1500 });
+  });
+});
