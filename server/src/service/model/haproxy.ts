@@ -123,6 +123,8 @@ class ProxyNode implements HaproxyProxy {
   disabled: boolean | undefined = undefined;
   acls: Map<string, HaproxyStatement[]> | undefined = undefined;
   references: OwnReference[] | undefined = undefined;
+  /** proxyFacts(): what one reading of the section's statements found. */
+  facts: ProxyFacts | undefined = undefined;
   /** Other modules' answers, by proxySlot() index. */
   slots: unknown[] | undefined = undefined;
   constructor(
@@ -218,7 +220,8 @@ export function updateHaproxyConfig(config: HaproxyConfig, path: string, change:
   config.proxies[i] = proxy;
   const index = proxyIndex.get(config);
   const named = old.name !== null ? index?.get(old.name) : undefined;
-  if (named) named[named.indexOf(old)] = proxy;
+  if (named === old) index!.set(old.name!, proxy);
+  else if (Array.isArray(named)) named[named.indexOf(old)] = proxy;
   // Unless the line is (or was) a route or an ACL, the proxy's routes are the same statements.
   const routes = (s: HaproxyStatement | null) => !!s && (s.keyword === 'use_backend' || s.keyword === 'default_backend' || s.keyword === 'acl');
   const routesChanged = routes(change.removed) || routes(change.added);
@@ -254,10 +257,35 @@ export function updateHaproxyConfig(config: HaproxyConfig, path: string, change:
  */
 export function sourceMayMentionWslb(src: HaproxySource): boolean {
   let v = wslbSeen.get(src);
-  if (v === undefined) wslbSeen.set(src, (v = WSLB.test(src.text)));
+  if (v === undefined) wslbSeen.set(src, (v = hasWslbComment(src.text)));
   return v;
 }
 const WSLB = /wslb/i;
+
+/**
+ * Whether some `#` in the text is followed, after white space, by `wslb` in any case: every
+ * comment a marker or a suppression can be in (the comment's text must start so) has one. Looking
+ * from each `#` is much quicker than a case-insensitive search of the whole text. (It may say yes
+ * for a `#` that starts no comment, or white space across a line break: "may".)
+ */
+export function hasWslbComment(text: string): boolean {
+  const n = text.length;
+  for (let i = text.indexOf('#'); i >= 0; i = text.indexOf('#', i + 1)) {
+    let j = i + 1;
+    while (j < n && isSpace(text.charCodeAt(j))) j++;
+    // `| 32` lowers an ASCII letter and leaves no other character on w, s, l or b (/i does not
+    // fold non-ASCII letters onto ASCII ones without the u flag)
+    if (j + 4 <= n && (text.charCodeAt(j) | 32) === 119 && (text.charCodeAt(j + 1) | 32) === 115 && (text.charCodeAt(j + 2) | 32) === 108 && (text.charCodeAt(j + 3) | 32) === 98) return true;
+  }
+  return false;
+}
+
+/** What `\s` matches. */
+function isSpace(c: number): boolean {
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  return c >= 128 && SPACE.test(String.fromCharCode(c));
+}
+const SPACE = /\s/;
 const wslbSeen = new WeakMap<HaproxySource, boolean>();
 
 /**
@@ -374,6 +402,159 @@ function parseServers(proxy: HaproxyProxy): HaproxyServer[] {
   return out;
 }
 
+/**
+ * What one reading of a section's own statements finds: the lines the questions asked of every
+ * proxy on every analysis depend on (its mode, whether it is disabled, whether it has servers,
+ * its timeouts, routes and ACLs). The keyword's first character is compared before the keyword,
+ * and only `timeout` lines have a word read; nothing is built for the other lines. Kept with the
+ * proxy (see proxyFacts()); the defaults chain is not included (each defaults section has its own).
+ */
+export class ProxyFacts {
+  /** The last `mode` line. */
+  mode: HaproxyStatement | null = null;
+  /** The last `disabled` or `enabled` line. */
+  onOff: HaproxyStatement | null = null;
+  /** Whether the section has a `server` or `server-template` line. */
+  hasServers = false;
+  /** The last `timeout connect|client|server|tunnel` lines. */
+  connect: HaproxyStatement | null = null;
+  client: HaproxyStatement | null = null;
+  server: HaproxyStatement | null = null;
+  tunnel: HaproxyStatement | null = null;
+  /** The last `default_backend` line. */
+  defaultBackend: HaproxyStatement | null = null;
+  /** Every `timeout` line, in order (null when none). */
+  timeouts: HaproxyStatement[] | null = null;
+  /** Every `use_backend` and `default_backend` line, in order (null when none). */
+  routes: HaproxyStatement[] | null = null;
+  /** Every `acl` line, in order (null when none). */
+  acls: HaproxyStatement[] | null = null;
+  /**
+   * effectiveTimeoutMs() of the proxy (its defaults chain included), once asked: undefined until
+   * then. Kept for ProxyNodes only (their chain never changes), so a defaults section's values are
+   * worked out once for all the proxies using it.
+   */
+  connectMs: number | null | undefined = undefined;
+  clientMs: number | null | undefined = undefined;
+  serverMs: number | null | undefined = undefined;
+  tunnelMs: number | null | undefined = undefined;
+}
+
+/** The timeouts ProxyFacts keeps by name. */
+export type FactTimeout = 'connect' | 'client' | 'server' | 'tunnel';
+
+/** proxyFacts() of proxies that are not ProxyNodes (built by hand), once per object. */
+const looseFacts = new WeakMap<HaproxyProxy, ProxyFacts>();
+
+/** What the proxy's own section says (see ProxyFacts); read once per proxy object. */
+export function proxyFacts(proxy: HaproxyProxy): ProxyFacts {
+  if (proxy instanceof ProxyNode) return (proxy.facts ??= readFacts(proxy.section.statements));
+  let f = looseFacts.get(proxy);
+  if (!f) looseFacts.set(proxy, (f = readFacts(proxy.section.statements)));
+  return f;
+}
+
+function readFacts(stmts: readonly HaproxyStatement[]): ProxyFacts {
+  const f = new ProxyFacts();
+  for (let i = 0; i < stmts.length; i++) {
+    const s = stmts[i];
+    const kw = s.keyword;
+    switch (kw.charCodeAt(0)) {
+      case 97 /* a */:
+        if (kw === 'acl') (f.acls ??= []).push(s);
+        break;
+      case 100 /* d */:
+        if (kw === 'default_backend') {
+          f.defaultBackend = s;
+          (f.routes ??= []).push(s);
+        } else if (kw === 'disabled') f.onOff = s;
+        break;
+      case 101 /* e */:
+        if (kw === 'enabled') f.onOff = s;
+        break;
+      case 109 /* m */:
+        if (kw === 'mode') f.mode = s;
+        break;
+      case 115 /* s */:
+        if (kw === 'server' || kw === 'server-template') f.hasServers = true;
+        break;
+      case 116 /* t */:
+        if (kw === 'timeout') {
+          (f.timeouts ??= []).push(s);
+          const which = argValue(s, 0);
+          if (which === 'connect') f.connect = s;
+          else if (which === 'client') f.client = s;
+          else if (which === 'server') f.server = s;
+          else if (which === 'tunnel') f.tunnel = s;
+        }
+        break;
+      case 117 /* u */:
+        if (kw === 'use_backend') (f.routes ??= []).push(s);
+        break;
+    }
+  }
+  return f;
+}
+
+/** The defaults chain is at most this long when walked without chainOf() (a longer one is read through chainOf()). */
+const WALK_LIMIT = 64;
+
+/**
+ * The effective `timeout <which>` in milliseconds as haproxyTimeout() gives it (0 included; null
+ * when unset, without a value or unreadable), from the facts of the proxy and its defaults chain,
+ * without building an HaproxyEffective.
+ */
+export function effectiveTimeoutMs(proxy: HaproxyProxy, which: FactTimeout): number | null {
+  if (!(proxy instanceof ProxyNode)) return haproxyTimeout(proxy, which).ms;
+  return nodeTimeoutMs(proxy, which, 0);
+}
+
+const MS_FIELD = { connect: 'connectMs', client: 'clientMs', server: 'serverMs', tunnel: 'tunnelMs' } as const;
+
+/** effectiveTimeoutMs() of a ProxyNode, kept in its facts; the defaults' answer is theirs, kept alike. */
+function nodeTimeoutMs(proxy: ProxyNode, which: FactTimeout, depth: number): number | null {
+  const f = proxyFacts(proxy);
+  const field = MS_FIELD[which];
+  let ms = f[field];
+  if (ms !== undefined) return ms;
+  const s = f[which];
+  if (s) {
+    const v = argValue(s, 1);
+    ms = v !== undefined ? timeOf(v) : null;
+  } else {
+    const d = proxy.defaults;
+    if (!d) ms = null;
+    // (a chain this long is a cycle, which buildHaproxyConfig() cannot make: read it as haproxyTimeout() does)
+    else if (!(d instanceof ProxyNode) || depth >= WALK_LIMIT) ms = haproxyTimeout(proxy, which).ms;
+    else ms = nodeTimeoutMs(d, which, depth + 1);
+  }
+  f[field] = ms;
+  return ms;
+}
+
+/** Whether the proxy's own section has a `server` or `server-template` line. */
+export function proxyHasServers(proxy: HaproxyProxy): boolean {
+  return proxyFacts(proxy).hasServers;
+}
+
+/**
+ * The last statement of the section itself for a keyword path that ProxyFacts keeps (`mode`,
+ * `default_backend`, `timeout connect|client|server|tunnel`): null when the section has none,
+ * undefined when the facts do not cover the path.
+ */
+function ownFromFacts(p: HaproxyProxy, path: readonly string[]): HaproxyStatement | null | undefined {
+  if (path.length === 1) {
+    if (path[0] === 'mode') return proxyFacts(p).mode;
+    if (path[0] === 'default_backend') return proxyFacts(p).defaultBackend;
+    return undefined;
+  }
+  if (path.length === 2 && path[0] === 'timeout') {
+    const w = path[1];
+    if (w === 'connect' || w === 'client' || w === 'server' || w === 'tunnel') return proxyFacts(p)[w];
+  }
+  return undefined;
+}
+
 /** A place on every proxy object for one answer of another module (see proxyMemo()). */
 export interface ProxySlot<T> {
   readonly index: number;
@@ -402,6 +583,11 @@ export function proxyMemo<T>(proxy: HaproxyProxy, slot: ProxySlot<T>, compute: (
 /** The proxy and its defaults chain, nearest first. */
 export function proxyChain(proxy: HaproxyProxy): HaproxyProxy[] {
   return chainOf(proxy).slice();
+}
+
+/** proxyChain(), kept with the proxy: the caller must not change it. */
+export function proxyChainShared(proxy: HaproxyProxy): readonly HaproxyProxy[] {
+  return chainOf(proxy);
 }
 
 /** proxyChain(), kept with the proxy; not to be changed. */
@@ -494,6 +680,13 @@ function ownEffective(p: HaproxyProxy, path: readonly string[]): OwnEffective | 
 }
 
 function scanOwn(p: HaproxyProxy, path: readonly string[]): OwnEffective | null {
+  const known = ownFromFacts(p, path);
+  if (known !== undefined) {
+    if (known === null) return null;
+    const values: string[] = [];
+    for (let k = path.length - 1, n = argCount(known); k < n; k++) values.push(argValue(known, k)!);
+    return { statement: known, values, negated: false };
+  }
   const stmts = p.section.statements;
   for (let i = stmts.length - 1; i >= 0; i--) {
     const s = stmts[i];
@@ -534,21 +727,32 @@ function timeOf(value: string): number | null {
   return ms;
 }
 
-const proxyIndex = new WeakMap<HaproxyConfig, Map<string, HaproxyProxy[]>>();
+const proxyIndex = new WeakMap<HaproxyConfig, Map<string, HaproxyProxy | HaproxyProxy[]>>();
 
-export function findProxy(config: HaproxyConfig, name: string, kinds: ProxyKind[] = ['backend', 'listen']): HaproxyProxy | undefined {
+export function findProxy(config: HaproxyConfig, name: string, kinds?: ProxyKind[]): HaproxyProxy | undefined {
   let index = proxyIndex.get(config);
   if (!index) {
+    // one Map for the config; a name is held by one proxy (an array only for the few shared names)
     index = new Map();
     for (const p of config.proxies) {
       if (p.name === null) continue;
-      const list = index.get(p.name);
-      if (list) list.push(p);
-      else index.set(p.name, [p]);
+      const had = index.get(p.name);
+      if (had === undefined) index.set(p.name, p);
+      else if (Array.isArray(had)) had.push(p);
+      else index.set(p.name, [had, p]);
     }
     proxyIndex.set(config, index);
   }
-  return index.get(name)?.find((p) => kinds.includes(p.kind));
+  const hit = index.get(name);
+  if (hit === undefined) return undefined;
+  if (!Array.isArray(hit)) return isOfKind(hit, kinds) ? hit : undefined;
+  for (const p of hit) if (isOfKind(p, kinds)) return p;
+  return undefined;
+}
+
+/** `p.kind` is one of `kinds` (by default backend and listen). */
+function isOfKind(p: HaproxyProxy, kinds: ProxyKind[] | undefined): boolean {
+  return kinds === undefined ? p.kind === 'backend' || p.kind === 'listen' : kinds.includes(p.kind);
 }
 
 export interface BackendReference {
@@ -571,6 +775,9 @@ interface OwnReference {
   name: string;
   conditionAcls: string[];
   requiredAcls: string[];
+  /** referenceMemo(): an answer about the line in its proxy, and the proxy it was made for. */
+  memo: unknown;
+  memoFrom: HaproxyProxy | null;
 }
 /** The use_backend/default_backend lines of proxies that are not ProxyNodes, read once per proxy object. */
 const ownReferences = new WeakMap<HaproxyProxy, OwnReference[]>();
@@ -582,25 +789,44 @@ function referencesOf(p: HaproxyProxy): OwnReference[] {
   const cached = node ? node.references : ownReferences.get(p);
   if (cached) return cached;
   const out: OwnReference[] = [];
-  for (const s of p.section.statements) {
-    if ((s.keyword !== 'use_backend' && s.keyword !== 'default_backend') || argCount(s) < 1) continue;
-    // the values of the arguments, read without building the line's word objects
-    const args: string[] = [];
-    for (let k = 0, n = argCount(s); k < n; k++) args.push(argValue(s, k)!);
-    const ifIdx = args.findIndex((v) => v === 'if' || v === 'unless');
-    const cond = ifIdx >= 0 ? args.slice(ifIdx + 1) : [];
-    const acls = cond.map((v) => v.replace(/^!/, '')).filter((v) => ACL_NAME.test(v) && v !== 'or' && v !== '||');
-    const unless = ifIdx >= 0 && args[ifIdx] === 'unless';
-    const required = cond
-      .filter((v) => (unless ? v.startsWith('!') : !v.startsWith('!')))
-      .map((v) => v.replace(/^!/, ''))
-      .filter((v) => ACL_NAME.test(v) && v !== 'or' && v !== '||');
-    out.push({ statement: s, name: args[0], conditionAcls: acls, requiredAcls: required });
+  for (const s of proxyFacts(p).routes ?? NO_STATEMENTS) {
+    const n = argCount(s);
+    if (n < 1) continue;
+    // the values of the arguments, read without building the line's word objects; the words of
+    // the condition after `if`/`unless` (those without a leading `!` for `if`, with one for
+    // `unless`, are required), a leading `!` removed, that can name an ACL and are not `or`/`||`
+    let k = 0;
+    let unless = false;
+    for (; k < n; k++) {
+      const v = argValue(s, k)!;
+      if (v === 'if' || v === 'unless') {
+        unless = v === 'unless';
+        break;
+      }
+    }
+    let acls: string[] = NO_NAMES;
+    let required: string[] = NO_NAMES;
+    for (k++; k < n; k++) {
+      const v = argValue(s, k)!;
+      const bang = v.charCodeAt(0) === 33; /* ! */
+      const name = bang ? v.slice(1) : v;
+      if (!ACL_NAME.test(name) || name === 'or') continue; // ('||' is no ACL_NAME)
+      if (acls === NO_NAMES) acls = [];
+      acls.push(name);
+      if (bang === unless) {
+        if (required === NO_NAMES) required = [];
+        required.push(name);
+      }
+    }
+    out.push({ statement: s, name: argValue(s, 0)!, conditionAcls: acls, requiredAcls: required, memo: undefined, memoFrom: null });
   }
   if (node) node.references = out;
   else ownReferences.set(p, out);
   return out;
 }
+
+/** The ACL names of a route without a condition (shared: never changed). */
+const NO_NAMES: string[] = [];
 
 /** A resolved reference; the word naming the backend is built when asked for (most never are). */
 class Reference implements BackendReference {
@@ -608,12 +834,33 @@ class Reference implements BackendReference {
     public statement: HaproxyStatement,
     public from: HaproxyProxy,
     public target: HaproxyProxy | undefined,
-    public conditionAcls: string[],
-    public requiredAcls: string[],
+    public own: OwnReference,
   ) {}
+  get conditionAcls(): string[] {
+    return this.own.conditionAcls;
+  }
+  get requiredAcls(): string[] {
+    return this.own.requiredAcls;
+  }
   get word(): HaproxyStatement['args'][number] {
     return this.statement.args[0];
   }
+}
+
+/**
+ * `compute(ref)`, kept with what the reference's proxy says of the line (read once per proxy
+ * object, see referencesOf()) as long as the reference comes from that same proxy object: an
+ * answer that depends only on the line and on its proxy (and that proxy's defaults) survives the
+ * references being resolved again after an edit elsewhere. One answer per line.
+ */
+export function referenceMemo<T>(ref: BackendReference, compute: (ref: BackendReference) => T): T {
+  if (!(ref instanceof Reference)) return compute(ref);
+  const own = ref.own;
+  if (own.memoFrom !== ref.from) {
+    own.memo = compute(ref);
+    own.memoFrom = ref.from;
+  }
+  return own.memo as T;
 }
 
 /** use_backend / default_backend references, resolved (dynamic names with %[...] are left unresolved but not reported). */
@@ -625,7 +872,7 @@ export function backendReferences(config: HaproxyConfig): BackendReference[] {
   for (const p of config.proxies) {
     if (p.kind !== 'frontend' && p.kind !== 'listen' && p.kind !== 'defaults') continue;
     for (const r of referencesOf(p)) {
-      out.push(new Reference(r.statement, p, r.name.includes('%[') ? undefined : findProxy(config, r.name), r.conditionAcls, r.requiredAcls));
+      out.push(new Reference(r.statement, p, r.name.includes('%[') ? undefined : findProxy(config, r.name), r));
     }
   }
   return out;
@@ -643,8 +890,7 @@ export function aclsOf(proxy: HaproxyProxy): Map<string, HaproxyStatement[]> {
   else aclCache.set(proxy, out);
   const chain = chainOf(proxy);
   for (let c = chain.length - 1; c >= 0; c--) {
-    for (const s of chain[c].section.statements) {
-      if (s.keyword !== 'acl') continue;
+    for (const s of proxyFacts(chain[c]).acls ?? NO_STATEMENTS) {
       const name = argValue(s, 0);
       if (!name) continue;
       const list = out.get(name);
@@ -657,11 +903,24 @@ export function aclsOf(proxy: HaproxyProxy): Map<string, HaproxyStatement[]> {
 
 /** The effective `mode` (tcp, http) of a proxy; HAProxy's default is tcp. */
 export function proxyMode(proxy: HaproxyProxy): 'http' | 'tcp' | string {
-  if (proxy instanceof ProxyNode) return (proxy.mode ??= haproxyEffective(proxy, MODE)?.values[0] ?? 'tcp');
-  return haproxyEffective(proxy, MODE)?.values[0] ?? 'tcp';
+  if (proxy instanceof ProxyNode) return (proxy.mode ??= computeMode(proxy));
+  return computeMode(proxy);
 }
 
-const MODE = ['mode'];
+/**
+ * haproxyEffective(proxy, ['mode'])?.values[0] ?? 'tcp', from the proxy's facts, else its
+ * defaults' answer (kept with them: read once per defaults section).
+ */
+function computeMode(proxy: HaproxyProxy, depth = 0): string {
+  const s = proxyFacts(proxy).mode;
+  if (s) return argValue(s, 0) ?? 'tcp';
+  const d = proxy.defaults;
+  if (!d) return 'tcp';
+  if (!(d instanceof ProxyNode) || depth >= WALK_LIMIT) return haproxyEffective(proxy, ['mode'])?.values[0] ?? 'tcp';
+  return (d.mode ??= computeMode(d, depth + 1));
+}
+
+const NO_STATEMENTS: readonly HaproxyStatement[] = [];
 
 export function globalStatements(config: HaproxyConfig, keyword: string): HaproxyStatement[] {
   return config.global.flatMap((g) => g.statements.filter((s) => s.keyword === keyword));
@@ -677,15 +936,21 @@ export function proxyDisabled(proxy: HaproxyProxy): boolean {
   return computeDisabled(proxy);
 }
 
-function computeDisabled(proxy: HaproxyProxy): boolean {
-  for (const p of chainOf(proxy)) {
-    const stmts = p.section.statements;
-    for (let i = stmts.length - 1; i >= 0; i--) {
-      if (stmts[i].keyword === 'disabled') return true;
-      if (stmts[i].keyword === 'enabled') return false;
+/** From the proxy's facts, else its defaults' answer (kept with them: read once per defaults section). */
+function computeDisabled(proxy: HaproxyProxy, depth = 0): boolean {
+  const s = proxyFacts(proxy).onOff;
+  if (s) return s.keyword === 'disabled';
+  const d = proxy.defaults;
+  if (!d) return false;
+  if (!(d instanceof ProxyNode) || depth >= WALK_LIMIT) {
+    // (a chain this long is a cycle, which buildHaproxyConfig() cannot make: read it through chainOf())
+    for (const c of chainOf(proxy)) {
+      const o = proxyFacts(c).onOff;
+      if (o) return o.keyword === 'disabled';
     }
+    return false;
   }
-  return false;
+  return (d.disabled ??= computeDisabled(d, depth + 1));
 }
 
 /** The proxies (not defaults) whose defaults chain includes `defaults`. */

@@ -6,7 +6,7 @@
 import type { NginxDirective, NginxNode } from '../syntax/nginx';
 import type { HaproxyProxy, HaproxyConfig } from './haproxy';
 import type { HaproxyStatement } from '../syntax/haproxy';
-import { aclsOf, argsText, backendReferences, lineWordCount, onProxyReplaced, proxyMemo, proxySlot, sourceMayMentionWslb } from './haproxy';
+import { aclsOf, argCount, argsText, argValue, backendReferences, lineWordCount, onProxyReplaced, proxyChainShared, proxyFacts, proxyMemo, proxySlot, referenceMemo, sourceMayMentionWslb } from './haproxy';
 import {
   type NginxConfig,
   type NginxContext,
@@ -242,8 +242,9 @@ function referencesTo(config: HaproxyConfig, proxy: HaproxyProxy): ReturnType<ty
     }
     refsByTarget.set(config, m);
   }
-  return m.get(proxy) ?? [];
+  return m.get(proxy) ?? NO_REFERENCES;
 }
+const NO_REFERENCES: ReturnType<typeof backendReferences> = [];
 
 // A proxy replaced after an edit that left its routes alone is still the target of the same
 // references (their objects were updated in place); otherwise this is computed again.
@@ -265,68 +266,124 @@ onProxyReplaced((config, old, proxy, routesChanged) => {
  * What a proxy says about itself (its name, a marker comment) and, for a listen, its own ACLs;
  * kept per proxy object, which never changes once built.
  */
-const OWN_REASONS = proxySlot<{ before: WebSocketReason[]; after: WebSocketReason[] }>();
+const OWN_REASONS = proxySlot<OwnReasons>();
 
-function ownReasonsOf(proxy: HaproxyProxy): { before: WebSocketReason[]; after: WebSocketReason[] } {
+interface OwnReasons {
+  before: WebSocketReason[];
+  after: WebSocketReason[];
+}
+/** What most proxies say of themselves (shared: never changed). */
+const NO_REASONS: WebSocketReason[] = [];
+const NO_OWN_REASONS: OwnReasons = { before: NO_REASONS, after: NO_REASONS };
+
+function ownReasonsOf(proxy: HaproxyProxy): OwnReasons {
   return proxyMemo(proxy, OWN_REASONS, computeOwnReasons);
 }
 
-function computeOwnReasons(proxy: HaproxyProxy): { before: WebSocketReason[]; after: WebSocketReason[] } {
-  const before: WebSocketReason[] = [];
-  const after: WebSocketReason[] = [];
-  if (proxy.name && looksLikeWebSocketName(proxy.name)) before.push({ kind: 'backend-name', text: `${proxy.kind} ${proxy.name} is named like a WebSocket pool` });
-  if (hasHaproxyMarker(proxy)) before.push({ kind: 'marker', text: 'marked "# wslb: websocket"' });
-  if (proxy.kind === 'listen') {
+function computeOwnReasons(proxy: HaproxyProxy): OwnReasons {
+  let before = NO_REASONS;
+  let after = NO_REASONS;
+  if (proxy.name && looksLikeWebSocketName(proxy.name)) before = [{ kind: 'backend-name', text: `${proxy.kind} ${proxy.name} is named like a WebSocket pool` }];
+  if (hasHaproxyMarker(proxy)) (before === NO_REASONS ? (before = []) : before).push({ kind: 'marker', text: 'marked "# wslb: websocket"' });
+  // the ACLs grouped by name (aclsOf()) only when one of them matches upgrades
+  if (proxy.kind === 'listen' && chainHasUpgradeAcl(proxy)) {
+    after = [];
     for (const [name, defs] of aclsOf(proxy)) {
       for (const def of defs) {
-        const text = argsText(def, 1);
-        if (WS_ACL.test(text) && /websocket|upgrade/i.test(text)) after.push({ kind: 'acl', text: `acl ${name} matches WebSocket upgrades` });
+        if (aclFactsOf(def).upgrade) after.push({ kind: 'acl', text: `acl ${name} matches WebSocket upgrades` });
       }
     }
   }
-  return { before, after };
+  return before === NO_REASONS && after === NO_REASONS ? NO_OWN_REASONS : { before, after };
 }
 
-/** What an `acl` line matches, as far as WebSocket detection goes; once per line (many routes share an ACL). */
-const aclFacts = new WeakMap<HaproxyStatement, { text: string; upgrade: boolean; path: boolean }>();
+/** Whether an `acl` line of the proxy or of its defaults chain matches WebSocket upgrades. */
+function chainHasUpgradeAcl(proxy: HaproxyProxy): boolean {
+  for (const p of proxyChainShared(proxy)) {
+    for (const def of proxyFacts(p).acls ?? NO_STATEMENTS) if (argValue(def, 0) && aclFactsOf(def).upgrade) return true;
+  }
+  return false;
+}
 
-function aclFactsOf(def: HaproxyStatement): { text: string; upgrade: boolean; path: boolean } {
-  let f = aclFacts.get(def);
-  if (f) return f;
+const NO_STATEMENTS: readonly HaproxyStatement[] = [];
+
+interface AclFacts {
+  text: string;
+  upgrade: boolean;
+  path: boolean;
+}
+/** What most `acl` lines match (shared; `text` is read only when upgrade or path is true). */
+const PLAIN_ACL: AclFacts = { text: '', upgrade: false, path: false };
+
+/** Any case of `websocket` or `upgrade`. */
+const UPGRADE_WORD = /websocket|upgrade/i;
+/** A path fetch (path, path_beg, ...). */
+const PATH_FETCH = /\bpath(_beg|_reg|_dir|_sub)?\b/;
+
+/**
+ * What an `acl` line matches, as far as WebSocket detection goes: an upgrade when its words after
+ * the name match WS_ACL and say websocket or upgrade, a WebSocket path when a path fetch tests
+ * paths that look like one. The words are looked at one by one first: neither pattern holds a
+ * space, so each matches the words joined by spaces only where it matches one of the words, and
+ * most lines have neither (then nothing is built). test/model/haproxy-facts.test.ts compares it
+ * with the reading of the joined text.
+ */
+export function aclFactsOf(def: HaproxyStatement): AclFacts {
+  let up = false;
+  let path = false;
+  for (let k = 1, n = argCount(def); k < n; k++) {
+    const w = argValue(def, k)!;
+    if (!up && UPGRADE_WORD.test(w)) up = true;
+    if (!path && PATH_FETCH.test(w)) path = true;
+  }
+  if (!up && !path) return PLAIN_ACL;
   const text = argsText(def, 1);
-  const upgrade = WS_ACL.test(text) && /websocket|upgrade/i.test(text);
-  const path = !upgrade && /\bpath(_beg|_reg|_dir|_sub)?\b/.test(text) && looksLikeWebSocketPath(argsText(def, 2));
-  aclFacts.set(def, (f = { text, upgrade, path }));
-  return f;
+  const upgrade = up && WS_ACL.test(text);
+  return { text, upgrade, path: !upgrade && path && looksLikeWebSocketPath(argsText(def, 2)) };
 }
 
-/** What one use_backend line says about its target; kept per statement (its proxy's ACLs come with it). */
-const routeReasons = new WeakMap<HaproxyStatement, { from: HaproxyProxy; reasons: WebSocketReason[] }>();
-
+/**
+ * What one use_backend line says about its target, kept with the line's reading in its proxy
+ * (model/haproxy.ts referenceMemo(): its proxy's ACLs come with it).
+ */
 function routeReasonsOf(ref: ReturnType<typeof backendReferences>[number]): WebSocketReason[] {
-  const hit = routeReasons.get(ref.statement);
-  if (hit && hit.from === ref.from) return hit.reasons;
-  const reasons: WebSocketReason[] = [];
-  const acls = aclsOf(ref.from);
-  for (const name of ref.requiredAcls) {
-    for (const def of acls.get(name) ?? []) {
-      const acl = aclFactsOf(def);
-      if (acl.upgrade) reasons.push({ kind: 'acl', text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here (acl ${name} ${acl.text})` });
-      else if (acl.path) reasons.push({ kind: 'path', text: `${ref.from.kind} ${ref.from.name} routes ${acl.text} here` });
+  return referenceMemo(ref, computeRouteReasons);
+}
+
+function computeRouteReasons(ref: ReturnType<typeof backendReferences>[number]): WebSocketReason[] {
+  let reasons = NO_REASONS;
+  const required = ref.requiredAcls;
+  if (required.length) {
+    // each required ACL's definitions in the proxy and its defaults chain, farthest defaults
+    // first, in line order (as aclsOf() lists them), read without building aclsOf()'s map
+    const chain = proxyChainShared(ref.from);
+    for (const name of required) {
+      for (let c = chain.length - 1; c >= 0; c--) {
+        for (const def of proxyFacts(chain[c]).acls ?? NO_STATEMENTS) {
+          if (argValue(def, 0) !== name) continue;
+          const acl = aclFactsOf(def);
+          if (acl.upgrade) (reasons === NO_REASONS ? (reasons = []) : reasons).push({ kind: 'acl', text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here (acl ${name} ${acl.text})` });
+          else if (acl.path) (reasons === NO_REASONS ? (reasons = []) : reasons).push({ kind: 'path', text: `${ref.from.kind} ${ref.from.name} routes ${acl.text} here` });
+        }
+      }
     }
   }
-  // inline conditions: use_backend ws if { hdr(upgrade) -i websocket }
-  const inline = argsText(ref.statement);
-  if (WS_ACL.test(inline) && /websocket|upgrade/i.test(inline)) reasons.push({ kind: 'acl', text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here` });
-  routeReasons.set(ref.statement, { from: ref.from, reasons });
+  // inline conditions: use_backend ws if { hdr(upgrade) -i websocket } (words looked at first, as in aclFactsOf())
+  if (anyWord(ref.statement, 0, UPGRADE_WORD) && WS_ACL.test(argsText(ref.statement))) (reasons === NO_REASONS ? (reasons = []) : reasons).push({ kind: 'acl', text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here` });
   return reasons;
+}
+
+/** Whether a word of the statement from argument `from` on matches `re` (which must hold no space). */
+function anyWord(stmt: HaproxyStatement, from: number, re: RegExp): boolean {
+  for (let k = from, n = argCount(stmt); k < n; k++) if (re.test(argValue(stmt, k)!)) return true;
+  return false;
 }
 
 /** Why a backend/listen carries WebSocket, or an empty list. */
 export function haproxyWebSocketReasons(config: HaproxyConfig, proxy: HaproxyProxy): WebSocketReason[] {
   if (proxy.kind !== 'backend' && proxy.kind !== 'listen') return [];
   const own = ownReasonsOf(proxy);
-  const reasons: WebSocketReason[] = [...own.before];
+  const reasons: WebSocketReason[] = own.before.slice();
   for (const ref of referencesTo(config, proxy)) {
     if (ref.statement.keyword !== 'use_backend') continue;
     for (const r of routeReasonsOf(ref)) reasons.push(r);
@@ -338,8 +395,19 @@ export function haproxyWebSocketReasons(config: HaproxyConfig, proxy: HaproxyPro
 export function haproxyWebSocketBackends(config: HaproxyConfig): { proxy: HaproxyProxy; reasons: WebSocketReason[] }[] {
   const out: { proxy: HaproxyProxy; reasons: WebSocketReason[] }[] = [];
   for (const p of config.proxies) {
-    const reasons = haproxyWebSocketReasons(config, p);
-    if (reasons.length) out.push({ proxy: p, reasons });
+    if (p.kind !== 'backend' && p.kind !== 'listen') continue;
+    // most proxies have no reason at all: nothing is built for them
+    const own = ownReasonsOf(p);
+    let any = own.before.length > 0 || own.after.length > 0;
+    if (!any) {
+      for (const ref of referencesTo(config, p)) {
+        if (ref.statement.keyword === 'use_backend' && routeReasonsOf(ref).length > 0) {
+          any = true;
+          break;
+        }
+      }
+    }
+    if (any) out.push({ proxy: p, reasons: haproxyWebSocketReasons(config, p) });
   }
   return out;
 }

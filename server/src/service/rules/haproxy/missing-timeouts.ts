@@ -1,4 +1,4 @@
-import { type HaproxyProxy, haproxyEffective, proxiesWhere, proxyDisabled, proxyMemo, proxyMode, proxySlot } from '../../model/haproxy';
+import { type HaproxyProxy, effectiveTimeoutMs, haproxyEffective, proxiesWhere, proxyDisabled, proxyHasServers, proxyMemo, proxyMode, proxySlot } from '../../model/haproxy';
 import { formatTime } from '../../model/units';
 import { insertLinesInProxy, replaceWord } from '../../fixes/haproxy';
 import type { EditSpec, HaproxyRule } from '../rule';
@@ -24,23 +24,35 @@ export function missingTimeouts(proxy: HaproxyProxy): Which[] {
 
 const MISSING = proxySlot<Which[]>();
 
+/** No timeout missing (shared: never changed). */
+const NONE: Which[] = [];
+
+/**
+ * Read from the proxy's facts (model/haproxy.ts proxyFacts()) and those of its defaults chain,
+ * with nothing built unless a timeout is missing; test/rules/haproxy-facts.test.ts compares it
+ * with a plain reading of the statements.
+ */
 function computeMissing(proxy: HaproxyProxy): Which[] {
-  if (proxy.kind === 'defaults') return [];
-  if (proxyDisabled(proxy)) return [];
+  if (proxy.kind === 'defaults') return NONE;
+  if (proxyDisabled(proxy)) return NONE;
   const mode = proxyMode(proxy);
-  if (mode !== 'http' && mode !== 'tcp') return [];
+  if (mode !== 'http' && mode !== 'tcp') return NONE;
   const fe = proxy.kind === 'frontend' || proxy.kind === 'listen';
-  const be = proxy.kind === 'backend' || proxy.kind === 'listen';
-  const hasServers = proxy.section.statements.some((s) => s.keyword === 'server' || s.keyword === 'server-template');
+  const be = (proxy.kind === 'backend' || proxy.kind === 'listen') && proxyHasServers(proxy);
+  const connect = be && !counts(effectiveTimeoutMs(proxy, 'connect'));
+  const client = fe && !counts(effectiveTimeoutMs(proxy, 'client'));
+  const server = be && !counts(effectiveTimeoutMs(proxy, 'server')) && (mode === 'http' || !counts(effectiveTimeoutMs(proxy, 'tunnel')));
+  if (!connect && !client && !server) return NONE;
   const missing: Which[] = [];
-  if (be && hasServers) {
-    if (timeoutMs(proxy, 'connect').ms === null) missing.push('connect');
-  }
-  if (fe && timeoutMs(proxy, 'client').ms === null) missing.push('client');
-  if (be && hasServers) {
-    if (timeoutMs(proxy, 'server').ms === null && (mode === 'http' || timeoutMs(proxy, 'tunnel').ms === null)) missing.push('server');
-  }
+  if (connect) missing.push('connect');
+  if (client) missing.push('client');
+  if (server) missing.push('server');
   return missing;
+}
+
+/** A timeout that counts: set and not 0 (as timeoutMs() in common.ts). */
+function counts(ms: number | null): boolean {
+  return ms !== null && ms > 0;
 }
 
 function hasMissingTimeouts(proxy: HaproxyProxy): boolean {

@@ -1,4 +1,4 @@
-import { type HaproxyConfig, type HaproxyProxy, argCount, argValue, backendReferences, haproxyEffective, proxiesRoutingTo, proxiesWhere, proxyDisabled, proxyMemo, proxySlot } from '../../model/haproxy';
+import { type HaproxyConfig, type HaproxyProxy, argCount, argValue, backendReferences, haproxyEffective, proxiesRoutingTo, proxiesWhere, proxyDisabled, proxyFacts, proxyMemo, proxySlot } from '../../model/haproxy';
 import { insertInProxy, removeStatementLine } from '../../fixes/haproxy';
 import type { EditSpec, HaproxyRule } from '../rule';
 import type { HaproxyStatement } from '../../syntax/haproxy';
@@ -31,14 +31,20 @@ function foreignTimeouts(proxy: HaproxyProxy): HaproxyStatement[] {
   return proxyMemo(proxy, FOREIGN, computeForeign);
 }
 
+/** No foreign timeout (shared: never changed). */
+const NONE: HaproxyStatement[] = [];
+
+/** From the proxy's `timeout` lines (model/haproxy.ts proxyFacts()), not from all its statements. */
 function computeForeign(proxy: HaproxyProxy): HaproxyStatement[] {
-  const list: HaproxyStatement[] = [];
+  const timeouts = proxyFacts(proxy).timeouts;
+  if (!timeouts) return NONE;
+  let list: HaproxyStatement[] | null = null;
   const foreign = proxy.kind === 'frontend' ? BACKEND_ONLY : FRONTEND_ONLY;
-  for (const s of proxy.section.statements) {
-    if (s.keyword !== 'timeout' || argCount(s) < 2 || !foreign.has(argValue(s, 0)!)) continue;
-    list.push(s);
+  for (const s of timeouts) {
+    if (argCount(s) < 2 || !foreign.has(argValue(s, 0)!)) continue;
+    (list ??= []).push(s);
   }
-  return list;
+  return list ?? NONE;
 }
 
 function hasForeignTimeouts(proxy: HaproxyProxy): boolean {
