@@ -157,6 +157,8 @@ export class Line implements HaproxyLine {
   #first: number;
   #count: number;
   #words: HaproxyWord[] | undefined = undefined;
+  /** `words.slice(1)`, for the statement of this line (see argsOf()). */
+  #args: HaproxyWord[] | undefined = undefined;
   #x: LineExtra | undefined = undefined;
 
   constructor(store: WordStore, start: number, end: number, comment: Span | null, first: number, count: number) {
@@ -238,6 +240,11 @@ export class Line implements HaproxyLine {
     return { start: this.end, end: this.end + (c === 13 ? 2 : c === 10 ? 1 : 0) };
   }
 
+  /** The words after the first, built on first request (then the same array). */
+  static args(l: Line): HaproxyWord[] {
+    return (l.#args ??= l.words.slice(1));
+  }
+
   /** Sets the shift of a line just built from stored words that edits have moved since. */
   static setShift(l: Line, shift: number): void {
     l.#extra().shift = shift;
@@ -271,6 +278,11 @@ export class Line implements HaproxyLine {
   }
 }
 Object.defineProperty(Line.prototype, 'type', { value: 'line', enumerable: true });
+
+/** A statement's `args`: the words of its line after the first (the same array on every read). */
+export function argsOf(line: HaproxyLine): HaproxyWord[] {
+  return Line.args(line as Line);
+}
 
 /** Moves a line and everything in it by `delta` code units (an edit earlier in the file). */
 export function shiftLine(line: HaproxyLine, delta: number): void {
@@ -312,6 +324,38 @@ export function internSlice(text: string, start: number, end: number): string {
   const s = len >= 13 ? (' ' + text.slice(start, end)).slice(1) : text.slice(start, end);
   internTable[slot] = s;
   return s;
+}
+
+/**
+ * Keywords read from bytes (LineTable.keywordSlot()). The first word of a statement is one of a
+ * few dozen keywords, over and over: a direct-mapped table (slot from the length and three
+ * bytes) keeps each keyword's string and bytes, and a word equal byte for byte to a slot's bytes
+ * is that slot's string. Bounded and process-wide; it only maps byte strings to equal strings, so
+ * whatever it holds, a parse reads the same keywords.
+ */
+const KW_SLOTS = 1 << 10;
+const KW_MAX = 32;
+/** The keyword string of each slot (undefined while the slot is empty). */
+export const keywordStrings: (string | undefined)[] = new Array<string | undefined>(KW_SLOTS).fill(undefined);
+const keywordBytes = new Uint8Array(KW_SLOTS * KW_MAX);
+const keywordLengths = new Uint8Array(KW_SLOTS);
+
+/** The slot holding the word bytes[start, end) (text[start, end) as a string), or -1 when it is too long. */
+function keywordSlot(bytes: Uint8Array, text: string, start: number, end: number): number {
+  const len = end - start;
+  if (len > KW_MAX) return -1;
+  const h = len * 0x3c6ef372 + bytes[start] * 0x1b873593 + bytes[start + (len >> 1)] * 0xcc9e2d51 + bytes[end - 1] * 0x85ebca6b;
+  const slot = (Math.imul(h | 0, 0x9e3779b1) >>> 22) & (KW_SLOTS - 1);
+  const at = slot * KW_MAX;
+  if (keywordLengths[slot] === len) {
+    let j = 0;
+    while (j < len && keywordBytes[at + j] === bytes[start + j]) j++;
+    if (j === len) return slot;
+  }
+  keywordStrings[slot] = internSlice(text, start, end);
+  keywordBytes.set(bytes.subarray(start, end), at);
+  keywordLengths[slot] = len;
+  return slot;
 }
 
 /** Where scanPlainLine() found a comment, or -1 (module-level: no object per line). */
@@ -428,8 +472,12 @@ export class LineTable {
   readonly store: WordStore;
   /** The line object lex() built for its last row (general path), or undefined. */
   lastBuilt: Line | undefined = undefined;
-  /** Line objects built so far, by row: a map while the parse runs, then an array (finish()). */
-  #early: Map<number, Line> | undefined = new Map();
+  /**
+   * Line objects built so far: during the parse and until a line is asked for by row afterwards,
+   * the rows (ascending) and their lines in two lists; then an array indexed by row (see #table()).
+   */
+  #builtRows: number[] | undefined = [];
+  #builtLines: Line[] | undefined = [];
   #objs: Line[] | undefined = undefined;
   #all = false;
   /**
@@ -472,6 +520,16 @@ export class LineTable {
     return this.#general(k, text, start, end);
   }
 
+  /**
+   * The keywordStrings slot of row k's first word, for a row lexBytes() read without the general
+   * lexer (its first word is plain: its value is its text), or -1 when the word is too long.
+   */
+  keywordSlot(k: number, bytes: Uint8Array): number {
+    const w = this.rows[k * ROW + 3];
+    const data = this.store.data;
+    return keywordSlot(bytes, this.store.text, data[2 * w], data[2 * w + 1]);
+  }
+
   /** Lexes text[start, end) as the next row with the general lexer only (tests compare it with the others). */
   lexGeneral(text: string, start: number, end: number): number {
     const k = this.count++;
@@ -493,7 +551,7 @@ export class LineTable {
     const r = k * ROW;
     this.rows[r + 2] = line.comment ? line.comment.start : -1;
     this.rows[r + 4] = line.wordCount;
-    this.#early!.set(k, line);
+    this.#keep(k, line);
     this.lastBuilt = line;
     return k;
   }
@@ -663,6 +721,19 @@ export class LineTable {
     return this.store.value(this.rows[k * ROW + 3] + j);
   }
 
+  /** `{ start, end }` of row k's word j, as its word object has them, without building the line. */
+  wordSpan(k: number, j: number): Span {
+    if (this.#replaced !== undefined && this.#replaced.has(k)) {
+      const w = this.#objs![k].words[j];
+      return { start: w.start, end: w.end };
+    }
+    const w = this.rows[k * ROW + 3] + j;
+    const data = this.store.data;
+    const shift = this.#shifts !== undefined ? this.#shifts[k] : 0;
+    const end = data[2 * w + 1];
+    return { start: data[2 * w] + shift, end: (end >= 0 ? end : ~end) + shift };
+  }
+
   hasComment(k: number): boolean {
     return this.rows[k * ROW + 2] >= 0;
   }
@@ -677,11 +748,43 @@ export class LineTable {
 
   /** The line object of row k (built on first request, then the same object). */
   line(k: number): Line {
-    const objs = this.#objs;
-    if (objs !== undefined) return objs[k] ?? (objs[k] = this.#make(k));
-    let line = this.#early!.get(k);
-    if (line === undefined) this.#early!.set(k, (line = this.#make(k)));
-    return line;
+    let objs = this.#objs;
+    if (objs === undefined) {
+      const rows = this.#builtRows!;
+      const last = rows.length - 1;
+      // While the parse runs, the lines asked for are those of the newest rows.
+      if (last >= 0 && rows[last] === k) return this.#builtLines![last];
+      if (this.#parsing && (last < 0 || rows[last] < k)) {
+        const line = this.#make(k);
+        this.#keep(k, line);
+        return line;
+      }
+      objs = this.#table();
+    }
+    return objs[k] ?? (objs[k] = this.#make(k));
+  }
+
+  /** Keeps the line built for row k during the parse (rows come in ascending order). */
+  #keep(k: number, line: Line): void {
+    if (this.#objs !== undefined) this.#objs[k] = line;
+    else {
+      this.#builtRows!.push(k);
+      this.#builtLines!.push(line);
+    }
+  }
+
+  /** The line objects by row (built lines in place, holes elsewhere), made on first need. */
+  #table(): Line[] {
+    let objs = this.#objs;
+    if (objs === undefined) {
+      objs = new Array<Line>(this.count);
+      const rows = this.#builtRows!;
+      const lines = this.#builtLines!;
+      for (let j = 0; j < rows.length; j++) objs[rows[j]] = lines[j];
+      this.#objs = objs;
+      this.#builtRows = this.#builtLines = undefined;
+    }
+    return objs;
   }
 
   #make(k: number): Line {
@@ -715,7 +818,7 @@ export class LineTable {
    * from `k + 1` on move by `delta` (the objects built so far with them).
    */
   replace(k: number, line: Line, delta: number): void {
-    const objs = this.#objs!;
+    const objs = this.#table();
     objs[k] = line;
     (this.#replaced ??= new Set()).add(k);
     const r = k * ROW;
@@ -737,15 +840,14 @@ export class LineTable {
 
   /** The parse is over: every row is known. */
   finish(): void {
-    const objs = new Array<Line>(this.count);
-    for (const [k, line] of this.#early!) objs[k] = line;
-    this.#objs = objs;
-    this.#early = undefined;
+    this.#parsing = false;
   }
+
+  #parsing = true;
 
   /** Every line object, in order (built now where needed); the array is the table's own. */
   all(): Line[] {
-    const objs = this.#objs!;
+    const objs = this.#table();
     if (!this.#all) {
       for (let k = 0; k < this.count; k++) if (objs[k] === undefined) objs[k] = this.#make(k);
       this.#all = true;

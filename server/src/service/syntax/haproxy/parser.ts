@@ -11,7 +11,7 @@
 import { LineIndex, type Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
 import { evaluateCondition, parseCondition, type ConditionContext } from './conditions';
-import { asciiBytes, invalidNameChar, lexInfo, LineTable, WordStore } from './lexer';
+import { argsOf, asciiBytes, invalidNameChar, keywordStrings, lexInfo, LineTable, WordStore } from './lexer';
 import { MAX_NESTED_CONDITIONS, MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
 import type {
   HaproxyConditional, HaproxyDirective, HaproxyFile, HaproxyLine, HaproxySection, HaproxyStatement, HaproxyWord,
@@ -49,7 +49,6 @@ export class Statement implements HaproxyStatement {
   /** The line, or the table holding it at row #row. */
   #src: HaproxyLine | LineTable;
   #row: number;
-  #args: HaproxyWord[] | undefined = undefined;
 
   constructor(src: HaproxyLine | LineTable, row: number, keyword: string, conditions: HaproxyConditional[], section: HaproxySection | null) {
     this.keyword = keyword;
@@ -65,7 +64,8 @@ export class Statement implements HaproxyStatement {
   }
 
   get args(): HaproxyWord[] {
-    return (this.#args ??= this.line.words.slice(1));
+    // kept by the line (built on first read, then the same array): one field fewer per statement
+    return argsOf(this.line);
   }
 
   get wordCount(): number {
@@ -209,7 +209,11 @@ export function parseHaproxy(text: string): HaproxyFile {
 
     const wordCount = table.wordCount(row);
     if (wordCount > 0 && (built === undefined || !built.scope)) {
-      const keyword = table.wordValue(row, 0);
+      let keyword: string;
+      if (bytes !== null && built === undefined) {
+        const slot = table.keywordSlot(row, bytes);
+        keyword = slot >= 0 ? keywordStrings[slot]! : table.wordValue(row, 0);
+      } else keyword = table.wordValue(row, 0);
       if (keyword === '') {
         // an empty first word ("" or ''): HAProxy skips the line
       } else if (keyword.charCodeAt(0) === 46 /* . */) {
@@ -346,7 +350,8 @@ export function parseHaproxy(text: string): HaproxyFile {
       };
       const stmt = makeStatement(row, keyword, section, modifier);
       section.headerStatement = stmt;
-      readHeader(section, reported);
+      const problem = readHeader(table, section, row);
+      if (problem !== null && !reported) diagnostics.push(problem);
       sections.push(section);
       current = section;
       lastContentEnd = line.end;
@@ -368,62 +373,79 @@ export function parseHaproxy(text: string): HaproxyFile {
     statements.push(stmt);
     return stmt;
   }
+}
 
-  /** Name, `from` and argument checks of a section header line. */
-  function readHeader(section: HaproxySection, quiet: boolean): void {
-    const words = section.header.words;
-    const kw = section.keyword;
-    const rule = SECTION_RULES.get(kw)!;
-    let reported = quiet;
-    const report = (d: SyntaxDiagnostic): void => {
-      if (!reported) diagnostics.push(d);
-      reported = true;
-    };
+/** The value of row `row`'s word k (of n), or '' when absent (HAProxy's `*args[k]` test). */
+function argAt(table: LineTable, row: number, n: number, k: number): string {
+  return k < n ? table.wordValue(row, k) : '';
+}
 
-    if (kw === 'defaults') {
-      // `defaults [<name>] [from <defaults>]`; `defaults from <x>` has no name
-      // (src/cfgparse-listen.c, cfg_parse_listen()).
-      let fromAt = 2;
-      if (argv(words, 1) === 'from' && argv(words, 2) !== '' && argv(words, 3) === '') fromAt = 1;
-      else if (argv(words, 1) !== '') setName(section, words[1]);
-      if (argv(words, fromAt) === 'from') {
-        if (argv(words, fromAt + 1) !== '') setFrom(section, words[fromAt + 1]);
-        else report(diag('section-header-args', "'from' expects the name of a defaults section", words[fromAt]));
-      }
-      return;
-    }
+/**
+ * Name and `from` of a section header line (row `row` of the table), and the first problem with
+ * its words, or null. Word values and spans are read from the table; the header's word objects
+ * are built only for a diagnostic.
+ */
+function readHeader(table: LineTable, section: HaproxySection, row: number): SyntaxDiagnostic | null {
+  const n = table.wordCount(row);
+  const kw = section.keyword;
+  const rule = SECTION_RULES.get(kw)!;
 
-    if (rule.needsName && argv(words, 1) === '') {
-      report(diag('missing-section-name', `'${kw}' expects a name`, words[0]));
-      return;
+  if (kw === 'defaults') {
+    // `defaults [<name>] [from <defaults>]`; `defaults from <x>` has no name
+    // (src/cfgparse-listen.c, cfg_parse_listen()).
+    let fromAt = 2;
+    if (argAt(table, row, n, 1) === 'from' && argAt(table, row, n, 2) !== '' && argAt(table, row, n, 3) === '') fromAt = 1;
+    else if (argAt(table, row, n, 1) !== '') setName(table, section, row, 1);
+    if (argAt(table, row, n, fromAt) === 'from') {
+      if (argAt(table, row, n, fromAt + 1) !== '') setFrom(table, section, row, fromAt + 1);
+      else return diag('section-header-args', "'from' expects the name of a defaults section", section.header.words[fromAt]);
     }
-    if (rule.needsName || argv(words, 1) !== '') {
-      if (kw !== 'global' && kw !== 'namespace_list') setName(section, words[1]);
-    }
+    return null;
+  }
 
-    if (rule.from) {
-      // frontend/backend/listen: `<name> [from <defaults>]` and nothing else.
-      if (argv(words, 2) === 'from' && argv(words, 3) !== '') setFrom(section, words[3]);
-    }
-    if (rule.checkName && section.name !== null) {
-      const k = invalidNameChar(section.name);
-      if (k >= 0) {
-        const ch = section.name[k];
-        report(diag('invalid-name', `character '${ch}' is not permitted in '${kw}' name '${section.name}': use only letters, digits, '-', '_', '.' and ':'`, section.nameSpan!));
-      }
-    }
-    if (rule.from) {
-      const bad = (argv(words, 2) !== '' && (argv(words, 3) === '' || argv(words, 2) !== 'from')) || argv(words, 4) !== '';
-      if (bad) {
-        const extra = spanOf(words.slice(2));
-        if (kw === 'backend') report(diag('section-header-args', `a backend header takes only a name and an optional 'from <defaults>'; HAProxy ignores this header`, extra));
-        else report(diag('section-header-args', `'${kw}' takes only a name and an optional 'from <defaults>': use the 'bind' keyword for listening addresses`, extra));
-      }
-    } else if (words.length > rule.maxArgs + 1 && argv(words, rule.maxArgs + 1) !== '') {
-      const extra = words[rule.maxArgs + 1];
-      report(diag('section-header-args', `'${kw}' cannot handle unexpected argument '${extra.value}'`, spanOf(words.slice(rule.maxArgs + 1))));
+  if (rule.needsName && argAt(table, row, n, 1) === '') {
+    return diag('missing-section-name', `'${kw}' expects a name`, section.header.words[0]);
+  }
+  if (rule.needsName || argAt(table, row, n, 1) !== '') {
+    if (kw !== 'global' && kw !== 'namespace_list') setName(table, section, row, 1);
+  }
+
+  if (rule.from) {
+    // frontend/backend/listen: `<name> [from <defaults>]` and nothing else.
+    if (argAt(table, row, n, 2) === 'from' && argAt(table, row, n, 3) !== '') setFrom(table, section, row, 3);
+  }
+  let problem: SyntaxDiagnostic | null = null;
+  if (rule.checkName && section.name !== null) {
+    const k = invalidNameChar(section.name);
+    if (k >= 0) {
+      const ch = section.name[k];
+      problem = diag('invalid-name', `character '${ch}' is not permitted in '${kw}' name '${section.name}': use only letters, digits, '-', '_', '.' and ':'`, section.nameSpan!);
     }
   }
+  if (rule.from) {
+    const a2 = argAt(table, row, n, 2);
+    const bad = (a2 !== '' && (argAt(table, row, n, 3) === '' || a2 !== 'from')) || argAt(table, row, n, 4) !== '';
+    if (bad) {
+      const extra = spanOf(section.header.words.slice(2));
+      if (kw === 'backend') problem ??= diag('section-header-args', `a backend header takes only a name and an optional 'from <defaults>'; HAProxy ignores this header`, extra);
+      else problem ??= diag('section-header-args', `'${kw}' takes only a name and an optional 'from <defaults>': use the 'bind' keyword for listening addresses`, extra);
+    }
+  } else if (n > rule.maxArgs + 1 && argAt(table, row, n, rule.maxArgs + 1) !== '') {
+    const words = section.header.words;
+    const extra = words[rule.maxArgs + 1];
+    problem ??= diag('section-header-args', `'${kw}' cannot handle unexpected argument '${extra.value}'`, spanOf(words.slice(rule.maxArgs + 1)));
+  }
+  return problem;
+}
+
+function setName(table: LineTable, section: HaproxySection, row: number, k: number): void {
+  section.name = table.wordValue(row, k);
+  section.nameSpan = table.wordSpan(row, k);
+}
+
+function setFrom(table: LineTable, section: HaproxySection, row: number, k: number): void {
+  section.from = table.wordValue(row, k);
+  section.fromSpan = table.wordSpan(row, k);
 }
 
 /**
@@ -433,16 +455,6 @@ export function parseHaproxy(text: string): HaproxyFile {
  */
 function flatten(text: string): void {
   void Number(text);
-}
-
-function setName(section: HaproxySection, w: HaproxyWord): void {
-  section.name = w.value;
-  section.nameSpan = { start: w.start, end: w.end };
-}
-
-function setFrom(section: HaproxySection, w: HaproxyWord): void {
-  section.from = w.value;
-  section.fromSpan = { start: w.start, end: w.end };
 }
 
 function spanOf(words: HaproxyWord[]): Span {
