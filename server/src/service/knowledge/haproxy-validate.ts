@@ -240,6 +240,10 @@ export function validateHaproxy(file: HaproxyFileLike, opts: ValidateHaproxyOpti
     const stmts = section.statements;
     for (let i = 0; i < stmts.length; i++) {
       const st = stmts[i];
+      if (st.wordValue !== undefined && st.modifier === undefined) {
+        checkTreeStatement(vm, plans, kind, named, st as TreeStatement, out);
+        continue;
+      }
       const words = wordsOf(st);
       const i0 = st.modifier ? 1 : 0;
       const n = wordCount(words) - i0;
@@ -249,6 +253,90 @@ export function validateHaproxy(file: HaproxyFileLike, opts: ValidateHaproxyOpti
     }
   }
   return out;
+}
+
+/** A statement of the syntax tree (syntax/haproxy Statement): its word values are read without building its line. */
+interface TreeStatement extends StatementLike {
+  readonly wordCount: number;
+  wordValue(k: number): string;
+}
+
+/**
+ * What applyPlan() does for a statement of the tree without modifier (the common case), with
+ * one call per word read: the plan by its first words, then, for server and bind lines, a walk
+ * over the options through the option memo (optionInfo()); only a line with a finding among its
+ * options goes through checkOptions(), which reports it.
+ */
+function checkTreeStatement(vm: VersionMemo, plans: Map<string, HeadPlans>, kind: string, named: boolean, st: TreeStatement, out: KnowledgeDiagnostic[]): void {
+  const n = st.wordCount;
+  if (n === 0) return;
+  const w0 = st.keyword;
+  let h = plans.get(w0);
+  if (h === undefined) {
+    h = { second: secondMatters(kind, w0), alone: undefined, any: undefined, next: new Map() };
+    plans.set(detach(w0), h);
+  }
+  let plan: Plan;
+  if (n === 1) plan = h.alone ?? (h.alone = newPlan(vm, kind, named, w0, undefined));
+  else if (!h.second) plan = h.any ?? (h.any = newPlan(vm, kind, named, w0, st.wordValue(1)));
+  else {
+    const w1 = st.wordValue(1);
+    const known = h.next.get(w1);
+    if (known !== undefined) plan = known;
+    else h.next.set(detach(w1), (plan = newPlan(vm, kind, named, w0, w1)));
+  }
+  if (plan === CLEAN) return;
+  const findings = plan.findings;
+  if (findings.length > 0) {
+    const words = st.line.words;
+    for (const f of findings) out.push({ span: { start: words[f.from].start, end: words[f.to].end }, severity: f.severity, code: f.code, message: f.message });
+  }
+  const options = plan.options;
+  if (options !== null && !optionsClean(options.bind, st, options.from, n)) checkOptions(vm, options.bind, st, wordsOf(st), options.from, out);
+}
+
+/** What checkOptions() reads of a word: the option's most arguments and whether the build lacks it; null: not an option. */
+interface OptionInfo {
+  max: number;
+  notInBuild: boolean;
+}
+
+/**
+ * Option words → OptionInfo, for server options and for bind options. A function of the word
+ * alone (HAProxy 2.6's tables, whatever the target version), so one memo serves every file;
+ * emptied when it holds MAX_OPTION_WORDS words (arguments of multi-word options are looked up too).
+ */
+const OPTION_INFO: readonly [Map<string, OptionInfo | null>, Map<string, OptionInfo | null>] = [new Map(), new Map()];
+const MAX_OPTION_WORDS = 4096;
+
+function optionInfo(isBind: boolean, w: string): OptionInfo | null {
+  const memo = OPTION_INFO[isBind ? 1 : 0];
+  let info = memo.get(w);
+  if (info === undefined) {
+    if (memo.size >= MAX_OPTION_WORDS) memo.clear();
+    const opt = isBind ? haproxyBindOption(w) : haproxyServerOption(w);
+    info = opt ? { max: opt.args ? (opt.args.max ?? Infinity) : Infinity, notInBuild: isBind && !!DEBIAN_12_HAPROXY_MISSING_BIND.get(w) } : null;
+    memo.set(detach(w), info);
+  }
+  return info;
+}
+
+/** Whether checkOptions() finds nothing on the options of `st` from word `from` (the same walk over options and arguments). */
+function optionsClean(isBind: boolean, st: TreeStatement, from: number, count: number): boolean {
+  let i = from;
+  while (i < count) {
+    const opt = optionInfo(isBind, st.wordValue(i));
+    if (opt === null || opt.notInBuild) return false;
+    i++;
+    const max = opt.max;
+    if (max === 0) continue;
+    let taken = 0;
+    while (i < count && taken < max && (taken === 0 || optionInfo(isBind, st.wordValue(i)) === null)) {
+      i++;
+      taken++;
+    }
+  }
+  return true;
 }
 
 /**
