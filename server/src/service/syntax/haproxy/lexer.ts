@@ -113,6 +113,15 @@ export class WordStore {
     return end >= 0 ? internSlice(this.text, this.data[2 * k], end) : this.special!.get(k)!.value;
   }
 
+  /**
+   * The value of word k as a string of its own, not shared through internSlice() (for words read
+   * once and kept by the tree, such as section names: interning a unique word costs a copy).
+   */
+  valueOnce(k: number): string {
+    const end = this.data[2 * k + 1];
+    return end >= 0 ? this.text.slice(this.data[2 * k], end) : this.special!.get(k)!.value;
+  }
+
   /** The word object of word k, its offsets moved by `shift`. */
   word(k: number, shift: number): HaproxyWord {
     const start = this.data[2 * k];
@@ -719,6 +728,12 @@ export class LineTable {
   wordValue(k: number, j: number): string {
     if (this.#replaced !== undefined && this.#replaced.has(k)) return this.#objs![k].wordValue(j);
     return this.store.value(this.rows[k * ROW + 3] + j);
+  }
+
+  /** wordValue(k, j) as a string of its own (see WordStore.valueOnce()). */
+  wordValueOnce(k: number, j: number): string {
+    if (this.#replaced !== undefined && this.#replaced.has(k)) return this.#objs![k].wordValue(j);
+    return this.store.valueOnce(this.rows[k * ROW + 3] + j);
   }
 
   /** `{ start, end }` of row k's word j, as its word object has them, without building the line. */

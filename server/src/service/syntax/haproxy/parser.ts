@@ -121,6 +121,16 @@ export class HaproxyTree implements HaproxyFile {
 }
 
 /**
+ * Whether a statement with this keyword is a plain one: not a section header, a directive or a
+ * keyword modifier. Cached by keyword table slot (plainKeys holds the keyword each flag is for).
+ */
+function isPlainKeyword(keyword: string): boolean {
+  return keyword !== '' && keyword.charCodeAt(0) !== 46 && keyword !== 'no' && keyword !== 'default' && !SECTION_RULES.has(keyword);
+}
+const plainKeys: (string | undefined)[] = new Array<string | undefined>(keywordStrings.length).fill(undefined);
+const plainFlags = new Uint8Array(keywordStrings.length);
+
+/**
  * How parseHaproxy() reads lines: 'bytes' reads an ASCII text as bytes (LineTable.lexBytes(),
  * the default; any other text is read as 'text'), 'text' reads each line of the string with the
  * lexer's quick paths (LineTable.lex()), 'general' reads every line with the general lexer only.
@@ -210,11 +220,27 @@ export function parseHaproxy(text: string): HaproxyFile {
     const wordCount = table.wordCount(row);
     if (wordCount > 0 && (built === undefined || !built.scope)) {
       let keyword: string;
+      let plain = false;
       if (bytes !== null && built === undefined) {
         const slot = table.keywordSlot(row, bytes);
-        keyword = slot >= 0 ? keywordStrings[slot]! : table.wordValue(row, 0);
+        if (slot >= 0) {
+          keyword = keywordStrings[slot]!;
+          if (plainKeys[slot] !== keyword) {
+            plainKeys[slot] = keyword;
+            plainFlags[slot] = isPlainKeyword(keyword) ? 1 : 0;
+          }
+          plain = plainFlags[slot] === 1;
+        } else keyword = table.wordValue(row, 0);
       } else keyword = table.wordValue(row, 0);
-      if (keyword === '') {
+      // (handleStatement() sets `current`, which TypeScript does not see)
+      const section = current as HaproxySection | null;
+      if (plain && section !== null) {
+        // The common line: a keyword that is no section, directive or modifier, in a section,
+        // read without error (what handleStatement() does for it).
+        const stmt = new Statement(table, row, keyword, currentConditions(), section);
+        statements.push(stmt);
+        section.statements.push(stmt);
+      } else if (keyword === '') {
         // an empty first word ("" or ''): HAProxy skips the line
       } else if (keyword.charCodeAt(0) === 46 /* . */) {
         handleDirective(table.line(row), keyword);
@@ -439,12 +465,12 @@ function readHeader(table: LineTable, section: HaproxySection, row: number): Syn
 }
 
 function setName(table: LineTable, section: HaproxySection, row: number, k: number): void {
-  section.name = table.wordValue(row, k);
+  section.name = table.wordValueOnce(row, k);
   section.nameSpan = table.wordSpan(row, k);
 }
 
 function setFrom(table: LineTable, section: HaproxySection, row: number, k: number): void {
-  section.from = table.wordValue(row, k);
+  section.from = table.wordValueOnce(row, k);
   section.fromSpan = table.wordSpan(row, k);
 }
 
