@@ -90,6 +90,10 @@ export interface ValidateHaproxyOptions {
  * and each line applies its plan to its own words; the options of server/bind lines are read per line.
  * Reading a word costs more than the rest of the check, so words[1] is not even read where it
  * cannot matter (secondMatters()): then the plan is kept per words[0] and whether a second word exists.
+ * Server/bind options are walked through a memo of what each option word means (optionInfo()),
+ * and only a line whose walk meets an unknown or unbuilt option is read again to report it.
+ * (On the 24k-line exymat file the tree's word reads, about 23,000 of them, are some 80% of the
+ * check: each goes through the lexer's intern table. The rest is the loop over the statements.)
  */
 
 /** A finding of a statement's first words, by index into its words (after the modifier). */
