@@ -414,8 +414,6 @@ export class ProxyFacts {
   mode: HaproxyStatement | null = null;
   /** The last `disabled` or `enabled` line. */
   onOff: HaproxyStatement | null = null;
-  /** Whether the section has a `server` or `server-template` line. */
-  hasServers = false;
   /** The last `timeout connect|client|server|tunnel` lines. */
   connect: HaproxyStatement | null = null;
   client: HaproxyStatement | null = null;
@@ -423,21 +421,26 @@ export class ProxyFacts {
   tunnel: HaproxyStatement | null = null;
   /** The last `default_backend` line. */
   defaultBackend: HaproxyStatement | null = null;
-  /** Every `timeout` line, in order (null when none). */
-  timeouts: HaproxyStatement[] | null = null;
-  /** Every `use_backend` and `default_backend` line, in order (null when none). */
-  routes: HaproxyStatement[] | null = null;
-  /** Every `acl` line, in order (null when none). */
-  acls: HaproxyStatement[] | null = null;
+  /** Whether the section has a `server` or `server-template` line. */
+  hasServers = false;
   /**
-   * effectiveTimeoutMs() of the proxy (its defaults chain included), once asked: undefined until
-   * then. Kept for ProxyNodes only (their chain never changes), so a defaults section's values are
-   * worked out once for all the proxies using it.
+   * Where the `acl`, route (`use_backend`, `default_backend`) and `timeout` lines are: the index
+   * in the section's statements of the first and of the last one (-1 when none). factLines()
+   * lists them from there when asked (most proxies are never asked), so no list is built here.
    */
-  connectMs: number | null | undefined = undefined;
-  clientMs: number | null | undefined = undefined;
-  serverMs: number | null | undefined = undefined;
-  tunnelMs: number | null | undefined = undefined;
+  acl0 = -1;
+  acl1 = -1;
+  route0 = -1;
+  route1 = -1;
+  timeout0 = -1;
+  timeout1 = -1;
+  /** factLines() answers. */
+  lists: { acl?: HaproxyStatement[]; route?: HaproxyStatement[]; timeout?: HaproxyStatement[] } | null = null;
+  /**
+   * For a defaults section, effectiveTimeoutMs() by FactTimeout index, once asked (the proxies
+   * using the section ask for its values over and over).
+   */
+  ms: (number | null | undefined)[] | null = null;
 }
 
 /** The timeouts ProxyFacts keeps by name. */
@@ -461,12 +464,16 @@ function readFacts(stmts: readonly HaproxyStatement[]): ProxyFacts {
     const kw = s.keyword;
     switch (kw.charCodeAt(0)) {
       case 97 /* a */:
-        if (kw === 'acl') (f.acls ??= []).push(s);
+        if (kw === 'acl') {
+          if (f.acl0 < 0) f.acl0 = i;
+          f.acl1 = i;
+        }
         break;
       case 100 /* d */:
         if (kw === 'default_backend') {
           f.defaultBackend = s;
-          (f.routes ??= []).push(s);
+          if (f.route0 < 0) f.route0 = i;
+          f.route1 = i;
         } else if (kw === 'disabled') f.onOff = s;
         break;
       case 101 /* e */:
@@ -480,7 +487,8 @@ function readFacts(stmts: readonly HaproxyStatement[]): ProxyFacts {
         break;
       case 116 /* t */:
         if (kw === 'timeout') {
-          (f.timeouts ??= []).push(s);
+          if (f.timeout0 < 0) f.timeout0 = i;
+          f.timeout1 = i;
           const which = argValue(s, 0);
           if (which === 'connect') f.connect = s;
           else if (which === 'client') f.client = s;
@@ -489,11 +497,37 @@ function readFacts(stmts: readonly HaproxyStatement[]): ProxyFacts {
         }
         break;
       case 117 /* u */:
-        if (kw === 'use_backend') (f.routes ??= []).push(s);
+        if (kw === 'use_backend') {
+          if (f.route0 < 0) f.route0 = i;
+          f.route1 = i;
+        }
         break;
     }
   }
   return f;
+}
+
+/**
+ * The section's own `acl` lines, route lines (`use_backend` and `default_backend`) or `timeout`
+ * lines, in order; kept with its facts. Not to be changed.
+ */
+export function factLines(proxy: HaproxyProxy, which: 'acl' | 'route' | 'timeout'): readonly HaproxyStatement[] {
+  const f = proxyFacts(proxy);
+  const from = which === 'acl' ? f.acl0 : which === 'route' ? f.route0 : f.timeout0;
+  if (from < 0) return NO_STATEMENTS;
+  const lists = (f.lists ??= {});
+  let list = lists[which];
+  if (list) return list;
+  const to = which === 'acl' ? f.acl1 : which === 'route' ? f.route1 : f.timeout1;
+  const stmts = proxy.section.statements;
+  if (from === to) return (lists[which] = [stmts[from]]);
+  list = [];
+  for (let i = from; i <= to; i++) if (isFactLine(stmts[i].keyword, which)) list.push(stmts[i]);
+  return (lists[which] = list);
+}
+
+function isFactLine(kw: string, which: 'acl' | 'route' | 'timeout'): boolean {
+  return which === 'acl' ? kw === 'acl' : which === 'route' ? kw === 'use_backend' || kw === 'default_backend' : kw === 'timeout';
 }
 
 /** The defaults chain is at most this long when walked without chainOf() (a longer one is read through chainOf()). */
@@ -509,27 +543,40 @@ export function effectiveTimeoutMs(proxy: HaproxyProxy, which: FactTimeout): num
   return nodeTimeoutMs(proxy, which, 0);
 }
 
-const MS_FIELD = { connect: 'connectMs', client: 'clientMs', server: 'serverMs', tunnel: 'tunnelMs' } as const;
+const MS_INDEX = { connect: 0, client: 1, server: 2, tunnel: 3 } as const;
 
-/** effectiveTimeoutMs() of a ProxyNode, kept in its facts; the defaults' answer is theirs, kept alike. */
+/** effectiveTimeoutMs() of a ProxyNode; a defaults section keeps its answers (see ProxyFacts.ms). */
 function nodeTimeoutMs(proxy: ProxyNode, which: FactTimeout, depth: number): number | null {
   const f = proxyFacts(proxy);
-  const field = MS_FIELD[which];
-  let ms = f[field];
-  if (ms !== undefined) return ms;
   const s = f[which];
   if (s) {
     const v = argValue(s, 1);
-    ms = v !== undefined ? timeOf(v) : null;
-  } else {
-    const d = proxy.defaults;
-    if (!d) ms = null;
-    // (a chain this long is a cycle, which buildHaproxyConfig() cannot make: read it as haproxyTimeout() does)
-    else if (!(d instanceof ProxyNode) || depth >= WALK_LIMIT) ms = haproxyTimeout(proxy, which).ms;
-    else ms = nodeTimeoutMs(d, which, depth + 1);
+    return v !== undefined ? timeOf(v) : null;
   }
-  f[field] = ms;
+  const keep = proxy.kind === 'defaults';
+  if (keep && f.ms) {
+    const known = f.ms[MS_INDEX[which]];
+    if (known !== undefined) return known;
+  }
+  const d = proxy.defaults;
+  let ms: number | null;
+  if (!d) ms = null;
+  // (a chain this long is a cycle, which buildHaproxyConfig() cannot make: read it as haproxyTimeout() does)
+  else if (!(d instanceof ProxyNode) || depth >= WALK_LIMIT) ms = haproxyTimeout(proxy, which).ms;
+  else ms = nodeTimeoutMs(d, which, depth + 1);
+  if (keep) (f.ms ??= [undefined, undefined, undefined, undefined])[MS_INDEX[which]] = ms;
   return ms;
+}
+
+/** haproxyEffective(proxy, ['default_backend'])?.statement, from the facts of the chain (nothing built). */
+export function effectiveDefaultBackend(proxy: HaproxyProxy): HaproxyStatement | null {
+  let n = 0;
+  for (let p: HaproxyProxy | null = proxy; p; p = p.defaults) {
+    if (++n > WALK_LIMIT) return haproxyEffective(proxy, ['default_backend'])?.statement ?? null;
+    const s = proxyFacts(p).defaultBackend;
+    if (s) return s;
+  }
+  return null;
 }
 
 /** Whether the proxy's own section has a `server` or `server-template` line. */
@@ -593,8 +640,10 @@ export function proxyChainShared(proxy: HaproxyProxy): readonly HaproxyProxy[] {
 /** proxyChain(), kept with the proxy; not to be changed. */
 function chainOf(proxy: HaproxyProxy): readonly HaproxyProxy[] {
   if (proxy instanceof ProxyNode && proxy.chain) return proxy.chain;
-  const chain: HaproxyProxy[] = [];
-  for (let p: HaproxyProxy | null = proxy; p && !chain.includes(p); p = p.defaults) chain.push(p);
+  // (a proxy without defaults, or with defaults that have none, as a list of that size: most are)
+  const d = proxy.defaults;
+  const chain: HaproxyProxy[] = !d ? [proxy] : !d.defaults && d !== proxy ? [proxy, d] : [];
+  if (chain.length === 0) for (let p: HaproxyProxy | null = proxy; p && !chain.includes(p); p = p.defaults) chain.push(p);
   if (proxy instanceof ProxyNode) proxy.chain = chain;
   return chain;
 }
@@ -788,8 +837,11 @@ function referencesOf(p: HaproxyProxy): OwnReference[] {
   const node = p instanceof ProxyNode ? p : null;
   const cached = node ? node.references : ownReferences.get(p);
   if (cached) return cached;
-  const out: OwnReference[] = [];
-  for (const s of proxyFacts(p).routes ?? NO_STATEMENTS) {
+  const lines = factLines(p, 'route');
+  // (a list of the lines' number, cut short if a line has no argument: pushes would make room for 17)
+  const out: OwnReference[] = lines.length ? new Array<OwnReference>(lines.length) : NO_OWN_REFERENCES;
+  let count = 0;
+  for (const s of lines) {
     const n = argCount(s);
     if (n < 1) continue;
     // the values of the arguments, read without building the line's word objects; the words of
@@ -811,19 +863,24 @@ function referencesOf(p: HaproxyProxy): OwnReference[] {
       const bang = v.charCodeAt(0) === 33; /* ! */
       const name = bang ? v.slice(1) : v;
       if (!ACL_NAME.test(name) || name === 'or') continue; // ('||' is no ACL_NAME)
-      if (acls === NO_NAMES) acls = [];
-      acls.push(name);
+      // (a list of one is made as such: most conditions name one ACL)
+      if (acls === NO_NAMES) acls = [name];
+      else acls.push(name);
       if (bang === unless) {
-        if (required === NO_NAMES) required = [];
-        required.push(name);
+        if (required === NO_NAMES) required = [name];
+        else required.push(name);
       }
     }
-    out.push({ statement: s, name: argValue(s, 0)!, conditionAcls: acls, requiredAcls: required, memo: undefined, memoFrom: null });
+    out[count++] = { statement: s, name: argValue(s, 0)!, conditionAcls: acls, requiredAcls: required, memo: undefined, memoFrom: null };
   }
+  if (count < out.length) out.length = count;
   if (node) node.references = out;
   else ownReferences.set(p, out);
   return out;
 }
+
+/** The references of a proxy without route lines (shared: never changed). */
+const NO_OWN_REFERENCES: OwnReference[] = [];
 
 /** The ACL names of a route without a condition (shared: never changed). */
 const NO_NAMES: string[] = [];
@@ -890,7 +947,7 @@ export function aclsOf(proxy: HaproxyProxy): Map<string, HaproxyStatement[]> {
   else aclCache.set(proxy, out);
   const chain = chainOf(proxy);
   for (let c = chain.length - 1; c >= 0; c--) {
-    for (const s of proxyFacts(chain[c]).acls ?? NO_STATEMENTS) {
+    for (const s of factLines(chain[c], 'acl')) {
       const name = argValue(s, 0);
       if (!name) continue;
       const list = out.get(name);

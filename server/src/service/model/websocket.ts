@@ -6,7 +6,7 @@
 import type { NginxDirective, NginxNode } from '../syntax/nginx';
 import type { HaproxyProxy, HaproxyConfig } from './haproxy';
 import type { HaproxyStatement } from '../syntax/haproxy';
-import { aclsOf, argCount, argsText, argValue, backendReferences, lineWordCount, onProxyReplaced, proxyChainShared, proxyFacts, proxyMemo, proxySlot, referenceMemo, sourceMayMentionWslb } from './haproxy';
+import { aclsOf, argCount, argsText, argValue, backendReferences, lineWordCount, onProxyReplaced, factLines, proxyChainShared, proxyMemo, proxySlot, referenceMemo, sourceMayMentionWslb } from './haproxy';
 import {
   type NginxConfig,
   type NginxContext,
@@ -264,7 +264,7 @@ onProxyReplaced((config, old, proxy, routesChanged) => {
 
 /**
  * What a proxy says about itself (its name, a marker comment) and, for a listen, its own ACLs;
- * kept per proxy object, which never changes once built.
+ * a listen's kept per proxy object, which never changes once built.
  */
 const OWN_REASONS = proxySlot<OwnReasons>();
 
@@ -277,7 +277,8 @@ const NO_REASONS: WebSocketReason[] = [];
 const NO_OWN_REASONS: OwnReasons = { before: NO_REASONS, after: NO_REASONS };
 
 function ownReasonsOf(proxy: HaproxyProxy): OwnReasons {
-  return proxyMemo(proxy, OWN_REASONS, computeOwnReasons);
+  // a backend's own reasons (its name, a marker) cost less than a slot written on each of them
+  return proxy.kind === 'listen' ? proxyMemo(proxy, OWN_REASONS, computeOwnReasons) : computeOwnReasons(proxy);
 }
 
 function computeOwnReasons(proxy: HaproxyProxy): OwnReasons {
@@ -300,12 +301,11 @@ function computeOwnReasons(proxy: HaproxyProxy): OwnReasons {
 /** Whether an `acl` line of the proxy or of its defaults chain matches WebSocket upgrades. */
 function chainHasUpgradeAcl(proxy: HaproxyProxy): boolean {
   for (const p of proxyChainShared(proxy)) {
-    for (const def of proxyFacts(p).acls ?? NO_STATEMENTS) if (argValue(def, 0) && aclFactsOf(def).upgrade) return true;
+    for (const def of factLines(p, 'acl')) if (argValue(def, 0) && aclFactsOf(def).upgrade) return true;
   }
   return false;
 }
 
-const NO_STATEMENTS: readonly HaproxyStatement[] = [];
 
 interface AclFacts {
   text: string;
@@ -359,7 +359,7 @@ function computeRouteReasons(ref: ReturnType<typeof backendReferences>[number]):
     const chain = proxyChainShared(ref.from);
     for (const name of required) {
       for (let c = chain.length - 1; c >= 0; c--) {
-        for (const def of proxyFacts(chain[c]).acls ?? NO_STATEMENTS) {
+        for (const def of factLines(chain[c], 'acl')) {
           if (argValue(def, 0) !== name) continue;
           const acl = aclFactsOf(def);
           if (acl.upgrade) (reasons === NO_REASONS ? (reasons = []) : reasons).push({ kind: 'acl', text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here (acl ${name} ${acl.text})` });

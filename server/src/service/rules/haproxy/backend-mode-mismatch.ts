@@ -1,4 +1,4 @@
-import { type BackendReference, type HaproxyConfig, type HaproxyProxy, backendReferences, haproxyEffective, onProxyReplaced, proxiesUsingDefaults, proxyDisabled, proxyMode } from '../../model/haproxy';
+import { type BackendReference, type HaproxyConfig, type HaproxyProxy, backendReferences, effectiveDefaultBackend, haproxyEffective, onProxyReplaced, proxiesUsingDefaults, proxyDisabled, proxyMode } from '../../model/haproxy';
 import { replaceWord } from '../../fixes/haproxy';
 import type { HaproxyRule } from '../rule';
 import { insertSetting, proxyLabel } from './common';
@@ -11,15 +11,19 @@ import { insertSetting, proxyLabel } from './common';
 function offender(config: HaproxyConfig, ref: BackendReference): HaproxyProxy | null {
   const target = ref.target;
   if (!target) return null;
-  let froms: HaproxyProxy[];
   if (ref.from.kind === 'defaults') {
     if (ref.statement.keyword !== 'default_backend') return null;
-    froms = proxiesUsingDefaults(config, ref.from).filter((p) => (p.kind === 'frontend' || p.kind === 'listen') && haproxyEffective(p, ['default_backend'])?.statement === ref.statement);
-  } else {
-    if (ref.statement.keyword === 'default_backend' && haproxyEffective(ref.from, ['default_backend'])?.statement !== ref.statement) return null;
-    froms = [ref.from];
+    const froms = proxiesUsingDefaults(config, ref.from).filter((p) => (p.kind === 'frontend' || p.kind === 'listen') && effectiveDefaultBackend(p) === ref.statement);
+    return froms.find((p) => offends(p, target)) ?? null;
   }
-  return froms.find((p) => !proxyDisabled(p) && proxyMode(p) === 'http' && proxyMode(target) === 'tcp' && p !== target) ?? null;
+  // (the common case, read without building anything)
+  if (ref.statement.keyword === 'default_backend' && effectiveDefaultBackend(ref.from) !== ref.statement) return null;
+  return offends(ref.from, target) ? ref.from : null;
+}
+
+/** An http frontend (or listen) handing its streams to a tcp backend. */
+function offends(p: HaproxyProxy, target: HaproxyProxy): boolean {
+  return !proxyDisabled(p) && proxyMode(p) === 'http' && proxyMode(target) === 'tcp' && p !== target;
 }
 
 /** offender() per reference of a config, kept while the config is edited (see the hook below). */

@@ -29,7 +29,7 @@ const NONE: Which[] = [];
 
 /**
  * Read from the proxy's facts (model/haproxy.ts proxyFacts()) and those of its defaults chain,
- * with nothing built unless a timeout is missing; test/rules/haproxy-facts.test.ts compares it
+ * with nothing built unless a timeout is missing; test/model/haproxy-facts.test.ts compares it
  * with a plain reading of the statements.
  */
 function computeMissing(proxy: HaproxyProxy): Which[] {
@@ -55,8 +55,12 @@ function counts(ms: number | null): boolean {
   return ms !== null && ms > 0;
 }
 
+/**
+ * computeMissing() itself, not its memo: this is asked of every proxy, and a slot written on each
+ * of them costs more than the answer (read from the facts); the memo serves the few listed ones.
+ */
 function hasMissingTimeouts(proxy: HaproxyProxy): boolean {
-  return missingTimeouts(proxy).length > 0;
+  return computeMissing(proxy) !== NONE;
 }
 
 /** HAProxy's proxy_type_str(): a listen section is a "proxy". */

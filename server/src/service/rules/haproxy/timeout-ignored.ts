@@ -1,4 +1,4 @@
-import { type HaproxyConfig, type HaproxyProxy, argCount, argValue, backendReferences, haproxyEffective, proxiesRoutingTo, proxiesWhere, proxyDisabled, proxyFacts, proxyMemo, proxySlot } from '../../model/haproxy';
+import { type HaproxyConfig, type HaproxyProxy, argCount, argValue, backendReferences, haproxyEffective, proxiesRoutingTo, proxiesWhere, factLines, proxyDisabled, proxyFacts, proxyMemo, proxySlot } from '../../model/haproxy';
 import { insertInProxy, removeStatementLine } from '../../fixes/haproxy';
 import type { EditSpec, HaproxyRule } from '../rule';
 import type { HaproxyStatement } from '../../syntax/haproxy';
@@ -36,8 +36,7 @@ const NONE: HaproxyStatement[] = [];
 
 /** From the proxy's `timeout` lines (model/haproxy.ts proxyFacts()), not from all its statements. */
 function computeForeign(proxy: HaproxyProxy): HaproxyStatement[] {
-  const timeouts = proxyFacts(proxy).timeouts;
-  if (!timeouts) return NONE;
+  const timeouts = factLines(proxy, 'timeout');
   let list: HaproxyStatement[] | null = null;
   const foreign = proxy.kind === 'frontend' ? BACKEND_ONLY : FRONTEND_ONLY;
   for (const s of timeouts) {
@@ -47,8 +46,9 @@ function computeForeign(proxy: HaproxyProxy): HaproxyStatement[] {
   return list ?? NONE;
 }
 
+/** Asked of every proxy: only those with `timeout` lines (few) are looked at further, and nothing is kept for the others. */
 function hasForeignTimeouts(proxy: HaproxyProxy): boolean {
-  return (proxy.kind === 'frontend' || proxy.kind === 'backend') && foreignTimeouts(proxy).length > 0;
+  return (proxy.kind === 'frontend' || proxy.kind === 'backend') && proxyFacts(proxy).timeout0 >= 0 && foreignTimeouts(proxy).length > 0;
 }
 
 export const timeoutIgnored: HaproxyRule = {
