@@ -403,7 +403,8 @@ export function parseHaproxy(text: string): HaproxyFile {
 
 /** The value of row `row`'s word k (of n), or '' when absent (HAProxy's `*args[k]` test). */
 function argAt(table: LineTable, row: number, n: number, k: number): string {
-  return k < n ? table.wordValue(row, k) : '';
+  // (not interned: a header's words are mostly unique names, read once here)
+  return k < n ? table.wordValueOnce(row, k) : '';
 }
 
 /**
