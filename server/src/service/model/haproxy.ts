@@ -434,6 +434,9 @@ export class ProxyFacts {
   route1 = -1;
   timeout0 = -1;
   timeout1 = -1;
+  /** How many acl and route lines there are (when 1 or 2, the lines at acl0/acl1 or route0/route1 are all of them). */
+  aclCount = 0;
+  routeCount = 0;
   /** factLines() answers. */
   lists: { acl?: HaproxyStatement[]; route?: HaproxyStatement[]; timeout?: HaproxyStatement[] } | null = null;
   /**
@@ -467,6 +470,7 @@ function readFacts(stmts: readonly HaproxyStatement[]): ProxyFacts {
         if (kw === 'acl') {
           if (f.acl0 < 0) f.acl0 = i;
           f.acl1 = i;
+          f.aclCount++;
         }
         break;
       case 100 /* d */:
@@ -474,6 +478,7 @@ function readFacts(stmts: readonly HaproxyStatement[]): ProxyFacts {
           f.defaultBackend = s;
           if (f.route0 < 0) f.route0 = i;
           f.route1 = i;
+          f.routeCount++;
         } else if (kw === 'disabled') f.onOff = s;
         break;
       case 101 /* e */:
@@ -500,6 +505,7 @@ function readFacts(stmts: readonly HaproxyStatement[]): ProxyFacts {
         if (kw === 'use_backend') {
           if (f.route0 < 0) f.route0 = i;
           f.route1 = i;
+          f.routeCount++;
         }
         break;
     }
@@ -521,6 +527,8 @@ export function factLines(proxy: HaproxyProxy, which: 'acl' | 'route' | 'timeout
   const to = which === 'acl' ? f.acl1 : which === 'route' ? f.route1 : f.timeout1;
   const stmts = proxy.section.statements;
   if (from === to) return (lists[which] = [stmts[from]]);
+  // two lines are the first and the last (no need to look at the lines between)
+  if ((which === 'acl' ? f.aclCount : which === 'route' ? f.routeCount : 0) === 2) return (lists[which] = [stmts[from], stmts[to]]);
   list = [];
   for (let i = from; i <= to; i++) if (isFactLine(stmts[i].keyword, which)) list.push(stmts[i]);
   return (lists[which] = list);

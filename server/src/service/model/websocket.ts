@@ -393,21 +393,18 @@ export function haproxyWebSocketReasons(config: HaproxyConfig, proxy: HaproxyPro
 }
 
 export function haproxyWebSocketBackends(config: HaproxyConfig): { proxy: HaproxyProxy; reasons: WebSocketReason[] }[] {
+  // The backends some use_backend line gives a reason for, found from the lines (no map of the
+  // references by target is made unless a backend has reasons); then each backend/listen in
+  // config order, its reasons listed only when it has some (most have none: nothing is built).
+  let routed: Set<HaproxyProxy> | null = null;
+  for (const ref of backendReferences(config)) {
+    if (ref.target && ref.statement.keyword === 'use_backend' && !routed?.has(ref.target) && routeReasonsOf(ref).length > 0) (routed ??= new Set()).add(ref.target);
+  }
   const out: { proxy: HaproxyProxy; reasons: WebSocketReason[] }[] = [];
   for (const p of config.proxies) {
     if (p.kind !== 'backend' && p.kind !== 'listen') continue;
-    // most proxies have no reason at all: nothing is built for them
     const own = ownReasonsOf(p);
-    let any = own.before.length > 0 || own.after.length > 0;
-    if (!any) {
-      for (const ref of referencesTo(config, p)) {
-        if (ref.statement.keyword === 'use_backend' && routeReasonsOf(ref).length > 0) {
-          any = true;
-          break;
-        }
-      }
-    }
-    if (any) out.push({ proxy: p, reasons: haproxyWebSocketReasons(config, p) });
+    if (own.before.length > 0 || own.after.length > 0 || routed?.has(p)) out.push({ proxy: p, reasons: haproxyWebSocketReasons(config, p) });
   }
   return out;
 }
