@@ -218,10 +218,12 @@ export function updateHaproxyConfig(config: HaproxyConfig, path: string, change:
   // The config object is updated in place (the caller drops the old state), so what is known
   // about the whole config follows the one proxy that changed instead of being computed again.
   config.proxies[i] = proxy;
-  const index = proxyIndex.get(config);
-  const named = old.name !== null ? index?.get(old.name) : undefined;
-  if (named === old) index!.set(old.name!, proxy);
-  else if (Array.isArray(named)) named[named.indexOf(old)] = proxy;
+  const both = proxyIndex.get(config);
+  for (const index of [both?.be, both?.all]) {
+    const named = old.name !== null ? index?.get(old.name) : undefined;
+    if (named === old) index!.set(old.name!, proxy);
+    else if (Array.isArray(named)) named[named.indexOf(old)] = proxy;
+  }
   // Unless the line is (or was) a route or an ACL, the proxy's routes are the same statements.
   const routes = (s: HaproxyStatement | null) => !!s && (s.keyword === 'use_backend' || s.keyword === 'default_backend' || s.keyword === 'acl');
   const routesChanged = routes(change.removed) || routes(change.added);
@@ -784,27 +786,33 @@ function timeOf(value: string): number | null {
   return ms;
 }
 
-const proxyIndex = new WeakMap<HaproxyConfig, Map<string, HaproxyProxy | HaproxyProxy[]>>();
+/** A name index of a config's proxies: a name held by one proxy maps to it (an array only for the few shared names). */
+type NameIndex = Map<string, HaproxyProxy | HaproxyProxy[]>;
+/** Per config: the index of its backends and listens (what findProxy() looks for by default), and of all its proxies. */
+const proxyIndex = new WeakMap<HaproxyConfig, { be?: NameIndex; all?: NameIndex }>();
 
 export function findProxy(config: HaproxyConfig, name: string, kinds?: ProxyKind[]): HaproxyProxy | undefined {
-  let index = proxyIndex.get(config);
-  if (!index) {
-    // one Map for the config; a name is held by one proxy (an array only for the few shared names)
-    index = new Map();
-    for (const p of config.proxies) {
-      if (p.name === null) continue;
-      const had = index.get(p.name);
-      if (had === undefined) index.set(p.name, p);
-      else if (Array.isArray(had)) had.push(p);
-      else index.set(p.name, [had, p]);
-    }
-    proxyIndex.set(config, index);
-  }
+  let both = proxyIndex.get(config);
+  if (!both) proxyIndex.set(config, (both = {}));
+  // the default look-up indexes only backends and listens (the names of the others are not read)
+  const index = kinds === undefined ? (both.be ??= nameIndex(config, true)) : (both.all ??= nameIndex(config, false));
   const hit = index.get(name);
   if (hit === undefined) return undefined;
   if (!Array.isArray(hit)) return isOfKind(hit, kinds) ? hit : undefined;
   for (const p of hit) if (isOfKind(p, kinds)) return p;
   return undefined;
+}
+
+function nameIndex(config: HaproxyConfig, backendsOnly: boolean): NameIndex {
+  const index: NameIndex = new Map();
+  for (const p of config.proxies) {
+    if (p.name === null || (backendsOnly && p.kind !== 'backend' && p.kind !== 'listen')) continue;
+    const had = index.get(p.name);
+    if (had === undefined) index.set(p.name, p);
+    else if (Array.isArray(had)) had.push(p);
+    else index.set(p.name, [had, p]);
+  }
+  return index;
 }
 
 /** `p.kind` is one of `kinds` (by default backend and listen). */
