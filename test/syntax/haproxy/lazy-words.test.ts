@@ -325,6 +325,9 @@ describe('HAProxy lazy words against a reference reading', () => {
     assert.equal(tree.statements.length, fresh.statements.length);
     tree.statements.forEach((st, i) => {
       const f = fresh.statements[i];
+      // the section is found from the statement's row (moved by the edits), read before its line is built
+      const sectionOf = (s: typeof st) => (s.section ? [s.section.keyword, s.section.name, s.section.start, s.section.header.start] : null);
+      assert.deepEqual(sectionOf(st), sectionOf(f), `statement ${i}: section`);
       const values = Array.from({ length: st.wordCount }, (_, k) => st.wordValue(k));
       assert.deepEqual(values, f.line.words.map((w) => w.value), `statement ${i}: values`);
       assert.deepEqual([st.line.start, st.line.end, st.keyword], [f.line.start, f.line.end, f.keyword], `statement ${i}`);

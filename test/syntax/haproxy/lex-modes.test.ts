@@ -69,8 +69,20 @@ function dump(file: HaproxyFile): unknown {
   };
 }
 
+/** Each statement's section is the one listing it (its header statement included); none before the first. */
+function assertSections(file: HaproxyFile, label: string): void {
+  for (const s of file.sections) {
+    assert.equal(s.headerStatement.section, s, `${label}: header of ${s.keyword} ${s.name}`);
+    for (const st of s.statements) assert.equal(st.section, s, `${label}: statement at ${st.line.start} in ${s.keyword} ${s.name}`);
+  }
+  for (const st of file.topLevel) assert.equal(st.section, null, `${label}: top-level statement at ${st.line.start}`);
+  const listed = file.sections.reduce((n, s) => n + 1 + s.statements.length, file.topLevel.length);
+  assert.equal(listed, file.statements.length, `${label}: every statement is listed once`);
+}
+
 /** Parses `text` the three ways and asserts the same tree; returns whether the byte scanner read it. */
 function compareModes(text: string, label: string): boolean {
+  assertSections(parseHaproxy(text), label);
   const general = dump(parseWith('general', text));
   assert.deepStrictEqual(dump(parseWith('text', text)), general, `${label}: line-by-line quick paths vs general lexer`);
   assert.deepStrictEqual(dump(parseWith('bytes', text)), general, `${label}: byte scanner vs general lexer`);

@@ -757,6 +757,16 @@ export class LineTable {
     return this.rows[k * ROW];
   }
 
+  /**
+   * Where row k's line starts now: its object's start once built (edits move built lines, also
+   * when the tree's lines were all read and edits no longer move rows), else the row's.
+   */
+  lineStart(k: number): number {
+    const objs = this.#objs;
+    const built = objs !== undefined ? objs[k] : undefined;
+    return built !== undefined ? built.start : this.rows[k * ROW];
+  }
+
   end(k: number): number {
     return this.rows[k * ROW + 1];
   }

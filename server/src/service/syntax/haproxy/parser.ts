@@ -34,9 +34,26 @@ function argv(words: HaproxyWord[], k: number): string {
   return k < words.length ? words[k].value : '';
 }
 
+/** What a tree's statements read through their line table: the sections, and the non-empty `.if` stacks by row. */
+interface TableInfo {
+  sections: HaproxySection[];
+  conditions: Map<number, HaproxyConditional[]> | undefined;
+}
+const tableInfo = new WeakMap<LineTable, TableInfo>();
+/** Section and conditions of the statements made from a line of their own (by the incremental parser). */
+const ownInfo = new WeakMap<Statement, { section: HaproxySection | null; conditions: HaproxyConditional[] }>();
+/** The `.if` stack of a statement outside any conditional block (shared, so frozen). */
+const NO_CONDITIONS = Object.freeze([]) as unknown as HaproxyConditional[];
+
 /**
  * A statement. Its line object and its `args` are built on first read (the parser itself needs
  * only the keyword, read from the line table without building the line or any word).
+ *
+ * A statement of a parse holds only its keyword, its table and its row: its section is the last
+ * one whose header starts at or before its line (as the parser assigned it: a header opens a
+ * section for every line up to the next header), found by binary search, and its `.if` stack is
+ * kept by row only when not empty. Tens of thousands of statements live as long as the tree, and
+ * each field is memory the garbage collector copies while the tree is young.
  */
 export class Statement implements HaproxyStatement {
   // `type` lives on the prototype, and `modifier` is set only on the few statements that have one:
@@ -44,18 +61,46 @@ export class Statement implements HaproxyStatement {
   declare readonly type: 'statement';
   declare modifier?: 'no' | 'default';
   keyword: string;
-  conditions: HaproxyConditional[];
-  section: HaproxySection | null;
   /** The line, or the table holding it at row #row. */
   #src: HaproxyLine | LineTable;
   #row: number;
 
+  /** For a table (a parse's own, see tableInfo), `section` must be the one the rule above gives. */
   constructor(src: HaproxyLine | LineTable, row: number, keyword: string, conditions: HaproxyConditional[], section: HaproxySection | null) {
     this.keyword = keyword;
-    this.conditions = conditions;
-    this.section = section;
     this.#src = src;
     this.#row = row;
+    if (src instanceof LineTable) {
+      if (conditions.length > 0) {
+        const info = tableInfo.get(src)!;
+        (info.conditions ??= new Map()).set(row, conditions);
+      }
+    } else ownInfo.set(this, { section, conditions });
+  }
+
+  get section(): HaproxySection | null {
+    const src = this.#src;
+    if (!(src instanceof LineTable)) return ownInfo.get(this)!.section;
+    const sections = tableInfo.get(src)!.sections;
+    const start = src.lineStart(this.#row);
+    let lo = 0;
+    let hi = sections.length - 1;
+    let found: HaproxySection | null = null;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (sections[mid].header.start <= start) {
+        found = sections[mid];
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  }
+
+  get conditions(): HaproxyConditional[] {
+    const src = this.#src;
+    if (!(src instanceof LineTable)) return ownInfo.get(this)!.conditions;
+    const byRow = tableInfo.get(src)!.conditions;
+    return (byRow !== undefined ? byRow.get(this.#row) : undefined) ?? NO_CONDITIONS;
   }
 
   get line(): HaproxyLine {
@@ -184,6 +229,7 @@ export function parseHaproxy(text: string): HaproxyFile {
   // when needed.
   const store = new WordStore(text, len >> 3);
   const table = new LineTable(store, len >> 5);
+  tableInfo.set(table, { sections, conditions: undefined });
   // An ASCII text is read as bytes (one pass, no call into the engine per word); any other text
   // line by line as a string (see HaproxyLexMode).
   const bytes = lexMode === 'bytes' ? asciiBytes(text) : null;
