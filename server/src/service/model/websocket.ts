@@ -312,7 +312,7 @@ interface AclFacts {
   upgrade: boolean;
   path: boolean;
 }
-/** What most `acl` lines match (shared; `text` is read only when upgrade or path is true). */
+/** What most `acl` lines match (shared). `text` is the words after the name, given only when upgrade or path is true. */
 const PLAIN_ACL: AclFacts = { text: '', upgrade: false, path: false };
 
 /** Any case of `websocket` or `upgrade`. */
@@ -337,8 +337,12 @@ export function aclFactsOf(def: HaproxyStatement): AclFacts {
     if (!path && PATH_FETCH.test(w)) path = true;
   }
   if (!up && !path) return PLAIN_ACL;
+  if (!up) {
+    // a path fetch: the text is needed only when the paths look like WebSocket ones
+    return looksLikeWebSocketPath(argsText(def, 2)) ? { text: argsText(def, 1), upgrade: false, path: true } : PLAIN_ACL;
+  }
   const text = argsText(def, 1);
-  const upgrade = up && WS_ACL.test(text);
+  const upgrade = WS_ACL.test(text);
   return { text, upgrade, path: !upgrade && path && looksLikeWebSocketPath(argsText(def, 2)) };
 }
 
