@@ -730,6 +730,12 @@ export class LineTable {
     return this.store.value(this.rows[k * ROW + 3] + j);
   }
 
+  /** Whether row k's word j is plain (its value is its text), for a row of this parse's own store. */
+  wordIsPlain(k: number, j: number): boolean {
+    if (this.#replaced !== undefined && this.#replaced.has(k)) return false;
+    return this.store.data[2 * (this.rows[k * ROW + 3] + j) + 1] >= 0;
+  }
+
   /** wordValue(k, j) as a string of its own (see WordStore.valueOnce()). */
   wordValueOnce(k: number, j: number): string {
     if (this.#replaced !== undefined && this.#replaced.has(k)) return this.#objs![k].wordValue(j);
@@ -1156,7 +1162,12 @@ export function isNameCode(c: number): boolean {
 
 /** Index of the first character `invalid_char()` refuses in `name` (0 for an empty name), or -1. */
 export function invalidNameChar(name: string): number {
-  if (name.length === 0) return 0;
-  for (let k = 0; k < name.length; k++) if (!isNameCode(name.charCodeAt(k))) return k;
+  return invalidNameCharIn(name, 0, name.length);
+}
+
+/** invalidNameChar(text.slice(start, end)), without the slice (an offset from start, or -1). */
+export function invalidNameCharIn(text: string, start: number, end: number): number {
+  if (end <= start) return 0;
+  for (let k = start; k < end; k++) if (!isNameCode(text.charCodeAt(k))) return k - start;
   return -1;
 }

@@ -11,7 +11,7 @@
 import { LineIndex, type Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
 import { evaluateCondition, parseCondition, type ConditionContext } from './conditions';
-import { argsOf, asciiBytes, invalidNameChar, keywordStrings, lexInfo, LineTable, WordStore } from './lexer';
+import { argsOf, asciiBytes, invalidNameChar, invalidNameCharIn, keywordStrings, lexInfo, LineTable, WordStore } from './lexer';
 import { MAX_NESTED_CONDITIONS, MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
 import type {
   HaproxyConditional, HaproxyDirective, HaproxyFile, HaproxyLine, HaproxySection, HaproxyStatement, HaproxyWord,
@@ -489,7 +489,10 @@ function readHeader(table: LineTable, section: HaproxySection, row: number): Syn
   }
   let problem: SyntaxDiagnostic | null = null;
   if (rule.checkName && section.name !== null) {
-    const k = invalidNameChar(section.name);
+    // (a plain name is checked in the text itself: a name of 13 characters or more is a slice of
+    // it, slower to read character by character)
+    const span = section.nameSpan!;
+    const k = table.wordIsPlain(row, 1) ? invalidNameCharIn(table.store.text, span.start, span.end) : invalidNameChar(section.name);
     if (k >= 0) {
       const ch = section.name[k];
       problem = diag('invalid-name', `character '${ch}' is not permitted in '${kw}' name '${section.name}': use only letters, digits, '-', '_', '.' and ':'`, section.nameSpan!);
