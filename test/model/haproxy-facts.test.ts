@@ -425,6 +425,22 @@ describe('HAProxy model: the per-proxy facts give what a plain reading of the st
     assert.deepEqual([route.conditionAcls, route.requiredAcls], [['is_ws', 'is_path', 'x'], ['is_ws', 'is_path']]);
   });
 
+  it('markers read from the line table (lines never all built) are those read from the lines', () => {
+    let marked = 0;
+    for (const f of all) {
+      if (!hasWslbComment(f.text)) continue;
+      const viaTable = buildHaproxyConfig([{ path: '/t.cfg', text: f.text }]);
+      assert.ok((viaTable.sources[0].tree as { lineTable?: unknown }).lineTable, `${f.name}: the lines were not built yet`);
+      const a = haproxyWebSocketBackends(viaTable).map((b) => [b.proxy.name, b.reasons]);
+      const viaLines = buildHaproxyConfig([{ path: '/t.cfg', text: f.text }]);
+      assert.ok(viaLines.sources[0].tree.lines.length > 0);
+      const b = haproxyWebSocketBackends(viaLines).map((x) => [x.proxy.name, x.reasons]);
+      assert.deepEqual(a, b, f.name);
+      marked += a.filter(([, r]) => (r as WebSocketReason[]).some((x) => x.kind === 'marker')).length;
+    }
+    assert.ok(marked >= 2, `${marked} marked backends`);
+  });
+
   it('the marker scan finds every comment that starts with wslb, in any case', () => {
     for (const f of texts()) {
       if (hasWslbComment(f.text)) continue;

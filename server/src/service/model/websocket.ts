@@ -6,6 +6,7 @@
 import type { NginxDirective, NginxNode } from '../syntax/nginx';
 import type { HaproxyProxy, HaproxyConfig } from './haproxy';
 import type { HaproxyStatement } from '../syntax/haproxy';
+import type { LineTable } from '../syntax/haproxy/lexer';
 import { aclsOf, argCount, argsText, argValue, backendReferences, lineWordCount, onProxyReplaced, factLines, proxyChainShared, proxyMemo, proxySlot, referenceMemo, sourceMayMentionWslb } from './haproxy';
 import {
   type NginxConfig,
@@ -205,6 +206,11 @@ const WS_ACL = /\bhdr(_[a-z]+)?\(\s*(upgrade|connection)\s*\)|\breq\.hdr\(\s*(up
 
 function hasHaproxyMarker(proxy: HaproxyProxy): boolean {
   if (!sourceMayMentionWslb(proxy.source)) return false;
+  const table = (proxy.source.tree as { lineTable?: LineTable }).lineTable;
+  if (table) {
+    const found = markerInTable(proxy, table);
+    if (found !== undefined) return found;
+  }
   const lines = proxy.source.tree.lines;
   const header = proxy.section.header;
   // the header's index by binary search on the line starts (lines.indexOf made this quadratic)
@@ -225,6 +231,28 @@ function hasHaproxyMarker(proxy: HaproxyProxy): boolean {
   if (check(idx)) return true;
   for (let i = idx - 1; i >= 0 && lines[i].comment && lineWordCount(lines[i]) === 0; i--) if (check(i)) return true;
   for (let i = idx + 1; i < lines.length && lines[i].start < proxy.section.end; i++) if (lines[i].comment && lineWordCount(lines[i]) === 0 && check(i)) return true;
+  return false;
+}
+
+/**
+ * hasHaproxyMarker() read from the tree's line table while its line objects were never all built
+ * (a text with a marker would otherwise build them all, for a few comment lines): the same rows,
+ * with a line object built only for a row that has a comment. Undefined when the header is not
+ * where the table says (then the lines are read).
+ */
+function markerInTable(proxy: HaproxyProxy, table: LineTable): boolean | undefined {
+  const header = proxy.section.header;
+  const idx = table.rowAt(header.start);
+  if (idx < 0 || table.line(idx) !== header) return undefined;
+  const text = proxy.source.text;
+  const check = (i: number) => {
+    if (!table.hasComment(i)) return false;
+    const c = table.line(i).comment!;
+    return WS_MARKER.test(text.slice(c.start + 1, c.end));
+  };
+  if (check(idx)) return true;
+  for (let i = idx - 1; i >= 0 && table.hasComment(i) && table.wordCount(i) === 0; i--) if (check(i)) return true;
+  for (let i = idx + 1; i < table.count && table.start(i) < proxy.section.end; i++) if (table.wordCount(i) === 0 && check(i)) return true;
   return false;
 }
 
