@@ -22,7 +22,7 @@
  */
 import type { Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
-import type { HaproxyLine, HaproxyWord } from './types';
+import type { HaproxyConditional, HaproxyLine, HaproxySection, HaproxyWord } from './types';
 import { roomForPair } from '../pairs';
 
 /** include/haproxy/defaults.h (v2.6): `#define MAX_LINE_ARGS 64`. */
@@ -479,6 +479,11 @@ export class LineTable {
   rows: Int32Array;
   count = 0;
   readonly store: WordStore;
+  /**
+   * What the statements of the parse read through their table (see parser.ts, Statement): the
+   * tree's sections, and the non-empty `.if` stacks by row.
+   */
+  statementInfo: { sections: HaproxySection[]; conditions: Map<number, HaproxyConditional[]> | undefined } | undefined = undefined;
   /** The line object lex() built for its last row (general path), or undefined. */
   lastBuilt: Line | undefined = undefined;
   /**

@@ -34,12 +34,6 @@ function argv(words: HaproxyWord[], k: number): string {
   return k < words.length ? words[k].value : '';
 }
 
-/** What a tree's statements read through their line table: the sections, and the non-empty `.if` stacks by row. */
-interface TableInfo {
-  sections: HaproxySection[];
-  conditions: Map<number, HaproxyConditional[]> | undefined;
-}
-const tableInfo = new WeakMap<LineTable, TableInfo>();
 /** Section and conditions of the statements made from a line of their own (by the incremental parser). */
 const ownInfo = new WeakMap<Statement, { section: HaproxySection | null; conditions: HaproxyConditional[] }>();
 /** The `.if` stack of a statement outside any conditional block (shared, so frozen). */
@@ -65,14 +59,14 @@ export class Statement implements HaproxyStatement {
   #src: HaproxyLine | LineTable;
   #row: number;
 
-  /** For a table (a parse's own, see tableInfo), `section` must be the one the rule above gives. */
+  /** For a table (a parse's own, see LineTable.statementInfo), `section` must be the one the rule above gives. */
   constructor(src: HaproxyLine | LineTable, row: number, keyword: string, conditions: HaproxyConditional[], section: HaproxySection | null) {
     this.keyword = keyword;
     this.#src = src;
     this.#row = row;
     if (src instanceof LineTable) {
       if (conditions.length > 0) {
-        const info = tableInfo.get(src)!;
+        const info = src.statementInfo!;
         (info.conditions ??= new Map()).set(row, conditions);
       }
     } else ownInfo.set(this, { section, conditions });
@@ -81,7 +75,7 @@ export class Statement implements HaproxyStatement {
   get section(): HaproxySection | null {
     const src = this.#src;
     if (!(src instanceof LineTable)) return ownInfo.get(this)!.section;
-    const sections = tableInfo.get(src)!.sections;
+    const sections = src.statementInfo!.sections;
     const start = src.lineStart(this.#row);
     let lo = 0;
     let hi = sections.length - 1;
@@ -99,7 +93,7 @@ export class Statement implements HaproxyStatement {
   get conditions(): HaproxyConditional[] {
     const src = this.#src;
     if (!(src instanceof LineTable)) return ownInfo.get(this)!.conditions;
-    const byRow = tableInfo.get(src)!.conditions;
+    const byRow = src.statementInfo!.conditions;
     return (byRow !== undefined ? byRow.get(this.#row) : undefined) ?? NO_CONDITIONS;
   }
 
@@ -229,7 +223,7 @@ export function parseHaproxy(text: string): HaproxyFile {
   // when needed.
   const store = new WordStore(text, len >> 3);
   const table = new LineTable(store, len >> 5);
-  tableInfo.set(table, { sections, conditions: undefined });
+  table.statementInfo = { sections, conditions: undefined };
   // An ASCII text is read as bytes (one pass, no call into the engine per word); any other text
   // line by line as a string (see HaproxyLexMode).
   const bytes = lexMode === 'bytes' ? asciiBytes(text) : null;
