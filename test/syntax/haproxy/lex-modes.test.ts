@@ -135,6 +135,7 @@ describe('HAProxy parser: the byte scanner, the quick paths and the general lexe
       'global\n  ' + Array.from({ length: 65 }, (_, k) => `w${k}`).join(' ') + '\n',
       'backend b\n  timeout tunnel 1h\n.if defined(X)\n  no option a\n.else\n  default option b\n.endif\n',
       'defaults d\r\n  mode http\r\nbackend b from d\r\n  server s 1.2.3.4:80\r\n',
+      'backend b@d\nfrontend a_very_long_name/with-slash\nlisten "x y"\nbackend ok-name.1:2 from\npeers p!\nfrontend\n',
       'x y\nglobal\n  caf\u00e9 x\n', // not ASCII: read as text by the 'bytes' mode too
     ];
     for (const [k, text] of cases.entries()) compareModes(text, `case ${k} ${JSON.stringify(text.slice(0, 40))}`);

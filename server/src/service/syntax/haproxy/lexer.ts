@@ -1170,9 +1170,16 @@ export function invalidNameChar(name: string): number {
   return invalidNameCharIn(name, 0, name.length);
 }
 
-/** invalidNameChar(text.slice(start, end)), without the slice (an offset from start, or -1). */
-export function invalidNameCharIn(text: string, start: number, end: number): number {
+/**
+ * invalidNameChar(text.slice(start, end)), without the slice (an offset from start, or -1); or
+ * the same over the bytes of an ASCII text (see asciiBytes()).
+ */
+export function invalidNameCharIn(text: string | Uint8Array, start: number, end: number): number {
   if (end <= start) return 0;
+  if (typeof text !== 'string') {
+    for (let k = start; k < end; k++) if (!isNameCode(text[k])) return k - start;
+    return -1;
+  }
   for (let k = start; k < end; k++) if (!isNameCode(text.charCodeAt(k))) return k - start;
   return -1;
 }

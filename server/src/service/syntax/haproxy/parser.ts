@@ -416,7 +416,7 @@ export function parseHaproxy(text: string): HaproxyFile {
       };
       const stmt = makeStatement(row, keyword, section, modifier);
       section.headerStatement = stmt;
-      const problem = readHeader(table, section, row);
+      const problem = readHeader(table, section, row, bytes);
       if (problem !== null && !reported) diagnostics.push(problem);
       sections.push(section);
       current = section;
@@ -452,7 +452,7 @@ function argAt(table: LineTable, row: number, n: number, k: number): string {
  * its words, or null. Word values and spans are read from the table; the header's word objects
  * are built only for a diagnostic.
  */
-function readHeader(table: LineTable, section: HaproxySection, row: number): SyntaxDiagnostic | null {
+function readHeader(table: LineTable, section: HaproxySection, row: number, bytes: Uint8Array | null): SyntaxDiagnostic | null {
   const n = table.wordCount(row);
   const kw = section.keyword;
   const rule = SECTION_RULES.get(kw)!;
@@ -483,10 +483,11 @@ function readHeader(table: LineTable, section: HaproxySection, row: number): Syn
   }
   let problem: SyntaxDiagnostic | null = null;
   if (rule.checkName && section.name !== null) {
-    // (a plain name is checked in the text itself: a name of 13 characters or more is a slice of
-    // it, slower to read character by character)
+    // (a plain name is checked in the text itself, or its bytes: a name of 13 characters or more
+    // is a slice of the text, slower to read character by character)
     const span = section.nameSpan!;
-    const k = table.wordIsPlain(row, 1) ? invalidNameCharIn(table.store.text, span.start, span.end) : invalidNameChar(section.name);
+    const k = !table.wordIsPlain(row, 1) ? invalidNameChar(section.name)
+      : bytes !== null ? invalidNameCharIn(bytes, span.start, span.end) : invalidNameCharIn(table.store.text, span.start, span.end);
     if (k >= 0) {
       const ch = section.name[k];
       problem = diag('invalid-name', `character '${ch}' is not permitted in '${kw}' name '${section.name}': use only letters, digits, '-', '_', '.' and ':'`, section.nameSpan!);
