@@ -347,6 +347,9 @@ const KW_MAX = 32;
 /** The keyword string of each slot (undefined while the slot is empty). */
 export const keywordStrings: (string | undefined)[] = new Array<string | undefined>(KW_SLOTS).fill(undefined);
 const keywordBytes = new Uint8Array(KW_SLOTS * KW_MAX);
+/** keywordBytes read four bytes at a time, in the platform order (DataView.getInt32() reads the text in the same order). */
+const keywordWords = new Int32Array(keywordBytes.buffer);
+const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const keywordLengths = new Uint8Array(KW_SLOTS);
 
 /** The slot holding the word bytes[start, end) (text[start, end) as a string), or -1 when it is too long. */
@@ -357,8 +360,11 @@ function keywordSlot(bytes: Uint8Array, text: string, start: number, end: number
   const slot = (Math.imul(h | 0, 0x9e3779b1) >>> 22) & (KW_SLOTS - 1);
   const at = slot * KW_MAX;
   if (keywordLengths[slot] === len) {
+    // four bytes at a time, then the rest one by one
+    const view = bytes === scratch ? scratchView : new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let j = 0;
-    while (j < len && keywordBytes[at + j] === bytes[start + j]) j++;
+    while (j + 4 <= len && view.getInt32(start + j, littleEndian) === keywordWords[(at + j) >> 2]) j += 4;
+    if (j + 4 > len) while (j < len && keywordBytes[at + j] === bytes[start + j]) j++;
     if (j === len) return slot;
   }
   keywordStrings[slot] = internSlice(text, start, end);
@@ -451,7 +457,10 @@ export function lexInto(store: WordStore, text: string, start: number, end: numb
  */
 export function asciiBytes(text: string): Uint8Array | null {
   const len = text.length;
-  if (scratch.length < len + 1) scratch = new Uint8Array(len + (len >> 3) + 1);
+  if (scratch.length < len + 1) {
+    scratch = new Uint8Array(len + (len >> 3) + 1);
+    scratchView = new DataView(scratch.buffer);
+  }
   // encodeInto() reads as many characters as fit; all of them in as many bytes means all ASCII.
   const res = textEncoder.encodeInto(text, scratch.subarray(0, len));
   if (res.read !== len || res.written !== len) return null;
@@ -460,6 +469,7 @@ export function asciiBytes(text: string): Uint8Array | null {
 }
 
 let scratch = new Uint8Array(0);
+let scratchView = new DataView(scratch.buffer);
 const textEncoder = new TextEncoder();
 
 /** What keeps a line off LineTable's quickest path: quotes, backslash, NUL, CR and blanks other than space. */
