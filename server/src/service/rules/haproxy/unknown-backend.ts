@@ -1,6 +1,55 @@
 import { backendReferences, haproxyEffective, proxiesUsingDefaults, proxyDisabled } from '../../model/haproxy';
 import type { HaproxyRule } from '../rule';
-import { editDistance } from '../../knowledge/suggest';
+
+/**
+ * The first of `names` at the smallest distance from `word` within `max` (as sorting them by
+ * editDistance() would give), or undefined. Each name is measured with boundedDistance(): it
+ * stops as soon as the name is out of reach. (This runs on every keystroke while a backend name
+ * is being typed, over every backend of the file.)
+ */
+export function nearest(names: string[], lower: string[], word: string, max: number): { n: string; d: number } | undefined {
+  let best: { n: string; d: number } | undefined;
+  for (let k = 0; k < names.length; k++) {
+    const d = boundedDistance(lower[k], word, best ? Math.min(max, best.d) : max);
+    if (d <= max && (!best || d < best.d)) best = { n: names[k], d };
+  }
+  return best;
+}
+
+let rows = new Int32Array(64);
+
+/**
+ * editDistance(a, b, max) of knowledge/suggest.ts (optimal string alignment distance; max + 1 as
+ * soon as it must exceed max) on three rows of one reused buffer instead of a new array per row.
+ * test/rules/haproxy-unknown-backend-distance.test.ts compares the two.
+ */
+export function boundedDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const n = b.length;
+  if (rows.length < 3 * (n + 1)) rows = new Int32Array(6 * (n + 1));
+  let p2 = 0;
+  let p = n + 1;
+  let c = 2 * (n + 1);
+  for (let j = 0; j <= n; j++) rows[p + j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    const ai = a.charCodeAt(i - 1);
+    rows[c] = i;
+    let rowMin = i;
+    for (let j = 1; j <= n; j++) {
+      const cost = ai === b.charCodeAt(j - 1) ? 0 : 1;
+      let v = Math.min(rows[p + j] + 1, rows[c + j - 1] + 1, rows[p + j - 1] + cost);
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) v = Math.min(v, rows[p2 + j - 2] + 1);
+      rows[c + j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    const t = p2;
+    p2 = p;
+    p = c;
+    c = t;
+  }
+  return rows[p + n];
+}
 
 export const unknownBackend: HaproxyRule = {
   meta: {
@@ -24,6 +73,7 @@ export const unknownBackend: HaproxyRule = {
   check({ config, report }) {
     // the names of all backends, listed only when a reference is unresolved
     let names: string[] | null = null;
+    let lower: string[] | null = null;
     for (const ref of backendReferences(config)) {
       if (ref.target || ref.word.value.includes('%') || ref.word.value === '') continue;
       names ??= config.proxies.filter((p) => (p.kind === 'backend' || p.kind === 'listen') && p.name).map((p) => p.name!);
@@ -42,7 +92,7 @@ export const unknownBackend: HaproxyRule = {
         who = ref.from.name;
       }
       const name = ref.word.value;
-      const near = names.map((n) => ({ n, d: editDistance(n.toLowerCase(), name.toLowerCase()) })).filter((x) => x.d <= Math.max(2, Math.floor(name.length / 4))).sort((a, b) => a.d - b.d)[0];
+      const near = nearest(names, (lower ??= names.map((n) => n.toLowerCase())), name.toLowerCase(), Math.max(2, Math.floor(name.length / 4)));
       const known = names.length ? ` (backends here: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})` : '';
       report({
         path: ref.from.source.path,
