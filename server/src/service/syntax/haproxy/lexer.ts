@@ -361,7 +361,7 @@ function keywordSlot(bytes: Uint8Array, text: string, start: number, end: number
   const at = slot * KW_MAX;
   if (keywordLengths[slot] === len) {
     // four bytes at a time, then the rest one by one
-    const view = bytes === scratch ? scratchView : new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const view = bytes === scratchBytes ? scratchView : new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let j = 0;
     while (j + 4 <= len && view.getInt32(start + j, littleEndian) === keywordWords[(at + j) >> 2]) j += 4;
     if (j + 4 > len) while (j < len && keywordBytes[at + j] === bytes[start + j]) j++;
@@ -452,23 +452,32 @@ export function lexInto(store: WordStore, text: string, start: number, end: numb
  * The bytes of an ASCII-only text, for LineTable.lexBytes(): one byte per UTF-16 code unit, so
  * byte offsets are the text's offsets, followed by a '\n' sentinel at bytes[text.length] (the
  * scanner needs no bound check). Null when the text holds any other character (the lexer then
- * reads the text itself). The buffer is scratch space shared by every parse and overwritten by
- * the next call: nothing keeps it, and it holds no result of any parse.
+ * reads the text itself). The buffer is scratch space, overwritten by the next call and holding
+ * no result of any parse: texts of up to SCRATCH_KEEP characters share one; a larger text gets
+ * a buffer of its own, let go at the next call.
  */
 export function asciiBytes(text: string): Uint8Array | null {
   const len = text.length;
-  if (scratch.length < len + 1) {
-    scratch = new Uint8Array(len + (len >> 3) + 1);
-    scratchView = new DataView(scratch.buffer);
+  let bytes = scratch;
+  if (bytes.length < len + 1) {
+    bytes = new Uint8Array(len < SCRATCH_KEEP ? Math.min(SCRATCH_KEEP, len + (len >> 3)) + 1 : len + 1);
+    if (len < SCRATCH_KEEP) scratch = bytes;
   }
   // encodeInto() reads as many characters as fit; all of them in as many bytes means all ASCII.
-  const res = textEncoder.encodeInto(text, scratch.subarray(0, len));
+  const res = textEncoder.encodeInto(text, bytes.subarray(0, len));
   if (res.read !== len || res.written !== len) return null;
-  scratch[len] = 10;
-  return scratch;
+  bytes[len] = 10;
+  if (bytes !== scratchBytes) {
+    scratchBytes = bytes;
+    scratchView = new DataView(bytes.buffer);
+  }
+  return bytes;
 }
 
+const SCRATCH_KEEP = 1 << 22;
 let scratch = new Uint8Array(0);
+/** The last buffer asciiBytes() returned, and a DataView of it (see keywordSlot()). */
+let scratchBytes = scratch;
 let scratchView = new DataView(scratch.buffer);
 const textEncoder = new TextEncoder();
 
