@@ -141,6 +141,20 @@ describe('HAProxy parser: the byte scanner, the quick paths and the general lexe
     for (const [k, text] of cases.entries()) compareModes(text, `case ${k} ${JSON.stringify(text.slice(0, 40))}`);
   });
 
+  it('a text of over 4M characters (read from a buffer of its own) and a small one after it', () => {
+    let big = generateHaproxy(3000);
+    while (big.length <= 1 << 22) big += big.slice(big.indexOf('\nbackend') + 1);
+    const bytes = parseWith('bytes', big);
+    const text = parseWith('text', big);
+    assert.equal(bytes.statements.length, text.statements.length);
+    bytes.statements.forEach((st, i) => {
+      const other = text.statements[i];
+      assert.deepEqual([st.keyword, st.wordCount, st.wordValue(st.wordCount - 1), st.line.start], [other.keyword, other.wordCount, other.wordValue(other.wordCount - 1), other.line.start]);
+    });
+    assert.deepStrictEqual(bytes.diagnostics, text.diagnostics);
+    compareModes('global\n  maxconn 10\nbackend b\n  server s 1.2.3.4:80 check\n', 'small after big');
+  });
+
   it('random ASCII texts made of the pieces the byte scanner tells apart', () => {
     fc.assert(fc.property(asciiText, (text) => {
       compareModes(text, JSON.stringify(text));
