@@ -17,31 +17,43 @@ export function nearest(names: string[], lower: string[], word: string, max: num
 }
 
 let rows = new Int32Array(64);
+/** A cell out of reach (still an int32 after adding one). */
+const FAR = 0x3fffffff;
 
 /**
- * editDistance(a, b, max) of knowledge/suggest.ts (optimal string alignment distance; max + 1 as
- * soon as it must exceed max) on three rows of one reused buffer instead of a new array per row.
+ * editDistance(a, b, max) of knowledge/suggest.ts (optimal string alignment distance) when that is
+ * at most `max`; otherwise some value above `max`. Only the cells within `max` of the diagonal are
+ * computed (a path to a cell of cost at most `max` never leaves them), on three rows of one reused
+ * buffer, and it stops as soon as a whole row is out of reach.
  * test/rules/haproxy-unknown-backend-distance.test.ts compares the two.
  */
 export function boundedDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const m = a.length;
   const n = b.length;
-  if (rows.length < 3 * (n + 1)) rows = new Int32Array(6 * (n + 1));
+  if (Math.abs(m - n) > max) return max + 1;
+  const band = Math.min(max, Math.max(m, n));
+  const w = n + 2;
+  if (rows.length < 3 * w) rows = new Int32Array(6 * w);
   let p2 = 0;
-  let p = n + 1;
-  let c = 2 * (n + 1);
-  for (let j = 0; j <= n; j++) rows[p + j] = j;
-  for (let i = 1; i <= a.length; i++) {
+  let p = w;
+  let c = 2 * w;
+  const top = Math.min(n, band);
+  for (let j = 0; j <= top; j++) rows[p + j] = j;
+  if (top + 1 <= n) rows[p + top + 1] = FAR;
+  for (let i = 1; i <= m; i++) {
     const ai = a.charCodeAt(i - 1);
-    rows[c] = i;
+    const lo = Math.max(1, i - band);
+    const hi = Math.min(n, i + band);
+    rows[c + lo - 1] = lo === 1 ? i : FAR;
     let rowMin = i;
-    for (let j = 1; j <= n; j++) {
+    for (let j = lo; j <= hi; j++) {
       const cost = ai === b.charCodeAt(j - 1) ? 0 : 1;
       let v = Math.min(rows[p + j] + 1, rows[c + j - 1] + 1, rows[p + j - 1] + cost);
       if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) v = Math.min(v, rows[p2 + j - 2] + 1);
       rows[c + j] = v;
       if (v < rowMin) rowMin = v;
     }
+    if (hi + 1 <= n) rows[c + hi + 1] = FAR;
     if (rowMin > max) return max + 1;
     const t = p2;
     p2 = p;
