@@ -92,8 +92,10 @@ export class ServerDocument implements TextDocument {
     }
     let { start, end } = change.range;
     if (start.line > end.line || (start.line === end.line && start.character > end.character)) [start, end] = [end, start];
-    const a = this.offsetAt(start);
-    const b = this.offsetAt(end);
+    // Without a line table (the text was replaced whole and nothing asked for a position since),
+    // the two offsets are found by walking to their lines, not by building the table for this text.
+    const a = this.starts ? this.offsetAt(start) : this.walkOffsetAt(start);
+    const b = this.starts ? this.offsetAt(end) : this.walkOffsetAt(end);
     const old = this.text;
     if (a === 0 && b === old.length) {
       // The whole text replaced: no line table until one is asked for.
@@ -128,6 +130,23 @@ export class ServerDocument implements TextDocument {
       for (let i = startLine + 1 + added.length; i < s.length; i++) s[i] += diff;
     }
     return { offset: a, deleted: b - a };
+  }
+
+  /** offsetAt() without the line table: the lines up to `position.line` are walked (LF-only texts). */
+  private walkOffsetAt(position: Position): number {
+    const text = this.text;
+    if (position.line < 0) return 0;
+    if (text.indexOf('\r') >= 0) return this.offsetAt(position);
+    let start = 0;
+    for (let line = 0; line < position.line; line++) {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0) return text.length; // past the last line
+      start = nl + 1;
+    }
+    if (position.character <= 0) return start;
+    const nl = text.indexOf('\n', start);
+    const next = nl < 0 ? text.length : nl + 1;
+    return this.beforeEol(Math.min(start + position.character, next), start);
   }
 
   private lineStarts(): number[] {
