@@ -30,6 +30,7 @@ import { parseHaproxyTime } from '../../server/src/service/model/units';
 import { missingTimeouts } from '../../server/src/service/rules/haproxy/missing-timeouts';
 import type { HaproxyStatement } from '../../server/src/service/syntax/haproxy';
 import { CORPUS, corpusRows } from '../helpers/corpus';
+import { generateHaproxy } from '../../scripts/bench/generate';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -126,7 +127,12 @@ backend realtime_pool #\twslb: websocket
 `;
 
 function texts(): { name: string; text: string }[] {
-  const out: { name: string; text: string }[] = [{ name: 'edge cases', text: EDGE_CASES }];
+  const out: { name: string; text: string }[] = [
+    { name: 'edge cases', text: EDGE_CASES },
+    // The same with more than 16 ACLs in each proxy with routes (their routes find ACLs through a map).
+    { name: 'edge cases, many ACLs', text: EDGE_CASES.replace(/^(frontend fe.*|listen lis.*|defaults base)$/gm, (h) => h + Array.from({ length: 17 }, (_, k) => `\n    acl filler_${k} path /f${k}`).join('')) },
+    { name: 'generated (one frontend routing 300 hosts)', text: generateHaproxy(2000) },
+  ];
   const rows = corpusRows('haproxy');
   if (rows.length === 0 && process.env.WSLB_REQUIRE_ALL) throw new Error(`the shared corpus is missing (${CORPUS})`);
   for (const r of rows) out.push({ name: r.path, text: fs.readFileSync(path.join(CORPUS, r.path), 'utf8') });

@@ -389,20 +389,33 @@ function computeRouteReasons(ref: ReturnType<typeof backendReferences>[number]):
     // each required ACL's definitions in the proxy and its defaults chain, farthest defaults
     // first, in line order (as aclsOf() lists them), read without building aclsOf()'s map
     const chain = proxyChainShared(ref.from);
+    // A proxy with many ACLs (one per routed host, say) is read through aclsOf()'s map by name, so
+    // N routes over N ACLs cost N lookups, not N * N comparisons.
+    let count = 0;
+    for (const p of chain) count += factLines(p, 'acl').length;
+    const byName = count > MANY_ACLS ? aclsOf(ref.from) : null;
     for (const name of required) {
-      for (let c = chain.length - 1; c >= 0; c--) {
-        for (const def of factLines(chain[c], 'acl')) {
-          if (argValue(def, 0) !== name) continue;
-          const acl = aclFactsOf(def);
-          if (acl.upgrade) (reasons === NO_REASONS ? (reasons = []) : reasons).push({ kind: 'acl', text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here (acl ${name} ${acl.text})` });
-          else if (acl.path) (reasons === NO_REASONS ? (reasons = []) : reasons).push({ kind: 'path', text: `${ref.from.kind} ${ref.from.name} routes ${acl.text} here` });
-        }
+      const defs = byName ? byName.get(name) ?? [] : aclLinesNamed(chain, name);
+      for (const def of defs) {
+        const acl = aclFactsOf(def);
+        if (acl.upgrade) (reasons === NO_REASONS ? (reasons = []) : reasons).push({ kind: 'acl', text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here (acl ${name} ${acl.text})` });
+        else if (acl.path) (reasons === NO_REASONS ? (reasons = []) : reasons).push({ kind: 'path', text: `${ref.from.kind} ${ref.from.name} routes ${acl.text} here` });
       }
     }
   }
   // inline conditions: use_backend ws if { hdr(upgrade) -i websocket } (words looked at first, as in aclFactsOf())
   if (anyWord(ref.statement, 0, UPGRADE_WORD) && WS_ACL.test(argsText(ref.statement))) (reasons === NO_REASONS ? (reasons = []) : reasons).push({ kind: 'acl', text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here` });
   return reasons;
+}
+
+/** Above this many `acl` lines in a proxy and its defaults, routes find their ACLs through a map. */
+const MANY_ACLS = 16;
+
+/** The `acl` lines named `name` in `chain` (farthest defaults first, in line order, as aclsOf() lists them). */
+function aclLinesNamed(chain: readonly HaproxyProxy[], name: string): HaproxyStatement[] {
+  const out: HaproxyStatement[] = [];
+  for (let c = chain.length - 1; c >= 0; c--) for (const def of factLines(chain[c], 'acl')) if (argValue(def, 0) === name) out.push(def);
+  return out;
 }
 
 /** Whether a word of the statement from argument `from` on matches `re` (which must hold no space). */
