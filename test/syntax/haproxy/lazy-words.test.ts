@@ -13,9 +13,8 @@ import * as path from 'node:path';
 import { parseHaproxy, type HaproxyFile, type HaproxyLine } from '../../../server/src/service/syntax/haproxy';
 import { reparseHaproxyLine } from '../../../server/src/service/syntax/haproxy/incremental';
 import { generateHaproxy } from '../../../scripts/bench/generate';
+import { CORPUS, corpusRows } from '../../helpers/corpus';
 
-const REPO = path.resolve(__dirname, '../../..');
-const CORPUS = path.resolve(REPO, '../shared/corpus');
 
 interface RefWord { start: number; end: number; value: string; envRefs: string[] }
 interface RefLine {
@@ -219,13 +218,11 @@ function compareFile(text: string, label: string): void {
   }
 }
 
+/** The corpus's HAProxy files (paths under CORPUS); fails when the corpus is missing. */
 function corpusFiles(): string[] {
-  const manifest = path.join(CORPUS, 'MANIFEST.tsv');
-  if (!fs.existsSync(manifest)) throw new Error(`corpus not found: expected ${manifest}`);
-  return fs.readFileSync(manifest, 'utf8').split('\n').slice(1).filter(Boolean)
-    .map((l) => l.split('\t'))
-    .filter((c) => c[1] === 'haproxy')
-    .map((c) => c[0]);
+  const rows = corpusRows('haproxy');
+  if (rows.length === 0) throw new Error(`corpus not found: expected ${path.join(CORPUS, 'MANIFEST.tsv')}`);
+  return rows.map((r) => r.path);
 }
 
 describe('HAProxy lazy words against a reference reading', () => {

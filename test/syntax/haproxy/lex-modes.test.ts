@@ -17,9 +17,8 @@ import { parseHaproxy, type HaproxyFile, type HaproxyLine } from '../../../serve
 import { setHaproxyLexMode, type HaproxyLexMode } from '../../../server/src/service/syntax/haproxy/parser';
 import { asciiBytes } from '../../../server/src/service/syntax/haproxy/lexer';
 import { generateHaproxy } from '../../../scripts/bench/generate';
+import { CORPUS, corpusRows } from '../../helpers/corpus';
 
-const REPO = path.resolve(__dirname, '../../..');
-const CORPUS = path.resolve(REPO, '../shared/corpus');
 const BENCH_FILE = path.join(CORPUS, 'haproxy/exymat/bench/fixtures/large-valid.cfg');
 
 function parseWith(mode: HaproxyLexMode, text: string): HaproxyFile {
@@ -89,13 +88,11 @@ function compareModes(text: string, label: string): boolean {
   return asciiBytes(text) !== null;
 }
 
+/** The corpus's HAProxy files (paths under CORPUS); fails when the corpus is missing. */
 function corpusFiles(): string[] {
-  const manifest = path.join(CORPUS, 'MANIFEST.tsv');
-  if (!fs.existsSync(manifest)) throw new Error(`corpus not found: expected ${manifest}`);
-  return fs.readFileSync(manifest, 'utf8').split('\n').slice(1).filter(Boolean)
-    .map((l) => l.split('\t'))
-    .filter((c) => c[1] === 'haproxy')
-    .map((c) => c[0]);
+  const rows = corpusRows('haproxy');
+  if (rows.length === 0) throw new Error(`corpus not found: expected ${path.join(CORPUS, 'MANIFEST.tsv')}`);
+  return rows.map((r) => r.path);
 }
 
 /** ASCII pieces around every distinction the byte scanner makes. */

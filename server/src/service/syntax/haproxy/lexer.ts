@@ -525,14 +525,20 @@ export class LineTable {
     this.rows = new Int32Array(Math.max(16, capacity) * ROW);
   }
 
-  /** Lexes text[start, end) as the next row and returns its index; side results go to lexInfo. */
-  lex(text: string, start: number, end: number): number {
+  /** A new row at the end (the table grows by doubling); returns its index. */
+  #addRow(): number {
     const k = this.count++;
     if ((k + 1) * ROW > this.rows.length) {
       const grown = new Int32Array(this.rows.length * 2);
       grown.set(this.rows);
       this.rows = grown;
     }
+    return k;
+  }
+
+  /** Lexes text[start, end) as the next row and returns its index; side results go to lexInfo. */
+  lex(text: string, start: number, end: number): number {
+    const k = this.#addRow();
     const store = this.store;
     const rows = this.rows;
     const first = store.count;
@@ -565,12 +571,7 @@ export class LineTable {
 
   /** Lexes text[start, end) as the next row with the general lexer only (tests compare it with the others). */
   lexGeneral(text: string, start: number, end: number): number {
-    const k = this.count++;
-    if ((k + 1) * ROW > this.rows.length) {
-      const grown = new Int32Array(this.rows.length * 2);
-      grown.set(this.rows);
-      this.rows = grown;
-    }
+    const k = this.#addRow();
     const r = k * ROW;
     this.rows[r] = start;
     this.rows[r + 1] = end;
@@ -602,12 +603,7 @@ export class LineTable {
    * handed to the general lexer, so both give the same rows. Side results go to lexInfo.
    */
   lexBytes(bytes: Uint8Array, text: string, start: number, len: number): number {
-    const k = this.count++;
-    if ((k + 1) * ROW > this.rows.length) {
-      const grown = new Int32Array(this.rows.length * 2);
-      grown.set(this.rows);
-      this.rows = grown;
-    }
+    const k = this.#addRow();
     const store = this.store;
     const rows = this.rows;
     const first = store.count;
