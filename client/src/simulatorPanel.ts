@@ -123,6 +123,12 @@ export class SimulatorPanels implements vscode.WebviewPanelSerializer {
         if (this.pending) {
           const init = this.pending;
           if ((await panel.webview.postMessage(init)) && this.pending === init) this.pending = undefined;
+        } else {
+          // A webview rebuilt from its saved state (shown again after being hidden, or after a
+          // reload) may hold an older pool: the config can have changed while it was hidden, and
+          // a refresh posted while it was being rebuilt reports delivery yet reaches nobody. Ask
+          // the server again (the same pool keeps the user's settings).
+          await this.refresh();
         }
         return;
       case 'apply': {
