@@ -72,7 +72,7 @@ const documents = new TextDocuments<ServerDocument>({
       edits.push({ offset, deleted, inserted: change.text });
     }
     doc.version = version;
-    project.noteEdits(project.paths.toPath(doc.uri), before, edits);
+    project.noteEdits(project.paths.toPath(doc.uri), before, edits, doc.getText());
     return doc;
   },
 });

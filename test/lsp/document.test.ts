@@ -66,6 +66,41 @@ describe('ServerDocument (the server’s open documents)', () => {
     );
   });
 
+  it('gives the same texts when edits follow one another with no position asked in between (walked, then counted once)', () => {
+    fc.assert(
+      fc.property(textArb, fc.array(changeArb, { maxLength: 10 }), (initial, changes) => {
+        const ours = new ServerDocument('file:///t', 'haproxy', 1, initial);
+        let text = initial;
+        changes.forEach((c, i) => {
+          const ref = TextDocument.create('file:///t', 'haproxy', i + 1, text);
+          const change = 'whole' in c ? { range: { start: { line: 0, character: 0 }, end: ref.positionAt(text.length) }, text: c.text } : c;
+          const { offset, deleted } = ours.apply(change);
+          TextDocument.update(ref, [change], i + 2);
+          assert.equal(text.slice(0, offset) + change.text + text.slice(offset + deleted), ref.getText(), `change ${i}: logged edit`);
+          text = ref.getText();
+          assert.equal(ours.getText(), text, `change ${i}: text`);
+        });
+        sameAnswers(ours, TextDocument.create('file:///t', 'haproxy', 99, text), 'at the end');
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  it('walks to the lines of the first edit after a whole replacement and counts the lines at the second (typing)', () => {
+    const lines = Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n');
+    const doc = new ServerDocument('file:///t', 'haproxy', 1, 'x');
+    const starts = () => (doc as unknown as { starts: number[] | undefined }).starts;
+    doc.apply({ text: lines });
+    doc.apply({ range: { start: { line: 30, character: 2 }, end: { line: 30, character: 2 } }, text: 'a' });
+    assert.equal(starts(), undefined, 'one edit after a reload does not count every line');
+    doc.apply({ range: { start: { line: 30, character: 3 }, end: { line: 30, character: 3 } }, text: 'b' });
+    assert.ok(starts(), 'typing on: the line table is built once and kept up to date');
+    doc.apply({ range: { start: { line: 31, character: 0 }, end: { line: 31, character: 0 } }, text: 'c' });
+    assert.ok(starts(), 'and kept');
+    assert.equal(doc.getText().split('\n')[30], 'liabne 30');
+    assert.equal(doc.getText().split('\n')[31], 'cline 31');
+  });
+
   it('drops its line table when the whole text is replaced, and counts it again when asked', () => {
     const doc = new ServerDocument('file:///t', 'haproxy', 1, 'a\nb\n');
     assert.equal(doc.lineCount, 3);

@@ -62,4 +62,25 @@ describe('project edit log (didChange ranges for incremental parsing)', () => {
     p.noteEdits('/a.conf', 'abcdef', edit);
     assert.deepEqual(p.takeEdits('/a.conf', 'abcdef', 'abcXYef'), edit);
   });
+
+  it('hands the edits for the text the document said they made; any other text is still checked', () => {
+    const open = new Map([['/a.conf', 'abcdef']]);
+    const p = project(open);
+    const edit: TextEditRecord[] = [{ offset: 3, deleted: 1, inserted: 'XY' }];
+    const after = applyEditRecords('abcdef', edit);
+    p.noteEdits('/a.conf', 'abcdef', edit, after);
+    assert.deepEqual(p.takeEdits('/a.conf', 'abcdef', after), edit);
+    for (const wrong of ['zbcXYef', 'abcXZef']) {
+      p.forgetEdits('/a.conf');
+      p.noteEdits('/a.conf', 'abcdef', edit, after);
+      assert.equal(p.takeEdits('/a.conf', 'abcdef', wrong), undefined, wrong);
+    }
+    // Two didChange notifications before one analysis: the log holds both, `after` is the last text.
+    p.forgetEdits('/a.conf');
+    const second: TextEditRecord[] = [{ offset: 0, deleted: 0, inserted: '#' }];
+    const after2 = applyEditRecords(after, second);
+    p.noteEdits('/a.conf', 'abcdef', edit, after);
+    p.noteEdits('/a.conf', after, second, after2);
+    assert.deepEqual(p.takeEdits('/a.conf', 'abcdef', after2), [...edit, ...second]);
+  });
 });

@@ -16,6 +16,12 @@ export class ServerDocument implements TextDocument {
   private text: string;
   /** Offset of the first character of each line; undefined until asked for. */
   private starts: number[] | undefined;
+  /**
+   * Range edits applied since the text was last replaced whole (without a line table). The first
+   * walks to its lines; a second means typing has begun, and the table is built then, once: walking
+   * again on every keystroke (and scanning 1 MB for a carriage return each time) cost 0.7 ms an edit.
+   */
+  private walks = 0;
 
   constructor(
     readonly uri: string,
@@ -81,12 +87,14 @@ export class ServerDocument implements TextDocument {
       const deleted = this.text.length;
       this.text = change.text;
       this.starts = undefined;
+      this.walks = 0;
       return { offset: 0, deleted };
     }
     let { start, end } = change.range;
     if (start.line > end.line || (start.line === end.line && start.character > end.character)) [start, end] = [end, start];
     // Without a line table (the text was replaced whole and nothing asked for a position since),
     // the two offsets are found by walking to their lines, not by building the table for this text.
+    if (!this.starts && this.walks++ > 0) this.lineStarts();
     const a = this.starts ? this.offsetAt(start) : this.walkOffsetAt(start);
     const b = this.starts ? this.offsetAt(end) : this.walkOffsetAt(end);
     const old = this.text;
@@ -94,6 +102,7 @@ export class ServerDocument implements TextDocument {
       // The whole text replaced: no line table until one is asked for.
       this.text = change.text;
       this.starts = undefined;
+      this.walks = 0;
       return { offset: 0, deleted: b };
     }
     const text = old.substring(0, a) + change.text + old.substring(b);

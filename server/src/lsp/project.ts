@@ -85,6 +85,8 @@ export interface TextEditRecord {
 export interface EditLog {
   base: string;
   edits: TextEditRecord[];
+  /** The text the edits produced, when the document that applied them said so (see noteEdits). */
+  after?: string;
 }
 
 /**
@@ -170,12 +172,16 @@ export class Project {
   /**
    * Record edits of an open document (the server calls this from didChange, before the text
    * changes): `before` is the text the first edit applies to. Language-neutral; a parse cache
-   * reads them with takeEdits.
+   * reads them with takeEdits. `after`, when given, is the text the document made by applying
+   * exactly these edits (ServerDocument.apply reports each edit it made; test/lsp/document.test.ts
+   * checks that the reported edits give its text): takeEdits then hands them for that text without
+   * comparing the two texts again (a 1 MB compare per keystroke).
    */
-  noteEdits(path: string, before: string, edits: readonly TextEditRecord[]): void {
+  noteEdits(path: string, before: string, edits: readonly TextEditRecord[], after?: string): void {
     let log = this.editLogs.get(path);
     if (!log) this.editLogs.set(path, (log = { base: before, edits: [] }));
     for (const e of edits) log.edits.push(e);
+    log.after = after;
     if (log.edits.length > MAX_PENDING_EDITS) this.editLogs.delete(path);
   }
 
@@ -200,6 +206,8 @@ export class Project {
     let len = from.length;
     for (const e of log.edits) len += e.inserted.length - e.deleted;
     if (len !== to.length) return undefined;
+    // The document applied these very edits and `to` is the text it made (the same string: no compare).
+    if (log.after !== undefined && to === log.after) return log.edits;
     if (log.edits.length === 1) {
       // One edit (typing): compare the unchanged head and tail in place, without building the text.
       const e = log.edits[0];
