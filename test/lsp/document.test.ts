@@ -101,6 +101,43 @@ describe('ServerDocument (the server’s open documents)', () => {
     assert.equal(doc.getText().split('\n')[31], 'cline 31');
   });
 
+  it('types through its byte copy while every character is below 256, grows it, and leaves it for a wider character', () => {
+    const bytesOf = (d: ServerDocument) => (d as unknown as { bytes: Buffer | undefined }).bytes;
+    let text = Array.from({ length: 200 }, (_, i) => `line ${i} café\r\n`).join('');
+    const doc = new ServerDocument('file:///t', 'haproxy', 1, text);
+    const edit = (line: number, character: number, deleted: number, inserted: string) => {
+      const ref = TextDocument.create('file:///t', 'haproxy', 1, text);
+      const change = { range: { start: { line, character }, end: { line, character: character + deleted } }, text: inserted };
+      doc.apply(change);
+      TextDocument.update(ref, [change], 2);
+      text = ref.getText();
+      assert.equal(doc.getText(), text);
+    };
+    edit(10, 2, 0, 'a');
+    assert.equal(bytesOf(doc), undefined, 'not for the first edit after the text came');
+    edit(10, 3, 0, 'b');
+    const first = bytesOf(doc);
+    assert.ok(first, 'typing: the byte copy is made');
+    edit(10, 3, 1, '');
+    edit(199, 0, 0, 'é\t'.repeat(5000)); // more than the copy's room: it grows
+    assert.ok(bytesOf(doc) && bytesOf(doc) !== first && bytesOf(doc)!.length >= text.length);
+    edit(0, 0, 3, '');
+    edit(5, 1, 0, 'x\r\ny');
+    assert.equal(bytesOf(doc)!.toString('latin1', 0, text.length), text, 'the copy holds the text');
+    sameAnswers(doc, TextDocument.create('file:///t', 'haproxy', 1, text), 'after typing through the byte copy');
+    edit(7, 0, 0, '😀');
+    assert.equal(bytesOf(doc), undefined, 'a character above 255 ends the byte copy');
+    edit(7, 0, 0, 'z');
+    edit(7, 0, 0, 'z');
+    assert.equal(bytesOf(doc), undefined);
+    sameAnswers(doc, TextDocument.create('file:///t', 'haproxy', 1, text), 'after the wide character');
+    const wide = new ServerDocument('file:///t', 'haproxy', 1, 'a😀\nb\n');
+    wide.apply({ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'c' });
+    wide.apply({ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'd' });
+    assert.equal(bytesOf(wide), undefined, 'a text with a wide character is never copied to bytes');
+    assert.equal(wide.getText(), 'a😀\ndcb\n');
+  });
+
   it('drops its line table when the whole text is replaced, and counts it again when asked', () => {
     const doc = new ServerDocument('file:///t', 'haproxy', 1, 'a\nb\n');
     assert.equal(doc.lineCount, 3);

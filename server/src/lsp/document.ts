@@ -17,11 +17,20 @@ export class ServerDocument implements TextDocument {
   /** Offset of the first character of each line; undefined until asked for. */
   private starts: number[] | undefined;
   /**
-   * Range edits applied since the text was last replaced whole (without a line table). The first
-   * walks to its lines; a second means typing has begun, and the table is built then, once: walking
-   * again on every keystroke (and scanning 1 MB for a carriage return each time) cost 0.7 ms an edit.
+   * Range edits applied since the text was last replaced whole. The first walks to its lines
+   * (without a line table); a second means typing has begun, and the line table and the byte copy
+   * below are made then, once: walking again on every keystroke (and scanning 1 MB for a carriage
+   * return each time) cost 0.7 ms an edit on the 24k-line HAProxy file.
    */
-  private walks = 0;
+  private edits = 0;
+  /**
+   * While every character of the text is below 256: the text as bytes (one per character), with
+   * room to grow. An edit moves the bytes after it and the new text is read back from them
+   * (`toString('latin1')`): 0.3 ms for 1 MB, against 1.5-1.9 ms for the usual `head + inserted + tail`,
+   * whose first read makes V8 copy the pieces into a new flat string. Dropped when a character
+   * of 256 or more comes in.
+   */
+  private bytes: Buffer | undefined;
 
   constructor(
     readonly uri: string,
@@ -85,27 +94,31 @@ export class ServerDocument implements TextDocument {
   apply(change: TextDocumentContentChangeEvent): { offset: number; deleted: number } {
     if (!('range' in change) || !change.range) {
       const deleted = this.text.length;
-      this.text = change.text;
-      this.starts = undefined;
-      this.walks = 0;
+      this.replaceWhole(change.text);
       return { offset: 0, deleted };
     }
     let { start, end } = change.range;
     if (start.line > end.line || (start.line === end.line && start.character > end.character)) [start, end] = [end, start];
     // Without a line table (the text was replaced whole and nothing asked for a position since),
     // the two offsets are found by walking to their lines, not by building the table for this text.
-    if (!this.starts && this.walks++ > 0) this.lineStarts();
+    if (this.edits++ === 1) {
+      this.lineStarts();
+      if (!WIDE.test(this.text)) this.bytes = Buffer.from(this.text, 'latin1');
+    }
     const a = this.starts ? this.offsetAt(start) : this.walkOffsetAt(start);
     const b = this.starts ? this.offsetAt(end) : this.walkOffsetAt(end);
     const old = this.text;
     if (a === 0 && b === old.length) {
       // The whole text replaced: no line table until one is asked for.
-      this.text = change.text;
-      this.starts = undefined;
-      this.walks = 0;
+      this.replaceWhole(change.text);
       return { offset: 0, deleted: b };
     }
-    const text = old.substring(0, a) + change.text + old.substring(b);
+    let text: string;
+    if (this.bytes && !WIDE.test(change.text)) text = this.spliceBytes(this.bytes, old.length, a, b, change.text);
+    else {
+      this.bytes = undefined;
+      text = old.substring(0, a) + change.text + old.substring(b);
+    }
     this.text = text;
     const insertedEnd = a + change.text.length;
     // A CR and an LF brought together (or split) by the edit change the lines around it: count again.
@@ -132,6 +145,28 @@ export class ServerDocument implements TextDocument {
       for (let i = startLine + 1 + added.length; i < s.length; i++) s[i] += diff;
     }
     return { offset: a, deleted: b - a };
+  }
+
+  private replaceWhole(text: string): void {
+    this.text = text;
+    this.starts = undefined;
+    this.bytes = undefined;
+    this.edits = 0;
+  }
+
+  /** Replace bytes [a, b) of the `length` bytes in use by `inserted` (all below 256); the new text. */
+  private spliceBytes(bytes: Buffer, length: number, a: number, b: number, inserted: string): string {
+    const newLength = length - (b - a) + inserted.length;
+    if (newLength > bytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(newLength, Math.ceil(bytes.length * 1.5)));
+      bytes.copy(grown, 0, 0, a);
+      bytes.copy(grown, a + inserted.length, b, length);
+      this.bytes = bytes = grown;
+    } else if (b !== a + inserted.length) {
+      bytes.copy(bytes, a + inserted.length, b, length);
+    }
+    if (inserted.length > 0) bytes.write(inserted, a, 'latin1');
+    return bytes.toString('latin1', 0, newLength);
   }
 
   /** offsetAt() without the line table: the lines up to `position.line` are walked (LF-only texts). */
@@ -176,6 +211,9 @@ export class ServerDocument implements TextDocument {
     return offset;
   }
 }
+
+/** A character the byte copy cannot hold (one byte per character). */
+const WIDE = /[^\u0000-\u00ff]/;
 
 /** Line starts in `text` (offsets shifted by `base`); with `first`, the text's own start too. */
 export function lineStartsOf(text: string, base: number, first: boolean): number[] {
