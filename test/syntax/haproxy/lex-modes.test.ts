@@ -77,6 +77,11 @@ function assertSections(file: HaproxyFile, label: string): void {
   for (const st of file.topLevel) assert.equal(st.section, null, `${label}: top-level statement at ${st.line.start}`);
   const listed = file.sections.reduce((n, s) => n + 1 + s.statements.length, file.topLevel.length);
   assert.equal(listed, file.statements.length, `${label}: every statement is listed once`);
+  // The file's list (made from the sections' lists when first read) against a plain reading of the
+  // lines: a statement for every line whose first word is not empty, not a directive and not a scope.
+  const expected = file.lines.filter((l) => !l.scope && l.words.length > 0 && l.words[0].value !== '' && !l.words[0].value.startsWith('.'));
+  assert.deepStrictEqual(file.statements.map((st) => st.line.start), expected.map((l) => l.start), `${label}: the statements are the keyword lines, in file order`);
+  file.statements.forEach((st, k) => assert.equal(st.line, expected[k], `${label}: statement ${k} is on its line`));
 }
 
 /** Parses `text` the three ways and asserts the same tree; returns whether the byte scanner read it. */

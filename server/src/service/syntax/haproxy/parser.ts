@@ -57,24 +57,28 @@ export class Statement implements HaproxyStatement {
   keyword: string;
   /** The line, or the table holding it at row #row. */
   #src: HaproxyLine | LineTable;
+  /** The row in the table, or -1 for a statement made from a line of its own (a Smi test, cheaper than instanceof). */
   #row: number;
 
   /** For a table (a parse's own, see LineTable.statementInfo), `section` must be the one the rule above gives. */
   constructor(src: HaproxyLine | LineTable, row: number, keyword: string, conditions: HaproxyConditional[], section: HaproxySection | null) {
     this.keyword = keyword;
     this.#src = src;
-    this.#row = row;
     if (src instanceof LineTable) {
+      this.#row = row;
       if (conditions.length > 0) {
         const info = src.statementInfo!;
         (info.conditions ??= new Map()).set(row, conditions);
       }
-    } else ownInfo.set(this, { section, conditions });
+    } else {
+      this.#row = -1;
+      ownInfo.set(this, { section, conditions });
+    }
   }
 
   get section(): HaproxySection | null {
-    const src = this.#src;
-    if (!(src instanceof LineTable)) return ownInfo.get(this)!.section;
+    if (this.#row < 0) return ownInfo.get(this)!.section;
+    const src = this.#src as LineTable;
     const sections = src.statementInfo!.sections;
     const start = src.lineStart(this.#row);
     let lo = 0;
@@ -91,15 +95,13 @@ export class Statement implements HaproxyStatement {
   }
 
   get conditions(): HaproxyConditional[] {
-    const src = this.#src;
-    if (!(src instanceof LineTable)) return ownInfo.get(this)!.conditions;
-    const byRow = src.statementInfo!.conditions;
+    if (this.#row < 0) return ownInfo.get(this)!.conditions;
+    const byRow = (this.#src as LineTable).statementInfo!.conditions;
     return (byRow !== undefined ? byRow.get(this.#row) : undefined) ?? NO_CONDITIONS;
   }
 
   get line(): HaproxyLine {
-    const src = this.#src;
-    return src instanceof LineTable ? src.line(this.#row) : src;
+    return this.#row >= 0 ? (this.#src as LineTable).line(this.#row) : (this.#src as HaproxyLine);
   }
 
   get args(): HaproxyWord[] {
@@ -108,13 +110,11 @@ export class Statement implements HaproxyStatement {
   }
 
   get wordCount(): number {
-    const src = this.#src;
-    return src instanceof LineTable ? src.wordCount(this.#row) : src.wordCount;
+    return this.#row >= 0 ? (this.#src as LineTable).wordCount(this.#row) : (this.#src as HaproxyLine).wordCount;
   }
 
   wordValue(k: number): string {
-    const src = this.#src;
-    return src instanceof LineTable ? src.wordValue(this.#row, k) : src.wordValue(k);
+    return this.#row >= 0 ? (this.#src as LineTable).wordValue(this.#row, k) : (this.#src as HaproxyLine).wordValue(k);
   }
 }
 Object.defineProperty(Statement.prototype, 'type', { value: 'statement', enumerable: true });
@@ -129,20 +129,42 @@ export class HaproxyTree implements HaproxyFile {
   builtIndex: LineIndex | null = null;
   #lines: HaproxyLine[] | undefined;
   #table: LineTable | undefined;
+  #statements: HaproxyStatement[] | undefined;
+  /** `statements` undefined: the list is made on first read from topLevel and the sections (see below). */
   constructor(
     public text: string,
     lines: HaproxyLine[] | LineTable,
     public sections: HaproxySection[],
     public topLevel: HaproxyStatement[],
-    public statements: HaproxyStatement[],
+    statements: HaproxyStatement[] | undefined,
     public conditionals: HaproxyConditional[],
     public diagnostics: SyntaxDiagnostic[],
   ) {
     if (lines instanceof LineTable) this.#table = lines;
     else this.#lines = lines;
+    this.#statements = statements;
   }
   get lines(): HaproxyLine[] {
     return (this.#lines ??= this.#table!.all());
+  }
+  /**
+   * Every statement in file order. The parser lists statements by section only; this list is made
+   * when first read (then the same array): the statements before any section (the parser makes one
+   * only while no section is open, so they all come first), then each section's header statement
+   * and body.
+   */
+  get statements(): HaproxyStatement[] {
+    let all = this.#statements;
+    if (all === undefined) {
+      all = this.topLevel.slice();
+      for (const s of this.sections) {
+        all.push(s.headerStatement);
+        const body = s.statements;
+        for (let j = 0; j < body.length; j++) all.push(body[j]);
+      }
+      this.#statements = all;
+    }
+    return all;
   }
   /** The line table, while `lines` has not been read (an edit can then move rows, not objects). */
   get lineTable(): LineTable | undefined {
@@ -189,7 +211,6 @@ export function parseHaproxy(text: string): HaproxyFile {
   flatten(text);
   const sections: HaproxySection[] = [];
   const topLevel: HaproxyStatement[] = [];
-  const statements: HaproxyStatement[] = [];
   const conditionals: HaproxyConditional[] = [];
   const diagnostics: SyntaxDiagnostic[] = [];
 
@@ -277,9 +298,7 @@ export function parseHaproxy(text: string): HaproxyFile {
       if (plain && section !== null) {
         // The common line: a keyword that is no section, directive or modifier, in a section,
         // read without error (what handleStatement() does for it).
-        const stmt = new Statement(table, row, keyword, currentConditions(), section);
-        statements.push(stmt);
-        section.statements.push(stmt);
+        section.statements.push(new Statement(table, row, keyword, currentConditions(), section));
       } else if (keyword === '') {
         // an empty first word ("" or ''): HAProxy skips the line
       } else if (keyword.charCodeAt(0) === 46 /* . */) {
@@ -307,7 +326,7 @@ export function parseHaproxy(text: string): HaproxyFile {
   }
   diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
 
-  return new HaproxyTree(text, table, sections, topLevel, statements, conditionals, diagnostics);
+  return new HaproxyTree(text, table, sections, topLevel, undefined, conditionals, diagnostics);
 
   function handleDirective(line: HaproxyLine, keyword: string): void {
     const words = line.words;
@@ -436,7 +455,6 @@ export function parseHaproxy(text: string): HaproxyFile {
   function makeStatement(row: number, keyword: string, section: HaproxySection | null, modifier: 'no' | 'default' | undefined): HaproxyStatement {
     const stmt = new Statement(table, row, keyword, currentConditions(), section);
     if (modifier) stmt.modifier = modifier;
-    statements.push(stmt);
     return stmt;
   }
 }
