@@ -106,40 +106,97 @@ const SERVER_VALUE_OPTIONS = new Set([
 ]);
 
 /**
- * A proxy; its servers are parsed when first asked for (most rules never look at the servers of
- * most proxies, and a large file has thousands of them).
+ * What one reading of a section's own statements finds: the lines the questions asked of every
+ * proxy on every analysis depend on (its mode, whether it is disabled, whether it has servers,
+ * its timeouts, routes and ACLs). The keyword's first character is compared before the keyword,
+ * and only `timeout` lines have a word read; nothing is built for the other lines. Kept with the
+ * proxy (see proxyFacts()); the defaults chain is not included (each defaults section has its own).
+ * A proxy made by buildHaproxyConfig() holds its facts itself (ProxyNode extends this class): one
+ * object per proxy instead of two, for the thousands of proxies of a large file.
  */
-class ProxyNode implements HaproxyProxy {
-  private parsedServers: HaproxyServer[] | undefined = undefined;
-  // Answers kept with the proxy: a proxy object and its defaults chain never change once built
-  // (an edited section gets a new object), and rules ask the same questions of every proxy.
+export class ProxyFacts {
+  /** The last `mode` line. */
+  mode: HaproxyStatement | null = null;
+  /** The last `disabled` or `enabled` line. */
+  onOff: HaproxyStatement | null = null;
+  /** The last `timeout connect|client|server|tunnel` lines. */
+  connect: HaproxyStatement | null = null;
+  client: HaproxyStatement | null = null;
+  server: HaproxyStatement | null = null;
+  tunnel: HaproxyStatement | null = null;
+  /** The last `default_backend` line. */
+  defaultBackend: HaproxyStatement | null = null;
+  /** Whether the section has a `server` or `server-template` line. */
+  hasServers = false;
+  /**
+   * Where the `acl`, route (`use_backend`, `default_backend`) and `timeout` lines are: the index
+   * in the section's statements of the first one (-1 when none), and how many there are.
+   * factLines() lists them from there when asked (most proxies are never asked), so no list is
+   * built here.
+   */
+  acl0 = -1;
+  route0 = -1;
+  timeout0 = -1;
+  aclCount = 0;
+  routeCount = 0;
+  timeoutCount = 0;
+  /**
+   * factLines() answers, and for a defaults section effectiveTimeoutMs() by FactTimeout index
+   * (`ms`), once asked (the proxies using the section ask for its values over and over).
+   */
+  lists: { acl?: HaproxyStatement[]; route?: HaproxyStatement[]; timeout?: HaproxyStatement[]; ms?: (number | null | undefined)[] } | null = null;
+}
+
+/** Answers kept with a proxy that few proxies are asked for (see ProxyNode.memo). */
+interface NodeMemo {
+  servers: HaproxyServer[] | undefined;
   /** The proxy and its defaults chain, nearest first. */
-  chain: readonly HaproxyProxy[] | undefined = undefined;
+  chain: readonly HaproxyProxy[] | undefined;
   /** haproxyEffective() by pathId(). */
-  effective: (HaproxyEffective | null)[] | undefined = undefined;
+  effective: (HaproxyEffective | null)[] | undefined;
   /** ownEffective() by pathId() (what the section itself says, chain left out). */
-  own: (OwnEffective | null)[] | undefined = undefined;
-  mode: string | undefined = undefined;
-  disabled: boolean | undefined = undefined;
-  acls: Map<string, HaproxyStatement[]> | undefined = undefined;
-  references: OwnReference[] | undefined = undefined;
-  /** proxyFacts(): what one reading of the section's statements found. */
-  facts: ProxyFacts | undefined = undefined;
+  own: (OwnEffective | null)[] | undefined;
+  acls: Map<string, HaproxyStatement[]> | undefined;
   /** Other modules' answers, by proxySlot() index. */
-  slots: unknown[] | undefined = undefined;
+  slots: unknown[] | undefined;
+}
+
+/**
+ * A proxy, with its facts (see ProxyFacts; read when first asked for) and the answers kept with
+ * it: a proxy object and its defaults chain never change once built (an edited section gets a new
+ * object), and rules ask the same questions of every proxy. Its servers are parsed when first
+ * asked for (most rules never look at the servers of most proxies, and a large file has thousands
+ * of them). What a full check asks of every proxy (facts, mode, disabled, routes) has a field of
+ * its own; the rest waits in `memo`, made only for the proxies that are asked more.
+ */
+class ProxyNode extends ProxyFacts implements HaproxyProxy {
+  /** Whether the facts fields were read from the section. */
+  factsRead = false;
+  /** proxyMode() and proxyDisabled() answers. */
+  modeAnswer: string | undefined = undefined;
+  disabledAnswer: boolean | undefined = undefined;
+  references: OwnReference[] | undefined = undefined;
+  memo: NodeMemo | undefined = undefined;
   constructor(
     public kind: ProxyKind,
     public name: string | null,
     public section: HaproxySection,
     public source: HaproxySource,
     public defaults: HaproxyProxy | null,
-  ) {}
+  ) {
+    super();
+  }
   get servers(): HaproxyServer[] {
-    return (this.parsedServers ??= parseServers(this));
+    const m = memoOf(this);
+    return (m.servers ??= parseServers(this));
   }
   set servers(list: HaproxyServer[]) {
-    this.parsedServers = list;
+    memoOf(this).servers = list;
   }
+}
+
+function memoOf(node: ProxyNode): NodeMemo {
+  return (node.memo ??= { servers: undefined, chain: undefined, effective: undefined, own: undefined, acls: undefined, slots: undefined });
 }
 
 export function buildHaproxyConfig(files: { path: string; text: string; tree?: HaproxyFile }[]): HaproxyConfig {
@@ -404,50 +461,6 @@ function parseServers(proxy: HaproxyProxy): HaproxyServer[] {
   return out;
 }
 
-/**
- * What one reading of a section's own statements finds: the lines the questions asked of every
- * proxy on every analysis depend on (its mode, whether it is disabled, whether it has servers,
- * its timeouts, routes and ACLs). The keyword's first character is compared before the keyword,
- * and only `timeout` lines have a word read; nothing is built for the other lines. Kept with the
- * proxy (see proxyFacts()); the defaults chain is not included (each defaults section has its own).
- */
-export class ProxyFacts {
-  /** The last `mode` line. */
-  mode: HaproxyStatement | null = null;
-  /** The last `disabled` or `enabled` line. */
-  onOff: HaproxyStatement | null = null;
-  /** The last `timeout connect|client|server|tunnel` lines. */
-  connect: HaproxyStatement | null = null;
-  client: HaproxyStatement | null = null;
-  server: HaproxyStatement | null = null;
-  tunnel: HaproxyStatement | null = null;
-  /** The last `default_backend` line. */
-  defaultBackend: HaproxyStatement | null = null;
-  /** Whether the section has a `server` or `server-template` line. */
-  hasServers = false;
-  /**
-   * Where the `acl`, route (`use_backend`, `default_backend`) and `timeout` lines are: the index
-   * in the section's statements of the first and of the last one (-1 when none). factLines()
-   * lists them from there when asked (most proxies are never asked), so no list is built here.
-   */
-  acl0 = -1;
-  acl1 = -1;
-  route0 = -1;
-  route1 = -1;
-  timeout0 = -1;
-  timeout1 = -1;
-  /** How many acl and route lines there are (when 1 or 2, the lines at acl0/acl1 or route0/route1 are all of them). */
-  aclCount = 0;
-  routeCount = 0;
-  /** factLines() answers. */
-  lists: { acl?: HaproxyStatement[]; route?: HaproxyStatement[]; timeout?: HaproxyStatement[] } | null = null;
-  /**
-   * For a defaults section, effectiveTimeoutMs() by FactTimeout index, once asked (the proxies
-   * using the section ask for its values over and over).
-   */
-  ms: (number | null | undefined)[] | null = null;
-}
-
 /** The timeouts ProxyFacts keeps by name. */
 export type FactTimeout = 'connect' | 'client' | 'server' | 'tunnel';
 
@@ -456,14 +469,20 @@ const looseFacts = new WeakMap<HaproxyProxy, ProxyFacts>();
 
 /** What the proxy's own section says (see ProxyFacts); read once per proxy object. */
 export function proxyFacts(proxy: HaproxyProxy): ProxyFacts {
-  if (proxy instanceof ProxyNode) return (proxy.facts ??= readFacts(proxy.section.statements));
+  if (proxy instanceof ProxyNode) {
+    if (!proxy.factsRead) {
+      readFacts(proxy.section.statements, proxy);
+      proxy.factsRead = true;
+    }
+    return proxy;
+  }
   let f = looseFacts.get(proxy);
-  if (!f) looseFacts.set(proxy, (f = readFacts(proxy.section.statements)));
+  if (!f) looseFacts.set(proxy, (f = readFacts(proxy.section.statements, new ProxyFacts())));
   return f;
 }
 
-function readFacts(stmts: readonly HaproxyStatement[]): ProxyFacts {
-  const f = new ProxyFacts();
+/** Fills `f` (as made, nothing read yet) from the statements. */
+function readFacts(stmts: readonly HaproxyStatement[], f: ProxyFacts): ProxyFacts {
   for (let i = 0; i < stmts.length; i++) {
     const s = stmts[i];
     const kw = s.keyword;
@@ -471,7 +490,6 @@ function readFacts(stmts: readonly HaproxyStatement[]): ProxyFacts {
       case 97 /* a */:
         if (kw === 'acl') {
           if (f.acl0 < 0) f.acl0 = i;
-          f.acl1 = i;
           f.aclCount++;
         }
         break;
@@ -479,7 +497,6 @@ function readFacts(stmts: readonly HaproxyStatement[]): ProxyFacts {
         if (kw === 'default_backend') {
           f.defaultBackend = s;
           if (f.route0 < 0) f.route0 = i;
-          f.route1 = i;
           f.routeCount++;
         } else if (kw === 'disabled') f.onOff = s;
         break;
@@ -495,7 +512,7 @@ function readFacts(stmts: readonly HaproxyStatement[]): ProxyFacts {
       case 116 /* t */:
         if (kw === 'timeout') {
           if (f.timeout0 < 0) f.timeout0 = i;
-          f.timeout1 = i;
+          f.timeoutCount++;
           const which = argValue(s, 0);
           if (which === 'connect') f.connect = s;
           else if (which === 'client') f.client = s;
@@ -506,7 +523,6 @@ function readFacts(stmts: readonly HaproxyStatement[]): ProxyFacts {
       case 117 /* u */:
         if (kw === 'use_backend') {
           if (f.route0 < 0) f.route0 = i;
-          f.route1 = i;
           f.routeCount++;
         }
         break;
@@ -515,28 +531,47 @@ function readFacts(stmts: readonly HaproxyStatement[]): ProxyFacts {
   return f;
 }
 
+/** Which lines factLines() lists. */
+export type FactLines = 'acl' | 'route' | 'timeout';
+
 /**
  * The section's own `acl` lines, route lines (`use_backend` and `default_backend`) or `timeout`
- * lines, in order; kept with its facts. Not to be changed.
+ * lines, in order; kept with its facts. Not to be changed. (factFirst() and factLineCount() walk
+ * them without a list.)
  */
-export function factLines(proxy: HaproxyProxy, which: 'acl' | 'route' | 'timeout'): readonly HaproxyStatement[] {
+export function factLines(proxy: HaproxyProxy, which: FactLines): readonly HaproxyStatement[] {
   const f = proxyFacts(proxy);
   const from = which === 'acl' ? f.acl0 : which === 'route' ? f.route0 : f.timeout0;
   if (from < 0) return NO_STATEMENTS;
   const lists = (f.lists ??= {});
   let list = lists[which];
   if (list) return list;
-  const to = which === 'acl' ? f.acl1 : which === 'route' ? f.route1 : f.timeout1;
+  const count = which === 'acl' ? f.aclCount : which === 'route' ? f.routeCount : f.timeoutCount;
   const stmts = proxy.section.statements;
-  if (from === to) return (lists[which] = [stmts[from]]);
-  // two lines are the first and the last (no need to look at the lines between)
-  if ((which === 'acl' ? f.aclCount : which === 'route' ? f.routeCount : 0) === 2) return (lists[which] = [stmts[from], stmts[to]]);
+  if (count === 1) return (lists[which] = [stmts[from]]);
   list = [];
-  for (let i = from; i <= to; i++) if (isFactLine(stmts[i].keyword, which)) list.push(stmts[i]);
+  // (the last one found ends the walk: the lines after it are not looked at)
+  for (let i = from; list.length < count; i++) if (isFactLine(stmts[i].keyword, which)) list.push(stmts[i]);
   return (lists[which] = list);
 }
 
-function isFactLine(kw: string, which: 'acl' | 'route' | 'timeout'): boolean {
+/** How many `which` lines the section itself has (factLines(proxy, which).length, without a list). */
+export function factLineCount(proxy: HaproxyProxy, which: FactLines): number {
+  const f = proxyFacts(proxy);
+  return which === 'acl' ? f.aclCount : which === 'route' ? f.routeCount : f.timeoutCount;
+}
+
+/**
+ * The index in the section's statements of its first `which` line (-1 when none). With
+ * factLineCount(), walks factLines() without making the list:
+ * `for (let i = factFirst(p, 'acl'), left = factLineCount(p, 'acl'); left > 0; i++) if (stmts[i].keyword === 'acl') { left--; ... }`.
+ */
+export function factFirst(proxy: HaproxyProxy, which: FactLines): number {
+  const f = proxyFacts(proxy);
+  return which === 'acl' ? f.acl0 : which === 'route' ? f.route0 : f.timeout0;
+}
+
+function isFactLine(kw: string, which: FactLines): boolean {
   return which === 'acl' ? kw === 'acl' : which === 'route' ? kw === 'use_backend' || kw === 'default_backend' : kw === 'timeout';
 }
 
@@ -555,7 +590,7 @@ export function effectiveTimeoutMs(proxy: HaproxyProxy, which: FactTimeout): num
 
 const MS_INDEX = { connect: 0, client: 1, server: 2, tunnel: 3 } as const;
 
-/** effectiveTimeoutMs() of a ProxyNode; a defaults section keeps its answers (see ProxyFacts.ms). */
+/** effectiveTimeoutMs() of a ProxyNode; a defaults section keeps its answers (see ProxyFacts.lists). */
 function nodeTimeoutMs(proxy: ProxyNode, which: FactTimeout, depth: number): number | null {
   const f = proxyFacts(proxy);
   const s = f[which];
@@ -564,8 +599,9 @@ function nodeTimeoutMs(proxy: ProxyNode, which: FactTimeout, depth: number): num
     return v !== undefined ? timeOf(v) : null;
   }
   const keep = proxy.kind === 'defaults';
-  if (keep && f.ms) {
-    const known = f.ms[MS_INDEX[which]];
+  const kept = keep && f.lists !== null ? f.lists.ms : undefined;
+  if (kept !== undefined) {
+    const known = kept[MS_INDEX[which]];
     if (known !== undefined) return known;
   }
   const d = proxy.defaults;
@@ -574,7 +610,7 @@ function nodeTimeoutMs(proxy: ProxyNode, which: FactTimeout, depth: number): num
   // (a chain this long is a cycle, which buildHaproxyConfig() cannot make: read it as haproxyTimeout() does)
   else if (!(d instanceof ProxyNode) || depth >= WALK_LIMIT) ms = haproxyTimeout(proxy, which).ms;
   else ms = nodeTimeoutMs(d, which, depth + 1);
-  if (keep) (f.ms ??= [undefined, undefined, undefined, undefined])[MS_INDEX[which]] = ms;
+  if (keep) ((f.lists ??= {}).ms ??= [undefined, undefined, undefined, undefined])[MS_INDEX[which]] = ms;
   return ms;
 }
 
@@ -631,7 +667,7 @@ export function proxySlot<T>(): ProxySlot<T> {
  */
 export function proxyMemo<T>(proxy: HaproxyProxy, slot: ProxySlot<T>, compute: (proxy: HaproxyProxy) => T): T {
   if (!(proxy instanceof ProxyNode)) return compute(proxy);
-  const slots = (proxy.slots ??= []);
+  const slots = (memoOf(proxy).slots ??= []);
   let v = slots[slot.index] as T | undefined;
   if (v === undefined) slots[slot.index] = v = compute(proxy);
   return v;
@@ -649,12 +685,12 @@ export function proxyChainShared(proxy: HaproxyProxy): readonly HaproxyProxy[] {
 
 /** proxyChain(), kept with the proxy; not to be changed. */
 function chainOf(proxy: HaproxyProxy): readonly HaproxyProxy[] {
-  if (proxy instanceof ProxyNode && proxy.chain) return proxy.chain;
+  if (proxy instanceof ProxyNode && proxy.memo !== undefined && proxy.memo.chain !== undefined) return proxy.memo.chain;
   // (a proxy without defaults, or with defaults that have none, as a list of that size: most are)
   const d = proxy.defaults;
   const chain: HaproxyProxy[] = !d ? [proxy] : !d.defaults && d !== proxy ? [proxy, d] : [];
   if (chain.length === 0) for (let p: HaproxyProxy | null = proxy; p && !chain.includes(p); p = p.defaults) chain.push(p);
-  if (proxy instanceof ProxyNode) proxy.chain = chain;
+  if (proxy instanceof ProxyNode) memoOf(proxy).chain = chain;
   return chain;
 }
 
@@ -687,7 +723,7 @@ export function haproxyEffective(proxy: HaproxyProxy, path: readonly string[]): 
   // it again.
   const id = pathId(path);
   if (!(proxy instanceof ProxyNode) || id < 0) return computeEffective(proxy, path);
-  const memo = (proxy.effective ??= []);
+  const memo = (memoOf(proxy).effective ??= []);
   let hit = memo[id];
   if (hit === undefined) memo[id] = hit = computeEffective(proxy, path);
   return hit;
@@ -732,7 +768,7 @@ interface OwnEffective {
 function ownEffective(p: HaproxyProxy, path: readonly string[]): OwnEffective | null {
   const id = pathId(path);
   if (!(p instanceof ProxyNode) || id < 0) return scanOwn(p, path);
-  const memo = (p.own ??= []);
+  const memo = (memoOf(p).own ??= []);
   let hit = memo[id];
   if (hit === undefined) memo[id] = hit = scanOwn(p, path);
   return hit;
@@ -834,12 +870,15 @@ export interface BackendReference {
 
 const referenceCache = new WeakMap<HaproxyConfig, BackendReference[]>();
 
-/** What a use_backend/default_backend line says by itself (its first argument's value, its ACLs). */
+/**
+ * What a use_backend/default_backend line says by itself: its first argument's value; its ACLs
+ * are read when first asked for (routeCondition()).
+ */
 interface OwnReference {
   statement: HaproxyStatement;
   name: string;
-  conditionAcls: string[];
-  requiredAcls: string[];
+  /** routeCondition() of the statement, once asked. */
+  condition: RouteCondition | undefined;
   /** referenceMemo(): an answer about the line in its proxy, and the proxy it was made for. */
   memo: unknown;
   memoFrom: HaproxyProxy | null;
@@ -847,49 +886,31 @@ interface OwnReference {
 /** The use_backend/default_backend lines of proxies that are not ProxyNodes, read once per proxy object. */
 const ownReferences = new WeakMap<HaproxyProxy, OwnReference[]>();
 
-const ACL_NAME = /^[A-Za-z0-9_.:-]+$/;
+/** The ACL names of a route's `if`/`unless` condition (see BackendReference). */
+interface RouteCondition {
+  conditionAcls: string[];
+  requiredAcls: string[];
+}
 
 function referencesOf(p: HaproxyProxy): OwnReference[] {
   const node = p instanceof ProxyNode ? p : null;
   const cached = node ? node.references : ownReferences.get(p);
   if (cached) return cached;
-  const lines = factLines(p, 'route');
+  const f = proxyFacts(p);
+  let count = f.routeCount;
   // (a list of the lines' number, cut short if a line has no argument: pushes would make room for 17)
-  const out: OwnReference[] = lines.length ? new Array<OwnReference>(lines.length) : NO_OWN_REFERENCES;
-  let count = 0;
-  for (const s of lines) {
-    const n = argCount(s);
-    if (n < 1) continue;
-    // the values of the arguments, read without building the line's word objects; the words of
-    // the condition after `if`/`unless` (those without a leading `!` for `if`, with one for
-    // `unless`, are required), a leading `!` removed, that can name an ACL and are not `or`/`||`
-    let k = 0;
-    let unless = false;
-    for (; k < n; k++) {
-      const v = argValue(s, k)!;
-      if (v === 'if' || v === 'unless') {
-        unless = v === 'unless';
-        break;
-      }
-    }
-    let acls: string[] = NO_NAMES;
-    let required: string[] = NO_NAMES;
-    for (k++; k < n; k++) {
-      const v = argValue(s, k)!;
-      const bang = v.charCodeAt(0) === 33; /* ! */
-      const name = bang ? v.slice(1) : v;
-      if (!ACL_NAME.test(name) || name === 'or') continue; // ('||' is no ACL_NAME)
-      // (a list of one is made as such: most conditions name one ACL)
-      if (acls === NO_NAMES) acls = [name];
-      else acls.push(name);
-      if (bang === unless) {
-        if (required === NO_NAMES) required = [name];
-        else required.push(name);
-      }
-    }
-    out[count++] = { statement: s, name: argValue(s, 0)!, conditionAcls: acls, requiredAcls: required, memo: undefined, memoFrom: null };
+  const out: OwnReference[] = count > 0 ? new Array<OwnReference>(count) : NO_OWN_REFERENCES;
+  const stmts = p.section.statements;
+  let k = 0;
+  for (let i = f.route0; count > 0; i++) {
+    const s = stmts[i];
+    const kw = s.keyword;
+    if (kw !== 'use_backend' && kw !== 'default_backend') continue;
+    count--;
+    // (the value read without building the line's word objects)
+    if (argCount(s) >= 1) out[k++] = { statement: s, name: argValue(s, 0)!, condition: undefined, memo: undefined, memoFrom: null };
   }
-  if (count < out.length) out.length = count;
+  if (k < out.length) out.length = k;
   if (node) node.references = out;
   else ownReferences.set(p, out);
   return out;
@@ -901,6 +922,68 @@ const NO_OWN_REFERENCES: OwnReference[] = [];
 /** The ACL names of a route without a condition (shared: never changed). */
 const NO_NAMES: string[] = [];
 
+/**
+ * The words of the condition after `if`/`unless` that can name an ACL (a leading `!` removed;
+ * `or`, `||` and the braces of anonymous ACLs left out), and those among them that must match for
+ * the route to be taken (without a leading `!` for `if`, with one for `unless`).
+ */
+function routeCondition(own: OwnReference): RouteCondition {
+  if (own.condition !== undefined) return own.condition;
+  const s = own.statement;
+  const n = argCount(s);
+  let k = conditionStart(s, n);
+  let acls: string[] = NO_NAMES;
+  let required: string[] = NO_NAMES;
+  if (k > 0) {
+    const unless = argValue(s, k - 1) === 'unless';
+    for (; k < n; k++) {
+      const v = argValue(s, k)!;
+      const name = conditionAcl(v);
+      if (name === null) continue;
+      // (a list of one is made as such: most conditions name one ACL)
+      if (acls === NO_NAMES) acls = [name];
+      else acls.push(name);
+      if ((v.charCodeAt(0) === 33) /* ! */ === unless) {
+        if (required === NO_NAMES) required = [name];
+        else required.push(name);
+      }
+    }
+  }
+  return (own.condition = { conditionAcls: acls, requiredAcls: required });
+}
+
+/** The index of the first argument after the first `if`/`unless` of a route line with `n` arguments (-1 when none). */
+export function conditionStart(s: HaproxyStatement, n: number): number {
+  for (let k = 0; k < n; k++) {
+    const v = argValue(s, k)!;
+    if (v === 'if' || v === 'unless') return k + 1;
+  }
+  return -1;
+}
+
+/**
+ * The ACL a word of a condition names (a leading `!` removed), or null when it names none (`or`,
+ * `||`, braces, fetches of anonymous ACLs: a word that is not made of letters, digits and `_.:-`).
+ */
+export function conditionAcl(v: string): string | null {
+  const from = v.charCodeAt(0) === 33 /* ! */ ? 1 : 0;
+  const n = v.length;
+  if (n === from) return null;
+  for (let i = from; i < n; i++) {
+    const c = v.charCodeAt(i);
+    // A-Z a-z 0-9 _ . : -
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 58) || c === 95 || c === 46 || c === 45)) return null;
+  }
+  if (from === 0) return v === 'or' ? null : v;
+  const name = v.slice(1);
+  return name === 'or' ? null : name;
+}
+
+/** Whether a word of a condition that names an ACL requires it (see conditionAcl()): `x` after `if`, `!x` after `unless`. */
+export function conditionRequires(v: string, unless: boolean): boolean {
+  return (v.charCodeAt(0) === 33) /* ! */ === unless;
+}
+
 /** A resolved reference; the word naming the backend is built when asked for (most never are). */
 class Reference implements BackendReference {
   constructor(
@@ -910,10 +993,10 @@ class Reference implements BackendReference {
     public own: OwnReference,
   ) {}
   get conditionAcls(): string[] {
-    return this.own.conditionAcls;
+    return routeCondition(this.own).conditionAcls;
   }
   get requiredAcls(): string[] {
-    return this.own.requiredAcls;
+    return routeCondition(this.own).requiredAcls;
   }
   get word(): HaproxyStatement['args'][number] {
     return this.statement.args[0];
@@ -956,10 +1039,10 @@ const aclCache = new WeakMap<HaproxyProxy, Map<string, HaproxyStatement[]>>();
 /** ACL definitions in a proxy (and its defaults chain): name → statements. */
 export function aclsOf(proxy: HaproxyProxy): Map<string, HaproxyStatement[]> {
   const node = proxy instanceof ProxyNode ? proxy : null;
-  const cached = node ? node.acls : aclCache.get(proxy);
+  const cached = node ? node.memo?.acls : aclCache.get(proxy);
   if (cached) return cached;
   const out = new Map<string, HaproxyStatement[]>();
-  if (node) node.acls = out;
+  if (node) memoOf(node).acls = out;
   else aclCache.set(proxy, out);
   const chain = chainOf(proxy);
   for (let c = chain.length - 1; c >= 0; c--) {
@@ -976,7 +1059,7 @@ export function aclsOf(proxy: HaproxyProxy): Map<string, HaproxyStatement[]> {
 
 /** The effective `mode` (tcp, http) of a proxy; HAProxy's default is tcp. */
 export function proxyMode(proxy: HaproxyProxy): 'http' | 'tcp' | string {
-  if (proxy instanceof ProxyNode) return (proxy.mode ??= computeMode(proxy));
+  if (proxy instanceof ProxyNode) return (proxy.modeAnswer ??= computeMode(proxy));
   return computeMode(proxy);
 }
 
@@ -990,7 +1073,7 @@ function computeMode(proxy: HaproxyProxy, depth = 0): string {
   const d = proxy.defaults;
   if (!d) return 'tcp';
   if (!(d instanceof ProxyNode) || depth >= WALK_LIMIT) return haproxyEffective(proxy, ['mode'])?.values[0] ?? 'tcp';
-  return (d.mode ??= computeMode(d, depth + 1));
+  return (d.modeAnswer ??= computeMode(d, depth + 1));
 }
 
 const NO_STATEMENTS: readonly HaproxyStatement[] = [];
@@ -1005,7 +1088,7 @@ export function globalStatements(config: HaproxyConfig, keyword: string): Haprox
  * the disabled flag from its defaults; src/cfgparse.c check_config_validity() `continue`s on it).
  */
 export function proxyDisabled(proxy: HaproxyProxy): boolean {
-  if (proxy instanceof ProxyNode) return (proxy.disabled ??= computeDisabled(proxy));
+  if (proxy instanceof ProxyNode) return (proxy.disabledAnswer ??= computeDisabled(proxy));
   return computeDisabled(proxy);
 }
 
@@ -1023,7 +1106,7 @@ function computeDisabled(proxy: HaproxyProxy, depth = 0): boolean {
     }
     return false;
   }
-  return (d.disabled ??= computeDisabled(d, depth + 1));
+  return (d.disabledAnswer ??= computeDisabled(d, depth + 1));
 }
 
 /** The proxies (not defaults) whose defaults chain includes `defaults`. */

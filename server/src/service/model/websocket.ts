@@ -7,7 +7,26 @@ import type { NginxDirective, NginxNode } from '../syntax/nginx';
 import type { HaproxyProxy, HaproxyConfig } from './haproxy';
 import type { HaproxyStatement } from '../syntax/haproxy';
 import type { LineTable } from '../syntax/haproxy/lexer';
-import { aclsOf, argCount, argsText, argValue, backendReferences, lineWordCount, onProxyReplaced, factLines, proxyChainShared, proxyMemo, proxySlot, referenceMemo, sourceMayMentionWslb } from './haproxy';
+import {
+  aclsOf,
+  argCount,
+  argsText,
+  argValue,
+  backendReferences,
+  conditionAcl,
+  conditionRequires,
+  conditionStart,
+  factFirst,
+  factLineCount,
+  factLines,
+  lineWordCount,
+  onProxyReplaced,
+  proxyChainShared,
+  proxyMemo,
+  proxySlot,
+  referenceMemo,
+  sourceMayMentionWslb,
+} from './haproxy';
 import {
   type NginxConfig,
   type NginxContext,
@@ -305,8 +324,9 @@ const NO_REASONS: WebSocketReason[] = [];
 const NO_OWN_REASONS: OwnReasons = { before: NO_REASONS, after: NO_REASONS };
 
 function ownReasonsOf(proxy: HaproxyProxy): OwnReasons {
-  // a backend's own reasons (its name, a marker) cost less than a slot written on each of them
-  return proxy.kind === 'listen' ? proxyMemo(proxy, OWN_REASONS, computeOwnReasons) : computeOwnReasons(proxy);
+  // a backend's own reasons (its name, a marker) cost less than a slot written on each of them,
+  // and so do those of a listen without ACLs
+  return proxy.kind === 'listen' && chainAclCount(proxy) > 0 ? proxyMemo(proxy, OWN_REASONS, computeOwnReasons) : computeOwnReasons(proxy);
 }
 
 function computeOwnReasons(proxy: HaproxyProxy): OwnReasons {
@@ -328,12 +348,22 @@ function computeOwnReasons(proxy: HaproxyProxy): OwnReasons {
 
 /** Whether an `acl` line of the proxy or of its defaults chain matches WebSocket upgrades. */
 function chainHasUpgradeAcl(proxy: HaproxyProxy): boolean {
+  if (chainAclCount(proxy) === 0) return false;
   for (const p of proxyChainShared(proxy)) {
     for (const def of factLines(p, 'acl')) if (argValue(def, 0) && aclFactsOf(def).upgrade) return true;
   }
   return false;
 }
 
+/** How many `acl` lines the proxy and its defaults chain have. */
+function chainAclCount(proxy: HaproxyProxy): number {
+  const d = proxy.defaults;
+  if (d === null) return factLineCount(proxy, 'acl');
+  if (d.defaults === null && d !== proxy) return factLineCount(proxy, 'acl') + factLineCount(d, 'acl');
+  let count = 0;
+  for (const p of proxyChainShared(proxy)) count += factLineCount(p, 'acl');
+  return count;
+}
 
 interface AclFacts {
   text: string;
@@ -361,8 +391,9 @@ export function aclFactsOf(def: HaproxyStatement): AclFacts {
   let path = false;
   for (let k = 1, n = argCount(def); k < n; k++) {
     const w = argValue(def, k)!;
-    if (!up && UPGRADE_WORD.test(w)) up = true;
-    if (!path && PATH_FETCH.test(w)) path = true;
+    // (a word shorter than `upgrade` holds neither word, one shorter than `path` no path fetch)
+    if (!up && w.length >= 7 && UPGRADE_WORD.test(w)) up = true;
+    if (!path && w.length >= 4 && PATH_FETCH.test(w)) path = true;
   }
   if (!up && !path) return PLAIN_ACL;
   if (!up) {
@@ -384,45 +415,79 @@ function routeReasonsOf(ref: ReturnType<typeof backendReferences>[number]): WebS
 
 function computeRouteReasons(ref: ReturnType<typeof backendReferences>[number]): WebSocketReason[] {
   let reasons = NO_REASONS;
-  const required = ref.requiredAcls;
-  if (required.length) {
-    // each required ACL's definitions in the proxy and its defaults chain, farthest defaults
-    // first, in line order (as aclsOf() lists them), read without building aclsOf()'s map
-    const chain = proxyChainShared(ref.from);
-    // A proxy with many ACLs (one per routed host, say) is read through aclsOf()'s map by name, so
-    // N routes over N ACLs cost N lookups, not N * N comparisons.
-    let count = 0;
-    for (const p of chain) count += factLines(p, 'acl').length;
-    const byName = count > MANY_ACLS ? aclsOf(ref.from) : null;
-    for (const name of required) {
-      const defs = byName ? byName.get(name) ?? [] : aclLinesNamed(chain, name);
-      for (const def of defs) {
-        const acl = aclFactsOf(def);
-        if (acl.upgrade) (reasons === NO_REASONS ? (reasons = []) : reasons).push({ kind: 'acl', text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here (acl ${name} ${acl.text})` });
-        else if (acl.path) (reasons === NO_REASONS ? (reasons = []) : reasons).push({ kind: 'path', text: `${ref.from.kind} ${ref.from.name} routes ${acl.text} here` });
-      }
-    }
+  // The required ACLs (ref.requiredAcls) read from the words themselves, no list made: each
+  // one's definitions in the proxy and its defaults chain, farthest defaults first, in line order
+  // (as aclsOf() lists them). The words are also looked at for an inline upgrade condition.
+  const s = ref.statement;
+  const n = argCount(s);
+  let upgradeWord = false;
+  const k0 = conditionStart(s, n);
+  for (let k = 0; k < n; k++) {
+    const v = argValue(s, k)!;
+    // (a word shorter than `upgrade` holds neither word)
+    if (!upgradeWord && v.length >= 7 && UPGRADE_WORD.test(v)) upgradeWord = true;
+    if (k0 < 0 || k < k0) continue;
+    const name = conditionAcl(v);
+    if (name === null || !conditionRequires(v, argValue(s, k0 - 1) === 'unless')) continue;
+    reasons = requiredAclReasons(ref, name, reasons);
   }
   // inline conditions: use_backend ws if { hdr(upgrade) -i websocket } (words looked at first, as in aclFactsOf())
-  if (anyWord(ref.statement, 0, UPGRADE_WORD) && WS_ACL.test(argsText(ref.statement))) (reasons === NO_REASONS ? (reasons = []) : reasons).push({ kind: 'acl', text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here` });
+  if (upgradeWord && WS_ACL.test(argsText(s))) (reasons === NO_REASONS ? (reasons = []) : reasons).push({ kind: 'acl', text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here` });
+  return reasons;
+}
+
+/**
+ * `reasons` with those of the definitions of the ACL `name` in the route's proxy and its defaults
+ * chain (farthest defaults first, in line order). A proxy with many ACLs (one per routed host,
+ * say) is read through aclsOf()'s map by name, so N routes over N ACLs cost N lookups, not N * N
+ * comparisons; otherwise the `acl` lines are walked where they are (nothing is built).
+ */
+function requiredAclReasons(ref: ReturnType<typeof backendReferences>[number], name: string, reasons: WebSocketReason[]): WebSocketReason[] {
+  const from = ref.from;
+  const d = from.defaults;
+  // (the chain [from] or [from, d], the common ones, without chainOf()'s list)
+  const short = d === null || (d.defaults === null && d !== from);
+  const chain = short ? null : proxyChainShared(from);
+  let count = factLineCount(from, 'acl');
+  if (short) {
+    if (d !== null) count += factLineCount(d, 'acl');
+  } else for (let c = 1; c < chain!.length; c++) count += factLineCount(chain![c], 'acl');
+  if (count === 0) return reasons;
+  if (count > MANY_ACLS) {
+    const defs = aclsOf(from).get(name);
+    if (defs) for (const def of defs) reasons = aclReason(ref, name, def, reasons);
+    return reasons;
+  }
+  if (short) {
+    if (d !== null) reasons = aclLinesReasons(ref, d, name, reasons);
+    return aclLinesReasons(ref, from, name, reasons);
+  }
+  for (let c = chain!.length - 1; c >= 0; c--) reasons = aclLinesReasons(ref, chain![c], name, reasons);
+  return reasons;
+}
+
+/** `reasons` with those of the `acl` lines of `p` itself named `name`, in line order. */
+function aclLinesReasons(ref: ReturnType<typeof backendReferences>[number], p: HaproxyProxy, name: string, reasons: WebSocketReason[]): WebSocketReason[] {
+  const stmts = p.section.statements;
+  for (let i = factFirst(p, 'acl'), left = factLineCount(p, 'acl'); left > 0; i++) {
+    const def = stmts[i];
+    if (def.keyword !== 'acl') continue;
+    left--;
+    if (argValue(def, 0) === name) reasons = aclReason(ref, name, def, reasons);
+  }
+  return reasons;
+}
+
+/** `reasons` with what the `acl` line `def` (named `name`) says of the route. */
+function aclReason(ref: ReturnType<typeof backendReferences>[number], name: string, def: HaproxyStatement, reasons: WebSocketReason[]): WebSocketReason[] {
+  const acl = aclFactsOf(def);
+  if (acl.upgrade) (reasons === NO_REASONS ? (reasons = []) : reasons).push({ kind: 'acl', text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here (acl ${name} ${acl.text})` });
+  else if (acl.path) (reasons === NO_REASONS ? (reasons = []) : reasons).push({ kind: 'path', text: `${ref.from.kind} ${ref.from.name} routes ${acl.text} here` });
   return reasons;
 }
 
 /** Above this many `acl` lines in a proxy and its defaults, routes find their ACLs through a map. */
 const MANY_ACLS = 16;
-
-/** The `acl` lines named `name` in `chain` (farthest defaults first, in line order, as aclsOf() lists them). */
-function aclLinesNamed(chain: readonly HaproxyProxy[], name: string): HaproxyStatement[] {
-  const out: HaproxyStatement[] = [];
-  for (let c = chain.length - 1; c >= 0; c--) for (const def of factLines(chain[c], 'acl')) if (argValue(def, 0) === name) out.push(def);
-  return out;
-}
-
-/** Whether a word of the statement from argument `from` on matches `re` (which must hold no space). */
-function anyWord(stmt: HaproxyStatement, from: number, re: RegExp): boolean {
-  for (let k = from, n = argCount(stmt); k < n; k++) if (re.test(argValue(stmt, k)!)) return true;
-  return false;
-}
 
 /** Why a backend/listen carries WebSocket, or an empty list. */
 export function haproxyWebSocketReasons(config: HaproxyConfig, proxy: HaproxyProxy): WebSocketReason[] {
