@@ -503,8 +503,6 @@ export class LineTable {
    * tree's sections, and the non-empty `.if` stacks by row.
    */
   statementInfo: { sections: HaproxySection[]; conditions: Map<number, HaproxyConditional[]> | undefined } | undefined = undefined;
-  /** The line object lex() built for its last row (general path), or undefined. */
-  lastBuilt: Line | undefined = undefined;
   /**
    * Line objects built so far: during the parse and until a line is asked for by row afterwards,
    * the rows (ascending) and their lines in two lists; then an array indexed by row (see #table()).
@@ -536,8 +534,26 @@ export class LineTable {
     return k;
   }
 
-  /** Lexes text[start, end) as the next row and returns its index; side results go to lexInfo. */
-  lex(text: string, start: number, end: number): number {
+  /**
+   * Lexes every line of `text` into rows, line by line as a string: with the quick paths, or
+   * (`general`) with the general lexer alone. Lines the general lexer read wait for the parser
+   * (takeGeneral()).
+   */
+  lexAllText(text: string, general: boolean): void {
+    const len = text.length;
+    let pos = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', pos);
+      const contentEnd = nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl < 0 ? len : nl;
+      if (general) this.#lexGeneral(text, pos, contentEnd);
+      else this.#lex(text, pos, contentEnd);
+      if (nl < 0) break;
+      pos = nl + 1;
+    }
+  }
+
+  /** Lexes text[start, end) as the next row. */
+  #lex(text: string, start: number, end: number): void {
     const k = this.#addRow();
     const store = this.store;
     const rows = this.rows;
@@ -547,21 +563,17 @@ export class LineTable {
     rows[r + 1] = end;
     rows[r + 3] = first;
     if (this.#spaced(text, start, end) || ((store.count = first), scanPlainLine(store, text, start, end))) {
-      lexInfo.nulAt = -1;
-      lexInfo.crAt = -1;
-      lexInfo.error = null;
       rows[r + 2] = scanComment;
       rows[r + 4] = store.count - first;
-      this.lastBuilt = undefined;
-      return k;
+      return;
     }
     store.count = first;
-    return this.#general(k, text, start, end);
+    this.#general(k, text, start, end);
   }
 
   /**
-   * The keywordStrings slot of row k's first word, for a row lexBytes() read without the general
-   * lexer (its first word is plain: its value is its text), or -1 when the word is too long.
+   * The keywordStrings slot of row k's first word, for a row lexAllBytes() read without the
+   * general lexer (its first word is plain: its value is its text), or -1 when the word is too long.
    */
   keywordSlot(k: number, bytes: Uint8Array): number {
     const w = this.rows[k * ROW + 3];
@@ -570,110 +582,145 @@ export class LineTable {
   }
 
   /** Lexes text[start, end) as the next row with the general lexer only (tests compare it with the others). */
-  lexGeneral(text: string, start: number, end: number): number {
+  #lexGeneral(text: string, start: number, end: number): void {
     const k = this.#addRow();
     const r = k * ROW;
     this.rows[r] = start;
     this.rows[r + 1] = end;
     this.rows[r + 3] = this.store.count;
-    return this.#general(k, text, start, end);
+    this.#general(k, text, start, end);
   }
 
-  /** Row k (start, end and first word set) read by lexSlow(); its line object is kept. */
-  #general(k: number, text: string, start: number, end: number): number {
+  /**
+   * Row k (start, end and first word set) read by lexSlow(). Its line object and what lexInfo
+   * said about it wait for the parser (takeGeneral()), which keeps the line.
+   */
+  #general(k: number, text: string, start: number, end: number): void {
     const line = lexSlow(this.store, text, start, end);
     const r = k * ROW;
     this.rows[r + 2] = line.comment ? line.comment.start : -1;
     this.rows[r + 4] = line.wordCount;
-    this.#keep(k, line);
-    this.lastBuilt = line;
-    return k;
+    this.#genRows.push(k);
+    this.#genLines.push(line);
+    this.#genInfo.push({ nulAt: lexInfo.nulAt, crAt: lexInfo.crAt, error: lexInfo.error });
   }
 
-  /** After lexBytes(): the offset of the line's '\n', or -1 when the line ends the text. */
-  lastNl = -1;
+  /** Rows the general lexer read (ascending), their lines and lexInfo, until the parser takes them. */
+  #genRows: number[] = [];
+  #genLines: Line[] = [];
+  #genInfo: LexInfo[] = [];
+  #genNext = 0;
 
   /**
-   * Lexes the line starting at `start` as the next row, reading the text's bytes (see
-   * asciiBytes(): one byte per character, and bytes[len] is a '\n' sentinel). Finds the line's
-   * end itself (lastNl; the row's end excludes a "\r" before the "\n", as the parser's own line
-   * split does). Plain lines — blanks, word characters, an unquoted '#' — are read here in one
-   * pass without calling into the engine; any other line (a quote, a backslash, a control
-   * character, a stray carriage return, a leading '[', as many blank runs as HAProxy refuses) is
-   * handed to the general lexer, so both give the same rows. Side results go to lexInfo.
+   * For the parser, reading rows in order: when the general lexer read row k, its line (now kept
+   * by the table) with its side results in lexInfo; otherwise undefined (a plain line: no scope,
+   * no error, nothing ignored).
    */
-  lexBytes(bytes: Uint8Array, text: string, start: number, len: number): number {
-    const k = this.#addRow();
+  takeGeneral(k: number): Line | undefined {
+    const g = this.#genNext;
+    if (g >= this.#genRows.length || this.#genRows[g] !== k) return undefined;
+    this.#genNext = g + 1;
+    const line = this.#genLines[g];
+    const info = this.#genInfo[g];
+    lexInfo.nulAt = info.nulAt;
+    lexInfo.crAt = info.crAt;
+    lexInfo.error = info.error;
+    this.#keep(k, line);
+    return line;
+  }
+
+  /**
+   * Lexes every line of an ASCII text into rows, reading its bytes (see asciiBytes(): one byte per
+   * character, and bytes[len] is a '\n' sentinel), in one loop. A row's end excludes a "\r"
+   * before the "\n", as the line split of lexAllText() does. Plain lines — blanks, word
+   * characters, an unquoted '#' — are read here without calling into the engine; any other line
+   * (a quote, a backslash, a control character, a stray carriage return, a leading '[', as many
+   * blank runs as HAProxy refuses) is handed to the general lexer, so all ways give the same rows.
+   */
+  lexAllBytes(bytes: Uint8Array, text: string, len: number): void {
     const store = this.store;
-    const rows = this.rows;
-    const first = store.count;
-    const r = k * ROW;
-    rows[r] = start;
-    rows[r + 3] = first;
+    let rows = this.rows;
     let data = store.data;
-    let n = first;
-    let i = start;
-    let c = bytes[i];
-    // The indent: space, tab, VT, FF ('\r' and '\n' end the scan below).
-    while (c === 32 || c === 9 || c === 11 || c === 12) c = bytes[++i];
-    let comment = -1;
-    let end = -1;
-    let separators = 0;
-    if (c !== 91 /* [ */) {
-      for (;;) {
-        // i is at the first character of a word, or at what ends the line's words.
-        if (c > 39 ? c === 92 : c !== 33 && (c < 36 || c > 38)) {
-          if (c === 35 /* # */) comment = i;
-          else if (c === 10) end = i;
-          else if (c === 13 && i + 1 < len && bytes[i + 1] === 10) end = i;
-          break;
-        }
-        const wordStart = i;
+    let n = store.count;
+    let k = this.count;
+    let start = 0;
+    for (;;) {
+      if ((k + 1) * ROW > rows.length) {
+        const grown = new Int32Array(rows.length * 2);
+        grown.set(rows);
+        rows = this.rows = grown;
+      }
+      const first = n;
+      const r = k * ROW;
+      rows[r] = start;
+      rows[r + 3] = first;
+      let i = start;
+      let c = bytes[i];
+      // The indent: space, tab, VT, FF ('\r' and '\n' end the scan below).
+      while (c === 32 || c === 9 || c === 11 || c === 12) c = bytes[++i];
+      let comment = -1;
+      let end = -1;
+      let separators = 0;
+      if (c !== 91 /* [ */) {
         for (;;) {
-          c = bytes[++i];
-          if (c > 39) {
-            if (c === 92) break;
-          } else if (c !== 33 && (c < 36 || c > 38)) break;
-        }
-        if (2 * n + 2 > data.length) data = store.data = roomForPair(data, n);
-        data[2 * n] = wordStart;
-        data[2 * n + 1] = i;
-        n++;
-        if (c === 32 || c === 9 || c === 11 || c === 12) {
-          // a run of blanks: one more separator, as in parse_line()
-          do c = bytes[++i];
-          while (c === 32 || c === 9 || c === 11 || c === 12);
-          if (++separators >= MAX_LINE_ARGS) break;
+          // i is at the first character of a word, or at what ends the line's words.
+          if (c > 39 ? c === 92 : c !== 33 && (c < 36 || c > 38)) {
+            if (c === 35 /* # */) comment = i;
+            else if (c === 10) end = i;
+            else if (c === 13 && i + 1 < len && bytes[i + 1] === 10) end = i;
+            break;
+          }
+          const wordStart = i;
+          for (;;) {
+            c = bytes[++i];
+            if (c > 39) {
+              if (c === 92) break;
+            } else if (c !== 33 && (c < 36 || c > 38)) break;
+          }
+          if (2 * n + 2 > data.length) data = store.data = roomForPair(data, n);
+          data[2 * n] = wordStart;
+          data[2 * n + 1] = i;
+          n++;
+          if (c === 32 || c === 9 || c === 11 || c === 12) {
+            // a run of blanks: one more separator, as in parse_line()
+            do c = bytes[++i];
+            while (c === 32 || c === 9 || c === 11 || c === 12);
+            if (++separators >= MAX_LINE_ARGS) break;
+          }
         }
       }
-    }
-    let nl: number;
-    if (comment >= 0) {
-      // The comment runs to the line's end, whatever it holds.
-      nl = i + 1 < len ? bytes.indexOf(10, i + 1) : -1;
-      if (nl >= len) nl = -1;
-      end = nl < 0 ? len : bytes[nl - 1] === 13 ? nl - 1 : nl;
-    } else if (end >= 0) {
-      nl = end === len ? -1 : bytes[end] === 13 ? end + 1 : end;
-    } else {
-      // Not a plain line: the general lexer reads it.
-      nl = text.indexOf('\n', i);
-      const contentEnd = nl < 0 ? len : nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      store.count = first;
-      rows[r + 1] = contentEnd;
-      this.lastNl = nl;
-      return this.#general(k, text, start, contentEnd);
+      let nl: number;
+      if (comment >= 0) {
+        // The comment runs to the line's end, whatever it holds.
+        nl = i + 1 < len ? bytes.indexOf(10, i + 1) : -1;
+        if (nl >= len) nl = -1;
+        end = nl < 0 ? len : bytes[nl - 1] === 13 ? nl - 1 : nl;
+      } else if (end >= 0) {
+        nl = end === len ? -1 : bytes[end] === 13 ? end + 1 : end;
+      } else {
+        // Not a plain line: the general lexer reads it.
+        nl = text.indexOf('\n', i);
+        const contentEnd = nl < 0 ? len : nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+        store.count = first;
+        rows[r + 1] = contentEnd;
+        this.count = k + 1;
+        this.#general(k, text, start, contentEnd);
+        n = store.count;
+        data = store.data;
+        k++;
+        if (nl < 0) break;
+        start = nl + 1;
+        continue;
+      }
+      rows[r + 1] = end;
+      rows[r + 2] = comment;
+      rows[r + 4] = n - first;
+      k++;
+      if (nl < 0) break;
+      start = nl + 1;
     }
     store.count = n;
-    lexInfo.nulAt = -1;
-    lexInfo.crAt = -1;
-    lexInfo.error = null;
-    rows[r + 1] = end;
-    rows[r + 2] = comment;
-    rows[r + 4] = n - first;
-    this.lastBuilt = undefined;
-    this.lastNl = nl;
-    return k;
+    this.count = k;
   }
 
   /** Where the next character of SPECIAL_CHARS is, each (the text's length when there is none). */
@@ -892,6 +939,9 @@ export class LineTable {
   /** The parse is over: every row is known. */
   finish(): void {
     this.#parsing = false;
+    this.#genRows = [];
+    this.#genLines = [];
+    this.#genInfo = [];
   }
 
   #parsing = true;

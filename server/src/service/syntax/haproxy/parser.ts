@@ -248,34 +248,27 @@ export function parseHaproxy(text: string): HaproxyFile {
   // An ASCII text is read as bytes (one pass, no call into the engine per word); any other text
   // line by line as a string (see HaproxyLexMode).
   const bytes = lexMode === 'bytes' ? asciiBytes(text) : null;
-  const general = lexMode === 'general';
-  let pos = 0;
-  for (;;) {
-    let nl: number;
-    let contentEnd: number;
-    let row: number;
-    if (bytes !== null) {
-      row = table.lexBytes(bytes, text, pos, len);
-      nl = table.lastNl;
-      contentEnd = table.end(row);
-    } else {
-      nl = text.indexOf('\n', pos);
-      contentEnd = nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl < 0 ? len : nl;
-      row = general ? table.lexGeneral(text, pos, contentEnd) : table.lex(text, pos, contentEnd);
-    }
+  // First every line into the table's rows, then the rows in order.
+  if (bytes !== null) table.lexAllBytes(bytes, text, len);
+  else table.lexAllText(text, lexMode === 'general');
+  const rowCount = table.count;
+  for (let row = 0; row < rowCount; row++) {
+    const contentEnd = table.end(row);
     // Set only for lines the general path read (the others are plain: no scope, no error).
-    const built = table.lastBuilt;
+    const built = table.takeGeneral(row);
 
-    if (lexInfo.nulAt >= 0 && !sawNul) {
-      sawNul = true;
-      diagnostics.push(diag('nul-character', 'NUL character: HAProxy 2.6 stops reading the file here ("Stray NUL character")', { start: lexInfo.nulAt, end: lexInfo.nulAt + 1 }));
-    }
-    if (lexInfo.crAt >= 0) {
-      diagnostics.push(diag('stray-carriage-return', 'carriage return inside the line: HAProxy stops reading the line here and ignores the rest of it', { start: lexInfo.crAt, end: contentEnd }, 'warning'));
-    }
-    if (lexInfo.error) {
-      built!.invalid = true;
-      diagnostics.push(lexInfo.error);
+    if (built !== undefined) {
+      if (lexInfo.nulAt >= 0 && !sawNul) {
+        sawNul = true;
+        diagnostics.push(diag('nul-character', 'NUL character: HAProxy 2.6 stops reading the file here ("Stray NUL character")', { start: lexInfo.nulAt, end: lexInfo.nulAt + 1 }));
+      }
+      if (lexInfo.crAt >= 0) {
+        diagnostics.push(diag('stray-carriage-return', 'carriage return inside the line: HAProxy stops reading the line here and ignores the rest of it', { start: lexInfo.crAt, end: contentEnd }, 'warning'));
+      }
+      if (lexInfo.error) {
+        built.invalid = true;
+        diagnostics.push(lexInfo.error);
+      }
     }
 
     const wordCount = table.wordCount(row);
@@ -309,9 +302,6 @@ export function parseHaproxy(text: string): HaproxyFile {
     }
 
     if (wordCount > 0 || table.hasComment(row) || (built !== undefined && built.ignored !== undefined)) lastContentEnd = contentEnd;
-
-    if (nl < 0) break;
-    pos = nl + 1;
   }
   closeSection();
   table.finish();
