@@ -449,7 +449,7 @@ export function lexInto(store: WordStore, text: string, start: number, end: numb
 }
 
 /**
- * The bytes of an ASCII-only text, for LineTable.lexBytes(): one byte per UTF-16 code unit, so
+ * The bytes of an ASCII-only text, for LineTable.lexAllBytes(): one byte per UTF-16 code unit, so
  * byte offsets are the text's offsets, followed by a '\n' sentinel at bytes[text.length] (the
  * scanner needs no bound check). Null when the text holds any other character (the lexer then
  * reads the text itself). The buffer is scratch space, overwritten by the next call and holding

@@ -36,6 +36,8 @@ function argv(words: HaproxyWord[], k: number): string {
 
 /** Section and conditions of the statements made from a line of their own (by the incremental parser). */
 const ownInfo = new WeakMap<Statement, { section: HaproxySection | null; conditions: HaproxyConditional[] }>();
+/** A section's statement list while the parser reads its body (replaced when the section closes). */
+const UNTIL_CLOSED: HaproxyStatement[] = Object.freeze([]) as unknown as HaproxyStatement[];
 /** The `.if` stack of a statement outside any conditional block (shared, so frozen). */
 const NO_CONDITIONS = Object.freeze([]) as unknown as HaproxyConditional[];
 
@@ -192,9 +194,9 @@ const plainKeys: (string | undefined)[] = new Array<string | undefined>(keywordS
 const plainFlags = new Uint8Array(keywordStrings.length);
 
 /**
- * How parseHaproxy() reads lines: 'bytes' reads an ASCII text as bytes (LineTable.lexBytes(),
+ * How parseHaproxy() reads lines: 'bytes' reads an ASCII text as bytes (LineTable.lexAllBytes(),
  * the default; any other text is read as 'text'), 'text' reads each line of the string with the
- * lexer's quick paths (LineTable.lex()), 'general' reads every line with the general lexer only.
+ * lexer's quick paths (LineTable.lexAllText()), 'general' reads every line with the general lexer only.
  * All three give the same tree; tests compare them.
  */
 export type HaproxyLexMode = 'bytes' | 'text' | 'general';
@@ -220,8 +222,16 @@ export function parseHaproxy(text: string): HaproxyFile {
   let lastContentEnd = -1;
   let sawNul = false;
 
+  // The open section's body statements, copied into an array of their exact size when it closes
+  // (no growth copies of every section's list).
+  const body: HaproxyStatement[] = [];
+  let bodyCount = 0;
   const closeSection = (): void => {
-    if (current) current.end = Math.max(current.header.end, lastContentEnd);
+    if (current) {
+      current.end = Math.max(current.header.end, lastContentEnd);
+      current.statements = body.slice(0, bodyCount);
+      bodyCount = 0;
+    }
   };
   // Rebuilt lazily, when a statement needs it, and at most MAX_NESTED_CONDITIONS deep (HAProxy
   // refuses deeper nesting), so that pathological inputs stay linear.
@@ -291,7 +301,7 @@ export function parseHaproxy(text: string): HaproxyFile {
       if (plain && section !== null) {
         // The common line: a keyword that is no section, directive or modifier, in a section,
         // read without error (what handleStatement() does for it).
-        section.statements.push(new Statement(table, row, keyword, currentConditions(), section));
+        body[bodyCount++] = new Statement(table, row, keyword, currentConditions(), section);
       } else if (keyword === '') {
         // an empty first word ("" or ''): HAProxy skips the line
       } else if (keyword.charCodeAt(0) === 46 /* . */) {
@@ -421,7 +431,7 @@ export function parseHaproxy(text: string): HaproxyFile {
       const line = table.line(row);
       const section: HaproxySection = {
         type: 'section', keyword, name: null, nameSpan: null, from: null, fromSpan: null, header: line,
-        headerStatement: null as unknown as HaproxyStatement, statements: [], start: line.start, end: line.end,
+        headerStatement: null as unknown as HaproxyStatement, statements: UNTIL_CLOSED, start: line.start, end: line.end,
       };
       const stmt = makeStatement(row, keyword, section, modifier);
       section.headerStatement = stmt;
@@ -435,7 +445,7 @@ export function parseHaproxy(text: string): HaproxyFile {
 
     const stmt = makeStatement(row, keyword, current, modifier);
     if (current) {
-      current.statements.push(stmt);
+      body[bodyCount++] = stmt;
     } else {
       topLevel.push(stmt);
       if (!reported) diagnostics.push(diag('outside-section', `unknown keyword '${effective}' out of section: start a section (global, defaults, frontend, backend, listen, ...) first`, table.line(row).words[0]));
