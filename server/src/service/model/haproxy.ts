@@ -822,8 +822,65 @@ function timeOf(value: string): number | null {
   return ms;
 }
 
-/** A name index of a config's proxies: a name held by one proxy maps to it (an array only for the few shared names). */
-type NameIndex = Map<string, HaproxyProxy | HaproxyProxy[]>;
+/**
+ * A name index of a config's proxies: a name held by one proxy maps to it (an array only for the
+ * few shared names). An open-addressing table of the names' own hash (FNV-1a over the UTF-16 code
+ * units) in a typed array: a Map of thousands of fresh strings costs several times more to fill,
+ * and its tables are heap objects the young-generation collector copies. Its size is fixed when
+ * made (the names to hold are known); `set()` only replaces what a name maps to.
+ * test/model/haproxy-facts.test.ts compares findProxy() with a plain search.
+ */
+export class NameIndex {
+  /** 1 + the entry's index, by hash slot (0: empty). */
+  private readonly slots: Int32Array;
+  private readonly keys: string[] = [];
+  private readonly values: (HaproxyProxy | HaproxyProxy[])[] = [];
+  constructor(capacity: number) {
+    let size = 16;
+    while (size < capacity * 2) size *= 2;
+    this.slots = new Int32Array(size);
+  }
+  get size(): number {
+    return this.keys.length;
+  }
+  get(name: string): HaproxyProxy | HaproxyProxy[] | undefined {
+    const k = this.slots[this.slotOf(name)];
+    return k === 0 ? undefined : this.values[k - 1];
+  }
+  /** Adds `p` under its name (after the proxies already there, as an array once there are two). */
+  add(name: string, p: HaproxyProxy): void {
+    const i = this.slotOf(name);
+    const k = this.slots[i];
+    if (k === 0) {
+      if (this.keys.length * 2 >= this.slots.length) throw new Error('NameIndex: more names than its capacity');
+      this.keys.push(name);
+      this.values.push(p);
+      this.slots[i] = this.keys.length;
+      return;
+    }
+    const had = this.values[k - 1];
+    if (Array.isArray(had)) had.push(p);
+    else this.values[k - 1] = [had, p];
+  }
+  /** Replaces what `name` maps to (a name already held). */
+  set(name: string, v: HaproxyProxy | HaproxyProxy[]): void {
+    const k = this.slots[this.slotOf(name)];
+    if (k === 0) throw new Error(`NameIndex: '${name}' is not held`);
+    this.values[k - 1] = v;
+  }
+  /** The slot holding `name`, or the empty one where it would go. */
+  private slotOf(name: string): number {
+    let h = 0x811c9dc5 ^ name.length;
+    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    // (the low bits of an FNV hash mix poorly: fold the high ones in)
+    for (let i = (h ^ (h >>> 15)) & mask; ; i = (i + 1) & mask) {
+      const k = slots[i];
+      if (k === 0 || this.keys[k - 1] === name) return i;
+    }
+  }
+}
 /** Per config: the index of its backends and listens (what findProxy() looks for by default), and of all its proxies. */
 const proxyIndex = new WeakMap<HaproxyConfig, { be?: NameIndex; all?: NameIndex }>();
 
@@ -840,13 +897,10 @@ export function findProxy(config: HaproxyConfig, name: string, kinds?: ProxyKind
 }
 
 function nameIndex(config: HaproxyConfig, backendsOnly: boolean): NameIndex {
-  const index: NameIndex = new Map();
+  const index = new NameIndex(config.proxies.length);
   for (const p of config.proxies) {
     if (p.name === null || (backendsOnly && p.kind !== 'backend' && p.kind !== 'listen')) continue;
-    const had = index.get(p.name);
-    if (had === undefined) index.set(p.name, p);
-    else if (Array.isArray(had)) had.push(p);
-    else index.set(p.name, [had, p]);
+    index.add(p.name, p);
   }
   return index;
 }

@@ -57,6 +57,15 @@ export function looksLikeWebSocketPath(path: string): boolean {
 export function looksLikeWebSocketName(name: string): boolean {
   return WS_NAME.test(name);
 }
+/**
+ * False only when looksLikeWebSocketName() is false: every alternative of WS_NAME holds `ws`,
+ * `sock`, `cable` or `realtime` (in any case), and this plain search is quicker than WS_NAME's
+ * (asked of every backend of a config).
+ */
+export function mayLookLikeWebSocketName(name: string): boolean {
+  return WS_NAME_HINT.test(name);
+}
+const WS_NAME_HINT = /ws|sock|cable|realtime/i;
 
 function commentsBefore(nodes: NginxNode[], target: NginxDirective): string[] {
   const out: string[] = [];
@@ -332,7 +341,7 @@ function ownReasonsOf(proxy: HaproxyProxy): OwnReasons {
 function computeOwnReasons(proxy: HaproxyProxy): OwnReasons {
   let before = NO_REASONS;
   let after = NO_REASONS;
-  if (proxy.name && looksLikeWebSocketName(proxy.name)) before = [{ kind: 'backend-name', text: `${proxy.kind} ${proxy.name} is named like a WebSocket pool` }];
+  if (proxy.name && mayLookLikeWebSocketName(proxy.name) && looksLikeWebSocketName(proxy.name)) before = [{ kind: 'backend-name', text: `${proxy.kind} ${proxy.name} is named like a WebSocket pool` }];
   if (hasHaproxyMarker(proxy)) (before === NO_REASONS ? (before = []) : before).push({ kind: 'marker', text: 'marked "# wslb: websocket"' });
   // the ACLs grouped by name (aclsOf()) only when one of them matches upgrades
   if (proxy.kind === 'listen' && chainHasUpgradeAcl(proxy)) {

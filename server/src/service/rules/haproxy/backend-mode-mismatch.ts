@@ -26,20 +26,28 @@ function offends(p: HaproxyProxy, target: HaproxyProxy): boolean {
   return !proxyDisabled(p) && proxyMode(p) === 'http' && proxyMode(target) === 'tcp' && p !== target;
 }
 
-/** offender() per reference of a config, kept while the config is edited (see the hook below). */
-const offenders = new WeakMap<HaproxyConfig, Map<BackendReference, HaproxyProxy | null>>();
+/**
+ * offender() per reference of a config, by the reference's index in backendReferences() (the
+ * list judged is kept with the answers), kept while the config is edited (see the hook below). A
+ * list, not a map keyed by the references: nothing to hash.
+ */
+const offenders = new WeakMap<HaproxyConfig, { refs: BackendReference[]; judged: (HaproxyProxy | null | undefined)[] }>();
 
 // An edit replaced one proxy (model/haproxy.ts updateHaproxyConfig): the references it is part of
 // are judged again, and those of defaults sections (they depend on every proxy using them). When
 // a route or ACL line changed, the references are new objects: start again.
 onProxyReplaced((config, _old, proxy, routesChanged) => {
-  const m = offenders.get(config);
-  if (!m) return;
+  const known = offenders.get(config);
+  if (!known) return;
   if (routesChanged) {
     offenders.delete(config);
     return;
   }
-  for (const ref of m.keys()) if (ref.from === proxy || ref.target === proxy || ref.from.kind === 'defaults') m.delete(ref);
+  const { refs, judged } = known;
+  for (let i = 0; i < refs.length; i++) {
+    const ref = refs[i];
+    if (ref.from === proxy || ref.target === proxy || ref.from.kind === 'defaults') judged[i] = undefined;
+  }
 });
 
 /** HAProxy's proxy_type_str(): a listen section is a "proxy". */
@@ -67,11 +75,14 @@ export const backendModeMismatch: HaproxyRule = {
     },
   },
   check({ config, report }) {
+    const refs = backendReferences(config);
     let known = offenders.get(config);
-    if (!known) offenders.set(config, (known = new Map()));
-    for (const ref of backendReferences(config)) {
-      let fe = known.get(ref);
-      if (fe === undefined) known.set(ref, (fe = offender(config, ref)));
+    if (!known || known.refs !== refs) offenders.set(config, (known = { refs, judged: new Array<HaproxyProxy | null | undefined>(refs.length).fill(undefined) }));
+    const judged = known.judged;
+    for (let i = 0; i < refs.length; i++) {
+      const ref = refs[i];
+      let fe = judged[i];
+      if (fe === undefined) judged[i] = fe = offender(config, ref);
       if (fe === null) continue;
       const target = ref.target!;
       const how = ref.statement.keyword === 'use_backend' ? "in a 'use_backend' rule" : 'as its default backend';
