@@ -175,7 +175,7 @@ class ProxyNode extends ProxyFacts implements HaproxyProxy {
   /** proxyMode() and proxyDisabled() answers. */
   modeAnswer: string | undefined = undefined;
   disabledAnswer: boolean | undefined = undefined;
-  references: OwnReference[] | undefined = undefined;
+  references: Reference[] | undefined = undefined;
   memo: NodeMemo | undefined = undefined;
   constructor(
     public kind: ProxyKind,
@@ -833,15 +833,19 @@ function timeOf(value: string): number | null {
 export class NameIndex {
   /** 1 + the entry's index, by hash slot (0: empty). */
   private readonly slots: Int32Array;
-  private readonly keys: string[] = [];
-  private readonly values: (HaproxyProxy | HaproxyProxy[])[] = [];
+  /** The names and what they map to, by entry (made at their full size: no growth). */
+  private readonly keys: string[];
+  private readonly values: (HaproxyProxy | HaproxyProxy[])[];
+  private count = 0;
   constructor(capacity: number) {
     let size = 16;
     while (size < capacity * 2) size *= 2;
     this.slots = new Int32Array(size);
+    this.keys = new Array<string>(size >> 1);
+    this.values = new Array<HaproxyProxy | HaproxyProxy[]>(size >> 1);
   }
   get size(): number {
-    return this.keys.length;
+    return this.count;
   }
   get(name: string): HaproxyProxy | HaproxyProxy[] | undefined {
     const k = this.slots[this.slotOf(name)];
@@ -852,10 +856,10 @@ export class NameIndex {
     const i = this.slotOf(name);
     const k = this.slots[i];
     if (k === 0) {
-      if (this.keys.length * 2 >= this.slots.length) throw new Error('NameIndex: more names than its capacity');
-      this.keys.push(name);
-      this.values.push(p);
-      this.slots[i] = this.keys.length;
+      if (this.count >= this.keys.length) throw new Error('NameIndex: more names than its capacity');
+      this.keys[this.count] = name;
+      this.values[this.count] = p;
+      this.slots[i] = ++this.count;
       return;
     }
     const had = this.values[k - 1];
@@ -924,36 +928,21 @@ export interface BackendReference {
 
 const referenceCache = new WeakMap<HaproxyConfig, BackendReference[]>();
 
-/**
- * What a use_backend/default_backend line says by itself: its first argument's value; its ACLs
- * are read when first asked for (routeCondition()).
- */
-interface OwnReference {
-  statement: HaproxyStatement;
-  name: string;
-  /** routeCondition() of the statement, once asked. */
-  condition: RouteCondition | undefined;
-  /** referenceMemo(): an answer about the line in its proxy, and the proxy it was made for. */
-  memo: unknown;
-  memoFrom: HaproxyProxy | null;
-}
-/** The use_backend/default_backend lines of proxies that are not ProxyNodes, read once per proxy object. */
-const ownReferences = new WeakMap<HaproxyProxy, OwnReference[]>();
-
 /** The ACL names of a route's `if`/`unless` condition (see BackendReference). */
 interface RouteCondition {
   conditionAcls: string[];
   requiredAcls: string[];
 }
 
-function referencesOf(p: HaproxyProxy): OwnReference[] {
+function referencesOf(p: HaproxyProxy): Reference[] {
+  // A ProxyNode keeps its references (with what is remembered of them: their condition, a
+  // referenceMemo() answer) for as long as it lives; another proxy gets new ones each time.
   const node = p instanceof ProxyNode ? p : null;
-  const cached = node ? node.references : ownReferences.get(p);
-  if (cached) return cached;
+  if (node !== null && node.references !== undefined) return node.references;
   const f = proxyFacts(p);
   let count = f.routeCount;
   // (a list of the lines' number, cut short if a line has no argument: pushes would make room for 17)
-  const out: OwnReference[] = count > 0 ? new Array<OwnReference>(count) : NO_OWN_REFERENCES;
+  const out: Reference[] = count > 0 ? new Array<Reference>(count) : NO_REFERENCES;
   const stmts = p.section.statements;
   let k = 0;
   for (let i = f.route0; count > 0; i++) {
@@ -961,17 +950,15 @@ function referencesOf(p: HaproxyProxy): OwnReference[] {
     const kw = s.keyword;
     if (kw !== 'use_backend' && kw !== 'default_backend') continue;
     count--;
-    // (the value read without building the line's word objects)
-    if (argCount(s) >= 1) out[k++] = { statement: s, name: argValue(s, 0)!, condition: undefined, memo: undefined, memoFrom: null };
+    if (argCount(s) >= 1) out[k++] = new Reference(s, p);
   }
   if (k < out.length) out.length = k;
-  if (node) node.references = out;
-  else ownReferences.set(p, out);
+  if (node !== null) node.references = out;
   return out;
 }
 
 /** The references of a proxy without route lines (shared: never changed). */
-const NO_OWN_REFERENCES: OwnReference[] = [];
+const NO_REFERENCES: Reference[] = [];
 
 /** The ACL names of a route without a condition (shared: never changed). */
 const NO_NAMES: string[] = [];
@@ -981,7 +968,7 @@ const NO_NAMES: string[] = [];
  * `or`, `||` and the braces of anonymous ACLs left out), and those among them that must match for
  * the route to be taken (without a leading `!` for `if`, with one for `unless`).
  */
-function routeCondition(own: OwnReference): RouteCondition {
+function routeCondition(own: Reference): RouteCondition {
   if (own.condition !== undefined) return own.condition;
   const s = own.statement;
   const n = argCount(s);
@@ -1038,19 +1025,28 @@ export function conditionRequires(v: string, unless: boolean): boolean {
   return (v.charCodeAt(0) === 33) /* ! */ === unless;
 }
 
-/** A resolved reference; the word naming the backend is built when asked for (most never are). */
+/**
+ * A use_backend/default_backend line of a proxy: what it says by itself (its ACLs read when first
+ * asked for), the proxy its name resolves to (set by backendReferences()), and one answer about
+ * the line kept for referenceMemo(). The word naming the backend is built when asked for (most
+ * never are).
+ */
 class Reference implements BackendReference {
+  target: HaproxyProxy | undefined = undefined;
+  /** routeCondition() of the statement, once asked. */
+  condition: RouteCondition | undefined = undefined;
+  /** referenceMemo(): an answer about the line in its proxy, and the proxy it was made for. */
+  memo: unknown = undefined;
+  memoFrom: HaproxyProxy | null = null;
   constructor(
     public statement: HaproxyStatement,
     public from: HaproxyProxy,
-    public target: HaproxyProxy | undefined,
-    public own: OwnReference,
   ) {}
   get conditionAcls(): string[] {
-    return routeCondition(this.own).conditionAcls;
+    return routeCondition(this).conditionAcls;
   }
   get requiredAcls(): string[] {
-    return routeCondition(this.own).requiredAcls;
+    return routeCondition(this).requiredAcls;
   }
   get word(): HaproxyStatement['args'][number] {
     return this.statement.args[0];
@@ -1058,19 +1054,18 @@ class Reference implements BackendReference {
 }
 
 /**
- * `compute(ref)`, kept with what the reference's proxy says of the line (read once per proxy
- * object, see referencesOf()) as long as the reference comes from that same proxy object: an
+ * `compute(ref)`, kept with the reference as long as it comes from the same proxy object: an
  * answer that depends only on the line and on its proxy (and that proxy's defaults) survives the
- * references being resolved again after an edit elsewhere. One answer per line.
+ * references being resolved again after an edit elsewhere (a proxy keeps its reference objects,
+ * see referencesOf()). One answer per line.
  */
 export function referenceMemo<T>(ref: BackendReference, compute: (ref: BackendReference) => T): T {
   if (!(ref instanceof Reference)) return compute(ref);
-  const own = ref.own;
-  if (own.memoFrom !== ref.from) {
-    own.memo = compute(ref);
-    own.memoFrom = ref.from;
+  if (ref.memoFrom !== ref.from) {
+    ref.memo = compute(ref);
+    ref.memoFrom = ref.from;
   }
-  return own.memo as T;
+  return ref.memo as T;
 }
 
 /** use_backend / default_backend references, resolved (dynamic names with %[...] are left unresolved but not reported). */
@@ -1082,7 +1077,10 @@ export function backendReferences(config: HaproxyConfig): BackendReference[] {
   for (const p of config.proxies) {
     if (p.kind !== 'frontend' && p.kind !== 'listen' && p.kind !== 'defaults') continue;
     for (const r of referencesOf(p)) {
-      out.push(new Reference(r.statement, p, r.name.includes('%[') ? undefined : findProxy(config, r.name), r));
+      // (the value read without building the line's word objects)
+      const name = argValue(r.statement, 0)!;
+      r.target = name.includes('%[') ? undefined : findProxy(config, name);
+      out.push(r);
     }
   }
   return out;
