@@ -16,10 +16,11 @@ import { assertLossless } from './invariants';
 
 /** What a tree says, as plain data (offsets included), to compare with a fresh parse. */
 function summary(f: HaproxyFile) {
+  const lineSet = new Set(f.lines);
   return {
     lines: f.lines.map((l) => [l.start, l.end, l.indent.end, l.eol.end, l.comment && [l.comment.start, l.comment.end], l.ignored && [l.ignored.start, l.ignored.end], l.scope && [l.scope.start, l.scope.end], !!l.invalid, l.words.map((w) => [w.start, w.end, w.raw, w.value, w.envRefs ?? null])]),
     statements: f.statements.map((s) => [s.line.start, s.keyword, s.args.length, s.modifier ?? null, s.section ? s.section.start : null, s.conditions.length]),
-    sections: f.sections.map((s) => [s.keyword, s.name, s.from, s.start, s.end, s.nameSpan && [s.nameSpan.start, s.nameSpan.end], s.statements.map((st) => st.line.start)]),
+    sections: f.sections.map((s) => [s.keyword, s.name, s.from, s.start, s.end, s.nameSpan && [s.nameSpan.start, s.nameSpan.end], s.statements.map((st) => st.line.start), s.header.start, s.header.end, lineSet.has(s.header)]),
     topLevel: f.topLevel.map((s) => s.line.start),
     diagnostics: f.diagnostics.map((d) => [d.code, d.start, d.end, d.severity, d.message]),
     lineIndex: f.lineIndex.lineStarts,

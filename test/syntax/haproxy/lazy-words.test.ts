@@ -323,7 +323,8 @@ describe('HAProxy lazy words against a reference reading', () => {
     tree.statements.forEach((st, i) => {
       const f = fresh.statements[i];
       // the section is found from the statement's row (moved by the edits), read before its line is built
-      const sectionOf = (s: typeof st) => (s.section ? [s.section.keyword, s.section.name, s.section.start, s.section.header.start] : null);
+      // (and its header line, made only now, after the edits moved its row)
+      const sectionOf = (s: typeof st) => (s.section ? [s.section.keyword, s.section.name, s.section.start, s.section.header.start, s.section.header.end, s.section.header.words.map((w) => [w.start, w.end, w.value])] : null);
       assert.deepEqual(sectionOf(st), sectionOf(f), `statement ${i}: section`);
       const values = Array.from({ length: st.wordCount }, (_, k) => st.wordValue(k));
       assert.deepEqual(values, f.line.words.map((w) => w.value), `statement ${i}: values`);

@@ -72,6 +72,8 @@ function dump(file: HaproxyFile): unknown {
 function assertSections(file: HaproxyFile, label: string): void {
   for (const s of file.sections) {
     assert.equal(s.headerStatement.section, s, `${label}: header of ${s.keyword} ${s.name}`);
+    assert.equal(s.header, s.headerStatement.line, `${label}: the header line of ${s.keyword} ${s.name} is its statement's line`);
+    assert.equal(s.header.start, s.start, `${label}: ${s.keyword} ${s.name} starts at its header`);
     for (const st of s.statements) assert.equal(st.section, s, `${label}: statement at ${st.line.start} in ${s.keyword} ${s.name}`);
   }
   for (const st of file.topLevel) assert.equal(st.section, null, `${label}: top-level statement at ${st.line.start}`);

@@ -132,7 +132,7 @@ export function reparseHaproxyLine(tree: HaproxyFile, text: string, edit: Haprox
 
   // The section the parser attaches the line to: the last one whose header comes before it.
   const sections = tree.sections;
-  const si = lastAtOrBefore(sections, line.start, (s) => s.header.start);
+  const si = lastAtOrBefore(sections, line.start, (s) => s.start); // (a section starts at its header)
   if (si < 0) return null;
   const section = sections[si];
 

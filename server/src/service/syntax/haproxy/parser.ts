@@ -88,7 +88,7 @@ export class Statement implements HaproxyStatement {
     let found: HaproxySection | null = null;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (sections[mid].header.start <= start) {
+      if (sections[mid].start <= start) {
         found = sections[mid];
         lo = mid + 1;
       } else hi = mid - 1;
@@ -120,6 +120,53 @@ export class Statement implements HaproxyStatement {
   }
 }
 Object.defineProperty(Statement.prototype, 'type', { value: 'statement', enumerable: true });
+
+/**
+ * A section of a parse. Its header line object is made when first read (from the table's row, then
+ * the same object as `lines` holds): a full check reads a header's words only to report something,
+ * and a large file has thousands of headers. `start` is always the header's start (edits move
+ * both alike), so statements find their section by it.
+ */
+export class Section implements HaproxySection {
+  declare readonly type: 'section';
+  keyword: string;
+  name: string | null = null;
+  nameSpan: Span | null = null;
+  from: string | null = null;
+  fromSpan: Span | null = null;
+  headerStatement: HaproxyStatement = null as unknown as HaproxyStatement;
+  statements: HaproxyStatement[] = UNTIL_CLOSED;
+  start: number;
+  end: number;
+  #table: LineTable;
+  #row: number;
+
+  constructor(table: LineTable, row: number, keyword: string) {
+    this.keyword = keyword;
+    this.start = table.start(row);
+    this.end = table.end(row);
+    this.#table = table;
+    this.#row = row;
+  }
+
+  get header(): HaproxyLine {
+    return this.#table.line(this.#row);
+  }
+
+  /** Where the header line ends, while the parse runs (read from its row, without building the line). */
+  static headerEnd(s: Section): number {
+    return s.#table.end(s.#row);
+  }
+
+  /** Plain data for JSON.stringify (the header is a getter). */
+  toJSON(): object {
+    return {
+      type: this.type, keyword: this.keyword, name: this.name, nameSpan: this.nameSpan, from: this.from, fromSpan: this.fromSpan,
+      header: this.header, headerStatement: this.headerStatement, statements: this.statements, start: this.start, end: this.end,
+    };
+  }
+}
+Object.defineProperty(Section.prototype, 'type', { value: 'section', enumerable: true });
 
 /**
  * A parsed file. Its line objects (from the parse's line table) and its line index are built on
@@ -228,7 +275,7 @@ export function parseHaproxy(text: string): HaproxyFile {
   let bodyCount = 0;
   const closeSection = (): void => {
     if (current) {
-      current.end = Math.max(current.header.end, lastContentEnd);
+      current.end = Math.max(Section.headerEnd(current as Section), lastContentEnd);
       current.statements = body.slice(0, bodyCount);
       bodyCount = 0;
     }
@@ -428,18 +475,13 @@ export function parseHaproxy(text: string): HaproxyFile {
     const rule = modifier ? undefined : SECTION_RULES.get(keyword);
     if (rule) {
       closeSection();
-      const line = table.line(row);
-      const section: HaproxySection = {
-        type: 'section', keyword, name: null, nameSpan: null, from: null, fromSpan: null, header: line,
-        headerStatement: null as unknown as HaproxyStatement, statements: UNTIL_CLOSED, start: line.start, end: line.end,
-      };
-      const stmt = makeStatement(row, keyword, section, modifier);
-      section.headerStatement = stmt;
+      const section = new Section(table, row, keyword);
+      section.headerStatement = makeStatement(row, keyword, section, modifier);
       const problem = readHeader(table, section, row, bytes);
       if (problem !== null && !reported) diagnostics.push(problem);
       sections.push(section);
       current = section;
-      lastContentEnd = line.end;
+      lastContentEnd = section.end;
       return;
     }
 
