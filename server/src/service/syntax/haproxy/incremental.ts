@@ -156,7 +156,7 @@ export function reparseHaproxyLine(tree: HaproxyFile, text: string, edit: Haprox
     const words = fresh.words;
     const keyword = words[0].value;
     const conditions = removed?.conditions ?? statements[0]?.conditions ?? [];
-    added = new Statement(fresh, 0, keyword, conditions, section);
+    added = new Statement(fresh, -1, keyword, conditions, section);
     if (keyword === 'no' || keyword === 'default') {
       added.modifier = keyword;
       const effective = words.length > 1 && words[1].value !== '' ? words[1].value : keyword;

@@ -485,7 +485,7 @@ const textEncoder = new TextEncoder();
 const SPECIAL_CHARS = ['"', "'", '\\', '\0', '\r', '\t', '\v', '\f'];
 
 /** Numbers per row of a LineTable: start, end, comment start (or -1), first word, word count. */
-const ROW = 5;
+export const ROW = 5;
 
 /**
  * The lines of a parse as numbers, row k being line k (see the memory note above: a line object
@@ -610,6 +610,12 @@ export class LineTable {
   #genLines: Line[] = [];
   #genInfo: LexInfo[] = [];
   #genNext = 0;
+
+  /** The next row the general lexer read that the parser has not taken yet, or -1. */
+  nextGeneral(): number {
+    const g = this.#genNext;
+    return g < this.#genRows.length ? this.#genRows[g] : -1;
+  }
 
   /**
    * For the parser, reading rows in order: when the general lexer read row k, its line (now kept

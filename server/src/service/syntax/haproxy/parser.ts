@@ -11,7 +11,7 @@
 import { LineIndex, type Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
 import { evaluateCondition, parseCondition, type ConditionContext } from './conditions';
-import { argsOf, asciiBytes, invalidNameChar, invalidNameCharIn, keywordStrings, lexInfo, LineTable, WordStore } from './lexer';
+import { argsOf, asciiBytes, invalidNameChar, invalidNameCharIn, keywordStrings, lexInfo, LineTable, ROW, WordStore, type Line } from './lexer';
 import { MAX_NESTED_CONDITIONS, MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
 import type {
   HaproxyConditional, HaproxyDirective, HaproxyFile, HaproxyLine, HaproxySection, HaproxyStatement, HaproxyWord,
@@ -62,20 +62,20 @@ export class Statement implements HaproxyStatement {
   /** The row in the table, or -1 for a statement made from a line of its own (a Smi test, cheaper than instanceof). */
   #row: number;
 
-  /** For a table (a parse's own, see LineTable.statementInfo), `section` must be the one the rule above gives. */
+  /**
+   * `src` is a table (a parse's own, see LineTable.statementInfo) and `row` its row, or a line of
+   * its own and `row` -1. For a table, `section` must be the one the rule above gives.
+   */
   constructor(src: HaproxyLine | LineTable, row: number, keyword: string, conditions: HaproxyConditional[], section: HaproxySection | null) {
     this.keyword = keyword;
     this.#src = src;
-    if (src instanceof LineTable) {
-      this.#row = row;
+    this.#row = row;
+    if (row >= 0) {
       if (conditions.length > 0) {
-        const info = src.statementInfo!;
+        const info = (src as LineTable).statementInfo!;
         (info.conditions ??= new Map()).set(row, conditions);
       }
-    } else {
-      this.#row = -1;
-      ownInfo.set(this, { section, conditions });
-    }
+    } else ownInfo.set(this, { section, conditions });
   }
 
   get section(): HaproxySection | null {
@@ -309,10 +309,18 @@ export function parseHaproxy(text: string): HaproxyFile {
   if (bytes !== null) table.lexAllBytes(bytes, text, len);
   else table.lexAllText(text, lexMode === 'general');
   const rowCount = table.count;
+  // (the rows are final: read them directly)
+  const rows = table.rows;
+  let nextGeneral = table.nextGeneral();
   for (let row = 0; row < rowCount; row++) {
-    const contentEnd = table.end(row);
+    const r = row * ROW;
+    const contentEnd = rows[r + 1];
     // Set only for lines the general path read (the others are plain: no scope, no error).
-    const built = table.takeGeneral(row);
+    let built: Line | undefined;
+    if (row === nextGeneral) {
+      built = table.takeGeneral(row);
+      nextGeneral = table.nextGeneral();
+    }
 
     if (built !== undefined) {
       if (lexInfo.nulAt >= 0 && !sawNul) {
@@ -328,7 +336,7 @@ export function parseHaproxy(text: string): HaproxyFile {
       }
     }
 
-    const wordCount = table.wordCount(row);
+    const wordCount = rows[r + 4];
     if (wordCount > 0 && (built === undefined || !built.scope)) {
       let keyword: string;
       let plain = false;
@@ -358,7 +366,7 @@ export function parseHaproxy(text: string): HaproxyFile {
       }
     }
 
-    if (wordCount > 0 || table.hasComment(row) || (built !== undefined && built.ignored !== undefined)) lastContentEnd = contentEnd;
+    if (wordCount > 0 || rows[r + 2] >= 0 || (built !== undefined && built.ignored !== undefined)) lastContentEnd = contentEnd;
   }
   closeSection();
   table.finish();
