@@ -588,12 +588,16 @@ export function effectiveTimeoutMs(proxy: HaproxyProxy, which: FactTimeout): num
   return nodeTimeoutMs(proxy, which, 0);
 }
 
-const MS_INDEX = { connect: 0, client: 1, server: 2, tunnel: 3 } as const;
+/** The index of a timeout in ProxyFacts.lists.ms. */
+function msIndex(which: FactTimeout): number {
+  return which === 'connect' ? 0 : which === 'client' ? 1 : which === 'server' ? 2 : 3;
+}
 
 /** effectiveTimeoutMs() of a ProxyNode; a defaults section keeps its answers (see ProxyFacts.lists). */
 function nodeTimeoutMs(proxy: ProxyNode, which: FactTimeout, depth: number): number | null {
   const f = proxyFacts(proxy);
-  const s = f[which];
+  // (a comparison of constants, not a look-up by a variable key)
+  const s = which === 'connect' ? f.connect : which === 'client' ? f.client : which === 'server' ? f.server : f.tunnel;
   if (s) {
     const v = argValue(s, 1);
     return v !== undefined ? timeOf(v) : null;
@@ -601,7 +605,7 @@ function nodeTimeoutMs(proxy: ProxyNode, which: FactTimeout, depth: number): num
   const keep = proxy.kind === 'defaults';
   const kept = keep && f.lists !== null ? f.lists.ms : undefined;
   if (kept !== undefined) {
-    const known = kept[MS_INDEX[which]];
+    const known = kept[msIndex(which)];
     if (known !== undefined) return known;
   }
   const d = proxy.defaults;
@@ -610,7 +614,7 @@ function nodeTimeoutMs(proxy: ProxyNode, which: FactTimeout, depth: number): num
   // (a chain this long is a cycle, which buildHaproxyConfig() cannot make: read it as haproxyTimeout() does)
   else if (!(d instanceof ProxyNode) || depth >= WALK_LIMIT) ms = haproxyTimeout(proxy, which).ms;
   else ms = nodeTimeoutMs(d, which, depth + 1);
-  if (keep) ((f.lists ??= {}).ms ??= [undefined, undefined, undefined, undefined])[MS_INDEX[which]] = ms;
+  if (keep) ((f.lists ??= {}).ms ??= [undefined, undefined, undefined, undefined])[msIndex(which)] = ms;
   return ms;
 }
 

@@ -15,7 +15,6 @@ import {
   backendReferences,
   conditionAcl,
   conditionRequires,
-  conditionStart,
   factFirst,
   factLineCount,
   factLines,
@@ -427,17 +426,25 @@ function computeRouteReasons(ref: ReturnType<typeof backendReferences>[number]):
   // The required ACLs (ref.requiredAcls) read from the words themselves, no list made: each
   // one's definitions in the proxy and its defaults chain, farthest defaults first, in line order
   // (as aclsOf() lists them). The words are also looked at for an inline upgrade condition.
+  // (each word read once: the condition starts after the first `if` or `unless`)
   const s = ref.statement;
   const n = argCount(s);
   let upgradeWord = false;
-  const k0 = conditionStart(s, n);
+  let inCondition = false;
+  let unless = false;
   for (let k = 0; k < n; k++) {
     const v = argValue(s, k)!;
     // (a word shorter than `upgrade` holds neither word)
     if (!upgradeWord && v.length >= 7 && UPGRADE_WORD.test(v)) upgradeWord = true;
-    if (k0 < 0 || k < k0) continue;
+    if (!inCondition) {
+      if (v === 'if' || v === 'unless') {
+        inCondition = true;
+        unless = v === 'unless';
+      }
+      continue;
+    }
     const name = conditionAcl(v);
-    if (name === null || !conditionRequires(v, argValue(s, k0 - 1) === 'unless')) continue;
+    if (name === null || !conditionRequires(v, unless)) continue;
     reasons = requiredAclReasons(ref, name, reasons);
   }
   // inline conditions: use_backend ws if { hdr(upgrade) -i websocket } (words looked at first, as in aclFactsOf())
