@@ -954,7 +954,8 @@ function referencesOf(p: HaproxyProxy): Reference[] {
     const kw = s.keyword;
     if (kw !== 'use_backend' && kw !== 'default_backend') continue;
     count--;
-    if (argCount(s) >= 1) out[k++] = new Reference(s, p);
+    // (the value read without building the line's word objects)
+    if (argCount(s) >= 1) out[k++] = new Reference(s, p, argValue(s, 0)!);
   }
   if (k < out.length) out.length = k;
   if (node !== null) node.references = out;
@@ -1045,6 +1046,8 @@ class Reference implements BackendReference {
   constructor(
     public statement: HaproxyStatement,
     public from: HaproxyProxy,
+    /** The backend's name as written (its first argument's value; read once, resolved on each resolution). */
+    public name: string,
   ) {}
   get conditionAcls(): string[] {
     return routeCondition(this).conditionAcls;
@@ -1081,9 +1084,7 @@ export function backendReferences(config: HaproxyConfig): BackendReference[] {
   for (const p of config.proxies) {
     if (p.kind !== 'frontend' && p.kind !== 'listen' && p.kind !== 'defaults') continue;
     for (const r of referencesOf(p)) {
-      // (the value read without building the line's word objects)
-      const name = argValue(r.statement, 0)!;
-      r.target = name.includes('%[') ? undefined : findProxy(config, name);
+      r.target = r.name.includes('%[') ? undefined : findProxy(config, r.name);
       out.push(r);
     }
   }
