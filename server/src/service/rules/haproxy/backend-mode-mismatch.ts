@@ -21,9 +21,13 @@ function offender(config: HaproxyConfig, ref: BackendReference): HaproxyProxy | 
   return offends(ref.from, target) ? ref.from : null;
 }
 
-/** An http frontend (or listen) handing its streams to a tcp backend. */
+/**
+ * An http frontend (or listen) handing its streams to a tcp backend. (The target's mode is asked
+ * first: most backends take theirs from a defaults section, whose answer is kept, while most
+ * frontends write their own, which is a word to read.)
+ */
 function offends(p: HaproxyProxy, target: HaproxyProxy): boolean {
-  return !proxyDisabled(p) && proxyMode(p) === 'http' && proxyMode(target) === 'tcp' && p !== target;
+  return p !== target && proxyMode(target) === 'tcp' && !proxyDisabled(p) && proxyMode(p) === 'http';
 }
 
 /**

@@ -35,13 +35,17 @@ const NONE: Which[] = [];
 function computeMissing(proxy: HaproxyProxy): Which[] {
   if (proxy.kind === 'defaults') return NONE;
   if (proxyDisabled(proxy)) return NONE;
-  const mode = proxyMode(proxy);
-  if (mode !== 'http' && mode !== 'tcp') return NONE;
   const fe = proxy.kind === 'frontend' || proxy.kind === 'listen';
   const be = (proxy.kind === 'backend' || proxy.kind === 'listen') && proxyHasServers(proxy);
   const connect = be && !counts(effectiveTimeoutMs(proxy, 'connect'));
   const client = fe && !counts(effectiveTimeoutMs(proxy, 'client'));
-  const server = be && !counts(effectiveTimeoutMs(proxy, 'server')) && (mode === 'http' || !counts(effectiveTimeoutMs(proxy, 'tunnel')));
+  const noServer = be && !counts(effectiveTimeoutMs(proxy, 'server'));
+  // The mode is read only when a timeout is missing (with all of them set, no mode makes one
+  // missing): most proxies set it in their own section, and reading it is reading a word.
+  if (!connect && !client && !noServer) return NONE;
+  const mode = proxyMode(proxy);
+  if (mode !== 'http' && mode !== 'tcp') return NONE;
+  const server = noServer && (mode === 'http' || !counts(effectiveTimeoutMs(proxy, 'tunnel')));
   if (!connect && !client && !server) return NONE;
   const missing: Which[] = [];
   if (connect) missing.push('connect');
