@@ -145,6 +145,27 @@ describe('HAProxy parser: the byte scanner, the quick paths and the general lexe
     for (const [k, text] of cases.entries()) compareModes(text, `case ${k} ${JSON.stringify(text.slice(0, 40))}`);
   });
 
+  it('thousands of distinct keywords (the byte scanner\'s keyword table is smaller: rows whose slot a later row took)', () => {
+    // The scanner looks each line's keyword up while reading the bytes, and the parser reads the rows
+    // afterwards: a slot taken again by a later line must not lend its keyword to the earlier ones.
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const letters = 'abcdefghijklmnopqrstuvwxyz-._';
+    const keywords = Array.from({ length: 3000 }, (_, k) => {
+      let w = letters[k % 26];
+      const len = 2 + rand(14);
+      while (w.length < len) w += letters[rand(letters.length)];
+      return w;
+    });
+    const lines = ['backend b'];
+    for (let k = 0; k < keywords.length; k++) lines.push(`  ${keywords[k]} x`, `  ${keywords[rand(keywords.length)]} y`);
+    lines.push('listen l', ...keywords.map((w) => `    ${w} z # c`), 'frontend f', 'no option x', 'default timeout y');
+    compareModes(lines.join('\n') + '\n', 'distinct keywords');
+  });
+
   it('a text of over 4M characters (read from a buffer of its own) and a small one after it', () => {
     let big = generateHaproxy(3000);
     while (big.length <= 1 << 22) big += big.slice(big.indexOf('\nbackend') + 1);
