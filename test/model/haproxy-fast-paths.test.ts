@@ -5,7 +5,8 @@
  * - findProxy()'s name table (NameIndex) against a search of the proxies in config order;
  * - the walk of a section's acl/route/timeout lines (factFirst() + factLineCount()) against factLines();
  * - conditionAcl()/conditionRequires() against the regular expression the route reading used;
- * - mayLookLikeWebSocketName(), the quick test before WS_NAME, never false where WS_NAME holds.
+ * - mayLookLikeWebSocketName(), the quick test before WS_NAME, never false where WS_NAME holds;
+ * - facts shared by proxies of the same shape keep each proxy's own lines apart.
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -21,6 +22,7 @@ import {
   factLineCount,
   factLines,
   findProxy,
+  proxyFacts,
 } from '../../server/src/service/model/haproxy';
 import { looksLikeWebSocketName, mayLookLikeWebSocketName } from '../../server/src/service/model/websocket';
 import { CORPUS, corpusRows } from '../helpers/corpus';
@@ -218,5 +220,20 @@ describe('HAProxy model: the quick paths give what a plain reading gives', funct
       }
     }
     assert.ok(yes > 15, `${yes} WebSocket-like names`);
+  });
+
+  it('proxies whose facts name no statement share them, and each still lists its own lines', () => {
+    const config = buildHaproxyConfig([{ path: '/s.cfg', text: 'backend a\n    acl x path /a\n    acl y path /b\n    server s 127.0.0.1:1\n\nbackend b\n    acl x path /c\n    acl y path /d\n    server s 127.0.0.1:2\n\nbackend c\n    acl x path /e\n    server s 127.0.0.1:3\n    timeout server 1s\n' }]);
+    const [a, b, c] = config.proxies;
+    assert.equal(proxyFacts(a), proxyFacts(b), 'the same shape: one facts object');
+    assert.notEqual(proxyFacts(a), proxyFacts(c), 'a timeout line of its own: facts of its own');
+    const lines = (p: HaproxyProxy) => factLines(p, 'acl').map((s) => s.wordValue(3));
+    assert.deepEqual(lines(a), ['/a', '/b']);
+    assert.deepEqual(lines(b), ['/c', '/d']);
+    assert.deepEqual(lines(a), ['/a', '/b']);
+    // a shared object is never changed: a proxy read later from another config gets the same answers
+    const again = buildHaproxyConfig([{ path: '/t.cfg', text: 'backend z\n    acl x path /z\n    acl y path /w\n    server s 127.0.0.1:9\n' }]);
+    assert.deepEqual(factLines(again.proxies[0], 'acl').map((s) => s.wordValue(3)), ['/z', '/w']);
+    assert.deepEqual(lines(b), ['/c', '/d']);
   });
 });

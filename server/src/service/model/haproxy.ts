@@ -111,8 +111,8 @@ const SERVER_VALUE_OPTIONS = new Set([
  * its timeouts, routes and ACLs). The keyword's first character is compared before the keyword,
  * and only `timeout` lines have a word read; nothing is built for the other lines. Kept with the
  * proxy (see proxyFacts()); the defaults chain is not included (each defaults section has its own).
- * A proxy made by buildHaproxyConfig() holds its facts itself (ProxyNode extends this class): one
- * object per proxy instead of two, for the thousands of proxies of a large file.
+ * Facts that name no statement (most backends': servers, an ACL, no mode or timeout of their own)
+ * are shared by the proxies that have the same (see readFacts()): such an object is never changed.
  */
 export class ProxyFacts {
   /** The last `mode` line. */
@@ -140,11 +140,19 @@ export class ProxyFacts {
   aclCount = 0;
   routeCount = 0;
   timeoutCount = 0;
-  /**
-   * factLines() answers, and for a defaults section effectiveTimeoutMs() by FactTimeout index
-   * (`ms`), once asked (the proxies using the section ask for its values over and over).
-   */
-  lists: { acl?: HaproxyStatement[]; route?: HaproxyStatement[]; timeout?: HaproxyStatement[]; ms?: (number | null | undefined)[] } | null = null;
+  /** For a proxy that is not a ProxyNode: its FactLists (a ProxyNode keeps them in its memo). */
+  lists: FactLists | null = null;
+}
+
+/**
+ * factLines() answers, and for a defaults section effectiveTimeoutMs() by FactTimeout index
+ * (`ms`), once asked (the proxies using the section ask for its values over and over).
+ */
+interface FactLists {
+  acl?: HaproxyStatement[];
+  route?: HaproxyStatement[];
+  timeout?: HaproxyStatement[];
+  ms?: (number | null | undefined)[];
 }
 
 /** Answers kept with a proxy that few proxies are asked for (see ProxyNode.memo). */
@@ -159,6 +167,7 @@ interface NodeMemo {
   acls: Map<string, HaproxyStatement[]> | undefined;
   /** Other modules' answers, by proxySlot() index. */
   slots: unknown[] | undefined;
+  lists: FactLists | undefined;
 }
 
 /**
@@ -169,9 +178,9 @@ interface NodeMemo {
  * of them). What a full check asks of every proxy (facts, mode, disabled, routes) has a field of
  * its own; the rest waits in `memo`, made only for the proxies that are asked more.
  */
-class ProxyNode extends ProxyFacts implements HaproxyProxy {
-  /** Whether the facts fields were read from the section. */
-  factsRead = false;
+class ProxyNode implements HaproxyProxy {
+  /** proxyFacts(), once read (possibly shared with other proxies: never changed). */
+  facts: ProxyFacts | undefined = undefined;
   /** proxyMode() and proxyDisabled() answers. */
   modeAnswer: string | undefined = undefined;
   disabledAnswer: boolean | undefined = undefined;
@@ -183,9 +192,7 @@ class ProxyNode extends ProxyFacts implements HaproxyProxy {
     public section: HaproxySection,
     public source: HaproxySource,
     public defaults: HaproxyProxy | null,
-  ) {
-    super();
-  }
+  ) {}
   get servers(): HaproxyServer[] {
     const m = memoOf(this);
     return (m.servers ??= parseServers(this));
@@ -196,7 +203,7 @@ class ProxyNode extends ProxyFacts implements HaproxyProxy {
 }
 
 function memoOf(node: ProxyNode): NodeMemo {
-  return (node.memo ??= { servers: undefined, chain: undefined, effective: undefined, own: undefined, acls: undefined, slots: undefined });
+  return (node.memo ??= { servers: undefined, chain: undefined, effective: undefined, own: undefined, acls: undefined, slots: undefined, lists: undefined });
 }
 
 export function buildHaproxyConfig(files: { path: string; text: string; tree?: HaproxyFile }[]): HaproxyConfig {
@@ -469,19 +476,67 @@ const looseFacts = new WeakMap<HaproxyProxy, ProxyFacts>();
 
 /** What the proxy's own section says (see ProxyFacts); read once per proxy object. */
 export function proxyFacts(proxy: HaproxyProxy): ProxyFacts {
-  if (proxy instanceof ProxyNode) {
-    if (!proxy.factsRead) {
-      readFacts(proxy.section.statements, proxy);
-      proxy.factsRead = true;
-    }
-    return proxy;
-  }
+  if (proxy instanceof ProxyNode) return (proxy.facts ??= shared(readFacts(proxy.section.statements, clear(scratch))));
   let f = looseFacts.get(proxy);
   if (!f) looseFacts.set(proxy, (f = readFacts(proxy.section.statements, new ProxyFacts())));
   return f;
 }
 
-/** Fills `f` (as made, nothing read yet) from the statements. */
+/** Where a ProxyNode's facts are read, before shared() keeps them (no object made for facts already held). */
+const scratch = new ProxyFacts();
+
+function clear(f: ProxyFacts): ProxyFacts {
+  f.mode = f.onOff = f.connect = f.client = f.server = f.tunnel = f.defaultBackend = null;
+  f.hasServers = false;
+  f.acl0 = f.route0 = f.timeout0 = -1;
+  f.aclCount = f.routeCount = f.timeoutCount = 0;
+  return f;
+}
+
+/** A new object with the facts of `f` (its FactLists left out). */
+function copyOf(f: ProxyFacts): ProxyFacts {
+  const c = new ProxyFacts();
+  c.mode = f.mode;
+  c.onOff = f.onOff;
+  c.connect = f.connect;
+  c.client = f.client;
+  c.server = f.server;
+  c.tunnel = f.tunnel;
+  c.defaultBackend = f.defaultBackend;
+  c.hasServers = f.hasServers;
+  c.acl0 = f.acl0;
+  c.route0 = f.route0;
+  c.timeout0 = f.timeout0;
+  c.aclCount = f.aclCount;
+  c.routeCount = f.routeCount;
+  c.timeoutCount = f.timeoutCount;
+  return c;
+}
+
+/** What one facts object of each shape that names no statement stands for (see shared()). */
+const sharedFacts = new Map<number, ProxyFacts>();
+
+/**
+ * A copy of `f` (read into the scratch object), or an equal one already made when `f` names no
+ * statement and its numbers are small (most
+ * backends of a large config have the same: servers, an ACL or two at the same place): one object
+ * for all of them instead of one each. Only ProxyNodes' facts are shared (they keep their
+ * FactLists in their memo); a shared object is never changed. Process-wide and bounded: it maps
+ * a shape to equal facts, so whatever it holds, every proxy reads the same answers.
+ */
+function shared(f: ProxyFacts): ProxyFacts {
+  if (f.mode !== null || f.onOff !== null || f.connect !== null || f.client !== null || f.server !== null || f.tunnel !== null || f.defaultBackend !== null) return copyOf(f);
+  // (firsts up to 61 and counts up to 7: 1 + 3 * (6 + 3) = 28 bits, a small integer key)
+  if (f.acl0 >= 62 || f.route0 >= 62 || f.timeout0 >= 62 || f.aclCount > 7 || f.routeCount > 7 || f.timeoutCount > 7) return copyOf(f);
+  const key = (f.hasServers ? 1 : 0) | ((f.acl0 + 1) << 1) | (f.aclCount << 7) | ((f.route0 + 1) << 10) | (f.routeCount << 16) | ((f.timeout0 + 1) << 19) | (f.timeoutCount << 25);
+  const had = sharedFacts.get(key);
+  if (had !== undefined) return had;
+  const c = copyOf(f);
+  if (sharedFacts.size < 4096) sharedFacts.set(key, c);
+  return c;
+}
+
+/** Fills `f` (cleared) with the facts of the statements. */
 function readFacts(stmts: readonly HaproxyStatement[], f: ProxyFacts): ProxyFacts {
   for (let i = 0; i < stmts.length; i++) {
     const s = stmts[i];
@@ -543,7 +598,7 @@ export function factLines(proxy: HaproxyProxy, which: FactLines): readonly Hapro
   const f = proxyFacts(proxy);
   const from = which === 'acl' ? f.acl0 : which === 'route' ? f.route0 : f.timeout0;
   if (from < 0) return NO_STATEMENTS;
-  const lists = (f.lists ??= {});
+  const lists = listsOf(proxy, f);
   let list = lists[which];
   if (list) return list;
   const count = which === 'acl' ? f.aclCount : which === 'route' ? f.routeCount : f.timeoutCount;
@@ -553,6 +608,12 @@ export function factLines(proxy: HaproxyProxy, which: FactLines): readonly Hapro
   // (the last one found ends the walk: the lines after it are not looked at)
   for (let i = from; list.length < count; i++) if (isFactLine(stmts[i].keyword, which)) list.push(stmts[i]);
   return (lists[which] = list);
+}
+
+/** Where a proxy keeps its FactLists: in its memo for a ProxyNode (its facts may be shared), else with its facts. */
+function listsOf(proxy: HaproxyProxy, f: ProxyFacts): FactLists {
+  if (proxy instanceof ProxyNode) return (memoOf(proxy).lists ??= {});
+  return (f.lists ??= {});
 }
 
 /** How many `which` lines the section itself has (factLines(proxy, which).length, without a list). */
@@ -588,12 +649,12 @@ export function effectiveTimeoutMs(proxy: HaproxyProxy, which: FactTimeout): num
   return nodeTimeoutMs(proxy, which, 0);
 }
 
-/** The index of a timeout in ProxyFacts.lists.ms. */
+/** The index of a timeout in FactLists.ms. */
 function msIndex(which: FactTimeout): number {
   return which === 'connect' ? 0 : which === 'client' ? 1 : which === 'server' ? 2 : 3;
 }
 
-/** effectiveTimeoutMs() of a ProxyNode; a defaults section keeps its answers (see ProxyFacts.lists). */
+/** effectiveTimeoutMs() of a ProxyNode; a defaults section keeps its answers (see FactLists). */
 function nodeTimeoutMs(proxy: ProxyNode, which: FactTimeout, depth: number): number | null {
   const f = proxyFacts(proxy);
   // (a comparison of constants, not a look-up by a variable key)
@@ -603,7 +664,7 @@ function nodeTimeoutMs(proxy: ProxyNode, which: FactTimeout, depth: number): num
     return v !== undefined ? timeOf(v) : null;
   }
   const keep = proxy.kind === 'defaults';
-  const kept = keep && f.lists !== null ? f.lists.ms : undefined;
+  const kept = keep && proxy.memo !== undefined && proxy.memo.lists !== undefined ? proxy.memo.lists.ms : undefined;
   if (kept !== undefined) {
     const known = kept[msIndex(which)];
     if (known !== undefined) return known;
@@ -614,7 +675,7 @@ function nodeTimeoutMs(proxy: ProxyNode, which: FactTimeout, depth: number): num
   // (a chain this long is a cycle, which buildHaproxyConfig() cannot make: read it as haproxyTimeout() does)
   else if (!(d instanceof ProxyNode) || depth >= WALK_LIMIT) ms = haproxyTimeout(proxy, which).ms;
   else ms = nodeTimeoutMs(d, which, depth + 1);
-  if (keep) ((f.lists ??= {}).ms ??= [undefined, undefined, undefined, undefined])[msIndex(which)] = ms;
+  if (keep) (listsOf(proxy, f).ms ??= [undefined, undefined, undefined, undefined])[msIndex(which)] = ms;
   return ms;
 }
 
