@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseHaproxy, type HaproxyFile, type HaproxyLine } from '../../../server/src/service/syntax/haproxy';
 import { reparseHaproxyLine } from '../../../server/src/service/syntax/haproxy/incremental';
+import { HaproxyTree } from '../../../server/src/service/syntax/haproxy/parser';
 import { generateHaproxy } from '../../../scripts/bench/generate';
 import { CORPUS, corpusRows } from '../../helpers/corpus';
 
@@ -333,6 +334,58 @@ describe('HAProxy lazy words against a reference reading', () => {
     assert.deepEqual(tree.lineIndex.lineStarts, fresh.lineIndex.lineStarts, 'line index');
     const refs = referenceLines(cur);
     tree.lines.forEach((l, k) => compareLine(tree, l, refs[k], `after the edits, line ${k + 1}`, false));
+  });
+
+  it('edits on a tree whose file-level statement list was never made (typing never makes it) give the list a fresh parse gives', () => {
+    let cur = generateHaproxy(600);
+    let tree = parseHaproxy(cur);
+    let seed = 20261126;
+    const rand = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const commented: number[] = [];
+    let incremental = 0;
+    for (let step = 0; step < 150; step++) {
+      const sections = tree.sections.filter((s) => s.statements.length > 0);
+      const sec = sections[rand(sections.length)];
+      const st = sec.statements[rand(sec.statements.length)];
+      let edit;
+      if (step % 5 === 3) {
+        // a statement turned into a comment (removed), or a comment turned back (added)
+        edit = { offset: st.line.words[0].start, deleted: 0, inserted: '#' };
+      } else if (step % 5 === 4 && commented.length > 0) {
+        const at = commented.pop()!;
+        edit = { offset: at, deleted: 1, inserted: '' };
+      } else {
+        const w = st.line.words[rand(st.wordCount)];
+        edit = { offset: w.end, deleted: 0, inserted: 'q' };
+      }
+      const next = cur.slice(0, edit.offset) + edit.inserted + cur.slice(edit.offset + edit.deleted);
+      const change = reparseHaproxyLine(tree, next, edit);
+      if (change) {
+        incremental++;
+        if (edit.inserted === '#') {
+          for (let k = 0; k < commented.length; k++) if (commented[k] >= edit.offset) commented[k] += 1;
+          commented.push(edit.offset);
+        } else if (edit.deleted === 1) {
+          for (let k = 0; k < commented.length; k++) if (commented[k] > edit.offset) commented[k] -= 1;
+        } else for (let k = 0; k < commented.length; k++) if (commented[k] >= edit.offset) commented[k] += 1;
+        tree = change.tree;
+        assert.equal((tree as HaproxyTree).builtStatements, undefined, `step ${step}: the file's list is still not made`);
+      } else {
+        tree = parseHaproxy(next);
+        commented.length = 0;
+      }
+      cur = next;
+    }
+    assert.ok(incremental > 120, `${incremental} of 150 edits were incremental`);
+    const fresh = parseHaproxy(cur);
+    const dump = (f: HaproxyFile) => ({
+      statements: f.statements.map((st) => [st.line.start, st.keyword, st.wordCount, st.section ? st.section.start : null]),
+      sections: f.sections.map((s) => [s.start, s.end, s.statements.map((st) => st.line.start)]),
+    });
+    assert.deepStrictEqual(dump(tree), dump(fresh));
   });
 
   it('lines moved by an edit before them read the same, whether their words were built before the edit or after', () => {

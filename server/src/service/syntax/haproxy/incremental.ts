@@ -136,13 +136,21 @@ export function reparseHaproxyLine(tree: HaproxyFile, text: string, edit: Haprox
   if (si < 0) return null;
   const section = sections[si];
 
-  const statements = tree.statements;
+  // The file's statement list only when it was made (a parse's tree makes it on first read; until
+  // then an edit updates the sections' lists it is made from, so typing never makes it).
+  const statements = tree instanceof HaproxyTree ? tree.builtStatements : tree.statements;
+  const own = section.statements;
   let removed: HaproxyStatement | null = null;
   let at = -1;
+  let ownAt = -1;
   if (oldKind === 'statement') {
-    at = lastAtOrBefore(statements, line.start, stmtStartOf);
-    if (at < 0 || statements[at].line !== line) return null;
-    removed = statements[at];
+    ownAt = lastAtOrBefore(own, line.start, stmtStartOf);
+    if (ownAt < 0 || own[ownAt].line !== line) return null;
+    removed = own[ownAt];
+    if (statements !== undefined) {
+      at = lastAtOrBefore(statements, line.start, stmtStartOf);
+      if (at < 0 || statements[at] !== removed) return null;
+    }
   }
 
   // The new line's diagnostics, as parseHaproxy() gives them.
@@ -155,7 +163,8 @@ export function reparseHaproxyLine(tree: HaproxyFile, text: string, edit: Haprox
   if (newKind === 'statement') {
     const words = fresh.words;
     const keyword = words[0].value;
-    const conditions = removed?.conditions ?? statements[0]?.conditions ?? [];
+    // (no `.if` block in the file: see above)
+    const conditions = removed?.conditions ?? section.headerStatement.conditions;
     added = new Statement(fresh, -1, keyword, conditions, section);
     if (keyword === 'no' || keyword === 'default') {
       added.modifier = keyword;
@@ -189,16 +198,15 @@ export function reparseHaproxyLine(tree: HaproxyFile, text: string, edit: Haprox
     section.end += delta; // the line has content before and after, up to or before the section's end
   }
 
-  // Statements: in the file's list and in the section's.
-  const own = section.statements;
+  // Statements: in the section's list and, when made, in the file's.
   if (removed && added) {
-    statements[at] = added;
-    own[own.indexOf(removed)] = added;
+    if (statements !== undefined) statements[at] = added;
+    own[ownAt] = added;
   } else if (removed) {
-    statements.splice(at, 1);
-    own.splice(own.indexOf(removed), 1);
+    if (statements !== undefined) statements.splice(at, 1);
+    own.splice(ownAt, 1);
   } else if (added) {
-    statements.splice(firstAtOrAfter(statements, fresh.start, stmtStartOf), 0, added);
+    if (statements !== undefined) statements.splice(firstAtOrAfter(statements, fresh.start, stmtStartOf), 0, added);
     own.splice(firstAtOrAfter(own, fresh.start, stmtStartOf), 0, added);
   }
 

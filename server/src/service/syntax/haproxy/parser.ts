@@ -215,6 +215,10 @@ export class HaproxyTree implements HaproxyFile {
     }
     return all;
   }
+  /** The file's statement list if it was made (or given), else undefined (see `statements`). */
+  get builtStatements(): HaproxyStatement[] | undefined {
+    return this.#statements;
+  }
   /** The line table, while `lines` has not been read (an edit can then move rows, not objects). */
   get lineTable(): LineTable | undefined {
     return this.#lines === undefined ? this.#table : undefined;
