@@ -50,7 +50,7 @@ describe('language server: nginx incremental analysis', function () {
    * the project and compares with a plain analysis of the new text. Returns how many steps there
    * were and how many were analysed block by block.
    */
-  function editSequences(pieces: string[], offsetIn: (text: string, n: number) => number | undefined): { steps: number; unit: number } {
+  function editSequences(pieces: string[], offsetIn: (text: string, n: number) => number | undefined, seed?: number): { steps: number; unit: number } {
     let steps = 0;
     let unit = 0;
     fc.assert(
@@ -76,7 +76,7 @@ describe('language server: nginx incremental analysis', function () {
           }
         },
       ),
-      { numRuns: Number(process.env.WSLB_INCREMENTAL_RUNS ?? 60) },
+      { numRuns: Number(process.env.WSLB_INCREMENTAL_RUNS ?? 60), seed },
     );
     return { steps, unit };
   }
@@ -92,10 +92,17 @@ describe('language server: nginx incremental analysis', function () {
     // block means to the rest of the config (a variable, an include, a WebSocket path).
     const inner = ['1', '0', ' ', '\n', ';', 's', 'proxy_http_version 1.0;', 'proxy_read_timeout 5s;', 'location /ws { proxy_pass http://app0; proxy_set_header Upgrade $http_upgrade; }', 'set $x 1;', 'include a.conf;', 'zone=z', 'more_set_headers x;', '# wslb: websocket\n', '"', '{', '}'];
     // in a value inside a `location` or `server` body (where people type), or after a "{"
-    const { steps, unit } = editSequences(inner, (text, at) => {
-      const anchors = [...text.matchAll(/(proxy_\w+|server_name|listen)\s+\S|\{/g)].map((m) => m.index! + m[0].length);
-      return anchors.length ? anchors[at % anchors.length] : undefined;
-    });
+    // A fixed seed: the share of block-by-block edits below is a property of the sequences drawn
+    // (12-24 % over eight random seeds, 8 % seen once), so a random draw could fail it without
+    // anything being wrong. The test above draws freely.
+    const { steps, unit } = editSequences(
+      inner,
+      (text, at) => {
+        const anchors = [...text.matchAll(/(proxy_\w+|server_name|listen)\s+\S|\{/g)].map((m) => m.index! + m[0].length);
+        return anchors.length ? anchors[at % anchors.length] : undefined;
+      },
+      20261126,
+    );
     // Many of these edits change what the block means to the rest (and are analysed whole): the
     // fast path must still be taken often enough for this test to test it.
     assert.ok(unit > steps / 10, `${unit} of ${steps} edits analysed block by block`);
