@@ -13,7 +13,7 @@
  * The old tree's arrays and nodes are updated in place and handed over to a new tree object; the
  * old tree object must not be used afterwards.
  */
-import { LineIndex, type Span } from '../../text';
+import type { Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
 import { lexInfo, lexLine, shiftLine, shiftSpan, type Line } from './lexer';
 import { HaproxyTree, Statement } from './parser';
@@ -220,10 +220,9 @@ export function reparseHaproxyLine(tree: HaproxyFile, text: string, edit: Haprox
   const next = new HaproxyTree(text, table ?? lines!, sections, tree.topLevel, statements, tree.conditionals, all);
   const built = (tree as HaproxyTree).builtIndex;
   if (built) {
-    // Line starts after the edit move; an edit without line breaks adds or removes none.
-    const starts = built.lineStarts.slice();
-    if (delta !== 0) for (let i = lastAtOrBefore(starts, offset, (n) => n) + 1; i < starts.length; i++) starts[i] += delta;
-    next.builtIndex = LineIndex.fromLineStarts(text, starts);
+    // Line starts after the edit move; an edit without line breaks adds or removes none. The new
+    // index records the shift instead of copying every line start (LineIndex.shifted).
+    next.builtIndex = built.shifted(text, built.positionAt(offset).line, delta);
   }
   return { tree: next, section, removed, added, lineStart: line.start, oldLineEnd: oldEolEnd, delta };
 }
