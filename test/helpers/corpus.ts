@@ -24,3 +24,15 @@ export function corpusRows(kind: 'nginx' | 'haproxy'): CorpusRow[] {
     .filter((c) => c[1] === kind)
     .map((c) => ({ path: c[0], verdict: c[2], first: c[3] ?? '', warnings: c[4] ?? '' }));
 }
+
+/** The `.cfg` files under `dir` (recursively, sorted); none when it does not exist. */
+export function cfgFilesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...cfgFilesUnder(p));
+    else if (e.name.endsWith('.cfg')) out.push(p);
+  }
+  return out.sort();
+}

@@ -29,21 +29,10 @@ import { aclFactsOf, haproxyWebSocketBackends, haproxyWebSocketReasons, looksLik
 import { parseHaproxyTime } from '../../server/src/service/model/units';
 import { missingTimeouts } from '../../server/src/service/rules/haproxy/missing-timeouts';
 import type { HaproxyStatement } from '../../server/src/service/syntax/haproxy';
-import { CORPUS, corpusRows } from '../helpers/corpus';
+import { CORPUS, cfgFilesUnder as filesUnder, corpusRows } from '../helpers/corpus';
 import { generateHaproxy } from '../../scripts/bench/generate';
 
 const ROOT = path.resolve(__dirname, '../..');
-
-function filesUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...filesUnder(p));
-    else if (e.name.endsWith('.cfg')) out.push(p);
-  }
-  return out.sort();
-}
 
 const EDGE_CASES = `global
     maxconn 10

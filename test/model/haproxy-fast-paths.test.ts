@@ -25,21 +25,10 @@ import {
   proxyFacts,
 } from '../../server/src/service/model/haproxy';
 import { looksLikeWebSocketName, mayLookLikeWebSocketName } from '../../server/src/service/model/websocket';
-import { CORPUS, corpusRows } from '../helpers/corpus';
+import { CORPUS, cfgFilesUnder as filesUnder, corpusRows } from '../helpers/corpus';
 import { generateHaproxy } from '../../scripts/bench/generate';
 
 const ROOT = path.resolve(__dirname, '../..');
-
-function filesUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...filesUnder(p));
-    else if (e.name.endsWith('.cfg')) out.push(p);
-  }
-  return out.sort();
-}
 
 /** Names that share their length, their first and their last characters (and a few hash-unfriendly ones). */
 const ODD_NAMES = [
