@@ -36,3 +36,13 @@ export function cfgFilesUnder(dir: string): string[] {
   }
   return out.sort();
 }
+
+/**
+ * For a test that needs the shared corpus: marks it pending when the corpus is not there, or
+ * fails it under WSLB_REQUIRE_ALL=1 (CI), where nothing may be skipped.
+ */
+export function needCorpus(test: { skip(): void }, kind: 'nginx' | 'haproxy'): void {
+  if (corpusRows(kind).length > 0) return;
+  if (process.env.WSLB_REQUIRE_ALL === '1') throw new Error(`the shared corpus is missing (${CORPUS})`);
+  test.skip();
+}

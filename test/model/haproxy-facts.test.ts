@@ -29,7 +29,7 @@ import { aclFactsOf, haproxyWebSocketBackends, haproxyWebSocketReasons, looksLik
 import { parseHaproxyTime } from '../../server/src/service/model/units';
 import { missingTimeouts } from '../../server/src/service/rules/haproxy/missing-timeouts';
 import type { HaproxyStatement } from '../../server/src/service/syntax/haproxy';
-import { CORPUS, cfgFilesUnder as filesUnder, corpusRows } from '../helpers/corpus';
+import { CORPUS, cfgFilesUnder as filesUnder, corpusRows, needCorpus } from '../helpers/corpus';
 import { generateHaproxy } from '../../scripts/bench/generate';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -381,11 +381,7 @@ describe('HAProxy model: the per-proxy facts give what a plain reading of the st
   const all = texts();
 
   it('on the edge cases, every corpus file (the 24k-line benchmark file included), fixture and example', function () {
-    if (corpusRows('haproxy').length === 0) {
-      // (texts() already throws under WSLB_REQUIRE_ALL=1 when the corpus is missing)
-      if (process.env.WSLB_REQUIRE_ALL === '1') throw new Error(`the shared corpus is missing (${CORPUS})`);
-      this.skip();
-    }
+    needCorpus(this, 'haproxy');
     let checks = 0;
     let ws = 0;
     for (const f of all) {

@@ -25,7 +25,7 @@ import {
   proxyFacts,
 } from '../../server/src/service/model/haproxy';
 import { looksLikeWebSocketName, mayLookLikeWebSocketName } from '../../server/src/service/model/websocket';
-import { CORPUS, cfgFilesUnder as filesUnder, corpusRows } from '../helpers/corpus';
+import { CORPUS, cfgFilesUnder as filesUnder, corpusRows, needCorpus } from '../helpers/corpus';
 import { generateHaproxy } from '../../scripts/bench/generate';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -102,10 +102,7 @@ describe('HAProxy model: the quick paths give what a plain reading gives', funct
   const all = texts();
 
   it('has its inputs: the corpus (with the benchmark file), fixtures, examples', function () {
-    if (corpusRows('haproxy').length === 0) {
-      if (process.env.WSLB_REQUIRE_ALL === '1') throw new Error(`the shared corpus is missing (${CORPUS})`);
-      this.skip();
-    }
+    needCorpus(this, 'haproxy');
     assert.ok(all.some((f) => f.name.endsWith('exymat/bench/fixtures/large-valid.cfg')));
     assert.ok(all.length > 100, `${all.length} files`);
   });

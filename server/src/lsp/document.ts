@@ -99,12 +99,13 @@ export class ServerDocument implements TextDocument {
     }
     let { start, end } = change.range;
     if (start.line > end.line || (start.line === end.line && start.character > end.character)) [start, end] = [end, start];
-    // Without a line table (the text was replaced whole and nothing asked for a position since),
-    // the two offsets are found by walking to their lines, not by building the table for this text.
+    // The second range edit since the text came: typing has begun (see `edits`).
     if (this.edits++ === 1) {
       this.lineStarts();
       if (!WIDE.test(this.text)) this.bytes = Buffer.from(this.text, 'latin1');
     }
+    // Without a line table (the text was replaced whole and nothing asked for a position since),
+    // the two offsets are found by walking to their lines, not by building the table for this text.
     const a = this.starts ? this.offsetAt(start) : this.walkOffsetAt(start);
     const b = this.starts ? this.offsetAt(end) : this.walkOffsetAt(end);
     const old = this.text;
