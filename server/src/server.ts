@@ -9,6 +9,8 @@
 import {
   createConnection,
   ProposedFeatures,
+  StreamMessageWriter,
+  type MessageReader,
   TextDocuments,
   TextDocumentSyncKind,
   CodeActionKind,
@@ -31,6 +33,8 @@ import {
 import { doHover } from './service/docs/hover';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ServerDocument } from './lsp/document';
+import { createJsonEncoder } from './lsp/encoder';
+import { inspect } from 'node:util';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { Project, normalizeSettings, type OpenDoc, type TextEditRecord } from './lsp/project';
 import { Scheduler } from './lsp/scheduler';
@@ -56,7 +60,22 @@ import type { ConfigLanguage, Finding } from './service/types';
 import type { NginxConfig } from './service/model/nginx';
 import type { HaproxyConfig } from './service/model/haproxy';
 
-const connection: Connection = createConnection(ProposedFeatures.all);
+// Over stdio the messages go through our JSON encoder (diagnostics stringified once each, see
+// lsp/encoder.ts); the other transports (VS Code's IPC, sockets, pipes) are the library's own.
+// stdin is still handed over as a stream (the library's node entry takes a stream or a reader for
+// each side), so the library ends the server when stdin closes, as it does for `--stdio`.
+const stdio = process.argv.includes('--stdio');
+const connection: Connection = stdio
+  ? createConnection(ProposedFeatures.all, process.stdin as unknown as MessageReader, new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: createJsonEncoder() }))
+  : createConnection(ProposedFeatures.all);
+// With stdout carrying the protocol, stray console output must not reach it (what the library
+// does for `--stdio` when it makes the writer itself).
+if (stdio) {
+  const text = (args: unknown[]): string => args.map((a) => (typeof a === 'string' ? a : inspect(a))).join(' ');
+  console.log = console.info = console.debug = (...a: unknown[]) => connection.console.log(text(a));
+  console.warn = (...a: unknown[]) => connection.console.warn(text(a));
+  console.error = console.trace = (...a: unknown[]) => connection.console.error(text(a));
+}
 /**
  * Documents, plus a record of each didChange's edits in offsets (project.noteEdits), so parse
  * caches can re-parse only what an edit touched. Changes are applied one at a time: each one's
