@@ -3,7 +3,7 @@
 // Usage: node scripts/bench-lsp.mjs [--quick] [--only=nginx-10k,nginx-50k,haproxy-24k]
 // (WSLB_BENCH_TIMEOUT_MS bounds each wait, default 120000; each case runs on a fresh server.)
 // Prints a human summary on stderr and one JSON object on stdout.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -20,9 +20,15 @@ const quick = process.argv.includes('--quick');
 // by the JIT) are reported apart as firstEditMs.
 const EDITS = Number(process.env.WSLB_BENCH_EDITS ?? (quick ? 5 : 101));
 // Whole-text re-checks after the open (each a from-scratch analysis of the text): the median is the
-// steady state, the first one is reported apart (fullFirstMs).
-const FULLS = Number(process.env.WSLB_BENCH_FULLS ?? (quick ? 1 : 11));
+// steady state, the first one is reported apart (fullFirstMs). 31, because the JIT takes about ten
+// re-checks of a 1 MB file to settle (HAProxy 24k, 26 Nov: 156, 112, 77, 94, 32, 40, 30, 31, 28, 25 ms,
+// then 10-25 ms), so a median of 11 mostly timed the warm-up.
+const FULLS = Number(process.env.WSLB_BENCH_FULLS ?? (quick ? 1 : 31));
 const HAPROXY_24K = path.resolve(repo, '..', 'shared', 'corpus', 'haproxy', 'exymat', 'bench', 'fixtures', 'large-valid.cfg');
+// Exymat/haproxy-vscode's own diagnostics on that same file, timed on this machine kind by
+// scripts/exymat-reference/run.sh (recorded there; measured again in this run when WSLB_EXYMAT_DIR
+// names a checkout the script may use, see scripts/exymat-reference/README.md).
+const EXYMAT_RECORDED = path.join(here, 'exymat-reference', 'recorded.json');
 
 function say(s) {
   process.stderr.write(s + '\n');
@@ -188,20 +194,52 @@ async function main() {
   }
   const starts = Object.values(results).map((r) => r.serverStartMs);
   const ok = (r, key, limit) => (r && r[key] != null ? r[key] < limit : null);
+  const hap = results['haproxy-24k'];
+  const exymat = hap ? exymatReference() : null;
+  if (exymat && hap) {
+    // Our figures include the protocol (a 1 MB message each way for the full check); theirs are
+    // in-process calls with no protocol at all.
+    exymat.fullRatio = hap.fullMs ? round(exymat.fullPassMs / hap.fullMs) : null;
+    exymat.editRatio = hap.oneCharEditMs ? round(exymat.editMs / hap.oneCharEditMs) : null;
+    say(`haproxy-24k against Exymat/haproxy-vscode on this machine kind (${exymat.source}): full check ${hap.fullMs} ms vs their full pass ${exymat.fullPassMs} ms = ${exymat.fullRatio}x faster; one-character edit ${hap.oneCharEditMs} ms vs their edit ${exymat.editMs} ms = ${exymat.editRatio}x faster`);
+  }
+  const atLeast = (x, n) => (x == null ? null : x >= n);
   const summary = {
     benchmark: 'lsp',
     node: process.version,
     serverStartMs: round(median(starts)),
     cases: results,
+    exymat,
     targets: {
       'nginx-10k one-character edit < 10 ms': ok(results['nginx-10k'], 'oneCharEditMs', 10),
-      'haproxy-24k one-character edit < 2.5 ms (10x faster than 20-25 ms)': ok(results['haproxy-24k'], 'oneCharEditMs', 2.5),
-      // The 210-360 ms reference runs inside VS Code's extension host (no language server, no 1 MB
-      // message to send and decode), so the comparable figure is the server's own cost.
-      'haproxy-24k full check, server cost < 21 ms (10x faster than 210-360 ms)': ok(results['haproxy-24k'], 'serverFullMs', 21),
+      // #4: "be at least 10x faster" than the best HAProxy extension, on its own 24k-line file,
+      // timed on the same machine kind (our time through the server, protocol included).
+      'haproxy-24k full check >= 10x faster than Exymat/haproxy-vscode on this machine kind': atLeast(exymat?.fullRatio, 10),
+      'haproxy-24k one-character edit >= 10x faster than Exymat/haproxy-vscode on this machine kind': atLeast(exymat?.editRatio, 10),
+      // Stricter, against the figures Exymat's README states (measured on a machine we do not know;
+      // its full-pass figure is not what its bench times today, see scripts/exymat-reference/README.md).
+      'haproxy-24k one-character edit < 2.5 ms (10x the 20-25 ms in Exymat README)': ok(hap, 'oneCharEditMs', 2.5),
+      'haproxy-24k full check, server cost < 21 ms (10x the 210-360 ms in Exymat README)': ok(hap, 'serverFullMs', 21),
     },
   };
   process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+}
+
+/**
+ * Exymat/haproxy-vscode's full pass and edit on the 24k-line file: measured now by
+ * scripts/exymat-reference/run.sh when WSLB_EXYMAT_DIR is set, otherwise the recorded figures.
+ */
+function exymatReference() {
+  const recorded = fs.existsSync(EXYMAT_RECORDED) ? JSON.parse(fs.readFileSync(EXYMAT_RECORDED, 'utf8')) : null;
+  if (process.env.WSLB_EXYMAT_DIR) {
+    say(`timing Exymat/haproxy-vscode in ${process.env.WSLB_EXYMAT_DIR} (scripts/exymat-reference/run.sh) ...`);
+    const r = spawnSync('bash', [path.join(here, 'exymat-reference', 'run.sh'), process.env.WSLB_EXYMAT_DIR], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 15 * 60_000 });
+    const line = (r.stdout ?? '').trim().split('\n').pop();
+    if (r.status === 0 && line) return { source: 'measured in this run', ...JSON.parse(line) };
+    say(`  (could not time it: exit ${r.status}; using the recorded figures)`);
+  }
+  if (!recorded) return null;
+  return { source: `recorded ${recorded.date}`, commit: recorded.commit, node: recorded.node, fullPassMs: recorded.fullPassMs, editMs: recorded.editMs };
 }
 
 function round(x) {
