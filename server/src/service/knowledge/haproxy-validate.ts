@@ -64,6 +64,16 @@ interface SectionLike {
   keyword: string;
   name: string | null;
   statements: readonly StatementLike[];
+  /** The body by index without statement objects, when the tree has it (syntax/haproxy HaproxySectionBody). */
+  readonly body?: SectionBodyLike;
+}
+interface SectionBodyLike {
+  readonly size: number;
+  keywordAt(i: number): string;
+  modifierAt(i: number): 'no' | 'default' | undefined;
+  wordCountAt(i: number): number;
+  wordValueAt(i: number, k: number): string;
+  statement(i: number): StatementLike;
 }
 export interface HaproxyFileLike {
   sections: readonly SectionLike[];
@@ -245,6 +255,24 @@ export function validateHaproxy(file: HaproxyFileLike, opts: ValidateHaproxyOpti
     const plans = sectionPlans(vm, key);
     const kind = section.keyword;
     const named = !!section.name;
+    const body = section.body;
+    if (body !== undefined) {
+      // Statement by statement through one cursor: no statement object per line (see BodyCursor).
+      const size = body.size;
+      cursor.body = body;
+      for (let i = 0; i < size; i++) {
+        if (body.modifierAt(i) !== undefined) {
+          checkStatement(vm, plans, kind, named, body.statement(i), out);
+          continue;
+        }
+        cursor.i = i;
+        cursor.keyword = body.keywordAt(i);
+        cursor.wordCount = body.wordCountAt(i);
+        checkTreeStatement(vm, plans, kind, named, cursor, out);
+      }
+      cursor.body = undefined;
+      continue;
+    }
     const stmts = section.statements;
     for (let i = 0; i < stmts.length; i++) {
       const st = stmts[i];
@@ -252,16 +280,41 @@ export function validateHaproxy(file: HaproxyFileLike, opts: ValidateHaproxyOpti
         checkTreeStatement(vm, plans, kind, named, st as TreeStatement, out);
         continue;
       }
-      const words = wordsOf(st);
-      const i0 = st.modifier ? 1 : 0;
-      const n = wordCount(words) - i0;
-      if (n <= 0) continue;
-      const plan = planOf(vm, plans, kind, named, i0 === 0 ? st.keyword : valueAt(words, i0), words, i0, n);
-      if (plan !== CLEAN) applyPlan(vm, plan, st, words, i0, out);
+      checkStatement(vm, plans, kind, named, st, out);
     }
   }
   return out;
 }
+
+/** The checks of any statement (a modifier, or a tree without wordValue()). */
+function checkStatement(vm: VersionMemo, plans: Map<string, HeadPlans>, kind: string, named: boolean, st: StatementLike, out: KnowledgeDiagnostic[]): void {
+  const words = wordsOf(st);
+  const i0 = st.modifier ? 1 : 0;
+  const n = wordCount(words) - i0;
+  if (n <= 0) return;
+  const plan = planOf(vm, plans, kind, named, i0 === 0 ? st.keyword : valueAt(words, i0), words, i0, n);
+  if (plan !== CLEAN) applyPlan(vm, plan, st, words, i0, out);
+}
+
+/**
+ * Statement i of a section body (without modifier), read as a TreeStatement: keyword and word
+ * count are set per statement, word values are read from the body, and the line (word spans, read
+ * only for a finding) is the statement's, made then. One cursor serves every call (validateHaproxy
+ * does not re-enter).
+ */
+class BodyCursor implements TreeStatement {
+  body: SectionBodyLike | undefined = undefined;
+  i = 0;
+  keyword = '';
+  wordCount = 0;
+  get line(): LineLike {
+    return this.body!.statement(this.i).line;
+  }
+  wordValue(k: number): string {
+    return this.body!.wordValueAt(this.i, k);
+  }
+}
+const cursor = new BodyCursor();
 
 /** A statement of the syntax tree (syntax/haproxy Statement): its word values are read without building its line. */
 interface TreeStatement extends StatementLike {

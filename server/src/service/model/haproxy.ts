@@ -7,7 +7,7 @@
  * an inherited option off. `default-server` lines set server options that later `server` lines
  * of the section (or of proxies using those defaults) start from.
  */
-import { parseHaproxy, type HaproxyFile, type HaproxyLine, type HaproxySection, type HaproxyStatement } from '../syntax/haproxy';
+import { parseHaproxy, type HaproxyFile, type HaproxyLine, type HaproxySection, type HaproxySectionBody, type HaproxyStatement } from '../syntax/haproxy';
 import type { HaproxyLineChange } from '../syntax/haproxy/incremental';
 import { parseHaproxyTime } from './units';
 
@@ -476,9 +476,9 @@ const looseFacts = new WeakMap<HaproxyProxy, ProxyFacts>();
 
 /** What the proxy's own section says (see ProxyFacts); read once per proxy object. */
 export function proxyFacts(proxy: HaproxyProxy): ProxyFacts {
-  if (proxy instanceof ProxyNode) return (proxy.facts ??= shared(readFacts(proxy.section.statements, clear(scratch))));
+  if (proxy instanceof ProxyNode) return (proxy.facts ??= shared(readSectionFacts(proxy.section, clear(scratch))));
   let f = looseFacts.get(proxy);
-  if (!f) looseFacts.set(proxy, (f = readFacts(proxy.section.statements, new ProxyFacts())));
+  if (!f) looseFacts.set(proxy, (f = readSectionFacts(proxy.section, new ProxyFacts())));
   return f;
 }
 
@@ -534,6 +534,79 @@ function shared(f: ProxyFacts): ProxyFacts {
   const c = copyOf(f);
   if (sharedFacts.size < 4096) sharedFacts.set(key, c);
   return c;
+}
+
+/** Fills `f` (cleared) with the facts of the section's statements: through its body when it has one (no statement object per line). */
+function readSectionFacts(section: HaproxySection, f: ProxyFacts): ProxyFacts {
+  const body = section.body;
+  return body !== undefined ? readBodyFacts(body, f) : readFacts(section.statements, f);
+}
+
+/**
+ * readFacts() over a section body: the same walk by index, and only the statements the facts
+ * name are made (the last of each kind, once the walk is over).
+ */
+function readBodyFacts(body: HaproxySectionBody, f: ProxyFacts): ProxyFacts {
+  let mode = -1;
+  let onOff = -1;
+  let connect = -1;
+  let client = -1;
+  let server = -1;
+  let tunnel = -1;
+  let defaultBackend = -1;
+  const n = body.size;
+  for (let i = 0; i < n; i++) {
+    const kw = body.keywordAt(i);
+    switch (kw.charCodeAt(0)) {
+      case 97 /* a */:
+        if (kw === 'acl') {
+          if (f.acl0 < 0) f.acl0 = i;
+          f.aclCount++;
+        }
+        break;
+      case 100 /* d */:
+        if (kw === 'default_backend') {
+          defaultBackend = i;
+          if (f.route0 < 0) f.route0 = i;
+          f.routeCount++;
+        } else if (kw === 'disabled') onOff = i;
+        break;
+      case 101 /* e */:
+        if (kw === 'enabled') onOff = i;
+        break;
+      case 109 /* m */:
+        if (kw === 'mode') mode = i;
+        break;
+      case 115 /* s */:
+        if (kw === 'server' || kw === 'server-template') f.hasServers = true;
+        break;
+      case 116 /* t */:
+        if (kw === 'timeout') {
+          if (f.timeout0 < 0) f.timeout0 = i;
+          f.timeoutCount++;
+          const which = body.wordCountAt(i) > 1 ? body.wordValueAt(i, 1) : undefined;
+          if (which === 'connect') connect = i;
+          else if (which === 'client') client = i;
+          else if (which === 'server') server = i;
+          else if (which === 'tunnel') tunnel = i;
+        }
+        break;
+      case 117 /* u */:
+        if (kw === 'use_backend') {
+          if (f.route0 < 0) f.route0 = i;
+          f.routeCount++;
+        }
+        break;
+    }
+  }
+  if (mode >= 0) f.mode = body.statement(mode);
+  if (onOff >= 0) f.onOff = body.statement(onOff);
+  if (connect >= 0) f.connect = body.statement(connect);
+  if (client >= 0) f.client = body.statement(client);
+  if (server >= 0) f.server = body.statement(server);
+  if (tunnel >= 0) f.tunnel = body.statement(tunnel);
+  if (defaultBackend >= 0) f.defaultBackend = body.statement(defaultBackend);
+  return f;
 }
 
 /** Fills `f` (cleared) with the facts of the statements. */
@@ -1008,10 +1081,17 @@ function referencesOf(p: HaproxyProxy): Reference[] {
   let count = f.routeCount;
   // (a list of the lines' number, cut short if a line has no argument: pushes would make room for 17)
   const out: Reference[] = count > 0 ? new Array<Reference>(count) : NO_REFERENCES;
-  const stmts = p.section.statements;
+  // (through the section's body when it has one: only the route lines get a statement object)
+  const body = p.section.body;
+  const stmts = body === undefined ? p.section.statements : undefined;
+  const n = body !== undefined ? body.size : stmts!.length;
   let k = 0;
-  for (let i = f.route0; count > 0; i++) {
-    const s = stmts[i];
+  for (let i = f.route0; count > 0 && i < n; i++) {
+    if (body !== undefined) {
+      const kw = body.keywordAt(i);
+      if (kw !== 'use_backend' && kw !== 'default_backend') continue;
+    }
+    const s = stmts !== undefined ? stmts[i] : body!.statement(i);
     const kw = s.keyword;
     if (kw !== 'use_backend' && kw !== 'default_backend') continue;
     count--;

@@ -484,6 +484,17 @@ function requiredAclReasons(ref: ReturnType<typeof backendReferences>[number], n
 
 /** `reasons` with those of the `acl` lines of `p` itself named `name`, in line order. */
 function aclLinesReasons(ref: ReturnType<typeof backendReferences>[number], p: HaproxyProxy, name: string, reasons: WebSocketReason[]): WebSocketReason[] {
+  const body = p.section.body;
+  if (body !== undefined) {
+    // (through the section's body: a statement object only for an ACL of that name)
+    const n = body.size;
+    for (let i = factFirst(p, 'acl'), left = factLineCount(p, 'acl'); left > 0 && i < n; i++) {
+      if (body.keywordAt(i) !== 'acl') continue;
+      left--;
+      if (body.wordCountAt(i) > 1 && body.wordValueAt(i, 1) === name) reasons = aclReason(ref, name, body.statement(i), reasons);
+    }
+    return reasons;
+  }
   const stmts = p.section.statements;
   for (let i = factFirst(p, 'acl'), left = factLineCount(p, 'acl'); left > 0; i++) {
     const def = stmts[i];

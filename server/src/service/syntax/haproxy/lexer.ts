@@ -22,7 +22,7 @@
  */
 import type { Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
-import type { HaproxyConditional, HaproxyLine, HaproxySection, HaproxyWord } from './types';
+import type { HaproxyConditional, HaproxyLine, HaproxySection, HaproxyStatement, HaproxyWord } from './types';
 import { roomForPair } from '../pairs';
 
 /** include/haproxy/defaults.h (v2.6): `#define MAX_LINE_ARGS 64`. */
@@ -488,6 +488,24 @@ const SPECIAL_CHARS = ['"', "'", '\\', '\0', '\r', '\t', '\v', '\f'];
 export const ROW = 5;
 
 /**
+ * What the statements of a parse read through their table (see parser.ts, Statement and Section).
+ * The sections' body statements are kept as numbers until a section's list is first read: the
+ * body rows of every section, in file order (`rows`, the first `count` entries), their keywords
+ * (`keywords`), and the `no`/`default` modifiers by row.
+ */
+export interface StatementInfo {
+  sections: HaproxySection[];
+  /** The non-empty `.if` stacks by row. */
+  conditions: Map<number, HaproxyConditional[]> | undefined;
+  rows: Int32Array;
+  keywords: string[];
+  count: number;
+  modifiers: Map<number, 'no' | 'default'> | undefined;
+  /** The statements made by index before their section's list (Section.statement()), by entry. */
+  made: Map<number, HaproxyStatement> | undefined;
+}
+
+/**
  * The lines of a parse as numbers, row k being line k (see the memory note above: a line object
  * is about a hundred bytes, and most lines of a large file are only ever read through their
  * statement). A line's object is built when it is first asked for and then kept, so the same
@@ -502,7 +520,7 @@ export class LineTable {
    * What the statements of the parse read through their table (see parser.ts, Statement): the
    * tree's sections, and the non-empty `.if` stacks by row.
    */
-  statementInfo: { sections: HaproxySection[]; conditions: Map<number, HaproxyConditional[]> | undefined } | undefined = undefined;
+  statementInfo: StatementInfo | undefined = undefined;
   /**
    * Line objects built so far: during the parse and until a line is asked for by row afterwards,
    * the rows (ascending) and their lines in two lists; then an array indexed by row (see #table()).

@@ -11,10 +11,10 @@
 import { LineIndex, type Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
 import { evaluateCondition, parseCondition, type ConditionContext } from './conditions';
-import { argsOf, asciiBytes, invalidNameChar, invalidNameCharIn, keywordStrings, lexInfo, LineTable, ROW, WordStore, type Line } from './lexer';
+import { argsOf, asciiBytes, invalidNameChar, invalidNameCharIn, keywordStrings, lexInfo, LineTable, ROW, WordStore, type Line, type StatementInfo } from './lexer';
 import { MAX_NESTED_CONDITIONS, MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
 import type {
-  HaproxyConditional, HaproxyDirective, HaproxyFile, HaproxyLine, HaproxySection, HaproxyStatement, HaproxyWord,
+  HaproxyConditional, HaproxyDirective, HaproxyFile, HaproxyLine, HaproxySection, HaproxySectionBody, HaproxyStatement, HaproxyWord,
 } from './types';
 
 const DIRECTIVES: ReadonlySet<string> = new Set(['.if', '.elif', '.else', '.endif', '.diag', '.notice', '.warning', '.alert']);
@@ -36,8 +36,6 @@ function argv(words: HaproxyWord[], k: number): string {
 
 /** Section and conditions of the statements made from a line of their own (by the incremental parser). */
 const ownInfo = new WeakMap<Statement, { section: HaproxySection | null; conditions: HaproxyConditional[] }>();
-/** A section's statement list while the parser reads its body (replaced when the section closes). */
-const UNTIL_CLOSED: HaproxyStatement[] = Object.freeze([]) as unknown as HaproxyStatement[];
 /** The `.if` stack of a statement outside any conditional block (shared, so frozen). */
 const NO_CONDITIONS = Object.freeze([]) as unknown as HaproxyConditional[];
 
@@ -64,18 +62,19 @@ export class Statement implements HaproxyStatement {
 
   /**
    * `src` is a table (a parse's own, see LineTable.statementInfo) and `row` its row, or a line of
-   * its own and `row` -1. For a table, `section` must be the one the rule above gives.
+   * its own and `row` -1. For a table, `section` must be the one the rule above gives and the
+   * parser keeps a non-empty `conditions` by row itself (Statement.keepConditions()).
    */
   constructor(src: HaproxyLine | LineTable, row: number, keyword: string, conditions: HaproxyConditional[], section: HaproxySection | null) {
     this.keyword = keyword;
     this.#src = src;
     this.#row = row;
-    if (row >= 0) {
-      if (conditions.length > 0) {
-        const info = (src as LineTable).statementInfo!;
-        (info.conditions ??= new Map()).set(row, conditions);
-      }
-    } else ownInfo.set(this, { section, conditions });
+    if (row < 0) ownInfo.set(this, { section, conditions });
+  }
+
+  /** Records the `.if` stack of row `row` of a parse's table (kept only when not empty). */
+  static keepConditions(info: StatementInfo, row: number, conditions: HaproxyConditional[]): void {
+    if (conditions.length > 0) (info.conditions ??= new Map()).set(row, conditions);
   }
 
   get section(): HaproxySection | null {
@@ -126,8 +125,15 @@ Object.defineProperty(Statement.prototype, 'type', { value: 'statement', enumera
  * the same object as `lines` holds): a full check reads a header's words only to report something,
  * and a large file has thousands of headers. `start` is always the header's start (edits move
  * both alike), so statements find their section by it.
+ *
+ * Its body statements are rows of the parse (StatementInfo: row and keyword, entries
+ * [first, first + size) of the parse's lists) until `statements` is first read; `body` reads them
+ * by index without making a statement object per line (a full check of a 24k-line file reads
+ * every line, and 24,000 statements of 48 bytes each plus the lists holding them were more than
+ * half of what an analysis keeps and the garbage collector copies). A statement asked for by
+ * index is kept (StatementInfo.made), and the list made later holds that same object.
  */
-export class Section implements HaproxySection {
+export class Section implements HaproxySection, HaproxySectionBody {
   declare readonly type: 'section';
   keyword: string;
   name: string | null = null;
@@ -135,11 +141,15 @@ export class Section implements HaproxySection {
   from: string | null = null;
   fromSpan: Span | null = null;
   headerStatement: HaproxyStatement = null as unknown as HaproxyStatement;
-  statements: HaproxyStatement[] = UNTIL_CLOSED;
   start: number;
   end: number;
   #table: LineTable;
   #row: number;
+  /** The body: entries [#first, #first + size) of the parse's StatementInfo (size set when the section closes). */
+  #first: number;
+  #size = 0;
+  /** The list, once made (or set). */
+  #list: HaproxyStatement[] | undefined = undefined;
 
   constructor(table: LineTable, row: number, keyword: string) {
     this.keyword = keyword;
@@ -147,6 +157,78 @@ export class Section implements HaproxySection {
     this.end = table.end(row);
     this.#table = table;
     this.#row = row;
+    this.#first = table.statementInfo!.count;
+  }
+
+  get statements(): HaproxyStatement[] {
+    let list = this.#list;
+    if (list === undefined) {
+      const n = this.#size;
+      const made = this.#table.statementInfo!.made;
+      list = new Array<HaproxyStatement>(n);
+      for (let i = 0; i < n; i++) list[i] = (made !== undefined ? made.get(this.#first + i) : undefined) ?? this.#make(i);
+      this.#list = list;
+    }
+    return list;
+  }
+
+  set statements(list: HaproxyStatement[]) {
+    this.#list = list;
+  }
+
+  /** The body read by index (this section itself) while its list has not been made; then undefined. */
+  get body(): HaproxySectionBody | undefined {
+    return this.#list === undefined ? this : undefined;
+  }
+
+  /** statements.length. */
+  get size(): number {
+    return this.#list !== undefined ? this.#list.length : this.#size;
+  }
+
+  /** Closes the body: it holds the `size` entries of the parse's lists from where it started. */
+  static close(s: Section, size: number): void {
+    s.#size = size;
+  }
+
+  keywordAt(i: number): string {
+    return this.#table.statementInfo!.keywords[this.#first + i];
+  }
+
+  modifierAt(i: number): 'no' | 'default' | undefined {
+    const info = this.#table.statementInfo!;
+    return info.modifiers === undefined ? undefined : info.modifiers.get(info.rows[this.#first + i]);
+  }
+
+  wordCountAt(i: number): number {
+    return this.#table.wordCount(this.#table.statementInfo!.rows[this.#first + i]);
+  }
+
+  wordValueAt(i: number, k: number): string {
+    return this.#table.wordValue(this.#table.statementInfo!.rows[this.#first + i], k);
+  }
+
+  /** Where statement i's line starts. */
+  lineStartAt(i: number): number {
+    return this.#table.start(this.#table.statementInfo!.rows[this.#first + i]);
+  }
+
+  /** statements[i], made at most once. */
+  statement(i: number): HaproxyStatement {
+    if (this.#list !== undefined) return this.#list[i];
+    const info = this.#table.statementInfo!;
+    let st = info.made !== undefined ? info.made.get(this.#first + i) : undefined;
+    if (st === undefined) (info.made ??= new Map()).set(this.#first + i, (st = this.#make(i)));
+    return st;
+  }
+
+  #make(i: number): HaproxyStatement {
+    const info = this.#table.statementInfo!;
+    const row = info.rows[this.#first + i];
+    const st = new Statement(this.#table, row, info.keywords[this.#first + i], NO_CONDITIONS, this);
+    const modifier = info.modifiers === undefined ? undefined : info.modifiers.get(row);
+    if (modifier !== undefined) st.modifier = modifier;
+    return st;
   }
 
   get header(): HaproxyLine {
@@ -273,16 +355,28 @@ export function parseHaproxy(text: string): HaproxyFile {
   let lastContentEnd = -1;
   let sawNul = false;
 
-  // The open section's body statements, copied into an array of their exact size when it closes
-  // (no growth copies of every section's list).
-  const body: HaproxyStatement[] = [];
-  let bodyCount = 0;
+  // The sections' body statements as rows and keywords (see Section): the open section's start at
+  // `bodyFirst`.
+  let bodyFirst = 0;
   const closeSection = (): void => {
     if (current) {
       current.end = Math.max(Section.headerEnd(current as Section), lastContentEnd);
-      current.statements = body.slice(0, bodyCount);
-      bodyCount = 0;
+      Section.close(current as Section, info.count - bodyFirst);
     }
+  };
+  /** Adds row `row` to the open section's body. */
+  const addBody = (row: number, keyword: string, modifier: 'no' | 'default' | undefined): void => {
+    const n = info.count;
+    if (n === info.rows.length) {
+      const grown = new Int32Array(n * 2);
+      grown.set(info.rows);
+      info.rows = grown;
+    }
+    info.rows[n] = row;
+    info.keywords[n] = keyword;
+    info.count = n + 1;
+    Statement.keepConditions(info, row, currentConditions());
+    if (modifier !== undefined) (info.modifiers ??= new Map()).set(row, modifier);
   };
   // Rebuilt lazily, when a statement needs it, and at most MAX_NESTED_CONDITIONS deep (HAProxy
   // refuses deeper nesting), so that pathological inputs stay linear.
@@ -305,7 +399,8 @@ export function parseHaproxy(text: string): HaproxyFile {
   // when needed.
   const store = new WordStore(text, len >> 3);
   const table = new LineTable(store, len >> 5);
-  table.statementInfo = { sections, conditions: undefined };
+  const info: StatementInfo = { sections, conditions: undefined, rows: new Int32Array(Math.max(16, len >> 5)), keywords: [], count: 0, modifiers: undefined, made: undefined };
+  table.statementInfo = info;
   // An ASCII text is read as bytes (one pass, no call into the engine per word); any other text
   // line by line as a string (see HaproxyLexMode).
   const bytes = lexMode === 'bytes' ? asciiBytes(text) : null;
@@ -360,7 +455,7 @@ export function parseHaproxy(text: string): HaproxyFile {
       if (plain && section !== null) {
         // The common line: a keyword that is no section, directive or modifier, in a section,
         // read without error (what handleStatement() does for it).
-        body[bodyCount++] = new Statement(table, row, keyword, currentConditions(), section);
+        addBody(row, keyword, undefined);
       } else if (keyword === '') {
         // an empty first word ("" or ''): HAProxy skips the line
       } else if (keyword.charCodeAt(0) === 46 /* . */) {
@@ -488,6 +583,7 @@ export function parseHaproxy(text: string): HaproxyFile {
     if (rule) {
       closeSection();
       const section = new Section(table, row, keyword);
+      bodyFirst = info.count;
       section.headerStatement = makeStatement(row, keyword, section, modifier);
       const problem = readHeader(table, section, row, bytes);
       if (problem !== null && !reported) diagnostics.push(problem);
@@ -497,17 +593,17 @@ export function parseHaproxy(text: string): HaproxyFile {
       return;
     }
 
-    const stmt = makeStatement(row, keyword, current, modifier);
     if (current) {
-      body[bodyCount++] = stmt;
+      addBody(row, keyword, modifier);
     } else {
-      topLevel.push(stmt);
+      topLevel.push(makeStatement(row, keyword, null, modifier));
       if (!reported) diagnostics.push(diag('outside-section', `unknown keyword '${effective}' out of section: start a section (global, defaults, frontend, backend, listen, ...) first`, table.line(row).words[0]));
     }
   }
 
   function makeStatement(row: number, keyword: string, section: HaproxySection | null, modifier: 'no' | 'default' | undefined): HaproxyStatement {
     const stmt = new Statement(table, row, keyword, currentConditions(), section);
+    Statement.keepConditions(info, row, currentConditions());
     if (modifier) stmt.modifier = modifier;
     return stmt;
   }

@@ -98,6 +98,29 @@ export interface HaproxySection extends Span {
   headerStatement: HaproxyStatement;
   /** The body: statements after the header up to the next section (header excluded). */
   statements: HaproxyStatement[];
+  /**
+   * The body read by index without making statement objects: set on a parse's section while its
+   * `statements` have not been read (then undefined). Reads what `statements[i]` would give.
+   */
+  readonly body?: HaproxySectionBody;
+}
+
+/** A section's body statements by index (see HaproxySection.body). */
+export interface HaproxySectionBody {
+  /** statements.length */
+  readonly size: number;
+  /** statements[i].keyword */
+  keywordAt(i: number): string;
+  /** statements[i].modifier */
+  modifierAt(i: number): 'no' | 'default' | undefined;
+  /** statements[i].wordCount */
+  wordCountAt(i: number): number;
+  /** statements[i].wordValue(k) */
+  wordValueAt(i: number, k: number): string;
+  /** statements[i].line.start */
+  lineStartAt(i: number): number;
+  /** statements[i] (the same object the list holds once made). */
+  statement(i: number): HaproxyStatement;
 }
 
 export interface HaproxyFile {
