@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { LineIndex } from '../../../server/src/service/text';
-import { nginxIncrementalStats, parseNginx, parseNginxIncremental, printNginx, walkDirectives, type NginxFile, type NginxTextEdit } from '../../../server/src/service/syntax/nginx';
+import { nginxIncrementalStats, parseNginx, parseNginxIncremental, printNginx, walkDirectives, type NginxFile, type NginxNode, type NginxTextEdit } from '../../../server/src/service/syntax/nginx';
 import { checkTree } from './helpers';
 import { CORPUS, corpusRows } from '../../helpers/corpus';
 
@@ -108,6 +108,99 @@ describe('nginx parser: incremental re-parse', function () {
     const reused = nginxIncrementalStats.reused - stats0.reused;
     const full = nginxIncrementalStats.full - stats0.full;
     assert.ok(reused > full / 2, `incremental path taken ${reused} times, full parse ${full} times`);
+  });
+
+  it('equals a fresh parse after long typing sessions, with nodes read at different times (lazy offset shifts)', () => {
+    // The parser moves kept nodes by recording each edit's shift; a node applies the shifts when
+    // it is next read, runs of keystrokes in one place compose into one step, and every
+    // SHIFT_LOG_LIMIT (32) edits the whole tree is brought up to date. Long sessions that type in
+    // one place, then jump, reading a few random directives in between (so nodes lag behind by
+    // different numbers of edits), must still give exactly the fresh tree.
+    const stats0 = { ...nginxIncrementalStats };
+    /** Directives and blocks in document order, found without reading any offset. */
+    const nodesOf = (f: NginxFile): object[] => {
+      const out: object[] = [];
+      const stack: NginxNode[] = [...f.items].reverse();
+      while (stack.length) {
+        const n = stack.pop()!;
+        if (n.type === 'directive') {
+          out.push(n);
+          if (n.block) stack.push(n.block);
+        } else if (n.type === 'block') {
+          out.push(n);
+          for (let i = n.items.length - 1; i >= 0; i--) stack.push(n.items[i]);
+        }
+      }
+      return out;
+    };
+    const TYPED = ['a', '1', ' ', ';', '\n', 'x y;', '$'];
+    fc.assert(
+      fc.property(
+        fc.nat(texts.length - 1),
+        fc.array(fc.tuple(fc.nat(9), fc.nat(1_000_000), fc.nat(TYPED.length - 1), fc.nat(4), fc.nat(1_000_000)), { minLength: 30, maxLength: 90 }),
+        (which, steps) => {
+          let text = texts[which].text;
+          let tree = parseNginx(text);
+          if (steps.length % 2 === 0) void tree.lineIndex;
+          let at = text.length >> 1;
+          for (let s = 0; s < steps.length; s++) {
+            const [mode, where, piece, read, pick] = steps[s];
+            // Mostly typing at the caret (insert, or delete the character before it); sometimes a jump.
+            if (mode === 0) at = where % (text.length + 1);
+            const edit: NginxTextEdit = mode < 7 || at === 0 ? { offset: at, deleted: 0, inserted: TYPED[piece] } : { offset: at - 1, deleted: 1, inserted: '' };
+            const next = applyEdit(text, edit);
+            at = edit.offset + edit.inserted.length;
+            const inc = parseNginxIncremental(tree, next, [edit]);
+            if (read === 0) {
+              // Read one directive or block (and so its subtree) of the new tree against the fresh one.
+              const a = nodesOf(inc);
+              const b = nodesOf(parseNginx(next));
+              assert.equal(a.length, b.length, `step ${s}: node count`);
+              if (a.length) {
+                const j = pick % a.length;
+                assertSame(JSON.stringify(a[j]), JSON.stringify(b[j]), `step ${s} of ${texts[which].name}, node ${j} after ${JSON.stringify(edit)}`);
+              }
+            }
+            text = next;
+            tree = inc;
+          }
+          assert.equal(printNginx(tree), text, 're-print');
+          assert.equal(checkTree(tree), null);
+          assertSame(snapshot(tree), snapshot(parseNginx(text)), `after ${steps.length} edits of ${texts[which].name}`);
+        },
+      ),
+      { numRuns: Math.max(20, RUNS >> 2) },
+    );
+    const reused = nginxIncrementalStats.reused - stats0.reused;
+    const full = nginxIncrementalStats.full - stats0.full;
+    assert.ok(reused > full * 2, `incremental path taken ${reused} times, full parse ${full} times`);
+    assert.ok(nginxIncrementalStats.settled > stats0.settled, 'some trees went through more than 32 edits in a row');
+  });
+
+  it('keystrokes in one block, then in an earlier one: the nodes between move by the later edit only', () => {
+    // Edits in one place compose into one shift for the nodes that have not been read since; an
+    // edit in an earlier block must not be folded into that run (the nodes between the blocks move
+    // by it, those before the first block's "{" by neither). Nodes are read only at the end, in
+    // an order that does not settle them through the parser's own search first.
+    const listens = Array.from({ length: 12 }, (_, i) => `        listen ${8000 + i};\n`).join('');
+    let text = `http {\n    server {\n        location /a { return 200; }\n${listens}        location /b { return 204; }\n    }\n}\n`;
+    let tree = parseNginx(text);
+    const type = (at: number, s: string): void => {
+      const next = text.slice(0, at) + s + text.slice(at);
+      tree = parseNginxIncremental(tree, next, [{ offset: at, deleted: 0, inserted: s }]);
+      text = next;
+    };
+    for (const c of '4444') type(text.indexOf('204') + 3, c);
+    type(text.indexOf('200') + 3, '0');
+    type(text.indexOf('200') + 3, '0');
+    const fresh = parseNginx(text);
+    const starts = (f: NginxFile): number[] => {
+      const out: number[] = [];
+      walkDirectives(f, (d) => void out.push(d.start, d.end));
+      return out;
+    };
+    assert.deepEqual(starts(tree), starts(fresh));
+    assertSame(snapshot(tree), snapshot(fresh), 'incremental vs fresh');
   });
 
   it('re-reads only the block holding the edit: the other directives are the same objects, moved', () => {

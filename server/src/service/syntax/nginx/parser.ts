@@ -59,10 +59,84 @@ export const NGINX_CONF_BUFFER = 4096;
  * them on first read, filling the gaps with trivia (and, inside a directive, comments) read
  * again from the text, and are then cached. The gaps hold nothing else, so the lazy lists are
  * exactly the ones an eager parse would build.
+ *
+ * Moving a tree to an edited text (parseNginxIncremental) touches no node outside the re-read
+ * block: every node reads its text, its file and the offset shifts of later edits through the
+ * tree's TreeText, and applies those shifts when one of its offsets is next read.
  */
 
+/**
+ * What every node of a tree reads through: the current text, the current file object, and the
+ * offset shifts of the edits the tree was moved through. Edit k (version k to k + 1) re-read the
+ * block whose "{" was at open_k and moved every offset >= from_k by delta_k; a kept node holds no
+ * offset in (open_k, from_k) (those were inside the re-read block), so one threshold per edit is
+ * exact. A node remembers the version its offsets are of (`v`) and applies the shifts since then
+ * when one of them is next read (`shiftOffset`).
+ *
+ * Typing in one place gives edits that compose into one: edits k..j act on the offsets a node of
+ * version k holds as "offsets >= from_k move by delta_k + ... + delta_j" when each next threshold
+ * lies above open_k and at most at from_k + (the shifts so far) (the kept offsets below and above
+ * then stay on their sides). `reach[k]` is the last edit edit k composes with and `sum[k]` their
+ * total, so a node applies one step per such run, however many keystrokes it spans.
+ */
+class TreeText {
+  text: string;
+  /** The file object of the current text (top-level nodes' parent). */
+  file: File | null = null;
+  /** Edits moved through so far. */
+  version = 0;
+  /** Index k - base of the arrays below is edit k; edits before base are applied everywhere (settleTree). */
+  base = 0;
+  from: number[] = [];
+  open: number[] = [];
+  reach: number[] = [];
+  sum: number[] = [];
+
+  constructor(text: string) {
+    this.text = text;
+  }
+
+  /** Record an edit: offsets >= from move by delta (delta !== 0); the re-read block's "{" was at open. */
+  moved(from: number, open: number, delta: number): void {
+    const n = this.from.length;
+    for (let i = 0; i < n; i++) {
+      if (this.reach[i] === n - 1 && this.open[i] < from && from <= this.from[i] + this.sum[i]) {
+        this.reach[i] = n;
+        this.sum[i] += delta;
+      }
+    }
+    this.from.push(from);
+    this.open.push(open);
+    this.reach.push(n);
+    this.sum.push(delta);
+    this.version++;
+  }
+
+  /** Every node is of the current version (settleTree): forget the edits. */
+  restart(): void {
+    this.base = this.version;
+    this.from.length = this.open.length = this.reach.length = this.sum.length = 0;
+  }
+}
+
+/**
+ * Edits kept before every node of the tree is brought up to date (settleTree) and the record
+ * restarts: a node read after many edits in different places applies at most this many shifts,
+ * and the walk over the whole tree comes once every so many edits.
+ */
+const SHIFT_LOG_LIMIT = 32;
+
+/** `o`, an offset of version `v`, in the current text of `tt`. */
+function shiftOffset(o: number, tt: TreeText, v: number): number {
+  if (v < tt.base) throw new Error('nginx syntax node read after its tree was replaced');
+  const { from, reach, sum } = tt;
+  for (let i = v - tt.base; i < from.length; i = reach[i] + 1) if (o >= from[i]) o += sum[i];
+  return o;
+}
+
 /** Append the trivia and comments that tile the gap [from, to) (which holds nothing else). */
-function gapNodes(text: string, from: number, to: number, out: NginxNode[]): void {
+function gapNodes(tt: TreeText, from: number, to: number, out: NginxNode[]): void {
+  const text = tt.text;
   let i = from;
   while (i < to) {
     const c = text.charCodeAt(i);
@@ -70,7 +144,7 @@ function gapNodes(text: string, from: number, to: number, out: NginxNode[]): voi
       let e = i + 1;
       while (e < to && text.charCodeAt(e) !== LF) e++;
       if (e < text.length && e > i + 1 && text.charCodeAt(e) === LF && text.charCodeAt(e - 1) === CR) e--;
-      out.push(comment(i, e, text));
+      out.push(new Comment(i, e, tt));
       i = e;
     } else {
       let e = i + 1;
@@ -79,28 +153,75 @@ function gapNodes(text: string, from: number, to: number, out: NginxNode[]): voi
         if (d === SPACE || d === TAB || d === LF || d === CR) e++;
         else break;
       }
-      out.push(new Trivia(i, e, text));
+      out.push(new Trivia(i, e, tt));
       i = e;
     }
   }
 }
 
 /** `items` with the whitespace gaps of [from, to) filled in as trivia. */
-function withTrivia(text: string, items: readonly NginxNode[], from: number, to: number): NginxNode[] {
+function withTrivia(tt: TreeText, items: readonly NginxNode[], from: number, to: number): NginxNode[] {
   const out: NginxNode[] = [];
   let at = from;
   for (const node of items) {
-    if (node.start > at) gapNodes(text, at, node.start, out);
+    if (node.start > at) gapNodes(tt, at, node.start, out);
     out.push(node);
     at = node.end;
   }
-  if (to > at) gapNodes(text, at, to, out);
+  if (to > at) gapNodes(tt, at, to, out);
   return out;
 }
 
-function comment(start: number, end: number, source: string): NginxComment {
-  return { type: 'comment', start, end, text: source.slice(start + 1, end) };
+class Comment implements NginxComment {
+  declare readonly type: 'comment';
+  /** The comment's text without the "#" (read again from the file when the comment is made). */
+  text: string;
+  #start: number;
+  #end: number;
+  #tt: TreeText;
+  #v: number;
+
+  constructor(start: number, end: number, tt: TreeText) {
+    this.#start = start;
+    this.#end = end;
+    this.#tt = tt;
+    this.#v = tt.version;
+    this.text = tt.text.slice(start + 1, end);
+  }
+
+  settle(): void {
+    const tt = this.#tt;
+    if (this.#v === tt.version) return;
+    this.#start = shiftOffset(this.#start, tt, this.#v);
+    this.#end = shiftOffset(this.#end, tt, this.#v);
+    this.#v = tt.version;
+  }
+
+  get start(): number {
+    if (this.#v !== this.#tt.version) this.settle();
+    return this.#start;
+  }
+
+  set start(v: number) {
+    if (this.#v !== this.#tt.version) this.settle();
+    this.#start = v;
+  }
+
+  get end(): number {
+    if (this.#v !== this.#tt.version) this.settle();
+    return this.#end;
+  }
+
+  set end(v: number) {
+    if (this.#v !== this.#tt.version) this.settle();
+    this.#end = v;
+  }
+
+  toJSON(): object {
+    return { type: this.type, start: this.start, end: this.end, text: this.text };
+  }
 }
+Object.defineProperty(Comment.prototype, 'type', { value: 'comment', enumerable: true });
 
 /**
  * The words of a parse, as offsets: word k spans [data[2k], data[2k+1]) (the end is stored as
@@ -111,11 +232,15 @@ function comment(start: number, end: number, source: string): NginxComment {
 class WordStore {
   data = new Int32Array(1024);
   count = 0;
-  /** The text the words index (updated when the incremental parser moves the tree to a new text). */
-  text: string;
+  /** The tree's text (the words' offsets are of the version their directive was made at). */
+  readonly tt: TreeText;
 
-  constructor(text: string) {
-    this.text = text;
+  constructor(tt: TreeText) {
+    this.tt = tt;
+  }
+
+  get text(): string {
+    return this.tt.text;
   }
 
   push(start: number, end: number, unterminated: boolean): number {
@@ -127,7 +252,7 @@ class WordStore {
   }
 }
 
-/** What a directive builds on first read, and its offset shift (kept apart: most directives never need it). */
+/** What a directive builds on first read (kept apart: most directives never need it). */
 interface DirectiveExtra {
   nameToken: Word | undefined;
   args: Word[] | undefined;
@@ -137,30 +262,73 @@ interface DirectiveExtra {
 class Directive implements NginxDirective {
   declare readonly type: 'directive';
   name: string;
-  start: number;
-  end: number;
   block: NginxBlock | null = null;
   /** Number of arguments (words after the name). */
   argCount = 0;
-  #parent: NginxBlock | NginxFile;
+  #start: number;
+  #end: number;
+  /**
+   * Added to the stored word offsets: the edits the directive was moved through (its words lie
+   * before its block, so they move exactly when its start does).
+   */
+  #wordDelta = 0;
+  #tt: TreeText;
+  #v: number;
+  /** The enclosing block, or null at top level (then the parent is the tree's current file). */
+  #parent: NginxBlock | null;
   #store: WordStore;
   /** Index of the name word in the store. */
   #at: number;
-  /**
-   * Added to the stored word offsets (the incremental parser moves directives without copying
-   * their words; the Word objects read their offsets through it, so moving them costs nothing).
-   */
-  wordDelta = 0;
   #extra: DirectiveExtra | undefined = undefined;
 
   constructor(name: string, store: WordStore, at: number, parent: NginxBlock | NginxFile) {
     this.name = name;
     this.#store = store;
+    this.#tt = store.tt;
+    this.#v = store.tt.version;
     this.#at = at;
-    this.start = store.data[2 * at];
+    this.#start = store.data[2 * at];
     const e = store.data[2 * at + 1];
-    this.end = e < 0 ? ~e : e;
-    this.#parent = parent;
+    this.#end = e < 0 ? ~e : e;
+    this.#parent = parent.type === 'file' ? null : parent;
+  }
+
+  /** Apply the shifts of the edits since the offsets were last read or written. */
+  settle(): void {
+    const tt = this.#tt;
+    const v = this.#v;
+    if (v === tt.version) return;
+    const s = shiftOffset(this.#start, tt, v);
+    this.#wordDelta += s - this.#start;
+    this.#start = s;
+    this.#end = shiftOffset(this.#end, tt, v);
+    this.#v = tt.version;
+  }
+
+  get start(): number {
+    if (this.#v !== this.#tt.version) this.settle();
+    return this.#start;
+  }
+
+  set start(v: number) {
+    if (this.#v !== this.#tt.version) this.settle();
+    this.#start = v;
+  }
+
+  get end(): number {
+    if (this.#v !== this.#tt.version) this.settle();
+    return this.#end;
+  }
+
+  set end(v: number) {
+    if (this.#v !== this.#tt.version) this.settle();
+    this.#end = v;
+  }
+
+  /** See #wordDelta. */
+  get wordDelta(): number {
+    if (this.#v !== this.#tt.version) this.settle();
+    return this.#wordDelta;
   }
 
   #x(): DirectiveExtra {
@@ -171,16 +339,18 @@ class Directive implements NginxDirective {
     const e = this.#store.data[2 * k + 1];
     if (e >= 0) return new Word(this, this.#store, k);
     const text = this.#store.text;
-    const start = this.#store.data[2 * k] + this.wordDelta;
-    return new Word(this, this.#store, k, unescapeNginx(text.slice(start + 1, ~e + this.wordDelta)));
+    const delta = this.wordDelta;
+    const start = this.#store.data[2 * k] + delta;
+    return new Word(this, this.#store, k, unescapeNginx(text.slice(start + 1, ~e + delta)));
   }
 
   /** Offset of the terminating ";", or -1: the directive ends with a ";" after its last word. */
   get semicolon(): number {
-    if (this.block !== null || this.#store.text.charCodeAt(this.end - 1) !== SEMI) return -1;
+    const end = this.end;
+    if (this.block !== null || this.#store.text.charCodeAt(end - 1) !== SEMI) return -1;
     const e = this.#store.data[2 * (this.#at + this.argCount) + 1];
-    const lastEnd = (e < 0 ? ~e : e) + this.wordDelta;
-    return lastEnd < this.end ? this.end - 1 : -1;
+    const lastEnd = (e < 0 ? ~e : e) + this.#wordDelta;
+    return lastEnd < end ? end - 1 : -1;
   }
 
   get nameToken(): NginxToken {
@@ -213,7 +383,7 @@ class Directive implements NginxDirective {
   }
 
   get parent(): NginxBlock | NginxFile {
-    return this.#parent;
+    return this.#parent ?? this.#tt.file!;
   }
 
   /** The source text (the directive's offsets index it). */
@@ -221,28 +391,13 @@ class Directive implements NginxDirective {
     return this.#store.text;
   }
 
-  /**
-   * Move the directive (and, through its block, everything inside) by `delta` into `text`, under
-   * `parent` (the incremental parser reuses unchanged directives this way).
-   */
-  move(delta: number, text: string, parent: NginxBlock | NginxFile): void {
-    this.#parent = parent;
-    this.#store.text = text;
-    const x = this.#extra;
-    if (delta !== 0) {
-      this.wordDelta += delta;
-      this.start += delta;
-      this.end += delta;
-    }
-    if (x) x.parts = undefined;
-    if (this.block) (this.block as Block).move(delta, text, parent);
+  /** The cached parts, if built (settleTree brings their trivia up to date). */
+  cachedParts(): NginxNode[] | undefined {
+    return this.#extra?.parts;
   }
 
-  /** Keep the start, move the end by `delta` (the directive's block holds an edit). */
-  stretch(delta: number, text: string, parent: NginxBlock | NginxFile): void {
-    this.#parent = parent;
-    this.#store.text = text;
-    this.end += delta;
+  /** Forget the parts (the directive's block was re-read: its last part is another block). */
+  dropParts(): void {
     const x = this.#extra;
     if (x) x.parts = undefined;
   }
@@ -251,19 +406,19 @@ class Directive implements NginxDirective {
   get parts(): NginxNode[] {
     const x = this.#x();
     if (x.parts === undefined) {
-      const text = this.#store.text;
+      const tt = this.#tt;
       const name = this.nameToken;
       const out: NginxNode[] = [name];
       let at = name.end;
       for (const a of this.args) {
-        if (a.start > at) gapNodes(text, at, a.start, out);
+        if (a.start > at) gapNodes(tt, at, a.start, out);
         out.push(a);
         at = a.end;
       }
       const semicolon = this.semicolon;
-      const last: NginxNode | null = this.block ?? (semicolon >= 0 ? new Leaf('token', semicolon, semicolon + 1, text) : null);
+      const last: NginxNode | null = this.block ?? (semicolon >= 0 ? new Leaf('token', semicolon, semicolon + 1, tt) : null);
       if (last) {
-        if (last.start > at) gapNodes(text, at, last.start, out);
+        if (last.start > at) gapNodes(tt, at, last.start, out);
         out.push(last);
       }
       x.parts = out;
@@ -282,25 +437,80 @@ const NO_ARGS: NginxToken[] = [];
 
 class Block implements NginxBlock {
   declare readonly type: 'block';
-  start: number;
-  end: number;
-  open: number;
-  close = -1;
   /** Every child but whitespace trivia, in order. */
   items: NginxNode[] = [];
   rawBody = false;
+  #start: number;
+  #end: number;
+  #open: number;
+  #close = -1;
+  #tt: TreeText;
+  #v: number;
   #owner: NginxDirective | null;
-  #parent: NginxBlock | NginxFile;
-  #text: string;
+  /** The enclosing block, or null at top level (then the parent is the tree's current file). */
+  #parent: NginxBlock | null;
   #children: NginxNode[] | undefined = undefined;
 
-  constructor(open: number, owner: NginxDirective | null, parent: NginxBlock | NginxFile, text: string) {
-    this.start = open;
-    this.end = open + 1;
-    this.open = open;
+  constructor(open: number, owner: NginxDirective | null, parent: NginxBlock | NginxFile, tt: TreeText) {
+    this.#start = open;
+    this.#end = open + 1;
+    this.#open = open;
     this.#owner = owner;
-    this.#parent = parent;
-    this.#text = text;
+    this.#parent = parent.type === 'file' ? null : parent;
+    this.#tt = tt;
+    this.#v = tt.version;
+  }
+
+  /** Apply the shifts of the edits since the offsets were last read or written. */
+  settle(): void {
+    const tt = this.#tt;
+    const v = this.#v;
+    if (v === tt.version) return;
+    this.#start = shiftOffset(this.#start, tt, v);
+    this.#end = shiftOffset(this.#end, tt, v);
+    this.#open = shiftOffset(this.#open, tt, v);
+    if (this.#close >= 0) this.#close = shiftOffset(this.#close, tt, v);
+    this.#v = tt.version;
+  }
+
+  get start(): number {
+    if (this.#v !== this.#tt.version) this.settle();
+    return this.#start;
+  }
+
+  set start(v: number) {
+    if (this.#v !== this.#tt.version) this.settle();
+    this.#start = v;
+  }
+
+  get end(): number {
+    if (this.#v !== this.#tt.version) this.settle();
+    return this.#end;
+  }
+
+  set end(v: number) {
+    if (this.#v !== this.#tt.version) this.settle();
+    this.#end = v;
+  }
+
+  get open(): number {
+    if (this.#v !== this.#tt.version) this.settle();
+    return this.#open;
+  }
+
+  set open(v: number) {
+    if (this.#v !== this.#tt.version) this.settle();
+    this.#open = v;
+  }
+
+  get close(): number {
+    if (this.#v !== this.#tt.version) this.settle();
+    return this.#close;
+  }
+
+  set close(v: number) {
+    if (this.#v !== this.#tt.version) this.settle();
+    this.#close = v;
   }
 
   get owner(): NginxDirective | null {
@@ -308,40 +518,27 @@ class Block implements NginxBlock {
   }
 
   get parent(): NginxBlock | NginxFile {
-    return this.#parent;
+    return this.#parent ?? this.#tt.file!;
   }
 
-  /** Keep the start, move the end by `delta` (the body holds an edit); the items are the caller's. */
-  stretch(delta: number, text: string, parent: NginxBlock | NginxFile): void {
-    this.#parent = parent;
-    this.#text = text;
-    this.#children = undefined;
-    this.end += delta;
-    if (this.close >= 0) this.close += delta;
+  /** The cached children, if built (settleTree brings their trivia up to date). */
+  cachedChildren(): NginxNode[] | undefined {
+    return this.#children;
   }
 
-  /** See Directive.move: shift this block and everything in it. */
-  move(delta: number, text: string, parent: NginxBlock | NginxFile): void {
-    this.#parent = parent;
-    this.#text = text;
+  /** Forget the children (the block holds the re-read block, or one of its items was replaced). */
+  dropChildren(): void {
     this.#children = undefined;
-    if (delta !== 0) {
-      this.start += delta;
-      this.end += delta;
-      this.open += delta;
-      if (this.close >= 0) this.close += delta;
-    }
-    for (const node of this.items) moveNode(node, delta, text, this);
   }
 
   /** Built on first read: `items` with whitespace trivia between them. */
   get children(): NginxNode[] {
-    if (this.#children === undefined) this.#children = withTrivia(this.#text, this.items, this.open + 1, this.close >= 0 ? this.close : this.end);
+    if (this.#children === undefined) this.#children = withTrivia(this.#tt, this.items, this.open + 1, this.close >= 0 ? this.close : this.end);
     return this.#children;
   }
 
   toJSON(): object {
-    return Object.assign({ type: this.type }, this, { children: this.children });
+    return { type: this.type, start: this.start, end: this.end, open: this.open, close: this.close, items: this.items, rawBody: this.rawBody, children: this.children };
   }
 }
 Object.defineProperty(Block.prototype, 'type', { value: 'block', enumerable: true });
@@ -411,24 +608,48 @@ Object.defineProperty(Word.prototype, 'type', { value: 'token', enumerable: true
 /** A token that reads its text from the file's text by offsets (punctuation, raw bodies, errors, whitespace). */
 abstract class TextLeaf implements NginxToken {
   abstract readonly type: NginxToken['type'];
-  start: number;
-  end: number;
-  #text: string;
+  #start: number;
+  #end: number;
+  #tt: TreeText;
+  #v: number;
 
-  static shift(l: TextLeaf, delta: number, text: string): void {
-    l.start += delta;
-    l.end += delta;
-    l.#text = text;
+  constructor(start: number, end: number, tt: TreeText) {
+    this.#start = start;
+    this.#end = end;
+    this.#tt = tt;
+    this.#v = tt.version;
   }
 
-  constructor(start: number, end: number, text: string) {
-    this.start = start;
-    this.end = end;
-    this.#text = text;
+  settle(): void {
+    const tt = this.#tt;
+    if (this.#v === tt.version) return;
+    this.#start = shiftOffset(this.#start, tt, this.#v);
+    this.#end = shiftOffset(this.#end, tt, this.#v);
+    this.#v = tt.version;
+  }
+
+  get start(): number {
+    if (this.#v !== this.#tt.version) this.settle();
+    return this.#start;
+  }
+
+  set start(v: number) {
+    if (this.#v !== this.#tt.version) this.settle();
+    this.#start = v;
+  }
+
+  get end(): number {
+    if (this.#v !== this.#tt.version) this.settle();
+    return this.#end;
+  }
+
+  set end(v: number) {
+    if (this.#v !== this.#tt.version) this.settle();
+    this.#end = v;
   }
 
   get raw(): string {
-    return this.#text.slice(this.start, this.end);
+    return this.#tt.text.slice(this.start, this.end);
   }
 
   get value(): string {
@@ -449,8 +670,8 @@ abstract class TextLeaf implements NginxToken {
 class Leaf extends TextLeaf {
   type: NginxToken['type'];
 
-  constructor(type: NginxToken['type'], start: number, end: number, text: string) {
-    super(start, end, text);
+  constructor(type: NginxToken['type'], start: number, end: number, tt: TreeText) {
+    super(start, end, tt);
     this.type = type;
   }
 }
@@ -467,11 +688,18 @@ class File implements NginxFile {
   /** Every top-level node but whitespace trivia, in order. */
   items: NginxNode[] = [];
   diagnostics: NginxSyntaxDiagnostic[] = [];
+  #tt: TreeText;
   #lineIndex: LineIndex | undefined = undefined;
   #children: NginxNode[] | undefined = undefined;
 
-  constructor(text: string) {
-    this.text = text;
+  /** A file of `tt.text`; it becomes the parent of the top-level nodes when `tt.file` is set to it. */
+  constructor(tt: TreeText) {
+    this.text = tt.text;
+    this.#tt = tt;
+  }
+
+  static treeText(f: File): TreeText {
+    return f.#tt;
   }
 
   /** Built on first use. */
@@ -492,7 +720,7 @@ class File implements NginxFile {
 
   /** Built on first read: `items` with whitespace trivia between them. */
   get children(): NginxNode[] {
-    if (this.#children === undefined) this.#children = withTrivia(this.text, this.items, 0, this.text.length);
+    if (this.#children === undefined) this.#children = withTrivia(this.#tt, this.items, 0, this.text.length);
     return this.#children;
   }
 
@@ -502,14 +730,30 @@ class File implements NginxFile {
 }
 Object.defineProperty(File.prototype, 'type', { value: 'file', enumerable: true });
 
-/** Shift any stored node by `delta` into `text` under `parent` (incremental re-parse). */
-function moveNode(node: NginxNode, delta: number, text: string, parent: NginxBlock | NginxFile): void {
-  if (node instanceof Directive || node instanceof Block) node.move(delta, text, parent);
-  else if (node instanceof TextLeaf) {
-    TextLeaf.shift(node, delta, text);
-  } else if (node.type === 'comment') {
-    node.start += delta;
-    node.end += delta;
+type Settles = { settle(): void };
+
+/**
+ * Bring every node of `file` (and the trivia of every cached `children` and `parts` list) up to
+ * the current version, so the shift log can restart. An explicit stack: junk nested thousands
+ * deep does not overflow.
+ */
+function settleTree(file: File): void {
+  const stack: NginxNode[] = [];
+  for (let i = file.items.length - 1; i >= 0; i--) stack.push(file.items[i]);
+  const cached = (list: NginxNode[] | undefined): void => {
+    if (list) for (const n of list) if (!(n instanceof Directive || n instanceof Block || n instanceof Word)) (n as unknown as Settles).settle();
+  };
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node instanceof Directive) {
+      node.settle();
+      cached(node.cachedParts());
+      if (node.block) stack.push(node.block);
+    } else if (node instanceof Block) {
+      node.settle();
+      cached(node.cachedChildren());
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+    } else if (!(node instanceof Word)) (node as unknown as Settles).settle();
   }
 }
 
@@ -764,7 +1008,7 @@ function endOfLine(text: string, from: number): number {
  */
 export function parseNginx(text: string, options: ParseNginxOptions = {}): NginxFile {
   flatten(text);
-  return parseCore(text, options, null).file;
+  return parseCore(new TreeText(text), options, null).file;
 }
 
 /**
@@ -782,11 +1026,14 @@ function flatten(text: string): void {
  * closes it: `closeAt` is then that offset, or -1 when the file ended first. The incremental
  * parser uses this to re-read one block.
  */
-function parseCore(text: string, options: ParseNginxOptions, sub: { block: Block } | null): { file: File; closeAt: number } {
+function parseCore(tt: TreeText, options: ParseNginxOptions, sub: { block: Block } | null): { file: File; closeAt: number } {
+  const text = tt.text;
   const n = text.length;
   const isDirectiveName = options.isDirectiveName;
   const maxDiagnostics = options.maxDiagnostics ?? 1000;
-  const file = new File(text);
+  // With `sub`, a scratch file that only collects the diagnostics of the block.
+  const file = new File(tt);
+  if (!sub) tt.file = file;
   const diagnostics = file.diagnostics;
 
   let truncated = false;
@@ -852,7 +1099,7 @@ function parseCore(text: string, options: ParseNginxOptions, sub: { block: Block
   /** The directive being read (no ";" or block yet). */
   let dir: Directive | null = null;
   /** Its words, as offsets (see WordStore). */
-  const store = new WordStore(text);
+  const store = new WordStore(tt);
   let argsCount = 0;
   /** Was one of its words an unterminated string (repaired, so a missing ";" is not reported again)? */
   let dirRecovered = false;
@@ -909,7 +1156,7 @@ function parseCore(text: string, options: ParseNginxOptions, sub: { block: Block
     stackLineStart.push(ls);
     stackIndent.push(indentOf(ls));
   } else if (n > 0 && text.charCodeAt(0) === BOM) {
-    children.push(new Trivia(0, 1, text));
+    children.push(new Trivia(0, 1, tt));
     report(
       'byte-order-mark',
       0,
@@ -954,7 +1201,7 @@ function parseCore(text: string, options: ParseNginxOptions, sub: { block: Block
       let e = pos + 1;
       while (e < n && text.charCodeAt(e) !== LF) e++;
       if (e < n && e > pos + 1 && text.charCodeAt(e - 1) === CR) e--;
-      const c = comment(pos, e, text);
+      const c = new Comment(pos, e, tt);
       if (e - pos >= NGINX_CONF_BUFFER && e < n) {
         report(
           'too-long-parameter',
@@ -977,7 +1224,7 @@ function parseCore(text: string, options: ParseNginxOptions, sub: { block: Block
         dir = null;
         lastStart = -1;
       } else {
-        children.push(new Leaf('error', pos, pos + 1, text));
+        children.push(new Leaf('error', pos, pos + 1, tt));
         report('unexpected-semicolon', pos, pos + 1, 'unexpected ";": there is no directive to end here', {
           start: pos,
           end: pos + 1,
@@ -990,7 +1237,7 @@ function parseCore(text: string, options: ParseNginxOptions, sub: { block: Block
 
     if (c === LBRACE) {
       const owner: Directive | null = dir;
-      const block: Block = new Block(pos, owner, container, text);
+      const block: Block = new Block(pos, owner, container, tt);
       if (owner) {
         flushPendingIntoParts();
         sealDirective(owner);
@@ -1007,7 +1254,7 @@ function parseCore(text: string, options: ParseNginxOptions, sub: { block: Block
         block.rawBody = true;
         const close = scanLuaBody(text, pos + 1);
         const bodyEnd = close < 0 ? n : close;
-        block.items.push(new Leaf('raw', pos + 1, bodyEnd, text));
+        block.items.push(new Leaf('raw', pos + 1, bodyEnd, tt));
         if (close < 0) {
           block.end = n;
           owner.end = n;
@@ -1049,7 +1296,7 @@ function parseCore(text: string, options: ParseNginxOptions, sub: { block: Block
         abandonDirective();
       }
       if (stack.length === 0) {
-        children.push(new Leaf('error', pos, pos + 1, text));
+        children.push(new Leaf('error', pos, pos + 1, tt));
         report('unexpected-close-brace', pos, pos + 1, 'unexpected "}": no block is open here', {
           start: pos,
           end: pos + 1,
@@ -1337,12 +1584,17 @@ export function nginxReparsedBlock(file: NginxFile): NginxBlock | undefined {
 }
 const reparsedBlocks = new WeakMap<NginxFile, NginxBlock>();
 
-/** How often parseNginxIncremental re-read one block (`reused`) or parsed the whole text (`full`). */
-export const nginxIncrementalStats = { reused: 0, full: 0 };
+/**
+ * How often parseNginxIncremental re-read one block (`reused`) or parsed the whole text (`full`),
+ * and brought a whole tree's offsets up to date (`settled`, every SHIFT_LOG_LIMIT edits of a tree).
+ */
+export const nginxIncrementalStats = { reused: 0, full: 0, settled: 0 };
 
 function reparse(old: NginxFile, text: string, edits: readonly NginxTextEdit[], options: ParseNginxOptions): NginxFile | null {
   if (!(old instanceof File)) return null;
   if (edits.length === 0 && text === old.text) return old;
+  const tt = File.treeText(old);
+  if (tt.file !== old) return null;
   // The changed region: [lo, hiOld) of the old text became [lo, hiNew) of the new one.
   let lo = Infinity;
   let suffix = Infinity;
@@ -1364,8 +1616,10 @@ function reparse(old: NginxFile, text: string, edits: readonly NginxTextEdit[], 
     if (d.code === 'unterminated-string' && d.start < lo) return null;
   }
 
-  // The innermost closed, non-raw block whose body holds the whole region.
+  // The innermost closed, non-raw block whose body holds the whole region, and the nodes on the
+  // way to it (each holds the region; the last one is the target or its directive).
   let target: Block | null = null;
+  const path: NginxNode[] = [];
   let list: NginxNode[] = old.items;
   for (;;) {
     let found: Block | null = null;
@@ -1378,7 +1632,10 @@ function reparse(old: NginxFile, text: string, edits: readonly NginxTextEdit[], 
       else if (node.start >= lo) h = mid - 1;
       else {
         const b = node.type === 'directive' ? node.block : node.type === 'block' ? node : null;
-        if (b instanceof Block && !b.rawBody && b.close >= 0 && b.open < lo && hiOld <= b.close) found = b;
+        if (b instanceof Block && !b.rawBody && b.close >= 0 && b.open < lo && hiOld <= b.close) {
+          found = b;
+          path.push(node);
+        }
         break;
       }
     }
@@ -1388,48 +1645,47 @@ function reparse(old: NginxFile, text: string, edits: readonly NginxTextEdit[], 
   }
   if (!target) return null;
 
-  const file = new File(text);
-  const parentOf = (b: Block): NginxBlock | NginxFile => (b.parent === old ? file : b.parent);
-  const fresh = new Block(target.open, target.owner, parentOf(target), text);
-  const { file: scratch, closeAt } = parseCore(text, options, { block: fresh });
-  if (closeAt !== target.close + delta) return null;
+  // Move the old tree into the new text. Every offset a kept node holds is at most tOpen (before
+  // the target, or the start of a block around it) or above tClose (after it, or the end of a
+  // block around it): offsets from tClose + 1 on move by delta, when next read (TreeText).
+  // From here `old` is the new tree's past: it must not be used again, even if this fails.
+  const tOpen = target.open;
+  const tClose = target.close;
+  if (delta !== 0) tt.moved(tClose + 1, tOpen, delta);
+  tt.text = text;
+  const file = new File(tt);
+  tt.file = file;
+  const fresh = new Block(tOpen, target.owner, target.parent, tt);
+  const { file: scratch, closeAt } = parseCore(tt, options, { block: fresh });
+  if (closeAt !== tClose + delta) return null;
   const before: NginxSyntaxDiagnostic[] = [];
   const after: NginxSyntaxDiagnostic[] = [];
   for (const d of old.diagnostics) {
-    if (d.start <= target.open) before.push(d);
-    else if (d.start > target.close) after.push(d);
+    if (d.start <= tOpen) before.push(d);
+    else if (d.start > tClose) after.push(d);
   }
   if (before.length + scratch.diagnostics.length + after.length >= maxDiagnostics) return null;
 
-  // Move the old tree into the new text: nodes before the target stay, nodes after it shift by
-  // delta, and the blocks on the path to it stretch.
-  const tOpen = target.open;
-  const tClose = target.close;
-  const relocate = (items: NginxNode[], parent: NginxBlock | NginxFile): void => {
-    for (let i = 0; i < items.length; i++) {
-      const node = items[i];
-      if (node.end <= tOpen) moveNode(node, 0, text, parent);
-      else if (node.start > tClose) moveNode(node, delta, text, parent);
-      else if (node === target) items[i] = fresh;
-      else if (node instanceof Directive) {
-        const b = node.block as Block;
-        if (b === target) {
-          // The re-read already ended the owner at the new "}".
-          node.stretch(0, text, parent);
-          node.block = fresh;
-        } else {
-          node.stretch(delta, text, parent);
-          b.stretch(delta, text, parent);
-          relocate(b.items, b);
-        }
-      } else if (node instanceof Block) {
-        node.stretch(delta, text, parent);
-        relocate(node.items, node);
+  // The nodes on the path: their cached lists are out of date; the target is replaced.
+  file.items = old.items;
+  let items = file.items;
+  for (const node of path) {
+    if (node instanceof Directive) {
+      node.dropParts();
+      const b = node.block as Block;
+      if (b === target) node.block = fresh;
+      else {
+        b.dropChildren();
+        items = b.items;
+      }
+    } else if (node instanceof Block) {
+      if (node === target) items[items.indexOf(node)] = fresh;
+      else {
+        node.dropChildren();
+        items = node.items;
       }
     }
-  };
-  file.items = old.items;
-  relocate(file.items, file);
+  }
 
   const shift = (d: NginxSyntaxDiagnostic): NginxSyntaxDiagnostic => {
     const out: NginxSyntaxDiagnostic = { ...d, start: d.start + delta, end: d.end + delta };
@@ -1440,6 +1696,11 @@ function reparse(old: NginxFile, text: string, edits: readonly NginxTextEdit[], 
   const oldIndex = File.builtLineIndex(old);
   if (oldIndex) file.setLineIndex(editedLineIndex(oldIndex, text, lo, hiOld, hiNew));
   reparsedBlocks.set(file, fresh);
+  if (tt.from.length >= SHIFT_LOG_LIMIT) {
+    settleTree(file);
+    tt.restart();
+    nginxIncrementalStats.settled++;
+  }
   return file;
 }
 
