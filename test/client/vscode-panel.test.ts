@@ -197,7 +197,7 @@ describe('client in a real VS Code (code-server)', function () {
     await frame.locator('#algorithm').selectOption('hash $remote_addr consistent');
     await frame.locator('#chartA[data-algorithm="hash $remote_addr consistent"]').waitFor({ timeout: 60_000 });
     await frame.locator('#apply').click();
-    await waitFor('the panel to confirm', async () => (/Applied/.test(await frame.locator('#status').innerText()) ? true : undefined), 30_000, 300);
+    await waitFor('the panel to confirm', async () => (/Applied/.test(await frame.locator('#notice').innerText()) ? true : undefined), 30_000, 300);
     assert.ok(await frame.locator('#apply').isDisabled());
     await wb.page.screenshot({ path: path.join(ARTIFACTS, 'vscode-applied.png') });
     // The edit is in the editor (unsaved), right after the upstream's "{".

@@ -182,9 +182,24 @@ describe('simulator webview in headless Chromium', function () {
     // The extension answers; the config now says ip_hash, so there is nothing left to apply.
     await page.evaluate(() => window.postMessage({ type: 'applied', ok: true, spec: 'ip_hash', message: 'Applied ip_hash to chat_backend' }, '*'));
     await page.waitForFunction(() => (document.getElementById('apply') as HTMLButtonElement).disabled);
-    assert.match(await page.locator('#status').innerText(), /Applied ip_hash/);
+    assert.match(await page.locator('#notice').innerText(), /Applied ip_hash/);
     assert.match(await page.locator('#subtitle').innerText(), /configured algorithm: ip_hash$/);
     assert.match(await page.locator('#algorithm option:checked').innerText(), /in config/);
+    // Then the edited config comes back from the extension (here with a fourth server, so the panel
+    // simulates again): the confirmation must outlive that run, which rewrites the status line.
+    const total = await attr(page, '#chartA', 'data-total');
+    const edited = { ...NGINX_POOL, algorithm: 'ip_hash', servers: [...NGINX_POOL.servers, server(4)] };
+    await page.evaluate((pool) => window.postMessage({ type: 'init', uri: 'file:///work/nginx.conf', pool }, '*'), edited);
+    await page.waitForFunction(() => document.getElementById('chartA')?.getAttribute('data-final')?.split(',').length === 4, undefined, { timeout: 60_000 });
+    await page.locator('#app[aria-busy="false"]').waitFor({ timeout: 60_000 });
+    assert.match(await page.locator('#status').innerText(), /simulated in \d+ ms/);
+    assert.match(await page.locator('#notice').innerText(), /Applied ip_hash/, 'the confirmation stays after the next simulation');
+    // A setting the user changes clears it; the pool goes back to three servers for the next steps.
+    await page.evaluate((pool) => window.postMessage({ type: 'init', uri: 'file:///work/nginx.conf', pool }, '*'), { ...NGINX_POOL, algorithm: 'ip_hash' });
+    await page.waitForFunction(() => document.getElementById('chartA')?.getAttribute('data-final')?.split(',').length === 3, undefined, { timeout: 60_000 });
+    await page.locator('#clients').fill('2000');
+    await changed(page, '#chartA', 'data-total', total);
+    assert.equal(await page.locator('#notice').innerText(), '');
   });
 
   it('compare mode shows two charts side by side and a two-column metric table', async () => {

@@ -89,6 +89,7 @@ export function renderHtml(o: HtmlOptions): string {
     <button id="exportPng" type="button" class="secondary">Export PNG</button>
   </div>
   <p id="status" class="muted" role="status" aria-live="polite"></p>
+  <p id="notice" class="muted" role="status" aria-live="polite"></p>
   <section id="charts" class="charts" aria-label="Connections per backend over time">
     <figure class="chart" id="chartA"><canvas id="lineA" role="img" aria-label="Connections per backend over time"></canvas></figure>
     <figure class="chart" id="chartB" hidden><canvas id="lineB" role="img" aria-label="Connections per backend over time, compared algorithm"></canvas></figure>

@@ -98,6 +98,11 @@ const el = {
   exportCsv: $<HTMLButtonElement>('exportCsv'),
   exportPng: $<HTMLButtonElement>('exportPng'),
   status: $<HTMLElement>('status'),
+  // What the extension answered to "Apply to config" or an export. Apart from #status, which every
+  // simulation rewrites: applying edits the config, the extension sends the changed pool back and
+  // the panel simulates again, often right after the answer came (the confirmation was then gone
+  // before anyone could read it). It stays until the user changes a setting.
+  notice: $<HTMLElement>('notice'),
   chartA: $<HTMLElement>('chartA'),
   chartB: $<HTMLElement>('chartB'),
   lineA: $<HTMLCanvasElement>('lineA'),
@@ -214,6 +219,8 @@ function updateApply(): void {
 }
 
 function onControlsChanged(immediate = false): void {
+  el.notice.textContent = '';
+  el.notice.classList.remove('error');
   state.controls = readControls();
   writeOutputs(state.controls);
   updateApply();
@@ -517,11 +524,11 @@ window.addEventListener('message', (e: MessageEvent) => {
       updateApply();
       if (state.pool) renderHeader(state.pool);
     }
-    el.status.classList.toggle('error', !m.ok);
-    el.status.textContent = String(m.message ?? '');
+    el.notice.classList.toggle('error', !m.ok);
+    el.notice.textContent = String(m.message ?? '');
   } else if (m.type === 'exported') {
-    el.status.classList.toggle('error', !m.ok);
-    el.status.textContent = String(m.message ?? '');
+    el.notice.classList.toggle('error', !m.ok);
+    el.notice.textContent = String(m.message ?? '');
   }
 });
 
