@@ -108,6 +108,46 @@ describe('language server: nginx incremental analysis', function () {
     assert.ok(unit > steps / 10, `${unit} of ${steps} edits analysed block by block`);
   });
 
+  it('typing a suppression comment into a server block, key by key: block by block, and the finding goes', () => {
+    // The analysis searches the text for "wslb-disable" only when the old text had it or the edit
+    // may have completed it: typed one character at a time, the word is whole only at its last key.
+    // A WebSocket location made to speak HTTP/1.0: a finding of a 'server' rule inside a server block
+    const text = generateNginx(400).replace('proxy_http_version 1.1;', 'proxy_http_version 1.0;');
+    const open = new Map([[FILE, text]]);
+    const p = projectOver(open);
+    p.analyzeRoot(FILE, 'nginx');
+    const target = p.findingsFor(FILE).find((f) => f.code === 'nginx/ws-http-version');
+    assert.ok(target, 'a finding to silence');
+    const lines = text.split('\n');
+    const indent = /^\s*/.exec(lines[target.range.start.line])![0];
+    let offset = lines.slice(0, target.range.start.line).join('\n').length + 1 + indent.length;
+    const typed = `# wslb-disable-next-line ${target.code} -- test\n${indent}`;
+    let unit = 0;
+    for (const ch of typed) {
+      const cur = open.get(FILE)!;
+      const edit: TextEditRecord = { offset, deleted: 0, inserted: ch };
+      const next = cur.slice(0, offset) + ch + cur.slice(offset);
+      p.noteEdits(FILE, cur, [edit]);
+      open.set(FILE, next);
+      offset++;
+      p.analyzeRoot(FILE, 'nginx');
+      if (p.nginxIncremental.get(FILE)!.lastKind === 'unit') unit++;
+      assert.equal(findings(p), freshFindings(next), `after typing ${JSON.stringify(ch)} at ${offset - 1}`);
+    }
+    assert.ok(unit > typed.length / 2, `${unit} of ${typed.length} keystrokes analysed block by block`);
+    const silenced = (f: { code: string; range: { start: { line: number } } }) => f.code === target.code && f.range.start.line === target.range.start.line + 1;
+    assert.ok(!p.findingsFor(FILE).some(silenced), 'the finding is silenced');
+    // and comes back when the comment is broken up again
+    const cur = open.get(FILE)!;
+    const at = cur.indexOf('wslb-disable-next-line') + 4;
+    const next = cur.slice(0, at) + ' ' + cur.slice(at);
+    p.noteEdits(FILE, cur, [{ offset: at, deleted: 0, inserted: ' ' }]);
+    open.set(FILE, next);
+    p.analyzeRoot(FILE, 'nginx');
+    assert.equal(findings(p), freshFindings(next), 'after breaking the comment');
+    assert.ok(p.findingsFor(FILE).some(silenced), 'the finding is back');
+  });
+
   it('typing in values of a big config never re-analyses it whole', () => {
     const text = generateNginx(3000);
     const open = new Map([[FILE, text]]);

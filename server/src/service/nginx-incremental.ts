@@ -28,6 +28,7 @@ import { isNginxUnit, nginxScopes, nginxUnits, statementsIn } from './model/ngin
 import { proxyPassOf, webSocketLocationsIn } from './model/websocket';
 import { NGINX_RULES } from './rules';
 import { nginxReparsedBlock, parseNginxIncremental, type NginxBlock, type NginxDirective, type NginxFile, type NginxTextEdit } from './syntax/nginx';
+import type { Suppressions } from './suppress';
 import type { Finding } from './types';
 import type { Position, Range } from './text';
 
@@ -70,7 +71,16 @@ interface State {
   rest: Finding[];
   /** How the root file is indented (fixes write its indentation unit). */
   indent: IndentStats;
+  /**
+   * Does the root text hold "wslb-disable" (suppress.ts reads suppression comments only then)? When
+   * it does not, and the edit put none there, the text is not searched again on every keystroke.
+   */
+  suppressible: boolean;
 }
+
+const MARK = 'wslb-disable';
+/** What parseSuppressions finds in a text without MARK. */
+const NONE: Suppressions = { file: null, lines: new Map() };
 
 export class NginxIncremental {
   private state: State | null = null;
@@ -122,6 +132,7 @@ export class NginxIncremental {
       units,
       rest,
       indent: indentStats(src.text),
+      suppressible: src.text.includes(MARK),
     };
     this.state = st;
     return assemble(st);
@@ -215,7 +226,9 @@ export class NginxIncremental {
     }
     for (const k of validateNginx(tree, { version: options.nginxVersion, only: { directive: d, context: contextPath(stmt.context) } })) knowledge.push({ path: rootPath, ...k });
 
-    const out: State = { service, rootPath, text, tree, config: next, knowledge, whole, units, rest, indent };
+    // MARK in the new text lies in the unchanged text (where the old one had it) or overlaps the edit.
+    const suppressible = st.suppressible ? text.includes(MARK) : text.slice(Math.max(0, lo - MARK.length + 1), hiOld + delta + MARK.length - 1).includes(MARK);
+    const out: State = { service, rootPath, text, tree, config: next, knowledge, whole, units, rest, indent, suppressible };
     this.state = out;
     return assemble(out);
   }
@@ -228,7 +241,8 @@ function assemble(st: State): NginxAnalysis {
   for (const f of st.whole) findings.push(f);
   for (const list of st.units.values()) for (const f of list) findings.push(f);
   for (const f of st.rest) findings.push(f);
-  return { language: 'nginx', config, findings: finish(findings, (p) => config.sources.get(p)?.text) };
+  const known = st.suppressible ? undefined : new Map([[st.rootPath, NONE]]);
+  return { language: 'nginx', config, findings: finish(findings, (p) => config.sources.get(p)?.text, known) };
 }
 
 /**

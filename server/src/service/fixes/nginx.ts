@@ -6,9 +6,16 @@ import type { NginxConfig, NginxContext, NginxSource, NginxStatement } from '../
 import type { EditSpec } from '../rules/rule';
 
 const unitCache = new Map<string, string>();
+/**
+ * The text rememberIndentUnit was last told about, and its unit: checked first, by identity
+ * (a string key of the Map above is hashed, which reads the whole text: 300 KB per keystroke).
+ */
+let rememberedText: string | undefined;
+let rememberedUnit = '';
 
 /** The indentation unit the file uses: a tab, or the smallest step of leading spaces seen (default 4). Cached per text. */
 export function indentUnit(text: string): string {
+  if (text === rememberedText) return rememberedUnit;
   const hit = unitCache.get(text);
   if (hit !== undefined) return hit;
   const unit = computeIndentUnit(text);
@@ -107,8 +114,8 @@ export function editedIndentStats(stats: IndentStats, before: string, after: str
 
 /** Tell indentUnit the unit of a text worked out elsewhere (editedIndentStats). */
 export function rememberIndentUnit(text: string, unit: string): void {
-  if (unitCache.size >= 16) unitCache.delete(unitCache.keys().next().value as string);
-  unitCache.set(text, unit);
+  rememberedText = text;
+  rememberedUnit = unit;
 }
 
 /** The line break a fix writes: the file's first one. */
