@@ -154,7 +154,7 @@ describe('HAProxy section bodies: read by index, they give what the statement li
     assert.ok(all.length > 20, `${all.length} texts`);
   });
 
-  it("body.size/keywordAt/modifierAt/wordCountAt/wordValueAt/lineStartAt/statement are the list's, and the list keeps the statements made by index", () => {
+  it("body.size/keywordAt/modifierAt/wordCountAt/wordValueAt/rowAt+rows/lineStartAt/statement are the list's, and the list keeps the statements made by index", () => {
     let statements = 0;
     for (const { name, text } of all) {
       const lazy = parseHaproxy(text);
@@ -174,6 +174,8 @@ describe('HAProxy section bodies: read by index, they give what the statement li
           assert.equal(body.modifierAt(i), want.modifier, where);
           assert.equal(body.wordCountAt(i), want.wordCount, where);
           for (let k = 0; k < want.wordCount; k++) assert.equal(body.wordValueAt(i, k), want.wordValue(k), where);
+          assert.equal(body.rows.wordCount(body.rowAt(i)), want.wordCount, where);
+          for (let k = 0; k < want.wordCount; k++) assert.equal(body.rows.wordValue(body.rowAt(i), k), want.wordValue(k), where);
           assert.equal(body.lineStartAt(i), want.line.start, where);
           if (i % 3 === 0) {
             const st = body.statement(i);

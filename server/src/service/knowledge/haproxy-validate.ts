@@ -73,6 +73,8 @@ interface SectionBodyLike {
   modifierAt(i: number): 'no' | 'default' | undefined;
   wordCountAt(i: number): number;
   wordValueAt(i: number, k: number): string;
+  rowAt(i: number): number;
+  readonly rows: { wordCount(row: number): number; wordValue(row: number, k: number): string };
   statement(i: number): StatementLike;
 }
 export interface HaproxyFileLike {
@@ -259,18 +261,23 @@ export function validateHaproxy(file: HaproxyFileLike, opts: ValidateHaproxyOpti
     if (body !== undefined) {
       // Statement by statement through one cursor: no statement object per line (see BodyCursor).
       const size = body.size;
+      const rows = body.rows;
       cursor.body = body;
+      cursor.rows = rows;
       for (let i = 0; i < size; i++) {
         if (body.modifierAt(i) !== undefined) {
           checkStatement(vm, plans, kind, named, body.statement(i), out);
           continue;
         }
+        const row = body.rowAt(i);
         cursor.i = i;
+        cursor.row = row;
         cursor.keyword = body.keywordAt(i);
-        cursor.wordCount = body.wordCountAt(i);
+        cursor.wordCount = rows.wordCount(row);
         checkTreeStatement(vm, plans, kind, named, cursor, out);
       }
       cursor.body = undefined;
+      cursor.rows = undefined;
       continue;
     }
     const stmts = section.statements;
@@ -298,20 +305,22 @@ function checkStatement(vm: VersionMemo, plans: Map<string, HeadPlans>, kind: st
 
 /**
  * Statement i of a section body (without modifier), read as a TreeStatement: keyword and word
- * count are set per statement, word values are read from the body, and the line (word spans, read
- * only for a finding) is the statement's, made then. One cursor serves every call (validateHaproxy
- * does not re-enter).
+ * count are set per statement, word values are read from the body's rows (one call, as a tree
+ * statement reads them from its table), and the line (word spans, read only for a finding) is the
+ * statement's, made then. One cursor serves every call (validateHaproxy does not re-enter).
  */
 class BodyCursor implements TreeStatement {
   body: SectionBodyLike | undefined = undefined;
+  rows: SectionBodyLike['rows'] | undefined = undefined;
   i = 0;
+  row = 0;
   keyword = '';
   wordCount = 0;
   get line(): LineLike {
     return this.body!.statement(this.i).line;
   }
   wordValue(k: number): string {
-    return this.body!.wordValueAt(this.i, k);
+    return this.rows!.wordValue(this.row, k);
   }
 }
 const cursor = new BodyCursor();

@@ -3,7 +3,7 @@
  * Pure TypeScript: no `vscode` or language-server imports.
  */
 export type {
-  HaproxyWord, HaproxyLine, HaproxyStatement, HaproxyConditional, HaproxyDirective, HaproxySection, HaproxySectionBody, HaproxyFile,
+  HaproxyWord, HaproxyLine, HaproxyStatement, HaproxyConditional, HaproxyDirective, HaproxySection, HaproxySectionBody, HaproxyRows, HaproxyFile,
 } from './types';
 export { parseHaproxy, printHaproxy, statementAt, lineAt, wordAt, sectionAt, findSections, branchTaken, isActive } from './parser';
 export { parseCondition, evaluateCondition, compareVersions } from './conditions';

@@ -145,6 +145,8 @@ export class Section implements HaproxySection, HaproxySectionBody {
   end: number;
   #table: LineTable;
   #row: number;
+  /** The table's StatementInfo. */
+  #info: StatementInfo;
   /** The body: entries [#first, #first + size) of the parse's StatementInfo (size set when the section closes). */
   #first: number;
   #size = 0;
@@ -157,14 +159,15 @@ export class Section implements HaproxySection, HaproxySectionBody {
     this.end = table.end(row);
     this.#table = table;
     this.#row = row;
-    this.#first = table.statementInfo!.count;
+    this.#info = table.statementInfo!;
+    this.#first = this.#info.count;
   }
 
   get statements(): HaproxyStatement[] {
     let list = this.#list;
     if (list === undefined) {
       const n = this.#size;
-      const made = this.#table.statementInfo!.made;
+      const made = this.#info.made;
       list = new Array<HaproxyStatement>(n);
       for (let i = 0; i < n; i++) list[i] = (made !== undefined ? made.get(this.#first + i) : undefined) ?? this.#make(i);
       this.#list = list;
@@ -192,38 +195,46 @@ export class Section implements HaproxySection, HaproxySectionBody {
   }
 
   keywordAt(i: number): string {
-    return this.#table.statementInfo!.keywords[this.#first + i];
+    return this.#info.keywords[this.#first + i];
   }
 
   modifierAt(i: number): 'no' | 'default' | undefined {
-    const info = this.#table.statementInfo!;
+    const info = this.#info;
     return info.modifiers === undefined ? undefined : info.modifiers.get(info.rows[this.#first + i]);
   }
 
   wordCountAt(i: number): number {
-    return this.#table.wordCount(this.#table.statementInfo!.rows[this.#first + i]);
+    return this.#table.wordCount(this.#info.rows[this.#first + i]);
+  }
+
+  rowAt(i: number): number {
+    return this.#info.rows[this.#first + i];
+  }
+
+  get rows(): LineTable {
+    return this.#table;
   }
 
   wordValueAt(i: number, k: number): string {
-    return this.#table.wordValue(this.#table.statementInfo!.rows[this.#first + i], k);
+    return this.#table.wordValue(this.#info.rows[this.#first + i], k);
   }
 
   /** Where statement i's line starts. */
   lineStartAt(i: number): number {
-    return this.#table.start(this.#table.statementInfo!.rows[this.#first + i]);
+    return this.#table.start(this.#info.rows[this.#first + i]);
   }
 
   /** statements[i], made at most once. */
   statement(i: number): HaproxyStatement {
     if (this.#list !== undefined) return this.#list[i];
-    const info = this.#table.statementInfo!;
+    const info = this.#info;
     let st = info.made !== undefined ? info.made.get(this.#first + i) : undefined;
     if (st === undefined) (info.made ??= new Map()).set(this.#first + i, (st = this.#make(i)));
     return st;
   }
 
   #make(i: number): HaproxyStatement {
-    const info = this.#table.statementInfo!;
+    const info = this.#info;
     const row = info.rows[this.#first + i];
     const st = new Statement(this.#table, row, info.keywords[this.#first + i], NO_CONDITIONS, this);
     const modifier = info.modifiers === undefined ? undefined : info.modifiers.get(row);

@@ -105,6 +105,12 @@ export interface HaproxySection extends Span {
   readonly body?: HaproxySectionBody;
 }
 
+/** Word counts and values by row (a parse's line table). */
+export interface HaproxyRows {
+  wordCount(row: number): number;
+  wordValue(row: number, k: number): string;
+}
+
 /** A section's body statements by index (see HaproxySection.body). */
 export interface HaproxySectionBody {
   /** statements.length */
@@ -117,6 +123,9 @@ export interface HaproxySectionBody {
   wordCountAt(i: number): number;
   /** statements[i].wordValue(k) */
   wordValueAt(i: number, k: number): string;
+  /** Where statement i's words are: `rows.wordCount(rowAt(i))` and `rows.wordValue(rowAt(i), k)` are wordCountAt(i) and wordValueAt(i, k). */
+  rowAt(i: number): number;
+  readonly rows: HaproxyRows;
   /** statements[i].line.start */
   lineStartAt(i: number): number;
   /** statements[i] (the same object the list holds once made). */
