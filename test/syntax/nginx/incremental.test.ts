@@ -249,4 +249,38 @@ describe('nginx parser: incremental re-parse', function () {
     const inc = parseNginxIncremental(old, next, [edit]);
     assert.deepEqual(inc.lineIndex.lineStarts, new LineIndex(next).lineStarts);
   });
+
+  it('keeps the line index exact for edits within a line, next to CR LF breaks and across lines', () => {
+    // An edit that adds and removes no line break shifts the old index (no copy of its line starts);
+    // a character put between a CR and its LF, or taken from between them, changes the lines.
+    let text = 'http {\r\n    server {\r\n        listen 80;\r\n        return 204;\r\n    }\r\n}\r\n';
+    let tree = parseNginx(text);
+    void tree.lineIndex;
+    const at = (s: string, k = 0): number => {
+      const i = text.indexOf(s);
+      assert.ok(i >= 0, s);
+      return i + k;
+    };
+    const steps: (() => NginxTextEdit)[] = [
+      () => ({ offset: at('listen 80') + 9, deleted: 0, inserted: '8' }),
+      () => ({ offset: at('204') + 3, deleted: 0, inserted: ' 5' }),
+      () => ({ offset: at('808;') + 4, deleted: 0, inserted: 'x' }), // listen 808;x: after the ";", before the CR
+      () => ({ offset: at('808;x') + 6, deleted: 0, inserted: 'y' }), // between the CR and the LF: one more line
+      () => ({ offset: at('808;x') + 6, deleted: 1, inserted: '' }), // and back
+      () => ({ offset: at('808;x') + 4, deleted: 1, inserted: '' }),
+      () => ({ offset: at('listen'), deleted: 0, inserted: 'a;\n' }),
+      () => ({ offset: at('a;\n') + 2, deleted: 1, inserted: '' }),
+    ];
+    const reused0 = nginxIncrementalStats.reused;
+    for (const step of steps) {
+      const edit = step();
+      const next = applyEdit(text, edit);
+      tree = parseNginxIncremental(tree, next, [edit]);
+      text = next;
+      assert.deepEqual(tree.lineIndex.lineStarts, new LineIndex(text).lineStarts, JSON.stringify(edit));
+      const probe = [0, at('return'), text.length];
+      assert.deepEqual(probe.map((o) => tree.lineIndex.positionAt(o)), probe.map((o) => new LineIndex(text).positionAt(o)));
+    }
+    assert.equal(nginxIncrementalStats.reused - reused0, steps.length, 'every step re-read one block');
+  });
 });

@@ -1706,6 +1706,11 @@ function reparse(old: NginxFile, text: string, edits: readonly NginxTextEdit[], 
 
 /** The line index of `text` from the one of the text before the edit [lo, hiOld) → [lo, hiNew). */
 function editedLineIndex(old: LineIndex, text: string, lo: number, hiOld: number, hiNew: number): LineIndex {
+  // No line break taken out or put in, and not between a CR and its LF (which would split or join
+  // a break): the same lines, those after the edited one shifted (no copy of the line starts).
+  if (!hasBreak(old.text, lo, hiOld) && !hasBreak(text, lo, hiNew) && !(text.charCodeAt(lo - 1) === CR && text.charCodeAt(hiNew) === LF)) {
+    return old.shifted(text, old.positionAt(lo).line, hiNew - hiOld);
+  }
   const starts = old.lineStarts;
   // Line starts before lo are unchanged (the break before each, and a following LF, lie before lo).
   let k = 0;
@@ -1736,3 +1741,10 @@ function editedLineIndex(old: LineIndex, text: string, lo: number, hiOld: number
   return LineIndex.fromLineStarts(text, out);
 }
 
+function hasBreak(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === LF || c === CR) return true;
+  }
+  return false;
+}
