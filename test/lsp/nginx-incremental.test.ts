@@ -13,6 +13,8 @@ import { CORPUS, corpusRows } from '../helpers/corpus';
 import { generateNginx } from '../../scripts/bench/generate';
 import { createLanguageService } from '../../server/src/service';
 import { MemoryFileSystem } from '../../server/src/service/model/fs';
+import { moveFindings } from '../../server/src/service/nginx-incremental';
+import type { Finding } from '../../server/src/service/types';
 
 const FILE = '/work/virtual/nginx.conf';
 const PIECES = ['{', '}', ';', '"', "'", '#', '\n', ' ', '1', 'x', '$x', 'proxy_http_version 1.0;', 'location /ws { proxy_pass http://pool_0; }', 'proxy_set_header Connection "";', '}}', 'upstream u { server 127.0.0.1:1; }'];
@@ -146,6 +148,41 @@ describe('language server: nginx incremental analysis', function () {
     p.analyzeRoot(FILE, 'nginx');
     assert.equal(findings(p), freshFindings(next), 'after breaking the comment');
     assert.ok(p.findingsFor(FILE).some(silenced), 'the finding is back');
+  });
+
+  it('findings kept after an edit that adds no line: the shortcut for whole lists equals moving them one by one', () => {
+    // moveFindings skips a list none of whose positions (ranges, fix edits, related) lies on the
+    // edited block's lines; the result must be what moving each finding gives (the same list, or null).
+    const pos = fc.record({ line: fc.nat(30), character: fc.nat(12) });
+    const range = fc.tuple(pos, fc.nat(3), fc.nat(12)).map(([start, dl, c]) => ({ start, end: { line: start.line + dl, character: dl ? c : start.character + c } }));
+    const file = fc.constantFrom('/root.conf', '/other.conf');
+    const finding = fc.record({
+      file,
+      range,
+      fixes: fc.array(fc.record({ edits: fc.array(fc.record({ file, range }), { maxLength: 2 }) }), { maxLength: 2 }),
+      related: fc.option(fc.array(fc.record({ file, range }), { minLength: 1, maxLength: 2 }), { nil: undefined }),
+    });
+    let kept = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(fc.array(finding, { maxLength: 6 }), pos, fc.nat(6), (raw, first, lines) => {
+        const list = raw.map((f) => {
+          const g = { ...f, severity: 'warning', code: 'x', message: 'm', fixes: f.fixes.map((x) => ({ title: 't', edits: x.edits.map((e) => ({ ...e, newText: '' })) })) };
+          if (!g.related) delete g.related;
+          else g.related = g.related.map((r) => ({ ...r, message: 'r' }));
+          return g as unknown as Finding;
+        });
+        const fast = moveFindings(list, '/root.conf', first, first.line + lines, 0);
+        const slow = moveFindings(list, '/root.conf', first, first.line + lines, 0, false);
+        assert.equal(fast === null, slow === null);
+        if (fast && slow) {
+          assert.deepEqual(fast, slow);
+          kept++;
+        } else refused++;
+      }),
+      { numRuns: 2000 },
+    );
+    assert.ok(kept > 100 && refused > 100, `kept ${kept}, refused ${refused}`);
   });
 
   it('typing in values of a big config never re-analyses it whole', () => {

@@ -203,14 +203,14 @@ export class NginxIncremental {
 
     // Findings outside the block stay; those below it move by the lines the edit added.
     const lineDelta = tree.lineIndex.lineCount - oldIndex.lineCount;
-    const move = mover(rootPath, first, lastLine, lineDelta);
-    const whole = moveAll(st.whole, move);
-    const rest = moveAll(st.rest, move);
+    const keep = (list: Finding[]): Finding[] | null => moveFindings(list, rootPath, first, lastLine, lineDelta);
+    const whole = keep(st.whole);
+    const rest = keep(st.rest);
     if (!whole || !rest) return 'a finding points into the server block or cites a line that moved';
     const units = new Map<NginxDirective, Finding[]>();
     for (const [key, list] of st.units) {
       if (key === d) continue;
-      const moved = moveAll(list, move);
+      const moved = keep(list);
       if (!moved) return 'a finding points into the server block or cites a line that moved';
       units.set(key, moved);
     }
@@ -333,6 +333,50 @@ function footprint(config: NginxConfig, unit: NginxContext): string | null {
     parts.push(`w ${label}\0${proxyPassOf(wl.location)?.args[0] ?? ''}\0${wl.reasons.map((r) => r.text).join('\0')}`);
   }
   return parts.join('\n');
+}
+
+/**
+ * A list of findings kept outside an edited block (the root file's lines `first.line`..`lastLine`),
+ * moved by the lines the edit added, or null when one points into the block or cites a moved line.
+ * No line added or removed: a list none of whose positions lies on the block's lines stays as it
+ * is, without a look at each finding (`fast` false: always finding by finding, for the tests).
+ */
+export function moveFindings(list: Finding[], rootPath: string, first: Position, lastLine: number, lineDelta: number, fast = true): Finding[] | null {
+  if (fast && lineDelta === 0 && !touchesLines(rootLinesOf(list, rootPath), first.line, lastLine)) return list;
+  return moveAll(list, mover(rootPath, first, lastLine, lineDelta));
+}
+
+/** The lines of the root file a list of findings points to (ranges, fix edits, related), sorted; by list. */
+const rootLines = new WeakMap<Finding[], Int32Array>();
+
+function rootLinesOf(list: Finding[], rootPath: string): Int32Array {
+  let lines = rootLines.get(list);
+  if (!lines) {
+    const out: number[] = [];
+    const add = (file: string, r: Range): void => {
+      if (file === rootPath) out.push(r.start.line, r.end.line);
+    };
+    for (const f of list) {
+      add(f.file, f.range);
+      for (const fix of f.fixes) for (const e of fix.edits) add(e.file, e.range);
+      if (f.related) for (const rel of f.related) add(rel.file, rel.range);
+    }
+    lines = Int32Array.from(out).sort();
+    rootLines.set(list, lines);
+  }
+  return lines;
+}
+
+/** Does a sorted list of lines hold one in [from, to]? (Positions only, as the mover sees them.) */
+function touchesLines(lines: Int32Array, from: number, to: number): boolean {
+  let l = 0;
+  let h = lines.length;
+  while (l < h) {
+    const mid = (l + h) >> 1;
+    if (lines[mid] < from) l = mid + 1;
+    else h = mid;
+  }
+  return l < lines.length && lines[l] <= to;
 }
 
 type Mover = (p: Position) => Position | null;
