@@ -205,6 +205,21 @@ describe('HAProxy section bodies: read by index, they give what the statement li
     assert.ok(statements > 20_000, `${statements} statements`);
   });
 
+  it('header statements, made when read, are the header line, in its section and its `.if` blocks', () => {
+    const f = parseHaproxy('global\n.if defined(A)\nfrontend a\n    bind :1\n.if streq(x,y)\nbackend b\n    server s 127.0.0.1:1\n.endif\n.else\nbackend c\n.endif\nbackend d\n');
+    const show = f.sections.map((s) => {
+      const h = s.headerStatement;
+      assert.equal(s.headerStatement, h, 'made once');
+      assert.equal(h.line, s.header);
+      assert.equal(h.section, s);
+      assert.equal(h.keyword, s.keyword);
+      return `${s.keyword} ${s.name ?? ''}:${h.conditions.map((c) => `${c.directive}@${c.line.start}`).join('>')}|${s.statements.map((b) => b.conditions.length).join(',')}`;
+    });
+    assert.deepEqual(show, ['global :|', 'frontend a:.if@7|1', 'backend b:.if@7>.if@45|2', 'backend c:.else@102|', 'backend d:|']);
+    // the file's list holds the same header objects
+    assert.deepEqual(f.statements.filter((s) => s.line === s.section?.header), f.sections.map((s) => s.headerStatement));
+  });
+
   it('validateHaproxy() through the bodies finds what it finds through the statement lists', () => {
     let findings = 0;
     for (const { name, text } of all) {

@@ -121,9 +121,9 @@ export class Statement implements HaproxyStatement {
 Object.defineProperty(Statement.prototype, 'type', { value: 'statement', enumerable: true });
 
 /**
- * A section of a parse. Its header line object is made when first read (from the table's row, then
- * the same object as `lines` holds): a full check reads a header's words only to report something,
- * and a large file has thousands of headers. `start` is always the header's start (edits move
+ * A section of a parse. Its header line object and its header statement are made when first read
+ * (the line from the table's row, then the same object as `lines` holds): a full check reads a
+ * header's words only to report something, and a large file has thousands of headers. `start` is always the header's start (edits move
  * both alike), so statements find their section by it.
  *
  * Its body statements are rows of the parse (StatementInfo: row and keyword, entries
@@ -140,7 +140,8 @@ export class Section implements HaproxySection, HaproxySectionBody {
   nameSpan: Span | null = null;
   from: string | null = null;
   fromSpan: Span | null = null;
-  headerStatement: HaproxyStatement = null as unknown as HaproxyStatement;
+  /** The header statement, once read (made then: a full check of a large file reads few of them). */
+  #headerStatement: HaproxyStatement | undefined = undefined;
   start: number;
   end: number;
   #table: LineTable;
@@ -244,6 +245,15 @@ export class Section implements HaproxySection, HaproxySectionBody {
 
   get header(): HaproxyLine {
     return this.#table.line(this.#row);
+  }
+
+  /** The header line read as a statement (its `.if` stack is kept by row, as for any statement of the parse). */
+  get headerStatement(): HaproxyStatement {
+    return (this.#headerStatement ??= new Statement(this.#table, this.#row, this.keyword, NO_CONDITIONS, this));
+  }
+
+  set headerStatement(st: HaproxyStatement) {
+    this.#headerStatement = st;
   }
 
   /** Where the header line ends, while the parse runs (read from its row, without building the line). */
@@ -595,7 +605,8 @@ export function parseHaproxy(text: string): HaproxyFile {
       closeSection();
       const section = new Section(table, row, keyword);
       bodyFirst = info.count;
-      section.headerStatement = makeStatement(row, keyword, section, modifier);
+      // (the header statement is made when read: see Section; a section keyword never has a modifier)
+      Statement.keepConditions(info, row, currentConditions());
       const problem = readHeader(table, section, row, bytes);
       if (problem !== null && !reported) diagnostics.push(problem);
       sections.push(section);
