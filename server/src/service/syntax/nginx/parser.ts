@@ -112,6 +112,18 @@ class TreeText {
     this.version++;
   }
 
+  /** The most steps a node of any version applies now (each walk follows `reach`, see shiftOffset). */
+  maxSteps(): number {
+    const n = this.from.length;
+    const steps = new Int32Array(n + 1);
+    let most = 0;
+    for (let i = n - 1; i >= 0; i--) {
+      steps[i] = 1 + steps[this.reach[i] + 1];
+      if (steps[i] > most) most = steps[i];
+    }
+    return most;
+  }
+
   /** Every node is of the current version (settleTree): forget the edits. */
   restart(): void {
     this.base = this.version;
@@ -120,11 +132,14 @@ class TreeText {
 }
 
 /**
- * Edits kept before every node of the tree is brought up to date (settleTree) and the record
- * restarts: a node read after many edits in different places applies at most this many shifts,
- * and the walk over the whole tree comes once every so many edits.
+ * Steps (runs of composed edits) a node of some version may have to apply before every node
+ * of the tree is brought up to date (settleTree) and the record restarts: edits in different
+ * places cost a node read later at most this many, and the walk over the whole tree (1-3 ms for
+ * 10,000 lines) comes after that many of them. Typing in one place is one step however long it
+ * goes on; the record then restarts after SHIFT_LOG_MAX edits.
  */
 const SHIFT_LOG_LIMIT = 32;
+const SHIFT_LOG_MAX = 1024;
 
 /** `o`, an offset of version `v`, in the current text of `tt`. */
 function shiftOffset(o: number, tt: TreeText, v: number): number {
@@ -1586,7 +1601,8 @@ const reparsedBlocks = new WeakMap<NginxFile, NginxBlock>();
 
 /**
  * How often parseNginxIncremental re-read one block (`reused`) or parsed the whole text (`full`),
- * and brought a whole tree's offsets up to date (`settled`, every SHIFT_LOG_LIMIT edits of a tree).
+ * and brought a whole tree's offsets up to date (`settled`: after SHIFT_LOG_LIMIT edits in different
+ * places, or SHIFT_LOG_MAX in one).
  */
 export const nginxIncrementalStats = { reused: 0, full: 0, settled: 0 };
 
@@ -1696,7 +1712,7 @@ function reparse(old: NginxFile, text: string, edits: readonly NginxTextEdit[], 
   const oldIndex = File.builtLineIndex(old);
   if (oldIndex) file.setLineIndex(editedLineIndex(oldIndex, text, lo, hiOld, hiNew));
   reparsedBlocks.set(file, fresh);
-  if (tt.from.length >= SHIFT_LOG_LIMIT) {
+  if (delta !== 0 && (tt.from.length >= SHIFT_LOG_MAX || tt.maxSteps() >= SHIFT_LOG_LIMIT)) {
     settleTree(file);
     tt.restart();
     nginxIncrementalStats.settled++;
