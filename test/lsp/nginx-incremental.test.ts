@@ -14,6 +14,8 @@ import { generateNginx } from '../../scripts/bench/generate';
 import { createLanguageService } from '../../server/src/service';
 import { MemoryFileSystem } from '../../server/src/service/model/fs';
 import { moveFindings } from '../../server/src/service/nginx-incremental';
+import { walkContexts } from '../../server/src/service/model/nginx';
+import { isNginxUnit, nginxUnits } from '../../server/src/service/model/nginx-units';
 import type { Finding } from '../../server/src/service/types';
 
 const FILE = '/work/virtual/nginx.conf';
@@ -206,6 +208,13 @@ describe('language server: nginx incremental analysis', function () {
       const inc = p.nginxIncremental.get(FILE)!;
       assert.equal(inc.lastKind, 'unit', `edit ${k}: analysed whole (${inc.lastReason})`);
       assert.equal(findings(p), freshFindings(next), `edit ${k}`);
+      // the units list carried from the config before the edit is the one a walk finds
+      const a = p.analysisFor(FILE)!.analysis!;
+      assert.ok(a.language === 'nginx');
+      const units = nginxUnits(a.config);
+      const walked = walkContexts(a.config.root).filter(isNginxUnit);
+      assert.equal(units.length, walked.length, `edit ${k}: units`);
+      assert.ok(units.every((u, i) => u === walked[i]), `edit ${k}: the same unit contexts, in order`);
     }
   });
 });

@@ -24,7 +24,7 @@ import { validateConfigKnowledge, type KnowledgeFinding } from './knowledge-chec
 import type { ConfigFileSystem } from './model/fs';
 import { buildNginxConfig, contextPath, rebuildNginxBlock, type NginxConfig, type NginxContext } from './model/nginx';
 import { carryNginxFacts } from './model/nginx-carry';
-import { isNginxUnit, nginxScopes, nginxUnits, statementsIn } from './model/nginx-units';
+import { carryNginxUnits, isNginxUnit, nginxScopes, nginxUnits, statementsIn } from './model/nginx-units';
 import { proxyPassOf, webSocketLocationsIn } from './model/websocket';
 import { NGINX_RULES } from './rules';
 import { nginxReparsedBlock, parseNginxIncremental, type NginxBlock, type NginxDirective, type NginxFile, type NginxTextEdit } from './syntax/nginx';
@@ -198,6 +198,7 @@ export class NginxIncremental {
       syntax: new Map(config.syntax).set(rootPath, tree.diagnostics),
     };
     carryNginxFacts(config, next);
+    carryNginxUnits(config, next, unit, ctx);
     const after = footprint(next, ctx);
     if (after !== before) return 'the server block changed what the rest of the config sees';
 
@@ -342,6 +343,7 @@ function footprint(config: NginxConfig, unit: NginxContext): string | null {
  * is, without a look at each finding (`fast` false: always finding by finding, for the tests).
  */
 export function moveFindings(list: Finding[], rootPath: string, first: Position, lastLine: number, lineDelta: number, fast = true): Finding[] | null {
+  if (list.length === 0) return list;
   if (fast && lineDelta === 0 && !touchesLines(rootLinesOf(list, rootPath), first.line, lastLine)) return list;
   return moveAll(list, mover(rootPath, first, lastLine, lineDelta));
 }

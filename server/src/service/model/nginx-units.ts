@@ -50,6 +50,20 @@ export function nginxUnits(config: NginxConfig): readonly NginxContext[] {
   return list;
 }
 
+/**
+ * The units of `to`, whose context tree is that of `from` with the unit `old` replaced by `fresh`
+ * in place (rebuildNginxBlock, for the incremental analysis): `from`'s list with that one unit
+ * swapped, instead of a walk over every context per keystroke. Nothing when `from`'s list was not made.
+ */
+export function carryNginxUnits(from: NginxConfig, to: NginxConfig, old: NginxContext, fresh: NginxContext): void {
+  const list = unitLists.get(from);
+  const i = list ? list.indexOf(old) : -1;
+  if (i < 0 || !isNginxUnit(fresh)) return;
+  const copy = list!.slice();
+  copy[i] = fresh;
+  unitLists.set(to, copy);
+}
+
 const unitStatements = new WeakMap<NginxContext, readonly NginxStatement[]>();
 const restStatements = new WeakMap<NginxConfig, readonly NginxStatement[]>();
 const restContexts = new WeakMap<NginxConfig, readonly NginxContext[]>();
