@@ -14,7 +14,7 @@
  * - every other finding is kept, moved down or up when the edit added or removed lines.
  *
  * Anything else is analysed from scratch. Either way the findings equal those of a fresh
- * analysis of the new text (test/service/nginx-incremental.test.ts checks it on random edits).
+ * analysis of the new text (test/lsp/nginx-incremental.test.ts checks it on random edits).
  */
 import { finish, nginxBaseFindings, runRules, type LanguageService, type LineIndexOf, type NginxAnalysis } from './index';
 import { editedIndentStats, eolOf, indentStats, indentUnitOf, rememberIndentUnit, type IndentStats } from './fixes/nginx';
