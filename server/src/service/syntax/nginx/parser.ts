@@ -1575,12 +1575,14 @@ export interface NginxTextEdit {
 /**
  * Parse `text`, which is `old.text` after `edits`, reusing `old`: only the body of the innermost
  * block that holds every change is read again; the directives and blocks around it are the same
- * objects, moved to their new offsets. The result equals `parseNginx(text, options)` (same
+ * objects, moved to their new offsets (each when one of its offsets is next read: see TreeText).
+ * The result equals `parseNginx(text, options)` (same
  * nodes, diagnostics and re-print); when that cannot be guaranteed this simply calls parseNginx:
  * a change that touches a block's braces or reaches past its body (the re-read block must close
  * at the same "}"), a file with an unclosed block or too many errors, a string left open before
  * the edit (its reading scanned ahead for a quote), or edits that do not lead
- * from `old.text` to `text`. `old` must not be used afterwards (its nodes now belong to the result).
+ * from `old.text` to `text`. `old` must not be used afterwards (its nodes now belong to the result;
+ * once the re-read block is found they read the new text, even when this then falls back).
  */
 export function parseNginxIncremental(old: NginxFile, text: string, edits: readonly NginxTextEdit[], options: ParseNginxOptions = {}): NginxFile {
   flatten(text);
