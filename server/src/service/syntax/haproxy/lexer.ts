@@ -517,8 +517,8 @@ export class LineTable {
   count = 0;
   readonly store: WordStore;
   /**
-   * What the statements of the parse read through their table (see parser.ts, Statement): the
-   * tree's sections, and the non-empty `.if` stacks by row.
+   * What the statements and sections of the parse read through their table (see parser.ts,
+   * Statement and Section, and StatementInfo above).
    */
   statementInfo: StatementInfo | undefined = undefined;
   /**
