@@ -187,10 +187,12 @@ function withTrivia(tt: TreeText, items: readonly NginxNode[], from: number, to:
   return out;
 }
 
-class Comment implements NginxComment {
-  declare readonly type: 'comment';
-  /** The comment's text without the "#" (read again from the file when the comment is made). */
-  text: string;
+/**
+ * A node whose offsets follow the edits of its tree lazily: it holds them as of version `#v` of its
+ * TreeText and applies the shifts recorded since then when one of them is next read or written
+ * (settle()). A subclass with more offsets shifts them in shiftMore().
+ */
+abstract class Moving {
   #start: number;
   #end: number;
   #tt: TreeText;
@@ -201,16 +203,27 @@ class Comment implements NginxComment {
     this.#end = end;
     this.#tt = tt;
     this.#v = tt.version;
-    this.text = tt.text.slice(start + 1, end);
   }
 
+  /** The tree's text and edits (a getter, so that it is no own property of the node). */
+  protected get tt(): TreeText {
+    return this.#tt;
+  }
+
+  /** Apply the shifts of the edits since the offsets were last read or written. */
   settle(): void {
     const tt = this.#tt;
-    if (this.#v === tt.version) return;
-    this.#start = shiftOffset(this.#start, tt, this.#v);
-    this.#end = shiftOffset(this.#end, tt, this.#v);
+    const v = this.#v;
+    if (v === tt.version) return;
+    const s = shiftOffset(this.#start, tt, v);
+    this.shiftMore(tt, v, s - this.#start);
+    this.#start = s;
+    this.#end = shiftOffset(this.#end, tt, v);
     this.#v = tt.version;
   }
+
+  /** Shift the subclass's other offsets from version `v` (`startDelta`: how far the start moves). */
+  protected shiftMore(_tt: TreeText, _v: number, _startDelta: number): void {}
 
   get start(): number {
     if (this.#v !== this.#tt.version) this.settle();
@@ -230,6 +243,17 @@ class Comment implements NginxComment {
   set end(v: number) {
     if (this.#v !== this.#tt.version) this.settle();
     this.#end = v;
+  }
+}
+
+class Comment extends Moving implements NginxComment {
+  declare readonly type: 'comment';
+  /** The comment's text without the "#" (read again from the file when the comment is made). */
+  text: string;
+
+  constructor(start: number, end: number, tt: TreeText) {
+    super(start, end, tt);
+    this.text = tt.text.slice(start + 1, end);
   }
 
   toJSON(): object {
@@ -274,21 +298,17 @@ interface DirectiveExtra {
   parts: NginxNode[] | undefined;
 }
 
-class Directive implements NginxDirective {
+class Directive extends Moving implements NginxDirective {
   declare readonly type: 'directive';
   name: string;
   block: NginxBlock | null = null;
   /** Number of arguments (words after the name). */
   argCount = 0;
-  #start: number;
-  #end: number;
   /**
    * Added to the stored word offsets: the edits the directive was moved through (its words lie
    * before its block, so they move exactly when its start does).
    */
   #wordDelta = 0;
-  #tt: TreeText;
-  #v: number;
   /** The enclosing block, or null at top level (then the parent is the tree's current file). */
   #parent: NginxBlock | null;
   #store: WordStore;
@@ -297,52 +317,21 @@ class Directive implements NginxDirective {
   #extra: DirectiveExtra | undefined = undefined;
 
   constructor(name: string, store: WordStore, at: number, parent: NginxBlock | NginxFile) {
+    const e = store.data[2 * at + 1];
+    super(store.data[2 * at], e < 0 ? ~e : e, store.tt);
     this.name = name;
     this.#store = store;
-    this.#tt = store.tt;
-    this.#v = store.tt.version;
     this.#at = at;
-    this.#start = store.data[2 * at];
-    const e = store.data[2 * at + 1];
-    this.#end = e < 0 ? ~e : e;
     this.#parent = parent.type === 'file' ? null : parent;
   }
 
-  /** Apply the shifts of the edits since the offsets were last read or written. */
-  settle(): void {
-    const tt = this.#tt;
-    const v = this.#v;
-    if (v === tt.version) return;
-    const s = shiftOffset(this.#start, tt, v);
-    this.#wordDelta += s - this.#start;
-    this.#start = s;
-    this.#end = shiftOffset(this.#end, tt, v);
-    this.#v = tt.version;
-  }
-
-  get start(): number {
-    if (this.#v !== this.#tt.version) this.settle();
-    return this.#start;
-  }
-
-  set start(v: number) {
-    if (this.#v !== this.#tt.version) this.settle();
-    this.#start = v;
-  }
-
-  get end(): number {
-    if (this.#v !== this.#tt.version) this.settle();
-    return this.#end;
-  }
-
-  set end(v: number) {
-    if (this.#v !== this.#tt.version) this.settle();
-    this.#end = v;
+  protected override shiftMore(_tt: TreeText, _v: number, startDelta: number): void {
+    this.#wordDelta += startDelta;
   }
 
   /** See #wordDelta. */
   get wordDelta(): number {
-    if (this.#v !== this.#tt.version) this.settle();
+    this.settle();
     return this.#wordDelta;
   }
 
@@ -398,7 +387,7 @@ class Directive implements NginxDirective {
   }
 
   get parent(): NginxBlock | NginxFile {
-    return this.#parent ?? this.#tt.file!;
+    return this.#parent ?? this.tt.file!;
   }
 
   /** The source text (the directive's offsets index it). */
@@ -421,7 +410,7 @@ class Directive implements NginxDirective {
   get parts(): NginxNode[] {
     const x = this.#x();
     if (x.parts === undefined) {
-      const tt = this.#tt;
+      const tt = this.tt;
       const name = this.nameToken;
       const out: NginxNode[] = [name];
       let at = name.end;
@@ -450,81 +439,47 @@ Object.defineProperty(Directive.prototype, 'type', { value: 'directive', enumera
 /** Shared empty argument list (never mutated). */
 const NO_ARGS: NginxToken[] = [];
 
-class Block implements NginxBlock {
+class Block extends Moving implements NginxBlock {
   declare readonly type: 'block';
   /** Every child but whitespace trivia, in order. */
   items: NginxNode[] = [];
   rawBody = false;
-  #start: number;
-  #end: number;
   #open: number;
   #close = -1;
-  #tt: TreeText;
-  #v: number;
   #owner: NginxDirective | null;
   /** The enclosing block, or null at top level (then the parent is the tree's current file). */
   #parent: NginxBlock | null;
   #children: NginxNode[] | undefined = undefined;
 
   constructor(open: number, owner: NginxDirective | null, parent: NginxBlock | NginxFile, tt: TreeText) {
-    this.#start = open;
-    this.#end = open + 1;
+    super(open, open + 1, tt);
     this.#open = open;
     this.#owner = owner;
     this.#parent = parent.type === 'file' ? null : parent;
-    this.#tt = tt;
-    this.#v = tt.version;
   }
 
-  /** Apply the shifts of the edits since the offsets were last read or written. */
-  settle(): void {
-    const tt = this.#tt;
-    const v = this.#v;
-    if (v === tt.version) return;
-    this.#start = shiftOffset(this.#start, tt, v);
-    this.#end = shiftOffset(this.#end, tt, v);
+  protected override shiftMore(tt: TreeText, v: number): void {
     this.#open = shiftOffset(this.#open, tt, v);
     if (this.#close >= 0) this.#close = shiftOffset(this.#close, tt, v);
-    this.#v = tt.version;
-  }
-
-  get start(): number {
-    if (this.#v !== this.#tt.version) this.settle();
-    return this.#start;
-  }
-
-  set start(v: number) {
-    if (this.#v !== this.#tt.version) this.settle();
-    this.#start = v;
-  }
-
-  get end(): number {
-    if (this.#v !== this.#tt.version) this.settle();
-    return this.#end;
-  }
-
-  set end(v: number) {
-    if (this.#v !== this.#tt.version) this.settle();
-    this.#end = v;
   }
 
   get open(): number {
-    if (this.#v !== this.#tt.version) this.settle();
+    this.settle();
     return this.#open;
   }
 
   set open(v: number) {
-    if (this.#v !== this.#tt.version) this.settle();
+    this.settle();
     this.#open = v;
   }
 
   get close(): number {
-    if (this.#v !== this.#tt.version) this.settle();
+    this.settle();
     return this.#close;
   }
 
   set close(v: number) {
-    if (this.#v !== this.#tt.version) this.settle();
+    this.settle();
     this.#close = v;
   }
 
@@ -533,7 +488,7 @@ class Block implements NginxBlock {
   }
 
   get parent(): NginxBlock | NginxFile {
-    return this.#parent ?? this.#tt.file!;
+    return this.#parent ?? this.tt.file!;
   }
 
   /** The cached children, if built (settleTree brings their trivia up to date). */
@@ -548,7 +503,7 @@ class Block implements NginxBlock {
 
   /** Built on first read: `items` with whitespace trivia between them. */
   get children(): NginxNode[] {
-    if (this.#children === undefined) this.#children = withTrivia(this.#tt, this.items, this.open + 1, this.close >= 0 ? this.close : this.end);
+    if (this.#children === undefined) this.#children = withTrivia(this.tt, this.items, this.open + 1, this.close >= 0 ? this.close : this.end);
     return this.#children;
   }
 
@@ -621,50 +576,11 @@ class Word implements NginxToken {
 Object.defineProperty(Word.prototype, 'type', { value: 'token', enumerable: true });
 
 /** A token that reads its text from the file's text by offsets (punctuation, raw bodies, errors, whitespace). */
-abstract class TextLeaf implements NginxToken {
+abstract class TextLeaf extends Moving implements NginxToken {
   abstract readonly type: NginxToken['type'];
-  #start: number;
-  #end: number;
-  #tt: TreeText;
-  #v: number;
-
-  constructor(start: number, end: number, tt: TreeText) {
-    this.#start = start;
-    this.#end = end;
-    this.#tt = tt;
-    this.#v = tt.version;
-  }
-
-  settle(): void {
-    const tt = this.#tt;
-    if (this.#v === tt.version) return;
-    this.#start = shiftOffset(this.#start, tt, this.#v);
-    this.#end = shiftOffset(this.#end, tt, this.#v);
-    this.#v = tt.version;
-  }
-
-  get start(): number {
-    if (this.#v !== this.#tt.version) this.settle();
-    return this.#start;
-  }
-
-  set start(v: number) {
-    if (this.#v !== this.#tt.version) this.settle();
-    this.#start = v;
-  }
-
-  get end(): number {
-    if (this.#v !== this.#tt.version) this.settle();
-    return this.#end;
-  }
-
-  set end(v: number) {
-    if (this.#v !== this.#tt.version) this.settle();
-    this.#end = v;
-  }
 
   get raw(): string {
-    return this.#tt.text.slice(this.start, this.end);
+    return this.tt.text.slice(this.start, this.end);
   }
 
   get value(): string {
