@@ -17,6 +17,7 @@ import {
   type KnowledgeDiagnostic,
 } from '../../server/src/service/knowledge';
 import { parseHaproxy } from '../../server/src/service/syntax/haproxy';
+import { seededRandom as random } from '../helpers/random';
 
 const VERSIONS = ['2.6.12', '2.8.3'];
 
@@ -31,18 +32,6 @@ function compare(text: string, version: string): string[] {
   assert.deepEqual(rowsOf(text, validateHaproxy(tree, { version })), expected, version);
   assert.deepEqual(rowsOf(text, validateHaproxy(parseHaproxy(text), { version })), expected, `${version} (again)`);
   return expected;
-}
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const HEADS: Record<'server' | 'bind', string[]> = {

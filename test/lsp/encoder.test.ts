@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { createJsonEncoder } from '../../server/src/lsp/encoder';
+import { seededRandom as rng } from '../helpers/random';
 
 // The stdio transport's encoder (server/src/lsp/encoder.ts) must write the JSON that JSON.stringify
 // writes, whatever the message: the same text when `diagnostics` is the last key of the params (as
@@ -12,18 +13,6 @@ function sameJson(actual: string, msg: { params?: object }, what: string): void 
   assert.deepEqual(JSON.parse(actual), JSON.parse(expected), what);
   const keys = Object.keys(msg.params ?? {}).filter((k) => (msg.params as Record<string, unknown>)[k] !== undefined);
   if (keys[keys.length - 1] === 'diagnostics') assert.equal(actual, expected, what);
-}
-
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const PIECES = ['upstream', ' app', '"quoted"', 'back\\slash', 'tab\there', 'line\nbreak', 'é', '→', '😀', '\u0000', '\u2028', ''];

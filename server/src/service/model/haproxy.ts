@@ -539,14 +539,28 @@ function shared(f: ProxyFacts): ProxyFacts {
 /** Fills `f` (cleared) with the facts of the section's statements: through its body when it has one (no statement object per line). */
 function readSectionFacts(section: HaproxySection, f: ProxyFacts): ProxyFacts {
   const body = section.body;
-  return body !== undefined ? readBodyFacts(body, f) : readFacts(section.statements, f);
+  return readFacts(body ?? statementsAsBody(section.statements), f);
+}
+
+/** The part of HaproxySectionBody that readFacts() reads. */
+type FactSource = Pick<HaproxySectionBody, 'size' | 'keywordAt' | 'wordCountAt' | 'wordValueAt' | 'statement'>;
+
+/** A section without a body (built by hand) read through the same interface. */
+function statementsAsBody(stmts: readonly HaproxyStatement[]): FactSource {
+  return {
+    size: stmts.length,
+    keywordAt: (i) => stmts[i].keyword,
+    wordCountAt: (i) => stmts[i].wordCount,
+    wordValueAt: (i, k) => stmts[i].wordValue(k),
+    statement: (i) => stmts[i],
+  };
 }
 
 /**
- * readFacts() over a section body: the same walk by index, and only the statements the facts
- * name are made (the last of each kind, once the walk is over).
+ * Fills `f` (cleared) with the facts of a section's statements, walked by index: only the
+ * statements the facts name are made (the last of each kind, once the walk is over).
  */
-function readBodyFacts(body: HaproxySectionBody, f: ProxyFacts): ProxyFacts {
+function readFacts(body: FactSource, f: ProxyFacts): ProxyFacts {
   let mode = -1;
   let onOff = -1;
   let connect = -1;
@@ -606,56 +620,6 @@ function readBodyFacts(body: HaproxySectionBody, f: ProxyFacts): ProxyFacts {
   if (server >= 0) f.server = body.statement(server);
   if (tunnel >= 0) f.tunnel = body.statement(tunnel);
   if (defaultBackend >= 0) f.defaultBackend = body.statement(defaultBackend);
-  return f;
-}
-
-/** Fills `f` (cleared) with the facts of the statements. */
-function readFacts(stmts: readonly HaproxyStatement[], f: ProxyFacts): ProxyFacts {
-  for (let i = 0; i < stmts.length; i++) {
-    const s = stmts[i];
-    const kw = s.keyword;
-    switch (kw.charCodeAt(0)) {
-      case 97 /* a */:
-        if (kw === 'acl') {
-          if (f.acl0 < 0) f.acl0 = i;
-          f.aclCount++;
-        }
-        break;
-      case 100 /* d */:
-        if (kw === 'default_backend') {
-          f.defaultBackend = s;
-          if (f.route0 < 0) f.route0 = i;
-          f.routeCount++;
-        } else if (kw === 'disabled') f.onOff = s;
-        break;
-      case 101 /* e */:
-        if (kw === 'enabled') f.onOff = s;
-        break;
-      case 109 /* m */:
-        if (kw === 'mode') f.mode = s;
-        break;
-      case 115 /* s */:
-        if (kw === 'server' || kw === 'server-template') f.hasServers = true;
-        break;
-      case 116 /* t */:
-        if (kw === 'timeout') {
-          if (f.timeout0 < 0) f.timeout0 = i;
-          f.timeoutCount++;
-          const which = argValue(s, 0);
-          if (which === 'connect') f.connect = s;
-          else if (which === 'client') f.client = s;
-          else if (which === 'server') f.server = s;
-          else if (which === 'tunnel') f.tunnel = s;
-        }
-        break;
-      case 117 /* u */:
-        if (kw === 'use_backend') {
-          if (f.route0 < 0) f.route0 = i;
-          f.routeCount++;
-        }
-        break;
-    }
-  }
   return f;
 }
 
