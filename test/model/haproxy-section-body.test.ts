@@ -16,7 +16,7 @@ import { createLanguageService } from '../../server/src/service/index';
 import { backendReferences, buildHaproxyConfig, proxyFacts, type HaproxyConfig } from '../../server/src/service/model/haproxy';
 import { haproxyWebSocketReasons } from '../../server/src/service/model/websocket';
 import { validateHaproxy } from '../../server/src/service/knowledge/haproxy-validate';
-import { CORPUS, cfgFilesUnder, corpusRows } from '../helpers/corpus';
+import { CORPUS, cfgFilesUnder, corpusRows, needCorpus } from '../helpers/corpus';
 import { generateHaproxy } from '../../scripts/bench/generate';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -149,7 +149,7 @@ describe('HAProxy section bodies: read by index, they give what the statement li
   const all = texts();
 
   it('has its inputs: the corpus (with the benchmark file), fixtures, examples', function () {
-    if (corpusRows('haproxy').length === 0) this.skip();
+    needCorpus(this, 'haproxy');
     assert.ok(all.some((t) => t.name.endsWith('large-valid.cfg')), 'the 24k-line benchmark file');
     assert.ok(all.length > 20, `${all.length} texts`);
   });
