@@ -50,7 +50,11 @@ function timeProcess(cmd: string, args: string[], runs = 5): { ms: number; ok: b
     last = spawnSync(cmd, args, { encoding: 'utf8' });
     xs.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
-  return { ms: median(xs), ok: last.status === 0, output: (last.stderr + last.stdout).trim().split('\n').slice(-2).join(' | ') };
+  return {
+    ms: median(xs),
+    ok: last.status === 0,
+    output: (last.stderr + last.stdout).trim().split('\n').slice(-2).join(' | '),
+  };
 }
 
 function which(bin: string): string | null {
@@ -80,7 +84,12 @@ interface Row {
 }
 
 const rows: Row[] = [];
-console.log(`load average at start: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (${os.cpus().length} cpus)`);
+console.log(
+  `load average at start: ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')} (${os.cpus().length} cpus)`,
+);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wslb-bench-'));
 const service = createLanguageService();
 
@@ -103,7 +112,9 @@ function benchNginx(name: string, text: string) {
   const checkMs = time(() => service.analyzeNginx(file, mfs), 5);
   const nginx = which('nginx');
   fs.mkdirSync(path.join(tmp, 'logs'), { recursive: true });
-  const ref = nginx ? timeProcess(nginx, ['-t', '-q', '-p', tmp, '-c', file, '-g', `pid ${tmp}/nginx.pid; error_log stderr;`]) : null;
+  const ref = nginx
+    ? timeProcess(nginx, ['-t', '-q', '-p', tmp, '-c', file, '-g', `pid ${tmp}/nginx.pid; error_log stderr;`])
+    : null;
   let nginxConfMs: number | null = null;
   try {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -165,7 +176,9 @@ benchNginx('nginx-10k', generateNginx(10_000));
 function benchNginxEdit(text: string) {
   const file = '/bench/nginx-edit.conf';
   const open = new Map([[file, text]]);
-  const project = new Project((p) => (open.has(p) ? { uri: 'file://' + p, path: p, text: open.get(p)!, version: 1, languageId: 'nginx' } : undefined));
+  const project = new Project((p) =>
+    open.has(p) ? { uri: 'file://' + p, path: p, text: open.get(p)!, version: 1, languageId: 'nginx' } : undefined,
+  );
   project.analyzeRoot(file, 'nginx');
   const at = text.indexOf('proxy_read_timeout 3600s', text.length >> 1) + 'proxy_read_timeout 3600s'.length;
   let cur = text;
@@ -201,7 +214,11 @@ function benchNginxEdit(text: string) {
     const tree2 = parseNginxIncremental(tree, cur, [e]);
     phases.parse.push(performance.now() - t);
     t = performance.now();
-    const config = buildNginxConfig(file, { readFile: () => cur, readDir: () => mfs.readDir('/') }, { parse: () => tree2 });
+    const config = buildNginxConfig(
+      file,
+      { readFile: () => cur, readDir: () => mfs.readDir('/') },
+      { parse: () => tree2 },
+    );
     phases.model.push(performance.now() - t);
     t = performance.now();
     validateConfigKnowledge({ language: 'nginx', config }, options);
@@ -222,20 +239,30 @@ const sim = benchSimulate();
 
 const f = (n: number | null | undefined, d = 1) => (n == null ? '—' : n.toFixed(d));
 console.log('\nparse + model, against the real binaries on the same file (ratio < 1: wslb is faster)\n');
-console.log('file                  lines   parse ms  model ms  check ms    MB/s   reference ms  ratio   nginx-conf ms  (nginx: model from the parsed tree, ratio and MB/s from parse + model in one go; check: from text, every rule)');
+console.log(
+  'file                  lines   parse ms  model ms  check ms    MB/s   reference ms  ratio   nginx-conf ms  (nginx: model from the parsed tree, ratio and MB/s from parse + model in one go; check: from text, every rule)',
+);
 for (const r of rows) {
   console.log(
     `${r.name.padEnd(20)} ${String(r.lines).padStart(6)} ${f(r.parseMs).padStart(9)} ${f(r.modelMs).padStart(9)} ${f(r.checkMs).padStart(9)} ${f(r.mbPerSec).padStart(7)} ${f(r.referenceMs).padStart(14)} ${f(r.ratio, 3).padStart(6)} ${f(r.nginxConfMs).padStart(14)}   ${r.reference}`,
   );
 }
 console.log('\nnginx: the ratio is parse + model timed in one go from text:');
-for (const r of rows) if (r.fromTextMs !== undefined) console.log(`  ${r.name}: ${f(r.fromTextMs)} ms (parse and model timed apart: ${f(r.parseMs + r.modelMs)} ms)`);
-console.log('nginx: the parser keeps words as offsets and builds their objects on first read; parse + model + every word read:');
-for (const r of rows) if (r.eagerMs !== undefined && r.referenceMs) console.log(`  ${r.name}: ${f(r.eagerMs)} ms (ratio ${f(r.eagerMs / r.referenceMs, 3)} against nginx -t)`);
+for (const r of rows)
+  if (r.fromTextMs !== undefined)
+    console.log(`  ${r.name}: ${f(r.fromTextMs)} ms (parse and model timed apart: ${f(r.parseMs + r.modelMs)} ms)`);
+console.log(
+  'nginx: the parser keeps words as offsets and builds their objects on first read; parse + model + every word read:',
+);
+for (const r of rows)
+  if (r.eagerMs !== undefined && r.referenceMs)
+    console.log(`  ${r.name}: ${f(r.eagerMs)} ms (ratio ${f(r.eagerMs / r.referenceMs, 3)} against nginx -t)`);
 console.log(
   `\nnginx one-character edit, in process (as the language server runs it), ${nginxEdit.lines} lines: ${f(nginxEdit.totalMs)} ms ` +
     `(${nginxEdit.byBlock} of ${nginxEdit.edits} edits analysed block by block); a whole re-analysis would take ` +
-    Object.entries(nginxEdit.phaseMs).map(([k, v]) => `${k} ${f(v)}`).join(', ') +
+    Object.entries(nginxEdit.phaseMs)
+      .map(([k, v]) => `${k} ${f(v)}`)
+      .join(', ') +
     ' ms plus findings',
 );
 console.log(`\nsimulator: ${sim.events} connection events across 50 backends in ${sim.ms.toFixed(0)} ms`);
@@ -245,7 +272,11 @@ let lsp: unknown = null;
 const lspScript = path.join(REPO, 'scripts/bench-lsp.mjs');
 if (fs.existsSync(lspScript) && fs.existsSync(path.join(REPO, 'dist/server/server.js'))) {
   console.log('\nlanguage server (scripts/bench-lsp.mjs):');
-  const r = spawnSync(process.execPath, [lspScript], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [lspScript], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
   try {
     lsp = JSON.parse(r.stdout.trim());
   } catch {
@@ -257,12 +288,31 @@ if (fs.existsSync(lspScript) && fs.existsSync(path.join(REPO, 'dist/server/serve
 const n50 = rows.find((r) => r.name === 'nginx-50k');
 const targets: Record<string, boolean | null> = {
   'nginx-50k parse + model < 1/5 of nginx -t (issue #3)': n50 && n50.ratio != null ? n50.ratio < 0.2 : null,
-  ...(((lsp as { targets?: Record<string, boolean | null> } | null)?.targets) ?? {}),
+  ...((lsp as { targets?: Record<string, boolean | null> } | null)?.targets ?? {}),
 };
 console.log('\ntargets:');
-for (const [name, met] of Object.entries(targets)) console.log(`  ${met === null ? 'not measured' : met ? 'met   ' : 'MISSED'}  ${name}`);
+for (const [name, met] of Object.entries(targets))
+  console.log(`  ${met === null ? 'not measured' : met ? 'met   ' : 'MISSED'}  ${name}`);
 
 fs.mkdirSync(OUT, { recursive: true });
-fs.writeFileSync(path.join(OUT, 'bench.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg(), rows, nginxEdit, simulator: sim, heapMb, lsp, targets }, null, 2));
+fs.writeFileSync(
+  path.join(OUT, 'bench.json'),
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      node: process.version,
+      cpus: os.cpus().length,
+      loadAverage: os.loadavg(),
+      rows,
+      nginxEdit,
+      simulator: sim,
+      heapMb,
+      lsp,
+      targets,
+    },
+    null,
+    2,
+  ),
+);
 console.log(`\nwritten: ${path.relative(process.cwd(), path.join(OUT, 'bench.json'))}`);
 fs.rmSync(tmp, { recursive: true, force: true });

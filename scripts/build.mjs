@@ -21,10 +21,39 @@ const IMPORT_META_URL = "const __wslb_import_meta_url = require('node:url').path
 const cjsImportMeta = { define: { 'import.meta.url': '__wslb_import_meta_url' } };
 
 const targets = [
-  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client/extension.js', platform: 'node', format: 'cjs', target: 'node18', external: ['vscode'] },
-  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server/server.js', platform: 'node', format: 'cjs', target: 'node18', ...cjsImportMeta, banner: { js: IMPORT_META_URL } },
-  { entryPoints: ['server/src/cli/wslb.ts'], outfile: 'dist/cli/wslb.js', platform: 'node', format: 'cjs', target: 'node18', ...cjsImportMeta, banner: { js: `#!/usr/bin/env node\n${IMPORT_META_URL}` } },
-  { entryPoints: ['client/src/webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife', target: 'es2020' },
+  {
+    entryPoints: ['client/src/extension.ts'],
+    outfile: 'dist/client/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    external: ['vscode'],
+  },
+  {
+    entryPoints: ['server/src/server.ts'],
+    outfile: 'dist/server/server.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    ...cjsImportMeta,
+    banner: { js: IMPORT_META_URL },
+  },
+  {
+    entryPoints: ['server/src/cli/wslb.ts'],
+    outfile: 'dist/cli/wslb.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    ...cjsImportMeta,
+    banner: { js: `#!/usr/bin/env node\n${IMPORT_META_URL}` },
+  },
+  {
+    entryPoints: ['client/src/webview/main.ts'],
+    outfile: 'dist/webview/main.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2020',
+  },
 ].filter((t) => existsSync(t.entryPoints[0]));
 
 // The Terraform parser's WebAssembly files, located at run time next to the bundles
@@ -34,7 +63,8 @@ mkdirSync('dist/wasm', { recursive: true });
 for (const [name, module] of [
   ['tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm'],
   ['tree-sitter-terraform.wasm', '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm'],
-]) copyFileSync(require.resolve(module), `dist/wasm/${name}`);
+])
+  copyFileSync(require.resolve(module), `dist/wasm/${name}`);
 
 if (watch) {
   for (const t of targets) {

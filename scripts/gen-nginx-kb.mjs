@@ -37,7 +37,9 @@ function git(...a) {
 }
 function gitDir(p) {
   try {
-    return execFileSync('git', ['-C', p, 'rev-parse', '--git-dir'], { encoding: 'utf8' }).trim().replace(/^(?!\/)/, p + '/');
+    return execFileSync('git', ['-C', p, 'rev-parse', '--git-dir'], { encoding: 'utf8' })
+      .trim()
+      .replace(/^(?!\/)/, p + '/');
   } catch {
     return p;
   }
@@ -61,17 +63,42 @@ const tags = git('tag', '--list', 'release-1.*')
 
 /** Context bits as names (ngx_conf_file.h, ngx_http_config.h, ngx_stream.h, ngx_mail.h, ngx_event.h). */
 const CONTEXT_BITS = new Set([
-  'NGX_MAIN_CONF', 'NGX_DIRECT_CONF', 'NGX_ANY_CONF', 'NGX_EVENT_CONF',
-  'NGX_HTTP_MAIN_CONF', 'NGX_HTTP_SRV_CONF', 'NGX_HTTP_LOC_CONF', 'NGX_HTTP_UPS_CONF',
-  'NGX_HTTP_SIF_CONF', 'NGX_HTTP_LIF_CONF', 'NGX_HTTP_LMT_CONF',
-  'NGX_STREAM_MAIN_CONF', 'NGX_STREAM_SRV_CONF', 'NGX_STREAM_UPS_CONF',
-  'NGX_MAIL_MAIN_CONF', 'NGX_MAIL_SRV_CONF',
+  'NGX_MAIN_CONF',
+  'NGX_DIRECT_CONF',
+  'NGX_ANY_CONF',
+  'NGX_EVENT_CONF',
+  'NGX_HTTP_MAIN_CONF',
+  'NGX_HTTP_SRV_CONF',
+  'NGX_HTTP_LOC_CONF',
+  'NGX_HTTP_UPS_CONF',
+  'NGX_HTTP_SIF_CONF',
+  'NGX_HTTP_LIF_CONF',
+  'NGX_HTTP_LMT_CONF',
+  'NGX_STREAM_MAIN_CONF',
+  'NGX_STREAM_SRV_CONF',
+  'NGX_STREAM_UPS_CONF',
+  'NGX_MAIL_MAIN_CONF',
+  'NGX_MAIL_SRV_CONF',
 ]);
 const ARG_BITS = new Set([
-  'NGX_CONF_NOARGS', 'NGX_CONF_TAKE1', 'NGX_CONF_TAKE2', 'NGX_CONF_TAKE3', 'NGX_CONF_TAKE4',
-  'NGX_CONF_TAKE5', 'NGX_CONF_TAKE6', 'NGX_CONF_TAKE7', 'NGX_CONF_TAKE12', 'NGX_CONF_TAKE13',
-  'NGX_CONF_TAKE23', 'NGX_CONF_TAKE123', 'NGX_CONF_TAKE1234', 'NGX_CONF_FLAG', 'NGX_CONF_1MORE',
-  'NGX_CONF_2MORE', 'NGX_CONF_ANY', 'NGX_CONF_BLOCK',
+  'NGX_CONF_NOARGS',
+  'NGX_CONF_TAKE1',
+  'NGX_CONF_TAKE2',
+  'NGX_CONF_TAKE3',
+  'NGX_CONF_TAKE4',
+  'NGX_CONF_TAKE5',
+  'NGX_CONF_TAKE6',
+  'NGX_CONF_TAKE7',
+  'NGX_CONF_TAKE12',
+  'NGX_CONF_TAKE13',
+  'NGX_CONF_TAKE23',
+  'NGX_CONF_TAKE123',
+  'NGX_CONF_TAKE1234',
+  'NGX_CONF_FLAG',
+  'NGX_CONF_1MORE',
+  'NGX_CONF_2MORE',
+  'NGX_CONF_ANY',
+  'NGX_CONF_BLOCK',
 ]);
 const short = (bit) => bit.replace(/^NGX_(CONF_)?/, '').replace(/_CONF$/, '');
 
@@ -130,7 +157,11 @@ function familyOf(bits) {
 function shapeOf(c) {
   const contexts = c.bits.filter((b) => CONTEXT_BITS.has(b) && b !== 'NGX_DIRECT_CONF').map(short);
   const argBits = c.bits.filter((b) => ARG_BITS.has(b) && b !== 'NGX_CONF_BLOCK').map(short);
-  return { contexts: [...new Set(contexts)].sort(), args: [...new Set(argBits)].sort(), block: c.bits.includes('NGX_CONF_BLOCK') };
+  return {
+    contexts: [...new Set(contexts)].sort(),
+    args: [...new Set(argBits)].sort(),
+    block: c.bits.includes('NGX_CONF_BLOCK'),
+  };
 }
 
 const entries = new Map(); // key family/name/module -> { family, name, module, since, removed?, variants: [{since, ...shape}] }
@@ -160,7 +191,17 @@ for (const tag of tags) {
 }
 
 const directives = [...entries.values()].sort((a, b) =>
-  a.name < b.name ? -1 : a.name > b.name ? 1 : a.family < b.family ? -1 : a.family > b.family ? 1 : a.module < b.module ? -1 : 1,
+  a.name < b.name
+    ? -1
+    : a.name > b.name
+      ? 1
+      : a.family < b.family
+        ? -1
+        : a.family > b.family
+          ? 1
+          : a.module < b.module
+            ? -1
+            : 1,
 );
 const data = {
   $comment:

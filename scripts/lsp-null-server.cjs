@@ -7,7 +7,10 @@ const { createConnection, ProposedFeatures, TextDocumentSyncKind } = require('vs
 
 const connection = createConnection(ProposedFeatures.all);
 connection.onInitialize(() => ({ capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental } }));
-const answer = (p) => setImmediate(() => connection.sendDiagnostics({ uri: p.textDocument.uri, version: p.textDocument.version, diagnostics: [] }));
+const answer = (p) =>
+  setImmediate(() =>
+    connection.sendDiagnostics({ uri: p.textDocument.uri, version: p.textDocument.version, diagnostics: [] }),
+  );
 connection.onDidOpenTextDocument(answer);
 connection.onDidChangeTextDocument(answer);
 connection.listen();

@@ -14,11 +14,24 @@ export function renderRuleDocs(): string {
   ];
   for (const r of ALL_RULES) {
     const m = r.meta;
-    out.push(`| [\`${m.id}\`](#${anchor(m.id)}) | ${m.severity} | ${m.versions.replace(/\|/g, '\\|')} | ${m.fixable ? 'yes' : '—'} | ${m.docs.short.replace(/\|/g, '\\|')} |`);
+    out.push(
+      `| [\`${m.id}\`](#${anchor(m.id)}) | ${m.severity} | ${m.versions.replace(/\|/g, '\\|')} | ${m.fixable ? 'yes' : '—'} | ${m.docs.short.replace(/\|/g, '\\|')} |`,
+    );
   }
   for (const r of ALL_RULES) {
     const m = r.meta;
-    out.push('', `## ${m.id}`, '', `*${m.severity}; applies to ${m.versions}; ${m.fixable ? 'quick fix available' : 'no automatic fix'}*`, '', m.docs.short, '', m.docs.long, '', sourcePointer(m.docs.section));
+    out.push(
+      '',
+      `## ${m.id}`,
+      '',
+      `*${m.severity}; applies to ${m.versions}; ${m.fixable ? 'quick fix available' : 'no automatic fix'}*`,
+      '',
+      m.docs.short,
+      '',
+      m.docs.long,
+      '',
+      sourcePointer(m.docs.section),
+    );
     if (m.docs.proof) out.push('', `**Proof.** ${m.docs.proof}`);
     if (m.docs.references.length) out.push('', 'References:', '', ...m.docs.references.map((u) => `- ${u}`));
   }
@@ -26,5 +39,8 @@ export function renderRuleDocs(): string {
 }
 
 function anchor(id: string): string {
-  return id.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
+  return id
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, '')
+    .replace(/ /g, '-');
 }

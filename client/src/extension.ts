@@ -10,7 +10,15 @@
  * background checking of unopened files) only works for file: URIs.
  */
 import * as vscode from 'vscode';
-import { CloseAction, ErrorAction, LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  State,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import { detectLanguage } from '../../server/src/service/detect';
 import { PoolsRequest, SIMULATE_COMMAND, type PoolItem, type SimulateArgs } from '../../server/src/lsp/protocol';
 import { SimulatorPanels } from './simulatorPanel';
@@ -91,7 +99,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         renderStatus();
         return {
           action: CloseAction.DoNotRestart,
-          message: 'The wslb language server crashed 5 times in 3 minutes and will not be restarted. Run "wslb: Restart language server" after checking the output.',
+          message:
+            'The wslb language server crashed 5 times in 3 minutes and will not be restarted. Run "wslb: Restart language server" after checking the output.',
         };
       },
     },
@@ -117,23 +126,30 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       (e) => {
         state = 'error';
         renderStatus();
-        log(`the language server did not start: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+        log(`the language server did not start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       },
     );
     return starting;
   };
   // AWS documents: a .tf/.yaml/.json that declares load balancers (two regular expressions; the
   // first 200k characters are enough). Any other Terraform/YAML/JSON never starts the server.
-  const isAws = (d: vscode.TextDocument) => isAwsDocument(d.uri.path, d.languageId, d.getText().slice(0, 200_000), declaresAwsLoadBalancer);
+  const isAws = (d: vscode.TextDocument) =>
+    isAwsDocument(d.uri.path, d.languageId, d.getText().slice(0, 200_000), declaresAwsLoadBalancer);
   const isOurs = (d: vscode.TextDocument) => LANGUAGES.includes(d.languageId) || isAws(d);
-  const setAwsContext = () => void vscode.commands.executeCommand('setContext', 'wslb.awsDocument', !!vscode.window.activeTextEditor && isAws(vscode.window.activeTextEditor.document));
+  const setAwsContext = () =>
+    void vscode.commands.executeCommand(
+      'setContext',
+      'wslb.awsDocument',
+      !!vscode.window.activeTextEditor && isAws(vscode.window.activeTextEditor.document),
+    );
   context.subscriptions.push(
     vscode.workspace.onDidOpenTextDocument((d) => {
       if (isOurs(d)) void ensureStarted();
     }),
     // A resource typed into a YAML/Terraform file makes it ours.
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (!AWS_CHANGE_LANGUAGES.has(e.document.languageId) || !e.contentChanges.some((c) => /aws/i.test(c.text))) return;
+      if (!AWS_CHANGE_LANGUAGES.has(e.document.languageId) || !e.contentChanges.some((c) => /aws/i.test(c.text)))
+        return;
       if (!starting && isAws(e.document)) void ensureStarted();
       if (e.document === vscode.window.activeTextEditor?.document) setAwsContext();
     }),
@@ -163,7 +179,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     } else {
       const editor = vscode.window.activeTextEditor;
       if (!editor || !isOurs(editor.document)) {
-        void vscode.window.showInformationMessage('wslb: open an nginx or HAProxy config, or a Terraform/CloudFormation file with AWS load balancers, to simulate one of its upstreams/backends/target groups.');
+        void vscode.window.showInformationMessage(
+          'wslb: open an nginx or HAProxy config, or a Terraform/CloudFormation file with AWS load balancers, to simulate one of its upstreams/backends/target groups.',
+        );
         return;
       }
       uri = editor.document.uri;
@@ -190,7 +208,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
           detail: `line ${p.nameRange.start.line + 1}`,
           pool: p,
         })),
-        { title: 'Simulate balancing', placeHolder: wanted !== undefined ? `"${wanted}" not found; pick a pool` : 'Which upstream/backend/target group?' },
+        {
+          title: 'Simulate balancing',
+          placeHolder:
+            wanted !== undefined ? `"${wanted}" not found; pick a pool` : 'Which upstream/backend/target group?',
+        },
       );
       pool = pick?.pool;
       if (!pick) return;
@@ -240,7 +262,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const target = detectionTarget(doc.uri.path, doc.languageId, sample, detectLanguage);
     if (!target) return;
     log(`${vscode.workspace.asRelativePath(doc.uri)} looks like ${target}; treating it as ${target}`);
-    void vscode.languages.setTextDocumentLanguage(doc, target).then(undefined, (e) => log(`setTextDocumentLanguage: ${String(e)}`));
+    void vscode.languages
+      .setTextDocumentLanguage(doc, target)
+      .then(undefined, (e) => log(`setTextDocumentLanguage: ${String(e)}`));
   };
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(detect));
   for (const doc of vscode.workspace.textDocuments) detect(doc);

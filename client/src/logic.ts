@@ -23,7 +23,11 @@ export function detectionTarget(
 ): ConfigLanguage | undefined {
   if (!UNCLAIMED_LANGUAGES.includes(languageId)) return undefined;
   const name = path.toLowerCase();
-  const expected: ConfigLanguage | undefined = name.endsWith('.conf') ? 'nginx' : name.endsWith('.cfg') ? 'haproxy' : undefined;
+  const expected: ConfigLanguage | undefined = name.endsWith('.conf')
+    ? 'nginx'
+    : name.endsWith('.cfg')
+      ? 'haproxy'
+      : undefined;
   if (!expected) return undefined;
   let found: ConfigLanguage | undefined;
   try {
@@ -60,7 +64,10 @@ export function poolAt<T extends Ranged>(pools: T[], pos: Pos | undefined): T | 
 }
 
 /** At most `maxRestarts` automatic restarts within a sliding `windowMs`. */
-export function restartBudget(o: { maxRestarts: number; windowMs: number }): { allow(now: number): boolean; reset(): void } {
+export function restartBudget(o: { maxRestarts: number; windowMs: number }): {
+  allow(now: number): boolean;
+  reset(): void;
+} {
   let times: number[] = [];
   return {
     allow(now: number): boolean {
@@ -83,7 +90,12 @@ export function restartBudget(o: { maxRestarts: number; windowMs: number }): { a
 export const AWS_LANGUAGES = ['terraform', 'yaml', 'json', 'plaintext'];
 
 /** Does this document declare AWS load balancers, for wslb? `declares` is service/aws-detect.ts. */
-export function isAwsDocument(path: string, languageId: string, text: string, declares: (path: string, text: string) => boolean): boolean {
+export function isAwsDocument(
+  path: string,
+  languageId: string,
+  text: string,
+  declares: (path: string, text: string) => boolean,
+): boolean {
   if (!AWS_LANGUAGES.includes(languageId)) return false;
   if (languageId === 'plaintext' && !/\.(tf|template)$/i.test(path)) return false;
   try {

@@ -29,7 +29,8 @@ export class SimulatorPanels implements vscode.WebviewPanelSerializer {
     // The panel follows its config: after an edit (typing, undo, Apply to config) it gets the
     // pool again from the server (same pool: the webview keeps the user's settings).
     this.watch = vscode.workspace.onDidChangeTextDocument((e) => {
-      if (!this.panel || !this.shown || e.document.uri.toString() !== this.shown.uri || !e.contentChanges.length) return;
+      if (!this.panel || !this.shown || e.document.uri.toString() !== this.shown.uri || !e.contentChanges.length)
+        return;
       if (this.refreshTimer) clearTimeout(this.refreshTimer);
       this.refreshTimer = setTimeout(() => void this.refresh(), 400);
     });
@@ -77,7 +78,12 @@ export class SimulatorPanels implements vscode.WebviewPanelSerializer {
       });
       return;
     }
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, this.options());
+    const panel = vscode.window.createWebviewPanel(
+      VIEW_TYPE,
+      title,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+      this.options(),
+    );
     this.pending = init;
     this.setUp(panel);
   }
@@ -103,7 +109,9 @@ export class SimulatorPanels implements vscode.WebviewPanelSerializer {
     const subs: vscode.Disposable[] = [];
     subs.push(
       webview.onDidReceiveMessage((m: FromWebview) => {
-        void this.onMessage(panel, m).catch((e) => this.log(`simulator: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
+        void this.onMessage(panel, m).catch((e) =>
+          this.log(`simulator: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+        );
       }),
     );
     panel.onDidDispose(() => {
@@ -119,7 +127,8 @@ export class SimulatorPanels implements vscode.WebviewPanelSerializer {
     if (!m || typeof m !== 'object') return;
     switch (m.type) {
       case 'ready':
-        if (!this.pending && typeof m.uri === 'string' && typeof m.pool === 'string') this.shown = { uri: m.uri, pool: m.pool };
+        if (!this.pending && typeof m.uri === 'string' && typeof m.pool === 'string')
+          this.shown = { uri: m.uri, pool: m.pool };
         if (this.pending) {
           const init = this.pending;
           if ((await panel.webview.postMessage(init)) && this.pending === init) this.pending = undefined;
@@ -133,7 +142,12 @@ export class SimulatorPanels implements vscode.WebviewPanelSerializer {
         return;
       case 'apply': {
         const r = await this.apply(String(m.uri), String(m.pool), String(m.spec));
-        await panel.webview.postMessage({ type: 'applied', ok: r.ok, spec: r.ok ? m.spec : undefined, message: r.message } satisfies ToWebview);
+        await panel.webview.postMessage({
+          type: 'applied',
+          ok: r.ok,
+          spec: r.ok ? m.spec : undefined,
+          message: r.message,
+        } satisfies ToWebview);
         return;
       }
       case 'exportCsv':
@@ -142,7 +156,11 @@ export class SimulatorPanels implements vscode.WebviewPanelSerializer {
       case 'exportPng': {
         const match = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(String(m.dataUrl));
         if (!match) {
-          await panel.webview.postMessage({ type: 'exported', ok: false, message: 'The chart could not be exported.' } satisfies ToWebview);
+          await panel.webview.postMessage({
+            type: 'exported',
+            ok: false,
+            message: 'The chart could not be exported.',
+          } satisfies ToWebview);
           return;
         }
         await this.save(panel, String(m.fileName), 'PNG image', ['png'], Buffer.from(match[1], 'base64'));
@@ -162,32 +180,62 @@ export class SimulatorPanels implements vscode.WebviewPanelSerializer {
     const doc = await vscode.workspace.openTextDocument(uri);
     const item = (await this.pools(uri)).find((p) => p.name === poolName);
     if (!item) return { ok: false, message: `"${poolName}" is no longer in ${vscode.workspace.asRelativePath(uri)}.` };
-    const span = (r: vscode.Range | PoolItem['range']) => ({ start: doc.offsetAt(new vscode.Position(r.start.line, r.start.character)), end: doc.offsetAt(new vscode.Position(r.end.line, r.end.character)) });
+    const span = (r: vscode.Range | PoolItem['range']) => ({
+      start: doc.offsetAt(new vscode.Position(r.start.line, r.start.character)),
+      end: doc.offsetAt(new vscode.Position(r.end.line, r.end.character)),
+    });
     const result = buildAlgorithmEdit(
       doc.getText(),
-      { system: item.system, span: span(item.range), nameSpan: span(item.nameRange), algorithmSpan: item.algorithmRange ? span(item.algorithmRange) : undefined },
+      {
+        system: item.system,
+        span: span(item.range),
+        nameSpan: span(item.nameRange),
+        algorithmSpan: item.algorithmRange ? span(item.algorithmRange) : undefined,
+      },
       spec,
     );
     if ('error' in result) return { ok: false, message: result.error };
     if (!result.edits.length) return { ok: true, message: `${poolName} already uses ${spec}.` };
     const edit = new vscode.WorkspaceEdit();
-    for (const e of result.edits) edit.replace(uri, new vscode.Range(doc.positionAt(e.span.start), doc.positionAt(e.span.end)), e.newText);
+    for (const e of result.edits)
+      edit.replace(uri, new vscode.Range(doc.positionAt(e.span.start), doc.positionAt(e.span.end)), e.newText);
     const ok = await vscode.workspace.applyEdit(edit);
     return ok
-      ? { ok: true, message: `Applied "${spec}" to ${poolName} in ${vscode.workspace.asRelativePath(uri)} (undo with Ctrl+Z in the editor).` }
+      ? {
+          ok: true,
+          message: `Applied "${spec}" to ${poolName} in ${vscode.workspace.asRelativePath(uri)} (undo with Ctrl+Z in the editor).`,
+        }
       : { ok: false, message: 'The editor refused the edit (is the file read-only?).' };
   }
 
-  private async save(panel: vscode.WebviewPanel, fileName: string, kind: string, ext: string[], data: Uint8Array): Promise<void> {
+  private async save(
+    panel: vscode.WebviewPanel,
+    fileName: string,
+    kind: string,
+    ext: string[],
+    data: Uint8Array,
+  ): Promise<void> {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const safe = fileName.replace(/[\\/:*?"<>|]+/g, '_') || `simulation.${ext[0]}`;
-    const target = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, safe) : undefined, filters: { [kind]: ext }, saveLabel: 'Export' });
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, safe) : undefined,
+      filters: { [kind]: ext },
+      saveLabel: 'Export',
+    });
     if (!target) return;
     try {
       await vscode.workspace.fs.writeFile(target, data);
-      await panel.webview.postMessage({ type: 'exported', ok: true, message: `Saved ${vscode.workspace.asRelativePath(target)}.` } satisfies ToWebview);
+      await panel.webview.postMessage({
+        type: 'exported',
+        ok: true,
+        message: `Saved ${vscode.workspace.asRelativePath(target)}.`,
+      } satisfies ToWebview);
     } catch (e) {
-      await panel.webview.postMessage({ type: 'exported', ok: false, message: `Could not save: ${e instanceof Error ? e.message : String(e)}` } satisfies ToWebview);
+      await panel.webview.postMessage({
+        type: 'exported',
+        ok: false,
+        message: `Could not save: ${e instanceof Error ? e.message : String(e)}`,
+      } satisfies ToWebview);
     }
   }
 

@@ -1,7 +1,16 @@
 /** Generated benchmark configs: valid for the real nginx -t / haproxy -c, with WebSocket locations. */
 
 export function generateNginx(targetLines: number): string {
-  const out: string[] = ['worker_processes 2;', 'worker_shutdown_timeout 10m;', 'events { worker_connections 4096; }', 'http {', '    map $http_upgrade $connection_upgrade {', '        default upgrade;', "        ''      close;", '    }'];
+  const out: string[] = [
+    'worker_processes 2;',
+    'worker_shutdown_timeout 10m;',
+    'events { worker_connections 4096; }',
+    'http {',
+    '    map $http_upgrade $connection_upgrade {',
+    '        default upgrade;',
+    "        ''      close;",
+    '    }',
+  ];
   let i = 0;
   while (out.length < targetLines - 3) {
     out.push(
@@ -19,7 +28,7 @@ export function generateNginx(targetLines: number): string {
       '            proxy_http_version 1.1;',
       '            proxy_set_header Upgrade $http_upgrade;',
       '            proxy_set_header Connection $connection_upgrade;',
-      "            proxy_set_header Host \"$host\";",
+      '            proxy_set_header Host "$host";',
       '            proxy_read_timeout 3600s;',
       '        }',
       '        location ~* \\.(css|js)$ {',

@@ -38,11 +38,36 @@ import { inspect } from 'node:util';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { Project, normalizeSettings, type OpenDoc, type TextEditRecord } from './lsp/project';
 import { Scheduler } from './lsp/scheduler';
-import { PoolsRequest, FIX_ALL_KIND, SIMULATE_COMMAND, MAX_ANALYZED_CHARS, type PoolItem, type SimulateArgs } from './lsp/protocol';
+import {
+  PoolsRequest,
+  FIX_ALL_KIND,
+  SIMULATE_COMMAND,
+  MAX_ANALYZED_CHARS,
+  type PoolItem,
+  type SimulateArgs,
+} from './lsp/protocol';
 import { rangesTouch, toCompletionKind, toDiagnostic, toDocumentSymbol, symbolKind } from './lsp/convert';
-import { nginxDocumentSymbols, haproxyDocumentSymbols, nginxFoldingRanges, haproxyFoldingRanges, type OutlineSymbol } from './service/features/symbols';
-import { nginxSymbolAt, haproxySymbolAt, renameEdits, validateNewName, type NavSymbol } from './service/features/navigation';
-import { nginxCompletions, haproxyCompletions, nginxDirectiveMarkdown, nginxBlockPathAt, nginxOuterContext } from './service/features/completion';
+import {
+  nginxDocumentSymbols,
+  haproxyDocumentSymbols,
+  nginxFoldingRanges,
+  haproxyFoldingRanges,
+  type OutlineSymbol,
+} from './service/features/symbols';
+import {
+  nginxSymbolAt,
+  haproxySymbolAt,
+  renameEdits,
+  validateNewName,
+  type NavSymbol,
+} from './service/features/navigation';
+import {
+  nginxCompletions,
+  haproxyCompletions,
+  nginxDirectiveMarkdown,
+  nginxBlockPathAt,
+  nginxOuterContext,
+} from './service/features/completion';
 import { disableFileEdit, disableNextLineEdit, fixAllConverging, minimalEdit } from './service/features/actions';
 import { commentSyntaxOf } from './service/suppress';
 import { nginxPools, haproxyPools, type PoolInfo } from './service/features/pools';
@@ -66,7 +91,11 @@ import type { HaproxyConfig } from './service/model/haproxy';
 // each side), so the library ends the server when stdin closes, as it does for `--stdio`.
 const stdio = process.argv.includes('--stdio');
 const connection: Connection = stdio
-  ? createConnection(ProposedFeatures.all, process.stdin as unknown as MessageReader, new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: createJsonEncoder() }))
+  ? createConnection(
+      ProposedFeatures.all,
+      process.stdin as unknown as MessageReader,
+      new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: createJsonEncoder() }),
+    )
   : createConnection(ProposedFeatures.all);
 // With stdout carrying the protocol, stray console output must not reach it (what the library
 // does for `--stdio` when it makes the writer itself).
@@ -183,7 +212,10 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       workspaceSymbolProvider: true,
       foldingRangeProvider: true,
       codeLensProvider: { resolveProvider: false },
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, CodeActionKind.SourceFixAll], resolveProvider: true },
+      codeActionProvider: {
+        codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, CodeActionKind.SourceFixAll],
+        resolveProvider: true,
+      },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'wslb', version: '0.1.0' },
@@ -191,7 +223,10 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 });
 
 connection.onInitialized(() => {
-  if (hasConfigurationCapability) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'wslb' }).catch(() => undefined);
+  if (hasConfigurationCapability)
+    void connection.client
+      .register(DidChangeConfigurationNotification.type, { section: 'wslb' })
+      .catch(() => undefined);
   if (hasWatchedFilesDynamic) {
     void connection.client
       .register(DidChangeWatchedFilesNotification.type, {
@@ -296,11 +331,13 @@ function scheduleDocument(path: string, delay: number): void {
     const t0 = performance.now();
     const roots = project.rootsFor(path);
     const affected = new Set<string>();
-    for (const r of roots) for (const f of project.analyzeRoot(r, r === path ? languageOfOpen(path) : undefined)) affected.add(f);
+    for (const r of roots)
+      for (const f of project.analyzeRoot(r, r === path ? languageOfOpen(path) : undefined)) affected.add(f);
     afterAnalysis(affected);
     const ms = performance.now() - t0;
     lastCost.set(path, ms);
-    if (ms > 500) log(`checking ${path} took ${Math.round(ms)} ms (${roots.length} root${roots.length === 1 ? '' : 's'})`);
+    if (ms > 500)
+      log(`checking ${path} took ${Math.round(ms)} ms (${roots.length} root${roots.length === 1 ? '' : 's'})`);
   });
 }
 
@@ -371,7 +408,9 @@ function startBackgroundCheck(): void {
       const lang = detectConfigLanguage(p, text);
       if (lang) project.workspaceFiles.set(p, lang);
     }
-    log(`workspace: ${project.workspaceFiles.size} config files of ${files.length} candidates (${Math.round(performance.now() - t0)} ms)`);
+    log(
+      `workspace: ${project.workspaceFiles.size} config files of ${files.length} candidates (${Math.round(performance.now() - t0)} ms)`,
+    );
     // nginx files first (they reveal the include graph), then HAProxy; one task each, yielding between.
     const list = [...project.workspaceFiles].sort((a, b) => (a[1] === b[1] ? 0 : a[1] === 'nginx' ? -1 : 1));
     for (const [p, lang] of list) {
@@ -458,11 +497,18 @@ function lineIndexOf(path: string, m?: DocModel): LineIndex {
   return new LineIndex(project.fs.readFile(path) ?? '');
 }
 
-function navSymbolAt(uri: string, position: { line: number; character: number }): { sym: NavSymbol; m: DocModel } | null {
+function navSymbolAt(
+  uri: string,
+  position: { line: number; character: number },
+): { sym: NavSymbol; m: DocModel } | null {
   const m = docModel(uri);
   if (!m || m.text.length > MAX_ANALYZED_CHARS) return null;
   const offset = offsetOf(m, position);
-  const sym = m.nginx ? nginxSymbolAt(m.nginx, m.path, offset) : m.haproxy ? haproxySymbolAt(m.haproxy, m.path, offset) : null;
+  const sym = m.nginx
+    ? nginxSymbolAt(m.nginx, m.path, offset)
+    : m.haproxy
+      ? haproxySymbolAt(m.haproxy, m.path, offset)
+      : null;
   return sym ? { sym, m } : null;
 }
 
@@ -486,7 +532,9 @@ connection.onReferences(
   guard('references', null, (p) => {
     const hit = navSymbolAt(p.textDocument.uri, p.position);
     if (!hit) return null;
-    return hit.sym.refs.filter((r) => p.context.includeDeclaration || !r.isDefinition).map((r) => toLocation(r.path, r.span, hit.m));
+    return hit.sym.refs
+      .filter((r) => p.context.includeDeclaration || !r.isDefinition)
+      .map((r) => toLocation(r.path, r.span, hit.m));
   }),
 );
 
@@ -519,7 +567,9 @@ connection.onRenameRequest(
 
 function treeSymbols(path: string, lang: ConfigLanguage, text: string): OutlineSymbol[] {
   if (text.length > MAX_ANALYZED_CHARS || lang === 'aws') return [];
-  return lang === 'nginx' ? nginxDocumentSymbols(project.nginxTree(path, text)) : haproxyDocumentSymbols(project.haproxyTree(path, text));
+  return lang === 'nginx'
+    ? nginxDocumentSymbols(project.nginxTree(path, text))
+    : haproxyDocumentSymbols(project.haproxyTree(path, text));
 }
 
 connection.onDocumentSymbol(
@@ -534,7 +584,10 @@ connection.onFoldingRanges(
   guard('foldingRange', [], (p) => {
     const m = docModel(p.textDocument.uri);
     if (!m || m.text.length > MAX_ANALYZED_CHARS || m.language === 'aws') return [];
-    const ranges = m.language === 'nginx' ? nginxFoldingRanges(project.nginxTree(m.path, m.text)) : haproxyFoldingRanges(project.haproxyTree(m.path, m.text));
+    const ranges =
+      m.language === 'nginx'
+        ? nginxFoldingRanges(project.nginxTree(m.path, m.text))
+        : haproxyFoldingRanges(project.haproxyTree(m.path, m.text));
     return ranges.map((r) => ({ startLine: r.startLine, endLine: r.endLine, kind: r.kind }));
   }),
 );
@@ -558,7 +611,13 @@ connection.onWorkspaceSymbol(
       if (!lang || text === undefined) continue;
       const uri = openByPath.get(f)?.uri ?? project.paths.toUri(f);
       const visit = (s: OutlineSymbol, container?: string) => {
-        if (s.kind !== 'field' && matches(s.name)) out.push({ name: s.name, kind: symbolKind(s.kind), location: { uri, range: s.selectionRange }, containerName: container });
+        if (s.kind !== 'field' && matches(s.name))
+          out.push({
+            name: s.name,
+            kind: symbolKind(s.kind),
+            location: { uri, range: s.selectionRange },
+            containerName: container,
+          });
         for (const c of s.children) visit(c, s.name);
       };
       for (const s of treeSymbols(f, lang, text)) visit(s);
@@ -614,7 +673,6 @@ connection.onRequest(
 // ---------------------------------------------------------------------------------------------
 // hover
 
-
 connection.onHover(
   guard('hover', null, (p): Hover | null => {
     const m = docModel(p.textDocument.uri);
@@ -632,7 +690,10 @@ connection.onHover(
       uri: p.textDocument.uri,
     });
     if (!r) return null;
-    const idx = m.nginx?.sources.get(m.path)?.tree.lineIndex ?? m.haproxy?.sources.find((x) => x.path === m.path)?.tree.lineIndex ?? new LineIndex(m.text);
+    const idx =
+      m.nginx?.sources.get(m.path)?.tree.lineIndex ??
+      m.haproxy?.sources.find((x) => x.path === m.path)?.tree.lineIndex ??
+      new LineIndex(m.text);
     return { contents: { kind: 'markdown', value: r.markdown }, range: idx.rangeOf(r.span) };
   }),
 );
@@ -656,8 +717,18 @@ connection.onCompletion(
     const offset = idx.offsetAt(p.position);
     const result =
       lang === 'nginx'
-        ? nginxCompletions(a?.analysis?.language === 'nginx' ? a.analysis.config : null, project.nginxTree(path, text), path, offset, project.settings.nginxVersion)
-        : haproxyCompletions(a?.analysis?.language === 'haproxy' ? a.analysis.config : null, project.haproxyTree(path, text), offset);
+        ? nginxCompletions(
+            a?.analysis?.language === 'nginx' ? a.analysis.config : null,
+            project.nginxTree(path, text),
+            path,
+            offset,
+            project.settings.nginxVersion,
+          )
+        : haproxyCompletions(
+            a?.analysis?.language === 'haproxy' ? a.analysis.config : null,
+            project.haproxyTree(path, text),
+            offset,
+          );
     return result.items.map((it) => ({
       label: it.label,
       kind: toCompletionKind(it.kind),
@@ -665,7 +736,10 @@ connection.onCompletion(
       documentation: it.documentation ? { kind: 'markdown', value: it.documentation } : undefined,
       sortText: it.sortText,
       textEdit: { range: idx.rangeOf(it.replace), newText: it.insertText ?? it.label },
-      data: lang === 'nginx' && it.kind === 'keyword' ? { nginxDirective: it.label, uri: p.textDocument.uri, offset } : undefined,
+      data:
+        lang === 'nginx' && it.kind === 'keyword'
+          ? { nginxDirective: it.label, uri: p.textDocument.uri, offset }
+          : undefined,
     }));
   }),
 );
@@ -679,8 +753,17 @@ connection.onCompletionResolve(
       const doc = path ? openByPath.get(path) : undefined;
       if (path && doc && data.offset !== undefined) {
         const a = project.analysisFor(path);
-        const chain = [...(a?.analysis?.language === 'nginx' ? nginxOuterContext(a.analysis.config, path) : []), ...nginxBlockPathAt(project.nginxTree(path, doc.getText()), data.offset).path];
-        family = chain.includes('stream') ? 'stream' : chain.includes('mail') ? 'mail' : chain.includes('http') ? 'http' : undefined;
+        const chain = [
+          ...(a?.analysis?.language === 'nginx' ? nginxOuterContext(a.analysis.config, path) : []),
+          ...nginxBlockPathAt(project.nginxTree(path, doc.getText()), data.offset).path,
+        ];
+        family = chain.includes('stream')
+          ? 'stream'
+          : chain.includes('mail')
+            ? 'mail'
+            : chain.includes('http')
+              ? 'http'
+              : undefined;
       }
       const md = nginxDirectiveMarkdown(data.nginxDirective, family, project.settings.nginxVersion);
       if (md) item.documentation = { kind: 'markdown', value: md };
@@ -699,7 +782,12 @@ function workspaceEdit(byPath: Map<string, TextEdit[]>): WorkspaceEdit {
 }
 
 function fixAllEdit(path: string): WorkspaceEdit | null {
-  const res = fixAllConverging(path, (p) => project.fs.readFile(p), (overrides) => project.analyzeWith(path, overrides), 8);
+  const res = fixAllConverging(
+    path,
+    (p) => project.fs.readFile(p),
+    (overrides) => project.analyzeWith(path, overrides),
+    8,
+  );
   if (res.changed.size === 0) return null;
   const byPath = new Map<string, TextEdit[]>();
   for (const [p, after] of res.changed) {
@@ -726,8 +814,15 @@ connection.onCodeAction(
         const diagnostic = toDiagnostic(f, project.paths);
         for (const fix of f.fixes) {
           const byPath = new Map<string, TextEdit[]>();
-          for (const e of fix.edits) byPath.set(e.file, [...(byPath.get(e.file) ?? []), { range: e.range, newText: e.newText }]);
-          out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: !!fix.isPreferred, edit: workspaceEdit(byPath) });
+          for (const e of fix.edits)
+            byPath.set(e.file, [...(byPath.get(e.file) ?? []), { range: e.range, newText: e.newText }]);
+          out.push({
+            title: fix.title,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [diagnostic],
+            isPreferred: !!fix.isPreferred,
+            edit: workspaceEdit(byPath),
+          });
         }
         if (f.code.endsWith('/syntax') || f.code.startsWith('wslb/') || !ruleById(f.code)) continue;
         // JSON has no comments: a CloudFormation JSON template cannot carry a disable comment.
@@ -736,18 +831,28 @@ connection.onCodeAction(
           title: `Disable ${f.code} for this line`,
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
-          edit: workspaceEdit(new Map([[m.path, [disableNextLineEdit(m.text, f.range.start.line, f.code, undefined, commentSyntaxOf(m.path))]]])),
+          edit: workspaceEdit(
+            new Map([
+              [m.path, [disableNextLineEdit(m.text, f.range.start.line, f.code, undefined, commentSyntaxOf(m.path))]],
+            ]),
+          ),
         });
         out.push({
           title: `Disable ${f.code} for this file`,
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
-          edit: workspaceEdit(new Map([[m.path, [disableFileEdit(m.text, f.code, undefined, commentSyntaxOf(m.path))]]])),
+          edit: workspaceEdit(
+            new Map([[m.path, [disableFileEdit(m.text, f.code, undefined, commentSyntaxOf(m.path))]]]),
+          ),
         });
       }
     }
-    if ((wants(FIX_ALL_KIND) || (only && only.includes(CodeActionKind.SourceFixAll))) && findings.some((f) => f.fixes.length > 0)) {
-      if (codeActionResolve) out.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_KIND, data: { uri: p.textDocument.uri, fixAll: true } });
+    if (
+      (wants(FIX_ALL_KIND) || (only && only.includes(CodeActionKind.SourceFixAll))) &&
+      findings.some((f) => f.fixes.length > 0)
+    ) {
+      if (codeActionResolve)
+        out.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_KIND, data: { uri: p.textDocument.uri, fixAll: true } });
       else {
         const edit = fixAllEdit(m.path);
         if (edit) out.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_KIND, edit });

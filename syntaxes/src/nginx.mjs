@@ -92,7 +92,11 @@ export default {
     'location-path': {
       patterns: [
         { include: '#string' },
-        { match: r`\S+`, name: 'string.unquoted.path.nginx', captures: { 0: { patterns: [{ include: '#variable' }, { include: '#escape' }] } } },
+        {
+          match: r`\S+`,
+          name: 'string.unquoted.path.nginx',
+          captures: { 0: { patterns: [{ include: '#variable' }, { include: '#escape' }] } },
+        },
       ],
     },
 
@@ -162,7 +166,10 @@ export default {
         1: { name: 'keyword.other.map-parameter.nginx' },
         2: { name: 'keyword.operator.regexp.nginx' },
         3: { name: 'string.regexp.nginx', patterns: [{ include: '#regex-inner' }] },
-        4: { name: 'entity.other.attribute-name.map-key.nginx', patterns: [{ include: '#string' }, { include: '#variable' }] },
+        4: {
+          name: 'entity.other.attribute-name.map-key.nginx',
+          patterns: [{ include: '#string' }, { include: '#variable' }],
+        },
       },
       end: r`(;)|(?=\})`,
       endCaptures: { 1: { name: 'punctuation.terminator.nginx' } },
@@ -316,7 +323,11 @@ export default {
       patterns: [
         { include: '#comment' },
         { include: '#string' },
-        { match: r`[^\s;{}"']+`, name: 'string.unquoted.path.nginx', captures: { 0: { patterns: [{ include: '#variable' }] } } },
+        {
+          match: r`[^\s;{}"']+`,
+          name: 'string.unquoted.path.nginx',
+          captures: { 0: { patterns: [{ include: '#variable' }] } },
+        },
       ],
     },
 
@@ -345,10 +356,7 @@ export default {
       end: r`(;)|(?=[{}])`,
       endCaptures: { 1: { name: 'punctuation.terminator.nginx' } },
       name: 'meta.directive.nginx',
-      patterns: [
-        { match: r`(?<=\s)always(?=\s*;)`, name: 'constant.language.always.nginx' },
-        { include: '#args' },
-      ],
+      patterns: [{ match: r`(?<=\s)always(?=\s*;)`, name: 'constant.language.always.nginx' }, { include: '#args' }],
     },
 
     // any other simple directive: name args ;
@@ -430,7 +438,10 @@ export default {
     'regex-inner': {
       patterns: [
         { match: r`\\.`, name: 'constant.character.escape.regexp.nginx' },
-        { match: r`\((?:\?(?:P?<[A-Za-z_][A-Za-z0-9_]*>|<[=!]|[:=!>|]|[imsx-]+:?))?|\)`, name: 'punctuation.definition.group.regexp.nginx' },
+        {
+          match: r`\((?:\?(?:P?<[A-Za-z_][A-Za-z0-9_]*>|<[=!]|[:=!>|]|[imsx-]+:?))?|\)`,
+          name: 'punctuation.definition.group.regexp.nginx',
+        },
         { match: r`\[\^?(?:\\.|[^\]\\])*\]`, name: 'constant.other.character-class.regexp.nginx' },
         { match: r`[*+?]\??|\{\d+(?:,\d*)?\}`, name: 'keyword.operator.quantifier.regexp.nginx' },
         { match: r`\|`, name: 'keyword.operator.or.regexp.nginx' },
@@ -444,7 +455,13 @@ export default {
       beginCaptures: { 1: { name: 'keyword.other.scheme.nginx' } },
       end: r`(?=[\s;{}"']|$)`,
       name: 'string.unquoted.url.nginx',
-      patterns: [{ include: '#variable' }, { include: '#ipv6' }, { include: '#ipv4' }, { include: '#port' }, { include: '#escape' }],
+      patterns: [
+        { include: '#variable' },
+        { include: '#ipv6' },
+        { include: '#ipv4' },
+        { include: '#port' },
+        { include: '#escape' },
+      ],
     },
 
     // name=value parameters: weight=5, max_fails=3, keys_zone=one:10m, ...

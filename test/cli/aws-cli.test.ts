@@ -37,7 +37,8 @@ const FILES = {
   'infra/main.tf': MAIN_TF,
   'infra/variables.tf': 'variable "idle" {\n  default = 50\n}\n',
   'infra/s3.tf': 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n',
-  'stack/realtime.yaml': 'Resources:\n  WsTargetGroup:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n    Properties:\n      Protocol: HTTP\n      TargetGroupAttributes:\n        - Key: slow_start.duration_seconds\n          Value: "30"\n        - Key: stickiness.enabled\n          Value: "true"\n',
+  'stack/realtime.yaml':
+    'Resources:\n  WsTargetGroup:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n    Properties:\n      Protocol: HTTP\n      TargetGroupAttributes:\n        - Key: slow_start.duration_seconds\n          Value: "30"\n        - Key: stickiness.enabled\n          Value: "true"\n',
   'k8s/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: ws\n',
   'package.json': '{ "name": "x", "version": "1.0.0" }\n',
 };
@@ -49,19 +50,33 @@ describe('wslb check on AWS configs', () => {
     const dir = tmpdir(FILES);
     const r = run(['check', dir, '--format', 'json']);
     assert.equal(r.code, 0, r.err);
-    const findings = JSON.parse(r.out) as { file: string; code: string; severity: string; fixes: { edits: { newText: string }[] }[] }[];
-    assert.deepEqual(findings.map((f) => `${path.relative(dir, f.file)} ${f.code} ${f.severity}`), ['infra/main.tf aws/alb-idle-timeout warning', 'stack/realtime.yaml aws/ws-deregistration-delay warning']);
+    const findings = JSON.parse(r.out) as {
+      file: string;
+      code: string;
+      severity: string;
+      fixes: { edits: { newText: string }[] }[];
+    }[];
+    assert.deepEqual(
+      findings.map((f) => `${path.relative(dir, f.file)} ${f.code} ${f.severity}`),
+      ['infra/main.tf aws/alb-idle-timeout warning', 'stack/realtime.yaml aws/ws-deregistration-delay warning'],
+    );
     assert.ok(findings.every((f) => f.fixes.length === 1 && f.fixes[0].edits.length === 1));
     assert.equal(findings[0].fixes[0].edits[0].newText, '3600');
     const strict = run(['check', dir, '--heartbeat', '50s']);
     assert.equal(strict.code, 1);
-    assert.match(strict.out, /main\.tf:2:3 error aws\/alb-idle-timeout ALB aws_lb\.main idle timeout is 50 s \(default of var\.idle\)/);
+    assert.match(
+      strict.out,
+      /main\.tf:2:3 error aws\/alb-idle-timeout ALB aws_lb\.main idle timeout is 50 s \(default of var\.idle\)/,
+    );
   });
 
   it('a single .tf file still takes its module variables from the directory', () => {
     const dir = tmpdir(FILES);
     const r = run(['check', path.join(dir, 'infra/main.tf'), '--format', 'json']);
-    assert.deepEqual((JSON.parse(r.out) as { code: string }[]).map((f) => f.code), ['aws/alb-idle-timeout']);
+    assert.deepEqual(
+      (JSON.parse(r.out) as { code: string }[]).map((f) => f.code),
+      ['aws/alb-idle-timeout'],
+    );
   });
 
   it('broken Terraform gives a positioned syntax error, not a crash', () => {
@@ -83,14 +98,19 @@ describe('wslb check on AWS configs', () => {
     const code = `const { createLanguageService } = require('./server/src/service');
 try { createLanguageService().analyzeAws([{ path: '/m/a.tf', text: 'resource "aws_lb" "x" {}\\n' }]); console.log('no error'); }
 catch (e) { console.log(e.message); }`;
-    const r = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', code], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', code], {
+      cwd: REPO,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert.match(r.stdout, /not initialised; await initAwsParsers\(\)/, r.stderr);
   });
 
   it('the built binary loads the wasm grammar from dist/wasm and checks the AWS examples', function () {
     this.timeout(180_000);
     const bin = path.join(REPO, 'dist/cli/wslb.js');
-    if (!fs.existsSync(bin) || !fs.existsSync(path.join(REPO, 'dist/wasm/tree-sitter-terraform.wasm'))) spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO });
+    if (!fs.existsSync(bin) || !fs.existsSync(path.join(REPO, 'dist/wasm/tree-sitter-terraform.wasm')))
+      spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO });
     const r = spawnSync(process.execPath, [bin, 'check', 'examples/aws'], { cwd: REPO, encoding: 'utf8' });
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stdout, /examples\/aws\/terraform\/main\.tf:\d+:\d+ error aws\/alb-idle-timeout/);

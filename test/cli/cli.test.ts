@@ -39,7 +39,10 @@ describe('wslb check', () => {
     const dir = tmpdir({ 'nginx.conf': WS_NGINX });
     const r = run(['check', dir], dir);
     assert.equal(r.code, 1, r.out + r.err);
-    assert.match(r.out, /^nginx\.conf:5:9 error nginx\/ws-http-version WebSocket location \/ws proxies with HTTP\/1\.0/m);
+    assert.match(
+      r.out,
+      /^nginx\.conf:5:9 error nginx\/ws-http-version WebSocket location \/ws proxies with HTTP\/1\.0/m,
+    );
     assert.match(r.out, /problems? \(\d+ errors/);
   });
 
@@ -47,7 +50,10 @@ describe('wslb check', () => {
     const dir = tmpdir({ 'lb.txt.conf': WS_HAPROXY });
     const r = run(['check', path.join(dir, 'lb.txt.conf'), '--format', 'json']);
     const findings = JSON.parse(r.out) as { code: string; severity: string }[];
-    assert.ok(findings.some((f) => f.code === 'haproxy/ws-missing-timeout-tunnel'), r.out);
+    assert.ok(
+      findings.some((f) => f.code === 'haproxy/ws-missing-timeout-tunnel'),
+      r.out,
+    );
     assert.equal(r.code, findings.some((f) => f.severity === 'error') ? 1 : 0);
   });
 
@@ -67,7 +73,9 @@ describe('wslb check', () => {
     const dir = tmpdir({ 'nginx.conf': WS_NGINX, 'haproxy.cfg': WS_HAPROXY });
     const r = run(['check', dir, '--format', 'sarif']);
     const log = JSON.parse(r.out) as { runs: { results: any[]; tool: { driver: { rules: { id: string }[] } } }[] };
-    const schema = JSON.parse(fs.readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+    const schema = JSON.parse(
+      fs.readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'),
+    );
     const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false });
     const validate = ajv.compile(schema);
     assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
@@ -76,7 +84,9 @@ describe('wslb check', () => {
     const withFix = results.find((x: { ruleId: string }) => x.ruleId === 'nginx/ws-http-version');
     assert.equal(withFix.locations[0].physicalLocation.region.startLine, 5);
     assert.equal(withFix.locations[0].physicalLocation.region.startColumn, 9);
-    assert.ok(withFix.fixes[0].artifactChanges[0].replacements[0].insertedContent.text.includes('proxy_http_version 1.1;'));
+    assert.ok(
+      withFix.fixes[0].artifactChanges[0].replacements[0].insertedContent.text.includes('proxy_http_version 1.1;'),
+    );
     assert.equal(log.runs[0].tool.driver.rules[withFix.ruleIndex].id, 'nginx/ws-http-version');
   });
 
@@ -85,13 +95,22 @@ describe('wslb check', () => {
     const off = run(['check', dir, '--format', 'json', '--rule', 'nginx/ws-http-version=off']);
     assert.ok(!JSON.parse(off.out).some((f: { code: string }) => f.code === 'nginx/ws-http-version'));
     const warn = run(['check', dir, '--format', 'json', '--rule', 'nginx/ws-http-version=warning']);
-    assert.equal(JSON.parse(warn.out).find((f: { code: string }) => f.code === 'nginx/ws-http-version').severity, 'warning');
+    assert.equal(
+      JSON.parse(warn.out).find((f: { code: string }) => f.code === 'nginx/ws-http-version').severity,
+      'warning',
+    );
     const modern = run(['check', dir, '--format', 'json', '--nginx-version', '1.29.7']);
-    assert.ok(!JSON.parse(modern.out).some((f: { code: string }) => f.code === 'nginx/ws-http-version'), 'HTTP/1.1 is the default from 1.29.7');
+    assert.ok(
+      !JSON.parse(modern.out).some((f: { code: string }) => f.code === 'nginx/ws-http-version'),
+      'HTTP/1.1 is the default from 1.29.7',
+    );
   });
 
   it('honours wslb-disable comments', () => {
-    const text = WS_NGINX.replace('        location /ws {', '        # wslb-disable-next-line nginx/ws-http-version -- the backend speaks 1.0 upgrades\n        location /ws {');
+    const text = WS_NGINX.replace(
+      '        location /ws {',
+      '        # wslb-disable-next-line nginx/ws-http-version -- the backend speaks 1.0 upgrades\n        location /ws {',
+    );
     const dir = tmpdir({ 'nginx.conf': text });
     const r = run(['check', dir, '--format', 'json']);
     assert.ok(!JSON.parse(r.out).some((f: { code: string }) => f.code === 'nginx/ws-http-version'));
@@ -133,7 +152,10 @@ describe('wslb check', () => {
   it('never crashes on binary junk or a huge line', () => {
     const junk = Buffer.alloc(200_000);
     for (let i = 0; i < junk.length; i++) junk[i] = (i * 7919) % 256;
-    const dir = tmpdir({ 'junk.conf': junk.toString('latin1'), 'long.conf': 'server { listen 80; ' + 'a'.repeat(1_000_000) + ' }\n' });
+    const dir = tmpdir({
+      'junk.conf': junk.toString('latin1'),
+      'long.conf': 'server { listen 80; ' + 'a'.repeat(1_000_000) + ' }\n',
+    });
     const r = run(['check', dir, '--format', 'json']);
     assert.ok(r.code === 0 || r.code === 1, r.err);
     JSON.parse(r.out);

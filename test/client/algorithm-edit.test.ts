@@ -15,7 +15,9 @@ import {
 } from '../../server/src/service/features/algorithm-edit';
 
 function nginxPool(text: string, name: string): PoolInfo {
-  const p = nginxPools(buildNginxConfig('/t/nginx.conf', new MemoryFileSystem({ '/t/nginx.conf': text }))).find((x) => x.pool.name === name);
+  const p = nginxPools(buildNginxConfig('/t/nginx.conf', new MemoryFileSystem({ '/t/nginx.conf': text }))).find(
+    (x) => x.pool.name === name,
+  );
   assert.ok(p, `pool ${name}`);
   return p;
 }
@@ -25,7 +27,11 @@ function haproxyPool(text: string, name: string): PoolInfo {
   return p;
 }
 function edit(text: string, info: PoolInfo, spec: string): string {
-  const r = buildAlgorithmEdit(text, { system: info.pool.system, span: info.span, nameSpan: info.nameSpan, algorithmSpan: info.algorithmSpan }, spec);
+  const r = buildAlgorithmEdit(
+    text,
+    { system: info.pool.system, span: info.span, nameSpan: info.nameSpan, algorithmSpan: info.algorithmSpan },
+    spec,
+  );
   assert.ok(!('error' in r), 'error' in r ? r.error : '');
   return applySpanEdits(text, r.edits);
 }
@@ -79,10 +85,17 @@ describe('algorithm-edit: nginx', () => {
 
   it('is a no-op when the block already says it, and round robin on a plain block', () => {
     const info = nginxPool(NGINX, 'chat');
-    const r = buildAlgorithmEdit(NGINX, { system: 'nginx', span: info.span, nameSpan: info.nameSpan, algorithmSpan: info.algorithmSpan }, 'least_conn');
+    const r = buildAlgorithmEdit(
+      NGINX,
+      { system: 'nginx', span: info.span, nameSpan: info.nameSpan, algorithmSpan: info.algorithmSpan },
+      'least_conn',
+    );
     assert.deepEqual(r, { edits: [] });
     const p = nginxPool(NGINX, 'plain');
-    assert.deepEqual(buildAlgorithmEdit(NGINX, { system: 'nginx', span: p.span, nameSpan: p.nameSpan }, 'round_robin'), { edits: [] });
+    assert.deepEqual(
+      buildAlgorithmEdit(NGINX, { system: 'nginx', span: p.span, nameSpan: p.nameSpan }, 'round_robin'),
+      { edits: [] },
+    );
   });
 
   it('rejects unknown or malformed specs without throwing', () => {
@@ -90,8 +103,17 @@ describe('algorithm-edit: nginx', () => {
       assert.ok('error' in nginxAlgorithmDirective(bad), bad);
     }
     const info = nginxPool(NGINX, 'chat');
-    assert.ok('error' in buildAlgorithmEdit(NGINX, { system: 'nginx', span: info.span, nameSpan: info.nameSpan }, 'sticky'));
-    assert.ok('error' in buildAlgorithmEdit('', { system: 'nginx', span: { start: 50, end: 10 }, nameSpan: { start: 0, end: 0 } }, 'least_conn'));
+    assert.ok(
+      'error' in buildAlgorithmEdit(NGINX, { system: 'nginx', span: info.span, nameSpan: info.nameSpan }, 'sticky'),
+    );
+    assert.ok(
+      'error' in
+        buildAlgorithmEdit(
+          '',
+          { system: 'nginx', span: { start: 50, end: 10 }, nameSpan: { start: 0, end: 0 } },
+          'least_conn',
+        ),
+    );
   });
 });
 
@@ -142,9 +164,21 @@ describe('algorithm-edit: HAProxy', () => {
 
   it('parses specs like the CLI', () => {
     assert.deepEqual(haproxyAlgorithmLines('random(3)'), { balance: 'random(3)' });
-    assert.deepEqual(haproxyAlgorithmLines('url_param room map-based'), { balance: 'url_param room', hashType: 'map-based' });
+    assert.deepEqual(haproxyAlgorithmLines('url_param room map-based'), {
+      balance: 'url_param room',
+      hashType: 'map-based',
+    });
     assert.deepEqual(haproxyAlgorithmLines('uri djb2'), { balance: 'uri', hashType: 'map-based djb2' });
-    for (const bad of ['', 'hdr()', 'hdr(a b)', 'random(0)', 'leastconn consistent', 'source bogus', 'url_param', 'least_conn']) {
+    for (const bad of [
+      '',
+      'hdr()',
+      'hdr(a b)',
+      'random(0)',
+      'leastconn consistent',
+      'source bogus',
+      'url_param',
+      'least_conn',
+    ]) {
       assert.ok('error' in haproxyAlgorithmLines(bad), bad);
     }
   });
@@ -155,7 +189,16 @@ describe('algorithm-edit: HAProxy', () => {
       const a = (i * 7919) % (HAPROXY.length + 20);
       const b = (i * 104729) % (HAPROXY.length + 20);
       for (const system of ['nginx', 'haproxy'] as const) {
-        const r = buildAlgorithmEdit(HAPROXY, { system, span: { start: Math.min(a, b), end: Math.max(a, b) }, nameSpan: { start: a, end: a + 3 }, algorithmSpan: i % 2 ? { start: b, end: b + 4 } : undefined }, specs[i % specs.length]);
+        const r = buildAlgorithmEdit(
+          HAPROXY,
+          {
+            system,
+            span: { start: Math.min(a, b), end: Math.max(a, b) },
+            nameSpan: { start: a, end: a + 3 },
+            algorithmSpan: i % 2 ? { start: b, end: b + 4 } : undefined,
+          },
+          specs[i % specs.length],
+        );
         if (!('error' in r)) applySpanEdits(HAPROXY, r.edits);
       }
     }
@@ -188,8 +231,16 @@ describe('algorithm-edit: real nginx -t / haproxy -c accept the result', () => {
       if (process.env.WSLB_REQUIRE_ALL === '1') assert.fail('haproxy not installed (apt-get install haproxy)');
       this.skip();
     }
-    for (const spec of ['roundrobin', 'hdr(X-User) consistent', 'source consistent crc32 avalanche', 'random(3)', 'url_param room']) {
-      const base = HAPROXY.replace('timeout connect 5s', 'timeout connect 5s\n    timeout client 30s\n    timeout server 30s') + 'frontend fe\n    bind 127.0.0.1:18098\n    default_backend be_api\n';
+    for (const spec of [
+      'roundrobin',
+      'hdr(X-User) consistent',
+      'source consistent crc32 avalanche',
+      'random(3)',
+      'url_param room',
+    ]) {
+      const base =
+        HAPROXY.replace('timeout connect 5s', 'timeout connect 5s\n    timeout client 30s\n    timeout server 30s') +
+        'frontend fe\n    bind 127.0.0.1:18098\n    default_backend be_api\n';
       const out = edit(base, haproxyPool(base, 'be_api'), spec);
       const file = path.join(tmp, 'haproxy.cfg');
       fs.writeFileSync(file, out);

@@ -4,11 +4,17 @@ import * as path from 'node:path';
 import { detectLanguage } from '../../server/src/service/detect';
 import { detectionTarget, isAwsDocument, poolAt, restartBudget, toSimPool } from '../../client/src/logic';
 import { CFN_RESOURCE_RE, TF_RESOURCE_RE, declaresAwsLoadBalancer } from '../../server/src/service/aws-detect';
-import { CFN_RESOURCE_RE as BUILD_CFN_RE, TF_RESOURCE_RE as BUILD_TF_RE, awsFormatOf } from '../../server/src/service/model/aws-build';
+import {
+  CFN_RESOURCE_RE as BUILD_CFN_RE,
+  TF_RESOURCE_RE as BUILD_TF_RE,
+  awsFormatOf,
+} from '../../server/src/service/model/aws-build';
 import { renderHtml, contentSecurityPolicy, makeNonce } from '../../client/src/webview/html';
 
-const NGINX = 'events {}\nhttp {\n  upstream app { server 10.0.0.1:80; }\n  server {\n    listen 80;\n    location / { proxy_pass http://app; }\n  }\n}\n';
-const HAPROXY = 'global\n    maxconn 100\ndefaults\n    mode http\n    timeout client 30s\nbackend be\n    balance leastconn\n    server s1 10.0.0.1:80 check\n';
+const NGINX =
+  'events {}\nhttp {\n  upstream app { server 10.0.0.1:80; }\n  server {\n    listen 80;\n    location / { proxy_pass http://app; }\n  }\n}\n';
+const HAPROXY =
+  'global\n    maxconn 100\ndefaults\n    mode http\n    timeout client 30s\nbackend be\n    balance leastconn\n    server s1 10.0.0.1:80 check\n';
 
 describe('client logic: content detection', () => {
   it('claims a clearly-nginx .conf and a clearly-HAProxy .cfg opened as plaintext/properties', () => {
@@ -26,17 +32,30 @@ describe('client logic: content detection', () => {
     assert.equal(detectionTarget('/srv/lb/main.conf', 'properties', HAPROXY, detectLanguage), undefined);
     assert.equal(detectionTarget('/srv/notes.txt', 'plaintext', NGINX, detectLanguage), undefined);
     // Not confident: a key=value .conf, a one-liner that only the file name would tip over.
-    assert.equal(detectionTarget('/etc/sysctl.conf', 'properties', 'net.ipv4.ip_forward = 1\nvm.swappiness=10\n', detectLanguage), undefined);
+    assert.equal(
+      detectionTarget('/etc/sysctl.conf', 'properties', 'net.ipv4.ip_forward = 1\nvm.swappiness=10\n', detectLanguage),
+      undefined,
+    );
     assert.equal(detectionTarget('/etc/x.conf', 'plaintext', 'foo;\n', detectLanguage), undefined);
     assert.equal(detectionTarget('/etc/x.conf', 'plaintext', '', detectLanguage), undefined);
-    assert.equal(detectionTarget('/etc/x.conf', 'plaintext', NGINX, () => { throw new Error('boom'); }), undefined);
+    assert.equal(
+      detectionTarget('/etc/x.conf', 'plaintext', NGINX, () => {
+        throw new Error('boom');
+      }),
+      undefined,
+    );
   });
 
   it('agrees with the corpus: real nginx .conf files are claimed, real HAProxy .cfg files too', () => {
     const root = '/work/shared/corpus';
     const manifest = path.join(root, 'MANIFEST.tsv');
     if (!fs.existsSync(manifest)) return assert.fail('the shared corpus is missing');
-    const rows = fs.readFileSync(manifest, 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+    const rows = fs
+      .readFileSync(manifest, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split('\t'));
     let nginx = 0;
     let haproxy = 0;
     let claimed = 0;
@@ -65,16 +84,26 @@ describe('client logic: AWS documents decided by content', () => {
     assert.ok(isAwsDocument('/i/main.tf', 'plaintext', TF, declaresAwsLoadBalancer));
     assert.ok(isAwsDocument('/i/stack.yaml', 'yaml', CFN, declaresAwsLoadBalancer));
     assert.ok(isAwsDocument('/i/stack.template', 'plaintext', CFN, declaresAwsLoadBalancer));
-    assert.ok(isAwsDocument('/i/stack.json', 'json', '{"Resources":{"L":{"Type":"AWS::ElasticLoadBalancingV2::LoadBalancer"}}}', declaresAwsLoadBalancer));
+    assert.ok(
+      isAwsDocument(
+        '/i/stack.json',
+        'json',
+        '{"Resources":{"L":{"Type":"AWS::ElasticLoadBalancingV2::LoadBalancer"}}}',
+        declaresAwsLoadBalancer,
+      ),
+    );
   });
   it('leaves every other Terraform/YAML/JSON alone', () => {
     assert.ok(!isAwsDocument('/i/s3.tf', 'terraform', 'resource "aws_s3_bucket" "b" {}\n', declaresAwsLoadBalancer));
     assert.ok(!isAwsDocument('/i/ci.yaml', 'yaml', 'jobs:\n  build: {}\n', declaresAwsLoadBalancer));
     assert.ok(!isAwsDocument('/i/package.json', 'json', '{"name":"x"}', declaresAwsLoadBalancer));
-    assert.ok(!isAwsDocument('/i/notes.txt', 'plaintext', CFN, declaresAwsLoadBalancer), 'plain text only for .tf/.template');
+    assert.ok(
+      !isAwsDocument('/i/notes.txt', 'plaintext', CFN, declaresAwsLoadBalancer),
+      'plain text only for .tf/.template',
+    );
     assert.ok(!isAwsDocument('/i/main.tf', 'nginx', TF, declaresAwsLoadBalancer));
   });
-  it('the client\'s light check agrees with the model builder\'s (same expressions, same answers)', () => {
+  it("the client's light check agrees with the model builder's (same expressions, same answers)", () => {
     assert.equal(TF_RESOURCE_RE.source, BUILD_TF_RE.source);
     assert.equal(CFN_RESOURCE_RE.source, BUILD_CFN_RE.source);
     const samples: [string, string][] = [
@@ -91,8 +120,15 @@ describe('client logic: AWS documents decided by content', () => {
 });
 
 describe('client logic: pool under the cursor, restart budget', () => {
-  const r = (a: number, b: number, c: number, d: number) => ({ start: { line: a, character: b }, end: { line: c, character: d } });
-  const pools = [{ name: 'a', range: r(1, 0, 5, 1) }, { name: 'b', range: r(7, 4, 12, 5) }, { name: 'inner', range: r(8, 0, 9, 0) }];
+  const r = (a: number, b: number, c: number, d: number) => ({
+    start: { line: a, character: b },
+    end: { line: c, character: d },
+  });
+  const pools = [
+    { name: 'a', range: r(1, 0, 5, 1) },
+    { name: 'b', range: r(7, 4, 12, 5) },
+    { name: 'inner', range: r(8, 0, 9, 0) },
+  ];
 
   it('finds the pool whose block holds the cursor (innermost)', () => {
     assert.equal(poolAt(pools, { line: 3, character: 2 })?.name, 'a');
@@ -121,10 +157,18 @@ describe('webview HTML', () => {
     const n1 = makeNonce();
     assert.match(n1, /^[A-Za-z0-9]{32}$/);
     assert.notEqual(makeNonce(), n1);
-    const html = renderHtml({ cspSource: 'https://res.example', scriptUri: 'https://res.example/main.js', nonce: n1, title: '<x>' });
+    const html = renderHtml({
+      cspSource: 'https://res.example',
+      scriptUri: 'https://res.example/main.js',
+      nonce: n1,
+      title: '<x>',
+    });
     const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)![1].replace(/&#39;/g, "'");
     assert.equal(csp, contentSecurityPolicy('https://res.example', n1));
-    assert.match(csp, /^default-src 'none'; script-src 'nonce-[A-Za-z0-9]{32}'; style-src https:\/\/res\.example 'nonce-/);
+    assert.match(
+      csp,
+      /^default-src 'none'; script-src 'nonce-[A-Za-z0-9]{32}'; style-src https:\/\/res\.example 'nonce-/,
+    );
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
     const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
     const styles = [...html.matchAll(/<style\b[^>]*>/g)].map((m) => m[0]);
@@ -136,7 +180,16 @@ describe('webview HTML', () => {
   });
 
   it('strips the ranges from a pool item', () => {
-    const item = { system: 'nginx' as const, name: 'p', algorithm: 'round_robin', servers: [], uri: 'file:///x', range: {} as never, nameRange: {} as never, algorithmRange: undefined };
+    const item = {
+      system: 'nginx' as const,
+      name: 'p',
+      algorithm: 'round_robin',
+      servers: [],
+      uri: 'file:///x',
+      range: {} as never,
+      nameRange: {} as never,
+      algorithmRange: undefined,
+    };
     assert.deepEqual(toSimPool(item), { system: 'nginx', name: 'p', algorithm: 'round_robin', servers: [] });
   });
 });

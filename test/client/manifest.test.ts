@@ -31,8 +31,19 @@ function setDotted(obj: Record<string, unknown>, key: string, value: unknown): v
 describe('extension manifest', () => {
   it('activates only on its languages, .conf/.cfg (content detection), its commands and its panel', () => {
     const ev: string[] = pkg.activationEvents;
-    for (const e of ['onLanguage:nginx', 'onLanguage:haproxy', 'onCommand:wslb.simulate', 'onWebviewPanel:wslb.simulator']) assert.ok(ev.includes(e), e);
-    for (const e of ev) assert.match(e, /^(onLanguage:(nginx|haproxy|properties|terraform|yaml|json)|onCommand:wslb\.\w+|onWebviewPanel:wslb\.simulator)$/, e);
+    for (const e of [
+      'onLanguage:nginx',
+      'onLanguage:haproxy',
+      'onCommand:wslb.simulate',
+      'onWebviewPanel:wslb.simulator',
+    ])
+      assert.ok(ev.includes(e), e);
+    for (const e of ev)
+      assert.match(
+        e,
+        /^(onLanguage:(nginx|haproxy|properties|terraform|yaml|json)|onCommand:wslb\.\w+|onWebviewPanel:wslb\.simulator)$/,
+        e,
+      );
     // AWS: activation on the languages Terraform/CloudFormation files already have, never on a
     // workspace scan (workspaceContains) and never by claiming their extensions.
     for (const e of ['onLanguage:terraform', 'onLanguage:yaml', 'onLanguage:json']) assert.ok(ev.includes(e), e);
@@ -40,44 +51,63 @@ describe('extension manifest', () => {
     assert.ok(!ev.includes('*') && !ev.includes('onStartupFinished'));
     assert.equal(pkg.main, './dist/client/extension.js');
     const build = fs.readFileSync(path.join(REPO, 'scripts/build.mjs'), 'utf8');
-    assert.match(build, /client\/src\/extension\.ts'\], outfile: 'dist\/client\/extension\.js'/);
+    assert.match(build, /client\/src\/extension\.ts'\],\s*outfile: 'dist\/client\/extension\.js'/);
   });
 
   it('claims no Terraform/YAML/JSON file: no language, extension or file association for them', () => {
-    const langs: { id: string; extensions?: string[]; filenames?: string[]; filenamePatterns?: string[] }[] = pkg.contributes.languages;
+    const langs: { id: string; extensions?: string[]; filenames?: string[]; filenamePatterns?: string[] }[] =
+      pkg.contributes.languages;
     assert.deepEqual(langs.map((l) => l.id).sort(), ['haproxy', 'nginx']);
     for (const l of langs) {
       for (const e of l.extensions ?? []) assert.doesNotMatch(e, /\.(tf|ya?ml|json|template)$/i, e);
-      for (const f of [...(l.filenames ?? []), ...(l.filenamePatterns ?? [])]) assert.doesNotMatch(f, /\.(tf|ya?ml|json|template)$/i, f);
+      for (const f of [...(l.filenames ?? []), ...(l.filenamePatterns ?? [])])
+        assert.doesNotMatch(f, /\.(tf|ya?ml|json|template)$/i, f);
     }
     assert.equal(pkg.contributes.configurationDefaults, undefined, 'no files.associations pushed on users');
     // The menus offer "Simulate balancing" on AWS documents through a context key the extension sets.
     for (const m of Object.values(pkg.contributes.menus).flat() as { command: string; when?: string }[]) {
       if (m.command === 'wslb.simulate') assert.match(m.when ?? '', /wslb\.awsDocument/);
     }
-    assert.match(extensionSource, /'setContext', 'wslb\.awsDocument'/);
+    assert.match(extensionSource, /'setContext',\s*'wslb\.awsDocument'/);
     // The client sends Terraform/YAML/JSON documents; the server decides by content.
-    for (const lang of ['terraform', 'yaml', 'json']) assert.match(extensionSource, new RegExp(`\\{ language: '${lang}' \\}`));
+    for (const lang of ['terraform', 'yaml', 'json'])
+      assert.match(extensionSource, new RegExp(`\\{ language: '${lang}' \\}`));
   });
 
   it('declares every command the extension registers, with "wslb: …" titles', () => {
-    const titles: Record<string, string> = Object.fromEntries(pkg.contributes.commands.map((c: { command: string; title: string; category?: string }) => [c.command, c.category ? `${c.category}: ${c.title}` : c.title]));
-    assert.deepEqual(titles, { 'wslb.simulate': 'wslb: Simulate balancing', 'wslb.restartServer': 'wslb: Restart language server', 'wslb.showOutput': 'wslb: Show output' });
-    const registered = [...extensionSource.matchAll(/registerCommand\(\s*(?:'([^']+)'|(SIMULATE_COMMAND))/g)].map((m) => m[1] ?? 'wslb.simulate');
+    const titles: Record<string, string> = Object.fromEntries(
+      pkg.contributes.commands.map((c: { command: string; title: string; category?: string }) => [
+        c.command,
+        c.category ? `${c.category}: ${c.title}` : c.title,
+      ]),
+    );
+    assert.deepEqual(titles, {
+      'wslb.simulate': 'wslb: Simulate balancing',
+      'wslb.restartServer': 'wslb: Restart language server',
+      'wslb.showOutput': 'wslb: Show output',
+    });
+    const registered = [...extensionSource.matchAll(/registerCommand\(\s*(?:'([^']+)'|(SIMULATE_COMMAND))/g)].map(
+      (m) => m[1] ?? 'wslb.simulate',
+    );
     assert.deepEqual(registered.sort(), Object.keys(titles).sort());
     for (const c of Object.keys(titles)) assert.ok(pkg.activationEvents.includes(`onCommand:${c}`), c);
-    for (const m of Object.values(pkg.contributes.menus).flat() as { command: string }[]) assert.ok((titles as Record<string, string>)[m.command], `menu entry ${m.command} is a declared command`);
+    for (const m of Object.values(pkg.contributes.menus).flat() as { command: string }[])
+      assert.ok((titles as Record<string, string>)[m.command], `menu entry ${m.command} is a declared command`);
     // The CodeLens the server sends names the same command.
     const protocol = fs.readFileSync(path.join(REPO, 'server/src/lsp/protocol.ts'), 'utf8');
     assert.match(protocol, /SIMULATE_COMMAND = 'wslb\.simulate'/);
   });
 
   it('documents every setting the server reads, with the server defaults', () => {
-    const props: Record<string, { default: unknown; markdownDescription?: string; description?: string; type: string }> = pkg.contributes.configuration.properties;
+    const props: Record<
+      string,
+      { default: unknown; markdownDescription?: string; description?: string; type: string }
+    > = pkg.contributes.configuration.properties;
     const flat: Record<string, unknown> = {};
     const walk = (o: Record<string, unknown>, prefix: string) => {
       for (const [k, v] of Object.entries(o)) {
-        if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length && k !== 'rules') walk(v as Record<string, unknown>, `${prefix}${k}.`);
+        if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length && k !== 'rules')
+          walk(v as Record<string, unknown>, `${prefix}${k}.`);
         else flat[`${prefix}${k}`] = v;
       }
     };
@@ -90,7 +120,8 @@ describe('extension manifest', () => {
     const clientOnly = Object.keys(props).filter((k) => !(k in flat));
     assert.deepEqual(clientOnly, ['wslb.detectContent']);
     assert.match(extensionSource, /get<boolean>\('detectContent', true\)/);
-    for (const [k, p] of Object.entries(props)) assert.ok((p.markdownDescription ?? p.description ?? '').length > 30, `${k} documented`);
+    for (const [k, p] of Object.entries(props))
+      assert.ok((p.markdownDescription ?? p.description ?? '').length > 30, `${k} documented`);
     // The names really reach the server: non-default values in the declared shape come back out.
     const raw: Record<string, unknown> = {};
     const changed: Record<string, unknown> = {
@@ -112,8 +143,12 @@ describe('extension manifest', () => {
       debounceMs: 400,
       trace: { server: 'verbose' },
     });
-    assert.deepEqual(props['wslb.trace.server'] as unknown as { enum: string[] }, { ...props['wslb.trace.server'], enum: ['off', 'messages', 'verbose'] });
-    const sev = (props['wslb.rules'] as unknown as { additionalProperties: { enum: string[] } }).additionalProperties.enum;
+    assert.deepEqual(props['wslb.trace.server'] as unknown as { enum: string[] }, {
+      ...props['wslb.trace.server'],
+      enum: ['off', 'messages', 'verbose'],
+    });
+    const sev = (props['wslb.rules'] as unknown as { additionalProperties: { enum: string[] } }).additionalProperties
+      .enum;
     assert.deepEqual(sev, ['off', 'error', 'warning', 'info', 'hint']);
   });
 
@@ -124,11 +159,19 @@ describe('extension manifest', () => {
   });
 
   it('targets a VS Code the language client supports, typed against no newer API', () => {
-    const client = JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules/vscode-languageclient/package.json'), 'utf8'));
+    const client = JSON.parse(
+      fs.readFileSync(path.join(REPO, 'node_modules/vscode-languageclient/package.json'), 'utf8'),
+    );
     const engine = semver(pkg.engines.vscode);
-    assert.ok(cmp(engine, semver(client.engines.vscode)) >= 0, `engines.vscode ${pkg.engines.vscode} >= language client's ${client.engines.vscode}`);
+    assert.ok(
+      cmp(engine, semver(client.engines.vscode)) >= 0,
+      `engines.vscode ${pkg.engines.vscode} >= language client's ${client.engines.vscode}`,
+    );
     const types = JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules/@types/vscode/package.json'), 'utf8'));
-    assert.ok(cmp(semver(types.version), engine) <= 0, `@types/vscode ${types.version} <= engine ${pkg.engines.vscode} (vsce refuses newer types)`);
+    assert.ok(
+      cmp(semver(types.version), engine) <= 0,
+      `@types/vscode ${types.version} <= engine ${pkg.engines.vscode} (vsce refuses newer types)`,
+    );
   });
 
   it('has the marketplace metadata: icon, categories, keywords, repository, license, changelog', () => {
@@ -142,8 +185,12 @@ describe('extension manifest', () => {
     const license = fs.readFileSync(path.join(REPO, 'LICENSE'), 'utf8');
     assert.match(license, /^MIT License/);
     assert.match(license, /wslb developers/);
-    assert.match(fs.readFileSync(path.join(REPO, 'CHANGELOG.md'), 'utf8'), new RegExp(`## ${pkg.version.replace(/\./g, '\\.')}`));
-    for (const l of pkg.contributes.languages) assert.ok(fs.existsSync(path.join(REPO, l.configuration)), l.configuration);
+    assert.match(
+      fs.readFileSync(path.join(REPO, 'CHANGELOG.md'), 'utf8'),
+      new RegExp(`## ${pkg.version.replace(/\./g, '\\.')}`),
+    );
+    for (const l of pkg.contributes.languages)
+      assert.ok(fs.existsSync(path.join(REPO, l.configuration)), l.configuration);
     for (const g of pkg.contributes.grammars) assert.ok(fs.existsSync(path.join(REPO, g.path)), g.path);
     assert.match(pkg.scripts.package, /vsce package --no-dependencies/);
   });
@@ -154,13 +201,22 @@ describe('vsix contents (.vscodeignore, vsce ls)', function () {
   const bundles = ['dist/client/extension.js', 'dist/server/server.js', 'dist/webview/main.js'];
 
   before(function () {
-    if (bundles.some((b) => !fs.existsSync(path.join(REPO, b)))) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, stdio: 'ignore', timeout: 180_000 });
+    if (bundles.some((b) => !fs.existsSync(path.join(REPO, b))))
+      execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, stdio: 'ignore', timeout: 180_000 });
   });
 
   it('ships exactly the bundles, grammars, language configurations, icon and documents', () => {
-    const r = spawnSync(path.join(REPO, 'node_modules/.bin/vsce'), ['ls', '--no-dependencies'], { cwd: REPO, encoding: 'utf8', timeout: 180_000 });
+    const r = spawnSync(path.join(REPO, 'node_modules/.bin/vsce'), ['ls', '--no-dependencies'], {
+      cwd: REPO,
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
     assert.equal(r.status, 0, r.stderr);
-    const files = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean).sort();
+    const files = r.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .sort();
     const expected = [
       ...bundles,
       // The Terraform parser (web-tree-sitter and its grammar), loaded by the server at startup.
@@ -176,6 +232,7 @@ describe('vsix contents (.vscodeignore, vsce ls)', function () {
     ];
     const legal = files.filter((f) => /^dist\/[a-z]+\/[a-z]+\.js\.LEGAL\.txt$/.test(f));
     assert.deepEqual(files, [...new Set([...expected, ...legal])].sort());
-    for (const f of files) assert.doesNotMatch(f, /\.map$|\.ts$|node_modules|^test\/|^server\/|^client\/|^dist\/cli\//, f);
+    for (const f of files)
+      assert.doesNotMatch(f, /\.map$|\.ts$|node_modules|^test\/|^server\/|^client\/|^dist\/cli\//, f);
   });
 });

@@ -11,7 +11,16 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BrowserContext, Frame } from 'playwright-core';
-import { buildProductVsix, CodeServer, launchBrowser, makeTempDir, requireE2E, stopAll, waitFor, Workbench } from '../e2e/harness';
+import {
+  buildProductVsix,
+  CodeServer,
+  launchBrowser,
+  makeTempDir,
+  requireE2E,
+  stopAll,
+  waitFor,
+  Workbench,
+} from '../e2e/harness';
 
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'webview');
 
@@ -128,7 +137,11 @@ describe('client in a real VS Code (code-server)', function () {
 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && wb && !wb.page.isClosed()) {
-      await wb.page.screenshot({ path: path.join(ARTIFACTS, `vscode-failed-${this.currentTest.title.slice(0, 20).replace(/\W+/g, '_')}.png`) }).catch(() => undefined);
+      await wb.page
+        .screenshot({
+          path: path.join(ARTIFACTS, `vscode-failed-${this.currentTest.title.slice(0, 20).replace(/\W+/g, '_')}.png`),
+        })
+        .catch(() => undefined);
     }
   });
 
@@ -138,46 +151,108 @@ describe('client in a real VS Code (code-server)', function () {
     await stopAll();
   });
 
-  const languageStatus = () => wb.page.locator('#status\\.editor\\.mode').innerText().then((t) => t.trim());
-  const wslbStatus = () => wb.page.locator('.statusbar-item', { hasText: 'wslb' }).first().innerText().then((t) => t.trim());
+  const languageStatus = () =>
+    wb.page
+      .locator('#status\\.editor\\.mode')
+      .innerText()
+      .then((t) => t.trim());
+  const wslbStatus = () =>
+    wb.page
+      .locator('.statusbar-item', { hasText: 'wslb' })
+      .first()
+      .innerText()
+      .then((t) => t.trim());
 
   async function simulatorFrame(pool: string): Promise<Frame> {
-    return waitFor(`the simulator panel on ${pool}`, async () => {
-      for (const f of wb.page.frames()) {
-        if (f === wb.page.mainFrame()) continue;
-        const title = await f.locator('#title').innerText({ timeout: 200 }).catch(() => '');
-        if (title.includes(pool) && (await f.locator('#chartA[data-total]').count().catch(() => 0)) > 0) return f;
-      }
-      return undefined;
-    }, 90_000, 300);
+    return waitFor(
+      `the simulator panel on ${pool}`,
+      async () => {
+        for (const f of wb.page.frames()) {
+          if (f === wb.page.mainFrame()) continue;
+          const title = await f
+            .locator('#title')
+            .innerText({ timeout: 200 })
+            .catch(() => '');
+          if (
+            title.includes(pool) &&
+            (await f
+              .locator('#chartA[data-total]')
+              .count()
+              .catch(() => 0)) > 0
+          )
+            return f;
+        }
+        return undefined;
+      },
+      90_000,
+      300,
+    );
   }
 
   it('leaves an unrelated .conf alone and does not start the server for it', async () => {
     await wb.openFile('sysctl.conf');
-    await waitFor('the Properties language', async () => ((await languageStatus()) === 'Properties' ? true : undefined), 30_000, 300);
+    await waitFor(
+      'the Properties language',
+      async () => ((await languageStatus()) === 'Properties' ? true : undefined),
+      30_000,
+      300,
+    );
     await new Promise((r) => setTimeout(r, 5000)); // the extension activates on "properties" and decides
     assert.equal(await languageStatus(), 'Properties');
-    assert.equal(await wb.page.locator('.statusbar-item', { hasText: 'wslb' }).count(), 0, 'no wslb status: the server was not started');
+    assert.equal(
+      await wb.page.locator('.statusbar-item', { hasText: 'wslb' }).count(),
+      0,
+      'no wslb status: the server was not started',
+    );
   });
 
   it('leaves an unrelated YAML and JSON alone: their language stays, the server does not start', async () => {
     await wb.openFile('ci.yaml');
-    await waitFor('the YAML language', async () => ((await languageStatus()) === 'YAML' ? true : undefined), 30_000, 300);
+    await waitFor(
+      'the YAML language',
+      async () => ((await languageStatus()) === 'YAML' ? true : undefined),
+      30_000,
+      300,
+    );
     await wb.openFile('package.json');
-    await waitFor('the JSON language', async () => ((await languageStatus()) === 'JSON' ? true : undefined), 30_000, 300);
+    await waitFor(
+      'the JSON language',
+      async () => ((await languageStatus()) === 'JSON' ? true : undefined),
+      30_000,
+      300,
+    );
     await new Promise((r) => setTimeout(r, 5000)); // the extension activates on yaml/json and decides by content
     assert.equal(await languageStatus(), 'JSON');
-    assert.equal(await wb.page.locator('.statusbar-item', { hasText: 'wslb' }).count(), 0, 'no wslb status: the server was not started');
+    assert.equal(
+      await wb.page.locator('.statusbar-item', { hasText: 'wslb' }).count(),
+      0,
+      'no wslb status: the server was not started',
+    );
     // Leave the editors as the later steps expect them (sysctl.conf in front).
     await wb.runCommand('View: Close Editor');
     await wb.runCommand('View: Close Editor');
-    await waitFor('sysctl.conf in front again', async () => ((await languageStatus()) === 'Properties' ? true : undefined), 30_000, 300);
+    await waitFor(
+      'sysctl.conf in front again',
+      async () => ((await languageStatus()) === 'Properties' ? true : undefined),
+      30_000,
+      300,
+    );
   });
 
   it('gives a clearly-nginx .conf the nginx language by content; the status bar shows the target', async () => {
     await wb.openFile('site.conf');
-    await waitFor('site.conf in the nginx language', async () => ((await languageStatus()) === 'nginx' ? true : undefined), 60_000, 300);
-    await waitFor('wslb ready with the nginx target', async () => (/wslb nginx 1\.22\.1/.test(await wslbStatus()) ? true : undefined), 60_000, 300);
+    await waitFor(
+      'site.conf in the nginx language',
+      async () => ((await languageStatus()) === 'nginx' ? true : undefined),
+      60_000,
+      300,
+    );
+    await waitFor(
+      'wslb ready with the nginx target',
+      async () => (/wslb nginx 1\.22\.1/.test(await wslbStatus()) ? true : undefined),
+      60_000,
+      300,
+    );
   });
 
   it('simulates the upstream under the cursor; the engine runs in a Worker in the real webview', async () => {
@@ -197,16 +272,34 @@ describe('client in a real VS Code (code-server)', function () {
     await frame.locator('#algorithm').selectOption('hash $remote_addr consistent');
     await frame.locator('#chartA[data-algorithm="hash $remote_addr consistent"]').waitFor({ timeout: 60_000 });
     await frame.locator('#apply').click();
-    await waitFor('the panel to confirm', async () => (/Applied/.test(await frame.locator('#notice').innerText()) ? true : undefined), 30_000, 300);
+    await waitFor(
+      'the panel to confirm',
+      async () => (/Applied/.test(await frame.locator('#notice').innerText()) ? true : undefined),
+      30_000,
+      300,
+    );
     assert.ok(await frame.locator('#apply').isDisabled());
     await wb.page.screenshot({ path: path.join(ARTIFACTS, 'vscode-applied.png') });
     // The edit is in the editor (unsaved), right after the upstream's "{".
     await wb.openFile('nginx.conf');
-    await waitFor('the directive in the editor', async () => (/upstream chat_backend \{\s+hash \$remote_addr consistent;\s+server 10\.0\.0\.1/.test(await wb.editorText()) ? true : undefined), 30_000, 300);
-    assert.equal(fs.readFileSync(path.join(folder, 'nginx.conf'), 'utf8'), NGINX, 'not saved behind the user\'s back');
+    await waitFor(
+      'the directive in the editor',
+      async () =>
+        /upstream chat_backend \{\s+hash \$remote_addr consistent;\s+server 10\.0\.0\.1/.test(await wb.editorText())
+          ? true
+          : undefined,
+      30_000,
+      300,
+    );
+    assert.equal(fs.readFileSync(path.join(folder, 'nginx.conf'), 'utf8'), NGINX, "not saved behind the user's back");
     await wb.gotoLine(1, 1);
     await wb.page.keyboard.press('Control+Z');
-    await waitFor('undo to remove it', async () => (!/hash \$remote_addr/.test(await wb.editorText()) ? true : undefined), 30_000, 300);
+    await waitFor(
+      'undo to remove it',
+      async () => (!/hash \$remote_addr/.test(await wb.editorText()) ? true : undefined),
+      30_000,
+      300,
+    );
   });
 
   it('follows edits of the config: a new server line shows up in the open panel', async () => {
@@ -218,15 +311,31 @@ describe('client in a real VS Code (code-server)', function () {
     // panel was hidden during the edit, and comes back from its saved state with the new pool.
     await wb.page.locator('.tab', { hasText: 'Simulate balancing: chat_backend' }).first().click();
     const frame = await simulatorFrame('chat_backend');
-    await waitFor('the panel to show 4 servers', async () => (/4 servers/.test(await frame.locator('#subtitle').innerText()) ? true : undefined), 60_000, 300);
-    await waitFor('a 4-backend chart', async () => ((await frame.locator('#chartA').getAttribute('data-final'))?.split(',').length === 4 ? true : undefined), 60_000, 300);
+    await waitFor(
+      'the panel to show 4 servers',
+      async () => (/4 servers/.test(await frame.locator('#subtitle').innerText()) ? true : undefined),
+      60_000,
+      300,
+    );
+    await waitFor(
+      'a 4-backend chart',
+      async () =>
+        (await frame.locator('#chartA').getAttribute('data-final'))?.split(',').length === 4 ? true : undefined,
+      60_000,
+      300,
+    );
     // Now with the panel visible next to the editor: the edit reaches it live.
     await wb.page.locator('.editor-group-container').first().locator('.tab[data-resource-name="nginx.conf"]').click();
     await wb.gotoLine(9, 1);
     await wb.page.keyboard.press('End');
     await wb.page.keyboard.press('Enter');
     await wb.page.keyboard.type('server 10.0.0.5:9000;');
-    await waitFor('the visible panel to show 5 servers', async () => (/5 servers/.test(await frame.locator('#subtitle').innerText()) ? true : undefined), 60_000, 300);
+    await waitFor(
+      'the visible panel to show 5 servers',
+      async () => (/5 servers/.test(await frame.locator('#subtitle').innerText()) ? true : undefined),
+      60_000,
+      300,
+    );
   });
 
   it('opens the simulator from the CodeLens above a HAProxy backend', async () => {
@@ -236,22 +345,42 @@ describe('client in a real VS Code (code-server)', function () {
     await lens.click();
     const frame = await simulatorFrame('be_chat');
     assert.equal(await frame.locator('#algorithm').inputValue(), 'leastconn');
-    const options = await frame.locator('#algorithm option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    const options = await frame
+      .locator('#algorithm option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     assert.ok(options.includes('source consistent') && options.includes('static-rr'));
     await wb.page.screenshot({ path: path.join(ARTIFACTS, 'vscode-haproxy-codelens.png') });
   });
 
   it('checks a CloudFormation YAML that declares an ALB, keeping its YAML language; simulates its target group as a model', async () => {
     await wb.openFile('stack.yaml');
-    await waitFor('wslb running', async () => (/wslb/.test(await wslbStatus().catch(() => '')) ? true : undefined), 60_000, 300);
+    await waitFor(
+      'wslb running',
+      async () => (/wslb/.test(await wslbStatus().catch(() => '')) ? true : undefined),
+      60_000,
+      300,
+    );
     assert.equal(await languageStatus(), 'YAML');
-    await waitFor('the aws/alb-idle-timeout problem', async () => ((await wb.problems('aws/alb-idle-timeout')).some((r) => r.includes('aws/alb-idle-timeout')) ? true : undefined), 60_000, 500);
-    const lens = wb.page.locator('.codelens-decoration a', { hasText: 'Simulate balancing (model of AWS round_robin' }).first();
+    await waitFor(
+      'the aws/alb-idle-timeout problem',
+      async () =>
+        (await wb.problems('aws/alb-idle-timeout')).some((r) => r.includes('aws/alb-idle-timeout')) ? true : undefined,
+      60_000,
+      500,
+    );
+    const lens = wb.page
+      .locator('.codelens-decoration a', { hasText: 'Simulate balancing (model of AWS round_robin' })
+      .first();
     await lens.waitFor({ state: 'visible', timeout: 60_000 });
     await lens.click();
     const frame = await simulatorFrame('chat-ws');
-    assert.match(await frame.locator('#fidelity').innerText(), /model of documented AWS behaviour; AWS's implementation is not public/);
-    const options = await frame.locator('#algorithm option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    assert.match(
+      await frame.locator('#fidelity').innerText(),
+      /model of documented AWS behaviour; AWS's implementation is not public/,
+    );
+    const options = await frame
+      .locator('#algorithm option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     assert.deepEqual(options, ['round_robin', 'least_outstanding_requests', 'weighted_random']);
     await wb.page.screenshot({ path: path.join(ARTIFACTS, 'vscode-aws-codelens.png') });
   });

@@ -9,14 +9,25 @@ import { buildAwsConfig } from '../../server/src/service/model/aws-build';
 import { initAwsParsers } from '../../server/src/service/syntax/aws/treesitter';
 import { doHover, type HoverResult } from '../../server/src/service/docs/hover';
 import { withDefaults } from '../../server/src/service/options';
-import { AWS_ATTRIBUTES, awsFact, awsFactForCloudFormation, awsFactForTerraform } from '../../server/src/service/knowledge/aws';
+import {
+  AWS_ATTRIBUTES,
+  awsFact,
+  awsFactForCloudFormation,
+  awsFactForTerraform,
+} from '../../server/src/service/knowledge/aws';
 import { SOURCE_SECTIONS } from '../../server/src/service/docs/sections';
 import type { Finding } from '../../server/src/service/types';
 import { at } from './util';
 
 const FIX = nodePath.join(__dirname, '..', 'fixtures', 'aws-edge');
 
-function hover(file: string, text: string, offset: number, heartbeatMs = 30_000, findings: Finding[] = []): HoverResult | null {
+function hover(
+  file: string,
+  text: string,
+  offset: number,
+  heartbeatMs = 30_000,
+  findings: Finding[] = [],
+): HoverResult | null {
   const path = `/proj/${file}`;
   const aws = buildAwsConfig([{ path, text }]);
   return doHover({ language: 'aws', path, offset, aws, findings, options: withDefaults({ heartbeatMs }) });
@@ -106,7 +117,14 @@ describe('docs: AWS hovers', () => {
 
   it('a finding under the cursor brings its explanation', () => {
     const off = at(tf, 'idle_timeout', 2);
-    const f: Finding = { file: '/proj/main.tf', range: { start: { line: 7, character: 2 }, end: { line: 7, character: 23 } }, severity: 'error', code: 'nginx/ws-read-timeout', message: 'stand-in finding', fixes: [] };
+    const f: Finding = {
+      file: '/proj/main.tf',
+      range: { start: { line: 7, character: 2 }, end: { line: 7, character: 23 } },
+      severity: 'error',
+      code: 'nginx/ws-read-timeout',
+      message: 'stand-in finding',
+      fixes: [],
+    };
     const r = hover('main.tf', tf, off, 30_000, [f])!;
     assert.match(r.markdown, /stand-in finding|proxy_read_timeout/);
     assert.match(r.markdown, /### `idle_timeout`/);
@@ -123,12 +141,16 @@ describe('docs: AWS hovers', () => {
       assert.ok((SOURCE_SECTIONS as readonly string[]).includes(f.section), f.id);
       assert.match(f.doc, /^https:\/\/docs\.aws\.amazon\.com\//, f.id);
       assert.ok(f.websocket.length > 60, f.id);
-      if (f.range && typeof f.default === 'number' && f.id !== 'tg.slow_start') assert.ok(f.default >= f.range.min && f.default <= f.range.max, f.id);
+      if (f.range && typeof f.default === 'number' && f.id !== 'tg.slow_start')
+        assert.ok(f.default >= f.range.min && f.default <= f.range.max, f.id);
     }
     assert.equal(awsFactForTerraform('aws_alb', 'idle_timeout')?.id, 'lb.idle_timeout');
     assert.equal(awsFactForTerraform('aws_lb_target_group', 'enabled', 'stickiness')?.id, 'tg.stickiness.enabled');
     assert.equal(awsFactForTerraform('aws_lb_target_group', 'enabled'), undefined);
-    assert.equal(awsFactForCloudFormation('AWS::ElasticLoadBalancingV2::Listener', 'tcp.idle_timeout.seconds')?.id, 'listener.tcp_idle_timeout');
+    assert.equal(
+      awsFactForCloudFormation('AWS::ElasticLoadBalancingV2::Listener', 'tcp.idle_timeout.seconds')?.id,
+      'listener.tcp_idle_timeout',
+    );
     assert.equal(awsFact('tg.deregistration_delay')?.default, 300);
   });
 });

@@ -74,7 +74,10 @@ describe('hover: nginx', () => {
   it('compares a timeout with the heartbeat', () => {
     const api = at(CONF, 'proxy_read_timeout 60s', 2);
     assert.match(md(hoverNginx(files, NGINX, NGINX, api)), /60 s leaves one missed 30 s ping of margin/);
-    assert.match(md(hoverNginx(files, NGINX, NGINX, api, { heartbeatMs: 60_000 })), /at or below the 60 s heartbeat: idle WebSockets are cut/);
+    assert.match(
+      md(hoverNginx(files, NGINX, NGINX, api, { heartbeatMs: 60_000 })),
+      /at or below the 60 s heartbeat: idle WebSockets are cut/,
+    );
     assert.match(md(hoverNginx(files, NGINX, NGINX, api)), /It overrides `3600s` \(from `http` at line 4\)/);
   });
 
@@ -87,7 +90,9 @@ describe('hover: nginx', () => {
       assert.match(m, /\| `10\.0\.0\.2:8080` \| 1 \| backup \|/);
       const link = /\[Simulate balancing\]\(command:wslb\.simulate\?([^)]+)\)/.exec(m);
       assert.ok(link, 'simulate link missing');
-      assert.deepEqual(JSON.parse(decodeURIComponent(link[1])), [{ uri: 'file:///etc/nginx/nginx.conf', pool: 'chat' }]);
+      assert.deepEqual(JSON.parse(decodeURIComponent(link[1])), [
+        { uri: 'file:///etc/nginx/nginx.conf', pool: 'chat' },
+      ]);
     }
   });
 
@@ -95,7 +100,12 @@ describe('hover: nginx', () => {
     const r = hoverNginx(files, NGINX, NGINX, at(CONF, '$connection_upgrade;', 5));
     const m = md(r);
     assert.match(m, /\*\*`\$connection_upgrade`\*\* is defined by `map` at nginx\.conf:5/);
-    assert.ok(m.includes("```nginx\nmap $http_upgrade $connection_upgrade {\n        default upgrade;\n        ''      close;\n    }\n```"), m);
+    assert.ok(
+      m.includes(
+        "```nginx\nmap $http_upgrade $connection_upgrade {\n        default upgrade;\n        ''      close;\n    }\n```",
+      ),
+      m,
+    );
     assert.equal(CONF.slice(r!.span.start, r!.span.end), '$connection_upgrade');
   });
 
@@ -118,12 +128,26 @@ describe('hover: nginx', () => {
     const f = a.findings.find((x) => x.code === 'nginx/ws-http-version');
     assert.ok(f, `expected nginx/ws-http-version among ${a.findings.map((x) => x.code).join(', ')}`);
     const offset = new LineIndex(bad).offsetAt(f.range.start);
-    const r = doHover({ language: 'nginx', path: NGINX, offset, nginx: a.config, findings: a.findings, options: withDefaults() });
+    const r = doHover({
+      language: 'nginx',
+      path: NGINX,
+      offset,
+      nginx: a.config,
+      findings: a.findings,
+      options: withDefaults(),
+    });
     const docs = ruleById('nginx/ws-http-version')!.meta.docs;
     assert.ok(md(r).includes(docs.long));
     assert.ok(md(r).includes(sourcePointer(docs.section)));
     // the same position without findings has no rule text
-    const r2 = doHover({ language: 'nginx', path: NGINX, offset, nginx: a.config, findings: [], options: withDefaults() });
+    const r2 = doHover({
+      language: 'nginx',
+      path: NGINX,
+      offset,
+      nginx: a.config,
+      findings: [],
+      options: withDefaults(),
+    });
     assert.ok(!r2 || !r2.markdown.includes(docs.long));
   });
 
@@ -132,7 +156,10 @@ describe('hover: nginx', () => {
     const root = 'http {\n    proxy_read_timeout 20s;\n    include conf.d/*.conf;\n}\n';
     const child = 'server {\n    location /ws { proxy_pass http://127.0.0.1:9000; }\n}\n';
     const m = md(hoverNginx({ [NGINX]: root, [inc]: child }, NGINX, inc, at(child, 'proxy_pass', 2)));
-    assert.match(m, /`proxy_read_timeout` `20s` — inherited from `http` at nginx\.conf:2; at or below the 30 s heartbeat/);
+    assert.match(
+      m,
+      /`proxy_read_timeout` `20s` — inherited from `http` at nginx\.conf:2; at or below the 30 s heartbeat/,
+    );
   });
 
   it('returns null for an unknown word and in a comment', () => {
@@ -184,7 +211,9 @@ describe('hover: HAProxy', () => {
     assert.match(m, /\| `s1` \| 2 \| slowstart 10 s \|/);
     assert.match(m, /\| `s2` \| 1 \| backup \|/);
     const link = /command:wslb\.simulate\?([^)]+)\)/.exec(m);
-    assert.deepEqual(JSON.parse(decodeURIComponent(link![1])), [{ uri: 'file:///etc/haproxy/haproxy.cfg', pool: 'ws' }]);
+    assert.deepEqual(JSON.parse(decodeURIComponent(link![1])), [
+      { uri: 'file:///etc/haproxy/haproxy.cfg', pool: 'ws' },
+    ]);
     assert.match(m, /`timeout tunnel` `3600000` \(3600 s \(1 h\)\) — set here \(line 14\)/);
   });
 
@@ -214,12 +243,20 @@ describe('hover: HAProxy', () => {
   });
 
   it('shows the rule explanation on a finding', () => {
-    const cfg = 'defaults\n    mode http\n    timeout client 30s\n    timeout server 30s\n    timeout connect 5s\nfrontend fe\n    bind :80\n    use_backend missing\n';
+    const cfg =
+      'defaults\n    mode http\n    timeout client 30s\n    timeout server 30s\n    timeout connect 5s\nfrontend fe\n    bind :80\n    use_backend missing\n';
     const a = createLanguageService().analyzeHaproxy([{ path: '/h.cfg', text: cfg }]);
     const f = a.findings.find((x) => x.code === 'haproxy/unknown-backend');
     assert.ok(f, `expected haproxy/unknown-backend among ${a.findings.map((x) => x.code).join(', ')}`);
     const offset = new LineIndex(cfg).offsetAt(f.range.start);
-    const r = doHover({ language: 'haproxy', path: '/h.cfg', offset, haproxy: a.config, findings: a.findings, options: withDefaults() });
+    const r = doHover({
+      language: 'haproxy',
+      path: '/h.cfg',
+      offset,
+      haproxy: a.config,
+      findings: a.findings,
+      options: withDefaults(),
+    });
     assert.ok(md(r).includes(ruleById('haproxy/unknown-backend')!.meta.docs.long));
   });
 

@@ -17,24 +17,80 @@ const REPO = resolve(__dirname, '../..');
 const SOURCE = join(REPO, '../shared/source-material.md');
 
 function headings(): Set<string> {
-  if (!existsSync(SOURCE)) throw new Error(`source material not found at ${SOURCE} (expected ../shared/source-material.md beside the repository)`);
+  if (!existsSync(SOURCE))
+    throw new Error(
+      `source material not found at ${SOURCE} (expected ../shared/source-material.md beside the repository)`,
+    );
   const out = new Set<string>();
-  for (const line of readFileSync(SOURCE, 'utf8').split(/\r?\n/)) if (line.startsWith('## ')) out.add(line.slice(3).trim());
+  for (const line of readFileSync(SOURCE, 'utf8').split(/\r?\n/))
+    if (line.startsWith('## ')) out.add(line.slice(3).trim());
   return out;
 }
 
 const NGINX_REQUIRED = [
-  'proxy_http_version', 'proxy_set_header', 'proxy_read_timeout', 'proxy_send_timeout', 'proxy_connect_timeout', 'proxy_buffering',
-  'proxy_pass', 'map', 'upstream', 'least_conn', 'ip_hash', 'hash', 'random', 'keepalive', 'zone', 'server',
-  'server:weight', 'server:max_fails', 'server:fail_timeout', 'server:backup', 'server:down', 'server:max_conns',
-  'worker_connections', 'worker_rlimit_nofile', 'worker_shutdown_timeout',
+  'proxy_http_version',
+  'proxy_set_header',
+  'proxy_read_timeout',
+  'proxy_send_timeout',
+  'proxy_connect_timeout',
+  'proxy_buffering',
+  'proxy_pass',
+  'map',
+  'upstream',
+  'least_conn',
+  'ip_hash',
+  'hash',
+  'random',
+  'keepalive',
+  'zone',
+  'server',
+  'server:weight',
+  'server:max_fails',
+  'server:fail_timeout',
+  'server:backup',
+  'server:down',
+  'server:max_conns',
+  'worker_connections',
+  'worker_rlimit_nofile',
+  'worker_shutdown_timeout',
 ];
 const HAPROXY_REQUIRED = [
-  'mode', 'balance', 'balance roundrobin', 'balance static-rr', 'balance leastconn', 'balance first', 'balance source', 'balance uri',
-  'balance url_param', 'balance hdr', 'balance random', 'balance rdp-cookie', 'hash-type',
-  'timeout tunnel', 'timeout client', 'timeout server', 'timeout connect', 'timeout client-fin', 'timeout server-fin', 'timeout http-keep-alive',
-  'option httpchk', 'http-check', 'server:check', 'server:slowstart', 'server:weight', 'server:maxconn', 'server:backup', 'server:on-marked-down',
-  'hard-stop-after', 'close-spread-time', 'option http-server-close', 'option forwardfor', 'stick-table', 'stick on', 'cookie', 'default-server',
+  'mode',
+  'balance',
+  'balance roundrobin',
+  'balance static-rr',
+  'balance leastconn',
+  'balance first',
+  'balance source',
+  'balance uri',
+  'balance url_param',
+  'balance hdr',
+  'balance random',
+  'balance rdp-cookie',
+  'hash-type',
+  'timeout tunnel',
+  'timeout client',
+  'timeout server',
+  'timeout connect',
+  'timeout client-fin',
+  'timeout server-fin',
+  'timeout http-keep-alive',
+  'option httpchk',
+  'http-check',
+  'server:check',
+  'server:slowstart',
+  'server:weight',
+  'server:maxconn',
+  'server:backup',
+  'server:on-marked-down',
+  'hard-stop-after',
+  'close-spread-time',
+  'option http-server-close',
+  'option forwardfor',
+  'stick-table',
+  'stick on',
+  'cookie',
+  'default-server',
 ];
 
 describe('WebSocket notes and rule docs: one source of truth', () => {
@@ -68,15 +124,20 @@ describe('WebSocket notes and rule docs: one source of truth', () => {
     for (const n of WS_NOTES) {
       if (n.system === 'nginx') {
         const name = n.key.startsWith('server:') ? 'server' : n.key;
-        assert.ok(describeNginxDirective(name, { version: '1.22.1' }), `nginx note "${n.key}": the KB does not know ${name}`);
+        assert.ok(
+          describeNginxDirective(name, { version: '1.22.1' }),
+          `nginx note "${n.key}": the KB does not know ${name}`,
+        );
         continue;
       }
       let d;
-      if (n.key.startsWith('server:')) d = describeHaproxyKeyword(['server', 's', '127.0.0.1:80'], 'backend', n.key.slice(7));
+      if (n.key.startsWith('server:'))
+        d = describeHaproxyKeyword(['server', 's', '127.0.0.1:80'], 'backend', n.key.slice(7));
       else if (n.key.startsWith('balance ')) d = describeHaproxyKeyword(['balance'], 'backend');
       else if (['hard-stop-after', 'close-spread-time'].includes(n.key)) d = describeHaproxyKeyword([n.key], 'global');
       else if (n.key === 'http-check') d = describeHaproxyKeyword(['http-check', 'expect'], 'backend');
-      else d = describeHaproxyKeyword(n.key.split(' '), 'backend') ?? describeHaproxyKeyword(n.key.split(' '), 'frontend');
+      else
+        d = describeHaproxyKeyword(n.key.split(' '), 'backend') ?? describeHaproxyKeyword(n.key.split(' '), 'frontend');
       assert.ok(d, `HAProxy note "${n.key}": the KB does not know it`);
       if (!n.key.startsWith('balance ')) {
         const want = n.key.startsWith('server:') ? n.key.slice(7) : n.key;
@@ -89,13 +150,25 @@ describe('WebSocket notes and rule docs: one source of truth', () => {
     let checked = 0;
     for (const n of WS_NOTES) {
       // a note that says "default" for an nginx directive must declare which, so it can be checked
-      if (n.system === 'nginx' && !n.key.startsWith('server') && /\bdefault\b/i.test(n.text) && /default (is )?`/.test(n.text)) {
+      if (
+        n.system === 'nginx' &&
+        !n.key.startsWith('server') &&
+        /\bdefault\b/i.test(n.text) &&
+        /default (is )?`/.test(n.text)
+      ) {
         assert.ok(n.defaults?.length, `nginx note "${n.key}" states a default but declares none to check`);
       }
       for (const d of n.defaults ?? []) {
         const kb = nginxDefault(n.key, d.version, d.family ?? 'http');
-        assert.equal(kb?.value, d.value, `note "${n.key}" says the default in nginx ${d.version} is ${d.value}; the KB says ${kb?.value}`);
-        assert.ok(n.text.includes(`\`${d.value}\``), `note "${n.key}" declares default ${d.value} but its text does not state it`);
+        assert.equal(
+          kb?.value,
+          d.value,
+          `note "${n.key}" says the default in nginx ${d.version} is ${d.value}; the KB says ${kb?.value}`,
+        );
+        assert.ok(
+          n.text.includes(`\`${d.value}\``),
+          `note "${n.key}" declares default ${d.value} but its text does not state it`,
+        );
         checked++;
       }
     }

@@ -14,14 +14,41 @@ export function at(text: string, needle: string, delta = 0, n = 1): number {
   return i + delta;
 }
 
-export function hoverNginx(files: Record<string, string>, root: string, path: string, offset: number, options: Partial<ServiceOptions> = {}, withFindings = true): HoverResult | null {
+export function hoverNginx(
+  files: Record<string, string>,
+  root: string,
+  path: string,
+  offset: number,
+  options: Partial<ServiceOptions> = {},
+  withFindings = true,
+): HoverResult | null {
   const service = createLanguageService(options);
   const a = service.analyzeNginx(root, new MemoryFileSystem(files));
-  return doHover({ language: 'nginx', path, offset, nginx: a.config, findings: withFindings ? a.findings : [], options: withDefaults(options) });
+  return doHover({
+    language: 'nginx',
+    path,
+    offset,
+    nginx: a.config,
+    findings: withFindings ? a.findings : [],
+    options: withDefaults(options),
+  });
 }
 
-export function hoverHaproxy(text: string, offset: number, options: Partial<ServiceOptions> = {}, path = '/etc/haproxy/haproxy.cfg', withFindings = true): HoverResult | null {
+export function hoverHaproxy(
+  text: string,
+  offset: number,
+  options: Partial<ServiceOptions> = {},
+  path = '/etc/haproxy/haproxy.cfg',
+  withFindings = true,
+): HoverResult | null {
   const service = createLanguageService(options);
   const a = service.analyzeHaproxy([{ path, text }]);
-  return doHover({ language: 'haproxy', path, offset, haproxy: a.config, findings: withFindings ? a.findings : [], options: withDefaults(options) });
+  return doHover({
+    language: 'haproxy',
+    path,
+    offset,
+    haproxy: a.config,
+    findings: withFindings ? a.findings : [],
+    options: withDefaults(options),
+  });
 }

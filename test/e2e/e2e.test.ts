@@ -16,7 +16,19 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BrowserContext, Frame } from 'playwright-core';
-import { buildProductVsix, CodeServer, makeTempDir, launchBrowser, packageVsix, REPO, requireE2E, stopAll, waitFor, Workbench, type E2ESetup } from './harness';
+import {
+  buildProductVsix,
+  CodeServer,
+  makeTempDir,
+  launchBrowser,
+  packageVsix,
+  REPO,
+  requireE2E,
+  stopAll,
+  waitFor,
+  Workbench,
+  type E2ESetup,
+} from './harness';
 
 const WORKSPACE = path.join(__dirname, 'workspace');
 // Product strings the UI must show, exactly as specified for issue 9.
@@ -45,43 +57,72 @@ function lineColOf(file: string, needle: string | RegExp): { line: number; colum
 }
 
 async function problemsWith(wb: Workbench, needle: string): Promise<string[]> {
-  return waitFor(`a Problems row with ${needle}`, async () => {
-    const rows = await wb.problems(needle);
-    return rows.some((r) => r.includes(needle)) ? rows : undefined;
-  }, 45000, 500);
+  return waitFor(
+    `a Problems row with ${needle}`,
+    async () => {
+      const rows = await wb.problems(needle);
+      return rows.some((r) => r.includes(needle)) ? rows : undefined;
+    },
+    45000,
+    500,
+  );
 }
 
 async function problemsWithout(wb: Workbench, needle: string): Promise<string[]> {
-  return waitFor(`no Problems row with ${needle}`, async () => {
-    const rows = await wb.problems(needle);
-    return rows.some((r) => r.includes(needle)) ? undefined : rows.length ? rows : ['(none)'];
-  }, 30000, 500);
+  return waitFor(
+    `no Problems row with ${needle}`,
+    async () => {
+      const rows = await wb.problems(needle);
+      return rows.some((r) => r.includes(needle)) ? undefined : rows.length ? rows : ['(none)'];
+    },
+    30000,
+    500,
+  );
 }
 
 /** The webview frame that holds a <canvas> (VS Code nests webviews two iframes deep). */
 async function simulatorFrame(wb: Workbench): Promise<Frame> {
-  return waitFor('a webview with a chart canvas', async () => {
-    for (const f of wb.page.frames()) {
-      if (f === wb.page.mainFrame()) continue;
-      if ((await f.locator('canvas').count().catch(() => 0)) > 0) return f;
-    }
-    return undefined;
-  }, 45000, 250);
+  return waitFor(
+    'a webview with a chart canvas',
+    async () => {
+      for (const f of wb.page.frames()) {
+        if (f === wb.page.mainFrame()) continue;
+        if (
+          (await f
+            .locator('canvas')
+            .count()
+            .catch(() => 0)) > 0
+        )
+          return f;
+      }
+      return undefined;
+    },
+    45000,
+    250,
+  );
 }
 
 async function canvasImage(frame: Frame): Promise<string> {
-  return frame.locator('canvas').first().evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+  return frame
+    .locator('canvas')
+    .first()
+    .evaluate((c) => (c as HTMLCanvasElement).toDataURL());
 }
 
 /** The chart once it has stopped moving (two snapshots 300 ms apart agree; charts animate). */
 async function stableChart(frame: Frame, differentFrom?: string): Promise<string> {
   let previous = '';
-  return waitFor(differentFrom ? 'the chart to settle on a new picture' : 'the chart to settle', async () => {
-    const img = await canvasImage(frame);
-    const settled = img === previous && img.length > 3000; // a blank canvas encodes to a few hundred bytes
-    previous = img;
-    return settled && img !== differentFrom ? img : undefined;
-  }, 30000, 300);
+  return waitFor(
+    differentFrom ? 'the chart to settle on a new picture' : 'the chart to settle',
+    async () => {
+      const img = await canvasImage(frame);
+      const settled = img === previous && img.length > 3000; // a blank canvas encodes to a few hundred bytes
+      previous = img;
+      return settled && img !== differentFrom ? img : undefined;
+    },
+    30000,
+    300,
+  );
 }
 
 /**
@@ -103,11 +144,18 @@ async function pickAnotherAlgorithm(frame: Frame): Promise<string> {
   ranked.sort((a, b) => a.rank - b.rank || a.index - b.index);
   for (const { index } of ranked) {
     const s = all.nth(index);
-    const options = await s.locator('option').evaluateAll((els) => els.map((o) => ({ value: (o as HTMLOptionElement).value, text: (o as HTMLOptionElement).text })));
+    const options = await s
+      .locator('option')
+      .evaluateAll((els) =>
+        els.map((o) => ({ value: (o as HTMLOptionElement).value, text: (o as HTMLOptionElement).text })),
+      );
     if (!options.some((o) => ALG.test(o.text) || ALG.test(o.value))) continue;
     const current = await s.inputValue();
     const others = options.filter((o) => o.value !== current && o.value !== '');
-    const next = others.find((o) => /ip_hash/i.test(o.text + o.value)) ?? others.find((o) => /least/i.test(o.text + o.value)) ?? others[0];
+    const next =
+      others.find((o) => /ip_hash/i.test(o.text + o.value)) ??
+      others.find((o) => /least/i.test(o.text + o.value)) ??
+      others[0];
     if (!next) continue;
     await s.selectOption(next.value);
     return next.text;
@@ -115,7 +163,9 @@ async function pickAnotherAlgorithm(frame: Frame): Promise<string> {
   const radios = frame.locator('input[type=radio]:not(:checked)');
   for (let i = 0; i < (await radios.count()); i++) {
     const r = radios.nth(i);
-    const label = (await r.evaluate((el) => (el as HTMLInputElement).labels?.[0]?.innerText ?? (el as HTMLInputElement).value)) ?? '';
+    const label =
+      (await r.evaluate((el) => (el as HTMLInputElement).labels?.[0]?.innerText ?? (el as HTMLInputElement).value)) ??
+      '';
     if (ALG.test(label)) {
       await r.check();
       return label;
@@ -128,7 +178,9 @@ async function pickAnotherAlgorithm(frame: Frame): Promise<string> {
     await b.click();
     return label;
   }
-  throw new Error(`no algorithm control found in the simulator panel:\n${(await frame.locator('body').innerText()).slice(0, 1500)}`);
+  throw new Error(
+    `no algorithm control found in the simulator panel:\n${(await frame.locator('body').innerText()).slice(0, 1500)}`,
+  );
 }
 
 describe('wslb end to end in code-server + Chromium', function () {
@@ -175,7 +227,10 @@ describe('wslb end to end in code-server + Chromium', function () {
     await wb.openFile('nginx.conf');
     await waitFor('a wslb squiggle in nginx.conf', async () => (await wb.squiggles('any')) > 0, 60000);
     const rows = await problemsWith(wb, NGINX_RULE);
-    assert.ok(rows.some((r) => /wslb/.test(r) && r.includes(NGINX_RULE)), rows.join('\n'));
+    assert.ok(
+      rows.some((r) => /wslb/.test(r) && r.includes(NGINX_RULE)),
+      rows.join('\n'),
+    );
     await wb.screenshot('1-nginx-diagnostics');
   });
 
@@ -188,7 +243,12 @@ describe('wslb end to end in code-server + Chromium', function () {
     assert.match(text, /WebSocket/i);
     assert.match(text, /Source:/);
     // Long hovers scroll: bring the source section into the picture.
-    await wb.page.locator('.monaco-hover:not(.hidden)').getByText('Source:').first().scrollIntoViewIfNeeded({ timeout: 3000 }).catch(() => undefined);
+    await wb.page
+      .locator('.monaco-hover:not(.hidden)')
+      .getByText('Source:')
+      .first()
+      .scrollIntoViewIfNeeded({ timeout: 3000 })
+      .catch(() => undefined);
     await wb.screenshot('2-hover');
     await wb.closeHover();
   });
@@ -199,10 +259,15 @@ describe('wslb end to end in code-server + Chromium', function () {
     assert.doesNotMatch(await wb.editorText(), /proxy_http_version/);
     await wb.gotoLine(at.line, at.column + 1);
     const offered = await wb.openQuickFix(NGINX_FIX);
-    assert.ok(offered.some((t) => t.includes(NGINX_FIX)), offered.join(' | '));
+    assert.ok(
+      offered.some((t) => t.includes(NGINX_FIX)),
+      offered.join(' | '),
+    );
     await wb.screenshot('3-nginx-quickfix-menu');
     await wb.applyQuickFix(NGINX_FIX);
-    await waitFor('proxy_http_version 1.1 in the editor', async () => /proxy_http_version 1\.1;/.test(await wb.editorText()));
+    await waitFor('proxy_http_version 1.1 in the editor', async () =>
+      /proxy_http_version 1\.1;/.test(await wb.editorText()),
+    );
     await problemsWithout(wb, NGINX_RULE);
     await wb.openFile('nginx.conf');
     await wb.screenshot('3-nginx-quickfix');
@@ -217,7 +282,10 @@ describe('wslb end to end in code-server + Chromium', function () {
     const at = lineColOf('haproxy.cfg', /^backend be_chat/);
     await wb.gotoLine(at.line, at.column + 1);
     const offered = await wb.openQuickFix(HAPROXY_FIX);
-    assert.ok(offered.some((t) => t.includes(HAPROXY_FIX)), offered.join(' | '));
+    assert.ok(
+      offered.some((t) => t.includes(HAPROXY_FIX)),
+      offered.join(' | '),
+    );
     await wb.applyQuickFix(HAPROXY_FIX);
     await waitFor('timeout tunnel 1h in the editor', async () => /timeout tunnel 1h/.test(await wb.editorText()));
     await problemsWithout(wb, HAPROXY_RULE);
@@ -231,7 +299,11 @@ describe('wslb end to end in code-server + Chromium', function () {
     await wb.gotoLine(at.line, at.column + 2);
     await wb.runCommand(SIMULATE_COMMAND);
     const frame = await simulatorFrame(wb);
-    await waitFor('the upstream name in the panel', async () => (await frame.locator('body').innerText()).includes('chat_backend'), 20000);
+    await waitFor(
+      'the upstream name in the panel',
+      async () => (await frame.locator('body').innerText()).includes('chat_backend'),
+      20000,
+    );
     const first = await stableChart(frame);
     await wb.screenshot('5-simulate');
     const picked = await pickAnotherAlgorithm(frame);
@@ -244,7 +316,10 @@ describe('wslb end to end in code-server + Chromium', function () {
     const restricted = await CodeServer.start({ setup, vsixes: [vsix], trusted: false, label: 'restricted' });
     const rwb = await Workbench.open(context, restricted.folderUrl(copyWorkspace(tmp, 'restricted')));
     try {
-      await rwb.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ state: 'visible', timeout: 30000 });
+      await rwb.page
+        .locator('.statusbar-item', { hasText: 'Restricted Mode' })
+        .first()
+        .waitFor({ state: 'visible', timeout: 30000 });
       await rwb.openFile('nginx.conf');
       await waitFor('a wslb squiggle in Restricted Mode', async () => (await rwb.squiggles('any')) > 0, 60000);
       const rows = await problemsWith(rwb, NGINX_RULE);
@@ -256,13 +331,20 @@ describe('wslb end to end in code-server + Chromium', function () {
     }
   });
 
-  it('7. passes the API-level suite inside code-server\'s extension host', async () => {
+  it("7. passes the API-level suite inside code-server's extension host", async () => {
     const { server: api, wb: awb } = await apiRun;
     try {
-      const report = await waitFor('the API suite results', () => {
-        const r = fs.existsSync(apiResults) ? (JSON.parse(fs.readFileSync(apiResults, 'utf8')) as ApiResults) : undefined;
-        return r?.done ? r : undefined;
-      }, 240000, 500);
+      const report = await waitFor(
+        'the API suite results',
+        () => {
+          const r = fs.existsSync(apiResults)
+            ? (JSON.parse(fs.readFileSync(apiResults, 'utf8')) as ApiResults)
+            : undefined;
+          return r?.done ? r : undefined;
+        },
+        240000,
+        500,
+      );
       fs.mkdirSync(path.join(REPO, 'test-artifacts', 'e2e'), { recursive: true });
       fs.writeFileSync(path.join(REPO, 'test-artifacts', 'e2e', 'api-results.json'), JSON.stringify(report, null, 2));
       await awb.screenshot('7-api-suite');
@@ -278,7 +360,14 @@ describe('wslb end to end in code-server + Chromium', function () {
 });
 
 /** Starts code-server with wslb + the runner extension and opens a window (which starts the extension host). */
-async function startApiSuite(setup: E2ESetup, context: BrowserContext, vsix: string, runnerVsix: string, folder: string, results: string): Promise<{ server: CodeServer; wb: Workbench }> {
+async function startApiSuite(
+  setup: E2ESetup,
+  context: BrowserContext,
+  vsix: string,
+  runnerVsix: string,
+  folder: string,
+  results: string,
+): Promise<{ server: CodeServer; wb: Workbench }> {
   const server = await CodeServer.start({
     setup,
     vsixes: [vsix, runnerVsix],

@@ -20,14 +20,23 @@ describe('e2e gate', () => {
   });
 
   it('calls a setup stale when a recorded binary is gone', () => {
-    fs.writeFileSync(path.join(dir, 'ready.json'), JSON.stringify({ node: path.join(dir, 'nope'), codeServerEntry: __filename, chromium: __filename }));
+    fs.writeFileSync(
+      path.join(dir, 'ready.json'),
+      JSON.stringify({ node: path.join(dir, 'nope'), codeServerEntry: __filename, chromium: __filename }),
+    );
     const loaded = loadSetup(dir);
     assert.equal(loaded.ok, false);
     assert.match(!loaded.ok ? loaded.reason : '', /stale \(node:/);
   });
 
   it('accepts a setup whose files exist', () => {
-    const setup = { node: process.execPath, codeServerEntry: __filename, chromium: __filename, codeServerVersion: '4', vscodeVersion: '1' };
+    const setup = {
+      node: process.execPath,
+      codeServerEntry: __filename,
+      chromium: __filename,
+      codeServerVersion: '4',
+      vscodeVersion: '1',
+    };
     fs.writeFileSync(path.join(dir, 'ready.json'), JSON.stringify(setup));
     const gate = e2eGate({}, loadSetup(dir));
     assert.equal(gate.action, 'run');

@@ -9,7 +9,17 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
-import { CodeServer, launchBrowser, makeTempDir, packageVsix, requireE2E, stopAll, waitFor, Workbench, type E2ESetup } from './harness';
+import {
+  CodeServer,
+  launchBrowser,
+  makeTempDir,
+  packageVsix,
+  requireE2E,
+  stopAll,
+  waitFor,
+  Workbench,
+  type E2ESetup,
+} from './harness';
 
 const DEMO_EXTENSION = String.raw`
 const vscode = require('vscode');
@@ -115,7 +125,12 @@ describe('e2e harness (code-server + Chromium, throwaway extension)', function (
 
   it('installs a vsix, shows diagnostics, hover, quick fix and a webview canvas', async () => {
     const report = path.join(tmp, 'report.json');
-    const server = await CodeServer.start({ setup, vsixes: [path.join(tmp, 'wsdemo.vsix')], env: { WSLB_DEMO_REPORT: report }, label: 'harness' });
+    const server = await CodeServer.start({
+      setup,
+      vsixes: [path.join(tmp, 'wsdemo.vsix')],
+      env: { WSLB_DEMO_REPORT: report },
+      label: 'harness',
+    });
     const wb = await Workbench.open(context, server.folderUrl(path.join(tmp, 'ws')));
     await wb.openFile('sample.wsdemo');
     await waitFor('an error squiggle', async () => (await wb.squiggles('error')) === 1, 30000);
@@ -128,7 +143,10 @@ describe('e2e harness (code-server + Chromium, throwaway extension)', function (
       const rows = await wb.problems('demo/bad-word');
       return rows.some((r) => r.includes('demo/bad-word')) ? rows : undefined;
     });
-    assert.ok(problems.some((r) => r.includes('BAD is bad here')), problems.join('\n'));
+    assert.ok(
+      problems.some((r) => r.includes('BAD is bad here')),
+      problems.join('\n'),
+    );
     await wb.screenshot('harness-1-diagnostics');
 
     await wb.openFile('sample.wsdemo');
@@ -139,7 +157,10 @@ describe('e2e harness (code-server + Chromium, throwaway extension)', function (
     await wb.closeHover();
 
     const fixes = await wb.openQuickFix('Replace BAD with GOOD');
-    assert.ok(fixes.some((f) => f.includes('Replace BAD with GOOD')), fixes.join(' | '));
+    assert.ok(
+      fixes.some((f) => f.includes('Replace BAD with GOOD')),
+      fixes.join(' | '),
+    );
     await wb.applyQuickFix('Replace BAD with GOOD');
     await waitFor('the squiggle to go', async () => (await wb.squiggles('error')) === 0);
     assert.match(await wb.editorText(), /hello GOOD world/);

@@ -47,7 +47,10 @@ export function loadSetup(cache = E2E_CACHE): { ok: true; setup: E2ESetup } | { 
   }
   for (const key of ['node', 'codeServerEntry', 'chromium'] as const) {
     if (typeof setup[key] !== 'string' || !fs.existsSync(setup[key])) {
-      return { ok: false, reason: `e2e setup is stale (${key}: ${String(setup[key])} not found): rerun \`node scripts/e2e-setup.mjs\`` };
+      return {
+        ok: false,
+        reason: `e2e setup is stale (${key}: ${String(setup[key])} not found): rerun \`node scripts/e2e-setup.mjs\``,
+      };
     }
   }
   return { ok: true, setup };
@@ -69,7 +72,8 @@ export function e2eGate(
 export function requireE2E(ctx: Mocha.Context): E2ESetup {
   const gate = e2eGate();
   if (gate.action === 'run') return gate.setup;
-  if (gate.action === 'fail') throw new Error(`${gate.reason} (WSLB_REQUIRE_ALL=1 / npm run test:e2e make this a failure)`);
+  if (gate.action === 'fail')
+    throw new Error(`${gate.reason} (WSLB_REQUIRE_ALL=1 / npm run test:e2e make this a failure)`);
   console.log(`      e2e suite not run: ${gate.reason}`);
   ctx.skip();
   throw new Error('unreachable');
@@ -166,7 +170,12 @@ export function delay(ms: number): Promise<void> {
 }
 
 /** Polls `probe` until it returns a truthy value; throws with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 30000, everyMs = 100): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | Promise<T>,
+  timeoutMs = 30000,
+  everyMs = 100,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -176,7 +185,10 @@ export async function waitFor<T>(what: string, probe: () => T | Promise<T>, time
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`,
+      );
     await delay(everyMs);
   }
 }
@@ -187,13 +199,27 @@ export async function waitFor<T>(what: string, probe: () => T | Promise<T>, time
 /** Packages an extension folder with @vscode/vsce into `outFile` (no dependency scan). */
 export function packageVsix(extensionDir: string, outFile: string): string {
   const vsce = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-update-package-json', '-o', outFile], {
-    cwd: extensionDir,
-    encoding: 'utf8',
-    timeout: 120000,
-    input: 'y\n',
-  });
-  if (r.status !== 0 || !fs.existsSync(outFile)) throw new Error(`vsce package failed in ${extensionDir}:\n${r.stdout}\n${r.stderr}`);
+  const r = spawnSync(
+    process.execPath,
+    [
+      vsce,
+      'package',
+      '--no-dependencies',
+      '--allow-missing-repository',
+      '--skip-license',
+      '--no-update-package-json',
+      '-o',
+      outFile,
+    ],
+    {
+      cwd: extensionDir,
+      encoding: 'utf8',
+      timeout: 120000,
+      input: 'y\n',
+    },
+  );
+  if (r.status !== 0 || !fs.existsSync(outFile))
+    throw new Error(`vsce package failed in ${extensionDir}:\n${r.stdout}\n${r.stderr}`);
   return outFile;
 }
 
@@ -209,11 +235,18 @@ export function buildProductVsix(): string {
     console.log(`      using WSLB_E2E_VSIX=${given} instead of npm run package`);
     return path.resolve(given);
   }
-  const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts?: Record<string, string>; version: string };
-  if (!pkg.scripts?.package) throw new Error('package.json has no "package" script: the e2e suite needs `npm run package` to produce wslb-<version>.vsix (issue 4)');
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+    scripts?: Record<string, string>;
+    version: string;
+  };
+  if (!pkg.scripts?.package)
+    throw new Error(
+      'package.json has no "package" script: the e2e suite needs `npm run package` to produce wslb-<version>.vsix (issue 4)',
+    );
   const started = Date.now();
   const r = spawnSync('npm', ['run', '--silent', 'package'], { cwd: REPO, encoding: 'utf8', timeout: 300000 });
-  if (r.status !== 0) throw new Error(`npm run package failed (exit ${r.status}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
+  if (r.status !== 0)
+    throw new Error(`npm run package failed (exit ${r.status}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
   const expected = path.join(REPO, `wslb-${pkg.version}.vsix`);
   if (fs.existsSync(expected) && fs.statSync(expected).mtimeMs >= started - 2000) return expected;
   const candidates = fs
@@ -299,16 +332,23 @@ export class CodeServer {
     const common = ['--user-data-dir', userData, '--extensions-dir', extensions, '--config', configFile];
 
     for (const vsix of opts.vsixes) {
-      const r = spawnSync(opts.setup.node, [opts.setup.codeServerEntry, ...common, '--force', '--install-extension', vsix], { env, encoding: 'utf8', timeout: 120000 });
+      const r = spawnSync(
+        opts.setup.node,
+        [opts.setup.codeServerEntry, ...common, '--force', '--install-extension', vsix],
+        { env, encoding: 'utf8', timeout: 120000 },
+      );
       const out = `${r.stdout}${r.stderr}`;
-      if (r.status !== 0 || !/successfully installed/i.test(out)) throw new Error(`installing ${vsix} into code-server failed (exit ${r.status}):\n${out}`);
+      if (r.status !== 0 || !/successfully installed/i.test(out))
+        throw new Error(`installing ${vsix} into code-server failed (exit ${r.status}):\n${out}`);
     }
 
     const args = [
       opts.setup.codeServerEntry,
       ...common,
-      '--auth', 'none',
-      '--bind-addr', '127.0.0.1:0',
+      '--auth',
+      'none',
+      '--bind-addr',
+      '127.0.0.1:0',
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-getting-started-override',
@@ -334,11 +374,15 @@ export class CodeServer {
     cleanups.add(stop);
 
     try {
-      const url = await waitFor('code-server to listen', () => {
-        if (exited) throw new Error(`${exited}:\n${output}`);
-        const m = /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)\/?/.exec(output);
-        return m?.[1];
-      }, 60000);
+      const url = await waitFor(
+        'code-server to listen',
+        () => {
+          if (exited) throw new Error(`${exited}:\n${output}`);
+          const m = /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)\/?/.exec(output);
+          return m?.[1];
+        },
+        60000,
+      );
       await waitFor('code-server /healthz', () => httpOk(`${url}/healthz`), 30000);
       (server as { url: string }).url = url;
       return server;
@@ -404,7 +448,12 @@ export async function launchBrowser(setup: E2ESetup): Promise<BrowserContext> {
     ],
     timeout: 60000,
     // Chromium's crash handler and caches go under HOME/XDG: keep them in the private profile.
-    env: { ...process.env, HOME: profile, XDG_CONFIG_HOME: path.join(profile, '.config'), XDG_CACHE_HOME: path.join(profile, '.cache') } as Record<string, string>,
+    env: {
+      ...process.env,
+      HOME: profile,
+      XDG_CONFIG_HOME: path.join(profile, '.config'),
+      XDG_CACHE_HOME: path.join(profile, '.cache'),
+    } as Record<string, string>,
   });
   const close = async () => {
     await context.close().catch(() => undefined);
@@ -434,7 +483,10 @@ export class Workbench {
   async waitReady(): Promise<void> {
     await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60000 });
     await this.page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: 60000 });
-    await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: 60000 });
+    await this.page
+      .locator('.explorer-folders-view .monaco-list-row')
+      .first()
+      .waitFor({ state: 'visible', timeout: 60000 });
   }
 
   async screenshot(step: string): Promise<string> {
@@ -473,13 +525,20 @@ export class Workbench {
       const isFolder = i < parts.length - 1;
       if (isFolder) {
         if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-        await waitFor(`folder ${parts[i]} expanded`, async () => (await row.getAttribute('aria-expanded')) === 'true', 10000);
+        await waitFor(
+          `folder ${parts[i]} expanded`,
+          async () => (await row.getAttribute('aria-expanded')) === 'true',
+          10000,
+        );
       } else {
         await row.click();
       }
     }
     const base = parts[parts.length - 1];
-    await this.page.locator(`.editor-group-container.active .tab.active[data-resource-name="${base}"]`).first().waitFor({ state: 'visible', timeout: 30000 });
+    await this.page
+      .locator(`.editor-group-container.active .tab.active[data-resource-name="${base}"]`)
+      .first()
+      .waitFor({ state: 'visible', timeout: 30000 });
     await this.activeEditor().locator('.view-lines .view-line').first().waitFor({ state: 'visible', timeout: 30000 });
   }
 
@@ -490,11 +549,18 @@ export class Workbench {
   private async dismissTooltips(): Promise<void> {
     const box = await this.page.locator('.part.sidebar').boundingBox();
     await this.page.mouse.move(box ? box.x + box.width / 2 : 5, box ? box.y + box.height - 80 : 5);
-    await this.page.locator('.context-view .hover-contents, .monaco-hover.workbench-hover').first().waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
+    await this.page
+      .locator('.context-view .hover-contents, .monaco-hover.workbench-hover')
+      .first()
+      .waitFor({ state: 'hidden', timeout: 3000 })
+      .catch(() => undefined);
   }
 
   private async focusWorkbench(): Promise<void> {
-    await this.page.locator('.part.statusbar').click({ position: { x: 2, y: 2 } }).catch(() => undefined);
+    await this.page
+      .locator('.part.statusbar')
+      .click({ position: { x: 2, y: 2 } })
+      .catch(() => undefined);
   }
 
   /** Runs a command from the command palette (F1) by its title as shown there. */
@@ -515,12 +581,19 @@ export class Workbench {
     await input.fill(`:${line}:${column}`);
     await this.page.keyboard.press('Enter');
     await this.quickInput().waitFor({ state: 'hidden', timeout: 15000 });
-    await waitFor(`cursor at ${line}:${column}`, async () => (await this.cursorStatus()) === `Ln ${line}, Col ${column}`, 10000);
+    await waitFor(
+      `cursor at ${line}:${column}`,
+      async () => (await this.cursorStatus()) === `Ln ${line}, Col ${column}`,
+      10000,
+    );
   }
 
   /** "Ln x, Col y" from the status bar. */
   async cursorStatus(): Promise<string> {
-    const t = await this.page.locator('#status\\.editor\\.selection').innerText().catch(() => '');
+    const t = await this.page
+      .locator('#status\\.editor\\.selection')
+      .innerText()
+      .catch(() => '');
     return t.trim();
   }
 
@@ -532,12 +605,14 @@ export class Workbench {
 
   /** The editor's visible text (spaces normalised). */
   async editorText(): Promise<string> {
-    const lines = await this.activeEditor().locator('.view-lines .view-line').evaluateAll((els) =>
-      els
-        .map((e) => ({ top: parseFloat((e as HTMLElement).style.top || '0'), text: (e as HTMLElement).innerText }))
-        .sort((a, b) => a.top - b.top)
-        .map((l) => l.text),
-    );
+    const lines = await this.activeEditor()
+      .locator('.view-lines .view-line')
+      .evaluateAll((els) =>
+        els
+          .map((e) => ({ top: parseFloat((e as HTMLElement).style.top || '0'), text: (e as HTMLElement).innerText }))
+          .sort((a, b) => a.top - b.top)
+          .map((l) => l.text),
+      );
     return lines.join('\n').replace(/\u00a0/g, ' ');
   }
 
@@ -547,17 +622,22 @@ export class Workbench {
    */
   async hoverAtCursor(expect = '', timeoutMs = 45000): Promise<string> {
     const hover = this.page.locator('.monaco-hover:not(.hidden)').filter({ hasText: expect }).first();
-    return waitFor(`a hover containing ${JSON.stringify(expect)}`, async () => {
-      await this.page.keyboard.press(`${MOD}+K`);
-      await this.page.keyboard.press(`${MOD}+I`);
-      try {
-        await hover.waitFor({ state: 'visible', timeout: 3000 });
-      } catch {
-        await this.page.keyboard.press('Escape');
-        return undefined;
-      }
-      return (await hover.innerText()).replace(/\u00a0/g, ' ');
-    }, timeoutMs, 200);
+    return waitFor(
+      `a hover containing ${JSON.stringify(expect)}`,
+      async () => {
+        await this.page.keyboard.press(`${MOD}+K`);
+        await this.page.keyboard.press(`${MOD}+I`);
+        try {
+          await hover.waitFor({ state: 'visible', timeout: 3000 });
+        } catch {
+          await this.page.keyboard.press('Escape');
+          return undefined;
+        }
+        return (await hover.innerText()).replace(/\u00a0/g, ' ');
+      },
+      timeoutMs,
+      200,
+    );
   }
 
   async closeHover(): Promise<void> {
@@ -575,19 +655,24 @@ export class Workbench {
   async openQuickFix(expect = '', timeoutMs = 30000): Promise<string[]> {
     let last: string[] = [];
     try {
-      return await waitFor(`a quick fix ${JSON.stringify(expect)}`, async () => {
-        await this.page.keyboard.press(`${MOD}+.`);
-        try {
-          await this.quickFixRows().first().waitFor({ state: 'visible', timeout: 3000 });
-        } catch {
+      return await waitFor(
+        `a quick fix ${JSON.stringify(expect)}`,
+        async () => {
+          await this.page.keyboard.press(`${MOD}+.`);
+          try {
+            await this.quickFixRows().first().waitFor({ state: 'visible', timeout: 3000 });
+          } catch {
+            await this.page.keyboard.press('Escape');
+            return undefined;
+          }
+          last = (await this.quickFixRows().allInnerTexts()).map((t) => t.trim());
+          if (last.some((t) => t.includes(expect))) return last;
           await this.page.keyboard.press('Escape');
           return undefined;
-        }
-        last = (await this.quickFixRows().allInnerTexts()).map((t) => t.trim());
-        if (last.some((t) => t.includes(expect))) return last;
-        await this.page.keyboard.press('Escape');
-        return undefined;
-      }, timeoutMs, 300);
+        },
+        timeoutMs,
+        300,
+      );
     } catch (e) {
       throw new Error(`${(e as Error).message}; last menu offered: ${last.join(' | ') || '(nothing)'}`);
     }
@@ -605,7 +690,13 @@ export class Workbench {
    * text of each row shown.
    */
   async problems(filter = ''): Promise<string[]> {
-    if (!(await this.page.locator('.markers-panel').isVisible().catch(() => false))) await this.runCommand('View: Focus Problems');
+    if (
+      !(await this.page
+        .locator('.markers-panel')
+        .isVisible()
+        .catch(() => false))
+    )
+      await this.runCommand('View: Focus Problems');
     const box = this.page.locator('.part.panel input[aria-label="Filter Problems"]').first();
     if (await box.isVisible().catch(() => false)) {
       if ((await box.inputValue()) !== filter) await box.fill(filter);
@@ -613,8 +704,14 @@ export class Workbench {
       throw new Error('the Problems filter box is not visible');
     }
     const rows = this.page.locator('.markers-panel .monaco-list-row');
-    await rows.first().waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
-    return rows.evaluateAll((els) => els.map((e) => `${e.getAttribute('aria-label') ?? ''} ${(e as HTMLElement).innerText}`.replace(/\s+/g, ' ').trim()));
+    await rows
+      .first()
+      .waitFor({ state: 'visible', timeout: 5000 })
+      .catch(() => undefined);
+    return rows.evaluateAll((els) =>
+      els.map((e) =>
+        `${e.getAttribute('aria-label') ?? ''} ${(e as HTMLElement).innerText}`.replace(/\s+/g, ' ').trim(),
+      ),
+    );
   }
-
 }

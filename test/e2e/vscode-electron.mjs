@@ -26,7 +26,11 @@ if (vscodeExecutablePath) {
   if (!existsSync(vscodeExecutablePath)) fail(`WSLB_VSCODE_PATH=${vscodeExecutablePath} does not exist`);
 } else {
   try {
-    vscodeExecutablePath = await downloadAndUnzipVSCode({ version: 'stable', cachePath: path.join(repo, '.cache', 'vscode-test'), timeout: 20000 });
+    vscodeExecutablePath = await downloadAndUnzipVSCode({
+      version: 'stable',
+      cachePath: path.join(repo, '.cache', 'vscode-test'),
+      timeout: 20000,
+    });
   } catch (err) {
     fail(
       `could not download VS Code (${err?.message ?? err}).\n` +
@@ -57,8 +61,10 @@ try {
       '--disable-workspace-trust',
       '--skip-welcome',
       '--skip-release-notes',
-      '--user-data-dir', path.join(tmp, 'user-data'),
-      '--extensions-dir', path.join(tmp, 'extensions'),
+      '--user-data-dir',
+      path.join(tmp, 'user-data'),
+      '--extensions-dir',
+      path.join(tmp, 'extensions'),
     ],
   });
 } catch (err) {

@@ -40,7 +40,8 @@ function languageFor(path: string): string | undefined {
   for (const l of ours) {
     for (const p of l.filenamePatterns ?? []) {
       const target = p.includes('/') ? lower : base;
-      if (picomatch(p.toLowerCase(), { dot: true })(target) && (!best || p.length > best.len)) best = { id: l.id, len: p.length };
+      if (picomatch(p.toLowerCase(), { dot: true })(target) && (!best || p.length > best.len))
+        best = { id: l.id, len: p.length };
     }
   }
   if (best) return best.id;
@@ -117,30 +118,69 @@ describe('package.json language and grammar contributions', () => {
     const re = (id: string) => new RegExp(ours.find((l) => l.id === id)!.firstLine!);
     const nginx = re('nginx');
     const haproxy = re('haproxy');
-    for (const line of ['user www-data;', 'worker_processes auto;', 'http {', 'events {', 'server {', 'upstream chat {', '# nginx config for chat', 'load_module modules/ngx_stream_module.so;']) {
+    for (const line of [
+      'user www-data;',
+      'worker_processes auto;',
+      'http {',
+      'events {',
+      'server {',
+      'upstream chat {',
+      '# nginx config for chat',
+      'load_module modules/ngx_stream_module.so;',
+    ]) {
       assert.ok(nginx.test(line), line);
       assert.ok(!haproxy.test(line), line);
     }
-    for (const line of ['global', 'defaults', 'frontend fe_main', 'backend be_ws # websockets', 'listen stats', '# HAProxy edge']) {
+    for (const line of [
+      'global',
+      'defaults',
+      'frontend fe_main',
+      'backend be_ws # websockets',
+      'listen stats',
+      '# HAProxy edge',
+    ]) {
       assert.ok(haproxy.test(line), line);
       assert.ok(!nginx.test(line), line);
     }
-    for (const line of ['[section]', 'key = value', '<VirtualHost *:80>', 'ServerName example.com', '#!/bin/sh', '{"a": 1}', 'server = 1.2.3.4']) {
+    for (const line of [
+      '[section]',
+      'key = value',
+      '<VirtualHost *:80>',
+      'ServerName example.com',
+      '#!/bin/sh',
+      '{"a": 1}',
+      'server = 1.2.3.4',
+    ]) {
       assert.ok(!nginx.test(line), `nginx firstLine matched ${line}`);
       assert.ok(!haproxy.test(line), `haproxy firstLine matched ${line}`);
     }
   });
 
   it('every grammar and language-configuration path exists and parses as JSON', () => {
-    assert.deepEqual(grammars.filter((g) => g.language).map((g) => g.language).sort(), ['haproxy', 'nginx']);
+    assert.deepEqual(
+      grammars
+        .filter((g) => g.language)
+        .map((g) => g.language)
+        .sort(),
+      ['haproxy', 'nginx'],
+    );
     for (const g of grammars) {
       const file = join(ROOT, g.path);
       assert.ok(existsSync(file), `${g.path} is missing`);
       const grammar = JSON.parse(readFileSync(file, 'utf8'));
       assert.equal(grammar.scopeName, g.scopeName, `${g.path} scopeName`);
-      assert.match(g.scopeName, /^(source|markdown)\.wslb\./, 'scope names are namespaced so they cannot collide with other extensions');
+      assert.match(
+        g.scopeName,
+        /^(source|markdown)\.wslb\./,
+        'scope names are namespaced so they cannot collide with other extensions',
+      );
       assert.ok(Array.isArray(grammar.patterns) && grammar.patterns.length > 0);
-      if (!g.language) assert.deepEqual(g.injectTo, ['text.html.markdown'], `${g.path} is neither a language grammar nor the Markdown injection`);
+      if (!g.language)
+        assert.deepEqual(
+          g.injectTo,
+          ['text.html.markdown'],
+          `${g.path} is neither a language grammar nor the Markdown injection`,
+        );
     }
     for (const l of ours) {
       assert.ok(l.configuration, `${l.id} has no language configuration`);

@@ -22,7 +22,9 @@ describe('TextMate grammars', function () {
   this.timeout(120_000);
 
   it('are up to date with their sources in syntaxes/src', () => {
-    const r = spawnSync(process.execPath, [join(ROOT, 'syntaxes', 'src', 'build.mjs'), '--check'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(ROOT, 'syntaxes', 'src', 'build.mjs'), '--check'], {
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 0, r.stderr);
   });
 
@@ -38,9 +40,15 @@ describe('TextMate grammars', function () {
     const dir = mkdtempSync(join(tmpdir(), 'wslb-grammar-'));
     try {
       const nginx = join(dir, 'wrong.nginx');
-      writeFileSync(nginx, '# SYNTAX TEST "source.wslb.nginx"\nproxy_read_timeout 1h;\n# <------------------ comment.line.number-sign.nginx\n');
+      writeFileSync(
+        nginx,
+        '# SYNTAX TEST "source.wslb.nginx"\nproxy_read_timeout 1h;\n# <------------------ comment.line.number-sign.nginx\n',
+      );
       const haproxy = join(dir, 'wrong.haproxy');
-      writeFileSync(haproxy, '# SYNTAX TEST "source.wslb.haproxy"\n    timeout tunnel 1h\n#   ^^^^^^^ string.quoted.double.haproxy\n');
+      writeFileSync(
+        haproxy,
+        '# SYNTAX TEST "source.wslb.haproxy"\n    timeout tunnel 1h\n#   ^^^^^^^ string.quoted.double.haproxy\n',
+      );
       for (const f of [nginx, haproxy]) {
         const r = runCli(relative(ROOT, f));
         assert.notEqual(r.status, 0, `expected a failure for ${f}:\n${r.stdout}`);
@@ -62,10 +70,16 @@ describe('TextMate grammars', function () {
 
     for (const withLua of [false, true]) {
       it(`keeps *_by_lua_block braces balanced ${withLua ? 'with' : 'without'} a source.lua grammar installed`, async () => {
-        const extra = withLua ? [{ path: join(__dirname, 'stand-in-lua.tmLanguage.json'), scopeName: 'source.lua' }] : [];
+        const extra = withLua
+          ? [{ path: join(__dirname, 'stand-in-lua.tmLanguage.json'), scopeName: 'source.lua' }]
+          : [];
         const toks = await tokenize(text, 'source.wslb.nginx', extra);
         const closing = toks.filter((t) => t.text === '}' && t.scopes.includes('punctuation.section.block.end.nginx'));
-        assert.deepEqual(closing.map((t) => t.line), [3], 'the block must close on line 4 only');
+        assert.deepEqual(
+          closing.map((t) => t.line),
+          [3],
+          'the block must close on line 4 only',
+        );
         const local = scopesOf(toks, 'local');
         assert.ok(local?.includes('meta.embedded.block.lua'), String(local));
         assert.ok(scopesOf(toks, 'proxy_read_timeout')?.includes('keyword.other.directive.nginx'));
@@ -108,11 +122,15 @@ describe('TextMate grammars', function () {
       assert.ok(location?.includes('storage.type.block.location.nginx'), String(location));
       assert.ok(scopesOf(toks, '$', 2)?.includes('variable.other.nginx'));
       const tunnel = scopesOf(toks, 'tunnel', 7);
-      assert.ok(tunnel?.includes('meta.embedded.block.haproxy') && tunnel.includes('keyword.other.haproxy'), String(tunnel));
+      assert.ok(
+        tunnel?.includes('meta.embedded.block.haproxy') && tunnel.includes('keyword.other.haproxy'),
+        String(tunnel),
+      );
       // the fence closes: the text block after it is plain
       const plain = toks.filter((t) => t.line === 10);
       assert.ok(plain.length > 0);
-      for (const t of plain) assert.ok(!t.scopes.some((s) => s.endsWith('.haproxy') || s.endsWith('.nginx')), t.scopes.join(' '));
+      for (const t of plain)
+        assert.ok(!t.scopes.some((s) => s.endsWith('.haproxy') || s.endsWith('.nginx')), t.scopes.join(' '));
       assert.ok(scopesOf(toks, '# Proxy setup', 0)?.includes('markup.heading.markdown'));
     });
   });
@@ -149,7 +167,10 @@ describe('TextMate grammars', function () {
           const r = grammar.tokenizeLine(line, null, BUDGET_MS);
           const ms = Date.now() - start;
           assert.ok(r.tokens.length > 0);
-          assert.ok(ms < BUDGET_MS * 10, `${lang} took ${ms} ms on a ${line.length}-char line starting ${JSON.stringify(line.slice(0, 20))}`);
+          assert.ok(
+            ms < BUDGET_MS * 10,
+            `${lang} took ${ms} ms on a ${line.length}-char line starting ${JSON.stringify(line.slice(0, 20))}`,
+          );
         }
       });
     }
@@ -184,13 +205,16 @@ describe('TextMate grammars', function () {
         const full = join(CORPUS, file);
         if (!statSync(full, { throwIfNoEntry: false })?.isFile()) continue;
         let state = null as Parameters<typeof grammar.tokenizeLine>[1];
-        readFileSync(full, 'utf8').split(/\r?\n/).forEach((line, i) => {
-          const r = grammar.tokenizeLine(line, state);
-          for (const t of r.tokens) {
-            if (t.scopes.some((s) => s.startsWith('invalid.'))) problems.push(`${file}:${i + 1}: invalid token in ${JSON.stringify(line)}`);
-          }
-          state = r.ruleStack;
-        });
+        readFileSync(full, 'utf8')
+          .split(/\r?\n/)
+          .forEach((line, i) => {
+            const r = grammar.tokenizeLine(line, state);
+            for (const t of r.tokens) {
+              if (t.scopes.some((s) => s.startsWith('invalid.')))
+                problems.push(`${file}:${i + 1}: invalid token in ${JSON.stringify(line)}`);
+            }
+            state = r.ruleStack;
+          });
         if (state && state.depth !== top) problems.push(`${file}: ends at rule depth ${state.depth} (expected ${top})`);
       }
       assert.deepEqual(problems, []);
@@ -209,14 +233,16 @@ describe('TextMate grammars', function () {
         const full = join(CORPUS, file);
         if (!statSync(full, { throwIfNoEntry: false })?.isFile()) continue;
         let state = null as Parameters<typeof grammar.tokenizeLine>[1];
-        readFileSync(full, 'utf8').split(/\r?\n/).forEach((line, i) => {
-          const r = grammar.tokenizeLine(line, state);
-          state = r.ruleStack;
-          const first = r.tokens.find((t) => line.slice(t.startIndex, t.endIndex).trim() !== '');
-          if (!first) return;
-          const ok = first.scopes.some((s) => /^(keyword\.|storage\.type\.section\.|comment\.)/.test(s));
-          if (!ok) problems.push(`${file}:${i + 1}: ${JSON.stringify(line)} -> ${first.scopes.join(' ')}`);
-        });
+        readFileSync(full, 'utf8')
+          .split(/\r?\n/)
+          .forEach((line, i) => {
+            const r = grammar.tokenizeLine(line, state);
+            state = r.ruleStack;
+            const first = r.tokens.find((t) => line.slice(t.startIndex, t.endIndex).trim() !== '');
+            if (!first) return;
+            const ok = first.scopes.some((s) => /^(keyword\.|storage\.type\.section\.|comment\.)/.test(s));
+            if (!ok) problems.push(`${file}:${i + 1}: ${JSON.stringify(line)} -> ${first.scopes.join(' ')}`);
+          });
       }
       assert.deepEqual(problems, []);
     });

@@ -21,19 +21,34 @@ export function fixturePath(lang: Lang, file: string): string | undefined {
   return `/infra/main${ext}`;
 }
 
-export function analyzeText(lang: Lang, text: string, options: Partial<ServiceOptions> = {}, path = lang === 'nginx' ? '/etc/nginx/nginx.conf' : lang === 'aws' ? '/infra/main.tf' : '/etc/haproxy/haproxy.cfg'): Finding[] {
+export function analyzeText(
+  lang: Lang,
+  text: string,
+  options: Partial<ServiceOptions> = {},
+  path = lang === 'nginx' ? '/etc/nginx/nginx.conf' : lang === 'aws' ? '/infra/main.tf' : '/etc/haproxy/haproxy.cfg',
+): Finding[] {
   const service = createLanguageService(options);
   if (lang === 'nginx') return service.analyzeNginx(path, new MemoryFileSystem({ [path]: text })).findings;
   if (lang === 'aws') return service.analyzeAws([{ path, text }]).findings;
   return service.analyzeHaproxy([{ path, text }]).findings;
 }
 
-export function analyzeFiles(files: Record<string, string>, root: string, options: Partial<ServiceOptions> = {}): Finding[] {
+export function analyzeFiles(
+  files: Record<string, string>,
+  root: string,
+  options: Partial<ServiceOptions> = {},
+): Finding[] {
   return createLanguageService(options).analyzeNginx(root, new MemoryFileSystem(files)).findings;
 }
 
 /** Apply the preferred fixes of findings matching `filter`, re-checking until nothing changes (max 10 rounds). */
-export function fixUntilStable(lang: Lang, text: string, filter: (f: Finding) => boolean, options: Partial<ServiceOptions> = {}, path?: string): { text: string; rounds: number } {
+export function fixUntilStable(
+  lang: Lang,
+  text: string,
+  filter: (f: Finding) => boolean,
+  options: Partial<ServiceOptions> = {},
+  path?: string,
+): { text: string; rounds: number } {
   let current = text;
   for (let round = 1; round <= 10; round++) {
     const findings = analyzeText(lang, current, options, path);

@@ -8,7 +8,12 @@
  */
 import { strict as assert } from 'node:assert';
 import { initAwsParsers } from '../../server/src/service';
-import { AWS_ATTRIBUTES, AWS_DOC_PAGES, awsFactOf, type AwsAttributeFact } from '../../server/src/service/knowledge/aws';
+import {
+  AWS_ATTRIBUTES,
+  AWS_DOC_PAGES,
+  awsFactOf,
+  type AwsAttributeFact,
+} from '../../server/src/service/knowledge/aws';
 import { awsResources, type AwsAttributeId, type AwsValue } from '../../server/src/service/model/aws';
 import { buildAwsConfig } from '../../server/src/service/model/aws-build';
 import { awsRules } from '../../server/src/service/rules/aws';
@@ -45,7 +50,11 @@ function valuesOf(config: ReturnType<typeof buildAwsConfig>): AwsValue<unknown>[
       out.push(o as AwsValue<unknown>);
       return;
     }
-    for (const [k, v] of Object.entries(o)) if (!['listeners', 'rules', 'loadBalancers', 'targetGroupRefs', 'loadBalancer', 'anchor', 'websocket'].includes(k)) visit(v, depth + 1);
+    for (const [k, v] of Object.entries(o))
+      if (
+        !['listeners', 'rules', 'loadBalancers', 'targetGroupRefs', 'loadBalancer', 'anchor', 'websocket'].includes(k)
+      )
+        visit(v, depth + 1);
   };
   for (const r of awsResources(config)) visit(r, 0);
   return out;
@@ -138,16 +147,27 @@ describe('knowledge: AWS facts written once', () => {
     ] as const) {
       it(`${file}: every AWS default the model fills in is the table's default`, () => {
         const config = buildAwsConfig([{ path: file, text }]);
-        const defaults = valuesOf(config).filter((v): v is AwsValue<unknown> & { known: true } => v.known && v.origin === 'aws-default');
+        const defaults = valuesOf(config).filter(
+          (v): v is AwsValue<unknown> & { known: true } => v.known && v.origin === 'aws-default',
+        );
         const seen = new Set(defaults.map((v) => v.id));
-        for (const id of ['lb.type', 'lb.idle_timeout', 'tg.target_type', 'tg.deregistration_delay', 'tg.slow_start', 'tg.algorithm', 'tg.stickiness.enabled'] as AwsAttributeId[]) {
+        for (const id of [
+          'lb.type',
+          'lb.idle_timeout',
+          'tg.target_type',
+          'tg.deregistration_delay',
+          'tg.slow_start',
+          'tg.algorithm',
+          'tg.stickiness.enabled',
+        ] as AwsAttributeId[]) {
           assert.ok(seen.has(id), `${id} is filled in from AWS's default`);
         }
         if (file.endsWith('.tf')) assert.ok(seen.has('listener.tcp_idle_timeout'));
         for (const v of defaults) {
           const f = awsFactOf(v.id);
           // Inside a written Terraform block, the provider's default for a left-out argument applies.
-          const inBlock = file.endsWith('.tf') && v.id === 'tg.stickiness.enabled' && v.value === f.terraform?.blockDefault;
+          const inBlock =
+            file.endsWith('.tf') && v.id === 'tg.stickiness.enabled' && v.value === f.terraform?.blockDefault;
           assert.ok(v.value === f.default || inBlock, `${v.id}: model ${String(v.value)}, table ${String(f.default)}`);
         }
       });
@@ -162,31 +182,49 @@ describe('knowledge: AWS facts written once', () => {
         for (const u of urls) assert.ok(pages.has(u), `${rule.meta.id} cites ${u}, which is not in AWS_DOC_PAGES`);
       }
       // Pages whose attribute sections moved to the "Edit ... attributes" pages.
-      for (const u of pages) assert.doesNotMatch(u, /application-load-balancers\.html#|load-balancer-target-groups\.html#|\/sticky-sessions\.html/, u);
+      for (const u of pages)
+        assert.doesNotMatch(
+          u,
+          /application-load-balancers\.html#|load-balancer-target-groups\.html#|\/sticky-sessions\.html/,
+          u,
+        );
     });
 
-    it('the rules\' docs quote the table\'s defaults and ranges', () => {
+    it("the rules' docs quote the table's defaults and ranges", () => {
       const doc = (id: string) => {
         const r = awsRules.find((x) => x.meta.id === id)!;
         return `${r.meta.docs.short}\n${r.meta.docs.long}`;
       };
       const idle = awsFactOf('lb.idle_timeout');
-      assert.ok(doc('aws/alb-idle-timeout').includes(`${idle.default} seconds, and it can be set from ${idle.range!.min} to ${idle.range!.max} seconds`));
+      assert.ok(
+        doc('aws/alb-idle-timeout').includes(
+          `${idle.default} seconds, and it can be set from ${idle.range!.min} to ${idle.range!.max} seconds`,
+        ),
+      );
       const nlb = awsFactOf('listener.tcp_idle_timeout');
       assert.ok(doc('aws/nlb-idle-timeout').includes(`from ${nlb.range!.min} to ${nlb.range!.max} seconds`));
       assert.ok(doc('aws/nlb-idle-timeout').includes(`On TLS listeners it is ${nlb.fixed!.value} seconds`));
       const dd = awsFactOf('tg.deregistration_delay');
-      assert.ok(doc('aws/ws-deregistration-delay').includes(`${dd.default} seconds unless you set it, at most ${dd.range!.max}`));
+      assert.ok(
+        doc('aws/ws-deregistration-delay').includes(
+          `${dd.default} seconds unless you set it, at most ${dd.range!.max}`,
+        ),
+      );
       const ss = awsFactOf('tg.slow_start');
       assert.ok(doc('aws/ws-no-slow-start').includes(`${ss.range!.min} to ${ss.range!.max} seconds`));
     });
   });
 
   describe('following the table', () => {
-    it('ALB idle timeout: the model\'s default, the message, and the fix bound', () => {
+    it("ALB idle timeout: the model's default, the message, and the fix bound", () => {
       withFacts({ 'lb.idle_timeout': { default: 45, range: { min: 1, max: 4000 } } }, () => {
-        const lb = buildAwsConfig([{ path: '/infra/main.tf', text: BARE_TF }]).loadBalancers.find((l) => l.logicalName === 'aws_lb.main')!;
-        assert.deepEqual(lb.idleTimeout && lb.idleTimeout.known && [lb.idleTimeout.value, lb.idleTimeout.origin], [45, 'aws-default']);
+        const lb = buildAwsConfig([{ path: '/infra/main.tf', text: BARE_TF }]).loadBalancers.find(
+          (l) => l.logicalName === 'aws_lb.main',
+        )!;
+        assert.deepEqual(lb.idleTimeout && lb.idleTimeout.known && [lb.idleTimeout.value, lb.idleTimeout.origin], [
+          45,
+          'aws-default',
+        ]);
         const [f] = codes(analyzeText('aws', BARE_TF, { heartbeatMs: 30_000 }), 'aws/alb-idle-timeout');
         assert.ok(f, 'fires at 45 s against a 30 s heartbeat');
         assert.match(f.message, /idle timeout is 45 s \(AWS default, not set\)/);
@@ -211,7 +249,9 @@ describe('knowledge: AWS facts written once', () => {
         assert.equal(tls.severity, 'error');
       });
       withFacts({ 'listener.tcp_idle_timeout': { default: 100, range: { min: 60, max: 1000 } } }, () => {
-        const tcp = codes(analyzeText('aws', BARE_TF, { heartbeatMs: 60_000 }), 'aws/nlb-idle-timeout').find((f) => f.message.includes('listener aws_lb_listener.tcp '));
+        const tcp = codes(analyzeText('aws', BARE_TF, { heartbeatMs: 60_000 }), 'aws/nlb-idle-timeout').find((f) =>
+          f.message.includes('listener aws_lb_listener.tcp '),
+        );
         assert.ok(tcp);
         assert.deepEqual(tcp.fixes, [], 'wslb writes 3600 s, outside a 60-1000 s range: no fix');
       });
@@ -228,14 +268,27 @@ describe('knowledge: AWS facts written once', () => {
           assert.match(f.message, /deregistration delay of 420 s \(AWS default, not set\)/);
           assert.match(f.message, /max 1800 s/);
           assert.equal(f.fixes[0].title, 'Set the deregistration delay to 1800 s');
-          assert.ok(f.fixes[0].edits.some((e) => e.newText.includes('1800')), p);
+          assert.ok(
+            f.fixes[0].edits.some((e) => e.newText.includes('1800')),
+            p,
+          );
         }
       });
       // A written value above the table's default does not fire; at or below it does.
       const tf = BARE_TF.replace('  port     = 8080\n', '  port     = 8080\n  deregistration_delay = 400\n');
-      assert.equal(codes(analyzeText('aws', tf), 'aws/ws-deregistration-delay').filter((f) => f.message.includes('target group aws_lb_target_group.ws ')).length, 0);
+      assert.equal(
+        codes(analyzeText('aws', tf), 'aws/ws-deregistration-delay').filter((f) =>
+          f.message.includes('target group aws_lb_target_group.ws '),
+        ).length,
+        0,
+      );
       withFacts({ 'tg.deregistration_delay': { default: 420 } }, () => {
-        assert.equal(codes(analyzeText('aws', tf), 'aws/ws-deregistration-delay').filter((f) => f.message.includes('target group aws_lb_target_group.ws ')).length, 1);
+        assert.equal(
+          codes(analyzeText('aws', tf), 'aws/ws-deregistration-delay').filter((f) =>
+            f.message.includes('target group aws_lb_target_group.ws '),
+          ).length,
+          1,
+        );
       });
     });
 
@@ -248,24 +301,41 @@ describe('knowledge: AWS facts written once', () => {
     });
 
     it('the routing algorithm, target type and stickiness defaults of the model', () => {
-      withFacts({ 'tg.algorithm': { default: 'least_outstanding_requests' }, 'tg.target_type': { default: 'ip' }, 'tg.stickiness.enabled': { default: true } }, () => {
-        const tg = buildAwsConfig([{ path: '/infra/template.yaml', text: BARE_CFN }]).targetGroups[0];
-        assert.deepEqual([tg.algorithm, tg.targetType, tg.stickiness.enabled].map((v) => v.known && v.value), ['least_outstanding_requests', 'ip', true]);
-        assert.equal(awsTargetGroupPool(tg).pool.algorithm, 'least_outstanding_requests');
-      });
+      withFacts(
+        {
+          'tg.algorithm': { default: 'least_outstanding_requests' },
+          'tg.target_type': { default: 'ip' },
+          'tg.stickiness.enabled': { default: true },
+        },
+        () => {
+          const tg = buildAwsConfig([{ path: '/infra/template.yaml', text: BARE_CFN }]).targetGroups[0];
+          assert.deepEqual(
+            [tg.algorithm, tg.targetType, tg.stickiness.enabled].map((v) => v.known && v.value),
+            ['least_outstanding_requests', 'ip', true],
+          );
+          assert.equal(awsTargetGroupPool(tg).pool.algorithm, 'least_outstanding_requests');
+        },
+      );
     });
 
-    it('the hover shows the table\'s default and range', () => {
+    it("the hover shows the table's default and range", () => {
       const text = BARE_TF.replace('  name = "chat"\n', '  name = "chat"\n  idle_timeout = 120\n');
       withFacts({ 'lb.idle_timeout': { default: 45, range: { min: 2, max: 3000 } } }, () => {
         const path = '/proj/main.tf';
-        const r = doHover({ language: 'aws', path, offset: text.indexOf('idle_timeout') + 2, aws: buildAwsConfig([{ path, text }]), findings: [], options: withDefaults({}) });
+        const r = doHover({
+          language: 'aws',
+          path,
+          offset: text.indexOf('idle_timeout') + 2,
+          aws: buildAwsConfig([{ path, text }]),
+          findings: [],
+          options: withDefaults({}),
+        });
         assert.ok(r);
         assert.match(r.markdown, /\*\*AWS default:\*\* 45 s · \*\*Allowed:\*\* 2–3000 s/);
       });
     });
 
-    it('the simulator\'s deregistration delay default', () => {
+    it("the simulator's deregistration delay default", () => {
       withFacts({ 'tg.deregistration_delay': { default: 120 } }, () => {
         const tg = buildAwsConfig([{ path: '/infra/template.yaml', text: BARE_CFN }]).targetGroups[0];
         const pool = awsTargetGroupPool(tg).pool;
@@ -274,11 +344,16 @@ describe('knowledge: AWS facts written once', () => {
           seed: 3,
           durationSec: 600,
           sampleSec: 1,
-          clients: { count: 300, rampSec: 10, lifetime: { kind: 'fixed', hours: 10 }, reconnect: { kind: 'immediate' } },
+          clients: {
+            count: 300,
+            rampSec: 10,
+            lifetime: { kind: 'fixed', hours: 10 },
+            reconnect: { kind: 'immediate' },
+          },
           scenario: { kind: 'deploy', atSec: 100, drain: false, drainSec: 30, restartSec: 20, intervalSec: 60 },
         });
         const firstCut = r.series.find((s) => s.dropped > 0);
-        assert.equal(firstCut?.tSec, 100 + 120 + 1, 'the first target is cut when the table\'s 120 s delay elapses');
+        assert.equal(firstCut?.tSec, 100 + 120 + 1, "the first target is cut when the table's 120 s delay elapses");
       });
     });
   });

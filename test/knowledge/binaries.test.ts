@@ -34,14 +34,19 @@ const VERSION = '1.22.1';
 function run(cmd: string, args: string[]): Promise<string> {
   return new Promise((resolve) => {
     execFile(cmd, args, { timeout: 20000, encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${cmd} is not installed (.ci/run installs it)`);
+      if (err && (err as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new Error(`${cmd} is not installed (.ci/run installs it)`);
       resolve(String(stdout) + String(stderr));
     });
   });
 }
 
 /** Run `probe` over `items` with a few at a time; collect the failures it returns. */
-async function pool<T>(items: T[], width: number, probe: (x: T, i: number) => Promise<string | null>): Promise<string[]> {
+async function pool<T>(
+  items: T[],
+  width: number,
+  probe: (x: T, i: number) => Promise<string | null>,
+): Promise<string[]> {
   const failures: string[] = [];
   let next = 0;
   await Promise.all(
@@ -100,7 +105,9 @@ describe('knowledge: checked against the real binaries', function () {
 
   it('nginx 1.22.1 knows every directive the KB places in the Debian build, in the context the KB gives', async () => {
     const all = (commandsJson as unknown as { directives: NginxCommand[] }).directives;
-    const present = all.filter((c) => commandExistsIn(c, VERSION) && !DEBIAN_12.missing.has(c.module) && c.family !== 'any');
+    const present = all.filter(
+      (c) => commandExistsIn(c, VERSION) && !DEBIAN_12.missing.has(c.module) && c.family !== 'any',
+    );
     assert.ok(present.length > 600, `only ${present.length} directives`);
     present.push(...((DEBIAN_12.backports ?? []) as NginxCommand[]));
     const failures = await pool(present, 4, async (c, i) => {
@@ -117,18 +124,24 @@ describe('knowledge: checked against the real binaries', function () {
 
   it('nginx 1.22.1 refuses any value but on/off for every directive the KB calls a flag', async () => {
     const all = (commandsJson as unknown as { directives: NginxCommand[] }).directives;
-    const flags = all.filter((c) => commandExistsIn(c, VERSION) && !DEBIAN_12.missing.has(c.module) && isStrictFlag(c, VERSION));
+    const flags = all.filter(
+      (c) => commandExistsIn(c, VERSION) && !DEBIAN_12.missing.has(c.module) && isStrictFlag(c, VERSION),
+    );
     assert.ok(flags.length > 100, `only ${flags.length} flags`);
     const failures = await pool(flags, 4, async (c, i) => {
       const t = variantAt(c, VERSION).contexts[0] as NginxBlockType;
       const out = await nginxSays(t, `${c.name} maybe;`, 5000 + i);
-      return out.includes(`invalid value "maybe" in "${c.name}" directive, it must be "on" or "off"`) ? null : `${c.name}: ${out.trim().split('\n')[0]}`;
+      return out.includes(`invalid value "maybe" in "${c.name}" directive, it must be "on" or "off"`)
+        ? null
+        : `${c.name}: ${out.trim().split('\n')[0]}`;
     });
     assert.deepEqual(failures, []);
   });
 
   it('nginx 1.22.1 takes proxy_http_version 1.0 and 1.1, but not 2 (a 1.29.4 value)', async () => {
-    const [v10, v11, v2] = await Promise.all(['1.0', '1.1', '2'].map((v, k) => nginxSays('HTTP_LOC', `proxy_http_version ${v};`, 9000 + k)));
+    const [v10, v11, v2] = await Promise.all(
+      ['1.0', '1.1', '2'].map((v, k) => nginxSays('HTTP_LOC', `proxy_http_version ${v};`, 9000 + k)),
+    );
     assert.ok(!/emerg/.test(v10) && !/emerg/.test(v11), v10 + v11);
     assert.match(v2, /invalid value "2"/);
   });
@@ -140,10 +153,20 @@ describe('knowledge: checked against the real binaries', function () {
       const backported = (DEBIAN_12.backports ?? []).some((b) => b.name === c.name);
       if (same.every((x) => !commandExistsIn(x, VERSION)) && !backported) names.add(c.name);
     }
-    const newer = [...names].filter((n) => nginxCommands(n).some((c) => c.since.localeCompare(VERSION, undefined, { numeric: true }) > 0));
-    const plus = ['health_check', 'sticky_cookie_insert', 'keyval_zone', 'api', 'zone_sync', 'auth_jwt', 'status_zone', 'hls', 'f4f'].filter(
-      (n) => nginxDocs(n).length > 0 && nginxCommands(n).every((c) => !commandExistsIn(c, VERSION)),
+    const newer = [...names].filter((n) =>
+      nginxCommands(n).some((c) => c.since.localeCompare(VERSION, undefined, { numeric: true }) > 0),
     );
+    const plus = [
+      'health_check',
+      'sticky_cookie_insert',
+      'keyval_zone',
+      'api',
+      'zone_sync',
+      'auth_jwt',
+      'status_zone',
+      'hls',
+      'f4f',
+    ].filter((n) => nginxDocs(n).length > 0 && nginxCommands(n).every((c) => !commandExistsIn(c, VERSION)));
     assert.ok(newer.includes('http2') && newer.length > 40, `too-new list looks wrong: ${newer.length}`);
     const failures = await pool([...newer, ...plus], 4, async (name, i) => {
       const out = await nginxSays('HTTP_LOC', `${name};`, 10000 + i);
@@ -193,10 +216,15 @@ describe('knowledge: checked against the real binaries', function () {
 
   it('HAProxy 2.6 knows every proxy keyword of the 4.1 matrix, and refuses misspelt ones', async () => {
     const rows = haproxyProxyKeywords();
-    const alerts = await haproxyAlerts('listen l', [...rows.map((r) => r.name), 'option notreal', 'timeoutt client 1s']);
+    const alerts = await haproxyAlerts('listen l', [
+      ...rows.map((r) => r.name),
+      'option notreal',
+      'timeoutt client 1s',
+    ]);
     const failures: string[] = [];
     rows.forEach((row, k) => {
-      if (/unknown keyword|unknown option|'timeout' supports/.test(alerts[k])) failures.push(`${row.name}: ${alerts[k]}`);
+      if (/unknown keyword|unknown option|'timeout' supports/.test(alerts[k]))
+        failures.push(`${row.name}: ${alerts[k]}`);
     });
     assert.deepEqual(failures, []);
     assert.match(alerts[rows.length], /unknown option 'notreal'/);
@@ -205,20 +233,32 @@ describe('knowledge: checked against the real binaries', function () {
 
   it('HAProxy 2.6 knows every documented server and bind option (QUIC ones aside in the Debian build)', async () => {
     const server = haproxyServerOptions().map((o) => o.name);
-    const bind = haproxyBindOptions().map((o) => o.name).filter((n) => !n.includes(' '));
+    const bind = haproxyBindOptions()
+      .map((o) => o.name)
+      .filter((n) => !n.includes(' '));
     assert.ok(server.length > 80 && bind.length > 50);
-    const sAlerts = await haproxyAlerts('backend b', server.map((n, k) => `server s${k} 127.0.0.1:80 ${n}`));
-    const bAlerts = await haproxyAlerts('frontend f', bind.map((n) => `bind 127.0.0.1:8443 ${n}`));
+    const sAlerts = await haproxyAlerts(
+      'backend b',
+      server.map((n, k) => `server s${k} 127.0.0.1:80 ${n}`),
+    );
+    const bAlerts = await haproxyAlerts(
+      'frontend f',
+      bind.map((n) => `bind 127.0.0.1:8443 ${n}`),
+    );
     const failures: string[] = [];
     server.forEach((n, k) => {
       if (/unknown keyword/.test(sAlerts[k])) failures.push(`server ${n}: ${sAlerts[k]}`);
     });
     bind.forEach((n, k) => {
       const unknown = /unknown keyword/.test(bAlerts[k]);
-      if (DEBIAN_12_HAPROXY_MISSING_BIND.has(n) ? !unknown : unknown) failures.push(`bind ${n}: ${bAlerts[k] || 'known'}`);
+      if (DEBIAN_12_HAPROXY_MISSING_BIND.has(n) ? !unknown : unknown)
+        failures.push(`bind ${n}: ${bAlerts[k] || 'known'}`);
     });
     assert.deepEqual(failures, []);
-    const bad = await haproxyAlerts('backend b', ['server s 127.0.0.1:80 wieght 3', 'server t 127.0.0.1:80 no-verifyhost']);
+    const bad = await haproxyAlerts('backend b', [
+      'server s 127.0.0.1:80 wieght 3',
+      'server t 127.0.0.1:80 no-verifyhost',
+    ]);
     assert.match(bad[0], /unknown keyword 'wieght'/);
     assert.match(bad[1], /unknown keyword 'no-verifyhost'/);
   });

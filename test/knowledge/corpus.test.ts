@@ -12,7 +12,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isNginxDirectiveName, validateHaproxy, validateNginx, type KnowledgeDiagnostic } from '../../server/src/service/knowledge';
+import {
+  isNginxDirectiveName,
+  validateHaproxy,
+  validateNginx,
+  type KnowledgeDiagnostic,
+} from '../../server/src/service/knowledge';
 import { parseHaproxy } from '../../server/src/service/syntax/haproxy';
 import { parseNginx } from '../../server/src/service/syntax/nginx';
 import type { LineIndex } from '../../server/src/service/text';
@@ -47,7 +52,8 @@ function rootContextOf(r: Row): string[] {
 /** The line the binary's first message names in this very file, if any. */
 function lineOf(r: Row): number | undefined {
   const esc = r.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const m = r.kind === 'nginx' ? new RegExp(`in ${esc}:(\\d+)`).exec(r.first) : new RegExp(`\\[${esc}:(\\d+)\\]`).exec(r.first);
+  const m =
+    r.kind === 'nginx' ? new RegExp(`in ${esc}:(\\d+)`).exec(r.first) : new RegExp(`\\[${esc}:(\\d+)\\]`).exec(r.first);
   return m ? Number(m[1]) : undefined;
 }
 
@@ -61,7 +67,8 @@ function diagnose(r: Row): { ds: KnowledgeDiagnostic[]; lines: LineIndex } {
   return { ds: validateHaproxy(f, { version: '2.6.12' }), lines: f.lineIndex };
 }
 
-const show = (d: KnowledgeDiagnostic, lines: LineIndex) => `${lines.positionAt(d.span.start).line + 1}:${d.severity}:${d.code}: ${d.message}`;
+const show = (d: KnowledgeDiagnostic, lines: LineIndex) =>
+  `${lines.positionAt(d.span.start).line + 1}:${d.severity}:${d.code}: ${d.message}`;
 
 /** Rejected files whose first error we report at the same line, with the code we give it. */
 const MATCHED: Record<string, string> = {
@@ -111,7 +118,11 @@ describe('knowledge: corpus', function () {
   it('reads a manifest with both kinds and every verdict', () => {
     const all = rows();
     assert.ok(all.length > 150);
-    for (const v of ['accepted', 'env', 'module', 'rejected']) assert.ok(all.some((r) => r.verdict === v), v);
+    for (const v of ['accepted', 'env', 'module', 'rejected'])
+      assert.ok(
+        all.some((r) => r.verdict === v),
+        v,
+      );
   });
 
   it('gives no knowledge-base diagnostic on files nginx or HAProxy accept (accepted, env)', () => {
@@ -121,8 +132,15 @@ describe('knowledge: corpus', function () {
       const { ds, lines } = diagnose(r);
       checked++;
       const hidden = HIDDEN_ERRORS[r.path];
-      const rest = hidden ? ds.filter((d) => !(d.code === hidden.code && lines.positionAt(d.span.start).line + 1 === hidden.line)) : ds;
-      if (hidden) assert.equal(ds.length - rest.length, 1, `${r.path}: expected the hidden ${hidden.code} at line ${hidden.line}`);
+      const rest = hidden
+        ? ds.filter((d) => !(d.code === hidden.code && lines.positionAt(d.span.start).line + 1 === hidden.line))
+        : ds;
+      if (hidden)
+        assert.equal(
+          ds.length - rest.length,
+          1,
+          `${r.path}: expected the hidden ${hidden.code} at line ${hidden.line}`,
+        );
       for (const d of rest) problems.push(`${r.path}: ${show(d, lines)}`);
     }
     assert.ok(checked > 120);
@@ -139,7 +157,7 @@ describe('knowledge: corpus', function () {
     }
   });
 
-  it('reports the binary\'s first error at the same line for the rejected files in the table, and only those', () => {
+  it("reports the binary's first error at the same line for the rejected files in the table, and only those", () => {
     const matched: Record<string, string> = {};
     for (const r of rows().filter((x) => x.verdict === 'rejected')) {
       const line = lineOf(r);

@@ -14,10 +14,16 @@ describe('knowledge: summaries for hovers', () => {
   });
 
   it('tells why a directive is unavailable to the target', () => {
-    assert.equal(describeNginxDirective('http2', { version: '1.22.1' })!.unavailable, 'needs nginx 1.25.1; target is 1.22.1');
+    assert.equal(
+      describeNginxDirective('http2', { version: '1.22.1' })!.unavailable,
+      'needs nginx 1.25.1; target is 1.22.1',
+    );
     assert.equal(describeNginxDirective('http2', { version: '1.26.0' })!.unavailable, undefined);
     assert.match(describeNginxDirective('health_check', { version: '1.22.1' })!.unavailable!, /NGINX Plus/);
-    assert.match(describeNginxDirective('geoip_country', { version: '1.22.1' })!.unavailable!, /libnginx-mod-http-geoip/);
+    assert.match(
+      describeNginxDirective('geoip_country', { version: '1.22.1' })!.unavailable!,
+      /libnginx-mod-http-geoip/,
+    );
     assert.equal(describeNginxDirective('no_such_thing', { version: '1.22.1' }), undefined);
   });
 
@@ -35,7 +41,12 @@ describe('knowledge: summaries for hovers', () => {
     assert.equal(t.name, 'timeout tunnel');
     assert.deepEqual(t.allowedIn, ['defaults', 'listen', 'backend']);
     assert.equal(t.url, 'https://docs.haproxy.org/2.6/configuration.html#4.2-timeout%20tunnel');
-    assert.deepEqual(describeHaproxyKeyword(['acl', 'x', 'src', '1.2.3.4'], 'frontend')!.allowedIn, ['defaults (named only)', 'frontend', 'listen', 'backend']);
+    assert.deepEqual(describeHaproxyKeyword(['acl', 'x', 'src', '1.2.3.4'], 'frontend')!.allowedIn, [
+      'defaults (named only)',
+      'frontend',
+      'listen',
+      'backend',
+    ]);
     const g = describeHaproxyKeyword(['hard-stop-after', '30s'], 'global')!;
     assert.equal(g.kind, 'global');
     assert.equal(g.section, '3.1');

@@ -72,7 +72,8 @@ describe('knowledge: HAProxy 2.6 data', () => {
     const lines: string[] = [];
     const visit = (x: unknown) => {
       if (Array.isArray(x)) x.forEach(visit);
-      else if (x && typeof x === 'object') for (const [k, v] of Object.entries(x)) k === 'syntax' ? lines.push(...(v as string[])) : visit(v);
+      else if (x && typeof x === 'object')
+        for (const [k, v] of Object.entries(x)) k === 'syntax' ? lines.push(...(v as string[])) : visit(v);
     };
     visit(data);
     assert.ok(lines.length > 300);
@@ -98,11 +99,18 @@ describe('knowledge: HAProxy 2.6 data', () => {
       const gen = join(dir, 'server', 'src', 'service', 'knowledge', 'generated');
       spawnSync('mkdir', ['-p', scripts, gen]);
       copyFileSync(generator, join(scripts, 'gen-haproxy-kb.mjs'));
-      writeFileSync(join(gen, 'haproxy-2.6.json'), readFileSync(jsonPath, 'utf8').replace('"timeout tunnel"', '"timeout tunnle"'));
+      writeFileSync(
+        join(gen, 'haproxy-2.6.json'),
+        readFileSync(jsonPath, 'utf8').replace('"timeout tunnel"', '"timeout tunnle"'),
+      );
       const r = spawnSync(process.execPath, [join(scripts, 'gen-haproxy-kb.mjs'), '--check'], { encoding: 'utf8' });
       assert.equal(r.status, 1);
       assert.match(r.stderr, /differs/);
-      const missing = spawnSync(process.execPath, [join(scripts, 'gen-haproxy-kb.mjs'), '--check', '--manual', join(dir, 'nope.html')], { encoding: 'utf8' });
+      const missing = spawnSync(
+        process.execPath,
+        [join(scripts, 'gen-haproxy-kb.mjs'), '--check', '--manual', join(dir, 'nope.html')],
+        { encoding: 'utf8' },
+      );
       assert.equal(missing.status, 2);
       assert.match(missing.stderr, /haproxy-doc/);
     } finally {

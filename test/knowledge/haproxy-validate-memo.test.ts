@@ -9,14 +9,35 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { validateHaproxy, validateHaproxyUnmemoised, type KnowledgeDiagnostic } from '../../server/src/service/knowledge';
+import {
+  validateHaproxy,
+  validateHaproxyUnmemoised,
+  type KnowledgeDiagnostic,
+} from '../../server/src/service/knowledge';
 import { parseHaproxy } from '../../server/src/service/syntax/haproxy';
 import { CORPUS, corpusRows } from '../helpers/corpus';
 
 const VERSIONS = ['2.6.12', '2.8.3'];
 
 /** Section headers of every kind the check reads differently (defaults: named and anonymous). */
-const HEADS = ['global', 'defaults', 'defaults named', 'frontend f', 'backend b', 'listen l', 'peers p', 'resolvers r', 'userlist u', 'cache c', 'ring r', 'mailers m', 'http-errors h', 'program p', 'fcgi-app a', 'log-forward l'];
+const HEADS = [
+  'global',
+  'defaults',
+  'defaults named',
+  'frontend f',
+  'backend b',
+  'listen l',
+  'peers p',
+  'resolvers r',
+  'userlist u',
+  'cache c',
+  'ring r',
+  'mailers m',
+  'http-errors h',
+  'program p',
+  'fcgi-app a',
+  'log-forward l',
+];
 
 function corpusTexts(): { name: string; text: string }[] {
   const rows = corpusRows('haproxy');
@@ -29,7 +50,10 @@ function corpusTexts(): { name: string; text: string }[] {
 
 /** Findings as comparable rows, with the text they point at. */
 function rowsOf(text: string, ds: KnowledgeDiagnostic[]): string[] {
-  return ds.map((d) => `${d.span.start}-${d.span.end} ${JSON.stringify(text.slice(d.span.start, d.span.end))} ${d.severity} ${d.code} ${d.message}`);
+  return ds.map(
+    (d) =>
+      `${d.span.start}-${d.span.end} ${JSON.stringify(text.slice(d.span.start, d.span.end))} ${d.severity} ${d.code} ${d.message}`,
+  );
 }
 
 /** Asserts that the memo gives the unmemoised findings (cold and warm); returns them. */
@@ -70,8 +94,18 @@ describe('knowledge: the HAProxy check memo gives the unmemoised findings', func
       for (const raw of f.text.split(/\r?\n/)) {
         const l = raw.trim();
         // statements only: no section headers (the line would open a section of its own) or directives
-        if (!l || l.startsWith('.') || l.startsWith('[') || /^(global|defaults|frontend|backend|listen|peers|resolvers|userlist|mailers|program|http-errors|ring|log-forward|cache|fcgi-app|namespace_list|traces)\b/.test(l)) continue;
-        const key = /^(server|default-server|server-template|bind)\s/.test(l) ? l.replace(/\d+/g, '0') : l.split(/\s+/).slice(0, 3).join(' ');
+        if (
+          !l ||
+          l.startsWith('.') ||
+          l.startsWith('[') ||
+          /^(global|defaults|frontend|backend|listen|peers|resolvers|userlist|mailers|program|http-errors|ring|log-forward|cache|fcgi-app|namespace_list|traces)\b/.test(
+            l,
+          )
+        )
+          continue;
+        const key = /^(server|default-server|server-template|bind)\s/.test(l)
+          ? l.replace(/\d+/g, '0')
+          : l.split(/\s+/).slice(0, 3).join(' ');
         if (!lines.has(key)) lines.set(key, l);
       }
     }
@@ -82,7 +116,10 @@ describe('knowledge: the HAProxy check memo gives the unmemoised findings', func
       for (const head of HEADS) {
         const found = compare(head, `${head}\n${body}`, version);
         findings += found.length;
-        byHead.set(`${version} ${head}`, found.map((r) => r.replace(/^\d+-\d+ /, '')));
+        byHead.set(
+          `${version} ${head}`,
+          found.map((r) => r.replace(/^\d+-\d+ /, '')),
+        );
       }
     }
     assert.ok(lines.size > 500, `${lines.size} distinct lines`);

@@ -22,7 +22,10 @@ import { seededRandom as random } from '../helpers/random';
 const VERSIONS = ['2.6.12', '2.8.3'];
 
 function rowsOf(text: string, ds: KnowledgeDiagnostic[]): string[] {
-  return ds.map((d) => `${d.span.start}-${d.span.end} ${JSON.stringify(text.slice(d.span.start, d.span.end))} ${d.severity} ${d.code} ${d.message}`);
+  return ds.map(
+    (d) =>
+      `${d.span.start}-${d.span.end} ${JSON.stringify(text.slice(d.span.start, d.span.end))} ${d.severity} ${d.code} ${d.message}`,
+  );
 }
 
 /** Asserts that the checks agree on `text` (twice: the memo of option words then holds its words); returns the findings. */
@@ -70,8 +73,16 @@ describe('knowledge: HAProxy server and bind options through the option memo', f
 
   it('give the findings of the reference reading on generated option lines, in every proxy section kind', function () {
     const rnd = random(0x5eed);
-    const server = optionLines('server', haproxyServerOptions().map((o) => o.name), rnd);
-    const bind = optionLines('bind', haproxyBindOptions().map((o) => o.name), rnd);
+    const server = optionLines(
+      'server',
+      haproxyServerOptions().map((o) => o.name),
+      rnd,
+    );
+    const bind = optionLines(
+      'bind',
+      haproxyBindOptions().map((o) => o.name),
+      rnd,
+    );
     let findings = 0;
     for (const version of VERSIONS) {
       for (const head of ['defaults', 'defaults named', 'frontend f', 'backend b', 'listen l']) {
@@ -100,7 +111,9 @@ describe('knowledge: HAProxy server and bind options through the option memo', f
     ].join('\n');
     compare(text, '2.6.12');
     const lineOf = (d: KnowledgeDiagnostic) => text.slice(0, d.span.start).split('\n').length;
-    const got = validateHaproxy(parseHaproxy(text), { version: '2.6.12' }).map((d) => `${lineOf(d)} ${text.slice(d.span.start, d.span.end)} ${d.severity} ${d.code}`);
+    const got = validateHaproxy(parseHaproxy(text), { version: '2.6.12' }).map(
+      (d) => `${lineOf(d)} ${text.slice(d.span.start, d.span.end)} ${d.severity} ${d.code}`,
+    );
     // (an option of several arguments takes the words after it up to the next option: `all sssl`,
     // `last libc chekc` and `10.0.0.2 usesrc client` are arguments; `process` takes at most 3)
     assert.deepEqual(got, [

@@ -72,8 +72,15 @@ userlist users
     assert.deepEqual(r.codes, ['2:haproxy/keyword-not-allowed-here', '3:haproxy/keyword-not-allowed-here']);
     assert.ok(r.ds.every((d) => d.severity === 'error'));
     assert.match(r.ds[1].message, /named `defaults` section/);
-    r = check('frontend f\n    bind :80\n    balance roundrobin\n    timeout tunnel 1h\n    timeout client-fin 1s\nbackend b\n    bind :81\n    timeout client-fin 1s\n    timeout tunnel 1h\nlisten l\n    bind :82\n    balance roundrobin\n    timeout tunnel 1h\n');
-    assert.deepEqual(r.codes, ['3:haproxy/keyword-not-allowed-here', '4:haproxy/keyword-not-allowed-here', '7:haproxy/keyword-not-allowed-here', '8:haproxy/keyword-not-allowed-here']);
+    r = check(
+      'frontend f\n    bind :80\n    balance roundrobin\n    timeout tunnel 1h\n    timeout client-fin 1s\nbackend b\n    bind :81\n    timeout client-fin 1s\n    timeout tunnel 1h\nlisten l\n    bind :82\n    balance roundrobin\n    timeout tunnel 1h\n',
+    );
+    assert.deepEqual(r.codes, [
+      '3:haproxy/keyword-not-allowed-here',
+      '4:haproxy/keyword-not-allowed-here',
+      '7:haproxy/keyword-not-allowed-here',
+      '8:haproxy/keyword-not-allowed-here',
+    ]);
     assert.ok(r.ds.every((d) => d.severity === 'warning'));
     assert.match(r.ds[0].message, /`balance` is ignored in a frontend: it needs backend capability/);
     assert.equal(r.textOf(1), 'timeout tunnel');
@@ -81,7 +88,7 @@ userlist users
     assert.deepEqual(check("backend b\n    unique-id-format '%ci'\n").codes, []);
   });
 
-  it('reports removed keywords with HAProxy\'s advice, invalid modes and algorithms, unknown actions', () => {
+  it("reports removed keywords with HAProxy's advice, invalid modes and algorithms, unknown actions", () => {
     const r = check(
       'frontend f\n    reqrep ^(.*) \\1\n    option forceclose\n    timeout contimeout 5s\n    mode ftp\n    http-request frobnicate\n    http-request set-var(txn.x) str(1)\n    http-request lua.myaction\nbackend b\n    balance roundrobn\n    filter comp-req\n',
     );
@@ -104,15 +111,23 @@ userlist users
       'backend b\n    default-server inter 3s fall 3 rise 2 slowstrat 10s\n    server a 10.0.0.1:80 check weight 10 no-verifyhost source 10.0.0.9 usesrc clientip on-marked-down shutdown-sessions wieght 5\n    server-template web 1-3 web.internal:80 check resolvers dns init-addr last,libc,none\nfrontend f\n    bind :443 ssl crt /etc/ssl/x.pem alpn h2,http/1.1 acept-proxy\n',
     );
     // the first unknown option of a line ends its check, as in HAProxy (so `wieght` is not reached)
-    assert.deepEqual(r.codes, ['2:haproxy/unknown-server-option', '3:haproxy/unknown-server-option', '6:haproxy/unknown-bind-option']);
+    assert.deepEqual(r.codes, [
+      '2:haproxy/unknown-server-option',
+      '3:haproxy/unknown-server-option',
+      '6:haproxy/unknown-bind-option',
+    ]);
     assert.deepEqual([0, 1, 2].map(r.textOf), ['slowstrat', 'no-verifyhost', 'acept-proxy']);
     assert.match(r.ds[0].message, /did you mean `slowstart`\?/);
     assert.match(r.ds[2].message, /did you mean `accept-proxy`\?/);
-    assert.deepEqual(check('backend b\n    server a 10.0.0.1:80 check wieght 5\n').codes, ['2:haproxy/unknown-server-option']);
+    assert.deepEqual(check('backend b\n    server a 10.0.0.1:80 check wieght 5\n').codes, [
+      '2:haproxy/unknown-server-option',
+    ]);
   });
 
   it('checks other sections against their own keywords', () => {
-    const r = check('cache c\n    total-max-size 4\n    bind :80\nmailers m\n    mailer smtp1 10.0.0.1:25\n    timeout mail 10s\n');
+    const r = check(
+      'cache c\n    total-max-size 4\n    bind :80\nmailers m\n    mailer smtp1 10.0.0.1:25\n    timeout mail 10s\n',
+    );
     assert.deepEqual(r.codes, ['3:haproxy/unknown-keyword']);
   });
 
@@ -123,8 +138,16 @@ userlist users
   });
 
   it('treats names of Object.prototype as the unknown words they are', () => {
-    const r = check('global\n    constructor\nfrontend f\n    toString 1\n    option constructor\n    mode __proto__\n    http-request hasOwnProperty\n');
-    assert.deepEqual(r.codes, ['2:haproxy/unknown-keyword', '4:haproxy/unknown-keyword', '5:haproxy/unknown-keyword', '6:haproxy/invalid-value', '7:haproxy/unknown-action']);
+    const r = check(
+      'global\n    constructor\nfrontend f\n    toString 1\n    option constructor\n    mode __proto__\n    http-request hasOwnProperty\n',
+    );
+    assert.deepEqual(r.codes, [
+      '2:haproxy/unknown-keyword',
+      '4:haproxy/unknown-keyword',
+      '5:haproxy/unknown-keyword',
+      '6:haproxy/invalid-value',
+      '7:haproxy/unknown-action',
+    ]);
   });
 
   it('turns "unknown" into a warning that says so when the target is not HAProxy 2.6', () => {
@@ -136,7 +159,16 @@ userlist users
   });
 
   it('never throws on broken input', () => {
-    for (const t of ['frontend', 'no', 'global\n no option', '"\\', 'backend b\n timeout', 'defaults\n\0\0', 'listen x\n http-request', 'resolvers\n']) {
+    for (const t of [
+      'frontend',
+      'no',
+      'global\n no option',
+      '"\\',
+      'backend b\n timeout',
+      'defaults\n\0\0',
+      'listen x\n http-request',
+      'resolvers\n',
+    ]) {
       assert.doesNotThrow(() => validateHaproxy(parseHaproxy(t), { version: '2.6' }));
     }
   });

@@ -18,7 +18,10 @@ import {
 describe('knowledge: nginx data', () => {
   it('knows proxy_read_timeout: default 60s, allowed in http/server/location, one argument', () => {
     assert.deepEqual(nginxDefault('proxy_read_timeout', '1.22.1'), { value: '60s' });
-    assert.deepEqual(contextsAllowed('proxy_read_timeout', '1.22.1').sort(), ['http', 'http server', 'location'].sort());
+    assert.deepEqual(
+      contextsAllowed('proxy_read_timeout', '1.22.1').sort(),
+      ['http', 'http server', 'location'].sort(),
+    );
     assert.deepEqual(argCountOf('proxy_read_timeout', 'http', '1.22.1'), { min: 1, max: 1 });
     const [info] = nginxDirective('proxy_read_timeout', 'http', '1.22.1');
     assert.equal(info.module, 'ngx_http_proxy_module');
@@ -55,7 +58,9 @@ describe('knowledge: nginx data', () => {
 
   it('keeps families apart: server, upstream and proxy_pass differ between http and stream', () => {
     const upstreamServerHttp = nginxDirective('server', 'http').find((d) => d.contexts.includes('HTTP_UPS' as never));
-    const upstreamServerStream = nginxDirective('server', 'stream').find((d) => d.contexts.includes('STREAM_UPS' as never));
+    const upstreamServerStream = nginxDirective('server', 'stream').find((d) =>
+      d.contexts.includes('STREAM_UPS' as never),
+    );
     assert.ok(upstreamServerHttp && upstreamServerStream);
     assert.equal(upstreamServerHttp.module, 'ngx_http_upstream_module');
     assert.equal(upstreamServerStream.module, 'ngx_stream_upstream_module');
@@ -77,7 +82,10 @@ describe('knowledge: nginx data', () => {
     assert.deepEqual(argCountFromBits(['1MORE']), { min: 1, max: Infinity });
     assert.deepEqual(argCountFromBits(['NOARGS']), { min: 0, max: 0 });
     assert.deepEqual(argCountFromSyntax('`1.0` | `1.1` | `2`'), { min: 1, max: 1 });
-    assert.deepEqual(argCountFromSyntax('*`address`* ... [`valid`=*`time`*] [`ipv4`=`on`|`off`]'), { min: 1, max: Infinity });
+    assert.deepEqual(argCountFromSyntax('*`address`* ... [`valid`=*`time`*] [`ipv4`=`on`|`off`]'), {
+      min: 1,
+      max: Infinity,
+    });
     assert.deepEqual(argCountFromSyntax('[ `=` | `~` | `~*` | `^~` ] *`uri`* `{...}`'), { min: 1, max: 2 });
     assert.deepEqual(argCountFromSyntax('*`name`* [*`size`*]'), { min: 1, max: 2 });
     assert.deepEqual(argCountFromSyntax(' `{...}`'), { min: 0, max: 0 });
@@ -102,21 +110,44 @@ describe('knowledge: nginx data', () => {
   });
 
   it('answers isNginxDirectiveName for every version and for NGINX Plus, and nothing else', () => {
-    for (const n of ['proxy_pass', 'http2', 'ssl', 'health_check', 'spdy_chunk_size', 'include']) assert.ok(isNginxDirectiveName(n), n);
+    for (const n of ['proxy_pass', 'http2', 'ssl', 'health_check', 'spdy_chunk_size', 'include'])
+      assert.ok(isNginxDirectiveName(n), n);
     for (const n of ['proxy_passs', '', 'location_', 'content_by_lua_block']) assert.ok(!isNginxDirectiveName(n), n);
   });
 
   it('shows reference-lib documentation for every directive of the Debian build', () => {
     const missingDocs: string[] = [];
-    for (const ctx of [['main'], ['events'], ['http'], ['http', 'server'], ['http', 'server', 'location'], ['http', 'upstream'], ['stream'], ['stream', 'server'], ['stream', 'upstream'], ['mail'], ['mail', 'server']]) {
+    for (const ctx of [
+      ['main'],
+      ['events'],
+      ['http'],
+      ['http', 'server'],
+      ['http', 'server', 'location'],
+      ['http', 'upstream'],
+      ['stream'],
+      ['stream', 'server'],
+      ['stream', 'upstream'],
+      ['mail'],
+      ['mail', 'server'],
+    ]) {
       for (const n of nginxDirectivesForContext(ctx, '1.22.1')) if (nginxDocs(n).length === 0) missingDocs.push(n);
     }
     // Directives nginx 1.22.1 accepts that the documentation does not describe (undocumented or
     // obsolete ones): the source tables still know them, so configurations using them stay valid.
     assert.deepEqual([...new Set(missingDocs)].sort(), [
-      'epoll_events', 'gzip_hash', 'gzip_no_buffer', 'gzip_window', 'http2_pool_size', 'http2_streams_index_size',
-      'open_file_cache_events', 'post_action', 'postpone_gzipping', 'proxy_downstream_buffer', 'proxy_upstream_buffer',
-      'ssi_ignore_recycled_buffers', 'uwsgi_string',
+      'epoll_events',
+      'gzip_hash',
+      'gzip_no_buffer',
+      'gzip_window',
+      'http2_pool_size',
+      'http2_streams_index_size',
+      'open_file_cache_events',
+      'post_action',
+      'postpone_gzipping',
+      'proxy_downstream_buffer',
+      'proxy_upstream_buffer',
+      'ssi_ignore_recycled_buffers',
+      'uwsgi_string',
     ]);
   });
 });

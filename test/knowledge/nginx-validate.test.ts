@@ -67,12 +67,18 @@ stream { upstream tcp { hash $remote_addr consistent; server 10.0.0.1:5000; } se
 
   it('reports wrong argument counts over the arguments, and block/no-block mistakes', () => {
     let r = check('user;\nworker_processes 1 2;\nhttp { proxy_read_timeout; }');
-    assert.deepEqual(r.codes, ['1:nginx/wrong-argument-count', '2:nginx/wrong-argument-count', '3:nginx/wrong-argument-count']);
+    assert.deepEqual(r.codes, [
+      '1:nginx/wrong-argument-count',
+      '2:nginx/wrong-argument-count',
+      '3:nginx/wrong-argument-count',
+    ]);
     assert.match(r.ds[0].message, /`user` takes 1 or 2 arguments; found 0/);
     assert.equal(r.textOf(1), '1 2');
     r = check('http;\nevents { }\nhttp { gzip on { } }');
     assert.deepEqual(r.codes, ['1:nginx/block-expected', '3:nginx/unexpected-block']);
-    r = check('events { } http { server { listen 80 ssl http2; location / { gzip maybe; gzip_vary ON; proxy_buffering "off"; } } }');
+    r = check(
+      'events { } http { server { listen 80 ssl http2; location / { gzip maybe; gzip_vary ON; proxy_buffering "off"; } } }',
+    );
     assert.deepEqual(r.codes, ['1:nginx/invalid-flag-value']);
     assert.equal(r.textOf(0), 'maybe');
     assert.match(r.ds[0].message, /`gzip` takes `on` or `off`; found `maybe`/);
@@ -88,7 +94,12 @@ stream { upstream tcp { hash $remote_addr consistent; server 10.0.0.1:5000; } se
     assert.equal(r.textOf(0), 'resolve');
     assert.match(r.ds[0].message, /needs nginx 1\.27\.3; target is 1\.22\.1/);
     assert.match(r.ds[1].message, /`resolver` inside http upstream needs nginx 1\.27\.3/);
-    assert.deepEqual(check('http { upstream u { zone z 64k; server app.internal:80 resolve; resolver 127.0.0.1; } }', { version: '1.27.3' }).codes, []);
+    assert.deepEqual(
+      check('http { upstream u { zone z 64k; server app.internal:80 resolve; resolver 127.0.0.1; } }', {
+        version: '1.27.3',
+      }).codes,
+      [],
+    );
     // enum values that arrived later
     r = check('http { proxy_http_version 2; proxy_http_version 1.2; proxy_http_version 1.1; }');
     assert.deepEqual(r.codes, ['1:nginx/parameter-too-new', '1:nginx/invalid-value']);
@@ -106,12 +117,22 @@ stream { upstream tcp { hash $remote_addr consistent; server 10.0.0.1:5000; } se
   });
 
   it('separates NGINX Plus, separately distributed modules, modules missing from the build, and third-party modules', () => {
-    let r = check('http { upstream u { server a:1 slow_start=30s; sticky cookie srv; } server { location / { health_check; js_content f; } } }');
-    assert.deepEqual(r.codes, ['1:nginx/nginx-plus-only', '1:nginx/directive-too-new', '1:nginx/nginx-plus-only', '1:nginx/module-not-in-build']);
+    let r = check(
+      'http { upstream u { server a:1 slow_start=30s; sticky cookie srv; } server { location / { health_check; js_content f; } } }',
+    );
+    assert.deepEqual(r.codes, [
+      '1:nginx/nginx-plus-only',
+      '1:nginx/directive-too-new',
+      '1:nginx/nginx-plus-only',
+      '1:nginx/module-not-in-build',
+    ]);
     r = check('http { geoip_country /usr/share/GeoIP/GeoIP.dat; }');
     assert.deepEqual(r.codes, ['1:nginx/module-not-in-build']);
     assert.match(r.ds[0].message, /load_module modules\/ngx_http_geoip_module\.so;/);
-    assert.deepEqual(check('load_module modules/ngx_http_geoip_module.so;\nhttp { geoip_country /usr/share/GeoIP/GeoIP.dat; }').codes, []);
+    assert.deepEqual(
+      check('load_module modules/ngx_http_geoip_module.so;\nhttp { geoip_country /usr/share/GeoIP/GeoIP.dat; }').codes,
+      [],
+    );
     assert.deepEqual(check('http { geoip_country /x; }', { build: 'full' }).codes, []);
     r = check('http { lua_shared_dict d 1m; server { location / { content_by_lua_block { ngx.say("}") } } } }');
     assert.deepEqual(r.codes, ['1:nginx/third-party-directive', '1:nginx/third-party-directive']);
@@ -119,10 +140,18 @@ stream { upstream tcp { hash $remote_addr consistent; server 10.0.0.1:5000; } se
   });
 
   it('does not check the bodies of data blocks, and checks an included fragment in its context', () => {
-    assert.deepEqual(check('http { types { text/html html; } map $a $b { default 1; hostnames; } geo $g { default 0; 10.0.0.0/8 1; } split_clients $x $y { 50% a; * b; } }').codes, []);
+    assert.deepEqual(
+      check(
+        'http { types { text/html html; } map $a $b { default 1; hostnames; } geo $g { default 0; 10.0.0.0/8 1; } split_clients $x $y { 50% a; * b; } }',
+      ).codes,
+      [],
+    );
     const fragment = 'location /api { proxy_pass http://b; }\nlisten 8080;';
     assert.deepEqual(check(fragment, { rootContext: ['main', 'http', 'server'] }).codes, []);
-    assert.deepEqual(check(fragment).codes, ['1:nginx/directive-not-allowed-here', '2:nginx/directive-not-allowed-here']);
+    assert.deepEqual(check(fragment).codes, [
+      '1:nginx/directive-not-allowed-here',
+      '2:nginx/directive-not-allowed-here',
+    ]);
     assert.deepEqual(check('server { listen 80; }', { rootContext: ['http'] }).codes, []);
     assert.deepEqual(check('server { listen 5000; proxy_pass a:1; }', { rootContext: ['stream'] }).codes, []);
     // a file included in a data block holds data: `map $a $b { include pairs.conf; }`
@@ -132,11 +161,26 @@ stream { upstream tcp { hash $remote_addr consistent; server 10.0.0.1:5000; } se
 
   it('treats names of Object.prototype as the unknown words they are', () => {
     const r = check('constructor;\nhttp { toString x; __proto__ y; hasOwnProperty; }', { build: 'constructor' });
-    assert.deepEqual(r.codes, ['1:nginx/unknown-directive', '2:nginx/unknown-directive', '2:nginx/unknown-directive', '2:nginx/unknown-directive']);
+    assert.deepEqual(r.codes, [
+      '1:nginx/unknown-directive',
+      '2:nginx/unknown-directive',
+      '2:nginx/unknown-directive',
+      '2:nginx/unknown-directive',
+    ]);
   });
 
   it('never throws on broken input', () => {
-    for (const t of ['http {', '}', 'location', '"unterminated', 'http { server { location { } } } } }', ';;;', '\u0000{', 'if (', 'map { }']) {
+    for (const t of [
+      'http {',
+      '}',
+      'location',
+      '"unterminated',
+      'http { server { location { } } } } }',
+      ';;;',
+      '\u0000{',
+      'if (',
+      'map { }',
+    ]) {
       const file = parseNginx(t, { isDirectiveName: isNginxDirectiveName });
       assert.doesNotThrow(() => validateNginx(file, { version: '1.22.1' }));
       assert.doesNotThrow(() => validateNginx(file, { version: 'garbage', rootContext: ['nowhere'] }));

@@ -6,24 +6,92 @@ import { parseNginx } from '../../server/src/service/syntax/nginx';
 
 // Config-looking soup: real directive and keyword names, braces, semicolons, quotes, comments,
 // Object.prototype names and random bytes, so the validators meet every shape the parsers produce.
-const nginxWords = ['http', 'server', 'location', 'upstream', 'stream', 'mail', 'events', 'if', 'limit_except', 'map', 'types', 'proxy_pass', 'listen', 'http2', 'zone', 'resolve', 'gzip', 'on', 'maybe', 'constructor', '__proto__', 'content_by_lua_block', 'load_module', 'include', '$x', '"q"', "'", '"'];
+const nginxWords = [
+  'http',
+  'server',
+  'location',
+  'upstream',
+  'stream',
+  'mail',
+  'events',
+  'if',
+  'limit_except',
+  'map',
+  'types',
+  'proxy_pass',
+  'listen',
+  'http2',
+  'zone',
+  'resolve',
+  'gzip',
+  'on',
+  'maybe',
+  'constructor',
+  '__proto__',
+  'content_by_lua_block',
+  'load_module',
+  'include',
+  '$x',
+  '"q"',
+  "'",
+  '"',
+];
 const nginxSoup = fc
-  .array(fc.oneof(fc.constantFrom(...nginxWords, '{', '}', ';', '\n', ' ', '#c\n', '(', ')'), fc.string({ maxLength: 6 })), { maxLength: 200 })
+  .array(
+    fc.oneof(fc.constantFrom(...nginxWords, '{', '}', ';', '\n', ' ', '#c\n', '(', ')'), fc.string({ maxLength: 6 })),
+    { maxLength: 200 },
+  )
   .map((parts) => parts.join(' '));
-const haproxyWords = ['global', 'defaults', 'frontend', 'backend', 'listen', 'peers', 'resolvers', 'cache', 'userlist', 'no', 'default', 'option', 'timeout', 'tunnel', 'server', 'bind', 'balance', 'mode', 'http-request', 'acl', 'constructor', 'toString', 'check', 'weight', '.if', '.endif', '"', '\\'];
+const haproxyWords = [
+  'global',
+  'defaults',
+  'frontend',
+  'backend',
+  'listen',
+  'peers',
+  'resolvers',
+  'cache',
+  'userlist',
+  'no',
+  'default',
+  'option',
+  'timeout',
+  'tunnel',
+  'server',
+  'bind',
+  'balance',
+  'mode',
+  'http-request',
+  'acl',
+  'constructor',
+  'toString',
+  'check',
+  'weight',
+  '.if',
+  '.endif',
+  '"',
+  '\\',
+];
 const haproxySoup = fc
-  .array(fc.oneof(fc.constantFrom(...haproxyWords, '\n', '\n    ', ' ', '#c'), fc.string({ maxLength: 6 })), { maxLength: 200 })
+  .array(fc.oneof(fc.constantFrom(...haproxyWords, '\n', '\n    ', ' ', '#c'), fc.string({ maxLength: 6 })), {
+    maxLength: 200,
+  })
   .map((parts) => parts.join(' '));
 
 describe('knowledge: any input', function () {
   this.timeout(60000);
   it('validateNginx never throws, whatever the version, root context or build', () => {
     fc.assert(
-      fc.property(nginxSoup, fc.constantFrom('1.22.1', '1.30.0', '0', 'x.y'), fc.constantFrom([], ['http'], ['stream', 'server'], ['nowhere']), (text, version, root) => {
-        const file = parseNginx(text, { isDirectiveName: isNginxDirectiveName });
-        const ds = validateNginx(file, { version, rootContext: root });
-        for (const d of ds) assert.ok(d.span.start >= 0 && d.span.end <= text.length && d.span.start <= d.span.end);
-      }),
+      fc.property(
+        nginxSoup,
+        fc.constantFrom('1.22.1', '1.30.0', '0', 'x.y'),
+        fc.constantFrom([], ['http'], ['stream', 'server'], ['nowhere']),
+        (text, version, root) => {
+          const file = parseNginx(text, { isDirectiveName: isNginxDirectiveName });
+          const ds = validateNginx(file, { version, rootContext: root });
+          for (const d of ds) assert.ok(d.span.start >= 0 && d.span.end <= text.length && d.span.start <= d.span.end);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -39,7 +107,8 @@ describe('knowledge: any input', function () {
   });
 
   it('takes time roughly linear in the size of the config', () => {
-    const block = (i: number) => `server { listen ${i}; location /${i} { proxy_pass http://b; unknown_${i % 7} 1; gzip maybe; } }\n`;
+    const block = (i: number) =>
+      `server { listen ${i}; location /${i} { proxy_pass http://b; unknown_${i % 7} 1; gzip maybe; } }\n`;
     const time = (n: number) => {
       let text = 'http {\n';
       for (let i = 0; i < n; i++) text += block(i);

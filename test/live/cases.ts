@@ -223,7 +223,7 @@ export const CASES: LiveCase[] = [
     bad: 'haproxy-missing-timeouts.bad.cfg',
     good: 'haproxy-missing-timeouts.good.cfg',
     expect: { kind: 'validator-warns', message: /missing timeouts for (frontend|backend)/ },
-    harm: "Without client/server/connect timeouts haproxy -c warns and connections never expire (idle or half-dead WebSockets pile up).",
+    harm: 'Without client/server/connect timeouts haproxy -c warns and connections never expire (idle or half-dead WebSockets pile up).',
   },
   {
     id: 'nginx/ip-hash-nat',
@@ -361,7 +361,7 @@ export const CASES: LiveCase[] = [
     bad: 'nginx-worker-connections.bad.conf',
     good: 'nginx-worker-connections.good.conf',
     expect: { kind: 'connection-cap', clients: 12 },
-    harm: 'Each proxied WebSocket holds two of the worker\'s connections (client and upstream) for its whole life, so worker_connections caps open WebSockets at about half its value.',
+    harm: "Each proxied WebSocket holds two of the worker's connections (client and upstream) for its whole life, so worker_connections caps open WebSockets at about half its value.",
   },
   {
     id: 'nginx/ws-send-timeout',

@@ -68,24 +68,42 @@ backend be
 `;
 }
 
-async function nginxWith(text: string, backend: { port: number }): Promise<{ bal: Balancer; url: string; port: number }> {
+async function nginxWith(
+  text: string,
+  backend: { port: number },
+): Promise<{ bal: Balancer; url: string; port: number }> {
   const port = await freePort();
   const bal = await startNginx(text, { LISTEN: port, B1: backend.port }, [port]);
   return { bal, port, url: `ws://127.0.0.1:${port}/ws` };
 }
 
-async function haproxyWith(text: string, backend: { port: number }): Promise<{ bal: Balancer; url: string; port: number }> {
+async function haproxyWith(
+  text: string,
+  backend: { port: number },
+): Promise<{ bal: Balancer; url: string; port: number }> {
   const port = await freePort();
   const bal = await startHaproxy(text, { LISTEN: port, B1: backend.port }, [port]);
   return { bal, port, url: `ws://127.0.0.1:${port}/ws` };
 }
 
 /** HAProxy's log line for the (single) proxied request, once the stream has ended. */
-async function haproxyLogLine(bal: Balancer, timeoutMs = 2000): Promise<{ line: string; totalMs: number; flags: string }> {
-  const m = await waitFor(() => /\] fe be\/b1 (?:\S+\/)*(-?\d+) (?:\d{3} )?\d+ (?:\S+ \S+ )?([-\w]{2})/.exec(bal.output().split('\n').find((l) => / 101 |"GET /.test(l) && l.includes('be/b1')) ?? ''), {
-    timeoutMs,
-    label: 'HAProxy log line',
-  });
+async function haproxyLogLine(
+  bal: Balancer,
+  timeoutMs = 2000,
+): Promise<{ line: string; totalMs: number; flags: string }> {
+  const m = await waitFor(
+    () =>
+      /\] fe be\/b1 (?:\S+\/)*(-?\d+) (?:\d{3} )?\d+ (?:\S+ \S+ )?([-\w]{2})/.exec(
+        bal
+          .output()
+          .split('\n')
+          .find((l) => / 101 |"GET /.test(l) && l.includes('be/b1')) ?? '',
+      ),
+    {
+      timeoutMs,
+      label: 'HAProxy log line',
+    },
+  );
   return { line: m.input.trim(), totalMs: Number(m[1]), flags: m[2] };
 }
 
@@ -145,7 +163,10 @@ describe('live: claims settled with nginx 1.22 and HAProxy 2.6', function () {
         assert.ok(echoed, `1 MiB client→backend frame echoed (buffering ${setting})`);
         assert.equal(echoed.data.length, big.length);
         const maxLatency = Math.max(...latencies);
-        assert.ok(maxLatency < 100, `small messages are not held back (max ${maxLatency.toFixed(1)} ms, buffering ${setting})`);
+        assert.ok(
+          maxLatency < 100,
+          `small messages are not held back (max ${maxLatency.toFixed(1)} ms, buffering ${setting})`,
+        );
         figures[`buffering_${setting}_max_small_latency_ms`] = Number(maxLatency.toFixed(2));
         figures[`buffering_${setting}_1MiB_down_ms`] = round(downMs);
         figures[`buffering_${setting}_1MiB_roundtrip_ms`] = round(echoed.at - t);
@@ -173,14 +194,24 @@ describe('live: claims settled with nginx 1.22 and HAProxy 2.6', function () {
       assert.equal(closed.code, 1006, 'no WebSocket close frame reached the client');
       // nginx re-arms a timer only when it moves by 300 ms or more (NGX_TIMER_LAZY_DELAY,
       // src/event/ngx_event_timer.h), so the close can come up to 300 ms before timeout-after-last-byte.
-      assert.ok(closed.sinceLastActivityMs > 650 && closed.sinceLastActivityMs < 1800, `after ${round(closed.sinceLastActivityMs)} ms`);
+      assert.ok(
+        closed.sinceLastActivityMs > 650 && closed.sinceLastActivityMs < 1800,
+        `after ${round(closed.sinceLastActivityMs)} ms`,
+      );
       const conn = backend.connections[0];
       await waitFor(() => conn.closed, { timeoutMs: 1000, label: 'backend side closed' });
       assert.equal(conn.closed!.code, 1006, 'the backend side is closed too, also without a close frame');
-      const logLine = await waitFor(() => bal.output().split('\n').find((l) => l.includes('while proxying upgraded connection')), {
-        timeoutMs: 1000,
-        label: 'error log line',
-      });
+      const logLine = await waitFor(
+        () =>
+          bal
+            .output()
+            .split('\n')
+            .find((l) => l.includes('while proxying upgraded connection')),
+        {
+          timeoutMs: 1000,
+          label: 'error log line',
+        },
+      );
       assert.match(logLine, /upstream timed out \(110: Connection timed out\) while proxying upgraded connection/);
       recordClaim('nginx-read-timeout-close', {
         claim: 'What exactly does nginx 1.22 do when proxy_read_timeout expires on an upgraded connection?',
@@ -214,7 +245,11 @@ describe('live: claims settled with nginx 1.22 and HAProxy 2.6', function () {
       try {
         const [cu, cd, ci] = await Promise.all([up.waitClose(2200), down.waitClose(2200), idle.waitClose(2200)]);
         assert.ok(ci, 'the control connection with no traffic was cut');
-        assert.equal(cu, undefined, 'client→server traffic alone keeps the upgraded connection open past proxy_read_timeout');
+        assert.equal(
+          cu,
+          undefined,
+          'client→server traffic alone keeps the upgraded connection open past proxy_read_timeout',
+        );
         assert.equal(cd, undefined, 'server→client traffic alone keeps it open');
         const received = backend.connections[0].received.length;
         assert.ok(received >= 6, `the backend received the client's messages (${received})`);
@@ -261,7 +296,14 @@ describe('live: claims settled with nginx 1.22 and HAProxy 2.6', function () {
         assert.equal(idleClosed, undefined, 'proxy_send_timeout 1s did not close a connection idle for 2.2 s');
         assert.ok(stuckClosed, 'the connection whose backend stopped reading was closed');
         assert.equal(stuckClosed.code, 1006);
-        const log = await waitFor(() => stuckRun.bal.output().split('\n').find((l) => l.includes('timed out')), { timeoutMs: 1000, label: 'log' });
+        const log = await waitFor(
+          () =>
+            stuckRun.bal
+              .output()
+              .split('\n')
+              .find((l) => l.includes('timed out')),
+          { timeoutMs: 1000, label: 'log' },
+        );
         assert.match(log, /upstream timed out .* while proxying upgraded connection/);
         recordClaim('nginx-send-timeout', {
           claim: 'Does proxy_send_timeout cut an idle upgraded connection?',
@@ -297,7 +339,10 @@ describe('live: claims settled with nginx 1.22 and HAProxy 2.6', function () {
         await waitFor(() => rb.sockets[0].gotFinAt, { timeoutMs: 2000, label: 'backend sees FIN' });
         figures.client_halfclose_client_closed_ms = round(c.gotFinAt! - t0);
         figures.client_halfclose_backend_fin_ms = round(rb.sockets[0].gotFinAt! - t0);
-        assert.ok(figures.client_halfclose_client_closed_ms < 500, `closed after ${figures.client_halfclose_client_closed_ms} ms, not after the 3s read timeout`);
+        assert.ok(
+          figures.client_halfclose_client_closed_ms < 500,
+          `closed after ${figures.client_halfclose_client_closed_ms} ms, not after the 3s read timeout`,
+        );
       }
       // Backend half-closes; the client stays silent.
       {
@@ -381,13 +426,17 @@ http {
           const closed = await c.waitClose(v.expectMs + 1500);
           assert.ok(closed, `${v.timeouts}: cut`);
           assert.equal(closed.code, 1006, `${v.timeouts}: no close frame`);
-          assert.ok(closed.sinceLastActivityMs > v.expectMs - 200 && closed.sinceLastActivityMs < v.expectMs + 800, `${v.timeouts}: cut after ${round(closed.sinceLastActivityMs)} ms, expected ~${v.expectMs}`);
+          assert.ok(
+            closed.sinceLastActivityMs > v.expectMs - 200 && closed.sinceLastActivityMs < v.expectMs + 800,
+            `${v.timeouts}: cut after ${round(closed.sinceLastActivityMs)} ms, expected ~${v.expectMs}`,
+          );
           const log = await haproxyLogLine(h.bal);
           figures[`${v.key}_cut_after_ms`] = round(closed.sinceLastActivityMs);
           figures[`${v.key}_termination_flags`] = log.flags;
           // flags: first letter says which side's timeout fired (c client, s server), D = data phase
           // (HAProxy configuration manual, "Session state at disconnection").
-          if (v.expectMs === 1000) assert.equal(log.flags, v.flags, `${v.timeouts}: termination flags in "${log.line}"`);
+          if (v.expectMs === 1000)
+            assert.equal(log.flags, v.flags, `${v.timeouts}: termination flags in "${log.line}"`);
         }),
       );
       recordClaim('haproxy-idle-tunnel', {
@@ -412,20 +461,31 @@ http {
       await c.waitIdentity();
       const closed = await c.waitClose(2500);
       assert.ok(closed, 'cut despite tunnel 0');
-      assert.ok(closed.sinceLastActivityMs > 800 && closed.sinceLastActivityMs < 1800, `cut after ${round(closed.sinceLastActivityMs)} ms`);
+      assert.ok(
+        closed.sinceLastActivityMs > 800 && closed.sinceLastActivityMs < 1800,
+        `cut after ${round(closed.sinceLastActivityMs)} ms`,
+      );
       recordClaim('haproxy-tunnel-zero', {
         claim: 'HAProxy 2.6 `timeout tunnel 0`: no timeout, or fallback?',
         system: 'haproxy',
         observed:
           'Fallback. haproxy -c accepts it without a word, but 0 means unset: the idle WebSocket is cut by the 1s client/server timeouts. (`timeout client 0` likewise triggers the "missing timeouts" warning.)',
-        figures: { cut_after_ms: round(closed.sinceLastActivityMs), haproxy_c_ok: v.ok, haproxy_c_output: v.output.replace(/\s+/g, ' ') },
+        figures: {
+          cut_after_ms: round(closed.sinceLastActivityMs),
+          haproxy_c_ok: v.ok,
+          haproxy_c_output: v.output.replace(/\s+/g, ' '),
+        },
       });
     });
   });
 
   describe('HAProxy: balance random', () => {
     it('repeats the same sequence after a restart (fixed-seed PRNG), with one thread', async () => {
-      const backends = [await startBackend({ name: 'b0' }), await startBackend({ name: 'b1' }), await startBackend({ name: 'b2' })];
+      const backends = [
+        await startBackend({ name: 'b0' }),
+        await startBackend({ name: 'b1' }),
+        await startBackend({ name: 'b2' }),
+      ];
       const text = `global
   nbthread 1
 defaults
@@ -445,7 +505,11 @@ backend ws
       const sequences: string[] = [];
       for (let run = 0; run < 2; run++) {
         const port = await freePort();
-        const bal = await startHaproxy(text, { LISTEN: port, B0: backends[0].port, B1: backends[1].port, B2: backends[2].port }, [port]);
+        const bal = await startHaproxy(
+          text,
+          { LISTEN: port, B0: backends[0].port, B1: backends[1].port, B2: backends[2].port },
+          [port],
+        );
         let seq = '';
         for (let i = 0; i < 20; i++) {
           const c = await openWsOk(`ws://127.0.0.1:${port}/ws`);
@@ -506,11 +570,24 @@ backend ws
         }),
       );
       const byFin = Object.fromEntries(clientHalf.map((r) => [r.fin || 'none', r]));
-      for (const r of clientHalf) assert.ok(r.backendFinMs < 300, `the client's FIN reaches the backend at once (${r.fin || 'none'})`);
-      assert.ok(byFin['none'].closedAfterMs > 1600 && byFin['none'].closedAfterMs < 2900, `no *-fin: tunnel timeout (${round(byFin['none'].closedAfterMs)} ms)`);
-      assert.ok(byFin['client-fin 1s'].closedAfterMs > 1600 && byFin['client-fin 1s'].closedAfterMs < 2900, `client-fin has no effect here (${round(byFin['client-fin 1s'].closedAfterMs)} ms)`);
-      assert.ok(byFin['server-fin 1s'].closedAfterMs > 800 && byFin['server-fin 1s'].closedAfterMs < 1500, `server-fin bounds it (${round(byFin['server-fin 1s'].closedAfterMs)} ms)`);
-      for (const r of clientHalf) figures[`http_client_halfclose_${r.fin.replace(/\W/g, '') || 'nofin'}_closed_after_ms`] = round(r.closedAfterMs);
+      for (const r of clientHalf)
+        assert.ok(r.backendFinMs < 300, `the client's FIN reaches the backend at once (${r.fin || 'none'})`);
+      assert.ok(
+        byFin['none'].closedAfterMs > 1600 && byFin['none'].closedAfterMs < 2900,
+        `no *-fin: tunnel timeout (${round(byFin['none'].closedAfterMs)} ms)`,
+      );
+      assert.ok(
+        byFin['client-fin 1s'].closedAfterMs > 1600 && byFin['client-fin 1s'].closedAfterMs < 2900,
+        `client-fin has no effect here (${round(byFin['client-fin 1s'].closedAfterMs)} ms)`,
+      );
+      assert.ok(
+        byFin['server-fin 1s'].closedAfterMs > 800 && byFin['server-fin 1s'].closedAfterMs < 1500,
+        `server-fin bounds it (${round(byFin['server-fin 1s'].closedAfterMs)} ms)`,
+      );
+      for (const r of clientHalf)
+        figures[`http_client_halfclose_${r.fin.replace(/\W/g, '') || 'nofin'}_closed_after_ms`] = round(
+          r.closedAfterMs,
+        );
       recordClaim('haproxy-fin-http', {
         claim: 'How does timeout client-fin interact with a half-closed WebSocket (mode http)?',
         system: 'haproxy',
@@ -537,14 +614,23 @@ backend ws
       );
       const none = runs.find((r) => !r.fin)!;
       const withFin = runs.find((r) => r.fin)!;
-      assert.ok(withFin.releasedAfterMs > 800 && withFin.releasedAfterMs < 1500, `client-fin 1s: released after ${round(withFin.releasedAfterMs)} ms`);
-      assert.ok(none.releasedAfterMs > 1500, `without client-fin: held until the tunnel timeout (${round(none.releasedAfterMs)} ms)`);
+      assert.ok(
+        withFin.releasedAfterMs > 800 && withFin.releasedAfterMs < 1500,
+        `client-fin 1s: released after ${round(withFin.releasedAfterMs)} ms`,
+      );
+      assert.ok(
+        none.releasedAfterMs > 1500,
+        `without client-fin: held until the tunnel timeout (${round(none.releasedAfterMs)} ms)`,
+      );
       recordClaim('haproxy-fin-tcp', {
         claim: 'Does timeout client-fin matter for WebSocket in mode tcp?',
         system: 'haproxy',
         observed:
           'Yes: in mode tcp the half-closed stream is kept; when the backend has shut its side and the client stays silent, client-fin (1s) ends it, otherwise the tunnel timeout (2s) does.',
-        figures: { tcp_clientfin1s_released_after_ms: round(withFin.releasedAfterMs), tcp_nofin_released_after_ms: round(none.releasedAfterMs) },
+        figures: {
+          tcp_clientfin1s_released_after_ms: round(withFin.releasedAfterMs),
+          tcp_nofin_released_after_ms: round(none.releasedAfterMs),
+        },
       });
     });
   });

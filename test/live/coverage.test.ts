@@ -18,7 +18,8 @@ describe('live: every rule is shown live or marked not observable', () => {
   });
 
   it('cases and not-observable entries name registered rules of the right system', () => {
-    for (const c of CASES) assert.equal(ruleById(c.id)?.meta.system, c.system, `${c.id} is a registered ${c.system} rule`);
+    for (const c of CASES)
+      assert.equal(ruleById(c.id)?.meta.system, c.system, `${c.id} is a registered ${c.system} rule`);
     for (const n of NOT_LIVE) assert.ok(ruleById(n.id), `${n.id} is registered`);
   });
 
@@ -27,17 +28,30 @@ describe('live: every rule is shown live or marked not observable', () => {
       const proof = meta.docs.proof ?? '';
       assert.ok(proof.length > 40, `${meta.id} has a proof text`);
       if (CASES.some((c) => c.id === meta.id)) {
-        assert.match(proof, /nginx 1\.22\.1|HAProxy 2\.6\.12|\(2\.6\.12\)/, `${meta.id}: proof names the binary it was shown with`);
-        assert.doesNotMatch(proof, /[Nn]ot (shown|observable) live|not covered/, `${meta.id}: proof is not the old "not shown" text`);
-      } else assert.match(proof, /[Nn]ot (shown|observable) live/, `${meta.id}: proof says it is not shown live, and why`);
+        assert.match(
+          proof,
+          /nginx 1\.22\.1|HAProxy 2\.6\.12|\(2\.6\.12\)/,
+          `${meta.id}: proof names the binary it was shown with`,
+        );
+        assert.doesNotMatch(
+          proof,
+          /[Nn]ot (shown|observable) live|not covered/,
+          `${meta.id}: proof is not the old "not shown" text`,
+        );
+      } else
+        assert.match(proof, /[Nn]ot (shown|observable) live/, `${meta.id}: proof says it is not shown live, and why`);
     }
   });
 
   it('the report lists every registered rule with a status and, when not observable, a reason', () => {
     const cov = ruleCoverage();
-    assert.deepEqual(cov.map((r) => r.id), ALL_RULES.map((r) => r.meta.id));
+    assert.deepEqual(
+      cov.map((r) => r.id),
+      ALL_RULES.map((r) => r.meta.id),
+    );
     for (const r of cov) {
-      if (r.status === 'not-observable') assert.ok(r.reason && !/no reason recorded/.test(r.reason), `${r.id} has a reason`);
+      if (r.status === 'not-observable')
+        assert.ok(r.reason && !/no reason recorded/.test(r.reason), `${r.id} has a reason`);
     }
   });
 });

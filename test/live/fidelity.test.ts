@@ -113,7 +113,15 @@ const CASES: FidelityCase[] = [
   {
     name: 'nginx round robin, weights 5/1/1 + down + backup',
     system: 'nginx',
-    config: nginxConf(ngxServers(['127.0.0.1:@B0@ weight=5', '127.0.0.1:@B1@', '127.0.0.1:@B2@', '127.0.0.1:@B3@ down', '127.0.0.1:@B4@ backup'])),
+    config: nginxConf(
+      ngxServers([
+        '127.0.0.1:@B0@ weight=5',
+        '127.0.0.1:@B1@',
+        '127.0.0.1:@B2@',
+        '127.0.0.1:@B3@ down',
+        '127.0.0.1:@B4@ backup',
+      ]),
+    ),
     backends: 5,
     steps: openAll(21),
     mode: 'exact',
@@ -121,7 +129,9 @@ const CASES: FidelityCase[] = [
   {
     name: 'nginx least_conn, weights 3/1/1 with closes',
     system: 'nginx',
-    config: nginxConf(`    least_conn;\n${ngxServers(['127.0.0.1:@B0@ weight=3', '127.0.0.1:@B1@', '127.0.0.1:@B2@'])}`),
+    config: nginxConf(
+      `    least_conn;\n${ngxServers(['127.0.0.1:@B0@ weight=3', '127.0.0.1:@B1@', '127.0.0.1:@B2@'])}`,
+    ),
     backends: 3,
     steps: churn(24),
     mode: 'exact',
@@ -129,7 +139,9 @@ const CASES: FidelityCase[] = [
   {
     name: 'nginx ip_hash over several /24s, with a down server',
     system: 'nginx',
-    config: nginxConf(`    ip_hash;\n${ngxServers(['127.0.0.1:@B0@', '127.0.0.1:@B1@ weight=2', '127.0.0.1:@B2@', '127.0.0.1:@B3@ down'])}`),
+    config: nginxConf(
+      `    ip_hash;\n${ngxServers(['127.0.0.1:@B0@', '127.0.0.1:@B1@ weight=2', '127.0.0.1:@B2@', '127.0.0.1:@B3@ down'])}`,
+    ),
     backends: 4,
     steps: openAll(24, (i) => ({ addr: sourceAddr(i) })),
     mode: 'exact',
@@ -137,7 +149,9 @@ const CASES: FidelityCase[] = [
   {
     name: 'nginx hash $remote_addr (map-based)',
     system: 'nginx',
-    config: nginxConf(`    hash $remote_addr;\n${ngxServers(['127.0.0.1:@B0@', '127.0.0.1:@B1@ weight=2', '127.0.0.1:@B2@'])}`),
+    config: nginxConf(
+      `    hash $remote_addr;\n${ngxServers(['127.0.0.1:@B0@', '127.0.0.1:@B1@ weight=2', '127.0.0.1:@B2@'])}`,
+    ),
     backends: 3,
     steps: openAll(24, (i) => ({ addr: sourceAddr(i) })),
     mode: 'exact',
@@ -145,7 +159,9 @@ const CASES: FidelityCase[] = [
   {
     name: 'nginx hash $remote_addr consistent',
     system: 'nginx',
-    config: nginxConf(`    hash $remote_addr consistent;\n${ngxServers(['127.0.0.1:@B0@', '127.0.0.1:@B1@ weight=2', '127.0.0.1:@B2@', '127.0.0.1:@B3@'])}`),
+    config: nginxConf(
+      `    hash $remote_addr consistent;\n${ngxServers(['127.0.0.1:@B0@', '127.0.0.1:@B1@ weight=2', '127.0.0.1:@B2@', '127.0.0.1:@B3@'])}`,
+    ),
     backends: 4,
     steps: openAll(24, (i) => ({ addr: sourceAddr(i) })),
     mode: 'exact',
@@ -153,7 +169,9 @@ const CASES: FidelityCase[] = [
   {
     name: 'nginx hash $arg_room consistent',
     system: 'nginx',
-    config: nginxConf(`    hash $arg_room consistent;\n${ngxServers(['127.0.0.1:@B0@', '127.0.0.1:@B1@', '127.0.0.1:@B2@'])}`),
+    config: nginxConf(
+      `    hash $arg_room consistent;\n${ngxServers(['127.0.0.1:@B0@', '127.0.0.1:@B1@', '127.0.0.1:@B2@'])}`,
+    ),
     backends: 3,
     steps: openAll(24, (i) => ({ uri: `/ws?room=r${(i * 7) % 11}&u=${i}` })),
     mode: 'exact',
@@ -161,7 +179,9 @@ const CASES: FidelityCase[] = [
   {
     name: 'nginx random, weights 1/2/3',
     system: 'nginx',
-    config: nginxConf(`    random;\n${ngxServers(['127.0.0.1:@B0@', '127.0.0.1:@B1@ weight=2', '127.0.0.1:@B2@ weight=3'])}`),
+    config: nginxConf(
+      `    random;\n${ngxServers(['127.0.0.1:@B0@', '127.0.0.1:@B1@ weight=2', '127.0.0.1:@B2@ weight=3'])}`,
+    ),
     backends: 3,
     steps: openAll(120),
     mode: 'distribution',
@@ -178,7 +198,10 @@ const CASES: FidelityCase[] = [
   {
     name: 'nginx least_conn, 2 workers, no zone (per-worker counts)',
     system: 'nginx',
-    config: nginxConf(`    least_conn;\n${ngxServers(['127.0.0.1:@B0@', '127.0.0.1:@B1@', '127.0.0.1:@B2@'])}`, 'worker_processes 2;'),
+    config: nginxConf(
+      `    least_conn;\n${ngxServers(['127.0.0.1:@B0@', '127.0.0.1:@B1@', '127.0.0.1:@B2@'])}`,
+      'worker_processes 2;',
+    ),
     backends: 3,
     steps: openAll(24),
     mode: 'exact',
@@ -186,7 +209,10 @@ const CASES: FidelityCase[] = [
   {
     name: 'nginx least_conn, 2 workers, zone (shared counts)',
     system: 'nginx',
-    config: nginxConf(`    zone ws 64k;\n    least_conn;\n${ngxServers(['127.0.0.1:@B0@', '127.0.0.1:@B1@', '127.0.0.1:@B2@'])}`, 'worker_processes 2;'),
+    config: nginxConf(
+      `    zone ws 64k;\n    least_conn;\n${ngxServers(['127.0.0.1:@B0@', '127.0.0.1:@B1@', '127.0.0.1:@B2@'])}`,
+      'worker_processes 2;',
+    ),
     backends: 3,
     steps: openAll(24),
     mode: 'exact',
@@ -195,7 +221,9 @@ const CASES: FidelityCase[] = [
   {
     name: 'HAProxy roundrobin, weights 3/2/1 + disabled + backup',
     system: 'haproxy',
-    config: haproxyConf(`  balance roundrobin\n${hapServers(['127.0.0.1:@B0@ weight 3', '127.0.0.1:@B1@ weight 2', '127.0.0.1:@B2@ weight 1', '127.0.0.1:@B3@ disabled', '127.0.0.1:@B4@ backup'])}`),
+    config: haproxyConf(
+      `  balance roundrobin\n${hapServers(['127.0.0.1:@B0@ weight 3', '127.0.0.1:@B1@ weight 2', '127.0.0.1:@B2@ weight 1', '127.0.0.1:@B3@ disabled', '127.0.0.1:@B4@ backup'])}`,
+    ),
     backends: 5,
     steps: openAll(24),
     mode: 'exact',
@@ -203,7 +231,9 @@ const CASES: FidelityCase[] = [
   {
     name: 'HAProxy static-rr, weights 3/1/2',
     system: 'haproxy',
-    config: haproxyConf(`  balance static-rr\n${hapServers(['127.0.0.1:@B0@ weight 3', '127.0.0.1:@B1@ weight 1', '127.0.0.1:@B2@ weight 2'])}`),
+    config: haproxyConf(
+      `  balance static-rr\n${hapServers(['127.0.0.1:@B0@ weight 3', '127.0.0.1:@B1@ weight 1', '127.0.0.1:@B2@ weight 2'])}`,
+    ),
     backends: 3,
     steps: openAll(18),
     mode: 'exact',
@@ -211,7 +241,9 @@ const CASES: FidelityCase[] = [
   {
     name: 'HAProxy leastconn, weights 2/1/1 with closes',
     system: 'haproxy',
-    config: haproxyConf(`  balance leastconn\n${hapServers(['127.0.0.1:@B0@ weight 2', '127.0.0.1:@B1@', '127.0.0.1:@B2@'])}`),
+    config: haproxyConf(
+      `  balance leastconn\n${hapServers(['127.0.0.1:@B0@ weight 2', '127.0.0.1:@B1@', '127.0.0.1:@B2@'])}`,
+    ),
     backends: 3,
     steps: churn(24),
     mode: 'exact',
@@ -219,7 +251,9 @@ const CASES: FidelityCase[] = [
   {
     name: 'HAProxy first, maxconn 3',
     system: 'haproxy',
-    config: haproxyConf(`  balance first\n${hapServers(['127.0.0.1:@B0@ maxconn 3', '127.0.0.1:@B1@ maxconn 3', '127.0.0.1:@B2@ maxconn 3'])}`),
+    config: haproxyConf(
+      `  balance first\n${hapServers(['127.0.0.1:@B0@ maxconn 3', '127.0.0.1:@B1@ maxconn 3', '127.0.0.1:@B2@ maxconn 3'])}`,
+    ),
     backends: 3,
     steps: churn(12),
     mode: 'exact',
@@ -227,7 +261,9 @@ const CASES: FidelityCase[] = [
   {
     name: 'HAProxy source (map-based)',
     system: 'haproxy',
-    config: haproxyConf(`  balance source\n${hapServers(['127.0.0.1:@B0@', '127.0.0.1:@B1@ weight 2', '127.0.0.1:@B2@'])}`),
+    config: haproxyConf(
+      `  balance source\n${hapServers(['127.0.0.1:@B0@', '127.0.0.1:@B1@ weight 2', '127.0.0.1:@B2@'])}`,
+    ),
     backends: 3,
     steps: openAll(24, (i) => ({ addr: sourceAddr(i) })),
     mode: 'exact',
@@ -235,7 +271,9 @@ const CASES: FidelityCase[] = [
   {
     name: 'HAProxy source, hash-type consistent',
     system: 'haproxy',
-    config: haproxyConf(`  balance source\n  hash-type consistent\n${hapServers(['127.0.0.1:@B0@', '127.0.0.1:@B1@ weight 2', '127.0.0.1:@B2@', '127.0.0.1:@B3@'])}`),
+    config: haproxyConf(
+      `  balance source\n  hash-type consistent\n${hapServers(['127.0.0.1:@B0@', '127.0.0.1:@B1@ weight 2', '127.0.0.1:@B2@', '127.0.0.1:@B3@'])}`,
+    ),
     backends: 4,
     steps: openAll(24, (i) => ({ addr: sourceAddr(i) })),
     mode: 'exact',
@@ -251,7 +289,9 @@ const CASES: FidelityCase[] = [
   {
     name: 'HAProxy hdr(X-User), hash-type consistent',
     system: 'haproxy',
-    config: haproxyConf(`  balance hdr(X-User)\n  hash-type consistent\n${hapServers(['127.0.0.1:@B0@', '127.0.0.1:@B1@', '127.0.0.1:@B2@'])}`),
+    config: haproxyConf(
+      `  balance hdr(X-User)\n  hash-type consistent\n${hapServers(['127.0.0.1:@B0@', '127.0.0.1:@B1@', '127.0.0.1:@B2@'])}`,
+    ),
     backends: 3,
     steps: openAll(24, (i) => ({ headers: { 'X-User': `user-${(i * 3) % 17}` } })),
     mode: 'exact',
@@ -259,7 +299,9 @@ const CASES: FidelityCase[] = [
   {
     name: 'HAProxy random(1), weights 1/2/3',
     system: 'haproxy',
-    config: haproxyConf(`  balance random(1)\n${hapServers(['127.0.0.1:@B0@ weight 1', '127.0.0.1:@B1@ weight 2', '127.0.0.1:@B2@ weight 3'])}`),
+    config: haproxyConf(
+      `  balance random(1)\n${hapServers(['127.0.0.1:@B0@ weight 1', '127.0.0.1:@B1@ weight 2', '127.0.0.1:@B2@ weight 3'])}`,
+    ),
     backends: 3,
     steps: openAll(120),
     mode: 'distribution',
@@ -275,7 +317,10 @@ function poolFromConfig(system: 'nginx' | 'haproxy', text: string): SimPool {
       ? nginxPools(buildNginxConfig('/live/nginx.conf', new MemoryFileSystem({ '/live/nginx.conf': text })))
       : haproxyPools(buildHaproxyConfig([{ path: '/live/haproxy.cfg', text }]));
   const p = pools.find((x) => x.pool.name === 'ws');
-  if (!p) throw new Error(`wslb's model found no pool "ws" in the config (found: ${pools.map((x) => x.pool.name).join(', ') || 'none'})`);
+  if (!p)
+    throw new Error(
+      `wslb's model found no pool "ws" in the config (found: ${pools.map((x) => x.pool.name).join(', ') || 'none'})`,
+    );
   return p.pool;
 }
 
@@ -319,7 +364,10 @@ async function runCase(c: FidelityCase): Promise<Outcome> {
   const pidToWorker = new Map<string, number>();
   const out: Outcome = { real: [], predicted: [], workers: [], mismatches: [] };
   const openOne = async (step: Extract<Step, { op: 'open' }>) => {
-    const client = await openWsOk(`ws://127.0.0.1:${port}${step.uri ?? '/ws'}`, { localAddress: step.addr, headers: step.headers });
+    const client = await openWsOk(`ws://127.0.0.1:${port}${step.uri ?? '/ws'}`, {
+      localAddress: step.addr,
+      headers: step.headers,
+    });
     const id = await client.waitIdentity();
     const bIndex = Number(id.backend.slice(1));
     const backend = backends[bIndex];
@@ -327,14 +375,21 @@ async function runCase(c: FidelityCase): Promise<Outcome> {
     const pid = String(backend.connections[conn].headers['x-worker-pid'] ?? '0');
     if (!pidToWorker.has(pid)) pidToWorker.set(pid, pidToWorker.size);
     const worker = c.system === 'nginx' ? pidToWorker.get(pid)! : 0;
-    const req: SimRequest = { clientIp: step.addr ?? '127.0.0.1', uri: step.uri ?? '/ws', headers: { host: `127.0.0.1:${port}`, ...step.headers }, worker };
+    const req: SimRequest = {
+      clientIp: step.addr ?? '127.0.0.1',
+      uri: step.uri ?? '/ws',
+      headers: { host: `127.0.0.1:${port}`, ...step.headers },
+      worker,
+    };
     const predicted = sim.pickDetailed(req).server;
     const real = serverOfBackend[bIndex];
     out.real.push(real);
     out.predicted.push(predicted);
     out.workers.push(worker);
     if (c.mode === 'exact' && real !== predicted) {
-      out.mismatches.push(`client ${step.id}${step.addr ? ` (${step.addr})` : ''}${step.uri ? ` ${step.uri}` : ''}: real s${real}, simulator s${predicted}, worker ${worker}`);
+      out.mismatches.push(
+        `client ${step.id}${step.addr ? ` (${step.addr})` : ''}${step.uri ? ` ${step.uri}` : ''}: real s${real}, simulator s${predicted}, worker ${worker}`,
+      );
     }
     open.set(step.id, { client, backend: bIndex, server: predicted, worker, conn });
   };
@@ -344,7 +399,8 @@ async function runCase(c: FidelityCase): Promise<Outcome> {
       if (c.mode === 'distribution') {
         // Order does not matter for a distribution: open up to 10 at a time.
         const batch: Extract<Step, { op: 'open' }>[] = [step];
-        while (batch.length < 10 && c.steps[k + 1]?.op === 'open') batch.push(c.steps[++k] as Extract<Step, { op: 'open' }>);
+        while (batch.length < 10 && c.steps[k + 1]?.op === 'open')
+          batch.push(c.steps[++k] as Extract<Step, { op: 'open' }>);
         await Promise.all(batch.map(openOne));
       } else {
         await openOne(step);
@@ -356,7 +412,10 @@ async function runCase(c: FidelityCase): Promise<Outcome> {
       o.client.close();
       // nginx/HAProxy free the peer before closing the upstream side: once the backend sees the
       // close, the balancer's count has dropped.
-      await waitFor(() => backends[o.backend].connections[o.conn].closed, { timeoutMs: 2000, label: 'backend sees the close' });
+      await waitFor(() => backends[o.backend].connections[o.conn].closed, {
+        timeoutMs: 2000,
+        label: 'backend sees the close',
+      });
       if (o.server >= 0) sim.release(o.server, 0, o.worker);
     }
   }
@@ -384,7 +443,14 @@ describe('live: simulator fidelity against the real balancers', function () {
       const n = out.real.length;
       const agree = out.real.filter((r, i) => r === out.predicted[i]).length;
       if (c.mode === 'exact') {
-        recordFidelity({ name: c.name, system: c.system, mode: 'exact', clients: n, agreement: agree / n, mismatches: out.mismatches.slice(0, 10) });
+        recordFidelity({
+          name: c.name,
+          system: c.system,
+          mode: 'exact',
+          clients: n,
+          agreement: agree / n,
+          mismatches: out.mismatches.slice(0, 10),
+        });
         assert.deepEqual(out.mismatches, [], `simulator disagrees with ${c.system} on ${n - agree}/${n} clients`);
         if (c.name.includes('2 workers')) {
           const used = new Set(out.workers).size;
@@ -412,8 +478,14 @@ describe('live: simulator fidelity against the real balancers', function () {
           criticalValue: crit,
           test: `chi-square goodness of fit against the weights, df=${weights.length - 1}, reject at p < 0.001`,
         });
-        assert.ok(realStat < crit, `real counts ${realCounts} fit the weights ${weights} (chi2 ${realStat.toFixed(2)} < ${crit})`);
-        assert.ok(simStat < crit, `simulated counts ${simCounts} fit the weights ${weights} (chi2 ${simStat.toFixed(2)} < ${crit})`);
+        assert.ok(
+          realStat < crit,
+          `real counts ${realCounts} fit the weights ${weights} (chi2 ${realStat.toFixed(2)} < ${crit})`,
+        );
+        assert.ok(
+          simStat < crit,
+          `simulated counts ${simCounts} fit the weights ${weights} (chi2 ${simStat.toFixed(2)} < ${crit})`,
+        );
       }
     });
   }

@@ -57,7 +57,14 @@ describe('live: harm of each rule shown with the real binaries, and the fix work
           assert.equal(vb.ok, true, `the bad config is only warned about; said:\n${vb.output}`);
         }
         assert.match(vb.output, e.message);
-        report.harm = { shown: true, observed: vb.output.split('\n').find((l) => e.message.test(l))?.trim() ?? vb.output };
+        report.harm = {
+          shown: true,
+          observed:
+            vb.output
+              .split('\n')
+              .find((l) => e.message.test(l))
+              ?.trim() ?? vb.output,
+        };
         const vg = validate(c.system, good, { LISTEN: 1, B1: 2 });
         assert.equal(vg.ok, true, `the good config should pass; said:\n${vg.output}`);
         if (e.kind === 'validator-warns') assert.doesNotMatch(vg.output, /WARNING/, 'the good config has no warning');
@@ -83,12 +90,16 @@ describe('live: harm of each rule shown with the real binaries, and the fix work
         report.fix = { shown: true, observed: await showWorks(rg) };
       } else if (e.kind !== 'idle-cut') {
         // Distribution and lifecycle cases: measure both configs side by side.
-        for (const [text, label] of [[bad, 'bad'], [good, 'good']] as const) {
+        for (const [text, label] of [
+          [bad, 'bad'],
+          [good, 'good'],
+        ] as const) {
           const v = validate(c.system, text, { LISTEN: 1, B1: 2, B2: 3, B3: 4, B4: 5 });
           assert.equal(v.ok, true, `the ${label} config is valid; said:\n${v.output}`);
         }
         const [mb, mg] = await Promise.all([measure(c, bad, 'bad'), measure(c, good, 'good')]);
-        if (e.kind === 'remap-on-add') assert.ok((mb.value ?? 0) > e.badAbove && (mb.betweenOld ?? 0) > 0, `bad config: ${mb.observed}`);
+        if (e.kind === 'remap-on-add')
+          assert.ok((mb.value ?? 0) > e.badAbove && (mb.betweenOld ?? 0) > 0, `bad config: ${mb.observed}`);
         assert.equal(mb.harmful, true, `the bad config should show the harm: ${mb.observed}`);
         report.harm = { shown: true, observed: mb.observed };
         assertFixed(c, mg);
@@ -101,7 +112,10 @@ describe('live: harm of each rule shown with the real binaries, and the fix work
           cb.startHeartbeat(e.heartbeatMs);
           cg.startHeartbeat(e.heartbeatMs);
         }
-        const [closedBad, closedGood] = await Promise.all([cb.waitClose(e.cutAfterMs + 1500), cg.waitClose(e.survivesMs)]);
+        const [closedBad, closedGood] = await Promise.all([
+          cb.waitClose(e.cutAfterMs + 1500),
+          cg.waitClose(e.survivesMs),
+        ]);
         assert.ok(closedBad, `the bad config should cut the connection after ~${e.cutAfterMs} ms`);
         assert.equal(closedBad.code, 1006, 'the proxy closes TCP without a WebSocket close frame');
         // nginx moves a timer only when it shifts by 300 ms or more (NGX_TIMER_LAZY_DELAY in
@@ -131,7 +145,10 @@ describe('live: harm of each rule shown with the real binaries, and the fix work
         if (!r.ok) throw r.error;
         report.wslbFix = { shown: true, observed: wf.scaled ? `${r.observed} (${wf.scaled})` : r.observed };
       } else {
-        report.wslbFix = { shown: false, observed: ruleRegistered(c) ? 'the rule offers no fix' : 'the rule is not registered yet' };
+        report.wslbFix = {
+          shown: false,
+          observed: ruleRegistered(c) ? 'the rule offers no fix' : 'the rule is not registered yet',
+        };
       }
       report.durationMs = Math.round(now() - t0);
     });

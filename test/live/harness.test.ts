@@ -67,9 +67,16 @@ describe('live harness: pure helpers', () => {
     const skip = binaryGate(['nginx', 'haproxy'], {}, missing);
     assert.equal(skip.action, 'skip');
     assert.equal('reason' in skip && skip.reason, missingBinaryMessage('nginx'));
-    assert.match(missingBinaryMessage('nginx'), /^nginx not found: install it with `apt-get install nginx haproxy` \(Debian\)/);
+    assert.match(
+      missingBinaryMessage('nginx'),
+      /^nginx not found: install it with `apt-get install nginx haproxy` \(Debian\)/,
+    );
     assert.equal(binaryGate(['nginx'], { WSLB_REQUIRE_ALL: '1' }, missing).action, 'fail');
-    assert.equal(binaryGate(['haproxy'], { WSLB_REQUIRE_ALL: '1' }, missing).action, 'run', 'only the binaries asked for count');
+    assert.equal(
+      binaryGate(['haproxy'], { WSLB_REQUIRE_ALL: '1' }, missing).action,
+      'run',
+      'only the binaries asked for count',
+    );
   });
 
   it('requireBinaries marks the suite pending outside CI and throws under WSLB_REQUIRE_ALL=1', () => {
@@ -87,7 +94,10 @@ describe('live harness: pure helpers', () => {
       requireBinaries(ctx, ['nginx']);
       assert.equal(skipped, true);
       process.env.WSLB_REQUIRE_ALL = '1';
-      assert.throws(() => requireBinaries(ctx, ['nginx']), /nginx not found: install it with `apt-get install nginx haproxy`/);
+      assert.throws(
+        () => requireBinaries(ctx, ['nginx']),
+        /nginx not found: install it with `apt-get install nginx haproxy`/,
+      );
     } finally {
       console.warn = warn;
       b.nginx = saved.nginx;
@@ -97,7 +107,10 @@ describe('live harness: pure helpers', () => {
   });
 
   it('substitutes @NAME@ placeholders and refuses an unknown one', () => {
-    assert.equal(substitute('listen 127.0.0.1:@LISTEN@; # @B1@', { LISTEN: 8080, B1: 'x' }), 'listen 127.0.0.1:8080; # x');
+    assert.equal(
+      substitute('listen 127.0.0.1:@LISTEN@; # @B1@', { LISTEN: 8080, B1: 'x' }),
+      'listen 127.0.0.1:8080; # x',
+    );
     assert.throws(() => substitute('server @B2@;', { B1: 1 }), /no value for placeholder @B2@/);
     assert.equal(substitute('email user@example.com', {}), 'email user@example.com', 'lower-case text is left alone');
   });
@@ -167,7 +180,11 @@ describe('live harness: processes, backends and clients', function () {
   it('nginx stream (L4) configs load the dynamic stream module and pass WebSockets without any header setup', async () => {
     const b = await startBackend({ name: 'l4' });
     const port = await freePort();
-    const bal = await startNginx(`events {}\nstream {\n  server {\n    listen 127.0.0.1:@LISTEN@;\n    proxy_pass 127.0.0.1:@B1@;\n  }\n}\n`, { LISTEN: port, B1: b.port }, [port]);
+    const bal = await startNginx(
+      `events {}\nstream {\n  server {\n    listen 127.0.0.1:@LISTEN@;\n    proxy_pass 127.0.0.1:@B1@;\n  }\n}\n`,
+      { LISTEN: port, B1: b.port },
+      [port],
+    );
     assert.match(bal.config, /^load_module \/usr\/lib\/nginx\/modules\/ngx_stream_module\.so;/);
     const c = await openWsOk(`ws://127.0.0.1:${port}/ws`);
     assert.equal((await c.waitIdentity()).backend, 'l4');
@@ -207,10 +224,15 @@ describe('live harness: processes, backends and clients', function () {
     assert.equal(e.kind, 'error');
   });
 
-  it('a config nginx refuses makes startNginx reject with nginx\'s message, quickly, leaving no process', async () => {
+  it("a config nginx refuses makes startNginx reject with nginx's message, quickly, leaving no process", async () => {
     const port = await freePort();
     const t0 = Date.now();
-    await assert.rejects(startNginx('events {}\nhttp { server { listen 127.0.0.1:@LISTEN@; bogus_directive on; } }\n', { LISTEN: port }, [port]), /unknown directive "bogus_directive"/);
+    await assert.rejects(
+      startNginx('events {}\nhttp { server { listen 127.0.0.1:@LISTEN@; bogus_directive on; } }\n', { LISTEN: port }, [
+        port,
+      ]),
+      /unknown directive "bogus_directive"/,
+    );
     assert.ok(Date.now() - t0 < 4000);
     assert.equal(runningProcesses(), 0);
     const v = validateNginx(simpleNginx, { LISTEN: port, B1: 1 });
@@ -220,7 +242,11 @@ describe('live harness: processes, backends and clients', function () {
   it('stopAll stops nginx (master and workers) and HAProxy', async () => {
     const b = await startBackend({ name: 'eps' });
     const [pn, ph] = await freePorts(2);
-    const n = await startNginx(simpleNginx.replace('events {}', 'worker_processes 2;\nevents {}'), { LISTEN: pn, B1: b.port }, [pn]);
+    const n = await startNginx(
+      simpleNginx.replace('events {}', 'worker_processes 2;\nevents {}'),
+      { LISTEN: pn, B1: b.port },
+      [pn],
+    );
     const h = await startHaproxy(
       `defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n  timeout server 5s\nfrontend fe\n  bind 127.0.0.1:@LISTEN@\n  default_backend be\nbackend be\n  server b1 127.0.0.1:@B1@\n`,
       { LISTEN: ph, B1: b.port },
@@ -256,14 +282,19 @@ describe('live harness: processes, backends and clients', function () {
 `,
     );
     try {
-      const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), script], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), script], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       let err = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       try {
-        await waitFor(() => /^\d+ \S+\n/.test(out), { timeoutMs: 12000, label: `child to start nginx (stderr: ${err})` });
+        await waitFor(() => /^\d+ \S+\n/.test(out), {
+          timeoutMs: 12000,
+          label: `child to start nginx (stderr: ${err})`,
+        });
       } catch (e) {
         child.kill('SIGKILL');
         throw e;
@@ -283,7 +314,10 @@ describe('live harness: processes, backends and clients', function () {
       const r = await orphanCheck(mode);
       assert.ok(r.pid > 0);
       if (mode === 'sigterm') assert.equal(r.code, 128 + 15, 'the child exits with the signal status');
-      await waitFor(() => groupMembers(r.pid).length === 0, { timeoutMs: 3000, label: 'nginx master and workers gone' });
+      await waitFor(() => groupMembers(r.pid).length === 0, {
+        timeoutMs: 3000,
+        label: 'nginx master and workers gone',
+      });
       assert.equal(fs.existsSync(r.prefix), false, 'the private prefix was removed');
     });
   }

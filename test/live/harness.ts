@@ -25,8 +25,14 @@ import WebSocket, { WebSocketServer } from 'ws';
  * counts as missing), else PATH, else /usr/sbin (Debian installs there; root's PATH may lack it).
  */
 export const BINARIES = {
-  nginx: process.env.WSLB_NGINX !== undefined ? executable(process.env.WSLB_NGINX) : findOnPath('nginx', ['/usr/sbin/nginx']),
-  haproxy: process.env.WSLB_HAPROXY !== undefined ? executable(process.env.WSLB_HAPROXY) : findOnPath('haproxy', ['/usr/sbin/haproxy']),
+  nginx:
+    process.env.WSLB_NGINX !== undefined
+      ? executable(process.env.WSLB_NGINX)
+      : findOnPath('nginx', ['/usr/sbin/nginx']),
+  haproxy:
+    process.env.WSLB_HAPROXY !== undefined
+      ? executable(process.env.WSLB_HAPROXY)
+      : findOnPath('haproxy', ['/usr/sbin/haproxy']),
 } as const;
 
 function executable(file: string): string | undefined {
@@ -121,7 +127,8 @@ export async function waitFor<T>(
   for (;;) {
     const v = await cond();
     if (v) return v as NonNullable<T>;
-    if (now() > deadline) throw new Error(`timed out after ${opts.timeoutMs ?? 3000} ms waiting for ${opts.label ?? 'condition'}`);
+    if (now() > deadline)
+      throw new Error(`timed out after ${opts.timeoutMs ?? 3000} ms waiting for ${opts.label ?? 'condition'}`);
     await delay(opts.intervalMs ?? 20);
   }
 }
@@ -256,7 +263,12 @@ async function stopTracked(t: Tracked): Promise<void> {
 }
 
 /** Resolves once something accepts TCP connections on host:port. */
-export async function waitForPort(port: number, host = '127.0.0.1', timeoutMs = 3000, alive?: () => boolean): Promise<void> {
+export async function waitForPort(
+  port: number,
+  host = '127.0.0.1',
+  timeoutMs = 3000,
+  alive?: () => boolean,
+): Promise<void> {
   await waitFor(
     async () => {
       if (alive && !alive()) throw new Error(`process exited before ${host}:${port} accepted connections`);
@@ -346,12 +358,24 @@ export function validateNginx(configText: string, vars: Record<string, string | 
   return { ok: r.status === 0, output, status: r.status };
 }
 
-export async function startNginx(configText: string, vars: Record<string, string | number>, readyPorts: number[]): Promise<Balancer> {
+export async function startNginx(
+  configText: string,
+  vars: Record<string, string | number>,
+  readyPorts: number[],
+): Promise<Balancer> {
   if (!BINARIES.nginx) throw new Error(missingBinaryMessage('nginx'));
   const { dir, config, configPath } = writeNginx(configText, vars, 'nginx');
   const { t, output } = startProcess(BINARIES.nginx, ['-p', dir, '-c', configPath, '-g', nginxGlobals(dir)], 'nginx');
   const allOutput = () => `${output()}${readIf(path.join(dir, 'error.log'))}`;
-  const bal: Balancer = { system: 'nginx', dir, configPath, config, pid: t.child.pid ?? 0, output: allOutput, stop: () => stopTracked(t) };
+  const bal: Balancer = {
+    system: 'nginx',
+    dir,
+    configPath,
+    config,
+    pid: t.child.pid ?? 0,
+    output: allOutput,
+    stop: () => stopTracked(t),
+  };
   try {
     for (const p of readyPorts) await waitForPort(p, '127.0.0.1', 3000, () => t.child.exitCode === null);
   } catch (e) {
@@ -380,12 +404,24 @@ export function validateHaproxy(configText: string, vars: Record<string, string 
   return { ok: r.status === 0, output, status: r.status };
 }
 
-export async function startHaproxy(configText: string, vars: Record<string, string | number>, readyPorts: number[]): Promise<Balancer> {
+export async function startHaproxy(
+  configText: string,
+  vars: Record<string, string | number>,
+  readyPorts: number[],
+): Promise<Balancer> {
   if (!BINARIES.haproxy) throw new Error(missingBinaryMessage('haproxy'));
   const { dir, config, configPath } = writeHaproxy(configText, vars, 'haproxy');
   // -db: stay in the foreground (no daemon) so the process group can be stopped.
   const { t, output } = startProcess(BINARIES.haproxy, ['-db', '-f', configPath], 'haproxy');
-  const bal: Balancer = { system: 'haproxy', dir, configPath, config, pid: t.child.pid ?? 0, output, stop: () => stopTracked(t) };
+  const bal: Balancer = {
+    system: 'haproxy',
+    dir,
+    configPath,
+    config,
+    pid: t.child.pid ?? 0,
+    output,
+    stop: () => stopTracked(t),
+  };
   try {
     for (const p of readyPorts) await waitForPort(p, '127.0.0.1', 3000, () => t.child.exitCode === null);
   } catch (e) {
@@ -403,13 +439,29 @@ export async function startHaproxy(configText: string, vars: Record<string, stri
  */
 export function softReloadHaproxy(old: Balancer): Balancer {
   if (!BINARIES.haproxy) throw new Error(missingBinaryMessage('haproxy'));
-  const { t, output } = startProcess(BINARIES.haproxy, ['-db', '-f', old.configPath, '-sf', String(old.pid)], 'haproxy (reload)');
-  const bal: Balancer = { system: 'haproxy', dir: old.dir, configPath: old.configPath, config: old.config, pid: t.child.pid ?? 0, output, stop: () => stopTracked(t) };
+  const { t, output } = startProcess(
+    BINARIES.haproxy,
+    ['-db', '-f', old.configPath, '-sf', String(old.pid)],
+    'haproxy (reload)',
+  );
+  const bal: Balancer = {
+    system: 'haproxy',
+    dir: old.dir,
+    configPath: old.configPath,
+    config: old.config,
+    pid: t.child.pid ?? 0,
+    output,
+    stop: () => stopTracked(t),
+  };
   started.push(bal);
   return bal;
 }
 
-export function validate(system: 'nginx' | 'haproxy', configText: string, vars: Record<string, string | number> = {}): ValidateResult {
+export function validate(
+  system: 'nginx' | 'haproxy',
+  configText: string,
+  vars: Record<string, string | number> = {},
+): ValidateResult {
   return system === 'nginx' ? validateNginx(configText, vars) : validateHaproxy(configText, vars);
 }
 
@@ -588,7 +640,9 @@ export async function startBackend(opts: BackendOptions): Promise<Backend> {
   server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
     if ((opts.requireHttp11 ?? true) && req.httpVersion === '1.0') {
       refusedUpgrades.push(describe(req));
-      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 36\r\n\r\nWebSocket handshake needs HTTP/1.1\r\n');
+      socket.end(
+        'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 36\r\n\r\nWebSocket handshake needs HTTP/1.1\r\n',
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -889,7 +943,8 @@ export class LiveClient {
   /** Waits (event-driven) for the backend's `{backend, port}` hello. */
   async waitIdentity(ms = 2000): Promise<Identity> {
     const deadline = now() + ms;
-    while (!this.identity && !this.closed && now() < deadline) await this.waitMessages(this.messages.length + 1, deadline - now());
+    while (!this.identity && !this.closed && now() < deadline)
+      await this.waitMessages(this.messages.length + 1, deadline - now());
     if (this.identity) return this.identity;
     if (this.closed) throw new Error(`connection closed before the backend hello (code ${this.closed.code})`);
     throw new Error(`timed out after ${ms} ms waiting for the backend hello`);
@@ -920,10 +975,13 @@ export function openWs(url: string, opts: ClientOptions = {}): Promise<LiveClien
       handshakeTimeout: opts.handshakeTimeoutMs ?? 3000,
       maxPayload: 64 * 1024 * 1024,
     });
-    const timer = setTimeout(() => {
-      ws.terminate();
-      done({ kind: 'error', error: 'handshake timed out' });
-    }, (opts.handshakeTimeoutMs ?? 3000) + 500);
+    const timer = setTimeout(
+      () => {
+        ws.terminate();
+        done({ kind: 'error', error: 'handshake timed out' });
+      },
+      (opts.handshakeTimeoutMs ?? 3000) + 500,
+    );
     ws.on('unexpected-response', (_req, res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
@@ -946,7 +1004,11 @@ export function openWs(url: string, opts: ClientOptions = {}): Promise<LiveClien
 export async function openWsOk(url: string, opts: ClientOptions = {}): Promise<LiveClient> {
   const r = await openWs(url, opts);
   if (r instanceof LiveClient) return r;
-  throw new Error(r.kind === 'refused' ? `handshake refused: HTTP ${r.status} ${r.body.slice(0, 200)}` : `handshake failed: ${r.error}`);
+  throw new Error(
+    r.kind === 'refused'
+      ? `handshake refused: HTTP ${r.status} ${r.body.slice(0, 200)}`
+      : `handshake failed: ${r.error}`,
+  );
 }
 
 /**
@@ -962,7 +1024,10 @@ export interface RawClient {
   waitEnd(ms: number): Promise<boolean>;
 }
 
-export function rawWsConnect(port: number, opts: { path?: string; localAddress?: string; timeoutMs?: number } = {}): Promise<RawClient> {
+export function rawWsConnect(
+  port: number,
+  opts: { path?: string; localAddress?: string; timeoutMs?: number } = {},
+): Promise<RawClient> {
   return withTimeout(
     new Promise<RawClient>((resolve, reject) => {
       const socket = net.connect({ host: '127.0.0.1', port, localAddress: opts.localAddress, allowHalfOpen: true });

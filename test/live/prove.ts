@@ -83,7 +83,11 @@ async function measureSubnetSkew(c: LiveCase, text: string, tag: string): Promis
   );
   clients.forEach((cl) => cl.close());
   const used = counts.filter((n) => n > 0).length;
-  return { observed: `${e.clients} clients from ${e.subnet}.0/24 spread over backends as ${counts.join('/')}`, harmful: used === 1, value: used };
+  return {
+    observed: `${e.clients} clients from ${e.subnet}.0/24 spread over backends as ${counts.join('/')}`,
+    harmful: used === 1,
+    value: used,
+  };
 }
 
 /** Source addresses spread over many /24s of 127/8. */
@@ -144,15 +148,24 @@ async function measureLoadBlind(c: LiveCase, text: string, tag: string): Promise
   const target = open[0].b;
   for (const o of open.filter((x) => x.b === target)) {
     o.client.close();
-    await waitFor(() => r.backends[o.b].connections[o.conn].closed, { timeoutMs: 2000, label: 'backend sees the close' });
+    await waitFor(() => r.backends[o.b].connections[o.conn].closed, {
+      timeoutMs: 2000,
+      label: 'backend sees the close',
+    });
   }
   const remaining = open.filter((x) => x.b !== target);
   const before = r.backends.map((_, i) => remaining.filter((x) => x.b === i).length);
   for (let i = 0; i < 2; i++) await connect();
-  const after = r.backends.map((_, i) => open.filter((x) => x.b === i && !x.client.closed && !(x.b === target && open.indexOf(x) < 4)).length);
+  const after = r.backends.map(
+    (_, i) => open.filter((x) => x.b === i && !x.client.closed && !(x.b === target && open.indexOf(x) < 4)).length,
+  );
   open.forEach((o) => o.client.close());
   const spread = Math.max(...after) - Math.min(...after);
-  return { observed: `open connections per backend ${before.join('/')} → after 2 new clients ${after.join('/')}`, harmful: spread >= 2, value: spread };
+  return {
+    observed: `open connections per backend ${before.join('/')} → after 2 new clients ${after.join('/')}`,
+    harmful: spread >= 2,
+    value: spread,
+  };
 }
 
 async function measureReload(c: LiveCase, text: string, tag: string): Promise<Measurement> {
@@ -167,7 +180,10 @@ async function measureReload(c: LiveCase, text: string, tag: string): Promise<Me
     oldPids = processGroup(master).filter((p) => p !== master);
     assert.ok(oldPids.length > 0, 'found the worker holding the WebSocket');
     process.kill(master, 'SIGHUP'); // nginx: reload the configuration, start new workers
-    await waitFor(() => processGroup(master).some((p) => p !== master && !oldPids.includes(p)), { timeoutMs: 3000, label: 'new worker after reload' });
+    await waitFor(() => processGroup(master).some((p) => p !== master && !oldPids.includes(p)), {
+      timeoutMs: 3000,
+      label: 'new worker after reload',
+    });
     stillAlive = () => oldPids.filter((p) => processGroup(master).includes(p));
   } else {
     // HAProxy: a new process takes over with -sf (soft stop of the old one). (A master-worker reload
@@ -176,7 +192,10 @@ async function measureReload(c: LiveCase, text: string, tag: string): Promise<Me
     const old = r.balancer.pid;
     oldPids = [old];
     const next = softReloadHaproxy(r.balancer);
-    await waitFor(() => /Proxy fe stopped/.test(r.balancer.output()), { timeoutMs: 5000, label: 'old HAProxy process soft-stopping' });
+    await waitFor(() => /Proxy fe stopped/.test(r.balancer.output()), {
+      timeoutMs: 5000,
+      label: 'old HAProxy process soft-stopping',
+    });
     assert.ok(processGroup(next.pid).includes(next.pid), 'the new HAProxy process runs');
     stillAlive = () => processGroup(old).filter((p) => p === old);
   }
@@ -226,7 +245,11 @@ async function measureDownKeepsSessions(c: LiveCase, text: string, tag: string):
 /** Waits until HAProxy's runtime API reports `server` of backend `ws` with a status matching `re`. */
 async function waitServerStatus(r: Running, server: string, re: RegExp, label: string): Promise<void> {
   const sock = path.join(r.balancer.dir, 'admin.sock');
-  await waitFor(async () => re.test((await haproxyServers(sock, 'ws'))[server]?.status ?? ''), { timeoutMs: 3000, intervalMs: 30, label });
+  await waitFor(async () => re.test((await haproxyServers(sock, 'ws'))[server]?.status ?? ''), {
+    timeoutMs: 3000,
+    intervalMs: 30,
+    label,
+  });
 }
 
 async function measureSlowstartBurst(c: LiveCase, text: string, tag: string): Promise<Measurement> {
@@ -273,9 +296,15 @@ async function measureDeadServer(c: LiveCase, text: string, tag: string): Promis
   // Give health checks (when configured) time to notice: with check the runtime API says DOWN;
   // without, it says "no check" and the server stays in the pool.
   const sock = path.join(r.balancer.dir, 'admin.sock');
-  await waitFor(async () => /^(DOWN|no check)/.test((await haproxyServers(sock, 'ws')).s2?.status ?? ''), { timeoutMs: 3000, intervalMs: 30, label: 's2 down or unchecked' });
+  await waitFor(async () => /^(DOWN|no check)/.test((await haproxyServers(sock, 'ws')).s2?.status ?? ''), {
+    timeoutMs: 3000,
+    intervalMs: 30,
+    label: 's2 down or unchecked',
+  });
   const status = (await haproxyServers(sock, 'ws')).s2?.status;
-  const results = await Promise.all(Array.from({ length: e.clients }, () => openWs(r.url, { handshakeTimeoutMs: 5000 })));
+  const results = await Promise.all(
+    Array.from({ length: e.clients }, () => openWs(r.url, { handshakeTimeoutMs: 5000 })),
+  );
   let ok = 0;
   const failures: string[] = [];
   for (const res of results) {
@@ -284,7 +313,9 @@ async function measureDeadServer(c: LiveCase, text: string, tag: string): Promis
       res.close();
     } else failures.push(res.kind === 'refused' ? String(res.status) : res.error);
   }
-  const summary = [...new Set(failures)].map((f) => `${failures.filter((x) => x === f).length}× ${/^\d+$/.test(f) ? `HTTP ${f}` : f}`).join(', ');
+  const summary = [...new Set(failures)]
+    .map((f) => `${failures.filter((x) => x === f).length}× ${/^\d+$/.test(f) ? `HTTP ${f}` : f}`)
+    .join(', ');
   return {
     observed: `s2 dead (runtime API: "${status}"): ${e.clients} concurrent handshakes, ${ok} got 101${failures.length ? `, ${failures.length} failed (${summary})` : ''}`,
     harmful: failures.length > 0,
@@ -337,10 +368,16 @@ async function measurePerWorkerFailures(c: LiveCase, text: string, tag: string):
     client.close();
     n++;
   }
-  assert.equal(workers.size, 2, `both workers proxied connections within ${e.maxClients} clients (got ${[...workers.keys()].join(', ')})`);
+  assert.equal(
+    workers.size,
+    2,
+    `both workers proxied connections within ${e.maxClients} clients (got ${[...workers.keys()].join(', ')})`,
+  );
   // Every attempt on the dead server is logged by the worker that made it: "<pid>#<tid>: *N connect() failed (111: ...".
   const log = fs.readFileSync(path.join(r.balancer.dir, 'error.log'), 'utf8');
-  const tries = log.split('\n').filter((l) => /connect\(\) failed \(111/.test(l) && l.includes(`127.0.0.1:${dead.port}`));
+  const tries = log
+    .split('\n')
+    .filter((l) => /connect\(\) failed \(111/.test(l) && l.includes(`127.0.0.1:${dead.port}`));
   const byPid = new Map<string, number>();
   for (const l of tries) {
     const pid = /\] (\d+)#\d+:/.exec(l)?.[1] ?? '?';
@@ -357,7 +394,8 @@ async function measureKeepaliveReuse(c: LiveCase, text: string, tag: string): Pr
   const e = c.expect as Extract<LiveCase['expect'], { kind: 'keepalive-reuse' }>;
   const backend = await startBackend({ name: `${tag}-b1`, plain: 'ok' });
   const r = await run(c, text, tag, [backend]);
-  for (let i = 0; i < e.requests; i++) assert.equal(await plainGet(r.port, `/api/item/${i}`), 200, 'the plain request is served');
+  for (let i = 0; i < e.requests; i++)
+    assert.equal(await plainGet(r.port, `/api/item/${i}`), 200, 'the plain request is served');
   const versions = [...new Set(backend.plainRequests.map((q) => q.httpVersion))].join(', ');
   const tcp = backend.tcpConnections();
   return {
@@ -374,8 +412,22 @@ async function measureConnectionCap(c: LiveCase, text: string, tag: string): Pro
   const failures: string[] = [];
   for (let i = 0; i < e.clients; i++) {
     const res = await openWs(r.url, { handshakeTimeoutMs: 1500 });
-    if (res instanceof LiveClient && (await res.waitIdentity().then(() => true, () => false))) open.push(res);
-    else failures.push(res instanceof LiveClient ? 'closed before the hello' : res.kind === 'refused' ? `HTTP ${res.status}` : res.error);
+    if (
+      res instanceof LiveClient &&
+      (await res.waitIdentity().then(
+        () => true,
+        () => false,
+      ))
+    )
+      open.push(res);
+    else
+      failures.push(
+        res instanceof LiveClient
+          ? 'closed before the hello'
+          : res.kind === 'refused'
+            ? `HTTP ${res.status}`
+            : res.error,
+      );
   }
   const log = fs.readFileSync(path.join(r.balancer.dir, 'error.log'), 'utf8');
   const notEnough = /(\d+) worker_connections are not enough/.exec(log);
@@ -399,10 +451,16 @@ async function measureStuckServer(c: LiveCase, text: string, tag: string): Promi
   const sock = path.join(r.balancer.dir, 'admin.sock');
   // Let the checks (every 100 ms, fall 1) run several times: s2 is then down if they can see it is stuck.
   await delay(500);
-  await waitFor(async () => /^UP/.test((await haproxyServers(sock, 'ws')).s1?.status ?? ''), { timeoutMs: 2000, intervalMs: 30, label: 's1 up' });
+  await waitFor(async () => /^UP/.test((await haproxyServers(sock, 'ws')).s1?.status ?? ''), {
+    timeoutMs: 2000,
+    intervalMs: 30,
+    label: 's1 up',
+  });
   const status = (await haproxyServers(sock, 'ws')).s2?.status;
   const t0 = now();
-  const results = await Promise.all(Array.from({ length: e.clients }, () => openWs(r.url, { handshakeTimeoutMs: 4000 })));
+  const results = await Promise.all(
+    Array.from({ length: e.clients }, () => openWs(r.url, { handshakeTimeoutMs: 4000 })),
+  );
   const ms = Math.round(now() - t0);
   let ok = 0;
   const failures: string[] = [];
@@ -422,7 +480,12 @@ async function measureStuckServer(c: LiveCase, text: string, tag: string): Promi
 
 async function measureBackendStall(c: LiveCase, text: string, tag: string): Promise<Measurement> {
   const e = c.expect as Extract<LiveCase['expect'], { kind: 'backend-stall' }>;
-  const raw = await startRawBackend({ name: `${tag}-b1`, onFin: 'ignore', stopReading: true, resumeAfterMs: e.stallMs });
+  const raw = await startRawBackend({
+    name: `${tag}-b1`,
+    onFin: 'ignore',
+    stopReading: true,
+    resumeAfterMs: e.stallMs,
+  });
   const r = await run(c, text, tag, [{ name: raw.name, port: raw.port } as Backend]);
   const client = await openWsOk(r.url);
   await client.waitIdentity();
@@ -446,7 +509,10 @@ async function measureBackendStall(c: LiveCase, text: string, tag: string): Prom
         value: closed.at - t0,
       };
     }
-    const read = await waitFor(() => (entry && entry.bytesRead >= 2 << 20 ? entry.bytesRead : 0), { timeoutMs: 2000, label: 'backend reads after the stall' });
+    const read = await waitFor(() => (entry && entry.bytesRead >= 2 << 20 ? entry.bytesRead : 0), {
+      timeoutMs: 2000,
+      label: 'backend reads after the stall',
+    });
     return {
       observed: `backend stopped reading for ${e.stallMs} ms while the client sent ${sentMiB} MiB: WebSocket still open ${e.stallMs + 1000} ms after, the backend then read ${(read / (1 << 20)).toFixed(0)} MiB`,
       harmful: false,
@@ -512,11 +578,17 @@ export function assertFixed(c: LiveCase, m: Measurement): void {
     assert.ok((m.value ?? 1) < c.expect.goodBelow, `fixed config: ${m.observed}`);
   }
   if (c.expect.kind === 'slowstart-burst') {
-    assert.ok((m.value ?? Infinity) <= c.expect.goodAtMost, `fixed config: the returning server takes at most ${c.expect.goodAtMost} of the burst; ${m.observed}`);
+    assert.ok(
+      (m.value ?? Infinity) <= c.expect.goodAtMost,
+      `fixed config: the returning server takes at most ${c.expect.goodAtMost} of the burst; ${m.observed}`,
+    );
   }
-  if (c.expect.kind === 'per-worker-failures') assert.equal(m.value, 1, `fixed config: the dead server is tried once in all; ${m.observed}`);
-  if (c.expect.kind === 'keepalive-reuse') assert.equal(m.value, 1, `fixed config: one kept-alive connection for all requests; ${m.observed}`);
-  if (c.expect.kind === 'connection-cap') assert.equal(m.value, c.expect.clients, `fixed config: every WebSocket opens; ${m.observed}`);
+  if (c.expect.kind === 'per-worker-failures')
+    assert.equal(m.value, 1, `fixed config: the dead server is tried once in all; ${m.observed}`);
+  if (c.expect.kind === 'keepalive-reuse')
+    assert.equal(m.value, 1, `fixed config: one kept-alive connection for all requests; ${m.observed}`);
+  if (c.expect.kind === 'connection-cap')
+    assert.equal(m.value, c.expect.clients, `fixed config: every WebSocket opens; ${m.observed}`);
   assert.equal(m.harmful, false, `the fixed config should not show the harm: ${m.observed}`);
 }
 
@@ -524,7 +596,11 @@ export function assertFixed(c: LiveCase, m: Measurement): void {
 export async function showWorks(r: Running): Promise<string> {
   const client = await openWsOk(r.url);
   const id = await client.waitIdentity();
-  assert.deepEqual(id, { backend: r.backend.name, port: r.backend.port }, 'the hello comes from the configured backend');
+  assert.deepEqual(
+    id,
+    { backend: r.backend.name, port: r.backend.port },
+    'the hello comes from the configured backend',
+  );
   client.send('ping-through-proxy');
   const msgs = await client.waitMessages(2, 2000);
   assert.equal(msgs[1], 'ping-through-proxy', 'the backend echo comes back through the proxy');
@@ -540,7 +616,11 @@ export async function showSurvives(c: LiveCase, r: Running): Promise<string> {
   await client.waitIdentity();
   if (e.heartbeatMs) client.startHeartbeat(e.heartbeatMs);
   const closed = await client.waitClose(e.survivesMs);
-  assert.equal(closed, undefined, `the config should keep the connection for ${e.survivesMs} ms (closed with ${closed?.code})`);
+  assert.equal(
+    closed,
+    undefined,
+    `the config should keep the connection for ${e.survivesMs} ms (closed with ${closed?.code})`,
+  );
   client.send('still-here');
   const msgs = await client.waitMessages(2, 1500);
   assert.equal(msgs.at(-1), 'still-here', 'the connection still echoes after the old limit');
@@ -589,7 +669,7 @@ export function describeExpect(c: LiveCase): string {
     case 'dead-server':
       return `round robin keeps sending handshakes to a dead server (some of ${e.clients} fail); fixed config sends them all to the live one`;
     case 'plain-request-connection':
-      return 'a plain request reaches the backend with Connection: upgrade; fixed config sends the map\'s value and still upgrades WebSockets';
+      return "a plain request reaches the backend with Connection: upgrade; fixed config sends the map's value and still upgrades WebSockets";
     case 'per-worker-failures':
       return '2 workers: a dead server is tried once per worker without zone; once in all with zone';
     case 'keepalive-reuse':

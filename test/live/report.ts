@@ -106,12 +106,28 @@ export function ruleCoverage(): RuleCoverage[] {
   return ALL_RULES.map(({ meta }) => {
     if (CASES.some((c) => c.id === meta.id)) {
       const r = cases.get(meta.id);
-      return { id: meta.id, status: 'live' as const, harmShown: r?.harm.shown ?? false, fixShown: r?.fix.shown ?? false, wslbFixShown: r?.wslbFix?.shown ?? false };
+      return {
+        id: meta.id,
+        status: 'live' as const,
+        harmShown: r?.harm.shown ?? false,
+        fixShown: r?.fix.shown ?? false,
+        wslbFixShown: r?.wslbFix?.shown ?? false,
+      };
     }
     const nl = NOT_LIVE.find((n) => n.id === meta.id);
-    if (nl) return { id: meta.id, status: 'not-observable' as const, reason: nl.reason, ...(nl.claim ? { claim: nl.claim } : {}) };
+    if (nl)
+      return {
+        id: meta.id,
+        status: 'not-observable' as const,
+        reason: nl.reason,
+        ...(nl.claim ? { claim: nl.claim } : {}),
+      };
     if (meta.system === 'aws') return { id: meta.id, status: 'not-observable' as const, reason: AWS_NOT_LIVE };
-    return { id: meta.id, status: 'not-observable' as const, reason: 'no live case and no reason recorded (test/live/coverage.test.ts fails on this)' };
+    return {
+      id: meta.id,
+      status: 'not-observable' as const,
+      reason: 'no live case and no reason recorded (test/live/coverage.test.ts fails on this)',
+    };
   });
 }
 

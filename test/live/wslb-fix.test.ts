@@ -17,7 +17,8 @@ describe("live: wslb's own findings and quick fixes on the live cases", function
   this.timeout(10000);
 
   before(function () {
-    if (missing.length) recordNote(`live cases whose rule is not registered yet (checked by fixtures only): ${missing.join(', ')}`);
+    if (missing.length)
+      recordNote(`live cases whose rule is not registered yet (checked by fixtures only): ${missing.join(', ')}`);
     const gate = binaryGate(['nginx', 'haproxy']);
     if (gate.action !== 'run') recordNote(`wslb fixes not validated: ${gate.reason}`);
     requireBinaries(this, ['nginx', 'haproxy']);
@@ -32,18 +33,47 @@ describe("live: wslb's own findings and quick fixes on the live cases", function
       const badFindings = analyze(c, badText(c)).filter((f) => f.code === c.id);
       assert.ok(badFindings.length > 0, `wslb should report ${c.id} on ${c.bad}`);
       const goodFindings = analyze(c, goodText(c)).filter((f) => f.code === c.id);
-      assert.deepEqual(goodFindings.map((f) => f.message), [], `wslb should not report ${c.id} on ${c.good}`);
+      assert.deepEqual(
+        goodFindings.map((f) => f.message),
+        [],
+        `wslb should not report ${c.id} on ${c.good}`,
+      );
       const fixed = wslbFixed(c);
       if (!fixed) {
         assert.ok(badFindings.every((f) => f.fixes.length === 0));
-        recordWslbFix({ id: c.id, fires: true, quietOnGood: true, fix: 'none offered', message: badFindings[0].message, durationMs: 0 });
+        recordWslbFix({
+          id: c.id,
+          fires: true,
+          quietOnGood: true,
+          fix: 'none offered',
+          message: badFindings[0].message,
+          durationMs: 0,
+        });
         return;
       }
       assert.notEqual(fixed.fixed, badText(c), 'the fix changed the config');
-      assert.deepEqual(analyze(c, fixed.fixed).filter((f) => f.code === c.id).map((f) => f.message), [], 'the rule is silent after its fix');
+      assert.deepEqual(
+        analyze(c, fixed.fixed)
+          .filter((f) => f.code === c.id)
+          .map((f) => f.message),
+        [],
+        'the rule is silent after its fix',
+      );
       const v = validate(c.system, fixed.fixed, { LISTEN: 1, B1: 2, B2: 3, B3: 4, B4: 5, B5: 6 });
-      assert.equal(v.ok, true, `wslb's fixed config passes ${c.system === 'nginx' ? 'nginx -t' : 'haproxy -c'}; said:\n${v.output}`);
-      recordWslbFix({ id: c.id, fires: true, quietOnGood: true, fix: 'applied', rounds: fixed.rounds, message: badFindings[0].message, durationMs: 0 });
+      assert.equal(
+        v.ok,
+        true,
+        `wslb's fixed config passes ${c.system === 'nginx' ? 'nginx -t' : 'haproxy -c'}; said:\n${v.output}`,
+      );
+      recordWslbFix({
+        id: c.id,
+        fires: true,
+        quietOnGood: true,
+        fix: 'applied',
+        rounds: fixed.rounds,
+        message: badFindings[0].message,
+        durationMs: 0,
+      });
     });
   }
 });

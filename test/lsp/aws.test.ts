@@ -95,11 +95,14 @@ describe('language server: AWS load balancers (Terraform, CloudFormation)', func
 
   const tfPath = () => path.join(tmp, 'infra', 'main.tf');
 
-  it('checks a .tf that declares load balancers as soon as it opens (the grammar loads first), with the module\'s variables', async () => {
+  it("checks a .tf that declares load balancers as soon as it opens (the grammar loads first), with the module's variables", async () => {
     tmpFile('infra/variables.tf', VARS);
     const uri = fileUri(tmpFile('infra/main.tf', TF));
     c.open(uri, 'terraform', TF);
-    const d = await c.waitDiagnostics(uri, (x) => codes(x).includes('aws/alb-idle-timeout') && codes(x).includes('aws/ws-deregistration-delay'));
+    const d = await c.waitDiagnostics(
+      uri,
+      (x) => codes(x).includes('aws/alb-idle-timeout') && codes(x).includes('aws/ws-deregistration-delay'),
+    );
     const idle = d.find((x) => x.code === 'aws/alb-idle-timeout')!;
     assert.equal(idle.severity, 1);
     assert.equal(idle.range.start.line, 3);
@@ -107,9 +110,12 @@ describe('language server: AWS load balancers (Terraform, CloudFormation)', func
     assert.match(typeof dereg.message === 'string' ? dereg.message : dereg.message.value, /\b60 s\b/);
   });
 
-  it('hovers an attribute with the AWS facts and this config\'s value against the heartbeat', async () => {
+  it("hovers an attribute with the AWS facts and this config's value against the heartbeat", async () => {
     const uri = fileUri(tfPath());
-    const h = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 4 } });
+    const h = await c.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 3, character: 4 },
+    });
     const md = (h!.contents as { value: string }).value;
     assert.match(md, /### `idle_timeout` — Connection idle timeout/);
     assert.match(md, /\*\*AWS default:\*\* 60 s · \*\*Allowed:\*\* 1–4000 s/);
@@ -117,7 +123,10 @@ describe('language server: AWS load balancers (Terraform, CloudFormation)', func
     assert.match(md, /at or below the 30 s heartbeat/);
     assert.match(md, /docs\.aws\.amazon\.com/);
     assert.deepEqual(h!.range, { start: { line: 3, character: 2 }, end: { line: 3, character: 25 } });
-    const v = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 10, character: 4 } });
+    const v = await c.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 10, character: 4 },
+    });
     assert.match((v!.contents as { value: string }).value, /`60` — the default of `var\.delay` \(variables\.tf:2\)/);
   });
 
@@ -129,19 +138,46 @@ describe('language server: AWS load balancers (Terraform, CloudFormation)', func
     assert.equal(lenses[0].command?.command, 'wslb.simulate');
     assert.match(lenses[0].command!.title, /^Simulate balancing \(model of AWS round_robin, 3 placeholder targets\)$/);
     assert.deepEqual(lenses[0].command!.arguments, [{ uri, pool: 'chat-ws' }]);
-    const pools = await c.request<{ pools: { name: string; system: string; algorithm: string; servers: unknown[]; aws?: { deregistrationDelayMs?: number; placeholderTargets?: boolean }; range: { start: { line: number } } }[] }>('wslb/pools', { uri });
+    const pools = await c.request<{
+      pools: {
+        name: string;
+        system: string;
+        algorithm: string;
+        servers: unknown[];
+        aws?: { deregistrationDelayMs?: number; placeholderTargets?: boolean };
+        range: { start: { line: number } };
+      }[];
+    }>('wslb/pools', { uri });
     assert.equal(pools.pools.length, 1);
     const p = pools.pools[0];
-    assert.deepEqual([p.name, p.system, p.algorithm, p.servers.length, p.aws?.deregistrationDelayMs, p.aws?.placeholderTargets, p.range.start.line], ['chat-ws', 'aws', 'round_robin', 3, 60_000, true, 6]);
+    assert.deepEqual(
+      [
+        p.name,
+        p.system,
+        p.algorithm,
+        p.servers.length,
+        p.aws?.deregistrationDelayMs,
+        p.aws?.placeholderTargets,
+        p.range.start.line,
+      ],
+      ['chat-ws', 'aws', 'round_robin', 3, 60_000, true, 6],
+    );
   });
 
   it('quick fix edits the HCL in place; the finding goes away', async () => {
     const uri = fileUri(tfPath());
     const d = (await c.waitDiagnostics(uri)).find((x) => x.code === 'aws/alb-idle-timeout')!;
-    const actions = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+    const actions = await c.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: d.range,
+      context: { diagnostics: [d] },
+    });
     const fix = actions.find((a) => a.isPreferred && a.diagnostics?.[0]?.code === 'aws/alb-idle-timeout');
     assert.ok(fix?.edit, JSON.stringify(actions.map((a) => a.title)));
-    assert.ok(actions.some((a) => a.title === 'Disable aws/alb-idle-timeout for this line'), 'HCL has # comments');
+    assert.ok(
+      actions.some((a) => a.title === 'Disable aws/alb-idle-timeout for this line'),
+      'HCL has # comments',
+    );
     const after = applyTextEdits(TF, (fix.edit as WorkspaceEdit).changes![uri]);
     assert.doesNotMatch(after, /idle_timeout\s*=\s*30\b/);
     assert.equal(after.split('\n').length, TF.split('\n').length, 'layout kept');
@@ -166,7 +202,13 @@ describe('language server: AWS load balancers (Terraform, CloudFormation)', func
     // Give the server a moment, then make sure it said nothing about the file.
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(c.diagnostics.get(uri)?.diagnostics.length ?? 0, 0);
-    assert.equal(await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 4 } }), null);
+    assert.equal(
+      await c.request<Hover | null>('textDocument/hover', {
+        textDocument: { uri },
+        position: { line: 1, character: 4 },
+      }),
+      null,
+    );
     assert.deepEqual(await c.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } }), []);
   });
 
@@ -182,7 +224,11 @@ describe('language server: AWS load balancers (Terraform, CloudFormation)', func
     c.open(uri, 'json', CFN_JSON);
     const d = await c.waitDiagnostics(uri, (x) => codes(x).includes('aws/alb-idle-timeout'));
     const f = d.find((x) => x.code === 'aws/alb-idle-timeout')!;
-    const actions = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: f.range, context: { diagnostics: [f] } });
+    const actions = await c.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: f.range,
+      context: { diagnostics: [f] },
+    });
     assert.ok(actions.some((a) => a.isPreferred));
     assert.ok(!actions.some((a) => /^Disable /.test(a.title)), JSON.stringify(actions.map((a) => a.title)));
     const after = applyTextEdits(CFN_JSON, (actions.find((a) => a.isPreferred)!.edit as WorkspaceEdit).changes![uri]);

@@ -38,7 +38,10 @@ export class TestClient {
     this.settings = { debounceMs: 20, checkWorkspace: false, ...(options.settings ?? {}) };
     this.proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr!.on('data', (d) => this.logs.push(String(d)));
-    this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
+    this.conn = createProtocolConnection(
+      new StreamMessageReader(this.proc.stdout!),
+      new StreamMessageWriter(this.proc.stdin!),
+    );
     this.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p);
       this.publishes.push(p);
@@ -47,7 +50,9 @@ export class TestClient {
     this.conn.onNotification('window/logMessage', (p: { message: string }) => {
       this.logs.push(p.message);
     });
-    this.conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map(() => this.settings));
+    this.conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
+      p.items.map(() => this.settings),
+    );
     this.conn.onRequest('client/registerCapability', () => null);
     this.conn.onRequest('window/workDoneProgress/create', () => null);
     this.conn.listen();
@@ -60,12 +65,19 @@ export class TestClient {
       rootUri: folder ? pathToFileURL(folder).href : null,
       workspaceFolders: folder ? [{ uri: pathToFileURL(folder).href, name: 'ws' }] : null,
       capabilities: {
-        workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true },
+        workspace: {
+          configuration: true,
+          didChangeWatchedFiles: { dynamicRegistration: true },
+          workspaceFolders: true,
+        },
         textDocument: {
           synchronization: { dynamicRegistration: false },
           publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true },
           codeAction: this.options.resolveCodeActions
-            ? { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } }, resolveSupport: { properties: ['edit'] } }
+            ? {
+                codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } },
+                resolveSupport: { properties: ['edit'] },
+              }
             : { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } } },
           hover: { contentFormat: ['markdown'] },
           completion: { completionItem: { snippetSupport: false } },
@@ -90,10 +102,19 @@ export class TestClient {
     return this.change(uri, [{ range: { start: { line: 0, character: 0 }, end }, text }]);
   }
 
-  change(uri: string, changes: { range?: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string }[]): number {
+  change(
+    uri: string,
+    changes: {
+      range?: { start: { line: number; character: number }; end: { line: number; character: number } };
+      text: string;
+    }[],
+  ): number {
     const v = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, v);
-    void this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: changes });
+    void this.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: v },
+      contentChanges: changes,
+    });
     return v;
   }
 
@@ -106,7 +127,11 @@ export class TestClient {
   }
 
   /** Wait until the latest diagnostics of `uri` satisfy `pred` (default: any publish for it). */
-  waitDiagnostics(uri: string, pred: (d: Diagnostic[], p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 10_000): Promise<Diagnostic[]> {
+  waitDiagnostics(
+    uri: string,
+    pred: (d: Diagnostic[], p: PublishDiagnosticsParams) => boolean = () => true,
+    timeoutMs = 10_000,
+  ): Promise<Diagnostic[]> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const p = this.diagnostics.get(uri);
@@ -116,9 +141,16 @@ export class TestClient {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w.check !== check);
         const last = this.diagnostics.get(uri);
-        reject(new Error(`timed out waiting for diagnostics of ${uri}; last: ${JSON.stringify(last?.diagnostics.map((d) => [d.code, d.range.start.line, d.message]) ?? null)}\nserver log:\n${this.logs.join('\n').slice(-3000)}`));
+        reject(
+          new Error(
+            `timed out waiting for diagnostics of ${uri}; last: ${JSON.stringify(last?.diagnostics.map((d) => [d.code, d.range.start.line, d.message]) ?? null)}\nserver log:\n${this.logs.join('\n').slice(-3000)}`,
+          ),
+        );
       }, timeoutMs);
-      this.waiters.push({ check, resolve: () => (clearTimeout(timer), resolve(this.diagnostics.get(uri)!.diagnostics)) });
+      this.waiters.push({
+        check,
+        resolve: () => (clearTimeout(timer), resolve(this.diagnostics.get(uri)!.diagnostics)),
+      });
     });
   }
 
@@ -158,11 +190,20 @@ export function fileUri(p: string): string {
 }
 
 /** Apply LSP text edits to a text (edits must not overlap). */
-export function applyTextEdits(text: string, edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]): string {
+export function applyTextEdits(
+  text: string,
+  edits: {
+    range: { start: { line: number; character: number }; end: { line: number; character: number } };
+    newText: string;
+  }[],
+): string {
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-  const off = (p: { line: number; character: number }) => (p.line >= starts.length ? text.length : Math.min(starts[p.line] + p.character, text.length));
-  const sorted = edits.map((e) => ({ s: off(e.range.start), e: off(e.range.end), t: e.newText })).sort((a, b) => b.s - a.s || b.e - a.e);
+  const off = (p: { line: number; character: number }) =>
+    p.line >= starts.length ? text.length : Math.min(starts[p.line] + p.character, text.length);
+  const sorted = edits
+    .map((e) => ({ s: off(e.range.start), e: off(e.range.end), t: e.newText }))
+    .sort((a, b) => b.s - a.s || b.e - a.e);
   let out = text;
   for (const e of sorted) out = out.slice(0, e.s) + e.t + out.slice(e.e);
   return out;

@@ -9,7 +9,10 @@ import { ServerDocument, lineStartsOf } from '../../server/src/lsp/document';
 const piece = fc.constantFrom('a', 'bc', ' ', '\n', '\r', '\r\n', '\n\n', '😀', 'é', '\t# x');
 const textArb = fc.array(piece, { maxLength: 30 }).map((xs) => xs.join(''));
 const positionArb = fc.record({ line: fc.integer({ min: -1, max: 14 }), character: fc.integer({ min: -1, max: 12 }) });
-type Change = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string } | { text: string } | { whole: true; text: string };
+type Change =
+  | { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string }
+  | { text: string }
+  | { whole: true; text: string };
 const changeArb: fc.Arbitrary<Change> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ range: fc.record({ start: positionArb, end: positionArb }), text: textArb }) },
   { weight: 1, arbitrary: fc.record({ text: textArb }) },
@@ -20,12 +23,17 @@ function sameAnswers(ours: ServerDocument, ref: TextDocument, label: string) {
   const text = ref.getText();
   assert.equal(ours.getText(), text, `${label}: text`);
   assert.equal(ours.lineCount, ref.lineCount, `${label}: lineCount`);
-  for (let o = -1; o <= text.length + 1; o++) assert.deepEqual(ours.positionAt(o), ref.positionAt(o), `${label}: positionAt(${o})`);
+  for (let o = -1; o <= text.length + 1; o++)
+    assert.deepEqual(ours.positionAt(o), ref.positionAt(o), `${label}: positionAt(${o})`);
   for (let line = -1; line <= ref.lineCount + 1; line++) {
     assert.deepEqual(ours.getLineRange(line), ref.getLineRange(line), `${label}: getLineRange(${line})`);
     assert.equal(ours.getEOLCharacters(line), ref.getEOLCharacters(line), `${label}: getEOLCharacters(${line})`);
     for (let character = -1; character <= 12; character++) {
-      assert.equal(ours.offsetAt({ line, character }), ref.offsetAt({ line, character }), `${label}: offsetAt(${line}:${character})`);
+      assert.equal(
+        ours.offsetAt({ line, character }),
+        ref.offsetAt({ line, character }),
+        `${label}: offsetAt(${line}:${character})`,
+      );
     }
   }
 }
@@ -36,32 +44,50 @@ describe('ServerDocument (the server’s open documents)', () => {
       const ref = TextDocument.create('file:///t', 'haproxy', 1, t);
       const starts = lineStartsOf(t, 0, true);
       assert.equal(starts.length, ref.lineCount, JSON.stringify(t));
-      starts.forEach((s, line) => assert.equal(s, ref.offsetAt({ line, character: 0 }), `${JSON.stringify(t)} line ${line}`));
+      starts.forEach((s, line) =>
+        assert.equal(s, ref.offsetAt({ line, character: 0 }), `${JSON.stringify(t)} line ${line}`),
+      );
     }
   });
 
   it('answers every position, offset and line like TextDocument after random edit sequences', () => {
     fc.assert(
-      fc.property(textArb, fc.array(changeArb, { maxLength: 8 }), fc.array(fc.boolean(), { maxLength: 8 }), (initial, changes, peeks) => {
-        const ours = new ServerDocument('file:///t', 'haproxy', 1, initial);
-        changes.forEach((c, i) => {
-          // Sometimes read a position first, so both the eager (line table kept up to date) and the
-          // lazy (line table dropped, counted again) paths are taken.
-          if (peeks[i]) ours.positionAt(0);
-          const before = ours.getText();
-          // The reference applies the change to a library document made from the text before it:
-          // the library's own update leaves a wrong line table after a range past the last line (a
-          // sparse array), which would spoil every later comparison.
-          const ref = TextDocument.create('file:///t', 'haproxy', i + 1, before);
-          const change = 'whole' in c ? { range: { start: { line: 0, character: 0 }, end: ref.positionAt(before.length) }, text: c.text } : c;
-          const { offset, deleted } = ours.apply(change);
-          TextDocument.update(ref, [change], i + 2);
-          // The edit the server logs rebuilds the new text from the old one.
-          assert.equal(before.slice(0, offset) + change.text + before.slice(offset + deleted), ours.getText(), `change ${i}: logged edit`);
-          assert.equal(ours.getText(), ref.getText(), `change ${i}: text`);
-          sameAnswers(ours, TextDocument.create('file:///t', 'haproxy', i + 2, ref.getText()), `after change ${i} ${JSON.stringify(change)}`);
-        });
-      }),
+      fc.property(
+        textArb,
+        fc.array(changeArb, { maxLength: 8 }),
+        fc.array(fc.boolean(), { maxLength: 8 }),
+        (initial, changes, peeks) => {
+          const ours = new ServerDocument('file:///t', 'haproxy', 1, initial);
+          changes.forEach((c, i) => {
+            // Sometimes read a position first, so both the eager (line table kept up to date) and the
+            // lazy (line table dropped, counted again) paths are taken.
+            if (peeks[i]) ours.positionAt(0);
+            const before = ours.getText();
+            // The reference applies the change to a library document made from the text before it:
+            // the library's own update leaves a wrong line table after a range past the last line (a
+            // sparse array), which would spoil every later comparison.
+            const ref = TextDocument.create('file:///t', 'haproxy', i + 1, before);
+            const change =
+              'whole' in c
+                ? { range: { start: { line: 0, character: 0 }, end: ref.positionAt(before.length) }, text: c.text }
+                : c;
+            const { offset, deleted } = ours.apply(change);
+            TextDocument.update(ref, [change], i + 2);
+            // The edit the server logs rebuilds the new text from the old one.
+            assert.equal(
+              before.slice(0, offset) + change.text + before.slice(offset + deleted),
+              ours.getText(),
+              `change ${i}: logged edit`,
+            );
+            assert.equal(ours.getText(), ref.getText(), `change ${i}: text`);
+            sameAnswers(
+              ours,
+              TextDocument.create('file:///t', 'haproxy', i + 2, ref.getText()),
+              `after change ${i} ${JSON.stringify(change)}`,
+            );
+          });
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -73,10 +99,17 @@ describe('ServerDocument (the server’s open documents)', () => {
         let text = initial;
         changes.forEach((c, i) => {
           const ref = TextDocument.create('file:///t', 'haproxy', i + 1, text);
-          const change = 'whole' in c ? { range: { start: { line: 0, character: 0 }, end: ref.positionAt(text.length) }, text: c.text } : c;
+          const change =
+            'whole' in c
+              ? { range: { start: { line: 0, character: 0 }, end: ref.positionAt(text.length) }, text: c.text }
+              : c;
           const { offset, deleted } = ours.apply(change);
           TextDocument.update(ref, [change], i + 2);
-          assert.equal(text.slice(0, offset) + change.text + text.slice(offset + deleted), ref.getText(), `change ${i}: logged edit`);
+          assert.equal(
+            text.slice(0, offset) + change.text + text.slice(offset + deleted),
+            ref.getText(),
+            `change ${i}: logged edit`,
+          );
           text = ref.getText();
           assert.equal(ours.getText(), text, `change ${i}: text`);
         });
@@ -107,7 +140,10 @@ describe('ServerDocument (the server’s open documents)', () => {
     const doc = new ServerDocument('file:///t', 'haproxy', 1, text);
     const edit = (line: number, character: number, deleted: number, inserted: string) => {
       const ref = TextDocument.create('file:///t', 'haproxy', 1, text);
-      const change = { range: { start: { line, character }, end: { line, character: character + deleted } }, text: inserted };
+      const change = {
+        range: { start: { line, character }, end: { line, character: character + deleted } },
+        text: inserted,
+      };
       doc.apply(change);
       TextDocument.update(ref, [change], 2);
       text = ref.getText();
@@ -141,9 +177,16 @@ describe('ServerDocument (the server’s open documents)', () => {
   it('drops its line table when the whole text is replaced, and counts it again when asked', () => {
     const doc = new ServerDocument('file:///t', 'haproxy', 1, 'a\nb\n');
     assert.equal(doc.lineCount, 3);
-    const r = doc.apply({ range: { start: { line: 0, character: 0 }, end: { line: 3, character: 0 } }, text: 'x\r\ny\rz' });
+    const r = doc.apply({
+      range: { start: { line: 0, character: 0 }, end: { line: 3, character: 0 } },
+      text: 'x\r\ny\rz',
+    });
     assert.deepEqual(r, { offset: 0, deleted: 4 });
-    assert.equal((doc as unknown as { starts: unknown }).starts, undefined, 'no line table built for a whole replacement');
+    assert.equal(
+      (doc as unknown as { starts: unknown }).starts,
+      undefined,
+      'no line table built for a whole replacement',
+    );
     assert.deepEqual(doc.positionAt(6), { line: 2, character: 1 });
   });
 });

@@ -3,7 +3,9 @@ import { Project, applyEditRecords, type TextEditRecord } from '../../server/src
 
 describe('project edit log (didChange ranges for incremental parsing)', () => {
   function project(open: Map<string, string>) {
-    return new Project((p) => (open.has(p) ? { uri: 'file://' + p, path: p, text: open.get(p)!, version: 1, languageId: 'nginx' } : undefined));
+    return new Project((p) =>
+      open.has(p) ? { uri: 'file://' + p, path: p, text: open.get(p)!, version: 1, languageId: 'nginx' } : undefined,
+    );
   }
 
   it('hands the edits since the cached text, in order, then restarts the log at the new text', () => {
@@ -13,7 +15,10 @@ describe('project edit log (didChange ranges for incremental parsing)', () => {
     const e1: TextEditRecord[] = [{ offset: 8, deleted: 0, inserted: ' ' }];
     const t1 = applyEditRecords(t0, e1);
     p.noteEdits('/a.conf', t0, e1);
-    const e2: TextEditRecord[] = [{ offset: 0, deleted: 6, inserted: 'http' }, { offset: 4, deleted: 0, inserted: 'x' }];
+    const e2: TextEditRecord[] = [
+      { offset: 0, deleted: 6, inserted: 'http' },
+      { offset: 4, deleted: 0, inserted: 'x' },
+    ];
     const t2 = applyEditRecords(t1, e2);
     p.noteEdits('/a.conf', t1, e2);
     assert.equal(t2, 'httpx { }\n');

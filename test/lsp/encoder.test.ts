@@ -15,13 +15,30 @@ function sameJson(actual: string, msg: { params?: object }, what: string): void 
   if (keys[keys.length - 1] === 'diagnostics') assert.equal(actual, expected, what);
 }
 
-const PIECES = ['upstream', ' app', '"quoted"', 'back\\slash', 'tab\there', 'line\nbreak', 'é', '→', '😀', '\u0000', '\u2028', ''];
+const PIECES = [
+  'upstream',
+  ' app',
+  '"quoted"',
+  'back\\slash',
+  'tab\there',
+  'line\nbreak',
+  'é',
+  '→',
+  '😀',
+  '\u0000',
+  '\u2028',
+  '',
+];
 
 function diagnostic(r: () => number): Record<string, unknown> {
-  const word = () => Array.from({ length: 1 + Math.floor(r() * 5) }, () => PIECES[Math.floor(r() * PIECES.length)]).join('');
+  const word = () =>
+    Array.from({ length: 1 + Math.floor(r() * 5) }, () => PIECES[Math.floor(r() * PIECES.length)]).join('');
   const line = Math.floor(r() * 50_000);
   const d: Record<string, unknown> = {
-    range: { start: { line, character: Math.floor(r() * 80) }, end: { line: line + Math.floor(r() * 3), character: Math.floor(r() * 80) } },
+    range: {
+      start: { line, character: Math.floor(r() * 80) },
+      end: { line: line + Math.floor(r() * 3), character: Math.floor(r() * 80) },
+    },
     severity: 1 + Math.floor(r() * 4),
     code: 'nginx/' + word(),
     source: 'wslb',
@@ -47,8 +64,13 @@ describe('stdio JSON encoder (diagnostics stringified once)', () => {
     for (let k = 0; k < 200; k++) {
       // Some messages reuse diagnostics seen before (the cached case), some bring new ones.
       const n = Math.floor(r() * 60);
-      const diagnostics = Array.from({ length: n }, () => (r() < 0.8 ? pool[Math.floor(r() * pool.length)] : diagnostic(r)));
-      const params: Record<string, unknown> = r() < 0.5 ? { uri: 'file:///a b/é.conf', version: k, diagnostics } : { uri: 'file:///x.cfg', diagnostics, version: r() < 0.5 ? undefined : k };
+      const diagnostics = Array.from({ length: n }, () =>
+        r() < 0.8 ? pool[Math.floor(r() * pool.length)] : diagnostic(r),
+      );
+      const params: Record<string, unknown> =
+        r() < 0.5
+          ? { uri: 'file:///a b/é.conf', version: k, diagnostics }
+          : { uri: 'file:///x.cfg', diagnostics, version: r() < 0.5 ? undefined : k };
       const msg = { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params };
       sameJson(await encoded(enc, msg), msg, `message ${k} (${n} diagnostics)`);
       sameJson(enc.encodeText(msg as never), msg, `text of message ${k}`);
@@ -57,14 +79,21 @@ describe('stdio JSON encoder (diagnostics stringified once)', () => {
 
   it('writes other messages, odd shapes and other charsets as JSON.stringify does', async () => {
     const enc = createJsonEncoder();
-    const many = Array.from({ length: 20 }, (_, i) => ({ message: 'm' + i, range: { start: { line: i, character: 0 }, end: { line: i, character: 1 } } }));
+    const many = Array.from({ length: 20 }, (_, i) => ({
+      message: 'm' + i,
+      range: { start: { line: i, character: 0 }, end: { line: i, character: 1 } },
+    }));
     const messages: object[] = [
       { jsonrpc: '2.0', id: 1, result: { capabilities: {} } },
       { jsonrpc: '2.0', method: 'window/logMessage', params: { type: 3, message: 'x "y" é' } },
       { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { diagnostics: many } },
       { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: 'file:///a', diagnostics: [] } },
       // the list holding values that are no objects
-      { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: 'file:///a', diagnostics: [...many, null, 3, 'x'] } },
+      {
+        jsonrpc: '2.0',
+        method: 'textDocument/publishDiagnostics',
+        params: { uri: 'file:///a', diagnostics: [...many, null, 3, 'x'] },
+      },
       // params not the last key of the message
       { method: 'textDocument/publishDiagnostics', params: { uri: 'file:///a', diagnostics: many }, jsonrpc: '2.0' },
     ];

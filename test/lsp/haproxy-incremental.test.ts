@@ -7,17 +7,34 @@
 import { strict as assert } from 'node:assert';
 import { Project, applyEditRecords, type TextEditRecord } from '../../server/src/lsp/project';
 
-const CONFIG = [
-  'global', '    maxconn 100', '', 'defaults', '    mode http', '    timeout connect 5s', '    timeout client 30s', '    timeout server 30s', '',
-  'frontend fe', '    bind :80', '    default_backend app', '', 'backend app', '    server a 10.0.0.1:80 check', '',
-].join('\n') + '\n';
+const CONFIG =
+  [
+    'global',
+    '    maxconn 100',
+    '',
+    'defaults',
+    '    mode http',
+    '    timeout connect 5s',
+    '    timeout client 30s',
+    '    timeout server 30s',
+    '',
+    'frontend fe',
+    '    bind :80',
+    '    default_backend app',
+    '',
+    'backend app',
+    '    server a 10.0.0.1:80 check',
+    '',
+  ].join('\n') + '\n';
 
 describe('project: edited HAProxy documents', () => {
   const PATH = '/etc/haproxy/haproxy.cfg';
 
   function setup() {
     const open = new Map([[PATH, CONFIG]]);
-    const project = new Project((p) => (open.has(p) ? { uri: 'file://' + p, path: p, text: open.get(p)!, version: 1, languageId: 'haproxy' } : undefined));
+    const project = new Project((p) =>
+      open.has(p) ? { uri: 'file://' + p, path: p, text: open.get(p)!, version: 1, languageId: 'haproxy' } : undefined,
+    );
     const edit = (edits: TextEditRecord[]) => {
       const before = open.get(PATH)!;
       project.noteEdits(PATH, before, edits);
@@ -36,7 +53,10 @@ describe('project: edited HAProxy documents', () => {
     const text = edit([{ offset: at, deleted: 0, inserted: 'x' }]);
     assert.equal(project.haproxyIncremental.get(PATH)?.lastKind, 'line');
     const got = project.findingsFor(PATH);
-    assert.ok(got.some((f) => f.code === 'haproxy/unknown-keyword'), got.map((f) => f.code).join(', '));
+    assert.ok(
+      got.some((f) => f.code === 'haproxy/unknown-keyword'),
+      got.map((f) => f.code).join(', '),
+    );
     assert.deepEqual(got, project.service.analyzeHaproxy([{ path: PATH, text }]).findings);
     // the tree handed to symbols and folding is the analysis's own, of the new text
     assert.equal(project.haproxyTree(PATH, text).text, text);

@@ -170,5 +170,4 @@ describe('language server: hover content (doHover)', function () {
     }
     assert.match(v, /`proxy_http_version` `1\.1` — nginx 1\.29\.7's default/);
   });
-
 });

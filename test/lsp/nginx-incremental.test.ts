@@ -19,25 +19,56 @@ import { isNginxUnit, nginxUnits } from '../../server/src/service/model/nginx-un
 import type { Finding } from '../../server/src/service/types';
 
 const FILE = '/work/virtual/nginx.conf';
-const PIECES = ['{', '}', ';', '"', "'", '#', '\n', ' ', '1', 'x', '$x', 'proxy_http_version 1.0;', 'location /ws { proxy_pass http://pool_0; }', 'proxy_set_header Connection "";', '}}', 'upstream u { server 127.0.0.1:1; }'];
+const PIECES = [
+  '{',
+  '}',
+  ';',
+  '"',
+  "'",
+  '#',
+  '\n',
+  ' ',
+  '1',
+  'x',
+  '$x',
+  'proxy_http_version 1.0;',
+  'location /ws { proxy_pass http://pool_0; }',
+  'proxy_set_header Connection "";',
+  '}}',
+  'upstream u { server 127.0.0.1:1; }',
+];
 
 function projectOver(open: Map<string, string>): Project {
-  return new Project((p) => (open.has(p) ? { uri: 'file://' + p, path: p, text: open.get(p)!, version: 1, languageId: 'nginx' } : undefined));
+  return new Project((p) =>
+    open.has(p) ? { uri: 'file://' + p, path: p, text: open.get(p)!, version: 1, languageId: 'nginx' } : undefined,
+  );
 }
 
 function findings(p: Project): string {
-  return JSON.stringify(p.findingsFor(FILE).map((f) => JSON.stringify(f)).sort());
+  return JSON.stringify(
+    p
+      .findingsFor(FILE)
+      .map((f) => JSON.stringify(f))
+      .sort(),
+  );
 }
 
 /** What one plain analysis of the whole text finds (the CLI's path: no units, no reuse). */
 function freshFindings(text: string): string {
   const a = createLanguageService().analyzeNginx(FILE, new MemoryFileSystem({ [FILE]: text }));
-  return JSON.stringify(a.findings.filter((f) => f.file === FILE).map((f) => JSON.stringify(f)).sort());
+  return JSON.stringify(
+    a.findings
+      .filter((f) => f.file === FILE)
+      .map((f) => JSON.stringify(f))
+      .sort(),
+  );
 }
 
 function texts(): { name: string; text: string }[] {
   const out = [{ name: 'generated', text: generateNginx(400) }];
-  for (const row of corpusRows('nginx').filter((r) => r.verdict === 'accepted' || r.verdict === 'env').slice(0, 25)) {
+  for (const row of corpusRows('nginx')
+    .filter((r) => r.verdict === 'accepted' || r.verdict === 'env')
+    .slice(0, 25)) {
     const file = path.join(CORPUS, row.path);
     if (fs.existsSync(file)) out.push({ name: row.path, text: fs.readFileSync(file, 'utf8') });
   }
@@ -54,13 +85,20 @@ describe('language server: nginx incremental analysis', function () {
    * the project and compares with a plain analysis of the new text. Returns how many steps there
    * were and how many were analysed block by block.
    */
-  function editSequences(pieces: string[], offsetIn: (text: string, n: number) => number | undefined, seed?: number): { steps: number; unit: number } {
+  function editSequences(
+    pieces: string[],
+    offsetIn: (text: string, n: number) => number | undefined,
+    seed?: number,
+  ): { steps: number; unit: number } {
     let steps = 0;
     let unit = 0;
     fc.assert(
       fc.property(
         fc.nat(all.length - 1),
-        fc.array(fc.tuple(fc.nat(1_000_000), fc.nat(2), fc.nat(100), fc.integer({ min: 1, max: 4 })), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(fc.nat(1_000_000), fc.nat(2), fc.nat(100), fc.integer({ min: 1, max: 4 })), {
+          minLength: 1,
+          maxLength: 6,
+        }),
         (which, plan) => {
           const open = new Map([[FILE, all[which].text]]);
           const p = projectOver(open);
@@ -69,7 +107,11 @@ describe('language server: nginx incremental analysis', function () {
             const text = open.get(FILE)!;
             const offset = offsetIn(text, at);
             if (offset === undefined) return;
-            const edit: TextEditRecord = { offset, deleted: kind === 0 ? 0 : Math.min(len, text.length - offset), inserted: kind === 1 ? '' : pieces[piece % pieces.length] };
+            const edit: TextEditRecord = {
+              offset,
+              deleted: kind === 0 ? 0 : Math.min(len, text.length - offset),
+              inserted: kind === 1 ? '' : pieces[piece % pieces.length],
+            };
             const next = text.slice(0, edit.offset) + edit.inserted + text.slice(edit.offset + edit.deleted);
             p.noteEdits(FILE, text, [edit]);
             open.set(FILE, next);
@@ -94,7 +136,25 @@ describe('language server: nginx incremental analysis', function () {
   it('edits inside server blocks are analysed block by block, with the findings of a plain analysis', () => {
     // Edits placed inside server blocks (where people type), including ones that change what the
     // block means to the rest of the config (a variable, an include, a WebSocket path).
-    const inner = ['1', '0', ' ', '\n', ';', 's', 'proxy_http_version 1.0;', 'proxy_read_timeout 5s;', 'location /ws { proxy_pass http://app0; proxy_set_header Upgrade $http_upgrade; }', 'set $x 1;', 'include a.conf;', 'zone=z', 'more_set_headers x;', '# wslb: websocket\n', '"', '{', '}'];
+    const inner = [
+      '1',
+      '0',
+      ' ',
+      '\n',
+      ';',
+      's',
+      'proxy_http_version 1.0;',
+      'proxy_read_timeout 5s;',
+      'location /ws { proxy_pass http://app0; proxy_set_header Upgrade $http_upgrade; }',
+      'set $x 1;',
+      'include a.conf;',
+      'zone=z',
+      'more_set_headers x;',
+      '# wslb: websocket\n',
+      '"',
+      '{',
+      '}',
+    ];
     // in a value inside a `location` or `server` body (where people type), or after a "{"
     // A fixed seed: the share of block-by-block edits below is a property of the sequences drawn
     // (12-24 % over eight random seeds, 8 % seen once), so a random draw could fail it without
@@ -102,7 +162,9 @@ describe('language server: nginx incremental analysis', function () {
     const { steps, unit } = editSequences(
       inner,
       (text, at) => {
-        const anchors = [...text.matchAll(/(proxy_\w+|server_name|listen)\s+\S|\{/g)].map((m) => m.index! + m[0].length);
+        const anchors = [...text.matchAll(/(proxy_\w+|server_name|listen)\s+\S|\{/g)].map(
+          (m) => m.index! + m[0].length,
+        );
         return anchors.length ? anchors[at % anchors.length] : undefined;
       },
       20261126,
@@ -139,7 +201,8 @@ describe('language server: nginx incremental analysis', function () {
       assert.equal(findings(p), freshFindings(next), `after typing ${JSON.stringify(ch)} at ${offset - 1}`);
     }
     assert.ok(unit > typed.length / 2, `${unit} of ${typed.length} keystrokes analysed block by block`);
-    const silenced = (f: { code: string; range: { start: { line: number } } }) => f.code === target.code && f.range.start.line === target.range.start.line + 1;
+    const silenced = (f: { code: string; range: { start: { line: number } } }) =>
+      f.code === target.code && f.range.start.line === target.range.start.line + 1;
     assert.ok(!p.findingsFor(FILE).some(silenced), 'the finding is silenced');
     // and comes back when the comment is broken up again
     const cur = open.get(FILE)!;
@@ -156,7 +219,9 @@ describe('language server: nginx incremental analysis', function () {
     // moveFindings skips a list none of whose positions (ranges, fix edits, related) lies on the
     // edited block's lines; the result must be what moving each finding gives (the same list, or null).
     const pos = fc.record({ line: fc.nat(30), character: fc.nat(12) });
-    const range = fc.tuple(pos, fc.nat(3), fc.nat(12)).map(([start, dl, c]) => ({ start, end: { line: start.line + dl, character: dl ? c : start.character + c } }));
+    const range = fc
+      .tuple(pos, fc.nat(3), fc.nat(12))
+      .map(([start, dl, c]) => ({ start, end: { line: start.line + dl, character: dl ? c : start.character + c } }));
     const file = fc.constantFrom('/root.conf', '/other.conf');
     const finding = fc.record({
       file,
@@ -169,7 +234,13 @@ describe('language server: nginx incremental analysis', function () {
     fc.assert(
       fc.property(fc.array(finding, { maxLength: 6 }), pos, fc.nat(6), (raw, first, lines) => {
         const list = raw.map((f) => {
-          const g = { ...f, severity: 'warning', code: 'x', message: 'm', fixes: f.fixes.map((x) => ({ title: 't', edits: x.edits.map((e) => ({ ...e, newText: '' })) })) };
+          const g = {
+            ...f,
+            severity: 'warning',
+            code: 'x',
+            message: 'm',
+            fixes: f.fixes.map((x) => ({ title: 't', edits: x.edits.map((e) => ({ ...e, newText: '' })) })),
+          };
           if (!g.related) delete g.related;
           else g.related = g.related.map((r) => ({ ...r, message: 'r' }));
           return g as unknown as Finding;
@@ -192,13 +263,16 @@ describe('language server: nginx incremental analysis', function () {
     const open = new Map([[FILE, text]]);
     const p = projectOver(open);
     p.analyzeRoot(FILE, 'nginx');
-    const values = [...text.matchAll(/proxy_read_timeout (\d+)|listen (\d+)|proxy_http_version 1\.(1)/g)].map((m) => m.index! + m[0].length);
+    const values = [...text.matchAll(/proxy_read_timeout (\d+)|listen (\d+)|proxy_http_version 1\.(1)/g)].map(
+      (m) => m.index! + m[0].length,
+    );
     for (let k = 0; k < 24; k++) {
       const cur = open.get(FILE)!;
       const at = values[(k * 37) % values.length];
       // type a digit into a value, or press Enter after a statement
       const offset = k % 3 === 2 ? cur.indexOf(';', at) + 1 : at;
-      const edit: TextEditRecord = k % 3 === 2 ? { offset, deleted: 0, inserted: '\n' } : { offset, deleted: 0, inserted: String(k % 10) };
+      const edit: TextEditRecord =
+        k % 3 === 2 ? { offset, deleted: 0, inserted: '\n' } : { offset, deleted: 0, inserted: String(k % 10) };
       const next = cur.slice(0, offset) + edit.inserted + cur.slice(offset);
       p.noteEdits(FILE, cur, [edit]);
       open.set(FILE, next);
@@ -214,7 +288,10 @@ describe('language server: nginx incremental analysis', function () {
       const units = nginxUnits(a.config);
       const walked = walkContexts(a.config.root).filter(isNginxUnit);
       assert.equal(units.length, walked.length, `edit ${k}: units`);
-      assert.ok(units.every((u, i) => u === walked[i]), `edit ${k}: the same unit contexts, in order`);
+      assert.ok(
+        units.every((u, i) => u === walked[i]),
+        `edit ${k}: the same unit contexts, in order`,
+      );
     }
   });
 });

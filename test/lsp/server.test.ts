@@ -6,7 +6,18 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { CodeAction, CompletionItem, Diagnostic, DocumentSymbol, FoldingRange, Hover, Location, WorkspaceEdit, TextEdit, CodeLens } from 'vscode-languageserver-protocol';
+import type {
+  CodeAction,
+  CompletionItem,
+  Diagnostic,
+  DocumentSymbol,
+  FoldingRange,
+  Hover,
+  Location,
+  WorkspaceEdit,
+  TextEdit,
+  CodeLens,
+} from 'vscode-languageserver-protocol';
 import { TestClient, fileUri, applyTextEdits, REPO } from './client';
 import { ruleById } from '../../server/src/service/rules';
 import { sourcePointer } from '../../server/src/service/docs/sections';
@@ -113,7 +124,13 @@ describe('language server: diagnostics, hover, code actions', function () {
     const diags = await c.waitDiagnostics(uri, (d) => codes(d).includes(HTTP_VERSION));
     const hv = diags.filter((d) => d.code === HTTP_VERSION);
     // /ws, /socket.io/ (paths) — both WebSocket locations without proxy_http_version 1.1
-    assert.deepEqual(hv.map((d) => d.range.start), [{ line: 12, character: 8 }, { line: 17, character: 8 }]);
+    assert.deepEqual(
+      hv.map((d) => d.range.start),
+      [
+        { line: 12, character: 8 },
+        { line: 17, character: 8 },
+      ],
+    );
     assert.deepEqual(hv[0].range.end, { line: 12, character: 20 });
     assert.equal(hv[0].source, 'wslb');
     assert.equal(hv[0].severity, 1);
@@ -123,7 +140,10 @@ describe('language server: diagnostics, hover, code actions', function () {
 
   it('explains a diagnostic on hover with the rule text and its source section', async () => {
     const uri = fileUri(path.join(tmp, 'a/nginx.conf'));
-    const hover = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 12, character: 12 } });
+    const hover = await c.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 12, character: 12 },
+    });
     assert.ok(hover, 'a hover');
     const value = (hover!.contents as { value: string }).value;
     const rule = ruleById(HTTP_VERSION)!;
@@ -137,7 +157,11 @@ describe('language server: diagnostics, hover, code actions', function () {
     c.open(uri, 'nginx', NGINX_WS);
     const diags = await c.waitDiagnostics(uri, (d) => codes(d).includes(HTTP_VERSION));
     const target = diags.find((d) => d.code === HTTP_VERSION)!;
-    const actions = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: target.range, context: { diagnostics: [target] } });
+    const actions = await c.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: target.range,
+      context: { diagnostics: [target] },
+    });
     const fix = actions.find((a) => a.kind === 'quickfix' && a.isPreferred);
     assert.ok(fix, `preferred quick fix among ${actions.map((a) => a.title).join(', ')}`);
     assert.equal(fix!.diagnostics?.[0].code, HTTP_VERSION);
@@ -155,14 +179,21 @@ describe('language server: diagnostics, hover, code actions', function () {
     c.open(uri, 'nginx', NGINX_WS);
     const diags = await c.waitDiagnostics(uri, (d) => codes(d).includes(HTTP_VERSION));
     const target = diags.find((d) => d.code === HTTP_VERSION)!;
-    const actions = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: target.range, context: { diagnostics: [target] } });
+    const actions = await c.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: target.range,
+      context: { diagnostics: [target] },
+    });
     const disable = actions.find((a) => a.title === `Disable ${HTTP_VERSION} for this line`);
     assert.ok(disable, actions.map((a) => a.title).join(', '));
     const after = applyTextEdits(NGINX_WS, editsFor(disable!.edit, uri));
     assert.equal(after.split('\n')[12], `        # wslb-disable-next-line ${HTTP_VERSION} -- reason`);
     c.replace(uri, after, NGINX_WS);
     const again = await c.waitDiagnostics(uri, (_d, pub) => pub.version === 2);
-    assert.deepEqual(again.filter((d) => d.code === HTTP_VERSION).map((d) => d.range.start.line), [18]);
+    assert.deepEqual(
+      again.filter((d) => d.code === HTTP_VERSION).map((d) => d.range.start.line),
+      [18],
+    );
   });
 
   it('"Disable for this file" adds a file comment at the top', async () => {
@@ -170,7 +201,11 @@ describe('language server: diagnostics, hover, code actions', function () {
     c.open(uri, 'nginx', NGINX_WS);
     const diags = await c.waitDiagnostics(uri, (d) => codes(d).includes(HTTP_VERSION));
     const target = diags.find((d) => d.code === HTTP_VERSION)!;
-    const actions = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: target.range, context: { diagnostics: [target] } });
+    const actions = await c.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: target.range,
+      context: { diagnostics: [target] },
+    });
     const disable = actions.find((a) => a.title === `Disable ${HTTP_VERSION} for this file`)!;
     const after = applyTextEdits(NGINX_WS, editsFor(disable.edit, uri));
     assert.ok(after.startsWith(`# wslb-disable-file ${HTTP_VERSION} -- reason\n`), after.slice(0, 80));
@@ -184,7 +219,11 @@ describe('language server: diagnostics, hover, code actions', function () {
     c.open(uri, 'nginx', NGINX_WS);
     await c.waitDiagnostics(uri, (d) => codes(d).includes(HTTP_VERSION));
     const full = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-    const actions = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: full, context: { diagnostics: [], only: ['source.fixAll'] } });
+    const actions = await c.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: full,
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    });
     const fixAll = actions.find((a) => a.kind === 'source.fixAll.wslb');
     assert.ok(fixAll, JSON.stringify(actions.map((a) => a.kind)));
     assert.equal(fixAll!.title, 'Fix all wslb problems in this file');
@@ -192,8 +231,15 @@ describe('language server: diagnostics, hover, code actions', function () {
     assert.equal((after.match(/proxy_http_version 1\.1;/g) ?? []).length >= 1, true);
     c.replace(uri, after, NGINX_WS);
     const again = await c.waitDiagnostics(uri, (_d, pub) => pub.version === 2);
-    assert.deepEqual(again.filter((d) => d.code === HTTP_VERSION), []);
-    const second = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: full, context: { diagnostics: [], only: ['source.fixAll'] } });
+    assert.deepEqual(
+      again.filter((d) => d.code === HTTP_VERSION),
+      [],
+    );
+    const second = await c.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: full,
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    });
     const fixAll2 = second.find((a) => a.kind === 'source.fixAll.wslb');
     // Either nothing is fixable any more, or applying it changes nothing.
     if (fixAll2) assert.equal(applyTextEdits(after, editsFor(fixAll2.edit, uri)), after);
@@ -201,7 +247,11 @@ describe('language server: diagnostics, hover, code actions', function () {
     fs.writeFileSync(out, after);
     // The fixed file is still a valid nginx config when nginx is installed.
     try {
-      execFileSync('nginx', ['-t', '-q', '-c', out, '-p', tmp, '-g', `pid ${path.join(tmp, 'nginx.pid')}; error_log stderr;`], { stdio: 'pipe' });
+      execFileSync(
+        'nginx',
+        ['-t', '-q', '-c', out, '-p', tmp, '-g', `pid ${path.join(tmp, 'nginx.pid')}; error_log stderr;`],
+        { stdio: 'pipe' },
+      );
     } catch (e) {
       const err = e as NodeJS.ErrnoException & { stderr?: Buffer };
       if (err.code !== 'ENOENT') assert.fail(`nginx -t rejected the fixed file: ${err.stderr}`);
@@ -230,7 +280,11 @@ describe('language server: diagnostics, hover, code actions', function () {
     const diags = await c.waitDiagnostics(uri, (d) => codes(d).includes(TUNNEL));
     const t = diags.find((d) => d.code === TUNNEL)!;
     assert.deepEqual(t.range.start, { line: 17, character: 0 });
-    const actions = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: t.range, context: { diagnostics: [t] } });
+    const actions = await c.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: t.range,
+      context: { diagnostics: [t] },
+    });
     const fix = actions.find((a) => a.isPreferred && a.diagnostics?.[0].code === TUNNEL)!;
     const after = applyTextEdits(HAPROXY, editsFor(fix.edit, uri));
     assert.ok(/timeout tunnel/.test(after));
@@ -254,7 +308,11 @@ describe('language server: fix-all through codeAction/resolve', function () {
     c.open(uri, 'nginx', NGINX_WS);
     await c.waitDiagnostics(uri, (d) => codes(d).includes(HTTP_VERSION));
     const zero = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-    const actions = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: zero, context: { diagnostics: [], only: ['source.fixAll.wslb'] } });
+    const actions = await c.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: zero,
+      context: { diagnostics: [], only: ['source.fixAll.wslb'] },
+    });
     assert.equal(actions.length, 1);
     assert.equal(actions[0].edit, undefined);
     const resolved = await c.request<CodeAction>('codeAction/resolve', actions[0]);
@@ -262,7 +320,10 @@ describe('language server: fix-all through codeAction/resolve', function () {
     assert.notEqual(after, NGINX_WS);
     c.replace(uri, after, NGINX_WS);
     const again = await c.waitDiagnostics(uri, (_d, pub) => pub.version === 2);
-    assert.deepEqual(again.filter((d) => d.code === HTTP_VERSION), []);
+    assert.deepEqual(
+      again.filter((d) => d.code === HTTP_VERSION),
+      [],
+    );
   });
 });
 
@@ -308,7 +369,10 @@ http {
     c.open(uri, 'nginx', APP);
     const d = await c.waitDiagnostics(uri, (_x, p) => p.version === 1);
     // proxy_http_version 1.1 is inherited from nginx.conf's http block: no finding.
-    assert.deepEqual(d.filter((x) => x.code === HTTP_VERSION), []);
+    assert.deepEqual(
+      d.filter((x) => x.code === HTTP_VERSION),
+      [],
+    );
   });
 
   it('re-checks the included file when its includer changes', async () => {
@@ -324,7 +388,10 @@ http {
   });
 
   it('picks up a new file matched by an include glob (watched files) and checks it in context', async () => {
-    const extra = tmpFile('inc/conf.d/extra.conf', 'server {\n    listen 8081;\n    location /socket.io/ {\n        proxy_pass http://chat_backend;\n        proxy_http_version 1.0;\n    }\n}\n');
+    const extra = tmpFile(
+      'inc/conf.d/extra.conf',
+      'server {\n    listen 8081;\n    location /socket.io/ {\n        proxy_pass http://chat_backend;\n        proxy_http_version 1.0;\n    }\n}\n',
+    );
     void c.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(extra), type: 1 }] });
     const d = await c.waitDiagnostics(fileUri(extra), (x) => codes(x).includes(HTTP_VERSION));
     assert.deepEqual(d.find((x) => x.code === HTTP_VERSION)!.range.start, { line: 4, character: 27 });
@@ -334,32 +401,65 @@ http {
   });
 
   it('goes to the upstream definition across the include', async () => {
-    const locs = await c.request<Location[]>('textDocument/definition', { textDocument: { uri: fileUri(appPath) }, position: { line: 3, character: 30 } });
+    const locs = await c.request<Location[]>('textDocument/definition', {
+      textDocument: { uri: fileUri(appPath) },
+      position: { line: 3, character: 30 },
+    });
     assert.equal(locs.length, 1);
     assert.equal(locs[0].uri, fileUri(mainPath));
     assert.deepEqual(locs[0].range, { start: { line: 3, character: 13 }, end: { line: 3, character: 25 } });
   });
 
   it('finds references of the upstream and of a map variable in both files', async () => {
-    const refs = await c.request<Location[]>('textDocument/references', { textDocument: { uri: fileUri(mainPath) }, position: { line: 3, character: 15 }, context: { includeDeclaration: true } });
-    assert.deepEqual(refs.map((r) => [path.basename(new URL(r.uri).pathname), r.range.start.line]).sort(), [['app.conf', 3], ['nginx.conf', 3]]);
-    const v = await c.request<Location[]>('textDocument/definition', { textDocument: { uri: fileUri(appPath) }, position: { line: 5, character: 40 } });
-    assert.deepEqual(v.map((r) => [path.basename(new URL(r.uri).pathname), r.range.start]), [['nginx.conf', { line: 6, character: 23 }]]);
+    const refs = await c.request<Location[]>('textDocument/references', {
+      textDocument: { uri: fileUri(mainPath) },
+      position: { line: 3, character: 15 },
+      context: { includeDeclaration: true },
+    });
+    assert.deepEqual(refs.map((r) => [path.basename(new URL(r.uri).pathname), r.range.start.line]).sort(), [
+      ['app.conf', 3],
+      ['nginx.conf', 3],
+    ]);
+    const v = await c.request<Location[]>('textDocument/definition', {
+      textDocument: { uri: fileUri(appPath) },
+      position: { line: 5, character: 40 },
+    });
+    assert.deepEqual(
+      v.map((r) => [path.basename(new URL(r.uri).pathname), r.range.start]),
+      [['nginx.conf', { line: 6, character: 23 }]],
+    );
   });
 
   it('renames the upstream in the definition and every proxy_pass', async () => {
-    const prep = await c.request<{ range: unknown; placeholder: string } | null>('textDocument/prepareRename', { textDocument: { uri: fileUri(appPath) }, position: { line: 3, character: 30 } });
+    const prep = await c.request<{ range: unknown; placeholder: string } | null>('textDocument/prepareRename', {
+      textDocument: { uri: fileUri(appPath) },
+      position: { line: 3, character: 30 },
+    });
     assert.equal(prep?.placeholder, 'chat_backend');
-    const edit = await c.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri: fileUri(appPath) }, position: { line: 3, character: 30 }, newName: 'chat_pool' });
+    const edit = await c.request<WorkspaceEdit>('textDocument/rename', {
+      textDocument: { uri: fileUri(appPath) },
+      position: { line: 3, character: 30 },
+      newName: 'chat_pool',
+    });
     const app = applyTextEdits(APP, editsFor(edit, fileUri(appPath)));
     const main = applyTextEdits(MAIN, editsFor(edit, fileUri(mainPath)));
     assert.ok(app.includes('proxy_pass http://chat_pool;'), app);
     assert.ok(main.includes('upstream chat_pool {'), main);
-    await assert.rejects(c.request('textDocument/rename', { textDocument: { uri: fileUri(appPath) }, position: { line: 3, character: 30 }, newName: 'bad name;' }));
+    await assert.rejects(
+      c.request('textDocument/rename', {
+        textDocument: { uri: fileUri(appPath) },
+        position: { line: 3, character: 30 },
+        newName: 'bad name;',
+      }),
+    );
   });
 
   it('renames a map variable everywhere, keeping the "$"', async () => {
-    const edit = await c.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri: fileUri(mainPath) }, position: { line: 6, character: 30 }, newName: 'conn_up' });
+    const edit = await c.request<WorkspaceEdit>('textDocument/rename', {
+      textDocument: { uri: fileUri(mainPath) },
+      position: { line: 6, character: 30 },
+      newName: 'conn_up',
+    });
     const app = applyTextEdits(APP, editsFor(edit, fileUri(appPath)));
     const main = applyTextEdits(MAIN, editsFor(edit, fileUri(mainPath)));
     assert.ok(app.includes('Connection $conn_up;'), app);
@@ -370,9 +470,19 @@ http {
     const uri = fileUri(tmpFile('nav/nginx.conf', NGINX_WS));
     c.open(uri, 'nginx', NGINX_WS);
     await c.waitDiagnostics(uri);
-    const defs = await c.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: { line: 23, character: 28 } });
-    assert.deepEqual(defs.map((d) => d.range.start), [{ line: 25, character: 17 }]);
-    const edit = await c.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri }, position: { line: 25, character: 20 }, newName: '@backup' });
+    const defs = await c.request<Location[]>('textDocument/definition', {
+      textDocument: { uri },
+      position: { line: 23, character: 28 },
+    });
+    assert.deepEqual(
+      defs.map((d) => d.range.start),
+      [{ line: 25, character: 17 }],
+    );
+    const edit = await c.request<WorkspaceEdit>('textDocument/rename', {
+      textDocument: { uri },
+      position: { line: 25, character: 20 },
+      newName: '@backup',
+    });
     const after = applyTextEdits(NGINX_WS, editsFor(edit, uri));
     assert.ok(after.includes('try_files $uri @backup;') && after.includes('location @backup {'), after);
   });
@@ -392,41 +502,100 @@ describe('language server: HAProxy navigation', function () {
   after(async () => c.stop());
 
   it('goes from use_backend to the backend and lists its references', async () => {
-    const defs = await c.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: { line: 13, character: 18 } });
-    assert.deepEqual(defs.map((d) => d.range), [{ start: { line: 17, character: 8 }, end: { line: 17, character: 15 } }]);
-    const refs = await c.request<Location[]>('textDocument/references', { textDocument: { uri }, position: { line: 22, character: 10 }, context: { includeDeclaration: false } });
+    const defs = await c.request<Location[]>('textDocument/definition', {
+      textDocument: { uri },
+      position: { line: 13, character: 18 },
+    });
+    assert.deepEqual(
+      defs.map((d) => d.range),
+      [{ start: { line: 17, character: 8 }, end: { line: 17, character: 15 } }],
+    );
+    const refs = await c.request<Location[]>('textDocument/references', {
+      textDocument: { uri },
+      position: { line: 22, character: 10 },
+      context: { includeDeclaration: false },
+    });
     assert.deepEqual(refs.map((r) => r.range.start.line).sort(), [14, 15]);
   });
 
   it('resolves ACL names inside their proxy, including negated uses', async () => {
-    const defs = await c.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: { line: 13, character: 27 } });
-    assert.deepEqual(defs.map((d) => d.range.start), [{ line: 11, character: 8 }]);
-    const edit = await c.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri }, position: { line: 11, character: 9 }, newName: 'is_websocket' });
+    const defs = await c.request<Location[]>('textDocument/definition', {
+      textDocument: { uri },
+      position: { line: 13, character: 27 },
+    });
+    assert.deepEqual(
+      defs.map((d) => d.range.start),
+      [{ line: 11, character: 8 }],
+    );
+    const edit = await c.request<WorkspaceEdit>('textDocument/rename', {
+      textDocument: { uri },
+      position: { line: 11, character: 9 },
+      newName: 'is_websocket',
+    });
     const after = applyTextEdits(HAPROXY, editsFor(edit, uri));
-    assert.ok(after.includes('acl is_websocket hdr(Upgrade)') && after.includes('use_backend ws_pool if is_websocket'), after);
+    assert.ok(
+      after.includes('acl is_websocket hdr(Upgrade)') && after.includes('use_backend ws_pool if is_websocket'),
+      after,
+    );
   });
 
   it('resolves named defaults profiles used with "from"', async () => {
-    const refs = await c.request<Location[]>('textDocument/references', { textDocument: { uri }, position: { line: 3, character: 10 }, context: { includeDeclaration: true } });
-    assert.deepEqual(refs.map((r) => r.range.start.line).sort((a, b) => a - b), [3, 9, 17, 22]);
+    const refs = await c.request<Location[]>('textDocument/references', {
+      textDocument: { uri },
+      position: { line: 3, character: 10 },
+      context: { includeDeclaration: true },
+    });
+    assert.deepEqual(
+      refs.map((r) => r.range.start.line).sort((a, b) => a - b),
+      [3, 9, 17, 22],
+    );
   });
 
   it('renames a backend in its header and every use_backend/default_backend', async () => {
-    const edit = await c.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri }, position: { line: 22, character: 10 }, newName: 'api' });
+    const edit = await c.request<WorkspaceEdit>('textDocument/rename', {
+      textDocument: { uri },
+      position: { line: 22, character: 10 },
+      newName: 'api',
+    });
     const after = applyTextEdits(HAPROXY, editsFor(edit, uri));
-    assert.ok(after.includes('backend api from base') && after.includes('default_backend api\n') && after.includes('use_backend api if is_api'), after);
+    assert.ok(
+      after.includes('backend api from base') &&
+        after.includes('default_backend api\n') &&
+        after.includes('use_backend api if is_api'),
+      after,
+    );
   });
 
   it('outlines sections with their servers, folds sections, offers a CodeLens and pools per backend', async () => {
     const syms = await c.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
-    assert.deepEqual(syms.map((s) => s.name), ['global', 'defaults base', 'frontend fe', 'backend ws_pool', 'backend api_pool']);
-    assert.deepEqual(syms[3].children!.filter((c2) => c2.kind === 8).map((c2) => c2.name), ['w1', 'w2']);
+    assert.deepEqual(
+      syms.map((s) => s.name),
+      ['global', 'defaults base', 'frontend fe', 'backend ws_pool', 'backend api_pool'],
+    );
+    assert.deepEqual(
+      syms[3].children!.filter((c2) => c2.kind === 8).map((c2) => c2.name),
+      ['w1', 'w2'],
+    );
     const folds = await c.request<FoldingRange[]>('textDocument/foldingRange', { textDocument: { uri } });
     assert.ok(folds.some((f) => f.startLine === 17 && f.endLine >= 20));
     const lenses = await c.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
-    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.command, (l.command?.arguments?.[0] as { pool: string }).pool]), [[17, 'wslb.simulate', 'ws_pool'], [22, 'wslb.simulate', 'api_pool']]);
-    const pools = await c.request<{ pools: { name: string; algorithm: string; servers: { name: string }[]; range: unknown }[] }>('wslb/pools', { uri });
-    assert.deepEqual(pools.pools.map((p) => [p.name, p.algorithm, p.servers.map((s) => s.name)]), [['ws_pool', 'leastconn', ['w1', 'w2']], ['api_pool', 'roundrobin', ['a1']]]);
+    assert.deepEqual(
+      lenses.map((l) => [l.range.start.line, l.command?.command, (l.command?.arguments?.[0] as { pool: string }).pool]),
+      [
+        [17, 'wslb.simulate', 'ws_pool'],
+        [22, 'wslb.simulate', 'api_pool'],
+      ],
+    );
+    const pools = await c.request<{
+      pools: { name: string; algorithm: string; servers: { name: string }[]; range: unknown }[];
+    }>('wslb/pools', { uri });
+    assert.deepEqual(
+      pools.pools.map((p) => [p.name, p.algorithm, p.servers.map((s) => s.name)]),
+      [
+        ['ws_pool', 'leastconn', ['w1', 'w2']],
+        ['api_pool', 'roundrobin', ['a1']],
+      ],
+    );
   });
 
   it('completes backend names after use_backend and keywords valid in the section', async () => {
@@ -436,23 +605,50 @@ describe('language server: HAProxy navigation', function () {
     await c.waitDiagnostics(u2);
     const lines = text.split('\n');
     const useLine = lines.findIndex((l) => l === '    use_backend ');
-    const items = await c.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: u2 }, position: { line: useLine, character: 16 } });
+    const items = await c.request<CompletionItem[]>('textDocument/completion', {
+      textDocument: { uri: u2 },
+      position: { line: useLine, character: 16 },
+    });
     assert.deepEqual(items.map((i) => i.label).sort(), ['api_pool', 'b3', 'ws_pool']);
-    const kw = await c.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: u2 }, position: { line: useLine + 1, character: 4 } });
+    const kw = await c.request<CompletionItem[]>('textDocument/completion', {
+      textDocument: { uri: u2 },
+      position: { line: useLine + 1, character: 4 },
+    });
     const labels = kw.map((i) => i.label);
-    assert.ok(labels.includes('bind') && labels.includes('use_backend') && labels.includes('timeout'), labels.join(' '));
-    assert.ok(!labels.includes('server') && !labels.includes('balance'), 'backend-only keywords are not offered in a frontend');
+    assert.ok(
+      labels.includes('bind') && labels.includes('use_backend') && labels.includes('timeout'),
+      labels.join(' '),
+    );
+    assert.ok(
+      !labels.includes('server') && !labels.includes('balance'),
+      'backend-only keywords are not offered in a frontend',
+    );
     const srvLine = lines.findIndex((l) => l.startsWith('    server s3'));
-    const opts = await c.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: u2 }, position: { line: srvLine, character: lines[srvLine].length } });
+    const opts = await c.request<CompletionItem[]>('textDocument/completion', {
+      textDocument: { uri: u2 },
+      position: { line: srvLine, character: lines[srvLine].length },
+    });
     const optLabels = opts.map((i) => i.label);
-    assert.ok(optLabels.includes('check') && optLabels.includes('slowstart') && optLabels.includes('on-marked-down'), optLabels.slice(0, 30).join(' '));
-    assert.deepEqual((opts[0].textEdit as TextEdit).range.start, { line: srvLine, character: lines[srvLine].length - 2 });
+    assert.ok(
+      optLabels.includes('check') && optLabels.includes('slowstart') && optLabels.includes('on-marked-down'),
+      optLabels.slice(0, 30).join(' '),
+    );
+    assert.deepEqual((opts[0].textEdit as TextEdit).range.start, {
+      line: srvLine,
+      character: lines[srvLine].length - 2,
+    });
   });
 
   it('hovers a HAProxy keyword with its syntax and manual link', async () => {
-    const hover = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 18, character: 6 } });
+    const hover = await c.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 18, character: 6 },
+    });
     const value = (hover!.contents as { value: string }).value;
-    assert.ok(value.includes('balance') && value.includes('docs.haproxy.org') || value.includes('configuration.html'), value);
+    assert.ok(
+      (value.includes('balance') && value.includes('docs.haproxy.org')) || value.includes('configuration.html'),
+      value,
+    );
   });
 });
 
@@ -471,11 +667,23 @@ describe('language server: nginx symbols, folding, completion', function () {
 
   it('outlines http › server › location, upstream and map', async () => {
     const syms = await c.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
-    assert.deepEqual(syms.map((s) => s.name), ['events', 'http']);
+    assert.deepEqual(
+      syms.map((s) => s.name),
+      ['events', 'http'],
+    );
     const http = syms[1];
-    assert.deepEqual(http.children!.map((s) => s.name), ['map $http_upgrade $connection_upgrade', 'upstream chat_backend', 'server']);
-    assert.deepEqual(http.children![2].children!.map((s) => s.name), ['location /ws', 'location /socket.io/', 'location /', 'location @fallback']);
-    assert.deepEqual(http.children![1].children!.map((s) => s.name), ['127.0.0.1:9001', '127.0.0.1:9002']);
+    assert.deepEqual(
+      http.children!.map((s) => s.name),
+      ['map $http_upgrade $connection_upgrade', 'upstream chat_backend', 'server'],
+    );
+    assert.deepEqual(
+      http.children![2].children!.map((s) => s.name),
+      ['location /ws', 'location /socket.io/', 'location /', 'location @fallback'],
+    );
+    assert.deepEqual(
+      http.children![1].children!.map((s) => s.name),
+      ['127.0.0.1:9001', '127.0.0.1:9002'],
+    );
   });
 
   it('folds every multi-line block and comment runs', async () => {
@@ -484,19 +692,37 @@ describe('language server: nginx symbols, folding, completion', function () {
     c.open(u2, 'nginx', text);
     await c.waitDiagnostics(u2);
     const folds = await c.request<FoldingRange[]>('textDocument/foldingRange', { textDocument: { uri: u2 } });
-    assert.ok(folds.some((f) => f.startLine === 0 && f.endLine === 2 && f.kind === 'comment'), JSON.stringify(folds));
-    assert.ok(folds.some((f) => f.startLine === 4 && f.endLine === 31), 'http block');
+    assert.ok(
+      folds.some((f) => f.startLine === 0 && f.endLine === 2 && f.kind === 'comment'),
+      JSON.stringify(folds),
+    );
+    assert.ok(
+      folds.some((f) => f.startLine === 4 && f.endLine === 31),
+      'http block',
+    );
     assert.ok(!folds.some((f) => f.startLine === 3), 'a one-line block does not fold');
-    assert.ok(folds.some((f) => f.startLine === 15 && f.endLine === 18), 'location /ws, up to the line before its "}"');
+    assert.ok(
+      folds.some((f) => f.startLine === 15 && f.endLine === 18),
+      'location /ws, up to the line before its "}"',
+    );
   });
 
   it('completes directives valid in a location (not server-only ones), with docs on resolve', async () => {
-    const text = NGINX_WS.replace('            proxy_pass http://chat_backend;\n            proxy_set_header Upgrade', '            proxy_\n            proxy_pass http://chat_backend;\n            proxy_set_header Upgrade');
+    const text = NGINX_WS.replace(
+      '            proxy_pass http://chat_backend;\n            proxy_set_header Upgrade',
+      '            proxy_\n            proxy_pass http://chat_backend;\n            proxy_set_header Upgrade',
+    );
     c.replace(uri, text, NGINX_WS);
     await c.waitDiagnostics(uri, (_d, p) => p.version === 2);
-    const items = await c.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: { line: 13, character: 18 } });
+    const items = await c.request<CompletionItem[]>('textDocument/completion', {
+      textDocument: { uri },
+      position: { line: 13, character: 18 },
+    });
     const labels = items.map((i) => i.label);
-    assert.ok(labels.includes('proxy_http_version') && labels.includes('proxy_read_timeout'), labels.slice(0, 20).join(' '));
+    assert.ok(
+      labels.includes('proxy_http_version') && labels.includes('proxy_read_timeout'),
+      labels.slice(0, 20).join(' '),
+    );
     assert.ok(!labels.includes('listen') && !labels.includes('worker_processes') && !labels.includes('upstream'));
     const item = items.find((i) => i.label === 'proxy_http_version')!;
     const resolved = await c.request<CompletionItem>('completionItem/resolve', item);
@@ -507,23 +733,49 @@ describe('language server: nginx symbols, folding, completion', function () {
   });
 
   it('completes upstream names after proxy_pass http://', async () => {
-    const text = NGINX_WS.replace('proxy_pass http://chat_backend;\n            proxy_set_header Upgrade', 'proxy_pass http://ch\n            proxy_set_header Upgrade');
+    const text = NGINX_WS.replace(
+      'proxy_pass http://chat_backend;\n            proxy_set_header Upgrade',
+      'proxy_pass http://ch\n            proxy_set_header Upgrade',
+    );
     c.replace(uri, text, NGINX_WS);
     await c.waitDiagnostics(uri, (_d, p) => p.version === 4);
     const line = text.split('\n').findIndex((l) => l.endsWith('http://ch'));
-    const items = await c.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: { line, character: text.split('\n')[line].length } });
-    assert.deepEqual(items.map((i) => i.label), ['chat_backend']);
-    assert.deepEqual((items[0].textEdit as TextEdit).range.start, { line, character: text.split('\n')[line].length - 2 });
+    const items = await c.request<CompletionItem[]>('textDocument/completion', {
+      textDocument: { uri },
+      position: { line, character: text.split('\n')[line].length },
+    });
+    assert.deepEqual(
+      items.map((i) => i.label),
+      ['chat_backend'],
+    );
+    assert.deepEqual((items[0].textEdit as TextEdit).range.start, {
+      line,
+      character: text.split('\n')[line].length - 2,
+    });
     c.replace(uri, NGINX_WS, text);
   });
 
   it('answers wslb/pools for nginx upstreams with their algorithm and servers', async () => {
-    const pools = await c.request<{ pools: { name: string; algorithm: string; system: string; servers: { address: string; port: number; weight: number }[]; nameRange: { start: unknown } }[] }>('wslb/pools', { uri });
+    const pools = await c.request<{
+      pools: {
+        name: string;
+        algorithm: string;
+        system: string;
+        servers: { address: string; port: number; weight: number }[];
+        nameRange: { start: unknown };
+      }[];
+    }>('wslb/pools', { uri });
     assert.equal(pools.pools.length, 1);
     assert.equal(pools.pools[0].name, 'chat_backend');
     assert.equal(pools.pools[0].system, 'nginx');
     assert.equal(pools.pools[0].algorithm, 'round_robin');
-    assert.deepEqual(pools.pools[0].servers.map((s) => [s.address, s.port, s.weight]), [['127.0.0.1', 9001, 1], ['127.0.0.1', 9002, 1]]);
+    assert.deepEqual(
+      pools.pools[0].servers.map((s) => [s.address, s.port, s.weight]),
+      [
+        ['127.0.0.1', 9001, 1],
+        ['127.0.0.1', 9002, 1],
+      ],
+    );
     assert.deepEqual(pools.pools[0].nameRange.start, { line: 6, character: 13 });
   });
 });
@@ -545,13 +797,18 @@ describe('language server: robustness', function () {
     let v = 1;
     for (let i = 0; i < 100; i++) {
       // type 100 characters onto the upstream's name, one notification each
-      v = c.change(uri, [{ range: { start: { line: 6, character: 25 + i }, end: { line: 6, character: 25 + i } }, text: 'x' }]);
+      v = c.change(uri, [
+        { range: { start: { line: 6, character: 25 + i }, end: { line: 6, character: 25 + i } }, text: 'x' },
+      ]);
     }
     const d = await c.waitDiagnostics(uri, (_d, p) => p.version === v);
     const storm = c.publishes.slice(before).filter((p) => p.uri === uri);
     assert.ok(storm.length <= 3, `debounced: ${storm.length} publishes for 100 edits`);
     assert.equal(storm[storm.length - 1].version, v);
-    assert.deepEqual(d.filter((x) => x.code === HTTP_VERSION).map((x) => x.range.start.line), [12, 17]);
+    assert.deepEqual(
+      d.filter((x) => x.code === HTTP_VERSION).map((x) => x.range.start.line),
+      [12, 17],
+    );
     // The server's text matches ours: the outline sees the whole typed name.
     const syms = await c.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
     assert.equal(syms[1].children![1].name, 'upstream chat_backend' + 'x'.repeat(100));
@@ -571,7 +828,10 @@ describe('language server: robustness', function () {
     const t0 = Date.now();
     c.open(other, 'nginx', NGINX_WS);
     await c.waitDiagnostics(other, (d) => codes(d).includes(HTTP_VERSION), 15_000);
-    const hover = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri: other }, position: { line: 12, character: 12 } });
+    const hover = await c.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri: other },
+      position: { line: 12, character: 12 },
+    });
     assert.ok(hover);
     assert.ok(Date.now() - t0 < 10_000, `answered after ${Date.now() - t0} ms`);
     const d = await c.waitDiagnostics(uri);
@@ -593,16 +853,25 @@ describe('language server: robustness', function () {
     await c.waitDiagnostics(u2, () => true, 20_000);
     const syms = await c.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: u2 } });
     assert.ok(Array.isArray(syms));
-    const hover = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri: u2 }, position: { line: 3, character: 3 } });
+    const hover = await c.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri: u2 },
+      position: { line: 3, character: 3 },
+    });
     void hover;
     assert.equal(c.proc.exitCode, null, 'server still running');
   });
 
   it('bad requests (unknown document, positions out of range) answer without crashing', async () => {
     const ghost = fileUri(path.join(tmp, 'nope', 'nginx.conf'));
-    assert.equal(await c.request('textDocument/hover', { textDocument: { uri: ghost }, position: { line: 99, character: 99 } }), null);
+    assert.equal(
+      await c.request('textDocument/hover', { textDocument: { uri: ghost }, position: { line: 99, character: 99 } }),
+      null,
+    );
     const uri = fileUri(path.join(tmp, 'storm/nginx.conf'));
-    const r = await c.request('textDocument/definition', { textDocument: { uri }, position: { line: 10_000, character: -5 } });
+    const r = await c.request('textDocument/definition', {
+      textDocument: { uri },
+      position: { line: 10_000, character: -5 },
+    });
     assert.equal(r, null);
     assert.equal(c.proc.exitCode, null);
   });

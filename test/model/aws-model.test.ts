@@ -59,10 +59,22 @@ describe('AWS model: Terraform', () => {
 
   it('finds the resources, old aws_alb* names included, with logical names and name spans', () => {
     const c = config();
-    assert.deepEqual(c.loadBalancers.map((r) => r.logicalName), ['aws_lb.main']);
-    assert.deepEqual(c.targetGroups.map((r) => r.logicalName), ['aws_alb_target_group.marked', 'aws_lb_target_group.plain']);
-    assert.deepEqual(c.listeners.map((r) => r.logicalName), ['aws_lb_listener.l']);
-    assert.deepEqual(c.listenerRules.map((r) => r.logicalName), ['aws_lb_listener_rule.r']);
+    assert.deepEqual(
+      c.loadBalancers.map((r) => r.logicalName),
+      ['aws_lb.main'],
+    );
+    assert.deepEqual(
+      c.targetGroups.map((r) => r.logicalName),
+      ['aws_alb_target_group.marked', 'aws_lb_target_group.plain'],
+    );
+    assert.deepEqual(
+      c.listeners.map((r) => r.logicalName),
+      ['aws_lb_listener.l'],
+    );
+    assert.deepEqual(
+      c.listenerRules.map((r) => r.logicalName),
+      ['aws_lb_listener_rule.r'],
+    );
     const tg = c.targetGroups[0];
     assert.equal(TF.slice(tg.nameSpan.start, tg.nameSpan.end), '"marked"');
     assert.ok(TF.slice(tg.span.start, tg.span.end).startsWith('resource "aws_alb_target_group"'));
@@ -72,7 +84,14 @@ describe('AWS model: Terraform', () => {
   it('values: literal, variable default (with the variable), AWS default, and unknown (never guessed)', () => {
     const c = config();
     const lb = c.loadBalancers[0];
-    assert.deepEqual({ known: lb.idleTimeout?.known, value: lb.idleTimeout?.known && lb.idleTimeout.value, origin: lb.idleTimeout?.known && lb.idleTimeout.origin }, { known: true, value: 120, origin: 'literal' });
+    assert.deepEqual(
+      {
+        known: lb.idleTimeout?.known,
+        value: lb.idleTimeout?.known && lb.idleTimeout.value,
+        origin: lb.idleTimeout?.known && lb.idleTimeout.origin,
+      },
+      { known: true, value: 120, origin: 'literal' },
+    );
     const [marked, plain] = c.targetGroups;
     const dd = marked.deregistrationDelay;
     assert.ok(dd.known && dd.value === 45 && dd.origin === 'variable-default');
@@ -83,9 +102,18 @@ describe('AWS model: Terraform', () => {
     assert.equal(marked.slowStart.known, false);
     assert.match(!marked.slowStart.known ? marked.slowStart.reason : '', /var\.opaque.*no default/);
     assert.equal(plain.deregistrationDelay.known, false);
-    assert.ok(plain.algorithm.known && plain.algorithm.value === 'round_robin' && plain.algorithm.origin === 'aws-default' && !plain.algorithm.written);
+    assert.ok(
+      plain.algorithm.known &&
+        plain.algorithm.value === 'round_robin' &&
+        plain.algorithm.origin === 'aws-default' &&
+        !plain.algorithm.written,
+    );
     assert.equal(plain.name?.known, false, 'an interpolated name is unknown');
-    assert.ok(marked.stickiness.enabled.known && marked.stickiness.enabled.value === false && marked.stickiness.enabled.origin === 'literal');
+    assert.ok(
+      marked.stickiness.enabled.known &&
+        marked.stickiness.enabled.value === false &&
+        marked.stickiness.enabled.origin === 'literal',
+    );
   });
 
   it('resolves references and decides which target groups carry WebSocket, saying why', () => {
@@ -101,17 +129,29 @@ describe('AWS model: Terraform', () => {
     assert.equal(r.targetGroupRefs[0].target, marked);
     assert.deepEqual(marked.loadBalancers, [lb]);
     assert.deepEqual(marked.rules, [r]);
-    assert.deepEqual(r.pathPatterns.map((p) => p.known), [true, false]);
+    assert.deepEqual(
+      r.pathPatterns.map((p) => p.known),
+      [true, false],
+    );
     assert.equal(marked.websocket.carries, true);
-    assert.deepEqual(marked.websocket.reasons, ['marked with `# wslb: websocket`', 'listener rule aws_lb_listener_rule.r routes /cable here']);
+    assert.deepEqual(marked.websocket.reasons, [
+      'marked with `# wslb: websocket`',
+      'listener rule aws_lb_listener_rule.r routes /cable here',
+    ]);
     assert.deepEqual(plain.websocket, { carries: false, reasons: [] });
   });
 
   it('takes variables from the other .tf files of the same directory only', () => {
     const res = `resource "aws_lb_target_group" "ws" {\n  deregistration_delay = var.d\n}\n`;
-    const same = buildAwsConfig([{ path: '/m/lb.tf', text: res }, { path: '/m/variables.tf', text: 'variable "d" {\n  default = 10\n}\n' }]);
+    const same = buildAwsConfig([
+      { path: '/m/lb.tf', text: res },
+      { path: '/m/variables.tf', text: 'variable "d" {\n  default = 10\n}\n' },
+    ]);
     assert.ok(same.targetGroups[0].deregistrationDelay.known && same.targetGroups[0].deregistrationDelay.value === 10);
-    const other = buildAwsConfig([{ path: '/m/lb.tf', text: res }, { path: '/other/variables.tf', text: 'variable "d" {\n  default = 10\n}\n' }]);
+    const other = buildAwsConfig([
+      { path: '/m/lb.tf', text: res },
+      { path: '/other/variables.tf', text: 'variable "d" {\n  default = 10\n}\n' },
+    ]);
     assert.equal(other.targetGroups[0].deregistrationDelay.known, false);
   });
 
@@ -124,7 +164,11 @@ describe('AWS model: Terraform', () => {
       assert.match(d.message, /^Terraform syntax error/);
       assert.ok(d.start >= 0 && d.end <= text.length);
     }
-    assert.equal(new LineIndex(text).positionAt(c.diagnostics[0].start).line > 0, true, 'points into the file, not at 0:0');
+    assert.equal(
+      new LineIndex(text).positionAt(c.diagnostics[0].start).line > 0,
+      true,
+      'points into the file, not at 0:0',
+    );
   });
 
   it('survives garbage without throwing', () => {
@@ -185,9 +229,16 @@ describe('AWS model: CloudFormation', () => {
   it('YAML with short-form intrinsics: parameter defaults known, other intrinsics unknown, references resolved', () => {
     const c = buildAwsConfig([{ path: '/t/stack.yaml', text: YAML_TEMPLATE }]);
     assert.deepEqual(c.diagnostics, []);
-    assert.deepEqual([c.loadBalancers.length, c.targetGroups.length, c.listeners.length, c.listenerRules.length], [1, 1, 1, 1]);
+    assert.deepEqual(
+      [c.loadBalancers.length, c.targetGroups.length, c.listeners.length, c.listenerRules.length],
+      [1, 1, 1, 1],
+    );
     const tg = c.targetGroups[0];
-    assert.ok(tg.deregistrationDelay.known && tg.deregistrationDelay.value === 20 && tg.deregistrationDelay.origin === 'variable-default');
+    assert.ok(
+      tg.deregistrationDelay.known &&
+        tg.deregistrationDelay.value === 20 &&
+        tg.deregistrationDelay.origin === 'variable-default',
+    );
     assert.equal(tg.slowStart.known, false);
     assert.equal(tg.algorithm.known, false);
     assert.equal(c.loadBalancers[0].name?.known, false);
@@ -203,9 +254,15 @@ describe('AWS model: CloudFormation', () => {
       {
         Parameters: { Idle: { Type: 'Number', Default: '75' } },
         Resources: {
-          Lb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { LoadBalancerAttributes: [{ Key: 'idle_timeout.timeout_seconds', Value: { Ref: 'Idle' } }] } },
+          Lb: {
+            Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+            Properties: { LoadBalancerAttributes: [{ Key: 'idle_timeout.timeout_seconds', Value: { Ref: 'Idle' } }] },
+          },
           Nlb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Type: 'network' } },
-          L: { Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: { LoadBalancerArn: { 'Fn::GetAtt': ['Nlb', 'LoadBalancerArn'] }, Protocol: 'TCP' } },
+          L: {
+            Type: 'AWS::ElasticLoadBalancingV2::Listener',
+            Properties: { LoadBalancerArn: { 'Fn::GetAtt': ['Nlb', 'LoadBalancerArn'] }, Protocol: 'TCP' },
+          },
         },
       },
       null,
@@ -251,7 +308,13 @@ describe('AWS detection', () => {
     assert.equal(detectConfigLanguage('/x/stack.yaml', YAML_TEMPLATE), 'aws');
     assert.equal(detectConfigLanguage('/x/k8s.yaml', 'apiVersion: v1\nkind: Service\n'), undefined);
     assert.equal(detectConfigLanguage('/x/package.json', '{ "name": "x" }'), undefined);
-    assert.equal(detectConfigLanguage('/x/default.conf.template', 'server {\n  listen 80;\n  location / {\n    proxy_pass http://a;\n  }\n}\n'), 'nginx');
+    assert.equal(
+      detectConfigLanguage(
+        '/x/default.conf.template',
+        'server {\n  listen 80;\n  location / {\n    proxy_pass http://a;\n  }\n}\n',
+      ),
+      'nginx',
+    );
   });
 
   it('Terraform/JSON with many braces is never taken for nginx', () => {

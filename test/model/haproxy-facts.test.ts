@@ -25,7 +25,15 @@ import {
   proxyHasServers,
   proxyMode,
 } from '../../server/src/service/model/haproxy';
-import { aclFactsOf, haproxyWebSocketBackends, haproxyWebSocketReasons, looksLikeWebSocketName, looksLikeWebSocketPath, WS_MARKER, type WebSocketReason } from '../../server/src/service/model/websocket';
+import {
+  aclFactsOf,
+  haproxyWebSocketBackends,
+  haproxyWebSocketReasons,
+  looksLikeWebSocketName,
+  looksLikeWebSocketPath,
+  WS_MARKER,
+  type WebSocketReason,
+} from '../../server/src/service/model/websocket';
 import { parseHaproxyTime } from '../../server/src/service/model/units';
 import { missingTimeouts } from '../../server/src/service/rules/haproxy/missing-timeouts';
 import type { HaproxyStatement } from '../../server/src/service/syntax/haproxy';
@@ -119,13 +127,23 @@ function texts(): { name: string; text: string }[] {
   const out: { name: string; text: string }[] = [
     { name: 'edge cases', text: EDGE_CASES },
     // The same with more than 16 ACLs in each proxy with routes (their routes find ACLs through a map).
-    { name: 'edge cases, many ACLs', text: EDGE_CASES.replace(/^(frontend fe.*|listen lis.*|defaults base)$/gm, (h) => h + Array.from({ length: 17 }, (_, k) => `\n    acl filler_${k} path /f${k}`).join('')) },
+    {
+      name: 'edge cases, many ACLs',
+      text: EDGE_CASES.replace(
+        /^(frontend fe.*|listen lis.*|defaults base)$/gm,
+        (h) => h + Array.from({ length: 17 }, (_, k) => `\n    acl filler_${k} path /f${k}`).join(''),
+      ),
+    },
     { name: 'generated (one frontend routing 300 hosts)', text: generateHaproxy(2000) },
   ];
   const rows = corpusRows('haproxy');
   if (rows.length === 0 && process.env.WSLB_REQUIRE_ALL) throw new Error(`the shared corpus is missing (${CORPUS})`);
   for (const r of rows) out.push({ name: r.path, text: fs.readFileSync(path.join(CORPUS, r.path), 'utf8') });
-  for (const f of [...filesUnder(path.join(ROOT, 'test/rules/fixtures/haproxy')), ...filesUnder(path.join(ROOT, 'test/fixtures')), ...filesUnder(path.join(ROOT, 'examples'))]) {
+  for (const f of [
+    ...filesUnder(path.join(ROOT, 'test/rules/fixtures/haproxy')),
+    ...filesUnder(path.join(ROOT, 'test/fixtures')),
+    ...filesUnder(path.join(ROOT, 'examples')),
+  ]) {
     out.push({ name: path.relative(ROOT, f), text: fs.readFileSync(f, 'utf8') });
   }
   return out;
@@ -163,9 +181,16 @@ function plainEffective(proxy: HaproxyProxy, keys: readonly string[]): PlainEffe
       const s = stmts[i];
       const a = words(s);
       if (s.keyword === keys[0] && keys.slice(1).every((k, j) => a[j] === k)) {
-        return { statement: s, proxy: p, source: p === proxy ? 'here' : 'defaults', values: a.slice(keys.length - 1), negated: false };
+        return {
+          statement: s,
+          proxy: p,
+          source: p === proxy ? 'here' : 'defaults',
+          values: a.slice(keys.length - 1),
+          negated: false,
+        };
       }
-      if (s.keyword === 'no' && keys[0] === 'option' && a[0] === 'option' && a[1] === keys[1]) return { statement: s, proxy: p, source: p === proxy ? 'here' : 'defaults', values: [], negated: true };
+      if (s.keyword === 'no' && keys[0] === 'option' && a[0] === 'option' && a[1] === keys[1])
+        return { statement: s, proxy: p, source: p === proxy ? 'here' : 'defaults', values: [], negated: true };
     }
   }
   return null;
@@ -190,7 +215,8 @@ function plainDisabled(p: HaproxyProxy): boolean {
   return false;
 }
 
-const plainHasServers = (p: HaproxyProxy): boolean => p.section.statements.some((s) => s.keyword === 'server' || s.keyword === 'server-template');
+const plainHasServers = (p: HaproxyProxy): boolean =>
+  p.section.statements.some((s) => s.keyword === 'server' || s.keyword === 'server-template');
 
 function plainMissing(p: HaproxyProxy): string[] {
   if (p.kind === 'defaults' || plainDisabled(p)) return [];
@@ -221,7 +247,10 @@ function plainRoute(s: HaproxyStatement): { name: string; conditionAcls: string[
   return {
     name: args[0],
     conditionAcls: cond.map(strip).filter(keep),
-    requiredAcls: cond.filter((v) => (unless ? v.startsWith('!') : !v.startsWith('!'))).map(strip).filter(keep),
+    requiredAcls: cond
+      .filter((v) => (unless ? v.startsWith('!') : !v.startsWith('!')))
+      .map(strip)
+      .filter(keep),
   };
 }
 
@@ -242,22 +271,27 @@ const WS_ACL = /\bhdr(_[a-z]+)?\(\s*(upgrade|connection)\s*\)|\breq\.hdr\(\s*(up
 function plainAclFacts(def: HaproxyStatement): { text: string; upgrade: boolean; path: boolean } {
   const text = words(def).slice(1).join(' ');
   const upgrade = WS_ACL.test(text) && /websocket|upgrade/i.test(text);
-  const pathFact = !upgrade && /\bpath(_beg|_reg|_dir|_sub)?\b/.test(text) && looksLikeWebSocketPath(words(def).slice(2).join(' '));
+  const pathFact =
+    !upgrade && /\bpath(_beg|_reg|_dir|_sub)?\b/.test(text) && looksLikeWebSocketPath(words(def).slice(2).join(' '));
   return { text, upgrade, path: pathFact };
 }
 
 function plainMarker(p: HaproxyProxy): boolean {
   const lines = p.source.tree.lines;
   const idx = lines.indexOf(p.section.header);
-  const check = (i: number) => !!lines[i]?.comment && WS_MARKER.test(p.source.text.slice(lines[i].comment!.start + 1, lines[i].comment!.end));
+  const check = (i: number) =>
+    !!lines[i]?.comment && WS_MARKER.test(p.source.text.slice(lines[i].comment!.start + 1, lines[i].comment!.end));
   if (check(idx)) return true;
   for (let i = idx - 1; i >= 0 && lines[i].comment && lines[i].words.length === 0; i--) if (check(i)) return true;
-  for (let i = idx + 1; i < lines.length && lines[i].start < p.section.end; i++) if (lines[i].comment && lines[i].words.length === 0 && check(i)) return true;
+  for (let i = idx + 1; i < lines.length && lines[i].start < p.section.end; i++)
+    if (lines[i].comment && lines[i].words.length === 0 && check(i)) return true;
   return false;
 }
 
 function plainTarget(config: HaproxyConfig, name: string): HaproxyProxy | undefined {
-  return name.includes('%[') ? undefined : config.proxies.find((p) => p.name === name && (p.kind === 'backend' || p.kind === 'listen'));
+  return name.includes('%[')
+    ? undefined
+    : config.proxies.find((p) => p.name === name && (p.kind === 'backend' || p.kind === 'listen'));
 }
 
 interface PlainUse {
@@ -284,7 +318,8 @@ function plainUses(config: HaproxyConfig): PlainUse[] {
 function plainReasons(uses: PlainUse[], proxy: HaproxyProxy): WebSocketReason[] {
   if (proxy.kind !== 'backend' && proxy.kind !== 'listen') return [];
   const reasons: WebSocketReason[] = [];
-  if (proxy.name && looksLikeWebSocketName(proxy.name)) reasons.push({ kind: 'backend-name', text: `${proxy.kind} ${proxy.name} is named like a WebSocket pool` });
+  if (proxy.name && looksLikeWebSocketName(proxy.name))
+    reasons.push({ kind: 'backend-name', text: `${proxy.kind} ${proxy.name} is named like a WebSocket pool` });
   if (plainMarker(proxy)) reasons.push({ kind: 'marker', text: 'marked "# wslb: websocket"' });
   {
     for (const { from, s, r, target } of uses) {
@@ -293,17 +328,23 @@ function plainReasons(uses: PlainUse[], proxy: HaproxyProxy): WebSocketReason[] 
       for (const name of r.requiredAcls) {
         for (const def of acls.get(name) ?? []) {
           const acl = plainAclFacts(def);
-          if (acl.upgrade) reasons.push({ kind: 'acl', text: `${from.kind} ${from.name} routes WebSocket upgrades here (acl ${name} ${acl.text})` });
+          if (acl.upgrade)
+            reasons.push({
+              kind: 'acl',
+              text: `${from.kind} ${from.name} routes WebSocket upgrades here (acl ${name} ${acl.text})`,
+            });
           else if (acl.path) reasons.push({ kind: 'path', text: `${from.kind} ${from.name} routes ${acl.text} here` });
         }
       }
       const inline = words(s).join(' ');
-      if (WS_ACL.test(inline) && /websocket|upgrade/i.test(inline)) reasons.push({ kind: 'acl', text: `${from.kind} ${from.name} routes WebSocket upgrades here` });
+      if (WS_ACL.test(inline) && /websocket|upgrade/i.test(inline))
+        reasons.push({ kind: 'acl', text: `${from.kind} ${from.name} routes WebSocket upgrades here` });
     }
   }
   if (proxy.kind === 'listen') {
     for (const [name, defs] of plainAcls(proxy)) {
-      for (const def of defs) if (plainAclFacts(def).upgrade) reasons.push({ kind: 'acl', text: `acl ${name} matches WebSocket upgrades` });
+      for (const def of defs)
+        if (plainAclFacts(def).upgrade) reasons.push({ kind: 'acl', text: `acl ${name} matches WebSocket upgrades` });
     }
   }
   return reasons;
@@ -316,7 +357,15 @@ function pathsOf(config: HaproxyConfig): string[][] {
   const seen = new Map<string, string[]>();
   const add = (p: string[]) => seen.set(p.join(' '), p);
   for (const w of ['connect', 'client', 'server', 'tunnel', 'queue', 'check']) add(['timeout', w]);
-  for (const p of [['mode'], ['default_backend'], ['balance'], ['hash-type'], ['option', 'httpchk'], ['option', 'httplog']]) add(p);
+  for (const p of [
+    ['mode'],
+    ['default_backend'],
+    ['balance'],
+    ['hash-type'],
+    ['option', 'httpchk'],
+    ['option', 'httplog'],
+  ])
+    add(p);
   // (every keyword with its first word too, but for the large files only those the model asks with one)
   const pairs = config.proxies.length < 200;
   for (const p of config.proxies) {
@@ -341,16 +390,25 @@ function compareConfig(name: string, config: HaproxyConfig): number {
       if (got && want) assert.deepEqual({ ...got }, { ...want }, `${at} [${keys.join(' ')}]`);
       checks++;
     }
-    for (const w of ['connect', 'client', 'server', 'tunnel'] as const) assert.equal(effectiveTimeoutMs(p, w), plainTimeoutMs(p, w), `${at} timeout ${w}`);
+    for (const w of ['connect', 'client', 'server', 'tunnel'] as const)
+      assert.equal(effectiveTimeoutMs(p, w), plainTimeoutMs(p, w), `${at} timeout ${w}`);
     assert.equal(proxyMode(p), plainMode(p), `${at} mode`);
     assert.equal(proxyDisabled(p), plainDisabled(p), `${at} disabled`);
     assert.equal(proxyHasServers(p), plainHasServers(p), `${at} servers`);
     assert.deepEqual(missingTimeouts(p), plainMissing(p), `${at} missing timeouts`);
-    for (const s of p.section.statements) if (s.keyword === 'acl') assert.deepEqual(pick(aclFactsOf(s)), pick(plainAclFacts(s)), `${at} acl line ${s.line.start}`);
+    for (const s of p.section.statements)
+      if (s.keyword === 'acl')
+        assert.deepEqual(pick(aclFactsOf(s)), pick(plainAclFacts(s)), `${at} acl line ${s.line.start}`);
     assert.deepEqual(haproxyWebSocketReasons(config, p), plainReasons(uses, p), `${at} WebSocket reasons`);
     checks += 10;
   }
-  const refs = backendReferences(config).map((r) => ({ statement: r.statement, from: r.from, target: r.target, conditionAcls: r.conditionAcls, requiredAcls: r.requiredAcls }));
+  const refs = backendReferences(config).map((r) => ({
+    statement: r.statement,
+    from: r.from,
+    target: r.target,
+    conditionAcls: r.conditionAcls,
+    requiredAcls: r.requiredAcls,
+  }));
   const plainRefs = config.proxies
     .filter((p) => p.kind === 'frontend' || p.kind === 'listen' || p.kind === 'defaults')
     .flatMap((p) =>
@@ -358,11 +416,22 @@ function compareConfig(name: string, config: HaproxyConfig): number {
         .filter((s) => (s.keyword === 'use_backend' || s.keyword === 'default_backend') && s.args.length >= 1)
         .map((s) => {
           const r = plainRoute(s);
-          return { statement: s, from: p, target: plainTarget(config, r.name), conditionAcls: r.conditionAcls, requiredAcls: r.requiredAcls };
+          return {
+            statement: s,
+            from: p,
+            target: plainTarget(config, r.name),
+            conditionAcls: r.conditionAcls,
+            requiredAcls: r.requiredAcls,
+          };
         }),
     );
   assert.deepEqual(refs, plainRefs, `${name}: backend references`);
-  for (const r of plainRefs) assert.equal(findProxy(config, plainRoute(r.statement).name, ['frontend']), config.proxies.find((p) => p.name === plainRoute(r.statement).name && p.kind === 'frontend'), `${name}: findProxy frontend`);
+  for (const r of plainRefs)
+    assert.equal(
+      findProxy(config, plainRoute(r.statement).name, ['frontend']),
+      config.proxies.find((p) => p.name === plainRoute(r.statement).name && p.kind === 'frontend'),
+      `${name}: findProxy frontend`,
+    );
   assert.deepEqual(
     haproxyWebSocketBackends(config).map((b) => [b.proxy, b.reasons]),
     config.proxies.map((p) => [p, plainReasons(uses, p)]).filter(([, r]) => (r as WebSocketReason[]).length > 0),
@@ -389,7 +458,10 @@ describe('HAProxy model: the per-proxy facts give what a plain reading of the st
       checks += compareConfig(f.name, config);
       ws += haproxyWebSocketBackends(config).length;
     }
-    assert.ok(all.some((f) => f.name.endsWith('exymat/bench/fixtures/large-valid.cfg')) || !process.env.WSLB_REQUIRE_ALL, 'the benchmark file is compared');
+    assert.ok(
+      all.some((f) => f.name.endsWith('exymat/bench/fixtures/large-valid.cfg')) || !process.env.WSLB_REQUIRE_ALL,
+      'the benchmark file is compared',
+    );
     assert.ok(checks > 50_000, `${checks} comparisons`);
     assert.ok(ws > 20, `${ws} WebSocket backends among the files`);
   });
@@ -413,8 +485,16 @@ describe('HAProxy model: the per-proxy facts give what a plain reading of the st
     assert.deepEqual(reasons('realtime_pool'), ['backend-name', 'marker']);
     assert.deepEqual(reasons('lis'), ['acl', 'acl', 'acl']);
     assert.deepEqual(reasons('web'), ['acl']);
-    const route = backendReferences(config).find((r) => r.statement.args[0]?.value === 'chat' && r.statement.keyword === 'use_backend')!;
-    assert.deepEqual([route.conditionAcls, route.requiredAcls], [['is_ws', 'is_path', 'x'], ['is_ws', 'is_path']]);
+    const route = backendReferences(config).find(
+      (r) => r.statement.args[0]?.value === 'chat' && r.statement.keyword === 'use_backend',
+    )!;
+    assert.deepEqual(
+      [route.conditionAcls, route.requiredAcls],
+      [
+        ['is_ws', 'is_path', 'x'],
+        ['is_ws', 'is_path'],
+      ],
+    );
   });
 
   it('markers read from the line table (lines never all built) are those read from the lines', () => {
@@ -422,7 +502,10 @@ describe('HAProxy model: the per-proxy facts give what a plain reading of the st
     for (const f of all) {
       if (!hasWslbComment(f.text)) continue;
       const viaTable = buildHaproxyConfig([{ path: '/t.cfg', text: f.text }]);
-      assert.ok((viaTable.sources[0].tree as { lineTable?: unknown }).lineTable, `${f.name}: the lines were not built yet`);
+      assert.ok(
+        (viaTable.sources[0].tree as { lineTable?: unknown }).lineTable,
+        `${f.name}: the lines were not built yet`,
+      );
       const a = haproxyWebSocketBackends(viaTable).map((b) => [b.proxy.name, b.reasons]);
       const viaLines = buildHaproxyConfig([{ path: '/t.cfg', text: f.text }]);
       assert.ok(viaLines.sources[0].tree.lines.length > 0);

@@ -32,8 +32,22 @@ const ROOT = path.resolve(__dirname, '../..');
 
 /** Names that share their length, their first and their last characters (and a few hash-unfriendly ones). */
 const ODD_NAMES = [
-  ...Array.from({ length: 300 }, (_, i) => `app_${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}_backend`),
-  '', 'a', 'A', 'é', 'ws', 'WS', 'x'.repeat(300), 'x'.repeat(301), '\u0000', 'name with space', 'dup', 'dup',
+  ...Array.from(
+    { length: 300 },
+    (_, i) => `app_${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}_backend`,
+  ),
+  '',
+  'a',
+  'A',
+  'é',
+  'ws',
+  'WS',
+  'x'.repeat(300),
+  'x'.repeat(301),
+  '\u0000',
+  'name with space',
+  'dup',
+  'dup',
 ];
 
 const EDGES = `defaults
@@ -68,7 +82,9 @@ backend ws
 
 backend WS
     server a 127.0.0.1:3
-${ODD_NAMES.filter((n) => /^[a-z_]+$/.test(n) && n !== 'dup').map((n) => `\nbackend ${n}\n    server s 127.0.0.1:4\n`).join('')}`;
+${ODD_NAMES.filter((n) => /^[a-z_]+$/.test(n) && n !== 'dup')
+  .map((n) => `\nbackend ${n}\n    server s 127.0.0.1:4\n`)
+  .join('')}`;
 
 function texts(): { name: string; text: string }[] {
   const out = [
@@ -76,19 +92,34 @@ function texts(): { name: string; text: string }[] {
     { name: 'generated', text: generateHaproxy(3000) },
   ];
   const rows = corpusRows('haproxy');
-  if (rows.length === 0 && process.env.WSLB_REQUIRE_ALL === '1') throw new Error(`the shared corpus is missing (${CORPUS})`);
+  if (rows.length === 0 && process.env.WSLB_REQUIRE_ALL === '1')
+    throw new Error(`the shared corpus is missing (${CORPUS})`);
   for (const r of rows) out.push({ name: r.path, text: fs.readFileSync(path.join(CORPUS, r.path), 'utf8') });
-  for (const f of [...filesUnder(path.join(ROOT, 'test/rules/fixtures/haproxy')), ...filesUnder(path.join(ROOT, 'examples'))]) {
+  for (const f of [
+    ...filesUnder(path.join(ROOT, 'test/rules/fixtures/haproxy')),
+    ...filesUnder(path.join(ROOT, 'examples')),
+  ]) {
     out.push({ name: path.relative(ROOT, f), text: fs.readFileSync(f, 'utf8') });
   }
   return out;
 }
 
-const KINDS: (ProxyKind[] | undefined)[] = [undefined, ['frontend'], ['backend'], ['listen'], ['defaults'], ['frontend', 'listen'], ['backend', 'listen', 'frontend', 'defaults']];
+const KINDS: (ProxyKind[] | undefined)[] = [
+  undefined,
+  ['frontend'],
+  ['backend'],
+  ['listen'],
+  ['defaults'],
+  ['frontend', 'listen'],
+  ['backend', 'listen', 'frontend', 'defaults'],
+];
 
 /** What findProxy() promises: the first proxy in config order with that name and one of the kinds (backend or listen by default). */
 function plainFind(proxies: HaproxyProxy[], name: string, kinds: ProxyKind[] | undefined): HaproxyProxy | undefined {
-  return proxies.find((p) => p.name === name && (kinds === undefined ? p.kind === 'backend' || p.kind === 'listen' : kinds.includes(p.kind)));
+  return proxies.find(
+    (p) =>
+      p.name === name && (kinds === undefined ? p.kind === 'backend' || p.kind === 'listen' : kinds.includes(p.kind)),
+  );
 }
 
 /** The reading of a condition word the route reading used before (a regular expression). */
@@ -121,7 +152,11 @@ describe('HAProxy model: the quick paths give what a plain reading gives', funct
       }
       for (const name of names) {
         for (const kinds of KINDS) {
-          assert.equal(findProxy(config, name, kinds), plainFind(config.proxies, name, kinds), `${f.name}: '${name}' [${kinds?.join(',') ?? 'default'}]`);
+          assert.equal(
+            findProxy(config, name, kinds),
+            plainFind(config.proxies, name, kinds),
+            `${f.name}: '${name}' [${kinds?.join(',') ?? 'default'}]`,
+          );
           checks++;
         }
       }
@@ -139,7 +174,8 @@ describe('HAProxy model: the quick paths give what a plain reading gives', funct
       map.set(n, had === undefined ? fake(i) : Array.isArray(had) ? [...had, fake(i)] : [had, fake(i)]);
     });
     assert.equal(index.size, map.size);
-    for (const n of [...ODD_NAMES, 'absent', 'app_zz_backend', 'x'.repeat(299)]) assert.deepEqual(index.get(n), map.get(n), `'${n.slice(0, 20)}'`);
+    for (const n of [...ODD_NAMES, 'absent', 'app_zz_backend', 'x'.repeat(299)])
+      assert.deepEqual(index.get(n), map.get(n), `'${n.slice(0, 20)}'`);
     index.set('dup', fake(-1));
     assert.deepEqual(index.get('dup'), fake(-1));
     assert.throws(() => index.set('absent', fake(0)));
@@ -160,7 +196,12 @@ describe('HAProxy model: the quick paths give what a plain reading gives', funct
             const made = listsFirst ? factLines(p, which) : null;
             const walked: unknown[] = [];
             const stmts = p.section.statements;
-            const isIt = (kw: string) => (which === 'acl' ? kw === 'acl' : which === 'route' ? kw === 'use_backend' || kw === 'default_backend' : kw === 'timeout');
+            const isIt = (kw: string) =>
+              which === 'acl'
+                ? kw === 'acl'
+                : which === 'route'
+                  ? kw === 'use_backend' || kw === 'default_backend'
+                  : kw === 'timeout';
             for (let i = factFirst(p, which), left = factLineCount(p, which); left > 0; i++) {
               if (!isIt(stmts[i].keyword)) continue;
               left--;
@@ -179,21 +220,68 @@ describe('HAProxy model: the quick paths give what a plain reading gives', funct
   });
 
   it('conditionAcl() and conditionRequires() read each condition word as the regular expression did', () => {
-    const words = new Set<string>(['', '!', '!!x', 'or', '!or', 'OR', '||', '{', '}', 'a-b.c:d_e', 'a/b', 'é', '!é', 'x y', '!a1', 'a1', 'a;', '[x]', ':', '!:']);
+    const words = new Set<string>([
+      '',
+      '!',
+      '!!x',
+      'or',
+      '!or',
+      'OR',
+      '||',
+      '{',
+      '}',
+      'a-b.c:d_e',
+      'a/b',
+      'é',
+      '!é',
+      'x y',
+      '!a1',
+      'a1',
+      'a;',
+      '[x]',
+      ':',
+      '!:',
+    ]);
     for (const f of all) {
       const config = buildHaproxyConfig([{ path: `/${f.name}`, text: f.text }]);
-      for (const p of config.proxies) for (const s of factLines(p, 'route')) for (let k = 1; k < s.wordCount; k++) words.add(s.wordValue(k));
+      for (const p of config.proxies)
+        for (const s of factLines(p, 'route')) for (let k = 1; k < s.wordCount; k++) words.add(s.wordValue(k));
     }
-    for (let c = 0; c < 256; c++) words.add(String.fromCharCode(c)).add(`!${String.fromCharCode(c)}`).add(`a${String.fromCharCode(c)}`);
+    for (let c = 0; c < 256; c++)
+      words
+        .add(String.fromCharCode(c))
+        .add(`!${String.fromCharCode(c)}`)
+        .add(`a${String.fromCharCode(c)}`);
     for (const v of words) {
       assert.equal(conditionAcl(v), plainConditionAcl(v), `'${v}'`);
-      for (const unless of [false, true]) assert.equal(conditionRequires(v, unless), v.startsWith('!') === unless, `'${v}' ${unless}`);
+      for (const unless of [false, true])
+        assert.equal(conditionRequires(v, unless), v.startsWith('!') === unless, `'${v}' ${unless}`);
     }
     assert.ok(words.size > 700, `${words.size} words`);
   });
 
   it('mayLookLikeWebSocketName() is true wherever looksLikeWebSocketName() is', () => {
-    const names = new Set<string>(['ws', 'WS', 'a-wss-b', 'xWsx', 'websocket', 'WebSocket', 'socket_io', 'SOCKJS', 'ActionCable', 'cable', 'realtime', 'RealTime', 'w s', 'sock', 'soc', 'cabl', 'realtim', 'ſocket', 'wſ']);
+    const names = new Set<string>([
+      'ws',
+      'WS',
+      'a-wss-b',
+      'xWsx',
+      'websocket',
+      'WebSocket',
+      'socket_io',
+      'SOCKJS',
+      'ActionCable',
+      'cable',
+      'realtime',
+      'RealTime',
+      'w s',
+      'sock',
+      'soc',
+      'cabl',
+      'realtim',
+      'ſocket',
+      'wſ',
+    ]);
     for (const f of all) {
       const config = buildHaproxyConfig([{ path: `/${f.name}`, text: f.text }]);
       for (const p of config.proxies) if (p.name !== null) names.add(p.name);
@@ -209,7 +297,12 @@ describe('HAProxy model: the quick paths give what a plain reading gives', funct
   });
 
   it('proxies whose facts name no statement share them, and each still lists its own lines', () => {
-    const config = buildHaproxyConfig([{ path: '/s.cfg', text: 'backend a\n    acl x path /a\n    acl y path /b\n    server s 127.0.0.1:1\n\nbackend b\n    acl x path /c\n    acl y path /d\n    server s 127.0.0.1:2\n\nbackend c\n    acl x path /e\n    server s 127.0.0.1:3\n    timeout server 1s\n' }]);
+    const config = buildHaproxyConfig([
+      {
+        path: '/s.cfg',
+        text: 'backend a\n    acl x path /a\n    acl y path /b\n    server s 127.0.0.1:1\n\nbackend b\n    acl x path /c\n    acl y path /d\n    server s 127.0.0.1:2\n\nbackend c\n    acl x path /e\n    server s 127.0.0.1:3\n    timeout server 1s\n',
+      },
+    ]);
     const [a, b, c] = config.proxies;
     assert.equal(proxyFacts(a), proxyFacts(b), 'the same shape: one facts object');
     assert.notEqual(proxyFacts(a), proxyFacts(c), 'a timeout line of its own: facts of its own');
@@ -218,8 +311,13 @@ describe('HAProxy model: the quick paths give what a plain reading gives', funct
     assert.deepEqual(lines(b), ['/c', '/d']);
     assert.deepEqual(lines(a), ['/a', '/b']);
     // a shared object is never changed: a proxy read later from another config gets the same answers
-    const again = buildHaproxyConfig([{ path: '/t.cfg', text: 'backend z\n    acl x path /z\n    acl y path /w\n    server s 127.0.0.1:9\n' }]);
-    assert.deepEqual(factLines(again.proxies[0], 'acl').map((s) => s.wordValue(3)), ['/z', '/w']);
+    const again = buildHaproxyConfig([
+      { path: '/t.cfg', text: 'backend z\n    acl x path /z\n    acl y path /w\n    server s 127.0.0.1:9\n' },
+    ]);
+    assert.deepEqual(
+      factLines(again.proxies[0], 'acl').map((s) => s.wordValue(3)),
+      ['/z', '/w'],
+    );
     assert.deepEqual(lines(b), ['/c', '/d']);
   });
 });

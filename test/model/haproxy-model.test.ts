@@ -1,6 +1,13 @@
 import { haproxyWebSocketBackends } from '../../server/src/service/model/websocket';
 import { strict as assert } from 'node:assert';
-import { backendReferences, buildHaproxyConfig, findProxy, haproxyEffective, haproxyTimeout, proxyMode } from '../../server/src/service/model/haproxy';
+import {
+  backendReferences,
+  buildHaproxyConfig,
+  findProxy,
+  haproxyEffective,
+  haproxyTimeout,
+  proxyMode,
+} from '../../server/src/service/model/haproxy';
 
 const cfgText = `global
     maxconn 100
@@ -61,13 +68,21 @@ describe('HAProxy model', () => {
   it('parses server lines over default-server lines from defaults and the section', () => {
     const chat = findProxy(cfg, 'chat')!;
     const [a, b, c] = chat.servers;
-    assert.deepEqual([a.name, a.address, a.port, a.weight, a.check, a.backup, a.slowstartMs], ['a', '127.0.0.1', 9001, 3, true, false, 10_000]);
+    assert.deepEqual(
+      [a.name, a.address, a.port, a.weight, a.check, a.backup, a.slowstartMs],
+      ['a', '127.0.0.1', 9001, 3, true, false, 10_000],
+    );
     assert.deepEqual([b.backup, b.check, b.maxconn], [true, false, null]);
     assert.deepEqual([c.address, c.port, c.disabled, c.maxconn, c.id], ['[::1]', 9003, true, 50, 3]);
   });
 
   it('resolves use_backend/default_backend and keeps unresolved names', () => {
-    const refs = backendReferences(cfg).map((r) => [r.statement.keyword, r.word.value, r.target?.name ?? null, r.conditionAcls.join(',')]);
+    const refs = backendReferences(cfg).map((r) => [
+      r.statement.keyword,
+      r.word.value,
+      r.target?.name ?? null,
+      r.conditionAcls.join(','),
+    ]);
     assert.deepEqual(refs, [
       ['use_backend', 'chat', 'chat', 'is_ws'],
       ['use_backend', 'missing', null, 'is_ws'],
@@ -101,6 +116,9 @@ backend chat2
     server a 127.0.0.1:1
 `;
     const cfg = buildHaproxyConfig([{ path: '/h.cfg', text }]);
-    assert.deepEqual(haproxyWebSocketBackends(cfg).map((b) => b.proxy.name), ['chat', 'chat2']);
+    assert.deepEqual(
+      haproxyWebSocketBackends(cfg).map((b) => b.proxy.name),
+      ['chat', 'chat2'],
+    );
   });
 });

@@ -13,7 +13,12 @@ import { parseHaproxy } from '../../server/src/service/syntax/haproxy';
 import { Section } from '../../server/src/service/syntax/haproxy/parser';
 import type { HaproxyStatement } from '../../server/src/service/syntax/haproxy/types';
 import { createLanguageService } from '../../server/src/service/index';
-import { backendReferences, buildHaproxyConfig, proxyFacts, type HaproxyConfig } from '../../server/src/service/model/haproxy';
+import {
+  backendReferences,
+  buildHaproxyConfig,
+  proxyFacts,
+  type HaproxyConfig,
+} from '../../server/src/service/model/haproxy';
 import { haproxyWebSocketReasons } from '../../server/src/service/model/websocket';
 import { validateHaproxy } from '../../server/src/service/knowledge/haproxy-validate';
 import { CORPUS, cfgFilesUnder, corpusRows, needCorpus } from '../helpers/corpus';
@@ -111,9 +116,13 @@ function texts(): { name: string; text: string }[] {
     { name: 'generated', text: generateHaproxy(3000) },
   ];
   const rows = corpusRows('haproxy');
-  if (rows.length === 0 && process.env.WSLB_REQUIRE_ALL === '1') throw new Error(`the shared corpus is missing (${CORPUS})`);
+  if (rows.length === 0 && process.env.WSLB_REQUIRE_ALL === '1')
+    throw new Error(`the shared corpus is missing (${CORPUS})`);
   for (const r of rows) out.push({ name: r.path, text: fs.readFileSync(path.join(CORPUS, r.path), 'utf8') });
-  for (const f of [...cfgFilesUnder(path.join(ROOT, 'test/rules/fixtures/haproxy')), ...cfgFilesUnder(path.join(ROOT, 'examples'))]) {
+  for (const f of [
+    ...cfgFilesUnder(path.join(ROOT, 'test/rules/fixtures/haproxy')),
+    ...cfgFilesUnder(path.join(ROOT, 'examples')),
+  ]) {
     out.push({ name: path.relative(ROOT, f), text: fs.readFileSync(f, 'utf8') });
   }
   return out;
@@ -136,10 +145,33 @@ const at = (s: HaproxyStatement | null | undefined): number | null => (s ? s.lin
 function modelView(config: HaproxyConfig): unknown {
   const facts = config.proxies.map((p) => {
     const f = proxyFacts(p);
-    return [p.kind, p.name, at(f.mode), at(f.onOff), at(f.connect), at(f.client), at(f.server), at(f.tunnel), at(f.defaultBackend), f.hasServers,
-      f.acl0, f.aclCount, f.route0, f.routeCount, f.timeout0, f.timeoutCount];
+    return [
+      p.kind,
+      p.name,
+      at(f.mode),
+      at(f.onOff),
+      at(f.connect),
+      at(f.client),
+      at(f.server),
+      at(f.tunnel),
+      at(f.defaultBackend),
+      f.hasServers,
+      f.acl0,
+      f.aclCount,
+      f.route0,
+      f.routeCount,
+      f.timeout0,
+      f.timeoutCount,
+    ];
   });
-  const refs = backendReferences(config).map((r) => [at(r.statement), r.from.name, r.word?.value, r.target?.name ?? null, r.conditionAcls, r.requiredAcls]);
+  const refs = backendReferences(config).map((r) => [
+    at(r.statement),
+    r.from.name,
+    r.word?.value,
+    r.target?.name ?? null,
+    r.conditionAcls,
+    r.requiredAcls,
+  ]);
   const reasons = config.proxies.map((p) => haproxyWebSocketReasons(config, p));
   return { facts, refs, reasons };
 }
@@ -150,7 +182,10 @@ describe('HAProxy section bodies: read by index, they give what the statement li
 
   it('has its inputs: the corpus (with the benchmark file), fixtures, examples', function () {
     needCorpus(this, 'haproxy');
-    assert.ok(all.some((t) => t.name.endsWith('large-valid.cfg')), 'the 24k-line benchmark file');
+    assert.ok(
+      all.some((t) => t.name.endsWith('large-valid.cfg')),
+      'the 24k-line benchmark file',
+    );
     assert.ok(all.length > 20, `${all.length} texts`);
   });
 
@@ -175,7 +210,8 @@ describe('HAProxy section bodies: read by index, they give what the statement li
           assert.equal(body.wordCountAt(i), want.wordCount, where);
           for (let k = 0; k < want.wordCount; k++) assert.equal(body.wordValueAt(i, k), want.wordValue(k), where);
           assert.equal(body.rows.wordCount(body.rowAt(i)), want.wordCount, where);
-          for (let k = 0; k < want.wordCount; k++) assert.equal(body.rows.wordValue(body.rowAt(i), k), want.wordValue(k), where);
+          for (let k = 0; k < want.wordCount; k++)
+            assert.equal(body.rows.wordValue(body.rowAt(i), k), want.wordValue(k), where);
           assert.equal(body.lineStartAt(i), want.line.start, where);
           if (i % 3 === 0) {
             const st = body.statement(i);
@@ -190,23 +226,46 @@ describe('HAProxy section bodies: read by index, they give what the statement li
         for (let i = 0; i < made.length; i++) {
           const got = made[i];
           const want = list[i];
-          if (early.has(i)) assert.equal(got, early.get(i), `${name}: section ${s} statement ${i} is the object made by index`);
+          if (early.has(i))
+            assert.equal(got, early.get(i), `${name}: section ${s} statement ${i} is the object made by index`);
           assert.equal(got.section, lazy.sections[s]);
           assert.deepEqual(
-            [got.type, got.keyword, got.modifier, got.line.start, got.line.end, got.args.map((a) => a.raw), got.conditions.map((c) => c.line.start)],
-            [want.type, want.keyword, want.modifier, want.line.start, want.line.end, want.args.map((a) => a.raw), want.conditions.map((c) => c.line.start)],
+            [
+              got.type,
+              got.keyword,
+              got.modifier,
+              got.line.start,
+              got.line.end,
+              got.args.map((a) => a.raw),
+              got.conditions.map((c) => c.line.start),
+            ],
+            [
+              want.type,
+              want.keyword,
+              want.modifier,
+              want.line.start,
+              want.line.end,
+              want.args.map((a) => a.raw),
+              want.conditions.map((c) => c.line.start),
+            ],
             `${name}: section ${s} statement ${i}`,
           );
         }
         // the file's list is made from the sections' lists
       }
-      assert.deepEqual(lazy.statements.map((x) => x.line.start), listed.statements.map((x) => x.line.start), `${name}: file statements`);
+      assert.deepEqual(
+        lazy.statements.map((x) => x.line.start),
+        listed.statements.map((x) => x.line.start),
+        `${name}: file statements`,
+      );
     }
     assert.ok(statements > 20_000, `${statements} statements`);
   });
 
   it('header statements, made when read, are the header line, in its section and its `.if` blocks', () => {
-    const f = parseHaproxy('global\n.if defined(A)\nfrontend a\n    bind :1\n.if streq(x,y)\nbackend b\n    server s 127.0.0.1:1\n.endif\n.else\nbackend c\n.endif\nbackend d\n');
+    const f = parseHaproxy(
+      'global\n.if defined(A)\nfrontend a\n    bind :1\n.if streq(x,y)\nbackend b\n    server s 127.0.0.1:1\n.endif\n.else\nbackend c\n.endif\nbackend d\n',
+    );
     const show = f.sections.map((s) => {
       const h = s.headerStatement;
       assert.equal(s.headerStatement, h, 'made once');
@@ -215,9 +274,18 @@ describe('HAProxy section bodies: read by index, they give what the statement li
       assert.equal(h.keyword, s.keyword);
       return `${s.keyword} ${s.name ?? ''}:${h.conditions.map((c) => `${c.directive}@${c.line.start}`).join('>')}|${s.statements.map((b) => b.conditions.length).join(',')}`;
     });
-    assert.deepEqual(show, ['global :|', 'frontend a:.if@7|1', 'backend b:.if@7>.if@45|2', 'backend c:.else@102|', 'backend d:|']);
+    assert.deepEqual(show, [
+      'global :|',
+      'frontend a:.if@7|1',
+      'backend b:.if@7>.if@45|2',
+      'backend c:.else@102|',
+      'backend d:|',
+    ]);
     // the file's list holds the same header objects
-    assert.deepEqual(f.statements.filter((s) => s.line === s.section?.header), f.sections.map((s) => s.headerStatement));
+    assert.deepEqual(
+      f.statements.filter((s) => s.line === s.section?.header),
+      f.sections.map((s) => s.headerStatement),
+    );
   });
 
   it('validateHaproxy() through the bodies finds what it finds through the statement lists', () => {

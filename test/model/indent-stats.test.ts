@@ -4,10 +4,36 @@
  */
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { editedIndentStats, indentStats, indentUnit, indentUnitOf, type IndentStats } from '../../server/src/service/fixes/nginx';
+import {
+  editedIndentStats,
+  indentStats,
+  indentUnit,
+  indentUnitOf,
+  type IndentStats,
+} from '../../server/src/service/fixes/nginx';
 
-const norm = (s: IndentStats) => ({ tabs: s.tabs, spaceLines: s.spaceLines, counts: [...s.counts].filter(([, k]) => k !== 0).sort((a, b) => a[0] - b[0]) });
-const piece = fc.constantFrom(' ', '  ', '\t', '\n', '\r\n', '\r', '\u2028', 'x', 'server {', '}', ';', '    a;', '\n  b;\n', '\n\tc;', '\u00a0');
+const norm = (s: IndentStats) => ({
+  tabs: s.tabs,
+  spaceLines: s.spaceLines,
+  counts: [...s.counts].filter(([, k]) => k !== 0).sort((a, b) => a[0] - b[0]),
+});
+const piece = fc.constantFrom(
+  ' ',
+  '  ',
+  '\t',
+  '\n',
+  '\r\n',
+  '\r',
+  '\u2028',
+  'x',
+  'server {',
+  '}',
+  ';',
+  '    a;',
+  '\n  b;\n',
+  '\n\tc;',
+  '\u00a0',
+);
 const text = fc.array(piece, { maxLength: 40 }).map((xs) => xs.join(''));
 
 describe('indentation statistics', () => {

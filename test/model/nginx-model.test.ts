@@ -57,23 +57,41 @@ http {
   });
 
   it('an unset scalar falls back to the default of the target version', () => {
-    const old = effectiveValue(location(cfg, '/a'), 'proxy_http_version', defaultsFor(withDefaults({ nginxVersion: '1.22.1' })));
+    const old = effectiveValue(
+      location(cfg, '/a'),
+      'proxy_http_version',
+      defaultsFor(withDefaults({ nginxVersion: '1.22.1' })),
+    );
     assert.deepEqual(old.args, ['1.0']);
     assert.equal(old.source, 'default');
     assert.match(old.defaultNote ?? '', /1\.22\.1/);
-    const modern = effectiveValue(location(cfg, '/a'), 'proxy_http_version', defaultsFor(withDefaults({ nginxVersion: '1.29.7' })));
+    const modern = effectiveValue(
+      location(cfg, '/a'),
+      'proxy_http_version',
+      defaultsFor(withDefaults({ nginxVersion: '1.29.7' })),
+    );
     assert.deepEqual(modern.args, ['1.1']);
-    const before = effectiveValue(location(cfg, '/a'), 'proxy_http_version', defaultsFor(withDefaults({ nginxVersion: '1.29.6' })));
+    const before = effectiveValue(
+      location(cfg, '/a'),
+      'proxy_http_version',
+      defaultsFor(withDefaults({ nginxVersion: '1.29.6' })),
+    );
     assert.deepEqual(before.args, ['1.0']);
   });
 
   it('proxy_set_header is inherited whole, and only when the level defines none', () => {
     const a = effectiveList(location(cfg, '/a'), 'proxy_set_header');
     assert.equal(a.source, 'inherited');
-    assert.deepEqual(a.statements.map((s) => s.args[0]), ['Host', 'Upgrade']);
+    assert.deepEqual(
+      a.statements.map((s) => s.args[0]),
+      ['Host', 'Upgrade'],
+    );
     const b = effectiveList(location(cfg, '/b'), 'proxy_set_header');
     assert.equal(b.source, 'here');
-    assert.deepEqual(b.statements.map((s) => s.args[0]), ['X-Real-IP']);
+    assert.deepEqual(
+      b.statements.map((s) => s.args[0]),
+      ['X-Real-IP'],
+    );
     assert.equal(effectiveProxyHeader(location(cfg, '/b'), 'upgrade').value, null, 'Upgrade is lost in /b');
     assert.equal(effectiveProxyHeader(location(cfg, '/b/inner'), 'x-real-ip').value, '$remote_addr');
     assert.equal(effectiveProxyHeader(location(cfg, '/a'), 'UPGRADE').value, '$http_upgrade');
@@ -88,7 +106,10 @@ describe('nginx model: includes', () => {
       '/etc/nginx/conf.d/a.conf': 'upstream chat { server 127.0.0.1:9000; }\n',
       '/etc/nginx/conf.d/skip.txt': 'garbage {\n',
     });
-    assert.deepEqual([...cfg.sources.keys()], ['/etc/nginx/nginx.conf', '/etc/nginx/conf.d/a.conf', '/etc/nginx/conf.d/b.conf']);
+    assert.deepEqual(
+      [...cfg.sources.keys()],
+      ['/etc/nginx/nginx.conf', '/etc/nginx/conf.d/a.conf', '/etc/nginx/conf.d/b.conf'],
+    );
     const up = findUpstream(cfg, 'chat', 'http');
     assert.ok(up, 'upstream from an included file is found');
     const loc = location(cfg, '/ws');
@@ -111,10 +132,13 @@ describe('nginx model: includes', () => {
   });
 
   it('falls back to the including file directory for fragments', () => {
-    const cfg = build({
-      '/srv/site/main.conf': 'location /x { include snippets/ws.conf; proxy_pass http://b; }\n',
-      '/srv/site/snippets/ws.conf': 'proxy_set_header Upgrade $http_upgrade;\n',
-    }, '/srv/site/main.conf');
+    const cfg = build(
+      {
+        '/srv/site/main.conf': 'location /x { include snippets/ws.conf; proxy_pass http://b; }\n',
+        '/srv/site/snippets/ws.conf': 'proxy_set_header Upgrade $http_upgrade;\n',
+      },
+      '/srv/site/main.conf',
+    );
     assert.equal(cfg.diagnostics.length, 0);
     assert.deepEqual(cfg.assumedContext, ['http', 'server']);
     const stmts = [...walkStatements(cfg.root)].map((s) => s.name);
@@ -141,7 +165,10 @@ http {
   });
 
   it('analyses a sites-enabled fragment as if inside http', () => {
-    const cfg = build({ '/etc/nginx/sites-enabled/app': 'server { listen 80; location / { proxy_pass http://a; } }\n' }, '/etc/nginx/sites-enabled/app');
+    const cfg = build(
+      { '/etc/nginx/sites-enabled/app': 'server { listen 80; location / { proxy_pass http://a; } }\n' },
+      '/etc/nginx/sites-enabled/app',
+    );
     assert.deepEqual(cfg.assumedContext, ['http']);
     const loc = contextsOfKind(cfg, 'location')[0];
     assert.equal(loc.family, 'http');
@@ -151,7 +178,11 @@ http {
 describe('nginx model: scale', () => {
   it('WebSocket detection over 2000 locations stays linear (cached per config)', () => {
     const parts = ['events {}', 'http {', "map $http_upgrade $connection_upgrade { default upgrade; '' close; }"];
-    for (let i = 0; i < 2000; i++) parts.push(`upstream u${i} { server 127.0.0.1:${1000 + i}; }`, `server { listen ${2000 + i}; location /ws { proxy_pass http://u${i}; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade; } }`);
+    for (let i = 0; i < 2000; i++)
+      parts.push(
+        `upstream u${i} { server 127.0.0.1:${1000 + i}; }`,
+        `server { listen ${2000 + i}; location /ws { proxy_pass http://u${i}; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade; } }`,
+      );
     parts.push('}');
     const cfg = build({ '/etc/nginx/nginx.conf': parts.join('\n') });
     const t = Date.now();

@@ -23,7 +23,9 @@ const FIXTURES = path.join(__dirname, '../rules/fixtures/nginx');
 function inputs(): { name: string; text: string }[] {
   const out: { name: string; text: string }[] = [{ name: 'generated', text: generateNginx(600) }];
   for (const rule of fs.readdirSync(FIXTURES)) {
-    for (const f of fs.readdirSync(path.join(FIXTURES, rule))) if (f.endsWith('.conf')) out.push({ name: `${rule}/${f}`, text: fs.readFileSync(path.join(FIXTURES, rule, f), 'utf8') });
+    for (const f of fs.readdirSync(path.join(FIXTURES, rule)))
+      if (f.endsWith('.conf'))
+        out.push({ name: `${rule}/${f}`, text: fs.readFileSync(path.join(FIXTURES, rule, f), 'utf8') });
   }
   for (const row of corpusRows('nginx')) {
     const file = path.join(CORPUS, row.path);
@@ -52,8 +54,10 @@ function unitRanges(config: NginxConfig): { unit: NginxContext; start: [number, 
   });
 }
 
-const before = (a: [number, number], b: { line: number; character: number }) => a[0] < b.line || (a[0] === b.line && a[1] < b.character);
-const after = (a: [number, number], b: { line: number; character: number }) => a[0] > b.line || (a[0] === b.line && a[1] > b.character);
+const before = (a: [number, number], b: { line: number; character: number }) =>
+  a[0] < b.line || (a[0] === b.line && a[1] < b.character);
+const after = (a: [number, number], b: { line: number; character: number }) =>
+  a[0] > b.line || (a[0] === b.line && a[1] > b.character);
 
 /** Every position a finding holds (in the root file). */
 function positions(f: Finding): { line: number; character: number }[] {
@@ -93,7 +97,10 @@ describe('nginx units (what per-server-block analysis rests on)', function () {
     for (const { name, text } of all) {
       const { config, indexOf } = build(text);
       const whole = runRules(unitRules, config, service.options, indexOf).map(key).sort();
-      const parts = nginxScopes(config).flatMap((scope) => runRules(unitRules, config, service.options, indexOf, scope)).map(key).sort();
+      const parts = nginxScopes(config)
+        .flatMap((scope) => runRules(unitRules, config, service.options, indexOf, scope))
+        .map(key)
+        .sort();
       assert.deepEqual(parts, whole, name);
       units += nginxUnits(config).length;
       found += whole.length;
@@ -106,19 +113,27 @@ describe('nginx units (what per-server-block analysis rests on)', function () {
     for (const { name, text } of all) {
       const { config, indexOf } = build(text);
       const ranges = unitRanges(config);
-      const inside = (p: { line: number; character: number }) => ranges.find((r) => before(r.start, p) && after(r.end, p))?.unit ?? null;
+      const inside = (p: { line: number; character: number }) =>
+        ranges.find((r) => before(r.start, p) && after(r.end, p))?.unit ?? null;
       for (const scope of nginxScopes(config)) {
         for (const f of runRules(unitRules, config, service.options, indexOf, scope)) {
           for (const p of positions(f)) {
             const u = inside(p);
-            assert.ok(u === null || u === scope.unit, `${name}: ${f.code} of one unit points into another (${JSON.stringify(p)})`);
+            assert.ok(
+              u === null || u === scope.unit,
+              `${name}: ${f.code} of one unit points into another (${JSON.stringify(p)})`,
+            );
             checked++;
           }
         }
       }
       for (const f of runRules(configRules, config, service.options, indexOf)) {
         for (const p of positions(f)) {
-          assert.equal(inside(p), null, `${name}: ${f.code} (a whole-config rule) points into a server block at ${JSON.stringify(p)}`);
+          assert.equal(
+            inside(p),
+            null,
+            `${name}: ${f.code} (a whole-config rule) points into a server block at ${JSON.stringify(p)}`,
+          );
           checked++;
         }
       }

@@ -20,7 +20,16 @@ function findNvim(): string | undefined {
 interface NvimResult {
   attached: boolean;
   error?: string;
-  diagnostics: { lnum: number; col: number; end_lnum: number; end_col: number; severity: number; message: string; source: string; code?: string }[];
+  diagnostics: {
+    lnum: number;
+    col: number;
+    end_lnum: number;
+    end_col: number;
+    severity: number;
+    message: string;
+    source: string;
+    code?: string;
+  }[];
 }
 
 describe('Neovim (headless) as LSP client', function () {
@@ -45,11 +54,24 @@ describe('Neovim (headless) as LSP client', function () {
     const fixture = path.join(tmp, 'nginx.conf');
     fs.copyFileSync(path.join(__dirname, 'fixture.nginx.conf'), fixture);
     const out = path.join(tmp, 'result.json');
-    const r = spawnSync('nvim', ['--headless', '-n', '-i', 'NONE', '--noplugin', '-u', path.join(__dirname, 'init.lua')], {
-      env: { ...process.env, WSLB_SERVER: path.join(REPO, 'dist', 'server', 'server.js'), WSLB_FIXTURE: fixture, WSLB_FILETYPE: 'nginx', WSLB_OUT: out, XDG_STATE_HOME: tmp, XDG_DATA_HOME: tmp, XDG_CACHE_HOME: tmp },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const r = spawnSync(
+      'nvim',
+      ['--headless', '-n', '-i', 'NONE', '--noplugin', '-u', path.join(__dirname, 'init.lua')],
+      {
+        env: {
+          ...process.env,
+          WSLB_SERVER: path.join(REPO, 'dist', 'server', 'server.js'),
+          WSLB_FIXTURE: fixture,
+          WSLB_FILETYPE: 'nginx',
+          WSLB_OUT: out,
+          XDG_STATE_HOME: tmp,
+          XDG_DATA_HOME: tmp,
+          XDG_CACHE_HOME: tmp,
+        },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     assert.ok(fs.existsSync(out), `nvim wrote no result (status ${r.status}): ${r.stderr}${r.stdout}`);
     const result = JSON.parse(fs.readFileSync(out, 'utf8')) as NvimResult;
     assert.equal(result.error, undefined, result.error);

@@ -32,7 +32,10 @@ describe('AWS: Terraform comment forms', () => {
 
   it('`//` line comments carry disable-next-line, disable-line and disable-file', () => {
     assert.ok(!codes(tg('', `  // wslb-disable-next-line ${DD} -- drains with 1001\n`)).includes(DD));
-    const endOfLine = tg('').replace('deregistration_delay = 30', `deregistration_delay = 30 // wslb-disable-line ${DD} -- drains`);
+    const endOfLine = tg('').replace(
+      'deregistration_delay = 30',
+      `deregistration_delay = 30 // wslb-disable-line ${DD} -- drains`,
+    );
     assert.ok(!codes(endOfLine).includes(DD));
     const file = codes(tg(`// wslb-disable-file ${DD}, ${SS} -- reviewed\n`));
     assert.ok(!file.includes(DD) && !file.includes(SS), file.join(', '));
@@ -43,13 +46,19 @@ describe('AWS: Terraform comment forms', () => {
   it('block comments: on one line, over several lines (next line = after the comment), at a line end', () => {
     assert.ok(!codes(tg('', `  /* wslb-disable-next-line ${DD} -- drains */\n`)).includes(DD));
     assert.ok(!codes(tg('', `  /* wslb-disable-next-line ${DD} */\n`)).includes(DD));
-    const multi = tg('', `  /* wslb-disable-next-line ${DD} -- the application\n     closes its sockets with 1001 on SIGTERM */\n`);
+    const multi = tg(
+      '',
+      `  /* wslb-disable-next-line ${DD} -- the application\n     closes its sockets with 1001 on SIGTERM */\n`,
+    );
     assert.ok(!codes(multi).includes(DD));
     const sup = parseSuppressions(multi, undefined, 'hcl');
     const target = new LineIndex(multi).positionAt(multi.indexOf('deregistration_delay')).line;
     assert.deepEqual([...sup.lines.keys()], [target]);
     assert.deepEqual([...(sup.lines.get(target) as Set<string>)], [DD], 'the `*/` is not read as a rule id');
-    const endOfLine = tg('').replace('deregistration_delay = 30', `deregistration_delay = 30 /* wslb-disable-line ${DD} */`);
+    const endOfLine = tg('').replace(
+      'deregistration_delay = 30',
+      `deregistration_delay = 30 /* wslb-disable-line ${DD} */`,
+    );
     assert.ok(!codes(endOfLine).includes(DD));
     assert.ok(!codes(tg(`/* wslb-disable-file ${DD} */\n`)).includes(DD));
   });
@@ -65,7 +74,8 @@ describe('AWS: Terraform comment forms', () => {
 
   it('the `wslb: websocket` marker in `//` and block comments', () => {
     const plain = (comment: string) => `${comment}resource "aws_lb_target_group" "api" {\n  protocol = "HTTP"\n}\n`;
-    const carries = (comment: string) => buildAwsConfig([{ path: '/i/main.tf', text: plain(comment) }]).targetGroups[0].websocket.carries;
+    const carries = (comment: string) =>
+      buildAwsConfig([{ path: '/i/main.tf', text: plain(comment) }]).targetGroups[0].websocket.carries;
     assert.equal(carries(''), false);
     assert.equal(carries('// wslb: websocket\n'), true);
     assert.equal(carries('/* wslb: websocket */\n'), true);
@@ -81,7 +91,10 @@ describe('AWS: Terraform comment forms', () => {
     const out = apply(slash, disableNextLineEdit(slash, line(slash), DD, undefined, 'hcl'));
     assert.match(out, new RegExp(`// wslb-disable-next-line ${SS}, ${DD} -- warm\\n  deregistration_delay`));
     const block = tg('', `  /* wslb-disable-next-line ${SS} */\n`);
-    assert.match(apply(block, disableNextLineEdit(block, line(block), DD, undefined, 'hcl')), new RegExp(`/\\* wslb-disable-next-line ${SS}, ${DD} \\*/`));
+    assert.match(
+      apply(block, disableNextLineEdit(block, line(block), DD, undefined, 'hcl')),
+      new RegExp(`/\\* wslb-disable-next-line ${SS}, ${DD} \\*/`),
+    );
     // Already silenced: nothing to add.
     assert.equal(disableNextLineEdit(slash, line(slash), SS, undefined, 'hcl').newText, '');
     // Outside Terraform a `//` line is not a directive: a new `#` line is inserted.

@@ -25,18 +25,31 @@ function resourcesOf(p: string, text: string): string[] {
 
 /** CloudFormation's view: the Resources keys and their Type, read with a generic YAML reader. */
 function cfnTypes(text: string): Record<string, string> {
-  const tags = CFN_TAGS.flatMap((tag) => [{ tag, resolve: (s: string) => s }, { tag, collection: 'seq' as const, resolve: (s: unknown) => s }, { tag, collection: 'map' as const, resolve: (s: unknown) => s }]);
+  const tags = CFN_TAGS.flatMap((tag) => [
+    { tag, resolve: (s: string) => s },
+    { tag, collection: 'seq' as const, resolve: (s: unknown) => s },
+    { tag, collection: 'map' as const, resolve: (s: unknown) => s },
+  ]);
   const doc = parseDocument(text, { customTags: tags as never });
-  assert.deepEqual(doc.errors.map((e) => e.message), []);
+  assert.deepEqual(
+    doc.errors.map((e) => e.message),
+    [],
+  );
   const js = doc.toJS() as { Resources: Record<string, { Type: string }> };
   return Object.fromEntries(Object.entries(js.Resources).map(([k, v]) => [k, v.Type]));
 }
 
 describe('AWS fixed goldens still parse, with the same resources', () => {
   const fixed: string[] = [];
-  for (const rule of fs.readdirSync(FIXTURES)) for (const f of fs.readdirSync(path.join(FIXTURES, rule))) if (/\.fixed\.(tf|yaml|json)$/.test(f)) fixed.push(path.join(rule, f));
+  for (const rule of fs.readdirSync(FIXTURES))
+    for (const f of fs.readdirSync(path.join(FIXTURES, rule)))
+      if (/\.fixed\.(tf|yaml|json)$/.test(f)) fixed.push(path.join(rule, f));
   it('there are goldens in each format', () => {
-    for (const ext of ['tf', 'yaml', 'json']) assert.ok(fixed.some((f) => f.endsWith('.' + ext)), ext);
+    for (const ext of ['tf', 'yaml', 'json'])
+      assert.ok(
+        fixed.some((f) => f.endsWith('.' + ext)),
+        ext,
+      );
   });
   for (const f of fixed) {
     it(f, () => {
@@ -45,7 +58,11 @@ describe('AWS fixed goldens still parse, with the same resources', () => {
       const ext = path.extname(f);
       const p = `/infra/main${ext}`;
       const config = buildAwsConfig([{ path: p, text: after }]);
-      assert.deepEqual(config.diagnostics.map((d) => d.message), [], 'no syntax errors after the fix');
+      assert.deepEqual(
+        config.diagnostics.map((d) => d.message),
+        [],
+        'no syntax errors after the fix',
+      );
       assert.deepEqual(resourcesOf(p, after), resourcesOf(p, before));
       if (ext !== '.tf') assert.deepEqual(cfnTypes(after), cfnTypes(before));
       if (ext === '.json') assert.doesNotThrow(() => JSON.parse(after), 'strict JSON');
@@ -53,9 +70,11 @@ describe('AWS fixed goldens still parse, with the same resources', () => {
   }
 });
 
-describe('fixed Terraform, second opinion: HashiCorp\'s HCL parser (@cdktf/hcl2json)', () => {
+describe("fixed Terraform, second opinion: HashiCorp's HCL parser (@cdktf/hcl2json)", () => {
   const tfGoldens: string[] = [];
-  for (const rule of fs.readdirSync(FIXTURES)) for (const f of fs.readdirSync(path.join(FIXTURES, rule))) if (/\.fixed\.tf$/.test(f)) tfGoldens.push(path.join(rule, f));
+  for (const rule of fs.readdirSync(FIXTURES))
+    for (const f of fs.readdirSync(path.join(FIXTURES, rule)))
+      if (/\.fixed\.tf$/.test(f)) tfGoldens.push(path.join(rule, f));
   /** Attributes whose values the fixes write, as HashiCorp's parser reads them. */
   const WRITTEN = ['idle_timeout', 'deregistration_delay', 'slow_start', 'tcp_idle_timeout_seconds'];
   let compared = 0;
@@ -64,9 +83,14 @@ describe('fixed Terraform, second opinion: HashiCorp\'s HCL parser (@cdktf/hcl2j
       this.timeout(60_000);
       const after = fs.readFileSync(path.join(FIXTURES, f), 'utf8');
       const before = fs.readFileSync(path.join(FIXTURES, f.replace('.fixed', '')), 'utf8');
-      const jsonAfter = (await hcl2json('main.tf', after)) as { resource?: Record<string, Record<string, Record<string, unknown>[]>> };
+      const jsonAfter = (await hcl2json('main.tf', after)) as {
+        resource?: Record<string, Record<string, Record<string, unknown>[]>>;
+      };
       const jsonBefore = (await hcl2json('main.tf', before)) as typeof jsonAfter;
-      const names = (j: typeof jsonAfter) => Object.entries(j.resource ?? {}).flatMap(([t, byName]) => Object.keys(byName).map((n) => `${t}.${n}`)).sort();
+      const names = (j: typeof jsonAfter) =>
+        Object.entries(j.resource ?? {})
+          .flatMap(([t, byName]) => Object.keys(byName).map((n) => `${t}.${n}`))
+          .sort();
       assert.deepEqual(names(jsonAfter), names(jsonBefore));
       // Our model reads the same values as HashiCorp's parser for what the fixes write.
       const config = buildAwsConfig([{ path: '/infra/main.tf', text: after }]);
@@ -75,7 +99,14 @@ describe('fixed Terraform, second opinion: HashiCorp\'s HCL parser (@cdktf/hcl2j
         const body = jsonAfter.resource?.[type]?.[name]?.[0] ?? {};
         for (const key of WRITTEN) {
           if (!(key in body)) continue;
-          const v = (r as unknown as Record<string, unknown>)[{ idle_timeout: 'idleTimeout', deregistration_delay: 'deregistrationDelay', slow_start: 'slowStart', tcp_idle_timeout_seconds: 'tcpIdleTimeout' }[key]!] as { known: boolean; value?: number; origin?: string } | null;
+          const v = (r as unknown as Record<string, unknown>)[
+            {
+              idle_timeout: 'idleTimeout',
+              deregistration_delay: 'deregistrationDelay',
+              slow_start: 'slowStart',
+              tcp_idle_timeout_seconds: 'tcpIdleTimeout',
+            }[key]!
+          ] as { known: boolean; value?: number; origin?: string } | null;
           if (!v?.known || v.origin !== 'literal') continue;
           assert.equal(Number(body[key]), v.value, `${r.logicalName}.${key}`);
           compared++;
@@ -149,20 +180,37 @@ const ALB_JSON = `{
 `;
 
 describe('aws/alb-idle-timeout and the heartbeat', () => {
-  const hits = (text: string, p: string, heartbeat: number) => analyzeText('aws', text, { heartbeatMs: heartbeat * 1000 }, p).filter((f) => f.code === 'aws/alb-idle-timeout');
+  const hits = (text: string, p: string, heartbeat: number) =>
+    analyzeText('aws', text, { heartbeatMs: heartbeat * 1000 }, p).filter((f) => f.code === 'aws/alb-idle-timeout');
 
   it('the 60 s default: silent at a 30 s heartbeat, warning at 45 s, error at 60 s (the real case)', () => {
     assert.deepEqual(hits(ALB_TF, '/i/main.tf', 30), []);
-    assert.deepEqual(hits(ALB_TF, '/i/main.tf', 45).map((f) => f.severity), ['warning']);
+    assert.deepEqual(
+      hits(ALB_TF, '/i/main.tf', 45).map((f) => f.severity),
+      ['warning'],
+    );
     const err = hits(ALB_TF, '/i/main.tf', 60);
-    assert.deepEqual(err.map((f) => f.severity), ['error']);
+    assert.deepEqual(
+      err.map((f) => f.severity),
+      ['error'],
+    );
     assert.match(err[0].message, /60 s \(AWS default, not set\), not above the 60 s heartbeat/);
     assert.equal(fmtRange(err[0]), '1:19-1:25', 'reported at the resource name when the attribute is absent');
   });
 
-  for (const [name, text, p] of [['Terraform', ALB_TF, '/i/main.tf'], ['YAML', ALB_YAML, '/i/stack.yaml'], ['JSON', ALB_JSON, '/i/stack.json']] as const) {
+  for (const [name, text, p] of [
+    ['Terraform', ALB_TF, '/i/main.tf'],
+    ['YAML', ALB_YAML, '/i/stack.yaml'],
+    ['JSON', ALB_JSON, '/i/stack.json'],
+  ] as const) {
     it(`${name}: the fix adds the attribute (3600 s) and the result parses and is quiet`, () => {
-      const fixed = fixUntilStable('aws', text, (f) => f.code === 'aws/alb-idle-timeout', { heartbeatMs: 60_000 }, p).text;
+      const fixed = fixUntilStable(
+        'aws',
+        text,
+        (f) => f.code === 'aws/alb-idle-timeout',
+        { heartbeatMs: 60_000 },
+        p,
+      ).text;
       assert.notEqual(fixed, text);
       const lb = buildAwsConfig([{ path: p, text: fixed }]);
       assert.deepEqual(lb.diagnostics, []);
@@ -170,8 +218,13 @@ describe('aws/alb-idle-timeout and the heartbeat', () => {
       assert.ok(idle?.known && idle.value === 3600 && idle.origin === 'literal');
       assert.deepEqual(hits(fixed, p, 60), []);
       if (p.endsWith('.json')) JSON.parse(fixed);
-      if (p.endsWith('.yaml')) assert.match(fixed, /Scheme: internal {2}# comment kept\n {6}LoadBalancerAttributes:\n {8}- Key: idle_timeout\.timeout_seconds\n {10}Value: "3600"\n/);
-      if (p.endsWith('.tf')) assert.match(fixed, /resource "aws_lb" "main" \{\n {2}name = "chat"\n {2}idle_timeout = 3600\n\}/);
+      if (p.endsWith('.yaml'))
+        assert.match(
+          fixed,
+          /Scheme: internal {2}# comment kept\n {6}LoadBalancerAttributes:\n {8}- Key: idle_timeout\.timeout_seconds\n {10}Value: "3600"\n/,
+        );
+      if (p.endsWith('.tf'))
+        assert.match(fixed, /resource "aws_lb" "main" \{\n {2}name = "chat"\n {2}idle_timeout = 3600\n\}/);
     });
   }
 
@@ -200,26 +253,44 @@ resource "aws_lb_listener" "l" {
   }
 }
 `;
-  const hits = (text: string, heartbeat: number) => analyzeText('aws', text, { heartbeatMs: heartbeat * 1000 }, '/i/nlb.tf').filter((f) => f.code === 'aws/nlb-idle-timeout');
+  const hits = (text: string, heartbeat: number) =>
+    analyzeText('aws', text, { heartbeatMs: heartbeat * 1000 }, '/i/nlb.tf').filter(
+      (f) => f.code === 'aws/nlb-idle-timeout',
+    );
 
   it('TCP listener: the 350 s default against a long heartbeat, fixed by adding tcp_idle_timeout_seconds', () => {
     assert.deepEqual(hits(nlb('TCP'), 30), []);
-    assert.deepEqual(hits(nlb('TCP'), 200).map((f) => f.severity), ['warning']);
+    assert.deepEqual(
+      hits(nlb('TCP'), 200).map((f) => f.severity),
+      ['warning'],
+    );
     const text = nlb('TCP');
-    const fixed = fixUntilStable('aws', text, (f) => f.code === 'aws/nlb-idle-timeout', { heartbeatMs: 400_000 }, '/i/nlb.tf').text;
+    const fixed = fixUntilStable(
+      'aws',
+      text,
+      (f) => f.code === 'aws/nlb-idle-timeout',
+      { heartbeatMs: 400_000 },
+      '/i/nlb.tf',
+    ).text;
     // Longer than the aligned names: a group of its own after a blank line (terraform fmt aligns groups separately).
     assert.match(fixed, /port {14}= 443\n\n {2}tcp_idle_timeout_seconds = 3600\n {2}default_action/);
     assert.deepEqual(hits(fixed, 400), []);
   });
 
   it('a realistic settable value (60 s, the minimum) against a 45 s heartbeat is a warning', () => {
-    assert.deepEqual(hits(nlb('TCP', '\n  tcp_idle_timeout_seconds = 60'), 45).map((f) => f.severity), ['warning']);
+    assert.deepEqual(
+      hits(nlb('TCP', '\n  tcp_idle_timeout_seconds = 60'), 45).map((f) => f.severity),
+      ['warning'],
+    );
   });
 
   it('TLS listener: fixed 350 s, reported without a fix when the heartbeat reaches it', () => {
     assert.deepEqual(hits(nlb('TLS'), 30), []);
     const f = hits(nlb('TLS'), 400);
-    assert.deepEqual(f.map((x) => x.severity), ['error']);
+    assert.deepEqual(
+      f.map((x) => x.severity),
+      ['error'],
+    );
     assert.match(f[0].message, /fixed for TLS listeners/);
     assert.deepEqual(f[0].fixes, []);
   });
@@ -254,12 +325,24 @@ describe('AWS fixes compose (fix-all)', () => {
   protocol = "HTTP"
 }
 `;
-  for (const [name, text, p] of [['YAML', TG_YAML, '/i/s.yaml'], ['JSON', TG_JSON, '/i/s.json'], ['Terraform', TG_TF, '/i/main.tf']] as const) {
+  for (const [name, text, p] of [
+    ['YAML', TG_YAML, '/i/s.yaml'],
+    ['JSON', TG_JSON, '/i/s.json'],
+    ['Terraform', TG_TF, '/i/main.tf'],
+  ] as const) {
     it(`${name}: deregistration delay, slow start and stickiness fixed together create one attribute list`, () => {
       const ids = ['aws/ws-deregistration-delay', 'aws/ws-no-slow-start', 'aws/ws-stickiness'];
-      assert.deepEqual(analyzeText('aws', text, {}, p).map((f) => f.code).sort(), [...ids].sort());
+      assert.deepEqual(
+        analyzeText('aws', text, {}, p)
+          .map((f) => f.code)
+          .sort(),
+        [...ids].sort(),
+      );
       const fixed = fixUntilStable('aws', text, (f) => ids.includes(f.code), {}, p).text;
-      assert.deepEqual(analyzeText('aws', fixed, {}, p).map((f) => `${f.code} ${f.message}`), []);
+      assert.deepEqual(
+        analyzeText('aws', fixed, {}, p).map((f) => `${f.code} ${f.message}`),
+        [],
+      );
       const tg = buildAwsConfig([{ path: p, text: fixed }]).targetGroups[0];
       assert.ok(tg.deregistrationDelay.known && tg.deregistrationDelay.value === 3600);
       assert.ok(tg.slowStart.known && tg.slowStart.value === 60);
@@ -276,7 +359,10 @@ describe('AWS fixes compose (fix-all)', () => {
 describe('AWS suppression comments', () => {
   it('work in HCL and YAML (JSON has no comments)', () => {
     const tf = `resource "aws_lb_target_group" "ws" {\n  protocol = "HTTP"\n  # wslb-disable-next-line aws/ws-deregistration-delay -- drains with 1001\n  deregistration_delay = 30\n}\n`;
-    assert.deepEqual(analyzeText('aws', tf, {}, '/i/a.tf').filter((f) => f.code === 'aws/ws-deregistration-delay'), []);
+    assert.deepEqual(
+      analyzeText('aws', tf, {}, '/i/a.tf').filter((f) => f.code === 'aws/ws-deregistration-delay'),
+      [],
+    );
     const yaml = `# wslb-disable-file aws/ws-stickiness -- state is in Redis\nResources:\n  WsTg:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n    Properties:\n      Protocol: HTTP\n`;
     const codes = analyzeText('aws', yaml, {}, '/i/a.yaml').map((f) => f.code);
     assert.ok(!codes.includes('aws/ws-stickiness'));

@@ -36,7 +36,12 @@ const RULE_IDS = new Set(HAPROXY_RULES.map((r) => r.meta.id));
 const MISSING = /missing timeouts for (frontend|backend|proxy) '[^']*'/g;
 
 /** Rules that judge the config's validity or HAProxy's own warnings, not WebSocket: they may fire anywhere. */
-const GENERAL = ['haproxy/missing-timeouts', 'haproxy/unknown-backend', 'haproxy/timeout-ignored', 'haproxy/backend-mode-mismatch'];
+const GENERAL = [
+  'haproxy/missing-timeouts',
+  'haproxy/unknown-backend',
+  'haproxy/timeout-ignored',
+  'haproxy/backend-mode-mismatch',
+];
 
 /** Rules whose findings on a known-good WebSocket setup would be false positives. */
 const CORRECTNESS = [
@@ -60,7 +65,10 @@ const KNOWN_GOOD: Record<string, string> = {
 };
 
 /** Files that carry WebSocket (reviewed): the only ones where WebSocket rules may fire. */
-const CARRIES_WEBSOCKET = new Set(['haproxy/gmm/test/fixtures/complex.cfg', 'haproxy/gmm/docs/demo-configs/05-definition.cfg']);
+const CARRIES_WEBSOCKET = new Set([
+  'haproxy/gmm/test/fixtures/complex.cfg',
+  'haproxy/gmm/docs/demo-configs/05-definition.cfg',
+]);
 
 describe('HAProxy rules over the corpus', function () {
   this.timeout(120_000);
@@ -70,13 +78,19 @@ describe('HAProxy rules over the corpus', function () {
   before(function () {
     if (rows.length === 0) {
       // the shared corpus lives beside the repository (../shared/corpus); CI always has it
-      if (process.env.WSLB_REQUIRE_ALL === '1') throw new Error('the shared corpus (../shared/corpus/MANIFEST.tsv) was not found');
+      if (process.env.WSLB_REQUIRE_ALL === '1')
+        throw new Error('the shared corpus (../shared/corpus/MANIFEST.tsv) was not found');
       this.skip();
     }
     const service = createLanguageService();
     for (const r of rows) {
       const text = fs.readFileSync(path.join(CORPUS, r.path), 'utf8');
-      results.set(r.path, service.analyzeHaproxy([{ path: r.path, text }]).findings.filter((f) => RULE_IDS.has(f.code) || f.code === 'wslb/internal'));
+      results.set(
+        r.path,
+        service
+          .analyzeHaproxy([{ path: r.path, text }])
+          .findings.filter((f) => RULE_IDS.has(f.code) || f.code === 'wslb/internal'),
+      );
     }
     const perRule: Record<string, number> = {};
     const perFile: Record<string, Record<string, number>> = {};
@@ -87,16 +101,27 @@ describe('HAProxy rules over the corpus', function () {
         if (!RULE_IDS.has(f.code)) continue;
         perRule[f.code]++;
         (perFile[p] ??= {})[f.code] = (perFile[p][f.code] ?? 0) + 1;
-        (details[p] ??= []).push(`${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.code} ${f.message}`);
+        (details[p] ??= []).push(
+          `${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.code} ${f.message}`,
+        );
       }
     }
     fs.mkdirSync(path.dirname(ARTIFACT), { recursive: true });
-    fs.writeFileSync(ARTIFACT, JSON.stringify({ files: rows.length, filesWithHits: Object.keys(perFile).length, perRule, perFile, details }, null, 2) + '\n');
+    fs.writeFileSync(
+      ARTIFACT,
+      JSON.stringify(
+        { files: rows.length, filesWithHits: Object.keys(perFile).length, perRule, perFile, details },
+        null,
+        2,
+      ) + '\n',
+    );
   });
 
   it('analyses every HAProxy corpus file without an internal rule failure', () => {
     assert.ok(rows.length >= 60, `only ${rows.length} HAProxy files in the manifest`);
-    const internal = [...results].flatMap(([p, list]) => list.filter((f) => f.code === 'wslb/internal').map((f) => `${p}: ${f.message}`));
+    const internal = [...results].flatMap(([p, list]) =>
+      list.filter((f) => f.code === 'wslb/internal').map((f) => `${p}: ${f.message}`),
+    );
     assert.deepEqual(internal, []);
   });
 
@@ -119,7 +144,8 @@ describe('HAProxy rules over the corpus', function () {
         .filter((f) => f.code === 'haproxy/missing-timeouts')
         .flatMap((f) => f.message.match(MISSING) ?? [])
         .sort();
-      if (JSON.stringify(want) !== JSON.stringify(got)) disagree.push(`${r.path}: haproxy -c ${JSON.stringify(want)} vs wslb ${JSON.stringify(got)}`);
+      if (JSON.stringify(want) !== JSON.stringify(got))
+        disagree.push(`${r.path}: haproxy -c ${JSON.stringify(want)} vs wslb ${JSON.stringify(got)}`);
     }
     assert.deepEqual(disagree, []);
     assert.ok(warned >= 8, `the manifest should list such warnings (found ${warned})`);
@@ -135,7 +161,8 @@ describe('HAProxy rules over the corpus', function () {
         .filter((f) => f.code === 'haproxy/timeout-ignored')
         .flatMap((f) => f.message.match(IGNORED) ?? [])
         .sort();
-      if (JSON.stringify(want) !== JSON.stringify(got)) disagree.push(`${r.path}: haproxy -c ${JSON.stringify(want)} vs wslb ${JSON.stringify(got)}`);
+      if (JSON.stringify(want) !== JSON.stringify(got))
+        disagree.push(`${r.path}: haproxy -c ${JSON.stringify(want)} vs wslb ${JSON.stringify(got)}`);
     }
     assert.deepEqual(disagree, []);
   });
@@ -146,7 +173,11 @@ describe('HAProxy rules over the corpus', function () {
       for (const f of results.get(r.path)!.filter((x) => x.code === 'haproxy/missing-timeouts')) {
         const name = /'([^']*)'/.exec(f.message.match(MISSING)![0])![1];
         const line = text[f.range.start.line];
-        assert.match(line, new RegExp(`^\\s*(frontend|backend|listen)\\s+${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`), `${r.path}:${f.range.start.line + 1}`);
+        assert.match(
+          line,
+          new RegExp(`^\\s*(frontend|backend|listen)\\s+${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`),
+          `${r.path}:${f.range.start.line + 1}`,
+        );
       }
     }
   });
@@ -157,9 +188,19 @@ describe('HAProxy rules over the corpus', function () {
     for (const r of expected) {
       const quote = /Proxy '[^']*': unable to find required \w+: '[^']*'\./.exec(r.first)![0];
       const hits = results.get(r.path)!.filter((f) => f.code === 'haproxy/unknown-backend');
-      assert.ok(hits.some((h) => h.message.includes(quote)), `${r.path}: no finding quotes ${quote}: ${hits.map((h) => h.message).join(' | ')}`);
+      assert.ok(
+        hits.some((h) => h.message.includes(quote)),
+        `${r.path}: no finding quotes ${quote}: ${hits.map((h) => h.message).join(' | ')}`,
+      );
     }
-    const noisy = rows.filter((r) => r.verdict === 'accepted').flatMap((r) => results.get(r.path)!.filter((f) => f.code === 'haproxy/unknown-backend').map((f) => `${r.path}: ${f.message}`));
+    const noisy = rows
+      .filter((r) => r.verdict === 'accepted')
+      .flatMap((r) =>
+        results
+          .get(r.path)!
+          .filter((f) => f.code === 'haproxy/unknown-backend')
+          .map((f) => `${r.path}: ${f.message}`),
+      );
     assert.deepEqual(noisy, []);
   });
 
@@ -167,7 +208,9 @@ describe('HAProxy rules over the corpus', function () {
     const noisy: string[] = [];
     for (const [file, list] of results) {
       if (CARRIES_WEBSOCKET.has(file)) continue;
-      for (const f of list) if (RULE_IDS.has(f.code) && !GENERAL.includes(f.code)) noisy.push(`${file}:${f.range.start.line + 1} ${f.code} ${f.message}`);
+      for (const f of list)
+        if (RULE_IDS.has(f.code) && !GENERAL.includes(f.code))
+          noisy.push(`${file}:${f.range.start.line + 1} ${f.code} ${f.message}`);
     }
     assert.deepEqual(noisy, []);
   });
@@ -178,14 +221,21 @@ describe('HAProxy rules over the corpus', function () {
       assert.ok(ws.length > 0, `${file}: no WebSocket rule fired`);
     }
     // the demo config's ws-backend has no timeout tunnel at all: a true positive
-    assert.ok(results.get('haproxy/gmm/docs/demo-configs/05-definition.cfg')!.some((f) => f.code === 'haproxy/ws-missing-timeout-tunnel'));
+    assert.ok(
+      results
+        .get('haproxy/gmm/docs/demo-configs/05-definition.cfg')!
+        .some((f) => f.code === 'haproxy/ws-missing-timeout-tunnel'),
+    );
   });
 
   for (const [file, reason] of Object.entries(KNOWN_GOOD)) {
     it(`known-good WebSocket setup ${file} (${reason}): no correctness finding`, () => {
       assert.ok(results.has(file), `${file} is not in the manifest`);
       const bad = results.get(file)!.filter((f) => CORRECTNESS.includes(f.code));
-      assert.deepEqual(bad.map((f) => `${f.range.start.line + 1}: ${f.code} ${f.message}`), []);
+      assert.deepEqual(
+        bad.map((f) => `${f.range.start.line + 1}: ${f.code} ${f.message}`),
+        [],
+      );
     });
   }
 });

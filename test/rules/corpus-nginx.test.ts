@@ -36,7 +36,9 @@ function analyse(r: Row): Finding[] {
   const file = path.join(CORPUS, r.path);
   const service = createLanguageService();
   const ctx = rootContext(r);
-  return service.analyzeNginx(file, new NodeFileSystem(), ctx ? { rootContext: ctx } : {}).findings.filter((f) => RULE_IDS.has(f.code));
+  return service
+    .analyzeNginx(file, new NodeFileSystem(), ctx ? { rootContext: ctx } : {})
+    .findings.filter((f) => RULE_IDS.has(f.code));
 }
 
 /**
@@ -52,7 +54,12 @@ const KNOWN_GOOD: Record<string, string> = {
 };
 
 /** Rules about the config's validity or plain proxying, not about WebSocket: they may fire on any config. */
-const VALIDITY = ['nginx/unknown-upstream', 'nginx/ws-connection-upgrade-undefined', 'nginx/ws-proxy-pass-scheme', 'nginx/upstream-keepalive-http10'];
+const VALIDITY = [
+  'nginx/unknown-upstream',
+  'nginx/ws-connection-upgrade-undefined',
+  'nginx/ws-proxy-pass-scheme',
+  'nginx/upstream-keepalive-http10',
+];
 
 function lineOfFirst(r: Row): number | undefined {
   const m = / in \S+:(\d+)/.exec(r.first);
@@ -82,7 +89,8 @@ describe('nginx rules over the corpus', function () {
   before(function () {
     if (rows.length === 0) {
       // the shared corpus lives beside the repository (../shared/corpus); CI always has it
-      if (process.env.WSLB_REQUIRE_ALL === '1') throw new Error('the shared corpus (../shared/corpus/MANIFEST.tsv) was not found');
+      if (process.env.WSLB_REQUIRE_ALL === '1')
+        throw new Error('the shared corpus (../shared/corpus/MANIFEST.tsv) was not found');
       this.skip();
     }
     for (const r of rows) results.set(r.path, analyse(r));
@@ -94,11 +102,20 @@ describe('nginx rules over the corpus', function () {
       for (const f of fs_) {
         perRule[f.code]++;
         (perFile[p] ??= {})[f.code] = (perFile[p][f.code] ?? 0) + 1;
-        (details[p] ??= []).push(`${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.code} ${f.message}`);
+        (details[p] ??= []).push(
+          `${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.code} ${f.message}`,
+        );
       }
     }
     fs.mkdirSync(path.dirname(ARTIFACT), { recursive: true });
-    fs.writeFileSync(ARTIFACT, JSON.stringify({ files: rows.length, filesWithHits: Object.keys(perFile).length, perRule, perFile, details }, null, 2) + '\n');
+    fs.writeFileSync(
+      ARTIFACT,
+      JSON.stringify(
+        { files: rows.length, filesWithHits: Object.keys(perFile).length, perRule, perFile, details },
+        null,
+        2,
+      ) + '\n',
+    );
   });
 
   it('analyses every nginx corpus file without an internal rule failure', () => {
@@ -107,8 +124,14 @@ describe('nginx rules over the corpus', function () {
     for (const r of rows) {
       const file = path.join(CORPUS, r.path);
       const ctx = rootContext(r);
-      const internal = service.analyzeNginx(file, new NodeFileSystem(), ctx ? { rootContext: ctx } : {}).findings.filter((f) => f.code === 'wslb/internal');
-      assert.deepEqual(internal.map((f) => f.message), [], r.path);
+      const internal = service
+        .analyzeNginx(file, new NodeFileSystem(), ctx ? { rootContext: ctx } : {})
+        .findings.filter((f) => f.code === 'wslb/internal');
+      assert.deepEqual(
+        internal.map((f) => f.message),
+        [],
+        r.path,
+      );
     }
   });
 
@@ -122,7 +145,8 @@ describe('nginx rules over the corpus', function () {
     const noisy: string[] = [];
     for (const [file, findings] of results) {
       if (KNOWN_GOOD[file]) continue;
-      for (const f of findings) if (!VALIDITY.includes(f.code)) noisy.push(`${file}:${f.range.start.line + 1} ${f.code} ${f.message}`);
+      for (const f of findings)
+        if (!VALIDITY.includes(f.code)) noisy.push(`${file}:${f.range.start.line + 1} ${f.code} ${f.message}`);
     }
     assert.deepEqual(noisy, []);
   });
@@ -159,14 +183,21 @@ describe('nginx rules over the corpus', function () {
       if (hits.length) fired.set(file, hits);
     }
     assert.deepEqual([...fired.keys()].sort(), [...expected.keys()].sort());
-    for (const [file, name] of expected) assert.ok(fired.get(file)!.some((h) => h.message.includes(`unknown "${name}" variable`)), file);
+    for (const [file, name] of expected)
+      assert.ok(
+        fired.get(file)!.some((h) => h.message.includes(`unknown "${name}" variable`)),
+        file,
+      );
   });
 
   for (const [file, reason] of Object.entries(KNOWN_GOOD)) {
     it(`known-good WebSocket setup ${file} (${reason}): no correctness finding`, () => {
       assert.ok(results.has(file), `${file} is not in the manifest`);
       const bad = results.get(file)!.filter((f) => CORRECTNESS.includes(f.code));
-      assert.deepEqual(bad.map((f) => `${f.range.start.line + 1}: ${f.code} ${f.message}`), []);
+      assert.deepEqual(
+        bad.map((f) => `${f.range.start.line + 1}: ${f.code} ${f.message}`),
+        [],
+      );
     });
   }
 });

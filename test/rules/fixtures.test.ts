@@ -23,11 +23,16 @@ function fixtureDir(id: string): string {
 
 function golden(file: string, actual: string): void {
   if (UPDATE || !fs.existsSync(file)) {
-    if (!UPDATE) assert.fail(`missing golden ${path.relative(process.cwd(), file)} (run with UPDATE_GOLDEN=1 and review it)`);
+    if (!UPDATE)
+      assert.fail(`missing golden ${path.relative(process.cwd(), file)} (run with UPDATE_GOLDEN=1 and review it)`);
     fs.writeFileSync(file, actual);
     return;
   }
-  assert.equal(actual, fs.readFileSync(file, 'utf8'), `golden ${path.relative(process.cwd(), file)} differs (UPDATE_GOLDEN=1 rewrites it; review the diff)`);
+  assert.equal(
+    actual,
+    fs.readFileSync(file, 'utf8'),
+    `golden ${path.relative(process.cwd(), file)} differs (UPDATE_GOLDEN=1 rewrites it; review the diff)`,
+  );
 }
 
 describe('rule fixtures', () => {
@@ -39,8 +44,14 @@ describe('rule fixtures', () => {
       const files = fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
       const inputs = files.filter((f) => /^(fire|pass)[^.]*\.(conf|cfg|tf|yaml|json)$/.test(f));
       it('has fixtures that fire and near misses that pass', () => {
-        assert.ok(inputs.some((f) => f.startsWith('fire')), `no fire* fixture in ${dir}`);
-        assert.ok(inputs.some((f) => f.startsWith('pass')), `no pass* fixture in ${dir}`);
+        assert.ok(
+          inputs.some((f) => f.startsWith('fire')),
+          `no fire* fixture in ${dir}`,
+        );
+        assert.ok(
+          inputs.some((f) => f.startsWith('pass')),
+          `no pass* fixture in ${dir}`,
+        );
       });
       for (const f of inputs) {
         const file = path.join(dir, f);
@@ -52,22 +63,36 @@ describe('rule fixtures', () => {
         if (f.startsWith('pass')) {
           it(`${f}: does not report`, () => {
             const hits = analyzeText(lang, text(), {}, at).filter((x) => x.code === id);
-            assert.deepEqual(hits.map((h) => `${fmtRange(h)} ${h.message}`), []);
+            assert.deepEqual(
+              hits.map((h) => `${fmtRange(h)} ${h.message}`),
+              [],
+            );
           });
           continue;
         }
         it(`${f}: reports at the pinned ranges`, () => {
           const hits = analyzeText(lang, text(), {}, at).filter((x) => x.code === id);
           assert.ok(hits.length > 0, `${id} did not fire on ${f}`);
-          golden(path.join(dir, `${base}.findings.txt`), hits.map((h) => `${fmtRange(h)} ${h.severity} ${h.message}`).join('\n') + '\n');
+          golden(
+            path.join(dir, `${base}.findings.txt`),
+            hits.map((h) => `${fmtRange(h)} ${h.severity} ${h.message}`).join('\n') + '\n',
+          );
         });
         if (rule.meta.fixable) {
           it(`${f}: its fix gives the golden output, silences the rule and is idempotent`, () => {
             const hits = analyzeText(lang, text(), {}, at).filter((x) => x.code === id);
-            assert.ok(hits.every((h) => h.fixes.length > 0) || hits.some((h) => h.fixes.length > 0), `${id} offers no fix on ${f}`);
+            assert.ok(
+              hits.every((h) => h.fixes.length > 0) || hits.some((h) => h.fixes.length > 0),
+              `${id} offers no fix on ${f}`,
+            );
             const fixed = fixUntilStable(lang, text(), (x) => x.code === id, {}, at);
             golden(path.join(dir, `${base}.fixed${ext}`), fixed.text);
-            assert.deepEqual(analyzeText(lang, fixed.text, {}, at).filter((x) => x.code === id).map((h) => h.message), []);
+            assert.deepEqual(
+              analyzeText(lang, fixed.text, {}, at)
+                .filter((x) => x.code === id)
+                .map((h) => h.message),
+              [],
+            );
             assert.equal(fixUntilStable(lang, fixed.text, (x) => x.code === id, {}, at).text, fixed.text);
           });
         }

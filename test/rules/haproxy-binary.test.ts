@@ -24,8 +24,14 @@ import { parseHaproxy } from '../../server/src/service/syntax/haproxy';
 const ROOT = path.join(__dirname, 'fixtures', 'haproxy');
 /** Rules whose pitfall HAProxy refuses: which alerts it prints, and how a finding quotes one. */
 const REFUSED: Record<string, { alert: RegExp; quote: RegExp }> = {
-  'unknown-backend': { alert: /unable to find required/, quote: /\((Proxy '[^']*': unable to find required \w+: '[^']*'\.)\)$/ },
-  'backend-mode-mismatch': { alert: /tries to use incompatible/, quote: /\((http \w+ '[^']*' \(…\) tries to use incompatible tcp \w+ '[^']*' \(…\) .*\(see 'mode'\))\)/ },
+  'unknown-backend': {
+    alert: /unable to find required/,
+    quote: /\((Proxy '[^']*': unable to find required \w+: '[^']*'\.)\)$/,
+  },
+  'backend-mode-mismatch': {
+    alert: /tries to use incompatible/,
+    quote: /\((http \w+ '[^']*' \(…\) tries to use incompatible tcp \w+ '[^']*' \(…\) .*\(see 'mode'\))\)/,
+  },
 };
 const REFUSED_DIRS = new Set(Object.keys(REFUSED));
 
@@ -49,7 +55,10 @@ function accepted(r: ValidateResult): boolean {
 }
 
 function warnings(output: string): string[] {
-  return output.split('\n').filter((l) => l.startsWith('[WARNING]')).map((l) => l.replace(/^\[WARNING\]\s+\(\d+\)\s*:\s*(config\s*:\s*)?/, '').trim());
+  return output
+    .split('\n')
+    .filter((l) => l.startsWith('[WARNING]'))
+    .map((l) => l.replace(/^\[WARNING\]\s+\(\d+\)\s*:\s*(config\s*:\s*)?/, '').trim());
 }
 
 function alerts(output: string): string[] {
@@ -92,14 +101,24 @@ function printedIgnored(output: string): string[] {
 }
 
 function otherWarnings(output: string): string[] {
-  return warnings(output).filter((w) => !/^missing timeouts for /.test(w) && !(w.match(IGNORED) ?? []).length && !/^Warnings were found/.test(w));
+  return warnings(output).filter(
+    (w) => !/^missing timeouts for /.test(w) && !(w.match(IGNORED) ?? []).length && !/^Warnings were found/.test(w),
+  );
 }
 
 function checkAcceptedWithAgreeingWarnings(label: string, text: string): void {
   const r = validateHaproxy(text);
   assert.ok(accepted(r), `haproxy -c refused ${label}:\n${r.output}`);
-  assert.deepEqual(printedMissing(r.output), quotedMissing(text), `${label}: "missing timeouts" warnings of haproxy -c vs wslb\n${r.output}`);
-  assert.deepEqual(printedIgnored(r.output), quotedIgnored(text), `${label}: "will be ignored" warnings of haproxy -c vs wslb\n${r.output}`);
+  assert.deepEqual(
+    printedMissing(r.output),
+    quotedMissing(text),
+    `${label}: "missing timeouts" warnings of haproxy -c vs wslb\n${r.output}`,
+  );
+  assert.deepEqual(
+    printedIgnored(r.output),
+    quotedIgnored(text),
+    `${label}: "will be ignored" warnings of haproxy -c vs wslb\n${r.output}`,
+  );
   assert.deepEqual(otherWarnings(r.output), [], `${label}: unexpected warnings\n${r.output}`);
 }
 
@@ -113,8 +132,15 @@ describe('HAProxy rule fixtures with the real haproxy -c', function () {
     const all = fixtures();
     assert.ok(all.some((f) => f.file.startsWith('pass')));
     assert.ok(all.some((f) => f.file.includes('.fixed.')));
-    for (const dir of REFUSED_DIRS) assert.ok(all.some((f) => f.dir === dir && /^fire[^.]*\.cfg$/.test(f.file)), `no fire fixture for ${dir}`);
-    assert.ok(all.some((f) => f.dir === 'missing-timeouts' && f.file.includes('.fixed.')), 'missing-timeouts has fixed goldens');
+    for (const dir of REFUSED_DIRS)
+      assert.ok(
+        all.some((f) => f.dir === dir && /^fire[^.]*\.cfg$/.test(f.file)),
+        `no fire fixture for ${dir}`,
+      );
+    assert.ok(
+      all.some((f) => f.dir === 'missing-timeouts' && f.file.includes('.fixed.')),
+      'missing-timeouts has fixed goldens',
+    );
   });
 
   for (const { dir, file } of fixtures()) {
@@ -126,7 +152,10 @@ describe('HAProxy rule fixtures with the real haproxy -c', function () {
         const r = validateHaproxy(text);
         assert.equal(r.ok, false, `haproxy -c accepted ${dir}/${file}:\n${r.output}`);
         const spec = REFUSED[dir];
-        const printed = alerts(r.output).filter((a) => spec.alert.test(a)).map(normalizeAlert).sort();
+        const printed = alerts(r.output)
+          .filter((a) => spec.alert.test(a))
+          .map(normalizeAlert)
+          .sort();
         assert.ok(printed.length > 0, r.output);
         const quoted = analyzeText('haproxy', text)
           .filter((f) => f.code === `haproxy/${dir}`)
@@ -156,16 +185,29 @@ describe('HAProxy rule fixtures with the real haproxy -c', function () {
       const fixed = fixUntilStable('haproxy', text, (f) => FIXABLE.has(f.code)).text;
       assert.notEqual(fixed, text);
       const left = analyzeText('haproxy', fixed).filter((f) => FIXABLE.has(f.code) && f.fixes.length > 0);
-      assert.deepEqual(left.map((f) => `${f.code}: ${f.message}`), []);
+      assert.deepEqual(
+        left.map((f) => `${f.code}: ${f.message}`),
+        [],
+      );
       const r = validateHaproxy(fixed);
       assert.ok(accepted(r), `haproxy -c refused the fixed ${dir}/${file}:\n${r.output}\n---\n${fixed}`);
-      assert.deepEqual(warnings(r.output).filter((w) => !/^Warnings were found/.test(w)), [], `${dir}/${file} fixed:\n${fixed}`);
+      assert.deepEqual(
+        warnings(r.output).filter((w) => !/^Warnings were found/.test(w)),
+        [],
+        `${dir}/${file} fixed:\n${fixed}`,
+      );
       // no directive that a fix writes appears twice in a section
       for (const section of parseHaproxy(fixed).sections) {
         const keys = section.statements
-          .map((st) => (st.keyword === 'timeout' || st.keyword === 'option' ? `${st.keyword} ${st.args[0]?.value}` : st.keyword))
+          .map((st) =>
+            st.keyword === 'timeout' || st.keyword === 'option' ? `${st.keyword} ${st.args[0]?.value}` : st.keyword,
+          )
           .filter((k) => /^(timeout \S+|hard-stop-after|hash-type|balance|option httpchk|default-server)$/.test(k));
-        assert.deepEqual(keys.filter((k, i) => keys.indexOf(k) !== i), [], `${section.keyword} ${section.name ?? ''} of the fixed ${file}`);
+        assert.deepEqual(
+          keys.filter((k, i) => keys.indexOf(k) !== i),
+          [],
+          `${section.keyword} ${section.name ?? ''} of the fixed ${file}`,
+        );
       }
       assert.equal(fixUntilStable('haproxy', fixed, (f) => FIXABLE.has(f.code)).text, fixed, 'fix all is idempotent');
     });

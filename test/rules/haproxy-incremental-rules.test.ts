@@ -38,7 +38,11 @@ function run(start: string, steps: [anchor: string, from: string, to: string][],
     text = apply(text, e);
     const got = inc.analyze(service, file, text, [e]);
     if (lineOnly) assert.equal(inc.lastKind, 'line', `incremental: ${anchor} ${from} -> ${to}`);
-    assert.deepEqual(got.findings, service.analyzeHaproxy([{ path: file, text }]).findings, `after ${anchor}: ${from} -> ${to}`);
+    assert.deepEqual(
+      got.findings,
+      service.analyzeHaproxy([{ path: file, text }]).findings,
+      `after ${anchor}: ${from} -> ${to}`,
+    );
     codes.push(got.findings.map((f) => `${f.range.start.line + 1}:${f.code}`));
   }
   return codes;
@@ -107,15 +111,22 @@ describe('HAProxy rules across one-line edits', () => {
     assert.deepEqual(steps.map(tunnel), [['17:haproxy/ws-missing-timeout-tunnel'], []]);
     // the comment line belongs to frontend fe2 but marks backend app below it
     const above = BASE.replace('\nbackend app\n', '\n    # WSLB: websockex\nbackend app\n');
-    const steps2 = run(above, [
-      ['# WSLB: ', 'websockex', 'websocket'],
-      ['# WSLB: ', 'websocket', 'websockez'],
-    ], false);
+    const steps2 = run(
+      above,
+      [
+        ['# WSLB: ', 'websockex', 'websocket'],
+        ['# WSLB: ', 'websocket', 'websockez'],
+      ],
+      false,
+    );
     assert.deepEqual(steps2.map(tunnel), [['15:haproxy/ws-missing-timeout-tunnel'], []]);
   });
 
   it('knowledge findings and suppression comments carried over line edits (the other lines keep theirs)', () => {
-    const text = BASE.replace('    server a 10.0.0.1:80 check\n', '    server a 10.0.0.1:80 check\n    stik on src\n    # wslb-disable-next-line haproxy/unknown-keyword\n    stik on dst\n    balanse roundrobin\n');
+    const text = BASE.replace(
+      '    server a 10.0.0.1:80 check\n',
+      '    server a 10.0.0.1:80 check\n    stik on src\n    # wslb-disable-next-line haproxy/unknown-keyword\n    stik on dst\n    balanse roundrobin\n',
+    );
     const unknown = (codes: string[]) => codes.filter((c) => c.endsWith('haproxy/unknown-keyword'));
     const steps = run(text, [
       ['\nbackend app', 'mode http', 'mode  http'], // a line before them gets longer
@@ -136,7 +147,10 @@ describe('HAProxy rules across one-line edits', () => {
   });
 
   it('backend-mode-mismatch follows an edit of the route itself and of a `disabled` line', () => {
-    const text = BASE.replace('    use_backend other\n', '    use_backend other\n    enabled\n').replace('backend other\n    mode http', 'backend other\n    mode tcp');
+    const text = BASE.replace('    use_backend other\n', '    use_backend other\n    enabled\n').replace(
+      'backend other\n    mode http',
+      'backend other\n    mode tcp',
+    );
     const steps = run(text, [
       ['frontend fe2', 'use_backend other', 'use_backend otherx'], // unknown backend now
       ['frontend fe2', 'use_backend otherx', 'use_backend other'],

@@ -15,7 +15,8 @@ const IDS = new Set(HAPROXY_RULES.map((r) => r.meta.id));
 const only = (fs: Finding[], id: string) => fs.filter((f) => f.code === id);
 
 function analyzeFiles(files: Record<string, string>, options: Partial<ServiceOptions> = {}): Finding[] {
-  return createLanguageService(options).analyzeHaproxy(Object.entries(files).map(([path, text]) => ({ path, text }))).findings;
+  return createLanguageService(options).analyzeHaproxy(Object.entries(files).map(([path, text]) => ({ path, text })))
+    .findings;
 }
 
 function fixFiles(files: Record<string, string>, filter: (f: Finding) => boolean): Record<string, string> {
@@ -48,16 +49,37 @@ backend ws_pool
 describe('HAProxy rules: settings', () => {
   it('ws-timeout-below-heartbeat follows the heartbeat setting (error at or below, warning below two)', () => {
     const text = WS('45s');
-    assert.deepEqual(only(analyzeText('haproxy', text, { heartbeatMs: 60_000 }), 'haproxy/ws-timeout-below-heartbeat').map((f) => f.severity), ['error']);
-    assert.deepEqual(only(analyzeText('haproxy', text, { heartbeatMs: 30_000 }), 'haproxy/ws-timeout-below-heartbeat').map((f) => f.severity), ['warning']);
-    assert.deepEqual(only(analyzeText('haproxy', text, { heartbeatMs: 20_000 }), 'haproxy/ws-timeout-below-heartbeat'), []);
+    assert.deepEqual(
+      only(analyzeText('haproxy', text, { heartbeatMs: 60_000 }), 'haproxy/ws-timeout-below-heartbeat').map(
+        (f) => f.severity,
+      ),
+      ['error'],
+    );
+    assert.deepEqual(
+      only(analyzeText('haproxy', text, { heartbeatMs: 30_000 }), 'haproxy/ws-timeout-below-heartbeat').map(
+        (f) => f.severity,
+      ),
+      ['warning'],
+    );
+    assert.deepEqual(
+      only(analyzeText('haproxy', text, { heartbeatMs: 20_000 }), 'haproxy/ws-timeout-below-heartbeat'),
+      [],
+    );
     const hit = only(analyzeText('haproxy', text, { heartbeatMs: 60_000 }), 'haproxy/ws-timeout-below-heartbeat')[0];
-    assert.match(hit.message, /timeout tunnel is 45 s \(inherited from defaults at line 6\); heartbeat is 60 s \(1 min\)/);
+    assert.match(
+      hit.message,
+      /timeout tunnel is 45 s \(inherited from defaults at line 6\); heartbeat is 60 s \(1 min\)/,
+    );
   });
 
   it('the fix writes three heartbeats, in the backend when the defaults serve a non-WebSocket backend too', () => {
-    const text = WS('10s').replace('\nbackend ws_pool', '\nbackend web\n    server x 127.0.0.1:9009\n\nbackend ws_pool');
-    const fixed = fixUntilStable('haproxy', text, (f) => f.code === 'haproxy/ws-timeout-below-heartbeat', { heartbeatMs: 20_000 }).text;
+    const text = WS('10s').replace(
+      '\nbackend ws_pool',
+      '\nbackend web\n    server x 127.0.0.1:9009\n\nbackend ws_pool',
+    );
+    const fixed = fixUntilStable('haproxy', text, (f) => f.code === 'haproxy/ws-timeout-below-heartbeat', {
+      heartbeatMs: 20_000,
+    }).text;
     assert.match(fixed, /backend ws_pool\n    server w1 127\.0\.0\.1:9001\n    timeout tunnel 1m\n/);
     assert.match(fixed, /timeout tunnel 10s/, 'the defaults line stays for the other backend');
   });
@@ -73,46 +95,74 @@ describe('HAProxy rules: settings', () => {
   });
 
   it('a rule turned off in the settings reports nothing', () => {
-    assert.deepEqual(only(analyzeText('haproxy', WS(''), { ruleSeverity: { 'haproxy/ws-missing-timeout-tunnel': 'off' } }), 'haproxy/ws-missing-timeout-tunnel'), []);
+    assert.deepEqual(
+      only(
+        analyzeText('haproxy', WS(''), { ruleSeverity: { 'haproxy/ws-missing-timeout-tunnel': 'off' } }),
+        'haproxy/ws-missing-timeout-tunnel',
+      ),
+      [],
+    );
     assert.equal(only(analyzeText('haproxy', WS('')), 'haproxy/ws-missing-timeout-tunnel').length, 1);
   });
 });
 
 describe('HAProxy rules: several files', () => {
   const files = {
-    '/etc/haproxy/00-global.cfg': 'global\n    hard-stop-after 5m\n\ndefaults\n    mode http\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n',
-    '/etc/haproxy/10-frontends.cfg': 'frontend fe\n    bind 127.0.0.1:8080\n    use_backend chat_ws if { hdr(upgrade) -i websocket }\n    default_backend web\n',
-    '/etc/haproxy/20-backends.cfg': 'backend chat_ws\n    balance leastconn\n    server c1 127.0.0.1:9001 check slowstart 30s on-marked-down shutdown-sessions\n    server c2 127.0.0.1:9002 check slowstart 30s on-marked-down shutdown-sessions\n    option httpchk GET /health\n\nbackend web\n    server w1 127.0.0.1:9003\n',
+    '/etc/haproxy/00-global.cfg':
+      'global\n    hard-stop-after 5m\n\ndefaults\n    mode http\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n',
+    '/etc/haproxy/10-frontends.cfg':
+      'frontend fe\n    bind 127.0.0.1:8080\n    use_backend chat_ws if { hdr(upgrade) -i websocket }\n    default_backend web\n',
+    '/etc/haproxy/20-backends.cfg':
+      'backend chat_ws\n    balance leastconn\n    server c1 127.0.0.1:9001 check slowstart 30s on-marked-down shutdown-sessions\n    server c2 127.0.0.1:9002 check slowstart 30s on-marked-down shutdown-sessions\n    option httpchk GET /health\n\nbackend web\n    server w1 127.0.0.1:9003\n',
   };
 
   it('defaults, global and backends in different files are read together', () => {
     const all = analyzeFiles(files).filter((f) => IDS.has(f.code));
     // global in another file has hard-stop-after; timeouts come from the defaults of the first file
     // (30 s client/server with a 30 s heartbeat and no tunnel timeout: both tunnel rules fire)
-    assert.deepEqual(all.map((f) => `${f.code} ${f.file}`), ['haproxy/ws-missing-timeout-tunnel /etc/haproxy/20-backends.cfg', 'haproxy/ws-timeout-below-heartbeat /etc/haproxy/20-backends.cfg']);
+    assert.deepEqual(
+      all.map((f) => `${f.code} ${f.file}`),
+      [
+        'haproxy/ws-missing-timeout-tunnel /etc/haproxy/20-backends.cfg',
+        'haproxy/ws-timeout-below-heartbeat /etc/haproxy/20-backends.cfg',
+      ],
+    );
     assert.match(all[0].message, /timeout client 30 s \(frontend fe\) \/ timeout server 30 s/);
   });
 
   it('the fix edits the backend file only (the defaults also serve a plain web backend)', () => {
     const fixed = fixFiles(files, (f) => f.code === 'haproxy/ws-missing-timeout-tunnel');
     assert.equal(fixed['/etc/haproxy/00-global.cfg'], files['/etc/haproxy/00-global.cfg']);
-    assert.match(fixed['/etc/haproxy/20-backends.cfg'], /option httpchk GET \/health\n    timeout tunnel 1h\n\nbackend web/);
+    assert.match(
+      fixed['/etc/haproxy/20-backends.cfg'],
+      /option httpchk GET \/health\n    timeout tunnel 1h\n\nbackend web/,
+    );
   });
 
   it('a backend defined in another file is no unknown backend; a missing one is', () => {
     assert.deepEqual(only(analyzeFiles(files), 'haproxy/unknown-backend'), []);
-    const alone = only(analyzeFiles({ '/etc/haproxy/10-frontends.cfg': files['/etc/haproxy/10-frontends.cfg'] }), 'haproxy/unknown-backend');
-    assert.deepEqual(alone.map((f) => f.message.match(/unable to find required \w+: '[^']*'/)?.[0]), ["unable to find required use_backend: 'chat_ws'", "unable to find required default_backend: 'web'"]);
+    const alone = only(
+      analyzeFiles({ '/etc/haproxy/10-frontends.cfg': files['/etc/haproxy/10-frontends.cfg'] }),
+      'haproxy/unknown-backend',
+    );
+    assert.deepEqual(
+      alone.map((f) => f.message.match(/unable to find required \w+: '[^']*'/)?.[0]),
+      ["unable to find required use_backend: 'chat_ws'", "unable to find required default_backend: 'web'"],
+    );
   });
 
   it('missing-timeouts puts the timeouts into the defaults file when the proxy uses those defaults', () => {
     const split = {
       '/a.cfg': 'defaults\n    mode http\n',
-      '/b.cfg': 'frontend fe\n    bind 127.0.0.1:8080\n    default_backend app\n\nbackend app\n    server a 127.0.0.1:9001\n',
+      '/b.cfg':
+        'frontend fe\n    bind 127.0.0.1:8080\n    default_backend app\n\nbackend app\n    server a 127.0.0.1:9001\n',
     };
     const fixed = fixFiles(split, (f) => f.code === 'haproxy/missing-timeouts');
     assert.equal(fixed['/b.cfg'], split['/b.cfg']);
-    assert.equal(fixed['/a.cfg'], 'defaults\n    mode http\n    timeout connect 5s\n    timeout client 90s\n    timeout server 90s\n');
+    assert.equal(
+      fixed['/a.cfg'],
+      'defaults\n    mode http\n    timeout connect 5s\n    timeout client 90s\n    timeout server 90s\n',
+    );
   });
 });
 
@@ -120,40 +170,63 @@ describe('HAProxy rules: text forms', () => {
   it('CRLF files get CRLF lines, and a file without a final line break is extended cleanly', () => {
     const crlf = WS('').replace(/\n/g, '\r\n');
     const fixed = fixUntilStable('haproxy', crlf, (f) => f.code === 'haproxy/ws-missing-timeout-tunnel').text;
-    assert.ok(fixed.includes('    server w1 127.0.0.1:9001\r\n    timeout tunnel 1h\r\n'), JSON.stringify(fixed.slice(-80)));
+    assert.ok(
+      fixed.includes('    server w1 127.0.0.1:9001\r\n    timeout tunnel 1h\r\n'),
+      JSON.stringify(fixed.slice(-80)),
+    );
     assert.ok(!/[^\r]\n/.test(fixed), 'no bare LF');
     const noEol = WS('').replace(/\n$/, '');
     const fixed2 = fixUntilStable('haproxy', noEol, (f) => f.code === 'haproxy/ws-missing-timeout-tunnel').text;
-    assert.ok(fixed2.endsWith('    server w1 127.0.0.1:9001\n    timeout tunnel 1h'), JSON.stringify(fixed2.slice(-60)));
+    assert.ok(
+      fixed2.endsWith('    server w1 127.0.0.1:9001\n    timeout tunnel 1h'),
+      JSON.stringify(fixed2.slice(-60)),
+    );
   });
 
   it('tab-indented sections get tab-indented lines; trailing comments stay on their line', () => {
-    const text = 'defaults\n\tmode http\n\ttimeout connect 5s\n\ttimeout client 30s\n\ttimeout server 30s\n\nfrontend fe\n\tbind 127.0.0.1:8080\n\tdefault_backend ws\n\nbackend ws\n\tserver a 127.0.0.1:9001 # first\n\tserver b 127.0.0.1:9002 # second\n';
+    const text =
+      'defaults\n\tmode http\n\ttimeout connect 5s\n\ttimeout client 30s\n\ttimeout server 30s\n\nfrontend fe\n\tbind 127.0.0.1:8080\n\tdefault_backend ws\n\nbackend ws\n\tserver a 127.0.0.1:9001 # first\n\tserver b 127.0.0.1:9002 # second\n';
     const fixed = fixUntilStable('haproxy', text, (f) => IDS.has(f.code)).text;
     assert.match(fixed, /\tserver a 127\.0\.0\.1:9001 check # first\n/);
     assert.match(fixed, /\ttimeout tunnel 1h\n/);
-    assert.match(fixed, /\tbalance leastconn\n\toption httpchk GET \/health\n\tdefault-server (slowstart 30s on-marked-down shutdown-sessions|on-marked-down shutdown-sessions slowstart 30s)\n\tserver a/);
+    assert.match(
+      fixed,
+      /\tbalance leastconn\n\toption httpchk GET \/health\n\tdefault-server (slowstart 30s on-marked-down shutdown-sessions|on-marked-down shutdown-sessions slowstart 30s)\n\tserver a/,
+    );
   });
 });
 
 describe('HAProxy rules: fix all', () => {
   it('ws-missing-timeout-tunnel and ws-timeout-below-heartbeat write one timeout tunnel line', () => {
     const text = WS('').replace('timeout client 2m', 'timeout client 10s');
-    const hits = analyzeText('haproxy', text).filter((f) => f.code === 'haproxy/ws-missing-timeout-tunnel' || f.code === 'haproxy/ws-timeout-below-heartbeat');
+    const hits = analyzeText('haproxy', text).filter(
+      (f) => f.code === 'haproxy/ws-missing-timeout-tunnel' || f.code === 'haproxy/ws-timeout-below-heartbeat',
+    );
     assert.equal(hits.length, 2);
     const fixed = fixUntilStable('haproxy', text, (f) => IDS.has(f.code)).text;
     assert.equal(fixed.match(/timeout tunnel/g)?.length, 1, fixed);
   });
 
   it('slowstart and shutdown-sessions end up on one default-server line', () => {
-    const text = WS('1h').replace('    server w1 127.0.0.1:9001\n', '    balance leastconn\n    option httpchk GET /health\n    server w1 127.0.0.1:9001 check\n    server w2 127.0.0.1:9002 check\n');
-    const fixed = fixUntilStable('haproxy', text, (f) => f.code === 'haproxy/leastconn-no-slowstart' || f.code === 'haproxy/no-shutdown-sessions').text;
+    const text = WS('1h').replace(
+      '    server w1 127.0.0.1:9001\n',
+      '    balance leastconn\n    option httpchk GET /health\n    server w1 127.0.0.1:9001 check\n    server w2 127.0.0.1:9002 check\n',
+    );
+    const fixed = fixUntilStable(
+      'haproxy',
+      text,
+      (f) => f.code === 'haproxy/leastconn-no-slowstart' || f.code === 'haproxy/no-shutdown-sessions',
+    ).text;
     assert.equal(fixed.match(/default-server/g)?.length, 1, fixed);
-    assert.match(fixed, /default-server (slowstart 30s on-marked-down shutdown-sessions|on-marked-down shutdown-sessions slowstart 30s)\n    server w1/);
+    assert.match(
+      fixed,
+      /default-server (slowstart 30s on-marked-down shutdown-sessions|on-marked-down shutdown-sessions slowstart 30s)\n    server w1/,
+    );
   });
 
   it('the tunnel timeout goes to the shared defaults only when every backend using them carries WebSocket', () => {
-    const two = 'defaults\n    mode http\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n\nfrontend fe\n    bind 127.0.0.1:8080\n    use_backend ws_a if { path_beg /a }\n    default_backend ws_b\n\nbackend ws_a\n    server a 127.0.0.1:9001\n\nbackend ws_b\n    server b 127.0.0.1:9002\n';
+    const two =
+      'defaults\n    mode http\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n\nfrontend fe\n    bind 127.0.0.1:8080\n    use_backend ws_a if { path_beg /a }\n    default_backend ws_b\n\nbackend ws_a\n    server a 127.0.0.1:9001\n\nbackend ws_b\n    server b 127.0.0.1:9002\n';
     const fixed = fixUntilStable('haproxy', two, (f) => f.code === 'haproxy/ws-missing-timeout-tunnel').text;
     assert.match(fixed, /timeout server 30s\n    timeout tunnel 1h\n\nfrontend/);
     assert.equal(fixed.match(/timeout tunnel/g)?.length, 1);
@@ -165,15 +238,77 @@ describe('HAProxy rules: fix all', () => {
 });
 
 describe('HAProxy rules: any input', () => {
-  const words = ['global', 'defaults', 'frontend', 'backend', 'listen', 'from', 'fe', 'ws', 'web', 'mode', 'http', 'tcp', 'timeout', 'tunnel', 'client', 'server', 'connect', '0', '1s', '30s', 'balance', 'leastconn', 'source', 'hash-type', 'consistent', 'use_backend', 'default_backend', 'if', '{', '}', 'hdr(upgrade)', '-i', 'websocket', 'default-server', 'check', 'no-check', 'slowstart', 'on-marked-down', 'shutdown-sessions', 'track', 'ws/a', 'disabled', 'option', 'httpchk', 'no', 'bind', '127.0.0.1:80', 'a', '127.0.0.1:1', 'hard-stop-after', '#', '"', '\\', '.if', '.endif', '%[x]'];
-  const line = fc.tuple(fc.constantFrom('', '    ', '\t'), fc.array(fc.constantFrom(...words), { maxLength: 6 })).map(([i, ws]) => i + ws.join(' '));
+  const words = [
+    'global',
+    'defaults',
+    'frontend',
+    'backend',
+    'listen',
+    'from',
+    'fe',
+    'ws',
+    'web',
+    'mode',
+    'http',
+    'tcp',
+    'timeout',
+    'tunnel',
+    'client',
+    'server',
+    'connect',
+    '0',
+    '1s',
+    '30s',
+    'balance',
+    'leastconn',
+    'source',
+    'hash-type',
+    'consistent',
+    'use_backend',
+    'default_backend',
+    'if',
+    '{',
+    '}',
+    'hdr(upgrade)',
+    '-i',
+    'websocket',
+    'default-server',
+    'check',
+    'no-check',
+    'slowstart',
+    'on-marked-down',
+    'shutdown-sessions',
+    'track',
+    'ws/a',
+    'disabled',
+    'option',
+    'httpchk',
+    'no',
+    'bind',
+    '127.0.0.1:80',
+    'a',
+    '127.0.0.1:1',
+    'hard-stop-after',
+    '#',
+    '"',
+    '\\',
+    '.if',
+    '.endif',
+    '%[x]',
+  ];
+  const line = fc
+    .tuple(fc.constantFrom('', '    ', '\t'), fc.array(fc.constantFrom(...words), { maxLength: 6 }))
+    .map(([i, ws]) => i + ws.join(' '));
   const config = fc.array(line, { maxLength: 40 }).map((ls) => ls.join('\n'));
 
   it('never throws, never reports an internal failure, and every fix applies and converges', () => {
     fc.assert(
       fc.property(config, (text) => {
         const findings = analyzeText('haproxy', text);
-        assert.deepEqual(findings.filter((f) => f.code === 'wslb/internal').map((f) => f.message), []);
+        assert.deepEqual(
+          findings.filter((f) => f.code === 'wslb/internal').map((f) => f.message),
+          [],
+        );
         fixUntilStable('haproxy', text, (f) => IDS.has(f.code));
       }),
       { numRuns: 300 },

@@ -30,7 +30,10 @@ function word(next: () => number, alphabet: string, max: number): string {
 
 /** What the rule did before: every name measured in full, sorted (stably), the first within the threshold. */
 function sorted(names: string[], word: string, max: number): { n: string; d: number } | undefined {
-  return names.map((n) => ({ n, d: editDistance(n.toLowerCase(), word) })).filter((x) => x.d <= max).sort((a, b) => a.d - b.d)[0];
+  return names
+    .map((n) => ({ n, d: editDistance(n.toLowerCase(), word) }))
+    .filter((x) => x.d <= max)
+    .sort((a, b) => a.d - b.d)[0];
 }
 
 describe('haproxy/unknown-backend: the bounded distance and the suggestion', () => {
@@ -58,12 +61,15 @@ describe('haproxy/unknown-backend: the bounded distance and the suggestion', () 
     this.timeout(120_000);
     const next = random(11);
     const lists: string[][] = [];
-    for (let k = 0; k < 200; k++) lists.push(Array.from({ length: 1 + Math.floor(next() * 30) }, () => word(next, 'abcd_1', 9)));
+    for (let k = 0; k < 200; k++)
+      lists.push(Array.from({ length: 1 + Math.floor(next() * 30) }, () => word(next, 'abcd_1', 9)));
     const rows = corpusRows('haproxy');
     if (rows.length === 0 && process.env.WSLB_REQUIRE_ALL) throw new Error(`the shared corpus is missing (${CORPUS})`);
     for (const r of rows) {
       const config = buildHaproxyConfig([{ path: '/c.cfg', text: fs.readFileSync(path.join(CORPUS, r.path), 'utf8') }]);
-      const names = config.proxies.filter((p) => (p.kind === 'backend' || p.kind === 'listen') && p.name).map((p) => p.name!);
+      const names = config.proxies
+        .filter((p) => (p.kind === 'backend' || p.kind === 'listen') && p.name)
+        .map((p) => p.name!);
       if (names.length) lists.push(names.length > 300 ? names.filter((_, i) => i % 7 === 0) : names);
     }
     let found = 0;
@@ -75,7 +81,14 @@ describe('haproxy/unknown-backend: the bounded distance and the suggestion', () 
         for (let e = 1 + Math.floor(next() * 2); e > 0 && w.length > 1; e--) {
           const at = Math.floor(next() * (w.length - 1));
           const op = Math.floor(next() * 4);
-          w = op === 0 ? w.slice(0, at) + 'x' + w.slice(at + 1) : op === 1 ? w.slice(0, at) + w.slice(at + 1) : op === 2 ? w.slice(0, at) + w[at] + w.slice(at) : w.slice(0, at) + w[at + 1] + w[at] + w.slice(at + 2);
+          w =
+            op === 0
+              ? w.slice(0, at) + 'x' + w.slice(at + 1)
+              : op === 1
+                ? w.slice(0, at) + w.slice(at + 1)
+                : op === 2
+                  ? w.slice(0, at) + w[at] + w.slice(at)
+                  : w.slice(0, at) + w[at + 1] + w[at] + w.slice(at + 2);
         }
         if (k % 4 === 3) w = word(next, 'abcd_1', 9);
         const max = Math.max(2, Math.floor(w.length / 4));

@@ -17,8 +17,14 @@ const ROOT = path.join(__dirname, 'fixtures', 'nginx');
 /** Rules whose pitfall makes nginx refuse the config, and what `nginx -t` says then. */
 const REFUSED: Record<string, { rule: string; message: RegExp }> = {
   'ws-proxy-pass-scheme': { rule: 'nginx/ws-proxy-pass-scheme', message: /\[emerg\] \d+#\d+: invalid URL prefix/ },
-  'ws-connection-upgrade-undefined': { rule: 'nginx/ws-connection-upgrade-undefined', message: /\[emerg\] \d+#\d+: unknown "connection_upgrade" variable/ },
-  'unknown-upstream': { rule: 'nginx/unknown-upstream', message: /\[emerg\] \d+#\d+: host not found in upstream "(ws_backnd|wsbackend)"/ },
+  'ws-connection-upgrade-undefined': {
+    rule: 'nginx/ws-connection-upgrade-undefined',
+    message: /\[emerg\] \d+#\d+: unknown "connection_upgrade" variable/,
+  },
+  'unknown-upstream': {
+    rule: 'nginx/unknown-upstream',
+    message: /\[emerg\] \d+#\d+: host not found in upstream "(ws_backnd|wsbackend)"/,
+  },
 };
 
 function fixtures(): { dir: string; file: string }[] {
@@ -38,7 +44,11 @@ describe('nginx rule fixtures with the real nginx -t', function () {
     const all = fixtures();
     assert.ok(all.some((f) => f.file.startsWith('pass')));
     assert.ok(all.some((f) => f.file.includes('.fixed.')));
-    for (const dir of Object.keys(REFUSED)) assert.ok(all.some((f) => f.dir === dir && /^fire[^.]*\.conf$/.test(f.file)), `no fire fixture for ${dir}`);
+    for (const dir of Object.keys(REFUSED))
+      assert.ok(
+        all.some((f) => f.dir === dir && /^fire[^.]*\.conf$/.test(f.file)),
+        `no fire fixture for ${dir}`,
+      );
   });
 
   for (const { dir, file } of fixtures()) {
@@ -53,8 +63,14 @@ describe('nginx rule fixtures with the real nginx -t', function () {
         // and the rule's message quotes the same failure
         const hits = analyzeText('nginx', text).filter((f) => f.code === refused.rule);
         assert.ok(hits.length > 0);
-        const quoted = /invalid URL prefix|unknown "connection_upgrade" variable|host not found in upstream "[^"]+"/.exec(r.output)?.[0] ?? '<none>';
-        assert.ok(hits.some((h) => h.message.includes(quoted)), `no finding quotes "${quoted}": ${hits.map((h) => h.message).join(' | ')}`);
+        const quoted =
+          /invalid URL prefix|unknown "connection_upgrade" variable|host not found in upstream "[^"]+"/.exec(
+            r.output,
+          )?.[0] ?? '<none>';
+        assert.ok(
+          hits.some((h) => h.message.includes(quoted)),
+          `no finding quotes "${quoted}": ${hits.map((h) => h.message).join(' | ')}`,
+        );
       });
     } else {
       it(`${dir}/${file}: nginx -t accepts it`, () => {

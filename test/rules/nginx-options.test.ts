@@ -23,7 +23,8 @@ ${extra}        }
 }
 `;
 
-const hits = (text: string, id: string, options = {}) => analyzeText('nginx', text, options).filter((f) => f.code === id);
+const hits = (text: string, id: string, options = {}) =>
+  analyzeText('nginx', text, options).filter((f) => f.code === id);
 
 describe('nginx rules and settings', () => {
   describe('nginx/ws-read-timeout follows the heartbeat', () => {
@@ -42,7 +43,10 @@ describe('nginx rules and settings', () => {
       assert.equal(h[0].severity, 'error');
     });
     it('a short heartbeat accepts a short timeout', () => {
-      assert.deepEqual(hits(WS('            proxy_read_timeout 30s;\n'), 'nginx/ws-read-timeout', { heartbeatMs: 10_000 }), []);
+      assert.deepEqual(
+        hits(WS('            proxy_read_timeout 30s;\n'), 'nginx/ws-read-timeout', { heartbeatMs: 10_000 }),
+        [],
+      );
     });
     it('the fix writes three heartbeats and then stays quiet', () => {
       const opts = { heartbeatMs: 45_000 };
@@ -65,7 +69,10 @@ describe('nginx rules and settings', () => {
     const noVersion = WS().replace('            proxy_http_version 1.1;\n', '');
     it('fires on the 1.0 default of nginx 1.22.1 and 1.29.6', () => {
       assert.equal(hits(noVersion, 'nginx/ws-http-version').length, 1);
-      assert.match(hits(noVersion, 'nginx/ws-http-version', { nginxVersion: '1.29.6' })[0].message, /nginx 1\.29\.6's default/);
+      assert.match(
+        hits(noVersion, 'nginx/ws-http-version', { nginxVersion: '1.29.6' })[0].message,
+        /nginx 1\.29\.6's default/,
+      );
     });
     it('is quiet from 1.29.7, where the default is 1.1', () => {
       assert.deepEqual(hits(noVersion, 'nginx/ws-http-version', { nginxVersion: '1.29.7' }), []);
@@ -81,8 +88,18 @@ describe('nginx rules and settings', () => {
     it('"off" silences a rule and a severity replaces the default', () => {
       const noUpgrade = WS().replace('            proxy_set_header Upgrade $http_upgrade;\n', '');
       assert.equal(hits(noUpgrade, 'nginx/ws-missing-upgrade-header').length, 1);
-      assert.deepEqual(hits(noUpgrade, 'nginx/ws-missing-upgrade-header', { ruleSeverity: { 'nginx/ws-missing-upgrade-header': 'off' } }), []);
-      assert.equal(hits(noUpgrade, 'nginx/ws-missing-upgrade-header', { ruleSeverity: { 'nginx/ws-missing-upgrade-header': 'hint' } })[0].severity, 'hint');
+      assert.deepEqual(
+        hits(noUpgrade, 'nginx/ws-missing-upgrade-header', {
+          ruleSeverity: { 'nginx/ws-missing-upgrade-header': 'off' },
+        }),
+        [],
+      );
+      assert.equal(
+        hits(noUpgrade, 'nginx/ws-missing-upgrade-header', {
+          ruleSeverity: { 'nginx/ws-missing-upgrade-header': 'hint' },
+        })[0].severity,
+        'hint',
+      );
     });
   });
 });

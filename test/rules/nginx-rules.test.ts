@@ -13,7 +13,11 @@ const NGINX_IDS = new Set(NGINX_RULES.map((r) => r.meta.id));
 const only = (fs: Finding[], id: string) => fs.filter((f) => f.code === id);
 
 /** Apply the preferred fixes of `filter` over several files until nothing changes. */
-function fixFiles(files: Record<string, string>, root: string, filter: (f: Finding) => boolean): Record<string, string> {
+function fixFiles(
+  files: Record<string, string>,
+  root: string,
+  filter: (f: Finding) => boolean,
+): Record<string, string> {
   let cur = { ...files };
   for (let round = 0; round < 10; round++) {
     const edits = collectFixEdits(analyzeFiles(cur, root), filter);
@@ -38,15 +42,26 @@ describe('nginx rules across includes', () => {
   it('headers inherited from an included file: the message names the file, the fix copies the lines into the location', () => {
     const files = {
       [root]: `events {}\n\nhttp {\n${MAP}\n    server {\n        listen 127.0.0.1:8080;\n        include /etc/nginx/proxy.conf;\n\n        location /ws/ {\n            proxy_pass http://127.0.0.1:9001;\n            proxy_set_header X-Real-IP $remote_addr;\n        }\n    }\n}\n`,
-      '/etc/nginx/proxy.conf': 'proxy_http_version 1.1;\nproxy_set_header Upgrade $http_upgrade;\nproxy_set_header Connection $connection_upgrade;\n',
+      '/etc/nginx/proxy.conf':
+        'proxy_http_version 1.1;\nproxy_set_header Upgrade $http_upgrade;\nproxy_set_header Connection $connection_upgrade;\n',
     };
     const hits = only(analyzeFiles(files, root), 'nginx/ws-headers-not-inherited');
     assert.equal(hits.length, 1);
     assert.equal(hits[0].file, root);
-    assert.match(hits[0].message, /from server \(listen 127\.0\.0\.1:8080\) \(proxy\.conf:2\): Upgrade and Connection are not sent/);
+    assert.match(
+      hits[0].message,
+      /from server \(listen 127\.0\.0\.1:8080\) \(proxy\.conf:2\): Upgrade and Connection are not sent/,
+    );
     const fixed = fixFiles(files, root, (f) => f.code === 'nginx/ws-headers-not-inherited');
-    assert.equal(fixed['/etc/nginx/proxy.conf'], files['/etc/nginx/proxy.conf'], 'the shared include must not be edited');
-    assert.match(fixed[root], /X-Real-IP \$remote_addr;\n            proxy_set_header Upgrade \$http_upgrade;\n            proxy_set_header Connection \$connection_upgrade;\n        \}/);
+    assert.equal(
+      fixed['/etc/nginx/proxy.conf'],
+      files['/etc/nginx/proxy.conf'],
+      'the shared include must not be edited',
+    );
+    assert.match(
+      fixed[root],
+      /X-Real-IP \$remote_addr;\n            proxy_set_header Upgrade \$http_upgrade;\n            proxy_set_header Connection \$connection_upgrade;\n        \}/,
+    );
     assert.deepEqual(only(analyzeFiles(fixed, root), 'nginx/ws-headers-not-inherited'), []);
   });
 
@@ -60,9 +75,15 @@ describe('nginx rules across includes', () => {
     assert.equal(only(before, 'nginx/ws-missing-connection-header').length, 1);
     const fixed = fixFiles(files, root, (f) => NGINX_IDS.has(f.code) && /header/.test(f.code));
     assert.equal(fixed['/etc/nginx/proxy_params'], files['/etc/nginx/proxy_params']);
-    assert.match(fixed[root], /include \/etc\/nginx\/proxy_params;\n            proxy_set_header Upgrade \$http_upgrade;\n            proxy_set_header Connection \$connection_upgrade;\n/);
+    assert.match(
+      fixed[root],
+      /include \/etc\/nginx\/proxy_params;\n            proxy_set_header Upgrade \$http_upgrade;\n            proxy_set_header Connection \$connection_upgrade;\n/,
+    );
     const after = analyzeFiles(fixed, root);
-    assert.deepEqual(after.filter((f) => /header/.test(f.code)).map((f) => f.message), []);
+    assert.deepEqual(
+      after.filter((f) => /header/.test(f.code)).map((f) => f.message),
+      [],
+    );
   });
 
   it('a map defined in an included file counts as defined', () => {
@@ -72,7 +93,11 @@ describe('nginx rules across includes', () => {
     };
     assert.deepEqual(only(analyzeFiles(files, root), 'nginx/ws-connection-upgrade-undefined'), []);
     delete (files as Record<string, string>)['/etc/nginx/conf.d/upgrade.conf'];
-    assert.equal(only(analyzeFiles(files, root), 'nginx/ws-connection-upgrade-undefined').length, 1, 'without the file the variable is undefined');
+    assert.equal(
+      only(analyzeFiles(files, root), 'nginx/ws-connection-upgrade-undefined').length,
+      1,
+      'without the file the variable is undefined',
+    );
   });
 });
 
@@ -86,7 +111,18 @@ describe('nginx rules on fragments and configs we cannot see whole', () => {
     assert.deepEqual(only(fs, 'nginx/worker-connections-low'), []);
     // but what the fragment itself shows is still checked
     assert.deepEqual(only(fs, 'nginx/ws-missing-upgrade-header'), []);
-    assert.equal(only(analyzeText('nginx', fragment.replace('proxy_set_header Upgrade $http_upgrade;', ''), {}, '/etc/nginx/sites-enabled/app'), 'nginx/ws-missing-upgrade-header').length, 1);
+    assert.equal(
+      only(
+        analyzeText(
+          'nginx',
+          fragment.replace('proxy_set_header Upgrade $http_upgrade;', ''),
+          {},
+          '/etc/nginx/sites-enabled/app',
+        ),
+        'nginx/ws-missing-upgrade-header',
+      ).length,
+      1,
+    );
   });
 
   it('an include that is not found silences the rules that need the whole config', () => {
@@ -98,7 +134,8 @@ describe('nginx rules on fragments and configs we cannot see whole', () => {
 });
 
 describe('nginx/ws-connection-upgrade-undefined beyond $connection_upgrade', () => {
-  const conf = (line: string, pre = '') => `${pre}events {}\nhttp {\n${MAP}    server {\n        listen 127.0.0.1:8080;\n        location / {\n            ${line}\n        }\n    }\n}\n`;
+  const conf = (line: string, pre = '') =>
+    `${pre}events {}\nhttp {\n${MAP}    server {\n        listen 127.0.0.1:8080;\n        location / {\n            ${line}\n        }\n    }\n}\n`;
 
   it('reports a misspelt variable at its exact range, without a fix', () => {
     const text = conf('return 200 "$remote_adr\\n";');
@@ -111,15 +148,29 @@ describe('nginx/ws-connection-upgrade-undefined beyond $connection_upgrade', () 
   });
 
   it('accepts ${name} forms, prefixes, captures and set/map/geo targets', () => {
-    for (const line of ['return 200 "${host}x$http_x_custom$arg_a$cookie_b$sent_http_c$upstream_http_d";', 'set $a 1; return 200 $a;', 'rewrite ^/(.*)$ /x/$1 last;']) {
-      assert.deepEqual(only(analyzeText('nginx', conf(line)), 'nginx/ws-connection-upgrade-undefined').map((h) => h.message), [], line);
+    for (const line of [
+      'return 200 "${host}x$http_x_custom$arg_a$cookie_b$sent_http_c$upstream_http_d";',
+      'set $a 1; return 200 $a;',
+      'rewrite ^/(.*)$ /x/$1 last;',
+    ]) {
+      assert.deepEqual(
+        only(analyzeText('nginx', conf(line)), 'nginx/ws-connection-upgrade-undefined').map((h) => h.message),
+        [],
+        line,
+      );
     }
   });
 
   it('with third-party modules only $connection_upgrade is reported (a module may define the others)', () => {
     const pre = 'load_module modules/ngx_http_lua_module.so;\n';
-    assert.deepEqual(only(analyzeText('nginx', conf('return 200 $lua_thing;', pre)), 'nginx/ws-connection-upgrade-undefined'), []);
-    const text = conf('proxy_pass http://127.0.0.1:9001; proxy_set_header Connection $connection_upgrade;', pre).replace(MAP, '');
+    assert.deepEqual(
+      only(analyzeText('nginx', conf('return 200 $lua_thing;', pre)), 'nginx/ws-connection-upgrade-undefined'),
+      [],
+    );
+    const text = conf(
+      'proxy_pass http://127.0.0.1:9001; proxy_set_header Connection $connection_upgrade;',
+      pre,
+    ).replace(MAP, '');
     assert.equal(only(analyzeText('nginx', text), 'nginx/ws-connection-upgrade-undefined').length, 1);
   });
 
@@ -130,9 +181,19 @@ describe('nginx/ws-connection-upgrade-undefined beyond $connection_upgrade', () 
 });
 
 describe('nginx/unknown-upstream and names only DNS can settle', () => {
-  const conf = (target: string, upstreams = '') => `events {}\nhttp {\n${upstreams}    server {\n        listen 127.0.0.1:8080;\n        location / { proxy_pass ${target}; }\n    }\n}\n`;
+  const conf = (target: string, upstreams = '') =>
+    `events {}\nhttp {\n${upstreams}    server {\n        listen 127.0.0.1:8080;\n        location / { proxy_pass ${target}; }\n    }\n}\n`;
   it('leaves host names with a dot or a port alone (Docker service names come with a port)', () => {
-    for (const t of ['http://app:3000', 'http://backend.internal', 'http://api.example.com/x', 'http://127.0.0.1', 'http://localhost', 'http://[::1]:80', 'http://$upstream_var', 'http://unix:/run/app.sock']) {
+    for (const t of [
+      'http://app:3000',
+      'http://backend.internal',
+      'http://api.example.com/x',
+      'http://127.0.0.1',
+      'http://localhost',
+      'http://[::1]:80',
+      'http://$upstream_var',
+      'http://unix:/run/app.sock',
+    ]) {
       assert.deepEqual(only(analyzeText('nginx', conf(t)), 'nginx/unknown-upstream'), [], t);
     }
   });
@@ -190,13 +251,27 @@ http {
 
   it('a location missing everything becomes one clean block in one round', () => {
     const before = analyzeText('nginx', bare).filter((f) => NGINX_IDS.has(f.code));
-    for (const id of ['nginx/ws-http-version', 'nginx/ws-missing-upgrade-header', 'nginx/ws-missing-connection-header', 'nginx/ws-no-worker-shutdown-timeout', 'nginx/worker-connections-low']) {
-      assert.ok(before.some((f) => f.code === id), `${id} should fire on the bare location`);
+    for (const id of [
+      'nginx/ws-http-version',
+      'nginx/ws-missing-upgrade-header',
+      'nginx/ws-missing-connection-header',
+      'nginx/ws-no-worker-shutdown-timeout',
+      'nginx/worker-connections-low',
+    ]) {
+      assert.ok(
+        before.some((f) => f.code === id),
+        `${id} should fire on the bare location`,
+      );
     }
     const fixed = fixUntilStable('nginx', bare, (f) => NGINX_IDS.has(f.code));
     assert.equal(fixed.text, expected);
     assert.equal(fixed.rounds, 1);
-    assert.deepEqual(analyzeText('nginx', fixed.text).filter((f) => NGINX_IDS.has(f.code)).map((f) => `${f.code} ${f.message}`), []);
+    assert.deepEqual(
+      analyzeText('nginx', fixed.text)
+        .filter((f) => NGINX_IDS.has(f.code))
+        .map((f) => `${f.code} ${f.message}`),
+      [],
+    );
   });
 
   const upstreamCase = `worker_processes auto;
@@ -225,8 +300,16 @@ http {
   it('an upstream with every balancing problem converges, and no rule fires again', () => {
     const fixed = fixUntilStable('nginx', upstreamCase, (f) => NGINX_IDS.has(f.code));
     assert.ok(fixed.rounds <= 3, `took ${fixed.rounds} rounds`);
-    assert.deepEqual(analyzeText('nginx', fixed.text).filter((f) => NGINX_IDS.has(f.code)).map((f) => `${f.code} ${f.message}`), []);
-    assert.match(fixed.text, /upstream chat_ws \{\n        least_conn;\n        server 127\.0\.0\.1:9001;\n        server 127\.0\.0\.1:9002;\n        keepalive 16;\n        zone chat_ws 64k;\n    \}/);
+    assert.deepEqual(
+      analyzeText('nginx', fixed.text)
+        .filter((f) => NGINX_IDS.has(f.code))
+        .map((f) => `${f.code} ${f.message}`),
+      [],
+    );
+    assert.match(
+      fixed.text,
+      /upstream chat_ws \{\n        least_conn;\n        server 127\.0\.0\.1:9001;\n        server 127\.0\.0\.1:9002;\n        keepalive 16;\n        zone chat_ws 64k;\n    \}/,
+    );
     assert.match(fixed.text, /proxy_set_header Connection \$connection_upgrade;/);
     assert.equal((fixed.text.match(/map \$http_upgrade/g) ?? []).length, 1);
   });
@@ -251,13 +334,24 @@ describe('nginx rules on broken input', () => {
     const pathMod = require('node:path') as typeof import('node:path');
     const dir = pathMod.join(__dirname, 'fixtures', 'nginx');
     const texts: string[] = [];
-    for (const d of fsMod.readdirSync(dir)) for (const f of fsMod.readdirSync(pathMod.join(dir, d))) if (/^fire[^.]*\.conf$/.test(f)) texts.push(fsMod.readFileSync(pathMod.join(dir, d, f), 'utf8'));
+    for (const d of fsMod.readdirSync(dir))
+      for (const f of fsMod.readdirSync(pathMod.join(dir, d)))
+        if (/^fire[^.]*\.conf$/.test(f)) texts.push(fsMod.readFileSync(pathMod.join(dir, d, f), 'utf8'));
     let runs = 0;
     for (const t of texts) {
       for (let cut = 0; cut < t.length; cut += 89) {
-        for (const variant of [t.slice(0, cut), t.slice(cut), t.slice(0, cut) + '{' + t.slice(cut), t.slice(0, cut) + '}' + t.slice(cut + 1)]) {
+        for (const variant of [
+          t.slice(0, cut),
+          t.slice(cut),
+          t.slice(0, cut) + '{' + t.slice(cut),
+          t.slice(0, cut) + '}' + t.slice(cut + 1),
+        ]) {
           const internal = analyzeText('nginx', variant).filter((f) => f.code === 'wslb/internal');
-          assert.deepEqual(internal.map((f) => f.message), [], variant);
+          assert.deepEqual(
+            internal.map((f) => f.message),
+            [],
+            variant,
+          );
           runs++;
         }
       }

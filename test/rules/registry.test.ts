@@ -17,15 +17,25 @@ describe('rule registry', () => {
 
   it('every rule has a short and long explanation, versions, references and a section of the source material', () => {
     assert.ok(fs.existsSync(SOURCE), `source material not found at ${SOURCE}`);
-    const headings = new Set(fs.readFileSync(SOURCE, 'utf8').split('\n').filter((l) => l.startsWith('## ')).map((l) => l.slice(3).trim()));
-    for (const s of SOURCE_SECTIONS) assert.ok(headings.has(s), `section "${s}" is not a heading of the source material`);
+    const headings = new Set(
+      fs
+        .readFileSync(SOURCE, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('## '))
+        .map((l) => l.slice(3).trim()),
+    );
+    for (const s of SOURCE_SECTIONS)
+      assert.ok(headings.has(s), `section "${s}" is not a heading of the source material`);
     for (const r of ALL_RULES) {
       const d = r.meta.docs;
       assert.ok(d.short.length > 20, `${r.meta.id}: short text`);
       assert.ok(d.long.length > 200, `${r.meta.id}: long text`);
       assert.ok(r.meta.versions.length > 2, `${r.meta.id}: versions`);
       assert.ok(headings.has(d.section), `${r.meta.id}: section "${d.section}"`);
-      assert.ok(d.references.length > 0 && d.references.every((u) => /^https:\/\/|\bsrc\//.test(u)), `${r.meta.id}: references`);
+      assert.ok(
+        d.references.length > 0 && d.references.every((u) => /^https:\/\/|\bsrc\//.test(u)),
+        `${r.meta.id}: references`,
+      );
     }
   });
 
@@ -34,9 +44,19 @@ describe('rule registry', () => {
       const dir = path.join(__dirname, 'fixtures', ...r.meta.id.split('/'));
       assert.ok(fs.existsSync(dir), `${r.meta.id}: no fixtures folder`);
       const files = fs.readdirSync(dir);
-      assert.ok(files.some((f) => /^fire.*\.(conf|cfg|tf|yaml|json)$/.test(f) && !f.includes('.fixed.')), `${r.meta.id}: no fire fixture`);
-      assert.ok(files.some((f) => /^pass.*\.(conf|cfg|tf|yaml|json)$/.test(f)), `${r.meta.id}: no pass fixture`);
-      if (r.meta.fixable) assert.ok(files.some((f) => /\.fixed\.(conf|cfg|tf|yaml|json)$/.test(f)), `${r.meta.id}: fixable but no fixed golden`);
+      assert.ok(
+        files.some((f) => /^fire.*\.(conf|cfg|tf|yaml|json)$/.test(f) && !f.includes('.fixed.')),
+        `${r.meta.id}: no fire fixture`,
+      );
+      assert.ok(
+        files.some((f) => /^pass.*\.(conf|cfg|tf|yaml|json)$/.test(f)),
+        `${r.meta.id}: no pass fixture`,
+      );
+      if (r.meta.fixable)
+        assert.ok(
+          files.some((f) => /\.fixed\.(conf|cfg|tf|yaml|json)$/.test(f)),
+          `${r.meta.id}: fixable but no fixed golden`,
+        );
     }
   });
 

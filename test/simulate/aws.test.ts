@@ -36,7 +36,13 @@ describe('simulate: AWS target group model', () => {
     b.setDown(1, true, 0);
     assert.equal(letters(Array.from({ length: 4 }, () => b.pick(req, 0))), 'acac');
     b.setDown(1, false, 0);
-    assert.deepEqual(counts(Array.from({ length: 300 }, () => b.pick(req, 0)), 3), [100, 100, 100]);
+    assert.deepEqual(
+      counts(
+        Array.from({ length: 300 }, () => b.pick(req, 0)),
+        3,
+      ),
+      [100, 100, 100],
+    );
   });
 
   it('least_outstanding_requests: the target with the fewest open connections (model: an open WebSocket is outstanding)', () => {
@@ -51,7 +57,10 @@ describe('simulate: AWS target group model', () => {
     assert.equal(b.pick(req, 0), 1);
     assert.equal(b.pick(req, 0), 2);
     assert.equal(b.pick(req, 0), 1);
-    assert.deepEqual([0, 1, 2].map((i) => b.connections(i)), [2, 2, 2]);
+    assert.deepEqual(
+      [0, 1, 2].map((i) => b.connections(i)),
+      [2, 2, 2],
+    );
     // A heavily loaded target gets nothing until the others catch up.
     for (let k = 0; k < 10; k++) b.pick(req, 0);
     const loads = [0, 1, 2].map((i) => b.connections(i));
@@ -62,7 +71,7 @@ describe('simulate: AWS target group model', () => {
     for (let k = 0; k < 5; k++) assert.notEqual(b.pick(req, 0), 0);
   });
 
-  it('slow start: the new target\'s share of new connections grows linearly to a fair share over the duration', () => {
+  it("slow start: the new target's share of new connections grows linearly to a fair share over the duration", () => {
     const n = 4;
     const slowMs = 100_000;
     const share = (atMs: number): number => {
@@ -76,7 +85,10 @@ describe('simulate: AWS target group model', () => {
     };
     for (const f of [0.1, 0.25, 0.5, 0.75]) {
       const expected = f / n;
-      assert.ok(Math.abs(share(f * slowMs) - expected) < 0.001, `at ${f} of the ramp: ${share(f * slowMs)} vs ${expected}`);
+      assert.ok(
+        Math.abs(share(f * slowMs) - expected) < 0.001,
+        `at ${f} of the ramp: ${share(f * slowMs)} vs ${expected}`,
+      );
     }
     assert.equal(share(0), 0);
     assert.ok(Math.abs(share(slowMs) - 1 / n) < 0.001);
@@ -116,7 +128,13 @@ describe('simulate: AWS target group model', () => {
     for (const c of counts(a, 3)) assert.ok(Math.abs(c / 30_000 - 1 / 3) < 0.02, String(c));
     const b = createBalancer(awsPool('weighted_random', 3), { seed: 1 });
     b.setDown(2, true, 0);
-    assert.equal(counts(Array.from({ length: 1000 }, () => b.pick(req, 0)), 3)[2], 0);
+    assert.equal(
+      counts(
+        Array.from({ length: 1000 }, () => b.pick(req, 0)),
+        3,
+      )[2],
+      0,
+    );
   });
 
   describe('deregistration delay on the deploy scenario', () => {
@@ -143,7 +161,9 @@ describe('simulate: AWS target group model', () => {
       assert.equal(at(AT_S + DELAY_S).connections[0], onFirst);
       assert.equal(at(AT_S + DELAY_S + 1).connections[0], 0);
       // While deregistering it took no new connections.
-      for (const s of r.series) if (s.tSec > AT_S && s.tSec <= AT_S + DELAY_S) assert.equal(s.newConnections[0], 0, `new on a draining target at ${s.tSec}`);
+      for (const s of r.series)
+        if (s.tSec > AT_S && s.tSec <= AT_S + DELAY_S)
+          assert.equal(s.newConnections[0], 0, `new on a draining target at ${s.tSec}`);
       assert.equal(r.metrics.cutAtDeregistration, r.metrics.dropped);
       assert.ok(r.metrics.dropped > onFirst, 'the second target is cut too, later');
     });
@@ -168,7 +188,10 @@ describe('simulate: AWS target group model', () => {
       assert.deepEqual(run(false), a);
       assert.equal(a.fidelity, 'model');
       assert.ok(a.note?.includes(AWS_MODEL_LABEL.slice(1)), a.note);
-      assert.equal(simulate(pool('nginx', 'round_robin', [1, 1]), { seed: 1, durationSec: 60, clients: { count: 10 } }).fidelity, 'exact');
+      assert.equal(
+        simulate(pool('nginx', 'round_robin', [1, 1]), { seed: 1, durationSec: 60, clients: { count: 10 } }).fidelity,
+        'exact',
+      );
     });
   });
 
@@ -180,8 +203,12 @@ describe('simulate: AWS target group model', () => {
       clients: { count: 3000, rampSec: 10, lifetime: { kind: 'exponential', meanHours: 0.05 } },
       scenario: { kind: 'scale-out', atSec: 100 },
     });
-    const newOn = (from: number, to: number) => r.series.filter((s) => s.tSec > from && s.tSec <= to).reduce((n, s) => n + (s.newConnections[3] ?? 0), 0);
-    const allNew = (from: number, to: number) => r.series.filter((s) => s.tSec > from && s.tSec <= to).reduce((n, s) => n + s.newConnections.reduce((a, b) => a + b, 0), 0);
+    const newOn = (from: number, to: number) =>
+      r.series.filter((s) => s.tSec > from && s.tSec <= to).reduce((n, s) => n + (s.newConnections[3] ?? 0), 0);
+    const allNew = (from: number, to: number) =>
+      r.series
+        .filter((s) => s.tSec > from && s.tSec <= to)
+        .reduce((n, s) => n + s.newConnections.reduce((a, b) => a + b, 0), 0);
     assert.equal(newOn(0, 130), 0, 'nothing before it is healthy');
     const early = newOn(130, 230) / allNew(130, 230);
     const late = newOn(330, 430) / allNew(330, 430);
@@ -195,7 +222,27 @@ describe('simulate: AWS target group model', () => {
     let err = '';
     const io = { out: (s: string) => (out += s), err: (s: string) => (err += s) };
     const p = awsPool('round_robin', 3, { placeholderTargets: true });
-    assert.equal(runSimulateCommand(['--algorithm', 'least_outstanding_requests', '--clients', '200', '--duration', '600', '--scenario', 'deploy', '--no-drain', '--targets', '4'], [p], io), 0, err);
+    assert.equal(
+      runSimulateCommand(
+        [
+          '--algorithm',
+          'least_outstanding_requests',
+          '--clients',
+          '200',
+          '--duration',
+          '600',
+          '--scenario',
+          'deploy',
+          '--no-drain',
+          '--targets',
+          '4',
+        ],
+        [p],
+        io,
+      ),
+      0,
+      err,
+    );
     assert.match(out, /least_outstanding_requests/);
     assert.ok(out.includes(AWS_MODEL_LABEL.slice(1)), out);
     assert.match(out, /an open WebSocket counts as an outstanding request/);
@@ -218,12 +265,28 @@ describe('simulate: AWS target groups read from Terraform and CloudFormation', (
   const cli = (args: string[]) => {
     let out = '';
     let err = '';
-    const code = main(['simulate', ...args], { out: (s) => (out += s), err: (s) => (err += s), cwd: dir, isTTY: false });
+    const code = main(['simulate', ...args], {
+      out: (s) => (out += s),
+      err: (s) => (err += s),
+      cwd: dir,
+      isTTY: false,
+    });
     return { code, out, err };
   };
 
-  it('takes the target group\'s attributes from a Terraform module (variable default included)', () => {
-    const r = cli(['main.tf', '--format', 'json', '--clients', '300', '--scenario', 'deploy', '--no-drain', '--duration', '1800']);
+  it("takes the target group's attributes from a Terraform module (variable default included)", () => {
+    const r = cli([
+      'main.tf',
+      '--format',
+      'json',
+      '--clients',
+      '300',
+      '--scenario',
+      'deploy',
+      '--no-drain',
+      '--duration',
+      '1800',
+    ]);
     assert.equal(r.code, 0, r.err);
     const j = JSON.parse(r.out);
     assert.equal(j.pool, 'chat-ws');
@@ -248,8 +311,9 @@ describe('simulate: AWS target groups read from Terraform and CloudFormation', (
 
 describe('simulate: AWS pools from the model', () => {
   before(() => initAwsParsers());
-  it('an attribute wslb cannot evaluate falls back to AWS\'s default, and the result says so', () => {
-    const text = 'resource "aws_lb_target_group" "ws" {\n  name = "chat-ws"\n  deregistration_delay = var.nodefault\n  slow_start = 120\n  health_check {\n    interval = 10\n    healthy_threshold = 3\n  }\n}\n';
+  it("an attribute wslb cannot evaluate falls back to AWS's default, and the result says so", () => {
+    const text =
+      'resource "aws_lb_target_group" "ws" {\n  name = "chat-ws"\n  deregistration_delay = var.nodefault\n  slow_start = 120\n  health_check {\n    interval = 10\n    healthy_threshold = 3\n  }\n}\n';
     const [info] = awsPools(buildAwsConfig([{ path: '/m/main.tf', text }]));
     assert.equal(info.pool.name, 'chat-ws');
     assert.equal(info.pool.aws?.deregistrationDelayMs, undefined);
@@ -262,7 +326,8 @@ describe('simulate: AWS pools from the model', () => {
     assert.match(r.note ?? '', /Not evaluable in the config, AWS's default used: deregistration delay\./);
   });
   it('an NLB target group (TCP) is simulated with the flow hash, without slow start', () => {
-    const text = 'resource "aws_lb_target_group" "ws" {\n  name = "chat-ws"\n  protocol = "TCP"\n  port = 9000\n  slow_start = 60\n}\n';
+    const text =
+      'resource "aws_lb_target_group" "ws" {\n  name = "chat-ws"\n  protocol = "TCP"\n  port = 9000\n  slow_start = 60\n}\n';
     const [info] = awsPools(buildAwsConfig([{ path: '/m/nlb.tf', text }]));
     assert.equal(info.pool.algorithm, 'flow_hash');
     assert.equal(info.pool.aws?.lbType, 'network');

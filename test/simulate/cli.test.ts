@@ -11,7 +11,21 @@ function run(args: string[], pools = [pool('nginx', 'least_conn', [1, 2, 1])]) {
 
 describe('simulate: wslb simulate command', () => {
   it('prints the JSON shape with backends, metrics and series', () => {
-    const r = run(['nginx.conf', '--pool', 'ws', '--clients', '300', '--scenario', 'failure', '--seed', '4', '--format', 'json', '--duration', '1200']);
+    const r = run([
+      'nginx.conf',
+      '--pool',
+      'ws',
+      '--clients',
+      '300',
+      '--scenario',
+      'failure',
+      '--seed',
+      '4',
+      '--format',
+      'json',
+      '--duration',
+      '1200',
+    ]);
     assert.equal(r.code, 0, r.err);
     const j = JSON.parse(r.out);
     assert.equal(j.pool, 'ws');
@@ -23,12 +37,32 @@ describe('simulate: wslb simulate command', () => {
       assert.equal(typeof b.finalConnections, 'number');
       assert.equal(typeof b.peakNewPerSecond, 'number');
     }
-    assert.equal(j.backends.reduce((s: number, b: { finalConnections: number }) => s + b.finalConnections, 0), 300);
+    assert.equal(
+      j.backends.reduce((s: number, b: { finalConnections: number }) => s + b.finalConnections, 0),
+      300,
+    );
     for (const k of ['imbalance', 'cv', 'movedShare', 'dropped']) assert.equal(typeof j.metrics[k], 'number', k);
     assert.ok(j.metrics.dropped > 0);
     assert.ok(Array.isArray(j.series) && j.series.length > 10);
     // same seed, same output
-    assert.equal(run(['nginx.conf', '--pool', 'ws', '--clients', '300', '--scenario', 'failure', '--seed', '4', '--format', 'json', '--duration', '1200']).out, r.out);
+    assert.equal(
+      run([
+        'nginx.conf',
+        '--pool',
+        'ws',
+        '--clients',
+        '300',
+        '--scenario',
+        'failure',
+        '--seed',
+        '4',
+        '--format',
+        'json',
+        '--duration',
+        '1200',
+      ]).out,
+      r.out,
+    );
   });
   it('prints a text table naming every server', () => {
     const r = run(['x.conf', '--clients=200', '--nat-share', '0.5', '--algorithm', 'ip_hash']);

@@ -19,10 +19,25 @@ const recorded: { algorithm: string; weights: number[]; more: object; seq: strin
   { algorithm: 'source', weights: [1, 2, 1, 1], more: { consistent: true }, seq: '411442221244123421321213323222' },
   { algorithm: 'uri', weights: [1, 2, 1, 1], more: {}, seq: '223412234412234122334122341222' },
   { algorithm: 'uri', weights: [1, 2, 1, 1], more: { consistent: true }, seq: '242321114431243242234232332423' },
-  { algorithm: 'uri', weights: [1, 2, 1, 1], more: { uriOptions: { whole: true }, hashFunction: 'wt6' }, seq: '222224142441214221312441444222' },
-  { algorithm: 'uri', weights: [1, 2, 1, 1], more: { consistent: true, hashFunction: 'crc32' }, seq: '242244112224122132414344434222' },
+  {
+    algorithm: 'uri',
+    weights: [1, 2, 1, 1],
+    more: { uriOptions: { whole: true }, hashFunction: 'wt6' },
+    seq: '222224142441214221312441444222',
+  },
+  {
+    algorithm: 'uri',
+    weights: [1, 2, 1, 1],
+    more: { consistent: true, hashFunction: 'crc32' },
+    seq: '242244112224122132414344434222',
+  },
   { algorithm: 'hdr(X-User)', weights: [1, 2, 1, 1], more: {}, seq: '223412234223412234112234122344' },
-  { algorithm: 'hdr(X-User)', weights: [1, 2, 1, 1], more: { consistent: true, hashFunction: 'sdbm', avalanche: true }, seq: '223442121333424321443321342412' },
+  {
+    algorithm: 'hdr(X-User)',
+    weights: [1, 2, 1, 1],
+    more: { consistent: true, hashFunction: 'sdbm', avalanche: true },
+    seq: '223442121333424321443321342412',
+  },
   { algorithm: 'leastconn', weights: [1, 2, 1, 1], more: {}, seq: '123412341234123412341234123412' },
   { algorithm: 'first', weights: [1, 2, 1, 1], more: {}, seq: '111111111111111111111111111111' },
 ];
@@ -34,7 +49,11 @@ describe('simulate: HAProxy 2.6 balancers', () => {
         const b = createBalancer(pool('haproxy', r.algorithm, r.weights, r.more));
         let seq = '';
         for (let i = 1; i <= r.seq.length; i++) {
-          const k = b.pick({ clientIp: `127.0.${(i * 7) % 256}.${((i * 37) % 250) + 1}`, uri: `/room/${i}?x=${i}`, headers: { 'X-User': `user${i}` } });
+          const k = b.pick({
+            clientIp: `127.0.${(i * 7) % 256}.${((i * 37) % 250) + 1}`,
+            uri: `/room/${i}?x=${i}`,
+            headers: { 'X-User': `user${i}` },
+          });
           seq += String(k + 1);
           b.release(k);
         }
@@ -48,14 +67,32 @@ describe('simulate: HAProxy 2.6 balancers', () => {
       const b = createBalancer(pool('haproxy', 'roundrobin', [1, 1, 1]));
       assert.equal(letters(Array.from({ length: 6 }, () => b.pick(req()))), 'abcabc');
       const w = createBalancer(pool('haproxy', 'roundrobin', [3, 2, 1]));
-      assert.deepEqual(counts(Array.from({ length: 60 }, () => w.pick(req())), 3), [30, 20, 10]);
+      assert.deepEqual(
+        counts(
+          Array.from({ length: 60 }, () => w.pick(req())),
+          3,
+        ),
+        [30, 20, 10],
+      );
     });
     it('skips a server marked down and takes it back when it returns', () => {
       const b = createBalancer(pool('haproxy', 'roundrobin', [1, 1, 1]));
       b.setDown(1, true, 0);
-      assert.deepEqual(counts(Array.from({ length: 10 }, () => b.pick(req(), 0)), 3), [5, 0, 5]);
+      assert.deepEqual(
+        counts(
+          Array.from({ length: 10 }, () => b.pick(req(), 0)),
+          3,
+        ),
+        [5, 0, 5],
+      );
       b.setDown(1, false, 1000);
-      assert.deepEqual(counts(Array.from({ length: 30 }, () => b.pick(req(), 1000)), 3), [10, 10, 10]);
+      assert.deepEqual(
+        counts(
+          Array.from({ length: 30 }, () => b.pick(req(), 1000)),
+          3,
+        ),
+        [10, 10, 10],
+      );
     });
     it('skips servers at maxconn', () => {
       const b = createBalancer(pool('haproxy', 'roundrobin', [1, 1], {}, [{ maxconn: 2 }]));
@@ -83,18 +120,40 @@ describe('simulate: HAProxy 2.6 balancers', () => {
     });
     it('slowstart does not apply to servers that are up at start', () => {
       const b = createBalancer(pool('haproxy', 'roundrobin', [1, 1], {}, [{}, { slowstartMs: 60_000 }]));
-      assert.deepEqual(counts(Array.from({ length: 20 }, () => b.pick(req(), 0)), 2), [10, 10]);
+      assert.deepEqual(
+        counts(
+          Array.from({ length: 20 }, () => b.pick(req(), 0)),
+          2,
+        ),
+        [10, 10],
+      );
     });
     it('uses the first backup only when no active server is left (no allbackups)', () => {
-      const b = createBalancer(pool('haproxy', 'roundrobin', [1, 1, 1, 1], {}, [{}, {}, { backup: true }, { backup: true }]));
+      const b = createBalancer(
+        pool('haproxy', 'roundrobin', [1, 1, 1, 1], {}, [{}, {}, { backup: true }, { backup: true }]),
+      );
       assert.ok(Array.from({ length: 10 }, () => b.pick(req())).every((i) => i < 2));
       b.setDown(0, true);
       b.setDown(1, true);
-      assert.deepEqual(counts(Array.from({ length: 10 }, () => b.pick(req())), 4), [0, 0, 10, 0]);
-      const all = createBalancer(pool('haproxy', 'roundrobin', [1, 1, 1, 1], { allBackups: true }, [{}, {}, { backup: true }, { backup: true }]));
+      assert.deepEqual(
+        counts(
+          Array.from({ length: 10 }, () => b.pick(req())),
+          4,
+        ),
+        [0, 0, 10, 0],
+      );
+      const all = createBalancer(
+        pool('haproxy', 'roundrobin', [1, 1, 1, 1], { allBackups: true }, [{}, {}, { backup: true }, { backup: true }]),
+      );
       all.setDown(0, true);
       all.setDown(1, true);
-      assert.deepEqual(counts(Array.from({ length: 10 }, () => all.pick(req())), 4), [0, 0, 5, 5]);
+      assert.deepEqual(
+        counts(
+          Array.from({ length: 10 }, () => all.pick(req())),
+          4,
+        ),
+        [0, 0, 5, 5],
+      );
     });
   });
 
@@ -116,7 +175,9 @@ describe('simulate: HAProxy 2.6 balancers', () => {
 
   describe('first', () => {
     it('fills server 1 up to maxconn, then server 2, and goes back to server 1 when it frees a slot', () => {
-      const b = createBalancer(pool('haproxy', 'first', [1, 1, 1], {}, [{ maxconn: 3 }, { maxconn: 3 }, { maxconn: 3 }]));
+      const b = createBalancer(
+        pool('haproxy', 'first', [1, 1, 1], {}, [{ maxconn: 3 }, { maxconn: 3 }, { maxconn: 3 }]),
+      );
       assert.equal(letters(Array.from({ length: 7 }, () => b.pick(req()))), 'aaabbbc');
       b.release(0);
       assert.equal(b.pick(req()), 0);
@@ -125,7 +186,12 @@ describe('simulate: HAProxy 2.6 balancers', () => {
       assert.equal(b.pick(req()), -1, 'all servers full: the connection waits in the backend queue');
     });
     it('orders servers by id, not by position', () => {
-      const b = createBalancer(pool('haproxy', 'first', [1, 1], {}, [{ id: 9, maxconn: 1 }, { id: 2, maxconn: 1 }]));
+      const b = createBalancer(
+        pool('haproxy', 'first', [1, 1], {}, [
+          { id: 9, maxconn: 1 },
+          { id: 2, maxconn: 1 },
+        ]),
+      );
       assert.equal(letters([b.pick(req()), b.pick(req())]), 'ba');
     });
   });
@@ -198,7 +264,18 @@ describe('simulate: HAProxy 2.6 balancers', () => {
   });
 
   it('bad input never throws', () => {
-    for (const algorithm of ['roundrobin', 'static-rr', 'leastconn', 'first', 'source', 'uri', 'hdr', 'url_param(id)', 'random(0)', 'bogus(']) {
+    for (const algorithm of [
+      'roundrobin',
+      'static-rr',
+      'leastconn',
+      'first',
+      'source',
+      'uri',
+      'hdr',
+      'url_param(id)',
+      'random(0)',
+      'bogus(',
+    ]) {
       const b = createBalancer(pool('haproxy', algorithm, [0, 1, 300]));
       const r = b.pick({ clientIp: '::zz', uri: '', headers: {} });
       assert.ok(r >= -1 && r < 3);

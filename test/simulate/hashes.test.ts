@@ -48,8 +48,14 @@ describe('simulate: hash functions', () => {
     const b = new Prng(42);
     const c = new Prng(43);
     const sa = Array.from({ length: 5 }, () => a.nextU32());
-    assert.deepEqual(sa, Array.from({ length: 5 }, () => b.nextU32()));
-    assert.notDeepEqual(sa, Array.from({ length: 5 }, () => c.nextU32()));
+    assert.deepEqual(
+      sa,
+      Array.from({ length: 5 }, () => b.nextU32()),
+    );
+    assert.notDeepEqual(
+      sa,
+      Array.from({ length: 5 }, () => c.nextU32()),
+    );
     const r = new Prng(7);
     const buckets = new Array(10).fill(0);
     for (let i = 0; i < 10000; i++) buckets[Math.floor(r.next() * 10)]++;

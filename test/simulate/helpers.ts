@@ -12,7 +12,13 @@ export function servers(weights: number[], extra: Partial<SimServer>[] = []): Si
   }));
 }
 
-export function pool(system: 'nginx' | 'haproxy', algorithm: string, weights: number[], more: Partial<SimPool> = {}, extra: Partial<SimServer>[] = []): SimPool {
+export function pool(
+  system: 'nginx' | 'haproxy',
+  algorithm: string,
+  weights: number[],
+  more: Partial<SimPool> = {},
+  extra: Partial<SimServer>[] = [],
+): SimPool {
   return { system, name: 'ws', algorithm, servers: servers(weights, extra), ...more };
 }
 

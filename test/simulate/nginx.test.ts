@@ -14,9 +14,24 @@ const recorded: { algorithm: string; weights: number[]; more: object; seq: strin
   { algorithm: 'round_robin', weights: [5, 1, 1], more: {}, seq: '112131111213111121311112131111' },
   { algorithm: 'least_conn', weights: [1, 2, 1, 1], more: {}, seq: '213422134221342213422134221342' },
   { algorithm: 'ip_hash', weights: [1, 2, 1, 1], more: {}, seq: '242312423124231242312423124231' },
-  { algorithm: 'hash', weights: [1, 2, 1, 1], more: { hashKey: '$request_uri' }, seq: '234411412222342324331241313441' },
-  { algorithm: 'hash', weights: [1, 2, 1, 1], more: { hashKey: '$http_x_user', consistent: true }, seq: '211213232244223221143132142242' },
-  { algorithm: 'hash', weights: [1, 2, 1, 1], more: { hashKey: '$remote_addr', consistent: true }, seq: '322423422224123222122422324114' },
+  {
+    algorithm: 'hash',
+    weights: [1, 2, 1, 1],
+    more: { hashKey: '$request_uri' },
+    seq: '234411412222342324331241313441',
+  },
+  {
+    algorithm: 'hash',
+    weights: [1, 2, 1, 1],
+    more: { hashKey: '$http_x_user', consistent: true },
+    seq: '211213232244223221143132142242',
+  },
+  {
+    algorithm: 'hash',
+    weights: [1, 2, 1, 1],
+    more: { hashKey: '$remote_addr', consistent: true },
+    seq: '322423422224123222122422324114',
+  },
 ];
 
 describe('simulate: nginx 1.22 balancers', () => {
@@ -29,7 +44,14 @@ describe('simulate: nginx 1.22 balancers', () => {
         const b = createBalancer(p);
         let seq = '';
         for (let i = 1; i <= r.seq.length; i++) {
-          const k = b.pick({ clientIp: `127.0.${(i * 7) % 256}.${((i * 37) % 250) + 1}`, uri: `/room/${i}?x=${i}`, headers: { 'X-User': `user${i}` } }, i * 10);
+          const k = b.pick(
+            {
+              clientIp: `127.0.${(i * 7) % 256}.${((i * 37) % 250) + 1}`,
+              uri: `/room/${i}?x=${i}`,
+              headers: { 'X-User': `user${i}` },
+            },
+            i * 10,
+          );
           seq += String(k + 1);
           b.release(k, i * 10);
         }
@@ -73,7 +95,10 @@ describe('simulate: nginx 1.22 balancers', () => {
       b.release(1, 13_000);
       // the successful release resets fails (accessed < checked): primaries take over again
       const after = Array.from({ length: 4 }, () => b.pick(req(), 13_000));
-      assert.ok(after.every((i) => i === 0 || i === 1), letters(after));
+      assert.ok(
+        after.every((i) => i === 0 || i === 1),
+        letters(after),
+      );
     });
     it('max_fails/fail_timeout: a failed server is skipped for fail_timeout, then tried again', () => {
       const b = createBalancer(pool('nginx', 'round_robin', [1, 1, 1], {}, [{ maxFails: 1, failTimeoutMs: 10_000 }]));
@@ -132,10 +157,16 @@ describe('simulate: nginx 1.22 balancers', () => {
     it('without zone every worker balances on its own counts; with zone they share them', () => {
       const alone = createBalancer(pool('nginx', 'least_conn', [1, 1], { workers: 2 }));
       // connection 1 -> worker 0, connection 2 -> worker 1: each worker sees idle servers
-      assert.deepEqual([alone.pick({ clientIp: '1.1.1.1', worker: 0 }), alone.pick({ clientIp: '1.1.1.2', worker: 1 })], [0, 0]);
+      assert.deepEqual(
+        [alone.pick({ clientIp: '1.1.1.1', worker: 0 }), alone.pick({ clientIp: '1.1.1.2', worker: 1 })],
+        [0, 0],
+      );
       assert.equal(alone.connections(0), 2);
       const shared = createBalancer(pool('nginx', 'least_conn', [1, 1], { workers: 2, zone: true }));
-      assert.deepEqual([shared.pick({ clientIp: '1.1.1.1', worker: 0 }), shared.pick({ clientIp: '1.1.1.2', worker: 1 })], [0, 1]);
+      assert.deepEqual(
+        [shared.pick({ clientIp: '1.1.1.1', worker: 0 }), shared.pick({ clientIp: '1.1.1.2', worker: 1 })],
+        [0, 1],
+      );
     });
     it('rotates over workers by default when no worker is given', () => {
       const b = createBalancer(pool('nginx', 'round_robin', [1, 1], { workers: 2 }));
@@ -156,7 +187,10 @@ describe('simulate: nginx 1.22 balancers', () => {
       assert.equal(createBalancer(pool('nginx', 'ip_hash', [1, 1, 1, 1, 1])).pick({ clientIp: '10.1.2.3' }), 0);
       assert.equal(createBalancer(pool('nginx', 'ip_hash', [1, 1, 1])).pick({ clientIp: '10.1.2.3' }), 1);
       // 172.16.5: hash 3526; 3526 % 7 = 5
-      assert.equal(createBalancer(pool('nginx', 'ip_hash', [1, 1, 1, 1, 1, 1, 1])).pick({ clientIp: '172.16.5.200' }), 5);
+      assert.equal(
+        createBalancer(pool('nginx', 'ip_hash', [1, 1, 1, 1, 1, 1, 1])).pick({ clientIp: '172.16.5.200' }),
+        5,
+      );
     });
     it('continues with the next hash round when the chosen server is down', () => {
       // second round for 192.168.1 from 154: -> 5654; 5654 % 3 = 2
@@ -168,7 +202,10 @@ describe('simulate: nginx 1.22 balancers', () => {
       const same = new Set<number>();
       for (let h = 0; h < 256; h++) same.add(b.pick({ clientIp: `198.51.100.${h}` }));
       assert.equal(same.size, 1);
-      const spread = counts(Array.from({ length: 1000 }, (_, i) => b.pick({ clientIp: addr(i) })), 4);
+      const spread = counts(
+        Array.from({ length: 1000 }, (_, i) => b.pick({ clientIp: addr(i) })),
+        4,
+      );
       for (const n of spread) assert.ok(n > 150, `per-server share ${spread}`);
     });
     it('hashes the whole IPv6 address', () => {
@@ -206,7 +243,11 @@ describe('simulate: nginx 1.22 balancers', () => {
     });
     it('consistent: the ring has 160 points per weight unit, sorted, and adding a 5th server moves about 1/5 of keys', () => {
       const names4 = ['10.0.0.1:8080', '10.0.0.2:8080', '10.0.0.3:8080', '10.0.0.4:8080'];
-      const ring = (createBalancer(pool('nginx', 'hash', [1, 2, 1, 1], { hashKey: '$remote_addr', consistent: true })) as NginxBalancer).ring();
+      const ring = (
+        createBalancer(
+          pool('nginx', 'hash', [1, 2, 1, 1], { hashKey: '$remote_addr', consistent: true }),
+        ) as NginxBalancer
+      ).ring();
       assert.ok(ring.length <= 160 * 5 && ring.length > 160 * 5 - 5);
       for (let i = 1; i < ring.length; i++) assert.ok(ring[i - 1].hash < ring[i].hash);
       const before = owner([1, 1, 1, 1], true, names4);
@@ -231,7 +272,11 @@ describe('simulate: nginx 1.22 balancers', () => {
       const p = pool('nginx', 'hash', [1, 1, 1, 1], { hashKey: '$arg_user', consistent: true });
       const b = createBalancer(p);
       const first = keys.map((k) => b.pick({ clientIp: '1.1.1.1', uri: `/?user=${k}` }));
-      const p2 = pool('nginx', 'hash', [1, 1, 1, 1], { hashKey: '$arg_user', consistent: true }, [{}, {}, { down: true }]);
+      const p2 = pool('nginx', 'hash', [1, 1, 1, 1], { hashKey: '$arg_user', consistent: true }, [
+        {},
+        {},
+        { down: true },
+      ]);
       const b2 = createBalancer(p2);
       const second = keys.map((k) => b2.pick({ clientIp: '1.1.1.1', uri: `/?user=${k}` }));
       for (let i = 0; i < keys.length; i++) {
@@ -244,13 +289,22 @@ describe('simulate: nginx 1.22 balancers', () => {
   describe('random', () => {
     it('draws by weight', () => {
       const b = createBalancer(pool('nginx', 'random', [1, 3]), { seed: 5 });
-      const c = counts(Array.from({ length: 4000 }, () => b.pick(req())), 2);
+      const c = counts(
+        Array.from({ length: 4000 }, () => b.pick(req())),
+        2,
+      );
       const share = c[1] / 4000;
       assert.ok(share > 0.7 && share < 0.8, `share ${share}`);
     });
     it('two least_conn keeps counts close; plain random drifts further', () => {
       const spreadOf = (two: boolean): number => {
-        const b = createBalancer(pool('nginx', 'random', [1, 1, 1, 1, 1, 1, 1, 1], { randomTwo: two, randomTwoMethod: two ? 'least_conn' : undefined }), { seed: 11 });
+        const b = createBalancer(
+          pool('nginx', 'random', [1, 1, 1, 1, 1, 1, 1, 1], {
+            randomTwo: two,
+            randomTwoMethod: two ? 'least_conn' : undefined,
+          }),
+          { seed: 11 },
+        );
         for (let i = 0; i < 4000; i++) b.pick(req());
         const c = Array.from({ length: 8 }, (_, i) => b.connections(i));
         return Math.max(...c) - Math.min(...c);

@@ -8,9 +8,16 @@ function sameAsFresh(idx: LineIndex, label: string): void {
   assert.equal(idx.lineCount, fresh.lineCount, label);
   for (let o = -1; o <= idx.text.length + 1; o++) {
     assert.deepEqual(idx.positionAt(o), fresh.positionAt(o), `${label}: positionAt(${o})`);
-    if (o >= 0 && o <= idx.text.length) assert.equal(idx.lineTextAt(o), fresh.lineTextAt(o), `${label}: lineTextAt(${o})`);
+    if (o >= 0 && o <= idx.text.length)
+      assert.equal(idx.lineTextAt(o), fresh.lineTextAt(o), `${label}: lineTextAt(${o})`);
   }
-  for (let line = -1; line <= fresh.lineCount; line++) for (let character = 0; character < 8; character++) assert.equal(idx.offsetAt({ line, character }), fresh.offsetAt({ line, character }), `${label}: offsetAt(${line}:${character})`);
+  for (let line = -1; line <= fresh.lineCount; line++)
+    for (let character = 0; character < 8; character++)
+      assert.equal(
+        idx.offsetAt({ line, character }),
+        fresh.offsetAt({ line, character }),
+        `${label}: offsetAt(${line}:${character})`,
+      );
 }
 
 describe('LineIndex', () => {
@@ -34,7 +41,9 @@ describe('LineIndex', () => {
   it('shifted(): an index after edits that add no line break answers as a fresh one, and the old index is left as it was', () => {
     const lineArb = fc.array(fc.constantFrom('a', 'b ', '\t', '😀', 'é'), { maxLength: 6 }).map((xs) => xs.join(''));
     const breakArb = fc.constantFrom('\n', '\r\n', '\r');
-    const textArb = fc.array(fc.tuple(lineArb, breakArb), { minLength: 1, maxLength: 8 }).chain((ls) => lineArb.map((last) => ls.map(([l, b]) => l + b).join('') + last));
+    const textArb = fc
+      .array(fc.tuple(lineArb, breakArb), { minLength: 1, maxLength: 8 })
+      .chain((ls) => lineArb.map((last) => ls.map(([l, b]) => l + b).join('') + last));
     const editArb = fc.record({ line: fc.nat(10), at: fc.nat(8), deleted: fc.nat(3), inserted: lineArb });
     fc.assert(
       fc.property(textArb, fc.array(editArb, { maxLength: 8 }), (text0, edits) => {
@@ -48,7 +57,8 @@ describe('LineIndex', () => {
           const b = Math.min(a + e.deleted, end);
           const next = idx.text.slice(0, a) + e.inserted + idx.text.slice(b);
           // Only edits that add or join no line break (a lone CR before an LF would).
-          if (/[\r\n]/.test(e.inserted) || (next[a - 1] === '\r' && next[a + e.inserted.length] === '\n' && b > a)) continue;
+          if (/[\r\n]/.test(e.inserted) || (next[a - 1] === '\r' && next[a + e.inserted.length] === '\n' && b > a))
+            continue;
           chain.push(idx.shifted(next, line, e.inserted.length - (b - a)));
         }
         chain.forEach((idx, i) => sameAsFresh(idx, `index ${i} of ${chain.length}`));

@@ -21,14 +21,38 @@ const REPO = path.resolve(__dirname, '..', '..');
 const CHROMIUM = process.env.WSLB_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(REPO, 'test-artifacts', 'webview');
 
-const server = (i: number, weight = 1) => ({ name: `10.0.0.${i}:8080`, address: `10.0.0.${i}`, port: 8080, weight, backup: false, down: false });
-const NGINX_POOL: SimPool = { system: 'nginx', name: 'chat_backend', algorithm: 'round_robin', servers: [server(1), server(2), server(3, 2)] };
-const HAPROXY_POOL: SimPool = { system: 'haproxy', name: 'be_ws', algorithm: 'roundrobin', servers: [server(1), server(2), server(3), server(4)] };
+const server = (i: number, weight = 1) => ({
+  name: `10.0.0.${i}:8080`,
+  address: `10.0.0.${i}`,
+  port: 8080,
+  weight,
+  backup: false,
+  down: false,
+});
+const NGINX_POOL: SimPool = {
+  system: 'nginx',
+  name: 'chat_backend',
+  algorithm: 'round_robin',
+  servers: [server(1), server(2), server(3, 2)],
+};
+const HAPROXY_POOL: SimPool = {
+  system: 'haproxy',
+  name: 'be_ws',
+  algorithm: 'roundrobin',
+  servers: [server(1), server(2), server(3), server(4)],
+};
 const AWS_POOL: SimPool = {
   system: 'aws',
   name: 'chat-ws',
   algorithm: 'round_robin',
-  servers: [1, 2, 3].map((i) => ({ name: `target-${i}`, address: `10.0.0.${i + 9}`, port: 8080, weight: 1, backup: false, down: false })),
+  servers: [1, 2, 3].map((i) => ({
+    name: `target-${i}`,
+    address: `10.0.0.${i + 9}`,
+    port: 8080,
+    weight: 1,
+    backup: false,
+    down: false,
+  })),
   aws: { lbType: 'application', deregistrationDelayMs: 300_000, slowStartMs: 60_000, placeholderTargets: true },
 };
 
@@ -90,8 +114,14 @@ describe('simulator webview in headless Chromium', function () {
         const pool = url.pathname === '/haproxy' ? HAPROXY_POOL : url.pathname === '/aws' ? AWS_POOL : NGINX_POOL;
         const html = renderHtml({ cspSource: base, scriptUri: `${base}/main.js`, nonce })
           // Theme variables as VS Code would set them, and the API stub before the bundle.
-          .replace('<style nonce=', `<style nonce="${nonce}">:root{--vscode-charts-blue:#1f77b4;--vscode-charts-orange:#ff7f0e;--vscode-foreground:#222;--vscode-editor-background:#fafafa}</style>\n<style nonce=`)
-          .replace(`<script nonce="${nonce}" src=`, `<script nonce="${nonce}">${stubScript(pool)}</script>\n<script nonce="${nonce}" src=`);
+          .replace(
+            '<style nonce=',
+            `<style nonce="${nonce}">:root{--vscode-charts-blue:#1f77b4;--vscode-charts-orange:#ff7f0e;--vscode-foreground:#222;--vscode-editor-background:#fafafa}</style>\n<style nonce=`,
+          )
+          .replace(
+            `<script nonce="${nonce}" src=`,
+            `<script nonce="${nonce}">${stubScript(pool)}</script>\n<script nonce="${nonce}" src=`,
+          );
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         res.end(html);
         return;
@@ -108,7 +138,14 @@ describe('simulator webview in headless Chromium', function () {
     base = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
       timeout: 120_000,
     });
     fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -134,10 +171,15 @@ describe('simulator webview in headless Chromium', function () {
 
   const attr = (page: Page, sel: string, name: string) => page.locator(sel).getAttribute(name);
   async function changed(page: Page, sel: string, name: string, from: string | null): Promise<string> {
-    await page.waitForFunction(([s, n, f]) => document.querySelector(s!)?.getAttribute(n!) !== f, [sel, name, from] as const, { timeout: 30_000 });
+    await page.waitForFunction(
+      ([s, n, f]) => document.querySelector(s!)?.getAttribute(n!) !== f,
+      [sel, name, from] as const,
+      { timeout: 30_000 },
+    );
     return (await attr(page, sel, name))!;
   }
-  const canvasBytes = (page: Page, sel: string) => page.locator(sel).evaluate((c) => (c as HTMLCanvasElement).toDataURL().length);
+  const canvasBytes = (page: Page, sel: string) =>
+    page.locator(sel).evaluate((c) => (c as HTMLCanvasElement).toDataURL().length);
 
   let page: Page;
 
@@ -145,7 +187,10 @@ describe('simulator webview in headless Chromium', function () {
     page = await openPage();
     assert.match(await page.locator('#title').innerText(), /chat_backend/);
     assert.ok(Number(await attr(page, '#chartA', 'data-total')) > 0);
-    assert.ok((await canvasBytes(page, '#lineA')) > 3000, 'the line chart is drawn (a blank canvas encodes to a few hundred bytes)');
+    assert.ok(
+      (await canvasBytes(page, '#lineA')) > 3000,
+      'the line chart is drawn (a blank canvas encodes to a few hundred bytes)',
+    );
     assert.ok((await canvasBytes(page, '#bars')) > 3000, 'the bar chart is drawn');
     assert.equal(await page.locator('#metrics tbody tr').count(), 8);
     assert.match(await page.locator('#metrics tbody tr[data-metric=imbalance] td').innerText(), /^\d+\.\d\d$/);
@@ -176,11 +221,21 @@ describe('simulator webview in headless Chromium', function () {
     assert.notEqual(await page.locator('#lineA').evaluate((c) => (c as HTMLCanvasElement).toDataURL()), img);
     assert.ok(await page.locator('#apply').isEnabled());
     await page.locator('#apply').click();
-    const posted = (await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted)) as { type: string; spec?: string; pool?: string; uri?: string }[];
+    const posted = (await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted)) as {
+      type: string;
+      spec?: string;
+      pool?: string;
+      uri?: string;
+    }[];
     const apply = posted.find((m) => m.type === 'apply');
     assert.deepEqual(apply, { type: 'apply', uri: 'file:///work/nginx.conf', pool: 'chat_backend', spec: 'ip_hash' });
     // The extension answers; the config now says ip_hash, so there is nothing left to apply.
-    await page.evaluate(() => window.postMessage({ type: 'applied', ok: true, spec: 'ip_hash', message: 'Applied ip_hash to chat_backend' }, '*'));
+    await page.evaluate(() =>
+      window.postMessage(
+        { type: 'applied', ok: true, spec: 'ip_hash', message: 'Applied ip_hash to chat_backend' },
+        '*',
+      ),
+    );
     await page.waitForFunction(() => (document.getElementById('apply') as HTMLButtonElement).disabled);
     assert.match(await page.locator('#notice').innerText(), /Applied ip_hash/);
     assert.match(await page.locator('#subtitle').innerText(), /configured algorithm: ip_hash$/);
@@ -189,14 +244,32 @@ describe('simulator webview in headless Chromium', function () {
     // simulates again): the confirmation must outlive that run, which rewrites the status line.
     const total = await attr(page, '#chartA', 'data-total');
     const edited = { ...NGINX_POOL, algorithm: 'ip_hash', servers: [...NGINX_POOL.servers, server(4)] };
-    await page.evaluate((pool) => window.postMessage({ type: 'init', uri: 'file:///work/nginx.conf', pool }, '*'), edited);
-    await page.waitForFunction(() => document.getElementById('chartA')?.getAttribute('data-final')?.split(',').length === 4, undefined, { timeout: 60_000 });
+    await page.evaluate(
+      (pool) => window.postMessage({ type: 'init', uri: 'file:///work/nginx.conf', pool }, '*'),
+      edited,
+    );
+    await page.waitForFunction(
+      () => document.getElementById('chartA')?.getAttribute('data-final')?.split(',').length === 4,
+      undefined,
+      { timeout: 60_000 },
+    );
     await page.locator('#app[aria-busy="false"]').waitFor({ timeout: 60_000 });
     assert.match(await page.locator('#status').innerText(), /simulated in \d+ ms/);
-    assert.match(await page.locator('#notice').innerText(), /Applied ip_hash/, 'the confirmation stays after the next simulation');
+    assert.match(
+      await page.locator('#notice').innerText(),
+      /Applied ip_hash/,
+      'the confirmation stays after the next simulation',
+    );
     // A setting the user changes clears it; the pool goes back to three servers for the next steps.
-    await page.evaluate((pool) => window.postMessage({ type: 'init', uri: 'file:///work/nginx.conf', pool }, '*'), { ...NGINX_POOL, algorithm: 'ip_hash' });
-    await page.waitForFunction(() => document.getElementById('chartA')?.getAttribute('data-final')?.split(',').length === 3, undefined, { timeout: 60_000 });
+    await page.evaluate((pool) => window.postMessage({ type: 'init', uri: 'file:///work/nginx.conf', pool }, '*'), {
+      ...NGINX_POOL,
+      algorithm: 'ip_hash',
+    });
+    await page.waitForFunction(
+      () => document.getElementById('chartA')?.getAttribute('data-final')?.split(',').length === 3,
+      undefined,
+      { timeout: 60_000 },
+    );
     await page.locator('#clients').fill('2000');
     await changed(page, '#chartA', 'data-total', total);
     assert.equal(await page.locator('#notice').innerText(), '');
@@ -218,7 +291,12 @@ describe('simulator webview in headless Chromium', function () {
   it('exports CSV and PNG through the extension', async () => {
     await page.locator('#exportCsv').click();
     await page.locator('#exportPng').click();
-    const posted = (await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted)) as { type: string; csv?: string; dataUrl?: string; fileName?: string }[];
+    const posted = (await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted)) as {
+      type: string;
+      csv?: string;
+      dataUrl?: string;
+      fileName?: string;
+    }[];
     const csv = posted.find((m) => m.type === 'exportCsv')!;
     assert.equal(csv.fileName, 'chat_backend-simulation.csv');
     const lines = csv.csv!.trim().split('\n');
@@ -244,17 +322,31 @@ describe('simulator webview in headless Chromium', function () {
     assert.ok(await page.locator('#chartB').isVisible());
     assert.equal(await attr(page, '#chartA', 'data-total'), settled, 'same data after reload');
     const posted = await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
-    assert.deepEqual(posted, [{ type: 'ready', uri: 'file:///work/nginx.conf', pool: 'chat_backend' }], 'restored from state only; tells the extension what it shows');
+    assert.deepEqual(
+      posted,
+      [{ type: 'ready', uri: 'file:///work/nginx.conf', pool: 'chat_backend' }],
+      'restored from state only; tells the extension what it shows',
+    );
     // The extension re-sends the same pool after an edit of its file: settings and data stay.
     const again = await attr(page, '#chartA', 'data-total');
-    await page.evaluate((pool) => window.postMessage({ type: 'init', uri: 'file:///work/nginx.conf', pool }, '*'), JSON.parse(JSON.stringify(NGINX_POOL)));
+    await page.evaluate(
+      (pool) => window.postMessage({ type: 'init', uri: 'file:///work/nginx.conf', pool }, '*'),
+      JSON.parse(JSON.stringify(NGINX_POOL)),
+    );
     await page.waitForTimeout(300);
     assert.equal(await page.locator('#clients').inputValue(), '3000');
     assert.equal(await attr(page, '#chartA', 'data-total'), again);
     // The config gained a server: same settings, one more backend.
     const grown = { ...NGINX_POOL, servers: [...NGINX_POOL.servers, server(4)] };
-    await page.evaluate((pool) => window.postMessage({ type: 'init', uri: 'file:///work/nginx.conf', pool }, '*'), grown);
-    await page.waitForFunction(() => document.getElementById('chartA')?.getAttribute('data-final')?.split(',').length === 4, undefined, { timeout: 60_000 });
+    await page.evaluate(
+      (pool) => window.postMessage({ type: 'init', uri: 'file:///work/nginx.conf', pool }, '*'),
+      grown,
+    );
+    await page.waitForFunction(
+      () => document.getElementById('chartA')?.getAttribute('data-final')?.split(',').length === 4,
+      undefined,
+      { timeout: 60_000 },
+    );
     assert.match(await page.locator('#subtitle').innerText(), /4 servers/);
     assert.equal(await page.locator('#clients').inputValue(), '3000');
     assert.equal(await page.locator('#algorithm').inputValue(), 'ip_hash');
@@ -281,10 +373,12 @@ describe('simulator webview in headless Chromium', function () {
 
   it('is keyboard accessible: labelled controls in order, visible focus', async () => {
     const unlabelled = await page.evaluate(() =>
-      Array.from(document.querySelectorAll('input, select, button')).filter((e) => {
-        const x = e as HTMLInputElement;
-        return !(x.labels && x.labels.length) && !e.textContent?.trim() && !e.getAttribute('aria-label');
-      }).map((e) => e.id),
+      Array.from(document.querySelectorAll('input, select, button'))
+        .filter((e) => {
+          const x = e as HTMLInputElement;
+          return !(x.labels && x.labels.length) && !e.textContent?.trim() && !e.getAttribute('aria-label');
+        })
+        .map((e) => e.id),
     );
     assert.deepEqual(unlabelled, []);
     await page.locator('body').click({ position: { x: 1, y: 1 } });
@@ -302,10 +396,18 @@ describe('simulator webview in headless Chromium', function () {
   it('labels nginx as exact and an AWS target group as a model, with the AWS algorithms and the deregistration cut metric', async () => {
     assert.match(await page.locator('#fidelity').innerText(), /^Exact: the nginx 1\.22 balancing arithmetic/);
     const p = await openPage('/aws');
-    assert.match(await p.locator('#subtitle').innerText(), /^AWS target group chat-ws, 3 placeholder targets, configured algorithm: round_robin$/);
-    assert.match(await p.locator('#fidelity').innerText(), /A model of documented AWS behaviour; AWS's implementation is not public\./);
+    assert.match(
+      await p.locator('#subtitle').innerText(),
+      /^AWS target group chat-ws, 3 placeholder targets, configured algorithm: round_robin$/,
+    );
+    assert.match(
+      await p.locator('#fidelity').innerText(),
+      /A model of documented AWS behaviour; AWS's implementation is not public\./,
+    );
     assert.equal(await p.locator('#fidelity').getAttribute('data-fidelity'), 'model');
-    const values = await p.locator('#algorithm option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    const values = await p
+      .locator('#algorithm option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     assert.deepEqual(values, ['round_robin', 'least_outstanding_requests', 'weighted_random']);
     await p.locator('#algorithm').selectOption('least_outstanding_requests');
     await p.locator('#chartA[data-algorithm="least_outstanding_requests"]').waitFor({ timeout: 30_000 });
@@ -314,15 +416,23 @@ describe('simulator webview in headless Chromium', function () {
     await p.locator('#scenario').selectOption('deploy');
     await p.locator('#drain').uncheck();
     await p.locator('#app[aria-busy="false"]').waitFor({ timeout: 60_000 });
-    await p.waitForFunction(() => Number(document.querySelector('#metrics tbody tr[data-metric=cutAtDeregistration] td')?.textContent ?? '0') > 0, undefined, { timeout: 60_000 });
+    await p.waitForFunction(
+      () =>
+        Number(document.querySelector('#metrics tbody tr[data-metric=cutAtDeregistration] td')?.textContent ?? '0') > 0,
+      undefined,
+      { timeout: 60_000 },
+    );
     await p.screenshot({ path: path.join(ARTIFACTS, 'webview-aws.png'), fullPage: true });
     await p.context().close();
   });
 
   it('offers the HAProxy algorithms for a HAProxy backend', async () => {
     const p = await openPage('/haproxy');
-    const values = await p.locator('#algorithm option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
-    for (const v of ['roundrobin', 'static-rr', 'leastconn', 'first', 'source consistent', 'random(2)']) assert.ok(values.includes(v), v);
+    const values = await p
+      .locator('#algorithm option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    for (const v of ['roundrobin', 'static-rr', 'leastconn', 'first', 'source consistent', 'random(2)'])
+      assert.ok(values.includes(v), v);
     assert.ok(!values.includes('least_conn'));
     const before = await p.locator('#chartA').getAttribute('data-final');
     await p.locator('#algorithm').selectOption('source map-based');
@@ -340,7 +450,13 @@ describe('simulator webview in headless Chromium', function () {
         const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
         let hits = 0;
         for (let i = 0; i < d.length; i += 4) {
-          if (d[i + 3] > 200 && Math.abs(d[i] - want[0]) < 8 && Math.abs(d[i + 1] - want[1]) < 8 && Math.abs(d[i + 2] - want[2]) < 8) hits++;
+          if (
+            d[i + 3] > 200 &&
+            Math.abs(d[i] - want[0]) < 8 &&
+            Math.abs(d[i + 1] - want[1]) < 8 &&
+            Math.abs(d[i + 2] - want[2]) < 8
+          )
+            hits++;
         }
         return hits / (d.length / 4);
       }, rgb);

@@ -4,7 +4,13 @@
  * directly; the webview bundles it with the engine.
  */
 import { simulate } from '../../../server/src/service/simulate/engine';
-import type { ReconnectPolicy, ScenarioKind, SimPool, SimResult, SimulateOptions } from '../../../server/src/service/simulate/types';
+import type {
+  ReconnectPolicy,
+  ScenarioKind,
+  SimPool,
+  SimResult,
+  SimulateOptions,
+} from '../../../server/src/service/simulate/types';
 import { withAlgorithm } from '../../../server/src/cli/simulate';
 import { AWS_MODEL_LABEL, awsAlgorithmOf } from '../../../server/src/service/simulate/aws';
 import { awsNote } from '../../../server/src/service/simulate/engine';
@@ -36,19 +42,20 @@ export function specOf(pool: SimPool): string {
   if (pool.system === 'aws') return awsAlgorithmOf(pool);
   if (pool.system === 'nginx') {
     if (a === 'hash') return `hash ${pool.hashKey || '$remote_addr'}${pool.consistent ? ' consistent' : ''}`;
-    if (a === 'random') return pool.randomTwo ? `random two${pool.randomTwoMethod === 'least_conn' ? ' least_conn' : ''}` : 'random';
+    if (a === 'random')
+      return pool.randomTwo ? `random two${pool.randomTwoMethod === 'least_conn' ? ' least_conn' : ''}` : 'random';
     return a;
   }
   const hdr = /^hdr\((.*)\)$/.exec(a);
   let head: string | undefined;
-  if (hdr || a === 'hdr') head = `hdr(${hdr ? hdr[1] : pool.hashKey ?? 'X-User'})`;
+  if (hdr || a === 'hdr') head = `hdr(${hdr ? hdr[1] : (pool.hashKey ?? 'X-User')})`;
   else if (a === 'url_param') head = `url_param ${pool.hashKey ?? 'user'}`;
   else if (a === 'source' || a === 'uri') head = a;
   if (head) {
     const fn = pool.hashFunction && HASH_FN.test(pool.hashFunction) ? ` ${pool.hashFunction}` : '';
     return `${head} ${pool.consistent ? 'consistent' : 'map-based'}${fn}${pool.avalanche ? ' avalanche' : ''}`;
   }
-  if (/^random/.test(a)) return `random(${pool.draws ?? (/^random\((\d+)\)$/.exec(a)?.[1] ?? '2')})`;
+  if (/^random/.test(a)) return `random(${pool.draws ?? /^random\((\d+)\)$/.exec(a)?.[1] ?? '2'})`;
   return a;
 }
 
@@ -77,7 +84,8 @@ export function algorithmChoices(pool: SimPool): AlgorithmChoice[] {
       { spec: 'random two least_conn', label: 'random two least_conn' },
     );
   } else {
-    const header = /^hdr\((.+)\)$/.exec(pool.algorithm)?.[1] ?? (pool.algorithm === 'hdr' && pool.hashKey ? pool.hashKey : 'X-User');
+    const header =
+      /^hdr\((.+)\)$/.exec(pool.algorithm)?.[1] ?? (pool.algorithm === 'hdr' && pool.hashKey ? pool.hashKey : 'X-User');
     const param = pool.algorithm === 'url_param' && pool.hashKey ? pool.hashKey : 'user';
     out.push(
       { spec: 'roundrobin', label: 'roundrobin (default)' },
@@ -118,7 +126,12 @@ export function defaultControls(pool?: SimPool): Controls {
 }
 
 function num(v: unknown, lo: number, hi: number, d: number): number {
-  const n = typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : d;
+  const n =
+    typeof v === 'number' && Number.isFinite(v)
+      ? v
+      : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))
+        ? Number(v)
+        : d;
   return Math.min(hi, Math.max(lo, n));
 }
 
@@ -232,13 +245,21 @@ export const METRIC_ROWS: MetricRow[] = [
   { key: 'movedShare', label: 'Clients that changed backend', format: (r) => pct(r.metrics.movedShare) },
   { key: 'dropped', label: 'Dropped connections', format: (r) => String(r.metrics.dropped) },
   { key: 'failedAttempts', label: 'Failed attempts', format: (r) => String(r.metrics.failedAttempts) },
-  { key: 'peakNewPerSecond', label: 'Peak new connections/s on one backend', format: (r) => String(r.metrics.peakNewPerSecond) },
+  {
+    key: 'peakNewPerSecond',
+    label: 'Peak new connections/s on one backend',
+    format: (r) => String(r.metrics.peakNewPerSecond),
+  },
   { key: 'connectedAtEnd', label: 'Connected at the end', format: (r) => String(r.metrics.connectedAtEnd) },
 ];
 
 /** Rows shown only for AWS target groups. */
 export const AWS_METRIC_ROWS: MetricRow[] = [
-  { key: 'cutAtDeregistration', label: 'Cut when the deregistration delay elapsed (no close frame)', format: (r) => String(r.metrics.cutAtDeregistration ?? 0) },
+  {
+    key: 'cutAtDeregistration',
+    label: 'Cut when the deregistration delay elapsed (no close frame)',
+    format: (r) => String(r.metrics.cutAtDeregistration ?? 0),
+  },
 ];
 
 /** The metric rows for a pool's system. */
@@ -248,7 +269,13 @@ export function metricRows(pool: SimPool | undefined): MetricRow[] {
 
 /** "nginx upstream", "HAProxy backend", "AWS target group". */
 export function poolKind(pool: SimPool): string {
-  return pool.system === 'nginx' ? 'nginx upstream' : pool.system === 'haproxy' ? 'HAProxy backend' : pool.aws?.lbType === 'network' ? 'AWS target group (NLB)' : 'AWS target group';
+  return pool.system === 'nginx'
+    ? 'nginx upstream'
+    : pool.system === 'haproxy'
+      ? 'HAProxy backend'
+      : pool.aws?.lbType === 'network'
+        ? 'AWS target group (NLB)'
+        : 'AWS target group';
 }
 
 /**
@@ -295,5 +322,10 @@ export function seriesCsv(runs: Run[]): string {
 
 /** A file name fragment from a pool name (no path separators or odd characters). */
 export function safeFileName(s: string): string {
-  return s.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 80) || 'pool';
+  return (
+    s
+      .replace(/[^A-Za-z0-9._-]+/g, '_')
+      .replace(/^[._]+/, '')
+      .slice(0, 80) || 'pool'
+  );
 }

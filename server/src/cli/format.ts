@@ -3,7 +3,12 @@ import * as path from 'node:path';
 import { ALL_RULES, ruleById } from '../service/rules';
 import type { Finding, Severity } from '../service/types';
 
-const COLORS: Record<Severity, string> = { error: '\x1b[31m', warning: '\x1b[33m', information: '\x1b[36m', hint: '\x1b[2m' };
+const COLORS: Record<Severity, string> = {
+  error: '\x1b[31m',
+  warning: '\x1b[33m',
+  information: '\x1b[36m',
+  hint: '\x1b[2m',
+};
 
 export function displayPath(file: string, cwd: string): string {
   const rel = path.relative(cwd, file);
@@ -23,18 +28,23 @@ export function formatText(findings: Finding[], cwd: string, color: boolean): st
 }
 
 export function formatJson(findings: Finding[]): string {
-  return JSON.stringify(
-    findings.map((f) => ({
-      file: f.file,
-      range: f.range,
-      severity: f.severity,
-      code: f.code,
-      message: f.message,
-      fixes: f.fixes.map((x) => ({ title: x.title, edits: x.edits.map((e) => ({ file: e.file, range: e.range, newText: e.newText })) })),
-    })),
-    null,
-    2,
-  ) + '\n';
+  return (
+    JSON.stringify(
+      findings.map((f) => ({
+        file: f.file,
+        range: f.range,
+        severity: f.severity,
+        code: f.code,
+        message: f.message,
+        fixes: f.fixes.map((x) => ({
+          title: x.title,
+          edits: x.edits.map((e) => ({ file: e.file, range: e.range, newText: e.newText })),
+        })),
+      })),
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 function sarifLevel(s: Severity): 'error' | 'warning' | 'note' {
@@ -46,7 +56,12 @@ function fileUri(file: string): string {
 }
 
 function region(r: Finding['range']) {
-  return { startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 };
+  return {
+    startLine: r.start.line + 1,
+    startColumn: r.start.character + 1,
+    endLine: r.end.line + 1,
+    endColumn: r.end.character + 1,
+  };
 }
 
 export function formatSarif(findings: Finding[], version: string): string {
@@ -85,7 +100,10 @@ export function formatSarif(findings: Finding[], version: string): string {
                   description: { text: x.title },
                   artifactChanges: groupByFile(x.edits).map(([file, edits]) => ({
                     artifactLocation: { uri: fileUri(file) },
-                    replacements: edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })),
+                    replacements: edits.map((e) => ({
+                      deletedRegion: region(e.range),
+                      insertedContent: { text: e.newText },
+                    })),
                   })),
                 })),
               }

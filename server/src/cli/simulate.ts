@@ -67,7 +67,8 @@ function parseArgs(args: string[]): Parsed | string {
   const num = (flag: string, v: string | undefined, lo: number, hi: number): number | string => {
     if (v === undefined) return `${flag} needs a value`;
     const n = Number(v);
-    if (!Number.isFinite(n) || n < lo || n > hi) return `${flag}: expected a number between ${lo} and ${hi}, got "${v}"`;
+    if (!Number.isFinite(n) || n < lo || n > hi)
+      return `${flag}: expected a number between ${lo} and ${hi}, got "${v}"`;
     return n;
   };
   for (let i = 0; i < args.length; i++) {
@@ -104,7 +105,8 @@ function parseArgs(args: string[]): Parsed | string {
         break;
       case '--scenario': {
         const v = value();
-        if (!v || !(SCENARIOS as string[]).includes(v)) return `--scenario: expected one of ${SCENARIOS.join(', ')}, got "${v ?? ''}"`;
+        if (!v || !(SCENARIOS as string[]).includes(v))
+          return `--scenario: expected one of ${SCENARIOS.join(', ')}, got "${v ?? ''}"`;
         p.scenario = v as ScenarioKind;
         break;
       }
@@ -126,9 +128,18 @@ function parseArgs(args: string[]): Parsed | string {
         const v = value() ?? '';
         const parts = v.split(':');
         if (parts[0] === 'immediate' && parts.length === 1) p.reconnect = { kind: 'immediate' };
-        else if (parts[0] === 'fixed' && parts.length === 2 && Number.isFinite(Number(parts[1])) && Number(parts[1]) >= 0) {
+        else if (
+          parts[0] === 'fixed' &&
+          parts.length === 2 &&
+          Number.isFinite(Number(parts[1])) &&
+          Number(parts[1]) >= 0
+        ) {
           p.reconnect = { kind: 'fixed', delaySec: Number(parts[1]) };
-        } else if (parts[0] === 'backoff' && parts.length === 3 && parts.slice(1).every((x) => Number.isFinite(Number(x)) && Number(x) >= 0)) {
+        } else if (
+          parts[0] === 'backoff' &&
+          parts.length === 3 &&
+          parts.slice(1).every((x) => Number.isFinite(Number(x)) && Number(x) >= 0)
+        ) {
           p.reconnect = { kind: 'backoff', baseSec: Number(parts[1]), maxSec: Number(parts[2]), jitter: 'full' };
         } else return `--reconnect: expected immediate, fixed:<sec> or backoff:<base>:<max>, got "${v}"`;
         break;
@@ -175,11 +186,20 @@ function parseArgs(args: string[]): Parsed | string {
  * Returns an error message for unknown specs.
  */
 export function withAlgorithm(pool: SimPool, spec: string): SimPool | string {
-  const words = spec.trim().split(/[\s,]+/).filter(Boolean);
+  const words = spec
+    .trim()
+    .split(/[\s,]+/)
+    .filter(Boolean);
   if (words.length === 0) return 'empty algorithm';
   const head = words[0].toLowerCase();
   const rest = words.slice(1);
-  const base: SimPool = { ...pool, consistent: undefined, randomTwo: undefined, randomTwoMethod: undefined, draws: undefined };
+  const base: SimPool = {
+    ...pool,
+    consistent: undefined,
+    randomTwo: undefined,
+    randomTwoMethod: undefined,
+    draws: undefined,
+  };
   if (pool.system === 'aws') {
     const a = head.replace(/-/g, '_');
     if ((AWS_ALGORITHMS as readonly string[]).includes(a)) return { ...base, algorithm: a };
@@ -197,7 +217,13 @@ export function withAlgorithm(pool: SimPool, spec: string): SimPool | string {
         return { ...base, algorithm: 'ip_hash' };
       case 'random':
         if (rest.length === 0) return { ...base, algorithm: 'random' };
-        if (rest[0] === 'two') return { ...base, algorithm: 'random', randomTwo: true, randomTwoMethod: rest[1] === 'least_conn' ? 'least_conn' : undefined };
+        if (rest[0] === 'two')
+          return {
+            ...base,
+            algorithm: 'random',
+            randomTwo: true,
+            randomTwoMethod: rest[1] === 'least_conn' ? 'least_conn' : undefined,
+          };
         return `unknown random parameter "${rest[0]}"`;
       case 'hash': {
         const key = rest.find((w) => w !== 'consistent') ?? pool.hashKey ?? '$remote_addr';
@@ -261,10 +287,14 @@ function pad(s: string, n: number, right = false): string {
 
 export function formatText(r: SimResult, clients: number): string {
   const lines: string[] = [];
-  lines.push(`pool ${r.pool} (${r.system}, ${r.algorithm}), scenario ${r.scenario}, ${clients} clients, seed ${r.seed}`);
+  lines.push(
+    `pool ${r.pool} (${r.system}, ${r.algorithm}), scenario ${r.scenario}, ${clients} clients, seed ${r.seed}`,
+  );
   if (r.fidelity === 'model' && r.note) lines.push(r.note);
   const w = Math.max(6, ...r.backends.map((b) => b.server.length));
-  lines.push(`${pad('server', w)}  ${pad('weight', 6, true)}  ${pad('final', 7, true)}  ${pad('peak', 7, true)}  ${pad('new/s max', 9, true)}  ${pad('connects', 9, true)}`);
+  lines.push(
+    `${pad('server', w)}  ${pad('weight', 6, true)}  ${pad('final', 7, true)}  ${pad('peak', 7, true)}  ${pad('new/s max', 9, true)}  ${pad('connects', 9, true)}`,
+  );
   for (const b of r.backends) {
     lines.push(
       `${pad(b.server + (b.backup ? ' (backup)' : ''), w)}  ${pad(String(b.weight), 6, true)}  ${pad(String(b.finalConnections), 7, true)}  ${pad(String(b.peakConnections), 7, true)}  ${pad(String(b.peakNewPerSecond), 9, true)}  ${pad(String(b.totalConnects), 9, true)}`,
@@ -272,10 +302,15 @@ export function formatText(r: SimResult, clients: number): string {
   }
   const m = r.metrics;
   lines.push('');
-  lines.push(`imbalance (max/mean) ${m.imbalance.toFixed(2)} (worst ${m.peakImbalance.toFixed(2)}), cv ${m.cv.toFixed(3)}`);
-  lines.push(`clients that changed backend ${pct(m.movedShare)}, dropped connections ${m.dropped}, failed attempts ${m.failedAttempts}`);
+  lines.push(
+    `imbalance (max/mean) ${m.imbalance.toFixed(2)} (worst ${m.peakImbalance.toFixed(2)}), cv ${m.cv.toFixed(3)}`,
+  );
+  lines.push(
+    `clients that changed backend ${pct(m.movedShare)}, dropped connections ${m.dropped}, failed attempts ${m.failedAttempts}`,
+  );
   lines.push(`peak new connections on one backend ${m.peakNewPerSecond}/s, connected at end ${m.connectedAtEnd}`);
-  if (m.cutAtDeregistration !== undefined) lines.push(`connections cut when a deregistration delay elapsed (no close frame) ${m.cutAtDeregistration}`);
+  if (m.cutAtDeregistration !== undefined)
+    lines.push(`connections cut when a deregistration delay elapsed (no close frame) ${m.cutAtDeregistration}`);
   return lines.join('\n') + '\n';
 }
 
@@ -319,7 +354,8 @@ export function runSimulateCommand(args: string[], pools: SimPool[], io: Simulat
     pool = changed;
   }
   if (parsed.workers !== undefined) pool = { ...pool, workers: parsed.workers };
-  if (parsed.targets !== undefined && pool.system === 'aws' && pool.aws?.placeholderTargets) pool = { ...pool, servers: awsPlaceholderTargets(parsed.targets) };
+  if (parsed.targets !== undefined && pool.system === 'aws' && pool.aws?.placeholderTargets)
+    pool = { ...pool, servers: awsPlaceholderTargets(parsed.targets) };
   const clients = parsed.clients ?? 1000;
   const options: SimulateOptions = {
     seed: parsed.seed ?? 1,

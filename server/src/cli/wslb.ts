@@ -52,7 +52,15 @@ check options:
   --no-color                   plain text output
 `;
 
-const SEVERITIES: Record<string, Severity | 'off'> = { off: 'off', error: 'error', warning: 'warning', warn: 'warning', info: 'information', information: 'information', hint: 'hint' };
+const SEVERITIES: Record<string, Severity | 'off'> = {
+  off: 'off',
+  error: 'error',
+  warning: 'warning',
+  warn: 'warning',
+  info: 'information',
+  information: 'information',
+  hint: 'hint',
+};
 
 interface ParsedArgs {
   positional: string[];
@@ -121,11 +129,17 @@ function serviceOptions(p: ParsedArgs): Partial<ServiceOptions> {
 }
 
 function check(args: string[], io: CliIO): number {
-  const p = parseArgs(args, new Set(['format', 'nginx-version', 'haproxy-version', 'heartbeat', 'rule', 'language']), new Set(['no-color']));
+  const p = parseArgs(
+    args,
+    new Set(['format', 'nginx-version', 'haproxy-version', 'heartbeat', 'rule', 'language']),
+    new Set(['no-color']),
+  );
   const format = one(p, 'format') ?? 'text';
-  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format: "${format}" is not text, json or sarif`);
+  if (!['text', 'json', 'sarif'].includes(format))
+    throw new UsageError(`--format: "${format}" is not text, json or sarif`);
   const language = one(p, 'language') as ConfigLanguage | undefined;
-  if (language && language !== 'nginx' && language !== 'haproxy' && language !== 'aws') throw new UsageError(`--language: "${language}" is not nginx, haproxy or aws`);
+  if (language && language !== 'nginx' && language !== 'haproxy' && language !== 'aws')
+    throw new UsageError(`--language: "${language}" is not nginx, haproxy or aws`);
   const service = createLanguageService(serviceOptions(p));
   const inputs = p.positional.length ? p.positional.map((x) => require('node:path').resolve(io.cwd, x)) : [io.cwd];
   const { files, missing } = collectFiles(inputs);
@@ -140,7 +154,10 @@ function check(args: string[], io: CliIO): number {
     return 2;
   }
   const result = checkWorkspace(service, fs, files, language);
-  if (result.languages.size === 0 && format === 'text') io.err(`wslb: no nginx or HAProxy config, nor Terraform/CloudFormation declaring ALB/NLB resources, found in ${inputs.join(', ')}\n`);
+  if (result.languages.size === 0 && format === 'text')
+    io.err(
+      `wslb: no nginx or HAProxy config, nor Terraform/CloudFormation declaring ALB/NLB resources, found in ${inputs.join(', ')}\n`,
+    );
   const findings = result.findings;
   if (format === 'json') io.out(formatJson(findings));
   else if (format === 'sarif') io.out(formatSarif(findings, VERSION));
@@ -165,7 +182,8 @@ export function main(argv: string[], io: CliIO): number {
         return 0;
       }
       case 'rules':
-        for (const r of ALL_RULES) io.out(`${r.meta.id.padEnd(42)} ${r.meta.severity.padEnd(11)} ${r.meta.docs.short}\n`);
+        for (const r of ALL_RULES)
+          io.out(`${r.meta.id.padEnd(42)} ${r.meta.severity.padEnd(11)} ${r.meta.docs.short}\n`);
         return 0;
       case 'simulate':
         return simulate(rest, io);
@@ -195,7 +213,8 @@ export function main(argv: string[], io: CliIO): number {
 function simulate(args: string[], io: CliIO): number {
   if (args[0] === '--help' || args[0] === '-h') return runSimulateCommand(['--help'], [], io);
   const file = args[0];
-  if (!file || file.startsWith('--')) throw new UsageError('simulate needs a config file: wslb simulate <config> --pool <name>');
+  if (!file || file.startsWith('--'))
+    throw new UsageError('simulate needs a config file: wslb simulate <config> --pool <name>');
   const abs = toModelPath(require('node:path').resolve(io.cwd, file));
   const fs = new NodeFileSystem();
   const text = fs.readFile(abs);
@@ -212,7 +231,11 @@ function simulate(args: string[], io: CliIO): number {
     // A Terraform module is its directory: variables may be declared in a sibling file.
     const all = awsPools(buildAwsConfig(awsInputs(fs, [abs])));
     const here = all.filter((p) => p.path === abs);
-    return runSimulateCommand(args.slice(1), (here.length ? here : all).map((p) => p.pool), io);
+    return runSimulateCommand(
+      args.slice(1),
+      (here.length ? here : all).map((p) => p.pool),
+      io,
+    );
   }
   const language = detectLanguage(abs, text);
   if (!language) {
@@ -223,7 +246,11 @@ function simulate(args: string[], io: CliIO): number {
     language === 'nginx'
       ? nginxPools(buildNginxConfig(abs, fs))
       : haproxyPools(buildHaproxyConfig([{ path: abs, text }]));
-  return runSimulateCommand(args.slice(1), pools.map((p) => p.pool), io);
+  return runSimulateCommand(
+    args.slice(1),
+    pools.map((p) => p.pool),
+    io,
+  );
 }
 
 if (require.main === module) {

@@ -72,7 +72,10 @@ export function toDiagnostic(f: Finding, paths: PathMapper): Diagnostic {
   const href = rule?.meta.docs.references[0];
   if (href) d.codeDescription = { href };
   if (f.related?.length) {
-    d.relatedInformation = f.related.map((r) => ({ location: { uri: paths.toUri(r.file), range: r.range }, message: r.message }));
+    d.relatedInformation = f.related.map((r) => ({
+      location: { uri: paths.toUri(r.file), range: r.range },
+      message: r.message,
+    }));
   }
   if (/deprecated/.test(f.code)) d.tags = [DiagnosticTag.Deprecated];
   return d;
@@ -125,7 +128,11 @@ export function toCompletionKind(k: CompletionKindName): CompletionItemKind {
 }
 
 /** Do two ranges intersect (touching counts, so a cursor at a diagnostic's edge finds it)? */
-export function rangesTouch(a: { start: { line: number; character: number }; end: { line: number; character: number } }, b: typeof a): boolean {
-  const lt = (x: typeof a.start, y: typeof a.start) => x.line < y.line || (x.line === y.line && x.character < y.character);
+export function rangesTouch(
+  a: { start: { line: number; character: number }; end: { line: number; character: number } },
+  b: typeof a,
+): boolean {
+  const lt = (x: typeof a.start, y: typeof a.start) =>
+    x.line < y.line || (x.line === y.line && x.character < y.character);
   return !lt(a.end, b.start) && !lt(b.end, a.start);
 }

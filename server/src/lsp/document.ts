@@ -76,7 +76,10 @@ export class ServerDocument implements TextDocument {
       return { start: { line: last, character: 0 }, end: { line: last, character: this.text.length - starts[last] } };
     }
     const next = line + 1 < starts.length ? starts[line + 1] : this.text.length;
-    return { start: { line, character: 0 }, end: { line, character: this.beforeEol(next, starts[line]) - starts[line] } };
+    return {
+      start: { line, character: 0 },
+      end: { line, character: this.beforeEol(next, starts[line]) - starts[line] },
+    };
   }
 
   /** The line break ending `line` ('' for the last line or a line outside the document). */
@@ -98,7 +101,8 @@ export class ServerDocument implements TextDocument {
       return { offset: 0, deleted };
     }
     let { start, end } = change.range;
-    if (start.line > end.line || (start.line === end.line && start.character > end.character)) [start, end] = [end, start];
+    if (start.line > end.line || (start.line === end.line && start.character > end.character))
+      [start, end] = [end, start];
     // The second range edit since the text came: typing has begun (see `edits`).
     if (this.edits++ === 1) {
       this.lineStarts();
@@ -123,8 +127,12 @@ export class ServerDocument implements TextDocument {
     this.text = text;
     const insertedEnd = a + change.text.length;
     // A CR and an LF brought together (or split) by the edit change the lines around it: count again.
-    const crlfJoined = (text.charCodeAt(a - 1) === 13 && text.charCodeAt(a) === 10) || (text.charCodeAt(insertedEnd - 1) === 13 && text.charCodeAt(insertedEnd) === 10);
-    const crlfSplit = (old.charCodeAt(a - 1) === 13 && old.charCodeAt(a) === 10) || (old.charCodeAt(b - 1) === 13 && old.charCodeAt(b) === 10);
+    const crlfJoined =
+      (text.charCodeAt(a - 1) === 13 && text.charCodeAt(a) === 10) ||
+      (text.charCodeAt(insertedEnd - 1) === 13 && text.charCodeAt(insertedEnd) === 10);
+    const crlfSplit =
+      (old.charCodeAt(a - 1) === 13 && old.charCodeAt(a) === 10) ||
+      (old.charCodeAt(b - 1) === 13 && old.charCodeAt(b) === 10);
     const starts = this.starts;
     if (!starts || crlfJoined || crlfSplit) {
       this.starts = undefined;

@@ -36,7 +36,8 @@ export function createJsonEncoder(): JsonEncoder & { encodeText(msg: Message): s
     const m = msg as { jsonrpc: string; method?: string; params?: unknown };
     const params = m.params as { diagnostics?: unknown } | undefined;
     const diagnostics = params?.diagnostics;
-    if (m.method !== 'textDocument/publishDiagnostics' || !Array.isArray(diagnostics) || diagnostics.length < FEW) return null;
+    if (m.method !== 'textDocument/publishDiagnostics' || !Array.isArray(diagnostics) || diagnostics.length < FEW)
+      return null;
     const keys = Object.keys(m);
     if (keys[keys.length - 1] !== 'params') return null;
     // Everything but the list as usual (key order kept), the list from the kept bytes.

@@ -7,7 +7,15 @@
  * a file are the findings of every root that covers it.
  */
 import * as nodeFs from 'node:fs';
-import { createLanguageService, detectConfigLanguage, awsParsersReady, type LanguageService, type NginxAnalysis, type HaproxyAnalysis, type AwsAnalysis } from '../service';
+import {
+  createLanguageService,
+  detectConfigLanguage,
+  awsParsersReady,
+  type LanguageService,
+  type NginxAnalysis,
+  type HaproxyAnalysis,
+  type AwsAnalysis,
+} from '../service';
 import { awsInputs } from '../service/workspace';
 import type { ConfigFileSystem } from '../service/model/fs';
 import { parseNginxTime } from '../service/model/units';
@@ -37,7 +45,15 @@ export interface RootAnalysis {
   ms: number;
 }
 
-const SEVERITY_NAMES: Record<string, Severity | 'off'> = { off: 'off', error: 'error', warning: 'warning', warn: 'warning', info: 'information', information: 'information', hint: 'hint' };
+const SEVERITY_NAMES: Record<string, Severity | 'off'> = {
+  off: 'off',
+  error: 'error',
+  warning: 'warning',
+  warn: 'warning',
+  info: 'information',
+  information: 'information',
+  hint: 'hint',
+};
 
 export function settingsToOptions(s: WslbSettings): Partial<ServiceOptions> {
   const ruleSeverity: Record<string, Severity | 'off'> = {};
@@ -58,14 +74,18 @@ export function settingsToOptions(s: WslbSettings): Partial<ServiceOptions> {
 export function normalizeSettings(raw: unknown): WslbSettings {
   const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const str = (v: unknown, d: string) => (typeof v === 'string' && v.trim() ? v.trim() : d);
-  const trace = (r.trace && typeof r.trace === 'object' ? (r.trace as Record<string, unknown>).server : undefined) as string | undefined;
+  const trace = (r.trace && typeof r.trace === 'object' ? (r.trace as Record<string, unknown>).server : undefined) as
+    string | undefined;
   return {
     heartbeat: str(r.heartbeat, DEFAULT_SETTINGS.heartbeat),
     nginxVersion: str(r.nginxVersion, DEFAULT_SETTINGS.nginxVersion),
     haproxyVersion: str(r.haproxyVersion, DEFAULT_SETTINGS.haproxyVersion),
     rules: r.rules && typeof r.rules === 'object' ? (r.rules as Record<string, string>) : {},
     checkWorkspace: typeof r.checkWorkspace === 'boolean' ? r.checkWorkspace : DEFAULT_SETTINGS.checkWorkspace,
-    debounceMs: typeof r.debounceMs === 'number' && r.debounceMs >= 0 && r.debounceMs <= 10_000 ? r.debounceMs : DEFAULT_SETTINGS.debounceMs,
+    debounceMs:
+      typeof r.debounceMs === 'number' && r.debounceMs >= 0 && r.debounceMs <= 10_000
+        ? r.debounceMs
+        : DEFAULT_SETTINGS.debounceMs,
     trace: { server: trace === 'messages' || trace === 'verbose' ? trace : 'off' },
   };
 }
@@ -212,7 +232,12 @@ export class Project {
       // One edit (typing): compare the unchanged head and tail in place, without building the text.
       const e = log.edits[0];
       const tail = e.offset + e.inserted.length;
-      if (!to.startsWith(e.inserted, e.offset) || from.slice(0, e.offset) !== to.slice(0, e.offset) || from.slice(e.offset + e.deleted) !== to.slice(tail)) return undefined;
+      if (
+        !to.startsWith(e.inserted, e.offset) ||
+        from.slice(0, e.offset) !== to.slice(0, e.offset) ||
+        from.slice(e.offset + e.deleted) !== to.slice(tail)
+      )
+        return undefined;
       return log.edits;
     }
     if (applyEditRecords(from, log.edits) !== to) return undefined;
@@ -299,17 +324,26 @@ export class Project {
       return affected;
     }
     const t0 = performance.now();
-    const result: RootAnalysis = { root, language: lang, files: [root], findingsByFile: new Map(), analysis: null, ms: 0 };
+    const result: RootAnalysis = {
+      root,
+      language: lang,
+      files: [root],
+      findingsByFile: new Map(),
+      analysis: null,
+      ms: 0,
+    };
     const raw = text ?? this.openDoc(root)?.text ?? '';
     if (raw.length > MAX_ANALYZED_CHARS) {
-      result.findingsByFile.set(root, [{
-        file: root,
-        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-        severity: 'information',
-        code: 'wslb/too-large',
-        message: `wslb skips files larger than ${Math.round(MAX_ANALYZED_CHARS / 1024 / 1024)} MB (this one has ${(raw.length / 1024 / 1024).toFixed(1)} M characters)`,
-        fixes: [],
-      }]);
+      result.findingsByFile.set(root, [
+        {
+          file: root,
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          severity: 'information',
+          code: 'wslb/too-large',
+          message: `wslb skips files larger than ${Math.round(MAX_ANALYZED_CHARS / 1024 / 1024)} MB (this one has ${(raw.length / 1024 / 1024).toFixed(1)} M characters)`,
+          fixes: [],
+        },
+      ]);
     } else if (lang === 'nginx') {
       let inc = this.nginxIncremental.get(root);
       if (!inc) this.nginxIncremental.set(root, (inc = new NginxIncremental()));
@@ -411,11 +445,20 @@ export class Project {
     let from = 0;
     for (const f of all) {
       const last = out[out.length - 1];
-      if (!last || last.range.start.line !== f.range.start.line || last.range.start.character !== f.range.start.character) from = out.length;
+      if (
+        !last ||
+        last.range.start.line !== f.range.start.line ||
+        last.range.start.character !== f.range.start.character
+      )
+        from = out.length;
       let dup = false;
       for (let i = from; i < out.length && !dup; i++) {
         const g = out[i];
-        dup = g.range.end.line === f.range.end.line && g.range.end.character === f.range.end.character && g.code === f.code && g.message === f.message;
+        dup =
+          g.range.end.line === f.range.end.line &&
+          g.range.end.character === f.range.end.character &&
+          g.code === f.code &&
+          g.message === f.message;
       }
       if (!dup) out.push(f);
     }
@@ -427,7 +470,10 @@ export class Project {
    * The project's state is not touched.
    */
   analyzeWith(path: string, overrides: Map<string, string>): Finding[] {
-    const fs: ConfigFileSystem = { readFile: (p) => overrides.get(p) ?? this.fs.readFile(p), readDir: (p) => this.fs.readDir(p) };
+    const fs: ConfigFileSystem = {
+      readFile: (p) => overrides.get(p) ?? this.fs.readFile(p),
+      readDir: (p) => this.fs.readDir(p),
+    };
     const a = this.analysisFor(path);
     const lang = a?.language ?? this.languageOf(path);
     if (lang === 'haproxy') {

@@ -17,8 +17,10 @@ export function detectConfigLanguage(path: string, text: string): ConfigLanguage
   return detectLanguage(path, text);
 }
 
-const HAPROXY_SECTION = /^[ \t]*(global|defaults|frontend|backend|listen|peers|resolvers|userlist|mailers|program|http-errors|ring|cache|log-forward|fcgi-app)\b[^{;\n]*$/;
-const HAPROXY_KEYWORD = /^[ \t]+(bind|server|mode|balance|timeout|acl|use_backend|default_backend|option|http-request|http-response|maxconn|log|stats|default-server|tcp-request|retries)\b[^;{}\n]*$/;
+const HAPROXY_SECTION =
+  /^[ \t]*(global|defaults|frontend|backend|listen|peers|resolvers|userlist|mailers|program|http-errors|ring|cache|log-forward|fcgi-app)\b[^{;\n]*$/;
+const HAPROXY_KEYWORD =
+  /^[ \t]+(bind|server|mode|balance|timeout|acl|use_backend|default_backend|option|http-request|http-response|maxconn|log|stats|default-server|tcp-request|retries)\b[^;{}\n]*$/;
 const NGINX_LINE = /(;|\{|\})[ \t]*(#.*)?$/;
 const NGINX_BLOCK = /^[ \t]*(http|server|location|upstream|events|stream|map|if)\b[^\n]*\{/;
 

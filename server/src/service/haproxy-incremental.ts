@@ -95,13 +95,19 @@ export class HaproxyIncremental {
     let current = st.text;
     for (let i = 0; i < edits.length; i++) {
       const e = edits[i];
-      const next = i === edits.length - 1 ? text : current.slice(0, e.offset) + e.inserted + current.slice(e.offset + e.deleted);
+      const next =
+        i === edits.length - 1 ? text : current.slice(0, e.offset) + e.inserted + current.slice(e.offset + e.deleted);
       const change = reparseHaproxyLine(config.sources[0].tree, next, e);
       if (!change) return null;
       // No line break came or went, so suppressions keep their lines, unless the line held one or now does.
-      if (WSLB.test(current.slice(change.lineStart, change.oldLineEnd)) || WSLB.test(next.slice(change.lineStart, change.oldLineEnd + change.delta))) suppressions = new Map();
+      if (
+        WSLB.test(current.slice(change.lineStart, change.oldLineEnd)) ||
+        WSLB.test(next.slice(change.lineStart, change.oldLineEnd + change.delta))
+      )
+        suppressions = new Map();
       knowledge = updateKnowledge(knowledge, knowledgeFindings, change, path, service);
-      config = updateHaproxyConfig(config, path, change) ?? buildHaproxyConfig([{ path, text: next, tree: change.tree }]);
+      config =
+        updateHaproxyConfig(config, path, change) ?? buildHaproxyConfig([{ path, text: next, tree: change.tree }]);
       current = next;
     }
     if (current !== text) return null;
@@ -134,7 +140,13 @@ function toFinding(k: KnowledgeFinding, lineIndex: LineIndex): Finding {
  * The edited line's findings replaced by its new statement's, the later ones moved; `findings`
  * (the same as Findings, in the same order) is updated alike (the later ones keep their positions).
  */
-function updateKnowledge(list: KnowledgeFinding[], findings: Finding[], change: HaproxyLineChange, path: string, service: LanguageService): KnowledgeFinding[] {
+function updateKnowledge(
+  list: KnowledgeFinding[],
+  findings: Finding[],
+  change: HaproxyLineChange,
+  path: string,
+  service: LanguageService,
+): KnowledgeFinding[] {
   const from = firstAtOrAfter(list, change.lineStart);
   const to = firstAtOrAfter(list, change.oldLineEnd);
   const fresh: KnowledgeFinding[] = [];

@@ -53,13 +53,24 @@ export function toFix(spec: FixSpec, indexOf: LineIndexOf): Fix {
   };
 }
 
-export function spanFinding(path: string, span: Span, severity: Severity, code: string, message: string, indexOf: LineIndexOf): Finding {
+export function spanFinding(
+  path: string,
+  span: Span,
+  severity: Severity,
+  code: string,
+  message: string,
+  indexOf: LineIndexOf,
+): Finding {
   const idx = indexOf(path) ?? new LineIndex('');
   return { file: path, range: idx.rangeOf(span), severity, code, message, fixes: [] };
 }
 
 /** The syntax, model (includes) and knowledge-base findings of an nginx config: all but the rules'. */
-export function nginxBaseFindings(config: NginxConfig, knowledge: readonly KnowledgeFinding[], indexOf: LineIndexOf): Finding[] {
+export function nginxBaseFindings(
+  config: NginxConfig,
+  knowledge: readonly KnowledgeFinding[],
+  indexOf: LineIndexOf,
+): Finding[] {
   const findings: Finding[] = [];
   for (const [path, diags] of config.syntax) {
     for (const d of diags) findings.push(spanFinding(path, d, d.severity, 'nginx/syntax', d.message, indexOf));
@@ -70,7 +81,13 @@ export function nginxBaseFindings(config: NginxConfig, knowledge: readonly Knowl
 }
 
 /** Run `rules` over `config` (nginx: over one part of it when `scope` is given, see model/nginx-units.ts). */
-export function runRules<C>(rules: readonly AnyRule[], config: C, options: ServiceOptions, indexOf: LineIndexOf, scope?: NginxRuleScope): Finding[] {
+export function runRules<C>(
+  rules: readonly AnyRule[],
+  config: C,
+  options: ServiceOptions,
+  indexOf: LineIndexOf,
+  scope?: NginxRuleScope,
+): Finding[] {
   const out: Finding[] = [];
   for (const rule of rules) {
     const override = options.ruleSeverity[rule.meta.id];
@@ -81,9 +98,21 @@ export function runRules<C>(rules: readonly AnyRule[], config: C, options: Servi
       options,
       scope,
       report: (r: RuleReport) => {
-        const f = spanFinding(r.path, r.span, override ?? r.severity ?? rule.meta.severity, rule.meta.id, r.message, indexOf);
+        const f = spanFinding(
+          r.path,
+          r.span,
+          override ?? r.severity ?? rule.meta.severity,
+          rule.meta.id,
+          r.message,
+          indexOf,
+        );
         f.fixes = (r.fixes ?? []).map((fx) => toFix(fx, indexOf));
-        if (r.related) f.related = r.related.map((rel) => ({ file: rel.path, range: (indexOf(rel.path) ?? new LineIndex('')).rangeOf(rel.span), message: rel.message }));
+        if (r.related)
+          f.related = r.related.map((rel) => ({
+            file: rel.path,
+            range: (indexOf(rel.path) ?? new LineIndex('')).rangeOf(rel.span),
+            message: rel.message,
+          }));
         out.push(f);
       },
     };
@@ -139,7 +168,11 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
     analyzeNginx(rootPath, fs, build) {
       const config = buildNginxConfig(rootPath, fs, build);
       const indexOf: LineIndexOf = (p) => config.sources.get(p)?.tree.lineIndex;
-      const findings = nginxBaseFindings(config, validateConfigKnowledge({ language: 'nginx', config }, options), indexOf);
+      const findings = nginxBaseFindings(
+        config,
+        validateConfigKnowledge({ language: 'nginx', config }, options),
+        indexOf,
+      );
       findings.push(...runRules(NGINX_RULES, config, options, indexOf));
       return { language: 'nginx', config, findings: finish(findings, (p) => config.sources.get(p)?.text) };
     },
@@ -148,12 +181,20 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
       const byPath = new Map(config.sources.map((s) => [s.path, s]));
       const indexOf: LineIndexOf = (p) => byPath.get(p)?.tree.lineIndex;
       const findings: Finding[] = [];
-      for (const s of config.sources) for (const d of s.tree.diagnostics) findings.push(spanFinding(s.path, d, d.severity, 'haproxy/syntax', d.message, indexOf));
+      for (const s of config.sources)
+        for (const d of s.tree.diagnostics)
+          findings.push(spanFinding(s.path, d, d.severity, 'haproxy/syntax', d.message, indexOf));
       for (const d of config.diagnostics) findings.push(spanFinding(d.path, d, d.severity, d.code, d.message, indexOf));
       if (prepared?.knowledgeFindings) for (const f of prepared.knowledgeFindings) findings.push(f);
-      else for (const k of prepared?.knowledge ?? validateConfigKnowledge({ language: 'haproxy', config }, options)) findings.push(spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf));
+      else
+        for (const k of prepared?.knowledge ?? validateConfigKnowledge({ language: 'haproxy', config }, options))
+          findings.push(spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf));
       findings.push(...runRules(HAPROXY_RULES, config, options, indexOf));
-      return { language: 'haproxy', config, findings: finish(findings, (p) => byPath.get(p)?.text, prepared?.suppressions) };
+      return {
+        language: 'haproxy',
+        config,
+        findings: finish(findings, (p) => byPath.get(p)?.text, prepared?.suppressions),
+      };
     },
     analyzeAws(files) {
       const config = buildAwsConfig(files);
@@ -169,8 +210,20 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
 }
 
 /** Suppression comments applied (`suppressions`: those already read, by file), then file and position order. */
-export function finish(findings: Finding[], textOf: (p: string) => string | undefined, suppressions?: Map<string, Suppressions>): Finding[] {
+export function finish(
+  findings: Finding[],
+  textOf: (p: string) => string | undefined,
+  suppressions?: Map<string, Suppressions>,
+): Finding[] {
   const kept = applySuppressions(findings, textOf, suppressions);
-  kept.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.code < b.code ? -1 : 1)));
+  kept.sort((a, b) =>
+    a.file < b.file
+      ? -1
+      : a.file > b.file
+        ? 1
+        : a.range.start.line - b.range.start.line ||
+          a.range.start.character - b.range.start.character ||
+          (a.code < b.code ? -1 : 1),
+  );
   return kept;
 }

@@ -26,12 +26,13 @@ export function validateConfigKnowledge(
     const { config } = input;
     for (const [path, src] of config.sources) {
       const at = config.includedAt.get(path);
-      const rootContext = at ? contextPath(at) : path === config.rootPath ? config.assumedContext ?? [] : [];
+      const rootContext = at ? contextPath(at) : path === config.rootPath ? (config.assumedContext ?? []) : [];
       for (const d of validateNginx(src.tree, { version: options.nginxVersion, rootContext })) out.push({ path, ...d });
     }
   } else {
     for (const src of input.config.sources) {
-      for (const d of validateHaproxy(src.tree, { version: options.haproxyVersion })) out.push({ path: src.path, ...d });
+      for (const d of validateHaproxy(src.tree, { version: options.haproxyVersion }))
+        out.push({ path: src.path, ...d });
     }
   }
   return out;

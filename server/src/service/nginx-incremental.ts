@@ -16,8 +16,22 @@
  * Anything else is analysed from scratch. Either way the findings equal those of a fresh
  * analysis of the new text (test/lsp/nginx-incremental.test.ts checks it on random edits).
  */
-import { finish, nginxBaseFindings, runRules, type LanguageService, type LineIndexOf, type NginxAnalysis } from './index';
-import { editedIndentStats, eolOf, indentStats, indentUnitOf, rememberIndentUnit, type IndentStats } from './fixes/nginx';
+import {
+  finish,
+  nginxBaseFindings,
+  runRules,
+  type LanguageService,
+  type LineIndexOf,
+  type NginxAnalysis,
+} from './index';
+import {
+  editedIndentStats,
+  eolOf,
+  indentStats,
+  indentUnitOf,
+  rememberIndentUnit,
+  type IndentStats,
+} from './fixes/nginx';
 import { validateNginx } from './knowledge';
 import { nginxCommands } from './knowledge/nginx';
 import { validateConfigKnowledge, type KnowledgeFinding } from './knowledge-check';
@@ -27,7 +41,14 @@ import { carryNginxFacts } from './model/nginx-carry';
 import { carryNginxUnits, isNginxUnit, nginxScopes, nginxUnits, statementsIn } from './model/nginx-units';
 import { proxyPassOf, webSocketLocationsIn } from './model/websocket';
 import { NGINX_RULES } from './rules';
-import { nginxReparsedBlock, parseNginxIncremental, type NginxBlock, type NginxDirective, type NginxFile, type NginxTextEdit } from './syntax/nginx';
+import {
+  nginxReparsedBlock,
+  parseNginxIncremental,
+  type NginxBlock,
+  type NginxDirective,
+  type NginxFile,
+  type NginxTextEdit,
+} from './syntax/nginx';
 import type { Suppressions } from './suppress';
 import type { Finding } from './types';
 import type { Position, Range } from './text';
@@ -40,7 +61,22 @@ const CONFIG_RULES = NGINX_RULES.filter((r) => r.meta.scope !== 'server');
  * that define variables (model/nginx.ts definedVariables), upstreams (looked up by name), and
  * blocks that would open other units or families.
  */
-const GLOBAL = new Set(['map', 'split_clients', 'geo', 'set', 'perl_set', 'js_set', 'auth_request_set', 'include', 'upstream', 'http', 'stream', 'mail', 'events', 'server']);
+const GLOBAL = new Set([
+  'map',
+  'split_clients',
+  'geo',
+  'set',
+  'perl_set',
+  'js_set',
+  'auth_request_set',
+  'include',
+  'upstream',
+  'http',
+  'stream',
+  'mail',
+  'events',
+  'server',
+]);
 
 /** What the language server gives the analysis: files, its parse cache and the edit log. */
 export interface NginxIncrementalHost {
@@ -139,7 +175,12 @@ export class NginxIncremental {
   }
 
   /** The analysis after an edit inside one server block, or why it cannot be made that way. */
-  private update(st: State, service: LanguageService, rootPath: string, host: NginxIncrementalHost): NginxAnalysis | string {
+  private update(
+    st: State,
+    service: LanguageService,
+    rootPath: string,
+    host: NginxIncrementalHost,
+  ): NginxAnalysis | string {
     if (st.service !== service || st.rootPath !== rootPath) return 'settings or root changed';
     const config = st.config;
     const src = config.sources.get(rootPath);
@@ -194,7 +235,9 @@ export class NginxIncremental {
     if (!ctx) return 'the server block now includes files';
     const next: NginxConfig = {
       ...config,
-      diagnostics: config.diagnostics.map((m) => (m.path === rootPath && m.start >= oldEnd ? { ...m, start: m.start + delta, end: m.end + delta } : m)),
+      diagnostics: config.diagnostics.map((m) =>
+        m.path === rootPath && m.start >= oldEnd ? { ...m, start: m.start + delta, end: m.end + delta } : m,
+      ),
       syntax: new Map(config.syntax).set(rootPath, tree.diagnostics),
     };
     carryNginxFacts(config, next);
@@ -222,14 +265,33 @@ export class NginxIncremental {
     const knowledge: KnowledgeFinding[] = [];
     for (const k of st.knowledge) {
       if (k.path !== rootPath || k.span.end <= oldStart) knowledge.push(k);
-      else if (k.span.start >= oldEnd) knowledge.push({ ...k, span: { start: k.span.start + delta, end: k.span.end + delta } });
+      else if (k.span.start >= oldEnd)
+        knowledge.push({ ...k, span: { start: k.span.start + delta, end: k.span.end + delta } });
       else if (k.span.start < oldStart) return 'a knowledge finding spans the server block';
     }
-    for (const k of validateNginx(tree, { version: options.nginxVersion, only: { directive: d, context: contextPath(stmt.context) } })) knowledge.push({ path: rootPath, ...k });
+    for (const k of validateNginx(tree, {
+      version: options.nginxVersion,
+      only: { directive: d, context: contextPath(stmt.context) },
+    }))
+      knowledge.push({ path: rootPath, ...k });
 
     // MARK in the new text lies in the unchanged text (where the old one had it) or overlaps the edit.
-    const suppressible = st.suppressible ? text.includes(MARK) : text.slice(Math.max(0, lo - MARK.length + 1), hiOld + delta + MARK.length - 1).includes(MARK);
-    const out: State = { service, rootPath, text, tree, config: next, knowledge, whole, units, rest, indent, suppressible };
+    const suppressible = st.suppressible
+      ? text.includes(MARK)
+      : text.slice(Math.max(0, lo - MARK.length + 1), hiOld + delta + MARK.length - 1).includes(MARK);
+    const out: State = {
+      service,
+      rootPath,
+      text,
+      tree,
+      config: next,
+      knowledge,
+      whole,
+      units,
+      rest,
+      indent,
+      suppressible,
+    };
     this.state = out;
     return assemble(out);
   }
@@ -342,7 +404,14 @@ function footprint(config: NginxConfig, unit: NginxContext): string | null {
  * No line added or removed: a list none of whose positions lies on the block's lines stays as it
  * is, without a look at each finding (`fast` false: always finding by finding, for the tests).
  */
-export function moveFindings(list: Finding[], rootPath: string, first: Position, lastLine: number, lineDelta: number, fast = true): Finding[] | null {
+export function moveFindings(
+  list: Finding[],
+  rootPath: string,
+  first: Position,
+  lastLine: number,
+  lineDelta: number,
+  fast = true,
+): Finding[] | null {
   if (list.length === 0) return list;
   if (fast && lineDelta === 0 && !touchesLines(rootLinesOf(list, rootPath), first.line, lastLine)) return list;
   return moveAll(list, mover(rootPath, first, lastLine, lineDelta));
@@ -435,7 +504,7 @@ function moveFinding(f: Finding, moverOf: MoverOf): Finding | null {
   if (m) {
     const r = moveRange(range, m);
     if (!r) return null;
-    if (r !== range) (range = r), (changed = true);
+    if (r !== range) ((range = r), (changed = true));
   }
   let fixes = f.fixes;
   for (let i = 0; i < f.fixes.length; i++) {

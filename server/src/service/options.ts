@@ -21,5 +21,9 @@ export const DEFAULT_OPTIONS: ServiceOptions = {
 };
 
 export function withDefaults(partial: Partial<ServiceOptions> = {}): ServiceOptions {
-  return { ...DEFAULT_OPTIONS, ...partial, ruleSeverity: { ...DEFAULT_OPTIONS.ruleSeverity, ...(partial.ruleSeverity ?? {}) } };
+  return {
+    ...DEFAULT_OPTIONS,
+    ...partial,
+    ruleSeverity: { ...DEFAULT_OPTIONS.ruleSeverity, ...(partial.ruleSeverity ?? {}) },
+  };
 }

@@ -33,7 +33,10 @@ export interface Suppressions {
 
 function parseIds(rest: string): Set<string> | 'all' {
   const idsPart = rest.split(/\s--\s|\s--$/)[0];
-  const ids = idsPart.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+  const ids = idsPart
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   return ids.length ? new Set(ids) : 'all';
 }
 
@@ -77,13 +80,20 @@ function silences(set: Set<string> | 'all' | null | undefined, code: string): bo
  * Drop findings silenced by comments in their own file. Syntax errors are never silenced.
  * `cache`: the comments already read, by file (filled with those read here).
  */
-export function applySuppressions(findings: Finding[], textOf: (file: string) => string | undefined, cache = new Map<string, Suppressions>()): Finding[] {
+export function applySuppressions(
+  findings: Finding[],
+  textOf: (file: string) => string | undefined,
+  cache = new Map<string, Suppressions>(),
+): Finding[] {
   return findings.filter((f) => {
     if (f.code.endsWith('/syntax')) return true;
     let sup = cache.get(f.file);
     if (!sup) {
       const text = textOf(f.file);
-      sup = text === undefined ? { file: null, lines: new Map() } : parseSuppressions(text, undefined, commentSyntaxOf(f.file));
+      sup =
+        text === undefined
+          ? { file: null, lines: new Map() }
+          : parseSuppressions(text, undefined, commentSyntaxOf(f.file));
       cache.set(f.file, sup);
     }
     if (silences(sup.file, f.code)) return false;

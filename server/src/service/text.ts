@@ -64,7 +64,8 @@ export class LineIndex {
   shifted(text: string, line: number, delta: number): LineIndex {
     const idx = Object.create(LineIndex.prototype) as LineIndex;
     if (delta === 0) Object.assign(idx, { text, base: this.base, from: this.from, delta: this.delta });
-    else if (this.from === Infinity || this.from === line + 1) Object.assign(idx, { text, base: this.base, from: line + 1, delta: this.delta + delta });
+    else if (this.from === Infinity || this.from === line + 1)
+      Object.assign(idx, { text, base: this.base, from: line + 1, delta: this.delta + delta });
     else {
       const starts = this.lineStarts.slice();
       for (let i = line + 1; i < starts.length; i++) starts[i] += delta;

@@ -19,13 +19,19 @@ export interface WorkspaceResult {
   analyses: (NginxAnalysis | HaproxyAnalysis | AwsAnalysis)[];
 }
 
-export function checkWorkspace(service: LanguageService, fs: ConfigFileSystem, paths: string[], forced?: ConfigLanguage): WorkspaceResult {
+export function checkWorkspace(
+  service: LanguageService,
+  fs: ConfigFileSystem,
+  paths: string[],
+  forced?: ConfigLanguage,
+): WorkspaceResult {
   const languages = new Map<string, ConfigLanguage>();
   for (const p of paths) {
     const text = fs.readFile(p);
     if (text === undefined) continue;
     // A forced language still needs AWS files to declare load-balancer resources.
-    const lang = forced === 'aws' ? (awsFormatOf(p, text) ? 'aws' : undefined) : forced ?? detectConfigLanguage(p, text);
+    const lang =
+      forced === 'aws' ? (awsFormatOf(p, text) ? 'aws' : undefined) : (forced ?? detectConfigLanguage(p, text));
     if (lang) languages.set(p, lang);
   }
   const treeCache = new Map<string, { text: string; tree: NginxFile }>();

@@ -20,7 +20,15 @@ exports.activate = function activate() {
     require('./suite/index.js')
       .runSuite({ mochaPath: process.env.WSLB_E2E_MOCHA })
       .then((results) => writeJson(resultsPath, { done: true, durationMs: Date.now() - started, ...results }))
-      .catch((err) => writeJson(resultsPath, { done: true, crashed: String((err && err.stack) || err), passed: 0, failed: 1, tests: [] }));
+      .catch((err) =>
+        writeJson(resultsPath, {
+          done: true,
+          crashed: String((err && err.stack) || err),
+          passed: 0,
+          failed: 1,
+          tests: [],
+        }),
+      );
   }, 0);
 };
 

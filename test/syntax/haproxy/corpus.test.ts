@@ -14,14 +14,24 @@ import { assertLossless } from './invariants';
 const REPO = path.resolve(__dirname, '../../..');
 const CORPUS = path.resolve(REPO, '../shared/corpus');
 
-interface Entry { path: string; verdict: string; first: string }
+interface Entry {
+  path: string;
+  verdict: string;
+  first: string;
+}
 
 function manifest(): Entry[] {
   const file = path.join(CORPUS, 'MANIFEST.tsv');
   if (!fs.existsSync(file)) {
-    throw new Error(`corpus not found: expected ${file} (the shared corpus lives next to the repository, at ../shared/corpus)`);
+    throw new Error(
+      `corpus not found: expected ${file} (the shared corpus lives next to the repository, at ../shared/corpus)`,
+    );
   }
-  return fs.readFileSync(file, 'utf8').split('\n').slice(1).filter(Boolean)
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
     .map((l) => l.split('\t'))
     .filter((c) => c[1] === 'haproxy')
     .map((c) => ({ path: c[0], verdict: c[2], first: c[3] ?? '' }));
@@ -59,7 +69,8 @@ const OTHER_REJECTIONS: Record<string, string> = {
   'haproxy/exymat/integration/fixtures/diagnostics-long.cfg': 'unknown keyword',
   'haproxy/exymat/integration/fixtures/diagnostics-matrix.cfg': 'keyword arguments (external-check)',
   'haproxy/exymat/integration/fixtures/dynamic-backends.cfg': 'sample expression (variable scope)',
-  'haproxy/exymat/integration/fixtures/haproxy-tests/haproxy.d/frontends/FE_WWW.cfg': 'model: missing backend (fragment)',
+  'haproxy/exymat/integration/fixtures/haproxy-tests/haproxy.d/frontends/FE_WWW.cfg':
+    'model: missing backend (fragment)',
   'haproxy/exymat/integration/fixtures/listen-invalid.cfg': 'keyword arguments (mode)',
   'haproxy/exymat/integration/fixtures/named-defaults-required.cfg': 'keyword context (acl in anonymous defaults)',
   'haproxy/exymat/integration/fixtures/sample-expression-errors.cfg': 'sample expression',
@@ -91,11 +102,15 @@ function lineOf(file: HaproxyFile, offset: number): number {
 
 function runHaproxy(rel: string): Promise<string> {
   return new Promise((resolve) => {
-    execFile('haproxy', ['-c', '-f', rel], { cwd: CORPUS, timeout: 30_000, maxBuffer: 16 << 20, encoding: 'latin1' },
+    execFile(
+      'haproxy',
+      ['-c', '-f', rel],
+      { cwd: CORPUS, timeout: 30_000, maxBuffer: 16 << 20, encoding: 'latin1' },
       (error, stdout, stderr) => {
         if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') resolve('\0ENOENT');
         else resolve(`${stdout}\n${stderr}`);
-      });
+      },
+    );
   });
 }
 
@@ -131,7 +146,10 @@ describe('HAProxy parser over the shared corpus', function () {
     assert.ok(rejected.length >= 25);
     for (const e of rejected) {
       const code = SYNTAX_REJECTIONS[e.path];
-      assert.ok(code !== undefined || OTHER_REJECTIONS[e.path] !== undefined, `${e.path} is not classified: ${e.first}`);
+      assert.ok(
+        code !== undefined || OTHER_REJECTIONS[e.path] !== undefined,
+        `${e.path} is not classified: ${e.first}`,
+      );
       if (!code) continue;
       const file = parseHaproxy(fs.readFileSync(path.join(CORPUS, e.path), 'utf8'));
       const line = messageLine(e.first);
@@ -148,12 +166,14 @@ describe('HAProxy parser over the shared corpus', function () {
     const files = entries.map((e) => e.path);
     const outputs = new Map<string, string>();
     let next = 0;
-    await Promise.all(Array.from({ length: 4 }, async () => {
-      while (next < files.length) {
-        const f = files[next++];
-        outputs.set(f, await runHaproxy(f));
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < files.length) {
+          const f = files[next++];
+          outputs.set(f, await runHaproxy(f));
+        }
+      }),
+    );
     let compared = 0;
     for (const rel of files) {
       const out = outputs.get(rel)!;

@@ -16,9 +16,56 @@ import fc from 'fast-check';
 import { parseHaproxy } from '../../../server/src/service/syntax/haproxy';
 
 const PIECES = [
-  'a', 'b', 'x1', '-', '.', ':', '/', ',', '(', ')', '!', '*', '=', ' ', '  ', '\t', '"', '"', "'", "'", '#',
-  '\\', '\\ ', '\\\\', '\\#', '\\"', "\\'", '\\t', '\\x41', '\\x7e', '\\x4', '\\xg1', '\\$', '\\1',
-  '$', '$A', '${A}', '${B-dflt}', '${B-x y}', '${A[*]}', '${A[x]}', '${', '${A', '${.LINE}', '${.NOPE}', '$1', '{', '}', '[', ']',
+  'a',
+  'b',
+  'x1',
+  '-',
+  '.',
+  ':',
+  '/',
+  ',',
+  '(',
+  ')',
+  '!',
+  '*',
+  '=',
+  ' ',
+  '  ',
+  '\t',
+  '"',
+  '"',
+  "'",
+  "'",
+  '#',
+  '\\',
+  '\\ ',
+  '\\\\',
+  '\\#',
+  '\\"',
+  "\\'",
+  '\\t',
+  '\\x41',
+  '\\x7e',
+  '\\x4',
+  '\\xg1',
+  '\\$',
+  '\\1',
+  '$',
+  '$A',
+  '${A}',
+  '${B-dflt}',
+  '${B-x y}',
+  '${A[*]}',
+  '${A[x]}',
+  '${',
+  '${A',
+  '${.LINE}',
+  '${.NOPE}',
+  '$1',
+  '{',
+  '}',
+  '[',
+  ']',
 ];
 
 /** HAProxy's lexical error messages (src/cfgparse.c readcfgfile(), v2.6) and our codes. */
@@ -31,17 +78,28 @@ const LEXICAL: [RegExp, string][] = [
   [/too many words/, 'too-many-words'],
 ];
 
-interface Outcome { kind: 'error'; code: string } 
+interface Outcome {
+  kind: 'error';
+  code: string;
+}
 type Seen = Outcome | { kind: 'unexpected'; value: string } | { kind: 'notice'; value: string };
 
 function runHaproxy(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('haproxy', ['-c', '-f', file], {
-      timeout: 30_000, encoding: 'latin1', env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', A: 'va' },
-    }, (error, stdout, stderr) => {
-      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') reject(new Error('haproxy is not installed: .ci/run installs it'));
-      else resolve(`${stdout}\n${stderr}`);
-    });
+    execFile(
+      'haproxy',
+      ['-c', '-f', file],
+      {
+        timeout: 30_000,
+        encoding: 'latin1',
+        env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', A: 'va' },
+      },
+      (error, stdout, stderr) => {
+        if (error && (error as NodeJS.ErrnoException).code === 'ENOENT')
+          reject(new Error('haproxy is not installed: .ci/run installs it'));
+        else resolve(`${stdout}\n${stderr}`);
+      },
+    );
   });
 }
 
@@ -53,9 +111,15 @@ function readOutput(out: string): Map<number, Seen> {
     const line = Number(m[1]);
     const msg = m[2];
     const lex = LEXICAL.find(([re]) => re.test(msg));
-    if (lex) { seen.set(line, { kind: 'error', code: lex[1] }); continue; }
+    if (lex) {
+      seen.set(line, { kind: 'error', code: lex[1] });
+      continue;
+    }
     const u = /^Unexpected argument '(.*)' for '\.notice'\. Use quotes/.exec(msg);
-    if (u) { seen.set(line, { kind: 'unexpected', value: u[1] }); continue; }
+    if (u) {
+      seen.set(line, { kind: 'unexpected', value: u[1] });
+      continue;
+    }
     const n = /^'(.*)'\.$/.exec(msg);
     if (n && l.includes('[NOTICE]')) seen.set(line, { kind: 'notice', value: n[1] });
   }
@@ -86,12 +150,20 @@ describe('HAProxy parser against the real haproxy -c (differential)', function (
           const ctx = `line ${JSON.stringify(lines[k])}: haproxy saw ${JSON.stringify(theirs)}, we saw ${JSON.stringify(ours)} / ${JSON.stringify(words.map((w) => w.value))}`;
           assert.ok(theirs, `no haproxy output for ${ctx}`);
           if (theirs.kind === 'error') {
-            assert.deepEqual(ours.map((d) => d.code), [theirs.code], ctx);
+            assert.deepEqual(
+              ours.map((d) => d.code),
+              [theirs.code],
+              ctx,
+            );
             continue;
           }
           const withEnv = words.some((w) => w.envRefs);
           if (theirs.kind === 'unexpected') {
-            assert.deepEqual(ours.map((d) => d.code), ['unexpected-argument'], ctx);
+            assert.deepEqual(
+              ours.map((d) => d.code),
+              ['unexpected-argument'],
+              ctx,
+            );
             if (!withEnv) assert.equal(words[2].value, theirs.value, ctx);
           } else {
             assert.deepEqual(ours, [], ctx);
@@ -100,7 +172,11 @@ describe('HAProxy parser against the real haproxy -c (differential)', function (
           compared++;
         }
       }),
-      { numRuns: Number(process.env.WSLB_DIFF_RUNS ?? 10), endOnFailure: true, ...(process.env.WSLB_SEED ? { seed: Number(process.env.WSLB_SEED) } : {}) },
+      {
+        numRuns: Number(process.env.WSLB_DIFF_RUNS ?? 10),
+        endOnFailure: true,
+        ...(process.env.WSLB_SEED ? { seed: Number(process.env.WSLB_SEED) } : {}),
+      },
     );
     assert.ok(compared > 100, `only ${compared} lines compared`);
   });

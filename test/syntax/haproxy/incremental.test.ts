@@ -18,9 +18,37 @@ import { assertLossless } from './invariants';
 function summary(f: HaproxyFile) {
   const lineSet = new Set(f.lines);
   return {
-    lines: f.lines.map((l) => [l.start, l.end, l.indent.end, l.eol.end, l.comment && [l.comment.start, l.comment.end], l.ignored && [l.ignored.start, l.ignored.end], l.scope && [l.scope.start, l.scope.end], !!l.invalid, l.words.map((w) => [w.start, w.end, w.raw, w.value, w.envRefs ?? null])]),
-    statements: f.statements.map((s) => [s.line.start, s.keyword, s.args.length, s.modifier ?? null, s.section ? s.section.start : null, s.conditions.length]),
-    sections: f.sections.map((s) => [s.keyword, s.name, s.from, s.start, s.end, s.nameSpan && [s.nameSpan.start, s.nameSpan.end], s.statements.map((st) => st.line.start), s.header.start, s.header.end, lineSet.has(s.header)]),
+    lines: f.lines.map((l) => [
+      l.start,
+      l.end,
+      l.indent.end,
+      l.eol.end,
+      l.comment && [l.comment.start, l.comment.end],
+      l.ignored && [l.ignored.start, l.ignored.end],
+      l.scope && [l.scope.start, l.scope.end],
+      !!l.invalid,
+      l.words.map((w) => [w.start, w.end, w.raw, w.value, w.envRefs ?? null]),
+    ]),
+    statements: f.statements.map((s) => [
+      s.line.start,
+      s.keyword,
+      s.args.length,
+      s.modifier ?? null,
+      s.section ? s.section.start : null,
+      s.conditions.length,
+    ]),
+    sections: f.sections.map((s) => [
+      s.keyword,
+      s.name,
+      s.from,
+      s.start,
+      s.end,
+      s.nameSpan && [s.nameSpan.start, s.nameSpan.end],
+      s.statements.map((st) => st.line.start),
+      s.header.start,
+      s.header.end,
+      lineSet.has(s.header),
+    ]),
     topLevel: f.topLevel.map((s) => s.line.start),
     diagnostics: f.diagnostics.map((d) => [d.code, d.start, d.end, d.severity, d.message]),
     lineIndex: f.lineIndex.lineStarts,
@@ -29,11 +57,51 @@ function summary(f: HaproxyFile) {
 
 /** What edits insert: characters that change words, comments, quoting, lines and sections. */
 const PIECES = [
-  'x', '1', ' ', '\t', '#', '"', "'", '\\', '$', '\n', '\r\n', '\r', '\0', 'é', 'timeout', 'tunnel 1h', 'timeout tunnel 0',
-  'backend', 'backend b2', 'frontend f2', 'defaults', 'global', '.if', '.if defined(X)', '.endif', '.else', 'no ', 'no option',
-  'option httpchk', 'server s9 10.0.0.9:80 check', 'mode tcp', 'mode http', 'balance leastconn', 'balance roundrobin',
-  'use_backend ws_back', 'default_backend nope', 'acl is_ws hdr(upgrade) -i websocket', 'http-request', 'set-var(txn.x)',
-  '# wslb: websocket', '# wslb-disable-line haproxy/missing-timeouts', 'disabled', '[scope]', 'server-template', 'bind :80',
+  'x',
+  '1',
+  ' ',
+  '\t',
+  '#',
+  '"',
+  "'",
+  '\\',
+  '$',
+  '\n',
+  '\r\n',
+  '\r',
+  '\0',
+  'é',
+  'timeout',
+  'tunnel 1h',
+  'timeout tunnel 0',
+  'backend',
+  'backend b2',
+  'frontend f2',
+  'defaults',
+  'global',
+  '.if',
+  '.if defined(X)',
+  '.endif',
+  '.else',
+  'no ',
+  'no option',
+  'option httpchk',
+  'server s9 10.0.0.9:80 check',
+  'mode tcp',
+  'mode http',
+  'balance leastconn',
+  'balance roundrobin',
+  'use_backend ws_back',
+  'default_backend nope',
+  'acl is_ws hdr(upgrade) -i websocket',
+  'http-request',
+  'set-var(txn.x)',
+  '# wslb: websocket',
+  '# wslb-disable-line haproxy/missing-timeouts',
+  'disabled',
+  '[scope]',
+  'server-template',
+  'bind :80',
 ];
 
 interface EditSpec {
@@ -47,7 +115,11 @@ const editSpec: fc.Arbitrary<EditSpec> = fc.record({
   at: fc.integer({ min: 0, max: 1_000_000 }).map((n) => n / 1_000_000),
   sameLine: fc.boolean(),
   del: fc.nat({ max: 4 }),
-  piece: fc.oneof(fc.constantFrom(...PIECES), fc.constantFrom(...PIECES.filter((p) => !/[\r\n\0]/.test(p))), fc.constant('')),
+  piece: fc.oneof(
+    fc.constantFrom(...PIECES),
+    fc.constantFrom(...PIECES.filter((p) => !/[\r\n\0]/.test(p))),
+    fc.constant(''),
+  ),
 });
 
 function toEdit(text: string, s: EditSpec): HaproxyTextEdit {
@@ -87,12 +159,32 @@ describe('HAProxy incremental analysis', function () {
   const inline: { name: string; text: string }[] = [
     {
       name: 'inline ws',
-      text: [
-        'global', '    maxconn 100', '', 'defaults', '    mode http', '    timeout client 30s', '', 'frontend fe', '    bind :80',
-        '    acl is_ws hdr(upgrade) -i websocket', '    use_backend ws_back if is_ws', '    default_backend app', '',
-        'backend ws_back', '    balance roundrobin', '    server a 10.0.0.1:80', '    server b 10.0.0.2:80 check', '',
-        'backend app', '    timeout connect 5s', '    timeout server 30s', '    server c 10.0.0.3:80', '',
-      ].join('\n') + '\n',
+      text:
+        [
+          'global',
+          '    maxconn 100',
+          '',
+          'defaults',
+          '    mode http',
+          '    timeout client 30s',
+          '',
+          'frontend fe',
+          '    bind :80',
+          '    acl is_ws hdr(upgrade) -i websocket',
+          '    use_backend ws_back if is_ws',
+          '    default_backend app',
+          '',
+          'backend ws_back',
+          '    balance roundrobin',
+          '    server a 10.0.0.1:80',
+          '    server b 10.0.0.2:80 check',
+          '',
+          'backend app',
+          '    timeout connect 5s',
+          '    timeout server 30s',
+          '    server c 10.0.0.3:80',
+          '',
+        ].join('\n') + '\n',
     },
   ];
   const all = [...inline, ...files];
@@ -106,31 +198,39 @@ describe('HAProxy incremental analysis', function () {
     let steps = 0;
     let incremental = 0;
     fc.assert(
-      fc.property(fc.nat({ max: all.length - 1 }), fc.array(fc.array(editSpec, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 12 }), (which, batches) => {
-        const { name, text: start } = all[which];
-        const file = `/corpus/${name}`;
-        const inc = new HaproxyIncremental();
-        inc.analyze(service, file, start);
-        let text = start;
-        for (const batch of batches) {
-          const edits: HaproxyTextEdit[] = [];
-          for (const s of batch) {
-            const e = toEdit(text, s);
-            edits.push(e);
-            text = apply(text, e);
+      fc.property(
+        fc.nat({ max: all.length - 1 }),
+        fc.array(fc.array(editSpec, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 12 }),
+        (which, batches) => {
+          const { name, text: start } = all[which];
+          const file = `/corpus/${name}`;
+          const inc = new HaproxyIncremental();
+          inc.analyze(service, file, start);
+          let text = start;
+          for (const batch of batches) {
+            const edits: HaproxyTextEdit[] = [];
+            for (const s of batch) {
+              const e = toEdit(text, s);
+              edits.push(e);
+              text = apply(text, e);
+            }
+            const got = inc.analyze(service, file, text, edits);
+            steps++;
+            if (inc.lastKind === 'line') incremental++;
+            const tree = got.config.sources[0].tree;
+            assert.equal(tree.text, text);
+            assert.equal(printHaproxy(tree), text, `${name}: re-print`);
+            assertLossless(tree, name);
+            assert.deepEqual(
+              summary(tree),
+              summary(parseHaproxy(text)),
+              `${name}: tree after ${JSON.stringify(edits)}`,
+            );
+            const fresh = service.analyzeHaproxy([{ path: file, text }]);
+            assert.deepEqual(got.findings, fresh.findings, `${name}: findings after ${JSON.stringify(edits)}`);
           }
-          const got = inc.analyze(service, file, text, edits);
-          steps++;
-          if (inc.lastKind === 'line') incremental++;
-          const tree = got.config.sources[0].tree;
-          assert.equal(tree.text, text);
-          assert.equal(printHaproxy(tree), text, `${name}: re-print`);
-          assertLossless(tree, name);
-          assert.deepEqual(summary(tree), summary(parseHaproxy(text)), `${name}: tree after ${JSON.stringify(edits)}`);
-          const fresh = service.analyzeHaproxy([{ path: file, text }]);
-          assert.deepEqual(got.findings, fresh.findings, `${name}: findings after ${JSON.stringify(edits)}`);
-        }
-      }),
+        },
+      ),
       { numRuns: 400, seed: 20261125 },
     );
     // the sequences must exercise the incremental path, not only the fallback

@@ -25,7 +25,10 @@ export function assertLossless(file: HaproxyFile, label = ''): void {
     else assert.ok(eol === '\n' || eol === '\r\n', `${where}: break is \\n or \\r\\n, got ${JSON.stringify(eol)}`);
     let p = line.indent.end;
     for (const w of line.words) {
-      assert.ok(w.start >= p && w.end > w.start && w.end <= line.end, `${where}: word ${JSON.stringify(w.raw)} in order`);
+      assert.ok(
+        w.start >= p && w.end > w.start && w.end <= line.end,
+        `${where}: word ${JSON.stringify(w.raw)} in order`,
+      );
       assert.ok(BLANK.test(text.slice(p, w.start)), `${where}: only blanks between words`);
       assert.equal(text.slice(w.start, w.end), w.raw, `${where}: raw text`);
       p = w.end;
@@ -54,6 +57,9 @@ export function assertLossless(file: HaproxyFile, label = ''): void {
     assert.ok(file.sections[k].start > file.sections[k - 1].end, `${label}: sections do not overlap`);
   }
   for (const d of file.diagnostics) {
-    assert.ok(d.start >= 0 && d.end >= d.start && d.end <= text.length, `${label}: diagnostic span ${JSON.stringify(d)}`);
+    assert.ok(
+      d.start >= 0 && d.end >= d.start && d.end <= text.length,
+      `${label}: diagnostic span ${JSON.stringify(d)}`,
+    );
   }
 }

@@ -16,8 +16,12 @@ import { HaproxyTree } from '../../../server/src/service/syntax/haproxy/parser';
 import { generateHaproxy } from '../../../scripts/bench/generate';
 import { CORPUS, corpusRows } from '../../helpers/corpus';
 
-
-interface RefWord { start: number; end: number; value: string; envRefs: string[] }
+interface RefWord {
+  start: number;
+  end: number;
+  value: string;
+  envRefs: string[];
+}
 interface RefLine {
   start: number;
   /** End of the line's content (before "\r\n" or "\n"). */
@@ -76,7 +80,16 @@ function referenceLine(text: string, start: number, end: number, eolEnd: number)
       i++;
     } else if (ch === '\\' && !sq) {
       const n = i + 1 < end ? text[i + 1] : '';
-      const simple: Record<string, string> = { ' ': ' ', '\\': '\\', t: '\t', n: '\n', r: '\r', '#': '#', "'": "'", '"': '"' };
+      const simple: Record<string, string> = {
+        ' ': ' ',
+        '\\': '\\',
+        t: '\t',
+        n: '\n',
+        r: '\r',
+        '#': '#',
+        "'": "'",
+        '"': '"',
+      };
       if (n in simple && n !== '') {
         cur.value += simple[n];
         i += 2;
@@ -169,14 +182,21 @@ function compareLine(file: HaproxyFile, line: HaproxyLine, ref: RefLine, where: 
     // Only what holds for any line: words in order, their raw text is the text they span.
     for (const w of line.words) assert.equal(w.raw, text.slice(w.start, w.end), `${where}: raw`);
     assert.equal(line.wordCount, line.words.length, `${where}: wordCount`);
-    for (let k = 0; k < line.wordCount; k++) assert.equal(line.wordValue(k), line.words[k].value, `${where}: wordValue(${k})`);
+    for (let k = 0; k < line.wordCount; k++)
+      assert.equal(line.wordValue(k), line.words[k].value, `${where}: wordValue(${k})`);
     return;
   }
-  if (ref.commentStart >= 0) assert.deepEqual(line.comment && [line.comment.start, line.comment.end], [ref.commentStart, ref.end], `${where}: comment`);
+  if (ref.commentStart >= 0)
+    assert.deepEqual(
+      line.comment && [line.comment.start, line.comment.end],
+      [ref.commentStart, ref.end],
+      `${where}: comment`,
+    );
   else assert.equal(line.comment, null, `${where}: no comment`);
   assert.equal(line.wordCount, ref.words.length, `${where}: wordCount`);
   if (lazyFirst) {
-    for (let k = 0; k < ref.words.length; k++) assert.equal(line.wordValue(k), ref.words[k].value, `${where}: wordValue(${k}) before the words are built`);
+    for (let k = 0; k < ref.words.length; k++)
+      assert.equal(line.wordValue(k), ref.words[k].value, `${where}: wordValue(${k}) before the words are built`);
   }
   const words = line.words;
   assert.equal(line.words, words, `${where}: the words are built once`);
@@ -205,7 +225,12 @@ function compareFile(text: string, label: string): void {
         const values = Array.from({ length: count }, (_, k) => st.wordValue(k));
         const ref = refs[file.lineIndex.positionAt(st.line.start).line]; // (builds the line)
         assert.equal(count, ref.words.length, `${label}: statement wordCount`);
-        if (!ref.exotic) assert.deepEqual(values, ref.words.map((w) => w.value), `${label}: statement wordValue`);
+        if (!ref.exotic)
+          assert.deepEqual(
+            values,
+            ref.words.map((w) => w.value),
+            `${label}: statement wordValue`,
+          );
       }
     }
     assert.equal(file.lines.length, refs.length, `${label}: line count`);
@@ -230,8 +255,14 @@ describe('HAProxy lazy words against a reference reading', () => {
   it('the reference reads quotes, escapes and environment references as the word tests expect', () => {
     const text = 'x a\\ b "c d"e \'f $G\' "${H-i j}" "$K" \\x41 y#z\n';
     const [line] = referenceLines(text);
-    assert.deepEqual(line.words.map((w) => w.value), ['x', 'a b', 'c de', 'f $G', '${H-i j}', '$K', 'A', 'y']);
-    assert.deepEqual(line.words.map((w) => w.envRefs), [[], [], [], [], ['H'], ['K'], [], []]);
+    assert.deepEqual(
+      line.words.map((w) => w.value),
+      ['x', 'a b', 'c de', 'f $G', '${H-i j}', '$K', 'A', 'y'],
+    );
+    assert.deepEqual(
+      line.words.map((w) => w.envRefs),
+      [[], [], [], [], ['H'], ['K'], [], []],
+    );
     assert.equal(text.slice(line.commentStart, line.end), '#z');
   });
 
@@ -259,7 +290,7 @@ describe('HAProxy lazy words against a reference reading', () => {
       [
         'global',
         '\tlog "${LOG_HOST-127.0.0.1}:514" local0   # trailing comment',
-        "  setenv A 'x y'\"z\"\\ w",
+        '  setenv A \'x y\'"z"\\ w',
         '\x0b\x0cmaxconn\x0b10\x0c',
         '  description caf\u00e9 \u{1F600} na\u00efve',
         '  x a#b "c#d" \'e#f\' g\\#h',
@@ -293,7 +324,10 @@ describe('HAProxy lazy words against a reference reading', () => {
   });
 
   it('a sequence of edits on a tree whose lines were never all read (rows moved, some lines built in between) reads as a fresh parse', () => {
-    let cur = generateHaproxy(800).replace('    maxconn 100000\n', '    maxconn 100000\n    log "127.0.0.1:514" local0 # quoted\n');
+    let cur = generateHaproxy(800).replace(
+      '    maxconn 100000\n',
+      '    maxconn 100000\n    log "127.0.0.1:514" local0 # quoted\n',
+    );
     let tree = parseHaproxy(cur);
     let seed = 20261125;
     const rand = (n: number): number => {
@@ -307,7 +341,9 @@ describe('HAProxy lazy words against a reference reading', () => {
       const j = rand(st.wordCount);
       const w = st.line.words[j];
       const insert = step % 3 !== 2 || w.end - w.start < 2;
-      const edit = insert ? { offset: w.end, deleted: 0, inserted: 'z' } : { offset: w.end - 1, deleted: 1, inserted: '' };
+      const edit = insert
+        ? { offset: w.end, deleted: 0, inserted: 'z' }
+        : { offset: w.end - 1, deleted: 1, inserted: '' };
       const next = cur.slice(0, edit.offset) + edit.inserted + cur.slice(edit.offset + edit.deleted);
       const change = reparseHaproxyLine(tree, next, edit);
       if (change) incremental++;
@@ -325,11 +361,29 @@ describe('HAProxy lazy words against a reference reading', () => {
       const f = fresh.statements[i];
       // the section is found from the statement's row (moved by the edits), read before its line is built
       // (and its header line, made only now, after the edits moved its row)
-      const sectionOf = (s: typeof st) => (s.section ? [s.section.keyword, s.section.name, s.section.start, s.section.header.start, s.section.header.end, s.section.header.words.map((w) => [w.start, w.end, w.value])] : null);
+      const sectionOf = (s: typeof st) =>
+        s.section
+          ? [
+              s.section.keyword,
+              s.section.name,
+              s.section.start,
+              s.section.header.start,
+              s.section.header.end,
+              s.section.header.words.map((w) => [w.start, w.end, w.value]),
+            ]
+          : null;
       assert.deepEqual(sectionOf(st), sectionOf(f), `statement ${i}: section`);
       const values = Array.from({ length: st.wordCount }, (_, k) => st.wordValue(k));
-      assert.deepEqual(values, f.line.words.map((w) => w.value), `statement ${i}: values`);
-      assert.deepEqual([st.line.start, st.line.end, st.keyword], [f.line.start, f.line.end, f.keyword], `statement ${i}`);
+      assert.deepEqual(
+        values,
+        f.line.words.map((w) => w.value),
+        `statement ${i}: values`,
+      );
+      assert.deepEqual(
+        [st.line.start, st.line.end, st.keyword],
+        [f.line.start, f.line.end, f.keyword],
+        `statement ${i}`,
+      );
     });
     assert.deepEqual(tree.lineIndex.lineStarts, fresh.lineIndex.lineStarts, 'line index');
     const refs = referenceLines(cur);
@@ -372,7 +426,11 @@ describe('HAProxy lazy words against a reference reading', () => {
           for (let k = 0; k < commented.length; k++) if (commented[k] > edit.offset) commented[k] -= 1;
         } else for (let k = 0; k < commented.length; k++) if (commented[k] >= edit.offset) commented[k] += 1;
         tree = change.tree;
-        assert.equal((tree as HaproxyTree).builtStatements, undefined, `step ${step}: the file's list is still not made`);
+        assert.equal(
+          (tree as HaproxyTree).builtStatements,
+          undefined,
+          `step ${step}: the file's list is still not made`,
+        );
       } else {
         tree = parseHaproxy(next);
         commented.length = 0;
@@ -382,7 +440,12 @@ describe('HAProxy lazy words against a reference reading', () => {
     assert.ok(incremental > 120, `${incremental} of 150 edits were incremental`);
     const fresh = parseHaproxy(cur);
     const dump = (f: HaproxyFile) => ({
-      statements: f.statements.map((st) => [st.line.start, st.keyword, st.wordCount, st.section ? st.section.start : null]),
+      statements: f.statements.map((st) => [
+        st.line.start,
+        st.keyword,
+        st.wordCount,
+        st.section ? st.section.start : null,
+      ]),
       sections: f.sections.map((s) => [s.start, s.end, s.statements.map((st) => st.line.start)]),
     });
     assert.deepStrictEqual(dump(tree), dump(fresh));
@@ -398,7 +461,9 @@ describe('HAProxy lazy words against a reference reading', () => {
       const change = reparseHaproxyLine(tree, next, { offset: at, deleted: 0, inserted: '2' });
       assert.ok(change, 'the edit is incremental');
       const refs = referenceLines(next);
-      change.tree.lines.forEach((l, k) => compareLine(change.tree, l, refs[k], `after the edit (built first: ${buildFirst}), line ${k + 1}`, !buildFirst));
+      change.tree.lines.forEach((l, k) =>
+        compareLine(change.tree, l, refs[k], `after the edit (built first: ${buildFirst}), line ${k + 1}`, !buildFirst),
+      );
     }
   });
 });

@@ -32,10 +32,17 @@ function parseWith(mode: HaproxyLexMode, text: string): HaproxyFile {
 
 function dumpLine(l: HaproxyLine): unknown {
   return {
-    start: l.start, end: l.end, wordCount: l.wordCount,
+    start: l.start,
+    end: l.end,
+    wordCount: l.wordCount,
     values: Array.from({ length: l.wordCount }, (_, k) => l.wordValue(k)),
     words: l.words.map((w) => ({ start: w.start, end: w.end, raw: w.raw, value: w.value, envRefs: w.envRefs })),
-    comment: l.comment, indent: l.indent, eol: l.eol, ignored: l.ignored, scope: l.scope, invalid: l.invalid,
+    comment: l.comment,
+    indent: l.indent,
+    eol: l.eol,
+    ignored: l.ignored,
+    scope: l.scope,
+    invalid: l.invalid,
   };
 }
 
@@ -44,23 +51,35 @@ function dump(file: HaproxyFile): unknown {
   const condIndex = new Map(file.conditionals.map((c, k) => [c, k]));
   const sectionIndex = new Map(file.sections.map((s, k) => [s, k]));
   const statements = file.statements.map((s) => ({
-    keyword: s.keyword, modifier: s.modifier, wordCount: s.wordCount,
+    keyword: s.keyword,
+    modifier: s.modifier,
+    wordCount: s.wordCount,
     values: Array.from({ length: s.wordCount }, (_, k) => s.wordValue(k)),
     section: s.section ? sectionIndex.get(s.section) : null,
     conditions: s.conditions.map((c) => condIndex.get(c)),
-    line: s.line.start, args: s.args.map((w) => [w.start, w.end, w.value]),
+    line: s.line.start,
+    args: s.args.map((w) => [w.start, w.end, w.value]),
   }));
   return {
     statements,
     lines: file.lines.map(dumpLine),
     sections: file.sections.map((s) => ({
-      keyword: s.keyword, name: s.name, nameSpan: s.nameSpan, from: s.from, fromSpan: s.fromSpan, start: s.start, end: s.end,
-      header: s.header.start, headerStatement: file.statements.indexOf(s.headerStatement),
+      keyword: s.keyword,
+      name: s.name,
+      nameSpan: s.nameSpan,
+      from: s.from,
+      fromSpan: s.fromSpan,
+      start: s.start,
+      end: s.end,
+      header: s.header.start,
+      headerStatement: file.statements.indexOf(s.headerStatement),
       statements: s.statements.map((st) => file.statements.indexOf(st)),
     })),
     topLevel: file.topLevel.map((st) => file.statements.indexOf(st)),
     conditionals: file.conditionals.map((c) => ({
-      directive: c.directive, line: c.line.start, condition: c.condition,
+      directive: c.directive,
+      line: c.line.start,
+      condition: c.condition,
       previous: c.previous ? condIndex.get(c.previous) : undefined,
     })),
     diagnostics: file.diagnostics,
@@ -72,17 +91,28 @@ function dump(file: HaproxyFile): unknown {
 function assertSections(file: HaproxyFile, label: string): void {
   for (const s of file.sections) {
     assert.equal(s.headerStatement.section, s, `${label}: header of ${s.keyword} ${s.name}`);
-    assert.equal(s.header, s.headerStatement.line, `${label}: the header line of ${s.keyword} ${s.name} is its statement's line`);
+    assert.equal(
+      s.header,
+      s.headerStatement.line,
+      `${label}: the header line of ${s.keyword} ${s.name} is its statement's line`,
+    );
     assert.equal(s.header.start, s.start, `${label}: ${s.keyword} ${s.name} starts at its header`);
-    for (const st of s.statements) assert.equal(st.section, s, `${label}: statement at ${st.line.start} in ${s.keyword} ${s.name}`);
+    for (const st of s.statements)
+      assert.equal(st.section, s, `${label}: statement at ${st.line.start} in ${s.keyword} ${s.name}`);
   }
   for (const st of file.topLevel) assert.equal(st.section, null, `${label}: top-level statement at ${st.line.start}`);
   const listed = file.sections.reduce((n, s) => n + 1 + s.statements.length, file.topLevel.length);
   assert.equal(listed, file.statements.length, `${label}: every statement is listed once`);
   // The file's list (made from the sections' lists when first read) against a plain reading of the
   // lines: a statement for every line whose first word is not empty, not a directive and not a scope.
-  const expected = file.lines.filter((l) => !l.scope && l.words.length > 0 && l.words[0].value !== '' && !l.words[0].value.startsWith('.'));
-  assert.deepStrictEqual(file.statements.map((st) => st.line.start), expected.map((l) => l.start), `${label}: the statements are the keyword lines, in file order`);
+  const expected = file.lines.filter(
+    (l) => !l.scope && l.words.length > 0 && l.words[0].value !== '' && !l.words[0].value.startsWith('.'),
+  );
+  assert.deepStrictEqual(
+    file.statements.map((st) => st.line.start),
+    expected.map((l) => l.start),
+    `${label}: the statements are the keyword lines, in file order`,
+  );
   file.statements.forEach((st, k) => assert.equal(st.line, expected[k], `${label}: statement ${k} is on its line`));
 }
 
@@ -104,10 +134,61 @@ function corpusFiles(): string[] {
 
 /** ASCII pieces around every distinction the byte scanner makes. */
 const PIECES = [
-  'global', 'defaults', 'backend b', 'frontend f', 'listen l from d', 'no', 'default', 'option', 'timeout tunnel 1h',
-  '.if', '.elif', '.else', '.endif', '.notice', '.foo', '[scope]', '[', ']', ' ', '  ', '\t', '\x0b', '\x0c', '\n',
-  '\r\n', '\r', '\0', '\x01', '\x1f', '\x7f', '"', "'", '\\', '\\ ', '#', '#"', '!', '$', '%', '&', '(', '*', '-',
-  '.', '/', ':', '@', '{', '}', '~', 'a', 'Z', '9', '${A}', 'server s 1.2.3.4:80',
+  'global',
+  'defaults',
+  'backend b',
+  'frontend f',
+  'listen l from d',
+  'no',
+  'default',
+  'option',
+  'timeout tunnel 1h',
+  '.if',
+  '.elif',
+  '.else',
+  '.endif',
+  '.notice',
+  '.foo',
+  '[scope]',
+  '[',
+  ']',
+  ' ',
+  '  ',
+  '\t',
+  '\x0b',
+  '\x0c',
+  '\n',
+  '\r\n',
+  '\r',
+  '\0',
+  '\x01',
+  '\x1f',
+  '\x7f',
+  '"',
+  "'",
+  '\\',
+  '\\ ',
+  '#',
+  '#"',
+  '!',
+  '$',
+  '%',
+  '&',
+  '(',
+  '*',
+  '-',
+  '.',
+  '/',
+  ':',
+  '@',
+  '{',
+  '}',
+  '~',
+  'a',
+  'Z',
+  '9',
+  '${A}',
+  'server s 1.2.3.4:80',
 ];
 const asciiText = fc.array(fc.constantFrom(...PIECES), { maxLength: 120 }).map((a) => a.join(''));
 
@@ -126,10 +207,32 @@ describe('HAProxy parser: the byte scanner, the quick paths and the general lexe
   it('generated configs and hand-made edge cases (CRLF, stray CR, NUL, odd blanks, comments in words, 64 words, no final newline)', () => {
     compareModes(generateHaproxy(3000), 'generated');
     const cases = [
-      '', '\n', '\r\n', '\r', 'global', 'global\r', 'global\n  maxconn 10', 'global\n  maxconn 10\r', 'global\n  # c\r',
-      'global\n#', '#\n', '  \r\n', '\r  x\n', 'global\n  a\rb\n', 'global\n  a\0b c\n', 'global\n  a#b c\n', 'global\n  a #\n',
-      'global\n\t\x0b\x0ca\x0bb\x0cc\t\n', 'global\n  a\x01b\n', 'global\n  a\x7fb\n', 'global\n  [x]\n', '  [sc] # c\n',
-      'global\n  a!$%&b (c)*-./:@{}~\n', 'global\n  a "b c" d\n', "global\n  a 'b' c\n", 'global\n  a\\ b\n',
+      '',
+      '\n',
+      '\r\n',
+      '\r',
+      'global',
+      'global\r',
+      'global\n  maxconn 10',
+      'global\n  maxconn 10\r',
+      'global\n  # c\r',
+      'global\n#',
+      '#\n',
+      '  \r\n',
+      '\r  x\n',
+      'global\n  a\rb\n',
+      'global\n  a\0b c\n',
+      'global\n  a#b c\n',
+      'global\n  a #\n',
+      'global\n\t\x0b\x0ca\x0bb\x0cc\t\n',
+      'global\n  a\x01b\n',
+      'global\n  a\x7fb\n',
+      'global\n  [x]\n',
+      '  [sc] # c\n',
+      'global\n  a!$%&b (c)*-./:@{}~\n',
+      'global\n  a "b c" d\n',
+      "global\n  a 'b' c\n",
+      'global\n  a\\ b\n',
       'global\n  ' + Array.from({ length: 63 }, (_, k) => `w${k}`).join(' ') + '\n',
       'global\n  ' + Array.from({ length: 64 }, (_, k) => `w${k}`).join(' ') + '\n',
       'global\n  ' + Array.from({ length: 63 }, (_, k) => `w${k}`).join(' ') + ' \n',
@@ -145,7 +248,7 @@ describe('HAProxy parser: the byte scanner, the quick paths and the general lexe
     for (const [k, text] of cases.entries()) compareModes(text, `case ${k} ${JSON.stringify(text.slice(0, 40))}`);
   });
 
-  it('thousands of distinct keywords (the byte scanner\'s keyword table is smaller: rows whose slot a later row took)', () => {
+  it("thousands of distinct keywords (the byte scanner's keyword table is smaller: rows whose slot a later row took)", () => {
     // The scanner looks each line's keyword up while reading the bytes, and the parser reads the rows
     // afterwards: a slot taken again by a later line must not lend its keyword to the earlier ones.
     let seed = 7;
@@ -161,7 +264,8 @@ describe('HAProxy parser: the byte scanner, the quick paths and the general lexe
       return w;
     });
     const lines = ['backend b'];
-    for (let k = 0; k < keywords.length; k++) lines.push(`  ${keywords[k]} x`, `  ${keywords[rand(keywords.length)]} y`);
+    for (let k = 0; k < keywords.length; k++)
+      lines.push(`  ${keywords[k]} x`, `  ${keywords[rand(keywords.length)]} y`);
     lines.push('listen l', ...keywords.map((w) => `    ${w} z # c`), 'frontend f', 'no option x', 'default timeout y');
     compareModes(lines.join('\n') + '\n', 'distinct keywords');
   });
@@ -174,15 +278,21 @@ describe('HAProxy parser: the byte scanner, the quick paths and the general lexe
     assert.equal(bytes.statements.length, text.statements.length);
     bytes.statements.forEach((st, i) => {
       const other = text.statements[i];
-      assert.deepEqual([st.keyword, st.wordCount, st.wordValue(st.wordCount - 1), st.line.start], [other.keyword, other.wordCount, other.wordValue(other.wordCount - 1), other.line.start]);
+      assert.deepEqual(
+        [st.keyword, st.wordCount, st.wordValue(st.wordCount - 1), st.line.start],
+        [other.keyword, other.wordCount, other.wordValue(other.wordCount - 1), other.line.start],
+      );
     });
     assert.deepStrictEqual(bytes.diagnostics, text.diagnostics);
     compareModes('global\n  maxconn 10\nbackend b\n  server s 1.2.3.4:80 check\n', 'small after big');
   });
 
   it('random ASCII texts made of the pieces the byte scanner tells apart', () => {
-    fc.assert(fc.property(asciiText, (text) => {
-      compareModes(text, JSON.stringify(text));
-    }), { numRuns: 1500 });
+    fc.assert(
+      fc.property(asciiText, (text) => {
+        compareModes(text, JSON.stringify(text));
+      }),
+      { numRuns: 1500 },
+    );
   });
 });

@@ -11,9 +11,49 @@ import { assertLossless } from './invariants';
 
 /** Pieces that stress the HAProxy reader: quotes, escapes, env refs, breaks, NUL, directives. */
 const NASTY = [
-  'global', 'defaults', 'frontend', 'backend b', 'listen l from d', 'peers', '[scope]', '[', ']', '.if', '.elif', '.else',
-  '.endif', '.notice', '.foo', 'no', 'default', 'option', ' ', '\t', '\n', '\r\n', '\r', '\0', '\x0b', '"', "'", '\\',
-  '\\x', '\\x4', '\\x41', '#', '$', '${', '${A', '${A-', '}', '[*]', 'é', '😀', '\ud800', 'a', 'server s 1.2.3.4:80',
+  'global',
+  'defaults',
+  'frontend',
+  'backend b',
+  'listen l from d',
+  'peers',
+  '[scope]',
+  '[',
+  ']',
+  '.if',
+  '.elif',
+  '.else',
+  '.endif',
+  '.notice',
+  '.foo',
+  'no',
+  'default',
+  'option',
+  ' ',
+  '\t',
+  '\n',
+  '\r\n',
+  '\r',
+  '\0',
+  '\x0b',
+  '"',
+  "'",
+  '\\',
+  '\\x',
+  '\\x4',
+  '\\x41',
+  '#',
+  '$',
+  '${',
+  '${A',
+  '${A-',
+  '}',
+  '[*]',
+  'é',
+  '😀',
+  '\ud800',
+  'a',
+  'server s 1.2.3.4:80',
 ];
 
 const nastyText = fc.array(fc.constantFrom(...NASTY), { maxLength: 200 }).map((a) => a.join(''));
@@ -38,45 +78,68 @@ describe('HAProxy parser properties', function () {
   this.timeout(120_000);
 
   it('any string: no exception, lossless, exact re-print, diagnostics inside the text', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (text) => {
-      assertLossless(parseHaproxy(text));
-    }), { numRuns: 400 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (text) => {
+        assertLossless(parseHaproxy(text));
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it('syntax-shaped junk (quotes, escapes, env refs, directives, NUL, CR): same guarantees', () => {
-    fc.assert(fc.property(nastyText, (text) => {
-      const file = parseHaproxy(text);
-      assertLossless(file);
-      // Lookups never throw and stay consistent at every offset.
-      for (let o = 0; o <= text.length; o += 7) {
-        const st = statementAt(file, o);
-        if (st) assert.ok(o >= st.line.start && o <= st.line.end);
-        const w = wordAt(file, o);
-        if (w) assert.ok(o >= w.start && o <= w.end);
-      }
-    }), { numRuns: 400 });
+    fc.assert(
+      fc.property(nastyText, (text) => {
+        const file = parseHaproxy(text);
+        assertLossless(file);
+        // Lookups never throw and stay consistent at every offset.
+        for (let o = 0; o <= text.length; o += 7) {
+          const st = statementAt(file, o);
+          if (st) assert.ok(o >= st.line.start && o <= st.line.end);
+          const w = wordAt(file, o);
+          if (w) assert.ok(o >= w.start && o <= w.end);
+        }
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it('lines of 1 MB parse, including an unbalanced quote and an unterminated ${', () => {
     const big = 'x'.repeat(1 << 20);
-    for (const text of [`global\n  a ${big}\n`, `global\n  a "${big}\n`, `global\n  a "\${${big}\n`, `${big}`, `'${' '.repeat(1 << 20)}`]) {
+    for (const text of [
+      `global\n  a ${big}\n`,
+      `global\n  a "${big}\n`,
+      `global\n  a "\${${big}\n`,
+      `${big}`,
+      `'${' '.repeat(1 << 20)}`,
+    ]) {
       const file = parseHaproxy(text);
       assertLossless(file);
     }
   });
 
   it('each line with an error yields exactly one diagnostic', () => {
-    fc.assert(fc.property(fc.array(fc.constantFrom('"', "'", '\\x', '"$1"', '"${A"', 'a', ' '), { minLength: 1, maxLength: 12 }), (parts) => {
-      const text = `global\n  k ${parts.join('')}\n`;
-      const file = parseHaproxy(text);
-      assert.ok(file.diagnostics.length <= 1, JSON.stringify(file.diagnostics));
-      assert.equal(file.lines[1].invalid === true, file.diagnostics.length === 1);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('"', "'", '\\x', '"$1"', '"${A"', 'a', ' '), { minLength: 1, maxLength: 12 }),
+        (parts) => {
+          const text = `global\n  k ${parts.join('')}\n`;
+          const file = parseHaproxy(text);
+          assert.ok(file.diagnostics.length <= 1, JSON.stringify(file.diagnostics));
+          assert.equal(file.lines[1].invalid === true, file.diagnostics.length === 1);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('takes time roughly linear in the input size', () => {
-    const unit = fs.readFileSync(path.resolve(__dirname, '../../../../shared/corpus/haproxy/exymat/fixtures/golden/test-valid-names.cfg'), 'utf8')
-      + 'global\n  a "unclosed ${X \\x4\n.if 1\n' + `  k ${'w '.repeat(100)}\n`;
+    const unit =
+      fs.readFileSync(
+        path.resolve(__dirname, '../../../../shared/corpus/haproxy/exymat/fixtures/golden/test-valid-names.cfg'),
+        'utf8',
+      ) +
+      'global\n  a "unclosed ${X \\x4\n.if 1\n' +
+      `  k ${'w '.repeat(100)}\n`;
     const small = unit.repeat(40);
     const large = unit.repeat(640); // 16x
     parseHaproxy(large); // warm up
@@ -90,7 +153,10 @@ describe('HAProxy parser properties', function () {
       const b = piece.repeat(128_000);
       const ta = timeIt(() => parseHaproxy(a), 3);
       const tb = timeIt(() => parseHaproxy(b), 3);
-      assert.ok(tb < Math.max(16 * 6 * ta, 200), `${JSON.stringify(piece)}: ${ta.toFixed(1)} ms vs ${tb.toFixed(1)} ms`);
+      assert.ok(
+        tb < Math.max(16 * 6 * ta, 200),
+        `${JSON.stringify(piece)}: ${ta.toFixed(1)} ms vs ${tb.toFixed(1)} ms`,
+      );
     }
   });
 });

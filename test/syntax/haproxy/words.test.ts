@@ -81,25 +81,43 @@ describe('HAProxy words', () => {
     const file = parseHaproxy('global\n \t\r maxconn 1\n');
     const line = file.lines[1];
     assert.equal(file.text.slice(line.indent.start, line.indent.end), ' \t\r ');
-    assert.deepEqual(line.words.map((w) => w.value), ['maxconn', '1']);
+    assert.deepEqual(
+      line.words.map((w) => w.value),
+      ['maxconn', '1'],
+    );
   });
 
   it('stops reading a line at a stray carriage return right after a word (warning)', () => {
     const file = parseHaproxy('global\n    maxconn 100\r foo bar\n    nbthread 2 \r more\n');
-    assert.deepEqual(file.lines[1].words.map((w) => w.value), ['maxconn', '100']);
+    assert.deepEqual(
+      file.lines[1].words.map((w) => w.value),
+      ['maxconn', '100'],
+    );
     const ig = file.lines[1].ignored!;
     assert.equal(file.text.slice(ig.start, ig.end), '\r foo bar');
     // A carriage return inside a run of blanks is only a blank to parse_line().
-    assert.deepEqual(file.lines[2].words.map((w) => w.value), ['nbthread', '2', 'more']);
-    assert.deepEqual(file.diagnostics.map((d) => [d.code, d.severity]), [['stray-carriage-return', 'warning']]);
+    assert.deepEqual(
+      file.lines[2].words.map((w) => w.value),
+      ['nbthread', '2', 'more'],
+    );
+    assert.deepEqual(
+      file.diagnostics.map((d) => [d.code, d.severity]),
+      [['stray-carriage-return', 'warning']],
+    );
     assert.equal(printHaproxy(file), file.text);
   });
 
   it('handles \\r\\n line breaks: the \\r belongs to the line break', () => {
     const file = parseHaproxy('global\r\n    maxconn 1\r\n');
     assert.equal(file.lines.length, 3);
-    assert.deepEqual(file.lines.map((l) => file.text.slice(l.eol.start, l.eol.end)), ['\r\n', '\r\n', '']);
-    assert.deepEqual(file.lines[1].words.map((w) => w.value), ['maxconn', '1']);
+    assert.deepEqual(
+      file.lines.map((l) => file.text.slice(l.eol.start, l.eol.end)),
+      ['\r\n', '\r\n', ''],
+    );
+    assert.deepEqual(
+      file.lines[1].words.map((w) => w.value),
+      ['maxconn', '1'],
+    );
     assert.equal(file.diagnostics.length, 0);
   });
 
@@ -107,7 +125,10 @@ describe('HAProxy words', () => {
     const w63 = Array(63).fill('a').join(' ');
     assert.equal(one(`log-tag ${w63}`).file.diagnostics.length, 0);
     const { file } = one(`log-tag ${w63} `);
-    assert.deepEqual(file.diagnostics.map((d) => d.code), ['too-many-words']);
+    assert.deepEqual(
+      file.diagnostics.map((d) => d.code),
+      ['too-many-words'],
+    );
     const f65 = one(`log-tag ${w63} b`).file;
     assert.deepEqual(where(f65, 'too-many-words'), [1, 4 + 8 + 63 * 2 - 1, 1, 4 + 8 + 63 * 2 + 1]);
   });
@@ -130,7 +151,10 @@ describe('HAProxy lexical errors: one diagnostic each, precise range, rest parse
     assert.deepEqual(where(file, 'unterminated-quote'), [1, 12, 1, 20]);
     assert.equal(file.diagnostics.length, 1);
     assert.equal(file.lines[1].invalid, true);
-    assert.deepEqual(file.sections[0].statements.map((s) => s.keyword), ['log-tag', 'maxconn']);
+    assert.deepEqual(
+      file.sections[0].statements.map((s) => s.keyword),
+      ['log-tag', 'maxconn'],
+    );
   });
 
   it('unterminated single quote, and a quote that stays open across # (no comment)', () => {
@@ -147,19 +171,40 @@ describe('HAProxy lexical errors: one diagnostic each, precise range, rest parse
 
   it('bad \\x escape: the backslash and what follows', () => {
     const file = parseHaproxy('global\n  a \\xZ1 b\n  c \\x4\n');
-    assert.deepEqual(file.diagnostics.map((d) => d.code), ['bad-escape', 'bad-escape']);
+    assert.deepEqual(
+      file.diagnostics.map((d) => d.code),
+      ['bad-escape', 'bad-escape'],
+    );
     const r1 = file.lineIndex.rangeOf(file.diagnostics[0]);
     const r2 = file.lineIndex.rangeOf(file.diagnostics[1]);
-    assert.deepEqual([r1.start, r1.end], [{ line: 1, character: 4 }, { line: 1, character: 6 }]);
-    assert.deepEqual([r2.start, r2.end], [{ line: 2, character: 4 }, { line: 2, character: 7 }]);
-    assert.deepEqual(file.lines[1].words.map((w) => w.value), ['a', '\\xZ1', 'b']);
+    assert.deepEqual(
+      [r1.start, r1.end],
+      [
+        { line: 1, character: 4 },
+        { line: 1, character: 6 },
+      ],
+    );
+    assert.deepEqual(
+      [r2.start, r2.end],
+      [
+        { line: 2, character: 4 },
+        { line: 2, character: 7 },
+      ],
+    );
+    assert.deepEqual(
+      file.lines[1].words.map((w) => w.value),
+      ['a', '\\xZ1', 'b'],
+    );
   });
 
   it('forbidden first character of an environment variable: at the $', () => {
     const file = parseHaproxy('global\n  a "x$1y" "^/path$"\n');
     assert.deepEqual(where(file, 'bad-env-name'), [1, 6, 1, 7]);
     assert.equal(file.diagnostics.length, 1, 'first error of the line only, as HAProxy');
-    assert.deepEqual(file.lines[1].words.map((w) => w.value), ['a', 'x$1y', '^/path$']);
+    assert.deepEqual(
+      file.lines[1].words.map((w) => w.value),
+      ['a', 'x$1y', '^/path$'],
+    );
   });
 
   it('unknown internal variable ${.FOO}', () => {
@@ -187,9 +232,15 @@ describe('HAProxy lexical errors: one diagnostic each, precise range, rest parse
 
   it('NUL byte: one diagnostic, the rest of the line is ignored, later lines still parsed', () => {
     const file = parseHaproxy('global\n  maxconn 1\0 x\n  nbthread 2\0\n');
-    assert.deepEqual(file.diagnostics.map((d) => d.code), ['nul-character']);
+    assert.deepEqual(
+      file.diagnostics.map((d) => d.code),
+      ['nul-character'],
+    );
     assert.deepEqual(where(file, 'nul-character'), [1, 11, 1, 12]);
-    assert.deepEqual(file.lines[2].words.map((w) => w.value), ['nbthread', '2']);
+    assert.deepEqual(
+      file.lines[2].words.map((w) => w.value),
+      ['nbthread', '2'],
+    );
   });
 
   it('missing line feed at the end of the file (HAProxy 2.6 refuses it)', () => {

@@ -47,7 +47,9 @@ const REJECTED: Record<string, { syntax: string } | { not: string }> = {
   'nginx/crossplane/missing-semicolon/broken-below.conf': { syntax: 'missing-semicolon' },
   'nginx/crossplane/quote-behavior/nginx.conf': { syntax: 'unexpected-char-after-quote' },
   'nginx/crossplane/spelling-mistake/nginx.conf': { not: 'unknown directive (knowledge base)' },
-  'nginx/nginx-lint-examples/best_practices/proxy_pass_domain/examples/good.conf': { not: 'parameter needs a newer nginx' },
+  'nginx/nginx-lint-examples/best_practices/proxy_pass_domain/examples/good.conf': {
+    not: 'parameter needs a newer nginx',
+  },
   'nginx/nginx-lint-examples/best_practices/upstream_server_no_resolve/examples/good.conf': {
     not: 'parameter needs a newer nginx',
   },
@@ -144,7 +146,10 @@ describe('nginx parser over the shared corpus', function () {
   });
 
   it('classifies every rejected nginx file in the table', () => {
-    const rejected = rows.filter((r) => r.verdict === 'rejected').map((r) => r.path).sort();
+    const rejected = rows
+      .filter((r) => r.verdict === 'rejected')
+      .map((r) => r.path)
+      .sort();
     assert.deepEqual(rejected, Object.keys(REJECTED).sort());
   });
 

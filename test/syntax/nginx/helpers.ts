@@ -8,7 +8,6 @@ import {
   walkDirectives,
 } from '../../../server/src/service/syntax/nginx';
 
-
 /**
  * Check the tree's invariants; return the first violation, or null. Iterative, so it works
  * on deeply nested junk too.
@@ -45,7 +44,8 @@ export function checkTree(file: NginxFile): string | null {
     const innerEnd = b.close >= 0 ? b.close : text.length;
     if (b.close >= 0 && (text[b.close] !== '}' || b.end !== b.close + 1)) return `block at ${b.start}: bad close`;
     if (b.close < 0 && b.end !== text.length) return `unclosed block at ${b.start} must end at the end of the file`;
-    if (b.rawBody && (b.children.length !== 1 || b.children[0].type !== 'raw')) return `raw block at ${b.start}: not one raw child`;
+    if (b.rawBody && (b.children.length !== 1 || b.children[0].type !== 'raw'))
+      return `raw block at ${b.start}: not one raw child`;
     return contiguous(b.children, b.open + 1, innerEnd, `block at ${b.start}`);
   };
 
@@ -67,12 +67,14 @@ export function checkTree(file: NginxFile): string | null {
       if (node.type !== 'directive') continue;
       const d = node;
       if (d.parent !== container) return `directive ${d.name} at ${d.start}: wrong parent`;
-      if (d.parts[0] !== d.nameToken || d.nameToken.start !== d.start) return `directive ${d.name}: name is not parts[0]`;
+      if (d.parts[0] !== d.nameToken || d.nameToken.start !== d.start)
+        return `directive ${d.name}: name is not parts[0]`;
       if (d.name !== d.nameToken.value) return `directive ${d.name}: name differs from its token's value`;
       const e = contiguous(d.parts, d.start, d.end, `directive ${d.name} at ${d.start}`);
       if (e) return e;
       const parts = new Set<NginxNode>(d.parts);
-      for (const a of d.args) if (!parts.has(a) || a.type !== 'token') return `directive ${d.name}: arg not a token in parts`;
+      for (const a of d.args)
+        if (!parts.has(a) || a.type !== 'token') return `directive ${d.name}: arg not a token in parts`;
       const words = d.parts.filter((p) => p.type === 'token' && !(p.start === d.semicolon)).length;
       if (words !== d.args.length + 1) return `directive ${d.name}: ${words} words in parts, ${d.args.length} args`;
       const last = d.parts[d.parts.length - 1];

@@ -8,7 +8,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { LineIndex } from '../../../server/src/service/text';
-import { nginxIncrementalStats, parseNginx, parseNginxIncremental, printNginx, walkDirectives, type NginxFile, type NginxNode, type NginxTextEdit } from '../../../server/src/service/syntax/nginx';
+import {
+  nginxIncrementalStats,
+  parseNginx,
+  parseNginxIncremental,
+  printNginx,
+  walkDirectives,
+  type NginxFile,
+  type NginxNode,
+  type NginxTextEdit,
+} from '../../../server/src/service/syntax/nginx';
 import { checkTree } from './helpers';
 import { CORPUS, corpusRows } from '../../helpers/corpus';
 import { generateNginx } from '../../../scripts/bench/generate';
@@ -23,14 +32,35 @@ function assertSame(got: string, want: string, what: string): void {
   if (got === want) return;
   let i = 0;
   while (i < got.length && got[i] === want[i]) i++;
-  assert.fail(`${what}: trees differ at ${i}:\n  got  ${got.slice(Math.max(0, i - 300), i + 200)}\n  want ${want.slice(Math.max(0, i - 300), i + 200)}`);
+  assert.fail(
+    `${what}: trees differ at ${i}:\n  got  ${got.slice(Math.max(0, i - 300), i + 200)}\n  want ${want.slice(Math.max(0, i - 300), i + 200)}`,
+  );
 }
 
 function applyEdit(text: string, e: NginxTextEdit): string {
   return text.slice(0, e.offset) + e.inserted + text.slice(e.offset + e.deleted);
 }
 
-const PIECES = ['{', '}', ';', '"', "'", '#', '\n', '\r\n', ' ', 'a', '$x', 'x y;', 'location /a { return 204; }', '\\', '}}', '{{', 'listen 80;\n', '# c\n'];
+const PIECES = [
+  '{',
+  '}',
+  ';',
+  '"',
+  "'",
+  '#',
+  '\n',
+  '\r\n',
+  ' ',
+  'a',
+  '$x',
+  'x y;',
+  'location /a { return 204; }',
+  '\\',
+  '}}',
+  '{{',
+  'listen 80;\n',
+  '# c\n',
+];
 
 /** An edit of `text` chosen by the numbers: insert a piece, delete a few characters, or replace. */
 function editFrom(text: string, at: number, kind: number, piece: number, len: number): NginxTextEdit {
@@ -79,7 +109,10 @@ describe('nginx parser: incremental re-parse', function () {
     fc.assert(
       fc.property(
         fc.nat(texts.length - 1),
-        fc.array(fc.tuple(fc.nat(1_000_000), fc.nat(2), fc.nat(100), fc.integer({ min: 1, max: 6 }), fc.boolean()), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.tuple(fc.nat(1_000_000), fc.nat(2), fc.nat(100), fc.integer({ min: 1, max: 6 }), fc.boolean()), {
+          minLength: 1,
+          maxLength: 8,
+        }),
         (which, steps) => {
           let text = texts[which].text;
           let tree = parseNginx(text);
@@ -137,13 +170,20 @@ describe('nginx parser: incremental re-parse', function () {
     };
     const TYPED = ['a', '1', ' ', ';', '\n', 'x y;', '$'];
     // Texts that parse cleanly (a file with an unclosed block is always parsed whole), and a big one
-    const clean = [{ name: 'generated', text: generateNginx(300) }, ...texts.filter((t) => parseNginx(t.text).diagnostics.length === 0)];
+    const clean = [
+      { name: 'generated', text: generateNginx(300) },
+      ...texts.filter((t) => parseNginx(t.text).diagnostics.length === 0),
+    ];
     fc.assert(
       fc.property(
         // half the runs on the generated config, whose many blocks give many places to jump to
         fc.nat(2 * clean.length - 1).map((k) => (k < clean.length ? k : 0)),
         fc.integer({ min: 1, max: 12 }),
-        fc.array(fc.tuple(fc.nat(99), fc.nat(1_000_000), fc.nat(TYPED.length - 1), fc.nat(4), fc.nat(1_000_000)), { minLength: 40, maxLength: 120, size: 'max' }),
+        fc.array(fc.tuple(fc.nat(99), fc.nat(1_000_000), fc.nat(TYPED.length - 1), fc.nat(4), fc.nat(1_000_000)), {
+          minLength: 40,
+          maxLength: 120,
+          size: 'max',
+        }),
         (which, jumpEvery, steps) => {
           let text = clean[which].text;
           let tree = parseNginx(text);
@@ -158,7 +198,10 @@ describe('nginx parser: incremental re-parse', function () {
               const opens = where % 3 === 0 ? [] : [...text.matchAll(/\{/g)].map((m) => m.index! + 1);
               at = opens.length ? opens[(where >> 2) % opens.length] : where % (text.length + 1);
             }
-            const edit: NginxTextEdit = mode < 70 || at === 0 || jump ? { offset: at, deleted: 0, inserted: TYPED[piece] } : { offset: at - 1, deleted: 1, inserted: '' };
+            const edit: NginxTextEdit =
+              mode < 70 || at === 0 || jump
+                ? { offset: at, deleted: 0, inserted: TYPED[piece] }
+                : { offset: at - 1, deleted: 1, inserted: '' };
             const next = applyEdit(text, edit);
             at = edit.offset + edit.inserted.length;
             const inc = parseNginxIncremental(tree, next, [edit]);
@@ -169,7 +212,11 @@ describe('nginx parser: incremental re-parse', function () {
               assert.equal(a.length, b.length, `step ${s}: node count`);
               if (a.length) {
                 const j = pick % a.length;
-                assertSame(JSON.stringify(a[j]), JSON.stringify(b[j]), `step ${s} of ${clean[which].name}, node ${j} after ${JSON.stringify(edit)}`);
+                assertSame(
+                  JSON.stringify(a[j]),
+                  JSON.stringify(b[j]),
+                  `step ${s} of ${clean[which].name}, node ${j} after ${JSON.stringify(edit)}`,
+                );
               }
             }
             text = next;
@@ -185,7 +232,10 @@ describe('nginx parser: incremental re-parse', function () {
     const reused = nginxIncrementalStats.reused - stats0.reused;
     const full = nginxIncrementalStats.full - stats0.full;
     assert.ok(reused > full, `incremental path taken ${reused} times, full parse ${full} times`);
-    assert.ok(nginxIncrementalStats.settled > stats0.settled, 'some trees went through edits in more than 32 places in a row');
+    assert.ok(
+      nginxIncrementalStats.settled > stats0.settled,
+      'some trees went through edits in more than 32 places in a row',
+    );
   });
 
   it('keystrokes in one block, then in an earlier one: the nodes between move by the later edit only', () => {
@@ -236,7 +286,11 @@ describe('nginx parser: incremental re-parse', function () {
     });
     assert.equal(listen, listenBefore, 'a directive before the edit is reused');
     assert.equal(lua, luaBefore, 'a directive after the edit is reused');
-    assert.equal((lua as { start: number }).start, SAMPLE.indexOf('content_by_lua_block') + 1, 'and moved by the inserted character');
+    assert.equal(
+      (lua as { start: number }).start,
+      SAMPLE.indexOf('content_by_lua_block') + 1,
+      'and moved by the inserted character',
+    );
     assert.equal(version!.args[0].value, '1.11');
     assertSame(snapshot(inc), snapshot(parseNginx(next)), 'incremental vs fresh');
   });
@@ -290,7 +344,10 @@ describe('nginx parser: incremental re-parse', function () {
       text = next;
       assert.deepEqual(tree.lineIndex.lineStarts, new LineIndex(text).lineStarts, JSON.stringify(edit));
       const probe = [0, at('return'), text.length];
-      assert.deepEqual(probe.map((o) => tree.lineIndex.positionAt(o)), probe.map((o) => new LineIndex(text).positionAt(o)));
+      assert.deepEqual(
+        probe.map((o) => tree.lineIndex.positionAt(o)),
+        probe.map((o) => new LineIndex(text).positionAt(o)),
+      );
     }
     assert.equal(nginxIncrementalStats.reused - reused0, steps.length, 'every step re-read one block');
   });

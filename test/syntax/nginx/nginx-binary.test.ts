@@ -124,7 +124,7 @@ const REJECTED: Rejected[] = [
 
 const ACCEPTED: { name: string; text: string }[] = [
   { name: '${var} and "}" inside words', text: wrap('    set $a "x";\n    set $b ${a}y}z;\n    return 200 a}b;') },
-  { name: '"#" inside a word, comment after it', text: wrap('    add_header X-A a#b; # comment')},
+  { name: '"#" inside a word, comment after it', text: wrap('    add_header X-A a#b; # comment') },
   { name: 'if with a quoted operand before ")"', text: wrap('    if ($http_upgrade = "websocket") { return 403; }') },
   { name: 'string spanning lines', text: wrap('    return 200 "line one\n line two";') },
   { name: 'quoted directive name', text: wrap('    "listen" 127.0.0.1:8081;') },

@@ -80,9 +80,7 @@ describe('nginx parser: syntax', () => {
   });
 
   it('resolves quotes and escapes as nginx does', () => {
-    const f = parse(
-      'a "x\\"y\\\\z\\n\\t\\r" \'it\\\'s\' "\\d+" plain\\ word "$a;{b}" \'#not a comment\';\n',
-    );
+    const f = parse('a "x\\"y\\\\z\\n\\t\\r" \'it\\\'s\' "\\d+" plain\\ word "$a;{b}" \'#not a comment\';\n');
     const d = find(f, 'a');
     assert.deepEqual(values(d), ['x"y\\z\n\t\r', "it's", '\\d+', 'plain\\ word', '$a;{b}', '#not a comment']);
     assert.deepEqual(
@@ -351,7 +349,10 @@ describe('nginx parser: error recovery', () => {
     const isDirectiveName = (n: string) => known.has(n);
     const text = 'server {\n    listen 80\n    default_server;\n}\n';
     // Without a predicate, "default_server" looks like a directive name at the same indentation.
-    assert.deepEqual(diagnosticsOf(parse(text)).map((d) => d.code), ['missing-semicolon']);
+    assert.deepEqual(
+      diagnosticsOf(parse(text)).map((d) => d.code),
+      ['missing-semicolon'],
+    );
     // With the knowledge base it is a continuation: no report.
     assert.deepEqual(parse(text, { isDirectiveName }).diagnostics, []);
     // A directive started mid-line: the next line starts left of its name, so it splits.
@@ -395,7 +396,10 @@ describe('nginx parser: error recovery', () => {
     assert.deepEqual(diagnosticsOf(f), [{ code: 'unclosed-block', range: r(2, 19, 2, 20) }]);
     const fix = f.diagnostics[0].fix!;
     const fixed = text.slice(0, fix.start) + fix.newText + text.slice(fix.end);
-    assert.equal(fixed, 'http {\n    server {\n        location / {\n            proxy_pass http://x;\n        }\n    }\n}\n');
+    assert.equal(
+      fixed,
+      'http {\n    server {\n        location / {\n            proxy_pass http://x;\n        }\n    }\n}\n',
+    );
     const g = parse(fixed);
     assert.deepEqual(g.diagnostics, []);
     assert.deepEqual(outline(g), ['0:http', '1:server', '2:location', '3:proxy_pass']);
@@ -432,7 +436,7 @@ describe('nginx parser: error recovery', () => {
   });
 
   it('a string spanning lines is fine when nginx accepts what follows it', () => {
-    const text = "mruby_content_handler_code '\n  Nginx.echo \"#{x}\"\n';\nlisten 80;\n";
+    const text = 'mruby_content_handler_code \'\n  Nginx.echo "#{x}"\n\';\nlisten 80;\n';
     const f = parse(text);
     assert.deepEqual(f.diagnostics, []);
     assert.equal(find(f, 'mruby_content_handler_code').args[0].value, '\n  Nginx.echo "#{x}"\n');

@@ -7,12 +7,7 @@ import { strict as assert } from 'assert';
 import fc from 'fast-check';
 import * as v8 from 'v8';
 import * as vm from 'vm';
-import {
-  type NginxDirective,
-  type NginxNode,
-  parseNginx,
-  printNginx,
-} from '../../../server/src/service/syntax/nginx';
+import { type NginxDirective, type NginxNode, parseNginx, printNginx } from '../../../server/src/service/syntax/nginx';
 import { checkTree } from './helpers';
 
 function roundTrip(text: string): void {
@@ -20,12 +15,40 @@ function roundTrip(text: string): void {
   assert.equal(printNginx(f), text);
   assert.equal(checkTree(f), null);
   for (const d of f.diagnostics) {
-    assert.ok(d.start >= 0 && d.start <= d.end && d.end <= text.length, `diagnostic span out of range: ${JSON.stringify(d)}`);
+    assert.ok(
+      d.start >= 0 && d.start <= d.end && d.end <= text.length,
+      `diagnostic span out of range: ${JSON.stringify(d)}`,
+    );
   }
 }
 
 /** Characters that matter to nginx's reader, plus a few ordinary ones. */
-const NGINX_CHARS = ['{', '}', ';', '"', "'", '\\', '$', '#', '\n', '\r', ' ', '\t', '(', ')', 'a', 'b', '~', '*', '-', '[', ']', '=', '1', ','];
+const NGINX_CHARS = [
+  '{',
+  '}',
+  ';',
+  '"',
+  "'",
+  '\\',
+  '$',
+  '#',
+  '\n',
+  '\r',
+  ' ',
+  '\t',
+  '(',
+  ')',
+  'a',
+  'b',
+  '~',
+  '*',
+  '-',
+  '[',
+  ']',
+  '=',
+  '1',
+  ',',
+];
 
 describe('nginx parser: properties', function () {
   this.timeout(120000);
@@ -67,13 +90,19 @@ describe('nginx parser: properties', function () {
       .string({ unit: bareChar, minLength: 1, maxLength: 8 })
       .filter((s) => !s.startsWith('$') || s.length > 1);
     const quotedValue = fc.string({ unit: fc.constantFrom(...'ab {};#$\'"\\\n\t x'.split('')), maxLength: 8 });
-    const name = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz_'.split('')), minLength: 1, maxLength: 10 });
+    const name = fc.string({
+      unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz_'.split('')),
+      minLength: 1,
+      maxLength: 10,
+    });
     const arg = fc.oneof(
       bare.map((value) => ({ value, quote: null as null })),
       quotedValue.map((value) => ({ value, quote: '"' as const })),
       quotedValue.map((value) => ({ value, quote: "'" as const })),
     );
-    const comment = fc.option(fc.string({ unit: fc.constantFrom(...'ab #{}";x'.split('')), maxLength: 10 }), { nil: null });
+    const comment = fc.option(fc.string({ unit: fc.constantFrom(...'ab #{}";x'.split('')), maxLength: 10 }), {
+      nil: null,
+    });
     const { tree } = fc.letrec<{ tree: Gen[]; node: Gen }>((tie) => ({
       tree: fc.array(tie('node'), { maxLength: 4 }),
       node: fc.record({
@@ -198,7 +227,10 @@ describe('nginx parser: properties', function () {
     };
     const shapes: [string, (n: number) => string][] = [
       ['random junk', (n) => junk(n, 7)],
-      ['ordinary config', (n) => 'server {\n    listen 80;\n    location / { proxy_pass http://b; }\n}\n'.repeat(Math.ceil(n / 64))],
+      [
+        'ordinary config',
+        (n) => 'server {\n    listen 80;\n    location / { proxy_pass http://b; }\n}\n'.repeat(Math.ceil(n / 64)),
+      ],
       ['open quotes on every line', (n) => 'a "x\n'.repeat(n / 5)],
       ['nested blocks', (n) => 'a {'.repeat(n / 3)],
       ['quotes of both kinds', (n) => 'a "x \'\n'.repeat(n / 7)],

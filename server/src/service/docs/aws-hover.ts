@@ -33,7 +33,11 @@ function valuesOf(r: AwsResource): AwsValue<unknown>[] {
     case 'target-group':
       out.push(r.name, r.protocol, r.port, r.targetType, r.deregistrationDelay, r.slowStart, r.algorithm);
       out.push(r.stickiness.enabled, r.stickiness.type, r.stickiness.duration);
-      out.push(...Object.values(r.healthCheck).filter((v): v is AwsValue<unknown> => !!v && typeof v === 'object' && 'known' in v));
+      out.push(
+        ...Object.values(r.healthCheck).filter(
+          (v): v is AwsValue<unknown> => !!v && typeof v === 'object' && 'known' in v,
+        ),
+      );
       break;
     case 'listener':
       out.push(r.protocol, r.port, r.tcpIdleTimeout);
@@ -64,7 +68,8 @@ function origin(config: AwsConfig, v: AwsValue<unknown>, herePath: string): stri
   if (!v.known) return `unknown — ${v.reason}; wslb does not guess it, and no rule judges it`;
   const val = `\`${show(v.value)}\``;
   if (v.origin === 'aws-default') return `${val} — not written, AWS's default`;
-  if (v.origin === 'variable-default' && v.variable) return `${val} — the default of \`${v.variable.name}\` (${where(config, v.variable.path, v.variable.span.start, herePath)})`;
+  if (v.origin === 'variable-default' && v.variable)
+    return `${val} — the default of \`${v.variable.name}\` (${where(config, v.variable.path, v.variable.span.start, herePath)})`;
   return `${val} — written here`;
 }
 
@@ -79,11 +84,19 @@ function outOfRange(f: AwsAttributeFact, n: number): boolean {
 function meaning(f: AwsAttributeFact, v: AwsValue<unknown>, input: HoverInput): string[] {
   if (!v.known) return [];
   const out: string[] = [];
-  const n = typeof v.value === 'number' ? v.value : typeof v.value === 'string' && /^\d+$/.test(v.value) ? Number(v.value) : undefined;
-  if (n !== undefined && outOfRange(f, n)) out.push(`⚠️ ${n} is outside the allowed range (${awsRangeText(f)}); AWS rejects it.`);
-  if (f.values && f.range === undefined && typeof v.value === 'string' && !f.values.includes(v.value)) out.push(`⚠️ \`${v.value}\` is not one of ${awsRangeText(f)}.`);
+  const n =
+    typeof v.value === 'number'
+      ? v.value
+      : typeof v.value === 'string' && /^\d+$/.test(v.value)
+        ? Number(v.value)
+        : undefined;
+  if (n !== undefined && outOfRange(f, n))
+    out.push(`⚠️ ${n} is outside the allowed range (${awsRangeText(f)}); AWS rejects it.`);
+  if (f.values && f.range === undefined && typeof v.value === 'string' && !f.values.includes(v.value))
+    out.push(`⚠️ \`${v.value}\` is not one of ${awsRangeText(f)}.`);
   if (n === undefined) return out;
-  if (f.idleLimit) out.push(`Against the ${n === 0 ? '' : ''}heartbeat: ${heartbeatText(n * 1000, input.options.heartbeatMs)}.`);
+  if (f.idleLimit)
+    out.push(`Against the ${n === 0 ? '' : ''}heartbeat: ${heartbeatText(n * 1000, input.options.heartbeatMs)}.`);
   if (f.id === 'tg.deregistration_delay') {
     out.push(
       n === 0
@@ -91,11 +104,21 @@ function meaning(f: AwsAttributeFact, v: AwsValue<unknown>, input: HoverInput): 
         : `After a deregistration, open WebSockets on the target get ${n} s (${(n / 60).toFixed(n % 60 ? 1 : 0)} min) before the target is released; any connection living longer is cut then unless the application closes it first.`,
     );
   }
-  if (f.id === 'tg.slow_start') out.push(n === 0 ? 'Slow start is off: a target that becomes healthy takes its full share of new connections at once.' : `A target that becomes healthy reaches its full share of new connections after ${n} s.`);
+  if (f.id === 'tg.slow_start')
+    out.push(
+      n === 0
+        ? 'Slow start is off: a target that becomes healthy takes its full share of new connections at once.'
+        : `A target that becomes healthy reaches its full share of new connections after ${n} s.`,
+    );
   return out;
 }
 
-function attributeMarkdown(config: AwsConfig, r: AwsResource, v: AwsValue<unknown>, input: HoverInput): string | undefined {
+function attributeMarkdown(
+  config: AwsConfig,
+  r: AwsResource,
+  v: AwsValue<unknown>,
+  input: HoverInput,
+): string | undefined {
   const f = awsFact(v.id);
   if (!f) return undefined;
   const key = v.written?.key ?? f.terraform?.key ?? v.id;
@@ -109,7 +132,8 @@ function attributeMarkdown(config: AwsConfig, r: AwsResource, v: AwsValue<unknow
   if (r.kind === 'target-group' && (f.id === 'tg.slow_start' || f.id === 'tg.algorithm')) {
     const alg = r.algorithm.known ? r.algorithm.value : undefined;
     const slow = r.slowStart.known ? r.slowStart.value : undefined;
-    if (alg === 'least_outstanding_requests' && slow !== undefined && slow > 0) here.push('⚠️ AWS does not allow slow start together with `least_outstanding_requests`.');
+    if (alg === 'least_outstanding_requests' && slow !== undefined && slow > 0)
+      here.push('⚠️ AWS does not allow slow start together with `least_outstanding_requests`.');
   }
   parts.push(here.join(' '));
   parts.push(`[AWS documentation](${f.doc})`);
@@ -117,15 +141,26 @@ function attributeMarkdown(config: AwsConfig, r: AwsResource, v: AwsValue<unknow
   return parts.join('\n\n');
 }
 
-function valueLine(config: AwsConfig, label: string, v: AwsValue<unknown> | null | undefined, herePath: string): string | undefined {
+function valueLine(
+  config: AwsConfig,
+  label: string,
+  v: AwsValue<unknown> | null | undefined,
+  herePath: string,
+): string | undefined {
   if (!v) return undefined;
   return `- ${label}: ${origin(config, v, herePath)}`;
 }
 
 function targetGroupSummary(config: AwsConfig, tg: AwsTargetGroup, input: HoverInput): string {
   const info = awsTargetGroupPool(tg);
-  const lines: string[] = [`**Target group \`${info.pool.name}\`** (\`${tg.logicalName}\`, ${where(config, tg.path, tg.span.start, input.path)})`];
-  lines.push(tg.websocket.carries ? `Carries WebSocket: ${tg.websocket.reasons.join('; ')}.` : 'Nothing marks it as carrying WebSocket (no WebSocket-looking path, name or `# wslb: websocket` comment).');
+  const lines: string[] = [
+    `**Target group \`${info.pool.name}\`** (\`${tg.logicalName}\`, ${where(config, tg.path, tg.span.start, input.path)})`,
+  ];
+  lines.push(
+    tg.websocket.carries
+      ? `Carries WebSocket: ${tg.websocket.reasons.join('; ')}.`
+      : 'Nothing marks it as carrying WebSocket (no WebSocket-looking path, name or `# wslb: websocket` comment).',
+  );
   const rows = [
     valueLine(config, '`deregistration_delay`', tg.deregistrationDelay, input.path),
     valueLine(config, '`slow_start`', tg.slowStart, input.path),
@@ -133,15 +168,23 @@ function targetGroupSummary(config: AwsConfig, tg: AwsTargetGroup, input: HoverI
     valueLine(config, 'stickiness', tg.stickiness.enabled, input.path),
   ].filter((x): x is string => !!x);
   lines.push(rows.join('\n'));
-  const via = [...tg.listeners.map((l) => `listener \`${l.logicalName}\``), ...tg.rules.map((r) => `rule \`${r.logicalName}\``)];
-  if (via.length) lines.push(`Reached through ${via.join(', ')}${tg.loadBalancers.length ? ` of ${tg.loadBalancers.map((lb) => `\`${lb.logicalName}\``).join(', ')}` : ''}.`);
+  const via = [
+    ...tg.listeners.map((l) => `listener \`${l.logicalName}\``),
+    ...tg.rules.map((r) => `rule \`${r.logicalName}\``),
+  ];
+  if (via.length)
+    lines.push(
+      `Reached through ${via.join(', ')}${tg.loadBalancers.length ? ` of ${tg.loadBalancers.map((lb) => `\`${lb.logicalName}\``).join(', ')}` : ''}.`,
+    );
   lines.push(`${simulateLink(input.uri ?? fileUri(tg.path), info.pool.name)} — ${AWS_MODEL_LABEL}.`);
   return lines.join('\n\n');
 }
 
 function loadBalancerSummary(config: AwsConfig, lb: AwsLoadBalancer, input: HoverInput): string {
   const type = lb.lbType.known ? lb.lbType.value : undefined;
-  const lines: string[] = [`**Load balancer \`${lb.logicalName}\`** (${type ?? 'type unknown'}, ${where(config, lb.path, lb.span.start, input.path)})`];
+  const lines: string[] = [
+    `**Load balancer \`${lb.logicalName}\`** (${type ?? 'type unknown'}, ${where(config, lb.path, lb.span.start, input.path)})`,
+  ];
   const rows: string[] = [];
   if (lb.idleTimeout) {
     rows.push(valueLine(config, '`idle_timeout`', lb.idleTimeout, input.path)!);
@@ -149,7 +192,9 @@ function loadBalancerSummary(config: AwsConfig, lb: AwsLoadBalancer, input: Hove
   }
   for (const l of lb.listeners) rows.push(listenerLine(config, l, input));
   if (rows.length) lines.push(rows.join('\n'));
-  lines.push(`[AWS documentation](${type === 'network' ? AWS_DOC_PAGES.nlbIdleTimeout : AWS_DOC_PAGES.albIdleTimeout})`);
+  lines.push(
+    `[AWS documentation](${type === 'network' ? AWS_DOC_PAGES.nlbIdleTimeout : AWS_DOC_PAGES.albIdleTimeout})`,
+  );
   return lines.join('\n\n');
 }
 
@@ -168,8 +213,16 @@ function resourceSummary(config: AwsConfig, r: AwsResource, input: HoverInput): 
   if (r.kind === 'target-group') return targetGroupSummary(config, r, input);
   if (r.kind === 'load-balancer') return loadBalancerSummary(config, r, input);
   if (r.kind === 'listener') {
-    const tgs = r.targetGroupRefs.map((x) => (x.target ? `\`${x.target.logicalName}\`` : `\`${x.text}\` (not in the analysed files)`));
-    return [`**Listener \`${r.logicalName}\`**`, listenerLine(config, r, input), tgs.length ? `Forwards to ${tgs.join(', ')}.` : ''].filter(Boolean).join('\n\n');
+    const tgs = r.targetGroupRefs.map((x) =>
+      x.target ? `\`${x.target.logicalName}\`` : `\`${x.text}\` (not in the analysed files)`,
+    );
+    return [
+      `**Listener \`${r.logicalName}\`**`,
+      listenerLine(config, r, input),
+      tgs.length ? `Forwards to ${tgs.join(', ')}.` : '',
+    ]
+      .filter(Boolean)
+      .join('\n\n');
   }
   const paths = r.pathPatterns.map((p) => (p.known ? `\`${p.value}\`` : 'unknown')).join(', ');
   const tgs = r.targetGroupRefs.map((x) => `\`${x.target?.logicalName ?? x.text}\``).join(', ');
@@ -187,7 +240,9 @@ export function awsHover(input: HoverInput): HoverResult | null {
   let parts: string[] = [];
   let span: Span | undefined;
   if (r) {
-    const hit = valuesOf(r).filter((v) => v.written && v.written.path === input.path && within(v.written.span, offset)).sort((a, b) => a.written!.span.end - a.written!.span.start - (b.written!.span.end - b.written!.span.start))[0];
+    const hit = valuesOf(r)
+      .filter((v) => v.written && v.written.path === input.path && within(v.written.span, offset))
+      .sort((a, b) => a.written!.span.end - a.written!.span.start - (b.written!.span.end - b.written!.span.start))[0];
     if (hit) {
       const md = attributeMarkdown(config, r, hit, input);
       if (md) {

@@ -33,6 +33,11 @@ export function ruleExplanationMarkdown(id: string, message?: string): string | 
   const parts = [`**${r.meta.id}** — ${d.short}`];
   if (message && message !== d.short) parts.push(`*Here:* ${message}`);
   parts.push(d.long, `*${sourcePointer(d.section)}*`);
-  if (d.references.length) parts.push(d.references.map((u) => (/^https?:\/\//.test(u) ? `[${u.replace(/^https?:\/\//, '')}](${u})` : `\`${u}\``)).join(' · '));
+  if (d.references.length)
+    parts.push(
+      d.references
+        .map((u) => (/^https?:\/\//.test(u) ? `[${u.replace(/^https?:\/\//, '')}](${u})` : `\`${u}\``))
+        .join(' · '),
+    );
   return parts.join('\n\n');
 }

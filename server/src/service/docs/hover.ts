@@ -138,14 +138,18 @@ export function explainFindingsAt(input: HoverInput): { parts: string[]; span?: 
   const pos = idx.positionAt(input.offset);
   const { parts } = findingParts(input, pos);
   const first = input.findings.find((f) => f.file === input.path && positionIn(f.range, pos));
-  return { parts, span: first ? { start: idx.offsetAt(first.range.start), end: idx.offsetAt(first.range.end) } : undefined };
+  return {
+    parts,
+    span: first ? { start: idx.offsetAt(first.range.start), end: idx.offsetAt(first.range.end) } : undefined,
+  };
 }
 
 export function heartbeatText(ms: number, hbMs: number): string {
   const hb = seconds(hbMs);
   if (ms <= hbMs) return `at or below the ${hb} heartbeat: idle WebSockets are cut before the next ping arrives`;
   const missed = Math.floor(ms / hbMs) - 1;
-  if (missed <= 0) return `above the ${hb} heartbeat but without margin: a single late or lost ping and the connection is cut`;
+  if (missed <= 0)
+    return `above the ${hb} heartbeat but without margin: a single late or lost ping and the connection is cut`;
   return `${seconds(ms)} leaves ${missed === 1 ? 'one missed' : `${missed} missed`} ${hb} ping${missed === 1 ? '' : 's'} of margin`;
 }
 
@@ -159,7 +163,10 @@ function poolMarkdown(info: PoolInfo, uri: string, where: string): string {
   const lines: string[] = [];
   const algo = p.algorithm + (p.hashKey ? ` ${p.hashKey}` : '') + (p.consistent ? ' consistent' : '');
   lines.push(`**${p.system === 'nginx' ? 'upstream' : 'backend'} \`${p.name}\`** — ${where}`);
-  lines.push(`**Algorithm:** \`${algo}\`${p.system === 'nginx' && p.algorithm === 'round_robin' ? ' (the default)' : ''}` + (p.system === 'nginx' ? (p.zone ? ' · shared `zone`' : ' · no `zone`') : ''));
+  lines.push(
+    `**Algorithm:** \`${algo}\`${p.system === 'nginx' && p.algorithm === 'round_robin' ? ' (the default)' : ''}` +
+      (p.system === 'nginx' ? (p.zone ? ' · shared `zone`' : ' · no `zone`') : ''),
+  );
   if (p.servers.length === 0) lines.push('*No servers.*');
   else {
     const rows = ['| server | weight | flags |', '|---|---|---|'];
@@ -175,7 +182,15 @@ function poolMarkdown(info: PoolInfo, uri: string, where: string): string {
     }
     lines.push(rows.join('\n'));
   }
-  const note = p.system === 'aws' ? undefined : noteMarkdown(wsNote(p.system, p.system === 'nginx' ? nginxAlgorithmKey(p.algorithm) : `balance ${p.algorithm.replace(/\(.*$/, '')}`));
+  const note =
+    p.system === 'aws'
+      ? undefined
+      : noteMarkdown(
+          wsNote(
+            p.system,
+            p.system === 'nginx' ? nginxAlgorithmKey(p.algorithm) : `balance ${p.algorithm.replace(/\(.*$/, '')}`,
+          ),
+        );
   const out = [lines.join('\n\n'), simulateLink(uri, p.name)];
   if (note) out.push(note);
   return out.join('\n\n');
@@ -210,13 +225,19 @@ function whereNginx(s: NginxStatement, herePath: string): string {
 
 /** "set here (line 9)", "inherited from `http` at line 12", "nginx 1.22.1's default". */
 function nginxOrigin(eff: EffectiveValue, herePath: string): string {
-  if (eff.source === 'default') return eff.args ? eff.defaultNote ?? 'the default' : 'not set, no default';
+  if (eff.source === 'default') return eff.args ? (eff.defaultNote ?? 'the default') : 'not set, no default';
   const s = eff.statement!;
   if (eff.source === 'here') return `set here (${whereNginx(s, herePath)})`;
   return `inherited from \`${describeContext(s.context)}\` at ${whereNginx(s, herePath)}`;
 }
 
-const NGINX_IDLE_TIMEOUTS = new Set(['proxy_read_timeout', 'proxy_timeout', 'grpc_read_timeout', 'uwsgi_read_timeout', 'scgi_read_timeout']);
+const NGINX_IDLE_TIMEOUTS = new Set([
+  'proxy_read_timeout',
+  'proxy_timeout',
+  'grpc_read_timeout',
+  'uwsgi_read_timeout',
+  'scgi_read_timeout',
+]);
 
 function isTimeDirective(name: string): boolean {
   return /_timeout$/.test(name) || name === 'keepalive_time' || name === 'proxy_cache_valid' || name === 'expires';
@@ -240,11 +261,17 @@ function nginxScalarLine(ctx: NginxContext, name: string, options: ServiceOption
 function headerLine(ctx: NginxContext, header: string, herePath: string): string {
   const h = effectiveProxyHeader(ctx, header);
   if (h.value === null) {
-    const dropped = h.list.source !== 'default' ? ` (this level's \`proxy_set_header\` list, from \`${h.list.from ? describeContext(h.list.from) : '?'}\`, does not set it)` : '';
+    const dropped =
+      h.list.source !== 'default'
+        ? ` (this level's \`proxy_set_header\` list, from \`${h.list.from ? describeContext(h.list.from) : '?'}\`, does not set it)`
+        : '';
     return `- \`${header}\` header: not sent${header === 'Connection' ? ' (nginx sends `Connection: close`)' : ''}${dropped}`;
   }
   const s = h.statement!;
-  const from = s.context === ctx ? `set here (${whereNginx(s, herePath)})` : `inherited from \`${describeContext(s.context)}\` at ${whereNginx(s, herePath)}`;
+  const from =
+    s.context === ctx
+      ? `set here (${whereNginx(s, herePath)})`
+      : `inherited from \`${describeContext(s.context)}\` at ${whereNginx(s, herePath)}`;
   return `- \`${header}\` header: \`${h.value}\` — ${from}`;
 }
 
@@ -255,7 +282,8 @@ function nginxLocationSummary(ctx: NginxContext, options: ServiceOptions, herePa
     lines.push(nginxScalarLine(ctx, 'proxy_timeout', options, herePath));
     lines.push(nginxScalarLine(ctx, 'proxy_connect_timeout', options, herePath));
   } else {
-    for (const n of ['proxy_http_version', 'proxy_read_timeout', 'proxy_send_timeout', 'proxy_buffering']) lines.push(nginxScalarLine(ctx, n, options, herePath));
+    for (const n of ['proxy_http_version', 'proxy_read_timeout', 'proxy_send_timeout', 'proxy_buffering'])
+      lines.push(nginxScalarLine(ctx, n, options, herePath));
     lines.push(headerLine(ctx, 'Upgrade', herePath));
     lines.push(headerLine(ctx, 'Connection', herePath));
   }
@@ -285,7 +313,9 @@ function nginxKbMarkdown(name: string, ctx: NginxContext | null, options: Servic
   if (d.syntax.length) parts.push(d.syntax.map((s) => `**Syntax:** \`${d.name}\` ${s}`).join('  \n'));
   const def = d.default;
   const defText = def?.value !== undefined ? `\`${d.name} ${def.value};\`` : 'none';
-  parts.push(`**Default (nginx ${version}):** ${defText}${def?.note ? ` — ${def.note}` : ''}  \n**Context:** ${d.contexts.join(', ') || 'any'}${d.since ? `  \n**Since:** ${d.since}` : ''}`);
+  parts.push(
+    `**Default (nginx ${version}):** ${defText}${def?.note ? ` — ${def.note}` : ''}  \n**Context:** ${d.contexts.join(', ') || 'any'}${d.since ? `  \n**Since:** ${d.since}` : ''}`,
+  );
   if (d.unavailable) parts.push(`⚠️ **Not usable with the target:** ${d.unavailable}`);
   if (d.description) {
     parts.push(d.description);
@@ -293,14 +323,21 @@ function nginxKbMarkdown(name: string, ctx: NginxContext | null, options: Servic
     const newest = (nginxDocs(name, family)[0] ?? nginxDocs(name)[0])?.default.trim();
     const target = def?.value ?? '';
     if (newest !== undefined && newest !== target && !(newest === '' && target === '')) {
-      parts.push(`> **For nginx ${version}:** the default is ${target ? `\`${target}\`` : 'none'}${newest ? ` (the description above is for the newest nginx, where it is \`${newest}\`)` : ''}.`);
+      parts.push(
+        `> **For nginx ${version}:** the default is ${target ? `\`${target}\`` : 'none'}${newest ? ` (the description above is for the newest nginx, where it is \`${newest}\`)` : ''}.`,
+      );
     }
   }
   if (d.url) parts.push(`[nginx documentation](${d.url})`);
   return parts.join('\n\n');
 }
 
-function nginxDirectiveHover(cfg: NginxConfig, d: NginxDirective, stmt: NginxStatement | undefined, input: HoverInput): string[] {
+function nginxDirectiveHover(
+  cfg: NginxConfig,
+  d: NginxDirective,
+  stmt: NginxStatement | undefined,
+  input: HoverInput,
+): string[] {
   const ctx = stmt?.context ?? null;
   const name = d.name;
   const parts: string[] = [];
@@ -316,11 +353,18 @@ function nginxDirectiveHover(cfg: NginxConfig, d: NginxDirective, stmt: NginxSta
   return parts;
 }
 
-function nginxInThisConfig(cfg: NginxConfig, stmt: NginxStatement, ctx: NginxContext, input: HoverInput): string | undefined {
+function nginxInThisConfig(
+  cfg: NginxConfig,
+  stmt: NginxStatement,
+  ctx: NginxContext,
+  input: HoverInput,
+): string | undefined {
   const { options, path } = input;
   const name = stmt.name;
   if (name === 'location' && stmt.block) {
-    return stmt.block.statements.some((s) => s.name === 'proxy_pass') ? nginxLocationSummary(stmt.block, options, path) : undefined;
+    return stmt.block.statements.some((s) => s.name === 'proxy_pass')
+      ? nginxLocationSummary(stmt.block, options, path)
+      : undefined;
   }
   if (name === 'proxy_pass') return nginxLocationSummary(ctx, options, path);
   if (name === 'upstream' && stmt.block) {
@@ -332,8 +376,13 @@ function nginxInThisConfig(cfg: NginxConfig, stmt: NginxStatement, ctx: NginxCon
     const lines = [headerLine(ctx, 'Upgrade', path), headerLine(ctx, 'Connection', path)];
     const outer = inheritanceChain(ctx)[1];
     if (list.source === 'here' && outer) {
-      const lost = effectiveList(outer, 'proxy_set_header').statements.filter((s) => !list.statements.some((m) => m.args[0]?.toLowerCase() === s.args[0]?.toLowerCase()));
-      if (lost.length) lines.push(`- Because this level sets its own list, these outer headers are **not** inherited here: ${lost.map((s) => `\`${s.args[0]}\` (${whereNginx(s, path)})`).join(', ')}`);
+      const lost = effectiveList(outer, 'proxy_set_header').statements.filter(
+        (s) => !list.statements.some((m) => m.args[0]?.toLowerCase() === s.args[0]?.toLowerCase()),
+      );
+      if (lost.length)
+        lines.push(
+          `- Because this level sets its own list, these outer headers are **not** inherited here: ${lost.map((s) => `\`${s.args[0]}\` (${whereNginx(s, path)})`).join(', ')}`,
+        );
     }
     return `**In \`${describeContext(ctx)}\`:**\n\n${lines.join('\n')}`;
   }
@@ -350,12 +399,16 @@ function nginxInThisConfig(cfg: NginxConfig, stmt: NginxStatement, ctx: NginxCon
   const eff = effectiveValue(ctx, name, defaultsFor(options));
   const lines: string[] = [];
   const value = eff.args ? eff.args.join(' ') : '(unset)';
-  const shadowed = eff.statement && eff.statement !== stmt ? ` (the later line at ${whereNginx(eff.statement, path)} wins)` : '';
+  const shadowed =
+    eff.statement && eff.statement !== stmt ? ` (the later line at ${whereNginx(eff.statement, path)} wins)` : '';
   lines.push(`**In \`${describeContext(ctx)}\`:** \`${name} ${value}\` — ${nginxOrigin(eff, path)}${shadowed}.`);
   const outer = inheritanceChain(ctx)[1];
   if (outer) {
     const o = effectiveValue(outer, name, defaultsFor(options));
-    if (o.args) lines.push(`It overrides \`${o.args.join(' ')}\` (${o.source === 'default' ? o.defaultNote ?? 'the default' : `from \`${describeContext(o.statement!.context)}\` at ${whereNginx(o.statement!, path)}`}).`);
+    if (o.args)
+      lines.push(
+        `It overrides \`${o.args.join(' ')}\` (${o.source === 'default' ? (o.defaultNote ?? 'the default') : `from \`${describeContext(o.statement!.context)}\` at ${whereNginx(o.statement!, path)}`}).`,
+      );
   } else if (def?.value !== undefined && eff.source !== 'default') {
     lines.push(`nginx ${options.nginxVersion}'s default would be \`${def.value}\`.`);
   }
@@ -363,19 +416,21 @@ function nginxInThisConfig(cfg: NginxConfig, stmt: NginxStatement, ctx: NginxCon
     const ms = isTimeDirective(name) ? parseNginxTime(eff.args[0]) : undefined;
     if (ms !== undefined) {
       lines.push(`\`${eff.args[0]}\` = ${describeDuration(ms)}.`);
-      if (NGINX_IDLE_TIMEOUTS.has(name)) lines.push(`Against the heartbeat: ${heartbeatText(ms, options.heartbeatMs)}.`);
+      if (NGINX_IDLE_TIMEOUTS.has(name))
+        lines.push(`Against the heartbeat: ${heartbeatText(ms, options.heartbeatMs)}.`);
     }
   }
   return lines.join(' ');
 }
 
 const BUILTIN_VARIABLES: Record<string, string> = {
-  http_upgrade: 'the client\'s `Upgrade` request header (`websocket` on a WebSocket handshake, empty otherwise)',
-  connection_upgrade: 'not built in: it must be defined by a `map` (conventionally `map $http_upgrade $connection_upgrade { default upgrade; \'\' close; }`)',
+  http_upgrade: "the client's `Upgrade` request header (`websocket` on a WebSocket handshake, empty otherwise)",
+  connection_upgrade:
+    "not built in: it must be defined by a `map` (conventionally `map $http_upgrade $connection_upgrade { default upgrade; '' close; }`)",
   remote_addr: 'the client address as nginx sees it (the previous hop behind a proxy or CDN)',
   binary_remote_addr: 'the client address in binary form (4 bytes for IPv4)',
-  proxy_add_x_forwarded_for: 'the client\'s `X-Forwarded-For` header with `$remote_addr` appended',
-  host: 'the request\'s host name (from the request line, the `Host` header, or the server name)',
+  proxy_add_x_forwarded_for: "the client's `X-Forwarded-For` header with `$remote_addr` appended",
+  host: "the request's host name (from the request line, the `Host` header, or the server name)",
 };
 
 function variableHover(cfg: NginxConfig, name: string, path: string): string | undefined {
@@ -387,7 +442,8 @@ function variableHover(cfg: NginxConfig, name: string, path: string): string | u
     return `**\`$${name}\`** is defined by \`${def.name}\` at ${loc}:\n\n${codeBlock(clipped, 'nginx')}`;
   }
   const builtin = BUILTIN_VARIABLES[name];
-  if (builtin) return `**\`$${name}\`**: ${builtin}.${name === 'connection_upgrade' ? ' This config does not define it, so `nginx -t` fails with `unknown "connection_upgrade" variable`.' : ''}`;
+  if (builtin)
+    return `**\`$${name}\`**: ${builtin}.${name === 'connection_upgrade' ? ' This config does not define it, so `nginx -t` fails with `unknown "connection_upgrade" variable`.' : ''}`;
   return undefined;
 }
 
@@ -403,7 +459,7 @@ function nginxHover(input: HoverInput): HoverResult | null {
   const findings = findingParts(input, pos).parts;
   const d = directiveAt(file, offset);
   const isWord = tok && tok.type === 'token' && tok.raw !== ';' && d && (tok === d.nameToken || d.args.includes(tok));
-  if (!tok || tok.type === 'trivia' && !findings.length) return null;
+  if (!tok || (tok.type === 'trivia' && !findings.length)) return null;
   if (!isWord || !d) {
     if (!findings.length || !tok || tok.type === 'trivia') return null;
     return { markdown: findings.join(RULE), span: { start: tok.start, end: tok.end } };
@@ -421,7 +477,15 @@ function nginxHover(input: HoverInput): HoverResult | null {
   return { markdown: all.join(RULE), span };
 }
 
-function nginxArgHover(cfg: NginxConfig, d: NginxDirective, stmt: NginxStatement | undefined, value: string, raw: string, rel: number, input: HoverInput): string[] {
+function nginxArgHover(
+  cfg: NginxConfig,
+  d: NginxDirective,
+  stmt: NginxStatement | undefined,
+  value: string,
+  raw: string,
+  rel: number,
+  input: HoverInput,
+): string[] {
   const ctx = stmt?.context;
   const i = d.args.findIndex((a) => a.value === value && a.raw === raw);
   // a variable under the cursor
@@ -442,7 +506,15 @@ function nginxArgHover(cfg: NginxConfig, d: NginxDirective, stmt: NginxStatement
     const up = findUpstream(cfg, target.host, ctx.family === 'stream' ? 'stream' : 'http');
     if (up?.statement) {
       const info = nginxUpstreamPool(cfg, up);
-      if (info) return [poolMarkdown(info, input.uri === undefined || up.statement.source.path !== input.path ? fileUri(info.path) : input.uri, whereNginx(up.statement, input.path)), nginxLocationSummary(ctx, input.options, input.path)];
+      if (info)
+        return [
+          poolMarkdown(
+            info,
+            input.uri === undefined || up.statement.source.path !== input.path ? fileUri(info.path) : input.uri,
+            whereNginx(up.statement, input.path),
+          ),
+          nginxLocationSummary(ctx, input.options, input.path),
+        ];
     }
   }
   // a parameter of an upstream server
@@ -465,12 +537,14 @@ function nginxArgHover(cfg: NginxConfig, d: NginxDirective, stmt: NginxStatement
     const ms = parseNginxTime(value);
     if (ms !== undefined) {
       let line = `\`${value}\` = ${describeDuration(ms)}${/^\d+$/.test(value) ? ' (a bare number is seconds in nginx)' : ''}`;
-      if (NGINX_IDLE_TIMEOUTS.has(d.name)) line += `; against the ${describeDuration(input.options.heartbeatMs)} heartbeat: ${heartbeatText(ms, input.options.heartbeatMs)}`;
+      if (NGINX_IDLE_TIMEOUTS.has(d.name))
+        line += `; against the ${describeDuration(input.options.heartbeatMs)} heartbeat: ${heartbeatText(ms, input.options.heartbeatMs)}`;
       out.push(line + '.');
     }
   } else if (isSizeDirective(d.name)) {
     const bytes = parseNginxSize(value);
-    if (bytes !== undefined && /[kKmMgG]$/.test(value)) out.push(`\`${value}\` = ${bytes.toLocaleString('en-US')} bytes.`);
+    if (bytes !== undefined && /[kKmMgG]$/.test(value))
+      out.push(`\`${value}\` = ${bytes.toLocaleString('en-US')} bytes.`);
   }
   // otherwise: the directive's own hover, so arguments explain themselves through it
   const dir = nginxDirectiveHover(cfg, d, stmt, input);
@@ -480,7 +554,12 @@ function nginxArgHover(cfg: NginxConfig, d: NginxDirective, stmt: NginxStatement
 // ---------------------------------------------------------------------------------------------
 // HAProxy
 
-function whereHaproxy(stmt: HaproxyStatement, tree: { lineIndex: { positionAt(o: number): Position } }, statementPath: string, herePath: string): string {
+function whereHaproxy(
+  stmt: HaproxyStatement,
+  tree: { lineIndex: { positionAt(o: number): Position } },
+  statementPath: string,
+  herePath: string,
+): string {
   const line = tree.lineIndex.positionAt(stmt.line.start).line + 1;
   return statementPath === herePath ? `line ${line}` : `${baseName(statementPath)}:${line}`;
 }
@@ -507,11 +586,16 @@ function haproxyTimeoutsSummary(proxy: HaproxyProxy, input: HoverInput): string 
       lines.push(`- \`timeout ${w}\`: not set`);
       continue;
     }
-    const shown = t.ms === null ? `\`${t.eff.values.join(' ')}\`` : `\`${t.eff.values[0]}\` (${describeDuration(t.ms)})`;
-    lines.push(`- \`timeout ${w}\` ${shown} — ${haproxyOrigin(t.eff, proxy, input.path)}${t.ms === 0 ? ' — `0` means unset' : ''}`);
+    const shown =
+      t.ms === null ? `\`${t.eff.values.join(' ')}\`` : `\`${t.eff.values[0]}\` (${describeDuration(t.ms)})`;
+    lines.push(
+      `- \`timeout ${w}\` ${shown} — ${haproxyOrigin(t.eff, proxy, input.path)}${t.ms === 0 ? ' — `0` means unset' : ''}`,
+    );
   }
   const mode = haproxyEffective(proxy, ['mode']);
-  const modeText = mode ? `\`mode ${mode.values[0] ?? ''}\` — ${haproxyOrigin(mode, proxy, input.path)}` : '`mode` not set (HAProxy uses `tcp`)';
+  const modeText = mode
+    ? `\`mode ${mode.values[0] ?? ''}\` — ${haproxyOrigin(mode, proxy, input.path)}`
+    : '`mode` not set (HAProxy uses `tcp`)';
   const idle = websocketIdle(proxy);
   const hb = input.options.heartbeatMs;
   const idleText =
@@ -527,9 +611,16 @@ function websocketIdle(proxy: HaproxyProxy): { ms: number | null; by: string } {
   if (tunnel.ms) return { ms: tunnel.ms, by: '`timeout tunnel`' };
   const c = haproxyTimeout(proxy, 'client').ms || null;
   const s = haproxyTimeout(proxy, 'server').ms || null;
-  if (proxy.kind === 'frontend') return c ? { ms: c, by: '`timeout client`, unless the backend sets `timeout tunnel`' } : { ms: null, by: '' };
-  if (proxy.kind === 'backend') return s ? { ms: s, by: '`timeout server` (or the frontend\'s shorter `timeout client`); no `timeout tunnel`' } : { ms: null, by: '' };
-  if (c && s) return c <= s ? { ms: c, by: '`timeout client`, the shorter of client/server; no `timeout tunnel`' } : { ms: s, by: '`timeout server`, the shorter of client/server; no `timeout tunnel`' };
+  if (proxy.kind === 'frontend')
+    return c ? { ms: c, by: '`timeout client`, unless the backend sets `timeout tunnel`' } : { ms: null, by: '' };
+  if (proxy.kind === 'backend')
+    return s
+      ? { ms: s, by: "`timeout server` (or the frontend's shorter `timeout client`); no `timeout tunnel`" }
+      : { ms: null, by: '' };
+  if (c && s)
+    return c <= s
+      ? { ms: c, by: '`timeout client`, the shorter of client/server; no `timeout tunnel`' }
+      : { ms: s, by: '`timeout server`, the shorter of client/server; no `timeout tunnel`' };
   return c ? { ms: c, by: '`timeout client`' } : s ? { ms: s, by: '`timeout server`' } : { ms: null, by: '' };
 }
 
@@ -573,7 +664,8 @@ function backendSummary(cfg: HaproxyConfig, proxy: HaproxyProxy, input: HoverInp
   const info = haproxyProxyPool(proxy);
   const where = whereHaproxy(proxy.section.headerStatement, proxy.source.tree, proxy.source.path, input.path);
   const out: string[] = [];
-  if (info) out.push(poolMarkdown(info, proxy.source.path === input.path && input.uri ? input.uri : fileUri(info.path), where));
+  if (info)
+    out.push(poolMarkdown(info, proxy.source.path === input.path && input.uri ? input.uri : fileUri(info.path), where));
   out.push(haproxyTimeoutsSummary(proxy, input));
   return out;
 }
@@ -614,7 +706,10 @@ function haproxyWordHover(cfg: HaproxyConfig, stmt: HaproxyStatement, word: Hapr
       // the value of an option such as `slowstart 30s` or `inter 2s`
       if (prev && /^(slowstart|inter|fastinter|downinter|agent-inter|pool-purge-delay)$/.test(prev)) {
         const ms = parseHaproxyTime(word.value);
-        if (ms !== undefined) return [`\`${prev} ${word.value}\` = ${describeDuration(ms)}${/^\d+$/.test(word.value) ? ' (a bare number is milliseconds in HAProxy)' : ''}.`];
+        if (ms !== undefined)
+          return [
+            `\`${prev} ${word.value}\` = ${describeDuration(ms)}${/^\d+$/.test(word.value) ? ' (a bare number is milliseconds in HAProxy)' : ''}.`,
+          ];
       }
       return [];
     }
@@ -635,7 +730,8 @@ function haproxyWordHover(cfg: HaproxyConfig, stmt: HaproxyStatement, word: Hapr
       const ms = parseHaproxyTime(arg);
       if (ms !== undefined) {
         let line = `\`${arg}\` = ${ms === 0 ? '0 — for a timeout this means *unset*, not "no timeout"' : describeDuration(ms)}${/^\d+$/.test(arg) && ms !== 0 ? ' (a bare number is milliseconds in HAProxy)' : ''}`;
-        if (ms > 0 && (d.name === 'timeout tunnel' || d.name === 'timeout client' || d.name === 'timeout server')) line += `; against the ${describeDuration(input.options.heartbeatMs)} heartbeat: ${heartbeatText(ms, input.options.heartbeatMs)}`;
+        if (ms > 0 && (d.name === 'timeout tunnel' || d.name === 'timeout client' || d.name === 'timeout server'))
+          line += `; against the ${describeDuration(input.options.heartbeatMs)} heartbeat: ${heartbeatText(ms, input.options.heartbeatMs)}`;
         out.push(line + '.');
       }
     }
@@ -654,21 +750,36 @@ function haproxyWordHover(cfg: HaproxyConfig, stmt: HaproxyStatement, word: Hapr
   return out;
 }
 
-function haproxyInThisConfig(cfg: HaproxyConfig, proxy: HaproxyProxy, d: HaproxyKeywordSummary, stmt: HaproxyStatement, input: HoverInput): string | undefined {
+function haproxyInThisConfig(
+  cfg: HaproxyConfig,
+  proxy: HaproxyProxy,
+  d: HaproxyKeywordSummary,
+  stmt: HaproxyStatement,
+  input: HoverInput,
+): string | undefined {
   if (d.name.startsWith('timeout ')) {
     const which = d.name.slice('timeout '.length);
     const t = haproxyTimeout(proxy, which);
     const lines: string[] = [];
     if (t.eff) {
-      const shadow = t.eff.statement !== stmt ? ` (this line is overridden: the value in effect is the later one at ${whereHaproxy(t.eff.statement, t.eff.proxy.source.tree, t.eff.proxy.source.path, input.path)})` : '';
-      lines.push(`**In \`${proxyLabel(proxy)}\`:** \`${d.name} ${t.eff.values.join(' ')}\`${t.ms ? ` = ${describeDuration(t.ms)}` : ''} — ${haproxyOrigin(t.eff, proxy, input.path)}${shadow}.`);
+      const shadow =
+        t.eff.statement !== stmt
+          ? ` (this line is overridden: the value in effect is the later one at ${whereHaproxy(t.eff.statement, t.eff.proxy.source.tree, t.eff.proxy.source.path, input.path)})`
+          : '';
+      lines.push(
+        `**In \`${proxyLabel(proxy)}\`:** \`${d.name} ${t.eff.values.join(' ')}\`${t.ms ? ` = ${describeDuration(t.ms)}` : ''} — ${haproxyOrigin(t.eff, proxy, input.path)}${shadow}.`,
+      );
     }
     if (proxy.kind === 'defaults') {
       const users = cfg.proxies.filter((p) => p !== proxy && p.defaults === proxy);
-      if (users.length) lines.push(`Applies to ${users.map((p) => `\`${proxyLabel(p)}\``).join(', ')} unless they set their own.`);
+      if (users.length)
+        lines.push(`Applies to ${users.map((p) => `\`${proxyLabel(p)}\``).join(', ')} unless they set their own.`);
     } else {
       const idle = websocketIdle(proxy);
-      if (idle.ms !== null) lines.push(`An idle WebSocket here is cut after ${describeDuration(idle.ms)} (${idle.by}); ${heartbeatText(idle.ms, input.options.heartbeatMs)}.`);
+      if (idle.ms !== null)
+        lines.push(
+          `An idle WebSocket here is cut after ${describeDuration(idle.ms)} (${idle.by}); ${heartbeatText(idle.ms, input.options.heartbeatMs)}.`,
+        );
     }
     return lines.join(' ');
   }
@@ -676,7 +787,10 @@ function haproxyInThisConfig(cfg: HaproxyConfig, proxy: HaproxyProxy, d: Haproxy
   const eff = haproxyEffective(proxy, path);
   if (!eff) return undefined;
   if (eff.statement === stmt && eff.proxy === proxy && proxy.kind !== 'defaults') return undefined;
-  if (eff.statement !== stmt) return `**In \`${proxyLabel(proxy)}\`:** the value in effect is \`${[d.name, ...eff.values].join(' ')}\` — ${haproxyOrigin(eff, proxy, input.path)}.`;
+  if (eff.statement !== stmt)
+    return `**In \`${proxyLabel(proxy)}\`:** the value in effect is \`${[d.name, ...eff.values].join(' ')}\` — ${haproxyOrigin(eff, proxy, input.path)}.`;
   const users = cfg.proxies.filter((p) => p !== proxy && p.defaults === proxy);
-  return users.length ? `Applies to ${users.map((p) => `\`${proxyLabel(p)}\``).join(', ')} unless they set their own.` : undefined;
+  return users.length
+    ? `Applies to ${users.map((p) => `\`${proxyLabel(p)}\``).join(', ')} unless they set their own.`
+    : undefined;
 }

@@ -31,7 +31,13 @@ const STICKY: SourceSection = 'Sticky sessions and balancing algorithms';
 const DRAIN: SourceSection = 'Health checks and connection draining';
 const PROD: SourceSection = 'Production config: nginx + AWS ALB';
 
-const n = (key: string, section: SourceSection, text: string, defaults?: WsNote['defaults']): WsNote => ({ system: 'nginx', key, text, section, defaults });
+const n = (key: string, section: SourceSection, text: string, defaults?: WsNote['defaults']): WsNote => ({
+  system: 'nginx',
+  key,
+  text,
+  section,
+  defaults,
+});
 const h = (key: string, section: SourceSection, text: string): WsNote => ({ system: 'haproxy', key, text, section });
 
 export const WS_NOTES: readonly WsNote[] = [
@@ -87,12 +93,12 @@ export const WS_NOTES: readonly WsNote[] = [
     'proxy_pass',
     L4L7,
     'Sends the request to a backend or an `upstream` group. For WebSockets use the `http://` (or `https://`) scheme — `ws://` is rejected by `nginx -t` — and pair it with `proxy_http_version 1.1` and the `Upgrade`/`Connection` headers. ' +
-      'The upgraded connection stays on the server chosen at handshake time for its whole life, so the upstream\'s balancing method decides where long-lived load lands.',
+      "The upgraded connection stays on the server chosen at handshake time for its whole life, so the upstream's balancing method decides where long-lived load lands.",
   ),
   n(
     'map',
     L4L7,
-    'The usual companion of WebSocket proxying: `map $http_upgrade $connection_upgrade { default upgrade; \'\' close; }` sends `Connection: upgrade` only for upgrade requests and `close` otherwise. ' +
+    "The usual companion of WebSocket proxying: `map $http_upgrade $connection_upgrade { default upgrade; '' close; }` sends `Connection: upgrade` only for upgrade requests and `close` otherwise. " +
       'Using `$connection_upgrade` without defining it makes `nginx -t` fail with `unknown "connection_upgrade" variable`; hard-coding `Connection "upgrade"` instead also marks plain HTTP requests as upgrades. `map` belongs in `http`.',
   ),
   // ---------------------------------------------------------------- nginx: upstream groups
@@ -112,7 +118,7 @@ export const WS_NOTES: readonly WsNote[] = [
     'ip_hash',
     STICKY,
     'Pins clients to a server by the first three octets of their IPv4 address (the whole IPv6 address). Simple stickiness, but everyone behind one NAT, corporate proxy or CDN — often thousands of WebSocket clients — shares a /24 and lands on one server. ' +
-      'Removing a server remaps clients; mark it `down` instead to keep the others\' mapping. Consider `hash ... consistent` on a better key, or `least_conn` with shared state.',
+      "Removing a server remaps clients; mark it `down` instead to keep the others' mapping. Consider `hash ... consistent` on a better key, or `least_conn` with shared state.",
   ),
   n(
     'hash',
@@ -135,7 +141,7 @@ export const WS_NOTES: readonly WsNote[] = [
   n(
     'zone',
     STICKY,
-    'Puts the group\'s state in shared memory so every worker sees the same connection counts, failures and round-robin position. Without it each worker balances alone: with several workers `least_conn` and round robin can stack long-lived WebSockets on one server, ' +
+    "Puts the group's state in shared memory so every worker sees the same connection counts, failures and round-robin position. Without it each worker balances alone: with several workers `least_conn` and round robin can stack long-lived WebSockets on one server, " +
       'and `max_fails` is counted per worker.',
   ),
   n(
@@ -168,7 +174,7 @@ export const WS_NOTES: readonly WsNote[] = [
   n(
     'server:down',
     DRAIN,
-    'Marks the server permanently unavailable — the way to drain it before a deploy: new connections go elsewhere after a reload, while WebSockets already open keep running in the old worker processes until they end (see `worker_shutdown_timeout`). With `ip_hash` it keeps the other clients\' mapping intact.',
+    "Marks the server permanently unavailable — the way to drain it before a deploy: new connections go elsewhere after a reload, while WebSockets already open keep running in the old worker processes until they end (see `worker_shutdown_timeout`). With `ip_hash` it keeps the other clients' mapping intact.",
   ),
   n(
     'server:max_conns',
@@ -198,7 +204,7 @@ export const WS_NOTES: readonly WsNote[] = [
   h(
     'mode',
     L4L7,
-    '`mode http` understands the upgrade: HAProxy forwards the handshake, then switches the connection to a tunnel governed by `timeout tunnel`. `mode tcp` (HAProxy\'s default when nothing sets a mode) passes the WebSocket at layer 4: no routing by path or header, and the idle limits are `timeout client`/`server` unless `timeout tunnel` is set. ' +
+    "`mode http` understands the upgrade: HAProxy forwards the handshake, then switches the connection to a tunnel governed by `timeout tunnel`. `mode tcp` (HAProxy's default when nothing sets a mode) passes the WebSocket at layer 4: no routing by path or header, and the idle limits are `timeout client`/`server` unless `timeout tunnel` is set. " +
       'Frontend and backend must use the same mode.',
   ),
   h(
@@ -206,15 +212,51 @@ export const WS_NOTES: readonly WsNote[] = [
     STICKY,
     'The algorithm applies once per WebSocket, at the handshake; afterwards the connection stays on that server. The default `roundrobin` spreads connections but not their lifetimes, so long-lived sockets pile up unevenly; prefer `leastconn`, or a hash (`source`, `uri`, `hdr(...)`) with `hash-type consistent` when a client must return to the same server.',
   ),
-  h('balance roundrobin', STICKY, 'Dynamic weighted round robin, the default. Fine for short HTTP requests, poor for WebSockets: connections are counted, not their lifetimes, and a reconnecting client lands on any server. Use `leastconn` for long sessions.'),
-  h('balance static-rr', STICKY, 'Round robin with weights fixed at start-up (no slow start, weights cannot change at run time). Same drawback as `roundrobin` for long-lived WebSockets.'),
-  h('balance leastconn', STICKY, 'Picks the server with the fewest current connections — HAProxy\'s recommendation for long sessions, and a good default for WebSockets when state is shared outside the process. Pair it with `slowstart` so a server that comes back up is not flooded by every reconnecting client at once.'),
-  h('balance first', STICKY, 'Fills the first server up to its `maxconn`, then the next. With WebSockets servers stay full for hours; it suits saving machines, not spreading load, and needs `maxconn` on each server.'),
-  h('balance source', STICKY, 'Hashes the client address: the HAProxy counterpart of nginx `ip_hash`, with the same NAT problem (many clients behind one address land on one server). By default the hash is map-based, so a server change remaps most clients; add `hash-type consistent`.'),
-  h('balance uri', STICKY, 'Hashes the request URI (or part of it): sticky per path, e.g. one WebSocket room per URI. Add `hash-type consistent` so a server change moves few rooms.'),
-  h('balance url_param', STICKY, 'Hashes a query-string parameter (e.g. a user or room id) — stickiness by identity rather than address. Falls back to round robin when the parameter is missing; add `hash-type consistent`.'),
-  h('balance hdr', STICKY, 'Hashes a request header (e.g. `hdr(X-User)`): stickiness by identity even behind NAT. Falls back to round robin when the header is missing; add `hash-type consistent`.'),
-  h('balance random', STICKY, 'Weighted random choice; `random(2)` (the default draw count) picks two servers and keeps the less loaded one, which balances long-lived connections well. In HAProxy 2.6 the generator starts from a fixed state, so a fresh process draws the same sequence.'),
+  h(
+    'balance roundrobin',
+    STICKY,
+    'Dynamic weighted round robin, the default. Fine for short HTTP requests, poor for WebSockets: connections are counted, not their lifetimes, and a reconnecting client lands on any server. Use `leastconn` for long sessions.',
+  ),
+  h(
+    'balance static-rr',
+    STICKY,
+    'Round robin with weights fixed at start-up (no slow start, weights cannot change at run time). Same drawback as `roundrobin` for long-lived WebSockets.',
+  ),
+  h(
+    'balance leastconn',
+    STICKY,
+    "Picks the server with the fewest current connections — HAProxy's recommendation for long sessions, and a good default for WebSockets when state is shared outside the process. Pair it with `slowstart` so a server that comes back up is not flooded by every reconnecting client at once.",
+  ),
+  h(
+    'balance first',
+    STICKY,
+    'Fills the first server up to its `maxconn`, then the next. With WebSockets servers stay full for hours; it suits saving machines, not spreading load, and needs `maxconn` on each server.',
+  ),
+  h(
+    'balance source',
+    STICKY,
+    'Hashes the client address: the HAProxy counterpart of nginx `ip_hash`, with the same NAT problem (many clients behind one address land on one server). By default the hash is map-based, so a server change remaps most clients; add `hash-type consistent`.',
+  ),
+  h(
+    'balance uri',
+    STICKY,
+    'Hashes the request URI (or part of it): sticky per path, e.g. one WebSocket room per URI. Add `hash-type consistent` so a server change moves few rooms.',
+  ),
+  h(
+    'balance url_param',
+    STICKY,
+    'Hashes a query-string parameter (e.g. a user or room id) — stickiness by identity rather than address. Falls back to round robin when the parameter is missing; add `hash-type consistent`.',
+  ),
+  h(
+    'balance hdr',
+    STICKY,
+    'Hashes a request header (e.g. `hdr(X-User)`): stickiness by identity even behind NAT. Falls back to round robin when the header is missing; add `hash-type consistent`.',
+  ),
+  h(
+    'balance random',
+    STICKY,
+    'Weighted random choice; `random(2)` (the default draw count) picks two servers and keeps the less loaded one, which balances long-lived connections well. In HAProxy 2.6 the generator starts from a fixed state, so a fresh process draws the same sequence.',
+  ),
   h('balance rdp-cookie', STICKY, 'Hashes an RDP cookie; meant for Remote Desktop in `mode tcp`, not for WebSockets.'),
   h(
     'hash-type',
@@ -248,7 +290,7 @@ export const WS_NOTES: readonly WsNote[] = [
     'timeout client-fin',
     PROD,
     'Inactivity timeout on the client side once one direction is closed (half-closed connection); it can override `timeout tunnel`. In `mode tcp` it frees connections of clients that vanished after the server closed, which would otherwise live for the whole tunnel timeout. ' +
-      'In `mode http` the live suite saw no effect on upgraded WebSockets (HAProxy ends the stream at the server\'s FIN); there, `timeout server-fin` is the useful one.',
+      "In `mode http` the live suite saw no effect on upgraded WebSockets (HAProxy ends the stream at the server's FIN); there, `timeout server-fin` is the useful one.",
   ),
   h(
     'timeout server-fin',
@@ -281,13 +323,21 @@ export const WS_NOTES: readonly WsNote[] = [
     DRAIN,
     'After a server comes back up, its weight and connection limit grow linearly over this time instead of jumping to 100%. With `leastconn` a recovered, empty server would otherwise take every reconnecting WebSocket client at once. It never applies when HAProxy starts, only after the server was seen down; keep `inter` well below it.',
   ),
-  h('server:weight', STICKY, 'Relative share of new connections (default 1, 0 to 256). For WebSockets it shares sockets, not traffic; with `slowstart` the effective weight ramps up after recovery.'),
+  h(
+    'server:weight',
+    STICKY,
+    'Relative share of new connections (default 1, 0 to 256). For WebSockets it shares sockets, not traffic; with `slowstart` the effective weight ramps up after recovery.',
+  ),
   h(
     'server:maxconn',
     DRAIN,
     'Caps concurrent connections to the server; excess ones queue in the backend. Every WebSocket holds a slot for its whole life, so idle sockets can fill it and handshakes then wait in the queue until `timeout queue`. Size it to the sockets a server can hold.',
   ),
-  h('server:backup', DRAIN, 'Used only when no primary server is up (all backups with `option allbackups`). WebSockets that failed over stay on the backup after the primaries recover, unless the primaries use `on-marked-up shutdown-backup-sessions`.'),
+  h(
+    'server:backup',
+    DRAIN,
+    'Used only when no primary server is up (all backups with `option allbackups`). WebSockets that failed over stay on the backup after the primaries recover, unless the primaries use `on-marked-up shutdown-backup-sessions`.',
+  ),
   h(
     'server:on-marked-down',
     DRAIN,

@@ -26,7 +26,13 @@ export const DEFAULT_REASON = 'reason';
  * inserted above it at its indentation; when the line above is already such a comment, the id is
  * added to it instead.
  */
-export function disableNextLineEdit(text: string, line: number, ruleId: string, reason = DEFAULT_REASON, syntax: CommentSyntax = 'hash'): TextEditData {
+export function disableNextLineEdit(
+  text: string,
+  line: number,
+  ruleId: string,
+  reason = DEFAULT_REASON,
+  syntax: CommentSyntax = 'hash',
+): TextEditData {
   const idx = new LineIndex(text);
   const l = Math.max(0, Math.min(line, idx.lineCount - 1));
   const lineStart = idx.lineStarts[l];
@@ -35,18 +41,30 @@ export function disableNextLineEdit(text: string, line: number, ruleId: string, 
     const prev = idx.lineTextAt(prevStart);
     const m = directiveLine('next-line', syntax).exec(prev);
     if (m) {
-      const ids = m[2].trim().split(/[\s,]+/).filter(Boolean);
-      if (ids.length === 0 || ids.includes(ruleId)) return { range: idx.rangeOf({ start: prevStart, end: prevStart }), newText: '' };
+      const ids = m[2]
+        .trim()
+        .split(/[\s,]+/)
+        .filter(Boolean);
+      if (ids.length === 0 || ids.includes(ruleId))
+        return { range: idx.rangeOf({ start: prevStart, end: prevStart }), newText: '' };
       const at = prevStart + m[1].length + m[2].length;
       return { range: idx.rangeOf({ start: at, end: at }), newText: `, ${ruleId}` };
     }
   }
   const indent = idx.indentAt(lineStart);
-  return { range: idx.rangeOf({ start: lineStart, end: lineStart }), newText: `${indent}# wslb-disable-next-line ${ruleId} -- ${reason}${idx.eol}` };
+  return {
+    range: idx.rangeOf({ start: lineStart, end: lineStart }),
+    newText: `${indent}# wslb-disable-next-line ${ruleId} -- ${reason}${idx.eol}`,
+  };
 }
 
 /** Silence `ruleId` in the whole file with `# wslb-disable-file <rule-id> -- reason` at the top. */
-export function disableFileEdit(text: string, ruleId: string, reason = DEFAULT_REASON, syntax: CommentSyntax = 'hash'): TextEditData {
+export function disableFileEdit(
+  text: string,
+  ruleId: string,
+  reason = DEFAULT_REASON,
+  syntax: CommentSyntax = 'hash',
+): TextEditData {
   const idx = new LineIndex(text);
   // Extend an existing disable-file comment among the leading comment lines.
   for (let l = 0; l < Math.min(idx.lineCount, 50); l++) {
@@ -56,14 +74,20 @@ export function disableFileEdit(text: string, ruleId: string, reason = DEFAULT_R
     if (t !== '' && !t.startsWith('#') && !(syntax === 'hcl' && (t.startsWith('//') || t.startsWith('/*')))) break;
     const m = directiveLine('file', syntax).exec(lineText);
     if (m) {
-      const ids = m[2].trim().split(/[\s,]+/).filter(Boolean);
+      const ids = m[2]
+        .trim()
+        .split(/[\s,]+/)
+        .filter(Boolean);
       if (ids.length === 0 || ids.includes(ruleId)) return { range: idx.rangeOf({ start, end: start }), newText: '' };
       const at = start + m[1].length + m[2].length;
       return { range: idx.rangeOf({ start: at, end: at }), newText: `, ${ruleId}` };
     }
   }
   const at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  return { range: idx.rangeOf({ start: at, end: at }), newText: `# wslb-disable-file ${ruleId} -- ${reason}${idx.eol}` };
+  return {
+    range: idx.rangeOf({ start: at, end: at }),
+    newText: `# wslb-disable-file ${ruleId} -- ${reason}${idx.eol}`,
+  };
 }
 
 export interface FixAllResult {
@@ -107,7 +131,10 @@ export function fixAllConverging(
   return { changed: onlyChanged(current, readText), rounds, converged: false };
 }
 
-function onlyChanged(current: Map<string, string>, readText: (path: string) => string | undefined): Map<string, string> {
+function onlyChanged(
+  current: Map<string, string>,
+  readText: (path: string) => string | undefined,
+): Map<string, string> {
   const out = new Map<string, string>();
   for (const [p, t] of current) if (readText(p) !== t) out.set(p, t);
   return out;

@@ -56,7 +56,8 @@ export function nginxAlgorithmDirective(spec: string): { directive: string | nul
       return { error: `unsupported random parameters "${w.slice(1).join(' ')}"` };
     case 'hash': {
       const key = w[1];
-      if (!key || !NGINX_KEY.test(key) || key === 'consistent') return { error: 'hash needs a key, e.g. hash $remote_addr consistent' };
+      if (!key || !NGINX_KEY.test(key) || key === 'consistent')
+        return { error: 'hash needs a key, e.g. hash $remote_addr consistent' };
       if (w.length === 2) return { directive: `hash ${key};` };
       if (w.length === 3 && w[2] === 'consistent') return { directive: `hash ${key} consistent;` };
       return { error: `unsupported hash parameters "${w.slice(2).join(' ')}"` };
@@ -94,12 +95,14 @@ export function haproxyAlgorithmLines(spec: string): { balance: string; hashType
       balance = name;
       break;
     case 'hdr':
-      if (!arg || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(arg)) return { error: 'hdr needs a header name, e.g. hdr(X-User)' };
+      if (!arg || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(arg))
+        return { error: 'hdr needs a header name, e.g. hdr(X-User)' };
       balance = `hdr(${arg})`;
       break;
     case 'url_param': {
       const p = rest[0];
-      if (!p || /^(consistent|map-based|avalanche|sdbm|djb2|wt6|crc32)$/.test(p)) return { error: 'url_param needs a parameter name' };
+      if (!p || /^(consistent|map-based|avalanche|sdbm|djb2|wt6|crc32)$/.test(p))
+        return { error: 'url_param needs a parameter name' };
       balance = `url_param ${p}`;
       rest = rest.slice(1);
       break;
@@ -118,7 +121,11 @@ export function haproxyAlgorithmLines(spec: string): { balance: string; hashType
   }
   if (!method && !fn && !avalanche) return { balance };
   // hash-type needs its method first; a function alone keeps the default method (map-based).
-  const hashType = [method ?? 'map-based', ...(fn || avalanche ? [fn ?? 'sdbm'] : []), ...(avalanche ? ['avalanche'] : [])].join(' ');
+  const hashType = [
+    method ?? 'map-based',
+    ...(fn || avalanche ? [fn ?? 'sdbm'] : []),
+    ...(avalanche ? ['avalanche'] : []),
+  ].join(' ');
   return { balance, hashType };
 }
 
@@ -171,16 +178,29 @@ function clampSpan(text: string, s: Span | undefined): Span | undefined {
  * Never throws: an unusable spec or pool yields `{ error }`.
  */
 export function buildAlgorithmEdit(text: string, pool: AlgorithmEditPool, spec: string): AlgorithmEditResult {
-  if (pool.system === 'aws') return { error: 'Apply to config is not available for AWS target groups: set the routing algorithm attribute in the template' };
+  if (pool.system === 'aws')
+    return {
+      error:
+        'Apply to config is not available for AWS target groups: set the routing algorithm attribute in the template',
+    };
   const block = clampSpan(text, pool.span);
   const name = clampSpan(text, pool.nameSpan);
   if (!block || !name || block.end <= block.start) return { error: 'the pool is not in this document any more' };
   const alg = clampSpan(text, pool.algorithmSpan);
   const eol = eolOf(text);
-  return pool.system === 'nginx' ? nginxEdit(text, block, name, alg, spec, eol) : haproxyEdit(text, block, name, alg, spec, eol);
+  return pool.system === 'nginx'
+    ? nginxEdit(text, block, name, alg, spec, eol)
+    : haproxyEdit(text, block, name, alg, spec, eol);
 }
 
-function nginxEdit(text: string, block: Span, name: Span, alg: Span | undefined, spec: string, eol: string): AlgorithmEditResult {
+function nginxEdit(
+  text: string,
+  block: Span,
+  name: Span,
+  alg: Span | undefined,
+  spec: string,
+  eol: string,
+): AlgorithmEditResult {
   const d = nginxAlgorithmDirective(spec);
   if ('error' in d) return d;
   if (alg) {
@@ -191,7 +211,8 @@ function nginxEdit(text: string, block: Span, name: Span, alg: Span | undefined,
       const e = lineEnd(text, alg.end);
       const before = text.slice(s, alg.start);
       const after = text.slice(alg.end, e);
-      if (!before.trim() && (!after.trim() || after.trim().startsWith('#'))) return { edits: [{ span: { start: s, end: nextLineStart(text, alg.end) }, newText: '' }] };
+      if (!before.trim() && (!after.trim() || after.trim().startsWith('#')))
+        return { edits: [{ span: { start: s, end: nextLineStart(text, alg.end) }, newText: '' }] };
       return { edits: [{ span: alg, newText: '' }] };
     }
     if (current === d.directive) return { edits: [] };
@@ -210,11 +231,19 @@ function nginxEdit(text: string, block: Span, name: Span, alg: Span | undefined,
   }
   const at = nextLineStart(text, brace);
   const indent = innerIndent(text, at, block.end, headerIndent + '    ');
-  if (at >= text.length && !text.endsWith('\n')) return { edits: [{ span: { start: at, end: at }, newText: `${eol}${indent}${d.directive}${eol}` }] };
+  if (at >= text.length && !text.endsWith('\n'))
+    return { edits: [{ span: { start: at, end: at }, newText: `${eol}${indent}${d.directive}${eol}` }] };
   return { edits: [{ span: { start: at, end: at }, newText: `${indent}${d.directive}${eol}` }] };
 }
 
-function haproxyEdit(text: string, block: Span, name: Span, alg: Span | undefined, spec: string, eol: string): AlgorithmEditResult {
+function haproxyEdit(
+  text: string,
+  block: Span,
+  name: Span,
+  alg: Span | undefined,
+  spec: string,
+  eol: string,
+): AlgorithmEditResult {
   const h = haproxyAlgorithmLines(spec);
   if ('error' in h) return h;
   const edits: SpanEdit[] = [];
@@ -235,7 +264,10 @@ function haproxyEdit(text: string, block: Span, name: Span, alg: Span | undefine
     const existing = h.hashType ? findLine(text, headerEnd, block.end, /^[ \t]*hash-type\b/) : undefined;
     // One insertion holding both lines, so their order never depends on how edits are applied.
     const hashLine = h.hashType && !existing ? `${indent}hash-type ${h.hashType}${eol}` : '';
-    edits.push({ span: { start: headerEnd, end: headerEnd }, newText: `${atEnd ? eol : ''}${indent}balance ${h.balance}${eol}${hashLine}` });
+    edits.push({
+      span: { start: headerEnd, end: headerEnd },
+      newText: `${atEnd ? eol : ''}${indent}balance ${h.balance}${eol}${hashLine}`,
+    });
     if (hashLine) return { edits };
     balanceLineEnd = headerEnd;
   }
@@ -245,10 +277,19 @@ function haproxyEdit(text: string, block: Span, name: Span, alg: Span | undefine
       const line = text.slice(existing.start, existing.end);
       const lineIndent = /^[ \t]*/.exec(line)![0];
       const want = `${lineIndent}hash-type ${h.hashType}`;
-      if (line.replace(/\s+#.*$/, '').replace(/\s+/g, ' ').trim() !== want.trim()) edits.push({ span: existing, newText: want });
+      if (
+        line
+          .replace(/\s+#.*$/, '')
+          .replace(/\s+/g, ' ')
+          .trim() !== want.trim()
+      )
+        edits.push({ span: existing, newText: want });
     } else {
       const atEnd = balanceLineEnd >= text.length && !text.endsWith('\n') && !!alg;
-      edits.push({ span: { start: balanceLineEnd, end: balanceLineEnd }, newText: `${atEnd ? eol : ''}${indent}hash-type ${h.hashType}${eol}` });
+      edits.push({
+        span: { start: balanceLineEnd, end: balanceLineEnd },
+        newText: `${atEnd ? eol : ''}${indent}hash-type ${h.hashType}${eol}`,
+      });
     }
   }
   return { edits };

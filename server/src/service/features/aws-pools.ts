@@ -42,7 +42,11 @@ export function awsTargetGroupPool(tg: AwsTargetGroup): AwsPoolInfo {
   const protocol = tg.protocol && tg.protocol.known ? tg.protocol.value.toUpperCase() : undefined;
   const lbTypes = tg.loadBalancers.map((lb) => (lb.lbType.known ? lb.lbType.value : undefined));
   const network = (protocol !== undefined && L4_PROTOCOLS.has(protocol)) || lbTypes.includes('network');
-  const algorithm = network ? 'flow_hash' : tg.algorithm.known ? tg.algorithm.value : awsDefault<string>('tg.algorithm');
+  const algorithm = network
+    ? 'flow_hash'
+    : tg.algorithm.known
+      ? tg.algorithm.value
+      : awsDefault<string>('tg.algorithm');
   const s = (v: number | undefined) => (v === undefined ? undefined : v * 1000);
   const port = num(tg.port);
   const pool: SimPool = {

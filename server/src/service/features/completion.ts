@@ -3,14 +3,27 @@
  * (and `grpc_pass grpc://`, stream `proxy_pass`), backend names after use_backend/default_backend,
  * defined variables after "$".
  */
-import { blockTypeOfPath, nginxDirectivesForContext, nginxDocs, nginxDirective, describeArgCount, type NginxFamily as KbFamily } from '../knowledge/nginx';
+import {
+  blockTypeOfPath,
+  nginxDirectivesForContext,
+  nginxDocs,
+  nginxDirective,
+  describeArgCount,
+  type NginxFamily as KbFamily,
+} from '../knowledge/nginx';
 import { walkContexts, walkStatements, type NginxConfig, type NginxContext } from '../model/nginx';
 import type { HaproxyConfig } from '../model/haproxy';
 import type { NginxFile, NginxNode } from '../syntax/nginx';
 import type { HaproxyFile } from '../syntax/haproxy';
 import { sectionAt, lineAt } from '../syntax/haproxy';
 import { SECTION_KEYWORDS } from '../syntax/haproxy';
-import { haproxyGlobalKeywordNames, haproxyProxyKeywords, haproxySectionKeywords, haproxyServerOptions, haproxyDocUrl } from '../knowledge/haproxy';
+import {
+  haproxyGlobalKeywordNames,
+  haproxyProxyKeywords,
+  haproxySectionKeywords,
+  haproxyServerOptions,
+  haproxyDocUrl,
+} from '../knowledge/haproxy';
 import { describeHaproxyKeyword } from '../knowledge/describe';
 import type { Span } from '../text';
 
@@ -35,7 +48,6 @@ export interface CompletionResult {
   isIncomplete: boolean;
 }
 
-
 /** Names of the enclosing blocks at `offset` (outermost first) and whether the cursor is inside a data/raw block. */
 export function nginxBlockPathAt(file: NginxFile, offset: number): { path: string[]; data: boolean } {
   const path: string[] = [];
@@ -48,7 +60,8 @@ export function nginxBlockPathAt(file: NginxFile, offset: number): { path: strin
       const b = n.block;
       if (offset > b.open && (b.close < 0 || offset <= b.close)) {
         path.push(n.name);
-        if (b.rawBody || ['map', 'geo', 'types', 'split_clients', 'match', 'charset_map'].includes(n.name)) return { path, data: true };
+        if (b.rawBody || ['map', 'geo', 'types', 'split_clients', 'match', 'charset_map'].includes(n.name))
+          return { path, data: true };
         next = b.children;
         break;
       }
@@ -74,7 +87,8 @@ export function nginxOuterContext(config: NginxConfig, path: string): string[] {
     return [];
   }
   const chain: string[] = [];
-  for (let c: NginxContext | null = found; c && c.kind !== 'main'; c = c.parent) chain.unshift(c.statement?.name ?? c.kind);
+  for (let c: NginxContext | null = found; c && c.kind !== 'main'; c = c.parent)
+    chain.unshift(c.statement?.name ?? c.kind);
   return chain;
 }
 
@@ -98,7 +112,13 @@ export function nginxDirectiveMarkdown(name: string, family?: KbFamily, version?
   return parts.join('\n\n');
 }
 
-export function nginxCompletions(config: NginxConfig | null, file: NginxFile, path: string, offset: number, version: string): CompletionResult {
+export function nginxCompletions(
+  config: NginxConfig | null,
+  file: NginxFile,
+  path: string,
+  offset: number,
+  version: string,
+): CompletionResult {
   const text = file.text;
   const idx = file.lineIndex;
   const pos = idx.positionAt(offset);
@@ -112,23 +132,50 @@ export function nginxCompletions(config: NginxConfig | null, file: NginxFile, pa
     const start = offset - varMatch[1].length;
     const names = new Set<string>();
     for (const [, src] of config.sources) {
-      for (const m of src.text.matchAll(/\b(?:map|geo|split_clients)\s+\S+\s+\$([A-Za-z0-9_]+)|\bset\s+\$([A-Za-z0-9_]+)/g)) names.add(m[1] ?? m[2]);
+      for (const m of src.text.matchAll(
+        /\b(?:map|geo|split_clients)\s+\S+\s+\$([A-Za-z0-9_]+)|\bset\s+\$([A-Za-z0-9_]+)/g,
+      ))
+        names.add(m[1] ?? m[2]);
     }
-    for (const n of ['http_upgrade', 'host', 'remote_addr', 'proxy_add_x_forwarded_for', 'scheme', 'request_uri', 'uri', 'args', 'server_name', 'binary_remote_addr']) names.add(n);
+    for (const n of [
+      'http_upgrade',
+      'host',
+      'remote_addr',
+      'proxy_add_x_forwarded_for',
+      'scheme',
+      'request_uri',
+      'uri',
+      'args',
+      'server_name',
+      'binary_remote_addr',
+    ])
+      names.add(n);
     for (const n of [...names].sort()) items.push({ label: n, kind: 'variable', replace: { start, end: offset } });
     return { items, isIncomplete: false };
   }
 
   // upstream names after a pass directive's scheme
-  const pass = /(^|[;{}\s])(proxy_pass|grpc_pass|uwsgi_pass|fastcgi_pass|scgi_pass)\s+((?:[a-z]+:\/\/)?)([A-Za-z0-9_.-]*)$/.exec(before);
+  const pass =
+    /(^|[;{}\s])(proxy_pass|grpc_pass|uwsgi_pass|fastcgi_pass|scgi_pass)\s+((?:[a-z]+:\/\/)?)([A-Za-z0-9_.-]*)$/.exec(
+      before,
+    );
   if (pass) {
     const outer = [...(config ? nginxOuterContext(config, path) : []), ...nginxBlockPathAt(file, offset).path];
     const family = outer.includes('stream') ? 'stream' : 'http';
     if (pass[3] || family === 'stream') {
       const start = offset - pass[4].length;
       for (const up of config ? upstreamsOf(config, family) : []) {
-        const servers = up.statements.filter((s) => s.name === 'server').map((s) => s.args[0]).filter(Boolean);
-        items.push({ label: up.statement!.args[0], kind: 'reference', detail: `upstream (${servers.length} server${servers.length === 1 ? '' : 's'})`, documentation: servers.length ? servers.map((s) => `- \`${s}\``).join('\n') : undefined, replace: { start, end: offset } });
+        const servers = up.statements
+          .filter((s) => s.name === 'server')
+          .map((s) => s.args[0])
+          .filter(Boolean);
+        items.push({
+          label: up.statement!.args[0],
+          kind: 'reference',
+          detail: `upstream (${servers.length} server${servers.length === 1 ? '' : 's'})`,
+          documentation: servers.length ? servers.map((s) => `- \`${s}\``).join('\n') : undefined,
+          replace: { start, end: offset },
+        });
       }
       return { items, isIncomplete: false };
     }
@@ -146,7 +193,12 @@ export function nginxCompletions(config: NginxConfig | null, file: NginxFile, pa
     const family = familyOfPath(chain);
     for (const name of names) {
       const doc = nginxDocs(name, family)[0] ?? nginxDocs(name)[0];
-      items.push({ label: name, kind: 'keyword', detail: doc?.syntax[0]?.replace(/[`*]/g, '') ?? doc?.module, replace: { start, end: offset } });
+      items.push({
+        label: name,
+        kind: 'keyword',
+        detail: doc?.syntax[0]?.replace(/[`*]/g, '') ?? doc?.module,
+        replace: { start, end: offset },
+      });
     }
     return { items, isIncomplete: false };
   }
@@ -210,29 +262,52 @@ export function haproxyCompletions(config: HaproxyConfig | null, file: HaproxyFi
     const start = offset - backendRef[2].length;
     for (const p of config?.proxies ?? []) {
       if ((p.kind === 'backend' || p.kind === 'listen') && p.name) {
-        items.push({ label: p.name, kind: 'reference', detail: `${p.kind} (${p.servers.length} server${p.servers.length === 1 ? '' : 's'})`, documentation: p.servers.map((s) => `- \`${s.name}\` ${s.address}${s.port !== null ? ':' + s.port : ''}`).join('\n') || undefined, replace: { start, end: offset } });
+        items.push({
+          label: p.name,
+          kind: 'reference',
+          detail: `${p.kind} (${p.servers.length} server${p.servers.length === 1 ? '' : 's'})`,
+          documentation:
+            p.servers.map((s) => `- \`${s.name}\` ${s.address}${s.port !== null ? ':' + s.port : ''}`).join('\n') ||
+            undefined,
+          replace: { start, end: offset },
+        });
       }
     }
     return { items, isIncomplete: false };
   }
-  const serverOpt = /^\s*server\s+\S+\s+\S+\s+(?:\S+\s+)*([A-Za-z0-9_.-]*)$/.exec(before) ?? /^\s*default-server\s+(?:\S+\s+)*([A-Za-z0-9_.-]*)$/.exec(before);
+  const serverOpt =
+    /^\s*server\s+\S+\s+\S+\s+(?:\S+\s+)*([A-Za-z0-9_.-]*)$/.exec(before) ??
+    /^\s*default-server\s+(?:\S+\s+)*([A-Za-z0-9_.-]*)$/.exec(before);
   if (serverOpt) {
     const start = offset - serverOpt[1].length;
     for (const d of haproxyServerOptions()) {
-      items.push({ label: d.name, kind: 'keyword', detail: d.syntax.find((x) => x) ?? 'server option', documentation: `[HAProxy 2.6 manual, ${d.section}](${haproxyDocUrl(d.anchor)})`, replace: { start, end: offset } });
+      items.push({
+        label: d.name,
+        kind: 'keyword',
+        detail: d.syntax.find((x) => x) ?? 'server option',
+        documentation: `[HAProxy 2.6 manual, ${d.section}](${haproxyDocUrl(d.anchor)})`,
+        replace: { start, end: offset },
+      });
     }
     return { items, isIncomplete: false };
   }
   const fromRef = /^\s*(frontend|backend|listen|defaults)\s+\S+\s+from\s+([A-Za-z0-9_.:-]*)$/.exec(before);
   if (fromRef) {
     const start = offset - fromRef[2].length;
-    for (const p of config?.proxies ?? []) if (p.kind === 'defaults' && p.name) items.push({ label: p.name, kind: 'reference', detail: 'defaults', replace: { start, end: offset } });
+    for (const p of config?.proxies ?? [])
+      if (p.kind === 'defaults' && p.name)
+        items.push({ label: p.name, kind: 'reference', detail: 'defaults', replace: { start, end: offset } });
     return { items, isIncomplete: false };
   }
   // keyword position: first word, possibly followed by a sub-keyword ("option ", "timeout ")
   const kw = /^(\s*)([A-Za-z0-9_.-]*)$/.exec(before);
-  const sub = /^\s*(option|timeout|http-check|capture|email-alert|stick|monitor|no option|default option)\s+([A-Za-z0-9_.-]*)$/.exec(before);
-  const section = sectionAt(file, Math.max(0, lineStart - 1)) ?? (file.sections.length ? file.sections.filter((s) => s.start < offset).pop() : undefined);
+  const sub =
+    /^\s*(option|timeout|http-check|capture|email-alert|stick|monitor|no option|default option)\s+([A-Za-z0-9_.-]*)$/.exec(
+      before,
+    );
+  const section =
+    sectionAt(file, Math.max(0, lineStart - 1)) ??
+    (file.sections.length ? file.sections.filter((s) => s.start < offset).pop() : undefined);
   if (sub) {
     const head = sub[1].replace(/^(no|default) /, '');
     const start = offset - sub[2].length;
@@ -243,7 +318,13 @@ export function haproxyCompletions(config: HaproxyConfig | null, file: HaproxyFi
       const rest = k.full.slice(head.length + 1).split(' ')[0];
       if (seen.has(rest)) continue;
       seen.add(rest);
-      items.push({ label: rest, kind: 'keyword', detail: k.full, documentation: section ? haproxyKeywordMarkdown(k.full.split(' '), section.keyword) : undefined, replace: { start, end: offset } });
+      items.push({
+        label: rest,
+        kind: 'keyword',
+        detail: k.full,
+        documentation: section ? haproxyKeywordMarkdown(k.full.split(' '), section.keyword) : undefined,
+        replace: { start, end: offset },
+      });
     }
     return { items, isIncomplete: false };
   }
@@ -251,7 +332,8 @@ export function haproxyCompletions(config: HaproxyConfig | null, file: HaproxyFi
     const start = offset - kw[2].length;
     const seen = new Set<string>();
     if (kw[1].length === 0 || !section) {
-      for (const s of SECTION_KEYWORDS) items.push({ label: s, kind: 'module', detail: 'section', replace: { start, end: offset }, sortText: '0' + s });
+      for (const s of SECTION_KEYWORDS)
+        items.push({ label: s, kind: 'module', detail: 'section', replace: { start, end: offset }, sortText: '0' + s });
     }
     if (section) {
       for (const k of haproxyKeywordsFor(section.keyword)) {

@@ -7,8 +7,22 @@
  * HAProxy: backends (use_backend/default_backend), frontends, ACL names within one proxy (used in
  * if/unless conditions), named defaults profiles (`from <name>`).
  */
-import { walkDirectives, directiveAt, tokenAt, locationMatch, type NginxDirective, type NginxToken } from '../syntax/nginx';
-import { wordAt, statementAt, sectionAt, type HaproxySection, type HaproxyStatement, type HaproxyWord } from '../syntax/haproxy';
+import {
+  walkDirectives,
+  directiveAt,
+  tokenAt,
+  locationMatch,
+  type NginxDirective,
+  type NginxToken,
+} from '../syntax/nginx';
+import {
+  wordAt,
+  statementAt,
+  sectionAt,
+  type HaproxySection,
+  type HaproxyStatement,
+  type HaproxyWord,
+} from '../syntax/haproxy';
 import type { NginxConfig } from '../model/nginx';
 import type { HaproxyConfig } from '../model/haproxy';
 import type { Span } from '../text';
@@ -36,10 +50,28 @@ export interface NavSymbol {
 // nginx
 
 /** Directives whose first argument may name an upstream. */
-const PASS_DIRECTIVES = new Set(['proxy_pass', 'grpc_pass', 'uwsgi_pass', 'fastcgi_pass', 'scgi_pass', 'memcached_pass']);
+const PASS_DIRECTIVES = new Set([
+  'proxy_pass',
+  'grpc_pass',
+  'uwsgi_pass',
+  'fastcgi_pass',
+  'scgi_pass',
+  'memcached_pass',
+]);
 /** Directives whose last argument may be a named location. */
 const NAMED_LOCATION_USERS = new Set(['try_files', 'error_page', 'post_action']);
-const VARIABLE_DEFINERS = new Set(['map', 'geo', 'split_clients', 'set', 'perl_set', 'js_set', 'auth_request_set', 'set_by_lua', 'set_by_lua_block', 'set_by_lua_file']);
+const VARIABLE_DEFINERS = new Set([
+  'map',
+  'geo',
+  'split_clients',
+  'set',
+  'perl_set',
+  'js_set',
+  'auth_request_set',
+  'set_by_lua',
+  'set_by_lua_block',
+  'set_by_lua_file',
+]);
 
 interface NginxOccurrence {
   path: string;
@@ -61,7 +93,16 @@ export function passTargetSpan(d: NginxDirective): { name: string; span: Span } 
   const body = w.quote ? raw.slice(1, raw.endsWith(w.quote) && raw.length > 1 ? -1 : undefined) : raw;
   const m = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)?([^/:?$\s]+)/.exec(body);
   if (!m) return null;
-  if (!m[1] && d.name !== 'proxy_pass' && d.name !== 'fastcgi_pass' && d.name !== 'uwsgi_pass' && d.name !== 'scgi_pass' && d.name !== 'memcached_pass' && d.name !== 'grpc_pass') return null;
+  if (
+    !m[1] &&
+    d.name !== 'proxy_pass' &&
+    d.name !== 'fastcgi_pass' &&
+    d.name !== 'uwsgi_pass' &&
+    d.name !== 'scgi_pass' &&
+    d.name !== 'memcached_pass' &&
+    d.name !== 'grpc_pass'
+  )
+    return null;
   if (m[2].startsWith('unix')) return null;
   const start = base + (m[1]?.length ?? 0);
   return { name: m[2], span: { start, end: start + m[2].length } };
@@ -91,7 +132,8 @@ function definedVariableToken(d: NginxDirective): NginxToken | null {
 function nginxUpstreamRefs(config: NginxConfig, name: string): SymbolRef[] {
   const refs: SymbolRef[] = [];
   eachNginxDirective(config, (path, d) => {
-    if (d.name === 'upstream' && d.block && d.args[0]?.value === name) refs.push({ path, span: { start: d.args[0].start, end: d.args[0].end }, isDefinition: true });
+    if (d.name === 'upstream' && d.block && d.args[0]?.value === name)
+      refs.push({ path, span: { start: d.args[0].start, end: d.args[0].end }, isDefinition: true });
     else if (PASS_DIRECTIVES.has(d.name)) {
       const t = passTargetSpan(d);
       if (t && t.name === name) refs.push({ path, span: t.span, isDefinition: false });
@@ -105,10 +147,12 @@ function nginxNamedLocationRefs(config: NginxConfig, name: string): SymbolRef[] 
   eachNginxDirective(config, (path, d) => {
     if (d.name === 'location' && d.block) {
       const m = locationMatch(d);
-      if (m && m.modifier === '@' && m.pattern === name && m.patternSpan) refs.push({ path, span: m.patternSpan, isDefinition: true });
+      if (m && m.modifier === '@' && m.pattern === name && m.patternSpan)
+        refs.push({ path, span: m.patternSpan, isDefinition: true });
     } else if (NAMED_LOCATION_USERS.has(d.name)) {
       const last = d.args[d.args.length - 1];
-      if (last && last.quote === null && last.value === name) refs.push({ path, span: { start: last.start, end: last.end }, isDefinition: false });
+      if (last && last.quote === null && last.value === name)
+        refs.push({ path, span: { start: last.start, end: last.end }, isDefinition: false });
     }
   });
   return refs;
@@ -145,13 +189,20 @@ export function nginxSymbolAt(config: NginxConfig, path: string, offset: number)
     return { kind, name, at, refs, renamable: renamable && refs.some((r) => r.isDefinition) };
   };
   // variables anywhere in a word
-  if (tok && (tok.type === 'token')) {
+  if (tok && tok.type === 'token') {
     for (const v of variableOccurrences(tok)) {
-      if (offset >= v.span.start - 1 && offset <= v.span.end) return make('variable', v.name, v.span, nginxVariableRefs(config, v.name), true);
+      if (offset >= v.span.start - 1 && offset <= v.span.end)
+        return make('variable', v.name, v.span, nginxVariableRefs(config, v.name), true);
     }
   }
   if (d.name === 'upstream' && d.args[0] && inside(d.args[0])) {
-    return make('upstream', d.args[0].value, { start: d.args[0].start, end: d.args[0].end }, nginxUpstreamRefs(config, d.args[0].value), true);
+    return make(
+      'upstream',
+      d.args[0].value,
+      { start: d.args[0].start, end: d.args[0].end },
+      nginxUpstreamRefs(config, d.args[0].value),
+      true,
+    );
   }
   if (PASS_DIRECTIVES.has(d.name)) {
     const t = passTargetSpan(d);
@@ -162,11 +213,19 @@ export function nginxSymbolAt(config: NginxConfig, path: string, offset: number)
   }
   if (d.name === 'location') {
     const m = locationMatch(d);
-    if (m && m.modifier === '@' && m.patternSpan && inside(m.patternSpan)) return make('named-location', m.pattern, m.patternSpan, nginxNamedLocationRefs(config, m.pattern), true);
+    if (m && m.modifier === '@' && m.patternSpan && inside(m.patternSpan))
+      return make('named-location', m.pattern, m.patternSpan, nginxNamedLocationRefs(config, m.pattern), true);
   }
   if (NAMED_LOCATION_USERS.has(d.name)) {
     const last = d.args[d.args.length - 1];
-    if (last && last.value.startsWith('@') && inside(last)) return make('named-location', last.value, { start: last.start, end: last.end }, nginxNamedLocationRefs(config, last.value), true);
+    if (last && last.value.startsWith('@') && inside(last))
+      return make(
+        'named-location',
+        last.value,
+        { start: last.start, end: last.end },
+        nginxNamedLocationRefs(config, last.value),
+        true,
+      );
   }
   return null;
 }
@@ -209,9 +268,11 @@ function wordSpan(w: HaproxyWord): Span {
 function haproxyProxyRefs(config: HaproxyConfig, name: string, kinds: string[], refKeywords: string[]): SymbolRef[] {
   const refs: SymbolRef[] = [];
   for (const { path, section } of haproxySections(config)) {
-    if (kinds.includes(section.keyword) && section.name === name && section.nameSpan) refs.push({ path, span: section.nameSpan, isDefinition: true });
+    if (kinds.includes(section.keyword) && section.name === name && section.nameSpan)
+      refs.push({ path, span: section.nameSpan, isDefinition: true });
     for (const st of section.statements) {
-      if (refKeywords.includes(st.keyword) && st.args[0]?.value === name) refs.push({ path, span: wordSpan(st.args[0]), isDefinition: false });
+      if (refKeywords.includes(st.keyword) && st.args[0]?.value === name)
+        refs.push({ path, span: wordSpan(st.args[0]), isDefinition: false });
     }
   }
   return refs;
@@ -220,7 +281,8 @@ function haproxyProxyRefs(config: HaproxyConfig, name: string, kinds: string[], 
 function haproxyDefaultsRefs(config: HaproxyConfig, name: string): SymbolRef[] {
   const refs: SymbolRef[] = [];
   for (const { path, section } of haproxySections(config)) {
-    if (section.keyword === 'defaults' && section.name === name && section.nameSpan) refs.push({ path, span: section.nameSpan, isDefinition: true });
+    if (section.keyword === 'defaults' && section.name === name && section.nameSpan)
+      refs.push({ path, span: section.nameSpan, isDefinition: true });
     if (section.from === name && section.fromSpan) refs.push({ path, span: section.fromSpan, isDefinition: false });
   }
   return refs;
@@ -229,7 +291,8 @@ function haproxyDefaultsRefs(config: HaproxyConfig, name: string): SymbolRef[] {
 function haproxyAclRefs(path: string, section: HaproxySection, name: string): SymbolRef[] {
   const refs: SymbolRef[] = [];
   for (const st of section.statements) {
-    if (st.keyword === 'acl' && st.args[0]?.value === name) refs.push({ path, span: wordSpan(st.args[0]), isDefinition: true });
+    if (st.keyword === 'acl' && st.args[0]?.value === name)
+      refs.push({ path, span: wordSpan(st.args[0]), isDefinition: true });
     for (const w of conditionAclWords(st)) {
       const a = aclNameSpan(w);
       if (a.name === name) refs.push({ path, span: a.span, isDefinition: false });
@@ -252,10 +315,29 @@ export function haproxySymbolAt(config: HaproxyConfig, path: string, offset: num
   // section header: name or `from` profile
   if (section && stmt === section.headerStatement) {
     if (section.nameSpan && offset >= section.nameSpan.start && offset <= section.nameSpan.end && section.name) {
-      if (section.keyword === 'backend') return make('backend', section.name, section.nameSpan, haproxyProxyRefs(config, section.name, ['backend', 'listen'], ['use_backend', 'default_backend']));
-      if (section.keyword === 'listen') return make('backend', section.name, section.nameSpan, haproxyProxyRefs(config, section.name, ['backend', 'listen'], ['use_backend', 'default_backend']));
-      if (section.keyword === 'frontend') return make('frontend', section.name, section.nameSpan, haproxyProxyRefs(config, section.name, ['frontend'], []));
-      if (section.keyword === 'defaults') return make('defaults', section.name, section.nameSpan, haproxyDefaultsRefs(config, section.name));
+      if (section.keyword === 'backend')
+        return make(
+          'backend',
+          section.name,
+          section.nameSpan,
+          haproxyProxyRefs(config, section.name, ['backend', 'listen'], ['use_backend', 'default_backend']),
+        );
+      if (section.keyword === 'listen')
+        return make(
+          'backend',
+          section.name,
+          section.nameSpan,
+          haproxyProxyRefs(config, section.name, ['backend', 'listen'], ['use_backend', 'default_backend']),
+        );
+      if (section.keyword === 'frontend')
+        return make(
+          'frontend',
+          section.name,
+          section.nameSpan,
+          haproxyProxyRefs(config, section.name, ['frontend'], []),
+        );
+      if (section.keyword === 'defaults')
+        return make('defaults', section.name, section.nameSpan, haproxyDefaultsRefs(config, section.name));
     }
     if (section.fromSpan && section.from && offset >= section.fromSpan.start && offset <= section.fromSpan.end) {
       return make('defaults', section.from, section.fromSpan, haproxyDefaultsRefs(config, section.from));
@@ -263,10 +345,16 @@ export function haproxySymbolAt(config: HaproxyConfig, path: string, offset: num
     return null;
   }
   if ((stmt.keyword === 'use_backend' || stmt.keyword === 'default_backend') && stmt.args[0] === word) {
-    return make('backend', word.value, wordSpan(word), haproxyProxyRefs(config, word.value, ['backend', 'listen'], ['use_backend', 'default_backend']));
+    return make(
+      'backend',
+      word.value,
+      wordSpan(word),
+      haproxyProxyRefs(config, word.value, ['backend', 'listen'], ['use_backend', 'default_backend']),
+    );
   }
   if (!section) return null;
-  if (stmt.keyword === 'acl' && stmt.args[0] === word) return make('acl', word.value, wordSpan(word), haproxyAclRefs(path, section, word.value));
+  if (stmt.keyword === 'acl' && stmt.args[0] === word)
+    return make('acl', word.value, wordSpan(word), haproxyAclRefs(path, section, word.value));
   if (conditionAclWords(stmt).includes(word)) {
     const a = aclNameSpan(word);
     return make('acl', a.name, a.span, haproxyAclRefs(path, section, a.name));
@@ -287,9 +375,13 @@ export interface RenameEdit {
 export function validateNewName(kind: SymbolKindName, newName: string): string | null {
   switch (kind) {
     case 'variable':
-      return /^[A-Za-z_][A-Za-z0-9_]*$/.test(newName.replace(/^\$/, '')) ? null : 'a variable name is letters, digits and "_"';
+      return /^[A-Za-z_][A-Za-z0-9_]*$/.test(newName.replace(/^\$/, ''))
+        ? null
+        : 'a variable name is letters, digits and "_"';
     case 'named-location':
-      return /^@[^\s;{}'"#]+$/.test(newName) || /^[^\s;{}'"#@]+$/.test(newName) ? null : 'a named location is "@" followed by a word';
+      return /^@[^\s;{}'"#]+$/.test(newName) || /^[^\s;{}'"#@]+$/.test(newName)
+        ? null
+        : 'a named location is "@" followed by a word';
     case 'upstream':
       return /^[A-Za-z0-9_.-]+$/.test(newName) ? null : 'an upstream name is letters, digits, ".", "_" and "-"';
     default:

@@ -115,7 +115,12 @@ export function nginxPools(config: NginxConfig, path?: string): PoolInfo[] {
 export function haproxyProxyPool(proxy: HaproxyProxy): PoolInfo | null {
   if ((proxy.kind !== 'backend' && proxy.kind !== 'listen') || !proxy.name || !proxy.section.nameSpan) return null;
   const bal = haproxyEffective(proxy, ['balance']);
-  const pool: SimPool = { system: 'haproxy', name: proxy.name, algorithm: bal && !bal.negated && bal.values[0] ? bal.values[0] : 'roundrobin', servers: [] };
+  const pool: SimPool = {
+    system: 'haproxy',
+    name: proxy.name,
+    algorithm: bal && !bal.negated && bal.values[0] ? bal.values[0] : 'roundrobin',
+    servers: [],
+  };
   if (bal && bal.values[0] === 'url_param' && bal.values[1]) pool.hashKey = bal.values[1];
   const hdr = /^hdr\(([^)]*)\)$/.exec(pool.algorithm);
   if (hdr) pool.hashKey = hdr[1];
@@ -159,7 +164,8 @@ export function haproxyProxyPool(proxy: HaproxyProxy): PoolInfo | null {
     path: proxy.source.path,
     span: { start: sec.start, end: sec.end },
     nameSpan: sec.nameSpan!,
-    algorithmSpan: bal && bal.proxy === proxy ? { start: bal.statement.line.start, end: bal.statement.line.end } : undefined,
+    algorithmSpan:
+      bal && bal.proxy === proxy ? { start: bal.statement.line.start, end: bal.statement.line.end } : undefined,
   };
 }
 

@@ -8,7 +8,18 @@ import type { HaproxyFile, HaproxySection } from '../syntax/haproxy';
 import type { LineIndex, Range } from '../text';
 
 /** The LSP SymbolKind names we use. */
-export type OutlineKind = 'module' | 'namespace' | 'class' | 'struct' | 'object' | 'field' | 'function' | 'variable' | 'property' | 'event' | 'key';
+export type OutlineKind =
+  | 'module'
+  | 'namespace'
+  | 'class'
+  | 'struct'
+  | 'object'
+  | 'field'
+  | 'function'
+  | 'variable'
+  | 'property'
+  | 'event'
+  | 'key';
 
 export interface OutlineSymbol {
   name: string;
@@ -69,7 +80,14 @@ export function nginxDocumentSymbols(file: NginxFile): OutlineSymbol[] {
 }
 
 function isDataBlock(name: string): boolean {
-  return name === 'map' || name === 'geo' || name === 'types' || name === 'split_clients' || name === 'match' || name === 'charset_map';
+  return (
+    name === 'map' ||
+    name === 'geo' ||
+    name === 'types' ||
+    name === 'split_clients' ||
+    name === 'match' ||
+    name === 'charset_map'
+  );
 }
 
 function nginxBlockSymbol(d: NginxDirective, idx: LineIndex): OutlineSymbol {
@@ -82,7 +100,13 @@ function nginxBlockSymbol(d: NginxDirective, idx: LineIndex): OutlineSymbol {
       const sn = inner.find((c) => c.name === 'server_name');
       const listen = inner.find((c) => c.name === 'listen');
       name = 'server';
-      detail = [sn ? sn.args.map((a) => a.value).join(' ') : '', listen ? `listen ${listen.args.map((a) => a.value).join(' ')}` : ''].filter(Boolean).join(' · ') || undefined;
+      detail =
+        [
+          sn ? sn.args.map((a) => a.value).join(' ') : '',
+          listen ? `listen ${listen.args.map((a) => a.value).join(' ')}` : '',
+        ]
+          .filter(Boolean)
+          .join(' · ') || undefined;
       break;
     }
     case 'location':
@@ -98,7 +122,14 @@ function nginxBlockSymbol(d: NginxDirective, idx: LineIndex): OutlineSymbol {
       if (args) detail = args;
   }
   const selection = d.args.length ? { start: d.nameSpan.start, end: d.args[d.args.length - 1].end } : d.nameSpan;
-  return { name, detail, kind: NGINX_KIND[d.name] ?? 'object', range: idx.rangeOf(d), selectionRange: idx.rangeOf(selection), children: [] };
+  return {
+    name,
+    detail,
+    kind: NGINX_KIND[d.name] ?? 'object',
+    range: idx.rangeOf(d),
+    selectionRange: idx.rangeOf(selection),
+    children: [],
+  };
 }
 
 const HAPROXY_KIND: Record<string, OutlineKind> = {
@@ -131,13 +162,36 @@ function haproxySectionSymbol(s: HaproxySection, idx: LineIndex): OutlineSymbol 
         children: [],
       });
     } else if (k === 'acl' && st.args.length) {
-      children.push({ name: `acl ${st.args[0].value}`, detail: st.args.slice(1).map((a) => a.value).join(' '), kind: 'variable', range: idx.rangeOf(st.line), selectionRange: idx.rangeOf(st.args[0]), children: [] });
+      children.push({
+        name: `acl ${st.args[0].value}`,
+        detail: st.args
+          .slice(1)
+          .map((a) => a.value)
+          .join(' '),
+        kind: 'variable',
+        range: idx.rangeOf(st.line),
+        selectionRange: idx.rangeOf(st.args[0]),
+        children: [],
+      });
     } else if (k === 'bind' && st.args.length) {
-      children.push({ name: `bind ${st.args[0].value}`, kind: 'property', range: idx.rangeOf(st.line), selectionRange: idx.rangeOf(st.args[0]), children: [] });
+      children.push({
+        name: `bind ${st.args[0].value}`,
+        kind: 'property',
+        range: idx.rangeOf(st.line),
+        selectionRange: idx.rangeOf(st.args[0]),
+        children: [],
+      });
     }
   }
   const detail = s.from ? `from ${s.from}` : undefined;
-  return { name, detail, kind, range: idx.rangeOf(s), selectionRange: idx.rangeOf(s.nameSpan ?? s.header.words[0] ?? s.header), children };
+  return {
+    name,
+    detail,
+    kind,
+    range: idx.rangeOf(s),
+    selectionRange: idx.rangeOf(s.nameSpan ?? s.header.words[0] ?? s.header),
+    children,
+  };
 }
 
 /** Folding: every multi-line block and every run of 2+ comment lines. */
@@ -204,7 +258,8 @@ export function haproxyFoldingRanges(file: HaproxyFile): FoldRange[] {
       runStart = -1;
     }
   }
-  if (runStart >= 0 && prev === lines.length - 1 && prev > runStart) out.push({ startLine: runStart, endLine: prev, kind: 'comment' });
+  if (runStart >= 0 && prev === lines.length - 1 && prev > runStart)
+    out.push({ startLine: runStart, endLine: prev, kind: 'comment' });
   // .if/.endif regions
   const stack: number[] = [];
   for (const c of file.conditionals) {

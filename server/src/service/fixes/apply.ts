@@ -54,6 +54,11 @@ function before(a: FileEdit['range']['start'], b: FileEdit['range']['start']): b
 function overlaps(a: FileEdit, b: FileEdit): boolean {
   const aEmpty = !before(a.range.start, a.range.end);
   const bEmpty = !before(b.range.start, b.range.end);
-  if (aEmpty && bEmpty) return a.range.start.line === b.range.start.line && a.range.start.character === b.range.start.character && a.newText === b.newText;
+  if (aEmpty && bEmpty)
+    return (
+      a.range.start.line === b.range.start.line &&
+      a.range.start.character === b.range.start.character &&
+      a.newText === b.newText
+    );
   return before(a.range.start, b.range.end) && before(b.range.start, a.range.end);
 }

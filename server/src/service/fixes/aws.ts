@@ -49,7 +49,11 @@ function tfLiteral(v: number | string | boolean): string {
 }
 
 /** Replace a written value, keeping its quoting style. */
-export function awsReplaceValue(config: AwsConfig, value: AwsValue<unknown>, newValue: number | string | boolean): EditSpec | null {
+export function awsReplaceValue(
+  config: AwsConfig,
+  value: AwsValue<unknown>,
+  newValue: number | string | boolean,
+): EditSpec | null {
   const w = value.known ? value.written : value.written;
   if (!w) return null;
   const text = textOf(config, w.path);
@@ -63,7 +67,11 @@ export function awsReplaceValue(config: AwsConfig, value: AwsValue<unknown>, new
     out = JSON.stringify(String(newValue));
   } else {
     const s = String(newValue);
-    out = old.startsWith("'") ? `'${s}'` : old.startsWith('"') || old.startsWith('!') || old.startsWith('{') ? JSON.stringify(s) : s;
+    out = old.startsWith("'")
+      ? `'${s}'`
+      : old.startsWith('"') || old.startsWith('!') || old.startsWith('{')
+        ? JSON.stringify(s)
+        : s;
   }
   return { path: w.path, span: w.valueSpan, newText: out };
 }
@@ -75,7 +83,9 @@ export function awsInsertSettings(config: AwsConfig, resource: AwsResource, sett
   const a = resource.anchor;
   if (a.format === 'terraform') return tfInsert(text, resource, a, settings);
   if (!a.attributeListKey) return null;
-  return a.format === 'cloudformation-json' ? jsonInsert(text, resource, a, settings) : yamlInsert(text, resource, a, settings);
+  return a.format === 'cloudformation-json'
+    ? jsonInsert(text, resource, a, settings)
+    : yamlInsert(text, resource, a, settings);
 }
 
 // ---------------------------------------------------------------- Terraform
@@ -112,7 +122,11 @@ function tfInsert(text: string, resource: AwsResource, a: TfAnchor, settings: Aw
         return `${a.attributeIndent}${s.tf}${pad}= ${tfLiteral(s.value)}${eol}`;
       });
       const insertAt = at + brk[0].length;
-      return { path: resource.path, span: { start: insertAt, end: insertAt }, newText: (fits || align === null ? '' : eol) + lines.join('') };
+      return {
+        path: resource.path,
+        span: { start: insertAt, end: insertAt },
+        newText: (fits || align === null ? '' : eol) + lines.join(''),
+      };
     }
   }
   // Otherwise before the closing brace.
@@ -120,7 +134,10 @@ function tfInsert(text: string, resource: AwsResource, a: TfAnchor, settings: Aw
   while (prevLine > a.bodyStart && /[\r\n]/.test(text[prevLine])) prevLine--;
   const align = prevLine > a.bodyStart ? tfAlignColumn(text, prevLine) : null;
   for (const s of top) {
-    const pad = align !== null && a.attributeIndent.length + s.tf.length < align ? ' '.repeat(align - a.attributeIndent.length - s.tf.length) : ' ';
+    const pad =
+      align !== null && a.attributeIndent.length + s.tf.length < align
+        ? ' '.repeat(align - a.attributeIndent.length - s.tf.length)
+        : ' ';
     edits.push(`${a.attributeIndent}${s.tf}${pad}= ${tfLiteral(s.value)}${eol}`);
   }
   const byBlock = new Map<string, AwsSetting[]>();
@@ -164,7 +181,14 @@ function yamlEntries(text: string, list: { start: number; end: number }): { star
     const at = list.start + (m.index ?? 0) + m[1].length + m[2].length;
     if (at !== list.start && m[2].length === col) starts.push(at);
   }
-  for (let i = 0; i < starts.length; i++) out.push({ start: starts[i], end: lastContentEnd(text, { start: starts[i], end: i + 1 < starts.length ? lineStart(text, starts[i + 1]) : list.end }) });
+  for (let i = 0; i < starts.length; i++)
+    out.push({
+      start: starts[i],
+      end: lastContentEnd(text, {
+        start: starts[i],
+        end: i + 1 < starts.length ? lineStart(text, starts[i + 1]) : list.end,
+      }),
+    });
   return out;
 }
 
@@ -234,7 +258,12 @@ function yamlInsert(text: string, resource: AwsResource, a: CfnAnchor, settings:
   // Replace the line break after the last property (not a pure insertion): two fixes that both
   // create the list then conflict, and fix-all applies one per round instead of writing the key twice.
   const brk = /^\r?\n/.exec(text.slice(end, end + 2));
-  if (brk) return { path: resource.path, span: { start: end, end: end + brk[0].length }, newText: eol + lines.join(eol) + brk[0] };
+  if (brk)
+    return {
+      path: resource.path,
+      span: { start: end, end: end + brk[0].length },
+      newText: eol + lines.join(eol) + brk[0],
+    };
   return { path: resource.path, span: { start: end, end: end }, newText: eol + lines.join(eol) + eol };
 }
 
@@ -252,7 +281,11 @@ function jsonInsert(text: string, resource: AwsResource, a: CfnAnchor, settings:
     while (at > a.attributeList.start + 1 && /\s/.test(text[at - 1])) at--;
     if (!/\S/.test(inner)) {
       const ind = indentAt(text, a.attributeList.start);
-      return { path: resource.path, span: { start: a.attributeList.start + 1, end: a.attributeList.end - 1 }, newText: settings.map((s) => `${eol}${ind}  ${jsonEntry(s.cfn, s.value)}`).join(',') + eol + ind };
+      return {
+        path: resource.path,
+        span: { start: a.attributeList.start + 1, end: a.attributeList.end - 1 },
+        newText: settings.map((s) => `${eol}${ind}  ${jsonEntry(s.cfn, s.value)}`).join(',') + eol + ind,
+      };
     }
     // Copy the last entry's layout: find its opening brace.
     let depth = 0;
@@ -277,7 +310,10 @@ function jsonInsert(text: string, resource: AwsResource, a: CfnAnchor, settings:
       if (multiline) {
         e = sample
           .replace(/("Key"\s*:\s*)"[^"]*"/, (_m, p: string) => p + JSON.stringify(s.cfn))
-          .replace(/("Value"\s*:\s*)("[^"]*"|-?\d[\d.]*|true|false|\{[^{}]*\})/, (_m, p: string) => p + JSON.stringify(String(s.value)));
+          .replace(
+            /("Value"\s*:\s*)("[^"]*"|-?\d[\d.]*|true|false|\{[^{}]*\})/,
+            (_m, p: string) => p + JSON.stringify(String(s.value)),
+          );
       } else e = jsonEntry(s.cfn, s.value);
       return sameLine ? `, ${e}` : `,${eol}${indentAt(text, open)}${e}`;
     });
@@ -299,5 +335,9 @@ function jsonInsert(text: string, resource: AwsResource, a: CfnAnchor, settings:
   ].join(eol);
   // Replace the whitespace before the closing brace (see yamlInsert for why it is not a pure insertion).
   const tail = text.slice(end, close);
-  return { path: resource.path, span: { start: end, end: close }, newText: (empty ? '' : ',') + eol + block + (tail.length ? tail : eol + indentAt(text, close)) };
+  return {
+    path: resource.path,
+    span: { start: end, end: close },
+    newText: (empty ? '' : ',') + eol + block + (tail.length ? tail : eol + indentAt(text, close)),
+  };
 }

@@ -9,14 +9,21 @@ function eolOf(text: string): string {
 }
 
 /** Add a line at the end of a section (after its last statement), at the section's indentation. */
-export function insertInSection(path: string, text: string, section: HaproxySection, line: string, after?: HaproxyStatement): EditSpec {
+export function insertInSection(
+  path: string,
+  text: string,
+  section: HaproxySection,
+  line: string,
+  after?: HaproxyStatement,
+): EditSpec {
   const eol = eolOf(text);
   const stmts = section.statements;
   const indent = stmts.length ? text.slice(stmts[0].line.indent.start, stmts[0].line.indent.end) : '    ';
   const anchor = after?.line ?? (stmts.length ? stmts[stmts.length - 1].line : section.header);
   // After the anchor's line break, so that an edit appending words to the anchor line (another
   // rule's fix in the same "fix all" round) cannot land behind the new line's text.
-  if (anchor.eol.end > anchor.eol.start) return { path, span: { start: anchor.eol.end, end: anchor.eol.end }, newText: indent + line + eol };
+  if (anchor.eol.end > anchor.eol.start)
+    return { path, span: { start: anchor.eol.end, end: anchor.eol.end }, newText: indent + line + eol };
   const at = anchor.end; // the last line of the file, without a line break
   return { path, span: { start: at, end: at }, newText: eol + indent + line };
 }
@@ -50,7 +57,11 @@ export function insertBeforeStatement(path: string, text: string, stmt: HaproxyS
   const eol = eolOf(text);
   const indent = text.slice(stmt.line.indent.start, stmt.line.indent.end);
   const end = stmt.line.words[0]?.end ?? stmt.line.indent.end;
-  return { path, span: { start: stmt.line.start, end }, newText: indent + line + eol + text.slice(stmt.line.start, end) };
+  return {
+    path,
+    span: { start: stmt.line.start, end },
+    newText: indent + line + eol + text.slice(stmt.line.start, end),
+  };
 }
 
 /** Replace one word of a statement (keyword = word 0). */
@@ -63,7 +74,14 @@ export function replaceWord(path: string, stmt: HaproxyStatement, wordIndex: num
  * Add a new section (header and indented lines) before the first section of a file, followed by
  * an empty line; at the end of the file when it has no section.
  */
-export function insertSectionBefore(path: string, text: string, first: HaproxySection | undefined, header: string, lines: string[], indent = '    '): EditSpec {
+export function insertSectionBefore(
+  path: string,
+  text: string,
+  first: HaproxySection | undefined,
+  header: string,
+  lines: string[],
+  indent = '    ',
+): EditSpec {
   const eol = eolOf(text);
   const block = [header, ...lines.map((l) => indent + l)].join(eol) + eol;
   if (first) return { path, span: { start: first.header.start, end: first.header.start }, newText: block + eol };

@@ -28,7 +28,19 @@ export function indentUnit(text: string): string {
 
 /** JavaScript's \s (the characters `^([ \t]+)\S` with the m flag must not see after an indent). */
 function isJsSpace(c: number): boolean {
-  return (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  return (
+    (c >= 9 && c <= 13) ||
+    c === 32 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 /** How the lines of a text are indented: the input of indentUnit. */
@@ -56,7 +68,8 @@ export function indentStats(text: string, from = 0, to = text.length): IndentSta
   let spaceLines = 0;
   const counts = new Map<number, number>();
   const n = text.length;
-  const onlyLf = from === 0 && to === n && text.indexOf('\r') < 0 && text.indexOf('\u2028') < 0 && text.indexOf('\u2029') < 0;
+  const onlyLf =
+    from === 0 && to === n && text.indexOf('\r') < 0 && text.indexOf('\u2028') < 0 && text.indexOf('\u2029') < 0;
   let i = from;
   while (i < n && i <= to) {
     // i is at a line start (the start of the text, or after \n, \r, \u2028, \u2029)
@@ -100,7 +113,14 @@ export function indentUnitOf(stats: IndentStats): string {
  * The stats of a text after an edit replaced [lo, hiOld) of `before` by [lo, hiNew) of `after`,
  * from the stats of `before`: only the lines around the edit are counted again.
  */
-export function editedIndentStats(stats: IndentStats, before: string, after: string, lo: number, hiOld: number, hiNew: number): IndentStats {
+export function editedIndentStats(
+  stats: IndentStats,
+  before: string,
+  after: string,
+  lo: number,
+  hiOld: number,
+  hiNew: number,
+): IndentStats {
   let from = Math.min(lo, before.length);
   while (from > 0 && !isBreak(before.charCodeAt(from - 1))) from--;
   let endOld = hiOld;
@@ -111,7 +131,11 @@ export function editedIndentStats(stats: IndentStats, before: string, after: str
   const counts = new Map(stats.counts);
   for (const [w, k] of gone.counts) counts.set(w, (counts.get(w) ?? 0) - k);
   for (const [w, k] of come.counts) counts.set(w, (counts.get(w) ?? 0) + k);
-  return { tabs: stats.tabs - gone.tabs + come.tabs, spaceLines: stats.spaceLines - gone.spaceLines + come.spaceLines, counts };
+  return {
+    tabs: stats.tabs - gone.tabs + come.tabs,
+    spaceLines: stats.spaceLines - gone.spaceLines + come.spaceLines,
+    counts,
+  };
 }
 
 /** Tell indentUnit the unit of a text worked out elsewhere (editedIndentStats). */
@@ -154,7 +178,11 @@ function blockOf(ctx: NginxContext): { src: NginxSource; open: number; close: nu
 /** Statements of this context that physically live in the block itself (not in included files). */
 function ownStatements(ctx: NginxContext): NginxStatement[] {
   const b = blockOf(ctx);
-  return ctx.statements.filter((s) => (b ? s.source === b.src && s.directive.start > b.open && s.includedVia.length === ctx.statement!.includedVia.length : s.includedVia.length === 0));
+  return ctx.statements.filter((s) =>
+    b
+      ? s.source === b.src && s.directive.start > b.open && s.includedVia.length === ctx.statement!.includedVia.length
+      : s.includedVia.length === 0,
+  );
 }
 
 /**
@@ -162,7 +190,12 @@ function ownStatements(ctx: NginxContext): NginxStatement[] {
  * after any leading comments on that line), 'end' after the last directive, or a statement to
  * insert after. Lines are given without indentation or trailing newline, e.g. "proxy_http_version 1.1;".
  */
-export function insertInContext(config: NginxConfig, ctx: NginxContext, lines: string[], where: 'start' | 'end' | NginxStatement = 'end'): EditSpec | null {
+export function insertInContext(
+  config: NginxConfig,
+  ctx: NginxContext,
+  lines: string[],
+  where: 'start' | 'end' | NginxStatement = 'end',
+): EditSpec | null {
   const b = blockOf(ctx);
   if (!b) {
     // Synthetic context (a fragment's assumed enclosing block) or main: insert in the root file.
@@ -175,7 +208,9 @@ export function insertInContext(config: NginxConfig, ctx: NginxContext, lines: s
   const eol = eolOf(text);
   const own = ownStatements(ctx);
   const unit = indentUnit(text);
-  const childIndent = own.length ? indentOfLine(text, own[0].directive.start) : indentOfLine(text, b.stmt.directive.start) + unit;
+  const childIndent = own.length
+    ? indentOfLine(text, own[0].directive.start)
+    : indentOfLine(text, b.stmt.directive.start) + unit;
   const singleLine = close >= 0 && lineStartAt(text, close) === lineStartAt(text, open);
   if (singleLine) {
     // location /ws { proxy_pass http://x; }  →  keep it on one line
@@ -187,25 +222,39 @@ export function insertInContext(config: NginxConfig, ctx: NginxContext, lines: s
   }
   let at: number;
   if (where === 'start') at = lineEndAt(text, open);
-  else if (where === 'end') at = own.length ? lineEndAt(text, own[own.length - 1].directive.end) : lineEndAt(text, open);
+  else if (where === 'end')
+    at = own.length ? lineEndAt(text, own[own.length - 1].directive.end) : lineEndAt(text, open);
   else at = lineEndAt(text, where.directive.end);
   if (close >= 0 && at > close) at = close; // "{ a; }" closing on the same line as the last directive
   const body = lines.map((l) => eol + childIndent + l).join('');
   return { path: src.path, span: { start: at, end: at }, newText: body };
 }
 
-function insertAtTopLevel(src: NginxSource, ctx: NginxContext, lines: string[], where: 'start' | 'end' | NginxStatement): EditSpec {
+function insertAtTopLevel(
+  src: NginxSource,
+  ctx: NginxContext,
+  lines: string[],
+  where: 'start' | 'end' | NginxStatement,
+): EditSpec {
   const text = src.text;
   const eol = eolOf(text);
   const top = ctx.statements.filter((s) => s.source === src && s.includedVia.length === 0);
   if (where !== 'start' && where !== 'end') {
     const at = lineEndAt(text, where.directive.end);
-    return { path: src.path, span: { start: at, end: at }, newText: lines.map((l) => eol + indentOfLine(text, where.directive.start) + l).join('') };
+    return {
+      path: src.path,
+      span: { start: at, end: at },
+      newText: lines.map((l) => eol + indentOfLine(text, where.directive.start) + l).join(''),
+    };
   }
   if (where === 'end' && top.length) {
     const last = top[top.length - 1];
     const at = lineEndAt(text, last.directive.end);
-    return { path: src.path, span: { start: at, end: at }, newText: lines.map((l) => eol + indentOfLine(text, last.directive.start) + l).join('') };
+    return {
+      path: src.path,
+      span: { start: at, end: at },
+      newText: lines.map((l) => eol + indentOfLine(text, last.directive.start) + l).join(''),
+    };
   }
   // Start of file, after a leading comment header.
   let at = 0;
@@ -234,8 +283,13 @@ export function insertInMain(config: NginxConfig, lines: string[]): EditSpec | n
 /** Replace a statement's arguments (keeps the name, the spacing before the first argument and the ';'). */
 export function replaceArgs(stmt: NginxStatement, newArgs: string): EditSpec {
   const d = stmt.directive;
-  if (d.args.length === 0) return { path: stmt.source.path, span: { start: d.nameSpan.end, end: d.nameSpan.end }, newText: ' ' + newArgs };
-  return { path: stmt.source.path, span: { start: d.args[0].start, end: d.args[d.args.length - 1].end }, newText: newArgs };
+  if (d.args.length === 0)
+    return { path: stmt.source.path, span: { start: d.nameSpan.end, end: d.nameSpan.end }, newText: ' ' + newArgs };
+  return {
+    path: stmt.source.path,
+    span: { start: d.args[0].start, end: d.args[d.args.length - 1].end },
+    newText: newArgs,
+  };
 }
 
 /** Replace one argument by index. */
@@ -249,7 +303,11 @@ export function replaceStatement(stmt: NginxStatement, lines: string[]): EditSpe
   const text = stmt.source.text;
   const indent = indentOfLine(text, stmt.directive.start);
   const eol = eolOf(text);
-  return { path: stmt.source.path, span: { start: stmt.directive.start, end: stmt.directive.end }, newText: lines.join(eol + indent) };
+  return {
+    path: stmt.source.path,
+    span: { start: stmt.directive.start, end: stmt.directive.end },
+    newText: lines.join(eol + indent),
+  };
 }
 
 /** Remove a statement with its whole line when it stands alone on it. */
@@ -268,13 +326,22 @@ export function removeStatement(stmt: NginxStatement): EditSpec {
 }
 
 /** The canonical upgrade map (https://nginx.org/en/docs/http/websocket.html). */
-export const CONNECTION_UPGRADE_MAP = ['map $http_upgrade $connection_upgrade {', '    default upgrade;', "    ''      close;", '}'];
+export const CONNECTION_UPGRADE_MAP = [
+  'map $http_upgrade $connection_upgrade {',
+  '    default upgrade;',
+  "    ''      close;",
+  '}',
+];
 
 /**
  * Add the canonical `map $http_upgrade $connection_upgrade` to the http context that holds `ctx`
  * (at its start), unless the variable is already defined. Returns null when already there.
  */
-export function ensureConnectionUpgradeMap(config: NginxConfig, ctx: NginxContext, defined: Map<string, unknown>): EditSpec | null {
+export function ensureConnectionUpgradeMap(
+  config: NginxConfig,
+  ctx: NginxContext,
+  defined: Map<string, unknown>,
+): EditSpec | null {
   if (defined.has('connection_upgrade')) return null;
   let http: NginxContext | null = ctx;
   while (http && http.kind !== 'http') http = http.parent;

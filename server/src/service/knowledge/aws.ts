@@ -37,15 +37,20 @@ export const AWS_DOC_PAGES = {
   slowStart: `${ALB_TG}#slow-start-mode`,
   stickiness: `${ALB_TG}#sticky-sessions`,
   healthChecks: ALB_HC,
-  loadBalancerType: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html',
-  listenerRules: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#path-conditions',
+  loadBalancerType:
+    'https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html',
+  listenerRules:
+    'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#path-conditions',
   createTargetGroup: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html',
   tfLb: 'https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lb',
   tfTargetGroup: 'https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lb_target_group',
   tfListener: 'https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lb_listener',
-  cfnLb: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-loadbalancer-loadbalancerattribute.html',
-  cfnTargetGroup: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-targetgroup-targetgroupattribute.html',
-  cfnListener: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-listenerattribute.html',
+  cfnLb:
+    'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-loadbalancer-loadbalancerattribute.html',
+  cfnTargetGroup:
+    'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-targetgroup-targetgroupattribute.html',
+  cfnListener:
+    'https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-listenerattribute.html',
 } as const;
 
 export interface AwsAttributeFact {
@@ -181,7 +186,7 @@ export const AWS_ATTRIBUTES: readonly AwsAttributeFact[] = [
     cloudformation: { resource: CFN_TG, attributeKey: 'stickiness.type' },
     values: ['lb_cookie', 'app_cookie', 'source_ip', 'source_ip_dest_ip', 'source_ip_dest_ip_proto'],
     websocket:
-      '`lb_cookie` (ALB-generated cookie) and `app_cookie` (your application\'s cookie) work for browsers that send cookies on the handshake; `source_ip` (NLB) keys on the client address, so many clients behind one NAT land on the same target.',
+      "`lb_cookie` (ALB-generated cookie) and `app_cookie` (your application's cookie) work for browsers that send cookies on the handshake; `source_ip` (NLB) keys on the client address, so many clients behind one NAT land on the same target.",
     doc: AWS_DOC_PAGES.stickiness,
     section: 'Sticky sessions and balancing algorithms',
   },
@@ -193,7 +198,8 @@ export const AWS_ATTRIBUTES: readonly AwsAttributeFact[] = [
     default: 86400,
     range: { min: 1, max: 604800 },
     unit: 'seconds',
-    websocket: 'How long a reconnecting client keeps going back to the same target. It should cover the time a client may stay away and reconnect.',
+    websocket:
+      'How long a reconnecting client keeps going back to the same target. It should cover the time a client may stay away and reconnect.',
     doc: AWS_DOC_PAGES.stickiness,
     section: 'Sticky sessions and balancing algorithms',
   },
@@ -218,7 +224,8 @@ export const AWS_ATTRIBUTES: readonly AwsAttributeFact[] = [
     default: 5,
     range: { min: 2, max: 10 },
     unit: 'count',
-    websocket: 'Consecutive passed checks before an unhealthy target takes connections again (a newly registered target needs one passed check).',
+    websocket:
+      'Consecutive passed checks before an unhealthy target takes connections again (a newly registered target needs one passed check).',
     doc: AWS_DOC_PAGES.healthChecks,
     section: 'Health checks and connection draining',
   },
@@ -230,7 +237,8 @@ export const AWS_ATTRIBUTES: readonly AwsAttributeFact[] = [
     default: 2,
     range: { min: 2, max: 10 },
     unit: 'count',
-    websocket: 'Consecutive failed checks before a target stops receiving new connections; interval × this is how long a dead target keeps being chosen.',
+    websocket:
+      'Consecutive failed checks before a target stops receiving new connections; interval × this is how long a dead target keeps being chosen.',
     doc: AWS_DOC_PAGES.healthChecks,
     section: 'Health checks and connection draining',
   },
@@ -242,7 +250,8 @@ export const AWS_ATTRIBUTES: readonly AwsAttributeFact[] = [
     default: 5,
     range: { min: 2, max: 120 },
     unit: 'seconds',
-    websocket: 'How long one health check may take. A target busy with a reconnect storm may answer slowly and be marked unhealthy, which moves its clients again.',
+    websocket:
+      'How long one health check may take. A target busy with a reconnect storm may answer slowly and be marked unhealthy, which moves its clients again.',
     doc: AWS_DOC_PAGES.healthChecks,
     section: 'Health checks and connection draining',
   },
@@ -252,7 +261,8 @@ export const AWS_ATTRIBUTES: readonly AwsAttributeFact[] = [
     terraform: { resource: TG, key: 'path', block: 'health_check' },
     cloudformation: { resource: CFN_TG, property: 'HealthCheckPath' },
     default: '/',
-    websocket: 'Point it at an endpoint that reports whether the process still accepts new WebSockets (memory, file descriptors), not just that it answers HTTP; return non-2xx while draining.',
+    websocket:
+      'Point it at an endpoint that reports whether the process still accepts new WebSockets (memory, file descriptors), not just that it answers HTTP; return non-2xx while draining.',
     doc: AWS_DOC_PAGES.healthChecks,
     section: 'Health checks and connection draining',
   },
@@ -263,7 +273,8 @@ export const AWS_ATTRIBUTES: readonly AwsAttributeFact[] = [
     cloudformation: { resource: CFN_TG, property: 'TargetType' },
     default: 'instance',
     values: ['instance', 'ip', 'lambda', 'alb'],
-    websocket: 'What a registered target is: an instance ID, an IP address, a Lambda function, or (behind a Network Load Balancer) an Application Load Balancer. It does not change how the load balancer picks a target for a new WebSocket.',
+    websocket:
+      'What a registered target is: an instance ID, an IP address, a Lambda function, or (behind a Network Load Balancer) an Application Load Balancer. It does not change how the load balancer picks a target for a new WebSocket.',
     doc: AWS_DOC_PAGES.createTargetGroup,
     section: 'Sticky sessions and balancing algorithms',
   },
@@ -275,7 +286,7 @@ export const AWS_ATTRIBUTES: readonly AwsAttributeFact[] = [
     default: 'application',
     values: ['application', 'network', 'gateway'],
     websocket:
-      '`application` (ALB, L7) reads the upgrade request, can route `/ws` by path and use cookies; its idle timeout is `idle_timeout`. `network` (NLB, L4) forwards TCP flows untouched; its idle limit is the TCP listener\'s `tcp_idle_timeout_seconds`.',
+      "`application` (ALB, L7) reads the upgrade request, can route `/ws` by path and use cookies; its idle timeout is `idle_timeout`. `network` (NLB, L4) forwards TCP flows untouched; its idle limit is the TCP listener's `tcp_idle_timeout_seconds`.",
     doc: AWS_DOC_PAGES.loadBalancerType,
     section: 'L4 vs L7 for WebSocket',
   },
@@ -316,12 +327,23 @@ export function awsInRange(id: AwsAttributeId, value: number): boolean {
 
 /** The fact for a Terraform argument in a resource of `resourceType` (inside `block` for nested blocks). */
 export function awsFactForTerraform(resourceType: string, key: string, block?: string): AwsAttributeFact | undefined {
-  return AWS_ATTRIBUTES.find((f) => f.terraform && f.terraform.resource.includes(resourceType) && f.terraform.key === key && (f.terraform.block ?? undefined) === (block ?? undefined));
+  return AWS_ATTRIBUTES.find(
+    (f) =>
+      f.terraform &&
+      f.terraform.resource.includes(resourceType) &&
+      f.terraform.key === key &&
+      (f.terraform.block ?? undefined) === (block ?? undefined),
+  );
 }
 
 /** The fact for a CloudFormation attribute-list Key (`idle_timeout.timeout_seconds`) or property (`Type`). */
 export function awsFactForCloudFormation(resourceType: string, keyOrProperty: string): AwsAttributeFact | undefined {
-  return AWS_ATTRIBUTES.find((f) => f.cloudformation && f.cloudformation.resource === resourceType && (f.cloudformation.attributeKey === keyOrProperty || f.cloudformation.property === keyOrProperty));
+  return AWS_ATTRIBUTES.find(
+    (f) =>
+      f.cloudformation &&
+      f.cloudformation.resource === resourceType &&
+      (f.cloudformation.attributeKey === keyOrProperty || f.cloudformation.property === keyOrProperty),
+  );
 }
 
 /** "60 s", "1–4000 s", "round_robin": a fact's default and range as text. */

@@ -58,20 +58,25 @@ export function describeNginxDirective(
   const pool = infos.length ? infos : nginxDirective(name, undefined, opts.version);
   if (pool.length === 0) return undefined;
   const info = pool.find((i) => i.family === (opts.family ?? 'http')) ?? pool[0];
-  const family = info.family === 'any' ? opts.family ?? 'http' : info.family;
+  const family = info.family === 'any' ? (opts.family ?? 'http') : info.family;
   const doc = info.doc ?? nginxDocs(name, family)[0] ?? nginxDocs(name)[0];
   const types = new Set<string>();
   for (const c of nginxCommands(name)) {
     if (c.family !== info.family || !commandExistsIn(c, opts.version)) continue;
     for (const t of variantAt(c, opts.version).contexts) types.add(t);
   }
-  const contexts = new Set(sortBlockTypes(types).map((t) => (t === 'ANY' ? 'any block' : describeBlockType(t as NginxBlockType))));
+  const contexts = new Set(
+    sortBlockTypes(types).map((t) => (t === 'ANY' ? 'any block' : describeBlockType(t as NginxBlockType))),
+  );
   let unavailable: string | undefined;
   if (info.plusOnly) unavailable = 'NGINX Plus only (commercial)';
   else if (info.separateModule) unavailable = `part of ${info.separateModule}, distributed apart from nginx`;
-  else if (info.since && compareVersions(opts.version, info.since) < 0) unavailable = `needs nginx ${info.since}; target is ${opts.version}`;
-  else if (info.removed && compareVersions(opts.version, info.removed) >= 0) unavailable = `removed in nginx ${info.removed}`;
-  else if (build.missing.has(info.module)) unavailable = `${info.module} is not in ${build.description}: ${build.missing.get(info.module)}`;
+  else if (info.since && compareVersions(opts.version, info.since) < 0)
+    unavailable = `needs nginx ${info.since}; target is ${opts.version}`;
+  else if (info.removed && compareVersions(opts.version, info.removed) >= 0)
+    unavailable = `removed in nginx ${info.removed}`;
+  else if (build.missing.has(info.module))
+    unavailable = `${info.module} is not in ${build.description}: ${build.missing.get(info.module)}`;
   return {
     name,
     family: info.family,
@@ -106,7 +111,11 @@ export interface HaproxyKeywordSummary {
  * `default` modifier; `section` is the enclosing section keyword. For a word inside a `server` or
  * `bind` line, or an action of an `http-request` rule, pass `option` (the word under the cursor).
  */
-export function describeHaproxyKeyword(words: readonly string[], section: string, option?: string): HaproxyKeywordSummary | undefined {
+export function describeHaproxyKeyword(
+  words: readonly string[],
+  section: string,
+  option?: string,
+): HaproxyKeywordSummary | undefined {
   if (words.length === 0) return undefined;
   const fromDoc = (d: HaproxyKeywordDoc, kind: HaproxyKeywordKind): HaproxyKeywordSummary => ({
     name: d.name,
@@ -129,7 +138,8 @@ export function describeHaproxyKeyword(words: readonly string[], section: string
     if (a) return fromDoc(a, 'action');
   }
   if (section === 'global') {
-    const d = haproxyGlobalKeyword(words.length > 1 ? `${words[0]} ${words[1]}` : words[0]) ?? haproxyGlobalKeyword(words[0]);
+    const d =
+      haproxyGlobalKeyword(words.length > 1 ? `${words[0]} ${words[1]}` : words[0]) ?? haproxyGlobalKeyword(words[0]);
     return d ? fromDoc(d, 'global') : undefined;
   }
   if (isProxySection(section)) {

@@ -130,7 +130,8 @@ interface Plan {
 const q = (s: string) => '`' + s + '`';
 
 /** A table entry by a key taken from the config (never from Object.prototype: `constructor`, `toString`). */
-const own = <T>(table: Record<string, T>, key: string): T | undefined => (Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined);
+const own = <T>(table: Record<string, T>, key: string): T | undefined =>
+  Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
 
 /** Rule keywords whose first argument (words[1]) is an action documented in the manual. */
 const ACTION_RULES: ReadonlySet<string> = new Set(['http-request', 'http-response', 'http-after-response']);
@@ -138,7 +139,13 @@ const ACTION_RULES: ReadonlySet<string> = new Set(['http-request', 'http-respons
 /** Where the options start on a line: after `server <name> <address>`, `bind <address>`, ... */
 const OPTIONS_FROM: Record<string, number> = { server: 3, 'default-server': 1, 'server-template': 4, bind: 2 };
 
-const UNKNOWN_CODES: ReadonlySet<string> = new Set(['unknown-keyword', 'unknown-action', 'unknown-server-option', 'unknown-bind-option', 'invalid-value']);
+const UNKNOWN_CODES: ReadonlySet<string> = new Set([
+  'unknown-keyword',
+  'unknown-action',
+  'unknown-server-option',
+  'unknown-bind-option',
+  'invalid-value',
+]);
 const REMOVED_TIMEOUT = /^(con|cli|srv)timeout$/;
 
 /** How many words a keyword-table name spans ("timeout tunnel" → 2), once per row. */
@@ -209,7 +216,11 @@ function sectionPlans(vm: VersionMemo, key: string): Map<string, HeadPlans> {
 }
 
 /** First words of the proxy keywords of two words or more ("timeout", "option", "http-check", "stats", ...). */
-const LONGER_PROXY_KEYWORDS: ReadonlySet<string> = new Set(haproxyProxyKeywords().filter((p) => p.name.includes(' ')).map((p) => p.name.split(' ')[0]));
+const LONGER_PROXY_KEYWORDS: ReadonlySet<string> = new Set(
+  haproxyProxyKeywords()
+    .filter((p) => p.name.includes(' '))
+    .map((p) => p.name.split(' ')[0]),
+);
 
 /**
  * Can the value of words[1] change the findings of a line whose words[0] is `w0` (given that there
@@ -227,7 +238,16 @@ function secondMatters(kind: string, w0: string): boolean {
 }
 
 /** The memoised plan of a line of `count` words (after the modifier, count > 0) whose words[0] is `w0`. */
-function planOf(vm: VersionMemo, plans: Map<string, HeadPlans>, kind: string, named: boolean, w0: string, line: LineLike, i0: number, count: number): Plan {
+function planOf(
+  vm: VersionMemo,
+  plans: Map<string, HeadPlans>,
+  kind: string,
+  named: boolean,
+  w0: string,
+  line: LineLike,
+  i0: number,
+  count: number,
+): Plan {
   let h = plans.get(w0);
   if (h === undefined) {
     h = { second: secondMatters(kind, w0), alone: undefined, any: undefined, next: new Map() };
@@ -294,7 +314,14 @@ export function validateHaproxy(file: HaproxyFileLike, opts: ValidateHaproxyOpti
 }
 
 /** The checks of any statement (a modifier, or a tree without wordValue()). */
-function checkStatement(vm: VersionMemo, plans: Map<string, HeadPlans>, kind: string, named: boolean, st: StatementLike, out: KnowledgeDiagnostic[]): void {
+function checkStatement(
+  vm: VersionMemo,
+  plans: Map<string, HeadPlans>,
+  kind: string,
+  named: boolean,
+  st: StatementLike,
+  out: KnowledgeDiagnostic[],
+): void {
   const words = wordsOf(st);
   const i0 = st.modifier ? 1 : 0;
   const n = wordCount(words) - i0;
@@ -337,7 +364,14 @@ interface TreeStatement extends StatementLike {
  * over the options through the option memo (optionInfo()); only a line with a finding among its
  * options goes through checkOptions(), which reports it.
  */
-function checkTreeStatement(vm: VersionMemo, plans: Map<string, HeadPlans>, kind: string, named: boolean, st: TreeStatement, out: KnowledgeDiagnostic[]): void {
+function checkTreeStatement(
+  vm: VersionMemo,
+  plans: Map<string, HeadPlans>,
+  kind: string,
+  named: boolean,
+  st: TreeStatement,
+  out: KnowledgeDiagnostic[],
+): void {
   const n = st.wordCount;
   if (n === 0) return;
   const w0 = st.keyword;
@@ -359,10 +393,17 @@ function checkTreeStatement(vm: VersionMemo, plans: Map<string, HeadPlans>, kind
   const findings = plan.findings;
   if (findings.length > 0) {
     const words = st.line.words;
-    for (const f of findings) out.push({ span: { start: words[f.from].start, end: words[f.to].end }, severity: f.severity, code: f.code, message: f.message });
+    for (const f of findings)
+      out.push({
+        span: { start: words[f.from].start, end: words[f.to].end },
+        severity: f.severity,
+        code: f.code,
+        message: f.message,
+      });
   }
   const options = plan.options;
-  if (options !== null && !optionsClean(options.bind, st, options.from, n)) checkOptions(vm, options.bind, st, wordsOf(st), options.from, out);
+  if (options !== null && !optionsClean(options.bind, st, options.from, n))
+    checkOptions(vm, options.bind, st, wordsOf(st), options.from, out);
 }
 
 /** What checkOptions() reads of a word: the option's most arguments and whether the build lacks it; null: not an option. */
@@ -385,7 +426,12 @@ function optionInfo(isBind: boolean, w: string): OptionInfo | null {
   if (info === undefined) {
     if (memo.size >= MAX_OPTION_WORDS) memo.clear();
     const opt = isBind ? haproxyBindOption(w) : haproxyServerOption(w);
-    info = opt ? { max: opt.args ? (opt.args.max ?? Infinity) : Infinity, notInBuild: isBind && !!DEBIAN_12_HAPROXY_MISSING_BIND.get(w) } : null;
+    info = opt
+      ? {
+          max: opt.args ? (opt.args.max ?? Infinity) : Infinity,
+          notInBuild: isBind && !!DEBIAN_12_HAPROXY_MISSING_BIND.get(w),
+        }
+      : null;
     memo.set(detach(w), info);
   }
   return info;
@@ -414,7 +460,12 @@ function optionsClean(isBind: boolean, st: TreeStatement, from: number, count: n
  * only on its own words, the section's keyword and whether the section is named (see above), so
  * a caller may check one changed line alone.
  */
-export function validateHaproxyStatement(section: SectionLike, st: StatementLike, opts: ValidateHaproxyOptions, out: KnowledgeDiagnostic[]): void {
+export function validateHaproxyStatement(
+  section: SectionLike,
+  st: StatementLike,
+  opts: ValidateHaproxyOptions,
+  out: KnowledgeDiagnostic[],
+): void {
   const key = sectionKey(section);
   if (key === null) return;
   const vm = versionMemo(opts.version);
@@ -422,7 +473,16 @@ export function validateHaproxyStatement(section: SectionLike, st: StatementLike
   const i0 = st.modifier ? 1 : 0;
   const n = wordCount(words) - i0;
   if (n <= 0) return;
-  const plan = planOf(vm, sectionPlans(vm, key), section.keyword, !!section.name, i0 === 0 ? st.keyword : valueAt(words, i0), words, i0, n);
+  const plan = planOf(
+    vm,
+    sectionPlans(vm, key),
+    section.keyword,
+    !!section.name,
+    i0 === 0 ? st.keyword : valueAt(words, i0),
+    words,
+    i0,
+    n,
+  );
   if (plan !== CLEAN) applyPlan(vm, plan, st, words, i0, out);
 }
 
@@ -433,13 +493,24 @@ export function validateHaproxyStatement(section: SectionLike, st: StatementLike
  */
 export function validateHaproxyUnmemoised(file: HaproxyFileLike, opts: ValidateHaproxyOptions): KnowledgeDiagnostic[] {
   const out: KnowledgeDiagnostic[] = [];
-  const vm: VersionMemo = { version: opts.version, otherVersion: !/^2\.6(\.|$)/.test(opts.version), sections: new Map(), plans: 0 };
+  const vm: VersionMemo = {
+    version: opts.version,
+    otherVersion: !/^2\.6(\.|$)/.test(opts.version),
+    sections: new Map(),
+    plans: 0,
+  };
   for (const section of file.sections) {
     if (sectionKey(section) === null) continue;
     for (const st of section.statements) {
       const words = st.modifier ? st.line.words.slice(1) : st.line.words;
       if (words.length === 0) continue;
-      const plan = computePlan(vm, section.keyword, !!section.name, words[0].value, words.length > 1 ? words[1].value : undefined);
+      const plan = computePlan(
+        vm,
+        section.keyword,
+        !!section.name,
+        words[0].value,
+        words.length > 1 ? words[1].value : undefined,
+      );
       applyPlan(vm, plan, { keyword: st.keyword, line: { words } }, { words }, 0, out);
     }
   }
@@ -449,21 +520,41 @@ export function validateHaproxyUnmemoised(file: HaproxyFileLike, opts: ValidateH
 /** Where a statement's word values are read: the statement itself when it can (no line object built), else its line. */
 const wordsOf = (st: StatementLike): LineLike => (st.wordValue !== undefined ? (st as unknown as LineLike) : st.line); // (only its wordCount and wordValue are read)
 const wordCount = (line: LineLike): number => (line.wordCount !== undefined ? line.wordCount : line.words.length);
-const valueAt = (line: LineLike, k: number): string => (line.wordValue !== undefined ? line.wordValue(k) : line.words[k].value);
+const valueAt = (line: LineLike, k: number): string =>
+  line.wordValue !== undefined ? line.wordValue(k) : line.words[k].value;
 
 /** `st.line` gives the word objects (spans; read only for a finding), `values` the words' values. */
-function applyPlan(vm: VersionMemo, plan: Plan, st: StatementLike, values: LineLike, i0: number, out: KnowledgeDiagnostic[]): void {
+function applyPlan(
+  vm: VersionMemo,
+  plan: Plan,
+  st: StatementLike,
+  values: LineLike,
+  i0: number,
+  out: KnowledgeDiagnostic[],
+): void {
   if (plan.findings.length > 0) {
     const words = st.line.words;
     for (const f of plan.findings) {
-      out.push({ span: { start: words[i0 + f.from].start, end: words[i0 + f.to].end }, severity: f.severity, code: f.code, message: f.message });
+      out.push({
+        span: { start: words[i0 + f.from].start, end: words[i0 + f.to].end },
+        severity: f.severity,
+        code: f.code,
+        message: f.message,
+      });
     }
   }
   if (plan.options) checkOptions(vm, plan.options.bind, st, values, i0 + plan.options.from, out);
 }
 
 /** A finding, with the wording and severity for a target other than 2.6 where that applies. */
-function finding(vm: VersionMemo, from: number, to: number, severity: Severity, code: string, message: string): HeadFinding {
+function finding(
+  vm: VersionMemo,
+  from: number,
+  to: number,
+  severity: Severity,
+  code: string,
+  message: string,
+): HeadFinding {
   if (vm.otherVersion && UNKNOWN_CODES.has(code)) {
     severity = 'warning';
     message += ` (checked against HAProxy 2.6's keywords; target is ${vm.version})`;
@@ -478,18 +569,49 @@ function computePlan(vm: VersionMemo, kind: string, named: boolean, w0: string, 
   if (kind === 'global') {
     const missing = DEBIAN_12_HAPROXY_MISSING.get(w0);
     if (missing) {
-      found.push(finding(vm, 0, 0, 'warning', 'not-in-build', `${q(w0)} needs ${missing}, which Debian 12's HAProxy 2.6 package is built without`));
+      found.push(
+        finding(
+          vm,
+          0,
+          0,
+          'warning',
+          'not-in-build',
+          `${q(w0)} needs ${missing}, which Debian 12's HAProxy 2.6 package is built without`,
+        ),
+      );
     } else if (!isHaproxyGlobalKeyword(w0, w1)) {
       const best = closestNames(w0, haproxyGlobalKeywordNames(), 1);
-      found.push(finding(vm, 0, 0, 'error', 'unknown-keyword', `unknown keyword ${q(w0)} in ${q('global')} section` + (best.length ? `; did you mean ${q(best[0])}?` : '')));
+      found.push(
+        finding(
+          vm,
+          0,
+          0,
+          'error',
+          'unknown-keyword',
+          `unknown keyword ${q(w0)} in ${q('global')} section` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
+        ),
+      );
     }
   } else if (isProxySection(kind)) {
     options = checkProxyHead(vm, kind, named, w0, w1, found);
   } else {
     const known = haproxySectionKeywords(kind);
     if (known && !haproxySectionKeyword(kind, w1 === undefined ? [w0] : [w0, w1])) {
-      const best = closestNames(w0, known.map((k) => k.name.split(' ')[0]), 1);
-      found.push(finding(vm, 0, 0, 'error', 'unknown-keyword', `unknown keyword ${q(w0)} in ${q(kind)} section` + (best.length ? `; did you mean ${q(best[0])}?` : '')));
+      const best = closestNames(
+        w0,
+        known.map((k) => k.name.split(' ')[0]),
+        1,
+      );
+      found.push(
+        finding(
+          vm,
+          0,
+          0,
+          'error',
+          'unknown-keyword',
+          `unknown keyword ${q(w0)} in ${q(kind)} section` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
+        ),
+      );
     }
   }
   return found.length === 0 && options === null ? CLEAN : { findings: found, options };
@@ -501,7 +623,14 @@ function computePlan(vm: VersionMemo, kind: string, named: boolean, w0: string, 
  * that follow it (at least one when it takes any, then more while they are not options
  * themselves, up to what its syntax line allows).
  */
-function checkOptions(vm: VersionMemo, isBind: boolean, st: StatementLike, values: LineLike, from: number, out: KnowledgeDiagnostic[]): void {
+function checkOptions(
+  vm: VersionMemo,
+  isBind: boolean,
+  st: StatementLike,
+  values: LineLike,
+  from: number,
+  out: KnowledgeDiagnostic[],
+): void {
   const lookup = isBind ? haproxyBindOption : haproxyServerOption;
   const missing = isBind ? DEBIAN_12_HAPROXY_MISSING_BIND : undefined;
   const count = wordCount(values);
@@ -512,14 +641,27 @@ function checkOptions(vm: VersionMemo, isBind: boolean, st: StatementLike, value
     if (!opt) {
       const names = (isBind ? haproxyBindOptions() : haproxyServerOptions()).map((o) => o.name);
       const best = closestNames(w, names, 1);
-      const f = finding(vm, i, i, 'error', isBind ? 'unknown-bind-option' : 'unknown-server-option', `unknown ${isBind ? 'bind' : 'server'} option ${q(w)}` + (best.length ? `; did you mean ${q(best[0])}?` : ''));
+      const f = finding(
+        vm,
+        i,
+        i,
+        'error',
+        isBind ? 'unknown-bind-option' : 'unknown-server-option',
+        `unknown ${isBind ? 'bind' : 'server'} option ${q(w)}` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
+      );
       const at = st.line.words[i];
       out.push({ span: { start: at.start, end: at.end }, severity: f.severity, code: f.code, message: f.message });
       // HAProxy stops reading the line at the first unknown option; so do we (its arguments are unknown).
       return;
     }
     const why = missing?.get(w);
-    if (why) out.push({ span: { start: st.line.words[i].start, end: st.line.words[i].end }, severity: 'warning', code: 'haproxy/not-in-build', message: `${q(w)} needs ${why}, which Debian 12's HAProxy 2.6 package is built without` });
+    if (why)
+      out.push({
+        span: { start: st.line.words[i].start, end: st.line.words[i].end },
+        severity: 'warning',
+        code: 'haproxy/not-in-build',
+        message: `${q(w)} needs ${why}, which Debian 12's HAProxy 2.6 package is built without`,
+      });
     i++;
     const max = opt.args ? (opt.args.max ?? Infinity) : Infinity;
     if (max === 0) continue;
@@ -532,23 +674,57 @@ function checkOptions(vm: VersionMemo, isBind: boolean, st: StatementLike, value
 }
 
 /** The head checks of a proxy statement (into `found`); returns where options start on server/bind lines. */
-function checkProxyHead(vm: VersionMemo, kind: string, named: boolean, w0: string, w1: string | undefined, found: HeadFinding[]): Plan['options'] {
+function checkProxyHead(
+  vm: VersionMemo,
+  kind: string,
+  named: boolean,
+  w0: string,
+  w1: string | undefined,
+  found: HeadFinding[],
+): Plan['options'] {
   // the span of the first two words (or of the only one)
   const two = w1 === undefined ? 0 : 1;
   const removed = own(HAPROXY_REMOVED, w0);
   if (removed) {
-    found.push(finding(vm, 0, 0, 'error', 'keyword-removed', `${q(w0)} is not supported since HAProxy ${removed.since}: ${removed.advice}`));
+    found.push(
+      finding(
+        vm,
+        0,
+        0,
+        'error',
+        'keyword-removed',
+        `${q(w0)} is not supported since HAProxy ${removed.since}: ${removed.advice}`,
+      ),
+    );
     return null;
   }
   if (w0 === 'timeout' && w1 !== undefined && REMOVED_TIMEOUT.test(w1)) {
     const r = own(HAPROXY_REMOVED, w1)!;
-    found.push(finding(vm, 0, two, 'error', 'keyword-removed', `${q(w1)} is not supported since HAProxy ${r.since}: ${r.advice}`));
+    found.push(
+      finding(
+        vm,
+        0,
+        two,
+        'error',
+        'keyword-removed',
+        `${q(w1)} is not supported since HAProxy ${r.since}: ${r.advice}`,
+      ),
+    );
     return null;
   }
   const removedOption = w0 === 'option' && w1 !== undefined ? own(HAPROXY_REMOVED_OPTIONS, w1) : undefined;
   if (removedOption) {
     const r = removedOption;
-    found.push(finding(vm, 0, two, 'error', 'keyword-removed', `option ${q(w1!)} is not supported since HAProxy ${r.since}: ${r.advice}`));
+    found.push(
+      finding(
+        vm,
+        0,
+        two,
+        'error',
+        'keyword-removed',
+        `option ${q(w1!)} is not supported since HAProxy ${r.since}: ${r.advice}`,
+      ),
+    );
     return null;
   }
   const row = resolveProxyKeyword2(w0, w1);
@@ -556,33 +732,94 @@ function checkProxyHead(vm: VersionMemo, kind: string, named: boolean, w0: strin
     if (PROXY_KEYWORD_GROUPS.has(w0)) {
       const members = proxyGroupMembers(w0);
       if (w1 === undefined) {
-        found.push(finding(vm, 0, 0, 'error', 'unknown-keyword', `${q(w0)} needs one of: ${members.slice(0, 12).join(', ')}${members.length > 12 ? ', ...' : ''}`));
+        found.push(
+          finding(
+            vm,
+            0,
+            0,
+            'error',
+            'unknown-keyword',
+            `${q(w0)} needs one of: ${members.slice(0, 12).join(', ')}${members.length > 12 ? ', ...' : ''}`,
+          ),
+        );
         return null;
       }
       const best = closestNames(w1, members, 1);
-      found.push(finding(vm, 0, two, 'error', 'unknown-keyword', `unknown ${w0} ${q(w1)}` + (best.length ? `; did you mean ${q(w0 + ' ' + best[0])}?` : '')));
+      found.push(
+        finding(
+          vm,
+          0,
+          two,
+          'error',
+          'unknown-keyword',
+          `unknown ${w0} ${q(w1)}` + (best.length ? `; did you mean ${q(w0 + ' ' + best[0])}?` : ''),
+        ),
+      );
       return null;
     }
     const candidates = haproxyProxyKeywords().map((p) => p.name.split(' ')[0]);
     const best = closestNames(w0, candidates, 1);
-    found.push(finding(vm, 0, 0, 'error', 'unknown-keyword', `unknown keyword ${q(w0)} in ${q(kind)} section` + (best.length ? `; did you mean ${q(best[0])}?` : '')));
+    found.push(
+      finding(
+        vm,
+        0,
+        0,
+        'error',
+        'unknown-keyword',
+        `unknown keyword ${q(w0)} in ${q(kind)} section` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
+      ),
+    );
     return null;
   }
   // the keyword's own words: one or two (a row is found by its first one or two words)
   const kwTo = Math.min(nameWords(row.name), w1 === undefined ? 1 : 2) - 1;
-  const cell = kind === 'defaults' ? row.defaults : kind === 'frontend' ? row.frontend : kind === 'backend' ? row.backend : row.listen;
+  const cell =
+    kind === 'defaults'
+      ? row.defaults
+      : kind === 'frontend'
+        ? row.frontend
+        : kind === 'backend'
+          ? row.backend
+          : row.listen;
   if (kind === 'defaults') {
     if (cell === 'no') {
-      found.push(finding(vm, 0, kwTo, 'error', 'keyword-not-allowed-here', `${q(row.name)} is not allowed in a ${q('defaults')} section`));
+      found.push(
+        finding(
+          vm,
+          0,
+          kwTo,
+          'error',
+          'keyword-not-allowed-here',
+          `${q(row.name)} is not allowed in a ${q('defaults')} section`,
+        ),
+      );
       return null;
     }
     if (cell === 'named' && !named) {
-      found.push(finding(vm, 0, kwTo, 'error', 'keyword-not-allowed-here', `${q(row.name)} is allowed only in a named ${q('defaults')} section, not an anonymous one`));
+      found.push(
+        finding(
+          vm,
+          0,
+          kwTo,
+          'error',
+          'keyword-not-allowed-here',
+          `${q(row.name)} is allowed only in a named ${q('defaults')} section, not an anonymous one`,
+        ),
+      );
       return null;
     }
   } else if (cell === 'no' && haproxyWarnsIfNotCap(row.name)) {
     const lacks = kind === 'frontend' ? 'backend' : 'frontend';
-    found.push(finding(vm, 0, kwTo, 'warning', 'keyword-not-allowed-here', `${q(row.name)} is ignored in a ${kind}: it needs ${lacks} capability (use it in a ${lacks} or listen section)`));
+    found.push(
+      finding(
+        vm,
+        0,
+        kwTo,
+        'warning',
+        'keyword-not-allowed-here',
+        `${q(row.name)} is ignored in a ${kind}: it needs ${lacks} capability (use it in a ${lacks} or listen section)`,
+      ),
+    );
     return null;
   }
   const values = own(HAPROXY_VALUE_SETS, row.name);
@@ -590,15 +827,42 @@ function checkProxyHead(vm: VersionMemo, kind: string, named: boolean, w0: strin
     const v = w1.replace(/\(.*$/, '');
     if (values.values.length > 0 && !values.values.includes(v)) {
       const best = closestNames(v, values.values, 1);
-      found.push(finding(vm, 1, 1, 'error', 'invalid-value', `unknown ${values.what} ${q(w1)}; expected ${values.values.join(', ')}` + (best.length ? ` (did you mean ${q(best[0])}?)` : '')));
+      found.push(
+        finding(
+          vm,
+          1,
+          1,
+          'error',
+          'invalid-value',
+          `unknown ${values.what} ${q(w1)}; expected ${values.values.join(', ')}` +
+            (best.length ? ` (did you mean ${q(best[0])}?)` : ''),
+        ),
+      );
     }
   }
   if (ACTION_RULES.has(row.name) && w1 !== undefined) {
     const action = w1.replace(/\(.*$/, '');
-    const ok = action.startsWith('lua.') || haproxyActions(row.name).length === 0 || !!haproxyAction(row.name, action) || !!haproxyAction(row.name, w1);
+    const ok =
+      action.startsWith('lua.') ||
+      haproxyActions(row.name).length === 0 ||
+      !!haproxyAction(row.name, action) ||
+      !!haproxyAction(row.name, w1);
     if (!ok) {
-      const best = closestNames(action, haproxyActions(row.name).map((a) => a.name), 1);
-      found.push(finding(vm, 1, 1, 'error', 'unknown-action', `unknown ${row.name} action ${q(action)}` + (best.length ? `; did you mean ${q(best[0])}?` : '')));
+      const best = closestNames(
+        action,
+        haproxyActions(row.name).map((a) => a.name),
+        1,
+      );
+      found.push(
+        finding(
+          vm,
+          1,
+          1,
+          'error',
+          'unknown-action',
+          `unknown ${row.name} action ${q(action)}` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
+        ),
+      );
     }
   }
   const from = own(OPTIONS_FROM, row.name);

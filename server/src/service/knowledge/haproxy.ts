@@ -93,15 +93,37 @@ export const HAPROXY_REMOVED: Record<string, { since: string; advice: string }> 
   appsession: { since: '1.6', advice: "use 'stick-table' and 'stick on' or 'cookie'" },
   'monitor-net': { since: '2.4', advice: "use 'http-request return status 200 if { src <net> }'" },
   ...Object.fromEntries(
-    ['reqrep', 'reqirep', 'reqdel', 'reqidel', 'reqdeny', 'reqideny', 'reqpass', 'reqipass', 'reqallow', 'reqiallow', 'reqtarpit', 'reqitarpit', 'reqadd', 'cliexp'].map((k) => [
+    [
+      'reqrep',
+      'reqirep',
+      'reqdel',
+      'reqidel',
+      'reqdeny',
+      'reqideny',
+      'reqpass',
+      'reqipass',
+      'reqallow',
+      'reqiallow',
+      'reqtarpit',
+      'reqitarpit',
+      'reqadd',
+      'cliexp',
+    ].map((k) => [
       k,
-      { since: '2.1', advice: "use 'http-request' rules (replace-header, replace-uri, replace-path, del-header, deny, allow, tarpit, add-header)" },
+      {
+        since: '2.1',
+        advice:
+          "use 'http-request' rules (replace-header, replace-uri, replace-path, del-header, deny, allow, tarpit, add-header)",
+      },
     ]),
   ),
   ...Object.fromEntries(
     ['rsprep', 'rspirep', 'rspdel', 'rspidel', 'rspdeny', 'rspideny', 'rspadd', 'srvexp'].map((k) => [
       k,
-      { since: '2.1', advice: "use 'http-response' rules (replace-header, replace-value, del-header, deny, add-header)" },
+      {
+        since: '2.1',
+        advice: "use 'http-response' rules (replace-header, replace-value, del-header, deny, add-header)",
+      },
     ]),
   ),
 };
@@ -110,7 +132,10 @@ export const HAPROXY_REMOVED: Record<string, { since: string; advice: string }> 
 export const HAPROXY_REMOVED_OPTIONS: Record<string, { since: string; advice: string }> = {
   forceclose: { since: '2.0', advice: "remove it, or use 'option httpclose' if really needed" },
   'http-tunnel': { since: '2.1', advice: 'remove it; it is not needed' },
-  http_proxy: { since: '2.5', advice: "use 'http-request set-dst' with 'http-request set-uri' (and 'http-request do-resolve')" },
+  http_proxy: {
+    since: '2.5',
+    advice: "use 'http-request set-dst' with 'http-request set-uri' (and 'http-request do-resolve')",
+  },
 };
 
 /**
@@ -120,16 +145,47 @@ export const HAPROXY_REMOVED_OPTIONS: Record<string, { since: string; advice: st
  * keyword also warns. Other keywords the 4.1 matrix marks as not applying are silently ignored.
  */
 const WARN_IF_NOT_CAP = new Set([
-  'bind', 'monitor-uri', 'dynamic-cookie-key', 'cookie', 'load-server-state-from-file', 'server-state-file-name',
-  'max-session-srv-conns', 'capture', 'retries', 'http-send-name-header', 'use_backend', 'use-server', 'stick',
-  'default_backend', 'http-reuse', 'monitor', 'maxconn', 'backlog', 'fullconn', 'dispatch', 'balance', 'hash-type',
-  'source', 'errorfile', 'errorfiles', 'errorloc', 'errorloc302', 'errorloc303', 'http-error',
+  'bind',
+  'monitor-uri',
+  'dynamic-cookie-key',
+  'cookie',
+  'load-server-state-from-file',
+  'server-state-file-name',
+  'max-session-srv-conns',
+  'capture',
+  'retries',
+  'http-send-name-header',
+  'use_backend',
+  'use-server',
+  'stick',
+  'default_backend',
+  'http-reuse',
+  'monitor',
+  'maxconn',
+  'backlog',
+  'fullconn',
+  'dispatch',
+  'balance',
+  'hash-type',
+  'source',
+  'errorfile',
+  'errorfiles',
+  'errorloc',
+  'errorloc302',
+  'errorloc303',
+  'http-error',
 ]);
 
 /** Does HAProxy warn when this matrix keyword sits in a proxy that lacks the needed side? */
 export function haproxyWarnsIfNotCap(keyword: string): boolean {
   const first = keyword.split(' ')[0];
-  return WARN_IF_NOT_CAP.has(first) || first === 'option' || first === 'timeout' || first === 'http-check' || first === 'tcp-check';
+  return (
+    WARN_IF_NOT_CAP.has(first) ||
+    first === 'option' ||
+    first === 'timeout' ||
+    first === 'http-check' ||
+    first === 'tcp-check'
+  );
 }
 
 /**
@@ -138,9 +194,22 @@ export function haproxyWarnsIfNotCap(keyword: string): boolean {
  * memory profiling. Checked with `haproxy -c` on that package (test/knowledge/haproxy-binary.test.ts).
  */
 export const DEBIAN_12_HAPROXY_MISSING: ReadonlyMap<string, string> = new Map([
-  ...['deviceatlas-json-file', 'deviceatlas-log-level', 'deviceatlas-properties-cookie', 'deviceatlas-separator'].map((k) => [k, 'DeviceAtlas support (USE_DEVICEATLAS)'] as [string, string]),
-  ...['wurfl-cache-size', 'wurfl-data-file', 'wurfl-information-list', 'wurfl-information-list-separator', 'wurfl-patch-file'].map((k) => [k, 'WURFL support (USE_WURFL)'] as [string, string]),
-  ...['tune.quic.frontend.conn-tx-buffers.limit', 'tune.quic.frontend.max-idle-timeout', 'tune.quic.frontend.max-streams-bidi', 'tune.quic.retry-threshold'].map((k) => [k, 'QUIC support (USE_QUIC)'] as [string, string]),
+  ...['deviceatlas-json-file', 'deviceatlas-log-level', 'deviceatlas-properties-cookie', 'deviceatlas-separator'].map(
+    (k) => [k, 'DeviceAtlas support (USE_DEVICEATLAS)'] as [string, string],
+  ),
+  ...[
+    'wurfl-cache-size',
+    'wurfl-data-file',
+    'wurfl-information-list',
+    'wurfl-information-list-separator',
+    'wurfl-patch-file',
+  ].map((k) => [k, 'WURFL support (USE_WURFL)'] as [string, string]),
+  ...[
+    'tune.quic.frontend.conn-tx-buffers.limit',
+    'tune.quic.frontend.max-idle-timeout',
+    'tune.quic.frontend.max-streams-bidi',
+    'tune.quic.retry-threshold',
+  ].map((k) => [k, 'QUIC support (USE_QUIC)'] as [string, string]),
   ['tune.zlib.memlevel', 'zlib (Debian builds with libslz instead)'],
   ['tune.zlib.windowsize', 'zlib (Debian builds with libslz instead)'],
   ['ssl-engine', 'OpenSSL engine support'],
@@ -156,7 +225,18 @@ export const HAPROXY_VALUE_SETS: Record<string, { what: string; values: readonly
   mode: { what: 'proxy mode', values: ['tcp', 'http'] },
   balance: {
     what: 'balance algorithm',
-    values: ['roundrobin', 'static-rr', 'leastconn', 'first', 'source', 'uri', 'url_param', 'hdr', 'random', 'rdp-cookie'],
+    values: [
+      'roundrobin',
+      'static-rr',
+      'leastconn',
+      'first',
+      'source',
+      'uri',
+      'url_param',
+      'hdr',
+      'random',
+      'rdp-cookie',
+    ],
   },
   filter: { what: 'filter type', values: KB.filters.map((f) => f.name) },
 };
@@ -194,7 +274,10 @@ export function haproxyProxyKeywords(): HaproxyProxyKeyword[] {
 
 /** First words of multi-word proxy keywords ("option", "timeout", "stats", ...) that are not keywords alone. */
 export const PROXY_KEYWORD_GROUPS: ReadonlySet<string> = new Set(
-  KB.proxy.filter((p) => p.name.includes(' ')).map((p) => p.name.split(' ')[0]).filter((first) => !PROXY.has(first)),
+  KB.proxy
+    .filter((p) => p.name.includes(' '))
+    .map((p) => p.name.split(' ')[0])
+    .filter((first) => !PROXY.has(first)),
 );
 
 /** Names in a proxy keyword group, e.g. the options after `option`. */

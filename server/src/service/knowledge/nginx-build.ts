@@ -85,4 +85,7 @@ export const FULL_BUILD: NginxBuildProfile = {
   loadable: new Map(),
 };
 
-export const NGINX_BUILDS: Record<string, NginxBuildProfile> = { [DEBIAN_12.id]: DEBIAN_12, [FULL_BUILD.id]: FULL_BUILD };
+export const NGINX_BUILDS: Record<string, NginxBuildProfile> = {
+  [DEBIAN_12.id]: DEBIAN_12,
+  [FULL_BUILD.id]: FULL_BUILD,
+};

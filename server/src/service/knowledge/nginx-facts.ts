@@ -38,7 +38,10 @@ const VERSIONED_DEFAULTS: Record<string, VersionedDefault[]> = {
     {
       family: 'http',
       rows: [
-        { value: '1.0', note: 'HTTP/1.0 to the upstream: no keepalive, and WebSocket upgrades need `proxy_http_version 1.1`' },
+        {
+          value: '1.0',
+          note: 'HTTP/1.0 to the upstream: no keepalive, and WebSocket upgrades need `proxy_http_version 1.1`',
+        },
         { since: '1.29.7', value: '1.1', note: 'HTTP/1.1 became the default in 1.29.7' },
       ],
     },
@@ -141,12 +144,24 @@ export const NGINX_PARAMETERS: NginxParameterFact[] = [
  * version each value arrived in. proxy_http_version: "1.0" and "1.1" always, "2" from 1.29.4
  * (ngx_http_proxy_http_version[] in src/http/modules/ngx_http_proxy_module.c, release-1.29.4).
  */
-export const NGINX_VALUE_SETS: Array<{ directive: string; family: NginxFamily; values: Array<{ value: string; since?: string }> }> = [
-  { directive: 'proxy_http_version', family: 'http', values: [{ value: '1.0' }, { value: '1.1' }, { value: '2', since: '1.29.4' }] },
+export const NGINX_VALUE_SETS: Array<{
+  directive: string;
+  family: NginxFamily;
+  values: Array<{ value: string; since?: string }>;
+}> = [
+  {
+    directive: 'proxy_http_version',
+    family: 'http',
+    values: [{ value: '1.0' }, { value: '1.1' }, { value: '2', since: '1.29.4' }],
+  },
 ];
 
 /** The fact about one argument of a directive, when one is recorded. */
-export function nginxParameterFact(directive: string, family: NginxFamily, arg: string): NginxParameterFact | undefined {
+export function nginxParameterFact(
+  directive: string,
+  family: NginxFamily,
+  arg: string,
+): NginxParameterFact | undefined {
   for (const p of NGINX_PARAMETERS) {
     if (p.directive !== directive || p.family !== family) continue;
     if (p.param.endsWith('=') ? arg.startsWith(p.param) : arg === p.param) return p;

@@ -93,11 +93,21 @@ export interface ValidateNginxOptions {
 }
 
 /** Blocks whose bodies are data (keys and values), not directives. */
-export const NGINX_DATA_BLOCKS: ReadonlySet<string> = new Set(['map', 'geo', 'types', 'split_clients', 'match', 'charset_map']);
+export const NGINX_DATA_BLOCKS: ReadonlySet<string> = new Set([
+  'map',
+  'geo',
+  'types',
+  'split_clients',
+  'match',
+  'charset_map',
+]);
 
 /** Directive names of well-known third-party modules (OpenResty/Lua, mruby, headers-more, ...). */
 const THIRD_PARTY = [
-  { re: /(^lua_|_by_lua(_block|_file)?$|^(set|content|access|rewrite|header_filter|body_filter|log|balancer|init|init_worker|ssl_certificate|ssl_session_fetch|ssl_session_store|ssl_client_hello|exit_worker|server_rewrite)_by_lua)/, module: 'lua-nginx-module (OpenResty)' },
+  {
+    re: /(^lua_|_by_lua(_block|_file)?$|^(set|content|access|rewrite|header_filter|body_filter|log|balancer|init|init_worker|ssl_certificate|ssl_session_fetch|ssl_session_store|ssl_client_hello|exit_worker|server_rewrite)_by_lua)/,
+    module: 'lua-nginx-module (OpenResty)',
+  },
   { re: /^mruby_/, module: 'ngx_mruby' },
   { re: /^more_(set|clear)_(input_)?headers$/, module: 'headers-more-nginx-module' },
   { re: /^(echo|echo_\w+)$/, module: 'echo-nginx-module' },
@@ -109,7 +119,10 @@ const THIRD_PARTY = [
   { re: /^(pagespeed)$/, module: 'ngx_pagespeed' },
   { re: /^(nchan_\w+|push_stream_\w+)$/, module: 'a pub/sub module (nchan, push-stream)' },
   { re: /^(rtmp|rtmp_\w+)$/, module: 'nginx-rtmp-module' },
-  { re: /^(set_(escape_uri|unescape_uri|md5|sha1|base32|encode_base64|decode_base64|quote_sql_str|random|secure_random_alphanum|hashed_upstream|formatted_gmt_time|if_empty))$/, module: 'set-misc-nginx-module' },
+  {
+    re: /^(set_(escape_uri|unescape_uri|md5|sha1|base32|encode_base64|decode_base64|quote_sql_str|random|secure_random_alphanum|hashed_upstream|formatted_gmt_time|if_empty))$/,
+    module: 'set-misc-nginx-module',
+  },
 ];
 
 function thirdPartyModuleOf(name: string): string | undefined {
@@ -124,13 +137,17 @@ function resolveBuild(b: ValidateNginxOptions['build']): NginxBuildProfile {
 
 const code = (s: string) => '`' + s + '`';
 
-
 /** What one (directive name, block type) pair gets, whatever its arguments. */
 type Verdict =
   | { kind: 'stop'; severity: Severity; code: string; message: string }
   | { kind: 'ok'; counts: ArgCount[]; strictFlag: boolean; isBlock: boolean; isPlain: boolean };
 
-const stop = (severity: Severity, c: string, message: string): Verdict => ({ kind: 'stop', severity, code: c, message });
+const stop = (severity: Severity, c: string, message: string): Verdict => ({
+  kind: 'stop',
+  severity,
+  code: c,
+  message,
+});
 
 /**
  * What a directive's own checks found, by directive object: the checks depend only on the
@@ -138,7 +155,10 @@ const stop = (severity: Severity, c: string, message: string): Verdict => ({ kin
  * so a directive the incremental parser reused is not checked again. Spans are kept relative to
  * the directive's start (a reused directive may have moved).
  */
-const directiveMemo = new WeakMap<object, { env: string; t: NginxBlockType; start: number; found: KnowledgeDiagnostic[]; known: boolean }>();
+const directiveMemo = new WeakMap<
+  object,
+  { env: string; t: NginxBlockType; start: number; found: KnowledgeDiagnostic[]; known: boolean }
+>();
 const buildIds = new WeakMap<NginxBuildProfile, number>();
 let nextBuildId = 0;
 
@@ -177,19 +197,30 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
         const c = existing.find((x) => familyMatches(x, t)) ?? existing[0];
         const why = build.missing.get(c.module) ?? 'not part of this build';
         const so = build.loadable.get(c.module);
-        return stop('warning',
+        return stop(
+          'warning',
           'module-not-in-build',
           `${code(name)} comes from ${c.module}, which ${build.description} lacks: ${why}` +
             (so ? `; load it with ${code(`load_module modules/${so};`)}` : ''),
         );
       }
       if (all.length > 0) {
-        const newer = all.filter((c) => compareVersions(c.since, version) > 0).sort((a, b) => compareVersions(a.since, b.since));
+        const newer = all
+          .filter((c) => compareVersions(c.since, version) > 0)
+          .sort((a, b) => compareVersions(a.since, b.since));
         if (newer.length > 0) {
-          return stop('error', 'directive-too-new', `${code(name)} needs nginx ${newer[0].since}; target is ${version}`);
+          return stop(
+            'error',
+            'directive-too-new',
+            `${code(name)} needs nginx ${newer[0].since}; target is ${version}`,
+          );
         } else {
-          const removed = all.map((c) => c.removed).filter((r): r is string => !!r).sort(compareVersions);
-          return stop('error',
+          const removed = all
+            .map((c) => c.removed)
+            .filter((r): r is string => !!r)
+            .sort(compareVersions);
+          return stop(
+            'error',
             'directive-removed',
             `${code(name)} was removed in nginx ${removed[removed.length - 1] ?? '?'}; target is ${version}`,
           );
@@ -199,18 +230,33 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
       if (docs.length > 0) {
         const separate = docs.find((x) => /_js_module$|acme|otel/.test(x.module));
         if (separate) {
-          return stop('warning', 'module-not-in-build', `${code(name)} comes from ${separate.module}, a module distributed apart from nginx and not in ${build.description}`);
+          return stop(
+            'warning',
+            'module-not-in-build',
+            `${code(name)} comes from ${separate.module}, a module distributed apart from nginx and not in ${build.description}`,
+          );
         } else {
-          return stop('error', 'nginx-plus-only', `${code(name)} exists only in NGINX Plus (commercial), not in nginx open source`);
+          return stop(
+            'error',
+            'nginx-plus-only',
+            `${code(name)} exists only in NGINX Plus (commercial), not in nginx open source`,
+          );
         }
       }
       const third = thirdPartyModuleOf(name);
       if (third) {
-        return stop('hint', 'third-party-directive', `${code(name)} comes from the third-party module ${third}, which stock nginx lacks`);
+        return stop(
+          'hint',
+          'third-party-directive',
+          `${code(name)} comes from the third-party module ${third}, which stock nginx lacks`,
+        );
       }
       const local = closestNames(name, nginxDirectivesForContext(contextNames(t), version, build), 2);
-      const best = local.length ? local : closestNames(name, (namesInVersion ??= nginxDirectiveNames(version, build)), 2);
-      return stop('error',
+      const best = local.length
+        ? local
+        : closestNames(name, (namesInVersion ??= nginxDirectiveNames(version, build)), 2);
+      return stop(
+        'error',
         'unknown-directive',
         `unknown directive ${code(name)}` + (best.length ? `; did you mean ${best.map(code).join(' or ')}?` : ''),
       );
@@ -227,10 +273,15 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
         .sort((a, b) => compareVersions(a.since, b.since));
       const since = later[0]?.since ?? laterVariant[0]?.since;
       if (since) {
-        return stop('error', 'directive-too-new', `${code(name)} inside ${where} needs nginx ${since}; target is ${version}`);
+        return stop(
+          'error',
+          'directive-too-new',
+          `${code(name)} inside ${where} needs nginx ${since}; target is ${version}`,
+        );
       }
       const ctxs = new Set<string>();
-      for (const c of sameFamily.length ? sameFamily : built) for (const ctx of variantAt(c, version).contexts) ctxs.add(ctx);
+      for (const c of sameFamily.length ? sameFamily : built)
+        for (const ctx of variantAt(c, version).contexts) ctxs.add(ctx);
       const allowed = new Set(
         [...ctxs]
           .sort((a, b) => BLOCK_ORDER.indexOf(a) - BLOCK_ORDER.indexOf(b))
@@ -263,7 +314,8 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
     let known: boolean;
     if (memo && memo.env === env && memo.t === t) {
       const delta = d.start - memo.start;
-      for (const k of memo.found) out.push(delta === 0 ? k : { ...k, span: { start: k.span.start + delta, end: k.span.end + delta } });
+      for (const k of memo.found)
+        out.push(delta === 0 ? k : { ...k, span: { start: k.span.start + delta, end: k.span.end + delta } });
       known = memo.known;
     } else {
       const mark = out.length;
@@ -293,7 +345,12 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
       report(span, 'error', 'wrong-argument-count', `${code(name)} takes ${describeArgCount(v.counts[0])}; found ${n}`);
     }
     if (n === 1 && v.strictFlag && !/^(on|off)$/i.test(d.args[0].value)) {
-      report(d.args[0], 'error', 'invalid-flag-value', `${code(name)} takes ${code('on')} or ${code('off')}; found ${code(d.args[0].value)}`);
+      report(
+        d.args[0],
+        'error',
+        'invalid-flag-value',
+        `${code(name)} takes ${code('on')} or ${code('off')}; found ${code(d.args[0].value)}`,
+      );
     }
     if (v.isBlock && !v.isPlain && !d.block && d.semicolon !== undefined && d.semicolon >= 0) {
       report(d.nameSpan, 'error', 'block-expected', `${code(name)} needs a block: ${code(name + ' ... { ... }')}`);
@@ -308,9 +365,19 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
         const val = d.args[0].value;
         const known = set.values.find((x) => x.value === val);
         if (!known) {
-          report(d.args[0], 'error', 'invalid-value', `${code(name)} takes ${set.values.map((x) => code(x.value)).join(', ')}; found ${code(val)}`);
+          report(
+            d.args[0],
+            'error',
+            'invalid-value',
+            `${code(name)} takes ${set.values.map((x) => code(x.value)).join(', ')}; found ${code(val)}`,
+          );
         } else if (known.since && !atLeast(version, known.since)) {
-          report(d.args[0], 'error', 'parameter-too-new', `${code(name + ' ' + val)} needs nginx ${known.since}; target is ${version}`);
+          report(
+            d.args[0],
+            'error',
+            'parameter-too-new',
+            `${code(name + ' ' + val)} needs nginx ${known.since}; target is ${version}`,
+          );
         }
       }
     }
@@ -326,9 +393,19 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
         if (fact.plusOnly) {
           report(a, 'error', 'nginx-plus-only', `the ${label} parameter of ${code(name)} exists only in NGINX Plus`);
         } else if (fact.since && !atLeast(version, fact.since)) {
-          report(a, 'error', 'parameter-too-new', `the ${label} parameter of ${code(name)} needs nginx ${fact.since}; target is ${version}`);
+          report(
+            a,
+            'error',
+            'parameter-too-new',
+            `the ${label} parameter of ${code(name)} needs nginx ${fact.since}; target is ${version}`,
+          );
         } else if (fact.deprecatedSince && atLeast(version, fact.deprecatedSince)) {
-          report(a, 'warning', 'deprecated-parameter', `the ${label} parameter of ${code(name)} is deprecated since nginx ${fact.deprecatedSince}: ${fact.deprecation}`);
+          report(
+            a,
+            'warning',
+            'deprecated-parameter',
+            `the ${label} parameter of ${code(name)} is deprecated since nginx ${fact.deprecatedSince}: ${fact.deprecation}`,
+          );
         }
       }
     }

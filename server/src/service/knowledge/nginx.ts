@@ -91,7 +91,23 @@ export const BLOCK_TYPE_NAMES: Record<NginxBlockType | 'ANY', string> = {
 };
 
 /** Block types from the outside in, for listing contexts in a natural order. */
-export const BLOCK_ORDER: readonly string[] = ['ANY', 'MAIN', 'EVENT', 'HTTP_MAIN', 'HTTP_SRV', 'HTTP_SIF', 'HTTP_LOC', 'HTTP_LIF', 'HTTP_LMT', 'HTTP_UPS', 'STREAM_MAIN', 'STREAM_SRV', 'STREAM_UPS', 'MAIL_MAIN', 'MAIL_SRV'];
+export const BLOCK_ORDER: readonly string[] = [
+  'ANY',
+  'MAIN',
+  'EVENT',
+  'HTTP_MAIN',
+  'HTTP_SRV',
+  'HTTP_SIF',
+  'HTTP_LOC',
+  'HTTP_LIF',
+  'HTTP_LMT',
+  'HTTP_UPS',
+  'STREAM_MAIN',
+  'STREAM_SRV',
+  'STREAM_UPS',
+  'MAIL_MAIN',
+  'MAIL_SRV',
+];
 
 /** Context bits in BLOCK_ORDER. */
 export function sortBlockTypes<T extends string>(types: Iterable<T>): T[] {
@@ -122,13 +138,27 @@ export function describeBlockType(t: NginxBlockType): string {
 export function childBlockType(parent: NginxBlockType, name: string): NginxBlockType | null {
   switch (parent) {
     case 'MAIN':
-      return name === 'events' ? 'EVENT' : name === 'http' ? 'HTTP_MAIN' : name === 'stream' ? 'STREAM_MAIN' : name === 'mail' ? 'MAIL_MAIN' : null;
+      return name === 'events'
+        ? 'EVENT'
+        : name === 'http'
+          ? 'HTTP_MAIN'
+          : name === 'stream'
+            ? 'STREAM_MAIN'
+            : name === 'mail'
+              ? 'MAIL_MAIN'
+              : null;
     case 'HTTP_MAIN':
       return name === 'server' ? 'HTTP_SRV' : name === 'upstream' ? 'HTTP_UPS' : null;
     case 'HTTP_SRV':
       return name === 'location' ? 'HTTP_LOC' : name === 'if' ? 'HTTP_SIF' : null;
     case 'HTTP_LOC':
-      return name === 'location' ? 'HTTP_LOC' : name === 'if' ? 'HTTP_LIF' : name === 'limit_except' ? 'HTTP_LMT' : null;
+      return name === 'location'
+        ? 'HTTP_LOC'
+        : name === 'if'
+          ? 'HTTP_LIF'
+          : name === 'limit_except'
+            ? 'HTTP_LMT'
+            : null;
     case 'STREAM_MAIN':
       return name === 'server' ? 'STREAM_SRV' : name === 'upstream' ? 'STREAM_UPS' : null;
     case 'MAIL_MAIN':
@@ -150,7 +180,8 @@ export function blockTypeOfPath(path: readonly string[]): NginxBlockType | null 
     if (name === 'main' && t === 'MAIN') continue;
     const next = childBlockType(t, name);
     if (!next) return null;
-    if ((raw === 'if in location' && next !== 'HTTP_LIF') || (raw === 'if in server' && next !== 'HTTP_SIF')) return null;
+    if ((raw === 'if in location' && next !== 'HTTP_LIF') || (raw === 'if in server' && next !== 'HTTP_SIF'))
+      return null;
     t = next;
   }
   return t;
@@ -234,7 +265,9 @@ function docUrl(module: string, name: string): string {
 export function nginxDocs(name: string, family?: NginxFamily): NginxDocEntry[] {
   const all = refIndex().get(name) ?? [];
   if (!family) return all;
-  return all.filter((d) => d.family === family || (family === 'events' && d.family === 'main') || d.contexts.length === 0);
+  return all.filter(
+    (d) => d.family === family || (family === 'events' && d.family === 'main') || d.contexts.length === 0,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -457,7 +490,9 @@ export function nginxDirective(name: string, family?: NginxFamily, version?: str
   for (const c of nginxCommands(name)) {
     if (family && c.family !== family && c.family !== 'any') continue;
     const v = version ? variantAt(c, version) : c.variants[c.variants.length - 1];
-    const doc = docs.find((d) => d.family === c.family || (c.family === 'events' && d.family === 'main')) ?? (c.family === 'any' ? docs[0] : undefined);
+    const doc =
+      docs.find((d) => d.family === c.family || (c.family === 'events' && d.family === 'main')) ??
+      (c.family === 'any' ? docs[0] : undefined);
     if (doc) matchedDocs.add(doc);
     out.push({
       name,
@@ -509,7 +544,13 @@ export function refContextToBlockTypes(ctx: string, family: NginxFamily): NginxB
     case 'mail':
       return ['MAIL_MAIN'];
     case 'server':
-      return family === 'stream' ? ['STREAM_SRV'] : family === 'mail' ? ['MAIL_SRV'] : family === 'http' ? ['HTTP_SRV'] : ['HTTP_SRV', 'STREAM_SRV', 'MAIL_SRV'];
+      return family === 'stream'
+        ? ['STREAM_SRV']
+        : family === 'mail'
+          ? ['MAIL_SRV']
+          : family === 'http'
+            ? ['HTTP_SRV']
+            : ['HTTP_SRV', 'STREAM_SRV', 'MAIL_SRV'];
     case 'location':
       return ['HTTP_LOC'];
     case 'if in location':
@@ -533,12 +574,18 @@ export function contextsAllowed(name: string, version: string, family?: NginxFam
     if (!commandExistsIn(c, version)) continue;
     for (const t of variantAt(c, version).contexts) types.add(t);
   }
-  return [...new Set(sortBlockTypes(types).map((t) => (t === 'ANY' ? BLOCK_TYPE_NAMES.ANY : describeBlockType(t as NginxBlockType))))];
+  return [
+    ...new Set(
+      sortBlockTypes(types).map((t) => (t === 'ANY' ? BLOCK_TYPE_NAMES.ANY : describeBlockType(t as NginxBlockType))),
+    ),
+  ];
 }
 
 /** Argument counts of `name` in `version` (union over its definitions in `family`); undefined when unknown. */
 export function argCountOf(name: string, family?: NginxFamily, version?: string): ArgCount | undefined {
-  const infos = nginxDirective(name, family, version).filter((i) => !version || i.since === undefined || atLeast(version, i.since));
+  const infos = nginxDirective(name, family, version).filter(
+    (i) => !version || i.since === undefined || atLeast(version, i.since),
+  );
   if (infos.length === 0) return undefined;
   const min = Math.min(...infos.map((i) => i.args.min));
   const max = Math.max(...infos.map((i) => i.args.max));
@@ -547,7 +594,11 @@ export function argCountOf(name: string, family?: NginxFamily, version?: string)
 }
 
 /** Names of the directives nginx `version` accepts in the block reached by `contextPath` (for completion). */
-export function nginxDirectivesForContext(contextPath: readonly string[], version = '1.22.1', build: NginxBuildProfile = DEBIAN_12): string[] {
+export function nginxDirectivesForContext(
+  contextPath: readonly string[],
+  version = '1.22.1',
+  build: NginxBuildProfile = DEBIAN_12,
+): string[] {
   const t = blockTypeOfPath(contextPath);
   if (!t) return [];
   const out = new Set<string>();

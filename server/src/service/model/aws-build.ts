@@ -28,7 +28,18 @@ import type {
   AwsWritten,
 } from './aws';
 import { parseHcl, type HclAttribute, type HclBlock, type HclExpr, type HclFile } from '../syntax/aws/hcl';
-import { isMap, isScalar, isSeq, nodeSpan, nodeSpanWithTag, pairOf, pairSpan, parseCfn, valueOf, type CfnFile } from '../syntax/aws/cfn';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  nodeSpan,
+  nodeSpanWithTag,
+  pairOf,
+  pairSpan,
+  parseCfn,
+  valueOf,
+  type CfnFile,
+} from '../syntax/aws/cfn';
 import type { Node as YamlNode, Pair } from 'yaml';
 import { looksLikeWebSocketName, looksLikeWebSocketPath, WS_MARKER } from './websocket';
 import type { Span } from '../text';
@@ -56,7 +67,8 @@ const CFN_TYPES: Record<string, AwsResource['kind']> = {
 };
 
 /** Quick test: does this Terraform text declare one of our resources? */
-export const TF_RESOURCE_RE = /\bresource\s+"?(aws_lb|aws_alb)(_target_group|_listener|_listener_rule)?"?\s+"?[A-Za-z_][\w-]*"?\s*\{/;
+export const TF_RESOURCE_RE =
+  /\bresource\s+"?(aws_lb|aws_alb)(_target_group|_listener|_listener_rule)?"?\s+"?[A-Za-z_][\w-]*"?\s*\{/;
 /** Quick test: does this CloudFormation text declare one of our resources? */
 export const CFN_RESOURCE_RE = /AWS::ElasticLoadBalancingV2::(LoadBalancer|TargetGroup|Listener|ListenerRule)\b/;
 
@@ -88,10 +100,15 @@ interface RawRef {
   key: string | null;
 }
 
-
 // ---------------------------------------------------------------- values
 
-function known<T>(id: AwsAttributeId, value: T, origin: 'literal' | 'variable-default' | 'aws-default', written?: AwsWritten, variable?: { name: string; path: string; span: Span }): AwsValue<T> {
+function known<T>(
+  id: AwsAttributeId,
+  value: T,
+  origin: 'literal' | 'variable-default' | 'aws-default',
+  written?: AwsWritten,
+  variable?: { name: string; path: string; span: Span },
+): AwsValue<T> {
   const v: AwsValue<T> = { known: true, id, value, origin };
   if (written) v.written = written;
   if (variable) v.variable = variable;
@@ -157,13 +174,21 @@ function tfWritten(path: string, a: HclAttribute): AwsWritten {
   return { path, key: a.name, keySpan: a.nameSpan, valueSpan: a.value.span, span: a.span };
 }
 
-function tfValue<T extends Scalar>(mod: TfModule, path: string, id: AwsAttributeId, a: HclAttribute, want: Want): AwsValue<T> {
+function tfValue<T extends Scalar>(
+  mod: TfModule,
+  path: string,
+  id: AwsAttributeId,
+  a: HclAttribute,
+  want: Want,
+): AwsValue<T> {
   const w = tfWritten(path, a);
   const e = a.value;
   const lit = hclScalar(e);
   if (lit !== undefined) {
     const c = coerce(lit, want);
-    return c === undefined ? unknown(id, `\`${a.name}\` is not a ${want}: ${JSON.stringify(lit)}`, w) : known(id, c as T, 'literal', w);
+    return c === undefined
+      ? unknown(id, `\`${a.name}\` is not a ${want}: ${JSON.stringify(lit)}`, w)
+      : known(id, c as T, 'literal', w);
   }
   if (e.kind === 'traversal' && e.parts[0] === 'var' && e.parts.length === 2) {
     const v = mod.variables.get(e.parts[1]);
@@ -174,7 +199,11 @@ function tfValue<T extends Scalar>(mod: TfModule, path: string, id: AwsAttribute
     if (c === undefined) return unknown(id, `set from ${e.text}, whose default is not a plain ${want}`, w);
     return known(id, c as T, 'variable-default', w, { name: e.text, path: v.path, span: v.value.span });
   }
-  return unknown(id, `computed by \`${e.kind === 'other' || e.kind === 'traversal' ? e.text : e.kind}\`, not evaluated`, w);
+  return unknown(
+    id,
+    `computed by \`${e.kind === 'other' || e.kind === 'traversal' ? e.text : e.kind}\`, not evaluated`,
+    w,
+  );
 }
 
 function attr(b: HclBlock, name: string): HclAttribute | undefined {
@@ -192,7 +221,8 @@ function indentAt(text: string, offset: number): string {
 function bodyIndent(text: string, b: HclBlock, outer: string): string {
   const first = b.attributes[0] ?? undefined;
   const firstBlock = b.blocks[0];
-  const at = first && (!firstBlock || first.span.start < firstBlock.span.start) ? first.span.start : firstBlock?.span.start;
+  const at =
+    first && (!firstBlock || first.span.start < firstBlock.span.start) ? first.span.start : firstBlock?.span.start;
   if (at !== undefined) return indentAt(text, at);
   return outer + (outer.includes('\t') ? '\t' : '  ');
 }
@@ -200,7 +230,10 @@ function bodyIndent(text: string, b: HclBlock, outer: string): string {
 /** A comment's text without its delimiters: `#`, `//`, or `/* ... *\/` (with `*` line decorations). */
 function commentBody(text: string): string {
   if (!text.startsWith('/*')) return text.replace(/^(#|\/\/)/, '');
-  return text.replace(/^\/\*+/, '').replace(/\*+\/$/, '').replace(/^[ \t]*\*+/gm, '');
+  return text
+    .replace(/^\/\*+/, '')
+    .replace(/\*+\/$/, '')
+    .replace(/^[ \t]*\*+/gm, '');
 }
 
 /** The `wslb: websocket` marker comments (`#`, `//` or block) among a file's comments (computed once per file). */
@@ -214,7 +247,11 @@ function hasMarker(markers: { text: string; span: Span }[], text: string, span: 
     if (c.span.end <= span.start && span.start - c.span.end < 2000) {
       // Only whitespace and other comment lines between the comment and the resource.
       const gap = text.slice(c.span.end, span.start);
-      if (/^\s*$/.test(gap.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|\n)[ \t]*(#|\/\/)[^\n]*/g, '$1')) && gap.split('\n').length <= 3) return true;
+      if (
+        /^\s*$/.test(gap.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|\n)[ \t]*(#|\/\/)[^\n]*/g, '$1')) &&
+        gap.split('\n').length <= 3
+      )
+        return true;
     }
   }
   return false;
@@ -227,7 +264,12 @@ function tfRef(path: string, a: HclAttribute | undefined, mod: TfModule): RawRef
     return { text: e.text, path, span: e.span, key: `${canonicalTfType(e.parts[0])}.${e.parts[1]}` };
   }
   void mod;
-  return { text: e.kind === 'string' ? JSON.stringify(e.value) : 'text' in e ? e.text : '', path, span: e.span, key: null };
+  return {
+    text: e.kind === 'string' ? JSON.stringify(e.value) : 'text' in e ? e.text : '',
+    path,
+    span: e.span,
+    key: null,
+  };
 }
 
 /** target_group_arn of forward actions, also inside `forward { target_group { arn } }`. */
@@ -259,10 +301,22 @@ function buildTerraformModule(mod: TfModule, drafts: Draft[]): void {
       const blocks: Record<string, { bodyStart: number; bodyEnd: number; attributeIndent: string } | undefined> = {};
       for (const nb of b.blocks) {
         if (blocks[nb.type]) continue;
-        blocks[nb.type] = { bodyStart: nb.bodyStart, bodyEnd: nb.bodyEnd, attributeIndent: bodyIndent(text, nb, indentAt(text, nb.span.start)) };
+        blocks[nb.type] = {
+          bodyStart: nb.bodyStart,
+          bodyEnd: nb.bodyEnd,
+          attributeIndent: bodyIndent(text, nb, indentAt(text, nb.span.start)),
+        };
       }
       const lastAttributeEnd = b.attributes.length ? Math.max(...b.attributes.map((x) => x.span.end)) : undefined;
-      const anchor: AwsInsertAnchor = { format: 'terraform', bodyStart: b.bodyStart, bodyEnd: b.bodyEnd, indent, attributeIndent, lastAttributeEnd, blocks };
+      const anchor: AwsInsertAnchor = {
+        format: 'terraform',
+        bodyStart: b.bodyStart,
+        bodyEnd: b.bodyEnd,
+        indent,
+        attributeIndent,
+        lastAttributeEnd,
+        blocks,
+      };
       const base = {
         path,
         format: 'terraform' as const,
@@ -273,7 +327,12 @@ function buildTerraformModule(mod: TfModule, drafts: Draft[]): void {
         marked: hasMarker(markers, text, b.span),
         anchor,
       };
-      const v = <T extends Scalar>(id: AwsAttributeId, name: string, want: Want, blk: HclBlock = b): AwsValue<T> | null => {
+      const v = <T extends Scalar>(
+        id: AwsAttributeId,
+        name: string,
+        want: Want,
+        blk: HclBlock = b,
+      ): AwsValue<T> | null => {
         const a = attr(blk, name);
         return a ? tfValue<T>(mod, path, id, a, want) : null;
       };
@@ -286,7 +345,10 @@ function buildTerraformModule(mod: TfModule, drafts: Draft[]): void {
           kind,
           lbType,
           name: v<string>('lb.name', 'name', 'string'),
-          idleTimeout: lbType.known && lbType.value !== 'application' ? null : idle ?? (isAlb ? awsDefaultValue<number>('lb.idle_timeout') : null),
+          idleTimeout:
+            lbType.known && lbType.value !== 'application'
+              ? null
+              : (idle ?? (isAlb ? awsDefaultValue<number>('lb.idle_timeout') : null)),
           listeners: [],
         };
         drafts.push({ resource: lb, tgRefs: [] });
@@ -298,15 +360,33 @@ function buildTerraformModule(mod: TfModule, drafts: Draft[]): void {
           stickiness = {
             written: { path, span: st.span },
             // The Terraform provider defaults `enabled` to true inside a stickiness block.
-            enabled: v<boolean>('tg.stickiness.enabled', 'enabled', 'boolean', st) ?? tfBlockDefaultValue<boolean>('tg.stickiness.enabled'),
+            enabled:
+              v<boolean>('tg.stickiness.enabled', 'enabled', 'boolean', st) ??
+              tfBlockDefaultValue<boolean>('tg.stickiness.enabled'),
             type: v<string>('tg.stickiness.type', 'type', 'string', st),
             duration: v<number>('tg.stickiness.duration', 'cookie_duration', 'number', st),
           };
         } else if (dynSt) {
-          const w: AwsWritten = { path, key: 'stickiness', keySpan: dynSt.typeSpan, valueSpan: dynSt.span, span: dynSt.span };
-          stickiness = { written: { path, span: dynSt.span }, enabled: unknown('tg.stickiness.enabled', 'set by a dynamic block', w), type: null, duration: null };
+          const w: AwsWritten = {
+            path,
+            key: 'stickiness',
+            keySpan: dynSt.typeSpan,
+            valueSpan: dynSt.span,
+            span: dynSt.span,
+          };
+          stickiness = {
+            written: { path, span: dynSt.span },
+            enabled: unknown('tg.stickiness.enabled', 'set by a dynamic block', w),
+            type: null,
+            duration: null,
+          };
         } else {
-          stickiness = { written: null, enabled: awsDefaultValue<boolean>('tg.stickiness.enabled'), type: null, duration: null };
+          stickiness = {
+            written: null,
+            enabled: awsDefaultValue<boolean>('tg.stickiness.enabled'),
+            type: null,
+            duration: null,
+          };
         }
         const hc = b.blocks.find((x) => x.type === 'health_check');
         const healthCheck: AwsHealthCheck = {
@@ -316,8 +396,12 @@ function buildTerraformModule(mod: TfModule, drafts: Draft[]): void {
           protocol: hc ? v<string>('tg.health_check.protocol', 'protocol', 'string', hc) : null,
           interval: hc ? v<number>('tg.health_check.interval', 'interval', 'number', hc) : null,
           timeout: hc ? v<number>('tg.health_check.timeout', 'timeout', 'number', hc) : null,
-          healthyThreshold: hc ? v<number>('tg.health_check.healthy_threshold', 'healthy_threshold', 'number', hc) : null,
-          unhealthyThreshold: hc ? v<number>('tg.health_check.unhealthy_threshold', 'unhealthy_threshold', 'number', hc) : null,
+          healthyThreshold: hc
+            ? v<number>('tg.health_check.healthy_threshold', 'healthy_threshold', 'number', hc)
+            : null,
+          unhealthyThreshold: hc
+            ? v<number>('tg.health_check.unhealthy_threshold', 'unhealthy_threshold', 'number', hc)
+            : null,
           matcher: hc ? v<string>('tg.health_check.matcher', 'matcher', 'string', hc) : null,
         };
         const tg: AwsTargetGroup = {
@@ -327,7 +411,10 @@ function buildTerraformModule(mod: TfModule, drafts: Draft[]): void {
           protocol: v<string>('tg.protocol', 'protocol', 'string'),
           port: v<number>('tg.port', 'port', 'number'),
           targetType: orDefault(v<string>('tg.target_type', 'target_type', 'string'), 'tg.target_type'),
-          deregistrationDelay: orDefault(v<number>('tg.deregistration_delay', 'deregistration_delay', 'number'), 'tg.deregistration_delay'),
+          deregistrationDelay: orDefault(
+            v<number>('tg.deregistration_delay', 'deregistration_delay', 'number'),
+            'tg.deregistration_delay',
+          ),
           slowStart: orDefault(v<number>('tg.slow_start', 'slow_start', 'number'), 'tg.slow_start'),
           algorithm: orDefault(v<string>('tg.algorithm', 'load_balancing_algorithm_type', 'string'), 'tg.algorithm'),
           stickiness,
@@ -350,7 +437,15 @@ function buildTerraformModule(mod: TfModule, drafts: Draft[]): void {
           targetGroupRefs: [],
           rules: [],
         };
-        drafts.push({ resource: l, lbRef: tfRef(path, attr(b, 'load_balancer_arn'), mod), tgRefs: tfActionTargets(path, b.blocks.filter((x) => x.type === 'default_action'), mod) });
+        drafts.push({
+          resource: l,
+          lbRef: tfRef(path, attr(b, 'load_balancer_arn'), mod),
+          tgRefs: tfActionTargets(
+            path,
+            b.blocks.filter((x) => x.type === 'default_action'),
+            mod,
+          ),
+        });
       } else {
         const pathPatterns: AwsValue<string>[] = [];
         for (const cond of b.blocks.filter((x) => x.type === 'condition')) {
@@ -362,7 +457,10 @@ function buildTerraformModule(mod: TfModule, drafts: Draft[]): void {
                 const w: AwsWritten = { path, key: 'values', keySpan: a.nameSpan, valueSpan: item.span, span: a.span };
                 const s = hclScalar(item);
                 if (typeof s === 'string') pathPatterns.push(known('rule.path_pattern', s, 'literal', w));
-                else pathPatterns.push(unknown('rule.path_pattern', `computed by \`${'text' in item ? item.text : item.kind}\``, w));
+                else
+                  pathPatterns.push(
+                    unknown('rule.path_pattern', `computed by \`${'text' in item ? item.text : item.kind}\``, w),
+                  );
               }
             } else {
               pathPatterns.push(unknown('rule.path_pattern', 'the list of values is computed', tfWritten(path, a)));
@@ -378,7 +476,15 @@ function buildTerraformModule(mod: TfModule, drafts: Draft[]): void {
           listener: null,
           targetGroupRefs: [],
         };
-        drafts.push({ resource: r, listenerRef: tfRef(path, attr(b, 'listener_arn'), mod), tgRefs: tfActionTargets(path, b.blocks.filter((x) => x.type === 'action'), mod) });
+        drafts.push({
+          resource: r,
+          listenerRef: tfRef(path, attr(b, 'listener_arn'), mod),
+          tgRefs: tfActionTargets(
+            path,
+            b.blocks.filter((x) => x.type === 'action'),
+            mod,
+          ),
+        });
       }
     }
   }
@@ -407,7 +513,8 @@ function cfnRefName(n: YamlNode | null | undefined): { name: string; via: string
     if (k === 'Ref' && isScalar(p.value)) return { name: String(p.value.value), via: 'Ref' };
     if (k === 'Fn::GetAtt') {
       if (isScalar(p.value)) return { name: String(p.value.value).split('.')[0], via: 'Fn::GetAtt' };
-      if (isSeq(p.value) && isScalar(p.value.items[0])) return { name: String((p.value.items[0] as { value: unknown }).value), via: 'Fn::GetAtt' };
+      if (isSeq(p.value) && isScalar(p.value.items[0]))
+        return { name: String((p.value.items[0] as { value: unknown }).value), via: 'Fn::GetAtt' };
     }
   }
   return null;
@@ -423,13 +530,20 @@ function intrinsicName(n: YamlNode): string | null {
   return null;
 }
 
-function cfnValue<T extends Scalar>(ctx: CfnCtx, id: AwsAttributeId, n: YamlNode | null | undefined, w: AwsWritten, want: Want): AwsValue<T> {
+function cfnValue<T extends Scalar>(
+  ctx: CfnCtx,
+  id: AwsAttributeId,
+  n: YamlNode | null | undefined,
+  w: AwsWritten,
+  want: Want,
+): AwsValue<T> {
   if (!n) return unknown(id, 'no value', w);
   const ref = cfnRefName(n);
   if (ref && ref.via !== '!GetAtt' && ref.via !== 'Fn::GetAtt') {
     const p = ctx.params.get(ref.name);
     if (!p) return unknown(id, `${ref.via} ${ref.name} is not a parameter with a default in this template`, w);
-    if (!p.node || !isScalar(p.node)) return unknown(id, `parameter ${ref.name} has no Default (its value comes from outside)`, w);
+    if (!p.node || !isScalar(p.node))
+      return unknown(id, `parameter ${ref.name} has no Default (its value comes from outside)`, w);
     const c = coerce(p.node.value as Scalar, want);
     if (c === undefined) return unknown(id, `the Default of parameter ${ref.name} is not a ${want}`, w);
     return known(id, c as T, 'variable-default', w, { name: ref.name, path: ctx.path, span: nodeSpan(p.node)! });
@@ -438,7 +552,9 @@ function cfnValue<T extends Scalar>(ctx: CfnCtx, id: AwsAttributeId, n: YamlNode
   if (fn) return unknown(id, `computed by ${fn}, not evaluated`, w);
   if (isScalar(n) && (typeof n.value === 'string' || typeof n.value === 'number' || typeof n.value === 'boolean')) {
     const c = coerce(n.value, want);
-    return c === undefined ? unknown(id, `not a ${want}: ${JSON.stringify(n.value)}`, w) : known(id, c as T, 'literal', w);
+    return c === undefined
+      ? unknown(id, `not a ${want}: ${JSON.stringify(n.value)}`, w)
+      : known(id, c as T, 'literal', w);
   }
   return unknown(id, 'not a plain value', w);
 }
@@ -456,7 +572,13 @@ function cfnAttrList(ctx: CfnCtx, props: unknown, key: CfnAttrList['key']): CfnA
   const pair = pairOf(props, key);
   if (!pair || !pair.value) return out;
   out.span = nodeSpan(pair.value);
-  const opaque = (): AwsWritten => ({ path: ctx.path, key, keySpan: nodeSpan(pair.key)!, valueSpan: nodeSpanWithTag(pair.value!, ctx.cfn.text), span: pairSpan(pair) });
+  const opaque = (): AwsWritten => ({
+    path: ctx.path,
+    key,
+    keySpan: nodeSpan(pair.key)!,
+    valueSpan: nodeSpanWithTag(pair.value!, ctx.cfn.text),
+    span: pairSpan(pair),
+  });
   if (!isSeq(pair.value) || pair.value.tag) {
     out.opaque = opaque();
     return out;
@@ -490,7 +612,13 @@ function entrySpan(text: string, entry: YamlNode): Span {
   return m ? { start: s.start - m[0].length, end: s.end } : s;
 }
 
-function cfnListValue<T extends Scalar>(ctx: CfnCtx, list: CfnAttrList, id: AwsAttributeId, key: string, want: Want): AwsValue<T> | null {
+function cfnListValue<T extends Scalar>(
+  ctx: CfnCtx,
+  list: CfnAttrList,
+  id: AwsAttributeId,
+  key: string,
+  want: Want,
+): AwsValue<T> | null {
   const e = list.entries.get(key);
   if (e) {
     const w: AwsWritten = {
@@ -506,10 +634,22 @@ function cfnListValue<T extends Scalar>(ctx: CfnCtx, list: CfnAttrList, id: AwsA
   return null;
 }
 
-function cfnProp<T extends Scalar>(ctx: CfnCtx, props: unknown, id: AwsAttributeId, key: string, want: Want): AwsValue<T> | null {
+function cfnProp<T extends Scalar>(
+  ctx: CfnCtx,
+  props: unknown,
+  id: AwsAttributeId,
+  key: string,
+  want: Want,
+): AwsValue<T> | null {
   const p = pairOf(props, key);
   if (!p) return null;
-  const w: AwsWritten = { path: ctx.path, key, keySpan: nodeSpan(p.key)!, valueSpan: p.value ? nodeSpanWithTag(p.value, ctx.cfn.text) : nodeSpan(p.key)!, span: pairSpan(p) };
+  const w: AwsWritten = {
+    path: ctx.path,
+    key,
+    keySpan: nodeSpan(p.key)!,
+    valueSpan: p.value ? nodeSpanWithTag(p.value, ctx.cfn.text) : nodeSpan(p.key)!,
+    span: pairSpan(p),
+  };
   return cfnValue<T>(ctx, id, p.value, w, want);
 }
 
@@ -517,7 +657,12 @@ function cfnRef(ctx: CfnCtx, n: YamlNode | null | undefined): RawRef | undefined
   if (!n) return undefined;
   const span = nodeSpanWithTag(n, ctx.cfn.text);
   const ref = cfnRefName(n);
-  return { text: ctx.cfn.text.slice(span.start, span.end), path: ctx.path, span, key: ref && !ctx.params.has(ref.name) ? ref.name : null };
+  return {
+    text: ctx.cfn.text.slice(span.start, span.end),
+    path: ctx.path,
+    span,
+    key: ref && !ctx.params.has(ref.name) ? ref.name : null,
+  };
 }
 
 function cfnActionTargets(ctx: CfnCtx, actions: YamlNode | null | undefined): RawRef[] {
@@ -527,10 +672,11 @@ function cfnActionTargets(ctx: CfnCtx, actions: YamlNode | null | undefined): Ra
     const r = cfnRef(ctx, valueOf(a, 'TargetGroupArn'));
     if (r) out.push(r);
     const groups = valueOf(valueOf(a, 'ForwardConfig'), 'TargetGroups');
-    if (isSeq(groups)) for (const g of groups.items as YamlNode[]) {
-      const gr = cfnRef(ctx, valueOf(g, 'TargetGroupArn'));
-      if (gr) out.push(gr);
-    }
+    if (isSeq(groups))
+      for (const g of groups.items as YamlNode[]) {
+        const gr = cfnRef(ctx, valueOf(g, 'TargetGroupArn'));
+        if (gr) out.push(gr);
+      }
   }
   return out;
 }
@@ -552,9 +698,11 @@ function buildCloudFormation(path: string, cfn: CfnFile, drafts: Draft[]): void 
   const format: AwsFormat = cfn.json ? 'cloudformation-json' : 'cloudformation-yaml';
   const params = new Map<string, { node: YamlNode | null | undefined; keySpan: Span }>();
   const paramMap = valueOf(root, 'Parameters');
-  if (isMap(paramMap)) for (const p of paramMap.items as Pair<YamlNode, YamlNode | null>[]) {
-    if (isScalar(p.key)) params.set(String(p.key.value), { node: valueOf(p.value, 'Default'), keySpan: nodeSpan(p.key)! });
-  }
+  if (isMap(paramMap))
+    for (const p of paramMap.items as Pair<YamlNode, YamlNode | null>[]) {
+      if (isScalar(p.key))
+        params.set(String(p.key.value), { node: valueOf(p.value, 'Default'), keySpan: nodeSpan(p.key)! });
+    }
   const ctx: CfnCtx = { path, cfn, params };
   const resources = valueOf(root, 'Resources');
   if (!isMap(resources)) return;
@@ -568,7 +716,14 @@ function buildCloudFormation(path: string, cfn: CfnFile, drafts: Draft[]): void 
     const logicalName = String(pair.key.value);
     const span = pairSpan(pair);
     const props = valueOf(pair.value, 'Properties');
-    const listKey = kind === 'load-balancer' ? 'LoadBalancerAttributes' : kind === 'target-group' ? 'TargetGroupAttributes' : kind === 'listener' ? 'ListenerAttributes' : null;
+    const listKey =
+      kind === 'load-balancer'
+        ? 'LoadBalancerAttributes'
+        : kind === 'target-group'
+          ? 'TargetGroupAttributes'
+          : kind === 'listener'
+            ? 'ListenerAttributes'
+            : null;
     const list = listKey ? cfnAttrList(ctx, props, listKey) : null;
     const anchor: AwsInsertAnchor = {
       format,
@@ -577,8 +732,18 @@ function buildCloudFormation(path: string, cfn: CfnFile, drafts: Draft[]): void 
       attributeList: list?.span && !list.opaque ? list.span : undefined,
       attributeListKey: listKey,
     };
-    const base = { path, format, logicalName, type, span, nameSpan: nodeSpan(pair.key)!, marked: hasMarker(comments, cfn.text, span), anchor };
-    const lv = <T extends Scalar>(id: AwsAttributeId, key: string, want: Want) => (list ? cfnListValue<T>(ctx, list, id, key, want) : null);
+    const base = {
+      path,
+      format,
+      logicalName,
+      type,
+      span,
+      nameSpan: nodeSpan(pair.key)!,
+      marked: hasMarker(comments, cfn.text, span),
+      anchor,
+    };
+    const lv = <T extends Scalar>(id: AwsAttributeId, key: string, want: Want) =>
+      list ? cfnListValue<T>(ctx, list, id, key, want) : null;
     const pv = <T extends Scalar>(id: AwsAttributeId, key: string, want: Want) => cfnProp<T>(ctx, props, id, key, want);
     if (kind === 'load-balancer') {
       const lbType = orDefault(pv<string>('lb.type', 'Type', 'string'), 'lb.type');
@@ -588,7 +753,8 @@ function buildCloudFormation(path: string, cfn: CfnFile, drafts: Draft[]): void 
         kind,
         lbType,
         name: pv<string>('lb.name', 'Name', 'string'),
-        idleTimeout: lbType.known && lbType.value !== 'application' ? null : idle ?? awsDefaultValue<number>('lb.idle_timeout'),
+        idleTimeout:
+          lbType.known && lbType.value !== 'application' ? null : (idle ?? awsDefaultValue<number>('lb.idle_timeout')),
         listeners: [],
       };
       drafts.push({ resource: lb, tgRefs: [] });
@@ -602,7 +768,10 @@ function buildCloudFormation(path: string, cfn: CfnFile, drafts: Draft[]): void 
         protocol: pv<string>('tg.protocol', 'Protocol', 'string'),
         port: pv<number>('tg.port', 'Port', 'number'),
         targetType: orDefault(pv<string>('tg.target_type', 'TargetType', 'string'), 'tg.target_type'),
-        deregistrationDelay: orDefault(lv<number>('tg.deregistration_delay', 'deregistration_delay.timeout_seconds', 'number'), 'tg.deregistration_delay'),
+        deregistrationDelay: orDefault(
+          lv<number>('tg.deregistration_delay', 'deregistration_delay.timeout_seconds', 'number'),
+          'tg.deregistration_delay',
+        ),
         slowStart: orDefault(lv<number>('tg.slow_start', 'slow_start.duration_seconds', 'number'), 'tg.slow_start'),
         algorithm: orDefault(lv<string>('tg.algorithm', 'load_balancing.algorithm.type', 'string'), 'tg.algorithm'),
         stickiness: {
@@ -627,13 +796,35 @@ function buildCloudFormation(path: string, cfn: CfnFile, drafts: Draft[]): void 
         rules: [],
         loadBalancers: [],
       };
-      const hcKeys = ['HealthCheckEnabled', 'HealthCheckPath', 'HealthCheckProtocol', 'HealthCheckIntervalSeconds', 'HealthCheckTimeoutSeconds', 'HealthyThresholdCount', 'UnhealthyThresholdCount', 'Matcher'];
+      const hcKeys = [
+        'HealthCheckEnabled',
+        'HealthCheckPath',
+        'HealthCheckProtocol',
+        'HealthCheckIntervalSeconds',
+        'HealthCheckTimeoutSeconds',
+        'HealthyThresholdCount',
+        'UnhealthyThresholdCount',
+        'Matcher',
+      ];
       const firstHc = hcKeys.map((k) => pairOf(props, k)).find((p) => p);
       if (firstHc) tg.healthCheck.written = { path, span: pairSpan(firstHc) };
       const matcher = valueOf(props, 'Matcher');
       if (matcher) {
         const mp = pairOf(matcher, 'HttpCode') ?? pairOf(matcher, 'GrpcCode');
-        if (mp) tg.healthCheck.matcher = cfnValue<string>(ctx, 'tg.health_check.matcher', mp.value, { path, key: String((mp.key as { value: unknown }).value), keySpan: nodeSpan(mp.key)!, valueSpan: mp.value ? nodeSpanWithTag(mp.value, cfn.text) : nodeSpan(mp.key)!, span: pairSpan(mp) }, 'string');
+        if (mp)
+          tg.healthCheck.matcher = cfnValue<string>(
+            ctx,
+            'tg.health_check.matcher',
+            mp.value,
+            {
+              path,
+              key: String((mp.key as { value: unknown }).value),
+              keySpan: nodeSpan(mp.key)!,
+              valueSpan: mp.value ? nodeSpanWithTag(mp.value, cfn.text) : nodeSpan(mp.key)!,
+              span: pairSpan(mp),
+            },
+            'string',
+          );
       }
       drafts.push({ resource: tg, tgRefs: [] });
     } else if (kind === 'listener') {
@@ -648,20 +839,33 @@ function buildCloudFormation(path: string, cfn: CfnFile, drafts: Draft[]): void 
         targetGroupRefs: [],
         rules: [],
       };
-      drafts.push({ resource: l, lbRef: cfnRef(ctx, valueOf(props, 'LoadBalancerArn')), tgRefs: cfnActionTargets(ctx, valueOf(props, 'DefaultActions')) });
+      drafts.push({
+        resource: l,
+        lbRef: cfnRef(ctx, valueOf(props, 'LoadBalancerArn')),
+        tgRefs: cfnActionTargets(ctx, valueOf(props, 'DefaultActions')),
+      });
     } else {
       const pathPatterns: AwsValue<string>[] = [];
       const conds = valueOf(props, 'Conditions');
-      if (isSeq(conds)) for (const c of conds.items as YamlNode[]) {
-        const field = valueOf(c, 'Field');
-        if (!isScalar(field) || String(field.value) !== 'path-pattern') continue;
-        const valuesPair = pairOf(valueOf(c, 'PathPatternConfig'), 'Values') ?? pairOf(c, 'Values');
-        if (!valuesPair || !valuesPair.value) continue;
-        const vs = valuesPair.value;
-        const wOf = (n: YamlNode): AwsWritten => ({ path, key: 'Values', keySpan: nodeSpan(valuesPair.key)!, valueSpan: nodeSpanWithTag(n, cfn.text), span: pairSpan(valuesPair) });
-        if (isSeq(vs) && !vs.tag) for (const item of vs.items as YamlNode[]) pathPatterns.push(cfnValue<string>(ctx, 'rule.path_pattern', item, wOf(item), 'string'));
-        else pathPatterns.push(unknown('rule.path_pattern', 'the list of values is computed', wOf(vs)));
-      }
+      if (isSeq(conds))
+        for (const c of conds.items as YamlNode[]) {
+          const field = valueOf(c, 'Field');
+          if (!isScalar(field) || String(field.value) !== 'path-pattern') continue;
+          const valuesPair = pairOf(valueOf(c, 'PathPatternConfig'), 'Values') ?? pairOf(c, 'Values');
+          if (!valuesPair || !valuesPair.value) continue;
+          const vs = valuesPair.value;
+          const wOf = (n: YamlNode): AwsWritten => ({
+            path,
+            key: 'Values',
+            keySpan: nodeSpan(valuesPair.key)!,
+            valueSpan: nodeSpanWithTag(n, cfn.text),
+            span: pairSpan(valuesPair),
+          });
+          if (isSeq(vs) && !vs.tag)
+            for (const item of vs.items as YamlNode[])
+              pathPatterns.push(cfnValue<string>(ctx, 'rule.path_pattern', item, wOf(item), 'string'));
+          else pathPatterns.push(unknown('rule.path_pattern', 'the list of values is computed', wOf(vs)));
+        }
       const r: AwsListenerRule = {
         ...base,
         kind,
@@ -671,7 +875,11 @@ function buildCloudFormation(path: string, cfn: CfnFile, drafts: Draft[]): void 
         listener: null,
         targetGroupRefs: [],
       };
-      drafts.push({ resource: r, listenerRef: cfnRef(ctx, valueOf(props, 'ListenerArn')), tgRefs: cfnActionTargets(ctx, valueOf(props, 'Actions')) });
+      drafts.push({
+        resource: r,
+        listenerRef: cfnRef(ctx, valueOf(props, 'ListenerArn')),
+        tgRefs: cfnActionTargets(ctx, valueOf(props, 'Actions')),
+      });
     }
   }
 }
@@ -689,7 +897,11 @@ function resolve(drafts: Draft[], scopeOf: (d: Draft) => string, keyOf: (r: AwsR
   const find = <R extends AwsResource>(d: Draft, raw: RawRef | undefined, kind: Kind): AwsReference<R> | null => {
     if (!raw) return null;
     const hit = raw.key ? byKey.get(scopeOf(d) + '\0' + raw.key) : undefined;
-    return { text: raw.text, location: { path: raw.path, span: raw.span }, target: hit && hit.kind === kind ? (hit as R) : null };
+    return {
+      text: raw.text,
+      location: { path: raw.path, span: raw.span },
+      target: hit && hit.kind === kind ? (hit as R) : null,
+    };
   };
   for (const d of drafts) {
     const r = d.resource;
@@ -711,7 +923,7 @@ function resolve(drafts: Draft[], scopeOf: (d: Draft) => string, keyOf: (r: AwsR
     for (const ref of r.targetGroupRefs) {
       const tg = ref.target;
       if (!tg) continue;
-      const lb = r.kind === 'listener' ? r.loadBalancer : r.listener?.loadBalancer ?? null;
+      const lb = r.kind === 'listener' ? r.loadBalancer : (r.listener?.loadBalancer ?? null);
       if (r.kind === 'listener' && !tg.listeners.includes(r)) tg.listeners.push(r);
       if (r.kind === 'listener-rule' && !tg.rules.includes(r)) tg.rules.push(r);
       if (lb && !tg.loadBalancers.includes(lb)) tg.loadBalancers.push(lb);
@@ -733,7 +945,10 @@ function resolve(drafts: Draft[], scopeOf: (d: Draft) => string, keyOf: (r: AwsR
     if (tg.marked) reasons.push('marked with `# wslb: websocket`');
     for (const rule of tg.rules) {
       const ws = rule.pathPatterns.filter((p) => p.known && looksLikeWebSocketPath(p.value.replace(/\*/g, '')));
-      if (ws.length) reasons.push(`listener rule ${rule.logicalName} routes ${ws.map((p) => (p.known ? p.value : '')).join(', ')} here`);
+      if (ws.length)
+        reasons.push(
+          `listener rule ${rule.logicalName} routes ${ws.map((p) => (p.known ? p.value : '')).join(', ')} here`,
+        );
     }
     const says = (n: string) => looksLikeWebSocketName(n) || looksLikeWebSocketName(words(n));
     if (tg.name?.known && says(tg.name.value)) reasons.push(`its name ${JSON.stringify(tg.name.value)} says WebSocket`);
@@ -791,8 +1006,16 @@ export function buildAwsConfig(input: AwsInputFile[]): AwsConfig {
     buildTerraformModule(mod, drafts);
     for (const d of drafts.slice(before)) scope.set(d, 'tf:' + mod.dir);
   }
-  resolve(drafts, (d) => scope.get(d) ?? '', (r) => (r.format === 'terraform' ? `${canonicalTfType(r.type)}.${r.logicalName.split('.').slice(1).join('.')}` : r.logicalName));
-  const byKind = <K extends Kind>(k: K) => drafts.map((d) => d.resource).filter((r): r is Extract<AwsResource, { kind: K }> => r.kind === k);
+  resolve(
+    drafts,
+    (d) => scope.get(d) ?? '',
+    (r) =>
+      r.format === 'terraform'
+        ? `${canonicalTfType(r.type)}.${r.logicalName.split('.').slice(1).join('.')}`
+        : r.logicalName,
+  );
+  const byKind = <K extends Kind>(k: K) =>
+    drafts.map((d) => d.resource).filter((r): r is Extract<AwsResource, { kind: K }> => r.kind === k);
   return {
     files,
     loadBalancers: byKind('load-balancer'),
@@ -802,4 +1025,3 @@ export function buildAwsConfig(input: AwsInputFile[]): AwsConfig {
     diagnostics,
   };
 }
-

@@ -283,6 +283,11 @@ export interface AwsConfig {
 
 /** Every resource of a config, in file order. */
 export function awsResources(config: AwsConfig): AwsResource[] {
-  const all: AwsResource[] = [...config.loadBalancers, ...config.targetGroups, ...config.listeners, ...config.listenerRules];
+  const all: AwsResource[] = [
+    ...config.loadBalancers,
+    ...config.targetGroups,
+    ...config.listeners,
+    ...config.listenerRules,
+  ];
   return all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.span.start - b.span.start));
 }

@@ -7,7 +7,14 @@
  * an inherited option off. `default-server` lines set server options that later `server` lines
  * of the section (or of proxies using those defaults) start from.
  */
-import { parseHaproxy, type HaproxyFile, type HaproxyLine, type HaproxySection, type HaproxySectionBody, type HaproxyStatement } from '../syntax/haproxy';
+import {
+  parseHaproxy,
+  type HaproxyFile,
+  type HaproxyLine,
+  type HaproxySection,
+  type HaproxySectionBody,
+  type HaproxyStatement,
+} from '../syntax/haproxy';
 import type { HaproxyLineChange } from '../syntax/haproxy/incremental';
 import { parseHaproxyTime } from './units';
 
@@ -51,7 +58,14 @@ export interface HaproxyConfig {
   sources: HaproxySource[];
   proxies: HaproxyProxy[];
   global: HaproxySection[];
-  diagnostics: { path: string; start: number; end: number; code: string; message: string; severity: 'error' | 'warning' | 'information' | 'hint' }[];
+  diagnostics: {
+    path: string;
+    start: number;
+    end: number;
+    code: string;
+    message: string;
+    severity: 'error' | 'warning' | 'information' | 'hint';
+  }[];
 }
 
 const PROXY_KINDS = new Set(['defaults', 'frontend', 'backend', 'listen']);
@@ -95,14 +109,71 @@ export function argCount(stmt: HaproxyStatement): number {
 
 /** Options of `server` lines that take a value (HAProxy 2.6 manual section 5.2); the rest are flags. */
 const SERVER_VALUE_OPTIONS = new Set([
-  'addr', 'agent-addr', 'agent-inter', 'agent-port', 'agent-send', 'alpn', 'ca-file', 'check-alpn', 'check-proto',
-  'check-sni', 'ciphers', 'ciphersuites', 'client-sigalgs', 'cookie', 'crl-file', 'crt', 'curves', 'downinter',
-  'error-limit', 'fall', 'fastinter', 'id', 'init-addr', 'inter', 'log-proto', 'max-reuse', 'maxconn', 'maxqueue',
-  'minconn', 'namespace', 'npn', 'observe', 'on-error', 'on-marked-down', 'on-marked-up', 'pool-conn-name',
-  'pool-low-conn', 'pool-max-conn', 'pool-purge-delay', 'port', 'proto', 'redir', 'resolve-net', 'resolve-opts',
-  'resolve-prefer', 'resolvers', 'rise', 'set-proxy-v2-tlv-fmt', 'shard', 'sigalgs', 'slowstart', 'sni', 'socks4', 'source',
-  'ssl-max-ver', 'ssl-min-ver', 'tcp-ut', 'track', 'usesrc', 'weight', 'ws', 'proxy-v2-options', 'log-bufsize',
-  'check-via-socks4', 'allow-0rtt',
+  'addr',
+  'agent-addr',
+  'agent-inter',
+  'agent-port',
+  'agent-send',
+  'alpn',
+  'ca-file',
+  'check-alpn',
+  'check-proto',
+  'check-sni',
+  'ciphers',
+  'ciphersuites',
+  'client-sigalgs',
+  'cookie',
+  'crl-file',
+  'crt',
+  'curves',
+  'downinter',
+  'error-limit',
+  'fall',
+  'fastinter',
+  'id',
+  'init-addr',
+  'inter',
+  'log-proto',
+  'max-reuse',
+  'maxconn',
+  'maxqueue',
+  'minconn',
+  'namespace',
+  'npn',
+  'observe',
+  'on-error',
+  'on-marked-down',
+  'on-marked-up',
+  'pool-conn-name',
+  'pool-low-conn',
+  'pool-max-conn',
+  'pool-purge-delay',
+  'port',
+  'proto',
+  'redir',
+  'resolve-net',
+  'resolve-opts',
+  'resolve-prefer',
+  'resolvers',
+  'rise',
+  'set-proxy-v2-tlv-fmt',
+  'shard',
+  'sigalgs',
+  'slowstart',
+  'sni',
+  'socks4',
+  'source',
+  'ssl-max-ver',
+  'ssl-min-ver',
+  'tcp-ut',
+  'track',
+  'usesrc',
+  'weight',
+  'ws',
+  'proxy-v2-options',
+  'log-bufsize',
+  'check-via-socks4',
+  'allow-0rtt',
 ]);
 
 /**
@@ -203,7 +274,15 @@ class ProxyNode implements HaproxyProxy {
 }
 
 function memoOf(node: ProxyNode): NodeMemo {
-  return (node.memo ??= { servers: undefined, chain: undefined, effective: undefined, own: undefined, acls: undefined, slots: undefined, lists: undefined });
+  return (node.memo ??= {
+    servers: undefined,
+    chain: undefined,
+    effective: undefined,
+    own: undefined,
+    acls: undefined,
+    slots: undefined,
+    lists: undefined,
+  });
 }
 
 export function buildHaproxyConfig(files: { path: string; text: string; tree?: HaproxyFile }[]): HaproxyConfig {
@@ -257,14 +336,22 @@ export function buildHaproxyConfig(files: { path: string; text: string; tree?: H
  * shared source now holds the new text and tree. Returns null when the config must be built again:
  * an edit in a `defaults` section changes what the proxies using it inherit.
  */
-export function updateHaproxyConfig(config: HaproxyConfig, path: string, change: HaproxyLineChange): HaproxyConfig | null {
+export function updateHaproxyConfig(
+  config: HaproxyConfig,
+  path: string,
+  change: HaproxyLineChange,
+): HaproxyConfig | null {
   const src = config.sources.find((s) => s.path === path);
   const section = change.section;
   if (!src || section.keyword === 'defaults') return null;
   // A `wslb` comment (a WebSocket marker, in any case) may mark the proxy below it, not only the
   // one it belongs to: such a line is edited by building the config again. Nothing else can
   // bring one in or take one out (sourceMayMentionWslb() stays true of the text).
-  if (WSLB.test(src.text.slice(change.lineStart, change.oldLineEnd)) || WSLB.test(change.tree.text.slice(change.lineStart, change.oldLineEnd + change.delta))) return null;
+  if (
+    WSLB.test(src.text.slice(change.lineStart, change.oldLineEnd)) ||
+    WSLB.test(change.tree.text.slice(change.lineStart, change.oldLineEnd + change.delta))
+  )
+    return null;
   src.text = change.tree.text;
   src.tree = change.tree;
   if (change.delta !== 0) {
@@ -289,7 +376,8 @@ export function updateHaproxyConfig(config: HaproxyConfig, path: string, change:
     else if (Array.isArray(named)) named[named.indexOf(old)] = proxy;
   }
   // Unless the line is (or was) a route or an ACL, the proxy's routes are the same statements.
-  const routes = (s: HaproxyStatement | null) => !!s && (s.keyword === 'use_backend' || s.keyword === 'default_backend' || s.keyword === 'acl');
+  const routes = (s: HaproxyStatement | null) =>
+    !!s && (s.keyword === 'use_backend' || s.keyword === 'default_backend' || s.keyword === 'acl');
   const routesChanged = routes(change.removed) || routes(change.added);
   const refs = referenceCache.get(config);
   if (refs) {
@@ -341,7 +429,14 @@ export function hasWslbComment(text: string): boolean {
     while (j < n && isSpace(text.charCodeAt(j))) j++;
     // `| 32` lowers an ASCII letter and leaves no other character on w, s, l or b (/i does not
     // fold non-ASCII letters onto ASCII ones without the u flag)
-    if (j + 4 <= n && (text.charCodeAt(j) | 32) === 119 && (text.charCodeAt(j + 1) | 32) === 115 && (text.charCodeAt(j + 2) | 32) === 108 && (text.charCodeAt(j + 3) | 32) === 98) return true;
+    if (
+      j + 4 <= n &&
+      (text.charCodeAt(j) | 32) === 119 &&
+      (text.charCodeAt(j + 1) | 32) === 115 &&
+      (text.charCodeAt(j + 2) | 32) === 108 &&
+      (text.charCodeAt(j + 3) | 32) === 98
+    )
+      return true;
   }
   return false;
 }
@@ -460,7 +555,7 @@ function parseServers(proxy: HaproxyProxy): HaproxyServer[] {
       backup: options.has('backup'),
       disabled: options.has('disabled'),
       check: options.has('check'),
-      slowstartMs: ss != null ? parseHaproxyTime(ss) ?? null : null,
+      slowstartMs: ss != null ? (parseHaproxyTime(ss) ?? null) : null,
       maxconn: num('maxconn'),
       id: num('id') ?? order,
     });
@@ -525,10 +620,27 @@ const sharedFacts = new Map<number, ProxyFacts>();
  * a shape to equal facts, so whatever it holds, every proxy reads the same answers.
  */
 function shared(f: ProxyFacts): ProxyFacts {
-  if (f.mode !== null || f.onOff !== null || f.connect !== null || f.client !== null || f.server !== null || f.tunnel !== null || f.defaultBackend !== null) return copyOf(f);
+  if (
+    f.mode !== null ||
+    f.onOff !== null ||
+    f.connect !== null ||
+    f.client !== null ||
+    f.server !== null ||
+    f.tunnel !== null ||
+    f.defaultBackend !== null
+  )
+    return copyOf(f);
   // (firsts up to 61 and counts up to 7: 1 + 3 * (6 + 3) = 28 bits, a small integer key)
-  if (f.acl0 >= 62 || f.route0 >= 62 || f.timeout0 >= 62 || f.aclCount > 7 || f.routeCount > 7 || f.timeoutCount > 7) return copyOf(f);
-  const key = (f.hasServers ? 1 : 0) | ((f.acl0 + 1) << 1) | (f.aclCount << 7) | ((f.route0 + 1) << 10) | (f.routeCount << 16) | ((f.timeout0 + 1) << 19) | (f.timeoutCount << 25);
+  if (f.acl0 >= 62 || f.route0 >= 62 || f.timeout0 >= 62 || f.aclCount > 7 || f.routeCount > 7 || f.timeoutCount > 7)
+    return copyOf(f);
+  const key =
+    (f.hasServers ? 1 : 0) |
+    ((f.acl0 + 1) << 1) |
+    (f.aclCount << 7) |
+    ((f.route0 + 1) << 10) |
+    (f.routeCount << 16) |
+    ((f.timeout0 + 1) << 19) |
+    (f.timeoutCount << 25);
   const had = sharedFacts.get(key);
   if (had !== undefined) return had;
   const c = copyOf(f);
@@ -670,7 +782,11 @@ export function factFirst(proxy: HaproxyProxy, which: FactLines): number {
 }
 
 function isFactLine(kw: string, which: FactLines): boolean {
-  return which === 'acl' ? kw === 'acl' : which === 'route' ? kw === 'use_backend' || kw === 'default_backend' : kw === 'timeout';
+  return which === 'acl'
+    ? kw === 'acl'
+    : which === 'route'
+      ? kw === 'use_backend' || kw === 'default_backend'
+      : kw === 'timeout';
 }
 
 /** The defaults chain is at most this long when walked without chainOf() (a longer one is read through chainOf()). */
@@ -791,7 +907,8 @@ function chainOf(proxy: HaproxyProxy): readonly HaproxyProxy[] {
   // (a proxy without defaults, or with defaults that have none, as a list of that size: most are)
   const d = proxy.defaults;
   const chain: HaproxyProxy[] = !d ? [proxy] : !d.defaults && d !== proxy ? [proxy, d] : [];
-  if (chain.length === 0) for (let p: HaproxyProxy | null = proxy; p && !chain.includes(p); p = p.defaults) chain.push(p);
+  if (chain.length === 0)
+    for (let p: HaproxyProxy | null = proxy; p && !chain.includes(p); p = p.defaults) chain.push(p);
   if (proxy instanceof ProxyNode) memoOf(proxy).chain = chain;
   return chain;
 }
@@ -855,7 +972,14 @@ function computeEffective(proxy: HaproxyProxy, path: readonly string[]): Haproxy
   for (let c = 0; c < chain.length; c++) {
     const p = chain[c];
     const o = ownEffective(p, path);
-    if (o) return { statement: o.statement, proxy: p, source: p === proxy ? 'here' : 'defaults', values: o.values, negated: o.negated };
+    if (o)
+      return {
+        statement: o.statement,
+        proxy: p,
+        source: p === proxy ? 'here' : 'defaults',
+        values: o.values,
+        negated: o.negated,
+      };
   }
   return null;
 }
@@ -901,7 +1025,10 @@ function scanOwn(p: HaproxyProxy, path: readonly string[]): OwnEffective | null 
 }
 
 /** An effective timeout in milliseconds, with its origin. */
-export function haproxyTimeout(proxy: HaproxyProxy, which: string): { ms: number | null; eff: HaproxyEffective | null } {
+export function haproxyTimeout(
+  proxy: HaproxyProxy,
+  which: string,
+): { ms: number | null; eff: HaproxyEffective | null } {
   const eff = haproxyEffective(proxy, ['timeout', which]);
   if (!eff || eff.negated) return { ms: null, eff };
   const ms = eff.values[0] !== undefined ? timeOf(eff.values[0]) : null;
@@ -1123,7 +1250,8 @@ export function conditionAcl(v: string): string | null {
   for (let i = from; i < n; i++) {
     const c = v.charCodeAt(i);
     // A-Z a-z 0-9 _ . : -
-    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 58) || c === 95 || c === 46 || c === 45)) return null;
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 58) || c === 95 || c === 46 || c === 45))
+      return null;
   }
   if (from === 0) return v === 'or' ? null : v;
   const name = v.slice(1);

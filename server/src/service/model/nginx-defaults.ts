@@ -35,7 +35,11 @@ const TABLE: Record<string, VersionedDefault[]> = {
 };
 
 /** The default of `name` in `version`, or undefined when there is none (or it is not known here). */
-export function nginxDefaultFor(name: string, version: string, family?: string): { value: string; since?: string } | undefined {
+export function nginxDefaultFor(
+  name: string,
+  version: string,
+  family?: string,
+): { value: string; since?: string } | undefined {
   const rows = TABLE[name];
   if (!rows) return undefined;
   let found: VersionedDefault | undefined;

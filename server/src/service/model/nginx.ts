@@ -35,7 +35,14 @@ export type NginxContextKind =
 export type NginxFamily = 'main' | 'http' | 'stream' | 'mail';
 
 /** Blocks whose bodies are data (keys and values), not directives. */
-export const NGINX_DATA_BLOCKS: ReadonlySet<string> = new Set(['map', 'geo', 'types', 'split_clients', 'match', 'charset_map']);
+export const NGINX_DATA_BLOCKS: ReadonlySet<string> = new Set([
+  'map',
+  'geo',
+  'types',
+  'split_clients',
+  'match',
+  'charset_map',
+]);
 
 const BLOCK_KINDS: Record<string, NginxContextKind> = {
   events: 'events',
@@ -164,7 +171,12 @@ class Statement implements NginxStatement {
   }
 }
 
-function newContext(kind: NginxContextKind, family: NginxFamily, statement: NginxStatement | null, parent: NginxContext | null): NginxContext {
+function newContext(
+  kind: NginxContextKind,
+  family: NginxFamily,
+  statement: NginxStatement | null,
+  parent: NginxContext | null,
+): NginxContext {
   return { kind, family, statement, parent, statements: [], children: [], byName: null };
 }
 
@@ -250,10 +262,23 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
     top = ctx;
   }
 
-  const expandInclude = (stmt: NginxStatement, src: NginxSource, ctx: NginxContext, via: NginxStatement[], stack: string[]) => {
+  const expandInclude = (
+    stmt: NginxStatement,
+    src: NginxSource,
+    ctx: NginxContext,
+    via: NginxStatement[],
+    stack: string[],
+  ) => {
     const pattern = stmt.args[0];
     const report = (code: string, message: string, severity: ModelDiagnostic['severity']) =>
-      diagnostics.push({ path: src.path, start: stmt.directive.start, end: stmt.directive.end, code, message, severity });
+      diagnostics.push({
+        path: src.path,
+        start: stmt.directive.start,
+        end: stmt.directive.end,
+        code,
+        message,
+        severity,
+      });
     if (pattern.includes('$')) return; // variables are not expanded by nginx's include either
     if (stack.length > maxDepth) {
       report('nginx/include-depth', `include nesting deeper than ${maxDepth} levels; stopped here`, 'error');
@@ -261,19 +286,30 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
     }
     // nginx resolves a relative include against the configuration prefix (the main config's
     // directory, ngx_conf_full_name); fall back to the including file's directory for fragments.
-    const candidates = pattern.startsWith('/') ? [pattern] : [joinPath(prefixDir, pattern), joinPath(dirname(src.path), pattern)];
+    const candidates = pattern.startsWith('/')
+      ? [pattern]
+      : [joinPath(prefixDir, pattern), joinPath(dirname(src.path), pattern)];
     let paths: string[] = [];
     for (const c of candidates) {
       paths = isGlob(c) ? expandGlob(fs, c) : fs.readFile(c) !== undefined ? [c] : [];
       if (paths.length) break;
     }
     if (paths.length === 0) {
-      if (!isGlob(pattern)) report('nginx/include-not-found', `include: "${pattern}" was not found (looked in ${[...new Set(candidates.map(dirname))].join(', ')})`, 'warning');
+      if (!isGlob(pattern))
+        report(
+          'nginx/include-not-found',
+          `include: "${pattern}" was not found (looked in ${[...new Set(candidates.map(dirname))].join(', ')})`,
+          'warning',
+        );
       return;
     }
     for (const p of paths) {
       if (stack.includes(p)) {
-        report('nginx/include-cycle', `include cycle: ${[...stack.slice(stack.indexOf(p)), p].map(baseName).join(' → ')}`, 'error');
+        report(
+          'nginx/include-cycle',
+          `include cycle: ${[...stack.slice(stack.indexOf(p)), p].map(baseName).join(' → ')}`,
+          'error',
+        );
         continue;
       }
       const inc = load(p);
@@ -283,24 +319,36 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
     }
   };
 
-  const addIncluded = (nodes: NginxNode[], src: NginxSource, ctx: NginxContext, via: NginxStatement[], stack: string[]) =>
-    addNodes(nodes, src, ctx, via, (stmt, at) => expandInclude(stmt, src, at, via, stack));
+  const addIncluded = (
+    nodes: NginxNode[],
+    src: NginxSource,
+    ctx: NginxContext,
+    via: NginxStatement[],
+    stack: string[],
+  ) => addNodes(nodes, src, ctx, via, (stmt, at) => expandInclude(stmt, src, at, via, stack));
   addIncluded(rootSource.tree.items, rootSource, top, [], [rootPath]);
   return { rootPath, root, sources, diagnostics, syntax, assumedContext: assumed, includedAt };
 }
 
 /** Statements (and the contexts their blocks open) for `nodes` in `ctx`; includes go to `onInclude`. */
-function addNodes(nodes: NginxNode[], src: NginxSource, ctx: NginxContext, via: NginxStatement[], onInclude: (stmt: NginxStatement, ctx: NginxContext) => void): void {
+function addNodes(
+  nodes: NginxNode[],
+  src: NginxSource,
+  ctx: NginxContext,
+  via: NginxStatement[],
+  onInclude: (stmt: NginxStatement, ctx: NginxContext) => void,
+): void {
   for (const node of nodes) {
     if (node.type !== 'directive') continue;
     const stmt = new Statement(node, src, ctx, via);
     addStatement(ctx, stmt);
     if (node.block) {
-      const kind = node.block.rawBody ? 'raw' : BLOCK_KINDS[node.name] ?? 'other';
+      const kind = node.block.rawBody ? 'raw' : (BLOCK_KINDS[node.name] ?? 'other');
       const child: NginxContext = newContext(kind, familyOf(kind, ctx.family), stmt, ctx);
       stmt.block = child;
       ctx.children.push(child);
-      if (!NGINX_DATA_BLOCKS.has(node.name) && !node.block.rawBody) addNodes(node.block.items, src, child, via, onInclude);
+      if (!NGINX_DATA_BLOCKS.has(node.name) && !node.block.rawBody)
+        addNodes(node.block.items, src, child, via, onInclude);
     } else if (node.name === 'include' && !NGINX_DATA_BLOCKS.has(ctx.kind) && node.args.length === 1) {
       onInclude(stmt, ctx);
     }
@@ -351,15 +399,54 @@ export function guessFragmentContext(tree: NginxFile): NginxContextKind[] | null
   const names = new Set<string>();
   for (const n of tree.items) if (n.type === 'directive') names.add(n.name);
   if (names.size === 0) return null;
-  const mainish = ['http', 'events', 'stream', 'mail', 'worker_processes', 'user', 'pid', 'load_module', 'error_log', 'include', 'worker_rlimit_nofile', 'env', 'daemon', 'worker_shutdown_timeout', 'pcre_jit', 'thread_pool', 'master_process', 'lock_file', 'worker_cpu_affinity', 'worker_priority', 'timer_resolution', 'working_directory', 'ssl_engine', 'google_perftools_profiles', 'debug_points'];
+  const mainish = [
+    'http',
+    'events',
+    'stream',
+    'mail',
+    'worker_processes',
+    'user',
+    'pid',
+    'load_module',
+    'error_log',
+    'include',
+    'worker_rlimit_nofile',
+    'env',
+    'daemon',
+    'worker_shutdown_timeout',
+    'pcre_jit',
+    'thread_pool',
+    'master_process',
+    'lock_file',
+    'worker_cpu_affinity',
+    'worker_priority',
+    'timer_resolution',
+    'working_directory',
+    'ssl_engine',
+    'google_perftools_profiles',
+    'debug_points',
+  ];
   if ([...names].every((n) => mainish.includes(n))) return null;
-  const locationLevel = ['proxy_pass', 'root', 'try_files', 'return', 'rewrite', 'alias', 'fastcgi_pass', 'uwsgi_pass', 'grpc_pass', 'proxy_set_header'];
+  const locationLevel = [
+    'proxy_pass',
+    'root',
+    'try_files',
+    'return',
+    'rewrite',
+    'alias',
+    'fastcgi_pass',
+    'uwsgi_pass',
+    'grpc_pass',
+    'proxy_set_header',
+  ];
   if (names.has('location') || names.has('listen') || names.has('server_name')) return ['http', 'server'];
   if (names.has('server') || names.has('upstream') || names.has('map') || names.has('log_format')) {
     // stream servers have proxy_pass without a scheme and listen with port only; look inside
     for (const n of tree.items) {
       if (n.type === 'directive' && n.name === 'server' && n.block) {
-        const inner = new Set(n.block.items.filter((c): c is NginxDirective => c.type === 'directive').map((c) => c.name));
+        const inner = new Set(
+          n.block.items.filter((c): c is NginxDirective => c.type === 'directive').map((c) => c.name),
+        );
         if (inner.has('location') || inner.has('server_name')) return ['http'];
         if (inner.has('proxy_pass') && !inner.has('location')) {
           const pp = n.block.items.find((c): c is NginxDirective => c.type === 'directive' && c.name === 'proxy_pass');
@@ -483,7 +570,10 @@ export function effectiveList(ctx: NginxContext, name: string): EffectiveList {
 }
 
 /** The effective proxy_set_header value for a header (case-insensitive), with its statement. */
-export function effectiveProxyHeader(ctx: NginxContext, header: string): { value: string | null; statement?: NginxStatement; list: EffectiveList } {
+export function effectiveProxyHeader(
+  ctx: NginxContext,
+  header: string,
+): { value: string | null; statement?: NginxStatement; list: EffectiveList } {
   const list = effectiveList(ctx, 'proxy_set_header');
   const h = header.toLowerCase();
   for (let i = list.statements.length - 1; i >= 0; i--) {
@@ -529,7 +619,13 @@ export function findUpstream(config: NginxConfig, name: string, family: NginxFam
 }
 
 /** Parse `proxy_pass` / `grpc_pass` targets: scheme and host (upstream name or address). */
-export function parseProxyTarget(url: string): { scheme: string | null; host: string; port: string | null; rest: string; hasVariables: boolean } {
+export function parseProxyTarget(url: string): {
+  scheme: string | null;
+  host: string;
+  port: string | null;
+  rest: string;
+  hasVariables: boolean;
+} {
   const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/:?]*)(?::([^/?]*))?(.*)$/.exec(url);
   if (!m) return { scheme: null, host: url, port: null, rest: '', hasVariables: url.includes('$') };
   return { scheme: m[1].toLowerCase(), host: m[2], port: m[3] ?? null, rest: m[4], hasVariables: url.includes('$') };
@@ -577,7 +673,8 @@ export function definedVariables(config: NginxConfig): Map<string, NginxStatemen
   };
   for (const s of walkStatements(config.root)) {
     for (const a of s.args) captures(s, a);
-    if (s.name === 'map' && s.directive.block) for (const c of s.directive.block.items) if (c.type === 'directive') captures(s, c.name);
+    if (s.name === 'map' && s.directive.block)
+      for (const c of s.directive.block.items) if (c.type === 'directive') captures(s, c.name);
   }
   return out;
 }

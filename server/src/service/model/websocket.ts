@@ -111,25 +111,32 @@ export function nginxWebSocketReasons(config: NginxConfig, ctx: NginxContext): W
   for (const s of headers.statements) {
     const h = s.args[0]?.toLowerCase();
     const v = s.args[1] ?? '';
-    if (h === 'upgrade' && /\$http_upgrade\b|websocket/i.test(v)) reasons.push({ kind: 'upgrade-header', text: `forwards Upgrade (${v})` });
+    if (h === 'upgrade' && /\$http_upgrade\b|websocket/i.test(v))
+      reasons.push({ kind: 'upgrade-header', text: `forwards Upgrade (${v})` });
     if (h === 'connection') {
       const lower = v.toLowerCase();
       const mapVar = /^\$([A-Za-z0-9_]+)$/.exec(v);
-      const fromUpgradeMap = mapVar && vars.get(mapVar[1])?.name === 'map' && /http_upgrade/.test(vars.get(mapVar[1])!.args[0] ?? '');
-      if (lower === 'upgrade' || fromUpgradeMap || /connection_upgrade/.test(lower)) reasons.push({ kind: 'connection-header', text: `sets Connection to ${v}` });
+      const fromUpgradeMap =
+        mapVar && vars.get(mapVar[1])?.name === 'map' && /http_upgrade/.test(vars.get(mapVar[1])!.args[0] ?? '');
+      if (lower === 'upgrade' || fromUpgradeMap || /connection_upgrade/.test(lower))
+        reasons.push({ kind: 'connection-header', text: `sets Connection to ${v}` });
     }
   }
   if (ctx.kind === 'location' && ctx.statement) {
     const path = ctx.statement.args[ctx.statement.args.length - 1] ?? '';
-    if (looksLikeWebSocketPath(path)) reasons.push({ kind: 'path', text: `path ${path} looks like a WebSocket endpoint` });
+    if (looksLikeWebSocketPath(path))
+      reasons.push({ kind: 'path', text: `path ${path} looks like a WebSocket endpoint` });
   }
   const pp = proxyPassOf(ctx);
   if (pp) {
     const t = parseProxyTarget(pp.args[0] ?? '');
-    if (t.scheme === 'ws' || t.scheme === 'wss') reasons.push({ kind: 'path', text: `proxies to a ${t.scheme}:// URL` });
+    if (t.scheme === 'ws' || t.scheme === 'wss')
+      reasons.push({ kind: 'path', text: `proxies to a ${t.scheme}:// URL` });
     const up = findUpstream(config, t.host, ctx.family);
-    if (up && looksLikeWebSocketName(t.host)) reasons.push({ kind: 'upstream-name', text: `upstream ${t.host} is named like a WebSocket pool` });
-    if (up && hasNginxMarker(up)) reasons.push({ kind: 'marker', text: `upstream ${t.host} is marked "# wslb: websocket"` });
+    if (up && looksLikeWebSocketName(t.host))
+      reasons.push({ kind: 'upstream-name', text: `upstream ${t.host} is named like a WebSocket pool` });
+    if (up && hasNginxMarker(up))
+      reasons.push({ kind: 'marker', text: `upstream ${t.host} is marked "# wslb: websocket"` });
   }
   for (let c: NginxContext | null = ctx; c && c.kind !== 'http'; c = c.parent) {
     if (hasNginxMarker(c)) {
@@ -257,7 +264,8 @@ function hasHaproxyMarker(proxy: HaproxyProxy): boolean {
   };
   if (check(idx)) return true;
   for (let i = idx - 1; i >= 0 && lines[i].comment && lineWordCount(lines[i]) === 0; i--) if (check(i)) return true;
-  for (let i = idx + 1; i < lines.length && lines[i].start < proxy.section.end; i++) if (lines[i].comment && lineWordCount(lines[i]) === 0 && check(i)) return true;
+  for (let i = idx + 1; i < lines.length && lines[i].start < proxy.section.end; i++)
+    if (lines[i].comment && lineWordCount(lines[i]) === 0 && check(i)) return true;
   return false;
 }
 
@@ -279,7 +287,8 @@ function markerInTable(proxy: HaproxyProxy, table: LineTable): boolean | undefin
   };
   if (check(idx)) return true;
   for (let i = idx - 1; i >= 0 && table.hasComment(i) && table.wordCount(i) === 0; i--) if (check(i)) return true;
-  for (let i = idx + 1; i < table.count && table.start(i) < proxy.section.end; i++) if (table.wordCount(i) === 0 && check(i)) return true;
+  for (let i = idx + 1; i < table.count && table.start(i) < proxy.section.end; i++)
+    if (table.wordCount(i) === 0 && check(i)) return true;
   return false;
 }
 
@@ -334,14 +343,18 @@ const NO_OWN_REASONS: OwnReasons = { before: NO_REASONS, after: NO_REASONS };
 function ownReasonsOf(proxy: HaproxyProxy): OwnReasons {
   // a backend's own reasons (its name, a marker) cost less than a slot written on each of them,
   // and so do those of a listen without ACLs
-  return proxy.kind === 'listen' && chainAclCount(proxy) > 0 ? proxyMemo(proxy, OWN_REASONS, computeOwnReasons) : computeOwnReasons(proxy);
+  return proxy.kind === 'listen' && chainAclCount(proxy) > 0
+    ? proxyMemo(proxy, OWN_REASONS, computeOwnReasons)
+    : computeOwnReasons(proxy);
 }
 
 function computeOwnReasons(proxy: HaproxyProxy): OwnReasons {
   let before = NO_REASONS;
   let after = NO_REASONS;
-  if (proxy.name && mayLookLikeWebSocketName(proxy.name) && looksLikeWebSocketName(proxy.name)) before = [{ kind: 'backend-name', text: `${proxy.kind} ${proxy.name} is named like a WebSocket pool` }];
-  if (hasHaproxyMarker(proxy)) (before === NO_REASONS ? (before = []) : before).push({ kind: 'marker', text: 'marked "# wslb: websocket"' });
+  if (proxy.name && mayLookLikeWebSocketName(proxy.name) && looksLikeWebSocketName(proxy.name))
+    before = [{ kind: 'backend-name', text: `${proxy.kind} ${proxy.name} is named like a WebSocket pool` }];
+  if (hasHaproxyMarker(proxy))
+    (before === NO_REASONS ? (before = []) : before).push({ kind: 'marker', text: 'marked "# wslb: websocket"' });
   // the ACLs grouped by name (aclsOf()) only when one of them matches upgrades
   if (proxy.kind === 'listen' && chainHasUpgradeAcl(proxy)) {
     after = [];
@@ -406,7 +419,9 @@ export function aclFactsOf(def: HaproxyStatement): AclFacts {
   if (!up && !path) return PLAIN_ACL;
   if (!up) {
     // a path fetch: the text is needed only when the paths look like WebSocket ones
-    return looksLikeWebSocketPath(argsText(def, 2)) ? { text: argsText(def, 1), upgrade: false, path: true } : PLAIN_ACL;
+    return looksLikeWebSocketPath(argsText(def, 2))
+      ? { text: argsText(def, 1), upgrade: false, path: true }
+      : PLAIN_ACL;
   }
   const text = argsText(def, 1);
   const upgrade = WS_ACL.test(text);
@@ -448,7 +463,11 @@ function computeRouteReasons(ref: ReturnType<typeof backendReferences>[number]):
     reasons = requiredAclReasons(ref, name, reasons);
   }
   // inline conditions: use_backend ws if { hdr(upgrade) -i websocket } (words looked at first, as in aclFactsOf())
-  if (upgradeWord && WS_ACL.test(argsText(s))) (reasons === NO_REASONS ? (reasons = []) : reasons).push({ kind: 'acl', text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here` });
+  if (upgradeWord && WS_ACL.test(argsText(s)))
+    (reasons === NO_REASONS ? (reasons = []) : reasons).push({
+      kind: 'acl',
+      text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here`,
+    });
   return reasons;
 }
 
@@ -458,7 +477,11 @@ function computeRouteReasons(ref: ReturnType<typeof backendReferences>[number]):
  * say) is read through aclsOf()'s map by name, so N routes over N ACLs cost N lookups, not N * N
  * comparisons; otherwise the `acl` lines are walked where they are (nothing is built).
  */
-function requiredAclReasons(ref: ReturnType<typeof backendReferences>[number], name: string, reasons: WebSocketReason[]): WebSocketReason[] {
+function requiredAclReasons(
+  ref: ReturnType<typeof backendReferences>[number],
+  name: string,
+  reasons: WebSocketReason[],
+): WebSocketReason[] {
   const from = ref.from;
   const d = from.defaults;
   // (the chain [from] or [from, d], the common ones, without chainOf()'s list)
@@ -483,7 +506,12 @@ function requiredAclReasons(ref: ReturnType<typeof backendReferences>[number], n
 }
 
 /** `reasons` with those of the `acl` lines of `p` itself named `name`, in line order. */
-function aclLinesReasons(ref: ReturnType<typeof backendReferences>[number], p: HaproxyProxy, name: string, reasons: WebSocketReason[]): WebSocketReason[] {
+function aclLinesReasons(
+  ref: ReturnType<typeof backendReferences>[number],
+  p: HaproxyProxy,
+  name: string,
+  reasons: WebSocketReason[],
+): WebSocketReason[] {
   const body = p.section.body;
   if (body !== undefined) {
     // (through the section's body: a statement object only for an ACL of that name)
@@ -491,7 +519,8 @@ function aclLinesReasons(ref: ReturnType<typeof backendReferences>[number], p: H
     for (let i = factFirst(p, 'acl'), left = factLineCount(p, 'acl'); left > 0 && i < n; i++) {
       if (body.keywordAt(i) !== 'acl') continue;
       left--;
-      if (body.wordCountAt(i) > 1 && body.wordValueAt(i, 1) === name) reasons = aclReason(ref, name, body.statement(i), reasons);
+      if (body.wordCountAt(i) > 1 && body.wordValueAt(i, 1) === name)
+        reasons = aclReason(ref, name, body.statement(i), reasons);
     }
     return reasons;
   }
@@ -506,10 +535,23 @@ function aclLinesReasons(ref: ReturnType<typeof backendReferences>[number], p: H
 }
 
 /** `reasons` with what the `acl` line `def` (named `name`) says of the route. */
-function aclReason(ref: ReturnType<typeof backendReferences>[number], name: string, def: HaproxyStatement, reasons: WebSocketReason[]): WebSocketReason[] {
+function aclReason(
+  ref: ReturnType<typeof backendReferences>[number],
+  name: string,
+  def: HaproxyStatement,
+  reasons: WebSocketReason[],
+): WebSocketReason[] {
   const acl = aclFactsOf(def);
-  if (acl.upgrade) (reasons === NO_REASONS ? (reasons = []) : reasons).push({ kind: 'acl', text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here (acl ${name} ${acl.text})` });
-  else if (acl.path) (reasons === NO_REASONS ? (reasons = []) : reasons).push({ kind: 'path', text: `${ref.from.kind} ${ref.from.name} routes ${acl.text} here` });
+  if (acl.upgrade)
+    (reasons === NO_REASONS ? (reasons = []) : reasons).push({
+      kind: 'acl',
+      text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here (acl ${name} ${acl.text})`,
+    });
+  else if (acl.path)
+    (reasons === NO_REASONS ? (reasons = []) : reasons).push({
+      kind: 'path',
+      text: `${ref.from.kind} ${ref.from.name} routes ${acl.text} here`,
+    });
   return reasons;
 }
 
@@ -535,13 +577,20 @@ export function haproxyWebSocketBackends(config: HaproxyConfig): { proxy: Haprox
   // config order, its reasons listed only when it has some (most have none: nothing is built).
   let routed: Set<HaproxyProxy> | null = null;
   for (const ref of backendReferences(config)) {
-    if (ref.target && ref.statement.keyword === 'use_backend' && !routed?.has(ref.target) && routeReasonsOf(ref).length > 0) (routed ??= new Set()).add(ref.target);
+    if (
+      ref.target &&
+      ref.statement.keyword === 'use_backend' &&
+      !routed?.has(ref.target) &&
+      routeReasonsOf(ref).length > 0
+    )
+      (routed ??= new Set()).add(ref.target);
   }
   const out: { proxy: HaproxyProxy; reasons: WebSocketReason[] }[] = [];
   for (const p of config.proxies) {
     if (p.kind !== 'backend' && p.kind !== 'listen') continue;
     const own = ownReasonsOf(p);
-    if (own.before.length > 0 || own.after.length > 0 || routed?.has(p)) out.push({ proxy: p, reasons: haproxyWebSocketReasons(config, p) });
+    if (own.before.length > 0 || own.after.length > 0 || routed?.has(p))
+      out.push({ proxy: p, reasons: haproxyWebSocketReasons(config, p) });
   }
   return out;
 }

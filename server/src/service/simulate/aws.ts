@@ -39,7 +39,12 @@ import type { SimPool, SimRequest, SimServer } from './types';
 
 export type AwsAlgorithm = 'round_robin' | 'least_outstanding_requests' | 'weighted_random' | 'flow_hash';
 
-export const AWS_ALGORITHMS: readonly AwsAlgorithm[] = ['round_robin', 'least_outstanding_requests', 'weighted_random', 'flow_hash'];
+export const AWS_ALGORITHMS: readonly AwsAlgorithm[] = [
+  'round_robin',
+  'least_outstanding_requests',
+  'weighted_random',
+  'flow_hash',
+];
 
 /** The label every AWS result carries. */
 export const AWS_MODEL_LABEL = "a model of documented AWS behaviour; AWS's implementation is not public";
@@ -49,7 +54,14 @@ export const AWS_DEFAULT_PLACEHOLDER_TARGETS = 3;
 
 /** `n` stand-in targets for an AWS target group whose config does not list its targets. */
 export function awsPlaceholderTargets(n = AWS_DEFAULT_PLACEHOLDER_TARGETS, port = 80): SimServer[] {
-  return Array.from({ length: n }, (_, i) => ({ name: `target-${i + 1}`, address: `10.0.${(i >> 8) & 255}.${(i & 255) + 10}`, port, weight: 1, backup: false, down: false }));
+  return Array.from({ length: n }, (_, i) => ({
+    name: `target-${i + 1}`,
+    address: `10.0.${(i >> 8) & 255}.${(i & 255) + 10}`,
+    port,
+    weight: 1,
+    backup: false,
+    down: false,
+  }));
 }
 
 export function awsAlgorithmOf(pool: SimPool): AwsAlgorithm {

@@ -100,7 +100,8 @@ class EventHeap {
       let c = 2 * i + 1;
       if (c >= last) break;
       const r = c + 1;
-      if (r < last && (this.time[r] < this.time[c] || (this.time[r] === this.time[c] && this.seq[r] < this.seq[c]))) c = r;
+      if (r < last && (this.time[r] < this.time[c] || (this.time[r] === this.time[c] && this.seq[r] < this.seq[c])))
+        c = r;
       if (t < this.time[c] || (t === this.time[c] && s < this.seq[c])) break;
       this.move(c, i);
       i = c;
@@ -250,7 +251,9 @@ export function simulate(pool: SimPool, options: SimulateOptions): SimResult {
   const heartbeatMs = clampNum(co.heartbeatSec, 0.1, 86400, 30) * 1000;
   const maxConnects = options.maxConnects !== undefined ? Math.max(0, Math.floor(options.maxConnects)) : Infinity;
   const scenario = options.scenario ?? { kind: 'steady' as ScenarioKind };
-  const kind: ScenarioKind = (['steady', 'deploy', 'failure', 'scale-out', 'scale-in', 'storm'] as const).includes(scenario.kind)
+  const kind: ScenarioKind = (['steady', 'deploy', 'failure', 'scale-out', 'scale-in', 'storm'] as const).includes(
+    scenario.kind,
+  )
     ? scenario.kind
     : 'steady';
   const atMs = clampNum(scenario.atSec, 0, durationMs / 1000, (durationMs / 1000) * 0.4) * 1000;
@@ -259,11 +262,35 @@ export function simulate(pool: SimPool, options: SimulateOptions): SimResult {
   // AWS defaults and the deregistration delay's range from the fact table (knowledge/aws.ts, which
   // cites the pages); a target needs one passed check after registration. The lower clamps stay
   // lenient (1 s, 1 check) so that odd hand-made pools still run.
-  const awsHcMs = clampNum(pool.aws?.healthCheckIntervalMs, 1000, awsRange('tg.health_check.interval').max * 1000, awsDefault<number>('tg.health_check.interval') * 1000);
-  const awsHealthy = Math.floor(clampNum(pool.aws?.healthyThreshold, 1, awsRange('tg.health_check.healthy_threshold').max, awsDefault<number>('tg.health_check.healthy_threshold')));
-  const awsUnhealthy = Math.floor(clampNum(pool.aws?.unhealthyThreshold, 1, awsRange('tg.health_check.unhealthy_threshold').max, awsDefault<number>('tg.health_check.unhealthy_threshold')));
+  const awsHcMs = clampNum(
+    pool.aws?.healthCheckIntervalMs,
+    1000,
+    awsRange('tg.health_check.interval').max * 1000,
+    awsDefault<number>('tg.health_check.interval') * 1000,
+  );
+  const awsHealthy = Math.floor(
+    clampNum(
+      pool.aws?.healthyThreshold,
+      1,
+      awsRange('tg.health_check.healthy_threshold').max,
+      awsDefault<number>('tg.health_check.healthy_threshold'),
+    ),
+  );
+  const awsUnhealthy = Math.floor(
+    clampNum(
+      pool.aws?.unhealthyThreshold,
+      1,
+      awsRange('tg.health_check.unhealthy_threshold').max,
+      awsDefault<number>('tg.health_check.unhealthy_threshold'),
+    ),
+  );
   const awsDelayRange = awsRange('tg.deregistration_delay');
-  const awsDelayMs = clampNum(pool.aws?.deregistrationDelayMs, awsDelayRange.min * 1000, awsDelayRange.max * 1000, awsDefault<number>('tg.deregistration_delay') * 1000);
+  const awsDelayMs = clampNum(
+    pool.aws?.deregistrationDelayMs,
+    awsDelayRange.min * 1000,
+    awsDelayRange.max * 1000,
+    awsDefault<number>('tg.deregistration_delay') * 1000,
+  );
   const detectMs = clampNum(scenario.detectSec, 0, 3600, isAws ? (awsUnhealthy * awsHcMs) / 1000 : 6) * 1000;
 
   // ---- backends (global indices; scale-out appends) ----
@@ -276,7 +303,18 @@ export function simulate(pool: SimPool, options: SimulateOptions): SimResult {
       const n = allServers.length + 1;
       const port = template?.port ?? 8080;
       const address = `10.255.${(n >> 8) & 255}.${n & 255}`;
-      allServers.push({ name: `${address}:${port}`, address, port, weight: template?.weight ?? 1, backup: false, down: false, maxFails: template?.maxFails, failTimeoutMs: template?.failTimeoutMs, slowstartMs: template?.slowstartMs, maxconn: template?.maxconn });
+      allServers.push({
+        name: `${address}:${port}`,
+        address,
+        port,
+        weight: template?.weight ?? 1,
+        backup: false,
+        down: false,
+        maxFails: template?.maxFails,
+        failTimeoutMs: template?.failTimeoutMs,
+        slowstartMs: template?.slowstartMs,
+        maxconn: template?.maxconn,
+      });
     }
   }
   const nb = allServers.length;
@@ -321,15 +359,21 @@ export function simulate(pool: SimPool, options: SimulateOptions): SimResult {
   const attempts = new Int32Array(nClients);
   const before = new Int32Array(nClients).fill(-1);
   const needsRequestData =
-    (pool.system === 'nginx' && (pool.algorithm.includes('hash') && pool.algorithm !== 'ip_hash')) ||
+    (pool.system === 'nginx' && pool.algorithm.includes('hash') && pool.algorithm !== 'ip_hash') ||
     (isHaproxy && /^(uri|hdr|url_param)/.test(pool.algorithm));
-  const nWorkers = pool.system === 'nginx' && !pool.zone ? Math.max(1, Math.floor(clampNum(pool.workers, 1, 1024, 1))) : 1;
+  const nWorkers =
+    pool.system === 'nginx' && !pool.zone ? Math.max(1, Math.floor(clampNum(pool.workers, 1, 1024, 1))) : 1;
   const randomWorkers = options.workerDistribution === 'random' && nWorkers > 1;
   const requests: SimRequest[] = [];
   for (let c = 0; c < nClients; c++) {
     requests.push(
       needsRequestData
-        ? { clientIp: addresses[c], uri: `/ws?user=${c}`, headers: { Host: 'app.example', 'X-User': `u${c}`, Cookie: `sid=s${c}` }, worker: 0 }
+        ? {
+            clientIp: addresses[c],
+            uri: `/ws?user=${c}`,
+            headers: { Host: 'app.example', 'X-User': `u${c}`, Cookie: `sid=s${c}` },
+            worker: 0,
+          }
         : { clientIp: addresses[c], worker: 0 },
     );
   }
@@ -742,12 +786,18 @@ export function simulate(pool: SimPool, options: SimulateOptions): SimResult {
 export function awsNote(pool: SimPool): string {
   const parts = [`${AWS_MODEL_LABEL[0].toUpperCase()}${AWS_MODEL_LABEL.slice(1)}.`];
   const alg = awsAlgorithmOf(pool);
-  if (alg === 'least_outstanding_requests') parts.push('Assumption: an open WebSocket counts as an outstanding request while it stays open.');
-  if (alg === 'weighted_random') parts.push('Anomaly mitigation is not modelled (the simulated targets never fail requests).');
-  if (alg === 'flow_hash') parts.push('NLB flow hash modelled as a uniform draw per connection (each has a new client port).');
-  if ((pool.aws?.slowStartMs ?? 0) > 0 && alg !== 'round_robin') parts.push('Slow start is not applied with this algorithm.');
-  if (pool.aws?.placeholderTargets) parts.push(`The config does not list the targets: ${pool.servers.length} placeholder targets.`);
-  if (pool.aws?.unknown?.length) parts.push(`Not evaluable in the config, AWS's default used: ${pool.aws.unknown.join(', ')}.`);
+  if (alg === 'least_outstanding_requests')
+    parts.push('Assumption: an open WebSocket counts as an outstanding request while it stays open.');
+  if (alg === 'weighted_random')
+    parts.push('Anomaly mitigation is not modelled (the simulated targets never fail requests).');
+  if (alg === 'flow_hash')
+    parts.push('NLB flow hash modelled as a uniform draw per connection (each has a new client port).');
+  if ((pool.aws?.slowStartMs ?? 0) > 0 && alg !== 'round_robin')
+    parts.push('Slow start is not applied with this algorithm.');
+  if (pool.aws?.placeholderTargets)
+    parts.push(`The config does not list the targets: ${pool.servers.length} placeholder targets.`);
+  if (pool.aws?.unknown?.length)
+    parts.push(`Not evaluable in the config, AWS's default used: ${pool.aws.unknown.join(', ')}.`);
   return parts.join(' ');
 }
 
@@ -760,15 +810,24 @@ export function describeAlgorithm(pool: SimPool): string {
   const a = pool.algorithm;
   if (pool.system === 'aws') {
     const alg = awsAlgorithmOf(pool);
-    return alg === 'round_robin' && awsSlowStartApplies(pool) ? `round_robin, slow start ${Math.round((pool.aws?.slowStartMs ?? 0) / 1000)} s` : alg;
+    return alg === 'round_robin' && awsSlowStartApplies(pool)
+      ? `round_robin, slow start ${Math.round((pool.aws?.slowStartMs ?? 0) / 1000)} s`
+      : alg;
   }
   if (pool.system === 'nginx') {
-    if (a === 'hash') return `hash ${pool.hashKey ?? ''}${pool.consistent ? ' consistent' : ''}`.replace(/\s+/g, ' ').trim();
-    if (a === 'random') return pool.randomTwo ? `random two${pool.randomTwoMethod ? ' ' + pool.randomTwoMethod : ''}` : 'random';
+    if (a === 'hash')
+      return `hash ${pool.hashKey ?? ''}${pool.consistent ? ' consistent' : ''}`.replace(/\s+/g, ' ').trim();
+    if (a === 'random')
+      return pool.randomTwo ? `random two${pool.randomTwoMethod ? ' ' + pool.randomTwoMethod : ''}` : 'random';
     return a;
   }
   if (/^(source|uri|hdr|url_param)/.test(a)) {
-    const name = a === 'hdr' && pool.hashKey ? `hdr(${pool.hashKey})` : a === 'url_param' && pool.hashKey ? `url_param ${pool.hashKey}` : a;
+    const name =
+      a === 'hdr' && pool.hashKey
+        ? `hdr(${pool.hashKey})`
+        : a === 'url_param' && pool.hashKey
+          ? `url_param ${pool.hashKey}`
+          : a;
     const fn = pool.hashFunction ?? 'sdbm';
     return `${name} (hash-type ${pool.consistent ? 'consistent' : 'map-based'} ${fn}${pool.avalanche ? ' avalanche' : ''})`;
   }

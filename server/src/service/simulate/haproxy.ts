@@ -168,9 +168,19 @@ export class HaproxyBalancer implements Balancer {
   constructor(pool: SimPool, seed: number) {
     this.pool = pool;
     const { name, arg } = splitAlgorithm(pool.algorithm || 'roundrobin');
-    const known: Kind[] = ['roundrobin', 'static-rr', 'leastconn', 'first', 'source', 'uri', 'url_param', 'hdr', 'random'];
+    const known: Kind[] = [
+      'roundrobin',
+      'static-rr',
+      'leastconn',
+      'first',
+      'source',
+      'uri',
+      'url_param',
+      'hdr',
+      'random',
+    ];
     this.kind = (known as string[]).includes(name) ? (name as Kind) : 'roundrobin';
-    this.param = (this.kind === 'hdr' || this.kind === 'url_param' ? arg ?? pool.hashKey : pool.hashKey) ?? '';
+    this.param = (this.kind === 'hdr' || this.kind === 'url_param' ? (arg ?? pool.hashKey) : pool.hashKey) ?? '';
     const d = this.kind === 'random' ? Number(arg ?? pool.draws ?? 2) : 2;
     this.draws = Number.isFinite(d) && d >= 1 ? Math.floor(d) : 2;
     this.rng = new Prng(seed);
@@ -226,7 +236,8 @@ export class HaproxyBalancer implements Balancer {
         puid = nextId;
         used.add(nextId);
       }
-      const w = s.weight === undefined || !Number.isFinite(s.weight) ? 1 : Math.min(256, Math.max(0, Math.floor(s.weight)));
+      const w =
+        s.weight === undefined || !Number.isFinite(s.weight) ? 1 : Math.min(256, Math.max(0, Math.floor(s.weight)));
       return {
         index,
         puid,
@@ -332,7 +343,14 @@ export class HaproxyBalancer implements Balancer {
   private initLookup(): void {
     switch (this.lookup) {
       case 'rrtree': {
-        const mk = (w: number): FwrrGroup => ({ currPos: w, currWeight: w, nextWeight: w, curr: new Tree(), init: new Tree(), next: new Tree() });
+        const mk = (w: number): FwrrGroup => ({
+          currPos: w,
+          currWeight: w,
+          nextWeight: w,
+          curr: new Tree(),
+          init: new Tree(),
+          next: new Tree(),
+        });
         this.act = mk(this.totWact);
         this.bck = mk(this.totWbck);
         for (const s of this.srvs) {
@@ -397,7 +415,8 @@ export class HaproxyBalancer implements Balancer {
       s.npos -= grp.currWeight;
       this.fwrrQueueByWeight(grp.next, s);
     } else {
-      const key = SRV_UWGHT_RANGE * s.npos + Math.floor(((SRV_EWGHT_MAX + s.rweight - s.nextEweight) >>> 0) / BE_WEIGHT_SCALE);
+      const key =
+        SRV_UWGHT_RANGE * s.npos + Math.floor(((SRV_EWGHT_MAX + s.rweight - s.nextEweight) >>> 0) / BE_WEIGHT_SCALE);
       this.insert(grp.curr, s, key);
       s.lbTree = grp.curr;
     }
@@ -647,7 +666,7 @@ export class HaproxyBalancer implements Balancer {
     for (let guard = 0; guard <= root.size + 1; guard++) {
       if (node) {
         const i = root.items.indexOf(node);
-        node = i >= 0 ? root.items[i + 1] ?? null : null;
+        node = i >= 0 ? (root.items[i + 1] ?? null) : null;
       }
       if (!node) node = root.items[0] ?? null;
       this.chLast = node;

@@ -38,7 +38,7 @@ export function sdbm(bytes: ArrayLike<number>): number {
 /** HAProxy `hash_djb2` (src/hash.c): hash = hash * 33 + c, starting at 5381. */
 export function djb2(bytes: ArrayLike<number>): number {
   let h = 5381;
-  for (let i = 0; i < bytes.length; i++) h = (((h << 5) + h) + bytes[i]) >>> 0;
+  for (let i = 0; i < bytes.length; i++) h = ((h << 5) + h + bytes[i]) >>> 0;
   return h >>> 0;
 }
 
@@ -75,12 +75,12 @@ function rotl32(x: number, s: number): number {
  */
 export function fullHash(a: number): number {
   a = a >>> 0;
-  a = ((a + 0x7ed55d16) + (a << 12)) >>> 0;
-  a = ((a ^ 0xc761c23c) ^ (a >>> 19)) >>> 0;
-  a = ((a + 0x165667b1) + (a << 5)) >>> 0;
+  a = (a + 0x7ed55d16 + (a << 12)) >>> 0;
+  a = (a ^ 0xc761c23c ^ (a >>> 19)) >>> 0;
+  a = (a + 0x165667b1 + (a << 5)) >>> 0;
   a = ((a + 0xd3a2646c) ^ (a << 9)) >>> 0;
-  a = ((a + 0xfd7046c5) + (a << 3)) >>> 0;
-  a = ((a ^ 0xb55a4f09) ^ (a >>> 16)) >>> 0;
+  a = (a + 0xfd7046c5 + (a << 3)) >>> 0;
+  a = (a ^ 0xb55a4f09 ^ (a >>> 16)) >>> 0;
   return Math.imul(a, 3221225473) >>> 0;
 }
 

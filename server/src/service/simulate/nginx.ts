@@ -656,9 +656,14 @@ export class NginxBalancer implements Balancer {
   }
 
   /** Peer state of one worker, for tests and the webview's inspector. */
-  peerState(i: number, worker = 0): { currentWeight: number; effectiveWeight: number; fails: number; conns: number } | null {
+  peerState(
+    i: number,
+    worker = 0,
+  ): { currentWeight: number; effectiveWeight: number; fails: number; conns: number } | null {
     const p = this.workers[worker]?.byIndex[i];
-    return p ? { currentWeight: p.currentWeight, effectiveWeight: p.effectiveWeight, fails: p.fails, conns: p.conns } : null;
+    return p
+      ? { currentWeight: p.currentWeight, effectiveWeight: p.effectiveWeight, fails: p.fails, conns: p.conns }
+      : null;
   }
 
   /** The consistent-hash ring (sorted point hashes and their server), for tests and display. */

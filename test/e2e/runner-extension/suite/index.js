@@ -18,7 +18,14 @@ function runSuite(options = {}) {
   const tests = [];
   function Collector(runner) {
     runner.on('pass', (t) => tests.push({ title: t.fullTitle(), state: 'passed', durationMs: t.duration }));
-    runner.on('fail', (t, err) => tests.push({ title: t.fullTitle(), state: 'failed', durationMs: t.duration, error: String((err && err.stack) || err) }));
+    runner.on('fail', (t, err) =>
+      tests.push({
+        title: t.fullTitle(),
+        state: 'failed',
+        durationMs: t.duration,
+        error: String((err && err.stack) || err),
+      }),
+    );
     runner.on('pending', (t) => tests.push({ title: t.fullTitle(), state: 'pending' }));
   }
   const mocha = new Mocha({ ui: 'bdd', timeout: options.timeout || 60000, reporter: Collector, color: false });
@@ -31,7 +38,12 @@ function runSuite(options = {}) {
     try {
       mocha.run((failures) => {
         const count = (s) => tests.filter((t) => t.state === s).length;
-        resolve({ passed: count('passed'), failed: Math.max(failures, count('failed')), pending: count('pending'), tests });
+        resolve({
+          passed: count('passed'),
+          failed: Math.max(failures, count('failed')),
+          pending: count('pending'),
+          tests,
+        });
       });
     } catch (err) {
       reject(err);
@@ -41,7 +53,10 @@ function runSuite(options = {}) {
 
 async function run() {
   const results = await runSuite({ mochaPath: process.env.WSLB_E2E_MOCHA });
-  for (const t of results.tests) console.log(`${t.state === 'passed' ? 'ok  ' : t.state === 'failed' ? 'FAIL' : 'skip'} ${t.title}${t.error ? `\n${t.error}` : ''}`);
+  for (const t of results.tests)
+    console.log(
+      `${t.state === 'passed' ? 'ok  ' : t.state === 'failed' ? 'FAIL' : 'skip'} ${t.title}${t.error ? `\n${t.error}` : ''}`,
+    );
   console.log(`${results.passed} passing, ${results.failed} failing, ${results.pending} pending`);
   if (process.env.WSLB_E2E_RESULTS) {
     fs.mkdirSync(path.dirname(process.env.WSLB_E2E_RESULTS), { recursive: true });

@@ -25,7 +25,8 @@ async function waitFor(what, probe, timeoutMs = 30000) {
     } catch (e) {
       lastError = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (${lastError})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (${lastError})` : ''}`);
     await delay(100);
   }
 }
@@ -66,7 +67,14 @@ function hoverText(hovers) {
 }
 
 async function quickFixes(uri, range) {
-  const actions = (await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, range, vscode.CodeActionKind.QuickFix.value, 20)) || [];
+  const actions =
+    (await vscode.commands.executeCommand(
+      'vscode.executeCodeActionProvider',
+      uri,
+      range,
+      vscode.CodeActionKind.QuickFix.value,
+      20,
+    )) || [];
   return actions;
 }
 
@@ -74,7 +82,8 @@ async function apply(action) {
   if (action.edit) assert.ok(await vscode.workspace.applyEdit(action.edit), `edit of "${action.title}" applied`);
   const command = action.command && typeof action.command === 'object' ? action.command : undefined;
   if (command) await vscode.commands.executeCommand(command.command, ...(command.arguments || []));
-  if (!action.edit && !command && typeof action.command === 'string') await vscode.commands.executeCommand(action.command, ...(action.arguments || []));
+  if (!action.edit && !command && typeof action.command === 'string')
+    await vscode.commands.executeCommand(action.command, ...(action.arguments || []));
 }
 
 async function revert(doc) {
@@ -114,7 +123,11 @@ describe('wslb extension (VS Code API)', function () {
   it('answers a hover on proxy_pass with the WebSocket note and its source', async () => {
     const { doc } = await open('nginx.conf');
     const hovers = await waitFor('a hover', async () => {
-      const h = await vscode.commands.executeCommand('vscode.executeHoverProvider', doc.uri, positionOf(doc, 'proxy_pass', 3));
+      const h = await vscode.commands.executeCommand(
+        'vscode.executeHoverProvider',
+        doc.uri,
+        positionOf(doc, 'proxy_pass', 3),
+      );
       return h && h.length && hoverText(h).trim() ? h : undefined;
     });
     const text = hoverText(hovers);
@@ -166,6 +179,9 @@ describe('wslb extension (VS Code API)', function () {
     const before = webviewTabs().length;
     await vscode.commands.executeCommand('wslb.simulate');
     const tabs = await waitFor('a webview tab', () => (webviewTabs().length > before ? webviewTabs() : undefined));
-    assert.ok(tabs.some((t) => /simulat|balanc|chat_backend/i.test(t.label)), `webview tab labels: ${tabs.map((t) => t.label).join(' | ')}`);
+    assert.ok(
+      tabs.some((t) => /simulat|balanc|chat_backend/i.test(t.label)),
+      `webview tab labels: ${tabs.map((t) => t.label).join(' | ')}`,
+    );
   });
 });

@@ -1,6 +1,18 @@
 import type { AwsRule } from '../rule';
 import { AWS_DOC_PAGES, awsFactOf, awsRange } from '../../knowledge/aws';
-import { AWS_DOCS_CHECKED, AWS_PROOF, describeKnown, fmtSeconds, heartbeatSeconds, idleTier, label, lbWebSocketGroups, settingFix, settingOf, spanFor } from './common';
+import {
+  AWS_DOCS_CHECKED,
+  AWS_PROOF,
+  describeKnown,
+  fmtSeconds,
+  heartbeatSeconds,
+  idleTier,
+  label,
+  lbWebSocketGroups,
+  settingFix,
+  settingOf,
+  spanFor,
+} from './common';
 
 /** What the fix writes when twice the heartbeat fits under it (wslb's choice; AWS's range is in knowledge/aws.ts). */
 export const ALB_IDLE_FIX = 3600;
@@ -39,14 +51,20 @@ export const albIdleTimeout: AwsRule = {
       const ws = lbWebSocketGroups(config, lb);
       if (!ws.length && !lb.marked) continue;
       const target = Math.max(ALB_IDLE_FIX, Math.ceil(2 * hb) + 1);
-      const why = tier === 'error' ? `not above the ${fmtSeconds(hb)} heartbeat: an idle WebSocket can be closed between two pings` : `below twice the ${fmtSeconds(hb)} heartbeat: one late ping and an idle WebSocket is closed`;
+      const why =
+        tier === 'error'
+          ? `not above the ${fmtSeconds(hb)} heartbeat: an idle WebSocket can be closed between two pings`
+          : `below twice the ${fmtSeconds(hb)} heartbeat: one late ping and an idle WebSocket is closed`;
       const via = ws.length ? ` (it forwards WebSocket to ${ws.map(label).join(', ')})` : '';
       const where = spanFor(lb, v);
       report({
         ...where,
         severity: tier,
         message: `ALB ${label(lb)} idle timeout is ${describeKnown(v, ' s')}, ${why}${via}`,
-        fixes: target <= max ? settingFix(config, lb, v, settingOf('lb.idle_timeout', target), `Set the ALB idle timeout to ${target} s`) : [],
+        fixes:
+          target <= max
+            ? settingFix(config, lb, v, settingOf('lb.idle_timeout', target), `Set the ALB idle timeout to ${target} s`)
+            : [],
       });
     }
   },

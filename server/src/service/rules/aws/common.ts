@@ -1,5 +1,13 @@
 /** Helpers shared by the AWS rules: heartbeat tiers, value descriptions, report spans, fixes. */
-import type { AwsAttributeId, AwsConfig, AwsKnown, AwsLoadBalancer, AwsResource, AwsTargetGroup, AwsValue } from '../../model/aws';
+import type {
+  AwsAttributeId,
+  AwsConfig,
+  AwsKnown,
+  AwsLoadBalancer,
+  AwsResource,
+  AwsTargetGroup,
+  AwsValue,
+} from '../../model/aws';
 import { awsInsertSettings, awsReplaceValue, type AwsSetting } from '../../fixes/aws';
 import { AWS_DOCS_CHECKED as AWS_FACTS_CHECKED, awsFactOf } from '../../knowledge/aws';
 import type { ServiceOptions } from '../../options';
@@ -47,8 +55,17 @@ export function settingOf(id: AwsAttributeId, value: AwsSetting['value']): AwsSe
 }
 
 /** Set an attribute: replace its written value, or add it to the resource. */
-export function settingFix(config: AwsConfig, resource: AwsResource, v: AwsValue<unknown> | null, setting: AwsSetting, title: string): FixSpec[] {
-  const edit = v && (v.known ? v.written : v.written) ? awsReplaceValue(config, v, setting.value) : awsInsertSettings(config, resource, [setting]);
+export function settingFix(
+  config: AwsConfig,
+  resource: AwsResource,
+  v: AwsValue<unknown> | null,
+  setting: AwsSetting,
+  title: string,
+): FixSpec[] {
+  const edit =
+    v && (v.known ? v.written : v.written)
+      ? awsReplaceValue(config, v, setting.value)
+      : awsInsertSettings(config, resource, [setting]);
   return edit ? [{ title, edits: [edit], isPreferred: true }] : [];
 }
 
@@ -60,7 +77,9 @@ export function lbWebSocketGroups(config: AwsConfig, lb: AwsLoadBalancer): AwsTa
 /** An Application Load Balancer (HTTP/HTTPS) target group: by its protocol, else by the load balancers in front of it. */
 export function isAlbTargetGroup(tg: AwsTargetGroup): boolean {
   if (tg.protocol) return tg.protocol.known && /^HTTPS?$/i.test(tg.protocol.value);
-  return tg.loadBalancers.length > 0 && tg.loadBalancers.every((lb) => lb.lbType.known && lb.lbType.value === 'application');
+  return (
+    tg.loadBalancers.length > 0 && tg.loadBalancers.every((lb) => lb.lbType.known && lb.lbType.value === 'application')
+  );
 }
 
 export function label(r: AwsResource): string {

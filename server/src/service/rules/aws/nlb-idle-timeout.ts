@@ -1,7 +1,18 @@
 import type { AwsListener } from '../../model/aws';
 import { AWS_DOC_PAGES, awsFactOf, awsRange } from '../../knowledge/aws';
 import type { AwsRule } from '../rule';
-import { AWS_DOCS_CHECKED, AWS_PROOF, describeKnown, fmtSeconds, heartbeatSeconds, idleTier, label, settingFix, settingOf, spanFor } from './common';
+import {
+  AWS_DOCS_CHECKED,
+  AWS_PROOF,
+  describeKnown,
+  fmtSeconds,
+  heartbeatSeconds,
+  idleTier,
+  label,
+  settingFix,
+  settingOf,
+  spanFor,
+} from './common';
 
 /** What the fix writes (wslb's choice; AWS's default, range and TLS value are in knowledge/aws.ts). */
 export const NLB_IDLE_FIX = 3600;
@@ -30,7 +41,12 @@ export const nlbIdleTimeout: AwsRule = {
         `**Fix:** on a TCP listener, raise \`tcp.idle_timeout.seconds\` (wslb writes ${NLB_IDLE_FIX} s). On a TLS listener the ${NLB.fixed?.value} s limit is fixed: send pings more often than that.`,
       ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
-      references: [AWS_DOC_PAGES.nlbIdleTimeout, AWS_DOC_PAGES.nlbOverview, AWS_DOC_PAGES.tfListener, AWS_DOC_PAGES.cfnListener],
+      references: [
+        AWS_DOC_PAGES.nlbIdleTimeout,
+        AWS_DOC_PAGES.nlbOverview,
+        AWS_DOC_PAGES.tfListener,
+        AWS_DOC_PAGES.cfnListener,
+      ],
       proof: AWS_PROOF,
     },
   },
@@ -65,7 +81,16 @@ export const nlbIdleTimeout: AwsRule = {
         ...spanFor(l, v),
         severity: tier,
         message: `NLB listener ${label(l)} TCP idle timeout is ${describeKnown(v, ' s')}, ${tier === 'error' ? 'not above' : 'below twice'} the ${fmtSeconds(hb)} heartbeat: an idle WebSocket can be cut${via}`,
-        fixes: target <= max ? settingFix(config, l, v, settingOf('listener.tcp_idle_timeout', target), `Set the TCP idle timeout to ${target} s`) : [],
+        fixes:
+          target <= max
+            ? settingFix(
+                config,
+                l,
+                v,
+                settingOf('listener.tcp_idle_timeout', target),
+                `Set the TCP idle timeout to ${target} s`,
+              )
+            : [],
       });
     }
   },

@@ -22,7 +22,12 @@ export const wsDeregistrationDelay: AwsRule = {
         `**Fix:** wslb sets the delay to ${DEREG.range?.max} s.`,
       ].join('\n\n'),
       section: 'Health checks and connection draining',
-      references: [AWS_DOC_PAGES.deregistrationDelay, AWS_DOC_PAGES.nlbDeregistration, AWS_DOC_PAGES.tfTargetGroup, AWS_DOC_PAGES.cfnTargetGroup],
+      references: [
+        AWS_DOC_PAGES.deregistrationDelay,
+        AWS_DOC_PAGES.nlbDeregistration,
+        AWS_DOC_PAGES.tfTargetGroup,
+        AWS_DOC_PAGES.cfnTargetGroup,
+      ],
       proof: AWS_PROOF,
     },
   },
@@ -36,7 +41,13 @@ export const wsDeregistrationDelay: AwsRule = {
       report({
         ...spanFor(tg, v),
         message: `WebSocket target group ${label(tg)} (${tg.websocket.reasons[0]}) has a deregistration delay of ${describeKnown(v, ' s')}: at every deploy or scale-in, connections still open after ${v.value} s die with the stopped target, without a close frame; raise it toward the connection lifetime (max ${max} s) or close them with 1001 from the application before it ends`,
-        fixes: settingFix(config, tg, v, settingOf('tg.deregistration_delay', max), `Set the deregistration delay to ${max} s`),
+        fixes: settingFix(
+          config,
+          tg,
+          v,
+          settingOf('tg.deregistration_delay', max),
+          `Set the deregistration delay to ${max} s`,
+        ),
       });
     }
   },

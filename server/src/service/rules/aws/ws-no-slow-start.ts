@@ -16,7 +16,8 @@ export const wsNoSlowStart: AwsRule = {
     versions: AWS_DOCS_CHECKED,
     fixable: true,
     docs: {
-      short: 'A WebSocket target group has no slow start: a target added during a reconnect storm takes its full share of new connections at once.',
+      short:
+        'A WebSocket target group has no slow start: a target added during a reconnect storm takes its full share of new connections at once.',
       long: [
         `With slow start, an Application Load Balancer ramps up the share of requests it sends to a newly registered (healthy) target over the slow start duration, instead of giving it its full share at once. It is off by default (${SLOW.default}); when on, the duration is ${SLOW.range?.min} to ${SLOW.range?.max} seconds (\`slow_start\` in Terraform, \`slow_start.duration_seconds\` in \`TargetGroupAttributes\`).`,
         'A WebSocket handshake is an HTTP request, so the ramp applies to new WebSocket connections. That matters precisely when targets are added under pressure: a deploy or a scale-out while thousands of clients reconnect after an outage. Without slow start the fresh target — cold caches, JIT not warmed up, connection pools empty — takes its full share of the storm immediately. Slow start does not move connections that are already open; it only shapes where new ones go.',

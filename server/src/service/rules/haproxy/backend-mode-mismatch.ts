@@ -1,4 +1,15 @@
-import { type BackendReference, type HaproxyConfig, type HaproxyProxy, backendReferences, effectiveDefaultBackend, haproxyEffective, onProxyReplaced, proxiesUsingDefaults, proxyDisabled, proxyMode } from '../../model/haproxy';
+import {
+  type BackendReference,
+  type HaproxyConfig,
+  type HaproxyProxy,
+  backendReferences,
+  effectiveDefaultBackend,
+  haproxyEffective,
+  onProxyReplaced,
+  proxiesUsingDefaults,
+  proxyDisabled,
+  proxyMode,
+} from '../../model/haproxy';
 import { replaceWord } from '../../fixes/haproxy';
 import type { HaproxyRule } from '../rule';
 import { insertSetting, proxyLabel } from './common';
@@ -13,7 +24,9 @@ function offender(config: HaproxyConfig, ref: BackendReference): HaproxyProxy | 
   if (!target) return null;
   if (ref.from.kind === 'defaults') {
     if (ref.statement.keyword !== 'default_backend') return null;
-    const froms = proxiesUsingDefaults(config, ref.from).filter((p) => (p.kind === 'frontend' || p.kind === 'listen') && effectiveDefaultBackend(p) === ref.statement);
+    const froms = proxiesUsingDefaults(config, ref.from).filter(
+      (p) => (p.kind === 'frontend' || p.kind === 'listen') && effectiveDefaultBackend(p) === ref.statement,
+    );
     return froms.find((p) => offends(p, target)) ?? null;
   }
   // (the common case, read without building anything)
@@ -35,7 +48,10 @@ function offends(p: HaproxyProxy, target: HaproxyProxy): boolean {
  * list judged is kept with the answers), kept while the config is edited (see the hook below). A
  * list, not a map keyed by the references: nothing to hash.
  */
-const offenders = new WeakMap<HaproxyConfig, { refs: BackendReference[]; judged: (HaproxyProxy | null | undefined)[] }>();
+const offenders = new WeakMap<
+  HaproxyConfig,
+  { refs: BackendReference[]; judged: (HaproxyProxy | null | undefined)[] }
+>();
 
 // An edit replaced one proxy (model/haproxy.ts updateHaproxyConfig): the references it is part of
 // are judged again, and those of defaults sections (they depend on every proxy using them). When
@@ -67,21 +83,30 @@ export const backendModeMismatch: HaproxyRule = {
     versions: 'all HAProxy versions (checked against 2.6)',
     fixable: true,
     docs: {
-      short: 'An HTTP-mode frontend routes to a `mode tcp` backend (often a WebSocket backend switched to tcp "for WebSocket"): HAProxy refuses the configuration.',
+      short:
+        'An HTTP-mode frontend routes to a `mode tcp` backend (often a WebSocket backend switched to tcp "for WebSocket"): HAProxy refuses the configuration.',
       long: [
-        'A frontend in `mode http` can only hand its streams to backends in `mode http`: HAProxy has already parsed the request as HTTP. A `use_backend` or `default_backend` that names a `mode tcp` backend is a fatal error ("http frontend \'fe\' … tries to use incompatible tcp backend \'ws\' …"). The other direction is allowed: a tcp frontend may pass connections to an http backend, which upgrades them.',
+        "A frontend in `mode http` can only hand its streams to backends in `mode http`: HAProxy has already parsed the request as HTTP. A `use_backend` or `default_backend` that names a `mode tcp` backend is a fatal error (\"http frontend 'fe' … tries to use incompatible tcp backend 'ws' …\"). The other direction is allowed: a tcp frontend may pass connections to an http backend, which upgrades them.",
         'It often comes from the belief that WebSocket needs `mode tcp`. It does not: in `mode http` HAProxy sees the `Upgrade` handshake, forwards it, and switches the connection to a tunnel after the 101 — with `timeout tunnel` as its idle limit. `mode tcp` is only needed when the whole listener is passed through at layer 4.',
         '**Fix:** put the backend in `mode http`.',
       ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
-      references: ['https://docs.haproxy.org/2.6/configuration.html#4.2-mode', 'HAProxy v2.6.0 src/cfgparse.c, check_config_validity() ("tries to use incompatible %s %s \'%s\'")'],
-      proof: '`haproxy -c` (2.6.12) refuses the live fixture and the rule fixture with the alert this rule quotes ("tries to use incompatible tcp backend"); with the backend in `mode http` the config is valid and a WebSocket gets 101 and echoes (docs/live-findings.md, test/rules/haproxy-binary.test.ts).',
+      references: [
+        'https://docs.haproxy.org/2.6/configuration.html#4.2-mode',
+        'HAProxy v2.6.0 src/cfgparse.c, check_config_validity() ("tries to use incompatible %s %s \'%s\'")',
+      ],
+      proof:
+        '`haproxy -c` (2.6.12) refuses the live fixture and the rule fixture with the alert this rule quotes ("tries to use incompatible tcp backend"); with the backend in `mode http` the config is valid and a WebSocket gets 101 and echoes (docs/live-findings.md, test/rules/haproxy-binary.test.ts).',
     },
   },
   check({ config, report }) {
     const refs = backendReferences(config);
     let known = offenders.get(config);
-    if (!known || known.refs !== refs) offenders.set(config, (known = { refs, judged: new Array<HaproxyProxy | null | undefined>(refs.length).fill(undefined) }));
+    if (!known || known.refs !== refs)
+      offenders.set(
+        config,
+        (known = { refs, judged: new Array<HaproxyProxy | null | undefined>(refs.length).fill(undefined) }),
+      );
     const judged = known.judged;
     for (let i = 0; i < refs.length; i++) {
       const ref = refs[i];
@@ -92,7 +117,10 @@ export const backendModeMismatch: HaproxyRule = {
       const how = ref.statement.keyword === 'use_backend' ? "in a 'use_backend' rule" : 'as its default backend';
       const quote = `http ${typeWord(fe)} '${fe.name ?? ''}' (…) tries to use incompatible tcp ${typeWord(target)} '${target.name ?? ''}' (…) ${how} (see 'mode')`;
       const modeEff = haproxyEffective(target, ['mode']);
-      const fix = modeEff && modeEff.proxy === target ? replaceWord(target.source.path, modeEff.statement, 1, 'http') : insertSetting(target, 'mode http');
+      const fix =
+        modeEff && modeEff.proxy === target
+          ? replaceWord(target.source.path, modeEff.statement, 1, 'http')
+          : insertSetting(target, 'mode http');
       report({
         path: ref.from.source.path,
         span: { start: ref.word.start, end: ref.word.end },

@@ -107,9 +107,17 @@ export function timeoutMs(proxy: HaproxyProxy, which: string): { ms: number | nu
  * (src/stream.c, stream_new(): `s->req.rto = sess->fe->timeout.client`), so for a backend this is
  * the shortest value among the frontends that route to it; for a listen, its own.
  */
-export function clientTimeoutFor(config: HaproxyConfig, backend: HaproxyProxy): { ms: number | null; from: HaproxyProxy | null; eff: HaproxyEffective | null } {
-  const fronts = backend.kind === 'listen' ? [backend] : proxiesRoutingTo(config, backend).filter((p) => !proxyDisabled(p));
-  let best: { ms: number | null; from: HaproxyProxy | null; eff: HaproxyEffective | null } = { ms: null, from: null, eff: null };
+export function clientTimeoutFor(
+  config: HaproxyConfig,
+  backend: HaproxyProxy,
+): { ms: number | null; from: HaproxyProxy | null; eff: HaproxyEffective | null } {
+  const fronts =
+    backend.kind === 'listen' ? [backend] : proxiesRoutingTo(config, backend).filter((p) => !proxyDisabled(p));
+  let best: { ms: number | null; from: HaproxyProxy | null; eff: HaproxyEffective | null } = {
+    ms: null,
+    from: null,
+    eff: null,
+  };
   for (const f of fronts) {
     const t = timeoutMs(f, 'client');
     if (t.ms !== null && (best.ms === null || t.ms < best.ms)) best = { ms: t.ms, from: f, eff: t.eff };
@@ -127,7 +135,10 @@ export function describeIdleLimits(config: HaproxyConfig, backend: HaproxyProxy)
   const client = clientTimeoutFor(config, backend);
   const server = timeoutMs(backend, 'server');
   const parts: string[] = [];
-  if (client.ms !== null) parts.push(`timeout client ${describeDuration(client.ms)}${client.from && client.from !== backend ? ` (${proxyLabel(client.from)})` : ''}`);
+  if (client.ms !== null)
+    parts.push(
+      `timeout client ${describeDuration(client.ms)}${client.from && client.from !== backend ? ` (${proxyLabel(client.from)})` : ''}`,
+    );
   if (server.ms !== null) parts.push(`timeout server ${describeDuration(server.ms)}`);
   const values = [client.ms, server.ms].filter((v): v is number => v !== null);
   return { text: parts.join(' / '), ms: values.length ? Math.min(...values) : null };
@@ -140,7 +151,11 @@ export function describeIdleLimits(config: HaproxyConfig, backend: HaproxyProxy)
  * defaults-level `timeout tunnel` would also apply to tcp-mode and CONNECT tunnels of the other
  * backends, so it is only written there when they are all WebSocket backends.
  */
-export function settingTarget(config: HaproxyConfig, backend: HaproxyProxy, wsBackends: Set<HaproxyProxy>): HaproxyProxy {
+export function settingTarget(
+  config: HaproxyConfig,
+  backend: HaproxyProxy,
+  wsBackends: Set<HaproxyProxy>,
+): HaproxyProxy {
   const d = backend.defaults;
   if (!d) return backend;
   const users = proxiesUsingDefaults(config, d).filter((p) => p.kind === 'backend' || p.kind === 'listen');
@@ -159,7 +174,12 @@ export function valueWordIndex(path: string[]): number {
  * once). An existing `timeout tunnel` line in the target section is rewritten; otherwise a line is
  * added at the end of the target section.
  */
-export function tunnelEdit(config: HaproxyConfig, backend: HaproxyProxy, wsBackends: Set<HaproxyProxy>, value: string): { edit: EditSpec; target: HaproxyProxy } {
+export function tunnelEdit(
+  config: HaproxyConfig,
+  backend: HaproxyProxy,
+  wsBackends: Set<HaproxyProxy>,
+  value: string,
+): { edit: EditSpec; target: HaproxyProxy } {
   let target = settingTarget(config, backend, wsBackends);
   // a value written in the backend itself wins over anything in defaults: change it there
   const own = haproxyEffective(backend, ['timeout', 'tunnel']);
@@ -188,7 +208,12 @@ export function liveServers(proxy: HaproxyProxy): HaproxyServer[] {
  *   only affects the `server` lines after it (HAProxy 2.6 manual, "default-server").
  * The edits are deduplicated.
  */
-export function serverOptionEdits(proxy: HaproxyProxy, servers: HaproxyServer[], key: string, value: string | null): EditSpec[] {
+export function serverOptionEdits(
+  proxy: HaproxyProxy,
+  servers: HaproxyServer[],
+  key: string,
+  value: string | null,
+): EditSpec[] {
   const path = proxy.source.path;
   const text = proxy.source.text;
   const edits = new Map<string, EditSpec>();
@@ -202,7 +227,8 @@ export function serverOptionEdits(proxy: HaproxyProxy, servers: HaproxyServer[],
   for (const srv of servers) {
     const opt = srv.options.get(key);
     const onOwnLine = opt && opt.statement === srv.statement;
-    const onSectionDefault = opt && opt.statement.keyword === 'default-server' && opt.statement.section === proxy.section;
+    const onSectionDefault =
+      opt && opt.statement.keyword === 'default-server' && opt.statement.section === proxy.section;
     if ((onOwnLine || onSectionDefault) && opt) {
       if (value === null) continue; // a flag already present cannot be "wrong"
       const idx = opt.statement.line.words.findIndex((w, i) => i > 0 && w.value === key);
@@ -235,6 +261,8 @@ export function statementSpan(stmt: HaproxyStatement): Span {
  * `default-server` line, where such settings are usually read, else at the end of the section.
  */
 export function insertSetting(proxy: HaproxyProxy, line: string): EditSpec {
-  const first = proxy.section.statements.find((s) => s.keyword === 'server' || s.keyword === 'default-server' || s.keyword === 'server-template');
+  const first = proxy.section.statements.find(
+    (s) => s.keyword === 'server' || s.keyword === 'default-server' || s.keyword === 'server-template',
+  );
   return first ? insertBeforeStatement(proxy.source.path, proxy.source.text, first, line) : insertInProxy(proxy, line);
 }

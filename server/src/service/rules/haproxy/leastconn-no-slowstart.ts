@@ -1,6 +1,14 @@
 import { haproxyEffective } from '../../model/haproxy';
 import type { HaproxyRule } from '../rule';
-import { activeWebSocketBackends, describeSource, liveServers, proxyHeaderSpan, proxyLabel, serverOptionEdits, statementSpan } from './common';
+import {
+  activeWebSocketBackends,
+  describeSource,
+  liveServers,
+  proxyHeaderSpan,
+  proxyLabel,
+  serverOptionEdits,
+  statementSpan,
+} from './common';
 
 export const SLOWSTART_FIX_VALUE = '30s';
 
@@ -12,15 +20,20 @@ export const leastconnNoSlowstart: HaproxyRule = {
     versions: 'all HAProxy versions',
     fixable: true,
     docs: {
-      short: 'A `leastconn` WebSocket backend has servers without `slowstart`: a server that comes back receives every new connection at once.',
+      short:
+        'A `leastconn` WebSocket backend has servers without `slowstart`: a server that comes back receives every new connection at once.',
       long: [
-        '`leastconn` sends each new connection to the server with the fewest. A server that has just come back (after a crash, a deploy or a failed health check) holds **zero** WebSockets while the others hold thousands, so it is the least loaded for every new connection — and after an outage the new connections are the whole reconnect storm. The returning server, with cold caches and a fresh process, takes it alone: the thundering herd that made Slack\'s deploys drop everything.',
+        "`leastconn` sends each new connection to the server with the fewest. A server that has just come back (after a crash, a deploy or a failed health check) holds **zero** WebSockets while the others hold thousands, so it is the least loaded for every new connection — and after an outage the new connections are the whole reconnect storm. The returning server, with cold caches and a fresh process, takes it alone: the thundering herd that made Slack's deploys drop everything.",
         '`slowstart <time>` on the server (or on `default-server`) ramps its weight and its connection limit from almost nothing to 100% over that time, so the others keep taking part of the load while it warms up. It applies only to a server HAProxy has seen fail, which requires health checks (`check`); it never applies at startup.',
         '**Fix:** add `slowstart 30s` (wslb puts it on a `default-server` line of the backend, before the first `server`), and keep `inter` well below it so the weight grows in several steps.',
       ].join('\n\n'),
       section: 'Sticky sessions and balancing algorithms',
-      references: ['https://docs.haproxy.org/2.6/configuration.html#5.2-slowstart', 'https://docs.haproxy.org/2.6/configuration.html#4.2-balance'],
-      proof: 'Live test on HAProxy 2.6.12 (docs/live-findings.md): three servers with checks, one down while 10 clients connect (5/5/0); when it came back, the next 5 clients all went to it (0/0/5). With `slowstart 30s` the same burst went 2/2/1 and the runtime API showed its weight at 7 of 100.',
+      references: [
+        'https://docs.haproxy.org/2.6/configuration.html#5.2-slowstart',
+        'https://docs.haproxy.org/2.6/configuration.html#4.2-balance',
+      ],
+      proof:
+        'Live test on HAProxy 2.6.12 (docs/live-findings.md): three servers with checks, one down while 10 clients connect (5/5/0); when it came back, the next 5 clients all went to it (0/0/5). With `slowstart 30s` the same burst went 2/2/1 and the runtime API showed its weight at 7 of 100.',
     },
   },
   check({ config, report }) {
@@ -37,9 +50,32 @@ export const leastconnNoSlowstart: HaproxyRule = {
       report({
         path: proxy.source.path,
         span: here ? statementSpan(bal.statement) : proxyHeaderSpan(proxy),
-        message: `WebSocket ${proxyLabel(proxy)} uses balance leastconn${here ? '' : ` (${describeSource(bal, proxy)})`}, but ${lacking.length === live.length ? 'no server has' : `${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''} ${lacking.length === 1 ? 'has' : 'have'} no`} slowstart: a server that comes back (0 connections) gets every new connection at once${unchecked.length ? `; slowstart also needs check on the server (${unchecked.length === lacking.length ? 'none has it' : `${unchecked.map((s) => s.name).slice(0, 5).join(', ')} lack it`})` : ''}`,
-        fixes: [{ title: `Add slowstart ${SLOWSTART_FIX_VALUE} to the servers (default-server)`, edits: serverOptionEdits(proxy, lacking, 'slowstart', SLOWSTART_FIX_VALUE), isPreferred: true }],
-        related: lacking.slice(0, 10).map((s) => ({ path: proxy.source.path, span: statementSpan(s.statement), message: `server ${s.name}: no slowstart` })),
+        message: `WebSocket ${proxyLabel(proxy)} uses balance leastconn${here ? '' : ` (${describeSource(bal, proxy)})`}, but ${lacking.length === live.length ? 'no server has' : `${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''} ${lacking.length === 1 ? 'has' : 'have'} no`} slowstart: a server that comes back (0 connections) gets every new connection at once${
+          unchecked.length
+            ? `; slowstart also needs check on the server (${
+                unchecked.length === lacking.length
+                  ? 'none has it'
+                  : `${unchecked
+                      .map((s) => s.name)
+                      .slice(0, 5)
+                      .join(', ')} lack it`
+              })`
+            : ''
+        }`,
+        fixes: [
+          {
+            title: `Add slowstart ${SLOWSTART_FIX_VALUE} to the servers (default-server)`,
+            edits: serverOptionEdits(proxy, lacking, 'slowstart', SLOWSTART_FIX_VALUE),
+            isPreferred: true,
+          },
+        ],
+        related: lacking
+          .slice(0, 10)
+          .map((s) => ({
+            path: proxy.source.path,
+            span: statementSpan(s.statement),
+            message: `server ${s.name}: no slowstart`,
+          })),
       });
     }
   },

@@ -1,4 +1,14 @@
-import { type HaproxyProxy, effectiveTimeoutMs, haproxyEffective, proxiesWhere, proxyDisabled, proxyHasServers, proxyMemo, proxyMode, proxySlot } from '../../model/haproxy';
+import {
+  type HaproxyProxy,
+  effectiveTimeoutMs,
+  haproxyEffective,
+  proxiesWhere,
+  proxyDisabled,
+  proxyHasServers,
+  proxyMemo,
+  proxyMode,
+  proxySlot,
+} from '../../model/haproxy';
 import { formatTime } from '../../model/units';
 import { insertLinesInProxy, replaceWord } from '../../fixes/haproxy';
 import type { EditSpec, HaproxyRule } from '../rule';
@@ -84,18 +94,28 @@ export function timeoutValue(which: Which, options: ServiceOptions): string {
  * edit (written once by "fix all") and no line is ever written twice; a proxy's own `timeout X 0`
  * is rewritten in place. Without defaults, the proxy gets the lines itself.
  */
-function plan(proxy: HaproxyProxy, missing: Which[], options: ServiceOptions): { edits: EditSpec[]; inDefaults: boolean } {
+function plan(
+  proxy: HaproxyProxy,
+  missing: Which[],
+  options: ServiceOptions,
+): { edits: EditSpec[]; inDefaults: boolean } {
   const edits: EditSpec[] = [];
   const toDefaults: Which[] = [];
   for (const w of missing) {
     const eff = haproxyEffective(proxy, ['timeout', w]);
-    if (eff && eff.proxy === proxy) edits.push(replaceWord(proxy.source.path, eff.statement, 2, timeoutValue(w, options)));
+    if (eff && eff.proxy === proxy)
+      edits.push(replaceWord(proxy.source.path, eff.statement, 2, timeoutValue(w, options)));
     else toDefaults.push(w);
   }
   if (toDefaults.length === 0) return { edits, inDefaults: false };
   const d = proxy.defaults;
   if (!d) {
-    edits.push(insertLinesInProxy(proxy, ORDER.filter((w) => toDefaults.includes(w)).map((w) => `timeout ${w} ${timeoutValue(w, options)}`)));
+    edits.push(
+      insertLinesInProxy(
+        proxy,
+        ORDER.filter((w) => toDefaults.includes(w)).map((w) => `timeout ${w} ${timeoutValue(w, options)}`),
+      ),
+    );
     return { edits, inDefaults: false };
   }
   const inserts: string[] = [];
@@ -117,10 +137,11 @@ export const missingTimeoutsRule: HaproxyRule = {
     versions: 'all HAProxy versions (the warning as of 1.x; checked against 2.6)',
     fixable: true,
     docs: {
-      short: 'A frontend lacks `timeout client`, or a backend with servers lacks `timeout connect`/`timeout server`: HAProxy warns and such connections may never expire.',
+      short:
+        'A frontend lacks `timeout client`, or a backend with servers lacks `timeout connect`/`timeout server`: HAProxy warns and such connections may never expire.',
       long: [
         'HAProxy has no default for `timeout client`, `timeout connect` and `timeout server`: unset (or 0) means *never*. A client that disappears without closing, or a server that stops answering, then holds its connection, its memory and its slot of `maxconn` forever; with long-lived WebSockets such leftovers pile up until the proxy refuses new connections.',
-        '`haproxy -c` warns about exactly this ("missing timeouts for frontend \'fe\'"): for a frontend or listen without `timeout client`, and for a backend or listen **with servers** without `timeout connect` or `timeout server` — where in `mode tcp` a `timeout tunnel` stands in for `timeout server`. Proxies in other modes and `disabled` ones are not checked. wslb reports the same proxies, with the same rule, so its findings match the binary\'s warnings.',
+        "`haproxy -c` warns about exactly this (\"missing timeouts for frontend 'fe'\"): for a frontend or listen without `timeout client`, and for a backend or listen **with servers** without `timeout connect` or `timeout server` — where in `mode tcp` a `timeout tunnel` stands in for `timeout server`. Proxies in other modes and `disabled` ones are not checked. wslb reports the same proxies, with the same rule, so its findings match the binary's warnings.",
         '**Fix:** set the three timeouts, normally once in the `defaults` section (wslb writes them there when the proxy uses one). WebSocket backends also need `timeout tunnel` (see `haproxy/ws-missing-timeout-tunnel`), so the short HTTP timeouts do not cut idle WebSockets.',
       ].join('\n\n'),
       section: 'Health checks and connection draining',
@@ -130,7 +151,8 @@ export const missingTimeoutsRule: HaproxyRule = {
         'https://docs.haproxy.org/2.6/configuration.html#4.2-timeout%20server',
         'HAProxy v2.6.0 src/cfgparse.c, check_config_validity() ("missing timeouts for %s \'%s\'")',
       ],
-      proof: '`haproxy -c` (2.6.12) on the fixtures and on the corpus: the warning is printed for exactly the proxies this rule reports (test/rules/haproxy-binary.test.ts, test/rules/corpus-haproxy.test.ts); the live case shows the warning on the bad config and none on the fixed one (docs/live-findings.md).',
+      proof:
+        '`haproxy -c` (2.6.12) on the fixtures and on the corpus: the warning is printed for exactly the proxies this rule reports (test/rules/haproxy-binary.test.ts, test/rules/corpus-haproxy.test.ts); the live case shows the warning on the bad config and none on the fixed one (docs/live-findings.md).',
     },
   },
   check({ config, options, report }) {
@@ -142,7 +164,15 @@ export const missingTimeoutsRule: HaproxyRule = {
         path: proxy.source.path,
         span: proxyHeaderSpan(proxy),
         message: `${proxyLabel(proxy)} has no ${list} (unset or 0 means never): haproxy -c warns "missing timeouts for ${haproxyTypeWord(proxy)} '${proxy.name ?? ''}'", and its connections may never expire`,
-        fixes: edits.length ? [{ title: `Set ${list}${inDefaults && proxy.defaults ? ` in ${proxyLabel(proxy.defaults)}` : ''}`, edits, isPreferred: true }] : [],
+        fixes: edits.length
+          ? [
+              {
+                title: `Set ${list}${inDefaults && proxy.defaults ? ` in ${proxyLabel(proxy.defaults)}` : ''}`,
+                edits,
+                isPreferred: true,
+              },
+            ]
+          : [],
       });
     }
   },

@@ -20,7 +20,8 @@ export const noHardStopAfter: HaproxyRule = {
     versions: 'HAProxy 1.8 and later (hard-stop-after appeared in 1.8; close-spread-time in 2.6)',
     fixable: true,
     docs: {
-      short: 'A config that carries WebSocket has no `hard-stop-after` in `global`: after a reload, the old process lives as long as any WebSocket stays open.',
+      short:
+        'A config that carries WebSocket has no `hard-stop-after` in `global`: after a reload, the old process lives as long as any WebSocket stays open.',
       long: [
         'On a reload HAProxy starts a new process and asks the old one to stop softly: it stops listening and exits once its last connection is gone. An upgraded WebSocket is a connection that may stay open for hours or days, so without a bound the old processes — each with its memory and its old configuration — accumulate with every deploy.',
         '`hard-stop-after <time>` (in `global`) ends the old process after that time, closing whatever is still open. Clients then reconnect to the new process; make sure they do so with jittered backoff, or the cut becomes a reconnect storm.',
@@ -33,7 +34,8 @@ export const noHardStopAfter: HaproxyRule = {
         'https://docs.haproxy.org/2.6/configuration.html#3.1-close-spread-time',
         'HAProxy v2.6.0 src/mux_h1.c, src/mux_h2.c (close_spread_end: idle connections and the next response only)',
       ],
-      proof: 'Live test on HAProxy 2.6.12 (docs/live-findings.md): after a soft reload (`-sf`) the old process was still running 1.8 s later, its WebSocket still echoing, while the new process served new connections; with `hard-stop-after 1s` (wslb writes 10m, scaled down for the test) the old process was gone and the WebSocket closed with 1006 about 1 s after the reload.',
+      proof:
+        'Live test on HAProxy 2.6.12 (docs/live-findings.md): after a soft reload (`-sf`) the old process was still running 1.8 s later, its WebSocket still echoing, while the new process served new connections; with `hard-stop-after 1s` (wslb writes 10m, scaled down for the test) the old process was gone and the WebSocket closed with 1006 about 1 s after the reload.',
     },
   },
   check({ config, options, report }) {
@@ -43,7 +45,12 @@ export const noHardStopAfter: HaproxyRule = {
     const spread = hasCloseSpreadTime(options)
       ? `; close-spread-time (HAProxy ${options.haproxyVersion}) only spreads the closing of idle and keep-alive HTTP connections, it does not end WebSockets`
       : '';
-    const msg = `This config carries WebSocket (${ws.map((b) => proxyLabel(b.proxy)).slice(0, 3).join(', ')}${ws.length > 3 ? ', …' : ''}) but global has no hard-stop-after: after a reload the old HAProxy process keeps running until the last WebSocket closes${spread}`;
+    const msg = `This config carries WebSocket (${ws
+      .map((b) => proxyLabel(b.proxy))
+      .slice(0, 3)
+      .join(
+        ', ',
+      )}${ws.length > 3 ? ', …' : ''}) but global has no hard-stop-after: after a reload the old HAProxy process keeps running until the last WebSocket closes${spread}`;
     const global = config.global[0];
     if (global) {
       const src = config.sources.find((s) => s.tree.sections.includes(global));
@@ -52,13 +59,21 @@ export const noHardStopAfter: HaproxyRule = {
         path: src.path,
         span: { start: global.header.words[0].start, end: global.header.words[0].end },
         message: msg,
-        fixes: [{ title: `Add hard-stop-after ${HARD_STOP_FIX_VALUE} to global`, edits: [insertInSection(src.path, src.text, global, `hard-stop-after ${HARD_STOP_FIX_VALUE}`)], isPreferred: true }],
+        fixes: [
+          {
+            title: `Add hard-stop-after ${HARD_STOP_FIX_VALUE} to global`,
+            edits: [insertInSection(src.path, src.text, global, `hard-stop-after ${HARD_STOP_FIX_VALUE}`)],
+            isPreferred: true,
+          },
+        ],
       });
       return;
     }
     // No global section: report only for a complete config (one that binds somewhere); a file of
     // backends alone is a fragment whose global lives elsewhere.
-    const binds = config.proxies.some((p) => (p.kind === 'frontend' || p.kind === 'listen') && p.section.statements.some((s) => s.keyword === 'bind'));
+    const binds = config.proxies.some(
+      (p) => (p.kind === 'frontend' || p.kind === 'listen') && p.section.statements.some((s) => s.keyword === 'bind'),
+    );
     if (!binds) return;
     const first = ws[0].proxy;
     const src = config.sources[0];
@@ -68,7 +83,22 @@ export const noHardStopAfter: HaproxyRule = {
       path: first.source.path,
       span: proxyHeaderSpan(first),
       message: msg.replace('but global has no hard-stop-after', 'but has no global section with hard-stop-after'),
-      fixes: [{ title: `Add a global section with hard-stop-after ${HARD_STOP_FIX_VALUE}`, edits: [insertSectionBefore(src.path, src.text, src.tree.sections[0], 'global', [`hard-stop-after ${HARD_STOP_FIX_VALUE}`], indent)], isPreferred: true }],
+      fixes: [
+        {
+          title: `Add a global section with hard-stop-after ${HARD_STOP_FIX_VALUE}`,
+          edits: [
+            insertSectionBefore(
+              src.path,
+              src.text,
+              src.tree.sections[0],
+              'global',
+              [`hard-stop-after ${HARD_STOP_FIX_VALUE}`],
+              indent,
+            ),
+          ],
+          isPreferred: true,
+        },
+      ],
     });
   },
 };

@@ -1,5 +1,12 @@
 import type { HaproxyRule } from '../rule';
-import { activeWebSocketBackends, liveServers, proxyHeaderSpan, proxyLabel, serverOptionEdits, statementSpan } from './common';
+import {
+  activeWebSocketBackends,
+  liveServers,
+  proxyHeaderSpan,
+  proxyLabel,
+  serverOptionEdits,
+  statementSpan,
+} from './common';
 
 export const noShutdownSessions: HaproxyRule = {
   meta: {
@@ -9,7 +16,8 @@ export const noShutdownSessions: HaproxyRule = {
     versions: 'all HAProxy versions (on-marked-down since 1.5)',
     fixable: true,
     docs: {
-      short: 'Health-checked servers of a WebSocket backend lack `on-marked-down shutdown-sessions`: when a server is marked down, its WebSockets stay attached to it.',
+      short:
+        'Health-checked servers of a WebSocket backend lack `on-marked-down shutdown-sessions`: when a server is marked down, its WebSockets stay attached to it.',
       long: [
         'When health checks mark a server down, HAProxy stops sending it **new** connections, but by default leaves the established ones alone. An HTTP request ends soon anyway; a WebSocket does not. Its clients stay attached to a server that no longer answers until a timeout (`timeout tunnel`, often an hour) or TCP itself gives up — they see a frozen connection, not an error, so they do not reconnect.',
         '`on-marked-down shutdown-sessions` makes HAProxy close every connection of the server as soon as it is marked down, so clients notice at once and reconnect to the healthy servers. Pair it with clients that reconnect with jittered backoff, and with checks (`fall`, `inter`) that do not flap: a false "down" now drops every connection of that server.',
@@ -17,7 +25,8 @@ export const noShutdownSessions: HaproxyRule = {
       ].join('\n\n'),
       section: 'Health checks and connection draining',
       references: ['https://docs.haproxy.org/2.6/configuration.html#5.2-on-marked-down'],
-      proof: 'Live test on HAProxy 2.6.12 (docs/live-findings.md): a server stopped accepting and checks (`inter 100ms fall 1`) marked it down; its WebSocket was still open and echoing 1.2 s later. With `on-marked-down shutdown-sessions` it was closed (1006) 50–105 ms after.',
+      proof:
+        'Live test on HAProxy 2.6.12 (docs/live-findings.md): a server stopped accepting and checks (`inter 100ms fall 1`) marked it down; its WebSocket was still open and echoing 1.2 s later. With `on-marked-down shutdown-sessions` it was closed (1006) 50–105 ms after.',
     },
   },
   check({ config, report }) {
@@ -32,8 +41,20 @@ export const noShutdownSessions: HaproxyRule = {
         path: proxy.source.path,
         span: proxyHeaderSpan(proxy),
         message: `WebSocket ${proxyLabel(proxy)}: ${lacking.length === checked.length ? 'no health-checked server has' : `${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''} ${lacking.length === 1 ? 'has' : 'have'} no`} on-marked-down shutdown-sessions: when a server is marked down, its WebSockets stay attached to it until a timeout instead of reconnecting elsewhere`,
-        fixes: [{ title: 'Add on-marked-down shutdown-sessions to the servers (default-server)', edits: serverOptionEdits(proxy, lacking, 'on-marked-down', 'shutdown-sessions'), isPreferred: true }],
-        related: lacking.slice(0, 10).map((s) => ({ path: proxy.source.path, span: statementSpan(s.statement), message: `server ${s.name}: no on-marked-down shutdown-sessions` })),
+        fixes: [
+          {
+            title: 'Add on-marked-down shutdown-sessions to the servers (default-server)',
+            edits: serverOptionEdits(proxy, lacking, 'on-marked-down', 'shutdown-sessions'),
+            isPreferred: true,
+          },
+        ],
+        related: lacking
+          .slice(0, 10)
+          .map((s) => ({
+            path: proxy.source.path,
+            span: statementSpan(s.statement),
+            message: `server ${s.name}: no on-marked-down shutdown-sessions`,
+          })),
       });
     }
   },

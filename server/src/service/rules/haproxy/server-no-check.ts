@@ -17,16 +17,21 @@ export const serverNoCheck: HaproxyRule = {
     versions: 'all HAProxy versions',
     fixable: true,
     docs: {
-      short: 'A server of a multi-server WebSocket backend has no `check`: HAProxy never marks it down and keeps sending new connections to it.',
+      short:
+        'A server of a multi-server WebSocket backend has no `check`: HAProxy never marks it down and keeps sending new connections to it.',
       long: [
         'Without `check`, HAProxy has no health checks for the server and considers it up forever. When the process behind it dies or hangs, every new WebSocket that the balancing algorithm assigns to it fails (with `leastconn`, a dead server that lost all its connections is even the *preferred* target), and `backup` servers are never used.',
         'With `check`, HAProxy probes the server (every `inter`, 2 s by default), takes it out of the pool after `fall` failures and puts it back after `rise` successes. That is also what `slowstart`, `on-marked-down shutdown-sessions` and failover to backups rely on.',
-        'Servers that follow another server\'s state with `track`, or are watched by an `agent-check`, are not reported.',
+        "Servers that follow another server's state with `track`, or are watched by an `agent-check`, are not reported.",
         '**Fix:** add `check` to the server line (and consider `option httpchk` so the check looks at the application, not only the TCP port).',
       ].join('\n\n'),
       section: 'Health checks and connection draining',
-      references: ['https://docs.haproxy.org/2.6/configuration.html#5.2-check', 'https://docs.haproxy.org/2.6/configuration.html#5.2-inter'],
-      proof: 'Live test on HAProxy 2.6.12 (docs/live-findings.md): one of two round-robin servers dead; without `check` (runtime API: "no check") 3 of 6 handshakes failed with 503; with `check` it was marked down and all 6 got 101.',
+      references: [
+        'https://docs.haproxy.org/2.6/configuration.html#5.2-check',
+        'https://docs.haproxy.org/2.6/configuration.html#5.2-inter',
+      ],
+      proof:
+        'Live test on HAProxy 2.6.12 (docs/live-findings.md): one of two round-robin servers dead; without `check` (runtime API: "no check") 3 of 6 handshakes failed with 503; with `check` it was marked down and all 6 got 101.',
     },
   },
   check({ config, report }) {
@@ -43,7 +48,13 @@ export const serverNoCheck: HaproxyRule = {
           message: s.backup
             ? `backup server ${s.name} of WebSocket ${proxyLabel(proxy)} (${live.length} servers) has no check: HAProxy never marks it down, so it fails over to it even when it is dead`
             : `server ${s.name} of WebSocket ${proxyLabel(proxy)} (${live.length} servers) has no check: HAProxy never marks it down, so it keeps receiving new connections when it fails${live.some((x) => x.backup) ? ', and the backup servers are never used in its place' : ''}`,
-          fixes: [{ title: `Add check to server ${s.name}`, edits: [checkEdit(proxy.source.path, s.statement)], isPreferred: true }],
+          fixes: [
+            {
+              title: `Add check to server ${s.name}`,
+              edits: [checkEdit(proxy.source.path, s.statement)],
+              isPreferred: true,
+            },
+          ],
         });
       }
     }

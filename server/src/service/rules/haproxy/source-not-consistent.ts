@@ -1,7 +1,15 @@
 import { haproxyEffective } from '../../model/haproxy';
 import { replaceWord } from '../../fixes/haproxy';
 import type { HaproxyRule } from '../rule';
-import { activeWebSocketBackends, describeSource, insertSetting, liveServers, proxyHeaderSpan, proxyLabel, statementSpan } from './common';
+import {
+  activeWebSocketBackends,
+  describeSource,
+  insertSetting,
+  liveServers,
+  proxyHeaderSpan,
+  proxyLabel,
+  statementSpan,
+} from './common';
 
 /**
  * Balance algorithms that hash a key and so depend on hash-type (HAProxy 2.6 manual, "balance":
@@ -19,31 +27,41 @@ export const sourceNotConsistent: HaproxyRule = {
     versions: 'all HAProxy versions (hash-type consistent since 1.5)',
     fixable: true,
     docs: {
-      short: 'A WebSocket backend balances by a hash (`balance source`, `hdr()`, `uri`, ...) without `hash-type consistent`: one server going down or up remaps most clients.',
+      short:
+        'A WebSocket backend balances by a hash (`balance source`, `hdr()`, `uri`, ...) without `hash-type consistent`: one server going down or up remaps most clients.',
       long: [
         'Hash balancing (`source`, `uri`, `url_param`, `hdr(name)`, `rdp-cookie`, `hash <expr>`) keeps a client on the same server as long as the pool does not change. With the default `hash-type map-based` the hash is taken modulo the total weight of the servers that are up: when one server fails a health check or comes back, or one is added, the modulus changes and **most** clients map to a different server.',
-        'For WebSocket this turns one server\'s failure into a reconnect storm for everybody: clients of healthy servers are sent elsewhere on their next connection and lose their server-side state, and the same happens again when the server returns.',
+        "For WebSocket this turns one server's failure into a reconnect storm for everybody: clients of healthy servers are sent elsewhere on their next connection and lose their server-side state, and the same happens again when the server returns.",
         'With `hash-type consistent` each server owns many points on a ring; when a server leaves or joins, only the clients of that server move. The spread is slightly less even, which `hash-balance-factor` can bound.',
         '**Fix:** add `hash-type consistent` to the backend.',
       ].join('\n\n'),
       section: 'Sticky sessions and balancing algorithms',
-      references: ['https://docs.haproxy.org/2.6/configuration.html#4.2-hash-type', 'https://docs.haproxy.org/2.6/configuration.html#4.2-balance'],
-      proof: 'Live test on HAProxy 2.6.12 (docs/live-findings.md): adding a fourth server to `balance source` moved 63% of 40 clients, 13 of them between the old servers; with `hash-type consistent` 43% moved, all to the new server.',
+      references: [
+        'https://docs.haproxy.org/2.6/configuration.html#4.2-hash-type',
+        'https://docs.haproxy.org/2.6/configuration.html#4.2-balance',
+      ],
+      proof:
+        'Live test on HAProxy 2.6.12 (docs/live-findings.md): adding a fourth server to `balance source` moved 63% of 40 clients, 13 of them between the old servers; with `hash-type consistent` 43% moved, all to the new server.',
     },
   },
   check({ config, report }) {
     for (const { proxy } of activeWebSocketBackends(config)) {
       const bal = haproxyEffective(proxy, ['balance']);
-      const algo = bal && !bal.negated ? bal.values[0] ?? '' : '';
+      const algo = bal && !bal.negated ? (bal.values[0] ?? '') : '';
       if (!bal || !isHashBalance(algo)) continue;
       const active = liveServers(proxy).filter((s) => !s.backup);
       if (active.length < 2) continue;
       const ht = haproxyEffective(proxy, ['hash-type']);
       const method = ht?.values[0] ?? 'map-based';
       if (method === 'consistent') continue;
-      const origin = ht ? `hash-type ${method} (${describeSource(ht, proxy)})` : 'no hash-type, so map-based (the default)';
+      const origin = ht
+        ? `hash-type ${method} (${describeSource(ht, proxy)})`
+        : 'no hash-type, so map-based (the default)';
       const here = bal.proxy === proxy;
-      const fix = ht && ht.proxy === proxy ? replaceWord(proxy.source.path, ht.statement, 1, 'consistent') : insertSetting(proxy, 'hash-type consistent');
+      const fix =
+        ht && ht.proxy === proxy
+          ? replaceWord(proxy.source.path, ht.statement, 1, 'consistent')
+          : insertSetting(proxy, 'hash-type consistent');
       report({
         path: proxy.source.path,
         span: here ? statementSpan(bal.statement) : proxyHeaderSpan(proxy),

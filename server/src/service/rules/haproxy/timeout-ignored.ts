@@ -1,4 +1,18 @@
-import { type HaproxyConfig, type HaproxyProxy, argCount, argValue, backendReferences, haproxyEffective, proxiesRoutingTo, proxiesWhere, factLines, proxyDisabled, proxyFacts, proxyMemo, proxySlot } from '../../model/haproxy';
+import {
+  type HaproxyConfig,
+  type HaproxyProxy,
+  argCount,
+  argValue,
+  backendReferences,
+  haproxyEffective,
+  proxiesRoutingTo,
+  proxiesWhere,
+  factLines,
+  proxyDisabled,
+  proxyFacts,
+  proxyMemo,
+  proxySlot,
+} from '../../model/haproxy';
 import { insertInProxy, removeStatementLine } from '../../fixes/haproxy';
 import type { EditSpec, HaproxyRule } from '../rule';
 import type { HaproxyStatement } from '../../syntax/haproxy';
@@ -48,7 +62,11 @@ function computeForeign(proxy: HaproxyProxy): HaproxyStatement[] {
 
 /** Asked of every proxy: only those with `timeout` lines (few) are looked at further, and nothing is kept for the others. */
 function hasForeignTimeouts(proxy: HaproxyProxy): boolean {
-  return (proxy.kind === 'frontend' || proxy.kind === 'backend') && proxyFacts(proxy).timeout0 >= 0 && foreignTimeouts(proxy).length > 0;
+  return (
+    (proxy.kind === 'frontend' || proxy.kind === 'backend') &&
+    proxyFacts(proxy).timeout0 >= 0 &&
+    foreignTimeouts(proxy).length > 0
+  );
 }
 
 export const timeoutIgnored: HaproxyRule = {
@@ -59,10 +77,11 @@ export const timeoutIgnored: HaproxyRule = {
     versions: 'all HAProxy versions (checked against 2.6)',
     fixable: true,
     docs: {
-      short: 'A timeout is written in a section where HAProxy ignores it (`timeout tunnel` or `timeout server` in a frontend, `timeout client` in a backend).',
+      short:
+        'A timeout is written in a section where HAProxy ignores it (`timeout tunnel` or `timeout server` in a frontend, `timeout client` in a backend).',
       long: [
-        'Each timeout belongs to one side of the proxy. `timeout client` and `client-fin` are frontend settings; `timeout server`, `connect`, `tunnel`, `server-fin`, `queue` and `check` are backend settings. Written in a section of the other kind, the line is accepted but has no effect; `haproxy -c` only prints a warning ("\'timeout tunnel\' will be ignored because frontend \'fe\' has no backend capability").',
-        'The classic WebSocket case is `timeout tunnel` in the frontend: it looks like it raises the idle limit of every upgraded connection coming in, but the tunnel timeout is taken from the **backend** (src/stream.c), so idle WebSockets are still cut at the client/server timeouts. The mirror case is `timeout client` in a backend, which never applies: the client side is armed with the frontend\'s value.',
+        "Each timeout belongs to one side of the proxy. `timeout client` and `client-fin` are frontend settings; `timeout server`, `connect`, `tunnel`, `server-fin`, `queue` and `check` are backend settings. Written in a section of the other kind, the line is accepted but has no effect; `haproxy -c` only prints a warning (\"'timeout tunnel' will be ignored because frontend 'fe' has no backend capability\").",
+        "The classic WebSocket case is `timeout tunnel` in the frontend: it looks like it raises the idle limit of every upgraded connection coming in, but the tunnel timeout is taken from the **backend** (src/stream.c), so idle WebSockets are still cut at the client/server timeouts. The mirror case is `timeout client` in a backend, which never applies: the client side is armed with the frontend's value.",
         '**Fix:** move the line where it takes effect: into the backends the frontend routes to (or the frontends that route to the backend) that do not set it already, and remove it here.',
       ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
@@ -71,7 +90,8 @@ export const timeoutIgnored: HaproxyRule = {
         'HAProxy v2.6.0 src/proxy.c, proxy_parse_timeout() (capability of each timeout; "will be ignored because ... has no ... capability")',
         'HAProxy v2.6.0 src/stream.c (client side armed from the frontend; tunnel timeout from the backend)',
       ],
-      proof: 'Live test on HAProxy 2.6.12 (docs/live-findings.md): with `timeout tunnel 3s` in the frontend and 1s client/server timeouts an idle WebSocket was cut with 1006 after 1000 ms; with the line moved to the backend it was still open and echoing after 2 s. `haproxy -c` prints the warning this rule quotes (test/rules/haproxy-binary.test.ts).',
+      proof:
+        'Live test on HAProxy 2.6.12 (docs/live-findings.md): with `timeout tunnel 3s` in the frontend and 1s client/server timeouts an idle WebSocket was cut with 1006 after 1000 ms; with the line moved to the backend it was still open and echoing after 2 s. `haproxy -c` prints the warning this rule quotes (test/rules/haproxy-binary.test.ts).',
     },
   },
   check({ config, report }) {
@@ -81,16 +101,36 @@ export const timeoutIgnored: HaproxyRule = {
         const which = s.args[0].value;
         const lacks = proxy.kind === 'frontend' ? 'backend' : 'frontend';
         const quote = `'timeout ${which}' will be ignored because ${proxy.kind} '${proxy.name ?? ''}' has no ${lacks} capability`;
-        const others = (proxy.kind === 'frontend' ? targetsOf(config, proxy) : proxiesRoutingTo(config, proxy).filter((p) => p.kind === 'frontend')).filter((p) => !proxyDisabled(p));
+        const others = (
+          proxy.kind === 'frontend'
+            ? targetsOf(config, proxy)
+            : proxiesRoutingTo(config, proxy).filter((p) => p.kind === 'frontend')
+        ).filter((p) => !proxyDisabled(p));
         const receivers = others.filter((p) => timeoutMs(p, which).ms === null);
-        const line = s.line.words.slice(0, 3).map((w) => w.raw).join(' ');
-        const edits: EditSpec[] = [...receivers.map((p) => insertInProxy(p, line)), removeStatementLine(proxy.source.path, s)];
-        const where = receivers.length ? ` (move it to ${receivers.slice(0, 3).map(proxyLabel).join(', ')}${receivers.length > 3 ? ', …' : ''})` : '';
+        const line = s.line.words
+          .slice(0, 3)
+          .map((w) => w.raw)
+          .join(' ');
+        const edits: EditSpec[] = [
+          ...receivers.map((p) => insertInProxy(p, line)),
+          removeStatementLine(proxy.source.path, s),
+        ];
+        const where = receivers.length
+          ? ` (move it to ${receivers.slice(0, 3).map(proxyLabel).join(', ')}${receivers.length > 3 ? ', …' : ''})`
+          : '';
         report({
           path: proxy.source.path,
           span: statementSpan(s),
           message: `timeout ${which} has no effect in a ${proxy.kind}${which === 'tunnel' ? ': idle WebSockets are still cut at the client/server timeouts unless the backend sets it' : ''}${where}; haproxy -c warns: ${quote}`,
-          fixes: [{ title: receivers.length ? `Move timeout ${which} to ${receivers.map(proxyLabel).join(', ')}` : `Remove the ignored timeout ${which}`, edits, isPreferred: true }],
+          fixes: [
+            {
+              title: receivers.length
+                ? `Move timeout ${which} to ${receivers.map(proxyLabel).join(', ')}`
+                : `Remove the ignored timeout ${which}`,
+              edits,
+              isPreferred: true,
+            },
+          ],
         });
       }
     }

@@ -7,7 +7,12 @@ import type { HaproxyRule } from '../rule';
  * stops as soon as the name is out of reach. (This runs on every keystroke while a backend name
  * is being typed, over every backend of the file.)
  */
-export function nearest(names: string[], lower: string[], word: string, max: number): { n: string; d: number } | undefined {
+export function nearest(
+  names: string[],
+  lower: string[],
+  word: string,
+  max: number,
+): { n: string; d: number } | undefined {
   let best: { n: string; d: number } | undefined;
   for (let k = 0; k < names.length; k++) {
     const d = boundedDistance(lower[k], word, best ? Math.min(max, best.d) : max);
@@ -49,7 +54,8 @@ export function boundedDistance(a: string, b: string, max: number): number {
     for (let j = lo; j <= hi; j++) {
       const cost = ai === b.charCodeAt(j - 1) ? 0 : 1;
       let v = Math.min(rows[p + j] + 1, rows[c + j - 1] + 1, rows[p + j - 1] + cost);
-      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) v = Math.min(v, rows[p2 + j - 2] + 1);
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1))
+        v = Math.min(v, rows[p2 + j - 2] + 1);
       rows[c + j] = v;
       if (v < rowMin) rowMin = v;
     }
@@ -71,15 +77,21 @@ export const unknownBackend: HaproxyRule = {
     versions: 'all HAProxy versions',
     fixable: false,
     docs: {
-      short: '`use_backend` or `default_backend` names no backend or listen section: HAProxy refuses the whole configuration.',
+      short:
+        '`use_backend` or `default_backend` names no backend or listen section: HAProxy refuses the whole configuration.',
       long: [
-        'HAProxy resolves the backend names of `use_backend` and `default_backend` after reading the configuration. A name that matches no `backend` or `listen` section (a typo, a renamed backend, a section in a file that is not loaded with `-f`) is a fatal error: `haproxy -c` fails with "Proxy \'fe\': unable to find required use_backend: \'name\'" and a reload keeps the old process, or a fresh start does not start at all.',
+        "HAProxy resolves the backend names of `use_backend` and `default_backend` after reading the configuration. A name that matches no `backend` or `listen` section (a typo, a renamed backend, a section in a file that is not loaded with `-f`) is a fatal error: `haproxy -c` fails with \"Proxy 'fe': unable to find required use_backend: 'name'\" and a reload keeps the old process, or a fresh start does not start at all.",
         'Names built at run time (`use_backend be_%[req.hdr(host),lower]`) are resolved per request and are not checked here. A `default_backend` in a `defaults` section is checked for every frontend that inherits it, as HAProxy does; `disabled` frontends are skipped, as HAProxy skips them.',
         'When a similar name exists, the quick fix offers it; completion lists the backends.',
       ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
-      references: ['https://docs.haproxy.org/2.6/configuration.html#4.2-use_backend', 'https://docs.haproxy.org/2.6/configuration.html#4.2-default_backend', 'HAProxy v2.6.0 src/cfgparse.c, check_config_validity() ("unable to find required use_backend")'],
-      proof: '`haproxy -c` (2.6.12) on the fixtures: `[ALERT] … Proxy \'fe\': unable to find required use_backend: \'websockets\'.` (test/rules/haproxy-binary.test.ts, docs/live-findings.md).',
+      references: [
+        'https://docs.haproxy.org/2.6/configuration.html#4.2-use_backend',
+        'https://docs.haproxy.org/2.6/configuration.html#4.2-default_backend',
+        'HAProxy v2.6.0 src/cfgparse.c, check_config_validity() ("unable to find required use_backend")',
+      ],
+      proof:
+        "`haproxy -c` (2.6.12) on the fixtures: `[ALERT] … Proxy 'fe': unable to find required use_backend: 'websockets'.` (test/rules/haproxy-binary.test.ts, docs/live-findings.md).",
     },
   },
   check({ config, report }) {
@@ -88,29 +100,51 @@ export const unknownBackend: HaproxyRule = {
     let lower: string[] | null = null;
     for (const ref of backendReferences(config)) {
       if (ref.target || ref.word.value.includes('%') || ref.word.value === '') continue;
-      names ??= config.proxies.filter((p) => (p.kind === 'backend' || p.kind === 'listen') && p.name).map((p) => p.name!);
+      names ??= config.proxies
+        .filter((p) => (p.kind === 'backend' || p.kind === 'listen') && p.name)
+        .map((p) => p.name!);
       const kw = ref.statement.keyword;
       let who: string | null = null;
       if (ref.from.kind === 'defaults') {
         if (kw !== 'default_backend') continue;
         const heirs = proxiesUsingDefaults(config, ref.from).filter(
-          (p) => (p.kind === 'frontend' || p.kind === 'listen') && !proxyDisabled(p) && haproxyEffective(p, ['default_backend'])?.statement === ref.statement,
+          (p) =>
+            (p.kind === 'frontend' || p.kind === 'listen') &&
+            !proxyDisabled(p) &&
+            haproxyEffective(p, ['default_backend'])?.statement === ref.statement,
         );
         if (heirs.length === 0) continue;
         who = heirs[0].name;
       } else {
         if (proxyDisabled(ref.from)) continue;
-        if (kw === 'default_backend' && haproxyEffective(ref.from, ['default_backend'])?.statement !== ref.statement) continue; // overridden by a later line
+        if (kw === 'default_backend' && haproxyEffective(ref.from, ['default_backend'])?.statement !== ref.statement)
+          continue; // overridden by a later line
         who = ref.from.name;
       }
       const name = ref.word.value;
-      const near = nearest(names, (lower ??= names.map((n) => n.toLowerCase())), name.toLowerCase(), Math.max(2, Math.floor(name.length / 4)));
-      const known = names.length ? ` (backends here: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})` : '';
+      const near = nearest(
+        names,
+        (lower ??= names.map((n) => n.toLowerCase())),
+        name.toLowerCase(),
+        Math.max(2, Math.floor(name.length / 4)),
+      );
+      const known = names.length
+        ? ` (backends here: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})`
+        : '';
       report({
         path: ref.from.source.path,
         span: { start: ref.word.start, end: ref.word.end },
         message: `${kw} names "${name}", which is no backend or listen section${near ? ` (did you mean "${near.n}"?)` : known}: HAProxy refuses the configuration (Proxy '${who ?? ''}': unable to find required ${kw}: '${name}'.)`,
-        fixes: near ? [{ title: `Use backend ${near.n}`, edits: [{ path: ref.from.source.path, span: { start: ref.word.start, end: ref.word.end }, newText: near.n }] }] : [],
+        fixes: near
+          ? [
+              {
+                title: `Use backend ${near.n}`,
+                edits: [
+                  { path: ref.from.source.path, span: { start: ref.word.start, end: ref.word.end }, newText: near.n },
+                ],
+              },
+            ]
+          : [],
       });
     }
   },

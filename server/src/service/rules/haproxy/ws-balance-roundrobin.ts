@@ -1,7 +1,15 @@
 import { haproxyEffective } from '../../model/haproxy';
 import { replaceWords } from '../../fixes/haproxy';
 import type { HaproxyRule } from '../rule';
-import { activeWebSocketBackends, describeSource, insertSetting, liveServers, proxyHeaderSpan, proxyLabel, statementSpan } from './common';
+import {
+  activeWebSocketBackends,
+  describeSource,
+  insertSetting,
+  liveServers,
+  proxyHeaderSpan,
+  proxyLabel,
+  statementSpan,
+} from './common';
 
 export const wsBalanceRoundrobin: HaproxyRule = {
   meta: {
@@ -11,15 +19,17 @@ export const wsBalanceRoundrobin: HaproxyRule = {
     versions: 'all HAProxy versions',
     fixable: true,
     docs: {
-      short: 'A WebSocket backend is balanced by round robin (HAProxy\'s default): the load ignores how many connections each server holds, and reconnects scatter.',
+      short:
+        "A WebSocket backend is balanced by round robin (HAProxy's default): the load ignores how many connections each server holds, and reconnects scatter.",
       long: [
         'Round robin (`balance roundrobin`, the default when no `balance` is set, and `static-rr`) hands new connections to the servers in turn. That evens out the number of *new* connections, which is what matters for short HTTP requests. A WebSocket stays on its server for hours, so what matters is how many connections each server **holds**: after a server restarts, the others keep theirs and the newcomer only gets its turn of new ones, so the imbalance lasts as long as the sessions do.',
         'Round robin is not sticky either: a client that reconnects lands on an arbitrary server, which must then rebuild the per-connection state (rooms, subscriptions) from a shared store.',
-        '**Fix:** `balance leastconn` sends each new connection to the server with the fewest active ones; HAProxy\'s manual recommends it for very long sessions. When clients must return to the same server, use a hash (`balance source` or `balance hdr(...)`) with `hash-type consistent` instead.',
+        "**Fix:** `balance leastconn` sends each new connection to the server with the fewest active ones; HAProxy's manual recommends it for very long sessions. When clients must return to the same server, use a hash (`balance source` or `balance hdr(...)`) with `hash-type consistent` instead.",
       ].join('\n\n'),
       section: 'Sticky sessions and balancing algorithms',
       references: ['https://docs.haproxy.org/2.6/configuration.html#4.2-balance'],
-      proof: 'Live test on HAProxy 2.6.12 (docs/live-findings.md): two servers, four clients, the two on one server leave and two new ones arrive: round robin ends at 1/3, `balance leastconn` at 2/2.',
+      proof:
+        'Live test on HAProxy 2.6.12 (docs/live-findings.md): two servers, four clients, the two on one server leave and two new ones arrive: round robin ends at 1/3, `balance leastconn` at 2/2.',
     },
   },
   check({ config, report }) {
@@ -29,13 +39,25 @@ export const wsBalanceRoundrobin: HaproxyRule = {
       const eff = haproxyEffective(proxy, ['balance']);
       const algo = eff && !eff.negated ? (eff.values[0] ?? 'roundrobin') : 'roundrobin';
       if (algo !== 'roundrobin' && algo !== 'static-rr') continue;
-      const origin = eff ? `${algo}${eff.proxy === proxy ? '' : ` (${describeSource(eff, proxy)})`}` : 'roundrobin, HAProxy\'s default (no balance line)';
+      const origin = eff
+        ? `${algo}${eff.proxy === proxy ? '' : ` (${describeSource(eff, proxy)})`}`
+        : "roundrobin, HAProxy's default (no balance line)";
       const here = eff && eff.proxy === proxy;
       report({
         path: proxy.source.path,
         span: here ? statementSpan(eff.statement) : proxyHeaderSpan(proxy),
         message: `WebSocket ${proxyLabel(proxy)} over ${active.length} servers is balanced by ${origin}: long-lived connections pile up unevenly and reconnects scatter; use balance leastconn (or a hash with hash-type consistent when clients must stick)`,
-        fixes: [{ title: 'Balance by leastconn', edits: [here ? replaceWords(proxy.source.path, eff.statement, 1, 'leastconn') : insertSetting(proxy, 'balance leastconn')], isPreferred: true }],
+        fixes: [
+          {
+            title: 'Balance by leastconn',
+            edits: [
+              here
+                ? replaceWords(proxy.source.path, eff.statement, 1, 'leastconn')
+                : insertSetting(proxy, 'balance leastconn'),
+            ],
+            isPreferred: true,
+          },
+        ],
       });
     }
   },

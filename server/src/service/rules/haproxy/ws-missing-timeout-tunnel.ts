@@ -1,7 +1,16 @@
 import { proxyMode } from '../../model/haproxy';
 import { describeDuration } from '../../model/units';
 import type { HaproxyRule } from '../rule';
-import { activeWebSocketBackends, describeIdleLimits, describeSource, proxyHeaderSpan, proxyLabel, timeoutMs, tunnelEdit, whereIs } from './common';
+import {
+  activeWebSocketBackends,
+  describeIdleLimits,
+  describeSource,
+  proxyHeaderSpan,
+  proxyLabel,
+  timeoutMs,
+  tunnelEdit,
+  whereIs,
+} from './common';
 
 /** What the fix writes: long enough for any sane heartbeat, short enough to reap dead peers within the hour. */
 export const TUNNEL_FIX_VALUE = '1h';
@@ -14,7 +23,8 @@ export const wsMissingTimeoutTunnel: HaproxyRule = {
     versions: 'HAProxy 1.5 and later (timeout tunnel appeared in 1.5)',
     fixable: true,
     docs: {
-      short: 'A WebSocket backend has no `timeout tunnel`, so idle WebSockets are cut at the short client/server timeouts.',
+      short:
+        'A WebSocket backend has no `timeout tunnel`, so idle WebSockets are cut at the short client/server timeouts.',
       long: [
         'When HAProxy sees a successful upgrade in `mode http`, the connection becomes a tunnel (in `mode tcp`, as soon as no rule needs to inspect it any more). From then on the inactivity limit is `timeout tunnel` — but only if it is set. It has no default: without it HAProxy keeps both `timeout client` (taken from the **frontend**) and `timeout server` (from the backend) armed on the tunnel, and the shorter of the two wins. Those are usually tuned for HTTP requests (tens of seconds).',
         'A chat or dashboard WebSocket that is quiet for longer than that is closed by HAProxy without a WebSocket close frame; clients see code 1006 and reconnect. `timeout tunnel 0` means the same as no tunnel timeout at all.',
@@ -23,9 +33,10 @@ export const wsMissingTimeoutTunnel: HaproxyRule = {
       section: 'L4 vs L7 for WebSocket',
       references: [
         'https://docs.haproxy.org/2.6/configuration.html#4.2-timeout%20tunnel',
-        'HAProxy v2.6.0 src/stream.c (stream_new: client side armed with the frontend\'s timeout client; tunnel timeout from the backend)',
+        "HAProxy v2.6.0 src/stream.c (stream_new: client side armed with the frontend's timeout client; tunnel timeout from the backend)",
       ],
-      proof: 'Live test on HAProxy 2.6.12: with `timeout client 1s`/`timeout server 1s` and no tunnel timeout an idle WebSocket was cut with 1006 after 1000 ms; with `timeout tunnel 3s` it was still open after 2 s. `timeout tunnel 0` behaved like no tunnel timeout (docs/live-findings.md).',
+      proof:
+        'Live test on HAProxy 2.6.12: with `timeout client 1s`/`timeout server 1s` and no tunnel timeout an idle WebSocket was cut with 1006 after 1000 ms; with `timeout tunnel 3s` it was still open after 2 s. `timeout tunnel 0` behaved like no tunnel timeout (docs/live-findings.md).',
     },
   },
   check({ config, options, report }) {
@@ -36,8 +47,14 @@ export const wsMissingTimeoutTunnel: HaproxyRule = {
       if (tunnel.ms !== null) continue;
       const limits = describeIdleLimits(config, proxy);
       const mode = proxyMode(proxy);
-      const zero = tunnel.eff && !tunnel.eff.negated ? ` (timeout tunnel 0, ${describeSource(tunnel.eff, proxy)}, means unset)` : '';
-      const cut = limits.ms !== null ? `idle WebSockets are cut at ${limits.text}` : 'idle WebSockets are limited only by the client/server timeouts';
+      const zero =
+        tunnel.eff && !tunnel.eff.negated
+          ? ` (timeout tunnel 0, ${describeSource(tunnel.eff, proxy)}, means unset)`
+          : '';
+      const cut =
+        limits.ms !== null
+          ? `idle WebSockets are cut at ${limits.text}`
+          : 'idle WebSockets are limited only by the client/server timeouts';
       const { edit, target } = tunnelEdit(config, proxy, wsSet, TUNNEL_FIX_VALUE);
       const where = target === proxy ? '' : ` to ${proxyLabel(target)}`;
       report({
@@ -45,7 +62,19 @@ export const wsMissingTimeoutTunnel: HaproxyRule = {
         span: proxyHeaderSpan(proxy),
         message: `WebSocket ${proxyLabel(proxy)} has no timeout tunnel${zero}: ${cut}${mode !== 'http' ? ` (mode ${mode})` : ''}; heartbeat is ${describeDuration(options.heartbeatMs)}`,
         fixes: [{ title: `Set timeout tunnel ${TUNNEL_FIX_VALUE}${where}`, edits: [edit], isPreferred: true }],
-        related: tunnel.eff && tunnel.eff.proxy !== proxy ? [{ path: tunnel.eff.proxy.source.path, span: { start: tunnel.eff.statement.line.words[0].start, end: tunnel.eff.statement.line.words[tunnel.eff.statement.line.words.length - 1].end }, message: `timeout tunnel 0 set here (${whereIs(tunnel.eff, proxy)})` }] : undefined,
+        related:
+          tunnel.eff && tunnel.eff.proxy !== proxy
+            ? [
+                {
+                  path: tunnel.eff.proxy.source.path,
+                  span: {
+                    start: tunnel.eff.statement.line.words[0].start,
+                    end: tunnel.eff.statement.line.words[tunnel.eff.statement.line.words.length - 1].end,
+                  },
+                  message: `timeout tunnel 0 set here (${whereIs(tunnel.eff, proxy)})`,
+                },
+              ]
+            : undefined,
       });
     }
   },

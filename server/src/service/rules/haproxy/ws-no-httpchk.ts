@@ -3,7 +3,18 @@ import type { HaproxyRule } from '../rule';
 import { activeWebSocketBackends, insertSetting, liveServers, proxyHeaderSpan, proxyLabel } from './common';
 
 /** The `option`s that choose a health-check protocol (HAProxy 2.6 manual, section 4.2): any of them replaces the plain TCP connect. */
-const CHECK_OPTIONS = ['httpchk', 'tcp-check', 'ssl-hello-chk', 'smtpchk', 'mysql-check', 'pgsql-check', 'redis-check', 'ldap-check', 'spop-check', 'external-check'];
+const CHECK_OPTIONS = [
+  'httpchk',
+  'tcp-check',
+  'ssl-hello-chk',
+  'smtpchk',
+  'mysql-check',
+  'pgsql-check',
+  'redis-check',
+  'ldap-check',
+  'spop-check',
+  'external-check',
+];
 
 export const HEALTH_PATH = '/health';
 
@@ -15,16 +26,21 @@ export const wsNoHttpchk: HaproxyRule = {
     versions: 'all HAProxy versions',
     fixable: true,
     docs: {
-      short: 'An HTTP-mode WebSocket backend checks its servers with a bare TCP connect: a server whose application is stuck still counts as up.',
+      short:
+        'An HTTP-mode WebSocket backend checks its servers with a bare TCP connect: a server whose application is stuck still counts as up.',
       long: [
-        'With `check` alone, HAProxy\'s health check only opens a TCP connection to the server. A process that still accepts connections but no longer serves them — event loop blocked, out of file descriptors, shutting down — passes that check, so HAProxy keeps routing new WebSockets to it.',
+        "With `check` alone, HAProxy's health check only opens a TCP connection to the server. A process that still accepts connections but no longer serves them — event loop blocked, out of file descriptors, shutting down — passes that check, so HAProxy keeps routing new WebSockets to it.",
         '`option httpchk` makes the check an HTTP request; the server is up only if it answers 2xx or 3xx. Point it at a health endpoint that reflects whether the application can take new WebSocket connections (memory, descriptors, draining state). During a deploy, that endpoint returning 503 is how a server leaves the pool gracefully while its current connections stay open.',
         'Mind the path: a WebSocket-only endpoint usually answers 400 or 426 to a plain GET, which would mark every server down. The quick fix writes `option httpchk GET /health`; make sure the application serves that path (or change it) before applying.',
         'Backends that already choose a check protocol (`option tcp-check`, `ssl-hello-chk`, `external-check`, ...) are not reported.',
       ].join('\n\n'),
       section: 'Health checks and connection draining',
-      references: ['https://docs.haproxy.org/2.6/configuration.html#4.2-option%20httpchk', 'https://docs.haproxy.org/2.6/configuration.html#4.2-http-check%20send'],
-      proof: 'Live test on HAProxy 2.6.12 (docs/live-findings.md): a server that accepts TCP but never answers stayed UP under the connect-only check and 3 of 6 handshakes failed with 504 after `timeout server`; with `option httpchk GET /health` it was marked down and all 6 got 101.',
+      references: [
+        'https://docs.haproxy.org/2.6/configuration.html#4.2-option%20httpchk',
+        'https://docs.haproxy.org/2.6/configuration.html#4.2-http-check%20send',
+      ],
+      proof:
+        'Live test on HAProxy 2.6.12 (docs/live-findings.md): a server that accepts TCP but never answers stayed UP under the connect-only check and 3 of 6 handshakes failed with 504 after `timeout server`; with `option httpchk GET /health` it was marked down and all 6 got 101.',
     },
   },
   check({ config, report }) {
@@ -41,8 +57,19 @@ export const wsNoHttpchk: HaproxyRule = {
       report({
         path: proxy.source.path,
         span: proxyHeaderSpan(proxy),
-        message: `WebSocket ${proxyLabel(proxy)} (mode http) checks ${checked.map((s) => s.name).slice(0, 5).join(', ')}${checked.length > 5 ? ', …' : ''} by TCP connect only: a server that accepts connections but cannot serve stays in the pool; use option httpchk with a health path`,
-        fixes: [{ title: `Add option httpchk GET ${HEALTH_PATH} (check that the path exists first)`, edits: [insertSetting(proxy, `option httpchk GET ${HEALTH_PATH}`)], isPreferred: true }],
+        message: `WebSocket ${proxyLabel(proxy)} (mode http) checks ${checked
+          .map((s) => s.name)
+          .slice(0, 5)
+          .join(
+            ', ',
+          )}${checked.length > 5 ? ', …' : ''} by TCP connect only: a server that accepts connections but cannot serve stays in the pool; use option httpchk with a health path`,
+        fixes: [
+          {
+            title: `Add option httpchk GET ${HEALTH_PATH} (check that the path exists first)`,
+            edits: [insertSetting(proxy, `option httpchk GET ${HEALTH_PATH}`)],
+            isPreferred: true,
+          },
+        ],
       });
     }
   },

@@ -29,9 +29,10 @@ export const wsTimeoutBelowHeartbeat: HaproxyRule = {
     versions: 'all HAProxy versions',
     fixable: true,
     docs: {
-      short: 'The inactivity timeout of an upgraded WebSocket (`timeout tunnel`, or client/server without it) is not comfortably above the heartbeat.',
+      short:
+        'The inactivity timeout of an upgraded WebSocket (`timeout tunnel`, or client/server without it) is not comfortably above the heartbeat.',
       long: [
-        'After the upgrade HAProxy closes a WebSocket that has been silent in both directions for `timeout tunnel`; without a tunnel timeout, for the shorter of the frontend\'s `timeout client` and the backend\'s `timeout server`. Every frame re-arms the timer, so a heartbeat (ping/pong) keeps a connection open only if its interval is below that limit.',
+        "After the upgrade HAProxy closes a WebSocket that has been silent in both directions for `timeout tunnel`; without a tunnel timeout, for the shorter of the frontend's `timeout client` and the backend's `timeout server`. Every frame re-arms the timer, so a heartbeat (ping/pong) keeps a connection open only if its interval is below that limit.",
         'At or below the heartbeat interval the timer expires between two pings (error). Below two intervals a single late or lost ping is enough (warning). HAProxy closes the TCP connection without a WebSocket close frame, so clients see 1006 and reconnect, often all at the same moment.',
         'The rule takes the effective values: set in the backend, inherited from its `defaults` (named ones with `from` included), and for `timeout client` the value of the frontends that route to the backend. The heartbeat interval is a setting (default 30 s).',
         '**Fix:** raise `timeout tunnel` (wslb writes three heartbeats where a value was set, and `1h` where none was).',
@@ -42,7 +43,8 @@ export const wsTimeoutBelowHeartbeat: HaproxyRule = {
         'https://docs.haproxy.org/2.6/configuration.html#4.2-timeout%20client',
         'https://docs.haproxy.org/2.6/configuration.html#4.2-timeout%20server',
       ],
-      proof: 'Live test on HAProxy 2.6.12: `timeout tunnel 1s` with a ping every 1.5 s cut the WebSocket after 1000 ms; with `timeout tunnel 3s` it stayed open and echoed across pings (docs/live-findings.md).',
+      proof:
+        'Live test on HAProxy 2.6.12: `timeout tunnel 1s` with a ping every 1.5 s cut the WebSocket after 1000 ms; with `timeout tunnel 3s` it stayed open and echoed across pings (docs/live-findings.md).',
     },
   },
   check({ config, options, report }) {
@@ -62,8 +64,22 @@ export const wsTimeoutBelowHeartbeat: HaproxyRule = {
           span: here ? statementSpan(tunnel.eff.statement) : proxyHeaderSpan(proxy),
           severity: t.severity,
           message: `WebSocket ${proxyLabel(proxy)}: timeout tunnel is ${describeDuration(tunnel.ms)} (${describeSource(tunnel.eff, proxy)}); heartbeat is ${describeDuration(hb)}: ${t.why}`,
-          fixes: [{ title: `Set timeout tunnel ${value}${target === proxy ? '' : ` in ${proxyLabel(target)}`} (three heartbeats)`, edits: [edit], isPreferred: true }],
-          related: here ? undefined : [{ path: tunnel.eff.proxy.source.path, span: statementSpan(tunnel.eff.statement), message: `timeout tunnel ${tunnel.eff.values[0] ?? ''} set here (${whereIs(tunnel.eff, proxy)})` }],
+          fixes: [
+            {
+              title: `Set timeout tunnel ${value}${target === proxy ? '' : ` in ${proxyLabel(target)}`} (three heartbeats)`,
+              edits: [edit],
+              isPreferred: true,
+            },
+          ],
+          related: here
+            ? undefined
+            : [
+                {
+                  path: tunnel.eff.proxy.source.path,
+                  span: statementSpan(tunnel.eff.statement),
+                  message: `timeout tunnel ${tunnel.eff.values[0] ?? ''} set here (${whereIs(tunnel.eff, proxy)})`,
+                },
+              ],
         });
         continue;
       }
@@ -79,7 +95,13 @@ export const wsTimeoutBelowHeartbeat: HaproxyRule = {
         span: proxyHeaderSpan(proxy),
         severity: t.severity,
         message: `WebSocket ${proxyLabel(proxy)} has no timeout tunnel, so ${limits.text} apply to the upgraded connection; heartbeat is ${describeDuration(hb)}: ${t.why}`,
-        fixes: [{ title: `Set timeout tunnel ${TUNNEL_FIX_VALUE}${target === proxy ? '' : ` in ${proxyLabel(target)}`}`, edits: [edit], isPreferred: true }],
+        fixes: [
+          {
+            title: `Set timeout tunnel ${TUNNEL_FIX_VALUE}${target === proxy ? '' : ` in ${proxyLabel(target)}`}`,
+            edits: [edit],
+            isPreferred: true,
+          },
+        ],
       });
     }
   },

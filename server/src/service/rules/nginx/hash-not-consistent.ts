@@ -11,15 +11,20 @@ export const hashNotConsistent: NginxRule = {
     versions: 'all nginx versions with the hash directive (1.7.2+)',
     fixable: true,
     docs: {
-      short: '`hash` without `consistent` on a WebSocket upstream: adding or removing a server remaps most clients, a reconnect storm.',
+      short:
+        '`hash` without `consistent` on a WebSocket upstream: adding or removing a server remaps most clients, a reconnect storm.',
       long: [
-        'Plain `hash key` takes the key\'s hash modulo the total weight of the servers. Change the number of servers — a scale-out, a server removed for maintenance — and almost every key maps to a different server. Sticky WebSocket clients that reconnect then land somewhere new all at once.',
+        "Plain `hash key` takes the key's hash modulo the total weight of the servers. Change the number of servers — a scale-out, a server removed for maintenance — and almost every key maps to a different server. Sticky WebSocket clients that reconnect then land somewhere new all at once.",
         'With `consistent` nginx uses ketama consistent hashing (160 points per unit of weight on a ring): a pool change moves only about 1/N of the keys.',
         '**Fix:** `hash <key> consistent;`.',
       ].join('\n\n'),
       section: 'Sticky sessions and balancing algorithms',
-      references: ['https://nginx.org/en/docs/http/ngx_http_upstream_module.html#hash', 'nginx src/http/modules/ngx_http_upstream_hash_module.c'],
-      proof: 'Live test on nginx 1.22.1 (docs/live-findings.md): adding a fourth server to `hash $remote_addr` moved most of 40 clients, many of them between the old servers; with `consistent` only about a quarter moved, all to the new server.',
+      references: [
+        'https://nginx.org/en/docs/http/ngx_http_upstream_module.html#hash',
+        'nginx src/http/modules/ngx_http_upstream_hash_module.c',
+      ],
+      proof:
+        'Live test on nginx 1.22.1 (docs/live-findings.md): adding a fourth server to `hash $remote_addr` moved most of 40 clients, many of them between the old servers; with `consistent` only about a quarter moved, all to the new server.',
     },
   },
   check({ config, report }) {
@@ -32,7 +37,13 @@ export const hashNotConsistent: NginxRule = {
         path: stmt.source.path,
         span: statementSpan(stmt),
         message: `upstream ${info.name} (${whoSends(locations)}) uses hash ${stmt.args[0]} without consistent: adding or removing a server remaps most clients at once`,
-        fixes: [{ title: 'Add consistent', edits: [{ path: stmt.source.path, span: { start: last.end, end: last.end }, newText: ' consistent' }], isPreferred: true }],
+        fixes: [
+          {
+            title: 'Add consistent',
+            edits: [{ path: stmt.source.path, span: { start: last.end, end: last.end }, newText: ' consistent' }],
+            isPreferred: true,
+          },
+        ],
       });
     }
   },

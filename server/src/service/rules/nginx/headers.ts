@@ -9,7 +9,13 @@
  * header to a location that so far inherited its list must copy the inherited lines too, or they
  * would silently stop being sent.
  */
-import { effectiveList, type EffectiveList, type NginxConfig, type NginxContext, type NginxStatement } from '../../model/nginx';
+import {
+  effectiveList,
+  type EffectiveList,
+  type NginxConfig,
+  type NginxContext,
+  type NginxStatement,
+} from '../../model/nginx';
 import { definedVariables } from '../../model/nginx';
 import { ensureConnectionUpgradeMap, insertInContext, replaceArg } from '../../fixes/nginx';
 import type { EditSpec } from '../rule';
@@ -27,7 +33,8 @@ export interface HeaderState {
 }
 
 function lastHeader(list: EffectiveList, name: string): NginxStatement | undefined {
-  for (let i = list.statements.length - 1; i >= 0; i--) if (list.statements[i].args[0]?.toLowerCase() === name) return list.statements[i];
+  for (let i = list.statements.length - 1; i >= 0; i--)
+    if (list.statements[i].args[0]?.toLowerCase() === name) return list.statements[i];
   return undefined;
 }
 
@@ -48,7 +55,13 @@ export function upgradeForwarded(value: string | undefined): boolean {
 export function headerStateOf(list: EffectiveList): HeaderState {
   const upgrade = lastHeader(list, 'upgrade');
   const connection = lastHeader(list, 'connection');
-  return { list, upgrade, upgradeOk: upgradeForwarded(upgrade?.args[1]), connection, connection_kind: connectionKind(connection?.args[1]) };
+  return {
+    list,
+    upgrade,
+    upgradeOk: upgradeForwarded(upgrade?.args[1]),
+    connection,
+    connection_kind: connectionKind(connection?.args[1]),
+  };
 }
 
 export function headerState(ctx: NginxContext): HeaderState {
@@ -70,7 +83,8 @@ export function lostOuterHeaders(ctx: NginxContext): { outer: HeaderState; lost:
   const outer = outerHeaderState(ctx);
   if (!outer || outer.list.source === 'default') return null;
   const outerUpgrade = outer.upgradeOk && !here.upgrade;
-  const outerConn = (outer.connection_kind === 'upgrade-literal' || outer.connection_kind === 'variable') && !here.connection;
+  const outerConn =
+    (outer.connection_kind === 'upgrade-literal' || outer.connection_kind === 'variable') && !here.connection;
   if (!outerUpgrade && !outerConn) return null;
   const own = new Set(here.list.statements.map((s) => s.args[0]?.toLowerCase()));
   const lost = outer.list.statements.filter((s) => !own.has(s.args[0]?.toLowerCase()));
@@ -111,7 +125,8 @@ export function planWsHeaders(config: NginxConfig, ctx: NginxContext): HeaderPla
   const outer = mode === 'here' ? outerHeaderState(ctx) : null;
   const outerHas = (h: string) => !!outer && outer.list.statements.some((s) => s.args[0]?.toLowerCase() === h);
   const needUpgrade = !st.upgradeOk && !(mode === 'here' && !st.upgrade && outerHas('upgrade'));
-  const connBad = st.connection_kind === 'missing' || st.connection_kind === 'cleared' || st.connection_kind === 'other';
+  const connBad =
+    st.connection_kind === 'missing' || st.connection_kind === 'cleared' || st.connection_kind === 'other';
   const needConnection = connBad && !(mode === 'here' && !st.connection && outerHas('connection'));
   if (!needUpgrade && !needConnection) return null;
 
@@ -170,6 +185,8 @@ export function planWsHeaders(config: NginxConfig, ctx: NginxContext): HeaderPla
 }
 
 export function planTitle(plan: HeaderPlan): string {
-  const what = [plan.needUpgrade ? 'Upgrade' : '', plan.needConnection ? 'Connection' : ''].filter(Boolean).join(' and ');
+  const what = [plan.needUpgrade ? 'Upgrade' : '', plan.needConnection ? 'Connection' : '']
+    .filter(Boolean)
+    .join(' and ');
   return `Forward ${what} for the WebSocket upgrade${plan.copied ? ` (copies the ${plan.copied} inherited proxy_set_header line${plan.copied > 1 ? 's' : ''})` : ''}`;
 }

@@ -12,15 +12,21 @@ export const ipHashNat: NginxRule = {
     versions: 'all nginx versions',
     fixable: true,
     docs: {
-      short: '`ip_hash` on a WebSocket upstream: every client behind one NAT or CDN address — and for IPv4 every client of one /24 — lands on the same server.',
+      short:
+        '`ip_hash` on a WebSocket upstream: every client behind one NAT or CDN address — and for IPv4 every client of one /24 — lands on the same server.',
       long: [
         '`ip_hash` keys on the client address, and for IPv4 only on its first three octets (ngx_http_upstream_ip_hash_module.c hashes `addr[0..2]`). An office, a mobile carrier NAT or a CDN edge puts thousands of users behind one address, and a /24 groups even more: they all get one backend, which for long-lived WebSockets means one server holding a large share of all connections while others idle.',
         'It is also not consistent: adding or removing a server remaps most addresses, so a scale event moves most clients at once.',
         '**Fix:** if clients must stick to a server, `hash $remote_addr consistent;` keys on the full address and moves only about 1/N of the clients when the pool changes (NAT still groups one address). If state lives outside the servers, `least_conn;` balances by held connections and has neither problem.',
       ].join('\n\n'),
       section: 'Sticky sessions and balancing algorithms',
-      references: ['https://nginx.org/en/docs/http/ngx_http_upstream_module.html#ip_hash', 'https://nginx.org/en/docs/http/ngx_http_upstream_module.html#hash', 'nginx src/http/modules/ngx_http_upstream_ip_hash_module.c'],
-      proof: 'Live test on nginx 1.22.1 (docs/live-findings.md): 12 clients from one /24 (127.77.7.x) all landed on one of 3 backends with `ip_hash`, and spread over all three with `hash $remote_addr consistent`. A real NAT population cannot be reproduced on one machine; which backend each source address maps to is also checked client by client by the simulator-fidelity tests.',
+      references: [
+        'https://nginx.org/en/docs/http/ngx_http_upstream_module.html#ip_hash',
+        'https://nginx.org/en/docs/http/ngx_http_upstream_module.html#hash',
+        'nginx src/http/modules/ngx_http_upstream_ip_hash_module.c',
+      ],
+      proof:
+        'Live test on nginx 1.22.1 (docs/live-findings.md): 12 clients from one /24 (127.77.7.x) all landed on one of 3 backends with `ip_hash`, and spread over all three with `hash $remote_addr consistent`. A real NAT population cannot be reproduced on one machine; which backend each source address maps to is also checked client by client by the simulator-fidelity tests.',
     },
   },
   check({ config, report }) {
@@ -33,8 +39,15 @@ export const ipHashNat: NginxRule = {
         span: statementSpan(stmt),
         message: `upstream ${info.name} (${whoSends(locations)}) uses ip_hash: all clients behind one NAT/CDN address, and every IPv4 client of one /24, go to the same server`,
         fixes: [
-          { title: 'Use hash $remote_addr consistent (full address, consistent remapping)', edits: [replaceStatement(stmt, ['hash $remote_addr consistent;'])], isPreferred: true },
-          { title: 'Use least_conn (no stickiness; balance by held connections)', edits: [replaceStatement(stmt, ['least_conn;'])] },
+          {
+            title: 'Use hash $remote_addr consistent (full address, consistent remapping)',
+            edits: [replaceStatement(stmt, ['hash $remote_addr consistent;'])],
+            isPreferred: true,
+          },
+          {
+            title: 'Use least_conn (no stickiness; balance by held connections)',
+            edits: [replaceStatement(stmt, ['least_conn;'])],
+          },
         ],
       });
     }

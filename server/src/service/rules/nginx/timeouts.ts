@@ -41,7 +41,13 @@ export function checkTimeout(
         span: argSpan(eff.statement, 0),
         message,
         severity: tier.severity,
-        fixes: [{ title: `Set ${name} ${target} (three heartbeats)`, edits: [replaceArg(eff.statement, 0, target)], isPreferred: true }],
+        fixes: [
+          {
+            title: `Set ${name} ${target} (three heartbeats)`,
+            edits: [replaceArg(eff.statement, 0, target)],
+            isPreferred: true,
+          },
+        ],
       });
       continue;
     }
@@ -53,7 +59,9 @@ export function checkTimeout(
       span: at.span,
       message,
       severity: tier.severity,
-      fixes: edit ? [{ title: `Add ${name} ${target} to ${where} (three heartbeats)`, edits: [edit], isPreferred: true }] : [],
+      fixes: edit
+        ? [{ title: `Add ${name} ${target} to ${where} (three heartbeats)`, edits: [edit], isPreferred: true }]
+        : [],
     });
   }
 }

@@ -32,15 +32,20 @@ export const unknownUpstream: NginxRule = {
     fixable: false,
     scope: 'server',
     docs: {
-      short: '`proxy_pass http://name` where `name` is no upstream of this config: nginx looks it up as a host name at startup and refuses to start when it does not resolve.',
+      short:
+        '`proxy_pass http://name` where `name` is no upstream of this config: nginx looks it up as a host name at startup and refuses to start when it does not resolve.',
       long: [
         'For `proxy_pass http://name`, nginx first looks for an `upstream name` block. If there is none it treats `name` as a host name and resolves it once, while reading the configuration; if that fails, `nginx -t` and every reload stop with `host not found in upstream "name"`.',
-        'A typo in the upstream name, or an upstream block that lives in a file that is not included, therefore takes the whole server down at the next reload. wslb reports names without a dot and without a port that match no upstream: such a name can only resolve through `/etc/hosts` or a container network\'s DNS. If that is intended (a Docker Compose service name, say), write the port (`http://app:80`) to make it explicit, or turn the rule off.',
+        "A typo in the upstream name, or an upstream block that lives in a file that is not included, therefore takes the whole server down at the next reload. wslb reports names without a dot and without a port that match no upstream: such a name can only resolve through `/etc/hosts` or a container network's DNS. If that is intended (a Docker Compose service name, say), write the port (`http://app:80`) to make it explicit, or turn the rule off.",
         'With several upstreams defined, such a name is almost certainly meant to be one of them (severity error); otherwise wslb reports a warning.',
       ].join('\n\n'),
       section: 'Production config: nginx + AWS ALB',
-      references: ['https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_pass', 'https://nginx.org/en/docs/http/ngx_http_upstream_module.html#upstream'],
-      proof: 'nginx 1.22.1 `nginx -t` on the fixture: `[emerg] host not found in upstream "…"` (docs/live-findings.md, test/rules/nginx-binary.test.ts).',
+      references: [
+        'https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_pass',
+        'https://nginx.org/en/docs/http/ngx_http_upstream_module.html#upstream',
+      ],
+      proof:
+        'nginx 1.22.1 `nginx -t` on the fixture: `[emerg] host not found in upstream "…"` (docs/live-findings.md, test/rules/nginx-binary.test.ts).',
     },
   },
   check({ config, report, scope }) {
@@ -55,20 +60,38 @@ export const unknownUpstream: NginxRule = {
       const t = parseProxyTarget(pass.scheme ? raw : /^[a-z]+:\/\//i.test(raw) ? raw : `grpc://${raw}`);
       if (pass.scheme && !t.scheme) continue;
       const host = t.host;
-      if (!host || t.port !== null || host.includes('.') || host.startsWith('[') || host.toLowerCase() === 'localhost' || /^\d+$/.test(host)) continue;
+      if (
+        !host ||
+        t.port !== null ||
+        host.includes('.') ||
+        host.startsWith('[') ||
+        host.toLowerCase() === 'localhost' ||
+        /^\d+$/.test(host)
+      )
+        continue;
       const names = namesIn(pass.family);
       if (names.includes(host)) continue;
-      const near = names.map((n) => ({ n, d: editDistance(n.toLowerCase(), host.toLowerCase()) })).filter((x) => x.d <= 2).sort((a, b) => a.d - b.d)[0];
+      const near = names
+        .map((n) => ({ n, d: editDistance(n.toLowerCase(), host.toLowerCase()) }))
+        .filter((x) => x.d <= 2)
+        .sort((a, b) => a.d - b.d)[0];
       const arg = s.directive.args[0];
       const offset = arg.raw.indexOf(host);
-      const span = offset >= 0 ? { start: arg.start + offset, end: arg.start + offset + host.length } : { start: arg.start, end: arg.end };
-      const known = names.length ? ` (upstreams here: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})` : '';
+      const span =
+        offset >= 0
+          ? { start: arg.start + offset, end: arg.start + offset + host.length }
+          : { start: arg.start, end: arg.end };
+      const known = names.length
+        ? ` (upstreams here: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})`
+        : '';
       report({
         path: s.source.path,
         span,
         severity: names.length ? 'error' : 'warning',
         message: `"${host}" is no upstream of this config${near ? ` (did you mean "${near.n}"?)` : known}; nginx will resolve it as a host name at startup and refuses to start if it does not resolve (host not found in upstream "${host}")`,
-        fixes: near ? [{ title: `Use upstream ${near.n}`, edits: [{ path: s.source.path, span, newText: near.n }] }] : [],
+        fixes: near
+          ? [{ title: `Use upstream ${near.n}`, edits: [{ path: s.source.path, span, newText: near.n }] }]
+          : [],
       });
     }
   },

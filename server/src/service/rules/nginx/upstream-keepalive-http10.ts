@@ -14,7 +14,8 @@ export const upstreamKeepaliveHttp10: NginxRule = {
     fixable: true,
     scope: 'server',
     docs: {
-      short: 'A location proxies to an upstream with `keepalive` over HTTP/1.0, so the kept-alive connections are never reused.',
+      short:
+        'A location proxies to an upstream with `keepalive` over HTTP/1.0, so the kept-alive connections are never reused.',
       long: [
         '`keepalive N` in an `upstream` keeps up to N idle connections to its servers per worker for reuse. HTTP/1.0 has no persistent connections by default: a server that gets an HTTP/1.0 request without `Connection: keep-alive` closes the connection after its response (and says so with `Connection: close` or an HTTP/1.0 status line, either of which makes nginx drop the connection instead of keeping it — `ngx_http_proxy_module.c`). With the 1.0 default of `proxy_http_version` (up to nginx 1.29.6) every request therefore still opens and closes its own connection, and the `keepalive` line does nothing.',
         'The upstream module documentation says so: for HTTP, `proxy_http_version` should be `1.1` and the `Connection` header cleared (`proxy_set_header Connection "";`, or the upgrade map with `\'\'` mapped to `""` in WebSocket locations).',
@@ -22,29 +23,51 @@ export const upstreamKeepaliveHttp10: NginxRule = {
         '**Fix:** `proxy_http_version 1.1;` in the location (or the enclosing `server`/`http`).',
       ].join('\n\n'),
       section: 'Production config: nginx + AWS ALB',
-      references: ['https://nginx.org/en/docs/http/ngx_http_upstream_module.html#keepalive', 'https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_http_version', 'nginx src/http/modules/ngx_http_proxy_module.c (ngx_http_proxy_process_status_line: connection_close for HTTP/1.0 responses), release-1.22.1'],
-      proof: 'Live test on nginx 1.22.1 (docs/live-findings.md): with `keepalive 4` and `Connection ""` but HTTP/1.0, five requests one after the other reached the backend over five TCP connections; with `proxy_http_version 1.1` over one.',
+      references: [
+        'https://nginx.org/en/docs/http/ngx_http_upstream_module.html#keepalive',
+        'https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_http_version',
+        'nginx src/http/modules/ngx_http_proxy_module.c (ngx_http_proxy_process_status_line: connection_close for HTTP/1.0 responses), release-1.22.1',
+      ],
+      proof:
+        'Live test on nginx 1.22.1 (docs/live-findings.md): with `keepalive 4` and `Connection ""` but HTTP/1.0, five requests one after the other reached the backend over five TCP connections; with `proxy_http_version 1.1` over one.',
     },
   },
   check({ config, options, report, scope }) {
     const defaults = defaultsFor(options);
     const ws = new Set(webSocketLocationsIn(config, scope).map((w) => w.location));
     for (const ctx of contextsIn(config, scope)) {
-      if (ctx.family !== 'http' || (ctx.kind !== 'location' && ctx.kind !== 'if' && ctx.kind !== 'server') || ws.has(ctx)) continue;
+      if (
+        ctx.family !== 'http' ||
+        (ctx.kind !== 'location' && ctx.kind !== 'if' && ctx.kind !== 'server') ||
+        ws.has(ctx)
+      )
+        continue;
       const pp = proxyPassOf(ctx);
       if (!pp) continue;
       const t = parseProxyTarget(pp.args[0] ?? '');
-      if (t.hasVariables || t.scheme !== 'http' && t.scheme !== 'https') continue;
+      if (t.hasVariables || (t.scheme !== 'http' && t.scheme !== 'https')) continue;
       const up = findUpstream(config, t.host, 'http');
       const keepalive = up?.statements.find((s) => s.name === 'keepalive');
       if (!up || !keepalive) continue;
       const eff = effectiveValue(ctx, 'proxy_http_version', defaults);
       if (!eff.args || eff.args[0] !== '1.0') continue;
-      const related = [{ path: keepalive.source.path, span: statementSpan(keepalive), message: `keepalive of upstream ${t.host}` }];
+      const related = [
+        { path: keepalive.source.path, span: statementSpan(keepalive), message: `keepalive of upstream ${t.host}` },
+      ];
       const msg = `${locationLabel(ctx)} proxies to upstream ${t.host}, which has keepalive ${keepalive.args[0] ?? ''}, over HTTP/1.0`;
       if (eff.source === 'here' && eff.statement) {
-        const fix = { title: 'Use proxy_http_version 1.1', edits: [{ path: eff.statement.source.path, span: argSpan(eff.statement, 0), newText: '1.1' }], isPreferred: true };
-        report({ path: eff.statement.source.path, span: argSpan(eff.statement, 0), message: `${msg}: the kept-alive connections are never reused`, related, fixes: [fix] });
+        const fix = {
+          title: 'Use proxy_http_version 1.1',
+          edits: [{ path: eff.statement.source.path, span: argSpan(eff.statement, 0), newText: '1.1' }],
+          isPreferred: true,
+        };
+        report({
+          path: eff.statement.source.path,
+          span: argSpan(eff.statement, 0),
+          message: `${msg}: the kept-alive connections are never reused`,
+          related,
+          fixes: [fix],
+        });
         continue;
       }
       const at = contextSpan(ctx);

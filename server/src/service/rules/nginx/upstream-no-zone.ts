@@ -26,16 +26,21 @@ export const upstreamNoZone: NginxRule = {
     versions: 'all nginx versions with upstream zone (1.9.0+)',
     fixable: true,
     docs: {
-      short: 'A WebSocket upstream balanced by connection counts (least_conn, round robin) has no `zone`, so with several worker processes each worker balances alone.',
+      short:
+        'A WebSocket upstream balanced by connection counts (least_conn, round robin) has no `zone`, so with several worker processes each worker balances alone.',
       long: [
-        'Without `zone`, the state of an upstream group — active connection counts, round-robin position, failure marks — lives in each worker process\'s own memory. With `worker_processes 4` (or `auto` on a 4-core machine), `least_conn` in each worker sees only the quarter of connections that worker accepted, and four workers starting their round robin at the same server send it four connections in a row.',
+        "Without `zone`, the state of an upstream group — active connection counts, round-robin position, failure marks — lives in each worker process's own memory. With `worker_processes 4` (or `auto` on a 4-core machine), `least_conn` in each worker sees only the quarter of connections that worker accepted, and four workers starting their round robin at the same server send it four connections in a row.",
         'For short HTTP requests the error washes out. WebSockets hold their server for hours, so the skew accumulates.',
         '`zone name size;` puts the group in shared memory, so every worker counts every connection. 64k holds the state of dozens of servers.',
         '**Fix:** add `zone <name> 64k;` to the upstream.',
       ].join('\n\n'),
       section: 'Sticky sessions and balancing algorithms',
-      references: ['https://nginx.org/en/docs/http/ngx_http_upstream_module.html#zone', 'https://nginx.org/en/docs/ngx_core_module.html#worker_processes'],
-      proof: 'Live test on nginx 1.22.1 (docs/live-findings.md): two workers, round robin with `max_fails=1` over a dead and a live server, WebSockets one after the other: without `zone` the dead server was tried once by each worker (2 attempts in the error log, two worker pids); with `zone` once in all.',
+      references: [
+        'https://nginx.org/en/docs/http/ngx_http_upstream_module.html#zone',
+        'https://nginx.org/en/docs/ngx_core_module.html#worker_processes',
+      ],
+      proof:
+        'Live test on nginx 1.22.1 (docs/live-findings.md): two workers, round robin with `max_fails=1` over a dead and a live server, WebSockets one after the other: without `zone` the dead server was tried once by each worker (2 attempts in the error log, two worker pids); with `zone` once in all.',
     },
   },
   check({ config, options, report }) {
@@ -48,7 +53,10 @@ export const upstreamNoZone: NginxRule = {
       const info = upstreamInfo(up);
       if (info.zone) continue;
       const method = info.method?.name ?? 'round robin';
-      const countsMatter = !info.method || info.method.name === 'least_conn' || (info.method.name === 'random' && info.method.args.length > 0);
+      const countsMatter =
+        !info.method ||
+        info.method.name === 'least_conn' ||
+        (info.method.name === 'random' && info.method.args.length > 0);
       if (!countsMatter || primaryServers(info).length < 2) continue;
       const at = contextSpan(up);
       if (!at) continue;
@@ -57,12 +65,19 @@ export const upstreamNoZone: NginxRule = {
       if (zones.has(zname)) zname = `${zname}_upstream`;
       zones.add(zname);
       // after the balancing directive when there is one, else last (a balancing fix inserts at the start)
-      const edit = insertInContext(config, up, [`zone ${zname} 64k;`], info.method && info.method.context === up && info.method.source === up.statement?.source ? info.method : 'end');
+      const edit = insertInContext(
+        config,
+        up,
+        [`zone ${zname} 64k;`],
+        info.method && info.method.context === up && info.method.source === up.statement?.source ? info.method : 'end',
+      );
       report({
         path: at.path,
         span: at.span,
         message: `upstream ${info.name} (${whoSends(locations)}) balances by ${method} without a zone, and ${describeOrigin('worker_processes', wp, config.root)}: each worker counts only its own connections`,
-        fixes: edit ? [{ title: `Add zone ${zname} 64k (share counts between workers)`, edits: [edit], isPreferred: true }] : [],
+        fixes: edit
+          ? [{ title: `Add zone ${zname} 64k (share counts between workers)`, edits: [edit], isPreferred: true }]
+          : [],
       });
     }
   },

@@ -28,6 +28,12 @@ export function primaryServers(info: UpstreamInfo): NginxStatement[] {
 
 export function whoSends(locations: { location: NginxContext }[]): string {
   if (!locations.length) return 'named or marked as a WebSocket pool';
-  const labels = [...new Set(locations.map((l) => l.location.statement ? [l.location.statement.name, ...l.location.statement.args].join(' ') : l.location.kind))];
+  const labels = [
+    ...new Set(
+      locations.map((l) =>
+        l.location.statement ? [l.location.statement.name, ...l.location.statement.args].join(' ') : l.location.kind,
+      ),
+    ),
+  ];
   return `used by WebSocket ${labels.slice(0, 2).join(', ')}${labels.length > 2 ? ` and ${labels.length - 2} more` : ''}`;
 }

@@ -21,7 +21,8 @@ export const workerConnectionsLow: NginxRule = {
     versions: 'all nginx versions (default 512)',
     fixable: true,
     docs: {
-      short: '`worker_connections` is below 1024 in a config that proxies WebSocket: each worker can hold only a few hundred WebSockets.',
+      short:
+        '`worker_connections` is below 1024 in a config that proxies WebSocket: each worker can hold only a few hundred WebSockets.',
       long: [
         '`worker_connections` (default **512**) caps the connections one worker process has open at once — client connections **and** connections to upstream servers. A proxied WebSocket holds one of each for its whole life, so 512 means at most about 255 open WebSockets per worker, fewer once keep-alive clients and upstream keep-alive connections are counted. When the cap is reached nginx logs `worker_connections are not enough` and refuses new connections.',
         'For request/response traffic the same number serves many more users, because connections are short. With WebSockets the connections accumulate, so the limit is reached at a few hundred concurrent users per worker.',
@@ -29,8 +30,12 @@ export const workerConnectionsLow: NginxRule = {
         '**Fix:** `worker_connections 4096;` in `events` and `worker_rlimit_nofile 8192;` in the main context (twice the connections leaves room for log and cache files).',
       ].join('\n\n'),
       section: 'Production config: nginx + AWS ALB',
-      references: ['https://nginx.org/en/docs/ngx_core_module.html#worker_connections', 'https://nginx.org/en/docs/ngx_core_module.html#worker_rlimit_nofile'],
-      proof: 'Live test on nginx 1.22.1 (docs/live-findings.md), scaled down: with one worker and `worker_connections 16`, 7 of 12 WebSockets opened and the rest failed, with `16 worker_connections are not enough` in the error log (each WebSocket holds two connections); with the fix all 12 opened.',
+      references: [
+        'https://nginx.org/en/docs/ngx_core_module.html#worker_connections',
+        'https://nginx.org/en/docs/ngx_core_module.html#worker_rlimit_nofile',
+      ],
+      proof:
+        'Live test on nginx 1.22.1 (docs/live-findings.md), scaled down: with one worker and `worker_connections 16`, 7 of 12 WebSockets opened and the rest failed, with `16 worker_connections are not enough` in the error log (each WebSocket holds two connections); with the fix all 12 opened.',
     },
   },
   check({ config, options, report }) {
@@ -55,12 +60,22 @@ export const workerConnectionsLow: NginxRule = {
       const e = insertInMain(config, [`worker_rlimit_nofile ${TARGET_NOFILE};`]);
       if (e) edits.push(e);
     }
-    const origin = stmt ? `worker_connections is ${stmt.args[0]} (line ${lineOf(stmt)})` : `worker_connections is ${value}, ${def ? `nginx ${options.nginxVersion}'s default` : 'the default'}`;
+    const origin = stmt
+      ? `worker_connections is ${stmt.args[0]} (line ${lineOf(stmt)})`
+      : `worker_connections is ${value}, ${def ? `nginx ${options.nginxVersion}'s default` : 'the default'}`;
     report({
       path: (stmt ?? events.statement).source.path,
       span: stmt ? argSpan(stmt, 0) : headerSpan(events.statement),
       message: `This config proxies WebSocket and ${origin}: each proxied WebSocket holds two connections, so a worker can keep at most ${Math.floor(value / 2) - 1} open; wslb asks for at least ${WORKER_CONNECTIONS_MIN}`,
-      fixes: edits.length ? [{ title: `Raise worker_connections to ${TARGET_CONNECTIONS} and worker_rlimit_nofile to ${TARGET_NOFILE}`, edits, isPreferred: true }] : [],
+      fixes: edits.length
+        ? [
+            {
+              title: `Raise worker_connections to ${TARGET_CONNECTIONS} and worker_rlimit_nofile to ${TARGET_NOFILE}`,
+              edits,
+              isPreferred: true,
+            },
+          ]
+        : [],
     });
   },
 };

@@ -20,8 +20,12 @@ export const wsConnectionCleared: NginxRule = {
         '**Fix:** use `proxy_set_header Connection $connection_upgrade;` in the WebSocket location, with the map at `http` level.',
       ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
-      references: ['https://nginx.org/en/docs/http/websocket.html', 'https://nginx.org/en/docs/http/ngx_http_upstream_module.html#keepalive'],
-      proof: 'Live test on nginx 1.22.1: with `Connection ""` the backend saw `Upgrade` and no `Connection` header at all and the client got 426; with the map, 101 and an echo (docs/live-findings.md).',
+      references: [
+        'https://nginx.org/en/docs/http/websocket.html',
+        'https://nginx.org/en/docs/http/ngx_http_upstream_module.html#keepalive',
+      ],
+      proof:
+        'Live test on nginx 1.22.1: with `Connection ""` the backend saw `Upgrade` and no `Connection` header at all and the client got 426; with the map, 101 and an echo (docs/live-findings.md).',
     },
   },
   check({ config, report, scope }) {
@@ -47,7 +51,13 @@ export const wsConnectionCleared: NginxRule = {
         span: at.span,
         message: `WebSocket ${locationLabel(location)} inherits Connection ${value} from ${locationLabel(st.connection.context)} (${whereStatement(st.connection, at.path)}), so the backend never sees the upgrade request`,
         fixes,
-        related: [{ path: st.connection.source.path, span: argSpan(st.connection, 1), message: 'the inherited Connection line' }],
+        related: [
+          {
+            path: st.connection.source.path,
+            span: argSpan(st.connection, 1),
+            message: 'the inherited Connection line',
+          },
+        ],
       });
     }
   },

@@ -25,15 +25,20 @@ export const wsConnectionHardcoded: NginxRule = {
     fixable: true,
     scope: 'server',
     docs: {
-      short: '`Connection "upgrade"` is hard-coded where ordinary HTTP requests pass too: every request asks the backend to upgrade.',
+      short:
+        '`Connection "upgrade"` is hard-coded where ordinary HTTP requests pass too: every request asks the backend to upgrade.',
       long: [
         'nginx\'s WebSocket page shows the short form `proxy_set_header Connection "upgrade";` for a location that only ever sees WebSocket handshakes. Set at `server`/`http` level or in a location such as `/` that also proxies pages and API calls, it sends `Connection: upgrade` with **every** request. Ordinary requests then lose `Connection: close`/keep-alive semantics, some backends and intermediate proxies reject or mis-handle them, and upstream `keepalive` cannot reuse those connections.',
         'The `map $http_upgrade $connection_upgrade` form sends `upgrade` only when the client asked for one.',
         '**Fix:** `proxy_set_header Connection $connection_upgrade;` with the canonical map at `http` level.',
       ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
-      references: ['https://nginx.org/en/docs/http/websocket.html', 'https://nginx.org/en/docs/http/ngx_http_map_module.html'],
-      proof: 'Live test on nginx 1.22.1 (docs/live-findings.md): through a `location /` with `Connection "upgrade"`, a plain GET reached the backend with `Connection: upgrade` (and no `Upgrade`); with the map, the same request arrived with `Connection: close` and a WebSocket through the location still got 101.',
+      references: [
+        'https://nginx.org/en/docs/http/websocket.html',
+        'https://nginx.org/en/docs/http/ngx_http_map_module.html',
+      ],
+      proof:
+        'Live test on nginx 1.22.1 (docs/live-findings.md): through a `location /` with `Connection "upgrade"`, a plain GET reached the backend with `Connection: upgrade` (and no `Upgrade`); with the map, the same request arrived with `Connection: close` and a WebSocket through the location still got 101.',
     },
   },
   check({ config, report, scope }) {

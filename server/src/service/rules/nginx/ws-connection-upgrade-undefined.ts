@@ -1,4 +1,10 @@
-import { definedVariables, variableRefs, walkStatements, type NginxConfig, type NginxStatement } from '../../model/nginx';
+import {
+  definedVariables,
+  variableRefs,
+  walkStatements,
+  type NginxConfig,
+  type NginxStatement,
+} from '../../model/nginx';
 import { nginxCommands } from '../../knowledge/nginx';
 import { ensureConnectionUpgradeMap } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
@@ -8,7 +14,20 @@ import { configFact } from '../../model/nginx-carry';
 import { isBuiltinVariable } from './variables';
 
 /** Directives whose arguments are regular expressions or code, not nginx strings with variables. */
-const NOT_COMPILED = new Set(['location', 'server_name', 'include', 'perl', 'perl_set', 'perl_modules', 'perl_require', 'js_import', 'js_set', 'js_var', 'valid_referers', 'ssi_value_length']);
+const NOT_COMPILED = new Set([
+  'location',
+  'server_name',
+  'include',
+  'perl',
+  'perl_set',
+  'perl_modules',
+  'perl_require',
+  'js_import',
+  'js_set',
+  'js_var',
+  'valid_referers',
+  'ssi_value_length',
+]);
 
 /** Argument indexes that are regexes (a `$` there is an anchor, but `$name` is still odd, so skip them). */
 function regexArg(stmt: NginxStatement, i: number): boolean {
@@ -18,7 +37,8 @@ function regexArg(stmt: NginxStatement, i: number): boolean {
     const op = stmt.args.findIndex((a) => /^!?~\*?$/.test(a));
     return op >= 0 && i > op;
   }
-  if (stmt.name === 'proxy_redirect' || stmt.name === 'proxy_cookie_path' || stmt.name === 'proxy_cookie_domain') return i === 0 && stmt.args[0]?.startsWith('~');
+  if (stmt.name === 'proxy_redirect' || stmt.name === 'proxy_cookie_path' || stmt.name === 'proxy_cookie_domain')
+    return i === 0 && stmt.args[0]?.startsWith('~');
   return false;
 }
 
@@ -55,7 +75,11 @@ function refSpan(stmt: NginxStatement, argIndex: number, valueIndex: number, len
 function mayHaveForeignVariables(config: NginxConfig): boolean {
   for (const s of walkStatements(config.root)) {
     if (s.name === 'load_module' && !/ngx_(http|stream|mail)_[a-z0-9_]*module\.so$/.test(s.args[0] ?? '')) return true;
-    if (s.name === 'load_module' && /ndk|lua|geoip2|vts|headers_more|set_misc|echo|brotli|modsecurity|naxsi|fancyindex/.test(s.args[0] ?? '')) return true;
+    if (
+      s.name === 'load_module' &&
+      /ndk|lua|geoip2|vts|headers_more|set_misc|echo|brotli|modsecurity|naxsi|fancyindex/.test(s.args[0] ?? '')
+    )
+      return true;
   }
   return false;
 }
@@ -73,7 +97,14 @@ const variableFacts = configFact((config: NginxConfig) => {
     if (s.name.startsWith('$')) defined.set(s.name.slice(1).toLowerCase(), s);
     else if (nginxCommands(s.name).length === 0) {
       foreign = true;
-      if (s.args[0]?.startsWith('$')) defined.set(s.args[0].slice(1).replace(/^\{(.*)\}$/, '$1').toLowerCase(), s);
+      if (s.args[0]?.startsWith('$'))
+        defined.set(
+          s.args[0]
+            .slice(1)
+            .replace(/^\{(.*)\}$/, '$1')
+            .toLowerCase(),
+          s,
+        );
     }
   }
   return { defined, foreign };
@@ -92,11 +123,16 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
       long: [
         '`$connection_upgrade` is not a built-in variable: it is the name the nginx documentation gives to the result of a `map` over `$http_upgrade`. Snippets copied from a location often bring the `proxy_set_header Connection $connection_upgrade;` line without the `map` that lives at `http` level, and then `nginx -t` stops with `unknown "connection_upgrade" variable` — the reload fails and the old configuration keeps running.',
         'The same holds for any variable: nginx compiles every `$name` when it reads the configuration and refuses names that no module provides and no `map`, `set`, `geo`, `split_clients` or regex capture defines.',
-        '**Fix:** for `$connection_upgrade`, add the canonical map to the `http` block:\n\n```nginx\nmap $http_upgrade $connection_upgrade {\n    default upgrade;\n    \'\'      close;\n}\n```\n\nFor other names, check the spelling against the built-in variables.',
+        "**Fix:** for `$connection_upgrade`, add the canonical map to the `http` block:\n\n```nginx\nmap $http_upgrade $connection_upgrade {\n    default upgrade;\n    ''      close;\n}\n```\n\nFor other names, check the spelling against the built-in variables.",
       ].join('\n\n'),
       section: 'Production config: nginx + AWS ALB',
-      references: ['https://nginx.org/en/docs/http/websocket.html', 'https://nginx.org/en/docs/varindex.html', 'https://nginx.org/en/docs/http/ngx_http_map_module.html'],
-      proof: 'nginx 1.22.1 `nginx -t` on the fixture: `[emerg] unknown "connection_upgrade" variable` (docs/live-findings.md, test/rules/nginx-binary.test.ts).',
+      references: [
+        'https://nginx.org/en/docs/http/websocket.html',
+        'https://nginx.org/en/docs/varindex.html',
+        'https://nginx.org/en/docs/http/ngx_http_map_module.html',
+      ],
+      proof:
+        'nginx 1.22.1 `nginx -t` on the fixture: `[emerg] unknown "connection_upgrade" variable` (docs/live-findings.md, test/rules/nginx-binary.test.ts).',
     },
   },
   check({ config, report, scope }) {
@@ -122,7 +158,15 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
         message: isUpgrade
           ? `$connection_upgrade is used but no map defines it: nginx refuses to start (unknown "connection_upgrade" variable)`
           : `$${name} is used but nothing defines it and nginx has no such variable: nginx refuses to start (unknown "${name}" variable)`,
-        fixes: edit ? [{ title: 'Add the canonical map $http_upgrade $connection_upgrade at http level', edits: [edit], isPreferred: true }] : [],
+        fixes: edit
+          ? [
+              {
+                title: 'Add the canonical map $http_upgrade $connection_upgrade at http level',
+                edits: [edit],
+                isPreferred: true,
+              },
+            ]
+          : [],
       });
     };
     for (const s of statementsIn(config, scope)) {

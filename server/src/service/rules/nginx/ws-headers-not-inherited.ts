@@ -13,15 +13,17 @@ export const wsHeadersNotInherited: NginxRule = {
     fixable: true,
     scope: 'server',
     docs: {
-      short: 'Upgrade/Connection are set at an outer level, but this WebSocket location defines its own `proxy_set_header` lines and so inherits none of them.',
+      short:
+        'Upgrade/Connection are set at an outer level, but this WebSocket location defines its own `proxy_set_header` lines and so inherits none of them.',
       long: [
         '`proxy_set_header` is inherited from the enclosing `server` or `http` block **only if the current level has no `proxy_set_header` at all**. One line in the location — say `proxy_set_header X-Real-IP $remote_addr;` — replaces the whole outer list, including the `Upgrade` and `Connection` lines the WebSocket needs.',
         'The config reads as if the location had them, which is why this one is hard to spot: the upgrade request reaches the backend without `Upgrade` and with `Connection: close`.',
-        '**Fix:** repeat the outer lines in the location (all of them, not only Upgrade/Connection: they are all lost), or move the location\'s own lines up to the outer level.',
+        "**Fix:** repeat the outer lines in the location (all of them, not only Upgrade/Connection: they are all lost), or move the location's own lines up to the outer level.",
       ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
       references: ['https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header'],
-      proof: 'Live test on nginx 1.22.1: a location-level `proxy_set_header X-Forwarded-For` discarded the server-level Upgrade/Connection and the client got 426; with the lines copied, 101 and an echo (docs/live-findings.md).',
+      proof:
+        'Live test on nginx 1.22.1: a location-level `proxy_set_header X-Forwarded-For` discarded the server-level Upgrade/Connection and the client got 426; with the lines copied, 101 and an echo (docs/live-findings.md).',
     },
   },
   check({ config, report, scope }) {
@@ -35,15 +37,32 @@ export const wsHeadersNotInherited: NginxRule = {
       const edit = insertInContext(config, location, lost.lost.map(statementText), anchor);
       const names = lost.lost.map((s) => s.args[0]).filter((h) => /^(upgrade|connection)$/i.test(h ?? ''));
       const firstIn = anchorInBlock(location, first);
-      const at = firstIn && firstIn.source === location.statement?.source ? { path: firstIn.source.path, span: statementSpan(firstIn) } : contextSpan(location);
+      const at =
+        firstIn && firstIn.source === location.statement?.source
+          ? { path: firstIn.source.path, span: statementSpan(firstIn) }
+          : contextSpan(location);
       if (!at) continue;
       const outerAt = lost.outer.list.statements[0];
       report({
         path: at.path,
         span: at.span,
         message: `WebSocket ${locationLabel(location)} defines its own proxy_set_header, so it inherits none of the ${lost.outer.list.statements.length} from ${locationLabel(lost.outer.list.from!)} (${whereStatement(outerAt, at.path)}): ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} not sent`,
-        fixes: edit ? [{ title: `Copy the ${lost.lost.length} inherited proxy_set_header line${lost.lost.length > 1 ? 's' : ''} into the location`, edits: [edit], isPreferred: true }] : [],
-        related: lost.lost.filter((s) => /^(upgrade|connection)$/i.test(s.args[0] ?? '')).map((s) => ({ path: s.source.path, span: statementSpan(s), message: 'set here, not inherited by the location' })),
+        fixes: edit
+          ? [
+              {
+                title: `Copy the ${lost.lost.length} inherited proxy_set_header line${lost.lost.length > 1 ? 's' : ''} into the location`,
+                edits: [edit],
+                isPreferred: true,
+              },
+            ]
+          : [],
+        related: lost.lost
+          .filter((s) => /^(upgrade|connection)$/i.test(s.args[0] ?? ''))
+          .map((s) => ({
+            path: s.source.path,
+            span: statementSpan(s),
+            message: 'set here, not inherited by the location',
+          })),
       });
     }
   },

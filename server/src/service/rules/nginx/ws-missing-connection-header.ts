@@ -12,15 +12,21 @@ export const wsMissingConnectionHeader: NginxRule = {
     fixable: true,
     scope: 'server',
     docs: {
-      short: 'A WebSocket location does not set `Connection` to upgrade, so nginx sends `Connection: close` and the backend refuses the upgrade.',
+      short:
+        'A WebSocket location does not set `Connection` to upgrade, so nginx sends `Connection: close` and the backend refuses the upgrade.',
       long: [
         'An upgrade request must carry both `Upgrade: websocket` and `Connection: Upgrade`. `Connection` is hop-by-hop like `Upgrade`, and nginx replaces it on every proxied request: its built-in default is `proxy_set_header Connection close;`. A backend that sees `Upgrade` but `Connection: close` treats the request as an ordinary one.',
         'The usual form is a `map` at `http` level that yields `upgrade` when the client asked for one and `close` otherwise, used as `proxy_set_header Connection $connection_upgrade;`. Unlike a hard-coded `"upgrade"`, it does not tell the backend to upgrade ordinary requests that share the location.',
-        '**Fix:** `proxy_set_header Connection $connection_upgrade;` in the location, plus the map when the config does not have one:\n\n```nginx\nmap $http_upgrade $connection_upgrade {\n    default upgrade;\n    \'\'      close;\n}\n```',
+        "**Fix:** `proxy_set_header Connection $connection_upgrade;` in the location, plus the map when the config does not have one:\n\n```nginx\nmap $http_upgrade $connection_upgrade {\n    default upgrade;\n    ''      close;\n}\n```",
       ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
-      references: ['https://nginx.org/en/docs/http/websocket.html', 'https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header', 'https://nginx.org/en/docs/http/ngx_http_map_module.html'],
-      proof: 'Live test on nginx 1.22.1: the backend saw `Upgrade: websocket` with `Connection: close` and the client got 426; with the map, 101 and an echo (docs/live-findings.md).',
+      references: [
+        'https://nginx.org/en/docs/http/websocket.html',
+        'https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header',
+        'https://nginx.org/en/docs/http/ngx_http_map_module.html',
+      ],
+      proof:
+        'Live test on nginx 1.22.1: the backend saw `Upgrade: websocket` with `Connection: close` and the client got 426; with the map, 101 and an echo (docs/live-findings.md).',
     },
   },
   check({ config, report, scope }) {
@@ -42,8 +48,10 @@ export const wsMissingConnectionHeader: NginxRule = {
       const at = contextSpan(location);
       if (!at) continue;
       let detail = 'nginx then sends its default "Connection: close"';
-      if (st.connection) detail = `Connection is "${st.connection.args[1] ?? ''}" (${whereStatement(st.connection, at.path)}), which does not ask for an upgrade`;
-      else if (st.list.source === 'inherited') detail = `its proxy_set_header lines are inherited from ${locationLabel(st.list.from!)} and none sets Connection, so nginx sends "Connection: close"`;
+      if (st.connection)
+        detail = `Connection is "${st.connection.args[1] ?? ''}" (${whereStatement(st.connection, at.path)}), which does not ask for an upgrade`;
+      else if (st.list.source === 'inherited')
+        detail = `its proxy_set_header lines are inherited from ${locationLabel(st.list.from!)} and none sets Connection, so nginx sends "Connection: close"`;
       report({
         path: at.path,
         span: at.span,

@@ -12,7 +12,8 @@ export const wsMissingUpgradeHeader: NginxRule = {
     fixable: true,
     scope: 'server',
     docs: {
-      short: 'A WebSocket location does not pass the client\'s `Upgrade` header to the backend, so the handshake arrives as a plain GET.',
+      short:
+        "A WebSocket location does not pass the client's `Upgrade` header to the backend, so the handshake arrives as a plain GET.",
       long: [
         '`Upgrade` is a hop-by-hop header: a proxy is not supposed to pass it on, and nginx does not. The backend therefore only sees the WebSocket request as an upgrade when the location sets the header again itself, normally with `proxy_set_header Upgrade $http_upgrade;` (the value the client sent, empty for ordinary requests — nginx leaves out a header whose value is empty).',
         'Without it the backend receives an ordinary `GET`, answers it like one (often `400` or `426 Upgrade Required`), and the browser reports that the WebSocket could not be opened.',
@@ -20,8 +21,12 @@ export const wsMissingUpgradeHeader: NginxRule = {
         '**Fix:** `proxy_set_header Upgrade $http_upgrade;` in the location (together with `Connection` and `proxy_http_version 1.1`).',
       ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
-      references: ['https://nginx.org/en/docs/http/websocket.html', 'https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header'],
-      proof: 'Live test on nginx 1.22.1: without the header the client got 426 and the backend saw a plain GET with `Connection: close` and no `Upgrade`; with it, 101 and an echo (docs/live-findings.md).',
+      references: [
+        'https://nginx.org/en/docs/http/websocket.html',
+        'https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header',
+      ],
+      proof:
+        'Live test on nginx 1.22.1: without the header the client got 426 and the backend saw a plain GET with `Connection: close` and no `Upgrade`; with it, 101 and an echo (docs/live-findings.md).',
     },
   },
   check({ config, report, scope }) {

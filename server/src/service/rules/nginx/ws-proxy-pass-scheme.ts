@@ -16,8 +16,12 @@ export const wsProxyPassScheme: NginxRule = {
         '**Fix:** `ws://` → `http://`, `wss://` → `https://`, and make sure the location forwards `Upgrade` and `Connection`.',
       ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
-      references: ['https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_pass', 'https://nginx.org/en/docs/http/websocket.html'],
-      proof: 'nginx 1.22.1 `nginx -t` on the fixture: `[emerg] invalid URL prefix in …` (docs/live-findings.md, test/rules/nginx-binary.test.ts).',
+      references: [
+        'https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_pass',
+        'https://nginx.org/en/docs/http/websocket.html',
+      ],
+      proof:
+        'nginx 1.22.1 `nginx -t` on the fixture: `[emerg] invalid URL prefix in …` (docs/live-findings.md, test/rules/nginx-binary.test.ts).',
     },
   },
   check({ config, report, scope }) {
@@ -33,7 +37,13 @@ export const wsProxyPassScheme: NginxRule = {
         path: s.source.path,
         span: { start, end: start + scheme.length + 3 },
         message: `proxy_pass does not take ${scheme}:// (nginx refuses to start: invalid URL prefix); the WebSocket handshake is proxied over ${replacement}://`,
-        fixes: [{ title: `Use ${replacement}://`, edits: [{ path: s.source.path, span: { start, end: start + scheme.length } , newText: replacement }], isPreferred: true }],
+        fixes: [
+          {
+            title: `Use ${replacement}://`,
+            edits: [{ path: s.source.path, span: { start, end: start + scheme.length }, newText: replacement }],
+            isPreferred: true,
+          },
+        ],
       });
     }
   },

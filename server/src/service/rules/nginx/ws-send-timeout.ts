@@ -10,22 +10,38 @@ export const wsSendTimeout: NginxRule = {
     fixable: true,
     scope: 'server',
     docs: {
-      short: 'The effective `proxy_send_timeout` of a WebSocket location is at or below the heartbeat: a backend that stalls that long loses its connections.',
+      short:
+        'The effective `proxy_send_timeout` of a WebSocket location is at or below the heartbeat: a backend that stalls that long loses its connections.',
       long: [
         'On an upgraded connection nginx arms `proxy_send_timeout` only while it has data for the backend that the backend is not reading (its socket is not writable). An idle WebSocket never starts this timer, so unlike `proxy_read_timeout` it does **not** cut quiet connections — advice that treats both the same is not accurate.',
         'It still matters: when a backend stalls (a long garbage-collection pause, a blocked event loop, a deploy that stops reading) for longer than the timeout while clients keep sending, nginx closes those connections without a close frame. A value at or below the heartbeat interval turns every such hiccup into a reconnect storm.',
-        'The rule therefore warns only when the effective value is not above the heartbeat interval (default heartbeat 30 s; nginx\'s default timeout is 60s).',
+        "The rule therefore warns only when the effective value is not above the heartbeat interval (default heartbeat 30 s; nginx's default timeout is 60s).",
         '**Fix:** raise `proxy_send_timeout` in the WebSocket location, for example to three heartbeats.',
       ].join('\n\n'),
       section: 'Production config: nginx + AWS ALB',
-      references: ['https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_send_timeout', 'nginx src/http/ngx_http_upstream.c (ngx_http_upstream_process_upgraded: the upstream write timer is set only while the write is blocked), release-1.22.1'],
-      proof: 'Live test on nginx 1.22.1 (docs/live-findings.md): a backend stopped reading for 3 s while the client kept sending; with `proxy_send_timeout 1s` nginx closed the WebSocket (1006) about 1.1 s into the stall; with 90s it stayed open and the backend read the queued 12 MiB after the stall. An idle WebSocket never starts this timer.',
+      references: [
+        'https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_send_timeout',
+        'nginx src/http/ngx_http_upstream.c (ngx_http_upstream_process_upgraded: the upstream write timer is set only while the write is blocked), release-1.22.1',
+      ],
+      proof:
+        'Live test on nginx 1.22.1 (docs/live-findings.md): a backend stopped reading for 3 s while the client kept sending; with `proxy_send_timeout 1s` nginx closed the WebSocket (1006) about 1.1 s into the stall; with 90s it stayed open and the backend read the queued 12 MiB after the stall. An idle WebSocket never starts this timer.',
     },
   },
   check({ config, options, report, scope }) {
-    checkTimeout('proxy_send_timeout', config, options, report, (ms, hb) => {
-      if (ms <= hb) return { severity: 'warning', why: 'a backend that stops reading for that long while clients send has its connections closed' };
-      return null;
-    }, scope);
+    checkTimeout(
+      'proxy_send_timeout',
+      config,
+      options,
+      report,
+      (ms, hb) => {
+        if (ms <= hb)
+          return {
+            severity: 'warning',
+            why: 'a backend that stops reading for that long while clients send has its connections closed',
+          };
+        return null;
+      },
+      scope,
+    );
   },
 };

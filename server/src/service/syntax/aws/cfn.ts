@@ -4,14 +4,42 @@
  * `!Sub`...) are accepted as tags on scalars and sequences (and maps); their values are not
  * evaluated here.
  */
-import { isMap, isScalar, isSeq, parseDocument, YAMLMap, YAMLSeq, type Document, type Node as YamlNode, type Pair } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  YAMLMap,
+  YAMLSeq,
+  type Document,
+  type Node as YamlNode,
+  type Pair,
+} from 'yaml';
 import type { Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
 
 /** CloudFormation's intrinsic function short forms (AWS CloudFormation User Guide, "Intrinsic function reference"). */
 export const CFN_TAGS = [
-  '!Ref', '!GetAtt', '!Sub', '!Join', '!If', '!Select', '!FindInMap', '!ImportValue', '!Base64', '!Cidr', '!GetAZs',
-  '!Split', '!Equals', '!And', '!Or', '!Not', '!Condition', '!Transform', '!Length', '!ToJsonString',
+  '!Ref',
+  '!GetAtt',
+  '!Sub',
+  '!Join',
+  '!If',
+  '!Select',
+  '!FindInMap',
+  '!ImportValue',
+  '!Base64',
+  '!Cidr',
+  '!GetAZs',
+  '!Split',
+  '!Equals',
+  '!And',
+  '!Or',
+  '!Not',
+  '!Condition',
+  '!Transform',
+  '!Length',
+  '!ToJsonString',
 ] as const;
 
 const customTags = CFN_TAGS.flatMap((tag) => [
@@ -29,10 +57,21 @@ export interface CfnFile {
 
 export function parseCfn(text: string, json: boolean): CfnFile {
   const diagnostics: SyntaxDiagnostic[] = [];
-  const doc = parseDocument(text, { customTags: customTags as never, prettyErrors: false, uniqueKeys: false, strict: false });
+  const doc = parseDocument(text, {
+    customTags: customTags as never,
+    prettyErrors: false,
+    uniqueKeys: false,
+    strict: false,
+  });
   for (const e of doc.errors) {
     const [start, end] = e.pos;
-    diagnostics.push({ start, end: Math.max(start, end), code: e.code.toLowerCase(), message: `${json ? 'JSON' : 'YAML'} syntax error: ${e.message.split('\n')[0]}`, severity: 'error' });
+    diagnostics.push({
+      start,
+      end: Math.max(start, end),
+      code: e.code.toLowerCase(),
+      message: `${json ? 'JSON' : 'YAML'} syntax error: ${e.message.split('\n')[0]}`,
+      severity: 'error',
+    });
   }
   return { text, json, doc, diagnostics };
 }

@@ -111,7 +111,9 @@ function convertExpr(n: Node): HclExpr {
       return { kind: 'other', text, span };
     }
     case 'tuple': {
-      const items = named(node).filter((c) => c.type === 'expression').map(convertExpr);
+      const items = named(node)
+        .filter((c) => c.type === 'expression')
+        .map(convertExpr);
       return { kind: 'tuple', items, span };
     }
     case 'object': {
@@ -121,7 +123,12 @@ function convertExpr(n: Node): HclExpr {
         const [k, v] = named(el).filter((c) => c.type === 'expression');
         if (!k || !v) continue;
         const key = convertExpr(k);
-        const keyText = key.kind === 'string' ? key.value : key.kind === 'traversal' && key.parts.length === 1 ? key.parts[0] : k.text;
+        const keyText =
+          key.kind === 'string'
+            ? key.value
+            : key.kind === 'traversal' && key.parts.length === 1
+              ? key.parts[0]
+              : k.text;
         entries.push({ key: keyText, keySpan: spanOf(k), value: convertExpr(v) });
       }
       return { kind: 'object', entries, span };
@@ -141,7 +148,11 @@ function convertExpr(n: Node): HclExpr {
   }
 }
 
-function convertBody(body: Node | undefined, into: { attributes: HclAttribute[]; blocks: HclBlock[] }, comments: HclComment[]): void {
+function convertBody(
+  body: Node | undefined,
+  into: { attributes: HclAttribute[]; blocks: HclBlock[] },
+  comments: HclComment[],
+): void {
   if (!body) return;
   for (const c of body.namedChildren) {
     if (!c) continue;
@@ -171,7 +182,18 @@ function convertBlock(n: Node, comments: HclComment[]): HclBlock {
   const typeNode = kids.find((c) => c.type === 'identifier');
   const labels = kids
     .filter((c) => c.type === 'string_lit' || (c.type === 'identifier' && c !== typeNode))
-    .map((c) => ({ value: c.type === 'string_lit' ? unescape(named(c).filter((x) => x.type === 'template_literal').map((x) => x.text).join('')) : c.text, span: spanOf(c) }));
+    .map((c) => ({
+      value:
+        c.type === 'string_lit'
+          ? unescape(
+              named(c)
+                .filter((x) => x.type === 'template_literal')
+                .map((x) => x.text)
+                .join(''),
+            )
+          : c.text,
+      span: spanOf(c),
+    }));
   const start = kids.find((c) => c.type === 'block_start');
   const end = kids.find((c) => c.type === 'block_end');
   const body = kids.find((c) => c.type === 'body');
@@ -196,12 +218,24 @@ function syntaxErrors(root: Node, text: string): SyntaxDiagnostic[] {
   const visit = (n: Node) => {
     if (out.length >= 20) return;
     if (n.isMissing) {
-      out.push({ start: n.startIndex, end: n.startIndex, code: 'missing', message: `Terraform syntax error: missing '${n.type}'`, severity: 'error' });
+      out.push({
+        start: n.startIndex,
+        end: n.startIndex,
+        code: 'missing',
+        message: `Terraform syntax error: missing '${n.type}'`,
+        severity: 'error',
+      });
       return;
     }
     if (n.isError) {
       const snippet = text.slice(n.startIndex, Math.min(n.endIndex, n.startIndex + 40)).split(/\r?\n/)[0];
-      out.push({ start: n.startIndex, end: Math.max(n.endIndex, n.startIndex), code: 'unexpected', message: `Terraform syntax error: unexpected '${snippet || 'end of file'}'`, severity: 'error' });
+      out.push({
+        start: n.startIndex,
+        end: Math.max(n.endIndex, n.startIndex),
+        code: 'unexpected',
+        message: `Terraform syntax error: unexpected '${snippet || 'end of file'}'`,
+        severity: 'error',
+      });
       return;
     }
     if (!n.hasError) return;

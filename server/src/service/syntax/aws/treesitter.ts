@@ -21,7 +21,10 @@ const { Language, Parser } = require('web-tree-sitter') as typeof import('web-tr
 /** The files the build copies into dist/wasm/. */
 export const AWS_WASM_FILES = {
   runtime: { name: 'tree-sitter.wasm', module: 'web-tree-sitter/tree-sitter.wasm' },
-  terraform: { name: 'tree-sitter-terraform.wasm', module: '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm' },
+  terraform: {
+    name: 'tree-sitter-terraform.wasm',
+    module: '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm',
+  },
 } as const;
 
 let parser: ParserType | null = null;
@@ -62,7 +65,10 @@ export function awsParsersReady(): boolean {
 
 /** Parse Terraform source. Throws when `initAwsParsers()` has not completed. */
 export function parseTerraformTree(text: string): Tree {
-  if (!parser) throw new Error('wslb: the Terraform parser is not initialised; await initAwsParsers() before analysing AWS configs');
+  if (!parser)
+    throw new Error(
+      'wslb: the Terraform parser is not initialised; await initAwsParsers() before analysing AWS configs',
+    );
   const tree = parser.parse(text);
   if (!tree) throw new Error('wslb: the Terraform parser returned no tree');
   return tree;

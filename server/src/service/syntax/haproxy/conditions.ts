@@ -34,15 +34,25 @@ export interface ParsedCondition {
 
 /** Number of arguments of each predicate (all are mandatory). */
 const PREDICATES: ReadonlyMap<string, number> = new Map([
-  ['defined', 1], ['feature', 1], ['streq', 2], ['strneq', 2], ['version_atleast', 1], ['version_before', 1],
-  ['openssl_version_atleast', 1], ['openssl_version_before', 1], ['ssllib_name_startswith', 1],
+  ['defined', 1],
+  ['feature', 1],
+  ['streq', 2],
+  ['strneq', 2],
+  ['version_atleast', 1],
+  ['version_before', 1],
+  ['openssl_version_atleast', 1],
+  ['openssl_version_before', 1],
+  ['ssllib_name_startswith', 1],
 ]);
 
 /** cfgcond.c limits the recursion depth; any sane condition stays far below this. */
 const MAX_DEPTH = 1024;
 
 class Fail extends Error {
-  constructor(readonly at: number, message: string) {
+  constructor(
+    readonly at: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -84,22 +94,30 @@ export function parseCondition(text: string): ParsedCondition {
     let neg = false;
     while (text[i] === '!') {
       neg = !neg;
-      do i++; while (text[i] === ' ' || text[i] === '\t');
+      do i++;
+      while (text[i] === ' ' || text[i] === '\t');
     }
     const num = /^[ \t\n\v\f\r]*[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(text.slice(i, i + 64));
     if (num) {
       i += num[0].length;
       const digits = num[0].replace(/^[\s+-]+/, '');
-      const v = digits.startsWith('0x') || digits.startsWith('0X') ? parseInt(digits, 16) : digits.startsWith('0') && digits.length > 1 ? parseInt(digits, 8) : parseInt(digits, 10);
+      const v =
+        digits.startsWith('0x') || digits.startsWith('0X')
+          ? parseInt(digits, 16)
+          : digits.startsWith('0') && digits.length > 1
+            ? parseInt(digits, 8)
+            : parseInt(digits, 10);
       return { kind: 'const', value: v !== 0, neg };
     }
     if (text[i] === '(') {
-      do i++; while (text[i] === ' ' || text[i] === '\t');
+      do i++;
+      while (text[i] === ' ' || text[i] === '\t');
       if (i >= text.length) throw new Fail(start, `unparsable conditional expression '${text.slice(start)}'`);
       const expr = parseExpr(depth + 1);
       skip();
       if (text[i] !== ')') throw new Fail(i, `expected ')' after conditional expression '${text.slice(start)}'`);
-      do i++; while (text[i] === ' ' || text[i] === '\t');
+      do i++;
+      while (text[i] === ' ' || text[i] === '\t');
       return { kind: 'paren', expr, neg };
     }
     let j = i;
@@ -129,16 +147,36 @@ export function parseCondition(text: string): ParsedCondition {
       let dq = false;
       while (i < text.length) {
         const c = text[i];
-        if (c === '"' && !sq) { dq = !dq; i++; continue; }
-        if (c === "'" && !dq) { sq = !sq; i++; continue; }
+        if (c === '"' && !sq) {
+          dq = !dq;
+          i++;
+          continue;
+        }
+        if (c === "'" && !dq) {
+          sq = !sq;
+          i++;
+          continue;
+        }
         if (c === '\\' && !sq) {
           const n = text[i + 1];
-          if (n === undefined) throw new Fail(i, `unfinished escape in argument ${args.length + 1} of predicate '${name}'`);
-          if (n === '\\' || n === ' ' || n === '"' || n === "'") { out += n; i += 2; }
-          else if (n === 'r') { out += '\r'; i += 2; }
-          else if (n === 'n') { out += '\n'; i += 2; }
-          else if (n === 't') { out += '\t'; i += 2; }
-          else { out += c; i++; }
+          if (n === undefined)
+            throw new Fail(i, `unfinished escape in argument ${args.length + 1} of predicate '${name}'`);
+          if (n === '\\' || n === ' ' || n === '"' || n === "'") {
+            out += n;
+            i += 2;
+          } else if (n === 'r') {
+            out += '\r';
+            i += 2;
+          } else if (n === 'n') {
+            out += '\n';
+            i += 2;
+          } else if (n === 't') {
+            out += '\t';
+            i += 2;
+          } else {
+            out += c;
+            i++;
+          }
           continue;
         }
         if (!sq && !dq && (c === ',' || c === ')')) break;
@@ -149,7 +187,8 @@ export function parseCondition(text: string): ParsedCondition {
       if (i >= text.length || text[i] === ')' || args.length >= nargs) break;
       i++; // ','
     }
-    if (args.length < nargs) throw new Fail(i, `missing arguments (got ${args.length}/${nargs}) of predicate '${name}'`);
+    if (args.length < nargs)
+      throw new Fail(i, `missing arguments (got ${args.length}/${nargs}) of predicate '${name}'`);
     if (text[i] !== ')') throw new Fail(i, `expected ')' after the arguments of predicate '${name}'`);
     i++;
     return args;
@@ -158,7 +197,11 @@ export function parseCondition(text: string): ParsedCondition {
   try {
     const expr = parseExpr(0);
     skip();
-    if (i < text.length) return { expr: null, error: { at: i, message: `unexpected character '${text[i]}' at the end of the conditional expression` } };
+    if (i < text.length)
+      return {
+        expr: null,
+        error: { at: i, message: `unexpected character '${text[i]}' at the end of the conditional expression` },
+      };
     return { expr, error: null };
   } catch (e) {
     if (e instanceof Fail) return { expr: null, error: { at: Math.min(e.at, text.length), message: e.message } };
@@ -201,8 +244,10 @@ export function evaluateCondition(expr: CondNode | null, ctx: ConditionContext =
   const neg = (v: boolean | undefined, n: boolean): boolean | undefined => (v === undefined ? undefined : n ? !v : v);
   const ev = (e: CondNode): boolean | undefined => {
     switch (e.kind) {
-      case 'const': return neg(e.value, e.neg);
-      case 'paren': return neg(ev(e.expr), e.neg);
+      case 'const':
+        return neg(e.value, e.neg);
+      case 'paren':
+        return neg(ev(e.expr), e.neg);
       case 'and': {
         const l = ev(e.left);
         if (l === false) return false;
@@ -222,13 +267,26 @@ export function evaluateCondition(expr: CondNode | null, ctx: ConditionContext =
         if (a.some((x) => x.includes('$'))) return undefined; // environment not expanded here
         let v: boolean | undefined;
         switch (e.name) {
-          case 'streq': v = a[0] === a[1]; break;
-          case 'strneq': v = a[0] !== a[1]; break;
-          case 'version_atleast': v = compareVersions(version, a[0]) >= 0; break;
-          case 'version_before': v = compareVersions(version, a[0]) < 0; break;
-          case 'defined': v = ctx.env ? ctx.env.has(a[0]) : undefined; break;
-          case 'feature': v = ctx.features ? ctx.features.has(a[0]) : undefined; break;
-          default: v = undefined;
+          case 'streq':
+            v = a[0] === a[1];
+            break;
+          case 'strneq':
+            v = a[0] !== a[1];
+            break;
+          case 'version_atleast':
+            v = compareVersions(version, a[0]) >= 0;
+            break;
+          case 'version_before':
+            v = compareVersions(version, a[0]) < 0;
+            break;
+          case 'defined':
+            v = ctx.env ? ctx.env.has(a[0]) : undefined;
+            break;
+          case 'feature':
+            v = ctx.features ? ctx.features.has(a[0]) : undefined;
+            break;
+          default:
+            v = undefined;
         }
         return neg(v, e.neg);
       }

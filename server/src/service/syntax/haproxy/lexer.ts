@@ -131,7 +131,12 @@ export class WordStore {
       return { start: start + shift, end: end + shift, raw, value: raw };
     }
     const sp = this.special!.get(k)!;
-    const w: HaproxyWord = { start: start + shift, end: ~end + shift, raw: this.text.slice(start, ~end), value: sp.value };
+    const w: HaproxyWord = {
+      start: start + shift,
+      end: ~end + shift,
+      raw: this.text.slice(start, ~end),
+      value: sp.value,
+    };
     if (sp.envRefs) w.envRefs = sp.envRefs;
     return w;
   }
@@ -281,8 +286,16 @@ export class Line implements HaproxyLine {
   /** Plain data for JSON.stringify (most fields are getters). */
   toJSON(): object {
     return {
-      type: this.type, start: this.start, end: this.end, words: this.words, comment: this.comment, indent: this.indent, eol: this.eol,
-      ignored: this.ignored, scope: this.scope, invalid: this.invalid,
+      type: this.type,
+      start: this.start,
+      end: this.end,
+      words: this.words,
+      comment: this.comment,
+      indent: this.indent,
+      eol: this.eol,
+      ignored: this.ignored,
+      scope: this.scope,
+      invalid: this.invalid,
     };
   }
 }
@@ -356,7 +369,8 @@ const keywordLengths = new Uint8Array(KW_SLOTS);
 function keywordSlot(bytes: Uint8Array, text: string, start: number, end: number): number {
   const len = end - start;
   if (len > KW_MAX) return -1;
-  const h = len * 0x3c6ef372 + bytes[start] * 0x1b873593 + bytes[start + (len >> 1)] * 0xcc9e2d51 + bytes[end - 1] * 0x85ebca6b;
+  const h =
+    len * 0x3c6ef372 + bytes[start] * 0x1b873593 + bytes[start + (len >> 1)] * 0xcc9e2d51 + bytes[end - 1] * 0x85ebca6b;
   const slot = (Math.imul(h | 0, 0x9e3779b1) >>> 22) & (KW_SLOTS - 1);
   const at = slot * KW_MAX;
   if (keywordLengths[slot] === len) {
@@ -442,7 +456,14 @@ export function lexInto(store: WordStore, text: string, start: number, end: numb
     lexInfo.nulAt = -1;
     lexInfo.crAt = -1;
     lexInfo.error = null;
-    return new Line(store, start, end, scanComment < 0 ? null : { start: scanComment, end }, first, store.count - first);
+    return new Line(
+      store,
+      start,
+      end,
+      scanComment < 0 ? null : { start: scanComment, end },
+      first,
+      store.count - first,
+    );
   }
   store.count = first;
   return lexSlow(store, text, start, end);
@@ -914,7 +935,14 @@ export class LineTable {
     const r = k * ROW;
     const end = rows[r + 1];
     const comment = rows[r + 2];
-    const line = new Line(this.store, rows[r], end, comment < 0 ? null : { start: comment, end }, rows[r + 3], rows[r + 4]);
+    const line = new Line(
+      this.store,
+      rows[r],
+      end,
+      comment < 0 ? null : { start: comment, end },
+      rows[r + 3],
+      rows[r + 4],
+    );
     if (this.#shifts !== undefined && this.#shifts[k] !== 0) Line.setShift(line, this.#shifts[k]);
     return line;
   }
@@ -1066,15 +1094,43 @@ function lexSlow(store: WordStore, text: string, start: number, end: number): Li
       let out = '\\';
       let len = 1;
       switch (n) {
-        case 32: case 92: out = String.fromCharCode(n); len = 2; break;
-        case 116: out = '\t'; len = 2; break; // t
-        case 110: out = '\n'; len = 2; break; // n
-        case 114: out = '\r'; len = 2; break; // r
-        case 35: out = '#'; len = 2; break;
-        case 39: out = "'"; len = 2; break;
-        case 34: out = '"'; len = 2; break;
-        case 36: if (dquote) { out = '$'; len = 2; } break;
-        case 120: { // x
+        case 32:
+        case 92:
+          out = String.fromCharCode(n);
+          len = 2;
+          break;
+        case 116:
+          out = '\t';
+          len = 2;
+          break; // t
+        case 110:
+          out = '\n';
+          len = 2;
+          break; // n
+        case 114:
+          out = '\r';
+          len = 2;
+          break; // r
+        case 35:
+          out = '#';
+          len = 2;
+          break;
+        case 39:
+          out = "'";
+          len = 2;
+          break;
+        case 34:
+          out = '"';
+          len = 2;
+          break;
+        case 36:
+          if (dquote) {
+            out = '$';
+            len = 2;
+          }
+          break;
+        case 120: {
+          // x
           const h1 = i + 2 < end ? text.charCodeAt(i + 2) : 0;
           const h2 = i + 3 < end ? text.charCodeAt(i + 3) : 0;
           if (isHex(h1) && isHex(h2)) {
@@ -1082,11 +1138,17 @@ function lexSlow(store: WordStore, text: string, start: number, end: number): Li
             len = 4;
           } else {
             const stop = isHex(h1) ? i + 3 : i + 2;
-            firstError ??= (err('bad-escape', 'truncated or invalid hexadecimal sequence: "\\x" must be followed by two hexadecimal digits', i, stop));
+            firstError ??= err(
+              'bad-escape',
+              'truncated or invalid hexadecimal sequence: "\\x" must be followed by two hexadecimal digits',
+              i,
+              stop,
+            );
           }
           break;
         }
-        default: break;
+        default:
+          break;
       }
       value += out;
       i += len;
@@ -1128,10 +1190,20 @@ function lexSlow(store: WordStore, text: string, start: number, end: number): Li
   let error: SyntaxDiagnostic | null = firstError;
   if (!error && quoteAt >= 0) {
     const q = text[quoteAt];
-    error = err('unterminated-quote', `unmatched ${q === '"' ? 'double' : 'single'} quote: the line ends before the closing ${q}`, quoteAt, end);
+    error = err(
+      'unterminated-quote',
+      `unmatched ${q === '"' ? 'double' : 'single'} quote: the line ends before the closing ${q}`,
+      quoteAt,
+      end,
+    );
   }
   if (!error && tooManyAt >= 0) {
-    error = err('too-many-words', `too many words: HAProxy reads at most ${MAX_LINE_ARGS} words per line (blanks at the end of the line count as a separator too)`, tooManyAt, stop);
+    error = err(
+      'too-many-words',
+      `too many words: HAProxy reads at most ${MAX_LINE_ARGS} words per line (blanks at the end of the line count as a separator too)`,
+      tooManyAt,
+      stop,
+    );
     if (error.end === error.start) error.end = Math.min(end, error.start + 1);
   }
   lexInfo.nulAt = nulAt;
@@ -1143,9 +1215,18 @@ function lexSlow(store: WordStore, text: string, start: number, end: number): Li
 }
 
 /** Stores the word [start, end); its value is its raw text unless quotes or escapes were met (segStart moved). */
-function pushWord(store: WordStore, text: string, start: number, end: number, segStart: number, value: string, envRefs: string[] | null): void {
+function pushWord(
+  store: WordStore,
+  text: string,
+  start: number,
+  end: number,
+  segStart: number,
+  value: string,
+  envRefs: string[] | null,
+): void {
   const k = store.push(start, end);
-  if (segStart !== start || envRefs) store.setSpecial(k, segStart === start ? text.slice(start, end) : value + text.slice(segStart, end), envRefs);
+  if (segStart !== start || envRefs)
+    store.setSpecial(k, segStart === start ? text.slice(start, end) : value + text.slice(segStart, end), envRefs);
 }
 
 interface EnvRef {
@@ -1162,8 +1243,14 @@ function readEnvRef(text: string, at: number, end: number): EnvRef {
   const c0 = j < end ? text.charCodeAt(j) : 0;
   if (!isAlpha(c0) && c0 !== 95 && c0 !== 46) {
     return {
-      name: '', next: j,
-      error: err('bad-env-name', 'forbidden first character in environment variable name (write \\$ for a literal dollar sign inside double quotes)', at, j),
+      name: '',
+      next: j,
+      error: err(
+        'bad-env-name',
+        'forbidden first character in environment variable name (write \\$ for a literal dollar sign inside double quotes)',
+        at,
+        j,
+      ),
     };
   }
   const nameStart = j;
@@ -1175,11 +1262,30 @@ function readEnvRef(text: string, at: number, end: number): EnvRef {
   }
   const name = text.slice(nameStart, j);
   if (c0 === 46 && !INTERNAL_VARS.has(name)) {
-    return { name, next: j, error: err('bad-env-name', `unknown internal variable '${name}' (HAProxy 2.6 knows .LINE, .FILE and .SECTION)`, nameStart, j) };
+    return {
+      name,
+      next: j,
+      error: err(
+        'bad-env-name',
+        `unknown internal variable '${name}' (HAProxy 2.6 knows .LINE, .FILE and .SECTION)`,
+        nameStart,
+        j,
+      ),
+    };
   }
   if (brace >= 0 && j < end && text.charCodeAt(j) === 91 /* [ */) {
     if (text.charCodeAt(j + 1) === 42 && text.charCodeAt(j + 2) === 93 && j + 2 < end) j += 3;
-    else return { name, next: j, error: err('bad-word-expansion', 'truncated or invalid word expansion: expected "[*]"', j, Math.min(end, j + 3)) };
+    else
+      return {
+        name,
+        next: j,
+        error: err(
+          'bad-word-expansion',
+          'truncated or invalid word expansion: expected "[*]"',
+          j,
+          Math.min(end, j + 3),
+        ),
+      };
   }
   if (brace >= 0) {
     if (j < end && text.charCodeAt(j) === 45 /* - */) {
@@ -1187,11 +1293,19 @@ function readEnvRef(text: string, at: number, end: number): EnvRef {
       let k = j;
       while (k < end && text.charCodeAt(k) !== 125 && text.charCodeAt(k) !== 0) k++;
       if (k >= end || text.charCodeAt(k) !== 125) {
-        return { name, next: j, error: err('unmatched-brace', 'unmatched brace in environment variable reference: missing "}"', at, k) };
+        return {
+          name,
+          next: j,
+          error: err('unmatched-brace', 'unmatched brace in environment variable reference: missing "}"', at, k),
+        };
       }
       j = k;
     } else if (j >= end || text.charCodeAt(j) !== 125) {
-      return { name, next: j, error: err('unmatched-brace', 'unmatched brace in environment variable reference: missing "}"', at, j) };
+      return {
+        name,
+        next: j,
+        error: err('unmatched-brace', 'unmatched brace in environment variable reference: missing "}"', at, j),
+      };
     }
     j++;
   }
@@ -1209,8 +1323,15 @@ function lexScope(store: WordStore, text: string, start: number, open: number, e
   let stopAt = end;
   for (let k = open + 1; k < end; k++) {
     const c = text.charCodeAt(k);
-    if (c === 0) { nulAt = k; stopAt = k; break; }
-    if (c === 93) { close = k; break; }
+    if (c === 0) {
+      nulAt = k;
+      stopAt = k;
+      break;
+    }
+    if (c === 93) {
+      close = k;
+      break;
+    }
   }
   // The whole `[name]` is the line's one word (its value is its raw text).
   const res = new Line(store, start, end, null, store.push(open, close < 0 ? stopAt : close + 1), 1);
@@ -1239,11 +1360,19 @@ function lexScope(store: WordStore, text: string, start: number, open: number, e
   if (k < end) {
     const c = text.charCodeAt(k);
     if (c === 35) res.comment = { start: k, end };
-    else if (c === 0) { lexInfo.nulAt = k; res.ignored = { start: k, end }; }
-    else {
+    else if (c === 0) {
+      lexInfo.nulAt = k;
+      res.ignored = { start: k, end };
+    } else {
       // HAProxy refuses the line; keep the rest as text it does not read.
       res.ignored = { start: k, end };
-      if (!lexInfo.error) lexInfo.error = err('scope-trailing', `character '${text[k]}' is not permitted after a scope declaration`, k, end);
+      if (!lexInfo.error)
+        lexInfo.error = err(
+          'scope-trailing',
+          `character '${text[k]}' is not permitted after a scope declaration`,
+          k,
+          end,
+        );
     }
   }
   return res;

@@ -11,13 +11,41 @@
 import { LineIndex, type Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
 import { evaluateCondition, parseCondition, type ConditionContext } from './conditions';
-import { argsOf, asciiBytes, invalidNameChar, invalidNameCharIn, keywordStrings, lexInfo, LineTable, ROW, WordStore, type Line, type StatementInfo } from './lexer';
+import {
+  argsOf,
+  asciiBytes,
+  invalidNameChar,
+  invalidNameCharIn,
+  keywordStrings,
+  lexInfo,
+  LineTable,
+  ROW,
+  WordStore,
+  type Line,
+  type StatementInfo,
+} from './lexer';
 import { MAX_NESTED_CONDITIONS, MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
 import type {
-  HaproxyConditional, HaproxyDirective, HaproxyFile, HaproxyLine, HaproxySection, HaproxySectionBody, HaproxyStatement, HaproxyWord,
+  HaproxyConditional,
+  HaproxyDirective,
+  HaproxyFile,
+  HaproxyLine,
+  HaproxySection,
+  HaproxySectionBody,
+  HaproxyStatement,
+  HaproxyWord,
 } from './types';
 
-const DIRECTIVES: ReadonlySet<string> = new Set(['.if', '.elif', '.else', '.endif', '.diag', '.notice', '.warning', '.alert']);
+const DIRECTIVES: ReadonlySet<string> = new Set([
+  '.if',
+  '.elif',
+  '.else',
+  '.endif',
+  '.diag',
+  '.notice',
+  '.warning',
+  '.alert',
+]);
 
 interface CondLevel {
   opener: HaproxyConditional;
@@ -25,7 +53,12 @@ interface CondLevel {
   seenElse: boolean;
 }
 
-function diag(code: string, message: string, span: Span, severity: SyntaxDiagnostic['severity'] = 'error'): SyntaxDiagnostic {
+function diag(
+  code: string,
+  message: string,
+  span: Span,
+  severity: SyntaxDiagnostic['severity'] = 'error',
+): SyntaxDiagnostic {
   return { code, message, severity, start: span.start, end: span.end };
 }
 
@@ -66,7 +99,13 @@ export class Statement implements HaproxyStatement {
    * its own and `row` -1. For a table, `section` must be the one the rule above gives and the
    * parser keeps a non-empty `conditions` by row itself (Statement.keepConditions()).
    */
-  constructor(src: HaproxyLine | LineTable, row: number, keyword: string, conditions: HaproxyConditional[], section: HaproxySection | null) {
+  constructor(
+    src: HaproxyLine | LineTable,
+    row: number,
+    keyword: string,
+    conditions: HaproxyConditional[],
+    section: HaproxySection | null,
+  ) {
     this.keyword = keyword;
     this.#src = src;
     this.#row = row;
@@ -172,7 +211,8 @@ export class Section implements HaproxySection, HaproxySectionBody {
       const n = this.#size;
       const made = this.#info.made;
       list = new Array<HaproxyStatement>(n);
-      for (let i = 0; i < n; i++) list[i] = (made !== undefined ? made.get(this.#first + i) : undefined) ?? this.#make(i);
+      for (let i = 0; i < n; i++)
+        list[i] = (made !== undefined ? made.get(this.#first + i) : undefined) ?? this.#make(i);
       this.#list = list;
     }
     return list;
@@ -266,8 +306,17 @@ export class Section implements HaproxySection, HaproxySectionBody {
   /** Plain data for JSON.stringify (the header is a getter). */
   toJSON(): object {
     return {
-      type: this.type, keyword: this.keyword, name: this.name, nameSpan: this.nameSpan, from: this.from, fromSpan: this.fromSpan,
-      header: this.header, headerStatement: this.headerStatement, statements: this.statements, start: this.start, end: this.end,
+      type: this.type,
+      keyword: this.keyword,
+      name: this.name,
+      nameSpan: this.nameSpan,
+      from: this.from,
+      fromSpan: this.fromSpan,
+      header: this.header,
+      headerStatement: this.headerStatement,
+      statements: this.statements,
+      start: this.start,
+      end: this.end,
     };
   }
 }
@@ -333,7 +382,8 @@ export class HaproxyTree implements HaproxyFile {
     // ends a line for LSP but not for HAProxy): take their starts instead of scanning the text.
     if (this.builtIndex === null) {
       const starts = this.#lines === undefined ? this.#table!.starts() : this.#lines.map((l) => l.start);
-      this.builtIndex = this.text.indexOf('\r') < 0 ? LineIndex.fromLineStarts(this.text, starts) : new LineIndex(this.text);
+      this.builtIndex =
+        this.text.indexOf('\r') < 0 ? LineIndex.fromLineStarts(this.text, starts) : new LineIndex(this.text);
     }
     return this.builtIndex;
   }
@@ -344,7 +394,13 @@ export class HaproxyTree implements HaproxyFile {
  * keyword modifier. Cached by keyword table slot (plainKeys holds the keyword each flag is for).
  */
 function isPlainKeyword(keyword: string): boolean {
-  return keyword !== '' && keyword.charCodeAt(0) !== 46 && keyword !== 'no' && keyword !== 'default' && !SECTION_RULES.has(keyword);
+  return (
+    keyword !== '' &&
+    keyword.charCodeAt(0) !== 46 &&
+    keyword !== 'no' &&
+    keyword !== 'default' &&
+    !SECTION_RULES.has(keyword)
+  );
 }
 const plainKeys: (string | undefined)[] = new Array<string | undefined>(keywordStrings.length).fill(undefined);
 const plainFlags = new Uint8Array(keywordStrings.length);
@@ -422,7 +478,15 @@ export function parseHaproxy(text: string): HaproxyFile {
   // when needed.
   const store = new WordStore(text, len >> 3);
   const table = new LineTable(store, len >> 5);
-  const info: StatementInfo = { sections, conditions: undefined, rows: new Int32Array(Math.max(16, len >> 5)), keywords: [], count: 0, modifiers: undefined, made: undefined };
+  const info: StatementInfo = {
+    sections,
+    conditions: undefined,
+    rows: new Int32Array(Math.max(16, len >> 5)),
+    keywords: [],
+    count: 0,
+    modifiers: undefined,
+    made: undefined,
+  };
   table.statementInfo = info;
   // An ASCII text is read as bytes (one pass, no call into the engine per word); any other text
   // line by line as a string (see HaproxyLexMode).
@@ -447,10 +511,22 @@ export function parseHaproxy(text: string): HaproxyFile {
     if (built !== undefined) {
       if (lexInfo.nulAt >= 0 && !sawNul) {
         sawNul = true;
-        diagnostics.push(diag('nul-character', 'NUL character: HAProxy 2.6 stops reading the file here ("Stray NUL character")', { start: lexInfo.nulAt, end: lexInfo.nulAt + 1 }));
+        diagnostics.push(
+          diag('nul-character', 'NUL character: HAProxy 2.6 stops reading the file here ("Stray NUL character")', {
+            start: lexInfo.nulAt,
+            end: lexInfo.nulAt + 1,
+          }),
+        );
       }
       if (lexInfo.crAt >= 0) {
-        diagnostics.push(diag('stray-carriage-return', 'carriage return inside the line: HAProxy stops reading the line here and ignores the rest of it', { start: lexInfo.crAt, end: contentEnd }, 'warning'));
+        diagnostics.push(
+          diag(
+            'stray-carriage-return',
+            'carriage return inside the line: HAProxy stops reading the line here and ignores the rest of it',
+            { start: lexInfo.crAt, end: contentEnd },
+            'warning',
+          ),
+        );
       }
       if (lexInfo.error) {
         built.invalid = true;
@@ -488,7 +564,8 @@ export function parseHaproxy(text: string): HaproxyFile {
       }
     }
 
-    if (wordCount > 0 || rows[r + 2] >= 0 || (built !== undefined && built.ignored !== undefined)) lastContentEnd = contentEnd;
+    if (wordCount > 0 || rows[r + 2] >= 0 || (built !== undefined && built.ignored !== undefined))
+      lastContentEnd = contentEnd;
   }
   closeSection();
   table.finish();
@@ -499,7 +576,13 @@ export function parseHaproxy(text: string): HaproxyFile {
   }
   if (len > 0 && text.charCodeAt(len - 1) !== 10) {
     const last = table.count - 1;
-    diagnostics.push(diag('missing-final-newline', 'missing line feed at the end of the file: HAProxy 2.6 refuses the file ("Missing LF on last line")', { start: table.start(last), end: table.end(last) }));
+    diagnostics.push(
+      diag(
+        'missing-final-newline',
+        'missing line feed at the end of the file: HAProxy 2.6 refuses the file ("Missing LF on last line")',
+        { start: table.start(last), end: table.end(last) },
+      ),
+    );
   }
   diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
 
@@ -509,7 +592,14 @@ export function parseHaproxy(text: string): HaproxyFile {
     const words = line.words;
     const quiet = line.invalid === true; // one diagnostic per line
     if (!DIRECTIVES.has(keyword)) {
-      if (!quiet) diagnostics.push(diag('unknown-directive', `unknown directive '${keyword}' (HAProxy 2.6 knows .if, .elif, .else, .endif, .diag, .notice, .warning and .alert)`, words[0]));
+      if (!quiet)
+        diagnostics.push(
+          diag(
+            'unknown-directive',
+            `unknown directive '${keyword}' (HAProxy 2.6 knows .if, .elif, .else, .endif, .diag, .notice, .warning and .alert)`,
+            words[0],
+          ),
+        );
       return;
     }
     const cond: HaproxyConditional = { type: 'conditional', line, directive: keyword as HaproxyDirective };
@@ -519,7 +609,13 @@ export function parseHaproxy(text: string): HaproxyFile {
     switch (keyword) {
       case '.if':
         if (condStack.length + 1 >= MAX_NESTED_CONDITIONS && !quiet) {
-          diagnostics.push(diag('too-many-nested-conditions', `too many nested '.if' blocks: HAProxy 2.6 allows at most ${MAX_NESTED_CONDITIONS - 1}`, words[0]));
+          diagnostics.push(
+            diag(
+              'too-many-nested-conditions',
+              `too many nested '.if' blocks: HAProxy 2.6 allows at most ${MAX_NESTED_CONDITIONS - 1}`,
+              words[0],
+            ),
+          );
         }
         condStack.push({ opener: cond, branch: cond, seenElse: false });
         refreshConditions();
@@ -529,7 +625,8 @@ export function parseHaproxy(text: string): HaproxyFile {
           if (!quiet) diagnostics.push(diag('lone-conditional', "'.elif' without a matching '.if'", words[0]));
           return;
         }
-        if (top.seenElse && !quiet) diagnostics.push(diag('conditional-order', "'.elif' after '.else' is not permitted", words[0]));
+        if (top.seenElse && !quiet)
+          diagnostics.push(diag('conditional-order', "'.elif' after '.else' is not permitted", words[0]));
         cond.previous = top.branch;
         top.branch = cond;
         refreshConditions();
@@ -549,7 +646,8 @@ export function parseHaproxy(text: string): HaproxyFile {
         if (keyword === '.endif') {
           condStack.pop();
         } else {
-          if (top.seenElse && !reported) diagnostics.push(diag('conditional-order', "'.else' after '.else' is not permitted", words[0]));
+          if (top.seenElse && !reported)
+            diagnostics.push(diag('conditional-order', "'.else' after '.else' is not permitted", words[0]));
           top.branch = cond;
           top.seenElse = true;
         }
@@ -559,7 +657,13 @@ export function parseHaproxy(text: string): HaproxyFile {
       default:
         // .diag / .notice / .warning / .alert take one message word.
         if (argv(words, 2) !== '' && !quiet) {
-          diagnostics.push(diag('unexpected-argument', `'${keyword}' takes a single message: put quotes around a message with spaces`, spanOf(words.slice(2))));
+          diagnostics.push(
+            diag(
+              'unexpected-argument',
+              `'${keyword}' takes a single message: put quotes around a message with spaces`,
+              spanOf(words.slice(2)),
+            ),
+          );
         }
         return;
     }
@@ -581,7 +685,10 @@ export function parseHaproxy(text: string): HaproxyFile {
       let acc = 0;
       let at = words[words.length - 1];
       for (const w of words) {
-        if (parsed.error.at < acc + w.value.length + 1) { at = w; break; }
+        if (parsed.error.at < acc + w.value.length + 1) {
+          at = w;
+          break;
+        }
         acc += w.value.length + 1;
       }
       diagnostics.push(diag('bad-condition', `${parsed.error.message} in '${cond.directive}'`, at));
@@ -598,7 +705,13 @@ export function parseHaproxy(text: string): HaproxyFile {
       if (table.wordCount(row) > 1 && table.wordValue(row, 1) !== '') effective = table.wordValue(row, 1);
       if (!MODIFIABLE_KEYWORDS.has(effective) && !reported) {
         reported = true;
-        diagnostics.push(diag('bad-modifier', `'${keyword}' applies only to option, log, busy-polling, set-dumpable, strict-limits, insecure-fork-wanted and numa-cpu-mapping`, spanOf(table.line(row).words.slice(0, 2))));
+        diagnostics.push(
+          diag(
+            'bad-modifier',
+            `'${keyword}' applies only to option, log, busy-polling, set-dumpable, strict-limits, insecure-fork-wanted and numa-cpu-mapping`,
+            spanOf(table.line(row).words.slice(0, 2)),
+          ),
+        );
       }
     }
 
@@ -621,11 +734,23 @@ export function parseHaproxy(text: string): HaproxyFile {
       addBody(row, keyword, modifier);
     } else {
       topLevel.push(makeStatement(row, keyword, null, modifier));
-      if (!reported) diagnostics.push(diag('outside-section', `unknown keyword '${effective}' out of section: start a section (global, defaults, frontend, backend, listen, ...) first`, table.line(row).words[0]));
+      if (!reported)
+        diagnostics.push(
+          diag(
+            'outside-section',
+            `unknown keyword '${effective}' out of section: start a section (global, defaults, frontend, backend, listen, ...) first`,
+            table.line(row).words[0],
+          ),
+        );
     }
   }
 
-  function makeStatement(row: number, keyword: string, section: HaproxySection | null, modifier: 'no' | 'default' | undefined): HaproxyStatement {
+  function makeStatement(
+    row: number,
+    keyword: string,
+    section: HaproxySection | null,
+    modifier: 'no' | 'default' | undefined,
+  ): HaproxyStatement {
     const stmt = new Statement(table, row, keyword, currentConditions(), section);
     Statement.keepConditions(info, row, currentConditions());
     if (modifier) stmt.modifier = modifier;
@@ -644,7 +769,12 @@ function argAt(table: LineTable, row: number, n: number, k: number): string {
  * its words, or null. Word values and spans are read from the table; the header's word objects
  * are built only for a diagnostic.
  */
-function readHeader(table: LineTable, section: HaproxySection, row: number, bytes: Uint8Array | null): SyntaxDiagnostic | null {
+function readHeader(
+  table: LineTable,
+  section: HaproxySection,
+  row: number,
+  bytes: Uint8Array | null,
+): SyntaxDiagnostic | null {
   const n = table.wordCount(row);
   const kw = section.keyword;
   const rule = SECTION_RULES.get(kw)!;
@@ -653,11 +783,17 @@ function readHeader(table: LineTable, section: HaproxySection, row: number, byte
     // `defaults [<name>] [from <defaults>]`; `defaults from <x>` has no name
     // (src/cfgparse-listen.c, cfg_parse_listen()).
     let fromAt = 2;
-    if (argAt(table, row, n, 1) === 'from' && argAt(table, row, n, 2) !== '' && argAt(table, row, n, 3) === '') fromAt = 1;
+    if (argAt(table, row, n, 1) === 'from' && argAt(table, row, n, 2) !== '' && argAt(table, row, n, 3) === '')
+      fromAt = 1;
     else if (argAt(table, row, n, 1) !== '') setName(table, section, row, 1);
     if (argAt(table, row, n, fromAt) === 'from') {
       if (argAt(table, row, n, fromAt + 1) !== '') setFrom(table, section, row, fromAt + 1);
-      else return diag('section-header-args', "'from' expects the name of a defaults section", section.header.words[fromAt]);
+      else
+        return diag(
+          'section-header-args',
+          "'from' expects the name of a defaults section",
+          section.header.words[fromAt],
+        );
     }
     return null;
   }
@@ -678,11 +814,18 @@ function readHeader(table: LineTable, section: HaproxySection, row: number, byte
     // (a plain name is checked in the text itself, or its bytes: a name of 13 characters or more
     // is a slice of the text, slower to read character by character)
     const span = section.nameSpan!;
-    const k = !table.wordIsPlain(row, 1) ? invalidNameChar(section.name)
-      : bytes !== null ? invalidNameCharIn(bytes, span.start, span.end) : invalidNameCharIn(table.store.text, span.start, span.end);
+    const k = !table.wordIsPlain(row, 1)
+      ? invalidNameChar(section.name)
+      : bytes !== null
+        ? invalidNameCharIn(bytes, span.start, span.end)
+        : invalidNameCharIn(table.store.text, span.start, span.end);
     if (k >= 0) {
       const ch = section.name[k];
-      problem = diag('invalid-name', `character '${ch}' is not permitted in '${kw}' name '${section.name}': use only letters, digits, '-', '_', '.' and ':'`, section.nameSpan!);
+      problem = diag(
+        'invalid-name',
+        `character '${ch}' is not permitted in '${kw}' name '${section.name}': use only letters, digits, '-', '_', '.' and ':'`,
+        section.nameSpan!,
+      );
     }
   }
   if (rule.from) {
@@ -690,13 +833,27 @@ function readHeader(table: LineTable, section: HaproxySection, row: number, byte
     const bad = (a2 !== '' && (argAt(table, row, n, 3) === '' || a2 !== 'from')) || argAt(table, row, n, 4) !== '';
     if (bad) {
       const extra = spanOf(section.header.words.slice(2));
-      if (kw === 'backend') problem ??= diag('section-header-args', `a backend header takes only a name and an optional 'from <defaults>'; HAProxy ignores this header`, extra);
-      else problem ??= diag('section-header-args', `'${kw}' takes only a name and an optional 'from <defaults>': use the 'bind' keyword for listening addresses`, extra);
+      if (kw === 'backend')
+        problem ??= diag(
+          'section-header-args',
+          `a backend header takes only a name and an optional 'from <defaults>'; HAProxy ignores this header`,
+          extra,
+        );
+      else
+        problem ??= diag(
+          'section-header-args',
+          `'${kw}' takes only a name and an optional 'from <defaults>': use the 'bind' keyword for listening addresses`,
+          extra,
+        );
     }
   } else if (n > rule.maxArgs + 1 && argAt(table, row, n, rule.maxArgs + 1) !== '') {
     const words = section.header.words;
     const extra = words[rule.maxArgs + 1];
-    problem ??= diag('section-header-args', `'${kw}' cannot handle unexpected argument '${extra.value}'`, spanOf(words.slice(rule.maxArgs + 1)));
+    problem ??= diag(
+      'section-header-args',
+      `'${kw}' cannot handle unexpected argument '${extra.value}'`,
+      spanOf(words.slice(rule.maxArgs + 1)),
+    );
   }
   return problem;
 }
@@ -814,7 +971,10 @@ export function branchTaken(branch: HaproxyConditional, ctx: ConditionContext = 
   }
   let own: boolean | undefined = true;
   if (branch.directive === '.if' || branch.directive === '.elif') {
-    own = branch.condition === null && branch.line.words.length > 1 ? undefined : evaluateCondition(branch.condition ?? null, ctx);
+    own =
+      branch.condition === null && branch.line.words.length > 1
+        ? undefined
+        : evaluateCondition(branch.condition ?? null, ctx);
   }
   if (own === false) return false;
   return unknown || own === undefined ? undefined : true;

@@ -57,7 +57,13 @@ export function isSectionKeyword(word: string): boolean {
  * Keywords that accept the `no` and `default` modifiers (src/cfgparse.c `readcfgfile()`, v2.6).
  */
 export const MODIFIABLE_KEYWORDS: ReadonlySet<string> = new Set([
-  'option', 'log', 'busy-polling', 'set-dumpable', 'strict-limits', 'insecure-fork-wanted', 'numa-cpu-mapping',
+  'option',
+  'log',
+  'busy-polling',
+  'set-dumpable',
+  'strict-limits',
+  'insecure-fork-wanted',
+  'numa-cpu-mapping',
 ]);
 
 /** include/haproxy/cfgcond-t.h (v2.6): `#define MAXNESTEDCONDS 100`; level 100 is refused. */

@@ -420,7 +420,8 @@ class Directive extends Moving implements NginxDirective {
         at = a.end;
       }
       const semicolon = this.semicolon;
-      const last: NginxNode | null = this.block ?? (semicolon >= 0 ? new Leaf('token', semicolon, semicolon + 1, tt) : null);
+      const last: NginxNode | null =
+        this.block ?? (semicolon >= 0 ? new Leaf('token', semicolon, semicolon + 1, tt) : null);
       if (last) {
         if (last.start > at) gapNodes(tt, at, last.start, out);
         out.push(last);
@@ -431,7 +432,17 @@ class Directive extends Moving implements NginxDirective {
   }
 
   toJSON(): object {
-    return { type: this.type, name: this.name, start: this.start, end: this.end, nameToken: this.nameToken, args: this.args, block: this.block, semicolon: this.semicolon, parts: this.parts };
+    return {
+      type: this.type,
+      name: this.name,
+      start: this.start,
+      end: this.end,
+      nameToken: this.nameToken,
+      args: this.args,
+      block: this.block,
+      semicolon: this.semicolon,
+      parts: this.parts,
+    };
   }
 }
 Object.defineProperty(Directive.prototype, 'type', { value: 'directive', enumerable: true });
@@ -503,12 +514,22 @@ class Block extends Moving implements NginxBlock {
 
   /** Built on first read: `items` with whitespace trivia between them. */
   get children(): NginxNode[] {
-    if (this.#children === undefined) this.#children = withTrivia(this.tt, this.items, this.open + 1, this.close >= 0 ? this.close : this.end);
+    if (this.#children === undefined)
+      this.#children = withTrivia(this.tt, this.items, this.open + 1, this.close >= 0 ? this.close : this.end);
     return this.#children;
   }
 
   toJSON(): object {
-    return { type: this.type, start: this.start, end: this.end, open: this.open, close: this.close, items: this.items, rawBody: this.rawBody, children: this.children };
+    return {
+      type: this.type,
+      start: this.start,
+      end: this.end,
+      open: this.open,
+      close: this.close,
+      items: this.items,
+      rawBody: this.rawBody,
+      children: this.children,
+    };
   }
 }
 Object.defineProperty(Block.prototype, 'type', { value: 'block', enumerable: true });
@@ -672,7 +693,9 @@ function settleTree(file: File): void {
   const stack: NginxNode[] = [];
   for (let i = file.items.length - 1; i >= 0; i--) stack.push(file.items[i]);
   const cached = (list: NginxNode[] | undefined): void => {
-    if (list) for (const n of list) if (!(n instanceof Directive || n instanceof Block || n instanceof Word)) (n as unknown as Settles).settle();
+    if (list)
+      for (const n of list)
+        if (!(n instanceof Directive || n instanceof Block || n instanceof Word)) (n as unknown as Settles).settle();
   };
   while (stack.length > 0) {
     const node = stack.pop()!;
@@ -850,7 +873,8 @@ function scanLuaBody(text: string, from: number): number {
         else if (d === c) {
           i++;
           break;
-        } else if (d === LF) break; // an unfinished short string ends at the line's end
+        } else if (d === LF)
+          break; // an unfinished short string ends at the line's end
         else i++;
       }
       continue;
@@ -957,7 +981,11 @@ function flatten(text: string): void {
  * closes it: `closeAt` is then that offset, or -1 when the file ended first. The incremental
  * parser uses this to re-read one block.
  */
-function parseCore(tt: TreeText, options: ParseNginxOptions, sub: { block: Block } | null): { file: File; closeAt: number } {
+function parseCore(
+  tt: TreeText,
+  options: ParseNginxOptions,
+  sub: { block: Block } | null,
+): { file: File; closeAt: number } {
   const text = tt.text;
   const n = text.length;
   const isDirectiveName = options.isDirectiveName;
@@ -1217,13 +1245,14 @@ function parseCore(tt: TreeText, options: ParseNginxOptions, sub: { block: Block
     if (c === RBRACE) {
       if (dir) {
         const d: Directive = dir;
-        if (!dirRecovered) report(
-          'missing-semicolon',
-          lastStart,
-          pos + 1,
-          `directive "${d.name}" is not terminated by ";" (unexpected "}")`,
-          { start: lastEnd, end: lastEnd, newText: ';' },
-        );
+        if (!dirRecovered)
+          report(
+            'missing-semicolon',
+            lastStart,
+            pos + 1,
+            `directive "${d.name}" is not terminated by ";" (unexpected "}")`,
+            { start: lastEnd, end: lastEnd, newText: ';' },
+          );
         abandonDirective();
       }
       if (stack.length === 0) {
@@ -1386,11 +1415,12 @@ function parseCore(tt: TreeText, options: ParseNginxOptions, sub: { block: Block
           ? isDirectiveName(unescapeNginx(raw)) && (argsCount > 0 || isDirectiveName(d.name))
           : argsCount > 0 && looksLikeDirectiveName(raw);
         if (split) {
-          if (!dirRecovered) report('missing-semicolon', lastStart, lastEnd, `directive "${d.name}" is not terminated by ";"`, {
-            start: lastEnd,
-            end: lastEnd,
-            newText: ';',
-          });
+          if (!dirRecovered)
+            report('missing-semicolon', lastStart, lastEnd, `directive "${d.name}" is not terminated by ";"`, {
+              start: lastEnd,
+              end: lastEnd,
+              newText: ';',
+            });
           abandonDirective();
         }
       }
@@ -1420,11 +1450,12 @@ function parseCore(tt: TreeText, options: ParseNginxOptions, sub: { block: Block
 
   if (dir) {
     const d: Directive = dir;
-    if (!dirRecovered) report('unexpected-end', lastStart, n, `unexpected end of file: directive "${d.name}" needs ";" or "{"`, {
-      start: lastEnd,
-      end: lastEnd,
-      newText: ';',
-    });
+    if (!dirRecovered)
+      report('unexpected-end', lastStart, n, `unexpected end of file: directive "${d.name}" needs ";" or "{"`, {
+        start: lastEnd,
+        end: lastEnd,
+        newText: ';',
+      });
     abandonDirective();
   }
 
@@ -1500,7 +1531,12 @@ export interface NginxTextEdit {
  * from `old.text` to `text`. `old` must not be used afterwards (its nodes now belong to the result;
  * once the re-read block is found they read the new text, even when this then falls back).
  */
-export function parseNginxIncremental(old: NginxFile, text: string, edits: readonly NginxTextEdit[], options: ParseNginxOptions = {}): NginxFile {
+export function parseNginxIncremental(
+  old: NginxFile,
+  text: string,
+  edits: readonly NginxTextEdit[],
+  options: ParseNginxOptions = {},
+): NginxFile {
   flatten(text);
   const result = reparse(old, text, edits, options);
   if (result) nginxIncrementalStats.reused++;
@@ -1524,7 +1560,12 @@ const reparsedBlocks = new WeakMap<NginxFile, NginxBlock>();
  */
 export const nginxIncrementalStats = { reused: 0, full: 0, settled: 0 };
 
-function reparse(old: NginxFile, text: string, edits: readonly NginxTextEdit[], options: ParseNginxOptions): NginxFile | null {
+function reparse(
+  old: NginxFile,
+  text: string,
+  edits: readonly NginxTextEdit[],
+  options: ParseNginxOptions,
+): NginxFile | null {
   if (!(old instanceof File)) return null;
   if (edits.length === 0 && text === old.text) return old;
   const tt = File.treeText(old);
@@ -1642,7 +1683,11 @@ function reparse(old: NginxFile, text: string, edits: readonly NginxTextEdit[], 
 function editedLineIndex(old: LineIndex, text: string, lo: number, hiOld: number, hiNew: number): LineIndex {
   // No line break taken out or put in, and not between a CR and its LF (which would split or join
   // a break): the same lines, those after the edited one shifted (no copy of the line starts).
-  if (!hasBreak(old.text, lo, hiOld) && !hasBreak(text, lo, hiNew) && !(text.charCodeAt(lo - 1) === CR && text.charCodeAt(hiNew) === LF)) {
+  if (
+    !hasBreak(old.text, lo, hiOld) &&
+    !hasBreak(text, lo, hiNew) &&
+    !(text.charCodeAt(lo - 1) === CR && text.charCodeAt(hiNew) === LF)
+  ) {
     return old.shifted(text, old.positionAt(lo).line, hiNew - hiOld);
   }
   const starts = old.lineStarts;

@@ -9,7 +9,10 @@ import type { NginxBlock, NginxDirective, NginxFile, NginxNode, NginxToken } fro
  * Call `leaf(start, end, text)` for every leaf under `root`, in source order.
  * For a file the leaves tile [0, text.length); for a directive, [start, end).
  */
-export function forEachLeaf(root: NginxFile | NginxNode, leaf: (start: number, end: number, text: string) => void): void {
+export function forEachLeaf(
+  root: NginxFile | NginxNode,
+  leaf: (start: number, end: number, text: string) => void,
+): void {
   // The stack holds nodes, or a number: the offset of a block's "}".
   const stack: (NginxNode | number)[] = [];
   const pushAll = (list: NginxNode[]): void => {
