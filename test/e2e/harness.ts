@@ -60,6 +60,8 @@ export function e2eGate(
   env: NodeJS.ProcessEnv = process.env,
   loaded = loadSetup(),
 ): { action: 'run'; setup: E2ESetup } | { action: 'skip' | 'fail'; reason: string } {
+  // the fast tier (npm run test:unit) never starts a workbench
+  if (env.WSLB_TIER === 'unit') return { action: 'skip', reason: 'needs code-server: not part of the unit tier' };
   if (loaded.ok) return { action: 'run', setup: loaded.setup };
   const required = env.WSLB_REQUIRE_ALL === '1' || env.WSLB_REQUIRE_E2E === '1';
   return { action: required ? 'fail' : 'skip', reason: loaded.reason };

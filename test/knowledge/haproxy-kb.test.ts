@@ -14,6 +14,7 @@ import {
   HAPROXY_MANUAL_VERSION,
   resolveProxyKeyword,
 } from '../../server/src/service/knowledge';
+import { need } from '../helpers/needs';
 
 const repo = join(__dirname, '..', '..');
 const generator = join(repo, 'scripts', 'gen-haproxy-kb.mjs');
@@ -84,6 +85,7 @@ describe('knowledge: HAProxy 2.6 data', () => {
   });
 
   it('the committed JSON is what the generator makes from the manual (--check)', function () {
+    need(this, 'haproxy-doc');
     this.timeout(60000);
     const r = spawnSync(process.execPath, [generator, '--check'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr + r.stdout);
@@ -91,6 +93,7 @@ describe('knowledge: HAProxy 2.6 data', () => {
   });
 
   it('--check fails when the committed JSON differs, and the generator explains a missing manual', function () {
+    need(this, 'haproxy-doc');
     this.timeout(60000);
     // Run a copy of the generator from a scratch tree whose JSON was altered.
     const dir = mkdtempSync(join(tmpdir(), 'wslb-kb-'));

@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { createLanguageService } from '../../server/src/service';
 import { HAPROXY_RULES } from '../../server/src/service/rules';
 import type { Finding } from '../../server/src/service/types';
+import { need } from '../helpers/needs';
 
 const ARTIFACT = path.join(__dirname, '..', '..', 'test-artifacts', 'rule-hits-haproxy.json');
 
@@ -76,12 +77,7 @@ describe('HAProxy rules over the corpus', function () {
   const results = new Map<string, Finding[]>();
 
   before(function () {
-    if (rows.length === 0) {
-      // the shared corpus lives beside the repository (../shared/corpus); CI always has it
-      if (process.env.WSLB_REQUIRE_ALL === '1')
-        throw new Error('the shared corpus (../shared/corpus/MANIFEST.tsv) was not found');
-      this.skip();
-    }
+    need(this, 'shared');
     const service = createLanguageService();
     for (const r of rows) {
       const text = fs.readFileSync(path.join(CORPUS, r.path), 'utf8');

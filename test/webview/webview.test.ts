@@ -16,6 +16,7 @@ import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { makeNonce, renderHtml } from '../../client/src/webview/html';
 import type { SimPool } from '../../server/src/service/simulate/types';
+import { need } from '../helpers/needs';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const CHROMIUM = process.env.WSLB_CHROMIUM ?? '/usr/bin/chromium';
@@ -84,12 +85,8 @@ describe('simulator webview in headless Chromium', function () {
   const pageErrors: string[] = [];
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      const msg = `Chromium not found at ${CHROMIUM}: install it with \`apt-get install chromium\` (or set WSLB_CHROMIUM)`;
-      if (process.env.WSLB_REQUIRE_ALL === '1') throw new Error(msg);
-      console.warn(`    ${msg}; skipping the webview browser tests`);
-      this.skip();
-    }
+    if (!process.env.WSLB_CHROMIUM) need(this, 'chromium');
+    else need(this);
     // The same bundle as scripts/build.mjs's webview target, built here so the test never reads a stale dist/.
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wslb-webview-'));
     await esbuild.build({
