@@ -435,7 +435,7 @@ function startUi(): void {
     config: ChartConfiguration<'line'> | ChartConfiguration<'bar'>,
   ): Chart {
     old?.destroy();
-    return new Chart(canvas, config as ChartConfiguration);
+    return new Chart(canvas, config);
   }
 
   function describeRun(r: SimResult): string {
