@@ -53,7 +53,7 @@ const NGINX = `http {
 describe('algorithm-edit: nginx', () => {
   it('replaces the balancing directive and the model reads the new algorithm', () => {
     const out = edit(NGINX, nginxPool(NGINX, 'chat'), 'hash $remote_addr consistent');
-    assert.match(out, /^ {8}hash \$remote_addr consistent;   # fewest open sockets$/m);
+    assert.match(out, /^ {8}hash \$remote_addr consistent; {3}# fewest open sockets$/m);
     assert.doesNotMatch(out, /least_conn/);
     const p = nginxPool(out, 'chat').pool;
     assert.equal(p.algorithm, 'hash');

@@ -143,7 +143,7 @@ describe('WebSocket notes and rule docs: one source of truth', () => {
       assert.ok(d, `HAProxy note "${n.key}": the KB does not know it`);
       if (!n.key.startsWith('balance ')) {
         const want = n.key.startsWith('server:') ? n.key.slice(7) : n.key;
-        assert.ok(d!.name === want || d!.name.startsWith(want + ' '), `HAProxy note "${n.key}" resolves to ${d!.name}`);
+        assert.ok(d.name === want || d.name.startsWith(want + ' '), `HAProxy note "${n.key}" resolves to ${d.name}`);
       }
     }
   });

@@ -183,13 +183,13 @@ export async function waitFor<T>(
   for (;;) {
     try {
       const v = await probe();
-      if (v) return v as NonNullable<T>;
+      if (v) return v;
     } catch (e) {
       last = e;
     }
     if (Date.now() > deadline)
       throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`,
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last instanceof Error ? String(last) : JSON.stringify(last)})` : ''}`,
       );
     await delay(everyMs);
   }
@@ -367,8 +367,8 @@ export class CodeServer {
       if (output.length > 2_000_000) output = output.slice(-1_000_000);
       fs.appendFileSync(logFile, d);
     };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', onData);
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
     let exited: string | undefined;
     proc.on('exit', (code, sig) => (exited = `code-server exited (code ${code}, signal ${sig})`));
     const server = new CodeServer('', root, proc, () => output, opts.label ?? 'cs');
@@ -455,7 +455,7 @@ export async function launchBrowser(setup: E2ESetup): Promise<BrowserContext> {
       HOME: profile,
       XDG_CONFIG_HOME: path.join(profile, '.config'),
       XDG_CACHE_HOME: path.join(profile, '.cache'),
-    } as Record<string, string>,
+    },
   });
   const close = async () => {
     await context.close().catch(() => undefined);
@@ -555,13 +555,6 @@ export class Workbench {
       .locator('.context-view .hover-contents, .monaco-hover.workbench-hover')
       .first()
       .waitFor({ state: 'hidden', timeout: 3000 })
-      .catch(() => undefined);
-  }
-
-  private async focusWorkbench(): Promise<void> {
-    await this.page
-      .locator('.part.statusbar')
-      .click({ position: { x: 2, y: 2 } })
       .catch(() => undefined);
   }
 
@@ -676,7 +669,9 @@ export class Workbench {
         300,
       );
     } catch (e) {
-      throw new Error(`${(e as Error).message}; last menu offered: ${last.join(' | ') || '(nothing)'}`);
+      throw new Error(`${(e as Error).message}; last menu offered: ${last.join(' | ') || '(nothing)'}`, {
+        cause: e,
+      });
     }
   }
 

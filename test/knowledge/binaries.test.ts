@@ -190,7 +190,7 @@ describe('knowledge: checked against the real binaries', function () {
   async function haproxyAlerts(header: string, keywords: string[]): Promise<string[]> {
     const batches: string[][] = [];
     for (let k = 0; k < keywords.length; k += 8) batches.push(keywords.slice(k, k + 8));
-    const result: string[] = new Array(keywords.length).fill('');
+    const result: string[] = new Array<string>(keywords.length).fill('');
     await pool(batches, 4, async (batch, b) => {
       const out = await haproxySays([header, ...batch.map((n) => `    ${n}`)].join('\n') + '\n', b);
       for (const m of out.matchAll(/\[[^\]]*?:(\d+)\]\s*:?\s*(.*)/g)) {

@@ -69,12 +69,15 @@ describe('knowledge: HAProxy 2.6 data', () => {
   });
 
   it('keeps facts, not the manual prose: every syntax line is one short line', () => {
-    const data = JSON.parse(readFileSync(jsonPath, 'utf8'));
+    const data = JSON.parse(readFileSync(jsonPath, 'utf8')) as unknown;
     const lines: string[] = [];
     const visit = (x: unknown) => {
       if (Array.isArray(x)) x.forEach(visit);
       else if (x && typeof x === 'object')
-        for (const [k, v] of Object.entries(x)) k === 'syntax' ? lines.push(...(v as string[])) : visit(v);
+        for (const [k, v] of Object.entries(x)) {
+          if (k === 'syntax') lines.push(...(v as string[]));
+          else visit(v);
+        }
     };
     visit(data);
     assert.ok(lines.length > 300);

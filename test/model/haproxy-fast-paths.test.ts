@@ -172,7 +172,7 @@ describe('HAProxy model: the quick paths give what a plain reading gives', funct
     ODD_NAMES.forEach((n, i) => {
       index.add(n, fake(i));
       const had = map.get(n);
-      map.set(n, had === undefined ? fake(i) : Array.isArray(had) ? [...had, fake(i)] : [had, fake(i)]);
+      map.set(n, had === undefined ? fake(i) : Array.isArray(had) ? [...(had as unknown[]), fake(i)] : [had, fake(i)]);
     });
     assert.equal(index.size, map.size);
     for (const n of [...ODD_NAMES, 'absent', 'app_zz_backend', 'x'.repeat(299)])

@@ -72,8 +72,8 @@ describe('Neovim (headless) as LSP client', function () {
     const hv = wslb.find((d) => d.code === 'nginx/ws-http-version');
     assert.ok(hv, JSON.stringify(wslb.map((d) => d.code)));
     // `location /ws` on line 9 (1-based), column 9: Neovim counts from 0 like LSP.
-    assert.deepEqual([hv!.lnum, hv!.col, hv!.end_lnum, hv!.end_col], [8, 8, 8, 20]);
-    assert.equal(hv!.severity, 1, 'error');
-    assert.match(hv!.message, /HTTP\/1\.0/);
+    assert.deepEqual([hv.lnum, hv.col, hv.end_lnum, hv.end_col], [8, 8, 8, 20]);
+    assert.equal(hv.severity, 1, 'error');
+    assert.match(hv.message, /HTTP\/1\.0/);
   });
 });

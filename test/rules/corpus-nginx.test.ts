@@ -7,6 +7,7 @@ import { CORPUS, corpusRows, type CorpusRow } from '../helpers/corpus';
  * are pinned: no WebSocket-correctness finding at all (KNOWN_GOOD below, with the reason).
  */
 import { strict as assert } from 'node:assert';
+import { readJson } from '../helpers/json';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createLanguageService } from '../../server/src/service';
@@ -132,7 +133,7 @@ describe('nginx rules over the corpus', function () {
   });
 
   it('writes the hit report', () => {
-    const report = JSON.parse(fs.readFileSync(ARTIFACT, 'utf8'));
+    const report = readJson<{ files: number; perRule: Record<string, unknown> }>(ARTIFACT);
     assert.equal(report.files, rows.length);
     assert.deepEqual(Object.keys(report.perRule).sort(), [...RULE_IDS].sort());
   });

@@ -162,7 +162,7 @@ describe('nginx parser agrees with the real nginx -t', function () {
       const range = f.lineIndex.rangeOf(first);
       const from = range.start.line + 1;
       const to = range.end.line + 1;
-      if (c.where === 'same') assert.ok(from <= v.line! && v.line! <= to, `nginx line ${v.line}, ours ${from}-${to}`);
+      if (c.where === 'same') assert.ok(from <= v.line && v.line <= to, `nginx line ${v.line}, ours ${from}-${to}`);
       else if (c.where === 'next') assert.equal(v.line, to + 1, `nginx line ${v.line}, ours ${from}-${to}`);
       else assert.equal(v.line, f.lineIndex.lineCount, `nginx should name the end of the file: "${v.message}"`);
     });
