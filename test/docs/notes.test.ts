@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { WS_NOTES, wsNote } from '../../server/src/service/docs/ws-notes';
 import { SOURCE_SECTIONS, sourcePointer } from '../../server/src/service/docs/sections';
 import { explainRule, ruleExplanationMarkdown } from '../../server/src/service/docs/explain';

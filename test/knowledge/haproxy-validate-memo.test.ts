@@ -63,7 +63,6 @@ function compare(name: string, text: string, version: string): string[] {
   return expected;
 }
 
-
 describe('knowledge: the HAProxy check memo gives the unmemoised findings', function () {
   this.timeout(120_000);
   const files = corpusTexts();

@@ -4,7 +4,6 @@
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import fc from 'fast-check';
 import { parseHaproxy, statementAt, wordAt } from '../../../server/src/service/syntax/haproxy';
 import { assertLossless } from './invariants';
@@ -136,10 +135,7 @@ describe('HAProxy parser properties', function () {
   it('takes time roughly linear in the input size', function () {
     need(this, 'shared');
     const unit =
-      fs.readFileSync(
-        sharedPath('corpus/haproxy/exymat/fixtures/golden/test-valid-names.cfg'),
-        'utf8',
-      ) +
+      fs.readFileSync(sharedPath('corpus/haproxy/exymat/fixtures/golden/test-valid-names.cfg'), 'utf8') +
       'global\n  a "unclosed ${X \\x4\n.if 1\n' +
       `  k ${'w '.repeat(100)}\n`;
     const small = unit.repeat(40);
