@@ -8,6 +8,7 @@
  */
 import * as nodeFs from 'node:fs';
 import {
+  applySeverityOverrides,
   createLanguageService,
   detectConfigLanguage,
   awsParsersReady,
@@ -334,16 +335,22 @@ export class Project {
     };
     const raw = text ?? this.openDoc(root)?.text ?? '';
     if (raw.length > MAX_ANALYZED_CHARS) {
-      result.findingsByFile.set(root, [
-        {
-          file: root,
-          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-          severity: 'information',
-          code: 'wslb/too-large',
-          message: `wslb skips files larger than ${Math.round(MAX_ANALYZED_CHARS / 1024 / 1024)} MB (this one has ${(raw.length / 1024 / 1024).toFixed(1)} M characters)`,
-          fixes: [],
-        },
-      ]);
+      result.findingsByFile.set(
+        root,
+        applySeverityOverrides(
+          [
+            {
+              file: root,
+              range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+              severity: 'information',
+              code: 'wslb/too-large',
+              message: `wslb skips files larger than ${Math.round(MAX_ANALYZED_CHARS / 1024 / 1024)} MB (this one has ${(raw.length / 1024 / 1024).toFixed(1)} M characters)`,
+              fixes: [],
+            },
+          ],
+          this.service.options.ruleSeverity,
+        ),
+      );
     } else if (lang === 'nginx') {
       let inc = this.nginxIncremental.get(root);
       if (!inc) this.nginxIncremental.set(root, (inc = new NginxIncremental()));
