@@ -116,6 +116,7 @@ function serviceOptions(p: ParsedArgs): Partial<ServiceOptions> {
     const ms = parseNginxTime(hb);
     if (!ms) throw new UsageError(`--heartbeat: "${hb}" is not a duration like 30s or 1m`);
     opts.heartbeatMs = ms;
+    opts.heartbeatSet = true;
   }
   const sev: Record<string, Severity | 'off'> = {};
   for (const r of p.flags.get('rule') ?? []) {
