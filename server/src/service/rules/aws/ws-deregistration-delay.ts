@@ -58,7 +58,7 @@ export const wsDeregistrationDelay: AwsRule = {
           v,
           settingOf('tg.deregistration_delay', target),
           `Set the deregistration delay to ${target} s (two heartbeats to close with 1001; more if draining takes longer)`,
-        ).map((f) => ({ ...f, isPreferred: false })),
+        ),
       });
     }
   },

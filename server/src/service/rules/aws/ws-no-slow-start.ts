@@ -50,7 +50,7 @@ export const wsNoSlowStart: AwsRule = {
           v,
           settingOf('tg.slow_start', fix),
           `Set slow start to ${fix} s (a guess: use the time your service needs to warm up)`,
-        ).map((f) => ({ ...f, isPreferred: false })),
+        ),
       });
     }
   },
