@@ -5,7 +5,6 @@ import {
   AWS_DOCS_CHECKED,
   AWS_PROOF,
   describeKnown,
-  fmtSeconds,
   loadBalancerHeartbeat,
   idleTier,
   label,

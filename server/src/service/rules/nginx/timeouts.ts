@@ -1,6 +1,6 @@
 /** Shared check of nginx/ws-read-timeout and nginx/ws-send-timeout. */
 import { effectiveValue, type NginxConfig } from '../../model/nginx';
-import { describeDuration, formatTime, parseNginxTime } from '../../model/units';
+import { formatTime, parseNginxTime } from '../../model/units';
 import { webSocketLocationsIn } from '../../model/websocket';
 import { insertInContext, replaceArg } from '../../fixes/nginx';
 import type { ServiceOptions } from '../../options';
