@@ -71,7 +71,7 @@ import {
 import { disableFileEdit, disableNextLineEdit, fixAllConverging, minimalEdit } from './service/features/actions';
 import { commentSyntaxOf } from './service/suppress';
 import { nginxPools, haproxyPools, type PoolInfo } from './service/features/pools';
-import { ruleById } from './service/rules';
+import { knownCode } from './service/codes';
 import { collectFiles } from './cli/nodefs';
 import { detectConfigLanguage, initAwsParsers } from './service';
 import { awsFormatOf } from './service/model/aws-build';
@@ -821,7 +821,7 @@ connection.onCodeAction(
             edit: workspaceEdit(byPath),
           });
         }
-        if (f.code.endsWith('/syntax') || f.code.startsWith('wslb/') || !ruleById(f.code)) continue;
+        if (f.code.endsWith('/syntax') || f.code.startsWith('wslb/') || !knownCode(f.code)) continue;
         // JSON has no comments: a CloudFormation JSON template cannot carry a disable comment.
         if (m.aws && /^\s*[{[]/.test(m.text)) continue;
         out.push({

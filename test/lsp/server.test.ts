@@ -21,6 +21,7 @@ import type {
 import { TestClient, fileUri, applyTextEdits, REPO } from './client';
 import { ruleById } from '../../server/src/service/rules';
 import { sourcePointer } from '../../server/src/service/docs/sections';
+import { codeDocsUrl } from '../../server/src/service/docs/links';
 
 const NGINX_WS = `events {}
 http {
@@ -134,7 +135,7 @@ describe('language server: diagnostics, hover, code actions', function () {
     assert.deepEqual(hv[0].range.end, { line: 12, character: 20 });
     assert.equal(hv[0].source, 'wslb');
     assert.equal(hv[0].severity, 1);
-    assert.equal(hv[0].codeDescription?.href, ruleById(HTTP_VERSION)!.meta.docs.references[0]);
+    assert.equal(hv[0].codeDescription?.href, codeDocsUrl(HTTP_VERSION));
     assert.equal(c.diagnostics.get(uri)!.version, 1);
   });
 

@@ -8,7 +8,9 @@
  */
 import * as path from 'node:path';
 import { createLanguageService, type ServiceOptions } from '../service';
-import { ALL_RULES, ruleById } from '../service/rules';
+import { ALL_CHECKS } from '../service/checks';
+import { knownCode } from '../service/codes';
+import { ALL_RULES } from '../service/rules';
 import { parseNginxTime } from '../service/model/units';
 import { awsInputs, checkWorkspace } from '../service/workspace';
 import type { ConfigLanguage, Severity } from '../service/types';
@@ -115,12 +117,13 @@ function serviceOptions(p: ParsedArgs): Partial<ServiceOptions> {
     const ms = parseNginxTime(hb);
     if (!ms) throw new UsageError(`--heartbeat: "${hb}" is not a duration like 30s or 1m`);
     opts.heartbeatMs = ms;
+    opts.heartbeatSet = true;
   }
   const sev: Record<string, Severity | 'off'> = {};
   for (const r of p.flags.get('rule') ?? []) {
     const m = /^([^=]+)=(.+)$/.exec(r);
     if (!m) throw new UsageError(`--rule: expected id=off|error|warning|info, got "${r}"`);
-    if (!ruleById(m[1])) throw new UsageError(`--rule: no rule "${m[1]}" (see \`wslb rules\`)`);
+    if (!knownCode(m[1])) throw new UsageError(`--rule: no rule or check "${m[1]}" (see \`wslb rules\`)`);
     const s = SEVERITIES[m[2].toLowerCase()];
     if (!s) throw new UsageError(`--rule: "${m[2]}" is not off, error, warning, info or hint`);
     sev[m[1]] = s;
@@ -177,7 +180,7 @@ export function main(argv: string[], io: CliIO): number {
         if (!rest[0]) throw new UsageError('explain needs a rule id (see `wslb rules`)');
         const text = explainRule(rest[0]);
         if (!text) {
-          io.err(`wslb: no rule "${rest[0]}" (see \`wslb rules\`)\n`);
+          io.err(`wslb: no rule or check "${rest[0]}" (see \`wslb rules\`)\n`);
           return 2;
         }
         io.out(text);
@@ -186,6 +189,8 @@ export function main(argv: string[], io: CliIO): number {
       case 'rules':
         for (const r of ALL_RULES)
           io.out(`${r.meta.id.padEnd(42)} ${r.meta.severity.padEnd(11)} ${r.meta.docs.short}\n`);
+        io.out('\nValidity checks (syntax, directives and keywords, versions, includes):\n');
+        for (const c of ALL_CHECKS) io.out(`${c.id.padEnd(42)} ${c.severity.padEnd(11)} ${c.short}\n`);
         return 0;
       case 'simulate':
         return simulate(rest, io);

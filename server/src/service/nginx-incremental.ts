@@ -305,7 +305,11 @@ function assemble(st: State): NginxAnalysis {
   for (const list of st.units.values()) for (const f of list) findings.push(f);
   for (const f of st.rest) findings.push(f);
   const known = st.suppressible ? undefined : new Map([[st.rootPath, NONE]]);
-  return { language: 'nginx', config, findings: finish(findings, (p) => config.sources.get(p)?.text, known) };
+  return {
+    language: 'nginx',
+    config,
+    findings: finish(findings, (p) => config.sources.get(p)?.text, known, st.service.options),
+  };
 }
 
 /**

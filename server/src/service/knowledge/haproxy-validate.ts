@@ -11,6 +11,7 @@
  * haproxy/unknown-action, haproxy/unknown-server-option, haproxy/unknown-bind-option, haproxy/invalid-value (mode, balance algorithm, filter type), haproxy/not-in-build (a keyword of a feature the Debian 12 build lacks).
  */
 import type { Span } from '../text';
+import type { HaproxyCheckName } from '../checks';
 import type { Severity } from '../types';
 import {
   haproxyAction,
@@ -552,7 +553,7 @@ function finding(
   from: number,
   to: number,
   severity: Severity,
-  code: string,
+  code: HaproxyCheckName,
   message: string,
 ): HeadFinding {
   if (vm.otherVersion && UNKNOWN_CODES.has(code)) {

@@ -9,6 +9,7 @@
  */
 import { parseNginx, type NginxDirective, type NginxFile, type NginxNode } from '../syntax/nginx';
 import type { SyntaxDiagnostic } from '../types';
+import type { CheckId } from '../checks';
 import { registerNginxCarry } from './nginx-carry';
 import { type ConfigFileSystem, dirname, expandGlob, isGlob, joinPath } from './fs';
 
@@ -270,7 +271,7 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
     stack: string[],
   ) => {
     const pattern = stmt.args[0];
-    const report = (code: string, message: string, severity: ModelDiagnostic['severity']) =>
+    const report = (code: CheckId, message: string, severity: ModelDiagnostic['severity']) =>
       diagnostics.push({
         path: src.path,
         start: stmt.directive.start,

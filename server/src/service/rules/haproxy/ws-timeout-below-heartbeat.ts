@@ -1,6 +1,7 @@
 import { describeDuration } from '../../model/units';
 import type { Severity } from '../../types';
 import type { HaproxyRule } from '../rule';
+import { effectiveHeartbeat, heartbeatLabel } from '../../knowledge/protocols';
 import {
   activeWebSocketBackends,
   describeIdleLimits,
@@ -48,10 +49,15 @@ export const wsTimeoutBelowHeartbeat: HaproxyRule = {
     },
   },
   check({ config, options, report }) {
-    const hb = options.heartbeatMs;
     const ws = activeWebSocketBackends(config);
     const wsSet = new Set(ws.map((b) => b.proxy));
-    for (const { proxy } of ws) {
+    for (const { proxy, reasons } of ws) {
+      // The paths that route here may show the protocol, and with it its default heartbeat.
+      const heartbeat = effectiveHeartbeat(
+        options,
+        reasons.map((r) => r.text),
+      );
+      const hb = heartbeat.ms;
       const tunnel = timeoutMs(proxy, 'tunnel');
       if (tunnel.ms !== null && tunnel.eff) {
         const t = tier(tunnel.ms, hb);
@@ -63,7 +69,7 @@ export const wsTimeoutBelowHeartbeat: HaproxyRule = {
           path: here ? proxy.source.path : proxy.source.path,
           span: here ? statementSpan(tunnel.eff.statement) : proxyHeaderSpan(proxy),
           severity: t.severity,
-          message: `WebSocket ${proxyLabel(proxy)}: timeout tunnel is ${describeDuration(tunnel.ms)} (${describeSource(tunnel.eff, proxy)}); heartbeat is ${describeDuration(hb)}: ${t.why}`,
+          message: `WebSocket ${proxyLabel(proxy)}: timeout tunnel is ${describeDuration(tunnel.ms)} (${describeSource(tunnel.eff, proxy)}); heartbeat is ${heartbeatLabel(heartbeat)}: ${t.why}`,
           fixes: [
             {
               title: `Set timeout tunnel ${value}${target === proxy ? '' : ` in ${proxyLabel(target)}`} (three heartbeats)`,
@@ -94,7 +100,7 @@ export const wsTimeoutBelowHeartbeat: HaproxyRule = {
         path: proxy.source.path,
         span: proxyHeaderSpan(proxy),
         severity: t.severity,
-        message: `WebSocket ${proxyLabel(proxy)} has no timeout tunnel, so ${limits.text} apply to the upgraded connection; heartbeat is ${describeDuration(hb)}: ${t.why}`,
+        message: `WebSocket ${proxyLabel(proxy)} has no timeout tunnel, so ${limits.text} apply to the upgraded connection; heartbeat is ${heartbeatLabel(heartbeat)}: ${t.why}`,
         fixes: [
           {
             title: `Set timeout tunnel ${TUNNEL_FIX_VALUE}${target === proxy ? '' : ` in ${proxyLabel(target)}`}`,
