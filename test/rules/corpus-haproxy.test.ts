@@ -43,6 +43,7 @@ const GENERAL = [
   'haproxy/unknown-backend',
   'haproxy/timeout-ignored',
   'haproxy/backend-mode-mismatch',
+  'haproxy/http-setting-in-tcp-mode',
 ];
 
 /** Rules whose findings on a known-good WebSocket setup would be false positives. */
@@ -162,6 +163,27 @@ describe('HAProxy rules over the corpus', function () {
         disagree.push(`${r.path}: haproxy -c ${JSON.stringify(want)} vs wslb ${JSON.stringify(got)}`);
     }
     assert.deepEqual(disagree, []);
+  });
+
+  it("http-setting-in-tcp-mode agrees with haproxy -c's warnings of HTTP settings in mode tcp, file by file", () => {
+    // the warnings of proxy_cfg_ensure_no_http() and check_config_validity() (see the rule)
+    const TCP_MODE =
+      /(cookie will be ignored for \w+ '[^']*' \(needs 'mode http'\)|monitor-uri will be ignored for \w+ '[^']*' \(needs 'mode http'\)|Layer 7 hash not possible for \w+ '[^']*' \(needs 'mode http'\)\. Falling back to round robin|'option [\w-]+' not usable with \w+ '[^']*' \(needs 'mode http'\)\. Falling back to 'option tcplog'|'[\w-]+' (rules|statement) ignored for \w+ '[^']*' as (they require|it requires) HTTP mode|'option [\w-]+' ignored for \w+ '[^']*' as it requires HTTP mode|\w+ '[^']*' : ignoring cookie for server '[^']*' as HTTP mode is disabled)/g;
+    const disagree: string[] = [];
+    let warned = 0;
+    for (const r of rows.filter(reachedChecks)) {
+      const want = (r.warnings.match(TCP_MODE) ?? []).sort();
+      warned += want.length;
+      const got = results
+        .get(r.path)!
+        .filter((f) => f.code === 'haproxy/http-setting-in-tcp-mode')
+        .flatMap((f) => [f.message, ...(f.related ?? []).map((x) => x.message)].flatMap((m) => m.match(TCP_MODE) ?? []))
+        .sort();
+      if (JSON.stringify(want) !== JSON.stringify(got))
+        disagree.push(`${r.path}: haproxy -c ${JSON.stringify(want)} vs wslb ${JSON.stringify(got)}`);
+    }
+    assert.deepEqual(disagree, []);
+    assert.ok(warned >= 2, `the manifest should list such warnings (found ${warned})`);
   });
 
   it('missing-timeouts reports at the line of the proxy HAProxy names', () => {

@@ -414,7 +414,8 @@ export function sourceMayMentionWslb(src: HaproxySource): boolean {
   if (v === undefined) wslbSeen.set(src, (v = hasWslbComment(src.text)));
   return v;
 }
-const WSLB = /wslb/i;
+/** `wslb` markers, and comments about WebSocket (model/websocket.ts reads those near a section's header). */
+const WSLB = /wslb|web-?socket|socket\.io|sockjs/i;
 
 /**
  * Whether some `#` in the text is followed, after white space, by `wslb` in any case: every
