@@ -1,5 +1,4 @@
 import { proxyMode } from '../../model/haproxy';
-import { describeDuration } from '../../model/units';
 import type { HaproxyRule } from '../rule';
 import { effectiveHeartbeat, heartbeatLabel } from '../../knowledge/protocols';
 import {
