@@ -12,6 +12,7 @@
  * nginx/directive-removed, nginx/parameter-too-new, nginx/deprecated-parameter, nginx/nginx-plus-only,
  * nginx/module-not-in-build.
  */
+import { clipWord } from '../words';
 import type { Span } from '../text';
 import type { Severity } from '../types';
 import { DEBIAN_12, NGINX_BUILDS, type NginxBuildProfile } from './nginx-build';
@@ -135,7 +136,8 @@ function resolveBuild(b: ValidateNginxOptions['build']): NginxBuildProfile {
   return b;
 }
 
-const code = (s: string) => '`' + s + '`';
+/** A word of the config (or of the knowledge base) as a message quotes it: clipped and escaped. */
+const code = (s: string) => '`' + clipWord(s) + '`';
 
 /** What one (directive name, block type) pair gets, whatever its arguments. */
 type Verdict =
@@ -353,7 +355,7 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
       );
     }
     if (v.isBlock && !v.isPlain && !d.block && d.semicolon !== undefined && d.semicolon >= 0) {
-      report(d.nameSpan, 'error', 'block-expected', `${code(name)} needs a block: ${code(name + ' ... { ... }')}`);
+      report(d.nameSpan, 'error', 'block-expected', `${code(name)} needs a block: \`${clipWord(name)} ... { ... }\``);
     } else if (!v.isBlock && d.block) {
       report(d.nameSpan, 'error', 'unexpected-block', `${code(name)} does not take a block; end it with ${code(';')}`);
     }
@@ -376,7 +378,7 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
             d.args[0],
             'error',
             'parameter-too-new',
-            `${code(name + ' ' + val)} needs nginx ${known.since}; target is ${version}`,
+            `\`${clipWord(name)} ${clipWord(val)}\` needs nginx ${known.since}; target is ${version}`,
           );
         }
       }
