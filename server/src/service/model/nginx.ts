@@ -213,6 +213,16 @@ export interface NginxConfig {
   includedAt: Map<string, NginxContext>;
 }
 
+/**
+ * Codes of an include whose files were not read (missing, not a regular file, or outside the
+ * checked roots): what they define is unknown, so rules that need the whole config stay silent.
+ */
+export const UNREAD_INCLUDE_CODES: ReadonlySet<string> = new Set([
+  'nginx/include-not-found',
+  'nginx/include-not-file',
+  'nginx/include-outside-root',
+]);
+
 export interface BuildOptions {
   /** Parse cache shared across builds (path+text → tree). */
   parse?: (path: string, text: string) => NginxFile;

@@ -1,6 +1,7 @@
 import { clipWord } from '../../words';
 import {
   definedVariables,
+  UNREAD_INCLUDE_CODES,
   variableRefs,
   walkStatements,
   type NginxConfig,
@@ -139,7 +140,7 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
   check({ config, report, scope }) {
     // A fragment or a config with missing includes may get its map from a file we do not see.
     if (config.assumedContext) return;
-    if (config.diagnostics.some((d) => d.code === 'nginx/include-not-found')) return;
+    if (config.diagnostics.some((d) => UNREAD_INCLUDE_CODES.has(d.code))) return;
     const { defined, foreign } = variableFacts(config);
     const reported = new Set<string>();
     // `spanOf` is called only for a name that is reported (most are defined or built in).
