@@ -79,7 +79,11 @@ describe('hostile configs: no secret leaves, no terminal escapes', function () {
     const envSecret = token('E');
     const fileSecret = token('F');
     const { root } = reproducer(fileSecret);
-    const confined = cli(['check', root, '--format', 'json', '--no-follow-outside-includes'], childEnv(envSecret), root);
+    const confined = cli(
+      ['check', root, '--format', 'json', '--no-follow-outside-includes'],
+      childEnv(envSecret),
+      root,
+    );
     assert.ok(!confined.out.includes(fileSecret), confined.out);
     assert.ok(confined.out.includes('nginx/include-outside-root'), confined.out);
     const followed = cli(['check', root, '--format', 'json'], childEnv(envSecret), root);
