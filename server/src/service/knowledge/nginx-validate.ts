@@ -203,7 +203,7 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
           'warning',
           'module-not-in-build',
           `${code(name)} comes from ${c.module}, which ${build.description} lacks: ${why}` +
-            (so ? `; load it with ${code(`load_module modules/${so};`)}` : ''),
+            (so ? `; load it with \`load_module modules/${so};\`` : ''),
         );
       }
       if (all.length > 0) {
