@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO, runCli, tmpdirWith } from '../helpers/cli';
 import { TestClient, fileUri } from '../lsp/client';
+import { analyzeText } from '../helpers/analyze';
 
 const BIN = path.join(REPO, 'dist/cli/wslb.js');
 
@@ -179,5 +180,41 @@ describe('hostile configs: no secret leaves, no terminal escapes', function () {
     assert.match(r.out, /bad\\u202edirective/);
     // Every finding stays on its own line.
     for (const line of r.out.trim().split('\n').slice(0, -1)) assert.match(line, /^[^:]+:\d+:\d+ /);
+  });
+
+  it('no message, fix title or related note of any rule fixture quotes more than 40 characters of a word', () => {
+    // Every nginx/HAProxy fixture, with a 60-character tail added to each directive name (one
+    // variant) or to each of their arguments (another): the rules, the parsers and the knowledge
+    // checks still speak about them, and must quote each word clipped.
+    const fixtures = path.join(REPO, 'test/rules/fixtures');
+    const tail = 'Q'.repeat(60);
+    const longer = (w: string) => w.replace(/^([A-Za-z0-9_./-]+)/, `$1${tail}`);
+    let variants = 0;
+    const unclipped: string[] = [];
+    for (const lang of ['nginx', 'haproxy'] as const)
+      for (const rule of fs.readdirSync(path.join(fixtures, lang)))
+        for (const name of fs.readdirSync(path.join(fixtures, lang, rule))) {
+          const text = fs.readFileSync(path.join(fixtures, lang, rule, name), 'utf8');
+          for (const names of [true, false]) {
+            const mutated = text
+              .split('\n')
+              .map((line) =>
+                /^\s*#/.test(line)
+                  ? line
+                  : line.replace(/^(\s*)(\S+)(.*)$/, (_m, indent: string, first: string, rest: string) =>
+                      names ? indent + longer(first) + rest : indent + first + rest.replace(/\S+/g, longer),
+                    ),
+              )
+              .join('\n');
+            variants++;
+            for (const f of analyzeText(lang, mutated)) {
+              assert.notEqual(f.code, 'wslb/internal', `${lang}/${rule}/${name}: ${f.message}`);
+              for (const t of [f.message, ...f.fixes.map((x) => x.title), ...(f.related ?? []).map((r) => r.message)])
+                if (t.includes('Q'.repeat(41))) unclipped.push(`${lang}/${rule}/${name} ${f.code}: ${t}`);
+            }
+          }
+        }
+    assert.ok(variants > 300, `${variants} variants`);
+    assert.deepEqual(unclipped.slice(0, 10), []);
   });
 });

@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import { proxyMode } from '../../model/haproxy';
 import { describeDuration } from '../../model/units';
 import type { HaproxyRule } from '../rule';
@@ -60,7 +61,7 @@ export const wsMissingTimeoutTunnel: HaproxyRule = {
       report({
         path: proxy.source.path,
         span: proxyHeaderSpan(proxy),
-        message: `WebSocket ${proxyLabel(proxy)} has no timeout tunnel${zero}: ${cut}${mode !== 'http' ? ` (mode ${mode})` : ''}; heartbeat is ${describeDuration(options.heartbeatMs)}`,
+        message: `WebSocket ${proxyLabel(proxy)} has no timeout tunnel${zero}: ${cut}${mode !== 'http' ? ` (mode ${clipWord(mode)})` : ''}; heartbeat is ${describeDuration(options.heartbeatMs)}`,
         fixes: [{ title: `Set timeout tunnel ${TUNNEL_FIX_VALUE}${where}`, edits: [edit], isPreferred: true }],
         related:
           tunnel.eff && tunnel.eff.proxy !== proxy
