@@ -36,7 +36,7 @@ import { ServerDocument } from './lsp/document';
 import { createJsonEncoder } from './lsp/encoder';
 import { inspect } from 'node:util';
 import type { Diagnostic } from 'vscode-languageserver/node';
-import { Project, normalizeSettings, type OpenDoc, type TextEditRecord } from './lsp/project';
+import { Project, normalizeSettings, type TextEditRecord } from './lsp/project';
 import { Scheduler } from './lsp/scheduler';
 import {
   PoolsRequest,
@@ -72,15 +72,12 @@ import { disableFileEdit, disableNextLineEdit, fixAllConverging, minimalEdit } f
 import { commentSyntaxOf } from './service/suppress';
 import { nginxPools, haproxyPools, type PoolInfo } from './service/features/pools';
 import { ruleById } from './service/rules';
-import { sourcePointer } from './service/docs/sections';
 import { collectFiles } from './cli/nodefs';
 import { detectConfigLanguage, initAwsParsers } from './service';
 import { awsFormatOf } from './service/model/aws-build';
 import { awsPools } from './service/features/aws-pools';
 import type { AwsConfig } from './service/model/aws';
 import { LineIndex } from './service/text';
-import { statementAt, wordAt } from './service/syntax/haproxy';
-import { describeHaproxyKeyword } from './service/knowledge/describe';
 import type { ConfigLanguage, Finding } from './service/types';
 import type { NginxConfig } from './service/model/nginx';
 import type { HaproxyConfig } from './service/model/haproxy';

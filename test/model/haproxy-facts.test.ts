@@ -280,7 +280,7 @@ function plainMarker(p: HaproxyProxy): boolean {
   const lines = p.source.tree.lines;
   const idx = lines.indexOf(p.section.header);
   const check = (i: number) =>
-    !!lines[i]?.comment && WS_MARKER.test(p.source.text.slice(lines[i].comment!.start + 1, lines[i].comment!.end));
+    !!lines[i]?.comment && WS_MARKER.test(p.source.text.slice(lines[i].comment.start + 1, lines[i].comment.end));
   if (check(idx)) return true;
   for (let i = idx - 1; i >= 0 && lines[i].comment && lines[i].words.length === 0; i--) if (check(i)) return true;
   for (let i = idx + 1; i < lines.length && lines[i].start < p.section.end; i++)

@@ -13,11 +13,13 @@ import { CORPUS, corpusRows, type CorpusRow } from '../helpers/corpus';
  * - reviewed known-good WebSocket setups get no WebSocket-correctness finding (KNOWN_GOOD).
  */
 import { strict as assert } from 'node:assert';
+import { readJson } from '../helpers/json';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createLanguageService } from '../../server/src/service';
 import { HAPROXY_RULES } from '../../server/src/service/rules';
 import type { Finding } from '../../server/src/service/types';
+import { need } from '../helpers/needs';
 
 const ARTIFACT = path.join(__dirname, '..', '..', 'test-artifacts', 'rule-hits-haproxy.json');
 
@@ -76,12 +78,7 @@ describe('HAProxy rules over the corpus', function () {
   const results = new Map<string, Finding[]>();
 
   before(function () {
-    if (rows.length === 0) {
-      // the shared corpus lives beside the repository (../shared/corpus); CI always has it
-      if (process.env.WSLB_REQUIRE_ALL === '1')
-        throw new Error('the shared corpus (../shared/corpus/MANIFEST.tsv) was not found');
-      this.skip();
-    }
+    need(this, 'shared');
     const service = createLanguageService();
     for (const r of rows) {
       const text = fs.readFileSync(path.join(CORPUS, r.path), 'utf8');
@@ -126,7 +123,7 @@ describe('HAProxy rules over the corpus', function () {
   });
 
   it('writes the hit report', () => {
-    const report = JSON.parse(fs.readFileSync(ARTIFACT, 'utf8'));
+    const report = readJson<{ files: number; perRule: Record<string, unknown> }>(ARTIFACT);
     assert.equal(report.files, rows.length);
     assert.deepEqual(Object.keys(report.perRule).sort(), [...RULE_IDS].sort());
   });

@@ -80,7 +80,7 @@ describe('HAProxy rules: settings', () => {
     const fixed = fixUntilStable('haproxy', text, (f) => f.code === 'haproxy/ws-timeout-below-heartbeat', {
       heartbeatMs: 20_000,
     }).text;
-    assert.match(fixed, /backend ws_pool\n    server w1 127\.0\.0\.1:9001\n    timeout tunnel 1m\n/);
+    assert.match(fixed, /backend ws_pool\n {4}server w1 127\.0\.0\.1:9001\n {4}timeout tunnel 1m\n/);
     assert.match(fixed, /timeout tunnel 10s/, 'the defaults line stays for the other backend');
   });
 
@@ -135,7 +135,7 @@ describe('HAProxy rules: several files', () => {
     assert.equal(fixed['/etc/haproxy/00-global.cfg'], files['/etc/haproxy/00-global.cfg']);
     assert.match(
       fixed['/etc/haproxy/20-backends.cfg'],
-      /option httpchk GET \/health\n    timeout tunnel 1h\n\nbackend web/,
+      /option httpchk GET \/health\n {4}timeout tunnel 1h\n\nbackend web/,
     );
   });
 
@@ -220,7 +220,7 @@ describe('HAProxy rules: fix all', () => {
     assert.equal(fixed.match(/default-server/g)?.length, 1, fixed);
     assert.match(
       fixed,
-      /default-server (slowstart 30s on-marked-down shutdown-sessions|on-marked-down shutdown-sessions slowstart 30s)\n    server w1/,
+      /default-server (slowstart 30s on-marked-down shutdown-sessions|on-marked-down shutdown-sessions slowstart 30s)\n {4}server w1/,
     );
   });
 
@@ -228,11 +228,11 @@ describe('HAProxy rules: fix all', () => {
     const two =
       'defaults\n    mode http\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n\nfrontend fe\n    bind 127.0.0.1:8080\n    use_backend ws_a if { path_beg /a }\n    default_backend ws_b\n\nbackend ws_a\n    server a 127.0.0.1:9001\n\nbackend ws_b\n    server b 127.0.0.1:9002\n';
     const fixed = fixUntilStable('haproxy', two, (f) => f.code === 'haproxy/ws-missing-timeout-tunnel').text;
-    assert.match(fixed, /timeout server 30s\n    timeout tunnel 1h\n\nfrontend/);
+    assert.match(fixed, /timeout server 30s\n {4}timeout tunnel 1h\n\nfrontend/);
     assert.equal(fixed.match(/timeout tunnel/g)?.length, 1);
     const mixed = two.replace('\nbackend ws_b', '\nbackend plain\n    server p 127.0.0.1:9003\n\nbackend ws_b');
     const fixed2 = fixUntilStable('haproxy', mixed, (f) => f.code === 'haproxy/ws-missing-timeout-tunnel').text;
-    assert.doesNotMatch(fixed2, /timeout server 30s\n    timeout tunnel/);
+    assert.doesNotMatch(fixed2, /timeout server 30s\n {4}timeout tunnel/);
     assert.equal(fixed2.match(/timeout tunnel 1h/g)?.length, 2);
   });
 });

@@ -34,10 +34,20 @@ export function formatText(findings: Finding[], cwd: string, color: boolean): st
   return [...lines, summary].join('\n') + '\n';
 }
 
+/** One finding as `wslb check --format json` prints it (ranges 0-based, as in LSP). */
+export interface JsonFinding {
+  file: string;
+  range: Finding['range'];
+  severity: Severity;
+  code: string;
+  message: string;
+  fixes: { title: string; edits: { file: string; range: Finding['range']; newText: string }[] }[];
+}
+
 export function formatJson(findings: Finding[]): string {
   return (
     JSON.stringify(
-      findings.map((f) => ({
+      findings.map((f): JsonFinding => ({
         file: f.file,
         range: f.range,
         severity: f.severity,

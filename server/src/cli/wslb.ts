@@ -6,6 +6,7 @@
  *   wslb rules
  * Exit codes: 0 no error-level findings, 1 error-level findings, 2 bad usage or unreadable input.
  */
+import * as path from 'node:path';
 import { createLanguageService, type ServiceOptions } from '../service';
 import { ALL_RULES, ruleById } from '../service/rules';
 import { parseNginxTime } from '../service/model/units';
@@ -180,11 +181,12 @@ function check(args: string[], io: CliIO): number {
   const format = one(p, 'format') ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format))
     throw new UsageError(`--format: "${format}" is not text, json or sarif`);
-  const language = one(p, 'language') as ConfigLanguage | undefined;
-  if (language && language !== 'nginx' && language !== 'haproxy' && language !== 'aws')
-    throw new UsageError(`--language: "${language}" is not nginx, haproxy or aws`);
+  const languageArg = one(p, 'language');
+  if (languageArg && languageArg !== 'nginx' && languageArg !== 'haproxy' && languageArg !== 'aws')
+    throw new UsageError(`--language: "${languageArg}" is not nginx, haproxy or aws`);
+  const language = languageArg as ConfigLanguage | undefined;
   const service = createLanguageService(serviceOptions(p));
-  const inputs = p.positional.length ? p.positional.map((x) => require('node:path').resolve(io.cwd, x)) : [io.cwd];
+  const inputs = p.positional.length ? p.positional.map((x) => path.resolve(io.cwd, x)) : [io.cwd];
   const { files, missing } = collectFiles(inputs);
   if (missing.length) {
     for (const m of missing) io.err(`wslb: cannot read ${escapeControls(m)}: no such file or folder\n`);
@@ -248,7 +250,7 @@ export function main(argv: string[], io: CliIO): number {
       io.err(`wslb: ${e.message}\n\n${USAGE}`);
       return 2;
     }
-    io.err(`wslb: internal error: ${(e as Error).stack ?? e}\n`);
+    io.err(`wslb: internal error: ${(e as Error).stack ?? String(e)}\n`);
     return 2;
   }
 }
@@ -258,7 +260,7 @@ function simulate(args: string[], io: CliIO): number {
   const file = args[0];
   if (!file || file.startsWith('--'))
     throw new UsageError('simulate needs a config file: wslb simulate <config> --pool <name>');
-  const abs = toModelPath(require('node:path').resolve(io.cwd, file));
+  const abs = toModelPath(path.resolve(io.cwd, file));
   const fs = new NodeFileSystem();
   const text = fs.readFile(abs);
   if (text === undefined) {

@@ -512,7 +512,10 @@ function moveFinding(f: Finding, moverOf: MoverOf): Finding | null {
   if (m) {
     const r = moveRange(range, m);
     if (!r) return null;
-    if (r !== range) ((range = r), (changed = true));
+    if (r !== range) {
+      range = r;
+      changed = true;
+    }
   }
   let fixes = f.fixes;
   for (let i = 0; i < f.fixes.length; i++) {

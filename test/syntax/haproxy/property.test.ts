@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { parseHaproxy, statementAt, wordAt } from '../../../server/src/service/syntax/haproxy';
 import { assertLossless } from './invariants';
+import { need, sharedPath } from '../../helpers/needs';
 
 /** Pieces that stress the HAProxy reader: quotes, escapes, env refs, breaks, NUL, directives. */
 const NASTY = [
@@ -132,10 +133,11 @@ describe('HAProxy parser properties', function () {
     );
   });
 
-  it('takes time roughly linear in the input size', () => {
+  it('takes time roughly linear in the input size', function () {
+    need(this, 'shared');
     const unit =
       fs.readFileSync(
-        path.resolve(__dirname, '../../../../shared/corpus/haproxy/exymat/fixtures/golden/test-valid-names.cfg'),
+        sharedPath('corpus/haproxy/exymat/fixtures/golden/test-valid-names.cfg'),
         'utf8',
       ) +
       'global\n  a "unclosed ${X \\x4\n.if 1\n' +
@@ -163,8 +165,9 @@ describe('HAProxy parser properties', function () {
 
 describe('HAProxy parser throughput', function () {
   this.timeout(120_000);
-  it('parses the 24k-line benchmark file (large-valid.cfg) far faster than 5 MB/s of CPU time', () => {
-    const file = path.resolve(__dirname, '../../../../shared/corpus/haproxy/exymat/bench/fixtures/large-valid.cfg');
+  it('parses the 24k-line benchmark file (large-valid.cfg) far faster than 5 MB/s of CPU time', function () {
+    need(this, 'shared');
+    const file = sharedPath('corpus/haproxy/exymat/bench/fixtures/large-valid.cfg');
     const text = fs.readFileSync(file, 'utf8');
     for (let k = 0; k < 3; k++) parseHaproxy(text);
     const ms = timeIt(() => parseHaproxy(text), 9);

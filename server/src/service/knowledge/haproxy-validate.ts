@@ -213,7 +213,7 @@ function detach(s: string): string {
 
 function sectionPlans(vm: VersionMemo, key: string): Map<string, HeadPlans> {
   let m = vm.sections.get(key);
-  if (!m) vm.sections.set(key, (m = new Map()));
+  if (!m) vm.sections.set(key, (m = new Map<string, HeadPlans>()));
   return m;
 }
 

@@ -482,7 +482,7 @@ const filtered = new WeakMap<HaproxyConfig, Map<(p: HaproxyProxy) => boolean, Ha
  */
 export function proxiesWhere(config: HaproxyConfig, test: (p: HaproxyProxy) => boolean): HaproxyProxy[] {
   let lists = filtered.get(config);
-  if (!lists) filtered.set(config, (lists = new Map()));
+  if (!lists) filtered.set(config, (lists = new Map<(p: HaproxyProxy) => boolean, HaproxyProxy[]>()));
   let list = lists.get(test);
   if (!list) lists.set(test, (list = config.proxies.filter(test)));
   return list;
@@ -958,7 +958,7 @@ function pathId(path: readonly string[]): number {
   let m = pathIds.get(path[0]);
   if (!m) {
     if (pathCount >= MAX_PATHS) return -1;
-    pathIds.set(path[0], (m = new Map()));
+    pathIds.set(path[0], (m = new Map<string | undefined, number>()));
   }
   let id = m.get(path[1]);
   if (id === undefined) {
@@ -1348,8 +1348,8 @@ export function aclsOf(proxy: HaproxyProxy): Map<string, HaproxyStatement[]> {
   return out;
 }
 
-/** The effective `mode` (tcp, http) of a proxy; HAProxy's default is tcp. */
-export function proxyMode(proxy: HaproxyProxy): 'http' | 'tcp' | string {
+/** The effective `mode` ('tcp', 'http', or other text as written) of a proxy; HAProxy's default is tcp. */
+export function proxyMode(proxy: HaproxyProxy): string {
   if (proxy instanceof ProxyNode) return (proxy.modeAnswer ??= computeMode(proxy));
   return computeMode(proxy);
 }

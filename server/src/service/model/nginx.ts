@@ -143,7 +143,7 @@ export function firstNamed(ctx: NginxContext, name: string): NginxStatement | un
   return undefined;
 }
 
-const NO_STATEMENTS: readonly NginxStatement[] = Object.freeze([]) as readonly NginxStatement[];
+const NO_STATEMENTS: readonly NginxStatement[] = Object.freeze([]);
 
 /**
  * A statement. `args` (the words' values) is read from the tree on first use and cached: most
