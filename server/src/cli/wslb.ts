@@ -6,6 +6,7 @@
  *   wslb rules
  * Exit codes: 0 no error-level findings, 1 error-level findings, 2 bad usage or unreadable input.
  */
+import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
 import { createLanguageService, type ServiceOptions } from '../service';
 import { ALL_RULES, ruleById } from '../service/rules';
@@ -50,15 +51,13 @@ function inCi(io: CliIO): boolean {
  */
 function includeRoots(inputs: string[], follow: boolean): string[] | undefined {
   if (follow) return undefined;
-  const nodeFs = require('node:fs') as typeof import('node:fs');
-  const nodePath = require('node:path') as typeof import('node:path');
   const out = new Set<string>();
   for (const i of inputs) {
     let dir = i;
     try {
-      if (!nodeFs.statSync(i).isDirectory()) dir = nodePath.dirname(i);
+      if (!nodeFs.statSync(i).isDirectory()) dir = path.dirname(i);
     } catch {
-      dir = nodePath.dirname(i);
+      dir = path.dirname(i);
     }
     out.add(toModelPath(dir));
     try {
