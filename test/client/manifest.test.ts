@@ -125,6 +125,7 @@ describe('extension manifest', () => {
       'wslb.rules': { 'nginx/upstream-no-zone': 'off' },
       'wslb.checkWorkspace': false,
       'wslb.debounceMs': 400,
+      'wslb.followOutsideIncludes': false,
       'wslb.trace.server': 'verbose',
     };
     for (const [k, v] of Object.entries(changed)) setDotted(raw, k.slice('wslb.'.length), v);
@@ -135,6 +136,7 @@ describe('extension manifest', () => {
       rules: { 'nginx/upstream-no-zone': 'off' },
       checkWorkspace: false,
       debounceMs: 400,
+      followOutsideIncludes: false,
       trace: { server: 'verbose' },
     });
     assert.deepEqual(props['wslb.trace.server'], {
