@@ -10,6 +10,7 @@ import type { ConfigFileSystem } from './model/fs';
 import { withDefaults, type ServiceOptions } from './options';
 import { AWS_RULES, HAPROXY_RULES, NGINX_RULES } from './rules';
 import type { AnyRule, FixSpec, RuleContext, RuleReport } from './rules/rule';
+import { fixClassOf } from './rules/fix-classes';
 import { applySuppressions, type Suppressions } from './suppress';
 import type { NginxRuleScope } from './model/nginx-units';
 import { LineIndex, type Span } from './text';
@@ -42,9 +43,11 @@ export interface AwsAnalysis {
 /** Map offsets of a known file to LSP-style ranges. */
 export type LineIndexOf = (path: string) => LineIndex | undefined;
 
-export function toFix(spec: FixSpec, indexOf: LineIndexOf): Fix {
+export function toFix(spec: FixSpec, indexOf: LineIndexOf, ruleId = ''): Fix {
+  const cls = fixClassOf(ruleId, spec.kind);
   return {
-    title: spec.title,
+    title: cls.check && !spec.title.includes(' — check ') ? `${spec.title} — check ${cls.check}` : spec.title,
+    kind: cls.kind,
     isPreferred: spec.isPreferred,
     edits: spec.edits.map((e) => {
       const idx = indexOf(e.path) ?? new LineIndex('');
@@ -106,7 +109,7 @@ export function runRules<C>(
           r.message,
           indexOf,
         );
-        f.fixes = (r.fixes ?? []).map((fx) => toFix(fx, indexOf));
+        f.fixes = (r.fixes ?? []).map((fx) => toFix(fx, indexOf, rule.meta.id));
         if (r.related)
           f.related = r.related.map((rel) => ({
             file: rel.path,

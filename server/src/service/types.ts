@@ -18,6 +18,11 @@ export interface Fix {
   edits: FileEdit[];
   /** The fix a user most likely wants (VS Code's "preferred" quick fix). */
   isPreferred?: boolean;
+  /**
+   * 'safe': guesses nothing, takes part in fix-all; 'suggestion': picks a value or behaviour the
+   * user must check, applied one by one (rules/fix-classes.ts).
+   */
+  kind: 'safe' | 'suggestion';
 }
 
 export interface RelatedInfo {

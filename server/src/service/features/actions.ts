@@ -99,7 +99,8 @@ export interface FixAllResult {
 }
 
 /**
- * Apply every fix for findings in `target`, re-analyse, and repeat until nothing changes or
+ * Apply every safe fix (never a suggestion: rules/fix-classes.ts) for findings in `target`,
+ * re-analyse, and repeat until nothing changes or
  * `maxRounds` is reached. `analyze` receives the current texts of every touched file (others are
  * read as the caller sees fit) and returns all findings.
  */
@@ -113,7 +114,7 @@ export function fixAllConverging(
   let rounds = 0;
   for (; rounds < maxRounds; rounds++) {
     const findings = analyze(current);
-    const byFile = collectFixEdits(findings, (f) => f.file === target && f.fixes.length > 0);
+    const byFile = collectFixEdits(findings, (f) => f.file === target && f.fixes.length > 0, true);
     let progressed = false;
     for (const [file, edits] of byFile) {
       const before = current.get(file) ?? readText(file);

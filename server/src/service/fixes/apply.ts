@@ -28,14 +28,20 @@ export function applyEdits(text: string, edits: { range: FileEdit['range']; newT
 /**
  * Pick one fix per finding (the preferred one, else the first) and group their edits by file,
  * skipping a fix whose edits overlap one already chosen or repeat it exactly (two findings
- * asking for the same map, say). Callers re-check and repeat until nothing changes.
+ * asking for the same map, say). Callers re-check and repeat until nothing changes. With
+ * `safeOnly`, suggestions are never chosen (fix-all: see rules/fix-classes.ts).
  */
-export function collectFixEdits(findings: Finding[], filter?: (f: Finding) => boolean): Map<string, FileEdit[]> {
+export function collectFixEdits(
+  findings: Finding[],
+  filter?: (f: Finding) => boolean,
+  safeOnly = false,
+): Map<string, FileEdit[]> {
   const byFile = new Map<string, FileEdit[]>();
   const seen = new Set<string>();
   for (const f of findings) {
     if (filter && !filter(f)) continue;
-    const fix: Fix | undefined = f.fixes.find((x) => x.isPreferred) ?? f.fixes[0];
+    const fixes = safeOnly ? f.fixes.filter((x) => x.kind === 'safe') : f.fixes;
+    const fix: Fix | undefined = fixes.find((x) => x.isPreferred) ?? fixes[0];
     if (!fix) continue;
     const key = JSON.stringify(fix.edits);
     if (seen.has(key)) continue;

@@ -52,10 +52,15 @@ export interface EditSpec {
   newText: string;
 }
 
+/** See fix-classes.ts: 'safe' fixes take part in fix-all, 'suggestion's are applied one by one. */
+export type FixKind = 'safe' | 'suggestion';
+
 export interface FixSpec {
   title: string;
   edits: EditSpec[];
   isPreferred?: boolean;
+  /** Overrides the rule's class in fix-classes.ts for this fix. */
+  kind?: FixKind;
 }
 
 export interface RuleReport {

@@ -11,7 +11,7 @@ import type { AwsConfig } from '../../model/aws';
 
 function enableFix(config: AwsConfig, tg: AwsTargetGroup): FixSpec[] {
   const st = tg.stickiness;
-  const title = 'Enable lb_cookie stickiness (needed unless clients use the websocket transport only)';
+  const title = 'Enable lb_cookie stickiness';
   if (st.enabled.known && st.enabled.written) {
     // The block / entry exists with enabled = false: flip it (and keep its type).
     const e = awsReplaceValue(config, st.enabled, true);

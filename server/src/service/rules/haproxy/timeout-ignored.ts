@@ -128,6 +128,8 @@ export const timeoutIgnored: HaproxyRule = {
               title: receivers.length
                 ? `Move timeout ${clipWord(which)} to ${receivers.map(proxyLabel).join(', ')}`
                 : `Remove the ignored timeout ${clipWord(which)}`,
+              // Removing a line with no effect changes nothing; moving it makes its value count.
+              kind: receivers.length ? 'suggestion' : 'safe',
               edits,
               isPreferred: true,
             },

@@ -66,7 +66,7 @@ export const wsNoHttpchk: HaproxyRule = {
           )}${checked.length > 5 ? ', …' : ''} by TCP connect only: a server that accepts connections but cannot serve stays in the pool; use option httpchk with a health path`,
         fixes: [
           {
-            title: `Add option httpchk GET ${HEALTH_PATH} (check that the path exists first)`,
+            title: `Add option httpchk GET ${HEALTH_PATH}`,
             edits: [insertSetting(proxy, `option httpchk GET ${HEALTH_PATH}`)],
             isPreferred: true,
           },
