@@ -164,3 +164,29 @@ describe('wslb check', () => {
     JSON.parse(r.out);
   });
 });
+
+describe('wslb check --fix', () => {
+  it('applies the safe fixes only: the nginx idiom is written, HAProxy suggestions are left', () => {
+    const dir = tmpdir({ 'nginx/nginx.conf': WS_NGINX, 'haproxy/haproxy.cfg': WS_HAPROXY });
+    const before = run(['check', '--format', 'json', dir], dir);
+    const codesBefore = parseJson<JsonFinding[]>(before.out).map((f) => f.code);
+    const r = run(['check', '--fix', '--format', 'json', dir], dir);
+    const nginx = fs.readFileSync(path.join(dir, 'nginx/nginx.conf'), 'utf8');
+    assert.match(nginx, /location \/ws \{[^}]*proxy_http_version 1\.1;/);
+    // Every HAProxy fix picks a value (timeout tunnel, check, ...): the file is untouched.
+    assert.equal(fs.readFileSync(path.join(dir, 'haproxy/haproxy.cfg'), 'utf8'), WS_HAPROXY);
+    assert.match(r.err, /fixed nginx[/\\]nginx\.conf/);
+    assert.doesNotMatch(r.err, /haproxy\.cfg/);
+    const after = parseJson<JsonFinding[]>(r.out);
+    assert.ok(!after.some((f) => f.code === 'nginx/ws-http-version'), JSON.stringify(after.map((f) => f.code)));
+    // What is left still shows, with its suggestions marked as such.
+    assert.ok(codesBefore.includes('haproxy/ws-missing-timeout-tunnel'));
+    const tunnel = after.find((f) => f.code === 'haproxy/ws-missing-timeout-tunnel');
+    assert.ok(tunnel && tunnel.fixes.length > 0 && tunnel.fixes.every((x) => x.kind === 'suggestion'));
+    assert.ok(!after.some((f) => f.fixes.some((x) => x.kind === 'safe')), 'no safe fix is left');
+    // A second run changes nothing.
+    const again = run(['check', '--fix', dir], dir);
+    assert.doesNotMatch(again.err, /fixed/);
+    assert.equal(fs.readFileSync(path.join(dir, 'nginx/nginx.conf'), 'utf8'), nginx);
+  });
+});

@@ -43,7 +43,12 @@ export interface JsonFinding {
   severity: Severity;
   code: string;
   message: string;
-  fixes: { title: string; edits: { file: string; range: Finding['range']; newText: string }[] }[];
+  /** kind 'safe': applied by --fix and the editor's fix-all; 'suggestion': one by one, after a check. */
+  fixes: {
+    title: string;
+    kind: 'safe' | 'suggestion';
+    edits: { file: string; range: Finding['range']; newText: string }[];
+  }[];
 }
 
 export function formatJson(findings: Finding[]): string {
@@ -57,6 +62,7 @@ export function formatJson(findings: Finding[]): string {
         message: f.message,
         fixes: f.fixes.map((x) => ({
           title: x.title,
+          kind: x.kind,
           edits: x.edits.map((e) => ({ file: e.file, range: e.range, newText: e.newText })),
         })),
       })),

@@ -73,6 +73,10 @@ export class NodeFileSystem implements ConfigFileSystem {
     if (!r) this.cache.set(p, (r = readRegularFile(p)));
     return r;
   }
+  /** Drop what was read of these files (after --fix wrote them). */
+  forget(paths: readonly string[]): void {
+    for (const p of paths) this.cache.delete(p);
+  }
   readFile(p: string): string | undefined {
     const r = this.read(p);
     return 'text' in r ? r.text : undefined;

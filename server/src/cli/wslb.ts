@@ -1,7 +1,7 @@
 /**
  * wslb — the command-line twin of the editor extension.
  *   wslb check [files or folders...] [--format text|json|sarif] [--nginx-version X]
- *              [--haproxy-version X] [--heartbeat 30s] [--rule id=off|error|warning|info]
+ *              [--haproxy-version X] [--heartbeat 30s] [--rule id=off|error|warning|info] [--fix]
  *   wslb explain <rule-id>
  *   wslb rules
  * Exit codes: 0 no error-level findings, 1 error-level findings, 2 bad usage or unreadable input.
@@ -14,7 +14,9 @@ import { knownCode } from '../service/codes';
 import { ALL_RULES } from '../service/rules';
 import { parseNginxTime } from '../service/model/units';
 import { awsInputs, checkWorkspace } from '../service/workspace';
-import type { ConfigLanguage, Severity } from '../service/types';
+import type { ConfigLanguage, Finding, Severity } from '../service/types';
+import type { ConfigFileSystem } from '../service/model/fs';
+import { applyEdits, collectFixEdits } from '../service/fixes/apply';
 import { collectFiles, NodeFileSystem, toModelPath } from './nodefs';
 import { formatJson, formatSarif, formatText } from './format';
 import { escapeControls } from '../service/words';
@@ -88,6 +90,8 @@ check options:
   --language nginx|haproxy|aws skip content detection (aws: Terraform/CloudFormation
                                files that declare ALB/NLB resources)
   --no-color                   plain text output
+  --fix                        apply the safe fixes (no value guessed) to the checked files,
+                               then report what is left; suggestions are never applied
   --follow-outside-includes    read nginx includes that lead outside the checked folders
                                (default, except when CI=true is set)
   --no-follow-outside-includes never read them: a finding names each include not followed
@@ -174,7 +178,7 @@ function check(args: string[], io: CliIO): number {
   const p = parseArgs(
     args,
     new Set(['format', 'nginx-version', 'haproxy-version', 'heartbeat', 'rule', 'language']),
-    new Set(['no-color', 'follow-outside-includes', 'no-follow-outside-includes']),
+    new Set(['no-color', 'follow-outside-includes', 'no-follow-outside-includes', 'fix']),
   );
   if (p.flags.has('follow-outside-includes') && p.flags.has('no-follow-outside-includes'))
     throw new UsageError('--follow-outside-includes and --no-follow-outside-includes exclude each other');
@@ -200,7 +204,15 @@ function check(args: string[], io: CliIO): number {
     for (const u of unreadable) io.err(`wslb: cannot read ${escapeControls(u)}\n`);
     return 2;
   }
-  const result = checkWorkspace(service, fs, files, language, includeRoots(inputs, follow));
+  const roots = includeRoots(inputs, follow);
+  if (p.flags.has('fix')) {
+    const written = applySafeFixes(service, fs, files, language, roots);
+    for (const w of written) {
+      const rel = path.relative(io.cwd, w);
+      io.err(`wslb: fixed ${escapeControls(rel && !rel.startsWith('..') ? rel : w)}\n`);
+    }
+  }
+  const result = checkWorkspace(service, fs, files, language, roots);
   if (result.languages.size === 0 && format === 'text')
     io.err(
       `wslb: no nginx or HAProxy config, nor Terraform/CloudFormation declaring ALB/NLB resources, found in ${inputs.join(', ')}\n`,
@@ -210,6 +222,53 @@ function check(args: string[], io: CliIO): number {
   else if (format === 'sarif') io.out(formatSarif(findings, VERSION));
   else io.out(formatText(findings, io.cwd, io.isTTY && !p.flags.has('no-color')));
   return findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+/**
+ * `--fix`: apply the safe fixes (rules/fix-classes.ts) of findings in the checked files, re-check
+ * and repeat until nothing changes, then write the files that changed. A fix that would edit a
+ * file outside the checked ones (an include elsewhere) is left out. Returns the written paths.
+ */
+function applySafeFixes(
+  service: ReturnType<typeof createLanguageService>,
+  fs: NodeFileSystem,
+  files: string[],
+  language: ConfigLanguage | undefined,
+  roots: readonly string[] | undefined,
+): string[] {
+  const checked = new Set(files);
+  const current = new Map<string, string>();
+  const view: ConfigFileSystem = {
+    readFile: (q) => current.get(q) ?? fs.readFile(q),
+    readDir: (q) => fs.readDir(q),
+    refusal: (q) => fs.refusal(q),
+    realPath: (q) => fs.realPath(q),
+  };
+  for (let round = 0; round < 8; round++) {
+    const { findings } = checkWorkspace(service, view, files, language, roots);
+    const confined = (f: Finding) =>
+      f.fixes.some((x) => x.kind === 'safe') &&
+      f.fixes.every((x) => x.kind !== 'safe' || x.edits.every((e) => checked.has(e.file)));
+    let progressed = false;
+    for (const [file, edits] of collectFixEdits(findings, confined, true)) {
+      const before = view.readFile(file);
+      if (before === undefined) continue;
+      const after = applyEdits(before, edits);
+      if (after !== before) {
+        current.set(file, after);
+        progressed = true;
+      }
+    }
+    if (!progressed) break;
+  }
+  const written: string[] = [];
+  for (const [file, text] of current) {
+    if (text === fs.readFile(file)) continue;
+    nodeFs.writeFileSync(file, text);
+    written.push(file);
+  }
+  fs.forget(written);
+  return written;
 }
 
 export function main(argv: string[], io: CliIO): number {
