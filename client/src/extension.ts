@@ -20,7 +20,13 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { detectLanguage } from '../../server/src/service/detect';
-import { PoolsRequest, SIMULATE_COMMAND, type PoolItem, type SimulateArgs } from '../../server/src/lsp/protocol';
+import {
+  FIX_ALL_KIND,
+  PoolsRequest,
+  SIMULATE_COMMAND,
+  type PoolItem,
+  type SimulateArgs,
+} from '../../server/src/lsp/protocol';
 import { SimulatorPanels } from './simulatorPanel';
 import { VIEW_TYPE } from './webview/protocol';
 import { detectionTarget, isAwsDocument, poolAt, restartBudget } from './logic';
@@ -227,6 +233,10 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand(SIMULATE_COMMAND, (args?: SimulateArgs) => simulate(args)),
     vscode.commands.registerCommand('wslb.showOutput', () => output?.show(true)),
+    // The server's source.fixAll.wslb action, applied at once (the same as fix-on-save).
+    vscode.commands.registerCommand('wslb.fixAll', () =>
+      vscode.commands.executeCommand('editor.action.sourceAction', { kind: FIX_ALL_KIND, apply: 'first' }),
+    ),
     vscode.commands.registerCommand('wslb.restartServer', async () => {
       if (!client) return;
       budget.reset();

@@ -78,7 +78,7 @@ import { awsFormatOf } from './service/model/aws-build';
 import { awsPools } from './service/features/aws-pools';
 import type { AwsConfig } from './service/model/aws';
 import { LineIndex } from './service/text';
-import type { ConfigLanguage, Finding } from './service/types';
+import type { ConfigLanguage, Finding, Fix } from './service/types';
 import type { NginxConfig } from './service/model/nginx';
 import type { HaproxyConfig } from './service/model/haproxy';
 
@@ -797,7 +797,24 @@ function fixAllEdit(path: string): WorkspaceEdit | null {
   return workspaceEdit(byPath);
 }
 
-const FIX_ALL_TITLE = 'Fix all wslb problems in this file';
+const FIX_ALL_TITLE = 'Fix all safe wslb problems in this file';
+const SEVERITY_RANK: Record<Finding['severity'], number> = { error: 0, warning: 1, information: 2, hint: 3 };
+const hasSafeFix = (f: Finding) => f.fixes.some((x) => x.kind === 'safe');
+
+/**
+ * The fix VS Code marks preferred (applied by "Auto Fix"): the preferred fix of the most severe
+ * finding under the cursor, a safe one before a suggestion at the same severity. Only one.
+ */
+function preferredFix(findings: Finding[]): Fix | undefined {
+  let best: { fix: Fix; rank: number } | undefined;
+  for (const f of findings) {
+    const fix = f.fixes.find((x) => x.isPreferred);
+    if (!fix) continue;
+    const rank = SEVERITY_RANK[f.severity] * 2 + (fix.kind === 'safe' ? 0 : 1);
+    if (!best || rank < best.rank) best = { fix, rank };
+  }
+  return best?.fix;
+}
 
 connection.onCodeAction(
   guard('codeAction', [], (p) => {
@@ -805,57 +822,75 @@ connection.onCodeAction(
     if (!m || m.text.length > MAX_ANALYZED_CHARS) return [];
     const only = p.context.only;
     const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(o + '.'));
-    const out: CodeAction[] = [];
     const findings = project.findingsFor(m.path);
+    const anySafe = findings.some(hasSafeFix);
+    const fixAllAction = (kind: string): CodeAction | undefined => {
+      if (codeActionResolve) return { title: FIX_ALL_TITLE, kind, data: { uri: p.textDocument.uri, fixAll: true } };
+      const edit = fixAllEdit(m.path);
+      return edit ? { title: FIX_ALL_TITLE, kind, edit } : undefined;
+    };
+    const out: CodeAction[] = [];
     if (wants(CodeActionKind.QuickFix)) {
-      for (const f of findings) {
-        if (!rangesTouch(f.range, p.range)) continue;
+      const here = findings.filter((f) => rangesTouch(f.range, p.range));
+      const preferred = preferredFix(here);
+      // Identical actions (two findings offering the same edit, "Disable X for this line" for two
+      // findings of X on one line) are listed once, with every diagnostic they resolve.
+      const byKey = new Map<string, CodeAction>();
+      const fixes: CodeAction[] = [];
+      const disables: CodeAction[] = [];
+      const add = (list: CodeAction[], key: string, action: CodeAction) => {
+        const seen = byKey.get(key);
+        if (!seen) {
+          byKey.set(key, action);
+          list.push(action);
+          return;
+        }
+        seen.diagnostics = [...(seen.diagnostics ?? []), ...(action.diagnostics ?? [])];
+        if (action.isPreferred) seen.isPreferred = true;
+      };
+      for (const f of here) {
         const diagnostic = toDiagnostic(f, project.paths);
         for (const fix of f.fixes) {
           const byPath = new Map<string, TextEdit[]>();
           for (const e of fix.edits)
             byPath.set(e.file, [...(byPath.get(e.file) ?? []), { range: e.range, newText: e.newText }]);
-          out.push({
+          add(fixes, `fix ${JSON.stringify(fix.edits)}`, {
             title: fix.title,
             kind: CodeActionKind.QuickFix,
             diagnostics: [diagnostic],
-            isPreferred: !!fix.isPreferred,
+            isPreferred: fix === preferred,
             edit: workspaceEdit(byPath),
           });
         }
         if (f.code.endsWith('/syntax') || f.code.startsWith('wslb/') || !knownCode(f.code)) continue;
         // JSON has no comments: a CloudFormation JSON template cannot carry a disable comment.
         if (m.aws && /^\s*[{[]/.test(m.text)) continue;
-        out.push({
+        const line = disableNextLineEdit(m.text, f.range.start.line, f.code, undefined, commentSyntaxOf(m.path));
+        add(disables, `line ${f.code} ${JSON.stringify(line)}`, {
           title: `Disable ${f.code} for this line`,
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
-          edit: workspaceEdit(
-            new Map([
-              [m.path, [disableNextLineEdit(m.text, f.range.start.line, f.code, undefined, commentSyntaxOf(m.path))]],
-            ]),
-          ),
+          edit: workspaceEdit(new Map([[m.path, [line]]])),
         });
-        out.push({
+        const file = disableFileEdit(m.text, f.code, undefined, commentSyntaxOf(m.path));
+        add(disables, `file ${f.code}`, {
           title: `Disable ${f.code} for this file`,
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
-          edit: workspaceEdit(
-            new Map([[m.path, [disableFileEdit(m.text, f.code, undefined, commentSyntaxOf(m.path))]]]),
-          ),
+          edit: workspaceEdit(new Map([[m.path, [file]]])),
         });
       }
-    }
-    if (
-      (wants(FIX_ALL_KIND) || (only && only.includes(CodeActionKind.SourceFixAll))) &&
-      findings.some((f) => f.fixes.length > 0)
-    ) {
-      if (codeActionResolve)
-        out.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_KIND, data: { uri: p.textDocument.uri, fixAll: true } });
-      else {
-        const edit = fixAllEdit(m.path);
-        if (edit) out.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_KIND, edit });
+      out.push(...fixes);
+      // In the light bulb too (not only under Source Action), when something can be fixed safely.
+      if (here.length > 0 && anySafe) {
+        const all = fixAllAction(CodeActionKind.QuickFix);
+        if (all) out.push(all);
       }
+      out.push(...disables);
+    }
+    if ((wants(FIX_ALL_KIND) || (only && only.includes(CodeActionKind.SourceFixAll))) && anySafe) {
+      const all = fixAllAction(FIX_ALL_KIND);
+      if (all) out.push(all);
     }
     return out;
   }),

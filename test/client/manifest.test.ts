@@ -82,6 +82,7 @@ describe('extension manifest', () => {
       'wslb.simulate': 'wslb: Simulate balancing',
       'wslb.restartServer': 'wslb: Restart language server',
       'wslb.showOutput': 'wslb: Show output',
+      'wslb.fixAll': 'wslb: Fix all safe problems in this file',
     });
     const registered = [...extensionSource.matchAll(/registerCommand\(\s*(?:'([^']+)'|(SIMULATE_COMMAND))/g)].map(
       (m) => m[1] ?? 'wslb.simulate',
@@ -93,6 +94,15 @@ describe('extension manifest', () => {
     // The CodeLens the server sends names the same command.
     const protocol = fs.readFileSync(path.join(REPO, 'server/src/lsp/protocol.ts'), 'utf8');
     assert.match(protocol, /SIMULATE_COMMAND = 'wslb\.simulate'/);
+  });
+
+  it('declares source.fixAll.wslb for editor.codeActionsOnSave, as the server announces it', () => {
+    const kinds = (pkg.contributes.codeActions ?? []).flatMap((c) => c.actions.map((a) => a.kind));
+    assert.deepEqual(kinds, ['source.fixAll.wslb']);
+    const protocol = fs.readFileSync(path.join(REPO, 'server/src/lsp/protocol.ts'), 'utf8');
+    assert.match(protocol, /FIX_ALL_KIND = 'source\.fixAll\.wslb'/);
+    // The palette command runs that action.
+    assert.match(extensionSource, /'editor\.action\.sourceAction', \{ kind: FIX_ALL_KIND, apply: 'first' \}/);
   });
 
   it('documents every setting the server reads, with the server defaults', () => {

@@ -65,6 +65,7 @@ export interface Manifest {
     menus: Record<string, { command: string; when?: string }[]>;
     configuration: { properties: Record<string, SettingContribution> };
     configurationDefaults?: unknown;
+    codeActions?: { languages: string[]; actions: { kind: string; title: string; description?: string }[] }[];
   };
 }
 

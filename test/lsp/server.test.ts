@@ -227,7 +227,7 @@ describe('language server: diagnostics, hover, code actions', function () {
     });
     const fixAll = actions.find((a) => a.kind === 'source.fixAll.wslb');
     assert.ok(fixAll, JSON.stringify(actions.map((a) => a.kind)));
-    assert.equal(fixAll.title, 'Fix all wslb problems in this file');
+    assert.equal(fixAll.title, 'Fix all safe wslb problems in this file');
     const after = applyTextEdits(NGINX_WS, editsFor(fixAll.edit, uri));
     assert.equal((after.match(/proxy_http_version 1\.1;/g) ?? []).length >= 1, true);
     c.replace(uri, after, NGINX_WS);
@@ -875,5 +875,105 @@ describe('language server: robustness', function () {
     });
     assert.equal(r, null);
     assert.equal(c.proc.exitCode, null);
+  });
+});
+
+const NGINX_BARE = `events {}
+http {
+    upstream chat {
+        server 127.0.0.1:9001;
+        server 127.0.0.1:9002;
+    }
+    server {
+        listen 8080;
+        location /ws/ {
+            proxy_pass http://chat;
+        }
+    }
+}
+`;
+
+describe('language server: safe fix-all in the light bulb, suggestions one by one', function () {
+  this.timeout(30_000);
+  let c: TestClient;
+  before(async () => {
+    c = new TestClient();
+    await c.initialize();
+  });
+  after(async () => c.stop());
+
+  async function bulb(uri: string, d: Diagnostic): Promise<CodeAction[]> {
+    return c.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: d.range,
+      context: { diagnostics: [d], only: ['quickfix'] },
+    });
+  }
+
+  it('offers "Fix all safe" in the light bulb, lists identical actions once, and prefers the most severe finding\'s fix', async () => {
+    const uri = fileUri(tmpFile('s1/nginx.conf', NGINX_BARE));
+    c.open(uri, 'nginx', NGINX_BARE);
+    const diags = await c.waitDiagnostics(uri, (d) => codes(d).includes('nginx/ws-missing-upgrade-header'));
+    const loc = diags.filter((d) => d.range.start.line === 8);
+    assert.ok(loc.length >= 3, JSON.stringify(loc.map((d) => d.code)));
+    const actions = await bulb(uri, loc[0]);
+    const titles = actions.map((a) => a.title);
+    // Upgrade and Connection findings offer the same edit: one action, resolving both.
+    assert.equal(new Set(titles).size, titles.length, titles.join('\n'));
+    const headers = actions.find((a) => a.title === 'Forward Upgrade and Connection for the WebSocket upgrade')!;
+    assert.deepEqual(headers.diagnostics!.map((d) => d.code).sort(), [
+      'nginx/ws-missing-connection-header',
+      'nginx/ws-missing-upgrade-header',
+    ]);
+    const fixAll = actions.find((a) => a.title === 'Fix all safe wslb problems in this file');
+    assert.ok(fixAll, titles.join('\n'));
+    assert.equal(fixAll.kind, 'quickfix');
+    const preferred = actions.filter((a) => a.isPreferred);
+    assert.equal(preferred.length, 1, titles.join('\n'));
+    // All three are errors here; the preferred one is a safe fix of one of them.
+    assert.ok(preferred[0].diagnostics!.every((d) => d.severity === 1));
+    // Fix all writes the idiom and nothing picked by wslb.
+    const after = applyTextEdits(NGINX_BARE, editsFor(fixAll.edit, uri));
+    assert.match(after, /proxy_http_version 1\.1;/);
+    assert.match(after, /proxy_set_header Upgrade \$http_upgrade;/);
+    assert.match(after, /map \$http_upgrade \$connection_upgrade/);
+    assert.doesNotMatch(after, /worker_shutdown_timeout|worker_connections|least_conn|proxy_read_timeout/);
+  });
+
+  it("prefers the fix of the error over a warning's on the same line", async () => {
+    const uri = fileUri(tmpFile('s2/nginx.conf', NGINX_BARE));
+    c.open(uri, 'nginx', NGINX_BARE);
+    const diags = await c.waitDiagnostics(uri, (d) => codes(d).includes('nginx/ws-http-version'));
+    const upstream = diags.find((d) => d.code === 'nginx/ws-round-robin');
+    const actions = await c.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 12, character: 0 } },
+      context: { diagnostics: diags, only: ['quickfix'] },
+    });
+    const preferred = actions.filter((a) => a.isPreferred);
+    assert.equal(preferred.length, 1);
+    assert.equal(preferred[0].diagnostics![0].severity, 1, JSON.stringify(preferred[0]));
+    if (upstream) assert.ok(!preferred[0].diagnostics!.some((d) => d.code === 'nginx/ws-round-robin'));
+  });
+
+  it('HAProxy: suggestions say what to check and stay out of fix-all', async () => {
+    const uri = fileUri(tmpFile('s3/haproxy.cfg', HAPROXY));
+    c.open(uri, 'haproxy', HAPROXY);
+    const diags = await c.waitDiagnostics(uri, (d) => codes(d).includes(TUNNEL));
+    const t = diags.find((d) => d.code === TUNNEL)!;
+    const actions = await bulb(uri, t);
+    const tunnel = actions.find(
+      (a) => a.diagnostics?.some((d) => d.code === TUNNEL) && /timeout tunnel/.test(a.title),
+    )!;
+    assert.match(tunnel.title, / — check /);
+    const all = await c.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: t.range,
+      context: { diagnostics: [], only: ['source.fixAll.wslb'] },
+    });
+    for (const a of all) {
+      const after = applyTextEdits(HAPROXY, editsFor(a.edit, uri));
+      assert.doesNotMatch(after, /timeout tunnel|httpchk|hard-stop-after|slowstart/, after);
+    }
   });
 });
