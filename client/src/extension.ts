@@ -21,6 +21,8 @@ import {
 } from 'vscode-languageclient/node';
 import { detectLanguage } from '../../server/src/service/detect';
 import {
+  EXPLAIN_COMMAND,
+  ExplainRequest,
   FIX_ALL_KIND,
   PoolsRequest,
   SIMULATE_COMMAND,
@@ -90,6 +92,8 @@ export function activate(context: vscode.ExtensionContext): void {
       { language: 'plaintext', pattern: '**/*.{tf,template}' },
     ],
     outputChannel: output,
+    // The hovers' command links: Simulate balancing and Explain rule (no other command runs from them).
+    markdown: { isTrusted: { enabledCommands: [SIMULATE_COMMAND, EXPLAIN_COMMAND] } },
     initializationOptions: { settings: { wslb: vscode.workspace.getConfiguration('wslb') } },
     errorHandler: {
       error: (error, _message, count) => {
@@ -233,6 +237,14 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand(SIMULATE_COMMAND, (args?: SimulateArgs) => simulate(args)),
     vscode.commands.registerCommand('wslb.showOutput', () => output?.show(true)),
+    // A rule's page, offline, in the Markdown preview (the hovers' "Explain rule" link).
+    vscode.commands.registerCommand(EXPLAIN_COMMAND, async (id?: string) => {
+      if (!client || typeof id !== 'string') return;
+      const page = await client.sendRequest(ExplainRequest, { id });
+      if (!page) return;
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: page.markdown });
+      await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+    }),
     // The server's source.fixAll.wslb action, applied at once (the same as fix-on-save).
     vscode.commands.registerCommand('wslb.fixAll', () =>
       vscode.commands.executeCommand('editor.action.sourceAction', { kind: FIX_ALL_KIND, apply: 'first' }),

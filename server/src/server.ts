@@ -38,7 +38,9 @@ import { inspect } from 'node:util';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { Project, normalizeSettings, type TextEditRecord } from './lsp/project';
 import { Scheduler } from './lsp/scheduler';
+import { rulePageMarkdown } from './service/docs/explain';
 import {
+  ExplainRequest,
   PoolsRequest,
   FIX_ALL_KIND,
   SIMULATE_COMMAND,
@@ -649,6 +651,14 @@ connection.onCodeLens(
           : `Simulate balancing (${info.pool.algorithm}, ${n} server${n === 1 ? '' : 's'})`;
       return { range, command: { title, command: SIMULATE_COMMAND, arguments: [args] } };
     });
+  }),
+);
+
+connection.onRequest(
+  ExplainRequest,
+  guard('wslb/explain', null, (p) => {
+    const markdown = rulePageMarkdown(p.id);
+    return markdown ? { markdown } : null;
   }),
 );
 

@@ -83,10 +83,11 @@ describe('extension manifest', () => {
       'wslb.restartServer': 'wslb: Restart language server',
       'wslb.showOutput': 'wslb: Show output',
       'wslb.fixAll': 'wslb: Fix all safe problems in this file',
+      'wslb.explainRule': 'wslb: Explain rule',
     });
-    const registered = [...extensionSource.matchAll(/registerCommand\(\s*(?:'([^']+)'|(SIMULATE_COMMAND))/g)].map(
-      (m) => m[1] ?? 'wslb.simulate',
-    );
+    const registered = [
+      ...extensionSource.matchAll(/registerCommand\(\s*(?:'([^']+)'|(SIMULATE_COMMAND)|(EXPLAIN_COMMAND))/g),
+    ].map((m) => m[1] ?? (m[2] ? 'wslb.simulate' : 'wslb.explainRule'));
     assert.deepEqual(registered.sort(), Object.keys(titles).sort());
     for (const c of Object.keys(titles)) assert.ok(pkg.activationEvents.includes(`onCommand:${c}`), c);
     for (const m of Object.values(pkg.contributes.menus).flat())

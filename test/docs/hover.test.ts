@@ -1,12 +1,13 @@
 /** doHover, called directly on analysed configs: representative cases of issue 6. */
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ruleById } from '../../server/src/service/rules';
-import { sourcePointer } from '../../server/src/service/docs/sections';
 import { createLanguageService } from '../../server/src/service';
 import { MemoryFileSystem } from '../../server/src/service/model/fs';
 import { LineIndex } from '../../server/src/service/text';
 import { withDefaults } from '../../server/src/service/options';
-import { doHover } from '../../server/src/service/docs/hover';
+import { doHover, explainLink, firstSentences, HOVER_BUDGET } from '../../server/src/service/docs/hover';
 import { wsNote } from '../../server/src/service/docs/ws-notes';
 import { at, hoverHaproxy, hoverNginx } from './util';
 
@@ -55,20 +56,18 @@ describe('hover: nginx', () => {
     assert.match(m, /`proxy_http_version` `1\.1` — set here \(line 19\)/);
     assert.match(m, /`proxy_buffering` `on` — nginx 1\.22\.1's default/);
     assert.match(m, /`Connection` header: `\$connection_upgrade` — set here \(line 21\)/);
-    assert.match(m, /### `proxy_pass` — ngx_http_proxy_module/);
+    assert.match(m, /\*\*`proxy_pass`\*\* — ngx_http_proxy_module/);
     assert.match(m, /Source: L4 vs L7 for WebSocket/);
   });
 
   it('the default depends on the target version (proxy_http_version 1.0 in 1.22.1, 1.1 in 1.29.7)', () => {
     const off = at(CONF, 'proxy_http_version', 2);
     const old = md(hoverNginx(files, NGINX, NGINX, off, { nginxVersion: '1.22.1' }));
-    assert.match(old, /\*\*Default \(nginx 1\.22\.1\):\*\* `proxy_http_version 1\.0;`/);
-    assert.match(old, /For nginx 1\.22\.1:\*\* the default is `1\.0`/);
+    assert.match(old, /default \(nginx 1\.22\.1\): `proxy_http_version 1\.0;`/);
     assert.match(old, /It overrides `1\.0` \(nginx 1\.22\.1's default\)/);
     const neu = md(hoverNginx(files, NGINX, NGINX, off, { nginxVersion: '1.29.7' }));
-    assert.match(neu, /\*\*Default \(nginx 1\.29\.7\):\*\* `proxy_http_version 1\.1;`/);
-    assert.doesNotMatch(neu, /For nginx 1\.29\.7/);
-    assert.ok(old.includes(wsNote('nginx', 'proxy_http_version')!.text));
+    assert.match(neu, /default \(nginx 1\.29\.7\): `proxy_http_version 1\.1;`/);
+    assert.ok(old.includes(firstSentences(wsNote('nginx', 'proxy_http_version')!.text)));
   });
 
   it('compares a timeout with the heartbeat', () => {
@@ -118,7 +117,7 @@ describe('hover: nginx', () => {
   it('explains an upstream server parameter', () => {
     const m = md(hoverNginx(files, NGINX, NGINX, at(CONF, 'max_fails=2', 2)));
     assert.match(m, /\*\*`server` parameter `max_fails`\*\* = `2`/);
-    assert.ok(m.includes(wsNote('nginx', 'server:max_fails')!.text));
+    assert.ok(m.includes(firstSentences(wsNote('nginx', 'server:max_fails')!.text)));
   });
 
   it('shows the rule explanation on a diagnostic range, with its source pointer', () => {
@@ -137,8 +136,10 @@ describe('hover: nginx', () => {
       options: withDefaults(),
     });
     const docs = ruleById('nginx/ws-http-version')!.meta.docs;
-    assert.ok(md(r).includes(docs.long));
-    assert.ok(md(r).includes(sourcePointer(docs.section)));
+    // One line: the finding and a link to the rule's page; the long explanation is that click away.
+    assert.ok(md(r).includes(`\`nginx/ws-http-version\`: ${f.message}`), md(r));
+    assert.ok(md(r).includes(explainLink('nginx/ws-http-version')));
+    assert.ok(!md(r).includes(docs.long));
     // the same position without findings has no rule text
     const r2 = doHover({
       language: 'nginx',
@@ -221,9 +222,10 @@ describe('hover: HAProxy', () => {
     for (const off of [at(HAP, 'timeout tunnel', 2), at(HAP, 'tunnel 3600000', 2)]) {
       const r = hoverHaproxy(HAP, off);
       const m = md(r);
-      assert.match(m, /### `timeout tunnel` — HAProxy keyword/);
+      assert.match(m, /\*\*`timeout tunnel`\*\* — HAProxy keyword/);
       assert.match(m, /configuration\.html#4\.2-timeout%20tunnel/);
-      assert.ok(m.includes(wsNote('haproxy', 'timeout tunnel')!.text));
+      assert.ok(m.includes(firstSentences(wsNote('haproxy', 'timeout tunnel')!.text)));
+      assert.ok(m.length <= HOVER_BUDGET, `${m.length} characters:\n${m}`);
       assert.match(m, /\*\*In `backend ws`:\*\* `timeout tunnel 3600000` = 3600 s \(1 h\) — set here \(line 14\)/);
     }
   });
@@ -235,11 +237,15 @@ describe('hover: HAProxy', () => {
   });
 
   it('explains a balance algorithm and a server option', () => {
-    assert.ok(md(hoverHaproxy(HAP, at(HAP, 'roundrobin', 2))).includes(wsNote('haproxy', 'balance roundrobin')!.text));
+    assert.ok(
+      md(hoverHaproxy(HAP, at(HAP, 'roundrobin', 2))).includes(
+        firstSentences(wsNote('haproxy', 'balance roundrobin')!.text),
+      ),
+    );
     const ss = md(hoverHaproxy(HAP, at(HAP, 'slowstart', 2)));
-    assert.match(ss, /### `slowstart` — HAProxy server option/);
-    assert.ok(ss.includes(wsNote('haproxy', 'server:slowstart')!.text));
-    assert.match(md(hoverHaproxy(HAP, at(HAP, 'check', 2))), /### `check` — HAProxy server option/);
+    assert.match(ss, /\*\*`slowstart`\*\* — HAProxy server option/);
+    assert.ok(ss.includes(firstSentences(wsNote('haproxy', 'server:slowstart')!.text)));
+    assert.match(md(hoverHaproxy(HAP, at(HAP, 'check', 2))), /\*\*`check`\*\* — HAProxy server option/);
   });
 
   it('shows the rule explanation on a finding', () => {
@@ -257,7 +263,8 @@ describe('hover: HAProxy', () => {
       findings: a.findings,
       options: withDefaults(),
     });
-    assert.ok(md(r).includes(ruleById('haproxy/unknown-backend')!.meta.docs.long));
+    assert.ok(md(r).includes(`\`haproxy/unknown-backend\`: ${f.message}`), md(r));
+    assert.ok(md(r).includes(explainLink('haproxy/unknown-backend')));
   });
 
   it('returns null for an unknown keyword and in a comment', () => {
@@ -266,5 +273,55 @@ describe('hover: HAProxy', () => {
     assert.match(md(hoverHaproxy(cfg, at(cfg, 'frobnicate', 2))), /unknown keyword `frobnicate`/);
     assert.equal(hoverHaproxy(cfg, at(cfg, 'tunnel', 2)), null);
     assert.equal(hoverHaproxy(HAP, at(HAP, 'use_backend in', 2)), null);
+  });
+});
+
+describe('hover: short by default, WebSocket notes only where WebSocket goes', () => {
+  const EX = path.join(__dirname, '../../examples');
+  const read = (p: string) => fs.readFileSync(path.join(EX, p), 'utf8');
+  const exFiles = {
+    '/etc/nginx/nginx.conf': read('nginx/nginx.conf'),
+    '/etc/nginx/sites-enabled/chat.conf': read('nginx/sites-enabled/chat.conf'),
+  };
+  const CHAT = '/etc/nginx/sites-enabled/chat.conf';
+  const chat = exFiles[CHAT];
+
+  it('keeps the hover on the example location /ws/ and its proxy_pass under the budget, finding first', () => {
+    for (const [needle, delta] of [
+      ['location /ws/', 2],
+      ['location /ws/', 10],
+      ['proxy_pass http://chat_backend', 2],
+      ['http://chat_backend', 9],
+      ['proxy_read_timeout', 2],
+    ] as const) {
+      const m = md(hoverNginx(exFiles, NGINX, CHAT, at(chat, needle, delta)));
+      assert.ok(m.length <= HOVER_BUDGET, `${needle}: ${m.length} characters:\n${m}`);
+      assert.match(m, /\*\*WebSocket:\*\*/, needle);
+    }
+    const loc = md(hoverNginx(exFiles, NGINX, CHAT, at(chat, 'location /ws/', 2)));
+    assert.match(loc, /^\*\*Error\*\* `nginx\/ws-http-version`: [^\n]+\[Explain rule\]\(command:wslb\.explainRule\?/);
+    assert.match(loc, /\*\*Effective in `location \/ws\/`\*\*/);
+    assert.match(loc, /\[nginx docs\]\(https:\/\/nginx\.org\//);
+    // nginx's long location reference (matching order, its example) stays behind the link.
+    assert.doesNotMatch(loc, /named location|configuration A/);
+  });
+
+  it('says nothing about WebSocket on a location and a proxy_pass that carry none', () => {
+    for (const off of [at(CONF, 'location /api', 2), at(CONF, 'proxy_pass http://10.0.0.9', 2)]) {
+      const m = md(hoverNginx(files, NGINX, NGINX, off));
+      assert.doesNotMatch(m, /WebSocket|Effective in|Upgrade/, m);
+    }
+    // The same directive in the WebSocket location has both.
+    const ws = md(hoverNginx(files, NGINX, NGINX, at(CONF, 'proxy_pass http://chat', 2)));
+    assert.match(ws, /\*\*WebSocket:\*\*/);
+    assert.match(ws, /Effective in `location \/ws`/);
+  });
+
+  it('HAProxy: no WebSocket note on a keyword of a backend that carries none', () => {
+    const cfg = `defaults\n    mode http\n    timeout client 30s\n    timeout server 30s\n    timeout connect 5s\nfrontend fe\n    bind :80\n    default_backend api\nbackend api\n    balance roundrobin\n    timeout server 50s\n    server a1 10.0.0.3:80\n`;
+    for (const needle of ['roundrobin', 'timeout server 50s']) {
+      const m = md(hoverHaproxy(cfg, at(cfg, needle, 2)));
+      assert.doesNotMatch(m, /\*\*WebSocket:\*\*/, m);
+    }
   });
 });

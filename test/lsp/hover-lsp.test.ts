@@ -13,6 +13,7 @@ import { TestClient, fileUri, REPO } from './client';
 import { ruleById } from '../../server/src/service/rules';
 import { sourcePointer } from '../../server/src/service/docs/sections';
 import { wsNote } from '../../server/src/service/docs/ws-notes';
+import { firstSentences, HOVER_BUDGET } from '../../server/src/service/docs/hover';
 
 const NGINX = `events {}
 http {
@@ -136,18 +137,27 @@ describe('language server: hover content (doHover)', function () {
 
   it('HAProxy: a multi-word keyword with its WebSocket note and manual link', async () => {
     const v = value(await hover(haproxyUri, pos(HAPROXY, 'timeout tunnel', 9)));
-    assert.match(v, /### `timeout tunnel`/);
+    assert.match(v, /\*\*`timeout tunnel`\*\*/);
     assert.match(v, /docs\.haproxy\.org\/2\.6\/configuration\.html#4\.2-timeout%20tunnel/);
-    assert.ok(v.includes(wsNote('haproxy', 'timeout tunnel')!.text));
+    assert.ok(v.includes(firstSentences(wsNote('haproxy', 'timeout tunnel')!.text)));
+    assert.ok(v.length <= HOVER_BUDGET, `${v.length} characters`);
   });
 
-  it('a diagnostic range: the rule long explanation with its source section', async () => {
+  it('a diagnostic range: the finding in one line with "Explain rule", whose page has the long text', async () => {
     const diags = await c.waitDiagnostics(nginxUri, (d) => d.some((x) => x.code === 'nginx/ws-http-version'));
     const d = diags.find((x) => x.code === 'nginx/ws-http-version')!;
     const v = value(await hover(nginxUri, d.range.start));
     const rule = ruleById('nginx/ws-http-version')!;
-    assert.ok(v.includes(rule.meta.docs.long), v);
-    assert.ok(v.includes(sourcePointer(rule.meta.docs.section)), v);
+    assert.ok(v.startsWith(`**Error** \`nginx/ws-http-version\`: ${String(d.message)}`), v);
+    assert.ok(!v.includes(rule.meta.docs.long), v);
+    const link = /\[Explain rule\]\(command:wslb\.explainRule\?([^)]+)\)/.exec(v);
+    assert.ok(link, v);
+    const [id] = JSON.parse(decodeURIComponent(link[1])) as [string];
+    const page = await c.request<{ markdown: string } | null>('wslb/explain', { id });
+    assert.ok(page && page.markdown.includes(rule.meta.docs.long));
+    assert.ok(page.markdown.includes(sourcePointer(rule.meta.docs.section)));
+    assert.ok(page.markdown.includes(rule.meta.versions));
+    assert.equal(await c.request('wslb/explain', { id: 'nginx/no-such-rule' }), null);
   });
 
   it('a comment has no hover', async () => {

@@ -19,8 +19,6 @@ import type {
   CodeLens,
 } from 'vscode-languageserver-protocol';
 import { TestClient, fileUri, applyTextEdits, REPO } from './client';
-import { ruleById } from '../../server/src/service/rules';
-import { sourcePointer } from '../../server/src/service/docs/sections';
 import { codeDocsUrl } from '../../server/src/service/docs/links';
 
 const NGINX_WS = `events {}
@@ -147,9 +145,9 @@ describe('language server: diagnostics, hover, code actions', function () {
     });
     assert.ok(hover, 'a hover');
     const value = (hover.contents as { value: string }).value;
-    const rule = ruleById(HTTP_VERSION)!;
-    assert.ok(value.includes(rule.meta.docs.short), value);
-    assert.ok(value.includes(sourcePointer(rule.meta.docs.section)), value);
+    // The finding in one line, then the rule's page one click away (its command link).
+    assert.match(value, new RegExp(`^\\*\\*Error\\*\\* \`${HTTP_VERSION}\`: `));
+    assert.ok(value.includes(`command:wslb.explainRule?${encodeURIComponent(JSON.stringify([HTTP_VERSION]))}`), value);
   });
 
   it('offers the quick fix as preferred; applying it removes the finding', async () => {

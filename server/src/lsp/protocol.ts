@@ -77,7 +77,17 @@ export interface SimulateArgs {
   pool: string;
 }
 
-/** The code action kind of "Fix all wslb problems in this file". */
+/** Command id of the "Explain rule" links in hovers; its single argument is a rule or check id. */
+export const EXPLAIN_COMMAND = 'wslb.explainRule';
+
+export interface ExplainParams {
+  id: string;
+}
+
+/** A rule's page (what, why, fix, versions, proof) as Markdown, or null for an unknown id. */
+export const ExplainRequest = new RequestType<ExplainParams, { markdown: string } | null, void>('wslb/explain');
+
+/** The code action kind of "Fix all safe wslb problems in this file". */
 export const FIX_ALL_KIND = 'source.fixAll.wslb';
 
 /** Documents larger than this are not analysed (an information diagnostic says so). */

@@ -48,6 +48,41 @@ function links(refs: readonly string[]): string {
     .join(' · ');
 }
 
+/**
+ * A rule's page in the editor (the "Explain rule" link of a hover): what is wrong, the long text
+ * (why and what to do), the versions it applies to, the proof, the references. Offline: all from
+ * the registry, the same text as `wslb explain`.
+ */
+export function rulePageMarkdown(id: string): string | undefined {
+  const r = ruleById(id);
+  if (!r) {
+    const c = checkById(id);
+    if (!c) return undefined;
+    return (
+      [
+        `# ${c.id}`,
+        `*${c.severity}; a validity check*`,
+        c.short,
+        c.long,
+        ...(c.references?.length ? ['## References', links(c.references)] : []),
+      ].join('\n\n') + '\n'
+    );
+  }
+  const m = r.meta;
+  return (
+    [
+      `# ${m.id}`,
+      `*${m.severity} · applies to ${m.versions}${m.fixable ? ' · has a quick fix' : ''}*`,
+      `**${m.docs.short}**`,
+      m.docs.long,
+      `*${sourcePointer(m.docs.section)} (guide* Load balancing WebSocket*)*`,
+      ...(m.docs.proof ? ['## Proof', m.docs.proof] : []),
+      ...(m.docs.references.length ? ['## References', links(m.docs.references)] : []),
+      `Turn it off or change its severity: \`wslb.rules\` in the settings, \`--rule ${m.id}=off\` on the command line, or a \`# wslb-disable-next-line ${m.id} -- reason\` comment.`,
+    ].join('\n\n') + '\n'
+  );
+}
+
 /** Markdown for a hover on a finding of rule (or check) `id`: the same short/long text and source pointer. */
 export function ruleExplanationMarkdown(id: string, message?: string): string | undefined {
   const r = ruleById(id);

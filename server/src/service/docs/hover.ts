@@ -46,7 +46,13 @@ import type { AwsConfig } from '../model/aws';
 import { awsHover } from './aws-hover';
 import type { Finding } from '../types';
 import { ruleExplanationMarkdown } from './explain';
-import { sourcePointer } from './sections';
+import { sourcePointer, type SourceSection } from './sections';
+import {
+  haproxyWebSocketBackends,
+  nginxCarriesWebSocket,
+  nginxWebSocketLocations,
+  nginxWebSocketUpstreams,
+} from '../model/websocket';
 import { wsNote, type WsNote } from './ws-notes';
 
 export interface HoverInput {
@@ -99,9 +105,41 @@ export function simulateLink(uri: string, pool: string): string {
   return `[Simulate balancing](command:${SIMULATE_COMMAND_ID}?${encodeURIComponent(JSON.stringify([{ uri, pool }]))})`;
 }
 
-function noteMarkdown(note: WsNote | undefined): string | undefined {
-  if (!note) return undefined;
-  return `**WebSocket:** ${note.text}\n\n*${sourcePointer(note.section)}*`;
+/** The command the extension registers to show a rule's page (server/src/lsp/protocol.ts EXPLAIN_COMMAND). */
+export const EXPLAIN_COMMAND_ID = 'wslb.explainRule';
+
+export function explainLink(code: string, label = 'Explain rule'): string {
+  return `[${label}](command:${EXPLAIN_COMMAND_ID}?${encodeURIComponent(JSON.stringify([code]))})`;
+}
+
+/** A default hover stays short (issue 20: under about 1,200 characters); the long text is one click away. */
+export const HOVER_BUDGET = 1200;
+
+/**
+ * The first sentences of a note, up to about `max` characters: the WebSocket fact in two or three
+ * lines. (Sentences end with ". " before a capital letter or a backtick.)
+ */
+export function firstSentences(text: string, max = 300): string {
+  const sentences = text.split(/(?<=[.!?])\s+(?=[A-Z`])/);
+  let out = sentences[0];
+  for (const sn of sentences.slice(1)) {
+    if (out.length + 1 + sn.length > max) break;
+    out += ' ' + sn;
+  }
+  return out;
+}
+
+/**
+ * The WebSocket note, shortened, when the thing hovered carries WebSocket (`carries`); with its
+ * guide section as a citation.
+ */
+function noteMarkdown(note: WsNote | undefined, carries = true): string | undefined {
+  if (!note || !carries) return undefined;
+  return `**WebSocket:** ${firstSentences(note.text)}\n\n${guideCitation(note.section)}`;
+}
+
+function guideCitation(section: SourceSection): string {
+  return `${sourcePointer(section)} (guide *Load balancing WebSocket*)`;
 }
 
 function baseName(path: string): string {
@@ -113,16 +151,27 @@ function positionIn(range: { start: Position; end: Position }, pos: Position): b
   return before(range.start, pos) && before(pos, range.end);
 }
 
-/** Rule explanations for the findings of `path` whose range holds the cursor (one per rule). */
+const SEVERITY_LABEL: Record<Finding['severity'], string> = {
+  error: 'Error',
+  warning: 'Warning',
+  information: 'Note',
+  hint: 'Hint',
+};
+
+/**
+ * The findings of `path` whose range holds the cursor, one line each (one per rule): what is
+ * wrong and a link to the rule's page. The long explanation is that click away.
+ */
 function findingParts(input: HoverInput, pos: Position): { parts: string[] } {
-  const parts: string[] = [];
+  const lines: string[] = [];
   const seen = new Set<string>();
   for (const f of input.findings) {
     if (f.file !== input.path || !positionIn(f.range, pos) || seen.has(f.code)) continue;
     seen.add(f.code);
-    parts.push(ruleExplanationMarkdown(f.code, f.message) ?? `**${f.code}**: ${f.message}`);
+    const explain = ruleExplanationMarkdown(f.code) ? ` ${explainLink(f.code)}` : '';
+    lines.push(`**${SEVERITY_LABEL[f.severity]}** \`${f.code}\`: ${f.message}${explain}`);
   }
-  return { parts };
+  return { parts: lines.length ? [lines.join('\n\n')] : [] };
 }
 
 /** "30 s", "1.5 s", "250 ms": a compact duration for comparisons. */
@@ -158,7 +207,7 @@ function codeBlock(text: string, lang = ''): string {
   return `${fence}${lang}\n${text}\n${fence}`;
 }
 
-function poolMarkdown(info: PoolInfo, uri: string, where: string): string {
+function poolMarkdown(info: PoolInfo, uri: string, where: string, carries = true): string {
   const p = info.pool;
   const lines: string[] = [];
   const algo = p.algorithm + (p.hashKey ? ` ${p.hashKey}` : '') + (p.consistent ? ' consistent' : '');
@@ -190,6 +239,7 @@ function poolMarkdown(info: PoolInfo, uri: string, where: string): string {
             p.system,
             p.system === 'nginx' ? nginxAlgorithmKey(p.algorithm) : `balance ${p.algorithm.replace(/\(.*$/, '')}`,
           ),
+          carries,
         );
   const out = [lines.join('\n\n'), simulateLink(uri, p.name)];
   if (note) out.push(note);
@@ -263,9 +313,9 @@ function headerLine(ctx: NginxContext, header: string, herePath: string): string
   if (h.value === null) {
     const dropped =
       h.list.source !== 'default'
-        ? ` (this level's \`proxy_set_header\` list, from \`${h.list.from ? describeContext(h.list.from) : '?'}\`, does not set it)`
+        ? ` — the \`proxy_set_header\` list of \`${h.list.from ? describeContext(h.list.from) : '?'}\` leaves it out`
         : '';
-    return `- \`${header}\` header: not sent${header === 'Connection' ? ' (nginx sends `Connection: close`)' : ''}${dropped}`;
+    return `- \`${header}\` header: not sent${header === 'Connection' ? ' (nginx sends `close`)' : ''}${dropped}`;
   }
   const s = h.statement!;
   const from =
@@ -290,46 +340,58 @@ function nginxLocationSummary(ctx: NginxContext, options: ServiceOptions, herePa
   return `**Effective in \`${describeContext(ctx)}\`** (heartbeat ${describeDuration(options.heartbeatMs)}):\n\n${lines.join('\n')}`;
 }
 
-function nginxKbMarkdown(name: string, ctx: NginxContext | null, options: ServiceOptions): string | undefined {
+/**
+ * What the directive is, in two lines: name, module, the default for the target version and the
+ * contexts, then the first sentence of nginx's description. The full reference is the docs link.
+ */
+function nginxKbMarkdown(
+  name: string,
+  ctx: NginxContext | null,
+  options: ServiceOptions,
+): { text: string; url?: string } | undefined {
   const version = options.nginxVersion;
   const family = ctx?.family === 'main' || !ctx ? undefined : ctx.family;
   const inUpstream = ctx?.kind === 'upstream';
   if (inUpstream && name === 'server') {
     const doc = nginxDocs('server', family ?? 'http').find((d) => d.module.includes('upstream'));
-    if (doc) {
-      return [
-        `### \`server\` (upstream) — ${doc.module}`,
-        doc.syntax.map((s) => `**Syntax:** \`server\` ${s}`).join('  \n'),
-        `**Default:** none · **Context:** upstream`,
-        doc.description,
-        `[nginx documentation](${doc.url})`,
-      ].join('\n\n');
-    }
+    if (doc)
+      return {
+        text: `**\`server\`** (upstream) — ${doc.module} · default: none · context: upstream\n\n${firstSentences(doc.description, 200)}`,
+        url: doc.url,
+      };
   }
   const kbFamily = ctx?.kind === 'events' ? 'events' : family;
   const d = describeNginxDirective(name, { version, family: kbFamily });
   if (!d) return undefined;
-  const parts: string[] = [`### \`${d.name}\` — ${d.module}`];
-  if (d.syntax.length) parts.push(d.syntax.map((s) => `**Syntax:** \`${d.name}\` ${s}`).join('  \n'));
   const def = d.default;
   const defText = def?.value !== undefined ? `\`${d.name} ${def.value};\`` : 'none';
-  parts.push(
-    `**Default (nginx ${version}):** ${defText}${def?.note ? ` — ${def.note}` : ''}  \n**Context:** ${d.contexts.join(', ') || 'any'}${d.since ? `  \n**Since:** ${d.since}` : ''}`,
+  const lines = [
+    `**\`${d.name}\`** — ${d.module} · default (nginx ${version}): ${defText} · context: ${contextList(d.contexts)}`,
+  ];
+  if (d.unavailable) lines.push(`⚠️ **Not usable with the target:** ${d.unavailable}`);
+  if (d.description) lines.push(firstSentences(d.description.replace(/\s*\n\s*/g, ' '), 200));
+  return { text: lines.join('\n\n'), url: d.url };
+}
+
+/** "http, server, location": the knowledge base writes some contexts space-separated ("http server"). */
+function contextList(contexts: readonly string[]): string {
+  const words = contexts.flatMap((c) => (/^if in |^limit_except$/.test(c) ? [c] : c.split(/\s+/)));
+  return words.filter(Boolean).join(', ') || 'any';
+}
+
+/** Does this context carry WebSocket (a WebSocket location, inside one or around one; a WebSocket upstream)? */
+function nginxCarries(cfg: NginxConfig, ctx: NginxContext | null): boolean {
+  if (!ctx || ctx.kind === 'main' || ctx.kind === 'events' || ctx.kind === 'http') return nginxCarriesWebSocket(cfg);
+  if (ctx.kind === 'upstream') return nginxWebSocketUpstreams(cfg).has(ctx);
+  const chain = inheritanceChain(ctx);
+  return nginxWebSocketLocations(cfg).some(
+    (wl) => chain.includes(wl.location) || inheritanceChain(wl.location).includes(ctx),
   );
-  if (d.unavailable) parts.push(`⚠️ **Not usable with the target:** ${d.unavailable}`);
-  if (d.description) {
-    parts.push(d.description);
-    // reference-lib describes the newest nginx; say so when the target's default differs.
-    const newest = (nginxDocs(name, family)[0] ?? nginxDocs(name)[0])?.default.trim();
-    const target = def?.value ?? '';
-    if (newest !== undefined && newest !== target && !(newest === '' && target === '')) {
-      parts.push(
-        `> **For nginx ${version}:** the default is ${target ? `\`${target}\`` : 'none'}${newest ? ` (the description above is for the newest nginx, where it is \`${newest}\`)` : ''}.`,
-      );
-    }
-  }
-  if (d.url) parts.push(`[nginx documentation](${d.url})`);
-  return parts.join('\n\n');
+}
+
+function linksLine(links: (string | undefined)[]): string | undefined {
+  const l = links.filter((x): x is string => !!x);
+  return l.length ? l.join(' · ') : undefined;
 }
 
 function nginxDirectiveHover(
@@ -342,14 +404,35 @@ function nginxDirectiveHover(
   const name = d.name;
   const parts: string[] = [];
   const kb = nginxKbMarkdown(name, ctx, input.options);
-  const note = noteMarkdown(wsNote('nginx', name));
+  // A block directive carries WebSocket when its own block does (a location, an upstream).
+  const carries = nginxCarries(cfg, stmt?.block ?? ctx);
+  const wsnote = carries ? wsNote('nginx', name) : undefined;
+  const note = noteMarkdown(wsnote);
   if (!kb && !note) return [];
-  if (kb) parts.push(kb);
-  if (note) parts.push(note);
+  if (note) parts.push(note.slice(0, note.lastIndexOf('\n\n')));
+  if (name === 'location' && carries && stmt?.block) {
+    const wl = nginxWebSocketLocations(cfg).find((w) => w.location === stmt.block);
+    if (wl)
+      parts.push(
+        `**WebSocket:** this location carries WebSocket (${wl.reasons
+          .slice(0, 2)
+          .map((r) => r.text)
+          .join(
+            '; ',
+          )}): it needs HTTP/1.1, the Upgrade and Connection headers, and an idle timeout above the heartbeat.`,
+      );
+  }
+  // With a WebSocket note, the note says what matters: nginx's description stays behind the link.
+  if (kb) parts.push(parts.length ? kb.text.split('\n\n')[0] : kb.text);
   if (stmt && ctx) {
-    const here = nginxInThisConfig(cfg, stmt, ctx, input);
+    const here = nginxInThisConfig(cfg, stmt, ctx, input, carries);
     if (here) parts.push(here);
   }
+  const links = linksLine([
+    kb?.url ? `[nginx docs](${kb.url})` : undefined,
+    wsnote ? guideCitation(wsnote.section) : undefined,
+  ]);
+  if (links) parts.push(links);
   return parts;
 }
 
@@ -358,18 +441,20 @@ function nginxInThisConfig(
   stmt: NginxStatement,
   ctx: NginxContext,
   input: HoverInput,
+  carries: boolean,
 ): string | undefined {
   const { options, path } = input;
   const name = stmt.name;
+  // The WebSocket summary (HTTP version, timeouts, Upgrade/Connection) only where WebSocket goes.
   if (name === 'location' && stmt.block) {
-    return stmt.block.statements.some((s) => s.name === 'proxy_pass')
+    return carries && stmt.block.statements.some((s) => s.name === 'proxy_pass')
       ? nginxLocationSummary(stmt.block, options, path)
       : undefined;
   }
-  if (name === 'proxy_pass') return nginxLocationSummary(ctx, options, path);
+  if (name === 'proxy_pass') return carries ? nginxLocationSummary(ctx, options, path) : undefined;
   if (name === 'upstream' && stmt.block) {
     const info = nginxUpstreamPool(cfg, stmt.block);
-    return info ? poolMarkdown(info, input.uri ?? fileUri(info.path), `${whereNginx(stmt, path)}`) : undefined;
+    return info ? poolMarkdown(info, input.uri ?? fileUri(info.path), `${whereNginx(stmt, path)}`, carries) : undefined;
   }
   if (name === 'proxy_set_header') {
     const list = effectiveList(ctx, 'proxy_set_header');
@@ -499,7 +584,15 @@ function nginxArgHover(
   // the name of an upstream: in its header, or as the host of a proxy_pass
   if (d.name === 'upstream' && i === 0 && stmt?.block) {
     const info = nginxUpstreamPool(cfg, stmt.block);
-    if (info) return [poolMarkdown(info, input.uri ?? fileUri(info.path), whereNginx(stmt, input.path))];
+    if (info)
+      return [
+        poolMarkdown(
+          info,
+          input.uri ?? fileUri(info.path),
+          whereNginx(stmt, input.path),
+          nginxWebSocketUpstreams(cfg).has(stmt.block),
+        ),
+      ];
   }
   if (/^(proxy|grpc|uwsgi|scgi|fastcgi)_pass$/.test(d.name) && ctx) {
     const target = parseProxyTarget(value);
@@ -512,8 +605,9 @@ function nginxArgHover(
             info,
             input.uri === undefined || up.statement.source.path !== input.path ? fileUri(info.path) : input.uri,
             whereNginx(up.statement, input.path),
+            nginxWebSocketUpstreams(cfg).has(up),
           ),
-          nginxLocationSummary(ctx, input.options, input.path),
+          ...(nginxCarries(cfg, ctx) ? [nginxLocationSummary(ctx, input.options, input.path)] : []),
         ];
     }
   }
@@ -528,7 +622,8 @@ function nginxArgHover(
       const ms = parseNginxTime(v);
       if (ms !== undefined) parts[0] += ` (${describeDuration(ms)})`;
     }
-    if (note) parts.push(noteMarkdown(note)!);
+    const noteText = noteMarkdown(note, nginxWebSocketUpstreams(cfg).has(ctx));
+    if (noteText) parts.push(noteText);
     return parts.length > 1 || v ? parts : [];
   }
   // a time or size value
@@ -624,13 +719,12 @@ function websocketIdle(proxy: HaproxyProxy): { ms: number | null; by: string } {
   return c ? { ms: c, by: '`timeout client`' } : s ? { ms: s, by: '`timeout server`' } : { ms: null, by: '' };
 }
 
+/** What the keyword is, in one or two lines, with the manual link (the full text is there). */
 function haproxyKbMarkdown(d: HaproxyKeywordSummary): string {
-  const head = `### \`${d.name}\` — HAProxy ${d.kind === 'server-option' ? 'server option' : d.kind === 'bind-option' ? 'bind option' : 'keyword'}`;
-  const parts = [head];
-  if (d.syntax.length) parts.push(codeBlock(d.syntax.map((s) => `${d.name} ${s}`).join('\n')));
-  if (d.allowedIn) parts.push(`**Allowed in:** ${d.allowedIn.join(', ')}`);
-  parts.push(`[HAProxy 2.6 manual, section ${d.section}: ${d.name}](${d.url})`);
-  return parts.join('\n\n');
+  const kind = d.kind === 'server-option' ? 'server option' : d.kind === 'bind-option' ? 'bind option' : 'keyword';
+  const syntax = d.syntax.length ? ` · \`${d.name} ${d.syntax[0]}\`` : '';
+  const allowed = d.allowedIn ? ` · allowed in: ${d.allowedIn.join(', ')}` : '';
+  return `**\`${d.name}\`** — HAProxy ${kind}${syntax}${allowed}\n\n[HAProxy 2.6 manual, ${d.section}](${d.url})`;
 }
 
 function haproxyHover(input: HoverInput): HoverResult | null {
@@ -660,12 +754,29 @@ function proxyOf(cfg: HaproxyConfig, stmt: HaproxyStatement): HaproxyProxy | und
   return stmt.section ? cfg.proxies.find((p) => p.section === stmt.section) : undefined;
 }
 
-function backendSummary(proxy: HaproxyProxy, input: HoverInput): string[] {
+/**
+ * Does this proxy carry WebSocket? A backend (or listen) when the config routes WebSocket to it;
+ * a frontend, defaults or global section when the config carries WebSocket at all.
+ */
+function haproxyCarries(cfg: HaproxyConfig, proxy: HaproxyProxy | undefined): boolean {
+  const ws = haproxyWebSocketBackends(cfg);
+  if (proxy && (proxy.kind === 'backend' || proxy.kind === 'listen')) return ws.some((b) => b.proxy === proxy);
+  return ws.length > 0;
+}
+
+function backendSummary(cfg: HaproxyConfig, proxy: HaproxyProxy, input: HoverInput): string[] {
   const info = haproxyProxyPool(proxy);
   const where = whereHaproxy(proxy.section.headerStatement, proxy.source.tree, proxy.source.path, input.path);
   const out: string[] = [];
   if (info)
-    out.push(poolMarkdown(info, proxy.source.path === input.path && input.uri ? input.uri : fileUri(info.path), where));
+    out.push(
+      poolMarkdown(
+        info,
+        proxy.source.path === input.path && input.uri ? input.uri : fileUri(info.path),
+        where,
+        haproxyCarries(cfg, proxy),
+      ),
+    );
   out.push(haproxyTimeoutsSummary(proxy, input));
   return out;
 }
@@ -683,14 +794,14 @@ function haproxyWordHover(cfg: HaproxyConfig, stmt: HaproxyStatement, word: Hapr
 
   // section headers: `backend name`, `frontend name`, `defaults name`
   if (stmt.section && stmt === stmt.section.headerStatement && proxy) {
-    if (proxy.kind === 'backend' || proxy.kind === 'listen') return backendSummary(proxy, input);
+    if (proxy.kind === 'backend' || proxy.kind === 'listen') return backendSummary(cfg, proxy, input);
     return [haproxyTimeoutsSummary(proxy, input)];
   }
   if (wi < mod) return [];
   // backend references
   if ((kwWords[0] === 'use_backend' || kwWords[0] === 'default_backend') && wi > mod) {
     const target = findProxy(cfg, word.value);
-    if (target) return backendSummary(target, input);
+    if (target) return backendSummary(cfg, target, input);
   }
   // server lines: options and their values
   if (SERVER_LINES.has(kwWords[0]) && proxy) {
@@ -700,8 +811,8 @@ function haproxyWordHover(cfg: HaproxyConfig, stmt: HaproxyStatement, word: Hapr
       const prev = words[wi - 1]?.value;
       const d = describeHaproxyKeyword(kwWords, section, word.value);
       if (d && d.kind === 'server-option') {
-        const note = noteMarkdown(wsNote('haproxy', `server:${d.name}`));
-        return [haproxyKbMarkdown(d), ...(note ? [note] : [])];
+        const note = noteMarkdown(wsNote('haproxy', `server:${d.name}`), haproxyCarries(cfg, proxy));
+        return [...(note ? [note] : []), haproxyKbMarkdown(d)];
       }
       // the value of an option such as `slowstart 30s` or `inter 2s`
       if (prev && /^(slowstart|inter|fastinter|downinter|agent-inter|pool-purge-delay)$/.test(prev)) {
@@ -723,7 +834,7 @@ function haproxyWordHover(cfg: HaproxyConfig, stmt: HaproxyStatement, word: Hapr
     const arg = word.value;
     if (d.name === 'balance' && wi - mod === 1) {
       const alg = arg.replace(/\(.*$/, '');
-      const note = noteMarkdown(wsNote('haproxy', `balance ${alg}`));
+      const note = noteMarkdown(wsNote('haproxy', `balance ${alg}`), haproxyCarries(cfg, proxy));
       if (note) return [`**\`balance ${arg}\`**`, note, `[HAProxy 2.6 manual: balance](${d.url})`];
     }
     if (d.name.startsWith('timeout ') || HAPROXY_TIME_KEYWORDS.has(d.name)) {
@@ -736,9 +847,12 @@ function haproxyWordHover(cfg: HaproxyConfig, stmt: HaproxyStatement, word: Hapr
       }
     }
   }
-  out.push(haproxyKbMarkdown(d));
-  const note = noteMarkdown(wsNote('haproxy', d.name) ?? wsNote('haproxy', d.name.split(' ')[0]));
+  const note = noteMarkdown(
+    wsNote('haproxy', d.name) ?? wsNote('haproxy', d.name.split(' ')[0]),
+    haproxyCarries(cfg, proxy),
+  );
   if (note) out.push(note);
+  out.push(haproxyKbMarkdown(d));
   if (proxy) {
     const here = haproxyInThisConfig(cfg, proxy, d, stmt, input);
     if (here) out.push(here);
