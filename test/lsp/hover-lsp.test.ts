@@ -148,7 +148,12 @@ describe('language server: hover content (doHover)', function () {
     const d = diags.find((x) => x.code === 'nginx/ws-http-version')!;
     const v = value(await hover(nginxUri, d.range.start));
     const rule = ruleById('nginx/ws-http-version')!;
-    assert.ok(v.startsWith(`**Error** \`nginx/ws-http-version\`: ${String(d.message)}`), v);
+    assert.ok(
+      v.startsWith(
+        `**Error** \`nginx/ws-http-version\`: ${typeof d.message === 'string' ? d.message : d.message.value}`,
+      ),
+      v,
+    );
     assert.ok(!v.includes(rule.meta.docs.long), v);
     const link = /\[Explain rule\]\(command:wslb\.explainRule\?([^)]+)\)/.exec(v);
     assert.ok(link, v);
