@@ -605,7 +605,8 @@ function nginxArgHover(
             info,
             input.uri === undefined || up.statement.source.path !== input.path ? fileUri(info.path) : input.uri,
             whereNginx(up.statement, input.path),
-            nginxWebSocketUpstreams(cfg).has(up),
+            // With the location's WebSocket summary below, the pool's own note would repeat it.
+            nginxWebSocketUpstreams(cfg).has(up) && !nginxCarries(cfg, ctx),
           ),
           ...(nginxCarries(cfg, ctx) ? [nginxLocationSummary(ctx, input.options, input.path)] : []),
         ];

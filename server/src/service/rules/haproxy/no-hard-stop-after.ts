@@ -3,7 +3,7 @@ import { compareVersions } from '../../model/units';
 import { insertInSection, insertSectionBefore } from '../../fixes/haproxy';
 import type { ServiceOptions } from '../../options';
 import type { HaproxyRule } from '../rule';
-import { activeWebSocketBackends, proxyHeaderSpan, proxyLabel } from './common';
+import { activeWebSocketBackends, proxyHeaderSpan } from './common';
 
 export const HARD_STOP_FIX_VALUE = '10m';
 
@@ -42,15 +42,8 @@ export const noHardStopAfter: HaproxyRule = {
     if (globalStatements(config, 'hard-stop-after').length) return;
     const ws = activeWebSocketBackends(config);
     if (ws.length === 0) return;
-    const spread = hasCloseSpreadTime(options)
-      ? `; close-spread-time (HAProxy ${options.haproxyVersion}) only spreads the closing of idle and keep-alive HTTP connections, it does not end WebSockets`
-      : '';
-    const msg = `This config carries WebSocket (${ws
-      .map((b) => proxyLabel(b.proxy))
-      .slice(0, 3)
-      .join(
-        ', ',
-      )}${ws.length > 3 ? ', …' : ''}) but global has no hard-stop-after: after a reload the old HAProxy process keeps running until the last WebSocket closes${spread}`;
+    const spread = hasCloseSpreadTime(options) ? ' (close-spread-time does not end them)' : '';
+    const msg = `No hard-stop-after in global: after a reload, old processes live until their last WebSocket closes${spread}`;
     const global = config.global[0];
     if (global) {
       const src = config.sources.find((s) => s.tree.sections.includes(global));
@@ -82,7 +75,7 @@ export const noHardStopAfter: HaproxyRule = {
     report({
       path: first.source.path,
       span: proxyHeaderSpan(first),
-      message: msg.replace('but global has no hard-stop-after', 'but has no global section with hard-stop-after'),
+      message: msg.replace('No hard-stop-after in global', 'No global section with hard-stop-after'),
       fixes: [
         {
           title: `Add a global section with hard-stop-after ${HARD_STOP_FIX_VALUE}`,

@@ -41,12 +41,12 @@ export const wsBalanceRoundrobin: HaproxyRule = {
       if (algo !== 'roundrobin' && algo !== 'static-rr') continue;
       const origin = eff
         ? `${algo}${eff.proxy === proxy ? '' : ` (${describeSource(eff, proxy)})`}`
-        : "roundrobin, HAProxy's default (no balance line)";
+        : 'roundrobin (the default)';
       const here = eff && eff.proxy === proxy;
       report({
         path: proxy.source.path,
         span: here ? statementSpan(eff.statement) : proxyHeaderSpan(proxy),
-        message: `WebSocket ${proxyLabel(proxy)} over ${active.length} servers is balanced by ${origin}: long-lived connections pile up unevenly and reconnects scatter; use balance leastconn (or a hash with hash-type consistent when clients must stick)`,
+        message: `WebSocket ${proxyLabel(proxy)} is balanced by ${origin}: long-lived connections pile up unevenly; use balance leastconn`,
         fixes: [
           {
             title: 'Balance by leastconn',

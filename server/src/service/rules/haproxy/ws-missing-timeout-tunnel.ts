@@ -1,11 +1,8 @@
-import { clipWord } from '../../words';
-import { proxyMode } from '../../model/haproxy';
 import type { HaproxyRule } from '../rule';
-import { effectiveHeartbeat, heartbeatLabel } from '../../knowledge/protocols';
+import { effectiveHeartbeat } from '../../knowledge/protocols';
 import {
   activeWebSocketBackends,
   describeIdleLimits,
-  describeSource,
   proxyHeaderSpan,
   heartbeatTier,
   proxyLabel,
@@ -63,18 +60,14 @@ export const wsMissingTimeoutTunnel: HaproxyRule = {
       if (limits.ms === null) continue;
       const t = heartbeatTier(limits.ms, hb);
       if (!t) continue;
-      const mode = proxyMode(proxy);
-      const zero =
-        tunnel.eff && !tunnel.eff.negated
-          ? ` (timeout tunnel 0, ${describeSource(tunnel.eff, proxy)}, means unset)`
-          : '';
+      const zero = tunnel.eff && !tunnel.eff.negated ? ` (its 0 means unset)` : '';
       const { edit, target } = tunnelEdit(config, proxy, wsSet, TUNNEL_FIX_VALUE);
       const where = target === proxy ? '' : ` in ${proxyLabel(target)}`;
       report({
         path: proxy.source.path,
         span: proxyHeaderSpan(proxy),
         severity: t.severity,
-        message: `WebSocket ${proxyLabel(proxy)} has no timeout tunnel${zero}, so ${limits.text} apply to the upgraded connection${mode !== 'http' ? ` (mode ${clipWord(mode)})` : ''}; heartbeat is ${heartbeatLabel(heartbeat)}: ${t.why}`,
+        message: `WebSocket ${proxyLabel(proxy)} has no timeout tunnel${zero}: ${limits.text} cut idle WebSockets; set one`,
         fixes: [{ title: `Set timeout tunnel ${TUNNEL_FIX_VALUE}${where}`, edits: [edit], isPreferred: true }],
         related:
           tunnel.eff && tunnel.eff.proxy !== proxy

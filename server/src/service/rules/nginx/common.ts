@@ -42,6 +42,32 @@ export function describeOrigin(name: string, eff: EffectiveValue, here: NginxCon
   return `${name} is ${value}, inherited from ${describeContext(s.context)} at ${fileLabel(s.source.path, here)}line ${line}`;
 }
 
+/**
+ * Where an inherited (or, elsewhere, set) value comes from, for a finding's relatedInformation:
+ * the message stays short and the editor links to the line. Empty for a default.
+ */
+export function originRelated(
+  name: string,
+  eff: EffectiveValue,
+): { path: string; span: { start: number; end: number }; message: string }[] {
+  const s = eff.statement;
+  if (eff.source === 'default' || !s) return [];
+  return [
+    {
+      path: s.source.path,
+      span: { start: s.directive.start, end: s.directive.end },
+      message: `${name} ${(eff.args ?? []).map((a) => clipWord(a)).join(' ')} ${eff.source === 'here' ? 'set here' : `inherited from ${describeContext(s.context)}`}`,
+    },
+  ];
+}
+
+/** "1.0 (nginx 1.22.1's default)", "1.0 (inherited)", "1.0": the value and, briefly, its origin. */
+export function shortOrigin(eff: EffectiveValue): string {
+  const value = eff.args ? eff.args.map((a) => clipWord(a)).join(' ') : '(unset)';
+  if (eff.source === 'default') return `${value} (${eff.defaultNote ?? 'the default'})`;
+  return eff.source === 'inherited' ? `${value} (inherited)` : value;
+}
+
 function fileLabel(path: string, here: NginxContext): string {
   const herePath = here.statement?.source.path;
   if (herePath && herePath === path) return '';

@@ -8,7 +8,7 @@ import { effectiveHeartbeat, heartbeatLabel } from '../../knowledge/protocols';
 import type { NginxRuleScope } from '../../model/nginx-units';
 import type { RuleReport } from '../rule';
 import type { Severity } from '../../types';
-import { argSpan, contextSpan, defaultsFor, describeOrigin, locationLabel, proxyAnchor } from './common';
+import { argSpan, contextSpan, defaultsFor, locationLabel, originRelated, proxyAnchor, shortOrigin } from './common';
 
 /** The value a fix writes: three heartbeats, so two lost pings in a row are survived. */
 export function recommendedTimeout(options: ServiceOptions, heartbeatMs = options.heartbeatMs): string {
@@ -35,14 +35,14 @@ export function checkTimeout(
     const tier = tiers(ms, hb);
     if (!tier) continue;
     const where = locationLabel(location);
-    const origin = describeOrigin(name, eff, location);
-    const message = `WebSocket ${where}: ${origin}; heartbeat is ${heartbeatLabel(heartbeat)}: ${tier.why}`;
+    const message = `WebSocket ${where}: ${name} ${shortOrigin(eff)} vs ${heartbeatLabel(heartbeat)} heartbeat: ${tier.why}; raise it`;
     if (eff.source === 'here' && eff.statement) {
       report({
         path: eff.statement.source.path,
         span: argSpan(eff.statement, 0),
         message,
         severity: tier.severity,
+        related: originRelated(name, eff),
         fixes: [
           {
             title: `Set ${name} ${target} (three heartbeats)`,
@@ -61,6 +61,7 @@ export function checkTimeout(
       span: at.span,
       message,
       severity: tier.severity,
+      related: originRelated(name, eff),
       fixes: edit
         ? [{ title: `Add ${name} ${target} to ${where} (three heartbeats)`, edits: [edit], isPreferred: true }]
         : [],

@@ -67,7 +67,7 @@ export const workerConnectionsLow: NginxRule = {
     report({
       path: (stmt ?? events.statement).source.path,
       span: stmt ? argSpan(stmt, 0) : headerSpan(events.statement),
-      message: `This config proxies WebSocket and ${origin}: each proxied WebSocket holds two connections, so a worker can keep at most ${Math.floor(value / 2) - 1} open; wslb asks for at least ${WORKER_CONNECTIONS_MIN}`,
+      message: `${origin}: at most ${Math.floor(value / 2) - 1} WebSockets per worker (two connections each); raise it to ${WORKER_CONNECTIONS_MIN} or more`,
       fixes: edits.length
         ? [
             {

@@ -2,7 +2,7 @@ import { effectiveValue } from '../../model/nginx';
 import { webSocketLocationsIn } from '../../model/websocket';
 import { insertInContext, replaceArg } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
-import { contextSpan, defaultsFor, describeOrigin, locationLabel, proxyAnchor } from './common';
+import { contextSpan, defaultsFor, locationLabel, originRelated, proxyAnchor } from './common';
 
 export const wsHttpVersion: NginxRule = {
   meta: {
@@ -42,7 +42,7 @@ export const wsHttpVersion: NginxRule = {
         report({
           path: eff.statement.source.path,
           span: { start: eff.statement.directive.args[0].start, end: eff.statement.directive.args[0].end },
-          message: `WebSocket ${where} proxies with HTTP/1.0 (proxy_http_version 1.0); the upgrade handshake must be HTTP/1.1 (RFC 6455) and strict backends refuse it`,
+          message: `WebSocket ${where} proxies with HTTP/1.0: the upgrade needs HTTP/1.1; set proxy_http_version 1.1`,
           fixes: [
             { title: 'Use proxy_http_version 1.1', edits: [replaceArg(eff.statement, 0, '1.1')], isPreferred: true },
           ],
@@ -55,7 +55,8 @@ export const wsHttpVersion: NginxRule = {
       report({
         path: at.path,
         span: at.span,
-        message: `WebSocket ${where} proxies with HTTP/1.0: ${describeOrigin('proxy_http_version', eff, location)}; the upgrade handshake must be HTTP/1.1 (RFC 6455) and strict backends refuse it`,
+        message: `WebSocket ${where} proxies with HTTP/1.0 ${eff.source === 'default' ? `(${eff.defaultNote ?? 'the default'})` : '(inherited)'}; add proxy_http_version 1.1`,
+        related: originRelated('proxy_http_version', eff),
         fixes: edit ? [{ title: 'Add proxy_http_version 1.1', edits: [edit], isPreferred: true }] : [],
       });
     }

@@ -41,22 +41,22 @@ export const wsMissingConnectionHeader: NginxRule = {
         report({
           path: st.connection.source.path,
           span: argSpan(st.connection, 1),
-          message: `WebSocket ${locationLabel(location)} sets Connection to "${clipWord(st.connection.args[1] ?? '')}", which does not ask the backend to upgrade`,
+          message: `WebSocket ${locationLabel(location)} sets Connection to "${clipWord(st.connection.args[1] ?? '')}", which asks for no upgrade; use $connection_upgrade`,
           fixes,
         });
         continue;
       }
       const at = contextSpan(location);
       if (!at) continue;
-      let detail = 'nginx then sends its default "Connection: close"';
+      let detail = 'nginx sends "Connection: close"';
       if (st.connection)
-        detail = `Connection is "${clipWord(st.connection.args[1] ?? '')}" (${whereStatement(st.connection, at.path)}), which does not ask for an upgrade`;
+        detail = `it is "${clipWord(st.connection.args[1] ?? '')}" (${whereStatement(st.connection, at.path)})`;
       else if (st.list.source === 'inherited')
-        detail = `its proxy_set_header lines are inherited from ${locationLabel(st.list.from!)} and none sets Connection, so nginx sends "Connection: close"`;
+        detail = `the header list inherited from ${locationLabel(st.list.from!)} lacks it`;
       report({
         path: at.path,
         span: at.span,
-        message: `WebSocket ${locationLabel(location)} does not set Connection to upgrade: ${detail}`,
+        message: `WebSocket ${locationLabel(location)} does not set Connection to upgrade: ${detail}; use $connection_upgrade`,
         fixes,
       });
     }

@@ -1,7 +1,7 @@
 import { clipWord } from '../../words';
 import { webSocketLocationsIn } from '../../model/websocket';
 import type { NginxRule } from '../rule';
-import { argSpan, contextSpan, locationLabel, whereStatement } from './common';
+import { argSpan, contextSpan, locationLabel } from './common';
 import { headerState, planTitle, planWsHeaders } from './headers';
 
 export const wsMissingUpgradeHeader: NginxRule = {
@@ -31,31 +31,36 @@ export const wsMissingUpgradeHeader: NginxRule = {
     },
   },
   check({ config, report, scope }) {
-    for (const { location, reasons } of webSocketLocationsIn(config, scope)) {
+    for (const { location } of webSocketLocationsIn(config, scope)) {
       const plan = planWsHeaders(config, location);
       if (!plan || !plan.needUpgrade) continue;
       const st = headerState(location);
-      const why = reasons[0]?.text ?? '';
       const fixes = [{ title: planTitle(plan), edits: plan.edits, isPreferred: true }];
       if (st.upgrade && st.list.source === 'here' && st.upgrade.context === location) {
         report({
           path: st.upgrade.source.path,
           span: argSpan(st.upgrade, 1),
-          message: `WebSocket ${locationLabel(location)} sets Upgrade to "${clipWord(st.upgrade.args[1] ?? '')}" instead of forwarding the client's $http_upgrade`,
+          message: `WebSocket ${locationLabel(location)} sets Upgrade to "${clipWord(st.upgrade.args[1] ?? '')}": use the client's $http_upgrade`,
           fixes,
         });
         continue;
       }
       const at = contextSpan(location);
       if (!at) continue;
-      let from = 'and nginx does not pass it on by itself';
-      if (st.list.source === 'inherited' && st.list.statements[0]) {
-        from = `its proxy_set_header lines are inherited from ${locationLabel(st.list.from!)} (${whereStatement(st.list.statements[0], at.path)}) and none sets Upgrade`;
-      } else if (st.list.source === 'here') from = 'its own proxy_set_header lines do not set it';
       report({
         path: at.path,
         span: at.span,
-        message: `WebSocket ${locationLabel(location)} (${why}) does not forward the Upgrade header: ${from}; the backend sees a plain request`,
+        message: `WebSocket ${locationLabel(location)} does not forward the Upgrade header${st.list.source === 'inherited' ? ' (inherited header list)' : ''}; add proxy_set_header Upgrade $http_upgrade`,
+        related:
+          st.list.source === 'inherited' && st.list.statements[0]
+            ? [
+                {
+                  path: st.list.statements[0].source.path,
+                  span: { start: st.list.statements[0].directive.start, end: st.list.statements[0].directive.end },
+                  message: `proxy_set_header lines inherited from ${locationLabel(st.list.from!)}: none sets Upgrade`,
+                },
+              ]
+            : undefined,
         fixes,
       });
     }

@@ -42,7 +42,7 @@ export const wsNoWorkerShutdownTimeout: NginxRule = {
       path: anchor.source.path,
       span: anchor.directive.block ? headerSpan(anchor) : statementSpan(anchor),
       message:
-        'This config proxies WebSocket but sets no worker_shutdown_timeout: after a reload, old workers keep running until the last WebSocket closes',
+        'No worker_shutdown_timeout: after a reload, old workers live until their last WebSocket closes; set one',
       fixes: edit ? [{ title: 'Add worker_shutdown_timeout 10m', edits: [edit], isPreferred: true }] : [],
     });
   },

@@ -3,7 +3,7 @@ import { nginxWebSocketUpstreams } from '../../model/websocket';
 import { insertInContext } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
 import { contextSpan } from './common';
-import { primaryServers, upstreamInfo, whoSends } from './upstreams';
+import { primaryServers, upstreamInfo } from './upstreams';
 
 export const wsRoundRobin: NginxRule = {
   meta: {
@@ -30,7 +30,7 @@ export const wsRoundRobin: NginxRule = {
     },
   },
   check({ config, report }) {
-    for (const [up, locations] of nginxWebSocketUpstreams(config)) {
+    for (const [up] of nginxWebSocketUpstreams(config)) {
       const info = upstreamInfo(up);
       if (info.method) continue;
       if (primaryServers(info).length < 2) continue;
@@ -41,7 +41,7 @@ export const wsRoundRobin: NginxRule = {
       report({
         path: at.path,
         span: at.span,
-        message: `upstream ${clipWord(info.name)} (${whoSends(locations)}) is balanced by the default round robin over ${primaryServers(info).length} servers: long-lived connections pile up unevenly and reconnects scatter; use least_conn (or hash ... consistent when clients must stick)`,
+        message: `WebSocket upstream ${clipWord(info.name)} uses round robin: long-lived connections pile up unevenly; use least_conn`,
         fixes: edit ? [{ title: 'Balance by least_conn', edits: [edit], isPreferred: true }] : [],
       });
     }

@@ -37,7 +37,7 @@ export const wsSendTimeout: NginxRule = {
         if (ms <= hb)
           return {
             severity: 'warning',
-            why: 'a backend that stops reading for that long while clients send has its connections closed',
+            why: 'a backend that stops reading this long gets cut',
           };
         return null;
       },
