@@ -101,6 +101,13 @@ export const NGINX_CHECKS = [
     references: ['https://nginx.org/en/docs/configure.html'],
   },
   {
+    id: 'nginx/nesting-too-deep',
+    severity: 'error',
+    short: 'blocks nested more than 200 levels deep across includes: wslb did not read the deepest one',
+    long: 'wslb keeps a block nested deeper than 200 levels (counting the blocks of the files that include it) unread, so that a pathological config cannot exhaust its stack. Real configs nest a few levels; such depth is almost always generated or an include that re-enters the block it is in. Nothing inside that block was checked.',
+    references: [CORE + '#include'],
+  },
+  {
     id: 'nginx/nginx-plus-only',
     severity: 'error',
     short: 'a directive or parameter of the commercial NGINX Plus only',

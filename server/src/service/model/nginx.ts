@@ -7,7 +7,13 @@
  * it, else the default; an array directive such as proxy_set_header is taken from the nearest
  * level that sets ANY of it, as a whole (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header).
  */
-import { parseNginx, type NginxDirective, type NginxFile, type NginxNode } from '../syntax/nginx';
+import {
+  NGINX_MAX_BLOCK_DEPTH,
+  parseNginx,
+  type NginxDirective,
+  type NginxFile,
+  type NginxNode,
+} from '../syntax/nginx';
 import type { SyntaxDiagnostic } from '../types';
 import type { CheckId } from '../checks';
 import { registerNginxCarry } from './nginx-carry';
@@ -381,10 +387,37 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
     ctx: NginxContext,
     via: NginxStatement[],
     stack: string[],
-  ) => addNodes(nodes, src, ctx, via, (stmt, at) => expandInclude(stmt, src, at, via, stack));
+  ) => {
+    let depth = 0;
+    for (let c = ctx.parent; c; c = c.parent) depth++;
+    addNodes(
+      nodes,
+      src,
+      ctx,
+      via,
+      (stmt, at) => expandInclude(stmt, src, at, via, stack),
+      depth,
+      (stmt) =>
+        diagnostics.push({
+          path: src.path,
+          start: stmt.directive.start,
+          end: stmt.directive.end,
+          code: 'nginx/nesting-too-deep',
+          message: `blocks nested deeper than ${MAX_CONTEXT_DEPTH} levels across includes: wslb does not read this block, so nothing inside it is checked`,
+          severity: 'error',
+        }),
+    );
+  };
   addIncluded(rootSource.tree.items, rootSource, top, [], [rootPath]);
   return { rootPath, root, sources, diagnostics, syntax, assumedContext: assumed, includedAt };
 }
+
+/**
+ * Contexts nested deeper than this (counting the blocks of including files) are not built: the
+ * model and the rules walk contexts recursively. One file alone never reaches it (the parser keeps
+ * blocks deeper than NGINX_MAX_BLOCK_DEPTH unread); only includes nested inside blocks do.
+ */
+const MAX_CONTEXT_DEPTH = 2 * NGINX_MAX_BLOCK_DEPTH;
 
 /** Statements (and the contexts their blocks open) for `nodes` in `ctx`; includes go to `onInclude`. */
 function addNodes(
@@ -393,6 +426,10 @@ function addNodes(
   ctx: NginxContext,
   via: NginxStatement[],
   onInclude: (stmt: NginxStatement, ctx: NginxContext) => void,
+  /** How many contexts enclose `ctx`. */
+  depth: number,
+  /** A block too deep to walk (see NGINX_MAX_BLOCK_DEPTH): it is kept, unread. */
+  onTooDeep: (stmt: NginxStatement) => void,
 ): void {
   for (const node of nodes) {
     if (node.type !== 'directive') continue;
@@ -403,8 +440,10 @@ function addNodes(
       const child: NginxContext = newContext(kind, familyOf(kind, ctx.family), stmt, ctx);
       stmt.block = child;
       ctx.children.push(child);
-      if (!NGINX_DATA_BLOCKS.has(node.name) && !node.block.rawBody)
-        addNodes(node.block.items, src, child, via, onInclude);
+      if (NGINX_DATA_BLOCKS.has(node.name) || node.block.rawBody) continue;
+      // Includes nest files inside blocks: bound the depth of the whole tree, not only of each file.
+      if (depth + 1 >= MAX_CONTEXT_DEPTH) onTooDeep(stmt);
+      else addNodes(node.block.items, src, child, via, onInclude, depth + 1, onTooDeep);
     } else if (node.name === 'include' && !NGINX_DATA_BLOCKS.has(ctx.kind) && node.args.length === 1) {
       onInclude(stmt, ctx);
     }
@@ -424,7 +463,11 @@ export function rebuildNginxBlock(stmt: NginxStatement): NginxContext | null {
   const parent = stmt.context;
   const fresh = newContext(old.kind, old.family, stmt, parent);
   let include = false;
-  addNodes(node.block.items, stmt.source, fresh, stmt.includedVia, () => (include = true));
+  let depth = 0;
+  for (let c: NginxContext | null = parent; c; c = c.parent) depth++;
+  // An include, or a block too deep (its finding comes from the whole build): build it all again.
+  const whole = () => (include = true);
+  addNodes(node.block.items, stmt.source, fresh, stmt.includedVia, whole, depth, whole);
   if (include) return null;
   const i = parent.children.indexOf(old);
   if (i < 0) return null;
