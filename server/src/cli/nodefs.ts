@@ -119,9 +119,18 @@ export function collectFiles(inputs: string[], limit = 20_000): { files: string[
       if (explicit) missing.push(p);
       return;
     }
-    const real = toModelPath(p);
+    // Each file or folder once, by where its symbolic links lead: a link to "." or to an
+    // enclosing folder would otherwise be walked again at every level.
+    let real: string;
+    try {
+      real = fs.realpathSync(p);
+    } catch {
+      if (explicit) missing.push(p);
+      return;
+    }
     if (seen.has(real)) return;
     seen.add(real);
+    const shown = toModelPath(p);
     if (st.isDirectory()) {
       const base = path.basename(p);
       if (!explicit && (base === 'node_modules' || base.startsWith('.'))) return;
@@ -135,7 +144,7 @@ export function collectFiles(inputs: string[], limit = 20_000): { files: string[
     } else if (st.isFile()) {
       const base = path.basename(p);
       const inSites = /sites-(available|enabled)$/.test(path.basename(path.dirname(p)));
-      if (explicit || CANDIDATE.test(base) || inSites) files.push(real);
+      if (explicit || CANDIDATE.test(base) || inSites) files.push(shown);
     }
   };
   for (const i of inputs) walk(i, true, 0);
