@@ -135,9 +135,14 @@ describe('limits: deep nesting', function () {
 });
 
 /** `wslb <args>` from the sources in a child process, killed after `ms` (a hang must fail, not block the run). */
-function cliChild(args: string[], ms = 30_000): { code: number | null; out: string; err: string; ms: number } {
+function cliChild(
+  args: string[],
+  ms = 30_000,
+  heapMb = 1024,
+): { code: number | null; out: string; err: string; ms: number } {
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO, 'server/src/cli/wslb.ts'), ...args], {
+  const node = [`--max-old-space-size=${heapMb}`, '--import', 'tsx', path.join(REPO, 'server/src/cli/wslb.ts')];
+  const r = spawnSync(process.execPath, [...node, ...args], {
     cwd: REPO,
     encoding: 'utf8',
     timeout: ms,
@@ -176,5 +181,71 @@ describe('limits: deep nesting while typing', () => {
       fresh.diagnostics.map((d) => [d.code, d.start]),
     );
     assert.ok(fresh.diagnostics.some((d) => d.code === 'nesting-too-deep'));
+  });
+});
+
+describe('limits: include expansion', () => {
+  const service = createLanguageService();
+
+  /** Files l0..l{levels-1}, each including the next `fan` times; the last one adds a header. */
+  function diamond(levels: number, fan: number): MemoryFileSystem {
+    const files: Record<string, string> = {
+      '/c/nginx.conf': 'http { server { location /ws/ { proxy_pass http://x; include l0.inc; } } }\n',
+      [`/c/l${levels}.inc`]: 'add_header X-A b;\n',
+    };
+    for (let i = 0; i < levels; i++) files[`/c/l${i}.inc`] = `include l${i + 1}.inc;\n`.repeat(fan);
+    return new MemoryFileSystem(files);
+  }
+
+  it('files including each other over and over stop at the directive budget, with a finding at the include', () => {
+    // 10^5 expansions in full; the budget is 1000 directives (or 8 times the distinct ones).
+    const a = service.analyzeNginx('/c/nginx.conf', diamond(5, 10), { maxStatements: 1000 });
+    const limit = a.findings.filter((f) => f.code === 'nginx/include-limit');
+    assert.equal(limit.length, 1, JSON.stringify(a.findings.map((f) => f.message)));
+    assert.match(limit[0].message, /more than 1000 directives/);
+    let statements = 0;
+    const stack = [a.config.root];
+    while (stack.length) {
+      const c = stack.pop()!;
+      statements += c.statements.length;
+      stack.push(...c.children);
+    }
+    assert.ok(statements <= 1000, `${statements} statements`);
+  });
+
+  it('the default budget keeps a 10^8 expansion of the CLI within 30 s and 512 MB', function () {
+    this.timeout(60_000);
+    const files: Record<string, string> = {};
+    const mem = diamond(8, 10);
+    for (const name of ['nginx.conf', ...Array.from({ length: 9 }, (_, i) => `l${i}.inc`)])
+      files[name] = mem.readFile(`/c/${name}`)!;
+    const dir = tmpdirWith(files);
+    const r = cliChild(['check', path.join(dir, 'nginx.conf'), '--format', 'json'], 30_000, 512);
+    assert.equal(r.code, 1, `exit ${r.code} after ${r.ms} ms\n${r.err.slice(0, 500)}`);
+    assert.ok(
+      json(r.out).some((f) => f.code === 'nginx/include-limit' && /more than 100000 directives/.test(f.message)),
+    );
+  });
+
+  it('a glob matching more files than the limit is reported with the limit, not cut silently', () => {
+    const files: Record<string, string> = {
+      '/g/nginx.conf': 'http { server { location /ws/ { proxy_pass http://x; include /g/many/*.conf; } } }\n',
+    };
+    for (let i = 0; i < 30; i++) files[`/g/many/h${String(i).padStart(2, '0')}.conf`] = `add_header X-${i} v;\n`;
+    const a = service.analyzeNginx('/g/nginx.conf', new MemoryFileSystem(files), { maxGlobMatches: 10 });
+    const limit = a.findings.filter((f) => f.code === 'nginx/include-limit');
+    assert.equal(limit.length, 1);
+    assert.match(limit[0].message, /matches more than 10 files; wslb reads the first 10/);
+    assert.equal(a.config.sources.size, 11);
+  });
+
+  it('the bytes read per config are bounded, with a finding that names the limit', () => {
+    const files: Record<string, string> = { '/b/nginx.conf': 'http {\n  include /b/inc/*.conf;\n}\n' };
+    for (let i = 0; i < 10; i++) files[`/b/inc/f${i}.conf`] = `# ${'x'.repeat(1000)}\nadd_header X-${i} v;\n`;
+    const a = service.analyzeNginx('/b/nginx.conf', new MemoryFileSystem(files), { maxReadBytes: 5000 });
+    const limit = a.findings.filter((f) => f.code === 'nginx/include-limit');
+    assert.equal(limit.length, 1);
+    assert.match(limit[0].message, /exceed 5000 bytes in all/);
+    assert.ok(a.config.sources.size <= 5, `${a.config.sources.size} files read`);
   });
 });

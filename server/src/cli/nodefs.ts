@@ -81,6 +81,17 @@ export class NodeFileSystem implements ConfigFileSystem {
     const r = this.read(p);
     return 'refused' in r ? r.refused : undefined;
   }
+  size(p: string): number | undefined {
+    const hit = this.cache.get(p);
+    if (hit) return 'text' in hit ? hit.size : undefined;
+    try {
+      const real = fs.realpathSync(p);
+      const st = fs.statSync(real);
+      return refusalOf(st, real) || st.size > MAX_FILE_BYTES ? undefined : st.size;
+    } catch {
+      return undefined;
+    }
+  }
   realPath(p: string): string | undefined {
     try {
       return toModelPath(fs.realpathSync(p));

@@ -19,7 +19,7 @@ import {
 } from '../service';
 import { awsInputs, internalFinding } from '../service/workspace';
 import { dirname, isInsideRoots, type ConfigFileSystem, type NotARegularFile } from '../service/model/fs';
-import { readRegularFile } from '../cli/nodefs';
+import { readRegularFile, refusalOf } from '../cli/nodefs';
 import { pathToFileURL } from 'node:url';
 import { parseNginxTime } from '../service/model/units';
 import { parseNginx, parseNginxIncremental, type NginxFile } from '../service/syntax/nginx';
@@ -191,6 +191,19 @@ export class Project {
     },
     refusal: (path) => this.refusalOf(path),
     realPath: (path) => this.realPathOf(path),
+    size: (path) => {
+      const open = this.openDoc(path);
+      if (open) return open.text.length;
+      const os = this.paths.diskPath(path);
+      if (!os) return undefined;
+      try {
+        const real = nodeFs.realpathSync(os);
+        const st = nodeFs.statSync(real);
+        return refusalOf(st, real) || st.size > MAX_ANALYZED_CHARS ? undefined : st.size;
+      } catch {
+        return undefined;
+      }
+    },
     readDir: (path) => {
       const os = this.paths.diskPath(path);
       if (!os) return undefined;

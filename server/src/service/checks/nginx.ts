@@ -59,6 +59,13 @@ export const NGINX_CHECKS = [
     references: [CORE + '#include'],
   },
   {
+    id: 'nginx/include-limit',
+    severity: 'error',
+    short: 'the includes go past what wslb reads for one config: the rest was not checked',
+    long: 'wslb bounds the work per config: at most 2000 files from one include glob and 2000 files in all, 32 MB of files, and (with every include expanded) 100,000 directives or 8 times the directives of the distinct files, whichever is more. The finding names the limit that was reached and stands at the include where reading stopped; what that include and later ones bring in is unknown, so rules that need the whole config stay silent. Such sizes come from a glob over a system folder or files that include each other many times over.',
+    references: [CORE + '#include'],
+  },
+  {
     id: 'nginx/include-not-file',
     severity: 'warning',
     short: 'an `include` names a directory, device, FIFO, socket or a file of /proc, /sys or /dev',
