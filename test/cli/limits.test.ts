@@ -249,3 +249,69 @@ describe('limits: include expansion', () => {
     assert.ok(a.config.sources.size <= 5, `${a.config.sources.size} files read`);
   });
 });
+
+describe('silent answers: what is skipped is said, and a skipped input the user named is exit 2', function () {
+  this.timeout(90_000);
+
+  it('a stray NUL byte does not hide a config: it is checked', () => {
+    const dir = tmpdirWith({ 'nginx.conf': 'http {\n server { location /ws/ { proxy_pass http://x\0; } }\n}\n' });
+    const r = runCli(['check', path.join(dir, 'nginx.conf'), '--format', 'json']);
+    assert.equal(r.code, 1, r.err);
+    assert.ok(
+      json(r.out).some((f) => f.code === 'nginx/ws-missing-upgrade-header'),
+      r.out,
+    );
+  });
+
+  it('binary data named nginx.conf, named explicitly: exit 2 and the reason, in JSON mode too', () => {
+    const bytes = Buffer.alloc(4096);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 131 + 7) % 256;
+    const dir = tmpdirWith({});
+    fs.writeFileSync(path.join(dir, 'nginx.conf'), bytes);
+    const r = runCli(['check', path.join(dir, 'nginx.conf'), '--format', 'json']);
+    assert.equal(r.code, 2);
+    assert.deepEqual(json(r.out), []);
+    assert.match(r.err, /skipped .*nginx\.conf: binary data, not a text config/);
+  });
+
+  it('a FIFO named explicitly: exit 2 with what it is; inside a walked folder: a note, the exit code of the findings', () => {
+    const dir = tmpdirWith({ 'site/nginx.conf': BROKEN_WS });
+    const fifo = path.join(dir, 'site', 'pipe.conf');
+    spawnSync('mkfifo', [fifo]);
+    const r = runCli(['check', fifo, '--format', 'json']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /skipped .*pipe\.conf: a FIFO, not a config file/);
+    const w = runCli(['check', path.join(dir, 'site'), '--format', 'json']);
+    assert.equal(w.code, 1, w.err);
+    assert.match(w.err, /skipped .*pipe\.conf: a FIFO, not a config file/);
+  });
+
+  it('a text file named explicitly that is no config: exit 2 with a hint', () => {
+    const dir = tmpdirWith({ 'notes.conf': 'just some words\n' });
+    const r = runCli(['check', path.join(dir, 'notes.conf')]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /skipped .*notes\.conf: does not look like an nginx or HAProxy config \(pass --language/);
+  });
+
+  it('an unreadable folder named explicitly: exit 2, "permission denied"', () => {
+    const dir = tmpdirWith({ 'locked/nginx.conf': BROKEN_WS });
+    const locked = path.join(dir, 'locked');
+    fs.chmodSync(dir, 0o755);
+    fs.chmodSync(locked, 0o000);
+    try {
+      // root reads any folder: run as nobody then (spawnSync's uid), else as the current user.
+      const asRoot = process.getuid?.() === 0;
+      const node = ['--import', 'tsx', path.join(REPO, 'server/src/cli/wslb.ts'), 'check', locked, '--format', 'json'];
+      const r = spawnSync(process.execPath, node, {
+        cwd: REPO,
+        encoding: 'utf8',
+        timeout: 60_000,
+        ...(asRoot ? { uid: 65534, gid: 65534, env: { PATH: process.env.PATH, HOME: '/tmp' } } : {}),
+      });
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /skipped .*locked: cannot list the folder: permission denied/);
+    } finally {
+      fs.chmodSync(locked, 0o755);
+    }
+  });
+});
