@@ -97,7 +97,7 @@ export const NGINX_CHECKS = [
     id: 'nginx/invalid-value',
     severity: 'error',
     short: 'a directive whose value is not one of those it accepts',
-    long: 'The directive takes one of a closed set of values (the message lists them). `nginx -t` stops with "invalid value".',
+    long: 'The directive takes one of a closed set of values (the message lists them), or a time nginx cannot read: ngx_parse_time takes digits with units in descending order, each once (w, d, h, m, s, ms for timeouts; no sign, no exponent), and refuses values past 2^63 - 1 ms. `nginx -t` stops with "invalid value".',
     references: [DIRECTIVES],
   },
   {
