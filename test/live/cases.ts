@@ -66,8 +66,9 @@ export type Expectation =
    */
   | { kind: 'dead-server'; clients: number }
   /**
-   * A plain HTTP request (no Upgrade) through the WebSocket location: with the bad config the backend
-   * receives `Connection: upgrade`, with the good one it does not; a WebSocket still upgrades.
+   * A plain HTTP request (no Upgrade) through a location that serves pages and WebSockets: with the
+   * bad config the backend takes it as a WebSocket handshake and answers 400, with the good one it
+   * is served (200); a WebSocket still upgrades.
    */
   | { kind: 'plain-request-connection' }
   /**
@@ -313,7 +314,7 @@ export const CASES: LiveCase[] = [
     bad: 'nginx-connection-hardcoded.bad.conf',
     good: 'nginx-connection-hardcoded.good.conf',
     expect: { kind: 'plain-request-connection' },
-    harm: 'Connection hard-coded to "upgrade" in a location that also serves plain requests: every plain request reaches the backend asking for an upgrade.',
+    harm: 'Upgrade and Connection both hard-coded in a location that also serves plain requests: every plain request reaches the backend as a WebSocket handshake and is refused (400).',
   },
   {
     id: 'nginx/upstream-no-zone',
