@@ -386,14 +386,7 @@ export interface NotLive {
   claim?: string;
 }
 
-export const NOT_LIVE: NotLive[] = [
-  {
-    id: 'nginx/ws-buffering',
-    claim: 'nginx-proxy-buffering',
-    reason:
-      'An information rule with no harm to show: it says that proxy_buffering does not change how nginx relays an upgraded WebSocket. That statement is tested live (claims.test.ts, "nginx-proxy-buffering": same delivery with buffering on and off), and the rule offers no fix.',
-  },
-];
+export const NOT_LIVE: NotLive[] = [];
 
 /** Why rules for AWS load balancers have no live case. */
 export const AWS_NOT_LIVE =
