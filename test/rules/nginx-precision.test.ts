@@ -3,8 +3,10 @@
  * finding per broken statement, fixes that compose.
  */
 import { strict as assert } from 'node:assert';
-import { analyzeText } from '../helpers/analyze';
+import { analyzeFiles, analyzeText } from '../helpers/analyze';
 import { wsNote } from '../../server/src/service/docs/ws-notes';
+import { recogniseTemplate } from '../../server/src/service/template';
+import type { Finding } from '../../server/src/service/types';
 
 describe('nginx precision (issue 19)', () => {
   describe('proxy_buffering off', () => {
@@ -36,5 +38,109 @@ http {
       assert.match(text, /long polling/);
       assert.match(text, /costs the WebSocket nothing/);
     });
+  });
+});
+
+describe('nginx templates and broken lines (issue 19)', () => {
+  const codes = (fs: Finding[]) => fs.map((f) => f.code);
+
+  it('recognises the common placeholders and keeps every offset and line', () => {
+    const text = [
+      'listen {{ port }};',
+      '{% if ssl %}',
+      'server_name %%DOMAIN%% ${SERVER_NAME};',
+      '{% endif %}',
+      'proxy_pass http://<IP_NODE_1>:{{ app_port }};',
+      '    {{ .ExtraConfig }}',
+      'add_header X-Host "${host}";',
+      '# {{ in a comment }}',
+    ].join('\n');
+    const t = recogniseTemplate(text)!;
+    assert.equal(t.text.length, text.length);
+    assert.deepEqual(
+      t.text.split('\n').map((l) => l.length),
+      text.split('\n').map((l) => l.length),
+    );
+    assert.equal(t.placeholders.length, 8);
+    const lines = t.text.split('\n');
+    assert.match(lines[0], /^listen x+;$/);
+    assert.equal(lines[1].trim(), '', 'a control tag becomes blanks');
+    assert.match(lines[2], /^server_name x+ x+;$/);
+    assert.match(lines[4], /^proxy_pass http:\/\/x+:1+;$/, 'a port placeholder becomes digits');
+    assert.equal(lines[5].trim(), '', 'a placeholder alone on its line stands for statements');
+    assert.equal(lines[6], 'add_header X-Host "${host}";', "nginx's own ${var} is left alone");
+    assert.equal(lines[7], '# {{ in a comment }}');
+    assert.deepEqual([...t.lines].sort(), [0, 1, 2, 3, 4, 5]);
+    assert.equal(recogniseTemplate('events {}\nhttp { return 200 "<html>${x}</html>"; }\n'), null);
+  });
+
+  it('a template file gives one note instead of a cascade, and real findings elsewhere stay', () => {
+    const text = `events {}
+http {
+    {% for host in backends %}
+    upstream {{ host.name }} { server {{ host.addr }}:{{ host.port }}; }
+    {% endfor %}
+    server {
+        listen {{ http_port }};
+        server_name %%DOMAIN%%;
+        location /ws/ {
+            proxy_pass http://127.0.0.1:9000;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+        }
+    }
+}
+`;
+    const fs = analyzeText('nginx', text);
+    assert.deepEqual(
+      fs.filter((f) => /syntax|unknown|argument|allowed|unexpected/.test(f.code)),
+      [],
+    );
+    const notes = fs.filter((f) => f.code === 'nginx/template');
+    assert.equal(notes.length, 1);
+    assert.match(notes[0].message, /template \(`\{% %\}`, `\{\{ \}\}`, `%%NAME%%`: 7 placeholders\)/);
+    assert.ok(codes(fs).includes('nginx/ws-http-version'), codes(fs).join(', '));
+  });
+
+  it('a syntax error on one line keeps the whole-config rules (recovery)', () => {
+    const text = `events {}
+http {
+    server {
+        listen 80
+        location /ws/ {
+            proxy_pass http://127.0.0.1:9000;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+        }
+    }
+}
+`;
+    const fs = analyzeText('nginx', text);
+    assert.deepEqual(
+      fs.filter((f) => f.code === 'nginx/syntax').map((f) => f.range.start.line),
+      [3],
+    );
+    // the same rule findings as with the line repaired
+    const repaired = analyzeText('nginx', text.replace('listen 80\n', 'listen 80;\n'));
+    assert.deepEqual(
+      repaired.filter((f) => f.code === 'nginx/syntax'),
+      [],
+    );
+    const rules = (list: Finding[]) =>
+      list.filter((f) => f.code !== 'nginx/syntax').map((f) => `${f.code} ${f.message}`);
+    assert.deepEqual(rules(fs), rules(repaired));
+    assert.ok(rules(fs).length >= 2, rules(fs).join('\n'));
+  });
+
+  it('a statement included three times is reported once', () => {
+    const fs = analyzeFiles(
+      {
+        '/etc/nginx/nginx.conf': `events {}\nhttp {\n    server { listen 80; include snip.conf; }\n    server { listen 81; include snip.conf; }\n    server { listen 82; include snip.conf; }\n}\n`,
+        '/etc/nginx/snip.conf': 'proxy_read_timeout 60s 30s;\n',
+      },
+      '/etc/nginx/nginx.conf',
+    );
+    assert.equal(fs.filter((f) => f.code === 'nginx/wrong-argument-count').length, 1);
   });
 });

@@ -7,6 +7,7 @@
  * it, else the default; an array directive such as proxy_set_header is taken from the nearest
  * level that sets ANY of it, as a whole (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header).
  */
+import { recogniseTemplate, type TemplateInfo } from '../template';
 import { parseNginx, type NginxDirective, type NginxFile, type NginxNode } from '../syntax/nginx';
 import type { SyntaxDiagnostic } from '../types';
 import { registerNginxCarry } from './nginx-carry';
@@ -65,7 +66,9 @@ const BLOCK_KINDS: Record<string, NginxContextKind> = {
 export interface NginxSource {
   path: string;
   text: string;
+  /** Parsed from the text with its template placeholders neutralised (template.ts), when it has any. */
   tree: NginxFile;
+  template?: TemplateInfo;
 }
 
 /** A directive as it stands in the logical config (after include expansion). */
@@ -235,8 +238,9 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
     if (sources.size >= maxFiles) return undefined;
     const text = fs.readFile(path);
     if (text === undefined) return undefined;
-    const tree = parse(path, text);
-    const src: NginxSource = { path, text, tree };
+    const template = recogniseTemplate(text) ?? undefined;
+    const tree = parse(path, template ? template.text : text);
+    const src: NginxSource = template ? { path, text, tree, template } : { path, text, tree };
     sources.set(path, src);
     syntax.set(path, tree.diagnostics);
     return src;

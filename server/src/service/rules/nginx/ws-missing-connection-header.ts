@@ -1,7 +1,9 @@
+import type { NginxStatement } from '../../model/nginx';
 import { webSocketLocationsIn } from '../../model/websocket';
 import type { NginxRule } from '../rule';
 import { argSpan, contextSpan, locationLabel, whereStatement } from './common';
 import { headerState, planTitle, planWsHeaders } from './headers';
+import { removeStatement } from '../../fixes/nginx';
 
 export const wsMissingConnectionHeader: NginxRule = {
   meta: {
@@ -30,7 +32,27 @@ export const wsMissingConnectionHeader: NginxRule = {
     },
   },
   check({ config, report, scope }) {
+    const reported = new Set<NginxStatement>(); // a stray line inherited by several locations: once
     for (const { location } of webSocketLocationsIn(config, scope)) {
+      const st0 = headerState(location);
+      if (st0.connection_kind === 'upgrade-literal' || st0.connection_kind === 'variable') {
+        // The upgrade is asked for; a second Connection line is sent too (nginx sends every line).
+        for (const extra of st0.extraConnections) {
+          if (reported.has(extra)) continue;
+          reported.add(extra);
+          const value = extra.args[1] ?? '';
+          const pasted = /[\u201c\u201d\u2018\u2019\u00ab\u00bb]/.test(value)
+            ? ' (typographic quotes, not an empty string: nginx takes them as the value)'
+            : '';
+          report({
+            path: extra.source.path,
+            span: argSpan(extra, 1),
+            message: `WebSocket ${locationLabel(location)} sends a second Connection header, "${value}"${pasted}, beside "${st0.connection!.args[1] ?? ''}" (${whereStatement(st0.connection!, extra.source.path)}): nginx sends both, so every request carries this stray value; the upgrade itself is still requested. Delete the stray line`,
+            severity: 'warning',
+            fixes: [{ title: 'Delete the stray Connection line', edits: [removeStatement(extra)], isPreferred: true }],
+          });
+        }
+      }
       const plan = planWsHeaders(config, location);
       if (!plan || !plan.needConnection) continue;
       const st = headerState(location);
