@@ -3,7 +3,9 @@
  * finding per broken statement, fixes that compose.
  */
 import { strict as assert } from 'node:assert';
-import { analyzeFiles, analyzeText } from '../helpers/analyze';
+import { analyzeFiles, analyzeText, fixUntilStable } from '../helpers/analyze';
+import { applyEdits, collectFixEdits } from '../../server/src/service/fixes/apply';
+import { binaryGate, validateNginx } from '../live/harness';
 import { wsNote } from '../../server/src/service/docs/ws-notes';
 import { recogniseTemplate } from '../../server/src/service/template';
 import type { Finding } from '../../server/src/service/types';
@@ -142,5 +144,73 @@ http {
       '/etc/nginx/nginx.conf',
     );
     assert.equal(fs.filter((f) => f.code === 'nginx/wrong-argument-count').length, 1);
+  });
+});
+
+describe('nginx fixes of one run compose (issue 19)', () => {
+  const servers = `    server {
+        listen 127.0.0.1:8080;
+        location /ws/ {
+            proxy_pass http://127.0.0.1:9000;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+        }
+        location /chat/socket.io/ {
+            proxy_pass http://127.0.0.1:9001;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection close;
+        }
+    }
+    server {
+        listen 127.0.0.1:8081;
+        location / {
+            proxy_pass http://127.0.0.1:9002;
+            proxy_set_header Upgrade websocket;
+            proxy_set_header Connection upgrade;
+            proxy_set_header Connection “”;
+        }
+        location /cable {
+            proxy_pass http://127.0.0.1:9003;
+        }
+    }
+`;
+  const full = `events {}\nhttp {\n${servers}}\n`;
+
+  /** Apply the first fixable finding's preferred fix, re-analyse, until none is left. */
+  function oneByOne(text: string): { text: string; steps: number } {
+    let cur = text;
+    for (let steps = 0; steps < 40; steps++) {
+      const first = analyzeText('nginx', cur).find((f) => f.fixes.length > 0);
+      if (!first) return { text: cur, steps };
+      const next = applyEdits(cur, [...collectFixEdits([first]).values()].flat());
+      if (next === cur) return { text: cur, steps };
+      cur = next;
+    }
+    throw new Error('no convergence');
+  }
+
+  const maps = (t: string) => (t.match(/map \$http_upgrade/g) ?? []).length;
+
+  it('one by one and as fix-all give the same text, with the map once and no finding left to fix', function () {
+    const a = oneByOne(full);
+    const b = fixUntilStable('nginx', full, () => true);
+    assert.ok(a.steps >= 5, `several fixes applied (${a.steps})`);
+    assert.equal(maps(a.text), 1, a.text);
+    assert.equal(maps(b.text), 1, b.text);
+    assert.equal(a.text, b.text);
+    assert.equal((a.text.match(/Connection/g) ?? []).length, 4, 'one Connection line per proxying location');
+    assert.ok(!a.text.includes('“”'), 'the stray pasted line is deleted');
+    assert.deepEqual(
+      analyzeText('nginx', a.text).filter((f) => f.fixes.length > 0),
+      [],
+    );
+    const gate = binaryGate(['nginx']);
+    if (gate.action === 'fail') throw new Error(gate.reason);
+    if (gate.action === 'skip') this.skip();
+    for (const t of [full, a.text]) {
+      const r = validateNginx(t);
+      assert.ok(r.ok, `${r.output}\n${t}`);
+    }
   });
 });
