@@ -222,6 +222,47 @@ export function defaultParse(_path: string, text: string): NginxFile {
 }
 
 /** Build the logical config from a root file. Never throws on bad input; problems become diagnostics. */
+/**
+ * Files that nginx packages install beside nginx.conf: an include of one of them is taken as
+ * present when the checked folder lacks it (a copied site file, a container's config folder).
+ * nginx's own tarball (conf/): fastcgi.conf, fastcgi_params, koi-utf, koi-win, mime.types,
+ * scgi_params, uwsgi_params, win-utf; Debian/Ubuntu's nginx-common adds proxy_params and
+ * snippets/fastcgi-php.conf, snippets/snakeoil.conf.
+ */
+const NGINX_PACKAGE_FILES = [
+  'fastcgi.conf',
+  'fastcgi_params',
+  'koi-utf',
+  'koi-win',
+  'mime.types',
+  'scgi_params',
+  'uwsgi_params',
+  'win-utf',
+  'proxy_params',
+  'snippets/fastcgi-php.conf',
+  'snippets/snakeoil.conf',
+];
+
+/** Is this include (relative, or absolute under an nginx folder) one of the files packages ship? */
+export function shippedWithNginx(pattern: string): boolean {
+  const p = pattern.replace(/^\.\//, '');
+  return NGINX_PACKAGE_FILES.some((f) => p === f || (p.startsWith('/') && p.endsWith(`/nginx/${f}`)));
+}
+
+/**
+ * The configuration prefix for a fragment checked on its own: the nearest folder, from its own up,
+ * that holds an nginx.conf (a site file in /etc/nginx/sites-enabled includes `snippets/…` from
+ * /etc/nginx), else the fragment's folder.
+ */
+function fragmentPrefix(fs: ConfigFileSystem, path: string): string {
+  for (let d = dirname(path); ;) {
+    if (fs.readFile(joinPath(d, 'nginx.conf')) !== undefined) return d;
+    const up = dirname(d);
+    if (up === d) return dirname(path);
+    d = up;
+  }
+}
+
 export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options: BuildOptions = {}): NginxConfig {
   const parse = options.parse ?? defaultParse;
   const maxDepth = options.maxIncludeDepth ?? 32;
@@ -229,7 +270,7 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
   const sources = new Map<string, NginxSource>();
   const syntax = new Map<string, SyntaxDiagnostic[]>();
   const diagnostics: ModelDiagnostic[] = [];
-  const prefixDir = options.prefixDir ?? dirname(rootPath);
+  let prefixDir = options.prefixDir ?? dirname(rootPath);
   const includedAt = new Map<string, NginxContext>();
 
   const load = (path: string): NginxSource | undefined => {
@@ -257,6 +298,7 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
   }
 
   const assumed = options.rootContext ?? guessFragmentContext(rootSource.tree);
+  if (options.prefixDir === undefined && assumed) prefixDir = fragmentPrefix(fs, rootPath);
   const root: NginxContext = newContext('main', 'main', null, null);
   // A fragment gets synthetic enclosing contexts so that inheritance and context checks work.
   let top = root;
@@ -288,23 +330,14 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
       report('nginx/include-depth', `include nesting deeper than ${maxDepth} levels; stopped here`, 'error');
       return;
     }
-    // nginx resolves a relative include against the configuration prefix (the main config's
-    // directory, ngx_conf_full_name); fall back to the including file's directory for fragments.
-    const candidates = pattern.startsWith('/')
-      ? [pattern]
-      : [joinPath(prefixDir, pattern), joinPath(dirname(src.path), pattern)];
-    let paths: string[] = [];
-    for (const c of candidates) {
-      paths = isGlob(c) ? expandGlob(fs, c) : fs.readFile(c) !== undefined ? [c] : [];
-      if (paths.length) break;
-    }
+    // nginx resolves a relative include against the configuration prefix, the main config's
+    // directory, never against the including file's (ngx_conf_include() -> ngx_conf_full_name()
+    // with cycle->conf_prefix; crossplane's includes-regular fixture shows it).
+    const c = pattern.startsWith('/') ? pattern : joinPath(prefixDir, pattern);
+    const paths = isGlob(c) ? expandGlob(fs, c) : fs.readFile(c) !== undefined ? [c] : [];
     if (paths.length === 0) {
-      if (!isGlob(pattern))
-        report(
-          'nginx/include-not-found',
-          `include: "${pattern}" was not found (looked in ${[...new Set(candidates.map(dirname))].join(', ')})`,
-          'warning',
-        );
+      if (!isGlob(pattern) && !shippedWithNginx(pattern))
+        report('nginx/include-not-found', `include: "${pattern}" was not found (looked in ${dirname(c)})`, 'warning');
       return;
     }
     for (const p of paths) {
