@@ -98,3 +98,27 @@ describe('nginx includes (issue 19)', () => {
     });
   });
 });
+
+describe('nginx includes outside the checked configuration (issue 19)', () => {
+  it('a missing absolute include under the prefix is reported; one elsewhere (the deployment host) is not', () => {
+    const found = analyzeFiles(
+      {
+        '/etc/nginx/nginx.conf':
+          'events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n    include /etc/nginx/ssl.conf;\n    include /config/nginx/proxy.conf;\n}\n',
+      },
+      '/etc/nginx/nginx.conf',
+    );
+    assert.deepEqual(
+      found.map((f) => `${f.range.start.line + 1} ${f.code}`),
+      ['4 nginx/include-not-found'],
+    );
+  });
+
+  it('an unseen include elsewhere still keeps the whole-config rules quiet (it may define upstreams)', () => {
+    const text = `events {}\nhttp {\n    include /deploy/upstreams.conf;\n    server {\n        listen 80;\n        location /ws/ { proxy_pass http://wsbackend; proxy_set_header Connection $connection_upgrade; }\n    }\n}\n`;
+    const codes = analyzeFiles({ '/etc/nginx/nginx.conf': text }, '/etc/nginx/nginx.conf').map((f) => f.code);
+    assert.ok(!codes.includes('nginx/include-not-found'), codes.join(', '));
+    assert.ok(!codes.includes('nginx/unknown-upstream'), codes.join(', '));
+    assert.ok(!codes.includes('nginx/ws-connection-upgrade-undefined'), codes.join(', '));
+  });
+});

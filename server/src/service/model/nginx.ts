@@ -204,6 +204,16 @@ export interface NginxConfig {
   assumedContext: NginxContextKind[] | null;
   /** For each included file, the context of the first include that brought it in. */
   includedAt: Map<string, NginxContext>;
+  /**
+   * Includes of files that are not here and not reported (absolute paths of the deployment host,
+   * outside the configuration's folder): what they define is unknown. See configSeenWhole().
+   */
+  unseenIncludes?: number;
+}
+
+/** Is every included file of the config read (no include missing, reported or not)? */
+export function configSeenWhole(config: NginxConfig): boolean {
+  return !config.unseenIncludes && !config.diagnostics.some((d) => d.code === 'nginx/include-not-found');
 }
 
 export interface BuildOptions {
@@ -272,6 +282,7 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
   const diagnostics: ModelDiagnostic[] = [];
   let prefixDir = options.prefixDir ?? dirname(rootPath);
   const includedAt = new Map<string, NginxContext>();
+  let unseen = 0;
 
   const load = (path: string): NginxSource | undefined => {
     const cached = sources.get(path);
@@ -336,7 +347,12 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
     const c = pattern.startsWith('/') ? pattern : joinPath(prefixDir, pattern);
     const paths = isGlob(c) ? expandGlob(fs, c) : fs.readFile(c) !== undefined ? [c] : [];
     if (paths.length === 0) {
-      if (!isGlob(pattern) && !shippedWithNginx(pattern))
+      // An absolute path outside the configuration's folder names a file of the machine the config
+      // is deployed on (a repository's /etc/nginx/proxy.conf, a container's /config/nginx/ssl.conf):
+      // it cannot be checked from here, so its absence is no finding.
+      const elsewhere = pattern.startsWith('/') && !c.startsWith(prefixDir === '/' ? '/' : `${prefixDir}/`);
+      if (elsewhere && !isGlob(pattern)) unseen++;
+      if (!isGlob(pattern) && !shippedWithNginx(pattern) && !elsewhere)
         report('nginx/include-not-found', `include: "${pattern}" was not found (looked in ${dirname(c)})`, 'warning');
       return;
     }
@@ -364,7 +380,7 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
     stack: string[],
   ) => addNodes(nodes, src, ctx, via, (stmt, at) => expandInclude(stmt, src, at, via, stack));
   addIncluded(rootSource.tree.items, rootSource, top, [], [rootPath]);
-  return { rootPath, root, sources, diagnostics, syntax, assumedContext: assumed, includedAt };
+  return { rootPath, root, sources, diagnostics, syntax, assumedContext: assumed, includedAt, unseenIncludes: unseen };
 }
 
 /** Statements (and the contexts their blocks open) for `nodes` in `ctx`; includes go to `onInclude`. */

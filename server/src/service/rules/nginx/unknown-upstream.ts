@@ -1,4 +1,4 @@
-import { contextsOfKind, parseProxyTarget, type NginxFamily } from '../../model/nginx';
+import { contextsOfKind, parseProxyTarget, type NginxFamily, configSeenWhole } from '../../model/nginx';
 import type { NginxRule } from '../rule';
 import { editDistance } from '../../knowledge/suggest';
 import { statementsIn } from '../../model/nginx-units';
@@ -50,7 +50,7 @@ export const unknownUpstream: NginxRule = {
   },
   check({ config, report, scope }) {
     if (config.assumedContext) return; // the upstream may be defined in the file that includes this one
-    if (config.diagnostics.some((d) => d.code === 'nginx/include-not-found')) return;
+    if (!configSeenWhole(config)) return;
     const namesIn = (family: NginxFamily) => upstreamNames(config).get(family) ?? [];
     for (const s of statementsIn(config, scope)) {
       const pass = PASSES[s.name];

@@ -4,6 +4,7 @@ import {
   walkStatements,
   type NginxConfig,
   type NginxStatement,
+  configSeenWhole,
 } from '../../model/nginx';
 import { nginxCommands } from '../../knowledge/nginx';
 import { ensureConnectionUpgradeMap } from '../../fixes/nginx';
@@ -138,7 +139,7 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
   check({ config, report, scope }) {
     // A fragment or a config with missing includes may get its map from a file we do not see.
     if (config.assumedContext) return;
-    if (config.diagnostics.some((d) => d.code === 'nginx/include-not-found')) return;
+    if (!configSeenWhole(config)) return;
     const { defined, foreign } = variableFacts(config);
     const reported = new Set<string>();
     // `spanOf` is called only for a name that is reported (most are defined or built in).
