@@ -74,6 +74,9 @@ describe('nginx templates and broken lines (issue 19)', () => {
     assert.equal(lines[7], '# {{ in a comment }}');
     assert.deepEqual([...t.lines].sort(), [0, 1, 2, 3, 4, 5]);
     assert.equal(recogniseTemplate('events {}\nhttp { return 200 "<html>${x}</html>"; }\n'), null);
+    assert.equal(recogniseTemplate('location ~ ^/a{2}$ { return 200 "${host}"; }\nmap $a $b {default 1;}\n'), null);
+    const py = recogniseTemplate('{xframe_options}\nserver {\n    listen [::]:{http_port};\n}\n')!;
+    assert.equal(py.text, '                \nserver {\n    listen [::]:11111111111;\n}\n');
   });
 
   it('a template file gives one note instead of a cascade, and real findings elsewhere stay', () => {

@@ -1,7 +1,7 @@
 /**
  * Template placeholders in nginx and HAProxy configs. Projects ship their configs as templates
  * (Jinja2/Ansible `{{ var }}` and `{% if %}`, Go templates and sigil `{{ .Var }}`/`{{ range }}`,
- * Handlebars/Mustache, ERB/EJS `<%= x %>`, envsubst `${VAR}`, `%%NAME%%` markers, `<IP_NODE_1>`
+ * Handlebars/Mustache, ERB/EJS `<%= x %>`, envsubst `${VAR}`, Python `{name}`, `%%NAME%%` markers, `<IP_NODE_1>`
  * style "fill me in" values). Read raw, each placeholder breaks the syntax and the rest of the file
  * drowns in errors that the rendered file does not have.
  *
@@ -64,6 +64,9 @@ const SYNTAXES: Syntax[] = [
   // envsubst and shell-style: upper-case names only (nginx's own `${var}` variables are lower case)
   { name: '${VAR}', re: /\$\{[A-Z][A-Z0-9_]*(?:[:?+=-][^}\n]*)?\}/y, kind: () => 'value' },
   { name: '%%NAME%%', re: /%%[A-Za-z][A-Za-z0-9_]*%%/y, kind: () => 'value' },
+  // Python str.format: `{name}` with nothing else inside (nginx's own `${name}` is a variable;
+  // a block's brace is followed by a blank or a directive and its `;`)
+  { name: '{name}', re: /(?<!\$)\{[A-Za-z_][A-Za-z0-9_]*\}/y, kind: () => 'value' },
   // "fill me in" markers: <IP_NODE_1>, <YOUR_DOMAIN> (upper case, so HTML in a string is left alone)
   { name: '<NAME>', re: /<[A-Z][A-Z0-9_]*[A-Z0-9]>/y, kind: () => 'value' },
 ];
