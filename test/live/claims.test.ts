@@ -250,6 +250,29 @@ http {
     });
   });
 
+  describe('nginx: two proxy_set_header Connection lines in one location', () => {
+    it('sends both headers: the stray pasted value rides along and the WebSocket still upgrades', async () => {
+      const backend = await startBackend({ name: 'dup-connection', plain: 'ok' });
+      const { url, port } = await nginxWith(nginxWs('proxy_set_header Connection “”;'), backend);
+      const client = await openWsOk(url);
+      await client.waitIdentity();
+      client.close();
+      const upgrade = String(backend.connections[0].headers.connection);
+      assert.equal(await httpGet(port, '/ws/page'), 200);
+      const plain = String(backend.plainRequests[0].headers.connection);
+      // Node joins repeated Connection headers with ", "; the typographic quotes arrive as UTF-8 bytes read as latin1
+      assert.match(upgrade, /^upgrade, \S+$/);
+      assert.match(plain, /^close, \S+$/);
+      recordClaim('nginx-duplicate-connection-header', {
+        claim:
+          'What does nginx send when a location has `Connection $connection_upgrade` and a second `Connection “”` line?',
+        system: 'nginx',
+        observed: `Both headers, in line order: the handshake reached the backend with Connection "${upgrade}" and upgraded (101); a plain request with Connection "${plain}".`,
+        figures: {},
+      });
+    });
+  });
+
   describe('nginx: proxy_read_timeout on an upgraded connection', () => {
     it('closes both sides with a plain TCP close (1006, no close frame) after the timeout of silence', async () => {
       const backend = await startBackend({ name: 'silent', mode: 'silent' });
