@@ -89,10 +89,11 @@ export class SimulatorPanels implements vscode.WebviewPanelSerializer {
   }
 
   /** Restores a panel after a reload; the webview restores its own state (getState). */
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, _state: unknown): Promise<void> {
+  deserializeWebviewPanel(panel: vscode.WebviewPanel, _state: unknown): Promise<void> {
     panel.webview.options = this.options();
     this.pending = undefined;
     this.setUp(panel);
+    return Promise.resolve();
   }
 
   private setUp(panel: vscode.WebviewPanel): void {

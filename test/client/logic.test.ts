@@ -10,6 +10,7 @@ import {
   awsFormatOf,
 } from '../../server/src/service/model/aws-build';
 import { renderHtml, contentSecurityPolicy, makeNonce } from '../../client/src/webview/html';
+import { need, sharedPath } from '../helpers/needs';
 
 const NGINX =
   'events {}\nhttp {\n  upstream app { server 10.0.0.1:80; }\n  server {\n    listen 80;\n    location / { proxy_pass http://app; }\n  }\n}\n';
@@ -46,10 +47,10 @@ describe('client logic: content detection', () => {
     );
   });
 
-  it('agrees with the corpus: real nginx .conf files are claimed, real HAProxy .cfg files too', () => {
-    const root = '/work/shared/corpus';
+  it('agrees with the corpus: real nginx .conf files are claimed, real HAProxy .cfg files too', function () {
+    need(this, 'shared');
+    const root = sharedPath('corpus');
     const manifest = path.join(root, 'MANIFEST.tsv');
-    if (!fs.existsSync(manifest)) return assert.fail('the shared corpus is missing');
     const rows = fs
       .readFileSync(manifest, 'utf8')
       .trim()

@@ -123,7 +123,7 @@ export class TestClient {
   }
 
   request<R>(method: string, params: unknown): Promise<R> {
-    return this.conn.sendRequest(method, params) as Promise<R>;
+    return this.conn.sendRequest<R>(method, params);
   }
 
   /** Wait until the latest diagnostics of `uri` satisfy `pred` (default: any publish for it). */

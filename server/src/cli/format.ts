@@ -1,6 +1,8 @@
 /** Output formats of `wslb check`: text (file:line:col severity rule message), JSON, SARIF 2.1.0. */
 import * as path from 'node:path';
-import { ALL_RULES, ruleById } from '../service/rules';
+import { allCodes, knownCode } from '../service/codes';
+import { codeDocsUrl } from '../service/docs/links';
+import { ruleById } from '../service/rules';
 import type { Finding, Severity } from '../service/types';
 
 const COLORS: Record<Severity, string> = {
@@ -27,10 +29,20 @@ export function formatText(findings: Finding[], cwd: string, color: boolean): st
   return [...lines, summary].join('\n') + '\n';
 }
 
+/** One finding as `wslb check --format json` prints it (ranges 0-based, as in LSP). */
+export interface JsonFinding {
+  file: string;
+  range: Finding['range'];
+  severity: Severity;
+  code: string;
+  message: string;
+  fixes: { title: string; edits: { file: string; range: Finding['range']; newText: string }[] }[];
+}
+
 export function formatJson(findings: Finding[]): string {
   return (
     JSON.stringify(
-      findings.map((f) => ({
+      findings.map((f): JsonFinding => ({
         file: f.file,
         range: f.range,
         severity: f.severity,
@@ -65,20 +77,24 @@ function region(r: Finding['range']) {
 }
 
 export function formatSarif(findings: Finding[], version: string): string {
-  const ruleIds = [...new Set([...ALL_RULES.map((r) => r.meta.id), ...findings.map((f) => f.code)])];
+  // Every known code (rules, then validity checks) has its metadata; an unknown one (a bug, see
+  // test/rules/codes.test.ts) still gets an entry so that ruleIndex stays valid.
+  const ruleIds = [...new Set([...allCodes().map((c) => c.id), ...findings.map((f) => f.code)])];
   const rules = ruleIds.map((id) => {
+    const c = knownCode(id);
+    if (!c) return { id, shortDescription: { text: id } };
     const r = ruleById(id);
-    return r
-      ? {
-          id,
-          shortDescription: { text: r.meta.docs.short },
-          fullDescription: { text: r.meta.docs.short },
-          help: { text: r.meta.docs.long, markdown: r.meta.docs.long },
-          helpUri: r.meta.docs.references[0],
-          defaultConfiguration: { level: sarifLevel(r.meta.severity) },
-          properties: { versions: r.meta.versions, section: r.meta.docs.section },
-        }
-      : { id, shortDescription: { text: id } };
+    return {
+      id,
+      shortDescription: { text: c.short },
+      fullDescription: { text: c.short },
+      help: { text: c.long, markdown: c.long },
+      helpUri: codeDocsUrl(id),
+      defaultConfiguration: { level: sarifLevel(c.severity) },
+      properties: r
+        ? { kind: 'rule', versions: r.meta.versions, section: r.meta.docs.section, references: c.references }
+        : { kind: 'check', references: c.references },
+    };
   });
   const index = new Map(ruleIds.map((id, i) => [id, i]));
   const log = {

@@ -56,7 +56,7 @@ export function collectFiles(inputs: string[], limit = 20_000): { files: string[
     if (st.isDirectory()) {
       const base = path.basename(p);
       if (!explicit && (base === 'node_modules' || base.startsWith('.'))) return;
-      let names: string[] = [];
+      let names: string[];
       try {
         names = fs.readdirSync(p).sort();
       } catch {

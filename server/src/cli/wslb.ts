@@ -6,8 +6,11 @@
  *   wslb rules
  * Exit codes: 0 no error-level findings, 1 error-level findings, 2 bad usage or unreadable input.
  */
+import * as path from 'node:path';
 import { createLanguageService, type ServiceOptions } from '../service';
-import { ALL_RULES, ruleById } from '../service/rules';
+import { ALL_CHECKS } from '../service/checks';
+import { knownCode } from '../service/codes';
+import { ALL_RULES } from '../service/rules';
 import { parseNginxTime } from '../service/model/units';
 import { awsInputs, checkWorkspace } from '../service/workspace';
 import type { ConfigLanguage, Severity } from '../service/types';
@@ -114,12 +117,13 @@ function serviceOptions(p: ParsedArgs): Partial<ServiceOptions> {
     const ms = parseNginxTime(hb);
     if (!ms) throw new UsageError(`--heartbeat: "${hb}" is not a duration like 30s or 1m`);
     opts.heartbeatMs = ms;
+    opts.heartbeatSet = true;
   }
   const sev: Record<string, Severity | 'off'> = {};
   for (const r of p.flags.get('rule') ?? []) {
     const m = /^([^=]+)=(.+)$/.exec(r);
     if (!m) throw new UsageError(`--rule: expected id=off|error|warning|info, got "${r}"`);
-    if (!ruleById(m[1])) throw new UsageError(`--rule: no rule "${m[1]}" (see \`wslb rules\`)`);
+    if (!knownCode(m[1])) throw new UsageError(`--rule: no rule or check "${m[1]}" (see \`wslb rules\`)`);
     const s = SEVERITIES[m[2].toLowerCase()];
     if (!s) throw new UsageError(`--rule: "${m[2]}" is not off, error, warning, info or hint`);
     sev[m[1]] = s;
@@ -137,11 +141,12 @@ function check(args: string[], io: CliIO): number {
   const format = one(p, 'format') ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format))
     throw new UsageError(`--format: "${format}" is not text, json or sarif`);
-  const language = one(p, 'language') as ConfigLanguage | undefined;
-  if (language && language !== 'nginx' && language !== 'haproxy' && language !== 'aws')
-    throw new UsageError(`--language: "${language}" is not nginx, haproxy or aws`);
+  const languageArg = one(p, 'language');
+  if (languageArg && languageArg !== 'nginx' && languageArg !== 'haproxy' && languageArg !== 'aws')
+    throw new UsageError(`--language: "${languageArg}" is not nginx, haproxy or aws`);
+  const language = languageArg as ConfigLanguage | undefined;
   const service = createLanguageService(serviceOptions(p));
-  const inputs = p.positional.length ? p.positional.map((x) => require('node:path').resolve(io.cwd, x)) : [io.cwd];
+  const inputs = p.positional.length ? p.positional.map((x) => path.resolve(io.cwd, x)) : [io.cwd];
   const { files, missing } = collectFiles(inputs);
   if (missing.length) {
     for (const m of missing) io.err(`wslb: cannot read ${m}: no such file or folder\n`);
@@ -175,7 +180,7 @@ export function main(argv: string[], io: CliIO): number {
         if (!rest[0]) throw new UsageError('explain needs a rule id (see `wslb rules`)');
         const text = explainRule(rest[0]);
         if (!text) {
-          io.err(`wslb: no rule "${rest[0]}" (see \`wslb rules\`)\n`);
+          io.err(`wslb: no rule or check "${rest[0]}" (see \`wslb rules\`)\n`);
           return 2;
         }
         io.out(text);
@@ -184,6 +189,8 @@ export function main(argv: string[], io: CliIO): number {
       case 'rules':
         for (const r of ALL_RULES)
           io.out(`${r.meta.id.padEnd(42)} ${r.meta.severity.padEnd(11)} ${r.meta.docs.short}\n`);
+        io.out('\nValidity checks (syntax, directives and keywords, versions, includes):\n');
+        for (const c of ALL_CHECKS) io.out(`${c.id.padEnd(42)} ${c.severity.padEnd(11)} ${c.short}\n`);
         return 0;
       case 'simulate':
         return simulate(rest, io);
@@ -205,7 +212,7 @@ export function main(argv: string[], io: CliIO): number {
       io.err(`wslb: ${e.message}\n\n${USAGE}`);
       return 2;
     }
-    io.err(`wslb: internal error: ${(e as Error).stack ?? e}\n`);
+    io.err(`wslb: internal error: ${(e as Error).stack ?? String(e)}\n`);
     return 2;
   }
 }
@@ -215,7 +222,7 @@ function simulate(args: string[], io: CliIO): number {
   const file = args[0];
   if (!file || file.startsWith('--'))
     throw new UsageError('simulate needs a config file: wslb simulate <config> --pool <name>');
-  const abs = toModelPath(require('node:path').resolve(io.cwd, file));
+  const abs = toModelPath(path.resolve(io.cwd, file));
   const fs = new NodeFileSystem();
   const text = fs.readFile(abs);
   if (text === undefined) {

@@ -8,6 +8,7 @@
  */
 import * as nodeFs from 'node:fs';
 import {
+  applySeverityOverrides,
   createLanguageService,
   detectConfigLanguage,
   awsParsersReady,
@@ -64,6 +65,8 @@ export function settingsToOptions(s: WslbSettings): Partial<ServiceOptions> {
   const hb = typeof s.heartbeat === 'string' ? parseNginxTime(s.heartbeat) : undefined;
   return {
     heartbeatMs: hb && hb > 0 ? hb : 30_000,
+    // The setting always has a value; only one other than the default counts as the user's choice.
+    heartbeatSet: !!hb && hb > 0 && hb !== 30_000,
     nginxVersion: /^\d+\.\d+(\.\d+)?$/.test(s.nginxVersion) ? s.nginxVersion : DEFAULT_SETTINGS.nginxVersion,
     haproxyVersion: /^\d+\.\d+(\.\d+)?$/.test(s.haproxyVersion) ? s.haproxyVersion : DEFAULT_SETTINGS.haproxyVersion,
     ruleSeverity,
@@ -334,16 +337,22 @@ export class Project {
     };
     const raw = text ?? this.openDoc(root)?.text ?? '';
     if (raw.length > MAX_ANALYZED_CHARS) {
-      result.findingsByFile.set(root, [
-        {
-          file: root,
-          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-          severity: 'information',
-          code: 'wslb/too-large',
-          message: `wslb skips files larger than ${Math.round(MAX_ANALYZED_CHARS / 1024 / 1024)} MB (this one has ${(raw.length / 1024 / 1024).toFixed(1)} M characters)`,
-          fixes: [],
-        },
-      ]);
+      result.findingsByFile.set(
+        root,
+        applySeverityOverrides(
+          [
+            {
+              file: root,
+              range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+              severity: 'information',
+              code: 'wslb/too-large',
+              message: `wslb skips files larger than ${Math.round(MAX_ANALYZED_CHARS / 1024 / 1024)} MB (this one has ${(raw.length / 1024 / 1024).toFixed(1)} M characters)`,
+              fixes: [],
+            },
+          ],
+          this.service.options.ruleSeverity,
+        ),
+      );
     } else if (lang === 'nginx') {
       let inc = this.nginxIncremental.get(root);
       if (!inc) this.nginxIncremental.set(root, (inc = new NginxIncremental()));
@@ -362,7 +371,11 @@ export class Project {
       const a = this.service.analyzeAws(awsInputs(this.fs, [root]));
       result.analysis = a;
       result.files = [root, ...a.config.files.map((f) => f.path).filter((f) => f !== root)];
-      this.group(result, a.findings);
+      // The siblings are context; their own findings belong to their own analysis.
+      this.group(
+        result,
+        a.findings.filter((f) => !f.file || f.file === root),
+      );
     } else {
       const a = this.analyzeHaproxyRoot(root, raw);
       result.analysis = a;
@@ -482,7 +495,8 @@ export class Project {
     }
     if (lang === 'aws') {
       if (path.toLowerCase().endsWith('.tf') && !awsParsersReady()) return [];
-      return this.service.analyzeAws(awsInputs(fs, [a?.root ?? path])).findings;
+      const root = a?.root ?? path;
+      return this.service.analyzeAws(awsInputs(fs, [root])).findings.filter((f) => !f.file || f.file === root);
     }
     if (lang !== 'nginx') return [];
     const root = a?.root ?? path;

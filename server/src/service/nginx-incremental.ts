@@ -310,7 +310,11 @@ function assemble(st: State): NginxAnalysis {
   for (const f of st.rest) findings.push(f);
   const known = st.suppressible ? undefined : new Map([[st.rootPath, NONE]]);
   const all = withTemplateNotes(config.sources.values(), findings, indexOf, 'nginx');
-  return { language: 'nginx', config, findings: finish(all, (p) => config.sources.get(p)?.text, known) };
+  return {
+    language: 'nginx',
+    config,
+    findings: finish(all, (p) => config.sources.get(p)?.text, known, st.service.options),
+  };
 }
 
 /**
@@ -509,7 +513,10 @@ function moveFinding(f: Finding, moverOf: MoverOf): Finding | null {
   if (m) {
     const r = moveRange(range, m);
     if (!r) return null;
-    if (r !== range) ((range = r), (changed = true));
+    if (r !== range) {
+      range = r;
+      changed = true;
+    }
   }
   let fixes = f.fixes;
   for (let i = 0; i < f.fixes.length; i++) {

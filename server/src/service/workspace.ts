@@ -89,7 +89,9 @@ export function checkWorkspace(
   if (aws.length) {
     const a = service.analyzeAws(awsInputs(fs, aws));
     analyses.push(a);
-    for (const f of a.findings) push(f);
+    // Sibling .tf files give context (variables: a module is a folder); the report covers the files asked for.
+    const asked = new Set(paths);
+    for (const f of a.findings) if (!f.file || asked.has(f.file)) push(f);
   }
   return { findings, languages, nginxRoots, analyses };
 }

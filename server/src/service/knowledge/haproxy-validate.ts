@@ -11,6 +11,7 @@
  * haproxy/unknown-action, haproxy/unknown-server-option, haproxy/unknown-bind-option, haproxy/invalid-value (mode, balance algorithm, filter type), haproxy/not-in-build (a keyword of a feature the Debian 12 build lacks).
  */
 import type { Span } from '../text';
+import type { HaproxyCheckName } from '../checks';
 import type { Severity } from '../types';
 import {
   haproxyAction,
@@ -211,7 +212,7 @@ function detach(s: string): string {
 
 function sectionPlans(vm: VersionMemo, key: string): Map<string, HeadPlans> {
   let m = vm.sections.get(key);
-  if (!m) vm.sections.set(key, (m = new Map()));
+  if (!m) vm.sections.set(key, (m = new Map<string, HeadPlans>()));
   return m;
 }
 
@@ -552,7 +553,7 @@ function finding(
   from: number,
   to: number,
   severity: Severity,
-  code: string,
+  code: HaproxyCheckName,
   message: string,
 ): HeadFinding {
   if (vm.otherVersion && UNKNOWN_CODES.has(code)) {

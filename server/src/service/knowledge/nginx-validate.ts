@@ -13,6 +13,7 @@
  * nginx/module-not-in-build.
  */
 import type { Span } from '../text';
+import type { NginxCheckName } from '../checks';
 import type { Severity } from '../types';
 import { DEBIAN_12, NGINX_BUILDS, type NginxBuildProfile } from './nginx-build';
 import { NGINX_VALUE_SETS, nginxParameterFact } from './nginx-facts';
@@ -139,10 +140,10 @@ const code = (s: string) => '`' + s + '`';
 
 /** What one (directive name, block type) pair gets, whatever its arguments. */
 type Verdict =
-  | { kind: 'stop'; severity: Severity; code: string; message: string }
+  | { kind: 'stop'; severity: Severity; code: NginxCheckName; message: string }
   | { kind: 'ok'; counts: ArgCount[]; strictFlag: boolean; isBlock: boolean; isPlain: boolean };
 
-const stop = (severity: Severity, c: string, message: string): Verdict => ({
+const stop = (severity: Severity, c: NginxCheckName, message: string): Verdict => ({
   kind: 'stop',
   severity,
   code: c,
@@ -174,7 +175,7 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
   // only needed for a suggestion after an unknown name
   let namesInVersion: Set<string> | undefined;
 
-  const report = (span: Span, severity: Severity, c: string, message: string) =>
+  const report = (span: Span, severity: Severity, c: NginxCheckName, message: string) =>
     out.push({ span: { start: span.start, end: span.end }, severity, code: 'nginx/' + c, message });
   let buildId = buildIds.get(build);
   if (buildId === undefined) buildIds.set(build, (buildId = nextBuildId++));

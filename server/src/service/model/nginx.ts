@@ -10,6 +10,7 @@
 import { recogniseTemplate, type TemplateInfo } from '../template';
 import { parseNginx, type NginxDirective, type NginxFile, type NginxNode } from '../syntax/nginx';
 import type { SyntaxDiagnostic } from '../types';
+import type { CheckId } from '../checks';
 import { registerNginxCarry } from './nginx-carry';
 import { type ConfigFileSystem, dirname, expandGlob, isGlob, joinPath } from './fs';
 
@@ -136,7 +137,7 @@ export function firstNamed(ctx: NginxContext, name: string): NginxStatement | un
   return undefined;
 }
 
-const NO_STATEMENTS: readonly NginxStatement[] = Object.freeze([]) as readonly NginxStatement[];
+const NO_STATEMENTS: readonly NginxStatement[] = Object.freeze([]);
 
 /**
  * A statement. `args` (the words' values) is read from the tree on first use and cached: most
@@ -327,7 +328,7 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
     stack: string[],
   ) => {
     const pattern = stmt.args[0];
-    const report = (code: string, message: string, severity: ModelDiagnostic['severity']) =>
+    const report = (code: CheckId, message: string, severity: ModelDiagnostic['severity']) =>
       diagnostics.push({
         path: src.path,
         start: stmt.directive.start,

@@ -21,6 +21,7 @@ import { insertBeforeStatement, insertInProxy, appendToStatement, replaceWord } 
 import type { HaproxyStatement } from '../../syntax/haproxy';
 import type { Span } from '../../text';
 import type { EditSpec } from '../rule';
+import type { Severity } from '../../types';
 
 /** The span of a proxy's header: `backend chat` (keyword and name, not a `from` clause). */
 export function proxyHeaderSpan(proxy: HaproxyProxy): Span {
@@ -243,6 +244,17 @@ export function serverOptionEdits(
     else if (firstServer) add(insertBeforeStatement(path, text, firstServer, `default-server ${words}`));
   }
   return [...edits.values()];
+}
+
+/**
+ * How bad an idle limit of `ms` is for a heartbeat of `hb`: at or below one interval the timer
+ * expires between two pings (error); below two, one late or lost ping is enough (warning); from
+ * two intervals on it is no finding.
+ */
+export function heartbeatTier(ms: number, hb: number): { severity: Severity; why: string } | null {
+  if (ms <= hb) return { severity: 'error', why: 'a connection idle between two pings is closed' };
+  if (ms < 2 * hb) return { severity: 'warning', why: 'one late or lost ping is enough to close the connection' };
+  return null;
 }
 
 /** A timeout that survives two lost pings in a row: three heartbeats. */

@@ -69,13 +69,11 @@ export const leastconnNoSlowstart: HaproxyRule = {
             isPreferred: true,
           },
         ],
-        related: lacking
-          .slice(0, 10)
-          .map((s) => ({
-            path: proxy.source.path,
-            span: statementSpan(s.statement),
-            message: `server ${s.name}: no slowstart`,
-          })),
+        related: lacking.slice(0, 10).map((s) => ({
+          path: proxy.source.path,
+          span: statementSpan(s.statement),
+          message: `server ${s.name}: no slowstart`,
+        })),
       });
     }
   },

@@ -48,13 +48,11 @@ export const noShutdownSessions: HaproxyRule = {
             isPreferred: true,
           },
         ],
-        related: lacking
-          .slice(0, 10)
-          .map((s) => ({
-            path: proxy.source.path,
-            span: statementSpan(s.statement),
-            message: `server ${s.name}: no on-marked-down shutdown-sessions`,
-          })),
+        related: lacking.slice(0, 10).map((s) => ({
+          path: proxy.source.path,
+          span: statementSpan(s.statement),
+          message: `server ${s.name}: no on-marked-down shutdown-sessions`,
+        })),
       });
     }
   },

@@ -104,7 +104,7 @@ export const unknownBackend: HaproxyRule = {
         .filter((p) => (p.kind === 'backend' || p.kind === 'listen') && p.name)
         .map((p) => p.name!);
       const kw = ref.statement.keyword;
-      let who: string | null = null;
+      let who: string | null;
       if (ref.from.kind === 'defaults') {
         if (kw !== 'default_backend') continue;
         const heirs = proxiesUsingDefaults(config, ref.from).filter(

@@ -786,7 +786,7 @@ export class LineTable {
    */
   #spaced(text: string, start: number, end: number): boolean {
     let i = skipBlanks(text, start, end);
-    let c = i < end ? text.charCodeAt(i) : 0;
+    const c = i < end ? text.charCodeAt(i) : 0;
     scanComment = -1;
     if (i >= end) return true;
     if (c === 91 /* [ */) return false;

@@ -44,7 +44,6 @@ const SEMI = 59;
 const EQUALS = 61;
 const LBRACKET = 91;
 const BACKSLASH = 92;
-const RBRACKET = 93;
 const LBRACE = 123;
 const RBRACE = 125;
 const BOM = 0xfeff;
@@ -716,7 +715,7 @@ function settleTree(file: File): void {
  * gives back the same string for the same bare word without slicing the text each time.
  */
 const INTERN_SIZE = 512;
-const internTable: (string | undefined)[] = new Array(INTERN_SIZE);
+const internTable: (string | undefined)[] = new Array<string | undefined>(INTERN_SIZE);
 
 function internedSlice(text: string, start: number, end: number): string {
   const len = end - start;
