@@ -217,3 +217,16 @@ describe('nginx fixes of one run compose (issue 19)', () => {
     }
   });
 });
+
+describe('nginx fragment context with http-only directives (issue 19)', () => {
+  it('a file with map/upstream and a stray top-level location is read as http: one finding on the location', () => {
+    const text = `map $http_upgrade $connection_upgrade {\n    default upgrade;\n    '' close;\n}\nupstream app { server 127.0.0.1:9000; }\nlocation /x { return 200; }\nserver {\n    listen 80;\n    location / { proxy_pass http://app; }\n}\n`;
+    const fs = analyzeText('nginx', text, {}, '/srv/conf/app.conf').filter((f) =>
+      f.code.startsWith('nginx/directive-not-allowed'),
+    );
+    assert.deepEqual(
+      fs.map((f) => f.range.start.line + 1),
+      [6],
+    );
+  });
+});

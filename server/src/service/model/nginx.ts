@@ -493,7 +493,11 @@ export function guessFragmentContext(tree: NginxFile): NginxContextKind[] | null
     'grpc_pass',
     'proxy_set_header',
   ];
-  if (names.has('location') || names.has('listen') || names.has('server_name')) return ['http', 'server'];
+  // `map`, `upstream`, `log_format` belong in http only: with them a top-level `location` is the
+  // stray one (a template's partials), not a sign that the whole file is a server's body
+  const httpOnly = names.has('map') || names.has('upstream') || names.has('log_format');
+  if (!httpOnly && (names.has('location') || names.has('listen') || names.has('server_name')))
+    return ['http', 'server'];
   if (names.has('server') || names.has('upstream') || names.has('map') || names.has('log_format')) {
     // stream servers have proxy_pass without a scheme and listen with port only; look inside
     for (const n of tree.items) {
