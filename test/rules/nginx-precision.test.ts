@@ -107,6 +107,39 @@ http {
     assert.ok(codes(fs).includes('nginx/ws-http-version'), codes(fs).join(', '));
   });
 
+  it('reads a template as if each condition held: an else branch opening its own block leaves none open', () => {
+    const text = `events {}
+http {
+    server {
+        listen 80;
+        {% if WEBMAIL == '/' %}
+        location /sso.php {
+        {% else %}
+        location {{ WEBMAIL }}/sso.php {
+        {% endif %}
+            proxy_pass http://127.0.0.1:9000;
+        }
+        {{- if .tls }}
+        location /a {
+        {{- else if .plain }}
+        location /b {
+        {{- else }}
+        location /c {
+        {{- end }}
+            return 204;
+        }
+    }
+}
+`;
+    const fs = analyzeText('nginx', text);
+    assert.deepEqual(
+      fs.map((f) => f.code),
+      ['nginx/template'],
+    );
+    const t = recogniseTemplate(text)!;
+    assert.ok(!t.text.includes('location /b') && !t.text.includes('location /c') && t.text.includes('location /a'));
+  });
+
   it('a syntax error on one line keeps the whole-config rules (recovery)', () => {
     const text = `events {}
 http {
