@@ -157,12 +157,18 @@ async function main(): Promise<void> {
     45000,
     250,
   );
-  const images = await readme.locator('img').evaluateAll((els) =>
-    els.map((e) => ({
-      alt: (e as HTMLImageElement).alt,
-      loaded: (e as HTMLImageElement).complete && (e as HTMLImageElement).naturalWidth > 0,
-    })),
+  const shown = () =>
+    readme.locator('img').evaluateAll((els) =>
+      els.map((e) => ({
+        alt: (e as HTMLImageElement).alt,
+        loaded: (e as HTMLImageElement).complete && (e as HTMLImageElement).naturalWidth > 0,
+      })),
+    );
+  // Images decode after the text renders: wait for them, but report (not hang) when some never do.
+  await waitFor('the README images to load', async () => (await shown()).every((i) => i.loaded), 15000).catch(
+    () => undefined,
   );
+  const images = await shown();
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await wb.page.screenshot({ path: path.join(ARTIFACTS, 'extension-page.png') });
   console.log(`extension page: ${images.filter((i) => i.loaded).length} of ${images.length} README images shown`);
