@@ -1,7 +1,8 @@
 /**
  * What `npm run package` ships as the extension page: the README made by scripts/vsix-readme.mjs
- * (images embedded, repository links reduced to their text), packaged by vsce without a warning,
- * with the changelog and the licence. Runs vsce itself (a few seconds) on the current bundles.
+ * (repository links reduced to their text; the screenshots left out unless WSLB_README_IMAGES_URL
+ * says where they are served over https), packaged by vsce without a warning, with the changelog
+ * and the licence. Runs vsce itself (a few seconds) on the current bundles.
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -15,7 +16,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'))
   scripts: Record<string, string>;
 };
 
-type VsixReadme = (markdown: string, readFile?: (rel: string) => Buffer) => { text: string; problems: string[] };
+type VsixReadme = (markdown: string, imagesUrl?: string) => { text: string; problems: string[] };
 
 /** The entries of a zip file (the .vsix), by name: enough of the format for vsce's output. */
 function unzip(file: string): Map<string, Buffer> {
@@ -56,41 +57,46 @@ describe('the packaged README (scripts/vsix-readme.mjs, npm run package)', funct
     ({ vsixReadme } = (await import(path.join(REPO, 'scripts', 'vsix-readme.mjs'))) as { vsixReadme: VsixReadme });
   });
 
-  it('embeds PNG images, keeps https links and anchors, reduces repository links to their text', () => {
-    const png = Buffer.from('\x89PNG fake', 'latin1');
-    const { text, problems } = vsixReadme(
-      [
-        '![The editor](images/a.png)',
-        '![Remote](https://example.org/b.png)',
-        'See [`docs/rules.md`](docs/rules.md), [the site](https://nginx.org/) and [below](#settings).',
-      ].join('\n'),
-      (rel) => {
-        assert.equal(rel, 'images/a.png');
-        return png;
-      },
-    );
+  const sample = [
+    'Intro:',
+    '',
+    '![The editor](images/icon.png)',
+    '',
+    '![Remote](https://example.org/b.png)',
+    'See [`docs/rules.md`](docs/rules.md), [the site](https://nginx.org/) and [below](#settings).',
+  ].join('\n');
+
+  it('leaves local images out, keeps https images, links and anchors, reduces repository links to text', () => {
+    const { text, problems } = vsixReadme(sample, '');
     assert.deepEqual(problems, []);
     assert.equal(
       text,
       [
-        `![The editor](data:image/png;base64,${png.toString('base64')})`,
+        'Intro:',
+        '',
         '![Remote](https://example.org/b.png)',
         'See `docs/rules.md`, [the site](https://nginx.org/) and [below](#settings).',
       ].join('\n'),
     );
   });
 
-  it('refuses a missing image and an SVG instead of shipping a broken picture', () => {
-    const { problems } = vsixReadme('![a](images/none.png) ![b](images/icon.svg)', () => {
-      throw new Error('ENOENT');
-    });
-    assert.deepEqual(problems, [
-      'images/none.png: image not found',
-      'images/icon.svg: only PNG images can be embedded (the extension page refuses SVG)',
+  it('points local images at WSLB_README_IMAGES_URL when given, and only at an https one', () => {
+    const { text, problems } = vsixReadme(sample, 'https://static.example.org/wslb/');
+    assert.deepEqual(problems, []);
+    assert.match(text, /^!\[The editor\]\(https:\/\/static\.example\.org\/wslb\/images\/icon\.png\)$/m);
+    assert.deepEqual(vsixReadme(sample, 'http://static.example.org').problems, [
+      'http://static.example.org: images need an https:// base URL',
     ]);
   });
 
-  it("the README's screenshots exist, are small PNGs, and nothing relative is left in the shipped text", () => {
+  it('refuses a missing image and an SVG', () => {
+    assert.deepEqual(vsixReadme('![a](images/none.png)\n![b](images/icon.svg)\n', '').problems, [
+      'images/none.png: image not found',
+      'images/icon.svg: use PNG images (the extension page refuses SVG)',
+    ]);
+  });
+
+  it("the README's screenshots exist and are small PNGs; nothing relative is left in the shipped text", () => {
     const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
     const images = [...readme.matchAll(/!\[([^\]]*)\]\(([^)\s]+)\)/g)].map((m) => ({ alt: m[1], src: m[2] }));
     assert.ok(images.length >= 4, 'the editor, hover, quick fix and simulator screenshots');
@@ -101,13 +107,15 @@ describe('the packaged README (scripts/vsix-readme.mjs, npm run package)', funct
       assert.ok(bytes.length <= 256 * 1024, `${src} is ${bytes.length} bytes (keep it under 256 KB)`);
       assert.ok(pngSize(bytes).width <= 1280, `${src} is wider than 1280 px`);
     }
-    const { text, problems } = vsixReadme(readme);
+    const { text, problems } = vsixReadme(readme, '');
     assert.deepEqual(problems, []);
     for (const m of text.matchAll(/\]\(([^)\s]+)\)/g))
-      assert.match(m[1], /^(https:\/\/|#|data:image\/png;base64,)/, `link or image left relative: ${m[1]}`);
+      assert.match(m[1], /^(https:\/\/|#)/, `link or image left relative: ${m[1]}`);
+    // The text around each screenshot still reads as a paragraph of its own.
+    assert.doesNotMatch(text, /:\n\n+#/, 'a sentence ending in ":" before a heading');
   });
 
-  it('vsce packages it without a warning, with the embedded README, the changelog and the licence', () => {
+  it('vsce packages it without a warning, with the shipped README, the changelog and the licence', () => {
     const script = pkg.scripts.package;
     assert.match(script, /node scripts\/vsix-readme\.mjs/);
     const vsceArgs = /vsce (package .*)$/.exec(script)?.[1].split(/\s+/);
@@ -119,7 +127,8 @@ describe('the packaged README (scripts/vsix-readme.mjs, npm run package)', funct
       )
     )
       execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, stdio: 'ignore', timeout: 180_000 });
-    execFileSync(process.execPath, ['scripts/vsix-readme.mjs'], { cwd: REPO, stdio: 'ignore' });
+    const env = { ...process.env, NO_COLOR: '1', WSLB_README_IMAGES_URL: '' };
+    execFileSync(process.execPath, ['scripts/vsix-readme.mjs'], { cwd: REPO, stdio: 'ignore', env });
 
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wslb-package-'));
     try {
@@ -128,7 +137,7 @@ describe('the packaged README (scripts/vsix-readme.mjs, npm run package)', funct
         cwd: REPO,
         encoding: 'utf8',
         timeout: 90_000,
-        env: { ...process.env, NO_COLOR: '1' },
+        env,
       });
       const log = `${r.stdout}${r.stderr}`;
       assert.equal(r.status, 0, log);
@@ -138,13 +147,14 @@ describe('the packaged README (scripts/vsix-readme.mjs, npm run package)', funct
       const shipped = files.get('extension/readme.md')?.toString('utf8');
       assert.ok(shipped, [...files.keys()].join('\n'));
       assert.equal(shipped, fs.readFileSync(path.join(REPO, 'dist', 'README.md'), 'utf8'));
-      const embedded = [...shipped.matchAll(/!\[[^\]]*\]\(data:image\/png;base64,([A-Za-z0-9+/=]+)\)/g)];
-      assert.ok(embedded.length >= 4, 'the screenshots are in the shipped README');
-      for (const m of embedded) pngSize(Buffer.from(m[1], 'base64'));
+      assert.doesNotMatch(shipped, /!\[[^\]]*\]\((?!https:\/\/)/, 'only https images on the extension page');
       assert.ok(!files.has('extension/README.md'), 'only one README (the repository one stays out)');
       assert.match(files.get('extension/changelog.md')?.toString('utf8') ?? '', /^# Changelog/);
       assert.match(files.get('extension/LICENSE.txt')?.toString('utf8') ?? '', /^MIT License/);
-      assert.ok(![...files.keys()].some((f) => /^extension\/images\/(?!icon\.png$)/.test(f)), 'screenshots ship once');
+      assert.ok(
+        ![...files.keys()].some((f) => /^extension\/images\/(?!icon\.png$)/.test(f)),
+        'no screenshot in the package',
+      );
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
