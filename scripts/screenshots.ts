@@ -138,7 +138,8 @@ async function main(): Promise<void> {
   // 2. The hover on the read timeout of the WebSocket location: the finding, the value in effect.
   const timeout = lineColOf(chat, '30s;');
   await wb.gotoLine(timeout.line, timeout.column + 1);
-  await wb.hoverAtCursor('heartbeat');
+  // The diagnostic comes first; wait for wslb's hover (the rule's explanation) below it too.
+  await wb.hoverAtCursor('comfortably above the heartbeat');
   await save(wb, 'hover.png');
   await wb.closeHover();
 
