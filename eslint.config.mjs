@@ -4,6 +4,13 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+const UNUSED = {
+  argsIgnorePattern: '^_',
+  varsIgnorePattern: '^_',
+  caughtErrorsIgnorePattern: '^_',
+  destructuredArrayIgnorePattern: '^_',
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -25,9 +32,20 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
+    rules: {
+      // `_`-prefixed names are deliberately unused (interface parameters, rest-destructuring
+      // omissions), as tsc's noUnusedParameters already allows.
+      '@typescript-eslint/no-unused-vars': ['error', UNUSED],
+    },
   },
   {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
     languageOptions: { globals: { ...globals.node } },
+    rules: { 'no-unused-vars': ['error', UNUSED] },
+  },
+  {
+    // The VS Code runner extension's suite runs under mocha's BDD interface (describe/it globals).
+    files: ['test/**/*.js'],
+    languageOptions: { globals: { ...globals.mocha } },
   },
 );

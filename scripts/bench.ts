@@ -19,6 +19,7 @@ import { parseNginx } from '../server/src/service/syntax/nginx';
 import { parseHaproxy } from '../server/src/service/syntax/haproxy';
 import { benchSimulate } from '../server/src/service/simulate';
 import { generateHaproxy, generateNginx } from './bench/generate';
+import { NginxParser } from 'nginx-conf/dist/src/parser';
 
 const REPO = path.resolve(__dirname, '..');
 const OUT = path.join(REPO, 'test-artifacts');
@@ -115,10 +116,8 @@ function benchNginx(name: string, text: string) {
   const ref = nginx
     ? timeProcess(nginx, ['-t', '-q', '-p', tmp, '-c', file, '-g', `pid ${tmp}/nginx.pid; error_log stderr;`])
     : null;
-  let nginxConfMs: number | null = null;
+  let nginxConfMs: number | null;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const NginxParser = require('nginx-conf/dist/src/parser').NginxParser ?? require('nginx-conf').NginxParser;
     nginxConfMs = time(() => new NginxParser().parse(text), 3);
   } catch {
     nginxConfMs = null;
@@ -224,7 +223,7 @@ function benchNginxEdit(text: string) {
     validateConfigKnowledge({ language: 'nginx', config }, options);
     phases.knowledge.push(performance.now() - t);
     t = performance.now();
-    for (const rule of NGINX_RULES) rule.check({ config, options, report: () => undefined } as never);
+    for (const rule of NGINX_RULES) rule.check({ config, options, report: () => undefined });
     phases.rules.push(performance.now() - t);
   }
   const phaseMs = Object.fromEntries(Object.entries(phases).map(([key, xs]) => [key, median(xs)]));

@@ -318,7 +318,9 @@ if (check) {
   let cur = '';
   try {
     cur = readFileSync(outPath, 'utf8');
-  } catch {}
+  } catch {
+    // no file yet: it differs
+  }
   if (cur !== out) {
     console.error(`gen-haproxy-kb: ${outPath} differs from what the manual gives; run node scripts/gen-haproxy-kb.mjs`);
     process.exit(1);

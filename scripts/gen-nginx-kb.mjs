@@ -214,7 +214,9 @@ if (check) {
   let current = '';
   try {
     current = readFileSync(outPath, 'utf8');
-  } catch {}
+  } catch {
+    // no file yet: it is out of date
+  }
   if (current !== text) {
     console.error(`gen-nginx-kb: ${outPath} is out of date; run node scripts/gen-nginx-kb.mjs --src <nginx clone>`);
     process.exit(1);

@@ -1,5 +1,7 @@
 /** Renders the rule reference (docs/rules.md) from the registry. */
 import { sourcePointer } from '../server/src/service/docs/sections';
+import { ALL_CHECKS } from '../server/src/service/checks';
+import { codeAnchor as anchor } from '../server/src/service/docs/links';
 import { ALL_RULES } from '../server/src/service/rules';
 
 export function renderRuleDocs(): string {
@@ -35,12 +37,22 @@ export function renderRuleDocs(): string {
     if (m.docs.proof) out.push('', `**Proof.** ${m.docs.proof}`);
     if (m.docs.references.length) out.push('', 'References:', '', ...m.docs.references.map((u) => `- ${u}`));
   }
+  out.push(
+    '',
+    '# Validity checks',
+    '',
+    'Besides the WebSocket rules, wslb reports what keeps a config from loading: syntax, unknown or',
+    'misplaced directives and keywords, versions, includes. Each code can be turned off or given',
+    'another severity like a rule (`--rule <code>=off|error|warning|info`, `wslb.rules`).',
+    '',
+    '| check | severity | summary |',
+    '|---|---|---|',
+  );
+  for (const c of ALL_CHECKS)
+    out.push(`| [\`${c.id}\`](#${anchor(c.id)}) | ${c.severity} | ${c.short.replace(/\|/g, '\\|')} |`);
+  for (const c of ALL_CHECKS) {
+    out.push('', `## ${c.id}`, '', `*${c.severity}; validity check*`, '', c.short, '', c.long);
+    if (c.references?.length) out.push('', 'References:', '', ...c.references.map((u) => `- ${u}`));
+  }
   return out.join('\n') + '\n';
-}
-
-function anchor(id: string): string {
-  return id
-    .toLowerCase()
-    .replace(/[^a-z0-9 -]/g, '')
-    .replace(/ /g, '-');
 }

@@ -32,7 +32,7 @@ let output: vscode.LogOutputChannel | undefined;
 const LANGUAGES = ['nginx', 'haproxy'];
 const AWS_CHANGE_LANGUAGES = new Set(['terraform', 'yaml', 'json', 'plaintext']);
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export function activate(context: vscode.ExtensionContext): void {
   output = vscode.window.createOutputChannel('wslb', { log: true });
   context.subscriptions.push(output);
   const log = (s: string) => output?.info(s);

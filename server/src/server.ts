@@ -36,7 +36,7 @@ import { ServerDocument } from './lsp/document';
 import { createJsonEncoder } from './lsp/encoder';
 import { inspect } from 'node:util';
 import type { Diagnostic } from 'vscode-languageserver/node';
-import { Project, normalizeSettings, type OpenDoc, type TextEditRecord } from './lsp/project';
+import { Project, normalizeSettings, type TextEditRecord } from './lsp/project';
 import { Scheduler } from './lsp/scheduler';
 import {
   PoolsRequest,
@@ -71,16 +71,13 @@ import {
 import { disableFileEdit, disableNextLineEdit, fixAllConverging, minimalEdit } from './service/features/actions';
 import { commentSyntaxOf } from './service/suppress';
 import { nginxPools, haproxyPools, type PoolInfo } from './service/features/pools';
-import { ruleById } from './service/rules';
-import { sourcePointer } from './service/docs/sections';
+import { knownCode } from './service/codes';
 import { collectFiles } from './cli/nodefs';
 import { detectConfigLanguage, initAwsParsers } from './service';
 import { awsFormatOf } from './service/model/aws-build';
 import { awsPools } from './service/features/aws-pools';
 import type { AwsConfig } from './service/model/aws';
 import { LineIndex } from './service/text';
-import { statementAt, wordAt } from './service/syntax/haproxy';
-import { describeHaproxyKeyword } from './service/knowledge/describe';
 import type { ConfigLanguage, Finding } from './service/types';
 import type { NginxConfig } from './service/model/nginx';
 import type { HaproxyConfig } from './service/model/haproxy';
@@ -200,6 +197,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   if (initSettings) project.setSettings(normalizeSettings((initSettings as { wslb?: unknown }).wslb ?? initSettings));
   workspaceRoots = (params.workspaceFolders ?? []).map((f) => project.paths.toPath(f.uri));
   if (workspaceRoots.length === 0 && params.rootUri) workspaceRoots = [project.paths.toPath(params.rootUri)];
+  project.workspaceFolders = workspaceRoots;
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
@@ -242,6 +240,7 @@ connection.onInitialized(() => {
   connection.workspace?.onDidChangeWorkspaceFolders?.((e) => {
     for (const f of e.removed) workspaceRoots = workspaceRoots.filter((r) => r !== project.paths.toPath(f.uri));
     for (const f of e.added) workspaceRoots.push(project.paths.toPath(f.uri));
+    project.workspaceFolders = workspaceRoots;
     startBackgroundCheck();
   });
   void Promise.all([refreshSettings(), awsReady]).then(() => startBackgroundCheck());
@@ -824,7 +823,7 @@ connection.onCodeAction(
             edit: workspaceEdit(byPath),
           });
         }
-        if (f.code.endsWith('/syntax') || f.code.startsWith('wslb/') || !ruleById(f.code)) continue;
+        if (f.code.endsWith('/syntax') || f.code.startsWith('wslb/') || !knownCode(f.code)) continue;
         // JSON has no comments: a CloudFormation JSON template cannot carry a disable comment.
         if (m.aws && /^\s*[{[]/.test(m.text)) continue;
         out.push({

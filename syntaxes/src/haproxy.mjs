@@ -239,8 +239,6 @@ const BIND_OPTIONS = [
 
 const words = (list) => list.map((w) => w.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|');
 
-/** One argument word (HAProxy words are blank-separated; quotes and '\' protect). */
-const WORD = r`(?:"(?:[^"\\]|\\.)*"|'[^']*'|(?:\\.|[^\s#"'\\])+)+`;
 /** End of a statement: end of line. */
 const EOL = '$';
 

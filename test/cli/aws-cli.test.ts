@@ -38,13 +38,35 @@ const FILES = {
   'infra/variables.tf': 'variable "idle" {\n  default = 50\n}\n',
   'infra/s3.tf': 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n',
   'stack/realtime.yaml':
-    'Resources:\n  WsTargetGroup:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n    Properties:\n      Protocol: HTTP\n      TargetGroupAttributes:\n        - Key: slow_start.duration_seconds\n          Value: "30"\n        - Key: stickiness.enabled\n          Value: "true"\n',
+    'Resources:\n  WsTargetGroup:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n    Properties:\n      Protocol: HTTP\n      TargetGroupAttributes:\n        - Key: deregistration_delay.timeout_seconds\n          Value: "10"\n        - Key: slow_start.duration_seconds\n          Value: "30"\n        - Key: stickiness.enabled\n          Value: "true"\n',
   'k8s/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: ws\n',
   'package.json': '{ "name": "x", "version": "1.0.0" }\n',
 };
 
 describe('wslb check on AWS configs', () => {
   before(() => initAwsParsers());
+
+  it('checking one .tf file reports that file only: its siblings are context (variables), not the report', () => {
+    const dir = tmpdir({
+      'm/main.tf': 'resource "aws_lb" "main" {\n  idle_timeout = var.idle\n}\n',
+      'm/variables.tf': 'variable "idle" {\n  default = 50\n}\n',
+      'm/tg.tf':
+        '# wslb: websocket\nresource "aws_lb_target_group" "ws" {\n  protocol             = "HTTP"\n  deregistration_delay = 10\n}\n',
+    });
+    const files = (args: string[]) =>
+      (JSON.parse(run(['check', ...args, '--format', 'json']).out) as { file: string; code: string }[]).map(
+        (f) => `${path.relative(dir, f.file)} ${f.code}`,
+      );
+    assert.deepEqual(files([path.join(dir, 'm/tg.tf')]).sort(), [
+      'm/tg.tf aws/ws-deregistration-delay',
+      'm/tg.tf aws/ws-no-slow-start',
+    ]);
+    assert.deepEqual(
+      files([path.join(dir, 'm')]).filter((f) => !f.startsWith('m/tg.tf')),
+      [],
+    );
+    assert.ok(files([path.join(dir, 'm')]).includes('m/tg.tf aws/ws-deregistration-delay'));
+  });
 
   it('checks only files that declare ALB/NLB resources, with module variables, and exits by severity', () => {
     const dir = tmpdir(FILES);

@@ -13,6 +13,7 @@ import {
   haproxyAlgorithmLines,
   nginxAlgorithmDirective,
 } from '../../server/src/service/features/algorithm-edit';
+import { binary, need } from '../helpers/needs';
 
 function nginxPool(text: string, name: string): PoolInfo {
   const p = nginxPools(buildNginxConfig('/t/nginx.conf', new MemoryFileSystem({ '/t/nginx.conf': text }))).find(
@@ -52,7 +53,7 @@ const NGINX = `http {
 describe('algorithm-edit: nginx', () => {
   it('replaces the balancing directive and the model reads the new algorithm', () => {
     const out = edit(NGINX, nginxPool(NGINX, 'chat'), 'hash $remote_addr consistent');
-    assert.match(out, /^ {8}hash \$remote_addr consistent;   # fewest open sockets$/m);
+    assert.match(out, /^ {8}hash \$remote_addr consistent; {3}# fewest open sockets$/m);
     assert.doesNotMatch(out, /least_conn/);
     const p = nginxPool(out, 'chat').pool;
     assert.equal(p.algorithm, 'hash');
@@ -209,28 +210,21 @@ describe('algorithm-edit: HAProxy', () => {
 describe('algorithm-edit: real nginx -t / haproxy -c accept the result', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wslb-algedit-'));
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  const has = (bin: string) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
 
   it('nginx -t', function () {
-    if (!has('nginx')) {
-      if (process.env.WSLB_REQUIRE_ALL === '1') assert.fail('nginx not installed (apt-get install nginx)');
-      this.skip();
-    }
+    need(this, 'nginx');
     const base = `pid ${tmp}/nginx.pid;\nerror_log ${tmp}/error.log;\nevents {}\n${NGINX.replace('http {', `http {\n    access_log off;\n    client_body_temp_path ${tmp};\n    proxy_temp_path ${tmp};\n    fastcgi_temp_path ${tmp};\n    uwsgi_temp_path ${tmp};\n    scgi_temp_path ${tmp};`).replace('listen 80', 'listen 127.0.0.1:18099')}`;
     for (const spec of ['round_robin', 'ip_hash', 'hash $remote_addr consistent', 'random two least_conn']) {
       const out = edit(base, nginxPool(base, 'chat'), spec);
       const file = path.join(tmp, 'nginx.conf');
       fs.writeFileSync(file, out);
-      const r = spawnSync('nginx', ['-t', '-q', '-c', file, '-p', tmp], { encoding: 'utf8', timeout: 20000 });
+      const r = spawnSync(binary('nginx'), ['-t', '-q', '-c', file, '-p', tmp], { encoding: 'utf8', timeout: 20000 });
       assert.equal(r.status, 0, `${spec}: ${r.stderr}\n${out}`);
     }
   });
 
   it('haproxy -c', function () {
-    if (!has('haproxy')) {
-      if (process.env.WSLB_REQUIRE_ALL === '1') assert.fail('haproxy not installed (apt-get install haproxy)');
-      this.skip();
-    }
+    need(this, 'haproxy');
     for (const spec of [
       'roundrobin',
       'hdr(X-User) consistent',
@@ -244,7 +238,7 @@ describe('algorithm-edit: real nginx -t / haproxy -c accept the result', () => {
       const out = edit(base, haproxyPool(base, 'be_api'), spec);
       const file = path.join(tmp, 'haproxy.cfg');
       fs.writeFileSync(file, out);
-      const r = spawnSync('haproxy', ['-c', '-q', '-f', file], { encoding: 'utf8', timeout: 20000 });
+      const r = spawnSync(binary('haproxy'), ['-c', '-q', '-f', file], { encoding: 'utf8', timeout: 20000 });
       assert.equal(r.status, 0, `${spec}: ${r.stderr}\n${out}`);
     }
   });

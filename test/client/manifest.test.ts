@@ -8,9 +8,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_SETTINGS } from '../../server/src/lsp/protocol';
 import { normalizeSettings } from '../../server/src/lsp/project';
+import { readJson, type Manifest, type PackageJson } from '../helpers/json';
 
 const REPO = path.resolve(__dirname, '..', '..');
-const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+const pkg = readJson<Manifest>(path.join(REPO, 'package.json'));
 const extensionSource = fs.readFileSync(path.join(REPO, 'client/src/extension.ts'), 'utf8');
 
 function semver(v: string): number[] {
@@ -55,8 +56,7 @@ describe('extension manifest', () => {
   });
 
   it('claims no Terraform/YAML/JSON file: no language, extension or file association for them', () => {
-    const langs: { id: string; extensions?: string[]; filenames?: string[]; filenamePatterns?: string[] }[] =
-      pkg.contributes.languages;
+    const langs = pkg.contributes.languages;
     assert.deepEqual(langs.map((l) => l.id).sort(), ['haproxy', 'nginx']);
     for (const l of langs) {
       for (const e of l.extensions ?? []) assert.doesNotMatch(e, /\.(tf|ya?ml|json|template)$/i, e);
@@ -65,7 +65,7 @@ describe('extension manifest', () => {
     }
     assert.equal(pkg.contributes.configurationDefaults, undefined, 'no files.associations pushed on users');
     // The menus offer "Simulate balancing" on AWS documents through a context key the extension sets.
-    for (const m of Object.values(pkg.contributes.menus).flat() as { command: string; when?: string }[]) {
+    for (const m of Object.values(pkg.contributes.menus).flat()) {
       if (m.command === 'wslb.simulate') assert.match(m.when ?? '', /wslb\.awsDocument/);
     }
     assert.match(extensionSource, /'setContext',\s*'wslb\.awsDocument'/);
@@ -76,10 +76,7 @@ describe('extension manifest', () => {
 
   it('declares every command the extension registers, with "wslb: …" titles', () => {
     const titles: Record<string, string> = Object.fromEntries(
-      pkg.contributes.commands.map((c: { command: string; title: string; category?: string }) => [
-        c.command,
-        c.category ? `${c.category}: ${c.title}` : c.title,
-      ]),
+      pkg.contributes.commands.map((c) => [c.command, c.category ? `${c.category}: ${c.title}` : c.title]),
     );
     assert.deepEqual(titles, {
       'wslb.simulate': 'wslb: Simulate balancing',
@@ -91,7 +88,7 @@ describe('extension manifest', () => {
     );
     assert.deepEqual(registered.sort(), Object.keys(titles).sort());
     for (const c of Object.keys(titles)) assert.ok(pkg.activationEvents.includes(`onCommand:${c}`), c);
-    for (const m of Object.values(pkg.contributes.menus).flat() as { command: string }[])
+    for (const m of Object.values(pkg.contributes.menus).flat())
       assert.ok((titles as Record<string, string>)[m.command], `menu entry ${m.command} is a declared command`);
     // The CodeLens the server sends names the same command.
     const protocol = fs.readFileSync(path.join(REPO, 'server/src/lsp/protocol.ts'), 'utf8');
@@ -99,10 +96,7 @@ describe('extension manifest', () => {
   });
 
   it('documents every setting the server reads, with the server defaults', () => {
-    const props: Record<
-      string,
-      { default: unknown; markdownDescription?: string; description?: string; type: string }
-    > = pkg.contributes.configuration.properties;
+    const props = pkg.contributes.configuration.properties;
     const flat: Record<string, unknown> = {};
     const walk = (o: Record<string, unknown>, prefix: string) => {
       for (const [k, v] of Object.entries(o)) {
@@ -131,6 +125,7 @@ describe('extension manifest', () => {
       'wslb.rules': { 'nginx/upstream-no-zone': 'off' },
       'wslb.checkWorkspace': false,
       'wslb.debounceMs': 400,
+      'wslb.followOutsideIncludes': false,
       'wslb.trace.server': 'verbose',
     };
     for (const [k, v] of Object.entries(changed)) setDotted(raw, k.slice('wslb.'.length), v);
@@ -141,9 +136,10 @@ describe('extension manifest', () => {
       rules: { 'nginx/upstream-no-zone': 'off' },
       checkWorkspace: false,
       debounceMs: 400,
+      followOutsideIncludes: false,
       trace: { server: 'verbose' },
     });
-    assert.deepEqual(props['wslb.trace.server'] as unknown as { enum: string[] }, {
+    assert.deepEqual(props['wslb.trace.server'], {
       ...props['wslb.trace.server'],
       enum: ['off', 'messages', 'verbose'],
     });
@@ -159,15 +155,15 @@ describe('extension manifest', () => {
   });
 
   it('targets a VS Code the language client supports, typed against no newer API', () => {
-    const client = JSON.parse(
-      fs.readFileSync(path.join(REPO, 'node_modules/vscode-languageclient/package.json'), 'utf8'),
+    const client = readJson<PackageJson & { engines: { vscode: string } }>(
+      path.join(REPO, 'node_modules/vscode-languageclient/package.json'),
     );
     const engine = semver(pkg.engines.vscode);
     assert.ok(
       cmp(engine, semver(client.engines.vscode)) >= 0,
       `engines.vscode ${pkg.engines.vscode} >= language client's ${client.engines.vscode}`,
     );
-    const types = JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules/@types/vscode/package.json'), 'utf8'));
+    const types = readJson<PackageJson>(path.join(REPO, 'node_modules/@types/vscode/package.json'));
     assert.ok(
       cmp(semver(types.version), engine) <= 0,
       `@types/vscode ${types.version} <= engine ${pkg.engines.vscode} (vsce refuses newer types)`,
@@ -190,7 +186,7 @@ describe('extension manifest', () => {
       new RegExp(`^## \\[${pkg.version.replace(/\./g, '\\.')}\\]`, 'm'), // Keep a Changelog: ## [x.y.z] - date
     );
     for (const l of pkg.contributes.languages)
-      assert.ok(fs.existsSync(path.join(REPO, l.configuration)), l.configuration);
+      assert.ok(fs.existsSync(path.join(REPO, l.configuration!)), l.configuration);
     for (const g of pkg.contributes.grammars) assert.ok(fs.existsSync(path.join(REPO, g.path)), g.path);
     assert.match(pkg.scripts.package, /vsce package --no-dependencies/);
   });
@@ -233,8 +229,8 @@ describe('vsix contents (.vscodeignore, vsce ls)', function () {
       'dist/README.md',
       'images/icon.png',
       'package.json',
-      ...pkg.contributes.grammars.map((g: { path: string }) => g.path.replace(/^\.\//, '')),
-      ...pkg.contributes.languages.map((l: { configuration: string }) => l.configuration.replace(/^\.\//, '')),
+      ...pkg.contributes.grammars.map((g) => g.path.replace(/^\.\//, '')),
+      ...pkg.contributes.languages.map((l) => l.configuration!.replace(/^\.\//, '')),
     ];
     const legal = files.filter((f) => /^dist\/[a-z]+\/[a-z]+\.js\.LEGAL\.txt$/.test(f));
     assert.deepEqual(files, [...new Set([...expected, ...legal])].sort());

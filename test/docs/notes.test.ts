@@ -5,16 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { WS_NOTES, wsNote } from '../../server/src/service/docs/ws-notes';
 import { SOURCE_SECTIONS, sourcePointer } from '../../server/src/service/docs/sections';
 import { explainRule, ruleExplanationMarkdown } from '../../server/src/service/docs/explain';
 import { ALL_RULES } from '../../server/src/service/rules';
 import { nginxDefault } from '../../server/src/service/knowledge/nginx-facts';
 import { describeHaproxyKeyword, describeNginxDirective } from '../../server/src/service/knowledge/describe';
+import { need, sharedPath } from '../helpers/needs';
 
-const REPO = resolve(__dirname, '../..');
-const SOURCE = join(REPO, '../shared/source-material.md');
+const SOURCE = sharedPath('source-material.md');
 
 function headings(): Set<string> {
   if (!existsSync(SOURCE))
@@ -94,9 +93,9 @@ const HAPROXY_REQUIRED = [
 ];
 
 describe('WebSocket notes and rule docs: one source of truth', () => {
-  const titles = headings();
-
-  it('the source material has the sections the docs point to', () => {
+  it('the source material has the sections the docs point to', function () {
+    need(this, 'shared');
+    const titles = headings();
     for (const s of SOURCE_SECTIONS) assert.ok(titles.has(s), `"${s}" is not a "## " heading of ${SOURCE}`);
   });
 
@@ -108,7 +107,9 @@ describe('WebSocket notes and rule docs: one source of truth', () => {
     for (const k of HAPROXY_REQUIRED) assert.ok(wsNote('haproxy', k), `no WebSocket note for HAProxy "${k}"`);
   });
 
-  it('every note has substance and a source section that exists verbatim in the source material', () => {
+  it('every note has substance and a source section that exists verbatim in the source material', function () {
+    need(this, 'shared');
+    const titles = headings();
     const seen = new Set<string>();
     for (const n of WS_NOTES) {
       const id = `${n.system} ${n.key}`;
@@ -141,7 +142,7 @@ describe('WebSocket notes and rule docs: one source of truth', () => {
       assert.ok(d, `HAProxy note "${n.key}": the KB does not know it`);
       if (!n.key.startsWith('balance ')) {
         const want = n.key.startsWith('server:') ? n.key.slice(7) : n.key;
-        assert.ok(d!.name === want || d!.name.startsWith(want + ' '), `HAProxy note "${n.key}" resolves to ${d!.name}`);
+        assert.ok(d.name === want || d.name.startsWith(want + ' '), `HAProxy note "${n.key}" resolves to ${d.name}`);
       }
     }
   });
@@ -188,7 +189,9 @@ describe('WebSocket notes and rule docs: one source of truth', () => {
     assert.match(text, /proxy_buffer_size/);
   });
 
-  it('every rule has long docs, a real source section, and the same text in `wslb explain` and its hover', () => {
+  it('every rule has long docs, a real source section, and the same text in `wslb explain` and its hover', function () {
+    need(this, 'shared');
+    const titles = headings();
     assert.ok(ALL_RULES.length > 0);
     for (const r of ALL_RULES) {
       const d = r.meta.docs;

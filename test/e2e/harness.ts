@@ -60,6 +60,8 @@ export function e2eGate(
   env: NodeJS.ProcessEnv = process.env,
   loaded = loadSetup(),
 ): { action: 'run'; setup: E2ESetup } | { action: 'skip' | 'fail'; reason: string } {
+  // the fast tier (npm run test:unit) never starts a workbench
+  if (env.WSLB_TIER === 'unit') return { action: 'skip', reason: 'needs code-server: not part of the unit tier' };
   if (loaded.ok) return { action: 'run', setup: loaded.setup };
   const required = env.WSLB_REQUIRE_ALL === '1' || env.WSLB_REQUIRE_E2E === '1';
   return { action: required ? 'fail' : 'skip', reason: loaded.reason };
@@ -181,13 +183,13 @@ export async function waitFor<T>(
   for (;;) {
     try {
       const v = await probe();
-      if (v) return v as NonNullable<T>;
+      if (v) return v;
     } catch (e) {
       last = e;
     }
     if (Date.now() > deadline)
       throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`,
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last instanceof Error ? String(last) : JSON.stringify(last)})` : ''}`,
       );
     await delay(everyMs);
   }
@@ -365,8 +367,8 @@ export class CodeServer {
       if (output.length > 2_000_000) output = output.slice(-1_000_000);
       fs.appendFileSync(logFile, d);
     };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', onData);
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
     let exited: string | undefined;
     proc.on('exit', (code, sig) => (exited = `code-server exited (code ${code}, signal ${sig})`));
     const server = new CodeServer('', root, proc, () => output, opts.label ?? 'cs');
@@ -453,7 +455,7 @@ export async function launchBrowser(setup: E2ESetup): Promise<BrowserContext> {
       HOME: profile,
       XDG_CONFIG_HOME: path.join(profile, '.config'),
       XDG_CACHE_HOME: path.join(profile, '.cache'),
-    } as Record<string, string>,
+    },
   });
   const close = async () => {
     await context.close().catch(() => undefined);
@@ -553,13 +555,6 @@ export class Workbench {
       .locator('.context-view .hover-contents, .monaco-hover.workbench-hover')
       .first()
       .waitFor({ state: 'hidden', timeout: 3000 })
-      .catch(() => undefined);
-  }
-
-  private async focusWorkbench(): Promise<void> {
-    await this.page
-      .locator('.part.statusbar')
-      .click({ position: { x: 2, y: 2 } })
       .catch(() => undefined);
   }
 
@@ -674,7 +669,9 @@ export class Workbench {
         300,
       );
     } catch (e) {
-      throw new Error(`${(e as Error).message}; last menu offered: ${last.join(' | ') || '(nothing)'}`);
+      throw new Error(`${(e as Error).message}; last menu offered: ${last.join(' | ') || '(nothing)'}`, {
+        cause: e,
+      });
     }
   }
 

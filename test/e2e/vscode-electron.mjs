@@ -48,7 +48,7 @@ if (build.status !== 0) fail('npm run build failed');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'wslb-vscode-test-'));
 const workspace = path.join(tmp, 'workspace');
 cpSync(path.join(here, 'workspace'), workspace, { recursive: true });
-let code = 1;
+let code;
 try {
   code = await runTests({
     vscodeExecutablePath,

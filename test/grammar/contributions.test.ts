@@ -1,27 +1,18 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { ROOT } from './tokenize';
+import {
+  readJson,
+  type GrammarContribution,
+  type LanguageConfiguration,
+  type LanguageContribution,
+  type Manifest,
+  type TextMateGrammar,
+} from '../helpers/json';
 
-interface LanguageContribution {
-  id: string;
-  aliases?: string[];
-  extensions?: string[];
-  filenames?: string[];
-  filenamePatterns?: string[];
-  firstLine?: string;
-  configuration?: string;
-}
-interface GrammarContribution {
-  language?: string;
-  scopeName: string;
-  injectTo?: string[];
-  path: string;
-  embeddedLanguages?: Record<string, string>;
-}
-
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const pkg = readJson<Partial<Manifest>>(join(ROOT, 'package.json'));
 const languages: LanguageContribution[] = pkg.contributes?.languages ?? [];
 const grammars: GrammarContribution[] = pkg.contributes?.grammars ?? [];
 const ours = languages.filter((l) => l.id.toLowerCase() === 'nginx' || l.id.toLowerCase() === 'haproxy');
@@ -167,7 +158,7 @@ describe('package.json language and grammar contributions', () => {
     for (const g of grammars) {
       const file = join(ROOT, g.path);
       assert.ok(existsSync(file), `${g.path} is missing`);
-      const grammar = JSON.parse(readFileSync(file, 'utf8'));
+      const grammar = readJson<TextMateGrammar>(file);
       assert.equal(grammar.scopeName, g.scopeName, `${g.path} scopeName`);
       assert.match(
         g.scopeName,
@@ -184,16 +175,16 @@ describe('package.json language and grammar contributions', () => {
     }
     for (const l of ours) {
       assert.ok(l.configuration, `${l.id} has no language configuration`);
-      const file = join(ROOT, l.configuration!);
+      const file = join(ROOT, l.configuration);
       assert.ok(existsSync(file), `${l.configuration} is missing`);
-      const conf = JSON.parse(readFileSync(file, 'utf8'));
+      const conf = readJson<LanguageConfiguration>(file);
       assert.equal(conf.comments?.lineComment, '#');
-      assert.ok(conf.brackets.some(([o, c]: string[]) => o === '{' && c === '}'));
-      assert.ok(conf.brackets.some(([o, c]: string[]) => o === '(' && c === ')'));
-      assert.ok(conf.autoClosingPairs.some((p: { open: string }) => p.open === '"'));
-      assert.ok(conf.autoClosingPairs.some((p: { open: string }) => p.open === "'"));
-      for (const key of ['wordPattern']) assert.doesNotThrow(() => new RegExp(conf[key]), `${l.id} ${key}`);
-      for (const key of ['increaseIndentPattern', 'decreaseIndentPattern']) {
+      assert.ok(conf.brackets.some(([o, c]) => o === '{' && c === '}'));
+      assert.ok(conf.brackets.some(([o, c]) => o === '(' && c === ')'));
+      assert.ok(conf.autoClosingPairs.some((p) => p.open === '"'));
+      assert.ok(conf.autoClosingPairs.some((p) => p.open === "'"));
+      for (const key of ['wordPattern'] as const) assert.doesNotThrow(() => new RegExp(conf[key]), `${l.id} ${key}`);
+      for (const key of ['increaseIndentPattern', 'decreaseIndentPattern'] as const) {
         assert.doesNotThrow(() => new RegExp(conf.indentationRules[key]), `${l.id} ${key}`);
       }
     }
@@ -201,9 +192,9 @@ describe('package.json language and grammar contributions', () => {
 
   it('the word pattern keeps $variables, dashes and dots in one word', () => {
     const word = (id: string, text: string, at: number) => {
-      const conf = JSON.parse(readFileSync(join(ROOT, ours.find((l) => l.id === id)!.configuration!), 'utf8'));
+      const conf = readJson<LanguageConfiguration>(join(ROOT, ours.find((l) => l.id === id)!.configuration!));
       const re = new RegExp(conf.wordPattern, 'g');
-      for (const m of text.matchAll(re)) if (m.index! <= at && at < m.index! + m[0].length) return m[0];
+      for (const m of text.matchAll(re)) if (m.index <= at && at < m.index + m[0].length) return m[0];
       return undefined;
     };
     const line = '    proxy_set_header Connection $connection_upgrade;';
@@ -216,7 +207,7 @@ describe('package.json language and grammar contributions', () => {
   });
 
   it('nginx indentation rules indent after "{" and outdent at "}"', () => {
-    const conf = JSON.parse(readFileSync(join(ROOT, ours.find((l) => l.id === 'nginx')!.configuration!), 'utf8'));
+    const conf = readJson<LanguageConfiguration>(join(ROOT, ours.find((l) => l.id === 'nginx')!.configuration!));
     const inc = new RegExp(conf.indentationRules.increaseIndentPattern);
     const dec = new RegExp(conf.indentationRules.decreaseIndentPattern);
     assert.ok(inc.test('server {'));
@@ -229,7 +220,7 @@ describe('package.json language and grammar contributions', () => {
   });
 
   it('the test:grammar script runs the tmgrammar CLI from node_modules, not through the network', () => {
-    const script: string = pkg.scripts?.['test:grammar'] ?? '';
+    const script = pkg.scripts?.['test:grammar'] ?? '';
     assert.match(script, /node node_modules\/vscode-tmgrammar-test\//);
     assert.doesNotMatch(script, /npx/);
   });

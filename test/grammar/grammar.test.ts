@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { createRegistry } from 'vscode-tmgrammar-test/dist/common/index';
 import { GRAMMARS, ROOT, scopesOf, tokenize } from './tokenize';
+import { need, sharedPath } from '../helpers/needs';
 
 const CLI = join(ROOT, 'node_modules', 'vscode-tmgrammar-test', 'dist', 'unit.js');
 const FIXTURES = join(ROOT, 'test', 'grammar', 'fixtures');
-const CORPUS = join(ROOT, '..', 'shared', 'corpus');
+const CORPUS = sharedPath('corpus');
 
 function runCli(...patterns: string[]) {
   return spawnSync(process.execPath, [CLI, '--compact', '--config', 'package.json', ...patterns], {
@@ -177,6 +178,9 @@ describe('TextMate grammars', function () {
   });
 
   describe('real-world corpus (../shared/corpus)', () => {
+    before(function () {
+      need(this, 'shared');
+    });
     const manifest = (() => {
       try {
         return readFileSync(join(CORPUS, 'MANIFEST.tsv'), 'utf8')

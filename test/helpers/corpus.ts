@@ -1,8 +1,9 @@
 /** The shared corpus beside the repository (../shared/corpus) and its MANIFEST.tsv rows. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { gate, need, sharedPath } from './needs';
 
-export const CORPUS = path.resolve(__dirname, '../../../shared/corpus');
+export const CORPUS = sharedPath('corpus');
 
 export interface CorpusRow {
   path: string;
@@ -11,10 +12,14 @@ export interface CorpusRow {
   warnings: string;
 }
 
-/** Manifest rows of one kind; empty when the corpus is not there (callers decide whether that fails). */
+/**
+ * Manifest rows of one kind; empty when the corpus is not there or not wanted (the unit tier).
+ * A suite that makes one test per row also calls `needCorpus` in a test of its own, so that an
+ * empty list shows as pending (or fails in CI) instead of passing with nothing checked.
+ */
 export function corpusRows(kind: 'nginx' | 'haproxy'): CorpusRow[] {
   const manifest = path.join(CORPUS, 'MANIFEST.tsv');
-  if (!fs.existsSync(manifest)) return [];
+  if (gate(['shared']).action !== 'run' || !fs.existsSync(manifest)) return [];
   return fs
     .readFileSync(manifest, 'utf8')
     .split('\n')
@@ -37,12 +42,7 @@ export function cfgFilesUnder(dir: string): string[] {
   return out.sort();
 }
 
-/**
- * For a test that needs the shared corpus: marks it pending when the corpus is not there, or
- * fails it under WSLB_REQUIRE_ALL=1 (CI), where nothing may be skipped.
- */
-export function needCorpus(test: { skip(): void }, kind: 'nginx' | 'haproxy'): void {
-  if (corpusRows(kind).length > 0) return;
-  if (process.env.WSLB_REQUIRE_ALL === '1') throw new Error(`the shared corpus is missing (${CORPUS})`);
-  test.skip();
+/** For a test that needs the shared corpus: see `need` in ./needs (pending, or a failure in CI). */
+export function needCorpus(test: { skip(): void }, _kind?: 'nginx' | 'haproxy'): void {
+  need(test, 'shared');
 }

@@ -28,6 +28,7 @@ import {
   type NginxCommand,
 } from '../../server/src/service/knowledge';
 import commandsJson from '../../server/src/service/knowledge/generated/nginx-commands.json';
+import { binary, need } from '../helpers/needs';
 
 const VERSION = '1.22.1';
 
@@ -92,7 +93,8 @@ function nginxConfig(dir: string, t: NginxBlockType, line: string): string {
 describe('knowledge: checked against the real binaries', function () {
   this.timeout(300000);
   let dir = '';
-  before(() => {
+  before(function () {
+    need(this, 'nginx', 'haproxy');
     dir = mkdtempSync(join(tmpdir(), 'wslb-kb-bin-'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -100,7 +102,7 @@ describe('knowledge: checked against the real binaries', function () {
   async function nginxSays(t: NginxBlockType, line: string, i: number): Promise<string> {
     const file = join(dir, `n${i}.conf`);
     writeFileSync(file, nginxConfig(dir, t, line));
-    return run('nginx', ['-t', '-q', '-c', file, '-p', dir + '/', '-e', 'stderr']);
+    return run(binary('nginx'), ['-t', '-q', '-c', file, '-p', dir + '/', '-e', 'stderr']);
   }
 
   it('nginx 1.22.1 knows every directive the KB places in the Debian build, in the context the KB gives', async () => {
@@ -178,7 +180,7 @@ describe('knowledge: checked against the real binaries', function () {
   async function haproxySays(text: string, i: number): Promise<string> {
     const file = join(dir, `h${i}.cfg`);
     writeFileSync(file, text);
-    return run('haproxy', ['-c', '-f', file]);
+    return run(binary('haproxy'), ['-c', '-f', file]);
   }
 
   /**
@@ -188,7 +190,7 @@ describe('knowledge: checked against the real binaries', function () {
   async function haproxyAlerts(header: string, keywords: string[]): Promise<string[]> {
     const batches: string[][] = [];
     for (let k = 0; k < keywords.length; k += 8) batches.push(keywords.slice(k, k + 8));
-    const result: string[] = new Array(keywords.length).fill('');
+    const result: string[] = new Array<string>(keywords.length).fill('');
     await pool(batches, 4, async (batch, b) => {
       const out = await haproxySays([header, ...batch.map((n) => `    ${n}`)].join('\n') + '\n', b);
       for (const m of out.matchAll(/\[[^\]]*?:(\d+)\]\s*:?\s*(.*)/g)) {

@@ -9,7 +9,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -21,8 +21,9 @@ import {
 import { parseHaproxy } from '../../server/src/service/syntax/haproxy';
 import { parseNginx } from '../../server/src/service/syntax/nginx';
 import type { LineIndex } from '../../server/src/service/text';
+import { binary, need, sharedPath } from '../helpers/needs';
 
-const corpus = join(__dirname, '..', '..', '..', 'shared', 'corpus');
+const corpus = sharedPath('corpus');
 
 interface Row {
   path: string;
@@ -112,7 +113,7 @@ const HIDDEN_ERRORS: Record<string, { line: number; code: string; strip: RegExp;
 describe('knowledge: corpus', function () {
   this.timeout(120000);
   before(function () {
-    assert.ok(existsSync(join(corpus, 'MANIFEST.tsv')), `corpus not found at ${corpus}`);
+    need(this, 'shared');
   });
 
   it('reads a manifest with both kinds and every verdict', () => {
@@ -170,12 +171,13 @@ describe('knowledge: corpus', function () {
   });
 
   it('proves the hidden errors of env files with the real binary', function () {
+    need(this, 'haproxy');
     const dir = mkdtempSync(join(tmpdir(), 'wslb-hidden-'));
     try {
       for (const [path, h] of Object.entries(HIDDEN_ERRORS)) {
         const copy = join(dir, 'x.cfg');
         writeFileSync(copy, readFileSync(join(corpus, path), 'utf8').replace(h.strip, ''));
-        const res = spawnSync('haproxy', ['-c', '-f', copy], { encoding: 'utf8', timeout: 20000 });
+        const res = spawnSync(binary('haproxy'), ['-c', '-f', copy], { encoding: 'utf8', timeout: 20000 });
         assert.ok(!res.error, `haproxy could not run: ${res.error}`);
         assert.notEqual(res.status, 0);
         assert.match(res.stdout + res.stderr, h.binary);

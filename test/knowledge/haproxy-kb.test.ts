@@ -14,6 +14,7 @@ import {
   HAPROXY_MANUAL_VERSION,
   resolveProxyKeyword,
 } from '../../server/src/service/knowledge';
+import { need } from '../helpers/needs';
 
 const repo = join(__dirname, '..', '..');
 const generator = join(repo, 'scripts', 'gen-haproxy-kb.mjs');
@@ -68,12 +69,15 @@ describe('knowledge: HAProxy 2.6 data', () => {
   });
 
   it('keeps facts, not the manual prose: every syntax line is one short line', () => {
-    const data = JSON.parse(readFileSync(jsonPath, 'utf8'));
+    const data = JSON.parse(readFileSync(jsonPath, 'utf8')) as unknown;
     const lines: string[] = [];
     const visit = (x: unknown) => {
       if (Array.isArray(x)) x.forEach(visit);
       else if (x && typeof x === 'object')
-        for (const [k, v] of Object.entries(x)) k === 'syntax' ? lines.push(...(v as string[])) : visit(v);
+        for (const [k, v] of Object.entries(x)) {
+          if (k === 'syntax') lines.push(...(v as string[]));
+          else visit(v);
+        }
     };
     visit(data);
     assert.ok(lines.length > 300);
@@ -84,6 +88,7 @@ describe('knowledge: HAProxy 2.6 data', () => {
   });
 
   it('the committed JSON is what the generator makes from the manual (--check)', function () {
+    need(this, 'haproxy-doc');
     this.timeout(60000);
     const r = spawnSync(process.execPath, [generator, '--check'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr + r.stdout);
@@ -91,6 +96,7 @@ describe('knowledge: HAProxy 2.6 data', () => {
   });
 
   it('--check fails when the committed JSON differs, and the generator explains a missing manual', function () {
+    need(this, 'haproxy-doc');
     this.timeout(60000);
     // Run a copy of the generator from a scratch tree whose JSON was altered.
     const dir = mkdtempSync(join(tmpdir(), 'wslb-kb-'));

@@ -16,6 +16,7 @@ import {
 } from '../../server/src/service/knowledge';
 import { parseHaproxy } from '../../server/src/service/syntax/haproxy';
 import { CORPUS, corpusRows } from '../helpers/corpus';
+import { need } from '../helpers/needs';
 
 const VERSIONS = ['2.6.12', '2.8.3'];
 
@@ -41,10 +42,6 @@ const HEADS = [
 
 function corpusTexts(): { name: string; text: string }[] {
   const rows = corpusRows('haproxy');
-  if (rows.length === 0) {
-    if (process.env.WSLB_REQUIRE_ALL) throw new Error(`the shared corpus is missing (${CORPUS})`);
-    return [];
-  }
   return rows.map((r) => ({ name: r.path, text: fs.readFileSync(path.join(CORPUS, r.path), 'utf8') }));
 }
 
@@ -66,26 +63,19 @@ function compare(name: string, text: string, version: string): string[] {
   return expected;
 }
 
-/** Without the shared corpus: pending outside CI, a failure under WSLB_REQUIRE_ALL=1 (CI). */
-function noCorpus(ctx: Mocha.Context): void {
-  if (process.env.WSLB_REQUIRE_ALL === '1') throw new Error('the shared corpus (../shared/corpus) was not found');
-  console.log('    (the shared corpus ../shared/corpus is missing: these checks need it)');
-  ctx.skip();
-}
-
 describe('knowledge: the HAProxy check memo gives the unmemoised findings', function () {
   this.timeout(120_000);
   const files = corpusTexts();
 
   it('on every corpus file, for two target versions', function () {
-    if (files.length === 0) noCorpus(this);
+    need(this, 'shared');
     let findings = 0;
     for (const version of VERSIONS) for (const f of files) findings += compare(f.name, f.text, version).length;
     assert.ok(findings > 0, 'the corpus gives some findings');
   });
 
   it('on corpus lines (one per distinct head, every server/bind shape) in every kind of section, with and without a `no` modifier', function () {
-    if (files.length === 0) noCorpus(this);
+    need(this, 'shared');
     // One line per distinct first three words (the unmemoised check of 16 sections x 2 versions of
     // every distinct line takes minutes), and every server and bind line, whose options are read
     // to the end, that differs from the others in more than its numbers.

@@ -52,8 +52,11 @@ describe('knowledge: generated nginx command tables', () => {
       for (let i = 1; i < d.variants.length; i++)
         assert.ok(compareVersions(d.variants[i - 1].since, d.variants[i].since) < 0, key);
       for (const v of d.variants) {
-        assert.ok(v.contexts.length > 0 && v.contexts.every((c) => contextBits.has(c)), `${key}: ${v.contexts}`);
-        assert.ok(v.args.length > 0 && v.args.every((a) => argBits.test(a)), `${key}: ${v.args}`);
+        assert.ok(
+          v.contexts.length > 0 && v.contexts.every((c) => contextBits.has(c)),
+          `${key}: ${v.contexts.join(',')}`,
+        );
+        assert.ok(v.args.length > 0 && v.args.every((a) => argBits.test(a)), `${key}: ${v.args.join(',')}`);
       }
     }
     assert.ok(data.directives.length > 800);

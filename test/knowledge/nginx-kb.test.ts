@@ -26,7 +26,7 @@ describe('knowledge: nginx data', () => {
     const [info] = nginxDirective('proxy_read_timeout', 'http', '1.22.1');
     assert.equal(info.module, 'ngx_http_proxy_module');
     assert.equal(info.doc?.url, 'https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_read_timeout');
-    assert.match(info.doc!.description, /proxied server/);
+    assert.match(info.doc.description, /proxied server/);
   });
 
   it('gives the proxy_http_version default by version: 1.0 before 1.29.7, 1.1 from it', () => {

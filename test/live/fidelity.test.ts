@@ -480,11 +480,11 @@ describe('live: simulator fidelity against the real balancers', function () {
         });
         assert.ok(
           realStat < crit,
-          `real counts ${realCounts} fit the weights ${weights} (chi2 ${realStat.toFixed(2)} < ${crit})`,
+          `real counts ${realCounts.join(',')} fit the weights ${weights.join(',')} (chi2 ${realStat.toFixed(2)} < ${crit})`,
         );
         assert.ok(
           simStat < crit,
-          `simulated counts ${simCounts} fit the weights ${weights} (chi2 ${simStat.toFixed(2)} < ${crit})`,
+          `simulated counts ${simCounts.join(',')} fit the weights ${weights.join(',')} (chi2 ${simStat.toFixed(2)} < ${crit})`,
         );
       }
     });

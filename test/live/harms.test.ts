@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { LiveClient, binaryGate, now, openWs, openWsOk, requireBinaries, stopAll, validate } from './harness';
 import { assertFixed, describeExpect, measure, proveFixed, run, showWorks } from './prove';
 import { ruleRegistered, wslbFixed } from './wslb';
-import { CASES, badText, goodText, type LiveCase } from './cases';
+import { CASES, badText, goodText } from './cases';
 import { recordCase, recordNote, writeReport, type CaseReport } from './report';
 
 describe('live: harm of each rule shown with the real binaries, and the fix working', function () {

@@ -17,6 +17,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import WebSocket, { WebSocketServer } from 'ws';
 
+/** A received WebSocket message as text (ws hands over a Buffer, a Buffer list or an ArrayBuffer). */
+function rawText(data: WebSocket.RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString();
+  return Array.isArray(data) ? Buffer.concat(data).toString() : Buffer.from(data).toString();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Binaries and the gate
 
@@ -79,6 +85,8 @@ export function binaryGate(
   env: NodeJS.ProcessEnv = process.env,
   found: Partial<Record<BinaryName, string | undefined>> = BINARIES,
 ): { action: 'run' } | { action: 'skip' | 'fail'; reason: string } {
+  // the fast tier (npm run test:unit) runs nothing that needs a binary, even where it is installed
+  if (env.WSLB_TIER === 'unit') return { action: 'skip', reason: 'needs the real binaries: not part of the unit tier' };
   const missing = names.filter((n) => !found[n]);
   if (missing.length === 0) return { action: 'run' };
   const reason = missing.map(missingBinaryMessage).join('; ');
@@ -95,7 +103,7 @@ export function requireBinaries(ctx: Mocha.Context, names: BinaryName[]): void {
   const gate = binaryGate(names);
   if (gate.action === 'run') return;
   if (gate.action === 'fail') throw new Error(`${gate.reason} (WSLB_REQUIRE_ALL=1 makes this a failure)`);
-  if (!warned.has(gate.reason)) console.warn(`  [live] skipped: ${gate.reason}`);
+  if (process.env.WSLB_TIER !== 'unit' && !warned.has(gate.reason)) console.warn(`  [live] skipped: ${gate.reason}`);
   warned.add(gate.reason);
   ctx.skip();
 }
@@ -126,7 +134,7 @@ export async function waitFor<T>(
   const deadline = now() + (opts.timeoutMs ?? 3000);
   for (;;) {
     const v = await cond();
-    if (v) return v as NonNullable<T>;
+    if (v) return v;
     if (now() > deadline)
       throw new Error(`timed out after ${opts.timeoutMs ?? 3000} ms waiting for ${opts.label ?? 'condition'}`);
     await delay(opts.intervalMs ?? 20);
@@ -248,7 +256,7 @@ function startProcess(cmd: string, args: string[], label: string): { t: Tracked;
   });
   const t: Tracked = { child, label, exited };
   tracked.add(t);
-  exited.then(() => tracked.delete(t));
+  void exited.then(() => tracked.delete(t));
   return { t, output: () => out };
 }
 
@@ -380,7 +388,7 @@ export async function startNginx(
     for (const p of readyPorts) await waitForPort(p, '127.0.0.1', 3000, () => t.child.exitCode === null);
   } catch (e) {
     await bal.stop();
-    throw new Error(`nginx did not start: ${(e as Error).message}\n${allOutput()}`);
+    throw new Error(`nginx did not start: ${(e as Error).message}\n${allOutput()}`, { cause: e });
   }
   started.push(bal);
   return bal;
@@ -426,7 +434,7 @@ export async function startHaproxy(
     for (const p of readyPorts) await waitForPort(p, '127.0.0.1', 3000, () => t.child.exitCode === null);
   } catch (e) {
     await bal.stop();
-    throw new Error(`haproxy did not start: ${(e as Error).message}\n${output()}`);
+    throw new Error(`haproxy did not start: ${(e as Error).message}\n${output()}`, { cause: e });
   }
   started.push(bal);
   return bal;
@@ -658,7 +666,7 @@ export async function startBackend(opts: BackendOptions): Promise<Backend> {
       ws.on('error', () => undefined);
       ws.on('close', (code) => (conn.closed = { code, at: now() }));
       ws.on('message', (data, isBinary) => {
-        conn.received.push(isBinary ? `<binary ${(data as Buffer).length}>` : data.toString());
+        conn.received.push(isBinary ? `<binary ${(data as Buffer).length}>` : rawText(data));
         if ((opts.mode ?? 'echo') === 'echo') ws.send(data, { binary: isBinary });
       });
       if (opts.hello ?? true) ws.send(JSON.stringify({ backend: opts.name, port } satisfies Identity));
@@ -684,11 +692,12 @@ export async function startBackend(opts: BackendOptions): Promise<Backend> {
     terminateAll() {
       for (const c of connections) c.ws.terminate();
     },
-    async stopListening() {
+    stopListening() {
       // Stops accepting at once; open WebSockets are kept. (close()'s callback would wait for
       // them to end, so it is not awaited here.)
       if (server.listening) server.close();
       server.closeIdleConnections();
+      return Promise.resolve();
     },
     async stop() {
       backends.delete(b);
@@ -866,7 +875,7 @@ export class LiveClient {
   ) {
     this.lastActivity = openedAt;
     ws.on('message', (data) => {
-      const text = data.toString();
+      const text = rawText(data);
       this.messages.push({ data: text, at: now() });
       this.lastActivity = now();
       if (!this.identity) {
@@ -1120,21 +1129,6 @@ export function processGroup(pgid: number): number[] {
     }
   }
   return out;
-}
-
-/**
- * True when process `pid` has a handler installed for signal number `signo` and does not block it
- * (`SigCgt` / `SigBlk` masks of /proc/<pid>/status): a signal sent now reaches the handler.
- */
-export function handlesSignal(pid: number, signo: number): boolean {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const mask = (name: string) => BigInt(`0x${/^${name}:\s*([0-9a-f]+)/m.exec(status)?.[1] ?? '0'}`);
-    const bit = 1n << BigInt(signo - 1);
-    return (mask('SigCgt') & bit) !== 0n && (mask('SigBlk') & bit) === 0n;
-  } catch {
-    return false;
-  }
 }
 
 /** Number of balancer processes still running (tests assert it drops to zero). */

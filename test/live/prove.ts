@@ -97,7 +97,7 @@ function spreadAddr(i: number): string {
 }
 
 async function assignments(r: Running, addrs: string[]): Promise<number[]> {
-  const out: number[] = new Array(addrs.length).fill(-1);
+  const out: number[] = new Array<number>(addrs.length).fill(-1);
   for (let k = 0; k < addrs.length; k += 10) {
     await Promise.all(
       addrs.slice(k, k + 10).map(async (addr, j) => {

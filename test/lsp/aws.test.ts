@@ -136,8 +136,8 @@ describe('language server: AWS load balancers (Terraform, CloudFormation)', func
     assert.equal(lenses.length, 1);
     assert.equal(lenses[0].range.start.line, 6);
     assert.equal(lenses[0].command?.command, 'wslb.simulate');
-    assert.match(lenses[0].command!.title, /^Simulate balancing \(model of AWS round_robin, 3 placeholder targets\)$/);
-    assert.deepEqual(lenses[0].command!.arguments, [{ uri, pool: 'chat-ws' }]);
+    assert.match(lenses[0].command.title, /^Simulate balancing \(model of AWS round_robin, 3 placeholder targets\)$/);
+    assert.deepEqual(lenses[0].command.arguments, [{ uri, pool: 'chat-ws' }]);
     const pools = await c.request<{
       pools: {
         name: string;
@@ -178,7 +178,7 @@ describe('language server: AWS load balancers (Terraform, CloudFormation)', func
       actions.some((a) => a.title === 'Disable aws/alb-idle-timeout for this line'),
       'HCL has # comments',
     );
-    const after = applyTextEdits(TF, (fix.edit as WorkspaceEdit).changes![uri]);
+    const after = applyTextEdits(TF, fix.edit.changes![uri]);
     assert.doesNotMatch(after, /idle_timeout\s*=\s*30\b/);
     assert.equal(after.split('\n').length, TF.split('\n').length, 'layout kept');
     c.replace(uri, after, TF);

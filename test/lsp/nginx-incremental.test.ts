@@ -162,9 +162,7 @@ describe('language server: nginx incremental analysis', function () {
     const { steps, unit } = editSequences(
       inner,
       (text, at) => {
-        const anchors = [...text.matchAll(/(proxy_\w+|server_name|listen)\s+\S|\{/g)].map(
-          (m) => m.index! + m[0].length,
-        );
+        const anchors = [...text.matchAll(/(proxy_\w+|server_name|listen)\s+\S|\{/g)].map((m) => m.index + m[0].length);
         return anchors.length ? anchors[at % anchors.length] : undefined;
       },
       20261126,
@@ -264,7 +262,7 @@ describe('language server: nginx incremental analysis', function () {
     const p = projectOver(open);
     p.analyzeRoot(FILE, 'nginx');
     const values = [...text.matchAll(/proxy_read_timeout (\d+)|listen (\d+)|proxy_http_version 1\.(1)/g)].map(
-      (m) => m.index! + m[0].length,
+      (m) => m.index + m[0].length,
     );
     for (let k = 0; k < 24; k++) {
       const cur = open.get(FILE)!;

@@ -21,6 +21,7 @@ import type {
 import { TestClient, fileUri, applyTextEdits, REPO } from './client';
 import { ruleById } from '../../server/src/service/rules';
 import { sourcePointer } from '../../server/src/service/docs/sections';
+import { codeDocsUrl } from '../../server/src/service/docs/links';
 
 const NGINX_WS = `events {}
 http {
@@ -88,7 +89,7 @@ function codes(d: Diagnostic[]): string[] {
 }
 
 function editsFor(edit: WorkspaceEdit | undefined, uri: string): TextEdit[] {
-  return (edit?.changes?.[uri] ?? []) as TextEdit[];
+  return edit?.changes?.[uri] ?? [];
 }
 
 let tmp: string;
@@ -134,7 +135,7 @@ describe('language server: diagnostics, hover, code actions', function () {
     assert.deepEqual(hv[0].range.end, { line: 12, character: 20 });
     assert.equal(hv[0].source, 'wslb');
     assert.equal(hv[0].severity, 1);
-    assert.equal(hv[0].codeDescription?.href, ruleById(HTTP_VERSION)!.meta.docs.references[0]);
+    assert.equal(hv[0].codeDescription?.href, codeDocsUrl(HTTP_VERSION));
     assert.equal(c.diagnostics.get(uri)!.version, 1);
   });
 
@@ -145,7 +146,7 @@ describe('language server: diagnostics, hover, code actions', function () {
       position: { line: 12, character: 12 },
     });
     assert.ok(hover, 'a hover');
-    const value = (hover!.contents as { value: string }).value;
+    const value = (hover.contents as { value: string }).value;
     const rule = ruleById(HTTP_VERSION)!;
     assert.ok(value.includes(rule.meta.docs.short), value);
     assert.ok(value.includes(sourcePointer(rule.meta.docs.section)), value);
@@ -164,8 +165,8 @@ describe('language server: diagnostics, hover, code actions', function () {
     });
     const fix = actions.find((a) => a.kind === 'quickfix' && a.isPreferred);
     assert.ok(fix, `preferred quick fix among ${actions.map((a) => a.title).join(', ')}`);
-    assert.equal(fix!.diagnostics?.[0].code, HTTP_VERSION);
-    const after = applyTextEdits(NGINX_WS, editsFor(fix!.edit, uri));
+    assert.equal(fix.diagnostics?.[0].code, HTTP_VERSION);
+    const after = applyTextEdits(NGINX_WS, editsFor(fix.edit, uri));
     assert.ok(/location \/ws \{[^}]*proxy_http_version 1\.1;/.test(after), after);
     c.replace(uri, after, NGINX_WS);
     const again = await c.waitDiagnostics(uri, (_d, pub) => pub.version === 2);
@@ -186,7 +187,7 @@ describe('language server: diagnostics, hover, code actions', function () {
     });
     const disable = actions.find((a) => a.title === `Disable ${HTTP_VERSION} for this line`);
     assert.ok(disable, actions.map((a) => a.title).join(', '));
-    const after = applyTextEdits(NGINX_WS, editsFor(disable!.edit, uri));
+    const after = applyTextEdits(NGINX_WS, editsFor(disable.edit, uri));
     assert.equal(after.split('\n')[12], `        # wslb-disable-next-line ${HTTP_VERSION} -- reason`);
     c.replace(uri, after, NGINX_WS);
     const again = await c.waitDiagnostics(uri, (_d, pub) => pub.version === 2);
@@ -226,8 +227,8 @@ describe('language server: diagnostics, hover, code actions', function () {
     });
     const fixAll = actions.find((a) => a.kind === 'source.fixAll.wslb');
     assert.ok(fixAll, JSON.stringify(actions.map((a) => a.kind)));
-    assert.equal(fixAll!.title, 'Fix all wslb problems in this file');
-    const after = applyTextEdits(NGINX_WS, editsFor(fixAll!.edit, uri));
+    assert.equal(fixAll.title, 'Fix all wslb problems in this file');
+    const after = applyTextEdits(NGINX_WS, editsFor(fixAll.edit, uri));
     assert.equal((after.match(/proxy_http_version 1\.1;/g) ?? []).length >= 1, true);
     c.replace(uri, after, NGINX_WS);
     const again = await c.waitDiagnostics(uri, (_d, pub) => pub.version === 2);
@@ -254,7 +255,7 @@ describe('language server: diagnostics, hover, code actions', function () {
       );
     } catch (e) {
       const err = e as NodeJS.ErrnoException & { stderr?: Buffer };
-      if (err.code !== 'ENOENT') assert.fail(`nginx -t rejected the fixed file: ${err.stderr}`);
+      if (err.code !== 'ENOENT') assert.fail(`nginx -t rejected the fixed file: ${String(err.stderr)}`);
     }
   });
 

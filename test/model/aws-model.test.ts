@@ -96,7 +96,7 @@ describe('AWS model: Terraform', () => {
     const dd = marked.deregistrationDelay;
     assert.ok(dd.known && dd.value === 45 && dd.origin === 'variable-default');
     assert.equal(dd.variable?.name, 'var.drain');
-    assert.equal(TF.slice(dd.variable!.span.start, dd.variable!.span.end), '"45"');
+    assert.equal(TF.slice(dd.variable.span.start, dd.variable.span.end), '"45"');
     assert.equal(TF.slice(dd.written!.keySpan.start, dd.written!.keySpan.end), 'deregistration_delay');
     assert.equal(TF.slice(dd.written!.valueSpan.start, dd.written!.valueSpan.end), 'var.drain');
     assert.equal(marked.slowStart.known, false);

@@ -27,11 +27,15 @@ import {
 } from '../../server/src/service/model/haproxy';
 import {
   aclFactsOf,
+  conventionReasons,
   haproxyWebSocketBackends,
   haproxyWebSocketReasons,
   looksLikeWebSocketName,
   looksLikeWebSocketPath,
   WS_MARKER,
+  HOST_FETCH,
+  WS_HOST,
+  webSocketCommentLine,
   type WebSocketReason,
 } from '../../server/src/service/model/websocket';
 import { parseHaproxyTime } from '../../server/src/service/model/units';
@@ -273,14 +277,17 @@ function plainAclFacts(def: HaproxyStatement): { text: string; upgrade: boolean;
   const upgrade = WS_ACL.test(text) && /websocket|upgrade/i.test(text);
   const pathFact =
     !upgrade && /\bpath(_beg|_reg|_dir|_sub)?\b/.test(text) && looksLikeWebSocketPath(words(def).slice(2).join(' '));
-  return { text, upgrade, path: pathFact };
+  const w = words(def);
+  const hostFact =
+    !upgrade && w.length >= 3 && HOST_FETCH.test(w[1]) && w.slice(2).some((v) => !v.startsWith('-') && WS_HOST.test(v));
+  return { text, upgrade, path: pathFact || hostFact };
 }
 
 function plainMarker(p: HaproxyProxy): boolean {
   const lines = p.source.tree.lines;
   const idx = lines.indexOf(p.section.header);
   const check = (i: number) =>
-    !!lines[i]?.comment && WS_MARKER.test(p.source.text.slice(lines[i].comment!.start + 1, lines[i].comment!.end));
+    !!lines[i]?.comment && WS_MARKER.test(p.source.text.slice(lines[i].comment.start + 1, lines[i].comment.end));
   if (check(idx)) return true;
   for (let i = idx - 1; i >= 0 && lines[i].comment && lines[i].words.length === 0; i--) if (check(i)) return true;
   for (let i = idx + 1; i < lines.length && lines[i].start < p.section.end; i++)
@@ -315,7 +322,7 @@ function plainUses(config: HaproxyConfig): PlainUse[] {
   return out;
 }
 
-function plainReasons(uses: PlainUse[], proxy: HaproxyProxy): WebSocketReason[] {
+function plainReasons(config: HaproxyConfig, uses: PlainUse[], proxy: HaproxyProxy): WebSocketReason[] {
   if (proxy.kind !== 'backend' && proxy.kind !== 'listen') return [];
   const reasons: WebSocketReason[] = [];
   if (proxy.name && looksLikeWebSocketName(proxy.name))
@@ -341,13 +348,48 @@ function plainReasons(uses: PlainUse[], proxy: HaproxyProxy): WebSocketReason[] 
         reasons.push({ kind: 'acl', text: `${from.kind} ${from.name} routes WebSocket upgrades here` });
     }
   }
+  for (const from of config.proxies) {
+    if (from.kind !== 'frontend' && from.kind !== 'listen') continue;
+    for (const s of from.section.statements) {
+      if (s.keyword !== 'default_backend' || s.args.length < 1 || plainTarget(config, words(s)[0]) !== proxy) continue;
+      reasons.push(...plainDefaultReasons(from));
+    }
+  }
   if (proxy.kind === 'listen') {
     for (const [name, defs] of plainAcls(proxy)) {
       for (const def of defs)
         if (plainAclFacts(def).upgrade) reasons.push({ kind: 'acl', text: `acl ${name} matches WebSocket upgrades` });
     }
   }
+  reasons.push(...conventionReasons(proxy));
   return reasons;
+}
+
+/** What a default_backend line of `from` says of its target (see defaultRouteReasons() in model/websocket.ts). */
+function plainDefaultReasons(from: HaproxyProxy): WebSocketReason[] {
+  const label = `${from.kind} ${from.name ?? ''}`;
+  const upgrade = [...plainAcls(from)].filter(([, defs]) => defs.some((d) => plainAclFacts(d).upgrade)).map(([n]) => n);
+  if (upgrade.length > 0) {
+    const routed = from.section.statements.some(
+      (s) => s.keyword === 'use_backend' && plainRoute(s).conditionAcls.some((n) => upgrade.includes(n)),
+    );
+    if (!routed)
+      return [
+        {
+          kind: 'acl',
+          text: `${label} matches WebSocket upgrades (acl ${upgrade.join(', ')}) and sends them here by default_backend`,
+        },
+      ];
+  }
+  const c = webSocketCommentLine(from);
+  return c >= 0
+    ? [
+        {
+          kind: 'comment',
+          text: `${label} sends its traffic here and its comment at line ${c + 1} speaks of WebSocket`,
+        },
+      ]
+    : [];
 }
 
 // ------------------------------------------------------------------------------------------
@@ -399,7 +441,7 @@ function compareConfig(name: string, config: HaproxyConfig): number {
     for (const s of p.section.statements)
       if (s.keyword === 'acl')
         assert.deepEqual(pick(aclFactsOf(s)), pick(plainAclFacts(s)), `${at} acl line ${s.line.start}`);
-    assert.deepEqual(haproxyWebSocketReasons(config, p), plainReasons(uses, p), `${at} WebSocket reasons`);
+    assert.deepEqual(haproxyWebSocketReasons(config, p), plainReasons(config, uses, p), `${at} WebSocket reasons`);
     checks += 10;
   }
   const refs = backendReferences(config).map((r) => ({
@@ -434,7 +476,9 @@ function compareConfig(name: string, config: HaproxyConfig): number {
     );
   assert.deepEqual(
     haproxyWebSocketBackends(config).map((b) => [b.proxy, b.reasons]),
-    config.proxies.map((p) => [p, plainReasons(uses, p)]).filter(([, r]) => (r as WebSocketReason[]).length > 0),
+    config.proxies
+      .map((p) => [p, plainReasons(config, uses, p)])
+      .filter(([, r]) => (r as WebSocketReason[]).length > 0),
     `${name}: WebSocket backends`,
   );
   return checks + refs.length;

@@ -27,6 +27,7 @@ import {
 import { looksLikeWebSocketName, mayLookLikeWebSocketName } from '../../server/src/service/model/websocket';
 import { CORPUS, cfgFilesUnder as filesUnder, corpusRows, needCorpus } from '../helpers/corpus';
 import { generateHaproxy } from '../../scripts/bench/generate';
+import { need } from '../helpers/needs';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -171,7 +172,7 @@ describe('HAProxy model: the quick paths give what a plain reading gives', funct
     ODD_NAMES.forEach((n, i) => {
       index.add(n, fake(i));
       const had = map.get(n);
-      map.set(n, had === undefined ? fake(i) : Array.isArray(had) ? [...had, fake(i)] : [had, fake(i)]);
+      map.set(n, had === undefined ? fake(i) : Array.isArray(had) ? [...(had as unknown[]), fake(i)] : [had, fake(i)]);
     });
     assert.equal(index.size, map.size);
     for (const n of [...ODD_NAMES, 'absent', 'app_zz_backend', 'x'.repeat(299)])
@@ -185,7 +186,8 @@ describe('HAProxy model: the quick paths give what a plain reading gives', funct
     assert.throws(() => small.add('n8', fake(8)));
   });
 
-  it("a section's acl, route and timeout lines walked from factFirst() with factLineCount() are factLines()", () => {
+  it("a section's acl, route and timeout lines walked from factFirst() with factLineCount() are factLines()", function () {
+    need(this, 'shared');
     let lines = 0;
     for (const f of all) {
       // a fresh config for each order: the walk before the lists are made, and after

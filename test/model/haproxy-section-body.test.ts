@@ -23,6 +23,7 @@ import { haproxyWebSocketReasons } from '../../server/src/service/model/websocke
 import { validateHaproxy } from '../../server/src/service/knowledge/haproxy-validate';
 import { CORPUS, cfgFilesUnder, corpusRows, needCorpus } from '../helpers/corpus';
 import { generateHaproxy } from '../../scripts/bench/generate';
+import { need } from '../helpers/needs';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -189,7 +190,8 @@ describe('HAProxy section bodies: read by index, they give what the statement li
     assert.ok(all.length > 20, `${all.length} texts`);
   });
 
-  it("body.size/keywordAt/modifierAt/wordCountAt/wordValueAt/rowAt+rows/lineStartAt/statement are the list's, and the list keeps the statements made by index", () => {
+  it("body.size/keywordAt/modifierAt/wordCountAt/wordValueAt/rowAt+rows/lineStartAt/statement are the list's, and the list keeps the statements made by index", function () {
+    need(this, 'shared');
     let statements = 0;
     for (const { name, text } of all) {
       const lazy = parseHaproxy(text);
@@ -288,7 +290,8 @@ describe('HAProxy section bodies: read by index, they give what the statement li
     );
   });
 
-  it('validateHaproxy() through the bodies finds what it finds through the statement lists', () => {
+  it('validateHaproxy() through the bodies finds what it finds through the statement lists', function () {
+    need(this, 'shared');
     let findings = 0;
     for (const { name, text } of all) {
       for (const version of ['2.6', '2.8.1']) {
@@ -301,7 +304,8 @@ describe('HAProxy section bodies: read by index, they give what the statement li
     assert.ok(findings > 40, `${findings} findings`);
   });
 
-  it('proxy facts, route references and WebSocket reasons through the bodies are those of the statement lists', () => {
+  it('proxy facts, route references and WebSocket reasons through the bodies are those of the statement lists', function () {
+    need(this, 'shared');
     let refs = 0;
     for (const { name, text } of all) {
       const viaBody = modelView(buildHaproxyConfig([{ path: '/x.cfg', text }]));

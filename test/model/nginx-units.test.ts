@@ -17,6 +17,7 @@ import type { Finding } from '../../server/src/service/types';
 import { MemoryFileSystem } from '../../server/src/service/model/fs';
 import { generateNginx } from '../../scripts/bench/generate';
 import { CORPUS, corpusRows } from '../helpers/corpus';
+import { need } from '../helpers/needs';
 
 const FIXTURES = path.join(__dirname, '../rules/fixtures/nginx');
 
@@ -91,7 +92,8 @@ describe('nginx units (what per-server-block analysis rests on)', function () {
     }
   });
 
-  it('server rules find per unit exactly what they find over the whole config', () => {
+  it('server rules find per unit exactly what they find over the whole config', function () {
+    need(this, 'shared');
     let units = 0;
     let found = 0;
     for (const { name, text } of all) {

@@ -8,14 +8,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { binary, need } from '../helpers/needs';
 
 const REPO = path.resolve(__dirname, '..', '..');
-const HINT = 'nvim not found: install it with `apt-get install neovim` (Debian 12 ships 0.7, which is enough)';
-
-function findNvim(): string | undefined {
-  const r = spawnSync('nvim', ['--version'], { encoding: 'utf8' });
-  return r.status === 0 ? 'nvim' : undefined;
-}
 
 interface NvimResult {
   attached: boolean;
@@ -37,11 +32,7 @@ describe('Neovim (headless) as LSP client', function () {
   let tmp: string;
 
   before(function () {
-    if (!findNvim()) {
-      if (process.env.WSLB_REQUIRE_ALL === '1') throw new Error(HINT);
-      console.warn(`      ${HINT}`);
-      this.skip();
-    }
+    need(this, 'neovim');
     execFileSync(process.execPath, [path.join(REPO, 'scripts', 'build.mjs')], { cwd: REPO, stdio: 'inherit' });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wslb-nvim-'));
   });
@@ -55,7 +46,7 @@ describe('Neovim (headless) as LSP client', function () {
     fs.copyFileSync(path.join(__dirname, 'fixture.nginx.conf'), fixture);
     const out = path.join(tmp, 'result.json');
     const r = spawnSync(
-      'nvim',
+      binary('neovim'),
       ['--headless', '-n', '-i', 'NONE', '--noplugin', '-u', path.join(__dirname, 'init.lua')],
       {
         env: {
@@ -81,8 +72,8 @@ describe('Neovim (headless) as LSP client', function () {
     const hv = wslb.find((d) => d.code === 'nginx/ws-http-version');
     assert.ok(hv, JSON.stringify(wslb.map((d) => d.code)));
     // `location /ws` on line 9 (1-based), column 9: Neovim counts from 0 like LSP.
-    assert.deepEqual([hv!.lnum, hv!.col, hv!.end_lnum, hv!.end_col], [8, 8, 8, 20]);
-    assert.equal(hv!.severity, 1, 'error');
-    assert.match(hv!.message, /HTTP\/1\.0/);
+    assert.deepEqual([hv.lnum, hv.col, hv.end_lnum, hv.end_col], [8, 8, 8, 20]);
+    assert.equal(hv.severity, 1, 'error');
+    assert.match(hv.message, /HTTP\/1\.0/);
   });
 });

@@ -67,7 +67,7 @@ describe('AWS: Terraform comment forms', () => {
     assert.equal(commentSyntaxOf('/i/main.tf'), 'hcl');
     assert.equal(commentSyntaxOf('/i/template.yaml'), 'hash');
     assert.equal(commentSyntaxOf('/etc/nginx/nginx.conf'), 'hash');
-    const yaml = `Resources:\n  WsTg:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n    Properties:\n      Protocol: HTTP\n      Name: "ws // wslb-disable-file ${DD}"\n`;
+    const yaml = `Resources:\n  WsTg:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n    Properties:\n      Protocol: HTTP\n      Name: "ws // wslb-disable-file ${DD}"\n      TargetGroupAttributes:\n        - Key: deregistration_delay.timeout_seconds\n          Value: '10'\n`;
     assert.ok(codes(yaml, '/i/template.yaml').includes(DD));
     assert.equal(parseSuppressions(`// wslb-disable-file ${DD}\n`).file, null);
   });

@@ -13,11 +13,13 @@ import { CORPUS, corpusRows, type CorpusRow } from '../helpers/corpus';
  * - reviewed known-good WebSocket setups get no WebSocket-correctness finding (KNOWN_GOOD).
  */
 import { strict as assert } from 'node:assert';
+import { readJson } from '../helpers/json';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createLanguageService } from '../../server/src/service';
 import { HAPROXY_RULES } from '../../server/src/service/rules';
 import type { Finding } from '../../server/src/service/types';
+import { need } from '../helpers/needs';
 
 const ARTIFACT = path.join(__dirname, '..', '..', 'test-artifacts', 'rule-hits-haproxy.json');
 
@@ -41,6 +43,7 @@ const GENERAL = [
   'haproxy/unknown-backend',
   'haproxy/timeout-ignored',
   'haproxy/backend-mode-mismatch',
+  'haproxy/http-setting-in-tcp-mode',
 ];
 
 /** Rules whose findings on a known-good WebSocket setup would be false positives. */
@@ -76,12 +79,7 @@ describe('HAProxy rules over the corpus', function () {
   const results = new Map<string, Finding[]>();
 
   before(function () {
-    if (rows.length === 0) {
-      // the shared corpus lives beside the repository (../shared/corpus); CI always has it
-      if (process.env.WSLB_REQUIRE_ALL === '1')
-        throw new Error('the shared corpus (../shared/corpus/MANIFEST.tsv) was not found');
-      this.skip();
-    }
+    need(this, 'shared');
     const service = createLanguageService();
     for (const r of rows) {
       const text = fs.readFileSync(path.join(CORPUS, r.path), 'utf8');
@@ -126,7 +124,7 @@ describe('HAProxy rules over the corpus', function () {
   });
 
   it('writes the hit report', () => {
-    const report = JSON.parse(fs.readFileSync(ARTIFACT, 'utf8'));
+    const report = readJson<{ files: number; perRule: Record<string, unknown> }>(ARTIFACT);
     assert.equal(report.files, rows.length);
     assert.deepEqual(Object.keys(report.perRule).sort(), [...RULE_IDS].sort());
   });
@@ -165,6 +163,27 @@ describe('HAProxy rules over the corpus', function () {
         disagree.push(`${r.path}: haproxy -c ${JSON.stringify(want)} vs wslb ${JSON.stringify(got)}`);
     }
     assert.deepEqual(disagree, []);
+  });
+
+  it("http-setting-in-tcp-mode agrees with haproxy -c's warnings of HTTP settings in mode tcp, file by file", () => {
+    // the warnings of proxy_cfg_ensure_no_http() and check_config_validity() (see the rule)
+    const TCP_MODE =
+      /(cookie will be ignored for \w+ '[^']*' \(needs 'mode http'\)|monitor-uri will be ignored for \w+ '[^']*' \(needs 'mode http'\)|Layer 7 hash not possible for \w+ '[^']*' \(needs 'mode http'\)\. Falling back to round robin|'option [\w-]+' not usable with \w+ '[^']*' \(needs 'mode http'\)\. Falling back to 'option tcplog'|'[\w-]+' (rules|statement) ignored for \w+ '[^']*' as (they require|it requires) HTTP mode|'option [\w-]+' ignored for \w+ '[^']*' as it requires HTTP mode|\w+ '[^']*' : ignoring cookie for server '[^']*' as HTTP mode is disabled)/g;
+    const disagree: string[] = [];
+    let warned = 0;
+    for (const r of rows.filter(reachedChecks)) {
+      const want = (r.warnings.match(TCP_MODE) ?? []).sort();
+      warned += want.length;
+      const got = results
+        .get(r.path)!
+        .filter((f) => f.code === 'haproxy/http-setting-in-tcp-mode')
+        .flatMap((f) => [f.message, ...(f.related ?? []).map((x) => x.message)].flatMap((m) => m.match(TCP_MODE) ?? []))
+        .sort();
+      if (JSON.stringify(want) !== JSON.stringify(got))
+        disagree.push(`${r.path}: haproxy -c ${JSON.stringify(want)} vs wslb ${JSON.stringify(got)}`);
+    }
+    assert.deepEqual(disagree, []);
+    assert.ok(warned >= 2, `the manifest should list such warnings (found ${warned})`);
   });
 
   it('missing-timeouts reports at the line of the proxy HAProxy names', () => {

@@ -7,6 +7,7 @@ import { CORPUS, corpusRows, type CorpusRow } from '../helpers/corpus';
  * are pinned: no WebSocket-correctness finding at all (KNOWN_GOOD below, with the reason).
  */
 import { strict as assert } from 'node:assert';
+import { readJson } from '../helpers/json';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createLanguageService } from '../../server/src/service';
@@ -14,6 +15,7 @@ import { NodeFileSystem } from '../../server/src/cli/nodefs';
 import type { NginxContextKind } from '../../server/src/service/model/nginx';
 import { NGINX_RULES } from '../../server/src/service/rules';
 import type { Finding } from '../../server/src/service/types';
+import { need } from '../helpers/needs';
 
 const ARTIFACT = path.join(__dirname, '..', '..', 'test-artifacts', 'rule-hits-nginx.json');
 
@@ -87,12 +89,7 @@ describe('nginx rules over the corpus', function () {
   const results = new Map<string, Finding[]>();
 
   before(function () {
-    if (rows.length === 0) {
-      // the shared corpus lives beside the repository (../shared/corpus); CI always has it
-      if (process.env.WSLB_REQUIRE_ALL === '1')
-        throw new Error('the shared corpus (../shared/corpus/MANIFEST.tsv) was not found');
-      this.skip();
-    }
+    need(this, 'shared');
     for (const r of rows) results.set(r.path, analyse(r));
     const perRule: Record<string, number> = {};
     const perFile: Record<string, Record<string, number>> = {};
@@ -136,7 +133,7 @@ describe('nginx rules over the corpus', function () {
   });
 
   it('writes the hit report', () => {
-    const report = JSON.parse(fs.readFileSync(ARTIFACT, 'utf8'));
+    const report = readJson<{ files: number; perRule: Record<string, unknown> }>(ARTIFACT);
     assert.equal(report.files, rows.length);
     assert.deepEqual(Object.keys(report.perRule).sort(), [...RULE_IDS].sort());
   });

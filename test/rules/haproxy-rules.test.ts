@@ -80,7 +80,7 @@ describe('HAProxy rules: settings', () => {
     const fixed = fixUntilStable('haproxy', text, (f) => f.code === 'haproxy/ws-timeout-below-heartbeat', {
       heartbeatMs: 20_000,
     }).text;
-    assert.match(fixed, /backend ws_pool\n    server w1 127\.0\.0\.1:9001\n    timeout tunnel 1m\n/);
+    assert.match(fixed, /backend ws_pool\n {4}server w1 127\.0\.0\.1:9001\n {4}timeout tunnel 1m\n/);
     assert.match(fixed, /timeout tunnel 10s/, 'the defaults line stays for the other backend');
   });
 
@@ -95,14 +95,34 @@ describe('HAProxy rules: settings', () => {
   });
 
   it('a rule turned off in the settings reports nothing', () => {
+    const short = WS('').replace('timeout client 2m', 'timeout client 30s');
     assert.deepEqual(
       only(
-        analyzeText('haproxy', WS(''), { ruleSeverity: { 'haproxy/ws-missing-timeout-tunnel': 'off' } }),
+        analyzeText('haproxy', short, { ruleSeverity: { 'haproxy/ws-missing-timeout-tunnel': 'off' } }),
         'haproxy/ws-missing-timeout-tunnel',
       ),
       [],
     );
-    assert.equal(only(analyzeText('haproxy', WS('')), 'haproxy/ws-missing-timeout-tunnel').length, 1);
+    assert.equal(only(analyzeText('haproxy', short), 'haproxy/ws-missing-timeout-tunnel').length, 1);
+  });
+
+  it('ws-missing-timeout-tunnel fires only when the client/server timeouts that apply are too short', () => {
+    const tunnelHits = (text: string, heartbeatMs = 30_000) =>
+      only(analyzeText('haproxy', text, { heartbeatMs }), 'haproxy/ws-missing-timeout-tunnel').map((f) => f.severity);
+    // 2 min client and server: four heartbeats of 30 s, nothing to report
+    assert.deepEqual(tunnelHits(WS('')), []);
+    // the same 2 min against a 90 s heartbeat: one late ping closes it
+    assert.deepEqual(tunnelHits(WS(''), 90_000), ['warning']);
+    // against a 2 min heartbeat: closed between two pings
+    assert.deepEqual(tunnelHits(WS(''), 120_000), ['error']);
+    // the shorter side counts: a 40 s server timeout in the backend itself
+    assert.deepEqual(tunnelHits(WS('').replace('server w1', 'timeout server 40s\n    server w1')), ['warning']);
+    // tcp mode with 240 s (the issue's example): no finding
+    assert.deepEqual(tunnelHits(WS('').replace('mode http', 'mode tcp').replace(/2m/g, '240s')), []);
+    // unset client and server: haproxy/missing-timeouts' finding, not this rule's
+    const unset = WS('').replace('    timeout client 2m\n    timeout server 2m\n', '');
+    assert.deepEqual(tunnelHits(unset), []);
+    assert.equal(only(analyzeText('haproxy', unset), 'haproxy/missing-timeouts').length, 2);
   });
 });
 
@@ -119,13 +139,10 @@ describe('HAProxy rules: several files', () => {
   it('defaults, global and backends in different files are read together', () => {
     const all = analyzeFiles(files).filter((f) => IDS.has(f.code));
     // global in another file has hard-stop-after; timeouts come from the defaults of the first file
-    // (30 s client/server with a 30 s heartbeat and no tunnel timeout: both tunnel rules fire)
+    // (30 s client/server with a 30 s heartbeat and no tunnel timeout: one finding for that cause)
     assert.deepEqual(
       all.map((f) => `${f.code} ${f.file}`),
-      [
-        'haproxy/ws-missing-timeout-tunnel /etc/haproxy/20-backends.cfg',
-        'haproxy/ws-timeout-below-heartbeat /etc/haproxy/20-backends.cfg',
-      ],
+      ['haproxy/ws-missing-timeout-tunnel /etc/haproxy/20-backends.cfg'],
     );
     assert.match(all[0].message, /timeout client 30 s \(frontend fe\) \/ timeout server 30 s/);
   });
@@ -135,7 +152,7 @@ describe('HAProxy rules: several files', () => {
     assert.equal(fixed['/etc/haproxy/00-global.cfg'], files['/etc/haproxy/00-global.cfg']);
     assert.match(
       fixed['/etc/haproxy/20-backends.cfg'],
-      /option httpchk GET \/health\n    timeout tunnel 1h\n\nbackend web/,
+      /option httpchk GET \/health\n {4}timeout tunnel 1h\n\nbackend web/,
     );
   });
 
@@ -168,14 +185,14 @@ describe('HAProxy rules: several files', () => {
 
 describe('HAProxy rules: text forms', () => {
   it('CRLF files get CRLF lines, and a file without a final line break is extended cleanly', () => {
-    const crlf = WS('').replace(/\n/g, '\r\n');
+    const crlf = WS('').replace('timeout client 2m', 'timeout client 30s').replace(/\n/g, '\r\n');
     const fixed = fixUntilStable('haproxy', crlf, (f) => f.code === 'haproxy/ws-missing-timeout-tunnel').text;
     assert.ok(
       fixed.includes('    server w1 127.0.0.1:9001\r\n    timeout tunnel 1h\r\n'),
       JSON.stringify(fixed.slice(-80)),
     );
     assert.ok(!/[^\r]\n/.test(fixed), 'no bare LF');
-    const noEol = WS('').replace(/\n$/, '');
+    const noEol = WS('').replace('timeout client 2m', 'timeout client 30s').replace(/\n$/, '');
     const fixed2 = fixUntilStable('haproxy', noEol, (f) => f.code === 'haproxy/ws-missing-timeout-tunnel').text;
     assert.ok(
       fixed2.endsWith('    server w1 127.0.0.1:9001\n    timeout tunnel 1h'),
@@ -197,12 +214,15 @@ describe('HAProxy rules: text forms', () => {
 });
 
 describe('HAProxy rules: fix all', () => {
-  it('ws-missing-timeout-tunnel and ws-timeout-below-heartbeat write one timeout tunnel line', () => {
+  it('a short client timeout without tunnel timeout is one finding, and fix all writes one timeout tunnel line', () => {
     const text = WS('').replace('timeout client 2m', 'timeout client 10s');
     const hits = analyzeText('haproxy', text).filter(
       (f) => f.code === 'haproxy/ws-missing-timeout-tunnel' || f.code === 'haproxy/ws-timeout-below-heartbeat',
     );
-    assert.equal(hits.length, 2);
+    assert.deepEqual(
+      hits.map((f) => `${f.code} ${f.severity}`),
+      ['haproxy/ws-missing-timeout-tunnel error'],
+    );
     const fixed = fixUntilStable('haproxy', text, (f) => IDS.has(f.code)).text;
     assert.equal(fixed.match(/timeout tunnel/g)?.length, 1, fixed);
   });
@@ -220,7 +240,7 @@ describe('HAProxy rules: fix all', () => {
     assert.equal(fixed.match(/default-server/g)?.length, 1, fixed);
     assert.match(
       fixed,
-      /default-server (slowstart 30s on-marked-down shutdown-sessions|on-marked-down shutdown-sessions slowstart 30s)\n    server w1/,
+      /default-server (slowstart 30s on-marked-down shutdown-sessions|on-marked-down shutdown-sessions slowstart 30s)\n {4}server w1/,
     );
   });
 
@@ -228,11 +248,11 @@ describe('HAProxy rules: fix all', () => {
     const two =
       'defaults\n    mode http\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n\nfrontend fe\n    bind 127.0.0.1:8080\n    use_backend ws_a if { path_beg /a }\n    default_backend ws_b\n\nbackend ws_a\n    server a 127.0.0.1:9001\n\nbackend ws_b\n    server b 127.0.0.1:9002\n';
     const fixed = fixUntilStable('haproxy', two, (f) => f.code === 'haproxy/ws-missing-timeout-tunnel').text;
-    assert.match(fixed, /timeout server 30s\n    timeout tunnel 1h\n\nfrontend/);
+    assert.match(fixed, /timeout server 30s\n {4}timeout tunnel 1h\n\nfrontend/);
     assert.equal(fixed.match(/timeout tunnel/g)?.length, 1);
     const mixed = two.replace('\nbackend ws_b', '\nbackend plain\n    server p 127.0.0.1:9003\n\nbackend ws_b');
     const fixed2 = fixUntilStable('haproxy', mixed, (f) => f.code === 'haproxy/ws-missing-timeout-tunnel').text;
-    assert.doesNotMatch(fixed2, /timeout server 30s\n    timeout tunnel/);
+    assert.doesNotMatch(fixed2, /timeout server 30s\n {4}timeout tunnel/);
     assert.equal(fixed2.match(/timeout tunnel 1h/g)?.length, 2);
   });
 });

@@ -12,6 +12,7 @@ import { editDistance } from '../../server/src/service/knowledge/suggest';
 import { buildHaproxyConfig } from '../../server/src/service/model/haproxy';
 import { boundedDistance, nearest } from '../../server/src/service/rules/haproxy/unknown-backend';
 import { CORPUS, corpusRows } from '../helpers/corpus';
+import { need } from '../helpers/needs';
 
 /** A small deterministic generator (the same words on every run). */
 function random(seed: number): () => number {
@@ -64,7 +65,7 @@ describe('haproxy/unknown-backend: the bounded distance and the suggestion', () 
     for (let k = 0; k < 200; k++)
       lists.push(Array.from({ length: 1 + Math.floor(next() * 30) }, () => word(next, 'abcd_1', 9)));
     const rows = corpusRows('haproxy');
-    if (rows.length === 0 && process.env.WSLB_REQUIRE_ALL) throw new Error(`the shared corpus is missing (${CORPUS})`);
+    if (rows.length === 0) need(this, 'shared');
     for (const r of rows) {
       const config = buildHaproxyConfig([{ path: '/c.cfg', text: fs.readFileSync(path.join(CORPUS, r.path), 'utf8') }]);
       const names = config.proxies

@@ -3,6 +3,8 @@
  * that only DNS can settle, and "fix all" composing the fixes of several rules on one location.
  */
 import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { analyzeFiles, analyzeText, fixUntilStable } from '../helpers/analyze';
 import { applyEdits, collectFixEdits } from '../../server/src/service/fixes/apply';
 import { NGINX_RULES } from '../../server/src/service/rules';
@@ -60,7 +62,7 @@ describe('nginx rules across includes', () => {
     );
     assert.match(
       fixed[root],
-      /X-Real-IP \$remote_addr;\n            proxy_set_header Upgrade \$http_upgrade;\n            proxy_set_header Connection \$connection_upgrade;\n        \}/,
+      /X-Real-IP \$remote_addr;\n {12}proxy_set_header Upgrade \$http_upgrade;\n {12}proxy_set_header Connection \$connection_upgrade;\n {8}\}/,
     );
     assert.deepEqual(only(analyzeFiles(fixed, root), 'nginx/ws-headers-not-inherited'), []);
   });
@@ -77,7 +79,7 @@ describe('nginx rules across includes', () => {
     assert.equal(fixed['/etc/nginx/proxy_params'], files['/etc/nginx/proxy_params']);
     assert.match(
       fixed[root],
-      /include \/etc\/nginx\/proxy_params;\n            proxy_set_header Upgrade \$http_upgrade;\n            proxy_set_header Connection \$connection_upgrade;\n/,
+      /include \/etc\/nginx\/proxy_params;\n {12}proxy_set_header Upgrade \$http_upgrade;\n {12}proxy_set_header Connection \$connection_upgrade;\n/,
     );
     const after = analyzeFiles(fixed, root);
     assert.deepEqual(
@@ -308,7 +310,7 @@ http {
     );
     assert.match(
       fixed.text,
-      /upstream chat_ws \{\n        least_conn;\n        server 127\.0\.0\.1:9001;\n        server 127\.0\.0\.1:9002;\n        keepalive 16;\n        zone chat_ws 64k;\n    \}/,
+      /upstream chat_ws \{\n {8}least_conn;\n {8}server 127\.0\.0\.1:9001;\n {8}server 127\.0\.0\.1:9002;\n {8}keepalive 16;\n {8}zone chat_ws 64k;\n {4}\}/,
     );
     assert.match(fixed.text, /proxy_set_header Connection \$connection_upgrade;/);
     assert.equal((fixed.text.match(/map \$http_upgrade/g) ?? []).length, 1);
@@ -330,13 +332,11 @@ http {
 describe('nginx rules on broken input', () => {
   it('never fail internally on truncated or spliced fixtures', function () {
     this.timeout(120_000);
-    const fsMod = require('node:fs') as typeof import('node:fs');
-    const pathMod = require('node:path') as typeof import('node:path');
-    const dir = pathMod.join(__dirname, 'fixtures', 'nginx');
+    const dir = join(__dirname, 'fixtures', 'nginx');
     const texts: string[] = [];
-    for (const d of fsMod.readdirSync(dir))
-      for (const f of fsMod.readdirSync(pathMod.join(dir, d)))
-        if (/^fire[^.]*\.conf$/.test(f)) texts.push(fsMod.readFileSync(pathMod.join(dir, d, f), 'utf8'));
+    for (const d of readdirSync(dir))
+      for (const f of readdirSync(join(dir, d)))
+        if (/^fire[^.]*\.conf$/.test(f)) texts.push(readFileSync(join(dir, d, f), 'utf8'));
     let runs = 0;
     for (const t of texts) {
       for (let cut = 0; cut < t.length; cut += 89) {

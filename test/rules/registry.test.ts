@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import { SOURCE_SECTIONS } from '../../server/src/service/docs/sections';
 import { ALL_RULES } from '../../server/src/service/rules';
 import { renderRuleDocs } from '../../scripts/rule-docs';
+import { need, sharedPath } from '../helpers/needs';
 
-const SOURCE = path.resolve(__dirname, '../../../shared/source-material.md');
+const SOURCE = sharedPath('source-material.md');
 
 describe('rule registry', () => {
   it('rule ids are unique and namespaced by system', () => {
@@ -15,8 +16,8 @@ describe('rule registry', () => {
     for (const r of ALL_RULES) assert.ok(r.meta.id.startsWith(r.meta.system + '/'), r.meta.id);
   });
 
-  it('every rule has a short and long explanation, versions, references and a section of the source material', () => {
-    assert.ok(fs.existsSync(SOURCE), `source material not found at ${SOURCE}`);
+  it('every rule has a short and long explanation, versions, references and a section of the source material', function () {
+    need(this, 'shared');
     const headings = new Set(
       fs
         .readFileSync(SOURCE, 'utf8')

@@ -6,7 +6,8 @@
 import { strict as assert } from 'node:assert';
 import { AwsBalancer, createBalancer, simulate, type SimPool, type SimResult } from '../../server/src/service/simulate';
 import { AWS_MODEL_LABEL } from '../../server/src/service/simulate/aws';
-import { runSimulateCommand } from '../../server/src/cli/simulate';
+import { runSimulateCommand, type SimulateJson } from '../../server/src/cli/simulate';
+import { parseJson } from '../helpers/json';
 import { main } from '../../server/src/cli/wslb';
 import { initAwsParsers } from '../../server/src/service/syntax/aws/treesitter';
 import { buildAwsConfig } from '../../server/src/service/model/aws-build';
@@ -15,7 +16,7 @@ import * as nodePath from 'node:path';
 import { counts, letters, pool, servers } from './helpers';
 
 function awsPool(algorithm: string, n: number, aws: SimPool['aws'] = {}): SimPool {
-  return { system: 'aws', name: 'ws-tg', algorithm, servers: servers(new Array(n).fill(1)), aws };
+  return { system: 'aws', name: 'ws-tg', algorithm, servers: servers(new Array<number>(n).fill(1)), aws };
 }
 
 const req = { clientIp: '198.51.100.7' };
@@ -253,7 +254,7 @@ describe('simulate: AWS target group model', () => {
     assert.equal(runSimulateCommand(['--algorithm', 'least_conn'], [p], io), 2);
     assert.match(err, /unknown AWS routing algorithm/);
     assert.equal(runSimulateCommand(['--format', 'json', '--clients', '50', '--duration', '120'], [p], io), 0);
-    const j = JSON.parse(out);
+    const j = parseJson<SimulateJson>(out);
     assert.equal(j.fidelity, 'model');
     assert.ok(String(j.note).includes(AWS_MODEL_LABEL.slice(1)));
   });
@@ -288,15 +289,16 @@ describe('simulate: AWS target groups read from Terraform and CloudFormation', (
       '1800',
     ]);
     assert.equal(r.code, 0, r.err);
-    const j = JSON.parse(r.out);
+    const j = parseJson<SimulateJson>(r.out);
     assert.equal(j.pool, 'chat-ws');
     assert.equal(j.system, 'aws');
     assert.equal(j.fidelity, 'model');
     assert.match(j.algorithm, /round_robin, slow start 60 s/);
     assert.equal(j.backends.length, 3);
-    assert.ok(j.metrics.cutAtDeregistration > 0);
+    assert.ok((j.metrics.cutAtDeregistration ?? 0) > 0);
     // var.delay = 120: the first cut comes 120 s after the first deregistration (atSec = 40% of 1800 = 720)
-    const firstDrop = j.series.find((s: { dropped: number }) => s.dropped > 0);
+    const firstDrop = j.series.find((s) => s.dropped > 0);
+    assert.ok(firstDrop, 'a connection was cut');
     assert.ok(firstDrop.tSec > 720 + 120 && firstDrop.tSec <= 720 + 120 + 15, String(firstDrop.tSec));
   });
 

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { runSimulateCommand, withAlgorithm } from '../../server/src/cli/simulate';
+import { runSimulateCommand, withAlgorithm, type SimulateJson } from '../../server/src/cli/simulate';
+import { parseJson } from '../helpers/json';
 import { pool } from './helpers';
 
 function run(args: string[], pools = [pool('nginx', 'least_conn', [1, 2, 1])]) {
@@ -27,7 +28,7 @@ describe('simulate: wslb simulate command', () => {
       '1200',
     ]);
     assert.equal(r.code, 0, r.err);
-    const j = JSON.parse(r.out);
+    const j = parseJson<SimulateJson>(r.out);
     assert.equal(j.pool, 'ws');
     assert.equal(j.algorithm, 'least_conn');
     assert.equal(j.backends.length, 3);
@@ -38,10 +39,11 @@ describe('simulate: wslb simulate command', () => {
       assert.equal(typeof b.peakNewPerSecond, 'number');
     }
     assert.equal(
-      j.backends.reduce((s: number, b: { finalConnections: number }) => s + b.finalConnections, 0),
+      j.backends.reduce((s, b) => s + b.finalConnections, 0),
       300,
     );
-    for (const k of ['imbalance', 'cv', 'movedShare', 'dropped']) assert.equal(typeof j.metrics[k], 'number', k);
+    for (const k of ['imbalance', 'cv', 'movedShare', 'dropped'] as const)
+      assert.equal(typeof j.metrics[k], 'number', k);
     assert.ok(j.metrics.dropped > 0);
     assert.ok(Array.isArray(j.series) && j.series.length > 10);
     // same seed, same output

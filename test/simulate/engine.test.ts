@@ -129,7 +129,7 @@ describe('simulate: scenario engine', () => {
     // WebSocket connections end late, so the `fails` counter of a restarted server is reset late
     // (ngx_http_upstream_free_round_robin_peer runs at the end of the connection): after a
     // SIGKILL restart, the restarted server stays nearly empty while its neighbours fill up.
-    const opts = (maxFails: number) =>
+    const opts = () =>
       base(
         { scenario: { kind: 'deploy', drain: false, atSec: 600, intervalSec: 300, restartSec: 20 } },
         { lifetime: { kind: 'exponential', meanHours: 10 } },
@@ -141,7 +141,7 @@ describe('simulate: scenario engine', () => {
         { maxFails: 1 },
         { maxFails: 1 },
       ]),
-      opts(1),
+      opts(),
     );
     const off = simulate(
       pool('nginx', 'round_robin', [1, 1, 1, 1], {}, [
@@ -150,7 +150,7 @@ describe('simulate: scenario engine', () => {
         { maxFails: 0 },
         { maxFails: 0 },
       ]),
-      opts(0),
+      opts(),
     );
     const afterFirst = (r: typeof strict) => r.series.find((s) => s.tSec >= 850)!.connections[0];
     assert.ok(afterFirst(strict) < 40, `restarted server holds ${afterFirst(strict)}`);

@@ -162,7 +162,7 @@ describe('simulate: HAProxy 2.6 balancers', () => {
       const b = createBalancer(pool('haproxy', 'leastconn', [1, 3]));
       const seq = Array.from({ length: 400 }, () => b.pick(req()));
       const c = counts(seq, 2);
-      assert.ok(Math.abs(c[0] - 100) <= 1 && Math.abs(c[1] - 300) <= 1, `${c}`);
+      assert.ok(Math.abs(c[0] - 100) <= 1 && Math.abs(c[1] - 300) <= 1, c.join(','));
     });
     it('round robin among idle servers, then fills the emptiest one', () => {
       const b = createBalancer(pool('haproxy', 'leastconn', [1, 1, 1]));

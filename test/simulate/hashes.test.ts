@@ -36,7 +36,7 @@ describe('simulate: hash functions', () => {
   });
   it('parses IPv4 and IPv6 addresses to network-order bytes', () => {
     assert.deepEqual(parseIp('192.168.1.10'), [192, 168, 1, 10]);
-    assert.deepEqual(parseIp('::1'), [...new Array(15).fill(0), 1]);
+    assert.deepEqual(parseIp('::1'), [...new Array<number>(15).fill(0), 1]);
     assert.deepEqual(parseIp('2001:db8::ff00:42:8329')?.slice(0, 4), [0x20, 0x01, 0x0d, 0xb8]);
     assert.deepEqual(parseIp('::ffff:1.2.3.4')?.slice(12), [1, 2, 3, 4]);
     assert.equal(parseIp('300.1.1.1'), null);

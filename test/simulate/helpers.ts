@@ -28,7 +28,7 @@ export function letters(seq: number[]): string {
 }
 
 export function counts(seq: number[], n: number): number[] {
-  const c = new Array(n).fill(0);
+  const c = new Array<number>(n).fill(0);
   for (const i of seq) if (i >= 0) c[i]++;
   return c;
 }

@@ -206,7 +206,7 @@ describe('simulate: nginx 1.22 balancers', () => {
         Array.from({ length: 1000 }, (_, i) => b.pick({ clientIp: addr(i) })),
         4,
       );
-      for (const n of spread) assert.ok(n > 150, `per-server share ${spread}`);
+      for (const n of spread) assert.ok(n > 150, `per-server share ${spread.join(',')}`);
     });
     it('hashes the whole IPv6 address', () => {
       const b = createBalancer(pool('nginx', 'ip_hash', [1, 1, 1, 1]));
@@ -234,7 +234,7 @@ describe('simulate: nginx 1.22 balancers', () => {
       const a2 = b.pick({ clientIp: '2.2.2.2', headers: { 'x-user': 'alice' } });
       assert.equal(a1, a2);
       const spread = counts(owner([1, 1, 1], false), 3);
-      for (const n of spread) assert.ok(n > 1000, `spread ${spread}`);
+      for (const n of spread) assert.ok(n > 1000, `spread ${spread.join(',')}`);
     });
     it('uses ((crc32(key) >> 16) & 0x7fff) % total_weight for the first choice', () => {
       const b = createBalancer(pool('nginx', 'hash', [1, 1, 1, 1, 1], { hashKey: '$remote_addr' }));
@@ -328,7 +328,7 @@ describe('simulate: nginx 1.22 balancers', () => {
     const empty = createBalancer({ system: 'nginx', name: 'x', algorithm: 'least_conn', servers: [] });
     assert.equal(empty.pick(req()), -1);
     for (const algorithm of ['round_robin', 'least_conn', 'ip_hash', 'hash', 'random', 'bogus']) {
-      const b = createBalancer(pool('nginx', algorithm, [0, -3, NaN as unknown as number], { hashKey: '' }));
+      const b = createBalancer(pool('nginx', algorithm, [0, -3, NaN], { hashKey: '' }));
       const r = b.pick({ clientIp: 'not-an-ip' });
       assert.ok(r >= 0 && r < 3);
       b.release(7);

@@ -435,7 +435,10 @@ function startUi(): void {
     config: ChartConfiguration<'line'> | ChartConfiguration<'bar'>,
   ): Chart {
     old?.destroy();
-    return new Chart(canvas, config as ChartConfiguration);
+    // Chart's type parameters are inferred from the argument; one of two configurations does not
+    // infer, so the argument is typed as the general configuration first.
+    const general: ChartConfiguration = config;
+    return new Chart(canvas, general);
   }
 
   function describeRun(r: SimResult): string {

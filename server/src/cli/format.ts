@@ -1,7 +1,10 @@
 /** Output formats of `wslb check`: text (file:line:col severity rule message), JSON, SARIF 2.1.0. */
 import * as path from 'node:path';
-import { ALL_RULES, ruleById } from '../service/rules';
+import { allCodes, knownCode } from '../service/codes';
+import { codeDocsUrl } from '../service/docs/links';
+import { ruleById } from '../service/rules';
 import type { Finding, Severity } from '../service/types';
+import { escapeControls } from '../service/words';
 
 const COLORS: Record<Severity, string> = {
   error: '\x1b[31m',
@@ -15,22 +18,38 @@ export function displayPath(file: string, cwd: string): string {
   return rel && !rel.startsWith('..') ? rel : file;
 }
 
+/**
+ * One finding a line: `file:line:col severity rule-id message`. Text from the config (in the
+ * message) and file names are written with their control characters escaped (\x1b, \n...), so
+ * neither can drive the terminal or CI log that shows them, nor break the one-line format; the
+ * only escape sequences written are the colours.
+ */
 export function formatText(findings: Finding[], cwd: string, color: boolean): string {
   const lines = findings.map((f) => {
-    const where = `${displayPath(f.file, cwd)}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
+    const where = `${escapeControls(displayPath(f.file, cwd))}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
     const sev = color ? `${COLORS[f.severity]}${f.severity}\x1b[0m` : f.severity;
-    const code = color ? `\x1b[2m${f.code}\x1b[0m` : f.code;
-    return `${where} ${sev} ${code} ${f.message}${f.fixes.length ? (color ? ' \x1b[32m[fix]\x1b[0m' : ' [fix]') : ''}`;
+    const code = color ? `\x1b[2m${escapeControls(f.code)}\x1b[0m` : escapeControls(f.code);
+    return `${where} ${sev} ${code} ${escapeControls(f.message)}${f.fixes.length ? (color ? ' \x1b[32m[fix]\x1b[0m' : ' [fix]') : ''}`;
   });
   const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
   const summary = `${findings.length} problem${findings.length === 1 ? '' : 's'} (${count('error')} errors, ${count('warning')} warnings, ${count('information') + count('hint')} notes)`;
   return [...lines, summary].join('\n') + '\n';
 }
 
+/** One finding as `wslb check --format json` prints it (ranges 0-based, as in LSP). */
+export interface JsonFinding {
+  file: string;
+  range: Finding['range'];
+  severity: Severity;
+  code: string;
+  message: string;
+  fixes: { title: string; edits: { file: string; range: Finding['range']; newText: string }[] }[];
+}
+
 export function formatJson(findings: Finding[]): string {
   return (
     JSON.stringify(
-      findings.map((f) => ({
+      findings.map((f): JsonFinding => ({
         file: f.file,
         range: f.range,
         severity: f.severity,
@@ -65,20 +84,24 @@ function region(r: Finding['range']) {
 }
 
 export function formatSarif(findings: Finding[], version: string): string {
-  const ruleIds = [...new Set([...ALL_RULES.map((r) => r.meta.id), ...findings.map((f) => f.code)])];
+  // Every known code (rules, then validity checks) has its metadata; an unknown one (a bug, see
+  // test/rules/codes.test.ts) still gets an entry so that ruleIndex stays valid.
+  const ruleIds = [...new Set([...allCodes().map((c) => c.id), ...findings.map((f) => f.code)])];
   const rules = ruleIds.map((id) => {
+    const c = knownCode(id);
+    if (!c) return { id, shortDescription: { text: id } };
     const r = ruleById(id);
-    return r
-      ? {
-          id,
-          shortDescription: { text: r.meta.docs.short },
-          fullDescription: { text: r.meta.docs.short },
-          help: { text: r.meta.docs.long, markdown: r.meta.docs.long },
-          helpUri: r.meta.docs.references[0],
-          defaultConfiguration: { level: sarifLevel(r.meta.severity) },
-          properties: { versions: r.meta.versions, section: r.meta.docs.section },
-        }
-      : { id, shortDescription: { text: id } };
+    return {
+      id,
+      shortDescription: { text: c.short },
+      fullDescription: { text: c.short },
+      help: { text: c.long, markdown: c.long },
+      helpUri: codeDocsUrl(id),
+      defaultConfiguration: { level: sarifLevel(c.severity) },
+      properties: r
+        ? { kind: 'rule', versions: r.meta.versions, section: r.meta.docs.section, references: c.references }
+        : { kind: 'check', references: c.references },
+    };
   });
   const index = new Map(ruleIds.map((id, i) => [id, i]));
   const log = {

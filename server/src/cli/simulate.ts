@@ -9,6 +9,12 @@ export { awsPlaceholderTargets };
 import { simulate } from '../service/simulate/engine';
 import type { ReconnectPolicy, ScenarioKind, SimPool, SimResult, SimulateOptions } from '../service/simulate/types';
 
+/** What `wslb simulate --format json` prints. */
+export type SimulateJson = Pick<
+  SimResult,
+  'pool' | 'system' | 'algorithm' | 'fidelity' | 'note' | 'scenario' | 'seed' | 'backends' | 'metrics' | 'series'
+> & { clients: number };
+
 export interface SimulateIo {
   out(s: string): void;
   err(s: string): void;
@@ -393,7 +399,7 @@ export function runSimulateCommand(args: string[], pools: SimPool[], io: Simulat
           backends: result.backends,
           metrics: result.metrics,
           series: result.series,
-        },
+        } satisfies SimulateJson,
         null,
         2,
       ) + '\n',

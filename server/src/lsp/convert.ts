@@ -12,7 +12,8 @@ import {
 import type { Finding, Severity } from '../service/types';
 import type { OutlineKind, OutlineSymbol } from '../service/features/symbols';
 import type { CompletionKindName } from '../service/features/completion';
-import { ruleById } from '../service/rules';
+import { knownCode } from '../service/codes';
+import { codeDocsUrl } from '../service/docs/links';
 
 /** Model paths are absolute with "/" separators; non-file documents get a synthetic path. */
 export class PathMapper {
@@ -68,9 +69,8 @@ export function toDiagnostic(f: Finding, paths: PathMapper): Diagnostic {
     source: 'wslb',
     message: f.message,
   };
-  const rule = ruleById(f.code);
-  const href = rule?.meta.docs.references[0];
-  if (href) d.codeDescription = { href };
+  // The code links to its section of docs/rules.md (explanation, references, how to turn it off).
+  if (knownCode(f.code)) d.codeDescription = { href: codeDocsUrl(f.code) };
   if (f.related?.length) {
     d.relatedInformation = f.related.map((r) => ({
       location: { uri: paths.toUri(r.file), range: r.range },

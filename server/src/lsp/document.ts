@@ -222,7 +222,7 @@ export class ServerDocument implements TextDocument {
 }
 
 /** A character the byte copy cannot hold (one byte per character). */
-const WIDE = /[^\u0000-\u00ff]/;
+const WIDE = /[\u0100-\uffff]/;
 
 /** Line starts in `text` (offsets shifted by `base`); with `first`, the text's own start too. */
 export function lineStartsOf(text: string, base: number, first: boolean): number[] {

@@ -69,7 +69,7 @@ export function createJsonEncoder(): JsonEncoder & { encodeText(msg: Message): s
         const bytes = charset === 'utf8' ? encodeBytes(msg) : null;
         return Promise.resolve(bytes ?? Buffer.from(JSON.stringify(msg), charset));
       } catch (e) {
-        return Promise.reject(e);
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
       }
     },
   };

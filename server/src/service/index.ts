@@ -174,7 +174,11 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
         indexOf,
       );
       findings.push(...runRules(NGINX_RULES, config, options, indexOf));
-      return { language: 'nginx', config, findings: finish(findings, (p) => config.sources.get(p)?.text) };
+      return {
+        language: 'nginx',
+        config,
+        findings: finish(findings, (p) => config.sources.get(p)?.text, undefined, options),
+      };
     },
     analyzeHaproxy(files, prepared) {
       const config = prepared?.config ?? buildHaproxyConfig(files);
@@ -193,7 +197,7 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
       return {
         language: 'haproxy',
         config,
-        findings: finish(findings, (p) => byPath.get(p)?.text, prepared?.suppressions),
+        findings: finish(findings, (p) => byPath.get(p)?.text, prepared?.suppressions, options),
       };
     },
     analyzeAws(files) {
@@ -204,18 +208,41 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
       for (const d of config.diagnostics) findings.push(spanFinding(d.path, d, d.severity, d.code, d.message, indexOf));
       findings.push(...runRules(AWS_RULES, config, options, indexOf));
       const texts = new Map(config.files.map((f) => [f.path, f.text]));
-      return { language: 'aws', config, findings: finish(findings, (p) => texts.get(p)) };
+      return { language: 'aws', config, findings: finish(findings, (p) => texts.get(p), undefined, options) };
     },
   };
 }
 
-/** Suppression comments applied (`suppressions`: those already read, by file), then file and position order. */
+/**
+ * The user's severity for every code (`--rule id=...`, `wslb.rules`): rules' findings have it
+ * already (runRules), checks' (syntax, knowledge, model) get it here; 'off' drops the finding.
+ */
+export function applySeverityOverrides(findings: Finding[], ruleSeverity: ServiceOptions['ruleSeverity']): Finding[] {
+  if (Object.keys(ruleSeverity).length === 0) return findings;
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const s = Object.prototype.hasOwnProperty.call(ruleSeverity, f.code) ? ruleSeverity[f.code] : undefined;
+    if (s === 'off') continue;
+    out.push(s && s !== f.severity ? { ...f, severity: s } : f);
+  }
+  return out;
+}
+
+/**
+ * Severity overrides (`options`), suppression comments (`suppressions`: those already read, by
+ * file), then file and position order.
+ */
 export function finish(
   findings: Finding[],
   textOf: (p: string) => string | undefined,
   suppressions?: Map<string, Suppressions>,
+  options?: ServiceOptions,
 ): Finding[] {
-  const kept = applySuppressions(findings, textOf, suppressions);
+  const kept = applySuppressions(
+    options ? applySeverityOverrides(findings, options.ruleSeverity) : findings,
+    textOf,
+    suppressions,
+  );
   kept.sort((a, b) =>
     a.file < b.file
       ? -1

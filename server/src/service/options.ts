@@ -4,6 +4,12 @@ import type { Severity } from './types';
 export interface ServiceOptions {
   /** The application's WebSocket heartbeat (ping) interval, in milliseconds. */
   heartbeatMs: number;
+  /**
+   * Did the user set the heartbeat (`--heartbeat`, a `wslb.heartbeat` other than the default)? If
+   * not, a path that shows its protocol (Socket.IO, MQTT...) brings that protocol's documented
+   * heartbeat instead (knowledge/protocols.ts).
+   */
+  heartbeatSet?: boolean;
   /** Target nginx version: defaults and version-dependent advice follow it. */
   nginxVersion: string;
   /** Target HAProxy version. */

@@ -2,7 +2,6 @@
 // results there (atomically: a temp file renamed into place, so the reader never sees half).
 'use strict';
 const fs = require('fs');
-const path = require('path');
 
 function writeJson(file, value) {
   const tmp = `${file}.${process.pid}.tmp`;

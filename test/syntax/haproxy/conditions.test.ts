@@ -15,6 +15,7 @@ import {
   parseCondition,
   parseHaproxy,
 } from '../../../server/src/service/syntax/haproxy';
+import { binary, need } from '../../helpers/needs';
 
 describe('HAProxy .if conditions', () => {
   it('parses and evaluates numbers, !, &&, ||, parentheses and predicates', () => {
@@ -136,7 +137,7 @@ const TOKENS = [
 function haproxy(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
-      'haproxy',
+      binary('haproxy'),
       ['-c', '-f', file],
       { timeout: 30_000, env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin', A: '1' } },
       (error, stdout, stderr) => {
@@ -150,11 +151,14 @@ function haproxy(file: string): Promise<string> {
 
 describe('HAProxy .if conditions against the real haproxy -c (differential)', function () {
   this.timeout(300_000);
+  before(function () {
+    need(this, 'haproxy');
+  });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wslb-hap-cond-'));
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('agrees on refusal and on the branch taken', async () => {
-    const version = /version (\d+\.\d+\.\d+)/.exec(execFileSync('haproxy', ['-v'], { encoding: 'utf8' }))![1];
+    const version = /version (\d+\.\d+\.\d+)/.exec(execFileSync(binary('haproxy'), ['-v'], { encoding: 'utf8' }))![1];
     let n = 0;
     let evaluated = 0;
     // Half junk from the token list, half well-formed expressions (so that many get evaluated).

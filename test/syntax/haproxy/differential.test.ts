@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { parseHaproxy } from '../../../server/src/service/syntax/haproxy';
+import { binary, need } from '../../helpers/needs';
 
 const PIECES = [
   'a',
@@ -87,7 +88,7 @@ type Seen = Outcome | { kind: 'unexpected'; value: string } | { kind: 'notice'; 
 function runHaproxy(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
-      'haproxy',
+      binary('haproxy'),
       ['-c', '-f', file],
       {
         timeout: 30_000,
@@ -128,6 +129,9 @@ function readOutput(out: string): Map<number, Seen> {
 
 describe('HAProxy parser against the real haproxy -c (differential)', function () {
   this.timeout(300_000);
+  before(function () {
+    need(this, 'haproxy');
+  });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wslb-hap-diff-'));
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -15,6 +15,7 @@ import { reparseHaproxyLine } from '../../../server/src/service/syntax/haproxy/i
 import { HaproxyTree } from '../../../server/src/service/syntax/haproxy/parser';
 import { generateHaproxy } from '../../../scripts/bench/generate';
 import { CORPUS, corpusRows } from '../../helpers/corpus';
+import { need } from '../../helpers/needs';
 
 interface RefWord {
   start: number;
@@ -268,6 +269,7 @@ describe('HAProxy lazy words against a reference reading', () => {
 
   it('every line of every HAProxy file of the corpus', function () {
     this.timeout(120000);
+    need(this, 'shared');
     const files = corpusFiles();
     assert.ok(files.length > 20, `corpus has ${files.length} HAProxy files`);
     let words = 0;

@@ -18,6 +18,7 @@ import { setHaproxyLexMode, type HaproxyLexMode } from '../../../server/src/serv
 import { asciiBytes } from '../../../server/src/service/syntax/haproxy/lexer';
 import { generateHaproxy } from '../../../scripts/bench/generate';
 import { CORPUS, corpusRows } from '../../helpers/corpus';
+import { need } from '../../helpers/needs';
 
 const BENCH_FILE = path.join(CORPUS, 'haproxy/exymat/bench/fixtures/large-valid.cfg');
 
@@ -195,7 +196,8 @@ const asciiText = fc.array(fc.constantFrom(...PIECES), { maxLength: 120 }).map((
 describe('HAProxy parser: the byte scanner, the quick paths and the general lexer read the same tree', function () {
   this.timeout(300_000);
 
-  it('every HAProxy file of the corpus and the 24k-line benchmark file', () => {
+  it('every HAProxy file of the corpus and the 24k-line benchmark file', function () {
+    need(this, 'shared');
     const files = corpusFiles();
     assert.ok(files.length > 20, `corpus has ${files.length} HAProxy files`);
     let bytes = 0;

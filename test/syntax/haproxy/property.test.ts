@@ -4,10 +4,10 @@
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import fc from 'fast-check';
 import { parseHaproxy, statementAt, wordAt } from '../../../server/src/service/syntax/haproxy';
 import { assertLossless } from './invariants';
+import { need, sharedPath } from '../../helpers/needs';
 
 /** Pieces that stress the HAProxy reader: quotes, escapes, env refs, breaks, NUL, directives. */
 const NASTY = [
@@ -132,12 +132,10 @@ describe('HAProxy parser properties', function () {
     );
   });
 
-  it('takes time roughly linear in the input size', () => {
+  it('takes time roughly linear in the input size', function () {
+    need(this, 'shared');
     const unit =
-      fs.readFileSync(
-        path.resolve(__dirname, '../../../../shared/corpus/haproxy/exymat/fixtures/golden/test-valid-names.cfg'),
-        'utf8',
-      ) +
+      fs.readFileSync(sharedPath('corpus/haproxy/exymat/fixtures/golden/test-valid-names.cfg'), 'utf8') +
       'global\n  a "unclosed ${X \\x4\n.if 1\n' +
       `  k ${'w '.repeat(100)}\n`;
     const small = unit.repeat(40);
@@ -163,8 +161,9 @@ describe('HAProxy parser properties', function () {
 
 describe('HAProxy parser throughput', function () {
   this.timeout(120_000);
-  it('parses the 24k-line benchmark file (large-valid.cfg) far faster than 5 MB/s of CPU time', () => {
-    const file = path.resolve(__dirname, '../../../../shared/corpus/haproxy/exymat/bench/fixtures/large-valid.cfg');
+  it('parses the 24k-line benchmark file (large-valid.cfg) far faster than 5 MB/s of CPU time', function () {
+    need(this, 'shared');
+    const file = sharedPath('corpus/haproxy/exymat/bench/fixtures/large-valid.cfg');
     const text = fs.readFileSync(file, 'utf8');
     for (let k = 0; k < 3; k++) parseHaproxy(text);
     const ms = timeIt(() => parseHaproxy(text), 9);

@@ -195,7 +195,7 @@ describe('nginx parser: incremental re-parse', function () {
             const jump = mode % jumpEvery === 0;
             if (jump) {
               // anywhere, or (more often) just inside some block
-              const opens = where % 3 === 0 ? [] : [...text.matchAll(/\{/g)].map((m) => m.index! + 1);
+              const opens = where % 3 === 0 ? [] : [...text.matchAll(/\{/g)].map((m) => m.index + 1);
               at = opens.length ? opens[(where >> 2) % opens.length] : where % (text.length + 1);
             }
             const edit: NginxTextEdit =

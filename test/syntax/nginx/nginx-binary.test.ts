@@ -10,14 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseNginx } from '../../../server/src/service/syntax/nginx';
-
-function findNginx(): string {
-  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/sbin'])) {
-    const p = path.join(dir, 'nginx');
-    if (fs.existsSync(p)) return p;
-  }
-  throw new Error('nginx binary not found: install it (apt-get install -y nginx), as .ci/run does');
-}
+import { binary, need } from '../../helpers/needs';
 
 interface Verdict {
   ok: boolean;
@@ -28,7 +21,7 @@ interface Verdict {
 function nginxTest(dir: string, text: string): Verdict {
   const file = path.join(dir, 'nginx.conf');
   fs.writeFileSync(file, text);
-  const r = spawnSync(findNginx(), ['-t', '-q', '-c', file, '-e', 'stderr'], { encoding: 'utf8', timeout: 20000 });
+  const r = spawnSync(binary('nginx'), ['-t', '-q', '-c', file, '-e', 'stderr'], { encoding: 'utf8', timeout: 20000 });
   const out = `${r.stderr ?? ''}${r.stdout ?? ''}`;
   const m = /\[emerg\] \d+#\d+: (.*?) in \S+?:(\d+)/.exec(out);
   return { ok: r.status === 0, line: m ? Number(m[2]) : null, message: m ? m[1] : out.trim() };
@@ -149,7 +142,8 @@ const ACCEPTED: { name: string; text: string }[] = [
 describe('nginx parser agrees with the real nginx -t', function () {
   this.timeout(120000);
   let dir = '';
-  before(() => {
+  before(function () {
+    need(this, 'nginx');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wslb-nginx-diff-'));
   });
   after(() => {
@@ -168,7 +162,7 @@ describe('nginx parser agrees with the real nginx -t', function () {
       const range = f.lineIndex.rangeOf(first);
       const from = range.start.line + 1;
       const to = range.end.line + 1;
-      if (c.where === 'same') assert.ok(from <= v.line! && v.line! <= to, `nginx line ${v.line}, ours ${from}-${to}`);
+      if (c.where === 'same') assert.ok(from <= v.line && v.line <= to, `nginx line ${v.line}, ours ${from}-${to}`);
       else if (c.where === 'next') assert.equal(v.line, to + 1, `nginx line ${v.line}, ours ${from}-${to}`);
       else assert.equal(v.line, f.lineIndex.lineCount, `nginx should name the end of the file: "${v.message}"`);
     });

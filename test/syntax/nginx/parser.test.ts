@@ -106,7 +106,7 @@ describe('nginx parser: syntax', () => {
     const sc = find(f, 'split_clients');
     assert.deepEqual(values(sc), ['${remote_addr}AAA', '$v']);
     assert.deepEqual(
-      sc.block!.children.filter((n) => n.type === 'directive').map((d) => (d as NginxDirective).name),
+      sc.block!.children.filter((n) => n.type === 'directive').map((d) => d.name),
       ['50%', '*'],
     );
     assert.equal(f.diagnostics.length, 0);

@@ -96,7 +96,7 @@ describe('nginx parser: properties', function () {
       maxLength: 10,
     });
     const arg = fc.oneof(
-      bare.map((value) => ({ value, quote: null as null })),
+      bare.map((value) => ({ value, quote: null })),
       quotedValue.map((value) => ({ value, quote: '"' as const })),
       quotedValue.map((value) => ({ value, quote: "'" as const })),
     );

@@ -3,13 +3,14 @@
  * a finding's range (Markdown). Both print the rule's `docs.long` and its source-section pointer
  * from the registry, so the two never drift apart.
  */
+import { checkById } from '../checks';
 import { ruleById } from '../rules';
 import { sourcePointer } from './sections';
 
-/** The text `wslb explain <id>` prints, or undefined for an unknown rule. */
+/** The text `wslb explain <id>` prints (a rule or a check), or undefined for an unknown code. */
 export function explainRule(id: string): string | undefined {
   const r = ruleById(id);
-  if (!r) return undefined;
+  if (!r) return explainCheck(id);
   const m = r.meta;
   return [
     `${m.id} (${m.severity}; applies to ${m.versions})`,
@@ -25,19 +26,44 @@ export function explainRule(id: string): string | undefined {
   ].join('\n');
 }
 
-/** Markdown for a hover on a finding of rule `id`: the same short/long text and source pointer. */
+function explainCheck(id: string): string | undefined {
+  const c = checkById(id);
+  if (!c) return undefined;
+  return [
+    `${c.id} (${c.severity}; a validity check)`,
+    '',
+    c.short,
+    '',
+    c.long,
+    '',
+    `Turn it off or change its severity: --rule ${c.id}=off|error|warning|info (wslb.rules in the editor).`,
+    ...(c.references?.length ? ['', 'References:', ...c.references.map((u) => `  ${u}`)] : []),
+    '',
+  ].join('\n');
+}
+
+function links(refs: readonly string[]): string {
+  return refs
+    .map((u) => (/^https?:\/\//.test(u) ? `[${u.replace(/^https?:\/\//, '')}](${u})` : `\`${u}\``))
+    .join(' · ');
+}
+
+/** Markdown for a hover on a finding of rule (or check) `id`: the same short/long text and source pointer. */
 export function ruleExplanationMarkdown(id: string, message?: string): string | undefined {
   const r = ruleById(id);
-  if (!r) return undefined;
+  if (!r) {
+    const c = checkById(id);
+    if (!c) return undefined;
+    const parts = [`**${c.id}** — ${c.short}`];
+    if (message && message !== c.short) parts.push(`*Here:* ${message}`);
+    parts.push(c.long);
+    if (c.references?.length) parts.push(links(c.references));
+    return parts.join('\n\n');
+  }
   const d = r.meta.docs;
   const parts = [`**${r.meta.id}** — ${d.short}`];
   if (message && message !== d.short) parts.push(`*Here:* ${message}`);
   parts.push(d.long, `*${sourcePointer(d.section)}*`);
-  if (d.references.length)
-    parts.push(
-      d.references
-        .map((u) => (/^https?:\/\//.test(u) ? `[${u.replace(/^https?:\/\//, '')}](${u})` : `\`${u}\``))
-        .join(' · '),
-    );
+  if (d.references.length) parts.push(links(d.references));
   return parts.join('\n\n');
 }

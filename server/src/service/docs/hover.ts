@@ -307,7 +307,7 @@ function nginxKbMarkdown(name: string, ctx: NginxContext | null, options: Servic
     }
   }
   const kbFamily = ctx?.kind === 'events' ? 'events' : family;
-  const d = describeNginxDirective(name, { version, family: kbFamily as never });
+  const d = describeNginxDirective(name, { version, family: kbFamily });
   if (!d) return undefined;
   const parts: string[] = [`### \`${d.name}\` — ${d.module}`];
   if (d.syntax.length) parts.push(d.syntax.map((s) => `**Syntax:** \`${d.name}\` ${s}`).join('  \n'));
@@ -393,7 +393,7 @@ function nginxInThisConfig(
       return `**In this config:** ${n} connections per worker ≈ ${Math.floor(n / 2)} proxied WebSockets per worker (each uses a client and a backend connection); \`worker_processes ${wp}\`.`;
     }
   }
-  const def = nginxDefault(name, options.nginxVersion, ctx.family === 'main' ? 'http' : (ctx.family as never));
+  const def = nginxDefault(name, options.nginxVersion, ctx.family === 'main' ? 'http' : ctx.family);
   const known = def !== undefined || NGINX_IDLE_TIMEOUTS.has(name) || isTimeDirective(name);
   if (!known) return undefined;
   const eff = effectiveValue(ctx, name, defaultsFor(options));
@@ -660,7 +660,7 @@ function proxyOf(cfg: HaproxyConfig, stmt: HaproxyStatement): HaproxyProxy | und
   return stmt.section ? cfg.proxies.find((p) => p.section === stmt.section) : undefined;
 }
 
-function backendSummary(cfg: HaproxyConfig, proxy: HaproxyProxy, input: HoverInput): string[] {
+function backendSummary(proxy: HaproxyProxy, input: HoverInput): string[] {
   const info = haproxyProxyPool(proxy);
   const where = whereHaproxy(proxy.section.headerStatement, proxy.source.tree, proxy.source.path, input.path);
   const out: string[] = [];
@@ -683,14 +683,14 @@ function haproxyWordHover(cfg: HaproxyConfig, stmt: HaproxyStatement, word: Hapr
 
   // section headers: `backend name`, `frontend name`, `defaults name`
   if (stmt.section && stmt === stmt.section.headerStatement && proxy) {
-    if (proxy.kind === 'backend' || proxy.kind === 'listen') return backendSummary(cfg, proxy, input);
+    if (proxy.kind === 'backend' || proxy.kind === 'listen') return backendSummary(proxy, input);
     return [haproxyTimeoutsSummary(proxy, input)];
   }
   if (wi < mod) return [];
   // backend references
   if ((kwWords[0] === 'use_backend' || kwWords[0] === 'default_backend') && wi > mod) {
     const target = findProxy(cfg, word.value);
-    if (target) return backendSummary(cfg, target, input);
+    if (target) return backendSummary(target, input);
   }
   // server lines: options and their values
   if (SERVER_LINES.has(kwWords[0]) && proxy) {

@@ -73,12 +73,6 @@ const VARIABLE_DEFINERS = new Set([
   'set_by_lua_file',
 ]);
 
-interface NginxOccurrence {
-  path: string;
-  directive: NginxDirective;
-  token: NginxToken;
-}
-
 function eachNginxDirective(config: NginxConfig, visit: (path: string, d: NginxDirective) => void): void {
   for (const [path, src] of config.sources) walkDirectives(src.tree, (d) => visit(path, d));
 }

@@ -54,7 +54,14 @@ export function awsReplaceValue(
   value: AwsValue<unknown>,
   newValue: number | string | boolean,
 ): EditSpec | null {
-  const w = value.known ? value.written : value.written;
+  // A value that comes from a variable's (parameter's) default is changed there: replacing the
+  // reference with a literal would cut the variable off from every other use and from tfvars.
+  const w =
+    value.known && value.origin === 'variable-default' && value.variable
+      ? { path: value.variable.path, valueSpan: value.variable.span }
+      : value.known
+        ? value.written
+        : value.written;
   if (!w) return null;
   const text = textOf(config, w.path);
   if (text === undefined) return null;
@@ -64,7 +71,8 @@ export function awsReplaceValue(
   if (file.format === 'terraform') {
     out = /^"/.test(old) || typeof newValue === 'string' ? JSON.stringify(String(newValue)) : String(newValue);
   } else if (file.format === 'cloudformation-json') {
-    out = JSON.stringify(String(newValue));
+    // attribute values are strings; a parameter's unquoted Default (a number) stays a number
+    out = /^"/.test(old) || typeof newValue === 'string' ? JSON.stringify(String(newValue)) : String(newValue);
   } else {
     const s = String(newValue);
     out = old.startsWith("'")

@@ -214,7 +214,7 @@ export function insertInContext(
   const singleLine = close >= 0 && lineStartAt(text, close) === lineStartAt(text, open);
   if (singleLine) {
     // location /ws { proxy_pass http://x; }  →  keep it on one line
-    const at = where === 'start' ? open + 1 : where === 'end' ? close : (where as NginxStatement).directive.end;
+    const at = where === 'start' ? open + 1 : where === 'end' ? close : where.directive.end;
     // one space on each side unless the text already has one there: "{ a; }", "{ x; a; y; }"
     const pre = /[ \t]/.test(text[at - 1] ?? '') ? '' : ' ';
     const post = /[ \t]/.test(text[at] ?? '') ? '' : ' ';

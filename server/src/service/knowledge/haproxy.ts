@@ -25,8 +25,8 @@ export interface HaproxyKeywordDoc {
   negatable?: boolean;
 }
 
-/** In the 4.1 matrix: 'yes', 'no', or 'named' (named defaults sections only). */
-export type MatrixCell = 'yes' | 'no' | 'named' | string;
+/** In the 4.1 matrix: 'yes', 'no', or 'named' (named defaults sections only); other text as written. */
+export type MatrixCell = string;
 
 export interface HaproxyProxyKeyword {
   name: string;
@@ -308,7 +308,7 @@ export function resolveProxyKeyword2(first: string, second: string | undefined):
   let m = resolved.get(first);
   if (!m) {
     if (resolved.size >= 4096) resolved.clear();
-    resolved.set(first, (m = new Map()));
+    resolved.set(first, (m = new Map<string, HaproxyProxyKeyword | null>()));
   }
   const key = second ?? NO_SECOND;
   let row = m.get(key);

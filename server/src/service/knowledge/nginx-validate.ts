@@ -12,7 +12,9 @@
  * nginx/directive-removed, nginx/parameter-too-new, nginx/deprecated-parameter, nginx/nginx-plus-only,
  * nginx/module-not-in-build.
  */
+import { clipWord } from '../words';
 import type { Span } from '../text';
+import type { NginxCheckName } from '../checks';
 import type { Severity } from '../types';
 import { DEBIAN_12, NGINX_BUILDS, type NginxBuildProfile } from './nginx-build';
 import { NGINX_VALUE_SETS, nginxParameterFact } from './nginx-facts';
@@ -135,14 +137,15 @@ function resolveBuild(b: ValidateNginxOptions['build']): NginxBuildProfile {
   return b;
 }
 
-const code = (s: string) => '`' + s + '`';
+/** A word of the config (or of the knowledge base) as a message quotes it: clipped and escaped. */
+const code = (s: string) => '`' + clipWord(s) + '`';
 
 /** What one (directive name, block type) pair gets, whatever its arguments. */
 type Verdict =
-  | { kind: 'stop'; severity: Severity; code: string; message: string }
+  | { kind: 'stop'; severity: Severity; code: NginxCheckName; message: string }
   | { kind: 'ok'; counts: ArgCount[]; strictFlag: boolean; isBlock: boolean; isPlain: boolean };
 
-const stop = (severity: Severity, c: string, message: string): Verdict => ({
+const stop = (severity: Severity, c: NginxCheckName, message: string): Verdict => ({
   kind: 'stop',
   severity,
   code: c,
@@ -174,7 +177,7 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
   // only needed for a suggestion after an unknown name
   let namesInVersion: Set<string> | undefined;
 
-  const report = (span: Span, severity: Severity, c: string, message: string) =>
+  const report = (span: Span, severity: Severity, c: NginxCheckName, message: string) =>
     out.push({ span: { start: span.start, end: span.end }, severity, code: 'nginx/' + c, message });
   let buildId = buildIds.get(build);
   if (buildId === undefined) buildIds.set(build, (buildId = nextBuildId++));
@@ -201,7 +204,7 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
           'warning',
           'module-not-in-build',
           `${code(name)} comes from ${c.module}, which ${build.description} lacks: ${why}` +
-            (so ? `; load it with ${code(`load_module modules/${so};`)}` : ''),
+            (so ? `; load it with \`load_module modules/${so};\`` : ''),
         );
       }
       if (all.length > 0) {
@@ -353,7 +356,7 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
       );
     }
     if (v.isBlock && !v.isPlain && !d.block && d.semicolon !== undefined && d.semicolon >= 0) {
-      report(d.nameSpan, 'error', 'block-expected', `${code(name)} needs a block: ${code(name + ' ... { ... }')}`);
+      report(d.nameSpan, 'error', 'block-expected', `${code(name)} needs a block: \`${clipWord(name)} ... { ... }\``);
     } else if (!v.isBlock && d.block) {
       report(d.nameSpan, 'error', 'unexpected-block', `${code(name)} does not take a block; end it with ${code(';')}`);
     }
@@ -376,7 +379,7 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
             d.args[0],
             'error',
             'parameter-too-new',
-            `${code(name + ' ' + val)} needs nginx ${known.since}; target is ${version}`,
+            `\`${clipWord(name)} ${clipWord(val)}\` needs nginx ${known.since}; target is ${version}`,
           );
         }
       }

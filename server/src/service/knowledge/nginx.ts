@@ -227,7 +227,7 @@ let refCache: Map<string, NginxDocEntry[]> | undefined;
 function refIndex(): Map<string, NginxDocEntry[]> {
   if (refCache) return refCache;
   const map = new Map<string, NginxDocEntry[]>();
-  let list: RefDirective[] = [];
+  let list: RefDirective[];
   try {
     list = getDirectives(Format.Markdown);
   } catch {

@@ -7,6 +7,7 @@
  * an inherited option off. `default-server` lines set server options that later `server` lines
  * of the section (or of proxies using those defaults) start from.
  */
+import { clipWord } from '../words';
 import {
   parseHaproxy,
   type HaproxyFile,
@@ -314,7 +315,7 @@ export function buildHaproxyConfig(files: { path: string; text: string; tree?: H
             start: span.start,
             end: span.end,
             code: 'haproxy/unknown-defaults',
-            message: `defaults section '${section.from}' not found for ${kind} '${section.name ?? ''}' (it must be declared before)`,
+            message: `defaults section '${clipWord(section.from)}' not found for ${kind} '${clipWord(section.name ?? '')}' (it must be declared before)`,
             severity: 'error',
           });
         }
@@ -414,7 +415,8 @@ export function sourceMayMentionWslb(src: HaproxySource): boolean {
   if (v === undefined) wslbSeen.set(src, (v = hasWslbComment(src.text)));
   return v;
 }
-const WSLB = /wslb/i;
+/** `wslb` markers, and comments about WebSocket (model/websocket.ts reads those near a section's header). */
+const WSLB = /wslb|web-?socket|socket\.io|sockjs/i;
 
 /**
  * Whether some `#` in the text is followed, after white space, by `wslb` in any case: every
@@ -481,7 +483,7 @@ const filtered = new WeakMap<HaproxyConfig, Map<(p: HaproxyProxy) => boolean, Ha
  */
 export function proxiesWhere(config: HaproxyConfig, test: (p: HaproxyProxy) => boolean): HaproxyProxy[] {
   let lists = filtered.get(config);
-  if (!lists) filtered.set(config, (lists = new Map()));
+  if (!lists) filtered.set(config, (lists = new Map<(p: HaproxyProxy) => boolean, HaproxyProxy[]>()));
   let list = lists.get(test);
   if (!list) lists.set(test, (list = config.proxies.filter(test)));
   return list;
@@ -957,7 +959,7 @@ function pathId(path: readonly string[]): number {
   let m = pathIds.get(path[0]);
   if (!m) {
     if (pathCount >= MAX_PATHS) return -1;
-    pathIds.set(path[0], (m = new Map()));
+    pathIds.set(path[0], (m = new Map<string | undefined, number>()));
   }
   let id = m.get(path[1]);
   if (id === undefined) {
@@ -1347,8 +1349,8 @@ export function aclsOf(proxy: HaproxyProxy): Map<string, HaproxyStatement[]> {
   return out;
 }
 
-/** The effective `mode` (tcp, http) of a proxy; HAProxy's default is tcp. */
-export function proxyMode(proxy: HaproxyProxy): 'http' | 'tcp' | string {
+/** The effective `mode` ('tcp', 'http', or other text as written) of a proxy; HAProxy's default is tcp. */
+export function proxyMode(proxy: HaproxyProxy): string {
   if (proxy instanceof ProxyNode) return (proxy.modeAnswer ??= computeMode(proxy));
   return computeMode(proxy);
 }

@@ -9,8 +9,19 @@
  */
 import { parseNginx, type NginxDirective, type NginxFile, type NginxNode } from '../syntax/nginx';
 import type { SyntaxDiagnostic } from '../types';
+import type { CheckId } from '../checks';
 import { registerNginxCarry } from './nginx-carry';
-import { type ConfigFileSystem, dirname, expandGlob, isGlob, joinPath } from './fs';
+import {
+  type ConfigFileSystem,
+  type NotARegularFile,
+  dirname,
+  expandGlob,
+  globBase,
+  isGlob,
+  isInsideRoots,
+  joinPath,
+} from './fs';
+import { clipWord } from '../words';
 
 export type NginxContextKind =
   | 'main'
@@ -133,7 +144,7 @@ export function firstNamed(ctx: NginxContext, name: string): NginxStatement | un
   return undefined;
 }
 
-const NO_STATEMENTS: readonly NginxStatement[] = Object.freeze([]) as readonly NginxStatement[];
+const NO_STATEMENTS: readonly NginxStatement[] = Object.freeze([]);
 
 /**
  * A statement. `args` (the words' values) is read from the tree on first use and cached: most
@@ -203,6 +214,16 @@ export interface NginxConfig {
   includedAt: Map<string, NginxContext>;
 }
 
+/**
+ * Codes of an include whose files were not read (missing, not a regular file, or outside the
+ * checked roots): what they define is unknown, so rules that need the whole config stay silent.
+ */
+export const UNREAD_INCLUDE_CODES: ReadonlySet<string> = new Set([
+  'nginx/include-not-found',
+  'nginx/include-not-file',
+  'nginx/include-outside-root',
+]);
+
 export interface BuildOptions {
   /** Parse cache shared across builds (path+text → tree). */
   parse?: (path: string, text: string) => NginxFile;
@@ -212,6 +233,12 @@ export interface BuildOptions {
   rootContext?: NginxContextKind[];
   maxIncludeDepth?: number;
   maxFiles?: number;
+  /**
+   * The folders (or files) the user asked to check. When given, an include that resolves outside
+   * them is not followed (nothing there is read or listed) and a finding says so; when absent,
+   * includes go anywhere.
+   */
+  includeRoots?: readonly string[];
 }
 
 export function defaultParse(_path: string, text: string): NginxFile {
@@ -270,7 +297,7 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
     stack: string[],
   ) => {
     const pattern = stmt.args[0];
-    const report = (code: string, message: string, severity: ModelDiagnostic['severity']) =>
+    const report = (code: CheckId, message: string, severity: ModelDiagnostic['severity']) =>
       diagnostics.push({
         path: src.path,
         start: stmt.directive.start,
@@ -289,16 +316,45 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
     const candidates = pattern.startsWith('/')
       ? [pattern]
       : [joinPath(prefixDir, pattern), joinPath(dirname(src.path), pattern)];
+    const roots = options.includeRoots;
+    // Inside the roots by name and, for a path that exists, by where its symbolic links lead.
+    const inside = (p: string) => !roots || (isInsideRoots(p, roots) && isInsideRoots(fs.realPath?.(p) ?? p, roots));
     let paths: string[] = [];
+    let outside: string | undefined;
+    let refused: { path: string; what: NotARegularFile } | undefined;
     for (const c of candidates) {
-      paths = isGlob(c) ? expandGlob(fs, c) : fs.readFile(c) !== undefined ? [c] : [];
+      // A glob is listed only from its fixed leading folders, and only when they are inside.
+      if (!inside(isGlob(c) ? globBase(c) : c)) {
+        outside ??= c;
+        continue;
+      }
+      paths = (isGlob(c) ? expandGlob(fs, c) : fs.readFile(c) !== undefined ? [c] : []).filter((p) => {
+        if (inside(p)) return true;
+        outside ??= p;
+        return false;
+      });
       if (paths.length) break;
+      const what = isGlob(c) ? undefined : fs.refusal?.(c);
+      if (what) refused ??= { path: c, what };
     }
     if (paths.length === 0) {
-      if (!isGlob(pattern))
+      if (refused)
+        report(
+          'nginx/include-not-file',
+          `include: "${clipWord(pattern)}" is a ${refused.what}, not a config file; not read`,
+          'warning',
+        );
+      else if (outside !== undefined)
+        report(
+          'nginx/include-outside-root',
+          `include: "${clipWord(pattern)}" leads outside the checked folders (to ${clipWord(outside, 80)}); not followed. ` +
+            'Allow it with `wslb check --follow-outside-includes` or the wslb.followOutsideIncludes setting',
+          'warning',
+        );
+      else if (!isGlob(pattern))
         report(
           'nginx/include-not-found',
-          `include: "${pattern}" was not found (looked in ${[...new Set(candidates.map(dirname))].join(', ')})`,
+          `include: "${clipWord(pattern)}" was not found (looked in ${[...new Set(candidates.map(dirname))].map((d) => clipWord(d, 80)).join(', ')})`,
           'warning',
         );
       return;
@@ -307,7 +363,7 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
       if (stack.includes(p)) {
         report(
           'nginx/include-cycle',
-          `include cycle: ${[...stack.slice(stack.indexOf(p)), p].map(baseName).join(' → ')}`,
+          `include cycle: ${[...stack.slice(stack.indexOf(p)), p].map((x) => clipWord(baseName(x))).join(' → ')}`,
           'error',
         );
         continue;
@@ -695,7 +751,7 @@ export function describeContext(ctx: NginxContext): string {
   if (ctx.kind === 'server') {
     const sn = findStatements(ctx, 'server_name')[0];
     const listen = findStatements(ctx, 'listen')[0];
-    return `server${sn ? ' ' + sn.args.join(' ') : listen ? ' (listen ' + listen.args[0] + ')' : ''}`;
+    return `server${sn ? ' ' + sn.args.map((a) => clipWord(a)).join(' ') : listen ? ' (listen ' + clipWord(listen.args[0]) + ')' : ''}`;
   }
-  return [s.name, ...s.args].join(' ');
+  return [s.name, ...s.args].map((a) => clipWord(a)).join(' ');
 }

@@ -3,6 +3,7 @@
  * apply only there, so a plain web config gets no noise. Each answer says why, so messages and
  * hovers can explain themselves.
  */
+import { clipWord, clipWords } from '../words';
 import type { NginxDirective, NginxNode } from '../syntax/nginx';
 import type { HaproxyProxy, HaproxyConfig } from './haproxy';
 import type { HaproxyStatement } from '../syntax/haproxy';
@@ -15,6 +16,7 @@ import {
   backendReferences,
   conditionAcl,
   conditionRequires,
+  conditionStart,
   factFirst,
   factLineCount,
   factLines,
@@ -22,6 +24,8 @@ import {
   onProxyReplaced,
   proxyChainShared,
   proxyMemo,
+  proxyFacts,
+  proxyMode,
   proxySlot,
   referenceMemo,
   sourceMayMentionWslb,
@@ -37,14 +41,26 @@ import {
   walkContexts,
 } from './nginx';
 import { contextsIn, type NginxRuleScope } from './nginx-units';
+import { parseHaproxyTime } from './units';
 
 export interface WebSocketReason {
-  kind: 'upgrade-header' | 'connection-header' | 'path' | 'upstream-name' | 'marker' | 'acl' | 'backend-name';
+  kind:
+    | 'upgrade-header'
+    | 'connection-header'
+    | 'path'
+    | 'upstream-name'
+    | 'marker'
+    | 'acl'
+    | 'backend-name'
+    | 'tunnel'
+    | 'cookie'
+    | 'comment';
   text: string;
 }
 
 /** Paths that conventionally serve WebSocket endpoints. */
-const WS_PATH = /(^|\/)(ws|wss|websockets?|socket\.io|sockjs|cable|hubs?|graphql-ws|subscriptions|realtime)(\/|$|\b)/i;
+const WS_PATH =
+  /(^|\/)(ws|wss|websockets?|socket\.io|sockjs|cable|hubs?|graphql-ws|subscriptions|realtime|mqtt)(\/|$|\b)/i;
 /** Pool names that say WebSocket. */
 const WS_NAME = /(^|[^a-z])(ws|wss)([^a-z]|$)|websocket|socket[._-]?io|sockjs|actioncable|cable|realtime/i;
 /** The opt-in marker comment. */
@@ -112,31 +128,31 @@ export function nginxWebSocketReasons(config: NginxConfig, ctx: NginxContext): W
     const h = s.args[0]?.toLowerCase();
     const v = s.args[1] ?? '';
     if (h === 'upgrade' && /\$http_upgrade\b|websocket/i.test(v))
-      reasons.push({ kind: 'upgrade-header', text: `forwards Upgrade (${v})` });
+      reasons.push({ kind: 'upgrade-header', text: `forwards Upgrade (${clipWord(v)})` });
     if (h === 'connection') {
       const lower = v.toLowerCase();
       const mapVar = /^\$([A-Za-z0-9_]+)$/.exec(v);
       const fromUpgradeMap =
         mapVar && vars.get(mapVar[1])?.name === 'map' && /http_upgrade/.test(vars.get(mapVar[1])!.args[0] ?? '');
       if (lower === 'upgrade' || fromUpgradeMap || /connection_upgrade/.test(lower))
-        reasons.push({ kind: 'connection-header', text: `sets Connection to ${v}` });
+        reasons.push({ kind: 'connection-header', text: `sets Connection to ${clipWord(v)}` });
     }
   }
   if (ctx.kind === 'location' && ctx.statement) {
     const path = ctx.statement.args[ctx.statement.args.length - 1] ?? '';
     if (looksLikeWebSocketPath(path))
-      reasons.push({ kind: 'path', text: `path ${path} looks like a WebSocket endpoint` });
+      reasons.push({ kind: 'path', text: `path ${clipWord(path)} looks like a WebSocket endpoint` });
   }
   const pp = proxyPassOf(ctx);
   if (pp) {
     const t = parseProxyTarget(pp.args[0] ?? '');
     if (t.scheme === 'ws' || t.scheme === 'wss')
-      reasons.push({ kind: 'path', text: `proxies to a ${t.scheme}:// URL` });
+      reasons.push({ kind: 'path', text: `proxies to a ${clipWord(t.scheme)}:// URL` });
     const up = findUpstream(config, t.host, ctx.family);
     if (up && looksLikeWebSocketName(t.host))
-      reasons.push({ kind: 'upstream-name', text: `upstream ${t.host} is named like a WebSocket pool` });
+      reasons.push({ kind: 'upstream-name', text: `upstream ${clipWord(t.host)} is named like a WebSocket pool` });
     if (up && hasNginxMarker(up))
-      reasons.push({ kind: 'marker', text: `upstream ${t.host} is marked "# wslb: websocket"` });
+      reasons.push({ kind: 'marker', text: `upstream ${clipWord(t.host)} is marked "# wslb: websocket"` });
   }
   for (let c: NginxContext | null = ctx; c && c.kind !== 'http'; c = c.parent) {
     if (hasNginxMarker(c)) {
@@ -352,7 +368,7 @@ function computeOwnReasons(proxy: HaproxyProxy): OwnReasons {
   let before = NO_REASONS;
   let after = NO_REASONS;
   if (proxy.name && mayLookLikeWebSocketName(proxy.name) && looksLikeWebSocketName(proxy.name))
-    before = [{ kind: 'backend-name', text: `${proxy.kind} ${proxy.name} is named like a WebSocket pool` }];
+    before = [{ kind: 'backend-name', text: `${proxy.kind} ${clipWord(proxy.name)} is named like a WebSocket pool` }];
   if (hasHaproxyMarker(proxy))
     (before === NO_REASONS ? (before = []) : before).push({ kind: 'marker', text: 'marked "# wslb: websocket"' });
   // the ACLs grouped by name (aclsOf()) only when one of them matches upgrades
@@ -360,7 +376,8 @@ function computeOwnReasons(proxy: HaproxyProxy): OwnReasons {
     after = [];
     for (const [name, defs] of aclsOf(proxy)) {
       for (const def of defs) {
-        if (aclFactsOf(def).upgrade) after.push({ kind: 'acl', text: `acl ${name} matches WebSocket upgrades` });
+        if (aclFactsOf(def).upgrade)
+          after.push({ kind: 'acl', text: `acl ${clipWord(name)} matches WebSocket upgrades` });
       }
     }
   }
@@ -416,16 +433,37 @@ export function aclFactsOf(def: HaproxyStatement): AclFacts {
     if (!up && w.length >= 7 && UPGRADE_WORD.test(w)) up = true;
     if (!path && w.length >= 4 && PATH_FETCH.test(w)) path = true;
   }
-  if (!up && !path) return PLAIN_ACL;
+  if (!up && !path) return hostAclFacts(def);
   if (!up) {
     // a path fetch: the text is needed only when the paths look like WebSocket ones
     return looksLikeWebSocketPath(argsText(def, 2))
       ? { text: argsText(def, 1), upgrade: false, path: true }
-      : PLAIN_ACL;
+      : hostAclFacts(def);
   }
   const text = argsText(def, 1);
   const upgrade = WS_ACL.test(text);
   return { text, upgrade, path: !upgrade && path && looksLikeWebSocketPath(argsText(def, 2)) };
+}
+
+/** A Host header fetch (hdr(host), hdr_beg(host), req.hdr(host), ...). */
+export const HOST_FETCH = /^(req\.)?hdr(_beg|_dom|_end|_reg|_sub|_str)?\(\s*host\s*(,[^)]*)?\)$/i;
+/** A host name, or its start, that says WebSocket: `ws`, `ws.example.com`, `wss-eu.example.com`, `websocket.example.com`. */
+export const WS_HOST = /^(ws|wss|websockets?|socket|sockjs|realtime)([.-]|$)/i;
+
+/**
+ * An `acl` line matching a Host header that names a WebSocket host, such as the
+ * `acl is_websocket hdr_beg(host) -i ws` that many Socket.IO-era configs carry: reported as a
+ * WebSocket "path" (what the route sends there), with the words after the name as its text.
+ */
+function hostAclFacts(def: HaproxyStatement): AclFacts {
+  const n = argCount(def);
+  if (n < 3 || !HOST_FETCH.test(argValue(def, 1)!)) return PLAIN_ACL;
+  for (let k = 2; k < n; k++) {
+    const w = argValue(def, k)!;
+    if (w.startsWith('-')) continue;
+    if (WS_HOST.test(w)) return { text: argsText(def, 1), upgrade: false, path: true };
+  }
+  return PLAIN_ACL;
 }
 
 /**
@@ -466,7 +504,7 @@ function computeRouteReasons(ref: ReturnType<typeof backendReferences>[number]):
   if (upgradeWord && WS_ACL.test(argsText(s)))
     (reasons === NO_REASONS ? (reasons = []) : reasons).push({
       kind: 'acl',
-      text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here`,
+      text: `${ref.from.kind}${ref.from.name ? ` ${clipWord(ref.from.name)}` : ''} routes WebSocket upgrades here`,
     });
   return reasons;
 }
@@ -545,12 +583,12 @@ function aclReason(
   if (acl.upgrade)
     (reasons === NO_REASONS ? (reasons = []) : reasons).push({
       kind: 'acl',
-      text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here (acl ${name} ${acl.text})`,
+      text: `${ref.from.kind}${ref.from.name ? ` ${clipWord(ref.from.name)}` : ''} routes WebSocket upgrades here (acl ${clipWord(name)} ${clipWords(acl.text)})`,
     });
   else if (acl.path)
     (reasons === NO_REASONS ? (reasons = []) : reasons).push({
       kind: 'path',
-      text: `${ref.from.kind} ${ref.from.name} routes ${acl.text} here`,
+      text: `${ref.from.kind}${ref.from.name ? ` ${clipWord(ref.from.name)}` : ''} routes ${clipWords(acl.text)} here`,
     });
   return reasons;
 }
@@ -563,12 +601,146 @@ export function haproxyWebSocketReasons(config: HaproxyConfig, proxy: HaproxyPro
   if (proxy.kind !== 'backend' && proxy.kind !== 'listen') return [];
   const own = ownReasonsOf(proxy);
   const reasons: WebSocketReason[] = own.before.slice();
-  for (const ref of referencesTo(config, proxy)) {
-    if (ref.statement.keyword !== 'use_backend') continue;
-    for (const r of routeReasonsOf(ref)) reasons.push(r);
-  }
+  const refs = referencesTo(config, proxy);
+  for (const ref of refs)
+    if (ref.statement.keyword === 'use_backend') for (const r of routeReasonsOf(ref)) reasons.push(r);
+  for (const ref of refs)
+    if (ref.statement.keyword === 'default_backend') for (const r of defaultRouteReasons(ref)) reasons.push(r);
   for (const r of own.after) reasons.push(r);
+  for (const r of conventionReasons(proxy)) reasons.push(r);
   return reasons;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signs of WebSocket that real configs carry without upgrade ACLs or WebSocket-like names (the
+// official Socket.IO example, SockJS and MQTT-over-WebSocket setups, configs of the HAProxy 1.4
+// era). Each is read from the proxy's own lines (and the comments around its header).
+
+/** A comment that talks about WebSocket (not a `wslb:` marker: see WS_MARKER). */
+const WS_COMMENT = /web-?sockets?\b|socket\.io|sockjs/i;
+/** A comment that says the opposite: "no WebSocket here", "not a websocket backend", "non-WebSocket traffic". */
+const WS_COMMENT_NEGATED = /\b(no|not|non|without)[- ](a |any )?(web-?sockets?|socket\.io|sockjs)/i;
+/** Whether a text may hold such a comment: a `#` before one of those words on a line. */
+const WS_COMMENT_IN_TEXT = /#[^\n]*?(web-?sockets?\b|socket\.io|sockjs)/i;
+const commentSeen = new WeakMap<object, boolean>();
+
+/**
+ * The line (0-based) of the first comment about WebSocket on the proxy's header, on the comment
+ * lines just above it, or on any line of the section (trailing comments included), or -1.
+ */
+export function webSocketCommentLine(proxy: HaproxyProxy): number {
+  const src = proxy.source;
+  let may = commentSeen.get(src);
+  if (may === undefined) commentSeen.set(src, (may = WS_COMMENT_IN_TEXT.test(src.text)));
+  if (!may) return -1;
+  const lines = src.tree.lines;
+  const header = proxy.section.header;
+  let lo = 0;
+  let hi = lines.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lines[mid].start <= header.start) lo = mid;
+    else hi = mid - 1;
+  }
+  const idx = lines[lo] === header ? lo : lines.indexOf(header);
+  if (idx < 0) return -1;
+  const says = (i: number) => {
+    const c = lines[i]?.comment;
+    if (!c) return false;
+    const t = src.text.slice(c.start + 1, c.end);
+    return WS_COMMENT.test(t) && !WS_MARKER.test(t) && !WS_COMMENT_NEGATED.test(t);
+  };
+  for (let i = idx - 1; i >= 0 && lines[i].comment && lineWordCount(lines[i]) === 0; i--) if (says(i)) return i;
+  for (let i = idx; i < lines.length && (i === idx || lines[i].start < proxy.section.end); i++) if (says(i)) return i;
+  return -1;
+}
+
+/** Socket.IO's session cookie: engine.io sets `io` at the handshake (server option `cookie`, name "io"). */
+const SOCKET_IO_COOKIE = /(^|[^a-z0-9_])cookie\(\s*io\s*\)/i;
+
+const CONVENTION = proxySlot<WebSocketReason[]>();
+
+/** What a backend/listen's own lines say of WebSocket beyond its name and marker (kept per proxy object). */
+export function conventionReasons(proxy: HaproxyProxy): WebSocketReason[] {
+  if (proxy.kind !== 'backend' && proxy.kind !== 'listen') return NO_REASONS;
+  return proxyMemo(proxy, CONVENTION, computeConventionReasons);
+}
+
+function computeConventionReasons(proxy: HaproxyProxy): WebSocketReason[] {
+  let out = NO_REASONS;
+  const add = (r: WebSocketReason) => (out === NO_REASONS ? (out = [r]) : out.push(r));
+  const label = `${proxy.kind} ${proxy.name ?? ''}`;
+  // In mode http a tunnel timeout of the proxy's own applies only to upgraded (WebSocket) and
+  // CONNECT tunnels: setting it there says such connections are expected (HAProxy 2.6 manual,
+  // "timeout tunnel"). In mode tcp it is the idle limit of every connection, so no sign.
+  const tunnel = proxyFacts(proxy).tunnel;
+  if (tunnel && tunnel.modifier === undefined && proxyMode(proxy) === 'http') {
+    const v = argValue(tunnel, 1);
+    const ms = v !== undefined ? parseHaproxyTime(v) : undefined;
+    if (ms !== undefined && ms > 0)
+      add({ kind: 'tunnel', text: `${label} sets timeout tunnel ${v}, which applies to upgraded connections` });
+  }
+  const body = proxy.section.body;
+  const n = body !== undefined ? body.size : proxy.section.statements.length;
+  for (let i = 0; i < n; i++) {
+    const kw = body !== undefined ? body.keywordAt(i) : proxy.section.statements[i].keyword;
+    if (kw !== 'cookie' && kw !== 'stick') continue;
+    const s = body !== undefined ? body.statement(i) : proxy.section.statements[i];
+    if (s.modifier !== undefined) continue;
+    if (kw === 'cookie' ? argValue(s, 0) === 'io' : SOCKET_IO_COOKIE.test(argsText(s))) {
+      add({
+        kind: 'cookie',
+        text: `${label} keeps clients on a server by the "io" cookie that Socket.IO sets at its handshake`,
+      });
+      break;
+    }
+  }
+  const c = webSocketCommentLine(proxy);
+  if (c >= 0) add({ kind: 'comment', text: `${label}: the comment at line ${c + 1} speaks of WebSocket` });
+  return out;
+}
+
+/**
+ * What a `default_backend` line says of its target: the frontend (or listen) receives WebSocket
+ * upgrades that no use_backend line takes elsewhere, when it defines an ACL matching upgrades
+ * that none of its use_backend lines requires (many configs define `acl is_websocket
+ * hdr(Upgrade) -i WebSocket` and send everything to one backend), or when its comments speak of
+ * WebSocket.
+ */
+function defaultRouteReasons(ref: ReturnType<typeof backendReferences>[number]): WebSocketReason[] {
+  if (ref.from.kind !== 'frontend' && ref.from.kind !== 'listen') return NO_REASONS;
+  return referenceMemo(ref, computeDefaultRouteReasons);
+}
+
+function computeDefaultRouteReasons(ref: ReturnType<typeof backendReferences>[number]): WebSocketReason[] {
+  const from = ref.from;
+  const label = `${from.kind} ${from.name ?? ''}`;
+  if (chainHasUpgradeAcl(from)) {
+    const upgrade = new Set<string>();
+    for (const [name, defs] of aclsOf(from)) if (defs.some((d) => aclFactsOf(d).upgrade)) upgrade.add(name);
+    let routed = false;
+    for (const s of factLines(from, 'route')) {
+      if (s.keyword !== 'use_backend') continue;
+      const n = argCount(s);
+      for (let k = conditionStart(s, n); k > 0 && k < n; k++) {
+        const name = conditionAcl(argValue(s, k)!);
+        if (name !== null && upgrade.has(name)) routed = true;
+      }
+    }
+    if (!routed)
+      return [
+        {
+          kind: 'acl',
+          text: `${label} matches WebSocket upgrades (acl ${[...upgrade].join(', ')}) and sends them here by default_backend`,
+        },
+      ];
+  }
+  const c = webSocketCommentLine(from);
+  if (c >= 0)
+    return [
+      { kind: 'comment', text: `${label} sends its traffic here and its comment at line ${c + 1} speaks of WebSocket` },
+    ];
+  return NO_REASONS;
 }
 
 export function haproxyWebSocketBackends(config: HaproxyConfig): { proxy: HaproxyProxy; reasons: WebSocketReason[] }[] {
@@ -579,9 +751,8 @@ export function haproxyWebSocketBackends(config: HaproxyConfig): { proxy: Haprox
   for (const ref of backendReferences(config)) {
     if (
       ref.target &&
-      ref.statement.keyword === 'use_backend' &&
       !routed?.has(ref.target) &&
-      routeReasonsOf(ref).length > 0
+      (ref.statement.keyword === 'use_backend' ? routeReasonsOf(ref) : defaultRouteReasons(ref)).length > 0
     )
       (routed ??= new Set()).add(ref.target);
   }
@@ -589,7 +760,7 @@ export function haproxyWebSocketBackends(config: HaproxyConfig): { proxy: Haprox
   for (const p of config.proxies) {
     if (p.kind !== 'backend' && p.kind !== 'listen') continue;
     const own = ownReasonsOf(p);
-    if (own.before.length > 0 || own.after.length > 0 || routed?.has(p))
+    if (own.before.length > 0 || own.after.length > 0 || routed?.has(p) || conventionReasons(p).length > 0)
       out.push({ proxy: p, reasons: haproxyWebSocketReasons(config, p) });
   }
   return out;

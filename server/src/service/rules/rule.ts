@@ -71,7 +71,8 @@ export interface RuleReport {
 export interface RuleContext<C> {
   config: C;
   options: ServiceOptions;
-  report(r: RuleReport): void;
+  /** A plain function (no `this`): rules destructure it from the context. */
+  report: (r: RuleReport) => void;
   /**
    * nginx rules with meta.scope 'server': examine only this part of the config (see
    * model/nginx-units.ts); absent, the whole config.

@@ -368,7 +368,7 @@ export class HaproxyBalancer implements Balancer {
         }
         break;
       case 'map':
-        this.map = new Array(Math.max(1, this.totWact, this.totWbck)).fill(null);
+        this.map = new Array<Srv | null>(Math.max(1, this.totWact, this.totWbck)).fill(null);
         this.recalcServerMap();
         break;
       case 'chtree':
@@ -474,7 +474,6 @@ export class HaproxyBalancer implements Balancer {
     let srv: Srv | null = null;
     for (let guard = 0; guard < 100000; guard++) {
       if (!grp.currWeight) grp.currPos = grp.currWeight = grp.nextWeight;
-      srv = null;
       for (;;) {
         srv = this.fwrrGetServerFromGroup(grp);
         if (srv) break;

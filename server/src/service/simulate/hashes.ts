@@ -154,7 +154,7 @@ function parseIpv6(s: string): number[] | null {
     const head = parseGroups(s.slice(0, dbl));
     const tail = parseGroups(s.slice(dbl + 2));
     if (!head || !tail || head.length + tail.length > 7) return null;
-    words = [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
+    words = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
   } else {
     const all = parseGroups(s);
     if (!all || all.length !== 8) return null;

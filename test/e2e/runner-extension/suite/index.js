@@ -9,7 +9,6 @@ const fs = require('fs');
 const path = require('path');
 
 function loadMocha(mochaPath) {
-  // eslint-disable-next-line import/no-dynamic-require
   return mochaPath ? require(mochaPath) : require('mocha');
 }
 

@@ -1,11 +1,11 @@
 import type { AwsRule } from '../rule';
+import { heartbeatLabel } from '../../knowledge/protocols';
 import { AWS_DOC_PAGES, awsFactOf, awsRange } from '../../knowledge/aws';
 import {
   AWS_DOCS_CHECKED,
   AWS_PROOF,
   describeKnown,
-  fmtSeconds,
-  heartbeatSeconds,
+  loadBalancerHeartbeat,
   idleTier,
   label,
   lbWebSocketGroups,
@@ -41,20 +41,21 @@ export const albIdleTimeout: AwsRule = {
     },
   },
   check({ config, options, report }) {
-    const hb = heartbeatSeconds(options);
     const max = awsRange('lb.idle_timeout').max;
     for (const lb of config.loadBalancers) {
       const v = lb.idleTimeout;
       if (!v || !v.known) continue;
-      const tier = idleTier(v.value, hb);
-      if (!tier) continue;
       const ws = lbWebSocketGroups(config, lb);
       if (!ws.length && !lb.marked) continue;
+      const heartbeat = loadBalancerHeartbeat(ws, options);
+      const hb = heartbeat.ms / 1000;
+      const tier = idleTier(v.value, hb);
+      if (!tier) continue;
       const target = Math.max(ALB_IDLE_FIX, Math.ceil(2 * hb) + 1);
       const why =
         tier === 'error'
-          ? `not above the ${fmtSeconds(hb)} heartbeat: an idle WebSocket can be closed between two pings`
-          : `below twice the ${fmtSeconds(hb)} heartbeat: one late ping and an idle WebSocket is closed`;
+          ? `not above the ${heartbeatLabel(heartbeat)} heartbeat: an idle WebSocket can be closed between two pings`
+          : `below twice the ${heartbeatLabel(heartbeat)} heartbeat: one late ping and an idle WebSocket is closed`;
       const via = ws.length ? ` (it forwards WebSocket to ${ws.map(label).join(', ')})` : '';
       const where = spanFor(lb, v);
       report({

@@ -11,6 +11,7 @@ import type {
 import { awsInsertSettings, awsReplaceValue, type AwsSetting } from '../../fixes/aws';
 import { AWS_DOCS_CHECKED as AWS_FACTS_CHECKED, awsFactOf } from '../../knowledge/aws';
 import type { ServiceOptions } from '../../options';
+import { effectiveHeartbeat, type EffectiveHeartbeat } from '../../knowledge/protocols';
 import type { Span } from '../../text';
 import type { FixSpec } from '../rule';
 
@@ -66,7 +67,27 @@ export function settingFix(
     v && (v.known ? v.written : v.written)
       ? awsReplaceValue(config, v, setting.value)
       : awsInsertSettings(config, resource, [setting]);
-  return edit ? [{ title, edits: [edit], isPreferred: true }] : [];
+  const viaVariable =
+    v?.known && v.origin === 'variable-default' && v.variable ? ` (default of ${v.variable.name})` : '';
+  return edit ? [{ title: title + viaVariable, edits: [edit], isPreferred: true }] : [];
+}
+
+/**
+ * The heartbeat for a target group: the user's, else the documented one of the protocol its
+ * routed paths show (knowledge/protocols.ts), else the generic default.
+ */
+export function targetGroupHeartbeat(tg: AwsTargetGroup, options: ServiceOptions): EffectiveHeartbeat {
+  return effectiveHeartbeat(options, tg.websocket.reasons);
+}
+
+/** A load balancer's idle timeout must outlast the longest heartbeat among the WebSocket groups behind it. */
+export function loadBalancerHeartbeat(groups: AwsTargetGroup[], options: ServiceOptions): EffectiveHeartbeat {
+  let best = effectiveHeartbeat(options, []);
+  for (const tg of groups) {
+    const h = targetGroupHeartbeat(tg, options);
+    if (h.origin === 'protocol' && (best.origin !== 'protocol' || h.ms > best.ms)) best = h;
+  }
+  return best;
 }
 
 /** Does this load balancer carry WebSocket: a listener forwards to a WebSocket target group, or it is marked. */

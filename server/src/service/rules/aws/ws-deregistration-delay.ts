@@ -1,8 +1,18 @@
 import type { AwsRule } from '../rule';
-import { AWS_DOC_PAGES, awsDefault, awsFactOf, awsRange } from '../../knowledge/aws';
-import { AWS_DOCS_CHECKED, AWS_PROOF, describeKnown, label, settingFix, settingOf, spanFor } from './common';
+import { AWS_DOC_PAGES, awsFactOf, awsRange } from '../../knowledge/aws';
+import { heartbeatLabel } from '../../knowledge/protocols';
+import {
+  AWS_DOCS_CHECKED,
+  AWS_PROOF,
+  describeKnown,
+  label,
+  settingFix,
+  settingOf,
+  spanFor,
+  targetGroupHeartbeat,
+} from './common';
 
-/** Deregistration delay: default and range from the fact table; the fix writes the maximum. */
+/** Deregistration delay: default and range from the fact table; the fix writes two heartbeats. */
 const DEREG = awsFactOf('tg.deregistration_delay');
 
 export const wsDeregistrationDelay: AwsRule = {
@@ -13,13 +23,12 @@ export const wsDeregistrationDelay: AwsRule = {
     versions: AWS_DOCS_CHECKED,
     fixable: true,
     docs: {
-      short: `A WebSocket target group keeps the default (${DEREG.default} s) or a shorter deregistration delay: at every deploy or scale-in, connections still open when it ends die with the stopped target.`,
+      short: `A WebSocket target group's deregistration delay is shorter than two heartbeats: at a deploy or scale-in its connections are cut before the application can close them and clients notice.`,
       long: [
-        `When a target leaves a target group (a deploy replaces it, an Auto Scaling group scales in, someone deregisters it), Elastic Load Balancing stops sending it new requests and puts it in the *draining* state for the deregistration delay: ${DEREG.default} seconds unless you set it, at most ${DEREG.range?.max}. When the delay has elapsed the deregistration completes and, as AWS's page puts it, a target that is part of an Auto Scaling group can be terminated and replaced — which is what deploys and scale-ins (Auto Scaling, ECS) then do. HTTP requests finish in milliseconds and never notice. WebSocket connections routinely live for hours: the ones still open when the old target is stopped die with it, without a WebSocket close frame, unless the application closed them first.`,
-        'There are two remedies, and they combine well:',
-        `- **Raise the delay** toward the typical lifetime of a connection (\`deregistration_delay\` in Terraform, \`deregistration_delay.timeout_seconds\` in \`TargetGroupAttributes\`; maximum ${DEREG.range?.max} s), so most connections end on their own. Deploys and scale-ins then take longer to finish.\n- **Drain in the application:** when the target is told to stop (SIGTERM, a failing health check), close its WebSockets with code 1001 ("going away") before the delay ends, so clients reconnect cleanly — spread over time so they do not all come back at once.`,
-        `wslb reports WebSocket target groups (a listener rule routes a WebSocket-looking path to it, its name says so, or a \`# wslb: websocket\` comment marks it) whose delay is known to be ${DEREG.default} s or less. If the application already drains (second remedy), say so with \`# wslb-disable-next-line aws/ws-deregistration-delay -- drains with 1001\` (Terraform and YAML; JSON templates have no comments, so there turn the rule off with \`--rule aws/ws-deregistration-delay=off\` or the \`wslb.rules\` setting).`,
-        `**Fix:** wslb sets the delay to ${DEREG.range?.max} s.`,
+        `When a target leaves a target group (a deploy replaces it, an Auto Scaling group scales in, someone deregisters it), Elastic Load Balancing stops sending it new requests and keeps it *draining* for the deregistration delay: ${DEREG.default} seconds unless you set it, at most ${DEREG.range?.max}. When the delay ends the deregistration completes and the target can be stopped; WebSocket connections still open on it are cut without a close frame.`,
+        'A WebSocket application drains by closing its connections with code 1001 ("going away"), spread over some seconds so clients do not all reconnect at once; a client that misses the close notices at its next heartbeat. That needs a drain window of at least two heartbeats. A delay set below that (teams lower it to speed up deploys) cuts every connection of the target at once and sends all its clients to the remaining targets in the same second.',
+        `The AWS default (${DEREG.default} s) is long enough for any heartbeat up to half of it, so wslb says nothing about it: a longer delay only makes deploys and scale-ins slower. wslb reports WebSocket target groups (a listener rule routes a WebSocket-looking path to it, its name says so, or a \`# wslb: websocket\` comment marks it) whose delay is known and below two heartbeats (the heartbeat setting, or the documented heartbeat of the protocol its path shows).`,
+        '**Fix (a suggestion):** set the delay to two heartbeats rounded up to 10 s (60 s for a 30 s heartbeat), the shortest window in which the application can close with 1001 and clients can notice; choose more if your application needs longer to drain. Every deploy and scale-in waits this long per target.',
       ].join('\n\n'),
       section: 'Health checks and connection draining',
       references: [
@@ -31,24 +40,32 @@ export const wsDeregistrationDelay: AwsRule = {
       proof: AWS_PROOF,
     },
   },
-  check({ config, report }) {
-    const byDefault = awsDefault<number>('tg.deregistration_delay');
-    const max = awsRange('tg.deregistration_delay').max;
+  check({ config, options, report }) {
     for (const tg of config.targetGroups) {
       if (!tg.websocket.carries) continue;
       const v = tg.deregistrationDelay;
-      if (!v.known || v.value > byDefault) continue;
+      if (!v.known) continue;
+      const heartbeat = targetGroupHeartbeat(tg, options);
+      const hbS = heartbeat.ms / 1000;
+      if (v.value >= 2 * hbS) continue;
+      const target = drainWindow(hbS);
       report({
         ...spanFor(tg, v),
-        message: `WebSocket target group ${label(tg)} (${tg.websocket.reasons[0]}) has a deregistration delay of ${describeKnown(v, ' s')}: at every deploy or scale-in, connections still open after ${v.value} s die with the stopped target, without a close frame; raise it toward the connection lifetime (max ${max} s) or close them with 1001 from the application before it ends`,
+        message: `WebSocket target group ${label(tg)} drains for ${describeKnown(v, ' s')}, less than two ${heartbeatLabel(heartbeat)} heartbeats: a deploy or scale-in cuts its connections before they can be closed with 1001`,
         fixes: settingFix(
           config,
           tg,
           v,
-          settingOf('tg.deregistration_delay', max),
-          `Set the deregistration delay to ${max} s`,
+          settingOf('tg.deregistration_delay', target),
+          `Set the deregistration delay to ${target} s (two heartbeats to close with 1001; more if draining takes longer)`,
         ),
       });
     }
   },
 };
+
+/** Two heartbeats, rounded up to 10 s, within AWS's range. */
+export function drainWindow(heartbeatS: number): number {
+  const range = awsRange('tg.deregistration_delay');
+  return Math.min(range.max, Math.max(range.min, Math.ceil((2 * heartbeatS) / 10) * 10));
+}

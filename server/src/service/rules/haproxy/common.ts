@@ -3,6 +3,7 @@
  * origin, which proxies a fix may touch, and the edit plans several rules share (so that "fix
  * all" never writes the same directive twice).
  */
+import { clipWord } from '../../words';
 import {
   type HaproxyConfig,
   type HaproxyEffective,
@@ -21,6 +22,7 @@ import { insertBeforeStatement, insertInProxy, appendToStatement, replaceWord } 
 import type { HaproxyStatement } from '../../syntax/haproxy';
 import type { Span } from '../../text';
 import type { EditSpec } from '../rule';
+import type { Severity } from '../../types';
 
 /** The span of a proxy's header: `backend chat` (keyword and name, not a `from` clause). */
 export function proxyHeaderSpan(proxy: HaproxyProxy): Span {
@@ -30,7 +32,7 @@ export function proxyHeaderSpan(proxy: HaproxyProxy): Span {
 
 /** `backend chat`, `listen ws`, `defaults base`, or `defaults` (anonymous). */
 export function proxyLabel(proxy: HaproxyProxy): string {
-  return proxy.name ? `${proxy.kind} ${proxy.name}` : proxy.kind;
+  return proxy.name ? `${proxy.kind} ${clipWord(proxy.name)}` : proxy.kind;
 }
 
 export function lineOf(proxy: HaproxyProxy, stmt: HaproxyStatement): number {
@@ -38,7 +40,7 @@ export function lineOf(proxy: HaproxyProxy, stmt: HaproxyStatement): number {
 }
 
 function fileName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
+  return clipWord(path.slice(path.lastIndexOf('/') + 1));
 }
 
 /** "line 7" or "common.cfg:7" when the statement lives in another file than `here`. */
@@ -243,6 +245,17 @@ export function serverOptionEdits(
     else if (firstServer) add(insertBeforeStatement(path, text, firstServer, `default-server ${words}`));
   }
   return [...edits.values()];
+}
+
+/**
+ * How bad an idle limit of `ms` is for a heartbeat of `hb`: at or below one interval the timer
+ * expires between two pings (error); below two, one late or lost ping is enough (warning); from
+ * two intervals on it is no finding.
+ */
+export function heartbeatTier(ms: number, hb: number): { severity: Severity; why: string } | null {
+  if (ms <= hb) return { severity: 'error', why: 'a connection idle between two pings is closed' };
+  if (ms < 2 * hb) return { severity: 'warning', why: 'one late or lost ping is enough to close the connection' };
+  return null;
 }
 
 /** A timeout that survives two lost pings in a row: three heartbeats. */

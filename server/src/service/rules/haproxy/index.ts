@@ -1,6 +1,7 @@
 /** The HAProxy rules, in the catalog order of issue 5 (extras after the catalog). */
 import type { HaproxyRule } from '../rule';
 import { backendModeMismatch } from './backend-mode-mismatch';
+import { httpSettingInTcpMode } from './http-setting-in-tcp-mode';
 import { leastconnNoSlowstart } from './leastconn-no-slowstart';
 import { missingTimeoutsRule } from './missing-timeouts';
 import { noHardStopAfter } from './no-hard-stop-after';
@@ -29,4 +30,5 @@ export const haproxyRules: HaproxyRule[] = [
   // beyond the catalog
   timeoutIgnored,
   backendModeMismatch,
+  httpSettingInTcpMode,
 ];

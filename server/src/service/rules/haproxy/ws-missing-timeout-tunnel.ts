@@ -1,12 +1,15 @@
+import { clipWord } from '../../words';
 import { proxyMode } from '../../model/haproxy';
-import { describeDuration } from '../../model/units';
 import type { HaproxyRule } from '../rule';
+import { effectiveHeartbeat, heartbeatLabel } from '../../knowledge/protocols';
 import {
   activeWebSocketBackends,
   describeIdleLimits,
   describeSource,
   proxyHeaderSpan,
+  heartbeatTier,
   proxyLabel,
+  statementSpan,
   timeoutMs,
   tunnelEdit,
   whereIs,
@@ -24,10 +27,11 @@ export const wsMissingTimeoutTunnel: HaproxyRule = {
     fixable: true,
     docs: {
       short:
-        'A WebSocket backend has no `timeout tunnel`, so idle WebSockets are cut at the short client/server timeouts.',
+        'A WebSocket backend has no `timeout tunnel`, and the client/server timeouts that then apply to upgraded connections are shorter than two heartbeats.',
       long: [
         'When HAProxy sees a successful upgrade in `mode http`, the connection becomes a tunnel (in `mode tcp`, as soon as no rule needs to inspect it any more). From then on the inactivity limit is `timeout tunnel` — but only if it is set. It has no default: without it HAProxy keeps both `timeout client` (taken from the **frontend**) and `timeout server` (from the backend) armed on the tunnel, and the shorter of the two wins. Those are usually tuned for HTTP requests (tens of seconds).',
         'A chat or dashboard WebSocket that is quiet for longer than that is closed by HAProxy without a WebSocket close frame; clients see code 1006 and reconnect. `timeout tunnel 0` means the same as no tunnel timeout at all.',
+        "No tunnel timeout is harmless when the timeouts that apply instead are long enough: the rule reports only when the shorter of them (the frontends' `timeout client`, the backend's `timeout server`, each from the proxy or its defaults, named ones included) is at or below the heartbeat (error: the connection is closed between two pings) or below two heartbeats (warning: one late ping is enough). Missing client/server timeouts are reported by `haproxy/missing-timeouts`; a `timeout tunnel` that is set but too short by `haproxy/ws-timeout-below-heartbeat`.",
         '**Fix:** set `timeout tunnel` (for example `1h`) comfortably above the application heartbeat. wslb writes it into the backend, or into the `defaults` section the backend uses when every backend using that section carries WebSocket (a defaults-level tunnel timeout also changes tcp-mode proxies, so it is not written there otherwise).',
       ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
@@ -42,35 +46,42 @@ export const wsMissingTimeoutTunnel: HaproxyRule = {
   check({ config, options, report }) {
     const ws = activeWebSocketBackends(config);
     const wsSet = new Set(ws.map((b) => b.proxy));
-    for (const { proxy } of ws) {
+    for (const { proxy, reasons } of ws) {
+      // The paths that route here may show the protocol, and with it its default heartbeat.
+      const heartbeat = effectiveHeartbeat(
+        options,
+        reasons.map((r) => r.text),
+      );
+      const hb = heartbeat.ms;
       const tunnel = timeoutMs(proxy, 'tunnel');
       if (tunnel.ms !== null) continue;
+      // Without a tunnel timeout the client/server timeouts stay armed on the upgraded connection
+      // (src/stream.c). That is a problem only when they are too short for the heartbeat: long
+      // ones (say 4 min with a 30 s heartbeat) serve as the tunnel's idle limit as well. Missing
+      // ones (never expire) are haproxy/missing-timeouts' finding, not a second one here.
       const limits = describeIdleLimits(config, proxy);
+      if (limits.ms === null) continue;
+      const t = heartbeatTier(limits.ms, hb);
+      if (!t) continue;
       const mode = proxyMode(proxy);
       const zero =
         tunnel.eff && !tunnel.eff.negated
           ? ` (timeout tunnel 0, ${describeSource(tunnel.eff, proxy)}, means unset)`
           : '';
-      const cut =
-        limits.ms !== null
-          ? `idle WebSockets are cut at ${limits.text}`
-          : 'idle WebSockets are limited only by the client/server timeouts';
       const { edit, target } = tunnelEdit(config, proxy, wsSet, TUNNEL_FIX_VALUE);
-      const where = target === proxy ? '' : ` to ${proxyLabel(target)}`;
+      const where = target === proxy ? '' : ` in ${proxyLabel(target)}`;
       report({
         path: proxy.source.path,
         span: proxyHeaderSpan(proxy),
-        message: `WebSocket ${proxyLabel(proxy)} has no timeout tunnel${zero}: ${cut}${mode !== 'http' ? ` (mode ${mode})` : ''}; heartbeat is ${describeDuration(options.heartbeatMs)}`,
+        severity: t.severity,
+        message: `WebSocket ${proxyLabel(proxy)} has no timeout tunnel${zero}, so ${limits.text} apply to the upgraded connection${mode !== 'http' ? ` (mode ${clipWord(mode)})` : ''}; heartbeat is ${heartbeatLabel(heartbeat)}: ${t.why}`,
         fixes: [{ title: `Set timeout tunnel ${TUNNEL_FIX_VALUE}${where}`, edits: [edit], isPreferred: true }],
         related:
           tunnel.eff && tunnel.eff.proxy !== proxy
             ? [
                 {
                   path: tunnel.eff.proxy.source.path,
-                  span: {
-                    start: tunnel.eff.statement.line.words[0].start,
-                    end: tunnel.eff.statement.line.words[tunnel.eff.statement.line.words.length - 1].end,
-                  },
+                  span: statementSpan(tunnel.eff.statement),
                   message: `timeout tunnel 0 set here (${whereIs(tunnel.eff, proxy)})`,
                 },
               ]

@@ -1,17 +1,18 @@
 /** Shared check of nginx/ws-read-timeout and nginx/ws-send-timeout. */
 import { effectiveValue, type NginxConfig } from '../../model/nginx';
-import { describeDuration, formatTime, parseNginxTime } from '../../model/units';
+import { formatTime, parseNginxTime } from '../../model/units';
 import { webSocketLocationsIn } from '../../model/websocket';
 import { insertInContext, replaceArg } from '../../fixes/nginx';
 import type { ServiceOptions } from '../../options';
+import { effectiveHeartbeat, heartbeatLabel } from '../../knowledge/protocols';
 import type { NginxRuleScope } from '../../model/nginx-units';
 import type { RuleReport } from '../rule';
 import type { Severity } from '../../types';
 import { argSpan, contextSpan, defaultsFor, describeOrigin, locationLabel, proxyAnchor } from './common';
 
 /** The value a fix writes: three heartbeats, so two lost pings in a row are survived. */
-export function recommendedTimeout(options: ServiceOptions): string {
-  return formatTime(Math.max(options.heartbeatMs, 1000) * 3);
+export function recommendedTimeout(options: ServiceOptions, heartbeatMs = options.heartbeatMs): string {
+  return formatTime(Math.max(heartbeatMs, 1000) * 3);
 }
 
 export function checkTimeout(
@@ -23,9 +24,10 @@ export function checkTimeout(
   scope?: NginxRuleScope,
 ): void {
   const defaults = defaultsFor(options);
-  const hb = options.heartbeatMs;
-  const target = recommendedTimeout(options);
   for (const { location } of webSocketLocationsIn(config, scope)) {
+    const heartbeat = effectiveHeartbeat(options, location.statement?.args ?? []);
+    const hb = heartbeat.ms;
+    const target = recommendedTimeout(options, hb);
     const eff = effectiveValue(location, name, defaults);
     if (!eff.args) continue;
     const ms = parseNginxTime(eff.args[0] ?? '');
@@ -34,7 +36,7 @@ export function checkTimeout(
     if (!tier) continue;
     const where = locationLabel(location);
     const origin = describeOrigin(name, eff, location);
-    const message = `WebSocket ${where}: ${origin}; heartbeat is ${describeDuration(hb)}: ${tier.why}`;
+    const message = `WebSocket ${where}: ${origin}; heartbeat is ${heartbeatLabel(heartbeat)}: ${tier.why}`;
     if (eff.source === 'here' && eff.statement) {
       report({
         path: eff.statement.source.path,

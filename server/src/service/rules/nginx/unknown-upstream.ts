@@ -1,4 +1,5 @@
-import { contextsOfKind, parseProxyTarget, type NginxFamily } from '../../model/nginx';
+import { clipWord } from '../../words';
+import { contextsOfKind, parseProxyTarget, UNREAD_INCLUDE_CODES, type NginxFamily } from '../../model/nginx';
 import type { NginxRule } from '../rule';
 import { editDistance } from '../../knowledge/suggest';
 import { statementsIn } from '../../model/nginx-units';
@@ -50,7 +51,7 @@ export const unknownUpstream: NginxRule = {
   },
   check({ config, report, scope }) {
     if (config.assumedContext) return; // the upstream may be defined in the file that includes this one
-    if (config.diagnostics.some((d) => d.code === 'nginx/include-not-found')) return;
+    if (config.diagnostics.some((d) => UNREAD_INCLUDE_CODES.has(d.code))) return;
     const namesIn = (family: NginxFamily) => upstreamNames(config).get(family) ?? [];
     for (const s of statementsIn(config, scope)) {
       const pass = PASSES[s.name];
@@ -82,15 +83,18 @@ export const unknownUpstream: NginxRule = {
           ? { start: arg.start + offset, end: arg.start + offset + host.length }
           : { start: arg.start, end: arg.end };
       const known = names.length
-        ? ` (upstreams here: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})`
+        ? ` (upstreams here: ${names
+            .slice(0, 5)
+            .map((n) => clipWord(n))
+            .join(', ')}${names.length > 5 ? ', …' : ''})`
         : '';
       report({
         path: s.source.path,
         span,
         severity: names.length ? 'error' : 'warning',
-        message: `"${host}" is no upstream of this config${near ? ` (did you mean "${near.n}"?)` : known}; nginx will resolve it as a host name at startup and refuses to start if it does not resolve (host not found in upstream "${host}")`,
+        message: `"${clipWord(host)}" is no upstream of this config${near ? ` (did you mean "${clipWord(near.n)}"?)` : known}; nginx will resolve it as a host name at startup and refuses to start if it does not resolve (host not found in upstream "${clipWord(host)}")`,
         fixes: near
-          ? [{ title: `Use upstream ${near.n}`, edits: [{ path: s.source.path, span, newText: near.n }] }]
+          ? [{ title: `Use upstream ${clipWord(near.n)}`, edits: [{ path: s.source.path, span, newText: near.n }] }]
           : [],
       });
     }

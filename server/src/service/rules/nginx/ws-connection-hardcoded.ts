@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import type { NginxStatement } from '../../model/nginx';
 import { looksLikeWebSocketPath, nginxWebSocketReasons } from '../../model/websocket';
 import { ensureConnectionUpgradeMap, replaceArg } from '../../fixes/nginx';
@@ -61,7 +62,7 @@ export const wsConnectionHardcoded: NginxRule = {
       report({
         path: s.source.path,
         span: argSpan(s, 1),
-        message: `Connection is hard-coded to "${s.args[1]}" ${scope} asks the backend to upgrade; forward only real upgrades with $${v}`,
+        message: `Connection is hard-coded to "${clipWord(s.args[1])}" ${scope} asks the backend to upgrade; forward only real upgrades with $${v}`,
         fixes: [{ title: `Use $${v} (upgrade only when the client asks)`, edits, isPreferred: true }],
       });
     }

@@ -1,5 +1,7 @@
+import { clipWord } from '../../words';
 import {
   definedVariables,
+  UNREAD_INCLUDE_CODES,
   variableRefs,
   walkStatements,
   type NginxConfig,
@@ -138,7 +140,7 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
   check({ config, report, scope }) {
     // A fragment or a config with missing includes may get its map from a file we do not see.
     if (config.assumedContext) return;
-    if (config.diagnostics.some((d) => d.code === 'nginx/include-not-found')) return;
+    if (config.diagnostics.some((d) => UNREAD_INCLUDE_CODES.has(d.code))) return;
     const { defined, foreign } = variableFacts(config);
     const reported = new Set<string>();
     // `spanOf` is called only for a name that is reported (most are defined or built in).
@@ -157,7 +159,7 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
         span,
         message: isUpgrade
           ? `$connection_upgrade is used but no map defines it: nginx refuses to start (unknown "connection_upgrade" variable)`
-          : `$${name} is used but nothing defines it and nginx has no such variable: nginx refuses to start (unknown "${name}" variable)`,
+          : `$${clipWord(name)} is used but nothing defines it and nginx has no such variable: nginx refuses to start (unknown "${clipWord(name)}" variable)`,
         fixes: edit
           ? [
               {

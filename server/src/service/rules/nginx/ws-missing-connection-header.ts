@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import { webSocketLocationsIn } from '../../model/websocket';
 import type { NginxRule } from '../rule';
 import { argSpan, contextSpan, locationLabel, whereStatement } from './common';
@@ -40,7 +41,7 @@ export const wsMissingConnectionHeader: NginxRule = {
         report({
           path: st.connection.source.path,
           span: argSpan(st.connection, 1),
-          message: `WebSocket ${locationLabel(location)} sets Connection to "${st.connection.args[1] ?? ''}", which does not ask the backend to upgrade`,
+          message: `WebSocket ${locationLabel(location)} sets Connection to "${clipWord(st.connection.args[1] ?? '')}", which does not ask the backend to upgrade`,
           fixes,
         });
         continue;
@@ -49,7 +50,7 @@ export const wsMissingConnectionHeader: NginxRule = {
       if (!at) continue;
       let detail = 'nginx then sends its default "Connection: close"';
       if (st.connection)
-        detail = `Connection is "${st.connection.args[1] ?? ''}" (${whereStatement(st.connection, at.path)}), which does not ask for an upgrade`;
+        detail = `Connection is "${clipWord(st.connection.args[1] ?? '')}" (${whereStatement(st.connection, at.path)}), which does not ask for an upgrade`;
       else if (st.list.source === 'inherited')
         detail = `its proxy_set_header lines are inherited from ${locationLabel(st.list.from!)} and none sets Connection, so nginx sends "Connection: close"`;
       report({

@@ -46,7 +46,7 @@ export function initAwsParsers(): Promise<void> {
   if (!loading) {
     loading = (async () => {
       const runtime = locate(AWS_WASM_FILES.runtime);
-      await Parser.init({ locateFile: () => runtime } as unknown as Parameters<typeof Parser.init>[0]);
+      await Parser.init({ locateFile: () => runtime });
       const language = await Language.load(locate(AWS_WASM_FILES.terraform));
       const p = new Parser();
       p.setLanguage(language);

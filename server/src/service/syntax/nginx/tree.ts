@@ -135,16 +135,13 @@ export function directiveAt(file: NginxFile, offset: number): NginxDirective | n
   let list = file.items;
   let best: NginxDirective | null = null;
   for (;;) {
-    let i = lastStartingAtOrBefore(list, offset);
+    const i = lastStartingAtOrBefore(list, offset);
     if (i < 0) return best;
     let node = list[i];
     // Directly after a directive's end, with a trivia token starting there: prefer the directive.
     if (node.start === offset && i > 0 && node.type !== 'directive' && node.type !== 'block') {
       const prev = list[i - 1];
-      if (prev.type === 'directive' && prev.end === offset) {
-        node = prev;
-        i--;
-      }
+      if (prev.type === 'directive' && prev.end === offset) node = prev;
     }
     if (offset > node.end) return best;
     if (node.type === 'directive') {

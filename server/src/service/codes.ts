@@ -1,0 +1,37 @@
+/**
+ * Every code a finding can carry, rule or check, in one shape: what `wslb rules`, `wslb explain`,
+ * hovers, SARIF rule metadata, `--rule id=...` and docs/rules.md read.
+ */
+import { ALL_CHECKS, checkById } from './checks';
+import { ALL_RULES, ruleById } from './rules';
+import type { Severity } from './types';
+
+export interface KnownCode {
+  id: string;
+  kind: 'rule' | 'check';
+  severity: Severity;
+  short: string;
+  long: string;
+  references: readonly string[];
+}
+
+export function knownCode(id: string): KnownCode | undefined {
+  const r = ruleById(id);
+  if (r)
+    return {
+      id,
+      kind: 'rule',
+      severity: r.meta.severity,
+      short: r.meta.docs.short,
+      long: r.meta.docs.long,
+      references: r.meta.docs.references,
+    };
+  const c = checkById(id);
+  if (c)
+    return { id, kind: 'check', severity: c.severity, short: c.short, long: c.long, references: c.references ?? [] };
+  return undefined;
+}
+
+export function allCodes(): KnownCode[] {
+  return [...ALL_RULES.map((r) => r.meta.id), ...ALL_CHECKS.map((c) => c.id)].map((id) => knownCode(id)!);
+}

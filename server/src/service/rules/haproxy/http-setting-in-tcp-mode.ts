@@ -1,0 +1,252 @@
+/**
+ * HTTP settings in a proxy that runs in `mode tcp`: HAProxy ignores them and warns. Each finding
+ * quotes the warning `haproxy -c` prints for it, at the line that causes it.
+ *
+ * Facts (HAProxy 2.6, checked on 2.6.12 with `haproxy -c`; the code is the same in the 2.8.0
+ * source): src/proxy.c proxy_cfg_ensure_no_http() ("cookie will be ignored", "monitor-uri will be
+ * ignored", "Layer 7 hash not possible ... Falling back to round robin", "'option httplog' not
+ * usable"); src/cfgparse.c check_config_validity() ("'http-request' rules ignored", "'redirect'
+ * rules ignored", "'stats' statement ignored", "'option X' ignored ... as it requires HTTP mode"
+ * for the options of cfg_opts/cfg_opts2 marked PR_MODE_HTTP, "ignoring cookie for server");
+ * src/http_ext.c ("'option forwardfor' ignored"). None of this applies to a proxy that switches to
+ * HTTP with `tcp-request content switch-mode http` (PR_O_HTTP_UPG: the rules and options are then
+ * kept, while cookie, balance, monitor-uri and httplog still warn), nor to a disabled one.
+ */
+import {
+  type HaproxyEffective,
+  type HaproxyProxy,
+  argValue,
+  haproxyEffective,
+  proxyDisabled,
+  proxyMode,
+} from '../../model/haproxy';
+import type { HaproxyStatement } from '../../syntax/haproxy';
+import type { HaproxyRule, RuleReport } from '../rule';
+import { activeWebSocketBackends, proxyHeaderSpan, proxyLabel, statementSpan, whereIs } from './common';
+import { haproxyTypeWord } from './missing-timeouts';
+
+/**
+ * `option X` that HAProxy 2.6 drops outside HTTP mode, with the capability they need (src/proxy.c
+ * cfg_opts/cfg_opts2 entries with PR_MODE_HTTP; `forwardfor`, `forwarded`, `originalto` from
+ * src/http_ext.c).
+ */
+const HTTP_OPTIONS: Record<string, 'fe' | 'be' | 'both'> = {
+  forwardfor: 'both',
+  forwarded: 'be',
+  originalto: 'both',
+  checkcache: 'be',
+  'http-buffer-request': 'both',
+  'http-ignore-probes': 'fe',
+  'prefer-last-server': 'be',
+  'accept-invalid-http-request': 'fe',
+  'accept-invalid-http-response': 'be',
+  'http-use-proxy-header': 'fe',
+  'http-pretend-keepalive': 'be',
+  'http-no-delay': 'both',
+  'disable-h2-upgrade': 'fe',
+};
+
+/** Rule lists that need HTTP mode (their first line is reported). */
+const HTTP_RULES = ['http-request', 'http-response', 'http-after-response', 'redirect'];
+
+/** `balance` algorithms that need HTTP (BE_LB_NEED_HTTP: uri, url_param, hdr(...)). */
+const L7_BALANCE = /^(uri|url_param|hdr\(.*\))$/i;
+
+function hasFe(p: HaproxyProxy): boolean {
+  return p.kind === 'frontend' || p.kind === 'listen';
+}
+function hasBe(p: HaproxyProxy): boolean {
+  return p.kind === 'backend' || p.kind === 'listen';
+}
+
+/** Does the proxy switch its streams to HTTP (`tcp-request content switch-mode http`)? */
+function switchesToHttp(p: HaproxyProxy): boolean {
+  return p.section.statements.some(
+    (s) =>
+      s.keyword === 'tcp-request' &&
+      argValue(s, 0) === 'content' &&
+      argValue(s, 1) === 'switch-mode' &&
+      argValue(s, 2) === 'http',
+  );
+}
+
+/** An effective setting that is on (not turned off by `no`). */
+function on(eff: HaproxyEffective | null): HaproxyEffective | null {
+  return eff && !eff.negated && eff.statement.modifier === undefined ? eff : null;
+}
+
+/**
+ * The `option httplog` that sets the proxy's log format, or null: `option httplog`, `option
+ * tcplog`, `option httpslog` and `log-format` all set the one format, so the last of them in the
+ * nearest section of the defaults chain that has one wins (a listen's own `option tcplog` replaces
+ * the httplog of its defaults).
+ */
+function logFormatLine(proxy: HaproxyProxy): { statement: HaproxyStatement; proxy: HaproxyProxy } | null {
+  const seen = new Set<HaproxyProxy>();
+  for (let p: HaproxyProxy | null = proxy; p && !seen.has(p); p = p.defaults) {
+    seen.add(p);
+    let last: HaproxyStatement | null = null;
+    for (const s of p.section.statements) {
+      if (s.modifier !== undefined) continue;
+      const opt = s.keyword === 'option' ? argValue(s, 0) : undefined;
+      if (s.keyword === 'log-format' || opt === 'httplog' || opt === 'tcplog' || opt === 'httpslog') last = s;
+    }
+    if (last)
+      return last.keyword === 'option' && argValue(last, 0) === 'httplog' ? { statement: last, proxy: p } : null;
+  }
+  return null;
+}
+
+export const httpSettingInTcpMode: HaproxyRule = {
+  meta: {
+    id: 'haproxy/http-setting-in-tcp-mode',
+    system: 'haproxy',
+    severity: 'warning',
+    versions: 'all HAProxy versions (messages as printed by 2.6)',
+    fixable: false,
+    docs: {
+      short:
+        'An HTTP setting (cookie, option forwardfor, http-request, an HTTP balance algorithm, ...) in a `mode tcp` proxy: HAProxy ignores it and warns.',
+      long: [
+        'In `mode tcp` HAProxy does not parse HTTP, so every setting that reads or writes HTTP is dropped when the configuration is loaded. `haproxy -c` says so in a warning that is easy to miss among the start-up messages, and the proxy then runs without it. wslb reports each such setting at its line, quoting the warning.',
+        'The consequences for WebSocket are concrete. With `cookie` ignored, there is no stickiness: Socket.IO, SockJS and other libraries that start with HTTP long-polling send the requests of one session to different servers, and the handshake fails (Socket.IO answers 400 "Session ID unknown"). An HTTP balance algorithm (`uri`, `url_param`, `hdr()`) falls back to round robin, so reconnects no longer land on the same server. `option forwardfor` adds no header: the servers see HAProxy\'s address as the client\'s (in TCP mode use `send-proxy` and the PROXY protocol instead). `http-request`/`redirect` rules never run.',
+        '**Fix:** put the proxy in `mode http` when its traffic is HTTP/WebSocket (HAProxy handles the upgrade and then tunnels), or remove the setting; in TCP mode use `balance source` or a `stick-table` on the source address for stickiness. wslb offers no automatic fix: changing the mode changes how the whole proxy works.',
+      ].join('\n\n'),
+      section: 'L4 vs L7 for WebSocket',
+      references: [
+        'https://docs.haproxy.org/2.6/configuration.html#4-mode',
+        'https://docs.haproxy.org/2.6/configuration.html#4.2-cookie',
+        'HAProxy v2.6 src/proxy.c proxy_cfg_ensure_no_http(); src/cfgparse.c check_config_validity(); src/http_ext.c',
+        'https://socket.io/docs/v4/using-multiple-nodes/ (sticky sessions are required with HTTP long-polling)',
+      ],
+      proof:
+        '`haproxy -c` (2.6.12) prints the quoted warning for every finding of this rule on the fixtures (test/rules/haproxy-binary.test.ts) and on the shared corpus (test/rules/corpus-haproxy.test.ts compares the warnings column of MANIFEST.tsv with the findings).',
+    },
+  },
+  check({ config, report }) {
+    const ws = new Set(activeWebSocketBackends(config).map((b) => b.proxy));
+    for (const proxy of config.proxies) {
+      if (proxy.kind === 'defaults' || proxyDisabled(proxy)) continue;
+      if (proxyMode(proxy) !== 'tcp') continue;
+      // cookie, balance, monitor-uri and httplog are checked for every proxy not in mode http
+      // (proxy_cfg_ensure_no_http()); rules and options only when it does not switch to HTTP
+      const switching = switchesToHttp(proxy);
+      const type = haproxyTypeWord(proxy);
+      const name = proxy.name ?? '';
+      const isWs = ws.has(proxy);
+      /** Report at the statement when it is the proxy's own, else at the header with the inherited line as related. */
+      const at = (stmt: HaproxyStatement, owner: HaproxyProxy, message: string, extra?: RuleReport['related']) => {
+        const own = owner === proxy;
+        const related = [
+          ...(own
+            ? []
+            : [
+                {
+                  path: owner.source.path,
+                  span: statementSpan(stmt),
+                  message: `inherited from ${proxyLabel(owner)} (${whereIs({ proxy: owner, statement: stmt }, proxy)})`,
+                },
+              ]),
+          ...(extra ?? []),
+        ];
+        report({
+          path: proxy.source.path,
+          span: own ? statementSpan(stmt) : proxyHeaderSpan(proxy),
+          message,
+          related: related.length ? related : undefined,
+        });
+      };
+      const quote = (w: string) => `haproxy -c warns "${w}"`;
+
+      // cookie persistence (the proxy's `cookie` line, and the servers' `cookie` values)
+      if (hasBe(proxy)) {
+        const cookie = on(haproxyEffective(proxy, ['cookie']));
+        const serverCookies = proxy.servers.filter(
+          (s) => s.kind !== 'default-server' && s.options.has('cookie') && !s.disabled,
+        );
+        const effect = isWs
+          ? 'no stickiness: Socket.IO/SockJS long-polling requests of one session reach different servers and the handshake fails ("Session ID unknown")'
+          : 'no cookie stickiness: the requests of one client are spread over the servers';
+        if (cookie) {
+          at(
+            cookie.statement,
+            cookie.proxy,
+            `${proxyLabel(proxy)} is in mode tcp, so its cookie persistence is ignored: ${effect}; ${quote(`cookie will be ignored for ${type} '${name}' (needs 'mode http')`)}`,
+            serverCookies.map((s) => ({
+              path: proxy.source.path,
+              span: statementSpan(s.statement),
+              message: `${type} '${name}' : ignoring cookie for server '${s.name}' as HTTP mode is disabled`,
+            })),
+          );
+        } else {
+          for (const s of serverCookies)
+            at(
+              s.statement,
+              proxy,
+              `server ${s.name} of ${proxyLabel(proxy)} has a cookie value, which mode tcp ignores (cookie persistence needs mode http and a cookie line); ${quote(`${type} '${name}' : ignoring cookie for server '${s.name}' as HTTP mode is disabled`)}`,
+            );
+        }
+        const balance = haproxyEffective(proxy, ['balance']);
+        const algo = balance?.values[0];
+        if (balance && algo && L7_BALANCE.test(algo))
+          at(
+            balance.statement,
+            balance.proxy,
+            `balance ${algo} needs HTTP and ${proxyLabel(proxy)} is in mode tcp: HAProxy balances by round robin instead${isWs ? ', so reconnects of a client no longer reach the same server' : ''}; ${quote(`Layer 7 hash not possible for ${type} '${name}' (needs 'mode http'). Falling back to round robin`)}`,
+          );
+      }
+      if (hasFe(proxy)) {
+        const monitor = haproxyEffective(proxy, ['monitor-uri']);
+        if (monitor)
+          at(
+            monitor.statement,
+            monitor.proxy,
+            `monitor-uri needs HTTP and ${proxyLabel(proxy)} is in mode tcp: the monitoring URI never answers; ${quote(`monitor-uri will be ignored for ${type} '${name}' (needs 'mode http')`)}`,
+          );
+        const httplog = logFormatLine(proxy);
+        if (httplog)
+          at(
+            httplog.statement,
+            httplog.proxy,
+            `option httplog needs HTTP and ${proxyLabel(proxy)} is in mode tcp: its logs use the TCP format instead; ${quote(`'option httplog' not usable with ${type} '${name}' (needs 'mode http'). Falling back to 'option tcplog'`)}`,
+          );
+      }
+      if (switching) continue;
+      for (const [opt, cap] of Object.entries(HTTP_OPTIONS)) {
+        if ((cap === 'fe' && !hasFe(proxy)) || (cap === 'be' && !hasBe(proxy))) continue;
+        const eff = on(haproxyEffective(proxy, ['option', opt]));
+        if (!eff) continue;
+        const effect =
+          opt === 'forwardfor' || opt === 'forwarded'
+            ? ': no header is added, so the servers see HAProxy as the client (in mode tcp, send-proxy passes the address)'
+            : '';
+        at(
+          eff.statement,
+          eff.proxy,
+          `option ${opt} needs HTTP and ${proxyLabel(proxy)} is in mode tcp${effect}; ${quote(`'option ${opt}' ignored for ${type} '${name}' as it requires HTTP mode`)}`,
+        );
+      }
+      // the proxy's own HTTP rules and stats (HAProxy lists them per proxy: the first line of each kind is reported)
+      const seen = new Set<string>();
+      for (const s of proxy.section.statements) {
+        if (s.modifier !== undefined) continue;
+        let kind: string | null = null;
+        if (HTTP_RULES.includes(s.keyword)) kind = s.keyword;
+        else if (s.keyword === 'stats' && argValue(s, 0) !== 'socket' && argValue(s, 0) !== 'bind-process')
+          kind = 'stats';
+        else if (s.keyword === 'capture' && argValue(s, 0) === 'cookie') kind = 'capture';
+        if (kind === null || seen.has(kind)) continue;
+        seen.add(kind);
+        const warning =
+          kind === 'stats' || kind === 'capture'
+            ? `'${kind}' statement ignored for ${type} '${name}' as it requires HTTP mode`
+            : `'${kind}' rules ignored for ${type} '${name}' as they require HTTP mode`;
+        at(
+          s,
+          proxy,
+          `${kind === 'stats' || kind === 'capture' ? `${kind} needs` : `${kind} rules need`} HTTP and ${proxyLabel(proxy)} is in mode tcp: ${kind === 'stats' ? 'the statistics page never answers' : kind === 'capture' ? 'nothing is captured' : 'they never run'}; ${quote(warning)}`,
+        );
+      }
+    }
+  },
+};

@@ -1,0 +1,137 @@
+/**
+ * The one door from the tests to anything outside the repository: the real binaries (nginx,
+ * HAProxy and its manual), Chromium, Neovim, the private code-server install, and `../shared`
+ * (the corpus and the source material beside the clone).
+ *
+ * A test that needs one of them calls `need(this, ...)` first. What happens when it is missing:
+ * - `npm run test:unit` (WSLB_TIER=unit): every such test is pending: the fast tier runs only
+ *   what needs nothing outside the repository, even on a machine that has it all;
+ * - `npm test` on a machine that lacks it: the test is pending, and the reason is printed once;
+ *   `scripts/setup.mjs` has already said in one block how to get it;
+ * - WSLB_REQUIRE_ALL=1 (CI): the test fails with that reason. Nothing may be skipped there.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export type Need = 'nginx' | 'haproxy' | 'haproxy-doc' | 'chromium' | 'neovim' | 'code-server' | 'shared';
+
+export const REPO = path.resolve(__dirname, '../..');
+
+/** `../shared` beside the clone; WSLB_SHARED_DIR points elsewhere (a test of this helper uses it). */
+export function sharedDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.WSLB_SHARED_DIR ?? path.join(REPO, '..', 'shared'));
+}
+
+/** A path inside `../shared` (whether or not it exists: callers gate with `need(this, 'shared')`). */
+export function sharedPath(...segments: string[]): string {
+  return path.join(sharedDir(), ...segments);
+}
+
+const SEARCH_PATH = (): string[] => (process.env.PATH ?? '').split(path.delimiter).concat(['/usr/sbin', '/sbin']);
+
+/** The first executable called `name` on PATH (or in /usr/sbin, where Debian puts nginx and haproxy). */
+export function onPath(name: string): string | undefined {
+  for (const dir of SEARCH_PATH()) {
+    if (!dir) continue;
+    const p = path.join(dir, name);
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      if (fs.statSync(p).isFile()) return p;
+    } catch {
+      /* not here */
+    }
+  }
+  return undefined;
+}
+
+interface NeedInfo {
+  /** Where it is, or undefined when missing. */
+  find(): string | undefined;
+  /** How to get it, for the message. */
+  how: string;
+}
+
+const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+
+export const NEEDS: Record<Need, NeedInfo> = {
+  nginx: { find: () => onPath('nginx'), how: 'apt-get install nginx libnginx-mod-stream libnginx-mod-mail' },
+  haproxy: { find: () => onPath('haproxy'), how: 'apt-get install haproxy' },
+  'haproxy-doc': {
+    find: () => {
+      const p = '/usr/share/doc/haproxy/html/configuration.html';
+      return fs.existsSync(p) ? p : undefined;
+    },
+    how: 'apt-get install haproxy-doc',
+  },
+  chromium: {
+    find: () => CHROMIUM_CANDIDATES.find((p) => fs.existsSync(p)),
+    how: 'apt-get install chromium',
+  },
+  neovim: { find: () => onPath('nvim'), how: 'apt-get install neovim' },
+  'code-server': {
+    find: () => {
+      const ready = path.resolve(process.env.WSLB_E2E_CACHE ?? path.join(REPO, '.cache', 'e2e'), 'ready.json');
+      return fs.existsSync(ready) ? ready : undefined;
+    },
+    how: 'npm run setup:e2e (code-server and its Node 24, from npm, into .cache/e2e)',
+  },
+  shared: {
+    find: () => {
+      const dir = sharedDir();
+      return fs.existsSync(path.join(dir, 'corpus', 'MANIFEST.tsv')) &&
+        fs.existsSync(path.join(dir, 'source-material.md'))
+        ? dir
+        : undefined;
+    },
+    how: `place the project's shared folder (corpus/, source-material.md) at ${sharedDir()}`,
+  },
+};
+
+const found = new Map<Need, string | undefined>();
+
+/** Where a need is on this machine (cached per run), undefined when missing. */
+export function locate(n: Need): string | undefined {
+  if (!found.has(n)) found.set(n, NEEDS[n].find());
+  return found.get(n);
+}
+
+export type Gate = { action: 'run' } | { action: 'skip' | 'fail'; reason: string };
+
+/** What a test that needs `needs` does: run, skip (pending, with the reason) or fail. */
+export function gate(
+  needs: Need[],
+  env: NodeJS.ProcessEnv = process.env,
+  where: (n: Need) => string | undefined = locate,
+): Gate {
+  if (env.WSLB_TIER === 'unit') {
+    return { action: 'skip', reason: `needs ${needs.join(', ')}: not part of the unit tier (npm test runs it)` };
+  }
+  const missing = needs.filter((n) => !where(n));
+  if (missing.length === 0) return { action: 'run' };
+  const reason = missing.map((n) => `${n} is missing (${NEEDS[n].how})`).join('; ');
+  return { action: env.WSLB_REQUIRE_ALL === '1' ? 'fail' : 'skip', reason };
+}
+
+const told = new Set<string>();
+
+/**
+ * Call at the top of a test or in a `before` hook: returns when everything is there, marks the
+ * test (or suite) pending otherwise, and fails under WSLB_REQUIRE_ALL=1.
+ */
+export function need(ctx: { skip(): void }, ...needs: Need[]): void {
+  const g = gate(needs);
+  if (g.action === 'run') return;
+  if (g.action === 'fail') throw new Error(`${g.reason} (WSLB_REQUIRE_ALL=1: nothing may be skipped)`);
+  if (process.env.WSLB_TIER !== 'unit' && !told.has(g.reason)) {
+    told.add(g.reason);
+    console.warn(`      [pending] ${g.reason}`);
+  }
+  ctx.skip();
+}
+
+/** The path of a binary the test has gated with `need`; throws when called without it. */
+export function binary(n: 'nginx' | 'haproxy' | 'neovim'): string {
+  const p = locate(n);
+  if (!p) throw new Error(`${n} is missing (${NEEDS[n].how}); call need(this, '${n}') first`);
+  return p;
+}
