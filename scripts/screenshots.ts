@@ -10,7 +10,7 @@
  *                                           the .vsix), for checking by eye; fails when an image
  *                                           on it does not load
  *
- * Run: npm run screenshots   (= npx tsx scripts/screenshots.ts; needs `npm run setup:e2e` once).
+ * Run: npm run screenshots   (= npx tsx scripts/screenshots.ts; needs code-server and Chromium: `npm run setup`).
  * WSLB_E2E_VSIX=<file> uses that .vsix instead of running `npm run package`.
  */
 import { execFileSync } from 'node:child_process';
