@@ -110,3 +110,39 @@ export function toSimPool(item: PoolItem): SimPool {
   const { uri: _uri, range: _range, nameRange: _nameRange, algorithmRange: _algorithmRange, ...pool } = item;
   return pool;
 }
+
+/** The document (URI) and pool a simulator panel shows. */
+export interface PanelTarget {
+  uri: string;
+  pool: string;
+}
+
+/**
+ * What the panel shows after its webview says 'ready'. A webview restored after a reload is the
+ * only one that knows its pool (from its saved state): the panel adopts it when it has none yet.
+ * Otherwise the webview may name another pool of the same document, never another document.
+ * While an init is pending the webview still holds an older pool: nothing changes.
+ */
+export function targetAfterReady(
+  current: PanelTarget | undefined,
+  initPending: boolean,
+  m: { uri?: unknown; pool?: unknown },
+): PanelTarget | undefined {
+  if (initPending || typeof m.uri !== 'string' || typeof m.pool !== 'string') return current;
+  if (current && current.uri !== m.uri) return current;
+  return { uri: m.uri, pool: m.pool };
+}
+
+/**
+ * The edit an "Apply to config" from the webview may make: in the document the panel was opened
+ * for, and nowhere else (a webview that misbehaves must not edit any file the user can open).
+ */
+export function applyRequest(
+  current: PanelTarget | undefined,
+  m: { uri?: unknown; pool?: unknown; spec?: unknown },
+): { uri: string; pool: string; spec: string } | { error: string } {
+  if (!current) return { error: 'This panel is not showing a pool of a config.' };
+  if (m.uri !== current.uri) return { error: 'Apply to config edits only the config this panel was opened for.' };
+  if (typeof m.pool !== 'string' || typeof m.spec !== 'string') return { error: 'Nothing to apply.' };
+  return { uri: current.uri, pool: m.pool, spec: m.spec };
+}

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { buildAlgorithmEdit } from '../../server/src/service/features/algorithm-edit';
 import type { PoolItem } from '../../server/src/lsp/protocol';
-import { toSimPool } from './logic';
+import { applyRequest, targetAfterReady, toSimPool, type PanelTarget } from './logic';
 import { makeNonce, renderHtml } from './webview/html';
 import { VIEW_TYPE, type FromWebview, type ToWebview } from './webview/protocol';
 
@@ -17,7 +17,7 @@ export class SimulatorPanels implements vscode.WebviewPanelSerializer {
   private panel: vscode.WebviewPanel | undefined;
   private pending: ToWebview | undefined;
   /** The document and pool the panel shows, to follow edits of that document. */
-  private shown: { uri: string; pool: string } | undefined;
+  private shown: PanelTarget | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly watch: vscode.Disposable;
 
@@ -128,8 +128,7 @@ export class SimulatorPanels implements vscode.WebviewPanelSerializer {
     if (!m || typeof m !== 'object') return;
     switch (m.type) {
       case 'ready':
-        if (!this.pending && typeof m.uri === 'string' && typeof m.pool === 'string')
-          this.shown = { uri: m.uri, pool: m.pool };
+        this.shown = targetAfterReady(this.shown, !!this.pending, m);
         if (this.pending) {
           const init = this.pending;
           if ((await panel.webview.postMessage(init)) && this.pending === init) this.pending = undefined;
@@ -142,7 +141,8 @@ export class SimulatorPanels implements vscode.WebviewPanelSerializer {
         }
         return;
       case 'apply': {
-        const r = await this.apply(String(m.uri), String(m.pool), String(m.spec));
+        const req = applyRequest(this.shown, m);
+        const r = 'error' in req ? { ok: false, message: req.error } : await this.apply(req.uri, req.pool, req.spec);
         await panel.webview.postMessage({
           type: 'applied',
           ok: r.ok,

@@ -197,6 +197,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   if (initSettings) project.setSettings(normalizeSettings((initSettings as { wslb?: unknown }).wslb ?? initSettings));
   workspaceRoots = (params.workspaceFolders ?? []).map((f) => project.paths.toPath(f.uri));
   if (workspaceRoots.length === 0 && params.rootUri) workspaceRoots = [project.paths.toPath(params.rootUri)];
+  project.workspaceFolders = workspaceRoots;
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
@@ -239,6 +240,7 @@ connection.onInitialized(() => {
   connection.workspace?.onDidChangeWorkspaceFolders?.((e) => {
     for (const f of e.removed) workspaceRoots = workspaceRoots.filter((r) => r !== project.paths.toPath(f.uri));
     for (const f of e.added) workspaceRoots.push(project.paths.toPath(f.uri));
+    project.workspaceFolders = workspaceRoots;
     startBackgroundCheck();
   });
   void Promise.all([refreshSettings(), awsReady]).then(() => startBackgroundCheck());

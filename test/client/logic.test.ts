@@ -2,7 +2,15 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { detectLanguage } from '../../server/src/service/detect';
-import { detectionTarget, isAwsDocument, poolAt, restartBudget, toSimPool } from '../../client/src/logic';
+import {
+  applyRequest,
+  detectionTarget,
+  isAwsDocument,
+  poolAt,
+  restartBudget,
+  targetAfterReady,
+  toSimPool,
+} from '../../client/src/logic';
 import { CFN_RESOURCE_RE, TF_RESOURCE_RE, declaresAwsLoadBalancer } from '../../server/src/service/aws-detect';
 import {
   CFN_RESOURCE_RE as BUILD_CFN_RE,
@@ -192,5 +200,35 @@ describe('webview HTML', () => {
       algorithmRange: undefined,
     };
     assert.deepEqual(toSimPool(item), { system: 'nginx', name: 'p', algorithm: 'round_robin', servers: [] });
+  });
+});
+
+describe('client logic: the simulator panel edits only its own document', () => {
+  const chat = { uri: 'file:///ws/nginx.conf', pool: 'chat' };
+
+  it('applies to the document and pool the panel was opened for', () => {
+    assert.deepEqual(applyRequest(chat, { uri: chat.uri, pool: 'chat', spec: 'least_conn' }), {
+      uri: chat.uri,
+      pool: 'chat',
+      spec: 'least_conn',
+    });
+  });
+
+  it('refuses an apply naming another file, or arriving when the panel shows nothing', () => {
+    for (const uri of ['file:///home/u/.bashrc', 'file:///etc/nginx/nginx.conf', 'untitled:x', undefined, 42])
+      assert.ok('error' in applyRequest(chat, { uri, pool: 'chat', spec: 'least_conn' }), String(uri));
+    assert.ok('error' in applyRequest(undefined, { uri: chat.uri, pool: 'chat', spec: 'least_conn' }));
+    assert.ok('error' in applyRequest(chat, { uri: chat.uri, pool: 'chat' }));
+  });
+
+  it("a 'ready' message cannot move the panel to another document", () => {
+    // A restored panel adopts the pool its webview saved; afterwards only pools of that document.
+    assert.deepEqual(targetAfterReady(undefined, false, chat), chat);
+    assert.deepEqual(targetAfterReady(chat, false, { uri: chat.uri, pool: 'other' }), { uri: chat.uri, pool: 'other' });
+    assert.deepEqual(targetAfterReady(chat, false, { uri: 'file:///home/u/.bashrc', pool: 'x' }), chat);
+    const moved = targetAfterReady(chat, false, { uri: 'file:///home/u/.bashrc', pool: 'x' });
+    assert.ok('error' in applyRequest(moved, { uri: 'file:///home/u/.bashrc', pool: 'x', spec: 'least_conn' }));
+    // While an init is pending the webview still shows an older pool.
+    assert.deepEqual(targetAfterReady(chat, true, { uri: chat.uri, pool: 'old' }), chat);
   });
 });

@@ -21,6 +21,8 @@ export interface TestClientOptions {
   workspaceFolder?: string;
   /** Advertise codeAction resolve support (VS Code does). */
   resolveCodeActions?: boolean;
+  /** The server process's environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export class TestClient {
@@ -36,7 +38,10 @@ export class TestClient {
 
   constructor(private readonly options: TestClientOptions = {}) {
     this.settings = { debounceMs: 20, checkWorkspace: false, ...(options.settings ?? {}) };
-    this.proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = spawn(process.execPath, [SERVER, '--stdio'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...(options.env ? { env: options.env } : {}),
+    });
     this.proc.stderr!.on('data', (d) => this.logs.push(String(d)));
     this.conn = createProtocolConnection(
       new StreamMessageReader(this.proc.stdout!),

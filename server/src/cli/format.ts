@@ -4,6 +4,7 @@ import { allCodes, knownCode } from '../service/codes';
 import { codeDocsUrl } from '../service/docs/links';
 import { ruleById } from '../service/rules';
 import type { Finding, Severity } from '../service/types';
+import { escapeControls } from '../service/words';
 
 const COLORS: Record<Severity, string> = {
   error: '\x1b[31m',
@@ -17,12 +18,18 @@ export function displayPath(file: string, cwd: string): string {
   return rel && !rel.startsWith('..') ? rel : file;
 }
 
+/**
+ * One finding a line: `file:line:col severity rule-id message`. Text from the config (in the
+ * message) and file names are written with their control characters escaped (\x1b, \n...), so
+ * neither can drive the terminal or CI log that shows them, nor break the one-line format; the
+ * only escape sequences written are the colours.
+ */
 export function formatText(findings: Finding[], cwd: string, color: boolean): string {
   const lines = findings.map((f) => {
-    const where = `${displayPath(f.file, cwd)}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
+    const where = `${escapeControls(displayPath(f.file, cwd))}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
     const sev = color ? `${COLORS[f.severity]}${f.severity}\x1b[0m` : f.severity;
-    const code = color ? `\x1b[2m${f.code}\x1b[0m` : f.code;
-    return `${where} ${sev} ${code} ${f.message}${f.fixes.length ? (color ? ' \x1b[32m[fix]\x1b[0m' : ' [fix]') : ''}`;
+    const code = color ? `\x1b[2m${escapeControls(f.code)}\x1b[0m` : escapeControls(f.code);
+    return `${where} ${sev} ${code} ${escapeControls(f.message)}${f.fixes.length ? (color ? ' \x1b[32m[fix]\x1b[0m' : ' [fix]') : ''}`;
   });
   const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
   const summary = `${findings.length} problem${findings.length === 1 ? '' : 's'} (${count('error')} errors, ${count('warning')} warnings, ${count('information') + count('hint')} notes)`;

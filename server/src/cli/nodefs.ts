@@ -1,23 +1,92 @@
 /** The model's file access on a real disk. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ConfigFileSystem } from '../service/model/fs';
+import type { ConfigFileSystem, NotARegularFile } from '../service/model/fs';
 
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
-export class NodeFileSystem implements ConfigFileSystem {
-  private readonly cache = new Map<string, string | undefined>();
-  readFile(p: string): string | undefined {
-    if (this.cache.has(p)) return this.cache.get(p);
-    let text: string | undefined;
-    try {
-      const st = fs.statSync(p);
-      if (st.isFile() && st.size <= MAX_FILE_BYTES) text = fs.readFileSync(p, 'utf8');
-    } catch {
-      text = undefined;
+/**
+ * Kernel file systems: their "files" are generated on reading (a process's environment, kernel
+ * memory, devices) and stat says nothing true about them (/proc files report 0 bytes).
+ */
+const SYSTEM_DIRS = ['/proc', '/sys', '/dev'];
+
+/** What a path is when it is not a regular file wslb may read. */
+export function refusalOf(st: fs.Stats, real: string): NotARegularFile | undefined {
+  if (SYSTEM_DIRS.some((d) => real === d || real.startsWith(d + '/'))) return 'system file';
+  if (st.isFile()) return undefined;
+  if (st.isDirectory()) return 'directory';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'device';
+  if (st.isFIFO()) return 'FIFO';
+  if (st.isSocket()) return 'socket';
+  return 'special file';
+}
+
+export type DiskRead =
+  | { text: string; mtimeMs: number; size: number }
+  | { refused: NotARegularFile }
+  | { missing: true; tooLarge?: boolean };
+
+/**
+ * Read a config from disk: a regular file only (see refusalOf), at most `maxBytes`. The file is
+ * opened without blocking and checked again through its descriptor, so a path swapped for a FIFO
+ * between the two looks cannot hang the read; no more bytes are read than stat reported.
+ */
+export function readRegularFile(p: string, maxBytes = MAX_FILE_BYTES): DiskRead {
+  let real: string;
+  let st: fs.Stats;
+  try {
+    real = fs.realpathSync(p);
+    st = fs.statSync(real);
+  } catch {
+    return { missing: true };
+  }
+  const refused = refusalOf(st, real);
+  if (refused) return { refused };
+  if (st.size > maxBytes) return { missing: true, tooLarge: true };
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(real, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    const fst = fs.fstatSync(fd);
+    const again = refusalOf(fst, real);
+    if (again) return { refused: again };
+    const size = Math.min(fst.size, maxBytes);
+    const buf = Buffer.alloc(size);
+    let got = 0;
+    while (got < size) {
+      const n = fs.readSync(fd, buf, got, size - got, got);
+      if (n === 0) break;
+      got += n;
     }
-    this.cache.set(p, text);
-    return text;
+    return { text: buf.toString('utf8', 0, got), mtimeMs: fst.mtimeMs, size: fst.size };
+  } catch {
+    return { missing: true };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+export class NodeFileSystem implements ConfigFileSystem {
+  private readonly cache = new Map<string, DiskRead>();
+  private read(p: string): DiskRead {
+    let r = this.cache.get(p);
+    if (!r) this.cache.set(p, (r = readRegularFile(p)));
+    return r;
+  }
+  readFile(p: string): string | undefined {
+    const r = this.read(p);
+    return 'text' in r ? r.text : undefined;
+  }
+  refusal(p: string): NotARegularFile | undefined {
+    const r = this.read(p);
+    return 'refused' in r ? r.refused : undefined;
+  }
+  realPath(p: string): string | undefined {
+    try {
+      return toModelPath(fs.realpathSync(p));
+    } catch {
+      return undefined;
+    }
   }
   readDir(p: string): string[] | undefined {
     try {

@@ -6,6 +6,7 @@
  *   wslb rules
  * Exit codes: 0 no error-level findings, 1 error-level findings, 2 bad usage or unreadable input.
  */
+import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
 import { createLanguageService, type ServiceOptions } from '../service';
 import { ALL_CHECKS } from '../service/checks';
@@ -16,6 +17,7 @@ import { awsInputs, checkWorkspace } from '../service/workspace';
 import type { ConfigLanguage, Severity } from '../service/types';
 import { collectFiles, NodeFileSystem, toModelPath } from './nodefs';
 import { formatJson, formatSarif, formatText } from './format';
+import { escapeControls } from '../service/words';
 import { explainRule } from './explain';
 import { runSimulateCommand } from './simulate';
 import { detectLanguage } from '../service/detect';
@@ -34,6 +36,39 @@ export interface CliIO {
   err(s: string): void;
   cwd: string;
   isTTY: boolean;
+  /** The environment (CI=true changes a default); process.env when absent. */
+  env?: Record<string, string | undefined>;
+}
+
+/** Set by CI services (GitHub Actions, GitLab CI... export CI=true). */
+function inCi(io: CliIO): boolean {
+  const v = (io.env ?? process.env).CI;
+  return !!v && v !== 'false' && v !== '0';
+}
+
+/**
+ * Where nginx includes may lead: undefined (anywhere) when following is allowed, else the
+ * checked folders and the folder of each checked file (where its relative includes resolve),
+ * each by its name and by where its symbolic links lead.
+ */
+function includeRoots(inputs: string[], follow: boolean): string[] | undefined {
+  if (follow) return undefined;
+  const out = new Set<string>();
+  for (const i of inputs) {
+    let dir = i;
+    try {
+      if (!nodeFs.statSync(i).isDirectory()) dir = path.dirname(i);
+    } catch {
+      dir = path.dirname(i);
+    }
+    out.add(toModelPath(dir));
+    try {
+      out.add(toModelPath(nodeFs.realpathSync(dir)));
+    } catch {
+      // a missing folder has no real path
+    }
+  }
+  return [...out];
 }
 
 class UsageError extends Error {}
@@ -53,6 +88,9 @@ check options:
   --language nginx|haproxy|aws skip content detection (aws: Terraform/CloudFormation
                                files that declare ALB/NLB resources)
   --no-color                   plain text output
+  --follow-outside-includes    read nginx includes that lead outside the checked folders
+                               (default, except when CI=true is set)
+  --no-follow-outside-includes never read them: a finding names each include not followed
 `;
 
 const SEVERITIES: Record<string, Severity | 'off'> = {
@@ -136,8 +174,12 @@ function check(args: string[], io: CliIO): number {
   const p = parseArgs(
     args,
     new Set(['format', 'nginx-version', 'haproxy-version', 'heartbeat', 'rule', 'language']),
-    new Set(['no-color']),
+    new Set(['no-color', 'follow-outside-includes', 'no-follow-outside-includes']),
   );
+  if (p.flags.has('follow-outside-includes') && p.flags.has('no-follow-outside-includes'))
+    throw new UsageError('--follow-outside-includes and --no-follow-outside-includes exclude each other');
+  // A pull request checked in CI must not make wslb print the runner's files: confined by default there.
+  const follow = p.flags.has('follow-outside-includes') || (!p.flags.has('no-follow-outside-includes') && !inCi(io));
   const format = one(p, 'format') ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format))
     throw new UsageError(`--format: "${format}" is not text, json or sarif`);
@@ -149,16 +191,16 @@ function check(args: string[], io: CliIO): number {
   const inputs = p.positional.length ? p.positional.map((x) => path.resolve(io.cwd, x)) : [io.cwd];
   const { files, missing } = collectFiles(inputs);
   if (missing.length) {
-    for (const m of missing) io.err(`wslb: cannot read ${m}: no such file or folder\n`);
+    for (const m of missing) io.err(`wslb: cannot read ${escapeControls(m)}: no such file or folder\n`);
     return 2;
   }
   const fs = new NodeFileSystem();
   const unreadable = files.filter((f) => fs.readFile(f) === undefined);
   if (unreadable.length && p.positional.length) {
-    for (const u of unreadable) io.err(`wslb: cannot read ${u}\n`);
+    for (const u of unreadable) io.err(`wslb: cannot read ${escapeControls(u)}\n`);
     return 2;
   }
-  const result = checkWorkspace(service, fs, files, language);
+  const result = checkWorkspace(service, fs, files, language, includeRoots(inputs, follow));
   if (result.languages.size === 0 && format === 'text')
     io.err(
       `wslb: no nginx or HAProxy config, nor Terraform/CloudFormation declaring ALB/NLB resources, found in ${inputs.join(', ')}\n`,
@@ -226,7 +268,7 @@ function simulate(args: string[], io: CliIO): number {
   const fs = new NodeFileSystem();
   const text = fs.readFile(abs);
   if (text === undefined) {
-    io.err(`wslb: cannot read ${file}\n`);
+    io.err(`wslb: cannot read ${escapeControls(file)}\n`);
     return 2;
   }
   const awsFormat = awsFormatOf(abs, text);
@@ -246,12 +288,14 @@ function simulate(args: string[], io: CliIO): number {
   }
   const language = detectLanguage(abs, text);
   if (!language) {
-    io.err(`wslb: ${file} does not look like an nginx or HAProxy config, nor declares AWS load balancer resources\n`);
+    io.err(
+      `wslb: ${escapeControls(file)} does not look like an nginx or HAProxy config, nor declares AWS load balancer resources\n`,
+    );
     return 2;
   }
   const pools =
     language === 'nginx'
-      ? nginxPools(buildNginxConfig(abs, fs))
+      ? nginxPools(buildNginxConfig(abs, fs, { includeRoots: includeRoots([abs], !inCi(io)) }))
       : haproxyPools(buildHaproxyConfig([{ path: abs, text }]));
   return runSimulateCommand(
     args.slice(1),
@@ -270,6 +314,7 @@ if (require.main === module) {
         err: (s) => process.stderr.write(s),
         cwd: process.cwd(),
         isTTY: !!process.stdout.isTTY,
+        env: process.env,
       });
       process.exitCode = code;
     });

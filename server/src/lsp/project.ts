@@ -18,7 +18,9 @@ import {
   type AwsAnalysis,
 } from '../service';
 import { awsInputs } from '../service/workspace';
-import type { ConfigFileSystem } from '../service/model/fs';
+import { dirname, isInsideRoots, type ConfigFileSystem, type NotARegularFile } from '../service/model/fs';
+import { readRegularFile } from '../cli/nodefs';
+import { pathToFileURL } from 'node:url';
 import { parseNginxTime } from '../service/model/units';
 import { parseNginx, parseNginxIncremental, type NginxFile } from '../service/syntax/nginx';
 import { parseHaproxy, type HaproxyFile } from '../service/syntax/haproxy';
@@ -89,6 +91,8 @@ export function normalizeSettings(raw: unknown): WslbSettings {
       typeof r.debounceMs === 'number' && r.debounceMs >= 0 && r.debounceMs <= 10_000
         ? r.debounceMs
         : DEFAULT_SETTINGS.debounceMs,
+    followOutsideIncludes:
+      typeof r.followOutsideIncludes === 'boolean' ? r.followOutsideIncludes : DEFAULT_SETTINGS.followOutsideIncludes,
     trace: { server: trace === 'messages' || trace === 'verbose' ? trace : 'off' },
   };
 }
@@ -150,7 +154,28 @@ export class Project {
   /** Per open document, the edits since the text its cached tree was parsed from (see takeEdits). */
   private readonly editLogs = new Map<string, EditLog>();
 
+  /** The workspace folders (model paths): where includes may lead unless followOutsideIncludes. */
+  workspaceFolders: string[] = [];
+
   constructor(private readonly openDoc: (path: string) => OpenDoc | undefined) {}
+
+  /**
+   * Where the includes of `root` may lead: anywhere when the settings allow it; else the
+   * workspace folders, and the root's own folder when it lies outside them (a file opened on its
+   * own), each by its name and by where its symbolic links lead.
+   */
+  includeRootsFor(root: string): string[] | undefined {
+    if (this.settings.followOutsideIncludes) return undefined;
+    const folders = this.workspaceFolders.filter((f) => isInsideRoots(root, [f]));
+    const roots = folders.length ? this.workspaceFolders : [...this.workspaceFolders, dirname(root)];
+    const out = new Set<string>();
+    for (const r of roots) {
+      out.add(r);
+      const real = this.realPathOf(r);
+      if (real) out.add(real);
+    }
+    return [...out];
+  }
 
   setSettings(s: WslbSettings): void {
     this.settings = s;
@@ -164,6 +189,8 @@ export class Project {
       if (open) return open.text;
       return this.readDisk(path);
     },
+    refusal: (path) => this.refusalOf(path),
+    realPath: (path) => this.realPathOf(path),
     readDir: (path) => {
       const os = this.paths.diskPath(path);
       if (!os) return undefined;
@@ -180,14 +207,37 @@ export class Project {
     if (!os) return undefined;
     try {
       const st = nodeFs.statSync(os);
-      if (!st.isFile() || st.size > MAX_ANALYZED_CHARS) return undefined;
       const hit = this.disk.get(path);
-      if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.text;
-      const text = nodeFs.readFileSync(os, 'utf8');
-      this.disk.set(path, { mtimeMs: st.mtimeMs, size: st.size, text });
-      return text;
+      if (hit && st.isFile() && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.text;
     } catch {
       this.disk.delete(path);
+      return undefined;
+    }
+    // Regular files only (not /proc, /dev, FIFOs, directories), opened without blocking.
+    const r = readRegularFile(os, MAX_ANALYZED_CHARS);
+    if ('text' in r) {
+      this.disk.set(path, { mtimeMs: r.mtimeMs, size: r.size, text: r.text });
+      return r.text;
+    }
+    this.disk.delete(path);
+    return undefined;
+  }
+
+  /** What a path is when it exists on disk but is not read (a directory, a device...). */
+  refusalOf(path: string): NotARegularFile | undefined {
+    if (this.openDoc(path)) return undefined;
+    const os = this.paths.diskPath(path);
+    if (!os) return undefined;
+    const r = readRegularFile(os, 0);
+    return 'refused' in r ? r.refused : undefined;
+  }
+
+  realPathOf(path: string): string | undefined {
+    const os = this.paths.diskPath(path);
+    if (!os) return undefined;
+    try {
+      return this.paths.toPath(pathToFileURL(nodeFs.realpathSync(os)).href);
+    } catch {
       return undefined;
     }
   }
@@ -271,6 +321,7 @@ export class Project {
     cachedTree: (p) => this.nginxTrees.get(p)?.tree,
     storeTree: (p, text, tree) => void this.nginxTrees.set(p, { text, tree }),
     edits: (p, from, to) => this.takeEdits(p, from, to),
+    includeRoots: (root) => this.includeRootsFor(root),
   };
 
   nginxTree(path: string, text: string): NginxFile {
@@ -486,6 +537,8 @@ export class Project {
     const fs: ConfigFileSystem = {
       readFile: (p) => overrides.get(p) ?? this.fs.readFile(p),
       readDir: (p) => this.fs.readDir(p),
+      refusal: (p) => (overrides.has(p) ? undefined : this.refusalOf(p)),
+      realPath: (p) => this.realPathOf(p),
     };
     const a = this.analysisFor(path);
     const lang = a?.language ?? this.languageOf(path);
@@ -500,6 +553,6 @@ export class Project {
     }
     if (lang !== 'nginx') return [];
     const root = a?.root ?? path;
-    return this.service.analyzeNginx(root, fs).findings;
+    return this.service.analyzeNginx(root, fs, { includeRoots: this.includeRootsFor(root) }).findings;
   }
 }

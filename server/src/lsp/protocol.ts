@@ -10,6 +10,8 @@
  *   wslb.rules            object  {}        rule id → "off" | "error" | "warning" | "info" | "hint"
  *   wslb.checkWorkspace   boolean true      check workspace files that are not open
  *   wslb.debounceMs       number  150       delay between the last keystroke and a re-check
+ *   wslb.followOutsideIncludes boolean true  read nginx includes that lead outside the workspace
+ *                                            folders (false: a finding says each was not followed)
  *   wslb.trace.server     string  "off"     "off" | "messages" | "verbose" (handled by the client library)
  *
  * Custom requests:
@@ -31,6 +33,7 @@ export interface WslbSettings {
   rules: Record<string, string>;
   checkWorkspace: boolean;
   debounceMs: number;
+  followOutsideIncludes: boolean;
   trace: { server: 'off' | 'messages' | 'verbose' };
 }
 
@@ -41,6 +44,7 @@ export const DEFAULT_SETTINGS: WslbSettings = {
   rules: {},
   checkWorkspace: true,
   debounceMs: 150,
+  followOutsideIncludes: true,
   trace: { server: 'off' },
 };
 

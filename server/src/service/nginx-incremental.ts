@@ -91,11 +91,15 @@ export interface NginxIncrementalHost {
   storeTree(path: string, text: string, tree: NginxFile): void;
   /** The edits that turn `from` into `to` (each applies to the text the previous one gave), when known. */
   edits(path: string, from: string, to: string): readonly NginxTextEdit[] | undefined;
+  /** Where includes of this root may lead (BuildOptions.includeRoots); undefined: anywhere. */
+  includeRoots?(rootPath: string): readonly string[] | undefined;
 }
 
 interface State {
   service: LanguageService;
   rootPath: string;
+  /** The include roots the config was built with, joined (a change means a whole rebuild). */
+  includeRoots: string | undefined;
   text: string;
   tree: NginxFile;
   config: NginxConfig;
@@ -148,7 +152,8 @@ export class NginxIncremental {
   }
 
   private full(service: LanguageService, rootPath: string, host: NginxIncrementalHost): NginxAnalysis {
-    const config = buildNginxConfig(rootPath, host.fs, { parse: (p, t) => host.parse(p, t) });
+    const includeRoots = host.includeRoots?.(rootPath);
+    const config = buildNginxConfig(rootPath, host.fs, { parse: (p, t) => host.parse(p, t), includeRoots });
     const options = service.options;
     const indexOf: LineIndexOf = (p) => config.sources.get(p)?.tree.lineIndex;
     const units = new Map<NginxDirective, Finding[]>();
@@ -162,6 +167,7 @@ export class NginxIncremental {
     const st: State = {
       service,
       rootPath,
+      includeRoots: includeRoots?.join('\0'),
       text: src.text,
       tree: src.tree,
       config,
@@ -184,6 +190,7 @@ export class NginxIncremental {
     host: NginxIncrementalHost,
   ): NginxAnalysis | string {
     if (st.service !== service || st.rootPath !== rootPath) return 'settings or root changed';
+    if (st.includeRoots !== host.includeRoots?.(rootPath)?.join('\0')) return 'include roots changed';
     const config = st.config;
     const src = config.sources.get(rootPath);
     if (!src || src.tree !== st.tree || host.cachedTree(rootPath) !== st.tree) return 'the tree was replaced';
@@ -286,6 +293,7 @@ export class NginxIncremental {
     const out: State = {
       service,
       rootPath,
+      includeRoots: st.includeRoots,
       text,
       tree,
       config: next,

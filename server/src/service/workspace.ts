@@ -24,6 +24,8 @@ export function checkWorkspace(
   fs: ConfigFileSystem,
   paths: string[],
   forced?: ConfigLanguage,
+  /** Where nginx includes may lead (BuildOptions.includeRoots); undefined: anywhere. */
+  includeRoots?: readonly string[],
 ): WorkspaceResult {
   const languages = new Map<string, ConfigLanguage>();
   for (const p of paths) {
@@ -47,7 +49,7 @@ export function checkWorkspace(
   const included = new Set<string>();
   const first = new Map<string, NginxAnalysis>();
   for (const p of nginxFiles) {
-    const a = service.analyzeNginx(p, fs, { parse });
+    const a = service.analyzeNginx(p, fs, { parse, includeRoots });
     first.set(p, a);
     for (const src of a.config.sources.keys()) if (src !== p) included.add(src);
   }

@@ -59,10 +59,24 @@ export const NGINX_CHECKS = [
     references: [CORE + '#include'],
   },
   {
+    id: 'nginx/include-not-file',
+    severity: 'warning',
+    short: 'an `include` names a directory, device, FIFO, socket or a file of /proc, /sys or /dev',
+    long: 'wslb reads only regular files: a FIFO or a device could block or never end, and the "files" of /proc, /sys and /dev are made when read (a process environment, kernel memory), so their text must not reach the findings. `nginx -t` fails on a directory ("Is a directory") and would read the others as configuration. Name a regular file, or a glob of them.',
+    references: [CORE + '#include'],
+  },
+  {
     id: 'nginx/include-not-found',
     severity: 'warning',
     short: 'an `include` names a file that does not exist where nginx looks for it',
     long: 'A relative `include` resolves against the configuration prefix (the folder of the main `nginx.conf`). Without a match (and without a glob, which may match nothing), `nginx -t` stops with "open() ... failed". The message lists the folders that were searched. When the file exists only on the server, disable the check for the line or the file.',
+    references: [CORE + '#include'],
+  },
+  {
+    id: 'nginx/include-outside-root',
+    severity: 'warning',
+    short: 'an `include` leads outside the checked folders and was not followed',
+    long: "With `CI=true`, `--no-follow-outside-includes` or `wslb.followOutsideIncludes: false`, wslb reads no file outside the folders it was asked to check (the folder of a checked file counts), so that a pull request cannot make a CI job print the runner's files. What the include would bring in is unknown: rules that need the whole config stay silent. Pass `--follow-outside-includes` (or turn the setting on) to read it.",
     references: [CORE + '#include'],
   },
   {

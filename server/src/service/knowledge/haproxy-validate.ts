@@ -10,6 +10,7 @@
  * Codes: haproxy/unknown-keyword, haproxy/keyword-not-allowed-here, haproxy/keyword-removed,
  * haproxy/unknown-action, haproxy/unknown-server-option, haproxy/unknown-bind-option, haproxy/invalid-value (mode, balance algorithm, filter type), haproxy/not-in-build (a keyword of a feature the Debian 12 build lacks).
  */
+import { clipWord } from '../words';
 import type { Span } from '../text';
 import type { HaproxyCheckName } from '../checks';
 import type { Severity } from '../types';
@@ -128,7 +129,8 @@ interface Plan {
   options: { from: number; bind: boolean } | null;
 }
 
-const q = (s: string) => '`' + s + '`';
+/** A word of the config (or of the knowledge base) as a message quotes it: clipped and escaped. */
+const q = (s: string) => '`' + clipWord(s) + '`';
 
 /** A table entry by a key taken from the config (never from Object.prototype: `constructor`, `toString`). */
 const own = <T>(table: Record<string, T>, key: string): T | undefined =>
@@ -753,7 +755,8 @@ function checkProxyHead(
           two,
           'error',
           'unknown-keyword',
-          `unknown ${w0} ${q(w1)}` + (best.length ? `; did you mean ${q(w0 + ' ' + best[0])}?` : ''),
+          `unknown ${clipWord(w0)} ${q(w1)}` +
+            (best.length ? `; did you mean ${'`' + clipWord(w0) + ' ' + clipWord(best[0]) + '`'}?` : ''),
         ),
       );
       return null;

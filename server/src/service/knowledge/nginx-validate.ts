@@ -12,6 +12,7 @@
  * nginx/directive-removed, nginx/parameter-too-new, nginx/deprecated-parameter, nginx/nginx-plus-only,
  * nginx/module-not-in-build.
  */
+import { clipWord } from '../words';
 import type { Span } from '../text';
 import type { NginxCheckName } from '../checks';
 import type { Severity } from '../types';
@@ -136,7 +137,8 @@ function resolveBuild(b: ValidateNginxOptions['build']): NginxBuildProfile {
   return b;
 }
 
-const code = (s: string) => '`' + s + '`';
+/** A word of the config (or of the knowledge base) as a message quotes it: clipped and escaped. */
+const code = (s: string) => '`' + clipWord(s) + '`';
 
 /** What one (directive name, block type) pair gets, whatever its arguments. */
 type Verdict =
@@ -202,7 +204,7 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
           'warning',
           'module-not-in-build',
           `${code(name)} comes from ${c.module}, which ${build.description} lacks: ${why}` +
-            (so ? `; load it with ${code(`load_module modules/${so};`)}` : ''),
+            (so ? `; load it with \`load_module modules/${so};\`` : ''),
         );
       }
       if (all.length > 0) {
@@ -354,7 +356,7 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
       );
     }
     if (v.isBlock && !v.isPlain && !d.block && d.semicolon !== undefined && d.semicolon >= 0) {
-      report(d.nameSpan, 'error', 'block-expected', `${code(name)} needs a block: ${code(name + ' ... { ... }')}`);
+      report(d.nameSpan, 'error', 'block-expected', `${code(name)} needs a block: \`${clipWord(name)} ... { ... }\``);
     } else if (!v.isBlock && d.block) {
       report(d.nameSpan, 'error', 'unexpected-block', `${code(name)} does not take a block; end it with ${code(';')}`);
     }
@@ -377,7 +379,7 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
             d.args[0],
             'error',
             'parameter-too-new',
-            `${code(name + ' ' + val)} needs nginx ${known.since}; target is ${version}`,
+            `\`${clipWord(name)} ${clipWord(val)}\` needs nginx ${known.since}; target is ${version}`,
           );
         }
       }

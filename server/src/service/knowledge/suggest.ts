@@ -1,4 +1,5 @@
 /** "Did you mean" suggestions by edit distance. */
+import { clipWord } from '../words';
 
 /** Damerau-Levenshtein distance (optimal string alignment), bounded: returns > max when farther. */
 export function editDistance(a: string, b: string, max = Infinity): number {
@@ -45,5 +46,5 @@ export function closestNames(word: string, candidates: Iterable<string>, limit =
 export function didYouMean(word: string, candidates: Iterable<string>): string {
   const best = closestNames(word, candidates, 2);
   if (best.length === 0) return '';
-  return `; did you mean ${best.map((b) => '`' + b + '`').join(' or ')}?`;
+  return `; did you mean ${best.map((b) => '`' + clipWord(b) + '`').join(' or ')}?`;
 }

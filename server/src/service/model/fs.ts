@@ -6,10 +6,25 @@
 import picomatch from 'picomatch';
 
 export interface ConfigFileSystem {
-  /** The file's text, or undefined when it does not exist or cannot be read. */
+  /**
+   * The file's text, or undefined when it does not exist or cannot be read. Only regular files
+   * are read: never a directory, device, FIFO or socket, nor a file of /proc, /sys or /dev.
+   */
   readFile(path: string): string | undefined;
   /** Entry names in a directory, or undefined when it is not one. */
   readDir(path: string): string[] | undefined;
+  /** What `path` is when it exists but readFile refuses it (a directory, a device...). */
+  refusal?(path: string): NotARegularFile | undefined;
+  /** The path with its symbolic links resolved, when it exists (undefined: it does not, or unknown). */
+  realPath?(path: string): string | undefined;
+}
+
+/** What a path that is not read as a config is: said in the finding at the include. */
+export type NotARegularFile = 'directory' | 'device' | 'FIFO' | 'socket' | 'system file' | 'special file';
+
+/** True when `path` is one of `roots` or lies under one of them (all absolute, "/"-separated). */
+export function isInsideRoots(path: string, roots: readonly string[]): boolean {
+  return roots.some((r) => path === r || r === '/' || path.startsWith(r.endsWith('/') ? r : r + '/'));
 }
 
 export function dirname(p: string): string {
@@ -37,6 +52,13 @@ const GLOB_CHARS = /[*?[]/;
 
 export function isGlob(pattern: string): boolean {
   return GLOB_CHARS.test(pattern);
+}
+
+/** The folder a glob pattern lists first: its segments before the first one with a wildcard. */
+export function globBase(absPattern: string): string {
+  const segments = normalizePath(absPattern).split('/').filter(Boolean);
+  const i = segments.findIndex(isGlob);
+  return '/' + (i < 0 ? segments : segments.slice(0, i)).join('/');
 }
 
 /**

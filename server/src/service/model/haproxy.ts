@@ -7,6 +7,7 @@
  * an inherited option off. `default-server` lines set server options that later `server` lines
  * of the section (or of proxies using those defaults) start from.
  */
+import { clipWord } from '../words';
 import {
   parseHaproxy,
   type HaproxyFile,
@@ -314,7 +315,7 @@ export function buildHaproxyConfig(files: { path: string; text: string; tree?: H
             start: span.start,
             end: span.end,
             code: 'haproxy/unknown-defaults',
-            message: `defaults section '${section.from}' not found for ${kind} '${section.name ?? ''}' (it must be declared before)`,
+            message: `defaults section '${clipWord(section.from)}' not found for ${kind} '${clipWord(section.name ?? '')}' (it must be declared before)`,
             severity: 'error',
           });
         }

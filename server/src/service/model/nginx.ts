@@ -12,7 +12,17 @@ import { parseNginx, type NginxDirective, type NginxFile, type NginxNode } from 
 import type { SyntaxDiagnostic } from '../types';
 import type { CheckId } from '../checks';
 import { registerNginxCarry } from './nginx-carry';
-import { type ConfigFileSystem, dirname, expandGlob, isGlob, joinPath } from './fs';
+import {
+  type ConfigFileSystem,
+  type NotARegularFile,
+  dirname,
+  expandGlob,
+  globBase,
+  isGlob,
+  isInsideRoots,
+  joinPath,
+} from './fs';
+import { clipWord } from '../words';
 
 export type NginxContextKind =
   | 'main'
@@ -214,8 +224,18 @@ export interface NginxConfig {
 
 /** Is every included file of the config read (no include missing, reported or not)? */
 export function configSeenWhole(config: NginxConfig): boolean {
-  return !config.unseenIncludes && !config.diagnostics.some((d) => d.code === 'nginx/include-not-found');
+  return !config.unseenIncludes && !config.diagnostics.some((d) => UNREAD_INCLUDE_CODES.has(d.code));
 }
+
+/**
+ * Codes of an include whose files were not read (missing, not a regular file, or outside the
+ * checked roots): what they define is unknown, so rules that need the whole config stay silent.
+ */
+export const UNREAD_INCLUDE_CODES: ReadonlySet<string> = new Set([
+  'nginx/include-not-found',
+  'nginx/include-not-file',
+  'nginx/include-outside-root',
+]);
 
 export interface BuildOptions {
   /** Parse cache shared across builds (path+text → tree). */
@@ -226,6 +246,12 @@ export interface BuildOptions {
   rootContext?: NginxContextKind[];
   maxIncludeDepth?: number;
   maxFiles?: number;
+  /**
+   * The folders (or files) the user asked to check. When given, an include that resolves outside
+   * them is not followed (nothing there is read or listed) and a finding says so; when absent,
+   * includes go anywhere.
+   */
+  includeRoots?: readonly string[];
 }
 
 export function defaultParse(_path: string, text: string): NginxFile {
@@ -346,22 +372,55 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
     // directory, never against the including file's (ngx_conf_include() -> ngx_conf_full_name()
     // with cycle->conf_prefix; crossplane's includes-regular fixture shows it).
     const c = pattern.startsWith('/') ? pattern : joinPath(prefixDir, pattern);
-    const paths = isGlob(c) ? expandGlob(fs, c) : fs.readFile(c) !== undefined ? [c] : [];
+    const roots = options.includeRoots;
+    // Inside the roots by name and, for a path that exists, by where its symbolic links lead.
+    const inside = (p: string) => !roots || (isInsideRoots(p, roots) && isInsideRoots(fs.realPath?.(p) ?? p, roots));
+    let paths: string[] = [];
+    let outside: string | undefined;
+    let refused: { path: string; what: NotARegularFile } | undefined;
+    // A glob is listed only from its fixed leading folders, and only when they are inside.
+    if (!inside(isGlob(c) ? globBase(c) : c)) outside = c;
+    else {
+      paths = (isGlob(c) ? expandGlob(fs, c) : fs.readFile(c) !== undefined ? [c] : []).filter((p) => {
+        if (inside(p)) return true;
+        outside ??= p;
+        return false;
+      });
+      const what = paths.length || isGlob(c) ? undefined : fs.refusal?.(c);
+      if (what) refused = { path: c, what };
+    }
     if (paths.length === 0) {
       // An absolute path outside the configuration's folder names a file of the machine the config
       // is deployed on (a repository's /etc/nginx/proxy.conf, a container's /config/nginx/ssl.conf):
-      // it cannot be checked from here, so its absence is no finding.
+      // it cannot be checked from here, so its absence is no finding (configSeenWhole() knows).
       const elsewhere = pattern.startsWith('/') && !c.startsWith(prefixDir === '/' ? '/' : `${prefixDir}/`);
-      if (elsewhere && !isGlob(pattern)) unseen++;
-      if (!isGlob(pattern) && !shippedWithNginx(pattern) && !elsewhere)
-        report('nginx/include-not-found', `include: "${pattern}" was not found (looked in ${dirname(c)})`, 'warning');
+      if (refused)
+        report(
+          'nginx/include-not-file',
+          `include: "${clipWord(pattern)}" is a ${refused.what}, not a config file; not read`,
+          'warning',
+        );
+      else if (outside !== undefined)
+        report(
+          'nginx/include-outside-root',
+          `include: "${clipWord(pattern)}" leads outside the checked folders (to ${clipWord(outside, 80)}); not followed. ` +
+            'Allow it with `wslb check --follow-outside-includes` or the wslb.followOutsideIncludes setting',
+          'warning',
+        );
+      else if (!isGlob(pattern) && elsewhere) unseen++;
+      else if (!isGlob(pattern) && !shippedWithNginx(pattern))
+        report(
+          'nginx/include-not-found',
+          `include: "${clipWord(pattern)}" was not found (looked in ${clipWord(dirname(c), 80)})`,
+          'warning',
+        );
       return;
     }
     for (const p of paths) {
       if (stack.includes(p)) {
         report(
           'nginx/include-cycle',
-          `include cycle: ${[...stack.slice(stack.indexOf(p)), p].map(baseName).join(' → ')}`,
+          `include cycle: ${[...stack.slice(stack.indexOf(p)), p].map((x) => clipWord(baseName(x))).join(' → ')}`,
           'error',
         );
         continue;
@@ -753,7 +812,7 @@ export function describeContext(ctx: NginxContext): string {
   if (ctx.kind === 'server') {
     const sn = findStatements(ctx, 'server_name')[0];
     const listen = findStatements(ctx, 'listen')[0];
-    return `server${sn ? ' ' + sn.args.join(' ') : listen ? ' (listen ' + listen.args[0] + ')' : ''}`;
+    return `server${sn ? ' ' + sn.args.map((a) => clipWord(a)).join(' ') : listen ? ' (listen ' + clipWord(listen.args[0]) + ')' : ''}`;
   }
-  return [s.name, ...s.args].join(' ');
+  return [s.name, ...s.args].map((a) => clipWord(a)).join(' ');
 }

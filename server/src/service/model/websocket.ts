@@ -3,6 +3,7 @@
  * apply only there, so a plain web config gets no noise. Each answer says why, so messages and
  * hovers can explain themselves.
  */
+import { clipWord, clipWords } from '../words';
 import type { NginxDirective, NginxNode } from '../syntax/nginx';
 import type { HaproxyProxy, HaproxyConfig } from './haproxy';
 import type { HaproxyStatement } from '../syntax/haproxy';
@@ -143,31 +144,31 @@ export function nginxWebSocketReasons(config: NginxConfig, ctx: NginxContext): W
     const h = s.args[0]?.toLowerCase();
     const v = s.args[1] ?? '';
     if (h === 'upgrade' && /\$http_upgrade\b|websocket/i.test(v))
-      reasons.push({ kind: 'upgrade-header', text: `forwards Upgrade (${v})` });
+      reasons.push({ kind: 'upgrade-header', text: `forwards Upgrade (${clipWord(v)})` });
     if (h === 'connection') {
       const lower = v.toLowerCase();
       const mapVar = /^\$([A-Za-z0-9_]+)$/.exec(v);
       const fromUpgradeMap =
         mapVar && vars.get(mapVar[1])?.name === 'map' && /http_upgrade/.test(vars.get(mapVar[1])!.args[0] ?? '');
       if (lower === 'upgrade' || fromUpgradeMap || /connection_upgrade/.test(lower))
-        reasons.push({ kind: 'connection-header', text: `sets Connection to ${v}` });
+        reasons.push({ kind: 'connection-header', text: `sets Connection to ${clipWord(v)}` });
     }
   }
   if (ctx.kind === 'location' && ctx.statement) {
     const path = ctx.statement.args[ctx.statement.args.length - 1] ?? '';
     if (looksLikeWebSocketPath(path))
-      reasons.push({ kind: 'path', text: `path ${path} looks like a WebSocket endpoint` });
+      reasons.push({ kind: 'path', text: `path ${clipWord(path)} looks like a WebSocket endpoint` });
   }
   const pp = proxyPassOf(ctx);
   if (pp) {
     const t = parseProxyTarget(pp.args[0] ?? '');
     if (t.scheme === 'ws' || t.scheme === 'wss')
-      reasons.push({ kind: 'path', text: `proxies to a ${t.scheme}:// URL` });
+      reasons.push({ kind: 'path', text: `proxies to a ${clipWord(t.scheme)}:// URL` });
     const up = findUpstream(config, t.host, ctx.family);
     if (up && looksLikeWebSocketName(t.host))
-      reasons.push({ kind: 'upstream-name', text: `upstream ${t.host} is named like a WebSocket pool` });
+      reasons.push({ kind: 'upstream-name', text: `upstream ${clipWord(t.host)} is named like a WebSocket pool` });
     if (up && hasNginxMarker(up))
-      reasons.push({ kind: 'marker', text: `upstream ${t.host} is marked "# wslb: websocket"` });
+      reasons.push({ kind: 'marker', text: `upstream ${clipWord(t.host)} is marked "# wslb: websocket"` });
   }
   for (let c: NginxContext | null = ctx; c && c.kind !== 'http'; c = c.parent) {
     if (hasNginxMarker(c)) {
@@ -383,7 +384,7 @@ function computeOwnReasons(proxy: HaproxyProxy): OwnReasons {
   let before = NO_REASONS;
   let after = NO_REASONS;
   if (proxy.name && mayLookLikeWebSocketName(proxy.name) && looksLikeWebSocketName(proxy.name))
-    before = [{ kind: 'backend-name', text: `${proxy.kind} ${proxy.name} is named like a WebSocket pool` }];
+    before = [{ kind: 'backend-name', text: `${proxy.kind} ${clipWord(proxy.name)} is named like a WebSocket pool` }];
   if (hasHaproxyMarker(proxy))
     (before === NO_REASONS ? (before = []) : before).push({ kind: 'marker', text: 'marked "# wslb: websocket"' });
   // the ACLs grouped by name (aclsOf()) only when one of them matches upgrades
@@ -391,7 +392,8 @@ function computeOwnReasons(proxy: HaproxyProxy): OwnReasons {
     after = [];
     for (const [name, defs] of aclsOf(proxy)) {
       for (const def of defs) {
-        if (aclFactsOf(def).upgrade) after.push({ kind: 'acl', text: `acl ${name} matches WebSocket upgrades` });
+        if (aclFactsOf(def).upgrade)
+          after.push({ kind: 'acl', text: `acl ${clipWord(name)} matches WebSocket upgrades` });
       }
     }
   }
@@ -518,7 +520,7 @@ function computeRouteReasons(ref: ReturnType<typeof backendReferences>[number]):
   if (upgradeWord && WS_ACL.test(argsText(s)))
     (reasons === NO_REASONS ? (reasons = []) : reasons).push({
       kind: 'acl',
-      text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here`,
+      text: `${ref.from.kind}${ref.from.name ? ` ${clipWord(ref.from.name)}` : ''} routes WebSocket upgrades here`,
     });
   return reasons;
 }
@@ -597,12 +599,12 @@ function aclReason(
   if (acl.upgrade)
     (reasons === NO_REASONS ? (reasons = []) : reasons).push({
       kind: 'acl',
-      text: `${ref.from.kind} ${ref.from.name} routes WebSocket upgrades here (acl ${name} ${acl.text})`,
+      text: `${ref.from.kind}${ref.from.name ? ` ${clipWord(ref.from.name)}` : ''} routes WebSocket upgrades here (acl ${clipWord(name)} ${clipWords(acl.text)})`,
     });
   else if (acl.path)
     (reasons === NO_REASONS ? (reasons = []) : reasons).push({
       kind: 'path',
-      text: `${ref.from.kind} ${ref.from.name} routes ${acl.text} here`,
+      text: `${ref.from.kind}${ref.from.name ? ` ${clipWord(ref.from.name)}` : ''} routes ${clipWords(acl.text)} here`,
     });
   return reasons;
 }

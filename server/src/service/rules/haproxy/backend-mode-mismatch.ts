@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import {
   type BackendReference,
   type HaproxyConfig,
@@ -115,7 +116,7 @@ export const backendModeMismatch: HaproxyRule = {
       if (fe === null) continue;
       const target = ref.target!;
       const how = ref.statement.keyword === 'use_backend' ? "in a 'use_backend' rule" : 'as its default backend';
-      const quote = `http ${typeWord(fe)} '${fe.name ?? ''}' (…) tries to use incompatible tcp ${typeWord(target)} '${target.name ?? ''}' (…) ${how} (see 'mode')`;
+      const quote = `http ${typeWord(fe)} '${clipWord(fe.name ?? '')}' (…) tries to use incompatible tcp ${typeWord(target)} '${clipWord(target.name ?? '')}' (…) ${how} (see 'mode')`;
       const modeEff = haproxyEffective(target, ['mode']);
       const fix =
         modeEff && modeEff.proxy === target

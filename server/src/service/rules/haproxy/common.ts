@@ -3,6 +3,7 @@
  * origin, which proxies a fix may touch, and the edit plans several rules share (so that "fix
  * all" never writes the same directive twice).
  */
+import { clipWord } from '../../words';
 import {
   type HaproxyConfig,
   type HaproxyEffective,
@@ -31,7 +32,7 @@ export function proxyHeaderSpan(proxy: HaproxyProxy): Span {
 
 /** `backend chat`, `listen ws`, `defaults base`, or `defaults` (anonymous). */
 export function proxyLabel(proxy: HaproxyProxy): string {
-  return proxy.name ? `${proxy.kind} ${proxy.name}` : proxy.kind;
+  return proxy.name ? `${proxy.kind} ${clipWord(proxy.name)}` : proxy.kind;
 }
 
 export function lineOf(proxy: HaproxyProxy, stmt: HaproxyStatement): number {
@@ -39,7 +40,7 @@ export function lineOf(proxy: HaproxyProxy, stmt: HaproxyStatement): number {
 }
 
 function fileName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
+  return clipWord(path.slice(path.lastIndexOf('/') + 1));
 }
 
 /** "line 7" or "common.cfg:7" when the statement lives in another file than `here`. */

@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import { haproxyEffective } from '../../model/haproxy';
 import type { HaproxyRule } from '../rule';
 import {
@@ -45,7 +46,7 @@ export const leastconnNoSlowstart: HaproxyRule = {
       const lacking = live.filter((s) => !s.slowstartMs);
       if (lacking.length === 0) continue;
       const unchecked = lacking.filter((s) => !s.check);
-      const names = lacking.map((s) => s.name);
+      const names = lacking.map((s) => clipWord(s.name));
       const here = bal.proxy === proxy;
       report({
         path: proxy.source.path,
@@ -56,7 +57,7 @@ export const leastconnNoSlowstart: HaproxyRule = {
                 unchecked.length === lacking.length
                   ? 'none has it'
                   : `${unchecked
-                      .map((s) => s.name)
+                      .map((s) => clipWord(s.name))
                       .slice(0, 5)
                       .join(', ')} lack it`
               })`
@@ -72,7 +73,7 @@ export const leastconnNoSlowstart: HaproxyRule = {
         related: lacking.slice(0, 10).map((s) => ({
           path: proxy.source.path,
           span: statementSpan(s.statement),
-          message: `server ${s.name}: no slowstart`,
+          message: `server ${clipWord(s.name)}: no slowstart`,
         })),
       });
     }

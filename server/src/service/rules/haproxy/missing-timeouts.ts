@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import {
   type HaproxyProxy,
   effectiveTimeoutMs,
@@ -163,7 +164,7 @@ export const missingTimeoutsRule: HaproxyRule = {
       report({
         path: proxy.source.path,
         span: proxyHeaderSpan(proxy),
-        message: `${proxyLabel(proxy)} has no ${list} (unset or 0 means never): haproxy -c warns "missing timeouts for ${haproxyTypeWord(proxy)} '${proxy.name ?? ''}'", and its connections may never expire`,
+        message: `${proxyLabel(proxy)} has no ${list} (unset or 0 means never): haproxy -c warns "missing timeouts for ${haproxyTypeWord(proxy)} '${clipWord(proxy.name ?? '')}'", and its connections may never expire`,
         fixes: edits.length
           ? [
               {

@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import type { HaproxyRule } from '../rule';
 import {
   activeWebSocketBackends,
@@ -36,7 +37,7 @@ export const noShutdownSessions: HaproxyRule = {
       const checked = live.filter((s) => s.check);
       const lacking = checked.filter((s) => s.options.get('on-marked-down')?.value !== 'shutdown-sessions');
       if (lacking.length === 0) continue;
-      const names = lacking.map((s) => s.name);
+      const names = lacking.map((s) => clipWord(s.name));
       report({
         path: proxy.source.path,
         span: proxyHeaderSpan(proxy),
@@ -51,7 +52,7 @@ export const noShutdownSessions: HaproxyRule = {
         related: lacking.slice(0, 10).map((s) => ({
           path: proxy.source.path,
           span: statementSpan(s.statement),
-          message: `server ${s.name}: no on-marked-down shutdown-sessions`,
+          message: `server ${clipWord(s.name)}: no on-marked-down shutdown-sessions`,
         })),
       });
     }

@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import { appendToStatement, replaceWord } from '../../fixes/haproxy';
 import type { HaproxyStatement } from '../../syntax/haproxy';
 
@@ -46,11 +47,11 @@ export const serverNoCheck: HaproxyRule = {
           path: proxy.source.path,
           span: { start: s.statement.line.words[0].start, end: (addr ?? name).end },
           message: s.backup
-            ? `backup server ${s.name} of WebSocket ${proxyLabel(proxy)} (${live.length} servers) has no check: HAProxy never marks it down, so it fails over to it even when it is dead`
-            : `server ${s.name} of WebSocket ${proxyLabel(proxy)} (${live.length} servers) has no check: HAProxy never marks it down, so it keeps receiving new connections when it fails${live.some((x) => x.backup) ? ', and the backup servers are never used in its place' : ''}`,
+            ? `backup server ${clipWord(s.name)} of WebSocket ${proxyLabel(proxy)} (${live.length} servers) has no check: HAProxy never marks it down, so it fails over to it even when it is dead`
+            : `server ${clipWord(s.name)} of WebSocket ${proxyLabel(proxy)} (${live.length} servers) has no check: HAProxy never marks it down, so it keeps receiving new connections when it fails${live.some((x) => x.backup) ? ', and the backup servers are never used in its place' : ''}`,
           fixes: [
             {
-              title: `Add check to server ${s.name}`,
+              title: `Add check to server ${clipWord(s.name)}`,
               edits: [checkEdit(proxy.source.path, s.statement)],
               isPreferred: true,
             },

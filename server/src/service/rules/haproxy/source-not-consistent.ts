@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import { haproxyEffective } from '../../model/haproxy';
 import { replaceWord } from '../../fixes/haproxy';
 import type { HaproxyRule } from '../rule';
@@ -55,7 +56,7 @@ export const sourceNotConsistent: HaproxyRule = {
       const method = ht?.values[0] ?? 'map-based';
       if (method === 'consistent') continue;
       const origin = ht
-        ? `hash-type ${method} (${describeSource(ht, proxy)})`
+        ? `hash-type ${clipWord(method)} (${describeSource(ht, proxy)})`
         : 'no hash-type, so map-based (the default)';
       const here = bal.proxy === proxy;
       const fix =
@@ -65,7 +66,7 @@ export const sourceNotConsistent: HaproxyRule = {
       report({
         path: proxy.source.path,
         span: here ? statementSpan(bal.statement) : proxyHeaderSpan(proxy),
-        message: `WebSocket ${proxyLabel(proxy)} balances by ${bal.values.join(' ')}${here ? '' : ` (${describeSource(bal, proxy)})`} over ${active.length} servers with ${origin}: when a server goes down or up, most clients are remapped and reconnect elsewhere; use hash-type consistent`,
+        message: `WebSocket ${proxyLabel(proxy)} balances by ${bal.values.map((v) => clipWord(v)).join(' ')}${here ? '' : ` (${describeSource(bal, proxy)})`} over ${active.length} servers with ${origin}: when a server goes down or up, most clients are remapped and reconnect elsewhere; use hash-type consistent`,
         fixes: [{ title: 'Use hash-type consistent', edits: [fix], isPreferred: true }],
       });
     }

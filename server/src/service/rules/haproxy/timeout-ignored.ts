@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import {
   type HaproxyConfig,
   type HaproxyProxy,
@@ -100,7 +101,7 @@ export const timeoutIgnored: HaproxyRule = {
       for (const s of foreignTimeouts(proxy)) {
         const which = s.args[0].value;
         const lacks = proxy.kind === 'frontend' ? 'backend' : 'frontend';
-        const quote = `'timeout ${which}' will be ignored because ${proxy.kind} '${proxy.name ?? ''}' has no ${lacks} capability`;
+        const quote = `'timeout ${clipWord(which)}' will be ignored because ${proxy.kind} '${clipWord(proxy.name ?? '')}' has no ${lacks} capability`;
         const others = (
           proxy.kind === 'frontend'
             ? targetsOf(config, proxy)
@@ -121,12 +122,12 @@ export const timeoutIgnored: HaproxyRule = {
         report({
           path: proxy.source.path,
           span: statementSpan(s),
-          message: `timeout ${which} has no effect in a ${proxy.kind}${which === 'tunnel' ? ': idle WebSockets are still cut at the client/server timeouts unless the backend sets it' : ''}${where}; haproxy -c warns: ${quote}`,
+          message: `timeout ${clipWord(which)} has no effect in a ${proxy.kind}${which === 'tunnel' ? ': idle WebSockets are still cut at the client/server timeouts unless the backend sets it' : ''}${where}; haproxy -c warns: ${quote}`,
           fixes: [
             {
               title: receivers.length
-                ? `Move timeout ${which} to ${receivers.map(proxyLabel).join(', ')}`
-                : `Remove the ignored timeout ${which}`,
+                ? `Move timeout ${clipWord(which)} to ${receivers.map(proxyLabel).join(', ')}`
+                : `Remove the ignored timeout ${clipWord(which)}`,
               edits,
               isPreferred: true,
             },

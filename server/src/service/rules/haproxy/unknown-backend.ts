@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import { backendReferences, haproxyEffective, proxiesUsingDefaults, proxyDisabled } from '../../model/haproxy';
 import type { HaproxyRule } from '../rule';
 
@@ -129,16 +130,19 @@ export const unknownBackend: HaproxyRule = {
         Math.max(2, Math.floor(name.length / 4)),
       );
       const known = names.length
-        ? ` (backends here: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})`
+        ? ` (backends here: ${names
+            .slice(0, 5)
+            .map((n) => clipWord(n))
+            .join(', ')}${names.length > 5 ? ', …' : ''})`
         : '';
       report({
         path: ref.from.source.path,
         span: { start: ref.word.start, end: ref.word.end },
-        message: `${kw} names "${name}", which is no backend or listen section${near ? ` (did you mean "${near.n}"?)` : known}: HAProxy refuses the configuration (Proxy '${who ?? ''}': unable to find required ${kw}: '${name}'.)`,
+        message: `${kw} names "${clipWord(name)}", which is no backend or listen section${near ? ` (did you mean "${clipWord(near.n)}"?)` : known}: HAProxy refuses the configuration (Proxy '${clipWord(who ?? '')}': unable to find required ${kw}: '${clipWord(name)}'.)`,
         fixes: near
           ? [
               {
-                title: `Use backend ${near.n}`,
+                title: `Use backend ${clipWord(near.n)}`,
                 edits: [
                   { path: ref.from.source.path, span: { start: ref.word.start, end: ref.word.end }, newText: near.n },
                 ],

@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import { proxyMode } from '../../model/haproxy';
 import type { HaproxyRule } from '../rule';
 import { effectiveHeartbeat, heartbeatLabel } from '../../knowledge/protocols';
@@ -73,7 +74,7 @@ export const wsMissingTimeoutTunnel: HaproxyRule = {
         path: proxy.source.path,
         span: proxyHeaderSpan(proxy),
         severity: t.severity,
-        message: `WebSocket ${proxyLabel(proxy)} has no timeout tunnel${zero}, so ${limits.text} apply to the upgraded connection${mode !== 'http' ? ` (mode ${mode})` : ''}; heartbeat is ${heartbeatLabel(heartbeat)}: ${t.why}`,
+        message: `WebSocket ${proxyLabel(proxy)} has no timeout tunnel${zero}, so ${limits.text} apply to the upgraded connection${mode !== 'http' ? ` (mode ${clipWord(mode)})` : ''}; heartbeat is ${heartbeatLabel(heartbeat)}: ${t.why}`,
         fixes: [{ title: `Set timeout tunnel ${TUNNEL_FIX_VALUE}${where}`, edits: [edit], isPreferred: true }],
         related:
           tunnel.eff && tunnel.eff.proxy !== proxy

@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import { haproxyEffective, proxyMode } from '../../model/haproxy';
 import type { HaproxyRule } from '../rule';
 import { activeWebSocketBackends, insertSetting, liveServers, proxyHeaderSpan, proxyLabel } from './common';
@@ -58,7 +59,7 @@ export const wsNoHttpchk: HaproxyRule = {
         path: proxy.source.path,
         span: proxyHeaderSpan(proxy),
         message: `WebSocket ${proxyLabel(proxy)} (mode http) checks ${checked
-          .map((s) => s.name)
+          .map((s) => clipWord(s.name))
           .slice(0, 5)
           .join(
             ', ',

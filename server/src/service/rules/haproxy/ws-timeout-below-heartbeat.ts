@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import { describeDuration } from '../../model/units';
 import type { HaproxyRule } from '../rule';
 import { effectiveHeartbeat, heartbeatLabel } from '../../knowledge/protocols';
@@ -74,7 +75,7 @@ export const wsTimeoutBelowHeartbeat: HaproxyRule = {
                 {
                   path: tunnel.eff.proxy.source.path,
                   span: statementSpan(tunnel.eff.statement),
-                  message: `timeout tunnel ${tunnel.eff.values[0] ?? ''} set here (${whereIs(tunnel.eff, proxy)})`,
+                  message: `timeout tunnel ${clipWord(tunnel.eff.values[0] ?? '')} set here (${whereIs(tunnel.eff, proxy)})`,
                 },
               ],
         });

@@ -1,4 +1,5 @@
 /** Shared helpers of the nginx rules: spans, defaults for the target version, phrasing. */
+import { clipWord } from '../../words';
 import { nginxDefaultFor } from '../../model/nginx-defaults';
 import type { DefaultLookup, EffectiveValue, NginxContext, NginxStatement } from '../../model/nginx';
 import { describeContext } from '../../model/nginx';
@@ -33,7 +34,7 @@ export function defaultsFor(options: ServiceOptions): DefaultLookup {
 
 /** "proxy_read_timeout is 60s, nginx 1.22.1's default" / "…, set in server at line 12". */
 export function describeOrigin(name: string, eff: EffectiveValue, here: NginxContext): string {
-  const value = eff.args ? eff.args.join(' ') : '(unset)';
+  const value = eff.args ? eff.args.map((a) => clipWord(a)).join(' ') : '(unset)';
   if (eff.source === 'default') return `${name} is ${value}, ${eff.defaultNote ?? 'the default'}`;
   const s = eff.statement!;
   const line = s.source.tree.lineIndex.positionAt(s.directive.start).line + 1;
@@ -44,7 +45,7 @@ export function describeOrigin(name: string, eff: EffectiveValue, here: NginxCon
 function fileLabel(path: string, here: NginxContext): string {
   const herePath = here.statement?.source.path;
   if (herePath && herePath === path) return '';
-  return `${path.slice(path.lastIndexOf('/') + 1)}:`;
+  return `${clipWord(path.slice(path.lastIndexOf('/') + 1))}:`;
 }
 
 export function locationLabel(ctx: NginxContext): string {
@@ -78,7 +79,9 @@ export function lineOf(stmt: NginxStatement): number {
 /** "line 12" or "proxy.conf:12" when the statement lives in another file than `herePath`. */
 export function whereStatement(stmt: NginxStatement, herePath?: string): string {
   const p = stmt.source.path;
-  return herePath && p !== herePath ? `${p.slice(p.lastIndexOf('/') + 1)}:${lineOf(stmt)}` : `line ${lineOf(stmt)}`;
+  return herePath && p !== herePath
+    ? `${clipWord(p.slice(p.lastIndexOf('/') + 1))}:${lineOf(stmt)}`
+    : `line ${lineOf(stmt)}`;
 }
 
 /** The directive re-written from its source words (quotes kept), e.g. `proxy_set_header Host $host;`. */

@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import { nginxWebSocketUpstreams } from '../../model/websocket';
 import type { NginxRule } from '../rule';
 import { statementSpan } from './common';
@@ -36,7 +37,7 @@ export const hashNotConsistent: NginxRule = {
       report({
         path: stmt.source.path,
         span: statementSpan(stmt),
-        message: `upstream ${info.name} (${whoSends(locations)}) uses hash ${stmt.args[0]} without consistent: adding or removing a server remaps most clients at once`,
+        message: `upstream ${clipWord(info.name)} (${whoSends(locations)}) uses hash ${clipWord(stmt.args[0])} without consistent: adding or removing a server remaps most clients at once`,
         fixes: [
           {
             title: 'Add consistent',

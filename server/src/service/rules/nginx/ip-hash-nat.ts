@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import { nginxWebSocketUpstreams } from '../../model/websocket';
 import { replaceStatement } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
@@ -37,7 +38,7 @@ export const ipHashNat: NginxRule = {
       report({
         path: stmt.source.path,
         span: statementSpan(stmt),
-        message: `upstream ${info.name} (${whoSends(locations)}) uses ip_hash: all clients behind one NAT/CDN address, and every IPv4 client of one /24, go to the same server`,
+        message: `upstream ${clipWord(info.name)} (${whoSends(locations)}) uses ip_hash: all clients behind one NAT/CDN address, and every IPv4 client of one /24, go to the same server`,
         fixes: [
           {
             title: 'Use hash $remote_addr consistent (full address, consistent remapping)',

@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import { contextsOfKind, parseProxyTarget, type NginxFamily, configSeenWhole } from '../../model/nginx';
 import type { NginxRule } from '../rule';
 import { editDistance } from '../../knowledge/suggest';
@@ -82,15 +83,18 @@ export const unknownUpstream: NginxRule = {
           ? { start: arg.start + offset, end: arg.start + offset + host.length }
           : { start: arg.start, end: arg.end };
       const known = names.length
-        ? ` (upstreams here: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})`
+        ? ` (upstreams here: ${names
+            .slice(0, 5)
+            .map((n) => clipWord(n))
+            .join(', ')}${names.length > 5 ? ', …' : ''})`
         : '';
       report({
         path: s.source.path,
         span,
         severity: names.length ? 'error' : 'warning',
-        message: `"${host}" is no upstream of this config${near ? ` (did you mean "${near.n}"?)` : known}; nginx will resolve it as a host name at startup and refuses to start if it does not resolve (host not found in upstream "${host}")`,
+        message: `"${clipWord(host)}" is no upstream of this config${near ? ` (did you mean "${clipWord(near.n)}"?)` : known}; nginx will resolve it as a host name at startup and refuses to start if it does not resolve (host not found in upstream "${clipWord(host)}")`,
         fixes: near
-          ? [{ title: `Use upstream ${near.n}`, edits: [{ path: s.source.path, span, newText: near.n }] }]
+          ? [{ title: `Use upstream ${clipWord(near.n)}`, edits: [{ path: s.source.path, span, newText: near.n }] }]
           : [],
       });
     }

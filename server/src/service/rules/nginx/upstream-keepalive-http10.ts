@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import { effectiveValue, findUpstream, parseProxyTarget } from '../../model/nginx';
 import { webSocketLocationsIn, proxyPassOf } from '../../model/websocket';
 import { insertInContext } from '../../fixes/nginx';
@@ -52,9 +53,13 @@ export const upstreamKeepaliveHttp10: NginxRule = {
       const eff = effectiveValue(ctx, 'proxy_http_version', defaults);
       if (!eff.args || eff.args[0] !== '1.0') continue;
       const related = [
-        { path: keepalive.source.path, span: statementSpan(keepalive), message: `keepalive of upstream ${t.host}` },
+        {
+          path: keepalive.source.path,
+          span: statementSpan(keepalive),
+          message: `keepalive of upstream ${clipWord(t.host)}`,
+        },
       ];
-      const msg = `${locationLabel(ctx)} proxies to upstream ${t.host}, which has keepalive ${keepalive.args[0] ?? ''}, over HTTP/1.0`;
+      const msg = `${locationLabel(ctx)} proxies to upstream ${clipWord(t.host)}, which has keepalive ${clipWord(keepalive.args[0] ?? '')}, over HTTP/1.0`;
       if (eff.source === 'here' && eff.statement) {
         const fix = {
           title: 'Use proxy_http_version 1.1',

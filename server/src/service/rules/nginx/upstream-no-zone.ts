@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import { effectiveValue, walkStatements, type NginxConfig } from '../../model/nginx';
 import { nginxWebSocketUpstreams } from '../../model/websocket';
 import { insertInContext } from '../../fixes/nginx';
@@ -74,9 +75,15 @@ export const upstreamNoZone: NginxRule = {
       report({
         path: at.path,
         span: at.span,
-        message: `upstream ${info.name} (${whoSends(locations)}) balances by ${method} without a zone, and ${describeOrigin('worker_processes', wp, config.root)}: each worker counts only its own connections`,
+        message: `upstream ${clipWord(info.name)} (${whoSends(locations)}) balances by ${method} without a zone, and ${describeOrigin('worker_processes', wp, config.root)}: each worker counts only its own connections`,
         fixes: edit
-          ? [{ title: `Add zone ${zname} 64k (share counts between workers)`, edits: [edit], isPreferred: true }]
+          ? [
+              {
+                title: `Add zone ${clipWord(zname)} 64k (share counts between workers)`,
+                edits: [edit],
+                isPreferred: true,
+              },
+            ]
           : [],
       });
     }

@@ -1,4 +1,5 @@
 /** Shared reading of `upstream` blocks for the balancing rules. */
+import { clipWord } from '../../words';
 import { findStatements, type NginxContext, type NginxStatement } from '../../model/nginx';
 
 /** Balancing directives of open-source nginx (and NGINX Plus's least_time/sticky/ntlm, which replace round robin too). */
@@ -31,7 +32,9 @@ export function whoSends(locations: { location: NginxContext }[]): string {
   const labels = [
     ...new Set(
       locations.map((l) =>
-        l.location.statement ? [l.location.statement.name, ...l.location.statement.args].join(' ') : l.location.kind,
+        l.location.statement
+          ? [l.location.statement.name, ...l.location.statement.args].map((a) => clipWord(a)).join(' ')
+          : l.location.kind,
       ),
     ),
   ];

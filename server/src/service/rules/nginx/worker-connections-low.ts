@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import { findStatements } from '../../model/nginx';
 import { nginxCarriesWebSocket } from '../../model/websocket';
 import { insertInContext, insertInMain, replaceArg } from '../../fixes/nginx';
@@ -61,7 +62,7 @@ export const workerConnectionsLow: NginxRule = {
       if (e) edits.push(e);
     }
     const origin = stmt
-      ? `worker_connections is ${stmt.args[0]} (line ${lineOf(stmt)})`
+      ? `worker_connections is ${clipWord(stmt.args[0])} (line ${lineOf(stmt)})`
       : `worker_connections is ${value}, ${def ? `nginx ${options.nginxVersion}'s default` : 'the default'}`;
     report({
       path: (stmt ?? events.statement).source.path,

@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import { webSocketLocationsIn } from '../../model/websocket';
 import type { NginxRule } from '../rule';
 import { argSpan, contextSpan, locationLabel, whereStatement } from './common';
@@ -34,7 +35,7 @@ export const wsConnectionCleared: NginxRule = {
       if (st.connection_kind !== 'cleared' || !st.connection) continue;
       const plan = planWsHeaders(config, location);
       const fixes = plan ? [{ title: planTitle(plan), edits: plan.edits, isPreferred: true }] : [];
-      const value = st.connection.args[1] === '' ? '""' : `"${st.connection.args[1]}"`;
+      const value = st.connection.args[1] === '' ? '""' : `"${clipWord(st.connection.args[1])}"`;
       if (st.list.source === 'here' && st.connection.context === location) {
         report({
           path: st.connection.source.path,

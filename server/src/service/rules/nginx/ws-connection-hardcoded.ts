@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import type { NginxContext, NginxStatement } from '../../model/nginx';
 import { effectiveList, walkContexts } from '../../model/nginx';
 import { proxyPassOf, webSocketOnlyContext } from '../../model/websocket';
@@ -74,7 +75,7 @@ export const wsConnectionHardcoded: NginxRule = {
       report({
         path: s.source.path,
         span: argSpan(s, 1),
-        message: `Connection is hard-coded to "${s.args[1]}" and Upgrade to "${value}" ${where}: every plain request reaches the backend as a WebSocket handshake, which a WebSocket server answers with 400; forward the client's Upgrade with $http_upgrade`,
+        message: `Connection is hard-coded to "${clipWord(s.args[1])}" and Upgrade to "${clipWord(value)}" ${where}: every plain request reaches the backend as a WebSocket handshake, which a WebSocket server answers with 400; forward the client's Upgrade with $http_upgrade`,
         fixes: [
           {
             title: 'Use Upgrade $http_upgrade (sent only when the client asks to upgrade)',

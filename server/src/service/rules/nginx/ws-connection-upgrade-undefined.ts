@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import {
   definedVariables,
   variableRefs,
@@ -158,7 +159,7 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
         span,
         message: isUpgrade
           ? `$connection_upgrade is used but no map defines it: nginx refuses to start (unknown "connection_upgrade" variable)`
-          : `$${name} is used but nothing defines it and nginx has no such variable: nginx refuses to start (unknown "${name}" variable)`,
+          : `$${clipWord(name)} is used but nothing defines it and nginx has no such variable: nginx refuses to start (unknown "${clipWord(name)}" variable)`,
         fixes: edit
           ? [
               {

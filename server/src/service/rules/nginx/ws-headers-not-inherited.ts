@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import { webSocketLocationsIn } from '../../model/websocket';
 import { insertInContext } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
@@ -46,7 +47,7 @@ export const wsHeadersNotInherited: NginxRule = {
       report({
         path: at.path,
         span: at.span,
-        message: `WebSocket ${locationLabel(location)} defines its own proxy_set_header, so it inherits none of the ${lost.outer.list.statements.length} from ${locationLabel(lost.outer.list.from!)} (${whereStatement(outerAt, at.path)}): ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} not sent`,
+        message: `WebSocket ${locationLabel(location)} defines its own proxy_set_header, so it inherits none of the ${lost.outer.list.statements.length} from ${locationLabel(lost.outer.list.from!)} (${whereStatement(outerAt, at.path)}): ${names.map((n) => clipWord(n)).join(' and ')} ${names.length > 1 ? 'are' : 'is'} not sent`,
         fixes: edit
           ? [
               {

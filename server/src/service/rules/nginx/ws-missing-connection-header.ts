@@ -1,4 +1,5 @@
 import type { NginxStatement } from '../../model/nginx';
+import { clipWord } from '../../words';
 import { webSocketLocationsIn } from '../../model/websocket';
 import type { NginxRule } from '../rule';
 import { argSpan, contextSpan, locationLabel, whereStatement } from './common';
@@ -48,7 +49,7 @@ export const wsMissingConnectionHeader: NginxRule = {
           report({
             path: extra.source.path,
             span: argSpan(extra, 1),
-            message: `WebSocket ${locationLabel(location)} sends a second Connection header, "${value}"${pasted}, beside "${st0.connection!.args[1] ?? ''}" (${whereStatement(st0.connection!, extra.source.path)}): nginx sends both, so every request carries this stray value; the upgrade itself is still requested. Delete the stray line`,
+            message: `WebSocket ${locationLabel(location)} sends a second Connection header, "${clipWord(value)}"${pasted}, beside "${clipWord(st0.connection!.args[1] ?? '')}" (${whereStatement(st0.connection!, extra.source.path)}): nginx sends both, so every request carries this stray value; the upgrade itself is still requested. Delete the stray line`,
             severity: 'warning',
             fixes: [{ title: 'Delete the stray Connection line', edits: [removeStatement(extra)], isPreferred: true }],
           });
@@ -63,7 +64,7 @@ export const wsMissingConnectionHeader: NginxRule = {
         report({
           path: st.connection.source.path,
           span: argSpan(st.connection, 1),
-          message: `WebSocket ${locationLabel(location)} sets Connection to "${st.connection.args[1] ?? ''}", which does not ask the backend to upgrade`,
+          message: `WebSocket ${locationLabel(location)} sets Connection to "${clipWord(st.connection.args[1] ?? '')}", which does not ask the backend to upgrade`,
           fixes,
         });
         continue;
@@ -72,7 +73,7 @@ export const wsMissingConnectionHeader: NginxRule = {
       if (!at) continue;
       let detail = 'nginx then sends its default "Connection: close"';
       if (st.connection)
-        detail = `Connection is "${st.connection.args[1] ?? ''}" (${whereStatement(st.connection, at.path)}), which does not ask for an upgrade`;
+        detail = `Connection is "${clipWord(st.connection.args[1] ?? '')}" (${whereStatement(st.connection, at.path)}), which does not ask for an upgrade`;
       else if (st.list.source === 'inherited')
         detail = `its proxy_set_header lines are inherited from ${locationLabel(st.list.from!)} and none sets Connection, so nginx sends "Connection: close"`;
       report({

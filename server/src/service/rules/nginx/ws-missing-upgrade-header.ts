@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import { webSocketLocationsIn } from '../../model/websocket';
 import type { NginxRule } from '../rule';
 import { argSpan, contextSpan, locationLabel, whereStatement } from './common';
@@ -40,7 +41,7 @@ export const wsMissingUpgradeHeader: NginxRule = {
         report({
           path: st.upgrade.source.path,
           span: argSpan(st.upgrade, 1),
-          message: `WebSocket ${locationLabel(location)} sets Upgrade to "${st.upgrade.args[1] ?? ''}" instead of forwarding the client's $http_upgrade`,
+          message: `WebSocket ${locationLabel(location)} sets Upgrade to "${clipWord(st.upgrade.args[1] ?? '')}" instead of forwarding the client's $http_upgrade`,
           fixes,
         });
         continue;

@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import type { NginxRule } from '../rule';
 import { statementsIn } from '../../model/nginx-units';
 
@@ -36,7 +37,7 @@ export const wsProxyPassScheme: NginxRule = {
       report({
         path: s.source.path,
         span: { start, end: start + scheme.length + 3 },
-        message: `proxy_pass does not take ${scheme}:// (nginx refuses to start: invalid URL prefix); the WebSocket handshake is proxied over ${replacement}://`,
+        message: `proxy_pass does not take ${clipWord(scheme)}:// (nginx refuses to start: invalid URL prefix); the WebSocket handshake is proxied over ${replacement}://`,
         fixes: [
           {
             title: `Use ${replacement}://`,

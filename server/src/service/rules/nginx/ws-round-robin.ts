@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 import { nginxWebSocketUpstreams } from '../../model/websocket';
 import { insertInContext } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
@@ -40,7 +41,7 @@ export const wsRoundRobin: NginxRule = {
       report({
         path: at.path,
         span: at.span,
-        message: `upstream ${info.name} (${whoSends(locations)}) is balanced by the default round robin over ${primaryServers(info).length} servers: long-lived connections pile up unevenly and reconnects scatter; use least_conn (or hash ... consistent when clients must stick)`,
+        message: `upstream ${clipWord(info.name)} (${whoSends(locations)}) is balanced by the default round robin over ${primaryServers(info).length} servers: long-lived connections pile up unevenly and reconnects scatter; use least_conn (or hash ... consistent when clients must stick)`,
         fixes: edit ? [{ title: 'Balance by least_conn', edits: [edit], isPreferred: true }] : [],
       });
     }

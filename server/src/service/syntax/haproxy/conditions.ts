@@ -13,6 +13,7 @@
  * openssl_version_atleast, openssl_version_before, ssllib_name_startswith; anything left after
  * the expression is an error.
  */
+import { clipWord } from '../../words';
 
 export type CondNode =
   | { kind: 'const'; value: boolean; neg: boolean }
@@ -112,10 +113,11 @@ export function parseCondition(text: string): ParsedCondition {
     if (text[i] === '(') {
       do i++;
       while (text[i] === ' ' || text[i] === '\t');
-      if (i >= text.length) throw new Fail(start, `unparsable conditional expression '${text.slice(start)}'`);
+      if (i >= text.length) throw new Fail(start, `unparsable conditional expression '${clipWord(text.slice(start))}'`);
       const expr = parseExpr(depth + 1);
       skip();
-      if (text[i] !== ')') throw new Fail(i, `expected ')' after conditional expression '${text.slice(start)}'`);
+      if (text[i] !== ')')
+        throw new Fail(i, `expected ')' after conditional expression '${clipWord(text.slice(start))}'`);
       do i++;
       while (text[i] === ' ' || text[i] === '\t');
       return { kind: 'paren', expr, neg };
@@ -124,7 +126,7 @@ export function parseCondition(text: string): ParsedCondition {
     while (j < text.length && text[j] !== ' ' && text[j] !== '(') j++;
     const name = text.slice(i, j);
     const nargs = PREDICATES.get(name);
-    if (nargs === undefined) throw new Fail(i, `unparsable conditional expression '${text.slice(i)}'`);
+    if (nargs === undefined) throw new Fail(i, `unparsable conditional expression '${clipWord(text.slice(i))}'`);
     i = j;
     return { kind: 'pred', name, args: readArgs(name, nargs), neg };
   };
@@ -137,7 +139,7 @@ export function parseCondition(text: string): ParsedCondition {
     const args: string[] = [];
     if (text[i] !== '(') {
       args.push('');
-      if (nargs > 1) throw new Fail(i, `missing arguments (got 1/${nargs}) of predicate '${name}'`);
+      if (nargs > 1) throw new Fail(i, `missing arguments (got 1/${nargs}) of predicate '${clipWord(name)}'`);
       return args;
     }
     i++;
@@ -160,7 +162,7 @@ export function parseCondition(text: string): ParsedCondition {
         if (c === '\\' && !sq) {
           const n = text[i + 1];
           if (n === undefined)
-            throw new Fail(i, `unfinished escape in argument ${args.length + 1} of predicate '${name}'`);
+            throw new Fail(i, `unfinished escape in argument ${args.length + 1} of predicate '${clipWord(name)}'`);
           if (n === '\\' || n === ' ' || n === '"' || n === "'") {
             out += n;
             i += 2;
@@ -188,8 +190,8 @@ export function parseCondition(text: string): ParsedCondition {
       i++; // ','
     }
     if (args.length < nargs)
-      throw new Fail(i, `missing arguments (got ${args.length}/${nargs}) of predicate '${name}'`);
-    if (text[i] !== ')') throw new Fail(i, `expected ')' after the arguments of predicate '${name}'`);
+      throw new Fail(i, `missing arguments (got ${args.length}/${nargs}) of predicate '${clipWord(name)}'`);
+    if (text[i] !== ')') throw new Fail(i, `expected ')' after the arguments of predicate '${clipWord(name)}'`);
     i++;
     return args;
   };
@@ -200,7 +202,10 @@ export function parseCondition(text: string): ParsedCondition {
     if (i < text.length)
       return {
         expr: null,
-        error: { at: i, message: `unexpected character '${text[i]}' at the end of the conditional expression` },
+        error: {
+          at: i,
+          message: `unexpected character '${clipWord(text[i])}' at the end of the conditional expression`,
+        },
       };
     return { expr, error: null };
   } catch (e) {

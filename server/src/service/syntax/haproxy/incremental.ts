@@ -13,6 +13,7 @@
  * The old tree's arrays and nodes are updated in place and handed over to a new tree object; the
  * old tree object must not be used afterwards.
  */
+import { clipWord } from '../../words';
 import type { Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
 import { lexInfo, lexLine, shiftLine, shiftSpan, type Line } from './lexer';
@@ -173,7 +174,7 @@ export function reparseHaproxyLine(tree: HaproxyFile, text: string, edit: Haprox
         const span: Span = { start: words[0].start, end: words[Math.min(1, words.length - 1)].end };
         diags.push({
           code: 'bad-modifier',
-          message: `'${keyword}' applies only to option, log, busy-polling, set-dumpable, strict-limits, insecure-fork-wanted and numa-cpu-mapping`,
+          message: `'${clipWord(keyword)}' applies only to option, log, busy-polling, set-dumpable, strict-limits, insecure-fork-wanted and numa-cpu-mapping`,
           severity: 'error',
           start: span.start,
           end: span.end,

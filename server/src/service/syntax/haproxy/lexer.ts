@@ -20,6 +20,7 @@
  * quote, then "too many words". We report the same single error and still return the words,
  * read on as well as possible, so that editors keep working on the line.
  */
+import { clipWord } from '../../words';
 import type { Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
 import type { HaproxyConditional, HaproxyLine, HaproxySection, HaproxyStatement, HaproxyWord } from './types';
@@ -1267,7 +1268,7 @@ function readEnvRef(text: string, at: number, end: number): EnvRef {
       next: j,
       error: err(
         'bad-env-name',
-        `unknown internal variable '${name}' (HAProxy 2.6 knows .LINE, .FILE and .SECTION)`,
+        `unknown internal variable '${clipWord(name)}' (HAProxy 2.6 knows .LINE, .FILE and .SECTION)`,
         nameStart,
         j,
       ),
@@ -1350,7 +1351,12 @@ function lexScope(store: WordStore, text: string, start: number, open: number, e
   } else {
     for (let k = open + 1; k < close; k++) {
       if (!isNameCode(text.charCodeAt(k))) {
-        lexInfo.error = err('invalid-name', `character '${text[k]}' is not permitted in a scope name`, k, k + 1);
+        lexInfo.error = err(
+          'invalid-name',
+          `character '${clipWord(text[k])}' is not permitted in a scope name`,
+          k,
+          k + 1,
+        );
         break;
       }
     }
@@ -1369,7 +1375,7 @@ function lexScope(store: WordStore, text: string, start: number, open: number, e
       if (!lexInfo.error)
         lexInfo.error = err(
           'scope-trailing',
-          `character '${text[k]}' is not permitted after a scope declaration`,
+          `character '${clipWord(text[k])}' is not permitted after a scope declaration`,
           k,
           end,
         );

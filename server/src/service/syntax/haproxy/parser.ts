@@ -8,6 +8,7 @@
  * a new section whenever the first word is a section keyword. Each problem HAProxy would refuse
  * at that level gives exactly one diagnostic; the rest of the file is parsed anyway.
  */
+import { clipWord } from '../../words';
 import { LineIndex, type Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
 import { evaluateCondition, parseCondition, type ConditionContext } from './conditions';
@@ -596,7 +597,7 @@ export function parseHaproxy(text: string): HaproxyFile {
         diagnostics.push(
           diag(
             'unknown-directive',
-            `unknown directive '${keyword}' (HAProxy 2.6 knows .if, .elif, .else, .endif, .diag, .notice, .warning and .alert)`,
+            `unknown directive '${clipWord(keyword)}' (HAProxy 2.6 knows .if, .elif, .else, .endif, .diag, .notice, .warning and .alert)`,
             words[0],
           ),
         );
@@ -636,10 +637,13 @@ export function parseHaproxy(text: string): HaproxyFile {
         let reported = quiet;
         if (argv(words, 1) !== '' && !reported) {
           reported = true;
-          diagnostics.push(diag('unexpected-argument', `'${keyword}' takes no argument`, spanOf(words.slice(1))));
+          diagnostics.push(
+            diag('unexpected-argument', `'${clipWord(keyword)}' takes no argument`, spanOf(words.slice(1))),
+          );
         }
         if (!top) {
-          if (!reported) diagnostics.push(diag('lone-conditional', `'${keyword}' without a matching '.if'`, words[0]));
+          if (!reported)
+            diagnostics.push(diag('lone-conditional', `'${clipWord(keyword)}' without a matching '.if'`, words[0]));
           return;
         }
         cond.previous = top.branch;
@@ -660,7 +664,7 @@ export function parseHaproxy(text: string): HaproxyFile {
           diagnostics.push(
             diag(
               'unexpected-argument',
-              `'${keyword}' takes a single message: put quotes around a message with spaces`,
+              `'${clipWord(keyword)}' takes a single message: put quotes around a message with spaces`,
               spanOf(words.slice(2)),
             ),
           );
@@ -691,7 +695,7 @@ export function parseHaproxy(text: string): HaproxyFile {
         }
         acc += w.value.length + 1;
       }
-      diagnostics.push(diag('bad-condition', `${parsed.error.message} in '${cond.directive}'`, at));
+      diagnostics.push(diag('bad-condition', `${parsed.error.message} in '${clipWord(cond.directive)}'`, at));
     }
   }
 
@@ -708,7 +712,7 @@ export function parseHaproxy(text: string): HaproxyFile {
         diagnostics.push(
           diag(
             'bad-modifier',
-            `'${keyword}' applies only to option, log, busy-polling, set-dumpable, strict-limits, insecure-fork-wanted and numa-cpu-mapping`,
+            `'${clipWord(keyword)}' applies only to option, log, busy-polling, set-dumpable, strict-limits, insecure-fork-wanted and numa-cpu-mapping`,
             spanOf(table.line(row).words.slice(0, 2)),
           ),
         );
@@ -738,7 +742,7 @@ export function parseHaproxy(text: string): HaproxyFile {
         diagnostics.push(
           diag(
             'outside-section',
-            `unknown keyword '${effective}' out of section: start a section (global, defaults, frontend, backend, listen, ...) first`,
+            `unknown keyword '${clipWord(effective)}' out of section: start a section (global, defaults, frontend, backend, listen, ...) first`,
             table.line(row).words[0],
           ),
         );
@@ -799,7 +803,7 @@ function readHeader(
   }
 
   if (rule.needsName && argAt(table, row, n, 1) === '') {
-    return diag('missing-section-name', `'${kw}' expects a name`, section.header.words[0]);
+    return diag('missing-section-name', `'${clipWord(kw)}' expects a name`, section.header.words[0]);
   }
   if (rule.needsName || argAt(table, row, n, 1) !== '') {
     if (kw !== 'global' && kw !== 'namespace_list') setName(table, section, row, 1);
@@ -823,7 +827,7 @@ function readHeader(
       const ch = section.name[k];
       problem = diag(
         'invalid-name',
-        `character '${ch}' is not permitted in '${kw}' name '${section.name}': use only letters, digits, '-', '_', '.' and ':'`,
+        `character '${clipWord(ch)}' is not permitted in '${clipWord(kw)}' name '${clipWord(section.name)}': use only letters, digits, '-', '_', '.' and ':'`,
         section.nameSpan!,
       );
     }
@@ -842,7 +846,7 @@ function readHeader(
       else
         problem ??= diag(
           'section-header-args',
-          `'${kw}' takes only a name and an optional 'from <defaults>': use the 'bind' keyword for listening addresses`,
+          `'${clipWord(kw)}' takes only a name and an optional 'from <defaults>': use the 'bind' keyword for listening addresses`,
           extra,
         );
     }
@@ -851,7 +855,7 @@ function readHeader(
     const extra = words[rule.maxArgs + 1];
     problem ??= diag(
       'section-header-args',
-      `'${kw}' cannot handle unexpected argument '${extra.value}'`,
+      `'${clipWord(kw)}' cannot handle unexpected argument '${clipWord(extra.value)}'`,
       spanOf(words.slice(rule.maxArgs + 1)),
     );
   }

@@ -15,6 +15,7 @@
  * the way the author most likely meant, and goes on. The scan is a single left-to-right pass
  * with no regular expressions and no recursion, so its time is linear in the input.
  */
+import { clipWord } from '../../words';
 import { LineIndex, type Span } from '../../text';
 import type { Severity } from '../../types';
 import { roomForPair } from '../pairs';
@@ -1216,7 +1217,7 @@ function parseCore(
         if (close < 0) {
           block.end = n;
           owner.end = n;
-          report('unclosed-block', pos, pos + 1, `the Lua block of "${owner.name}" has no closing "}"`, {
+          report('unclosed-block', pos, pos + 1, `the Lua block of "${clipWord(owner.name)}" has no closing "}"`, {
             start: n,
             end: n,
             newText: '}',
@@ -1249,7 +1250,7 @@ function parseCore(
             'missing-semicolon',
             lastStart,
             pos + 1,
-            `directive "${d.name}" is not terminated by ";" (unexpected "}")`,
+            `directive "${clipWord(d.name)}" is not terminated by ";" (unexpected "}")`,
             { start: lastEnd, end: lastEnd, newText: ';' },
           );
         abandonDirective();
@@ -1313,7 +1314,7 @@ function parseCore(
           pos,
           pos + 1,
           closed
-            ? `the string opened here is closed only on a later line, and nginx then refuses ${JSON.stringify(describeChar(text, i + 1))}; add the missing ${quoteChar}`
+            ? `the string opened here is closed only on a later line, and nginx then refuses "${clipWord(describeChar(text, i + 1))}"; add the missing ${quoteChar}`
             : `unterminated string: missing closing ${quoteChar}`,
           { start: eol, end: eol, newText: quoteChar },
         );
@@ -1339,7 +1340,7 @@ function parseCore(
             'unexpected-char-after-quote',
             i + 1,
             i + 1 + width,
-            `unexpected "${describeChar(text, i + 1)}" after the closing quote: nginx wants a space, ";" or "{" there`,
+            `unexpected "${clipWord(describeChar(text, i + 1))}" after the closing quote: nginx wants a space, ";" or "{" there`,
             { start: i + 1, end: i + 1, newText: ' ' },
           );
         }
@@ -1390,7 +1391,7 @@ function parseCore(
           'unquoted-brace',
           quantifierAt,
           quantifierAt + q,
-          `nginx reads "{" in the unquoted parameter "${raw}" as the start of a block; put the parameter in quotes`,
+          `nginx reads "{" in the unquoted parameter "${clipWord(raw)}" as the start of a block; put the parameter in quotes`,
           { start: pos, end: i, newText: quoteNginxWord(raw) },
         );
       }
@@ -1415,11 +1416,17 @@ function parseCore(
           : argsCount > 0 && looksLikeDirectiveName(raw);
         if (split) {
           if (!dirRecovered)
-            report('missing-semicolon', lastStart, lastEnd, `directive "${d.name}" is not terminated by ";"`, {
-              start: lastEnd,
-              end: lastEnd,
-              newText: ';',
-            });
+            report(
+              'missing-semicolon',
+              lastStart,
+              lastEnd,
+              `directive "${clipWord(d.name)}" is not terminated by ";"`,
+              {
+                start: lastEnd,
+                end: lastEnd,
+                newText: ';',
+              },
+            );
           abandonDirective();
         }
       }
@@ -1450,11 +1457,17 @@ function parseCore(
   if (dir) {
     const d: Directive = dir;
     if (!dirRecovered)
-      report('unexpected-end', lastStart, n, `unexpected end of file: directive "${d.name}" needs ";" or "{"`, {
-        start: lastEnd,
-        end: lastEnd,
-        newText: ';',
-      });
+      report(
+        'unexpected-end',
+        lastStart,
+        n,
+        `unexpected end of file: directive "${clipWord(d.name)}" needs ";" or "{"`,
+        {
+          start: lastEnd,
+          end: lastEnd,
+          newText: ';',
+        },
+      );
     abandonDirective();
   }
 
@@ -1475,7 +1488,7 @@ function parseCore(
       open.end = n;
       if (open.owner) open.owner.end = n;
       const owner = culprit.block.owner;
-      const what = owner ? `the block of "${owner.name}"` : 'this block';
+      const what = owner ? `the block of "${clipWord(owner.name)}"` : 'this block';
       const closeLine = file.lineIndex.positionAt(culprit.block.close).line + 1;
       const nl = text.indexOf('\n');
       const eol = nl > 0 && text.charCodeAt(nl - 1) === CR ? '\r\n' : '\n';
@@ -1497,7 +1510,7 @@ function parseCore(
     const owner = block.owner;
     block.end = n;
     if (owner) owner.end = n;
-    const what = owner ? `the block of "${owner.name}"` : 'this block';
+    const what = owner ? `the block of "${clipWord(owner.name)}"` : 'this block';
     report('unclosed-block', block.open, block.open + 1, `unexpected end of file: ${what} has no closing "}"`, {
       start: n,
       end: n,
