@@ -23,3 +23,24 @@ describe('fixes on a file with a byte order mark', () => {
     assert.ok(fixed.startsWith('\ufeffworker_shutdown_timeout 10m;\nhttp {'), JSON.stringify(fixed.slice(0, 60)));
   });
 });
+
+describe('fixes keep comments', () => {
+  it('"Move timeout client to frontend" moves a trailing comment with the line', () => {
+    const text =
+      'defaults\n    mode http\n    timeout connect 5s\n    timeout server 30s\n    timeout tunnel 1h\n\n' +
+      'frontend fe\n    bind 127.0.0.1:8080\n    default_backend ws_pool\n\n' +
+      'backend ws_pool\n    timeout client 30s # matches the heartbeat\n    server w1 127.0.0.1:9001\n';
+    const f = analyzeText('haproxy', text).find((x) => x.code === 'haproxy/timeout-ignored');
+    assert.ok(f, 'the rule fires');
+    const fix = f.fixes[0];
+    assert.match(fix.title, /^Move timeout client to/);
+    const doc = TextDocument.create('file:///etc/haproxy/haproxy.cfg', 'haproxy', 1, text);
+    const fixed = TextDocument.applyEdits(
+      doc,
+      fix.edits.map((e) => ({ range: e.range, newText: e.newText })),
+    );
+    assert.equal(fixed.split('# matches the heartbeat').length, 2, fixed);
+    assert.match(fixed, /frontend fe\n(.*\n)*\s+timeout client 30s # matches the heartbeat\n/);
+    assert.ok(!/^backend ws_pool\n\s+timeout client/m.test(fixed), fixed);
+  });
+});
