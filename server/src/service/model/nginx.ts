@@ -7,7 +7,14 @@
  * it, else the default; an array directive such as proxy_set_header is taken from the nearest
  * level that sets ANY of it, as a whole (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header).
  */
-import { parseNginx, type NginxDirective, type NginxFile, type NginxNode } from '../syntax/nginx';
+import { recogniseTemplate, type TemplateInfo } from '../template';
+import {
+  NGINX_MAX_BLOCK_DEPTH,
+  parseNginx,
+  type NginxDirective,
+  type NginxFile,
+  type NginxNode,
+} from '../syntax/nginx';
 import type { SyntaxDiagnostic } from '../types';
 import type { CheckId } from '../checks';
 import { registerNginxCarry } from './nginx-carry';
@@ -16,6 +23,7 @@ import {
   type NotARegularFile,
   dirname,
   expandGlob,
+  fileSize,
   globBase,
   isGlob,
   isInsideRoots,
@@ -76,7 +84,9 @@ const BLOCK_KINDS: Record<string, NginxContextKind> = {
 export interface NginxSource {
   path: string;
   text: string;
+  /** Parsed from the text with its template placeholders neutralised (template.ts), when it has any. */
   tree: NginxFile;
+  template?: TemplateInfo;
 }
 
 /** A directive as it stands in the logical config (after include expansion). */
@@ -212,6 +222,16 @@ export interface NginxConfig {
   assumedContext: NginxContextKind[] | null;
   /** For each included file, the context of the first include that brought it in. */
   includedAt: Map<string, NginxContext>;
+  /**
+   * Includes of files that are not here and not reported (absolute paths of the deployment host,
+   * outside the configuration's folder): what they define is unknown. See configSeenWhole().
+   */
+  unseenIncludes?: number;
+}
+
+/** Is every included file of the config read (no include missing, reported or not)? */
+export function configSeenWhole(config: NginxConfig): boolean {
+  return !config.unseenIncludes && !config.diagnostics.some((d) => UNREAD_INCLUDE_CODES.has(d.code));
 }
 
 /**
@@ -222,6 +242,7 @@ export const UNREAD_INCLUDE_CODES: ReadonlySet<string> = new Set([
   'nginx/include-not-found',
   'nginx/include-not-file',
   'nginx/include-outside-root',
+  'nginx/include-limit',
 ]);
 
 export interface BuildOptions {
@@ -232,7 +253,18 @@ export interface BuildOptions {
   /** The context chain a fragment is analysed in, e.g. ['http','server']. Default: guessed from content. */
   rootContext?: NginxContextKind[];
   maxIncludeDepth?: number;
+  /** Distinct files read per config (default 2000). */
   maxFiles?: number;
+  /** Files one include glob may bring in (default 2000). */
+  maxGlobMatches?: number;
+  /** Bytes of distinct files read per config (default 32 MB). */
+  maxReadBytes?: number;
+  /**
+   * Statements the config may hold with its includes expanded: the larger of this (default
+   * 100,000) and 8 times the statements of the distinct files read. Files included over and over
+   * (each including the next several times) would otherwise expand exponentially.
+   */
+  maxStatements?: number;
   /**
    * The folders (or files) the user asked to check. When given, an include that resolves outside
    * them is not followed (nothing there is read or listed) and a finding says so; when absent,
@@ -246,30 +278,92 @@ export function defaultParse(_path: string, text: string): NginxFile {
 }
 
 /** Build the logical config from a root file. Never throws on bad input; problems become diagnostics. */
+/**
+ * Files that nginx packages install beside nginx.conf: an include of one of them is taken as
+ * present when the checked folder lacks it (a copied site file, a container's config folder).
+ * nginx's own tarball (conf/): fastcgi.conf, fastcgi_params, koi-utf, koi-win, mime.types,
+ * scgi_params, uwsgi_params, win-utf; Debian/Ubuntu's nginx-common adds proxy_params and
+ * snippets/fastcgi-php.conf, snippets/snakeoil.conf.
+ */
+const NGINX_PACKAGE_FILES = [
+  'fastcgi.conf',
+  'fastcgi_params',
+  'koi-utf',
+  'koi-win',
+  'mime.types',
+  'scgi_params',
+  'uwsgi_params',
+  'win-utf',
+  'proxy_params',
+  'snippets/fastcgi-php.conf',
+  'snippets/snakeoil.conf',
+];
+
+/** Is this include (relative, or absolute under an nginx folder) one of the files packages ship? */
+export function shippedWithNginx(pattern: string): boolean {
+  const p = pattern.replace(/^\.\//, '');
+  return NGINX_PACKAGE_FILES.some((f) => p === f || (p.startsWith('/') && p.endsWith(`/nginx/${f}`)));
+}
+
+/**
+ * The configuration prefix for a fragment checked on its own: the nearest folder, from its own up,
+ * that holds an nginx.conf (a site file in /etc/nginx/sites-enabled includes `snippets/…` from
+ * /etc/nginx), else the fragment's folder.
+ */
+function fragmentPrefix(fs: ConfigFileSystem, path: string): string {
+  for (let d = dirname(path); ;) {
+    if (fs.readFile(joinPath(d, 'nginx.conf')) !== undefined) return d;
+    const up = dirname(d);
+    if (up === d) return dirname(path);
+    d = up;
+  }
+}
+
 export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options: BuildOptions = {}): NginxConfig {
   const parse = options.parse ?? defaultParse;
   const maxDepth = options.maxIncludeDepth ?? 32;
   const maxFiles = options.maxFiles ?? 2000;
+  const maxGlobMatches = options.maxGlobMatches ?? 2000;
+  const maxReadBytes = options.maxReadBytes ?? 32 * 1024 * 1024;
+  const minStatements = options.maxStatements ?? 100_000;
   const sources = new Map<string, NginxSource>();
   const syntax = new Map<string, SyntaxDiagnostic[]>();
   const diagnostics: ModelDiagnostic[] = [];
-  const prefixDir = options.prefixDir ?? dirname(rootPath);
+  let prefixDir = options.prefixDir ?? dirname(rootPath);
   const includedAt = new Map<string, NginxContext>();
+  // The work budget (see BuildOptions): what was read, what the includes expanded to.
+  let readBytes = 0;
+  let distinctStatements = 0;
+  let expandedStatements = 0;
+  const statementsOf = new Map<string, number>();
+  /** Set when a limit stopped the reading: the first include it stopped is reported, no later one. */
+  let stopped = false;
+  let unseen = 0;
 
-  const load = (path: string): NginxSource | undefined => {
+  /** A file's source, or why it was not loaded (a limit, or it cannot be read). */
+  const load = (path: string): NginxSource | 'limit' | undefined => {
     const cached = sources.get(path);
     if (cached) return cached;
-    if (sources.size >= maxFiles) return undefined;
+    if (stopped) return 'limit';
+    const size = fileSize(fs, path);
+    if (size === undefined) return undefined;
+    if (sources.size >= maxFiles || readBytes + size > maxReadBytes) return 'limit';
     const text = fs.readFile(path);
     if (text === undefined) return undefined;
-    const tree = parse(path, text);
-    const src: NginxSource = { path, text, tree };
+    readBytes += text.length;
+    const template = recogniseTemplate(text) ?? undefined;
+    const tree = parse(path, template ? template.text : text);
+    const src: NginxSource = template ? { path, text, tree, template } : { path, text, tree };
     sources.set(path, src);
     syntax.set(path, tree.diagnostics);
+    const count = countDirectives(tree);
+    statementsOf.set(path, count);
+    distinctStatements += count;
     return src;
   };
 
-  const rootSource = load(rootPath) ?? {
+  const loadedRoot = load(rootPath);
+  const rootSource = (typeof loadedRoot === 'object' ? loadedRoot : undefined) ?? {
     path: rootPath,
     text: '',
     tree: parse(rootPath, ''),
@@ -278,8 +372,11 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
     sources.set(rootPath, rootSource);
     syntax.set(rootPath, []);
   }
+  // The root's own directives count toward the expanded total.
+  expandedStatements = statementsOf.get(rootPath) ?? 0;
 
   const assumed = options.rootContext ?? guessFragmentContext(rootSource.tree);
+  if (options.prefixDir === undefined && assumed) prefixDir = fragmentPrefix(fs, rootPath);
   const root: NginxContext = newContext('main', 'main', null, null);
   // A fragment gets synthetic enclosing contexts so that inheritance and context checks work.
   let top = root;
@@ -298,7 +395,7 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
   ) => {
     const pattern = stmt.args[0];
     const report = (code: CheckId, message: string, severity: ModelDiagnostic['severity']) =>
-      diagnostics.push({
+      void diagnostics.push({
         path: src.path,
         start: stmt.directive.start,
         end: stmt.directive.end,
@@ -307,37 +404,49 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
         severity,
       });
     if (pattern.includes('$')) return; // variables are not expanded by nginx's include either
+    if (stopped) return;
     if (stack.length > maxDepth) {
       report('nginx/include-depth', `include nesting deeper than ${maxDepth} levels; stopped here`, 'error');
       return;
     }
-    // nginx resolves a relative include against the configuration prefix (the main config's
-    // directory, ngx_conf_full_name); fall back to the including file's directory for fragments.
-    const candidates = pattern.startsWith('/')
-      ? [pattern]
-      : [joinPath(prefixDir, pattern), joinPath(dirname(src.path), pattern)];
+    // nginx resolves a relative include against the configuration prefix, the main config's
+    // directory, never against the including file's (ngx_conf_include() -> ngx_conf_full_name()
+    // with cycle->conf_prefix; crossplane's includes-regular fixture shows it).
+    const c = pattern.startsWith('/') ? pattern : joinPath(prefixDir, pattern);
     const roots = options.includeRoots;
     // Inside the roots by name and, for a path that exists, by where its symbolic links lead.
     const inside = (p: string) => !roots || (isInsideRoots(p, roots) && isInsideRoots(fs.realPath?.(p) ?? p, roots));
     let paths: string[] = [];
     let outside: string | undefined;
     let refused: { path: string; what: NotARegularFile } | undefined;
-    for (const c of candidates) {
-      // A glob is listed only from its fixed leading folders, and only when they are inside.
-      if (!inside(isGlob(c) ? globBase(c) : c)) {
-        outside ??= c;
-        continue;
+    // A glob is listed only from its fixed leading folders, and only when they are inside.
+    if (!inside(isGlob(c) ? globBase(c) : c)) outside = c;
+    else {
+      let matched: string[];
+      if (!isGlob(c)) matched = fileSize(fs, c) !== undefined ? [c] : [];
+      else {
+        const g = expandGlob(fs, c, maxGlobMatches);
+        matched = g.paths;
+        if (g.more)
+          report(
+            'nginx/include-limit',
+            `include: "${clipWord(pattern)}" matches more than ${maxGlobMatches} files; wslb reads the first ${maxGlobMatches} (in name order) and not the rest`,
+            'error',
+          );
       }
-      paths = (isGlob(c) ? expandGlob(fs, c) : fs.readFile(c) !== undefined ? [c] : []).filter((p) => {
+      paths = matched.filter((p) => {
         if (inside(p)) return true;
         outside ??= p;
         return false;
       });
-      if (paths.length) break;
-      const what = isGlob(c) ? undefined : fs.refusal?.(c);
-      if (what) refused ??= { path: c, what };
+      const what = paths.length || isGlob(c) ? undefined : fs.refusal?.(c);
+      if (what) refused = { path: c, what };
     }
     if (paths.length === 0) {
+      // An absolute path outside the configuration's folder names a file of the machine the config
+      // is deployed on (a repository's /etc/nginx/proxy.conf, a container's /config/nginx/ssl.conf):
+      // it cannot be checked from here, so its absence is no finding (configSeenWhole() knows).
+      const elsewhere = pattern.startsWith('/') && !c.startsWith(prefixDir === '/' ? '/' : `${prefixDir}/`);
       if (refused)
         report(
           'nginx/include-not-file',
@@ -351,10 +460,11 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
             'Allow it with `wslb check --follow-outside-includes` or the wslb.followOutsideIncludes setting',
           'warning',
         );
-      else if (!isGlob(pattern))
+      else if (!isGlob(pattern) && elsewhere) unseen++;
+      else if (!isGlob(pattern) && !shippedWithNginx(pattern))
         report(
           'nginx/include-not-found',
-          `include: "${clipWord(pattern)}" was not found (looked in ${[...new Set(candidates.map(dirname))].map((d) => clipWord(d, 80)).join(', ')})`,
+          `include: "${clipWord(pattern)}" was not found (looked in ${clipWord(dirname(c), 80)})`,
           'warning',
         );
       return;
@@ -369,7 +479,22 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
         continue;
       }
       const inc = load(p);
-      if (!inc) continue;
+      if (inc === undefined) continue;
+      const limit = Math.max(minStatements, 8 * distinctStatements);
+      if (inc === 'limit' || expandedStatements + statementsOf.get(p)! > limit) {
+        stopped = true;
+        report(
+          'nginx/include-limit',
+          inc !== 'limit'
+            ? `include: with its includes expanded this config would hold more than ${limit} directives (the same files included over and over); wslb stops expanding here and at every later include`
+            : sources.size >= maxFiles
+              ? `include: this config includes more than ${maxFiles} files; wslb stops reading here and at every later include`
+              : `include: the files of this config exceed ${maxReadBytes % (1024 * 1024) ? `${maxReadBytes} bytes` : `${maxReadBytes / 1024 / 1024} MB`} in all; wslb stops reading here and at every later include`,
+          'error',
+        );
+        return;
+      }
+      expandedStatements += statementsOf.get(p)!;
       if (!includedAt.has(p)) includedAt.set(p, ctx);
       addIncluded(inc.tree.items, inc, ctx, [...via, stmt], [...stack, p]);
     }
@@ -381,9 +506,50 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
     ctx: NginxContext,
     via: NginxStatement[],
     stack: string[],
-  ) => addNodes(nodes, src, ctx, via, (stmt, at) => expandInclude(stmt, src, at, via, stack));
+  ) => {
+    let depth = 0;
+    for (let c = ctx.parent; c; c = c.parent) depth++;
+    addNodes(
+      nodes,
+      src,
+      ctx,
+      via,
+      (stmt, at) => expandInclude(stmt, src, at, via, stack),
+      depth,
+      (stmt) =>
+        diagnostics.push({
+          path: src.path,
+          start: stmt.directive.start,
+          end: stmt.directive.end,
+          code: 'nginx/nesting-too-deep',
+          message: `blocks nested deeper than ${MAX_CONTEXT_DEPTH} levels across includes: wslb does not read this block, so nothing inside it is checked`,
+          severity: 'error',
+        }),
+    );
+  };
   addIncluded(rootSource.tree.items, rootSource, top, [], [rootPath]);
-  return { rootPath, root, sources, diagnostics, syntax, assumedContext: assumed, includedAt };
+  return { rootPath, root, sources, diagnostics, syntax, assumedContext: assumed, includedAt, unseenIncludes: unseen };
+}
+
+/**
+ * Contexts nested deeper than this (counting the blocks of including files) are not built: the
+ * model and the rules walk contexts recursively. One file alone never reaches it (the parser keeps
+ * blocks deeper than NGINX_MAX_BLOCK_DEPTH unread); only includes nested inside blocks do.
+ */
+const MAX_CONTEXT_DEPTH = 2 * NGINX_MAX_BLOCK_DEPTH;
+
+/** How many directives a file holds (outside data and raw blocks, as addNodes adds them). */
+function countDirectives(tree: NginxFile): number {
+  let n = 0;
+  const lists: NginxNode[][] = [tree.items];
+  while (lists.length) {
+    for (const node of lists.pop()!) {
+      if (node.type !== 'directive') continue;
+      n++;
+      if (node.block && !node.block.rawBody && !NGINX_DATA_BLOCKS.has(node.name)) lists.push(node.block.items);
+    }
+  }
+  return n;
 }
 
 /** Statements (and the contexts their blocks open) for `nodes` in `ctx`; includes go to `onInclude`. */
@@ -393,6 +559,10 @@ function addNodes(
   ctx: NginxContext,
   via: NginxStatement[],
   onInclude: (stmt: NginxStatement, ctx: NginxContext) => void,
+  /** How many contexts enclose `ctx`. */
+  depth: number,
+  /** A block too deep to walk (see NGINX_MAX_BLOCK_DEPTH): it is kept, unread. */
+  onTooDeep: (stmt: NginxStatement) => void,
 ): void {
   for (const node of nodes) {
     if (node.type !== 'directive') continue;
@@ -403,8 +573,10 @@ function addNodes(
       const child: NginxContext = newContext(kind, familyOf(kind, ctx.family), stmt, ctx);
       stmt.block = child;
       ctx.children.push(child);
-      if (!NGINX_DATA_BLOCKS.has(node.name) && !node.block.rawBody)
-        addNodes(node.block.items, src, child, via, onInclude);
+      if (NGINX_DATA_BLOCKS.has(node.name) || node.block.rawBody) continue;
+      // Includes nest files inside blocks: bound the depth of the whole tree, not only of each file.
+      if (depth + 1 >= MAX_CONTEXT_DEPTH) onTooDeep(stmt);
+      else addNodes(node.block.items, src, child, via, onInclude, depth + 1, onTooDeep);
     } else if (node.name === 'include' && !NGINX_DATA_BLOCKS.has(ctx.kind) && node.args.length === 1) {
       onInclude(stmt, ctx);
     }
@@ -424,7 +596,11 @@ export function rebuildNginxBlock(stmt: NginxStatement): NginxContext | null {
   const parent = stmt.context;
   const fresh = newContext(old.kind, old.family, stmt, parent);
   let include = false;
-  addNodes(node.block.items, stmt.source, fresh, stmt.includedVia, () => (include = true));
+  let depth = 0;
+  for (let c: NginxContext | null = parent; c; c = c.parent) depth++;
+  // An include, or a block too deep (its finding comes from the whole build): build it all again.
+  const whole = () => (include = true);
+  addNodes(node.block.items, stmt.source, fresh, stmt.includedVia, whole, depth, whole);
   if (include) return null;
   const i = parent.children.indexOf(old);
   if (i < 0) return null;
@@ -495,7 +671,11 @@ export function guessFragmentContext(tree: NginxFile): NginxContextKind[] | null
     'grpc_pass',
     'proxy_set_header',
   ];
-  if (names.has('location') || names.has('listen') || names.has('server_name')) return ['http', 'server'];
+  // `map`, `upstream`, `log_format` belong in http only: with them a top-level `location` is the
+  // stray one (a template's partials), not a sign that the whole file is a server's body
+  const httpOnly = names.has('map') || names.has('upstream') || names.has('log_format');
+  if (!httpOnly && (names.has('location') || names.has('listen') || names.has('server_name')))
+    return ['http', 'server'];
   if (names.has('server') || names.has('upstream') || names.has('map') || names.has('log_format')) {
     // stream servers have proxy_pass without a scheme and listen with port only; look inside
     for (const n of tree.items) {
