@@ -92,7 +92,7 @@ describe('rule messages: short', () => {
       for (const m of msgs) {
         assert.ok(m.length <= MAX, `${id} (${m.length}): ${m}`);
         // What to do, in the message itself.
-        assert.match(m, /\b(add|set|use|raise)\b/, `${id}: ${m}`);
+        assert.match(m, /\b(add|set|use|raise|delete|remove)\b/, `${id}: ${m}`);
       }
     }
   });

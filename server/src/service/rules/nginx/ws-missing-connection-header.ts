@@ -43,13 +43,11 @@ export const wsMissingConnectionHeader: NginxRule = {
           if (reported.has(extra)) continue;
           reported.add(extra);
           const value = extra.args[1] ?? '';
-          const pasted = /[\u201c\u201d\u2018\u2019\u00ab\u00bb]/.test(value)
-            ? ' (typographic quotes, not an empty string: nginx takes them as the value)'
-            : '';
+          const pasted = /[\u201c\u201d\u2018\u2019\u00ab\u00bb]/.test(value) ? ' (typographic quotes, not empty)' : '';
           report({
             path: extra.source.path,
             span: argSpan(extra, 1),
-            message: `WebSocket ${locationLabel(location)} sends a second Connection header, "${clipWord(value)}"${pasted}, beside "${clipWord(st0.connection!.args[1] ?? '')}" (${whereStatement(st0.connection!, extra.source.path)}): nginx sends both, so every request carries this stray value; the upgrade itself is still requested. Delete the stray line`,
+            message: `WebSocket ${locationLabel(location)} has a second Connection header "${clipWord(value)}"${pasted} besides ${whereStatement(st0.connection!, extra.source.path)}; delete the stray line`,
             severity: 'warning',
             fixes: [{ title: 'Delete the stray Connection line', edits: [removeStatement(extra)], isPreferred: true }],
           });
