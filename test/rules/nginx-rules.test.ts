@@ -236,6 +236,7 @@ http {
         default upgrade;
         ''      close;
     }
+
     server {
         listen 127.0.0.1:8080;
         proxy_set_header Host $host;

@@ -356,7 +356,34 @@ export function ensureConnectionUpgradeMap(
   if (maps.length) return insertInContext(config, http, lines, maps[maps.length - 1]);
   if (firstBlock) {
     const prev = own.filter((s) => s.directive.start < firstBlock.directive.start);
-    if (prev.length) return insertInContext(config, http, lines, prev[prev.length - 1]);
+    if (prev.length) return setApart(config, insertInContext(config, http, lines, prev[prev.length - 1]));
   }
-  return insertInContext(config, http, lines, 'start');
+  return setApart(config, insertInContext(config, http, lines, 'start'));
+}
+
+/**
+ * A block inserted on its own (the map) gets a blank line from its neighbours, so that a comment
+ * above or below it (a file's header, a section title) keeps describing what it described. Not
+ * after a line opening a block, nor before one closing it.
+ */
+function setApart(config: NginxConfig, e: EditSpec | null): EditSpec | null {
+  if (!e || e.span.start !== e.span.end) return e;
+  const text = config.sources.get(e.path)?.text;
+  if (text === undefined) return e;
+  const eol = eolOf(text);
+  const at = e.span.start;
+  const lineBefore = text.slice(lineStartAt(text, Math.max(0, at - 1)), at).trim();
+  const rest = text.slice(at);
+  if (e.newText.startsWith(eol)) {
+    // After the end of a line: "\n    map ..." (inside a block).
+    const nextLine = rest.replace(/^\r?\n|^\r/, '').split(/\r?\n|\r/, 1)[0].trim();
+    const before = lineBefore !== '' && !lineBefore.endsWith('{') ? eol : '';
+    const after = nextLine !== '' && !nextLine.startsWith('}') ? eol : '';
+    return { ...e, newText: before + e.newText + after };
+  }
+  // At the start of a line: "map ...\n" (top level, after a file's header comment).
+  const head = text.slice(0, at);
+  const before = /\S/.test(head) && !/(\r?\n|\r)[ \t]*(\r?\n|\r)$/.test(head) ? eol : '';
+  const after = rest !== '' && !/^[ \t]*(\r?\n|\r)/.test(rest) ? eol : '';
+  return { ...e, newText: before + e.newText + after };
 }
