@@ -39,13 +39,13 @@ describe('fix placement: the inserted map', () => {
     const after = fixAll(p, text);
     assert.match(
       after,
-      /include mime\.types;\n\n    map \$http_upgrade \$connection_upgrade \{\n[^]*?\n    \}\n\n    # sites\n/,
+      /include mime\.types;\n\n {4}map \$http_upgrade \$connection_upgrade \{\n[^]*?\n {4}\}\n\n {4}# sites\n/,
     );
     const bare =
       'events {}\nhttp {\n    server {\n        location /ws/ { proxy_pass http://127.0.0.1:9000; }\n    }\n}\n';
     assert.match(
       fixAll('/etc/nginx/nginx.conf', bare),
-      /http \{\n    map \$http_upgrade[^]*?\n    \}\n\n    server \{/,
+      /http \{\n {4}map \$http_upgrade[^]*?\n {4}\}\n\n {4}server \{/,
     );
   });
 });

@@ -376,7 +376,10 @@ function setApart(config: NginxConfig, e: EditSpec | null): EditSpec | null {
   const rest = text.slice(at);
   if (e.newText.startsWith(eol)) {
     // After the end of a line: "\n    map ..." (inside a block).
-    const nextLine = rest.replace(/^\r?\n|^\r/, '').split(/\r?\n|\r/, 1)[0].trim();
+    const nextLine = rest
+      .replace(/^\r?\n|^\r/, '')
+      .split(/\r?\n|\r/, 1)[0]
+      .trim();
     const before = lineBefore !== '' && !lineBefore.endsWith('{') ? eol : '';
     const after = nextLine !== '' && !nextLine.startsWith('}') ? eol : '';
     return { ...e, newText: before + e.newText + after };
