@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import { createLanguageService } from '../../server/src/service';
 import { MemoryFileSystem } from '../../server/src/service/model/fs';
 import { fixAllConverging } from '../../server/src/service/features/actions';
+import { applyEdits } from '../../server/src/service/fixes/apply';
 
 function fixAll(path: string, text: string): string {
   const r = fixAllConverging(
@@ -46,6 +47,34 @@ describe('fix placement: the inserted map', () => {
     assert.match(
       fixAll('/etc/nginx/nginx.conf', bare),
       /http \{\n {4}map \$http_upgrade[^]*?\n {4}\}\n\n {4}server \{/,
+    );
+  });
+});
+
+describe('fix placement: timeout tunnel', () => {
+  const tunnelFix = (text: string): string => {
+    const f = createLanguageService({})
+      .analyzeHaproxy([{ path: '/h.cfg', text }])
+      .findings.find((x) => x.code === 'haproxy/ws-missing-timeout-tunnel');
+    assert.ok(f, 'the rule fires');
+    return applyEdits(
+      text,
+      f.fixes[0].edits.map((e) => ({ range: e.range, newText: e.newText })),
+    );
+  };
+  const FE =
+    'defaults\n    mode http\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\nfrontend fe\n    bind :80\n    acl ws hdr(Upgrade) -i websocket\n    use_backend chat if ws\n';
+
+  it('goes among the other timeouts of the section, before the servers', () => {
+    const text = `${FE}backend chat\n    balance leastconn\n    timeout server 1m\n    server c1 127.0.0.1:9001 check\n`;
+    assert.match(tunnelFix(text), /timeout server 1m\n    timeout tunnel 1h\n    server c1/);
+  });
+
+  it('goes before the servers when the section has no timeout', () => {
+    const text = `${FE}backend chat\n    balance leastconn\n    server c1 127.0.0.1:9001 check\n    server c2 127.0.0.1:9002 check\n`;
+    assert.match(
+      tunnelFix(text),
+      /balance leastconn\n    timeout tunnel 1h\n    server c1 [^\n]*\n    server c2 [^\n]*\n$/,
     );
   });
 });

@@ -80,7 +80,7 @@ describe('HAProxy rules: settings', () => {
     const fixed = fixUntilStable('haproxy', text, (f) => f.code === 'haproxy/ws-timeout-below-heartbeat', {
       heartbeatMs: 20_000,
     }).text;
-    assert.match(fixed, /backend ws_pool\n {4}server w1 127\.0\.0\.1:9001\n {4}timeout tunnel 1m\n/);
+    assert.match(fixed, /backend ws_pool\n {4}timeout tunnel 1m\n {4}server w1 127\.0\.0\.1:9001\n/);
     assert.match(fixed, /timeout tunnel 10s/, 'the defaults line stays for the other backend');
   });
 
@@ -150,10 +150,7 @@ describe('HAProxy rules: several files', () => {
   it('the fix edits the backend file only (the defaults also serve a plain web backend)', () => {
     const fixed = fixFiles(files, (f) => f.code === 'haproxy/ws-missing-timeout-tunnel');
     assert.equal(fixed['/etc/haproxy/00-global.cfg'], files['/etc/haproxy/00-global.cfg']);
-    assert.match(
-      fixed['/etc/haproxy/20-backends.cfg'],
-      /option httpchk GET \/health\n {4}timeout tunnel 1h\n\nbackend web/,
-    );
+    assert.match(fixed['/etc/haproxy/20-backends.cfg'], /balance leastconn\n {4}timeout tunnel 1h\n {4}server c1 /);
   });
 
   it('a backend defined in another file is no unknown backend; a missing one is', () => {
@@ -188,14 +185,14 @@ describe('HAProxy rules: text forms', () => {
     const crlf = WS('').replace('timeout client 2m', 'timeout client 30s').replace(/\n/g, '\r\n');
     const fixed = fixUntilStable('haproxy', crlf, (f) => f.code === 'haproxy/ws-missing-timeout-tunnel').text;
     assert.ok(
-      fixed.includes('    server w1 127.0.0.1:9001\r\n    timeout tunnel 1h\r\n'),
+      fixed.includes('    timeout tunnel 1h\r\n    server w1 127.0.0.1:9001\r\n'),
       JSON.stringify(fixed.slice(-80)),
     );
     assert.ok(!/[^\r]\n/.test(fixed), 'no bare LF');
     const noEol = WS('').replace('timeout client 2m', 'timeout client 30s').replace(/\n$/, '');
     const fixed2 = fixUntilStable('haproxy', noEol, (f) => f.code === 'haproxy/ws-missing-timeout-tunnel').text;
     assert.ok(
-      fixed2.endsWith('    server w1 127.0.0.1:9001\n    timeout tunnel 1h'),
+      fixed2.endsWith('    timeout tunnel 1h\n    server w1 127.0.0.1:9001'),
       JSON.stringify(fixed2.slice(-60)),
     );
   });
@@ -208,7 +205,7 @@ describe('HAProxy rules: text forms', () => {
     assert.match(fixed, /\ttimeout tunnel 1h\n/);
     assert.match(
       fixed,
-      /\tbalance leastconn\n\toption httpchk GET \/health\n\tdefault-server (slowstart 30s on-marked-down shutdown-sessions|on-marked-down shutdown-sessions slowstart 30s)\n\tserver a/,
+      /\tbalance leastconn\n\ttimeout tunnel 1h\n\toption httpchk GET \/health\n\tdefault-server (slowstart 30s on-marked-down shutdown-sessions|on-marked-down shutdown-sessions slowstart 30s)\n\tserver a/,
     );
   });
 });

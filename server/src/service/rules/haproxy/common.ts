@@ -193,7 +193,17 @@ export function tunnelEdit(
       return { edit: replaceWord(target.source.path, s, 2, value), target };
     }
   }
-  return { edit: insertInProxy(target, `timeout tunnel ${value}`), target };
+  // Among the other timeouts when the section has some (after the last of them, when it comes
+  // before the servers), else before the servers, where proxy settings are read.
+  const line = `timeout tunnel ${value}`;
+  const timeouts = stmts.filter((s) => s.keyword === 'timeout');
+  const firstServer = stmts.find(
+    (s) => s.keyword === 'server' || s.keyword === 'default-server' || s.keyword === 'server-template',
+  );
+  const lastTimeout = timeouts[timeouts.length - 1];
+  if (lastTimeout && (!firstServer || lastTimeout.line.start < firstServer.line.start))
+    return { edit: insertInProxy(target, line, lastTimeout), target };
+  return { edit: insertSetting(target, line), target };
 }
 
 /** Servers that HAProxy will use: not `disabled`. */
