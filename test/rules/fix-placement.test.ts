@@ -67,14 +67,14 @@ describe('fix placement: timeout tunnel', () => {
 
   it('goes among the other timeouts of the section, before the servers', () => {
     const text = `${FE}backend chat\n    balance leastconn\n    timeout server 1m\n    server c1 127.0.0.1:9001 check\n`;
-    assert.match(tunnelFix(text), /timeout server 1m\n    timeout tunnel 1h\n    server c1/);
+    assert.match(tunnelFix(text), /timeout server 1m\n {4}timeout tunnel 1h\n {4}server c1/);
   });
 
   it('goes before the servers when the section has no timeout', () => {
     const text = `${FE}backend chat\n    balance leastconn\n    server c1 127.0.0.1:9001 check\n    server c2 127.0.0.1:9002 check\n`;
     assert.match(
       tunnelFix(text),
-      /balance leastconn\n    timeout tunnel 1h\n    server c1 [^\n]*\n    server c2 [^\n]*\n$/,
+      /balance leastconn\n {4}timeout tunnel 1h\n {4}server c1 [^\n]*\n {4}server c2 [^\n]*\n$/,
     );
   });
 });
