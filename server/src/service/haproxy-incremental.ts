@@ -15,7 +15,7 @@
 import { spanFinding, type HaproxyAnalysis, type LanguageService } from './index';
 import { validateHaproxyStatement } from './knowledge/haproxy-validate';
 import { validateConfigKnowledge, type KnowledgeFinding } from './knowledge-check';
-import { buildHaproxyConfig, updateHaproxyConfig, type HaproxyConfig } from './model/haproxy';
+import { buildHaproxyConfig, haproxyParseText, updateHaproxyConfig, type HaproxyConfig } from './model/haproxy';
 import { parseHaproxy } from './syntax/haproxy';
 import { reparseHaproxyLine, type HaproxyLineChange, type HaproxyTextEdit } from './syntax/haproxy/incremental';
 import type { Suppressions } from './suppress';
@@ -74,7 +74,8 @@ export class HaproxyIncremental {
   }
 
   private full(service: LanguageService, path: string, text: string): HaproxyAnalysis {
-    const tree = parseHaproxy(text);
+    // A template is parsed with its placeholders neutralised (model/haproxy-template.ts).
+    const tree = parseHaproxy(haproxyParseText(text));
     const config = buildHaproxyConfig([{ path, text, tree }]);
     const knowledge = validateConfigKnowledge({ language: 'haproxy', config }, service.options);
     const knowledgeFindings = knowledge.map((k) => toFinding(k, tree.lineIndex));
@@ -88,6 +89,8 @@ export class HaproxyIncremental {
   private update(st: State, text: string, edits: readonly HaproxyTextEdit[]): HaproxyAnalysis | null {
     const { service, path } = st;
     if (st.config.sources.length !== 1 || st.config.sources[0].path !== path) return null;
+    // Placeholders come and go with any edit: a template is analysed from scratch.
+    if (st.config.sources[0].template || haproxyParseText(text) !== text) return null;
     let config = st.config;
     let knowledge = st.knowledge;
     const knowledgeFindings = st.knowledgeFindings;

@@ -5,6 +5,7 @@
 import { buildHaproxyConfig, type HaproxyConfig } from './model/haproxy';
 import type { AwsConfig } from './model/aws';
 import { buildAwsConfig, type AwsInputFile } from './model/aws-build';
+import { describeTemplate, type TemplateInfo } from './template';
 import { buildNginxConfig, type BuildOptions, type NginxConfig } from './model/nginx';
 import type { ConfigFileSystem } from './model/fs';
 import { withDefaults, type ServiceOptions } from './options';
@@ -78,6 +79,36 @@ export function nginxBaseFindings(
   for (const d of config.diagnostics) findings.push(spanFinding(d.path, d, d.severity, d.code, d.message, indexOf));
   for (const k of knowledge) findings.push(spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf));
   return findings;
+}
+
+/**
+ * A config with template files (template.ts): findings on the lines that hold a placeholder are
+ * left out (the rendered file decides them), and each template file gets one note saying so.
+ */
+export function withTemplateNotes(
+  sources: Iterable<{ path: string; text: string; template?: TemplateInfo }>,
+  findings: Finding[],
+  indexOf: LineIndexOf,
+  system: 'nginx' | 'haproxy',
+): Finding[] {
+  const templates = new Map<string, TemplateInfo>();
+  for (const s of sources) if (s.template) templates.set(s.path, s.template);
+  if (templates.size === 0) return findings;
+  const out = findings.filter((f) => !templates.get(f.file)?.lines.has(f.range.start.line));
+  for (const [path, t] of templates) {
+    const first = t.placeholders[0];
+    out.push(
+      spanFinding(
+        path,
+        { start: first.start, end: first.end },
+        'information',
+        `${system}/template`,
+        `This file is a template (${describeTemplate(t)}): it is checked as if each placeholder were a plain value, and nothing is reported on the lines that hold one; check the rendered file for those`,
+        indexOf,
+      ),
+    );
+  }
+  return out;
 }
 
 /** Run `rules` over `config` (nginx: over one part of it when `scope` is given, see model/nginx-units.ts). */
@@ -184,16 +215,18 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
       const config = prepared?.config ?? buildHaproxyConfig(files);
       const byPath = new Map(config.sources.map((s) => [s.path, s]));
       const indexOf: LineIndexOf = (p) => byPath.get(p)?.tree.lineIndex;
-      const findings: Finding[] = [];
+      const syntax: Finding[] = [];
       for (const s of config.sources)
         for (const d of s.tree.diagnostics)
-          findings.push(spanFinding(s.path, d, d.severity, 'haproxy/syntax', d.message, indexOf));
-      for (const d of config.diagnostics) findings.push(spanFinding(d.path, d, d.severity, d.code, d.message, indexOf));
-      if (prepared?.knowledgeFindings) for (const f of prepared.knowledgeFindings) findings.push(f);
+          syntax.push(spanFinding(s.path, d, d.severity, 'haproxy/syntax', d.message, indexOf));
+      const checks: Finding[] = [];
+      for (const d of config.diagnostics) checks.push(spanFinding(d.path, d, d.severity, d.code, d.message, indexOf));
+      if (prepared?.knowledgeFindings) for (const f of prepared.knowledgeFindings) checks.push(f);
       else
         for (const k of prepared?.knowledge ?? validateConfigKnowledge({ language: 'haproxy', config }, options))
-          findings.push(spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf));
-      findings.push(...runRules(HAPROXY_RULES, config, options, indexOf));
+          checks.push(spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf));
+      const rules = runRules(HAPROXY_RULES, config, options, indexOf);
+      const findings = withTemplateNotes(config.sources, oneFindingPerCause(syntax, checks, rules), indexOf, 'haproxy');
       return {
         language: 'haproxy',
         config,
@@ -211,6 +244,35 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
       return { language: 'aws', config, findings: finish(findings, (p) => texts.get(p), undefined, options) };
     },
   };
+}
+
+/**
+ * One broken HAProxy statement, one finding. A line with a syntax error gets no further check
+ * finding (the knowledge checks would only say the same breakage in other words); a statement
+ * that a rule reports gets no `keyword-not-allowed-here` as well (`timeout tunnel` in a frontend:
+ * the rule says the same and what it costs WebSocket, with a fix); identical findings are given
+ * once.
+ */
+export function oneFindingPerCause(syntax: Finding[], checks: Finding[], rules: Finding[]): Finding[] {
+  const at = (f: Finding) => `${f.file}\0${f.range.start.line}`;
+  const broken = new Set(syntax.filter((f) => f.severity === 'error').map(at));
+  const ruled = new Set(rules.map((f) => `${at(f)}\0${f.range.start.character}`));
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  const push = (f: Finding) => {
+    const key = `${at(f)}\0${f.range.start.character}\0${f.code}\0${f.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(f);
+  };
+  for (const f of syntax) push(f);
+  for (const f of checks) {
+    if (broken.has(at(f))) continue;
+    if (f.code === 'haproxy/keyword-not-allowed-here' && ruled.has(`${at(f)}\0${f.range.start.character}`)) continue;
+    push(f);
+  }
+  for (const f of rules) push(f);
+  return out;
 }
 
 /**
