@@ -74,7 +74,7 @@ export function parseHaproxyTime(text: string, defaultUnit: keyof typeof HAPROXY
  * error in next versions" (src/tools.c); undefined when the value is clean or not a time at all.
  */
 export function haproxyTimeTrailing(text: string): string | undefined {
-  const m = /^\d+(?:us|ms|s|m|h|d)([^]+)$/.exec(text);
+  const m = /^\d+(?:us|ms|s|m(?!s)|h|d)([^]+)$/.exec(text);
   return m ? m[1] : undefined;
 }
 

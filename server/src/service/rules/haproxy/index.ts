@@ -2,6 +2,7 @@
 import type { HaproxyRule } from '../rule';
 import { backendModeMismatch } from './backend-mode-mismatch';
 import { httpSettingInTcpMode } from './http-setting-in-tcp-mode';
+import { invalidTimeUnit } from './invalid-time-unit';
 import { leastconnNoSlowstart } from './leastconn-no-slowstart';
 import { missingTimeoutsRule } from './missing-timeouts';
 import { noHardStopAfter } from './no-hard-stop-after';
@@ -31,4 +32,5 @@ export const haproxyRules: HaproxyRule[] = [
   timeoutIgnored,
   backendModeMismatch,
   httpSettingInTcpMode,
+  invalidTimeUnit,
 ];

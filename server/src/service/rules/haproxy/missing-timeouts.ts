@@ -59,10 +59,23 @@ function computeMissing(proxy: HaproxyProxy): Which[] {
   const server = noServer && (mode === 'http' || !counts(effectiveTimeoutMs(proxy, 'tunnel')));
   if (!connect && !client && !server) return NONE;
   const missing: Which[] = [];
-  if (connect) missing.push('connect');
-  if (client) missing.push('client');
-  if (server) missing.push('server');
-  return missing;
+  if (connect && !templated(proxy, 'connect')) missing.push('connect');
+  if (client && !templated(proxy, 'client')) missing.push('client');
+  if (server && !templated(proxy, 'server')) missing.push('server');
+  return missing.length ? missing : NONE;
+}
+
+/**
+ * Is the timeout set by a template placeholder (`timeout client {{ client_timeout }}`,
+ * model/haproxy-template.ts)? Its value is the rendered file's: set, not missing.
+ */
+function templated(proxy: HaproxyProxy, which: Which): boolean {
+  const eff = haproxyEffective(proxy, ['timeout', which]);
+  if (!eff || eff.negated) return false;
+  const template = eff.proxy.source.template;
+  const value = eff.statement.line.words[2];
+  if (!template || !value) return false;
+  return template.placeholders.some((p) => p.start < value.end && p.end > value.start);
 }
 
 /** A timeout that counts: set and not 0 (as timeoutMs() in common.ts). */
