@@ -1,6 +1,7 @@
 /** The HAProxy rules, in the catalog order of issue 5 (extras after the catalog). */
 import type { HaproxyRule } from '../rule';
 import { backendModeMismatch } from './backend-mode-mismatch';
+import { eagerHealthCheck } from './eager-health-check';
 import { httpSettingInTcpMode } from './http-setting-in-tcp-mode';
 import { invalidTimeUnit } from './invalid-time-unit';
 import { leastconnNoSlowstart } from './leastconn-no-slowstart';
@@ -33,4 +34,5 @@ export const haproxyRules: HaproxyRule[] = [
   backendModeMismatch,
   httpSettingInTcpMode,
   invalidTimeUnit,
+  eagerHealthCheck,
 ];
