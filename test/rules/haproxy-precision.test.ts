@@ -7,6 +7,9 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeText } from '../helpers/analyze';
+import { createLanguageService } from '../../server/src/service';
+import { MemoryFileSystem } from '../../server/src/service/model/fs';
+import { checkWorkspace } from '../../server/src/service/workspace';
 import { detectLanguage } from '../../server/src/service/detect';
 import { recogniseHaproxyTemplate } from '../../server/src/service/model/haproxy-template';
 import { parseHaproxyTime, haproxyTimeTrailing } from '../../server/src/service/model/units';
@@ -219,5 +222,37 @@ describe('HAProxy facts from haproxy -c on the real-world corpus (issue 19)', ()
       edge.filter((f) => f.code === 'haproxy/unknown-keyword'),
       [],
     );
+  });
+});
+
+describe('HAProxy configs split over files of one folder (issue 19)', () => {
+  const dir = 'percona-percona-xtradb-cluster-operator';
+  const files = {
+    [`/p/${dir}/haproxy-global.cfg`]: real(`${dir}/haproxy-global.cfg`),
+    [`/p/${dir}/haproxy.cfg`]: real(`${dir}/haproxy.cfg`),
+  };
+
+  it('a file routing to backends of a sibling .cfg is checked with it (haproxy -f a.cfg -f b.cfg)', () => {
+    const service = createLanguageService();
+    const fs = new MemoryFileSystem(files);
+    const alone = service.analyzeHaproxy([
+      { path: `/p/${dir}/haproxy-global.cfg`, text: files[`/p/${dir}/haproxy-global.cfg`] },
+    ]);
+    assert.equal(alone.findings.filter((f) => f.code === 'haproxy/unknown-backend').length, 4);
+    const one = checkWorkspace(service, fs, [`/p/${dir}/haproxy-global.cfg`]);
+    assert.deepEqual(one.findings, []);
+    const both = checkWorkspace(service, fs, Object.keys(files));
+    assert.deepEqual(both.findings, []);
+    assert.equal(both.analyses.length, 1, 'the two files are one configuration');
+  });
+
+  it('a route to a backend no sibling defines is still reported, and unrelated siblings are not merged', () => {
+    const service = createLanguageService();
+    const fs = new MemoryFileSystem({
+      '/q/a.cfg': 'frontend f\n    bind :80\n    timeout client 5s\n    default_backend nope\n',
+      '/q/b.cfg': 'backend other\n    server s 127.0.0.1:1\n',
+    });
+    const r = checkWorkspace(service, fs, ['/q/a.cfg']);
+    assert.deepEqual(codes(r.findings), ['haproxy/unknown-backend']);
   });
 });
