@@ -256,3 +256,34 @@ describe('HAProxy configs split over files of one folder (issue 19)', () => {
     assert.deepEqual(codes(r.findings), ['haproxy/unknown-backend']);
   });
 });
+
+describe('HAProxy fragments and templates: what the rendered or whole config decides (issue 19)', () => {
+  it('missing-timeouts is silent on a file that says it is an extract and has no defaults', () => {
+    const fs = analyzeText('haproxy', real('haproxytech-kubernetes-ingress/tcp-cr-full-example/haproxy.cfg'));
+    assert.deepEqual(
+      fs.filter((f) => f.code === 'haproxy/missing-timeouts'),
+      [],
+    );
+    // the same proxies without the comment are judged as a whole config (haproxy -c warns)
+    const text =
+      'frontend fe\n    mode tcp\n    bind :80\n    default_backend be\nbackend be\n    mode tcp\n    server s 127.0.0.1:1\n';
+    assert.equal(analyzeText('haproxy', text).filter((f) => f.code === 'haproxy/missing-timeouts').length, 2);
+    assert.equal(
+      analyzeText('haproxy', `### Extract of the generated config\n${text}`).filter(
+        (f) => f.code === 'haproxy/missing-timeouts',
+      ).length,
+      0,
+    );
+  });
+
+  it('unknown-backend is silent in a template that names backends by placeholders (CloudFoundry`s ERB)', () => {
+    const fs = analyzeText('haproxy', real('cloudfoundry-haproxy-boshrelease/haproxy.config.erb'));
+    assert.deepEqual(
+      fs.filter((f) => f.code === 'haproxy/unknown-backend'),
+      [],
+    );
+    const plain =
+      'frontend fe\n    bind :80\n    timeout client 5s\n    default_backend {{ be }}x\n    use_backend nope if { path /x }\n';
+    assert.equal(analyzeText('haproxy', plain).filter((f) => f.code === 'haproxy/unknown-backend').length, 1);
+  });
+});

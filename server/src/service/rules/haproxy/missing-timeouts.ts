@@ -171,6 +171,7 @@ export const missingTimeoutsRule: HaproxyRule = {
   },
   check({ config, options, report }) {
     for (const proxy of proxiesWhere(config, hasMissingTimeouts)) {
+      if (!proxy.defaults && saysExtract(proxy.source)) continue;
       const missing = missingTimeouts(proxy);
       const { edits, inDefaults } = plan(proxy, missing, options);
       const list = missing.map((w) => `timeout ${w}`).join(', ');
@@ -191,3 +192,15 @@ export const missingTimeoutsRule: HaproxyRule = {
     }
   },
 };
+
+/**
+ * A file without `defaults` whose opening comment says it is an extract of a larger config
+ * ("### Extract for the TCP CR generated frontend and backends", haproxytech's ingress docs): the
+ * timeouts are in the part left out, so none is missing.
+ */
+function saysExtract(source: HaproxyProxy['source']): boolean {
+  if (source.tree.sections.some((s) => s.keyword === 'defaults')) return false;
+  const first = source.tree.sections[0];
+  const head = source.text.slice(0, first ? first.header.start : source.text.length);
+  return /^\s*#.*\b(extract|excerpt|fragment|snippet|partial)\b/im.test(head.slice(0, 4000));
+}
