@@ -10,6 +10,8 @@ import { analyzeText } from '../helpers/analyze';
 import { createLanguageService } from '../../server/src/service';
 import { MemoryFileSystem } from '../../server/src/service/model/fs';
 import { checkWorkspace } from '../../server/src/service/workspace';
+import { buildHaproxyConfig } from '../../server/src/service/model/haproxy';
+import { haproxyWebSocketBackends } from '../../server/src/service/model/websocket';
 import { detectLanguage } from '../../server/src/service/detect';
 import { recogniseHaproxyTemplate } from '../../server/src/service/model/haproxy-template';
 import { parseHaproxyTime, haproxyTimeTrailing } from '../../server/src/service/model/units';
@@ -285,5 +287,19 @@ describe('HAProxy fragments and templates: what the rendered or whole config dec
     const plain =
       'frontend fe\n    bind :80\n    timeout client 5s\n    default_backend {{ be }}x\n    use_backend nope if { path /x }\n';
     assert.equal(analyzeText('haproxy', plain).filter((f) => f.code === 'haproxy/unknown-backend').length, 1);
+  });
+});
+
+describe('HAProxy WebSocket detection: a default backend behind explicit WebSocket routes (issue 19)', () => {
+  it('Centrifuge: the frontend comment speaks of WebSocket, but its WebSocket path goes elsewhere', () => {
+    const text = real('centrifugal-centrifuge/http2_haproxy_h2c/haproxy.cfg');
+    const ws = haproxyWebSocketBackends(buildHaproxyConfig([{ path: '/c.cfg', text }])).map((b) => b.proxy.name);
+    assert.deepEqual(ws, ['websocket_backend']);
+    // without the use_backend line the comment still sends WebSocket to the default backend
+    const alone = text.replace('use_backend websocket_backend if is_websocket_path', '');
+    const ws2 = haproxyWebSocketBackends(buildHaproxyConfig([{ path: '/c.cfg', text: alone }])).map(
+      (b) => b.proxy.name,
+    );
+    assert.ok(ws2.includes('static_backend'), ws2.join(', '));
   });
 });
