@@ -57,6 +57,15 @@ describe('HAProxy templates (issue 19)', () => {
     assert.deepEqual(t.syntaxes, ['{{ }}', '{% %}', '${VAR}']);
   });
 
+  it('an else branch stays blank, HAProxy`s own "${VAR}" in it included', () => {
+    const text = 'frontend fe\n{% if a %}\n    bind "${ADDR}:80"\n{% else %}\n    bind "${ADDR}:81"\n{% endif %}\n';
+    const t = recogniseHaproxyTemplate(text)!;
+    const lines = t.text.split('\n');
+    assert.equal(lines[2], '    bind "${ADDR}:80"');
+    assert.equal(lines[4].trim(), '');
+    assert.ok(t.lines.has(4));
+  });
+
   it('a file whose only $ are HAProxy`s is no template', () => {
     assert.equal(recogniseHaproxyTemplate('frontend fe\n    bind "${ADDR}:80"\n    bind :${PORT}\n'), null);
     const fs = analyzeText('haproxy', 'frontend fe\n    bind "${ADDR}:80"\n    timeout client 5s\n');

@@ -73,11 +73,30 @@ export function nginxBaseFindings(
   indexOf: LineIndexOf,
 ): Finding[] {
   const findings: Finding[] = [];
+  // One broken statement, one finding: the syntax error of a line stands for it, and the
+  // validity checks of the same line (unknown directive, argument count, context…), which only
+  // repeat the breakage in other words, are left out; identical findings are given once.
+  const broken = new Set<string>();
+  const seen = new Set<string>();
+  const push = (f: Finding) => {
+    const key = `${f.file}\0${f.range.start.line}\0${f.code}\0${f.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    findings.push(f);
+  };
   for (const [path, diags] of config.syntax) {
-    for (const d of diags) findings.push(spanFinding(path, d, d.severity, 'nginx/syntax', d.message, indexOf));
+    for (const d of diags) {
+      const f = spanFinding(path, d, d.severity, 'nginx/syntax', d.message, indexOf);
+      if (f.severity === 'error') broken.add(`${path}\0${f.range.start.line}`);
+      push(f);
+    }
   }
-  for (const d of config.diagnostics) findings.push(spanFinding(d.path, d, d.severity, d.code, d.message, indexOf));
-  for (const k of knowledge) findings.push(spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf));
+  const onBrokenLine = (f: Finding) => broken.has(`${f.file}\0${f.range.start.line}`);
+  for (const d of config.diagnostics) push(spanFinding(d.path, d, d.severity, d.code, d.message, indexOf));
+  for (const k of knowledge) {
+    const f = spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf);
+    if (!onBrokenLine(f)) push(f);
+  }
   return findings;
 }
 
@@ -205,10 +224,11 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
         indexOf,
       );
       findings.push(...runRules(NGINX_RULES, config, options, indexOf));
+      const all = withTemplateNotes(config.sources.values(), findings, indexOf, 'nginx');
       return {
         language: 'nginx',
         config,
-        findings: finish(findings, (p) => config.sources.get(p)?.text, undefined, options),
+        findings: finish(all, (p) => config.sources.get(p)?.text, undefined, options),
       };
     },
     analyzeHaproxy(files, prepared) {

@@ -8,7 +8,8 @@
  * recogniseTemplate() finds the placeholders and gives a text of the same length (every offset
  * and line unchanged) where each one is replaced by something neutral: a control tag
  * (`{% if %}`, `{{ end }}`, a comment) and a placeholder standing alone on its line (it renders
- * to whole statements) become spaces, so both branches of a condition are read; a value becomes
+ * to whole statements) become spaces, and so does every `else` branch (the file is read as if each
+ * condition held: two branches that each open a block would leave one open); a value becomes
  * one plain word of the same length (digits after a `:`, as in `host:{{ port }}`). The checker
  * parses that text, reports nothing on the lines that hold a placeholder, and says once that the
  * file is a template. Pure: no I/O, no knowledge of nginx or HAProxy.
@@ -106,6 +107,7 @@ export function recogniseTemplate(text: string, comment = '#'): TemplateInfo | n
     }
   }
   if (placeholders.length === 0) return null;
+  const skipped = otherBranches(text, placeholders);
   const lines = new Set<number>();
   let out = '';
   let pos = 0;
@@ -125,7 +127,55 @@ export function recogniseTemplate(text: string, comment = '#'): TemplateInfo | n
     out += p.kind === 'control' || aloneOnLine(text, p) ? blank(raw) : valueLike(raw, text[p.start - 1]);
   }
   out += text.slice(pos);
+  // the `else` branches, blanked: the file is read as if every condition held
+  for (const r of skipped) {
+    out = out.slice(0, r.start) + blank(out.slice(r.start, r.end)) + out.slice(r.end);
+    let l = 0;
+    for (let k = 0; k < r.start; k++) if (text.charCodeAt(k) === 10) l++;
+    for (let k = r.start; k <= r.end && k < text.length; k++) {
+      lines.add(l);
+      if (text.charCodeAt(k) === 10) l++;
+    }
+  }
   return { text: out, placeholders, syntaxes, lines };
+}
+
+type Role = 'open' | 'else' | 'close' | null;
+
+/** What a control tag does to the block structure (Jinja2, Go templates, Handlebars). */
+function roleOf(raw: string): Role {
+  let inner: string;
+  if (raw.startsWith('{%')) inner = raw.slice(2, -2);
+  else if (raw.startsWith('{{')) inner = raw.replace(/^\{\{\{?/, '').replace(/\}\}\}?$/, '');
+  else return null;
+  inner = inner.replace(/^[-~+]?\s*/, '').replace(/\s*[-~+]?$/, '');
+  if (/^(?:else|elif|elsif)\b/.test(inner)) return 'else';
+  if (/^(?:end\w*\b|\/)/.test(inner)) return 'close';
+  if (/^(?:if|for|range|with|define|block|macro|filter|call|unless)\b/.test(inner) || /^#/.test(inner)) return 'open';
+  return null;
+}
+
+/**
+ * The `else`/`elif` branches of the template's conditions (from the tag to the end of the
+ * block): both branches of `{% if %}location /a {{% else %}location /b {{% endif %}` open a block,
+ * and read together they leave one open.
+ */
+function otherBranches(text: string, placeholders: TemplatePlaceholder[]): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  const stack: { from?: number }[] = [];
+  for (const p of placeholders) {
+    if (p.kind !== 'control') continue;
+    const role = roleOf(text.slice(p.start, p.end));
+    if (role === 'open') stack.push({});
+    else if (role === 'else') {
+      const top = stack[stack.length - 1];
+      if (top && top.from === undefined) top.from = p.start;
+    } else if (role === 'close') {
+      const top = stack.pop();
+      if (top?.from !== undefined) out.push({ start: top.from, end: p.start });
+    }
+  }
+  return out;
 }
 
 /** `{#` is a Jinja2 comment tag, not a `#` comment. */

@@ -21,15 +21,22 @@ export function recogniseHaproxyTemplate(text: string): TemplateInfo | null {
   if (quoted.size === 0) return info;
   const kept = info.placeholders.filter((p) => !quoted.has(p));
   if (kept.length === 0) return null;
-  // Put the original characters back where a quoted `${VAR}` was neutralised.
+  // Put the original characters back where a quoted `${VAR}` was made a value (not where it was
+  // blanked with the rest of an `else` branch).
   let neutral = '';
   let pos = 0;
   for (const p of quoted) {
-    neutral += info.text.slice(pos, p.start) + text.slice(p.start, p.end);
+    const was = info.text.slice(p.start, p.end);
+    neutral += info.text.slice(pos, p.start) + (was.trim() === '' ? was : text.slice(p.start, p.end));
     pos = p.end;
   }
   neutral += info.text.slice(pos);
-  return { text: neutral, placeholders: kept, syntaxes: syntaxesOf(text, kept), lines: linesOf(text, kept) };
+  // The lines of the kept placeholders, and those template.ts blanked whole (`else` branches):
+  // a line that only held a quoted `${VAR}` is plain HAProxy again.
+  const lines = linesOf(text, kept);
+  const neutralLines = neutral.split('\n');
+  for (const l of info.lines) if (!lines.has(l) && (neutralLines[l] ?? '').trim() === '') lines.add(l);
+  return { text: neutral, placeholders: kept, syntaxes: syntaxesOf(text, kept), lines };
 }
 
 /**

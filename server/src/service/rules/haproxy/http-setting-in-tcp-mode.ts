@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 /**
  * HTTP settings in a proxy that runs in `mode tcp`: HAProxy ignores them and warns. Each finding
  * quotes the warning `haproxy -c` prints for it, at the line that causes it.
@@ -120,7 +121,7 @@ export const httpSettingInTcpMode: HaproxyRule = {
         'https://socket.io/docs/v4/using-multiple-nodes/ (sticky sessions are required with HTTP long-polling)',
       ],
       proof:
-        '`haproxy -c` (2.6.12) prints the quoted warning for every finding of this rule on the fixtures (test/rules/haproxy-binary.test.ts) and on the shared corpus (test/rules/corpus-haproxy.test.ts compares the warnings column of MANIFEST.tsv with the findings).',
+        'Live test on HAProxy 2.6.12 (test/live/cases.ts): a tcp-mode backend with `cookie io prefix nocache` is accepted with the warning "cookie will be ignored", the same backend in mode http is not. `haproxy -c` also prints the quoted warning for every finding of this rule on the fixtures (test/rules/haproxy-binary.test.ts) and on the shared corpus (test/rules/corpus-haproxy.test.ts compares the warnings column of MANIFEST.tsv with the findings).',
     },
   },
   check({ config, report }) {
@@ -132,7 +133,7 @@ export const httpSettingInTcpMode: HaproxyRule = {
       // (proxy_cfg_ensure_no_http()); rules and options only when it does not switch to HTTP
       const switching = switchesToHttp(proxy);
       const type = haproxyTypeWord(proxy);
-      const name = proxy.name ?? '';
+      const name = clipWord(proxy.name ?? '');
       const isWs = ws.has(proxy);
       /** Report at the statement when it is the proxy's own, else at the header with the inherited line as related. */
       const at = (stmt: HaproxyStatement, owner: HaproxyProxy, message: string, extra?: RuleReport['related']) => {
