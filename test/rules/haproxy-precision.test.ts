@@ -10,6 +10,7 @@ import { analyzeText } from '../helpers/analyze';
 import { createLanguageService } from '../../server/src/service';
 import { MemoryFileSystem } from '../../server/src/service/model/fs';
 import { checkWorkspace } from '../../server/src/service/workspace';
+import { HaproxyIncremental } from '../../server/src/service/haproxy-incremental';
 import { buildHaproxyConfig } from '../../server/src/service/model/haproxy';
 import { haproxyWebSocketBackends } from '../../server/src/service/model/websocket';
 import { detectLanguage } from '../../server/src/service/detect';
@@ -310,5 +311,34 @@ describe('HAProxy WebSocket detection: a default backend behind explicit WebSock
       (b) => b.proxy.name,
     );
     assert.ok(ws2.includes('static_backend'), ws2.join(', '));
+  });
+});
+
+describe('HAProxy templates while editing (issue 19)', () => {
+  it('typing that makes or unmakes a placeholder gives what a fresh analysis gives', () => {
+    const service = createLanguageService();
+    const inc = new HaproxyIncremental();
+    const path = '/etc/haproxy/haproxy.cfg';
+    let text =
+      'frontend fe\n    bind :80\n    timeout client %%%%\n    default_backend be\nbackend be\n    server s 127.0.0.1:1\n';
+    inc.analyze(service, path, text);
+    const at = text.indexOf('%%%%') + 2;
+    const steps: { offset: number; deleted: number; inserted: string }[] = [
+      { offset: at, deleted: 0, inserted: 'T' },
+      { offset: at + 1, deleted: 0, inserted: 'O' },
+      { offset: at, deleted: 2, inserted: '' },
+      { offset: text.indexOf('fe\n'), deleted: 0, inserted: 'x' },
+    ];
+    for (const e of steps) {
+      text = text.slice(0, e.offset) + e.inserted + text.slice(e.offset + e.deleted);
+      const got = inc.analyze(service, path, text, [e]).findings.map((f) => `${f.range.start.line}:${f.code}`);
+      const fresh = service.analyzeHaproxy([{ path, text }]).findings.map((f) => `${f.range.start.line}:${f.code}`);
+      assert.deepEqual(got, fresh, JSON.stringify(e));
+    }
+    assert.ok(
+      service
+        .analyzeHaproxy([{ path, text: text.replace('%%%%', '%%TO%%') }])
+        .findings.some((f) => f.code === 'haproxy/template'),
+    );
   });
 });

@@ -89,8 +89,9 @@ export class HaproxyIncremental {
   private update(st: State, text: string, edits: readonly HaproxyTextEdit[]): HaproxyAnalysis | null {
     const { service, path } = st;
     if (st.config.sources.length !== 1 || st.config.sources[0].path !== path) return null;
-    // Placeholders come and go with any edit: a template is analysed from scratch.
-    if (st.config.sources[0].template || haproxyParseText(text) !== text) return null;
+    // A template is analysed from scratch (its placeholders come and go with any edit), and so is
+    // an edit that writes or removes a character a placeholder is made of (it may make one).
+    if (st.config.sources[0].template) return null;
     let config = st.config;
     let knowledge = st.knowledge;
     const knowledgeFindings = st.knowledgeFindings;
@@ -98,8 +99,16 @@ export class HaproxyIncremental {
     let current = st.text;
     for (let i = 0; i < edits.length; i++) {
       const e = edits[i];
+      if (TEMPLATE_CHARS.test(e.inserted) || TEMPLATE_CHARS.test(current.slice(e.offset, e.offset + e.deleted)))
+        return null;
       const next =
         i === edits.length - 1 ? text : current.slice(0, e.offset) + e.inserted + current.slice(e.offset + e.deleted);
+      // letters typed between existing marks (`%%` `%%`, `{` `}`) can make a placeholder too: one
+      // on a single line holds the edit, so its line is looked at
+      const ls = next.lastIndexOf('\n', e.offset - 1) + 1;
+      const le = next.indexOf('\n', e.offset + e.inserted.length);
+      if (haproxyParseText(next.slice(ls, le < 0 ? next.length : le)) !== next.slice(ls, le < 0 ? next.length : le))
+        return null;
       const change = reparseHaproxyLine(config.sources[0].tree, next, e);
       if (!change) return null;
       // No line break came or went, so suppressions keep their lines, unless the line held one or now does.
@@ -134,6 +143,8 @@ function firstAtOrAfter(list: readonly KnowledgeFinding[], offset: number): numb
 }
 
 const WSLB = /wslb/i;
+/** The characters template placeholders are made of (template.ts), and `#` (a comment hides them). */
+const TEMPLATE_CHARS = /[{}%<>$#]/;
 
 function toFinding(k: KnowledgeFinding, lineIndex: LineIndex): Finding {
   return spanFinding(k.path, k.span, k.severity, k.code, k.message, () => lineIndex);
