@@ -25,11 +25,26 @@ const HAPROXY_KEYWORD =
 const NGINX_LINE = /(;|\{|\})[ \t]*(#.*)?$/;
 const NGINX_BLOCK = /^[ \t]*(http|server|location|upstream|events|stream|map|if)\b[^\n]*\{/;
 
+/**
+ * Binary data rather than a text config: NUL bytes and undecodable bytes (U+FFFD after UTF-8
+ * decoding) make more than 1% of the text (at least 8 of them). A stray NUL in a hand-written
+ * config is not enough: that config is checked (nginx reads the NUL as part of a word).
+ */
+export function looksBinary(text: string): boolean {
+  const sample = text.length > 200_000 ? text.slice(0, 200_000) : text;
+  let bad = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (c === 0 || c === 0xfffd) bad++;
+  }
+  return bad >= 8 && bad * 100 > sample.length;
+}
+
 /** nginx or HAProxy (never 'aws': see detectConfigLanguage). */
 export function detectLanguage(path: string, text: string): 'nginx' | 'haproxy' | undefined {
   if (NEVER_NGINX_HAPROXY.test(path)) return undefined;
   const raw = text.length > 200_000 ? text.slice(0, 200_000) : text;
-  if (raw.includes('\0')) return undefined;
+  if (looksBinary(raw)) return undefined;
   // A template is scored as rendered: `{% if %}` / `{{ x }}` lines end in a brace like nginx's
   // blocks, and would make a Jinja2 HAProxy file look like nginx (template.ts).
   const sample = recogniseTemplate(raw)?.text ?? raw;

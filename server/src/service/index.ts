@@ -49,7 +49,11 @@ export function toFix(spec: FixSpec, indexOf: LineIndexOf): Fix {
     isPreferred: spec.isPreferred,
     edits: spec.edits.map((e) => {
       const idx = indexOf(e.path) ?? new LineIndex('');
-      return { file: e.path, range: idx.rangeOf(e.span), newText: e.newText };
+      // An insertion at the start of a file that begins with a byte order mark goes after it:
+      // the BOM stays the first character (editors and the binaries only look for it there).
+      const span =
+        e.span.start === 0 && e.span.end === 0 && idx.text.charCodeAt(0) === 0xfeff ? { start: 1, end: 1 } : e.span;
+      return { file: e.path, range: idx.rangeOf(span), newText: e.newText };
     }),
   };
 }

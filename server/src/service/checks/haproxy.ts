@@ -11,7 +11,7 @@ export const HAPROXY_CHECKS = [
     id: 'haproxy/invalid-value',
     severity: 'error',
     short: 'a keyword with a value it does not accept',
-    long: 'The keyword takes one of a closed set of values (e.g. `mode http|tcp`, `balance` algorithms; the message lists them). `haproxy -c` reports "unknown ..." and refuses the configuration. When the target version is not 2.6, this is a warning: the list was read from HAProxy 2.6.',
+    long: 'The keyword takes one of a closed set of values (e.g. `mode http|tcp`, `balance` algorithms; the message lists them). `haproxy -c` reports "unknown ..." and refuses the configuration. When the target version is not 2.6, this is a warning: the list was read from HAProxy 2.6. A `timeout` value HAProxy cannot read is refused too: a character where a digit or unit belongs, or a value of 2^31 ms (about 24.8 days) or more ("timer overflow").',
     references: [CONFIG],
   },
   {
