@@ -14,7 +14,7 @@
  */
 import { spanFinding, type HaproxyAnalysis, type LanguageService } from './index';
 import { validateHaproxyStatement } from './knowledge/haproxy-validate';
-import { validateConfigKnowledge, type KnowledgeFinding } from './knowledge-check';
+import { checkHaproxyTimeStatement, validateConfigKnowledge, type KnowledgeFinding } from './knowledge-check';
 import { buildHaproxyConfig, haproxyParseText, updateHaproxyConfig, type HaproxyConfig } from './model/haproxy';
 import { parseHaproxy } from './syntax/haproxy';
 import { reparseHaproxyLine, type HaproxyLineChange, type HaproxyTextEdit } from './syntax/haproxy/incremental';
@@ -168,6 +168,10 @@ function updateKnowledge(
     const out: Parameters<typeof validateHaproxyStatement>[3] = [];
     validateHaproxyStatement(change.section, change.added, { version: service.options.haproxyVersion }, out);
     for (const d of out) fresh.push({ path, ...d });
+    // the time values HAProxy refuses (knowledge-check.ts), in line order with the rest
+    const before = fresh.length;
+    checkHaproxyTimeStatement(path, change.added, fresh);
+    if (fresh.length > before) fresh.sort((a, b) => a.span.start - b.span.start);
   }
   findings.splice(from, to - from, ...fresh.map((k) => toFinding(k, change.tree.lineIndex)));
   if (change.delta !== 0) {
