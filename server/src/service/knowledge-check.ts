@@ -7,7 +7,7 @@ import type { HaproxyConfig } from './model/haproxy';
 import { contextPath, NGINX_DATA_BLOCKS, type NginxConfig } from './model/nginx';
 import { haproxyTimeError, nginxParseTime } from './model/units';
 import { walkDirectives, type NginxFile } from './syntax/nginx';
-import type { HaproxyFile } from './syntax/haproxy';
+import type { HaproxyFile, HaproxyStatement } from './syntax/haproxy';
 import { clipWord } from './words';
 import type { ServiceOptions } from './options';
 import type { Span } from './text';
@@ -36,9 +36,15 @@ export function validateConfigKnowledge(
     }
   } else {
     for (const src of input.config.sources) {
+      const mine: KnowledgeFinding[] = [];
       for (const d of validateHaproxy(src.tree, { version: options.haproxyVersion }))
-        out.push({ path: src.path, ...d });
-      checkHaproxyTimes(src.path, src.tree, out);
+        mine.push({ path: src.path, ...d });
+      const before = mine.length;
+      checkHaproxyTimes(src.path, src.tree, mine);
+      // in file order (the incremental update looks findings up by position); a stable sort
+      // keeps the validator's order on one line
+      if (mine.length > before) mine.sort((a, b) => a.span.start - b.span.start);
+      for (const k of mine) out.push(k);
     }
   }
   return out;
@@ -160,23 +166,30 @@ function checkHaproxyTimes(path: string, file: HaproxyFile, out: KnowledgeFindin
       const count = body ? body.wordCountAt(i) : section.statements[i].line.words.length;
       if (count < 3) continue;
       const value = body ? body.wordValueAt(i, 2) : section.statements[i].line.words[2].value;
-      const err = haproxyTimeError(value);
-      if (!err) continue;
-      const st = body ? body.statement(i) : section.statements[i];
-      const words = st.line.words;
-      const what = `timeout ${clipWord(words[1].value)}`;
-      out.push({
-        path,
-        span: { start: words[2].start, end: words[2].end },
-        severity: 'error',
-        code: 'haproxy/invalid-value',
-        message:
-          err.kind === 'overflow'
-            ? `timer overflow in argument '${clipWord(value)}' to '${what}' (maximum value is 2147483647 ms or ~24.8 days): HAProxy refuses the configuration`
-            : err.kind === 'underflow'
-              ? `timer underflow in argument '${clipWord(value)}' to '${what}' (minimum non-null value is 1 ms): HAProxy refuses the configuration`
-              : `unexpected character '${clipWord(err.char)}' in '${what}': HAProxy refuses the configuration (a time is digits with one unit of us, ms, s, m, h, d)`,
-      });
+      if (!haproxyTimeError(value)) continue;
+      checkHaproxyTimeStatement(path, body ? body.statement(i) : section.statements[i], out);
     }
   }
+}
+
+/** checkHaproxyTimes() of one statement (an incremental update re-checks the edited line). */
+export function checkHaproxyTimeStatement(path: string, st: HaproxyStatement, out: KnowledgeFinding[]): void {
+  if (st.keyword !== 'timeout' || st.modifier !== undefined || st.line.words.length < 3) return;
+  const words = st.line.words;
+  const value = words[2].value;
+  const err = haproxyTimeError(value);
+  if (!err) return;
+  const what = `timeout ${clipWord(words[1].value)}`;
+  out.push({
+    path,
+    span: { start: words[2].start, end: words[2].end },
+    severity: 'error',
+    code: 'haproxy/invalid-value',
+    message:
+      err.kind === 'overflow'
+        ? `timer overflow in argument '${clipWord(value)}' to '${what}' (maximum value is 2147483647 ms or ~24.8 days): HAProxy refuses the configuration`
+        : err.kind === 'underflow'
+          ? `timer underflow in argument '${clipWord(value)}' to '${what}' (minimum non-null value is 1 ms): HAProxy refuses the configuration`
+          : `unexpected character '${clipWord(err.char)}' in '${what}': HAProxy refuses the configuration (a time is digits with one unit of us, ms, s, m, h, d)`,
+  });
 }

@@ -4,7 +4,8 @@
  * each once, and report every file's findings exactly once — included fragments in the context of
  * the file that includes them.
  */
-import { detectConfigLanguage } from './detect';
+import { detectConfigLanguage, detectLanguage } from './detect';
+import { backendReferences, buildHaproxyConfig, type HaproxyConfig } from './model/haproxy';
 import { awsFormatOf } from './model/aws-build';
 import { dirname, type ConfigFileSystem } from './model/fs';
 import type { LanguageService, NginxAnalysis, HaproxyAnalysis, AwsAnalysis } from './index';
@@ -85,12 +86,24 @@ export function checkWorkspace(
     for (const s of a.config.sources.keys()) covered.add(s);
     for (const f of a.findings) push(f);
   }
+  // HAProxy: a file that routes to backends it does not define is analysed together with the
+  // sibling .cfg files of its folder that define them (haproxy -f a.cfg -f b.cfg, or -f dir/:
+  // one configuration, files in name order); the report covers the files asked for.
+  const asked = new Set(paths);
+  const grouped = new Set<string>();
   for (const p of paths) {
-    if (languages.get(p) !== 'haproxy') continue;
-    const a = guarded(p, findings, () => service.analyzeHaproxy([{ path: p, text: fs.readFile(p)! }]));
+    if (languages.get(p) !== 'haproxy' || grouped.has(p)) continue;
+    const text = fs.readFile(p)!;
+    let a = guarded(p, findings, () => service.analyzeHaproxy([{ path: p, text }]));
     if (!a) continue;
+    const group = guarded(p, findings, () => haproxySiblingGroup(fs, p, a!.config)) ?? [];
+    if (group.length > 1) {
+      a = guarded(p, findings, () => service.analyzeHaproxy(group));
+      if (!a) continue;
+      for (const g of group) grouped.add(g.path);
+    }
     analyses.push(a);
-    for (const f of a.findings) push(f);
+    for (const f of a.findings) if (!f.file || asked.has(f.file)) push(f);
   }
   const aws = paths.filter((p) => languages.get(p) === 'aws');
   if (aws.length) {
@@ -108,6 +121,44 @@ export function checkWorkspace(
     }
   }
   return { findings, languages, nginxRoots, analyses };
+}
+
+/**
+ * The files of the configuration `path` belongs to: itself, plus the HAProxy .cfg files of its
+ * folder that define a backend it routes to and does not define (Percona's haproxy-global.cfg
+ * holds the frontends, its haproxy.cfg the backends; they are loaded with `-f haproxy-global.cfg
+ * -f haproxy.cfg`). In file name order, as `haproxy -f <dir>` loads them (HAProxy 2.6 management
+ * guide, "-f <cfgfile|cfgdir>": the files of a directory in lexical order). Just `path` when it
+ * misses no backend or no sibling has them.
+ */
+export function haproxySiblingGroup(
+  fs: ConfigFileSystem,
+  path: string,
+  config: HaproxyConfig,
+): { path: string; text: string }[] {
+  const own = config.sources.filter((s) => s.path === path).map((s) => ({ path: s.path, text: s.text }));
+  const missing = new Set(
+    backendReferences(config)
+      .filter((r) => !r.target && !r.word.value.includes('%['))
+      .map((r) => r.word.value),
+  );
+  if (missing.size === 0) return own;
+  const dir = dirname(path);
+  const picked = new Map<string, string>();
+  for (const name of (fs.readDir(dir) ?? []).slice().sort()) {
+    if (!name.toLowerCase().endsWith('.cfg')) continue;
+    const sib = `${dir === '/' ? '' : dir}/${name}`;
+    if (sib === path) continue;
+    const text = fs.readFile(sib);
+    if (text === undefined || detectLanguage(sib, text) !== 'haproxy') continue;
+    const defines = buildHaproxyConfig([{ path: sib, text }]).proxies.some(
+      (p) => (p.kind === 'backend' || p.kind === 'listen') && p.name !== null && missing.has(p.name),
+    );
+    if (defines) picked.set(sib, text);
+  }
+  if (picked.size === 0) return own;
+  picked.set(path, own[0]?.text ?? '');
+  return [...picked.keys()].sort().map((p) => ({ path: p, text: picked.get(p)! }));
 }
 
 /**

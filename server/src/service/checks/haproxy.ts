@@ -43,6 +43,13 @@ export const HAPROXY_CHECKS = [
     references: [CONFIG + '#2.2'],
   },
   {
+    id: 'haproxy/template',
+    severity: 'information',
+    short: 'the file is a template (Jinja2, ERB, Go templates, envsubst…): checked as if each placeholder were a value',
+    long: 'Projects ship HAProxy configs as templates (`{{ var }}`, `{% if %}`, `<%= x %>`, a bare `${VAR}` for envsubst, `%%NAME%%`, `<IP_NODE_1>`). wslb reads the file as if each placeholder were rendered to a plain value (a control line to nothing), checks the rest, reports nothing on the lines that hold a placeholder, and says so once, here. A `"${VAR}"` inside double quotes is not a template: HAProxy expands environment variables itself, only within double quotes (configuration manual, section 2.3). Check the rendered file for the placeholder lines.',
+    references: [CONFIG + '#2.3'],
+  },
+  {
     id: 'haproxy/unknown-action',
     severity: 'error',
     short: 'an `http-request`/`http-response`/`tcp-request`... rule with an unknown action',

@@ -56,11 +56,26 @@ const HAPROXY_TIME_MS: Record<string, number> = {
   d: 86_400_000,
 };
 
-/** Milliseconds of a HAProxy time value (bare number = `defaultUnit`, ms for timeouts). */
+/**
+ * Milliseconds of a HAProxy time value (bare number = `defaultUnit`, ms for timeouts), read as
+ * HAProxy's parse_time_err() (src/tools.c) does: digits, then a unit (`us`, `ms`, `s`, `m`, `h`,
+ * `d`); characters after a unit are ignored with a warning (haproxyTimeTrailing()), so `15min` is
+ * 15 minutes.
+ */
 export function parseHaproxyTime(text: string, defaultUnit: keyof typeof HAPROXY_TIME_MS = 'ms'): number | undefined {
-  const m = /^(\d+)(us|ms|s|m|h|d)?$/.exec(text.trim());
+  const m = /^(\d+)(?:(us|ms|s|m|h|d)[^]*)?$/.exec(text.trim());
   if (!m) return undefined;
   return Number(m[1]) * HAPROXY_TIME_MS[m[2] ?? defaultUnit];
+}
+
+/**
+ * What HAProxy ignores after a time value's unit (`in` of `15min`), for which parse_time_err()
+ * warns "unexpected character 'i' after the timer value '15min' ... This will be reported as an
+ * error in next versions" (src/tools.c); undefined when the value is clean or not a time at all.
+ */
+export function haproxyTimeTrailing(text: string): string | undefined {
+  const m = /^\d+(?:us|ms|s|m(?!s)|h|d)([^]+)$/.exec(text);
+  return m ? m[1] : undefined;
 }
 
 /** "3600 s (1 h)" style rendering of a duration for messages and hovers. */
