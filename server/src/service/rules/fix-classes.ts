@@ -46,6 +46,9 @@ export const FIX_CLASSES: Readonly<Record<string, FixClass>> = {
   'nginx/unknown-upstream': { kind: 'suggestion', check: 'that this is the upstream you meant' },
   // HAProxy
   'haproxy/unknown-backend': { kind: 'suggestion', check: 'that this is the backend you meant' },
+  // `15min` is read as 15m by HAProxy: writing 15m changes nothing but the warning.
+  'haproxy/invalid-time-unit': { kind: 'safe' },
+  'haproxy/eager-health-check': { kind: 'suggestion', check: 'that slower failure detection is acceptable' },
   'haproxy/ws-missing-timeout-tunnel': { kind: 'suggestion', check: 'the value against your heartbeat' },
   'haproxy/ws-timeout-below-heartbeat': { kind: 'suggestion', check: 'the value against your heartbeat' },
   'haproxy/missing-timeouts': { kind: 'suggestion', check: 'the values suit your traffic' },
