@@ -15,6 +15,7 @@ import { ALL_RULES } from '../service/rules';
 import { parseNginxTime } from '../service/model/units';
 import { awsInputs, checkWorkspace } from '../service/workspace';
 import type { ConfigLanguage, Severity } from '../service/types';
+import type { ConfigFileSystem } from '../service/model/fs';
 import { collectFiles, NodeFileSystem, toModelPath } from './nodefs';
 import { formatJson, formatSarif, formatText } from './format';
 import { escapeControls } from '../service/words';
@@ -38,6 +39,8 @@ export interface CliIO {
   isTTY: boolean;
   /** The environment (CI=true changes a default); process.env when absent. */
   env?: Record<string, string | undefined>;
+  /** Where `check` reads configs; the disk (NodeFileSystem) when absent. Tests confine it. */
+  fs?: ConfigFileSystem;
 }
 
 /** Set by CI services (GitHub Actions, GitLab CI... export CI=true). */
@@ -194,7 +197,7 @@ function check(args: string[], io: CliIO): number {
     for (const m of missing) io.err(`wslb: cannot read ${escapeControls(m)}: no such file or folder\n`);
     return 2;
   }
-  const fs = new NodeFileSystem();
+  const fs = io.fs ?? new NodeFileSystem();
   const unreadable = files.filter((f) => fs.readFile(f) === undefined);
   if (unreadable.length && p.positional.length) {
     for (const u of unreadable) io.err(`wslb: cannot read ${escapeControls(u)}\n`);
