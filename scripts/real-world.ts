@@ -190,12 +190,13 @@ export interface Comparison {
 /**
  * Compares the findings with the table, as multisets keyed by (path, line, code): a key produced
  * n times needs n rows; extra copies are unreviewed. A finding whose key has rows takes their
- * verdict (the table never mixes keep with wrong/noise on one key; the test checks that).
+ * verdict (the table never mixes keep with wrong/noise on one key; the test checks that); an
+ * `expected` row counts as the review of its finding once it is reported.
  */
 export function compare(produced: Produced[], rows: Row[]): Comparison {
+  // An expected row, once its finding appears, is that finding's review (a right one).
   const byKey = new Map<string, Row[]>();
-  for (const r of rows)
-    if (r.verdict !== 'expected') (byKey.get(keyOf(r)) ?? byKey.set(keyOf(r), []).get(keyOf(r))!).push(r);
+  for (const r of rows) (byKey.get(keyOf(r)) ?? byKey.set(keyOf(r), []).get(keyOf(r))!).push(r);
   const producedByKey = new Map<string, Produced[]>();
   for (const f of produced) (producedByKey.get(keyOf(f)) ?? producedByKey.set(keyOf(f), []).get(keyOf(f))!).push(f);
   const c: Comparison = { bad: [], unreviewed: [], missingExpected: [], lostKeep: [], gone: [] };
@@ -209,9 +210,9 @@ export function compare(produced: Produced[], rows: Row[]): Comparison {
   }
   for (const [k, rs] of byKey) {
     const n = producedByKey.get(k)?.length ?? 0;
-    for (const r of rs.slice(n)) (r.verdict === 'keep' ? c.lostKeep : c.gone).push(r);
+    for (const r of rs.slice(n))
+      (r.verdict === 'expected' ? c.missingExpected : r.verdict === 'keep' ? c.lostKeep : c.gone).push(r);
   }
-  for (const r of rows) if (r.verdict === 'expected' && !producedByKey.has(keyOf(r))) c.missingExpected.push(r);
   return c;
 }
 

@@ -13,6 +13,7 @@ import {
   compare,
   contradictions,
   FINDINGS_TSV,
+  REAL_WORLD,
   pasteRow,
   PRECISION_MD,
   readRows,
@@ -59,6 +60,8 @@ describe('precision on the real-world corpus', function () {
   it('has a well-formed, consistent table over the corpus files', () => {
     assert.ok(units().length >= 80, `only ${units().length} units`);
     assert.deepEqual(contradictions(rows), [], 'keys with both keep and wrong/noise rows');
+    const missing = [...new Set(rows.map((r) => r.path))].filter((p) => !fs.existsSync(path.join(REAL_WORLD, p)));
+    assert.deepEqual(missing, [], `rows name files that are not in the corpus`);
   });
 
   it('gives no finding reviewed as wrong or noise', () => {
@@ -105,5 +108,63 @@ describe('precision on the real-world corpus', function () {
       renderPrecision(produced, rows),
       `run \`${REVIEW} --write-docs\``,
     );
+  });
+});
+
+describe('real-world review: comparing findings with the table', () => {
+  const row = (line: number, verdict: Row['verdict'], code = 'nginx/x'): Row => ({
+    path: 'a.conf',
+    line,
+    code,
+    severity: 'warning',
+    verdict,
+    why: 'because',
+    tsvLine: line + 1,
+  });
+  const found = (line: number, code = 'nginx/x'): Produced => ({
+    path: 'a.conf',
+    line,
+    code,
+    severity: 'warning',
+    message: 'm',
+    unit: 'a.conf',
+  });
+
+  it('counts each key as a multiset: extra copies are unreviewed, missing copies are gone', () => {
+    const c = compare(
+      [found(1), found(1), found(2), found(3), found(3)],
+      [row(1, 'keep'), row(2, 'noise'), row(3, 'wrong'), row(3, 'wrong'), row(3, 'wrong'), row(4, 'keep')],
+    );
+    assert.deepEqual(
+      c.unreviewed.map((f) => f.line),
+      [1],
+    );
+    assert.deepEqual(
+      c.bad.map((b) => [b.finding.line, b.row.verdict]),
+      [
+        [2, 'noise'],
+        [3, 'wrong'],
+        [3, 'wrong'],
+      ],
+    );
+    assert.deepEqual(
+      c.gone.map((r) => r.line),
+      [3],
+    );
+    assert.deepEqual(
+      c.lostKeep.map((r) => r.line),
+      [4],
+    );
+  });
+
+  it('matches expected rows by path, line and code, and prints pasteable rows', () => {
+    const c = compare([found(5, 'haproxy/y')], [row(5, 'expected', 'haproxy/y'), row(6, 'expected', 'haproxy/y')]);
+    assert.deepEqual(
+      c.missingExpected.map((r) => r.line),
+      [6],
+    );
+    assert.equal(c.unreviewed.length, 0, 'an expected row reviews its finding once it appears');
+    assert.equal(pasteRow(found(7)).split('\t').length, 6);
+    assert.deepEqual(contradictions([row(8, 'keep'), row(8, 'noise')]), ['a.conf:8:nginx/x']);
   });
 });
