@@ -134,7 +134,7 @@ const THIRD_PARTY: { re: RegExp; module: string }[] = [
   },
 ];
 
-function thirdPartyModuleOf(name: string): string | undefined {
+export function thirdPartyModuleOf(name: string): string | undefined {
   return THIRD_PARTY.find((t) => t.re.test(name))?.module;
 }
 
