@@ -183,7 +183,7 @@ describe('extension manifest', () => {
     assert.match(license, /wslb developers/);
     assert.match(
       fs.readFileSync(path.join(REPO, 'CHANGELOG.md'), 'utf8'),
-      new RegExp(`## ${pkg.version.replace(/\./g, '\\.')}`),
+      new RegExp(`^## \\[${pkg.version.replace(/\./g, '\\.')}\\]`, 'm'), // Keep a Changelog: ## [x.y.z] - date
     );
     for (const l of pkg.contributes.languages)
       assert.ok(fs.existsSync(path.join(REPO, l.configuration!)), l.configuration);
@@ -199,14 +199,20 @@ describe('vsix contents (.vscodeignore, vsce ls)', function () {
   before(function () {
     if (bundles.some((b) => !fs.existsSync(path.join(REPO, b))))
       execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, stdio: 'ignore', timeout: 180_000 });
+    // The README shipped is made from README.md (scripts/vsix-readme.mjs, as `npm run package` does).
+    execFileSync(process.execPath, ['scripts/vsix-readme.mjs'], { cwd: REPO, stdio: 'ignore' });
   });
 
   it('ships exactly the bundles, grammars, language configurations, icon and documents', () => {
-    const r = spawnSync(path.join(REPO, 'node_modules/.bin/vsce'), ['ls', '--no-dependencies'], {
-      cwd: REPO,
-      encoding: 'utf8',
-      timeout: 180_000,
-    });
+    const r = spawnSync(
+      path.join(REPO, 'node_modules/.bin/vsce'),
+      ['ls', '--no-dependencies', '--readme-path', 'dist/README.md'],
+      {
+        cwd: REPO,
+        encoding: 'utf8',
+        timeout: 180_000,
+      },
+    );
     assert.equal(r.status, 0, r.stderr);
     const files = r.stdout
       .split('\n')
@@ -220,7 +226,7 @@ describe('vsix contents (.vscodeignore, vsce ls)', function () {
       'dist/wasm/tree-sitter-terraform.wasm',
       'CHANGELOG.md',
       'LICENSE',
-      'README.md',
+      'dist/README.md',
       'images/icon.png',
       'package.json',
       ...pkg.contributes.grammars.map((g) => g.path.replace(/^\.\//, '')),

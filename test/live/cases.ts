@@ -66,8 +66,9 @@ export type Expectation =
    */
   | { kind: 'dead-server'; clients: number }
   /**
-   * A plain HTTP request (no Upgrade) through the WebSocket location: with the bad config the backend
-   * receives `Connection: upgrade`, with the good one it does not; a WebSocket still upgrades.
+   * A plain HTTP request (no Upgrade) through a location that serves pages and WebSockets: with the
+   * bad config the backend takes it as a WebSocket handshake and answers 400, with the good one it
+   * is served (200); a WebSocket still upgrades.
    */
   | { kind: 'plain-request-connection' }
   /**
@@ -313,7 +314,7 @@ export const CASES: LiveCase[] = [
     bad: 'nginx-connection-hardcoded.bad.conf',
     good: 'nginx-connection-hardcoded.good.conf',
     expect: { kind: 'plain-request-connection' },
-    harm: 'Connection hard-coded to "upgrade" in a location that also serves plain requests: every plain request reaches the backend asking for an upgrade.',
+    harm: 'Upgrade and Connection both hard-coded in a location that also serves plain requests: every plain request reaches the backend as a WebSocket handshake and is refused (400).',
   },
   {
     id: 'nginx/upstream-no-zone',
@@ -385,14 +386,7 @@ export interface NotLive {
   claim?: string;
 }
 
-export const NOT_LIVE: NotLive[] = [
-  {
-    id: 'nginx/ws-buffering',
-    claim: 'nginx-proxy-buffering',
-    reason:
-      'An information rule with no harm to show: it says that proxy_buffering does not change how nginx relays an upgraded WebSocket. That statement is tested live (claims.test.ts, "nginx-proxy-buffering": same delivery with buffering on and off), and the rule offers no fix.',
-  },
-];
+export const NOT_LIVE: NotLive[] = [];
 
 /** Why rules for AWS load balancers have no live case. */
 export const AWS_NOT_LIVE =

@@ -4,6 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
+import * as http from 'node:http';
 import {
   LiveClient,
   binaryGate,
@@ -109,6 +110,18 @@ async function haproxyLogLine(
 
 const round = (n: number) => Math.round(n);
 
+/** Status of a plain GET on loopback (no agent: a fresh client connection each time). */
+function httpGet(port: number, urlPath: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent: false, timeout: 3000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('timeout', () => req.destroy(new Error('plain request timed out')));
+    req.on('error', reject);
+  });
+}
+
 describe('live: claims settled with nginx 1.22 and HAProxy 2.6', function () {
   this.timeout(15000);
 
@@ -179,6 +192,83 @@ describe('live: claims settled with nginx 1.22 and HAProxy 2.6', function () {
         observed:
           'No: with proxy_buffering on and off alike, backend messages reach the client at once and 1 MiB frames pass intact in both directions through a 4k proxy_buffer_size.',
         figures,
+      });
+    });
+  });
+
+  describe('nginx: Connection "upgrade" hard-coded beside Upgrade $http_upgrade, with upstream keepalive', () => {
+    it("plain requests still share one upstream connection; the canonical map ('' close) opens one per request", async () => {
+      const figures: Record<string, number> = {};
+      const variants = {
+        hardcoded: 'proxy_set_header Connection "upgrade";',
+        map_close: 'proxy_set_header Connection $connection_upgrade;',
+      };
+      for (const [name, line] of Object.entries(variants)) {
+        const backend = await startBackend({ name: `ka-${name}`, plain: 'ok' });
+        const text = `events {}
+http {
+  ${map}
+  upstream app { server 127.0.0.1:@B1@; keepalive 4; }
+  server {
+    listen 127.0.0.1:@LISTEN@;
+    location / {
+      proxy_pass http://app;
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade $http_upgrade;
+      ${line}
+    }
+  }
+}
+`;
+        const { port, url } = await nginxWith(text, backend);
+        for (let i = 0; i < 5; i++)
+          assert.equal(await httpGet(port, `/api/${i}`), 200, `plain request ${i} served (${name})`);
+        const seen = backend.plainRequests.map((q) => String(q.headers.connection ?? '(none)'));
+        assert.equal(seen.length, 5);
+        figures[`${name}_upstream_connections_for_5_requests`] = backend.tcpConnections();
+        if (name === 'hardcoded')
+          assert.deepEqual([...new Set(seen)], ['upgrade'], 'the backend saw Connection: upgrade');
+        const client = await openWsOk(url);
+        await client.waitIdentity();
+        client.close();
+        await stopAll();
+      }
+      assert.equal(
+        figures.hardcoded_upstream_connections_for_5_requests,
+        1,
+        'keep-alive works with the hard-coded value',
+      );
+      assert.equal(figures.map_close_upstream_connections_for_5_requests, 5, "the map's close defeats keep-alive");
+      recordClaim('nginx-connection-upgrade-keepalive', {
+        claim:
+          'Does a hard-coded Connection "upgrade" (with Upgrade $http_upgrade) defeat upstream keepalive for plain requests?',
+        system: 'nginx',
+        observed:
+          "No: 5 plain requests reached the backend with Connection: upgrade over one upstream connection (nginx decides reuse from the response). The canonical map's '' close value opened one connection per request; a WebSocket upgraded in both.",
+        figures,
+      });
+    });
+  });
+
+  describe('nginx: two proxy_set_header Connection lines in one location', () => {
+    it('sends both headers: the stray pasted value rides along and the WebSocket still upgrades', async () => {
+      const backend = await startBackend({ name: 'dup-connection', plain: 'ok' });
+      const { url, port } = await nginxWith(nginxWs('proxy_set_header Connection “”;'), backend);
+      const client = await openWsOk(url);
+      await client.waitIdentity();
+      client.close();
+      const upgrade = String(backend.connections[0].headers.connection);
+      assert.equal(await httpGet(port, '/ws/page'), 200);
+      const plain = String(backend.plainRequests[0].headers.connection);
+      // Node joins repeated Connection headers with ", "; the typographic quotes arrive as UTF-8 bytes read as latin1
+      assert.match(upgrade, /^upgrade, \S+$/);
+      assert.match(plain, /^close, \S+$/);
+      recordClaim('nginx-duplicate-connection-header', {
+        claim:
+          'What does nginx send when a location has `Connection $connection_upgrade` and a second `Connection “”` line?',
+        system: 'nginx',
+        observed: `Both headers, in line order: the handshake reached the backend with Connection "${upgrade}" and upgraded (101); a plain request with Connection "${plain}".`,
+        figures: {},
       });
     });
   });

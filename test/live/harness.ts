@@ -16,6 +16,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import WebSocket, { WebSocketServer } from 'ws';
+import { locate } from '../helpers/needs';
 
 /** A received WebSocket message as text (ws hands over a Buffer, a Buffer list or an ArrayBuffer). */
 function rawText(data: WebSocket.RawData): string {
@@ -28,17 +29,11 @@ function rawText(data: WebSocket.RawData): string {
 
 /**
  * Where the binaries are: `WSLB_NGINX` / `WSLB_HAPROXY` when set (a path that is not executable
- * counts as missing), else PATH, else /usr/sbin (Debian installs there; root's PATH may lack it).
+ * counts as missing), else where the tests' one door (../helpers/needs) finds them.
  */
 export const BINARIES = {
-  nginx:
-    process.env.WSLB_NGINX !== undefined
-      ? executable(process.env.WSLB_NGINX)
-      : findOnPath('nginx', ['/usr/sbin/nginx']),
-  haproxy:
-    process.env.WSLB_HAPROXY !== undefined
-      ? executable(process.env.WSLB_HAPROXY)
-      : findOnPath('haproxy', ['/usr/sbin/haproxy']),
+  nginx: process.env.WSLB_NGINX !== undefined ? executable(process.env.WSLB_NGINX) : locate('nginx'),
+  haproxy: process.env.WSLB_HAPROXY !== undefined ? executable(process.env.WSLB_HAPROXY) : locate('haproxy'),
 } as const;
 
 function executable(file: string): string | undefined {
@@ -51,15 +46,6 @@ function executable(file: string): string | undefined {
 }
 
 export type BinaryName = keyof typeof BINARIES;
-
-function findOnPath(name: string, fallbacks: string[]): string | undefined {
-  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
-  for (const dir of [...dirs, ...fallbacks.map((f) => path.dirname(f))]) {
-    const found = executable(path.join(dir, name));
-    if (found) return found;
-  }
-  return undefined;
-}
 
 let versions: Record<string, string> | undefined;
 

@@ -5,6 +5,7 @@
 import { buildHaproxyConfig, type HaproxyConfig } from './model/haproxy';
 import type { AwsConfig } from './model/aws';
 import { buildAwsConfig, type AwsInputFile } from './model/aws-build';
+import { describeTemplate, type TemplateInfo } from './template';
 import { buildNginxConfig, type BuildOptions, type NginxConfig } from './model/nginx';
 import type { ConfigFileSystem } from './model/fs';
 import { withDefaults, type ServiceOptions } from './options';
@@ -72,12 +73,61 @@ export function nginxBaseFindings(
   indexOf: LineIndexOf,
 ): Finding[] {
   const findings: Finding[] = [];
+  // One broken statement, one finding: the syntax error of a line stands for it, and the
+  // validity checks of the same line (unknown directive, argument count, context…), which only
+  // repeat the breakage in other words, are left out; identical findings are given once.
+  const broken = new Set<string>();
+  const seen = new Set<string>();
+  const push = (f: Finding) => {
+    const key = `${f.file}\0${f.range.start.line}\0${f.code}\0${f.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    findings.push(f);
+  };
   for (const [path, diags] of config.syntax) {
-    for (const d of diags) findings.push(spanFinding(path, d, d.severity, 'nginx/syntax', d.message, indexOf));
+    for (const d of diags) {
+      const f = spanFinding(path, d, d.severity, 'nginx/syntax', d.message, indexOf);
+      if (f.severity === 'error') broken.add(`${path}\0${f.range.start.line}`);
+      push(f);
+    }
   }
-  for (const d of config.diagnostics) findings.push(spanFinding(d.path, d, d.severity, d.code, d.message, indexOf));
-  for (const k of knowledge) findings.push(spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf));
+  const onBrokenLine = (f: Finding) => broken.has(`${f.file}\0${f.range.start.line}`);
+  for (const d of config.diagnostics) push(spanFinding(d.path, d, d.severity, d.code, d.message, indexOf));
+  for (const k of knowledge) {
+    const f = spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf);
+    if (!onBrokenLine(f)) push(f);
+  }
   return findings;
+}
+
+/**
+ * A config with template files (template.ts): findings on the lines that hold a placeholder are
+ * left out (the rendered file decides them), and each template file gets one note saying so.
+ */
+export function withTemplateNotes(
+  sources: Iterable<{ path: string; text: string; template?: TemplateInfo }>,
+  findings: Finding[],
+  indexOf: LineIndexOf,
+  system: 'nginx' | 'haproxy',
+): Finding[] {
+  const templates = new Map<string, TemplateInfo>();
+  for (const s of sources) if (s.template) templates.set(s.path, s.template);
+  if (templates.size === 0) return findings;
+  const out = findings.filter((f) => !templates.get(f.file)?.lines.has(f.range.start.line));
+  for (const [path, t] of templates) {
+    const first = t.placeholders[0];
+    out.push(
+      spanFinding(
+        path,
+        { start: first.start, end: first.end },
+        'information',
+        `${system}/template`,
+        `This file is a template (${describeTemplate(t)}): it is checked as if each placeholder were a plain value, and nothing is reported on the lines that hold one; check the rendered file for those`,
+        indexOf,
+      ),
+    );
+  }
+  return out;
 }
 
 /** Run `rules` over `config` (nginx: over one part of it when `scope` is given, see model/nginx-units.ts). */
@@ -174,10 +224,11 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
         indexOf,
       );
       findings.push(...runRules(NGINX_RULES, config, options, indexOf));
+      const all = withTemplateNotes(config.sources.values(), findings, indexOf, 'nginx');
       return {
         language: 'nginx',
         config,
-        findings: finish(findings, (p) => config.sources.get(p)?.text, undefined, options),
+        findings: finish(all, (p) => config.sources.get(p)?.text, undefined, options),
       };
     },
     analyzeHaproxy(files, prepared) {

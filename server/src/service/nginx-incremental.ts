@@ -16,9 +16,11 @@
  * Anything else is analysed from scratch. Either way the findings equal those of a fresh
  * analysis of the new text (test/lsp/nginx-incremental.test.ts checks it on random edits).
  */
+import { recogniseTemplate } from './template';
 import {
   finish,
   nginxBaseFindings,
+  withTemplateNotes,
   runRules,
   type LanguageService,
   type LineIndexOf,
@@ -195,6 +197,8 @@ export class NginxIncremental {
     if (!src || src.tree !== st.tree || host.cachedTree(rootPath) !== st.tree) return 'the tree was replaced';
     const text = host.fs.readFile(rootPath);
     if (text === undefined) return 'root file gone';
+    // A template is parsed from its neutralised text (template.ts): read it whole each time.
+    if (src.template || recogniseTemplate(text)) return 'a template file';
     // Taken first: this also restarts the edit log at `text` when the analysis is made afresh.
     const edits = host.edits(rootPath, st.text, text);
     if (text === st.text) return 'root file unchanged (another cause)';
@@ -314,10 +318,11 @@ function assemble(st: State): NginxAnalysis {
   for (const list of st.units.values()) for (const f of list) findings.push(f);
   for (const f of st.rest) findings.push(f);
   const known = st.suppressible ? undefined : new Map([[st.rootPath, NONE]]);
+  const all = withTemplateNotes(config.sources.values(), findings, indexOf, 'nginx');
   return {
     language: 'nginx',
     config,
-    findings: finish(findings, (p) => config.sources.get(p)?.text, known, st.service.options),
+    findings: finish(all, (p) => config.sources.get(p)?.text, known, st.service.options),
   };
 }
 

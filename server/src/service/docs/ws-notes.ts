@@ -86,7 +86,7 @@ export const WS_NOTES: readonly WsNote[] = [
     'proxy_buffering',
     PROD,
     'The source material says `proxy_buffering off` matters for WebSocket; in nginx it does not. After the 101 response nginx relays bytes itself with one `proxy_buffer_size` buffer per direction and never uses response buffering (the live suite measured no difference, and 1 MiB frames pass either way). ' +
-      'The default `on` only affects ordinary HTTP responses of the same location; turn it off for streaming HTTP responses (e.g. server-sent events), not for WebSockets.',
+      'The default `on` only affects ordinary HTTP responses of the same location. Keep `off` where the location also serves server-sent events, long polling (the Socket.IO and SockJS fallbacks) or other streamed responses: they need it to reach the client at once. It costs the WebSocket nothing either way.',
     [{ version: '1.22.1', value: 'on', family: 'http' }],
   ),
   n(

@@ -7,6 +7,7 @@
  * it, else the default; an array directive such as proxy_set_header is taken from the nearest
  * level that sets ANY of it, as a whole (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header).
  */
+import { recogniseTemplate, type TemplateInfo } from '../template';
 import { parseNginx, type NginxDirective, type NginxFile, type NginxNode } from '../syntax/nginx';
 import type { SyntaxDiagnostic } from '../types';
 import type { CheckId } from '../checks';
@@ -76,7 +77,9 @@ const BLOCK_KINDS: Record<string, NginxContextKind> = {
 export interface NginxSource {
   path: string;
   text: string;
+  /** Parsed from the text with its template placeholders neutralised (template.ts), when it has any. */
   tree: NginxFile;
+  template?: TemplateInfo;
 }
 
 /** A directive as it stands in the logical config (after include expansion). */
@@ -212,6 +215,16 @@ export interface NginxConfig {
   assumedContext: NginxContextKind[] | null;
   /** For each included file, the context of the first include that brought it in. */
   includedAt: Map<string, NginxContext>;
+  /**
+   * Includes of files that are not here and not reported (absolute paths of the deployment host,
+   * outside the configuration's folder): what they define is unknown. See configSeenWhole().
+   */
+  unseenIncludes?: number;
+}
+
+/** Is every included file of the config read (no include missing, reported or not)? */
+export function configSeenWhole(config: NginxConfig): boolean {
+  return !config.unseenIncludes && !config.diagnostics.some((d) => UNREAD_INCLUDE_CODES.has(d.code));
 }
 
 /**
@@ -246,6 +259,47 @@ export function defaultParse(_path: string, text: string): NginxFile {
 }
 
 /** Build the logical config from a root file. Never throws on bad input; problems become diagnostics. */
+/**
+ * Files that nginx packages install beside nginx.conf: an include of one of them is taken as
+ * present when the checked folder lacks it (a copied site file, a container's config folder).
+ * nginx's own tarball (conf/): fastcgi.conf, fastcgi_params, koi-utf, koi-win, mime.types,
+ * scgi_params, uwsgi_params, win-utf; Debian/Ubuntu's nginx-common adds proxy_params and
+ * snippets/fastcgi-php.conf, snippets/snakeoil.conf.
+ */
+const NGINX_PACKAGE_FILES = [
+  'fastcgi.conf',
+  'fastcgi_params',
+  'koi-utf',
+  'koi-win',
+  'mime.types',
+  'scgi_params',
+  'uwsgi_params',
+  'win-utf',
+  'proxy_params',
+  'snippets/fastcgi-php.conf',
+  'snippets/snakeoil.conf',
+];
+
+/** Is this include (relative, or absolute under an nginx folder) one of the files packages ship? */
+export function shippedWithNginx(pattern: string): boolean {
+  const p = pattern.replace(/^\.\//, '');
+  return NGINX_PACKAGE_FILES.some((f) => p === f || (p.startsWith('/') && p.endsWith(`/nginx/${f}`)));
+}
+
+/**
+ * The configuration prefix for a fragment checked on its own: the nearest folder, from its own up,
+ * that holds an nginx.conf (a site file in /etc/nginx/sites-enabled includes `snippets/…` from
+ * /etc/nginx), else the fragment's folder.
+ */
+function fragmentPrefix(fs: ConfigFileSystem, path: string): string {
+  for (let d = dirname(path); ;) {
+    if (fs.readFile(joinPath(d, 'nginx.conf')) !== undefined) return d;
+    const up = dirname(d);
+    if (up === d) return dirname(path);
+    d = up;
+  }
+}
+
 export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options: BuildOptions = {}): NginxConfig {
   const parse = options.parse ?? defaultParse;
   const maxDepth = options.maxIncludeDepth ?? 32;
@@ -253,8 +307,9 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
   const sources = new Map<string, NginxSource>();
   const syntax = new Map<string, SyntaxDiagnostic[]>();
   const diagnostics: ModelDiagnostic[] = [];
-  const prefixDir = options.prefixDir ?? dirname(rootPath);
+  let prefixDir = options.prefixDir ?? dirname(rootPath);
   const includedAt = new Map<string, NginxContext>();
+  let unseen = 0;
 
   const load = (path: string): NginxSource | undefined => {
     const cached = sources.get(path);
@@ -262,8 +317,9 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
     if (sources.size >= maxFiles) return undefined;
     const text = fs.readFile(path);
     if (text === undefined) return undefined;
-    const tree = parse(path, text);
-    const src: NginxSource = { path, text, tree };
+    const template = recogniseTemplate(text) ?? undefined;
+    const tree = parse(path, template ? template.text : text);
+    const src: NginxSource = template ? { path, text, tree, template } : { path, text, tree };
     sources.set(path, src);
     syntax.set(path, tree.diagnostics);
     return src;
@@ -280,6 +336,7 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
   }
 
   const assumed = options.rootContext ?? guessFragmentContext(rootSource.tree);
+  if (options.prefixDir === undefined && assumed) prefixDir = fragmentPrefix(fs, rootPath);
   const root: NginxContext = newContext('main', 'main', null, null);
   // A fragment gets synthetic enclosing contexts so that inheritance and context checks work.
   let top = root;
@@ -311,33 +368,32 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
       report('nginx/include-depth', `include nesting deeper than ${maxDepth} levels; stopped here`, 'error');
       return;
     }
-    // nginx resolves a relative include against the configuration prefix (the main config's
-    // directory, ngx_conf_full_name); fall back to the including file's directory for fragments.
-    const candidates = pattern.startsWith('/')
-      ? [pattern]
-      : [joinPath(prefixDir, pattern), joinPath(dirname(src.path), pattern)];
+    // nginx resolves a relative include against the configuration prefix, the main config's
+    // directory, never against the including file's (ngx_conf_include() -> ngx_conf_full_name()
+    // with cycle->conf_prefix; crossplane's includes-regular fixture shows it).
+    const c = pattern.startsWith('/') ? pattern : joinPath(prefixDir, pattern);
     const roots = options.includeRoots;
     // Inside the roots by name and, for a path that exists, by where its symbolic links lead.
     const inside = (p: string) => !roots || (isInsideRoots(p, roots) && isInsideRoots(fs.realPath?.(p) ?? p, roots));
     let paths: string[] = [];
     let outside: string | undefined;
     let refused: { path: string; what: NotARegularFile } | undefined;
-    for (const c of candidates) {
-      // A glob is listed only from its fixed leading folders, and only when they are inside.
-      if (!inside(isGlob(c) ? globBase(c) : c)) {
-        outside ??= c;
-        continue;
-      }
+    // A glob is listed only from its fixed leading folders, and only when they are inside.
+    if (!inside(isGlob(c) ? globBase(c) : c)) outside = c;
+    else {
       paths = (isGlob(c) ? expandGlob(fs, c) : fs.readFile(c) !== undefined ? [c] : []).filter((p) => {
         if (inside(p)) return true;
         outside ??= p;
         return false;
       });
-      if (paths.length) break;
-      const what = isGlob(c) ? undefined : fs.refusal?.(c);
-      if (what) refused ??= { path: c, what };
+      const what = paths.length || isGlob(c) ? undefined : fs.refusal?.(c);
+      if (what) refused = { path: c, what };
     }
     if (paths.length === 0) {
+      // An absolute path outside the configuration's folder names a file of the machine the config
+      // is deployed on (a repository's /etc/nginx/proxy.conf, a container's /config/nginx/ssl.conf):
+      // it cannot be checked from here, so its absence is no finding (configSeenWhole() knows).
+      const elsewhere = pattern.startsWith('/') && !c.startsWith(prefixDir === '/' ? '/' : `${prefixDir}/`);
       if (refused)
         report(
           'nginx/include-not-file',
@@ -351,10 +407,11 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
             'Allow it with `wslb check --follow-outside-includes` or the wslb.followOutsideIncludes setting',
           'warning',
         );
-      else if (!isGlob(pattern))
+      else if (!isGlob(pattern) && elsewhere) unseen++;
+      else if (!isGlob(pattern) && !shippedWithNginx(pattern))
         report(
           'nginx/include-not-found',
-          `include: "${clipWord(pattern)}" was not found (looked in ${[...new Set(candidates.map(dirname))].map((d) => clipWord(d, 80)).join(', ')})`,
+          `include: "${clipWord(pattern)}" was not found (looked in ${clipWord(dirname(c), 80)})`,
           'warning',
         );
       return;
@@ -383,7 +440,7 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
     stack: string[],
   ) => addNodes(nodes, src, ctx, via, (stmt, at) => expandInclude(stmt, src, at, via, stack));
   addIncluded(rootSource.tree.items, rootSource, top, [], [rootPath]);
-  return { rootPath, root, sources, diagnostics, syntax, assumedContext: assumed, includedAt };
+  return { rootPath, root, sources, diagnostics, syntax, assumedContext: assumed, includedAt, unseenIncludes: unseen };
 }
 
 /** Statements (and the contexts their blocks open) for `nodes` in `ctx`; includes go to `onInclude`. */
@@ -495,7 +552,11 @@ export function guessFragmentContext(tree: NginxFile): NginxContextKind[] | null
     'grpc_pass',
     'proxy_set_header',
   ];
-  if (names.has('location') || names.has('listen') || names.has('server_name')) return ['http', 'server'];
+  // `map`, `upstream`, `log_format` belong in http only: with them a top-level `location` is the
+  // stray one (a template's partials), not a sign that the whole file is a server's body
+  const httpOnly = names.has('map') || names.has('upstream') || names.has('log_format');
+  if (!httpOnly && (names.has('location') || names.has('listen') || names.has('server_name')))
+    return ['http', 'server'];
   if (names.has('server') || names.has('upstream') || names.has('map') || names.has('log_format')) {
     // stream servers have proxy_pass without a scheme and listen with port only; look inside
     for (const n of tree.items) {

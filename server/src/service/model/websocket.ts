@@ -58,9 +58,12 @@ export interface WebSocketReason {
   text: string;
 }
 
-/** Paths that conventionally serve WebSocket endpoints. */
+/**
+ * Paths that conventionally serve WebSocket endpoints: one of these words as a whole segment or
+ * part of one (`/ws/`, `/xmpp-websocket`, a regex `^/.*websocket$`, `/mqtt`), whatever the match form.
+ */
 const WS_PATH =
-  /(^|\/)(ws|wss|websockets?|socket\.io|sockjs|cable|hubs?|graphql-ws|subscriptions|realtime|mqtt)(\/|$|\b)/i;
+  /(^|[^a-z0-9])(ws|wss|websockets?|socket\.io|sockjs|cable|hubs?|graphql-ws|subscriptions|realtime|mqtt)([^a-z0-9]|$)/i;
 /** Pool names that say WebSocket. */
 const WS_NAME = /(^|[^a-z])(ws|wss)([^a-z]|$)|websocket|socket[._-]?io|sockjs|actioncable|cable|realtime/i;
 /** The opt-in marker comment. */
@@ -112,6 +115,19 @@ function hasNginxMarker(ctx: NginxContext): boolean {
   if (d.block?.items.some((c) => c.type === 'comment' && WS_MARKER.test(c.text))) return true;
   const parentNodes = d.parent.items;
   return commentsBefore(parentNodes, d).some((t) => WS_MARKER.test(t));
+}
+
+/**
+ * Does this context serve only WebSocket handshakes? The one test every nginx rule uses for it: an
+ * `if` block (the `if ($http_upgrade ...)` guard idiom), or a location whose match (prefix, `=`,
+ * `^~`, or a regex) names a WebSocket endpoint (looksLikeWebSocketPath()) or that is marked
+ * `# wslb: websocket`. A location such as `/` or `/api/` also serves plain requests.
+ */
+export function webSocketOnlyContext(ctx: NginxContext): boolean {
+  if (ctx.kind === 'if') return true;
+  if (ctx.kind !== 'location' || !ctx.statement) return false;
+  const match = ctx.statement.args[ctx.statement.args.length - 1] ?? '';
+  return looksLikeWebSocketPath(match) || hasNginxMarker(ctx);
 }
 
 /** The proxy_pass statement in effect in a location (not inherited: proxy_pass is per location). */

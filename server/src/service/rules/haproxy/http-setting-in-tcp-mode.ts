@@ -1,3 +1,4 @@
+import { clipWord } from '../../words';
 /**
  * HTTP settings in a proxy that runs in `mode tcp`: HAProxy ignores them and warns. Each finding
  * quotes the warning `haproxy -c` prints for it, at the line that causes it.
@@ -132,7 +133,7 @@ export const httpSettingInTcpMode: HaproxyRule = {
       // (proxy_cfg_ensure_no_http()); rules and options only when it does not switch to HTTP
       const switching = switchesToHttp(proxy);
       const type = haproxyTypeWord(proxy);
-      const name = proxy.name ?? '';
+      const name = clipWord(proxy.name ?? '');
       const isWs = ws.has(proxy);
       /** Report at the statement when it is the proxy's own, else at the header with the inherited line as related. */
       const at = (stmt: HaproxyStatement, owner: HaproxyProxy, message: string, extra?: RuleReport['related']) => {

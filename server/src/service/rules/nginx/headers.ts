@@ -30,6 +30,14 @@ export interface HeaderState {
   upgradeOk: boolean;
   connection?: NginxStatement;
   connection_kind: ConnectionKind;
+  /**
+   * The other Connection lines of the list, sent as well: nginx passes every proxy_set_header line
+   * of a level, one header per line, even when the name repeats (ngx_http_proxy_init_headers()
+   * copies the list into the request template as is; only an empty value is left out). Live on
+   * 1.22.1: `Connection $connection_upgrade;` then `Connection “”;` reached the backend as two
+   * Connection headers.
+   */
+  extraConnections: NginxStatement[];
 }
 
 function lastHeader(list: EffectiveList, name: string): NginxStatement | undefined {
@@ -54,13 +62,27 @@ export function upgradeForwarded(value: string | undefined): boolean {
 
 export function headerStateOf(list: EffectiveList): HeaderState {
   const upgrade = lastHeader(list, 'upgrade');
-  const connection = lastHeader(list, 'connection');
+  // Every Connection line is sent (see extraConnections): the upgrade is asked for when one of them
+  // asks for it, whatever the others say. An empty value is not sent at all.
+  const all = list.statements.filter((s) => s.args[0]?.toLowerCase() === 'connection');
+  const asks = (s: NginxStatement) => {
+    const k = connectionKind(s.args[1]);
+    return k === 'upgrade-literal' || k === 'variable';
+  };
+  let connection = all[all.length - 1];
+  for (let i = all.length - 1; i >= 0; i--)
+    if (asks(all[i])) {
+      connection = all[i];
+      break;
+    }
+  const extraConnections = all.filter((s) => s !== connection && s.args[1] !== '');
   return {
     list,
     upgrade,
     upgradeOk: upgradeForwarded(upgrade?.args[1]),
     connection,
     connection_kind: connectionKind(connection?.args[1]),
+    extraConnections,
   };
 }
 

@@ -5,7 +5,6 @@ import { unknownUpstream } from './unknown-upstream';
 import { upstreamKeepaliveHttp10 } from './upstream-keepalive-http10';
 import { upstreamNoZone } from './upstream-no-zone';
 import { workerConnectionsLow } from './worker-connections-low';
-import { wsBuffering } from './ws-buffering';
 import { wsConnectionCleared } from './ws-connection-cleared';
 import { wsConnectionHardcoded } from './ws-connection-hardcoded';
 import { wsConnectionUpgradeUndefined } from './ws-connection-upgrade-undefined';
@@ -38,6 +37,5 @@ export const nginxRules: NginxRule[] = [
   wsNoWorkerShutdownTimeout,
   workerConnectionsLow,
   unknownUpstream,
-  wsBuffering,
   upstreamKeepaliveHttp10,
 ];

@@ -1,5 +1,5 @@
 import { clipWord } from '../../words';
-import { contextsOfKind, parseProxyTarget, UNREAD_INCLUDE_CODES, type NginxFamily } from '../../model/nginx';
+import { contextsOfKind, parseProxyTarget, type NginxFamily, configSeenWhole } from '../../model/nginx';
 import type { NginxRule } from '../rule';
 import { editDistance } from '../../knowledge/suggest';
 import { statementsIn } from '../../model/nginx-units';
@@ -51,7 +51,7 @@ export const unknownUpstream: NginxRule = {
   },
   check({ config, report, scope }) {
     if (config.assumedContext) return; // the upstream may be defined in the file that includes this one
-    if (config.diagnostics.some((d) => UNREAD_INCLUDE_CODES.has(d.code))) return;
+    if (!configSeenWhole(config)) return;
     const namesIn = (family: NginxFamily) => upstreamNames(config).get(family) ?? [];
     for (const s of statementsIn(config, scope)) {
       const pass = PASSES[s.name];

@@ -1,20 +1,32 @@
 import { clipWord } from '../../words';
-import type { NginxStatement } from '../../model/nginx';
-import { looksLikeWebSocketPath, nginxWebSocketReasons } from '../../model/websocket';
-import { ensureConnectionUpgradeMap, replaceArg } from '../../fixes/nginx';
+import type { NginxContext, NginxStatement } from '../../model/nginx';
+import { effectiveList, walkContexts } from '../../model/nginx';
+import { proxyPassOf, webSocketOnlyContext } from '../../model/websocket';
+import { replaceArg } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
 import { argSpan, locationLabel } from './common';
-import { connectionKind, connectionVariable } from './headers';
-import { definedVariables } from '../../model/nginx';
+import { connectionKind } from './headers';
 import { statementsIn } from '../../model/nginx-units';
 
-/** Is the context a location that serves only WebSocket handshakes (a WebSocket path, or marked)? */
-function dedicatedWebSocketLocation(stmt: NginxStatement, reasons: { kind: string }[]): boolean {
-  const ctx = stmt.context;
-  if (ctx.kind === 'if') return true; // `if ($http_upgrade ...)`-style guards: only upgrades get here
-  if (ctx.kind !== 'location' || !ctx.statement) return false;
-  const path = ctx.statement.args[ctx.statement.args.length - 1] ?? '';
-  return looksLikeWebSocketPath(path) || reasons.some((r) => r.kind === 'marker');
+/** The last `proxy_set_header Upgrade` of the list the statement belongs to. */
+function upgradeBeside(stmt: NginxStatement): NginxStatement | undefined {
+  const list = effectiveList(stmt.context, 'proxy_set_header').statements;
+  for (let i = list.length - 1; i >= 0; i--) if (list[i].args[0]?.toLowerCase() === 'upgrade') return list[i];
+  return undefined;
+}
+
+/**
+ * The proxying contexts that send the header list defined at `ctx` (their own, or inherited from
+ * it because they define none) and also serve plain requests.
+ */
+function mixedUsers(ctx: NginxContext): NginxContext[] {
+  return walkContexts(ctx).filter(
+    (c) =>
+      c.family === 'http' &&
+      proxyPassOf(c) !== undefined &&
+      !webSocketOnlyContext(c) &&
+      effectiveList(c, 'proxy_set_header').from === ctx,
+  );
 }
 
 export const wsConnectionHardcoded: NginxRule = {
@@ -27,43 +39,50 @@ export const wsConnectionHardcoded: NginxRule = {
     scope: 'server',
     docs: {
       short:
-        '`Connection "upgrade"` is hard-coded where ordinary HTTP requests pass too: every request asks the backend to upgrade.',
+        '`Connection "upgrade"` and a fixed `Upgrade` value are sent with every request of a location that also serves plain HTTP: each plain request reaches the backend as a WebSocket handshake.',
       long: [
-        'nginx\'s WebSocket page shows the short form `proxy_set_header Connection "upgrade";` for a location that only ever sees WebSocket handshakes. Set at `server`/`http` level or in a location such as `/` that also proxies pages and API calls, it sends `Connection: upgrade` with **every** request. Ordinary requests then lose `Connection: close`/keep-alive semantics, some backends and intermediate proxies reject or mis-handle them, and upstream `keepalive` cannot reuse those connections.',
-        'The `map $http_upgrade $connection_upgrade` form sends `upgrade` only when the client asked for one.',
-        '**Fix:** `proxy_set_header Connection $connection_upgrade;` with the canonical map at `http` level.',
+        'nginx sends exactly what `proxy_set_header` says, for every request of the location (or of every location that inherits the lines). With `Upgrade` set to a fixed word (`websocket`) next to `Connection "upgrade"`, a plain page or API request reaches the backend as an upgrade request: servers that implement WebSocket (Node.js, the `ws` library, most frameworks) treat it as a handshake without `Sec-WebSocket-Key` and answer 400, so the pages of that location break.',
+        "A hard-coded `Connection \"upgrade\"` next to `proxy_set_header Upgrade $http_upgrade;` is not reported: a plain request then carries no `Upgrade` header (nginx does not send a header whose value is empty), and the `upgrade` token alone asks for nothing. It keeps upstream `keepalive` working (nginx decides reuse from the response, `ngx_http_proxy_module.c`), where the canonical map's `'' close` value would close every upstream connection. Neither is it reported on a location that only serves WebSocket (`/ws`, `= /xmpp-websocket`, a regex ending in `websocket$`, `/mqtt`, …) or inside an `if ($http_upgrade …)` block. (One backend family did refuse it: ASP.NET Core's Kestrel before 5.0 answered 400 to any request with `Connection: upgrade` and a body; the `map $http_upgrade $connection_upgrade` form avoids that too.)",
+        "**Fix:** `proxy_set_header Upgrade $http_upgrade;` — the client's own `Upgrade` header, empty (so not sent) on plain requests.",
       ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
       references: [
         'https://nginx.org/en/docs/http/websocket.html',
-        'https://nginx.org/en/docs/http/ngx_http_map_module.html',
+        'https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header',
+        'https://github.com/dotnet/aspnetcore/issues/17081',
       ],
       proof:
-        'Live test on nginx 1.22.1 (docs/live-findings.md): through a `location /` with `Connection "upgrade"`, a plain GET reached the backend with `Connection: upgrade` (and no `Upgrade`); with the map, the same request arrived with `Connection: close` and a WebSocket through the location still got 101.',
+        'Live test on nginx 1.22.1 (test/live, docs/live-findings.md): through a `location /` with `Upgrade websocket` and `Connection "upgrade"`, a plain GET reached the Node.js backend as an upgrade request and came back 400 (no `Sec-WebSocket-Key`); with `Upgrade $http_upgrade` the same GET got 200 and a WebSocket through the location still got 101. With `Upgrade $http_upgrade` and upstream `keepalive`, 5 plain requests went over one upstream connection, as with `Connection ""`.',
     },
   },
   check({ config, report, scope }) {
-    let vars: ReturnType<typeof definedVariables> | undefined;
     for (const s of statementsIn(config, scope)) {
       if (s.name !== 'proxy_set_header' || s.context.family !== 'http') continue;
       if (s.args[0]?.toLowerCase() !== 'connection' || connectionKind(s.args[1]) !== 'upgrade-literal') continue;
       const ctx = s.context;
-      const reasons = ctx.kind === 'location' ? nginxWebSocketReasons(config, ctx) : [];
-      if (dedicatedWebSocketLocation(s, reasons)) continue;
-      vars ??= definedVariables(config);
-      const v = connectionVariable(config);
-      const edits = [replaceArg(s, 1, `$${v}`)];
-      const m = v === 'connection_upgrade' ? ensureConnectionUpgradeMap(config, ctx, vars) : null;
-      if (m) edits.push(m);
-      const scope =
-        ctx.kind === 'location'
-          ? `in ${locationLabel(ctx)}, which is not a WebSocket-only path: every request there`
-          : `at ${locationLabel(ctx)} level: every request of the locations that inherit it`;
+      if (webSocketOnlyContext(ctx)) continue;
+      // Harm only when a plain request is turned into an upgrade request: Upgrade is a fixed word.
+      // (An empty value is not sent: ngx_http_proxy_create_request skips headers whose value is empty.)
+      const upgrade = upgradeBeside(s);
+      const value = upgrade?.args[1];
+      if (!upgrade || !value || value.includes('$')) continue;
+      const users = mixedUsers(ctx);
+      if (users.length === 0) continue;
+      const where =
+        ctx.kind === 'location' || ctx.kind === 'if'
+          ? `in ${locationLabel(ctx)}, which also serves plain requests`
+          : `at ${locationLabel(ctx)} level, inherited by ${users.length === 1 ? locationLabel(users[0]) : `${users.length} locations`} that also serve${users.length === 1 ? 's' : ''} plain requests`;
       report({
         path: s.source.path,
         span: argSpan(s, 1),
-        message: `Connection is hard-coded to "${clipWord(s.args[1])}" ${scope} asks the backend to upgrade; forward only real upgrades with $${v}`,
-        fixes: [{ title: `Use $${v} (upgrade only when the client asks)`, edits, isPreferred: true }],
+        message: `Connection is hard-coded to "${clipWord(s.args[1])}" and Upgrade to "${clipWord(value)}" ${where}: every plain request reaches the backend as a WebSocket handshake, which a WebSocket server answers with 400; forward the client's Upgrade with $http_upgrade`,
+        fixes: [
+          {
+            title: 'Use Upgrade $http_upgrade (sent only when the client asks to upgrade)',
+            edits: [replaceArg(upgrade, 1, '$http_upgrade')],
+            isPreferred: true,
+          },
+        ],
       });
     }
   },

@@ -1,11 +1,11 @@
 import { clipWord } from '../../words';
 import {
   definedVariables,
-  UNREAD_INCLUDE_CODES,
   variableRefs,
   walkStatements,
   type NginxConfig,
   type NginxStatement,
+  configSeenWhole,
 } from '../../model/nginx';
 import { nginxCommands } from '../../knowledge/nginx';
 import { ensureConnectionUpgradeMap } from '../../fixes/nginx';
@@ -140,7 +140,7 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
   check({ config, report, scope }) {
     // A fragment or a config with missing includes may get its map from a file we do not see.
     if (config.assumedContext) return;
-    if (config.diagnostics.some((d) => UNREAD_INCLUDE_CODES.has(d.code))) return;
+    if (!configSeenWhole(config)) return;
     const { defined, foreign } = variableFacts(config);
     const reported = new Set<string>();
     // `spanOf` is called only for a name that is reported (most are defined or built in).

@@ -1,8 +1,10 @@
+import type { NginxStatement } from '../../model/nginx';
 import { clipWord } from '../../words';
 import { webSocketLocationsIn } from '../../model/websocket';
 import type { NginxRule } from '../rule';
 import { argSpan, contextSpan, locationLabel, whereStatement } from './common';
 import { headerState, planTitle, planWsHeaders } from './headers';
+import { removeStatement } from '../../fixes/nginx';
 
 export const wsMissingConnectionHeader: NginxRule = {
   meta: {
@@ -18,6 +20,7 @@ export const wsMissingConnectionHeader: NginxRule = {
       long: [
         'An upgrade request must carry both `Upgrade: websocket` and `Connection: Upgrade`. `Connection` is hop-by-hop like `Upgrade`, and nginx replaces it on every proxied request: its built-in default is `proxy_set_header Connection close;`. A backend that sees `Upgrade` but `Connection: close` treats the request as an ordinary one.',
         'The usual form is a `map` at `http` level that yields `upgrade` when the client asked for one and `close` otherwise, used as `proxy_set_header Connection $connection_upgrade;`. Unlike a hard-coded `"upgrade"`, it does not tell the backend to upgrade ordinary requests that share the location.',
+        'A second `Connection` line next to a good one (often `proxy_set_header Connection “”;` with typographic quotes pasted from a blog, which nginx takes as a two-character value, not as an empty string) does not cancel the upgrade: nginx sends every `proxy_set_header` line, one header each, so the backend gets both values. That case is reported as a warning on the stray line, and its fix deletes it.',
         "**Fix:** `proxy_set_header Connection $connection_upgrade;` in the location, plus the map when the config does not have one:\n\n```nginx\nmap $http_upgrade $connection_upgrade {\n    default upgrade;\n    ''      close;\n}\n```",
       ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
@@ -27,11 +30,31 @@ export const wsMissingConnectionHeader: NginxRule = {
         'https://nginx.org/en/docs/http/ngx_http_map_module.html',
       ],
       proof:
-        'Live test on nginx 1.22.1: the backend saw `Upgrade: websocket` with `Connection: close` and the client got 426; with the map, 101 and an echo (docs/live-findings.md).',
+        'Live test on nginx 1.22.1: the backend saw `Upgrade: websocket` with `Connection: close` and the client got 426; with the map, 101 and an echo (docs/live-findings.md). With a second `Connection “”` line the backend got both headers (`upgrade, “”`) and the WebSocket still upgraded (claims.test.ts, "nginx-duplicate-connection-header").',
     },
   },
   check({ config, report, scope }) {
+    const reported = new Set<NginxStatement>(); // a stray line inherited by several locations: once
     for (const { location } of webSocketLocationsIn(config, scope)) {
+      const st0 = headerState(location);
+      if (st0.connection_kind === 'upgrade-literal' || st0.connection_kind === 'variable') {
+        // The upgrade is asked for; a second Connection line is sent too (nginx sends every line).
+        for (const extra of st0.extraConnections) {
+          if (reported.has(extra)) continue;
+          reported.add(extra);
+          const value = extra.args[1] ?? '';
+          const pasted = /[\u201c\u201d\u2018\u2019\u00ab\u00bb]/.test(value)
+            ? ' (typographic quotes, not an empty string: nginx takes them as the value)'
+            : '';
+          report({
+            path: extra.source.path,
+            span: argSpan(extra, 1),
+            message: `WebSocket ${locationLabel(location)} sends a second Connection header, "${clipWord(value)}"${pasted}, beside "${clipWord(st0.connection!.args[1] ?? '')}" (${whereStatement(st0.connection!, extra.source.path)}): nginx sends both, so every request carries this stray value; the upgrade itself is still requested. Delete the stray line`,
+            severity: 'warning',
+            fixes: [{ title: 'Delete the stray Connection line', edits: [removeStatement(extra)], isPreferred: true }],
+          });
+        }
+      }
       const plan = planWsHeaders(config, location);
       if (!plan || !plan.needConnection) continue;
       const st = headerState(location);
