@@ -147,6 +147,7 @@ function serviceOptions(p: ParsedArgs): Partial<ServiceOptions> {
   if (nv) {
     if (!/^\d+\.\d+(\.\d+)?$/.test(nv)) throw new UsageError(`--nginx-version: "${nv}" is not a version like 1.22.1`);
     opts.nginxVersion = nv;
+    opts.nginxVersionSet = true;
   }
   const hv = one(p, 'haproxy-version');
   if (hv) {

@@ -27,7 +27,12 @@ export function validateConfigKnowledge(
     for (const [path, src] of config.sources) {
       const at = config.includedAt.get(path);
       const rootContext = at ? contextPath(at) : path === config.rootPath ? (config.assumedContext ?? []) : [];
-      for (const d of validateNginx(src.tree, { version: options.nginxVersion, rootContext })) out.push({ path, ...d });
+      for (const d of validateNginx(src.tree, {
+        version: options.nginxVersion,
+        versionChosen: !!options.nginxVersionSet,
+        rootContext,
+      }))
+        out.push({ path, ...d });
     }
   } else {
     for (const src of input.config.sources) {

@@ -283,6 +283,7 @@ export class NginxIncremental {
     }
     for (const k of validateNginx(tree, {
       version: options.nginxVersion,
+      versionChosen: !!options.nginxVersionSet,
       only: { directive: d, context: contextPath(stmt.context) },
     }))
       knowledge.push({ path: rootPath, ...k });

@@ -82,6 +82,14 @@ export interface NginxFileLike {
 export interface ValidateNginxOptions {
   /** Target nginx version, e.g. "1.22.1". */
   version: string;
+  /**
+   * Did the user choose the version (default true)? When not, the target is only wslb's default
+   * (Debian 12's nginx), and a directive or parameter that needs a newer nginx is taken as a sign
+   * that the config's nginx is newer, not as a mistake: no directive-too-new or parameter-too-new
+   * then. On the real-world corpus every such finding with the default target was for a project
+   * that ships its own nginx 1.25+ (`http2 on`, `listen ... quic`, `server ... resolve`).
+   */
+  versionChosen?: boolean;
   /** The blocks enclosing this file when it is included somewhere, e.g. ['main','http','server']. */
   rootContext?: readonly string[];
   /** Which modules the nginx binary has: a profile or its id ("debian-12", default; "full"). */
@@ -184,11 +192,14 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
   // only needed for a suggestion after an unknown name
   let namesInVersion: Set<string> | undefined;
 
-  const report = (span: Span, severity: Severity, c: NginxCheckName, message: string) =>
+  const report = (span: Span, severity: Severity, c: NginxCheckName, message: string) => {
+    if (!chosen && (c === 'directive-too-new' || c === 'parameter-too-new')) return;
     out.push({ span: { start: span.start, end: span.end }, severity, code: 'nginx/' + c, message });
+  };
   let buildId = buildIds.get(build);
   if (buildId === undefined) buildIds.set(build, (buildId = nextBuildId++));
-  const env = `${version}\0${buildId}\0${[...loaded].sort().join(',')}`;
+  const chosen = opts.versionChosen !== false;
+  const env = `${version}\0${chosen}\0${buildId}\0${[...loaded].sort().join(',')}`;
 
   const inBuild = (c: NginxCommand) => !build.missing.has(c.module) || loaded.has(c.module);
 
