@@ -62,6 +62,24 @@ describe('precision on the real-world corpus', function () {
     assert.deepEqual(contradictions(rows), [], 'keys with both keep and wrong/noise rows');
     const missing = [...new Set(rows.map((r) => r.path))].filter((p) => !fs.existsSync(path.join(REAL_WORLD, p)));
     assert.deepEqual(missing, [], `rows name files that are not in the corpus`);
+    // provenance: every file of the corpus has its SOURCES.tsv row (project, commit, licence)
+    const sources = new Set(
+      fs
+        .readFileSync(path.join(REAL_WORLD, 'SOURCES.tsv'), 'utf8')
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split('\t')[0]),
+    );
+    const files = units().flatMap((u) =>
+      fs.statSync(path.join(REAL_WORLD, u)).isDirectory()
+        ? fs.readdirSync(path.join(REAL_WORLD, u)).map((f) => `${u}/${f}`)
+        : [u],
+    );
+    assert.deepEqual(
+      files.filter((f) => !sources.has(f)),
+      [],
+      'corpus files without a SOURCES.tsv row',
+    );
   });
 
   it('gives no finding reviewed as wrong or noise', () => {
