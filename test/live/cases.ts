@@ -333,6 +333,14 @@ export const CASES: LiveCase[] = [
     harm: '`timeout tunnel` in a frontend is ignored: idle WebSockets are still cut at the 1s client/server timeouts.',
   },
   {
+    id: 'haproxy/http-setting-in-tcp-mode',
+    system: 'haproxy',
+    bad: 'haproxy-http-setting-in-tcp-mode.bad.cfg',
+    good: 'haproxy-http-setting-in-tcp-mode.good.cfg',
+    expect: { kind: 'validator-warns', message: /cookie will be ignored for backend 'ws' \(needs 'mode http'\)/ },
+    harm: 'In mode tcp HAProxy drops the `cookie` line with a warning: no stickiness, so the polling requests of one Socket.IO client are spread over the servers.',
+  },
+  {
     id: 'haproxy/backend-mode-mismatch',
     system: 'haproxy',
     bad: 'haproxy-mode-mismatch.bad.cfg',

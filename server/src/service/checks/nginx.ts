@@ -122,6 +122,12 @@ export const NGINX_CHECKS = [
     references: ['https://nginx.org/en/docs/beginners_guide.html#conf_structure'],
   },
   {
+    id: 'nginx/template',
+    severity: 'information',
+    short: 'the file is a template (Jinja, Go, ERB, `${VAR}` …): placeholders are read as plain values',
+    long: 'Configs shipped with placeholders (`{{ var }}`, `{% if %}`, `<%= x %>`, `${VAR}`, `%%NAME%%`, `<IP_NODE_1>`) are not nginx syntax until rendered. wslb says so once, checks the file as if every placeholder were a plain word, and reports nothing on the lines that hold one; check the rendered file for those lines.',
+  },
+  {
     id: 'nginx/third-party-directive',
     severity: 'hint',
     short: 'a directive from a known third-party module that stock nginx lacks',

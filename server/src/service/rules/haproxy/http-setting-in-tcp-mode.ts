@@ -121,7 +121,7 @@ export const httpSettingInTcpMode: HaproxyRule = {
         'https://socket.io/docs/v4/using-multiple-nodes/ (sticky sessions are required with HTTP long-polling)',
       ],
       proof:
-        '`haproxy -c` (2.6.12) prints the quoted warning for every finding of this rule on the fixtures (test/rules/haproxy-binary.test.ts) and on the shared corpus (test/rules/corpus-haproxy.test.ts compares the warnings column of MANIFEST.tsv with the findings).',
+        'Live test on HAProxy 2.6.12 (test/live/cases.ts): a tcp-mode backend with `cookie io prefix nocache` is accepted with the warning "cookie will be ignored", the same backend in mode http is not. `haproxy -c` also prints the quoted warning for every finding of this rule on the fixtures (test/rules/haproxy-binary.test.ts) and on the shared corpus (test/rules/corpus-haproxy.test.ts compares the warnings column of MANIFEST.tsv with the findings).',
     },
   },
   check({ config, report }) {
