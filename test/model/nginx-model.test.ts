@@ -175,6 +175,26 @@ http {
   });
 });
 
+describe('nginx model: the block a fragment stands in', () => {
+  const assumed = (text: string) => build({ '/srv/snippets/f.conf': text }, '/srv/snippets/f.conf').assumedContext;
+
+  it('takes a snippet of set and if for a server body (nginx refuses both in http)', () => {
+    // Nginx Proxy Manager's conf.d/include/force-ssl.conf, shortened
+    assert.deepEqual(
+      assumed(
+        'set $test "";\nif ($scheme = "http") {\n\tset $test "H";\n}\nif ($test = H) {\n\treturn 301 https://$host$request_uri;\n}\n',
+      ),
+      ['http', 'server'],
+    );
+    assert.deepEqual(assumed('set $a 1;\nif ($a) { set $b 2; }\n'), ['http', 'server']);
+  });
+
+  it('keeps http for directives http accepts, and ignores unknown names', () => {
+    assert.deepEqual(assumed('gzip on;\ngzip_types text/css;\n'), ['http']);
+    assert.deepEqual(assumed('gzip on;\nvod_mode mapped;\n'), ['http']);
+  });
+});
+
 describe('nginx model: scale', () => {
   it('WebSocket detection over 2000 locations stays linear (cached per config)', () => {
     const parts = ['events {}', 'http {', "map $http_upgrade $connection_upgrade { default upgrade; '' close; }"];

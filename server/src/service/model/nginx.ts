@@ -23,6 +23,7 @@ import {
   joinPath,
 } from './fs';
 import { clipWord } from '../words';
+import { nginxCommands, nginxDirectivesForContext } from '../knowledge/nginx';
 
 export type NginxContextKind =
   | 'main'
@@ -574,7 +575,23 @@ export function guessFragmentContext(tree: NginxFile): NginxContextKind[] | null
     return ['http'];
   }
   if ([...names].some((n) => locationLevel.includes(n))) return ['http', 'server', 'location'];
+  // Otherwise the outermost block that accepts every directive the file holds: a snippet of
+  // `set` and `if` (Nginx Proxy Manager's force-ssl.conf, block-exploits.conf) is a server's
+  // body, since nginx allows neither in http (ngx_http_rewrite_module: context server, location).
+  for (const ctx of FRAGMENT_CONTEXTS) {
+    const allowed = directivesAllowedIn(ctx);
+    if ([...names].every((n) => allowed.has(n) || nginxCommands(n).length === 0)) return ctx;
+  }
   return ['http'];
+}
+
+const FRAGMENT_CONTEXTS: NginxContextKind[][] = [['http'], ['http', 'server'], ['http', 'server', 'location']];
+const allowedCache = new Map<string, Set<string>>();
+function directivesAllowedIn(ctx: readonly string[]): Set<string> {
+  const key = ctx.join(' ');
+  let set = allowedCache.get(key);
+  if (!set) allowedCache.set(key, (set = new Set(nginxDirectivesForContext(ctx))));
+  return set;
 }
 
 // ---------------------------------------------------------------------------------------------
