@@ -357,6 +357,16 @@ export function renderPrecision(
     '',
     `Expected findings: ${expected.length - c.missingExpected.length} of ${expected.length} reported.`,
     '',
+    '| kind | units | findings | keep | wrong | noise | unreviewed |',
+    '|---|---|---|---|---|---|---|',
+    ...['nginx', 'haproxy', 'terraform', 'cloudformation'].map((kind) => {
+      const mine = produced.filter((f) => f.path.startsWith(kind + '/'));
+      const v = (x: 'wrong' | 'noise') => mine.filter((f) => badSet.get(f) === x).length;
+      const u = mine.filter((f) => unrev.has(f)).length;
+      const n = units().filter((x) => x.startsWith(kind + '/')).length;
+      return `| ${kind} | ${n} | ${mine.length} | ${mine.length - v('wrong') - v('noise') - u} | ${v('wrong')} | ${v('noise')} | ${u} |`;
+    }),
+    '',
     '## Per rule',
     '',
     '| rule | fired first | fired now | keep | wrong | noise | unreviewed | right (keep / fired now) | expected, missing |',
