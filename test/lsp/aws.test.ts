@@ -36,7 +36,7 @@ resource "aws_lb_listener" "https" {
 `;
 
 const VARS = `variable "delay" {
-  default = 60
+  default = 40
 }
 `;
 
@@ -107,7 +107,7 @@ describe('language server: AWS load balancers (Terraform, CloudFormation)', func
     assert.equal(idle.severity, 1);
     assert.equal(idle.range.start.line, 3);
     const dereg = d.find((x) => x.code === 'aws/ws-deregistration-delay')!;
-    assert.match(typeof dereg.message === 'string' ? dereg.message : dereg.message.value, /\b60 s\b/);
+    assert.match(typeof dereg.message === 'string' ? dereg.message : dereg.message.value, /\b40 s\b/);
   });
 
   it("hovers an attribute with the AWS facts and this config's value against the heartbeat", async () => {
@@ -127,7 +127,7 @@ describe('language server: AWS load balancers (Terraform, CloudFormation)', func
       textDocument: { uri },
       position: { line: 10, character: 4 },
     });
-    assert.match((v!.contents as { value: string }).value, /`60` — the default of `var\.delay` \(variables\.tf:2\)/);
+    assert.match((v!.contents as { value: string }).value, /`40` — the default of `var\.delay` \(variables\.tf:2\)/);
   });
 
   it('offers a CodeLens and wslb/pools on the target group, labelled as a model', async () => {
@@ -160,7 +160,7 @@ describe('language server: AWS load balancers (Terraform, CloudFormation)', func
         p.aws?.placeholderTargets,
         p.range.start.line,
       ],
-      ['chat-ws', 'aws', 'round_robin', 3, 60_000, true, 6],
+      ['chat-ws', 'aws', 'round_robin', 3, 40_000, true, 6],
     );
   });
 
@@ -189,7 +189,7 @@ describe('language server: AWS load balancers (Terraform, CloudFormation)', func
     const main = fileUri(tfPath());
     const vars = fileUri(path.join(tmp, 'infra', 'variables.tf'));
     c.open(vars, 'terraform', VARS);
-    const more = VARS.replace('60', '3600');
+    const more = VARS.replace('40', '3600');
     c.replace(vars, more, VARS);
     await c.waitDiagnostics(main, (x) => !codes(x).includes('aws/ws-deregistration-delay'));
     const varDiags = c.diagnostics.get(vars)?.diagnostics ?? [];
