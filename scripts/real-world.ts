@@ -190,18 +190,21 @@ export interface Comparison {
 /**
  * Compares the findings with the table, as multisets keyed by (path, line, code): a key produced
  * n times needs n rows; extra copies are unreviewed. A finding whose key has rows takes their
- * verdict (the table never mixes keep with wrong/noise on one key; the test checks that); an
- * `expected` row counts as the review of its finding once it is reported.
+ * verdict (the table never mixes keep with wrong/noise on one key; the test checks that). An
+ * `expected` row is met when its key is reported at all, and counts as the review of a copy no
+ * keep/wrong/noise row takes (so a keep row may be added beside it, or not).
  */
 export function compare(produced: Produced[], rows: Row[]): Comparison {
-  // An expected row, once its finding appears, is that finding's review (a right one).
   const byKey = new Map<string, Row[]>();
   for (const r of rows) (byKey.get(keyOf(r)) ?? byKey.set(keyOf(r), []).get(keyOf(r))!).push(r);
   const producedByKey = new Map<string, Produced[]>();
   for (const f of produced) (producedByKey.get(keyOf(f)) ?? producedByKey.set(keyOf(f), []).get(keyOf(f))!).push(f);
   const c: Comparison = { bad: [], unreviewed: [], missingExpected: [], lostKeep: [], gone: [] };
   for (const [k, fs_] of producedByKey) {
-    const rs = byKey.get(k) ?? [];
+    // Reviews (keep/wrong/noise) take the copies first; an expected row reviews one more copy
+    // (a right one) once it is reported.
+    const all = byKey.get(k) ?? [];
+    const rs = [...all.filter((r) => r.verdict !== 'expected'), ...all.filter((r) => r.verdict === 'expected')];
     fs_.forEach((f, i) => {
       const r = rs[i];
       if (!r) c.unreviewed.push(f);
@@ -210,8 +213,10 @@ export function compare(produced: Produced[], rows: Row[]): Comparison {
   }
   for (const [k, rs] of byKey) {
     const n = producedByKey.get(k)?.length ?? 0;
-    for (const r of rs.slice(n))
-      (r.verdict === 'expected' ? c.missingExpected : r.verdict === 'keep' ? c.lostKeep : c.gone).push(r);
+    const reviews = rs.filter((r) => r.verdict !== 'expected');
+    for (const r of reviews.slice(n)) (r.verdict === 'keep' ? c.lostKeep : c.gone).push(r);
+    // An expected pitfall is found when its key is reported at all.
+    if (n === 0) c.missingExpected.push(...rs.filter((r) => r.verdict === 'expected'));
   }
   return c;
 }

@@ -197,5 +197,8 @@ describe('real-world review: comparing findings with the table', () => {
     assert.equal(c.unreviewed.length, 0, 'an expected row reviews its finding once it appears');
     assert.equal(pasteRow(found(7)).split('\t').length, 6);
     assert.deepEqual(contradictions([row(8, 'keep'), row(8, 'noise')]), ['a.conf:8:nginx/x']);
+    // an expected row beside the keep row of the same finding: met, nothing lost or unreviewed
+    const both = compare([found(9, 'haproxy/y')], [row(9, 'expected', 'haproxy/y'), row(9, 'keep', 'haproxy/y')]);
+    assert.deepEqual([both.missingExpected.length, both.lostKeep.length, both.unreviewed.length], [0, 0, 0]);
   });
 });
