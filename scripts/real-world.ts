@@ -150,7 +150,14 @@ export function checkUnit(unit: string, root = REAL_WORLD): Produced[] {
     env: {},
     fs: new ConfinedFileSystem(root),
   });
-  if (code === 2) throw new Error(`wslb check ${unit} exited 2: ${err.trim()}`);
+  // Exit 2 with only "skipped" notes: the unit is no config (a comment-only snippet): no findings.
+  const skippedOnly =
+    err.trim() !== '' &&
+    err
+      .trim()
+      .split('\n')
+      .every((l) => l.startsWith('wslb: skipped '));
+  if (code === 2 && !skippedOnly) throw new Error(`wslb check ${unit} exited 2: ${err.trim()}`);
   const findings = JSON.parse(out) as JsonFinding[];
   return findings.map((f) => ({
     path: relative(root, f.file),

@@ -111,7 +111,7 @@ describe('hostile configs: no secret leaves, no terminal escapes', function () {
       path.join(dir, 'nginx.conf'),
       'events {}\nhttp {\n    include sub;\n    include pipe.conf;\n    include /dev/zero;\n}\n',
     );
-    const r = runCli(['check', path.join(dir, 'nginx.conf'), '--format', 'json'], dir);
+    const r = runCli(['check', path.join(dir, 'nginx.conf'), '--format', 'json', '--follow-outside-includes'], dir);
     const found = (JSON.parse(r.out) as { code: string; message: string; range: { start: { line: number } } }[])
       .filter((f) => f.code === 'nginx/include-not-file')
       .map((f) => [f.range.start.line, f.message]);

@@ -54,6 +54,13 @@ export type Expectation =
    */
   | { kind: 'down-keeps-sessions'; afterMs: number }
   /**
+   * A WebSocket is open on the server behind @B1@; its listener disappears for `outageMs` (health
+   * checks fail meanwhile) and comes back: with the bad config the server is marked down at once
+   * and `on-marked-down shutdown-sessions` closes the WebSocket; with the good one it stays open
+   * and echoes `afterMs` after the listener is back.
+   */
+  | { kind: 'brief-outage'; outageMs: number; afterMs: number }
+  /**
    * `balance leastconn` over @B1@..@B3@ with health checks: @B3@'s server dies and is marked down,
    * `2 × burst` clients connect (`burst` on each of the other two), @B3@ comes back and is marked up,
    * then `burst` new clients connect one after the other: with the bad config the returning server
@@ -282,6 +289,22 @@ export const CASES: LiveCase[] = [
     good: 'haproxy-shutdown-sessions.good.cfg',
     expect: { kind: 'down-keeps-sessions', afterMs: 1200 },
     harm: 'When health checks mark a server down, its established WebSockets stay attached to it unless on-marked-down shutdown-sessions is set.',
+  },
+  {
+    id: 'haproxy/eager-health-check',
+    system: 'haproxy',
+    bad: 'haproxy-eager-check.bad.cfg',
+    good: 'haproxy-eager-check.good.cfg',
+    expect: { kind: 'brief-outage', outageMs: 500, afterMs: 600 },
+    harm: 'With fall 1 and on-marked-down shutdown-sessions, one failed health check closes every WebSocket of a server that is only briefly unreachable.',
+  },
+  {
+    id: 'haproxy/invalid-time-unit',
+    system: 'haproxy',
+    bad: 'haproxy-time-unit.bad.cfg',
+    good: 'haproxy-time-unit.good.cfg',
+    expect: { kind: 'validator-warns', message: /unexpected character 'i' after the timer value '15min'/ },
+    harm: 'HAProxy reads 15min as 15m but warns that such values will be refused by later versions.',
   },
   {
     id: 'haproxy/no-hard-stop-after',

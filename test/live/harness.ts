@@ -593,6 +593,8 @@ export interface Backend {
   terminateAll(): void;
   /** Stop accepting new connections (health checks then fail) but keep the open WebSockets. */
   stopListening(): Promise<void>;
+  /** Accept new connections again on the same port, after stopListening(). */
+  resumeListening(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -684,6 +686,16 @@ export async function startBackend(opts: BackendOptions): Promise<Backend> {
       if (server.listening) server.close();
       server.closeIdleConnections();
       return Promise.resolve();
+    },
+    resumeListening() {
+      if (server.listening) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
     },
     async stop() {
       backends.delete(b);

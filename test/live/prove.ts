@@ -242,6 +242,31 @@ async function measureDownKeepsSessions(c: LiveCase, text: string, tag: string):
   return { observed, harmful: !closed };
 }
 
+async function measureBriefOutage(c: LiveCase, text: string, tag: string): Promise<Measurement> {
+  const e = c.expect as Extract<LiveCase['expect'], { kind: 'brief-outage' }>;
+  const r = await run(c, text, tag);
+  const client = await openWsOk(r.url);
+  await client.waitIdentity();
+  // The server's listener goes away for a moment (a restart of the acceptor, a stalled event
+  // loop): the connect checks fail meanwhile, then it listens again.
+  await r.backends[0].stopListening();
+  await delay(e.outageMs);
+  await r.backends[0].resumeListening();
+  const t0 = now();
+  await client.waitClose(e.afterMs);
+  const closed = client.closed;
+  let echo = false;
+  if (!closed) {
+    client.send('still-here');
+    echo = (await client.waitMessages(2, 1000)).at(-1) === 'still-here';
+  }
+  client.close();
+  const observed = closed
+    ? `listener gone for ${e.outageMs} ms: the WebSocket was closed (code ${closed.code}), ${Math.max(0, Math.round(closed.at - t0))} ms after the listener was back`
+    : `listener gone for ${e.outageMs} ms: the WebSocket was still open ${e.afterMs} ms after it came back${echo ? ' and echoing' : ''}`;
+  return { observed, harmful: !!closed || !echo };
+}
+
 /** Waits until HAProxy's runtime API reports `server` of backend `ws` with a status matching `re`. */
 async function waitServerStatus(r: Running, server: string, re: RegExp, label: string): Promise<void> {
   const sock = path.join(r.balancer.dir, 'admin.sock');
@@ -538,6 +563,8 @@ export function measure(c: LiveCase, text: string, tag: string): Promise<Measure
       return measureReload(c, text, tag);
     case 'down-keeps-sessions':
       return measureDownKeepsSessions(c, text, tag);
+    case 'brief-outage':
+      return measureBriefOutage(c, text, tag);
     case 'slowstart-burst':
       return measureSlowstartBurst(c, text, tag);
     case 'dead-server':
@@ -565,6 +592,7 @@ export const MEASURED_KINDS: ReadonlySet<string> = new Set([
   'load-blind',
   'reload-lingers',
   'down-keeps-sessions',
+  'brief-outage',
   'slowstart-burst',
   'dead-server',
   'plain-request-connection',
@@ -668,6 +696,8 @@ export function describeExpect(c: LiveCase): string {
       return `after a reload the old worker and its WebSocket live on (${e.afterMs} ms); fixed config ends them`;
     case 'down-keeps-sessions':
       return `a WebSocket stays on a server marked down (${e.afterMs} ms); fixed config closes it`;
+    case 'brief-outage':
+      return `the server's listener is gone for ${e.outageMs} ms: its WebSocket is closed; fixed config keeps it open`;
     case 'slowstart-burst':
       return `leastconn: a server back from down takes all of a burst of ${e.burst}; with slowstart at most ${e.goodAtMost}`;
     case 'dead-server':

@@ -381,8 +381,17 @@ function plainDefaultReasons(from: HaproxyProxy): WebSocketReason[] {
         },
       ];
   }
+  // a use_backend that routes WebSocket upgrades or paths elsewhere: only the rest comes here
+  const acls = plainAcls(from);
+  const elsewhere = from.section.statements.some(
+    (s) =>
+      s.keyword === 'use_backend' &&
+      plainRoute(s).conditionAcls.some((n) =>
+        (acls.get(n) ?? []).some((d) => plainAclFacts(d).upgrade || plainAclFacts(d).path),
+      ),
+  );
   const c = webSocketCommentLine(from);
-  return c >= 0
+  return c >= 0 && !elsewhere
     ? [
         {
           kind: 'comment',

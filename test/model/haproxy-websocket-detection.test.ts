@@ -28,10 +28,12 @@ describe('HAProxy WebSocket detection on real shapes', () => {
     assert.deepEqual(detected('socketio-docs.cfg'), { nodes: ['cookie'] });
   });
 
-  it('the Socket.IO example gets the drain, balance and stickiness findings', () => {
+  it('the Socket.IO example gets the drain and balance findings', () => {
+    // (no-hard-stop-after is not among them since issue 19: the example has no global section, so
+    // it is a snippet, not the config a reloaded HAProxy runs)
     const text = fs.readFileSync(path.join(DIR, 'socketio-docs.cfg'), 'utf8');
     const codes = analyzeText('haproxy', text).map((f) => f.code);
-    for (const code of ['haproxy/no-hard-stop-after', 'haproxy/no-shutdown-sessions', 'haproxy/ws-balance-roundrobin'])
+    for (const code of ['haproxy/no-shutdown-sessions', 'haproxy/ws-balance-roundrobin'])
       assert.ok(codes.includes(code), `${code} in ${codes.join(', ')}`);
   });
 

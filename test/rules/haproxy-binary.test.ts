@@ -120,10 +120,27 @@ function printedTcpMode(output: string): string[] {
     .sort();
 }
 
+/** parse_time_err()'s warning (src/tools.c), which haproxy/invalid-time-unit quotes. */
+const TIME_UNIT = /unexpected character '.' after the timer value '[^']*'/g;
+
+function quotedTimeUnit(text: string): string[] {
+  return analyzeText('haproxy', text)
+    .filter((f) => f.code === 'haproxy/invalid-time-unit')
+    .flatMap((f) => f.message.match(TIME_UNIT) ?? [])
+    .sort();
+}
+
+function printedTimeUnit(output: string): string[] {
+  return warnings(output)
+    .flatMap((w) => w.match(TIME_UNIT) ?? [])
+    .sort();
+}
+
 function otherWarnings(output: string): string[] {
   return warnings(output).filter(
     (w) =>
       !/^missing timeouts for /.test(w) &&
+      !(w.match(TIME_UNIT) ?? []).length &&
       !(w.match(IGNORED) ?? []).length &&
       !(w.match(TCP_MODE_WARNING) ?? []).length &&
       !/^Warnings were found/.test(w),
@@ -147,6 +164,11 @@ function checkAcceptedWithAgreeingWarnings(label: string, text: string): void {
     printedTcpMode(r.output),
     quotedTcpMode(text),
     `${label}: warnings of HTTP settings in mode tcp, haproxy -c vs wslb\n${r.output}`,
+  );
+  assert.deepEqual(
+    printedTimeUnit(r.output),
+    quotedTimeUnit(text),
+    `${label}: time-unit warnings, haproxy -c vs wslb\n${r.output}`,
   );
   assert.deepEqual(otherWarnings(r.output), [], `${label}: unexpected warnings\n${r.output}`);
 }

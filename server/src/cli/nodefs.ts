@@ -81,6 +81,17 @@ export class NodeFileSystem implements ConfigFileSystem {
     const r = this.read(p);
     return 'refused' in r ? r.refused : undefined;
   }
+  size(p: string): number | undefined {
+    const hit = this.cache.get(p);
+    if (hit) return 'text' in hit ? hit.size : undefined;
+    try {
+      const real = fs.realpathSync(p);
+      const st = fs.statSync(real);
+      return refusalOf(st, real) || st.size > MAX_FILE_BYTES ? undefined : st.size;
+    } catch {
+      return undefined;
+    }
+  }
   realPath(p: string): string | undefined {
     try {
       return toModelPath(fs.realpathSync(p));
@@ -105,39 +116,81 @@ export function toModelPath(p: string): string {
 /** nginx/HAProxy names, and Terraform/CloudFormation (analysed only when they declare ALB/NLB resources). */
 const CANDIDATE = /\.(conf|cfg|nginx|haproxy|vhost|inc|tf|ya?ml|json|template)$|^(nginx\.conf|haproxy\.cfg)$/i;
 
+/** A path the walk did not read, and why (said on stderr; exit 2 when the user named it). */
+export interface Skipped {
+  path: string;
+  why: string;
+  explicit: boolean;
+}
+
+/** Why a file or folder cannot be opened, in words (from the error of the failed call). */
+export function whyUnreadable(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ELOOP') return 'too many levels of symbolic links';
+  if (code === 'ENOENT') return 'no such file or folder';
+  return code ?? String(e);
+}
+
 /** Files under the given paths that could be configs (content decides later). Bounded. */
-export function collectFiles(inputs: string[], limit = 20_000): { files: string[]; missing: string[] } {
+export function collectFiles(
+  inputs: string[],
+  limit = 20_000,
+): { files: string[]; missing: string[]; skipped: Skipped[] } {
   const files: string[] = [];
   const missing: string[] = [];
+  const skipped: Skipped[] = [];
   const seen = new Set<string>();
+  let full = false;
   const walk = (p: string, explicit: boolean, depth: number) => {
-    if (files.length >= limit || depth > 24) return;
+    if (files.length >= limit) {
+      if (!full) skipped.push({ path: p, why: `more than ${limit} files: this and the rest were not read`, explicit });
+      full = true;
+      return;
+    }
     let st: fs.Stats;
     try {
       st = fs.statSync(p);
-    } catch {
-      if (explicit) missing.push(p);
+    } catch (e) {
+      if (explicit && (e as NodeJS.ErrnoException).code === 'ENOENT') missing.push(p);
+      else if (explicit) skipped.push({ path: p, why: whyUnreadable(e), explicit });
       return;
     }
-    const real = toModelPath(p);
+    // Each file or folder once, by where its symbolic links lead: a link to "." or to an
+    // enclosing folder would otherwise be walked again at every level.
+    let real: string;
+    try {
+      real = fs.realpathSync(p);
+    } catch (e) {
+      if (explicit) skipped.push({ path: p, why: whyUnreadable(e), explicit });
+      return;
+    }
     if (seen.has(real)) return;
     seen.add(real);
+    const shown = toModelPath(p);
+    const base = path.basename(p);
     if (st.isDirectory()) {
-      const base = path.basename(p);
       if (!explicit && (base === 'node_modules' || base.startsWith('.'))) return;
+      if (depth >= 24) {
+        skipped.push({ path: p, why: 'nested more than 24 folders deep: not walked', explicit });
+        return;
+      }
       let names: string[];
       try {
         names = fs.readdirSync(p).sort();
-      } catch {
+      } catch (e) {
+        skipped.push({ path: p, why: `cannot list the folder: ${whyUnreadable(e)}`, explicit });
         return;
       }
       for (const n of names) walk(path.join(p, n), false, depth + 1);
-    } else if (st.isFile()) {
-      const base = path.basename(p);
-      const inSites = /sites-(available|enabled)$/.test(path.basename(path.dirname(p)));
-      if (explicit || CANDIDATE.test(base) || inSites) files.push(real);
+      return;
     }
+    const inSites = /sites-(available|enabled)$/.test(path.basename(path.dirname(p)));
+    if (!explicit && !CANDIDATE.test(base) && !inSites) return;
+    const refused = refusalOf(st, real);
+    if (refused) skipped.push({ path: p, why: `a ${refused}, not a config file`, explicit });
+    else files.push(shown);
   };
   for (const i of inputs) walk(i, true, 0);
-  return { files, missing };
+  return { files, missing, skipped };
 }

@@ -16,12 +16,12 @@ import { parseNginxTime } from '../service/model/units';
 import { awsInputs, checkWorkspace } from '../service/workspace';
 import type { ConfigLanguage, Severity } from '../service/types';
 import type { ConfigFileSystem } from '../service/model/fs';
-import { collectFiles, NodeFileSystem, toModelPath } from './nodefs';
+import { collectFiles, NodeFileSystem, toModelPath, whyUnreadable } from './nodefs';
 import { formatJson, formatSarif, formatText } from './format';
 import { escapeControls } from '../service/words';
 import { explainRule } from './explain';
 import { runSimulateCommand } from './simulate';
-import { detectLanguage } from '../service/detect';
+import { detectLanguage, looksBinary } from '../service/detect';
 import { buildNginxConfig } from '../service/model/nginx';
 import { buildHaproxyConfig } from '../service/model/haproxy';
 import { haproxyPools, nginxPools } from '../service/features/pools';
@@ -193,7 +193,7 @@ function check(args: string[], io: CliIO): number {
   const language = languageArg as ConfigLanguage | undefined;
   const service = createLanguageService(serviceOptions(p));
   const inputs = p.positional.length ? p.positional.map((x) => path.resolve(io.cwd, x)) : [io.cwd];
-  const { files, missing } = collectFiles(inputs);
+  const { files, missing, skipped } = collectFiles(inputs);
   if (missing.length) {
     for (const m of missing) io.err(`wslb: cannot read ${escapeControls(m)}: no such file or folder\n`);
     return 2;
@@ -201,19 +201,54 @@ function check(args: string[], io: CliIO): number {
   const fs = io.fs ?? new NodeFileSystem();
   const unreadable = files.filter((f) => fs.readFile(f) === undefined);
   if (unreadable.length && p.positional.length) {
-    for (const u of unreadable) io.err(`wslb: cannot read ${escapeControls(u)}\n`);
+    for (const u of unreadable) io.err(`wslb: cannot read ${escapeControls(u)}: ${unreadableReason(u)}\n`);
     return 2;
   }
+  for (const u of unreadable) skipped.push({ path: u, why: `cannot read it: ${unreadableReason(u)}`, explicit: false });
+  const explicit = new Set(inputs.map(toModelPath));
   const result = checkWorkspace(service, fs, files, language, includeRoots(inputs, follow));
-  if (result.languages.size === 0 && format === 'text')
+  // Say what was not checked and why, in every format (on stderr: stdout stays JSON or SARIF).
+  for (const f of files) {
+    if (result.languages.has(f)) continue;
+    const text = fs.readFile(f);
+    if (text === undefined) continue;
+    const named = explicit.has(f);
+    if (looksBinary(text)) skipped.push({ path: f, why: 'binary data, not a text config', explicit: named });
+    // Terraform, YAML and JSON files that declare no load balancer are context (a module's
+    // variables) or something else: nothing to check, not a skipped input.
+    else if (named && !language && !AWS_NAME.test(f))
+      skipped.push({
+        path: f,
+        why: 'does not look like an nginx or HAProxy config (pass --language nginx or haproxy to check it anyway)',
+        explicit: true,
+      });
+    else if (named && language)
+      skipped.push({ path: f, why: `declares no AWS load balancer resources`, explicit: true });
+  }
+  for (const k of skipped) io.err(`wslb: skipped ${escapeControls(k.path)}: ${k.why}\n`);
+  if (result.languages.size === 0 && format === 'text' && skipped.length === 0)
     io.err(
-      `wslb: no nginx or HAProxy config, nor Terraform/CloudFormation declaring ALB/NLB resources, found in ${inputs.join(', ')}\n`,
+      `wslb: no nginx or HAProxy config, nor Terraform/CloudFormation declaring ALB/NLB resources, found in ${inputs.map((i) => escapeControls(i)).join(', ')}\n`,
     );
   const findings = result.findings;
   if (format === 'json') io.out(formatJson(findings));
   else if (format === 'sarif') io.out(formatSarif(findings, VERSION));
   else io.out(formatText(findings, io.cwd, io.isTTY && !p.flags.has('no-color')));
+  if (skipped.some((k) => k.explicit)) return 2;
   return findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+/** Terraform, CloudFormation (YAML/JSON) names: checked only when they declare load balancers. */
+const AWS_NAME = /\.(tf|tf\.json|ya?ml|json|template)$/i;
+
+/** Why a file that exists could not be read. */
+function unreadableReason(p: string): string {
+  try {
+    nodeFs.closeSync(nodeFs.openSync(p, nodeFs.constants.O_RDONLY | (nodeFs.constants.O_NONBLOCK ?? 0)));
+  } catch (e) {
+    return whyUnreadable(e);
+  }
+  return 'larger than wslb reads (64 MB)';
 }
 
 export function main(argv: string[], io: CliIO): number {

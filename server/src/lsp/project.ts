@@ -17,9 +17,9 @@ import {
   type HaproxyAnalysis,
   type AwsAnalysis,
 } from '../service';
-import { awsInputs } from '../service/workspace';
+import { awsInputs, internalFinding } from '../service/workspace';
 import { dirname, isInsideRoots, type ConfigFileSystem, type NotARegularFile } from '../service/model/fs';
-import { readRegularFile } from '../cli/nodefs';
+import { readRegularFile, refusalOf } from '../cli/nodefs';
 import { pathToFileURL } from 'node:url';
 import { parseNginxTime } from '../service/model/units';
 import { parseNginx, parseNginxIncremental, type NginxFile } from '../service/syntax/nginx';
@@ -192,6 +192,19 @@ export class Project {
     },
     refusal: (path) => this.refusalOf(path),
     realPath: (path) => this.realPathOf(path),
+    size: (path) => {
+      const open = this.openDoc(path);
+      if (open) return open.text.length;
+      const os = this.paths.diskPath(path);
+      if (!os) return undefined;
+      try {
+        const real = nodeFs.realpathSync(os);
+        const st = nodeFs.statSync(real);
+        return refusalOf(st, real) || st.size > MAX_ANALYZED_CHARS ? undefined : st.size;
+      } catch {
+        return undefined;
+      }
+    },
     readDir: (path) => {
       const os = this.paths.diskPath(path);
       if (!os) return undefined;
@@ -405,34 +418,22 @@ export class Project {
           this.service.options.ruleSeverity,
         ),
       );
-    } else if (lang === 'nginx') {
-      let inc = this.nginxIncremental.get(root);
-      if (!inc) this.nginxIncremental.set(root, (inc = new NginxIncremental()));
-      const a = inc.analyze(this.service, root, this.nginxHost);
-      result.analysis = a;
-      result.files = [...a.config.sources.keys()];
-      this.group(result, a.findings);
-    } else if (lang === 'aws') {
-      // Terraform needs the WebAssembly grammar; until it is loaded the file waits (the server
-      // re-checks open AWS documents once initAwsParsers() resolves).
-      if (root.toLowerCase().endsWith('.tf') && !awsParsersReady()) {
-        this.analyses.delete(root);
-        return affected;
+    } else
+      try {
+        if (!this.analyzeInto(result, root, lang, raw)) {
+          this.analyses.delete(root);
+          return affected;
+        }
+      } catch (e) {
+        // A failure (a wslb bug, input past its limits) is reported on the file, not only logged.
+        this.nginxIncremental.delete(root);
+        this.haproxyIncremental.delete(root);
+        result.analysis = null;
+        result.files = [root];
+        result.findingsByFile = new Map([
+          [root, applySeverityOverrides([internalFinding(root, e)], this.service.options.ruleSeverity)],
+        ]);
       }
-      // A Terraform module is its directory: the sibling .tf files come along (variables).
-      const a = this.service.analyzeAws(awsInputs(this.fs, [root]));
-      result.analysis = a;
-      result.files = [root, ...a.config.files.map((f) => f.path).filter((f) => f !== root)];
-      // The siblings are context; their own findings belong to their own analysis.
-      this.group(
-        result,
-        a.findings.filter((f) => !f.file || f.file === root),
-      );
-    } else {
-      const a = this.analyzeHaproxyRoot(root, raw);
-      result.analysis = a;
-      this.group(result, a.findings);
-    }
     result.ms = performance.now() - t0;
     this.analyses.set(root, result);
     for (const f of result.files) {
@@ -450,6 +451,38 @@ export class Project {
       }
     }
     return affected;
+  }
+
+  /** The analysis of one root into `result`; false: not possible yet (the Terraform grammar is loading). */
+  private analyzeInto(result: RootAnalysis, root: string, lang: ConfigLanguage, raw: string): boolean {
+    if (lang === 'nginx') {
+      let inc = this.nginxIncremental.get(root);
+      if (!inc) this.nginxIncremental.set(root, (inc = new NginxIncremental()));
+      const a = inc.analyze(this.service, root, this.nginxHost);
+      result.analysis = a;
+      result.files = [...a.config.sources.keys()];
+      this.group(result, a.findings);
+    } else if (lang === 'aws') {
+      // Terraform needs the WebAssembly grammar; until it is loaded the file waits (the server
+      // re-checks open AWS documents once initAwsParsers() resolves).
+      if (root.toLowerCase().endsWith('.tf') && !awsParsersReady()) {
+        return false;
+      }
+      // A Terraform module is its directory: the sibling .tf files come along (variables).
+      const a = this.service.analyzeAws(awsInputs(this.fs, [root]));
+      result.analysis = a;
+      result.files = [root, ...a.config.files.map((f) => f.path).filter((f) => f !== root)];
+      // The siblings are context; their own findings belong to their own analysis.
+      this.group(
+        result,
+        a.findings.filter((f) => !f.file || f.file === root),
+      );
+    } else {
+      const a = this.analyzeHaproxyRoot(root, raw);
+      result.analysis = a;
+      this.group(result, a.findings);
+    }
+    return true;
   }
 
   private group(result: RootAnalysis, findings: Finding[]): void {

@@ -3,6 +3,7 @@
  * extension never claims every .conf/.cfg and the CLI can be pointed at a whole /etc.
  */
 import { awsFormatOf } from './model/aws-build';
+import { recogniseTemplate } from './template';
 import type { ConfigLanguage } from './types';
 
 /** Terraform, YAML and JSON files are never nginx or HAProxy configs (braces and semicolons would fool the scores). */
@@ -24,11 +25,29 @@ const HAPROXY_KEYWORD =
 const NGINX_LINE = /(;|\{|\})[ \t]*(#.*)?$/;
 const NGINX_BLOCK = /^[ \t]*(http|server|location|upstream|events|stream|map|if)\b[^\n]*\{/;
 
+/**
+ * Binary data rather than a text config: NUL bytes and undecodable bytes (U+FFFD after UTF-8
+ * decoding) make more than 1% of the text (at least 8 of them). A stray NUL in a hand-written
+ * config is not enough: that config is checked (nginx reads the NUL as part of a word).
+ */
+export function looksBinary(text: string): boolean {
+  const sample = text.length > 200_000 ? text.slice(0, 200_000) : text;
+  let bad = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (c === 0 || c === 0xfffd) bad++;
+  }
+  return bad >= 8 && bad * 100 > sample.length;
+}
+
 /** nginx or HAProxy (never 'aws': see detectConfigLanguage). */
 export function detectLanguage(path: string, text: string): 'nginx' | 'haproxy' | undefined {
   if (NEVER_NGINX_HAPROXY.test(path)) return undefined;
-  const sample = text.length > 200_000 ? text.slice(0, 200_000) : text;
-  if (sample.includes('\0')) return undefined;
+  const raw = text.length > 200_000 ? text.slice(0, 200_000) : text;
+  if (looksBinary(raw)) return undefined;
+  // A template is scored as rendered: `{% if %}` / `{{ x }}` lines end in a brace like nginx's
+  // blocks, and would make a Jinja2 HAProxy file look like nginx (template.ts).
+  const sample = recogniseTemplate(raw)?.text ?? raw;
   let h = 0;
   let n = 0;
   let lines = 0;
@@ -42,7 +61,8 @@ export function detectLanguage(path: string, text: string): 'nginx' | 'haproxy' 
     else if (NGINX_LINE.test(line)) n += 1;
     if (lines > 4000) break;
   }
-  const name = path.toLowerCase();
+  // `haproxy.cfg.j2`, `nginx.conf.erb`: the name of the rendered file
+  const name = path.toLowerCase().replace(/\.(j2|jinja2?|erb|tmpl|tpl|template|sigil|ejs|liquid|mustache|hbs)$/, '');
   if (/haproxy|\.cfg$/.test(name)) h += 2;
   if (/nginx|\.conf$|sites-(available|enabled)/.test(name)) n += 2;
   const minimum = 3;

@@ -14,8 +14,8 @@
  */
 import { spanFinding, type HaproxyAnalysis, type LanguageService } from './index';
 import { validateHaproxyStatement } from './knowledge/haproxy-validate';
-import { validateConfigKnowledge, type KnowledgeFinding } from './knowledge-check';
-import { buildHaproxyConfig, updateHaproxyConfig, type HaproxyConfig } from './model/haproxy';
+import { checkHaproxyTimeStatement, validateConfigKnowledge, type KnowledgeFinding } from './knowledge-check';
+import { buildHaproxyConfig, haproxyParseText, updateHaproxyConfig, type HaproxyConfig } from './model/haproxy';
 import { parseHaproxy } from './syntax/haproxy';
 import { reparseHaproxyLine, type HaproxyLineChange, type HaproxyTextEdit } from './syntax/haproxy/incremental';
 import type { Suppressions } from './suppress';
@@ -74,7 +74,8 @@ export class HaproxyIncremental {
   }
 
   private full(service: LanguageService, path: string, text: string): HaproxyAnalysis {
-    const tree = parseHaproxy(text);
+    // A template is parsed with its placeholders neutralised (model/haproxy-template.ts).
+    const tree = parseHaproxy(haproxyParseText(text));
     const config = buildHaproxyConfig([{ path, text, tree }]);
     const knowledge = validateConfigKnowledge({ language: 'haproxy', config }, service.options);
     const knowledgeFindings = knowledge.map((k) => toFinding(k, tree.lineIndex));
@@ -88,6 +89,9 @@ export class HaproxyIncremental {
   private update(st: State, text: string, edits: readonly HaproxyTextEdit[]): HaproxyAnalysis | null {
     const { service, path } = st;
     if (st.config.sources.length !== 1 || st.config.sources[0].path !== path) return null;
+    // A template is analysed from scratch (its placeholders come and go with any edit), and so is
+    // an edit that writes or removes a character a placeholder is made of (it may make one).
+    if (st.config.sources[0].template) return null;
     let config = st.config;
     let knowledge = st.knowledge;
     const knowledgeFindings = st.knowledgeFindings;
@@ -95,8 +99,16 @@ export class HaproxyIncremental {
     let current = st.text;
     for (let i = 0; i < edits.length; i++) {
       const e = edits[i];
+      if (TEMPLATE_CHARS.test(e.inserted) || TEMPLATE_CHARS.test(current.slice(e.offset, e.offset + e.deleted)))
+        return null;
       const next =
         i === edits.length - 1 ? text : current.slice(0, e.offset) + e.inserted + current.slice(e.offset + e.deleted);
+      // letters typed between existing marks (`%%` `%%`, `{` `}`) can make a placeholder too: one
+      // on a single line holds the edit, so its line is looked at
+      const ls = next.lastIndexOf('\n', e.offset - 1) + 1;
+      const le = next.indexOf('\n', e.offset + e.inserted.length);
+      if (haproxyParseText(next.slice(ls, le < 0 ? next.length : le)) !== next.slice(ls, le < 0 ? next.length : le))
+        return null;
       const change = reparseHaproxyLine(config.sources[0].tree, next, e);
       if (!change) return null;
       // No line break came or went, so suppressions keep their lines, unless the line held one or now does.
@@ -131,6 +143,8 @@ function firstAtOrAfter(list: readonly KnowledgeFinding[], offset: number): numb
 }
 
 const WSLB = /wslb/i;
+/** The characters template placeholders are made of (template.ts), and `#` (a comment hides them). */
+const TEMPLATE_CHARS = /[{}%<>$#]/;
 
 function toFinding(k: KnowledgeFinding, lineIndex: LineIndex): Finding {
   return spanFinding(k.path, k.span, k.severity, k.code, k.message, () => lineIndex);
@@ -154,6 +168,10 @@ function updateKnowledge(
     const out: Parameters<typeof validateHaproxyStatement>[3] = [];
     validateHaproxyStatement(change.section, change.added, { version: service.options.haproxyVersion }, out);
     for (const d of out) fresh.push({ path, ...d });
+    // the time values HAProxy refuses (knowledge-check.ts), in line order with the rest
+    const before = fresh.length;
+    checkHaproxyTimeStatement(path, change.added, fresh);
+    if (fresh.length > before) fresh.sort((a, b) => a.span.start - b.span.start);
   }
   findings.splice(from, to - from, ...fresh.map((k) => toFinding(k, change.tree.lineIndex)));
   if (change.delta !== 0) {

@@ -49,7 +49,11 @@ export function toFix(spec: FixSpec, indexOf: LineIndexOf): Fix {
     isPreferred: spec.isPreferred,
     edits: spec.edits.map((e) => {
       const idx = indexOf(e.path) ?? new LineIndex('');
-      return { file: e.path, range: idx.rangeOf(e.span), newText: e.newText };
+      // An insertion at the start of a file that begins with a byte order mark goes after it:
+      // the BOM stays the first character (editors and the binaries only look for it there).
+      const span =
+        e.span.start === 0 && e.span.end === 0 && idx.text.charCodeAt(0) === 0xfeff ? { start: 1, end: 1 } : e.span;
+      return { file: e.path, range: idx.rangeOf(span), newText: e.newText };
     }),
   };
 }
@@ -235,16 +239,18 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
       const config = prepared?.config ?? buildHaproxyConfig(files);
       const byPath = new Map(config.sources.map((s) => [s.path, s]));
       const indexOf: LineIndexOf = (p) => byPath.get(p)?.tree.lineIndex;
-      const findings: Finding[] = [];
+      const syntax: Finding[] = [];
       for (const s of config.sources)
         for (const d of s.tree.diagnostics)
-          findings.push(spanFinding(s.path, d, d.severity, 'haproxy/syntax', d.message, indexOf));
-      for (const d of config.diagnostics) findings.push(spanFinding(d.path, d, d.severity, d.code, d.message, indexOf));
-      if (prepared?.knowledgeFindings) for (const f of prepared.knowledgeFindings) findings.push(f);
+          syntax.push(spanFinding(s.path, d, d.severity, 'haproxy/syntax', d.message, indexOf));
+      const checks: Finding[] = [];
+      for (const d of config.diagnostics) checks.push(spanFinding(d.path, d, d.severity, d.code, d.message, indexOf));
+      if (prepared?.knowledgeFindings) for (const f of prepared.knowledgeFindings) checks.push(f);
       else
         for (const k of prepared?.knowledge ?? validateConfigKnowledge({ language: 'haproxy', config }, options))
-          findings.push(spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf));
-      findings.push(...runRules(HAPROXY_RULES, config, options, indexOf));
+          checks.push(spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf));
+      const rules = runRules(HAPROXY_RULES, config, options, indexOf);
+      const findings = withTemplateNotes(config.sources, oneFindingPerCause(syntax, checks, rules), indexOf, 'haproxy');
       return {
         language: 'haproxy',
         config,
@@ -262,6 +268,35 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
       return { language: 'aws', config, findings: finish(findings, (p) => texts.get(p), undefined, options) };
     },
   };
+}
+
+/**
+ * One broken HAProxy statement, one finding. A line with a syntax error gets no further check
+ * finding (the knowledge checks would only say the same breakage in other words); a statement
+ * that a rule reports gets no `keyword-not-allowed-here` as well (`timeout tunnel` in a frontend:
+ * the rule says the same and what it costs WebSocket, with a fix); identical findings are given
+ * once.
+ */
+export function oneFindingPerCause(syntax: Finding[], checks: Finding[], rules: Finding[]): Finding[] {
+  const at = (f: Finding) => `${f.file}\0${f.range.start.line}`;
+  const broken = new Set(syntax.filter((f) => f.severity === 'error').map(at));
+  const ruled = new Set(rules.map((f) => `${at(f)}\0${f.range.start.character}`));
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  const push = (f: Finding) => {
+    const key = `${at(f)}\0${f.range.start.character}\0${f.code}\0${f.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(f);
+  };
+  for (const f of syntax) push(f);
+  for (const f of checks) {
+    if (broken.has(at(f))) continue;
+    if (f.code === 'haproxy/keyword-not-allowed-here' && ruled.has(`${at(f)}\0${f.range.start.character}`)) continue;
+    push(f);
+  }
+  for (const f of rules) push(f);
+  return out;
 }
 
 /**

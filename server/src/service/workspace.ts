@@ -4,12 +4,14 @@
  * each once, and report every file's findings exactly once — included fragments in the context of
  * the file that includes them.
  */
-import { detectConfigLanguage } from './detect';
+import { detectConfigLanguage, detectLanguage } from './detect';
+import { backendReferences, buildHaproxyConfig, type HaproxyConfig } from './model/haproxy';
 import { awsFormatOf } from './model/aws-build';
 import { dirname, type ConfigFileSystem } from './model/fs';
 import type { LanguageService, NginxAnalysis, HaproxyAnalysis, AwsAnalysis } from './index';
 import { parseNginx, type NginxFile } from './syntax/nginx';
 import type { ConfigLanguage, Finding } from './types';
+import { clipWord } from './words';
 
 export interface WorkspaceResult {
   findings: Finding[];
@@ -48,15 +50,16 @@ export function checkWorkspace(
   // First pass: every nginx file as a potential root; collect who includes whom.
   const included = new Set<string>();
   const first = new Map<string, NginxAnalysis>();
+  const findings: Finding[] = [];
   for (const p of nginxFiles) {
-    const a = service.analyzeNginx(p, fs, { parse, includeRoots });
+    const a = guarded(p, findings, () => service.analyzeNginx(p, fs, { parse, includeRoots }));
+    if (!a) continue;
     first.set(p, a);
     for (const src of a.config.sources.keys()) if (src !== p) included.add(src);
   }
   const analyses: (NginxAnalysis | HaproxyAnalysis | AwsAnalysis)[] = [];
   const nginxRoots = new Map<string, string[]>();
   const seen = new Set<string>();
-  const findings: Finding[] = [];
   const push = (f: Finding) => {
     const key = `${f.file}\0${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}\0${f.code}\0${f.message}`;
     if (!seen.has(key)) {
@@ -66,7 +69,8 @@ export function checkWorkspace(
   };
   for (const p of nginxFiles) {
     if (included.has(p)) continue;
-    const a = first.get(p)!;
+    const a = first.get(p);
+    if (!a) continue;
     analyses.push(a);
     nginxRoots.set(p, [...a.config.sources.keys()]);
     for (const f of a.findings) push(f);
@@ -75,27 +79,112 @@ export function checkWorkspace(
   const covered = new Set([...nginxRoots.values()].flat());
   for (const p of nginxFiles) {
     if (covered.has(p)) continue;
-    const a = first.get(p)!;
+    const a = first.get(p);
+    if (!a) continue;
     analyses.push(a);
     nginxRoots.set(p, [...a.config.sources.keys()]);
     for (const s of a.config.sources.keys()) covered.add(s);
     for (const f of a.findings) push(f);
   }
+  // HAProxy: a file that routes to backends it does not define is analysed together with the
+  // sibling .cfg files of its folder that define them (haproxy -f a.cfg -f b.cfg, or -f dir/:
+  // one configuration, files in name order); the report covers the files asked for.
+  const asked = new Set(paths);
+  const grouped = new Set<string>();
   for (const p of paths) {
-    if (languages.get(p) !== 'haproxy') continue;
-    const a = service.analyzeHaproxy([{ path: p, text: fs.readFile(p)! }]);
+    if (languages.get(p) !== 'haproxy' || grouped.has(p)) continue;
+    const text = fs.readFile(p)!;
+    let a = guarded(p, findings, () => service.analyzeHaproxy([{ path: p, text }]));
+    if (!a) continue;
+    const group = guarded(p, findings, () => haproxySiblingGroup(fs, p, a!.config)) ?? [];
+    if (group.length > 1) {
+      a = guarded(p, findings, () => service.analyzeHaproxy(group));
+      if (!a) continue;
+      for (const g of group) grouped.add(g.path);
+    }
     analyses.push(a);
-    for (const f of a.findings) push(f);
+    for (const f of a.findings) if (!f.file || asked.has(f.file)) push(f);
   }
   const aws = paths.filter((p) => languages.get(p) === 'aws');
   if (aws.length) {
-    const a = service.analyzeAws(awsInputs(fs, aws));
-    analyses.push(a);
     // Sibling .tf files give context (variables: a module is a folder); the report covers the files asked for.
     const asked = new Set(paths);
-    for (const f of a.findings) if (!f.file || asked.has(f.file)) push(f);
+    const whole = guarded(aws[0], [], () => service.analyzeAws(awsInputs(fs, aws)));
+    // When the set fails, each file (with its module) alone, so that the failure names its file.
+    const results = whole
+      ? [whole]
+      : aws.map((p) => guarded(p, findings, () => service.analyzeAws(awsInputs(fs, [p]))));
+    for (const r of results) {
+      if (!r) continue;
+      analyses.push(r);
+      for (const f of r.findings) if (!f.file || asked.has(f.file)) push(f);
+    }
   }
   return { findings, languages, nginxRoots, analyses };
+}
+
+/**
+ * The files of the configuration `path` belongs to: itself, plus the HAProxy .cfg files of its
+ * folder that define a backend it routes to and does not define (Percona's haproxy-global.cfg
+ * holds the frontends, its haproxy.cfg the backends; they are loaded with `-f haproxy-global.cfg
+ * -f haproxy.cfg`). In file name order, as `haproxy -f <dir>` loads them (HAProxy 2.6 management
+ * guide, "-f <cfgfile|cfgdir>": the files of a directory in lexical order). Just `path` when it
+ * misses no backend or no sibling has them.
+ */
+export function haproxySiblingGroup(
+  fs: ConfigFileSystem,
+  path: string,
+  config: HaproxyConfig,
+): { path: string; text: string }[] {
+  const own = config.sources.filter((s) => s.path === path).map((s) => ({ path: s.path, text: s.text }));
+  const missing = new Set(
+    backendReferences(config)
+      .filter((r) => !r.target && !r.word.value.includes('%['))
+      .map((r) => r.word.value),
+  );
+  if (missing.size === 0) return own;
+  const dir = dirname(path);
+  const picked = new Map<string, string>();
+  for (const name of (fs.readDir(dir) ?? []).slice().sort()) {
+    if (!name.toLowerCase().endsWith('.cfg')) continue;
+    const sib = `${dir === '/' ? '' : dir}/${name}`;
+    if (sib === path) continue;
+    const text = fs.readFile(sib);
+    if (text === undefined || detectLanguage(sib, text) !== 'haproxy') continue;
+    const defines = buildHaproxyConfig([{ path: sib, text }]).proxies.some(
+      (p) => (p.kind === 'backend' || p.kind === 'listen') && p.name !== null && missing.has(p.name),
+    );
+    if (defines) picked.set(sib, text);
+  }
+  if (picked.size === 0) return own;
+  picked.set(path, own[0]?.text ?? '');
+  return [...picked.keys()].sort().map((p) => ({ path: p, text: picked.get(p)! }));
+}
+
+/**
+ * Run one file's analysis; an exception (a bug in wslb, or input beyond its limits) becomes a
+ * `wslb/internal` finding on that file, so that one file never costs the others their findings.
+ */
+function guarded<T>(path: string, findings: Finding[], run: () => T): T | undefined {
+  try {
+    return run();
+  } catch (e) {
+    findings.push(internalFinding(path, e));
+    return undefined;
+  }
+}
+
+/** The finding that reports a failed analysis of `path`. */
+export function internalFinding(path: string, e: unknown): Finding {
+  const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return {
+    file: path,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: 'error',
+    code: 'wslb/internal',
+    message: `wslb could not analyse this file (${clipWord(what, 120)}); the other files' findings are complete. Please report it with the file`,
+    fixes: [],
+  };
 }
 
 /**

@@ -11,7 +11,7 @@ export const HAPROXY_CHECKS = [
     id: 'haproxy/invalid-value',
     severity: 'error',
     short: 'a keyword with a value it does not accept',
-    long: 'The keyword takes one of a closed set of values (e.g. `mode http|tcp`, `balance` algorithms; the message lists them). `haproxy -c` reports "unknown ..." and refuses the configuration. When the target version is not 2.6, this is a warning: the list was read from HAProxy 2.6.',
+    long: 'The keyword takes one of a closed set of values (e.g. `mode http|tcp`, `balance` algorithms; the message lists them). `haproxy -c` reports "unknown ..." and refuses the configuration. When the target version is not 2.6, this is a warning: the list was read from HAProxy 2.6. A `timeout` value HAProxy cannot read is refused too: a character where a digit or unit belongs, or a value of 2^31 ms (about 24.8 days) or more ("timer overflow").',
     references: [CONFIG],
   },
   {
@@ -41,6 +41,13 @@ export const HAPROXY_CHECKS = [
     short: 'the text is not valid HAProxy configuration syntax',
     long: 'An unclosed quote, a bad escape or a section header HAProxy cannot read: `haproxy -c` reports a parse error at that line. wslb reports the problem and checks the rest of the file as well as it can. Syntax findings cannot be disabled by a comment.',
     references: [CONFIG + '#2.2'],
+  },
+  {
+    id: 'haproxy/template',
+    severity: 'information',
+    short: 'the file is a template (Jinja2, ERB, Go templates, envsubst…): checked as if each placeholder were a value',
+    long: 'Projects ship HAProxy configs as templates (`{{ var }}`, `{% if %}`, `<%= x %>`, a bare `${VAR}` for envsubst, `%%NAME%%`, `<IP_NODE_1>`). wslb reads the file as if each placeholder were rendered to a plain value (a control line to nothing), checks the rest, reports nothing on the lines that hold a placeholder, and says so once, here. A `"${VAR}"` inside double quotes is not a template: HAProxy expands environment variables itself, only within double quotes (configuration manual, section 2.3). Check the rendered file for the placeholder lines.',
+    references: [CONFIG + '#2.3'],
   },
   {
     id: 'haproxy/unknown-action',

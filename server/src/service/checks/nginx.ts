@@ -59,6 +59,13 @@ export const NGINX_CHECKS = [
     references: [CORE + '#include'],
   },
   {
+    id: 'nginx/include-limit',
+    severity: 'error',
+    short: 'the includes go past what wslb reads for one config: the rest was not checked',
+    long: 'wslb bounds the work per config: at most 2000 files from one include glob and 2000 files in all, 32 MB of files, and (with every include expanded) 100,000 directives or 8 times the directives of the distinct files, whichever is more. The finding names the limit that was reached and stands at the include where reading stopped; what that include and later ones bring in is unknown, so rules that need the whole config stay silent. Such sizes come from a glob over a system folder or files that include each other many times over.',
+    references: [CORE + '#include'],
+  },
+  {
     id: 'nginx/include-not-file',
     severity: 'warning',
     short: 'an `include` names a directory, device, FIFO, socket or a file of /proc, /sys or /dev',
@@ -90,7 +97,7 @@ export const NGINX_CHECKS = [
     id: 'nginx/invalid-value',
     severity: 'error',
     short: 'a directive whose value is not one of those it accepts',
-    long: 'The directive takes one of a closed set of values (the message lists them). `nginx -t` stops with "invalid value".',
+    long: 'The directive takes one of a closed set of values (the message lists them), or a time nginx cannot read: ngx_parse_time takes digits with units in descending order, each once (w, d, h, m, s, ms for timeouts; no sign, no exponent), and refuses values past 2^63 - 1 ms. `nginx -t` stops with "invalid value".',
     references: [DIRECTIVES],
   },
   {
@@ -99,6 +106,13 @@ export const NGINX_CHECKS = [
     short: 'a directive from a module the target nginx build lacks',
     long: "The directive exists in nginx, but its module is not compiled into the build wslb checks against (Debian 12's `nginx` package) or is a dynamic module that is not loaded with `load_module`. Load the module, or disable the check when your build has it.",
     references: ['https://nginx.org/en/docs/configure.html'],
+  },
+  {
+    id: 'nginx/nesting-too-deep',
+    severity: 'error',
+    short: 'blocks nested more than 200 levels deep across includes: wslb did not read the deepest one',
+    long: 'wslb keeps a block nested deeper than 200 levels (counting the blocks of the files that include it) unread, so that a pathological config cannot exhaust its stack. Real configs nest a few levels; such depth is almost always generated or an include that re-enters the block it is in. Nothing inside that block was checked.',
+    references: [CORE + '#include'],
   },
   {
     id: 'nginx/nginx-plus-only',

@@ -69,7 +69,33 @@ export function isProxySection(section: string): boolean {
 
 const byName = <T extends { name: string }>(list: T[]) => new Map(list.map((x) => [x.name, x] as const));
 const GLOBAL = byName(KB.global);
-const PROXY = byName(KB.proxy);
+/**
+ * Proxy keywords HAProxy 2.6 parses that the 2.6 manual's keyword headings do not give: `stats
+ * show-modules` (src/cfgparse-listen.c, `strcmp(args[1], "show-modules")`, since 2.3; headed in
+ * the 2.8 manual, section 4.2, with the same matrix as `stats show-node`). `haproxy -c` 2.6.12
+ * accepts it (haproxy/haproxy's examples/basic-config-edge.cfg, in the real-world corpus).
+ */
+const EXTRA_PROXY: HaproxyProxyKeyword[] = [
+  {
+    name: 'stats show-modules',
+    defaults: 'yes',
+    frontend: 'yes',
+    listen: 'yes',
+    backend: 'yes',
+    anchor: '4.2-stats%20show-modules',
+    syntax: [],
+    args: { min: 0, max: 0 },
+  },
+];
+const PROXY = byName([...KB.proxy, ...EXTRA_PROXY]);
+/**
+ * Keywords of three words or more (`capture request header <name> len <n>`) by their first two:
+ * the validator resolves a keyword by its first two words (resolveProxyKeyword2()).
+ */
+for (const row of KB.proxy) {
+  const w = row.name.split(' ');
+  if (w.length > 2 && !PROXY.has(`${w[0]} ${w[1]}`)) PROXY.set(`${w[0]} ${w[1]}`, row);
+}
 const BIND = byName(KB.bindOptions);
 const SERVER = byName(KB.serverOptions);
 const SECTION_KW = new Map(Object.entries(KB.sections).map(([k, v]) => [k, byName(v.keywords)] as const));

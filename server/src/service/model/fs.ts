@@ -17,6 +17,16 @@ export interface ConfigFileSystem {
   refusal?(path: string): NotARegularFile | undefined;
   /** The path with its symbolic links resolved, when it exists (undefined: it does not, or unknown). */
   realPath?(path: string): string | undefined;
+  /**
+   * The size in bytes of a file readFile would read, without reading it (undefined: it would not
+   * read it). Without it the file is read to learn its size.
+   */
+  size?(path: string): number | undefined;
+}
+
+/** See ConfigFileSystem.size. */
+export function fileSize(fs: ConfigFileSystem, path: string): number | undefined {
+  return fs.size ? fs.size(path) : fs.readFile(path)?.length;
 }
 
 /** What a path that is not read as a config is: said in the finding at the include. */
@@ -63,10 +73,17 @@ export function globBase(absPattern: string): string {
 
 /**
  * Expand an include pattern the way glob(3) does for nginx's `include`: each path segment may
- * hold wildcards, hidden files match only an explicit leading dot, results are sorted.
- * Bounded: at most `limit` results.
+ * hold wildcards, hidden files match only an explicit leading dot, results are sorted; only files
+ * readFile would read are kept (their size is asked, they are not read).
+ * Bounded: at most `limit` results; `more` says that the pattern matched more than that (or that
+ * a folder level alone listed more than `limit` names, where the listing stopped).
  */
-export function expandGlob(fs: ConfigFileSystem, absPattern: string, limit = 10_000): string[] {
+export function expandGlob(
+  fs: ConfigFileSystem,
+  absPattern: string,
+  limit = 10_000,
+): { paths: string[]; more: boolean } {
+  let more = false;
   const segments = normalizePath(absPattern).split('/').filter(Boolean);
   let current: string[] = ['/'];
   for (let i = 0; i < segments.length; i++) {
@@ -80,15 +97,25 @@ export function expandGlob(fs: ConfigFileSystem, absPattern: string, limit = 10_
         const names = fs.readDir(dir);
         if (!names) continue;
         for (const name of [...names].sort()) {
+          if (next.length >= limit) {
+            more = true;
+            break;
+          }
           if (match(name)) next.push(dir === '/' ? `/${name}` : `${dir}/${name}`);
-          if (next.length >= limit) break;
         }
+        if (more) break;
       }
     }
     current = next;
-    if (current.length === 0) return [];
+    if (current.length === 0) return { paths: [], more };
   }
-  return current.filter((p) => fs.readFile(p) !== undefined).slice(0, limit);
+  const paths: string[] = [];
+  for (const p of current) {
+    if (fileSize(fs, p) === undefined) continue;
+    if (paths.length >= limit) return { paths, more: true };
+    paths.push(p);
+  }
+  return { paths, more };
 }
 
 /** An in-memory file system for tests and for fragments opened in the editor. */
@@ -122,6 +149,9 @@ export class OverlayFileSystem implements ConfigFileSystem {
   ) {}
   readFile(path: string): string | undefined {
     return this.overlay(path) ?? this.base.readFile(path);
+  }
+  size(path: string): number | undefined {
+    return this.overlay(path)?.length ?? fileSize(this.base, path);
   }
   readDir(path: string): string[] | undefined {
     return this.base.readDir(path);

@@ -18,13 +18,19 @@ import {
 } from '../syntax/haproxy';
 import type { HaproxyLineChange } from '../syntax/haproxy/incremental';
 import { parseHaproxyTime } from './units';
+import type { TemplateInfo } from '../template';
+import { recogniseHaproxyTemplate } from './haproxy-template';
 
 export type ProxyKind = 'defaults' | 'frontend' | 'backend' | 'listen';
 
 export interface HaproxySource {
   path: string;
+  /** The file's text as written (placeholders included). */
   text: string;
+  /** Parsed from the text with template placeholders neutralised (haproxy-template.ts), if any. */
   tree: HaproxyFile;
+  /** The file's template placeholders, when it is a template. */
+  template?: TemplateInfo;
 }
 
 export interface HaproxyServer {
@@ -287,7 +293,7 @@ function memoOf(node: ProxyNode): NodeMemo {
 }
 
 export function buildHaproxyConfig(files: { path: string; text: string; tree?: HaproxyFile }[]): HaproxyConfig {
-  const sources = files.map((f) => ({ path: f.path, text: f.text, tree: f.tree ?? parseHaproxy(f.text) }));
+  const sources = files.map((f) => haproxySource(f.path, f.text, f.tree));
   const proxies: HaproxyProxy[] = [];
   const global: HaproxySection[] = [];
   const diagnostics: HaproxyConfig['diagnostics'] = [];
@@ -332,6 +338,21 @@ export function buildHaproxyConfig(files: { path: string; text: string; tree?: H
 }
 
 /**
+ * One file of a config. A template (haproxy-template.ts) is parsed with its placeholders
+ * neutralised, as if rendered; `tree`, when given, must have been parsed from that text
+ * (haproxyParseText).
+ */
+export function haproxySource(path: string, text: string, tree?: HaproxyFile): HaproxySource {
+  const template = recogniseHaproxyTemplate(text) ?? undefined;
+  return { path, text, tree: tree ?? parseHaproxy(template?.text ?? text), template };
+}
+
+/** The text to parse for a file: the file's, with template placeholders neutralised. */
+export function haproxyParseText(text: string): string {
+  return recogniseHaproxyTemplate(text)?.text ?? text;
+}
+
+/**
  * The config after an edit inside one line of `path` (syntax/haproxy/incremental.ts): the edited
  * proxy is rebuilt, every other proxy object is kept (with what is remembered about it), and the
  * shared source now holds the new text and tree. Returns null when the config must be built again:
@@ -344,7 +365,7 @@ export function updateHaproxyConfig(
 ): HaproxyConfig | null {
   const src = config.sources.find((s) => s.path === path);
   const section = change.section;
-  if (!src || section.keyword === 'defaults') return null;
+  if (!src || section.keyword === 'defaults' || src.template) return null;
   // A `wslb` comment (a WebSocket marker, in any case) may mark the proxy below it, not only the
   // one it belongs to: such a line is edited by building the config again. Nothing else can
   // bring one in or take one out (sourceMayMentionWslb() stays true of the text).

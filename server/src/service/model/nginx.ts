@@ -8,7 +8,13 @@
  * level that sets ANY of it, as a whole (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header).
  */
 import { recogniseTemplate, type TemplateInfo } from '../template';
-import { parseNginx, type NginxDirective, type NginxFile, type NginxNode } from '../syntax/nginx';
+import {
+  NGINX_MAX_BLOCK_DEPTH,
+  parseNginx,
+  type NginxDirective,
+  type NginxFile,
+  type NginxNode,
+} from '../syntax/nginx';
 import type { SyntaxDiagnostic } from '../types';
 import type { CheckId } from '../checks';
 import { registerNginxCarry } from './nginx-carry';
@@ -17,6 +23,7 @@ import {
   type NotARegularFile,
   dirname,
   expandGlob,
+  fileSize,
   globBase,
   isGlob,
   isInsideRoots,
@@ -236,6 +243,7 @@ export const UNREAD_INCLUDE_CODES: ReadonlySet<string> = new Set([
   'nginx/include-not-found',
   'nginx/include-not-file',
   'nginx/include-outside-root',
+  'nginx/include-limit',
 ]);
 
 export interface BuildOptions {
@@ -246,7 +254,18 @@ export interface BuildOptions {
   /** The context chain a fragment is analysed in, e.g. ['http','server']. Default: guessed from content. */
   rootContext?: NginxContextKind[];
   maxIncludeDepth?: number;
+  /** Distinct files read per config (default 2000). */
   maxFiles?: number;
+  /** Files one include glob may bring in (default 2000). */
+  maxGlobMatches?: number;
+  /** Bytes of distinct files read per config (default 32 MB). */
+  maxReadBytes?: number;
+  /**
+   * Statements the config may hold with its includes expanded: the larger of this (default
+   * 100,000) and 8 times the statements of the distinct files read. Files included over and over
+   * (each including the next several times) would otherwise expand exponentially.
+   */
+  maxStatements?: number;
   /**
    * The folders (or files) the user asked to check. When given, an include that resolves outside
    * them is not followed (nothing there is read or listed) and a finding says so; when absent,
@@ -336,28 +355,47 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
   const parse = options.parse ?? defaultParse;
   const maxDepth = options.maxIncludeDepth ?? 32;
   const maxFiles = options.maxFiles ?? 2000;
+  const maxGlobMatches = options.maxGlobMatches ?? 2000;
+  const maxReadBytes = options.maxReadBytes ?? 32 * 1024 * 1024;
+  const minStatements = options.maxStatements ?? 100_000;
   const sources = new Map<string, NginxSource>();
   const syntax = new Map<string, SyntaxDiagnostic[]>();
   const diagnostics: ModelDiagnostic[] = [];
   let prefixDir = options.prefixDir ?? dirname(rootPath);
   const includedAt = new Map<string, NginxContext>();
+  // The work budget (see BuildOptions): what was read, what the includes expanded to.
+  let readBytes = 0;
+  let distinctStatements = 0;
+  let expandedStatements = 0;
+  const statementsOf = new Map<string, number>();
+  /** Set when a limit stopped the reading: the first include it stopped is reported, no later one. */
+  let stopped = false;
   let unseen = 0;
 
-  const load = (path: string): NginxSource | undefined => {
+  /** A file's source, or why it was not loaded (a limit, or it cannot be read). */
+  const load = (path: string): NginxSource | 'limit' | undefined => {
     const cached = sources.get(path);
     if (cached) return cached;
-    if (sources.size >= maxFiles) return undefined;
+    if (stopped) return 'limit';
+    const size = fileSize(fs, path);
+    if (size === undefined) return undefined;
+    if (sources.size >= maxFiles || readBytes + size > maxReadBytes) return 'limit';
     const text = fs.readFile(path);
     if (text === undefined) return undefined;
+    readBytes += text.length;
     const template = recogniseTemplate(text) ?? undefined;
     const tree = parse(path, template ? template.text : text);
     const src: NginxSource = template ? { path, text, tree, template } : { path, text, tree };
     sources.set(path, src);
     syntax.set(path, tree.diagnostics);
+    const count = countDirectives(tree);
+    statementsOf.set(path, count);
+    distinctStatements += count;
     return src;
   };
 
-  const rootSource = load(rootPath) ?? {
+  const loadedRoot = load(rootPath);
+  const rootSource = (typeof loadedRoot === 'object' ? loadedRoot : undefined) ?? {
     path: rootPath,
     text: '',
     tree: parse(rootPath, ''),
@@ -366,6 +404,8 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
     sources.set(rootPath, rootSource);
     syntax.set(rootPath, []);
   }
+  // The root's own directives count toward the expanded total.
+  expandedStatements = statementsOf.get(rootPath) ?? 0;
 
   let assumed = options.rootContext ?? guessFragmentContext(rootSource.tree);
   if (options.prefixDir === undefined && assumed) prefixDir = fragmentPrefix(fs, rootPath);
@@ -391,7 +431,7 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
   ) => {
     const pattern = stmt.args[0];
     const report = (code: CheckId, message: string, severity: ModelDiagnostic['severity']) =>
-      diagnostics.push({
+      void diagnostics.push({
         path: src.path,
         start: stmt.directive.start,
         end: stmt.directive.end,
@@ -400,6 +440,7 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
         severity,
       });
     if (pattern.includes('$')) return; // variables are not expanded by nginx's include either
+    if (stopped) return;
     if (stack.length > maxDepth) {
       report('nginx/include-depth', `include nesting deeper than ${maxDepth} levels; stopped here`, 'error');
       return;
@@ -417,7 +458,19 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
     // A glob is listed only from its fixed leading folders, and only when they are inside.
     if (!inside(isGlob(c) ? globBase(c) : c)) outside = c;
     else {
-      paths = (isGlob(c) ? expandGlob(fs, c) : fs.readFile(c) !== undefined ? [c] : []).filter((p) => {
+      let matched: string[];
+      if (!isGlob(c)) matched = fileSize(fs, c) !== undefined ? [c] : [];
+      else {
+        const g = expandGlob(fs, c, maxGlobMatches);
+        matched = g.paths;
+        if (g.more)
+          report(
+            'nginx/include-limit',
+            `include: "${clipWord(pattern)}" matches more than ${maxGlobMatches} files; wslb reads the first ${maxGlobMatches} (in name order) and not the rest`,
+            'error',
+          );
+      }
+      paths = matched.filter((p) => {
         if (inside(p)) return true;
         outside ??= p;
         return false;
@@ -462,7 +515,22 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
         continue;
       }
       const inc = load(p);
-      if (!inc) continue;
+      if (inc === undefined) continue;
+      const limit = Math.max(minStatements, 8 * distinctStatements);
+      if (inc === 'limit' || expandedStatements + statementsOf.get(p)! > limit) {
+        stopped = true;
+        report(
+          'nginx/include-limit',
+          inc !== 'limit'
+            ? `include: with its includes expanded this config would hold more than ${limit} directives (the same files included over and over); wslb stops expanding here and at every later include`
+            : sources.size >= maxFiles
+              ? `include: this config includes more than ${maxFiles} files; wslb stops reading here and at every later include`
+              : `include: the files of this config exceed ${maxReadBytes % (1024 * 1024) ? `${maxReadBytes} bytes` : `${maxReadBytes / 1024 / 1024} MB`} in all; wslb stops reading here and at every later include`,
+          'error',
+        );
+        return;
+      }
+      expandedStatements += statementsOf.get(p)!;
       if (!includedAt.has(p)) includedAt.set(p, ctx);
       addIncluded(inc.tree.items, inc, ctx, [...via, stmt], [...stack, p]);
     }
@@ -474,9 +542,50 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
     ctx: NginxContext,
     via: NginxStatement[],
     stack: string[],
-  ) => addNodes(nodes, src, ctx, via, (stmt, at) => expandInclude(stmt, src, at, via, stack));
+  ) => {
+    let depth = 0;
+    for (let c = ctx.parent; c; c = c.parent) depth++;
+    addNodes(
+      nodes,
+      src,
+      ctx,
+      via,
+      (stmt, at) => expandInclude(stmt, src, at, via, stack),
+      depth,
+      (stmt) =>
+        diagnostics.push({
+          path: src.path,
+          start: stmt.directive.start,
+          end: stmt.directive.end,
+          code: 'nginx/nesting-too-deep',
+          message: `blocks nested deeper than ${MAX_CONTEXT_DEPTH} levels across includes: wslb does not read this block, so nothing inside it is checked`,
+          severity: 'error',
+        }),
+    );
+  };
   addIncluded(rootSource.tree.items, rootSource, top, [], [rootPath]);
   return { rootPath, root, sources, diagnostics, syntax, assumedContext: assumed, includedAt, unseenIncludes: unseen };
+}
+
+/**
+ * Contexts nested deeper than this (counting the blocks of including files) are not built: the
+ * model and the rules walk contexts recursively. One file alone never reaches it (the parser keeps
+ * blocks deeper than NGINX_MAX_BLOCK_DEPTH unread); only includes nested inside blocks do.
+ */
+const MAX_CONTEXT_DEPTH = 2 * NGINX_MAX_BLOCK_DEPTH;
+
+/** How many directives a file holds (outside data and raw blocks, as addNodes adds them). */
+function countDirectives(tree: NginxFile): number {
+  let n = 0;
+  const lists: NginxNode[][] = [tree.items];
+  while (lists.length) {
+    for (const node of lists.pop()!) {
+      if (node.type !== 'directive') continue;
+      n++;
+      if (node.block && !node.block.rawBody && !NGINX_DATA_BLOCKS.has(node.name)) lists.push(node.block.items);
+    }
+  }
+  return n;
 }
 
 /** Statements (and the contexts their blocks open) for `nodes` in `ctx`; includes go to `onInclude`. */
@@ -486,6 +595,10 @@ function addNodes(
   ctx: NginxContext,
   via: NginxStatement[],
   onInclude: (stmt: NginxStatement, ctx: NginxContext) => void,
+  /** How many contexts enclose `ctx`. */
+  depth: number,
+  /** A block too deep to walk (see NGINX_MAX_BLOCK_DEPTH): it is kept, unread. */
+  onTooDeep: (stmt: NginxStatement) => void,
 ): void {
   for (const node of nodes) {
     if (node.type !== 'directive') continue;
@@ -496,8 +609,10 @@ function addNodes(
       const child: NginxContext = newContext(kind, familyOf(kind, ctx.family), stmt, ctx);
       stmt.block = child;
       ctx.children.push(child);
-      if (!NGINX_DATA_BLOCKS.has(node.name) && !node.block.rawBody)
-        addNodes(node.block.items, src, child, via, onInclude);
+      if (NGINX_DATA_BLOCKS.has(node.name) || node.block.rawBody) continue;
+      // Includes nest files inside blocks: bound the depth of the whole tree, not only of each file.
+      if (depth + 1 >= MAX_CONTEXT_DEPTH) onTooDeep(stmt);
+      else addNodes(node.block.items, src, child, via, onInclude, depth + 1, onTooDeep);
     } else if (node.name === 'include' && !NGINX_DATA_BLOCKS.has(ctx.kind) && node.args.length === 1) {
       onInclude(stmt, ctx);
     }
@@ -517,7 +632,11 @@ export function rebuildNginxBlock(stmt: NginxStatement): NginxContext | null {
   const parent = stmt.context;
   const fresh = newContext(old.kind, old.family, stmt, parent);
   let include = false;
-  addNodes(node.block.items, stmt.source, fresh, stmt.includedVia, () => (include = true));
+  let depth = 0;
+  for (let c: NginxContext | null = parent; c; c = c.parent) depth++;
+  // An include, or a block too deep (its finding comes from the whole build): build it all again.
+  const whole = () => (include = true);
+  addNodes(node.block.items, stmt.source, fresh, stmt.includedVia, whole, depth, whole);
   if (include) return null;
   const i = parent.children.indexOf(old);
   if (i < 0) return null;

@@ -751,12 +751,30 @@ function computeDefaultRouteReasons(ref: ReturnType<typeof backendReferences>[nu
         },
       ];
   }
+  // A frontend whose comments speak of WebSocket but that routes its WebSocket paths elsewhere
+  // with a use_backend line (Centrifuge's `use_backend websocket_backend if is_websocket_path`)
+  // sends only the rest here.
   const c = webSocketCommentLine(from);
-  if (c >= 0)
+  if (c >= 0 && !routesWebSocketElsewhere(from))
     return [
       { kind: 'comment', text: `${label} sends its traffic here and its comment at line ${c + 1} speaks of WebSocket` },
     ];
   return NO_REASONS;
+}
+
+/** Does a use_backend line of `from` require an ACL matching WebSocket upgrades or paths? */
+function routesWebSocketElsewhere(from: HaproxyProxy): boolean {
+  const acls = aclsOf(from);
+  for (const s of factLines(from, 'route')) {
+    if (s.keyword !== 'use_backend') continue;
+    const n = argCount(s);
+    for (let k = conditionStart(s, n); k > 0 && k < n; k++) {
+      const name = conditionAcl(argValue(s, k)!);
+      const defs = name !== null ? acls.get(name) : undefined;
+      if (defs?.some((d) => aclFactsOf(d).upgrade || aclFactsOf(d).path)) return true;
+    }
+  }
+  return false;
 }
 
 export function haproxyWebSocketBackends(config: HaproxyConfig): { proxy: HaproxyProxy; reasons: WebSocketReason[] }[] {

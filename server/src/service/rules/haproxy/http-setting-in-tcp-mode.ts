@@ -111,6 +111,7 @@ export const httpSettingInTcpMode: HaproxyRule = {
       long: [
         'In `mode tcp` HAProxy does not parse HTTP, so every setting that reads or writes HTTP is dropped when the configuration is loaded. `haproxy -c` says so in a warning that is easy to miss among the start-up messages, and the proxy then runs without it. wslb reports each such setting at its line, quoting the warning.',
         'The consequences for WebSocket are concrete. With `cookie` ignored, there is no stickiness: Socket.IO, SockJS and other libraries that start with HTTP long-polling send the requests of one session to different servers, and the handshake fails (Socket.IO answers 400 "Session ID unknown"). An HTTP balance algorithm (`uri`, `url_param`, `hdr()`) falls back to round robin, so reconnects no longer land on the same server. `option forwardfor` adds no header: the servers see HAProxy\'s address as the client\'s (in TCP mode use `send-proxy` and the PROXY protocol instead). `http-request`/`redirect` rules never run.',
+        'A setting that several tcp-mode proxies inherit from one `defaults` line is one finding, at that line; the warning `haproxy -c` prints for each proxy is a related note.',
         '**Fix:** put the proxy in `mode http` when its traffic is HTTP/WebSocket (HAProxy handles the upgrade and then tunnels), or remove the setting; in TCP mode use `balance source` or a `stick-table` on the source address for stickiness. wslb offers no automatic fix: changing the mode changes how the whole proxy works.',
       ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
@@ -126,6 +127,12 @@ export const httpSettingInTcpMode: HaproxyRule = {
   },
   check({ config, report }) {
     const ws = new Set(activeWebSocketBackends(config).map((b) => b.proxy));
+    // Settings inherited from a defaults section, by statement: one that several tcp-mode proxies
+    // inherit is one cause, reported once at its line (each proxy's warning as a related note).
+    const inherited = new Map<
+      HaproxyStatement,
+      { owner: HaproxyProxy; list: { proxy: HaproxyProxy; message: string; extra?: RuleReport['related'] }[] }
+    >();
     for (const proxy of config.proxies) {
       if (proxy.kind === 'defaults' || proxyDisabled(proxy)) continue;
       if (proxyMode(proxy) !== 'tcp') continue;
@@ -138,6 +145,12 @@ export const httpSettingInTcpMode: HaproxyRule = {
       /** Report at the statement when it is the proxy's own, else at the header with the inherited line as related. */
       const at = (stmt: HaproxyStatement, owner: HaproxyProxy, message: string, extra?: RuleReport['related']) => {
         const own = owner === proxy;
+        if (!own) {
+          let g = inherited.get(stmt);
+          if (!g) inherited.set(stmt, (g = { owner, list: [] }));
+          g.list.push({ proxy, message, extra });
+          return;
+        }
         const related = [
           ...(own
             ? []
@@ -249,5 +262,45 @@ export const httpSettingInTcpMode: HaproxyRule = {
         );
       }
     }
+    for (const [stmt, g] of inherited) {
+      const owner = g.owner;
+      // a proxy named by a template placeholder is the rendered file's (nothing is said of it)
+      const list = g.list.filter((e) => !onTemplateLine(e.proxy));
+      if (list.length === 0) continue;
+      if (list.length === 1) {
+        const { proxy, message, extra } = list[0];
+        const related = [
+          {
+            path: owner.source.path,
+            span: statementSpan(stmt),
+            message: `inherited from ${proxyLabel(owner)} (${whereIs({ proxy: owner, statement: stmt }, proxy)})`,
+          },
+          ...(extra ?? []),
+        ];
+        report({ path: proxy.source.path, span: proxyHeaderSpan(proxy), message, related });
+        continue;
+      }
+      const setting = stmt.line.words
+        .slice(0, 3)
+        .map((w) => clipWord(w.value))
+        .join(' ');
+      const names = list.map((e) => proxyLabel(e.proxy));
+      report({
+        path: owner.source.path,
+        span: statementSpan(stmt),
+        message: `${setting} of ${proxyLabel(owner)} needs HTTP, and ${list.length} proxies in mode tcp inherit it (${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}): HAProxy ignores it there and haproxy -c warns once for each (see the related notes)`,
+        related: list.flatMap((e) => [
+          { path: e.proxy.source.path, span: proxyHeaderSpan(e.proxy), message: e.message },
+          ...(e.extra ?? []),
+        ]),
+      });
+    }
   },
 };
+
+/** Is the proxy's header on a line that holds a template placeholder (model/haproxy-template.ts)? */
+function onTemplateLine(proxy: HaproxyProxy): boolean {
+  const t = proxy.source.template;
+  if (!t) return false;
+  return t.lines.has(proxy.source.tree.lineIndex.positionAt(proxy.section.header.start).line);
+}

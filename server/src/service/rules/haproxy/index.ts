@@ -1,7 +1,9 @@
 /** The HAProxy rules, in the catalog order of issue 5 (extras after the catalog). */
 import type { HaproxyRule } from '../rule';
 import { backendModeMismatch } from './backend-mode-mismatch';
+import { eagerHealthCheck } from './eager-health-check';
 import { httpSettingInTcpMode } from './http-setting-in-tcp-mode';
+import { invalidTimeUnit } from './invalid-time-unit';
 import { leastconnNoSlowstart } from './leastconn-no-slowstart';
 import { missingTimeoutsRule } from './missing-timeouts';
 import { noHardStopAfter } from './no-hard-stop-after';
@@ -31,4 +33,6 @@ export const haproxyRules: HaproxyRule[] = [
   timeoutIgnored,
   backendModeMismatch,
   httpSettingInTcpMode,
+  invalidTimeUnit,
+  eagerHealthCheck,
 ];

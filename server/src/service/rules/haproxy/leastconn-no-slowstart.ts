@@ -25,7 +25,7 @@ export const leastconnNoSlowstart: HaproxyRule = {
         'A `leastconn` WebSocket backend has servers without `slowstart`: a server that comes back receives every new connection at once.',
       long: [
         "`leastconn` sends each new connection to the server with the fewest. A server that has just come back (after a crash, a deploy or a failed health check) holds **zero** WebSockets while the others hold thousands, so it is the least loaded for every new connection — and after an outage the new connections are the whole reconnect storm. The returning server, with cold caches and a fresh process, takes it alone: the thundering herd that made Slack's deploys drop everything.",
-        '`slowstart <time>` on the server (or on `default-server`) ramps its weight and its connection limit from almost nothing to 100% over that time, so the others keep taking part of the load while it warms up. It applies only to a server HAProxy has seen fail, which requires health checks (`check`); it never applies at startup.',
+        "`slowstart <time>` on the server (or on `default-server`) ramps its weight and its connection limit from almost nothing to 100% over that time, so the others keep taking part of the load while it warms up. It applies only to a server HAProxy has seen fail, which requires health checks (`check`); it never applies at startup. So wslb reports only servers that have `check` (a server without it is `haproxy/server-no-check`'s finding: slowstart could not act on it).",
         '**Fix:** add `slowstart 30s` (wslb puts it on a `default-server` line of the backend, before the first `server`), and keep `inter` well below it so the weight grows in several steps.',
       ].join('\n\n'),
       section: 'Sticky sessions and balancing algorithms',
@@ -43,26 +43,17 @@ export const leastconnNoSlowstart: HaproxyRule = {
       if (!bal || bal.negated || bal.values[0] !== 'leastconn') continue;
       const live = liveServers(proxy);
       if (live.filter((s) => !s.backup).length < 2) continue;
-      const lacking = live.filter((s) => !s.slowstartMs);
+      // slowstart acts only on a server HAProxy has seen fail, which takes health checks: a server
+      // without `check` is server-no-check's finding, slowstart could not help it.
+      const lacking = live.filter((s) => !s.slowstartMs && s.check);
       if (lacking.length === 0) continue;
-      const unchecked = lacking.filter((s) => !s.check);
       const names = lacking.map((s) => clipWord(s.name));
       const here = bal.proxy === proxy;
+      const all = lacking.length === live.length;
       report({
         path: proxy.source.path,
         span: here ? statementSpan(bal.statement) : proxyHeaderSpan(proxy),
-        message: `WebSocket ${proxyLabel(proxy)} uses balance leastconn${here ? '' : ` (${describeSource(bal, proxy)})`}, but ${lacking.length === live.length ? 'no server has' : `${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''} ${lacking.length === 1 ? 'has' : 'have'} no`} slowstart: a server that comes back (0 connections) gets every new connection at once${
-          unchecked.length
-            ? `; slowstart also needs check on the server (${
-                unchecked.length === lacking.length
-                  ? 'none has it'
-                  : `${unchecked
-                      .map((s) => clipWord(s.name))
-                      .slice(0, 5)
-                      .join(', ')} lack it`
-              })`
-            : ''
-        }`,
+        message: `WebSocket ${proxyLabel(proxy)} uses balance leastconn${here ? '' : ` (${describeSource(bal, proxy)})`}, but ${all ? 'no server has' : `${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''} ${lacking.length === 1 ? 'has' : 'have'} no`} slowstart: a server that comes back after a failed health check (0 connections) gets every new connection at once`,
         fixes: [
           {
             title: `Add slowstart ${SLOWSTART_FIX_VALUE} to the servers (default-server)`,

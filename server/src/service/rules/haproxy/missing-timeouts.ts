@@ -59,10 +59,23 @@ function computeMissing(proxy: HaproxyProxy): Which[] {
   const server = noServer && (mode === 'http' || !counts(effectiveTimeoutMs(proxy, 'tunnel')));
   if (!connect && !client && !server) return NONE;
   const missing: Which[] = [];
-  if (connect) missing.push('connect');
-  if (client) missing.push('client');
-  if (server) missing.push('server');
-  return missing;
+  if (connect && !templated(proxy, 'connect')) missing.push('connect');
+  if (client && !templated(proxy, 'client')) missing.push('client');
+  if (server && !templated(proxy, 'server')) missing.push('server');
+  return missing.length ? missing : NONE;
+}
+
+/**
+ * Is the timeout set by a template placeholder (`timeout client {{ client_timeout }}`,
+ * model/haproxy-template.ts)? Its value is the rendered file's: set, not missing.
+ */
+function templated(proxy: HaproxyProxy, which: Which): boolean {
+  const eff = haproxyEffective(proxy, ['timeout', which]);
+  if (!eff || eff.negated) return false;
+  const template = eff.proxy.source.template;
+  const value = eff.statement.line.words[2];
+  if (!template || !value) return false;
+  return template.placeholders.some((p) => p.start < value.end && p.end > value.start);
 }
 
 /** A timeout that counts: set and not 0 (as timeoutMs() in common.ts). */
@@ -158,6 +171,7 @@ export const missingTimeoutsRule: HaproxyRule = {
   },
   check({ config, options, report }) {
     for (const proxy of proxiesWhere(config, hasMissingTimeouts)) {
+      if (!proxy.defaults && saysExtract(proxy.source)) continue;
       const missing = missingTimeouts(proxy);
       const { edits, inDefaults } = plan(proxy, missing, options);
       const list = missing.map((w) => `timeout ${w}`).join(', ');
@@ -178,3 +192,15 @@ export const missingTimeoutsRule: HaproxyRule = {
     }
   },
 };
+
+/**
+ * A file without `defaults` whose opening comment says it is an extract of a larger config
+ * ("### Extract for the TCP CR generated frontend and backends", haproxytech's ingress docs): the
+ * timeouts are in the part left out, so none is missing.
+ */
+function saysExtract(source: HaproxyProxy['source']): boolean {
+  if (source.tree.sections.some((s) => s.keyword === 'defaults')) return false;
+  const first = source.tree.sections[0];
+  const head = source.text.slice(0, first ? first.header.start : source.text.length);
+  return /^\s*#.*\b(extract|excerpt|fragment|snippet|partial)\b/im.test(head.slice(0, 4000));
+}

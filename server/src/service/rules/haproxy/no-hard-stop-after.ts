@@ -1,9 +1,9 @@
-import { globalStatements } from '../../model/haproxy';
+import { globalStatements, type HaproxyConfig } from '../../model/haproxy';
 import { compareVersions } from '../../model/units';
-import { insertInSection, insertSectionBefore } from '../../fixes/haproxy';
+import { insertInSection } from '../../fixes/haproxy';
 import type { ServiceOptions } from '../../options';
 import type { HaproxyRule } from '../rule';
-import { activeWebSocketBackends, proxyHeaderSpan, proxyLabel } from './common';
+import { activeWebSocketBackends, proxyLabel } from './common';
 
 export const HARD_STOP_FIX_VALUE = '10m';
 
@@ -26,6 +26,7 @@ export const noHardStopAfter: HaproxyRule = {
         'On a reload HAProxy starts a new process and asks the old one to stop softly: it stops listening and exits once its last connection is gone. An upgraded WebSocket is a connection that may stay open for hours or days, so without a bound the old processes — each with its memory and its old configuration — accumulate with every deploy.',
         '`hard-stop-after <time>` (in `global`) ends the old process after that time, closing whatever is still open. Clients then reconnect to the new process; make sure they do so with jittered backoff, or the cut becomes a reconnect storm.',
         'HAProxy 2.6 also has `close-spread-time`, which spreads the closing of idle and keep-alive HTTP connections during a soft stop over a window. It acts on HTTP connections when they are idle or at their next response (src/mux_h1.c, src/mux_h2.c), so it does not end upgraded WebSockets; set it below `hard-stop-after` if you use it.',
+        'wslb reports it where old processes can pile up: a whole config (one with a `global` section) of an HAProxy that is reloaded in place. It stays quiet on a file without `global` (a fragment or a documentation snippet) and on the foreground container form — `global` logs only to `stdout`/`stderr` and has none of `daemon`, `master-worker`, `pidfile`, `chroot`, `user`/`group`, nor a `stats socket ... expose-fd listeners`: such a container is replaced on a deploy and its old process ends with it. A container that is reloaded (the official image runs in master-worker mode and reloads on SIGUSR2) says so with `master-worker` in `global`.',
         '**Fix:** add `hard-stop-after 10m` to `global` (long enough for most sessions to end or for the application to migrate them).',
       ].join('\n\n'),
       section: 'Health checks and connection draining',
@@ -40,6 +41,7 @@ export const noHardStopAfter: HaproxyRule = {
   },
   check({ config, options, report }) {
     if (globalStatements(config, 'hard-stop-after').length) return;
+    if (!reloadedInPlace(config)) return;
     const ws = activeWebSocketBackends(config);
     if (ws.length === 0) return;
     const spread = hasCloseSpreadTime(options)
@@ -52,53 +54,48 @@ export const noHardStopAfter: HaproxyRule = {
         ', ',
       )}${ws.length > 3 ? ', …' : ''}) but global has no hard-stop-after: after a reload the old HAProxy process keeps running until the last WebSocket closes${spread}`;
     const global = config.global[0];
-    if (global) {
-      const src = config.sources.find((s) => s.tree.sections.includes(global));
-      if (!src) return;
-      report({
-        path: src.path,
-        span: { start: global.header.words[0].start, end: global.header.words[0].end },
-        message: msg,
-        fixes: [
-          {
-            title: `Add hard-stop-after ${HARD_STOP_FIX_VALUE} to global`,
-            edits: [insertInSection(src.path, src.text, global, `hard-stop-after ${HARD_STOP_FIX_VALUE}`)],
-            isPreferred: true,
-          },
-        ],
-      });
-      return;
-    }
-    // No global section: report only for a complete config (one that binds somewhere); a file of
-    // backends alone is a fragment whose global lives elsewhere.
-    const binds = config.proxies.some(
-      (p) => (p.kind === 'frontend' || p.kind === 'listen') && p.section.statements.some((s) => s.keyword === 'bind'),
-    );
-    if (!binds) return;
-    const first = ws[0].proxy;
-    const src = config.sources[0];
-    const indentOf = src.tree.sections.flatMap((s) => s.statements)[0];
-    const indent = indentOf ? src.text.slice(indentOf.line.indent.start, indentOf.line.indent.end) || '    ' : '    ';
+    const src = config.sources.find((s) => s.tree.sections.includes(global));
+    if (!src) return;
     report({
-      path: first.source.path,
-      span: proxyHeaderSpan(first),
-      message: msg.replace('but global has no hard-stop-after', 'but has no global section with hard-stop-after'),
+      path: src.path,
+      span: { start: global.header.words[0].start, end: global.header.words[0].end },
+      message: msg,
       fixes: [
         {
-          title: `Add a global section with hard-stop-after ${HARD_STOP_FIX_VALUE}`,
-          edits: [
-            insertSectionBefore(
-              src.path,
-              src.text,
-              src.tree.sections[0],
-              'global',
-              [`hard-stop-after ${HARD_STOP_FIX_VALUE}`],
-              indent,
-            ),
-          ],
+          title: `Add hard-stop-after ${HARD_STOP_FIX_VALUE} to global`,
+          edits: [insertInSection(src.path, src.text, global, `hard-stop-after ${HARD_STOP_FIX_VALUE}`)],
           isPreferred: true,
         },
       ],
     });
   },
 };
+
+/** `global` keywords of a process that is managed as a service and reloaded in place. */
+const SERVICE_KEYWORDS = new Set(['daemon', 'master-worker', 'pidfile', 'chroot', 'user', 'uid', 'group', 'gid']);
+
+/**
+ * Is this a config whose HAProxy is reloaded in place (where old processes can pile up)? Only a
+ * whole config is: one with a `global` section (a file without it is a fragment, or a snippet of
+ * documentation; the global that runs it is elsewhere). And not one that runs in the foreground
+ * of a container, logging to `stdout`/`stderr` with none of the service keywords (daemon,
+ * master-worker, pidfile, chroot, user/group) nor a runtime socket handing its listeners over
+ * (`stats socket ... expose-fd listeners`, what seamless reloads use): such a container is
+ * replaced on a deploy, its old process ends with it. `master-worker` in `global` says a
+ * container reloads (the official image reloads with SIGUSR2 in master-worker mode).
+ */
+export function reloadedInPlace(config: HaproxyConfig): boolean {
+  if (config.global.length === 0) return false;
+  const stmts = config.global.flatMap((g) => g.statements);
+  if (stmts.some((s) => SERVICE_KEYWORDS.has(s.keyword))) return true;
+  if (
+    stmts.some(
+      (s) => s.keyword === 'stats' && s.args[0]?.value === 'socket' && s.args.some((a) => a.value === 'expose-fd'),
+    )
+  )
+    return true;
+  const logs = stmts.filter((s) => s.keyword === 'log');
+  const foreground =
+    logs.length > 0 && logs.every((s) => s.args[0]?.value === 'stdout' || s.args[0]?.value === 'stderr');
+  return !foreground;
+}

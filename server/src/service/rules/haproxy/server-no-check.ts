@@ -23,7 +23,7 @@ export const serverNoCheck: HaproxyRule = {
       long: [
         'Without `check`, HAProxy has no health checks for the server and considers it up forever. When the process behind it dies or hangs, every new WebSocket that the balancing algorithm assigns to it fails (with `leastconn`, a dead server that lost all its connections is even the *preferred* target), and `backup` servers are never used.',
         'With `check`, HAProxy probes the server (every `inter`, 2 s by default), takes it out of the pool after `fall` failures and puts it back after `rise` successes. That is also what `slowstart`, `on-marked-down shutdown-sessions` and failover to backups rely on.',
-        "Servers that follow another server's state with `track`, or are watched by an `agent-check`, are not reported.",
+        "Servers that follow another server's state with `track`, or are watched by an `agent-check`, are not reported. The finding is one per backend, at its first unchecked server, naming all of them; its fix adds `check` to each.",
         '**Fix:** add `check` to the server line (and consider `option httpchk` so the check looks at the application, not only the TCP port).',
       ].join('\n\n'),
       section: 'Health checks and connection draining',
@@ -36,28 +36,46 @@ export const serverNoCheck: HaproxyRule = {
     },
   },
   check({ config, report }) {
+    // One finding per backend (at its first unchecked server) naming every unchecked server: the
+    // backend is what lacks health checks, and one fix adds `check` to each of them.
     for (const { proxy } of activeWebSocketBackends(config)) {
       const live = liveServers(proxy);
       if (live.length < 2) continue;
-      for (const s of live) {
-        if (s.check || s.options.has('track') || s.options.has('agent-check')) continue;
-        const name = s.statement.args[0];
-        const addr = s.statement.args[1];
-        report({
-          path: proxy.source.path,
-          span: { start: s.statement.line.words[0].start, end: (addr ?? name).end },
-          message: s.backup
-            ? `backup server ${clipWord(s.name)} of WebSocket ${proxyLabel(proxy)} (${live.length} servers) has no check: HAProxy never marks it down, so it fails over to it even when it is dead`
-            : `server ${clipWord(s.name)} of WebSocket ${proxyLabel(proxy)} (${live.length} servers) has no check: HAProxy never marks it down, so it keeps receiving new connections when it fails${live.some((x) => x.backup) ? ', and the backup servers are never used in its place' : ''}`,
-          fixes: [
-            {
-              title: `Add check to server ${clipWord(s.name)}`,
-              edits: [checkEdit(proxy.source.path, s.statement)],
-              isPreferred: true,
-            },
-          ],
-        });
-      }
+      const unchecked = live.filter((s) => !(s.check || s.options.has('track') || s.options.has('agent-check')));
+      if (unchecked.length === 0) continue;
+      const first = unchecked[0].statement;
+      const addr = first.args[1] ?? first.args[0];
+      const primary = unchecked.filter((s) => !s.backup);
+      const backup = unchecked.filter((s) => s.backup);
+      const names = (list: typeof unchecked) => {
+        const shown = list.slice(0, 4).map((s) => clipWord(s.name));
+        return shown.join(', ') + (list.length > 4 ? ` and ${list.length - 4} more` : '');
+      };
+      const where = ` of WebSocket ${proxyLabel(proxy)} (${live.length} servers)`;
+      const parts: string[] = [];
+      if (primary.length)
+        parts.push(
+          `${primary.length === 1 ? 'server' : 'servers'} ${names(primary)}${where} ${primary.length === 1 ? 'has' : 'have'} no check: HAProxy never marks ${primary.length === 1 ? 'it' : 'them'} down, so ${primary.length === 1 ? 'it keeps' : 'they keep'} receiving new connections when ${primary.length === 1 ? 'it fails' : 'they fail'}${live.some((x) => x.backup) ? `, and the backup servers are never used in ${primary.length === 1 ? 'its' : 'their'} place` : ''}`,
+        );
+      if (backup.length)
+        parts.push(
+          `backup ${backup.length === 1 ? 'server' : 'servers'} ${names(backup)}${primary.length ? '' : where} ${backup.length === 1 ? 'has' : 'have'} no check: HAProxy never marks ${backup.length === 1 ? 'it' : 'them'} down, so it fails over to ${backup.length === 1 ? 'it' : 'them'} even when dead`,
+        );
+      report({
+        path: proxy.source.path,
+        span: { start: first.line.words[0].start, end: addr.end },
+        message: parts.join('; '),
+        fixes: [
+          {
+            title:
+              unchecked.length === 1
+                ? `Add check to server ${clipWord(unchecked[0].name)}`
+                : `Add check to the ${unchecked.length} servers of ${proxyLabel(proxy)}`,
+            edits: unchecked.map((s) => checkEdit(proxy.source.path, s.statement)),
+            isPreferred: true,
+          },
+        ],
+      });
     }
   },
 };

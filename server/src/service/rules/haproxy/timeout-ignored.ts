@@ -108,10 +108,13 @@ export const timeoutIgnored: HaproxyRule = {
             : proxiesRoutingTo(config, proxy).filter((p) => p.kind === 'frontend')
         ).filter((p) => !proxyDisabled(p));
         const receivers = others.filter((p) => timeoutMs(p, which).ms === null);
-        const line = s.line.words
-          .slice(0, 3)
-          .map((w) => w.raw)
-          .join(' ');
+        // A trailing `# comment` moves with the line (the removal below takes it away).
+        const comment = s.line.comment;
+        const line =
+          s.line.words
+            .slice(0, 3)
+            .map((w) => w.raw)
+            .join(' ') + (comment ? ' ' + proxy.source.text.slice(comment.start, comment.end) : '');
         const edits: EditSpec[] = [
           ...receivers.map((p) => insertInProxy(p, line)),
           removeStatementLine(proxy.source.path, s),

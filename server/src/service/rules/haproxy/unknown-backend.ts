@@ -1,3 +1,4 @@
+import type { HaproxyConfig } from '../../model/haproxy';
 import { clipWord } from '../../words';
 import { backendReferences, haproxyEffective, proxiesUsingDefaults, proxyDisabled } from '../../model/haproxy';
 import type { HaproxyRule } from '../rule';
@@ -99,8 +100,12 @@ export const unknownBackend: HaproxyRule = {
     // the names of all backends, listed only when a reference is unresolved
     let names: string[] | null = null;
     let lower: string[] | null = null;
+    let templated: boolean | null = null;
     for (const ref of backendReferences(config)) {
       if (ref.target || ref.word.value.includes('%') || ref.word.value === '') continue;
+      // A template that names a backend by a placeholder (`backend <%= b[:name] %>`) may define
+      // any name once rendered: nothing to say about the others.
+      if ((templated ??= namesFromPlaceholders(config))) return;
       names ??= config.proxies
         .filter((p) => (p.kind === 'backend' || p.kind === 'listen') && p.name)
         .map((p) => p.name!);
@@ -153,3 +158,13 @@ export const unknownBackend: HaproxyRule = {
     }
   },
 };
+
+/** Does a template file of the config name a backend or listen section by a placeholder? */
+function namesFromPlaceholders(config: HaproxyConfig): boolean {
+  return config.proxies.some((p) => {
+    const t = p.source.template;
+    const w = p.section.header.words[1];
+    if (!t || !w || (p.kind !== 'backend' && p.kind !== 'listen')) return false;
+    return t.placeholders.some((ph) => ph.start < w.end && ph.end > w.start);
+  });
+}

@@ -72,8 +72,24 @@ function named(n: Node): Node[] {
   return n.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
 }
 
-function convertExpr(n: Node): HclExpr {
+/**
+ * Blocks and values (lists, objects) nested deeper than this are not read (their value is "other", a block's body is
+ * skipped) and the file gets one finding: the walk over the tree is recursive.
+ */
+export const HCL_MAX_DEPTH = 64;
+
+/** The first place nesting went past HCL_MAX_DEPTH in the file being converted. */
+let tooDeep: Span | null = null;
+
+function deeper(n: Node, depth: number): boolean {
+  if (depth < HCL_MAX_DEPTH) return false;
+  tooDeep ??= spanOf(n);
+  return true;
+}
+
+function convertExpr(n: Node, depth = 0): HclExpr {
   const span = spanOf(n);
+  if (deeper(n, depth)) return { kind: 'other', text: n.text, span };
   const text = n.text;
   let node = n;
   while (node.type === 'expression' || node.type === 'literal_value' || node.type === 'collection_value') {
@@ -103,7 +119,7 @@ function convertExpr(n: Node): HclExpr {
         if (parts.length === 1 && parts[0].type === 'template_interpolation') {
           const inner = named(parts[0]).find((c) => c.type === 'expression');
           if (inner) {
-            const e = convertExpr(inner);
+            const e = convertExpr(inner, depth + 1);
             if (e.kind === 'traversal') return { ...e, span };
           }
         }
@@ -113,7 +129,7 @@ function convertExpr(n: Node): HclExpr {
     case 'tuple': {
       const items = named(node)
         .filter((c) => c.type === 'expression')
-        .map(convertExpr);
+        .map((c) => convertExpr(c, depth + 1));
       return { kind: 'tuple', items, span };
     }
     case 'object': {
@@ -122,14 +138,14 @@ function convertExpr(n: Node): HclExpr {
         if (el.type !== 'object_elem') continue;
         const [k, v] = named(el).filter((c) => c.type === 'expression');
         if (!k || !v) continue;
-        const key = convertExpr(k);
+        const key = convertExpr(k, depth + 1);
         const keyText =
           key.kind === 'string'
             ? key.value
             : key.kind === 'traversal' && key.parts.length === 1
               ? key.parts[0]
               : k.text;
-        entries.push({ key: keyText, keySpan: spanOf(k), value: convertExpr(v) });
+        entries.push({ key: keyText, keySpan: spanOf(k), value: convertExpr(v, depth + 1) });
       }
       return { kind: 'object', entries, span };
     }
@@ -152,8 +168,9 @@ function convertBody(
   body: Node | undefined,
   into: { attributes: HclAttribute[]; blocks: HclBlock[] },
   comments: HclComment[],
+  depth = 0,
 ): void {
-  if (!body) return;
+  if (!body || deeper(body, depth)) return;
   for (const c of body.namedChildren) {
     if (!c) continue;
     if (c.type === 'comment') comments.push({ text: c.text, span: spanOf(c) });
@@ -165,19 +182,20 @@ function convertBody(
         name: id.text,
         nameSpan: spanOf(id),
         span: spanOf(c),
-        value: ex ? convertExpr(ex) : { kind: 'other', text: '', span: { start: c.endIndex, end: c.endIndex } },
+        value: ex ? convertExpr(ex, depth) : { kind: 'other', text: '', span: { start: c.endIndex, end: c.endIndex } },
       });
-    } else if (c.type === 'block') into.blocks.push(convertBlock(c, comments));
-    else collectComments(c, comments);
+    } else if (c.type === 'block') into.blocks.push(convertBlock(c, comments, depth));
+    else collectComments(c, comments, depth);
   }
 }
 
-function collectComments(n: Node, comments: HclComment[]): void {
+function collectComments(n: Node, comments: HclComment[], depth = 0): void {
   if (n.type === 'comment') comments.push({ text: n.text, span: spanOf(n) });
-  else for (const c of n.namedChildren) if (c) collectComments(c, comments);
+  // The nodes of a syntax error: a few per level of nesting.
+  else if (depth < 4 * HCL_MAX_DEPTH) for (const c of n.namedChildren) if (c) collectComments(c, comments, depth + 1);
 }
 
-function convertBlock(n: Node, comments: HclComment[]): HclBlock {
+function convertBlock(n: Node, comments: HclComment[], depth: number): HclBlock {
   const kids = n.namedChildren.filter((c): c is Node => !!c);
   const typeNode = kids.find((c) => c.type === 'identifier');
   const labels = kids
@@ -208,15 +226,16 @@ function convertBlock(n: Node, comments: HclComment[]): HclBlock {
     blocks: [],
   };
   for (const c of kids) if (c.type === 'comment') comments.push({ text: c.text, span: spanOf(c) });
-  convertBody(body, block, comments);
-  for (const c of kids) if (c.type === 'ERROR') collectComments(c, comments);
+  convertBody(body, block, comments, depth + 1);
+  for (const c of kids) if (c.type === 'ERROR') collectComments(c, comments, depth + 1);
   return block;
 }
 
 function syntaxErrors(root: Node, text: string): SyntaxDiagnostic[] {
   const out: SyntaxDiagnostic[] = [];
-  const visit = (n: Node) => {
-    if (out.length >= 20) return;
+  const visit = (n: Node, depth: number) => {
+    // Tree-sitter nodes, a few per level of nesting (deeper ones are reported by the conversion).
+    if (out.length >= 20 || depth >= 4 * HCL_MAX_DEPTH) return;
     if (n.isMissing) {
       out.push({
         start: n.startIndex,
@@ -239,14 +258,15 @@ function syntaxErrors(root: Node, text: string): SyntaxDiagnostic[] {
       return;
     }
     if (!n.hasError) return;
-    for (const c of n.children) if (c) visit(c);
+    for (const c of n.children) if (c) visit(c, depth + 1);
   };
-  visit(root);
+  visit(root, 0);
   return out;
 }
 
 export function parseHcl(text: string): HclFile {
   const tree = parseTerraformTree(text);
+  tooDeep = null;
   try {
     const root = tree.rootNode;
     const file: HclFile = { text, blocks: [], attributes: [], comments: [], diagnostics: syntaxErrors(root, text) };
@@ -256,8 +276,18 @@ export function parseHcl(text: string): HclFile {
       else collectComments(c, file.comments);
     }
     file.comments.sort((a, b) => a.span.start - b.span.start);
+    const deep = tooDeep as Span | null;
+    if (deep)
+      file.diagnostics.push({
+        start: deep.start,
+        end: deep.start + 1,
+        code: 'nesting-too-deep',
+        message: `Terraform nested deeper than ${HCL_MAX_DEPTH} levels: wslb does not read what is inside, so nothing there is checked`,
+        severity: 'error',
+      });
     return file;
   } finally {
+    tooDeep = null;
     tree.delete();
   }
 }

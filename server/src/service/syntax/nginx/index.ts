@@ -28,6 +28,7 @@ export {
   quoteNginxWord,
   isLuaBlockDirective,
   NGINX_CONF_BUFFER,
+  NGINX_MAX_BLOCK_DEPTH,
 } from './parser';
 export {
   printNginx,

@@ -53,6 +53,13 @@ const BOM = 0xfeff;
 export const NGINX_CONF_BUFFER = 4096;
 
 /**
+ * Blocks nested deeper than this are kept as one unread leaf (like a Lua body): the parse is
+ * iterative, but the model, the validators and the editor features walk the tree recursively.
+ * Real configs nest fewer than ten levels; nginx's own reader recurses without a bound.
+ */
+export const NGINX_MAX_BLOCK_DEPTH = 100;
+
+/**
  * Memory layout (a 50k-line config has about half a million leaves, and allocation is what a
  * parse costs): whitespace and the ";" of a directive are not stored. Blocks and the file keep
  * `items` (every child but whitespace); `children` and a directive's `parts` are built from
@@ -849,6 +856,52 @@ function skipLongBracket(text: string, from: number, level: number): number {
  * Braces inside Lua strings ('...', "...", [[...]], [==[...]==]) and comments
  * (`--` to end of line, `--[[...]]`) do not count.
  */
+/**
+ * The offset of the "}" that closes a block whose body starts at `from`, read the way nginx
+ * splits words (quotes, backslashes, "#" comments where a word starts), or -1 at the end of the text.
+ */
+function scanNginxBody(text: string, from: number): number {
+  const n = text.length;
+  let depth = 1;
+  let i = from;
+  let wordStart = true;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === SPACE || c === TAB || c === LF || c === CR || c === SEMI) {
+      wordStart = true;
+      i++;
+    } else if (c === BACKSLASH) {
+      wordStart = false;
+      i += 2;
+    } else if (wordStart && c === HASH) {
+      while (i < n && text.charCodeAt(i) !== LF) i++;
+    } else if (wordStart && (c === DQUOTE || c === SQUOTE)) {
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === BACKSLASH) i += 2;
+        else if (d === c) break;
+        else i++;
+      }
+      i++;
+      wordStart = false;
+    } else if (c === LBRACE) {
+      depth++;
+      wordStart = true;
+      i++;
+    } else if (c === RBRACE && wordStart) {
+      if (--depth === 0) return i;
+      i++;
+    } else {
+      // "{" after "$" and "}" inside a word are part of the word (see the module comment).
+      if (c === DOLLAR && text.charCodeAt(i + 1) === LBRACE) i++;
+      wordStart = false;
+      i++;
+    }
+  }
+  return -1;
+}
+
 function scanLuaBody(text: string, from: number): number {
   const n = text.length;
   let depth = 1;
@@ -952,6 +1005,8 @@ function endOfLine(text: string, from: number): number {
  *   words; the span then reaches the "}" / end of file, where nginx reports it.
  * - `unexpected-close-brace`: a "}" with no open block becomes an 'error' token.
  * - `unclosed-block`: a block still open at the end of the file (span: its "{").
+ * - `nesting-too-deep`: a block opened NGINX_MAX_BLOCK_DEPTH levels deep; its body is kept
+ *   unread as one raw leaf (rawBody), closed at its matching "}".
  * - `unterminated-string`: a quote never closed, or closed only on a later line where
  *   nginx then refuses the next character; the string is ended at the end of its first line.
  * - `unexpected-char-after-quote`: e.g. `"left"-quote`; the character starts the next word.
@@ -1104,7 +1159,10 @@ function parseCore(
   };
 
   let pos = 0;
+  /** Blocks open around the re-read block (see NGINX_MAX_BLOCK_DEPTH). */
+  let baseDepth = 0;
   if (sub) {
+    for (let p = sub.block.parent; p.type === 'block'; p = p.parent) baseDepth++;
     // Start inside the block: its "{" is open, the line tracking starts at the "{"'s line.
     pos = sub.block.open + 1;
     let ls = sub.block.open;
@@ -1206,6 +1264,26 @@ function parseCore(
       } else {
         children.push(block);
         report('unexpected-open-brace', pos, pos + 1, 'unexpected "{": a block must follow a directive name');
+      }
+
+      if (stack.length + baseDepth >= NGINX_MAX_BLOCK_DEPTH) {
+        // Too deep to walk: keep the body as one unread leaf, with a finding at its "{".
+        block.rawBody = true;
+        const close = scanNginxBody(text, pos + 1);
+        const bodyEnd = close < 0 ? n : close;
+        block.items.push(new Leaf('raw', pos + 1, bodyEnd, tt));
+        report(
+          'nesting-too-deep',
+          pos,
+          pos + 1,
+          `blocks nested deeper than ${NGINX_MAX_BLOCK_DEPTH} levels: wslb does not read this block's contents, so nothing inside it is checked`,
+        );
+        const end = close < 0 ? n : close + 1;
+        if (close >= 0) block.close = close;
+        block.end = end;
+        if (owner) owner.end = end;
+        pos = end;
+        continue;
       }
 
       if (owner && isLuaBlockDirective(owner.name)) {

@@ -1,0 +1,66 @@
+import { clipWord } from '../../words';
+import { factFirst, factLineCount } from '../../model/haproxy';
+import { describeDuration, haproxyTimeTrailing, parseHaproxyTime } from '../../model/units';
+import { replaceWord } from '../../fixes/haproxy';
+import type { HaproxyRule } from '../rule';
+
+/**
+ * HAProxy's time parser, parse_time_err() (src/tools.c), reads digits and a unit (`us`, `ms`,
+ * `s`, `m`, `h`, `d`) and ignores what follows the unit with a warning: `timeout client 15min`
+ * is 15 minutes, and `haproxy -c` says "unexpected character 'i' after the timer value '15min',
+ * only (us=microseconds,ms=milliseconds,s=seconds,m=minutes,h=hours,d=days) are supported. This
+ * will be reported as an error in next versions."
+ */
+export const invalidTimeUnit: HaproxyRule = {
+  meta: {
+    id: 'haproxy/invalid-time-unit',
+    system: 'haproxy',
+    severity: 'warning',
+    versions: 'HAProxy 2.6 (the warning; later versions may refuse the value)',
+    fixable: true,
+    docs: {
+      short:
+        'A `timeout` value with characters after its unit (`15min`, `30sec`): HAProxy reads the number and the unit, ignores the rest and warns.',
+      long: [
+        "HAProxy time values are a number and one of the units `us`, `ms`, `s`, `m`, `h`, `d` (no unit: milliseconds for timeouts). Its parser stops after the unit: `15min` is read as `15m`, fifteen minutes, and `30sec` as `30s`. `haproxy -c` warns \"unexpected character 'i' after the timer value '15min' ... This will be reported as an error in next versions\".",
+        'The value works today, so the timeout is what the author meant. The warning is worth clearing: it says a later HAProxy will refuse the configuration. (`15mins` would be the same; `15x`, with no unit at all, is an error already.)',
+        '**Fix:** write the unit HAProxy reads (`15m`, `30s`).',
+      ].join('\n\n'),
+      section: 'Health checks and connection draining',
+      references: [
+        'https://docs.haproxy.org/2.6/configuration.html#2.5',
+        'HAProxy src/tools.c, parse_time_err() ("unexpected character \'%c\' after the timer value")',
+      ],
+      proof:
+        "`haproxy -c` (2.6.12) on OctoPi's haproxy.1.x.cfg (test/fixtures/real-world): the warning for `timeout client 15min` and `timeout server 15min`, and the configuration is accepted.",
+    },
+  },
+  check({ config, report }) {
+    for (const proxy of config.proxies) {
+      const stmts = proxy.section.statements;
+      for (let i = factFirst(proxy, 'timeout'), left = factLineCount(proxy, 'timeout'); left > 0 && i >= 0; i++) {
+        const s = stmts[i];
+        if (s.keyword !== 'timeout') continue;
+        left--;
+        const word = s.line.words[2];
+        if (!word) continue;
+        const trailing = haproxyTimeTrailing(word.value);
+        if (trailing === undefined) continue;
+        const ms = parseHaproxyTime(word.value)!;
+        const clean = word.value.slice(0, word.value.length - trailing.length);
+        report({
+          path: proxy.source.path,
+          span: { start: word.start, end: word.end },
+          message: `HAProxy reads \`${clipWord(word.value)}\` as ${clipWord(clean)} (${describeDuration(ms)}) and ignores the rest: haproxy -c warns "unexpected character '${clipWord(trailing[0])}' after the timer value '${clipWord(word.value)}'", which later versions will report as an error; write ${clipWord(clean)}`,
+          fixes: [
+            {
+              title: `Write ${clipWord(clean)}`,
+              edits: [replaceWord(proxy.source.path, s, 2, clean)],
+              isPreferred: true,
+            },
+          ],
+        });
+      }
+    }
+  },
+};
