@@ -108,6 +108,18 @@ describe('wslb check', () => {
     );
   });
 
+  it('reports directives newer than the target only when the version was chosen', () => {
+    // nginx 1.25.1 made http2 a directive: a config that uses it runs a newer nginx than the default target
+    const dir = tmpdir({
+      'nginx.conf': WS_NGINX.replace('listen 127.0.0.1:8080;', 'listen 127.0.0.1:8080;\n        http2 on;'),
+    });
+    const codes = (args: string[]) =>
+      parseJson<JsonFinding[]>(run(['check', dir, '--format', 'json', ...args]).out).map((f) => f.code);
+    assert.ok(!codes([]).includes('nginx/directive-too-new'), 'default target: not reported');
+    assert.ok(codes(['--nginx-version', '1.22.1']).includes('nginx/directive-too-new'), 'chosen 1.22.1: reported');
+    assert.ok(!codes(['--nginx-version', '1.25.1']).includes('nginx/directive-too-new'), 'chosen 1.25.1: fine');
+  });
+
   it('honours wslb-disable comments', () => {
     const text = WS_NGINX.replace(
       '        location /ws {',

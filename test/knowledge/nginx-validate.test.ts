@@ -135,8 +135,26 @@ stream { upstream tcp { hash $remote_addr consistent; server 10.0.0.1:5000; } se
     );
     assert.deepEqual(check('http { geoip_country /x; }', { build: 'full' }).codes, []);
     r = check('http { lua_shared_dict d 1m; server { location / { content_by_lua_block { ngx.say("}") } } } }');
-    assert.deepEqual(r.codes, ['1:nginx/third-party-directive', '1:nginx/third-party-directive']);
+    // one hint per module and file, at its first directive
+    assert.deepEqual(r.codes, ['1:nginx/third-party-directive']);
     assert.ok(r.ds.every((d) => d.severity === 'hint'));
+    assert.match(
+      r.ds[0].message,
+      /^`lua_shared_dict` and 1 more directive of this file come from the third-party module lua-nginx-module/,
+    );
+    // Kaltura's vod and secure-token modules (Frigate's nginx.conf): two modules, two hints, no error
+    r = check(
+      'http { server { vod_mode mapped; vod_segment_duration 10000; location /vod/ { vod hls; secure_token $args; secure_token_types text/plain; } } }',
+    );
+    assert.deepEqual(r.codes, ['1:nginx/third-party-directive', '1:nginx/third-party-directive']);
+    assert.match(
+      r.ds[0].message,
+      /^`vod_mode` and 2 more directives of this file come from the third-party module nginx-vod-module,/,
+    );
+    assert.match(
+      r.ds[1].message,
+      /^`secure_token` and 1 more directive of this file come from .*nginx-secure-token-module/,
+    );
   });
 
   it('does not check the bodies of data blocks, and checks an included fragment in its context', () => {

@@ -213,6 +213,42 @@ describe('language server: nginx incremental analysis', function () {
     assert.ok(p.findingsFor(FILE).some(silenced), 'the finding is back');
   });
 
+  it('third-party directives in two server blocks: an edit in one keeps one hint per module, as a fresh analysis', () => {
+    const text = [
+      'events {}',
+      'http {',
+      '    server {',
+      '        listen 8080;',
+      '        vod_mode mapped;',
+      '        location / { return 200; }',
+      '    }',
+      '    server {',
+      '        listen 8081;',
+      '        vod_segment_duration 10000;',
+      '        location / { return 200; }',
+      '    }',
+      '}',
+      '',
+    ].join('\n');
+    const open = new Map([[FILE, text]]);
+    const p = projectOver(open);
+    p.analyzeRoot(FILE, 'nginx');
+    assert.equal(p.findingsFor(FILE).filter((f) => f.code === 'nginx/third-party-directive').length, 1);
+    let cur = text;
+    for (const [needle, inserted] of [
+      ['return 200;', ' return 204;'],
+      ['listen 8081;', ' vod_align_segments_to_key_frames on;'],
+    ]) {
+      const offset = cur.lastIndexOf(needle) + needle.length;
+      const next = cur.slice(0, offset) + inserted + cur.slice(offset);
+      p.noteEdits(FILE, cur, [{ offset, deleted: 0, inserted }]);
+      open.set(FILE, next);
+      p.analyzeRoot(FILE, 'nginx');
+      assert.equal(findings(p), freshFindings(next), `after inserting ${inserted}`);
+      cur = next;
+    }
+  });
+
   it('findings kept after an edit that adds no line: the shortcut for whole lists equals moving them one by one', () => {
     // moveFindings skips a list none of whose positions (ranges, fix edits, related) lies on the
     // edited block's lines; the result must be what moving each finding gives (the same list, or null).

@@ -175,6 +175,48 @@ http {
   });
 });
 
+describe('nginx model: the block a fragment stands in', () => {
+  const assumed = (text: string) => build({ '/srv/snippets/f.conf': text }, '/srv/snippets/f.conf').assumedContext;
+
+  it('takes a snippet of set and if for a server body (nginx refuses both in http)', () => {
+    // Nginx Proxy Manager's conf.d/include/force-ssl.conf, shortened
+    assert.deepEqual(
+      assumed(
+        'set $test "";\nif ($scheme = "http") {\n\tset $test "H";\n}\nif ($test = H) {\n\treturn 301 https://$host$request_uri;\n}\n',
+      ),
+      ['http', 'server'],
+    );
+    assert.deepEqual(assumed('set $a 1;\nif ($a) { set $b 2; }\n'), ['http', 'server']);
+  });
+
+  it('resolves the includes of an include-only snippet against the folder holding nginx.conf, in the block they need', () => {
+    // H5BP: h5bp/basic.conf holds only includes, and server blocks include it
+    const files = {
+      '/srv/h5bp-site/nginx.conf': 'events {}\nhttp { server { listen 80; include h5bp/basic.conf; } }\n',
+      '/srv/h5bp-site/h5bp/basic.conf':
+        'include h5bp/security/x-frame-options.conf;\ninclude h5bp/location/files.conf;\n',
+      '/srv/h5bp-site/h5bp/security/x-frame-options.conf': 'add_header X-Frame-Options DENY always;\n',
+      '/srv/h5bp-site/h5bp/location/files.conf': 'location ~* /\\.git { deny all; }\n',
+    };
+    const cfg = build(files, '/srv/h5bp-site/h5bp/basic.conf');
+    assert.deepEqual(cfg.diagnostics, []);
+    assert.deepEqual(cfg.assumedContext, ['http', 'server']);
+    assert.equal(contextsOfKind(cfg, 'location').length, 1);
+    // a main config of includes only, or one with no nginx.conf above, stays as it was
+    assert.equal(build(files, '/srv/h5bp-site/nginx.conf').assumedContext, null);
+    const alone = build(
+      { '/srv/x/all.conf': 'include a.conf;\n', '/srv/x/a.conf': 'add_header A b;\n' },
+      '/srv/x/all.conf',
+    );
+    assert.equal(alone.assumedContext, null);
+  });
+
+  it('keeps http for directives http accepts, and ignores unknown names', () => {
+    assert.deepEqual(assumed('gzip on;\ngzip_types text/css;\n'), ['http']);
+    assert.deepEqual(assumed('gzip on;\nvod_mode mapped;\n'), ['http']);
+  });
+});
+
 describe('nginx model: scale', () => {
   it('WebSocket detection over 2000 locations stays linear (cached per config)', () => {
     const parts = ['events {}', 'http {', "map $http_upgrade $connection_upgrade { default upgrade; '' close; }"];

@@ -60,8 +60,8 @@ describe('every emitted code is known', function () {
   const emitted = new Map<string, string>();
   const variants: Partial<ServiceOptions>[] = [
     {},
-    { nginxVersion: '1.18.0', haproxyVersion: '2.4.0' },
-    { nginxVersion: '1.29.7', haproxyVersion: '3.0.0' },
+    { nginxVersion: '1.18.0', nginxVersionSet: true, haproxyVersion: '2.4.0' },
+    { nginxVersion: '1.29.7', nginxVersionSet: true, haproxyVersion: '3.0.0' },
   ];
 
   it('the analyses over every config in the repository and the shared corpus emit only registered codes', () => {

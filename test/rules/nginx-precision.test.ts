@@ -263,3 +263,35 @@ describe('nginx fragment context with http-only directives (issue 19)', () => {
     );
   });
 });
+
+describe('nginx templates: partials', () => {
+  // nginx-proxy's nginx.tmpl: a location defined in a partial that is rendered inside server blocks
+  const tmpl = [
+    'map $http_upgrade $proxy_connection { default upgrade; "" close; }',
+    '{{- define "debug_location" }}',
+    '    {{- if .Debug }}',
+    '    location /debug {',
+    '        return 200 "{{ .Host }}";',
+    '    }',
+    '    {{- end }}',
+    '{{- end }}',
+    'server {',
+    '    listen 80;',
+    '    {{ template "debug_location" . }}',
+    '}',
+    'location /stray {',
+    '    return 404;',
+    '}',
+    '',
+  ].join('\n');
+
+  it('does not judge where a partial’s directives stand; a directive outside partials still is', () => {
+    const placed = analyzeText('nginx', tmpl, {}, '/srv/nginx.tmpl').filter(
+      (f) => f.code === 'nginx/directive-not-allowed-here',
+    );
+    assert.deepEqual(
+      placed.map((f) => f.range.start.line + 1),
+      [13],
+    );
+  });
+});

@@ -40,6 +40,8 @@ export interface CliIO {
   isTTY: boolean;
   /** The environment (CI=true changes a default); process.env when absent. */
   env?: Record<string, string | undefined>;
+  /** Where `check` reads configs; the disk (NodeFileSystem) when absent. Tests confine it. */
+  fs?: ConfigFileSystem;
 }
 
 /** Set by CI services (GitHub Actions, GitLab CI... export CI=true). */
@@ -148,6 +150,7 @@ function serviceOptions(p: ParsedArgs): Partial<ServiceOptions> {
   if (nv) {
     if (!/^\d+\.\d+(\.\d+)?$/.test(nv)) throw new UsageError(`--nginx-version: "${nv}" is not a version like 1.22.1`);
     opts.nginxVersion = nv;
+    opts.nginxVersionSet = true;
   }
   const hv = one(p, 'haproxy-version');
   if (hv) {
@@ -198,7 +201,7 @@ function check(args: string[], io: CliIO): number {
     for (const m of missing) io.err(`wslb: cannot read ${escapeControls(m)}: no such file or folder\n`);
     return 2;
   }
-  const fs = new NodeFileSystem();
+  const fs = io.fs ?? new NodeFileSystem();
   const unreadable = files.filter((f) => fs.readFile(f) === undefined);
   if (unreadable.length && p.positional.length) {
     for (const u of unreadable) io.err(`wslb: cannot read ${escapeControls(u)}: ${unreadableReason(u)}\n`);
@@ -253,7 +256,7 @@ function check(args: string[], io: CliIO): number {
  */
 function applySafeFixes(
   service: ReturnType<typeof createLanguageService>,
-  fs: NodeFileSystem,
+  fs: ConfigFileSystem & { forget?(paths: string[]): void },
   files: string[],
   language: ConfigLanguage | undefined,
   roots: readonly string[] | undefined,
@@ -263,8 +266,9 @@ function applySafeFixes(
   const view: ConfigFileSystem = {
     readFile: (q) => current.get(q) ?? fs.readFile(q),
     readDir: (q) => fs.readDir(q),
-    refusal: (q) => fs.refusal(q),
-    realPath: (q) => fs.realPath(q),
+    refusal: (q) => fs.refusal?.(q),
+    realPath: (q) => fs.realPath?.(q),
+    size: fs.size && ((q) => fs.size?.(q)),
   };
   for (let round = 0; round < 8; round++) {
     const { findings } = checkWorkspace(service, view, files, language, roots);
@@ -289,7 +293,7 @@ function applySafeFixes(
     nodeFs.writeFileSync(file, text);
     written.push(file);
   }
-  fs.forget(written);
+  fs.forget?.(written);
   return written;
 }
 

@@ -70,6 +70,7 @@ export function settingsToOptions(s: WslbSettings): Partial<ServiceOptions> {
     // The setting always has a value; only one other than the default counts as the user's choice.
     heartbeatSet: !!hb && hb > 0 && hb !== 30_000,
     nginxVersion: /^\d+\.\d+(\.\d+)?$/.test(s.nginxVersion) ? s.nginxVersion : DEFAULT_SETTINGS.nginxVersion,
+    nginxVersionSet: /^\d+\.\d+(\.\d+)?$/.test(s.nginxVersion) && s.nginxVersion !== DEFAULT_SETTINGS.nginxVersion,
     haproxyVersion: /^\d+\.\d+(\.\d+)?$/.test(s.haproxyVersion) ? s.haproxyVersion : DEFAULT_SETTINGS.haproxyVersion,
     ruleSeverity,
   };

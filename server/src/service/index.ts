@@ -107,6 +107,48 @@ export function nginxBaseFindings(
   return findings;
 }
 
+/** Findings about the block a directive stands in: a template partial's block is the caller's. */
+const PLACEMENT_CODES: ReadonlySet<string> = new Set(['nginx/directive-not-allowed-here']);
+
+/**
+ * The 0-based lines inside the partials a template defines (Go `{{ define "x" }}` / `{{ block }}`
+ * up to its `{{ end }}`, Jinja2 `{% macro %}` up to `{% endmacro %}`): they are rendered wherever
+ * the partial is used (nginx-proxy renders its "debug_location" inside server blocks), so the
+ * block their directives stand in is not the one they sit in here.
+ */
+function partialLines(text: string): Set<number> {
+  const out = new Set<number>();
+  const tag = /\{\{-?\s*(define|block|if|range|with|end)\b|\{%-?\s*(macro|endmacro)\b/g;
+  let depth = 0; // Go actions open inside the current partial (if/range/with close with end too)
+  let inside = false;
+  let from = 0;
+  let line = 0;
+  let scanned = 0;
+  const lineAt = (i: number): number => {
+    for (let k = scanned; k < i; k++) if (text.charCodeAt(k) === 10) line++;
+    scanned = Math.max(scanned, i);
+    return line;
+  };
+  for (let m = tag.exec(text); m; m = tag.exec(text)) {
+    const word = m[1] ?? m[2];
+    const at = lineAt(m.index);
+    if (!inside) {
+      if (word === 'define' || word === 'block' || word === 'macro') {
+        inside = true;
+        depth = 0;
+        from = at;
+      }
+      continue;
+    }
+    if (word === 'if' || word === 'range' || word === 'with' || word === 'define' || word === 'block') depth++;
+    else if ((word === 'end' && depth-- === 0) || word === 'endmacro') {
+      for (let l = from; l <= at; l++) out.add(l);
+      inside = false;
+    }
+  }
+  return out;
+}
+
 /**
  * A config with template files (template.ts): findings on the lines that hold a placeholder are
  * left out (the rendered file decides them), and each template file gets one note saying so.
@@ -118,9 +160,18 @@ export function withTemplateNotes(
   system: 'nginx' | 'haproxy',
 ): Finding[] {
   const templates = new Map<string, TemplateInfo>();
-  for (const s of sources) if (s.template) templates.set(s.path, s.template);
+  const partials = new Map<string, Set<number>>();
+  for (const s of sources)
+    if (s.template) {
+      templates.set(s.path, s.template);
+      partials.set(s.path, partialLines(s.text));
+    }
   if (templates.size === 0) return findings;
-  const out = findings.filter((f) => !templates.get(f.file)?.lines.has(f.range.start.line));
+  const out = findings.filter(
+    (f) =>
+      !templates.get(f.file)?.lines.has(f.range.start.line) &&
+      !(PLACEMENT_CODES.has(f.code) && partials.get(f.file)?.has(f.range.start.line)),
+  );
   for (const [path, t] of templates) {
     const first = t.placeholders[0];
     out.push(

@@ -31,7 +31,12 @@ export function validateConfigKnowledge(
     for (const [path, src] of config.sources) {
       const at = config.includedAt.get(path);
       const rootContext = at ? contextPath(at) : path === config.rootPath ? (config.assumedContext ?? []) : [];
-      for (const d of validateNginx(src.tree, { version: options.nginxVersion, rootContext })) out.push({ path, ...d });
+      for (const d of validateNginx(src.tree, {
+        version: options.nginxVersion,
+        versionChosen: !!options.nginxVersionSet,
+        rootContext,
+      }))
+        out.push({ path, ...d });
       checkNginxTimes(path, src.tree, out);
     }
   } else {

@@ -36,6 +36,7 @@ import {
 } from './fixes/nginx';
 import { validateNginx } from './knowledge';
 import { nginxCommands } from './knowledge/nginx';
+import { thirdPartyModuleOf } from './knowledge/nginx-validate';
 import { validateConfigKnowledge, type KnowledgeFinding } from './knowledge-check';
 import type { ConfigFileSystem } from './model/fs';
 import { buildNginxConfig, contextPath, rebuildNginxBlock, type NginxConfig, type NginxContext } from './model/nginx';
@@ -282,6 +283,7 @@ export class NginxIncremental {
     }
     for (const k of validateNginx(tree, {
       version: options.nginxVersion,
+      versionChosen: !!options.nginxVersionSet,
       only: { directive: d, context: contextPath(stmt.context) },
     }))
       knowledge.push({ path: rootPath, ...k });
@@ -383,7 +385,8 @@ function within(block: NginxBlock, d: NginxDirective): boolean {
 /**
  * What a server block gives the rest of the config: its WebSocket locations (which upstreams they
  * make WebSocket pools, and the labels upstream findings quote), directives of third-party modules
- * (which may define variables), zone names. Null when it defines variables or includes files.
+ * (which may define variables), zone names. Null when it defines variables, includes files or holds
+ * a directive of a known third-party module (whose hint is one per module and file).
  */
 function footprint(config: NginxConfig, unit: NginxContext): string | null {
   const parts: string[] = [];
@@ -402,6 +405,8 @@ function footprint(config: NginxConfig, unit: NginxContext): string | null {
     // A third-party directive: some may define variables (ws-connection-upgrade-undefined)
     if (name.startsWith('$')) parts.push(`d ${name}`);
     else if (nginxCommands(name).length === 0) {
+      // Their hints are counted per module over the whole file (oneHintPerModule): not a block's own.
+      if (thirdPartyModuleOf(name)) return null;
       foreign = true;
       if (args[0]?.startsWith('$')) parts.push(`d ${args[0]}`);
     }

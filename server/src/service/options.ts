@@ -12,6 +12,12 @@ export interface ServiceOptions {
   heartbeatSet?: boolean;
   /** Target nginx version: defaults and version-dependent advice follow it. */
   nginxVersion: string;
+  /**
+   * Did the user set the nginx version (`--nginx-version`, a `wslb.nginxVersion` other than the
+   * default)? If not, directives and parameters newer than the default target are not reported
+   * (knowledge/nginx-validate.ts: versionChosen).
+   */
+  nginxVersionSet?: boolean;
   /** Target HAProxy version. */
   haproxyVersion: string;
   /** Per-rule severity override, or 'off'. */

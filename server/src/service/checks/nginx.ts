@@ -41,7 +41,7 @@ export const NGINX_CHECKS = [
     id: 'nginx/directive-too-new',
     severity: 'error',
     short: 'a directive (or its use in this block) needs a newer nginx than the target version',
-    long: 'The directive was added, or allowed in this block, in a later nginx version than the one wslb checks against (default 1.22.1, Debian 12). nginx of the target version refuses the config. Set the version you deploy (`--nginx-version`, `wslb.nginxVersion`) or remove the directive.',
+    long: 'The directive was added, or allowed in this block, in a later nginx version than the one wslb checks against (default 1.22.1, Debian 12). nginx of the target version refuses the config. Set the version you deploy (`--nginx-version`, `wslb.nginxVersion`) or remove the directive. Reported only when you set the version: with the default target, a directive newer than it shows that your nginx is newer (configs that ship with their own nginx 1.25+ use `http2 on` and `listen ... quic`).',
     references: ['https://nginx.org/en/CHANGES'],
   },
   {
@@ -125,7 +125,7 @@ export const NGINX_CHECKS = [
     id: 'nginx/parameter-too-new',
     severity: 'error',
     short: 'a parameter or value that needs a newer nginx than the target version',
-    long: 'The value or `listen`/`server` parameter was added in a later nginx version: nginx of the target version refuses it. Set the version you deploy or use what that version has.',
+    long: 'The value or `listen`/`server` parameter was added in a later nginx version: nginx of the target version refuses it. Set the version you deploy or use what that version has. Reported only when you set the version (`--nginx-version`, `wslb.nginxVersion`): with the default target, a newer parameter shows that your nginx is newer.',
     references: ['https://nginx.org/en/CHANGES'],
   },
   {

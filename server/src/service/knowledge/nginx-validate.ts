@@ -82,6 +82,14 @@ export interface NginxFileLike {
 export interface ValidateNginxOptions {
   /** Target nginx version, e.g. "1.22.1". */
   version: string;
+  /**
+   * Did the user choose the version (default true)? When not, the target is only wslb's default
+   * (Debian 12's nginx), and a directive or parameter that needs a newer nginx is taken as a sign
+   * that the config's nginx is newer, not as a mistake: no directive-too-new or parameter-too-new
+   * then. On the real-world corpus every such finding with the default target was for a project
+   * that ships its own nginx 1.25+ (`http2 on`, `listen ... quic`, `server ... resolve`).
+   */
+  versionChosen?: boolean;
   /** The blocks enclosing this file when it is included somewhere, e.g. ['main','http','server']. */
   rootContext?: readonly string[];
   /** Which modules the nginx binary has: a profile or its id ("debian-12", default; "full"). */
@@ -105,7 +113,7 @@ export const NGINX_DATA_BLOCKS: ReadonlySet<string> = new Set([
 ]);
 
 /** Directive names of well-known third-party modules (OpenResty/Lua, mruby, headers-more, ...). */
-const THIRD_PARTY = [
+const THIRD_PARTY: { re: RegExp; module: string }[] = [
   {
     re: /(^lua_|_by_lua(_block|_file)?$|^(set|content|access|rewrite|header_filter|body_filter|log|balancer|init|init_worker|ssl_certificate|ssl_session_fetch|ssl_session_store|ssl_client_hello|exit_worker|server_rewrite)_by_lua)/,
     module: 'lua-nginx-module (OpenResty)',
@@ -121,13 +129,20 @@ const THIRD_PARTY = [
   { re: /^(pagespeed)$/, module: 'ngx_pagespeed' },
   { re: /^(nchan_\w+|push_stream_\w+)$/, module: 'a pub/sub module (nchan, push-stream)' },
   { re: /^(rtmp|rtmp_\w+)$/, module: 'nginx-rtmp-module' },
+  // Kaltura's video-on-demand packager and its companion token module (Frigate builds both in):
+  // https://github.com/kaltura/nginx-vod-module#configuration-directives---base,
+  // https://github.com/kaltura/nginx-secure-token-module#configuration-directives
+  { re: /^(vod|vod_\w+)$/, module: 'nginx-vod-module' },
+  { re: /^(secure_token|secure_token_\w+)$/, module: 'nginx-secure-token-module' },
+  { re: /^(fancyindex|fancyindex_\w+)$/, module: 'ngx-fancyindex' },
+  { re: /^(auth_ldap|auth_ldap_\w+|ldap_server)$/, module: 'nginx-auth-ldap' },
   {
     re: /^(set_(escape_uri|unescape_uri|md5|sha1|base32|encode_base64|decode_base64|quote_sql_str|random|secure_random_alphanum|hashed_upstream|formatted_gmt_time|if_empty))$/,
     module: 'set-misc-nginx-module',
   },
 ];
 
-function thirdPartyModuleOf(name: string): string | undefined {
+export function thirdPartyModuleOf(name: string): string | undefined {
   return THIRD_PARTY.find((t) => t.re.test(name))?.module;
 }
 
@@ -177,11 +192,14 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
   // only needed for a suggestion after an unknown name
   let namesInVersion: Set<string> | undefined;
 
-  const report = (span: Span, severity: Severity, c: NginxCheckName, message: string) =>
+  const report = (span: Span, severity: Severity, c: NginxCheckName, message: string) => {
+    if (!chosen && (c === 'directive-too-new' || c === 'parameter-too-new')) return;
     out.push({ span: { start: span.start, end: span.end }, severity, code: 'nginx/' + c, message });
+  };
   let buildId = buildIds.get(build);
   if (buildId === undefined) buildIds.set(build, (buildId = nextBuildId++));
-  const env = `${version}\0${buildId}\0${[...loaded].sort().join(',')}`;
+  const chosen = opts.versionChosen !== false;
+  const env = `${version}\0${chosen}\0${buildId}\0${[...loaded].sort().join(',')}`;
 
   const inBuild = (c: NginxCommand) => !build.missing.has(c.module) || loaded.has(c.module);
 
@@ -247,6 +265,7 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
         }
       }
       const third = thirdPartyModuleOf(name);
+      // The wording is read back by oneHintPerModule (THIRD_PARTY_MESSAGE).
       if (third) {
         return stop(
           'hint',
@@ -421,6 +440,43 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
     return out;
   }
   visitChildren(file.items ?? file.children, root);
+  return oneHintPerModule(out);
+}
+
+const THIRD_PARTY_MESSAGE = /^(`[^`]*`) comes from the third-party module (.+), which stock nginx lacks$/;
+
+/**
+ * One `third-party-directive` hint per module and file, at its first directive: the module's
+ * other directives say nothing more (wslb checks none of them), and a media server config can
+ * hold dozens (Frigate's nginx.conf: 18 vod_* and secure_token* lines).
+ */
+function oneHintPerModule(found: KnowledgeDiagnostic[]): KnowledgeDiagnostic[] {
+  const byModule = new Map<string, number>();
+  for (const d of found) {
+    const m = d.code === 'nginx/third-party-directive' ? THIRD_PARTY_MESSAGE.exec(d.message) : null;
+    if (m) byModule.set(m[2], (byModule.get(m[2]) ?? 0) + 1);
+  }
+  if (![...byModule.values()].some((n) => n > 1)) return found;
+  const seen = new Set<string>();
+  const out: KnowledgeDiagnostic[] = [];
+  for (const d of found) {
+    const m = d.code === 'nginx/third-party-directive' ? THIRD_PARTY_MESSAGE.exec(d.message) : null;
+    if (!m) {
+      out.push(d);
+      continue;
+    }
+    if (seen.has(m[2])) continue;
+    seen.add(m[2]);
+    const more = byModule.get(m[2])! - 1;
+    out.push(
+      more
+        ? {
+            ...d,
+            message: `${m[1]} and ${more} more directive${more > 1 ? 's' : ''} of this file come from the third-party module ${m[2]}, which stock nginx lacks`,
+          }
+        : d,
+    );
+  }
   return out;
 }
 

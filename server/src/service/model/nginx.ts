@@ -30,6 +30,7 @@ import {
   joinPath,
 } from './fs';
 import { clipWord } from '../words';
+import { nginxCommands, nginxDirectivesForContext } from '../knowledge/nginx';
 
 export type NginxContextKind =
   | 'main'
@@ -310,6 +311,37 @@ export function shippedWithNginx(pattern: string): boolean {
  * that holds an nginx.conf (a site file in /etc/nginx/sites-enabled includes `snippets/…` from
  * /etc/nginx), else the fragment's folder.
  */
+/**
+ * A file of `include` lines only, not named nginx.conf, below a folder that holds one (H5BP's
+ * h5bp/basic.conf, included in its server blocks) is a snippet: its includes resolve against
+ * that folder (the prefix), and it stands in the deepest block its included files need (each
+ * guessed like a fragment). Null when it is not such a file or no included file tells.
+ */
+function includesOnlySnippet(
+  fs: ConfigFileSystem,
+  path: string,
+  tree: NginxFile,
+  parse: (path: string, text: string) => NginxFile,
+  roots: readonly string[] | undefined,
+): { prefix: string; context: NginxContextKind[] } | null {
+  if (/(^|\/)nginx\.conf$/.test(path)) return null;
+  const includes = tree.items.filter((n): n is NginxDirective => n.type === 'directive');
+  if (!includes.length || includes.some((d) => d.name !== 'include')) return null;
+  const prefix = fragmentPrefix(fs, path);
+  if (prefix === dirname(path)) return null;
+  let best: NginxContextKind[] | null = null;
+  for (const d of includes) {
+    const pattern = d.args[0]?.value ?? '';
+    if (!pattern || pattern.includes('$') || isGlob(pattern)) continue;
+    const p = pattern.startsWith('/') ? pattern : joinPath(prefix, pattern);
+    if (roots && !isInsideRoots(p, roots)) continue;
+    const text = fs.readFile(p);
+    const guess = text === undefined ? null : guessFragmentContext(parse(p, text));
+    if (guess && (!best || guess.length > best.length)) best = guess;
+  }
+  return best ? { prefix, context: best } : null;
+}
+
 function fragmentPrefix(fs: ConfigFileSystem, path: string): string {
   for (let d = dirname(path); ;) {
     if (fs.readFile(joinPath(d, 'nginx.conf')) !== undefined) return d;
@@ -375,8 +407,12 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
   // The root's own directives count toward the expanded total.
   expandedStatements = statementsOf.get(rootPath) ?? 0;
 
-  const assumed = options.rootContext ?? guessFragmentContext(rootSource.tree);
+  let assumed = options.rootContext ?? guessFragmentContext(rootSource.tree);
   if (options.prefixDir === undefined && assumed) prefixDir = fragmentPrefix(fs, rootPath);
+  else if (options.prefixDir === undefined && !options.rootContext) {
+    const snippet = includesOnlySnippet(fs, rootPath, rootSource.tree, parse, options.includeRoots);
+    if (snippet) ({ prefix: prefixDir, context: assumed } = snippet);
+  }
   const root: NginxContext = newContext('main', 'main', null, null);
   // A fragment gets synthetic enclosing contexts so that inheritance and context checks work.
   let top = root;
@@ -693,7 +729,23 @@ export function guessFragmentContext(tree: NginxFile): NginxContextKind[] | null
     return ['http'];
   }
   if ([...names].some((n) => locationLevel.includes(n))) return ['http', 'server', 'location'];
+  // Otherwise the outermost block that accepts every directive the file holds: a snippet of
+  // `set` and `if` (Nginx Proxy Manager's force-ssl.conf, block-exploits.conf) is a server's
+  // body, since nginx allows neither in http (ngx_http_rewrite_module: context server, location).
+  for (const ctx of FRAGMENT_CONTEXTS) {
+    const allowed = directivesAllowedIn(ctx);
+    if ([...names].every((n) => allowed.has(n) || nginxCommands(n).length === 0)) return ctx;
+  }
   return ['http'];
+}
+
+const FRAGMENT_CONTEXTS: NginxContextKind[][] = [['http'], ['http', 'server'], ['http', 'server', 'location']];
+const allowedCache = new Map<string, Set<string>>();
+function directivesAllowedIn(ctx: readonly string[]): Set<string> {
+  const key = ctx.join(' ');
+  let set = allowedCache.get(key);
+  if (!set) allowedCache.set(key, (set = new Set(nginxDirectivesForContext(ctx))));
+  return set;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,31 @@
-import { findStatements } from '../../model/nginx';
+import { findStatements, walkContexts, type NginxConfig } from '../../model/nginx';
 import { nginxCarriesWebSocket } from '../../model/websocket';
 import { insertInMain } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
 import { headerSpan, statementSpan } from './common';
+
+/**
+ * Signs that nginx runs in the foreground of a container or supervisor, where a config change
+ * restarts the process (old workers go with it) rather than reloading it:
+ * - `daemon off` / `master_process off` in the main context (ngx_core_module: "daemon": "mainly
+ *   used during development"; the official Docker image runs `nginx -g 'daemon off;'`);
+ * - a log written to the process's own stdout/stderr (`/dev/stdout`, `/dev/stderr`,
+ *   `/proc/self/fd/1|2`, or `error_log stderr`): only useful when a container runtime or
+ *   supervisor captures the output of a foreground nginx; a daemon's standard streams go nowhere.
+ * On the real-world corpus all such configs were container images (docs/precision.md).
+ */
+function runsInForeground(config: NginxConfig): boolean {
+  for (const name of ['daemon', 'master_process'])
+    if (findStatements(config.root, name).some((s) => s.args[0]?.toLowerCase() === 'off')) return true;
+  for (const ctx of walkContexts(config.root))
+    for (const s of ctx.statements)
+      if (
+        (s.name === 'error_log' || s.name === 'access_log') &&
+        /^(\/dev\/std(out|err)|\/proc\/self\/fd\/[12]|stderr)$/.test(s.args[0] ?? '')
+      )
+        return true;
+  return false;
+}
 
 export const wsNoWorkerShutdownTimeout: NginxRule = {
   meta: {
@@ -17,6 +40,7 @@ export const wsNoWorkerShutdownTimeout: NginxRule = {
       long: [
         'On `nginx -s reload` the master starts new workers and asks the old ones to finish gracefully: stop accepting, finish what is in flight, exit. An upgraded WebSocket is "in flight" until one side closes it — hours or days. Without `worker_shutdown_timeout` (it has no default) the old workers, with their old configuration and their memory, stay around that long; after a few deploys a server runs several generations of workers.',
         'With `worker_shutdown_timeout` nginx closes the remaining connections after the given time, so the old generation is gone within a known bound. Clients then reconnect — make sure they do so with jittered backoff, or the reload becomes a reconnect storm.',
+        'The rule stays silent on a fragment (the main config is elsewhere) and where nginx runs in the foreground of a container or supervisor (`daemon off`, `master_process off`, or logs written to `/dev/stdout`/`/dev/stderr`): there a config change usually restarts the container or program, and the old workers go with it. If you reload such an nginx in place (`nginx -s reload` inside the container, docker-gen), set `worker_shutdown_timeout` all the same.',
         '**Fix:** add `worker_shutdown_timeout` to the main context, e.g. `10m`: long enough for most sessions to end or for the application to migrate them, short enough that workers do not pile up.',
       ].join('\n\n'),
       section: 'Health checks and connection draining',
@@ -32,6 +56,7 @@ export const wsNoWorkerShutdownTimeout: NginxRule = {
     if (config.assumedContext) return; // a fragment: main context is elsewhere
     if (findStatements(config.root, 'worker_shutdown_timeout').length) return;
     if (!nginxCarriesWebSocket(config)) return;
+    if (runsInForeground(config)) return; // restarted with its container, not reloaded
     const src = config.sources.get(config.rootPath);
     const http = config.root.statements.find((s) => s.name === 'http' && s.source === src);
     const first = config.root.statements.find((s) => s.source === src);
