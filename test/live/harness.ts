@@ -343,8 +343,14 @@ function readIf(file: string): string {
 
 export function validateNginx(configText: string, vars: Record<string, string | number> = {}): ValidateResult {
   if (!BINARIES.nginx) throw new Error(missingBinaryMessage('nginx'));
-  const { dir, configPath } = writeNginx(configText, vars, 'nginx-t');
-  const r = spawnSync(BINARIES.nginx, ['-t', '-q', '-p', dir, '-c', configPath, '-g', nginxGlobals(dir)], {
+  // A container's config logs to /dev/stdout and sets `daemon off` itself. Under `nginx -t` here
+  // stdout is a socket (libuv's stdio), which nginx cannot open (ENXIO), and a second `daemon`
+  // from -g is a duplicate: both are artifacts of the test, not of the config.
+  const text = configText.replace(/\/dev\/std(out|err)\b/g, '@PREFIX@/std$1.log');
+  const { dir, configPath } = writeNginx(text, vars, 'nginx-t');
+  let globals = nginxGlobals(dir);
+  if (/^\s*daemon\s/m.test(text)) globals = globals.replace('daemon off; ', '');
+  const r = spawnSync(BINARIES.nginx, ['-t', '-q', '-p', dir, '-c', configPath, '-g', globals], {
     encoding: 'utf8',
     timeout: 5000,
   });

@@ -301,6 +301,25 @@ const NGINX_PACKAGE_FILES = [
 ];
 
 /** Is this include (relative, or absolute under an nginx folder) one of the files packages ship? */
+/**
+ * Where nginx packages put the configuration (its `--conf-path` folder): Debian/Ubuntu and most
+ * distributions, the default `./configure` prefix, FreeBSD and Homebrew.
+ */
+const INSTALL_PREFIXES = ['/etc/nginx/', '/usr/local/nginx/conf/', '/usr/local/etc/nginx/', '/opt/homebrew/etc/nginx/'];
+
+/**
+ * An absolute include into the installed configuration folder, read in a copy of that folder (a
+ * repository's `deploy/nginx/`, a fixture): the same file of the copy, when the copy has it (a glob:
+ * always, as a glob that matches nothing is no error for nginx). Undefined when it does not apply.
+ */
+export function inCopyOfInstallPrefix(fs: ConfigFileSystem, pattern: string, prefixDir: string): string | undefined {
+  const installed = INSTALL_PREFIXES.find((p) => pattern.startsWith(p));
+  if (!installed || `${prefixDir}/` === installed) return undefined;
+  const copy = joinPath(prefixDir, pattern.slice(installed.length));
+  if (isGlob(copy)) return copy;
+  return fileSize(fs, copy) !== undefined ? copy : undefined;
+}
+
 export function shippedWithNginx(pattern: string): boolean {
   const p = pattern.replace(/^\.\//, '');
   return NGINX_PACKAGE_FILES.some((f) => p === f || (p.startsWith('/') && p.endsWith(`/nginx/${f}`)));
@@ -448,7 +467,10 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
     // nginx resolves a relative include against the configuration prefix, the main config's
     // directory, never against the including file's (ngx_conf_include() -> ngx_conf_full_name()
     // with cycle->conf_prefix; crossplane's includes-regular fixture shows it).
-    const c = pattern.startsWith('/') ? pattern : joinPath(prefixDir, pattern);
+    // An absolute /etc/nginx/… include, checked in a copy of /etc/nginx, reads the copy's file.
+    const c = pattern.startsWith('/')
+      ? (inCopyOfInstallPrefix(fs, pattern, prefixDir) ?? pattern)
+      : joinPath(prefixDir, pattern);
     const roots = options.includeRoots;
     // Inside the roots by name and, for a path that exists, by where its symbolic links lead.
     const inside = (p: string) => !roots || (isInsideRoots(p, roots) && isInsideRoots(fs.realPath?.(p) ?? p, roots));
@@ -496,7 +518,8 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
             'Allow it with `wslb check --follow-outside-includes` or the wslb.followOutsideIncludes setting',
           'warning',
         );
-      else if (!isGlob(pattern) && elsewhere) unseen++;
+      // (a glob there matching nothing here, /data/nginx/proxy_host/*.conf, is the same: unseen)
+      else if (elsewhere) unseen++;
       else if (!isGlob(pattern) && !shippedWithNginx(pattern))
         report(
           'nginx/include-not-found',
