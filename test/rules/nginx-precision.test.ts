@@ -5,10 +5,11 @@
 import { strict as assert } from 'node:assert';
 import { analyzeFiles, analyzeText, fixUntilStable } from '../helpers/analyze';
 import { applyEdits, collectFixEdits } from '../../server/src/service/fixes/apply';
-import { binaryGate, validateNginx } from '../live/harness';
+import { validateNginx } from '../live/harness';
 import { wsNote } from '../../server/src/service/docs/ws-notes';
 import { recogniseTemplate } from '../../server/src/service/template';
 import type { Finding } from '../../server/src/service/types';
+import { need } from '../helpers/needs';
 
 describe('nginx precision (issue 19)', () => {
   describe('proxy_buffering off', () => {
@@ -241,9 +242,7 @@ describe('nginx fixes of one run compose (issue 19)', () => {
       analyzeText('nginx', a.text).filter((f) => f.fixes.length > 0),
       [],
     );
-    const gate = binaryGate(['nginx']);
-    if (gate.action === 'fail') throw new Error(gate.reason);
-    if (gate.action === 'skip') this.skip();
+    need(this, 'nginx');
     for (const t of [full, a.text]) {
       const r = validateNginx(t);
       assert.ok(r.ok, `${r.output}\n${t}`);

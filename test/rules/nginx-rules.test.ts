@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { analyzeFiles, analyzeText, fixUntilStable } from '../helpers/analyze';
 import { applyEdits, collectFixEdits } from '../../server/src/service/fixes/apply';
 import { NGINX_RULES } from '../../server/src/service/rules';
-import { binaryGate, validateNginx } from '../live/harness';
+import { validateNginx } from '../live/harness';
 import type { Finding } from '../../server/src/service/types';
+import { need } from '../helpers/needs';
 
 const NGINX_IDS = new Set(NGINX_RULES.map((r) => r.meta.id));
 const only = (fs: Finding[], id: string) => fs.filter((f) => f.code === id);
@@ -318,9 +319,7 @@ http {
   });
 
   it('the fixed configs pass the real nginx -t', function () {
-    const gate = binaryGate(['nginx']);
-    if (gate.action === 'fail') throw new Error(gate.reason);
-    if (gate.action === 'skip') this.skip();
+    need(this, 'nginx');
     for (const text of [expected, fixUntilStable('nginx', upstreamCase, (f) => NGINX_IDS.has(f.code)).text]) {
       const r = validateNginx(text);
       assert.ok(r.ok, `${r.output}\n${text}`);
