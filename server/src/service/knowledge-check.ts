@@ -6,7 +6,7 @@ import { validateHaproxy, validateNginx } from './knowledge';
 import type { HaproxyConfig } from './model/haproxy';
 import { contextPath, NGINX_DATA_BLOCKS, type NginxConfig } from './model/nginx';
 import { haproxyTimeError, nginxParseTime } from './model/units';
-import { walkDirectives, type NginxFile } from './syntax/nginx';
+import { walkDirectives, type NginxBlock, type NginxFile } from './syntax/nginx';
 import type { HaproxyFile, HaproxyStatement } from './syntax/haproxy';
 import { clipWord } from './words';
 import type { ServiceOptions } from './options';
@@ -120,7 +120,7 @@ const NGINX_SEC_DIRECTIVES: ReadonlySet<string> = new Set(['open_file_cache_vali
  * of order or repeated, y/M for milliseconds, overflow past 2^63 - 1). keepalive_timeout reads its
  * first value in milliseconds and its second in seconds (ngx_http_core_keepalive).
  */
-function checkNginxTimes(path: string, tree: NginxFile, out: KnowledgeFinding[]): void {
+export function checkNginxTimes(path: string, tree: NginxFile | NginxBlock, out: KnowledgeFinding[]): void {
   walkDirectives(tree, (d) => {
     if (d.block) return NGINX_DATA_BLOCKS.has(d.name) || d.block.rawBody ? false : undefined;
     const name = d.name;

@@ -37,7 +37,7 @@ import {
 import { validateNginx } from './knowledge';
 import { nginxCommands } from './knowledge/nginx';
 import { thirdPartyModuleOf } from './knowledge/nginx-validate';
-import { validateConfigKnowledge, type KnowledgeFinding } from './knowledge-check';
+import { checkNginxTimes, validateConfigKnowledge, type KnowledgeFinding } from './knowledge-check';
 import type { ConfigFileSystem } from './model/fs';
 import { buildNginxConfig, contextPath, rebuildNginxBlock, type NginxConfig, type NginxContext } from './model/nginx';
 import { carryNginxFacts } from './model/nginx-carry';
@@ -287,6 +287,8 @@ export class NginxIncremental {
       only: { directive: d, context: contextPath(stmt.context) },
     }))
       knowledge.push({ path: rootPath, ...k });
+    // and the time values nginx refuses, inside the re-read block (as the full check does)
+    if (d.block) checkNginxTimes(rootPath, d.block, knowledge);
 
     // MARK in the new text lies in the unchanged text (where the old one had it) or overlaps the edit.
     const suppressible = st.suppressible
