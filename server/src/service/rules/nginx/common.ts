@@ -102,6 +102,16 @@ export function lineOf(stmt: NginxStatement): number {
   return stmt.source.tree.lineIndex.positionAt(stmt.directive.start).line + 1;
 }
 
+/** A statement a message names by its line (lineOf, whereStatement): one of a report's `cites`. */
+export function citeOf(stmt: NginxStatement): { path: string; offset: number } {
+  return { path: stmt.source.path, offset: stmt.directive.start };
+}
+
+/** The `cites` of a describeOrigin text: the statement it names by line; none for a default. */
+export function originCites(eff: EffectiveValue): { path: string; offset: number }[] {
+  return eff.source === 'default' || !eff.statement ? [] : [citeOf(eff.statement)];
+}
+
 /** "line 12" or "proxy.conf:12" when the statement lives in another file than `herePath`. */
 export function whereStatement(stmt: NginxStatement, herePath?: string): string {
   const p = stmt.source.path;
