@@ -17,7 +17,7 @@ import { awsInputs, checkWorkspace } from '../service/workspace';
 import type { ConfigLanguage, Finding, Severity } from '../service/types';
 import type { ConfigFileSystem } from '../service/model/fs';
 import { applyEdits, collectFixEdits } from '../service/fixes/apply';
-import { collectFiles, NodeFileSystem, toModelPath, whyUnreadable } from './nodefs';
+import { collectFiles, NodeFileSystem, toModelPath, whyUnreadable } from '../node/nodefs';
 import { formatJson, formatSarif, formatText } from './format';
 import { escapeControls } from '../service/words';
 import { explainRule } from './explain';
