@@ -292,6 +292,40 @@ describe('language server: nginx incremental analysis', function () {
     assert.ok(kept > 100 && refused > 100, `kept ${kept}, refused ${refused}`);
   });
 
+  it('a line added in one server block: a finding of a server below that names a line of its own says the new line', () => {
+    const text = [
+      'events {}',
+      'http {',
+      '    upstream app { server 127.0.0.1:9001; }',
+      '    server {',
+      '        listen 8080;',
+      '        location / { return 200; }',
+      '    }',
+      '    server {',
+      '        listen 8081;',
+      '        proxy_set_header Connection close;',
+      '        location /realtime/ {',
+      '            proxy_pass http://app;',
+      '        }',
+      '    }',
+      '}',
+      '',
+    ].join('\n');
+    const open = new Map([[FILE, text]]);
+    const p = projectOver(open);
+    p.analyzeRoot(FILE, 'nginx');
+    const named = () => p.findingsFor(FILE).find((f) => f.code === 'nginx/ws-connection-cleared')?.message;
+    assert.match(named() ?? '', /\(line 10\)/);
+    const offset = text.indexOf('return 200;') + 'return 200;'.length;
+    const inserted = '\n        add_header X-A 1;';
+    const next = text.slice(0, offset) + inserted + text.slice(offset);
+    p.noteEdits(FILE, text, [{ offset, deleted: 0, inserted }]);
+    open.set(FILE, next);
+    p.analyzeRoot(FILE, 'nginx');
+    assert.match(named() ?? '', /\(line 11\)/);
+    assert.equal(findings(p), freshFindings(next));
+  });
+
   it('a kept finding is stale when a line it cites moved, whatever its message says', () => {
     // The block edited spans lines 10..14 of /root.conf and the edit adds 2 lines.
     const first = { line: 10, character: 4 };
