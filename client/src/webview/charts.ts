@@ -65,6 +65,9 @@ export function lineConfig(r: SimResult, title: string): ChartConfiguration<'lin
           pointRadius: (ctx: ScriptableContext<'line'>) => (markerAt(i, n, ctx.dataIndex, every) ? 3.5 : 0),
           pointHoverRadius: 4,
           tension: 0,
+          // The solid first line is drawn first (a higher order is drawn earlier), the dashed ones
+          // over it: where lines coincide, each shows through the gaps of those above it.
+          order: n - i,
         };
       }),
     },
@@ -75,7 +78,17 @@ export function lineConfig(r: SimResult, title: string): ChartConfiguration<'lin
       interaction: { mode: 'index', intersect: false },
       plugins: {
         title: { display: true, text: title, color: p.fg },
-        legend: { labels: { color: p.fg, usePointStyle: true, boxWidth: 10, boxHeight: 8 } },
+        // Legend and tooltip in the backends' order (not the drawing order).
+        legend: {
+          labels: {
+            color: p.fg,
+            usePointStyle: true,
+            boxWidth: 10,
+            boxHeight: 8,
+            sort: (a, b) => (a.datasetIndex ?? 0) - (b.datasetIndex ?? 0),
+          },
+        },
+        tooltip: { itemSort: (a, b) => a.datasetIndex - b.datasetIndex },
       },
       scales: {
         x: {
