@@ -76,8 +76,8 @@ export const HEADLINES: Headline[] = [
   },
   {
     key: 'peakNewPerSecond',
-    label: 'Peak reconnects/s',
-    help: 'The most new connections one backend had to accept in one second. Lower is better.',
+    label: 'Peak new connections/s',
+    help: 'The most new connections one backend had to accept in one second (a reconnect wave after a cut shows here). Lower is better.',
     value: (m) => m.peakNewPerSecond,
     format: (v) => v.toLocaleString('en-US'),
   },
