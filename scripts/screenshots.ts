@@ -166,6 +166,7 @@ async function main(): Promise<void> {
   await wb.runCommand('View: Focus Problems');
   await frame.locator('#app[aria-busy="false"]').waitFor({ timeout: 30000 });
   await settledChart(wb);
+  await wb.page.mouse.move(VIEWPORT.width / 2, VIEWPORT.height - 8); // no tooltip over the panel
   await save(wb, 'simulator.png');
 
   if (!readmeReady) return;

@@ -44,7 +44,8 @@ function timeLabel(t: number): string {
   return h ? `${h}h${String(m % 60).padStart(2, '0')}` : `${m}m`;
 }
 
-export function lineConfig(r: SimResult, title: string): ChartConfiguration<'line'> {
+/** `title` is drawn only when given (two charts side by side); one chart's algorithm is in the bar. */
+export function lineConfig(r: SimResult, title?: string): ChartConfiguration<'line'> {
   const p = palette();
   const every = Math.max(1, Math.round(r.series.length / MARKERS_PER_LINE));
   const n = r.backends.length;
@@ -77,7 +78,7 @@ export function lineConfig(r: SimResult, title: string): ChartConfiguration<'lin
       maintainAspectRatio: false,
       interaction: { mode: 'index', intersect: false },
       plugins: {
-        title: { display: true, text: title, color: p.fg },
+        title: { display: !!title, text: title ?? '', color: p.fg },
         // Legend and tooltip in the backends' order (not the drawing order).
         legend: {
           labels: {
@@ -94,7 +95,6 @@ export function lineConfig(r: SimResult, title: string): ChartConfiguration<'lin
         x: {
           ticks: { color: p.fg, maxTicksLimit: 8 },
           grid: { color: p.grid },
-          title: { display: true, text: 'time', color: p.fg },
         },
         y: {
           beginAtZero: true,
@@ -162,10 +162,10 @@ export class Charts {
 
   draw(pool: string, ok: Run[]): void {
     if (!ok.length) return this.clear();
-    this.a = this.line(this.a, this.el.chartA, this.el.lineA, pool, ok[0]);
     const b = ok[1];
+    this.a = this.line(this.a, this.el.chartA, this.el.lineA, ok[0], b ? `${pool}: ${ok[0].spec}` : undefined);
     this.el.chartB.hidden = !b;
-    if (b) this.b = this.line(this.b, this.el.chartB, this.el.lineB, pool, b);
+    if (b) this.b = this.line(this.b, this.el.chartB, this.el.lineB, b, `${pool}: ${b.spec}`);
     else {
       this.b?.destroy();
       this.b = undefined;
@@ -188,10 +188,10 @@ export class Charts {
     return { lines, bars: this.bars && this.el.bars.width > 0 ? this.el.bars : undefined };
   }
 
-  private line(old: Chart | undefined, fig: HTMLElement, canvas: HTMLCanvasElement, pool: string, r: Run): Chart {
+  private line(old: Chart | undefined, fig: HTMLElement, canvas: HTMLCanvasElement, r: Run, title?: string): Chart {
     old?.destroy();
     const res = r.result!;
-    const chart = make(canvas, lineConfig(res, `${pool}: ${r.spec}`));
+    const chart = make(canvas, lineConfig(res, title));
     fig.dataset.algorithm = r.spec;
     fig.dataset.total = String(res.series.reduce((s, x) => s + x.connections.reduce((a, b) => a + b, 0), 0));
     fig.dataset.final = res.backends.map((b) => b.finalConnections).join(',');

@@ -165,7 +165,8 @@ button:disabled { opacity: 0.5; cursor: default; }
 .charts { display: flex; flex-wrap: wrap; gap: 12px; }
 .chart { flex: 1 1 380px; min-width: 260px; height: 260px; position: relative; margin: 0; }
 .chart.wide { flex-basis: 100%; height: 200px; }
-@media (max-width: 759px) { .chart { height: 230px; } }
+/* A short panel (the Problems panel open) still shows the whole chart: it gives up height first. */
+@media (max-width: 759px) { .chart { height: clamp(170px, calc(100vh - 230px), 260px); } }
 table { border-collapse: collapse; min-width: 50%; }
 th, td { text-align: left; padding: 3px 10px; border-bottom: 1px solid var(--vscode-panel-border, #ddd); }
 tr[title] th { cursor: help; text-decoration: underline dotted; text-underline-offset: 3px; }
