@@ -133,6 +133,7 @@ const scheduler = new Scheduler((key, e) => logError(`analysis of ${key}`, e));
 
 let hasConfigurationCapability = false;
 let hasWatchedFilesDynamic = false;
+let hasWorkspaceFolderCapability = false;
 let codeActionResolve = false;
 let workspaceRoots: string[] = [];
 let initSettings: unknown = undefined;
@@ -193,6 +194,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const caps = params.capabilities;
   hasConfigurationCapability = !!caps.workspace?.configuration;
   hasWatchedFilesDynamic = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+  hasWorkspaceFolderCapability = !!caps.workspace?.workspaceFolders;
   codeActionResolve = !!caps.textDocument?.codeAction?.resolveSupport?.properties?.includes('edit');
   const opts = params.initializationOptions as { settings?: unknown } | undefined;
   initSettings = opts?.settings;
@@ -239,12 +241,16 @@ connection.onInitialized(() => {
       })
       .catch(() => undefined);
   }
-  connection.workspace?.onDidChangeWorkspaceFolders?.((e) => {
-    for (const f of e.removed) workspaceRoots = workspaceRoots.filter((r) => r !== project.paths.toPath(f.uri));
-    for (const f of e.added) workspaceRoots.push(project.paths.toPath(f.uri));
-    project.workspaceFolders = workspaceRoots;
-    startBackgroundCheck();
-  });
+  // Only a client that declares workspace folders sends their changes: the library throws for the
+  // others (Neovim's simpler setups), and the settings and the background check below must not
+  // depend on it (issue 23).
+  if (hasWorkspaceFolderCapability)
+    connection.workspace.onDidChangeWorkspaceFolders((e) => {
+      for (const f of e.removed) workspaceRoots = workspaceRoots.filter((r) => r !== project.paths.toPath(f.uri));
+      for (const f of e.added) workspaceRoots.push(project.paths.toPath(f.uri));
+      project.workspaceFolders = workspaceRoots;
+      startBackgroundCheck();
+    });
   void Promise.all([refreshSettings(), awsReady]).then(() => startBackgroundCheck());
 });
 
