@@ -315,6 +315,8 @@ documents.onDidClose((e) => {
   } else {
     publishAll(project.removeRoot(path));
   }
+  lastCost.delete(path);
+  project.prune();
 });
 
 const langCache = new WeakMap<TextDocument, ConfigLanguage | undefined>();
@@ -925,6 +927,15 @@ connection.onCodeActionResolve(
 );
 
 // ---------------------------------------------------------------------------------------------
+
+// For the soak test (test/lsp/soak.test.ts): the heap after a full collection, only when the
+// server runs with --expose-gc (never in an editor).
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc)
+  connection.onRequest('wslb/debug/heapUsed', () => {
+    gc();
+    return process.memoryUsage().heapUsed;
+  });
 
 connection.onShutdown(() => {
   scheduler.dispose();
