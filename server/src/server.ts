@@ -798,7 +798,23 @@ function workspaceEdit(byPath: Map<string, TextEdit[]>): WorkspaceEdit {
   return { changes };
 }
 
+/**
+ * The fix-all edit of each analysis, made once: a client without codeAction/resolve gets it with
+ * every light-bulb request (on each cursor move), and on a large file it takes several analyses.
+ * A new analysis (any edit of the file or its includes) is a new key.
+ */
+const fixAllOfAnalysis = new WeakMap<object, { path: string; edit: WorkspaceEdit | null }>();
+
 function fixAllEdit(path: string): WorkspaceEdit | null {
+  const a = project.analysisFor(path);
+  const hit = a ? fixAllOfAnalysis.get(a) : undefined;
+  if (hit && hit.path === path) return hit.edit;
+  const edit = computeFixAllEdit(path);
+  if (a) fixAllOfAnalysis.set(a, { path, edit });
+  return edit;
+}
+
+function computeFixAllEdit(path: string): WorkspaceEdit | null {
   const res = fixAllConverging(
     path,
     (p) => project.fs.readFile(p),
