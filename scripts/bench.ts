@@ -270,6 +270,98 @@ function benchCli() {
 }
 const cli = benchCli();
 
+/**
+ * Issue 23: a config where every unit is broken, so that every finding builds its fixes (10k
+ * WebSocket locations without their headers; 10k HAProxy WebSocket backends without a tunnel
+ * timeout). The whole check, fixes included, against the binary on the same file; and the check of
+ * N units against N/2, which is about 2 when the work is linear (it was 4 when fixes were quadratic).
+ */
+function brokenNginx(n: number): string {
+  // (a hundred ports shared by name-based servers: nginx -t opens no socket per server then)
+  const out = ['events { worker_connections 1024; }', 'http {'];
+  for (let i = 0; i < n; i++)
+    out.push(
+      `    server { listen ${10000 + (i % 100)}; server_name s${i}.example; location /ws/ { proxy_pass http://10.0.0.1:${(i % 60000) + 1}; } }`,
+    );
+  return out.join('\n') + '\n}\n';
+}
+function brokenHaproxy(n: number): string {
+  const out = [
+    'defaults',
+    '    mode http',
+    '    timeout connect 5s',
+    '    timeout client 10s',
+    '    timeout server 10s',
+  ];
+  for (let i = 0; i < n; i++)
+    out.push(
+      `frontend fe${i}`,
+      `    bind :${10000 + (i % 50000)}`,
+      `    use_backend ws${i} if { path_beg /ws }`,
+      `backend ws${i}`,
+      `    server s${i} 10.0.${Math.floor(i / 250) % 250}.${(i % 250) + 1}:80`,
+    );
+  return out.join('\n') + '\n';
+}
+interface ManyRow {
+  system: string;
+  units: number;
+  bytes: number;
+  findings: number;
+  fixes: number;
+  checkMs: number;
+  reference: string | null;
+  referenceMs: number | null;
+  ratio: number | null;
+  growth: number;
+}
+function benchManyFindings(): ManyRow[] {
+  const out: ManyRow[] = [];
+  for (const system of ['nginx', 'haproxy'] as const) {
+    const at = (n: number) => {
+      const text = system === 'nginx' ? brokenNginx(n) : brokenHaproxy(n);
+      const file = path.join(tmp, `broken-${system}-${n}.${system === 'nginx' ? 'conf' : 'cfg'}`);
+      fs.writeFileSync(file, text);
+      const mfs = new MemoryFileSystem({ [file]: text });
+      let findings = 0;
+      let fixes = 0;
+      const ms = time(() => {
+        const r =
+          system === 'nginx'
+            ? service.analyzeNginx(file, mfs).findings
+            : service.analyzeHaproxy([{ path: file, text }]).findings;
+        findings = r.length;
+        fixes = r.reduce((k, f) => k + f.fixes.length, 0);
+      }, 3);
+      return { file, bytes: Buffer.byteLength(text), ms, findings, fixes };
+    };
+    const half = at(5000);
+    const full = at(10_000);
+    const bin = system === 'nginx' ? which('nginx') : which('haproxy');
+    const ref = !bin
+      ? null
+      : system === 'nginx'
+        ? timeProcess(bin, ['-t', '-q', '-p', tmp, '-c', full.file, '-g', `pid ${tmp}/nginx.pid; error_log stderr;`], 3)
+        : timeProcess(bin, ['-c', '-q', '-f', full.file], 3);
+    out.push({
+      system,
+      units: 10_000,
+      bytes: full.bytes,
+      findings: full.findings,
+      fixes: full.fixes,
+      checkMs: full.ms,
+      reference: ref
+        ? `${system === 'nginx' ? 'nginx -t' : 'haproxy -c'} (${ref.ok ? 'ok' : 'refused: ' + ref.output})`
+        : null,
+      referenceMs: ref?.ms ?? null,
+      ratio: ref ? full.ms / ref.ms : null,
+      growth: full.ms / half.ms,
+    });
+  }
+  return out;
+}
+const manyFindings = benchManyFindings();
+
 const heapMb = process.memoryUsage().heapUsed / 1e6;
 const sim = benchSimulate();
 
@@ -309,6 +401,15 @@ if (cli) {
     );
   console.log(`  start-up: node -e 0 ${f(cli.nodeMs)} ms, wslb --version ${f(cli.versionMs)} ms`);
 }
+console.log(
+  '\nevery unit broken, every finding with its fixes (issue 23): the check against the binary, and 10k units against 5k',
+);
+for (const m of manyFindings)
+  console.log(
+    `  ${m.system} ${m.units} units (${f(m.bytes / 1e6, 2)} MB, ${m.findings} findings, ${m.fixes} fixes): ` +
+      `${f(m.checkMs)} ms; ${m.reference ?? 'binary not installed'} ${f(m.referenceMs)} ms, ` +
+      `ratio ${f(m.ratio, 2)}; 10k/5k ×${f(m.growth, 2)} (linear: 2, quadratic: 4)`,
+  );
 console.log(`\nsimulator: ${sim.events} connection events across 50 backends in ${sim.ms.toFixed(0)} ms`);
 console.log(`heap after the runs: ${heapMb.toFixed(0)} MB`);
 
@@ -336,6 +437,7 @@ const targets: Record<string, boolean | null> = {
     cli?.big.ratio != null ? cli.big.ratio <= 0.5 : null,
   'wslb check --format json on a 100-line nginx config <= 120 ms, start-up included (issue #21)':
     cli?.small.ms != null ? cli.small.ms <= 120 : null,
+  'check with fixes grows linearly: 10k/5k units < ×2.6 (issue #23)': manyFindings.every((m) => m.growth < 2.6),
   ...((lsp as { targets?: Record<string, boolean | null> } | null)?.targets ?? {}),
 };
 console.log('\ntargets:');
@@ -355,6 +457,7 @@ fs.writeFileSync(
       nginxEdit,
       simulator: sim,
       cli,
+      manyFindings,
       heapMb,
       lsp,
       targets,

@@ -135,6 +135,7 @@ const scheduler = new Scheduler((key, e) => logError(`analysis of ${key}`, e));
 
 let hasConfigurationCapability = false;
 let hasWatchedFilesDynamic = false;
+let hasWorkspaceFolderCapability = false;
 let codeActionResolve = false;
 let workspaceRoots: string[] = [];
 let initSettings: unknown = undefined;
@@ -195,6 +196,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const caps = params.capabilities;
   hasConfigurationCapability = !!caps.workspace?.configuration;
   hasWatchedFilesDynamic = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+  hasWorkspaceFolderCapability = !!caps.workspace?.workspaceFolders;
   codeActionResolve = !!caps.textDocument?.codeAction?.resolveSupport?.properties?.includes('edit');
   const opts = params.initializationOptions as { settings?: unknown } | undefined;
   initSettings = opts?.settings;
@@ -241,12 +243,16 @@ connection.onInitialized(() => {
       })
       .catch(() => undefined);
   }
-  connection.workspace?.onDidChangeWorkspaceFolders?.((e) => {
-    for (const f of e.removed) workspaceRoots = workspaceRoots.filter((r) => r !== project.paths.toPath(f.uri));
-    for (const f of e.added) workspaceRoots.push(project.paths.toPath(f.uri));
-    project.workspaceFolders = workspaceRoots;
-    startBackgroundCheck();
-  });
+  // Only a client that declares workspace folders sends their changes: the library throws for the
+  // others (Neovim's simpler setups), and the settings and the background check below must not
+  // depend on it (issue 23).
+  if (hasWorkspaceFolderCapability)
+    connection.workspace.onDidChangeWorkspaceFolders((e) => {
+      for (const f of e.removed) workspaceRoots = workspaceRoots.filter((r) => r !== project.paths.toPath(f.uri));
+      for (const f of e.added) workspaceRoots.push(project.paths.toPath(f.uri));
+      project.workspaceFolders = workspaceRoots;
+      startBackgroundCheck();
+    });
   void Promise.all([refreshSettings(), awsReady]).then(() => startBackgroundCheck());
 });
 
@@ -311,6 +317,8 @@ documents.onDidClose((e) => {
   } else {
     publishAll(project.removeRoot(path));
   }
+  lastCost.delete(path);
+  project.prune();
 });
 
 const langCache = new WeakMap<TextDocument, ConfigLanguage | undefined>();
@@ -809,7 +817,23 @@ function workspaceEdit(byPath: Map<string, TextEdit[]>): WorkspaceEdit {
   return { changes };
 }
 
+/**
+ * The fix-all edit of each analysis, made once: a client without codeAction/resolve gets it with
+ * every light-bulb request (on each cursor move), and on a large file it takes several analyses.
+ * A new analysis (any edit of the file or its includes) is a new key.
+ */
+const fixAllOfAnalysis = new WeakMap<object, { path: string; edit: WorkspaceEdit | null }>();
+
 function fixAllEdit(path: string): WorkspaceEdit | null {
+  const a = project.analysisFor(path);
+  const hit = a ? fixAllOfAnalysis.get(a) : undefined;
+  if (hit && hit.path === path) return hit.edit;
+  const edit = computeFixAllEdit(path);
+  if (a) fixAllOfAnalysis.set(a, { path, edit });
+  return edit;
+}
+
+function computeFixAllEdit(path: string): WorkspaceEdit | null {
   const res = fixAllConverging(
     path,
     (p) => project.fs.readFile(p),
@@ -938,6 +962,15 @@ connection.onCodeActionResolve(
 );
 
 // ---------------------------------------------------------------------------------------------
+
+// For the soak test (test/lsp/soak.test.ts): the heap after a full collection, only when the
+// server runs with --expose-gc (never in an editor).
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc)
+  connection.onRequest('wslb/debug/heapUsed', () => {
+    gc();
+    return process.memoryUsage().heapUsed;
+  });
 
 connection.onShutdown(() => {
   scheduler.dispose();

@@ -23,6 +23,12 @@ export interface TestClientOptions {
   resolveCodeActions?: boolean;
   /** The server process's environment (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /** Node options for the server process (e.g. `--expose-gc`). */
+  nodeArgs?: string[];
+  /** The `workspace` client capabilities to declare instead of the full set VS Code declares. */
+  workspaceCapabilities?: Record<string, unknown>;
+  /** `initializationOptions` of the initialize request. */
+  initializationOptions?: unknown;
 }
 
 export class TestClient {
@@ -32,13 +38,15 @@ export class TestClient {
   /** Every publish, in order (for storm tests). */
   readonly publishes: PublishDiagnosticsParams[] = [];
   readonly logs: string[] = [];
+  /** How many `workspace/configuration` requests the server made. */
+  configurationRequests = 0;
   private waiters: { check: () => boolean; resolve: () => void }[] = [];
   private versions = new Map<string, number>();
   settings: Record<string, unknown>;
 
   constructor(private readonly options: TestClientOptions = {}) {
     this.settings = { debounceMs: 20, checkWorkspace: false, ...(options.settings ?? {}) };
-    this.proc = spawn(process.execPath, [SERVER, '--stdio'], {
+    this.proc = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER, '--stdio'], {
       stdio: ['pipe', 'pipe', 'pipe'],
       ...(options.env ? { env: options.env } : {}),
     });
@@ -55,9 +63,10 @@ export class TestClient {
     this.conn.onNotification('window/logMessage', (p: { message: string }) => {
       this.logs.push(p.message);
     });
-    this.conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
-      p.items.map(() => this.settings),
-    );
+    this.conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => {
+      this.configurationRequests++;
+      return p.items.map(() => this.settings);
+    });
     this.conn.onRequest('client/registerCapability', () => null);
     this.conn.onRequest('window/workDoneProgress/create', () => null);
     this.conn.listen();
@@ -69,8 +78,9 @@ export class TestClient {
       processId: process.pid,
       rootUri: folder ? pathToFileURL(folder).href : null,
       workspaceFolders: folder ? [{ uri: pathToFileURL(folder).href, name: 'ws' }] : null,
+      initializationOptions: this.options.initializationOptions,
       capabilities: {
-        workspace: {
+        workspace: this.options.workspaceCapabilities ?? {
           configuration: true,
           didChangeWatchedFiles: { dynamicRegistration: true },
           workspaceFolders: true,

@@ -44,3 +44,48 @@ describe('fixes keep comments', () => {
     assert.ok(!/^backend ws_pool\n\s+timeout client/m.test(fixed), fixed);
   });
 });
+
+describe('fixes are not offered again after they are applied (issue 23)', () => {
+  /** Apply the first fix of `code`'s first finding; the same fix must not be offered again. */
+  function applyOnce(text: string, code: string, options = {}): { title: string; again: string[] } {
+    const f = analyzeText('haproxy', text, options).find((x) => x.code === code);
+    assert.ok(f && f.fixes.length, `${code} fires with a fix`);
+    const fix = f.fixes[0];
+    const doc = TextDocument.create('file:///etc/haproxy/haproxy.cfg', 'haproxy', 1, text);
+    const fixed = TextDocument.applyEdits(
+      doc,
+      fix.edits.map((e) => ({ range: e.range, newText: e.newText })),
+    );
+    const again = analyzeText('haproxy', fixed, options)
+      .filter((x) => x.code === code || x.code === 'haproxy/ws-timeout-below-heartbeat')
+      .map((x) => `${x.code}: ${x.message}`);
+    return { title: fix.title, again };
+  }
+
+  it('"Set timeout tunnel" with a heartbeat over 30 minutes writes three heartbeats, which is enough', () => {
+    const text =
+      'defaults\n    mode http\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n\n' +
+      'frontend fe\n    bind :80\n    default_backend ws_pool\n\n' +
+      'backend ws_pool\n    server w1 127.0.0.1:9001\n';
+    const { title, again } = applyOnce(text, 'haproxy/ws-missing-timeout-tunnel', {
+      heartbeatMs: 40 * 60_000,
+      heartbeatSet: true,
+    });
+    assert.match(title, /^Set timeout tunnel 2h/);
+    assert.deepEqual(again, []);
+    // the usual heartbeat keeps the usual value
+    assert.match(applyOnce(text, 'haproxy/ws-missing-timeout-tunnel').title, /^Set timeout tunnel 1h/);
+  });
+
+  it('a file whose lines end in a lone CR gets no fix that inserts a line HAProxy would not see', () => {
+    const text = 'frontend fe\r    bind :80\r    default_backend app\rbackend app\r    server a 10.0.0.1:80\r';
+    const findings = analyzeText('haproxy', text);
+    const inserting = findings.flatMap((f) =>
+      f.fixes.filter((x) => x.edits.some((e) => /\r(?!\n)/.test(e.newText))).map((x) => `${f.code}: ${x.title}`),
+    );
+    assert.deepEqual(inserting, []);
+    // the findings stay (without the fix), and the line breaks themselves are reported
+    assert.ok(findings.some((f) => f.code === 'haproxy/missing-timeouts'));
+    assert.ok(findings.some((f) => f.code === 'haproxy/syntax'));
+  });
+});

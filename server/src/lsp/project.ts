@@ -518,6 +518,19 @@ export class Project {
     return inc.analyze(this.service, root, text, before === undefined ? undefined : edits);
   }
 
+  /**
+   * Forget what is kept about files that no open document and no analysis needs any more: their
+   * parse trees, disk reads and edit logs (issue 23: a long session kept every file it had seen).
+   * Called when a document closes; a file read again later is simply parsed again.
+   */
+  prune(): void {
+    const needed = (p: string) => this.coveredBy.has(p) || this.openDoc(p) !== undefined;
+    for (const cache of [this.nginxTrees, this.haproxyTrees, this.disk, this.editLogs] as Map<string, unknown>[])
+      for (const p of [...cache.keys()]) if (!needed(p)) cache.delete(p);
+    for (const cache of [this.nginxIncremental, this.haproxyIncremental] as Map<string, unknown>[])
+      for (const p of [...cache.keys()]) if (!this.analyses.has(p)) cache.delete(p);
+  }
+
   /** Drop a root's analysis (file deleted, closed and not in the workspace...). */
   removeRoot(root: string): Set<string> {
     this.haproxyIncremental.delete(root);

@@ -15,7 +15,7 @@ import { fixClassOf } from './rules/fix-classes';
 import { applySuppressions, type Suppressions } from './suppress';
 import type { NginxRuleScope } from './model/nginx-units';
 import { LineIndex, type Span } from './text';
-import type { Finding, Fix, Severity } from './types';
+import type { FileEdit, Finding, Fix, Severity } from './types';
 import { validateConfigKnowledge, type KnowledgeFinding } from './knowledge-check';
 
 export { detectLanguage, detectConfigLanguage } from './detect';
@@ -309,6 +309,10 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
         for (const k of prepared?.knowledge ?? validateConfigKnowledge({ language: 'haproxy', config }, options))
           checks.push(spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf));
       const rules = runRules(HAPROXY_RULES, config, options, indexOf);
+      // HAProxy ends a line at LF only: in a file whose lines end in a lone CR (reported as a
+      // syntax error), an inserted line would join the line before it and never count, and the
+      // fix would be offered again after it is applied (issue 23). Such fixes are not offered.
+      for (const f of rules) if (f.fixes.length) f.fixes = f.fixes.filter((x) => !x.edits.some(insertsLoneCr));
       const findings = withTemplateNotes(config.sources, oneFindingPerCause(syntax, checks, rules), indexOf, 'haproxy');
       return {
         language: 'haproxy',
@@ -327,6 +331,13 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
       return { language: 'aws', config, findings: finish(findings, (p) => texts.get(p), undefined, options) };
     },
   };
+}
+
+/** Does an edit write a CR that is not followed by LF (a line break HAProxy does not see)? */
+function insertsLoneCr(e: FileEdit): boolean {
+  for (let i = e.newText.indexOf('\r'); i >= 0; i = e.newText.indexOf('\r', i + 1))
+    if (e.newText.charCodeAt(i + 1) !== 10) return true;
+  return false;
 }
 
 /**

@@ -346,6 +346,19 @@ export function ensureConnectionUpgradeMap(
   let http: NginxContext | null = ctx;
   while (http && http.kind !== 'http') http = http.parent;
   if (!http) return null;
+  // The same edit for every finding in this http block: built once per block and text (each build
+  // reads all of the block's statements, so building it per finding was quadratic, issue 23).
+  const text = blockOf(http)?.src.text ?? config.sources.get(config.rootPath)?.text;
+  const cached = upgradeMaps.get(http);
+  if (cached && cached.text === text && cached.count === http.statements.length) return cached.edit;
+  const edit = buildUpgradeMap(config, http);
+  upgradeMaps.set(http, { text, count: http.statements.length, edit });
+  return edit;
+}
+
+const upgradeMaps = new WeakMap<NginxContext, { text: string | undefined; count: number; edit: EditSpec | null }>();
+
+function buildUpgradeMap(config: NginxConfig, http: NginxContext): EditSpec | null {
   const b = blockOf(http);
   const unit = b ? indentUnit(b.src.text) : '    ';
   const lines = CONNECTION_UPGRADE_MAP.map((l) => l.replace(/^ {4}/, unit));

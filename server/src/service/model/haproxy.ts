@@ -421,6 +421,8 @@ export function updateHaproxyConfig(
       list.splice(firstAfter(list, section.start), 0, proxy);
     }
   }
+  usersOfDefaults.delete(config);
+  if (refs) referencesByTarget.delete(refs); // their targets may have changed in place
   for (const hook of replacedHooks) hook(config, old, proxy, routesChanged);
   return config;
 }
@@ -1422,9 +1424,49 @@ function computeDisabled(proxy: HaproxyProxy, depth = 0): boolean {
   return (d.disabledAnswer ??= computeDisabled(d, depth + 1));
 }
 
-/** The proxies (not defaults) whose defaults chain includes `defaults`. */
-export function proxiesUsingDefaults(config: HaproxyConfig, defaults: HaproxyProxy): HaproxyProxy[] {
-  return config.proxies.filter((p) => p.kind !== 'defaults' && p !== defaults && chainOf(p).includes(defaults));
+/**
+ * What is known per config about who uses which defaults section and who routes to which backend:
+ * one pass over the proxies (or references) answers every later question, where a scan per question
+ * made the rules and fixes quadratic in the number of proxies (issue 23). Dropped when a proxy is
+ * replaced (updateHaproxyConfig) and built again on the next question.
+ */
+const usersOfDefaults = new WeakMap<HaproxyConfig, Map<HaproxyProxy, HaproxyProxy[]>>();
+const referencesByTarget = new WeakMap<readonly BackendReference[], Map<HaproxyProxy, BackendReference[]>>();
+
+/** The proxies (not defaults) whose defaults chain includes `defaults`, in config order; not to be changed. */
+export function proxiesUsingDefaults(config: HaproxyConfig, defaults: HaproxyProxy): readonly HaproxyProxy[] {
+  let users = usersOfDefaults.get(config);
+  if (!users) {
+    users = new Map();
+    for (const p of config.proxies) {
+      if (p.kind === 'defaults') continue;
+      for (const d of chainOf(p)) {
+        if (d === p) continue;
+        const list = users.get(d);
+        if (list) {
+          if (list[list.length - 1] !== p) list.push(p);
+        } else users.set(d, [p]);
+      }
+    }
+    usersOfDefaults.set(config, users);
+  }
+  return users.get(defaults) ?? [];
+}
+
+function referencesTo(config: HaproxyConfig, backend: HaproxyProxy): readonly BackendReference[] {
+  const refs = backendReferences(config);
+  let index = referencesByTarget.get(refs);
+  if (!index) {
+    index = new Map();
+    for (const ref of refs) {
+      if (!ref.target) continue;
+      const list = index.get(ref.target);
+      if (list) list.push(ref);
+      else index.set(ref.target, [ref]);
+    }
+    referencesByTarget.set(refs, index);
+  }
+  return index.get(backend) ?? [];
 }
 
 /**
@@ -1434,8 +1476,7 @@ export function proxiesUsingDefaults(config: HaproxyConfig, defaults: HaproxyPro
  */
 export function proxiesRoutingTo(config: HaproxyConfig, backend: HaproxyProxy): HaproxyProxy[] {
   const out = new Set<HaproxyProxy>();
-  for (const ref of backendReferences(config)) {
-    if (ref.target !== backend) continue;
+  for (const ref of referencesTo(config, backend)) {
     if (ref.from.kind !== 'defaults') {
       out.add(ref.from);
       continue;

@@ -92,8 +92,26 @@ export function loadBalancerHeartbeat(groups: AwsTargetGroup[], options: Service
 
 /** Does this load balancer carry WebSocket: a listener forwards to a WebSocket target group, or it is marked. */
 export function lbWebSocketGroups(config: AwsConfig, lb: AwsLoadBalancer): AwsTargetGroup[] {
-  return config.targetGroups.filter((tg) => tg.websocket.carries && tg.loadBalancers.includes(lb));
+  // One pass over the target groups per config answers every load balancer (a scan per load
+  // balancer was quadratic, issue 23); a config is not changed after it is built.
+  let byLb = wsGroupsByLb.get(config);
+  if (!byLb) {
+    byLb = new Map();
+    for (const tg of config.targetGroups) {
+      if (!tg.websocket.carries) continue;
+      for (const l of tg.loadBalancers) {
+        const list = byLb.get(l);
+        if (list) {
+          if (list[list.length - 1] !== tg) list.push(tg);
+        } else byLb.set(l, [tg]);
+      }
+    }
+    wsGroupsByLb.set(config, byLb);
+  }
+  return (byLb.get(lb) ?? []).slice();
 }
+
+const wsGroupsByLb = new WeakMap<AwsConfig, Map<AwsLoadBalancer, AwsTargetGroup[]>>();
 
 /** An Application Load Balancer (HTTP/HTTPS) target group: by its protocol, else by the load balancers in front of it. */
 export function isAlbTargetGroup(tg: AwsTargetGroup): boolean {

@@ -155,10 +155,21 @@ export function settingTarget(
 ): HaproxyProxy {
   const d = backend.defaults;
   if (!d) return backend;
-  const users = proxiesUsingDefaults(config, d).filter((p) => p.kind === 'backend' || p.kind === 'listen');
-  if (users.length >= 2 && users.every((u) => wsBackends.has(u))) return d;
-  return backend;
+  // Once per defaults section and set of WebSocket backends: every WebSocket backend of a large
+  // config asks about the same section (asking per backend was quadratic, issue 23).
+  let answers = allWebSocketUsers.get(wsBackends);
+  if (!answers) allWebSocketUsers.set(wsBackends, (answers = new Map<HaproxyProxy, boolean>()));
+  let all = answers.get(d);
+  if (all === undefined) {
+    const users = proxiesUsingDefaults(config, d).filter((p) => p.kind === 'backend' || p.kind === 'listen');
+    all = users.length >= 2 && users.every((u) => wsBackends.has(u));
+    answers.set(d, all);
+  }
+  return all ? d : backend;
 }
+
+/** settingTarget's answers: is every backend/listen using a defaults section a WebSocket one? */
+const allWebSocketUsers = new WeakMap<Set<HaproxyProxy>, Map<HaproxyProxy, boolean>>();
 
 /** The value word of a statement found by keyword path (e.g. `timeout tunnel 0` → index 2). */
 export function valueWordIndex(path: string[]): number {

@@ -7,6 +7,7 @@ import {
   heartbeatTier,
   proxyLabel,
   statementSpan,
+  threeHeartbeats,
   timeoutMs,
   tunnelEdit,
   whereIs,
@@ -14,6 +15,7 @@ import {
 
 /** What the fix writes: long enough for any sane heartbeat, short enough to reap dead peers within the hour. */
 export const TUNNEL_FIX_VALUE = '1h';
+const TUNNEL_FIX_MS = 3_600_000;
 
 export const wsMissingTimeoutTunnel: HaproxyRule = {
   meta: {
@@ -61,14 +63,17 @@ export const wsMissingTimeoutTunnel: HaproxyRule = {
       const t = heartbeatTier(limits.ms, hb);
       if (!t) continue;
       const zero = tunnel.eff && !tunnel.eff.negated ? ` (its 0 means unset)` : '';
-      const { edit, target } = tunnelEdit(config, proxy, wsSet, TUNNEL_FIX_VALUE);
+      // 1h, unless the heartbeat is over 30 min: then three heartbeats, which
+      // ws-timeout-below-heartbeat accepts too (the fix is not followed by another finding).
+      const value = heartbeatTier(TUNNEL_FIX_MS, hb) ? threeHeartbeats(hb) : TUNNEL_FIX_VALUE;
+      const { edit, target } = tunnelEdit(config, proxy, wsSet, value);
       const where = target === proxy ? '' : ` in ${proxyLabel(target)}`;
       report({
         path: proxy.source.path,
         span: proxyHeaderSpan(proxy),
         severity: t.severity,
         message: `WebSocket ${proxyLabel(proxy)} has no timeout tunnel${zero}: ${limits.text} cut idle WebSockets; set one`,
-        fixes: [{ title: `Set timeout tunnel ${TUNNEL_FIX_VALUE}${where}`, edits: [edit], isPreferred: true }],
+        fixes: [{ title: `Set timeout tunnel ${value}${where}`, edits: [edit], isPreferred: true }],
         related:
           tunnel.eff && tunnel.eff.proxy !== proxy
             ? [
