@@ -23,6 +23,10 @@ export interface TestClientOptions {
   resolveCodeActions?: boolean;
   /** The server process's environment (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /** initializationOptions besides the settings (e.g. ruleLinks, lsp/protocol.ts). */
+  initializationOptions?: Record<string, unknown>;
+  /** Advertise workspace/codeLens/refresh support (VS Code does). */
+  codeLensRefresh?: boolean;
 }
 
 export class TestClient {
@@ -35,6 +39,8 @@ export class TestClient {
   private waiters: { check: () => boolean; resolve: () => void }[] = [];
   private versions = new Map<string, number>();
   settings: Record<string, unknown>;
+  /** workspace/codeLens/refresh requests received. */
+  codeLensRefreshes = 0;
 
   constructor(private readonly options: TestClientOptions = {}) {
     this.settings = { debounceMs: 20, checkWorkspace: false, ...(options.settings ?? {}) };
@@ -59,6 +65,11 @@ export class TestClient {
       p.items.map(() => this.settings),
     );
     this.conn.onRequest('client/registerCapability', () => null);
+    this.conn.onRequest('workspace/codeLens/refresh', () => {
+      this.codeLensRefreshes++;
+      this.poke();
+      return null;
+    });
     this.conn.onRequest('window/workDoneProgress/create', () => null);
     this.conn.listen();
   }
@@ -69,8 +80,10 @@ export class TestClient {
       processId: process.pid,
       rootUri: folder ? pathToFileURL(folder).href : null,
       workspaceFolders: folder ? [{ uri: pathToFileURL(folder).href, name: 'ws' }] : null,
+      initializationOptions: this.options.initializationOptions,
       capabilities: {
         workspace: {
+          ...(this.options.codeLensRefresh ? { codeLens: { refreshSupport: true } } : {}),
           configuration: true,
           didChangeWatchedFiles: { dynamicRegistration: true },
           workspaceFolders: true,
