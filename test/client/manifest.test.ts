@@ -30,25 +30,37 @@ function setDotted(obj: Record<string, unknown>, key: string, value: unknown): v
 }
 
 describe('extension manifest', () => {
-  it('activates only on its languages, .conf/.cfg (content detection), its commands and its panel', () => {
+  it('activates only on its languages, .conf/.cfg (content detection), its commands, panel and rule pages', () => {
     const ev: string[] = pkg.activationEvents;
     for (const e of [
       'onLanguage:nginx',
       'onLanguage:haproxy',
       'onCommand:wslb.simulate',
       'onWebviewPanel:wslb.simulator',
+      'onFileSystem:wslb-rule',
+      'onCustomEditor:wslb.rulePage',
     ])
       assert.ok(ev.includes(e), e);
     for (const e of ev)
       assert.match(
         e,
-        /^(onLanguage:(nginx|haproxy|properties|terraform|yaml|json)|onCommand:wslb\.\w+|onWebviewPanel:wslb\.simulator)$/,
+        /^(onLanguage:(nginx|haproxy|properties|terraform|yaml|json)|onCommand:wslb\.\w+|onWebviewPanel:wslb\.simulator|onFileSystem:wslb-rule|onCustomEditor:wslb\.rulePage|workspaceContains:\*\*\/\*\.(tf|template))$/,
         e,
       );
-    // AWS: activation on the languages Terraform/CloudFormation files already have, never on a
-    // workspace scan (workspaceContains) and never by claiming their extensions.
-    for (const e of ['onLanguage:terraform', 'onLanguage:yaml', 'onLanguage:json']) assert.ok(ev.includes(e), e);
-    assert.ok(!ev.some((e) => e.startsWith('workspaceContains:')));
+    // AWS: activation on the languages Terraform/CloudFormation files already have, and on a
+    // workspace holding .tf/.template files: without HashiCorp's extension a .tf is Plain Text
+    // (which activates nothing), and a window restored with it open must still be checked
+    // (issue 20, point 8). Their extensions are never claimed.
+    for (const e of [
+      'onLanguage:terraform',
+      'onLanguage:yaml',
+      'onLanguage:json',
+      'workspaceContains:**/*.tf',
+      'workspaceContains:**/*.template',
+    ])
+      assert.ok(ev.includes(e), e);
+    // ... and such a Plain Text .tf is sent to the server (the client's document selector).
+    assert.match(extensionSource, /\{ language: 'plaintext', pattern: '\*\*\/\*\.\{tf,template\}' \}/);
     assert.ok(!ev.includes('*') && !ev.includes('onStartupFinished'));
     assert.equal(pkg.main, './dist/client/extension.js');
     const build = fs.readFileSync(path.join(REPO, 'scripts/build.mjs'), 'utf8');
@@ -74,17 +86,26 @@ describe('extension manifest', () => {
       assert.match(extensionSource, new RegExp(`\\{ language: '${lang}' \\}`));
   });
 
-  it('declares every command the extension registers, with "wslb: …" titles', () => {
+  it('declares every command the extension registers, findable by WebSocket, nginx and HAProxy', () => {
     const titles: Record<string, string> = Object.fromEntries(
       pkg.contributes.commands.map((c) => [c.command, c.category ? `${c.category}: ${c.title}` : c.title]),
     );
-    assert.deepEqual(titles, {
-      'wslb.simulate': 'wslb: Simulate balancing',
-      'wslb.restartServer': 'wslb: Restart language server',
-      'wslb.showOutput': 'wslb: Show output',
-      'wslb.fixAll': 'wslb: Fix all safe problems in this file',
-      'wslb.explainRule': 'wslb: Explain rule',
-    });
+    assert.deepEqual(Object.keys(titles).sort(), [
+      'wslb.checkWorkspace',
+      'wslb.explainRule',
+      'wslb.fixAll',
+      'wslb.openSample',
+      'wslb.restartServer',
+      'wslb.showOutput',
+      'wslb.simulate',
+    ]);
+    // The palette matches the words of "Category: Title": every command is found by "WebSocket"
+    // (the category is the settings title), and the user-facing ones by "nginx" and "HAProxy".
+    for (const c of pkg.contributes.commands) assert.equal(c.category, 'WebSocket LB Doctor', c.command);
+    for (const id of ['wslb.simulate', 'wslb.fixAll', 'wslb.explainRule', 'wslb.checkWorkspace'])
+      for (const word of [/websocket/i, /nginx/, /HAProxy/]) assert.match(titles[id], word, id);
+    // None is hidden from the palette.
+    for (const m of pkg.contributes.menus.commandPalette) assert.notEqual(m.when, 'false', m.command);
     const registered = [
       ...extensionSource.matchAll(/registerCommand\(\s*(?:'([^']+)'|(SIMULATE_COMMAND)|(EXPLAIN_COMMAND))/g),
     ].map((m) => m[1] ?? (m[2] ? 'wslb.simulate' : 'wslb.explainRule'));
@@ -124,7 +145,7 @@ describe('extension manifest', () => {
     // Client-only settings are read by the client.
     const clientOnly = Object.keys(props).filter((k) => !(k in flat));
     assert.deepEqual(clientOnly, ['wslb.detectContent']);
-    assert.match(extensionSource, /get<boolean>\('detectContent', true\)/);
+    assert.match(extensionSource, /get<boolean>\('detectContent', settingDefault\('detectContent'\)\)/);
     for (const [k, p] of Object.entries(props))
       assert.ok((p.markdownDescription ?? p.description ?? '').length > 30, `${k} documented`);
     // The names really reach the server: non-default values in the declared shape come back out.
@@ -137,6 +158,7 @@ describe('extension manifest', () => {
       'wslb.checkWorkspace': false,
       'wslb.debounceMs': 400,
       'wslb.followOutsideIncludes': false,
+      'wslb.codeLens': 'all',
       'wslb.trace.server': 'verbose',
     };
     for (const [k, v] of Object.entries(changed)) setDotted(raw, k.slice('wslb.'.length), v);
@@ -148,15 +170,16 @@ describe('extension manifest', () => {
       checkWorkspace: false,
       debounceMs: 400,
       followOutsideIncludes: false,
+      codeLens: 'all',
       trace: { server: 'verbose' },
     });
     assert.deepEqual(props['wslb.trace.server'], {
       ...props['wslb.trace.server'],
       enum: ['off', 'messages', 'verbose'],
     });
-    const sev = (props['wslb.rules'] as unknown as { additionalProperties: { enum: string[] } }).additionalProperties
-      .enum;
-    assert.deepEqual(sev, ['off', 'error', 'warning', 'info', 'hint']);
+    const rules = props['wslb.rules'] as unknown as { properties: Record<string, { enum: string[] }> };
+    for (const p of Object.values(rules.properties))
+      assert.deepEqual(p.enum, ['off', 'error', 'warning', 'info', 'hint']);
   });
 
   it('supports Restricted Mode and (limited) virtual workspaces', () => {
@@ -240,6 +263,12 @@ describe('vsix contents (.vscodeignore, vsce ls)', function () {
       'dist/README.md',
       'images/icon.png',
       'package.json',
+      // The walkthrough's pages (contributes.walkthroughs).
+      ...(
+        pkg as unknown as { contributes: { walkthroughs: { steps: { media: { markdown: string } }[] }[] } }
+      ).contributes.walkthroughs
+        .flatMap((w) => w.steps.map((st) => st.media.markdown))
+        .sort(),
       ...pkg.contributes.grammars.map((g) => g.path.replace(/^\.\//, '')),
       ...pkg.contributes.languages.map((l) => l.configuration!.replace(/^\.\//, '')),
     ];
