@@ -152,7 +152,7 @@ export function activate(context: vscode.ExtensionContext): void {
         return {
           action: CloseAction.DoNotRestart,
           message:
-            'The wslb language server crashed 5 times in 3 minutes and will not be restarted. Run "wslb: Restart language server" after checking the output.',
+            'The wslb language server crashed 5 times in 3 minutes and will not be restarted. Run "WebSocket LB Doctor: Restart language server" after checking the output.',
         };
       },
     },

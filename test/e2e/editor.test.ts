@@ -109,10 +109,11 @@ describe('wslb editor experience in code-server + Chromium (issue 20)', function
     const mode = await wb.page.locator('#status\\.editor\\.mode').innerText();
     assert.match(mode, /Plain Text/, 'no Terraform extension: the file is Plain Text');
     await waitFor('a squiggle in main.tf', async () => (await wb.squiggles('any')) > 0, 90000);
-    const rows = await wb.problems('aws/alb-idle-timeout');
-    assert.ok(
-      rows.some((r) => r.includes('aws/alb-idle-timeout')),
-      rows.join('\n'),
+    await waitFor(
+      'a Problems row with aws/alb-idle-timeout',
+      async () => (await wb.problems('aws/alb-idle-timeout')).some((r) => r.includes('aws/alb-idle-timeout')),
+      45000,
+      500,
     );
     await wb.screenshot('editor-A-terraform-plaintext');
   });
@@ -149,13 +150,18 @@ describe('wslb editor experience in code-server + Chromium (issue 20)', function
   });
 
   it('C. has a walkthrough with the heartbeat, a config, a fix and the simulator', async () => {
-    await wb.runCommand('Welcome: Open Walkthrough...');
+    // The command asks which walkthrough in a second quick pick.
+    await wb.page.keyboard.press('F1');
     const input = wb.page.locator('.quick-input-widget input');
+    await input.fill('>Welcome: Open Walkthrough');
+    await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Open Walkthrough' }).first().click();
+    await waitFor('the walkthrough picker', async () => (await input.inputValue()) === '', 15000);
     await input.fill('WebSocket LB Doctor');
+    // The only row, focused (a tooltip over it would take a click).
     await wb.page
-      .locator('.quick-input-widget .monaco-list-row', { hasText: 'Get started with WebSocket LB Doctor' })
-      .first()
-      .click();
+      .locator('.quick-input-widget .monaco-list-row.focused', { hasText: 'Get started with WebSocket LB Doctor' })
+      .waitFor({ state: 'visible', timeout: 15000 });
+    await wb.page.keyboard.press('Enter');
     const steps = wb.page.locator('.getting-started-step');
     await steps.first().waitFor({ state: 'visible', timeout: 30000 });
     const titles = (await steps.locator('.step-title').allInnerTexts()).map((t) => t.trim());

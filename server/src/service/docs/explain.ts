@@ -76,7 +76,7 @@ export function rulePageMarkdown(id: string): string | undefined {
       `**${m.docs.short}**`,
       '## Why, and what to do',
       m.docs.long,
-      `*${sourcePointer(m.docs.section)} (guide* Load balancing WebSocket*)*`,
+      `_${sourcePointer(m.docs.section)}, in the guide “Load balancing WebSocket”_`,
       '## Versions',
       `Applies to ${m.versions}.`,
       ...(m.docs.proof ? ['## Proof', m.docs.proof] : []),
