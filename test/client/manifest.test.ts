@@ -43,14 +43,18 @@ describe('extension manifest', () => {
     for (const e of ev)
       assert.match(
         e,
-        /^(onLanguage:(nginx|haproxy|properties|terraform|yaml|json)|onCommand:wslb\.\w+|onWebviewPanel:wslb\.simulator|onFileSystem:wslb-rule|onCustomEditor:wslb\.rulePage|workspaceContains:\*\*\/\*\.(tf|template))$/,
+        /^(onLanguage:(nginx|haproxy|properties|terraform|yaml|json|plaintext)|onCommand:wslb\.\w+|onWebviewPanel:wslb\.simulator|onFileSystem:wslb-rule|onCustomEditor:wslb\.rulePage|workspaceContains:\*\*\/\*\.(tf|template))$/,
         e,
       );
-    // AWS: activation on the languages Terraform/CloudFormation files already have, and on a
-    // workspace holding .tf/.template files: without HashiCorp's extension a .tf is Plain Text
-    // (which activates nothing), and a window restored with it open must still be checked
-    // (issue 20, point 8). Their extensions are never claimed.
+    // AWS: activation on the languages Terraform/CloudFormation files already have, and on Plain
+    // Text: without HashiCorp's extension a .tf is Plain Text, and a window restored with it open
+    // must still be checked (issue 20, point 8). workspaceContains alone is not enough: VS Code
+    // gives up its file search after a few seconds on a busy machine or a large workspace (seen in
+    // code-server: "Timed out while searching for 'workspaceContains' pattern"). A Plain Text
+    // document starts nothing unless it is a .tf/.template that declares load balancers.
+    // Their extensions are never claimed.
     for (const e of [
+      'onLanguage:plaintext',
       'onLanguage:terraform',
       'onLanguage:yaml',
       'onLanguage:json',

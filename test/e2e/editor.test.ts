@@ -2,7 +2,7 @@
  * The editor experience of issue 20 in a real workbench (code-server + Chromium), with the
  * packaged extension:
  *   A  a Terraform file that opens as Plain Text (no HashiCorp extension) in a restored or fresh
- *      window is checked: wslb activates on workspaceContains:**\/*.tf (point 8);
+ *      window is checked: wslb activates on Plain Text and workspaceContains:**\/*.tf (point 8);
  *   B  the rule code of a diagnostic, clicked in the Problems panel and in the hover, opens wslb's
  *      own page for the rule inside the editor, with the registry's text (point 5);
  *   C  the walkthrough lists its four steps (point 9);
@@ -103,7 +103,7 @@ describe('wslb editor experience in code-server + Chromium (issue 20)', function
     await stopAll();
   });
 
-  it('A. checks a .tf opened as Plain Text (activation on workspaceContains)', async () => {
+  it('A. checks a .tf opened as Plain Text (activation on Plain Text and workspaceContains)', async () => {
     // Nothing else is open: only the .tf in the workspace can have started wslb.
     await wb.openFile('terraform/main.tf');
     const mode = await wb.page.locator('#status\\.editor\\.mode').innerText();
