@@ -5,7 +5,9 @@
  *   images/editor-findings.png  chat.conf with its squiggles and the Problems panel
  *   images/hover.png            the hover on proxy_pass
  *   images/quick-fix.png        the quick-fix menu on the WebSocket location
- *   images/simulator.png        "wslb: Simulate balancing" on chat_backend, beside the editor,
+ *   images/rule-page.png        the page of nginx/ws-http-version, opened from its code in Problems
+ *   images/walkthrough.png      the "Get started with WebSocket LB Doctor" walkthrough
+ *   images/simulator.png        "Simulate balancing" on chat_backend, beside the editor,
  *                               with the Problems panel open
  *   test-artifacts/e2e/extension-page.png   the extension's details page (the README shipped in
  *                                           the .vsix), for checking by eye; fails when an image
@@ -46,6 +48,26 @@ async function save(wb: Workbench, name: string): Promise<void> {
   const file = path.join(IMAGES, name);
   await wb.page.screenshot({ path: file });
   console.log(`${path.relative(REPO, file)}  ${(fs.statSync(file).size / 1024).toFixed(0)} KB`);
+}
+
+/** The webview frame whose text contains `text`. */
+async function frameWith(wb: Workbench, text: string): Promise<Frame> {
+  return waitFor(
+    `a webview showing ${JSON.stringify(text)}`,
+    async () => {
+      for (const f of wb.page.frames()) {
+        if (f === wb.page.mainFrame()) continue;
+        const body = await f
+          .locator('body')
+          .innerText({ timeout: 500 })
+          .catch(() => '');
+        if (body.includes(text)) return f;
+      }
+      return undefined;
+    },
+    45000,
+    300,
+  );
 }
 
 /** The webview frame holding the simulator's chart, once the chart has stopped moving. */
@@ -151,6 +173,33 @@ async function main(): Promise<void> {
   await save(wb, 'quick-fix.png');
   await wb.page.keyboard.press('Escape');
 
+  // 3b. The rule's page, opened from the code link of its Problems row.
+  const problemRow = wb.page.locator('.markers-panel .monaco-list-row', { hasText: 'nginx/ws-http-version' }).first();
+  await waitFor('a Problems row with nginx/ws-http-version', async () =>
+    (await wb.problems('nginx/ws-http-version')).some((r) => r.includes('nginx/ws-http-version')),
+  );
+  await problemRow.locator('a', { hasText: 'nginx/ws-http-version' }).first().click();
+  await frameWith(wb, 'Why, and what to do');
+  await wb.runCommand('View: Hide Panel');
+  await save(wb, 'rule-page.png');
+  await wb.runCommand('View: Close All Editors');
+
+  // 3c. The walkthrough (the command asks which one in a second quick pick).
+  await wb.page.keyboard.press('F1');
+  const input = wb.page.locator('.quick-input-widget input');
+  await input.fill('>Welcome: Open Walkthrough');
+  await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Open Walkthrough' }).first().click();
+  await waitFor('the walkthrough picker', async () => (await input.inputValue()) === '', 15000);
+  await input.fill('WebSocket LB Doctor');
+  // The only row, focused (a tooltip over it would take a click).
+  await wb.page
+    .locator('.quick-input-widget .monaco-list-row.focused', { hasText: 'Get started with WebSocket LB Doctor' })
+    .waitFor({ state: 'visible', timeout: 15000 });
+  await wb.page.keyboard.press('Enter');
+  await frameWith(wb, 'compares each idle timeout');
+  await save(wb, 'walkthrough.png');
+  await wb.runCommand('View: Close All Editors');
+
   // 4. The simulator on the upstream under the cursor, beside the editor, with the Problems panel
   //    open (an ordinary layout: the panel is narrow and short; the chart and its headline numbers
   //    still come first).
@@ -158,7 +207,7 @@ async function main(): Promise<void> {
   const srv = lineColOf(main, 'server 127.0.0.1:9002');
   await wb.gotoLine(srv.line, srv.column + 2);
   await wb.runCommand('View: Close Primary Side Bar');
-  await wb.runCommand('wslb: Simulate balancing');
+  await wb.runCommand('WebSocket LB Doctor: Simulate balancing');
   const frame = await settledChart(wb);
   await waitFor('chat_backend in the panel', async () =>
     (await frame.locator('body').innerText()).includes('chat_backend'),

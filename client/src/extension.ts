@@ -17,6 +17,7 @@ import {
   State,
   TransportKind,
   type LanguageClientOptions,
+  type Middleware,
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { detectLanguage } from '../../server/src/service/detect';
@@ -32,11 +33,50 @@ import {
 } from '../../server/src/lsp/protocol';
 import { SimulatorPanels, type AlgorithmEditSource } from './simulatorPanel';
 import { VIEW_TYPE } from './webview/protocol';
-import { detectionTarget, isAwsDocument, poolAt, restartBudget } from './logic';
+import { detectionTarget, isAwsDocument, isShutdownError, poolAt, restartBudget } from './logic';
+import { RULE_PAGE_VIEW, RULE_SCHEME, RulePageEditor, RulePageFileSystem, pickRule, ruleUriOf } from './rulePage';
+import { settingDefault } from '../../common/settings';
+import { SAMPLE_NGINX } from './sample';
 import { declaresAwsLoadBalancer } from '../../server/src/service/aws-detect';
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel | undefined;
+/** Set when the extension host starts deactivating (a window reload or close). */
+let shuttingDown = false;
+
+/**
+ * Requests VS Code makes while the window reloads or closes (code actions, CodeLenses, hovers of
+ * the editors being torn down) reach a client that is stopping or a server whose channel has
+ * closed: they get the empty answer instead of an error (which the extension host would log as
+ * "provider FAILED" with a stack trace). Any other error still goes through.
+ */
+function quietOnShutdown(): Middleware {
+  const wrap =
+    (empty: unknown) =>
+    async (...args: unknown[]): Promise<unknown> => {
+      const next = args.pop() as (...a: unknown[]) => unknown;
+      if (shuttingDown) return empty;
+      try {
+        return await next(...args);
+      } catch (e) {
+        if (shuttingDown || !client?.isRunning() || isShutdownError(e)) return empty;
+        throw e;
+      }
+    };
+  return {
+    provideCodeActions: wrap([]),
+    resolveCodeAction: wrap(undefined),
+    provideCodeLenses: wrap([]),
+    provideHover: wrap(undefined),
+    provideDocumentSymbols: wrap([]),
+    provideFoldingRanges: wrap([]),
+    provideCompletionItem: wrap([]),
+    resolveCompletionItem: wrap(undefined),
+    provideDefinition: wrap(undefined),
+    provideReferences: wrap([]),
+    provideWorkspaceSymbols: wrap([]),
+  } as unknown as Middleware;
+}
 
 const LANGUAGES = ['nginx', 'haproxy'];
 const AWS_CHANGE_LANGUAGES = new Set(['terraform', 'yaml', 'json', 'plaintext']);
@@ -58,8 +98,8 @@ export function activate(context: vscode.ExtensionContext): void {
       return;
     }
     const cfg = vscode.workspace.getConfiguration('wslb');
-    const nginx = cfg.get<string>('nginxVersion', '1.22.1');
-    const haproxy = cfg.get<string>('haproxyVersion', '2.6.12');
+    const nginx = cfg.get<string>('nginxVersion', settingDefault('nginxVersion'));
+    const haproxy = cfg.get<string>('haproxyVersion', settingDefault('haproxyVersion'));
     const icon = { starting: '$(sync~spin)', ready: '$(check)', error: '$(error)', stopped: '$(debug-stop)' }[state];
     // The target version of the language in front of the user (both in the tooltip).
     const lang = vscode.window.activeTextEditor?.document.languageId;
@@ -95,7 +135,9 @@ export function activate(context: vscode.ExtensionContext): void {
     outputChannel: output,
     // The hovers' command links: Simulate balancing and Explain rule (no other command runs from them).
     markdown: { isTrusted: { enabledCommands: [SIMULATE_COMMAND, EXPLAIN_COMMAND] } },
-    initializationOptions: { settings: { wslb: vscode.workspace.getConfiguration('wslb') } },
+    // ruleLinks: the codes of diagnostics link to wslb-rule: pages, which this extension shows.
+    initializationOptions: { settings: { wslb: vscode.workspace.getConfiguration('wslb') }, ruleLinks: 'editor' },
+    middleware: quietOnShutdown(),
     errorHandler: {
       error: (error, _message, count) => {
         log(`connection error (${count ?? 1}): ${error.message}`);
@@ -111,7 +153,7 @@ export function activate(context: vscode.ExtensionContext): void {
         return {
           action: CloseAction.DoNotRestart,
           message:
-            'The wslb language server crashed 5 times in 3 minutes and will not be restarted. Run "wslb: Restart language server" after checking the output.',
+            'The wslb language server crashed 5 times in 3 minutes and will not be restarted. Run "WebSocket LB Doctor: Restart language server" after checking the output.',
         };
       },
     },
@@ -175,6 +217,21 @@ export function activate(context: vscode.ExtensionContext): void {
     const r = await client.sendRequest(PoolsRequest, { uri: client.code2ProtocolConverter.asUri(uri) });
     return Array.isArray(r?.pools) ? r.pools : [];
   };
+
+  // ---- rule pages (wslb-rule: URIs, see rulePage.ts) ----
+  const ruleMarkdown = async (id: string): Promise<string | undefined> => {
+    await ensureStarted();
+    if (!client || client.state !== State.Running) throw new Error('the wslb language server is not running');
+    return (await client.sendRequest(ExplainRequest, { id }))?.markdown;
+  };
+  const ruleFs = new RulePageFileSystem(ruleMarkdown);
+  context.subscriptions.push(
+    ruleFs,
+    vscode.workspace.registerFileSystemProvider(RULE_SCHEME, ruleFs, { isReadonly: true, isCaseSensitive: true }),
+    vscode.window.registerCustomEditorProvider(RULE_PAGE_VIEW, new RulePageEditor(ruleMarkdown), {
+      supportsMultipleEditorsPerDocument: true,
+    }),
+  );
 
   const requestAlgorithmEdit: AlgorithmEditSource = async (uri, params) => {
     await ensureStarted();
@@ -244,13 +301,34 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand(SIMULATE_COMMAND, (args?: SimulateArgs) => simulate(args)),
     vscode.commands.registerCommand('wslb.showOutput', () => output?.show(true)),
-    // A rule's page, offline, in the Markdown preview (the hovers' "Explain rule" link).
+    // A rule's page, offline (the hovers' "Explain rule" link, the "Show documentation" action, the
+    // palette, where it asks which rule).
     vscode.commands.registerCommand(EXPLAIN_COMMAND, async (id?: string) => {
-      if (!client || typeof id !== 'string') return;
-      const page = await client.sendRequest(ExplainRequest, { id });
-      if (!page) return;
-      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: page.markdown });
-      await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+      const rule = typeof id === 'string' ? id : await pickRule(context.extension.packageJSON);
+      if (!rule) return;
+      await vscode.commands.executeCommand('vscode.openWith', ruleUriOf(rule), RULE_PAGE_VIEW, {
+        viewColumn: vscode.ViewColumn.Beside,
+        preview: true,
+      });
+    }),
+    vscode.commands.registerCommand('wslb.openSample', async () => {
+      const doc = await vscode.workspace.openTextDocument({ language: 'nginx', content: SAMPLE_NGINX });
+      await vscode.window.showTextDocument(doc);
+    }),
+    vscode.commands.registerCommand('wslb.checkWorkspace', async () => {
+      if (!vscode.workspace.getConfiguration('wslb').get<boolean>('checkWorkspace', settingDefault('checkWorkspace'))) {
+        const on = 'Turn on wslb.checkWorkspace';
+        const pick = await vscode.window.showInformationMessage(
+          'wslb checks only open files: the setting wslb.checkWorkspace is off.',
+          on,
+        );
+        if (pick !== on) return;
+        await vscode.workspace
+          .getConfiguration('wslb')
+          .update('checkWorkspace', true, vscode.ConfigurationTarget.Workspace);
+      }
+      await ensureStarted();
+      await vscode.commands.executeCommand('workbench.actions.view.problems');
     }),
     // The server's source.fixAll.wslb action, applied at once (the same as fix-on-save).
     vscode.commands.registerCommand('wslb.fixAll', () =>
@@ -286,7 +364,10 @@ export function activate(context: vscode.ExtensionContext): void {
 
   // ---- content detection for .conf / .cfg files no other extension claimed ----
   const detect = (doc: vscode.TextDocument) => {
-    if (!vscode.workspace.getConfiguration('wslb', doc.uri).get<boolean>('detectContent', true)) return;
+    if (
+      !vscode.workspace.getConfiguration('wslb', doc.uri).get<boolean>('detectContent', settingDefault('detectContent'))
+    )
+      return;
     const sample = doc.lineCount > 5000 ? doc.getText(new vscode.Range(0, 0, 5000, 0)) : doc.getText();
     const target = detectionTarget(doc.uri.path, doc.languageId, sample, detectLanguage);
     if (!target) return;
@@ -300,6 +381,7 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 export async function deactivate(): Promise<void> {
+  shuttingDown = true;
   const c = client;
   client = undefined;
   if (c) await c.stop(2000).catch(() => undefined);

@@ -146,3 +146,17 @@ export function applyRequest(
   if (typeof m.pool !== 'string' || typeof m.spec !== 'string') return { error: 'Nothing to apply.' };
   return { uri: current.uri, pool: m.pool, spec: m.spec };
 }
+
+/**
+ * Is this the error a request gets when the server's connection is going away (the window
+ * reloads or closes, the server exits)? vscode-languageclient answers those of its own
+ * ResponseErrors with the empty result; these come from the transport itself.
+ */
+export function isShutdownError(e: unknown): boolean {
+  const err = e as { code?: unknown; message?: unknown } | undefined;
+  if (err?.code === 'ERR_IPC_CHANNEL_CLOSED' || err?.code === 'EPIPE') return true;
+  const message = typeof err?.message === 'string' ? err.message : '';
+  return /Channel has been closed|Connection is (?:closed|disposed)|connection got disposed|Client is not running/i.test(
+    message,
+  );
+}

@@ -17,6 +17,7 @@ import {
   FileChangeType,
   DidChangeWatchedFilesNotification,
   DidChangeConfigurationNotification,
+  CodeLensRefreshRequest,
   ResponseError,
   ErrorCodes,
   type CodeAction,
@@ -40,6 +41,7 @@ import { Project, normalizeSettings, type TextEditRecord } from './lsp/project';
 import { Scheduler } from './lsp/scheduler';
 import { rulePageMarkdown } from './service/docs/explain';
 import {
+  EXPLAIN_COMMAND,
   AlgorithmEditRequest,
   ExplainRequest,
   PoolsRequest,
@@ -49,7 +51,14 @@ import {
   type PoolItem,
   type SimulateArgs,
 } from './lsp/protocol';
-import { rangesTouch, toCompletionKind, toDiagnostic, toDocumentSymbol, symbolKind } from './lsp/convert';
+import {
+  rangesTouch,
+  toCompletionKind,
+  toDiagnostic,
+  toDocumentSymbol,
+  symbolKind,
+  type RuleLinks,
+} from './lsp/convert';
 import {
   nginxDocumentSymbols,
   haproxyDocumentSymbols,
@@ -137,8 +146,11 @@ let hasConfigurationCapability = false;
 let hasWatchedFilesDynamic = false;
 let hasWorkspaceFolderCapability = false;
 let codeActionResolve = false;
+let codeLensRefresh = false;
 let workspaceRoots: string[] = [];
 let initSettings: unknown = undefined;
+/** Does the client open `wslb-rule:` pages (initializationOptions.ruleLinks, lsp/protocol.ts)? */
+let ruleLinks: RuleLinks = 'web';
 /** Files we published non-empty diagnostics for (so we can clear them). */
 const published = new Set<string>();
 let backgroundGeneration = 0;
@@ -198,8 +210,10 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   hasWatchedFilesDynamic = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   hasWorkspaceFolderCapability = !!caps.workspace?.workspaceFolders;
   codeActionResolve = !!caps.textDocument?.codeAction?.resolveSupport?.properties?.includes('edit');
-  const opts = params.initializationOptions as { settings?: unknown } | undefined;
+  codeLensRefresh = !!caps.workspace?.codeLens?.refreshSupport;
+  const opts = params.initializationOptions as { settings?: unknown; ruleLinks?: unknown } | undefined;
   initSettings = opts?.settings;
+  ruleLinks = opts?.ruleLinks === 'editor' ? 'editor' : 'web';
   if (initSettings) project.setSettings(normalizeSettings((initSettings as { wslb?: unknown }).wslb ?? initSettings));
   workspaceRoots = (params.workspaceFolders ?? []).map((f) => project.paths.toPath(f.uri));
   if (workspaceRoots.length === 0 && params.rootUri) workspaceRoots = [project.paths.toPath(params.rootUri)];
@@ -273,7 +287,10 @@ async function refreshSettings(payload?: unknown): Promise<void> {
 }
 
 connection.onDidChangeConfiguration((change) => {
+  const lens = project.settings.codeLens;
   void refreshSettings(change).then(() => {
+    if (codeLensRefresh && project.settings.codeLens !== lens)
+      void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     // Re-check everything with the new settings.
     const roots = new Set<string>([...project.analyses.keys()]);
     for (const d of documents.all()) roots.add(project.paths.toPath(d.uri));
@@ -388,7 +405,7 @@ function publish(path: string): void {
 const diagnostics = new WeakMap<Finding, Diagnostic>();
 function diagnosticOf(f: Finding): Diagnostic {
   let d = diagnostics.get(f);
-  if (!d) diagnostics.set(f, (d = toDiagnostic(f, project.paths)));
+  if (!d) diagnostics.set(f, (d = toDiagnostic(f, project.paths, ruleLinks)));
   return d;
 }
 
@@ -649,8 +666,11 @@ connection.onCodeLens(
   guard('codeLens', [], (p) => {
     const m = docModel(p.textDocument.uri);
     if (!m) return [];
+    const mode = project.settings.codeLens;
+    if (mode === 'off') return [];
     const idx = lineIndexOf(m.path, m);
-    return poolsOf(m).map((info) => {
+    const pools = poolsOf(m).filter((info) => mode === 'all' || info.webSocket);
+    return pools.map((info) => {
       const range = idx.rangeOf(info.nameSpan);
       const n = info.pool.servers.length;
       const args: SimulateArgs = { uri: p.textDocument.uri, pool: info.pool.name };
@@ -902,7 +922,7 @@ connection.onCodeAction(
         if (action.isPreferred) seen.isPreferred = true;
       };
       for (const f of here) {
-        const diagnostic = toDiagnostic(f, project.paths);
+        const diagnostic = toDiagnostic(f, project.paths, ruleLinks);
         for (const fix of f.fixes) {
           const byPath = new Map<string, TextEdit[]>();
           for (const e of fix.edits)
@@ -940,6 +960,21 @@ connection.onCodeAction(
         if (all) out.push(all);
       }
       out.push(...disables);
+      // The rule's page, once per rule here (for clients that open wslb-rule: pages).
+      if (ruleLinks === 'editor') {
+        const docs = new Map<string, Diagnostic[]>();
+        for (const f of here) {
+          if (!knownCode(f.code)) continue;
+          docs.set(f.code, [...(docs.get(f.code) ?? []), toDiagnostic(f, project.paths, ruleLinks)]);
+        }
+        for (const [code, diags] of docs)
+          out.push({
+            title: `Show documentation for ${code}`,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: diags,
+            command: { title: `Show documentation for ${code}`, command: EXPLAIN_COMMAND, arguments: [code] },
+          });
+      }
     }
     if ((wants(FIX_ALL_KIND) || (only && only.includes(CodeActionKind.SourceFixAll))) && anySafe) {
       const all = fixAllAction(FIX_ALL_KIND);

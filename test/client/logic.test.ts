@@ -6,6 +6,7 @@ import {
   applyRequest,
   detectionTarget,
   isAwsDocument,
+  isShutdownError,
   poolAt,
   restartBudget,
   targetAfterReady,
@@ -230,5 +231,21 @@ describe('client logic: the simulator panel edits only its own document', () => 
     assert.ok('error' in applyRequest(moved, { uri: 'file:///home/u/.bashrc', pool: 'x', spec: 'least_conn' }));
     // While an init is pending the webview still shows an older pool.
     assert.deepEqual(targetAfterReady(chat, true, { uri: chat.uri, pool: 'old' }), chat);
+  });
+});
+
+describe('client logic: errors of a connection going away', () => {
+  it('recognises the transport errors of a closing window, and nothing else', () => {
+    const closed = Object.assign(new Error('Channel has been closed'), { code: 'ERR_IPC_CHANNEL_CLOSED' });
+    assert.ok(isShutdownError(closed));
+    assert.ok(isShutdownError(new Error('Channel has been closed')));
+    assert.ok(isShutdownError(new Error('Pending response rejected since connection got disposed')));
+    assert.ok(
+      isShutdownError(new Error("Client is not running and can't be stopped. It's current state is: stopping")),
+    );
+    assert.ok(!isShutdownError(new Error('Request textDocument/codeAction failed with message: boom')));
+    assert.ok(!isShutdownError(new TypeError("Cannot read properties of undefined (reading 'range')")));
+    assert.ok(!isShutdownError(undefined));
+    assert.ok(!isShutdownError('Channel has been closed'));
   });
 });

@@ -173,6 +173,10 @@ describe('the packaged README (scripts/vsix-readme.mjs, npm run package)', funct
         'readme.md',
         'images/icon.png',
         'package.json',
+        // The walkthrough's pages (contributes.walkthroughs).
+        ...(
+          pkg as unknown as { contributes: { walkthroughs: { steps: { media: { markdown: string } }[] }[] } }
+        ).contributes.walkthroughs.flatMap((w) => w.steps.map((st) => st.media.markdown)),
         ...pkg.contributes.grammars.map((g) => g.path.replace(/^\.\//, '')),
         ...pkg.contributes.languages.map((l) => l.configuration!.replace(/^\.\//, '')),
       ];

@@ -1,6 +1,6 @@
 /**
  * The client inside a real VS Code (code-server, driven by Chromium through the e2e harness):
- * content detection, the status bar, "wslb: Simulate balancing" from the palette and from a
+ * content detection, the status bar, "WebSocket LB Doctor: Simulate balancing" from the palette and from a
  * CodeLens, the engine running in a Worker inside the real webview (CSP intact), and "Apply to
  * config" as an undoable edit. Uses the product .vsix from `npm run package`.
  *
@@ -258,7 +258,7 @@ describe('client in a real VS Code (code-server)', function () {
   it('simulates the upstream under the cursor; the engine runs in a Worker in the real webview', async () => {
     await wb.openFile('nginx.conf');
     await wb.gotoLine(7, 10);
-    await wb.runCommand('wslb: Simulate balancing');
+    await wb.runCommand('WebSocket LB Doctor: Simulate balancing');
     const frame = await simulatorFrame('chat_backend');
     assert.equal(await frame.locator('#app').getAttribute('data-engine'), 'worker');
     assert.ok(Number(await frame.locator('#chartA').getAttribute('data-total')) > 0);

@@ -8,7 +8,7 @@
  *   2 hover on a directive: WebSocket note and "Source:" section
  *   3 quick fix on nginx: menu (Ctrl+.), apply, diagnostic gone, text changed
  *   4 the same on HAProxy
- *   5 command palette "wslb: Simulate balancing": webview chart; other algorithm, other chart
+ *   5 command palette "WebSocket LB Doctor: Simulate balancing": webview chart; other algorithm, other chart
  *   6 Restricted Mode (untrusted folder): diagnostics still shown
  *   7 API-level suite (test/e2e/runner-extension) inside code-server's extension host
  */
@@ -36,7 +36,7 @@ const NGINX_RULE = 'nginx/ws-http-version';
 const NGINX_FIX = 'Add proxy_http_version 1.1';
 const HAPROXY_RULE = 'haproxy/ws-missing-timeout-tunnel';
 const HAPROXY_FIX = 'Set timeout tunnel 1h';
-const SIMULATE_COMMAND = 'wslb: Simulate balancing';
+const SIMULATE_COMMAND = 'WebSocket LB Doctor: Simulate balancing';
 const RUNNER = path.join(__dirname, 'runner-extension');
 
 /** A fresh copy of the fixture workspace (fixes edit files; the repo copy stays untouched). */

@@ -27,8 +27,10 @@ export interface TestClientOptions {
   nodeArgs?: string[];
   /** The `workspace` client capabilities to declare instead of the full set VS Code declares. */
   workspaceCapabilities?: Record<string, unknown>;
-  /** `initializationOptions` of the initialize request. */
-  initializationOptions?: unknown;
+  /** initializationOptions besides the settings (e.g. ruleLinks, lsp/protocol.ts). */
+  initializationOptions?: Record<string, unknown>;
+  /** Advertise workspace/codeLens/refresh support (VS Code does). */
+  codeLensRefresh?: boolean;
 }
 
 export class TestClient {
@@ -43,6 +45,8 @@ export class TestClient {
   private waiters: { check: () => boolean; resolve: () => void }[] = [];
   private versions = new Map<string, number>();
   settings: Record<string, unknown>;
+  /** workspace/codeLens/refresh requests received. */
+  codeLensRefreshes = 0;
 
   constructor(private readonly options: TestClientOptions = {}) {
     this.settings = { debounceMs: 20, checkWorkspace: false, ...(options.settings ?? {}) };
@@ -68,6 +72,11 @@ export class TestClient {
       return p.items.map(() => this.settings);
     });
     this.conn.onRequest('client/registerCapability', () => null);
+    this.conn.onRequest('workspace/codeLens/refresh', () => {
+      this.codeLensRefreshes++;
+      this.poke();
+      return null;
+    });
     this.conn.onRequest('window/workDoneProgress/create', () => null);
     this.conn.listen();
   }
@@ -81,6 +90,7 @@ export class TestClient {
       initializationOptions: this.options.initializationOptions,
       capabilities: {
         workspace: this.options.workspaceCapabilities ?? {
+          ...(this.options.codeLensRefresh ? { codeLens: { refreshSupport: true } } : {}),
           configuration: true,
           didChangeWatchedFiles: { dynamicRegistration: true },
           workspaceFolders: true,

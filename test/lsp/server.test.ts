@@ -565,7 +565,7 @@ describe('language server: HAProxy navigation', function () {
     );
   });
 
-  it('outlines sections with their servers, folds sections, offers a CodeLens and pools per backend', async () => {
+  it('outlines sections with their servers, folds sections, offers a CodeLens on the WebSocket backend and pools per backend', async () => {
     const syms = await c.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
     assert.deepEqual(
       syms.map((s) => s.name),
@@ -580,10 +580,8 @@ describe('language server: HAProxy navigation', function () {
     const lenses = await c.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
     assert.deepEqual(
       lenses.map((l) => [l.range.start.line, l.command?.command, (l.command?.arguments?.[0] as { pool: string }).pool]),
-      [
-        [17, 'wslb.simulate', 'ws_pool'],
-        [22, 'wslb.simulate', 'api_pool'],
-      ],
+      // Only the pool that carries WebSocket by default (wslb.codeLens, test/lsp/rule-links.test.ts).
+      [[17, 'wslb.simulate', 'ws_pool']],
     );
     const pools = await c.request<{
       pools: { name: string; algorithm: string; servers: { name: string }[]; range: unknown }[];

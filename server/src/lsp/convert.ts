@@ -14,6 +14,7 @@ import type { OutlineKind, OutlineSymbol } from '../service/features/symbols';
 import type { CompletionKindName } from '../service/features/completion';
 import { knownCode } from '../service/codes';
 import { codeDocsUrl } from '../service/docs/links';
+import { ruleUri } from './protocol';
 
 /** Model paths are absolute with "/" separators; non-file documents get a synthetic path. */
 export class PathMapper {
@@ -61,7 +62,13 @@ export function toSeverity(s: Severity): DiagnosticSeverity {
   }
 }
 
-export function toDiagnostic(f: Finding, paths: PathMapper): Diagnostic {
+/**
+ * Where a diagnostic's code links: the rule's page in the editor (`wslb-rule:` URI, for clients
+ * that open it: initializationOptions.ruleLinks 'editor') or its section of docs/rules.md.
+ */
+export type RuleLinks = 'editor' | 'web';
+
+export function toDiagnostic(f: Finding, paths: PathMapper, ruleLinks: RuleLinks = 'web'): Diagnostic {
   const d: Diagnostic = {
     range: f.range,
     severity: toSeverity(f.severity),
@@ -69,8 +76,8 @@ export function toDiagnostic(f: Finding, paths: PathMapper): Diagnostic {
     source: 'wslb',
     message: f.message,
   };
-  // The code links to its section of docs/rules.md (explanation, references, how to turn it off).
-  if (knownCode(f.code)) d.codeDescription = { href: codeDocsUrl(f.code) };
+  // The code links to the rule's page: what, why, fix, versions, proof, how to turn it off.
+  if (knownCode(f.code)) d.codeDescription = { href: ruleLinks === 'editor' ? ruleUri(f.code) : codeDocsUrl(f.code) };
   if (f.related?.length) {
     d.relatedInformation = f.related.map((r) => ({
       location: { uri: paths.toUri(r.file), range: r.range },

@@ -30,6 +30,7 @@ import { NginxIncremental, type NginxIncrementalHost } from '../service/nginx-in
 import type { ConfigLanguage, Finding, Severity } from '../service/types';
 import { PathMapper } from './convert';
 import { DEFAULT_SETTINGS, MAX_ANALYZED_CHARS, type WslbSettings } from './protocol';
+import { CODE_LENS_MODES } from '../../../common/settings';
 
 export interface OpenDoc {
   uri: string;
@@ -65,10 +66,11 @@ export function settingsToOptions(s: WslbSettings): Partial<ServiceOptions> {
     if (sev) ruleSeverity[id] = sev;
   }
   const hb = typeof s.heartbeat === 'string' ? parseNginxTime(s.heartbeat) : undefined;
+  const defaultHb = parseNginxTime(DEFAULT_SETTINGS.heartbeat)!;
   return {
-    heartbeatMs: hb && hb > 0 ? hb : 30_000,
+    heartbeatMs: hb && hb > 0 ? hb : defaultHb,
     // The setting always has a value; only one other than the default counts as the user's choice.
-    heartbeatSet: !!hb && hb > 0 && hb !== 30_000,
+    heartbeatSet: !!hb && hb > 0 && hb !== defaultHb,
     nginxVersion: /^\d+\.\d+(\.\d+)?$/.test(s.nginxVersion) ? s.nginxVersion : DEFAULT_SETTINGS.nginxVersion,
     nginxVersionSet: /^\d+\.\d+(\.\d+)?$/.test(s.nginxVersion) && s.nginxVersion !== DEFAULT_SETTINGS.nginxVersion,
     haproxyVersion: /^\d+\.\d+(\.\d+)?$/.test(s.haproxyVersion) ? s.haproxyVersion : DEFAULT_SETTINGS.haproxyVersion,
@@ -94,6 +96,7 @@ export function normalizeSettings(raw: unknown): WslbSettings {
         : DEFAULT_SETTINGS.debounceMs,
     followOutsideIncludes:
       typeof r.followOutsideIncludes === 'boolean' ? r.followOutsideIncludes : DEFAULT_SETTINGS.followOutsideIncludes,
+    codeLens: CODE_LENS_MODES.find((m) => m === r.codeLens) ?? DEFAULT_SETTINGS.codeLens,
     trace: { server: trace === 'messages' || trace === 'verbose' ? trace : 'off' },
   };
 }

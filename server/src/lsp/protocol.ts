@@ -3,16 +3,15 @@
  *
  * Settings (section "wslb", read with workspace/configuration, re-read on
  * workspace/didChangeConfiguration; clients without workspace/configuration may send them in
- * `initializationOptions.settings` or in the didChangeConfiguration payload):
- *   wslb.heartbeat        string  "30s"     the application's WebSocket ping interval
- *   wslb.nginxVersion     string  "1.22.1"  target nginx version
- *   wslb.haproxyVersion   string  "2.6.12"  target HAProxy version
- *   wslb.rules            object  {}        rule id → "off" | "error" | "warning" | "info" | "hint"
- *   wslb.checkWorkspace   boolean true      check workspace files that are not open
- *   wslb.debounceMs       number  150       delay between the last keystroke and a re-check
- *   wslb.followOutsideIncludes boolean true  read nginx includes that lead outside the workspace
- *                                            folders (false: a finding says each was not followed)
- *   wslb.trace.server     string  "off"     "off" | "messages" | "verbose" (handled by the client library)
+ * `initializationOptions.settings` or in the didChangeConfiguration payload): the table in
+ * common/settings.ts (names, types, defaults, descriptions). The server reads all of them but
+ * `wslb.detectContent` (the client's); `wslb.trace.server` is handled by the client library.
+ *
+ * Initialization options (besides `settings`):
+ *   ruleLinks: 'editor'   the client opens rule pages itself: a diagnostic's code links to a
+ *                         `wslb-rule:` URI (ruleUri) and each finding gets a "Show documentation
+ *                         for <rule>" action running EXPLAIN_COMMAND; otherwise the code links to
+ *                         docs/rules.md on the web and no such action is offered.
  *
  * Custom requests:
  *   wslb/pools  { uri } → { pools: PoolItem[] }
@@ -22,12 +21,14 @@
  *     The edits that switch the pool named `pool` of the document to `algorithm` (the CLI's
  *     spelling, `wslb simulate --algorithm`); the simulator panel's "Apply to config" applies them.
  *
- * CodeLens: above every upstream/backend/listen, command `wslb.simulate` with one argument
+ * CodeLens: above the upstreams/backends/target groups that carry WebSocket (`wslb.codeLens`:
+ * 'websocket'; 'all' for every pool, 'off' for none), command `wslb.simulate` with one argument
  * `{ uri, pool }` (the client opens the simulator on that pool).
  */
 import { RequestType } from 'vscode-languageserver-protocol';
 import type { Range, TextEdit } from 'vscode-languageserver-protocol';
 import type { SimPool } from '../service/simulate/types';
+import { settingDefault, type CodeLensMode } from '../../../common/settings';
 
 export interface WslbSettings {
   heartbeat: string;
@@ -37,18 +38,21 @@ export interface WslbSettings {
   checkWorkspace: boolean;
   debounceMs: number;
   followOutsideIncludes: boolean;
+  codeLens: CodeLensMode;
   trace: { server: 'off' | 'messages' | 'verbose' };
 }
 
+/** The defaults, from common/settings.ts. */
 export const DEFAULT_SETTINGS: WslbSettings = {
-  heartbeat: '30s',
-  nginxVersion: '1.22.1',
-  haproxyVersion: '2.6.12',
-  rules: {},
-  checkWorkspace: true,
-  debounceMs: 150,
-  followOutsideIncludes: true,
-  trace: { server: 'off' },
+  heartbeat: settingDefault('heartbeat'),
+  nginxVersion: settingDefault('nginxVersion'),
+  haproxyVersion: settingDefault('haproxyVersion'),
+  rules: { ...settingDefault('rules') },
+  checkWorkspace: settingDefault('checkWorkspace'),
+  debounceMs: settingDefault('debounceMs'),
+  followOutsideIncludes: settingDefault('followOutsideIncludes'),
+  codeLens: settingDefault('codeLens'),
+  trace: { server: settingDefault('trace.server') },
 };
 
 export interface PoolsParams {
@@ -104,6 +108,22 @@ export interface ExplainParams {
 
 /** A rule's page (what, why, fix, versions, proof) as Markdown, or null for an unknown id. */
 export const ExplainRequest = new RequestType<ExplainParams, { markdown: string } | null, void>('wslb/explain');
+
+/**
+ * A rule's page inside the editor: `wslb-rule:/nginx/ws-http-version`. The VS Code client shows
+ * these URIs (a diagnostic's code link, the "Show documentation" action) as the rendered rule page.
+ */
+export const RULE_SCHEME = 'wslb-rule';
+
+export function ruleUri(id: string): string {
+  return `${RULE_SCHEME}:/${id.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/** The rule id of a `wslb-rule:` URI's path (`/nginx/ws-http-version`), or undefined. */
+export function ruleIdOfPath(path: string): string | undefined {
+  const m = /^\/([a-z0-9-]+\/[a-z0-9-]+)$/i.exec(path);
+  return m ? m[1] : undefined;
+}
 
 /** The code action kind of "Fix all safe wslb problems in this file". */
 export const FIX_ALL_KIND = 'source.fixAll.wslb';

@@ -1,5 +1,7 @@
 /** Settings enter the language service once, here, and flow down as arguments. */
 import type { Severity } from './types';
+import { settingDefault } from '../../../common/settings';
+import { parseNginxTime } from './model/units';
 
 export interface ServiceOptions {
   /** The application's WebSocket heartbeat (ping) interval, in milliseconds. */
@@ -24,11 +26,11 @@ export interface ServiceOptions {
   ruleSeverity: Record<string, Severity | 'off'>;
 }
 
-/** Debian 12's versions (nginx 1.22.1, HAProxy 2.6.12) and a 30 s heartbeat. */
+/** The settings' defaults (common/settings.ts): Debian 12's versions (nginx 1.22.1, HAProxy 2.6.12) and a 30 s heartbeat. */
 export const DEFAULT_OPTIONS: ServiceOptions = {
-  heartbeatMs: 30_000,
-  nginxVersion: '1.22.1',
-  haproxyVersion: '2.6.12',
+  heartbeatMs: parseNginxTime(settingDefault('heartbeat'))!,
+  nginxVersion: settingDefault('nginxVersion'),
+  haproxyVersion: settingDefault('haproxyVersion'),
   ruleSeverity: {},
 };
 

@@ -72,13 +72,17 @@ export function rulePageMarkdown(id: string): string | undefined {
   return (
     [
       `# ${m.id}`,
-      `*${m.severity} · applies to ${m.versions}${m.fixable ? ' · has a quick fix' : ''}*`,
+      `*${m.severity}${m.fixable ? ' · has a quick fix' : ' · no automatic fix'}*`,
       `**${m.docs.short}**`,
+      '## Why, and what to do',
       m.docs.long,
-      `*${sourcePointer(m.docs.section)} (guide* Load balancing WebSocket*)*`,
+      `_${sourcePointer(m.docs.section)}, in the guide “Load balancing WebSocket”_`,
+      '## Versions',
+      `Applies to ${m.versions}.`,
       ...(m.docs.proof ? ['## Proof', m.docs.proof] : []),
       ...(m.docs.references.length ? ['## References', links(m.docs.references)] : []),
-      `Turn it off or change its severity: \`wslb.rules\` in the settings, \`--rule ${m.id}=off\` on the command line, or a \`# wslb-disable-next-line ${m.id} -- reason\` comment.`,
+      '## Turn it off',
+      `Change its severity or turn it off with \`wslb.rules\` in the settings, \`--rule ${m.id}=off\` on the command line, or a \`# wslb-disable-next-line ${m.id} -- reason\` comment.`,
     ].join('\n\n') + '\n'
   );
 }

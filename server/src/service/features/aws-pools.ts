@@ -73,6 +73,7 @@ export function awsTargetGroupPool(tg: AwsTargetGroup): AwsPoolInfo {
     algorithmSpan: tg.algorithm.known ? tg.algorithm.written?.span : tg.algorithm.written.span,
     targetGroup: tg,
     unknown,
+    webSocket: tg.websocket.carries,
   };
 }
 

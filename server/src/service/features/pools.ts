@@ -9,6 +9,7 @@
  */
 import { walkContexts, type NginxConfig, type NginxContext } from '../model/nginx';
 import { haproxyEffective, type HaproxyConfig, type HaproxyProxy } from '../model/haproxy';
+import { haproxyWebSocketBackends, nginxWebSocketUpstreams } from '../model/websocket';
 import { parseNginxTime } from '../model/units';
 import type { SimPool, SimServer } from '../simulate/types';
 import type { Span } from '../text';
@@ -22,6 +23,8 @@ export interface PoolInfo {
   nameSpan: Span;
   /** The line that sets the algorithm, when there is one. */
   algorithmSpan?: Span;
+  /** Does it carry WebSocket (model/websocket.ts; the CodeLens shows on these by default)? */
+  webSocket?: boolean;
 }
 
 function splitHostPort(addr: string, defaultPort: number): { address: string; port: number } {
@@ -100,6 +103,7 @@ export function nginxUpstreamPool(config: NginxConfig, up: NginxContext): PoolIn
 export function nginxPools(config: NginxConfig, path?: string): PoolInfo[] {
   const out: PoolInfo[] = [];
   const seen = new Set<string>();
+  const ws = nginxWebSocketUpstreams(config);
   for (const c of walkContexts(config.root)) {
     if (c.kind !== 'upstream' || !c.statement) continue;
     if (path && c.statement.source.path !== path) continue;
@@ -107,7 +111,7 @@ export function nginxPools(config: NginxConfig, path?: string): PoolInfo[] {
     if (seen.has(key)) continue;
     seen.add(key);
     const p = nginxUpstreamPool(config, c);
-    if (p) out.push(p);
+    if (p) out.push({ ...p, webSocket: ws.has(c) });
   }
   return out;
 }
@@ -171,10 +175,11 @@ export function haproxyProxyPool(proxy: HaproxyProxy): PoolInfo | null {
 
 export function haproxyPools(config: HaproxyConfig, path?: string): PoolInfo[] {
   const out: PoolInfo[] = [];
+  const ws = new Set(haproxyWebSocketBackends(config).map((b) => b.proxy));
   for (const p of config.proxies) {
     if (path && p.source.path !== path) continue;
     const info = haproxyProxyPool(p);
-    if (info) out.push(info);
+    if (info) out.push({ ...info, webSocket: ws.has(p) });
   }
   return out;
 }

@@ -1,0 +1,195 @@
+/**
+ * The editor experience of issue 20 in a real workbench (code-server + Chromium), with the
+ * packaged extension:
+ *   A  a Terraform file that opens as Plain Text (no HashiCorp extension) in a restored or fresh
+ *      window is checked: wslb activates on Plain Text and workspaceContains:**\/*.tf (point 8);
+ *   B  the rule code of a diagnostic, clicked in the Problems panel and in the hover, opens wslb's
+ *      own page for the rule inside the editor, with the registry's text (point 5);
+ *   C  the walkthrough lists its four steps (point 9);
+ *   D  a window reload leaves no "provider FAILED" stack trace of wslb in the extension host
+ *      log (point 10).
+ * Screenshots: test-artifacts/e2e/editor-*.png (the README's images/rule-page.png and
+ * images/walkthrough.png are taken from B and C).
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { BrowserContext, Frame } from 'playwright-core';
+import {
+  buildProductVsix,
+  CodeServer,
+  launchBrowser,
+  makeTempDir,
+  REPO,
+  requireE2E,
+  stopAll,
+  waitFor,
+  Workbench,
+  type E2ESetup,
+} from './harness';
+
+const RULE = 'nginx/ws-http-version';
+// The rule's one-line summary, as the registry has it (docs/rules.md).
+const RULE_SUMMARY = 'A WebSocket location proxies with HTTP/1.0';
+
+function workspace(into: string): string {
+  const dest = path.join(into, 'ws');
+  fs.cpSync(path.join(__dirname, 'workspace'), dest, { recursive: true });
+  fs.mkdirSync(path.join(dest, 'terraform'));
+  for (const f of ['main.tf', 'variables.tf'])
+    fs.copyFileSync(path.join(REPO, 'examples', 'aws', 'terraform', f), path.join(dest, 'terraform', f));
+  return dest;
+}
+
+/** The webview frame whose body contains `text`. */
+async function frameWith(wb: Workbench, text: string): Promise<Frame> {
+  return waitFor(
+    `a webview showing ${JSON.stringify(text)}`,
+    async () => {
+      for (const f of wb.page.frames()) {
+        if (f === wb.page.mainFrame()) continue;
+        const body = await f
+          .locator('body')
+          .innerText({ timeout: 500 })
+          .catch(() => '');
+        if (body.includes(text)) return f;
+      }
+      return undefined;
+    },
+    45000,
+    300,
+  );
+}
+
+/** Every extension host log line of this code-server that names wslb and "provider FAILED". */
+function providerFailures(server: CodeServer): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/exthost.*\.log$|^exthost\.log$/.test(e.name) || (e.name.endsWith('.log') && dir.includes('exthost')))
+        for (const line of fs.readFileSync(p, 'utf8').split('\n'))
+          if (/provider FAILED/.test(line) && /wslb/.test(line)) out.push(`${path.relative(server.root, p)}: ${line}`);
+    }
+  };
+  walk(server.root);
+  return out;
+}
+
+describe('wslb editor experience in code-server + Chromium (issue 20)', function () {
+  this.timeout(600000);
+  let setup: E2ESetup;
+  let context: BrowserContext;
+  let server: CodeServer;
+  let wb: Workbench;
+  let folder: string;
+
+  before(async function () {
+    setup = requireE2E(this);
+    const vsix = buildProductVsix();
+    folder = workspace(makeTempDir('editor'));
+    context = await launchBrowser(setup);
+    server = await CodeServer.start({ setup, vsixes: [vsix], label: 'editor' });
+    wb = await Workbench.open(context, server.folderUrl(folder));
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && wb && !wb.page.isClosed())
+      await wb.screenshot(`editor-failed-${this.currentTest.title.slice(0, 1)}`).catch(() => undefined);
+  });
+
+  after(async () => {
+    await stopAll();
+  });
+
+  it('A. checks a .tf opened as Plain Text (activation on Plain Text and workspaceContains)', async () => {
+    // Nothing else is open: only the .tf in the workspace can have started wslb.
+    await wb.openFile('terraform/main.tf');
+    const mode = await wb.page.locator('#status\\.editor\\.mode').innerText();
+    assert.match(mode, /Plain Text/, 'no Terraform extension: the file is Plain Text');
+    await waitFor('a squiggle in main.tf', async () => (await wb.squiggles('any')) > 0, 90000);
+    await waitFor(
+      'a Problems row with aws/alb-idle-timeout',
+      async () => (await wb.problems('aws/alb-idle-timeout')).some((r) => r.includes('aws/alb-idle-timeout')),
+      45000,
+      500,
+    );
+    await wb.screenshot('editor-A-terraform-plaintext');
+  });
+
+  it('B. opens the rule page from the code link in Problems and in the hover', async () => {
+    await wb.openFile('nginx.conf');
+    const row = wb.page.locator('.markers-panel .monaco-list-row', { hasText: RULE }).first();
+    await waitFor('a Problems row with the rule', async () => (await wb.problems(RULE)).some((r) => r.includes(RULE)));
+    await row.locator('a', { hasText: RULE }).first().click();
+    const page = await frameWith(wb, RULE_SUMMARY);
+    const text = await page.locator('body').innerText();
+    for (const part of ['Why, and what to do', 'Versions', 'Proof', 'References', 'proxy_http_version 1.1'])
+      assert.ok(text.includes(part), `${part} in:\n${text.slice(0, 2000)}`);
+    // Rendered Markdown, not its source.
+    assert.equal(await page.locator('h1').first().innerText(), RULE);
+    assert.ok(!text.includes('## Versions'));
+    await wb.page
+      .locator('.tab.active', { hasText: 'ws-http-version' })
+      .first()
+      .waitFor({ state: 'visible', timeout: 10000 });
+    await wb.runCommand('View: Hide Panel');
+    await wb.page.screenshot({ path: path.join(REPO, 'test-artifacts', 'e2e', 'editor-B-rule-page.png') });
+    await wb.runCommand('View: Close All Editors');
+
+    // The same link in the hover over the squiggle.
+    await wb.openFile('nginx.conf');
+    const lines = fs.readFileSync(path.join(folder, 'nginx.conf'), 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes('location /ws/')) + 1;
+    await wb.gotoLine(line, lines[line - 1].indexOf('location') + 2);
+    await wb.hoverAtCursor(RULE);
+    await wb.page.locator('.monaco-hover:not(.hidden) a', { hasText: RULE }).first().click();
+    await frameWith(wb, RULE_SUMMARY);
+    await wb.runCommand('View: Close All Editors');
+  });
+
+  it('C. has a walkthrough with the heartbeat, a config, a fix and the simulator', async () => {
+    // The command asks which walkthrough in a second quick pick.
+    await wb.page.keyboard.press('F1');
+    const input = wb.page.locator('.quick-input-widget input');
+    await input.fill('>Welcome: Open Walkthrough');
+    await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Open Walkthrough' }).first().click();
+    await waitFor('the walkthrough picker', async () => (await input.inputValue()) === '', 15000);
+    await input.fill('WebSocket LB Doctor');
+    // The only row, focused (a tooltip over it would take a click).
+    await wb.page
+      .locator('.quick-input-widget .monaco-list-row.focused', { hasText: 'Get started with WebSocket LB Doctor' })
+      .waitFor({ state: 'visible', timeout: 15000 });
+    await wb.page.keyboard.press('Enter');
+    const steps = wb.page.locator('.getting-started-step');
+    await steps.first().waitFor({ state: 'visible', timeout: 30000 });
+    const titles = (await steps.locator('.step-title').allInnerTexts()).map((t) => t.trim());
+    assert.deepEqual(titles, ['Set your heartbeat', 'Open a config', 'Apply a fix', 'Run the simulator']);
+    // The first step's Markdown media is shown beside the steps.
+    await frameWith(wb, 'compares each idle timeout');
+    await wb.page.screenshot({ path: path.join(REPO, 'test-artifacts', 'e2e', 'editor-C-walkthrough.png') });
+    await wb.runCommand('View: Close All Editors');
+  });
+
+  it('D. a window reload leaves no wslb "provider FAILED" in the extension host log', async () => {
+    await wb.openFile('nginx.conf');
+    const lines = fs.readFileSync(path.join(folder, 'nginx.conf'), 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes('location /ws/')) + 1;
+    await wb.gotoLine(line, 10);
+    await waitFor('a squiggle', async () => (await wb.squiggles('any')) > 0, 60000);
+    await wb.openQuickFix('Show documentation');
+    await wb.page.keyboard.press('Escape');
+    for (let i = 0; i < 2; i++) {
+      await wb.page.reload({ waitUntil: 'domcontentloaded' });
+      await wb.waitReady();
+      await wb.page
+        .locator('.editor-group-container.active .monaco-editor')
+        .first()
+        .waitFor({ state: 'visible', timeout: 60000 });
+      await waitFor('squiggles after the reload', async () => (await wb.squiggles('any')) > 0, 90000);
+    }
+    const failures = providerFailures(server);
+    assert.deepEqual(failures, []);
+  });
+});
