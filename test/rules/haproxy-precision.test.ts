@@ -427,6 +427,61 @@ describe('HAProxy no-shutdown-sessions and protocols whose clients notice a sile
   });
 });
 
+describe('HAProxy http-setting-in-tcp-mode: options a TCP proxy inherits from HTTP defaults (issue 19)', () => {
+  const cfg = (extra: string, own = '') =>
+    [
+      'defaults',
+      '    mode http',
+      '    option httplog',
+      `    ${extra}`,
+      '    timeout connect 5s',
+      '    timeout client 1m',
+      '    timeout server 1m',
+      'frontend tls',
+      '    mode tcp',
+      '    bind :443',
+      `    ${own}`,
+      '    default_backend tls_nodes',
+      'backend tls_nodes',
+      '    mode tcp',
+      '    server a 10.0.0.1:443',
+    ].join('\n');
+  const found = (text: string) =>
+    analyzeText('haproxy', text).filter((f) => f.code === 'haproxy/http-setting-in-tcp-mode');
+
+  it('AWX: the inherited httplog is a hint that still quotes haproxy -c and says why it is harmless', () => {
+    const fs = found(real('ansible-awx/haproxy.cfg.j2'));
+    assert.deepEqual(
+      fs.map((f) => [f.range.start.line + 1, f.severity]),
+      [[20, 'hint']],
+    );
+    assert.match(fs[0].message, /Falling back to 'option tcplog'/);
+    assert.match(fs[0].message, /inherited from defaults, meant for its HTTP proxies: harmless here/);
+  });
+
+  it('an inherited forwardfor shared by several TCP proxies: one hint at the defaults line', () => {
+    const fs = found(cfg('option forwardfor'));
+    const ff = fs.filter((f) => /forwardfor/.test(f.message));
+    assert.deepEqual(
+      ff.map((f) => [f.range.start.line + 1, f.severity]),
+      [[4, 'hint']],
+    );
+    assert.equal(ff[0].related?.length, 2);
+  });
+
+  it('inherited cookie persistence and HTTP balancing stay warnings; the proxy`s own options too', () => {
+    const cookie = found(cfg('cookie SRV insert indirect nocache'));
+    assert.ok(cookie.some((f) => /cookie persistence is ignored/.test(f.message) && f.severity === 'warning'));
+    const balance = found(cfg('balance uri'));
+    assert.ok(balance.some((f) => /balance uri/.test(f.message) && f.severity === 'warning'));
+    const own = found(cfg('', 'option forwardfor'));
+    assert.ok(
+      own.some((f) => /forwardfor/.test(f.message) && f.severity === 'warning'),
+      JSON.stringify(own),
+    );
+  });
+});
+
 describe('HAProxy templates while editing (issue 19)', () => {
   it('typing that makes or unmakes a placeholder gives what a fresh analysis gives', () => {
     const service = createLanguageService();
