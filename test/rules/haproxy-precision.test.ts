@@ -482,6 +482,30 @@ describe('HAProxy http-setting-in-tcp-mode: options a TCP proxy inherits from HT
   });
 });
 
+describe('HAProxy: a tuning option ignored for the section`s capability (issue 19)', () => {
+  const frontend = (line: string) =>
+    analyzeText(
+      'haproxy',
+      `defaults\n    mode http\n    timeout connect 5s\n    timeout client 5s\n    timeout server 5s\nfrontend fe\n    bind :80\n    ${line}\n    default_backend b\nbackend b\n    server s 10.0.0.1:80\n`,
+    ).filter((f) => f.code === 'haproxy/keyword-not-allowed-here');
+
+  it('SockJS`s option http-pretend-keepalive in a frontend is a hint that mirrors haproxy -c and says why it is harmless', () => {
+    const fs = at(analyzeText('haproxy', real('sockjs-sockjs-node/haproxy.cfg')), 16);
+    assert.deepEqual(
+      fs.map((f) => [f.code, f.severity]),
+      [['haproxy/keyword-not-allowed-here', 'hint']],
+    );
+    assert.match(fs[0].message, /ignored in a frontend: it needs backend capability/);
+    assert.match(fs[0].message, /chunked encoding/);
+    assert.equal(frontend('option tcp-smart-connect')[0]?.severity, 'hint');
+  });
+
+  it('an ignored option that changes what the proxy does stays a warning', () => {
+    for (const line of ['option httpchk GET /health', 'option redispatch', 'option allbackups'])
+      assert.equal(frontend(line)[0]?.severity, 'warning', line);
+  });
+});
+
 describe('HAProxy templates while editing (issue 19)', () => {
   it('typing that makes or unmakes a placeholder gives what a fresh analysis gives', () => {
     const service = createLanguageService();
