@@ -294,3 +294,40 @@ describe('nginx templates: partials', () => {
     );
   });
 });
+
+describe('nginx ws-no-worker-shutdown-timeout: backends addressed by container service names (issue 19)', () => {
+  const conf = (servers: string[], pass = 'http://app') => `events {}
+http {
+    map $http_upgrade $connection_upgrade { default upgrade; '' close; }
+    upstream app {
+${servers.map((s) => `        server ${s};`).join('\n')}
+    }
+    server {
+        listen 80;
+        location /ws {
+            proxy_pass ${pass};
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+        }
+    }
+}
+`;
+  const fired = (text: string) =>
+    analyzeText('nginx', text).filter((f) => f.code === 'nginx/ws-no-worker-shutdown-timeout').length;
+
+  it('is silent when every upstream server and proxy_pass host is a single-label name (Compose services)', () => {
+    assert.equal(fired(conf(['server-john:3000', 'server-paul:3000'])), 0);
+    assert.equal(fired(conf(['"lemmy:8536"'])), 0);
+    assert.equal(fired(conf(['app1:3000'], 'http://wekan:8080')), 0);
+  });
+
+  it('fires when one backend is an address, a dotted name, localhost or a unix socket', () => {
+    assert.equal(fired(conf(['10.0.0.1:3000'])), 1);
+    assert.equal(fired(conf(['app.internal:3000'])), 1);
+    assert.equal(fired(conf(['localhost:3000'])), 1);
+    assert.equal(fired(conf(['app1:3000', '10.0.0.2:3000'])), 1);
+    assert.equal(fired(conf(['unix:/run/app.sock'])), 1);
+    assert.equal(fired(conf(['app1:3000'], 'http://127.0.0.1:9000')), 1);
+  });
+});
