@@ -331,3 +331,30 @@ ${servers.map((s) => `        server ${s};`).join('\n')}
     assert.equal(fired(conf(['app1:3000'], 'http://127.0.0.1:9000')), 1);
   });
 });
+
+describe('nginx unknown-upstream in templates (issue 19)', () => {
+  const conf = (pass: string, extra = '') => `events {}
+http {
+${extra}    server {
+        listen 80;
+        location /auth {
+            proxy_set_header X-Token "{{ env "TOKEN" }}";
+            proxy_pass ${pass};
+        }
+    }
+}
+`;
+  const found = (text: string) => analyzeText('nginx', text).filter((f) => f.code === 'nginx/unknown-upstream');
+
+  it('a template with no upstream names its deployment network`s hosts: not reported', () => {
+    assert.deepEqual(found(conf('http://supervisor/auth')), []);
+  });
+
+  it('a mistyped upstream in a template, and the same name in a plain file, are still reported', () => {
+    const typo = found(conf('http://backnd', '    upstream backend { server 10.0.0.1:80; }\n'));
+    assert.equal(typo.length, 1);
+    assert.match(typo[0].message, /did you mean "backend"/);
+    const plain = found(conf('http://supervisor/auth').replace('"{{ env "TOKEN" }}"', 'secret'));
+    assert.equal(plain.length, 1);
+  });
+});
