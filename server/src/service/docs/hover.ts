@@ -55,6 +55,8 @@ import {
 } from '../model/websocket';
 import { wsNote, type WsNote } from './ws-notes';
 import { effectiveHeartbeat, type EffectiveHeartbeat } from '../knowledge/protocols';
+import { heartbeatTier } from '../describe/heartbeat';
+import { whereLine } from '../describe/where';
 
 export interface HoverInput {
   language: 'nginx' | 'haproxy' | 'aws';
@@ -231,9 +233,10 @@ export function heartbeatWhy(hb: EffectiveHeartbeat): string {
 export function heartbeatText(ms: number, hbMs: number, named = true): string {
   const hb = seconds(hbMs);
   const it = named ? `the ${hb} heartbeat` : 'it';
-  if (ms <= hbMs) return `at or below ${it}: idle WebSockets are cut before the next ping arrives`;
+  const tier = heartbeatTier(ms, hbMs)?.severity; // the tiers of the timeout rules
+  if (tier === 'error') return `at or below ${it}: idle WebSockets are cut before the next ping arrives`;
+  if (tier === 'warning') return `above ${it} but without margin: a single late or lost ping and the connection is cut`;
   const missed = Math.floor(ms / hbMs) - 1;
-  if (missed <= 0) return `above ${it} but without margin: a single late or lost ping and the connection is cut`;
   return `${seconds(ms)} leaves ${missed === 1 ? 'one missed' : `${missed} missed`} ${hb} ping${missed === 1 ? '' : 's'} of margin`;
 }
 
@@ -305,7 +308,7 @@ function lineOfStmt(s: NginxStatement): number {
 }
 
 function whereNginx(s: NginxStatement, herePath: string): string {
-  return s.source.path === herePath ? `line ${lineOfStmt(s)}` : `${baseName(s.source.path)}:${lineOfStmt(s)}`;
+  return whereLine(s.source.path, lineOfStmt(s), herePath);
 }
 
 /** "set here (line 9)", "inherited from `http` at line 12", "nginx 1.22.1's default". */
@@ -703,8 +706,7 @@ function whereHaproxy(
   statementPath: string,
   herePath: string,
 ): string {
-  const line = tree.lineIndex.positionAt(stmt.line.start).line + 1;
-  return statementPath === herePath ? `line ${line}` : `${baseName(statementPath)}:${line}`;
+  return whereLine(statementPath, tree.lineIndex.positionAt(stmt.line.start).line + 1, herePath);
 }
 
 function proxyLabel(p: HaproxyProxy): string {
