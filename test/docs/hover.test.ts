@@ -75,7 +75,7 @@ describe('hover: nginx', () => {
     assert.match(md(hoverNginx(files, NGINX, NGINX, api)), /60 s leaves one missed 30 s ping of margin/);
     assert.match(
       md(hoverNginx(files, NGINX, NGINX, api, { heartbeatMs: 60_000 })),
-      /at or below the 60 s heartbeat: idle WebSockets are cut/,
+      /Against the 60 s heartbeat \(the generic default: [^)]*\): at or below it: idle WebSockets are cut/,
     );
     assert.match(md(hoverNginx(files, NGINX, NGINX, api)), /It overrides `3600s` \(from `http` at line 4\)/);
   });
@@ -323,5 +323,67 @@ describe('hover: short by default, WebSocket notes only where WebSocket goes', (
       const m = md(hoverHaproxy(cfg, at(cfg, needle, 2)));
       assert.doesNotMatch(m, /\*\*WebSocket:\*\*/, m);
     }
+  });
+});
+
+describe('hover: which heartbeat a timeout is compared with, and why (issue 19)', () => {
+  const conf = (path: string) => `events {}
+http {
+    server {
+        listen 80;
+        location ${path} {
+            proxy_pass http://127.0.0.1:9000;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+            proxy_read_timeout 70s;
+        }
+    }
+}
+`;
+  const hover = (path: string, options = {}, needle = '70s;') => {
+    const text = conf(path);
+    const r = hoverNginx(
+      { '/etc/nginx/nginx.conf': text },
+      '/etc/nginx/nginx.conf',
+      '/etc/nginx/nginx.conf',
+      at(text, needle, 1),
+      options,
+    );
+    return md(r);
+  };
+
+  it('a protocol path: that protocol`s default, from the path, with its source', () => {
+    const m = hover('/mqtt');
+    assert.match(m, /Against the 60 s heartbeat \(the MQTT over WebSocket default, by the path; \[source\]/);
+    assert.match(m, /\): above it but without margin/);
+    assert.ok(m.includes('https://github.com/mqttjs/MQTT.js#client'), m);
+    assert.ok(m.length <= HOVER_BUDGET, `${m.length} characters`);
+  });
+
+  it('the user`s setting wins and is named as such; a protocol without a ping keeps the generic value', () => {
+    const set = hover('/mqtt', { heartbeatMs: 20_000, heartbeatSet: true });
+    assert.match(
+      set,
+      /Against the 20 s heartbeat \(your setting, wslb\.heartbeat\): 70 s leaves 2 missed 20 s pings of margin/,
+    );
+    const gql = hover('/graphql');
+    assert.match(
+      gql,
+      /Against the 30 s heartbeat \(the generic default: GraphQL over WebSocket \(graphql-ws\) sends none by default/,
+    );
+    const plain = hover('/live');
+    assert.match(
+      plain,
+      /Against the 30 s heartbeat \(the generic default: no protocol known from the path; set yours with wslb\.heartbeat\)/,
+    );
+  });
+
+  it('on the directive name too, and in the location summary of proxy_pass', () => {
+    const m = hover('/socket.io/', {}, 'proxy_read_timeout');
+    assert.match(m, /heartbeat \(the Socket\.IO default, by the path; \[source\]\(https:\/\/socket\.io\//);
+    const s = hover('/socket.io/', {}, 'proxy_pass');
+    assert.match(s, /heartbeat 25 s, the Socket\.IO default/);
+    assert.ok(s.length <= HOVER_BUDGET, `${s.length} characters`);
   });
 });

@@ -109,7 +109,14 @@ export type Expectation =
    * with the bad config nginx closes the WebSocket during the stall, with the good one it survives and
    * the backend reads the queued data after the stall.
    */
-  | { kind: 'backend-stall'; stallMs: number };
+  | { kind: 'backend-stall'; stallMs: number }
+  /**
+   * One backend serves plain requests and WebSockets (answers 200 and upgrades): `websockets`
+   * WebSockets are opened and kept open, then a plain GET goes to the same backend: with the bad
+   * config (server maxconn equal to the WebSockets held) it waits for `timeout queue` and gets 503,
+   * with the good one it gets 200.
+   */
+  | { kind: 'maxconn-queue'; websockets: number };
 
 export interface LiveCase {
   /** The wslb rule id whose harm this pair demonstrates. */
@@ -402,6 +409,14 @@ export const CASES: LiveCase[] = [
     good: 'nginx-send-timeout.good.conf',
     expect: { kind: 'backend-stall', stallMs: 3000 },
     harm: 'A backend that stops reading for longer than proxy_send_timeout while the client sends loses its WebSockets (closed without a close frame).',
+  },
+  {
+    id: 'haproxy/ws-server-maxconn',
+    system: 'haproxy',
+    bad: 'haproxy-server-maxconn.bad.cfg',
+    good: 'haproxy-server-maxconn.good.cfg',
+    expect: { kind: 'maxconn-queue', websockets: 2 },
+    harm: "Each open WebSocket holds one of its server's maxconn slots for its whole life: once they are taken, a plain request to the same backend waits in the queue and gets 503.",
   },
 ];
 

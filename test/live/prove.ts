@@ -507,6 +507,28 @@ async function measureStuckServer(c: LiveCase, text: string, tag: string): Promi
   };
 }
 
+async function measureMaxconnQueue(c: LiveCase, text: string, tag: string): Promise<Measurement> {
+  const e = c.expect as Extract<LiveCase['expect'], { kind: 'maxconn-queue' }>;
+  // A backend that serves plain requests (200) and WebSockets on every path, as an API backend does.
+  const backend = await startBackend({ name: `${tag}-b1`, plain: 'ok' });
+  const r = await run(c, text, tag, [backend]);
+  const open: LiveClient[] = [];
+  for (let i = 0; i < e.websockets; i++) {
+    const client = await openWsOk(r.url);
+    await client.waitIdentity();
+    open.push(client);
+  }
+  const t0 = now();
+  const status = await plainGet(r.port, '/api/status');
+  const ms = Math.round(now() - t0);
+  open.forEach((cl) => cl.close());
+  return {
+    observed: `${e.websockets} WebSockets open on the server, then a plain GET /api/status to the same backend: HTTP ${status} after ${ms} ms (backend saw ${backend.plainRequests.length} plain request${backend.plainRequests.length === 1 ? '' : 's'})`,
+    harmful: status === 503 && backend.plainRequests.length === 0,
+    value: status,
+  };
+}
+
 async function measureBackendStall(c: LiveCase, text: string, tag: string): Promise<Measurement> {
   const e = c.expect as Extract<LiveCase['expect'], { kind: 'backend-stall' }>;
   const raw = await startRawBackend({
@@ -581,6 +603,8 @@ export function measure(c: LiveCase, text: string, tag: string): Promise<Measure
       return measureStuckServer(c, text, tag);
     case 'backend-stall':
       return measureBackendStall(c, text, tag);
+    case 'maxconn-queue':
+      return measureMaxconnQueue(c, text, tag);
     default:
       throw new Error(`no measurement for ${c.expect.kind}`);
   }
@@ -601,6 +625,7 @@ export const MEASURED_KINDS: ReadonlySet<string> = new Set([
   'connection-cap',
   'stuck-server',
   'backend-stall',
+  'maxconn-queue',
 ]);
 
 /** Asserts that a measurement of a fixed config shows no harm (with the kind's own threshold). */
@@ -619,6 +644,8 @@ export function assertFixed(c: LiveCase, m: Measurement): void {
     assert.equal(m.value, 1, `fixed config: the dead server is tried once in all; ${m.observed}`);
   if (c.expect.kind === 'keepalive-reuse')
     assert.equal(m.value, 1, `fixed config: one kept-alive connection for all requests; ${m.observed}`);
+  if (c.expect.kind === 'maxconn-queue')
+    assert.equal(m.value, 200, `fixed config: the plain request is served; ${m.observed}`);
   if (c.expect.kind === 'connection-cap')
     assert.equal(m.value, c.expect.clients, `fixed config: every WebSocket opens; ${m.observed}`);
   assert.equal(m.harmful, false, `the fixed config should not show the harm: ${m.observed}`);
@@ -714,5 +741,7 @@ export function describeExpect(c: LiveCase): string {
       return `a server that accepts TCP but never answers stays up and its share of ${e.clients} handshakes fails; fixed config marks it down`;
     case 'backend-stall':
       return `a backend that stops reading for ${e.stallMs} ms loses its WebSocket; fixed config keeps it`;
+    case 'maxconn-queue':
+      return `${e.websockets} open WebSockets take every maxconn slot: a plain request queues and gets 503; fixed config serves it (200)`;
   }
 }

@@ -174,6 +174,72 @@ describe('language server: hover content (doHover)', function () {
     await c.waitDiagnostics(uri);
     assert.equal(await hover(uri, { line: 1, character: 10 }), null);
   });
+  it('a timeout compared with a heartbeat: the hover says which heartbeat and why (protocol default, source, generic)', async () => {
+    const text = `events {}
+http {
+    server {
+        listen 8080;
+        location /socket.io/ {
+            proxy_pass http://127.0.0.1:3000;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+            proxy_read_timeout 40s;
+        }
+        location /live {
+            proxy_pass http://127.0.0.1:3001;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+            proxy_read_timeout 40s;
+        }
+    }
+}
+`;
+    const p = path.join(tmp, 'nginx', 'heartbeat.conf');
+    fs.writeFileSync(p, text);
+    const uri = fileUri(p);
+    c.open(uri, 'nginx', text);
+    await c.waitDiagnostics(uri);
+    // the value 40s under /socket.io/: Socket.IO's 25 s, with its source
+    const io = value(await hover(uri, pos(text, '40s;', 1)));
+    assert.match(io, /Against the 25 s heartbeat \(the Socket\.IO default, by the path; \[source\]/);
+    assert.ok(io.includes('(https://socket.io/docs/v4/server-options/#pinginterval)'), io);
+    assert.ok(io.length <= HOVER_BUDGET, `${io.length} characters`);
+    // the directive name under /live: the generic default, and why
+    const live = value(await hover(uri, { line: 16, character: 16 })); // proxy_read_timeout under /live
+    assert.match(live, /Against the 30 s heartbeat \(the generic default: no protocol known from the path/);
+    assert.ok(live.length <= HOVER_BUDGET, `${live.length} characters`);
+    // HAProxy: timeout tunnel of a backend the /socket.io/ route reaches
+    const cfg = `defaults
+    mode http
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+frontend fe
+    bind :8080
+    acl io path_beg /socket.io/
+    use_backend nodes if io
+    default_backend web
+backend web
+    server w 127.0.0.1:8000
+backend nodes
+    timeout tunnel 80s
+    server s1 127.0.0.1:8081 check
+`;
+    const hp = path.join(tmp, 'haproxy', 'heartbeat.cfg');
+    fs.writeFileSync(hp, cfg);
+    const huri = fileUri(hp);
+    c.open(huri, 'haproxy', cfg);
+    await c.waitDiagnostics(huri);
+    const tunnel = value(await hover(huri, pos(cfg, '80s', 1)));
+    assert.match(
+      tunnel,
+      /An idle WebSocket here is cut after 80 s \(1 min 20 s\) \(`timeout tunnel`\); against the 25 s heartbeat \(the Socket\.IO default, by the path; \[source\]/,
+    );
+    assert.ok(tunnel.length <= HOVER_BUDGET, `${tunnel.length} characters`);
+  });
+
   it('the default follows the configured target version (runs last: it changes the settings)', async () => {
     c.settings = { ...c.settings, nginxVersion: '1.29.7' };
     await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: { wslb: c.settings } });

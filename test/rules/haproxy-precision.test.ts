@@ -314,6 +314,198 @@ describe('HAProxy WebSocket detection: a default backend behind explicit WebSock
   });
 });
 
+describe('HAProxy WebSocket detection: the API root of a config that expects upgraded connections (issue 19)', () => {
+  const cfg = (o: { tunnel?: string; mode?: string; acl?: string; route?: string; beMode?: string } = {}) =>
+    [
+      'defaults',
+      `    mode ${o.mode ?? 'http'}`,
+      '    timeout connect 5s',
+      '    timeout client 50s',
+      '    timeout server 50s',
+      o.tunnel === '' ? '' : `    timeout tunnel ${o.tunnel ?? '1h'}`,
+      'frontend fe',
+      '    bind :80',
+      '    mode http',
+      `    acl api ${o.acl ?? 'path_beg /api/'}`,
+      '    acl v1 path_beg /api/v1/',
+      '    use_backend rest if v1',
+      `    ${o.route ?? 'use_backend api if api'}`,
+      '    default_backend web',
+      'backend web',
+      '    mode http',
+      '    server w1 10.0.0.1:80',
+      'backend rest',
+      '    mode http',
+      '    server r1 10.0.0.2:80',
+      'backend api',
+      `    mode ${o.beMode ?? 'http'}`,
+      '    server a1 10.0.0.3:80',
+    ].join('\n');
+  const ws = (text: string) =>
+    haproxyWebSocketBackends(buildHaproxyConfig([{ path: '/h.cfg', text }])).map((b) => b.proxy.name);
+
+  it('ThingsBoard: only tb-api-backend (the /api/ route) carries WebSocket, with the reason spelled out', () => {
+    const text = real('thingsboard-thingsboard/haproxy.cfg');
+    const found = haproxyWebSocketBackends(buildHaproxyConfig([{ path: '/t.cfg', text }]));
+    assert.deepEqual(
+      found.map((b) => b.proxy.name),
+      ['tb-api-backend'],
+    );
+    const why = found[0].reasons.map((r) => r.text).join(' | ');
+    assert.match(why, /routes the API root here \(acl tb_api_acl path_beg \/api\//);
+    assert.match(why, /defaults sets timeout tunnel 1h/);
+    // ... and its pitfalls are reported there
+    const fs = analyzeText('haproxy', text);
+    for (const [code, line] of [
+      ['haproxy/ws-server-maxconn', 181],
+      ['haproxy/source-not-consistent', 169],
+      ['haproxy/ws-no-httpchk', 167],
+    ] as const)
+      assert.ok(
+        at(fs, line).some((f) => f.code === code),
+        `${code} at ${line}: ${codes(fs).join(', ')}`,
+      );
+  });
+
+  it('the API root backend, not the deeper prefix routed elsewhere nor the default backend', () => {
+    assert.deepEqual(ws(cfg()), ['api']);
+    assert.deepEqual(ws(cfg({ acl: 'path -i -m beg /API' })), ['api']);
+    assert.deepEqual(ws(cfg({ acl: 'path_dir /api' })), ['api']);
+  });
+
+  it('needs a tunnel timeout in an http-mode defaults, an http backend and a required API-root ACL', () => {
+    assert.deepEqual(ws(cfg({ tunnel: '' })), []);
+    assert.deepEqual(ws(cfg({ tunnel: '0' })), []);
+    assert.deepEqual(ws(cfg({ mode: 'tcp' })), []);
+    assert.deepEqual(ws(cfg({ beMode: 'tcp' })), []);
+    assert.deepEqual(ws(cfg({ acl: 'path_beg /api/v2/' })), []);
+    assert.deepEqual(ws(cfg({ acl: 'path /api/' })), []); // exact match: only the path /api/ itself
+    assert.deepEqual(ws(cfg({ acl: 'path_beg -f /etc/haproxy/api.lst' })), []);
+    assert.deepEqual(ws(cfg({ route: 'use_backend api if !api' })), []);
+    assert.deepEqual(ws(cfg({ route: 'use_backend api unless api' })), []);
+  });
+});
+
+describe('HAProxy no-shutdown-sessions and protocols whose clients notice a silent server (issue 19)', () => {
+  const cfg = (path: string) =>
+    [
+      'defaults',
+      '    mode http',
+      '    timeout connect 5s',
+      '    timeout client 1h',
+      '    timeout server 1h',
+      '    timeout tunnel 1h',
+      'frontend fe',
+      '    bind :80',
+      `    acl rt path_beg ${path}`,
+      '    use_backend rt if rt',
+      '    default_backend web',
+      'backend web',
+      '    server w1 10.0.0.1:80',
+      'backend rt',
+      '    balance leastconn',
+      '    server a 10.0.0.2:80 check',
+      '    server b 10.0.0.3:80 check',
+    ].join('\n');
+  const fired = (path: string) =>
+    analyzeText('haproxy', cfg(path)).filter((f) => f.code === 'haproxy/no-shutdown-sessions').length;
+
+  it('is quiet for Centrifuge and Socket.IO paths, whose clients reconnect when the pings stop', () => {
+    assert.equal(fired('/connection/websocket'), 0);
+    assert.equal(fired('/socket.io/'), 0);
+  });
+
+  it('still fires for a WebSocket path of no such protocol', () => {
+    assert.equal(fired('/ws'), 1);
+    assert.equal(fired('/sockjs/'), 1);
+  });
+
+  it('Centrifuge`s h2c example is quiet; its other findings stay', () => {
+    const fs = analyzeText('haproxy', real('centrifugal-centrifuge/http2_haproxy_h2c/haproxy.cfg'));
+    assert.ok(!codes(fs).includes('haproxy/no-shutdown-sessions'), codes(fs).join(', '));
+    assert.ok(codes(fs).includes('haproxy/ws-balance-roundrobin'), codes(fs).join(', '));
+  });
+});
+
+describe('HAProxy http-setting-in-tcp-mode: options a TCP proxy inherits from HTTP defaults (issue 19)', () => {
+  const cfg = (extra: string, own = '') =>
+    [
+      'defaults',
+      '    mode http',
+      '    option httplog',
+      `    ${extra}`,
+      '    timeout connect 5s',
+      '    timeout client 1m',
+      '    timeout server 1m',
+      'frontend tls',
+      '    mode tcp',
+      '    bind :443',
+      `    ${own}`,
+      '    default_backend tls_nodes',
+      'backend tls_nodes',
+      '    mode tcp',
+      '    server a 10.0.0.1:443',
+    ].join('\n');
+  const found = (text: string) =>
+    analyzeText('haproxy', text).filter((f) => f.code === 'haproxy/http-setting-in-tcp-mode');
+
+  it('AWX: the inherited httplog is a hint that still quotes haproxy -c and says why it is harmless', () => {
+    const fs = found(real('ansible-awx/haproxy.cfg.j2'));
+    assert.deepEqual(
+      fs.map((f) => [f.range.start.line + 1, f.severity]),
+      [[20, 'hint']],
+    );
+    assert.match(fs[0].message, /Falling back to 'option tcplog'/);
+    assert.match(fs[0].message, /inherited from defaults, meant for its HTTP proxies: harmless here/);
+  });
+
+  it('an inherited forwardfor shared by several TCP proxies: one hint at the defaults line', () => {
+    const fs = found(cfg('option forwardfor'));
+    const ff = fs.filter((f) => /forwardfor/.test(f.message));
+    assert.deepEqual(
+      ff.map((f) => [f.range.start.line + 1, f.severity]),
+      [[4, 'hint']],
+    );
+    assert.equal(ff[0].related?.length, 2);
+  });
+
+  it('inherited cookie persistence and HTTP balancing stay warnings; the proxy`s own options too', () => {
+    const cookie = found(cfg('cookie SRV insert indirect nocache'));
+    assert.ok(cookie.some((f) => /cookie persistence is ignored/.test(f.message) && f.severity === 'warning'));
+    const balance = found(cfg('balance uri'));
+    assert.ok(balance.some((f) => /balance uri/.test(f.message) && f.severity === 'warning'));
+    const own = found(cfg('', 'option forwardfor'));
+    assert.ok(
+      own.some((f) => /forwardfor/.test(f.message) && f.severity === 'warning'),
+      JSON.stringify(own),
+    );
+  });
+});
+
+describe('HAProxy: a tuning option ignored for the section`s capability (issue 19)', () => {
+  const frontend = (line: string) =>
+    analyzeText(
+      'haproxy',
+      `defaults\n    mode http\n    timeout connect 5s\n    timeout client 5s\n    timeout server 5s\nfrontend fe\n    bind :80\n    ${line}\n    default_backend b\nbackend b\n    server s 10.0.0.1:80\n`,
+    ).filter((f) => f.code === 'haproxy/keyword-not-allowed-here');
+
+  it('SockJS`s option http-pretend-keepalive in a frontend is a hint that mirrors haproxy -c and says why it is harmless', () => {
+    const fs = at(analyzeText('haproxy', real('sockjs-sockjs-node/haproxy.cfg')), 16);
+    assert.deepEqual(
+      fs.map((f) => [f.code, f.severity]),
+      [['haproxy/keyword-not-allowed-here', 'hint']],
+    );
+    assert.match(fs[0].message, /ignored in a frontend: it needs backend capability/);
+    assert.match(fs[0].message, /chunked encoding/);
+    assert.equal(frontend('option tcp-smart-connect')[0]?.severity, 'hint');
+  });
+
+  it('an ignored option that changes what the proxy does stays a warning', () => {
+    for (const line of ['option httpchk GET /health', 'option redispatch', 'option allbackups'])
+      assert.equal(frontend(line)[0]?.severity, 'warning', line);
+  });
+});
+
 describe('HAProxy templates while editing (issue 19)', () => {
   it('typing that makes or unmakes a placeholder gives what a fresh analysis gives', () => {
     const service = createLanguageService();

@@ -122,3 +122,71 @@ describe('nginx includes outside the checked configuration (issue 19)', () => {
     assert.ok(!codes.includes('nginx/ws-connection-upgrade-undefined'), codes.join(', '));
   });
 });
+
+describe('nginx includes written from a template at deploy time (issue 19)', () => {
+  const main =
+    'events {}\nhttp {\n    server {\n        include listen.conf;\n        include conf.d/site.conf;\n    }\n}\n';
+  const notFound = (files: Record<string, string>, options = {}) =>
+    analyzeFiles(files, '/app/nginx/conf/nginx.conf', options)
+      .filter((f) => f.code === 'nginx/include-not-found')
+      .map((f) => f.message.replace(/ \(looked in .*\)$/, ''));
+
+  it('is no missing file when a template of that name is kept beside it or in a templates folder', () => {
+    assert.deepEqual(
+      notFound({
+        '/app/nginx/conf/nginx.conf': main,
+        // Frigate: templates/listen.gotmpl, rendered by tempio into conf/listen.conf
+        '/app/nginx/templates/listen.gotmpl': 'listen {{ .listen.internal }};\n',
+        // the nginx image's envsubst convention: templates/<name>.template
+        '/app/nginx/conf/templates/conf.d/site.conf.template': 'location / { return 204; }\n',
+      }),
+      ['include: "conf.d/site.conf" was not found'],
+    );
+    assert.deepEqual(
+      notFound({
+        '/app/nginx/conf/nginx.conf': main,
+        '/app/nginx/conf/listen.conf.j2': 'listen {{ port }};\n',
+        '/app/nginx/conf/conf.d/site.conf.template': 'location / { return 204; }\n',
+      }),
+      [],
+    );
+    // the official image: /etc/nginx/templates/default.conf.template becomes conf.d/default.conf
+    assert.deepEqual(
+      analyzeFiles(
+        {
+          '/etc/nginx/nginx.conf': 'events {}\nhttp {\n    include conf.d/default.conf;\n}\n',
+          '/etc/nginx/templates/default.conf.template': 'server { listen ${PORT}; }\n',
+        },
+        '/etc/nginx/nginx.conf',
+      ).filter((f) => f.code === 'nginx/include-not-found'),
+      [],
+    );
+  });
+
+  it('still reports an include with no such template, and a template of another name does not count', () => {
+    assert.deepEqual(notFound({ '/app/nginx/conf/nginx.conf': main, '/app/nginx/templates/other.gotmpl': '' }), [
+      'include: "listen.conf" was not found',
+      'include: "conf.d/site.conf" was not found',
+    ]);
+  });
+
+  it('Frigate`s nginx.conf: listen.conf and base_path.conf come from its templates, no include-not-found', () => {
+    const dir = path.join(__dirname, '..', 'fixtures', 'real-world', 'nginx', 'blakeblackshear-frigate');
+    const files: Record<string, string> = {};
+    for (const sub of ['conf', 'templates'])
+      for (const f of fs.readdirSync(path.join(dir, sub)))
+        files[`/f/${sub}/${f}`] = fs.readFileSync(path.join(dir, sub, f), 'utf8');
+    const found = analyzeFiles(files, '/f/conf/nginx.conf');
+    assert.deepEqual(
+      found.filter((f) => f.code === 'nginx/include-not-found').map((f) => f.message),
+      [],
+    );
+    delete files['/f/templates/listen.gotmpl'];
+    assert.deepEqual(
+      analyzeFiles(files, '/f/conf/nginx.conf')
+        .filter((f) => f.code === 'nginx/include-not-found')
+        .map((f) => f.message.replace(/ \(looked in .*\)$/, '')),
+      ['include: "listen.conf" was not found'],
+    );
+  });
+});

@@ -294,3 +294,67 @@ describe('nginx templates: partials', () => {
     );
   });
 });
+
+describe('nginx ws-no-worker-shutdown-timeout: backends addressed by container service names (issue 19)', () => {
+  const conf = (servers: string[], pass = 'http://app') => `events {}
+http {
+    map $http_upgrade $connection_upgrade { default upgrade; '' close; }
+    upstream app {
+${servers.map((s) => `        server ${s};`).join('\n')}
+    }
+    server {
+        listen 80;
+        location /ws {
+            proxy_pass ${pass};
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+        }
+    }
+}
+`;
+  const fired = (text: string) =>
+    analyzeText('nginx', text).filter((f) => f.code === 'nginx/ws-no-worker-shutdown-timeout').length;
+
+  it('is silent when every upstream server and proxy_pass host is a single-label name (Compose services)', () => {
+    assert.equal(fired(conf(['server-john:3000', 'server-paul:3000'])), 0);
+    assert.equal(fired(conf(['"lemmy:8536"'])), 0);
+    assert.equal(fired(conf(['app1:3000'], 'http://wekan:8080')), 0);
+  });
+
+  it('fires when one backend is an address, a dotted name, localhost or a unix socket', () => {
+    assert.equal(fired(conf(['10.0.0.1:3000'])), 1);
+    assert.equal(fired(conf(['app.internal:3000'])), 1);
+    assert.equal(fired(conf(['localhost:3000'])), 1);
+    assert.equal(fired(conf(['app1:3000', '10.0.0.2:3000'])), 1);
+    assert.equal(fired(conf(['unix:/run/app.sock'])), 1);
+    assert.equal(fired(conf(['app1:3000'], 'http://127.0.0.1:9000')), 1);
+  });
+});
+
+describe('nginx unknown-upstream in templates (issue 19)', () => {
+  const conf = (pass: string, extra = '') => `events {}
+http {
+${extra}    server {
+        listen 80;
+        location /auth {
+            proxy_set_header X-Token "{{ env "TOKEN" }}";
+            proxy_pass ${pass};
+        }
+    }
+}
+`;
+  const found = (text: string) => analyzeText('nginx', text).filter((f) => f.code === 'nginx/unknown-upstream');
+
+  it('a template with no upstream names its deployment network`s hosts: not reported', () => {
+    assert.deepEqual(found(conf('http://supervisor/auth')), []);
+  });
+
+  it('a mistyped upstream in a template, and the same name in a plain file, are still reported', () => {
+    const typo = found(conf('http://backnd', '    upstream backend { server 10.0.0.1:80; }\n'));
+    assert.equal(typo.length, 1);
+    assert.match(typo[0].message, /did you mean "backend"/);
+    const plain = found(conf('http://supervisor/auth').replace('"{{ env "TOKEN" }}"', 'secret'));
+    assert.equal(plain.length, 1);
+  });
+});

@@ -10,6 +10,7 @@ import { analyzeText } from '../helpers/analyze';
 const PATHS: Record<string, string> = {
   'socket.io': '/socket.io/',
   sockjs: '/sockjs/',
+  centrifuge: '/connection/websocket',
   signalr: '/hubs/chat',
   phoenix: '/socket/websocket',
   actioncable: '/cable',

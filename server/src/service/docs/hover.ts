@@ -54,6 +54,7 @@ import {
   nginxWebSocketUpstreams,
 } from '../model/websocket';
 import { wsNote, type WsNote } from './ws-notes';
+import { effectiveHeartbeat, type EffectiveHeartbeat } from '../knowledge/protocols';
 import { heartbeatTier } from '../describe/heartbeat';
 import { whereLine } from '../describe/where';
 
@@ -195,12 +196,46 @@ export function explainFindingsAt(input: HoverInput): { parts: string[]; span?: 
   };
 }
 
-export function heartbeatText(ms: number, hbMs: number): string {
+/**
+ * The heartbeat a hover compares a timeout with, as the rules do: the user's setting, else the
+ * documented default of the protocol the location's path (nginx) or the backend's routes (HAProxy)
+ * show, else the generic default.
+ */
+function nginxHeartbeat(ctx: NginxContext | null | undefined, options: ServiceOptions): EffectiveHeartbeat {
+  let loc: NginxContext | null | undefined = ctx;
+  while (loc && loc.kind !== 'location') loc = loc.parent;
+  return effectiveHeartbeat(options, loc?.statement?.args ?? []);
+}
+
+function haproxyHeartbeat(
+  cfg: HaproxyConfig,
+  proxy: HaproxyProxy | undefined,
+  options: ServiceOptions,
+): EffectiveHeartbeat {
+  const reasons = proxy ? (haproxyWebSocketBackends(cfg).find((b) => b.proxy === proxy)?.reasons ?? []) : [];
+  return effectiveHeartbeat(
+    options,
+    reasons.map((r) => r.text),
+  );
+}
+
+/** Which heartbeat was used and why, short, with its source: "the Socket.IO default, by the path; [source](…)". */
+export function heartbeatWhy(hb: EffectiveHeartbeat): string {
+  if (hb.origin === 'setting') return 'your setting, wslb.heartbeat';
+  if (hb.origin === 'protocol' && hb.protocol)
+    return `the ${hb.protocol.name} default, by the path; [source](${hb.protocol.source})`;
+  if (hb.protocol)
+    return `the generic default: ${hb.protocol.name} sends none by default, [source](${hb.protocol.source})`;
+  return 'the generic default: no protocol known from the path; set yours with wslb.heartbeat';
+}
+
+/** How a timeout fares against the heartbeat; `named` false when the sentence has just named the heartbeat ("it"). */
+export function heartbeatText(ms: number, hbMs: number, named = true): string {
   const hb = seconds(hbMs);
+  const it = named ? `the ${hb} heartbeat` : 'it';
   const tier = heartbeatTier(ms, hbMs)?.severity; // the tiers of the timeout rules
-  if (tier === 'error') return `at or below the ${hb} heartbeat: idle WebSockets are cut before the next ping arrives`;
-  if (tier === 'warning')
-    return `above the ${hb} heartbeat but without margin: a single late or lost ping and the connection is cut`;
+  if (tier === 'error') return `at or below ${it}: idle WebSockets are cut before the next ping arrives`;
+  if (tier === 'warning') return `above ${it} but without margin: a single late or lost ping and the connection is cut`;
   const missed = Math.floor(ms / hbMs) - 1;
   return `${seconds(ms)} leaves ${missed === 1 ? 'one missed' : `${missed} missed`} ${hb} ping${missed === 1 ? '' : 's'} of margin`;
 }
@@ -300,13 +335,19 @@ function isSizeDirective(name: string): boolean {
   return /_size$|_buffers?$|_max_body_size$|^proxy_buffers$|_limit$/.test(name);
 }
 
-function nginxScalarLine(ctx: NginxContext, name: string, options: ServiceOptions, herePath: string): string {
+function nginxScalarLine(
+  ctx: NginxContext,
+  name: string,
+  options: ServiceOptions,
+  herePath: string,
+  hbMs = options.heartbeatMs,
+): string {
   const eff = effectiveValue(ctx, name, defaultsFor(options));
   const value = eff.args ? `\`${eff.args.join(' ')}\`` : '*(unset)*';
   let line = `- \`${name}\` ${value} — ${nginxOrigin(eff, herePath)}`;
   if (NGINX_IDLE_TIMEOUTS.has(name) && eff.args?.length === 1) {
     const ms = parseNginxTime(eff.args[0]);
-    if (ms !== undefined) line += `; ${heartbeatText(ms, options.heartbeatMs)}`;
+    if (ms !== undefined) line += `; ${heartbeatText(ms, hbMs)}`;
   }
   return line;
 }
@@ -331,16 +372,17 @@ function headerLine(ctx: NginxContext, header: string, herePath: string): string
 /** What a proxying location gets for the WebSocket-relevant settings, with origins. */
 function nginxLocationSummary(ctx: NginxContext, options: ServiceOptions, herePath: string): string {
   const lines: string[] = [];
+  const hb = nginxHeartbeat(ctx, options);
   if (ctx.family === 'stream') {
-    lines.push(nginxScalarLine(ctx, 'proxy_timeout', options, herePath));
-    lines.push(nginxScalarLine(ctx, 'proxy_connect_timeout', options, herePath));
+    lines.push(nginxScalarLine(ctx, 'proxy_timeout', options, herePath, hb.ms));
+    lines.push(nginxScalarLine(ctx, 'proxy_connect_timeout', options, herePath, hb.ms));
   } else {
     for (const n of ['proxy_http_version', 'proxy_read_timeout', 'proxy_send_timeout', 'proxy_buffering'])
-      lines.push(nginxScalarLine(ctx, n, options, herePath));
+      lines.push(nginxScalarLine(ctx, n, options, herePath, hb.ms));
     lines.push(headerLine(ctx, 'Upgrade', herePath));
     lines.push(headerLine(ctx, 'Connection', herePath));
   }
-  return `**Effective in \`${describeContext(ctx)}\`** (heartbeat ${describeDuration(options.heartbeatMs)}):\n\n${lines.join('\n')}`;
+  return `**Effective in \`${describeContext(ctx)}\`** (heartbeat ${describeDuration(hb.ms)}${hb.origin === 'protocol' && hb.protocol ? `, the ${hb.protocol.name} default` : ''}):\n\n${lines.join('\n')}`;
 }
 
 /**
@@ -504,8 +546,12 @@ function nginxInThisConfig(
     const ms = isTimeDirective(name) ? parseNginxTime(eff.args[0]) : undefined;
     if (ms !== undefined) {
       lines.push(`\`${eff.args[0]}\` = ${describeDuration(ms)}.`);
-      if (NGINX_IDLE_TIMEOUTS.has(name))
-        lines.push(`Against the heartbeat: ${heartbeatText(ms, options.heartbeatMs)}.`);
+      if (NGINX_IDLE_TIMEOUTS.has(name)) {
+        const hb = nginxHeartbeat(ctx, options);
+        lines.push(
+          `Against the ${seconds(hb.ms)} heartbeat (${heartbeatWhy(hb)}): ${heartbeatText(ms, hb.ms, false)}.`,
+        );
+      }
     }
   }
   return lines.join(' ');
@@ -634,12 +680,13 @@ function nginxArgHover(
   const out: string[] = [];
   if (isTimeDirective(d.name) || /^\d+(ms|s|m|h|d|w|M|y)$/.test(value)) {
     const ms = parseNginxTime(value);
-    if (ms !== undefined) {
-      let line = `\`${value}\` = ${describeDuration(ms)}${/^\d+$/.test(value) ? ' (a bare number is seconds in nginx)' : ''}`;
-      if (NGINX_IDLE_TIMEOUTS.has(d.name))
-        line += `; against the ${describeDuration(input.options.heartbeatMs)} heartbeat: ${heartbeatText(ms, input.options.heartbeatMs)}`;
-      out.push(line + '.');
-    }
+    // (an idle timeout's directive part below gives the duration, the comparison with the
+    // heartbeat and which heartbeat and why; the value line would repeat it)
+    const repeated = NGINX_IDLE_TIMEOUTS.has(d.name) && stmt?.args.length === 1 && !/^\d+$/.test(value);
+    if (ms !== undefined && !repeated)
+      out.push(
+        `\`${value}\` = ${describeDuration(ms)}${/^\d+$/.test(value) ? ' (a bare number is seconds in nginx)' : ''}.`,
+      );
   } else if (isSizeDirective(d.name)) {
     const bytes = parseNginxSize(value);
     if (bytes !== undefined && /[kKmMgG]$/.test(value))
@@ -674,7 +721,7 @@ function haproxyOrigin(eff: HaproxyEffective, here: HaproxyProxy, herePath: stri
 
 const TIMEOUTS = ['tunnel', 'client', 'server', 'connect', 'client-fin', 'server-fin', 'http-keep-alive'];
 
-function haproxyTimeoutsSummary(proxy: HaproxyProxy, input: HoverInput): string {
+function haproxyTimeoutsSummary(cfg: HaproxyConfig, proxy: HaproxyProxy, input: HoverInput): string {
   const lines: string[] = [];
   const get = (w: string) => haproxyTimeout(proxy, w);
   for (const w of TIMEOUTS) {
@@ -695,11 +742,12 @@ function haproxyTimeoutsSummary(proxy: HaproxyProxy, input: HoverInput): string 
     ? `\`mode ${mode.values[0] ?? ''}\` — ${haproxyOrigin(mode, proxy, input.path)}`
     : '`mode` not set (HAProxy uses `tcp`)';
   const idle = websocketIdle(proxy);
-  const hb = input.options.heartbeatMs;
+  const heartbeat = haproxyHeartbeat(cfg, proxy, input.options);
+  const hb = heartbeat.ms;
   const idleText =
     idle.ms === null
       ? 'no idle timeout applies to WebSockets here'
-      : `an idle WebSocket is cut after ${describeDuration(idle.ms)} (${idle.by}); ${heartbeatText(idle.ms, hb)}`;
+      : `an idle WebSocket is cut after ${describeDuration(idle.ms)} (${idle.by}); ${heartbeatText(idle.ms, hb)}${heartbeat.origin === 'protocol' && heartbeat.protocol ? ` (heartbeat: the ${heartbeat.protocol.name} default)` : ''}`;
   return `**Effective in \`${proxyLabel(proxy)}\`:** ${modeText}\n\n${lines.join('\n')}\n\nWith these, ${idleText}.`;
 }
 
@@ -780,7 +828,7 @@ function backendSummary(cfg: HaproxyConfig, proxy: HaproxyProxy, input: HoverInp
         haproxyCarries(cfg, proxy),
       ),
     );
-  out.push(haproxyTimeoutsSummary(proxy, input));
+  out.push(haproxyTimeoutsSummary(cfg, proxy, input));
   return out;
 }
 
@@ -798,7 +846,7 @@ function haproxyWordHover(cfg: HaproxyConfig, stmt: HaproxyStatement, word: Hapr
   // section headers: `backend name`, `frontend name`, `defaults name`
   if (stmt.section && stmt === stmt.section.headerStatement && proxy) {
     if (proxy.kind === 'backend' || proxy.kind === 'listen') return backendSummary(cfg, proxy, input);
-    return [haproxyTimeoutsSummary(proxy, input)];
+    return [haproxyTimeoutsSummary(cfg, proxy, input)];
   }
   if (wi < mod) return [];
   // backend references
@@ -844,8 +892,16 @@ function haproxyWordHover(cfg: HaproxyConfig, stmt: HaproxyStatement, word: Hapr
       const ms = parseHaproxyTime(arg);
       if (ms !== undefined) {
         let line = `\`${arg}\` = ${ms === 0 ? '0 — for a timeout this means *unset*, not "no timeout"' : describeDuration(ms)}${/^\d+$/.test(arg) && ms !== 0 ? ' (a bare number is milliseconds in HAProxy)' : ''}`;
-        if (ms > 0 && (d.name === 'timeout tunnel' || d.name === 'timeout client' || d.name === 'timeout server'))
-          line += `; against the ${describeDuration(input.options.heartbeatMs)} heartbeat: ${heartbeatText(ms, input.options.heartbeatMs)}`;
+        // (in a proxy, the keyword's part below compares the idle limit in effect with the
+        // heartbeat and says which one and why; a defaults section has no such line)
+        if (
+          ms > 0 &&
+          (!proxy || proxy.kind === 'defaults') &&
+          (d.name === 'timeout tunnel' || d.name === 'timeout client' || d.name === 'timeout server')
+        ) {
+          const hb = haproxyHeartbeat(cfg, proxy, input.options);
+          line += `; against the ${seconds(hb.ms)} heartbeat (${heartbeatWhy(hb)}): ${heartbeatText(ms, hb.ms, false)}`;
+        }
         out.push(line + '.');
       }
     }
@@ -893,10 +949,12 @@ function haproxyInThisConfig(
         lines.push(`Applies to ${users.map((p) => `\`${proxyLabel(p)}\``).join(', ')} unless they set their own.`);
     } else {
       const idle = websocketIdle(proxy);
-      if (idle.ms !== null)
+      if (idle.ms !== null) {
+        const hb = haproxyHeartbeat(cfg, proxy, input.options);
         lines.push(
-          `An idle WebSocket here is cut after ${describeDuration(idle.ms)} (${idle.by}); ${heartbeatText(idle.ms, input.options.heartbeatMs)}.`,
+          `An idle WebSocket here is cut after ${describeDuration(idle.ms)} (${idle.by}); against the ${seconds(hb.ms)} heartbeat (${heartbeatWhy(hb)}): ${heartbeatText(idle.ms, hb.ms, false)}.`,
         );
+      }
     }
     return lines.join(' ');
   }

@@ -550,6 +550,19 @@ function applyPlan(
 }
 
 /** A finding, with the wording and severity for a target other than 2.6 where that applies. */
+/**
+ * Options that only tune how HAProxy talks to one side (a packet saved, a workaround for some
+ * servers), by what they do (HAProxy 2.6 manual). Written in a section that lacks the capability
+ * they need, HAProxy ignores them with a warning and nothing the config relies on changes: the
+ * finding that mirrors the warning is a hint.
+ */
+const TUNING_ONLY: Record<string, string> = {
+  'option http-pretend-keepalive':
+    'it only works around servers that stop using chunked encoding when HAProxy sends Connection: close',
+  'option tcp-smart-connect': 'it only saves a packet when connecting to a server',
+  'option tcp-smart-accept': 'it only saves a packet when accepting a client',
+};
+
 function finding(
   vm: VersionMemo,
   from: number,
@@ -814,14 +827,16 @@ function checkProxyHead(
     }
   } else if (cell === 'no' && haproxyWarnsIfNotCap(row.name)) {
     const lacks = kind === 'frontend' ? 'backend' : 'frontend';
+    const tuning = own(TUNING_ONLY, row.name);
     found.push(
       finding(
         vm,
         0,
         kwTo,
-        'warning',
+        tuning ? 'hint' : 'warning',
         'keyword-not-allowed-here',
-        `${q(row.name)} is ignored in a ${kind}: it needs ${lacks} capability (use it in a ${lacks} or listen section)`,
+        `${q(row.name)} is ignored in a ${kind}: it needs ${lacks} capability (use it in a ${lacks} or listen section)` +
+          (tuning ? `; harmless otherwise: ${tuning}` : ''),
       ),
     );
     return null;

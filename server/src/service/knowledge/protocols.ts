@@ -17,6 +17,12 @@ export interface ProtocolHeartbeat {
   /** What sends it, in a few words. */
   detail: string;
   source: string;
+  /**
+   * When the client itself notices a server that went silent (its pings stopped) and reconnects:
+   * within how long by default, what does it, and where that is documented. Absent: the client
+   * has no such detection by default (or wslb knows of none).
+   */
+  clientNotices?: { withinMs: number; detail: string; source: string };
 }
 
 export const PROTOCOL_HEARTBEATS: readonly ProtocolHeartbeat[] = [
@@ -28,6 +34,28 @@ export const PROTOCOL_HEARTBEATS: readonly ProtocolHeartbeat[] = [
     // pingInterval 25000 ms, pingTimeout 20000 ms (Socket.IO v4 server options).
     detail: 'the server pings every 25 s (pingInterval; pingTimeout 20 s)',
     source: 'https://socket.io/docs/v4/server-options/#pinginterval',
+    // "if the client does not receive a ping within pingInterval + pingTimeout, it considers that
+    // the connection is closed" (engine.io-client resets its ping timeout on every ping).
+    clientNotices: {
+      withinMs: 45_000,
+      detail: 'the client closes and reconnects when no ping came for pingInterval + pingTimeout (45 s)',
+      source: 'https://socket.io/docs/v4/how-it-works/#disconnection-detection',
+    },
+  },
+  {
+    id: 'centrifuge',
+    name: 'Centrifuge/Centrifugo',
+    path: /\/connection\/(uni_)?websocket(\/|\b|$)/i,
+    intervalMs: 25_000,
+    // Centrifugo/centrifuge: the server sends a ping every 25 s (ping_interval); centrifuge-js
+    // reconnects when none came for that interval plus maxServerPingDelay (10 s by default).
+    detail: 'the server pings every 25 s (ping_interval)',
+    source: 'https://centrifugal.dev/docs/transports/overview#pingpong-behavior',
+    clientNotices: {
+      withinMs: 35_000,
+      detail: 'the client reconnects when no server ping came for 25 s + maxServerPingDelay (10 s)',
+      source: 'https://github.com/centrifugal/centrifuge-js#maxserverpingdelay',
+    },
   },
   {
     id: 'sockjs',

@@ -520,6 +520,8 @@ export function buildNginxConfig(rootPath: string, fs: ConfigFileSystem, options
         );
       // (a glob there matching nothing here, /data/nginx/proxy_host/*.conf, is the same: unseen)
       else if (elsewhere) unseen++;
+      // written at deploy time from a template the project keeps beside it: unseen, not missing
+      else if (!isGlob(pattern) && generatedFromTemplate(fs, c, options.includeRoots)) unseen++;
       else if (!isGlob(pattern) && !shippedWithNginx(pattern))
         report(
           'nginx/include-not-found',
@@ -671,6 +673,48 @@ export function rebuildNginxBlock(stmt: NginxStatement): NginxContext | null {
     kindLists.delete(c);
   }
   return fresh;
+}
+
+/** What template files are named with: `listen.conf.template`, `listen.gotmpl`, `listen.conf.j2`, ... */
+const TEMPLATE_EXTENSIONS = [
+  'template',
+  'tmpl',
+  'tpl',
+  'gotmpl',
+  'j2',
+  'jinja',
+  'jinja2',
+  'erb',
+  'mustache',
+  'ctmpl',
+  'in',
+];
+
+/**
+ * The template a missing include is written from at deploy time, if the checked folders hold one:
+ * a file named like the include plus a template extension (`default.conf.template`, the official
+ * nginx image's envsubst convention; `listen.conf.j2`), or with the include's `.conf` replaced by
+ * one (`listen.gotmpl`, rendered by tempio in Frigate's image), in the include's folder or in a
+ * `templates` folder there or one level up (`/etc/nginx/templates`, `…/nginx/templates`).
+ */
+function generatedFromTemplate(
+  fs: ConfigFileSystem,
+  path: string,
+  roots: readonly string[] | undefined,
+): string | null {
+  const dir = dirname(path);
+  const base = baseName(path);
+  const stem = base.replace(/\.conf$/, '');
+  const dirs = [dir, joinPath(dir, 'templates'), joinPath(dirname(dir), 'templates')];
+  for (const d of dirs) {
+    if (roots && !isInsideRoots(d, roots)) continue;
+    for (const ext of TEMPLATE_EXTENSIONS)
+      for (const name of stem === base ? [`${base}.${ext}`] : [`${base}.${ext}`, `${stem}.${ext}`]) {
+        const candidate = joinPath(d, name);
+        if (fileSize(fs, candidate) !== undefined) return candidate;
+      }
+  }
+  return null;
 }
 
 function baseName(p: string): string {

@@ -624,7 +624,96 @@ export function haproxyWebSocketReasons(config: HaproxyConfig, proxy: HaproxyPro
     if (ref.statement.keyword === 'default_backend') for (const r of defaultRouteReasons(ref)) reasons.push(r);
   for (const r of own.after) reasons.push(r);
   for (const r of conventionReasons(proxy)) reasons.push(r);
+  for (const r of apiRootReasons(config, proxy)) reasons.push(r);
   return reasons;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The API root of a config that expects upgraded connections. A `defaults` section in mode http
+// that sets `timeout tunnel` says the proxies using it expect upgraded (WebSocket) or CONNECT
+// tunnels (the timeout applies to nothing else there: HAProxy 2.6 manual, "timeout tunnel"). The
+// config rarely says which route carries them; when a frontend routes the API root (`path_beg
+// /api/`, the prefix and nothing deeper) to an HTTP backend using those defaults, that backend is
+// where they go: web applications serve their WebSocket endpoints under the API root
+// (ThingsBoard /api/ws, Home Assistant /api/websocket, Jupyter /api/kernels/…/channels, Grafana
+// /api/live/ws, Portainer /api/websocket), while the static UI (a default_backend) and deeper API
+// prefixes routed elsewhere (/api/v1/, /api/images/) do not. Only `use_backend` lines count, with
+// an ACL the condition requires (not negated).
+
+/** A path ACL value that is the API root: `/api`, `/api/` (any case). */
+const API_ROOT = /^\/api\/?$/i;
+
+/**
+ * Whether an `acl` line matches the API root by prefix: `path_beg /api/`, `path_dir /api`, or
+ * `path -m beg /api/` / `path -m dir /api` (flags such as `-i` skipped).
+ */
+export function aclMatchesApiRoot(def: HaproxyStatement): boolean {
+  const n = argCount(def);
+  if (n < 3) return false;
+  const fetch = argValue(def, 1)!;
+  let prefix = fetch === 'path_beg' || fetch === 'path_dir';
+  const plain = fetch === 'path';
+  if (!prefix && !plain) return false;
+  for (let k = 2; k < n; k++) {
+    const w = argValue(def, k)!;
+    if (w === '-m') {
+      const m = argValue(def, ++k);
+      if (plain) prefix = m === 'beg' || m === 'dir';
+      continue;
+    }
+    if (w === '-f' || w === '-M') return false; // values from a file: unknown here
+    if (w.startsWith('-')) continue;
+    if (prefix && API_ROOT.test(w)) return true;
+  }
+  return false;
+}
+
+/** The defaults section's tunnel timeout when it says upgraded connections are expected (mode http, above 0), else null. */
+function defaultsTunnel(d: HaproxyProxy | null): string | null {
+  if (d === null || d.kind !== 'defaults') return null;
+  const tunnel = proxyFacts(d).tunnel;
+  if (!tunnel || tunnel.modifier !== undefined || proxyMode(d) !== 'http') return null;
+  const v = argValue(tunnel, 1);
+  const ms = v !== undefined ? parseHaproxyTime(v) : undefined;
+  return ms !== undefined && ms > 0 ? v! : null;
+}
+
+/**
+ * The API-root reason of a backend (see above), or none. Read from the target's defaults, mode and
+ * the routes to it, so it is not kept with a route (referenceMemo() answers depend on the route's
+ * own proxy only).
+ */
+export function apiRootReasons(config: HaproxyConfig, proxy: HaproxyProxy): WebSocketReason[] {
+  if (proxy.kind !== 'backend') return NO_REASONS;
+  const tunnel = defaultsTunnel(proxy.defaults);
+  if (tunnel === null || proxyMode(proxy) !== 'http') return NO_REASONS;
+  for (const ref of referencesTo(config, proxy)) {
+    const s = ref.statement;
+    if (s.keyword !== 'use_backend') continue;
+    const n = argCount(s);
+    const start = conditionStart(s, n);
+    if (start < 0) continue;
+    const unless = argValue(s, start - 1) === 'unless';
+    const acls = aclsOf(ref.from);
+    for (let k = start; k < n; k++) {
+      const v = argValue(s, k)!;
+      const name = conditionAcl(v);
+      if (name === null || !conditionRequires(v, unless)) continue;
+      const def = acls.get(name)?.find(aclMatchesApiRoot);
+      if (!def) continue;
+      return [
+        {
+          kind: 'path',
+          text: `${ref.from.kind}${ref.from.name ? ` ${clipWord(ref.from.name)}` : ''} routes the API root here (acl ${clipWord(name)} ${clipWords(argsText(def, 1))}) and ${proxyLabelOf(proxy.defaults!)} sets timeout tunnel ${tunnel} for upgraded connections: WebSocket endpoints of web applications live under the API root`,
+        },
+      ];
+    }
+  }
+  return NO_REASONS;
+}
+
+function proxyLabelOf(p: HaproxyProxy): string {
+  return p.name ? `${p.kind} ${clipWord(p.name)}` : p.kind;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -794,7 +883,13 @@ export function haproxyWebSocketBackends(config: HaproxyConfig): { proxy: Haprox
   for (const p of config.proxies) {
     if (p.kind !== 'backend' && p.kind !== 'listen') continue;
     const own = ownReasonsOf(p);
-    if (own.before.length > 0 || own.after.length > 0 || routed?.has(p) || conventionReasons(p).length > 0)
+    if (
+      own.before.length > 0 ||
+      own.after.length > 0 ||
+      routed?.has(p) ||
+      conventionReasons(p).length > 0 ||
+      apiRootReasons(config, p).length > 0
+    )
       out.push({ proxy: p, reasons: haproxyWebSocketReasons(config, p) });
   }
   return out;

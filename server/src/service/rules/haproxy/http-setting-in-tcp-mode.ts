@@ -112,6 +112,7 @@ export const httpSettingInTcpMode: HaproxyRule = {
         'In `mode tcp` HAProxy does not parse HTTP, so every setting that reads or writes HTTP is dropped when the configuration is loaded. `haproxy -c` says so in a warning that is easy to miss among the start-up messages, and the proxy then runs without it. wslb reports each such setting at its line, quoting the warning.',
         'The consequences for WebSocket are concrete. With `cookie` ignored, there is no stickiness: Socket.IO, SockJS and other libraries that start with HTTP long-polling send the requests of one session to different servers, and the handshake fails (Socket.IO answers 400 "Session ID unknown"). An HTTP balance algorithm (`uri`, `url_param`, `hdr()`) falls back to round robin, so reconnects no longer land on the same server. `option forwardfor` adds no header: the servers see HAProxy\'s address as the client\'s (in TCP mode use `send-proxy` and the PROXY protocol instead). `http-request`/`redirect` rules never run.',
         'A setting that several tcp-mode proxies inherit from one `defaults` line is one finding, at that line; the warning `haproxy -c` prints for each proxy is a related note.',
+        'A `defaults` section written for HTTP proxies often holds `option httplog` and `option forwardfor`, and a TCP proxy using it inherits them: HAProxy logs that proxy in the TCP format (what it needs) and adds no header to a TCP stream (which it could not). Nothing the proxy relies on is lost, so such an inherited option or log format is only a hint, kept because `haproxy -c` warns about it (an `option tcplog` or `no option forwardfor` in the proxy quiets the warning). Inherited cookie persistence and HTTP balance algorithms stay warnings: they change where clients go.',
         '**Fix:** put the proxy in `mode http` when its traffic is HTTP/WebSocket (HAProxy handles the upgrade and then tunnels), or remove the setting; in TCP mode use `balance source` or a `stick-table` on the source address for stickiness. wslb offers no automatic fix: changing the mode changes how the whole proxy works.',
       ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
@@ -131,7 +132,10 @@ export const httpSettingInTcpMode: HaproxyRule = {
     // inherit is one cause, reported once at its line (each proxy's warning as a related note).
     const inherited = new Map<
       HaproxyStatement,
-      { owner: HaproxyProxy; list: { proxy: HaproxyProxy; message: string; extra?: RuleReport['related'] }[] }
+      {
+        owner: HaproxyProxy;
+        list: { proxy: HaproxyProxy; message: string; extra?: RuleReport['related']; harmless: boolean }[];
+      }
     >();
     for (const proxy of config.proxies) {
       if (proxy.kind === 'defaults' || proxyDisabled(proxy)) continue;
@@ -143,12 +147,18 @@ export const httpSettingInTcpMode: HaproxyRule = {
       const name = clipWord(proxy.name ?? '');
       const isWs = ws.has(proxy);
       /** Report at the statement when it is the proxy's own, else at the header with the inherited line as related. */
-      const at = (stmt: HaproxyStatement, owner: HaproxyProxy, message: string, extra?: RuleReport['related']) => {
+      const at = (
+        stmt: HaproxyStatement,
+        owner: HaproxyProxy,
+        message: string,
+        extra?: RuleReport['related'],
+        harmless = false,
+      ) => {
         const own = owner === proxy;
         if (!own) {
           let g = inherited.get(stmt);
           if (!g) inherited.set(stmt, (g = { owner, list: [] }));
-          g.list.push({ proxy, message, extra });
+          g.list.push({ proxy, message, extra, harmless });
           return;
         }
         const related = [
@@ -223,6 +233,8 @@ export const httpSettingInTcpMode: HaproxyRule = {
             httplog.statement,
             httplog.proxy,
             `option httplog needs HTTP and ${proxyLabel(proxy)} is in mode tcp: its logs use the TCP format instead; ${quote(`'option httplog' not usable with ${type} '${name}' (needs 'mode http'). Falling back to 'option tcplog'`)}`,
+            undefined,
+            true,
           );
       }
       if (switching) continue;
@@ -238,6 +250,8 @@ export const httpSettingInTcpMode: HaproxyRule = {
           eff.statement,
           eff.proxy,
           `option ${opt} needs HTTP and ${proxyLabel(proxy)} is in mode tcp${effect}; ${quote(`'option ${opt}' ignored for ${type} '${name}' as it requires HTTP mode`)}`,
+          undefined,
+          true,
         );
       }
       // the proxy's own HTTP rules and stats (HAProxy lists them per proxy: the first line of each kind is reported)
@@ -267,6 +281,11 @@ export const httpSettingInTcpMode: HaproxyRule = {
       // a proxy named by a template placeholder is the rendered file's (nothing is said of it)
       const list = g.list.filter((e) => !onTemplateLine(e.proxy));
       if (list.length === 0) continue;
+      // An option or log format written for the HTTP proxies of the defaults: the TCP proxy falls
+      // back to what it needs (tcplog, no header), so only a hint that mirrors haproxy -c.
+      const harmless = list.every((e) => e.harmless);
+      const severity = harmless ? ('hint' as const) : undefined;
+      const tail = harmless ? `; inherited from ${proxyLabel(owner)}, meant for its HTTP proxies: harmless here` : '';
       if (list.length === 1) {
         const { proxy, message, extra } = list[0];
         const related = [
@@ -277,7 +296,7 @@ export const httpSettingInTcpMode: HaproxyRule = {
           },
           ...(extra ?? []),
         ];
-        report({ path: proxy.source.path, span: proxyHeaderSpan(proxy), message, related });
+        report({ path: proxy.source.path, span: proxyHeaderSpan(proxy), message: message + tail, related, severity });
         continue;
       }
       const setting = stmt.line.words
@@ -288,7 +307,8 @@ export const httpSettingInTcpMode: HaproxyRule = {
       report({
         path: owner.source.path,
         span: statementSpan(stmt),
-        message: `${setting} of ${proxyLabel(owner)} needs HTTP, and ${list.length} proxies in mode tcp inherit it (${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}): HAProxy ignores it there and haproxy -c warns once for each (see the related notes)`,
+        message: `${setting} of ${proxyLabel(owner)} needs HTTP, and ${list.length} proxies in mode tcp inherit it (${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}): HAProxy ignores it there and haproxy -c warns once for each (see the related notes)${harmless ? '; harmless where it was meant for the HTTP proxies' : ''}`,
+        severity,
         related: list.flatMap((e) => [
           { path: e.proxy.source.path, span: proxyHeaderSpan(e.proxy), message: e.message },
           ...(e.extra ?? []),

@@ -15,6 +15,7 @@ import { unknownBackend } from './unknown-backend';
 import { wsBalanceRoundrobin } from './ws-balance-roundrobin';
 import { wsMissingTimeoutTunnel } from './ws-missing-timeout-tunnel';
 import { wsNoHttpchk } from './ws-no-httpchk';
+import { wsServerMaxconn } from './ws-server-maxconn';
 import { wsTimeoutBelowHeartbeat } from './ws-timeout-below-heartbeat';
 
 export const haproxyRules: HaproxyRule[] = [
@@ -35,4 +36,5 @@ export const haproxyRules: HaproxyRule[] = [
   httpSettingInTcpMode,
   invalidTimeUnit,
   eagerHealthCheck,
+  wsServerMaxconn,
 ];

@@ -1,5 +1,5 @@
 import { clipWord } from '../../words';
-import { haproxyEffective, proxyMode } from '../../model/haproxy';
+import { haproxyEffective, proxyChainShared, proxyMode, type HaproxyProxy } from '../../model/haproxy';
 import type { HaproxyRule } from '../rule';
 import { activeWebSocketBackends, insertSetting, liveServers, proxyHeaderSpan, proxyLabel } from './common';
 
@@ -33,7 +33,7 @@ export const wsNoHttpchk: HaproxyRule = {
         "With `check` alone, HAProxy's health check only opens a TCP connection to the server. A process that still accepts connections but no longer serves them — event loop blocked, out of file descriptors, shutting down — passes that check, so HAProxy keeps routing new WebSockets to it.",
         '`option httpchk` makes the check an HTTP request; the server is up only if it answers 2xx or 3xx. Point it at a health endpoint that reflects whether the application can take new WebSocket connections (memory, descriptors, draining state). During a deploy, that endpoint returning 503 is how a server leaves the pool gracefully while its current connections stay open.',
         'Mind the path: a WebSocket-only endpoint usually answers 400 or 426 to a plain GET, which would mark every server down. The quick fix writes `option httpchk GET /health`; make sure the application serves that path (or change it) before applying.',
-        'Backends that already choose a check protocol (`option tcp-check`, `ssl-hello-chk`, `external-check`, ...) are not reported.',
+        'Backends that already choose a check protocol (`option tcp-check` with `tcp-check` rules, `ssl-hello-chk`, `external-check`, ...) are not reported. `option tcp-check` without any `tcp-check` line is still a bare connect ("the health check only consists in a connection attempt", HAProxy 2.6 manual) and is reported.',
       ].join('\n\n'),
       section: 'Health checks and connection draining',
       references: [
@@ -50,11 +50,11 @@ export const wsNoHttpchk: HaproxyRule = {
       const checked = liveServers(proxy).filter((s) => s.check);
       if (checked.length === 0) continue;
       // (HAProxy 2.6 refuses `no option httpchk`: "negation/default is not supported")
-      const chosen = CHECK_OPTIONS.some((o) => {
+      const chosen = CHECK_OPTIONS.find((o) => {
         const eff = haproxyEffective(proxy, ['option', o]);
         return eff && !eff.negated;
       });
-      if (chosen) continue;
+      if (chosen !== undefined && (chosen !== 'tcp-check' || hasTcpCheckRules(proxy))) continue;
       report({
         path: proxy.source.path,
         span: proxyHeaderSpan(proxy),
@@ -63,7 +63,7 @@ export const wsNoHttpchk: HaproxyRule = {
           .slice(0, 5)
           .join(
             ', ',
-          )}${checked.length > 5 ? ', …' : ''} by TCP connect only: a server that accepts connections but cannot serve stays in the pool; use option httpchk with a health path`,
+          )}${checked.length > 5 ? ', …' : ''} by TCP connect only${chosen === 'tcp-check' ? ' (option tcp-check without tcp-check rules)' : ''}: a server that accepts connections but cannot serve stays in the pool; use option httpchk with a health path`,
         fixes: [
           {
             title: `Add option httpchk GET ${HEALTH_PATH}`,
@@ -75,3 +75,15 @@ export const wsNoHttpchk: HaproxyRule = {
     }
   },
 };
+
+/**
+ * Does the proxy or its defaults chain have `tcp-check` rules? Without any, `option tcp-check`
+ * only opens a connection (HAProxy 2.6 manual, "option tcp-check": "no tcp-check directive: the
+ * health check only consists in a connection attempt, which remains the default mode"). With
+ * rules the check sequence is the user's deliberate choice, not reported.
+ */
+function hasTcpCheckRules(proxy: HaproxyProxy): boolean {
+  return proxyChainShared(proxy).some((p) =>
+    p.section.statements.some((s) => s.keyword === 'tcp-check' && s.modifier === undefined),
+  );
+}

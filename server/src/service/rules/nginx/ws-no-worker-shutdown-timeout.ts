@@ -1,4 +1,4 @@
-import { findStatements, walkContexts, type NginxConfig } from '../../model/nginx';
+import { findStatements, parseProxyTarget, walkContexts, type NginxConfig } from '../../model/nginx';
 import { nginxCarriesWebSocket } from '../../model/websocket';
 import { insertInMain } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
@@ -27,6 +27,39 @@ function runsInForeground(config: NginxConfig): boolean {
   return false;
 }
 
+/**
+ * The backends are container service names: every `server` of the http upstreams and every
+ * literal proxy_pass host that names no upstream is a single-label host name (`app:3000`,
+ * `lemmy-ui`), not an address, `localhost` or a dotted name. Such names resolve through a
+ * container network's DNS (Docker Compose service names; nginx resolves them once, at start),
+ * so nginx runs in a container on that network, and a config change there recreates the
+ * container rather than reloading nginx in place. Variables and unix sockets say nothing.
+ */
+function backendsAreContainerNames(config: NginxConfig): boolean {
+  const hosts: string[] = [];
+  const upstreams = new Set<string>();
+  for (const ctx of walkContexts(config.root)) {
+    if (ctx.kind !== 'upstream' || ctx.family !== 'http') continue;
+    const name = ctx.statement?.args[0];
+    if (name) upstreams.add(name);
+    for (const s of ctx.statements) if (s.name === 'server' && s.args[0]) hosts.push(s.args[0]);
+  }
+  for (const ctx of walkContexts(config.root))
+    for (const s of ctx.statements) {
+      if (s.name !== 'proxy_pass' || ctx.family !== 'http') continue;
+      const raw = s.args[0] ?? '';
+      if (raw.includes('$')) continue;
+      const t = parseProxyTarget(raw);
+      if (t.host && !upstreams.has(t.host)) hosts.push(t.port !== null ? `${t.host}:${t.port}` : t.host);
+    }
+  if (hosts.length === 0) return false;
+  return hosts.every((h) => {
+    if (h.startsWith('unix:') || h.startsWith('[')) return false;
+    const host = h.replace(/:\d+$/, '');
+    return /^[a-z][a-z0-9_-]*$/i.test(host) && host.toLowerCase() !== 'localhost';
+  });
+}
+
 export const wsNoWorkerShutdownTimeout: NginxRule = {
   meta: {
     id: 'nginx/ws-no-worker-shutdown-timeout',
@@ -40,7 +73,7 @@ export const wsNoWorkerShutdownTimeout: NginxRule = {
       long: [
         'On `nginx -s reload` the master starts new workers and asks the old ones to finish gracefully: stop accepting, finish what is in flight, exit. An upgraded WebSocket is "in flight" until one side closes it — hours or days. Without `worker_shutdown_timeout` (it has no default) the old workers, with their old configuration and their memory, stay around that long; after a few deploys a server runs several generations of workers.',
         'With `worker_shutdown_timeout` nginx closes the remaining connections after the given time, so the old generation is gone within a known bound. Clients then reconnect — make sure they do so with jittered backoff, or the reload becomes a reconnect storm.',
-        'The rule stays silent on a fragment (the main config is elsewhere) and where nginx runs in the foreground of a container or supervisor (`daemon off`, `master_process off`, or logs written to `/dev/stdout`/`/dev/stderr`): there a config change usually restarts the container or program, and the old workers go with it. If you reload such an nginx in place (`nginx -s reload` inside the container, docker-gen), set `worker_shutdown_timeout` all the same.',
+        'The rule stays silent on a fragment (the main config is elsewhere) and where nginx runs in the foreground of a container or supervisor (`daemon off`, `master_process off`, or logs written to `/dev/stdout`/`/dev/stderr`): there a config change usually restarts the container or program, and the old workers go with it. It is also silent where every backend is addressed by a container service name (upstream servers and proxy_pass hosts such as `app:3000` or `lemmy-ui`: one label, no dot, not localhost), which only the DNS of a container network resolves, so nginx runs in a container there too. If you reload such an nginx in place (`nginx -s reload` inside the container, docker-gen), set `worker_shutdown_timeout` all the same.',
         '**Fix:** add `worker_shutdown_timeout` to the main context, e.g. `10m`: long enough for most sessions to end or for the application to migrate them, short enough that workers do not pile up.',
       ].join('\n\n'),
       section: 'Health checks and connection draining',
@@ -57,6 +90,7 @@ export const wsNoWorkerShutdownTimeout: NginxRule = {
     if (findStatements(config.root, 'worker_shutdown_timeout').length) return;
     if (!nginxCarriesWebSocket(config)) return;
     if (runsInForeground(config)) return; // restarted with its container, not reloaded
+    if (backendsAreContainerNames(config)) return; // the same: nginx runs on a container network
     const src = config.sources.get(config.rootPath);
     const http = config.root.statements.find((s) => s.name === 'http' && s.source === src);
     const first = config.root.statements.find((s) => s.source === src);
