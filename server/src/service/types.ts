@@ -41,6 +41,8 @@ export interface Finding {
   message: string;
   fixes: Fix[];
   related?: RelatedInfo[];
+  /** Codes this finding stands for (RuleMeta.covers): silenced when all of them are. */
+  covers?: string[];
 }
 
 /** A problem found by a parser, in offsets of the file it parsed. */
