@@ -51,9 +51,11 @@ describe('nginx rules across includes', () => {
     const hits = only(analyzeFiles(files, root), 'nginx/ws-headers-not-inherited');
     assert.equal(hits.length, 1);
     assert.equal(hits[0].file, root);
-    assert.match(
-      hits[0].message,
-      /from server \(listen 127\.0\.0\.1:8080\) \(proxy\.conf:2\): Upgrade and Connection are not sent/,
+    assert.match(hits[0].message, /the outer Upgrade and Connection are not sent; copy them here/);
+    // where they come from: related locations in the included file
+    assert.deepEqual(
+      (hits[0].related ?? []).map((r) => `${r.file}:${r.range.start.line}`),
+      ['/etc/nginx/proxy.conf:1', '/etc/nginx/proxy.conf:2'],
     );
     const fixed = fixFiles(files, root, (f) => f.code === 'nginx/ws-headers-not-inherited');
     assert.equal(
