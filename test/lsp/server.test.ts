@@ -17,6 +17,7 @@ import type {
   WorkspaceEdit,
   TextEdit,
   CodeLens,
+  Range,
 } from 'vscode-languageserver-protocol';
 import { TestClient, fileUri, applyTextEdits, REPO } from './client';
 import { codeDocsUrl } from '../../server/src/service/docs/links';
@@ -1030,5 +1031,61 @@ describe('language server: safe fix-all in the light bulb, suggestions one by on
       const after = applyTextEdits(HAPROXY, editsFor(a.edit, uri));
       assert.doesNotMatch(after, /timeout tunnel|httpchk|hard-stop-after|slowstart/, after);
     }
+  });
+});
+
+describe('language server: "Disable …" with the reason selected where the client takes snippet edits', function () {
+  this.timeout(30_000);
+  let c: TestClient;
+  before(async () => {
+    c = new TestClient({ snippetEdits: true });
+    await c.initialize();
+  });
+  after(async () => c.stop());
+
+  it('sends the comment as a snippet whose placeholder is the reason; the text it leaves is honoured', async () => {
+    const uri = fileUri(tmpFile('snip/nginx.conf', NGINX_WS));
+    c.open(uri, 'nginx', NGINX_WS);
+    const diags = await c.waitDiagnostics(uri, (d) => codes(d).includes(HTTP_VERSION));
+    const target = diags.find((d) => d.code === HTTP_VERSION)!;
+    const actions = await c.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: target.range,
+      context: { diagnostics: [target] },
+    });
+    for (const title of [`Disable ${HTTP_VERSION} for this line`, `Disable ${HTTP_VERSION} for this file`]) {
+      const a = actions.find((x) => x.title === title)!;
+      assert.ok(a, actions.map((x) => x.title).join(', '));
+      const change = a.edit?.documentChanges?.[0] as
+        | {
+            textDocument: { uri: string; version: number | null };
+            edits: { range: Range; snippet?: { kind: string; value: string } }[];
+          }
+        | undefined;
+      assert.ok(change, JSON.stringify(a.edit));
+      assert.equal(change.textDocument.uri, uri);
+      assert.equal(change.textDocument.version, 1);
+      const snippet = change.edits[0].snippet!;
+      assert.equal(snippet.kind, 'snippet');
+      assert.match(
+        snippet.value,
+        new RegExp(`# wslb-disable-(next-line|file) ${HTTP_VERSION} -- \\$\\{1:reason\\}\\n$`),
+      );
+    }
+    // The snippet expanded as written (the user types a reason over the placeholder) silences the finding.
+    const line = actions.find((x) => x.title === `Disable ${HTTP_VERSION} for this line`)!;
+    const e = (line.edit!.documentChanges![0] as { edits: { range: Range; snippet: { value: string } }[] }).edits[0];
+    const typed = e.snippet.value.replace('${1:reason}', 'backend speaks 1.0 upgrades');
+    const after = applyTextEdits(NGINX_WS, [{ range: e.range, newText: typed }]);
+    assert.equal(
+      after.split('\n')[12],
+      `        # wslb-disable-next-line ${HTTP_VERSION} -- backend speaks 1.0 upgrades`,
+    );
+    c.replace(uri, after, NGINX_WS);
+    const again = await c.waitDiagnostics(uri, (_d, pub) => pub.version === 2);
+    assert.deepEqual(
+      again.filter((d) => d.code === HTTP_VERSION).map((d) => d.range.start.line),
+      [18],
+    );
   });
 });

@@ -19,7 +19,7 @@ export function explainRule(id: string): string | undefined {
     '',
     m.docs.long,
     '',
-    sourcePointer(m.docs.section),
+    sourcePointer(m.docs.section, false),
     ...(m.docs.references.length ? ['', 'References:', ...m.docs.references.map((u) => `  ${u}`)] : []),
     ...(m.docs.proof ? ['', `Proof: ${m.docs.proof}`] : []),
     '',
@@ -75,7 +75,7 @@ export function rulePageMarkdown(id: string): string | undefined {
       `*${m.severity} · applies to ${m.versions}${m.fixable ? ' · has a quick fix' : ''}*`,
       `**${m.docs.short}**`,
       m.docs.long,
-      `*${sourcePointer(m.docs.section)} (guide* Load balancing WebSocket*)*`,
+      sourcePointer(m.docs.section),
       ...(m.docs.proof ? ['## Proof', m.docs.proof] : []),
       ...(m.docs.references.length ? ['## References', links(m.docs.references)] : []),
       `Turn it off or change its severity: \`wslb.rules\` in the settings, \`--rule ${m.id}=off\` on the command line, or a \`# wslb-disable-next-line ${m.id} -- reason\` comment.`,
@@ -98,7 +98,7 @@ export function ruleExplanationMarkdown(id: string, message?: string): string | 
   const d = r.meta.docs;
   const parts = [`**${r.meta.id}** — ${d.short}`];
   if (message && message !== d.short) parts.push(`*Here:* ${message}`);
-  parts.push(d.long, `*${sourcePointer(d.section)}*`);
+  parts.push(d.long, sourcePointer(d.section));
   if (d.references.length) parts.push(links(d.references));
   return parts.join('\n\n');
 }
