@@ -2,7 +2,7 @@ import { clipWord } from '../../words';
 import { nginxWebSocketUpstreams } from '../../model/websocket';
 import type { NginxRule } from '../rule';
 import { statementSpan } from './common';
-import { upstreamInfo, usersRelated, wsUpstreamLabel } from './upstreams';
+import { upstreamInfo, wsUpstreamLabel } from './upstreams';
 
 export const hashNotConsistent: NginxRule = {
   meta: {
@@ -38,7 +38,6 @@ export const hashNotConsistent: NginxRule = {
         path: stmt.source.path,
         span: statementSpan(stmt),
         message: `${wsUpstreamLabel(info.name, locations)} hashes ${clipWord(stmt.args[0])} without consistent: a server change remaps most clients; add consistent`,
-        related: usersRelated(locations),
         fixes: [
           {
             title: 'Add consistent',

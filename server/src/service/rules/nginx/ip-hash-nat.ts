@@ -2,7 +2,7 @@ import { nginxWebSocketUpstreams } from '../../model/websocket';
 import { replaceStatement } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
 import { statementSpan } from './common';
-import { upstreamInfo, usersRelated, wsUpstreamLabel } from './upstreams';
+import { upstreamInfo, wsUpstreamLabel } from './upstreams';
 
 export const ipHashNat: NginxRule = {
   meta: {
@@ -38,7 +38,6 @@ export const ipHashNat: NginxRule = {
         path: stmt.source.path,
         span: statementSpan(stmt),
         message: `${wsUpstreamLabel(info.name, locations)} uses ip_hash: clients behind one NAT, or one /24, all land on one server; use a full-address hash`,
-        related: usersRelated(locations),
         fixes: [
           {
             title: 'Use hash $remote_addr consistent (full address, consistent remapping)',

@@ -4,7 +4,7 @@ import { nginxWebSocketUpstreams } from '../../model/websocket';
 import { insertInContext } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
 import { contextSpan, defaultsFor, originRelated } from './common';
-import { primaryServers, upstreamInfo, usersRelated, wsUpstreamLabel } from './upstreams';
+import { primaryServers, upstreamInfo, wsUpstreamLabel } from './upstreams';
 
 /** Shared memory zone names already declared (limit_req_zone, proxy_cache_path keys_zone, zone...). */
 function zoneNames(config: NginxConfig): Set<string> {
@@ -76,7 +76,7 @@ export const upstreamNoZone: NginxRule = {
         path: at.path,
         span: at.span,
         message: `${wsUpstreamLabel(info.name, locations)} (${method}) has no zone: each of worker_processes ${clipWord(wp.args?.[0] ?? '1')} counts only its own connections; add one`,
-        related: [...originRelated('worker_processes', wp), ...usersRelated(locations)],
+        related: originRelated('worker_processes', wp),
         fixes: edit
           ? [
               {

@@ -32,24 +32,6 @@ export function wsUpstreamLabel(name: string, locations: { location: NginxContex
   return locations.length ? `WebSocket upstream ${clipWord(name)}` : `upstream ${clipWord(name)} (a WebSocket pool)`;
 }
 
-/** The locations sending WebSocket traffic to an upstream, as related locations (at most 3). */
-export function usersRelated(
-  locations: { location: NginxContext }[],
-): { path: string; span: { start: number; end: number }; message: string }[] {
-  const out = [];
-  for (const { location } of locations.slice(0, 3)) {
-    const s = location.statement;
-    if (!s) continue;
-    const end = s.directive.args.length ? s.directive.args[s.directive.args.length - 1].end : s.directive.nameSpan.end;
-    out.push({
-      path: s.source.path,
-      span: { start: s.directive.start, end },
-      message: 'sends WebSocket traffic to the upstream',
-    });
-  }
-  return out;
-}
-
 export function whoSends(locations: { location: NginxContext }[]): string {
   if (!locations.length) return 'named or marked as a WebSocket pool';
   const labels = [
