@@ -80,7 +80,13 @@ import {
   nginxBlockPathAt,
   nginxOuterContext,
 } from './service/features/completion';
-import { disableFileEdit, disableNextLineEdit, fixAllConverging, minimalEdit } from './service/features/actions';
+import {
+  DEFAULT_REASON,
+  disableFileEdit,
+  disableNextLineEdit,
+  fixAllConverging,
+  minimalEdit,
+} from './service/features/actions';
 import { commentSyntaxOf } from './service/suppress';
 import { nginxPools, haproxyPools, type PoolInfo } from './service/features/pools';
 import { knownCode } from './service/codes';
@@ -147,6 +153,8 @@ let hasWatchedFilesDynamic = false;
 let hasWorkspaceFolderCapability = false;
 let codeActionResolve = false;
 let codeLensRefresh = false;
+/** The client applies LSP 3.18 snippet edits (VS Code through vscode-languageclient 10+, for one). */
+let snippetEdits = false;
 let workspaceRoots: string[] = [];
 let initSettings: unknown = undefined;
 /** Does the client open `wslb-rule:` pages (initializationOptions.ruleLinks, lsp/protocol.ts)? */
@@ -211,6 +219,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   hasWorkspaceFolderCapability = !!caps.workspace?.workspaceFolders;
   codeActionResolve = !!caps.textDocument?.codeAction?.resolveSupport?.properties?.includes('edit');
   codeLensRefresh = !!caps.workspace?.codeLens?.refreshSupport;
+  snippetEdits = !!caps.workspace?.workspaceEdit?.snippetEditSupport;
   const opts = params.initializationOptions as { settings?: unknown; ruleLinks?: unknown } | undefined;
   initSettings = opts?.settings;
   ruleLinks = opts?.ruleLinks === 'editor' ? 'editor' : 'web';
@@ -870,6 +879,28 @@ function computeFixAllEdit(path: string): WorkspaceEdit | null {
   return workspaceEdit(byPath);
 }
 
+/**
+ * A "Disable …" edit: where the client takes snippet edits, the comment's reason is a placeholder
+ * the user types over at once (the edit is applied with "reason" selected); elsewhere the plain
+ * text, `-- reason`, for the user to replace.
+ */
+function disableEdit(uri: string, path: string, e: TextEdit): WorkspaceEdit {
+  const suffix = `-- ${DEFAULT_REASON}`;
+  const at = e.newText.lastIndexOf(suffix);
+  if (!snippetEdits || at < 0) return workspaceEdit(new Map([[path, [e]]]));
+  const escape = (t: string) => t.replace(/[\\$}]/g, (c) => `\\${c}`);
+  const value = `${escape(e.newText.slice(0, at))}-- \${1:${DEFAULT_REASON}}${escape(e.newText.slice(at + suffix.length))}`;
+  const version = documents.get(uri)?.version ?? null;
+  return {
+    documentChanges: [
+      {
+        textDocument: { uri, version },
+        edits: [{ range: e.range, snippet: { kind: 'snippet', value } } as unknown as TextEdit],
+      },
+    ],
+  };
+}
+
 const FIX_ALL_TITLE = 'Fix all safe wslb problems in this file';
 const SEVERITY_RANK: Record<Finding['severity'], number> = { error: 0, warning: 1, information: 2, hint: 3 };
 const hasSafeFix = (f: Finding) => f.fixes.some((x) => x.kind === 'safe');
@@ -943,14 +974,14 @@ connection.onCodeAction(
           title: `Disable ${f.code} for this line`,
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
-          edit: workspaceEdit(new Map([[m.path, [line]]])),
+          edit: disableEdit(p.textDocument.uri, m.path, line),
         });
         const file = disableFileEdit(m.text, f.code, undefined, commentSyntaxOf(m.path));
         add(disables, `file ${f.code}`, {
           title: `Disable ${f.code} for this file`,
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
-          edit: workspaceEdit(new Map([[m.path, [file]]])),
+          edit: disableEdit(p.textDocument.uri, m.path, file),
         });
       }
       out.push(...fixes);

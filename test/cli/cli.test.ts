@@ -145,7 +145,7 @@ describe('wslb check', () => {
   it('explain prints the long text and the source section; rules lists every rule', () => {
     const r = run(['explain', 'nginx/ws-http-version']);
     assert.equal(r.code, 0);
-    assert.match(r.out, /Source: L4 vs L7 for WebSocket/);
+    assert.match(r.out, /From the guide "Load balancing WebSocket", section "L4 vs L7 for WebSocket"/);
     assert.match(r.out, /101 Switching Protocols/);
     assert.equal(run(['explain', 'nope']).code, 2);
     const list = run(['rules']);

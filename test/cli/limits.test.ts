@@ -44,7 +44,7 @@ describe('limits: deep nesting', function () {
     assert.equal(deep.length, 1, r.out.slice(0, 2000));
     // The 101st "{" (offset 2 * 100 + 1): the first block wslb does not read.
     assert.deepEqual(deep[0].range.start, { line: 0, character: 201 });
-    assert.ok(f.some((x) => x.file.endsWith('nginx.conf') && x.code === 'nginx/ws-missing-upgrade-header'));
+    assert.ok(f.some((x) => x.file.endsWith('nginx.conf') && x.code === 'nginx/ws-not-upgraded'));
     assert.ok(!f.some((x) => x.code === 'wslb/internal'));
   });
 
@@ -55,7 +55,7 @@ describe('limits: deep nesting', function () {
     });
     const f = json(runCli(['check', dir, '--format', 'json']).out);
     assert.ok(
-      f.some((x) => x.code === 'nginx/ws-missing-upgrade-header' && x.range.start.line === 4),
+      f.some((x) => x.code === 'nginx/ws-not-upgraded' && x.range.start.line === 4),
       JSON.stringify(f),
     );
     assert.ok(!f.some((x) => /unexpected "}"|no closing/.test(x.message)), JSON.stringify(f));
@@ -113,7 +113,7 @@ describe('limits: deep nesting', function () {
     assert.equal(internal.length, 1);
     assert.equal(internal[0].file, '/w/bad.conf');
     assert.match(internal[0].message, /RangeError: Maximum call stack size exceeded/);
-    assert.ok(r.findings.some((x) => x.file === '/w/nginx.conf' && x.code === 'nginx/ws-missing-upgrade-header'));
+    assert.ok(r.findings.some((x) => x.file === '/w/nginx.conf' && x.code === 'nginx/ws-not-upgraded'));
   });
 
   it('the language server publishes a finding for a document nested 5,000 deep', () => {
@@ -258,7 +258,7 @@ describe('silent answers: what is skipped is said, and a skipped input the user 
     const r = runCli(['check', path.join(dir, 'nginx.conf'), '--format', 'json']);
     assert.equal(r.code, 1, r.err);
     assert.ok(
-      json(r.out).some((f) => f.code === 'nginx/ws-missing-upgrade-header'),
+      json(r.out).some((f) => f.code === 'nginx/ws-not-upgraded'),
       r.out,
     );
   });

@@ -48,7 +48,7 @@ describe('docs: AWS hovers', () => {
     assert.match(md, /`60` — written here/);
     assert.match(md, /one missed 30 s ping of margin/);
     assert.match(md, /edit-load-balancer-attributes\.html#connection-idle-timeout/);
-    assert.match(md, /Source: Production config: nginx \+ AWS ALB/);
+    assert.match(md, /From the guide \*Load balancing WebSocket\*, section “Production config: nginx \+ AWS ALB”/);
     assert.equal(tf.slice(r.span.start, r.span.end), 'idle_timeout       = 60');
     // the comparison follows the heartbeat setting
     assert.match(hover('main.tf', tf, at(tf, 'idle_timeout', 2), 60_000)!.markdown, /at or below the 60 s heartbeat/);
@@ -70,7 +70,7 @@ describe('docs: AWS hovers', () => {
     const st = hover('main.tf', tf, at(tf, 'enabled', 1))!.markdown;
     assert.match(st, /Sticky sessions/);
     assert.match(st, /handshake is an HTTP request/);
-    assert.match(st, /Source: Sticky sessions and balancing algorithms/);
+    assert.match(st, /From the guide \*Load balancing WebSocket\*, section “Sticky sessions and balancing algorithms”/);
   });
 
   it('the target group name: summary, WebSocket reasons, listener path, simulate link labelled as a model', () => {

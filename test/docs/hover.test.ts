@@ -57,7 +57,18 @@ describe('hover: nginx', () => {
     assert.match(m, /`proxy_buffering` `on` — nginx 1\.22\.1's default/);
     assert.match(m, /`Connection` header: `\$connection_upgrade` — set here \(line 21\)/);
     assert.match(m, /\*\*`proxy_pass`\*\* — ngx_http_proxy_module/);
-    assert.match(m, /Source: L4 vs L7 for WebSocket/);
+    assert.match(m, /From the guide \*Load balancing WebSocket\*, section “L4 vs L7 for WebSocket”/);
+    assert.doesNotMatch(m, /Source: /, 'citations speak to the user, not of "source material"');
+    // The contexts read as a list of words, each once ("http, server, location"; never "http server").
+    const ctx = /context: ([^\n]*)/.exec(m)?.[1] ?? '';
+    assert.equal(ctx, 'location, if in location, limit_except', m);
+  });
+
+  it('lists a directive\'s contexts one by one (the knowledge base writes "http server location")', () => {
+    const conf = `events {}\nhttp {\n    proxy_read_timeout 3600s;\n    server {\n        listen 80;\n        location / { proxy_pass http://x; }\n    }\n}\n`;
+    const m = md(hoverNginx({ [NGINX]: conf }, NGINX, NGINX, at(conf, 'proxy_read_timeout', 3)));
+    const ctx = /context: ([^\n]*)/.exec(m)?.[1] ?? '';
+    assert.equal(ctx, 'http, server, location', m);
   });
 
   it('the default depends on the target version (proxy_http_version 1.0 in 1.22.1, 1.1 in 1.29.7)', () => {

@@ -117,7 +117,7 @@ describe('WebSocket notes and rule docs: one source of truth', () => {
       seen.add(id);
       assert.ok(n.text.length >= 80, `${id}: note too short`);
       assert.ok(titles.has(n.section), `${id}: section "${n.section}" not found in the source material`);
-      assert.equal(sourcePointer(n.section), `Source: ${n.section}`);
+      assert.equal(sourcePointer(n.section), `From the guide *Load balancing WebSocket*, section “${n.section}”`);
     }
   });
 
@@ -199,9 +199,12 @@ describe('WebSocket notes and rule docs: one source of truth', () => {
       assert.ok(titles.has(d.section), `${r.meta.id}: section "${d.section}" not found in the source material`);
       const cli = explainRule(r.meta.id)!;
       const md = ruleExplanationMarkdown(r.meta.id)!;
-      for (const s of [cli, md]) {
+      for (const [s, markdown] of [
+        [cli, false],
+        [md, true],
+      ] as const) {
         assert.ok(s.includes(d.long), `${r.meta.id}: long text missing`);
-        assert.ok(s.includes(sourcePointer(d.section)), `${r.meta.id}: source pointer missing`);
+        assert.ok(s.includes(sourcePointer(d.section, markdown)), `${r.meta.id}: source pointer missing`);
       }
     }
     assert.equal(explainRule('no/such-rule'), undefined);

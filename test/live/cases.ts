@@ -137,6 +137,14 @@ export interface LiveCase {
 
 export const CASES: LiveCase[] = [
   {
+    id: 'nginx/ws-not-upgraded',
+    system: 'nginx',
+    bad: 'nginx-not-upgraded.bad.conf',
+    good: 'nginx-ws-good.conf',
+    expect: { kind: 'no-upgrade', status: 426, backendSaw: 'plain-request' },
+    harm: 'A location with only proxy_pass sends the handshake as a plain HTTP/1.0 GET: no Upgrade, "Connection: close"; the backend never switches protocols.',
+  },
+  {
     id: 'nginx/ws-missing-upgrade-header',
     system: 'nginx',
     bad: 'nginx-missing-upgrade.bad.conf',

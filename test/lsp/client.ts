@@ -21,6 +21,8 @@ export interface TestClientOptions {
   workspaceFolder?: string;
   /** Advertise codeAction resolve support (VS Code does). */
   resolveCodeActions?: boolean;
+  /** Advertise LSP 3.18 snippet edits in workspace edits (as vscode-languageclient does). */
+  snippetEdits?: boolean;
   /** The server process's environment (default: this process's). */
   env?: NodeJS.ProcessEnv;
   /** Node options for the server process (e.g. `--expose-gc`). */
@@ -94,6 +96,7 @@ export class TestClient {
           configuration: true,
           didChangeWatchedFiles: { dynamicRegistration: true },
           workspaceFolders: true,
+          ...(this.options.snippetEdits ? { workspaceEdit: { snippetEditSupport: true } } : {}),
         },
         textDocument: {
           synchronization: { dynamicRegistration: false },

@@ -17,6 +17,7 @@ import type {
   WorkspaceEdit,
   TextEdit,
   CodeLens,
+  Range,
 } from 'vscode-languageserver-protocol';
 import { TestClient, fileUri, applyTextEdits, REPO } from './client';
 import { codeDocsUrl } from '../../server/src/service/docs/links';
@@ -923,28 +924,29 @@ describe('language server: safe fix-all in the light bulb, suggestions one by on
     });
   }
 
-  it('offers "Fix all safe" in the light bulb, lists identical actions once, and prefers the most severe finding\'s fix', async () => {
+  it('offers "Fix all safe" in the light bulb and one "Make WebSocket-ready" for a location missing the whole idiom', async () => {
     const uri = fileUri(tmpFile('s1/nginx.conf', NGINX_BARE));
     c.open(uri, 'nginx', NGINX_BARE);
-    const diags = await c.waitDiagnostics(uri, (d) => codes(d).includes('nginx/ws-missing-upgrade-header'));
+    const diags = await c.waitDiagnostics(uri, (d) => codes(d).includes('nginx/ws-not-upgraded'));
     const loc = diags.filter((d) => d.range.start.line === 8);
-    assert.ok(loc.length >= 3, JSON.stringify(loc.map((d) => d.code)));
+    // One finding for the missing idiom, none for its parts.
+    assert.deepEqual(codes(loc), ['nginx/ws-not-upgraded']);
     const actions = await bulb(uri, loc[0]);
     const titles = actions.map((a) => a.title);
-    // Upgrade and Connection findings offer the same edit: one action, resolving both.
     assert.equal(new Set(titles).size, titles.length, titles.join('\n'));
-    const headers = actions.find((a) => a.title === 'Forward Upgrade and Connection for the WebSocket upgrade')!;
-    assert.deepEqual(headers.diagnostics!.map((d) => d.code).sort(), [
-      'nginx/ws-missing-connection-header',
-      'nginx/ws-missing-upgrade-header',
-    ]);
+    const ready = actions.find((a) => a.title === 'Make /ws/ WebSocket-ready')!;
+    assert.ok(ready, titles.join('\n'));
+    assert.equal(ready.isPreferred, true);
+    assert.equal(actions.filter((a) => a.isPreferred).length, 1, titles.join('\n'));
+    const one = applyTextEdits(NGINX_BARE, editsFor(ready.edit, uri));
+    assert.match(
+      one,
+      /proxy_pass http:\/\/chat;\n {12}proxy_http_version 1\.1;\n {12}proxy_set_header Upgrade \$http_upgrade;\n {12}proxy_set_header Connection \$connection_upgrade;\n {8}\}/,
+    );
+    assert.equal((one.match(/map \$http_upgrade \$connection_upgrade \{/g) ?? []).length, 1);
     const fixAll = actions.find((a) => a.title === 'Fix all safe wslb problems in this file');
     assert.ok(fixAll, titles.join('\n'));
     assert.equal(fixAll.kind, 'quickfix');
-    const preferred = actions.filter((a) => a.isPreferred);
-    assert.equal(preferred.length, 1, titles.join('\n'));
-    // All three are errors here; the preferred one is a safe fix of one of them.
-    assert.ok(preferred[0].diagnostics!.every((d) => d.severity === 1));
     // Fix all writes the idiom and nothing picked by wslb.
     const after = applyTextEdits(NGINX_BARE, editsFor(fixAll.edit, uri));
     assert.match(after, /proxy_http_version 1\.1;/);
@@ -953,10 +955,66 @@ describe('language server: safe fix-all in the light bulb, suggestions one by on
     assert.doesNotMatch(after, /worker_shutdown_timeout|worker_connections|least_conn|proxy_read_timeout/);
   });
 
+  it('lists identical actions once, with every finding they resolve', async () => {
+    // Upgrade missing and Connection wrong: two findings (one per part), one shared edit.
+    const text = NGINX_BARE.replace(
+      'proxy_pass http://chat;',
+      'proxy_pass http://chat;\n            proxy_http_version 1.1;\n            proxy_set_header Connection keep-alive;',
+    );
+    const uri = fileUri(tmpFile('s1b/nginx.conf', text));
+    c.open(uri, 'nginx', text);
+    const diags = await c.waitDiagnostics(uri, (d) => codes(d).includes('nginx/ws-missing-upgrade-header'));
+    const parts = diags.filter((d) => /ws-missing-(upgrade|connection)-header/.test(String(d.code)));
+    assert.equal(parts.length, 2, JSON.stringify(codes(diags)));
+    const actions = await c.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 8, character: 0 }, end: { line: 12, character: 0 } },
+      context: { diagnostics: parts, only: ['quickfix'] },
+    });
+    const titles = actions.map((a) => a.title);
+    assert.equal(new Set(titles).size, titles.length, titles.join('\n'));
+    const headers = actions.filter((a) => /^Forward Upgrade and Connection/.test(a.title));
+    assert.equal(headers.length, 1, titles.join('\n'));
+    assert.deepEqual(headers[0].diagnostics!.map((d) => d.code).sort(), [
+      'nginx/ws-missing-connection-header',
+      'nginx/ws-missing-upgrade-header',
+    ]);
+    assert.equal(actions.filter((a) => a.isPreferred).length, 1, titles.join('\n'));
+  });
+
+  it("keeps users' wslb.rules for the idiom's part codes: all off, nothing; one off, the others alone", async () => {
+    const uri = fileUri(tmpFile('s1c/nginx.conf', NGINX_BARE));
+    c.open(uri, 'nginx', NGINX_BARE);
+    await c.waitDiagnostics(uri, (d) => codes(d).includes('nginx/ws-not-upgraded'));
+    const idiom = /ws-not-upgraded|ws-http-version|ws-missing-(upgrade|connection)-header/;
+    const onLocation = (d: Diagnostic[]) =>
+      codes(d.filter((x) => x.range.start.line === 8))
+        .filter((x) => idiom.test(x))
+        .sort();
+    c.settings = {
+      ...c.settings,
+      rules: {
+        'nginx/ws-http-version': 'off',
+        'nginx/ws-missing-upgrade-header': 'off',
+        'nginx/ws-missing-connection-header': 'off',
+      },
+    };
+    void c.conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    await c.waitDiagnostics(uri, (d) => onLocation(d).length === 0);
+    c.settings = { ...c.settings, rules: { 'nginx/ws-http-version': 'off' } };
+    void c.conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    const d = await c.waitDiagnostics(uri, (x) => onLocation(x).length > 0);
+    assert.deepEqual(onLocation(d), ['nginx/ws-missing-connection-header', 'nginx/ws-missing-upgrade-header']);
+    c.settings = { ...c.settings, rules: {} };
+    void c.conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    const back = await c.waitDiagnostics(uri, (x) => onLocation(x).includes('nginx/ws-not-upgraded'));
+    assert.deepEqual(onLocation(back), ['nginx/ws-not-upgraded']);
+  });
+
   it("prefers the fix of the error over a warning's on the same line", async () => {
     const uri = fileUri(tmpFile('s2/nginx.conf', NGINX_BARE));
     c.open(uri, 'nginx', NGINX_BARE);
-    const diags = await c.waitDiagnostics(uri, (d) => codes(d).includes('nginx/ws-http-version'));
+    const diags = await c.waitDiagnostics(uri, (d) => codes(d).includes('nginx/ws-not-upgraded'));
     const upstream = diags.find((d) => d.code === 'nginx/ws-round-robin');
     const actions = await c.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri },
@@ -988,5 +1046,61 @@ describe('language server: safe fix-all in the light bulb, suggestions one by on
       const after = applyTextEdits(HAPROXY, editsFor(a.edit, uri));
       assert.doesNotMatch(after, /timeout tunnel|httpchk|hard-stop-after|slowstart/, after);
     }
+  });
+});
+
+describe('language server: "Disable …" with the reason selected where the client takes snippet edits', function () {
+  this.timeout(30_000);
+  let c: TestClient;
+  before(async () => {
+    c = new TestClient({ snippetEdits: true });
+    await c.initialize();
+  });
+  after(async () => c.stop());
+
+  it('sends the comment as a snippet whose placeholder is the reason; the text it leaves is honoured', async () => {
+    const uri = fileUri(tmpFile('snip/nginx.conf', NGINX_WS));
+    c.open(uri, 'nginx', NGINX_WS);
+    const diags = await c.waitDiagnostics(uri, (d) => codes(d).includes(HTTP_VERSION));
+    const target = diags.find((d) => d.code === HTTP_VERSION)!;
+    const actions = await c.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: target.range,
+      context: { diagnostics: [target] },
+    });
+    for (const title of [`Disable ${HTTP_VERSION} for this line`, `Disable ${HTTP_VERSION} for this file`]) {
+      const a = actions.find((x) => x.title === title)!;
+      assert.ok(a, actions.map((x) => x.title).join(', '));
+      const change = a.edit?.documentChanges?.[0] as
+        | {
+            textDocument: { uri: string; version: number | null };
+            edits: { range: Range; snippet?: { kind: string; value: string } }[];
+          }
+        | undefined;
+      assert.ok(change, JSON.stringify(a.edit));
+      assert.equal(change.textDocument.uri, uri);
+      assert.equal(change.textDocument.version, 1);
+      const snippet = change.edits[0].snippet!;
+      assert.equal(snippet.kind, 'snippet');
+      assert.match(
+        snippet.value,
+        new RegExp(`# wslb-disable-(next-line|file) ${HTTP_VERSION} -- \\$\\{1:reason\\}\\n$`),
+      );
+    }
+    // The snippet expanded as written (the user types a reason over the placeholder) silences the finding.
+    const line = actions.find((x) => x.title === `Disable ${HTTP_VERSION} for this line`)!;
+    const e = (line.edit!.documentChanges![0] as { edits: { range: Range; snippet: { value: string } }[] }).edits[0];
+    const typed = e.snippet.value.replace('${1:reason}', 'backend speaks 1.0 upgrades');
+    const after = applyTextEdits(NGINX_WS, [{ range: e.range, newText: typed }]);
+    assert.equal(
+      after.split('\n')[12],
+      `        # wslb-disable-next-line ${HTTP_VERSION} -- backend speaks 1.0 upgrades`,
+    );
+    c.replace(uri, after, NGINX_WS);
+    const again = await c.waitDiagnostics(uri, (_d, pub) => pub.version === 2);
+    assert.deepEqual(
+      again.filter((d) => d.code === HTTP_VERSION).map((d) => d.range.start.line),
+      [18],
+    );
   });
 });

@@ -140,7 +140,8 @@ describe('HAProxy rules over the corpus', function () {
       const got = results
         .get(r.path)!
         .filter((f) => f.code === 'haproxy/missing-timeouts')
-        .flatMap((f) => f.message.match(MISSING) ?? [])
+        // the warning haproxy -c prints is quoted in the finding's related note
+        .flatMap((f) => [f.message, ...(f.related ?? []).map((x) => x.message)].flatMap((m) => m.match(MISSING) ?? []))
         .sort();
       if (JSON.stringify(want) !== JSON.stringify(got))
         disagree.push(`${r.path}: haproxy -c ${JSON.stringify(want)} vs wslb ${JSON.stringify(got)}`);
@@ -190,7 +191,7 @@ describe('HAProxy rules over the corpus', function () {
     for (const r of rows.filter(reachedChecks)) {
       const text = fs.readFileSync(path.join(CORPUS, r.path), 'utf8').split('\n');
       for (const f of results.get(r.path)!.filter((x) => x.code === 'haproxy/missing-timeouts')) {
-        const name = /'([^']*)'/.exec(f.message.match(MISSING)![0])![1];
+        const name = /'([^']*)'/.exec(f.related![0].message.match(MISSING)![0])![1];
         const line = text[f.range.start.line];
         assert.match(
           line,

@@ -70,6 +70,7 @@ function lineOfFirst(r: Row): number | undefined {
 
 /** Rules whose findings on a known-good setup would be false positives. */
 const CORRECTNESS = [
+  'nginx/ws-not-upgraded',
   'nginx/ws-http-version',
   'nginx/ws-missing-upgrade-header',
   'nginx/ws-missing-connection-header',

@@ -38,6 +38,7 @@ const KNOWN_SUGGESTIONS = [
 
 /** The idiom nginx needs, with nothing to choose: fix-all must apply these. */
 const KNOWN_SAFE = [
+  'nginx/ws-not-upgraded',
   'nginx/ws-http-version',
   'nginx/ws-missing-upgrade-header',
   'nginx/ws-missing-connection-header',

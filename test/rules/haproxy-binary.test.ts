@@ -76,7 +76,7 @@ const IGNORED = /'timeout [\w-]+' will be ignored because \w+ '[^']*' has no \w+
 function quotedMissing(text: string): string[] {
   return analyzeText('haproxy', text)
     .filter((f) => f.code === 'haproxy/missing-timeouts')
-    .flatMap((f) => f.message.match(MISSING) ?? [])
+    .flatMap((f) => [f.message, ...(f.related ?? []).map((r) => r.message)].flatMap((m) => m.match(MISSING) ?? []))
     .sort();
 }
 
@@ -210,7 +210,12 @@ describe('HAProxy rule fixtures with the real haproxy -c', function () {
         assert.ok(printed.length > 0, r.output);
         const quoted = analyzeText('haproxy', text)
           .filter((f) => f.code === `haproxy/${dir}`)
-          .map((f) => normalizeAlert(spec.quote.exec(f.message)?.[1] ?? `<no quote in: ${f.message}>`))
+          .map((f) => {
+            // the quote stands in the message or, when the message is short, in a related note
+            const all = [f.message, ...(f.related ?? []).map((r) => r.message)];
+            const q = all.map((m) => spec.quote.exec(m)?.[1]).find((x) => x !== undefined);
+            return normalizeAlert(q ?? `<no quote in: ${all.join(' | ')}>`);
+          })
           .sort();
         assert.deepEqual(quoted, printed);
       });

@@ -66,10 +66,9 @@ describe('HAProxy rules: settings', () => {
       [],
     );
     const hit = only(analyzeText('haproxy', text, { heartbeatMs: 60_000 }), 'haproxy/ws-timeout-below-heartbeat')[0];
-    assert.match(
-      hit.message,
-      /timeout tunnel is 45 s \(inherited from defaults at line 6\); heartbeat is 60 s \(1 min\)/,
-    );
+    assert.match(hit.message, /timeout tunnel 45 s \(inherited\) vs 60 s \(1 min\) heartbeat/);
+    // where the value comes from: a related location, not prose
+    assert.match(hit.related?.[0]?.message ?? '', /timeout tunnel 45s set here \(line 6\)/);
   });
 
   it('the fix writes three heartbeats, in the backend when the defaults serve a non-WebSocket backend too', () => {
@@ -144,7 +143,14 @@ describe('HAProxy rules: several files', () => {
       all.map((f) => `${f.code} ${f.file}`),
       ['haproxy/ws-missing-timeout-tunnel /etc/haproxy/20-backends.cfg'],
     );
-    assert.match(all[0].message, /timeout client 30 s \(frontend fe\) \/ timeout server 30 s/);
+    assert.match(all[0].message, /idle WebSockets are cut after 30 s/);
+    assert.deepEqual(
+      (all[0].related ?? []).map((r) => `${r.file.replace(/.*\//, '')}:${r.range.start.line} ${r.message}`),
+      [
+        '00-global.cfg:6 cuts idle WebSockets: timeout client 30 s (frontend fe)',
+        '00-global.cfg:7 cuts idle WebSockets: timeout server 30 s',
+      ],
+    );
   });
 
   it('the fix edits the backend file only (the defaults also serve a plain web backend)', () => {

@@ -68,7 +68,7 @@ describe('nginx rule fixtures with the real nginx -t', function () {
             r.output,
           )?.[0] ?? '<none>';
         assert.ok(
-          hits.some((h) => h.message.includes(quoted)),
+          hits.some((h) => [h.message, ...(h.related ?? []).map((r) => r.message)].some((m) => m.includes(quoted))),
           `no finding quotes "${quoted}": ${hits.map((h) => h.message).join(' | ')}`,
         );
       });

@@ -215,6 +215,7 @@ export function runRules<C>(
           indexOf,
         );
         f.fixes = (r.fixes ?? []).map((fx) => toFix(fx, indexOf, rule.meta.id));
+        if (rule.meta.covers) f.covers = rule.meta.covers;
         if (r.related)
           f.related = r.related.map((rel) => ({
             file: rel.path,

@@ -96,7 +96,11 @@ export function applySuppressions(
           : parseSuppressions(text, undefined, commentSyntaxOf(f.file));
       cache.set(f.file, sup);
     }
-    if (silences(sup.file, f.code)) return false;
-    return !silences(sup.lines.get(f.range.start.line), f.code);
+    const line = sup.lines.get(f.range.start.line);
+    const silenced = (code: string) => silences(sup.file, code) || silences(line, code);
+    if (silenced(f.code)) return false;
+    // A finding standing for several codes (nginx/ws-not-upgraded) is silenced by comments that
+    // silence all of them, as they silenced the separate findings it replaces.
+    return !(f.covers?.length && f.covers.every(silenced));
   });
 }

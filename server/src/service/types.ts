@@ -47,6 +47,8 @@ export interface Finding {
    * it to know the words would now be different.
    */
   cites?: CitedLine[];
+  /** Codes this finding stands for (RuleMeta.covers): silenced when all of them are. */
+  covers?: string[];
 }
 
 /** A line of a config file that a finding's message names (0-based). */

@@ -137,7 +137,7 @@ function attributeMarkdown(
   }
   parts.push(here.join(' '));
   parts.push(`[AWS documentation](${f.doc})`);
-  parts.push(`*${sourcePointer(f.section)}*`);
+  parts.push(sourcePointer(f.section));
   return parts.join('\n\n');
 }
 

@@ -19,7 +19,7 @@ export function explainRule(id: string): string | undefined {
     '',
     m.docs.long,
     '',
-    sourcePointer(m.docs.section),
+    sourcePointer(m.docs.section, false),
     ...(m.docs.references.length ? ['', 'References:', ...m.docs.references.map((u) => `  ${u}`)] : []),
     ...(m.docs.proof ? ['', `Proof: ${m.docs.proof}`] : []),
     '',
@@ -76,7 +76,7 @@ export function rulePageMarkdown(id: string): string | undefined {
       `**${m.docs.short}**`,
       '## Why, and what to do',
       m.docs.long,
-      `_${sourcePointer(m.docs.section)}, in the guide “Load balancing WebSocket”_`,
+      sourcePointer(m.docs.section),
       '## Versions',
       `Applies to ${m.versions}.`,
       ...(m.docs.proof ? ['## Proof', m.docs.proof] : []),
@@ -102,7 +102,7 @@ export function ruleExplanationMarkdown(id: string, message?: string): string | 
   const d = r.meta.docs;
   const parts = [`**${r.meta.id}** — ${d.short}`];
   if (message && message !== d.short) parts.push(`*Here:* ${message}`);
-  parts.push(d.long, `*${sourcePointer(d.section)}*`);
+  parts.push(d.long, sourcePointer(d.section));
   if (d.references.length) parts.push(links(d.references));
   return parts.join('\n\n');
 }

@@ -142,7 +142,7 @@ function noteMarkdown(note: WsNote | undefined, carries = true): string | undefi
 }
 
 function guideCitation(section: SourceSection): string {
-  return `${sourcePointer(section)} (guide *Load balancing WebSocket*)`;
+  return sourcePointer(section);
 }
 
 function baseName(path: string): string {
@@ -421,7 +421,7 @@ function nginxKbMarkdown(
 /** "http, server, location": the knowledge base writes some contexts space-separated ("http server"). */
 function contextList(contexts: readonly string[]): string {
   const words = contexts.flatMap((c) => (/^if in |^limit_except$/.test(c) ? [c] : c.split(/\s+/)));
-  return words.filter(Boolean).join(', ') || 'any';
+  return [...new Set(words.filter(Boolean))].join(', ') || 'any';
 }
 
 /** Does this context carry WebSocket (a WebSocket location, inside one or around one; a WebSocket upstream)? */

@@ -13,6 +13,15 @@ export const SOURCE_SECTIONS = [
 
 export type SourceSection = (typeof SOURCE_SECTIONS)[number];
 
-export function sourcePointer(section: SourceSection): string {
-  return `Source: ${section}`;
+/** The guide the sections belong to, as a reader knows it. */
+export const GUIDE_TITLE = 'Load balancing WebSocket';
+
+/**
+ * Where a fact comes from, said to the user: "From the guide *Load balancing WebSocket*, section
+ * “L4 vs L7 for WebSocket”" (Markdown), or with plain quotes for the terminal.
+ */
+export function sourcePointer(section: SourceSection, markdown = true): string {
+  return markdown
+    ? `From the guide *${GUIDE_TITLE}*, section “${section}”`
+    : `From the guide "${GUIDE_TITLE}", section "${section}"`;
 }

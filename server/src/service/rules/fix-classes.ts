@@ -23,6 +23,7 @@ export interface FixClass {
 export const FIX_CLASSES: Readonly<Record<string, FixClass>> = {
   // nginx: the WebSocket idiom and nginx's own required forms
   'nginx/ws-http-version': { kind: 'safe' },
+  'nginx/ws-not-upgraded': { kind: 'safe' },
   'nginx/upstream-keepalive-http10': { kind: 'safe' },
   'nginx/ws-missing-upgrade-header': { kind: 'safe' },
   'nginx/ws-missing-connection-header': { kind: 'safe' },

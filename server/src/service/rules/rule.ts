@@ -44,6 +44,11 @@ export interface RuleMeta {
    * reports a position inside a top-level server block (test/service/nginx-units.test.ts).
    */
   scope?: 'server' | 'config';
+  /**
+   * Codes whose findings this rule's findings stand for (nginx/ws-not-upgraded: the three parts of
+   * the WebSocket idiom). A suppression comment naming all of them silences this rule's finding.
+   */
+  covers?: string[];
 }
 
 export interface EditSpec {

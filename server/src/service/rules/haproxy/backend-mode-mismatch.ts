@@ -13,7 +13,7 @@ import {
 } from '../../model/haproxy';
 import { replaceWord } from '../../fixes/haproxy';
 import type { HaproxyRule } from '../rule';
-import { insertSetting, proxyLabel } from './common';
+import { insertSetting, proxyHeaderSpan, proxyLabel } from './common';
 
 /**
  * The http frontend (or listen) that a reference makes use a tcp backend, or null. It depends on
@@ -125,7 +125,10 @@ export const backendModeMismatch: HaproxyRule = {
       report({
         path: ref.from.source.path,
         span: { start: ref.word.start, end: ref.word.end },
-        message: `${proxyLabel(fe)} is in mode http but ${ref.statement.keyword} sends it to ${proxyLabel(target)}, which is in mode tcp: HAProxy refuses the configuration (${quote}); WebSocket works in mode http`,
+        message: `${proxyLabel(fe)} (mode http) sends to ${proxyLabel(target)} in mode tcp: HAProxy refuses this; WebSocket works in mode http`,
+        related: [
+          { path: target.source.path, span: proxyHeaderSpan(target), message: `haproxy -c refuses it (${quote})` },
+        ],
         fixes: [{ title: `Put ${proxyLabel(target)} in mode http`, edits: [fix], isPreferred: true }],
       });
     }

@@ -128,7 +128,10 @@ export function clientTimeoutFor(
 }
 
 /** "timeout client 30 s (frontend fe) / timeout server 30 s" — the limits that cut an idle tunnel without `timeout tunnel`. */
-export function describeIdleLimits(config: HaproxyConfig, backend: HaproxyProxy): { text: string; ms: number | null } {
+export function describeIdleLimits(
+  config: HaproxyConfig,
+  backend: HaproxyProxy,
+): { text: string; ms: number | null; sources: { eff: HaproxyEffective; text: string }[] } {
   const client = clientTimeoutFor(config, backend);
   const server = timeoutMs(backend, 'server');
   const parts: string[] = [];
@@ -138,7 +141,11 @@ export function describeIdleLimits(config: HaproxyConfig, backend: HaproxyProxy)
     );
   if (server.ms !== null) parts.push(`timeout server ${describeDuration(server.ms)}`);
   const values = [client.ms, server.ms].filter((v): v is number => v !== null);
-  return { text: parts.join(' / '), ms: values.length ? Math.min(...values) : null };
+  const sources: { eff: HaproxyEffective; text: string }[] = [];
+  if (client.ms !== null && client.eff) sources.push({ eff: client.eff, text: `cuts idle WebSockets: ${parts[0]}` });
+  if (server.ms !== null && server.eff)
+    sources.push({ eff: server.eff, text: `cuts idle WebSockets: ${parts[parts.length - 1]}` });
+  return { text: parts.join(' / '), ms: values.length ? Math.min(...values) : null, sources };
 }
 
 /**

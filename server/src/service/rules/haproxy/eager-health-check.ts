@@ -167,8 +167,8 @@ export const eagerHealthCheck: HaproxyRule = {
       const backends = [...g.backends].slice(0, 3).join(', ') + (g.backends.size > 3 ? ', …' : '');
       const how =
         e.fall <= 1
-          ? `after a single failed check (fall ${e.fall}, inter ${describeDuration(e.interMs)})`
-          : `after about ${describeDuration(patienceMs(e))} without an answer (inter ${describeDuration(e.interMs)}, fall ${e.fall}; HAProxy's defaults wait about ${describeDuration(EAGER_BELOW_MS)})`;
+          ? `after one failed check (fall ${e.fall})`
+          : `after ${describeDuration(patienceMs(e))} without an answer (defaults: ~${describeDuration(EAGER_BELOW_MS)})`;
       const fall = fixedFall(e);
       const edits: EditSpec[] = [];
       for (const x of g.list) {
@@ -178,7 +178,7 @@ export const eagerHealthCheck: HaproxyRule = {
       report({
         path,
         span: statementSpan(at),
-        message: `${servers} of ${backends} ${names.length === 1 ? 'is' : 'are'} marked down ${how}, and on-marked-down shutdown-sessions then closes all ${names.length === 1 ? 'its' : 'their'} WebSockets and other tunnels: one missed check (a GC pause, a busy event loop) drops every client of the server at once and they all reconnect elsewhere`,
+        message: `${servers} of ${backends}: marked down ${how}, dropping all ${names.length === 1 ? 'its' : 'their'} WebSockets; set fall ${fall}`,
         fixes: edits.length ? [{ title: `Set fall ${fall}`, edits, isPreferred: true }] : [],
       });
     }

@@ -53,7 +53,7 @@ export const leastconnNoSlowstart: HaproxyRule = {
       report({
         path: proxy.source.path,
         span: here ? statementSpan(bal.statement) : proxyHeaderSpan(proxy),
-        message: `WebSocket ${proxyLabel(proxy)} uses balance leastconn${here ? '' : ` (${describeSource(bal, proxy)})`}, but ${all ? 'no server has' : `${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''} ${lacking.length === 1 ? 'has' : 'have'} no`} slowstart: a server that comes back after a failed health check (0 connections) gets every new connection at once`,
+        message: `WebSocket ${proxyLabel(proxy)} (leastconn): ${all ? 'no server has' : `${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''} ${lacking.length === 1 ? 'has' : 'have'} no`} slowstart; a returning server takes every new connection; add it`,
         fixes: [
           {
             title: `Add slowstart ${SLOWSTART_FIX_VALUE} to the servers (default-server)`,
@@ -61,11 +61,22 @@ export const leastconnNoSlowstart: HaproxyRule = {
             isPreferred: true,
           },
         ],
-        related: lacking.slice(0, 10).map((s) => ({
-          path: proxy.source.path,
-          span: statementSpan(s.statement),
-          message: `server ${clipWord(s.name)}: no slowstart`,
-        })),
+        related: [
+          ...(here
+            ? []
+            : [
+                {
+                  path: bal.proxy.source.path,
+                  span: statementSpan(bal.statement),
+                  message: `balance leastconn ${describeSource(bal, proxy)}`,
+                },
+              ]),
+          ...lacking.slice(0, 10).map((s) => ({
+            path: proxy.source.path,
+            span: statementSpan(s.statement),
+            message: `server ${clipWord(s.name)}: no slowstart`,
+          })),
+        ],
       });
     }
   },

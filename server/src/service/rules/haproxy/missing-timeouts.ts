@@ -178,7 +178,14 @@ export const missingTimeoutsRule: HaproxyRule = {
       report({
         path: proxy.source.path,
         span: proxyHeaderSpan(proxy),
-        message: `${proxyLabel(proxy)} has no ${list} (unset or 0 means never): haproxy -c warns "missing timeouts for ${haproxyTypeWord(proxy)} '${clipWord(proxy.name ?? '')}'", and its connections may never expire`,
+        message: `${proxyLabel(proxy)} has no ${list} (0 means never): its connections may never expire; set ${missing.length > 1 ? 'them' : 'it'}`,
+        related: [
+          {
+            path: proxy.source.path,
+            span: proxyHeaderSpan(proxy),
+            message: `haproxy -c warns "missing timeouts for ${haproxyTypeWord(proxy)} '${clipWord(proxy.name ?? '')}'"`,
+          },
+        ],
         fixes: edits.length
           ? [
               {

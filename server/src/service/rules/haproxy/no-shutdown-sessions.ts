@@ -45,7 +45,7 @@ export const noShutdownSessions: HaproxyRule = {
       report({
         path: proxy.source.path,
         span: proxyHeaderSpan(proxy),
-        message: `WebSocket ${proxyLabel(proxy)}: ${lacking.length === checked.length ? 'no health-checked server has' : `${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''} ${lacking.length === 1 ? 'has' : 'have'} no`} on-marked-down shutdown-sessions: when a server is marked down, its WebSockets stay attached to it until a timeout instead of reconnecting elsewhere`,
+        message: `WebSocket ${proxyLabel(proxy)}: ${lacking.length === checked.length ? 'no checked server has' : `${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''} ${lacking.length === 1 ? 'has' : 'have'} no`} on-marked-down shutdown-sessions: WebSockets stay on a down server; add it`,
         fixes: [
           {
             title: 'Add on-marked-down shutdown-sessions to the servers (default-server)',

@@ -51,20 +51,20 @@ export const serverNoCheck: HaproxyRule = {
         const shown = list.slice(0, 4).map((s) => clipWord(s.name));
         return shown.join(', ') + (list.length > 4 ? ` and ${list.length - 4} more` : '');
       };
-      const where = ` of WebSocket ${proxyLabel(proxy)} (${live.length} servers)`;
+      const where = ` of WebSocket ${proxyLabel(proxy)}`;
       const parts: string[] = [];
       if (primary.length)
         parts.push(
-          `${primary.length === 1 ? 'server' : 'servers'} ${names(primary)}${where} ${primary.length === 1 ? 'has' : 'have'} no check: HAProxy never marks ${primary.length === 1 ? 'it' : 'them'} down, so ${primary.length === 1 ? 'it keeps' : 'they keep'} receiving new connections when ${primary.length === 1 ? 'it fails' : 'they fail'}${live.some((x) => x.backup) ? `, and the backup servers are never used in ${primary.length === 1 ? 'its' : 'their'} place` : ''}`,
+          `${primary.length === 1 ? 'server' : 'servers'} ${names(primary)}${where} ${primary.length === 1 ? 'has' : 'have'} no check`,
         );
       if (backup.length)
         parts.push(
-          `backup ${backup.length === 1 ? 'server' : 'servers'} ${names(backup)}${primary.length ? '' : where} ${backup.length === 1 ? 'has' : 'have'} no check: HAProxy never marks ${backup.length === 1 ? 'it' : 'them'} down, so it fails over to ${backup.length === 1 ? 'it' : 'them'} even when dead`,
+          `backup ${names(backup)}${primary.length ? '' : where} ${primary.length ? 'neither' : `${backup.length === 1 ? 'has' : 'have'} no check`}`,
         );
       report({
         path: proxy.source.path,
         span: { start: first.line.words[0].start, end: addr.end },
-        message: parts.join('; '),
+        message: `${parts.join(', ')}: never marked down, still sent connections when dead; add check`,
         fixes: [
           {
             title:

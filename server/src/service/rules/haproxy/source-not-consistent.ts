@@ -55,9 +55,6 @@ export const sourceNotConsistent: HaproxyRule = {
       const ht = haproxyEffective(proxy, ['hash-type']);
       const method = ht?.values[0] ?? 'map-based';
       if (method === 'consistent') continue;
-      const origin = ht
-        ? `hash-type ${clipWord(method)} (${describeSource(ht, proxy)})`
-        : 'no hash-type, so map-based (the default)';
       const here = bal.proxy === proxy;
       const fix =
         ht && ht.proxy === proxy
@@ -66,7 +63,27 @@ export const sourceNotConsistent: HaproxyRule = {
       report({
         path: proxy.source.path,
         span: here ? statementSpan(bal.statement) : proxyHeaderSpan(proxy),
-        message: `WebSocket ${proxyLabel(proxy)} balances by ${bal.values.map((v) => clipWord(v)).join(' ')}${here ? '' : ` (${describeSource(bal, proxy)})`} over ${active.length} servers with ${origin}: when a server goes down or up, most clients are remapped and reconnect elsewhere; use hash-type consistent`,
+        message: `WebSocket ${proxyLabel(proxy)} hashes ${bal.values.map((v) => clipWord(v, 24)).join(' ')} ${ht ? `with hash-type ${clipWord(method)}` : 'map-based (default)'}: a server change remaps most clients; use consistent`,
+        related: [
+          ...(here
+            ? []
+            : [
+                {
+                  path: bal.proxy.source.path,
+                  span: statementSpan(bal.statement),
+                  message: `balance ${describeSource(bal, proxy)}`,
+                },
+              ]),
+          ...(ht && ht.proxy !== proxy
+            ? [
+                {
+                  path: ht.proxy.source.path,
+                  span: statementSpan(ht.statement),
+                  message: `hash-type ${describeSource(ht, proxy)}`,
+                },
+              ]
+            : []),
+        ],
         fixes: [{ title: 'Use hash-type consistent', edits: [fix], isPreferred: true }],
       });
     }

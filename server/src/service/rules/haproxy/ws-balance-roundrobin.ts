@@ -46,7 +46,11 @@ export const wsBalanceRoundrobin: HaproxyRule = {
       report({
         path: proxy.source.path,
         span: here ? statementSpan(eff.statement) : proxyHeaderSpan(proxy),
-        message: `WebSocket ${proxyLabel(proxy)} is balanced by ${origin}: long-lived connections pile up unevenly; use balance leastconn`,
+        message: `WebSocket ${proxyLabel(proxy)} is balanced by ${eff ? algo : 'roundrobin (default)'}: long-lived connections pile up unevenly; use balance leastconn`,
+        related:
+          eff && !here
+            ? [{ path: eff.proxy.source.path, span: statementSpan(eff.statement), message: `balance ${origin}` }]
+            : undefined,
         fixes: [
           {
             title: 'Balance by leastconn',

@@ -1,4 +1,5 @@
 import type { HaproxyRule } from '../rule';
+import { describeDuration } from '../../model/units';
 import { effectiveHeartbeat } from '../../knowledge/protocols';
 import {
   activeWebSocketBackends,
@@ -72,10 +73,10 @@ export const wsMissingTimeoutTunnel: HaproxyRule = {
         path: proxy.source.path,
         span: proxyHeaderSpan(proxy),
         severity: t.severity,
-        message: `WebSocket ${proxyLabel(proxy)} has no timeout tunnel${zero}: ${limits.text} cut idle WebSockets; set one`,
+        message: `WebSocket ${proxyLabel(proxy)} has no timeout tunnel${zero}: idle WebSockets are cut after ${describeDuration(limits.ms)}; set one`,
         fixes: [{ title: `Set timeout tunnel ${value}${where}`, edits: [edit], isPreferred: true }],
-        related:
-          tunnel.eff && tunnel.eff.proxy !== proxy
+        related: [
+          ...(tunnel.eff && tunnel.eff.proxy !== proxy
             ? [
                 {
                   path: tunnel.eff.proxy.source.path,
@@ -83,7 +84,13 @@ export const wsMissingTimeoutTunnel: HaproxyRule = {
                   message: `timeout tunnel 0 set here (${whereIs(tunnel.eff, proxy)})`,
                 },
               ]
-            : undefined,
+            : []),
+          ...limits.sources.map((s) => ({
+            path: s.eff.proxy.source.path,
+            span: statementSpan(s.eff.statement),
+            message: s.text,
+          })),
+        ],
       });
     }
   },

@@ -58,12 +58,12 @@ export const wsNoHttpchk: HaproxyRule = {
       report({
         path: proxy.source.path,
         span: proxyHeaderSpan(proxy),
-        message: `WebSocket ${proxyLabel(proxy)} (mode http) checks ${checked
+        message: `WebSocket ${proxyLabel(proxy)} checks ${checked
           .map((s) => clipWord(s.name))
-          .slice(0, 5)
+          .slice(0, 3)
           .join(
             ', ',
-          )}${checked.length > 5 ? ', …' : ''} by TCP connect only${chosen === 'tcp-check' ? ' (option tcp-check without tcp-check rules)' : ''}: a server that accepts connections but cannot serve stays in the pool; use option httpchk with a health path`,
+          )}${checked.length > 3 ? ', …' : ''} by TCP connect only${chosen === 'tcp-check' ? ' (tcp-check without rules)' : ''}: a stuck app stays in the pool; use option httpchk`,
         fixes: [
           {
             title: `Add option httpchk GET ${HEALTH_PATH}`,

@@ -4,7 +4,6 @@ import type { HaproxyRule } from '../rule';
 import { effectiveHeartbeat, heartbeatLabel } from '../../knowledge/protocols';
 import {
   activeWebSocketBackends,
-  describeSource,
   heartbeatTier,
   proxyHeaderSpan,
   proxyLabel,
@@ -61,7 +60,7 @@ export const wsTimeoutBelowHeartbeat: HaproxyRule = {
           path: here ? proxy.source.path : proxy.source.path,
           span: here ? statementSpan(tunnel.eff.statement) : proxyHeaderSpan(proxy),
           severity: t.severity,
-          message: `WebSocket ${proxyLabel(proxy)}: timeout tunnel is ${describeDuration(tunnel.ms)} (${describeSource(tunnel.eff, proxy)}); heartbeat is ${heartbeatLabel(heartbeat)}: ${t.why}`,
+          message: `WebSocket ${proxyLabel(proxy)}: timeout tunnel ${describeDuration(tunnel.ms)}${here ? '' : ' (inherited)'} vs ${heartbeatLabel(heartbeat)} heartbeat: ${t.severity === 'error' ? 'idle connections close between pings' : 'one late ping closes the connection'}; raise it`,
           fixes: [
             {
               title: `Set timeout tunnel ${value}${target === proxy ? '' : ` in ${proxyLabel(target)}`} (three heartbeats)`,

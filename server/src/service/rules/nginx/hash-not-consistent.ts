@@ -2,7 +2,7 @@ import { clipWord } from '../../words';
 import { nginxWebSocketUpstreams } from '../../model/websocket';
 import type { NginxRule } from '../rule';
 import { statementSpan } from './common';
-import { upstreamInfo, whoSends } from './upstreams';
+import { upstreamInfo, wsUpstreamLabel } from './upstreams';
 
 export const hashNotConsistent: NginxRule = {
   meta: {
@@ -37,7 +37,7 @@ export const hashNotConsistent: NginxRule = {
       report({
         path: stmt.source.path,
         span: statementSpan(stmt),
-        message: `upstream ${clipWord(info.name)} (${whoSends(locations)}) uses hash ${clipWord(stmt.args[0])} without consistent: adding or removing a server remaps most clients at once`,
+        message: `${wsUpstreamLabel(info.name, locations)} hashes ${clipWord(stmt.args[0])} without consistent: a server change remaps most clients; add consistent`,
         fixes: [
           {
             title: 'Add consistent',

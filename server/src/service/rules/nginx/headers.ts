@@ -140,8 +140,9 @@ export interface HeaderPlan {
 /**
  * Repair Upgrade and Connection of a WebSocket location in one edit set. Headers that an outer
  * level provides but the location loses (ws-headers-not-inherited) are left to that rule.
+ * `extraLines` are written first in the same insertion (nginx/ws-not-upgraded's proxy_http_version).
  */
-export function planWsHeaders(config: NginxConfig, ctx: NginxContext): HeaderPlan | null {
+export function planWsHeaders(config: NginxConfig, ctx: NginxContext, extraLines: string[] = []): HeaderPlan | null {
   const st = headerState(ctx);
   const mode = st.list.source;
   const outer = mode === 'here' ? outerHeaderState(ctx) : null;
@@ -160,7 +161,7 @@ export function planWsHeaders(config: NginxConfig, ctx: NginxContext): HeaderPla
   let copied = 0;
 
   if (mode === 'here') {
-    const add: string[] = [];
+    const add: string[] = [...extraLines];
     if (needUpgrade) {
       if (st.upgrade) edits.push(setArg(st.upgrade, 1, '$http_upgrade'));
       else add.push(upgradeLine);
@@ -177,7 +178,7 @@ export function planWsHeaders(config: NginxConfig, ctx: NginxContext): HeaderPla
       edits.push(e);
     }
   } else {
-    const lines: string[] = [];
+    const lines: string[] = [...extraLines];
     let sawUpgrade = false;
     let sawConn = false;
     for (const s of st.list.statements) {

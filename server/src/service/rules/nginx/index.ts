@@ -17,9 +17,11 @@ import { wsProxyPassScheme } from './ws-proxy-pass-scheme';
 import { wsReadTimeout } from './ws-read-timeout';
 import { wsRoundRobin } from './ws-round-robin';
 import { wsSendTimeout } from './ws-send-timeout';
+import { wsNotUpgraded } from './ws-not-upgraded';
 
-/** In the order of issue 5's catalog; rules added beyond it follow. */
+/** The whole WebSocket idiom first (issue 20), then in the order of issue 5's catalog; rules added beyond it follow. */
 export const nginxRules: NginxRule[] = [
+  wsNotUpgraded,
   wsHttpVersion,
   wsMissingUpgradeHeader,
   wsMissingConnectionHeader,

@@ -1,9 +1,8 @@
-import { clipWord } from '../../words';
 import { nginxWebSocketUpstreams } from '../../model/websocket';
 import { replaceStatement } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
 import { statementSpan } from './common';
-import { upstreamInfo, whoSends } from './upstreams';
+import { upstreamInfo, wsUpstreamLabel } from './upstreams';
 
 export const ipHashNat: NginxRule = {
   meta: {
@@ -38,7 +37,7 @@ export const ipHashNat: NginxRule = {
       report({
         path: stmt.source.path,
         span: statementSpan(stmt),
-        message: `upstream ${clipWord(info.name)} (${whoSends(locations)}) uses ip_hash: all clients behind one NAT/CDN address, and every IPv4 client of one /24, go to the same server`,
+        message: `${wsUpstreamLabel(info.name, locations)} uses ip_hash: clients behind one NAT, or one /24, all land on one server; use a full-address hash`,
         fixes: [
           {
             title: 'Use hash $remote_addr consistent (full address, consistent remapping)',

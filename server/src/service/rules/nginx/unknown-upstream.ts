@@ -95,7 +95,14 @@ export const unknownUpstream: NginxRule = {
         path: s.source.path,
         span,
         severity: names.length ? 'error' : 'warning',
-        message: `"${clipWord(host)}" is no upstream of this config${near ? ` (did you mean "${clipWord(near.n)}"?)` : known}; nginx will resolve it as a host name at startup and refuses to start if it does not resolve (host not found in upstream "${clipWord(host)}")`,
+        message: `"${clipWord(host)}" is no upstream here${near ? ` (did you mean "${clipWord(near.n)}"?)` : known}: nginx refuses to start unless it resolves as a host`,
+        related: [
+          {
+            path: s.source.path,
+            span,
+            message: `nginx -t fails if it does not resolve (host not found in upstream "${clipWord(host)}")`,
+          },
+        ],
         fixes: near
           ? [{ title: `Use upstream ${clipWord(near.n)}`, edits: [{ path: s.source.path, span, newText: near.n }] }]
           : [],

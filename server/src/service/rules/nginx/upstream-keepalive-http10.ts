@@ -3,16 +3,7 @@ import { effectiveValue, findUpstream, parseProxyTarget } from '../../model/ngin
 import { webSocketLocationsIn, proxyPassOf } from '../../model/websocket';
 import { insertInContext } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
-import {
-  argSpan,
-  contextSpan,
-  defaultsFor,
-  describeOrigin,
-  locationLabel,
-  originCites,
-  proxyAnchor,
-  statementSpan,
-} from './common';
+import { argSpan, contextSpan, defaultsFor, locationLabel, originRelated, proxyAnchor, statementSpan } from './common';
 import { contextsIn } from '../../model/nginx-units';
 
 export const upstreamKeepaliveHttp10: NginxRule = {
@@ -68,7 +59,7 @@ export const upstreamKeepaliveHttp10: NginxRule = {
           message: `keepalive of upstream ${clipWord(t.host)}`,
         },
       ];
-      const msg = `${locationLabel(ctx)} proxies to upstream ${clipWord(t.host)}, which has keepalive ${clipWord(keepalive.args[0] ?? '')}, over HTTP/1.0`;
+      const msg = `${locationLabel(ctx)} uses upstream ${clipWord(t.host)}'s keepalive over HTTP/1.0`;
       if (eff.source === 'here' && eff.statement) {
         const fix = {
           title: 'Use proxy_http_version 1.1',
@@ -78,7 +69,7 @@ export const upstreamKeepaliveHttp10: NginxRule = {
         report({
           path: eff.statement.source.path,
           span: argSpan(eff.statement, 0),
-          message: `${msg}: the kept-alive connections are never reused`,
+          message: `${msg}: kept-alive connections are never reused; use 1.1`,
           related,
           fixes: [fix],
         });
@@ -90,9 +81,8 @@ export const upstreamKeepaliveHttp10: NginxRule = {
       report({
         path: at.path,
         span: at.span,
-        message: `${msg} (${describeOrigin('proxy_http_version', eff, ctx)}): the kept-alive connections are never reused`,
-        related,
-        cites: originCites(eff),
+        message: `${msg} (${eff.source === 'default' ? 'the default' : 'inherited'}): connections are never reused; add proxy_http_version 1.1`,
+        related: [...related, ...originRelated('proxy_http_version', eff)],
         fixes: edit ? [{ title: 'Add proxy_http_version 1.1', edits: [edit], isPreferred: true }] : [],
       });
     }

@@ -3,8 +3,8 @@ import { effectiveValue, walkStatements, type NginxConfig } from '../../model/ng
 import { nginxWebSocketUpstreams } from '../../model/websocket';
 import { insertInContext } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
-import { contextSpan, defaultsFor, describeOrigin, originCites } from './common';
-import { primaryServers, upstreamInfo, whoSends } from './upstreams';
+import { contextSpan, defaultsFor, originRelated } from './common';
+import { primaryServers, upstreamInfo, wsUpstreamLabel } from './upstreams';
 
 /** Shared memory zone names already declared (limit_req_zone, proxy_cache_path keys_zone, zone...). */
 function zoneNames(config: NginxConfig): Set<string> {
@@ -75,8 +75,8 @@ export const upstreamNoZone: NginxRule = {
       report({
         path: at.path,
         span: at.span,
-        message: `upstream ${clipWord(info.name)} (${whoSends(locations)}) balances by ${method} without a zone, and ${describeOrigin('worker_processes', wp, config.root)}: each worker counts only its own connections`,
-        cites: originCites(wp),
+        message: `${wsUpstreamLabel(info.name, locations)} (${method}) has no zone: each of worker_processes ${clipWord(wp.args?.[0] ?? '1')} counts only its own connections; add one`,
+        related: originRelated('worker_processes', wp),
         fixes: edit
           ? [
               {

@@ -27,6 +27,11 @@ export function primaryServers(info: UpstreamInfo): NginxStatement[] {
   return info.servers.filter((s) => !s.args.slice(1).includes('backup') && !s.args.slice(1).includes('down'));
 }
 
+/** "WebSocket upstream chat" (or, with no location seen, "upstream chat (a WebSocket pool)"), for short messages. */
+export function wsUpstreamLabel(name: string, locations: { location: NginxContext }[]): string {
+  return locations.length ? `WebSocket upstream ${clipWord(name)}` : `upstream ${clipWord(name)} (a WebSocket pool)`;
+}
+
 export function whoSends(locations: { location: NginxContext }[]): string {
   if (!locations.length) return 'named or marked as a WebSocket pool';
   const labels = [

@@ -1,7 +1,7 @@
 import { clipWord } from '../../words';
 import { webSocketLocationsIn } from '../../model/websocket';
 import type { NginxRule } from '../rule';
-import { argSpan, citeOf, contextSpan, locationLabel, whereStatement } from './common';
+import { argSpan, contextSpan, locationLabel } from './common';
 import { headerState, planTitle, planWsHeaders } from './headers';
 
 export const wsConnectionCleared: NginxRule = {
@@ -40,7 +40,7 @@ export const wsConnectionCleared: NginxRule = {
         report({
           path: st.connection.source.path,
           span: argSpan(st.connection, 1),
-          message: `WebSocket ${locationLabel(location)} sends Connection ${value} upstream, so the backend never sees the upgrade request`,
+          message: `WebSocket ${locationLabel(location)} sends Connection ${value}: the backend never sees the upgrade; use $connection_upgrade`,
           fixes,
         });
         continue;
@@ -50,14 +50,13 @@ export const wsConnectionCleared: NginxRule = {
       report({
         path: at.path,
         span: at.span,
-        message: `WebSocket ${locationLabel(location)} inherits Connection ${value} from ${locationLabel(st.connection.context)} (${whereStatement(st.connection, at.path)}), so the backend never sees the upgrade request`,
+        message: `WebSocket ${locationLabel(location)} inherits Connection ${value}: the backend never sees the upgrade; set $connection_upgrade`,
         fixes,
-        cites: [citeOf(st.connection)],
         related: [
           {
             path: st.connection.source.path,
             span: argSpan(st.connection, 1),
-            message: 'the inherited Connection line',
+            message: `Connection ${value} set in ${locationLabel(st.connection.context)}`,
           },
         ],
       });

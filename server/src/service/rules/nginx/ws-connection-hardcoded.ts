@@ -4,7 +4,7 @@ import { effectiveList, walkContexts } from '../../model/nginx';
 import { proxyPassOf, webSocketOnlyContext } from '../../model/websocket';
 import { replaceArg } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
-import { argSpan, locationLabel } from './common';
+import { argSpan, headerSpan, locationLabel } from './common';
 import { connectionKind } from './headers';
 import { statementsIn } from '../../model/nginx-units';
 
@@ -68,14 +68,26 @@ export const wsConnectionHardcoded: NginxRule = {
       if (!upgrade || !value || value.includes('$')) continue;
       const users = mixedUsers(ctx);
       if (users.length === 0) continue;
-      const where =
-        ctx.kind === 'location' || ctx.kind === 'if'
-          ? `in ${locationLabel(ctx)}, which also serves plain requests`
-          : `at ${locationLabel(ctx)} level, inherited by ${users.length === 1 ? locationLabel(users[0]) : `${users.length} locations`} that also serve${users.length === 1 ? 's' : ''} plain requests`;
       report({
         path: s.source.path,
         span: argSpan(s, 1),
-        message: `Connection is hard-coded to "${clipWord(s.args[1])}" and Upgrade to "${clipWord(value)}" ${where}: every plain request reaches the backend as a WebSocket handshake, which a WebSocket server answers with 400; forward the client's Upgrade with $http_upgrade`,
+        message: `Upgrade "${clipWord(value)}" with Connection "${clipWord(s.args[1])}" turns plain requests into WebSocket handshakes (400); use Upgrade $http_upgrade`,
+        related: [
+          ...(upgrade.directive.start !== s.directive.start
+            ? [{ path: upgrade.source.path, span: argSpan(upgrade, 1), message: 'the fixed Upgrade value' }]
+            : []),
+          ...users.slice(0, 3).flatMap((u) =>
+            u.statement
+              ? [
+                  {
+                    path: u.statement.source.path,
+                    span: headerSpan(u.statement),
+                    message: `${locationLabel(u)} also serves plain requests`,
+                  },
+                ]
+              : [],
+          ),
+        ],
         fixes: [
           {
             title: 'Use Upgrade $http_upgrade (sent only when the client asks to upgrade)',

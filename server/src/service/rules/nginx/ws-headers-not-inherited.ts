@@ -2,15 +2,7 @@ import { clipWord } from '../../words';
 import { webSocketLocationsIn } from '../../model/websocket';
 import { insertInContext } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
-import {
-  anchorInBlock,
-  citeOf,
-  contextSpan,
-  locationLabel,
-  statementSpan,
-  statementText,
-  whereStatement,
-} from './common';
+import { anchorInBlock, contextSpan, locationLabel, statementSpan, statementText } from './common';
 import { headerState, lostOuterHeaders } from './headers';
 
 export const wsHeadersNotInherited: NginxRule = {
@@ -51,12 +43,10 @@ export const wsHeadersNotInherited: NginxRule = {
           ? { path: firstIn.source.path, span: statementSpan(firstIn) }
           : contextSpan(location);
       if (!at) continue;
-      const outerAt = lost.outer.list.statements[0];
       report({
         path: at.path,
         span: at.span,
-        message: `WebSocket ${locationLabel(location)} defines its own proxy_set_header, so it inherits none of the ${lost.outer.list.statements.length} from ${locationLabel(lost.outer.list.from!)} (${whereStatement(outerAt, at.path)}): ${names.map((n) => clipWord(n)).join(' and ')} ${names.length > 1 ? 'are' : 'is'} not sent`,
-        cites: [citeOf(outerAt)],
+        message: `WebSocket ${locationLabel(location)} has its own proxy_set_header lines, so the outer ${names.map((n) => clipWord(n)).join(' and ')} ${names.length > 1 ? 'are' : 'is'} not sent; copy ${names.length > 1 ? 'them' : 'it'} here`,
         fixes: edit
           ? [
               {
@@ -71,7 +61,7 @@ export const wsHeadersNotInherited: NginxRule = {
           .map((s) => ({
             path: s.source.path,
             span: statementSpan(s),
-            message: 'set here, not inherited by the location',
+            message: `set in ${locationLabel(lost.outer.list.from!)}, not inherited by ${locationLabel(location)}`,
           })),
       });
     }

@@ -2,6 +2,7 @@ import { effectiveValue } from '../../model/nginx';
 import { webSocketLocationsIn } from '../../model/websocket';
 import { insertInContext, replaceArg } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
+import { notUpgraded } from './ws-not-upgraded';
 import { contextSpan, defaultsFor, locationLabel, originRelated, proxyAnchor } from './common';
 
 export const wsHttpVersion: NginxRule = {
@@ -37,6 +38,7 @@ export const wsHttpVersion: NginxRule = {
     for (const { location } of webSocketLocationsIn(config, scope)) {
       const eff = effectiveValue(location, 'proxy_http_version', defaults);
       if (!eff.args || eff.args[0] !== '1.0') continue;
+      if (notUpgraded(config, location, options)) continue; // the whole idiom is missing: one finding there
       const where = locationLabel(location);
       if (eff.source === 'here' && eff.statement) {
         report({

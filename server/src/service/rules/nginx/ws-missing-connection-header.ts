@@ -2,6 +2,7 @@ import type { NginxStatement } from '../../model/nginx';
 import { clipWord } from '../../words';
 import { webSocketLocationsIn } from '../../model/websocket';
 import type { NginxRule } from '../rule';
+import { notUpgraded } from './ws-not-upgraded';
 import { argSpan, citeOf, contextSpan, locationLabel, whereStatement } from './common';
 import { headerState, planTitle, planWsHeaders } from './headers';
 import { removeStatement } from '../../fixes/nginx';
@@ -33,7 +34,7 @@ export const wsMissingConnectionHeader: NginxRule = {
         'Live test on nginx 1.22.1: the backend saw `Upgrade: websocket` with `Connection: close` and the client got 426; with the map, 101 and an echo (docs/live-findings.md). With a second `Connection “”` line the backend got both headers (`upgrade, “”`) and the WebSocket still upgraded (claims.test.ts, "nginx-duplicate-connection-header").',
     },
   },
-  check({ config, report, scope }) {
+  check({ config, options, report, scope }) {
     const reported = new Set<NginxStatement>(); // a stray line inherited by several locations: once
     for (const { location } of webSocketLocationsIn(config, scope)) {
       const st0 = headerState(location);
@@ -56,6 +57,7 @@ export const wsMissingConnectionHeader: NginxRule = {
       }
       const plan = planWsHeaders(config, location);
       if (!plan || !plan.needConnection) continue;
+      if (notUpgraded(config, location, options)) continue; // the whole idiom is missing: one finding there
       const st = headerState(location);
       if (st.connection_kind === 'cleared') continue; // nginx/ws-connection-cleared says it better
       const fixes = [{ title: planTitle(plan), edits: plan.edits, isPreferred: true }];

@@ -1,6 +1,7 @@
 import { clipWord } from '../../words';
 import { webSocketLocationsIn } from '../../model/websocket';
 import type { NginxRule } from '../rule';
+import { notUpgraded } from './ws-not-upgraded';
 import { argSpan, contextSpan, locationLabel } from './common';
 import { headerState, planTitle, planWsHeaders } from './headers';
 
@@ -30,10 +31,11 @@ export const wsMissingUpgradeHeader: NginxRule = {
         'Live test on nginx 1.22.1: without the header the client got 426 and the backend saw a plain GET with `Connection: close` and no `Upgrade`; with it, 101 and an echo (docs/live-findings.md).',
     },
   },
-  check({ config, report, scope }) {
+  check({ config, options, report, scope }) {
     for (const { location } of webSocketLocationsIn(config, scope)) {
       const plan = planWsHeaders(config, location);
       if (!plan || !plan.needUpgrade) continue;
+      if (notUpgraded(config, location, options)) continue; // the whole idiom is missing: one finding there
       const st = headerState(location);
       const fixes = [{ title: planTitle(plan), edits: plan.edits, isPreferred: true }];
       if (st.upgrade && st.list.source === 'here' && st.upgrade.context === location) {
