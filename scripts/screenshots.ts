@@ -162,7 +162,7 @@ async function main(): Promise<void> {
   const timeout = lineColOf(chat, '30s;');
   await wb.gotoLine(timeout.line, timeout.column + 1);
   // The diagnostic comes first; wait for wslb's hover (the rule's explanation) below it too.
-  await wb.hoverAtCursor('comfortably above the heartbeat');
+  await wb.hoverAtCursor('the generic default');
   await save(wb, 'hover.png');
   await wb.closeHover();
 
