@@ -44,7 +44,8 @@ if (archives.length === 0) {
 function cmp(a, b) {
   const x = a.split('.').map(Number);
   const y = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  for (let i = 0; i < Math.max(x.length, y.length); i++)
+    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
   return 0;
 }
 
@@ -214,7 +215,9 @@ function parseManual(txt, version) {
   }
   const syntaxAfter = (text, name) => {
     const rest = text.replace(/^no\s+/, '');
-    return rest.startsWith(name) ? rest.slice(name.length).trim() : rest.split(/\s+/).slice(name.split(' ').length).join(' ');
+    return rest.startsWith(name)
+      ? rest.slice(name.length).trim()
+      : rest.split(/\s+/).slice(name.split(' ').length).join(' ');
   };
 
   // --- global: names from the list at the top of chapter 3, syntax from the headings
@@ -225,7 +228,13 @@ function parseManual(txt, version) {
     if (m) globalNames.add(m[1]);
   }
   const global = new Map();
-  for (const c of chapters.filter((c) => /^3\.\d+$/.test(c.num) && /Process management|Performance tuning|Debugging|HTTPClient tuning|SSL|Programs? (management|tuning)/i.test(c.title))) {
+  for (const c of chapters.filter(
+    (c) =>
+      /^3\.\d+$/.test(c.num) &&
+      /Process management|Performance tuning|Debugging|HTTPClient tuning|SSL|Programs? (management|tuning)/i.test(
+        c.title,
+      ),
+  )) {
     for (const h of headings(c)) {
       // longest listed name the heading starts with
       let name;
@@ -268,7 +277,8 @@ function parseManual(txt, version) {
       row.syntax = [];
       proxy.set(name, row);
     }
-    if (proxy.size < 100) throw new Error(`HAProxy ${version}: proxy keyword matrix looks truncated (${proxy.size} rows)`);
+    if (proxy.size < 100)
+      throw new Error(`HAProxy ${version}: proxy keyword matrix looks truncated (${proxy.size} rows)`);
   }
   const ref = chapter(/^Alphabetically sorted keywords reference$/);
   const actions = new Map();
@@ -282,7 +292,12 @@ function parseManual(txt, version) {
     if (!row.syntax.includes(syn)) row.syntax.push(syn);
     row.anchor = `${h.section}-${encodeURIComponent(row.name)}`;
     // 2.8 still heads actions in 4.2 ("http-request add-header <name> <fmt> ...")
-    if (/^(http-request|http-response|http-after-response|tcp-request (connection|session|content)|tcp-response content)$/.test(row.name) && words.length > row.name.split(' ').length) {
+    if (
+      /^(http-request|http-response|http-after-response|tcp-request (connection|session|content)|tcp-response content)$/.test(
+        row.name,
+      ) &&
+      words.length > row.name.split(' ').length
+    ) {
       const action = words[row.name.split(' ').length];
       let m = actions.get(row.name);
       if (!m) actions.set(row.name, (m = new Map()));
@@ -323,7 +338,12 @@ function parseManual(txt, version) {
         let m = actions.get(cols[k]);
         if (!m) actions.set(cols[k], (m = new Map()));
         const doc = actionSyntax.get(name) ?? actionSyntax.get(name.split(' ')[0]);
-        const e = m.get(name) ?? { name, section: doc ? doc.h.section : amatrix.num, anchor: `${doc ? doc.h.section : amatrix.num}-${encodeURIComponent(name)}`, syntax: [] };
+        const e = m.get(name) ?? {
+          name,
+          section: doc ? doc.h.section : amatrix.num,
+          anchor: `${doc ? doc.h.section : amatrix.num}-${encodeURIComponent(name)}`,
+          syntax: [],
+        };
         for (const s of doc ? doc.syntax : []) if (!e.syntax.includes(s)) e.syntax.push(s);
         m.set(name, e);
       });
@@ -438,7 +458,16 @@ const data = {
   base: tables[0].kb,
   changes: tables.slice(1).map((t, k) => diffKb(tables[k].kb, t.kb)),
 };
-const out = JSON.stringify(data) + '\n';
+// An anchor is `<section>-<name>` (URI-encoded) everywhere in these manuals: the loader rebuilds it.
+const out =
+  JSON.stringify(data, (k, v) =>
+    v &&
+    typeof v === 'object' &&
+    typeof v.anchor === 'string' &&
+    v.anchor === `${v.section}-${encodeURIComponent(v.name)}`
+      ? { ...v, anchor: undefined }
+      : v,
+  ) + '\n';
 if (check) {
   let cur = '';
   try {
@@ -447,7 +476,9 @@ if (check) {
     // no file yet: it differs
   }
   if (cur !== out) {
-    console.error(`gen-haproxy-versions: ${outPath} differs from what the manuals give; run node scripts/gen-haproxy-versions.mjs`);
+    console.error(
+      `gen-haproxy-versions: ${outPath} differs from what the manuals give; run node scripts/gen-haproxy-versions.mjs`,
+    );
     process.exit(1);
   }
   console.log('gen-haproxy-versions: up to date');
@@ -456,7 +487,9 @@ if (check) {
   for (const t of tables)
     console.log(
       `HAProxy ${t.release}: ${t.kb.global.length} global, ${t.kb.proxy.length} proxy keywords, ${t.kb.bindOptions.length} bind and ` +
-        `${t.kb.serverOptions.length} server options, actions ${Object.entries(t.kb.actions).map(([k, v]) => `${k}:${v.length}`).join(' ')}, sections ${Object.keys(t.kb.sections).join(',')}`,
+        `${t.kb.serverOptions.length} server options, actions ${Object.entries(t.kb.actions)
+          .map(([k, v]) => `${k}:${v.length}`)
+          .join(' ')}, sections ${Object.keys(t.kb.sections).join(',')}`,
     );
   console.log(`-> ${outPath} (${out.length} bytes)`);
 }

@@ -156,6 +156,7 @@ function serviceOptions(p: ParsedArgs): Partial<ServiceOptions> {
   if (hv) {
     if (!/^\d+\.\d+(\.\d+)?$/.test(hv)) throw new UsageError(`--haproxy-version: "${hv}" is not a version like 2.6`);
     opts.haproxyVersion = hv;
+    opts.haproxyVersionSet = true;
   }
   const hb = one(p, 'heartbeat');
   if (hb) {

@@ -17,6 +17,8 @@ import type { NginxRuleScope } from './model/nginx-units';
 import { LineIndex, type Span } from './text';
 import type { Finding, Fix, Severity } from './types';
 import { validateConfigKnowledge, type KnowledgeFinding } from './knowledge-check';
+import { haproxyTarget } from './knowledge/haproxy-tables';
+import { effectiveVersion, type DetectedVersion, type EffectiveVersion } from './version-detect';
 
 export { detectLanguage, detectConfigLanguage } from './detect';
 export { initAwsParsers, awsParsersReady } from './syntax/aws/treesitter';
@@ -261,12 +263,62 @@ export interface LanguageService {
    * `prepared`: a config already built from these files and its knowledge findings (an
    * incremental update, see haproxy-incremental.ts); the findings are the same as without it.
    */
-  analyzeHaproxy(files: { path: string; text: string }[], prepared?: PreparedHaproxy): HaproxyAnalysis;
+  analyzeHaproxy(files: HaproxyInputFile[], prepared?: PreparedHaproxy): HaproxyAnalysis;
   /**
    * Terraform (`.tf`, grouped into modules by directory: pass the module's other .tf files too, for
    * variables) and CloudFormation templates. Throws when Terraform is given before `initAwsParsers()`.
    */
   analyzeAws(files: AwsInputFile[]): AwsAnalysis;
+}
+
+/**
+ * A HAProxy file to analyse. `versionHint`: what its siblings or name say about the version it is
+ * written for (version-detect.ts versionHintFor(); the front ends read the disk).
+ */
+export interface HaproxyInputFile {
+  path: string;
+  text: string;
+  versionHint?: DetectedVersion;
+}
+
+/**
+ * The HAProxy version a group of files is checked for (the first file's comment or hint, see
+ * version-detect.ts effectiveVersion()), and the options that carry it.
+ */
+export function haproxyFileOptions(
+  options: ServiceOptions,
+  file: HaproxyInputFile | undefined,
+): { options: ServiceOptions; version: EffectiveVersion } {
+  const version = file
+    ? effectiveVersion(file.text, 'haproxy', options.haproxyVersion, !!options.haproxyVersionSet, file.versionHint)
+    : { version: options.haproxyVersion };
+  return {
+    options: version.version === options.haproxyVersion ? options : { ...options, haproxyVersion: version.version },
+    version,
+  };
+}
+
+/**
+ * The one finding of a file whose target HAProxy version wslb has no keyword table for (older than
+ * the oldest): said instead of checking its keywords against another version's.
+ */
+export function haproxyVersionFindings(
+  file: HaproxyInputFile | undefined,
+  version: EffectiveVersion,
+  indexOf: LineIndexOf,
+): Finding[] {
+  if (!file) return [];
+  const t = haproxyTarget(version.version);
+  if (t.ok) return [];
+  const d = version.detected;
+  const at = d?.at ?? 0;
+  const end = d?.kind === 'comment' ? file.text.indexOf('\n', at) : -1;
+  const span = { start: at, end: d?.kind === 'comment' ? (end < 0 ? file.text.length : end) : at };
+  const why = d
+    ? `this file targets HAProxy ${version.version} (${d.from})`
+    : `the target version is HAProxy ${version.version}`;
+  const msg = t.message.replace(/^HAProxy \S+ is/, 'which is');
+  return [spanFinding(file.path, span, 'information', 'haproxy/version-unsupported', `${why}, ${msg}`, indexOf)];
 }
 
 export function createLanguageService(partial: Partial<ServiceOptions> = {}): LanguageService {
@@ -290,6 +342,7 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
       };
     },
     analyzeHaproxy(files, prepared) {
+      const { options: fileOptions, version } = haproxyFileOptions(options, files[0]);
       const config = prepared?.config ?? buildHaproxyConfig(files);
       const byPath = new Map(config.sources.map((s) => [s.path, s]));
       const indexOf: LineIndexOf = (p) => byPath.get(p)?.tree.lineIndex;
@@ -297,13 +350,13 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
       for (const s of config.sources)
         for (const d of s.tree.diagnostics)
           syntax.push(spanFinding(s.path, d, d.severity, 'haproxy/syntax', d.message, indexOf));
-      const checks: Finding[] = [];
+      const checks: Finding[] = haproxyVersionFindings(files[0], version, indexOf);
       for (const d of config.diagnostics) checks.push(spanFinding(d.path, d, d.severity, d.code, d.message, indexOf));
       if (prepared?.knowledgeFindings) for (const f of prepared.knowledgeFindings) checks.push(f);
       else
-        for (const k of prepared?.knowledge ?? validateConfigKnowledge({ language: 'haproxy', config }, options))
+        for (const k of prepared?.knowledge ?? validateConfigKnowledge({ language: 'haproxy', config }, fileOptions))
           checks.push(spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf));
-      const rules = runRules(HAPROXY_RULES, config, options, indexOf);
+      const rules = runRules(HAPROXY_RULES, config, fileOptions, indexOf);
       const findings = withTemplateNotes(config.sources, oneFindingPerCause(syntax, checks, rules), indexOf, 'haproxy');
       return {
         language: 'haproxy',
