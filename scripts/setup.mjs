@@ -4,7 +4,9 @@
 // - As root on Debian/Ubuntu (apt-get present): the Debian packages (nginx and its stream/mail
 //   modules, HAProxy and its manual, Chromium, Neovim, the headers code-server's native modules
 //   build against), then code-server and its Node 24 from npm into .cache/e2e
-//   (scripts/e2e-setup.mjs). When everything is there it only looks, in a second or two.
+//   (scripts/e2e-setup.mjs), then the nginx and HAProxy releases of scripts/versions.json, built
+//   from ../shared/src into a cache outside the clone (scripts/versions.mjs; about 20 minutes on two
+//   cores, once). When everything is there it only looks, in a second or two.
 // - Without root or apt-get (a contributor's laptop): it installs what npm alone can, then says in
 //   one block what is missing and how to get it. The suites that need it are pending with that
 //   reason and the run still passes; WSLB_REQUIRE_ALL=1 (CI) turns them into failures.
@@ -14,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { APT_PACKAGES, cacheRoot, ensureBuilt, missingTools, status } from './versions.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const checkOnly = process.argv.includes('--check');
@@ -74,6 +77,12 @@ const NEEDS = [
     apt: ['libkrb5-dev', 'libsecret-1-dev', 'make', 'g++', 'python3', 'pkg-config'],
     for: 'installing code-server (end-to-end tests)',
   },
+  {
+    name: 'the compiler and headers the nginx/HAProxy release builds need',
+    ok: () => missingTools().length === 0,
+    apt: APT_PACKAGES,
+    for: 'building the nginx and HAProxy releases the version tests run',
+  },
 ];
 
 function e2eReady() {
@@ -112,7 +121,16 @@ if (!codeServer && !checkOnly && !headersMissing) {
   codeServer = e2eReady();
 }
 
-// 3. what cannot be installed from here
+// 3. the nginx and HAProxy releases (scripts/versions.mjs), from ../shared/src into the versions cache
+const toolsMissing = missing.some((n) => n.apt === APT_PACKAGES);
+let buildFailed = false;
+if (!checkOnly && !toolsMissing && status().some((t) => !t.built)) {
+  const r = ensureBuilt({ log: say });
+  buildFailed = r.failed.length > 0;
+}
+const unbuilt = status().filter((t) => !t.built);
+
+// 4. what cannot be installed from here
 const report = missing.map((n) => ({ name: n.name, how: `apt-get install ${n.apt.join(' ')}`, for: n.for }));
 if (!codeServer)
   report.push({
@@ -126,6 +144,21 @@ if (!existsSync(path.join(SHARED, 'corpus', 'MANIFEST.tsv')) || !existsSync(path
     how: 'place it beside the clone (corpus/, source-material.md)',
     for: 'corpus and source-material tests',
   });
+
+if (unbuilt.length) {
+  const noArchive = unbuilt.filter((t) => !existsSync(t.archive));
+  report.push({
+    name: `the nginx/HAProxy releases ${unbuilt.map((t) => t.id).join(', ')} (built into ${cacheRoot()})`,
+    how: noArchive.length
+      ? `place ${noArchive.map((t) => path.basename(t.archive)).join(', ')} in ${path.dirname(noArchive[0].archive)}, then: node scripts/versions.mjs`
+      : toolsMissing
+        ? 'install the build tools above, then: node scripts/versions.mjs'
+        : buildFailed
+          ? 'see the build error above; node scripts/versions.mjs retries'
+          : 'node scripts/versions.mjs',
+    for: 'the per-version live and keyword tests',
+  });
+}
 
 const secs = ((Date.now() - t0) / 1000).toFixed(1);
 if (report.length === 0) {

@@ -11,9 +11,13 @@
  * - WSLB_REQUIRE_ALL=1 (CI): the test fails with that reason. Nothing may be skipped there.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
-export type Need = 'nginx' | 'haproxy' | 'haproxy-doc' | 'chromium' | 'neovim' | 'code-server' | 'shared';
+/** A release built from ../shared/src by scripts/versions.mjs: `nginx@1.31` (any 1.31.x) or `haproxy@3.2.0`. */
+export type VersionNeed = `nginx@${string}` | `haproxy@${string}`;
+
+export type Need = 'nginx' | 'haproxy' | 'haproxy-doc' | 'chromium' | 'neovim' | 'code-server' | 'shared' | VersionNeed;
 
 export const REPO = path.resolve(__dirname, '../..');
 
@@ -53,7 +57,7 @@ interface NeedInfo {
 
 const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
-export const NEEDS: Record<Need, NeedInfo> = {
+export const NEEDS: Record<Exclude<Need, VersionNeed>, NeedInfo> = {
   nginx: { find: () => onPath('nginx'), how: 'apt-get install nginx libnginx-mod-stream libnginx-mod-mail' },
   haproxy: { find: () => onPath('haproxy'), how: 'apt-get install haproxy' },
   'haproxy-doc': {
@@ -87,11 +91,94 @@ export const NEEDS: Record<Need, NeedInfo> = {
   },
 };
 
+// --- releases built by scripts/versions.mjs ------------------------------------------------------
+
+interface VersionsSpec {
+  nginx: { versions: string[]; configure: string[] };
+  haproxy: { versions: string[]; make: string[] };
+}
+
+/** The folder scripts/versions.mjs builds into (same rule as its cacheRoot). */
+export function versionsCache(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.WSLB_VERSIONS_CACHE) return path.resolve(env.WSLB_VERSIONS_CACHE);
+  const base = env.XDG_CACHE_HOME ? path.resolve(env.XDG_CACHE_HOME) : path.join(os.homedir(), '.cache');
+  return path.join(base, 'wslb', 'versions');
+}
+
+export interface BuiltVersion {
+  name: 'nginx' | 'haproxy';
+  version: string;
+  /** `nginx@1.31.4` */
+  id: string;
+  binary: string;
+  /** Its folder: sbin/<name>, and conf/ (nginx) or doc/configuration.txt (HAProxy). */
+  dir: string;
+}
+
+/**
+ * Every release scripts/versions.json lists, with where its build is when it is built with the listed
+ * flags (binary undefined otherwise), oldest first per product.
+ */
+export function knownVersions(env: NodeJS.ProcessEnv = process.env): (Omit<BuiltVersion, 'binary'> & {
+  binary: string | undefined;
+})[] {
+  const spec = JSON.parse(fs.readFileSync(path.join(REPO, 'scripts', 'versions.json'), 'utf8')) as VersionsSpec;
+  const root = versionsCache(env);
+  const out = [];
+  for (const name of ['nginx', 'haproxy'] as const) {
+    const flags = name === 'nginx' ? spec.nginx.configure : spec.haproxy.make;
+    for (const version of spec[name].versions) {
+      const dir = path.join(root, `${name}-${version}`);
+      const binary = path.join(dir, 'sbin', name);
+      let ok = false;
+      try {
+        const stamp = JSON.parse(fs.readFileSync(path.join(dir, 'wslb-build.json'), 'utf8')) as {
+          version: string;
+          flags: string[];
+        };
+        ok =
+          stamp.version === version && JSON.stringify(stamp.flags) === JSON.stringify(flags) && fs.existsSync(binary);
+      } catch {
+        /* not built */
+      }
+      out.push({ name, version, id: `${name}@${version}`, dir, binary: ok ? binary : undefined });
+    }
+  }
+  return out;
+}
+
+/** The releases that are built (see knownVersions), optionally of one product. */
+export function builtVersions(name?: 'nginx' | 'haproxy', env: NodeJS.ProcessEnv = process.env): BuiltVersion[] {
+  return knownVersions(env).filter((v): v is BuiltVersion => v.binary !== undefined && (!name || v.name === name));
+}
+
+/** `nginx@1.31` matches 1.31.x, `nginx@1.31.4` that release only. */
+function versionMatches(need: VersionNeed, v: { name: string; version: string }): boolean {
+  const [name, want] = need.split('@');
+  return name === v.name && (v.version === want || v.version.startsWith(`${want}.`));
+}
+
+function versionNeedInfo(n: VersionNeed): NeedInfo {
+  return {
+    find: () =>
+      builtVersions()
+        .filter((v) => versionMatches(n, v))
+        .at(-1)?.binary,
+    how: knownVersions().some((v) => versionMatches(n, v))
+      ? `node scripts/versions.mjs builds it from ${sharedPath('src')} into ${versionsCache()}`
+      : 'no such release in scripts/versions.json',
+  };
+}
+
+function info(n: Need): NeedInfo {
+  return n.includes('@') ? versionNeedInfo(n as VersionNeed) : NEEDS[n as Exclude<Need, VersionNeed>];
+}
+
 const found = new Map<Need, string | undefined>();
 
 /** Where a need is on this machine (cached per run), undefined when missing. */
 export function locate(n: Need): string | undefined {
-  if (!found.has(n)) found.set(n, NEEDS[n].find());
+  if (!found.has(n)) found.set(n, info(n).find());
   return found.get(n);
 }
 
@@ -108,7 +195,7 @@ export function gate(
   }
   const missing = needs.filter((n) => !where(n));
   if (missing.length === 0) return { action: 'run' };
-  const reason = missing.map((n) => `${n} is missing (${NEEDS[n].how})`).join('; ');
+  const reason = missing.map((n) => `${n} is missing (${info(n).how})`).join('; ');
   return { action: env.WSLB_REQUIRE_ALL === '1' ? 'fail' : 'skip', reason };
 }
 
@@ -130,8 +217,8 @@ export function need(ctx: { skip(): void }, ...needs: Need[]): void {
 }
 
 /** The path of a binary the test has gated with `need`; throws when called without it. */
-export function binary(n: 'nginx' | 'haproxy' | 'neovim'): string {
+export function binary(n: 'nginx' | 'haproxy' | 'neovim' | VersionNeed): string {
   const p = locate(n);
-  if (!p) throw new Error(`${n} is missing (${NEEDS[n].how}); call need(this, '${n}') first`);
+  if (!p) throw new Error(`${n} is missing (${info(n).how}); call need(this, '${n}') first`);
   return p;
 }
