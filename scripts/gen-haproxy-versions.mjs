@@ -331,7 +331,8 @@ function parseManual(txt, version) {
       if (!cols || /^-/.test(l) || !/^[a-z]/.test(l)) continue;
       const cells = l.trim().split(/\s+/);
       const marks = cells.slice(-cols.length);
-      const name = cells.slice(0, cells.length - cols.length).join(' ');
+      const named = cells.slice(0, cells.length - cols.length).join(' ');
+      const name = named.replace(/\s*\(deprecated\)$/, '');
       if (!marks.every((x) => x === 'X' || x === '-')) continue;
       marks.forEach((x, k) => {
         if (x !== 'X' || !cols[k]) return;
@@ -345,6 +346,7 @@ function parseManual(txt, version) {
           syntax: [],
         };
         for (const s of doc ? doc.syntax : []) if (!e.syntax.includes(s)) e.syntax.push(s);
+        if (named !== name) e.deprecated = true;
         m.set(name, e);
       });
     }

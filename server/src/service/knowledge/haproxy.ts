@@ -73,6 +73,29 @@ const byName = <T extends { name: string }>(list: readonly T[]) => new Map(list.
  * accepts it (haproxy/haproxy's examples/basic-config-edge.cfg, in the real-world corpus).
  */
 const EXTRA_PROXY_26: HaproxyProxyKeyword[] = [
+  // Parsed by 2.6 (src/cfgparse-listen.c) but left out of its 4.1 matrix; headed in 2.8's, with
+  // these cells. `haproxy -c` 2.6.12 answers about their arguments, not "unknown keyword"
+  // (test/knowledge/haproxy-versions-binaries.test.ts).
+  {
+    name: 'hash-balance-factor',
+    defaults: 'yes',
+    frontend: 'no',
+    listen: 'yes',
+    backend: 'yes',
+    anchor: '4.2-hash-balance-factor',
+    syntax: ['<factor>'],
+    args: { min: 1, max: 1 },
+  },
+  {
+    name: 'max-session-srv-conns',
+    defaults: 'yes',
+    frontend: 'yes',
+    listen: 'yes',
+    backend: 'no',
+    anchor: '4.2-max-session-srv-conns',
+    syntax: ['<nb>'],
+    args: { min: 1, max: 1 },
+  },
   {
     name: 'stats show-modules',
     defaults: 'yes',
@@ -302,6 +325,10 @@ export class HaproxyTable {
     }
     this.bindMap = byName(data.bindOptions);
     this.serverMap = byName(data.serverOptions);
+    // An option the manual heads with its argument (2.6: `expose-fd listeners`) is the option's first word.
+    for (const m of [this.bindMap, this.serverMap])
+      for (const [name, o] of [...m])
+        if (name.includes(' ') && !m.has(name.split(' ')[0])) m.set(name.split(' ')[0], o);
     this.serverNotRegistered = extras.serverNotRegistered ?? new Set();
     this.sectionMaps = new Map(Object.entries(data.sections).map(([k, v]) => [k, byName(v.keywords)] as const));
     this.actionMaps = new Map(Object.entries(data.actions).map(([k, v]) => [k, byName(v)] as const));
