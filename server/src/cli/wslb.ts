@@ -6,6 +6,7 @@
  *   wslb rules
  * Exit codes: 0 no error-level findings, 1 error-level findings, 2 bad usage or unreadable input.
  */
+import { haproxyTarget } from '../service/knowledge/haproxy-tables';
 import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
 import { createLanguageService, type ServiceOptions } from '../service';
@@ -196,6 +197,14 @@ function check(args: string[], io: CliIO): number {
     throw new UsageError(`--language: "${languageArg}" is not nginx, haproxy or aws`);
   const language = languageArg as ConfigLanguage | undefined;
   const service = createLanguageService(serviceOptions(p));
+  const hv = one(p, 'haproxy-version');
+  if (hv) {
+    // said once per run: a version wslb has no table for is checked against the nearest older
+    // one, or (older than the oldest) not checked; each file also says so (haproxy/version-unsupported)
+    const t = haproxyTarget(hv);
+    if (!t.ok) io.err(`wslb: --haproxy-version ${escapeControls(hv)}: ${t.message}\n`);
+    else if (t.note) io.err(`wslb: --haproxy-version ${escapeControls(hv)}: ${t.note}\n`);
+  }
   const inputs = p.positional.length ? p.positional.map((x) => path.resolve(io.cwd, x)) : [io.cwd];
   const { files, missing, skipped } = collectFiles(inputs);
   if (missing.length) {

@@ -24,7 +24,13 @@ import {
   isProxySection,
   type HaproxyTable,
 } from './haproxy';
-import { haproxyKeywordHistory, haproxyTarget, versionLine, type HaproxyKeywordKind } from './haproxy-tables';
+import {
+  haproxyKeywordHistory,
+  haproxyTables,
+  haproxyTarget,
+  versionLine,
+  type HaproxyKeywordKind,
+} from './haproxy-tables';
 import type { KnowledgeDiagnostic } from './nginx-validate';
 import { closestNames } from './suggest';
 
@@ -590,13 +596,24 @@ function otherVersionFinding(
         : kind === 'action'
           ? `${where} action `
           : '';
-  const target = vm.otherVersion ? `${vm.version} (checked against ${vm.table.version}'s keywords)` : vm.version;
-  if (h.addedIn) {
-    // a target between tables may already have it: then it is a warning, as for unknown keywords
+  if (vm.otherVersion && (h.addedIn || h.lastIn)) {
+    // between two tables: what the older one says, and which known version has it
     return {
       from: kind === 'action' ? to : 0,
       to,
-      severity: vm.otherVersion ? 'warning' : 'error',
+      severity: 'warning',
+      code: h.addedIn ? 'haproxy/keyword-too-new' : 'haproxy/keyword-removed',
+      message:
+        `${what}${q(name)} is not in HAProxy ${vm.table.version} (the nearest keyword table to ${vm.version})` +
+        (h.addedIn ? `; ${h.addedIn} has it` : `; ${h.lastIn} had it`),
+    };
+  }
+  const target = vm.version;
+  if (h.addedIn) {
+    return {
+      from: kind === 'action' ? to : 0,
+      to,
+      severity: 'error',
       code: 'haproxy/keyword-too-new',
       message: `${what}${q(name)} is not in HAProxy ${target}: it was added in ${h.addedIn}`,
     };
@@ -605,7 +622,7 @@ function otherVersionFinding(
     return {
       from: kind === 'action' ? to : 0,
       to,
-      severity: vm.otherVersion ? 'warning' : 'error',
+      severity: 'error',
       code: 'haproxy/keyword-removed',
       message: `${what}${q(name)} is not in HAProxy ${target}: it was removed after ${h.lastIn}`,
     };
@@ -785,8 +802,10 @@ function checkProxyHead(
   }
   const row = vm.table.resolveProxyKeyword2(w0, w1);
   if (!row) {
+    // two words when some version has a row of both ("option forwarded"), else the first alone
+    const pair = w1 !== undefined && haproxyTables().some((t) => !!t.table.proxyKeyword(`${w0} ${w1}`));
     const other =
-      (w1 !== undefined ? otherVersionFinding(vm, 'proxy', `${w0} ${w1}`, two) : undefined) ??
+      (pair ? otherVersionFinding(vm, 'proxy', `${w0} ${w1}`, two) : undefined) ??
       otherVersionFinding(vm, 'proxy', w0, 0);
     if (other) {
       found.push(other);
