@@ -7,6 +7,7 @@
  * Exit codes: 0 no error-level findings, 1 error-level findings, 2 bad usage or unreadable input.
  */
 import { haproxyTarget } from '../service/knowledge/haproxy-tables';
+import { nginxTarget } from '../service/knowledge/nginx';
 import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
 import { createLanguageService, type ServiceOptions } from '../service';
@@ -150,6 +151,8 @@ function serviceOptions(p: ParsedArgs): Partial<ServiceOptions> {
   const nv = one(p, 'nginx-version');
   if (nv) {
     if (!/^\d+\.\d+(\.\d+)?$/.test(nv)) throw new UsageError(`--nginx-version: "${nv}" is not a version like 1.22.1`);
+    const t = nginxTarget(nv);
+    if (!t.ok) throw new UsageError(`--nginx-version: ${t.message}`);
     opts.nginxVersion = nv;
     opts.nginxVersionSet = true;
   }
@@ -205,6 +208,9 @@ function check(args: string[], io: CliIO): number {
     if (!t.ok) io.err(`wslb: --haproxy-version ${escapeControls(hv)}: ${t.message}\n`);
     else if (t.note) io.err(`wslb: --haproxy-version ${escapeControls(hv)}: ${t.note}\n`);
   }
+  const nv = one(p, 'nginx-version');
+  const nt = nv ? nginxTarget(nv) : undefined;
+  if (nv && nt?.ok && nt.note) io.err(`wslb: --nginx-version ${escapeControls(nv)}: ${nt.note}\n`);
   const inputs = p.positional.length ? p.positional.map((x) => path.resolve(io.cwd, x)) : [io.cwd];
   const { files, missing, skipped } = collectFiles(inputs);
   if (missing.length) {

@@ -18,7 +18,8 @@ import { LineIndex, type Span } from './text';
 import type { Finding, Fix, Severity } from './types';
 import { validateConfigKnowledge, type KnowledgeFinding } from './knowledge-check';
 import { haproxyTarget } from './knowledge/haproxy-tables';
-import { effectiveVersion, type DetectedVersion, type EffectiveVersion } from './version-detect';
+import { nginxTarget } from './knowledge/nginx';
+import { effectiveVersion, versionHintFor, type DetectedVersion, type EffectiveVersion } from './version-detect';
 
 export { detectLanguage, detectConfigLanguage } from './detect';
 export { initAwsParsers, awsParsersReady } from './syntax/aws/treesitter';
@@ -321,12 +322,33 @@ export function haproxyVersionFindings(
   return [spanFinding(file.path, span, 'information', 'haproxy/version-unsupported', `${why}, ${msg}`, indexOf)];
 }
 
+/**
+ * The options an nginx config is checked with: the nginx version its root file's comment or
+ * siblings say (version-detect.ts), as if the user had set it.
+ */
+export function nginxFileOptions(
+  options: ServiceOptions,
+  rootText: string | undefined,
+  hint: DetectedVersion | undefined,
+): ServiceOptions {
+  if (rootText === undefined) return options;
+  const v = effectiveVersion(rootText, 'nginx', options.nginxVersion, !!options.nginxVersionSet, hint);
+  if (!v.detected || v.version === options.nginxVersion || !nginxTarget(v.version).ok) return options;
+  return { ...options, nginxVersion: v.version, nginxVersionSet: true };
+}
+
 export function createLanguageService(partial: Partial<ServiceOptions> = {}): LanguageService {
   const options = withDefaults(partial);
+  const service: { options: ServiceOptions } = { options };
   return {
     options,
     analyzeNginx(rootPath, fs, build) {
       const config = buildNginxConfig(rootPath, fs, build);
+      const options = nginxFileOptions(
+        service.options,
+        config.sources.get(rootPath)?.text,
+        versionHintFor(fs, rootPath, 'nginx'),
+      );
       const indexOf: LineIndexOf = (p) => config.sources.get(p)?.tree.lineIndex;
       const findings = nginxBaseFindings(
         config,
