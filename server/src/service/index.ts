@@ -333,7 +333,8 @@ export function nginxFileOptions(
 ): ServiceOptions {
   if (rootText === undefined) return options;
   const v = effectiveVersion(rootText, 'nginx', options.nginxVersion, !!options.nginxVersionSet, hint);
-  if (!v.detected || v.version === options.nginxVersion || !nginxTarget(v.version).ok) return options;
+  if (!v.detected || !nginxTarget(v.version).ok) return options;
+  if (v.version === options.nginxVersion && options.nginxVersionSet) return options;
   return { ...options, nginxVersion: v.version, nginxVersionSet: true };
 }
 
