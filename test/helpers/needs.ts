@@ -13,90 +13,31 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as outside from '../../scripts/needs.cjs';
 
 /** A release built from ../shared/src by scripts/versions.mjs: `nginx@1.31` (any 1.31.x) or `haproxy@3.2.0`. */
 export type VersionNeed = `nginx@${string}` | `haproxy@${string}`;
 
-export type Need = 'nginx' | 'haproxy' | 'haproxy-doc' | 'chromium' | 'neovim' | 'code-server' | 'shared' | VersionNeed;
+type PlainNeed = 'nginx' | 'haproxy' | 'haproxy-doc' | 'chromium' | 'neovim' | 'code-server' | 'shared';
+export type Need = PlainNeed | VersionNeed;
 
-export const REPO = path.resolve(__dirname, '../..');
+export const REPO = outside.REPO;
 
 /** `../shared` beside the clone; WSLB_SHARED_DIR points elsewhere (a test of this helper uses it). */
-export function sharedDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.WSLB_SHARED_DIR ?? path.join(REPO, '..', 'shared'));
-}
+export const sharedDir = outside.sharedDir;
 
 /** A path inside `../shared` (whether or not it exists: callers gate with `need(this, 'shared')`). */
 export function sharedPath(...segments: string[]): string {
   return path.join(sharedDir(), ...segments);
 }
 
-const SEARCH_PATH = (): string[] => (process.env.PATH ?? '').split(path.delimiter).concat(['/usr/sbin', '/sbin']);
-
 /** The first executable called `name` on PATH (or in /usr/sbin, where Debian puts nginx and haproxy). */
-export function onPath(name: string): string | undefined {
-  for (const dir of SEARCH_PATH()) {
-    if (!dir) continue;
-    const p = path.join(dir, name);
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      if (fs.statSync(p).isFile()) return p;
-    } catch {
-      /* not here */
-    }
-  }
-  return undefined;
-}
+export const onPath = outside.onPath;
 
-interface NeedInfo {
-  /** Where it is, or undefined when missing. */
-  find(): string | undefined;
-  /** How to get it, for the message. */
-  how: string;
-}
-
-const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
-
-export const NEEDS: Record<Exclude<Need, VersionNeed>, NeedInfo> = {
-  nginx: { find: () => onPath('nginx'), how: 'apt-get install nginx libnginx-mod-stream libnginx-mod-mail' },
-  haproxy: { find: () => onPath('haproxy'), how: 'apt-get install haproxy' },
-  'haproxy-doc': {
-    find: () => {
-      const p = '/usr/share/doc/haproxy/html/configuration.html';
-      return fs.existsSync(p) ? p : undefined;
-    },
-    how: 'apt-get install haproxy-doc',
-  },
-  chromium: {
-    find: () => CHROMIUM_CANDIDATES.find((p) => fs.existsSync(p)),
-    how: 'apt-get install chromium',
-  },
-  neovim: { find: () => onPath('nvim'), how: 'apt-get install neovim' },
-  'code-server': {
-    find: () => {
-      const ready = path.resolve(process.env.WSLB_E2E_CACHE ?? path.join(REPO, '.cache', 'e2e'), 'ready.json');
-      return fs.existsSync(ready) ? ready : undefined;
-    },
-    how: 'npm run setup:e2e (code-server and its Node 24, from npm, into .cache/e2e)',
-  },
-  shared: {
-    find: () => {
-      const dir = sharedDir();
-      return fs.existsSync(path.join(dir, 'corpus', 'MANIFEST.tsv')) &&
-        fs.existsSync(path.join(dir, 'source-material.md'))
-        ? dir
-        : undefined;
-    },
-    how: `place the project's shared folder (corpus/, source-material.md) at ${sharedDir()}`,
-  },
-};
+/** Each need as scripts/needs.cjs describes it (how to find it, how to get it). */
+export const NEEDS = Object.fromEntries(outside.NEEDS.map((n) => [n.id, n])) as Record<PlainNeed, outside.NeedSpec>;
 
 // --- releases built by scripts/versions.mjs ------------------------------------------------------
-
-interface VersionsSpec {
-  nginx: { versions: string[]; configure: string[] };
-  haproxy: { versions: string[]; make: string[] };
-}
 
 /** The folder scripts/versions.mjs builds into (same rule as its cacheRoot). */
 export function versionsCache(env: NodeJS.ProcessEnv = process.env): string {
@@ -111,45 +52,36 @@ export interface BuiltVersion {
   /** `nginx@1.31.4` */
   id: string;
   binary: string;
-  /** Its folder: sbin/<name>, and conf/ (nginx) or doc/configuration.txt (HAProxy). */
-  dir: string;
 }
 
-/**
- * Every release scripts/versions.json lists, with where its build is when it is built with the listed
- * flags (binary undefined otherwise), oldest first per product.
- */
-export function knownVersions(env: NodeJS.ProcessEnv = process.env): (Omit<BuiltVersion, 'binary'> & {
-  binary: string | undefined;
-})[] {
-  const spec = JSON.parse(fs.readFileSync(path.join(REPO, 'scripts', 'versions.json'), 'utf8')) as VersionsSpec;
-  const root = versionsCache(env);
-  const out = [];
-  for (const name of ['nginx', 'haproxy'] as const) {
-    const flags = name === 'nginx' ? spec.nginx.configure : spec.haproxy.make;
-    for (const version of spec[name].versions) {
-      const dir = path.join(root, `${name}-${version}`);
-      const binary = path.join(dir, 'sbin', name);
-      let ok = false;
+/** The releases scripts/versions.json lists that are built with its flags (oldest first per product). */
+export function builtVersions(name?: 'nginx' | 'haproxy', env: NodeJS.ProcessEnv = process.env): BuiltVersion[] {
+  const specFile = path.join(REPO, 'scripts', 'versions.json');
+  if (!fs.existsSync(specFile)) return [];
+  const spec = JSON.parse(fs.readFileSync(specFile, 'utf8')) as Record<
+    'nginx' | 'haproxy',
+    { versions: string[]; configure?: string[]; make?: string[] }
+  >;
+  const out: BuiltVersion[] = [];
+  for (const n of ['nginx', 'haproxy'] as const) {
+    if (name && n !== name) continue;
+    const flags = n === 'nginx' ? spec.nginx.configure : spec.haproxy.make;
+    for (const version of spec[n].versions) {
+      const dir = path.join(versionsCache(env), `${n}-${version}`);
+      const binary = path.join(dir, 'sbin', n);
       try {
         const stamp = JSON.parse(fs.readFileSync(path.join(dir, 'wslb-build.json'), 'utf8')) as {
           version: string;
           flags: string[];
         };
-        ok =
-          stamp.version === version && JSON.stringify(stamp.flags) === JSON.stringify(flags) && fs.existsSync(binary);
+        if (stamp.version === version && JSON.stringify(stamp.flags) === JSON.stringify(flags) && fs.existsSync(binary))
+          out.push({ name: n, version, id: `${n}@${version}`, binary });
       } catch {
         /* not built */
       }
-      out.push({ name, version, id: `${name}@${version}`, dir, binary: ok ? binary : undefined });
     }
   }
   return out;
-}
-
-/** The releases that are built (see knownVersions), optionally of one product. */
-export function builtVersions(name?: 'nginx' | 'haproxy', env: NodeJS.ProcessEnv = process.env): BuiltVersion[] {
-  return knownVersions(env).filter((v): v is BuiltVersion => v.binary !== undefined && (!name || v.name === name));
 }
 
 /** `nginx@1.31` matches 1.31.x, `nginx@1.31.4` that release only. */
@@ -158,20 +90,15 @@ function versionMatches(need: VersionNeed, v: { name: string; version: string })
   return name === v.name && (v.version === want || v.version.startsWith(`${want}.`));
 }
 
-function versionNeedInfo(n: VersionNeed): NeedInfo {
+function info(n: Need): { find(): string | undefined; how: string } {
+  if (!n.includes('@')) return NEEDS[n as PlainNeed];
   return {
     find: () =>
       builtVersions()
-        .filter((v) => versionMatches(n, v))
+        .filter((v) => versionMatches(n as VersionNeed, v))
         .at(-1)?.binary,
-    how: knownVersions().some((v) => versionMatches(n, v))
-      ? `node scripts/versions.mjs builds it from ${sharedPath('src')} into ${versionsCache()}`
-      : 'no such release in scripts/versions.json',
+    how: `node scripts/versions.mjs builds it from ${sharedPath('src')} into ${versionsCache()}`,
   };
-}
-
-function info(n: Need): NeedInfo {
-  return n.includes('@') ? versionNeedInfo(n as VersionNeed) : NEEDS[n as Exclude<Need, VersionNeed>];
 }
 
 const found = new Map<Need, string | undefined>();
