@@ -150,6 +150,40 @@ const RULE_COLUMNS = {
 
 const KEYWORDISH = /^[a-z0-9][a-z0-9._-]*$/i;
 
+/**
+ * Where a manual and its binary disagree, the binary wins; each correction is proven by that
+ * version's `haproxy -c` in test/knowledge/haproxy-versions-binaries.test.ts.
+ */
+const CORRECTIONS = {
+  // 2.8 documents `ocsp-update` among the bind options, but it is a crt-list option: on a bind line
+  // haproxy -c 2.8.0 answers "unknown keyword 'ocsp-update'".
+  // 2.8 heads `max-session-srv-conns` in 4.2 without a matrix row or "May be used in sections"
+  // lines; haproxy -c 2.8.0 parses it (as 2.6 and 3.x do, with the cells of their matrices).
+  2.8: [
+    ({ bindOptions }) => bindOptions.delete('ocsp-update'),
+    ({ proxy }) =>
+      proxy.set('max-session-srv-conns', {
+        name: 'max-session-srv-conns',
+        defaults: 'yes',
+        frontend: 'yes',
+        listen: 'yes',
+        backend: 'no',
+        anchor: '4.2-max-session-srv-conns',
+        syntax: ['<nb>'],
+      }),
+  ],
+  // 3.0's 4.1 matrix lists `hash-key` as a proxy keyword (and 5.2 does not head it): it is a server
+  // option; haproxy -c 3.0.0 answers "unknown keyword 'hash-key' in 'listen' section" and reads
+  // `server ... hash-key <x>` ("'hash-key' has to be 'id', 'addr', or 'addr-port'").
+  '3.0': [
+    ({ proxy, serverOptions, entry }) => {
+      proxy.delete('hash-key');
+      if (!serverOptions.has('hash-key'))
+        serverOptions.set('hash-key', { ...entry('hash-key', { section: '5.2' }), syntax: ['<key>'] });
+    },
+  ],
+};
+
 /** The words of a heading line that name the keyword (up to the first argument placeholder). */
 function nameWords(line) {
   const words = [];
@@ -201,12 +235,14 @@ function parseManual(txt, version) {
     return out;
   }
 
-  const entry = (name, h) => ({
-    name,
-    section: h.section,
-    anchor: `${h.section}-${encodeURIComponent(name)}`,
-    syntax: [],
-  });
+  function entry(name, h) {
+    return {
+      name,
+      section: h.section,
+      anchor: `${h.section}-${encodeURIComponent(name)}`,
+      syntax: [],
+    };
+  }
   function add(map, name, h, syntax) {
     let e = map.get(name);
     if (!e) map.set(name, (e = entry(name, h)));
@@ -287,7 +323,24 @@ function parseManual(txt, version) {
     const words = h.text.startsWith('no ') ? h.words.slice(1) : h.words;
     let row;
     for (let n = words.length; n > 0 && !row; n--) row = proxy.get(words.slice(0, n).join(' '));
-    if (!row) continue;
+    if (!row) {
+      // A keyword the matrix leaves out ("dangerous" ones, 2.8's hash-balance-factor): its own
+      // "May be used in sections" lines give the cells.
+      const at = h.body.findIndex((l) => /May be used in sections/.test(l));
+      const cells = at >= 0 ? (h.body[at + 1] ?? '').split('|').map((c) => c.trim()) : [];
+      if (cells.length !== 4 || words.length !== 1 || !cells.every((c) => /^(yes|no|X|-)/.test(c))) continue;
+      const yes = (c) => (/^(yes|X)/.test(c) ? (/\(!\)/.test(c) ? 'named' : 'yes') : 'no');
+      row = {
+        name: words[0],
+        defaults: yes(cells[0]),
+        frontend: yes(cells[1]),
+        listen: yes(cells[2]),
+        backend: yes(cells[3]),
+      };
+      row.anchor = `4.2-${encodeURIComponent(row.name)}`;
+      row.syntax = [];
+      proxy.set(row.name, row);
+    }
     const syn = syntaxAfter(h.text, row.name);
     if (!row.syntax.includes(syn)) row.syntax.push(syn);
     row.anchor = `${h.section}-${encodeURIComponent(row.name)}`;
@@ -390,6 +443,12 @@ function parseManual(txt, version) {
       if (h.text.startsWith('no ')) e.negatable = true;
     }
   }
+
+  // Corrections the version's own `haproxy -c` proves (test/knowledge/haproxy-versions-binaries.test.ts).
+  for (const c of CORRECTIONS[version] ?? []) c({ proxy, bindOptions, serverOptions, actions, entry });
+  // The manuals head `track-sc0/1/2` once; the actions matrix names only some of them.
+  for (const m of actions.values())
+    if (m.has('track-sc1') && !m.has('track-sc0')) m.set('track-sc0', { ...m.get('track-sc1'), name: 'track-sc0' });
 
   const sortByName = (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   const listOf = (map) => [...map.values()].map(withShape).sort(sortByName);

@@ -49,10 +49,11 @@ function names(t: HaproxyTable, kind: 'global' | 'proxy' | 'server' | 'bind' | '
       return new Set(t.data.global.map((g) => g.name));
     case 'proxy':
       return new Set(t.proxyKeywords().map((p) => p.name));
+    // (an option is its first word: 2.6's manual heads `expose-fd listeners`)
     case 'server':
-      return new Set(t.serverOptions().map((o) => o.name));
+      return new Set(t.serverOptions().map((o) => o.name.split(' ')[0]));
     case 'bind':
-      return new Set(t.bindOptions().map((o) => o.name));
+      return new Set(t.bindOptions().map((o) => o.name.split(' ')[0]));
     case 'action':
       return new Set(t.actions('http-request').map((o) => o.name));
   }
@@ -116,7 +117,9 @@ function refused(p: Probe, alert: string): boolean {
       );
     case 'server':
     case 'bind':
-      return new RegExp(`unknown keyword '${q(p.name)}'`).test(alert);
+      return new RegExp(
+        `unknown keyword '${q(p.name)}'|'${q(p.name)} ?' on '\\w+' lines is not supported anymore`,
+      ).test(alert);
     case 'action':
       return new RegExp(`but got '${q(p.name)}'`).test(alert) || /unknown action/.test(alert);
   }

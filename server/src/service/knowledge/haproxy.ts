@@ -73,7 +73,7 @@ const byName = <T extends { name: string }>(list: readonly T[]) => new Map(list.
  * accepts it (haproxy/haproxy's examples/basic-config-edge.cfg, in the real-world corpus).
  */
 const EXTRA_PROXY_26: HaproxyProxyKeyword[] = [
-  // Parsed by 2.6 (src/cfgparse-listen.c) but left out of its 4.1 matrix; headed in 2.8's, with
+  // Parsed by 2.6 (src/cfgparse-listen.c) but left out of its 4.1 matrix; in later matrices, with
   // these cells. `haproxy -c` 2.6.12 answers about their arguments, not "unknown keyword"
   // (test/knowledge/haproxy-versions-binaries.test.ts).
   {
@@ -84,6 +84,16 @@ const EXTRA_PROXY_26: HaproxyProxyKeyword[] = [
     backend: 'yes',
     anchor: '4.2-hash-balance-factor',
     syntax: ['<factor>'],
+    args: { min: 1, max: 1 },
+  },
+  {
+    name: 'dynamic-cookie-key',
+    defaults: 'yes',
+    frontend: 'no',
+    listen: 'yes',
+    backend: 'yes',
+    anchor: '4.2-dynamic-cookie-key',
+    syntax: ['<string>'],
     args: { min: 1, max: 1 },
   },
   {
