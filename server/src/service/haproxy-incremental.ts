@@ -174,7 +174,7 @@ function firstAtOrAfter(list: readonly KnowledgeFinding[], offset: number): numb
 }
 
 const WSLB = /wslb/i;
-const VERSION_COMMENT = /wslb:/i;
+const VERSION_COMMENT = /wslb:[ \t]*(haproxy|nginx)/i;
 /** The characters template placeholders are made of (template.ts), and `#` (a comment hides them). */
 const TEMPLATE_CHARS = /[{}%<>$#]/;
 
