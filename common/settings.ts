@@ -64,7 +64,7 @@ export const SETTINGS = {
     scope: 'resource',
     pattern: '^\\d+\\.\\d+(\\.\\d+)?$',
     markdownDescription:
-      'The nginx version your configs run on. Directives and parameters newer than this are reported; defaults that changed between versions follow it.',
+      "The nginx version your configs run on (1.0.0 or later). Directives and parameters newer than this are reported; defaults that changed between versions follow it. A file's own `# wslb: nginx 1.26` comment wins over this setting, which wins over a docker-compose.yml or Dockerfile beside the file pinning `nginx:X`.",
   },
   haproxyVersion: {
     type: 'string',
@@ -73,7 +73,7 @@ export const SETTINGS = {
     scope: 'resource',
     pattern: '^\\d+\\.\\d+(\\.\\d+)?$',
     markdownDescription:
-      'The HAProxy version your configs run on. Keywords newer than this are reported; defaults that changed between versions follow it.',
+      "The HAProxy version your configs run on (any version). Keywords are checked against wslb's table for that version (2.6, 2.8, 3.0, 3.2, 3.4; a version between two uses the older one); versions before 2.6 are not keyword-checked. A file's own `# wslb: haproxy 3.0` comment wins over this setting, which wins over a docker-compose.yml or Dockerfile beside the file pinning `haproxy:X`.",
   },
   rules: {
     type: 'object',

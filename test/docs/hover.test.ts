@@ -398,3 +398,36 @@ http {
     assert.ok(s.length <= HOVER_BUDGET, `${s.length} characters`);
   });
 });
+
+describe('hover: the HAProxy version a keyword fact holds for', () => {
+  const text =
+    'defaults\n    mode http\n    timeout client-hs 5s\n    timeout tunnel 1h\nbackend b\n    hash-preserve-affinity always\n    server s 127.0.0.1:80 init-state up\n';
+  const md = (r: ReturnType<typeof hoverHaproxy>) => r?.markdown ?? '';
+  it('reads the target version table, names its manual, and says which versions have the keyword', () => {
+    const r = md(hoverHaproxy(text, at(text, 'hash-preserve'), { haproxyVersion: '3.2' }));
+    assert.match(
+      r,
+      /In HAProxy 3\.2 to 3\.4 \(added in 3\.2\), of the versions wslb knows \(2\.6, 2\.8, 3\.0, 3\.2, 3\.4\)/,
+    );
+    assert.match(
+      r,
+      /\[HAProxy 3\.2 manual, 4\.2\]\(https:\/\/docs\.haproxy\.org\/3\.2\/configuration\.html#4\.2-hash-preserve-affinity\)/,
+    );
+    assert.ok(r.length <= HOVER_BUDGET, `${r.length} characters`);
+    const opt = md(hoverHaproxy(text, at(text, 'init-state'), { haproxyVersion: '3.4' }));
+    assert.match(opt, /server option/);
+    assert.match(opt, /added in 3\.2/);
+    // a keyword every known version has: no version line
+    const t = md(hoverHaproxy(text, at(text, 'timeout tunnel'), { haproxyVersion: '3.2' }));
+    assert.doesNotMatch(t, /of the versions wslb knows/);
+    assert.match(t, /HAProxy 3\.2 manual/);
+    // the file's own comment picks the table
+    const c = '# wslb: haproxy 3.0\n' + text;
+    assert.match(md(hoverHaproxy(c, at(c, 'timeout client-hs'))), /HAProxy 3\.0 manual/);
+    // with 2.6's table the 3.2 keyword has no entry to show
+    assert.doesNotMatch(
+      md(hoverHaproxy(text, at(text, 'hash-preserve'))),
+      /hash-preserve-affinity`\*\* — HAProxy keyword/,
+    );
+  });
+});

@@ -10,10 +10,16 @@
  *   `scripts/setup.mjs` has already said in one block how to get it;
  * - WSLB_REQUIRE_ALL=1 (CI): the test fails with that reason. Nothing may be skipped there.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as outside from '../../scripts/needs.cjs';
 
-export type Need = 'nginx' | 'haproxy' | 'haproxy-doc' | 'chromium' | 'neovim' | 'code-server' | 'shared';
+/** A release built from ../shared/src by scripts/versions.mjs: `nginx@1.31` (any 1.31.x) or `haproxy@3.2.0`. */
+export type VersionNeed = `nginx@${string}` | `haproxy@${string}`;
+
+type PlainNeed = 'nginx' | 'haproxy' | 'haproxy-doc' | 'chromium' | 'neovim' | 'code-server' | 'shared';
+export type Need = PlainNeed | VersionNeed;
 
 export const REPO = outside.REPO;
 
@@ -29,13 +35,77 @@ export function sharedPath(...segments: string[]): string {
 export const onPath = outside.onPath;
 
 /** Each need as scripts/needs.cjs describes it (how to find it, how to get it). */
-export const NEEDS = Object.fromEntries(outside.NEEDS.map((n) => [n.id, n])) as Record<Need, outside.NeedSpec>;
+export const NEEDS = Object.fromEntries(outside.NEEDS.map((n) => [n.id, n])) as Record<PlainNeed, outside.NeedSpec>;
+
+// --- releases built by scripts/versions.mjs ------------------------------------------------------
+
+/** The folder scripts/versions.mjs builds into (same rule as its cacheRoot). */
+export function versionsCache(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.WSLB_VERSIONS_CACHE) return path.resolve(env.WSLB_VERSIONS_CACHE);
+  const base = env.XDG_CACHE_HOME ? path.resolve(env.XDG_CACHE_HOME) : path.join(os.homedir(), '.cache');
+  return path.join(base, 'wslb', 'versions');
+}
+
+export interface BuiltVersion {
+  name: 'nginx' | 'haproxy';
+  version: string;
+  /** `nginx@1.31.4` */
+  id: string;
+  binary: string;
+}
+
+/** The releases scripts/versions.json lists that are built with its flags (oldest first per product). */
+export function builtVersions(name?: 'nginx' | 'haproxy', env: NodeJS.ProcessEnv = process.env): BuiltVersion[] {
+  const specFile = path.join(REPO, 'scripts', 'versions.json');
+  if (!fs.existsSync(specFile)) return [];
+  const spec = JSON.parse(fs.readFileSync(specFile, 'utf8')) as Record<
+    'nginx' | 'haproxy',
+    { versions: string[]; configure?: string[]; make?: string[] }
+  >;
+  const out: BuiltVersion[] = [];
+  for (const n of ['nginx', 'haproxy'] as const) {
+    if (name && n !== name) continue;
+    const flags = n === 'nginx' ? spec.nginx.configure : spec.haproxy.make;
+    for (const version of spec[n].versions) {
+      const dir = path.join(versionsCache(env), `${n}-${version}`);
+      const binary = path.join(dir, 'sbin', n);
+      try {
+        const stamp = JSON.parse(fs.readFileSync(path.join(dir, 'wslb-build.json'), 'utf8')) as {
+          version: string;
+          flags: string[];
+        };
+        if (stamp.version === version && JSON.stringify(stamp.flags) === JSON.stringify(flags) && fs.existsSync(binary))
+          out.push({ name: n, version, id: `${n}@${version}`, binary });
+      } catch {
+        /* not built */
+      }
+    }
+  }
+  return out;
+}
+
+/** `nginx@1.31` matches 1.31.x, `nginx@1.31.4` that release only. */
+function versionMatches(need: VersionNeed, v: { name: string; version: string }): boolean {
+  const [name, want] = need.split('@');
+  return name === v.name && (v.version === want || v.version.startsWith(`${want}.`));
+}
+
+function info(n: Need): { find(): string | undefined; how: string } {
+  if (!n.includes('@')) return NEEDS[n as PlainNeed];
+  return {
+    find: () =>
+      builtVersions()
+        .filter((v) => versionMatches(n as VersionNeed, v))
+        .at(-1)?.binary,
+    how: `node scripts/versions.mjs builds it from ${sharedPath('src')} into ${versionsCache()}`,
+  };
+}
 
 const found = new Map<Need, string | undefined>();
 
 /** Where a need is on this machine (cached per run), undefined when missing. */
 export function locate(n: Need): string | undefined {
-  if (!found.has(n)) found.set(n, NEEDS[n].find());
+  if (!found.has(n)) found.set(n, info(n).find());
   return found.get(n);
 }
 
@@ -52,7 +122,7 @@ export function gate(
   }
   const missing = needs.filter((n) => !where(n));
   if (missing.length === 0) return { action: 'run' };
-  const reason = missing.map((n) => `${n} is missing (${NEEDS[n].how})`).join('; ');
+  const reason = missing.map((n) => `${n} is missing (${info(n).how})`).join('; ');
   return { action: env.WSLB_REQUIRE_ALL === '1' ? 'fail' : 'skip', reason };
 }
 
@@ -74,8 +144,8 @@ export function need(ctx: { skip(): void }, ...needs: Need[]): void {
 }
 
 /** The path of a binary the test has gated with `need`; throws when called without it. */
-export function binary(n: 'nginx' | 'haproxy' | 'neovim'): string {
+export function binary(n: 'nginx' | 'haproxy' | 'neovim' | VersionNeed): string {
   const p = locate(n);
-  if (!p) throw new Error(`${n} is missing (${NEEDS[n].how}); call need(this, '${n}') first`);
+  if (!p) throw new Error(`${n} is missing (${info(n).how}); call need(this, '${n}') first`);
   return p;
 }

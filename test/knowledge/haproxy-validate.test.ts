@@ -150,12 +150,14 @@ userlist users
     ]);
   });
 
-  it('turns "unknown" into a warning that says so when the target is not HAProxy 2.6', () => {
+  it('turns "unknown" into a warning that says so when the target lies between two keyword tables', () => {
     const file = parseHaproxy('backend b\n    option notreal\n    balance roundrobin\n');
-    const [d] = validateHaproxy(file, { version: '3.0.5' });
+    const [d] = validateHaproxy(file, { version: '3.1.2' });
     assert.equal(d.severity, 'warning');
-    assert.match(d.message, /checked against HAProxy 2\.6's keywords; target is 3\.0\.5/);
-    assert.equal(validateHaproxy(file, { version: '2.6' })[0].severity, 'error');
+    assert.match(d.message, /checked against HAProxy 3\.0's keywords; target is 3\.1\.2/);
+    // a version wslb has the table of: the error HAProxy gives
+    for (const v of ['2.6', '2.8.5', '3.0', '3.2.1', '3.4'])
+      assert.equal(validateHaproxy(file, { version: v })[0].severity, 'error', v);
   });
 
   it('never throws on broken input', () => {

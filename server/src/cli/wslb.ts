@@ -6,6 +6,8 @@
  *   wslb rules
  * Exit codes: 0 no error-level findings, 1 error-level findings, 2 bad usage or unreadable input.
  */
+import { haproxyTarget } from '../service/knowledge/haproxy-tables';
+import { nginxTarget } from '../service/knowledge/nginx';
 import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
 import { createLanguageService, type ServiceOptions } from '../service';
@@ -149,6 +151,8 @@ function serviceOptions(p: ParsedArgs): Partial<ServiceOptions> {
   const nv = one(p, 'nginx-version');
   if (nv) {
     if (!/^\d+\.\d+(\.\d+)?$/.test(nv)) throw new UsageError(`--nginx-version: "${nv}" is not a version like 1.22.1`);
+    const t = nginxTarget(nv);
+    if (!t.ok) throw new UsageError(`--nginx-version: ${t.message}`);
     opts.nginxVersion = nv;
     opts.nginxVersionSet = true;
   }
@@ -156,6 +160,7 @@ function serviceOptions(p: ParsedArgs): Partial<ServiceOptions> {
   if (hv) {
     if (!/^\d+\.\d+(\.\d+)?$/.test(hv)) throw new UsageError(`--haproxy-version: "${hv}" is not a version like 2.6`);
     opts.haproxyVersion = hv;
+    opts.haproxyVersionSet = true;
   }
   const hb = one(p, 'heartbeat');
   if (hb) {
@@ -204,6 +209,17 @@ function check(args: string[], io: CliIO): number {
     throw new UsageError(`--language: "${languageArg}" is not nginx, haproxy or aws`);
   const language = languageArg as ConfigLanguage | undefined;
   const service = createLanguageService(serviceOptions(p));
+  const hv = one(p, 'haproxy-version');
+  if (hv) {
+    // said once per run: a version wslb has no table for is checked against the nearest older
+    // one, or (older than the oldest) not checked; each file also says so (haproxy/version-unsupported)
+    const t = haproxyTarget(hv);
+    if (!t.ok) io.err(`wslb: --haproxy-version ${escapeControls(hv)}: ${t.message}\n`);
+    else if (t.note) io.err(`wslb: --haproxy-version ${escapeControls(hv)}: ${t.note}\n`);
+  }
+  const nv = one(p, 'nginx-version');
+  const nt = nv ? nginxTarget(nv) : undefined;
+  if (nv && nt?.ok && nt.note) io.err(`wslb: --nginx-version ${escapeControls(nv)}: ${nt.note}\n`);
   const inputs = checkInputs(p, io);
   const { files, missing, skipped } = collectFiles(inputs);
   if (missing.length) {

@@ -26,6 +26,7 @@ import { parseNginx, parseNginxIncremental, type NginxFile } from '../service/sy
 import { parseHaproxy, type HaproxyFile } from '../service/syntax/haproxy';
 import type { ServiceOptions } from '../service/options';
 import { HaproxyIncremental } from '../service/haproxy-incremental';
+import { versionHintFor, type DetectedVersion } from '../service/version-detect';
 import { NginxIncremental, type NginxIncrementalHost } from '../service/nginx-incremental';
 import type { ConfigLanguage, Finding, Severity } from '../service/types';
 import { PathMapper } from './convert';
@@ -74,6 +75,8 @@ export function settingsToOptions(s: WslbSettings): Partial<ServiceOptions> {
     nginxVersion: /^\d+\.\d+(\.\d+)?$/.test(s.nginxVersion) ? s.nginxVersion : DEFAULT_SETTINGS.nginxVersion,
     nginxVersionSet: /^\d+\.\d+(\.\d+)?$/.test(s.nginxVersion) && s.nginxVersion !== DEFAULT_SETTINGS.nginxVersion,
     haproxyVersion: /^\d+\.\d+(\.\d+)?$/.test(s.haproxyVersion) ? s.haproxyVersion : DEFAULT_SETTINGS.haproxyVersion,
+    haproxyVersionSet:
+      /^\d+\.\d+(\.\d+)?$/.test(s.haproxyVersion) && s.haproxyVersion !== DEFAULT_SETTINGS.haproxyVersion,
     ruleSeverity,
   };
 }
@@ -153,6 +156,8 @@ export class Project {
   private readonly haproxyTrees = new Map<string, { text: string; tree: HaproxyFile }>();
   /** Per HAProxy root, its last analysis kept for line-by-line updates. */
   readonly haproxyIncremental = new Map<string, HaproxyIncremental>();
+  /** What each HAProxy root's siblings or name say about its version (read once per root; null: nothing). */
+  private readonly versionHints = new Map<string, DetectedVersion | null>();
   /** Per nginx root, its last analysis kept for updates of one server block at a time. */
   readonly nginxIncremental = new Map<string, NginxIncremental>();
   /** Per open document, the edits since the text its cached tree was parsed from (see takeEdits). */
@@ -518,7 +523,9 @@ export class Project {
     const before = inc.text;
     // takeEdits also restarts the log at `text`, which the next analysis starts from.
     const edits = this.takeEdits(root, before ?? '', text);
-    return inc.analyze(this.service, root, text, before === undefined ? undefined : edits);
+    let hint = this.versionHints.get(root);
+    if (hint === undefined) this.versionHints.set(root, (hint = versionHintFor(this.fs, root, 'haproxy') ?? null));
+    return inc.analyze(this.service, root, text, before === undefined ? undefined : edits, hint ?? undefined);
   }
 
   /**
@@ -537,6 +544,7 @@ export class Project {
   /** Drop a root's analysis (file deleted, closed and not in the workspace...). */
   removeRoot(root: string): Set<string> {
     this.haproxyIncremental.delete(root);
+    this.versionHints.delete(root);
     this.nginxIncremental.delete(root);
     const affected = new Set<string>([root]);
     const old = this.analyses.get(root);
@@ -594,7 +602,9 @@ export class Project {
     const lang = a?.language ?? this.languageOf(path);
     if (lang === 'haproxy') {
       const text = fs.readFile(path);
-      return text === undefined ? [] : this.service.analyzeHaproxy([{ path, text }]).findings;
+      return text === undefined
+        ? []
+        : this.service.analyzeHaproxy([{ path, text, versionHint: versionHintFor(fs, path, 'haproxy') }]).findings;
     }
     if (lang === 'aws') {
       if (path.toLowerCase().endsWith('.tf') && !awsParsersReady()) return [];

@@ -12,7 +12,8 @@
  * fresh analysis of the new text (test/service/haproxy-incremental.test.ts checks it on random
  * edit sequences).
  */
-import { spanFinding, type HaproxyAnalysis, type LanguageService } from './index';
+import { haproxyFileOptions, spanFinding, type HaproxyAnalysis, type LanguageService } from './index';
+import type { DetectedVersion } from './version-detect';
 import { validateHaproxyStatement } from './knowledge/haproxy-validate';
 import { checkHaproxyTimeStatement, validateConfigKnowledge, type KnowledgeFinding } from './knowledge-check';
 import { buildHaproxyConfig, haproxyParseText, updateHaproxyConfig, type HaproxyConfig } from './model/haproxy';
@@ -38,6 +39,10 @@ interface State {
   knowledgeFindings: Finding[];
   /** The suppression comments read so far; valid until a line with `wslb` in it is edited. */
   suppressions: Map<string, Suppressions>;
+  /** What the file's siblings or name say about its version, as given to the last analysis. */
+  versionHint: DetectedVersion | undefined;
+  /** The version the file is checked for (haproxyFileOptions()). */
+  version: string;
 }
 
 /** More edits than this in one go are not worth replaying one by one. */
@@ -57,15 +62,29 @@ export class HaproxyIncremental {
    * Analyse `text` of `path`. `edits`, when given, turn the text of the last analysis into `text`
    * (each applies to the text the previous one produced).
    */
-  analyze(service: LanguageService, path: string, text: string, edits?: readonly HaproxyTextEdit[]): HaproxyAnalysis {
+  analyze(
+    service: LanguageService,
+    path: string,
+    text: string,
+    edits?: readonly HaproxyTextEdit[],
+    versionHint?: DetectedVersion,
+  ): HaproxyAnalysis {
     const st = this.state;
     // The previous tree may be changed in place below: nothing may keep using it.
     this.state = null;
-    if (st && edits && edits.length > 0 && edits.length <= MAX_EDITS && st.service === service && st.path === path) {
+    if (
+      st &&
+      edits &&
+      edits.length > 0 &&
+      edits.length <= MAX_EDITS &&
+      st.service === service &&
+      st.path === path &&
+      st.versionHint?.version === versionHint?.version
+    ) {
       const done = this.update(st, text, edits);
       if (done) return done;
     }
-    return this.full(service, path, text);
+    return this.full(service, path, text, versionHint);
   }
 
   /** Forget everything (the file was closed or removed). */
@@ -73,21 +92,28 @@ export class HaproxyIncremental {
     this.state = null;
   }
 
-  private full(service: LanguageService, path: string, text: string): HaproxyAnalysis {
+  private full(service: LanguageService, path: string, text: string, versionHint?: DetectedVersion): HaproxyAnalysis {
     // A template is parsed with its placeholders neutralised (model/haproxy-template.ts).
     const tree = parseHaproxy(haproxyParseText(text));
     const config = buildHaproxyConfig([{ path, text, tree }]);
-    const knowledge = validateConfigKnowledge({ language: 'haproxy', config }, service.options);
+    const { options } = haproxyFileOptions(service.options, { path, text, versionHint });
+    const knowledge = validateConfigKnowledge({ language: 'haproxy', config }, options);
     const knowledgeFindings = knowledge.map((k) => toFinding(k, tree.lineIndex));
     const suppressions = new Map<string, Suppressions>();
-    const analysis = service.analyzeHaproxy([{ path, text }], { config, knowledge, knowledgeFindings, suppressions });
-    this.state = { service, path, text, config, knowledge, knowledgeFindings, suppressions };
+    const analysis = service.analyzeHaproxy([{ path, text, versionHint }], {
+      config,
+      knowledge,
+      knowledgeFindings,
+      suppressions,
+    });
+    const version = options.haproxyVersion;
+    this.state = { service, path, text, config, knowledge, knowledgeFindings, suppressions, versionHint, version };
     this.lastKind = 'full';
     return analysis;
   }
 
   private update(st: State, text: string, edits: readonly HaproxyTextEdit[]): HaproxyAnalysis | null {
-    const { service, path } = st;
+    const { service, path, versionHint, version } = st;
     if (st.config.sources.length !== 1 || st.config.sources[0].path !== path) return null;
     // A template is analysed from scratch (its placeholders come and go with any edit), and so is
     // an edit that writes or removes a character a placeholder is made of (it may make one).
@@ -112,19 +138,24 @@ export class HaproxyIncremental {
       const change = reparseHaproxyLine(config.sources[0].tree, next, e);
       if (!change) return null;
       // No line break came or went, so suppressions keep their lines, unless the line held one or now does.
-      if (
-        WSLB.test(current.slice(change.lineStart, change.oldLineEnd)) ||
-        WSLB.test(next.slice(change.lineStart, change.oldLineEnd + change.delta))
-      )
-        suppressions = new Map();
-      knowledge = updateKnowledge(knowledge, knowledgeFindings, change, path, service);
+      const oldLine = current.slice(change.lineStart, change.oldLineEnd);
+      const newLine = next.slice(change.lineStart, change.oldLineEnd + change.delta);
+      // a `# wslb: haproxy X` comment may have come, gone or changed: the whole file's version with it
+      if (VERSION_COMMENT.test(oldLine) || VERSION_COMMENT.test(newLine)) return null;
+      if (WSLB.test(oldLine) || WSLB.test(newLine)) suppressions = new Map();
+      knowledge = updateKnowledge(knowledge, knowledgeFindings, change, path, version);
       config =
         updateHaproxyConfig(config, path, change) ?? buildHaproxyConfig([{ path, text: next, tree: change.tree }]);
       current = next;
     }
     if (current !== text) return null;
-    const analysis = service.analyzeHaproxy([{ path, text }], { config, knowledge, knowledgeFindings, suppressions });
-    this.state = { service, path, text, config, knowledge, knowledgeFindings, suppressions };
+    const analysis = service.analyzeHaproxy([{ path, text, versionHint }], {
+      config,
+      knowledge,
+      knowledgeFindings,
+      suppressions,
+    });
+    this.state = { service, path, text, config, knowledge, knowledgeFindings, suppressions, versionHint, version };
     this.lastKind = 'line';
     return analysis;
   }
@@ -143,6 +174,7 @@ function firstAtOrAfter(list: readonly KnowledgeFinding[], offset: number): numb
 }
 
 const WSLB = /wslb/i;
+const VERSION_COMMENT = /wslb:[ \t]*(haproxy|nginx)/i;
 /** The characters template placeholders are made of (template.ts), and `#` (a comment hides them). */
 const TEMPLATE_CHARS = /[{}%<>$#]/;
 
@@ -159,14 +191,14 @@ function updateKnowledge(
   findings: Finding[],
   change: HaproxyLineChange,
   path: string,
-  service: LanguageService,
+  version: string,
 ): KnowledgeFinding[] {
   const from = firstAtOrAfter(list, change.lineStart);
   const to = firstAtOrAfter(list, change.oldLineEnd);
   const fresh: KnowledgeFinding[] = [];
   if (change.added) {
     const out: Parameters<typeof validateHaproxyStatement>[3] = [];
-    validateHaproxyStatement(change.section, change.added, { version: service.options.haproxyVersion }, out);
+    validateHaproxyStatement(change.section, change.added, { version }, out);
     for (const d of out) fresh.push({ path, ...d });
     // the time values HAProxy refuses (knowledge-check.ts), in line order with the rest
     const before = fresh.length;

@@ -17,6 +17,9 @@ import type { NginxRuleScope } from './model/nginx-units';
 import { LineIndex, type Span } from './text';
 import type { FileEdit, Finding, Fix, Severity } from './types';
 import { validateConfigKnowledge, type KnowledgeFinding } from './knowledge-check';
+import { haproxyTarget } from './knowledge/haproxy-tables';
+import { nginxTarget } from './knowledge/nginx';
+import { effectiveVersion, versionHintFor, type DetectedVersion, type EffectiveVersion } from './version-detect';
 
 export { detectLanguage, detectConfigLanguage } from './detect';
 export { initAwsParsers, awsParsersReady } from './syntax/aws/treesitter';
@@ -267,7 +270,7 @@ export interface LanguageService {
    * `prepared`: a config already built from these files and its knowledge findings (an
    * incremental update, see haproxy-incremental.ts); the findings are the same as without it.
    */
-  analyzeHaproxy(files: { path: string; text: string }[], prepared?: PreparedHaproxy): HaproxyAnalysis;
+  analyzeHaproxy(files: HaproxyInputFile[], prepared?: PreparedHaproxy): HaproxyAnalysis;
   /**
    * Terraform (`.tf`, grouped into modules by directory: pass the module's other .tf files too, for
    * variables) and CloudFormation templates. Throws when Terraform is given before `initAwsParsers()`.
@@ -275,12 +278,84 @@ export interface LanguageService {
   analyzeAws(files: AwsInputFile[]): AwsAnalysis;
 }
 
+/**
+ * A HAProxy file to analyse. `versionHint`: what its siblings or name say about the version it is
+ * written for (version-detect.ts versionHintFor(); the front ends read the disk).
+ */
+export interface HaproxyInputFile {
+  path: string;
+  text: string;
+  versionHint?: DetectedVersion;
+}
+
+/**
+ * The HAProxy version a group of files is checked for (the first file's comment or hint, see
+ * version-detect.ts effectiveVersion()), and the options that carry it.
+ */
+export function haproxyFileOptions(
+  options: ServiceOptions,
+  file: HaproxyInputFile | undefined,
+): { options: ServiceOptions; version: EffectiveVersion } {
+  const version = file
+    ? effectiveVersion(file.text, 'haproxy', options.haproxyVersion, !!options.haproxyVersionSet, file.versionHint)
+    : { version: options.haproxyVersion };
+  return {
+    options: version.version === options.haproxyVersion ? options : { ...options, haproxyVersion: version.version },
+    version,
+  };
+}
+
+/**
+ * The one finding of a file whose target HAProxy version wslb has no keyword table for (older than
+ * the oldest): said instead of checking its keywords against another version's.
+ */
+export function haproxyVersionFindings(
+  file: HaproxyInputFile | undefined,
+  version: EffectiveVersion,
+  indexOf: LineIndexOf,
+): Finding[] {
+  if (!file) return [];
+  const t = haproxyTarget(version.version);
+  if (t.ok) return [];
+  const d = version.detected;
+  const at = d?.at ?? 0;
+  const end = d?.kind === 'comment' ? file.text.indexOf('\n', at) : -1;
+  const span = { start: at, end: d?.kind === 'comment' ? (end < 0 ? file.text.length : end) : at };
+  const why = d
+    ? `this file targets HAProxy ${version.version} (${d.from})`
+    : `the target version is HAProxy ${version.version}`;
+  const msg = t.message.replace(/^HAProxy \S+ is/, 'which is');
+  return [spanFinding(file.path, span, 'information', 'haproxy/version-unsupported', `${why}, ${msg}`, indexOf)];
+}
+
+/**
+ * The options an nginx config is checked with: the nginx version its root file's comment or
+ * siblings say (version-detect.ts), as if the user had set it.
+ */
+export function nginxFileOptions(
+  options: ServiceOptions,
+  rootText: string | undefined,
+  hint: DetectedVersion | undefined,
+): ServiceOptions {
+  if (rootText === undefined) return options;
+  const v = effectiveVersion(rootText, 'nginx', options.nginxVersion, !!options.nginxVersionSet, hint);
+  if (!v.detected || !nginxTarget(v.version).ok) return options;
+  if (v.version === options.nginxVersion && options.nginxVersionSet) return options;
+  return { ...options, nginxVersion: v.version, nginxVersionSet: true };
+}
+
 export function createLanguageService(partial: Partial<ServiceOptions> = {}): LanguageService {
   const options = withDefaults(partial);
+  const service: { options: ServiceOptions } = { options };
   return {
     options,
     analyzeNginx(rootPath, fs, build) {
       const config = buildNginxConfig(rootPath, fs, build);
+      const options = nginxFileOptions(
+        service.options,
+        config.sources.get(rootPath)?.text,
+        versionHintFor(fs, rootPath, 'nginx'),
+      );
       const indexOf: LineIndexOf = (p) => config.sources.get(p)?.tree.lineIndex;
       const findings = nginxBaseFindings(
         config,
@@ -296,6 +371,7 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
       };
     },
     analyzeHaproxy(files, prepared) {
+      const { options: fileOptions, version } = haproxyFileOptions(options, files[0]);
       const config = prepared?.config ?? buildHaproxyConfig(files);
       const byPath = new Map(config.sources.map((s) => [s.path, s]));
       const indexOf: LineIndexOf = (p) => byPath.get(p)?.tree.lineIndex;
@@ -303,13 +379,13 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
       for (const s of config.sources)
         for (const d of s.tree.diagnostics)
           syntax.push(spanFinding(s.path, d, d.severity, 'haproxy/syntax', d.message, indexOf));
-      const checks: Finding[] = [];
+      const checks: Finding[] = haproxyVersionFindings(files[0], version, indexOf);
       for (const d of config.diagnostics) checks.push(spanFinding(d.path, d, d.severity, d.code, d.message, indexOf));
       if (prepared?.knowledgeFindings) for (const f of prepared.knowledgeFindings) checks.push(f);
       else
-        for (const k of prepared?.knowledge ?? validateConfigKnowledge({ language: 'haproxy', config }, options))
+        for (const k of prepared?.knowledge ?? validateConfigKnowledge({ language: 'haproxy', config }, fileOptions))
           checks.push(spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf));
-      const rules = runRules(HAPROXY_RULES, config, options, indexOf);
+      const rules = runRules(HAPROXY_RULES, config, fileOptions, indexOf);
       // HAProxy ends a line at LF only: in a file whose lines end in a lone CR (reported as a
       // syntax error), an inserted line would join the line before it and never count, and the
       // fix would be offered again after it is applied (issue 23). Such fixes are not offered.

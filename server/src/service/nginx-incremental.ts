@@ -22,6 +22,7 @@ import { recogniseTemplate } from './template';
 import {
   finish,
   nginxBaseFindings,
+  nginxFileOptions,
   withTemplateNotes,
   runRules,
   type LanguageService,
@@ -55,6 +56,8 @@ import {
   type NginxTextEdit,
 } from './syntax/nginx';
 import type { Suppressions } from './suppress';
+import type { ServiceOptions } from './options';
+import { versionHintFor, type DetectedVersion } from './version-detect';
 import type { CitedLine, Finding } from './types';
 import type { Position, Range } from './text';
 
@@ -121,6 +124,10 @@ interface State {
    * it does not, and the edit put none there, the text is not searched again on every keystroke.
    */
   suppressible: boolean;
+  /** The options the config is checked with (the version its comment or siblings say, see nginxFileOptions()). */
+  options: ServiceOptions;
+  /** What the root's siblings say about its nginx version (read at the full analysis). */
+  hint: DetectedVersion | undefined;
 }
 
 const MARK = 'wslb-disable';
@@ -157,7 +164,8 @@ export class NginxIncremental {
   private full(service: LanguageService, rootPath: string, host: NginxIncrementalHost): NginxAnalysis {
     const includeRoots = host.includeRoots?.(rootPath);
     const config = buildNginxConfig(rootPath, host.fs, { parse: (p, t) => host.parse(p, t), includeRoots });
-    const options = service.options;
+    const hint = versionHintFor(host.fs, rootPath, 'nginx');
+    const options = nginxFileOptions(service.options, config.sources.get(rootPath)?.text, hint);
     const indexOf: LineIndexOf = (p) => config.sources.get(p)?.tree.lineIndex;
     const units = new Map<NginxDirective, Finding[]>();
     let rest: Finding[] = [];
@@ -180,6 +188,8 @@ export class NginxIncremental {
       rest,
       indent: indentStats(src.text),
       suppressible: src.text.includes(MARK),
+      options,
+      hint,
     };
     this.state = st;
     return assemble(st);
@@ -199,6 +209,12 @@ export class NginxIncremental {
     if (!src || src.tree !== st.tree || host.cachedTree(rootPath) !== st.tree) return 'the tree was replaced';
     const text = host.fs.readFile(rootPath);
     if (text === undefined) return 'root file gone';
+    // a `# wslb: nginx X` comment may have come, gone or changed (searched only when the text has one)
+    if (
+      (st.text.includes('wslb:') || text.includes('wslb:')) &&
+      nginxFileOptions(service.options, text, st.hint).nginxVersion !== st.options.nginxVersion
+    )
+      return 'the target version changed';
     // A template is parsed from its neutralised text (template.ts): read it whole each time.
     if (src.template || recogniseTemplate(text)) return 'a template file';
     // Taken first: this also restarts the edit log at `text` when the analysis is made afresh.
@@ -272,7 +288,7 @@ export class NginxIncremental {
       if (!moved) return 'a finding points into the server block or cites a line that moved';
       units.set(key, moved);
     }
-    const options = service.options;
+    const options = st.options;
     const indexOf: LineIndexOf = (p) => next.sources.get(p)?.tree.lineIndex;
     units.set(d, runRules(UNIT_RULES, next, options, indexOf, { unit: ctx }));
 
@@ -309,6 +325,8 @@ export class NginxIncremental {
       rest,
       indent,
       suppressible,
+      options: st.options,
+      hint: st.hint,
     };
     this.state = out;
     return assemble(out);
@@ -327,7 +345,7 @@ function assemble(st: State): NginxAnalysis {
   return {
     language: 'nginx',
     config,
-    findings: finish(all, (p) => config.sources.get(p)?.text, known, st.service.options),
+    findings: finish(all, (p) => config.sources.get(p)?.text, known, st.options),
   };
 }
 

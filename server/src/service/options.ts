@@ -20,8 +20,17 @@ export interface ServiceOptions {
    * (knowledge/nginx-validate.ts: versionChosen).
    */
   nginxVersionSet?: boolean;
-  /** Target HAProxy version. */
+  /**
+   * Target HAProxy version: keywords are checked against the newest table wslb has that is not
+   * newer (knowledge/haproxy-tables.ts); older than the oldest table, they are not checked.
+   */
   haproxyVersion: string;
+  /**
+   * Did the user set the HAProxy version (`--haproxy-version`, a `wslb.haproxyVersion` other than
+   * the default)? If so it beats what a file's siblings say (version-detect.ts); a file's own
+   * `# wslb: haproxy X` comment beats both.
+   */
+  haproxyVersionSet?: boolean;
   /** Per-rule severity override, or 'off'. */
   ruleSeverity: Record<string, Severity | 'off'>;
 }

@@ -4,6 +4,7 @@
  * each once, and report every file's findings exactly once — included fragments in the context of
  * the file that includes them.
  */
+import { versionHintFor } from './version-detect';
 import { detectConfigLanguage, detectLanguage } from './detect';
 import { backendReferences, buildHaproxyConfig, type HaproxyConfig } from './model/haproxy';
 import { awsFormatOf } from './model/aws-build';
@@ -94,11 +95,12 @@ export function checkWorkspace(
   for (const p of paths) {
     if (languages.get(p) !== 'haproxy' || grouped.has(p)) continue;
     const text = fs.readFile(p)!;
-    let a = guarded(p, findings, () => service.analyzeHaproxy([{ path: p, text }]));
+    const versionHint = versionHintFor(fs, p, 'haproxy');
+    let a = guarded(p, findings, () => service.analyzeHaproxy([{ path: p, text, versionHint }]));
     if (!a) continue;
     const group = guarded(p, findings, () => haproxySiblingGroup(fs, p, a!.config)) ?? [];
     if (group.length > 1) {
-      a = guarded(p, findings, () => service.analyzeHaproxy(group));
+      a = guarded(p, findings, () => service.analyzeHaproxy(group.map((g) => ({ ...g, versionHint }))));
       if (!a) continue;
       for (const g of group) grouped.add(g.path);
     }

@@ -25,7 +25,14 @@ export const HAPROXY_CHECKS = [
     id: 'haproxy/keyword-removed',
     severity: 'error',
     short: 'a keyword that the target HAProxy version no longer has',
-    long: 'The keyword (e.g. `reqadd`, `contimeout`, `option independent-streams`) was removed; `haproxy -c` refuses it and names the replacement, as the message does.',
+    long: 'The keyword (e.g. `reqadd`, `contimeout`, `option independent-streams`) was removed; `haproxy -c` refuses it and names the replacement, as the message does. Keywords that HAProxy 2.8 to 3.4 dropped are found by comparing the keyword tables of the versions wslb knows; the message names the last version that had it.',
+    references: [CONFIG],
+  },
+  {
+    id: 'haproxy/keyword-too-new',
+    severity: 'error',
+    short: 'a keyword that a later HAProxy version added, used with an older target version',
+    long: 'wslb knows the keywords of HAProxy 2.6, 2.8, 3.0, 3.2 and 3.4 (each from its own manual, checked with its own `haproxy -c`). The keyword exists in a later version than the target, so `haproxy -c` of the target refuses it ("unknown keyword"). Set the version you deploy (`--haproxy-version`, `wslb.haproxyVersion`, or a `# wslb: haproxy 3.2` comment in the file) or use what the target has. A warning when the target lies between two tables (checked against the older one).',
     references: [CONFIG],
   },
   {
@@ -48,6 +55,13 @@ export const HAPROXY_CHECKS = [
     short: 'the file is a template (Jinja2, ERB, Go templates, envsubst…): checked as if each placeholder were a value',
     long: 'Projects ship HAProxy configs as templates (`{{ var }}`, `{% if %}`, `<%= x %>`, a bare `${VAR}` for envsubst, `%%NAME%%`, `<IP_NODE_1>`). wslb reads the file as if each placeholder were rendered to a plain value (a control line to nothing), checks the rest, reports nothing on the lines that hold a placeholder, and says so once, here. A `"${VAR}"` inside double quotes is not a template: HAProxy expands environment variables itself, only within double quotes (configuration manual, section 2.3). Check the rendered file for the placeholder lines.',
     references: [CONFIG + '#2.3'],
+  },
+  {
+    id: 'haproxy/version-unsupported',
+    severity: 'information',
+    short: 'the file targets a HAProxy version older than wslb knows the keywords of',
+    long: "wslb has keyword tables for HAProxy 2.6, 2.8, 3.0, 3.2 and 3.4 (each from its own manual and binary). A target older than 2.6 (from `--haproxy-version`, `wslb.haproxyVersion`, a `# wslb: haproxy 1.8` comment, a sibling docker-compose.yml or Dockerfile pinning the image, or a file name such as `haproxy.1.x.cfg`) has keywords that later versions removed (`nbproc`, `reqadd`, ...): rather than reporting them as errors of a version the file does not run on, wslb says this once and does not check the file's keywords. The WebSocket rules still run.",
+    references: [CONFIG],
   },
   {
     id: 'haproxy/unknown-action',

@@ -9,6 +9,9 @@
  */
 import { describeHaproxyKeyword, describeNginxDirective, type HaproxyKeywordSummary } from '../knowledge/describe';
 import { nginxDocs } from '../knowledge/nginx';
+import { HAPROXY_26, type HaproxyTable } from '../knowledge/haproxy';
+import { haproxyTables, haproxyTarget, haproxyVersionsWith } from '../knowledge/haproxy-tables';
+import { effectiveVersion } from '../version-detect';
 import { nginxDefault } from '../knowledge/nginx-facts';
 import {
   definedVariables,
@@ -771,11 +774,50 @@ function websocketIdle(proxy: HaproxyProxy): { ms: number | null; by: string } {
 }
 
 /** What the keyword is, in one or two lines, with the manual link (the full text is there). */
-function haproxyKbMarkdown(d: HaproxyKeywordSummary): string {
+/** The keyword table hovers read: the target version's (its file's `# wslb: haproxy X` comment first), else 2.6's. */
+function hoverTable(input: HoverInput, cfg: HaproxyConfig): HaproxyTable {
+  const text = cfg.sources[0]?.text ?? '';
+  const v = effectiveVersion(
+    text,
+    'haproxy',
+    input.options.haproxyVersion,
+    !!input.options.haproxyVersionSet,
+    undefined,
+  );
+  const t = haproxyTarget(v.version);
+  return t.ok ? t.table.table : HAPROXY_26;
+}
+
+function haproxyKbMarkdown(d: HaproxyKeywordSummary, table: HaproxyTable = HAPROXY_26): string {
   const kind = d.kind === 'server-option' ? 'server option' : d.kind === 'bind-option' ? 'bind option' : 'keyword';
   const syntax = d.syntax.length ? ` · \`${d.name} ${d.syntax[0]}\`` : '';
   const allowed = d.allowedIn ? ` · allowed in: ${d.allowedIn.join(', ')}` : '';
-  return `**\`${d.name}\`** — HAProxy ${kind}${syntax}${allowed}\n\n[HAProxy 2.6 manual, ${d.section}](${d.url})`;
+  const versions = haproxyVersionsLine(d);
+  return (
+    `**\`${d.name}\`** — HAProxy ${kind}${syntax}${allowed}` +
+    (versions ? `\n\n${versions}` : '') +
+    `\n\n[HAProxy ${table.version} manual, ${d.section}](${d.url})`
+  );
+}
+
+/**
+ * Which of the HAProxy versions wslb has tables for know a keyword, when that is not all of them:
+ * "In HAProxy 3.0 to 3.4 (added in 3.0)", "In HAProxy 2.6 to 2.8 (gone from 3.0)".
+ */
+function haproxyVersionsLine(d: HaproxyKeywordSummary): string {
+  const kind =
+    d.kind === 'server-option' ? 'server' : d.kind === 'bind-option' ? 'bind' : d.kind === 'proxy' ? 'proxy' : d.kind;
+  if (kind !== 'server' && kind !== 'bind' && kind !== 'proxy' && kind !== 'global') return '';
+  const all = haproxyTables().map((t) => t.version);
+  const have = haproxyVersionsWith(kind, d.name);
+  if (have.length === 0 || have.length === all.length) return '';
+  const first = have[0];
+  const last = have[have.length - 1];
+  const span = first === last ? `HAProxy ${first}` : `HAProxy ${first} to ${last}`;
+  const notes: string[] = [];
+  if (first !== all[0]) notes.push(`added in ${first}`);
+  if (last !== all[all.length - 1]) notes.push(`gone from ${all[all.indexOf(last) + 1]}`);
+  return `In ${span}${notes.length ? ` (${notes.join('; ')})` : ''}, of the versions wslb knows (${all.join(', ')}).`;
 }
 
 function haproxyHover(input: HoverInput): HoverResult | null {
@@ -842,6 +884,7 @@ function haproxyWordHover(cfg: HaproxyConfig, stmt: HaproxyStatement, word: Hapr
   const kwWords = words.slice(mod).map((w) => w.value);
   const section = stmt.section?.keyword ?? 'global';
   const proxy = proxyOf(cfg, stmt);
+  const table = hoverTable(input, cfg);
 
   // section headers: `backend name`, `frontend name`, `defaults name`
   if (stmt.section && stmt === stmt.section.headerStatement && proxy) {
@@ -860,10 +903,10 @@ function haproxyWordHover(cfg: HaproxyConfig, stmt: HaproxyStatement, word: Hapr
     const k = wi - mod;
     if (k >= firstOption) {
       const prev = words[wi - 1]?.value;
-      const d = describeHaproxyKeyword(kwWords, section, word.value);
+      const d = describeHaproxyKeyword(kwWords, section, word.value, table);
       if (d && d.kind === 'server-option') {
         const note = noteMarkdown(wsNote('haproxy', `server:${d.name}`), haproxyCarries(cfg, proxy));
-        return [...(note ? [note] : []), haproxyKbMarkdown(d)];
+        return [...(note ? [note] : []), haproxyKbMarkdown(d, table)];
       }
       // the value of an option such as `slowstart 30s` or `inter 2s`
       if (prev && /^(slowstart|inter|fastinter|downinter|agent-inter|pool-purge-delay)$/.test(prev)) {
@@ -876,7 +919,7 @@ function haproxyWordHover(cfg: HaproxyConfig, stmt: HaproxyStatement, word: Hapr
       return [];
     }
   }
-  const d = describeHaproxyKeyword(kwWords, section);
+  const d = describeHaproxyKeyword(kwWords, section, undefined, table);
   if (!d) return [];
   const nameWords = d.name.split(' ').length;
   const isKeyword = wi - mod < nameWords;
@@ -886,7 +929,7 @@ function haproxyWordHover(cfg: HaproxyConfig, stmt: HaproxyStatement, word: Hapr
     if (d.name === 'balance' && wi - mod === 1) {
       const alg = arg.replace(/\(.*$/, '');
       const note = noteMarkdown(wsNote('haproxy', `balance ${alg}`), haproxyCarries(cfg, proxy));
-      if (note) return [`**\`balance ${arg}\`**`, note, `[HAProxy 2.6 manual: balance](${d.url})`];
+      if (note) return [`**\`balance ${arg}\`**`, note, `[HAProxy ${table.version} manual: balance](${d.url})`];
     }
     if (d.name.startsWith('timeout ') || HAPROXY_TIME_KEYWORDS.has(d.name)) {
       const ms = parseHaproxyTime(arg);
@@ -911,7 +954,7 @@ function haproxyWordHover(cfg: HaproxyConfig, stmt: HaproxyStatement, word: Hapr
     haproxyCarries(cfg, proxy),
   );
   if (note) out.push(note);
-  out.push(haproxyKbMarkdown(d));
+  out.push(haproxyKbMarkdown(d, table));
   if (proxy) {
     const here = haproxyInThisConfig(cfg, proxy, d, stmt, input);
     if (here) out.push(here);

@@ -16,17 +16,7 @@ import {
 } from './nginx';
 import { DEBIAN_12, type NginxBuildProfile } from './nginx-build';
 import { nginxDefault, type NginxDefault } from './nginx-facts';
-import {
-  haproxyBindOption,
-  haproxyDocUrl,
-  haproxyGlobalKeyword,
-  haproxySectionKeyword,
-  haproxyServerOption,
-  haproxyAction,
-  isProxySection,
-  resolveProxyKeyword,
-  type HaproxyKeywordDoc,
-} from './haproxy';
+import { HAPROXY_26, isProxySection, type HaproxyKeywordDoc, type HaproxyTable } from './haproxy';
 import { compareVersions } from './versions';
 
 export interface NginxDirectiveSummary {
@@ -115,35 +105,37 @@ export function describeHaproxyKeyword(
   words: readonly string[],
   section: string,
   option?: string,
+  /** The version's table to read (HAProxy 2.6's by default; haproxy-tables.ts has the others). */
+  table: HaproxyTable = HAPROXY_26,
 ): HaproxyKeywordSummary | undefined {
   if (words.length === 0) return undefined;
   const fromDoc = (d: HaproxyKeywordDoc, kind: HaproxyKeywordKind): HaproxyKeywordSummary => ({
     name: d.name,
     kind,
     section: d.section,
-    url: haproxyDocUrl(d.anchor),
+    url: table.docUrl(d.anchor),
     syntax: d.syntax.filter((s) => s !== ''),
   });
   if (option !== undefined && isProxySection(section)) {
     if (words[0] === 'server' || words[0] === 'default-server' || words[0] === 'server-template') {
-      const d = haproxyServerOption(option);
+      const d = table.serverOption(option);
       if (d) return fromDoc(d, 'server-option');
     }
     if (words[0] === 'bind') {
-      const d = haproxyBindOption(option);
+      const d = table.bindOption(option);
       if (d) return fromDoc(d, 'bind-option');
     }
     const rule = words[0] === 'tcp-request' || words[0] === 'tcp-response' ? `${words[0]} ${words[1] ?? ''}` : words[0];
-    const a = haproxyAction(rule, option.replace(/\(.*$/, ''));
+    const a = table.action(rule, option.replace(/\(.*$/, ''));
     if (a) return fromDoc(a, 'action');
   }
   if (section === 'global') {
     const d =
-      haproxyGlobalKeyword(words.length > 1 ? `${words[0]} ${words[1]}` : words[0]) ?? haproxyGlobalKeyword(words[0]);
+      table.globalKeyword(words.length > 1 ? `${words[0]} ${words[1]}` : words[0]) ?? table.globalKeyword(words[0]);
     return d ? fromDoc(d, 'global') : undefined;
   }
   if (isProxySection(section)) {
-    const row = resolveProxyKeyword(words);
+    const row = table.resolveProxyKeyword(words);
     if (!row) return undefined;
     const allowedIn: string[] = [];
     if (row.defaults === 'yes') allowedIn.push('defaults');
@@ -153,11 +145,11 @@ export function describeHaproxyKeyword(
       name: row.name,
       kind: 'proxy',
       section: '4.2',
-      url: haproxyDocUrl(row.anchor),
+      url: table.docUrl(row.anchor),
       syntax: row.syntax.filter((s) => s !== ''),
       allowedIn,
     };
   }
-  const d = haproxySectionKeyword(section, words);
+  const d = table.sectionKeyword(section, words);
   return d ? fromDoc(d, 'section') : undefined;
 }

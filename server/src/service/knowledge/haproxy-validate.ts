@@ -15,28 +15,22 @@ import type { Span } from '../text';
 import type { HaproxyCheckName } from '../checks';
 import type { Severity } from '../types';
 import {
-  haproxyAction,
-  haproxyActions,
-  haproxyGlobalKeywordNames,
-  haproxyProxyKeywords,
-  haproxySectionKeyword,
-  haproxySectionKeywords,
   DEBIAN_12_HAPROXY_MISSING,
   DEBIAN_12_HAPROXY_MISSING_BIND,
-  haproxyBindOption,
-  haproxyBindOptions,
-  haproxyServerOption,
-  haproxyServerOptions,
   haproxyWarnsIfNotCap,
   HAPROXY_REMOVED,
   HAPROXY_VALUE_SETS,
   HAPROXY_REMOVED_OPTIONS,
-  isHaproxyGlobalKeyword,
   isProxySection,
-  proxyGroupMembers,
-  PROXY_KEYWORD_GROUPS,
-  resolveProxyKeyword2,
+  type HaproxyTable,
 } from './haproxy';
+import {
+  haproxyKeywordHistory,
+  haproxyTables,
+  haproxyTarget,
+  versionLine,
+  type HaproxyKeywordKind,
+} from './haproxy-tables';
 import type { KnowledgeDiagnostic } from './nginx-validate';
 import { closestNames } from './suggest';
 
@@ -84,7 +78,11 @@ export interface HaproxyFileLike {
 }
 
 export interface ValidateHaproxyOptions {
-  /** Target HAProxy version, e.g. "2.6.12". The keyword table is HAProxy 2.6's. */
+  /**
+   * Target HAProxy version, e.g. "2.6.12", "3.2". Checked against the newest keyword table not
+   * newer than it (haproxy-tables.ts); a version older than the oldest table is not checked at
+   * all (the caller reports that once, see haproxyTarget()).
+   */
   version: string;
 }
 
@@ -162,8 +160,14 @@ function nameWords(name: string): number {
 /** The target version's own way of reporting, and its memo of plans. */
 interface VersionMemo {
   version: string;
-  /** The table is HAProxy 2.6's: for another target, what 2.6 does not know may be new there. */
+  /** The keyword table the target is checked against. */
+  table: HaproxyTable;
+  /** The table is another version line's (the nearest older one): what it does not know may be new in the target. */
   otherVersion: boolean;
+  /** The table is Debian 12's HAProxy 2.6 (whose build lacks some features). */
+  debian: boolean;
+  /** Option words → OptionInfo, for server options [0] and bind options [1] (see optionInfo()). */
+  optionInfo: readonly [Map<string, OptionInfo | null>, Map<string, OptionInfo | null>];
   /** section key → words[0] → plans by words[1]. */
   sections: Map<string, Map<string, HeadPlans>>;
   plans: number;
@@ -183,11 +187,13 @@ const MAX_PLANS = 20_000;
 const memos = new Map<string, VersionMemo>();
 
 /** The memo of a target version, emptied when it has grown past MAX_PLANS (checked once per call). */
-function versionMemo(version: string): VersionMemo {
+function versionMemo(version: string): VersionMemo | undefined {
   let vm = memos.get(version);
   if (!vm) {
+    const made = newMemo(version);
+    if (!made) return undefined;
     if (memos.size >= 8) memos.clear();
-    memos.set(version, (vm = { version, otherVersion: !/^2\.6(\.|$)/.test(version), sections: new Map(), plans: 0 }));
+    memos.set(version, (vm = made));
   } else if (vm.plans >= MAX_PLANS) {
     vm.sections.clear();
     vm.plans = 0;
@@ -195,11 +201,25 @@ function versionMemo(version: string): VersionMemo {
   return vm;
 }
 
+function newMemo(version: string): VersionMemo | undefined {
+  const t = haproxyTarget(version);
+  if (!t.ok) return undefined;
+  return {
+    version,
+    table: t.table.table,
+    otherVersion: t.table.version !== versionLine(version),
+    debian: t.table.version === '2.6',
+    optionInfo: [new Map(), new Map()],
+    sections: new Map(),
+    plans: 0,
+  };
+}
+
 /** The key of what a section contributes to its lines' findings; null when nothing in it is checked. */
-function sectionKey(section: SectionLike): string | null {
+function sectionKey(vm: VersionMemo, section: SectionLike): string | null {
   const kind = section.keyword;
   if (kind === 'defaults') return section.name ? 'defaults' : 'defaults\u0000anonymous';
-  if (kind === 'global' || isProxySection(kind) || haproxySectionKeywords(kind)) return kind;
+  if (kind === 'global' || isProxySection(kind) || vm.table.sectionKeywords(kind)) return kind;
   return null; // a section the manual does not head (e.g. namespace_list): nothing to check
 }
 
@@ -218,13 +238,6 @@ function sectionPlans(vm: VersionMemo, key: string): Map<string, HeadPlans> {
   return m;
 }
 
-/** First words of the proxy keywords of two words or more ("timeout", "option", "http-check", "stats", ...). */
-const LONGER_PROXY_KEYWORDS: ReadonlySet<string> = new Set(
-  haproxyProxyKeywords()
-    .filter((p) => p.name.includes(' '))
-    .map((p) => p.name.split(' ')[0]),
-);
-
 /**
  * Can the value of words[1] change the findings of a line whose words[0] is `w0` (given that there
  * are two words or more)? In `global` and in the non-proxy sections, no: a keyword of two words
@@ -233,10 +246,10 @@ const LONGER_PROXY_KEYWORDS: ReadonlySet<string> = new Set(
  * only when it picks the keyword (removed `timeout`s and `option`s, rows of two words) or is
  * checked itself (value sets, rule actions); a removed keyword is reported from words[0] alone.
  */
-function secondMatters(kind: string, w0: string): boolean {
+function secondMatters(vm: VersionMemo, kind: string, w0: string): boolean {
   if (!isProxySection(kind) || own(HAPROXY_REMOVED, w0)) return false;
-  if (w0 === 'timeout' || w0 === 'option' || LONGER_PROXY_KEYWORDS.has(w0)) return true;
-  const row = resolveProxyKeyword2(w0, undefined);
+  if (w0 === 'timeout' || w0 === 'option' || vm.table.longerProxyKeywords.has(w0)) return true;
+  const row = vm.table.resolveProxyKeyword2(w0, undefined);
   return !!row && (own(HAPROXY_VALUE_SETS, row.name) !== undefined || ACTION_RULES.has(row.name));
 }
 
@@ -253,7 +266,7 @@ function planOf(
 ): Plan {
   let h = plans.get(w0);
   if (h === undefined) {
-    h = { second: secondMatters(kind, w0), alone: undefined, any: undefined, next: new Map() };
+    h = { second: secondMatters(vm, kind, w0), alone: undefined, any: undefined, next: new Map() };
     plans.set(detach(w0), h);
   }
   if (count === 1) return h.alone ?? (h.alone = newPlan(vm, kind, named, w0, undefined));
@@ -274,8 +287,9 @@ const CLEAN: Plan = { findings: [], options: null };
 export function validateHaproxy(file: HaproxyFileLike, opts: ValidateHaproxyOptions): KnowledgeDiagnostic[] {
   const out: KnowledgeDiagnostic[] = [];
   const vm = versionMemo(opts.version);
+  if (!vm) return out;
   for (const section of file.sections) {
-    const key = sectionKey(section);
+    const key = sectionKey(vm, section);
     if (key === null) continue;
     const plans = sectionPlans(vm, key);
     const kind = section.keyword;
@@ -380,7 +394,7 @@ function checkTreeStatement(
   const w0 = st.keyword;
   let h = plans.get(w0);
   if (h === undefined) {
-    h = { second: secondMatters(kind, w0), alone: undefined, any: undefined, next: new Map() };
+    h = { second: secondMatters(vm, kind, w0), alone: undefined, any: undefined, next: new Map() };
     plans.set(detach(w0), h);
   }
   let plan: Plan;
@@ -405,7 +419,7 @@ function checkTreeStatement(
       });
   }
   const options = plan.options;
-  if (options !== null && !optionsClean(options.bind, st, options.from, n))
+  if (options !== null && !optionsClean(vm, options.bind, st, options.from, n))
     checkOptions(vm, options.bind, st, wordsOf(st), options.from, out);
 }
 
@@ -417,22 +431,21 @@ interface OptionInfo {
 
 /**
  * Option words → OptionInfo, for server options and for bind options. A function of the word
- * alone (HAProxy 2.6's tables, whatever the target version), so one memo serves every file;
- * emptied when it holds MAX_OPTION_WORDS words (arguments of multi-word options are looked up too).
+ * and the version's table, so one memo per version serves every file; emptied when it holds
+ * MAX_OPTION_WORDS words (arguments of multi-word options are looked up too).
  */
-const OPTION_INFO: readonly [Map<string, OptionInfo | null>, Map<string, OptionInfo | null>] = [new Map(), new Map()];
 const MAX_OPTION_WORDS = 4096;
 
-function optionInfo(isBind: boolean, w: string): OptionInfo | null {
-  const memo = OPTION_INFO[isBind ? 1 : 0];
+function optionInfo(vm: VersionMemo, isBind: boolean, w: string): OptionInfo | null {
+  const memo = vm.optionInfo[isBind ? 1 : 0];
   let info = memo.get(w);
   if (info === undefined) {
     if (memo.size >= MAX_OPTION_WORDS) memo.clear();
-    const opt = isBind ? haproxyBindOption(w) : haproxyServerOption(w);
+    const opt = isBind ? vm.table.bindOption(w) : vm.table.serverOption(w);
     info = opt
       ? {
           max: opt.args ? (opt.args.max ?? Infinity) : Infinity,
-          notInBuild: isBind && !!DEBIAN_12_HAPROXY_MISSING_BIND.get(w),
+          notInBuild: isBind && vm.debian && !!DEBIAN_12_HAPROXY_MISSING_BIND.get(w),
         }
       : null;
     memo.set(detach(w), info);
@@ -441,16 +454,16 @@ function optionInfo(isBind: boolean, w: string): OptionInfo | null {
 }
 
 /** Whether checkOptions() finds nothing on the options of `st` from word `from` (the same walk over options and arguments). */
-function optionsClean(isBind: boolean, st: TreeStatement, from: number, count: number): boolean {
+function optionsClean(vm: VersionMemo, isBind: boolean, st: TreeStatement, from: number, count: number): boolean {
   let i = from;
   while (i < count) {
-    const opt = optionInfo(isBind, st.wordValue(i));
+    const opt = optionInfo(vm, isBind, st.wordValue(i));
     if (opt === null || opt.notInBuild) return false;
     i++;
     const max = opt.max;
     if (max === 0) continue;
     let taken = 0;
-    while (i < count && taken < max && (taken === 0 || optionInfo(isBind, st.wordValue(i)) === null)) {
+    while (i < count && taken < max && (taken === 0 || optionInfo(vm, isBind, st.wordValue(i)) === null)) {
       i++;
       taken++;
     }
@@ -469,9 +482,10 @@ export function validateHaproxyStatement(
   opts: ValidateHaproxyOptions,
   out: KnowledgeDiagnostic[],
 ): void {
-  const key = sectionKey(section);
-  if (key === null) return;
   const vm = versionMemo(opts.version);
+  if (!vm) return;
+  const key = sectionKey(vm, section);
+  if (key === null) return;
   const words = wordsOf(st);
   const i0 = st.modifier ? 1 : 0;
   const n = wordCount(words) - i0;
@@ -496,14 +510,10 @@ export function validateHaproxyStatement(
  */
 export function validateHaproxyUnmemoised(file: HaproxyFileLike, opts: ValidateHaproxyOptions): KnowledgeDiagnostic[] {
   const out: KnowledgeDiagnostic[] = [];
-  const vm: VersionMemo = {
-    version: opts.version,
-    otherVersion: !/^2\.6(\.|$)/.test(opts.version),
-    sections: new Map(),
-    plans: 0,
-  };
+  const vm = newMemo(opts.version);
+  if (!vm) return out;
   for (const section of file.sections) {
-    if (sectionKey(section) === null) continue;
+    if (sectionKey(vm, section) === null) continue;
     for (const st of section.statements) {
       const words = st.modifier ? st.line.words.slice(1) : st.line.words;
       if (words.length === 0) continue;
@@ -573,9 +583,64 @@ function finding(
 ): HeadFinding {
   if (vm.otherVersion && UNKNOWN_CODES.has(code)) {
     severity = 'warning';
-    message += ` (checked against HAProxy 2.6's keywords; target is ${vm.version})`;
+    message += ` (checked against HAProxy ${vm.table.version}'s keywords; target is ${vm.version})`;
   }
   return { from, to, severity, code: 'haproxy/' + code, message };
+}
+
+/**
+ * The finding for a keyword the target's table lacks but another known version has: "not in
+ * HAProxy 2.6 (added in 2.8)" or "not in HAProxy 3.2 (removed in 3.0; last in 2.8)". Undefined
+ * when no known version has it (then it is an unknown keyword).
+ */
+function otherVersionFinding(
+  vm: VersionMemo,
+  kind: HaproxyKeywordKind,
+  name: string,
+  to: number,
+  where?: string,
+): HeadFinding | undefined {
+  const h = haproxyKeywordHistory(vm.table.version, kind, name, where);
+  const what =
+    kind === 'bind'
+      ? 'bind option '
+      : kind === 'server'
+        ? 'server option '
+        : kind === 'action'
+          ? `${where} action `
+          : '';
+  if (vm.otherVersion && (h.addedIn || h.lastIn)) {
+    // between two tables: what the older one says, and which known version has it
+    return {
+      from: kind === 'action' ? to : 0,
+      to,
+      severity: 'warning',
+      code: h.addedIn ? 'haproxy/keyword-too-new' : 'haproxy/keyword-removed',
+      message:
+        `${what}${q(name)} is not in HAProxy ${vm.table.version} (the nearest keyword table to ${vm.version})` +
+        (h.addedIn ? `; ${h.addedIn} has it` : `; ${h.lastIn} had it`),
+    };
+  }
+  const target = vm.version;
+  if (h.addedIn) {
+    return {
+      from: kind === 'action' ? to : 0,
+      to,
+      severity: 'error',
+      code: 'haproxy/keyword-too-new',
+      message: `${what}${q(name)} is not in HAProxy ${target}: it was added in ${h.addedIn}`,
+    };
+  }
+  if (h.lastIn) {
+    return {
+      from: kind === 'action' ? to : 0,
+      to,
+      severity: 'error',
+      code: 'haproxy/keyword-removed',
+      message: `${what}${q(name)} is not in HAProxy ${target}: it was removed after ${h.lastIn}`,
+    };
+  }
+  return undefined;
 }
 
 /** The findings of a head (words[0], words[1]) in a section, and whether options follow. */
@@ -583,7 +648,7 @@ function computePlan(vm: VersionMemo, kind: string, named: boolean, w0: string, 
   const found: HeadFinding[] = [];
   let options: Plan['options'] = null;
   if (kind === 'global') {
-    const missing = DEBIAN_12_HAPROXY_MISSING.get(w0);
+    const missing = vm.debian ? DEBIAN_12_HAPROXY_MISSING.get(w0) : undefined;
     if (missing) {
       found.push(
         finding(
@@ -595,24 +660,27 @@ function computePlan(vm: VersionMemo, kind: string, named: boolean, w0: string, 
           `${q(w0)} needs ${missing}, which Debian 12's HAProxy 2.6 package is built without`,
         ),
       );
-    } else if (!isHaproxyGlobalKeyword(w0, w1)) {
-      const best = closestNames(w0, haproxyGlobalKeywordNames(), 1);
-      found.push(
-        finding(
-          vm,
-          0,
-          0,
-          'error',
-          'unknown-keyword',
-          `unknown keyword ${q(w0)} in ${q('global')} section` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
-        ),
-      );
+    } else if (!vm.table.isGlobalKeyword(w0, w1)) {
+      const other = otherVersionFinding(vm, 'global', w0, 0);
+      const best = closestNames(w0, vm.table.globalKeywordNames(), 1);
+      if (other) found.push(other);
+      else
+        found.push(
+          finding(
+            vm,
+            0,
+            0,
+            'error',
+            'unknown-keyword',
+            `unknown keyword ${q(w0)} in ${q('global')} section` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
+          ),
+        );
     }
   } else if (isProxySection(kind)) {
     options = checkProxyHead(vm, kind, named, w0, w1, found);
   } else {
-    const known = haproxySectionKeywords(kind);
-    if (known && !haproxySectionKeyword(kind, w1 === undefined ? [w0] : [w0, w1])) {
+    const known = vm.table.sectionKeywords(kind);
+    if (known && !vm.table.sectionKeyword(kind, w1 === undefined ? [w0] : [w0, w1])) {
       const best = closestNames(
         w0,
         known.map((k) => k.name.split(' ')[0]),
@@ -647,24 +715,26 @@ function checkOptions(
   from: number,
   out: KnowledgeDiagnostic[],
 ): void {
-  const lookup = isBind ? haproxyBindOption : haproxyServerOption;
-  const missing = isBind ? DEBIAN_12_HAPROXY_MISSING_BIND : undefined;
+  const lookup = (w: string) => (isBind ? vm.table.bindOption(w) : vm.table.serverOption(w));
+  const missing = isBind && vm.debian ? DEBIAN_12_HAPROXY_MISSING_BIND : undefined;
   const count = wordCount(values);
   let i = from;
   while (i < count) {
     const w = valueAt(values, i);
     const opt = lookup(w);
     if (!opt) {
-      const names = (isBind ? haproxyBindOptions() : haproxyServerOptions()).map((o) => o.name);
+      const names = (isBind ? vm.table.bindOptions() : vm.table.serverOptions()).map((o) => o.name);
       const best = closestNames(w, names, 1);
-      const f = finding(
-        vm,
-        i,
-        i,
-        'error',
-        isBind ? 'unknown-bind-option' : 'unknown-server-option',
-        `unknown ${isBind ? 'bind' : 'server'} option ${q(w)}` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
-      );
+      const f =
+        otherVersionFinding(vm, isBind ? 'bind' : 'server', w, i) ??
+        finding(
+          vm,
+          i,
+          i,
+          'error',
+          isBind ? 'unknown-bind-option' : 'unknown-server-option',
+          `unknown ${isBind ? 'bind' : 'server'} option ${q(w)}` + (best.length ? `; did you mean ${q(best[0])}?` : ''),
+        );
       const at = st.line.words[i];
       out.push({ span: { start: at.start, end: at.end }, severity: f.severity, code: f.code, message: f.message });
       // HAProxy stops reading the line at the first unknown option; so do we (its arguments are unknown).
@@ -743,10 +813,19 @@ function checkProxyHead(
     );
     return null;
   }
-  const row = resolveProxyKeyword2(w0, w1);
+  const row = vm.table.resolveProxyKeyword2(w0, w1);
   if (!row) {
-    if (PROXY_KEYWORD_GROUPS.has(w0)) {
-      const members = proxyGroupMembers(w0);
+    // two words when some version has a row of both ("option forwarded"), else the first alone
+    const pair = w1 !== undefined && haproxyTables().some((t) => !!t.table.proxyKeyword(`${w0} ${w1}`));
+    const other =
+      (pair ? otherVersionFinding(vm, 'proxy', `${w0} ${w1}`, two) : undefined) ??
+      otherVersionFinding(vm, 'proxy', w0, 0);
+    if (other) {
+      found.push(other);
+      return null;
+    }
+    if (vm.table.proxyKeywordGroups.has(w0)) {
+      const members = vm.table.proxyGroupMembers(w0);
       if (w1 === undefined) {
         found.push(
           finding(
@@ -774,7 +853,7 @@ function checkProxyHead(
       );
       return null;
     }
-    const candidates = haproxyProxyKeywords().map((p) => p.name.split(' ')[0]);
+    const candidates = vm.table.proxyKeywords().map((p) => p.name.split(' ')[0]);
     const best = closestNames(w0, candidates, 1);
     found.push(
       finding(
@@ -863,13 +942,15 @@ function checkProxyHead(
     const action = w1.replace(/\(.*$/, '');
     const ok =
       action.startsWith('lua.') ||
-      haproxyActions(row.name).length === 0 ||
-      !!haproxyAction(row.name, action) ||
-      !!haproxyAction(row.name, w1);
-    if (!ok) {
+      vm.table.actions(row.name).length === 0 ||
+      !!vm.table.action(row.name, action) ||
+      !!vm.table.action(row.name, w1);
+    const other = ok ? undefined : otherVersionFinding(vm, 'action', action, 1, row.name);
+    if (other) found.push(other);
+    else if (!ok) {
       const best = closestNames(
         action,
-        haproxyActions(row.name).map((a) => a.name),
+        vm.table.actions(row.name).map((a) => a.name),
         1,
       );
       found.push(

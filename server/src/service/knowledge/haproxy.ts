@@ -1,9 +1,11 @@
 /**
- * The HAProxy 2.6 knowledge base: keywords of every section, where proxy keywords are allowed
- * (the manual's 4.1 keyword matrix), bind and server options, rule actions, and the manual's
- * anchors for documentation links. Data: generated/haproxy-2.6.json (scripts/gen-haproxy-kb.mjs,
- * from the HAProxy configuration manual). Hand-kept facts below come from the HAProxy 2.6 sources
- * (src/cfgparse-listen.c, src/proxy.c at tag v2.6.0).
+ * The HAProxy knowledge base: keywords of every section, where proxy keywords are allowed (the
+ * manual's 4.1 keyword matrix), bind and server options, rule actions, and the manual's anchors
+ * for documentation links. One `HaproxyTable` per HAProxy version wslb knows:
+ * generated/haproxy-2.6.json (scripts/gen-haproxy-kb.mjs, from Debian's HTML manual) here, the
+ * later versions in haproxy-tables.ts. The functions exported alone answer for 2.6, the default
+ * target. Hand-kept facts below come from the HAProxy 2.6 sources (src/cfgparse-listen.c,
+ * src/proxy.c at tag v2.6.0).
  */
 import kbJson from './generated/haproxy-2.6.json';
 
@@ -41,7 +43,7 @@ export interface HaproxyProxyKeyword {
   args?: HaproxyArgShape;
 }
 
-interface KbData {
+export interface HaproxyKbData {
   manualVersion: string;
   docBase: string;
   global: HaproxyKeywordDoc[];
@@ -53,29 +55,57 @@ interface KbData {
   sections: Record<string, { header: HaproxyKeywordDoc; keywords: HaproxyKeywordDoc[] }>;
 }
 
-const KB = kbJson as unknown as KbData;
+const KB = kbJson as unknown as HaproxyKbData;
 
 export const HAPROXY_MANUAL_VERSION = KB.manualVersion;
-
-/** The manual's URL for an anchor. */
-export function haproxyDocUrl(anchor: string): string {
-  return `${KB.docBase}#${anchor}`;
-}
 
 const PROXY_SECTIONS = new Set(['defaults', 'frontend', 'listen', 'backend']);
 export function isProxySection(section: string): boolean {
   return PROXY_SECTIONS.has(section);
 }
 
-const byName = <T extends { name: string }>(list: T[]) => new Map(list.map((x) => [x.name, x] as const));
-const GLOBAL = byName(KB.global);
+const byName = <T extends { name: string }>(list: readonly T[]) => new Map(list.map((x) => [x.name, x] as const));
+
 /**
  * Proxy keywords HAProxy 2.6 parses that the 2.6 manual's keyword headings do not give: `stats
  * show-modules` (src/cfgparse-listen.c, `strcmp(args[1], "show-modules")`, since 2.3; headed in
  * the 2.8 manual, section 4.2, with the same matrix as `stats show-node`). `haproxy -c` 2.6.12
  * accepts it (haproxy/haproxy's examples/basic-config-edge.cfg, in the real-world corpus).
  */
-const EXTRA_PROXY: HaproxyProxyKeyword[] = [
+const EXTRA_PROXY_26: HaproxyProxyKeyword[] = [
+  // Parsed by 2.6 (src/cfgparse-listen.c) but left out of its 4.1 matrix; in later matrices, with
+  // these cells. `haproxy -c` 2.6.12 answers about their arguments, not "unknown keyword"
+  // (test/knowledge/haproxy-versions-binaries.test.ts).
+  {
+    name: 'hash-balance-factor',
+    defaults: 'yes',
+    frontend: 'no',
+    listen: 'yes',
+    backend: 'yes',
+    anchor: '4.2-hash-balance-factor',
+    syntax: ['<factor>'],
+    args: { min: 1, max: 1 },
+  },
+  {
+    name: 'dynamic-cookie-key',
+    defaults: 'yes',
+    frontend: 'no',
+    listen: 'yes',
+    backend: 'yes',
+    anchor: '4.2-dynamic-cookie-key',
+    syntax: ['<string>'],
+    args: { min: 1, max: 1 },
+  },
+  {
+    name: 'max-session-srv-conns',
+    defaults: 'yes',
+    frontend: 'yes',
+    listen: 'yes',
+    backend: 'no',
+    anchor: '4.2-max-session-srv-conns',
+    syntax: ['<nb>'],
+    args: { min: 1, max: 1 },
+  },
   {
     name: 'stats show-modules',
     defaults: 'yes',
@@ -87,25 +117,6 @@ const EXTRA_PROXY: HaproxyProxyKeyword[] = [
     args: { min: 0, max: 0 },
   },
 ];
-const PROXY = byName([...KB.proxy, ...EXTRA_PROXY]);
-/**
- * Keywords of three words or more (`capture request header <name> len <n>`) by their first two:
- * the validator resolves a keyword by its first two words (resolveProxyKeyword2()).
- */
-for (const row of KB.proxy) {
-  const w = row.name.split(' ');
-  if (w.length > 2 && !PROXY.has(`${w[0]} ${w[1]}`)) PROXY.set(`${w[0]} ${w[1]}`, row);
-}
-const BIND = byName(KB.bindOptions);
-const SERVER = byName(KB.serverOptions);
-const SECTION_KW = new Map(Object.entries(KB.sections).map(([k, v]) => [k, byName(v.keywords)] as const));
-const ACTIONS = new Map(Object.entries(KB.actions).map(([k, v]) => [k, byName(v)] as const));
-
-/**
- * Global keywords HAProxy 2.6 registers that the manual's chapter 3 does not head on their own
- * (src/cfgparse-global.c and module keyword tables). Kept short; each is a real 2.6 keyword.
- */
-const EXTRA_GLOBAL = ['stats', 'tune.ssl.default-dh-param', 'ssl-server-verify', 'ssl-mode-async', 'ssl-dh-param-file'];
 
 /** Keywords removed before 2.6, with HAProxy's own advice (src/cfgparse-listen.c, src/proxy.c, v2.6.0). */
 export const HAPROXY_REMOVED: Record<string, { since: string; advice: string }> = {
@@ -273,128 +284,293 @@ export const DEBIAN_12_HAPROXY_MISSING_BIND: ReadonlyMap<string, string> = new M
   ['quic-force-retry', 'QUIC support (USE_QUIC)'],
 ]);
 
-/** The global keyword documentation, or undefined. */
+/**
+ * Server options the manuals list that HAProxy does not register: it answers "unknown keyword"
+ * for them (checked with haproxy -c 2.6.12, test/knowledge/binaries.test.ts; no 2.8 to 3.4 source
+ * registers `no-verifyhost` in src/cfgparse-ssl.c either).
+ */
+export const HAPROXY_SERVER_OPTIONS_NOT_REGISTERED: ReadonlySet<string> = new Set(['no-verifyhost']);
+
+/** What a version's table adds to its manual: keywords the binary parses that the manual does not head. */
+export interface HaproxyTableExtras {
+  proxy?: HaproxyProxyKeyword[];
+  global?: string[];
+  /** Server options the manual lists that the binary does not register. */
+  serverNotRegistered?: ReadonlySet<string>;
+}
+
+/** The keyword table of one HAProxy version (its manual, plus the extras its binary shows). */
+export class HaproxyTable {
+  /** "2.6", "3.2": the version whose manual this is. */
+  readonly version: string;
+  readonly docBase: string;
+  readonly data: HaproxyKbData;
+  private readonly globalMap: Map<string, HaproxyKeywordDoc>;
+  private readonly extraGlobal: readonly string[];
+  private readonly proxyMap: Map<string, HaproxyProxyKeyword>;
+  private readonly bindMap: Map<string, HaproxyKeywordDoc>;
+  private readonly serverMap: Map<string, HaproxyKeywordDoc>;
+  private readonly serverNotRegistered: ReadonlySet<string>;
+  private readonly sectionMaps: Map<string, Map<string, HaproxyKeywordDoc>>;
+  private readonly actionMaps: Map<string, Map<string, HaproxyKeywordDoc>>;
+  /** First words of multi-word proxy keywords ("option", "timeout", "stats", ...) that are not keywords alone. */
+  readonly proxyKeywordGroups: ReadonlySet<string>;
+  /** First words of the proxy keywords of two words or more. */
+  readonly longerProxyKeywords: ReadonlySet<string>;
+  /** The filter types of chapter 9. */
+  readonly filterNames: readonly string[];
+
+  constructor(data: HaproxyKbData, extras: HaproxyTableExtras = {}) {
+    this.data = data;
+    this.version = /^\d+\.\d+/.exec(data.manualVersion)?.[0] ?? data.manualVersion;
+    this.docBase = data.docBase;
+    this.globalMap = byName(data.global);
+    this.extraGlobal = extras.global ?? [];
+    this.proxyMap = byName([...data.proxy, ...(extras.proxy ?? [])]);
+    // Keywords of three words or more (`capture request header <name> len <n>`) by their first
+    // two: the validator resolves a keyword by its first two words (resolveProxyKeyword2()).
+    for (const row of data.proxy) {
+      const w = row.name.split(' ');
+      if (w.length > 2 && !this.proxyMap.has(`${w[0]} ${w[1]}`)) this.proxyMap.set(`${w[0]} ${w[1]}`, row);
+    }
+    this.bindMap = byName(data.bindOptions);
+    this.serverMap = byName(data.serverOptions);
+    // An option the manual heads with its argument (2.6: `expose-fd listeners`) is the option's first word.
+    for (const m of [this.bindMap, this.serverMap])
+      for (const [name, o] of [...m])
+        if (name.includes(' ') && !m.has(name.split(' ')[0])) m.set(name.split(' ')[0], o);
+    this.serverNotRegistered = extras.serverNotRegistered ?? new Set();
+    this.sectionMaps = new Map(Object.entries(data.sections).map(([k, v]) => [k, byName(v.keywords)] as const));
+    this.actionMaps = new Map(Object.entries(data.actions).map(([k, v]) => [k, byName(v)] as const));
+    this.proxyKeywordGroups = new Set(
+      data.proxy
+        .filter((p) => p.name.includes(' '))
+        .map((p) => p.name.split(' ')[0])
+        .filter((first) => !this.proxyMap.has(first)),
+    );
+    this.longerProxyKeywords = new Set(data.proxy.filter((p) => p.name.includes(' ')).map((p) => p.name.split(' ')[0]));
+    this.filterNames = data.filters.map((f) => f.name);
+  }
+
+  /** The manual's URL for an anchor. */
+  docUrl(anchor: string): string {
+    return `${this.docBase}#${anchor}`;
+  }
+
+  globalKeyword(name: string): HaproxyKeywordDoc | undefined {
+    return this.globalMap.get(name);
+  }
+
+  globalKeywordNames(): string[] {
+    return [...this.globalMap.keys(), ...this.extraGlobal];
+  }
+
+  isGlobalKeyword(first: string, second?: string): boolean {
+    if (this.globalMap.has(first) || this.extraGlobal.includes(first)) return true;
+    if (second !== undefined && this.globalMap.has(`${first} ${second}`)) return true;
+    for (const k of this.globalMap.keys()) if (k.startsWith(first + ' ')) return true;
+    return false;
+  }
+
+  /** Matrix row of a proxy keyword: "balance", "timeout tunnel", "option httpchk". */
+  proxyKeyword(name: string): HaproxyProxyKeyword | undefined {
+    return this.proxyMap.get(name);
+  }
+
+  proxyKeywords(): HaproxyProxyKeyword[] {
+    return this.data.proxy;
+  }
+
+  /** Names in a proxy keyword group, e.g. the options after `option`. */
+  proxyGroupMembers(group: string): string[] {
+    return this.data.proxy.filter((p) => p.name.startsWith(group + ' ')).map((p) => p.name.slice(group.length + 1));
+  }
+
+  /**
+   * The matrix row a proxy statement's words name: two words first ("timeout tunnel"), then one.
+   * `words` are the words after any `no`/`default` modifier.
+   */
+  resolveProxyKeyword(words: readonly string[]): HaproxyProxyKeyword | undefined {
+    if (words.length >= 2) {
+      const two = this.proxyMap.get(`${words[0]} ${words[1]}`);
+      if (two) return two;
+    }
+    return this.proxyMap.get(words[0]);
+  }
+
+  /**
+   * resolveProxyKeyword() on the first two words, without building the two-word key each time:
+   * answers are kept per pair of words (a configuration repeats a few hundred distinct pairs).
+   */
+  private readonly resolved = new Map<string, Map<string, HaproxyProxyKeyword | null>>();
+  resolveProxyKeyword2(first: string, second: string | undefined): HaproxyProxyKeyword | undefined {
+    let m = this.resolved.get(first);
+    if (!m) {
+      if (this.resolved.size >= 4096) this.resolved.clear();
+      this.resolved.set(first, (m = new Map<string, HaproxyProxyKeyword | null>()));
+    }
+    const key = second ?? NO_SECOND;
+    let row = m.get(key);
+    if (row === undefined) {
+      row = this.resolveProxyKeyword(second === undefined ? [first] : [first, second]) ?? null;
+      if (m.size < 4096) m.set(key, row);
+    }
+    return row ?? undefined;
+  }
+
+  /** Keywords of a non-proxy section (peers, resolvers, userlist, mailers, program, http-errors, ring, log-forward, cache, fcgi-app, ...). */
+  sectionKeywords(section: string): readonly HaproxyKeywordDoc[] | undefined {
+    return Object.prototype.hasOwnProperty.call(this.data.sections, section)
+      ? this.data.sections[section].keywords
+      : undefined;
+  }
+
+  sectionKeyword(section: string, words: readonly string[]): HaproxyKeywordDoc | undefined {
+    const m = this.sectionMaps.get(section);
+    if (!m) return undefined;
+    if (words.length >= 2) {
+      const two = m.get(`${words[0]} ${words[1]}`);
+      if (two) return two;
+    }
+    const one = m.get(words[0]);
+    if (one) return one;
+    // "timeout <event>" style headings: accept the group when the section documents one.
+    for (const k of m.keys()) if (k === words[0] || k.startsWith(words[0] + ' ')) return m.get(k);
+    return undefined;
+  }
+
+  bindOption(name: string): HaproxyKeywordDoc | undefined {
+    return this.bindMap.get(name);
+  }
+
+  serverOption(name: string): HaproxyKeywordDoc | undefined {
+    return this.serverNotRegistered.has(name) ? undefined : this.serverMap.get(name);
+  }
+
+  bindOptions(): HaproxyKeywordDoc[] {
+    return this.data.bindOptions;
+  }
+
+  serverOptions(): HaproxyKeywordDoc[] {
+    return this.data.serverOptions.filter((o) => !this.serverNotRegistered.has(o.name));
+  }
+
+  /** Actions documented for a rule keyword ("http-request", "tcp-request content", ...). */
+  actions(rule: string): readonly HaproxyKeywordDoc[] {
+    return Object.prototype.hasOwnProperty.call(this.data.actions, rule) ? this.data.actions[rule] : [];
+  }
+
+  action(rule: string, action: string): HaproxyKeywordDoc | undefined {
+    return this.actionMaps.get(rule)?.get(action);
+  }
+
+  /** Sections this version knows, with their documentation anchor where the manual heads them. */
+  sectionDoc(section: string): HaproxyKeywordDoc | undefined {
+    return Object.prototype.hasOwnProperty.call(this.data.sections, section)
+      ? this.data.sections[section].header
+      : undefined;
+  }
+}
+const NO_SECOND = '\u0000';
+
+/**
+ * Global keywords HAProxy registers that the manual's chapter 3 does not head on their own
+ * (src/cfgparse-global.c and module keyword tables of 2.6). Kept short; each is a real keyword.
+ */
+export const HAPROXY_EXTRA_GLOBAL = [
+  'stats',
+  'tune.ssl.default-dh-param',
+  'ssl-server-verify',
+  'ssl-mode-async',
+  'ssl-dh-param-file',
+];
+
+/** HAProxy 2.6's table (Debian 12's 2.6.12), the default target. */
+export const HAPROXY_26 = new HaproxyTable(KB, {
+  proxy: EXTRA_PROXY_26,
+  global: HAPROXY_EXTRA_GLOBAL,
+  serverNotRegistered: HAPROXY_SERVER_OPTIONS_NOT_REGISTERED,
+});
+
+/** The manual's URL for an anchor (2.6). */
+export function haproxyDocUrl(anchor: string): string {
+  return HAPROXY_26.docUrl(anchor);
+}
+
+/** The global keyword documentation, or undefined (2.6). */
 export function haproxyGlobalKeyword(name: string): HaproxyKeywordDoc | undefined {
-  return GLOBAL.get(name);
+  return HAPROXY_26.globalKeyword(name);
 }
 
 export function haproxyGlobalKeywordNames(): string[] {
-  return [...GLOBAL.keys(), ...EXTRA_GLOBAL];
+  return HAPROXY_26.globalKeywordNames();
 }
 
 export function isHaproxyGlobalKeyword(first: string, second?: string): boolean {
-  if (GLOBAL.has(first) || EXTRA_GLOBAL.includes(first)) return true;
-  if (second !== undefined && GLOBAL.has(`${first} ${second}`)) return true;
-  for (const k of GLOBAL.keys()) if (k.startsWith(first + ' ')) return true;
-  return false;
+  return HAPROXY_26.isGlobalKeyword(first, second);
 }
 
-/** Matrix row of a proxy keyword: "balance", "timeout tunnel", "option httpchk". */
+/** Matrix row of a proxy keyword (2.6): "balance", "timeout tunnel", "option httpchk". */
 export function haproxyProxyKeyword(name: string): HaproxyProxyKeyword | undefined {
-  return PROXY.get(name);
+  return HAPROXY_26.proxyKeyword(name);
 }
 
 export function haproxyProxyKeywords(): HaproxyProxyKeyword[] {
-  return KB.proxy;
+  return HAPROXY_26.proxyKeywords();
 }
 
-/** First words of multi-word proxy keywords ("option", "timeout", "stats", ...) that are not keywords alone. */
-export const PROXY_KEYWORD_GROUPS: ReadonlySet<string> = new Set(
-  KB.proxy
-    .filter((p) => p.name.includes(' '))
-    .map((p) => p.name.split(' ')[0])
-    .filter((first) => !PROXY.has(first)),
-);
+/** First words of multi-word proxy keywords ("option", "timeout", "stats", ...) that are not keywords alone (2.6). */
+export const PROXY_KEYWORD_GROUPS: ReadonlySet<string> = HAPROXY_26.proxyKeywordGroups;
 
-/** Names in a proxy keyword group, e.g. the options after `option`. */
+/** Names in a proxy keyword group, e.g. the options after `option` (2.6). */
 export function proxyGroupMembers(group: string): string[] {
-  return KB.proxy.filter((p) => p.name.startsWith(group + ' ')).map((p) => p.name.slice(group.length + 1));
+  return HAPROXY_26.proxyGroupMembers(group);
 }
 
-/**
- * The matrix row a proxy statement's words name: two words first ("timeout tunnel"), then one.
- * `words` are the words after any `no`/`default` modifier.
- */
+/** HaproxyTable.resolveProxyKeyword() of 2.6. */
 export function resolveProxyKeyword(words: readonly string[]): HaproxyProxyKeyword | undefined {
-  if (words.length >= 2) {
-    const two = PROXY.get(`${words[0]} ${words[1]}`);
-    if (two) return two;
-  }
-  return PROXY.get(words[0]);
+  return HAPROXY_26.resolveProxyKeyword(words);
 }
 
-/** Keywords of a non-proxy section (peers, resolvers, userlist, mailers, program, http-errors, ring, log-forward, cache, fcgi-app). */
-/**
- * resolveProxyKeyword() on the first two words, without building the two-word key each time:
- * answers are kept per pair of words (a configuration repeats a few hundred distinct pairs).
- */
-const resolved = new Map<string, Map<string, HaproxyProxyKeyword | null>>();
-const NO_SECOND = '\u0000';
+/** HaproxyTable.resolveProxyKeyword2() of 2.6. */
 export function resolveProxyKeyword2(first: string, second: string | undefined): HaproxyProxyKeyword | undefined {
-  let m = resolved.get(first);
-  if (!m) {
-    if (resolved.size >= 4096) resolved.clear();
-    resolved.set(first, (m = new Map<string, HaproxyProxyKeyword | null>()));
-  }
-  const key = second ?? NO_SECOND;
-  let row = m.get(key);
-  if (row === undefined) {
-    row = resolveProxyKeyword(second === undefined ? [first] : [first, second]) ?? null;
-    if (m.size < 4096) m.set(key, row);
-  }
-  return row ?? undefined;
+  return HAPROXY_26.resolveProxyKeyword2(first, second);
 }
 
 export function haproxySectionKeywords(section: string): readonly HaproxyKeywordDoc[] | undefined {
-  return Object.prototype.hasOwnProperty.call(KB.sections, section) ? KB.sections[section].keywords : undefined;
+  return HAPROXY_26.sectionKeywords(section);
 }
 
 export function haproxySectionKeyword(section: string, words: readonly string[]): HaproxyKeywordDoc | undefined {
-  const m = SECTION_KW.get(section);
-  if (!m) return undefined;
-  if (words.length >= 2) {
-    const two = m.get(`${words[0]} ${words[1]}`);
-    if (two) return two;
-  }
-  const one = m.get(words[0]);
-  if (one) return one;
-  // "timeout <event>" style headings: accept the group when the section documents one.
-  for (const k of m.keys()) if (k === words[0] || k.startsWith(words[0] + ' ')) return m.get(k);
-  return undefined;
+  return HAPROXY_26.sectionKeyword(section, words);
 }
 
 export function haproxyBindOption(name: string): HaproxyKeywordDoc | undefined {
-  return BIND.get(name);
+  return HAPROXY_26.bindOption(name);
 }
 
-/**
- * Server options the 2.6 manual lists that HAProxy 2.6 does not register: it answers "unknown
- * keyword" for them (checked with haproxy -c 2.6.12; test/knowledge/binaries.test.ts).
- */
-const SERVER_OPTIONS_NOT_REGISTERED = new Set(['no-verifyhost']);
-
 export function haproxyServerOption(name: string): HaproxyKeywordDoc | undefined {
-  return SERVER_OPTIONS_NOT_REGISTERED.has(name) ? undefined : SERVER.get(name);
+  return HAPROXY_26.serverOption(name);
 }
 
 export function haproxyBindOptions(): HaproxyKeywordDoc[] {
-  return KB.bindOptions;
+  return HAPROXY_26.bindOptions();
 }
 
 export function haproxyServerOptions(): HaproxyKeywordDoc[] {
-  return KB.serverOptions.filter((o) => !SERVER_OPTIONS_NOT_REGISTERED.has(o.name));
+  return HAPROXY_26.serverOptions();
 }
 
-/** Actions documented for a rule keyword ("http-request", "tcp-request content", ...). */
+/** Actions documented for a rule keyword ("http-request", "tcp-request content", ...) in 2.6. */
 export function haproxyActions(rule: string): readonly HaproxyKeywordDoc[] {
-  return Object.prototype.hasOwnProperty.call(KB.actions, rule) ? KB.actions[rule] : [];
+  return HAPROXY_26.actions(rule);
 }
 
 export function haproxyAction(rule: string, action: string): HaproxyKeywordDoc | undefined {
-  return ACTIONS.get(rule)?.get(action);
+  return HAPROXY_26.action(rule, action);
 }
 
 /** Sections HAProxy 2.6 knows, with their documentation anchor where the manual heads them. */
 export function haproxySectionDoc(section: string): HaproxyKeywordDoc | undefined {
-  return Object.prototype.hasOwnProperty.call(KB.sections, section) ? KB.sections[section].header : undefined;
+  return HAPROXY_26.sectionDoc(section);
 }

@@ -70,6 +70,41 @@ interface CommandsData {
 }
 
 const COMMANDS = (commandsJson as unknown as CommandsData).directives;
+const RELEASES = (commandsJson as unknown as CommandsData).releases;
+
+/** The nginx releases whose command tables wslb has (every open-source release from 1.0.0 on), oldest first. */
+export function nginxReleases(): readonly string[] {
+  return RELEASES;
+}
+
+/**
+ * What a target nginx version is checked against: its own release's command table, or, newer
+ * than the newest release wslb knows, the newest one (said once: `note`); older than 1.0.0 it is
+ * refused (no table).
+ */
+export function nginxTarget(target: string): { ok: true; note?: string } | { ok: false; message: string } {
+  const m = /^\s*v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(target);
+  if (!m) return { ok: false, message: `"${target}" is not an nginx version (expected e.g. 1.26 or 1.29.7)` };
+  const v = `${Number(m[1])}.${Number(m[2])}.${Number(m[3] ?? 0)}`;
+  const cmp = (a: string, b: string) => {
+    const x = a.split('.').map(Number);
+    const y = b.split('.').map(Number);
+    for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] - y[i];
+    return 0;
+  };
+  if (cmp(v, RELEASES[0]) < 0)
+    return {
+      ok: false,
+      message: `nginx ${target} is older than the oldest release wslb knows the directives of (${RELEASES[0]})`,
+    };
+  const newest = RELEASES[RELEASES.length - 1];
+  if (cmp(v, newest) > 0)
+    return {
+      ok: true,
+      note: `nginx ${target} is newer than the newest release wslb knows the directives of (${newest}); checked as ${newest}`,
+    };
+  return { ok: true };
+}
 
 /** Human names of block types, as the documentation says them. */
 export const BLOCK_TYPE_NAMES: Record<NginxBlockType | 'ANY', string> = {

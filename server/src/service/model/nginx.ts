@@ -760,6 +760,7 @@ export function guessFragmentContext(tree: NginxFile): NginxContextKind[] | null
     'ssl_engine',
     'google_perftools_profiles',
     'debug_points',
+    'ssl_object_cache_inheritable', // main only, since 1.27.4
   ];
   if ([...names].every((n) => mainish.includes(n))) return null;
   const locationLevel = [

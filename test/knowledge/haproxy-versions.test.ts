@@ -1,0 +1,314 @@
+/**
+ * HAProxy versions: the keyword table a target is checked against, the version a file says it is
+ * written for, and the "done when" of issue 22: a config written for HAProxy 3.2 is clean for 3.2
+ * and gets one precise "not in HAProxy 2.6" error per 3.x keyword for 2.6, both through the CLI;
+ * the binaries of both versions agree (gated on them).
+ */
+import { strict as assert } from 'node:assert';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { haproxyKeywordHistory, haproxyTables, haproxyTarget } from '../../server/src/service/knowledge/haproxy-tables';
+import { createLanguageService } from '../../server/src/service';
+import { HaproxyIncremental } from '../../server/src/service/haproxy-incremental';
+import {
+  effectiveVersion,
+  pinnedVersions,
+  versionFromComment,
+  versionHintFor,
+} from '../../server/src/service/version-detect';
+import { NodeFileSystem } from '../../server/src/node/nodefs';
+import type { JsonFinding } from '../../server/src/cli/format';
+import { runCli, tmpdirWith, REPO } from '../helpers/cli';
+import { binary, need } from '../helpers/needs';
+
+/** A small HTTP balancer that uses keywords HAProxy 3.0 and 3.2 added (and nothing needing a build feature). */
+const FOR_32 = `# An HTTP balancer written for HAProxy 3.2
+global
+    tune.h2.fe.max-total-streams 1000
+    hard-stop-after 1h
+
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+    timeout client-hs 5s
+
+frontend fe
+    bind 127.0.0.1:8080
+    http-request set-retries 2
+    default_backend be
+
+backend be
+    balance source
+    hash-type consistent
+    hash-preserve-affinity always
+    option http-drop-request-trailers
+    option httpchk GET /health
+    server s1 127.0.0.1:9001 check init-state up
+`;
+
+/** Each 3.x keyword of FOR_32: its line, and the version whose table first has it. */
+const NEW_IN_FOR_32: [number, string, string][] = [
+  [3, 'tune.h2.fe.max-total-streams', '3.0'],
+  [11, 'timeout client-hs', '3.0'],
+  [15, 'set-retries', '3.2'],
+  [21, 'hash-preserve-affinity', '3.2'],
+  [22, 'option http-drop-request-trailers', '3.2'],
+  [24, 'init-state', '3.2'],
+];
+
+describe('knowledge: HAProxy versions', () => {
+  it('has a table for 2.6, 2.8, 3.0, 3.2 and 3.4, each from its own manual', () => {
+    const t = haproxyTables();
+    assert.deepEqual(
+      t.map((x) => x.version),
+      ['2.6', '2.8', '3.0', '3.2', '3.4'],
+    );
+    for (const x of t) {
+      assert.equal(x.table.version, x.version);
+      assert.equal(x.table.docBase, `https://docs.haproxy.org/${x.version}/configuration.html`);
+      assert.ok(x.table.proxyKeywords().length > 170, x.version);
+      assert.ok(x.table.data.global.length > 150, x.version);
+      assert.ok(x.table.serverOptions().length > 90 && x.table.bindOptions().length > 60, x.version);
+      assert.ok(x.table.actions('http-request').length > 50, x.version);
+      // the core of every version
+      for (const k of ['timeout tunnel', 'balance', 'option httpchk', 'http-request', 'default_backend'])
+        assert.ok(x.table.proxyKeyword(k), `${x.version}: ${k}`);
+    }
+  });
+
+  it('knows what each version added and dropped', () => {
+    assert.deepEqual(haproxyKeywordHistory('2.6', 'proxy', 'option forwarded'), { addedIn: '2.8' });
+    assert.deepEqual(haproxyKeywordHistory('3.0', 'proxy', 'hash-preserve-affinity'), { addedIn: '3.2' });
+    assert.deepEqual(haproxyKeywordHistory('3.2', 'proxy', 'hash-preserve-affinity'), {});
+    // `bind ... process` and `bind-process` went with nbproc (2.7)
+    assert.deepEqual(haproxyKeywordHistory('2.8', 'bind', 'process'), { lastIn: '2.6' });
+    assert.deepEqual(haproxyKeywordHistory('2.6', 'proxy', 'bind-process'), { removedIn: '2.8' });
+    assert.deepEqual(haproxyKeywordHistory('2.6', 'server', 'init-state'), { addedIn: '3.2' });
+    assert.deepEqual(haproxyKeywordHistory('2.6', 'action', 'set-retries', 'http-request'), { addedIn: '3.2' });
+  });
+
+  it('checks a target against the newest table not newer than it, and refuses one older than the oldest', () => {
+    const line = (v: string) => {
+      const t = haproxyTarget(v);
+      return t.ok ? t.table.version : 'refused';
+    };
+    assert.equal(line('2.6.12'), '2.6');
+    assert.equal(line('2.8'), '2.8');
+    assert.equal(line('3.2.7'), '3.2');
+    assert.equal(line('2.9'), '2.8');
+    assert.equal(line('3.1.5'), '3.0');
+    assert.equal(line('3.9'), '3.4');
+    assert.equal(line('2.4.22'), 'refused');
+    assert.equal(line('1.8'), 'refused');
+    assert.equal(line('1.x'), 'refused');
+    assert.equal(line('banana'), 'refused');
+    const between = haproxyTarget('3.1.5');
+    assert.ok(between.ok && /no keyword table for HAProxy 3\.1; checked against 3\.0's/.test(between.note ?? ''));
+    const newer = haproxyTarget('3.9');
+    assert.ok(newer.ok && /newer than the newest keyword table wslb has \(3\.4\)/.test(newer.note ?? ''));
+    const old = haproxyTarget('1.8');
+    assert.ok(
+      !old.ok && /HAProxy 1\.8 is older than the oldest version wslb knows the keywords of \(2\.6\)/.test(old.message),
+    );
+    const own = haproxyTarget('3.2');
+    assert.ok(own.ok && own.note === undefined);
+  });
+
+  it('done when: a config for 3.2 is clean with --haproxy-version 3.2, and precise "not in 2.6" errors with 2.6', () => {
+    const dir = tmpdirWith({ 'haproxy.cfg': FOR_32 });
+    const file = path.join(dir, 'haproxy.cfg');
+    const ok = runCli(['check', '--format', 'json', '--haproxy-version', '3.2', file]);
+    assert.equal(ok.code, 0, ok.out);
+    assert.deepEqual(JSON.parse(ok.out), []);
+    const old = runCli(['check', '--format', 'json', '--haproxy-version', '2.6', file]);
+    assert.equal(old.code, 1);
+    const got = (JSON.parse(old.out) as JsonFinding[]).map((f) => [
+      f.range.start.line + 1,
+      f.code,
+      f.severity,
+      f.message,
+    ]);
+    assert.deepEqual(
+      got.map((g) => g.slice(0, 3)),
+      NEW_IN_FOR_32.map(([l]) => [l, 'haproxy/keyword-too-new', 'error']),
+    );
+    NEW_IN_FOR_32.forEach(([, kw, since], k) =>
+      assert.match(
+        String(got[k][3]),
+        new RegExp(`\`${kw}\` is not in HAProxy 2\\.6: it was added in ${since.replace('.', '\\.')}$`),
+      ),
+    );
+    // between: 3.1 is checked against 3.0, said once on stderr; what 3.2 added is a warning there
+    const mid = runCli(['check', '--format', 'json', '--haproxy-version', '3.1', file]);
+    assert.match(
+      mid.err,
+      /^wslb: --haproxy-version 3\.1: wslb has no keyword table for HAProxy 3\.1; checked against 3\.0's/,
+    );
+    assert.equal(mid.err.split('\n').filter(Boolean).length, 1);
+    const midFindings = JSON.parse(mid.out) as { severity: string; message: string }[];
+    assert.equal(midFindings.length, 4);
+    assert.ok(
+      midFindings.every(
+        (f) => f.severity === 'warning' && /nearest keyword table to 3\.1\); 3\.2 has it/.test(f.message),
+      ),
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a target older than 2.6 with one note per file, not with errors of another version', () => {
+    const text =
+      'global\n    nbproc 2\nfrontend f\n    bind :80\n    reqadd X-Foo:\\ bar\n    default_backend b\nbackend b\n    server s 127.0.0.1:80\n';
+    const dir = tmpdirWith({ 'haproxy.cfg': text });
+    const r = runCli(['check', '--format', 'json', '--haproxy-version', '1.8', path.join(dir, 'haproxy.cfg')]);
+    assert.match(
+      r.err,
+      /--haproxy-version 1\.8: HAProxy 1\.8 is older than the oldest version wslb knows the keywords of \(2\.6\)/,
+    );
+    const codes = (JSON.parse(r.out) as JsonFinding[]).map((f) => `${f.range.start.line + 1}:${f.code}`);
+    assert.deepEqual(
+      codes.filter((c) => /keyword|version/.test(c)),
+      ['1:haproxy/version-unsupported'],
+    );
+    // the same file for 2.6: what 2.6 says
+    const now = runCli(['check', '--format', 'json', '--haproxy-version', '2.6', path.join(dir, 'haproxy.cfg')]);
+    const nowCodes = (JSON.parse(now.out) as JsonFinding[]).map((f) => `${f.range.start.line + 1}:${f.code}`);
+    assert.ok(nowCodes.includes('5:haproxy/keyword-removed'), nowCodes.join(' '));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('the version a file says it is written for', () => {
+    it('reads `# wslb: haproxy X` and `# wslb: nginx X` comments', () => {
+      assert.equal(versionFromComment('global\n  # wslb: haproxy 3.0\n', 'haproxy')?.version, '3.0');
+      assert.equal(versionFromComment('# wslb: nginx 1.26.3\nevents {}\n', 'nginx')?.version, '1.26.3');
+      assert.equal(versionFromComment('# wslb: nginx 1.26\n', 'haproxy'), undefined);
+      assert.equal(versionFromComment('# see wslb: haproxy 3.0\n', 'haproxy'), undefined);
+      assert.equal(versionFromComment('global # wslb: haproxy 3.0\n', 'haproxy'), undefined);
+    });
+
+    it('reads the image pinned by a compose file or Dockerfile', () => {
+      assert.deepEqual(
+        pinnedVersions('docker-compose.yml', 'services:\n  lb:\n    image: haproxy:1.7-alpine\n', 'haproxy'),
+        ['1.7'],
+      );
+      assert.deepEqual(pinnedVersions('compose.yaml', '  - image: "haproxytech/haproxy-alpine:2.8.3"\n', 'haproxy'), [
+        '2.8.3',
+      ]);
+      assert.deepEqual(
+        pinnedVersions('Dockerfile', 'FROM --platform=linux/amd64 nginx:1.25-alpine AS web\n', 'nginx'),
+        ['1.25'],
+      );
+      assert.deepEqual(pinnedVersions('Dockerfile', 'FROM nginx:latest\nFROM haproxy:lts\n', 'nginx'), []);
+      assert.deepEqual(pinnedVersions('docker-compose.yml', 'image: myhaproxy:3.0\nimage: redis:7.2\n', 'haproxy'), []);
+    });
+
+    it('takes the comment, then a version the user set, then the image or the name, then the default', () => {
+      const hint = { version: '1.7', from: 'docker-compose.yml pins the image haproxy:1.7', kind: 'image' as const };
+      assert.equal(effectiveVersion('# wslb: haproxy 3.0\n', 'haproxy', '3.2', true, hint).version, '3.0');
+      assert.equal(effectiveVersion('global\n', 'haproxy', '3.2', true, hint).version, '3.2');
+      assert.equal(effectiveVersion('global\n', 'haproxy', '2.6.12', false, hint).version, '1.7');
+      assert.equal(effectiveVersion('global\n', 'haproxy', '2.6.12', false, undefined).version, '2.6.12');
+    });
+
+    it('finds the pin beside the file or one folder up, and OctoPi-style 1.x names', () => {
+      const dir = tmpdirWith({
+        'docker-compose.yml': 'services:\n  lb:\n    image: haproxy:1.7-alpine\n  cache:\n    image: redis:alpine\n',
+        'conf/haproxy.cfg': 'global\n',
+        'two/Dockerfile': 'FROM haproxy:2.8\n',
+        'two/docker-compose.yml': 'services:\n  lb:\n    image: haproxy:3.0\n',
+        'two/haproxy.cfg': 'global\n',
+      });
+      const octo = tmpdirWith({ 'haproxy.1.x.cfg': 'global\n', 'haproxy.2.x.cfg': 'global\n' });
+      const nfs = new NodeFileSystem();
+      assert.equal(versionHintFor(nfs, path.join(dir, 'conf/haproxy.cfg'), 'haproxy')?.version, '1.7');
+      assert.match(
+        versionHintFor(nfs, path.join(dir, 'conf/haproxy.cfg'), 'haproxy')!.from,
+        /docker-compose\.yml in the folder above pins the image haproxy:1\.7/,
+      );
+      // two different pins beside it: no single answer
+      assert.equal(versionHintFor(nfs, path.join(dir, 'two/haproxy.cfg'), 'haproxy'), undefined);
+      assert.equal(versionHintFor(nfs, path.join(octo, 'haproxy.1.x.cfg'), 'haproxy')?.version, '1.x');
+      assert.equal(versionHintFor(nfs, path.join(octo, 'haproxy.2.x.cfg'), 'haproxy'), undefined);
+      // through the CLI: the pinned 1.7 gives the one note instead of nbproc's error
+      fs.writeFileSync(path.join(dir, 'conf/haproxy.cfg'), 'global\n    nbproc 2\n');
+      const r = runCli(['check', '--format', 'json', path.join(dir, 'conf/haproxy.cfg')]);
+      const found = JSON.parse(r.out) as { code: string; message: string }[];
+      assert.deepEqual(
+        found.map((f) => f.code),
+        ['haproxy/version-unsupported'],
+      );
+      assert.match(
+        found[0].message,
+        /^this file targets HAProxy 1\.7 \(docker-compose\.yml in the folder above pins the image haproxy:1\.7\)/,
+      );
+      // a version set on the command line beats the pin
+      const set = runCli(['check', '--format', 'json', '--haproxy-version', '2.6', path.join(dir, 'conf/haproxy.cfg')]);
+      assert.deepEqual(
+        (JSON.parse(set.out) as { code: string }[]).map((f) => f.code),
+        ['haproxy/unknown-keyword'],
+      );
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(octo, { recursive: true, force: true });
+    });
+
+    it('follows the comment through incremental edits as a fresh analysis does', () => {
+      const service = createLanguageService({});
+      const inc = new HaproxyIncremental();
+      const text = '# wslb: haproxy 3.2\n' + FOR_32;
+      const findings = (t: string) =>
+        service.analyzeHaproxy([{ path: '/x.cfg', text: t }]).findings.map((f) => `${f.range.start.line}:${f.code}`);
+      assert.deepEqual(inc.analyze(service, '/x.cfg', text).findings, []);
+      // 3.2 → 2.6 in the comment: the 3.x keywords become errors
+      const edited = text.replace('haproxy 3.2', 'haproxy 2.6');
+      const at = text.indexOf('3.2');
+      const a = inc.analyze(service, '/x.cfg', edited, [{ offset: at, deleted: 3, inserted: '2.6' }]);
+      assert.deepEqual(
+        a.findings.map((f) => `${f.range.start.line}:${f.code}`),
+        findings(edited),
+      );
+      assert.equal(a.findings.length, NEW_IN_FOR_32.length);
+      // an edit elsewhere keeps the version
+      const at2 = edited.indexOf('hard-stop-after 1h') + 'hard-stop-after 1'.length;
+      const edited2 = edited.slice(0, at2) + '2' + edited.slice(at2);
+      const b = inc.analyze(service, '/x.cfg', edited2, [{ offset: at2, deleted: 0, inserted: '2' }]);
+      assert.equal(inc.lastKind, 'line');
+      assert.deepEqual(
+        b.findings.map((f) => `${f.range.start.line}:${f.code}`),
+        findings(edited2),
+      );
+    });
+  });
+
+  it('the committed tables are what the manuals in ../shared/src give', function () {
+    need(this, 'shared');
+    this.timeout(120_000);
+    const r = spawnSync(process.execPath, [path.join(REPO, 'scripts/gen-haproxy-versions.mjs'), '--check'], {
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+  });
+
+  it('done when, by the binaries: HAProxy 3.2 accepts the config, 2.6 refuses each keyword wslb names', function () {
+    need(this, 'haproxy', 'haproxy@3.2');
+    const dir = tmpdirWith({ 'haproxy.cfg': FOR_32 });
+    const file = path.join(dir, 'haproxy.cfg');
+    const ok = spawnSync(binary('haproxy@3.2'), ['-c', '-f', file], { encoding: 'utf8' });
+    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+    assert.match(execFileSync(binary('haproxy'), ['-v'], { encoding: 'utf8' }), /version 2\.6\./);
+    // 2.6 stops at the first unknown action, so each keyword is asked on its own: the config
+    // without the other 3.x lines
+    const lines = FOR_32.split('\n');
+    for (const [line, kw] of NEW_IN_FOR_32) {
+      const others = new Set(NEW_IN_FOR_32.map(([l]) => l).filter((l) => l !== line));
+      const one = lines.map((l, i) => (others.has(i + 1) ? '' : l)).join('\n');
+      fs.writeFileSync(file, one);
+      const r = spawnSync(binary('haproxy'), ['-c', '-f', file], { encoding: 'utf8' });
+      assert.notEqual(r.status, 0, kw);
+      const word = kw.split(' ').at(-1)!;
+      assert.match(r.stdout + r.stderr, new RegExp(`\\[haproxy\\.cfg:${line}\\].*'${word.replace(/\./g, '\\.')}'`), kw);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
