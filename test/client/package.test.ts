@@ -14,6 +14,7 @@ import { inflateRawSync } from 'node:zlib';
 const REPO = path.resolve(__dirname, '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
   scripts: Record<string, string>;
+  contributes: { grammars: { path: string }[]; languages: { configuration?: string }[] };
 };
 
 type VsixReadme = (markdown: string, imagesUrl?: string) => { text: string; problems: string[] };
@@ -155,6 +156,30 @@ describe('the packaged README (scripts/vsix-readme.mjs, npm run package)', funct
         ![...files.keys()].some((f) => /^extension\/images\/(?!icon\.png$)/.test(f)),
         'no screenshot in the package',
       );
+
+      // Exactly the bundles, grammars, language configurations, icon and documents (.vscodeignore).
+      const inside = [...files.keys()]
+        .filter((f) => f.startsWith('extension/'))
+        .map((f) => f.slice('extension/'.length))
+        .sort();
+      const bundles = ['dist/client/extension.js', 'dist/server/server.js', 'dist/webview/main.js'];
+      const expected = [
+        ...bundles,
+        // The Terraform parser (web-tree-sitter and its grammar), loaded by the server at startup.
+        'dist/wasm/tree-sitter.wasm',
+        'dist/wasm/tree-sitter-terraform.wasm',
+        'changelog.md', // vsce's names for CHANGELOG.md, LICENSE and the --readme-path file
+        'LICENSE.txt',
+        'readme.md',
+        'images/icon.png',
+        'package.json',
+        ...pkg.contributes.grammars.map((g) => g.path.replace(/^\.\//, '')),
+        ...pkg.contributes.languages.map((l) => l.configuration!.replace(/^\.\//, '')),
+      ];
+      const legal = inside.filter((f) => /^dist\/[a-z]+\/[a-z]+\.js\.LEGAL\.txt$/.test(f));
+      assert.deepEqual(inside, [...new Set([...expected, ...legal])].sort());
+      for (const f of inside)
+        assert.doesNotMatch(f, /\.map$|\.ts$|node_modules|^test\/|^server\/|^client\/|^dist\/cli\//, f);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

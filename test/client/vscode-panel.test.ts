@@ -338,6 +338,31 @@ describe('client in a real VS Code (code-server)', function () {
     );
   });
 
+  it('beside the editor with the Problems panel open, shows its chart and headline numbers without scrolling', async () => {
+    // The palette first (a focused webview keeps the workbench's keys), then the panel's tab.
+    await wb.runCommand('View: Focus Problems');
+    await wb.page.locator('.part.panel').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.page.locator('.tab', { hasText: 'Simulate balancing: chat_backend' }).first().click();
+    const frame = await simulatorFrame('chat_backend');
+    await frame.locator('#app[aria-busy="false"]').waitFor({ timeout: 60_000 });
+    // (No named helper inside: the page cannot see the helpers tsx adds around named functions.)
+    const seen = await frame.evaluate(() => {
+      const els = [document.getElementById('chartA')!, ...Array.from(document.querySelectorAll('#headline .stat'))];
+      const boxes = els.map((e) => {
+        const r = e.getBoundingClientRect();
+        return { top: Math.round(r.top), bottom: Math.round(r.bottom), height: Math.round(r.height) };
+      });
+      return { width: window.innerWidth, height: window.innerHeight, chart: boxes[0], stats: boxes.slice(1) };
+    });
+    const where = JSON.stringify(seen);
+    assert.ok(seen.height < 700, `the panel is short, as with the Problems panel open: ${where}`);
+    assert.equal(seen.stats.length, 3, where);
+    for (const s of seen.stats)
+      assert.ok(s.top >= 0 && s.bottom <= seen.height, `a headline number below the fold: ${where}`);
+    assert.ok(seen.chart.height >= 180 && seen.chart.bottom <= seen.height, `the chart is cut off: ${where}`);
+    await wb.page.screenshot({ path: path.join(ARTIFACTS, 'vscode-simulator-problems-panel.png') });
+  });
+
   it('opens the simulator from the CodeLens above a HAProxy backend', async () => {
     await wb.openFile('haproxy.cfg');
     const lens = wb.page.locator('.codelens-decoration a', { hasText: 'Simulate balancing (leastconn' }).first();

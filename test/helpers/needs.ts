@@ -13,83 +13,30 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as outside from '../../scripts/needs.cjs';
 
 /** A release built from ../shared/src by scripts/versions.mjs: `nginx@1.31` (any 1.31.x) or `haproxy@3.2.0`. */
 export type VersionNeed = `nginx@${string}` | `haproxy@${string}`;
 
-export type Need = 'nginx' | 'haproxy' | 'haproxy-doc' | 'chromium' | 'neovim' | 'code-server' | 'shared' | VersionNeed;
+type PlainNeed = 'nginx' | 'haproxy' | 'haproxy-doc' | 'chromium' | 'neovim' | 'code-server' | 'shared';
 
-export const REPO = path.resolve(__dirname, '../..');
+export type Need = PlainNeed | VersionNeed;
+
+export const REPO = outside.REPO;
 
 /** `../shared` beside the clone; WSLB_SHARED_DIR points elsewhere (a test of this helper uses it). */
-export function sharedDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.WSLB_SHARED_DIR ?? path.join(REPO, '..', 'shared'));
-}
+export const sharedDir = outside.sharedDir;
 
 /** A path inside `../shared` (whether or not it exists: callers gate with `need(this, 'shared')`). */
 export function sharedPath(...segments: string[]): string {
   return path.join(sharedDir(), ...segments);
 }
 
-const SEARCH_PATH = (): string[] => (process.env.PATH ?? '').split(path.delimiter).concat(['/usr/sbin', '/sbin']);
-
 /** The first executable called `name` on PATH (or in /usr/sbin, where Debian puts nginx and haproxy). */
-export function onPath(name: string): string | undefined {
-  for (const dir of SEARCH_PATH()) {
-    if (!dir) continue;
-    const p = path.join(dir, name);
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      if (fs.statSync(p).isFile()) return p;
-    } catch {
-      /* not here */
-    }
-  }
-  return undefined;
-}
+export const onPath = outside.onPath;
 
-interface NeedInfo {
-  /** Where it is, or undefined when missing. */
-  find(): string | undefined;
-  /** How to get it, for the message. */
-  how: string;
-}
-
-const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
-
-export const NEEDS: Record<Exclude<Need, VersionNeed>, NeedInfo> = {
-  nginx: { find: () => onPath('nginx'), how: 'apt-get install nginx libnginx-mod-stream libnginx-mod-mail' },
-  haproxy: { find: () => onPath('haproxy'), how: 'apt-get install haproxy' },
-  'haproxy-doc': {
-    find: () => {
-      const p = '/usr/share/doc/haproxy/html/configuration.html';
-      return fs.existsSync(p) ? p : undefined;
-    },
-    how: 'apt-get install haproxy-doc',
-  },
-  chromium: {
-    find: () => CHROMIUM_CANDIDATES.find((p) => fs.existsSync(p)),
-    how: 'apt-get install chromium',
-  },
-  neovim: { find: () => onPath('nvim'), how: 'apt-get install neovim' },
-  'code-server': {
-    find: () => {
-      const ready = path.resolve(process.env.WSLB_E2E_CACHE ?? path.join(REPO, '.cache', 'e2e'), 'ready.json');
-      return fs.existsSync(ready) ? ready : undefined;
-    },
-    how: 'npm run setup:e2e (code-server and its Node 24, from npm, into .cache/e2e)',
-  },
-  shared: {
-    find: () => {
-      const dir = sharedDir();
-      return fs.existsSync(path.join(dir, 'corpus', 'MANIFEST.tsv')) &&
-        fs.existsSync(path.join(dir, 'source-material.md'))
-        ? dir
-        : undefined;
-    },
-    how: `place the project's shared folder (corpus/, source-material.md) at ${sharedDir()}`,
-  },
-};
+/** Each need as scripts/needs.cjs describes it (how to find it, how to get it). */
+export const NEEDS = Object.fromEntries(outside.NEEDS.map((n) => [n.id, n])) as Record<PlainNeed, outside.NeedSpec>;
 
 // --- releases built by scripts/versions.mjs ------------------------------------------------------
 
@@ -119,9 +66,9 @@ export interface BuiltVersion {
  * Every release scripts/versions.json lists, with where its build is when it is built with the listed
  * flags (binary undefined otherwise), oldest first per product.
  */
-export function knownVersions(env: NodeJS.ProcessEnv = process.env): (Omit<BuiltVersion, 'binary'> & {
-  binary: string | undefined;
-})[] {
+export function knownVersions(
+  env: NodeJS.ProcessEnv = process.env,
+): (Omit<BuiltVersion, 'binary'> & { binary: string | undefined })[] {
   const spec = JSON.parse(fs.readFileSync(path.join(REPO, 'scripts', 'versions.json'), 'utf8')) as VersionsSpec;
   const root = versionsCache(env);
   const out = [];
@@ -158,20 +105,18 @@ function versionMatches(need: VersionNeed, v: { name: string; version: string })
   return name === v.name && (v.version === want || v.version.startsWith(`${want}.`));
 }
 
-function versionNeedInfo(n: VersionNeed): NeedInfo {
+function info(n: Need): { find(): string | undefined; how: string } {
+  if (!n.includes('@')) return NEEDS[n as PlainNeed];
+  const vn = n as VersionNeed;
   return {
     find: () =>
       builtVersions()
-        .filter((v) => versionMatches(n, v))
+        .filter((v) => versionMatches(vn, v))
         .at(-1)?.binary,
-    how: knownVersions().some((v) => versionMatches(n, v))
+    how: knownVersions().some((v) => versionMatches(vn, v))
       ? `node scripts/versions.mjs builds it from ${sharedPath('src')} into ${versionsCache()}`
       : 'no such release in scripts/versions.json',
   };
-}
-
-function info(n: Need): NeedInfo {
-  return n.includes('@') ? versionNeedInfo(n as VersionNeed) : NEEDS[n as Exclude<Need, VersionNeed>];
 }
 
 const found = new Map<Need, string | undefined>();

@@ -292,6 +292,71 @@ describe('language server: nginx incremental analysis', function () {
     assert.ok(kept > 100 && refused > 100, `kept ${kept}, refused ${refused}`);
   });
 
+  it('a line added in one server block: a finding of a server below that names a line of its own says the new line', () => {
+    const text = [
+      'events {}',
+      'http {',
+      '    upstream app { server 127.0.0.1:9001; }',
+      '    server {',
+      '        listen 8080;',
+      '        location / { return 200; }',
+      '    }',
+      '    server {',
+      '        listen 8081;',
+      '        proxy_set_header Connection close;',
+      '        location /realtime/ {',
+      '            proxy_pass http://app;',
+      '        }',
+      '    }',
+      '}',
+      '',
+    ].join('\n');
+    const open = new Map([[FILE, text]]);
+    const p = projectOver(open);
+    p.analyzeRoot(FILE, 'nginx');
+    const named = () => p.findingsFor(FILE).find((f) => f.code === 'nginx/ws-connection-cleared')?.message;
+    assert.match(named() ?? '', /\(line 10\)/);
+    const offset = text.indexOf('return 200;') + 'return 200;'.length;
+    const inserted = '\n        add_header X-A 1;';
+    const next = text.slice(0, offset) + inserted + text.slice(offset);
+    p.noteEdits(FILE, text, [{ offset, deleted: 0, inserted }]);
+    open.set(FILE, next);
+    p.analyzeRoot(FILE, 'nginx');
+    assert.match(named() ?? '', /\(line 11\)/);
+    assert.equal(findings(p), freshFindings(next));
+  });
+
+  it('a kept finding is stale when a line it cites moved, whatever its message says', () => {
+    // The block edited spans lines 10..14 of /root.conf and the edit adds 2 lines.
+    const first = { line: 10, character: 4 };
+    const at = (line: number) => ({ start: { line, character: 0 }, end: { line, character: 5 } });
+    const finding = (message: string, cites?: Finding['cites']): Finding => ({
+      file: '/root.conf',
+      range: at(2),
+      severity: 'warning',
+      code: 'x',
+      message,
+      fixes: [],
+      ...(cites ? { cites } : {}),
+    });
+    const move = (f: Finding) => moveFindings([f], '/root.conf', first, 14, 2);
+    // words that look like a line number but cite nothing (a quoted config word) keep it
+    assert.deepEqual(move(finding('server_name "line 40" is odd')), [finding('server_name "line 40" is odd')]);
+    // a cited line of the root file below the block's first line has moved: not kept
+    assert.equal(move(finding('set at line 21', [{ file: '/root.conf', line: 20 }])), null);
+    assert.equal(move(finding('set at line 12', [{ file: '/root.conf', line: 11 }])), null);
+    // one above it, or in another file, has not
+    const above = finding('set at line 4', [{ file: '/root.conf', line: 3 }]);
+    assert.deepEqual(move(above), [above]);
+    const other = finding('set at proxy.conf:30', [{ file: '/proxy.conf', line: 29 }]);
+    assert.deepEqual(move(other), [other]);
+    // no line added: nothing moved, the finding stays
+    assert.deepEqual(
+      moveFindings([finding('set at line 21', [{ file: '/root.conf', line: 20 }])], '/root.conf', first, 14, 0),
+      [finding('set at line 21', [{ file: '/root.conf', line: 20 }])],
+    );
+  });
+
   it('typing in values of a big config never re-analyses it whole', () => {
     const text = generateNginx(3000);
     const open = new Map([[FILE, text]]);

@@ -777,6 +777,23 @@ describe('language server: nginx symbols, folding, completion', function () {
     );
     assert.deepEqual(pools.pools[0].nameRange.start, { line: 6, character: 13 });
   });
+
+  it('answers wslb/algorithmEdit with the edits of "Apply to config", its refusals and a missing pool', async () => {
+    type Result = { edits: TextEdit[] } | { error: string } | { missing: true };
+    const ask = (pool: string, algorithm: string) => c.request<Result>('wslb/algorithmEdit', { uri, pool, algorithm });
+    const r = await ask('chat_backend', 'hash $remote_addr consistent');
+    assert.ok('edits' in r, JSON.stringify(r));
+    const lines = applyTextEdits(NGINX_WS, r.edits).split('\n');
+    assert.deepEqual(lines.slice(6, 10), [
+      '    upstream chat_backend {',
+      '        hash $remote_addr consistent;',
+      '        server 127.0.0.1:9001;',
+      '        server 127.0.0.1:9002;',
+    ]);
+    assert.deepEqual(await ask('chat_backend', 'round_robin'), { edits: [] });
+    assert.ok('error' in (await ask('chat_backend', 'sticky')));
+    assert.deepEqual(await ask('no_such_pool', 'least_conn'), { missing: true });
+  });
 });
 
 describe('language server: robustness', function () {

@@ -14,7 +14,7 @@ import { allCodes, knownCode } from '../../server/src/service/codes';
 import { codeDocsUrl } from '../../server/src/service/docs/links';
 import { explainRule } from '../../server/src/service/docs/explain';
 import { checkWorkspace } from '../../server/src/service/workspace';
-import { collectFiles, NodeFileSystem } from '../../server/src/cli/nodefs';
+import { collectFiles, NodeFileSystem } from '../../server/src/node/nodefs';
 import { formatSarif } from '../../server/src/cli/format';
 import { toDiagnostic, PathMapper } from '../../server/src/lsp/convert';
 import { renderRuleDocs } from '../../scripts/rule-docs';

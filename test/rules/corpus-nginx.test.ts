@@ -11,7 +11,7 @@ import { readJson } from '../helpers/json';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createLanguageService } from '../../server/src/service';
-import { NodeFileSystem } from '../../server/src/cli/nodefs';
+import { NodeFileSystem } from '../../server/src/node/nodefs';
 import type { NginxContextKind } from '../../server/src/service/model/nginx';
 import { NGINX_RULES } from '../../server/src/service/rules';
 import type { Finding } from '../../server/src/service/types';

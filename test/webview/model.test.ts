@@ -14,7 +14,7 @@ import {
   fidelityText,
   isPool,
 } from '../../client/src/webview/model';
-import { withAlgorithm } from '../../server/src/cli/simulate';
+import { withAlgorithm } from '../../server/src/service/simulate/algorithm';
 
 const server = (i: number, weight = 1) => ({
   name: `10.0.0.${i}:8080`,

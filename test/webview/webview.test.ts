@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { makeNonce, renderHtml } from '../../client/src/webview/html';
+import { dataUrlBytes, readPngText } from '../../client/src/webview/png';
 import type { SimPool } from '../../server/src/service/simulate/types';
 import { parseJson } from '../helpers/json';
 import { need } from '../helpers/needs';
@@ -42,6 +43,13 @@ const HAPROXY_POOL: SimPool = {
   name: 'be_ws',
   algorithm: 'roundrobin',
   servers: [server(1), server(2), server(3), server(4)],
+};
+// Three equal servers under least_conn: their lines lie on top of each other.
+const EVEN_POOL: SimPool = {
+  system: 'nginx',
+  name: 'even',
+  algorithm: 'least_conn',
+  servers: [server(1), server(2), server(3)],
 };
 const AWS_POOL: SimPool = {
   system: 'aws',
@@ -107,9 +115,16 @@ describe('simulator webview in headless Chromium', function () {
         res.end(js);
         return;
       }
-      if (url.pathname === '/' || url.pathname === '/haproxy' || url.pathname === '/aws') {
+      if (['/', '/haproxy', '/aws', '/even'].includes(url.pathname)) {
         const nonce = makeNonce();
-        const pool = url.pathname === '/haproxy' ? HAPROXY_POOL : url.pathname === '/aws' ? AWS_POOL : NGINX_POOL;
+        const pool =
+          url.pathname === '/haproxy'
+            ? HAPROXY_POOL
+            : url.pathname === '/aws'
+              ? AWS_POOL
+              : url.pathname === '/even'
+                ? EVEN_POOL
+                : NGINX_POOL;
         const html = renderHtml({ cspSource: base, scriptUri: `${base}/main.js`, nonce })
           // Theme variables as VS Code would set them, and the API stub before the bundle.
           .replace(
@@ -155,8 +170,8 @@ describe('simulator webview in headless Chromium', function () {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  async function openPage(p = '/'): Promise<Page> {
-    const context = await browser!.newContext({ viewport: { width: 1200, height: 1000 } });
+  async function openPage(p = '/', viewport = { width: 1200, height: 1000 }): Promise<Page> {
+    const context = await browser!.newContext({ viewport });
     const page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     page.on('console', (m) => {
@@ -478,6 +493,136 @@ describe('simulator webview in headless Chromium', function () {
     }
     assert.fail('the chart was not redrawn in the new theme colour');
   }
+
+  it('in a narrow panel (420×500) shows the chart and the three headline numbers without scrolling', async () => {
+    const p = await openPage('/', { width: 420, height: 500 });
+    await p.locator('#app[aria-busy="false"]').waitFor({ timeout: 60_000 });
+    const stats = p.locator('#headline .stat');
+    assert.equal(await stats.count(), 3);
+    for (let i = 0; i < 3; i++) {
+      const box = (await stats.nth(i).boundingBox())!;
+      assert.ok(box.y >= 0 && box.y + box.height <= 500, `headline ${i} at ${box.y}+${box.height}`);
+      assert.match(await stats.nth(i).locator('.value').innerText(), /^\d[\d,.]*×?$/);
+    }
+    const chart = (await p.locator('#chartA').boundingBox())!;
+    assert.ok(chart.height >= 180, `a readable chart: ${chart.height} px high`);
+    assert.ok(chart.y + chart.height <= 500, `the whole chart above the fold: ${chart.y}+${chart.height}`);
+    assert.ok(chart.width >= 380, `the chart uses the panel's width: ${chart.width}`);
+    const algorithm = (await p.locator('#algorithm').boundingBox())!;
+    assert.ok(algorithm.y < chart.y, 'the main controls stay in a bar above the chart');
+    assert.ok(
+      !(await p.locator('#more').evaluate((d) => (d as HTMLDetailsElement).open)),
+      'the other settings are folded',
+    );
+    assert.ok(await p.locator('#apply').isVisible(), 'the actions stay reachable');
+    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no horizontal scrolling (${overflow} px too wide)`);
+    await p.locator('#more summary').click();
+    assert.ok(await p.locator('#reconnect').isVisible());
+    await p.screenshot({ path: path.join(ARTIFACTS, 'webview-narrow.png') });
+    await p.context().close();
+  });
+
+  it('every control, headline number and metric has a tooltip', async () => {
+    const missing = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('input, select, button, summary, #headline .stat, #metrics tbody tr'))
+        .filter((e) => !(e as HTMLElement).title.trim())
+        .map((e) => e.id || (e as HTMLElement).dataset.metric || (e as HTMLElement).dataset.headline || e.tagName),
+    );
+    assert.deepEqual(missing, []);
+    assert.match(
+      (await page.locator('#metrics tbody tr[data-metric=failedAttempts]').getAttribute('title')) ?? '',
+      /once per try/,
+    );
+    assert.match((await page.locator('label[for=seed]').getAttribute('title')) ?? '', /same seed gives the same run/);
+  });
+
+  it('tells overlapping lines apart: each backend has its own dash pattern and marker', async () => {
+    const p = await openPage('/even');
+    await p.locator('#app[aria-busy="false"]').waitFor({ timeout: 60_000 });
+    const final = (await p.locator('#chartA').getAttribute('data-final'))!.split(',').map(Number);
+    assert.ok(Math.max(...final) - Math.min(...final) <= 2, `the three lines overlap: ${final.join(',')}`);
+    const styles = parseJson<{ dash: number[]; marker: string }[]>(
+      (await p.locator('#chartA').getAttribute('data-styles'))!,
+    );
+    assert.equal(styles.length, 3);
+    assert.equal(new Set(styles.map((s) => JSON.stringify(s.dash))).size, 3, 'three dash patterns');
+    assert.equal(new Set(styles.map((s) => s.marker)).size, 3, 'three markers');
+    // On the canvas: the lower lines still show (the top one's dashes and the shifted markers leave them visible).
+    const share = (rgb: number[]) =>
+      p.locator('#lineA').evaluate((c, want) => {
+        const canvas = c as HTMLCanvasElement;
+        const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let hits = 0;
+        for (let i = 0; i < d.length; i += 4)
+          if (d[i + 3] > 200 && [0, 1, 2].every((k) => Math.abs(d[i + k] - want[k]) < 24)) hits++;
+        return hits;
+      }, rgb);
+    await p.screenshot({ path: path.join(ARTIFACTS, 'webview-overlap.png') });
+    const blue = await share([0x1f, 0x77, 0xb4]);
+    const orange = await share([0xff, 0x7f, 0x0e]);
+    const green = await share([0x89, 0xd1, 0x85]);
+    assert.ok(
+      blue > 0 && orange > blue * 0.25 && green > blue * 0.25,
+      `pixels: blue ${blue}, orange ${orange}, green ${green}`,
+    );
+    await p.context().close();
+  });
+
+  it('exports carry the parameters: CSV columns, a caption on the PNG and its text chunks', async () => {
+    const p = await openPage('/');
+    await p.locator('#scenario').selectOption('deploy');
+    await p.locator('#app[aria-busy="false"]').waitFor({ timeout: 60_000 });
+    await p.locator('#exportCsv').click();
+    await p.locator('#exportPng').click();
+    const posted = (await p.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted)) as {
+      type: string;
+      csv?: string;
+      dataUrl?: string;
+    }[];
+    const lines = posted
+      .find((m) => m.type === 'exportCsv')!
+      .csv!.trim()
+      .split('\n');
+    const head = lines[0].split(',');
+    const row = lines[1].split(',');
+    const col = (k: string) => row[head.indexOf(k)];
+    assert.equal(col('config'), '/work/nginx.conf');
+    assert.equal(col('pool'), 'chat_backend');
+    assert.equal(col('algorithm'), 'round_robin');
+    assert.equal(col('scenario'), 'deploy');
+    assert.equal(col('seed'), '1');
+    assert.equal(col('clients'), '1000');
+    assert.equal(col('reconnect'), 'immediate');
+    const png = posted.find((m) => m.type === 'exportPng')!.dataUrl!;
+    const text = readPngText(dataUrlBytes(png));
+    assert.match(text.Comment, /^config=\/work\/nginx\.conf$/m);
+    assert.match(text.Comment, /^pool=chat_backend$/m);
+    assert.match(text.Comment, /^algorithm=round_robin$/m);
+    assert.match(text.Comment, /^scenario=deploy$/m);
+    assert.match(text.Comment, /^seed=1$/m);
+    assert.equal(text.Title, 'nginx upstream chat_backend in nginx.conf: round_robin');
+    assert.match(text.Description, /^Deploy \(rolling restart\) · 1,000 clients · .* · seed 1$/);
+    // The image decodes, is larger than the chart alone, and has the caption drawn above the chart.
+    const drawn = await p.evaluate(async (url) => {
+      const img = new Image();
+      img.src = url;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width;
+      c.height = img.height;
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      const band = ctx.getImageData(0, 0, c.width, 20).data;
+      let ink = 0;
+      for (let i = 0; i < band.length; i += 4) if (Math.abs(band[i] - 0xfa) > 60) ink++;
+      const chart = document.getElementById('lineA') as HTMLCanvasElement;
+      return { w: img.width, h: img.height, ink, chartH: chart.height };
+    }, png);
+    assert.ok(drawn.h > drawn.chartH + 30, `caption and bars below the chart: ${drawn.h} vs ${drawn.chartH}`);
+    assert.ok(drawn.ink > 50, `the caption's text is drawn (${drawn.ink} dark pixels in its band)`);
+    await p.context().close();
+  });
 
   it('had no CSP violations and no page errors', async () => {
     const violations = await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);

@@ -11,7 +11,7 @@ import type {
   SimResult,
   SimulateOptions,
 } from '../../../server/src/service/simulate/types';
-import { withAlgorithm } from '../../../server/src/cli/simulate';
+import { withAlgorithm } from '../../../server/src/service/simulate/algorithm';
 import { AWS_MODEL_LABEL, awsAlgorithmOf } from '../../../server/src/service/simulate/aws';
 import { awsNote } from '../../../server/src/service/simulate/engine';
 import type { Controls, WebviewState } from './protocol';
@@ -296,9 +296,10 @@ function csvCell(s: string | number): string {
 
 /**
  * The series as CSV: one row per (algorithm, sample time), columns: open connections and new
- * connections per backend, imbalance, cv, dropped, connected.
+ * connections per backend, imbalance, cv, dropped, connected, then the `extra` columns (the run's
+ * parameters) repeated on every row, so that each row stands on its own.
  */
-export function seriesCsv(runs: Run[]): string {
+export function seriesCsv(runs: Run[], extra: [string, string | number | boolean][] = []): string {
   const ok = runs.filter((r): r is Run & { result: SimResult } => !!r.result);
   const width = Math.max(0, ...ok.map((r) => r.result.backends.length));
   const names = (r: SimResult, i: number) => r.backends[i]?.server ?? `server${i + 1}`;
@@ -306,14 +307,15 @@ export function seriesCsv(runs: Run[]): string {
   const head = ['algorithm', 't_sec'];
   for (let i = 0; i < width; i++) head.push(`open:${first ? names(first, i) : i + 1}`);
   for (let i = 0; i < width; i++) head.push(`new:${first ? names(first, i) : i + 1}`);
-  head.push('imbalance', 'cv', 'dropped', 'connected');
+  head.push('imbalance', 'cv', 'dropped', 'connected', ...extra.map(([k]) => k));
+  const tail = extra.map(([, v]) => String(v));
   const lines = [head.map(csvCell).join(',')];
   for (const r of ok) {
     for (const s of r.result.series) {
       const row: (string | number)[] = [r.spec, s.tSec];
       for (let i = 0; i < width; i++) row.push(s.connections[i] ?? 0);
       for (let i = 0; i < width; i++) row.push(s.newConnections[i] ?? 0);
-      row.push(s.imbalance, s.cv, s.dropped, s.connected);
+      row.push(s.imbalance, s.cv, s.dropped, s.connected, ...tail);
       lines.push(row.map(csvCell).join(','));
     }
   }

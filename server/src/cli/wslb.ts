@@ -17,7 +17,7 @@ import { awsInputs, checkWorkspace } from '../service/workspace';
 import type { ConfigLanguage, Finding, Severity } from '../service/types';
 import type { ConfigFileSystem } from '../service/model/fs';
 import { applyEdits, collectFixEdits } from '../service/fixes/apply';
-import { collectFiles, NodeFileSystem, toModelPath, whyUnreadable } from './nodefs';
+import { collectFiles, NodeFileSystem, toModelPath, whyUnreadable } from '../node/nodefs';
 import { formatJson, formatSarif, formatText } from './format';
 import { escapeControls } from '../service/words';
 import { explainRule } from './explain';
@@ -177,12 +177,21 @@ function serviceOptions(p: ParsedArgs): Partial<ServiceOptions> {
   return opts;
 }
 
-function check(args: string[], io: CliIO): number {
-  const p = parseArgs(
+function parseCheckArgs(args: string[]): ParsedArgs {
+  return parseArgs(
     args,
     new Set(['format', 'nginx-version', 'haproxy-version', 'heartbeat', 'rule', 'language']),
     new Set(['no-color', 'follow-outside-includes', 'no-follow-outside-includes', 'fix']),
   );
+}
+
+/** The files and folders `check` reads: those named, else the working folder. */
+function checkInputs(p: ParsedArgs, io: CliIO): string[] {
+  return p.positional.length ? p.positional.map((x) => path.resolve(io.cwd, x)) : [io.cwd];
+}
+
+function check(args: string[], io: CliIO): number {
+  const p = parseCheckArgs(args);
   if (p.flags.has('follow-outside-includes') && p.flags.has('no-follow-outside-includes'))
     throw new UsageError('--follow-outside-includes and --no-follow-outside-includes exclude each other');
   // A pull request checked in CI must not make wslb print the runner's files: confined by default there.
@@ -195,7 +204,7 @@ function check(args: string[], io: CliIO): number {
     throw new UsageError(`--language: "${languageArg}" is not nginx, haproxy or aws`);
   const language = languageArg as ConfigLanguage | undefined;
   const service = createLanguageService(serviceOptions(p));
-  const inputs = p.positional.length ? p.positional.map((x) => path.resolve(io.cwd, x)) : [io.cwd];
+  const inputs = checkInputs(p, io);
   const { files, missing, skipped } = collectFiles(inputs);
   if (missing.length) {
     for (const m of missing) io.err(`wslb: cannot read ${escapeControls(m)}: no such file or folder\n`);
@@ -402,18 +411,38 @@ function simulate(args: string[], io: CliIO): number {
   );
 }
 
+const isTerraformPath = (p: string): boolean => p.toLowerCase().endsWith('.tf');
+
+/**
+ * Does this command read a Terraform file? Only then is the Terraform grammar loaded (WebAssembly,
+ * asynchronous, a cost every other run would pay at start-up). A usage error reads nothing: main
+ * reports it.
+ */
+export function readsTerraform(argv: string[], io: CliIO): boolean {
+  const [cmd, ...rest] = argv;
+  try {
+    if (cmd === 'simulate') return isTerraformPath(rest[0] ?? '');
+    if (cmd !== 'check') return false;
+    return collectFiles(checkInputs(parseCheckArgs(rest), io)).files.some(isTerraformPath);
+  } catch {
+    return false;
+  }
+}
+
+/** `main`, with the Terraform grammar loaded first when the command needs it. */
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  if (readsTerraform(argv, io)) await initAwsParsers().catch(() => undefined);
+  return main(argv, io);
+}
+
 if (require.main === module) {
-  // The Terraform grammar is WebAssembly and loads asynchronously; the commands are synchronous.
-  void initAwsParsers()
-    .catch(() => undefined)
-    .then(() => {
-      const code = main(process.argv.slice(2), {
-        out: (s) => process.stdout.write(s),
-        err: (s) => process.stderr.write(s),
-        cwd: process.cwd(),
-        isTTY: !!process.stdout.isTTY,
-        env: process.env,
-      });
-      process.exitCode = code;
-    });
+  void run(process.argv.slice(2), {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    cwd: process.cwd(),
+    isTTY: !!process.stdout.isTTY,
+    env: process.env,
+  }).then((code) => {
+    process.exitCode = code;
+  });
 }

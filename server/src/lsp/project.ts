@@ -19,7 +19,7 @@ import {
 } from '../service';
 import { awsInputs, internalFinding } from '../service/workspace';
 import { dirname, isInsideRoots, type ConfigFileSystem, type NotARegularFile } from '../service/model/fs';
-import { readRegularFile, refusalOf } from '../cli/nodefs';
+import { readRegularFile, refusalOf } from '../node/nodefs';
 import { pathToFileURL } from 'node:url';
 import { parseNginxTime } from '../service/model/units';
 import { parseNginx, parseNginxIncremental, type NginxFile } from '../service/syntax/nginx';

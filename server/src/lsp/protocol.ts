@@ -18,12 +18,15 @@
  *   wslb/pools  { uri } → { pools: PoolItem[] }
  *     The upstreams (nginx) or backends/listens (HAProxy) written in the document, each as the
  *     simulator's SimPool plus where it is. The simulator panel and CodeLenses use it.
+ *   wslb/algorithmEdit  { uri, pool, algorithm } → { edits: TextEdit[] } | { error } | { missing: true }
+ *     The edits that switch the pool named `pool` of the document to `algorithm` (the CLI's
+ *     spelling, `wslb simulate --algorithm`); the simulator panel's "Apply to config" applies them.
  *
  * CodeLens: above every upstream/backend/listen, command `wslb.simulate` with one argument
  * `{ uri, pool }` (the client opens the simulator on that pool).
  */
 import { RequestType } from 'vscode-languageserver-protocol';
-import type { Range } from 'vscode-languageserver-protocol';
+import type { Range, TextEdit } from 'vscode-languageserver-protocol';
 import type { SimPool } from '../service/simulate/types';
 
 export interface WslbSettings {
@@ -68,6 +71,21 @@ export interface PoolsResult {
 }
 
 export const PoolsRequest = new RequestType<PoolsParams, PoolsResult, void>('wslb/pools');
+
+export interface AlgorithmEditParams {
+  uri: string;
+  /** The pool's name (PoolItem.name). */
+  pool: string;
+  /** The algorithm to switch to, e.g. `least_conn`, `hash $remote_addr consistent`, `leastconn`. */
+  algorithm: string;
+}
+
+/** The edits (none: the pool already uses it), why there are none, or that the pool is gone. */
+export type AlgorithmEditResult = { edits: TextEdit[] } | { error: string } | { missing: true };
+
+export const AlgorithmEditRequest = new RequestType<AlgorithmEditParams, AlgorithmEditResult, void>(
+  'wslb/algorithmEdit',
+);
 
 /** Command id of the CodeLens above each pool; its single argument is SimulateArgs. */
 export const SIMULATE_COMMAND = 'wslb.simulate';

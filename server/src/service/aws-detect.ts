@@ -1,9 +1,9 @@
 /**
  * Does a file declare AWS load balancers (Terraform `aws_lb*` / CloudFormation
- * `AWS::ElasticLoadBalancingV2::*` resources)? A dependency-free copy of model/aws-build.ts's
- * `awsFormatOf`, for the VS Code client: importing aws-build would bundle the Terraform and YAML
- * parsers (≈450 KB) into the extension just to run two regular expressions. test/client/logic.test.ts
- * checks that both give the same answers and use the same expressions.
+ * `AWS::ElasticLoadBalancingV2::*` resources)? The expressions live here, free of dependencies,
+ * for the VS Code client (importing model/aws-build.ts would bundle the Terraform and YAML parsers,
+ * ≈450 KB, just to run two regular expressions); aws-build's `awsFormatOf` uses them too.
+ * test/client/logic.test.ts checks that both give the same answers.
  */
 export const TF_RESOURCE_RE =
   /\bresource\s+"?(aws_lb|aws_alb)(_target_group|_listener|_listener_rule)?"?\s+"?[A-Za-z_][\w-]*"?\s*\{/;

@@ -221,6 +221,11 @@ export function runRules<C>(
             range: (indexOf(rel.path) ?? new LineIndex('')).rangeOf(rel.span),
             message: rel.message,
           }));
+        if (r.cites?.length)
+          f.cites = r.cites.map((c) => ({
+            file: c.path,
+            line: (indexOf(c.path) ?? new LineIndex('')).positionAt(c.offset).line,
+          }));
         out.push(f);
       },
     };

@@ -11,7 +11,9 @@
  * - the model rebuilds S's contexts only (rebuildNginxBlock) into a config that keeps every other
  *   context and the whole-config facts (model/nginx-carry.ts),
  * - the knowledge base checks S's directives only, the 'server' rules run over S only,
- * - every other finding is kept, moved down or up when the edit added or removed lines.
+ * - every other finding is kept, moved down or up when the edit added or removed lines; one whose
+ *   message names a line of the root file that moved (Finding.cites) cannot be kept, and then the
+ *   whole config is analysed again.
  *
  * Anything else is analysed from scratch. Either way the findings equal those of a fresh
  * analysis of the new text (test/lsp/nginx-incremental.test.ts checks it on random edits).
@@ -53,7 +55,7 @@ import {
   type NginxTextEdit,
 } from './syntax/nginx';
 import type { Suppressions } from './suppress';
-import type { Finding } from './types';
+import type { CitedLine, Finding } from './types';
 import type { Position, Range } from './text';
 
 const UNIT_RULES = NGINX_RULES.filter((r) => r.meta.scope === 'server');
@@ -487,12 +489,13 @@ function mover(rootPath: string, first: Position, lastLine: number, lineDelta: n
     return null;
   };
   const of = ((file: string) => (file === rootPath ? m : undefined)) as MoverOf;
-  // Lines below the block's first line move: a message citing one of them would be stale.
-  of.staleMessage = lineDelta === 0 ? () => false : (message) => citesLineAfter(message, first.line + 1);
+  // Lines of the root file below the block's first line move: a message naming one is stale.
+  of.staleCites =
+    lineDelta === 0 ? () => false : (cites) => cites.some((c) => c.file === rootPath && c.line > first.line);
   return of;
 }
 
-type MoverOf = ((file: string) => Mover | undefined) & { staleMessage: (message: string) => boolean };
+type MoverOf = ((file: string) => Mover | undefined) & { staleCites: (cites: readonly CitedLine[]) => boolean };
 
 function moveRange(r: Range, m: Mover): Range | null {
   const s = m(r.start);
@@ -513,15 +516,8 @@ function moveAll(list: Finding[], moverOf: MoverOf): Finding[] | null {
   return out ?? list;
 }
 
-/** The 1-based line numbers a message cites as "line N" (rules/nginx/common.ts lineOf and its callers). */
-function citesLineAfter(message: string, line: number): boolean {
-  if (message.indexOf('line ') < 0) return false;
-  for (const m of message.matchAll(/\bline (\d+)/g)) if (Number(m[1]) > line) return true;
-  return false;
-}
-
 function moveFinding(f: Finding, moverOf: MoverOf): Finding | null {
-  if (moverOf.staleMessage(f.message)) return null;
+  if (f.cites && moverOf.staleCites(f.cites)) return null;
   let changed = false;
   const m = moverOf(f.file);
   let range = f.range;

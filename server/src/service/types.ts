@@ -41,6 +41,18 @@ export interface Finding {
   message: string;
   fixes: Fix[];
   related?: RelatedInfo[];
+  /**
+   * The lines the message names in its words ("line 12", "proxy.conf:12"), 0-based, by file. Not
+   * shown to anyone: an engine that keeps a finding while lines move (nginx-incremental.ts) reads
+   * it to know the words would now be different.
+   */
+  cites?: CitedLine[];
+}
+
+/** A line of a config file that a finding's message names (0-based). */
+export interface CitedLine {
+  file: string;
+  line: number;
 }
 
 /** A problem found by a parser, in offsets of the file it parsed. */

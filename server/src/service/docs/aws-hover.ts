@@ -16,6 +16,7 @@ import { LineIndex, type Span } from '../text';
 import { sourcePointer } from './sections';
 import type { HoverInput, HoverResult } from './hover';
 import { explainFindingsAt, fileUri, heartbeatText, simulateLink } from './hover';
+import { whereLine } from '../describe/where';
 
 const RULE = '\n\n---\n\n';
 
@@ -55,8 +56,7 @@ function lineOf(config: AwsConfig, path: string, offset: number): number {
 }
 
 function where(config: AwsConfig, path: string, offset: number, herePath: string): string {
-  const line = lineOf(config, path, offset);
-  return path === herePath ? `line ${line}` : `${path.slice(path.lastIndexOf('/') + 1)}:${line}`;
+  return whereLine(path, lineOf(config, path, offset), herePath);
 }
 
 function show(v: unknown): string {

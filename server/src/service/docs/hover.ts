@@ -54,6 +54,8 @@ import {
   nginxWebSocketUpstreams,
 } from '../model/websocket';
 import { wsNote, type WsNote } from './ws-notes';
+import { heartbeatTier } from '../describe/heartbeat';
+import { whereLine } from '../describe/where';
 
 export interface HoverInput {
   language: 'nginx' | 'haproxy' | 'aws';
@@ -195,10 +197,11 @@ export function explainFindingsAt(input: HoverInput): { parts: string[]; span?: 
 
 export function heartbeatText(ms: number, hbMs: number): string {
   const hb = seconds(hbMs);
-  if (ms <= hbMs) return `at or below the ${hb} heartbeat: idle WebSockets are cut before the next ping arrives`;
-  const missed = Math.floor(ms / hbMs) - 1;
-  if (missed <= 0)
+  const tier = heartbeatTier(ms, hbMs)?.severity; // the tiers of the timeout rules
+  if (tier === 'error') return `at or below the ${hb} heartbeat: idle WebSockets are cut before the next ping arrives`;
+  if (tier === 'warning')
     return `above the ${hb} heartbeat but without margin: a single late or lost ping and the connection is cut`;
+  const missed = Math.floor(ms / hbMs) - 1;
   return `${seconds(ms)} leaves ${missed === 1 ? 'one missed' : `${missed} missed`} ${hb} ping${missed === 1 ? '' : 's'} of margin`;
 }
 
@@ -270,7 +273,7 @@ function lineOfStmt(s: NginxStatement): number {
 }
 
 function whereNginx(s: NginxStatement, herePath: string): string {
-  return s.source.path === herePath ? `line ${lineOfStmt(s)}` : `${baseName(s.source.path)}:${lineOfStmt(s)}`;
+  return whereLine(s.source.path, lineOfStmt(s), herePath);
 }
 
 /** "set here (line 9)", "inherited from `http` at line 12", "nginx 1.22.1's default". */
@@ -656,8 +659,7 @@ function whereHaproxy(
   statementPath: string,
   herePath: string,
 ): string {
-  const line = tree.lineIndex.positionAt(stmt.line.start).line + 1;
-  return statementPath === herePath ? `line ${line}` : `${baseName(statementPath)}:${line}`;
+  return whereLine(statementPath, tree.lineIndex.positionAt(stmt.line.start).line + 1, herePath);
 }
 
 function proxyLabel(p: HaproxyProxy): string {

@@ -1,27 +1,61 @@
 /** "Did you mean" suggestions by edit distance. */
 import { clipWord } from '../words';
 
-/** Damerau-Levenshtein distance (optimal string alignment), bounded: returns > max when farther. */
-export function editDistance(a: string, b: string, max = Infinity): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
+/** A cell out of reach (still an int32 after adding one). */
+const FAR = 0x3fffffff;
+
+/** Rows an editDistance() caller may keep between calls, so that measuring many names allocates once. */
+export interface DistanceScratch {
+  rows: Int32Array;
+}
+
+/**
+ * Damerau-Levenshtein distance (optimal string alignment) of `a` and `b` when it is at most `max`;
+ * otherwise some value above `max`. Only the cells within `max` of the diagonal are computed (a
+ * path to a cell of cost at most `max` never leaves them), on three rows of one buffer, and it
+ * stops as soon as a whole row is out of reach. (haproxy/unknown-backend measures every backend
+ * name on every keystroke with it, passing one `scratch` for all of them.)
+ * test/rules/haproxy-unknown-backend-distance.test.ts compares it with the plain full table.
+ */
+export function editDistance(a: string, b: string, max = Infinity, scratch?: DistanceScratch): number {
+  const m = a.length;
   const n = b.length;
-  let prev2: number[] = [];
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+  if (Math.abs(m - n) > max) return max + 1;
+  const band = Math.min(max, Math.max(m, n));
+  const w = n + 2;
+  let rows = scratch?.rows;
+  if (!rows || rows.length < 3 * w) {
+    rows = new Int32Array(6 * w);
+    if (scratch) scratch.rows = rows;
+  }
+  let p2 = 0;
+  let p = w;
+  let c = 2 * w;
+  const top = Math.min(n, band);
+  for (let j = 0; j <= top; j++) rows[p + j] = j;
+  if (top + 1 <= n) rows[p + top + 1] = FAR;
+  for (let i = 1; i <= m; i++) {
+    const ai = a.charCodeAt(i - 1);
+    const lo = Math.max(1, i - band);
+    const hi = Math.min(n, i + band);
+    rows[c + lo - 1] = lo === 1 ? i : FAR;
     let rowMin = i;
-    for (let j = 1; j <= n; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
-      cur.push(v);
+    for (let j = lo; j <= hi; j++) {
+      const cost = ai === b.charCodeAt(j - 1) ? 0 : 1;
+      let v = Math.min(rows[p + j] + 1, rows[c + j - 1] + 1, rows[p + j - 1] + cost);
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1))
+        v = Math.min(v, rows[p2 + j - 2] + 1);
+      rows[c + j] = v;
       if (v < rowMin) rowMin = v;
     }
+    if (hi + 1 <= n) rows[c + hi + 1] = FAR;
     if (rowMin > max) return max + 1;
-    prev2 = prev;
-    prev = cur;
+    const t = p2;
+    p2 = p;
+    p = c;
+    c = t;
   }
-  return prev[n];
+  return rows[p + n];
 }
 
 /**

@@ -8,6 +8,7 @@
  * AWS's default for an absent attribute comes from the fact table, knowledge/aws.ts (the AWS page
  * for each is cited there); nothing here repeats a default.
  */
+import { CFN_RESOURCE_RE, TF_RESOURCE_RE } from '../aws-detect';
 import { dirname } from './fs';
 import type {
   AwsAttributeId,
@@ -66,11 +67,9 @@ const CFN_TYPES: Record<string, AwsResource['kind']> = {
   [CFN_PREFIX + 'ListenerRule']: 'listener-rule',
 };
 
-/** Quick test: does this Terraform text declare one of our resources? */
-export const TF_RESOURCE_RE =
-  /\bresource\s+"?(aws_lb|aws_alb)(_target_group|_listener|_listener_rule)?"?\s+"?[A-Za-z_][\w-]*"?\s*\{/;
-/** Quick test: does this CloudFormation text declare one of our resources? */
-export const CFN_RESOURCE_RE = /AWS::ElasticLoadBalancingV2::(LoadBalancer|TargetGroup|Listener|ListenerRule)\b/;
+// The quick tests "does this Terraform / CloudFormation text declare one of our resources?" live in
+// aws-detect.ts, which the VS Code client imports without the parsers.
+export { CFN_RESOURCE_RE, TF_RESOURCE_RE };
 
 export function awsFormatOf(path: string, text: string): AwsFormat | undefined {
   const lower = path.toLowerCase();

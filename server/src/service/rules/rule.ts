@@ -71,6 +71,8 @@ export interface RuleReport {
   /** Overrides the rule's default severity for this report (e.g. error vs warning tiers). */
   severity?: Severity;
   related?: { path: string; span: Span; message: string }[];
+  /** The places the message names by their line ("line 12", "proxy.conf:12"): see Finding.cites. */
+  cites?: { path: string; offset: number }[];
 }
 
 export interface RuleContext<C> {

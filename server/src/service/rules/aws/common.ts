@@ -11,6 +11,7 @@ import type {
 import { awsInsertSettings, awsReplaceValue, type AwsSetting } from '../../fixes/aws';
 import { AWS_DOCS_CHECKED as AWS_FACTS_CHECKED, awsFactOf } from '../../knowledge/aws';
 import type { ServiceOptions } from '../../options';
+import { heartbeatTier } from '../../describe/heartbeat';
 import { effectiveHeartbeat, type EffectiveHeartbeat } from '../../knowledge/protocols';
 import type { Span } from '../../text';
 import type { FixSpec } from '../rule';
@@ -29,9 +30,8 @@ export function fmtSeconds(s: number): string {
 
 /** error: idle ≤ heartbeat (an idle connection can be cut between two pings); warning: below twice the heartbeat. */
 export function idleTier(idleS: number, heartbeatS: number): 'error' | 'warning' | null {
-  if (idleS <= heartbeatS) return 'error';
-  if (idleS < 2 * heartbeatS) return 'warning';
-  return null;
+  const tier = heartbeatTier(idleS, heartbeatS)?.severity;
+  return tier === 'error' || tier === 'warning' ? tier : null;
 }
 
 /** "60 s (idle_timeout)", "300 s (AWS default, not set)", "30 s (default of var.dd)". */

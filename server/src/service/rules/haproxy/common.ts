@@ -4,6 +4,7 @@
  * all" never writes the same directive twice).
  */
 import { clipWord } from '../../words';
+import { whereLine } from '../../describe/where';
 import {
   type HaproxyConfig,
   type HaproxyEffective,
@@ -17,12 +18,11 @@ import {
   onProxyReplaced,
 } from '../../model/haproxy';
 import { haproxyWebSocketBackends, haproxyWebSocketReasons, type WebSocketReason } from '../../model/websocket';
-import { describeDuration, formatTime } from '../../model/units';
+import { describeDuration } from '../../model/units';
 import { insertBeforeStatement, insertInProxy, appendToStatement, replaceWord } from '../../fixes/haproxy';
 import type { HaproxyStatement } from '../../syntax/haproxy';
 import type { Span } from '../../text';
 import type { EditSpec } from '../rule';
-import type { Severity } from '../../types';
 
 /** The span of a proxy's header: `backend chat` (keyword and name, not a `from` clause). */
 export function proxyHeaderSpan(proxy: HaproxyProxy): Span {
@@ -39,14 +39,9 @@ export function lineOf(proxy: HaproxyProxy, stmt: HaproxyStatement): number {
   return proxy.source.tree.lineIndex.positionAt(stmt.line.start).line + 1;
 }
 
-function fileName(path: string): string {
-  return clipWord(path.slice(path.lastIndexOf('/') + 1));
-}
-
 /** "line 7" or "common.cfg:7" when the statement lives in another file than `here`. */
 export function whereIs(eff: { proxy: HaproxyProxy; statement: HaproxyStatement }, here: HaproxyProxy): string {
-  const line = lineOf(eff.proxy, eff.statement);
-  return eff.proxy.source.path === here.source.path ? `line ${line}` : `${fileName(eff.proxy.source.path)}:${line}`;
+  return whereLine(eff.proxy.source.path, lineOf(eff.proxy, eff.statement), here.source.path, (n) => clipWord(n));
 }
 
 /** "set here (line 12)" / "inherited from defaults base (line 4)". */
@@ -257,21 +252,7 @@ export function serverOptionEdits(
   return [...edits.values()];
 }
 
-/**
- * How bad an idle limit of `ms` is for a heartbeat of `hb`: at or below one interval the timer
- * expires between two pings (error); below two, one late or lost ping is enough (warning); from
- * two intervals on it is no finding.
- */
-export function heartbeatTier(ms: number, hb: number): { severity: Severity; why: string } | null {
-  if (ms <= hb) return { severity: 'error', why: 'a connection idle between two pings is closed' };
-  if (ms < 2 * hb) return { severity: 'warning', why: 'one late or lost ping is enough to close the connection' };
-  return null;
-}
-
-/** A timeout that survives two lost pings in a row: three heartbeats. */
-export function threeHeartbeats(heartbeatMs: number): string {
-  return formatTime(Math.max(heartbeatMs, 1000) * 3);
-}
+export { heartbeatTier, threeHeartbeats } from '../../describe/heartbeat';
 
 /** The span of a whole statement line's words (keyword to last word). */
 export function statementSpan(stmt: HaproxyStatement): Span {

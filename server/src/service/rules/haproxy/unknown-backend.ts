@@ -2,12 +2,13 @@ import type { HaproxyConfig } from '../../model/haproxy';
 import { clipWord } from '../../words';
 import { backendReferences, haproxyEffective, proxiesUsingDefaults, proxyDisabled } from '../../model/haproxy';
 import type { HaproxyRule } from '../rule';
+import { editDistance, type DistanceScratch } from '../../knowledge/suggest';
 
 /**
  * The first of `names` at the smallest distance from `word` within `max` (as sorting them by
- * editDistance() would give), or undefined. Each name is measured with boundedDistance(): it
- * stops as soon as the name is out of reach. (This runs on every keystroke while a backend name
- * is being typed, over every backend of the file.)
+ * editDistance() would give), or undefined. Each name is measured within the best distance so
+ * far, so editDistance() stops as soon as the name is out of reach. (This runs on every keystroke
+ * while a backend name is being typed, over every backend of the file.)
  */
 export function nearest(
   names: string[],
@@ -16,59 +17,12 @@ export function nearest(
   max: number,
 ): { n: string; d: number } | undefined {
   let best: { n: string; d: number } | undefined;
+  const scratch: DistanceScratch = { rows: new Int32Array(6 * (word.length + 2)) };
   for (let k = 0; k < names.length; k++) {
-    const d = boundedDistance(lower[k], word, best ? Math.min(max, best.d) : max);
+    const d = editDistance(lower[k], word, best ? Math.min(max, best.d) : max, scratch);
     if (d <= max && (!best || d < best.d)) best = { n: names[k], d };
   }
   return best;
-}
-
-let rows = new Int32Array(64);
-/** A cell out of reach (still an int32 after adding one). */
-const FAR = 0x3fffffff;
-
-/**
- * editDistance(a, b, max) of knowledge/suggest.ts (optimal string alignment distance) when that is
- * at most `max`; otherwise some value above `max`. Only the cells within `max` of the diagonal are
- * computed (a path to a cell of cost at most `max` never leaves them), on three rows of one reused
- * buffer, and it stops as soon as a whole row is out of reach.
- * test/rules/haproxy-unknown-backend-distance.test.ts compares the two.
- */
-export function boundedDistance(a: string, b: string, max: number): number {
-  const m = a.length;
-  const n = b.length;
-  if (Math.abs(m - n) > max) return max + 1;
-  const band = Math.min(max, Math.max(m, n));
-  const w = n + 2;
-  if (rows.length < 3 * w) rows = new Int32Array(6 * w);
-  let p2 = 0;
-  let p = w;
-  let c = 2 * w;
-  const top = Math.min(n, band);
-  for (let j = 0; j <= top; j++) rows[p + j] = j;
-  if (top + 1 <= n) rows[p + top + 1] = FAR;
-  for (let i = 1; i <= m; i++) {
-    const ai = a.charCodeAt(i - 1);
-    const lo = Math.max(1, i - band);
-    const hi = Math.min(n, i + band);
-    rows[c + lo - 1] = lo === 1 ? i : FAR;
-    let rowMin = i;
-    for (let j = lo; j <= hi; j++) {
-      const cost = ai === b.charCodeAt(j - 1) ? 0 : 1;
-      let v = Math.min(rows[p + j] + 1, rows[c + j - 1] + 1, rows[p + j - 1] + cost);
-      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1))
-        v = Math.min(v, rows[p2 + j - 2] + 1);
-      rows[c + j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (hi + 1 <= n) rows[c + hi + 1] = FAR;
-    if (rowMin > max) return max + 1;
-    const t = p2;
-    p2 = p;
-    p = c;
-    c = t;
-  }
-  return rows[p + n];
 }
 
 export const unknownBackend: HaproxyRule = {

@@ -1,5 +1,6 @@
 /** Shared helpers of the nginx rules: spans, defaults for the target version, phrasing. */
 import { clipWord } from '../../words';
+import { whereLine } from '../../describe/where';
 import { nginxDefaultFor } from '../../model/nginx-defaults';
 import type { DefaultLookup, EffectiveValue, NginxContext, NginxStatement } from '../../model/nginx';
 import { describeContext } from '../../model/nginx';
@@ -68,6 +69,7 @@ export function shortOrigin(eff: EffectiveValue): string {
   return eff.source === 'inherited' ? `${value} (inherited)` : value;
 }
 
+/** describeOrigin's file prefix, "proxy.conf:" before "line 12" (not whereLine's "proxy.conf:12": goldens pin it). */
 function fileLabel(path: string, here: NginxContext): string {
   const herePath = here.statement?.source.path;
   if (herePath && herePath === path) return '';
@@ -102,12 +104,19 @@ export function lineOf(stmt: NginxStatement): number {
   return stmt.source.tree.lineIndex.positionAt(stmt.directive.start).line + 1;
 }
 
+/** A statement a message names by its line (lineOf, whereStatement): one of a report's `cites`. */
+export function citeOf(stmt: NginxStatement): { path: string; offset: number } {
+  return { path: stmt.source.path, offset: stmt.directive.start };
+}
+
+/** The `cites` of a describeOrigin text: the statement it names by line; none for a default. */
+export function originCites(eff: EffectiveValue): { path: string; offset: number }[] {
+  return eff.source === 'default' || !eff.statement ? [] : [citeOf(eff.statement)];
+}
+
 /** "line 12" or "proxy.conf:12" when the statement lives in another file than `herePath`. */
 export function whereStatement(stmt: NginxStatement, herePath?: string): string {
-  const p = stmt.source.path;
-  return herePath && p !== herePath
-    ? `${clipWord(p.slice(p.lastIndexOf('/') + 1))}:${lineOf(stmt)}`
-    : `line ${lineOf(stmt)}`;
+  return whereLine(stmt.source.path, lineOf(stmt), herePath || undefined, (n) => clipWord(n));
 }
 
 /** The directive re-written from its source words (quotes kept), e.g. `proxy_set_header Host $host;`. */

@@ -1,9 +1,10 @@
 /** Shared check of nginx/ws-read-timeout and nginx/ws-send-timeout. */
 import { effectiveValue, type NginxConfig } from '../../model/nginx';
-import { formatTime, parseNginxTime } from '../../model/units';
+import { parseNginxTime } from '../../model/units';
 import { webSocketLocationsIn } from '../../model/websocket';
 import { insertInContext, replaceArg } from '../../fixes/nginx';
 import type { ServiceOptions } from '../../options';
+import { threeHeartbeats } from '../../describe/heartbeat';
 import { effectiveHeartbeat, heartbeatLabel } from '../../knowledge/protocols';
 import type { NginxRuleScope } from '../../model/nginx-units';
 import type { RuleReport } from '../rule';
@@ -12,7 +13,7 @@ import { argSpan, contextSpan, defaultsFor, locationLabel, originRelated, proxyA
 
 /** The value a fix writes: three heartbeats, so two lost pings in a row are survived. */
 export function recommendedTimeout(options: ServiceOptions, heartbeatMs = options.heartbeatMs): string {
-  return formatTime(Math.max(heartbeatMs, 1000) * 3);
+  return threeHeartbeats(heartbeatMs);
 }
 
 export function checkTimeout(

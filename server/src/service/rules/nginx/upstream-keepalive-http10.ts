@@ -3,7 +3,16 @@ import { effectiveValue, findUpstream, parseProxyTarget } from '../../model/ngin
 import { webSocketLocationsIn, proxyPassOf } from '../../model/websocket';
 import { insertInContext } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
-import { argSpan, contextSpan, defaultsFor, describeOrigin, locationLabel, proxyAnchor, statementSpan } from './common';
+import {
+  argSpan,
+  contextSpan,
+  defaultsFor,
+  describeOrigin,
+  locationLabel,
+  originCites,
+  proxyAnchor,
+  statementSpan,
+} from './common';
 import { contextsIn } from '../../model/nginx-units';
 
 export const upstreamKeepaliveHttp10: NginxRule = {
@@ -83,6 +92,7 @@ export const upstreamKeepaliveHttp10: NginxRule = {
         span: at.span,
         message: `${msg} (${describeOrigin('proxy_http_version', eff, ctx)}): the kept-alive connections are never reused`,
         related,
+        cites: originCites(eff),
         fixes: edit ? [{ title: 'Add proxy_http_version 1.1', edits: [edit], isPreferred: true }] : [],
       });
     }

@@ -3,7 +3,7 @@ import { effectiveValue, walkStatements, type NginxConfig } from '../../model/ng
 import { nginxWebSocketUpstreams } from '../../model/websocket';
 import { insertInContext } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
-import { contextSpan, defaultsFor, describeOrigin } from './common';
+import { contextSpan, defaultsFor, describeOrigin, originCites } from './common';
 import { primaryServers, upstreamInfo, whoSends } from './upstreams';
 
 /** Shared memory zone names already declared (limit_req_zone, proxy_cache_path keys_zone, zone...). */
@@ -76,6 +76,7 @@ export const upstreamNoZone: NginxRule = {
         path: at.path,
         span: at.span,
         message: `upstream ${clipWord(info.name)} (${whoSends(locations)}) balances by ${method} without a zone, and ${describeOrigin('worker_processes', wp, config.root)}: each worker counts only its own connections`,
+        cites: originCites(wp),
         fixes: edit
           ? [
               {

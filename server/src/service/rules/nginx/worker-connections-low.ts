@@ -3,7 +3,7 @@ import { findStatements } from '../../model/nginx';
 import { nginxCarriesWebSocket } from '../../model/websocket';
 import { insertInContext, insertInMain, replaceArg } from '../../fixes/nginx';
 import type { EditSpec, NginxRule } from '../rule';
-import { argSpan, defaultsFor, headerSpan, lineOf } from './common';
+import { argSpan, citeOf, defaultsFor, headerSpan, lineOf } from './common';
 
 /**
  * The threshold: below 1024 connections a worker holds fewer than 512 proxied WebSockets (each
@@ -68,6 +68,7 @@ export const workerConnectionsLow: NginxRule = {
       path: (stmt ?? events.statement).source.path,
       span: stmt ? argSpan(stmt, 0) : headerSpan(events.statement),
       message: `${origin}: at most ${Math.floor(value / 2) - 1} WebSockets per worker (two connections each); raise it to ${WORKER_CONNECTIONS_MIN} or more`,
+      cites: stmt ? [citeOf(stmt)] : [],
       fixes: edits.length
         ? [
             {

@@ -1,7 +1,7 @@
 import { clipWord } from '../../words';
 import { webSocketLocationsIn } from '../../model/websocket';
 import type { NginxRule } from '../rule';
-import { argSpan, contextSpan, locationLabel, whereStatement } from './common';
+import { argSpan, citeOf, contextSpan, locationLabel, whereStatement } from './common';
 import { headerState, planTitle, planWsHeaders } from './headers';
 
 export const wsConnectionCleared: NginxRule = {
@@ -52,6 +52,7 @@ export const wsConnectionCleared: NginxRule = {
         span: at.span,
         message: `WebSocket ${locationLabel(location)} inherits Connection ${value} from ${locationLabel(st.connection.context)} (${whereStatement(st.connection, at.path)}), so the backend never sees the upgrade request`,
         fixes,
+        cites: [citeOf(st.connection)],
         related: [
           {
             path: st.connection.source.path,

@@ -2,7 +2,15 @@ import { clipWord } from '../../words';
 import { webSocketLocationsIn } from '../../model/websocket';
 import { insertInContext } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
-import { anchorInBlock, contextSpan, locationLabel, statementSpan, statementText, whereStatement } from './common';
+import {
+  anchorInBlock,
+  citeOf,
+  contextSpan,
+  locationLabel,
+  statementSpan,
+  statementText,
+  whereStatement,
+} from './common';
 import { headerState, lostOuterHeaders } from './headers';
 
 export const wsHeadersNotInherited: NginxRule = {
@@ -48,6 +56,7 @@ export const wsHeadersNotInherited: NginxRule = {
         path: at.path,
         span: at.span,
         message: `WebSocket ${locationLabel(location)} defines its own proxy_set_header, so it inherits none of the ${lost.outer.list.statements.length} from ${locationLabel(lost.outer.list.from!)} (${whereStatement(outerAt, at.path)}): ${names.map((n) => clipWord(n)).join(' and ')} ${names.length > 1 ? 'are' : 'is'} not sent`,
+        cites: [citeOf(outerAt)],
         fixes: edit
           ? [
               {

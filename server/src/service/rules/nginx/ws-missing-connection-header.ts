@@ -2,7 +2,7 @@ import type { NginxStatement } from '../../model/nginx';
 import { clipWord } from '../../words';
 import { webSocketLocationsIn } from '../../model/websocket';
 import type { NginxRule } from '../rule';
-import { argSpan, contextSpan, locationLabel, whereStatement } from './common';
+import { argSpan, citeOf, contextSpan, locationLabel, whereStatement } from './common';
 import { headerState, planTitle, planWsHeaders } from './headers';
 import { removeStatement } from '../../fixes/nginx';
 
@@ -48,6 +48,7 @@ export const wsMissingConnectionHeader: NginxRule = {
             path: extra.source.path,
             span: argSpan(extra, 1),
             message: `WebSocket ${locationLabel(location)} has a second Connection header "${clipWord(value)}"${pasted} besides ${whereStatement(st0.connection!, extra.source.path)}; delete the stray line`,
+            cites: [citeOf(st0.connection!)],
             severity: 'warning',
             fixes: [{ title: 'Delete the stray Connection line', edits: [removeStatement(extra)], isPreferred: true }],
           });
@@ -70,6 +71,7 @@ export const wsMissingConnectionHeader: NginxRule = {
       const at = contextSpan(location);
       if (!at) continue;
       let detail = 'nginx sends "Connection: close"';
+      const cites = st.connection ? [citeOf(st.connection)] : [];
       if (st.connection)
         detail = `it is "${clipWord(st.connection.args[1] ?? '')}" (${whereStatement(st.connection, at.path)})`;
       else if (st.list.source === 'inherited')
@@ -79,6 +81,7 @@ export const wsMissingConnectionHeader: NginxRule = {
         span: at.span,
         message: `WebSocket ${locationLabel(location)} does not set Connection to upgrade: ${detail}; use $connection_upgrade`,
         fixes,
+        cites,
       });
     }
   },

@@ -1,4 +1,5 @@
 import type { NginxRule } from '../rule';
+import { heartbeatTier } from '../../describe/heartbeat';
 import { checkTimeout } from './timeouts';
 
 export const wsReadTimeout: NginxRule = {
@@ -29,17 +30,6 @@ export const wsReadTimeout: NginxRule = {
     },
   },
   check({ config, options, report, scope }) {
-    checkTimeout(
-      'proxy_read_timeout',
-      config,
-      options,
-      report,
-      (ms, hb) => {
-        if (ms <= hb) return { severity: 'error', why: 'a connection idle between two pings is closed' };
-        if (ms < 2 * hb) return { severity: 'warning', why: 'one late or lost ping is enough to close the connection' };
-        return null;
-      },
-      scope,
-    );
+    checkTimeout('proxy_read_timeout', config, options, report, heartbeatTier, scope);
   },
 };

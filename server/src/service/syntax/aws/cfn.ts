@@ -3,18 +3,10 @@
  * the range of every node. CloudFormation's short-form intrinsic functions (`!Ref`, `!GetAtt`,
  * `!Sub`...) are accepted as tags on scalars and sequences (and maps); their values are not
  * evaluated here.
+ *
+ * The package is loaded on first use: a run that reads no YAML or JSON template does not pay for it.
  */
-import {
-  isMap,
-  isScalar,
-  isSeq,
-  parseDocument,
-  YAMLMap,
-  YAMLSeq,
-  type Document,
-  type Node as YamlNode,
-  type Pair,
-} from 'yaml';
+import type { Document, Node as YamlNode, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
 
@@ -42,11 +34,34 @@ export const CFN_TAGS = [
   '!ToJsonString',
 ] as const;
 
-const customTags = CFN_TAGS.flatMap((tag) => [
-  { tag, resolve: (s: string) => s },
-  { tag, collection: 'seq' as const, nodeClass: YAMLSeq, resolve: (s: unknown) => s },
-  { tag, collection: 'map' as const, nodeClass: YAMLMap, resolve: (s: unknown) => s },
-]);
+type YamlLib = typeof import('yaml');
+let lib: { yaml: YamlLib; customTags: unknown[] } | undefined;
+
+function yaml(): { yaml: YamlLib; customTags: unknown[] } {
+  if (!lib) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const y = require('yaml') as YamlLib;
+    const customTags = CFN_TAGS.flatMap((tag) => [
+      { tag, resolve: (s: string) => s },
+      { tag, collection: 'seq' as const, nodeClass: y.YAMLSeq, resolve: (s: unknown) => s },
+      { tag, collection: 'map' as const, nodeClass: y.YAMLMap, resolve: (s: unknown) => s },
+    ]);
+    lib = { yaml: y, customTags };
+  }
+  return lib;
+}
+
+export function isMap(n: unknown): n is YAMLMap {
+  return yaml().yaml.isMap(n);
+}
+
+export function isSeq(n: unknown): n is YAMLSeq {
+  return yaml().yaml.isSeq(n);
+}
+
+export function isScalar(n: unknown): n is Scalar {
+  return yaml().yaml.isScalar(n);
+}
 
 export interface CfnFile {
   text: string;
@@ -57,7 +72,8 @@ export interface CfnFile {
 
 export function parseCfn(text: string, json: boolean): CfnFile {
   const diagnostics: SyntaxDiagnostic[] = [];
-  const doc = parseDocument(text, {
+  const { yaml: y, customTags } = yaml();
+  const doc = y.parseDocument(text, {
     customTags: customTags as never,
     prettyErrors: false,
     uniqueKeys: false,
@@ -106,5 +122,3 @@ export function pairSpan(p: Pair<YamlNode, YamlNode | null>): Span {
   const v = p.value ? nodeSpan(p.value) : undefined;
   return { start: k.start, end: v ? v.end : k.end };
 }
-
-export { isMap, isScalar, isSeq };

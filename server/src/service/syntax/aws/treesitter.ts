@@ -13,11 +13,6 @@ import { existsSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { Parser as ParserType, Tree } from 'web-tree-sitter';
 
-// `require` (not `import`) so that bundlers pick the package's CommonJS build: its ES module build
-// needs `import.meta.url`, which a CommonJS bundle does not have.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Language, Parser } = require('web-tree-sitter') as typeof import('web-tree-sitter');
-
 /** The files the build copies into dist/wasm/. */
 export const AWS_WASM_FILES = {
   runtime: { name: 'tree-sitter.wasm', module: 'web-tree-sitter/tree-sitter.wasm' },
@@ -45,6 +40,11 @@ function locate(file: { name: string; module: string }): string {
 export function initAwsParsers(): Promise<void> {
   if (!loading) {
     loading = (async () => {
+      // `require` (not `import`) so that bundlers pick the package's CommonJS build: its ES module
+      // build needs `import.meta.url`, which a CommonJS bundle does not have. Required here, on
+      // the first call, so that a run that reads no Terraform does not load it.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { Language, Parser } = require('web-tree-sitter') as typeof import('web-tree-sitter');
       const runtime = locate(AWS_WASM_FILES.runtime);
       await Parser.init({ locateFile: () => runtime });
       const language = await Language.load(locate(AWS_WASM_FILES.terraform));
