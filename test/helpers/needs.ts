@@ -19,6 +19,7 @@ import * as outside from '../../scripts/needs.cjs';
 export type VersionNeed = `nginx@${string}` | `haproxy@${string}`;
 
 type PlainNeed = 'nginx' | 'haproxy' | 'haproxy-doc' | 'chromium' | 'neovim' | 'code-server' | 'shared';
+
 export type Need = PlainNeed | VersionNeed;
 
 export const REPO = outside.REPO;
@@ -39,6 +40,11 @@ export const NEEDS = Object.fromEntries(outside.NEEDS.map((n) => [n.id, n])) as 
 
 // --- releases built by scripts/versions.mjs ------------------------------------------------------
 
+interface VersionsSpec {
+  nginx: { versions: string[]; configure: string[] };
+  haproxy: { versions: string[]; make: string[] };
+}
+
 /** The folder scripts/versions.mjs builds into (same rule as its cacheRoot). */
 export function versionsCache(env: NodeJS.ProcessEnv = process.env): string {
   if (env.WSLB_VERSIONS_CACHE) return path.resolve(env.WSLB_VERSIONS_CACHE);
@@ -52,36 +58,45 @@ export interface BuiltVersion {
   /** `nginx@1.31.4` */
   id: string;
   binary: string;
+  /** Its folder: sbin/<name>, and conf/ (nginx) or doc/configuration.txt (HAProxy). */
+  dir: string;
 }
 
-/** The releases scripts/versions.json lists that are built with its flags (oldest first per product). */
-export function builtVersions(name?: 'nginx' | 'haproxy', env: NodeJS.ProcessEnv = process.env): BuiltVersion[] {
-  const specFile = path.join(REPO, 'scripts', 'versions.json');
-  if (!fs.existsSync(specFile)) return [];
-  const spec = JSON.parse(fs.readFileSync(specFile, 'utf8')) as Record<
-    'nginx' | 'haproxy',
-    { versions: string[]; configure?: string[]; make?: string[] }
-  >;
-  const out: BuiltVersion[] = [];
-  for (const n of ['nginx', 'haproxy'] as const) {
-    if (name && n !== name) continue;
-    const flags = n === 'nginx' ? spec.nginx.configure : spec.haproxy.make;
-    for (const version of spec[n].versions) {
-      const dir = path.join(versionsCache(env), `${n}-${version}`);
-      const binary = path.join(dir, 'sbin', n);
+/**
+ * Every release scripts/versions.json lists, with where its build is when it is built with the listed
+ * flags (binary undefined otherwise), oldest first per product.
+ */
+export function knownVersions(
+  env: NodeJS.ProcessEnv = process.env,
+): (Omit<BuiltVersion, 'binary'> & { binary: string | undefined })[] {
+  const spec = JSON.parse(fs.readFileSync(path.join(REPO, 'scripts', 'versions.json'), 'utf8')) as VersionsSpec;
+  const root = versionsCache(env);
+  const out = [];
+  for (const name of ['nginx', 'haproxy'] as const) {
+    const flags = name === 'nginx' ? spec.nginx.configure : spec.haproxy.make;
+    for (const version of spec[name].versions) {
+      const dir = path.join(root, `${name}-${version}`);
+      const binary = path.join(dir, 'sbin', name);
+      let ok = false;
       try {
         const stamp = JSON.parse(fs.readFileSync(path.join(dir, 'wslb-build.json'), 'utf8')) as {
           version: string;
           flags: string[];
         };
-        if (stamp.version === version && JSON.stringify(stamp.flags) === JSON.stringify(flags) && fs.existsSync(binary))
-          out.push({ name: n, version, id: `${n}@${version}`, binary });
+        ok =
+          stamp.version === version && JSON.stringify(stamp.flags) === JSON.stringify(flags) && fs.existsSync(binary);
       } catch {
         /* not built */
       }
+      out.push({ name, version, id: `${name}@${version}`, dir, binary: ok ? binary : undefined });
     }
   }
   return out;
+}
+
+/** The releases that are built (see knownVersions), optionally of one product. */
+export function builtVersions(name?: 'nginx' | 'haproxy', env: NodeJS.ProcessEnv = process.env): BuiltVersion[] {
+  return knownVersions(env).filter((v): v is BuiltVersion => v.binary !== undefined && (!name || v.name === name));
 }
 
 /** `nginx@1.31` matches 1.31.x, `nginx@1.31.4` that release only. */
@@ -92,12 +107,15 @@ function versionMatches(need: VersionNeed, v: { name: string; version: string })
 
 function info(n: Need): { find(): string | undefined; how: string } {
   if (!n.includes('@')) return NEEDS[n as PlainNeed];
+  const vn = n as VersionNeed;
   return {
     find: () =>
       builtVersions()
-        .filter((v) => versionMatches(n as VersionNeed, v))
+        .filter((v) => versionMatches(vn, v))
         .at(-1)?.binary,
-    how: `node scripts/versions.mjs builds it from ${sharedPath('src')} into ${versionsCache()}`,
+    how: knownVersions().some((v) => versionMatches(vn, v))
+      ? `node scripts/versions.mjs builds it from ${sharedPath('src')} into ${versionsCache()}`
+      : 'no such release in scripts/versions.json',
   };
 }
 

@@ -116,13 +116,15 @@ describe('live harness: pure helpers', () => {
   });
 
   it('points every nginx path into the prefix and loads the stream module only for stream blocks', () => {
-    const http = prepareNginxConfig('events {}\nhttp {\n}\n', '/tmp/p');
+    const http = prepareNginxConfig('events {}\nhttp {\n}\n', '/tmp/p', true);
     assert.match(http, /proxy_temp_path \/tmp\/p\/proxy;/);
     assert.match(http, /client_body_temp_path \/tmp\/p\/client_body;/);
     assert.match(http, /access_log \/tmp\/p\/access.log;/);
     assert.doesNotMatch(http, /load_module/);
-    const stream = prepareNginxConfig('events {}\nstream {\n}\n', '/tmp/p');
+    const stream = prepareNginxConfig('events {}\nstream {\n}\n', '/tmp/p', true);
     assert.match(stream, /^load_module \/usr\/lib\/nginx\/modules\/ngx_stream_module\.so;/);
+    // a binary with the stream module built in (scripts/versions.mjs builds --with-stream) loads nothing
+    assert.doesNotMatch(prepareNginxConfig('events {}\nstream {\n}\n', '/tmp/p', false), /load_module/);
   });
 
   it('hands out distinct free loopback ports', async () => {

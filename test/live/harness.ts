@@ -31,10 +31,20 @@ function rawText(data: WebSocket.RawData): string {
  * Where the binaries are: `WSLB_NGINX` / `WSLB_HAPROXY` when set (a path that is not executable
  * counts as missing), else where the tests' one door (../helpers/needs) finds them.
  */
-export const BINARIES = {
+export const BINARIES: { nginx: string | undefined; haproxy: string | undefined } = {
   nginx: process.env.WSLB_NGINX !== undefined ? executable(process.env.WSLB_NGINX) : locate('nginx'),
   haproxy: process.env.WSLB_HAPROXY !== undefined ? executable(process.env.WSLB_HAPROXY) : locate('haproxy'),
-} as const;
+};
+
+/**
+ * Runs the harness on other binaries (for instance a release built by scripts/versions.mjs) until the
+ * returned function is called, which puts the previous ones back.
+ */
+export function useBinaries(b: Partial<Record<BinaryName, string>>): () => void {
+  const saved = { ...BINARIES };
+  Object.assign(BINARIES, b);
+  return () => Object.assign(BINARIES, saved);
+}
 
 function executable(file: string): string | undefined {
   try {
@@ -47,18 +57,45 @@ function executable(file: string): string | undefined {
 
 export type BinaryName = keyof typeof BINARIES;
 
-let versions: Record<string, string> | undefined;
+const versionLines = new Map<string, string>();
 
-/** `nginx -v` / `haproxy -v` first lines (cached), for reports. */
-export function binaryVersions(): Record<string, string> {
-  if (versions) return versions;
-  versions = {};
-  for (const [name, bin] of Object.entries(BINARIES)) {
-    if (!bin) continue;
+/** The first line of `nginx -v` / `haproxy -v` of a binary (cached). */
+export function versionLine(bin: string): string {
+  let line = versionLines.get(bin);
+  if (line === undefined) {
     const r = spawnSync(bin, ['-v'], { encoding: 'utf8', timeout: 3000 });
-    versions[name] = `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n')[0].trim();
+    line = `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n')[0].trim();
+    versionLines.set(bin, line);
   }
-  return versions;
+  return line;
+}
+
+/** The release number a binary reports (`1.22.1`, `2.6.12-1+deb12u4` gives `2.6.12`). */
+export function versionOf(bin: string): string {
+  return /(?:nginx\/|version )(\d+\.\d+\.\d+)/.exec(versionLine(bin))?.[1] ?? 'unknown';
+}
+
+/** `nginx -v` / `haproxy -v` first lines of the binaries in use, for reports. */
+export function binaryVersions(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, bin] of Object.entries(BINARIES)) if (bin) out[name] = versionLine(bin);
+  return out;
+}
+
+const dynamicStream = new Map<string, boolean>();
+
+/** Does the nginx in use build the stream module as a loadable module (Debian) rather than in (--with-stream)? */
+function nginxStreamIsDynamic(): boolean {
+  const bin = BINARIES.nginx;
+  if (!bin) return true;
+  let dyn = dynamicStream.get(bin);
+  if (dyn === undefined) {
+    const r = spawnSync(bin, ['-V'], { encoding: 'utf8', timeout: 3000 });
+    const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+    dyn = !/--with-stream(\s|$)/.test(out);
+    dynamicStream.set(bin, dyn);
+  }
+  return dyn;
 }
 
 export function missingBinaryMessage(name: string): string {
@@ -301,12 +338,13 @@ export interface ValidateResult {
 
 /**
  * Turns a config text into one that runs under a private prefix: load the stream module only when a
- * `stream {}` block is present (Debian builds it as a dynamic module), and point the temp paths that
+ * `stream {}` block is present and the binary has it as a dynamic module (Debian's; the releases
+ * built by scripts/versions.mjs have it built in), and point the temp paths that
  * Debian compiled under /var/lib/nginx, and the access log, into the prefix.
  */
-export function prepareNginxConfig(text: string, dir: string): string {
+export function prepareNginxConfig(text: string, dir: string, streamIsDynamic = nginxStreamIsDynamic()): string {
   let out = text;
-  if (/^\s*stream\s*\{/m.test(out) && !/load_module\s+\S*ngx_stream_module/.test(out)) {
+  if (streamIsDynamic && /^\s*stream\s*\{/m.test(out) && !/load_module\s+\S*ngx_stream_module/.test(out)) {
     out = `load_module /usr/lib/nginx/modules/ngx_stream_module.so;\n${out}`;
   }
   const httpPaths = [

@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ALL_RULES } from '../../server/src/service/rules';
 import { AWS_NOT_LIVE, CASES, NOT_LIVE } from './cases';
-import { BINARIES, binaryVersions } from './harness';
+import { compareVersions } from '../../server/src/service/model/units';
+import { BINARIES, binaryVersions, versionOf } from './harness';
 
 export interface CaseReport {
   id: string;
@@ -69,6 +70,27 @@ export function recordFidelity(r: FidelityReport): void {
   fidelity.set(r.name, r);
 }
 
+/** One rule's behaviour run on one release's binary (test/live/versions.test.ts). */
+export interface VersionRun {
+  rule: string;
+  system: 'nginx' | 'haproxy';
+  /** The release the binary reports, e.g. `1.30.4`. */
+  version: string;
+  /** Does wslb report the rule on the bad config when told this version? */
+  wslbFires: boolean;
+  /** Did the binary show the harm with the bad config? */
+  harm: boolean;
+  /** Did the binary agree with wslb (harm exactly where wslb fires)? */
+  agrees: boolean;
+  observed: string;
+}
+
+const versionRuns = new Map<string, VersionRun>();
+
+export function recordVersionRun(r: VersionRun): void {
+  versionRuns.set(`${r.rule} ${r.version}`, r);
+}
+
 const cases = new Map<string, CaseReport>();
 const claims = new Map<string, ClaimReport>();
 const notes: string[] = [];
@@ -100,6 +122,27 @@ export interface RuleCoverage {
   wslbFixShown?: boolean;
   reason?: string;
   claim?: string;
+  /**
+   * The releases on whose own binary the rule's behaviour was shown in this run: where wslb reports
+   * it the harm happened, and where wslb stays quiet (a version outside the rule's range) it did not.
+   * The Debian binaries' release counts when harms.test.ts showed the harm there.
+   */
+  shownOn: string[];
+  /** The per-release runs behind shownOn (test/live/versions.test.ts). */
+  versionRuns?: VersionRun[];
+}
+
+function shownOn(
+  id: string,
+  system: 'nginx' | 'haproxy' | 'aws',
+  harmShown: boolean,
+): Pick<RuleCoverage, 'shownOn' | 'versionRuns'> {
+  const runs = [...versionRuns.values()].filter((r) => r.rule === id);
+  const versions = new Set(runs.filter((r) => r.agrees).map((r) => r.version));
+  const bin = system === 'aws' ? undefined : BINARIES[system];
+  if (harmShown && bin) versions.add(versionOf(bin));
+  const sorted = [...versions].sort((a, b) => compareVersions(a, b));
+  return runs.length ? { shownOn: sorted, versionRuns: runs } : { shownOn: sorted };
 }
 
 export function ruleCoverage(): RuleCoverage[] {
@@ -112,6 +155,7 @@ export function ruleCoverage(): RuleCoverage[] {
         harmShown: r?.harm.shown ?? false,
         fixShown: r?.fix.shown ?? false,
         wslbFixShown: r?.wslbFix?.shown ?? false,
+        ...shownOn(meta.id, meta.system, r?.harm.shown ?? false),
       };
     }
     const nl = NOT_LIVE.find((n) => n.id === meta.id);
@@ -121,12 +165,15 @@ export function ruleCoverage(): RuleCoverage[] {
         status: 'not-observable' as const,
         reason: nl.reason,
         ...(nl.claim ? { claim: nl.claim } : {}),
+        ...shownOn(meta.id, meta.system, false),
       };
-    if (meta.system === 'aws') return { id: meta.id, status: 'not-observable' as const, reason: AWS_NOT_LIVE };
+    if (meta.system === 'aws')
+      return { id: meta.id, status: 'not-observable' as const, reason: AWS_NOT_LIVE, shownOn: [] };
     return {
       id: meta.id,
       status: 'not-observable' as const,
       reason: 'no live case and no reason recorded (test/live/coverage.test.ts fails on this)',
+      ...shownOn(meta.id, meta.system, false),
     };
   });
 }

@@ -7,6 +7,7 @@ import { createLanguageService } from '../../server/src/service';
 import { MemoryFileSystem } from '../../server/src/service/model/fs';
 import { ruleById } from '../../server/src/service/rules';
 import { applyEdits, collectFixEdits } from '../../server/src/service/fixes/apply';
+import type { ServiceOptions } from '../../server/src/service/options';
 import type { Finding } from '../../server/src/service/types';
 import { badText, type LiveCase } from './cases';
 
@@ -16,10 +17,13 @@ export function ruleRegistered(c: LiveCase): boolean {
   return ruleById(c.id) !== undefined;
 }
 
-/** wslb's findings on `text`, with the heartbeat the live client of this case uses. */
-export function analyze(c: LiveCase, text: string): Finding[] {
+/**
+ * wslb's findings on `text`, with the heartbeat the live client of this case uses (and `options`, such
+ * as the target `nginxVersion` / `haproxyVersion`).
+ */
+export function analyze(c: LiveCase, text: string, options: Partial<ServiceOptions> = {}): Finding[] {
   const heartbeatMs = c.expect.kind === 'idle-cut' && c.expect.heartbeatMs ? c.expect.heartbeatMs : undefined;
-  const service = createLanguageService(heartbeatMs ? { heartbeatMs } : {});
+  const service = createLanguageService({ ...(heartbeatMs ? { heartbeatMs } : {}), ...options });
   const path = PATHS[c.system];
   return c.system === 'nginx'
     ? service.analyzeNginx(path, new MemoryFileSystem({ [path]: text })).findings
@@ -27,10 +31,14 @@ export function analyze(c: LiveCase, text: string): Finding[] {
 }
 
 /** Applies wslb's fixes for the case's rule until it no longer fires (at most 5 rounds). */
-export function applyWslbFix(c: LiveCase, text: string): { text: string; rounds: number } {
+export function applyWslbFix(
+  c: LiveCase,
+  text: string,
+  options: Partial<ServiceOptions> = {},
+): { text: string; rounds: number } {
   let current = text;
   for (let round = 1; round <= 5; round++) {
-    const edits = collectFixEdits(analyze(c, current), (f) => f.code === c.id).get(PATHS[c.system]) ?? [];
+    const edits = collectFixEdits(analyze(c, current, options), (f) => f.code === c.id).get(PATHS[c.system]) ?? [];
     if (edits.length === 0) return { text: current, rounds: round - 1 };
     current = applyEdits(current, edits);
   }
@@ -46,12 +54,15 @@ export interface WslbFixed {
   scaled?: string;
 }
 
-/** wslb's fixed version of the bad config, or undefined when the rule is not registered or offers no fix. */
-export function wslbFixed(c: LiveCase): WslbFixed | undefined {
+/**
+ * wslb's fixed version of the bad config (for the target versions in `options`), or undefined when
+ * the rule is not registered or offers no fix there.
+ */
+export function wslbFixed(c: LiveCase, options: Partial<ServiceOptions> = {}): WslbFixed | undefined {
   if (!ruleRegistered(c)) return undefined;
   const bad = badText(c);
-  if (!analyze(c, bad).some((f) => f.code === c.id && f.fixes.length > 0)) return undefined;
-  const { text, rounds } = applyWslbFix(c, bad);
+  if (!analyze(c, bad, options).some((f) => f.code === c.id && f.fixes.length > 0)) return undefined;
+  const { text, rounds } = applyWslbFix(c, bad, options);
   let live = text;
   let scaled: string | undefined;
   if (c.scaleFix) {

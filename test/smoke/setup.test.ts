@@ -27,7 +27,14 @@ describe('set-up: scripts/setup.mjs and the needs gate', () => {
       const block = r.stdout.slice(r.stdout.indexOf('[setup] missing'));
       assert.ok(block.length > 0, r.stdout);
       assert.ok(r.stdout.includes('[setup] missing'), r.stdout);
-      for (const name of ['Neovim: apt-get install neovim', "the project's shared folder"])
+      for (const name of [
+        'Neovim: apt-get install neovim',
+        "the project's shared folder",
+        // no compiler on this PATH, no archives in the shared folder, an empty versions cache
+        'the compiler and headers the nginx/HAProxy release builds need: apt-get install gcc make tar libpcre2-dev',
+        'the nginx/HAProxy releases nginx@1.24.0, nginx@1.26.3',
+        'haproxy-3.4.0.tar.gz',
+      ])
         assert.ok(block.includes(name), `${name} not named in:\n${block}`);
       assert.match(block, /pending/);
     } finally {

@@ -36,7 +36,7 @@ export const noHardStopAfter: HaproxyRule = {
         'HAProxy v2.6.0 src/mux_h1.c, src/mux_h2.c (close_spread_end: idle connections and the next response only)',
       ],
       proof:
-        'Live test on HAProxy 2.6.12 (docs/live-findings.md): after a soft reload (`-sf`) the old process was still running 1.8 s later, its WebSocket still echoing, while the new process served new connections; with `hard-stop-after 1s` (wslb writes 10m, scaled down for the test) the old process was gone and the WebSocket closed with 1006 about 1 s after the reload.',
+        'Live test on HAProxy 2.6.12 (docs/live-findings.md): after a soft reload (`-sf`) the old process was still running 1.8 s later, its WebSocket still echoing, while the new process served new connections; with `hard-stop-after 1s` (wslb writes 10m, scaled down for the test) the old process was gone and the WebSocket closed with 1006 about 1 s after the reload. HAProxy 2.8.0 and 3.0.0 built from source did the same, and `close-spread-time 1s` did not end the WebSocket on any of them (docs/live-findings.md, per release).',
     },
   },
   check({ config, options, report }) {

@@ -40,7 +40,7 @@ export const wsMissingTimeoutTunnel: HaproxyRule = {
         "HAProxy v2.6.0 src/stream.c (stream_new: client side armed with the frontend's timeout client; tunnel timeout from the backend)",
       ],
       proof:
-        'Live test on HAProxy 2.6.12: with `timeout client 1s`/`timeout server 1s` and no tunnel timeout an idle WebSocket was cut with 1006 after 1000 ms; with `timeout tunnel 3s` it was still open after 2 s. `timeout tunnel 0` behaved like no tunnel timeout (docs/live-findings.md).',
+        'Live test on HAProxy 2.6.12: with `timeout client 1s`/`timeout server 1s` and no tunnel timeout an idle WebSocket was cut with 1006 after 1000 ms; with `timeout tunnel 3s` it was still open after 2 s. `timeout tunnel 0` behaved like no tunnel timeout. HAProxy 2.8.0 and 3.0.0 built from source cut it the same way (docs/live-findings.md, per release).',
     },
   },
   check({ config, options, report }) {

@@ -30,7 +30,7 @@ export const upstreamKeepaliveHttp10: NginxRule = {
         'nginx src/http/modules/ngx_http_proxy_module.c (ngx_http_proxy_process_status_line: connection_close for HTTP/1.0 responses), release-1.22.1',
       ],
       proof:
-        'Live test on nginx 1.22.1 (docs/live-findings.md): with `keepalive 4` and `Connection ""` but HTTP/1.0, five requests one after the other reached the backend over five TCP connections; with `proxy_http_version 1.1` over one.',
+        'Live test on nginx 1.22.1 (docs/live-findings.md): with `keepalive 4` and `Connection ""` but HTTP/1.0, five requests one after the other reached the backend over five TCP connections; with `proxy_http_version 1.1` over one. Without `proxy_http_version`, nginx 1.24.0 built from source did the same (five connections), while 1.30.4 and 1.31.4 sent HTTP/1.1 over one connection: the 1.29.7 default change, shown per release.',
     },
   },
   check({ config, options, report, scope }) {

@@ -30,7 +30,7 @@ export const wsHttpVersion: NginxRule = {
         'https://www.rfc-editor.org/rfc/rfc6455#section-4.1',
       ],
       proof:
-        "Live test on nginx 1.22.1: an RFC-strict backend received `HTTP/1.0` and answered 400, the client never got 101; with 1.1, 101 and an echo. Node's `ws` 8.x accepts the HTTP/1.0 handshake (docs/live-findings.md).",
+        "Live test on nginx 1.22.1: an RFC-strict backend received `HTTP/1.0` and answered 400, the client never got 101; with 1.1, 101 and an echo. Node's `ws` 8.x accepts the HTTP/1.0 handshake. The same config without `proxy_http_version` on nginx 1.24.0 built from source: 400 likewise; on 1.30.4 and 1.31.4: the backend saw HTTP/1.1 and the client got 101, as the 1.29.7 default change says (docs/live-findings.md, per release).",
     },
   },
   check({ config, options, report, scope }) {
