@@ -88,7 +88,7 @@ describe('docs: AWS hovers', () => {
     const idle = hover('template.yaml', cfn, at(cfn, 'idle_timeout.timeout_seconds', 3))!.markdown;
     assert.match(idle, /### `idle_timeout\.timeout_seconds`/);
     assert.match(idle, /`45` — written here/);
-    assert.match(idle, /above the 30 s heartbeat but without margin/);
+    assert.match(idle, /above the 30 s heartbeat without margin/);
     const delay = hover('template.yaml', cfn, at(cfn, '!Ref Delay', 2))!.markdown;
     assert.match(delay, /`30` — the default of `Delay` \(line 5\)/);
     const alg = hover('template.yaml', cfn, at(cfn, 'least_outstanding', 2))!.markdown;

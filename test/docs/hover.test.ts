@@ -367,7 +367,7 @@ http {
   it('a protocol path: that protocol`s default, from the path, with its source', () => {
     const m = hover('/mqtt');
     assert.match(m, /Against the 60 s heartbeat \(the MQTT over WebSocket default, by the path; \[source\]/);
-    assert.match(m, /\): above it but without margin/);
+    assert.match(m, /\): above it without margin/);
     assert.ok(m.includes('https://github.com/mqttjs/MQTT.js#client'), m);
     assert.ok(m.length <= HOVER_BUDGET, `${m.length} characters`);
   });

@@ -303,7 +303,7 @@ describe('language server: nginx incremental analysis', function () {
       '    }',
       '    server {',
       '        listen 8081;',
-      '        proxy_set_header Connection close;',
+      '        proxy_set_header Connection keep-alive;',
       '        location /realtime/ {',
       '            proxy_pass http://app;',
       '        }',
@@ -314,7 +314,7 @@ describe('language server: nginx incremental analysis', function () {
     const open = new Map([[FILE, text]]);
     const p = projectOver(open);
     p.analyzeRoot(FILE, 'nginx');
-    const named = () => p.findingsFor(FILE).find((f) => f.code === 'nginx/ws-connection-cleared')?.message;
+    const named = () => p.findingsFor(FILE).find((f) => f.code === 'nginx/ws-missing-connection-header')?.message;
     assert.match(named() ?? '', /\(line 10\)/);
     const offset = text.indexOf('return 200;') + 'return 200;'.length;
     const inserted = '\n        add_header X-A 1;';

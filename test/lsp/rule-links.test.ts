@@ -35,7 +35,7 @@ const NGINX = `http {
     }
 }
 `;
-const RULE = 'nginx/ws-http-version';
+const RULE = 'nginx/ws-not-upgraded';
 
 async function actionsAt(c: TestClient, uri: string, d: Diagnostic): Promise<CodeAction[]> {
   return c.request<CodeAction[]>('textDocument/codeAction', {

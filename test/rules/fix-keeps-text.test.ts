@@ -9,7 +9,7 @@ import { analyzeText } from '../helpers/analyze';
 describe('fixes on a file with a byte order mark', () => {
   it('an insertion at the start of the file lands after the BOM', () => {
     const text =
-      '\ufeffhttp {\n  server {\n    location /ws/ {\n      proxy_pass http://x;\n      proxy_http_version 1.1;\n' +
+      '\ufeffhttp {\n  server {\n    location /ws/ {\n      proxy_pass http://127.0.0.1:9000;\n      proxy_http_version 1.1;\n' +
       '      proxy_set_header Upgrade $http_upgrade;\n      proxy_set_header Connection "upgrade";\n    }\n  }\n}\n';
     const f = analyzeText('nginx', text).find((x) => x.code === 'nginx/ws-no-worker-shutdown-timeout');
     assert.ok(f, 'the rule fires');

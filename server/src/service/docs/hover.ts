@@ -238,7 +238,7 @@ export function heartbeatText(ms: number, hbMs: number, named = true): string {
   const it = named ? `the ${hb} heartbeat` : 'it';
   const tier = heartbeatTier(ms, hbMs)?.severity; // the tiers of the timeout rules
   if (tier === 'error') return `at or below ${it}: idle WebSockets are cut before the next ping arrives`;
-  if (tier === 'warning') return `above ${it} but without margin: a single late or lost ping and the connection is cut`;
+  if (tier === 'warning') return `above ${it} without margin: one late or lost ping cuts the connection`;
   const missed = Math.floor(ms / hbMs) - 1;
   return `${seconds(ms)} leaves ${missed === 1 ? 'one missed' : `${missed} missed`} ${hb} ping${missed === 1 ? '' : 's'} of margin`;
 }

@@ -47,8 +47,12 @@ export const wsDeregistrationDelay: AwsRule = {
       if (!v.known) continue;
       const heartbeat = targetGroupHeartbeat(tg, options);
       const hbS = heartbeat.ms / 1000;
-      if (v.value >= 2 * hbS) continue;
+      // at AWS's maximum the delay cannot be longer: nothing to act on here (issue 23: the fix
+      // would otherwise be offered again after it is applied, for a heartbeat over 30 min)
       const target = drainWindow(hbS);
+      if (v.value >= 2 * hbS || v.value >= target) continue;
+      const why =
+        target < 2 * hbS ? "AWS's maximum; two heartbeats would need more" : 'two heartbeats to close with 1001';
       report({
         ...spanFor(tg, v),
         message: `WebSocket target group ${label(tg)} drains for ${describeKnown(v, ' s')}, less than two ${heartbeatLabel(heartbeat)} heartbeats: a deploy or scale-in cuts its connections before they can be closed with 1001`,
@@ -57,7 +61,7 @@ export const wsDeregistrationDelay: AwsRule = {
           tg,
           v,
           settingOf('tg.deregistration_delay', target),
-          `Set the deregistration delay to ${target} s (two heartbeats to close with 1001; more if draining takes longer)`,
+          `Set the deregistration delay to ${target} s (${why})`,
         ),
       });
     }
