@@ -281,6 +281,60 @@ describe('knowledge: HAProxy versions', () => {
     });
   });
 
+  describe('lines behind `.if version_atleast(...)` / `.else`', () => {
+    /** A config written to run on 2.6 and on 3.x: the 3.0 keywords are guarded, so is the old `nbproc`. */
+    const GUARDED = `global
+    maxconn 100
+.if version_atleast(3.0)
+    tune.h2.fe.max-total-streams 1000
+.else
+    nbproc 2
+.endif
+.if !version_atleast(3.0)
+    tune.h2.fe.max-total-streams 1000
+.endif
+.if defined(WITH_H2)
+    tune.h2.fe.max-total-streams 1000
+.endif
+
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+.if version_atleast(3.0)
+    timeout client-hs 5s
+    timeout tunnel 1x
+.endif
+`;
+    const found = (version: string) =>
+      createLanguageService({ haproxyVersion: version, haproxyVersionSet: true })
+        .analyzeHaproxy([{ path: '/x.cfg', text: GUARDED }])
+        .findings.map((f) => `${f.range.start.line}:${f.code}`)
+        .filter((s) => /keyword|invalid-value/.test(s));
+
+    it('does not report what the target version skips, and still reports what it reads', () => {
+      // (lines from 0) 2.6 skips lines 3 and 20-21 (version_atleast(3.0)) and reads the `.else` and `!version_atleast` branches;
+      // `defined(WITH_H2)` depends on the environment, so line 11 is checked; the bad time is an error on
+      // every version that reads it, so it stays
+      assert.deepEqual(found('2.6'), [
+        '5:haproxy/unknown-keyword',
+        '8:haproxy/keyword-too-new',
+        '11:haproxy/keyword-too-new',
+        '21:haproxy/invalid-value',
+      ]);
+      // 3.2 skips the `.else` (nbproc) and `!version_atleast(3.0)` branches and has the guarded keywords
+      assert.deepEqual(found('3.2'), ['21:haproxy/invalid-value']);
+    });
+
+    it('reports guarded keywords the target lacks when nothing guards them', () => {
+      const unguarded = GUARDED.replace(/^\.(if|else|endif).*\n/gm, '');
+      const n = createLanguageService({ haproxyVersion: '2.6', haproxyVersionSet: true })
+        .analyzeHaproxy([{ path: '/x.cfg', text: unguarded }])
+        .findings.filter((f) => f.code === 'haproxy/keyword-too-new').length;
+      assert.equal(n, 4); // three tune.h2.fe.max-total-streams and timeout client-hs
+    });
+  });
   it('the committed tables are what the manuals in ../shared/src give', function () {
     need(this, 'shared');
     this.timeout(120_000);

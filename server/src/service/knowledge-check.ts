@@ -7,7 +7,7 @@ import type { HaproxyConfig } from './model/haproxy';
 import { contextPath, NGINX_DATA_BLOCKS, type NginxConfig } from './model/nginx';
 import { haproxyTimeError, nginxParseTime } from './model/units';
 import { walkDirectives, type NginxBlock, type NginxFile } from './syntax/nginx';
-import type { HaproxyFile, HaproxyStatement } from './syntax/haproxy';
+import { isActive, statementAt, type HaproxyFile, type HaproxyStatement } from './syntax/haproxy';
 import { clipWord } from './words';
 import type { ServiceOptions } from './options';
 import type { Span } from './text';
@@ -42,8 +42,14 @@ export function validateConfigKnowledge(
   } else {
     for (const src of input.config.sources) {
       const mine: KnowledgeFinding[] = [];
-      for (const d of validateHaproxy(src.tree, { version: options.haproxyVersion }))
+      const version = options.haproxyVersion;
+      const tree = src.tree;
+      for (const d of validateHaproxy(tree, { version })) {
+        // A line in a `.if version_atleast(...)` / `.else` branch the target version does not take
+        // is never parsed by that version: what its table says about the line does not apply.
+        if (tree.conditionals.length > 0 && !readAtVersion(tree, d.span.start, version)) continue;
         mine.push({ path: src.path, ...d });
+      }
       const before = mine.length;
       checkHaproxyTimes(src.path, src.tree, mine);
       // in file order (the incremental update looks findings up by position); a stable sort
@@ -53,6 +59,16 @@ export function validateConfigKnowledge(
     }
   }
   return out;
+}
+
+/**
+ * Whether HAProxy `version` reads the statement at `offset`: false only when one of its enclosing
+ * `.if`/`.elif`/`.else` branches is certainly not taken by that version (a condition that depends
+ * on the environment or build features counts as taken).
+ */
+function readAtVersion(tree: HaproxyFile, offset: number, version: string): boolean {
+  const st = statementAt(tree, offset);
+  return !st || isActive(st, { version }) !== false;
 }
 
 /**
