@@ -40,11 +40,14 @@ import type { Diagnostic } from 'vscode-languageserver/node';
 import { Project, normalizeSettings, type TextEditRecord } from './lsp/project';
 import { Scheduler } from './lsp/scheduler';
 import { rulePageMarkdown } from './service/docs/explain';
+import { versionInfo } from './service/version-info';
+import { versionHintFor } from './service/version-detect';
 import {
   EXPLAIN_COMMAND,
   AlgorithmEditRequest,
   ExplainRequest,
   PoolsRequest,
+  VersionRequest,
   FIX_ALL_KIND,
   SIMULATE_COMMAND,
   MAX_ANALYZED_CHARS,
@@ -715,6 +718,30 @@ connection.onRequest(
       algorithmRange: info.algorithmSpan ? idx.rangeOf(info.algorithmSpan) : undefined,
     }));
     return { pools };
+  }),
+);
+
+connection.onRequest(
+  VersionRequest,
+  guard('wslb/version', null, (p) => {
+    const m = docModel(p.uri);
+    if (!m || (m.language !== 'nginx' && m.language !== 'haproxy')) return null;
+    const o = project.service.options;
+    if (m.language === 'haproxy') {
+      // a HAProxy file is checked for its own version (it is the first file of its group)
+      const hint = versionHintFor(project.fs, m.path, 'haproxy');
+      return versionInfo('haproxy', m.text, o.haproxyVersion, !!o.haproxyVersionSet, hint);
+    }
+    // an nginx include is checked for its root's version
+    const root = m.nginx?.rootPath ?? m.path;
+    const rootText = m.nginx?.sources.get(root)?.text ?? m.text;
+    return versionInfo(
+      'nginx',
+      rootText,
+      o.nginxVersion,
+      !!o.nginxVersionSet,
+      versionHintFor(project.fs, root, 'nginx'),
+    );
   }),
 );
 

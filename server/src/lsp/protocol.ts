@@ -21,6 +21,12 @@
  *     The edits that switch the pool named `pool` of the document to `algorithm` (the CLI's
  *     spelling, `wslb simulate --algorithm`); the simulator panel's "Apply to config" applies them.
  *
+ *   wslb/version  { uri } → VersionInfo | null
+ *     The nginx or HAProxy version the document is checked for (its root's, for an nginx include),
+ *     where it comes from (a `# wslb: haproxy 3.0` comment, the setting, a pinned container image,
+ *     the file name, the default) and the versions worth offering; null for other documents. The
+ *     status-bar item and the "Pick the nginx/HAProxy version" command use it.
+ *
  * CodeLens: above the upstreams/backends/target groups that carry WebSocket (`wslb.codeLens`:
  * 'websocket'; 'all' for every pool, 'off' for none), command `wslb.simulate` with one argument
  * `{ uri, pool }` (the client opens the simulator on that pool).
@@ -28,6 +34,7 @@
 import { RequestType } from 'vscode-languageserver-protocol';
 import type { Range, TextEdit } from 'vscode-languageserver-protocol';
 import type { SimPool } from '../service/simulate/types';
+import type { VersionInfo } from '../service/version-info';
 import { settingDefault, type CodeLensMode } from '../../../common/settings';
 
 export interface WslbSettings {
@@ -90,6 +97,14 @@ export type AlgorithmEditResult = { edits: TextEdit[] } | { error: string } | { 
 export const AlgorithmEditRequest = new RequestType<AlgorithmEditParams, AlgorithmEditResult, void>(
   'wslb/algorithmEdit',
 );
+
+export type { VersionInfo, VersionSource } from '../service/version-info';
+
+export interface VersionParams {
+  uri: string;
+}
+
+export const VersionRequest = new RequestType<VersionParams, VersionInfo | null, void>('wslb/version');
 
 /** Command id of the CodeLens above each pool; its single argument is SimulateArgs. */
 export const SIMULATE_COMMAND = 'wslb.simulate';
