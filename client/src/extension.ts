@@ -28,14 +28,26 @@ import {
   PoolsRequest,
   AlgorithmEditRequest,
   SIMULATE_COMMAND,
+  VersionRequest,
   type PoolItem,
   type SimulateArgs,
+  type VersionInfo,
 } from '../../server/src/lsp/protocol';
 import { SimulatorPanels, type AlgorithmEditSource } from './simulatorPanel';
 import { VIEW_TYPE } from './webview/protocol';
-import { detectionTarget, isAwsDocument, isShutdownError, poolAt, restartBudget } from './logic';
+import {
+  detectionTarget,
+  isAwsDocument,
+  isShutdownError,
+  poolAt,
+  restartBudget,
+  versionInputError,
+  versionPickWarning,
+  versionPicks,
+  versionStatus,
+} from './logic';
 import { RULE_PAGE_VIEW, RULE_SCHEME, RulePageEditor, RulePageFileSystem, pickRule, ruleUriOf } from './rulePage';
-import { settingDefault } from '../../common/settings';
+import { SETTINGS, settingDefault } from '../../common/settings';
 import { SAMPLE_NGINX } from './sample';
 import { declaresAwsLoadBalancer } from '../../server/src/service/aws-detect';
 
@@ -111,7 +123,44 @@ export function activate(context: vscode.ExtensionContext): void {
     status.backgroundColor = state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     status.accessibilityInformation = { label: `wslb ${state}, targets nginx ${nginx}, HAProxy ${haproxy}` };
     status.show();
+    void renderVersion();
   };
+
+  // ---- the version the active file is checked for (the server's wslb/version), and its picker ----
+  const versionItem = vscode.window.createStatusBarItem('wslb.version', vscode.StatusBarAlignment.Right, 99);
+  versionItem.name = 'wslb: nginx/HAProxy version';
+  versionItem.command = 'wslb.pickVersion';
+  context.subscriptions.push(versionItem);
+  const requestVersion = async (doc: vscode.TextDocument): Promise<VersionInfo | null> => {
+    if (!client || client.state !== State.Running) return null;
+    return client.sendRequest(VersionRequest, { uri: client.code2ProtocolConverter.asUri(doc.uri) });
+  };
+  let versionSeq = 0;
+  const renderVersion = async () => {
+    const seq = ++versionSeq;
+    const doc = vscode.window.activeTextEditor?.document;
+    const info = doc && LANGUAGES.includes(doc.languageId) ? await requestVersion(doc).catch(() => null) : null;
+    if (seq !== versionSeq) return; // a newer render started meanwhile
+    if (!info) {
+      versionItem.hide();
+      return;
+    }
+    const s = versionStatus(info);
+    versionItem.text = s.text;
+    versionItem.tooltip = s.tooltip;
+    versionItem.accessibilityInformation = { label: s.tooltip };
+    versionItem.show();
+  };
+  // A `# wslb: haproxy X` comment typed into the active file changes its version.
+  let versionTimer: ReturnType<typeof setTimeout> | undefined;
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document !== vscode.window.activeTextEditor?.document || !LANGUAGES.includes(e.document.languageId)) return;
+      if (versionTimer) clearTimeout(versionTimer);
+      versionTimer = setTimeout(() => void renderVersion(), 500);
+    }),
+    { dispose: () => versionTimer && clearTimeout(versionTimer) },
+  );
   renderStatus();
 
   // ---- language client ----
@@ -301,6 +350,45 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand(SIMULATE_COMMAND, (args?: SimulateArgs) => simulate(args)),
     vscode.commands.registerCommand('wslb.showOutput', () => output?.show(true)),
+    // Writes wslb.haproxyVersion / wslb.nginxVersion for the active file's workspace folder.
+    vscode.commands.registerCommand('wslb.pickVersion', async () => {
+      const doc = vscode.window.activeTextEditor?.document;
+      if (!doc || !LANGUAGES.includes(doc.languageId)) {
+        void vscode.window.showInformationMessage('wslb: open an nginx or HAProxy file to pick its version.');
+        return;
+      }
+      await ensureStarted();
+      const info = await requestVersion(doc).catch(() => null);
+      if (!info) {
+        void vscode.window.showWarningMessage('wslb: the language server did not say which version this file targets.');
+        return;
+      }
+      const key = info.product === 'haproxy' ? 'haproxyVersion' : 'nginxVersion';
+      const cfg = vscode.workspace.getConfiguration('wslb', doc.uri);
+      const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
+      const target = folder ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Global;
+      const inspected = cfg.inspect<string>(key);
+      const settingSet = (folder ? inspected?.workspaceFolderValue : inspected?.globalValue) !== undefined;
+      const where = folder ? `the workspace folder ${folder.name}` : 'your user settings';
+      const chosen = await vscode.window.showQuickPick(versionPicks(info, settingSet), {
+        title: `wslb.${key} for ${where}`,
+        placeHolder: versionPickWarning(info) ?? `In effect: ${info.version} (${info.from})`,
+      });
+      if (!chosen) return;
+      let value = chosen.action === 'set' ? chosen.version : undefined;
+      if (chosen.action === 'other') {
+        const typed = await vscode.window.showInputBox({
+          title: `wslb.${key} for ${where}`,
+          prompt: `The ${info.product === 'haproxy' ? 'HAProxy' : 'nginx'} version your config runs on`,
+          value: info.version,
+          validateInput: (v) => versionInputError(v, SETTINGS[key].pattern),
+        });
+        if (typed === undefined) return;
+        value = typed.trim();
+      }
+      await cfg.update(key, value, target); // undefined clears it
+      void renderVersion();
+    }),
     // A rule's page, offline (the hovers' "Explain rule" link, the "Show documentation" action, the
     // palette, where it asks which rule).
     vscode.commands.registerCommand(EXPLAIN_COMMAND, async (id?: string) => {

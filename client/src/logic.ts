@@ -3,7 +3,7 @@
  * re-label by content, which pool is under the cursor, how often the server may be restarted.
  */
 import type { ConfigLanguage } from '../../server/src/service/types';
-import type { PoolItem } from '../../server/src/lsp/protocol';
+import type { PoolItem, VersionInfo } from '../../server/src/lsp/protocol';
 import type { SimPool } from '../../server/src/service/simulate/types';
 
 /** Language ids that mean "nobody claimed this file" (VS Code's default for unknown files, and the
@@ -159,4 +159,58 @@ export function isShutdownError(e: unknown): boolean {
   return /Channel has been closed|Connection is (?:closed|disposed)|connection got disposed|Client is not running/i.test(
     message,
   );
+}
+
+/** The status-bar text and tooltip of the version a document is checked for (wslb/version). */
+export function versionStatus(info: VersionInfo): { text: string; tooltip: string } {
+  const name = info.product === 'haproxy' ? 'HAProxy' : 'nginx';
+  const lines = [`Checked for ${name} ${info.version}: ${info.from}.`];
+  if (info.note) lines.push(`Note: ${info.note}.`);
+  lines.push(`Click to pick the ${name} version.`);
+  return { text: `$(versions) ${name} ${info.version}`, tooltip: lines.join('\n\n') };
+}
+
+/** One entry of the version picker: a version to write (`set`), clearing the setting, or typing a version. */
+export interface VersionPick {
+  label: string;
+  description?: string;
+  action: 'set' | 'clear' | 'other';
+  /** The version to write (action 'set'). */
+  version?: string;
+}
+
+/**
+ * The picker's entries: each known version (the one in effect marked), clearing the setting when
+ * it is set, and typing another version.
+ */
+export function versionPicks(info: VersionInfo, settingSet: boolean): VersionPick[] {
+  const name = info.product === 'haproxy' ? 'HAProxy' : 'nginx';
+  const line = (v: string) => v.split('.').slice(0, 2).join('.');
+  const current = line(info.version);
+  const picks: VersionPick[] = [...info.known].reverse().map((v) => ({
+    label: `${name} ${v}`,
+    description: line(v) === current ? `in effect (${info.version}, ${info.from})` : undefined,
+    action: 'set' as const,
+    version: v,
+  }));
+  if (settingSet)
+    picks.push({
+      label: 'Clear the setting',
+      description: 'use what the file or its folder says, else the default',
+      action: 'clear',
+    });
+  picks.push({ label: 'Other version…', description: `any ${name} version, e.g. ${info.known[0]}`, action: 'other' });
+  return picks;
+}
+
+/** The picker's warning when the file itself names its version: the setting does not change it. */
+export function versionPickWarning(info: VersionInfo): string | undefined {
+  return info.source === 'comment'
+    ? `This file's own ${info.from} wins over the setting: edit or remove the comment to change its version.`
+    : undefined;
+}
+
+/** Why a typed version is refused (the setting's pattern, common/settings.ts), or undefined. */
+export function versionInputError(value: string, pattern: string): string | undefined {
+  return new RegExp(pattern).test(value.trim()) ? undefined : 'A version such as 3.0 or 1.26.3';
 }

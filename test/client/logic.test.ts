@@ -11,7 +11,13 @@ import {
   restartBudget,
   targetAfterReady,
   toSimPool,
+  versionInputError,
+  versionPickWarning,
+  versionPicks,
+  versionStatus,
 } from '../../client/src/logic';
+import type { VersionInfo } from '../../server/src/lsp/protocol';
+import { SETTINGS } from '../../common/settings';
 import { CFN_RESOURCE_RE, TF_RESOURCE_RE, declaresAwsLoadBalancer } from '../../server/src/service/aws-detect';
 import {
   CFN_RESOURCE_RE as BUILD_CFN_RE,
@@ -247,5 +253,64 @@ describe('client logic: errors of a connection going away', () => {
     assert.ok(!isShutdownError(new TypeError("Cannot read properties of undefined (reading 'range')")));
     assert.ok(!isShutdownError(undefined));
     assert.ok(!isShutdownError('Channel has been closed'));
+  });
+});
+
+describe('client logic: the version status and picker', () => {
+  const HAPROXY: VersionInfo = {
+    product: 'haproxy',
+    version: '3.1',
+    source: 'comment',
+    from: 'a `# wslb: haproxy 3.1` comment',
+    note: "wslb has no keyword table for HAProxy 3.1; checked against 3.0's, the nearest older one",
+    known: ['2.6', '2.8', '3.0', '3.2', '3.4'],
+  };
+  const NGINX: VersionInfo = {
+    product: 'nginx',
+    version: '1.22.1',
+    source: 'default',
+    from: 'the default of wslb.nginxVersion (not set)',
+    known: ['1.22.1', '1.24.0', '1.26.3'],
+  };
+
+  it('shows the version in effect, where it comes from, and the table used', () => {
+    const s = versionStatus(HAPROXY);
+    assert.equal(s.text, '$(versions) HAProxy 3.1');
+    assert.match(
+      s.tooltip,
+      /^Checked for HAProxy 3\.1: a `# wslb: haproxy 3\.1` comment\.\n\nNote: wslb has no keyword table/,
+    );
+    assert.match(s.tooltip, /Click to pick the HAProxy version\.$/);
+    assert.equal(versionStatus(NGINX).text, '$(versions) nginx 1.22.1');
+  });
+
+  it('offers the known versions newest first, marks the one in effect, then clearing and typing', () => {
+    const picks = versionPicks(NGINX, false);
+    assert.deepEqual(
+      picks.map((p) => p.version ?? p.action),
+      ['1.26.3', '1.24.0', '1.22.1', 'other'],
+    );
+    assert.deepEqual(
+      picks.filter((p) => p.description?.startsWith('in effect')).map((p) => p.label),
+      ['nginx 1.22.1'],
+    );
+    // a set setting can be cleared; 3.0.5 is on 3.0's line
+    const h = versionPicks({ ...HAPROXY, version: '3.0.5', source: 'setting' }, true);
+    assert.deepEqual(
+      h.map((p) => p.version ?? p.action),
+      ['3.4', '3.2', '3.0', '2.8', '2.6', 'clear', 'other'],
+    );
+    assert.equal(h.find((p) => p.description?.startsWith('in effect'))?.version, '3.0');
+    // 3.1 is on no table's line: none is marked
+    assert.equal(versionPicks(HAPROXY, true).filter((p) => p.description?.startsWith('in effect')).length, 0);
+  });
+
+  it('warns that a version comment in the file wins over the setting, and checks typed versions', () => {
+    assert.match(versionPickWarning(HAPROXY) ?? '', /own a `# wslb: haproxy 3\.1` comment wins over the setting/);
+    assert.equal(versionPickWarning(NGINX), undefined);
+    const pattern = SETTINGS.haproxyVersion.pattern;
+    assert.equal(versionInputError(' 3.0.5 ', pattern), undefined);
+    assert.equal(versionInputError('3', pattern), 'A version such as 3.0 or 1.26.3');
+    assert.equal(versionInputError('latest', pattern), 'A version such as 3.0 or 1.26.3');
   });
 });

@@ -98,6 +98,7 @@ describe('extension manifest', () => {
       'wslb.explainRule',
       'wslb.fixAll',
       'wslb.openSample',
+      'wslb.pickVersion',
       'wslb.restartServer',
       'wslb.showOutput',
       'wslb.simulate',
@@ -105,7 +106,7 @@ describe('extension manifest', () => {
     // The palette matches the words of "Category: Title": every command is found by "WebSocket"
     // (the category is the settings title), and the user-facing ones by "nginx" and "HAProxy".
     for (const c of pkg.contributes.commands) assert.equal(c.category, 'WebSocket LB Doctor', c.command);
-    for (const id of ['wslb.simulate', 'wslb.fixAll', 'wslb.explainRule', 'wslb.checkWorkspace'])
+    for (const id of ['wslb.simulate', 'wslb.fixAll', 'wslb.explainRule', 'wslb.checkWorkspace', 'wslb.pickVersion'])
       for (const word of [/websocket/i, /nginx/, /HAProxy/]) assert.match(titles[id], word, id);
     // None is hidden from the palette.
     for (const m of pkg.contributes.menus.commandPalette) assert.notEqual(m.when, 'false', m.command);
