@@ -327,6 +327,48 @@ defaults
       assert.deepEqual(found('3.2'), ['21:haproxy/invalid-value']);
     });
 
+    it('by the binaries: HAProxy 2.6 and 3.2 both accept the guarded 3.0 keywords wslb no longer reports', function () {
+      need(this, 'haproxy', 'haproxy@3.2');
+      // the guarded keywords of GUARDED in a config that starts (a listener), nothing 2.6 refuses on purpose
+      const live = `global
+    maxconn 100
+.if version_atleast(3.0)
+    tune.h2.fe.max-total-streams 1000
+.endif
+
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+.if version_atleast(3.0)
+    timeout client-hs 5s
+.endif
+
+frontend fe
+    bind 127.0.0.1:8080
+    default_backend be
+
+backend be
+    server a 127.0.0.1:9000
+`;
+      const dir = tmpdirWith({ 'haproxy.cfg': live });
+      const file = path.join(dir, 'haproxy.cfg');
+      for (const [bin, v] of [
+        [binary('haproxy'), '2.6'],
+        [binary('haproxy@3.2'), '3.2'],
+      ]) {
+        const r = spawnSync(bin, ['-c', '-f', file], { encoding: 'utf8' });
+        assert.equal(r.status, 0, `${v}: ${r.stdout}${r.stderr}`);
+        const codes = createLanguageService({ haproxyVersion: v, haproxyVersionSet: true })
+          .analyzeHaproxy([{ path: file, text: live }])
+          .findings.map((f) => f.code)
+          .filter((c) => /keyword/.test(String(c)));
+        assert.deepEqual(codes, [], v);
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
     it('reports guarded keywords the target lacks when nothing guards them', () => {
       const unguarded = GUARDED.replace(/^\.(if|else|endif).*\n/gm, '');
       const n = createLanguageService({ haproxyVersion: '2.6', haproxyVersionSet: true })
