@@ -23,6 +23,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withShape } from './haproxy-arg-shape.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outPath = join(root, 'server/src/service/knowledge/generated/haproxy-versions.json');
@@ -57,68 +58,6 @@ function manualOf(archive, release) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Argument shape from a syntax line (the same reading as scripts/gen-haproxy-kb.mjs).
-
-function argShape(syntax) {
-  const toks = [];
-  const s = syntax.replace(/\(\.\.\.\)|\.\.\./g, ' … ');
-  const re = /\s*(\[|\]|\{|\}|\||…|<[^>]*>\*?|[^\s[\]{}|<…]+)/gy;
-  let m;
-  while ((m = re.exec(s))) toks.push(m[1]);
-  let p = 0;
-  const seq = (end) => {
-    let min = 0;
-    let max = 0;
-    while (p < toks.length && toks[p] !== end && toks[p] !== '|' && toks[p] !== ']' && toks[p] !== '}') {
-      const t = toks[p++];
-      let item;
-      if (t === '[') {
-        const inner = alt(']');
-        if (toks[p] === ']') p++;
-        item = { min: 0, max: inner.max };
-      } else if (t === '{') {
-        const inner = alt('}');
-        if (toks[p] === '}') p++;
-        item = inner;
-      } else if (t === '…' || t.endsWith('*')) {
-        item = { min: 0, max: null };
-      } else {
-        item = { min: 1, max: 1 };
-      }
-      min += item.min;
-      max = max === null || item.max === null ? null : max + item.max;
-    }
-    return { min, max };
-  };
-  const alt = (end) => {
-    let acc = seq(end);
-    while (toks[p] === '|') {
-      p++;
-      const n = seq(end);
-      acc = {
-        min: Math.min(acc.min, n.min),
-        max: acc.max === null || n.max === null ? null : Math.max(acc.max, n.max),
-      };
-    }
-    return acc;
-  };
-  return alt(undefined);
-}
-
-function withShape(e) {
-  const shapes = e.syntax.map(argShape);
-  const out = { ...e };
-  if (shapes.length) {
-    out.args = {
-      min: Math.min(...shapes.map((x) => x.min)),
-      max: shapes.some((x) => x.max === null) ? null : Math.max(...shapes.map((x) => x.max)),
-    };
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-
 const SECTION_STARTERS = new Set([
   'userlist',
   'peers',

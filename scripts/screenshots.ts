@@ -50,26 +50,6 @@ async function save(wb: Workbench, name: string): Promise<void> {
   console.log(`${path.relative(REPO, file)}  ${(fs.statSync(file).size / 1024).toFixed(0)} KB`);
 }
 
-/** The webview frame whose text contains `text`. */
-async function frameWith(wb: Workbench, text: string): Promise<Frame> {
-  return waitFor(
-    `a webview showing ${JSON.stringify(text)}`,
-    async () => {
-      for (const f of wb.page.frames()) {
-        if (f === wb.page.mainFrame()) continue;
-        const body = await f
-          .locator('body')
-          .innerText({ timeout: 500 })
-          .catch(() => '');
-        if (body.includes(text)) return f;
-      }
-      return undefined;
-    },
-    45000,
-    300,
-  );
-}
-
 /** The webview frame holding the simulator's chart, once the chart has stopped moving. */
 async function settledChart(wb: Workbench): Promise<Frame> {
   const frame = await waitFor(
@@ -179,7 +159,7 @@ async function main(): Promise<void> {
     (await wb.problems('nginx/ws-http-version')).some((r) => r.includes('nginx/ws-http-version')),
   );
   await problemRow.locator('a', { hasText: 'nginx/ws-http-version' }).first().click();
-  await frameWith(wb, 'Why, and what to do');
+  await wb.frameWith('Why, and what to do');
   await wb.runCommand('View: Hide Panel');
   await save(wb, 'rule-page.png');
   await wb.runCommand('View: Close All Editors');
@@ -196,7 +176,7 @@ async function main(): Promise<void> {
     .locator('.quick-input-widget .monaco-list-row.focused', { hasText: 'Get started with WebSocket LB Doctor' })
     .waitFor({ state: 'visible', timeout: 15000 });
   await wb.page.keyboard.press('Enter');
-  await frameWith(wb, 'compares each idle timeout');
+  await wb.frameWith('compares each idle timeout');
   await save(wb, 'walkthrough.png');
   await wb.runCommand('View: Close All Editors');
 

@@ -163,6 +163,34 @@ describe('wslb check', () => {
     assert.equal(usage.status, 2);
   });
 
+  it('stops quietly when the reader of its output goes away (wslb check | head)', function () {
+    this.timeout(60_000);
+    const bin = path.join(REPO, 'dist/cli/wslb.js');
+    if (!fs.existsSync(bin)) spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO });
+    // far more output than a pipe holds, so the writes after `head` exits meet a closed pipe
+    const locations = Array.from(
+      { length: 3000 },
+      (_, i) => `    location /ws${i}/ { proxy_pass http://127.0.0.1:9000; proxy_set_header Upgrade $http_upgrade; }`,
+    );
+    const dir = tmpdir({ 'nginx.conf': `events {}\nhttp {\n  server {\n${locations.join('\n')}\n  }\n}\n` });
+    const errFile = path.join(dir, 'stderr.txt');
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        'set -o pipefail; "$0" "$1" check "$2" 2>"$3" | head -c 100 >/dev/null',
+        process.execPath,
+        bin,
+        path.join(dir, 'nginx.conf'),
+        errFile,
+      ],
+      { encoding: 'utf8' },
+    );
+    const err = fs.readFileSync(errFile, 'utf8');
+    assert.doesNotMatch(err, /EPIPE|Error|at /, err);
+    assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${err}`);
+  });
+
   it('never crashes on binary junk or a huge line', function () {
     this.timeout(60_000);
     const junk = Buffer.alloc(200_000);

@@ -14,7 +14,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { BrowserContext, Frame } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import {
   buildProductVsix,
   CodeServer,
@@ -39,26 +39,6 @@ function workspace(into: string): string {
   for (const f of ['main.tf', 'variables.tf'])
     fs.copyFileSync(path.join(REPO, 'examples', 'aws', 'terraform', f), path.join(dest, 'terraform', f));
   return dest;
-}
-
-/** The webview frame whose body contains `text`. */
-async function frameWith(wb: Workbench, text: string): Promise<Frame> {
-  return waitFor(
-    `a webview showing ${JSON.stringify(text)}`,
-    async () => {
-      for (const f of wb.page.frames()) {
-        if (f === wb.page.mainFrame()) continue;
-        const body = await f
-          .locator('body')
-          .innerText({ timeout: 500 })
-          .catch(() => '');
-        if (body.includes(text)) return f;
-      }
-      return undefined;
-    },
-    45000,
-    300,
-  );
 }
 
 /** Every extension host log line of this code-server that names wslb and "provider FAILED". */
@@ -123,7 +103,7 @@ describe('wslb editor experience in code-server + Chromium (issue 20)', function
     const row = wb.page.locator('.markers-panel .monaco-list-row', { hasText: RULE }).first();
     await waitFor('a Problems row with the rule', async () => (await wb.problems(RULE)).some((r) => r.includes(RULE)));
     await row.locator('a', { hasText: RULE }).first().click();
-    const page = await frameWith(wb, RULE_SUMMARY);
+    const page = await wb.frameWith(RULE_SUMMARY);
     const text = await page.locator('body').innerText();
     for (const part of ['Why, and what to do', 'Versions', 'Proof', 'References', 'proxy_http_version 1.1'])
       assert.ok(text.includes(part), `${part} in:\n${text.slice(0, 2000)}`);
@@ -145,7 +125,7 @@ describe('wslb editor experience in code-server + Chromium (issue 20)', function
     await wb.gotoLine(line, lines[line - 1].indexOf('location') + 2);
     await wb.hoverAtCursor(RULE);
     await wb.page.locator('.monaco-hover:not(.hidden) a', { hasText: RULE }).first().click();
-    await frameWith(wb, RULE_SUMMARY);
+    await wb.frameWith(RULE_SUMMARY);
     await wb.runCommand('View: Close All Editors');
   });
 
@@ -167,7 +147,7 @@ describe('wslb editor experience in code-server + Chromium (issue 20)', function
     const titles = (await steps.locator('.step-title').allInnerTexts()).map((t) => t.trim());
     assert.deepEqual(titles, ['Set your heartbeat', 'Open a config', 'Apply a fix', 'Run the simulator']);
     // The first step's Markdown media is shown beside the steps.
-    await frameWith(wb, 'compares each idle timeout');
+    await wb.frameWith('compares each idle timeout');
     await wb.page.screenshot({ path: path.join(REPO, 'test-artifacts', 'e2e', 'editor-C-walkthrough.png') });
     await wb.runCommand('View: Close All Editors');
   });

@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const E2E_CACHE = path.resolve(process.env.WSLB_E2E_CACHE ?? path.join(REPO, '.cache', 'e2e'));
@@ -479,6 +479,26 @@ export class Workbench {
     const wb = new Workbench(page);
     await wb.waitReady();
     return wb;
+  }
+
+  /** The webview frame whose body contains `text` (a rule page, the walkthrough, the simulator). */
+  async frameWith(text: string): Promise<Frame> {
+    return waitFor(
+      `a webview showing ${JSON.stringify(text)}`,
+      async () => {
+        for (const f of this.page.frames()) {
+          if (f === this.page.mainFrame()) continue;
+          const body = await f
+            .locator('body')
+            .innerText({ timeout: 500 })
+            .catch(() => '');
+          if (body.includes(text)) return f;
+        }
+        return undefined;
+      },
+      45000,
+      300,
+    );
   }
 
   /** The workbench is up: status bar rendered and the explorer shows the folder. */

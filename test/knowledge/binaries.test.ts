@@ -27,6 +27,7 @@ import {
   type NginxBlockType,
   type NginxCommand,
 } from '../../server/src/service/knowledge';
+import { inContext } from '../helpers/nginx-contexts';
 import commandsJson from '../../server/src/service/knowledge/generated/nginx-commands.json';
 import { binary, need } from '../helpers/needs';
 
@@ -64,28 +65,12 @@ async function pool<T>(
 
 /** A config that puts `line` in a block of type `t`. */
 function nginxConfig(dir: string, t: NginxBlockType, line: string): string {
-  const wrap: Record<NginxBlockType, (s: string) => string> = {
-    MAIN: (s) => s,
-    EVENT: (s) => `events { ${s} }`,
-    HTTP_MAIN: (s) => `http { ${s} }`,
-    HTTP_SRV: (s) => `http { server { ${s} } }`,
-    HTTP_LOC: (s) => `http { server { location / { ${s} } } }`,
-    HTTP_SIF: (s) => `http { server { if ($arg_a) { ${s} } } }`,
-    HTTP_LIF: (s) => `http { server { location / { if ($arg_a) { ${s} } } } }`,
-    HTTP_LMT: (s) => `http { server { location / { limit_except GET { ${s} } } } }`,
-    HTTP_UPS: (s) => `http { upstream u { ${s} } }`,
-    STREAM_MAIN: (s) => `stream { ${s} }`,
-    STREAM_SRV: (s) => `stream { server { ${s} } }`,
-    STREAM_UPS: (s) => `stream { upstream u { ${s} } }`,
-    MAIL_MAIN: (s) => `mail { ${s} }`,
-    MAIL_SRV: (s) => `mail { server { ${s} } }`,
-  };
   return [
     'load_module /usr/lib/nginx/modules/ngx_stream_module.so;',
     'load_module /usr/lib/nginx/modules/ngx_mail_module.so;',
     `pid ${join(dir, 'nginx.pid')};`,
     t === 'EVENT' ? '' : 'events { }',
-    wrap[t](line),
+    inContext(t, line),
     '',
   ].join('\n');
 }

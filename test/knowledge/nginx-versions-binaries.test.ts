@@ -23,6 +23,7 @@ import type { JsonFinding } from '../../server/src/cli/format';
 import { runCli, tmpdirWith } from '../helpers/cli';
 import { binary, builtVersions, need, type VersionNeed } from '../helpers/needs';
 import { seededRandom } from '../helpers/random';
+import { inContext } from '../helpers/nginx-contexts';
 
 const ALL = (commandsJson as unknown as { directives: NginxCommand[] }).directives;
 
@@ -79,23 +80,6 @@ function built(c: NginxCommand, configure: string): boolean {
   if (c.name.startsWith('debug_')) return configure.includes('--with-debug');
   return !flag || configure.includes(flag);
 }
-
-const WRAP: Record<NginxBlockType, (s: string) => string> = {
-  MAIN: (s) => s,
-  EVENT: (s) => `events { ${s} }`,
-  HTTP_MAIN: (s) => `http { ${s} }`,
-  HTTP_SRV: (s) => `http { server { ${s} } }`,
-  HTTP_LOC: (s) => `http { server { location / { ${s} } } }`,
-  HTTP_SIF: (s) => `http { server { if ($arg_a) { ${s} } } }`,
-  HTTP_LIF: (s) => `http { server { location / { if ($arg_a) { ${s} } } } }`,
-  HTTP_LMT: (s) => `http { server { location / { limit_except GET { ${s} } } } }`,
-  HTTP_UPS: (s) => `http { upstream u { ${s} } }`,
-  STREAM_MAIN: (s) => `stream { ${s} }`,
-  STREAM_SRV: (s) => `stream { server { ${s} } }`,
-  STREAM_UPS: (s) => `stream { upstream u { ${s} } }`,
-  MAIL_MAIN: (s) => `mail { ${s} }`,
-  MAIL_SRV: (s) => `mail { server { ${s} } }`,
-};
 
 function run(cmd: string, args: string[]): Promise<string> {
   return new Promise((resolve) =>
@@ -160,7 +144,7 @@ describe('knowledge: nginx directive tables against the built nginx releases', f
               [
                 `pid ${join(dir, `${line}-${k}.pid`)};`,
                 t === 'EVENT' ? '' : 'events { }',
-                WRAP[t](v.block ? `${c.name} {}` : `${c.name};`),
+                inContext(t, v.block ? `${c.name} {}` : `${c.name};`),
                 '',
               ].join('\n'),
             );
