@@ -36,6 +36,7 @@ const ROOTS = [
 const NOT_CODES = new Set([
   'wslb/pools', // an LSP request name (lsp/protocol.ts)
   'wslb/explain', // an LSP request name (lsp/protocol.ts)
+  'wslb/version', // an LSP request name (lsp/protocol.ts)
 ]);
 
 function literalCodes(dir: string): Map<string, string> {
