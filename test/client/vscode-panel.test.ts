@@ -61,6 +61,7 @@ frontend fe_chat
 
 backend be_chat
     balance leastconn
+    timeout tunnel 1h
     server app1 10.0.0.1:9000 check
     server app2 10.0.0.2:9000 check
 `;

@@ -5,7 +5,7 @@
  *
  * Steps (each leaves test-artifacts/e2e/<step>.png):
  *   1 nginx diagnostics: squiggles and Problems rows with wslb's rule ids
- *   2 hover on a directive: WebSocket note and "Source:" section
+ *   2 hover on a directive: WebSocket note and its "From the guide" source line
  *   3 quick fix on nginx: menu (Ctrl+.), apply, diagnostic gone, text changed
  *   4 the same on HAProxy
  *   5 command palette "WebSocket LB Doctor: Simulate balancing": webview chart; other algorithm, other chart
@@ -238,14 +238,14 @@ describe('wslb end to end in code-server + Chromium', function () {
     await wb.openFile('nginx.conf');
     const at = lineColOf('nginx.conf', 'proxy_pass');
     await wb.gotoLine(at.line, at.column + 2);
-    const text = await wb.hoverAtCursor('Source:');
+    const text = await wb.hoverAtCursor('From the guide');
     assert.match(text, /proxy_pass/);
     assert.match(text, /WebSocket/i);
-    assert.match(text, /Source:/);
+    assert.match(text, /From the guide/);
     // Long hovers scroll: bring the source section into the picture.
     await wb.page
       .locator('.monaco-hover:not(.hidden)')
-      .getByText('Source:')
+      .getByText('From the guide')
       .first()
       .scrollIntoViewIfNeeded({ timeout: 3000 })
       .catch(() => undefined);

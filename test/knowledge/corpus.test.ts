@@ -83,7 +83,7 @@ const MATCHED: Record<string, string> = {
   'nginx/nginx-lint-examples/deprecation/listen_http2_deprecated/examples/good.conf': 'nginx/directive-too-new', // unknown directive "http2"
   'haproxy/exymat/fixtures/diagnostics-invalid.cfg': 'haproxy/unknown-keyword', // external-check without command/path
   'haproxy/exymat/fixtures/global-modules.cfg': 'haproxy/unknown-keyword', // module-path
-  'haproxy/exymat/integration/fixtures/deprecated-suppressed.cfg': 'haproxy/unknown-keyword',
+  'haproxy/exymat/integration/fixtures/deprecated-suppressed.cfg': 'haproxy/keyword-too-new', // added in 3.0 (the version tables)
   'haproxy/exymat/integration/fixtures/diagnostics-long.cfg': 'haproxy/unknown-keyword', // tune.ssl.number
   'haproxy/exymat/integration/fixtures/diagnostics-matrix.cfg': 'haproxy/unknown-keyword',
   'haproxy/exymat/integration/fixtures/listen-invalid.cfg': 'haproxy/invalid-value', // unknown proxy mode 'ftp'

@@ -133,7 +133,7 @@ describe('wslb extension (VS Code API)', function () {
     const text = hoverText(hovers);
     assert.match(text, /proxy_pass/);
     assert.match(text, /WebSocket/i);
-    assert.match(text, /Source:/);
+    assert.match(text, /From the guide/);
   });
 
   it(`fixes ${NGINX_RULE} with "${NGINX_FIX}"`, async () => {
