@@ -292,14 +292,21 @@ describe('live harness: processes, backends and clients', function () {
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      let closed = false;
+      child.on('close', () => (closed = true));
       try {
-        await waitFor(() => /^\d+ \S+\n/.test(out), {
-          timeoutMs: 12000,
-          label: `child to start nginx (stderr: ${err})`,
-        });
+        await waitFor(
+          () => {
+            if (/^\d+ \S+\n/.test(out)) return true;
+            if (closed) throw new Error(`the child exited with ${child.exitCode} before starting nginx`);
+            return false;
+          },
+          { timeoutMs: 12000, label: 'child to start nginx' },
+        );
       } catch (e) {
         child.kill('SIGKILL');
-        throw e;
+        // stderr as it is now (a label built before the wait would always show it empty)
+        throw new Error(`${(e as Error).message} (stderr: ${err})`, { cause: e });
       }
       if (mode === 'sigterm') child.kill('SIGTERM');
       const code = await withTimeout(exited, 5000, 'child exit');

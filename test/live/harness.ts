@@ -416,6 +416,15 @@ export async function startNginx(
   };
   try {
     for (const p of readyPorts) await waitForPort(p, '127.0.0.1', 3000, () => t.child.exitCode === null);
+    // nginx listens (in its cycle set-up) before it writes its pid file: ready means both.
+    const pidFile = path.join(dir, 'nginx.pid');
+    await waitFor(
+      () => {
+        if (t.child.exitCode !== null) throw new Error('nginx exited before writing its pid file');
+        return readIf(pidFile).trim() !== '';
+      },
+      { timeoutMs: 3000, label: 'the nginx pid file' },
+    );
   } catch (e) {
     await bal.stop();
     throw new Error(`nginx did not start: ${(e as Error).message}\n${allOutput()}`, { cause: e });
