@@ -37,7 +37,6 @@ defaults
 
 frontend fe
     bind 127.0.0.1:8080
-    http-request set-retries 2
     default_backend be
 
 backend be
@@ -46,6 +45,7 @@ backend be
     hash-preserve-affinity always
     option http-drop-request-trailers
     option httpchk GET /health
+    http-request set-retries 2
     server s1 127.0.0.1:9001 check init-state up
 `;
 
@@ -53,9 +53,9 @@ backend be
 const NEW_IN_FOR_32: [number, string, string][] = [
   [3, 'tune.h2.fe.max-total-streams', '3.0'],
   [11, 'timeout client-hs', '3.0'],
-  [15, 'set-retries', '3.2'],
-  [21, 'hash-preserve-affinity', '3.2'],
-  [22, 'option http-drop-request-trailers', '3.2'],
+  [20, 'hash-preserve-affinity', '3.2'],
+  [21, 'option http-drop-request-trailers', '3.2'],
+  [23, 'set-retries', '3.2'],
   [24, 'init-state', '3.2'],
 ];
 
@@ -403,7 +403,7 @@ backend be
       const r = spawnSync(binary('haproxy'), ['-c', '-f', file], { encoding: 'utf8' });
       assert.notEqual(r.status, 0, kw);
       const word = kw.split(' ').at(-1)!;
-      assert.match(r.stdout + r.stderr, new RegExp(`\\[haproxy\\.cfg:${line}\\].*'${word.replace(/\./g, '\\.')}'`), kw);
+      assert.match(r.stdout + r.stderr, new RegExp(`/haproxy\\.cfg:${line}\\].*'${word.replace(/\./g, '\\.')}'`), kw);
     }
     fs.rmSync(dir, { recursive: true, force: true });
   });
