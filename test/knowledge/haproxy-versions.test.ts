@@ -407,4 +407,37 @@ backend be
     }
     fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  /** FOR_32 with `http-request set-retries` moved from the backend to the frontend (line 15). */
+  const RETRIES_IN_FE = FOR_32.replace('    http-request set-retries 2\n', '').replace(
+    '    default_backend be\n',
+    '    http-request set-retries 2\n    default_backend be\n',
+  );
+
+  it('says `set-retries` is for a backend or listen section, not a frontend', () => {
+    assert.notEqual(RETRIES_IN_FE, FOR_32);
+    const dir = tmpdirWith({ 'haproxy.cfg': RETRIES_IN_FE });
+    const r = runCli(['check', '--format', 'json', '--haproxy-version', '3.2', path.join(dir, 'haproxy.cfg')]);
+    assert.deepEqual(
+      (JSON.parse(r.out) as JsonFinding[]).map((f) => [f.range.start.line + 1, f.code, f.severity, f.message]),
+      [
+        [
+          15,
+          'haproxy/keyword-not-allowed-here',
+          'error',
+          '`set-retries` is only available in a backend or listen section, not in a frontend',
+        ],
+      ],
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('by the binaries: HAProxy 3.2 refuses `set-retries` in a frontend', function () {
+    need(this, 'haproxy@3.2');
+    const dir = tmpdirWith({ 'haproxy.cfg': RETRIES_IN_FE });
+    const r = spawnSync(binary('haproxy@3.2'), ['-c', '-f', path.join(dir, 'haproxy.cfg')], { encoding: 'utf8' });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stdout + r.stderr, /haproxy\.cfg:15\].*'set-retries' only available in backend or listen section/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });
