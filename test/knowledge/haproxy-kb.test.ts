@@ -105,7 +105,6 @@ describe('knowledge: HAProxy 2.6 data', () => {
       const gen = join(dir, 'server', 'src', 'service', 'knowledge', 'generated');
       spawnSync('mkdir', ['-p', scripts, gen]);
       copyFileSync(generator, join(scripts, 'gen-haproxy-kb.mjs'));
-      // (and the module it imports)
       copyFileSync(join(repo, 'scripts', 'haproxy-arg-shape.mjs'), join(scripts, 'haproxy-arg-shape.mjs'));
       writeFileSync(
         join(gen, 'haproxy-2.6.json'),
