@@ -121,7 +121,40 @@ const CORRECTIONS = {
         serverOptions.set('hash-key', { ...entry('hash-key', { section: '5.2' }), syntax: ['<key>'] });
     },
   ],
+  3.2: since32(),
+  3.4: since32(),
 };
+
+/**
+ * 3.2 and 3.4: the 4.1 matrix has a `crt` row (frontend, listen), but `crt` is a bind and crt-store
+ * keyword: haproxy -c 3.2.0 and 3.4.0 answer "unknown keyword 'crt' in 'listen' section". And the
+ * matrix drops `option accept-invalid-http-request/response`, which 4.2 still heads as "(deprecated)"
+ * and both binaries still parse (with a warning, src/cfgparse-listen.c): deprecated, cells as in 3.0.
+ */
+function since32() {
+  const option = (side, cells) => ({
+    name: `option accept-invalid-http-${side}`,
+    defaults: 'yes',
+    ...cells,
+    negatable: true,
+    deprecated: true,
+    anchor: `4.2-option%20accept-invalid-http-${side}`,
+    syntax: [''],
+  });
+  return [
+    ({ proxy }) => proxy.delete('crt'),
+    ({ proxy }) => {
+      proxy.set(
+        'option accept-invalid-http-request',
+        option('request', { frontend: 'yes', listen: 'yes', backend: 'no' }),
+      );
+      proxy.set(
+        'option accept-invalid-http-response',
+        option('response', { frontend: 'no', listen: 'yes', backend: 'yes' }),
+      );
+    },
+  ];
+}
 
 /** The words of a heading line that name the keyword (up to the first argument placeholder). */
 function nameWords(line) {

@@ -105,6 +105,7 @@ describe('knowledge: HAProxy 2.6 data', () => {
       const gen = join(dir, 'server', 'src', 'service', 'knowledge', 'generated');
       spawnSync('mkdir', ['-p', scripts, gen]);
       copyFileSync(generator, join(scripts, 'gen-haproxy-kb.mjs'));
+      copyFileSync(join(repo, 'scripts', 'haproxy-arg-shape.mjs'), join(scripts, 'haproxy-arg-shape.mjs'));
       writeFileSync(
         join(gen, 'haproxy-2.6.json'),
         readFileSync(jsonPath, 'utf8').replace('"timeout tunnel"', '"timeout tunnle"'),

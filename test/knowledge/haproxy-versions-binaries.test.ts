@@ -34,12 +34,18 @@ const FEATURE_KEYWORDS: [string, RegExp][] = [
   ['ENGINE', /^ssl-engine$/],
   ['MEMORY_PROFILING', /^profiling\.memory$/],
   ['OT', /^ot-|opentracing/],
+  // 3.4 src/ech.c registers the bind option `ech` only #ifdef USE_ECH
+  ['ECH', /^ech$/],
 ];
 
 function missingFeatures(haproxy: string): RegExp[] {
   const vv = execFileSync(haproxy, ['-vv'], { encoding: 'utf8' });
   const list = /Feature list : (.*)/.exec(vv)?.[1] ?? '';
-  return FEATURE_KEYWORDS.filter(([f]) => !list.includes(`+${f}`)).map(([, re]) => re);
+  const missing = FEATURE_KEYWORDS.filter(([f]) => !list.includes(`+${f}`)).map(([, re]) => re);
+  // 3.2/3.4 src/debug.c registers global `debug.counters` only #if DEBUG_STRICT > 1 (default 1):
+  // a build option, shown in -vv's "DEBUG = " line when set
+  if (!/DEBUG_STRICT=([2-9]|\d\d)/.test(/DEBUG\s*=.*/.exec(vv)?.[0] ?? '')) missing.push(/^debug\.counters$/);
+  return missing;
 }
 
 /** Names of one kind in a table. */
@@ -160,10 +166,16 @@ describe('knowledge: each HAProxy keyword table against its own binary', functio
           const file = join(dir, `${tag}-${b}.cfg`);
           writeFileSync(file, [section, ...ks.map((k) => `    ${lineOf(probes[k], k).line}`)].join('\n') + '\n');
           const said = await run(haproxy, ['-c', '-f', file]);
+          let last = 0;
           for (const m of said.matchAll(/\[[^\]]*?:(\d+)\]\s*:?\s*(.*)/g)) {
             const line = Number(m[1]);
             if (line >= 2 && line - 2 < ks.length) out[ks[line - 2]] += m[2] + '\n';
+            last = Math.max(last, line);
           }
+          // 3.4 stops reading a section at some fatal lines ('unsetenv' without a name): the lines
+          // after the last one it spoke of were never read, so they go again in a batch of their own
+          if (/Fatal errors/.test(said) && last >= 2 && last - 1 < ks.length)
+            batches.push({ section, ks: ks.slice(last - 1) });
         }
       }),
     );

@@ -37,7 +37,6 @@ defaults
 
 frontend fe
     bind 127.0.0.1:8080
-    http-request set-retries 2
     default_backend be
 
 backend be
@@ -46,6 +45,7 @@ backend be
     hash-preserve-affinity always
     option http-drop-request-trailers
     option httpchk GET /health
+    http-request set-retries 2
     server s1 127.0.0.1:9001 check init-state up
 `;
 
@@ -53,9 +53,9 @@ backend be
 const NEW_IN_FOR_32: [number, string, string][] = [
   [3, 'tune.h2.fe.max-total-streams', '3.0'],
   [11, 'timeout client-hs', '3.0'],
-  [15, 'set-retries', '3.2'],
-  [21, 'hash-preserve-affinity', '3.2'],
-  [22, 'option http-drop-request-trailers', '3.2'],
+  [20, 'hash-preserve-affinity', '3.2'],
+  [21, 'option http-drop-request-trailers', '3.2'],
+  [23, 'set-retries', '3.2'],
   [24, 'init-state', '3.2'],
 ];
 
@@ -403,8 +403,41 @@ backend be
       const r = spawnSync(binary('haproxy'), ['-c', '-f', file], { encoding: 'utf8' });
       assert.notEqual(r.status, 0, kw);
       const word = kw.split(' ').at(-1)!;
-      assert.match(r.stdout + r.stderr, new RegExp(`\\[haproxy\\.cfg:${line}\\].*'${word.replace(/\./g, '\\.')}'`), kw);
+      assert.match(r.stdout + r.stderr, new RegExp(`/haproxy\\.cfg:${line}\\].*'${word.replace(/\./g, '\\.')}'`), kw);
     }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** FOR_32 with `http-request set-retries` moved from the backend to the frontend (line 15). */
+  const RETRIES_IN_FE = FOR_32.replace('    http-request set-retries 2\n', '').replace(
+    '    default_backend be\n',
+    '    http-request set-retries 2\n    default_backend be\n',
+  );
+
+  it('says `set-retries` is for a backend or listen section, not a frontend', () => {
+    assert.notEqual(RETRIES_IN_FE, FOR_32);
+    const dir = tmpdirWith({ 'haproxy.cfg': RETRIES_IN_FE });
+    const r = runCli(['check', '--format', 'json', '--haproxy-version', '3.2', path.join(dir, 'haproxy.cfg')]);
+    assert.deepEqual(
+      (JSON.parse(r.out) as JsonFinding[]).map((f) => [f.range.start.line + 1, f.code, f.severity, f.message]),
+      [
+        [
+          15,
+          'haproxy/keyword-not-allowed-here',
+          'error',
+          '`set-retries` is only available in a backend or listen section, not in a frontend',
+        ],
+      ],
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('by the binaries: HAProxy 3.2 refuses `set-retries` in a frontend', function () {
+    need(this, 'haproxy@3.2');
+    const dir = tmpdirWith({ 'haproxy.cfg': RETRIES_IN_FE });
+    const r = spawnSync(binary('haproxy@3.2'), ['-c', '-f', path.join(dir, 'haproxy.cfg')], { encoding: 'utf8' });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stdout + r.stderr, /haproxy\.cfg:15\].*'set-retries' only available in backend or listen section/);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

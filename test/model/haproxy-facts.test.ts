@@ -27,6 +27,7 @@ import {
 } from '../../server/src/service/model/haproxy';
 import {
   aclFactsOf,
+  aclMatchesApiRoot,
   conventionReasons,
   haproxyWebSocketBackends,
   haproxyWebSocketReasons,
@@ -39,6 +40,7 @@ import {
   type WebSocketReason,
 } from '../../server/src/service/model/websocket';
 import { parseHaproxyTime } from '../../server/src/service/model/units';
+import { clipWord, clipWords } from '../../server/src/service/words';
 import { missingTimeouts } from '../../server/src/service/rules/haproxy/missing-timeouts';
 import type { HaproxyStatement } from '../../server/src/service/syntax/haproxy';
 import { CORPUS, cfgFilesUnder as filesUnder, corpusRows, needCorpus } from '../helpers/corpus';
@@ -362,7 +364,37 @@ function plainReasons(config: HaproxyConfig, uses: PlainUse[], proxy: HaproxyPro
     }
   }
   reasons.push(...conventionReasons(proxy));
+  reasons.push(...plainApiRootReasons(uses, proxy));
   return reasons;
+}
+
+/**
+ * The API-root reason, read plainly (model/websocket.ts apiRootReasons): a backend in mode http whose
+ * http defaults set a timeout tunnel above 0, and the first use_backend line routing here on a
+ * required ACL that matches the API root.
+ */
+function plainApiRootReasons(uses: PlainUse[], proxy: HaproxyProxy): WebSocketReason[] {
+  const d = proxy.defaults;
+  if (proxy.kind !== 'backend' || !d || d.kind !== 'defaults') return [];
+  const tunnel = plainEffective(d, ['timeout', 'tunnel'])?.values[0];
+  const ms = tunnel === undefined ? undefined : parseHaproxyTime(tunnel);
+  if (!tunnel || !ms || ms <= 0 || plainMode(d) !== 'http' || plainMode(proxy) !== 'http') return [];
+  for (const { from, s, r, target } of uses) {
+    if (target !== proxy || s.keyword !== 'use_backend') continue;
+    const acls = plainAcls(from);
+    for (const name of r.requiredAcls) {
+      const def = acls.get(name)?.find(aclMatchesApiRoot);
+      if (!def) continue;
+      const label = (p: HaproxyProxy) => (p.name ? `${p.kind} ${clipWord(p.name)}` : p.kind);
+      return [
+        {
+          kind: 'path',
+          text: `${label(from)} routes the API root here (acl ${clipWord(name)} ${clipWords(words(def).slice(1).join(' '))}) and ${label(d)} sets timeout tunnel ${tunnel} for upgraded connections: WebSocket endpoints of web applications live under the API root`,
+        },
+      ];
+    }
+  }
+  return [];
 }
 
 /** What a default_backend line of `from` says of its target (see defaultRouteReasons() in model/websocket.ts). */

@@ -135,6 +135,12 @@ const own = <T>(table: Record<string, T>, key: string): T | undefined =>
   Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
 
 /** Rule keywords whose first argument (words[1]) is an action documented in the manual. */
+/**
+ * Actions HAProxy refuses outside a backend or listen section: src/stream.c
+ * stream_parse_set_retries() fails with "'set-retries' only available in backend or listen section"
+ * without backend capability, and in a defaults section.
+ */
+const BACKEND_ONLY_ACTIONS: ReadonlySet<string> = new Set(['set-retries']);
 const ACTION_RULES: ReadonlySet<string> = new Set(['http-request', 'http-response', 'http-after-response']);
 
 /** Where the options start on a line: after `server <name> <address>`, `bind <address>`, ... */
@@ -947,6 +953,17 @@ function checkProxyHead(
       !!vm.table.action(row.name, w1);
     const other = ok ? undefined : otherVersionFinding(vm, 'action', action, 1, row.name);
     if (other) found.push(other);
+    else if (ok && BACKEND_ONLY_ACTIONS.has(action) && (kind === 'frontend' || kind === 'defaults'))
+      found.push(
+        finding(
+          vm,
+          1,
+          1,
+          'error',
+          'keyword-not-allowed-here',
+          `${q(action)} is only available in a backend or listen section, not in a ${kind}`,
+        ),
+      );
     else if (!ok) {
       const best = closestNames(
         action,
