@@ -109,7 +109,8 @@ export function activate(context: vscode.ExtensionContext): void {
       status.hide();
       return;
     }
-    const cfg = vscode.workspace.getConfiguration('wslb');
+    // (the versions are resource-scoped: those of the active file's workspace folder)
+    const cfg = vscode.workspace.getConfiguration('wslb', vscode.window.activeTextEditor?.document.uri);
     const nginx = cfg.get<string>('nginxVersion', settingDefault('nginxVersion'));
     const haproxy = cfg.get<string>('haproxyVersion', settingDefault('haproxyVersion'));
     const icon = { starting: '$(sync~spin)', ready: '$(check)', error: '$(error)', stopped: '$(debug-stop)' }[state];
