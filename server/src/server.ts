@@ -79,6 +79,7 @@ import {
 import {
   nginxCompletions,
   haproxyCompletions,
+  haproxyCompletionTable,
   nginxDirectiveMarkdown,
   nginxBlockPathAt,
   nginxOuterContext,
@@ -852,6 +853,10 @@ connection.onCompletion(
             a?.analysis?.language === 'haproxy' ? a.analysis.config : null,
             project.haproxyTree(path, text),
             offset,
+            haproxyCompletionTable(
+              (a?.analysis?.language === 'haproxy' ? a.analysis.config.sources[0]?.text : undefined) ?? text,
+              project.serviceFor(a?.root ?? path).options,
+            ),
           );
     return result.items.map((it) => ({
       label: it.label,

@@ -233,7 +233,7 @@ describe('hover: HAProxy', () => {
     for (const off of [at(HAP, 'timeout tunnel', 2), at(HAP, 'tunnel 3600000', 2)]) {
       const r = hoverHaproxy(HAP, off);
       const m = md(r);
-      assert.match(m, /\*\*`timeout tunnel`\*\* — HAProxy keyword/);
+      assert.match(m, /\*\*`timeout tunnel`\*\* — HAProxy 2\.6 keyword/);
       assert.match(m, /configuration\.html#4\.2-timeout%20tunnel/);
       assert.ok(m.includes(firstSentences(wsNote('haproxy', 'timeout tunnel')!.text)));
       assert.ok(m.length <= HOVER_BUDGET, `${m.length} characters:\n${m}`);
@@ -254,9 +254,9 @@ describe('hover: HAProxy', () => {
       ),
     );
     const ss = md(hoverHaproxy(HAP, at(HAP, 'slowstart', 2)));
-    assert.match(ss, /\*\*`slowstart`\*\* — HAProxy server option/);
+    assert.match(ss, /\*\*`slowstart`\*\* — HAProxy 2\.6 server option/);
     assert.ok(ss.includes(firstSentences(wsNote('haproxy', 'server:slowstart')!.text)));
-    assert.match(md(hoverHaproxy(HAP, at(HAP, 'check', 2))), /\*\*`check`\*\* — HAProxy server option/);
+    assert.match(md(hoverHaproxy(HAP, at(HAP, 'check', 2))), /\*\*`check`\*\* — HAProxy 2\.6 server option/);
   });
 
   it('shows the rule explanation on a finding', () => {

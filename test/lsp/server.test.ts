@@ -637,6 +637,23 @@ describe('language server: HAProxy navigation', function () {
     });
   });
 
+  it("completes the keywords of the file's target HAProxy version", async () => {
+    const complete = async (name: string, text: string) => {
+      const u = fileUri(tmpFile(name, text));
+      c.open(u, 'haproxy', text);
+      await c.waitDiagnostics(u);
+      const lines = text.split('\n');
+      const items = await c.request<CompletionItem[]>('textDocument/completion', {
+        textDocument: { uri: u },
+        position: { line: lines.length - 1, character: lines[lines.length - 1].length },
+      });
+      return items.map((i) => i.label);
+    };
+    const body = 'defaults\n    mode http\n    timeout ';
+    assert.ok(!(await complete('h/v26.cfg', body)).includes('client-hs'));
+    assert.ok((await complete('h/v32.cfg', '# wslb: haproxy 3.2\n' + body)).includes('client-hs'));
+  });
+
   it('hovers a HAProxy keyword with its syntax and manual link', async () => {
     const hover = await c.request<Hover | null>('textDocument/hover', {
       textDocument: { uri },

@@ -23,7 +23,7 @@ export interface VersionInfo {
 }
 
 /** The oldest nginx line offered (releases before it are still accepted when typed). */
-const NGINX_OFFERED_FROM = '1.18';
+export const NGINX_OFFERED_FROM = '1.18';
 
 /** The newest release of each nginx line ("1.24.0", "1.26.3", ...) from NGINX_OFFERED_FROM on. */
 export function offeredNginxVersions(): string[] {

@@ -8,11 +8,18 @@
  * Pure: no LSP types. The server converts `span` to a range in the hovered document.
  */
 import { describeHaproxyKeyword, describeNginxDirective, type HaproxyKeywordSummary } from '../knowledge/describe';
-import { nginxDocs } from '../knowledge/nginx';
+import { nginxDocs, nginxTarget } from '../knowledge/nginx';
 import { HAPROXY_26, type HaproxyTable } from '../knowledge/haproxy';
-import { haproxyTables, haproxyTarget, haproxyVersionsWith } from '../knowledge/haproxy-tables';
+import {
+  haproxyTables,
+  haproxyTarget,
+  haproxyVersionsWith,
+  type HaproxyKeywordKind as HaproxyTableKind,
+} from '../knowledge/haproxy-tables';
+import { compareVersions } from '../knowledge/versions';
 import { effectiveVersion } from '../version-detect';
-import { nginxDefault } from '../knowledge/nginx-facts';
+import { nginxDefault, nginxDefaultChange } from '../knowledge/nginx-facts';
+import { NGINX_OFFERED_FROM } from '../version-info';
 import {
   definedVariables,
   describeContext,
@@ -412,9 +419,13 @@ function nginxKbMarkdown(
   const d = describeNginxDirective(name, { version, family: kbFamily });
   if (!d) return undefined;
   const def = d.default;
-  const defText = def?.value !== undefined ? `\`${d.name} ${def.value};\`` : 'none';
+  const change = nginxDefaultChange(d.name, version, kbFamily === 'stream' || kbFamily === 'mail' ? kbFamily : 'http');
+  const defText = (def?.value !== undefined ? `\`${d.name} ${def.value};\`` : 'none') + (change ? ` (${change})` : '');
+  // "since" where the directive is younger than the oldest release wslb offers (older ones: always there)
+  const since =
+    d.since && !d.unavailable && compareVersions(d.since, NGINX_OFFERED_FROM) > 0 ? ` · since nginx ${d.since}` : '';
   const lines = [
-    `**\`${d.name}\`** — ${d.module} · default (nginx ${version}): ${defText} · context: ${contextList(d.contexts)}`,
+    `**\`${d.name}\`** — ${d.module}${since} · default (nginx ${version}): ${defText} · context: ${contextList(d.contexts)}`,
   ];
   if (d.unavailable) lines.push(`⚠️ **Not usable with the target:** ${d.unavailable}`);
   if (d.description) lines.push(firstSentences(d.description.replace(/\s*\n\s*/g, ' '), 200));
@@ -584,9 +595,21 @@ function variableHover(cfg: NginxConfig, name: string, path: string): string | u
   return undefined;
 }
 
-function nginxHover(input: HoverInput): HoverResult | null {
-  const cfg = input.nginx;
+function nginxHover(given: HoverInput): HoverResult | null {
+  const cfg = given.nginx;
   if (!cfg) return null;
+  // the version the root file's `# wslb: nginx 1.26` comment names, as the checks use it
+  const v = effectiveVersion(
+    cfg.sources.get(cfg.rootPath)?.text ?? '',
+    'nginx',
+    given.options.nginxVersion,
+    !!given.options.nginxVersionSet,
+    undefined,
+  );
+  const input =
+    v.detected && v.version !== given.options.nginxVersion && nginxTarget(v.version).ok
+      ? { ...given, options: { ...given.options, nginxVersion: v.version, nginxVersionSet: true } }
+      : given;
   const src = cfg.sources.get(input.path);
   if (!src) return null;
   const file = src.tree;
@@ -773,7 +796,6 @@ function websocketIdle(proxy: HaproxyProxy): { ms: number | null; by: string } {
   return c ? { ms: c, by: '`timeout client`' } : s ? { ms: s, by: '`timeout server`' } : { ms: null, by: '' };
 }
 
-/** What the keyword is, in one or two lines, with the manual link (the full text is there). */
 /** The keyword table hovers read: the target version's (its file's `# wslb: haproxy X` comment first), else 2.6's. */
 function hoverTable(input: HoverInput, cfg: HaproxyConfig): HaproxyTable {
   const text = cfg.sources[0]?.text ?? '';
@@ -788,36 +810,130 @@ function hoverTable(input: HoverInput, cfg: HaproxyConfig): HaproxyTable {
   return t.ok ? t.table.table : HAPROXY_26;
 }
 
-function haproxyKbMarkdown(d: HaproxyKeywordSummary, table: HaproxyTable = HAPROXY_26): string {
-  const kind = d.kind === 'server-option' ? 'server option' : d.kind === 'bind-option' ? 'bind option' : 'keyword';
+/** What the keyword is, in one or two lines, with the manual link (the full text is there). */
+function haproxyKbMarkdown(d: HaproxyKeywordSummary, table: HaproxyTable = HAPROXY_26, where?: string): string {
+  const kind =
+    d.kind === 'server-option'
+      ? 'server option'
+      : d.kind === 'bind-option'
+        ? 'bind option'
+        : d.kind === 'section' && where === undefined
+          ? 'section'
+          : 'keyword';
   const syntax = d.syntax.length ? ` · \`${d.name} ${d.syntax[0]}\`` : '';
   const allowed = d.allowedIn ? ` · allowed in: ${d.allowedIn.join(', ')}` : '';
-  const versions = haproxyVersionsLine(d);
+  const versions = haproxyVersionsLine(d, table, where);
   return (
-    `**\`${d.name}\`** — HAProxy ${kind}${syntax}${allowed}` +
+    `**\`${d.name}\`** — HAProxy ${table.version} ${kind}${syntax}${allowed}` +
     (versions ? `\n\n${versions}` : '') +
     `\n\n[HAProxy ${table.version} manual, ${d.section}](${d.url})`
   );
 }
 
+/** The kind haproxy-tables.ts looks a summary up by (undefined: not looked up there). */
+function tableKind(d: HaproxyKeywordSummary): HaproxyTableKind | undefined {
+  switch (d.kind) {
+    case 'server-option':
+      return 'server';
+    case 'bind-option':
+      return 'bind';
+    case 'proxy':
+    case 'global':
+    case 'section':
+      return d.kind;
+    default:
+      return undefined;
+  }
+}
+
 /**
- * Which of the HAProxy versions wslb has tables for know a keyword, when that is not all of them:
- * "In HAProxy 3.0 to 3.4 (added in 3.0)", "In HAProxy 2.6 to 2.8 (gone from 3.0)".
+ * Which of the HAProxy versions wslb has tables for know a keyword, when that is not all of them,
+ * and what changes after the target's table: "In HAProxy 3.0 to 3.4 (added in 3.0)", "In HAProxy
+ * 2.6 to 2.8 (gone from 3.0; not in 3.0, newer than this target)". `where`: the section of a
+ * section keyword (undefined for a section header).
  */
-function haproxyVersionsLine(d: HaproxyKeywordSummary): string {
-  const kind =
-    d.kind === 'server-option' ? 'server' : d.kind === 'bind-option' ? 'bind' : d.kind === 'proxy' ? 'proxy' : d.kind;
-  if (kind !== 'server' && kind !== 'bind' && kind !== 'proxy' && kind !== 'global') return '';
+function haproxyVersionsLine(d: HaproxyKeywordSummary, table: HaproxyTable, where?: string): string {
+  const kind = tableKind(d);
+  if (!kind) return '';
   const all = haproxyTables().map((t) => t.version);
-  const have = haproxyVersionsWith(kind, d.name);
+  const have = haproxyVersionsWith(kind, d.name, where);
   if (have.length === 0 || have.length === all.length) return '';
   const first = have[0];
   const last = have[have.length - 1];
   const span = first === last ? `HAProxy ${first}` : `HAProxy ${first} to ${last}`;
   const notes: string[] = [];
   if (first !== all[0]) notes.push(`added in ${first}`);
-  if (last !== all[all.length - 1]) notes.push(`gone from ${all[all.indexOf(last) + 1]}`);
+  if (last !== all[all.length - 1]) {
+    const gone = all[all.indexOf(last) + 1];
+    notes.push(`removed in ${gone}${compareVersions(gone, table.version) > 0 ? ', newer than this target' : ''}`);
+  }
   return `In ${span}${notes.length ? ` (${notes.join('; ')})` : ''}, of the versions wslb knows (${all.join(', ')}).`;
+}
+
+/**
+ * A keyword the target's table lacks but another known version has: which versions, in a line
+ * (the `keyword-too-new` / `keyword-removed` findings say the same when they are on; this is for
+ * the hover when they are off).
+ */
+function haproxyElsewhereMarkdown(
+  kwWords: readonly string[],
+  section: string,
+  option: string | undefined,
+  table: HaproxyTable,
+  /** The hovered word's index among `kwWords` (an argument of the keyword gets nothing); -1 for a section header. */
+  wordIndex = 0,
+): string | undefined {
+  for (const t of [...haproxyTables()].reverse()) {
+    if (t.table === table) continue;
+    const header = t.table.sectionDoc(section);
+    const d: HaproxyKeywordSummary | undefined =
+      wordIndex < 0
+        ? header && {
+            name: header.name,
+            kind: 'section',
+            section: header.section,
+            url: t.table.docUrl(header.anchor),
+            syntax: [],
+          }
+        : describeHaproxyKeyword(kwWords, section, option, t.table);
+    // (with `option`, a match of the line's own keyword is not the option's)
+    if (!d || (option !== undefined && d.kind !== 'server-option' && d.kind !== 'bind-option' && d.kind !== 'action'))
+      continue;
+    if (option === undefined && wordIndex >= d.name.split(' ').length) return undefined;
+    const kind = tableKind(d);
+    const have = kind
+      ? haproxyVersionsWith(kind, d.name, d.kind === 'section' && wordIndex >= 0 ? section : undefined)
+      : [t.version];
+    const span = have.length > 1 ? `${have[0]} to ${have[have.length - 1]}` : have[0];
+    return (
+      `**\`${d.name}\`** — not in HAProxy ${table.version}: known in HAProxy ${span} of the versions wslb knows.` +
+      `\n\n[HAProxy ${t.version} manual, ${d.section}](${d.url})`
+    );
+  }
+  return undefined;
+}
+
+/** haproxyElsewhereMarkdown() unless a finding on the line already says the keyword is too new or removed. */
+function haproxyElsewhere(
+  input: HoverInput,
+  stmt: HaproxyStatement,
+  kwWords: readonly string[],
+  section: string,
+  option: string | undefined,
+  table: HaproxyTable,
+  wordIndex = 0,
+): string[] {
+  const tree = input.haproxy?.sources.find((s) => s.path === input.path)?.tree;
+  const line = tree ? tree.lineIndex.positionAt(stmt.line.start).line : -1;
+  const said = input.findings.some(
+    (f) =>
+      f.file === input.path &&
+      f.range.start.line === line &&
+      (f.code === 'haproxy/keyword-too-new' || f.code === 'haproxy/keyword-removed'),
+  );
+  if (said) return [];
+  const m = haproxyElsewhereMarkdown(kwWords, section, option, table, wordIndex);
+  return m ? [m] : [];
 }
 
 function haproxyHover(input: HoverInput): HoverResult | null {
@@ -891,6 +1007,20 @@ function haproxyWordHover(cfg: HaproxyConfig, stmt: HaproxyStatement, word: Hapr
     if (proxy.kind === 'backend' || proxy.kind === 'listen') return backendSummary(cfg, proxy, input);
     return [haproxyTimeoutsSummary(cfg, proxy, input)];
   }
+  // other section headers: `crt-store`, `peers name`, `ring name`: the section's entry in the target's manual
+  if (stmt.section && stmt === stmt.section.headerStatement && section !== 'global') {
+    if (wi !== mod) return [];
+    const doc = table.sectionDoc(section);
+    if (!doc) return haproxyElsewhere(input, stmt, kwWords, section, undefined, table, -1);
+    const d: HaproxyKeywordSummary = {
+      name: doc.name,
+      kind: 'section',
+      section: doc.section,
+      url: table.docUrl(doc.anchor),
+      syntax: doc.syntax.filter((x) => x !== ''),
+    };
+    return [haproxyKbMarkdown(d, table)];
+  }
   if (wi < mod) return [];
   // backend references
   if ((kwWords[0] === 'use_backend' || kwWords[0] === 'default_backend') && wi > mod) {
@@ -908,6 +1038,10 @@ function haproxyWordHover(cfg: HaproxyConfig, stmt: HaproxyStatement, word: Hapr
         const note = noteMarkdown(wsNote('haproxy', `server:${d.name}`), haproxyCarries(cfg, proxy));
         return [...(note ? [note] : []), haproxyKbMarkdown(d, table)];
       }
+      if (d?.kind !== 'action' && /^[a-z][a-z0-9-]*$/.test(word.value)) {
+        const other = haproxyElsewhere(input, stmt, kwWords, section, word.value, table);
+        if (other.length) return other;
+      }
       // the value of an option such as `slowstart 30s` or `inter 2s`
       if (prev && /^(slowstart|inter|fastinter|downinter|agent-inter|pool-purge-delay)$/.test(prev)) {
         const ms = parseHaproxyTime(word.value);
@@ -920,7 +1054,7 @@ function haproxyWordHover(cfg: HaproxyConfig, stmt: HaproxyStatement, word: Hapr
     }
   }
   const d = describeHaproxyKeyword(kwWords, section, undefined, table);
-  if (!d) return [];
+  if (!d) return haproxyElsewhere(input, stmt, kwWords, section, undefined, table, wi - mod);
   const nameWords = d.name.split(' ').length;
   const isKeyword = wi - mod < nameWords;
   const out: string[] = [];
@@ -954,7 +1088,7 @@ function haproxyWordHover(cfg: HaproxyConfig, stmt: HaproxyStatement, word: Hapr
     haproxyCarries(cfg, proxy),
   );
   if (note) out.push(note);
-  out.push(haproxyKbMarkdown(d, table));
+  out.push(haproxyKbMarkdown(d, table, d.kind === 'section' ? section : undefined));
   if (proxy) {
     const here = haproxyInThisConfig(cfg, proxy, d, stmt, input);
     if (here) out.push(here);

@@ -17,14 +17,10 @@ import type { NginxFile, NginxNode } from '../syntax/nginx';
 import type { HaproxyFile } from '../syntax/haproxy';
 import { sectionAt, lineAt } from '../syntax/haproxy';
 import { SECTION_KEYWORDS } from '../syntax/haproxy';
-import {
-  haproxyGlobalKeywordNames,
-  haproxyProxyKeywords,
-  haproxySectionKeywords,
-  haproxyServerOptions,
-  haproxyDocUrl,
-} from '../knowledge/haproxy';
+import { HAPROXY_26, type HaproxyTable } from '../knowledge/haproxy';
+import { haproxyTables, haproxyTarget } from '../knowledge/haproxy-tables';
 import { describeHaproxyKeyword } from '../knowledge/describe';
+import { effectiveVersion } from '../version-detect';
 import type { Span } from '../text';
 
 export type CompletionKindName = 'keyword' | 'module' | 'class' | 'variable' | 'reference' | 'snippet';
@@ -223,34 +219,67 @@ function upstreamsOf(config: NginxConfig, family: 'http' | 'stream'): NginxConte
 
 /**
  * Keywords (first words, with sub-keywords for "option", "timeout", ...) allowed in a section,
- * from the HAProxy knowledge base (the 2.6 manual's keyword lists and its 4.1 matrix).
- * Deprecated keywords are left out; "named" (named defaults only) counts as allowed.
+ * from a version's HAProxy keyword table (its manual's keyword lists and its 4.1 matrix; 2.6's by
+ * default). Deprecated keywords are left out; "named" (named defaults only) counts as allowed.
  */
-export function haproxyKeywordsFor(section: string): { keyword: string; full: string }[] {
-  if (section === 'global') return haproxyGlobalKeywordNames().map((k) => ({ keyword: k.split(' ')[0], full: k }));
+export function haproxyKeywordsFor(
+  section: string,
+  table: HaproxyTable = HAPROXY_26,
+): { keyword: string; full: string }[] {
+  if (section === 'global') return table.globalKeywordNames().map((k) => ({ keyword: k.split(' ')[0], full: k }));
   if (section === 'defaults' || section === 'frontend' || section === 'listen' || section === 'backend') {
     const out: { keyword: string; full: string }[] = [];
-    for (const row of haproxyProxyKeywords()) {
+    for (const row of table.proxyKeywords()) {
       if (row.deprecated) continue;
       const cell = row[section];
       if (cell === 'yes' || cell === 'named') out.push({ keyword: row.name.split(' ')[0], full: row.name });
     }
     return out;
   }
-  return (haproxySectionKeywords(section) ?? []).map((d) => ({ keyword: d.name.split(' ')[0], full: d.name }));
+  return (table.sectionKeywords(section) ?? []).map((d) => ({ keyword: d.name.split(' ')[0], full: d.name }));
 }
 
-function haproxyKeywordMarkdown(words: string[], section: string, option?: string): string | undefined {
-  const d = describeHaproxyKeyword(words, section, option);
+/**
+ * The section keywords a version accepts: the proxy sections and `global` always, the others when
+ * its table documents them (`crt-store` from 3.0, `program` up to 3.2), or when no table does.
+ */
+export function haproxySectionsFor(table: HaproxyTable = HAPROXY_26): string[] {
+  const documented = (s: string) => haproxyTables().some((t) => !!t.table.sectionDoc(s));
+  return SECTION_KEYWORDS.filter((s) => !!table.sectionDoc(s) || !documented(s));
+}
+
+/** The keyword table completion reads: the target version's (the root file's `# wslb: haproxy X` comment first). */
+export function haproxyCompletionTable(
+  text: string,
+  options: { haproxyVersion: string; haproxyVersionSet?: boolean },
+): HaproxyTable {
+  const v = effectiveVersion(text, 'haproxy', options.haproxyVersion, !!options.haproxyVersionSet, undefined);
+  const t = haproxyTarget(v.version);
+  return t.ok ? t.table.table : HAPROXY_26;
+}
+
+function haproxyKeywordMarkdown(
+  words: string[],
+  section: string,
+  table: HaproxyTable,
+  option?: string,
+): string | undefined {
+  const d = describeHaproxyKeyword(words, section, option, table);
   if (!d) return undefined;
   const parts: string[] = [];
   if (d.syntax.length) parts.push('```\n' + d.syntax.join('\n') + '\n```');
   if (d.allowedIn?.length) parts.push(`**Sections:** ${d.allowedIn.join(', ')}`);
-  parts.push(`[HAProxy ${'2.6'} manual, ${d.section}](${d.url})`);
+  parts.push(`[HAProxy ${table.version} manual, ${d.section}](${d.url})`);
   return parts.join('\n\n');
 }
 
-export function haproxyCompletions(config: HaproxyConfig | null, file: HaproxyFile, offset: number): CompletionResult {
+export function haproxyCompletions(
+  config: HaproxyConfig | null,
+  file: HaproxyFile,
+  offset: number,
+  /** The target version's keyword table (haproxyCompletionTable()); 2.6's by default. */
+  table: HaproxyTable = HAPROXY_26,
+): CompletionResult {
   const text = file.text;
   const line = lineAt(file, offset);
   const lineStart = line ? line.start : offset;
@@ -280,12 +309,12 @@ export function haproxyCompletions(config: HaproxyConfig | null, file: HaproxyFi
     /^\s*default-server\s+(?:\S+\s+)*([A-Za-z0-9_.-]*)$/.exec(before);
   if (serverOpt) {
     const start = offset - serverOpt[1].length;
-    for (const d of haproxyServerOptions()) {
+    for (const d of table.serverOptions()) {
       items.push({
         label: d.name,
         kind: 'keyword',
         detail: d.syntax.find((x) => x) ?? 'server option',
-        documentation: `[HAProxy 2.6 manual, ${d.section}](${haproxyDocUrl(d.anchor)})`,
+        documentation: `[HAProxy ${table.version} manual, ${d.section}](${table.docUrl(d.anchor)})`,
         replace: { start, end: offset },
       });
     }
@@ -311,7 +340,7 @@ export function haproxyCompletions(config: HaproxyConfig | null, file: HaproxyFi
   if (sub) {
     const head = sub[1].replace(/^(no|default) /, '');
     const start = offset - sub[2].length;
-    const keywords = section ? haproxyKeywordsFor(section.keyword) : [];
+    const keywords = section ? haproxyKeywordsFor(section.keyword, table) : [];
     const seen = new Set<string>();
     for (const k of keywords) {
       if (!k.full.startsWith(head + ' ')) continue;
@@ -322,7 +351,7 @@ export function haproxyCompletions(config: HaproxyConfig | null, file: HaproxyFi
         label: rest,
         kind: 'keyword',
         detail: k.full,
-        documentation: section ? haproxyKeywordMarkdown(k.full.split(' '), section.keyword) : undefined,
+        documentation: section ? haproxyKeywordMarkdown(k.full.split(' '), section.keyword, table) : undefined,
         replace: { start, end: offset },
       });
     }
@@ -332,11 +361,11 @@ export function haproxyCompletions(config: HaproxyConfig | null, file: HaproxyFi
     const start = offset - kw[2].length;
     const seen = new Set<string>();
     if (kw[1].length === 0 || !section) {
-      for (const s of SECTION_KEYWORDS)
+      for (const s of haproxySectionsFor(table))
         items.push({ label: s, kind: 'module', detail: 'section', replace: { start, end: offset }, sortText: '0' + s });
     }
     if (section) {
-      for (const k of haproxyKeywordsFor(section.keyword)) {
+      for (const k of haproxyKeywordsFor(section.keyword, table)) {
         if (seen.has(k.keyword)) continue;
         seen.add(k.keyword);
         const grouped = k.full.includes(' ');
@@ -344,7 +373,7 @@ export function haproxyCompletions(config: HaproxyConfig | null, file: HaproxyFi
           label: k.keyword,
           kind: 'keyword',
           detail: grouped ? `${k.keyword} … (${section.keyword})` : `${section.keyword} keyword`,
-          documentation: grouped ? undefined : haproxyKeywordMarkdown([k.keyword], section.keyword),
+          documentation: grouped ? undefined : haproxyKeywordMarkdown([k.keyword], section.keyword, table),
           replace: { start, end: offset },
           sortText: '1' + k.keyword,
         });

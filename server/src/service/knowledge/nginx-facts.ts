@@ -96,6 +96,27 @@ export function nginxDefault(name: string, version: string, family: NginxFamily 
   return { value };
 }
 
+/**
+ * How the default of `name` differs in other versions than `version`, in a few words: "`1.0`
+ * before 1.29.7" (the target has the newer default), "`1.1` from 1.29.7" (a newer release changes
+ * it). Undefined when the default never changed.
+ */
+export function nginxDefaultChange(name: string, version: string, family: NginxFamily = 'http'): string | undefined {
+  const rows = Object.prototype.hasOwnProperty.call(VERSIONED_DEFAULTS, name) ? VERSIONED_DEFAULTS[name] : undefined;
+  const overlay = rows?.find((d) => d.family === family);
+  if (!overlay || overlay.rows.length < 2) return undefined;
+  const shown = (v: string) => (v === '' ? 'none' : `\`${v}\``);
+  let cur = 0;
+  overlay.rows.forEach((r, i) => {
+    if (atLeast(version, r.since)) cur = i;
+  });
+  const parts: string[] = [];
+  if (cur > 0) parts.push(`${shown(overlay.rows[cur - 1].value)} before ${overlay.rows[cur].since}`);
+  const next = overlay.rows[cur + 1];
+  if (next) parts.push(`${shown(next.value)} from ${next.since}`);
+  return parts.join('; ');
+}
+
 // ---------------------------------------------------------------------------------------------
 // parameters
 
