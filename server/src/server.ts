@@ -95,7 +95,7 @@ import { commentSyntaxOf } from './service/suppress';
 import { nginxPools, haproxyPools, type PoolInfo } from './service/features/pools';
 import { knownCode } from './service/codes';
 import { collectFiles } from './node/nodefs';
-import { detectConfigLanguage, initAwsParsers } from './service';
+import { detectConfigLanguage, initAwsParsers, nginxFileOptions } from './service';
 import { awsFormatOf } from './service/model/aws-build';
 import { awsPools } from './service/features/aws-pools';
 import { buildAlgorithmEdit } from './service/features/algorithm-edit';
@@ -847,7 +847,14 @@ connection.onCompletion(
             project.nginxTree(path, text),
             path,
             offset,
-            project.serviceFor(a?.root ?? path).options.nginxVersion,
+            // the root file's `# wslb: nginx 1.26` comment first, as the checks read it
+            nginxFileOptions(
+              project.serviceFor(a?.root ?? path).options,
+              a?.analysis?.language === 'nginx'
+                ? a.analysis.config.sources.get(a.analysis.config.rootPath)?.text
+                : text,
+              undefined,
+            ).nginxVersion,
           )
         : haproxyCompletions(
             a?.analysis?.language === 'haproxy' ? a.analysis.config : null,

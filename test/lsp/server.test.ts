@@ -747,6 +747,23 @@ describe('language server: nginx symbols, folding, completion', function () {
     await c.waitDiagnostics(uri, (_d, p) => p.version === 3);
   });
 
+  it("completes the directives of the file's target nginx version", async () => {
+    const complete = async (name: string, version: string) => {
+      const text = `# wslb: nginx ${version}\nevents {}\nhttp {\n    server {\n        location / {\n            proxy_pass_\n        }\n    }\n}\n`;
+      const u = fileUri(tmpFile(name, text));
+      c.open(u, 'nginx', text);
+      await c.waitDiagnostics(u);
+      const items = await c.request<CompletionItem[]>('textDocument/completion', {
+        textDocument: { uri: u },
+        position: { line: 5, character: 23 },
+      });
+      return items.map((i) => i.label);
+    };
+    const old = await complete('s/v122.conf', '1.22.1');
+    assert.ok(old.includes('proxy_pass_header') && !old.includes('proxy_pass_trailers'), old.join(' '));
+    assert.ok((await complete('s/v130.conf', '1.30.0')).includes('proxy_pass_trailers'));
+  });
+
   it('completes upstream names after proxy_pass http://', async () => {
     const text = NGINX_WS.replace(
       'proxy_pass http://chat_backend;\n            proxy_set_header Upgrade',
