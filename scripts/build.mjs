@@ -33,7 +33,7 @@ const jsonAsParse = {
   },
 };
 
-// Packages the CLI requires only for some runs, each in a file of its own next to dist/cli/wslb.js
+// Packages the CLI requires only for some runs, each in a file of its own next to dist/cli/wslb-main.js
 // (so that a `wslb check` of nginx files neither compiles nor loads them): the nginx documentation
 // text (hovers and `explain` only), YAML (CloudFormation) and web-tree-sitter (Terraform). The
 // sources `require()` them inside the function that needs them; here that require is pointed at
@@ -83,13 +83,23 @@ const targets = [
     plugins: [jsonAsParse],
   },
   {
-    entryPoints: ['server/src/cli/wslb.ts'],
+    // The executable: turns on Node's compile cache where there is one, then loads wslb-main.js.
+    entryPoints: ['server/src/cli/bin.ts'],
     outfile: 'dist/cli/wslb.js',
     platform: 'node',
     format: 'cjs',
     target: 'node18',
+    external: ['./wslb-main.js'],
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    entryPoints: ['server/src/cli/wslb.ts'],
+    outfile: 'dist/cli/wslb-main.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
     ...cjsImportMeta,
-    banner: { js: `#!/usr/bin/env node\n${IMPORT_META_URL}` },
+    banner: { js: IMPORT_META_URL },
     plugins: [jsonAsParse, lazyPackages],
   },
   ...lazyChunks,
