@@ -57,10 +57,11 @@ function timeProcess(
   if (probe.error) return null;
   const gnuTime = cpu && fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
   const cpuFile = path.join(os.tmpdir(), `wslb-bench-cpu-${process.pid}`);
+  // (a buffer for all of the output: at the default 1 MB, spawnSync kills a process that writes
+  // more, such as the CLI's 2 MB of JSON on the 52k-line config, and times a run cut short)
+  const opts = { encoding: 'utf8', maxBuffer: 1 << 28 } as const;
   const once = () =>
-    gnuTime
-      ? spawnSync(gnuTime, ['-o', cpuFile, '-f', '%U %S', cmd, ...args], { encoding: 'utf8' })
-      : spawnSync(cmd, args, { encoding: 'utf8' });
+    gnuTime ? spawnSync(gnuTime, ['-o', cpuFile, '-f', '%U %S', cmd, ...args], opts) : spawnSync(cmd, args, opts);
   const cpuOfLast = (): number | null => {
     if (!gnuTime) return null;
     // GNU time writes "Command exited with non-zero status N" before the figures when N > 0.
