@@ -133,6 +133,31 @@ describe('language server: nginx incremental analysis', function () {
     assert.ok(nginxIncrementalStats.reused > stats0.reused, 'the block re-read was used');
   });
 
+  it('a refused time value below a re-read block keeps its column (its span is not the moving node)', () => {
+    // Found by the random sequences above: `3"600s` makes nginx/invalid-value; a later edit in an
+    // earlier server block re-reads that block and shifts the nodes below in place, which moved a
+    // finding holding the node itself twice.
+    const open = new Map([[FILE, generateNginx(400)]]);
+    const p = projectOver(open);
+    p.analyzeRoot(FILE, 'nginx');
+    const timeout = open.get(FILE)!.lastIndexOf('proxy_read_timeout 3600s;') + 'proxy_read_timeout 3'.length;
+    // the H of the first `Host` header: the first server block changes, nothing else sees it
+    const header = open.get(FILE)!.indexOf('proxy_set_header Host') + 'proxy_set_header '.length;
+    for (const edit of [
+      { offset: timeout, deleted: 0, inserted: '"' },
+      { offset: header, deleted: 1, inserted: '' },
+    ] satisfies TextEditRecord[]) {
+      const text = open.get(FILE)!;
+      const next = text.slice(0, edit.offset) + edit.inserted + text.slice(edit.offset + edit.deleted);
+      p.noteEdits(FILE, text, [edit]);
+      open.set(FILE, next);
+      p.analyzeRoot(FILE, 'nginx');
+      assert.equal(findings(p), freshFindings(next), JSON.stringify(edit));
+    }
+    assert.equal(p.nginxIncremental.get(FILE)?.lastKind, 'unit', 'the second edit was read block by block');
+    assert.ok(p.findingsFor(FILE).some((f) => f.code === 'nginx/invalid-value'));
+  });
+
   it('edits inside server blocks are analysed block by block, with the findings of a plain analysis', () => {
     // Edits placed inside server blocks (where people type), including ones that change what the
     // block means to the rest of the config (a variable, an include, a WebSocket path).
