@@ -20,7 +20,7 @@ import {
 import { haproxyWebSocketBackends, haproxyWebSocketReasons, type WebSocketReason } from '../../model/websocket';
 import { describeDuration } from '../../model/units';
 import { insertBeforeStatement, insertInProxy, appendToStatement, replaceWord } from '../../fixes/haproxy';
-import type { HaproxyStatement } from '../../syntax/haproxy';
+import type { HaproxySection, HaproxyStatement } from '../../syntax/haproxy';
 import type { Span } from '../../text';
 import type { EditSpec } from '../rule';
 
@@ -287,4 +287,16 @@ export function insertSetting(proxy: HaproxyProxy, line: string): EditSpec {
     (s) => s.keyword === 'server' || s.keyword === 'default-server' || s.keyword === 'server-template',
   );
   return first ? insertBeforeStatement(proxy.source.path, proxy.source.text, first, line) : insertInProxy(proxy, line);
+}
+
+/** A related note quoting the warning `haproxy -c` prints, at the place it is about. */
+export function haproxyWarns(path: string, span: Span, warning: string): { path: string; span: Span; message: string } {
+  return { path, span, message: `haproxy -c warns "${warning}"` };
+}
+
+/** The proxies, defaults and global sections of every file, in file order, with the file they are in. */
+export function sectionsOf(config: HaproxyConfig): { path: string; section: HaproxySection }[] {
+  const out: { path: string; section: HaproxySection }[] = [];
+  for (const src of config.sources) for (const section of src.tree.sections) out.push({ path: src.path, section });
+  return out;
 }
