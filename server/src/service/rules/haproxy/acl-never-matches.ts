@@ -12,7 +12,7 @@
  * and the predefined ones.
  */
 import { clipWord } from '../../words';
-import { argCount, argValue, argsText, conditionStart, type HaproxyProxy } from '../../model/haproxy';
+import type { HaproxyProxy } from '../../model/haproxy';
 import {
   ALL_PLACES,
   PLACE,
@@ -21,9 +21,8 @@ import {
   placeName,
   predefinedAclPlaces,
 } from '../../knowledge/haproxy-fetch-places';
-import type { HaproxyStatement } from '../../syntax/haproxy';
 import type { HaproxyRule } from '../rule';
-import { haproxyWarns, statementSpan } from './common';
+import { forEachLine, haproxyWarns, statementSpan, type LineView } from './common';
 
 interface AclInfo {
   places: number;
@@ -38,7 +37,7 @@ interface Term {
 }
 
 /** Where a rule's condition is evaluated (0: not a rule this checks), and how HAProxy names the rule in tcp warnings. */
-function placesOf(s: HaproxyStatement, proxy: HaproxyProxy): { where: number; tcp: string | null } {
+function placesOf(s: LineView, proxy: HaproxyProxy): { where: number; tcp: string | null } {
   const fe = proxy.kind !== 'backend';
   const be = proxy.kind !== 'frontend';
   const both = (f: number, b: number) => (fe ? f : 0) | (be ? b : 0);
@@ -57,16 +56,16 @@ function placesOf(s: HaproxyStatement, proxy: HaproxyProxy): { where: number; tc
     case 'ignore-persist':
       return { where: PLACE.BE_REQ_CNT, tcp: null };
     case 'stick':
-      return { where: argValue(s, 0) === 'store-response' ? PLACE.BE_STO_RUL : PLACE.BE_SET_SRV, tcp: null };
+      return { where: s.word(1) === 'store-response' ? PLACE.BE_STO_RUL : PLACE.BE_SET_SRV, tcp: null };
     case 'tcp-request': {
-      const w = argValue(s, 0);
+      const w = s.count > 1 ? s.word(1) : undefined;
       if (w === 'connection') return { where: fe ? PLACE.FE_CON_ACC : 0, tcp: 'tcp-request connection' };
       if (w === 'session') return { where: fe ? PLACE.FE_SES_ACC : 0, tcp: 'tcp-request session' };
       if (w === 'content') return { where: both(PLACE.FE_REQ_CNT, PLACE.BE_REQ_CNT), tcp: 'tcp-request content' };
       return { where: 0, tcp: null };
     }
     case 'tcp-response':
-      return argValue(s, 0) === 'content'
+      return s.count > 1 && s.word(1) === 'content'
         ? { where: both(PLACE.FE_RES_CNT, PLACE.BE_RES_CNT), tcp: 'tcp-response content' }
         : { where: 0, tcp: null };
     default:
@@ -75,26 +74,49 @@ function placesOf(s: HaproxyStatement, proxy: HaproxyProxy): { where: number; tc
 }
 
 const HANDSHAKE = /upgrade|websocket/i;
+const CONDITION = /\b(if|unless)\b/;
+
+/** The keywords this rule reads: `acl` and the rules with a condition it checks (placesOf()). */
+const READ = new Set([
+  'acl',
+  'http-request',
+  'redirect',
+  'http-response',
+  'http-after-response',
+  'use_backend',
+  'use-server',
+  'force-persist',
+  'ignore-persist',
+  'stick',
+  'tcp-request',
+  'tcp-response',
+]);
 
 /** The terms of a rule's condition (words after `if`/`unless`), each with its ACL; unknown names are left out. */
-function termsOf(s: HaproxyStatement, acls: Map<string, AclInfo>): Term[] {
-  const n = argCount(s);
-  const from = conditionStart(s, n);
+function termsOf(s: LineView, acls: Map<string, AclInfo>): Term[] {
+  // most rule lines have no condition: the line's text says so without reading its words
+  if (s.text && !CONDITION.test(s.text())) return [];
+  const n = s.count;
+  let from = -1;
+  for (let k = 1; k < n && from < 0; k++) {
+    const v = s.word(k);
+    if (v === 'if' || v === 'unless') from = k + 1;
+  }
   if (from < 0) return [];
   const out: Term[] = [];
   for (let k = from; k < n; k++) {
-    let w = argValue(s, k)!;
+    let w = s.word(k);
     if (w === 'or' || w === '||') continue;
     if (w.startsWith('!')) w = w.slice(1);
     if (w === '{') {
-      const fetch = argValue(s, k + 1);
+      const fetch = k + 1 < n ? s.word(k + 1) : undefined;
       let end = k + 1;
-      while (end < n && argValue(s, end) !== '}') end++;
+      while (end < n && s.word(end) !== '}') end++;
       if (fetch !== undefined && fetch !== '}') {
         const kw = fetchKeyword(fetch);
         const places = keywordPlaces(kw);
         let text = '';
-        for (let j = k + 1; j < end; j++) text += argValue(s, j) + ' ';
+        for (let j = k + 1; j < end; j++) text += s.word(j) + ' ';
         out.push({ name: null, acl: { places, exprs: [{ kw, places }], websocket: HANDSHAKE.test(text) } });
       }
       k = end;
@@ -141,59 +163,63 @@ export const aclNeverMatches: HaproxyRule = {
     for (const proxy of config.proxies) {
       const acls = new Map<string, AclInfo>();
       const path = proxy.source.path;
-      for (const s of proxy.section.statements) {
-        if (s.modifier !== undefined) continue;
-        if (s.keyword === 'acl') {
-          const name = argValue(s, 0);
-          const fetch = argValue(s, 1);
-          if (name === undefined || fetch === undefined) continue;
-          const kw = fetchKeyword(fetch);
-          const places = keywordPlaces(kw);
-          const info = acls.get(name) ?? { places: 0, exprs: [], websocket: false };
-          info.places |= places;
-          info.exprs.push({ kw, places });
-          info.websocket ||= HANDSHAKE.test(argsText(s, 1));
-          acls.set(name, info);
-          continue;
-        }
-        const { where, tcp } = placesOf(s, proxy);
-        if (where === 0) continue;
-        const terms = termsOf(s, acls);
-        if (terms.length === 0) continue;
-        const place = placeName(where);
-        const tcpIn = tcp ? ` in '${tcp}'` : '';
-        const span = statementSpan(s);
-        const full = terms.find((t) => (t.acl.places & where) === 0 && t.acl.places !== ALL_PLACES);
-        if (full) {
-          const kw = full.acl.exprs[0].kw;
-          const warning = full.name
-            ? `acl '${clipWord(full.name)}' will never match${tcpIn} because it only involves keywords that are incompatible with '${place}'`
-            : `anonymous acl will never match${tcpIn} because it uses keyword '${clipWord(kw)}' which is incompatible with '${place}'`;
-          const what = full.name ? `acl ${clipWord(full.name)}` : `{ ${clipWord(kw)} }`;
-          report({
-            path,
-            span,
-            message: `${what} never matches here: ${clipWord(kw)} has no value in a ${place}${full.acl.websocket ? ', so WebSocket upgrades are never recognised' : ''}`,
-            related: [haproxyWarns(path, span, warning)],
-          });
-          continue;
-        }
-        for (const t of terms) {
-          const bad = t.acl.exprs.find((e) => (e.places & where) === 0);
-          if (!bad) continue;
-          const warning = t.name
-            ? `acl '${clipWord(t.name)}' involves ${tcp ? 'keyword' : 'keywords'} '${clipWord(bad.kw)}' which is incompatible with '${place}'`
-            : `anonymous acl involves keyword '${clipWord(bad.kw)}' which is incompatible with '${place}'`;
-          report({
-            path,
-            span,
-            severity: 'hint',
-            message: `acl ${clipWord(t.name ?? '')} can match here only through its other tests: ${clipWord(bad.kw)} has no value in a ${place}`,
-            related: [haproxyWarns(path, span, warning)],
-          });
-          break;
-        }
-      }
+      forEachLine(
+        proxy.section,
+        READ,
+        (s) => {
+          if (s.keyword === 'acl') {
+            if (s.count < 3) return;
+            const name = s.word(1);
+            const fetch = s.word(2);
+            const kw = fetchKeyword(fetch);
+            const places = keywordPlaces(kw);
+            const info = acls.get(name) ?? { places: 0, exprs: [], websocket: false };
+            info.places |= places;
+            info.exprs.push({ kw, places });
+            for (let k = 2; k < s.count && !info.websocket; k++) info.websocket = HANDSHAKE.test(s.word(k));
+            acls.set(name, info);
+            return;
+          }
+          const { where, tcp } = placesOf(s, proxy);
+          if (where === 0) return;
+          const terms = termsOf(s, acls);
+          if (terms.length === 0) return;
+          const place = placeName(where);
+          const tcpIn = tcp ? ` in '${tcp}'` : '';
+          const span = () => statementSpan(s.statement());
+          const full = terms.find((t) => (t.acl.places & where) === 0 && t.acl.places !== ALL_PLACES);
+          if (full) {
+            const kw = full.acl.exprs[0].kw;
+            const warning = full.name
+              ? `acl '${clipWord(full.name)}' will never match${tcpIn} because it only involves keywords that are incompatible with '${place}'`
+              : `anonymous acl will never match${tcpIn} because it uses keyword '${clipWord(kw)}' which is incompatible with '${place}'`;
+            const what = full.name ? `acl ${clipWord(full.name)}` : `{ ${clipWord(kw)} }`;
+            report({
+              path,
+              span: span(),
+              message: `${what} never matches here: ${clipWord(kw)} has no value in a ${place}${full.acl.websocket ? ', so WebSocket upgrades are never recognised' : ''}`,
+              related: [haproxyWarns(path, span(), warning)],
+            });
+            return;
+          }
+          for (const t of terms) {
+            const bad = t.acl.exprs.find((e) => (e.places & where) === 0);
+            if (!bad) continue;
+            const warning = t.name
+              ? `acl '${clipWord(t.name)}' involves ${tcp ? 'keyword' : 'keywords'} '${clipWord(bad.kw)}' which is incompatible with '${place}'`
+              : `anonymous acl involves keyword '${clipWord(bad.kw)}' which is incompatible with '${place}'`;
+            report({
+              path,
+              span: span(),
+              severity: 'hint',
+              message: `acl ${clipWord(t.name ?? '')} can match here only through its other tests: ${clipWord(bad.kw)} has no value in a ${place}`,
+              related: [haproxyWarns(path, span(), warning)],
+            });
+            break;
+          }
+        },
+        proxy.source.tree.text,
+      );
     }
   },
 };

@@ -10,7 +10,9 @@ import { clipWord } from '../../words';
 import { argValue, globalStatements, proxyDisabled } from '../../model/haproxy';
 import type { HaproxyStatement } from '../../syntax/haproxy';
 import type { HaproxyRule } from '../rule';
-import { haproxyWarns, statementSpan } from './common';
+import { haproxyWarns, statementSpan, statementsWith } from './common';
+
+const CAPTURE = new Set(['capture']);
 import { haproxyTypeWord } from './missing-timeouts';
 
 /** atol(): the leading digits of a word (0 when none). */
@@ -50,7 +52,7 @@ export const captureTruncated: HaproxyRule = {
     for (const proxy of config.proxies) {
       if (proxy.kind === 'defaults' || proxyDisabled(proxy)) continue;
       let last: HaproxyStatement | null = null;
-      for (const s of proxy.section.statements)
+      for (const s of statementsWith(proxy.section, CAPTURE))
         if (
           s.keyword === 'capture' &&
           s.modifier === undefined &&

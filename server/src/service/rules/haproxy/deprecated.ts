@@ -9,9 +9,11 @@
  */
 import { argCount, argValue } from '../../model/haproxy';
 import type { HaproxyRule } from '../rule';
-import { haproxyWarns, sectionsOf, statementSpan } from './common';
+import { haproxyWarns, sectionsOf, statementSpan, statementsWith } from './common';
 
 const PROXY_SECTIONS = new Set(['defaults', 'frontend', 'backend', 'listen']);
+const TUNE = new Set(['tune.ssl.capture-cipherlist-size']);
+const OPTION = new Set(['option']);
 
 export const deprecatedSetting: HaproxyRule = {
   meta: {
@@ -43,7 +45,7 @@ export const deprecatedSetting: HaproxyRule = {
   check({ config, report }) {
     for (const { path, section } of sectionsOf(config)) {
       if (section.keyword === 'global') {
-        for (const s of section.statements) {
+        for (const s of statementsWith(section, TUNE)) {
           if (s.keyword !== 'tune.ssl.capture-cipherlist-size' || s.modifier !== undefined) continue;
           report({
             path,
@@ -62,7 +64,7 @@ export const deprecatedSetting: HaproxyRule = {
         continue;
       }
       if (!PROXY_SECTIONS.has(section.keyword)) continue;
-      for (const s of section.statements) {
+      for (const s of statementsWith(section, OPTION)) {
         if (s.keyword !== 'option' || s.modifier !== undefined || argValue(s, 0) !== 'httpchk') continue;
         if (argCount(s) < 4) continue;
         const version = argValue(s, 3)!;

@@ -7,7 +7,9 @@
 import { clipWord } from '../../words';
 import { proxyDisabled, type HaproxyProxy } from '../../model/haproxy';
 import type { HaproxyRule } from '../rule';
-import { haproxyWarns, proxyHeaderSpan, proxyLabel } from './common';
+import { haproxyWarns, proxyHeaderSpan, proxyLabel, statementsWith } from './common';
+
+const BIND = new Set(['bind']);
 import { haproxyTypeWord } from './missing-timeouts';
 
 export const frontendNoBind: HaproxyRule = {
@@ -35,8 +37,7 @@ export const frontendNoBind: HaproxyRule = {
   },
   check({ config, report }) {
     const fronts = config.proxies.filter((p) => (p.kind === 'frontend' || p.kind === 'listen') && !proxyDisabled(p));
-    const binds = (p: HaproxyProxy) =>
-      p.section.statements.some((s) => s.keyword === 'bind' && s.modifier === undefined);
+    const binds = (p: HaproxyProxy) => statementsWith(p.section, BIND).length > 0;
     // `frontend www 0.0.0.0:80`: the old address on the header, which HAProxy refuses (a syntax finding says so)
     const addressInHeader = (p: HaproxyProxy) => {
       const w = p.section.header.words;

@@ -15,7 +15,11 @@ import { clipWord } from '../../words';
 import { argValue, globalStatements, proxyDisabled, proxyMode, type HaproxyProxy } from '../../model/haproxy';
 import type { HaproxyStatement } from '../../syntax/haproxy';
 import type { HaproxyRule } from '../rule';
-import { haproxyWarns, lineOf, proxyHeaderSpan, proxyLabel, statementSpan, whereIs } from './common';
+import { haproxyWarns, lineOf, proxyHeaderSpan, proxyLabel, statementSpan, statementsWith, whereIs } from './common';
+
+/** The lines that set a log format, and the `log` / `no log` lines. */
+const FORMAT_LINES = new Set(['log-format', 'log-format-sd', 'option']);
+const LOG_LINES = new Set(['log', 'no']);
 import { haproxyTypeWord } from './missing-timeouts';
 
 interface Format {
@@ -47,7 +51,7 @@ function finalFormat(proxy: HaproxyProxy | null, seen = new Set<HaproxyProxy>())
   for (let p = proxy; p && !seen.has(p); p = p.defaults) {
     seen.add(p);
     let last: Format | null = null;
-    for (const s of p.section.statements) {
+    for (const s of statementsWith(p.section, FORMAT_LINES)) {
       const f = formatOf(s, p);
       if (f && f.name !== 'log-format-sd') last = f;
     }
@@ -60,7 +64,7 @@ function anyFormat(proxy: HaproxyProxy): Format | null {
   const main = finalFormat(proxy);
   if (main) return main;
   for (let p: HaproxyProxy | null = proxy, n = 0; p && n < 64; p = p.defaults, n++)
-    for (const s of p.section.statements) {
+    for (const s of statementsWith(p.section, FORMAT_LINES)) {
       const f = formatOf(s, p);
       if (f && f.name === 'log-format-sd') return f;
     }
@@ -101,7 +105,7 @@ export const logFormatIgnored: HaproxyRule = {
       const path = proxy.source.path;
       if (proxy.kind === 'defaults') {
         let current = finalFormat(proxy.defaults);
-        for (const s of proxy.section.statements) {
+        for (const s of statementsWith(proxy.section, FORMAT_LINES)) {
           const f = formatOf(s, proxy);
           if (!f || f.name === 'log-format-sd') continue;
           if (current) {
@@ -132,7 +136,7 @@ export const logFormatIgnored: HaproxyRule = {
         continue;
       }
       if (proxy.kind === 'backend') {
-        for (const s of proxy.section.statements) {
+        for (const s of statementsWith(proxy.section, FORMAT_LINES)) {
           const f = formatOf(s, proxy);
           if (!f || (f.name !== 'option httplog' && f.name !== 'option httplog clf' && f.name !== 'option tcplog'))
             continue;
@@ -167,7 +171,7 @@ export const logFormatIgnored: HaproxyRule = {
       let viaGlobal: HaproxyStatement | null = null;
       let noLog: HaproxyStatement | null = null;
       for (const p of chain)
-        for (const s of p.section.statements) {
+        for (const s of statementsWith(p.section, LOG_LINES)) {
           // `no log` is read as the keyword `no` with `log` after it
           const isNoLog = s.modifier === 'no' && s.keyword === 'no' && argValue(s, 0) === 'log';
           if (s.keyword !== 'log' && !isNoLog) continue;

@@ -7,11 +7,9 @@
  * warnif_misplaced_*() (called for http-request, redirect and monitor fail there, for tcp-request
  * in src/tcp_rules.c); the first later list found, in the order above, is the one named.
  */
-import { argValue } from '../../model/haproxy';
 import { clipWord } from '../../words';
-import type { HaproxyStatement } from '../../syntax/haproxy';
 import type { HaproxyRule } from '../rule';
-import { activeWebSocketBackends, haproxyWarns, lineOf, statementSpan } from './common';
+import { activeWebSocketBackends, forEachLine, haproxyWarns, lineOf, statementSpan, type LineView } from './common';
 
 /** The rule lists in the order HAProxy runs them, with the name its warning gives each. */
 const LISTS = [
@@ -25,12 +23,12 @@ const LISTS = [
   { id: 'use-server', name: 'use-server' },
 ] as const;
 type ListId = (typeof LISTS)[number]['id'];
+const READ = new Set(['tcp-request', 'monitor', 'http-request', 'redirect', 'use_backend', 'use-server']);
 
-function listOf(s: HaproxyStatement): ListId | null {
-  if (s.modifier !== undefined) return null;
+function listOf(s: LineView): ListId | null {
+  const w = s.count > 1 ? s.word(1) : undefined;
   switch (s.keyword) {
     case 'tcp-request': {
-      const w = argValue(s, 0);
       return w === 'connection'
         ? 'tcp-connection'
         : w === 'session'
@@ -40,13 +38,13 @@ function listOf(s: HaproxyStatement): ListId | null {
             : null;
     }
     case 'monitor':
-      return argValue(s, 0) === 'fail' ? 'monitor' : null;
+      return w === 'fail' ? 'monitor' : null;
     case 'http-request':
-      return argValue(s, 0) !== undefined ? 'http-request' : null;
+      return w !== undefined ? 'http-request' : null;
     case 'redirect':
     case 'use_backend':
     case 'use-server':
-      return argValue(s, 0) !== undefined ? s.keyword : null;
+      return w !== undefined ? s.keyword : null;
     default:
       return null;
   }
@@ -83,15 +81,12 @@ export const ruleOrder: HaproxyRule = {
     const ws = new Set(activeWebSocketBackends(config).map((b) => b.proxy.name));
     for (const proxy of config.proxies) {
       const path = proxy.source.path;
-      const first = new Map<ListId, HaproxyStatement>();
+      const first = new Map<ListId, LineView>();
       // one finding per kind of line and rule list it follows; HAProxy's warning for each line is a related note
-      const groups = new Map<
-        string,
-        { word: string; before: HaproxyStatement; lines: HaproxyStatement[]; ws: boolean }
-      >();
-      for (const s of proxy.section.statements) {
+      const groups = new Map<string, { word: string; before: LineView; lines: LineView[]; ws: boolean }>();
+      forEachLine(proxy.section, READ, (s) => {
         const list = listOf(s);
-        if (list === null) continue;
+        if (list === null) return;
         const k = LISTS.findIndex((l) => l.id === list);
         // (use_backend and use-server lines themselves are never checked)
         const later =
@@ -99,22 +94,23 @@ export const ruleOrder: HaproxyRule = {
         if (later) {
           const word = list === 'monitor' ? 'monitor fail' : s.keyword;
           const before = first.get(later.id)!;
-          const target = later.id === 'use_backend' ? argValue(before, 0) : undefined;
+          const target = later.id === 'use_backend' && before.count > 1 ? before.word(1) : undefined;
           const g = groups.get(`${word} ${later.id}`) ?? { word, before, lines: [], ws: false };
           g.lines.push(s);
           g.ws ||= target !== undefined && ws.has(target) && (list === 'redirect' || list === 'http-request');
           groups.set(`${word} ${later.id}`, g);
         }
         if (!first.has(list)) first.set(list, s);
-      }
+      });
       for (const g of groups.values()) {
         const later = LISTS.find((l) => first.get(l.id) === g.before)!;
         const article = later.id === 'http-request' ? 'an' : 'a';
-        const at = lineOf(proxy, g.before);
+        const before = g.before.statement();
+        const at = lineOf(proxy, before);
         const more = g.lines.length > 1 ? ` (and ${g.lines.length - 1} more)` : '';
         report({
           path,
-          span: statementSpan(g.lines[0]),
+          span: statementSpan(g.lines[0].statement()),
           // HAProxy runs the rules in its own order whatever the file says: a hint, unless the
           // line also acts on the WebSocket upgrades the earlier use_backend routes
           severity: g.ws ? 'warning' : 'hint',
@@ -125,13 +121,13 @@ export const ruleOrder: HaproxyRule = {
             ...g.lines.map((l) =>
               haproxyWarns(
                 path,
-                statementSpan(l),
+                statementSpan(l.statement()),
                 `a '${clipWord(g.word)}' rule placed after ${article} '${later.name}' rule will still be processed before.`,
               ),
             ),
-            { path, span: statementSpan(g.before), message: `the first ${later.name} rule, which HAProxy runs after` },
+            { path, span: statementSpan(before), message: `the first ${later.name} rule, which HAProxy runs after` },
           ],
-          cites: [{ path, offset: g.before.line.start }],
+          cites: [{ path, offset: before.line.start }],
         });
       }
     }
