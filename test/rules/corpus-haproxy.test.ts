@@ -222,7 +222,7 @@ describe('HAProxy rules over the corpus', function () {
       const quote = /Proxy '[^']*': unable to find required \w+: '[^']*'\./.exec(r.first)![0];
       const hits = results.get(r.path)!.filter((f) => f.code === 'haproxy/unknown-backend');
       assert.ok(
-        hits.some((h) => h.message.includes(quote)),
+        hits.some((h) => [h.message, ...(h.related ?? []).map((x) => x.message)].some((m) => m.includes(quote))),
         `${r.path}: no finding quotes ${quote}: ${hits.map((h) => h.message).join(' | ')}`,
       );
     }
