@@ -62,7 +62,7 @@ export const albIdleTimeout: AwsRule = {
         ...where,
         severity: tier,
         message: `ALB ${label(lb)} idle timeout is ${describeKnown(v, ' s')}, ${why}${via}`,
-        fixes:
+        fixes: () =>
           target <= max
             ? settingFix(config, lb, v, settingOf('lb.idle_timeout', target), `Set the ALB idle timeout to ${target} s`)
             : [],

@@ -81,7 +81,7 @@ export const nlbIdleTimeout: AwsRule = {
         ...spanFor(l, v),
         severity: tier,
         message: `NLB listener ${label(l)} TCP idle timeout is ${describeKnown(v, ' s')}, ${tier === 'error' ? 'not above' : 'below twice'} the ${fmtSeconds(hb)} heartbeat: an idle WebSocket can be cut${via}`,
-        fixes:
+        fixes: () =>
           target <= max
             ? settingFix(
                 config,

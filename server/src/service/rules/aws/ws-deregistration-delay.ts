@@ -56,13 +56,14 @@ export const wsDeregistrationDelay: AwsRule = {
       report({
         ...spanFor(tg, v),
         message: `WebSocket target group ${label(tg)} drains for ${describeKnown(v, ' s')}, less than two ${heartbeatLabel(heartbeat)} heartbeats: a deploy or scale-in cuts its connections before they can be closed with 1001`,
-        fixes: settingFix(
-          config,
-          tg,
-          v,
-          settingOf('tg.deregistration_delay', target),
-          `Set the deregistration delay to ${target} s (${why})`,
-        ),
+        fixes: () =>
+          settingFix(
+            config,
+            tg,
+            v,
+            settingOf('tg.deregistration_delay', target),
+            `Set the deregistration delay to ${target} s (${why})`,
+          ),
       });
     }
   },

@@ -44,13 +44,14 @@ export const wsNoSlowStart: AwsRule = {
       report({
         ...spanFor(tg, v),
         message: `WebSocket target group ${label(tg)} has slow start off (${v.origin === 'aws-default' ? 'not set; off by default' : v.origin === 'variable-default' ? `0 from the default of ${v.variable?.name}` : `${v.written?.key} = 0`}): a target added during a reconnect storm takes its full share of new connections at once`,
-        fixes: settingFix(
-          config,
-          tg,
-          v,
-          settingOf('tg.slow_start', fix),
-          `Set slow start to ${fix} s (a guess: use the time your service needs to warm up)`,
-        ),
+        fixes: () =>
+          settingFix(
+            config,
+            tg,
+            v,
+            settingOf('tg.slow_start', fix),
+            `Set slow start to ${fix} s (a guess: use the time your service needs to warm up)`,
+          ),
       });
     }
   },

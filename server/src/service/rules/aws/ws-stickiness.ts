@@ -62,7 +62,7 @@ export const wsStickiness: AwsRule = {
       report({
         ...spanFor(tg, v.written ? v : null),
         message: `${protocol.name} target group ${label(tg)} has no stickiness: the polling requests of one session can reach different targets, and ${protocol.name} then fails the session`,
-        fixes: enableFix(config, tg),
+        fixes: () => enableFix(config, tg),
       });
     }
   },

@@ -52,7 +52,7 @@ export const invalidTimeUnit: HaproxyRule = {
           path: proxy.source.path,
           span: { start: word.start, end: word.end },
           message: `HAProxy reads \`${clipWord(word.value)}\` as ${clipWord(clean)} (${describeDuration(ms)}) and ignores the rest: haproxy -c warns "unexpected character '${clipWord(trailing[0])}' after the timer value '${clipWord(word.value)}'", which later versions will report as an error; write ${clipWord(clean)}`,
-          fixes: [
+          fixes: () => [
             {
               title: `Write ${clipWord(clean)}`,
               edits: [replaceWord(proxy.source.path, s, 2, clean)],

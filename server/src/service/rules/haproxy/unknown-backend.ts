@@ -98,16 +98,17 @@ export const unknownBackend: HaproxyRule = {
         path: ref.from.source.path,
         span: { start: ref.word.start, end: ref.word.end },
         message: `${kw} names "${clipWord(name)}", which is no backend or listen section${near ? ` (did you mean "${clipWord(near.n)}"?)` : known}: HAProxy refuses the configuration (Proxy '${clipWord(who ?? '')}': unable to find required ${kw}: '${clipWord(name)}'.)`,
-        fixes: near
-          ? [
-              {
-                title: `Use backend ${clipWord(near.n)}`,
-                edits: [
-                  { path: ref.from.source.path, span: { start: ref.word.start, end: ref.word.end }, newText: near.n },
-                ],
-              },
-            ]
-          : [],
+        fixes: () =>
+          near
+            ? [
+                {
+                  title: `Use backend ${clipWord(near.n)}`,
+                  edits: [
+                    { path: ref.from.source.path, span: { start: ref.word.start, end: ref.word.end }, newText: near.n },
+                  ],
+                },
+              ]
+            : [],
       });
     }
   },
