@@ -954,10 +954,9 @@ connection.onCodeAction(
     if (!m || m.text.length > MAX_ANALYZED_CHARS) return [];
     const only = p.context.only;
     const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(o + '.'));
-    // Fixes are built here, from an analysis of the texts as they are now (issue 23): the
-    // document's pending check runs first, and a root whose analysis is older (an included file
-    // changed, a tree moved) is analysed again; the request's range is in the current text.
-    fresh(m.path);
+    // Fixes are built here, from an analysis of the texts as they are now (issue 23): docModel
+    // ran the document's pending check, and a root whose analysis is older still (another file
+    // it reads was edited, a tree moved) is analysed again first.
     const stale = project.staleRootsOf(m.path);
     if (stale.length) {
       const affected = new Set<string>();

@@ -99,37 +99,95 @@ describe('language server: fixes are built when a code action asks for them (iss
   });
 
   it('an edit between diagnostics and the code action: the fix is built on the new text', async () => {
-    const file = path.join(tmp, 'edited.conf');
-    const text = brokenNginx(12);
-    fs.writeFileSync(file, text);
-    const uri = fileUri(file);
-    c.open(uri, 'nginx', text);
-    await c.waitDiagnostics(uri, (d, p) => p.version === 1 && d.some((x) => x.code === 'nginx/ws-not-upgraded'));
-    // Three lines above everything, then at once (before the re-check is due) a code action on
-    // the line location s5 stands on now.
-    const header = '# one\n# two\n# three\n';
-    const next = header + text;
-    c.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: header }]);
-    const line = 3 + 2 + 5;
-    const range = { start: { line, character: 0 }, end: { line, character: 400 } };
-    const actions = await c.request<CodeAction[]>('textDocument/codeAction', {
-      textDocument: { uri },
-      range,
-      context: { diagnostics: [] as Diagnostic[] },
-    });
-    const fix = actions.find((a) => a.kind === 'quickfix' && a.isPreferred);
-    assert.ok(fix, actions.map((a) => a.title).join(', '));
-    const got = applyTextEdits(next, editsOf(fix.edit, uri));
-    // What a fresh analysis of the new text gives for that finding
-    const fresh = createLanguageService().analyzeNginx(file, new MemoryFileSystem({ [file]: next }));
-    const finding = fresh.findings.find((f) => f.code === 'nginx/ws-not-upgraded' && f.range.start.line === line)!;
-    const want = applyTextEdits(
-      next,
-      finding.fixes.find((x) => x.isPreferred)!.edits.map((e) => ({ range: e.range, newText: e.newText })),
-    );
-    assert.equal(got, want);
-    const s5 = got.split('\n').find((l) => l.includes('server_name s5.example;'))!;
-    assert.match(s5, /proxy_http_version 1\.1;/, 'the location asked about is the one fixed');
-    c.close(uri);
+    // A long debounce: the re-check after the edit is not due when the code action comes.
+    const c = new TestClient({ resolveCodeActions: true, settings: { debounceMs: 5000 } });
+    await c.initialize();
+    try {
+      const file = path.join(tmp, 'edited.conf');
+      const text = brokenNginx(12);
+      fs.writeFileSync(file, text);
+      const uri = fileUri(file);
+      c.open(uri, 'nginx', text);
+      await c.waitDiagnostics(uri, (d, p) => p.version === 1 && d.some((x) => x.code === 'nginx/ws-not-upgraded'));
+      // Three lines above everything, then at once (before the re-check is due) a code action on
+      // the line location s5 stands on now.
+      const header = '# one\n# two\n# three\n';
+      const next = header + text;
+      c.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: header }]);
+      const line = 3 + 2 + 5;
+      const range = { start: { line, character: 0 }, end: { line, character: 400 } };
+      const actions = await c.request<CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri },
+        range,
+        context: { diagnostics: [] as Diagnostic[] },
+      });
+      const fix = actions.find((a) => a.kind === 'quickfix' && a.isPreferred);
+      assert.ok(fix, actions.map((a) => a.title).join(', '));
+      const got = applyTextEdits(next, editsOf(fix.edit, uri));
+      // What a fresh analysis of the new text gives for that finding
+      const fresh = createLanguageService().analyzeNginx(file, new MemoryFileSystem({ [file]: next }));
+      const finding = fresh.findings.find((f) => f.code === 'nginx/ws-not-upgraded' && f.range.start.line === line)!;
+      const want = applyTextEdits(
+        next,
+        finding.fixes.find((x) => x.isPreferred)!.edits.map((e) => ({ range: e.range, newText: e.newText })),
+      );
+      assert.equal(got, want);
+      const s5 = got.split('\n').find((l) => l.includes('server_name s5.example;'))!;
+      assert.match(s5, /proxy_http_version 1\.1;/, 'the location asked about is the one fixed');
+      c.close(uri);
+    } finally {
+      await c.stop();
+    }
+  });
+
+  it('an edit to the including file before a code action on the included one: its edits are of the new text', async () => {
+    // The code action is on ws.conf; its fix also writes the `map` into nginx.conf's http block.
+    // nginx.conf was just edited, and its re-check is not due yet: the fix must not be built from
+    // the analysis of its old text (which would put the map three lines too high).
+    const c = new TestClient({ resolveCodeActions: true, settings: { debounceMs: 5000 } });
+    await c.initialize();
+    try {
+      const dir = path.join(tmp, 'two');
+      fs.mkdirSync(dir, { recursive: true });
+      const root = path.join(dir, 'nginx.conf');
+      const ws = path.join(dir, 'ws.conf');
+      const rootText = 'events { worker_connections 1024; }\nhttp {\n    include ws.conf;\n}\n';
+      const wsText =
+        'server {\n    listen 80;\n    location /ws/ {\n        proxy_pass http://10.0.0.1:8080;\n    }\n}\n';
+      fs.writeFileSync(root, rootText);
+      fs.writeFileSync(ws, wsText);
+      const rootUri = fileUri(root);
+      const wsUri = fileUri(ws);
+      c.open(rootUri, 'nginx', rootText);
+      c.open(wsUri, 'nginx', wsText);
+      const diags = await c.waitDiagnostics(wsUri, (d) => d.some((x) => x.code === 'nginx/ws-not-upgraded'));
+      const target = diags.find((x) => x.code === 'nginx/ws-not-upgraded')!;
+      const header = '# one\n# two\n# three\n';
+      const nextRoot = header + rootText;
+      c.change(rootUri, [
+        { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: header },
+      ]);
+      const actions = await c.request<CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri: wsUri },
+        range: target.range,
+        context: { diagnostics: [target] },
+      });
+      const fix = actions.find((a) => a.kind === 'quickfix' && a.isPreferred);
+      assert.ok(fix, actions.map((a) => a.title).join(', '));
+      // What a fresh analysis of the new texts gives
+      const fresh = createLanguageService().analyzeNginx(
+        root,
+        new MemoryFileSystem({ [root]: nextRoot, [ws]: wsText }),
+      );
+      const finding = fresh.findings.find((f) => f.code === 'nginx/ws-not-upgraded' && f.file === ws)!;
+      const want = finding.fixes.find((x) => x.isPreferred)!;
+      const wantIn = (file: string) =>
+        want.edits.filter((e) => e.file === file).map((e) => ({ range: e.range, newText: e.newText }));
+      assert.ok(wantIn(root).length > 0, 'the fix writes into nginx.conf too');
+      assert.equal(applyTextEdits(nextRoot, editsOf(fix.edit, rootUri)), applyTextEdits(nextRoot, wantIn(root)));
+      assert.equal(applyTextEdits(wsText, editsOf(fix.edit, wsUri)), applyTextEdits(wsText, wantIn(ws)));
+    } finally {
+      await c.stop();
+    }
   });
 });
