@@ -321,9 +321,9 @@ async function runCodeActionCase(n, timeoutMs) {
       await plain.stop();
     }
     if (ref) {
-      result.firstDiagnosticsRatio = round(result.firstDiagnosticsMs / ref.ms);
-      result.firstCodeActionRatio = round(result.firstCodeActionMs / ref.ms);
-      result.firstCodeActionNoResolveRatio = round(result.firstCodeActionNoResolveMs / ref.ms);
+      result.firstDiagnosticsRatio = ratio(result.firstDiagnosticsMs / ref.ms);
+      result.firstCodeActionRatio = ratio(result.firstCodeActionMs / ref.ms);
+      result.firstCodeActionNoResolveRatio = ratio(result.firstCodeActionNoResolveMs / ref.ms);
     }
     say(
       `${name} (${(text.length / 1e6).toFixed(2)} MB, ${result.findings} findings): first diagnostics ${result.firstDiagnosticsMs} ms, ` +
@@ -461,6 +461,10 @@ function exymatReference() {
     fullPassMs: recorded.fullPassMs,
     editMs: recorded.editMs,
   };
+}
+
+function ratio(x) {
+  return x == null ? null : Math.round(x * 1000) / 1000;
 }
 
 function round(x) {
