@@ -974,12 +974,12 @@ connection.onCodeAction(
       return fixes;
     };
     // Does any finding of the file have a safe fix? Those under the cursor are asked first (their
-    // fixes are built anyway); the others, only while none is found, and only of fixable rules.
+    // fixes are built anyway); the others, only while none is found, and only rules' findings.
     let safe: boolean | undefined;
     const anySafe = (first: readonly Finding[]): boolean =>
       (safe ??=
         first.some((f) => hasSafeFix(fixesOf(f))) ||
-        findings.some((f) => ruleById(f.code)?.meta.fixable === true && hasSafeFix(fixesOf(f))));
+        findings.some((f) => ruleById(f.code) !== undefined && hasSafeFix(fixesOf(f))));
     const fixAllAction = (kind: string): CodeAction | undefined => {
       if (codeActionResolve) return { title: FIX_ALL_TITLE, kind, data: { uri: p.textDocument.uri, fixAll: true } };
       const edit = fixAllEdit(m.path);

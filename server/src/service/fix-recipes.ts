@@ -63,7 +63,8 @@ function reportsOf(a: AnyAnalysis, rec: Recipes, ruleId: string): Map<string, Ru
   out = new Map();
   rec.byRule.set(ruleId, out);
   const rule = ruleById(ruleId);
-  if (!rule || !rule.meta.fixable || rule.meta.system !== a.language) return out;
+  // (not only meta.fixable rules: some offer a suggestion now and then, unknown-upstream's name)
+  if (!rule || rule.meta.system !== a.language) return out;
   const found = out;
   const ctx: RuleContext<unknown> = {
     config: a.config,
