@@ -44,13 +44,15 @@ function projectOver(open: Map<string, string>): Project {
   );
 }
 
+/**
+ * The project's findings with their fixes, which the server builds only when a code action asks
+ * (issue 23): built here from the incremental state, they must equal those a fresh analysis builds
+ * at once.
+ */
 function findings(p: Project): string {
-  return JSON.stringify(
-    p
-      .findingsFor(FILE)
-      .map((f) => JSON.stringify(f))
-      .sort(),
-  );
+  const list = p.findingsFor(FILE);
+  const fixes = p.fixesFor(FILE, list);
+  return JSON.stringify(list.map((f) => JSON.stringify({ ...f, fixes: fixes.get(f) ?? ['not built'] })).sort());
 }
 
 /** What one plain analysis of the whole text finds (the CLI's path: no units, no reuse). */
