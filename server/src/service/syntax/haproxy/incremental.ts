@@ -16,7 +16,8 @@
 import { clipWord } from '../../words';
 import type { Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
-import { lexInfo, lexLine, shiftLine, shiftSpan, type Line } from './lexer';
+import { lexInfo, lexLine } from './lexer';
+import { shiftLine, shiftSpan, type Line } from './line';
 import { HaproxyTree, Statement } from './parser';
 import { MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
 import type { HaproxyFile, HaproxyLine, HaproxySection, HaproxyStatement } from './types';

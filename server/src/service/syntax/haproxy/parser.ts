@@ -12,19 +12,11 @@ import { clipWord } from '../../words';
 import { LineIndex, type Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
 import { evaluateCondition, parseCondition, type ConditionContext } from './conditions';
-import {
-  argsOf,
-  asciiBytes,
-  invalidNameChar,
-  invalidNameCharIn,
-  keywordStrings,
-  lexInfo,
-  LineTable,
-  ROW,
-  WordStore,
-  type Line,
-  type StatementInfo,
-} from './lexer';
+import { asciiBytes, keywordStrings } from './intern';
+import { invalidNameChar, invalidNameCharIn } from './chars';
+import { lexInfo } from './lexer';
+import { argsOf, WordStore, type Line } from './line';
+import { LineTable, ROW, type StatementInfo } from './line-table';
 import { MAX_NESTED_CONDITIONS, MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
 import type {
   HaproxyConditional,
