@@ -18,7 +18,7 @@ import type { Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
 import { lexInfo, lexLine } from './lexer';
 import { shiftLine, shiftSpan, type Line } from './line';
-import { HaproxyTree, Statement } from './parser';
+import { HaproxyTree, Statement } from './nodes';
 import { MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
 import type { HaproxyFile, HaproxyLine, HaproxySection, HaproxyStatement } from './types';
 
