@@ -33,7 +33,6 @@ export const OVER_FILE_LIMIT = [
   'server/src/service/model/websocket.ts',
   'server/src/service/simulate/engine.ts',
   'server/src/service/simulate/haproxy.ts',
-  'server/src/service/simulate/nginx.ts',
 ];
 export const OVER_FUNCTION_LIMIT = [
   'client/src/extension.ts',
