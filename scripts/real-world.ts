@@ -88,6 +88,26 @@ export function rowText(r: Omit<Row, 'tsvLine'>): string {
   return [r.path, String(r.line), r.code, r.severity, r.verdict, r.why].join('\t');
 }
 
+/**
+ * Files kept beside a config only for its deployment context (the image a compose file or
+ * Dockerfile pins gives the HAProxy/nginx version): read by version detection, not checked.
+ */
+export const CONTEXT_FILE = /^(?:docker-compose[\w.-]*\.ya?ml|compose\.ya?ml|Dockerfile)$/;
+
+/** The context files of the corpus, relative to its root. */
+export function contextFiles(root = REAL_WORLD): string[] {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    for (const e of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r);
+      else if (CONTEXT_FILE.test(e.name) && !rel.startsWith('terraform')) out.push(r);
+    }
+  };
+  for (const kind of ['nginx', 'haproxy']) walk(kind);
+  return out.sort();
+}
+
 /** The units, relative to the corpus root, in a stable order. */
 export function units(root = REAL_WORLD): string[] {
   const out: string[] = [];
@@ -101,7 +121,7 @@ export function units(root = REAL_WORLD): string[] {
     for (const e of entries) {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(r);
-      else if (rel) out.push(r);
+      else if (rel && !CONTEXT_FILE.test(e.name)) out.push(r);
     }
   };
   for (const kind of ['nginx', 'haproxy', 'terraform', 'cloudformation']) walk(kind);

@@ -4,7 +4,10 @@
  *
  *   images/editor-findings.png  chat.conf with its squiggles and the Problems panel
  *   images/hover.png            the hover on proxy_pass
- *   images/quick-fix.png        the quick-fix menu on the WebSocket location
+ *   images/light-bulb.png       the light-bulb menu on a WebSocket location with none of the
+ *                               upgrade idiom: "Make /ws/ WebSocket-ready" and "Fix all safe wslb
+ *                               problems in this file" (read from the menu; the script fails
+ *                               without them)
  *   images/rule-page.png        the page of nginx/ws-http-version, opened from its code in Problems
  *   images/walkthrough.png      the "Get started with WebSocket LB Doctor" walkthrough
  *   images/simulator.png        "Simulate balancing" on chat_backend, beside the editor,
@@ -34,6 +37,17 @@ import {
 } from '../test/e2e/harness';
 
 const IMAGES = path.join(REPO, 'images');
+/** A second site for the light-bulb image: a WebSocket location with only proxy_pass. */
+const EVENTS_SITE = `server {
+    listen 127.0.0.1:8081;
+    server_name events.example.test;
+
+    # Live updates pushed over WebSocket
+    location /ws/ {
+        proxy_pass http://chat_backend;
+    }
+}
+`;
 const VIEWPORT = { width: 1280, height: 760 };
 
 /** 1-based line and column of the first line containing `needle` in a file. */
@@ -146,12 +160,22 @@ async function main(): Promise<void> {
   await save(wb, 'hover.png');
   await wb.closeHover();
 
-  // 3. The quick-fix menu on `location /ws/`.
-  const loc = lineColOf(chat, 'location /ws/');
+  // 3. The light bulb on a second site whose WebSocket location has none of the upgrade idiom:
+  //    one fix writes all of it, and "Fix all safe" is offered beside it.
+  const events = path.join(workspace, 'sites-enabled', 'events.conf');
+  fs.writeFileSync(events, EVENTS_SITE);
+  await wb.openFile('sites-enabled/events.conf');
+  await wb.runCommand('View: Hide Panel');
+  const loc = lineColOf(events, 'location /ws/');
   await wb.gotoLine(loc.line, loc.column + 1);
-  await wb.openQuickFix('Add proxy_http_version 1.1');
-  await save(wb, 'quick-fix.png');
+  await waitFor('the squiggle on location /ws/', async () => (await wb.squiggles('error')) > 0, 60000);
+  const offered = await wb.openLightBulb('Make /ws/ WebSocket-ready');
+  for (const title of ['Make /ws/ WebSocket-ready', 'Fix all safe wslb problems in this file'])
+    if (offered.filter((t) => t.includes(title)).length !== 1)
+      throw new Error(`the light bulb should offer "${title}" once; it offers: ${offered.join(' | ')}`);
+  await save(wb, 'light-bulb.png');
   await wb.page.keyboard.press('Escape');
+  await wb.openFile('sites-enabled/chat.conf');
 
   // 3b. The rule's page, opened from the code link of its Problems row.
   const problemRow = wb.page.locator('.markers-panel .monaco-list-row', { hasText: 'nginx/ws-http-version' }).first();

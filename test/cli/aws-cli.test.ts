@@ -89,7 +89,7 @@ describe('wslb check on AWS configs', () => {
     assert.equal(strict.code, 1);
     assert.match(
       strict.out,
-      /main\.tf:2:3 error aws\/alb-idle-timeout ALB aws_lb\.main idle timeout is 50 s \(default of var\.idle\)/,
+      /main\.tf:2:3 error aws\/alb-idle-timeout ALB aws_lb\.main idle timeout 50 s \(var\.idle\)/,
     );
   });
 

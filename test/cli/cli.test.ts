@@ -92,6 +92,50 @@ describe('wslb check', () => {
     assert.equal(log.runs[0].tool.driver.rules[withFix.ruleIndex].id, 'nginx/ws-http-version');
   });
 
+  it('related notes (here what haproxy -c says) reach text, JSON and SARIF output', () => {
+    const cfg = [
+      'defaults',
+      '  mode http',
+      '  timeout connect 5s',
+      '  timeout client 30s',
+      '  timeout server 30s',
+      'frontend f',
+      '  mode tcp',
+      '  bind :80',
+      '  option forwardfor',
+      '  default_backend b',
+      'backend b',
+      '  mode tcp',
+      '  server s 127.0.0.1:9000',
+      '',
+    ].join('\n');
+    const dir = tmpdir({ 'haproxy.cfg': cfg });
+    const quote = /haproxy -c warns "'option forwardfor' ignored for frontend 'f' as it requires HTTP mode"/;
+    const text = run(['check', dir, '--no-color'], dir).out.split('\n');
+    const at = text.findIndex((l) => l.startsWith('haproxy.cfg:9:3 warning haproxy/http-setting-in-tcp-mode '));
+    assert.ok(at >= 0, text.join('\n'));
+    assert.match(text[at + 1], /^ {2}note: haproxy\.cfg:9:3 /);
+    assert.match(text[at + 1], quote);
+
+    const json = parseJson<JsonFinding[]>(run(['check', dir, '--format', 'json']).out);
+    const f = json.find((x) => x.code === 'haproxy/http-setting-in-tcp-mode');
+    assert.ok(f?.related?.length, JSON.stringify(json));
+    assert.match(f.related[0].message, quote);
+    assert.equal(f.related[0].file, path.join(dir, 'haproxy.cfg'));
+    assert.deepEqual(f.related[0].range.start, { line: 8, character: 2 });
+
+    const log = parseJson<SarifLog>(run(['check', dir, '--format', 'sarif']).out);
+    const schema = readJson<object>(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'));
+    const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false }).compile(
+      schema,
+    );
+    assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+    const res = log.runs[0].results.find((x) => x.ruleId === 'haproxy/http-setting-in-tcp-mode');
+    assert.ok(res?.relatedLocations?.length, JSON.stringify(res));
+    assert.match(res.relatedLocations[0].message.text, quote);
+    assert.equal(res.relatedLocations[0].physicalLocation.region.startLine, 9);
+  });
+
   it('--rule changes a severity or turns a rule off; --nginx-version changes the verdict', () => {
     const dir = tmpdir({ 'nginx.conf': WS_NGINX });
     const off = run(['check', dir, '--format', 'json', '--rule', 'nginx/ws-http-version=off']);

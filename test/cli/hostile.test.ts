@@ -179,8 +179,8 @@ describe('hostile configs: no secret leaves, no terminal escapes', function () {
     assert.match(r.out, /`PWNED\\x07x`/);
     assert.match(r.out, /ws\\x1b\[31mRED/);
     assert.match(r.out, /bad\\u202edirective/);
-    // Every finding stays on its own line.
-    for (const line of r.out.trim().split('\n').slice(0, -1)) assert.match(line, /^[^:]+:\d+:\d+ /);
+    // Every finding stays on its own line, and so does each of its related notes.
+    for (const line of r.out.trim().split('\n').slice(0, -1)) assert.match(line, /^(?: {2}note: )?[^:]+:\d+:\d+ /);
   });
 
   it('no message, fix title or related note of any rule fixture quotes more than 40 characters of a word', () => {

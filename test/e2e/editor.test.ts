@@ -7,9 +7,14 @@
  *      own page for the rule inside the editor, with the registry's text (point 5);
  *   C  the walkthrough lists its four steps (point 9);
  *   D  a window reload leaves no "provider FAILED" stack trace of wslb in the extension host
- *      log (point 10).
- * Screenshots: test-artifacts/e2e/editor-*.png (the README's images/rule-page.png and
- * images/walkthrough.png are taken from B and C).
+ *      log (point 10);
+ *   E  the light bulb on a location missing the whole WebSocket idiom offers one "Make /ws/
+ *      WebSocket-ready" and "Fix all safe wslb problems in this file" (points 3 and 4);
+ *   F  "Disable … for this line" inserts its comment as a snippet with the reason selected: what
+ *      the user types replaces it (point 10).
+ * Screenshots: test-artifacts/e2e/editor-*.png (the README's images/rule-page.png,
+ * images/walkthrough.png and images/light-bulb.png are taken the same way by
+ * scripts/screenshots.ts).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -31,6 +36,34 @@ import {
 const RULE = 'nginx/ws-http-version';
 // The rule's one-line summary, as the registry has it (docs/rules.md).
 const RULE_SUMMARY = 'A WebSocket location proxies with HTTP/1.0';
+// A second nginx config whose WebSocket location has none of the upgrade idiom.
+const EVENTS = 'nginx-events.conf';
+const EVENTS_CONF = `# A WebSocket location with none of the upgrade idiom.
+events {}
+
+http {
+    upstream events_backend {
+        server 10.0.0.1:9100;
+    }
+
+    server {
+        listen 80;
+        server_name events.example.test;
+
+        location /ws/ {
+            proxy_pass http://events_backend;
+        }
+    }
+}
+`;
+
+/** 1-based line and column of the first line of `file` containing `needle`. */
+function lineColOf(file: string, needle: string): { line: number; column: number } {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const i = lines.findIndex((l) => l.includes(needle));
+  if (i < 0) throw new Error(`${file} has no ${needle}`);
+  return { line: i + 1, column: lines[i].indexOf(needle) + 1 };
+}
 
 function workspace(into: string): string {
   const dest = path.join(into, 'ws');
@@ -38,6 +71,7 @@ function workspace(into: string): string {
   fs.mkdirSync(path.join(dest, 'terraform'));
   for (const f of ['main.tf', 'variables.tf'])
     fs.copyFileSync(path.join(REPO, 'examples', 'aws', 'terraform', f), path.join(dest, 'terraform', f));
+  fs.writeFileSync(path.join(dest, EVENTS), EVENTS_CONF);
   return dest;
 }
 
@@ -169,5 +203,60 @@ describe('wslb editor experience in code-server + Chromium (issue 20)', function
     }
     const failures = providerFailures(server);
     assert.deepEqual(failures, []);
+  });
+
+  it('E. the light bulb on a location missing the idiom offers "Make /ws/ WebSocket-ready" and "Fix all safe"', async () => {
+    await wb.openFile(EVENTS);
+    const loc = lineColOf(path.join(folder, EVENTS), 'location /ws/');
+    await wb.gotoLine(loc.line, loc.column + 2);
+    await waitFor('a squiggle', async () => (await wb.squiggles('error')) > 0, 60000);
+    const titles = await wb.openLightBulb('Make /ws/ WebSocket-ready');
+    const rows = (t: string) => titles.filter((x) => x.includes(t)).length;
+    assert.equal(rows('Make /ws/ WebSocket-ready'), 1, titles.join(' | '));
+    assert.equal(rows('Fix all safe wslb problems in this file'), 1, titles.join(' | '));
+    // One finding for the missing idiom: no fix for one of its parts.
+    for (const part of ['Add proxy_http_version', 'Add proxy_set_header Upgrade', 'Add proxy_set_header Connection'])
+      assert.equal(rows(part), 0, titles.join(' | '));
+    await wb.screenshot('editor-E-light-bulb');
+    // The fix writes the idiom and the file has no error left.
+    await wb.applyQuickFix('Make /ws/ WebSocket-ready');
+    await waitFor('the idiom in the location', async () => {
+      const text = await wb.editorText();
+      return /proxy_http_version 1\.1;\s+proxy_set_header Upgrade \$http_upgrade;/.test(text);
+    });
+    await waitFor('no error squiggle', async () => (await wb.squiggles('error')) === 0, 30000);
+    await wb.runCommand('File: Revert File');
+    await wb.runCommand('View: Close All Editors');
+  });
+
+  it('F. "Disable … for this line" inserts its comment with the reason selected: typing replaces it', async () => {
+    await wb.openFile('nginx.conf');
+    const loc = lineColOf(path.join(folder, 'nginx.conf'), 'location /ws/');
+    await wb.gotoLine(loc.line, loc.column + 2);
+    await wb.openQuickFix(`Disable ${RULE} for this line`);
+    await wb.applyQuickFix(`Disable ${RULE} for this line`);
+    const comment = `# wslb-disable-next-line ${RULE} -- `;
+    await waitFor('the comment above the location', async () => (await wb.editorText()).includes(`${comment}reason`));
+    // The placeholder "reason" is selected (6 characters)...
+    await waitFor('"reason" selected', async () => /\(6 selected\)/.test(await wb.cursorStatus()), 10000);
+    await wb.screenshot('editor-F-disable-snippet');
+    // ... so what the user types replaces it.
+    await wb.page.keyboard.type('legacy upstream, upgraded elsewhere');
+    await wb.page.keyboard.press('Escape');
+    await waitFor('the typed reason', async () =>
+      (await wb.editorText()).includes(`${comment}legacy upstream, upgraded elsewhere`),
+    );
+    const text = await wb.editorText();
+    assert.ok(!text.includes(`${comment}reason`), text);
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => l.includes(comment));
+    assert.match(lines[at + 1], /^\s*location \/ws\/ \{/, text);
+    // The comment, as typed, silences the finding.
+    await waitFor(
+      `no ${RULE} left in nginx.conf`,
+      async () => (await wb.problems(RULE)).filter((r) => r.includes(RULE)).length === 0,
+      30000,
+      500,
+    );
   });
 });

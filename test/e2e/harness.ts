@@ -695,6 +695,40 @@ export class Workbench {
     }
   }
 
+  /**
+   * Clicks the light bulb beside the cursor's line (as a user does) until its menu lists `expect`
+   * (code actions may arrive after the diagnostics); returns the titles offered, read from the menu.
+   */
+  async openLightBulb(expect = '', timeoutMs = 30000): Promise<string[]> {
+    const bulb = this.activeEditor().locator('.lightBulbWidget');
+    let last: string[] = [];
+    try {
+      return await waitFor(
+        `a light bulb offering ${JSON.stringify(expect)}`,
+        async () => {
+          try {
+            await bulb.first().waitFor({ state: 'visible', timeout: 3000 });
+            await bulb.first().click();
+            await this.quickFixRows().first().waitFor({ state: 'visible', timeout: 3000 });
+          } catch {
+            await this.page.keyboard.press('Escape');
+            return undefined;
+          }
+          last = (await this.quickFixRows().allInnerTexts()).map((t) => t.trim());
+          if (last.some((t) => t.includes(expect))) return last;
+          await this.page.keyboard.press('Escape');
+          return undefined;
+        },
+        timeoutMs,
+        300,
+      );
+    } catch (e) {
+      throw new Error(`${(e as Error).message}; last menu offered: ${last.join(' | ') || '(nothing)'}`, {
+        cause: e,
+      });
+    }
+  }
+
   /** Picks `title` in the open quick-fix menu; waits for the menu to close. */
   async applyQuickFix(title: string): Promise<void> {
     await this.quickFixRows().filter({ hasText: title }).first().click();

@@ -110,6 +110,11 @@ export interface SarifLog {
       level: string;
       message: { text: string };
       locations: { physicalLocation: { artifactLocation: { uri: string }; region: SarifRegion } }[];
+      relatedLocations?: {
+        id: number;
+        physicalLocation: { artifactLocation: { uri: string }; region: SarifRegion };
+        message: { text: string };
+      }[];
       fixes?: {
         description: { text: string };
         artifactChanges: {

@@ -229,7 +229,7 @@ describe('knowledge: AWS facts written once', () => {
         ]);
         const [f] = codes(analyzeText('aws', BARE_TF, { heartbeatMs: 30_000 }), 'aws/alb-idle-timeout');
         assert.ok(f, 'fires at 45 s against a 30 s heartbeat');
-        assert.match(f.message, /idle timeout is 45 s \(AWS default, not set\)/);
+        assert.match(f.message, /idle timeout 45 s \(AWS default, not set\)/);
         assert.equal(f.fixes.length, 1);
       });
       withFacts({ 'lb.idle_timeout': { range: { min: 1, max: 3000 } } }, () => {
@@ -245,7 +245,7 @@ describe('knowledge: AWS facts written once', () => {
         const tcp = fs.find((f) => f.message.includes('listener aws_lb_listener.tcp '));
         const tls = fs.find((f) => f.message.includes('TLS listener aws_lb_listener.tls '));
         assert.ok(tcp && tls, fs.map((f) => f.message).join('\n'));
-        assert.match(tcp.message, /TCP idle timeout is 100 s \(AWS default, not set\)/);
+        assert.match(tcp.message, /TCP idle timeout 100 s \(AWS default, not set\)/);
         assert.equal(tcp.severity, 'warning');
         assert.match(tls.message, /after 50 s \(fixed for TLS listeners\)/);
         assert.equal(tls.severity, 'error');

@@ -194,7 +194,7 @@ describe('aws/alb-idle-timeout and the heartbeat', () => {
       err.map((f) => f.severity),
       ['error'],
     );
-    assert.match(err[0].message, /60 s \(AWS default, not set\), not above the 60 s( \(1 min\))? heartbeat/);
+    assert.match(err[0].message, /60 s \(AWS default, not set\) is not above the 60 s( \(1 min\))? heartbeat/);
     assert.equal(fmtRange(err[0]), '1:19-1:25', 'reported at the resource name when the attribute is absent');
   });
 

@@ -158,7 +158,7 @@ describe('HAProxy rules over the corpus', function () {
       const got = results
         .get(r.path)!
         .filter((f) => f.code === 'haproxy/timeout-ignored')
-        .flatMap((f) => f.message.match(IGNORED) ?? [])
+        .flatMap((f) => [f.message, ...(f.related ?? []).map((x) => x.message)].flatMap((m) => m.match(IGNORED) ?? []))
         .sort();
       if (JSON.stringify(want) !== JSON.stringify(got))
         disagree.push(`${r.path}: haproxy -c ${JSON.stringify(want)} vs wslb ${JSON.stringify(got)}`);
@@ -209,7 +209,7 @@ describe('HAProxy rules over the corpus', function () {
       const quote = /Proxy '[^']*': unable to find required \w+: '[^']*'\./.exec(r.first)![0];
       const hits = results.get(r.path)!.filter((f) => f.code === 'haproxy/unknown-backend');
       assert.ok(
-        hits.some((h) => h.message.includes(quote)),
+        hits.some((h) => [h.message, ...(h.related ?? []).map((x) => x.message)].some((m) => m.includes(quote))),
         `${r.path}: no finding quotes ${quote}: ${hits.map((h) => h.message).join(' | ')}`,
       );
     }

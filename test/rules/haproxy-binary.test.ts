@@ -90,7 +90,7 @@ function printedMissing(output: string): string[] {
 function quotedIgnored(text: string): string[] {
   return analyzeText('haproxy', text)
     .filter((f) => f.code === 'haproxy/timeout-ignored')
-    .flatMap((f) => f.message.match(IGNORED) ?? [])
+    .flatMap((f) => [f.message, ...(f.related ?? []).map((r) => r.message)].flatMap((m) => m.match(IGNORED) ?? []))
     .sort();
 }
 
@@ -126,7 +126,7 @@ const TIME_UNIT = /unexpected character '.' after the timer value '[^']*'/g;
 function quotedTimeUnit(text: string): string[] {
   return analyzeText('haproxy', text)
     .filter((f) => f.code === 'haproxy/invalid-time-unit')
-    .flatMap((f) => f.message.match(TIME_UNIT) ?? [])
+    .flatMap((f) => [f.message, ...(f.related ?? []).map((r) => r.message)].flatMap((m) => m.match(TIME_UNIT) ?? []))
     .sort();
 }
 

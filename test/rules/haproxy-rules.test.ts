@@ -166,7 +166,7 @@ describe('HAProxy rules: several files', () => {
       'haproxy/unknown-backend',
     );
     assert.deepEqual(
-      alone.map((f) => f.message.match(/unable to find required \w+: '[^']*'/)?.[0]),
+      alone.map((f) => f.related?.[0].message.match(/unable to find required \w+: '[^']*'/)?.[0]),
       ["unable to find required use_backend: 'chat_ws'", "unable to find required default_backend: 'web'"],
     );
   });

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import {
   analyseCorpus,
   compare,
+  contextFiles,
   contradictions,
   FINDINGS_TSV,
   REAL_WORLD,
@@ -89,11 +90,13 @@ describe('precision on the real-world corpus', function () {
         .slice(1)
         .map((l) => l.split('\t')[0]),
     );
-    const files = units().flatMap((u) =>
-      fs.statSync(path.join(REAL_WORLD, u)).isDirectory()
-        ? fs.readdirSync(path.join(REAL_WORLD, u)).map((f) => `${u}/${f}`)
-        : [u],
-    );
+    const files = units()
+      .flatMap((u) =>
+        fs.statSync(path.join(REAL_WORLD, u)).isDirectory()
+          ? fs.readdirSync(path.join(REAL_WORLD, u)).map((f) => `${u}/${f}`)
+          : [u],
+      )
+      .concat(contextFiles());
     assert.deepEqual(
       files.filter((f) => !sources.has(f)),
       [],

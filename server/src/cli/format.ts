@@ -18,18 +18,28 @@ export function displayPath(file: string, cwd: string): string {
   return rel && !rel.startsWith('..') ? rel : file;
 }
 
+function position(file: string, r: Finding['range'], cwd: string): string {
+  return `${escapeControls(displayPath(file, cwd))}:${r.start.line + 1}:${r.start.character + 1}`;
+}
+
 /**
- * One finding a line: `file:line:col severity rule-id message`. Text from the config (in the
- * message) and file names are written with their control characters escaped (\x1b, \n...), so
- * neither can drive the terminal or CI log that shows them, nor break the one-line format; the
- * only escape sequences written are the colours.
+ * One finding a line: `file:line:col severity rule-id message`, then its related notes (the
+ * other places it involves: what `haproxy -c` says, where a value comes from) indented below it,
+ * `  note: file:line:col text`, as compilers print them. Text from the config (in the message)
+ * and file names are written with their control characters escaped (\x1b, \n...), so neither
+ * can drive the terminal or CI log that shows them, nor break the line format; the only escape
+ * sequences written are the colours.
  */
 export function formatText(findings: Finding[], cwd: string, color: boolean): string {
-  const lines = findings.map((f) => {
-    const where = `${escapeControls(displayPath(f.file, cwd))}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
+  const lines = findings.flatMap((f) => {
     const sev = color ? `${COLORS[f.severity]}${f.severity}\x1b[0m` : f.severity;
     const code = color ? `\x1b[2m${escapeControls(f.code)}\x1b[0m` : escapeControls(f.code);
-    return `${where} ${sev} ${code} ${escapeControls(f.message)}${f.fixes.length ? (color ? ' \x1b[32m[fix]\x1b[0m' : ' [fix]') : ''}`;
+    const head = `${position(f.file, f.range, cwd)} ${sev} ${code} ${escapeControls(f.message)}${f.fixes.length ? (color ? ' \x1b[32m[fix]\x1b[0m' : ' [fix]') : ''}`;
+    const note = color ? '\x1b[2mnote:\x1b[0m' : 'note:';
+    return [
+      head,
+      ...(f.related ?? []).map((r) => `  ${note} ${position(r.file, r.range, cwd)} ${escapeControls(r.message)}`),
+    ];
   });
   const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
   const summary = `${findings.length} problem${findings.length === 1 ? '' : 's'} (${count('error')} errors, ${count('warning')} warnings, ${count('information') + count('hint')} notes)`;
@@ -43,6 +53,8 @@ export interface JsonFinding {
   severity: Severity;
   code: string;
   message: string;
+  /** Other places the finding involves, each with a note (absent when there are none). */
+  related?: { file: string; range: Finding['range']; message: string }[];
   /** kind 'safe': applied by --fix and the editor's fix-all; 'suggestion': one by one, after a check. */
   fixes: {
     title: string;
@@ -60,6 +72,9 @@ export function formatJson(findings: Finding[]): string {
         severity: f.severity,
         code: f.code,
         message: f.message,
+        ...(f.related?.length
+          ? { related: f.related.map((r) => ({ file: r.file, range: r.range, message: r.message })) }
+          : {}),
         fixes: f.fixes.map((x) => ({
           title: x.title,
           kind: x.kind,
@@ -123,6 +138,15 @@ export function formatSarif(findings: Finding[], version: string): string {
           level: sarifLevel(f.severity),
           message: { text: f.message },
           locations: [{ physicalLocation: { artifactLocation: { uri: fileUri(f.file) }, region: region(f.range) } }],
+          ...(f.related?.length
+            ? {
+                relatedLocations: f.related.map((r, i) => ({
+                  id: i,
+                  physicalLocation: { artifactLocation: { uri: fileUri(r.file) }, region: region(r.range) },
+                  message: { text: r.message },
+                })),
+              }
+            : {}),
           ...(f.fixes.length
             ? {
                 fixes: f.fixes.map((x) => ({

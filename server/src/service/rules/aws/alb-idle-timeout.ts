@@ -5,6 +5,9 @@ import {
   AWS_DOCS_CHECKED,
   AWS_PROOF,
   describeKnown,
+  relatedOrNone,
+  valueOrigin,
+  forwardsWebSocketTo,
   loadBalancerHeartbeat,
   idleTier,
   label,
@@ -54,14 +57,14 @@ export const albIdleTimeout: AwsRule = {
       const target = Math.max(ALB_IDLE_FIX, Math.ceil(2 * hb) + 1);
       const why =
         tier === 'error'
-          ? `not above the ${heartbeatLabel(heartbeat)} heartbeat: an idle WebSocket can be closed between two pings`
-          : `below twice the ${heartbeatLabel(heartbeat)} heartbeat: one late ping and an idle WebSocket is closed`;
-      const via = ws.length ? ` (it forwards WebSocket to ${ws.map(label).join(', ')})` : '';
+          ? `is not above the ${heartbeatLabel(heartbeat)} heartbeat: idle WebSockets are cut between pings`
+          : `is below twice the ${heartbeatLabel(heartbeat)} heartbeat: one late ping cuts an idle WebSocket`;
       const where = spanFor(lb, v);
       report({
         ...where,
         severity: tier,
-        message: `ALB ${label(lb)} idle timeout is ${describeKnown(v, ' s')}, ${why}${via}`,
+        message: `ALB ${label(lb)} idle timeout ${describeKnown(v, ' s')} ${why}; raise it`,
+        related: relatedOrNone(valueOrigin(v), forwardsWebSocketTo(ws)),
         fixes:
           target <= max
             ? settingFix(config, lb, v, settingOf('lb.idle_timeout', target), `Set the ALB idle timeout to ${target} s`)

@@ -14,7 +14,7 @@ import type { ServiceOptions } from '../../options';
 import { heartbeatTier } from '../../describe/heartbeat';
 import { effectiveHeartbeat, type EffectiveHeartbeat } from '../../knowledge/protocols';
 import type { Span } from '../../text';
-import type { FixSpec } from '../rule';
+import type { FixSpec, RuleReport } from '../rule';
 
 /** The documentation date the AWS rules were checked against (the fact table's date). */
 export const AWS_DOCS_CHECKED = `AWS documentation checked ${AWS_FACTS_CHECKED}`;
@@ -34,12 +34,29 @@ export function idleTier(idleS: number, heartbeatS: number): 'error' | 'warning'
   return tier === 'error' || tier === 'warning' ? tier : null;
 }
 
-/** "60 s (idle_timeout)", "300 s (AWS default, not set)", "30 s (default of var.dd)". */
+/**
+ * "60 s" (written: the finding sits on it), "300 s (AWS default, not set)", "30 s (var.dd)" (the
+ * variable's default: valueOrigin() points at it).
+ */
 export function describeKnown(v: AwsKnown<number | string | boolean>, unit = ''): string {
   const shown = `${v.value}${unit}`;
   if (v.origin === 'aws-default') return `${shown} (AWS default, not set)`;
-  if (v.origin === 'variable-default') return `${shown} (default of ${v.variable?.name ?? 'a variable'})`;
-  return `${shown} (${v.written?.key ?? 'set'})`;
+  if (v.origin === 'variable-default') return `${shown} (${v.variable?.name ?? 'a variable'})`;
+  return shown;
+}
+
+/** A related note at the default of the variable or parameter a value comes from, if it does. */
+export function valueOrigin(v: AwsKnown<unknown>): NonNullable<RuleReport['related']> {
+  if (v.origin !== 'variable-default' || !v.variable) return [];
+  return [
+    { path: v.variable.path, span: v.variable.span, message: `the default of ${v.variable.name}: ${String(v.value)}` },
+  ];
+}
+
+/** The related notes of a report, or undefined when there are none. */
+export function relatedOrNone(...lists: NonNullable<RuleReport['related']>[]): RuleReport['related'] {
+  const all = lists.flat();
+  return all.length ? all : undefined;
 }
 
 /** Where to report: the written value, else the resource's name. */
@@ -123,4 +140,13 @@ export function isAlbTargetGroup(tg: AwsTargetGroup): boolean {
 
 export function label(r: AwsResource): string {
   return r.logicalName;
+}
+
+/** Related notes: the WebSocket target groups a load balancer or listener forwards to, and why wslb thinks so. */
+export function forwardsWebSocketTo(groups: AwsTargetGroup[]): NonNullable<RuleReport['related']> {
+  return groups.slice(0, 10).map((tg) => ({
+    path: tg.path,
+    span: tg.nameSpan,
+    message: `forwards WebSocket to ${label(tg)}${tg.websocket.reasons.length ? ` (${tg.websocket.reasons[0]})` : ''}`,
+  }));
 }

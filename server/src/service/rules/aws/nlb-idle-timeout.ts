@@ -1,10 +1,13 @@
-import type { AwsListener } from '../../model/aws';
+import type { AwsListener, AwsTargetGroup } from '../../model/aws';
 import { AWS_DOC_PAGES, awsFactOf, awsRange } from '../../knowledge/aws';
 import type { AwsRule } from '../rule';
 import {
   AWS_DOCS_CHECKED,
   AWS_PROOF,
   describeKnown,
+  relatedOrNone,
+  valueOrigin,
+  forwardsWebSocketTo,
   fmtSeconds,
   heartbeatSeconds,
   idleTier,
@@ -20,10 +23,10 @@ export const NLB_IDLE_FIX = 3600;
 /** NLB TCP listener idle timeout: default, range and fixed TLS value from the fact table. */
 const NLB = awsFactOf('listener.tcp_idle_timeout');
 
-function carriesWebSocket(l: AwsListener): string[] {
-  const names: string[] = [];
-  for (const ref of l.targetGroupRefs) if (ref.target?.websocket.carries) names.push(label(ref.target));
-  return names;
+function carriesWebSocket(l: AwsListener): AwsTargetGroup[] {
+  const groups: AwsTargetGroup[] = [];
+  for (const ref of l.targetGroupRefs) if (ref.target?.websocket.carries) groups.push(ref.target);
+  return groups;
 }
 
 export const nlbIdleTimeout: AwsRule = {
@@ -60,7 +63,7 @@ export const nlbIdleTimeout: AwsRule = {
       const protocol = l.protocol?.known ? l.protocol.value.toUpperCase() : null;
       const ws = carriesWebSocket(l);
       if (!ws.length && !l.marked) continue;
-      const via = ws.length ? ` (it forwards WebSocket to ${ws.join(', ')})` : '';
+      const related = forwardsWebSocketTo(ws);
       if (isNlb && fixedTls && protocol === fixedTls.when) {
         const tier = idleTier(fixedTls.value, hb);
         if (!tier) continue;
@@ -68,7 +71,8 @@ export const nlbIdleTimeout: AwsRule = {
           path: l.path,
           span: l.nameSpan,
           severity: tier,
-          message: `NLB TLS listener ${label(l)} closes idle connections after ${fixedTls.value} s (fixed for ${fixedTls.when} listeners), ${tier === 'error' ? 'not above' : 'below twice'} the ${fmtSeconds(hb)} heartbeat${via}; ping more often`,
+          message: `NLB TLS listener ${label(l)} closes idle connections after ${fixedTls.value} s (fixed for ${fixedTls.when} listeners), ${tier === 'error' ? 'not above' : 'below twice'} the ${fmtSeconds(hb)} heartbeat; ping more often`,
+          related: relatedOrNone(related),
         });
         continue;
       }
@@ -80,7 +84,8 @@ export const nlbIdleTimeout: AwsRule = {
       report({
         ...spanFor(l, v),
         severity: tier,
-        message: `NLB listener ${label(l)} TCP idle timeout is ${describeKnown(v, ' s')}, ${tier === 'error' ? 'not above' : 'below twice'} the ${fmtSeconds(hb)} heartbeat: an idle WebSocket can be cut${via}`,
+        message: `NLB listener ${label(l)} TCP idle timeout ${describeKnown(v, ' s')} is ${tier === 'error' ? 'not above' : 'below twice'} the ${fmtSeconds(hb)} heartbeat: idle WebSockets can be cut; raise it`,
+        related: relatedOrNone(valueOrigin(v), related),
         fixes:
           target <= max
             ? settingFix(

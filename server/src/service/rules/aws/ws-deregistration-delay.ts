@@ -5,6 +5,8 @@ import {
   AWS_DOCS_CHECKED,
   AWS_PROOF,
   describeKnown,
+  relatedOrNone,
+  valueOrigin,
   label,
   settingFix,
   settingOf,
@@ -55,7 +57,8 @@ export const wsDeregistrationDelay: AwsRule = {
         target < 2 * hbS ? "AWS's maximum; two heartbeats would need more" : 'two heartbeats to close with 1001';
       report({
         ...spanFor(tg, v),
-        message: `WebSocket target group ${label(tg)} drains for ${describeKnown(v, ' s')}, less than two ${heartbeatLabel(heartbeat)} heartbeats: a deploy or scale-in cuts its connections before they can be closed with 1001`,
+        message: `Target group ${label(tg)} drains for ${describeKnown(v, ' s')}, under two ${heartbeatLabel(heartbeat)} heartbeats: a deploy cuts its WebSockets; raise it`,
+        related: relatedOrNone(valueOrigin(v)),
         fixes: settingFix(
           config,
           tg,

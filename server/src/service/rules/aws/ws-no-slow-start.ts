@@ -1,6 +1,16 @@
 import type { AwsRule } from '../rule';
 import { AWS_DOC_PAGES, awsDefault, awsFactOf, awsRange } from '../../knowledge/aws';
-import { AWS_DOCS_CHECKED, AWS_PROOF, isAlbTargetGroup, label, settingFix, settingOf, spanFor } from './common';
+import {
+  AWS_DOCS_CHECKED,
+  AWS_PROOF,
+  isAlbTargetGroup,
+  label,
+  relatedOrNone,
+  settingFix,
+  settingOf,
+  spanFor,
+  valueOrigin,
+} from './common';
 
 /** What the fix writes (wslb's choice), kept inside AWS's range (knowledge/aws.ts). */
 export const SLOW_START_FIX = 60;
@@ -43,7 +53,8 @@ export const wsNoSlowStart: AwsRule = {
       if (!tg.algorithm.known || tg.algorithm.value !== 'round_robin') continue;
       report({
         ...spanFor(tg, v),
-        message: `WebSocket target group ${label(tg)} has slow start off (${v.origin === 'aws-default' ? 'not set; off by default' : v.origin === 'variable-default' ? `0 from the default of ${v.variable?.name}` : `${v.written?.key} = 0`}): a target added during a reconnect storm takes its full share of new connections at once`,
+        message: `Target group ${label(tg)} has no slow start${v.origin === 'variable-default' ? ` (${v.variable?.name})` : ''}: a new target gets its full share of a reconnect storm at once; set one`,
+        related: relatedOrNone(valueOrigin(v)),
         fixes: settingFix(
           config,
           tg,

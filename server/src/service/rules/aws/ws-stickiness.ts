@@ -61,7 +61,7 @@ export const wsStickiness: AwsRule = {
       if (!protocol) continue;
       report({
         ...spanFor(tg, v.written ? v : null),
-        message: `${protocol.name} target group ${label(tg)} has no stickiness: the polling requests of one session can reach different targets, and ${protocol.name} then fails the session`,
+        message: `${protocol.name} target group ${label(tg)} has no stickiness: a session's polling requests can reach other targets and fail; enable it`,
         fixes: enableFix(config, tg),
       });
     }

@@ -127,6 +127,7 @@ export const httpSettingInTcpMode: HaproxyRule = {
     },
   },
   check({ config, report }) {
+    const quote = (w: string) => `haproxy -c warns "${w}"`;
     const ws = new Set(activeWebSocketBackends(config).map((b) => b.proxy));
     // Settings inherited from a defaults section, by statement: one that several tcp-mode proxies
     // inherit is one cause, reported once at its line (each proxy's warning as a related note).
@@ -134,7 +135,13 @@ export const httpSettingInTcpMode: HaproxyRule = {
       HaproxyStatement,
       {
         owner: HaproxyProxy;
-        list: { proxy: HaproxyProxy; message: string; extra?: RuleReport['related']; harmless: boolean }[];
+        list: {
+          proxy: HaproxyProxy;
+          message: string;
+          warning: string;
+          extra?: RuleReport['related'];
+          harmless: boolean;
+        }[];
       }
     >();
     for (const proxy of config.proxies) {
@@ -146,41 +153,31 @@ export const httpSettingInTcpMode: HaproxyRule = {
       const type = haproxyTypeWord(proxy);
       const name = clipWord(proxy.name ?? '');
       const isWs = ws.has(proxy);
-      /** Report at the statement when it is the proxy's own, else at the header with the inherited line as related. */
+      /**
+       * Report at the statement when it is the proxy's own, else at the header with the inherited
+       * line as related; the warning haproxy -c prints is a related note.
+       */
       const at = (
         stmt: HaproxyStatement,
         owner: HaproxyProxy,
         message: string,
+        warning: string,
         extra?: RuleReport['related'],
         harmless = false,
       ) => {
-        const own = owner === proxy;
-        if (!own) {
+        if (owner !== proxy) {
           let g = inherited.get(stmt);
           if (!g) inherited.set(stmt, (g = { owner, list: [] }));
-          g.list.push({ proxy, message, extra, harmless });
+          g.list.push({ proxy, message, warning, extra, harmless });
           return;
         }
-        const related = [
-          ...(own
-            ? []
-            : [
-                {
-                  path: owner.source.path,
-                  span: statementSpan(stmt),
-                  message: `inherited from ${proxyLabel(owner)} (${whereIs({ proxy: owner, statement: stmt }, proxy)})`,
-                },
-              ]),
-          ...(extra ?? []),
-        ];
         report({
           path: proxy.source.path,
-          span: own ? statementSpan(stmt) : proxyHeaderSpan(proxy),
+          span: statementSpan(stmt),
           message,
-          related: related.length ? related : undefined,
+          related: [{ path: proxy.source.path, span: statementSpan(stmt), message: quote(warning) }, ...(extra ?? [])],
         });
       };
-      const quote = (w: string) => `haproxy -c warns "${w}"`;
 
       // cookie persistence (the proxy's `cookie` line, and the servers' `cookie` values)
       if (hasBe(proxy)) {
@@ -189,13 +186,14 @@ export const httpSettingInTcpMode: HaproxyRule = {
           (s) => s.kind !== 'default-server' && s.options.has('cookie') && !s.disabled,
         );
         const effect = isWs
-          ? 'no stickiness: Socket.IO/SockJS long-polling requests of one session reach different servers and the handshake fails ("Session ID unknown")'
-          : 'no cookie stickiness: the requests of one client are spread over the servers';
+          ? 'Socket.IO/SockJS polling sessions break across servers'
+          : "one client's requests are spread over the servers";
         if (cookie) {
           at(
             cookie.statement,
             cookie.proxy,
-            `${proxyLabel(proxy)} is in mode tcp, so its cookie persistence is ignored: ${effect}; ${quote(`cookie will be ignored for ${type} '${name}' (needs 'mode http')`)}`,
+            `${proxyLabel(proxy)} is in mode tcp, which ignores cookie persistence: ${effect}; use mode http`,
+            `cookie will be ignored for ${type} '${name}' (needs 'mode http')`,
             serverCookies.map((s) => ({
               path: proxy.source.path,
               span: statementSpan(s.statement),
@@ -207,7 +205,8 @@ export const httpSettingInTcpMode: HaproxyRule = {
             at(
               s.statement,
               proxy,
-              `server ${s.name} of ${proxyLabel(proxy)} has a cookie value, which mode tcp ignores (cookie persistence needs mode http and a cookie line); ${quote(`${type} '${name}' : ignoring cookie for server '${s.name}' as HTTP mode is disabled`)}`,
+              `server ${s.name} of ${proxyLabel(proxy)} has a cookie value, which mode tcp ignores; use mode http and a cookie line`,
+              `${type} '${name}' : ignoring cookie for server '${s.name}' as HTTP mode is disabled`,
             );
         }
         const balance = haproxyEffective(proxy, ['balance']);
@@ -216,7 +215,8 @@ export const httpSettingInTcpMode: HaproxyRule = {
           at(
             balance.statement,
             balance.proxy,
-            `balance ${algo} needs HTTP and ${proxyLabel(proxy)} is in mode tcp: HAProxy balances by round robin instead${isWs ? ', so reconnects of a client no longer reach the same server' : ''}; ${quote(`Layer 7 hash not possible for ${type} '${name}' (needs 'mode http'). Falling back to round robin`)}`,
+            `balance ${algo} needs HTTP and ${proxyLabel(proxy)} is in mode tcp: HAProxy balances by round robin instead${isWs ? " (a client's reconnects reach any server)" : ''}`,
+            `Layer 7 hash not possible for ${type} '${name}' (needs 'mode http'). Falling back to round robin`,
           );
       }
       if (hasFe(proxy)) {
@@ -225,14 +225,16 @@ export const httpSettingInTcpMode: HaproxyRule = {
           at(
             monitor.statement,
             monitor.proxy,
-            `monitor-uri needs HTTP and ${proxyLabel(proxy)} is in mode tcp: the monitoring URI never answers; ${quote(`monitor-uri will be ignored for ${type} '${name}' (needs 'mode http')`)}`,
+            `monitor-uri needs HTTP and ${proxyLabel(proxy)} is in mode tcp: the monitoring URI never answers`,
+            `monitor-uri will be ignored for ${type} '${name}' (needs 'mode http')`,
           );
         const httplog = logFormatLine(proxy);
         if (httplog)
           at(
             httplog.statement,
             httplog.proxy,
-            `option httplog needs HTTP and ${proxyLabel(proxy)} is in mode tcp: its logs use the TCP format instead; ${quote(`'option httplog' not usable with ${type} '${name}' (needs 'mode http'). Falling back to 'option tcplog'`)}`,
+            `option httplog needs HTTP and ${proxyLabel(proxy)} is in mode tcp: its logs use the TCP format instead`,
+            `'option httplog' not usable with ${type} '${name}' (needs 'mode http'). Falling back to 'option tcplog'`,
             undefined,
             true,
           );
@@ -244,12 +246,13 @@ export const httpSettingInTcpMode: HaproxyRule = {
         if (!eff) continue;
         const effect =
           opt === 'forwardfor' || opt === 'forwarded'
-            ? ': no header is added, so the servers see HAProxy as the client (in mode tcp, send-proxy passes the address)'
+            ? ': no header is added (in mode tcp, send-proxy passes the address)'
             : '';
         at(
           eff.statement,
           eff.proxy,
-          `option ${opt} needs HTTP and ${proxyLabel(proxy)} is in mode tcp${effect}; ${quote(`'option ${opt}' ignored for ${type} '${name}' as it requires HTTP mode`)}`,
+          `option ${opt} needs HTTP and ${proxyLabel(proxy)} is in mode tcp${effect}`,
+          `'option ${opt}' ignored for ${type} '${name}' as it requires HTTP mode`,
           undefined,
           true,
         );
@@ -272,7 +275,8 @@ export const httpSettingInTcpMode: HaproxyRule = {
         at(
           s,
           proxy,
-          `${kind === 'stats' || kind === 'capture' ? `${kind} needs` : `${kind} rules need`} HTTP and ${proxyLabel(proxy)} is in mode tcp: ${kind === 'stats' ? 'the statistics page never answers' : kind === 'capture' ? 'nothing is captured' : 'they never run'}; ${quote(warning)}`,
+          `${kind === 'stats' || kind === 'capture' ? `${kind} needs` : `${kind} rules need`} HTTP and ${proxyLabel(proxy)} is in mode tcp: ${kind === 'stats' ? 'the statistics page never answers' : kind === 'capture' ? 'nothing is captured' : 'they never run'}`,
+          warning,
         );
       }
     }
@@ -285,15 +289,16 @@ export const httpSettingInTcpMode: HaproxyRule = {
       // back to what it needs (tcplog, no header), so only a hint that mirrors haproxy -c.
       const harmless = list.every((e) => e.harmless);
       const severity = harmless ? ('hint' as const) : undefined;
-      const tail = harmless ? `; inherited from ${proxyLabel(owner)}, meant for its HTTP proxies: harmless here` : '';
+      const tail = harmless ? '; harmless if meant for the HTTP proxies' : '';
       if (list.length === 1) {
-        const { proxy, message, extra } = list[0];
+        const { proxy, message, warning, extra } = list[0];
         const related = [
           {
             path: owner.source.path,
             span: statementSpan(stmt),
             message: `inherited from ${proxyLabel(owner)} (${whereIs({ proxy: owner, statement: stmt }, proxy)})`,
           },
+          { path: proxy.source.path, span: proxyHeaderSpan(proxy), message: quote(warning) },
           ...(extra ?? []),
         ];
         report({ path: proxy.source.path, span: proxyHeaderSpan(proxy), message: message + tail, related, severity });
@@ -303,14 +308,13 @@ export const httpSettingInTcpMode: HaproxyRule = {
         .slice(0, 3)
         .map((w) => clipWord(w.value))
         .join(' ');
-      const names = list.map((e) => proxyLabel(e.proxy));
       report({
         path: owner.source.path,
         span: statementSpan(stmt),
-        message: `${setting} of ${proxyLabel(owner)} needs HTTP, and ${list.length} proxies in mode tcp inherit it (${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}): HAProxy ignores it there and haproxy -c warns once for each (see the related notes)${harmless ? '; harmless where it was meant for the HTTP proxies' : ''}`,
+        message: `${setting} of ${proxyLabel(owner)} needs HTTP: the ${list.length} proxies in mode tcp inheriting it ignore it${harmless ? '; harmless if meant for the HTTP ones' : ''}`,
         severity,
         related: list.flatMap((e) => [
-          { path: e.proxy.source.path, span: proxyHeaderSpan(e.proxy), message: e.message },
+          { path: e.proxy.source.path, span: proxyHeaderSpan(e.proxy), message: `${e.message}; ${quote(e.warning)}` },
           ...(e.extra ?? []),
         ]),
       });

@@ -48,10 +48,18 @@ export const invalidTimeUnit: HaproxyRule = {
         if (trailing === undefined) continue;
         const ms = parseHaproxyTime(word.value)!;
         const clean = word.value.slice(0, word.value.length - trailing.length);
+        const span = { start: word.start, end: word.end };
         report({
           path: proxy.source.path,
-          span: { start: word.start, end: word.end },
-          message: `HAProxy reads \`${clipWord(word.value)}\` as ${clipWord(clean)} (${describeDuration(ms)}) and ignores the rest: haproxy -c warns "unexpected character '${clipWord(trailing[0])}' after the timer value '${clipWord(word.value)}'", which later versions will report as an error; write ${clipWord(clean)}`,
+          span,
+          message: `HAProxy reads \`${clipWord(word.value)}\` as ${clipWord(clean)} (${describeDuration(ms)}), ignores the rest and warns (later versions refuse it); write ${clipWord(clean)}`,
+          related: [
+            {
+              path: proxy.source.path,
+              span,
+              message: `haproxy -c warns "unexpected character '${clipWord(trailing[0])}' after the timer value '${clipWord(word.value)}'"`,
+            },
+          ],
           fixes: [
             {
               title: `Write ${clipWord(clean)}`,

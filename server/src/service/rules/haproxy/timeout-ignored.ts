@@ -120,12 +120,13 @@ export const timeoutIgnored: HaproxyRule = {
           removeStatementLine(proxy.source.path, s),
         ];
         const where = receivers.length
-          ? ` (move it to ${receivers.slice(0, 3).map(proxyLabel).join(', ')}${receivers.length > 3 ? ', …' : ''})`
-          : '';
+          ? `move it to ${receivers.slice(0, 3).map(proxyLabel).join(', ')}${receivers.length > 3 ? ', …' : ''}`
+          : 'remove it';
         report({
           path: proxy.source.path,
           span: statementSpan(s),
-          message: `timeout ${clipWord(which)} has no effect in a ${proxy.kind}${which === 'tunnel' ? ': idle WebSockets are still cut at the client/server timeouts unless the backend sets it' : ''}${where}; haproxy -c warns: ${quote}`,
+          message: `timeout ${clipWord(which)} has no effect in a ${proxy.kind}${which === 'tunnel' ? ': idle WebSockets are still cut at the client/server timeouts' : ''}; ${where}`,
+          related: [{ path: proxy.source.path, span: statementSpan(s), message: `haproxy -c warns: ${quote}` }],
           fixes: [
             {
               title: receivers.length

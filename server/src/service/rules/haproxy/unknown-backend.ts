@@ -89,15 +89,23 @@ export const unknownBackend: HaproxyRule = {
         Math.max(2, Math.floor(name.length / 4)),
       );
       const known = names.length
-        ? ` (backends here: ${names
-            .slice(0, 5)
+        ? `; backends here: ${names
+            .slice(0, 3)
             .map((n) => clipWord(n))
-            .join(', ')}${names.length > 5 ? ', …' : ''})`
+            .join(', ')}${names.length > 3 ? ', …' : ''}`
         : '';
+      const span = { start: ref.word.start, end: ref.word.end };
       report({
         path: ref.from.source.path,
-        span: { start: ref.word.start, end: ref.word.end },
-        message: `${kw} names "${clipWord(name)}", which is no backend or listen section${near ? ` (did you mean "${clipWord(near.n)}"?)` : known}: HAProxy refuses the configuration (Proxy '${clipWord(who ?? '')}': unable to find required ${kw}: '${clipWord(name)}'.)`,
+        span,
+        message: `${kw} names "${clipWord(name)}", no backend or listen section: HAProxy refuses the config${near ? `; did you mean "${clipWord(near.n)}"?` : known}`,
+        related: [
+          {
+            path: ref.from.source.path,
+            span,
+            message: `haproxy -c refuses it (Proxy '${clipWord(who ?? '')}': unable to find required ${kw}: '${clipWord(name)}'.)`,
+          },
+        ],
         fixes: near
           ? [
               {
