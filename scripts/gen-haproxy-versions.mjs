@@ -73,6 +73,7 @@ const SECTION_STARTERS = new Set([
   'traces',
   'acme',
   'healthcheck',
+  'log-profile',
 ]);
 
 /** Rule sets of the 4.3 actions matrix (3.x manuals) by their column titles. */
@@ -395,17 +396,48 @@ function parseManual(txt, version) {
 
   // --- other sections: a chapter heading a section keyword opens it; its keywords follow
   const sections = new Map();
+  const open = (name, h, syntax) => {
+    if (!sections.has(name)) sections.set(name, { header: entry(name, h), keywords: new Map() });
+    const hs = sections.get(name).header;
+    if (syntax !== undefined && !hs.syntax.includes(syntax)) hs.syntax.push(syntax);
+    return name;
+  };
   for (const c of chapters) {
-    if (!/^(3\.([4-9]|1\d)|5\.3\.2|6\.2\.1|10\.1\.1|11\.\d+|12\.\d+(\.\d+)?)$/.test(c.num)) continue;
+    if (
+      !/^(3\.([4-9]|1\d)|5\.3\.2|6\.2\.1|10\.1\.1|11\.\d+|12\.\d+(\.\d+)?)$/.test(c.num) &&
+      !/^Log profiles$/.test(c.title)
+    )
+      continue;
+    // A chapter of options ("Load options": the arguments of crt-store's `load`) opens no section:
+    // its `acme <string>` is a load option, not the acme section.
+    if (/ options$/i.test(c.title)) continue;
+    // Section openers the keyword headings miss: a header line followed by prose ("crt-store
+    // [<name>]", "acme <name>" in 3.2), or only a sentence naming the section's keywords (3.0's
+    // crt-store has no header line).
+    const openers = new Map();
+    for (let i = c.start; i < c.end; i++) {
+      const m = /^([a-z][a-z-]*)((?:\s+\[?<[a-z]+>\]?)?)\s*$/.exec(lines[i]);
+      if (m && SECTION_STARTERS.has(m[1]) && (lines[i - 1] ?? '').trim() === '')
+        openers.set(i, { name: m[1], syntax: m[2].trim() });
+      const s = /^The following keywords are supported in the "([a-z-]+)" section/.exec(lines[i]);
+      if (s && SECTION_STARTERS.has(s[1])) openers.set(i, { name: s[1], syntax: undefined });
+    }
+    const hs = headings(c);
+    const events = [...hs.map((h) => ({ at: h.at, h })), ...[...openers.keys()].map((at) => ({ at }))].sort(
+      (a, b) => a.at - b.at,
+    );
     let current = null;
-    for (const h of headings(c)) {
+    for (const ev of events) {
+      const o = openers.get(ev.at);
+      if (o) {
+        if (!ev.h && hs.some((h) => h.at === ev.at)) continue; // (handled with its heading)
+        current = open(o.name, ev.h ?? { section: c.num }, o.syntax);
+        continue;
+      }
+      const h = ev.h;
       const first = h.words[0];
       if (SECTION_STARTERS.has(first) && h.words.length === 1 && !(current === first)) {
-        current = first;
-        if (!sections.has(current)) sections.set(current, { header: entry(current, h), keywords: new Map() });
-        const hs = sections.get(current).header;
-        const syn = syntaxAfter(h.text, current);
-        if (!hs.syntax.includes(syn)) hs.syntax.push(syn);
+        current = open(first, h, syntaxAfter(h.text, first));
         continue;
       }
       if (!current) continue;

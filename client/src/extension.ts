@@ -109,7 +109,8 @@ export function activate(context: vscode.ExtensionContext): void {
       status.hide();
       return;
     }
-    const cfg = vscode.workspace.getConfiguration('wslb');
+    // (the versions are resource-scoped: those of the active file's workspace folder)
+    const cfg = vscode.workspace.getConfiguration('wslb', vscode.window.activeTextEditor?.document.uri);
     const nginx = cfg.get<string>('nginxVersion', settingDefault('nginxVersion'));
     const haproxy = cfg.get<string>('haproxyVersion', settingDefault('haproxyVersion'));
     const icon = { starting: '$(sync~spin)', ready: '$(check)', error: '$(error)', stopped: '$(debug-stop)' }[state];
@@ -151,13 +152,24 @@ export function activate(context: vscode.ExtensionContext): void {
     versionItem.accessibilityInformation = { label: s.tooltip };
     versionItem.show();
   };
-  // A `# wslb: haproxy X` comment typed into the active file changes its version.
+  // A `# wslb: haproxy X` comment typed into the active file changes its version; so does a
+  // setting, which the server reads after the change (asking it at once gets the old answer): the
+  // re-check it then publishes for the active file says its answer is current.
   let versionTimer: ReturnType<typeof setTimeout> | undefined;
+  const renderVersionSoon = () => {
+    if (versionTimer) clearTimeout(versionTimer);
+    versionTimer = setTimeout(() => void renderVersion(), 500);
+  };
   context.subscriptions.push(
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.document !== vscode.window.activeTextEditor?.document || !LANGUAGES.includes(e.document.languageId)) return;
-      if (versionTimer) clearTimeout(versionTimer);
-      versionTimer = setTimeout(() => void renderVersion(), 500);
+      renderVersionSoon();
+    }),
+    vscode.languages.onDidChangeDiagnostics((e) => {
+      const doc = vscode.window.activeTextEditor?.document;
+      if (!doc || !LANGUAGES.includes(doc.languageId)) return;
+      const uri = doc.uri.toString();
+      if (e.uris.some((u) => u.toString() === uri)) renderVersionSoon();
     }),
     { dispose: () => versionTimer && clearTimeout(versionTimer) },
   );

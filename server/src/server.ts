@@ -277,7 +277,11 @@ connection.onInitialized(() => {
       for (const f of e.removed) workspaceRoots = workspaceRoots.filter((r) => r !== project.paths.toPath(f.uri));
       for (const f of e.added) workspaceRoots.push(project.paths.toPath(f.uri));
       project.workspaceFolders = workspaceRoots;
-      startBackgroundCheck();
+      // a folder's own versions: re-check what it holds with them
+      void refreshFolderVersions().then(() => {
+        for (const r of project.analyses.keys()) scheduleRoot(r, openByPath.has(r) ? 0 : 1, 0);
+        startBackgroundCheck();
+      });
     });
   void Promise.all([refreshSettings(), awsReady]).then(() => startBackgroundCheck());
 });
@@ -296,6 +300,34 @@ async function refreshSettings(payload?: unknown): Promise<void> {
     raw = p?.settings?.wslb ?? (initSettings as { wslb?: unknown } | undefined)?.wslb ?? initSettings;
   }
   project.setSettings(normalizeSettings(raw));
+  await refreshFolderVersions();
+}
+
+/**
+ * `wslb.nginxVersion` and `wslb.haproxyVersion` of each workspace folder (resource-scoped: a
+ * folder of a multi-root workspace, or its .vscode/settings.json, may set its own), asked with the
+ * folder as scope. A client that cannot be asked keeps the window's versions everywhere.
+ */
+async function refreshFolderVersions(): Promise<void> {
+  if (!hasConfigurationCapability || workspaceRoots.length === 0) {
+    project.setFolderVersions(undefined);
+    return;
+  }
+  const folders = [...workspaceRoots];
+  try {
+    const raw = (await connection.workspace.getConfiguration(
+      folders.map((f) => ({ scopeUri: project.paths.toUri(f), section: 'wslb' })),
+    )) as unknown[];
+    const versions = new Map<string, { nginxVersion: string; haproxyVersion: string }>();
+    folders.forEach((f, i) => {
+      const s = normalizeSettings(raw[i]);
+      versions.set(f, { nginxVersion: s.nginxVersion, haproxyVersion: s.haproxyVersion });
+    });
+    project.setFolderVersions(versions);
+  } catch (e) {
+    logError('workspace/configuration (per folder)', e);
+    project.setFolderVersions(undefined);
+  }
 }
 
 connection.onDidChangeConfiguration((change) => {
@@ -726,7 +758,7 @@ connection.onRequest(
   guard('wslb/version', null, (p) => {
     const m = docModel(p.uri);
     if (!m || (m.language !== 'nginx' && m.language !== 'haproxy')) return null;
-    const o = project.service.options;
+    const o = project.serviceFor(m.nginx?.rootPath ?? m.path).options;
     if (m.language === 'haproxy') {
       // a HAProxy file is checked for its own version (it is the first file of its group)
       const hint = versionHintFor(project.fs, m.path, 'haproxy');
@@ -778,7 +810,7 @@ connection.onHover(
       haproxy: m.haproxy,
       aws: m.aws,
       findings: project.findingsFor(m.path),
-      options: project.service.options,
+      options: project.serviceFor(m.nginx?.rootPath ?? m.path).options,
       uri: p.textDocument.uri,
     });
     if (!r) return null;
@@ -814,7 +846,7 @@ connection.onCompletion(
             project.nginxTree(path, text),
             path,
             offset,
-            project.settings.nginxVersion,
+            project.serviceFor(a?.root ?? path).options.nginxVersion,
           )
         : haproxyCompletions(
             a?.analysis?.language === 'haproxy' ? a.analysis.config : null,
@@ -857,7 +889,9 @@ connection.onCompletionResolve(
               ? 'http'
               : undefined;
       }
-      const md = nginxDirectiveMarkdown(data.nginxDirective, family, project.settings.nginxVersion);
+      const version = (path ? project.serviceFor(project.analysisFor(path)?.root ?? path) : project.service).options
+        .nginxVersion;
+      const md = nginxDirectiveMarkdown(data.nginxDirective, family, version);
       if (md) item.documentation = { kind: 'markdown', value: md };
     }
     return item;

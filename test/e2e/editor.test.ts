@@ -11,7 +11,10 @@
  *   E  the light bulb on a location missing the whole WebSocket idiom offers one "Make /ws/
  *      WebSocket-ready" and "Fix all safe wslb problems in this file" (points 3 and 4);
  *   F  "Disable … for this line" inserts its comment as a snippet with the reason selected: what
- *      the user types replaces it (point 10).
+ *      the user types replaces it (point 10);
+ *   G  the status bar names the HAProxy version a file is checked for and where it comes from;
+ *      the version picker (from the status item and from the palette) writes the folder's
+ *      setting, and the version findings and the status item follow (issue 22).
  * Screenshots: test-artifacts/e2e/editor-*.png (the README's images/rule-page.png,
  * images/walkthrough.png and images/light-bulb.png are taken the same way by
  * scripts/screenshots.ts).
@@ -72,8 +75,29 @@ function workspace(into: string): string {
   for (const f of ['main.tf', 'variables.tf'])
     fs.copyFileSync(path.join(REPO, 'examples', 'aws', 'terraform', f), path.join(dest, 'terraform', f));
   fs.writeFileSync(path.join(dest, EVENTS), EVENTS_CONF);
+  fs.mkdirSync(path.join(dest, 'v3'));
+  fs.writeFileSync(path.join(dest, 'v3', 'haproxy.cfg'), FOR_30);
   return dest;
 }
+
+/** A HAProxy config with one keyword HAProxy 3.0 added (line 9): too new for the default, 2.6. */
+const FOR_30 = `global
+    maxconn 100
+
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+    timeout client-hs 5s
+
+frontend fe
+    bind 127.0.0.1:8080
+    default_backend be
+
+backend be
+    server a 127.0.0.1:9000
+`;
 
 /** Every extension host log line of this code-server that names wslb and "provider FAILED". */
 function providerFailures(server: CodeServer): string[] {
@@ -258,5 +282,75 @@ describe('wslb editor experience in code-server + Chromium (issue 20)', function
       30000,
       500,
     );
+  });
+
+  it('G. the status bar shows the version and its source; the picker changes it and the checks follow', async () => {
+    // (F leaves nginx.conf edited: closing it unsaved would ask)
+    await wb.runCommand('File: Revert File');
+    await wb.runCommand('View: Close All Editors');
+    await wb.openFile('v3/haproxy.cfg');
+    // the item's accessible label is its tooltip: the version, then where it comes from
+    const item = wb.page.locator('.part.statusbar [aria-label^="Checked for HAProxy"]').first();
+    const status = async () => ({
+      text: (await item.innerText()).replace(/\s+/g, ' ').trim(),
+      label: (await item.getAttribute('aria-label')) ?? '',
+    });
+    const until = (what: string, ok: (s: { text: string; label: string }) => boolean) =>
+      waitFor(
+        what,
+        async () => {
+          const x = await status();
+          return ok(x) ? x : undefined;
+        },
+        60000,
+        300,
+      );
+    let s = await until('the version status item', (x) => x.text.endsWith('HAProxy 2.6.12'));
+    assert.match(s.label, /^Checked for HAProxy 2\.6\.12: the default of wslb\.haproxyVersion \(not set\)\./);
+    const tooNew = async () =>
+      (await wb.problems('keyword-too-new')).filter(
+        (r) => r.includes('client-hs') && r.includes('haproxy/keyword-too-new'),
+      );
+    await waitFor('the 3.0 keyword reported for 2.6', async () => (await tooNew()).length === 1, 60000, 500);
+    await wb.screenshot('editor-E1-version-2.6');
+
+    // the status item runs the picker; 3.2 is chosen
+    await item.click();
+    const row = (label: string) =>
+      wb.page
+        .locator('.quick-input-widget .monaco-list-row')
+        .filter({ has: wb.page.locator('.label-name', { hasText: new RegExp(`^${label.replace('.', '\\.')}$`) }) })
+        .first();
+    await row('HAProxy 3.2').waitFor({ state: 'visible', timeout: 15000 });
+    const offered = (await wb.page.locator('.quick-input-widget .monaco-list-row').allInnerTexts()).map((t) =>
+      t.replace(/\s+/g, ' ').trim(),
+    );
+    assert.ok(
+      offered.some((t) => t.startsWith('HAProxy 2.6') && t.includes('in effect')),
+      offered.join(' | '),
+    );
+    await row('HAProxy 3.2').click();
+    s = await until('the status item to say 3.2', (x) => x.text.endsWith('HAProxy 3.2'));
+    assert.match(s.label, /^Checked for HAProxy 3\.2: the setting wslb\.haproxyVersion\./);
+    await waitFor('the 3.0 keyword no longer reported', async () => (await tooNew()).length === 0, 60000, 500);
+    const settings = () =>
+      JSON.parse(fs.readFileSync(path.join(folder, '.vscode', 'settings.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(settings()['wslb.haproxyVersion'], '3.2', 'the folder setting the picker wrote');
+    await wb.screenshot('editor-E2-version-3.2');
+
+    // the same picker from the command palette, back to 2.6: the finding returns
+    // (runCommand waits for the palette to close; the command opens the picker in its place)
+    await wb.page.keyboard.press('F1');
+    await wb.page.locator('.quick-input-widget input').fill('>Pick the nginx/HAProxy version');
+    await wb.page
+      .locator('.quick-input-widget .monaco-list-row', { hasText: 'Pick the nginx/HAProxy version…' })
+      .first()
+      .click();
+    await row('HAProxy 2.6').waitFor({ state: 'visible', timeout: 15000 });
+    await row('HAProxy 2.6').click();
+    s = await until('the status item to say 2.6', (x) => x.text.endsWith('HAProxy 2.6'));
+    assert.match(s.label, /^Checked for HAProxy 2\.6: the setting wslb\.haproxyVersion\./);
+    await waitFor('the 3.0 keyword reported again', async () => (await tooNew()).length === 1, 60000, 500);
+    assert.equal(settings()['wslb.haproxyVersion'], '2.6');
   });
 });

@@ -408,6 +408,115 @@ backend be
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  describe('the 3.x sections: crt-store, traces, acme, log-profile, healthcheck', () => {
+    /** A proxy every version reads, after the section under test. */
+    const PROXY = `
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+
+listen web
+    bind 127.0.0.1:8080
+    server s1 127.0.0.1:9000
+`;
+    /** Each section as a 3.x config writes it (line 4 is its header), and the first table that has it. */
+    const SECTIONS: { name: string; text: string; since: string }[] = [
+      {
+        name: 'crt-store',
+        since: '3.0',
+        text: 'crt-store web\n    crt-base /etc/ssl/certs\n    key-base /etc/ssl/private\n',
+      },
+      { name: 'traces', since: '3.2', text: 'traces\n    trace h1 sink stderr level developer\n' },
+      // experimental in 3.2 and 3.4: the global keyword is what the manual asks for
+      {
+        name: 'acme',
+        since: '3.2',
+        text: 'acme le\n    directory https://acme.example/directory\n    contact admin@example.com\n',
+      },
+      { name: 'log-profile', since: '3.2', text: 'log-profile lp\n    log-tag wslb\n' },
+      {
+        name: 'healthcheck',
+        since: '3.4',
+        text: 'healthcheck hc\n    type httpchk GET /health\n    http-check expect status 200\n',
+      },
+    ];
+    const configWith = (section: string) => `global\n    expose-experimental-directives\n\n${section}${PROXY}`;
+    const errors = (version: string, text: string) =>
+      createLanguageService({ haproxyVersion: version, haproxyVersionSet: true })
+        .analyzeHaproxy([{ path: '/x.cfg', text }])
+        .findings.filter((f) => f.severity === 'error');
+    const cmp = (a: string, b: string) => {
+      const [x, y] = [a.split('.').map(Number), b.split('.').map(Number)];
+      return x[0] - y[0] || x[1] - y[1];
+    };
+
+    it('reads each as a section: its keywords are checked against its table, the header is "too new" before its version', () => {
+      for (const s of SECTIONS)
+        for (const v of ['2.6', '2.8', '3.0', '3.2', '3.4']) {
+          const got = errors(v, configWith(s.text)).map((f) => [f.range.start.line + 1, f.code, f.message]);
+          if (cmp(v, s.since) >= 0) assert.deepEqual(got, [], `${s.name} on ${v}`);
+          else
+            assert.deepEqual(
+              got,
+              [
+                [
+                  4,
+                  'haproxy/keyword-too-new',
+                  `section \`${s.name}\` is not in HAProxy ${v}: it was added in ${s.since}`,
+                ],
+              ],
+              `${s.name} on ${v}`,
+            );
+        }
+      // the body is the section's, not global's: a word unknown to acme is reported as such on 3.2
+      const typo = errors('3.2', configWith('acme le\n    directroy https://acme.example/directory\n'));
+      assert.deepEqual(
+        typo.map((f) => [f.range.start.line + 1, f.code, f.message]),
+        [[5, 'haproxy/unknown-keyword', 'unknown keyword `directroy` in `acme` section; did you mean `directory`?']],
+      );
+      // 3.4 no longer has the program section (3.2 deprecated it)
+      const program = 'program p1\n    command /bin/true\n';
+      assert.deepEqual(errors('3.2', configWith(program)), []);
+      assert.deepEqual(
+        errors('3.4', configWith(program)).map((f) => [f.range.start.line + 1, f.code, f.message]),
+        [[4, 'haproxy/keyword-removed', 'section `program` is not in HAProxy 3.4: it was removed after 3.2']],
+      );
+    });
+
+    it('by the binaries: each release accepts a section exactly where wslb reports nothing, and names the header where it does', function () {
+      need(this, 'haproxy', 'haproxy@2.8', 'haproxy@3.0', 'haproxy@3.2', 'haproxy@3.4');
+      this.timeout(60_000);
+      // (3.2's acme section writes a new account key into the working directory: run in a temp one)
+      const dir = tmpdirWith({});
+      const file = path.join(dir, 'haproxy.cfg');
+      const releases: [string, string][] = [
+        [binary('haproxy'), '2.6'],
+        [binary('haproxy@2.8'), '2.8'],
+        [binary('haproxy@3.0'), '3.0'],
+        [binary('haproxy@3.2'), '3.2'],
+        [binary('haproxy@3.4'), '3.4'],
+      ];
+      const disagreements: string[] = [];
+      for (const s of SECTIONS) {
+        const text = configWith(s.text);
+        fs.writeFileSync(file, text);
+        for (const [bin, v] of releases) {
+          const r = spawnSync(bin, ['-c', '-f', file], { encoding: 'utf8', cwd: dir, timeout: 20000 });
+          const out = r.stdout + r.stderr;
+          const wslb = errors(v, text);
+          if ((r.status === 0) !== (wslb.length === 0))
+            disagreements.push(`${s.name} on ${v}: haproxy -c exit ${r.status}, wslb ${wslb.length} errors\n${out}`);
+          else if (r.status !== 0 && !new RegExp(`haproxy\\.cfg:4\\] : unknown keyword '${s.name}'`).test(out))
+            disagreements.push(`${s.name} on ${v}: haproxy does not name the header:\n${out}`);
+        }
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+      assert.deepEqual(disagreements, []);
+    });
+  });
+
   /** FOR_32 with `http-request set-retries` moved from the backend to the frontend (line 15). */
   const RETRIES_IN_FE = FOR_32.replace('    http-request set-retries 2\n', '').replace(
     '    default_backend be\n',

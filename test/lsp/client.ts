@@ -19,6 +19,8 @@ export const SERVER = path.join(REPO, 'dist', 'server', 'server.js');
 export interface TestClientOptions {
   settings?: Record<string, unknown>;
   workspaceFolder?: string;
+  /** Several workspace folders (a multi-root workspace); replaces workspaceFolder. */
+  workspaceFolders?: string[];
   /** Advertise codeAction resolve support (VS Code does). */
   resolveCodeActions?: boolean;
   /** Advertise LSP 3.18 snippet edits in workspace edits (as vscode-languageclient does). */
@@ -47,6 +49,11 @@ export class TestClient {
   private waiters: { check: () => boolean; resolve: () => void }[] = [];
   private versions = new Map<string, number>();
   settings: Record<string, unknown>;
+  /**
+   * Settings of one workspace folder (by its path) over `settings`: what a `workspace/configuration`
+   * item scoped to that folder gets, as VS Code answers with the folder's .vscode/settings.json.
+   */
+  folderSettings = new Map<string, Record<string, unknown>>();
   /** workspace/codeLens/refresh requests received. */
   codeLensRefreshes = 0;
 
@@ -69,9 +76,12 @@ export class TestClient {
     this.conn.onNotification('window/logMessage', (p: { message: string }) => {
       this.logs.push(p.message);
     });
-    this.conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => {
+    this.conn.onRequest('workspace/configuration', (p: { items: { section?: string; scopeUri?: string }[] }) => {
       this.configurationRequests++;
-      return p.items.map(() => this.settings);
+      return p.items.map((item) => {
+        const folder = [...this.folderSettings.keys()].find((f) => pathToFileURL(f).href === item.scopeUri);
+        return folder ? { ...this.settings, ...this.folderSettings.get(folder) } : this.settings;
+      });
     });
     this.conn.onRequest('client/registerCapability', () => null);
     this.conn.onRequest('workspace/codeLens/refresh', () => {
@@ -84,11 +94,14 @@ export class TestClient {
   }
 
   async initialize(): Promise<void> {
-    const folder = this.options.workspaceFolder;
+    const folders =
+      this.options.workspaceFolders ?? (this.options.workspaceFolder ? [this.options.workspaceFolder] : []);
     const params: InitializeParams = {
       processId: process.pid,
-      rootUri: folder ? pathToFileURL(folder).href : null,
-      workspaceFolders: folder ? [{ uri: pathToFileURL(folder).href, name: 'ws' }] : null,
+      rootUri: folders.length ? pathToFileURL(folders[0]).href : null,
+      workspaceFolders: folders.length
+        ? folders.map((f, i) => ({ uri: pathToFileURL(f).href, name: i === 0 ? 'ws' : `ws${i + 1}` }))
+        : null,
       initializationOptions: this.options.initializationOptions,
       capabilities: {
         workspace: this.options.workspaceCapabilities ?? {

@@ -189,6 +189,46 @@ export class Project {
   setSettings(s: WslbSettings): void {
     this.settings = s;
     this.service = createLanguageService(settingsToOptions(s));
+    this.folderServices.clear();
+  }
+
+  /**
+   * The nginx/HAProxy versions each workspace folder's own settings give (`wslb.nginxVersion` and
+   * `wslb.haproxyVersion` are resource-scoped: a folder of a multi-root workspace may set its own).
+   * Keyed by the folder's model path; a folder missing here uses `settings`.
+   */
+  private readonly folderVersions = new Map<string, Pick<WslbSettings, 'nginxVersion' | 'haproxyVersion'>>();
+  /** One service per folder whose versions differ from `settings` (made on first use). */
+  private readonly folderServices = new Map<string, LanguageService>();
+
+  /** Replace the per-folder versions (read from each folder's settings); undefined drops them all. */
+  setFolderVersions(
+    versions: ReadonlyMap<string, Pick<WslbSettings, 'nginxVersion' | 'haproxyVersion'>> | undefined,
+  ): void {
+    this.folderVersions.clear();
+    this.folderServices.clear();
+    for (const [folder, v] of versions ?? []) this.folderVersions.set(folder, v);
+  }
+
+  /**
+   * The service that checks `path`: the one of its workspace folder (the innermost that holds it)
+   * when that folder's versions differ from the window's settings, else the window's.
+   */
+  serviceFor(path: string): LanguageService {
+    if (this.folderVersions.size === 0) return this.service;
+    let folder: string | undefined;
+    for (const f of this.folderVersions.keys())
+      if (isInsideRoots(path, [f]) && (folder === undefined || f.length > folder.length)) folder = f;
+    const v = folder === undefined ? undefined : this.folderVersions.get(folder)!;
+    if (!v || (v.nginxVersion === this.settings.nginxVersion && v.haproxyVersion === this.settings.haproxyVersion))
+      return this.service;
+    let service = this.folderServices.get(folder!);
+    if (!service)
+      this.folderServices.set(
+        folder!,
+        (service = createLanguageService(settingsToOptions({ ...this.settings, ...v }))),
+      );
+    return service;
   }
 
   /** Open documents over the disk. Files above the size limit read as absent. */
@@ -466,7 +506,7 @@ export class Project {
     if (lang === 'nginx') {
       let inc = this.nginxIncremental.get(root);
       if (!inc) this.nginxIncremental.set(root, (inc = new NginxIncremental()));
-      const a = inc.analyze(this.service, root, this.nginxHost);
+      const a = inc.analyze(this.serviceFor(root), root, this.nginxHost);
       result.analysis = a;
       result.files = [...a.config.sources.keys()];
       this.group(result, a.findings);
@@ -525,7 +565,7 @@ export class Project {
     const edits = this.takeEdits(root, before ?? '', text);
     let hint = this.versionHints.get(root);
     if (hint === undefined) this.versionHints.set(root, (hint = versionHintFor(this.fs, root, 'haproxy') ?? null));
-    return inc.analyze(this.service, root, text, before === undefined ? undefined : edits, hint ?? undefined);
+    return inc.analyze(this.serviceFor(root), root, text, before === undefined ? undefined : edits, hint ?? undefined);
   }
 
   /**
@@ -600,11 +640,12 @@ export class Project {
     };
     const a = this.analysisFor(path);
     const lang = a?.language ?? this.languageOf(path);
+    const service = this.serviceFor(a?.root ?? path);
     if (lang === 'haproxy') {
       const text = fs.readFile(path);
       return text === undefined
         ? []
-        : this.service.analyzeHaproxy([{ path, text, versionHint: versionHintFor(fs, path, 'haproxy') }]).findings;
+        : service.analyzeHaproxy([{ path, text, versionHint: versionHintFor(fs, path, 'haproxy') }]).findings;
     }
     if (lang === 'aws') {
       if (path.toLowerCase().endsWith('.tf') && !awsParsersReady()) return [];
@@ -613,6 +654,6 @@ export class Project {
     }
     if (lang !== 'nginx') return [];
     const root = a?.root ?? path;
-    return this.service.analyzeNginx(root, fs, { includeRoots: this.includeRootsFor(root) }).findings;
+    return service.analyzeNginx(root, fs, { includeRoots: this.includeRootsFor(root) }).findings;
   }
 }

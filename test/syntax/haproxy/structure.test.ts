@@ -105,29 +105,34 @@ describe('HAProxy sections', () => {
     assert.ok(file.text.slice(ls.start, ls.end).endsWith('bind :8404'));
   });
 
-  it('recognises every HAProxy 2.6 section keyword, even quoted', () => {
+  it('recognises every HAProxy 2.6 section keyword and the 3.x ones, even quoted', () => {
     assert.deepEqual([...SECTION_KEYWORDS].sort(), [
+      'acme',
       'backend',
       'cache',
+      'crt-store',
       'defaults',
       'fcgi-app',
       'frontend',
       'global',
+      'healthcheck',
       'http-errors',
       'listen',
       'log-forward',
+      'log-profile',
       'mailers',
       'namespace_list',
       'peers',
       'program',
       'resolvers',
       'ring',
+      'traces',
       'userlist',
     ]);
     const text =
-      SECTION_KEYWORDS.map((k) => (k === 'global' || k === 'defaults' || k === 'namespace_list' ? k : `${k} n1`)).join(
-        '\n    x 1\n',
-      ) + '\n';
+      SECTION_KEYWORDS.map((k) =>
+        k === 'global' || k === 'defaults' || k === 'namespace_list' || k === 'traces' ? k : `${k} n1`,
+      ).join('\n    x 1\n') + '\n';
     const f = parseHaproxy(text);
     assert.deepEqual(
       f.sections.map((s) => s.keyword),

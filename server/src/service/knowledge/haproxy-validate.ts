@@ -58,6 +58,8 @@ interface StatementLike {
 }
 interface SectionLike {
   keyword: string;
+  /** The header line (its first word is the section keyword); absent in some tests' hand-made trees. */
+  header?: LineLike;
   name: string | null;
   statements: readonly StatementLike[];
   /** The body by index without statement objects, when the tree has it (syntax/haproxy HaproxySectionBody). */
@@ -229,6 +231,22 @@ function sectionKey(vm: VersionMemo, section: SectionLike): string | null {
   return null; // a section the manual does not head (e.g. namespace_list): nothing to check
 }
 
+/** Sections every version reads without a table of their keywords. */
+const UNTABLED_SECTIONS = new Set(['global', 'defaults', 'frontend', 'backend', 'listen', 'namespace_list']);
+
+/**
+ * A section the target's table lacks but another known version has (`crt-store` for 2.6, added in
+ * 3.0; `program` for 3.4, last in 3.2): the header is reported and the body is not checked (the
+ * target reads the header as an unknown keyword of the section before, and its body likewise).
+ */
+function sectionHeaderFinding(vm: VersionMemo, section: SectionLike, out: KnowledgeDiagnostic[]): void {
+  if (UNTABLED_SECTIONS.has(section.keyword) || !section.header) return;
+  const f = otherVersionFinding(vm, 'section', section.keyword, 0);
+  if (!f) return;
+  const w = section.header.words[0];
+  out.push({ span: { start: w.start, end: w.end }, severity: f.severity, code: f.code, message: f.message });
+}
+
 /**
  * A copy of a word that does not keep the whole text alive: V8 keeps the string a long slice was
  * cut from, and the memo outlives the text (a 1 MB file edited would keep every version of it).
@@ -296,7 +314,10 @@ export function validateHaproxy(file: HaproxyFileLike, opts: ValidateHaproxyOpti
   if (!vm) return out;
   for (const section of file.sections) {
     const key = sectionKey(vm, section);
-    if (key === null) continue;
+    if (key === null) {
+      sectionHeaderFinding(vm, section, out);
+      continue;
+    }
     const plans = sectionPlans(vm, key);
     const kind = section.keyword;
     const named = !!section.name;
@@ -519,7 +540,10 @@ export function validateHaproxyUnmemoised(file: HaproxyFileLike, opts: ValidateH
   const vm = newMemo(opts.version);
   if (!vm) return out;
   for (const section of file.sections) {
-    if (sectionKey(vm, section) === null) continue;
+    if (sectionKey(vm, section) === null) {
+      sectionHeaderFinding(vm, section, out);
+      continue;
+    }
     for (const st of section.statements) {
       const words = st.modifier ? st.line.words.slice(1) : st.line.words;
       if (words.length === 0) continue;
@@ -614,7 +638,9 @@ function otherVersionFinding(
         ? 'server option '
         : kind === 'action'
           ? `${where} action `
-          : '';
+          : kind === 'section' && where === undefined
+            ? 'section '
+            : '';
   if (vm.otherVersion && (h.addedIn || h.lastIn)) {
     // between two tables: what the older one says, and which known version has it
     return {

@@ -1,5 +1,5 @@
 /**
- * The section keywords of HAProxy 2.6 and what each header line accepts.
+ * The section keywords of HAProxy 2.6 (and the 3.x ones, at the end) and what each header line accepts.
  *
  * Facts (HAProxy v2.6.0 sources): sections are registered with REGISTER_CONFIG_SECTION in
  * src/cfgparse.c (listen, frontend, backend, defaults, global, userlist, peers, mailers,
@@ -44,9 +44,21 @@ export const SECTION_RULES: ReadonlyMap<string, SectionRule> = new Map<string, S
   ['cache', { needsName: true, checkName: false, maxArgs: 1, from: false }],
   ['program', { needsName: true, checkName: false, maxArgs: 1, from: false }],
   ['namespace_list', { needsName: false, checkName: false, maxArgs: Infinity, from: false }],
+  // Sections of HAProxy 3.x. Read as sections whatever the target version, so that their bodies are
+  // not taken for keywords of the section before; knowledge/haproxy-validate.ts reports the header
+  // as too new for an older target (HAProxy 2.6 reads "unknown keyword 'crt-store' in 'global'
+  // section"). Sources: v3.0.0 src/ssl_ckch.c `cfg_parse_crtstore()` (optional name, "only supports
+  // a <name> argument"); v3.2.0 src/trace.c `cfg_parse_traces()` (no argument), src/acme.c
+  // `cfg_parse_acme()` (one ID, required), src/log.c `cfg_parse_log_profile()` (one name, required,
+  // invalid_char()); v3.4.0 src/tcpcheck.c `cfg_parse_healthchecks()` (name required, invalid_char()).
+  ['crt-store', { needsName: false, checkName: false, maxArgs: 1, from: false }],
+  ['traces', { needsName: false, checkName: false, maxArgs: 0, from: false }],
+  ['acme', { needsName: true, checkName: false, maxArgs: 1, from: false }],
+  ['log-profile', { needsName: true, checkName: true, maxArgs: 1, from: false }],
+  ['healthcheck', { needsName: true, checkName: true, maxArgs: Infinity, from: false }],
 ]);
 
-/** Every keyword that opens a section in HAProxy 2.6. */
+/** Every keyword that opens a section in some HAProxy version wslb knows (2.6 to 3.4). */
 export const SECTION_KEYWORDS: readonly string[] = [...SECTION_RULES.keys()];
 
 export function isSectionKeyword(word: string): boolean {
