@@ -11,6 +11,48 @@ const UNUSED = {
   destructuredArrayIgnorePattern: '^_',
 };
 
+/** The size limits of server/src and client/src (generated data is ignored above). */
+export const SIZE_LIMITS = {
+  file: { max: 600, skipBlankLines: false, skipComments: false },
+  function: { max: 100, skipBlankLines: false, skipComments: false },
+};
+
+/*
+ * The files still over a limit (issue 21). These lists may only shrink: split a file, then take it
+ * off. test/architecture/size.test.ts fails when a listed file already meets the limit, or no
+ * longer exists, so an entry cannot outlive the problem it excuses.
+ */
+export const OVER_FILE_LIMIT = [
+  'server/src/server.ts',
+  'server/src/lsp/project.ts',
+  'server/src/service/docs/hover.ts',
+  'server/src/service/knowledge/haproxy-validate.ts',
+  'server/src/service/knowledge/nginx.ts',
+  'server/src/service/model/haproxy.ts',
+  'server/src/service/model/nginx.ts',
+  'server/src/service/model/websocket.ts',
+  'server/src/service/simulate/engine.ts',
+  'server/src/service/simulate/haproxy.ts',
+];
+export const OVER_FUNCTION_LIMIT = [
+  'client/src/extension.ts',
+  'server/src/cli/simulate.ts',
+  'server/src/service/features/completion.ts',
+  'server/src/service/knowledge/haproxy-validate.ts',
+  'server/src/service/knowledge/nginx-validate.ts',
+  'server/src/service/model/aws-cloudformation.ts',
+  'server/src/service/model/aws-terraform.ts',
+  'server/src/service/model/nginx.ts',
+  'server/src/service/nginx-incremental.ts',
+  'server/src/service/rules/haproxy/http-setting-in-tcp-mode.ts',
+  'server/src/service/simulate/engine.ts',
+  'server/src/service/simulate/haproxy.ts',
+  'server/src/service/syntax/haproxy/conditions.ts',
+  'server/src/service/syntax/haproxy/incremental.ts',
+  'server/src/service/syntax/haproxy/parser.ts',
+  'server/src/service/workspace.ts',
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -39,13 +81,23 @@ export default tseslint.config(
     },
   },
   {
-    // The simulator webview stays split into small modules (issue 21): no file over 600 lines, no
-    // function over 100.
-    files: ['client/src/webview/**/*.ts'],
+    // Sources stay split into modules a newcomer can read (issue 21): no file over 600 lines and no
+    // function over 100, blank lines and comments counted (so a file's limit is what `wc -l` says).
+    files: ['server/src/**/*.ts', 'client/src/**/*.ts'],
     rules: {
-      'max-lines': ['error', { max: 600 }],
-      'max-lines-per-function': ['error', { max: 100 }],
+      'max-lines': ['error', SIZE_LIMITS.file],
+      'max-lines-per-function': ['error', SIZE_LIMITS.function],
     },
+  },
+  {
+    // Files still over the file limit, each waiting for its split (issue 21).
+    files: OVER_FILE_LIMIT,
+    rules: { 'max-lines': 'off' },
+  },
+  {
+    // Files that still hold a function over the function limit (issue 21).
+    files: OVER_FUNCTION_LIMIT,
+    rules: { 'max-lines-per-function': 'off' },
   },
   {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],

@@ -1,10 +1,11 @@
 // Language-server benchmark: time from didChange to publishDiagnostics on big configs, server
 // start time and memory. Runs the BUILT server (node scripts/build.mjs first) over stdio.
-// Usage: node scripts/bench-lsp.mjs [--quick] [--only=nginx-10k,nginx-50k,haproxy-24k]
+// Usage: node scripts/bench-lsp.mjs [--quick] [--only=nginx-10k,nginx-50k,haproxy-24k,nginx-broken-4k,nginx-broken-10k]
 // (WSLB_BENCH_TIMEOUT_MS bounds each wait, default 120000; each case runs on a fresh server.)
 // Prints a human summary on stderr and one JSON object on stdout.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import rpc from 'vscode-languageserver-protocol/node';
@@ -100,7 +101,7 @@ function median(xs) {
   return s.length ? s[Math.floor((s.length - 1) / 2)] : null;
 }
 
-async function startServer(script = server) {
+async function startServer(script = server, capabilities = { workspace: { configuration: true } }) {
   const t0 = performance.now();
   const args = script === server ? (process.env.WSLB_BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean) : [];
   const proc = spawn(process.execPath, [...args, script, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -122,7 +123,7 @@ async function startServer(script = server) {
     processId: process.pid,
     rootUri: null,
     workspaceFolders: null,
-    capabilities: { workspace: { configuration: true } },
+    capabilities,
     initializationOptions: { settings: { debounceMs: 0, checkWorkspace: false } },
   });
   const startMs = performance.now() - t0;
@@ -234,6 +235,111 @@ async function runCase(c, timeoutMs, script = server) {
   return result;
 }
 
+/**
+ * Issue 23: a config where every WebSocket location is broken (no Upgrade/Connection headers, no
+ * proxy_http_version, default timeouts), so every location has findings with fixes. The same text
+ * as scripts/bench.ts's "every unit broken" case.
+ */
+export function brokenNginx(n) {
+  // (a hundred ports shared by name-based servers: nginx -t opens no socket per server then)
+  const out = ['events { worker_connections 1024; }', 'http {'];
+  for (let i = 0; i < n; i++)
+    out.push(
+      `    server { listen ${10000 + (i % 100)}; server_name s${i}.example; location /ws/ { proxy_pass http://10.0.0.1:${(i % 60000) + 1}; } }`,
+    );
+  return out.join('\n') + '\n}\n';
+}
+
+/** `nginx -t` on a file (the reference of the code-action row), or null without nginx. */
+function nginxCheckMs(file) {
+  const nginx = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'].find((p) => fs.existsSync(p));
+  if (!nginx) return null;
+  const dir = path.dirname(file);
+  fs.mkdirSync(path.join(dir, 'logs'), { recursive: true });
+  const t = performance.now();
+  const r = spawnSync(nginx, ['-t', '-q', '-p', dir, '-c', file, '-g', `pid ${dir}/nginx.pid; error_log stderr;`], {
+    encoding: 'utf8',
+  });
+  return { ms: performance.now() - t, ok: r.status === 0 };
+}
+
+/**
+ * Issue 23: on a file with `n` broken WebSocket locations, the time from didOpen to the first
+ * diagnostics and then of the first code-action request on one location in the middle of the
+ * file, each against `nginx -t` on the same file in this run. Diagnostics build no fixes; the
+ * code action builds only those of the findings it is asked about.
+ */
+async function runCodeActionCase(n, timeoutMs) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wslb-bench-ca-'));
+  const file = path.join(dir, `broken-${n}.conf`);
+  const text = brokenNginx(n);
+  fs.writeFileSync(file, text);
+  const name = `nginx-broken-${n / 1000}k`;
+  const result = { name, locations: n, chars: text.length };
+  const ref = nginxCheckMs(file);
+  result.nginxTestMs = ref ? round(ref.ms) : null;
+  // as VS Code does: code actions are resolved (fix-all's edit is made when it is chosen)
+  const s = await startServer(server, {
+    workspace: { configuration: true },
+    textDocument: { codeAction: { resolveSupport: { properties: ['edit'] } } },
+  });
+  try {
+    const uri = pathToFileURL(file).href;
+    let t = performance.now();
+    const p = s.waitPublish(uri, 1, timeoutMs);
+    await s.conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'nginx', version: 1, text },
+    });
+    const r = await p;
+    result.findings = r.count;
+    result.firstDiagnosticsMs = round(r.at - t);
+    const line = 2 + Math.floor(n / 2);
+    t = performance.now();
+    const actions = await s.conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line, character: 0 }, end: { line, character: 200 } },
+      context: { diagnostics: [], only: ['quickfix'] },
+    });
+    result.firstCodeActionMs = round(performance.now() - t);
+    result.actions = actions?.length ?? 0;
+    // A client that cannot resolve code actions gets fix-all's edit at once: the whole file fixed.
+    const plain = await startServer();
+    try {
+      const q = plain.waitPublish(uri, 1, timeoutMs);
+      await plain.conn.sendNotification('textDocument/didOpen', {
+        textDocument: { uri, languageId: 'nginx', version: 1, text },
+      });
+      await q;
+      t = performance.now();
+      await plain.conn.sendRequest('textDocument/codeAction', {
+        textDocument: { uri },
+        range: { start: { line, character: 0 }, end: { line, character: 200 } },
+        context: { diagnostics: [], only: ['quickfix'] },
+      });
+      result.firstCodeActionNoResolveMs = round(performance.now() - t);
+    } finally {
+      await plain.stop();
+    }
+    if (ref) {
+      result.firstDiagnosticsRatio = ratio(result.firstDiagnosticsMs / ref.ms);
+      result.firstCodeActionRatio = ratio(result.firstCodeActionMs / ref.ms);
+      result.firstCodeActionNoResolveRatio = ratio(result.firstCodeActionNoResolveMs / ref.ms);
+    }
+    say(
+      `${name} (${(text.length / 1e6).toFixed(2)} MB, ${result.findings} findings): first diagnostics ${result.firstDiagnosticsMs} ms, ` +
+        `first code action ${result.firstCodeActionMs} ms (${result.actions} actions; ${result.firstCodeActionNoResolveMs} ms for a client that does not resolve them, fix-all's edit included); ` +
+        `nginx -t ${result.nginxTestMs ?? 'not installed'} ms; ratios against it ${result.firstDiagnosticsRatio ?? '-'}, ${result.firstCodeActionRatio ?? '-'} and ${result.firstCodeActionNoResolveRatio ?? '-'}`,
+    );
+  } catch (e) {
+    result.error = String(e?.message ?? e);
+    say(`${name}: ${result.error}`);
+  } finally {
+    await s.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return result;
+}
+
 async function main() {
   if (!fs.existsSync(server)) throw new Error(`${server} is missing: run node scripts/build.mjs first`);
   const timeoutMs = Number(process.env.WSLB_BENCH_TIMEOUT_MS ?? 120_000);
@@ -282,6 +388,12 @@ async function main() {
       `  ${c.name} server's own cost (median minus the null server's median): full ${r.serverFullMs} ms, one-character edit ${r.serverEditMs} ms`,
     );
   }
+  const codeActions = {};
+  for (const n of quick ? [4000] : [4000, 10_000]) {
+    const name = `nginx-broken-${n / 1000}k`;
+    if (only && !only.split(',').includes(name)) continue;
+    codeActions[name] = await runCodeActionCase(n, timeoutMs);
+  }
   const starts = Object.values(results).map((r) => r.serverStartMs);
   const ok = (r, key, limit) => (r && r[key] != null ? r[key] < limit : null);
   const hap = results['haproxy-24k'];
@@ -301,6 +413,7 @@ async function main() {
     node: process.version,
     serverStartMs: round(median(starts)),
     cases: results,
+    codeActions,
     exymat,
     targets: {
       'nginx-10k one-character edit < 10 ms': ok(results['nginx-10k'], 'oneCharEditMs', 10),
@@ -348,6 +461,10 @@ function exymatReference() {
     fullPassMs: recorded.fullPassMs,
     editMs: recorded.editMs,
   };
+}
+
+function ratio(x) {
+  return x == null ? null : Math.round(x * 1000) / 1000;
 }
 
 function round(x) {

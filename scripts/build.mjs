@@ -1,7 +1,7 @@
 // Bundles the extension client, the language server, the CLI and the webview with esbuild.
 // Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const watch = process.argv.includes('--watch');
@@ -20,6 +20,49 @@ const common = {
 const IMPORT_META_URL = "const __wslb_import_meta_url = require('node:url').pathToFileURL(__filename).href;";
 const cjsImportMeta = { define: { 'import.meta.url': '__wslb_import_meta_url' } };
 
+// Big generated tables (knowledge/generated/*.json) as `JSON.parse('…')` rather than the object
+// literals esbuild writes for JSON: V8 scans a string much faster than it compiles a literal, and
+// every run of the CLI and every start of the server pays that compilation.
+const jsonAsParse = {
+  name: 'json-as-parse',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]knowledge[\\/]generated[\\/][^\\/]+\.json$/ }, (a) => ({
+      contents: `module.exports = JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(readFileSync(a.path, 'utf8'))))});`,
+      loader: 'js',
+    }));
+  },
+};
+
+// Packages the CLI requires only for some runs, each in a file of its own next to dist/cli/wslb-main.js
+// (so that a `wslb check` of nginx files neither compiles nor loads them): the nginx documentation
+// text (hovers and `explain` only), YAML (CloudFormation) and web-tree-sitter (Terraform). The
+// sources `require()` them inside the function that needs them; here that require is pointed at
+// the file. The language server keeps them in its one bundle (what the .vsix ships).
+const CLI_LAZY = {
+  '@nginx/reference-lib': 'nginx-reference.js',
+  yaml: 'yaml.js',
+  'web-tree-sitter': 'web-tree-sitter.js',
+};
+const lazyPackages = {
+  name: 'lazy-packages',
+  setup(b) {
+    const names = Object.keys(CLI_LAZY).map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+    b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (a) => {
+      if (a.kind !== 'require-call') return undefined; // a static import stays in the bundle
+      return { path: `./${CLI_LAZY[a.path]}`, external: true };
+    });
+  },
+};
+const lazyChunks = Object.entries(CLI_LAZY).map(([pkg, file]) => ({
+  stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: '.', loader: 'js' },
+  outfile: `dist/cli/${file}`,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+  ...cjsImportMeta,
+  banner: { js: IMPORT_META_URL },
+}));
+
 const targets = [
   {
     entryPoints: ['client/src/extension.ts'],
@@ -37,16 +80,29 @@ const targets = [
     target: 'node18',
     ...cjsImportMeta,
     banner: { js: IMPORT_META_URL },
+    plugins: [jsonAsParse],
   },
   {
-    entryPoints: ['server/src/cli/wslb.ts'],
+    // The executable: turns on Node's compile cache where there is one, then loads wslb-main.js.
+    entryPoints: ['server/src/cli/bin.ts'],
     outfile: 'dist/cli/wslb.js',
     platform: 'node',
     format: 'cjs',
     target: 'node18',
-    ...cjsImportMeta,
-    banner: { js: `#!/usr/bin/env node\n${IMPORT_META_URL}` },
+    external: ['./wslb-main.js'],
+    banner: { js: '#!/usr/bin/env node' },
   },
+  {
+    entryPoints: ['server/src/cli/wslb.ts'],
+    outfile: 'dist/cli/wslb-main.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    ...cjsImportMeta,
+    banner: { js: IMPORT_META_URL },
+    plugins: [jsonAsParse, lazyPackages],
+  },
+  ...lazyChunks,
   {
     entryPoints: ['client/src/webview/main.ts'],
     outfile: 'dist/webview/main.js',
@@ -54,7 +110,7 @@ const targets = [
     format: 'iife',
     target: 'es2020',
   },
-].filter((t) => existsSync(t.entryPoints[0]));
+].filter((t) => !t.entryPoints || existsSync(t.entryPoints[0]));
 
 // The Terraform parser's WebAssembly files, located at run time next to the bundles
 // (server/src/service/syntax/aws/treesitter.ts looks in dist/wasm/).

@@ -94,8 +94,9 @@ import {
 import { commentSyntaxOf } from './service/suppress';
 import { nginxPools, haproxyPools, type PoolInfo } from './service/features/pools';
 import { knownCode } from './service/codes';
+import { ruleById } from './service/rules';
 import { collectFiles } from './node/nodefs';
-import { detectConfigLanguage, initAwsParsers, nginxFileOptions } from './service';
+import { detectConfigLanguage, fixBuildCount, initAwsParsers, nginxFileOptions } from './service';
 import { awsFormatOf } from './service/model/aws-build';
 import { awsPools } from './service/features/aws-pools';
 import { buildAlgorithmEdit } from './service/features/algorithm-edit';
@@ -976,16 +977,16 @@ function disableEdit(uri: string, path: string, e: TextEdit): WorkspaceEdit {
 
 const FIX_ALL_TITLE = 'Fix all safe wslb problems in this file';
 const SEVERITY_RANK: Record<Finding['severity'], number> = { error: 0, warning: 1, information: 2, hint: 3 };
-const hasSafeFix = (f: Finding) => f.fixes.some((x) => x.kind === 'safe');
+const hasSafeFix = (fixes: readonly Fix[]) => fixes.some((x) => x.kind === 'safe');
 
 /**
  * The fix VS Code marks preferred (applied by "Auto Fix"): the preferred fix of the most severe
  * finding under the cursor, a safe one before a suggestion at the same severity. Only one.
  */
-function preferredFix(findings: Finding[]): Fix | undefined {
+function preferredFix(findings: Finding[], fixesOf: (f: Finding) => readonly Fix[]): Fix | undefined {
   let best: { fix: Fix; rank: number } | undefined;
   for (const f of findings) {
-    const fix = f.fixes.find((x) => x.isPreferred);
+    const fix = fixesOf(f).find((x) => x.isPreferred);
     if (!fix) continue;
     const rank = SEVERITY_RANK[f.severity] * 2 + (fix.kind === 'safe' ? 0 : 1);
     if (!best || rank < best.rank) best = { fix, rank };
@@ -999,8 +1000,32 @@ connection.onCodeAction(
     if (!m || m.text.length > MAX_ANALYZED_CHARS) return [];
     const only = p.context.only;
     const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(o + '.'));
+    // Fixes are built here, from an analysis of the texts as they are now (issue 23): docModel
+    // ran the document's pending check, and a root whose analysis is older still (another file
+    // it reads was edited, a tree moved) is analysed again first.
+    const stale = project.staleRootsOf(m.path);
+    if (stale.length) {
+      const affected = new Set<string>();
+      for (const r of stale) for (const f of project.analyzeRoot(r)) affected.add(f);
+      afterAnalysis(affected);
+    }
     const findings = project.findingsFor(m.path);
-    const anySafe = findings.some(hasSafeFix);
+    const built = new Map<Finding, readonly Fix[]>();
+    const fixesOf = (f: Finding): readonly Fix[] => {
+      let fixes = built.get(f);
+      if (!fixes) {
+        fixes = project.fixesFor(m.path, [f]).get(f) ?? [];
+        built.set(f, fixes);
+      }
+      return fixes;
+    };
+    // Does any finding of the file have a safe fix? Those under the cursor are asked first (their
+    // fixes are built anyway); the others, only while none is found, and only rules' findings.
+    let safe: boolean | undefined;
+    const anySafe = (first: readonly Finding[]): boolean =>
+      (safe ??=
+        first.some((f) => hasSafeFix(fixesOf(f))) ||
+        findings.some((f) => ruleById(f.code) !== undefined && hasSafeFix(fixesOf(f))));
     const fixAllAction = (kind: string): CodeAction | undefined => {
       if (codeActionResolve) return { title: FIX_ALL_TITLE, kind, data: { uri: p.textDocument.uri, fixAll: true } };
       const edit = fixAllEdit(m.path);
@@ -1009,7 +1034,8 @@ connection.onCodeAction(
     const out: CodeAction[] = [];
     if (wants(CodeActionKind.QuickFix)) {
       const here = findings.filter((f) => rangesTouch(f.range, p.range));
-      const preferred = preferredFix(here);
+      for (const [f, fixes] of project.fixesFor(m.path, here)) built.set(f, fixes);
+      const preferred = preferredFix(here, fixesOf);
       // Identical actions (two findings offering the same edit, "Disable X for this line" for two
       // findings of X on one line) are listed once, with every diagnostic they resolve.
       const byKey = new Map<string, CodeAction>();
@@ -1027,7 +1053,7 @@ connection.onCodeAction(
       };
       for (const f of here) {
         const diagnostic = toDiagnostic(f, project.paths, ruleLinks);
-        for (const fix of f.fixes) {
+        for (const fix of fixesOf(f)) {
           const byPath = new Map<string, TextEdit[]>();
           for (const e of fix.edits)
             byPath.set(e.file, [...(byPath.get(e.file) ?? []), { range: e.range, newText: e.newText }]);
@@ -1059,7 +1085,7 @@ connection.onCodeAction(
       }
       out.push(...fixes);
       // In the light bulb too (not only under Source Action), when something can be fixed safely.
-      if (here.length > 0 && anySafe) {
+      if (here.length > 0 && anySafe(here)) {
         const all = fixAllAction(CodeActionKind.QuickFix);
         if (all) out.push(all);
       }
@@ -1080,7 +1106,7 @@ connection.onCodeAction(
           });
       }
     }
-    if ((wants(FIX_ALL_KIND) || (only && only.includes(CodeActionKind.SourceFixAll))) && anySafe) {
+    if ((wants(FIX_ALL_KIND) || (only && only.includes(CodeActionKind.SourceFixAll))) && anySafe([])) {
       const all = fixAllAction(FIX_ALL_KIND);
       if (all) out.push(all);
     }
@@ -1101,6 +1127,10 @@ connection.onCodeActionResolve(
 );
 
 // ---------------------------------------------------------------------------------------------
+
+// For test/lsp/lazy-fixes.test.ts: how many times the process built a finding's fixes (issue 23:
+// diagnostics build none; a code action builds those of the findings it is asked about).
+connection.onRequest('wslb/debug/fixBuilds', () => fixBuildCount());
 
 // For the soak test (test/lsp/soak.test.ts): the heap after a full collection, only when the
 // server runs with --expose-gc (never in an editor).

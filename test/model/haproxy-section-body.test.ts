@@ -10,7 +10,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseHaproxy } from '../../server/src/service/syntax/haproxy';
-import { Section } from '../../server/src/service/syntax/haproxy/parser';
+import { Section } from '../../server/src/service/syntax/haproxy/nodes';
 import type { HaproxyStatement } from '../../server/src/service/syntax/haproxy/types';
 import { createLanguageService } from '../../server/src/service/index';
 import {

@@ -4,9 +4,11 @@ import { CORPUS, corpusRows, type CorpusRow } from '../helpers/corpus';
  * MANIFEST.tsv). Every HAProxy rule runs over every file, analysed alone as `haproxy -c -f <file>`
  * checked it; the hit counts per rule and per file go to test-artifacts/rule-hits-haproxy.json for
  * review. Then:
- * - haproxy/missing-timeouts agrees with the manifest's warnings column, file by file, wherever
- *   HAProxy got as far as printing those warnings (it prints them after parsing; a file refused
- *   while parsing, such as one whose certificate is missing here, never gets there);
+ * - every warning of the manifest's warnings column is of a kind of test/helpers/haproxy-warnings.ts,
+ *   and for every kind the findings of its wslb code quote exactly the warnings haproxy -c printed,
+ *   file by file, at the same line (kinds printed while parsing) or in the proxy named (kinds printed
+ *   after parsing, compared wherever HAProxy got that far: a file refused while parsing, such as one
+ *   whose certificate is missing here, never gets there);
  * - haproxy/unknown-backend quotes the manifest's "unable to find required use_backend" errors and
  *   stays silent on accepted files;
  * - the WebSocket rules stay silent on files that carry no WebSocket;
@@ -20,6 +22,14 @@ import { createLanguageService } from '../../server/src/service';
 import { HAPROXY_RULES } from '../../server/src/service/rules';
 import type { Finding } from '../../server/src/service/types';
 import { need } from '../helpers/needs';
+import {
+  WARNING_KINDS,
+  kindOf,
+  parseWarning,
+  printedKeys,
+  reportedKeys,
+  type PrintedWarning,
+} from '../helpers/haproxy-warnings';
 
 const ARTIFACT = path.join(__dirname, '..', '..', 'test-artifacts', 'rule-hits-haproxy.json');
 
@@ -37,6 +47,14 @@ function reachedChecks(r: Row): boolean {
 const RULE_IDS = new Set(HAPROXY_RULES.map((r) => r.meta.id));
 const MISSING = /missing timeouts for (frontend|backend|proxy) '[^']*'/g;
 
+/** The manifest's warnings of a file (entries are separated by " | "). */
+function manifestWarnings(r: Row): PrintedWarning[] {
+  return r.warnings
+    .split(' | ')
+    .filter((w) => w.trim())
+    .map(parseWarning);
+}
+
 /** Rules that judge the config's validity or HAProxy's own warnings, not WebSocket: they may fire anywhere. */
 const GENERAL = [
   'haproxy/missing-timeouts',
@@ -44,6 +62,12 @@ const GENERAL = [
   'haproxy/timeout-ignored',
   'haproxy/backend-mode-mismatch',
   'haproxy/http-setting-in-tcp-mode',
+  'haproxy/rule-order',
+  'haproxy/acl-never-matches',
+  'haproxy/frontend-no-bind',
+  'haproxy/log-format-ignored',
+  'haproxy/capture-truncated',
+  'haproxy/deprecated',
 ];
 
 /** Rules whose findings on a known-good WebSocket setup would be false positives. */
@@ -56,6 +80,9 @@ const CORRECTNESS = [
   'haproxy/unknown-backend',
   'haproxy/timeout-ignored',
   'haproxy/backend-mode-mismatch',
+  'haproxy/rule-order',
+  'haproxy/acl-never-matches',
+  'haproxy/frontend-no-bind',
 ];
 
 /**
@@ -129,62 +156,48 @@ describe('HAProxy rules over the corpus', function () {
     assert.deepEqual(Object.keys(report.perRule).sort(), [...RULE_IDS].sort());
   });
 
-  it('missing-timeouts reports exactly the proxies of haproxy -c\'s "missing timeouts" warnings, file by file', () => {
-    const compared = rows.filter(reachedChecks);
-    assert.ok(compared.length >= 20, `only ${compared.length} files reached HAProxy's checks`);
-    let warned = 0;
-    const disagree: string[] = [];
-    for (const r of compared) {
-      const want = (r.warnings.match(MISSING) ?? []).sort();
-      warned += want.length;
-      const got = results
-        .get(r.path)!
-        .filter((f) => f.code === 'haproxy/missing-timeouts')
-        // the warning haproxy -c prints is quoted in the finding's related note
-        .flatMap((f) => [f.message, ...(f.related ?? []).map((x) => x.message)].flatMap((m) => m.match(MISSING) ?? []))
-        .sort();
-      if (JSON.stringify(want) !== JSON.stringify(got))
-        disagree.push(`${r.path}: haproxy -c ${JSON.stringify(want)} vs wslb ${JSON.stringify(got)}`);
-    }
-    assert.deepEqual(disagree, []);
-    assert.ok(warned >= 8, `the manifest should list such warnings (found ${warned})`);
+  it('every warning of the manifest is of a kind wslb mirrors (test/helpers/haproxy-warnings.ts)', () => {
+    const unknown: string[] = [];
+    let count = 0;
+    for (const r of rows)
+      for (const w of manifestWarnings(r)) {
+        count++;
+        if (!kindOf(w.text)) unknown.push(`${r.path}: ${w.text}`);
+      }
+    assert.deepEqual(unknown, [], 'a warning haproxy -c prints that no kind of the table covers: mirror it');
+    assert.ok(count >= 20, `the manifest should list warnings (found ${count})`);
   });
 
-  it('timeout-ignored agrees with haproxy -c\'s "will be ignored because ... has no ... capability" warnings, file by file', () => {
-    const IGNORED = /'timeout [\w-]+' will be ignored because \w+ '[^']*' has no \w+ capability/g;
+  it("for every kind, wslb's findings quote haproxy -c's warnings at the same line (or in the proxy named), file by file", () => {
+    // Kinds printed while parsing (with a line) are compared on every file: HAProxy reads the whole
+    // file even when a line is refused. Kinds printed after parsing only where HAProxy got there.
+    const lineKinds = WARNING_KINDS.filter((k) => k.at !== 'proxy');
     const disagree: string[] = [];
-    for (const r of rows.filter(reachedChecks)) {
-      const want = (r.warnings.match(IGNORED) ?? []).sort();
-      const got = results
-        .get(r.path)!
-        .filter((f) => f.code === 'haproxy/timeout-ignored')
-        .flatMap((f) => [f.message, ...(f.related ?? []).map((x) => x.message)].flatMap((m) => m.match(IGNORED) ?? []))
-        .sort();
+    const perKind = new Map<string, number>();
+    for (const r of rows) {
+      const kinds = reachedChecks(r) ? WARNING_KINDS : lineKinds;
+      const want = printedKeys(manifestWarnings(r), kinds).keys;
+      for (const k of want) perKind.set(k.split(' | ')[0], (perKind.get(k.split(' | ')[0]) ?? 0) + 1);
+      const text = fs.readFileSync(path.join(CORPUS, r.path), 'utf8');
+      const got = reportedKeys(results.get(r.path)!, text, kinds);
       if (JSON.stringify(want) !== JSON.stringify(got))
-        disagree.push(`${r.path}: haproxy -c ${JSON.stringify(want)} vs wslb ${JSON.stringify(got)}`);
+        disagree.push(`${r.path}:\n  haproxy -c ${JSON.stringify(want)}\n  wslb       ${JSON.stringify(got)}`);
     }
     assert.deepEqual(disagree, []);
-  });
-
-  it("http-setting-in-tcp-mode agrees with haproxy -c's warnings of HTTP settings in mode tcp, file by file", () => {
-    // the warnings of proxy_cfg_ensure_no_http() and check_config_validity() (see the rule)
-    const TCP_MODE =
-      /(cookie will be ignored for \w+ '[^']*' \(needs 'mode http'\)|monitor-uri will be ignored for \w+ '[^']*' \(needs 'mode http'\)|Layer 7 hash not possible for \w+ '[^']*' \(needs 'mode http'\)\. Falling back to round robin|'option [\w-]+' not usable with \w+ '[^']*' \(needs 'mode http'\)\. Falling back to 'option tcplog'|'[\w-]+' (rules|statement) ignored for \w+ '[^']*' as (they require|it requires) HTTP mode|'option [\w-]+' ignored for \w+ '[^']*' as it requires HTTP mode|\w+ '[^']*' : ignoring cookie for server '[^']*' as HTTP mode is disabled)/g;
-    const disagree: string[] = [];
-    let warned = 0;
-    for (const r of rows.filter(reachedChecks)) {
-      const want = (r.warnings.match(TCP_MODE) ?? []).sort();
-      warned += want.length;
-      const got = results
-        .get(r.path)!
-        .filter((f) => f.code === 'haproxy/http-setting-in-tcp-mode')
-        .flatMap((f) => [f.message, ...(f.related ?? []).map((x) => x.message)].flatMap((m) => m.match(TCP_MODE) ?? []))
-        .sort();
-      if (JSON.stringify(want) !== JSON.stringify(got))
-        disagree.push(`${r.path}: haproxy -c ${JSON.stringify(want)} vs wslb ${JSON.stringify(got)}`);
-    }
-    assert.deepEqual(disagree, []);
-    assert.ok(warned >= 2, `the manifest should list such warnings (found ${warned})`);
+    // every kind the manifest shows was compared at least once
+    for (const k of [
+      'missing timeouts',
+      'HTTP setting in mode tcp',
+      'rule placed after a rule processed later',
+      'acl never matches / involves incompatible keywords',
+      'frontend has no bind',
+      'log format ignored (no log address)',
+      'log format overrides previous in defaults',
+      'capture length truncated',
+      'deprecated keyword',
+      'httpchk headers hidden in the version',
+    ])
+      assert.ok((perKind.get(k) ?? 0) > 0, `no "${k}" warning compared`);
   });
 
   it('missing-timeouts reports at the line of the proxy HAProxy names', () => {

@@ -3,10 +3,9 @@
  * - every pass* fixture, every fixed golden, and every fire* fixture of a rule whose pitfall
  *   HAProxy accepts must pass `haproxy -c` ("no listener" counts as valid, as in the corpus
  *   manifest);
- * - warnings: the "missing timeouts for <type> '<name>'" warnings printed are exactly the ones that
- *   haproxy/missing-timeouts quotes for that file, and no other warning appears (so the fixed
- *   output of missing-timeouts, and of every other rule, is warning-free);
- * - likewise the "'timeout X' will be ignored" warnings and haproxy/timeout-ignored;
+ * - warnings: every warning printed is of a kind of test/helpers/haproxy-warnings.ts, and for each
+ *   kind the warnings printed are exactly the ones the findings of its wslb code quote, at the
+ *   same line (or in the proxy named); so the fixed output of every rule is warning-free;
  * - the fire fixtures of haproxy/unknown-backend and haproxy/backend-mode-mismatch are refused,
  *   with exactly the alerts the findings quote;
  * - "fix all" (every HAProxy rule's fixes together) on each fire fixture gives a config HAProxy
@@ -20,6 +19,7 @@ import { requireBinaries, validateHaproxy, type ValidateResult } from '../live/h
 import { analyzeText, fixUntilStable } from '../helpers/analyze';
 import { HAPROXY_RULES } from '../../server/src/service/rules';
 import { parseHaproxy } from '../../server/src/service/syntax/haproxy';
+import { parseWarning, printedKeys, reportedKeys } from '../helpers/haproxy-warnings';
 
 const ROOT = path.join(__dirname, 'fixtures', 'haproxy');
 /** Rules whose pitfall HAProxy refuses: which alerts it prints, and how a finding quotes one. */
@@ -70,15 +70,6 @@ function alerts(output: string): string[] {
 }
 
 const MISSING = /missing timeouts for (frontend|backend|proxy) '[^']*'/g;
-const IGNORED = /'timeout [\w-]+' will be ignored because \w+ '[^']*' has no \w+ capability/g;
-
-/** The "missing timeouts ..." warnings that haproxy/missing-timeouts quotes for a text. */
-function quotedMissing(text: string): string[] {
-  return analyzeText('haproxy', text)
-    .filter((f) => f.code === 'haproxy/missing-timeouts')
-    .flatMap((f) => [f.message, ...(f.related ?? []).map((r) => r.message)].flatMap((m) => m.match(MISSING) ?? []))
-    .sort();
-}
 
 function printedMissing(output: string): string[] {
   return warnings(output)
@@ -86,91 +77,26 @@ function printedMissing(output: string): string[] {
     .sort();
 }
 
-/** The "'timeout X' will be ignored ..." warnings that haproxy/timeout-ignored quotes for a text. */
-function quotedIgnored(text: string): string[] {
-  return analyzeText('haproxy', text)
-    .filter((f) => f.code === 'haproxy/timeout-ignored')
-    .flatMap((f) => [f.message, ...(f.related ?? []).map((r) => r.message)].flatMap((m) => m.match(IGNORED) ?? []))
-    .sort();
-}
-
-function printedIgnored(output: string): string[] {
-  return warnings(output)
-    .flatMap((w) => w.match(IGNORED) ?? [])
-    .sort();
-}
-
-/** The warnings of HTTP settings in a tcp-mode proxy (haproxy/http-setting-in-tcp-mode quotes them). */
-export const TCP_MODE_WARNING =
-  /(cookie will be ignored for \w+ '[^']*' \(needs 'mode http'\)|monitor-uri will be ignored for \w+ '[^']*' \(needs 'mode http'\)|Layer 7 hash not possible for \w+ '[^']*' \(needs 'mode http'\)\. Falling back to round robin|'option [\w-]+' not usable with \w+ '[^']*' \(needs 'mode http'\)\. Falling back to 'option tcplog'|'[\w-]+' (rules|statement) ignored for \w+ '[^']*' as (they require|it requires) HTTP mode|'option [\w-]+' ignored for \w+ '[^']*' as it requires HTTP mode|\w+ '[^']*' : ignoring cookie for server '[^']*' as HTTP mode is disabled)/g;
-
-/** The tcp-mode warnings that haproxy/http-setting-in-tcp-mode quotes for a text (messages and related notes). */
-function quotedTcpMode(text: string): string[] {
-  return analyzeText('haproxy', text)
-    .filter((f) => f.code === 'haproxy/http-setting-in-tcp-mode')
-    .flatMap((f) =>
-      [f.message, ...(f.related ?? []).map((r) => r.message)].flatMap((m) => m.match(TCP_MODE_WARNING) ?? []),
-    )
-    .sort();
-}
-
-function printedTcpMode(output: string): string[] {
-  return warnings(output)
-    .flatMap((w) => w.match(TCP_MODE_WARNING) ?? [])
-    .sort();
-}
-
-/** parse_time_err()'s warning (src/tools.c), which haproxy/invalid-time-unit quotes. */
-const TIME_UNIT = /unexpected character '.' after the timer value '[^']*'/g;
-
-function quotedTimeUnit(text: string): string[] {
-  return analyzeText('haproxy', text)
-    .filter((f) => f.code === 'haproxy/invalid-time-unit')
-    .flatMap((f) => [f.message, ...(f.related ?? []).map((r) => r.message)].flatMap((m) => m.match(TIME_UNIT) ?? []))
-    .sort();
-}
-
-function printedTimeUnit(output: string): string[] {
-  return warnings(output)
-    .flatMap((w) => w.match(TIME_UNIT) ?? [])
-    .sort();
-}
-
-function otherWarnings(output: string): string[] {
-  return warnings(output).filter(
-    (w) =>
-      !/^missing timeouts for /.test(w) &&
-      !(w.match(TIME_UNIT) ?? []).length &&
-      !(w.match(IGNORED) ?? []).length &&
-      !(w.match(TCP_MODE_WARNING) ?? []).length &&
-      !/^Warnings were found/.test(w),
-  );
-}
-
+/**
+ * haproxy -c accepts the text, and its warnings are exactly those the findings quote, kind by kind
+ * (test/helpers/haproxy-warnings.ts), at the same line or in the proxy named; a warning of no
+ * known kind fails.
+ */
 function checkAcceptedWithAgreeingWarnings(label: string, text: string): void {
   const r = validateHaproxy(text);
   assert.ok(accepted(r), `haproxy -c refused ${label}:\n${r.output}`);
-  assert.deepEqual(
-    printedMissing(r.output),
-    quotedMissing(text),
-    `${label}: "missing timeouts" warnings of haproxy -c vs wslb\n${r.output}`,
+  const printed = printedKeys(
+    r.output
+      .split('\n')
+      .filter((l) => l.startsWith('[WARNING]'))
+      .map(parseWarning),
   );
+  assert.deepEqual(printed.unknown, [], `${label}: warnings of a kind wslb does not mirror\n${r.output}`);
   assert.deepEqual(
-    printedIgnored(r.output),
-    quotedIgnored(text),
-    `${label}: "will be ignored" warnings of haproxy -c vs wslb\n${r.output}`,
+    reportedKeys(analyzeText('haproxy', text), text),
+    printed.keys,
+    `${label}: warnings of haproxy -c (expected) vs the findings quoting them (actual)\n${r.output}`,
   );
-  assert.deepEqual(
-    printedTcpMode(r.output),
-    quotedTcpMode(text),
-    `${label}: warnings of HTTP settings in mode tcp, haproxy -c vs wslb\n${r.output}`,
-  );
-  assert.deepEqual(
-    printedTimeUnit(r.output),
-    quotedTimeUnit(text),
-    `${label}: time-unit warnings, haproxy -c vs wslb\n${r.output}`,
-  );
-  assert.deepEqual(otherWarnings(r.output), [], `${label}: unexpected warnings\n${r.output}`);
 }
 
 describe('HAProxy rule fixtures with the real haproxy -c', function () {

@@ -33,6 +33,17 @@ describe('LineIndex', () => {
       if (!(text[o - 1] === '\r' && text[o] === '\n')) assert.equal(idx.offsetAt(p), o);
     }
   });
+  it('finds the same line starts in a text of LF breaks only as with a CR in it', () => {
+    for (const text of ['', 'a', '\n', '\n\n', 'ab\ncd', 'ab\ncd\n', '\nab\n\ncd\n\n', 'x\n'.repeat(1000)]) {
+      // the same text with a CR at the end takes the character-by-character reading
+      const withCr = new LineIndex(text + '\r').lineStarts;
+      assert.deepEqual(new LineIndex(text).lineStarts, withCr.slice(0, -1), JSON.stringify(text.slice(0, 20)));
+      const starts = [0];
+      for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+      assert.deepEqual(new LineIndex(text).lineStarts, starts);
+    }
+  });
+
   it('counts characters in UTF-16 code units as LSP does', () => {
     const idx = new LineIndex('a😀b');
     assert.deepEqual(idx.positionAt(3), { line: 0, character: 3 });

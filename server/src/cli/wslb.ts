@@ -451,7 +451,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   return main(argv, io);
 }
 
-if (require.main === module) {
+/** Run the command of this process's arguments (dist/cli/wslb.js, bin.ts, calls it). */
+export function start(): void {
   // `wslb rules | head`: a reader that stops early closes the pipe; stop quietly, as Unix tools do,
   // instead of an unhandled EPIPE with a stack trace.
   for (const stream of [process.stdout, process.stderr])
@@ -469,3 +470,5 @@ if (require.main === module) {
     process.exitCode = code;
   });
 }
+
+if (require.main === module) start();

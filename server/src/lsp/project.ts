@@ -12,6 +12,7 @@ import {
   createLanguageService,
   detectConfigLanguage,
   awsParsersReady,
+  type FixTiming,
   type LanguageService,
   type NginxAnalysis,
   type HaproxyAnalysis,
@@ -28,7 +29,8 @@ import type { ServiceOptions } from '../service/options';
 import { HaproxyIncremental } from '../service/haproxy-incremental';
 import { versionHintFor, type DetectedVersion } from '../service/version-detect';
 import { NginxIncremental, type NginxIncrementalHost } from '../service/nginx-incremental';
-import type { ConfigLanguage, Finding, Severity } from '../service/types';
+import type { ConfigLanguage, Finding, Fix, Severity } from '../service/types';
+import { fixesOf } from '../service/fix-recipes';
 import { PathMapper } from './convert';
 import { DEFAULT_SETTINGS, MAX_ANALYZED_CHARS, type WslbSettings } from './protocol';
 import { CODE_LENS_MODES } from '../../../common/settings';
@@ -48,6 +50,8 @@ export interface RootAnalysis {
   findingsByFile: Map<string, Finding[]>;
   analysis: NginxAnalysis | HaproxyAnalysis | AwsAnalysis | null;
   ms: number;
+  /** Project.treeMoves when the analysis was made (see fixesFor). */
+  treeMark?: number;
 }
 
 const SEVERITY_NAMES: Record<string, Severity | 'off'> = {
@@ -145,7 +149,13 @@ interface DiskEntry {
 export class Project {
   readonly paths = new PathMapper();
   settings: WslbSettings = DEFAULT_SETTINGS;
-  service: LanguageService = createLanguageService(settingsToOptions(DEFAULT_SETTINGS));
+  /**
+   * The analyses behind diagnostics build no fixes: a code action builds those it shows
+   * (fixesFor, service/fix-recipes.ts; issue 23).
+   */
+  service: LanguageService = createLanguageService(settingsToOptions(DEFAULT_SETTINGS), 'later');
+  /** Analyses whose findings carry their fixes (fix-all's rounds, analyzeWith). */
+  private fixingService: LanguageService = createLanguageService(settingsToOptions(DEFAULT_SETTINGS));
   readonly analyses = new Map<string, RootAnalysis>();
   /** file → roots whose analysis includes it. */
   readonly coveredBy = new Map<string, Set<string>>();
@@ -153,6 +163,13 @@ export class Project {
   readonly workspaceFiles = new Map<string, ConfigLanguage>();
   private readonly disk = new Map<string, DiskEntry>();
   private readonly nginxTrees = new Map<string, { text: string; tree: NginxFile }>();
+  /**
+   * How many times an nginx tree was moved into a new text in place (parseNginxIncremental), and
+   * the count at each file's last move: an analysis made before a move of one of its files may no
+   * longer build fixes from its trees (fixesFor).
+   */
+  private treeMoves = 0;
+  private readonly movedAt = new Map<string, number>();
   private readonly haproxyTrees = new Map<string, { text: string; tree: HaproxyFile }>();
   /** Per HAProxy root, its last analysis kept for line-by-line updates. */
   readonly haproxyIncremental = new Map<string, HaproxyIncremental>();
@@ -188,7 +205,8 @@ export class Project {
 
   setSettings(s: WslbSettings): void {
     this.settings = s;
-    this.service = createLanguageService(settingsToOptions(s));
+    this.service = createLanguageService(settingsToOptions(s), 'later');
+    this.fixingService = createLanguageService(settingsToOptions(s));
     this.folderServices.clear();
   }
 
@@ -212,21 +230,24 @@ export class Project {
 
   /**
    * The service that checks `path`: the one of its workspace folder (the innermost that holds it)
-   * when that folder's versions differ from the window's settings, else the window's.
+   * when that folder's versions differ from the window's settings, else the window's. `timing`:
+   * 'later' for the analyses behind diagnostics (no fix built), 'now' for fix-all's (analyzeWith).
    */
-  serviceFor(path: string): LanguageService {
-    if (this.folderVersions.size === 0) return this.service;
+  serviceFor(path: string, timing: FixTiming = 'later'): LanguageService {
+    const windowService = timing === 'later' ? this.service : this.fixingService;
+    if (this.folderVersions.size === 0) return windowService;
     let folder: string | undefined;
     for (const f of this.folderVersions.keys())
       if (isInsideRoots(path, [f]) && (folder === undefined || f.length > folder.length)) folder = f;
     const v = folder === undefined ? undefined : this.folderVersions.get(folder)!;
     if (!v || (v.nginxVersion === this.settings.nginxVersion && v.haproxyVersion === this.settings.haproxyVersion))
-      return this.service;
-    let service = this.folderServices.get(folder!);
+      return windowService;
+    const key = `${folder!}\0${timing}`;
+    let service = this.folderServices.get(key);
     if (!service)
       this.folderServices.set(
-        folder!,
-        (service = createLanguageService(settingsToOptions({ ...this.settings, ...v }))),
+        key,
+        (service = createLanguageService(settingsToOptions({ ...this.settings, ...v }), timing)),
       );
     return service;
   }
@@ -381,7 +402,10 @@ export class Project {
     fs: this.fs,
     parse: (p, t) => this.nginxTree(p, t),
     cachedTree: (p) => this.nginxTrees.get(p)?.tree,
-    storeTree: (p, text, tree) => void this.nginxTrees.set(p, { text, tree }),
+    storeTree: (p, text, tree) => {
+      this.movedAt.set(p, ++this.treeMoves);
+      this.nginxTrees.set(p, { text, tree });
+    },
     edits: (p, from, to) => this.takeEdits(p, from, to),
     includeRoots: (root) => this.includeRootsFor(root),
   };
@@ -392,6 +416,7 @@ export class Project {
     // An edited open document: re-read only the block its edits fall in (the old tree is reused).
     const edits = hit ? this.takeEdits(path, hit.text, text) : undefined;
     const tree = hit && edits ? parseNginxIncremental(hit.tree, text, edits) : parseNginx(text);
+    if (hit && edits) this.movedAt.set(path, ++this.treeMoves);
     this.nginxTrees.set(path, { text, tree });
     return tree;
   }
@@ -483,6 +508,7 @@ export class Project {
         ]);
       }
     result.ms = performance.now() - t0;
+    result.treeMark = this.treeMoves;
     this.analyses.set(root, result);
     for (const f of result.files) {
       affected.add(f);
@@ -628,6 +654,58 @@ export class Project {
   }
 
   /**
+   * Is a root's analysis of the texts as they are now, its trees as it saw them? Only then may
+   * fixes be built from it (service/fix-recipes.ts): the texts it read are the current ones, and
+   * no tree of its files was moved into another text since (an nginx tree moves in place).
+   */
+  isCurrent(ra: RootAnalysis): boolean {
+    const a = ra.analysis;
+    if (!a) return false;
+    const mark = ra.treeMark ?? -1;
+    const same = (p: string, text: string) => this.fs.readFile(p) === text && (this.movedAt.get(p) ?? 0) <= mark;
+    if (a.language === 'nginx') {
+      for (const [p, src] of a.config.sources) if (!same(p, src.text)) return false;
+    } else if (a.language === 'haproxy') {
+      for (const src of a.config.sources) if (!same(src.path, src.text)) return false;
+    } else for (const f of a.config.files) if (!same(f.path, f.text)) return false;
+    return true;
+  }
+
+  /** The findings of an analysis for one file, as a set (fixesFor). */
+  private readonly findingSets = new WeakMap<RootAnalysis, Map<string, Set<Finding>>>();
+
+  /** The roots behind `path` whose analysis is not of the current texts (see isCurrent). */
+  staleRootsOf(path: string): string[] {
+    return [...(this.coveredBy.get(path) ?? [])].filter((r) => {
+      const ra = this.analyses.get(r);
+      return !!ra && !!ra.analysis && !this.isCurrent(ra);
+    });
+  }
+
+  /**
+   * The fixes of some of `path`'s findings (from findingsFor), built now from the analysis that
+   * made each; none for a finding whose analysis is not of the current texts (re-analyse first:
+   * staleRootsOf). Diagnostics carry no fixes (issue 23): a code action builds only these.
+   */
+  fixesFor(path: string, findings: readonly Finding[]): Map<Finding, Fix[]> {
+    const out = new Map<Finding, Fix[]>();
+    for (const r of this.coveredBy.get(path) ?? []) {
+      const ra = this.analyses.get(r);
+      if (!ra || !ra.analysis) continue;
+      let byPath = this.findingSets.get(ra);
+      if (!byPath) this.findingSets.set(ra, (byPath = new Map<string, Set<Finding>>()));
+      let set = byPath.get(path);
+      if (!set) byPath.set(path, (set = new Set(ra.findingsByFile.get(path) ?? [])));
+      const has = set;
+      const mine = findings.filter((f) => has.has(f) && !out.has(f));
+      if (mine.length === 0 || !this.isCurrent(ra)) continue;
+      const fixes = fixesOf(ra.analysis, mine);
+      mine.forEach((f, i) => out.set(f, fixes[i]));
+    }
+    return out;
+  }
+
+  /**
    * Re-run the analysis behind `path` with some texts replaced (fix-all), returning all findings.
    * The project's state is not touched.
    */
@@ -640,7 +718,7 @@ export class Project {
     };
     const a = this.analysisFor(path);
     const lang = a?.language ?? this.languageOf(path);
-    const service = this.serviceFor(a?.root ?? path);
+    const service = this.serviceFor(a?.root ?? path, 'now');
     if (lang === 'haproxy') {
       const text = fs.readFile(path);
       return text === undefined
@@ -650,7 +728,7 @@ export class Project {
     if (lang === 'aws') {
       if (path.toLowerCase().endsWith('.tf') && !awsParsersReady()) return [];
       const root = a?.root ?? path;
-      return this.service.analyzeAws(awsInputs(fs, [root])).findings.filter((f) => !f.file || f.file === root);
+      return service.analyzeAws(awsInputs(fs, [root])).findings.filter((f) => !f.file || f.file === root);
     }
     if (lang !== 'nginx') return [];
     const root = a?.root ?? path;

@@ -29,12 +29,15 @@ export interface NginxAnalysis {
   language: 'nginx';
   config: NginxConfig;
   findings: Finding[];
+  /** The options the rules ran with (the file's version applied): what fixes built later use. */
+  options: ServiceOptions;
 }
 
 export interface HaproxyAnalysis {
   language: 'haproxy';
   config: HaproxyConfig;
   findings: Finding[];
+  options: ServiceOptions;
 }
 
 /** ALB/NLB resources of Terraform modules and CloudFormation templates. */
@@ -42,6 +45,7 @@ export interface AwsAnalysis {
   language: 'aws';
   config: AwsConfig;
   findings: Finding[];
+  options: ServiceOptions;
 }
 
 /** Map offsets of a known file to LSP-style ranges. */
@@ -63,6 +67,42 @@ export function toFix(spec: FixSpec, indexOf: LineIndexOf, ruleId = ''): Fix {
     }),
   };
 }
+
+/**
+ * How many times a rule's fixes were built (RuleReport.fixes called), since the process started: a
+ * test seam (issue 23: analysing builds no fix in the language server, a code action only those it
+ * shows). Never read by the service itself.
+ */
+let fixBuilds = 0;
+export function fixBuildCount(): number {
+  return fixBuilds;
+}
+
+/**
+ * A report's fixes as the user gets them: built now, classed (fix-classes.ts), positions in lines;
+ * HAProxy drops those that would write a line break HAProxy does not see (insertsLoneCr).
+ */
+export function buildReportFixes(
+  r: RuleReport,
+  ruleId: string,
+  indexOf: LineIndexOf,
+  system: 'nginx' | 'haproxy' | 'aws',
+): Fix[] {
+  if (!r.fixes) return [];
+  fixBuilds++;
+  const fixes = r.fixes().map((fx) => toFix(fx, indexOf, ruleId));
+  // HAProxy ends a line at LF only: in a file whose lines end in a lone CR (reported as a
+  // syntax error), an inserted line would join the line before it and never count, and the
+  // fix would be offered again after it is applied (issue 23). Such fixes are not offered.
+  return system === 'haproxy' ? fixes.filter((x) => !x.edits.some(insertsLoneCr)) : fixes;
+}
+
+/**
+ * 'now': findings carry their fixes (the CLI, tests). 'later': findings carry none, and the fixes
+ * of the findings a code action is about are built from the same analysis on demand
+ * (fix-recipes.ts): the language server's diagnostics build no fix.
+ */
+export type FixTiming = 'now' | 'later';
 
 export function spanFinding(
   path: string,
@@ -198,6 +238,7 @@ export function runRules<C>(
   options: ServiceOptions,
   indexOf: LineIndexOf,
   scope?: NginxRuleScope,
+  fixTiming: FixTiming = 'now',
 ): Finding[] {
   const out: Finding[] = [];
   for (const rule of rules) {
@@ -217,7 +258,7 @@ export function runRules<C>(
           r.message,
           indexOf,
         );
-        f.fixes = (r.fixes ?? []).map((fx) => toFix(fx, indexOf, rule.meta.id));
+        if (fixTiming === 'now') f.fixes = buildReportFixes(r, rule.meta.id, indexOf, rule.meta.system);
         if (rule.meta.covers) f.covers = rule.meta.covers;
         if (r.related)
           f.related = r.related.map((rel) => ({
@@ -265,6 +306,8 @@ export interface PreparedHaproxy {
 
 export interface LanguageService {
   readonly options: ServiceOptions;
+  /** When the rules' fixes are built (see FixTiming). */
+  readonly fixTiming: FixTiming;
   analyzeNginx(rootPath: string, fs: ConfigFileSystem, build?: BuildOptions): NginxAnalysis;
   /**
    * `prepared`: a config already built from these files and its knowledge findings (an
@@ -344,11 +387,15 @@ export function nginxFileOptions(
   return { ...options, nginxVersion: v.version, nginxVersionSet: true };
 }
 
-export function createLanguageService(partial: Partial<ServiceOptions> = {}): LanguageService {
+export function createLanguageService(
+  partial: Partial<ServiceOptions> = {},
+  fixTiming: FixTiming = 'now',
+): LanguageService {
   const options = withDefaults(partial);
   const service: { options: ServiceOptions } = { options };
   return {
     options,
+    fixTiming,
     analyzeNginx(rootPath, fs, build) {
       const config = buildNginxConfig(rootPath, fs, build);
       const options = nginxFileOptions(
@@ -362,12 +409,13 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
         validateConfigKnowledge({ language: 'nginx', config }, options),
         indexOf,
       );
-      findings.push(...runRules(NGINX_RULES, config, options, indexOf));
+      findings.push(...runRules(NGINX_RULES, config, options, indexOf, undefined, fixTiming));
       const all = withTemplateNotes(config.sources.values(), findings, indexOf, 'nginx');
       return {
         language: 'nginx',
         config,
         findings: finish(all, (p) => config.sources.get(p)?.text, undefined, options),
+        options,
       };
     },
     analyzeHaproxy(files, prepared) {
@@ -385,16 +433,13 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
       else
         for (const k of prepared?.knowledge ?? validateConfigKnowledge({ language: 'haproxy', config }, fileOptions))
           checks.push(spanFinding(k.path, k.span, k.severity, k.code, k.message, indexOf));
-      const rules = runRules(HAPROXY_RULES, config, fileOptions, indexOf);
-      // HAProxy ends a line at LF only: in a file whose lines end in a lone CR (reported as a
-      // syntax error), an inserted line would join the line before it and never count, and the
-      // fix would be offered again after it is applied (issue 23). Such fixes are not offered.
-      for (const f of rules) if (f.fixes.length) f.fixes = f.fixes.filter((x) => !x.edits.some(insertsLoneCr));
+      const rules = runRules(HAPROXY_RULES, config, fileOptions, indexOf, undefined, fixTiming);
       const findings = withTemplateNotes(config.sources, oneFindingPerCause(syntax, checks, rules), indexOf, 'haproxy');
       return {
         language: 'haproxy',
         config,
         findings: finish(findings, (p) => byPath.get(p)?.text, prepared?.suppressions, options),
+        options: fileOptions,
       };
     },
     analyzeAws(files) {
@@ -403,9 +448,14 @@ export function createLanguageService(partial: Partial<ServiceOptions> = {}): La
       const indexOf: LineIndexOf = (p) => byPath.get(p);
       const findings: Finding[] = [];
       for (const d of config.diagnostics) findings.push(spanFinding(d.path, d, d.severity, d.code, d.message, indexOf));
-      findings.push(...runRules(AWS_RULES, config, options, indexOf));
+      findings.push(...runRules(AWS_RULES, config, options, indexOf, undefined, fixTiming));
       const texts = new Map(config.files.map((f) => [f.path, f.text]));
-      return { language: 'aws', config, findings: finish(findings, (p) => texts.get(p), undefined, options) };
+      return {
+        language: 'aws',
+        config,
+        findings: finish(findings, (p) => texts.get(p), undefined, options),
+        options,
+      };
     },
   };
 }

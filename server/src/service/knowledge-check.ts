@@ -157,7 +157,8 @@ export function checkNginxTimes(path: string, tree: NginxFile | NginxBlock, out:
       if (value.includes('$') || nginxParseTime(value, kinds[i]) !== undefined) continue;
       out.push({
         path,
-        span: args[i],
+        // a copy: the argument node's offsets move when an edit above it is re-read in place
+        span: { start: args[i].start, end: args[i].end },
         severity: 'error',
         code: 'nginx/invalid-value',
         message:

@@ -170,7 +170,7 @@ export class NginxIncremental {
     const units = new Map<NginxDirective, Finding[]>();
     let rest: Finding[] = [];
     for (const scope of nginxScopes(config)) {
-      const found = runRules(UNIT_RULES, config, options, indexOf, scope);
+      const found = runRules(UNIT_RULES, config, options, indexOf, scope, service.fixTiming);
       if (scope.unit) units.set(scope.unit.statement!.directive, found);
       else rest = found;
     }
@@ -183,7 +183,7 @@ export class NginxIncremental {
       tree: src.tree,
       config,
       knowledge: validateConfigKnowledge({ language: 'nginx', config }, options),
-      whole: runRules(CONFIG_RULES, config, options, indexOf),
+      whole: runRules(CONFIG_RULES, config, options, indexOf, undefined, service.fixTiming),
       units,
       rest,
       indent: indentStats(src.text),
@@ -290,7 +290,7 @@ export class NginxIncremental {
     }
     const options = st.options;
     const indexOf: LineIndexOf = (p) => next.sources.get(p)?.tree.lineIndex;
-    units.set(d, runRules(UNIT_RULES, next, options, indexOf, { unit: ctx }));
+    units.set(d, runRules(UNIT_RULES, next, options, indexOf, { unit: ctx }, service.fixTiming));
 
     const knowledge: KnowledgeFinding[] = [];
     for (const k of st.knowledge) {
@@ -346,6 +346,7 @@ function assemble(st: State): NginxAnalysis {
     language: 'nginx',
     config,
     findings: finish(all, (p) => config.sources.get(p)?.text, known, st.options),
+    options: st.options,
   };
 }
 

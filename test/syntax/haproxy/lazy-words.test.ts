@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseHaproxy, type HaproxyFile, type HaproxyLine } from '../../../server/src/service/syntax/haproxy';
 import { reparseHaproxyLine } from '../../../server/src/service/syntax/haproxy/incremental';
-import { HaproxyTree } from '../../../server/src/service/syntax/haproxy/parser';
+import { HaproxyTree } from '../../../server/src/service/syntax/haproxy/nodes';
 import { generateHaproxy } from '../../../scripts/bench/generate';
 import { CORPUS, corpusRows } from '../../helpers/corpus';
 import { need } from '../../helpers/needs';

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { parseHaproxy, type HaproxyFile, type HaproxyLine } from '../../../server/src/service/syntax/haproxy';
 import { setHaproxyLexMode, type HaproxyLexMode } from '../../../server/src/service/syntax/haproxy/parser';
-import { asciiBytes } from '../../../server/src/service/syntax/haproxy/lexer';
+import { asciiBytes } from '../../../server/src/service/syntax/haproxy/intern';
 import { generateHaproxy } from '../../../scripts/bench/generate';
 import { CORPUS, corpusRows } from '../../helpers/corpus';
 import { need } from '../../helpers/needs';

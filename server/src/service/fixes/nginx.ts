@@ -185,6 +185,11 @@ function ownStatements(ctx: NginxContext): NginxStatement[] {
   );
 }
 
+/** Can insertInContext() write into this context? (Decided without building the edit.) */
+export function canInsertIn(config: NginxConfig, ctx: NginxContext): boolean {
+  return blockOf(ctx) !== null || config.sources.has(config.rootPath);
+}
+
 /**
  * Insert directive lines into a context's block. `where`: 'start' after the opening brace (and
  * after any leading comments on that line), 'end' after the last directive, or a statement to

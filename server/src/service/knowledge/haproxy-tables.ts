@@ -10,7 +10,6 @@
  * known, and checking it against 2.6 would report as errors what that version accepts (1.x
  * `nbproc`, `reqadd`, ...).
  */
-import versionsJson from './generated/haproxy-versions.json';
 import {
   HAPROXY_26,
   HAPROXY_EXTRA_GLOBAL,
@@ -48,7 +47,12 @@ interface VersionsFile {
   changes: KbChange[];
 }
 
-const FILE = versionsJson as unknown as VersionsFile;
+/**
+ * The tables of the later versions (180 KB), read on the first check of a HAProxy file that needs
+ * them: a run that checks only nginx files never parses them.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const versionsFile = (): VersionsFile => require('./generated/haproxy-versions.json') as VersionsFile;
 
 /** The generator leaves out anchors that are `<section>-<name>`; put them back (in place, once). */
 function withAnchors<T extends Named>(list: T[]): T[] {
@@ -116,9 +120,10 @@ let tables: HaproxyTableInfo[] | undefined;
 export function haproxyTables(): readonly HaproxyTableInfo[] {
   if (!tables) {
     tables = [{ version: '2.6', release: '2.6.12', table: HAPROXY_26 }];
-    let kb = fixBase(FILE.base);
-    FILE.versions.forEach((v, i) => {
-      if (i > 0) kb = applyChange(kb, FILE.changes[i - 1]);
+    const file = versionsFile();
+    let kb = fixBase(file.base);
+    file.versions.forEach((v, i) => {
+      if (i > 0) kb = applyChange(kb, file.changes[i - 1]);
       tables!.push({
         version: v.version,
         release: v.release,

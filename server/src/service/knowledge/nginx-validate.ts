@@ -175,8 +175,9 @@ const stop = (severity: Severity, c: NginxCheckName, message: string): Verdict =
  */
 const directiveMemo = new WeakMap<
   object,
-  { env: string; t: NginxBlockType; start: number; found: KnowledgeDiagnostic[]; known: boolean }
+  { env: string; t: NginxBlockType; start: number; found: readonly KnowledgeDiagnostic[]; known: boolean }
 >();
+const NO_FINDINGS: readonly KnowledgeDiagnostic[] = [];
 const buildIds = new WeakMap<NginxBuildProfile, number>();
 let nextBuildId = 0;
 
@@ -330,7 +331,7 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
   };
 
   // Most configurations repeat the same few directives: classify each (name, block type) once.
-  const verdicts = new Map<string, Verdict>();
+  const verdicts = new Map<NginxBlockType, Map<string, Verdict>>();
   const visit = (d: DirectiveLike, t: NginxBlockType) => {
     const memo = directiveMemo.get(d);
     let known: boolean;
@@ -342,7 +343,14 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
     } else {
       const mark = out.length;
       known = checkDirective(d, t);
-      directiveMemo.set(d, { env, t, start: d.start, found: out.slice(mark), known });
+      // (most directives have no finding: they share one empty list instead of a copy each)
+      directiveMemo.set(d, {
+        env,
+        t,
+        start: d.start,
+        found: out.length === mark ? NO_FINDINGS : out.slice(mark),
+        known,
+      });
     }
     // A directive nginx refuses (unknown, wrong place...) is not looked into.
     if (known && d.block && !d.block.rawBody && !NGINX_DATA_BLOCKS.has(d.name)) {
@@ -354,9 +362,10 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
   /** The checks of one directive (not of what its block holds); false when nginx refuses it outright. */
   const checkDirective = (d: DirectiveLike, t: NginxBlockType): boolean => {
     const name = d.name;
-    const key = t + ' ' + name;
-    let v = verdicts.get(key);
-    if (!v) verdicts.set(key, (v = classify(name, t)));
+    let inType = verdicts.get(t);
+    if (!inType) verdicts.set(t, (inType = new Map<string, Verdict>()));
+    let v = inType.get(name);
+    if (!v) inType.set(name, (v = classify(name, t)));
     if (v.kind === 'stop') {
       report(d.nameSpan, v.severity, v.code, v.message);
       return false;

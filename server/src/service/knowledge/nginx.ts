@@ -7,12 +7,14 @@
  *   open-source release, i.e. exactly what `nginx -t` checks (contexts, argument counts, block or
  *   not) and in which versions a directive exists.
  * - @nginx/reference-lib: the official documentation of the newest nginx, NGINX Plus included
- *   (description, syntax, default, contexts). Bumping the package updates it. A directive that
- *   only this source knows is NGINX Plus only, or part of a separately distributed module (njs,
- *   nginx-acme, nginx-otel).
+ *   (description, syntax, default, contexts). A directive that only this source knows is NGINX
+ *   Plus only, or part of a separately distributed module (njs, nginx-acme, nginx-otel). What
+ *   checking needs of it is in generated/nginx-reference.json (scripts/gen-nginx-reference.mjs:
+ *   re-run it after bumping the package); the descriptions are read from the package itself, on
+ *   the first hover, completion or explanation that shows one (the CLI's `check` never does).
  */
-import { Format, getDirectives, type Directive as RefDirective } from '@nginx/reference-lib';
 import commandsJson from './generated/nginx-commands.json';
+import referenceJson from './generated/nginx-reference.json';
 import { DEBIAN_12, type NginxBuildProfile } from './nginx-build';
 import { atLeast, compareVersions } from './versions';
 
@@ -233,7 +235,47 @@ const SEPARATE_MODULES: Record<string, string> = {
   ngx_otel_module: 'nginx-otel (https://github.com/nginxinc/nginx-otel)',
 };
 
-function refFamily(d: RefDirective): NginxFamily {
+/** A directive of generated/nginx-reference.json: [name, module, syntax, contexts, isBlock, default]. */
+type RefDirective = [
+  name: string,
+  module: string,
+  syntax: string[],
+  contexts: string[],
+  isBlock: boolean,
+  dflt: string,
+];
+const REFERENCE = referenceJson as unknown as { directives: RefDirective[]; variables: string[] };
+
+/** The names of the variables the documentation lists (with their "$"; `$http_name` stands for a prefix). */
+export function documentedVariables(): readonly string[] {
+  return REFERENCE.variables;
+}
+
+/** The reference-lib package, read on first use: it holds the documentation text (1.7 MB). */
+interface ReferenceLib {
+  Format: { Markdown: unknown };
+  getDirectives(format: unknown): { name: string; module: string; description: string }[];
+}
+
+let descriptions: Map<string, string> | undefined;
+/** The Markdown description of `name` in `module` ("" when the package cannot be read). */
+function refDescription(module: string, name: string): string {
+  if (!descriptions) {
+    descriptions = new Map();
+    try {
+      // Required here, not imported: the CLI's bundle keeps the package in a file of its own
+      // (scripts/build.mjs), loaded only by a run that shows documentation.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const lib = require('@nginx/reference-lib') as ReferenceLib;
+      for (const d of lib.getDirectives(lib.Format.Markdown)) descriptions.set(`${d.module}\0${d.name}`, d.description);
+    } catch {
+      // unreadable package: no descriptions, the facts above still hold
+    }
+  }
+  return descriptions.get(`${module}\0${name}`) ?? '';
+}
+
+function refFamily(d: { module: string; contexts: readonly string[] }): NginxFamily {
   if (d.module.startsWith('ngx_http_') || d.module === 'ngx_otel_module') return 'http';
   if (d.module.startsWith('ngx_stream_')) return 'stream';
   if (d.module.startsWith('ngx_mail_')) return 'mail';
@@ -245,8 +287,8 @@ export interface NginxDocEntry {
   name: string;
   family: NginxFamily;
   module: string;
-  /** Markdown, links kept. */
-  description: string;
+  /** Markdown, links kept (read from the package on first access). */
+  readonly description: string;
   /** Syntax lines in Markdown (`literal`, *`placeholder`*). */
   syntax: string[];
   /** Context names as the documentation lists them. */
@@ -262,28 +304,24 @@ let refCache: Map<string, NginxDocEntry[]> | undefined;
 function refIndex(): Map<string, NginxDocEntry[]> {
   if (refCache) return refCache;
   const map = new Map<string, NginxDocEntry[]>();
-  let list: RefDirective[];
-  try {
-    list = getDirectives(Format.Markdown);
-  } catch {
-    list = [];
-  }
-  for (const d of list) {
-    const family = refFamily(d);
+  for (const [name, module, syntax, contexts, isBlock, dflt] of REFERENCE.directives) {
+    const family = refFamily({ module, contexts });
     const entry: NginxDocEntry = {
-      name: d.name,
+      name,
       family,
-      module: d.module,
-      description: d.description,
-      syntax: d.syntax.map((s) => s.trim()),
-      contexts: d.contexts.filter((c) => c !== ''),
-      isBlock: d.isBlock,
-      default: d.default,
-      url: docUrl(d.module, d.name),
+      module,
+      get description() {
+        return refDescription(module, name);
+      },
+      syntax: syntax.map((s) => s.trim()),
+      contexts: contexts.filter((c) => c !== ''),
+      isBlock,
+      default: dflt,
+      url: docUrl(module, name),
     };
-    const arr = map.get(d.name);
+    const arr = map.get(name);
     if (arr) arr.push(entry);
-    else map.set(d.name, [entry]);
+    else map.set(name, [entry]);
   }
   refCache = map;
   return map;

@@ -7,7 +7,7 @@ import { clipWord, clipWords } from '../words';
 import type { NginxDirective, NginxNode } from '../syntax/nginx';
 import type { HaproxyProxy, HaproxyConfig } from './haproxy';
 import type { HaproxyStatement } from '../syntax/haproxy';
-import type { LineTable } from '../syntax/haproxy/lexer';
+import type { LineTable } from '../syntax/haproxy/line-table';
 import {
   aclsOf,
   argCount,

@@ -72,7 +72,12 @@ export interface RuleReport {
   path: string;
   span: Span;
   message: string;
-  fixes?: FixSpec[];
+  /**
+   * The finding's fixes, built only when they are asked for (issue 23): at once in the CLI, when a
+   * code action asks for them in the language server (fix-recipes.ts). Whatever decides whether
+   * and how the finding is reported is computed before; only the edits are built here.
+   */
+  fixes?: () => FixSpec[];
   /** Overrides the rule's default severity for this report (e.g. error vs warning tiers). */
   severity?: Severity;
   related?: { path: string; span: Span; message: string }[];

@@ -28,108 +28,18 @@ import { crc32, crc32Update, parseIp, utf8 } from './hashes';
 import { evaluateNginxKey } from './keys';
 import { Prng } from './prng';
 import type { SimPool, SimRequest } from './types';
+import {
+  buildPeers,
+  kindOf,
+  type ChashPoint,
+  type Ctx,
+  type Kind,
+  type Peer,
+  type Peers,
+  type WorkerState,
+} from './nginx-peers';
 
 const EPOCH_SEC = 1_000_000_000;
-
-interface Peer {
-  index: number;
-  /** The list (primary or backup) this peer belongs to. */
-  list: Peers | null;
-  server: string;
-  weight: number;
-  effectiveWeight: number;
-  currentWeight: number;
-  conns: number;
-  maxConns: number;
-  maxFails: number;
-  failTimeout: number;
-  down: boolean;
-  fails: number;
-  accessed: number;
-  checked: number;
-}
-
-interface Peers {
-  peers: Peer[];
-  single: boolean;
-  totalWeight: number;
-  tries: number;
-  next: Peers | null;
-}
-
-interface WorkerState {
-  primary: Peers;
-  byIndex: (Peer | undefined)[];
-  rng: Prng;
-}
-
-interface ChashPoint {
-  hash: number;
-  server: string;
-}
-
-/** Per-request state (`ngx_http_upstream_rr_peer_data_t` and the modules' extensions). */
-interface Ctx {
-  peers: Peers;
-  tried: Uint8Array;
-  current: Peer | null;
-  /** `pc->tries`: connection attempts left. */
-  tries: number;
-  // ip_hash
-  ipAddr: number[];
-  ipHash: number;
-  // ip_hash / hash / random: module's own tries counter (> 20 falls back to round robin)
-  modTries: number;
-  // hash
-  key: number[];
-  hash: number;
-  rehash: number;
-  // chash: index of the point
-  chash: number;
-}
-
-type Kind = 'rr' | 'least_conn' | 'ip_hash' | 'hash' | 'chash' | 'random' | 'random2';
-
-function kindOf(pool: SimPool): Kind {
-  const a = pool.algorithm.trim().toLowerCase().replace(/-/g, '_');
-  if (a === 'least_conn') return 'least_conn';
-  if (a === 'ip_hash') return 'ip_hash';
-  if (a === 'hash') return pool.consistent ? 'chash' : 'hash';
-  if (a === 'random') return pool.randomTwo ? 'random2' : 'random';
-  return 'rr';
-}
-
-function buildPeers(pool: SimPool, backup: boolean): Peers | null {
-  const peers: Peer[] = [];
-  let w = 0;
-  let t = 0;
-  pool.servers.forEach((s, index) => {
-    if (s.backup !== backup) return;
-    const weight = Math.max(1, Math.floor(s.weight || 1));
-    peers.push({
-      index,
-      list: null,
-      server: s.name,
-      weight,
-      effectiveWeight: weight,
-      currentWeight: 0,
-      conns: 0,
-      maxConns: s.maxconn && s.maxconn > 0 ? Math.floor(s.maxconn) : 0,
-      maxFails: s.maxFails === undefined ? 1 : Math.max(0, Math.floor(s.maxFails)),
-      failTimeout: s.failTimeoutMs === undefined ? 10 : Math.max(0, Math.floor(s.failTimeoutMs / 1000)),
-      down: !!s.down,
-      fails: 0,
-      accessed: 0,
-      checked: 0,
-    });
-    w += weight;
-    if (!s.down) t++;
-  });
-  if (peers.length === 0) return null;
-  const result: Peers = { peers, single: peers.length === 1, totalWeight: w, tries: t, next: null };
-  for (const p of peers) p.list = result;
-  return result;
-}
 
 export class NginxBalancer implements Balancer {
   readonly pool: SimPool;

@@ -65,7 +65,7 @@ export const albIdleTimeout: AwsRule = {
         severity: tier,
         message: `ALB ${label(lb)} idle timeout ${describeKnown(v, ' s')} ${why}; raise it`,
         related: relatedOrNone(valueOrigin(v), forwardsWebSocketTo(ws)),
-        fixes:
+        fixes: () =>
           target <= max
             ? settingFix(config, lb, v, settingOf('lb.idle_timeout', target), `Set the ALB idle timeout to ${target} s`)
             : [],

@@ -86,7 +86,7 @@ export const nlbIdleTimeout: AwsRule = {
         severity: tier,
         message: `NLB listener ${label(l)} TCP idle timeout ${describeKnown(v, ' s')} is ${tier === 'error' ? 'not above' : 'below twice'} the ${fmtSeconds(hb)} heartbeat: idle WebSockets can be cut; raise it`,
         related: relatedOrNone(valueOrigin(v), related),
-        fixes:
+        fixes: () =>
           target <= max
             ? settingFix(
                 config,

@@ -59,13 +59,14 @@ export const wsDeregistrationDelay: AwsRule = {
         ...spanFor(tg, v),
         message: `Target group ${label(tg)} drains for ${describeKnown(v, ' s')}, under two ${heartbeatLabel(heartbeat)} heartbeats: a deploy cuts its WebSockets; raise it`,
         related: relatedOrNone(valueOrigin(v)),
-        fixes: settingFix(
-          config,
-          tg,
-          v,
-          settingOf('tg.deregistration_delay', target),
-          `Set the deregistration delay to ${target} s (${why})`,
-        ),
+        fixes: () =>
+          settingFix(
+            config,
+            tg,
+            v,
+            settingOf('tg.deregistration_delay', target),
+            `Set the deregistration delay to ${target} s (${why})`,
+          ),
       });
     }
   },

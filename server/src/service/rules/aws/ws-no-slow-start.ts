@@ -55,13 +55,14 @@ export const wsNoSlowStart: AwsRule = {
         ...spanFor(tg, v),
         message: `Target group ${label(tg)} has no slow start${v.origin === 'variable-default' ? ` (${v.variable?.name})` : ''}: a new target gets its full share of a reconnect storm at once; set one`,
         related: relatedOrNone(valueOrigin(v)),
-        fixes: settingFix(
-          config,
-          tg,
-          v,
-          settingOf('tg.slow_start', fix),
-          `Set slow start to ${fix} s (a guess: use the time your service needs to warm up)`,
-        ),
+        fixes: () =>
+          settingFix(
+            config,
+            tg,
+            v,
+            settingOf('tg.slow_start', fix),
+            `Set slow start to ${fix} s (a guess: use the time your service needs to warm up)`,
+          ),
       });
     }
   },

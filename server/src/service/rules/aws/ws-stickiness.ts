@@ -62,7 +62,7 @@ export const wsStickiness: AwsRule = {
       report({
         ...spanFor(tg, v.written ? v : null),
         message: `${protocol.name} target group ${label(tg)} has no stickiness: a session's polling requests can reach other targets and fail; enable it`,
-        fixes: enableFix(config, tg),
+        fixes: () => enableFix(config, tg),
       });
     }
   },

@@ -118,10 +118,6 @@ export const backendModeMismatch: HaproxyRule = {
       const how = ref.statement.keyword === 'use_backend' ? "in a 'use_backend' rule" : 'as its default backend';
       const quote = `http ${typeWord(fe)} '${clipWord(fe.name ?? '')}' (…) tries to use incompatible tcp ${typeWord(target)} '${clipWord(target.name ?? '')}' (…) ${how} (see 'mode')`;
       const modeEff = haproxyEffective(target, ['mode']);
-      const fix =
-        modeEff && modeEff.proxy === target
-          ? replaceWord(target.source.path, modeEff.statement, 1, 'http')
-          : insertSetting(target, 'mode http');
       report({
         path: ref.from.source.path,
         span: { start: ref.word.start, end: ref.word.end },
@@ -129,7 +125,13 @@ export const backendModeMismatch: HaproxyRule = {
         related: [
           { path: target.source.path, span: proxyHeaderSpan(target), message: `haproxy -c refuses it (${quote})` },
         ],
-        fixes: [{ title: `Put ${proxyLabel(target)} in mode http`, edits: [fix], isPreferred: true }],
+        fixes: () => {
+          const fix =
+            modeEff && modeEff.proxy === target
+              ? replaceWord(target.source.path, modeEff.statement, 1, 'http')
+              : insertSetting(target, 'mode http');
+          return [{ title: `Put ${proxyLabel(target)} in mode http`, edits: [fix], isPreferred: true }];
+        },
       });
     }
   },

@@ -20,7 +20,7 @@ import {
 import { haproxyWebSocketBackends, haproxyWebSocketReasons, type WebSocketReason } from '../../model/websocket';
 import { describeDuration } from '../../model/units';
 import { insertBeforeStatement, insertInProxy, appendToStatement, replaceWord } from '../../fixes/haproxy';
-import type { HaproxyStatement } from '../../syntax/haproxy';
+import type { HaproxySection, HaproxyStatement } from '../../syntax/haproxy';
 import type { Span } from '../../text';
 import type { EditSpec } from '../rule';
 
@@ -287,4 +287,83 @@ export function insertSetting(proxy: HaproxyProxy, line: string): EditSpec {
     (s) => s.keyword === 'server' || s.keyword === 'default-server' || s.keyword === 'server-template',
   );
   return first ? insertBeforeStatement(proxy.source.path, proxy.source.text, first, line) : insertInProxy(proxy, line);
+}
+
+/** A related note quoting the warning `haproxy -c` prints, at the place it is about. */
+export function haproxyWarns(path: string, span: Span, warning: string): { path: string; span: Span; message: string } {
+  return { path, span, message: `haproxy -c warns "${warning}"` };
+}
+
+/** The proxies, defaults and global sections of every file, in file order, with the file they are in. */
+export function sectionsOf(config: HaproxyConfig): { path: string; section: HaproxySection }[] {
+  const out: { path: string; section: HaproxySection }[] = [];
+  for (const src of config.sources) for (const section of src.tree.sections) out.push({ path: src.path, section });
+  return out;
+}
+
+/**
+ * The statements of a section whose keyword is one of `keywords`, in order, read through the
+ * section's body when it has one so that the other lines are never built (most lines of a large
+ * config are `server` lines no rule of this kind reads).
+ */
+export function statementsWith(section: HaproxySection, keywords: ReadonlySet<string>): HaproxyStatement[] {
+  const body = section.body;
+  if (!body) return section.statements.filter((s) => keywords.has(s.keyword));
+  const out: HaproxyStatement[] = [];
+  for (let i = 0, n = body.size; i < n; i++) if (keywords.has(body.keywordAt(i))) out.push(body.statement(i));
+  return out;
+}
+
+/** A statement read by index through a section's body: its words without building it. */
+export interface LineView {
+  keyword: string;
+  /** Words, the keyword included. */
+  count: number;
+  /** Word k (0: the keyword; a `no`/`default` modifier is word 0 too). */
+  word(k: number): string;
+  /** The statement itself (built when asked). */
+  statement(): HaproxyStatement;
+  /** The line as written (from its start to the line break), when forEachLine() was given the file's text. */
+  text?: () => string;
+}
+
+/**
+ * Calls `fn` for each statement of a section whose keyword is one of `keywords`, reading the words
+ * through the section's body when it has one (nothing is built for a line unless `statement()` is
+ * called: on a large config that is most of what a rule reading every rule line would cost).
+ */
+export function forEachLine(
+  section: HaproxySection,
+  keywords: ReadonlySet<string>,
+  fn: (line: LineView) => void,
+  fileText?: string,
+): void {
+  const lineText = (start: number) => {
+    const end = fileText!.indexOf('\n', start);
+    return fileText!.slice(start, end < 0 ? fileText!.length : end);
+  };
+  const body = section.body;
+  if (!body) {
+    for (const s of section.statements)
+      if (keywords.has(s.keyword))
+        fn({
+          keyword: s.keyword,
+          count: s.wordCount,
+          word: (k) => s.wordValue(k),
+          statement: () => s,
+          text: fileText === undefined ? undefined : () => lineText(s.line.start),
+        });
+    return;
+  }
+  for (let i = 0, n = body.size; i < n; i++) {
+    const keyword = body.keywordAt(i);
+    if (!keywords.has(keyword)) continue;
+    fn({
+      keyword,
+      count: body.wordCountAt(i),
+      word: (k) => body.wordValueAt(i, k),
+      statement: () => body.statement(i),
+      text: fileText === undefined ? undefined : () => lineText(body.lineStartAt(i)),
+    });
+  }
 }

@@ -170,16 +170,18 @@ export const eagerHealthCheck: HaproxyRule = {
           ? `after one failed check (fall ${e.fall})`
           : `after ${describeDuration(patienceMs(e))} without an answer (defaults: ~${describeDuration(EAGER_BELOW_MS)})`;
       const fall = fixedFall(e);
-      const edits: EditSpec[] = [];
-      for (const x of g.list) {
-        const ed = fallEdit(config, x, fixedFall(x));
-        if (ed && !edits.some((o) => o.span.start === ed.span.start && o.newText === ed.newText)) edits.push(ed);
-      }
       report({
         path,
         span: statementSpan(at),
         message: `${servers} of ${backends}: marked down ${how}, dropping all ${names.length === 1 ? 'its' : 'their'} WebSockets; set fall ${fall}`,
-        fixes: edits.length ? [{ title: `Set fall ${fall}`, edits, isPreferred: true }] : [],
+        fixes: () => {
+          const edits: EditSpec[] = [];
+          for (const x of g.list) {
+            const ed = fallEdit(config, x, fixedFall(x));
+            if (ed && !edits.some((o) => o.span.start === ed.span.start && o.newText === ed.newText)) edits.push(ed);
+          }
+          return edits.length ? [{ title: `Set fall ${fall}`, edits, isPreferred: true }] : [];
+        },
       });
     }
   },

@@ -60,7 +60,7 @@ export const invalidTimeUnit: HaproxyRule = {
               message: `haproxy -c warns "unexpected character '${clipWord(trailing[0])}' after the timer value '${clipWord(word.value)}'"`,
             },
           ],
-          fixes: [
+          fixes: () => [
             {
               title: `Write ${clipWord(clean)}`,
               edits: [replaceWord(proxy.source.path, s, 2, clean)],

@@ -54,7 +54,7 @@ export const leastconnNoSlowstart: HaproxyRule = {
         path: proxy.source.path,
         span: here ? statementSpan(bal.statement) : proxyHeaderSpan(proxy),
         message: `WebSocket ${proxyLabel(proxy)} (leastconn): ${all ? 'no server has' : `${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''} ${lacking.length === 1 ? 'has' : 'have'} no`} slowstart; a returning server takes every new connection; add it`,
-        fixes: [
+        fixes: () => [
           {
             title: `Add slowstart ${SLOWSTART_FIX_VALUE} to the servers (default-server)`,
             edits: serverOptionEdits(proxy, lacking, 'slowstart', SLOWSTART_FIX_VALUE),

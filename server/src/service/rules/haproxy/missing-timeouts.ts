@@ -173,7 +173,6 @@ export const missingTimeoutsRule: HaproxyRule = {
     for (const proxy of proxiesWhere(config, hasMissingTimeouts)) {
       if (!proxy.defaults && saysExtract(proxy.source)) continue;
       const missing = missingTimeouts(proxy);
-      const { edits, inDefaults } = plan(proxy, missing, options);
       const list = missing.map((w) => `timeout ${w}`).join(', ');
       report({
         path: proxy.source.path,
@@ -186,15 +185,18 @@ export const missingTimeoutsRule: HaproxyRule = {
             message: `haproxy -c warns "missing timeouts for ${haproxyTypeWord(proxy)} '${clipWord(proxy.name ?? '')}'"`,
           },
         ],
-        fixes: edits.length
-          ? [
-              {
-                title: `Set ${list}${inDefaults && proxy.defaults ? ` in ${proxyLabel(proxy.defaults)}` : ''}`,
-                edits,
-                isPreferred: true,
-              },
-            ]
-          : [],
+        fixes: () => {
+          const { edits, inDefaults } = plan(proxy, missing, options);
+          return edits.length
+            ? [
+                {
+                  title: `Set ${list}${inDefaults && proxy.defaults ? ` in ${proxyLabel(proxy.defaults)}` : ''}`,
+                  edits,
+                  isPreferred: true,
+                },
+              ]
+            : [];
+        },
       });
     }
   },

@@ -53,7 +53,7 @@ export const noHardStopAfter: HaproxyRule = {
       path: src.path,
       span: { start: global.header.words[0].start, end: global.header.words[0].end },
       message: msg,
-      fixes: [
+      fixes: () => [
         {
           title: `Add hard-stop-after ${HARD_STOP_FIX_VALUE} to global`,
           edits: [insertInSection(src.path, src.text, global, `hard-stop-after ${HARD_STOP_FIX_VALUE}`)],

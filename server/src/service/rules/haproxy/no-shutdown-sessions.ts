@@ -46,7 +46,7 @@ export const noShutdownSessions: HaproxyRule = {
         path: proxy.source.path,
         span: proxyHeaderSpan(proxy),
         message: `WebSocket ${proxyLabel(proxy)}: ${lacking.length === checked.length ? 'no checked server has' : `${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''} ${lacking.length === 1 ? 'has' : 'have'} no`} on-marked-down shutdown-sessions: WebSockets stay on a down server; add it`,
-        fixes: [
+        fixes: () => [
           {
             title: 'Add on-marked-down shutdown-sessions to the servers (default-server)',
             edits: serverOptionEdits(proxy, lacking, 'on-marked-down', 'shutdown-sessions'),

@@ -65,7 +65,7 @@ export const serverNoCheck: HaproxyRule = {
         path: proxy.source.path,
         span: { start: first.line.words[0].start, end: addr.end },
         message: `${parts.join(', ')}: never marked down, still sent connections when dead; add check`,
-        fixes: [
+        fixes: () => [
           {
             title:
               unchecked.length === 1

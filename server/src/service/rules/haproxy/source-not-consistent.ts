@@ -56,10 +56,6 @@ export const sourceNotConsistent: HaproxyRule = {
       const method = ht?.values[0] ?? 'map-based';
       if (method === 'consistent') continue;
       const here = bal.proxy === proxy;
-      const fix =
-        ht && ht.proxy === proxy
-          ? replaceWord(proxy.source.path, ht.statement, 1, 'consistent')
-          : insertSetting(proxy, 'hash-type consistent');
       report({
         path: proxy.source.path,
         span: here ? statementSpan(bal.statement) : proxyHeaderSpan(proxy),
@@ -84,7 +80,13 @@ export const sourceNotConsistent: HaproxyRule = {
               ]
             : []),
         ],
-        fixes: [{ title: 'Use hash-type consistent', edits: [fix], isPreferred: true }],
+        fixes: () => {
+          const fix =
+            ht && ht.proxy === proxy
+              ? replaceWord(proxy.source.path, ht.statement, 1, 'consistent')
+              : insertSetting(proxy, 'hash-type consistent');
+          return [{ title: 'Use hash-type consistent', edits: [fix], isPreferred: true }];
+        },
       });
     }
   },

@@ -115,10 +115,6 @@ export const timeoutIgnored: HaproxyRule = {
             .slice(0, 3)
             .map((w) => w.raw)
             .join(' ') + (comment ? ' ' + proxy.source.text.slice(comment.start, comment.end) : '');
-        const edits: EditSpec[] = [
-          ...receivers.map((p) => insertInProxy(p, line)),
-          removeStatementLine(proxy.source.path, s),
-        ];
         const where = receivers.length
           ? `move it to ${receivers.slice(0, 3).map(proxyLabel).join(', ')}${receivers.length > 3 ? ', …' : ''}`
           : 'remove it';
@@ -127,17 +123,23 @@ export const timeoutIgnored: HaproxyRule = {
           span: statementSpan(s),
           message: `timeout ${clipWord(which)} has no effect in a ${proxy.kind}${which === 'tunnel' ? ': idle WebSockets are still cut at the client/server timeouts' : ''}; ${where}`,
           related: [{ path: proxy.source.path, span: statementSpan(s), message: `haproxy -c warns: ${quote}` }],
-          fixes: [
-            {
-              title: receivers.length
-                ? `Move timeout ${clipWord(which)} to ${receivers.map(proxyLabel).join(', ')}`
-                : `Remove the ignored timeout ${clipWord(which)}`,
-              // Removing a line with no effect changes nothing; moving it makes its value count.
-              kind: receivers.length ? 'suggestion' : 'safe',
-              edits,
-              isPreferred: true,
-            },
-          ],
+          fixes: () => {
+            const edits: EditSpec[] = [
+              ...receivers.map((p) => insertInProxy(p, line)),
+              removeStatementLine(proxy.source.path, s),
+            ];
+            return [
+              {
+                title: receivers.length
+                  ? `Move timeout ${clipWord(which)} to ${receivers.map(proxyLabel).join(', ')}`
+                  : `Remove the ignored timeout ${clipWord(which)}`,
+                // Removing a line with no effect changes nothing; moving it makes its value count.
+                kind: receivers.length ? 'suggestion' : 'safe',
+                edits,
+                isPreferred: true,
+              },
+            ];
+          },
         });
       }
     }

@@ -106,16 +106,17 @@ export const unknownBackend: HaproxyRule = {
             message: `haproxy -c refuses it (Proxy '${clipWord(who ?? '')}': unable to find required ${kw}: '${clipWord(name)}'.)`,
           },
         ],
-        fixes: near
-          ? [
-              {
-                title: `Use backend ${clipWord(near.n)}`,
-                edits: [
-                  { path: ref.from.source.path, span: { start: ref.word.start, end: ref.word.end }, newText: near.n },
-                ],
-              },
-            ]
-          : [],
+        fixes: () =>
+          near
+            ? [
+                {
+                  title: `Use backend ${clipWord(near.n)}`,
+                  edits: [
+                    { path: ref.from.source.path, span: { start: ref.word.start, end: ref.word.end }, newText: near.n },
+                  ],
+                },
+              ]
+            : [],
       });
     }
   },

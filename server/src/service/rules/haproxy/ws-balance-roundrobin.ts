@@ -51,7 +51,7 @@ export const wsBalanceRoundrobin: HaproxyRule = {
           eff && !here
             ? [{ path: eff.proxy.source.path, span: statementSpan(eff.statement), message: `balance ${origin}` }]
             : undefined,
-        fixes: [
+        fixes: () => [
           {
             title: 'Balance by leastconn',
             edits: [

@@ -67,14 +67,16 @@ export const wsMissingTimeoutTunnel: HaproxyRule = {
       // 1h, unless the heartbeat is over 30 min: then three heartbeats, which
       // ws-timeout-below-heartbeat accepts too (the fix is not followed by another finding).
       const value = heartbeatTier(TUNNEL_FIX_MS, hb) ? threeHeartbeats(hb) : TUNNEL_FIX_VALUE;
-      const { edit, target } = tunnelEdit(config, proxy, wsSet, value);
-      const where = target === proxy ? '' : ` in ${proxyLabel(target)}`;
       report({
         path: proxy.source.path,
         span: proxyHeaderSpan(proxy),
         severity: t.severity,
         message: `WebSocket ${proxyLabel(proxy)} has no timeout tunnel${zero}: idle WebSockets are cut after ${describeDuration(limits.ms)}; set one`,
-        fixes: [{ title: `Set timeout tunnel ${value}${where}`, edits: [edit], isPreferred: true }],
+        fixes: () => {
+          const { edit, target } = tunnelEdit(config, proxy, wsSet, value);
+          const where = target === proxy ? '' : ` in ${proxyLabel(target)}`;
+          return [{ title: `Set timeout tunnel ${value}${where}`, edits: [edit], isPreferred: true }];
+        },
         related: [
           ...(tunnel.eff && tunnel.eff.proxy !== proxy
             ? [

@@ -64,7 +64,7 @@ export const wsNoHttpchk: HaproxyRule = {
           .join(
             ', ',
           )}${checked.length > 3 ? ', …' : ''} by TCP connect only${chosen === 'tcp-check' ? ' (tcp-check without rules)' : ''}: a stuck app stays in the pool; use option httpchk`,
-        fixes: [
+        fixes: () => [
           {
             title: `Add option httpchk GET ${HEALTH_PATH}`,
             edits: [insertSetting(proxy, `option httpchk GET ${HEALTH_PATH}`)],

@@ -54,20 +54,22 @@ export const wsTimeoutBelowHeartbeat: HaproxyRule = {
         const t = heartbeatTier(tunnel.ms, hb);
         if (!t) continue;
         const value = threeHeartbeats(hb);
-        const { edit, target } = tunnelEdit(config, proxy, wsSet, value);
         const here = tunnel.eff.proxy === proxy;
         report({
           path: here ? proxy.source.path : proxy.source.path,
           span: here ? statementSpan(tunnel.eff.statement) : proxyHeaderSpan(proxy),
           severity: t.severity,
           message: `WebSocket ${proxyLabel(proxy)}: timeout tunnel ${describeDuration(tunnel.ms)}${here ? '' : ' (inherited)'} vs ${heartbeatLabel(heartbeat)} heartbeat: ${t.severity === 'error' ? 'idle connections close between pings' : 'one late ping closes the connection'}; raise it`,
-          fixes: [
-            {
-              title: `Set timeout tunnel ${value}${target === proxy ? '' : ` in ${proxyLabel(target)}`} (three heartbeats)`,
-              edits: [edit],
-              isPreferred: true,
-            },
-          ],
+          fixes: () => {
+            const { edit, target } = tunnelEdit(config, proxy, wsSet, value);
+            return [
+              {
+                title: `Set timeout tunnel ${value}${target === proxy ? '' : ` in ${proxyLabel(target)}`} (three heartbeats)`,
+                edits: [edit],
+                isPreferred: true,
+              },
+            ];
+          },
           related: here
             ? undefined
             : [

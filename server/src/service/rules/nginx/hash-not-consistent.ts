@@ -38,7 +38,7 @@ export const hashNotConsistent: NginxRule = {
         path: stmt.source.path,
         span: statementSpan(stmt),
         message: `${wsUpstreamLabel(info.name, locations)} hashes ${clipWord(stmt.args[0])} without consistent: a server change remaps most clients; add consistent`,
-        fixes: [
+        fixes: () => [
           {
             title: 'Add consistent',
             edits: [{ path: stmt.source.path, span: { start: last.end, end: last.end }, newText: ' consistent' }],

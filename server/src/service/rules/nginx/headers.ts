@@ -17,7 +17,7 @@ import {
   type NginxStatement,
 } from '../../model/nginx';
 import { definedVariables } from '../../model/nginx';
-import { ensureConnectionUpgradeMap, insertInContext, replaceArg } from '../../fixes/nginx';
+import { canInsertIn, ensureConnectionUpgradeMap, insertInContext, replaceArg } from '../../fixes/nginx';
 import type { EditSpec } from '../rule';
 import { anchorInBlock, proxyAnchor, statementText } from './common';
 
@@ -134,13 +134,16 @@ export interface HeaderPlan {
   needConnection: boolean;
   /** Lines copied from an outer level because the fix makes the location define its own list. */
   copied: number;
-  edits: EditSpec[];
+  /** The edits, built when the fix is asked for (RuleReport.fixes). */
+  edits: () => EditSpec[];
 }
 
 /**
  * Repair Upgrade and Connection of a WebSocket location in one edit set. Headers that an outer
  * level provides but the location loses (ws-headers-not-inherited) are left to that rule.
  * `extraLines` are written first in the same insertion (nginx/ws-not-upgraded's proxy_http_version).
+ * What the plan says (what is needed, what is copied, whether an edit can be made) is decided now;
+ * the edits are built when `edits` is called.
  */
 export function planWsHeaders(config: NginxConfig, ctx: NginxContext, extraLines: string[] = []): HeaderPlan | null {
   const st = headerState(ctx);
@@ -152,58 +155,64 @@ export function planWsHeaders(config: NginxConfig, ctx: NginxContext, extraLines
     st.connection_kind === 'missing' || st.connection_kind === 'cleared' || st.connection_kind === 'other';
   const needConnection = connBad && !(mode === 'here' && !st.connection && outerHas('connection'));
   if (!needUpgrade && !needConnection) return null;
-
-  const vars = definedVariables(config);
-  const connVar = connectionVariable(config);
-  const upgradeLine = 'proxy_set_header Upgrade $http_upgrade;';
-  const connLine = `proxy_set_header Connection $${connVar};`;
-  const edits: EditSpec[] = [];
-  let copied = 0;
-
-  if (mode === 'here') {
-    const add: string[] = [...extraLines];
-    if (needUpgrade) {
-      if (st.upgrade) edits.push(setArg(st.upgrade, 1, '$http_upgrade'));
-      else add.push(upgradeLine);
-    }
-    if (needConnection) {
-      if (st.connection) edits.push(setArg(st.connection, 1, `$${connVar}`));
-      else add.push(connLine);
-    }
-    if (add.length) {
-      const last = st.list.statements[st.list.statements.length - 1];
-      const at = anchorInBlock(ctx, last) ?? 'end';
-      const e = insertInContext(config, ctx, add, at);
-      if (!e) return null;
-      edits.push(e);
-    }
-  } else {
-    const lines: string[] = [...extraLines];
-    let sawUpgrade = false;
-    let sawConn = false;
-    for (const s of st.list.statements) {
-      const h = s.args[0]?.toLowerCase();
-      if (h === 'upgrade' && needUpgrade) {
-        if (!sawUpgrade) lines.push(upgradeLine);
-        sawUpgrade = true;
-      } else if (h === 'connection' && needConnection) {
-        if (!sawConn) lines.push(connLine);
-        sawConn = true;
-      } else {
-        lines.push(statementText(s));
-        copied++;
+  // Whether the location's lines are inserted (always, when copying an inherited list)
+  const inserts =
+    mode !== 'here' || extraLines.length > 0 || (needUpgrade && !st.upgrade) || (needConnection && !st.connection);
+  if (inserts && !canInsertIn(config, ctx)) return null;
+  const copied =
+    mode === 'here'
+      ? 0
+      : st.list.statements.filter((s) => {
+          const h = s.args[0]?.toLowerCase();
+          return !((h === 'upgrade' && needUpgrade) || (h === 'connection' && needConnection));
+        }).length;
+  const edits = (): EditSpec[] => {
+    const vars = definedVariables(config);
+    const connVar = connectionVariable(config);
+    const upgradeLine = 'proxy_set_header Upgrade $http_upgrade;';
+    const connLine = `proxy_set_header Connection $${connVar};`;
+    const out: EditSpec[] = [];
+    if (mode === 'here') {
+      const add: string[] = [...extraLines];
+      if (needUpgrade) {
+        if (st.upgrade) out.push(setArg(st.upgrade, 1, '$http_upgrade'));
+        else add.push(upgradeLine);
       }
+      if (needConnection) {
+        if (st.connection) out.push(setArg(st.connection, 1, `$${connVar}`));
+        else add.push(connLine);
+      }
+      if (add.length) {
+        const last = st.list.statements[st.list.statements.length - 1];
+        const at = anchorInBlock(ctx, last) ?? 'end';
+        const e = insertInContext(config, ctx, add, at);
+        if (e) out.push(e);
+      }
+    } else {
+      const lines: string[] = [...extraLines];
+      let sawUpgrade = false;
+      let sawConn = false;
+      for (const s of st.list.statements) {
+        const h = s.args[0]?.toLowerCase();
+        if (h === 'upgrade' && needUpgrade) {
+          if (!sawUpgrade) lines.push(upgradeLine);
+          sawUpgrade = true;
+        } else if (h === 'connection' && needConnection) {
+          if (!sawConn) lines.push(connLine);
+          sawConn = true;
+        } else lines.push(statementText(s));
+      }
+      if (needUpgrade && !sawUpgrade) lines.push(upgradeLine);
+      if (needConnection && !sawConn) lines.push(connLine);
+      const e = insertInContext(config, ctx, lines, proxyAnchor(ctx));
+      if (e) out.push(e);
     }
-    if (needUpgrade && !sawUpgrade) lines.push(upgradeLine);
-    if (needConnection && !sawConn) lines.push(connLine);
-    const e = insertInContext(config, ctx, lines, proxyAnchor(ctx));
-    if (!e) return null;
-    edits.push(e);
-  }
-  if (needConnection && connVar === 'connection_upgrade') {
-    const m = ensureConnectionUpgradeMap(config, ctx, vars);
-    if (m) edits.push(m);
-  }
+    if (needConnection && connVar === 'connection_upgrade') {
+      const m = ensureConnectionUpgradeMap(config, ctx, vars);
+      if (m) out.push(m);
+    }
+    return out;
+  };
   return { needUpgrade, needConnection, copied, edits };
 }
 

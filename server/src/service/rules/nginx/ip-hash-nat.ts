@@ -38,7 +38,7 @@ export const ipHashNat: NginxRule = {
         path: stmt.source.path,
         span: statementSpan(stmt),
         message: `${wsUpstreamLabel(info.name, locations)} uses ip_hash: clients behind one NAT, or one /24, all land on one server; use a full-address hash`,
-        fixes: [
+        fixes: () => [
           {
             title: 'Use hash $remote_addr consistent (full address, consistent remapping)',
             edits: [replaceStatement(stmt, ['hash $remote_addr consistent;'])],

@@ -44,10 +44,10 @@ export function checkTimeout(
         message,
         severity: tier.severity,
         related: originRelated(name, eff),
-        fixes: [
+        fixes: () => [
           {
             title: `Set ${name} ${target} (three heartbeats)`,
-            edits: [replaceArg(eff.statement, 0, target)],
+            edits: [replaceArg(eff.statement!, 0, target)],
             isPreferred: true,
           },
         ],
@@ -56,16 +56,18 @@ export function checkTimeout(
     }
     const at = contextSpan(location);
     if (!at) continue;
-    const edit = insertInContext(config, location, [`${name} ${target};`], proxyAnchor(location));
     report({
       path: at.path,
       span: at.span,
       message,
       severity: tier.severity,
       related: originRelated(name, eff),
-      fixes: edit
-        ? [{ title: `Add ${name} ${target} to ${where} (three heartbeats)`, edits: [edit], isPreferred: true }]
-        : [],
+      fixes: () => {
+        const edit = insertInContext(config, location, [`${name} ${target};`], proxyAnchor(location));
+        return edit
+          ? [{ title: `Add ${name} ${target} to ${where} (three heartbeats)`, edits: [edit], isPreferred: true }]
+          : [];
+      },
     });
   }
 }

@@ -103,9 +103,10 @@ export const unknownUpstream: NginxRule = {
             message: `nginx -t fails if it does not resolve (host not found in upstream "${clipWord(host)}")`,
           },
         ],
-        fixes: near
-          ? [{ title: `Use upstream ${clipWord(near.n)}`, edits: [{ path: s.source.path, span, newText: near.n }] }]
-          : [],
+        fixes: () =>
+          near
+            ? [{ title: `Use upstream ${clipWord(near.n)}`, edits: [{ path: s.source.path, span, newText: near.n }] }]
+            : [],
       });
     }
   },

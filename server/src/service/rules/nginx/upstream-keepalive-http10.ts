@@ -71,19 +71,21 @@ export const upstreamKeepaliveHttp10: NginxRule = {
           span: argSpan(eff.statement, 0),
           message: `${msg}: kept-alive connections are never reused; use 1.1`,
           related,
-          fixes: [fix],
+          fixes: () => [fix],
         });
         continue;
       }
       const at = contextSpan(ctx);
       if (!at) continue;
-      const edit = insertInContext(config, ctx, ['proxy_http_version 1.1;'], proxyAnchor(ctx));
       report({
         path: at.path,
         span: at.span,
         message: `${msg} (${eff.source === 'default' ? 'the default' : 'inherited'}): connections are never reused; add proxy_http_version 1.1`,
         related: [...related, ...originRelated('proxy_http_version', eff)],
-        fixes: edit ? [{ title: 'Add proxy_http_version 1.1', edits: [edit], isPreferred: true }] : [],
+        fixes: () => {
+          const edit = insertInContext(config, ctx, ['proxy_http_version 1.1;'], proxyAnchor(ctx));
+          return edit ? [{ title: 'Add proxy_http_version 1.1', edits: [edit], isPreferred: true }] : [];
+        },
       });
     }
   },

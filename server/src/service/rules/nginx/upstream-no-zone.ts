@@ -66,26 +66,30 @@ export const upstreamNoZone: NginxRule = {
       if (zones.has(zname)) zname = `${zname}_upstream`;
       zones.add(zname);
       // after the balancing directive when there is one, else last (a balancing fix inserts at the start)
-      const edit = insertInContext(
-        config,
-        up,
-        [`zone ${zname} 64k;`],
-        info.method && info.method.context === up && info.method.source === up.statement?.source ? info.method : 'end',
-      );
       report({
         path: at.path,
         span: at.span,
         message: `${wsUpstreamLabel(info.name, locations)} (${method}) has no zone: each of worker_processes ${clipWord(wp.args?.[0] ?? '1')} counts only its own connections; add one`,
         related: originRelated('worker_processes', wp),
-        fixes: edit
-          ? [
-              {
-                title: `Add zone ${clipWord(zname)} 64k (share counts between workers)`,
-                edits: [edit],
-                isPreferred: true,
-              },
-            ]
-          : [],
+        fixes: () => {
+          const edit = insertInContext(
+            config,
+            up,
+            [`zone ${zname} 64k;`],
+            info.method && info.method.context === up && info.method.source === up.statement?.source
+              ? info.method
+              : 'end',
+          );
+          return edit
+            ? [
+                {
+                  title: `Add zone ${clipWord(zname)} 64k (share counts between workers)`,
+                  edits: [edit],
+                  isPreferred: true,
+                },
+              ]
+            : [];
+        },
       });
     }
   },

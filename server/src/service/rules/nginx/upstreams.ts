@@ -24,7 +24,11 @@ export function upstreamInfo(up: NginxContext): UpstreamInfo {
 
 /** How many distinct peers the upstream balances over (a `backup` server only stands in). */
 export function primaryServers(info: UpstreamInfo): NginxStatement[] {
-  return info.servers.filter((s) => !s.args.slice(1).includes('backup') && !s.args.slice(1).includes('down'));
+  return info.servers.filter((s) => {
+    const args = s.args;
+    for (let i = 1; i < args.length; i++) if (args[i] === 'backup' || args[i] === 'down') return false;
+    return true;
+  });
 }
 
 /** "WebSocket upstream chat" (or, with no location seen, "upstream chat (a WebSocket pool)"), for short messages. */

@@ -1,15 +1,16 @@
 /**
  * Which `$variables` nginx knows without a config defining them, for nginx/ws-connection-upgrade-undefined.
  *
- * - The documented variables of every module come from @nginx/reference-lib (`getVariables()`);
- *   names documented as `$http_NAME`, `$arg_NAME`... are prefixes.
+ * - The documented variables of every module come from @nginx/reference-lib (their names, in
+ *   knowledge/generated/nginx-reference.json); names documented as `$http_NAME`, `$arg_NAME`...
+ *   are prefixes.
  * - Variables that open-source nginx 1.22 registers but the reference does not list (checked in
  *   src/http/ngx_http_variables.c, ngx_http_upstream.c, ngx_http_proxy_module.c and the geoip,
  *   browser and userid modules of release-1.22.1).
  * - Numeric regex captures ($1...$9) are always accepted by the script compiler
  *   (ngx_http_script.c: a name of digits is a capture reference, never an unknown variable).
  */
-import { getVariables } from '@nginx/reference-lib';
+import { documentedVariables } from '../../knowledge/nginx';
 
 const EXTRA_NAMES = [
   'tcpinfo_rtt',
@@ -39,15 +40,10 @@ function load(): { names: Set<string>; prefixes: string[] } {
   if (cache) return cache;
   const names = new Set<string>(EXTRA_NAMES);
   const prefixes = new Set<string>(EXTRA_PREFIXES);
-  try {
-    for (const v of getVariables()) {
-      const n = v.name.replace(/^\$/, '').toLowerCase();
-      if (n.endsWith('_name')) prefixes.add(n.slice(0, -'name'.length));
-      else names.add(n);
-    }
-  } catch {
-    // the reference is bundled; if it ever fails to load, only the extra names are known and the
-    // rule stays quiet for anything with a known prefix
+  for (const v of documentedVariables()) {
+    const n = v.replace(/^\$/, '').toLowerCase();
+    if (n.endsWith('_name')) prefixes.add(n.slice(0, -'name'.length));
+    else names.add(n);
   }
   cache = { names, prefixes: [...prefixes] };
   return cache;

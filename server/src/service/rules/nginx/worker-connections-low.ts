@@ -48,19 +48,6 @@ export const workerConnectionsLow: NginxRule = {
     const def = defaultsFor(options)('worker_connections', 'main');
     const value = stmt ? Number(stmt.args[0]) : Number(def?.value ?? '512');
     if (!Number.isFinite(value) || value >= WORKER_CONNECTIONS_MIN) return;
-    const edits: EditSpec[] = [];
-    if (stmt) edits.push(replaceArg(stmt, 0, String(TARGET_CONNECTIONS)));
-    else {
-      const e = insertInContext(config, events, [`worker_connections ${TARGET_CONNECTIONS};`], 'start');
-      if (e) edits.push(e);
-    }
-    const nofile = findStatements(config.root, 'worker_rlimit_nofile')[0];
-    if (nofile) {
-      if (!(Number(nofile.args[0]) >= TARGET_NOFILE)) edits.push(replaceArg(nofile, 0, String(TARGET_NOFILE)));
-    } else {
-      const e = insertInMain(config, [`worker_rlimit_nofile ${TARGET_NOFILE};`]);
-      if (e) edits.push(e);
-    }
     const origin = stmt
       ? `worker_connections is ${clipWord(stmt.args[0])} (line ${lineOf(stmt)})`
       : `worker_connections is ${value}, ${def ? `nginx ${options.nginxVersion}'s default` : 'the default'}`;
@@ -69,15 +56,30 @@ export const workerConnectionsLow: NginxRule = {
       span: stmt ? argSpan(stmt, 0) : headerSpan(events.statement),
       message: `${origin}: at most ${Math.floor(value / 2) - 1} WebSockets per worker (two connections each); raise it to ${WORKER_CONNECTIONS_MIN} or more`,
       cites: stmt ? [citeOf(stmt)] : [],
-      fixes: edits.length
-        ? [
-            {
-              title: `Raise worker_connections to ${TARGET_CONNECTIONS} and worker_rlimit_nofile to ${TARGET_NOFILE}`,
-              edits,
-              isPreferred: true,
-            },
-          ]
-        : [],
+      fixes: () => {
+        const edits: EditSpec[] = [];
+        if (stmt) edits.push(replaceArg(stmt, 0, String(TARGET_CONNECTIONS)));
+        else {
+          const e = insertInContext(config, events, [`worker_connections ${TARGET_CONNECTIONS};`], 'start');
+          if (e) edits.push(e);
+        }
+        const nofile = findStatements(config.root, 'worker_rlimit_nofile')[0];
+        if (nofile) {
+          if (!(Number(nofile.args[0]) >= TARGET_NOFILE)) edits.push(replaceArg(nofile, 0, String(TARGET_NOFILE)));
+        } else {
+          const e = insertInMain(config, [`worker_rlimit_nofile ${TARGET_NOFILE};`]);
+          if (e) edits.push(e);
+        }
+        return edits.length
+          ? [
+              {
+                title: `Raise worker_connections to ${TARGET_CONNECTIONS} and worker_rlimit_nofile to ${TARGET_NOFILE}`,
+                edits,
+                isPreferred: true,
+              },
+            ]
+          : [];
+      },
     });
   },
 };

@@ -34,7 +34,7 @@ export const wsConnectionCleared: NginxRule = {
       const st = headerState(location);
       if (st.connection_kind !== 'cleared' || !st.connection) continue;
       const plan = planWsHeaders(config, location);
-      const fixes = plan ? [{ title: planTitle(plan), edits: plan.edits, isPreferred: true }] : [];
+      const fixes = () => (plan ? [{ title: planTitle(plan), edits: plan.edits(), isPreferred: true }] : []);
       const value = st.connection.args[1] === '' ? '""' : `"${clipWord(st.connection.args[1])}"`;
       if (st.list.source === 'here' && st.connection.context === location) {
         report({

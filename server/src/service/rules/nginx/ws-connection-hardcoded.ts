@@ -88,7 +88,7 @@ export const wsConnectionHardcoded: NginxRule = {
               : [],
           ),
         ],
-        fixes: [
+        fixes: () => [
           {
             title: 'Use Upgrade $http_upgrade (sent only when the client asks to upgrade)',
             edits: [replaceArg(upgrade, 1, '$http_upgrade')],

@@ -153,22 +153,24 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
       const key = `${s.source.path}:${span.start}`;
       if (reported.has(key)) return;
       reported.add(key);
-      const edit = isUpgrade ? ensureConnectionUpgradeMap(config, s.context, defined) : null;
       report({
         path: s.source.path,
         span,
         message: isUpgrade
           ? `$connection_upgrade is used but no map defines it: nginx refuses to start (unknown "connection_upgrade" variable)`
           : `$${clipWord(name)} is used but nothing defines it and nginx has no such variable: nginx refuses to start (unknown "${clipWord(name)}" variable)`,
-        fixes: edit
-          ? [
-              {
-                title: 'Add the canonical map $http_upgrade $connection_upgrade at http level',
-                edits: [edit],
-                isPreferred: true,
-              },
-            ]
-          : [],
+        fixes: () => {
+          const edit = isUpgrade ? ensureConnectionUpgradeMap(config, s.context, defined) : null;
+          return edit
+            ? [
+                {
+                  title: 'Add the canonical map $http_upgrade $connection_upgrade at http level',
+                  edits: [edit],
+                  isPreferred: true,
+                },
+              ]
+            : [];
+        },
       });
     };
     for (const s of statementsIn(config, scope)) {

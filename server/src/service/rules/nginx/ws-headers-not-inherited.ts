@@ -35,7 +35,6 @@ export const wsHeadersNotInherited: NginxRule = {
       const first = st.list.statements[0];
       const last = st.list.statements[st.list.statements.length - 1];
       const anchor = anchorInBlock(location, last) ?? 'end';
-      const edit = insertInContext(config, location, lost.lost.map(statementText), anchor);
       const names = lost.lost.map((s) => s.args[0]).filter((h) => /^(upgrade|connection)$/i.test(h ?? ''));
       const firstIn = anchorInBlock(location, first);
       const at =
@@ -47,15 +46,18 @@ export const wsHeadersNotInherited: NginxRule = {
         path: at.path,
         span: at.span,
         message: `WebSocket ${locationLabel(location)} has its own proxy_set_header lines, so the outer ${names.map((n) => clipWord(n)).join(' and ')} ${names.length > 1 ? 'are' : 'is'} not sent; copy ${names.length > 1 ? 'them' : 'it'} here`,
-        fixes: edit
-          ? [
-              {
-                title: `Copy the ${lost.lost.length} inherited proxy_set_header line${lost.lost.length > 1 ? 's' : ''} into the location`,
-                edits: [edit],
-                isPreferred: true,
-              },
-            ]
-          : [],
+        fixes: () => {
+          const edit = insertInContext(config, location, lost.lost.map(statementText), anchor);
+          return edit
+            ? [
+                {
+                  title: `Copy the ${lost.lost.length} inherited proxy_set_header line${lost.lost.length > 1 ? 's' : ''} into the location`,
+                  edits: [edit],
+                  isPreferred: true,
+                },
+              ]
+            : [];
+        },
         related: lost.lost
           .filter((s) => /^(upgrade|connection)$/i.test(s.args[0] ?? ''))
           .map((s) => ({

@@ -45,21 +45,23 @@ export const wsHttpVersion: NginxRule = {
           path: eff.statement.source.path,
           span: { start: eff.statement.directive.args[0].start, end: eff.statement.directive.args[0].end },
           message: `WebSocket ${where} proxies with HTTP/1.0: the upgrade needs HTTP/1.1; set proxy_http_version 1.1`,
-          fixes: [
-            { title: 'Use proxy_http_version 1.1', edits: [replaceArg(eff.statement, 0, '1.1')], isPreferred: true },
+          fixes: () => [
+            { title: 'Use proxy_http_version 1.1', edits: [replaceArg(eff.statement!, 0, '1.1')], isPreferred: true },
           ],
         });
         continue;
       }
       const at = contextSpan(location);
       if (!at) continue;
-      const edit = insertInContext(config, location, ['proxy_http_version 1.1;'], proxyAnchor(location));
       report({
         path: at.path,
         span: at.span,
         message: `WebSocket ${where} proxies with HTTP/1.0 ${eff.source === 'default' ? `(${eff.defaultNote ?? 'the default'})` : '(inherited)'}; add proxy_http_version 1.1`,
         related: originRelated('proxy_http_version', eff),
-        fixes: edit ? [{ title: 'Add proxy_http_version 1.1', edits: [edit], isPreferred: true }] : [],
+        fixes: () => {
+          const edit = insertInContext(config, location, ['proxy_http_version 1.1;'], proxyAnchor(location));
+          return edit ? [{ title: 'Add proxy_http_version 1.1', edits: [edit], isPreferred: true }] : [];
+        },
       });
     }
   },

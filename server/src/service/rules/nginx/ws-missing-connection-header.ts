@@ -51,7 +51,9 @@ export const wsMissingConnectionHeader: NginxRule = {
             message: `WebSocket ${locationLabel(location)} has a second Connection header "${clipWord(value)}"${pasted} besides ${whereStatement(st0.connection!, extra.source.path)}; delete the stray line`,
             cites: [citeOf(st0.connection!)],
             severity: 'warning',
-            fixes: [{ title: 'Delete the stray Connection line', edits: [removeStatement(extra)], isPreferred: true }],
+            fixes: () => [
+              { title: 'Delete the stray Connection line', edits: [removeStatement(extra)], isPreferred: true },
+            ],
           });
         }
       }
@@ -60,7 +62,7 @@ export const wsMissingConnectionHeader: NginxRule = {
       if (notUpgraded(config, location, options)) continue; // the whole idiom is missing: one finding there
       const st = headerState(location);
       if (st.connection_kind === 'cleared') continue; // nginx/ws-connection-cleared says it better
-      const fixes = [{ title: planTitle(plan), edits: plan.edits, isPreferred: true }];
+      const fixes = () => [{ title: planTitle(plan), edits: plan.edits(), isPreferred: true }];
       if (st.connection && st.list.source === 'here' && st.connection.context === location) {
         report({
           path: st.connection.source.path,

@@ -37,7 +37,7 @@ export const wsMissingUpgradeHeader: NginxRule = {
       if (!plan || !plan.needUpgrade) continue;
       if (notUpgraded(config, location, options)) continue; // the whole idiom is missing: one finding there
       const st = headerState(location);
-      const fixes = [{ title: planTitle(plan), edits: plan.edits, isPreferred: true }];
+      const fixes = () => [{ title: planTitle(plan), edits: plan.edits(), isPreferred: true }];
       if (st.upgrade && st.list.source === 'here' && st.upgrade.context === location) {
         report({
           path: st.upgrade.source.path,

@@ -96,13 +96,15 @@ export const wsNoWorkerShutdownTimeout: NginxRule = {
     const first = config.root.statements.find((s) => s.source === src);
     const anchor = http ?? first;
     if (!anchor) return;
-    const edit = insertInMain(config, ['worker_shutdown_timeout 10m;']);
     report({
       path: anchor.source.path,
       span: anchor.directive.block ? headerSpan(anchor) : statementSpan(anchor),
       message:
         'No worker_shutdown_timeout: after a reload, old workers live until their last WebSocket closes; set one',
-      fixes: edit ? [{ title: 'Add worker_shutdown_timeout 10m', edits: [edit], isPreferred: true }] : [],
+      fixes: () => {
+        const edit = insertInMain(config, ['worker_shutdown_timeout 10m;']);
+        return edit ? [{ title: 'Add worker_shutdown_timeout 10m', edits: [edit], isPreferred: true }] : [];
+      },
     });
   },
 };

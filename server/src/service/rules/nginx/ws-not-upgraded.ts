@@ -105,10 +105,10 @@ export const wsNotUpgraded: NginxRule = {
           ? `WebSocket ${locationLabel(location)} is never upgraded: no HTTP/1.1, Upgrade or Connection; add all three`
           : `WebSocket ${locationLabel(location)} is never upgraded: no Upgrade or Connection header; add both`,
         related: related.length ? related : undefined,
-        fixes: [
+        fixes: () => [
           {
             title: `Make ${locationPath(location)} WebSocket-ready${copied ? ` (copies the ${copied} inherited proxy_set_header line${copied > 1 ? 's' : ''})` : ''}`,
-            edits: gap.plan.edits,
+            edits: gap.plan.edits(),
             isPreferred: true,
           },
         ],

@@ -38,7 +38,7 @@ export const wsProxyPassScheme: NginxRule = {
         path: s.source.path,
         span: { start, end: start + scheme.length + 3 },
         message: `proxy_pass does not take ${clipWord(scheme)}:// (nginx refuses to start: invalid URL prefix); the WebSocket handshake is proxied over ${replacement}://`,
-        fixes: [
+        fixes: () => [
           {
             title: `Use ${replacement}://`,
             edits: [{ path: s.source.path, span: { start, end: start + scheme.length }, newText: replacement }],

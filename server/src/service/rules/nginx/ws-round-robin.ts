@@ -37,12 +37,14 @@ export const wsRoundRobin: NginxRule = {
       const at = contextSpan(up);
       if (!at) continue;
       // balancing methods must come before keepalive (ngx_http_upstream_module docs): insert first
-      const edit = insertInContext(config, up, ['least_conn;'], 'start');
       report({
         path: at.path,
         span: at.span,
         message: `WebSocket upstream ${clipWord(info.name)} uses round robin: long-lived connections pile up unevenly; use least_conn`,
-        fixes: edit ? [{ title: 'Balance by least_conn', edits: [edit], isPreferred: true }] : [],
+        fixes: () => {
+          const edit = insertInContext(config, up, ['least_conn;'], 'start');
+          return edit ? [{ title: 'Balance by least_conn', edits: [edit], isPreferred: true }] : [];
+        },
       });
     }
   },

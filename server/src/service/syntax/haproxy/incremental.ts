@@ -16,8 +16,9 @@
 import { clipWord } from '../../words';
 import type { Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
-import { lexInfo, lexLine, shiftLine, shiftSpan, type Line } from './lexer';
-import { HaproxyTree, Statement } from './parser';
+import { lexInfo, lexLine } from './lexer';
+import { shiftLine, shiftSpan, type Line } from './line';
+import { HaproxyTree, Statement } from './nodes';
 import { MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
 import type { HaproxyFile, HaproxyLine, HaproxySection, HaproxyStatement } from './types';
 

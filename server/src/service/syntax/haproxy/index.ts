@@ -13,17 +13,8 @@ export type {
   HaproxyRows,
   HaproxyFile,
 } from './types';
-export {
-  parseHaproxy,
-  printHaproxy,
-  statementAt,
-  lineAt,
-  wordAt,
-  sectionAt,
-  findSections,
-  branchTaken,
-  isActive,
-} from './parser';
+export { parseHaproxy } from './parser';
+export { printHaproxy, statementAt, lineAt, wordAt, sectionAt, findSections, branchTaken, isActive } from './tree';
 export { parseCondition, evaluateCondition, compareVersions } from './conditions';
 export type { CondNode, ConditionContext, ConditionError, ParsedCondition } from './conditions';
 export {

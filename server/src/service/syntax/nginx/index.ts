@@ -18,18 +18,10 @@ export type {
   NginxToken,
   ParseNginxOptions,
 } from './types';
-export {
-  parseNginx,
-  parseNginxIncremental,
-  nginxReparsedBlock,
-  nginxIncrementalStats,
-  type NginxTextEdit,
-  unescapeNginx,
-  quoteNginxWord,
-  isLuaBlockDirective,
-  NGINX_CONF_BUFFER,
-  NGINX_MAX_BLOCK_DEPTH,
-} from './parser';
+export { parseNginx } from './parser';
+export { parseNginxIncremental, nginxReparsedBlock, nginxIncrementalStats, type NginxTextEdit } from './incremental';
+export { unescapeNginx, quoteNginxWord, isLuaBlockDirective, NGINX_MAX_BLOCK_DEPTH } from './lexical';
+export { NGINX_CONF_BUFFER } from './word-scan';
 export {
   printNginx,
   forEachLeaf,

@@ -1,0 +1,88 @@
+/**
+ * Settings HAProxy 2.6 still reads but calls deprecated, with the warning `haproxy -c` prints at
+ * their line:
+ * - `tune.ssl.capture-cipherlist-size` in `global`: an old name of `tune.ssl.capture-buffer-size`
+ *   (src/cfgparse-ssl.c ssl_parse_global_capture_buffer(); the warning is still there in 2.8.0);
+ * - `option httpchk <method> <uri> <version>` whose version word hides request headers or a body
+ *   after a CR LF (`HTTP/1.1\r\nHost:\ example.com`): src/tcpcheck.c proxy_parse_httpchk_req()
+ *   warns in 2.6 and refuses it from 2.8 ("... is unsupported"), pointing to `http-check send`.
+ */
+import { argCount, argValue } from '../../model/haproxy';
+import type { HaproxyRule } from '../rule';
+import { haproxyWarns, sectionsOf, statementSpan, statementsWith } from './common';
+
+const PROXY_SECTIONS = new Set(['defaults', 'frontend', 'backend', 'listen']);
+const TUNE = new Set(['tune.ssl.capture-cipherlist-size']);
+const OPTION = new Set(['option']);
+
+export const deprecatedSetting: HaproxyRule = {
+  meta: {
+    id: 'haproxy/deprecated',
+    system: 'haproxy',
+    severity: 'warning',
+    versions: 'HAProxy 2.6 (later versions refuse the httpchk form)',
+    fixable: false,
+    docs: {
+      short:
+        'A setting HAProxy 2.6 calls deprecated: `tune.ssl.capture-cipherlist-size`, or headers hidden in the version of `option httpchk`.',
+      long: [
+        'HAProxy 2.6 still accepts these settings but warns at their line when it loads the configuration, and a later version drops them:',
+        '- `tune.ssl.capture-cipherlist-size` is the old name of `tune.ssl.capture-buffer-size`; use the new name (same value).',
+        '- `option httpchk GET /health HTTP/1.1\\r\\nHost:\\ example.com` smuggles request headers (or a body) into the version word. HAProxy 2.8 and later refuse the configuration ("hiding headers or body at the end of the version string is unsupported"), so an upgrade fails to start. Keep `option httpchk GET /health` and send the headers with `http-check send hdr Host example.com` (HAProxy 2.2 and later).',
+        'Neither changes how WebSocket traffic is handled today; the httpchk form matters on upgrade, when the health checks of the backend would otherwise stop the start.',
+      ].join('\n\n'),
+      section: 'Health checks and connection draining',
+      references: [
+        'https://docs.haproxy.org/2.6/configuration.html#4-option%20httpchk',
+        'https://docs.haproxy.org/2.6/configuration.html#4-http-check%20send',
+        'https://docs.haproxy.org/2.6/configuration.html#3.2-tune.ssl.capture-buffer-size',
+        'HAProxy v2.8 src/tcpcheck.c proxy_parse_httpchk_req(); src/cfgparse-ssl.c ssl_parse_global_capture_buffer()',
+      ],
+      proof:
+        'haproxy -c (2.6.12) prints the quoted warning at the line of every finding of this rule, on the fixtures (test/rules/haproxy-binary.test.ts) and on the shared corpus (test/rules/corpus-haproxy.test.ts).',
+    },
+  },
+  check({ config, report }) {
+    for (const { path, section } of sectionsOf(config)) {
+      if (section.keyword === 'global') {
+        for (const s of statementsWith(section, TUNE)) {
+          if (s.keyword !== 'tune.ssl.capture-cipherlist-size' || s.modifier !== undefined) continue;
+          report({
+            path,
+            span: statementSpan(s),
+            message:
+              'tune.ssl.capture-cipherlist-size is deprecated (HAProxy 2.7 meant to drop it): use tune.ssl.capture-buffer-size',
+            related: [
+              haproxyWarns(
+                path,
+                statementSpan(s),
+                "'tune.ssl.capture-cipherlist-size' is deprecated and will be removed in version 2.7. Please use 'tune.ssl.capture-buffer-size' instead.",
+              ),
+            ],
+          });
+        }
+        continue;
+      }
+      if (!PROXY_SECTIONS.has(section.keyword)) continue;
+      for (const s of statementsWith(section, OPTION)) {
+        if (s.keyword !== 'option' || s.modifier !== undefined || argValue(s, 0) !== 'httpchk') continue;
+        if (argCount(s) < 4) continue;
+        const version = argValue(s, 3)!;
+        if (!version.includes('\r\n')) continue;
+        report({
+          path,
+          span: statementSpan(s),
+          message:
+            'option httpchk hides headers in its version word: deprecated, refused from HAProxy 2.8; send them with http-check send',
+          related: [
+            haproxyWarns(
+              path,
+              statementSpan(s),
+              "'option httpchk' : hiding headers or body at the end of the version string is deprecated. Please, consider to use 'http-check send' directive instead.",
+            ),
+          ],
+        });
+      }
+    }
+  },
+};

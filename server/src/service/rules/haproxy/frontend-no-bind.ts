@@ -1,0 +1,75 @@
+/**
+ * A frontend or listen section without a `bind` line: it accepts no connection. HAProxy loads it
+ * and warns "frontend 'X' has no 'bind' directive. Please declare it as a backend if this was
+ * intended." (src/cfgparse.c check_config_validity(): a proxy with the frontend capability and an
+ * empty listener list; disabled proxies are skipped before).
+ */
+import { clipWord } from '../../words';
+import { proxyDisabled, type HaproxyProxy } from '../../model/haproxy';
+import type { HaproxyRule } from '../rule';
+import { haproxyWarns, proxyHeaderSpan, proxyLabel, statementsWith } from './common';
+
+const BIND = new Set(['bind']);
+import { haproxyTypeWord } from './missing-timeouts';
+
+export const frontendNoBind: HaproxyRule = {
+  meta: {
+    id: 'haproxy/frontend-no-bind',
+    system: 'haproxy',
+    severity: 'warning',
+    versions: 'all HAProxy versions (message as printed by 2.6)',
+    fixable: false,
+    docs: {
+      short: 'A `frontend` or `listen` section without a `bind` line: it listens nowhere, so no client reaches it.',
+      long: [
+        "A frontend receives connections only on the addresses of its `bind` lines. Without one, HAProxy loads the section, warns (\"frontend 'X' has no 'bind' directive. Please declare it as a backend if this was intended.\") and never runs it: its routing, its WebSocket rules and its timeouts apply to no traffic. A `listen` section is a frontend and a backend in one and needs a `bind` as well.",
+        'When no frontend of the configuration has a `bind` line, the file is a base that something else completes (another file given with `-f`, or a controller such as an ingress controller that writes the binds); wslb then gives one hint for all of them, mirroring the warnings of `haproxy -c`. A section header that still carries an address (`frontend www 0.0.0.0:80`, refused by HAProxy since 1.5 with "please use the \'bind\' keyword") is left to the syntax finding.',
+        '**Fix:** add the `bind` line with the address and port the clients use, or, when the section only holds servers that other frontends route to, declare it as a `backend`.',
+      ].join('\n\n'),
+      section: 'Production config: nginx + AWS ALB',
+      references: [
+        'https://docs.haproxy.org/2.6/configuration.html#4-bind',
+        'HAProxy v2.8 src/cfgparse.c check_config_validity()',
+      ],
+      proof:
+        'haproxy -c (2.6.12) prints the quoted warning for every finding of this rule, on the fixtures (test/rules/haproxy-binary.test.ts) and on the shared corpus (test/rules/corpus-haproxy.test.ts).',
+    },
+  },
+  check({ config, report }) {
+    const fronts = config.proxies.filter((p) => (p.kind === 'frontend' || p.kind === 'listen') && !proxyDisabled(p));
+    const binds = (p: HaproxyProxy) => statementsWith(p.section, BIND).length > 0;
+    // `frontend www 0.0.0.0:80`: the old address on the header, which HAProxy refuses (a syntax finding says so)
+    const addressInHeader = (p: HaproxyProxy) => {
+      const w = p.section.header.words;
+      return w.length > 2 && w[2].value !== 'from';
+    };
+    const without = fronts.filter((p) => !binds(p) && !addressInHeader(p));
+    if (without.length === 0) return;
+    const warning = (p: HaproxyProxy) =>
+      haproxyWarns(
+        p.source.path,
+        proxyHeaderSpan(p),
+        `${haproxyTypeWord(p)} '${clipWord(p.name ?? '')}' has no 'bind' directive. Please declare it as a backend if this was intended.`,
+      );
+    if (fronts.some(binds)) {
+      // other frontends listen: this one was forgotten
+      for (const p of without)
+        report({
+          path: p.source.path,
+          span: proxyHeaderSpan(p),
+          message: `${proxyLabel(p)} has no bind line: it accepts no connections (declare it as a backend if that was meant)`,
+          related: [warning(p)],
+        });
+      return;
+    }
+    // No frontend binds at all: a base that a controller or another file completes. One hint.
+    const p = without[0];
+    report({
+      path: p.source.path,
+      span: proxyHeaderSpan(p),
+      severity: 'hint',
+      message: `no frontend here has a bind line (${without.length}): unless another file or a controller adds them, none accepts connections`,
+      related: without.map(warning),
+    });
+  },
+};

@@ -1,0 +1,267 @@
+/**
+ * A log format that has no effect, with the warning `haproxy -c` prints for it:
+ * - a frontend (or listen) with a log format and no log target: "log format ignored for frontend
+ *   'X' since it has no log address." (src/cfgparse.c check_config_validity(): frontend capability,
+ *   mode tcp or http, an empty log server list and a format; disabled proxies are skipped). The
+ *   list is built while parsing: `log global` copies the `log` lines of `global` (src/log.c
+ *   parse_logsrv()), a proxy starts from its defaults' list and `no log` empties it;
+ * - in a `defaults` section, a format line after another one (its own or one inherited with
+ *   `from`): "'option tcplog' overrides previous 'option httplog' in 'defaults' section."
+ *   (src/cfgparse-listen.c, the `option httplog|tcplog|httpslog` and `log-format` branches);
+ * - `option httplog` or `option tcplog` in a backend: "backend 'X' : 'option httplog' directive is
+ *   ignored in backends." (same file): backends do not log, the frontend's format is used.
+ */
+import { clipWord } from '../../words';
+import { argValue, globalStatements, proxyDisabled, proxyMode, type HaproxyProxy } from '../../model/haproxy';
+import type { HaproxyStatement } from '../../syntax/haproxy';
+import type { HaproxyRule } from '../rule';
+import { haproxyWarns, lineOf, proxyHeaderSpan, proxyLabel, statementSpan, statementsWith, whereIs } from './common';
+
+/** The lines that set a log format, and the `log` / `no log` lines. */
+const FORMAT_LINES = new Set(['log-format', 'log-format-sd', 'option']);
+const LOG_LINES = new Set(['log', 'no']);
+import { haproxyTypeWord } from './missing-timeouts';
+
+interface Format {
+  statement: HaproxyStatement;
+  proxy: HaproxyProxy;
+  /** As HAProxy names it in its warnings. */
+  name: string;
+  /** The name this line gives itself when it overrides another ('option httpslog' says 'option httplog'). */
+  says: string;
+}
+
+function formatOf(s: HaproxyStatement, proxy: HaproxyProxy): Format | null {
+  if (s.modifier !== undefined) return null;
+  if (s.keyword === 'log-format' || s.keyword === 'log-format-sd')
+    return argValue(s, 0) === undefined ? null : { statement: s, proxy, name: s.keyword, says: s.keyword };
+  if (s.keyword !== 'option') return null;
+  const o = argValue(s, 0);
+  if (o === 'httplog') {
+    const name = argValue(s, 1) === 'clf' ? 'option httplog clf' : 'option httplog';
+    return { statement: s, proxy, name, says: name };
+  }
+  if (o === 'tcplog') return { statement: s, proxy, name: 'option tcplog', says: 'option tcplog' };
+  if (o === 'httpslog') return { statement: s, proxy, name: 'option httpslog', says: 'option httplog' };
+  return null;
+}
+
+/** The log format a section ends with (its own last one, else its defaults'), log-format-sd aside. */
+function finalFormat(proxy: HaproxyProxy | null, seen = new Set<HaproxyProxy>()): Format | null {
+  for (let p = proxy; p && !seen.has(p); p = p.defaults) {
+    seen.add(p);
+    let last: Format | null = null;
+    for (const s of statementsWith(p.section, FORMAT_LINES)) {
+      const f = formatOf(s, p);
+      if (f && f.name !== 'log-format-sd') last = f;
+    }
+    if (last) return last;
+  }
+  return null;
+}
+
+function anyFormat(proxy: HaproxyProxy): Format | null {
+  const main = finalFormat(proxy);
+  if (main) return main;
+  for (let p: HaproxyProxy | null = proxy, n = 0; p && n < 64; p = p.defaults, n++)
+    for (const s of statementsWith(p.section, FORMAT_LINES)) {
+      const f = formatOf(s, p);
+      if (f && f.name === 'log-format-sd') return f;
+    }
+  return null;
+}
+
+export const logFormatIgnored: HaproxyRule = {
+  meta: {
+    id: 'haproxy/log-format-ignored',
+    system: 'haproxy',
+    severity: 'warning',
+    versions: 'all HAProxy versions (messages as printed by 2.6)',
+    fixable: false,
+    docs: {
+      short:
+        'A log format with no effect: a frontend with a format but no log target logs nothing; a format line replaced by a later one, or written in a backend, does nothing.',
+      long: [
+        'A frontend logs only to the targets of its `log` lines. `log global` copies the `log` lines of the `global` section, so with none there it adds nothing, and `no log` removes the inherited ones. A frontend that has a log format (`option httplog`, `option tcplog`, `log-format`, often inherited from `defaults`) and no target logs nothing: the connection and WebSocket session logs you would read after an incident do not exist. `haproxy -c` warns ("log format ignored for frontend \'X\' since it has no log address."). This is a warning.',
+        "Two more cases are hints: in a `defaults` section a second format line replaces the first (`haproxy -c`: \"'option tcplog' overrides previous 'option httplog' in 'defaults' section.\"), and `option httplog`/`option tcplog` in a backend does nothing, since the frontend's format is used (\"'option httplog' directive is ignored in backends\").",
+        "**Fix:** give the frontend a target (`log stdout format raw local0` in `global` and `log global` in `defaults`, or a `log` line in the frontend); keep one format line per section; move a backend's format to the frontend.",
+      ].join('\n\n'),
+      section: 'Production config: nginx + AWS ALB',
+      references: [
+        'https://docs.haproxy.org/2.6/configuration.html#4-log',
+        'https://docs.haproxy.org/2.6/configuration.html#4-option%20httplog',
+        'HAProxy v2.8 src/cfgparse.c check_config_validity(); src/cfgparse-listen.c cfg_parse_listen(); src/log.c parse_logsrv()',
+      ],
+      proof:
+        'haproxy -c (2.6.12) prints the quoted warning for every finding of this rule, on the fixtures (test/rules/haproxy-binary.test.ts) and on the shared corpus (test/rules/corpus-haproxy.test.ts).',
+    },
+  },
+  check({ config, report }) {
+    // `log global` copies global's log lines; without a global section (a fragment) they are unknown
+    const hasGlobal = config.global.length > 0;
+    const globalLogs = globalStatements(config, 'log').filter((s) => s.modifier === undefined).length;
+    const silentVia = new Map<HaproxyStatement, { owner: HaproxyProxy; list: Silent[] }>();
+    for (const proxy of config.proxies) {
+      const path = proxy.source.path;
+      if (proxy.kind === 'defaults') {
+        let current = finalFormat(proxy.defaults);
+        for (const s of statementsWith(proxy.section, FORMAT_LINES)) {
+          const f = formatOf(s, proxy);
+          if (!f || f.name === 'log-format-sd') continue;
+          if (current) {
+            const prev = current;
+            const where = prev.proxy === proxy ? `line ${lineOf(proxy, prev.statement)}` : whereIs(prev, proxy);
+            report({
+              path,
+              span: statementSpan(s),
+              severity: 'hint',
+              message: `${f.name} replaces the ${prev.name} of ${where} in ${proxyLabel(proxy)}: only the last format line counts`,
+              related: [
+                haproxyWarns(
+                  path,
+                  statementSpan(s),
+                  `'${f.says}' overrides previous '${prev.name}' in 'defaults' section.`,
+                ),
+                {
+                  path: prev.proxy.source.path,
+                  span: statementSpan(prev.statement),
+                  message: `the ${prev.name} replaced`,
+                },
+              ],
+              cites: [{ path: prev.proxy.source.path, offset: prev.statement.line.start }],
+            });
+          }
+          current = f;
+        }
+        continue;
+      }
+      if (proxy.kind === 'backend') {
+        for (const s of statementsWith(proxy.section, FORMAT_LINES)) {
+          const f = formatOf(s, proxy);
+          if (!f || (f.name !== 'option httplog' && f.name !== 'option httplog clf' && f.name !== 'option tcplog'))
+            continue;
+          const opt = f.name === 'option tcplog' ? 'tcplog' : 'httplog';
+          report({
+            path,
+            span: statementSpan(s),
+            severity: 'hint',
+            message: `option ${opt} does nothing in a backend: the frontend's log format is used`,
+            related: [
+              haproxyWarns(
+                path,
+                statementSpan(s),
+                `backend '${clipWord(proxy.name ?? '')}' : 'option ${opt}' directive is ignored in backends.`,
+              ),
+            ],
+          });
+        }
+        continue;
+      }
+      // frontend or listen
+      if (proxyDisabled(proxy)) continue;
+      const mode = proxyMode(proxy);
+      if (mode !== 'tcp' && mode !== 'http') continue;
+      const format = anyFormat(proxy);
+      if (!format) continue;
+      const chain: HaproxyProxy[] = [];
+      for (let p: HaproxyProxy | null = proxy; p && chain.length < 64 && !chain.includes(p); p = p.defaults)
+        chain.unshift(p);
+      let targets = 0;
+      let unknown = false;
+      let viaGlobal: HaproxyStatement | null = null;
+      let noLog: HaproxyStatement | null = null;
+      for (const p of chain)
+        for (const s of statementsWith(p.section, LOG_LINES)) {
+          // `no log` is read as the keyword `no` with `log` after it
+          const isNoLog = s.modifier === 'no' && s.keyword === 'no' && argValue(s, 0) === 'log';
+          if (s.keyword !== 'log' && !isNoLog) continue;
+          if (isNoLog) {
+            targets = 0;
+            viaGlobal = null;
+            noLog = p === proxy ? s : null;
+          } else if (s.modifier !== undefined) continue;
+          else if (argValue(s, 0) === 'global' && argValue(s, 1) === undefined) {
+            if (!hasGlobal) unknown = true;
+            targets += globalLogs;
+            viaGlobal = s;
+          } else targets++;
+        }
+      if (targets > 0 || unknown) continue;
+      const owner = viaGlobal ? proxyOf(proxy, viaGlobal) : proxy;
+      const entry = { proxy, format, viaGlobal, noLog };
+      // several frontends silent through the same `log global` of a defaults section: one finding there
+      if (viaGlobal && owner !== proxy) {
+        const g = silentVia.get(viaGlobal) ?? silentVia.set(viaGlobal, { owner, list: [] }).get(viaGlobal)!;
+        g.list.push(entry);
+      } else reportOne(entry);
+    }
+    for (const [stmt, g] of silentVia) {
+      if (g.list.length === 1) {
+        reportOne(g.list[0]);
+        continue;
+      }
+      const path = g.owner.source.path;
+      const names = g.list.map((e) => proxyLabel(e.proxy));
+      report({
+        path,
+        span: statementSpan(stmt),
+        message: `log global finds no log line in global, so ${names.length} frontends log nothing (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})`,
+        related: g.list.flatMap((e) => [
+          haproxyWarns(e.proxy.source.path, proxyHeaderSpan(e.proxy), noAddress(e.proxy)),
+        ]),
+      });
+    }
+
+    function noAddress(proxy: HaproxyProxy): string {
+      return `log format ignored for ${haproxyTypeWord(proxy)} '${clipWord(proxy.name ?? '')}' since it has no log address.`;
+    }
+
+    function reportOne({ proxy, format, viaGlobal, noLog }: Silent): void {
+      const path = proxy.source.path;
+      const span = proxyHeaderSpan(proxy);
+      const at = format.proxy === proxy ? `line ${lineOf(proxy, format.statement)}` : whereIs(format, proxy);
+      // `no log` in the frontend itself turns its logs off on purpose: only a hint that the format is unused
+      const deliberate = noLog !== null && viaGlobal === null;
+      report({
+        path,
+        span,
+        severity: deliberate ? 'hint' : undefined,
+        message: deliberate
+          ? `${proxyLabel(proxy)} turns logging off (no log, line ${lineOf(proxy, noLog)}): its ${format.name} (${at}) has no effect`
+          : viaGlobal
+            ? `${proxyLabel(proxy)} logs nothing: log global finds no log line in global (${format.name}, ${at}, has no effect)`
+            : `${proxyLabel(proxy)} logs nothing: ${format.name} (${at}) is set but no log line gives a target`,
+        related: [
+          haproxyWarns(path, span, noAddress(proxy)),
+          { path: format.proxy.source.path, span: statementSpan(format.statement), message: 'the log format' },
+          ...(viaGlobal
+            ? [
+                {
+                  path: proxyOf(proxy, viaGlobal).source.path,
+                  span: statementSpan(viaGlobal),
+                  message: 'log global: global has no log line',
+                },
+              ]
+            : []),
+        ],
+        cites: [
+          { path: format.proxy.source.path, offset: format.statement.line.start },
+          ...(deliberate ? [{ path, offset: noLog.line.start }] : []),
+        ],
+      });
+    }
+  },
+};
+
+interface Silent {
+  proxy: HaproxyProxy;
+  format: Format;
+  viaGlobal: HaproxyStatement | null;
+  noLog: HaproxyStatement | null;
+}
+
+function proxyOf(proxy: HaproxyProxy, s: HaproxyStatement): HaproxyProxy {
+  for (let p: HaproxyProxy | null = proxy, n = 0; p && n < 64; p = p.defaults, n++)
+    if (p.section === s.section) return p;
+  return proxy;
+}

@@ -1,0 +1,102 @@
+/**
+ * The built CLI loads only what a run needs (issue 21): dist/cli/wslb.js (the executable, which
+ * turns on Node's compile cache where Node has one) and wslb-main.js check nginx and HAProxy files
+ * on their own; the nginx documentation text, YAML and web-tree-sitter are files of their own next
+ * to them (scripts/build.mjs), required only by the runs that need them (the AWS examples in
+ * aws-cli.test.ts run through those).
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { REPO, tmpdirWith } from '../helpers/cli';
+
+const DIST = path.join(REPO, 'dist/cli');
+const LAZY = ['nginx-reference.js', 'yaml.js', 'web-tree-sitter.js'];
+
+interface RefLib {
+  Format: { Markdown: unknown };
+  getDirectives(f: unknown): { name: string; module: string; description: string }[];
+}
+
+function built(): void {
+  if (!['wslb.js', 'wslb-main.js', ...LAZY].every((f) => fs.existsSync(path.join(DIST, f))))
+    spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, stdio: 'ignore' });
+}
+
+describe('the CLI bundle', function () {
+  this.timeout(120_000);
+
+  it('checks nginx and HAProxy files with dist/cli/wslb.js and wslb-main.js alone, as with the files beside them', () => {
+    built();
+    const configs = tmpdirWith({
+      'nginx.conf': `events {}\nhttp {\n    server {\n        listen 8080;\n        location /ws {\n            proxy_pass http://127.0.0.1:9000;\n            proxy_set_header Upgrade $http_upgrade;\n            proxy_set_header Connection $connection_upgrade;\n            proxy_ssl_conf_command Options x;\n            proxy_read_timeoutt 1h;\n        }\n    }\n}\n`,
+      'haproxy.cfg': `defaults\n    mode http\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\nfrontend fe\n    bind :8080\n    use_backend chat if { hdr(Upgrade) -i websocket }\nbackend chat\n    server a 127.0.0.1:9000\n`,
+    });
+    const alone = tmpdirWith({}, 'wslb-bundle-');
+    try {
+      for (const f of ['wslb.js', 'wslb-main.js']) fs.copyFileSync(path.join(DIST, f), path.join(alone, f));
+      for (const format of ['text', 'json']) {
+        const args = ['check', '--format', format, configs];
+        const full = spawnSync(process.execPath, [path.join(DIST, 'wslb.js'), ...args], { encoding: 'utf8' });
+        const only = spawnSync(process.execPath, [path.join(alone, 'wslb.js'), ...args], { encoding: 'utf8' });
+        assert.equal(only.status, full.status, only.stderr);
+        assert.equal(only.stdout, full.stdout);
+        assert.equal(only.stderr, full.stderr);
+        // the findings a check of these files has (unknown directive with its suggestion, the
+        // Connection header's undefined variable, a WebSocket backend without a tunnel timeout)
+        assert.match(full.stdout, /proxy_read_timeoutt/);
+        assert.match(full.stdout, /nginx\/ws-connection-upgrade-undefined/);
+        assert.match(full.stdout, /haproxy\/ws-missing-timeout-tunnel/);
+      }
+    } finally {
+      fs.rmSync(alone, { recursive: true, force: true });
+      fs.rmSync(configs, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the documentation text, YAML and web-tree-sitter out of wslb-main.js, in files of their own', () => {
+    built();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const lib = require('@nginx/reference-lib') as RefLib;
+    const description = lib
+      .getDirectives(lib.Format.Markdown)
+      .find((d) => d.name === 'proxy_read_timeout')!
+      .description.split('\n')[0];
+    assert.ok(description.length > 40, description);
+    const main = fs.readFileSync(path.join(DIST, 'wslb-main.js'), 'utf8');
+    assert.ok(!main.includes(JSON.stringify(description).slice(1, -1)), 'a description in wslb-main.js');
+    for (const f of LAZY) assert.match(main, new RegExp(`require\\("\\./${f.replace('.', '\\.')}"\\)`), f);
+    // the file of the documentation gives the same text as the package
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const chunk = require(path.join(DIST, 'nginx-reference.js')) as RefLib;
+    const fromChunk = chunk.getDirectives(chunk.Format.Markdown).find((d) => d.name === 'proxy_read_timeout');
+    assert.equal(fromChunk?.description.split('\n')[0], description);
+  });
+
+  it("turns on Node's compile cache before loading the code, where Node has one", () => {
+    built();
+    const configs = tmpdirWith({ 'nginx.conf': 'events {}\nhttp {}\n' });
+    try {
+      // Node 20 has no module.enableCompileCache: a preloaded script stands in for it and says
+      // when it is called, and whether the code was loaded by then.
+      const fake = path.join(configs, 'fake-cache.cjs');
+      fs.writeFileSync(
+        fake,
+        `const m = require('node:module');
+const loaded = () => Object.keys(require.cache).some((f) => f.endsWith('wslb-main.js'));
+m.enableCompileCache = () => { process.stderr.write('compile cache on; code loaded: ' + loaded() + '\\n'); return {}; };
+`,
+      );
+      const args = [path.join(DIST, 'wslb.js'), 'check', '--format', 'json', path.join(configs, 'nginx.conf')];
+      const plain = spawnSync(process.execPath, args, { encoding: 'utf8' });
+      const cached = spawnSync(process.execPath, ['--require', fake, ...args], { encoding: 'utf8' });
+      assert.equal(cached.stderr, 'compile cache on; code loaded: false\n');
+      assert.equal(cached.status, plain.status);
+      assert.equal(cached.stdout, plain.stdout);
+      assert.equal(plain.stdout, '[]\n');
+    } finally {
+      fs.rmSync(configs, { recursive: true, force: true });
+    }
+  });
+});
