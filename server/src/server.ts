@@ -994,6 +994,55 @@ function preferredFix(findings: Finding[], fixesOf: (f: Finding) => readonly Fix
   return best?.fix;
 }
 
+/** "Disable <code> for this line / file" for one finding, each with the key that makes it unique. */
+function disableActions(
+  f: Finding,
+  diagnostic: Diagnostic,
+  m: { text: string; path: string; aws?: unknown },
+  uri: string,
+): [string, CodeAction][] {
+  if (f.code.endsWith('/syntax') || f.code.startsWith('wslb/') || !knownCode(f.code)) return [];
+  // JSON has no comments: a CloudFormation JSON template cannot carry a disable comment.
+  if (m.aws && /^\s*[{[]/.test(m.text)) return [];
+  const line = disableNextLineEdit(m.text, f.range.start.line, f.code, undefined, commentSyntaxOf(m.path));
+  const file = disableFileEdit(m.text, f.code, undefined, commentSyntaxOf(m.path));
+  return [
+    [
+      `line ${f.code} ${JSON.stringify(line)}`,
+      {
+        title: `Disable ${f.code} for this line`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        edit: disableEdit(uri, m.path, line),
+      },
+    ],
+    [
+      `file ${f.code}`,
+      {
+        title: `Disable ${f.code} for this file`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        edit: disableEdit(uri, m.path, file),
+      },
+    ],
+  ];
+}
+
+/** The rule's page, once per rule among the findings (for clients that open wslb-rule: pages). */
+function docActions(here: readonly Finding[]): CodeAction[] {
+  const docs = new Map<string, Diagnostic[]>();
+  for (const f of here) {
+    if (!knownCode(f.code)) continue;
+    docs.set(f.code, [...(docs.get(f.code) ?? []), toDiagnostic(f, project.paths, ruleLinks)]);
+  }
+  return [...docs].map(([code, diags]) => ({
+    title: `Show documentation for ${code}`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: diags,
+    command: { title: `Show documentation for ${code}`, command: EXPLAIN_COMMAND, arguments: [code] },
+  }));
+}
+
 connection.onCodeAction(
   guard('codeAction', [], (p) => {
     const m = docModel(p.textDocument.uri);
@@ -1065,23 +1114,7 @@ connection.onCodeAction(
             edit: workspaceEdit(byPath),
           });
         }
-        if (f.code.endsWith('/syntax') || f.code.startsWith('wslb/') || !knownCode(f.code)) continue;
-        // JSON has no comments: a CloudFormation JSON template cannot carry a disable comment.
-        if (m.aws && /^\s*[{[]/.test(m.text)) continue;
-        const line = disableNextLineEdit(m.text, f.range.start.line, f.code, undefined, commentSyntaxOf(m.path));
-        add(disables, `line ${f.code} ${JSON.stringify(line)}`, {
-          title: `Disable ${f.code} for this line`,
-          kind: CodeActionKind.QuickFix,
-          diagnostics: [diagnostic],
-          edit: disableEdit(p.textDocument.uri, m.path, line),
-        });
-        const file = disableFileEdit(m.text, f.code, undefined, commentSyntaxOf(m.path));
-        add(disables, `file ${f.code}`, {
-          title: `Disable ${f.code} for this file`,
-          kind: CodeActionKind.QuickFix,
-          diagnostics: [diagnostic],
-          edit: disableEdit(p.textDocument.uri, m.path, file),
-        });
+        for (const [key, action] of disableActions(f, diagnostic, m, p.textDocument.uri)) add(disables, key, action);
       }
       out.push(...fixes);
       // In the light bulb too (not only under Source Action), when something can be fixed safely.
@@ -1090,21 +1123,7 @@ connection.onCodeAction(
         if (all) out.push(all);
       }
       out.push(...disables);
-      // The rule's page, once per rule here (for clients that open wslb-rule: pages).
-      if (ruleLinks === 'editor') {
-        const docs = new Map<string, Diagnostic[]>();
-        for (const f of here) {
-          if (!knownCode(f.code)) continue;
-          docs.set(f.code, [...(docs.get(f.code) ?? []), toDiagnostic(f, project.paths, ruleLinks)]);
-        }
-        for (const [code, diags] of docs)
-          out.push({
-            title: `Show documentation for ${code}`,
-            kind: CodeActionKind.QuickFix,
-            diagnostics: diags,
-            command: { title: `Show documentation for ${code}`, command: EXPLAIN_COMMAND, arguments: [code] },
-          });
-      }
+      if (ruleLinks === 'editor') out.push(...docActions(here));
     }
     if ((wants(FIX_ALL_KIND) || (only && only.includes(CodeActionKind.SourceFixAll))) && anySafe([])) {
       const all = fixAllAction(FIX_ALL_KIND);

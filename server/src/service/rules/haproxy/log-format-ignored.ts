@@ -14,7 +14,7 @@
 import { clipWord } from '../../words';
 import { argValue, globalStatements, proxyDisabled, proxyMode, type HaproxyProxy } from '../../model/haproxy';
 import type { HaproxyStatement } from '../../syntax/haproxy';
-import type { HaproxyRule } from '../rule';
+import type { HaproxyRule, RuleReport } from '../rule';
 import { haproxyWarns, lineOf, proxyHeaderSpan, proxyLabel, statementSpan, statementsWith, whereIs } from './common';
 
 /** The lines that set a log format, and the `log` / `no log` lines. */
@@ -102,156 +102,158 @@ export const logFormatIgnored: HaproxyRule = {
     const globalLogs = globalStatements(config, 'log').filter((s) => s.modifier === undefined).length;
     const silentVia = new Map<HaproxyStatement, { owner: HaproxyProxy; list: Silent[] }>();
     for (const proxy of config.proxies) {
-      const path = proxy.source.path;
-      if (proxy.kind === 'defaults') {
-        let current = finalFormat(proxy.defaults);
-        for (const s of statementsWith(proxy.section, FORMAT_LINES)) {
-          const f = formatOf(s, proxy);
-          if (!f || f.name === 'log-format-sd') continue;
-          if (current) {
-            const prev = current;
-            const where = prev.proxy === proxy ? `line ${lineOf(proxy, prev.statement)}` : whereIs(prev, proxy);
-            report({
-              path,
-              span: statementSpan(s),
-              severity: 'hint',
-              message: `${f.name} replaces the ${prev.name} of ${where} in ${proxyLabel(proxy)}: only the last format line counts`,
-              related: [
-                haproxyWarns(
-                  path,
-                  statementSpan(s),
-                  `'${f.says}' overrides previous '${prev.name}' in 'defaults' section.`,
-                ),
-                {
-                  path: prev.proxy.source.path,
-                  span: statementSpan(prev.statement),
-                  message: `the ${prev.name} replaced`,
-                },
-              ],
-              cites: [{ path: prev.proxy.source.path, offset: prev.statement.line.start }],
-            });
-          }
-          current = f;
-        }
-        continue;
+      if (proxy.kind === 'defaults') reportOverrides(proxy, report);
+      else if (proxy.kind === 'backend') reportBackendOptions(proxy, report);
+      else {
+        const entry = silentFrontend(proxy, hasGlobal, globalLogs);
+        if (!entry) continue;
+        const owner = entry.viaGlobal ? proxyOf(proxy, entry.viaGlobal) : proxy;
+        // several frontends silent through the same `log global` of a defaults section: one finding there
+        if (entry.viaGlobal && owner !== proxy) {
+          const v = entry.viaGlobal;
+          const g = silentVia.get(v) ?? silentVia.set(v, { owner, list: [] }).get(v)!;
+          g.list.push(entry);
+        } else reportSilent(entry, report);
       }
-      if (proxy.kind === 'backend') {
-        for (const s of statementsWith(proxy.section, FORMAT_LINES)) {
-          const f = formatOf(s, proxy);
-          if (!f || (f.name !== 'option httplog' && f.name !== 'option httplog clf' && f.name !== 'option tcplog'))
-            continue;
-          const opt = f.name === 'option tcplog' ? 'tcplog' : 'httplog';
-          report({
-            path,
-            span: statementSpan(s),
-            severity: 'hint',
-            message: `option ${opt} does nothing in a backend: the frontend's log format is used`,
-            related: [
-              haproxyWarns(
-                path,
-                statementSpan(s),
-                `backend '${clipWord(proxy.name ?? '')}' : 'option ${opt}' directive is ignored in backends.`,
-              ),
-            ],
-          });
-        }
-        continue;
-      }
-      // frontend or listen
-      if (proxyDisabled(proxy)) continue;
-      const mode = proxyMode(proxy);
-      if (mode !== 'tcp' && mode !== 'http') continue;
-      const format = anyFormat(proxy);
-      if (!format) continue;
-      const chain: HaproxyProxy[] = [];
-      for (let p: HaproxyProxy | null = proxy; p && chain.length < 64 && !chain.includes(p); p = p.defaults)
-        chain.unshift(p);
-      let targets = 0;
-      let unknown = false;
-      let viaGlobal: HaproxyStatement | null = null;
-      let noLog: HaproxyStatement | null = null;
-      for (const p of chain)
-        for (const s of statementsWith(p.section, LOG_LINES)) {
-          // `no log` is read as the keyword `no` with `log` after it
-          const isNoLog = s.modifier === 'no' && s.keyword === 'no' && argValue(s, 0) === 'log';
-          if (s.keyword !== 'log' && !isNoLog) continue;
-          if (isNoLog) {
-            targets = 0;
-            viaGlobal = null;
-            noLog = p === proxy ? s : null;
-          } else if (s.modifier !== undefined) continue;
-          else if (argValue(s, 0) === 'global' && argValue(s, 1) === undefined) {
-            if (!hasGlobal) unknown = true;
-            targets += globalLogs;
-            viaGlobal = s;
-          } else targets++;
-        }
-      if (targets > 0 || unknown) continue;
-      const owner = viaGlobal ? proxyOf(proxy, viaGlobal) : proxy;
-      const entry = { proxy, format, viaGlobal, noLog };
-      // several frontends silent through the same `log global` of a defaults section: one finding there
-      if (viaGlobal && owner !== proxy) {
-        const g = silentVia.get(viaGlobal) ?? silentVia.set(viaGlobal, { owner, list: [] }).get(viaGlobal)!;
-        g.list.push(entry);
-      } else reportOne(entry);
     }
     for (const [stmt, g] of silentVia) {
       if (g.list.length === 1) {
-        reportOne(g.list[0]);
+        reportSilent(g.list[0], report);
         continue;
       }
-      const path = g.owner.source.path;
       const names = g.list.map((e) => proxyLabel(e.proxy));
       report({
-        path,
+        path: g.owner.source.path,
         span: statementSpan(stmt),
         message: `log global finds no log line in global, so ${names.length} frontends log nothing (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})`,
-        related: g.list.flatMap((e) => [
-          haproxyWarns(e.proxy.source.path, proxyHeaderSpan(e.proxy), noAddress(e.proxy)),
-        ]),
-      });
-    }
-
-    function noAddress(proxy: HaproxyProxy): string {
-      return `log format ignored for ${haproxyTypeWord(proxy)} '${clipWord(proxy.name ?? '')}' since it has no log address.`;
-    }
-
-    function reportOne({ proxy, format, viaGlobal, noLog }: Silent): void {
-      const path = proxy.source.path;
-      const span = proxyHeaderSpan(proxy);
-      const at = format.proxy === proxy ? `line ${lineOf(proxy, format.statement)}` : whereIs(format, proxy);
-      // `no log` in the frontend itself turns its logs off on purpose: only a hint that the format is unused
-      const deliberate = noLog !== null && viaGlobal === null;
-      report({
-        path,
-        span,
-        severity: deliberate ? 'hint' : undefined,
-        message: deliberate
-          ? `${proxyLabel(proxy)} turns logging off (no log, line ${lineOf(proxy, noLog)}): its ${format.name} (${at}) has no effect`
-          : viaGlobal
-            ? `${proxyLabel(proxy)} logs nothing: log global finds no log line in global (${format.name}, ${at}, has no effect)`
-            : `${proxyLabel(proxy)} logs nothing: ${format.name} (${at}) is set but no log line gives a target`,
-        related: [
-          haproxyWarns(path, span, noAddress(proxy)),
-          { path: format.proxy.source.path, span: statementSpan(format.statement), message: 'the log format' },
-          ...(viaGlobal
-            ? [
-                {
-                  path: proxyOf(proxy, viaGlobal).source.path,
-                  span: statementSpan(viaGlobal),
-                  message: 'log global: global has no log line',
-                },
-              ]
-            : []),
-        ],
-        cites: [
-          { path: format.proxy.source.path, offset: format.statement.line.start },
-          ...(deliberate ? [{ path, offset: noLog.line.start }] : []),
-        ],
+        related: g.list.map((e) => haproxyWarns(e.proxy.source.path, proxyHeaderSpan(e.proxy), noAddress(e.proxy))),
       });
     }
   },
 };
+
+type Report = (r: RuleReport) => void;
+
+/** In a `defaults` section, each format line after another: only the last one counts. */
+function reportOverrides(proxy: HaproxyProxy, report: Report): void {
+  const path = proxy.source.path;
+  let current = finalFormat(proxy.defaults);
+  for (const s of statementsWith(proxy.section, FORMAT_LINES)) {
+    const f = formatOf(s, proxy);
+    if (!f || f.name === 'log-format-sd') continue;
+    if (current) {
+      const prev = current;
+      const where = prev.proxy === proxy ? `line ${lineOf(proxy, prev.statement)}` : whereIs(prev, proxy);
+      report({
+        path,
+        span: statementSpan(s),
+        severity: 'hint',
+        message: `${f.name} replaces the ${prev.name} of ${where} in ${proxyLabel(proxy)}: only the last format line counts`,
+        related: [
+          haproxyWarns(path, statementSpan(s), `'${f.says}' overrides previous '${prev.name}' in 'defaults' section.`),
+          { path: prev.proxy.source.path, span: statementSpan(prev.statement), message: `the ${prev.name} replaced` },
+        ],
+        cites: [{ path: prev.proxy.source.path, offset: prev.statement.line.start }],
+      });
+    }
+    current = f;
+  }
+}
+
+/** `option httplog` / `option tcplog` in a backend: backends do not log. */
+function reportBackendOptions(proxy: HaproxyProxy, report: Report): void {
+  const path = proxy.source.path;
+  for (const s of statementsWith(proxy.section, FORMAT_LINES)) {
+    const f = formatOf(s, proxy);
+    if (!f || (f.name !== 'option httplog' && f.name !== 'option httplog clf' && f.name !== 'option tcplog')) continue;
+    const opt = f.name === 'option tcplog' ? 'tcplog' : 'httplog';
+    report({
+      path,
+      span: statementSpan(s),
+      severity: 'hint',
+      message: `option ${opt} does nothing in a backend: the frontend's log format is used`,
+      related: [
+        haproxyWarns(
+          path,
+          statementSpan(s),
+          `backend '${clipWord(proxy.name ?? '')}' : 'option ${opt}' directive is ignored in backends.`,
+        ),
+      ],
+    });
+  }
+}
+
+/** A frontend or listen with a log format and no log target (as HAProxy builds its list), or null. */
+function silentFrontend(proxy: HaproxyProxy, hasGlobal: boolean, globalLogs: number): Silent | null {
+  if (proxyDisabled(proxy)) return null;
+  const mode = proxyMode(proxy);
+  if (mode !== 'tcp' && mode !== 'http') return null;
+  const format = anyFormat(proxy);
+  if (!format) return null;
+  const chain: HaproxyProxy[] = [];
+  for (let p: HaproxyProxy | null = proxy; p && chain.length < 64 && !chain.includes(p); p = p.defaults)
+    chain.unshift(p);
+  let targets = 0;
+  let unknown = false;
+  let viaGlobal: HaproxyStatement | null = null;
+  let noLog: HaproxyStatement | null = null;
+  for (const p of chain)
+    for (const s of statementsWith(p.section, LOG_LINES)) {
+      // `no log` is read as the keyword `no` with `log` after it
+      const isNoLog = s.modifier === 'no' && s.keyword === 'no' && argValue(s, 0) === 'log';
+      if (s.keyword !== 'log' && !isNoLog) continue;
+      if (isNoLog) {
+        targets = 0;
+        viaGlobal = null;
+        noLog = p === proxy ? s : null;
+      } else if (s.modifier !== undefined) continue;
+      else if (argValue(s, 0) === 'global' && argValue(s, 1) === undefined) {
+        if (!hasGlobal) unknown = true;
+        targets += globalLogs;
+        viaGlobal = s;
+      } else targets++;
+    }
+  return targets > 0 || unknown ? null : { proxy, format, viaGlobal, noLog };
+}
+
+function noAddress(proxy: HaproxyProxy): string {
+  return `log format ignored for ${haproxyTypeWord(proxy)} '${clipWord(proxy.name ?? '')}' since it has no log address.`;
+}
+
+function reportSilent({ proxy, format, viaGlobal, noLog }: Silent, report: Report): void {
+  const path = proxy.source.path;
+  const span = proxyHeaderSpan(proxy);
+  const at = format.proxy === proxy ? `line ${lineOf(proxy, format.statement)}` : whereIs(format, proxy);
+  // `no log` in the frontend itself turns its logs off on purpose: only a hint that the format is unused
+  const deliberate = noLog !== null && viaGlobal === null;
+  report({
+    path,
+    span,
+    severity: deliberate ? 'hint' : undefined,
+    message: deliberate
+      ? `${proxyLabel(proxy)} turns logging off (no log, line ${lineOf(proxy, noLog)}): its ${format.name} (${at}) has no effect`
+      : viaGlobal
+        ? `${proxyLabel(proxy)} logs nothing: log global finds no log line in global (${format.name}, ${at}, has no effect)`
+        : `${proxyLabel(proxy)} logs nothing: ${format.name} (${at}) is set but no log line gives a target`,
+    related: [
+      haproxyWarns(path, span, noAddress(proxy)),
+      { path: format.proxy.source.path, span: statementSpan(format.statement), message: 'the log format' },
+      ...(viaGlobal
+        ? [
+            {
+              path: proxyOf(proxy, viaGlobal).source.path,
+              span: statementSpan(viaGlobal),
+              message: 'log global: global has no log line',
+            },
+          ]
+        : []),
+    ],
+    cites: [
+      { path: format.proxy.source.path, offset: format.statement.line.start },
+      ...(deliberate ? [{ path, offset: noLog.line.start }] : []),
+    ],
+  });
+}
 
 interface Silent {
   proxy: HaproxyProxy;
