@@ -993,6 +993,46 @@ function backendSummary(cfg: HaproxyConfig, proxy: HaproxyProxy, input: HoverInp
 const SERVER_LINES = new Set(['server', 'default-server', 'server-template']);
 const HAPROXY_TIME_KEYWORDS = new Set(['hard-stop-after', 'close-spread-time', 'grace']);
 
+/** The hover of a word after a server line's address (an option or its value), or null for the keyword hover. */
+function serverOptionHover(
+  cfg: HaproxyConfig,
+  proxy: HaproxyProxy,
+  stmt: HaproxyStatement,
+  word: HaproxyWord,
+  input: HoverInput,
+  table: ReturnType<typeof hoverTable>,
+): string[] | null {
+  const words = stmt.line.words;
+  const wi = words.indexOf(word);
+  const mod = stmt.modifier ? 1 : 0;
+  const kwWords = words.slice(mod).map((w) => w.value);
+  const section = stmt.section?.keyword ?? 'global';
+  const firstOption = kwWords[0] === 'default-server' ? 1 : 3;
+  const k = wi - mod;
+  if (k >= firstOption) {
+    const prev = words[wi - 1]?.value;
+    const d = describeHaproxyKeyword(kwWords, section, word.value, table);
+    if (d && d.kind === 'server-option') {
+      const note = noteMarkdown(wsNote('haproxy', `server:${d.name}`), haproxyCarries(cfg, proxy));
+      return [...(note ? [note] : []), haproxyKbMarkdown(d, table)];
+    }
+    if (d?.kind !== 'action' && /^[a-z][a-z0-9-]*$/.test(word.value)) {
+      const other = haproxyElsewhere(input, stmt, kwWords, section, word.value, table);
+      if (other.length) return other;
+    }
+    // the value of an option such as `slowstart 30s` or `inter 2s`
+    if (prev && /^(slowstart|inter|fastinter|downinter|agent-inter|pool-purge-delay)$/.test(prev)) {
+      const ms = parseHaproxyTime(word.value);
+      if (ms !== undefined)
+        return [
+          `\`${prev} ${word.value}\` = ${describeDuration(ms)}${/^\d+$/.test(word.value) ? ' (a bare number is milliseconds in HAProxy)' : ''}.`,
+        ];
+    }
+    return [];
+  }
+  return null;
+}
+
 function haproxyWordHover(cfg: HaproxyConfig, stmt: HaproxyStatement, word: HaproxyWord, input: HoverInput): string[] {
   const words = stmt.line.words;
   const wi = words.indexOf(word);
@@ -1029,29 +1069,8 @@ function haproxyWordHover(cfg: HaproxyConfig, stmt: HaproxyStatement, word: Hapr
   }
   // server lines: options and their values
   if (SERVER_LINES.has(kwWords[0]) && proxy) {
-    const firstOption = kwWords[0] === 'default-server' ? 1 : 3;
-    const k = wi - mod;
-    if (k >= firstOption) {
-      const prev = words[wi - 1]?.value;
-      const d = describeHaproxyKeyword(kwWords, section, word.value, table);
-      if (d && d.kind === 'server-option') {
-        const note = noteMarkdown(wsNote('haproxy', `server:${d.name}`), haproxyCarries(cfg, proxy));
-        return [...(note ? [note] : []), haproxyKbMarkdown(d, table)];
-      }
-      if (d?.kind !== 'action' && /^[a-z][a-z0-9-]*$/.test(word.value)) {
-        const other = haproxyElsewhere(input, stmt, kwWords, section, word.value, table);
-        if (other.length) return other;
-      }
-      // the value of an option such as `slowstart 30s` or `inter 2s`
-      if (prev && /^(slowstart|inter|fastinter|downinter|agent-inter|pool-purge-delay)$/.test(prev)) {
-        const ms = parseHaproxyTime(word.value);
-        if (ms !== undefined)
-          return [
-            `\`${prev} ${word.value}\` = ${describeDuration(ms)}${/^\d+$/.test(word.value) ? ' (a bare number is milliseconds in HAProxy)' : ''}.`,
-          ];
-      }
-      return [];
-    }
+    const server = serverOptionHover(cfg, proxy, stmt, word, input, table);
+    if (server) return server;
   }
   const d = describeHaproxyKeyword(kwWords, section, undefined, table);
   if (!d) return haproxyElsewhere(input, stmt, kwWords, section, undefined, table, wi - mod);
