@@ -36,7 +36,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ServerDocument } from './lsp/document';
 import { createJsonEncoder } from './lsp/encoder';
 import { inspect } from 'node:util';
-import type { Diagnostic } from 'vscode-languageserver/node';
+import type { Diagnostic, ExecuteCommandParams } from 'vscode-languageserver/node';
 import { Project, normalizeSettings, type TextEditRecord } from './lsp/project';
 import { Scheduler } from './lsp/scheduler';
 import { rulePageMarkdown } from './service/docs/explain';
@@ -157,6 +157,8 @@ let hasConfigurationCapability = false;
 let hasWatchedFilesDynamic = false;
 let hasWorkspaceFolderCapability = false;
 let codeActionResolve = false;
+/** Can the client apply an edit the server sends (workspace/applyEdit)? */
+let clientAppliesEdits = false;
 let codeLensRefresh = false;
 /** The client applies LSP 3.18 snippet edits (VS Code through vscode-languageclient 10+, for one). */
 let snippetEdits = false;
@@ -223,6 +225,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   hasWatchedFilesDynamic = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   hasWorkspaceFolderCapability = !!caps.workspace?.workspaceFolders;
   codeActionResolve = !!caps.textDocument?.codeAction?.resolveSupport?.properties?.includes('edit');
+  clientAppliesEdits = !!caps.workspace?.applyEdit;
   codeLensRefresh = !!caps.workspace?.codeLens?.refreshSupport;
   snippetEdits = !!caps.workspace?.workspaceEdit?.snippetEditSupport;
   const opts = params.initializationOptions as { settings?: unknown; ruleLinks?: unknown } | undefined;
@@ -248,6 +251,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
         codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, CodeActionKind.SourceFixAll],
         resolveProvider: true,
       },
+      executeCommandProvider: { commands: [FIX_ALL_COMMAND] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'wslb', version: '0.1.0' },
@@ -976,6 +980,8 @@ function disableEdit(uri: string, path: string, e: TextEdit): WorkspaceEdit {
 }
 
 const FIX_ALL_TITLE = 'Fix all safe wslb problems in this file';
+/** The server's own command behind "Fix all safe" for clients that cannot resolve code actions. */
+const FIX_ALL_COMMAND = 'wslb.server.fixAllSafe';
 const SEVERITY_RANK: Record<Finding['severity'], number> = { error: 0, warning: 1, information: 2, hint: 3 };
 const hasSafeFix = (fixes: readonly Fix[]) => fixes.some((x) => x.kind === 'safe');
 
@@ -1077,6 +1083,15 @@ connection.onCodeAction(
         findings.some((f) => ruleById(f.code) !== undefined && hasSafeFix(fixesOf(f))));
     const fixAllAction = (kind: string): CodeAction | undefined => {
       if (codeActionResolve) return { title: FIX_ALL_TITLE, kind, data: { uri: p.textDocument.uri, fixAll: true } };
+      // A client that cannot resolve gets, in the light bulb (asked at every cursor move), a
+      // command: the whole fix-all is built only if it is chosen (issue 23). Asked for by kind
+      // (on save, from the palette), the edit comes at once.
+      if (kind === CodeActionKind.QuickFix && clientAppliesEdits)
+        return {
+          title: FIX_ALL_TITLE,
+          kind,
+          command: { title: FIX_ALL_TITLE, command: FIX_ALL_COMMAND, arguments: [p.textDocument.uri] },
+        };
       const edit = fixAllEdit(m.path);
       return edit ? { title: FIX_ALL_TITLE, kind, edit } : undefined;
     };
@@ -1130,6 +1145,22 @@ connection.onCodeAction(
       if (all) out.push(all);
     }
     return out;
+  }),
+);
+
+connection.onExecuteCommand(
+  guard('executeCommand', null, (p: ExecuteCommandParams): Promise<null> | null => {
+    const uri: unknown = p.arguments?.[0];
+    if (p.command !== FIX_ALL_COMMAND || typeof uri !== 'string') return null;
+    const path = project.paths.toPath(uri);
+    fresh(path);
+    const edit = fixAllEdit(path);
+    if (!edit) return null;
+    // answered once the client has applied it (or refused it)
+    return connection.workspace.applyEdit({ label: FIX_ALL_TITLE, edit }).then(
+      () => null,
+      () => null,
+    );
   }),
 );
 

@@ -11,7 +11,12 @@ import {
   StreamMessageWriter,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
-import type { Diagnostic, PublishDiagnosticsParams, InitializeParams } from 'vscode-languageserver-protocol';
+import type {
+  Diagnostic,
+  PublishDiagnosticsParams,
+  InitializeParams,
+  WorkspaceEdit,
+} from 'vscode-languageserver-protocol';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const SERVER = path.join(REPO, 'dist', 'server', 'server.js');
@@ -23,6 +28,8 @@ export interface TestClientOptions {
   workspaceFolders?: string[];
   /** Advertise codeAction resolve support (VS Code does). */
   resolveCodeActions?: boolean;
+  /** Declare `workspace.applyEdit` and apply (record) the edits the server sends. */
+  applyEdit?: boolean;
   /** Advertise LSP 3.18 snippet edits in workspace edits (as vscode-languageclient does). */
   snippetEdits?: boolean;
   /** The server process's environment (default: this process's). */
@@ -56,6 +63,8 @@ export class TestClient {
   folderSettings = new Map<string, Record<string, unknown>>();
   /** workspace/codeLens/refresh requests received. */
   codeLensRefreshes = 0;
+  /** The edits the server asked the client to apply (workspace/applyEdit), in order. */
+  readonly appliedEdits: WorkspaceEdit[] = [];
 
   constructor(private readonly options: TestClientOptions = {}) {
     this.settings = { debounceMs: 20, checkWorkspace: false, ...(options.settings ?? {}) };
@@ -90,6 +99,10 @@ export class TestClient {
       return null;
     });
     this.conn.onRequest('window/workDoneProgress/create', () => null);
+    this.conn.onRequest('workspace/applyEdit', (p: { edit: WorkspaceEdit }) => {
+      this.appliedEdits.push(p.edit);
+      return { applied: true };
+    });
     this.conn.listen();
   }
 
@@ -110,6 +123,7 @@ export class TestClient {
           didChangeWatchedFiles: { dynamicRegistration: true },
           workspaceFolders: true,
           ...(this.options.snippetEdits ? { workspaceEdit: { snippetEditSupport: true } } : {}),
+          ...(this.options.applyEdit ? { applyEdit: true } : {}),
         },
         textDocument: {
           synchronization: { dynamicRegistration: false },

@@ -190,4 +190,52 @@ describe('language server: fixes are built when a code action asks for them (iss
       await c.stop();
     }
   });
+
+  it('a client that cannot resolve gets "Fix all safe" in the light bulb as a command: built only when chosen', async () => {
+    // Without resolve support the whole fix-all edit would be built in every light-bulb answer
+    // (asked at each cursor move); a client that applies server edits gets a command instead.
+    const n = 120;
+    const file = path.join(tmp, 'plain-client.conf');
+    const text = brokenNginx(n);
+    fs.writeFileSync(file, text);
+    const uri = fileUri(file);
+    const p = new TestClient({ applyEdit: true });
+    try {
+      await p.initialize();
+      p.open(uri, 'nginx', text);
+      const diags = await p.waitDiagnostics(uri, (d) => d.length >= n);
+      const before = await p.request<number>('wslb/debug/fixBuilds', null);
+      const line = 2 + 40;
+      const range = { start: { line, character: 0 }, end: { line, character: 400 } };
+      const here = diags.filter((d) => touches(d.range, range));
+      const actions = await p.request<CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri },
+        range,
+        context: { diagnostics: here, only: ['quickfix'] },
+      });
+      const built = (await p.request<number>('wslb/debug/fixBuilds', null)) - before;
+      assert.equal(built, here.length, 'the light bulb built only the fixes of its line');
+      const all = actions.find((a) => a.title === 'Fix all safe wslb problems in this file');
+      assert.ok(all, actions.map((a) => a.title).join(', '));
+      assert.equal(all.edit, undefined);
+      assert.ok(all.command, JSON.stringify(all));
+
+      // chosen: the server builds fix-all and asks the client to apply it
+      await p.request('workspace/executeCommand', { command: all.command.command, arguments: all.command.arguments });
+      assert.equal(p.appliedEdits.length, 1);
+      const fixed = applyTextEdits(text, editsOf(p.appliedEdits[0], uri));
+      assert.equal(fixed.split('\n').filter((l) => l.includes('proxy_set_header Upgrade')).length, n);
+      // the same edit a request by kind (on save, from the palette) gets at once
+      const byKind = await p.request<CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri },
+        range,
+        context: { diagnostics: [], only: ['source.fixAll.wslb'] },
+      });
+      const direct = byKind.find((a) => a.kind === 'source.fixAll.wslb');
+      assert.ok(direct?.edit, JSON.stringify(byKind.map((a) => a.title)));
+      assert.equal(applyTextEdits(text, editsOf(direct.edit, uri)), fixed);
+    } finally {
+      await p.stop();
+    }
+  });
 });
