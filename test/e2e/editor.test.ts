@@ -81,23 +81,7 @@ function workspace(into: string): string {
 }
 
 /** A HAProxy config with one keyword HAProxy 3.0 added (line 9): too new for the default, 2.6. */
-const FOR_30 = `global
-    maxconn 100
-
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout client-hs 5s
-
-frontend fe
-    bind 127.0.0.1:8080
-    default_backend be
-
-backend be
-    server a 127.0.0.1:9000
-`;
+const FOR_30 = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'versions', 'haproxy-3.0-keyword.cfg'), 'utf8');
 
 /** Every extension host log line of this code-server that names wslb and "provider FAILED". */
 function providerFailures(server: CodeServer): string[] {

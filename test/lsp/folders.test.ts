@@ -11,23 +11,7 @@ import * as path from 'node:path';
 import { TestClient, fileUri } from './client';
 
 /** `timeout client-hs` is HAProxy 3.0's: too new for 2.6, the window's default. */
-const HAPROXY = `global
-    maxconn 100
-
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout client-hs 5s
-
-frontend fe
-    bind 127.0.0.1:8080
-    default_backend be
-
-backend be
-    server a 127.0.0.1:9000
-`;
+const HAPROXY = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'versions', 'haproxy-3.0-keyword.cfg'), 'utf8');
 
 /** No proxy_http_version: HTTP/1.0 to the backend before nginx 1.29.7, HTTP/1.1 from it on. */
 const NGINX = `events {}

@@ -18,23 +18,7 @@ interface VersionInfo {
   known: string[];
 }
 
-const HAPROXY = `global
-    maxconn 100
-
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-    timeout client-hs 5s
-
-frontend fe
-    bind 127.0.0.1:8080
-    default_backend be
-
-backend be
-    server a 127.0.0.1:9000
-`;
+const HAPROXY = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'versions', 'haproxy-3.0-keyword.cfg'), 'utf8');
 
 const NGINX = `events {}
 http {
