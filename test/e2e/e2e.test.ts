@@ -253,6 +253,18 @@ describe('wslb end to end in code-server + Chromium', function () {
     await wb.closeHover();
   });
 
+  it('2b. hovers location /ws/: a short hover, the finding first (was 9,161 characters)', async () => {
+    await wb.openFile('nginx.conf');
+    const at = lineColOf('nginx.conf', 'location /ws/');
+    await wb.gotoLine(at.line, at.column + 2);
+    const text = await wb.hoverAtCursor('WebSocket');
+    // the service keeps the hover's Markdown under HOVER_BUDGET (1,200); what the user reads is shorter
+    assert.ok(text.length <= 1200, `${text.length} characters:\n${text}`);
+    assert.match(text, /proxy_http_version|HTTP\/1\.0/);
+    await wb.screenshot('2b-hover-location');
+    await wb.closeHover();
+  });
+
   it('3. applies the nginx quick fix: the diagnostic goes and the text changes', async () => {
     await wb.openFile('nginx.conf');
     const at = lineColOf('nginx.conf', 'location /ws/');
