@@ -668,31 +668,9 @@ export class Workbench {
    * arrive after the diagnostics); returns the titles offered.
    */
   async openQuickFix(expect = '', timeoutMs = 30000): Promise<string[]> {
-    let last: string[] = [];
-    try {
-      return await waitFor(
-        `a quick fix ${JSON.stringify(expect)}`,
-        async () => {
-          await this.page.keyboard.press(`${MOD}+.`);
-          try {
-            await this.quickFixRows().first().waitFor({ state: 'visible', timeout: 3000 });
-          } catch {
-            await this.page.keyboard.press('Escape');
-            return undefined;
-          }
-          last = (await this.quickFixRows().allInnerTexts()).map((t) => t.trim());
-          if (last.some((t) => t.includes(expect))) return last;
-          await this.page.keyboard.press('Escape');
-          return undefined;
-        },
-        timeoutMs,
-        300,
-      );
-    } catch (e) {
-      throw new Error(`${(e as Error).message}; last menu offered: ${last.join(' | ') || '(nothing)'}`, {
-        cause: e,
-      });
-    }
+    return this.openActionMenu(`a quick fix ${JSON.stringify(expect)}`, expect, timeoutMs, async () => {
+      await this.page.keyboard.press(`${MOD}+.`);
+    });
   }
 
   /**
@@ -700,15 +678,30 @@ export class Workbench {
    * (code actions may arrive after the diagnostics); returns the titles offered, read from the menu.
    */
   async openLightBulb(expect = '', timeoutMs = 30000): Promise<string[]> {
-    const bulb = this.activeEditor().locator('.lightBulbWidget');
+    const bulb = this.activeEditor().locator('.lightBulbWidget').first();
+    return this.openActionMenu(`a light bulb offering ${JSON.stringify(expect)}`, expect, timeoutMs, async () => {
+      await bulb.waitFor({ state: 'visible', timeout: 3000 });
+      await bulb.click();
+    });
+  }
+
+  /**
+   * Opens the code-action menu with `open` until it lists `expect` (closing it and trying again
+   * meanwhile); returns the titles offered, or fails naming what the last menu offered.
+   */
+  private async openActionMenu(
+    what: string,
+    expect: string,
+    timeoutMs: number,
+    open: () => Promise<void>,
+  ): Promise<string[]> {
     let last: string[] = [];
     try {
       return await waitFor(
-        `a light bulb offering ${JSON.stringify(expect)}`,
+        what,
         async () => {
           try {
-            await bulb.first().waitFor({ state: 'visible', timeout: 3000 });
-            await bulb.first().click();
+            await open();
             await this.quickFixRows().first().waitFor({ state: 'visible', timeout: 3000 });
           } catch {
             await this.page.keyboard.press('Escape');
