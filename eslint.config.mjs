@@ -31,7 +31,6 @@ export const OVER_FILE_LIMIT = [
   'server/src/service/model/haproxy.ts',
   'server/src/service/model/nginx.ts',
   'server/src/service/model/websocket.ts',
-  'server/src/service/simulate/haproxy.ts',
 ];
 export const OVER_FUNCTION_LIMIT = [
   'client/src/extension.ts',
@@ -44,7 +43,6 @@ export const OVER_FUNCTION_LIMIT = [
   'server/src/service/model/nginx.ts',
   'server/src/service/nginx-incremental.ts',
   'server/src/service/rules/haproxy/http-setting-in-tcp-mode.ts',
-  'server/src/service/simulate/haproxy.ts',
   'server/src/service/syntax/haproxy/conditions.ts',
   'server/src/service/syntax/haproxy/incremental.ts',
   'server/src/service/syntax/haproxy/parser.ts',
