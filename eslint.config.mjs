@@ -34,7 +34,6 @@ export const OVER_FILE_LIMIT = [
 ];
 export const OVER_FUNCTION_LIMIT = [
   'client/src/extension.ts',
-  'server/src/cli/simulate.ts',
   'server/src/service/features/completion.ts',
   'server/src/service/knowledge/haproxy-validate.ts',
   'server/src/service/knowledge/nginx-validate.ts',
