@@ -33,7 +33,6 @@ export const OVER_FILE_LIMIT = [
   'server/src/service/model/websocket.ts',
 ];
 export const OVER_FUNCTION_LIMIT = [
-  'client/src/extension.ts',
   'server/src/service/features/completion.ts',
   'server/src/service/knowledge/haproxy-validate.ts',
   'server/src/service/knowledge/nginx-validate.ts',
