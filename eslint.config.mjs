@@ -37,7 +37,6 @@ export const OVER_FILE_LIMIT = [
 export const OVER_FUNCTION_LIMIT = [
   'client/src/extension.ts',
   'server/src/cli/simulate.ts',
-  'server/src/service/features/completion.ts',
   'server/src/service/knowledge/haproxy-validate.ts',
   'server/src/service/knowledge/nginx-validate.ts',
   'server/src/service/model/aws-cloudformation.ts',
