@@ -17,7 +17,7 @@ import { normalizeSettings } from './project';
 import { FIX_ALL_KIND } from './protocol';
 import { ServerState } from './state';
 import { initAwsParsers } from '../service';
-import { scheduleDocument } from './handlers/diagnostics';
+import { recheckAll, scheduleDocument } from './handlers/diagnostics';
 import { registerDocuments } from './handlers/documents';
 import { configurationChanged, refreshSettings, watchWorkspaceFolders } from './handlers/settings';
 import { startBackgroundCheck } from './handlers/background';
@@ -43,7 +43,12 @@ export function startServer(connection: Connection): ServerState {
   connection.onInitialized(() => {
     registerWatchers(s);
     if (s.client.workspaceFolders) watchWorkspaceFolders(s);
-    void Promise.all([refreshSettings(s), awsReady]).then(() => startBackgroundCheck(s));
+    const settings = refreshSettings(s).finally(() => {
+      // what was checked before the settings were known is checked again, and published now
+      s.settingsRead = true;
+      recheckAll(s, true);
+    });
+    void Promise.all([settings, awsReady]).then(() => startBackgroundCheck(s));
   });
   connection.onDidChangeConfiguration((change) => configurationChanged(s, change));
   registerDocuments(s);

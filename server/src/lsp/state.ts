@@ -71,6 +71,11 @@ export class ServerState {
   initSettings: unknown = undefined;
   /** Does the client open `wslb-rule:` pages (initializationOptions.ruleLinks, lsp/protocol.ts)? */
   ruleLinks: RuleLinks = 'web';
+  /**
+   * Have the settings (the window's and each folder's) been read once? Until then nothing is
+   * published: a document opened first would show findings for the default versions.
+   */
+  settingsRead = false;
   /** Files we published non-empty diagnostics for (so we can clear them). */
   readonly published = new Set<string>();
   backgroundGeneration = 0;

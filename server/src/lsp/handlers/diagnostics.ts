@@ -37,6 +37,7 @@ export function publishAll(s: ServerState, files: Iterable<string>): void {
 }
 
 export function publish(s: ServerState, path: string): void {
+  if (!s.settingsRead) return;
   const doc = s.openByPath.get(path);
   const visible = !!doc || (s.project.settings.checkWorkspace && s.project.coveredBy.has(path));
   const findings = visible ? s.project.findingsFor(path) : [];
