@@ -162,6 +162,7 @@ function newBackend(pool: SimPool, seed: number): HaBackend {
   const d = kind === 'random' ? Number(arg ?? pool.draws ?? 2) : 2;
   const lookup = lookupOf(kind, !!pool.consistent);
   const srvs = makeServers(pool.servers);
+  const { wdiv, wmult } = weightScale(lookup, srvs);
   return {
     pool,
     kind,
@@ -176,7 +177,8 @@ function newBackend(pool: SimPool, seed: number): HaBackend {
     // "hash-type"); a function written explicitly needs `avalanche` spelled out.
     avalanche: !!pool.avalanche || (!!pool.consistent && !pool.hashFunction),
     allBackups: !!pool.allBackups,
-    ...weightScale(lookup, srvs),
+    wdiv,
+    wmult,
     srvAct: 0,
     srvBck: 0,
     totWact: 0,
