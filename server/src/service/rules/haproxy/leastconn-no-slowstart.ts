@@ -10,6 +10,7 @@ import {
   serverOptionEdits,
   statementSpan,
 } from './common';
+import { firstNames } from '../name-list';
 
 export const SLOWSTART_FIX_VALUE = '30s';
 
@@ -53,7 +54,7 @@ export const leastconnNoSlowstart: HaproxyRule = {
       report({
         path: proxy.source.path,
         span: here ? statementSpan(bal.statement) : proxyHeaderSpan(proxy),
-        message: `WebSocket ${proxyLabel(proxy)} (leastconn): ${all ? 'no server has' : `${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''} ${lacking.length === 1 ? 'has' : 'have'} no`} slowstart; a returning server takes every new connection; add it`,
+        message: `WebSocket ${proxyLabel(proxy)} (leastconn): ${all ? 'no server has' : `${firstNames(names, 3)} ${lacking.length === 1 ? 'has' : 'have'} no`} slowstart; a returning server takes every new connection; add it`,
         fixes: () => [
           {
             title: `Add slowstart ${SLOWSTART_FIX_VALUE} to the servers (default-server)`,
