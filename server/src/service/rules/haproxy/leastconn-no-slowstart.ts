@@ -1,5 +1,5 @@
 import { clipWord } from '../../words';
-import { haproxyEffective } from '../../model/haproxy';
+import { balanceOf } from './balance';
 import type { HaproxyRule } from '../rule';
 import {
   activeWebSocketBackends,
@@ -40,8 +40,8 @@ export const leastconnNoSlowstart: HaproxyRule = {
   },
   check({ config, report }) {
     for (const { proxy } of activeWebSocketBackends(config)) {
-      const bal = haproxyEffective(proxy, ['balance']);
-      if (!bal || bal.negated || bal.values[0] !== 'leastconn') continue;
+      const { eff: bal, algo } = balanceOf(proxy);
+      if (!bal || algo !== 'leastconn') continue;
       const live = liveServers(proxy);
       if (live.filter((s) => !s.backup).length < 2) continue;
       // slowstart acts only on a server HAProxy has seen fail, which takes health checks: a server
