@@ -1,6 +1,7 @@
 import type { HaproxyRule } from '../rule';
 import { describeDuration } from '../../model/units';
 import { effectiveHeartbeat } from '../../knowledge/protocols';
+import { activeWebSocketSet } from '../../model/websocket-haproxy';
 import {
   activeWebSocketBackends,
   describeIdleLimits,
@@ -45,7 +46,7 @@ export const wsMissingTimeoutTunnel: HaproxyRule = {
   },
   check({ config, options, report }) {
     const ws = activeWebSocketBackends(config);
-    const wsSet = new Set(ws.map((b) => b.proxy));
+    const wsSet = activeWebSocketSet(config);
     for (const { proxy, reasons } of ws) {
       // The paths that route here may show the protocol, and with it its default heartbeat.
       const heartbeat = effectiveHeartbeat(

@@ -2,6 +2,7 @@ import { clipWord } from '../../words';
 import { describeDuration } from '../../model/units';
 import type { HaproxyRule } from '../rule';
 import { effectiveHeartbeat, heartbeatLabel } from '../../knowledge/protocols';
+import { activeWebSocketSet } from '../../model/websocket-haproxy';
 import {
   activeWebSocketBackends,
   heartbeatTier,
@@ -41,7 +42,7 @@ export const wsTimeoutBelowHeartbeat: HaproxyRule = {
   },
   check({ config, options, report }) {
     const ws = activeWebSocketBackends(config);
-    const wsSet = new Set(ws.map((b) => b.proxy));
+    const wsSet = activeWebSocketSet(config);
     for (const { proxy, reasons } of ws) {
       // The paths that route here may show the protocol, and with it its default heartbeat.
       const heartbeat = effectiveHeartbeat(
