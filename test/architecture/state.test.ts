@@ -31,8 +31,6 @@ const STATEFUL: Record<string, string> = {
   'server/src/service/model/nginx-carry.ts': 'to be moved into host/',
   'server/src/service/model/nginx-units.ts': 'to be moved into host/',
   'server/src/service/model/websocket.ts': 'to be moved into host/',
-  'server/src/service/rules/aws/common.ts': 'to be moved into host/',
-  'server/src/service/syntax/haproxy/nodes.ts': 'to be moved into host/',
   'server/src/service/syntax/nginx/incremental.ts': 'to be moved into host/',
   'server/src/service/docs/ws-notes.ts': 'an index of the static notes, built once on first use',
   'server/src/service/knowledge/haproxy-tables.ts': "each release's keyword table, parsed on first use",
