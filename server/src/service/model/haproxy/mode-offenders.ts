@@ -64,15 +64,21 @@ const judgedRoutes = fact(
   }),
 );
 
-/** The http frontend or listen that backendReferences(config)[i] makes use a tcp backend, or null. */
-export function modeOffender(config: HaproxyConfig, i: number): HaproxyProxy | null {
+/**
+ * For the check of a config: the http frontend or listen that backendReferences(config)[i] makes
+ * use a tcp backend, or null, by `i`.
+ */
+export function modeOffenders(config: HaproxyConfig): (i: number) => HaproxyProxy | null {
   const refs = backendReferences(config);
   let known = judgedRoutes(config);
   if (known.refs !== refs) {
     judgedRoutes.forget(config);
     known = judgedRoutes(config);
   }
-  let fe = known.judged[i];
-  if (fe === undefined) known.judged[i] = fe = offender(config, refs[i]);
-  return fe;
+  const { judged } = known;
+  return (i) => {
+    let fe = judged[i];
+    if (fe === undefined) judged[i] = fe = offender(config, refs[i]);
+    return fe;
+  };
 }

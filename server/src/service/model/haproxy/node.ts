@@ -74,7 +74,8 @@ export const PROXY_KINDS = new Set(['defaults', 'frontend', 'backend', 'listen']
 /**
  * An edit replaced `old` with `proxy` in a config (updateHaproxyConfig, which changes the config
  * in place). `routesChanged`: the edited line is or was a use_backend, default_backend or acl line.
- * Every fact of a config declares how it follows (host/memo.ts `updateAcross`).
+ * The config stays the same object, so a fact of a config without a policy for this change would
+ * keep a stale value: each declares how it follows (`updateAcross`, or dropOnReplace()).
  */
 export interface ProxyReplacement {
   old: HaproxyProxy;

@@ -1,5 +1,5 @@
 import { clipWord } from '../../words';
-import { type HaproxyProxy, backendReferences, haproxyEffective, modeOffender } from '../../model/haproxy';
+import { type HaproxyProxy, backendReferences, haproxyEffective, modeOffenders } from '../../model/haproxy';
 import { replaceWord } from '../../fixes/haproxy';
 import type { HaproxyRule } from '../rule';
 import { insertSetting, proxyHeaderSpan, proxyLabel } from './common';
@@ -35,9 +35,10 @@ export const backendModeMismatch: HaproxyRule = {
   },
   check({ config, report }) {
     const refs = backendReferences(config);
+    const offender = modeOffenders(config);
     for (let i = 0; i < refs.length; i++) {
       const ref = refs[i];
-      const fe = modeOffender(config, i);
+      const fe = offender(i);
       if (fe === null) continue;
       const target = ref.target!;
       const how = ref.statement.keyword === 'use_backend' ? "in a 'use_backend' rule" : 'as its default backend';
