@@ -26,9 +26,7 @@ export const OVER_FILE_LIMIT = [
   'server/src/service/docs/hover.ts',
   'server/src/service/knowledge/haproxy-validate.ts',
   'server/src/service/knowledge/nginx.ts',
-  'server/src/service/model/haproxy.ts',
   'server/src/service/model/nginx.ts',
-  'server/src/service/model/websocket.ts',
 ];
 export const OVER_FUNCTION_LIMIT = [
   'server/src/service/knowledge/haproxy-validate.ts',

@@ -12,7 +12,7 @@ import { MemoryFileSystem } from '../../server/src/service/model/fs';
 import { checkWorkspace } from '../../server/src/service/host/roots';
 import { HaproxyIncremental } from '../../server/src/service/host/haproxy';
 import { buildHaproxyConfig } from '../../server/src/service/model/haproxy';
-import { haproxyWebSocketBackends } from '../../server/src/service/model/websocket';
+import { haproxyWebSocketBackends } from '../../server/src/service/model/websocket-haproxy';
 import { detectLanguage } from '../../server/src/service/detect';
 import { recogniseHaproxyTemplate } from '../../server/src/service/model/haproxy-template';
 import { parseHaproxyTime, haproxyTimeTrailing } from '../../server/src/service/model/units';

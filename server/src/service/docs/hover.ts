@@ -57,12 +57,8 @@ import { awsHover } from './aws-hover';
 import type { Finding } from '../types';
 import { ruleExplanationMarkdown } from './explain';
 import { sourcePointer, type SourceSection } from './sections';
-import {
-  haproxyWebSocketBackends,
-  nginxCarriesWebSocket,
-  nginxWebSocketLocations,
-  nginxWebSocketUpstreams,
-} from '../model/websocket';
+import { nginxCarriesWebSocket, nginxWebSocketLocations, nginxWebSocketUpstreams } from '../model/websocket';
+import { haproxyWebSocketBackends } from '../model/websocket-haproxy';
 import { wsNote, type WsNote } from './ws-notes';
 import { effectiveHeartbeat, type EffectiveHeartbeat } from '../knowledge/protocols';
 import { heartbeatTier } from '../describe/heartbeat';
