@@ -83,19 +83,20 @@ export function recogniseTemplate(text: string, comment = '#'): TemplateInfo | n
   const placeholders: TemplatePlaceholder[] = [];
   const syntaxes: string[] = [];
   let inComment = false;
+  const commentCode = comment.charCodeAt(0);
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\n') {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
       inComment = false;
       continue;
     }
     if (inComment) continue;
-    if (c === comment && !startsPlaceholder(text, i)) {
+    if (c === commentCode && !startsPlaceholder(text, i)) {
       // `#` opens a comment only at a word start (nginx and HAProxy both read `a#b` as one word)
       if (i === 0 || /\s|;|\{|\}/.test(text[i - 1])) inComment = true;
       continue;
     }
-    if (c !== '{' && c !== '<' && c !== '$' && c !== '%') continue;
+    if (!mayOpenPlaceholder(c, text.charCodeAt(i + 1))) continue;
     for (const s of SYNTAXES) {
       s.re.lastIndex = i;
       const m = s.re.exec(text);
@@ -176,6 +177,27 @@ function otherBranches(text: string, placeholders: TemplatePlaceholder[]): { sta
     }
   }
   return out;
+}
+
+/**
+ * Can a placeholder of SYNTAXES start with these two characters? (Each begins with `{#`, `{%`,
+ * `{{`, `{` and a name, `<%`, `<` and a capital, `${`, or `%%`.) Lets the scan skip the
+ * expressions at the braces and variables of a plain config.
+ */
+function mayOpenPlaceholder(c: number, next: number): boolean {
+  const upper = next >= 65 && next <= 90;
+  switch (c) {
+    case 123: // {
+      return next === 35 || next === 37 || next === 123 || upper || next === 95 || (next >= 97 && next <= 122);
+    case 60: // <
+      return next === 37 || upper;
+    case 36: // $
+      return next === 123;
+    case 37: // %
+      return next === 37;
+    default:
+      return false;
+  }
 }
 
 /** `{#` is a Jinja2 comment tag, not a `#` comment. */
