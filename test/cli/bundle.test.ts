@@ -1,9 +1,9 @@
 /**
- * The built CLI loads only what a run needs (issue 21): dist/cli/wslb.js (the executable, which keeps
- * V8's compiled code between runs: Node's compile cache, or its own on Node 20) and wslb-main.js check nginx and HAProxy files
- * on their own; the nginx documentation text, YAML and web-tree-sitter are files of their own next
- * to them (scripts/build.mjs), required only by the runs that need them (the AWS examples in
- * aws-cli.test.ts run through those).
+ * The built CLI loads only what a run needs (issue 21): dist/cli/wslb.js (the executable, which
+ * keeps V8's compiled code between runs: Node's compile cache, or its own on Node 20) and
+ * wslb-main.js check nginx and HAProxy files on their own; the nginx documentation text, YAML and
+ * web-tree-sitter are files of their own next to them (scripts/build.mjs), required only by the
+ * runs that need them (the AWS examples in aws-cli.test.ts run through those).
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
