@@ -82,18 +82,20 @@ export function recogniseTemplate(text: string, comment = '#'): TemplateInfo | n
   if (!/[{<$%]/.test(text)) return null;
   const placeholders: TemplatePlaceholder[] = [];
   const syntaxes: string[] = [];
-  let inComment = false;
-  const commentCode = comment.charCodeAt(0);
-  for (let i = 0; i < text.length; i++) {
+  // The characters that start a placeholder or a comment, found by the engine (most of a config
+  // is neither); a comment is skipped to its line's end.
+  const commentCode = comment.length === 1 ? comment.charCodeAt(0) : -1;
+  const next = new RegExp(`[{<$%${commentCode < 0 ? '' : comment.replace(/[\\\]^-]/g, '\\$&')}]`, 'g');
+  for (let hit = next.exec(text); hit; hit = next.exec(text)) {
+    const i = hit.index;
     const c = text.charCodeAt(i);
-    if (c === 10) {
-      inComment = false;
-      continue;
-    }
-    if (inComment) continue;
     if (c === commentCode && !startsPlaceholder(text, i)) {
       // `#` opens a comment only at a word start (nginx and HAProxy both read `a#b` as one word)
-      if (i === 0 || /\s|;|\{|\}/.test(text[i - 1])) inComment = true;
+      if (i === 0 || /\s|;|\{|\}/.test(text[i - 1])) {
+        const eol = text.indexOf('\n', i);
+        if (eol < 0) break;
+        next.lastIndex = eol + 1;
+      }
       continue;
     }
     if (!mayOpenPlaceholder(c, text.charCodeAt(i + 1))) continue;
@@ -103,7 +105,7 @@ export function recogniseTemplate(text: string, comment = '#'): TemplateInfo | n
       if (!m) continue;
       placeholders.push({ start: i, end: i + m[0].length, kind: s.kind(m[0]) });
       if (!syntaxes.includes(s.name)) syntaxes.push(s.name);
-      i += m[0].length - 1;
+      next.lastIndex = i + m[0].length;
       break;
     }
   }
