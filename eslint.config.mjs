@@ -27,7 +27,6 @@ export const OVER_FILE_LIMIT = [
   'server/src/lsp/project.ts',
   'server/src/service/docs/hover.ts',
   'server/src/service/knowledge/haproxy-validate.ts',
-  'server/src/service/knowledge/nginx.ts',
   'server/src/service/model/haproxy.ts',
   'server/src/service/model/websocket.ts',
   'server/src/service/simulate/engine.ts',

@@ -29,14 +29,7 @@ import {
   type LineIndexOf,
   type NginxAnalysis,
 } from './index';
-import {
-  editedIndentStats,
-  eolOf,
-  indentStats,
-  indentUnitOf,
-  rememberIndentUnit,
-  type IndentStats,
-} from './fixes/nginx';
+import { editedIndentStats, eolOf, indentStats, indentUnitOf, type IndentStats } from './fixes/nginx';
 import { validateNginx } from './knowledge';
 import { nginxCommands } from './knowledge/nginx';
 import { thirdPartyModuleOf } from './knowledge/nginx-validate';
@@ -265,7 +258,6 @@ export class NginxIncremental {
     const indent = editedIndentStats(st.indent, st.text, text, lo, hiOld, hiOld + delta);
     const unitNow = indentUnitOf(indent);
     if (unitNow !== indentUnitOf(st.indent) || eolOf(text) !== eol) return 'indentation or line breaks changed';
-    rememberIndentUnit(text, unitNow);
     src.text = text;
     src.tree = tree;
     const ctx = rebuildNginxBlock(stmt);
