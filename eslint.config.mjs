@@ -37,7 +37,6 @@ export const OVER_FUNCTION_LIMIT = [
   'server/src/cli/simulate.ts',
   'server/src/service/features/completion.ts',
   'server/src/service/knowledge/haproxy-validate.ts',
-  'server/src/service/knowledge/nginx-validate.ts',
   'server/src/service/model/aws-cloudformation.ts',
   'server/src/service/model/aws-terraform.ts',
   'server/src/service/nginx-incremental.ts',

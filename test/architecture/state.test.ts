@@ -23,7 +23,6 @@ const STATEFUL: Record<string, string> = {
   'server/src/service/index.ts': 'to be moved into host/',
   'server/src/service/fix-recipes.ts': 'to be moved into host/',
   'server/src/service/nginx-incremental.ts': 'to be moved into host/',
-  'server/src/service/knowledge/nginx-validate.ts': 'to be moved into host/',
   'server/src/service/model/haproxy.ts': 'to be moved into host/',
   'server/src/service/model/websocket.ts': 'to be moved into host/',
   'server/src/service/rules/aws/common.ts': 'to be moved into host/',
