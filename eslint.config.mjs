@@ -25,13 +25,9 @@ export const SIZE_LIMITS = {
 export const OVER_FILE_LIMIT = [
   'server/src/service/docs/hover.ts',
   'server/src/service/knowledge/haproxy-validate.ts',
-  'server/src/service/knowledge/nginx.ts',
-  'server/src/service/model/nginx.ts',
 ];
 export const OVER_FUNCTION_LIMIT = [
   'server/src/service/knowledge/haproxy-validate.ts',
-  'server/src/service/knowledge/nginx-validate.ts',
-  'server/src/service/model/nginx.ts',
   'server/src/service/syntax/haproxy/conditions.ts',
   'server/src/service/syntax/haproxy/incremental.ts',
   'server/src/service/syntax/haproxy/parser.ts',

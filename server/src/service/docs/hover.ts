@@ -63,6 +63,7 @@ import { wsNote, type WsNote } from './ws-notes';
 import { effectiveHeartbeat, type EffectiveHeartbeat } from '../knowledge/protocols';
 import { heartbeatTier } from '../describe/heartbeat';
 import { whereLine } from '../describe/where';
+import { fact } from '../host/memo';
 
 export interface HoverInput {
   language: 'nginx' | 'haproxy' | 'aws';
@@ -297,16 +298,15 @@ function nginxAlgorithmKey(algorithm: string): string {
 // ---------------------------------------------------------------------------------------------
 // nginx
 
-const statementIndex = new WeakMap<NginxConfig, Map<NginxDirective, NginxStatement>>();
+/** The statement of each directive of a config (the first, for a file included twice). */
+const statementIndex = fact('nginx.statementOfDirective', (config: NginxConfig) => {
+  const index = new Map<NginxDirective, NginxStatement>();
+  for (const s of walkStatements(config.root)) if (!index.has(s.directive)) index.set(s.directive, s);
+  return index;
+});
 
 function statementOf(config: NginxConfig, d: NginxDirective): NginxStatement | undefined {
-  let index = statementIndex.get(config);
-  if (!index) {
-    index = new Map();
-    for (const s of walkStatements(config.root)) if (!index.has(s.directive)) index.set(s.directive, s);
-    statementIndex.set(config, index);
-  }
-  return index.get(d);
+  return statementIndex(config).get(d);
 }
 
 function lineOfStmt(s: NginxStatement): number {

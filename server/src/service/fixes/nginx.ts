@@ -4,27 +4,18 @@
  */
 import type { NginxConfig, NginxContext, NginxSource, NginxStatement } from '../model/nginx';
 import type { EditSpec } from '../rules/rule';
+import { fact, factBy } from '../host/memo';
 
-const unitCache = new Map<string, string>();
-/**
- * The text rememberIndentUnit was last told about, and its unit: checked first with `===`, which
- * is a pointer check for the same string object (the usual case: the text just analysed) and stops
- * at the first differing character otherwise; a string key of the Map above is hashed, which reads
- * the whole text (300 KB per keystroke).
- */
-let rememberedText: string | undefined;
-let rememberedUnit = '';
-
-/** The indentation unit the file uses: a tab, or the smallest step of leading spaces seen (default 4). Cached per text. */
+/** The indentation unit the file uses: a tab, or the smallest step of leading spaces seen (default 4). */
 export function indentUnit(text: string): string {
-  if (text === rememberedText) return rememberedUnit;
-  const hit = unitCache.get(text);
-  if (hit !== undefined) return hit;
-  const unit = computeIndentUnit(text);
-  if (unitCache.size >= 16) unitCache.delete(unitCache.keys().next().value as string);
-  unitCache.set(text, unit);
-  return unit;
+  return indentUnitOf(indentStats(text));
 }
+
+/**
+ * The indentation unit of a source, once per source. The incremental analysis (nginx-incremental.ts)
+ * changes a source's text in place only when the unit stays the same, so the value holds then too.
+ */
+const sourceIndentUnit = fact('nginx.indentUnit', (src: NginxSource) => indentUnit(src.text));
 
 /** JavaScript's \s (the characters `^([ \t]+)\S` with the m flag must not see after an indent). */
 function isJsSpace(c: number): boolean {
@@ -50,10 +41,6 @@ export interface IndentStats {
   /** Lines indented with spaces only, and how many have each width. */
   spaceLines: number;
   counts: Map<number, number>;
-}
-
-function computeIndentUnit(text: string): string {
-  return indentUnitOf(indentStats(text));
 }
 
 const isBreak = (c: number) => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
@@ -138,12 +125,6 @@ export function editedIndentStats(
   };
 }
 
-/** Tell indentUnit the unit of a text worked out elsewhere (editedIndentStats). */
-export function rememberIndentUnit(text: string, unit: string): void {
-  rememberedText = text;
-  rememberedUnit = unit;
-}
-
 /** The line break a fix writes: the file's first one. */
 export function eolOf(text: string): string {
   const m = /\r\n|\n|\r/.exec(text);
@@ -212,7 +193,7 @@ export function insertInContext(
   const text = src.text;
   const eol = eolOf(text);
   const own = ownStatements(ctx);
-  const unit = indentUnit(text);
+  const unit = sourceIndentUnit(src);
   const childIndent = own.length
     ? indentOfLine(text, own[0].directive.start)
     : indentOfLine(text, b.stmt.directive.start) + unit;
@@ -351,21 +332,17 @@ export function ensureConnectionUpgradeMap(
   let http: NginxContext | null = ctx;
   while (http && http.kind !== 'http') http = http.parent;
   if (!http) return null;
-  // The same edit for every finding in this http block: built once per block and text (each build
-  // reads all of the block's statements, so building it per finding was quadratic, issue 23).
-  const text = blockOf(http)?.src.text ?? config.sources.get(config.rootPath)?.text;
-  const cached = upgradeMaps.get(http);
-  if (cached && cached.text === text && cached.count === http.statements.length) return cached.edit;
-  const edit = buildUpgradeMap(config, http);
-  upgradeMaps.set(http, { text, count: http.statements.length, edit });
-  return edit;
+  // The same edit for every finding in this http block: built once per config and block (each
+  // build reads all of the block's statements, so building it per finding was quadratic, issue 23).
+  return upgradeMapEdit(config, http);
 }
 
-const upgradeMaps = new WeakMap<NginxContext, { text: string | undefined; count: number; edit: EditSpec | null }>();
+/** The edit adding the upgrade map to an http block, by block (an edit of the text makes a new config). */
+const upgradeMapEdit = factBy('nginx.upgradeMapEdit', buildUpgradeMap);
 
 function buildUpgradeMap(config: NginxConfig, http: NginxContext): EditSpec | null {
   const b = blockOf(http);
-  const unit = b ? indentUnit(b.src.text) : '    ';
+  const unit = b ? sourceIndentUnit(b.src) : '    ';
   const lines = CONNECTION_UPGRADE_MAP.map((l) => l.replace(/^ {4}/, unit));
   // Place it before the first server block so it reads as shared http configuration.
   const own = http.statements.filter((s) => (b ? s.source === b.src : s.includedVia.length === 0));

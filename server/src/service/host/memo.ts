@@ -110,3 +110,22 @@ export function factBy<K extends object, A, V>(name: string, compute: (key: K, a
 export function carry<D>(on: Change<D>, from: object, to: object, detail: D): void {
   for (const c of carriers.get(on) ?? []) c(from, to, detail);
 }
+
+/**
+ * A fact of two objects (a syntax node in a check environment): one value per pair, forgotten
+ * with either (factBy would keep every `arg` alive as long as `key`).
+ */
+export function factByObject<K extends object, A extends object, V>(
+  name: string,
+  compute: (key: K, arg: A) => V,
+): (key: K, arg: A) => V {
+  const table = fact<K, WeakMap<A, { v: V }>>(name, () => new WeakMap());
+  return (key, arg) => {
+    const m = table(key);
+    const hit = m.get(arg);
+    if (hit) return hit.v;
+    const v = compute(key, arg);
+    m.set(arg, { v });
+    return v;
+  };
+}

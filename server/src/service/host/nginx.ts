@@ -9,7 +9,7 @@
  *
  * - the parser re-reads the innermost block around the edit (parseNginxIncremental),
  * - the model rebuilds S's contexts only (rebuildNginxBlock) into a config that keeps every other
- *   context and the whole-config facts (model/nginx-carry.ts),
+ *   context and the whole-config facts (carried across model/nginx-tree.ts's nginxFootprintKept),
  * - the knowledge base checks S's directives only, the 'server' rules run over S only,
  * - every other finding is kept, moved down or up when the edit added or removed lines; one whose
  *   message names a line of the root file that moved (Finding.cites) cannot be kept, and then the
@@ -22,22 +22,22 @@ import { recogniseTemplate } from '../template';
 import type { LanguageService, NginxAnalysis } from '../index';
 import { nginxFileOptions } from './analyse';
 import { finish, nginxBaseFindings, runRules, withTemplateNotes, type LineIndexOf } from './findings';
-import {
-  editedIndentStats,
-  eolOf,
-  indentStats,
-  indentUnitOf,
-  rememberIndentUnit,
-  type IndentStats,
-} from '../fixes/nginx';
+import { editedIndentStats, eolOf, indentStats, indentUnitOf, type IndentStats } from '../fixes/nginx';
 import { validateNginx } from '../knowledge';
 import { nginxCommands } from '../knowledge/nginx';
 import { thirdPartyModuleOf } from '../knowledge/nginx-validate';
 import { checkNginxTimes, validateConfigKnowledge, type KnowledgeFinding } from '../knowledge-check';
 import type { ConfigFileSystem } from '../model/fs';
-import { buildNginxConfig, contextPath, rebuildNginxBlock, type NginxConfig, type NginxContext } from '../model/nginx';
-import { carryNginxFacts } from '../model/nginx-carry';
-import { carryNginxUnits, isNginxUnit, nginxScopes, nginxUnits, statementsIn } from '../model/nginx-units';
+import {
+  buildNginxConfig,
+  contextPath,
+  nginxFootprintKept,
+  rebuildNginxBlock,
+  type NginxConfig,
+  type NginxContext,
+} from '../model/nginx';
+import { carry } from './memo';
+import { isNginxUnit, nginxScopes, nginxUnits, statementsIn } from '../model/nginx-units';
 import { proxyPassOf, webSocketLocationsIn } from '../model/websocket';
 import { NGINX_RULES } from '../rules';
 import {
@@ -242,7 +242,6 @@ export class NginxIncremental {
     const indent = editedIndentStats(st.indent, st.text, text, lo, hiOld, hiOld + delta);
     const unitNow = indentUnitOf(indent);
     if (unitNow !== indentUnitOf(st.indent) || eolOf(text) !== eol) return 'indentation or line breaks changed';
-    rememberIndentUnit(text, unitNow);
     src.text = text;
     src.tree = tree;
     const ctx = rebuildNginxBlock(stmt);
@@ -254,8 +253,7 @@ export class NginxIncremental {
       ),
       syntax: new Map(config.syntax).set(rootPath, tree.diagnostics),
     };
-    carryNginxFacts(config, next);
-    carryNginxUnits(config, next, unit, ctx);
+    carry(nginxFootprintKept, config, next, { old: unit, fresh: ctx });
     const after = footprint(next, ctx);
     if (after !== before) return 'the server block changed what the rest of the config sees';
 

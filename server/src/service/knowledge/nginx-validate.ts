@@ -42,6 +42,7 @@ import {
 } from './nginx';
 import { closestNames } from './suggest';
 import { atLeast, compareVersions } from './versions';
+import { factBy, factByObject } from '../host/memo';
 
 /** A knowledge-base problem in offsets of the file that was checked (the caller adds file and range). */
 export interface KnowledgeDiagnostic {
@@ -168,21 +169,62 @@ const stop = (severity: Severity, c: NginxCheckName, message: string): Verdict =
 });
 
 /**
- * What a directive's own checks found, by directive object: the checks depend only on the
- * directive's words, whether it has a block, the block type it stands in and the target (`env`),
- * so a directive the incremental parser reused is not checked again. Spans are kept relative to
- * the directive's start (a reused directive may have moved).
+ * What the checks of a directive depend on besides its own words: the target, whether the user
+ * chose it, the build and the modules the file loads, and the block type it stands in. One object
+ * per such environment (checkEnv), so that what is found can be kept per directive and environment.
  */
-const directiveMemo = new WeakMap<
-  object,
-  { env: string; t: NginxBlockType; start: number; found: readonly KnowledgeDiagnostic[]; known: boolean }
->();
+interface CheckEnv {
+  version: string;
+  chosen: boolean;
+  build: NginxBuildProfile;
+  loaded: ReadonlySet<string>;
+  t: NginxBlockType;
+}
+
+/** The environment named by `key` (version, chosen, loaded modules and block type, see envKey) in `build`. */
+const checkEnv = factBy('nginx.checkEnv', (build: NginxBuildProfile, key: string): CheckEnv => {
+  const [version, chosen, loaded, t] = key.split('\0');
+  return {
+    version,
+    chosen: chosen === 'true',
+    build,
+    loaded: new Set(loaded ? loaded.split(',') : []),
+    t: t as NginxBlockType,
+  };
+});
+
+const envKey = (version: string, chosen: boolean, loaded: ReadonlySet<string>, t: NginxBlockType) =>
+  `${version}\0${chosen}\0${[...loaded].sort().join(',')}\0${t}`;
+
+/** What one directive name gets in an environment, whatever its arguments. */
+const verdictOf = factBy('nginx.checkVerdict', (env: CheckEnv, name: string) => classify(env, name));
+
+/** What a directive's own checks found (not those of its block's contents), and whether nginx accepts it at all. */
+interface DirectiveChecks {
+  /** The directive's start when it was checked: the spans of `found` move with it. */
+  start: number;
+  found: readonly KnowledgeDiagnostic[];
+  known: boolean;
+}
+
+/**
+ * The checks of a directive object in an environment: they depend on nothing else, so a directive
+ * the incremental parser reused is not checked again (its findings move with it).
+ */
+const directiveChecks = factByObject('nginx.directiveChecks', (env: CheckEnv, d: DirectiveLike): DirectiveChecks => {
+  const found: KnowledgeDiagnostic[] = [];
+  const known = checkDirective(env, d, (span, severity, c, message) => {
+    if (!env.chosen && (c === 'directive-too-new' || c === 'parameter-too-new')) return;
+    found.push({ span: { start: span.start, end: span.end }, severity, code: 'nginx/' + c, message });
+  });
+  // (most directives have no finding: they share one empty list instead of a copy each)
+  return { start: d.start, found: found.length ? found : NO_FINDINGS, known };
+});
 const NO_FINDINGS: readonly KnowledgeDiagnostic[] = [];
-const buildIds = new WeakMap<NginxBuildProfile, number>();
-let nextBuildId = 0;
+
+type Report = (span: Span, severity: Severity, c: NginxCheckName, message: string) => void;
 
 export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): KnowledgeDiagnostic[] {
-  const version = opts.version;
   const build = resolveBuild(opts.build);
   const out: KnowledgeDiagnostic[] = [];
   const loaded = loadedModules(file);
@@ -190,259 +232,27 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
   // included where nginx cannot have a block of directives tells nothing: no checks then.
   const root = blockTypeOfPath(opts.rootContext ?? []);
   if (!root) return [];
-  // only needed for a suggestion after an unknown name
-  let namesInVersion: Set<string> | undefined;
-
-  const report = (span: Span, severity: Severity, c: NginxCheckName, message: string) => {
-    if (!chosen && (c === 'directive-too-new' || c === 'parameter-too-new')) return;
-    out.push({ span: { start: span.start, end: span.end }, severity, code: 'nginx/' + c, message });
-  };
-  let buildId = buildIds.get(build);
-  if (buildId === undefined) buildIds.set(build, (buildId = nextBuildId++));
   const chosen = opts.versionChosen !== false;
-  const env = `${version}\0${chosen}\0${buildId}\0${[...loaded].sort().join(',')}`;
-
-  const inBuild = (c: NginxCommand) => !build.missing.has(c.module) || loaded.has(c.module);
-
+  const envs = new Map<NginxBlockType, CheckEnv>();
+  const envOf = (t: NginxBlockType): CheckEnv => {
+    let env = envs.get(t);
+    if (!env) envs.set(t, (env = checkEnv(build, envKey(opts.version, chosen, loaded, t))));
+    return env;
+  };
   const visitChildren = (children: readonly NodeLike[], t: NginxBlockType) => {
     for (const n of children) if (n.type === 'directive') visit(n as DirectiveLike, t);
   };
-
-  const classify = (name: string, t: NginxBlockType): Verdict => {
-    const all = [...nginxCommands(name), ...((build.backports ?? []).filter((b) => b.name === name) as NginxCommand[])];
-    const existing = all.filter((c) => commandExistsIn(c, version));
-    const built = existing.filter(inBuild);
-    const where = describeBlockType(t);
-
-    if (built.length === 0) {
-      if (existing.length > 0) {
-        const c = existing.find((x) => familyMatches(x, t)) ?? existing[0];
-        const why = build.missing.get(c.module) ?? 'not part of this build';
-        const so = build.loadable.get(c.module);
-        return stop(
-          'warning',
-          'module-not-in-build',
-          `${code(name)} comes from ${c.module}, which ${build.description} lacks: ${why}` +
-            (so ? `; load it with \`load_module modules/${so};\`` : ''),
-        );
-      }
-      if (all.length > 0) {
-        const newer = all
-          .filter((c) => compareVersions(c.since, version) > 0)
-          .sort((a, b) => compareVersions(a.since, b.since));
-        if (newer.length > 0) {
-          return stop(
-            'error',
-            'directive-too-new',
-            `${code(name)} needs nginx ${newer[0].since}; target is ${version}`,
-          );
-        } else {
-          const removed = all
-            .map((c) => c.removed)
-            .filter((r): r is string => !!r)
-            .sort(compareVersions);
-          return stop(
-            'error',
-            'directive-removed',
-            `${code(name)} was removed in nginx ${removed[removed.length - 1] ?? '?'}; target is ${version}`,
-          );
-        }
-      }
-      const docs = nginxDocs(name);
-      if (docs.length > 0) {
-        const separate = docs.find((x) => /_js_module$|acme|otel/.test(x.module));
-        if (separate) {
-          return stop(
-            'warning',
-            'module-not-in-build',
-            `${code(name)} comes from ${separate.module}, a module distributed apart from nginx and not in ${build.description}`,
-          );
-        } else {
-          return stop(
-            'error',
-            'nginx-plus-only',
-            `${code(name)} exists only in NGINX Plus (commercial), not in nginx open source`,
-          );
-        }
-      }
-      const third = thirdPartyModuleOf(name);
-      // The wording is read back by oneHintPerModule (THIRD_PARTY_MESSAGE).
-      if (third) {
-        return stop(
-          'hint',
-          'third-party-directive',
-          `${code(name)} comes from the third-party module ${third}, which stock nginx lacks`,
-        );
-      }
-      const local = closestNames(name, nginxDirectivesForContext(contextNames(t), version, build), 2);
-      const best = local.length
-        ? local
-        : closestNames(name, (namesInVersion ??= nginxDirectiveNames(version, build)), 2);
-      return stop(
-        'error',
-        'unknown-directive',
-        `unknown directive ${code(name)}` + (best.length ? `; did you mean ${best.map(code).join(' or ')}?` : ''),
-      );
-    }
-
-    const sameFamily = built.filter((c) => familyMatches(c, t));
-    const here = sameFamily.filter((c) => contextMatches(variantAt(c, version), t));
-    if (here.length === 0) {
-      const later = all
-        .filter((c) => familyMatches(c, t) && compareVersions(c.since, version) > 0 && contextMatches(c.variants[0], t))
-        .sort((a, b) => compareVersions(a.since, b.since));
-      const laterVariant = sameFamily
-        .flatMap((c) => c.variants.filter((v) => compareVersions(v.since, version) > 0 && contextMatches(v, t)))
-        .sort((a, b) => compareVersions(a.since, b.since));
-      const since = later[0]?.since ?? laterVariant[0]?.since;
-      if (since) {
-        return stop(
-          'error',
-          'directive-too-new',
-          `${code(name)} inside ${where} needs nginx ${since}; target is ${version}`,
-        );
-      }
-      const ctxs = new Set<string>();
-      for (const c of sameFamily.length ? sameFamily : built)
-        for (const ctx of variantAt(c, version).contexts) ctxs.add(ctx);
-      const allowed = new Set(
-        [...ctxs]
-          .sort((a, b) => BLOCK_ORDER.indexOf(a) - BLOCK_ORDER.indexOf(b))
-          .map((ctx) => (ctx === 'ANY' ? 'any block' : describeBlockType(ctx as NginxBlockType))),
-      );
-      const fams = [...new Set(built.map((c) => c.family))];
-      const msg =
-        sameFamily.length > 0
-          ? `${code(name)} is not allowed in ${where}; it belongs in ${[...allowed].join(', ')}`
-          : `${code(name)} is not allowed in ${where}: it is a ${fams.join('/')} directive (allowed in ${[...allowed].join(', ')})`;
-      return stop('error', 'directive-not-allowed-here', msg);
-    }
-
-    // What applies here, for the argument and block checks of each occurrence.
-    const variants = here.map((c) => variantAt(c, version));
-    return {
-      kind: 'ok',
-      counts: variants.map((v) => argCountFromBits(v.args)),
-      // FLAG directives take "on" or "off", in any case (ngx_conf_set_flag_slot, src/core/ngx_conf_file.c).
-      strictFlag: here.every((c) => isStrictFlag(c, version)),
-      isBlock: variants.some((v) => v.block),
-      isPlain: variants.some((v) => !v.block),
-    };
-  };
-
-  // Most configurations repeat the same few directives: classify each (name, block type) once.
-  const verdicts = new Map<NginxBlockType, Map<string, Verdict>>();
   const visit = (d: DirectiveLike, t: NginxBlockType) => {
-    const memo = directiveMemo.get(d);
-    let known: boolean;
-    if (memo && memo.env === env && memo.t === t) {
-      const delta = d.start - memo.start;
-      for (const k of memo.found)
-        out.push(delta === 0 ? k : { ...k, span: { start: k.span.start + delta, end: k.span.end + delta } });
-      known = memo.known;
-    } else {
-      const mark = out.length;
-      known = checkDirective(d, t);
-      // (most directives have no finding: they share one empty list instead of a copy each)
-      directiveMemo.set(d, {
-        env,
-        t,
-        start: d.start,
-        found: out.length === mark ? NO_FINDINGS : out.slice(mark),
-        known,
-      });
-    }
+    const checks = directiveChecks(envOf(t), d);
+    const delta = d.start - checks.start;
+    for (const k of checks.found)
+      out.push(delta === 0 ? k : { ...k, span: { start: k.span.start + delta, end: k.span.end + delta } });
     // A directive nginx refuses (unknown, wrong place...) is not looked into.
-    if (known && d.block && !d.block.rawBody && !NGINX_DATA_BLOCKS.has(d.name)) {
+    if (checks.known && d.block && !d.block.rawBody && !NGINX_DATA_BLOCKS.has(d.name)) {
       const child = childBlockType(t, d.name);
       if (child) visitChildren(d.block.items ?? d.block.children, child);
     }
   };
-
-  /** The checks of one directive (not of what its block holds); false when nginx refuses it outright. */
-  const checkDirective = (d: DirectiveLike, t: NginxBlockType): boolean => {
-    const name = d.name;
-    let inType = verdicts.get(t);
-    if (!inType) verdicts.set(t, (inType = new Map<string, Verdict>()));
-    let v = inType.get(name);
-    if (!v) inType.set(name, (v = classify(name, t)));
-    if (v.kind === 'stop') {
-      report(d.nameSpan, v.severity, v.code, v.message);
-      return false;
-    }
-    const n = d.argCount ?? d.args.length;
-    if (!v.counts.some((a) => argCountAccepts(a, n))) {
-      const span = n === 0 ? d.nameSpan : { start: d.args[0].start, end: d.args[n - 1].end };
-      report(span, 'error', 'wrong-argument-count', `${code(name)} takes ${describeArgCount(v.counts[0])}; found ${n}`);
-    }
-    if (n === 1 && v.strictFlag && !/^(on|off)$/i.test(d.args[0].value)) {
-      report(
-        d.args[0],
-        'error',
-        'invalid-flag-value',
-        `${code(name)} takes ${code('on')} or ${code('off')}; found ${code(d.args[0].value)}`,
-      );
-    }
-    if (v.isBlock && !v.isPlain && !d.block && d.semicolon !== undefined && d.semicolon >= 0) {
-      report(d.nameSpan, 'error', 'block-expected', `${code(name)} needs a block: \`${clipWord(name)} ... { ... }\``);
-    } else if (!v.isBlock && d.block) {
-      report(d.nameSpan, 'error', 'unexpected-block', `${code(name)} does not take a block; end it with ${code(';')}`);
-    }
-
-    // Values from a closed set (enums), some of them newer than others.
-    if (n === 1 && !d.block) {
-      const set = NGINX_VALUE_SETS.find((x) => x.directive === name && x.family === familyOfBlockType(t));
-      if (set) {
-        const val = d.args[0].value;
-        const known = set.values.find((x) => x.value === val);
-        if (!known) {
-          report(
-            d.args[0],
-            'error',
-            'invalid-value',
-            `${code(name)} takes ${set.values.map((x) => code(x.value)).join(', ')}; found ${code(val)}`,
-          );
-        } else if (known.since && !atLeast(version, known.since)) {
-          report(
-            d.args[0],
-            'error',
-            'parameter-too-new',
-            `\`${clipWord(name)} ${clipWord(val)}\` needs nginx ${known.since}; target is ${version}`,
-          );
-        }
-      }
-    }
-
-    // Parameters that depend on the version or on NGINX Plus.
-    if (!d.block && (name === 'server' || name === 'listen')) {
-      const family = familyOfBlockType(t);
-      for (let i = 1; i < d.args.length; i++) {
-        const a = d.args[i];
-        const fact = nginxParameterFact(name, family, a.value);
-        if (!fact) continue;
-        const label = code(a.value.replace(/=.*$/, '='));
-        if (fact.plusOnly) {
-          report(a, 'error', 'nginx-plus-only', `the ${label} parameter of ${code(name)} exists only in NGINX Plus`);
-        } else if (fact.since && !atLeast(version, fact.since)) {
-          report(
-            a,
-            'error',
-            'parameter-too-new',
-            `the ${label} parameter of ${code(name)} needs nginx ${fact.since}; target is ${version}`,
-          );
-        } else if (fact.deprecatedSince && atLeast(version, fact.deprecatedSince)) {
-          report(
-            a,
-            'warning',
-            'deprecated-parameter',
-            `the ${label} parameter of ${code(name)} is deprecated since nginx ${fact.deprecatedSince}: ${fact.deprecation}`,
-          );
-        }
-      }
-    }
-    return true;
-  };
-
   if (opts.only) {
     const t = blockTypeOfPath(opts.only.context);
     if (t) visit(opts.only.directive, t);
@@ -450,6 +260,234 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
   }
   visitChildren(file.items ?? file.children, root);
   return oneHintPerModule(out);
+}
+
+/** The commands of `name` nginx has (the build's backports included), and those of the target version. */
+function commandsOf(env: CheckEnv, name: string): { all: NginxCommand[]; existing: NginxCommand[] } {
+  const all = [
+    ...nginxCommands(name),
+    ...((env.build.backports ?? []).filter((b) => b.name === name) as NginxCommand[]),
+  ];
+  return { all, existing: all.filter((c) => commandExistsIn(c, env.version)) };
+}
+
+/** What a (directive name, block type) pair gets in an environment. */
+function classify(env: CheckEnv, name: string): Verdict {
+  const { version, build, loaded, t } = env;
+  const { all, existing } = commandsOf(env, name);
+  const built = existing.filter((c) => !build.missing.has(c.module) || loaded.has(c.module));
+  if (built.length === 0) return classifyAbsent(env, name, all, existing);
+  const sameFamily = built.filter((c) => familyMatches(c, t));
+  const here = sameFamily.filter((c) => contextMatches(variantAt(c, version), t));
+  if (here.length === 0) return classifyMisplaced(env, name, all, built, sameFamily);
+  // What applies here, for the argument and block checks of each occurrence.
+  const variants = here.map((c) => variantAt(c, version));
+  return {
+    kind: 'ok',
+    counts: variants.map((v) => argCountFromBits(v.args)),
+    // FLAG directives take "on" or "off", in any case (ngx_conf_set_flag_slot, src/core/ngx_conf_file.c).
+    strictFlag: here.every((c) => isStrictFlag(c, version)),
+    isBlock: variants.some((v) => v.block),
+    isPlain: variants.some((v) => !v.block),
+  };
+}
+
+/** Why nginx refuses a name none of whose commands the target has in this build. */
+function classifyAbsent(env: CheckEnv, name: string, all: NginxCommand[], existing: NginxCommand[]): Verdict {
+  const { version, build, t } = env;
+  if (existing.length > 0) {
+    const c = existing.find((x) => familyMatches(x, t)) ?? existing[0];
+    const why = build.missing.get(c.module) ?? 'not part of this build';
+    const so = build.loadable.get(c.module);
+    return stop(
+      'warning',
+      'module-not-in-build',
+      `${code(name)} comes from ${c.module}, which ${build.description} lacks: ${why}` +
+        (so ? `; load it with \`load_module modules/${so};\`` : ''),
+    );
+  }
+  if (all.length > 0) {
+    const newer = all
+      .filter((c) => compareVersions(c.since, version) > 0)
+      .sort((a, b) => compareVersions(a.since, b.since));
+    if (newer.length > 0) {
+      return stop('error', 'directive-too-new', `${code(name)} needs nginx ${newer[0].since}; target is ${version}`);
+    } else {
+      const removed = all
+        .map((c) => c.removed)
+        .filter((r): r is string => !!r)
+        .sort(compareVersions);
+      return stop(
+        'error',
+        'directive-removed',
+        `${code(name)} was removed in nginx ${removed[removed.length - 1] ?? '?'}; target is ${version}`,
+      );
+    }
+  }
+  const docs = nginxDocs(name);
+  if (docs.length > 0) {
+    const separate = docs.find((x) => /_js_module$|acme|otel/.test(x.module));
+    if (separate) {
+      return stop(
+        'warning',
+        'module-not-in-build',
+        `${code(name)} comes from ${separate.module}, a module distributed apart from nginx and not in ${build.description}`,
+      );
+    } else {
+      return stop(
+        'error',
+        'nginx-plus-only',
+        `${code(name)} exists only in NGINX Plus (commercial), not in nginx open source`,
+      );
+    }
+  }
+  const third = thirdPartyModuleOf(name);
+  // The wording is read back by oneHintPerModule (THIRD_PARTY_MESSAGE).
+  if (third) {
+    return stop(
+      'hint',
+      'third-party-directive',
+      `${code(name)} comes from the third-party module ${third}, which stock nginx lacks`,
+    );
+  }
+  const local = closestNames(name, nginxDirectivesForContext(contextNames(t), version, build), 2);
+  const best = local.length ? local : closestNames(name, nginxDirectiveNames(version, build), 2);
+  return stop(
+    'error',
+    'unknown-directive',
+    `unknown directive ${code(name)}` + (best.length ? `; did you mean ${best.map(code).join(' or ')}?` : ''),
+  );
+}
+
+/** Why nginx refuses a name it has, but not in this block type. */
+function classifyMisplaced(
+  env: CheckEnv,
+  name: string,
+  all: NginxCommand[],
+  built: NginxCommand[],
+  sameFamily: NginxCommand[],
+): Verdict {
+  const { version, t } = env;
+  const where = describeBlockType(t);
+  const later = all
+    .filter((c) => familyMatches(c, t) && compareVersions(c.since, version) > 0 && contextMatches(c.variants[0], t))
+    .sort((a, b) => compareVersions(a.since, b.since));
+  const laterVariant = sameFamily
+    .flatMap((c) => c.variants.filter((v) => compareVersions(v.since, version) > 0 && contextMatches(v, t)))
+    .sort((a, b) => compareVersions(a.since, b.since));
+  const since = later[0]?.since ?? laterVariant[0]?.since;
+  if (since) {
+    return stop(
+      'error',
+      'directive-too-new',
+      `${code(name)} inside ${where} needs nginx ${since}; target is ${version}`,
+    );
+  }
+  const ctxs = new Set<string>();
+  for (const c of sameFamily.length ? sameFamily : built)
+    for (const ctx of variantAt(c, version).contexts) ctxs.add(ctx);
+  const allowed = new Set(
+    [...ctxs]
+      .sort((a, b) => BLOCK_ORDER.indexOf(a) - BLOCK_ORDER.indexOf(b))
+      .map((ctx) => (ctx === 'ANY' ? 'any block' : describeBlockType(ctx as NginxBlockType))),
+  );
+  const fams = [...new Set(built.map((c) => c.family))];
+  const msg =
+    sameFamily.length > 0
+      ? `${code(name)} is not allowed in ${where}; it belongs in ${[...allowed].join(', ')}`
+      : `${code(name)} is not allowed in ${where}: it is a ${fams.join('/')} directive (allowed in ${[...allowed].join(', ')})`;
+  return stop('error', 'directive-not-allowed-here', msg);
+}
+
+/** The checks of one directive (not of what its block holds); false when nginx refuses it outright. */
+function checkDirective(env: CheckEnv, d: DirectiveLike, report: Report): boolean {
+  const name = d.name;
+  const v = verdictOf(env, name);
+  if (v.kind === 'stop') {
+    report(d.nameSpan, v.severity, v.code, v.message);
+    return false;
+  }
+  const n = d.argCount ?? d.args.length;
+  if (!v.counts.some((a) => argCountAccepts(a, n))) {
+    const span = n === 0 ? d.nameSpan : { start: d.args[0].start, end: d.args[n - 1].end };
+    report(span, 'error', 'wrong-argument-count', `${code(name)} takes ${describeArgCount(v.counts[0])}; found ${n}`);
+  }
+  if (n === 1 && v.strictFlag && !/^(on|off)$/i.test(d.args[0].value)) {
+    report(
+      d.args[0],
+      'error',
+      'invalid-flag-value',
+      `${code(name)} takes ${code('on')} or ${code('off')}; found ${code(d.args[0].value)}`,
+    );
+  }
+  if (v.isBlock && !v.isPlain && !d.block && d.semicolon !== undefined && d.semicolon >= 0) {
+    report(d.nameSpan, 'error', 'block-expected', `${code(name)} needs a block: \`${clipWord(name)} ... { ... }\``);
+  } else if (!v.isBlock && d.block) {
+    report(d.nameSpan, 'error', 'unexpected-block', `${code(name)} does not take a block; end it with ${code(';')}`);
+  }
+  checkValue(env, d, n, report);
+  checkParameters(env, d, report);
+  return true;
+}
+
+/** Values from a closed set (enums), some of them newer than others. */
+function checkValue(env: CheckEnv, d: DirectiveLike, n: number, report: Report): void {
+  const { version, t } = env;
+  const name = d.name;
+  if (n === 1 && !d.block) {
+    const set = NGINX_VALUE_SETS.find((x) => x.directive === name && x.family === familyOfBlockType(t));
+    if (set) {
+      const val = d.args[0].value;
+      const known = set.values.find((x) => x.value === val);
+      if (!known) {
+        report(
+          d.args[0],
+          'error',
+          'invalid-value',
+          `${code(name)} takes ${set.values.map((x) => code(x.value)).join(', ')}; found ${code(val)}`,
+        );
+      } else if (known.since && !atLeast(version, known.since)) {
+        report(
+          d.args[0],
+          'error',
+          'parameter-too-new',
+          `\`${clipWord(name)} ${clipWord(val)}\` needs nginx ${known.since}; target is ${version}`,
+        );
+      }
+    }
+  }
+}
+
+/** Parameters that depend on the version or on NGINX Plus. */
+function checkParameters(env: CheckEnv, d: DirectiveLike, report: Report): void {
+  const { version, t } = env;
+  const name = d.name;
+  if (!d.block && (name === 'server' || name === 'listen')) {
+    const family = familyOfBlockType(t);
+    for (let i = 1; i < d.args.length; i++) {
+      const a = d.args[i];
+      const fact = nginxParameterFact(name, family, a.value);
+      if (!fact) continue;
+      const label = code(a.value.replace(/=.*$/, '='));
+      if (fact.plusOnly) {
+        report(a, 'error', 'nginx-plus-only', `the ${label} parameter of ${code(name)} exists only in NGINX Plus`);
+      } else if (fact.since && !atLeast(version, fact.since)) {
+        report(
+          a,
+          'error',
+          'parameter-too-new',
+          `the ${label} parameter of ${code(name)} needs nginx ${fact.since}; target is ${version}`,
+        );
+      } else if (fact.deprecatedSince && atLeast(version, fact.deprecatedSince)) {
+        report(
+          a,
+          'warning',
+          'deprecated-parameter',
+          `the ${label} parameter of ${code(name)} is deprecated since nginx ${fact.deprecatedSince}: ${fact.deprecation}`,
+        );
+      }
+    }
+  }
 }
 
 const THIRD_PARTY_MESSAGE = /^(`[^`]*`) comes from the third-party module (.+), which stock nginx lacks$/;

@@ -17,32 +17,22 @@ import commandsJson from './generated/nginx-commands.json';
 import referenceJson from './generated/nginx-reference.json';
 import { DEBIAN_12, type NginxBuildProfile } from './nginx-build';
 import { atLeast, compareVersions } from './versions';
+import { fact, factBy } from '../host/memo';
+import { argCountFromBits, argCountFromSyntax, type ArgCount } from './nginx-args';
+import {
+  BLOCK_TYPE_NAMES,
+  describeBlockType,
+  familyOfBlockType,
+  blockTypeOfPath,
+  refContextToBlockTypes,
+  sortBlockTypes,
+  type NginxBlockType,
+  type NginxFamily,
+} from './nginx-blocks';
 
 export { compareVersions } from './versions';
-
-/** Which kind of block a directive lives in; nginx only looks at modules of that kind. */
-export type NginxFamily = 'main' | 'events' | 'http' | 'stream' | 'mail';
-
-/**
- * The command type of a block, as nginx names its context bits (NGX_HTTP_LOC_CONF -> HTTP_LOC):
- * the top level (MAIN), events, http/server/location/if in server/if in location/limit_except/
- * upstream, stream/server/upstream, mail/server.
- */
-export type NginxBlockType =
-  | 'MAIN'
-  | 'EVENT'
-  | 'HTTP_MAIN'
-  | 'HTTP_SRV'
-  | 'HTTP_LOC'
-  | 'HTTP_SIF'
-  | 'HTTP_LIF'
-  | 'HTTP_LMT'
-  | 'HTTP_UPS'
-  | 'STREAM_MAIN'
-  | 'STREAM_SRV'
-  | 'STREAM_UPS'
-  | 'MAIL_MAIN'
-  | 'MAIL_SRV';
+export * from './nginx-blocks';
+export * from './nginx-args';
 
 export interface NginxCommandVariant {
   /** First release with this shape. */
@@ -108,122 +98,6 @@ export function nginxTarget(target: string): { ok: true; note?: string } | { ok:
   return { ok: true };
 }
 
-/** Human names of block types, as the documentation says them. */
-export const BLOCK_TYPE_NAMES: Record<NginxBlockType | 'ANY', string> = {
-  MAIN: 'main',
-  EVENT: 'events',
-  HTTP_MAIN: 'http',
-  HTTP_SRV: 'server',
-  HTTP_LOC: 'location',
-  HTTP_SIF: 'if in server',
-  HTTP_LIF: 'if in location',
-  HTTP_LMT: 'limit_except',
-  HTTP_UPS: 'upstream',
-  STREAM_MAIN: 'stream',
-  STREAM_SRV: 'server',
-  STREAM_UPS: 'upstream',
-  MAIL_MAIN: 'mail',
-  MAIL_SRV: 'server',
-  ANY: 'any context',
-};
-
-/** Block types from the outside in, for listing contexts in a natural order. */
-export const BLOCK_ORDER: readonly string[] = [
-  'ANY',
-  'MAIN',
-  'EVENT',
-  'HTTP_MAIN',
-  'HTTP_SRV',
-  'HTTP_SIF',
-  'HTTP_LOC',
-  'HTTP_LIF',
-  'HTTP_LMT',
-  'HTTP_UPS',
-  'STREAM_MAIN',
-  'STREAM_SRV',
-  'STREAM_UPS',
-  'MAIL_MAIN',
-  'MAIL_SRV',
-];
-
-/** Context bits in BLOCK_ORDER. */
-export function sortBlockTypes<T extends string>(types: Iterable<T>): T[] {
-  return [...types].sort((a, b) => BLOCK_ORDER.indexOf(a) - BLOCK_ORDER.indexOf(b));
-}
-
-export function familyOfBlockType(t: NginxBlockType): NginxFamily {
-  if (t === 'MAIN') return 'main';
-  if (t === 'EVENT') return 'events';
-  if (t.startsWith('HTTP_')) return 'http';
-  if (t.startsWith('STREAM_')) return 'stream';
-  return 'mail';
-}
-
-/** Human name with family, e.g. "server (stream)" for STREAM_SRV; plain name where unambiguous. */
-export function describeBlockType(t: NginxBlockType): string {
-  const n = BLOCK_TYPE_NAMES[t];
-  if (t === 'STREAM_SRV' || t === 'STREAM_UPS') return `stream ${n}`;
-  if (t === 'MAIL_SRV') return `mail ${n}`;
-  if (t === 'HTTP_SRV' || t === 'HTTP_UPS') return `http ${n}`;
-  return n;
-}
-
-/**
- * The block type a block directive opens, given the block type it appears in; null when the
- * directive does not open a block of directives (a data block such as map/types, or unknown).
- */
-export function childBlockType(parent: NginxBlockType, name: string): NginxBlockType | null {
-  switch (parent) {
-    case 'MAIN':
-      return name === 'events'
-        ? 'EVENT'
-        : name === 'http'
-          ? 'HTTP_MAIN'
-          : name === 'stream'
-            ? 'STREAM_MAIN'
-            : name === 'mail'
-              ? 'MAIL_MAIN'
-              : null;
-    case 'HTTP_MAIN':
-      return name === 'server' ? 'HTTP_SRV' : name === 'upstream' ? 'HTTP_UPS' : null;
-    case 'HTTP_SRV':
-      return name === 'location' ? 'HTTP_LOC' : name === 'if' ? 'HTTP_SIF' : null;
-    case 'HTTP_LOC':
-      return name === 'location'
-        ? 'HTTP_LOC'
-        : name === 'if'
-          ? 'HTTP_LIF'
-          : name === 'limit_except'
-            ? 'HTTP_LMT'
-            : null;
-    case 'STREAM_MAIN':
-      return name === 'server' ? 'STREAM_SRV' : name === 'upstream' ? 'STREAM_UPS' : null;
-    case 'MAIL_MAIN':
-      return name === 'server' ? 'MAIL_SRV' : null;
-    default:
-      return null;
-  }
-}
-
-/**
- * The block type reached by a chain of block names from the top, e.g. ['main','http','server']
- * -> HTTP_SRV; ['stream','upstream'] -> STREAM_UPS. 'main' may be given or left out; reference-lib
- * names such as "if in location" are accepted. Returns null for a chain nginx cannot have.
- */
-export function blockTypeOfPath(path: readonly string[]): NginxBlockType | null {
-  let t: NginxBlockType = 'MAIN';
-  for (const raw of path) {
-    const name = raw === 'if in location' || raw === 'if in server' ? 'if' : raw;
-    if (name === 'main' && t === 'MAIN') continue;
-    const next = childBlockType(t, name);
-    if (!next) return null;
-    if ((raw === 'if in location' && next !== 'HTTP_LIF') || (raw === 'if in server' && next !== 'HTTP_SIF'))
-      return null;
-    t = next;
-  }
-  return t;
-}
-
 // ---------------------------------------------------------------------------------------------
 // reference-lib
 
@@ -257,22 +131,24 @@ interface ReferenceLib {
   getDirectives(format: unknown): { name: string; module: string; description: string }[];
 }
 
-let descriptions: Map<string, string> | undefined;
+/** The Markdown descriptions of the reference's directives, by module and name, read from the package once. */
+const descriptions = fact('nginx.docDescriptions', (_reference: typeof REFERENCE) => {
+  const out = new Map<string, string>();
+  try {
+    // Required here, not imported: the CLI's bundle keeps the package in a file of its own
+    // (scripts/build.mjs), loaded only by a run that shows documentation.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const lib = require('@nginx/reference-lib') as ReferenceLib;
+    for (const d of lib.getDirectives(lib.Format.Markdown)) out.set(`${d.module}\0${d.name}`, d.description);
+  } catch {
+    // unreadable package: no descriptions, the facts above still hold
+  }
+  return out;
+});
+
 /** The Markdown description of `name` in `module` ("" when the package cannot be read). */
 function refDescription(module: string, name: string): string {
-  if (!descriptions) {
-    descriptions = new Map();
-    try {
-      // Required here, not imported: the CLI's bundle keeps the package in a file of its own
-      // (scripts/build.mjs), loaded only by a run that shows documentation.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const lib = require('@nginx/reference-lib') as ReferenceLib;
-      for (const d of lib.getDirectives(lib.Format.Markdown)) descriptions.set(`${d.module}\0${d.name}`, d.description);
-    } catch {
-      // unreadable package: no descriptions, the facts above still hold
-    }
-  }
-  return descriptions.get(`${module}\0${name}`) ?? '';
+  return descriptions(REFERENCE).get(`${module}\0${name}`) ?? '';
 }
 
 function refFamily(d: { module: string; contexts: readonly string[] }): NginxFamily {
@@ -300,11 +176,10 @@ export interface NginxDocEntry {
   url: string;
 }
 
-let refCache: Map<string, NginxDocEntry[]> | undefined;
-function refIndex(): Map<string, NginxDocEntry[]> {
-  if (refCache) return refCache;
+/** The documentation entries by directive name. */
+const refIndex = fact('nginx.docIndex', (reference: typeof REFERENCE): Map<string, NginxDocEntry[]> => {
   const map = new Map<string, NginxDocEntry[]>();
-  for (const [name, module, syntax, contexts, isBlock, dflt] of REFERENCE.directives) {
+  for (const [name, module, syntax, contexts, isBlock, dflt] of reference.directives) {
     const family = refFamily({ module, contexts });
     const entry: NginxDocEntry = {
       name,
@@ -323,9 +198,8 @@ function refIndex(): Map<string, NginxDocEntry[]> {
     if (arr) arr.push(entry);
     else map.set(name, [entry]);
   }
-  refCache = map;
   return map;
-}
+});
 
 function docUrl(module: string, name: string): string {
   if (module === 'Core functionality') return `https://nginx.org/en/docs/ngx_core_module.html#${name}`;
@@ -336,7 +210,7 @@ function docUrl(module: string, name: string): string {
 
 /** The documentation entries of `name` (one per module that defines it), optionally of one family. */
 export function nginxDocs(name: string, family?: NginxFamily): NginxDocEntry[] {
-  const all = refIndex().get(name) ?? [];
+  const all = refIndex(REFERENCE).get(name) ?? [];
   if (!family) return all;
   return all.filter(
     (d) => d.family === family || (family === 'events' && d.family === 'main') || d.contexts.length === 0,
@@ -346,22 +220,20 @@ export function nginxDocs(name: string, family?: NginxFamily): NginxDocEntry[] {
 // ---------------------------------------------------------------------------------------------
 // source command tables
 
-let cmdCache: Map<string, NginxCommand[]> | undefined;
-function commandIndex(): Map<string, NginxCommand[]> {
-  if (cmdCache) return cmdCache;
+/** The commands by name. */
+const commandIndex = fact('nginx.commandIndex', (commands: readonly NginxCommand[]) => {
   const map = new Map<string, NginxCommand[]>();
-  for (const c of COMMANDS) {
+  for (const c of commands) {
     const arr = map.get(c.name);
     if (arr) arr.push(c);
     else map.set(c.name, [c]);
   }
-  cmdCache = map;
   return map;
-}
+});
 
 /** Every command entry of `name` in the open-source sources (all versions, all families). */
 export function nginxCommands(name: string): NginxCommand[] {
-  return commandIndex().get(name) ?? [];
+  return commandIndex(COMMANDS).get(name) ?? [];
 }
 
 /** Does `version` have this command? */
@@ -399,136 +271,6 @@ export function isStrictFlag(c: NginxCommand, version: string): boolean {
     }
   }
   return true;
-}
-
-// ---------------------------------------------------------------------------------------------
-// argument counts
-
-export interface ArgCount {
-  min: number;
-  /** Infinity when unbounded. */
-  max: number;
-  /** The exact counts nginx accepts when not a contiguous range, e.g. [1, 3] for TAKE13. */
-  allowed?: number[];
-}
-
-/** The argument counts allowed by nginx's argument bits (ngx_conf_handler in src/core/ngx_conf_file.c). */
-export function argCountFromBits(bits: readonly string[]): ArgCount {
-  if (bits.includes('ANY')) return { min: 0, max: Infinity };
-  if (bits.includes('FLAG')) return { min: 1, max: 1 };
-  if (bits.includes('1MORE')) return { min: 1, max: Infinity };
-  if (bits.includes('2MORE')) return { min: 2, max: Infinity };
-  const counts = new Set<number>();
-  for (const b of bits) {
-    if (b === 'NOARGS') counts.add(0);
-    const m = /^TAKE(\d+)$/.exec(b);
-    if (m) for (const ch of m[1]) counts.add(Number(ch));
-  }
-  // ngx_conf_handler also refuses more than NGX_CONF_MAX_ARGS (8) words; TAKE bits stop at 7.
-  const sorted = [...counts].sort((a, b) => a - b);
-  if (sorted.length === 0) return { min: 0, max: 0 };
-  const min = sorted[0];
-  const max = sorted[sorted.length - 1];
-  const contiguous = max - min + 1 === sorted.length;
-  return contiguous ? { min, max } : { min, max, allowed: sorted };
-}
-
-export function argCountAccepts(a: ArgCount, n: number): boolean {
-  if (a.allowed) return a.allowed.includes(n);
-  return n >= a.min && n <= a.max;
-}
-
-export function describeArgCount(a: ArgCount): string {
-  const plural = (n: number) => (n === 1 ? 'argument' : 'arguments');
-  if (a.allowed) return `${a.allowed.slice(0, -1).join(', ')} or ${a.allowed[a.allowed.length - 1]} arguments`;
-  if (a.max === Infinity) return `at least ${a.min} ${plural(a.min)}`;
-  if (a.min === a.max) return a.min === 0 ? 'no arguments' : `exactly ${a.min} ${plural(a.min)}`;
-  if (a.max === a.min + 1) return `${a.min} or ${a.max} arguments`;
-  return `${a.min} to ${a.max} arguments`;
-}
-
-/**
- * Argument counts from a documentation syntax line (Markdown or plain): `[...]` is optional,
- * `...` repeats, ` | ` separates alternatives, `{...}` marks a block and is not an argument.
- */
-export function argCountFromSyntax(syntax: string): ArgCount {
-  const text = syntax
-    .replace(/[`*]/g, '')
-    .replace(/&hellip;|…/g, '...')
-    .replace(/\{\.\.\.\}/g, ' ')
-    .trim();
-  type Tok = { kind: 'word' | '[' | ']' | '|' | '...' };
-  const toks: Tok[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (/\s/.test(c)) {
-      i++;
-      continue;
-    }
-    if (c === '[' || c === ']') {
-      toks.push({ kind: c });
-      i++;
-      continue;
-    }
-    if (c === '|' && (i + 1 >= text.length || /\s/.test(text[i + 1]))) {
-      toks.push({ kind: '|' });
-      i++;
-      continue;
-    }
-    if (text.startsWith('...', i)) {
-      toks.push({ kind: '...' });
-      i += 3;
-      continue;
-    }
-    // A word: runs to whitespace or a closing bracket at its own depth; brackets inside it belong to it.
-    let depth = 0;
-    while (i < text.length) {
-      const ch = text[i];
-      if (depth === 0 && (/\s/.test(ch) || ch === ']')) break;
-      if (ch === '[') depth++;
-      else if (ch === ']') depth--;
-      i++;
-      if (depth === 0 && text.startsWith('...', i)) break;
-    }
-    toks.push({ kind: 'word' });
-  }
-  let p = 0;
-  const parseAlt = (): ArgCount => {
-    let acc = parseSeq();
-    while (toks[p]?.kind === '|') {
-      p++;
-      const next = parseSeq();
-      acc = { min: Math.min(acc.min, next.min), max: Math.max(acc.max, next.max) };
-    }
-    return acc;
-  };
-  const parseSeq = (): ArgCount => {
-    let min = 0;
-    let max = 0;
-    while (p < toks.length && toks[p].kind !== '|' && toks[p].kind !== ']') {
-      let item: ArgCount;
-      const t = toks[p++];
-      if (t.kind === '[') {
-        const inner = parseAlt();
-        if (toks[p]?.kind === ']') p++;
-        item = { min: 0, max: inner.max };
-      } else if (t.kind === '...') {
-        item = { min: 0, max: Infinity };
-      } else {
-        item = { min: 1, max: 1 };
-      }
-      if (toks[p]?.kind === '...') {
-        p++;
-        item = { min: item.min, max: Infinity };
-      }
-      min += item.min;
-      max += item.max;
-    }
-    return { min, max };
-  };
-  const result = parseAlt();
-  return result;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -603,42 +345,6 @@ export function nginxDirective(name: string, family?: NginxFamily, version?: str
   return out;
 }
 
-/** reference-lib context name -> block types, within a family. */
-export function refContextToBlockTypes(ctx: string, family: NginxFamily): NginxBlockType[] {
-  switch (ctx) {
-    case 'main':
-      return ['MAIN'];
-    case 'events':
-      return ['EVENT'];
-    case 'http':
-      return ['HTTP_MAIN'];
-    case 'stream':
-      return ['STREAM_MAIN'];
-    case 'mail':
-      return ['MAIL_MAIN'];
-    case 'server':
-      return family === 'stream'
-        ? ['STREAM_SRV']
-        : family === 'mail'
-          ? ['MAIL_SRV']
-          : family === 'http'
-            ? ['HTTP_SRV']
-            : ['HTTP_SRV', 'STREAM_SRV', 'MAIL_SRV'];
-    case 'location':
-      return ['HTTP_LOC'];
-    case 'if in location':
-      return ['HTTP_LIF'];
-    case 'if':
-      return ['HTTP_SIF', 'HTTP_LIF'];
-    case 'limit_except':
-      return ['HTTP_LMT'];
-    case 'upstream':
-      return family === 'stream' ? ['STREAM_UPS'] : ['HTTP_UPS'];
-    default:
-      return [];
-  }
-}
-
 /** Human names of the contexts where `name` is allowed in `version`, e.g. ["http", "server", "location"]. */
 export function contextsAllowed(name: string, version: string, family?: NginxFamily): string[] {
   const types = new Set<string>();
@@ -685,17 +391,13 @@ export function nginxDirectivesForContext(
 
 /** Every directive name of the given version and build (any family). */
 export function nginxDirectiveNames(version?: string, build?: NginxBuildProfile): Set<string> {
-  // The same few (version, build) pairs are asked for on every check: keep their sets.
-  const byVersion = namesCache.get(build ?? NO_BUILD);
-  const hit = byVersion?.get(version ?? '');
-  if (hit) return new Set(hit);
-  const out = computeDirectiveNames(version, build);
-  if (byVersion) byVersion.set(version ?? '', out);
-  else namesCache.set(build ?? NO_BUILD, new Map([[version ?? '', out]]));
-  return new Set(out);
+  return new Set(directiveNames(build ?? NO_BUILD, version ?? ''));
 }
 const NO_BUILD = {} as NginxBuildProfile;
-const namesCache = new WeakMap<NginxBuildProfile, Map<string, Set<string>>>();
+// The same few (version, build) pairs are asked for on every check: their sets are kept.
+const directiveNames = factBy('nginx.directiveNames', (build: NginxBuildProfile, version: string) =>
+  computeDirectiveNames(version || undefined, build === NO_BUILD ? undefined : build),
+);
 
 function computeDirectiveNames(version?: string, build?: NginxBuildProfile): Set<string> {
   const out = new Set<string>();
@@ -707,15 +409,17 @@ function computeDirectiveNames(version?: string, build?: NginxBuildProfile): Set
   return out;
 }
 
-let allNames: Set<string> | undefined;
+/** The names of every version's directives and of the documentation's. */
+const allDirectiveNames = fact('nginx.allDirectiveNames', (reference: typeof REFERENCE) => {
+  const names = nginxDirectiveNames();
+  for (const n of refIndex(reference).keys()) names.add(n);
+  return names;
+});
+
 /**
  * Is `name` a directive of any nginx version or of the documentation (NGINX Plus included)?
  * The nginx parser uses it to tell a missing ";" from an argument on the next line.
  */
 export function isNginxDirectiveName(name: string): boolean {
-  if (!allNames) {
-    allNames = nginxDirectiveNames();
-    for (const n of refIndex().keys()) allNames.add(n);
-  }
-  return allNames.has(name);
+  return allDirectiveNames(REFERENCE).has(name);
 }

@@ -8,7 +8,15 @@
  * fixture and corpus file). That is what lets an edit inside one server block re-run the rules
  * over that block only (nginx-incremental.ts).
  */
-import { walkContexts, walkStatements, type NginxConfig, type NginxContext, type NginxStatement } from './nginx';
+import { fact, updateAcross } from '../host/memo';
+import {
+  nginxFootprintKept,
+  walkContexts,
+  walkStatements,
+  type NginxConfig,
+  type NginxContext,
+  type NginxStatement,
+} from './nginx-tree';
 
 /** What one rule run examines: one unit, or (unit null) everything outside the units. */
 export interface NginxRuleScope {
@@ -31,86 +39,77 @@ export function unitOfStatement(s: NginxStatement): NginxContext | null {
   return unitOfContext(s.context);
 }
 
-const unitLists = new WeakMap<NginxConfig, NginxContext[]>();
-
-/** Every unit of the config, in source order (computed once per config). */
-export function nginxUnits(config: NginxConfig): readonly NginxContext[] {
-  let list = unitLists.get(config);
-  if (!list) {
-    list = [];
+/**
+ * Every unit of the config, in source order (computed once per config). Across an incremental
+ * update (nginxFootprintKept, whose context tree is the old one with the unit `old` replaced by
+ * `fresh` in place) the old list with that one unit swapped, instead of a walk over every context
+ * per keystroke.
+ */
+export const nginxUnits = fact(
+  'nginx.units',
+  (config: NginxConfig): readonly NginxContext[] => {
+    const list: NginxContext[] = [];
     const visit = (c: NginxContext) => {
       for (const k of c.children) {
-        if (isNginxUnit(k)) list!.push(k);
+        if (isNginxUnit(k)) list.push(k);
         else visit(k);
       }
     };
     visit(config.root);
-    unitLists.set(config, list);
-  }
-  return list;
-}
+    return list;
+  },
+  updateAcross(nginxFootprintKept, (list, { old, fresh }) => {
+    const i = list.indexOf(old);
+    if (i < 0 || !isNginxUnit(fresh)) return undefined;
+    const copy = list.slice();
+    copy[i] = fresh;
+    return copy;
+  }),
+);
 
-/**
- * The units of `to`, whose context tree is that of `from` with the unit `old` replaced by `fresh`
- * in place (rebuildNginxBlock, for the incremental analysis): `from`'s list with that one unit
- * swapped, instead of a walk over every context per keystroke. Nothing when `from`'s list was not made.
- */
-export function carryNginxUnits(from: NginxConfig, to: NginxConfig, old: NginxContext, fresh: NginxContext): void {
-  const list = unitLists.get(from);
-  const i = list ? list.indexOf(old) : -1;
-  if (i < 0 || !isNginxUnit(fresh)) return;
-  const copy = list!.slice();
-  copy[i] = fresh;
-  unitLists.set(to, copy);
-}
+/** A unit's statements: its `server` statement, then everything in its block. */
+const unitStatements = fact('nginx.unitStatements', (unit: NginxContext): readonly NginxStatement[] => [
+  unit.statement!,
+  ...walkStatements(unit),
+]);
 
-const unitStatements = new WeakMap<NginxContext, readonly NginxStatement[]>();
-const restStatements = new WeakMap<NginxConfig, readonly NginxStatement[]>();
-const restContexts = new WeakMap<NginxConfig, readonly NginxContext[]>();
+/** The statements outside every unit, in walkStatements' order. */
+const restStatements = fact('nginx.restStatements', (config: NginxConfig): readonly NginxStatement[] => {
+  const out: NginxStatement[] = [];
+  const visit = (c: NginxContext) => {
+    for (const s of c.statements) {
+      if (s.block && isNginxUnit(s.block)) continue;
+      out.push(s);
+      if (s.block) visit(s.block);
+    }
+    for (const k of c.children) if (!k.statement) visit(k);
+  };
+  visit(config.root);
+  return out;
+});
+
+/** The contexts outside every unit, depth first. */
+const restContexts = fact('nginx.restContexts', (config: NginxConfig): readonly NginxContext[] => {
+  const out: NginxContext[] = [];
+  const visit = (c: NginxContext) => {
+    if (isNginxUnit(c)) return;
+    out.push(c);
+    for (const k of c.children) visit(k);
+  };
+  visit(config.root);
+  return out;
+});
 
 /** The statements a run over `scope` examines, in source order (the whole config without a scope). */
 export function statementsIn(config: NginxConfig, scope?: NginxRuleScope): readonly NginxStatement[] {
   if (!scope) return walkStatements(config.root);
-  const unit = scope.unit;
-  if (unit) {
-    let list = unitStatements.get(unit);
-    if (!list) unitStatements.set(unit, (list = [unit.statement!, ...walkStatements(unit)]));
-    return list;
-  }
-  let rest = restStatements.get(config);
-  if (!rest) {
-    const out: NginxStatement[] = [];
-    // walkStatements' order, with the units' subtrees left out
-    const visit = (c: NginxContext) => {
-      for (const s of c.statements) {
-        if (s.block && isNginxUnit(s.block)) continue;
-        out.push(s);
-        if (s.block) visit(s.block);
-      }
-      for (const k of c.children) if (!k.statement) visit(k);
-    };
-    visit(config.root);
-    restStatements.set(config, (rest = out));
-  }
-  return rest;
+  return scope.unit ? unitStatements(scope.unit) : restStatements(config);
 }
 
 /** The contexts a run over `scope` examines, depth first (the whole config without a scope). */
 export function contextsIn(config: NginxConfig, scope?: NginxRuleScope): readonly NginxContext[] {
   if (!scope) return walkContexts(config.root);
-  if (scope.unit) return walkContexts(scope.unit);
-  let rest = restContexts.get(config);
-  if (!rest) {
-    const out: NginxContext[] = [];
-    const visit = (c: NginxContext) => {
-      if (isNginxUnit(c)) return;
-      out.push(c);
-      for (const k of c.children) visit(k);
-    };
-    visit(config.root);
-    restContexts.set(config, (rest = out));
-  }
-  return rest;
+  return scope.unit ? walkContexts(scope.unit) : restContexts(config);
 }
 
 /** The scopes that together cover a config: every unit, then the rest. */

@@ -12,9 +12,11 @@ import {
   effectiveList,
   enclosing,
   findUpstream,
+  nginxFootprintKept,
   parseProxyTarget,
   walkContexts,
 } from './nginx';
+import { fact, updateAcross } from '../host/memo';
 import { contextsIn, type NginxRuleScope } from './nginx-units';
 
 export interface WebSocketReason {
@@ -158,42 +160,46 @@ export interface WebSocketLocation {
   reasons: WebSocketReason[];
 }
 
-const locationCache = new WeakMap<NginxConfig, WebSocketLocation[]>();
-const upstreamCache = new WeakMap<NginxConfig, Map<NginxContext, WebSocketLocation[]>>();
 /**
- * The WebSocket verdict of each proxying context. A context object belongs to one config; an
- * incremental update (nginx-incremental.ts) keeps the contexts outside the edited server block,
- * and only when nothing they are judged on (their own chain, variables, upstreams) has changed.
+ * The WebSocket verdict of each proxying context of a config, filled as contexts are asked about.
+ * Across an incremental update (nginxFootprintKept) the verdicts of the contexts outside the
+ * rebuilt server block hold: what they are judged on (their own chain, variables, upstreams) is
+ * unchanged.
  */
-const reasonCache = new WeakMap<NginxContext, WebSocketLocation | null>();
+const verdicts = fact(
+  'nginx.webSocketVerdicts',
+  (_config: NginxConfig) => new Map<NginxContext, WebSocketLocation | null>(),
+  updateAcross(nginxFootprintKept, (table, { old }) => {
+    for (const c of walkContexts(old)) table.delete(c);
+    return table;
+  }),
+);
 
 function webSocketLocationAt(config: NginxConfig, ctx: NginxContext): WebSocketLocation | null {
   if (ctx.family !== 'http') return null;
   if (ctx.kind !== 'location' && ctx.kind !== 'server' && ctx.kind !== 'if') return null;
-  let hit = reasonCache.get(ctx);
+  const table = verdicts(config);
+  let hit = table.get(ctx);
   if (hit === undefined) {
     hit = null;
     if (proxyPassOf(ctx)) {
       const reasons = nginxWebSocketReasons(config, ctx);
       if (reasons.length) hit = { location: ctx, reasons };
     }
-    reasonCache.set(ctx, hit);
+    table.set(ctx, hit);
   }
   return hit;
 }
 
-/** Every location (or server without locations, in stream/http) that proxies and carries WebSocket. (Cached per config.) */
-export function nginxWebSocketLocations(config: NginxConfig): WebSocketLocation[] {
-  const cached = locationCache.get(config);
-  if (cached) return cached;
+/** Every location (or server without locations, in stream/http) that proxies and carries WebSocket. (Once per config.) */
+export const nginxWebSocketLocations = fact('nginx.webSocketLocations', (config: NginxConfig): WebSocketLocation[] => {
   const out: WebSocketLocation[] = [];
-  locationCache.set(config, out);
   for (const ctx of walkContexts(config.root)) {
     const wl = webSocketLocationAt(config, ctx);
     if (wl) out.push(wl);
   }
   return out;
-}
+});
 
 /** The WebSocket locations of one part of the config (model/nginx-units.ts), or of all of it. */
 export function webSocketLocationsIn(config: NginxConfig, scope?: NginxRuleScope): WebSocketLocation[] {
@@ -206,29 +212,29 @@ export function webSocketLocationsIn(config: NginxConfig, scope?: NginxRuleScope
   return out;
 }
 
-/** Upstreams that receive WebSocket traffic, with the locations that send it. */
-export function nginxWebSocketUpstreams(config: NginxConfig): Map<NginxContext, WebSocketLocation[]> {
-  const cached = upstreamCache.get(config);
-  if (cached) return cached;
-  const out = new Map<NginxContext, WebSocketLocation[]>();
-  upstreamCache.set(config, out);
-  for (const wl of nginxWebSocketLocations(config)) {
-    const pp = proxyPassOf(wl.location);
-    if (!pp) continue;
-    const up = findUpstream(config, parseProxyTarget(pp.args[0] ?? '').host, 'http');
-    if (!up) continue;
-    const list = out.get(up) ?? [];
-    list.push(wl);
-    out.set(up, list);
-  }
-  for (const ctx of walkContexts(config.root)) {
-    if (ctx.kind === 'upstream' && ctx.family === 'http' && !out.has(ctx)) {
-      const name = ctx.statement?.args[0] ?? '';
-      if (hasNginxMarker(ctx) || looksLikeWebSocketName(name)) out.set(ctx, []);
+/** Upstreams that receive WebSocket traffic, with the locations that send it. (Once per config.) */
+export const nginxWebSocketUpstreams = fact(
+  'nginx.webSocketUpstreams',
+  (config: NginxConfig): Map<NginxContext, WebSocketLocation[]> => {
+    const out = new Map<NginxContext, WebSocketLocation[]>();
+    for (const wl of nginxWebSocketLocations(config)) {
+      const pp = proxyPassOf(wl.location);
+      if (!pp) continue;
+      const up = findUpstream(config, parseProxyTarget(pp.args[0] ?? '').host, 'http');
+      if (!up) continue;
+      const list = out.get(up) ?? [];
+      list.push(wl);
+      out.set(up, list);
     }
-  }
-  return out;
-}
+    for (const ctx of walkContexts(config.root)) {
+      if (ctx.kind === 'upstream' && ctx.family === 'http' && !out.has(ctx)) {
+        const name = ctx.statement?.args[0] ?? '';
+        if (hasNginxMarker(ctx) || looksLikeWebSocketName(name)) out.set(ctx, []);
+      }
+    }
+    return out;
+  },
+);
 
 /** Does anything in this config carry WebSocket (for config-wide rules such as worker_shutdown_timeout)? */
 export function nginxCarriesWebSocket(config: NginxConfig): boolean {

@@ -1,9 +1,16 @@
 import { clipWord } from '../../words';
-import { contextsOfKind, parseProxyTarget, type NginxFamily, configSeenWhole } from '../../model/nginx';
+import {
+  contextsOfKind,
+  parseProxyTarget,
+  type NginxConfig,
+  type NginxFamily,
+  configSeenWhole,
+  nginxFootprintKept,
+} from '../../model/nginx';
 import type { NginxRule } from '../rule';
 import { editDistance } from '../../knowledge/suggest';
 import { statementsIn } from '../../model/nginx-units';
-import { configFact } from '../../model/nginx-carry';
+import { fact, keepAcross } from '../../host/memo';
 import { firstNames } from '../name-list';
 
 /** Directives that take an upstream name or address, by family. */
@@ -13,17 +20,21 @@ const PASSES: Record<string, { family: NginxFamily; scheme: boolean }> = {
 };
 
 /** The upstream names of each family (once per config; an edit inside a server block keeps them). */
-const upstreamNames = configFact((config) => {
-  const out = new Map<NginxFamily, string[]>();
-  for (const u of contextsOfKind(config, 'upstream')) {
-    const name = u.statement?.args[0];
-    if (!name) continue;
-    const list = out.get(u.family);
-    if (list) list.push(name);
-    else out.set(u.family, [name]);
-  }
-  return out;
-});
+const upstreamNames = fact(
+  'nginx.upstreamNames',
+  (config: NginxConfig) => {
+    const out = new Map<NginxFamily, string[]>();
+    for (const u of contextsOfKind(config, 'upstream')) {
+      const name = u.statement?.args[0];
+      if (!name) continue;
+      const list = out.get(u.family);
+      if (list) list.push(name);
+      else out.set(u.family, [name]);
+    }
+    return out;
+  },
+  keepAcross(nginxFootprintKept),
+);
 
 export const unknownUpstream: NginxRule = {
   meta: {

@@ -10,6 +10,7 @@
  * - Numeric regex captures ($1...$9) are always accepted by the script compiler
  *   (ngx_http_script.c: a name of digits is a capture reference, never an unknown variable).
  */
+import { fact } from '../../host/memo';
 import { documentedVariables } from '../../knowledge/nginx';
 
 const EXTRA_NAMES = [
@@ -34,25 +35,22 @@ const EXTRA_NAMES = [
 
 const EXTRA_PREFIXES = ['geoip_', 'ssl_'];
 
-let cache: { names: Set<string>; prefixes: string[] } | undefined;
-
-function load(): { names: Set<string>; prefixes: string[] } {
-  if (cache) return cache;
+/** The names and prefixes of nginx's own variables, from the documented ones (once per list). */
+const builtins = fact('nginx.builtinVariables', (documented: readonly string[]) => {
   const names = new Set<string>(EXTRA_NAMES);
   const prefixes = new Set<string>(EXTRA_PREFIXES);
-  for (const v of documentedVariables()) {
+  for (const v of documented) {
     const n = v.replace(/^\$/, '').toLowerCase();
     if (n.endsWith('_name')) prefixes.add(n.slice(0, -'name'.length));
     else names.add(n);
   }
-  cache = { names, prefixes: [...prefixes] };
-  return cache;
-}
+  return { names, prefixes: [...prefixes] };
+});
 
 /** Is `$name` provided by nginx itself (case-insensitive, like nginx's variable lookup)? */
 export function isBuiltinVariable(name: string): boolean {
   if (/^\d+$/.test(name)) return true;
   const n = name.toLowerCase();
-  const { names, prefixes } = load();
+  const { names, prefixes } = builtins(documentedVariables());
   return names.has(n) || prefixes.some((p) => n.startsWith(p) && n.length > p.length);
 }

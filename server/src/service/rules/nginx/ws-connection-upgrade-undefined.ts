@@ -6,13 +6,14 @@ import {
   type NginxConfig,
   type NginxStatement,
   configSeenWhole,
+  nginxFootprintKept,
 } from '../../model/nginx';
 import { nginxCommands } from '../../knowledge/nginx';
 import { ensureConnectionUpgradeMap } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
 import type { Span } from '../../text';
 import { statementsIn } from '../../model/nginx-units';
-import { configFact } from '../../model/nginx-carry';
+import { fact, keepAcross } from '../../host/memo';
 import { isBuiltinVariable } from './variables';
 
 /** Directives whose arguments are regular expressions or code, not nginx strings with variables. */
@@ -90,27 +91,31 @@ function mayHaveForeignVariables(config: NginxConfig): boolean {
  * Every variable the config defines (lower case), and whether third-party modules may define more
  * (computed once per config: the facts are about the whole config, whatever part is checked).
  */
-const variableFacts = configFact((config: NginxConfig) => {
-  const defined = new Map<string, NginxStatement>();
-  for (const [k, v] of definedVariables(config)) defined.set(k.toLowerCase(), v);
-  // third-party "define a variable" directives: set_by_lua $x ..., mruby_set $x ..., geoip2 { $x ...; }
-  let foreign = mayHaveForeignVariables(config);
-  for (const s of walkStatements(config.root)) {
-    if (s.name.startsWith('$')) defined.set(s.name.slice(1).toLowerCase(), s);
-    else if (nginxCommands(s.name).length === 0) {
-      foreign = true;
-      if (s.args[0]?.startsWith('$'))
-        defined.set(
-          s.args[0]
-            .slice(1)
-            .replace(/^\{(.*)\}$/, '$1')
-            .toLowerCase(),
-          s,
-        );
+const variableFacts = fact(
+  'nginx.variableFacts',
+  (config: NginxConfig) => {
+    const defined = new Map<string, NginxStatement>();
+    for (const [k, v] of definedVariables(config)) defined.set(k.toLowerCase(), v);
+    // third-party "define a variable" directives: set_by_lua $x ..., mruby_set $x ..., geoip2 { $x ...; }
+    let foreign = mayHaveForeignVariables(config);
+    for (const s of walkStatements(config.root)) {
+      if (s.name.startsWith('$')) defined.set(s.name.slice(1).toLowerCase(), s);
+      else if (nginxCommands(s.name).length === 0) {
+        foreign = true;
+        if (s.args[0]?.startsWith('$'))
+          defined.set(
+            s.args[0]
+              .slice(1)
+              .replace(/^\{(.*)\}$/, '$1')
+              .toLowerCase(),
+            s,
+          );
+      }
     }
-  }
-  return { defined, foreign };
-});
+    return { defined, foreign };
+  },
+  keepAcross(nginxFootprintKept),
+);
 
 export const wsConnectionUpgradeUndefined: NginxRule = {
   meta: {
