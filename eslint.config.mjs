@@ -25,7 +25,6 @@ export const SIZE_LIMITS = {
 export const OVER_FILE_LIMIT = [
   'server/src/server.ts',
   'server/src/lsp/project.ts',
-  'server/src/service/docs/hover.ts',
   'server/src/service/knowledge/haproxy-validate.ts',
   'server/src/service/knowledge/nginx.ts',
   'server/src/service/model/haproxy.ts',

@@ -31,7 +31,7 @@ import {
   type Hover,
   type SymbolInformation,
 } from 'vscode-languageserver/node';
-import { doHover } from './service/docs/hover';
+import { doHover } from './service/features/hover';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ServerDocument } from './lsp/document';
 import { createJsonEncoder } from './lsp/encoder';
