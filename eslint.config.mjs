@@ -23,7 +23,6 @@ export const SIZE_LIMITS = {
  * longer exists, so an entry cannot outlive the problem it excuses.
  */
 export const OVER_FILE_LIMIT = [
-  'server/src/server.ts',
   'server/src/lsp/project.ts',
   'server/src/service/knowledge/nginx.ts',
   'server/src/service/model/haproxy.ts',
@@ -35,7 +34,6 @@ export const OVER_FILE_LIMIT = [
 export const OVER_FUNCTION_LIMIT = [
   'client/src/extension.ts',
   'server/src/cli/simulate.ts',
-  'server/src/service/features/completion.ts',
   'server/src/service/knowledge/nginx-validate.ts',
   'server/src/service/model/aws-cloudformation.ts',
   'server/src/service/model/aws-terraform.ts',

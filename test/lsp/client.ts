@@ -42,6 +42,8 @@ export interface TestClientOptions {
   initializationOptions?: Record<string, unknown>;
   /** Advertise workspace/codeLens/refresh support (VS Code does). */
   codeLensRefresh?: boolean;
+  /** Answer `workspace/configuration` only after this many milliseconds (a slow client). */
+  configurationDelayMs?: number;
 }
 
 export class TestClient {
@@ -85,8 +87,9 @@ export class TestClient {
     this.conn.onNotification('window/logMessage', (p: { message: string }) => {
       this.logs.push(p.message);
     });
-    this.conn.onRequest('workspace/configuration', (p: { items: { section?: string; scopeUri?: string }[] }) => {
+    this.conn.onRequest('workspace/configuration', async (p: { items: { section?: string; scopeUri?: string }[] }) => {
       this.configurationRequests++;
+      if (options.configurationDelayMs) await new Promise((r) => setTimeout(r, options.configurationDelayMs));
       return p.items.map((item) => {
         const folder = [...this.folderSettings.keys()].find((f) => pathToFileURL(f).href === item.scopeUri);
         return folder ? { ...this.settings, ...this.folderSettings.get(folder) } : this.settings;

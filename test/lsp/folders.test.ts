@@ -109,3 +109,34 @@ describe('language server: versions per workspace folder (multi-root)', function
     assert.deepEqual(await codes(uris.olderNg), ['nginx/ws-http-version']);
   });
 });
+
+describe('language server: nothing published before the settings are read', function () {
+  this.timeout(30_000);
+  it("a file opened while a slow client still answers for its folder's settings is first shown with them", async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wslb-lsp-slow-settings-'));
+    const file = path.join(tmp, 'haproxy.cfg');
+    fs.writeFileSync(file, HAPROXY);
+    const c = new TestClient({ workspaceFolders: [tmp], configurationDelayMs: 600 });
+    c.folderSettings.set(tmp, { haproxyVersion: '3.2' });
+    try {
+      await c.initialize();
+      const uri = fileUri(file);
+      c.open(uri, 'haproxy', HAPROXY);
+      // the first diagnostics the client sees are the folder's (3.2: the 3.0 keyword is known)
+      const first = await c.waitDiagnostics(uri);
+      assert.ok(c.configurationRequests >= 2, 'the server asked for the window and the folder settings');
+      assert.deepEqual(
+        first.map((d) => String(d.code)).filter((x) => x === 'haproxy/keyword-too-new'),
+        [],
+      );
+      assert.equal(
+        c.publishes.filter((p) => p.uri === uri).length,
+        1,
+        'one publication: none with the default version before it',
+      );
+    } finally {
+      await c.stop();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});

@@ -108,6 +108,31 @@ export function nginxDirectiveMarkdown(name: string, family?: KbFamily, version?
   return parts.join('\n\n');
 }
 
+/** Variables set in the config, then the common built-in ones, replacing `start`..`offset`. */
+function nginxVariableItems(config: NginxConfig, start: number, offset: number): CompletionEntry[] {
+  const names = new Set<string>();
+  for (const [, src] of config.sources) {
+    for (const m of src.text.matchAll(
+      /\b(?:map|geo|split_clients)\s+\S+\s+\$([A-Za-z0-9_]+)|\bset\s+\$([A-Za-z0-9_]+)/g,
+    ))
+      names.add(m[1] ?? m[2]);
+  }
+  for (const n of [
+    'http_upgrade',
+    'host',
+    'remote_addr',
+    'proxy_add_x_forwarded_for',
+    'scheme',
+    'request_uri',
+    'uri',
+    'args',
+    'server_name',
+    'binary_remote_addr',
+  ])
+    names.add(n);
+  return [...names].sort().map((n) => ({ label: n, kind: 'variable' as const, replace: { start, end: offset } }));
+}
+
 export function nginxCompletions(
   config: NginxConfig | null,
   file: NginxFile,
@@ -124,31 +149,8 @@ export function nginxCompletions(
 
   // variables: "$" or "${" prefix
   const varMatch = /\$\{?([A-Za-z0-9_]*)$/.exec(before);
-  if (varMatch && config) {
-    const start = offset - varMatch[1].length;
-    const names = new Set<string>();
-    for (const [, src] of config.sources) {
-      for (const m of src.text.matchAll(
-        /\b(?:map|geo|split_clients)\s+\S+\s+\$([A-Za-z0-9_]+)|\bset\s+\$([A-Za-z0-9_]+)/g,
-      ))
-        names.add(m[1] ?? m[2]);
-    }
-    for (const n of [
-      'http_upgrade',
-      'host',
-      'remote_addr',
-      'proxy_add_x_forwarded_for',
-      'scheme',
-      'request_uri',
-      'uri',
-      'args',
-      'server_name',
-      'binary_remote_addr',
-    ])
-      names.add(n);
-    for (const n of [...names].sort()) items.push({ label: n, kind: 'variable', replace: { start, end: offset } });
-    return { items, isIncomplete: false };
-  }
+  if (varMatch && config)
+    return { items: nginxVariableItems(config, offset - varMatch[1].length, offset), isIncomplete: false };
 
   // upstream names after a pass directive's scheme
   const pass =
@@ -273,6 +275,25 @@ function haproxyKeywordMarkdown(
   return parts.join('\n\n');
 }
 
+/** The backends (and listen sections) a `use_backend` / `default_backend` may name. */
+function haproxyBackendItems(config: HaproxyConfig | null, start: number, offset: number): CompletionEntry[] {
+  const items: CompletionEntry[] = [];
+  for (const p of config?.proxies ?? []) {
+    if ((p.kind === 'backend' || p.kind === 'listen') && p.name) {
+      items.push({
+        label: p.name,
+        kind: 'reference',
+        detail: `${p.kind} (${p.servers.length} server${p.servers.length === 1 ? '' : 's'})`,
+        documentation:
+          p.servers.map((s) => `- \`${s.name}\` ${s.address}${s.port !== null ? ':' + s.port : ''}`).join('\n') ||
+          undefined,
+        replace: { start, end: offset },
+      });
+    }
+  }
+  return items;
+}
+
 export function haproxyCompletions(
   config: HaproxyConfig | null,
   file: HaproxyFile,
@@ -287,23 +308,8 @@ export function haproxyCompletions(
   const items: CompletionEntry[] = [];
 
   const backendRef = /^\s*(use_backend|default_backend)\s+([A-Za-z0-9_.:-]*)$/.exec(before);
-  if (backendRef) {
-    const start = offset - backendRef[2].length;
-    for (const p of config?.proxies ?? []) {
-      if ((p.kind === 'backend' || p.kind === 'listen') && p.name) {
-        items.push({
-          label: p.name,
-          kind: 'reference',
-          detail: `${p.kind} (${p.servers.length} server${p.servers.length === 1 ? '' : 's'})`,
-          documentation:
-            p.servers.map((s) => `- \`${s.name}\` ${s.address}${s.port !== null ? ':' + s.port : ''}`).join('\n') ||
-            undefined,
-          replace: { start, end: offset },
-        });
-      }
-    }
-    return { items, isIncomplete: false };
-  }
+  if (backendRef)
+    return { items: haproxyBackendItems(config, offset - backendRef[2].length, offset), isIncomplete: false };
   const serverOpt =
     /^\s*server\s+\S+\s+\S+\s+(?:\S+\s+)*([A-Za-z0-9_.-]*)$/.exec(before) ??
     /^\s*default-server\s+(?:\S+\s+)*([A-Za-z0-9_.-]*)$/.exec(before);
