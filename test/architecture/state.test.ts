@@ -24,7 +24,6 @@ const STATEFUL: Record<string, string> = {
   'server/src/service/fix-recipes.ts': 'to be moved into host/',
   'server/src/service/fixes/nginx.ts': 'to be moved into host/',
   'server/src/service/nginx-incremental.ts': 'to be moved into host/',
-  'server/src/service/features/hover/nginx.ts': 'to be moved into host/',
   'server/src/service/knowledge/nginx.ts': 'to be moved into host/',
   'server/src/service/knowledge/nginx-validate.ts': 'to be moved into host/',
   'server/src/service/model/haproxy.ts': 'to be moved into host/',

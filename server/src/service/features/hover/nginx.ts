@@ -3,6 +3,7 @@
  * config makes of it (nginx-here.ts); on an argument, the map behind a variable, the upstream a
  * name points to, a server parameter, a time or size value.
  */
+import { fact } from '../../host/memo';
 import { describeNginxDirective } from '../../knowledge/describe';
 import { nginxDocs, nginxTarget } from '../../knowledge/nginx';
 import { nginxDefaultChange } from '../../knowledge/nginx-facts';
@@ -48,16 +49,15 @@ import {
   nginxLocationSummary,
 } from './nginx-here';
 
-const statementIndex = new WeakMap<NginxConfig, Map<NginxDirective, NginxStatement>>();
+/** The statement of each directive of a config (the first, for a file included twice). */
+const statementIndex = fact('nginx.statementOfDirective', (config: NginxConfig) => {
+  const index = new Map<NginxDirective, NginxStatement>();
+  for (const s of walkStatements(config.root)) if (!index.has(s.directive)) index.set(s.directive, s);
+  return index;
+});
 
 function statementOf(config: NginxConfig, d: NginxDirective): NginxStatement | undefined {
-  let index = statementIndex.get(config);
-  if (!index) {
-    index = new Map();
-    for (const s of walkStatements(config.root)) if (!index.has(s.directive)) index.set(s.directive, s);
-    statementIndex.set(config, index);
-  }
-  return index.get(d);
+  return statementIndex(config).get(d);
 }
 
 /**
