@@ -1,13 +1,14 @@
 /**
  * The built CLI loads only what a run needs (issue 21): dist/cli/wslb.js (the executable, which
- * turns on Node's compile cache where Node has one) and wslb-main.js check nginx and HAProxy files
- * on their own; the nginx documentation text, YAML and web-tree-sitter are files of their own next
- * to them (scripts/build.mjs), required only by the runs that need them (the AWS examples in
- * aws-cli.test.ts run through those).
+ * keeps V8's compiled code between runs: Node's compile cache, or its own on Node 20) and
+ * wslb-main.js check nginx and HAProxy files on their own; the nginx documentation text, YAML and
+ * web-tree-sitter are files of their own next to them (scripts/build.mjs), required only by the
+ * runs that need them (the AWS examples in aws-cli.test.ts run through those).
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as nodeModule from 'node:module';
 import * as path from 'node:path';
 import { REPO, tmpdirWith } from '../helpers/cli';
 
@@ -97,6 +98,35 @@ m.enableCompileCache = () => { process.stderr.write('compile cache on; code load
       assert.equal(plain.stdout, '[]\n');
     } finally {
       fs.rmSync(configs, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps V8's code between runs in a folder of the user's own where Node has no compile cache", function () {
+    if (typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function') this.skip(); // Node's own cache is used there (above)
+    built();
+    const tmp = tmpdirWith({ 'nginx.conf': 'events {}\nhttp {}\n' });
+    try {
+      const env = { ...process.env, TMPDIR: tmp };
+      const args = [path.join(DIST, 'wslb.js'), 'check', '--format', 'json', path.join(tmp, 'nginx.conf')];
+      const run = () => spawnSync(process.execPath, args, { encoding: 'utf8', env });
+      const first = run();
+      const dir = path.join(tmp, `wslb-compile-cache-${process.getuid!()}`);
+      assert.equal(fs.statSync(dir).mode & 0o777, 0o700);
+      const caches = fs.readdirSync(dir);
+      assert.equal(caches.length, 1, caches.join(', '));
+      assert.match(caches[0], new RegExp(`^wslb-main-${process.version.replace(/\./g, '\\.')}-\\d+-\\d+\\.bin$`));
+      const again = run();
+      // a damaged cache is refused by V8 and written anew
+      fs.writeFileSync(path.join(dir, caches[0]), 'not a code cache');
+      const damaged = run();
+      for (const r of [first, again, damaged]) {
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stderr, '');
+        assert.equal(r.stdout, '[]\n');
+      }
+      assert.ok(fs.statSync(path.join(dir, caches[0])).size > 1000);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
     }
   });
 });

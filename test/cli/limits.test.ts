@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO, runCli, tmpdirWith } from '../helpers/cli';
 import { initAwsParsers } from '../../server/src/service';
-import { checkWorkspace } from '../../server/src/service/workspace';
+import { checkWorkspace } from '../../server/src/service/host/roots';
 import { createLanguageService, type LanguageService } from '../../server/src/service';
 import { MemoryFileSystem } from '../../server/src/service/model/fs';
 import { Project } from '../../server/src/lsp/project';

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { haproxyKeywordHistory, haproxyTables, haproxyTarget } from '../../server/src/service/knowledge/haproxy-tables';
 import { createLanguageService } from '../../server/src/service';
-import { HaproxyIncremental } from '../../server/src/service/haproxy-incremental';
+import { HaproxyIncremental } from '../../server/src/service/host/haproxy';
 import {
   effectiveVersion,
   pinnedVersions,

@@ -13,7 +13,7 @@ import { CORPUS, corpusRows } from '../helpers/corpus';
 import { generateNginx } from '../../scripts/bench/generate';
 import { createLanguageService } from '../../server/src/service';
 import { MemoryFileSystem } from '../../server/src/service/model/fs';
-import { moveFindings } from '../../server/src/service/nginx-incremental';
+import { moveFindings } from '../../server/src/service/host/move-findings';
 import { walkContexts } from '../../server/src/service/model/nginx';
 import { isNginxUnit, nginxUnits } from '../../server/src/service/model/nginx-units';
 import type { Finding } from '../../server/src/service/types';

@@ -26,19 +26,20 @@ import {
   proxyMode,
 } from '../../server/src/service/model/haproxy';
 import {
-  aclFactsOf,
-  aclMatchesApiRoot,
-  conventionReasons,
-  haproxyWebSocketBackends,
-  haproxyWebSocketReasons,
   looksLikeWebSocketName,
   looksLikeWebSocketPath,
   WS_MARKER,
+  type WebSocketReason,
+} from '../../server/src/service/model/websocket';
+import { haproxyWebSocketBackends, haproxyWebSocketReasons } from '../../server/src/service/model/websocket-haproxy';
+import {
+  aclFactsOf,
+  aclMatchesApiRoot,
+  conventionReasons,
   HOST_FETCH,
   WS_HOST,
   webSocketCommentLine,
-  type WebSocketReason,
-} from '../../server/src/service/model/websocket';
+} from '../../server/src/service/model/websocket-haproxy-signs';
 import { parseHaproxyTime } from '../../server/src/service/model/units';
 import { clipWord, clipWords } from '../../server/src/service/words';
 import { missingTimeouts } from '../../server/src/service/rules/haproxy/missing-timeouts';

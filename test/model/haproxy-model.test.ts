@@ -1,4 +1,4 @@
-import { haproxyWebSocketBackends } from '../../server/src/service/model/websocket';
+import { haproxyWebSocketBackends } from '../../server/src/service/model/websocket-haproxy';
 import { strict as assert } from 'node:assert';
 import {
   backendReferences,

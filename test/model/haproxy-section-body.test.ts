@@ -19,7 +19,7 @@ import {
   proxyFacts,
   type HaproxyConfig,
 } from '../../server/src/service/model/haproxy';
-import { haproxyWebSocketReasons } from '../../server/src/service/model/websocket';
+import { haproxyWebSocketReasons } from '../../server/src/service/model/websocket-haproxy';
 import { validateHaproxy } from '../../server/src/service/knowledge/haproxy-validate';
 import { CORPUS, cfgFilesUnder, corpusRows, needCorpus } from '../helpers/corpus';
 import { generateHaproxy } from '../../scripts/bench/generate';

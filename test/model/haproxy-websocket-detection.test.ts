@@ -10,7 +10,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildHaproxyConfig } from '../../server/src/service/model/haproxy';
-import { haproxyWebSocketBackends } from '../../server/src/service/model/websocket';
+import { haproxyWebSocketBackends } from '../../server/src/service/model/websocket-haproxy';
 import { analyzeText } from '../helpers/analyze';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'haproxy-websocket');

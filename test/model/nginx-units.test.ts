@@ -9,7 +9,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createLanguageService, runRules, type LineIndexOf } from '../../server/src/service';
+import { createLanguageService } from '../../server/src/service';
+import { runRules, type LineIndexOf } from '../../server/src/service/host/findings';
 import { buildNginxConfig, type NginxConfig, type NginxContext } from '../../server/src/service/model/nginx';
 import { nginxScopes, nginxUnits, statementsIn, contextsIn } from '../../server/src/service/model/nginx-units';
 import { NGINX_RULES } from '../../server/src/service/rules';

@@ -13,7 +13,7 @@ import { ALL_CHECKS } from '../../server/src/service/checks';
 import { allCodes, knownCode } from '../../server/src/service/codes';
 import { codeDocsUrl } from '../../server/src/service/docs/links';
 import { explainRule } from '../../server/src/service/docs/explain';
-import { checkWorkspace } from '../../server/src/service/workspace';
+import { checkWorkspace } from '../../server/src/service/host/roots';
 import { collectFiles, NodeFileSystem } from '../../server/src/node/nodefs';
 import { formatSarif } from '../../server/src/cli/format';
 import { toDiagnostic, PathMapper } from '../../server/src/lsp/convert';

@@ -8,7 +8,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { initAwsParsers } from '../../server/src/service';
-import { runRules } from '../../server/src/service';
+import { runRules } from '../../server/src/service/host/findings';
 import { buildAwsConfig } from '../../server/src/service/model/aws-build';
 import { buildHaproxyConfig } from '../../server/src/service/model/haproxy';
 import { buildNginxConfig, type NginxContext } from '../../server/src/service/model/nginx';

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createLanguageService, fixBuildCount, initAwsParsers } from '../../server/src/service';
-import { fixesOf, type AnyAnalysis } from '../../server/src/service/fix-recipes';
+import { fixesOf, type AnyAnalysis } from '../../server/src/service/host/fixes';
 import { MemoryFileSystem } from '../../server/src/service/model/fs';
 import { fixturePath, languageOfFixture, type Lang } from '../helpers/analyze';
 

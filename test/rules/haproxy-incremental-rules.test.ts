@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { createLanguageService } from '../../server/src/service';
-import { HaproxyIncremental, type HaproxyTextEdit } from '../../server/src/service/haproxy-incremental';
+import { HaproxyIncremental, type HaproxyTextEdit } from '../../server/src/service/host/haproxy';
 
 const service = createLanguageService();
 

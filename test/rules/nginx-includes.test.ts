@@ -12,7 +12,7 @@ import { analyzeFiles } from '../helpers/analyze';
 import { runCli } from '../helpers/cli';
 import { createLanguageService } from '../../server/src/service';
 import { MemoryFileSystem } from '../../server/src/service/model/fs';
-import { checkWorkspace } from '../../server/src/service/workspace';
+import { checkWorkspace } from '../../server/src/service/host/roots';
 
 const STOCK = path.join(__dirname, '..', 'fixtures', 'debian-stock', 'nginx');
 

@@ -1,19 +1,88 @@
 /**
- * The CLI's executable, dist/cli/wslb.js: a few lines that turn on Node's compile cache where Node
- * has one (`module.enableCompileCache`, Node 22.1 and later) and then load the code
- * (dist/cli/wslb-main.js, built from wslb.ts). With the cache, a run after the first reuses V8's
- * compiled code instead of compiling the bundle again (issue 21: start-up). Node 20 has no such
- * cache; there this only loads the code.
+ * The CLI's executable, dist/cli/wslb.js: a few lines that load the code (dist/cli/wslb-main.js,
+ * built from wslb.ts) with V8's compiled code kept between runs, so that a run after the first
+ * does not compile the bundle again (issue 21: start-up).
+ * - Node 22.1 and later: Node's own compile cache (`module.enableCompileCache`).
+ * - Older Node (20): the bundle is compiled with `vm.Script` and the code V8 produced during the
+ *   run is written at exit (`createCachedData`), read back by the next run. The cache lives in a
+ *   folder of the user's own (mode 0700) in the temporary folder, named after the Node version
+ *   and the bundle's size and modification time (V8 itself only checks the source's length).
+ * Without a usable cache folder (Windows, a read-only or foreign folder) the code is compiled as
+ * without a cache.
  */
+import * as fs from 'node:fs';
 import * as nodeModule from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
 import type * as cli from './wslb';
 
-const enable = (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache;
-if (typeof enable === 'function')
+const MAIN = path.join(__dirname, 'wslb-main.js');
+
+/** The user's own cache folder, or undefined when there is none to trust. */
+function cacheFolder(): string | undefined {
+  const uid = process.getuid?.();
+  if (uid === undefined) return undefined;
+  const dir = path.join(os.tmpdir(), `wslb-compile-cache-${uid}`);
   try {
-    enable(); // in the folder Node chooses (NODE_COMPILE_CACHE, else the temporary folder)
-  } catch {
-    // no cache (a read-only temporary folder): the code compiles as without it
+    fs.mkdirSync(dir, { mode: 0o700 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
   }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-(require('./wslb-main.js') as typeof cli).start();
+  const st = fs.lstatSync(dir);
+  return st.isDirectory() && st.uid === uid && (st.mode & 0o077) === 0 ? dir : undefined;
+}
+
+/** wslb-main.js compiled with the code cache of an earlier run (written at exit when there was none). */
+function compileCached(): vm.Script | undefined {
+  const dir = cacheFolder();
+  if (!dir) return undefined;
+  const st = fs.statSync(MAIN);
+  const prefix = `wslb-main-${process.version}-`;
+  const file = path.join(dir, `${prefix}${st.size}-${Math.trunc(st.mtimeMs)}.bin`);
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = fs.readFileSync(file);
+  } catch {
+    // no cache yet
+  }
+  const script = new vm.Script(nodeModule.wrap(fs.readFileSync(MAIN, 'utf8')), { filename: MAIN, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected)
+    process.once('exit', () => {
+      try {
+        for (const old of fs.readdirSync(dir)) if (old.startsWith(prefix)) fs.rmSync(path.join(dir, old));
+        const tmp = `${file}.${process.pid}`;
+        fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+        fs.renameSync(tmp, file); // whole, even with other runs writing at once
+      } catch {
+        // no cache this time
+      }
+    });
+  return script;
+}
+
+function load(): typeof cli {
+  const enable = (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache;
+  let script: vm.Script | undefined;
+  if (typeof enable === 'function')
+    try {
+      enable(); // in the folder Node chooses (NODE_COMPILE_CACHE, else the temporary folder)
+    } catch {
+      // no cache (a read-only temporary folder): the code compiles as without it
+    }
+  else
+    try {
+      script = compileCached();
+    } catch {
+      // an unusable cache folder: compiled as without a cache
+    }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (!script) return require('./wslb-main.js') as typeof cli;
+  // what Node's CommonJS loader passes a module
+  const mod = { exports: {} as typeof cli };
+  const init = script.runInThisContext() as (...a: unknown[]) => void;
+  init(mod.exports, nodeModule.createRequire(MAIN), mod, MAIN, __dirname);
+  return mod.exports;
+}
+
+load().start();

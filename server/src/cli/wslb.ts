@@ -10,12 +10,13 @@ import { haproxyTarget } from '../service/knowledge/haproxy-tables';
 import { nginxTarget } from '../service/knowledge/nginx';
 import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
-import { createLanguageService, type ServiceOptions } from '../service';
+import type { ServiceOptions } from '../service';
 import { ALL_CHECKS } from '../service/checks';
 import { knownCode } from '../service/codes';
 import { ALL_RULES } from '../service/rules';
 import { parseNginxTime } from '../service/model/units';
-import { awsInputs, checkWorkspace } from '../service/workspace';
+import { awsInputs } from '../service/host/roots';
+import { AnalysisHost } from '../service/host/analysis-host';
 import type { ConfigLanguage, Finding, Severity } from '../service/types';
 import type { ConfigFileSystem } from '../service/model/fs';
 import { applyEdits, collectFixEdits } from '../service/fixes/apply';
@@ -208,7 +209,7 @@ function check(args: string[], io: CliIO): number {
   if (languageArg && languageArg !== 'nginx' && languageArg !== 'haproxy' && languageArg !== 'aws')
     throw new UsageError(`--language: "${languageArg}" is not nginx, haproxy or aws`);
   const language = languageArg as ConfigLanguage | undefined;
-  const service = createLanguageService(serviceOptions(p));
+  const options = serviceOptions(p);
   const hv = one(p, 'haproxy-version');
   if (hv) {
     // said once per run: a version wslb has no table for is checked against the nearest older
@@ -236,13 +237,14 @@ function check(args: string[], io: CliIO): number {
   const explicit = new Set(inputs.map(toModelPath));
   const roots = includeRoots(inputs, follow);
   if (p.flags.has('fix')) {
-    const written = applySafeFixes(service, fs, files, language, roots);
+    const written = applySafeFixes(options, fs, files, language, roots);
     for (const w of written) {
       const rel = path.relative(io.cwd, w);
       io.err(`wslb: fixed ${escapeControls(rel && !rel.startsWith('..') ? rel : w)}\n`);
     }
   }
-  const result = checkWorkspace(service, fs, files, language, roots);
+  // The CLI is an analysis host without edits: the same analyses as the language server's.
+  const result = new AnalysisHost({ fs, options }).check(files, language, roots);
   // Say what was not checked and why, in every format (on stderr: stdout stays JSON or SARIF).
   for (const f of files) {
     if (result.languages.has(f)) continue;
@@ -280,7 +282,7 @@ function check(args: string[], io: CliIO): number {
  * file outside the checked ones (an include elsewhere) is left out. Returns the written paths.
  */
 function applySafeFixes(
-  service: ReturnType<typeof createLanguageService>,
+  options: Partial<ServiceOptions>,
   fs: ConfigFileSystem & { forget?(paths: string[]): void },
   files: string[],
   language: ConfigLanguage | undefined,
@@ -295,8 +297,9 @@ function applySafeFixes(
     realPath: (q) => fs.realPath?.(q),
     size: fs.size && ((q) => fs.size?.(q)),
   };
+  const host = new AnalysisHost({ fs: view, options });
   for (let round = 0; round < 8; round++) {
-    const { findings } = checkWorkspace(service, view, files, language, roots);
+    const { findings } = host.check(files, language, roots);
     const confined = (f: Finding) =>
       f.fixes.some((x) => x.kind === 'safe') &&
       f.fixes.every((x) => x.kind !== 'safe' || x.edits.every((e) => checked.has(e.file)));

@@ -82,27 +82,30 @@ export function recogniseTemplate(text: string, comment = '#'): TemplateInfo | n
   if (!/[{<$%]/.test(text)) return null;
   const placeholders: TemplatePlaceholder[] = [];
   const syntaxes: string[] = [];
-  let inComment = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\n') {
-      inComment = false;
-      continue;
-    }
-    if (inComment) continue;
-    if (c === comment && !startsPlaceholder(text, i)) {
+  // The characters that start a placeholder or a comment, found by the engine (most of a config
+  // is neither); a comment is skipped to its line's end.
+  const commentCode = comment.length === 1 ? comment.charCodeAt(0) : -1;
+  const next = new RegExp(`[{<$%${commentCode < 0 ? '' : comment.replace(/[\\\]^-]/g, '\\$&')}]`, 'g');
+  for (let hit = next.exec(text); hit; hit = next.exec(text)) {
+    const i = hit.index;
+    const c = text.charCodeAt(i);
+    if (c === commentCode && !startsPlaceholder(text, i)) {
       // `#` opens a comment only at a word start (nginx and HAProxy both read `a#b` as one word)
-      if (i === 0 || /\s|;|\{|\}/.test(text[i - 1])) inComment = true;
+      if (i === 0 || /\s|;|\{|\}/.test(text[i - 1])) {
+        const eol = text.indexOf('\n', i);
+        if (eol < 0) break;
+        next.lastIndex = eol + 1;
+      }
       continue;
     }
-    if (c !== '{' && c !== '<' && c !== '$' && c !== '%') continue;
+    if (!mayOpenPlaceholder(c, text.charCodeAt(i + 1))) continue;
     for (const s of SYNTAXES) {
       s.re.lastIndex = i;
       const m = s.re.exec(text);
       if (!m) continue;
       placeholders.push({ start: i, end: i + m[0].length, kind: s.kind(m[0]) });
       if (!syntaxes.includes(s.name)) syntaxes.push(s.name);
-      i += m[0].length - 1;
+      next.lastIndex = i + m[0].length;
       break;
     }
   }
@@ -176,6 +179,27 @@ function otherBranches(text: string, placeholders: TemplatePlaceholder[]): { sta
     }
   }
   return out;
+}
+
+/**
+ * Can a placeholder of SYNTAXES start with these two characters? (Each begins with `{#`, `{%`,
+ * `{{`, `{` and a name, `<%`, `<` and a capital, `${`, or `%%`.) Lets the scan skip the
+ * expressions at the braces and variables of a plain config.
+ */
+function mayOpenPlaceholder(c: number, next: number): boolean {
+  const upper = next >= 65 && next <= 90;
+  switch (c) {
+    case 123: // {
+      return next === 35 || next === 37 || next === 123 || upper || next === 95 || (next >= 97 && next <= 122);
+    case 60: // <
+      return next === 37 || upper;
+    case 36: // $
+      return next === 123;
+    case 37: // %
+      return next === 37;
+    default:
+      return false;
+  }
 }
 
 /** `{#` is a Jinja2 comment tag, not a `#` comment. */

@@ -43,7 +43,7 @@ export interface Finding {
   related?: RelatedInfo[];
   /**
    * The lines the message names in its words ("line 12", "proxy.conf:12"), 0-based, by file. Not
-   * shown to anyone: an engine that keeps a finding while lines move (nginx-incremental.ts) reads
+   * shown to anyone: an engine that keeps a finding while lines move (host/nginx.ts) reads
    * it to know the words would now be different.
    */
   cites?: CitedLine[];

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { createLanguageService } from '../../../server/src/service';
-import { HaproxyIncremental, type HaproxyTextEdit } from '../../../server/src/service/haproxy-incremental';
+import { HaproxyIncremental, type HaproxyTextEdit } from '../../../server/src/service/host/haproxy';
 import { parseHaproxy, printHaproxy, type HaproxyFile } from '../../../server/src/service/syntax/haproxy';
 import { CORPUS, corpusRows } from '../../helpers/corpus';
 import { assertLossless } from './invariants';

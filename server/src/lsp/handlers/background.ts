@@ -17,7 +17,7 @@ export function startBackgroundCheck(s: ServerState): void {
       s.scheduler.schedule('bg:' + p, 2, 0, () => {
         if (generation !== s.backgroundGeneration) return;
         // Already checked in the context of an includer, or open (then it is analysed in the foreground).
-        if ([...(s.project.coveredBy.get(p) ?? [])].some((r) => r !== p)) return;
+        if (s.project.graph.isIncluded(p)) return;
         afterAnalysis(s, s.project.analyzeRoot(p, lang));
       });
     }

@@ -72,7 +72,7 @@ function watchedFilesChanged(s: ServerState, params: DidChangeWatchedFilesParams
     if (lang === 'nginx') for (const [r, a] of project.analyses) if (a.language === 'nginx') scheduleRoot(s, r, 1, 50);
     if (project.settings.checkWorkspace) {
       s.scheduler.schedule('bg:' + path, 2, 100, () => {
-        if ([...(project.coveredBy.get(path) ?? [])].some((r) => r !== path)) return;
+        if (project.graph.isIncluded(path)) return;
         afterAnalysis(s, project.analyzeRoot(path, lang));
       });
     }

@@ -9,7 +9,8 @@
  */
 import { walkContexts, type NginxConfig, type NginxContext } from '../model/nginx';
 import { haproxyEffective, type HaproxyConfig, type HaproxyProxy } from '../model/haproxy';
-import { haproxyWebSocketBackends, nginxWebSocketUpstreams } from '../model/websocket';
+import { nginxWebSocketUpstreams } from '../model/websocket';
+import { haproxyWebSocketBackends } from '../model/websocket-haproxy';
 import { parseNginxTime } from '../model/units';
 import type { SimPool, SimServer } from '../simulate/types';
 import type { Span } from '../text';

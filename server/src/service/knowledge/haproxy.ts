@@ -292,24 +292,58 @@ export interface HaproxyTableExtras {
   serverNotRegistered?: ReadonlySet<string>;
 }
 
+/** The lookup maps of a table (built on its first lookup: a run that checks only nginx needs none). */
+interface HaproxyTableIndex {
+  globalMap: Map<string, HaproxyKeywordDoc>;
+  proxyMap: Map<string, HaproxyProxyKeyword>;
+  bindMap: Map<string, HaproxyKeywordDoc>;
+  serverMap: Map<string, HaproxyKeywordDoc>;
+  sectionMaps: Map<string, Map<string, HaproxyKeywordDoc>>;
+  actionMaps: Map<string, Map<string, HaproxyKeywordDoc>>;
+  proxyKeywordGroups: ReadonlySet<string>;
+  longerProxyKeywords: ReadonlySet<string>;
+}
+
+function indexTable(data: HaproxyKbData, extras: HaproxyTableExtras): HaproxyTableIndex {
+  const proxyMap = byName([...data.proxy, ...(extras.proxy ?? [])]);
+  // Keywords of three words or more (`capture request header <name> len <n>`) by their first
+  // two: the validator resolves a keyword by its first two words (resolveProxyKeyword2()).
+  for (const row of data.proxy) {
+    const w = row.name.split(' ');
+    if (w.length > 2 && !proxyMap.has(`${w[0]} ${w[1]}`)) proxyMap.set(`${w[0]} ${w[1]}`, row);
+  }
+  const bindMap = byName(data.bindOptions);
+  const serverMap = byName(data.serverOptions);
+  // An option the manual heads with its argument (2.6: `expose-fd listeners`) is the option's first word.
+  for (const m of [bindMap, serverMap])
+    for (const [name, o] of [...m]) if (name.includes(' ') && !m.has(name.split(' ')[0])) m.set(name.split(' ')[0], o);
+  return {
+    globalMap: byName(data.global),
+    proxyMap,
+    bindMap,
+    serverMap,
+    sectionMaps: new Map(Object.entries(data.sections).map(([k, v]) => [k, byName(v.keywords)] as const)),
+    actionMaps: new Map(Object.entries(data.actions).map(([k, v]) => [k, byName(v)] as const)),
+    proxyKeywordGroups: new Set(
+      data.proxy
+        .filter((p) => p.name.includes(' '))
+        .map((p) => p.name.split(' ')[0])
+        .filter((first) => !proxyMap.has(first)),
+    ),
+    longerProxyKeywords: new Set(data.proxy.filter((p) => p.name.includes(' ')).map((p) => p.name.split(' ')[0])),
+  };
+}
+
 /** The keyword table of one HAProxy version (its manual, plus the extras its binary shows). */
 export class HaproxyTable {
   /** "2.6", "3.2": the version whose manual this is. */
   readonly version: string;
   readonly docBase: string;
   readonly data: HaproxyKbData;
-  private readonly globalMap: Map<string, HaproxyKeywordDoc>;
+  private readonly extras: HaproxyTableExtras;
   private readonly extraGlobal: readonly string[];
-  private readonly proxyMap: Map<string, HaproxyProxyKeyword>;
-  private readonly bindMap: Map<string, HaproxyKeywordDoc>;
-  private readonly serverMap: Map<string, HaproxyKeywordDoc>;
   private readonly serverNotRegistered: ReadonlySet<string>;
-  private readonly sectionMaps: Map<string, Map<string, HaproxyKeywordDoc>>;
-  private readonly actionMaps: Map<string, Map<string, HaproxyKeywordDoc>>;
-  /** First words of multi-word proxy keywords ("option", "timeout", "stats", ...) that are not keywords alone. */
-  readonly proxyKeywordGroups: ReadonlySet<string>;
-  /** First words of the proxy keywords of two words or more. */
-  readonly longerProxyKeywords: ReadonlySet<string>;
+  private index: HaproxyTableIndex | undefined = undefined;
   /** The filter types of chapter 9. */
   readonly filterNames: readonly string[];
 
@@ -317,32 +351,24 @@ export class HaproxyTable {
     this.data = data;
     this.version = /^\d+\.\d+/.exec(data.manualVersion)?.[0] ?? data.manualVersion;
     this.docBase = data.docBase;
-    this.globalMap = byName(data.global);
+    this.extras = extras;
     this.extraGlobal = extras.global ?? [];
-    this.proxyMap = byName([...data.proxy, ...(extras.proxy ?? [])]);
-    // Keywords of three words or more (`capture request header <name> len <n>`) by their first
-    // two: the validator resolves a keyword by its first two words (resolveProxyKeyword2()).
-    for (const row of data.proxy) {
-      const w = row.name.split(' ');
-      if (w.length > 2 && !this.proxyMap.has(`${w[0]} ${w[1]}`)) this.proxyMap.set(`${w[0]} ${w[1]}`, row);
-    }
-    this.bindMap = byName(data.bindOptions);
-    this.serverMap = byName(data.serverOptions);
-    // An option the manual heads with its argument (2.6: `expose-fd listeners`) is the option's first word.
-    for (const m of [this.bindMap, this.serverMap])
-      for (const [name, o] of [...m])
-        if (name.includes(' ') && !m.has(name.split(' ')[0])) m.set(name.split(' ')[0], o);
     this.serverNotRegistered = extras.serverNotRegistered ?? new Set();
-    this.sectionMaps = new Map(Object.entries(data.sections).map(([k, v]) => [k, byName(v.keywords)] as const));
-    this.actionMaps = new Map(Object.entries(data.actions).map(([k, v]) => [k, byName(v)] as const));
-    this.proxyKeywordGroups = new Set(
-      data.proxy
-        .filter((p) => p.name.includes(' '))
-        .map((p) => p.name.split(' ')[0])
-        .filter((first) => !this.proxyMap.has(first)),
-    );
-    this.longerProxyKeywords = new Set(data.proxy.filter((p) => p.name.includes(' ')).map((p) => p.name.split(' ')[0]));
     this.filterNames = data.filters.map((f) => f.name);
+  }
+
+  private get ix(): HaproxyTableIndex {
+    return (this.index ??= indexTable(this.data, this.extras));
+  }
+
+  /** First words of multi-word proxy keywords ("option", "timeout", "stats", ...) that are not keywords alone. */
+  get proxyKeywordGroups(): ReadonlySet<string> {
+    return this.ix.proxyKeywordGroups;
+  }
+
+  /** First words of the proxy keywords of two words or more. */
+  get longerProxyKeywords(): ReadonlySet<string> {
+    return this.ix.longerProxyKeywords;
   }
 
   /** The manual's URL for an anchor. */
@@ -351,23 +377,23 @@ export class HaproxyTable {
   }
 
   globalKeyword(name: string): HaproxyKeywordDoc | undefined {
-    return this.globalMap.get(name);
+    return this.ix.globalMap.get(name);
   }
 
   globalKeywordNames(): string[] {
-    return [...this.globalMap.keys(), ...this.extraGlobal];
+    return [...this.ix.globalMap.keys(), ...this.extraGlobal];
   }
 
   isGlobalKeyword(first: string, second?: string): boolean {
-    if (this.globalMap.has(first) || this.extraGlobal.includes(first)) return true;
-    if (second !== undefined && this.globalMap.has(`${first} ${second}`)) return true;
-    for (const k of this.globalMap.keys()) if (k.startsWith(first + ' ')) return true;
+    if (this.ix.globalMap.has(first) || this.extraGlobal.includes(first)) return true;
+    if (second !== undefined && this.ix.globalMap.has(`${first} ${second}`)) return true;
+    for (const k of this.ix.globalMap.keys()) if (k.startsWith(first + ' ')) return true;
     return false;
   }
 
   /** Matrix row of a proxy keyword: "balance", "timeout tunnel", "option httpchk". */
   proxyKeyword(name: string): HaproxyProxyKeyword | undefined {
-    return this.proxyMap.get(name);
+    return this.ix.proxyMap.get(name);
   }
 
   proxyKeywords(): HaproxyProxyKeyword[] {
@@ -385,10 +411,10 @@ export class HaproxyTable {
    */
   resolveProxyKeyword(words: readonly string[]): HaproxyProxyKeyword | undefined {
     if (words.length >= 2) {
-      const two = this.proxyMap.get(`${words[0]} ${words[1]}`);
+      const two = this.ix.proxyMap.get(`${words[0]} ${words[1]}`);
       if (two) return two;
     }
-    return this.proxyMap.get(words[0]);
+    return this.ix.proxyMap.get(words[0]);
   }
 
   /**
@@ -419,7 +445,7 @@ export class HaproxyTable {
   }
 
   sectionKeyword(section: string, words: readonly string[]): HaproxyKeywordDoc | undefined {
-    const m = this.sectionMaps.get(section);
+    const m = this.ix.sectionMaps.get(section);
     if (!m) return undefined;
     if (words.length >= 2) {
       const two = m.get(`${words[0]} ${words[1]}`);
@@ -433,11 +459,11 @@ export class HaproxyTable {
   }
 
   bindOption(name: string): HaproxyKeywordDoc | undefined {
-    return this.bindMap.get(name);
+    return this.ix.bindMap.get(name);
   }
 
   serverOption(name: string): HaproxyKeywordDoc | undefined {
-    return this.serverNotRegistered.has(name) ? undefined : this.serverMap.get(name);
+    return this.serverNotRegistered.has(name) ? undefined : this.ix.serverMap.get(name);
   }
 
   bindOptions(): HaproxyKeywordDoc[] {
@@ -454,7 +480,7 @@ export class HaproxyTable {
   }
 
   action(rule: string, action: string): HaproxyKeywordDoc | undefined {
-    return this.actionMaps.get(rule)?.get(action);
+    return this.ix.actionMaps.get(rule)?.get(action);
   }
 
   /** Sections this version knows, with their documentation anchor where the manual heads them. */
@@ -511,9 +537,6 @@ export function haproxyProxyKeyword(name: string): HaproxyProxyKeyword | undefin
 export function haproxyProxyKeywords(): HaproxyProxyKeyword[] {
   return HAPROXY_26.proxyKeywords();
 }
-
-/** First words of multi-word proxy keywords ("option", "timeout", "stats", ...) that are not keywords alone (2.6). */
-export const PROXY_KEYWORD_GROUPS: ReadonlySet<string> = HAPROXY_26.proxyKeywordGroups;
 
 /** Names in a proxy keyword group, e.g. the options after `option` (2.6). */
 export function proxyGroupMembers(group: string): string[] {

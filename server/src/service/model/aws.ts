@@ -15,6 +15,7 @@
  * add fields if needed, do not rename or remove them.
  */
 import type { Span } from '../text';
+import { fact } from '../host/memo';
 
 /** How a file declares its resources. */
 export type AwsFormat = 'terraform' | 'cloudformation-yaml' | 'cloudformation-json';
@@ -290,4 +291,28 @@ export function awsResources(config: AwsConfig): AwsResource[] {
     ...config.listenerRules,
   ];
   return all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.span.start - b.span.start));
+}
+
+/**
+ * The WebSocket target groups behind each load balancer, in config order: one pass over the
+ * target groups answers every load balancer (a scan per load balancer was quadratic, issue 23).
+ * A config is not changed after it is built.
+ */
+const webSocketGroupsByLb = fact('aws.webSocketGroupsByLb', (config: AwsConfig) => {
+  const byLb = new Map<AwsLoadBalancer, AwsTargetGroup[]>();
+  for (const tg of config.targetGroups) {
+    if (!tg.websocket.carries) continue;
+    for (const l of tg.loadBalancers) {
+      const list = byLb.get(l);
+      if (list) {
+        if (list[list.length - 1] !== tg) list.push(tg);
+      } else byLb.set(l, [tg]);
+    }
+  }
+  return byLb;
+});
+
+/** Does this load balancer carry WebSocket: the WebSocket target groups it forwards to (a new list). */
+export function lbWebSocketGroups(config: AwsConfig, lb: AwsLoadBalancer): AwsTargetGroup[] {
+  return (webSocketGroupsByLb(config).get(lb) ?? []).slice();
 }

@@ -40,7 +40,7 @@ export interface RuleMeta {
    * nginx: what one finding of the rule can depend on. 'server': the rule examines each top-level
    * `server` block of `http` (and the rest of the config) on its own, so it can run over one of
    * them (RuleContext.scope) — an edit inside a server block re-runs it there only
-   * (nginx-incremental.ts). 'config' (default): its findings read the whole config; it never
+   * (host/nginx.ts). 'config' (default): its findings read the whole config; it never
    * reports a position inside a top-level server block (test/service/nginx-units.test.ts).
    */
   scope?: 'server' | 'config';
@@ -74,7 +74,7 @@ export interface RuleReport {
   message: string;
   /**
    * The finding's fixes, built only when they are asked for (issue 23): at once in the CLI, when a
-   * code action asks for them in the language server (fix-recipes.ts). Whatever decides whether
+   * code action asks for them in the language server (host/fixes.ts). Whatever decides whether
    * and how the finding is reported is computed before; only the edits are built here.
    */
   fixes?: () => FixSpec[];

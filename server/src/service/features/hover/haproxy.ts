@@ -12,7 +12,7 @@ import {
   type HaproxyProxy,
 } from '../../model/haproxy';
 import { describeDuration, parseHaproxyTime } from '../../model/units';
-import { haproxyWebSocketBackends } from '../../model/websocket';
+import { haproxyWebSocketBackends } from '../../model/websocket-haproxy';
 import { haproxyProxyPool } from '../pools';
 import { lineAt, statementAt, wordAt } from '../../syntax/haproxy';
 import type { HaproxyStatement, HaproxyWord } from '../../syntax/haproxy/types';

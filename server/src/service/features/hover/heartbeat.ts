@@ -2,7 +2,7 @@
 import type { ServiceOptions } from '../../options';
 import type { NginxContext } from '../../model/nginx';
 import type { HaproxyConfig, HaproxyProxy } from '../../model/haproxy';
-import { haproxyWebSocketBackends } from '../../model/websocket';
+import { haproxyWebSocketBackends } from '../../model/websocket-haproxy';
 import { effectiveHeartbeat, type EffectiveHeartbeat } from '../../knowledge/protocols';
 import { heartbeatTier } from '../../describe/heartbeat';
 import { seconds } from './common';

@@ -1,13 +1,5 @@
 /** Helpers shared by the AWS rules: heartbeat tiers, value descriptions, report spans, fixes. */
-import type {
-  AwsAttributeId,
-  AwsConfig,
-  AwsKnown,
-  AwsLoadBalancer,
-  AwsResource,
-  AwsTargetGroup,
-  AwsValue,
-} from '../../model/aws';
+import type { AwsAttributeId, AwsConfig, AwsKnown, AwsResource, AwsTargetGroup, AwsValue } from '../../model/aws';
 import { awsInsertSettings, awsReplaceValue, type AwsSetting } from '../../fixes/aws';
 import { AWS_DOCS_CHECKED as AWS_FACTS_CHECKED, awsFactOf, awsRange } from '../../knowledge/aws';
 import type { ServiceOptions } from '../../options';
@@ -125,28 +117,7 @@ export function loadBalancerHeartbeat(groups: AwsTargetGroup[], options: Service
   return best;
 }
 
-/** Does this load balancer carry WebSocket: a listener forwards to a WebSocket target group, or it is marked. */
-export function lbWebSocketGroups(config: AwsConfig, lb: AwsLoadBalancer): AwsTargetGroup[] {
-  // One pass over the target groups per config answers every load balancer (a scan per load
-  // balancer was quadratic, issue 23); a config is not changed after it is built.
-  let byLb = wsGroupsByLb.get(config);
-  if (!byLb) {
-    byLb = new Map();
-    for (const tg of config.targetGroups) {
-      if (!tg.websocket.carries) continue;
-      for (const l of tg.loadBalancers) {
-        const list = byLb.get(l);
-        if (list) {
-          if (list[list.length - 1] !== tg) list.push(tg);
-        } else byLb.set(l, [tg]);
-      }
-    }
-    wsGroupsByLb.set(config, byLb);
-  }
-  return (byLb.get(lb) ?? []).slice();
-}
-
-const wsGroupsByLb = new WeakMap<AwsConfig, Map<AwsLoadBalancer, AwsTargetGroup[]>>();
+export { lbWebSocketGroups } from '../../model/aws';
 
 /** An Application Load Balancer (HTTP/HTTPS) target group: by its protocol, else by the load balancers in front of it. */
 export function isAlbTargetGroup(tg: AwsTargetGroup): boolean {

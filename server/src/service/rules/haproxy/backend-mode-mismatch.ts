@@ -1,75 +1,8 @@
 import { clipWord } from '../../words';
-import {
-  type BackendReference,
-  type HaproxyConfig,
-  type HaproxyProxy,
-  backendReferences,
-  effectiveDefaultBackend,
-  haproxyEffective,
-  onProxyReplaced,
-  proxiesUsingDefaults,
-  proxyDisabled,
-  proxyMode,
-} from '../../model/haproxy';
+import { type HaproxyProxy, backendReferences, haproxyEffective, modeOffenders } from '../../model/haproxy';
 import { replaceWord } from '../../fixes/haproxy';
 import type { HaproxyRule } from '../rule';
 import { insertSetting, proxyHeaderSpan, proxyLabel } from './common';
-
-/**
- * The http frontend (or listen) that a reference makes use a tcp backend, or null. It depends on
- * the reference's own proxy, its target and, for a `default_backend` of a defaults section, the
- * proxies using that section — all proxy objects, which an edit replaces when it changes them.
- */
-function offender(config: HaproxyConfig, ref: BackendReference): HaproxyProxy | null {
-  const target = ref.target;
-  if (!target) return null;
-  if (ref.from.kind === 'defaults') {
-    if (ref.statement.keyword !== 'default_backend') return null;
-    const froms = proxiesUsingDefaults(config, ref.from).filter(
-      (p) => (p.kind === 'frontend' || p.kind === 'listen') && effectiveDefaultBackend(p) === ref.statement,
-    );
-    return froms.find((p) => offends(p, target)) ?? null;
-  }
-  // (the common case, read without building anything)
-  if (ref.statement.keyword === 'default_backend' && effectiveDefaultBackend(ref.from) !== ref.statement) return null;
-  return offends(ref.from, target) ? ref.from : null;
-}
-
-/**
- * An http frontend (or listen) handing its streams to a tcp backend. (The target's mode is asked
- * first: most backends take theirs from a defaults section, whose answer is kept, while most
- * frontends write their own, which is a word to read.)
- */
-function offends(p: HaproxyProxy, target: HaproxyProxy): boolean {
-  return p !== target && proxyMode(target) === 'tcp' && !proxyDisabled(p) && proxyMode(p) === 'http';
-}
-
-/**
- * offender() per reference of a config, by the reference's index in backendReferences() (the
- * list judged is kept with the answers), kept while the config is edited (see the hook below). A
- * list, not a map keyed by the references: nothing to hash.
- */
-const offenders = new WeakMap<
-  HaproxyConfig,
-  { refs: BackendReference[]; judged: (HaproxyProxy | null | undefined)[] }
->();
-
-// An edit replaced one proxy (model/haproxy.ts updateHaproxyConfig): the references it is part of
-// are judged again, and those of defaults sections (they depend on every proxy using them). When
-// a route or ACL line changed, the references are new objects: start again.
-onProxyReplaced((config, _old, proxy, routesChanged) => {
-  const known = offenders.get(config);
-  if (!known) return;
-  if (routesChanged) {
-    offenders.delete(config);
-    return;
-  }
-  const { refs, judged } = known;
-  for (let i = 0; i < refs.length; i++) {
-    const ref = refs[i];
-    if (ref.from === proxy || ref.target === proxy || ref.from.kind === 'defaults') judged[i] = undefined;
-  }
-});
 
 /** HAProxy's proxy_type_str(): a listen section is a "proxy". */
 function typeWord(p: HaproxyProxy): string {
@@ -102,17 +35,10 @@ export const backendModeMismatch: HaproxyRule = {
   },
   check({ config, report }) {
     const refs = backendReferences(config);
-    let known = offenders.get(config);
-    if (!known || known.refs !== refs)
-      offenders.set(
-        config,
-        (known = { refs, judged: new Array<HaproxyProxy | null | undefined>(refs.length).fill(undefined) }),
-      );
-    const judged = known.judged;
+    const offender = modeOffenders(config);
     for (let i = 0; i < refs.length; i++) {
       const ref = refs[i];
-      let fe = judged[i];
-      if (fe === undefined) judged[i] = fe = offender(config, ref);
+      const fe = offender(i);
       if (fe === null) continue;
       const target = ref.target!;
       const how = ref.statement.keyword === 'use_backend' ? "in a 'use_backend' rule" : 'as its default backend';

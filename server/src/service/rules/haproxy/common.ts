@@ -13,11 +13,10 @@ import {
   haproxyEffective,
   haproxyTimeout,
   proxiesRoutingTo,
-  proxiesUsingDefaults,
   proxyDisabled,
-  onProxyReplaced,
 } from '../../model/haproxy';
-import { haproxyWebSocketBackends, haproxyWebSocketReasons, type WebSocketReason } from '../../model/websocket';
+import type { WebSocketReason } from '../../model/websocket';
+import { activeWebSocketBackends, allUsersWebSocket } from '../../model/websocket-haproxy';
 import { describeDuration } from '../../model/units';
 import { insertBeforeStatement, insertInProxy, appendToStatement, replaceWord } from '../../fixes/haproxy';
 import type { HaproxySection, HaproxyStatement } from '../../syntax/haproxy';
@@ -50,42 +49,8 @@ export function describeSource(eff: HaproxyEffective, here: HaproxyProxy): strin
   return `inherited from ${proxyLabel(eff.proxy)} at ${whereIs(eff, here)}`;
 }
 
-const wsCache = new WeakMap<HaproxyConfig, { proxy: HaproxyProxy; reasons: WebSocketReason[] }[]>();
-
-/** The WebSocket backends/listens that HAProxy actually uses (not `disabled`); computed once per config. */
-export function activeWebSocketBackends(config: HaproxyConfig): { proxy: HaproxyProxy; reasons: WebSocketReason[] }[] {
-  let list = wsCache.get(config);
-  if (!list) {
-    list = haproxyWebSocketBackends(config).filter((b) => !proxyDisabled(b.proxy));
-    wsCache.set(config, list);
-  }
-  return list;
-}
-
-// After an edit replaced one proxy without touching its routes or ACLs (model/haproxy.ts
-// updateHaproxyConfig), only its own entry can change: the other backends' reasons come from
-// routes and ACLs. Otherwise the list is computed again.
-onProxyReplaced((config, old, proxy, routesChanged) => {
-  const list = wsCache.get(config);
-  if (!list) return;
-  if (routesChanged) {
-    wsCache.delete(config);
-    return;
-  }
-  if (proxy.kind !== 'backend' && proxy.kind !== 'listen') return;
-  const reasons = haproxyWebSocketReasons(config, proxy);
-  const keep = reasons.length > 0 && !proxyDisabled(proxy);
-  const k = list.findIndex((b) => b.proxy === old);
-  if (k >= 0) {
-    if (keep) list[k] = { proxy, reasons };
-    else list.splice(k, 1);
-  } else if (keep) {
-    // the list is in config order, which is file order for the single file this applies to
-    let at = list.findIndex((b) => b.proxy.section.start > proxy.section.start);
-    if (at < 0) at = list.length;
-    list.splice(at, 0, { proxy, reasons });
-  }
-});
+// (kept here for the rules that import it from this module)
+export { activeWebSocketBackends };
 
 /** Why a backend counts as WebSocket, in a few words for messages. */
 export function whyWebSocket(reasons: WebSocketReason[]): string {
@@ -158,25 +123,12 @@ export function describeIdleLimits(
 export function settingTarget(
   config: HaproxyConfig,
   backend: HaproxyProxy,
-  wsBackends: Set<HaproxyProxy>,
+  wsBackends: ReadonlySet<HaproxyProxy>,
 ): HaproxyProxy {
   const d = backend.defaults;
   if (!d) return backend;
-  // Once per defaults section and set of WebSocket backends: every WebSocket backend of a large
-  // config asks about the same section (asking per backend was quadratic, issue 23).
-  let answers = allWebSocketUsers.get(wsBackends);
-  if (!answers) allWebSocketUsers.set(wsBackends, (answers = new Map<HaproxyProxy, boolean>()));
-  let all = answers.get(d);
-  if (all === undefined) {
-    const users = proxiesUsingDefaults(config, d).filter((p) => p.kind === 'backend' || p.kind === 'listen');
-    all = users.length >= 2 && users.every((u) => wsBackends.has(u));
-    answers.set(d, all);
-  }
-  return all ? d : backend;
+  return allUsersWebSocket(config, d, wsBackends) ? d : backend;
 }
-
-/** settingTarget's answers: is every backend/listen using a defaults section a WebSocket one? */
-const allWebSocketUsers = new WeakMap<Set<HaproxyProxy>, Map<HaproxyProxy, boolean>>();
 
 /** The value word of a statement found by keyword path (e.g. `timeout tunnel 0` → index 2). */
 export function valueWordIndex(path: string[]): number {
@@ -192,7 +144,7 @@ export function valueWordIndex(path: string[]): number {
 export function tunnelEdit(
   config: HaproxyConfig,
   backend: HaproxyProxy,
-  wsBackends: Set<HaproxyProxy>,
+  wsBackends: ReadonlySet<HaproxyProxy>,
   value: string,
 ): { edit: EditSpec; target: HaproxyProxy } {
   let target = settingTarget(config, backend, wsBackends);

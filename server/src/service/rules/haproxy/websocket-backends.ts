@@ -7,6 +7,7 @@ import type { HaproxyConfig, HaproxyProxy } from '../../model/haproxy';
 import { effectiveHeartbeat, type EffectiveHeartbeat } from '../../knowledge/protocols';
 import type { ServiceOptions } from '../../options';
 import type { FixSpec } from '../rule';
+import { activeWebSocketSet } from '../../model/websocket-haproxy';
 import { activeWebSocketBackends, proxyLabel, statementSpan, timeoutMs, tunnelEdit, whereIs } from './common';
 
 export interface HeartbeatBackend {
@@ -19,7 +20,7 @@ export interface HeartbeatBackend {
 export function heartbeatBackends(
   config: HaproxyConfig,
   options: ServiceOptions,
-): { list: HeartbeatBackend[]; wsSet: Set<HaproxyProxy> } {
+): { list: HeartbeatBackend[]; wsSet: ReadonlySet<HaproxyProxy> } {
   const ws = activeWebSocketBackends(config);
   const list = ws.map(({ proxy, reasons }) => ({
     proxy,
@@ -30,14 +31,14 @@ export function heartbeatBackends(
     ),
     tunnel: timeoutMs(proxy, 'tunnel'),
   }));
-  return { list, wsSet: new Set(ws.map((b) => b.proxy)) };
+  return { list, wsSet: activeWebSocketSet(config) };
 }
 
 /** The fix that sets `timeout tunnel <value>` for the backend (in its defaults when tunnelEdit() says so). */
 export function tunnelFix(
   config: HaproxyConfig,
   proxy: HaproxyProxy,
-  wsSet: Set<HaproxyProxy>,
+  wsSet: ReadonlySet<HaproxyProxy>,
   value: string,
   note = '',
 ): FixSpec[] {

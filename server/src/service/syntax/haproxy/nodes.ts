@@ -19,8 +19,12 @@ import type {
 
 const Table = lineTable.LineTable;
 
-/** Section and conditions of the statements made from a line of their own (by the incremental parser). */
-const ownInfo = new WeakMap<Statement, { section: HaproxySection | null; conditions: HaproxyConditional[] }>();
+/** A statement made from a line of its own (by the incremental parser): the line, its section and `.if` stack. */
+interface OwnLine {
+  line: HaproxyLine;
+  section: HaproxySection | null;
+  conditions: HaproxyConditional[];
+}
 /** The `.if` stack of a statement outside any conditional block (shared, so frozen). */
 const NO_CONDITIONS = Object.freeze([]) as unknown as HaproxyConditional[];
 
@@ -41,8 +45,8 @@ export class Statement implements HaproxyStatement {
   declare readonly type: 'statement';
   declare modifier?: 'no' | 'default';
   keyword: string;
-  /** The line, or the table holding it at row #row. */
-  #src: HaproxyLine | LineTable;
+  /** The line with what the statement knows of it, or the table holding it at row #row. */
+  #src: OwnLine | LineTable;
   /** The row in the table, or -1 for a statement made from a line of its own (a Smi test, cheaper than instanceof). */
   #row: number;
 
@@ -59,9 +63,8 @@ export class Statement implements HaproxyStatement {
     section: HaproxySection | null,
   ) {
     this.keyword = keyword;
-    this.#src = src;
+    this.#src = row < 0 ? { line: src as HaproxyLine, section, conditions } : (src as LineTable);
     this.#row = row;
-    if (row < 0) ownInfo.set(this, { section, conditions });
   }
 
   /** Records the `.if` stack of row `row` of a parse's table (kept only when not empty). */
@@ -70,7 +73,7 @@ export class Statement implements HaproxyStatement {
   }
 
   get section(): HaproxySection | null {
-    if (this.#row < 0) return ownInfo.get(this)!.section;
+    if (this.#row < 0) return (this.#src as OwnLine).section;
     const src = this.#src as LineTable;
     const sections = src.statementInfo!.sections;
     const start = src.lineStart(this.#row);
@@ -88,13 +91,13 @@ export class Statement implements HaproxyStatement {
   }
 
   get conditions(): HaproxyConditional[] {
-    if (this.#row < 0) return ownInfo.get(this)!.conditions;
+    if (this.#row < 0) return (this.#src as OwnLine).conditions;
     const byRow = (this.#src as LineTable).statementInfo!.conditions;
     return (byRow !== undefined ? byRow.get(this.#row) : undefined) ?? NO_CONDITIONS;
   }
 
   get line(): HaproxyLine {
-    return this.#row >= 0 ? (this.#src as LineTable).line(this.#row) : (this.#src as HaproxyLine);
+    return this.#row >= 0 ? (this.#src as LineTable).line(this.#row) : (this.#src as OwnLine).line;
   }
 
   get args(): HaproxyWord[] {
@@ -103,11 +106,11 @@ export class Statement implements HaproxyStatement {
   }
 
   get wordCount(): number {
-    return this.#row >= 0 ? (this.#src as LineTable).wordCount(this.#row) : (this.#src as HaproxyLine).wordCount;
+    return this.#row >= 0 ? (this.#src as LineTable).wordCount(this.#row) : (this.#src as OwnLine).line.wordCount;
   }
 
   wordValue(k: number): string {
-    return this.#row >= 0 ? (this.#src as LineTable).wordValue(this.#row, k) : (this.#src as HaproxyLine).wordValue(k);
+    return this.#row >= 0 ? (this.#src as LineTable).wordValue(this.#row, k) : (this.#src as OwnLine).line.wordValue(k);
   }
 }
 Object.defineProperty(Statement.prototype, 'type', { value: 'statement', enumerable: true });

@@ -18,17 +18,10 @@
  * Anything else is analysed from scratch. Either way the findings equal those of a fresh
  * analysis of the new text (test/lsp/nginx-incremental.test.ts checks it on random edits).
  */
-import { recogniseTemplate } from './template';
-import {
-  finish,
-  nginxBaseFindings,
-  nginxFileOptions,
-  withTemplateNotes,
-  runRules,
-  type LanguageService,
-  type LineIndexOf,
-  type NginxAnalysis,
-} from './index';
+import { recogniseTemplate } from '../template';
+import type { LanguageService, NginxAnalysis } from '../index';
+import { nginxFileOptions } from './analyse';
+import { finish, nginxBaseFindings, runRules, withTemplateNotes, type LineIndexOf } from './findings';
 import {
   editedIndentStats,
   eolOf,
@@ -36,17 +29,17 @@ import {
   indentUnitOf,
   rememberIndentUnit,
   type IndentStats,
-} from './fixes/nginx';
-import { validateNginx } from './knowledge';
-import { nginxCommands } from './knowledge/nginx';
-import { thirdPartyModuleOf } from './knowledge/nginx-validate';
-import { checkNginxTimes, validateConfigKnowledge, type KnowledgeFinding } from './knowledge-check';
-import type { ConfigFileSystem } from './model/fs';
-import { buildNginxConfig, contextPath, rebuildNginxBlock, type NginxConfig, type NginxContext } from './model/nginx';
-import { carryNginxFacts } from './model/nginx-carry';
-import { carryNginxUnits, isNginxUnit, nginxScopes, nginxUnits, statementsIn } from './model/nginx-units';
-import { proxyPassOf, webSocketLocationsIn } from './model/websocket';
-import { NGINX_RULES } from './rules';
+} from '../fixes/nginx';
+import { validateNginx } from '../knowledge';
+import { nginxCommands } from '../knowledge/nginx';
+import { thirdPartyModuleOf } from '../knowledge/nginx-validate';
+import { checkNginxTimes, validateConfigKnowledge, type KnowledgeFinding } from '../knowledge-check';
+import type { ConfigFileSystem } from '../model/fs';
+import { buildNginxConfig, contextPath, rebuildNginxBlock, type NginxConfig, type NginxContext } from '../model/nginx';
+import { carryNginxFacts } from '../model/nginx-carry';
+import { carryNginxUnits, isNginxUnit, nginxScopes, nginxUnits, statementsIn } from '../model/nginx-units';
+import { proxyPassOf, webSocketLocationsIn } from '../model/websocket';
+import { NGINX_RULES } from '../rules';
 import {
   nginxReparsedBlock,
   parseNginxIncremental,
@@ -54,12 +47,12 @@ import {
   type NginxDirective,
   type NginxFile,
   type NginxTextEdit,
-} from './syntax/nginx';
-import type { Suppressions } from './suppress';
-import type { ServiceOptions } from './options';
-import { versionHintFor, type DetectedVersion } from './version-detect';
-import type { CitedLine, Finding } from './types';
-import type { Position, Range } from './text';
+} from '../syntax/nginx';
+import type { Suppressions } from '../suppress';
+import type { ServiceOptions } from '../options';
+import { versionHintFor, type DetectedVersion } from '../version-detect';
+import type { Finding } from '../types';
+import { moveFindings } from './move-findings';
 
 const UNIT_RULES = NGINX_RULES.filter((r) => r.meta.scope === 'server');
 const CONFIG_RULES = NGINX_RULES.filter((r) => r.meta.scope !== 'server');
@@ -223,18 +216,9 @@ export class NginxIncremental {
     for (const [p, s] of config.sources) if (p !== rootPath && host.fs.readFile(p) !== s.text) return `${p} changed`;
     if (!edits || edits.length === 0) return 'edits unknown';
 
-    // The changed region: [lo, hiOld) of the old text became [lo, hiNew) of the new one.
-    let lo = Infinity;
-    let suffix = Infinity;
-    let len = st.text.length;
-    for (const e of edits) {
-      lo = Math.min(lo, e.offset);
-      len += e.inserted.length - e.deleted;
-      suffix = Math.min(suffix, len - (e.offset + e.inserted.length));
-    }
-    if (len !== text.length) return 'edits do not give the text';
-    const hiOld = st.text.length - suffix;
-    const delta = text.length - st.text.length;
+    const region = changedRegion(st.text, text, edits);
+    if (!region) return 'edits do not give the text';
+    const { lo, hiOld, delta } = region;
 
     const unit = unitAround(config, rootPath, lo, hiOld);
     if (!unit) return 'edit outside a server block';
@@ -292,45 +276,69 @@ export class NginxIncremental {
     const indexOf: LineIndexOf = (p) => next.sources.get(p)?.tree.lineIndex;
     units.set(d, runRules(UNIT_RULES, next, options, indexOf, { unit: ctx }, service.fixTiming));
 
-    const knowledge: KnowledgeFinding[] = [];
-    for (const k of st.knowledge) {
-      if (k.path !== rootPath || k.span.end <= oldStart) knowledge.push(k);
-      else if (k.span.start >= oldEnd)
-        knowledge.push({ ...k, span: { start: k.span.start + delta, end: k.span.end + delta } });
-      else if (k.span.start < oldStart) return 'a knowledge finding spans the server block';
-    }
-    for (const k of validateNginx(tree, {
-      version: options.nginxVersion,
-      versionChosen: !!options.nginxVersionSet,
-      only: { directive: d, context: contextPath(stmt.context) },
-    }))
-      knowledge.push({ path: rootPath, ...k });
-    // and the time values nginx refuses, inside the re-read block (as the full check does)
-    if (d.block) checkNginxTimes(rootPath, d.block, knowledge);
+    const knowledge = unitKnowledge(st.knowledge, rootPath, tree, stmt, oldStart, oldEnd, delta, options);
+    if (!knowledge) return 'a knowledge finding spans the server block';
 
     // MARK in the new text lies in the unchanged text (where the old one had it) or overlaps the edit.
     const suppressible = st.suppressible
       ? text.includes(MARK)
       : text.slice(Math.max(0, lo - MARK.length + 1), hiOld + delta + MARK.length - 1).includes(MARK);
-    const out: State = {
-      service,
-      rootPath,
-      includeRoots: st.includeRoots,
-      text,
-      tree,
-      config: next,
-      knowledge,
-      whole,
-      units,
-      rest,
-      indent,
-      suppressible,
-      options: st.options,
-      hint: st.hint,
-    };
+    // service, root, include roots, options and hint are those of `st` (checked above)
+    const out: State = { ...st, text, tree, config: next, knowledge, whole, units, rest, indent, suppressible };
     this.state = out;
     return assemble(out);
   }
+}
+
+/** The changed region of an edit: [lo, hiOld) of the old text became [lo, hiOld + delta) of the new one. */
+function changedRegion(
+  before: string,
+  after: string,
+  edits: readonly NginxTextEdit[],
+): { lo: number; hiOld: number; delta: number } | null {
+  let lo = Infinity;
+  let suffix = Infinity;
+  let len = before.length;
+  for (const e of edits) {
+    lo = Math.min(lo, e.offset);
+    len += e.inserted.length - e.deleted;
+    suffix = Math.min(suffix, len - (e.offset + e.inserted.length));
+  }
+  if (len !== after.length) return null;
+  return { lo, hiOld: before.length - suffix, delta: after.length - before.length };
+}
+
+/**
+ * The knowledge findings after an edit inside one server block ([oldStart, oldEnd) of the root
+ * file): the others kept or moved, the block's checked again; null when one spans the block.
+ */
+function unitKnowledge(
+  old: readonly KnowledgeFinding[],
+  rootPath: string,
+  tree: NginxFile,
+  stmt: NonNullable<NginxContext['statement']>,
+  oldStart: number,
+  oldEnd: number,
+  delta: number,
+  options: ServiceOptions,
+): KnowledgeFinding[] | null {
+  const d = stmt.directive;
+  const knowledge: KnowledgeFinding[] = [];
+  for (const k of old) {
+    if (k.path !== rootPath || k.span.end <= oldStart) knowledge.push(k);
+    else if (k.span.start >= oldEnd)
+      knowledge.push({ ...k, span: { start: k.span.start + delta, end: k.span.end + delta } });
+    else if (k.span.start < oldStart) return null;
+  }
+  for (const k of validateNginx(tree, {
+    version: options.nginxVersion,
+    versionChosen: !!options.nginxVersionSet,
+    only: { directive: d, context: contextPath(stmt.context) },
+  }))
+    knowledge.push({ path: rootPath, ...k });
+  // and the time values nginx refuses, inside the re-read block (as the full check does)
+  if (d.block) checkNginxTimes(rootPath, d.block, knowledge);
+  return knowledge;
 }
 
 function assemble(st: State): NginxAnalysis {
@@ -441,149 +449,4 @@ function footprint(config: NginxConfig, unit: NginxContext): string | null {
     parts.push(`w ${label}\0${proxyPassOf(wl.location)?.args[0] ?? ''}\0${wl.reasons.map((r) => r.text).join('\0')}`);
   }
   return parts.join('\n');
-}
-
-/**
- * A list of findings kept outside an edited block (the root file's lines `first.line`..`lastLine`),
- * moved by the lines the edit added, or null when one points into the block or cites a moved line.
- * No line added or removed: a list none of whose positions lies on the block's lines stays as it
- * is, without a look at each finding (`fast` false: always finding by finding, for the tests).
- */
-export function moveFindings(
-  list: Finding[],
-  rootPath: string,
-  first: Position,
-  lastLine: number,
-  lineDelta: number,
-  fast = true,
-): Finding[] | null {
-  if (list.length === 0) return list;
-  if (fast && lineDelta === 0 && !touchesLines(rootLinesOf(list, rootPath), first.line, lastLine)) return list;
-  return moveAll(list, mover(rootPath, first, lastLine, lineDelta));
-}
-
-/** The lines of the root file a list of findings points to (ranges, fix edits, related), sorted; by list. */
-const rootLines = new WeakMap<Finding[], Int32Array>();
-
-function rootLinesOf(list: Finding[], rootPath: string): Int32Array {
-  let lines = rootLines.get(list);
-  if (!lines) {
-    const out: number[] = [];
-    const add = (file: string, r: Range): void => {
-      if (file === rootPath) out.push(r.start.line, r.end.line);
-    };
-    for (const f of list) {
-      add(f.file, f.range);
-      for (const fix of f.fixes) for (const e of fix.edits) add(e.file, e.range);
-      if (f.related) for (const rel of f.related) add(rel.file, rel.range);
-    }
-    lines = Int32Array.from(out).sort();
-    rootLines.set(list, lines);
-  }
-  return lines;
-}
-
-/** Does a sorted list of lines hold one in [from, to]? (Positions only, as the mover sees them.) */
-function touchesLines(lines: Int32Array, from: number, to: number): boolean {
-  let l = 0;
-  let h = lines.length;
-  while (l < h) {
-    const mid = (l + h) >> 1;
-    if (lines[mid] < from) l = mid + 1;
-    else h = mid;
-  }
-  return l < lines.length && lines[l] <= to;
-}
-
-type Mover = (p: Position) => Position | null;
-
-/**
- * Positions of the root file below the edited block move by `lineDelta` lines; one inside it
- * (except its very start, where fixes insert before it) cannot be kept: null.
- */
-function mover(rootPath: string, first: Position, lastLine: number, lineDelta: number): MoverOf {
-  const m: Mover = (p) => {
-    if (p.line < first.line || (p.line === first.line && p.character <= first.character)) return p;
-    if (p.line > lastLine) return lineDelta === 0 ? p : { line: p.line + lineDelta, character: p.character };
-    return null;
-  };
-  const of = ((file: string) => (file === rootPath ? m : undefined)) as MoverOf;
-  // Lines of the root file below the block's first line move: a message naming one is stale.
-  of.staleCites =
-    lineDelta === 0 ? () => false : (cites) => cites.some((c) => c.file === rootPath && c.line > first.line);
-  return of;
-}
-
-type MoverOf = ((file: string) => Mover | undefined) & { staleCites: (cites: readonly CitedLine[]) => boolean };
-
-function moveRange(r: Range, m: Mover): Range | null {
-  const s = m(r.start);
-  const e = m(r.end);
-  if (!s || !e) return null;
-  return s === r.start && e === r.end ? r : { start: s, end: e };
-}
-
-function moveAll(list: Finding[], moverOf: MoverOf): Finding[] | null {
-  let out: Finding[] | null = null;
-  for (let i = 0; i < list.length; i++) {
-    const f = list[i];
-    const g = moveFinding(f, moverOf);
-    if (!g) return null;
-    if (g !== f && !out) out = list.slice(0, i);
-    if (out) out.push(g);
-  }
-  return out ?? list;
-}
-
-function moveFinding(f: Finding, moverOf: MoverOf): Finding | null {
-  if (f.cites && moverOf.staleCites(f.cites)) return null;
-  let changed = false;
-  const m = moverOf(f.file);
-  let range = f.range;
-  if (m) {
-    const r = moveRange(range, m);
-    if (!r) return null;
-    if (r !== range) {
-      range = r;
-      changed = true;
-    }
-  }
-  let fixes = f.fixes;
-  for (let i = 0; i < f.fixes.length; i++) {
-    const fix = f.fixes[i];
-    let edits = fix.edits;
-    for (let j = 0; j < fix.edits.length; j++) {
-      const e = fix.edits[j];
-      const em = moverOf(e.file);
-      if (!em) continue;
-      const r = moveRange(e.range, em);
-      if (!r) return null;
-      if (r === e.range) continue;
-      if (edits === fix.edits) edits = fix.edits.slice();
-      edits[j] = { ...e, range: r };
-    }
-    if (edits !== fix.edits) {
-      if (fixes === f.fixes) fixes = f.fixes.slice();
-      fixes[i] = { ...fix, edits };
-      changed = true;
-    }
-  }
-  let related = f.related;
-  if (related) {
-    for (let i = 0; i < related.length; i++) {
-      const rel = related[i];
-      const rm = moverOf(rel.file);
-      if (!rm) continue;
-      const r = moveRange(rel.range, rm);
-      if (!r) return null;
-      if (r === rel.range) continue;
-      if (related === f.related) related = related.slice();
-      related[i] = { ...rel, range: r };
-      changed = true;
-    }
-  }
-  if (!changed) return f;
-  const g: Finding = { ...f, range, fixes };
-  if (related) g.related = related;
-  return g;
 }

@@ -9,21 +9,23 @@
  * break came or went) and the suppression comments read before still hold, so neither is made
  * again. Anything else (line breaks, section headers, `.if` blocks, defaults
  * sections, several files...) is analysed from scratch. Either way the findings are those of a
- * fresh analysis of the new text (test/service/haproxy-incremental.test.ts checks it on random
+ * fresh analysis of the new text (test/syntax/haproxy/incremental.test.ts checks it on random
  * edit sequences).
  */
-import { haproxyFileOptions, spanFinding, type HaproxyAnalysis, type LanguageService } from './index';
-import type { DetectedVersion } from './version-detect';
-import { validateHaproxyStatement } from './knowledge/haproxy-validate';
-import { checkHaproxyTimeStatement, validateConfigKnowledge, type KnowledgeFinding } from './knowledge-check';
-import { buildHaproxyConfig, haproxyParseText, updateHaproxyConfig, type HaproxyConfig } from './model/haproxy';
-import { parseHaproxy } from './syntax/haproxy';
-import { reparseHaproxyLine, type HaproxyLineChange, type HaproxyTextEdit } from './syntax/haproxy/incremental';
-import type { Suppressions } from './suppress';
-import type { LineIndex } from './text';
-import type { Finding } from './types';
+import type { HaproxyAnalysis, LanguageService } from '../index';
+import { analyzeHaproxyFiles, haproxyFileOptions } from './analyse';
+import { spanFinding } from './findings';
+import type { DetectedVersion } from '../version-detect';
+import { validateHaproxyStatement } from '../knowledge/haproxy-validate';
+import { checkHaproxyTimeStatement, validateConfigKnowledge, type KnowledgeFinding } from '../knowledge-check';
+import { buildHaproxyConfig, haproxyParseText, updateHaproxyConfig, type HaproxyConfig } from '../model/haproxy';
+import { parseHaproxy } from '../syntax/haproxy';
+import { reparseHaproxyLine, type HaproxyLineChange, type HaproxyTextEdit } from '../syntax/haproxy/incremental';
+import type { Suppressions } from '../suppress';
+import type { LineIndex } from '../text';
+import type { Finding } from '../types';
 
-export type { HaproxyTextEdit } from './syntax/haproxy/incremental';
+export type { HaproxyTextEdit } from '../syntax/haproxy/incremental';
 
 interface State {
   service: LanguageService;
@@ -100,7 +102,7 @@ export class HaproxyIncremental {
     const knowledge = validateConfigKnowledge({ language: 'haproxy', config }, options);
     const knowledgeFindings = knowledge.map((k) => toFinding(k, tree.lineIndex));
     const suppressions = new Map<string, Suppressions>();
-    const analysis = service.analyzeHaproxy([{ path, text, versionHint }], {
+    const analysis = analyzeHaproxyFiles(service.options, service.fixTiming, [{ path, text, versionHint }], {
       config,
       knowledge,
       knowledgeFindings,
@@ -149,7 +151,7 @@ export class HaproxyIncremental {
       current = next;
     }
     if (current !== text) return null;
-    const analysis = service.analyzeHaproxy([{ path, text, versionHint }], {
+    const analysis = analyzeHaproxyFiles(service.options, service.fixTiming, [{ path, text, versionHint }], {
       config,
       knowledge,
       knowledgeFindings,
