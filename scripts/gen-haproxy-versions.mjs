@@ -90,6 +90,11 @@ const RULE_COLUMNS = {
 
 const KEYWORDISH = /^[a-z0-9][a-z0-9._-]*$/i;
 
+/** Proxy keywords the 2.6 and 2.8 manuals leave out of their 4.1 matrix (shared with knowledge/haproxy.ts). */
+const UNLISTED_PROXY = JSON.parse(
+  readFileSync(join(root, 'server/src/service/knowledge/haproxy-unlisted-proxy.json'), 'utf8'),
+).proxy;
+
 /**
  * Where a manual and its binary disagree, the binary wins; each correction is proven by that
  * version's `haproxy -c` in test/knowledge/haproxy-versions-binaries.test.ts.
@@ -98,19 +103,13 @@ const CORRECTIONS = {
   // 2.8 documents `ocsp-update` among the bind options, but it is a crt-list option: on a bind line
   // haproxy -c 2.8.0 answers "unknown keyword 'ocsp-update'".
   // 2.8 heads `max-session-srv-conns` in 4.2 without a matrix row or "May be used in sections"
-  // lines; haproxy -c 2.8.0 parses it (as 2.6 and 3.x do, with the cells of their matrices).
+  // lines; haproxy -c 2.8.0 parses it (as 2.6 and 3.x do, with the cells of their matrices). The
+  // rows come from the file the 2.6 table reads too.
   2.8: [
     ({ bindOptions }) => bindOptions.delete('ocsp-update'),
-    ({ proxy }) =>
-      proxy.set('max-session-srv-conns', {
-        name: 'max-session-srv-conns',
-        defaults: 'yes',
-        frontend: 'yes',
-        listen: 'yes',
-        backend: 'no',
-        anchor: '4.2-max-session-srv-conns',
-        syntax: ['<nb>'],
-      }),
+    ({ proxy }) => {
+      for (const row of UNLISTED_PROXY) proxy.set(row.name, { ...row });
+    },
   ],
   // 3.0's 4.1 matrix lists `hash-key` as a proxy keyword (and 5.2 does not head it): it is a server
   // option; haproxy -c 3.0.0 answers "unknown keyword 'hash-key' in 'listen' section" and reads

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { buildAwsConfig } from '../../server/src/service/model/aws-build';
 import { initAwsParsers } from '../../server/src/service/syntax/aws/treesitter';
-import { doHover, type HoverResult } from '../../server/src/service/docs/hover';
+import { doHover, type HoverResult } from '../../server/src/service/features/hover';
 import { withDefaults } from '../../server/src/service/options';
 import {
   AWS_ATTRIBUTES,

@@ -7,7 +7,7 @@ import { createLanguageService } from '../../server/src/service';
 import { MemoryFileSystem } from '../../server/src/service/model/fs';
 import { LineIndex } from '../../server/src/service/text';
 import { withDefaults } from '../../server/src/service/options';
-import { doHover, explainLink, firstSentences, HOVER_BUDGET } from '../../server/src/service/docs/hover';
+import { doHover, explainLink, firstSentences, HOVER_BUDGET } from '../../server/src/service/features/hover';
 import { wsNote } from '../../server/src/service/docs/ws-notes';
 import { at, hoverHaproxy, hoverNginx } from './util';
 

@@ -2,7 +2,7 @@
 import { createLanguageService, type ServiceOptions } from '../../server/src/service';
 import { MemoryFileSystem } from '../../server/src/service/model/fs';
 import { withDefaults } from '../../server/src/service/options';
-import { doHover, type HoverResult } from '../../server/src/service/docs/hover';
+import { doHover, type HoverResult } from '../../server/src/service/features/hover';
 
 /** Offset of the `n`-th occurrence of `needle` in `text`, plus `delta` (throws when absent, so a test cannot pass on a typo). */
 export function at(text: string, needle: string, delta = 0, n = 1): number {

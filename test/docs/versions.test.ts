@@ -4,7 +4,7 @@
  * changes in the other known versions, within the hover budget.
  */
 import assert from 'node:assert/strict';
-import { HOVER_BUDGET } from '../../server/src/service/docs/hover';
+import { HOVER_BUDGET } from '../../server/src/service/features/hover';
 import {
   haproxyCompletionTable,
   haproxyCompletions,

@@ -19,7 +19,7 @@ import { buildAwsConfig } from '../../server/src/service/model/aws-build';
 import { awsRules } from '../../server/src/service/rules/aws';
 import { awsTargetGroupPool } from '../../server/src/service/features/aws-pools';
 import { simulate } from '../../server/src/service/simulate/engine';
-import { doHover } from '../../server/src/service/docs/hover';
+import { doHover } from '../../server/src/service/features/hover';
 import { withDefaults } from '../../server/src/service/options';
 import type { Finding } from '../../server/src/service/types';
 import { analyzeText } from '../helpers/analyze';

@@ -1,6 +1,6 @@
 /**
  * The HAProxy knowledge check keeps a memo of what a statement's first words imply (per version,
- * section kind, named or anonymous defaults, words[0] and words[1]; knowledge/haproxy-validate.ts).
+ * section kind, named or anonymous defaults, words[0] and words[1]; knowledge/haproxy-validate-memo.ts).
  * These tests compare it with validateHaproxyUnmemoised(), which works every statement out from
  * its own words, on inputs chosen so that a memo key missing one of those inputs would hand a
  * line the answer of another context: every corpus file, and every distinct corpus line put in

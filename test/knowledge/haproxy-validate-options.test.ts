@@ -1,6 +1,6 @@
 /**
  * The HAProxy knowledge check reads the options of server and bind lines of the tree through a
- * memo of option words (knowledge/haproxy-validate.ts: optionsClean(), optionInfo()) and reports
+ * memo of option words (knowledge/haproxy-validate-options.ts: optionsClean(), optionInfo()) and reports
  * through checkOptions() only the lines where that walk finds something. These tests compare it
  * with validateHaproxyUnmemoised(), which reads every line's words from its word objects and
  * walks them with checkOptions(), on generated server, server-template, default-server and bind

@@ -1,7 +1,7 @@
 /**
  * Hover content through the real language server over stdio (issue 6): effective values with their
  * origin, defaults by target version, upstream/backend summaries with the simulate command link,
- * map variables, and rule explanations — i.e. the server answering with docs/hover.ts's doHover.
+ * map variables, and rule explanations — i.e. the server answering with features/hover's doHover.
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
@@ -13,7 +13,7 @@ import { TestClient, fileUri, REPO } from './client';
 import { ruleById } from '../../server/src/service/rules';
 import { sourcePointer } from '../../server/src/service/docs/sections';
 import { wsNote } from '../../server/src/service/docs/ws-notes';
-import { firstSentences, HOVER_BUDGET } from '../../server/src/service/docs/hover';
+import { firstSentences, HOVER_BUDGET } from '../../server/src/service/features/hover';
 
 const NGINX = `events {}
 http {

@@ -12,7 +12,7 @@ import type { NginxFile } from './syntax/nginx';
 import type { HaproxyFile } from './syntax/haproxy';
 import type { ConfigLanguage, Finding } from './types';
 import { LineIndex } from './text';
-import { doHover, type HoverResult } from './docs/hover';
+import { doHover, type HoverResult } from './features/hover';
 import {
   haproxyCompletionTable,
   haproxyCompletions,

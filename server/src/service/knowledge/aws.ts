@@ -2,7 +2,7 @@
  * The AWS facts wslb uses, in one table: for each ELBv2 attribute, its Terraform and CloudFormation
  * spellings, AWS's default, the allowed range, what it means for WebSockets (our words), the AWS
  * documentation page and the source-material section. It is the only place these facts are written:
- * hover (docs/aws-hover.ts), the model's defaults (model/aws-build.ts), the rules' messages,
+ * hover (features/hover/aws.ts), the model's defaults (model/aws-build.ts), the rules' messages,
  * references and fix bounds (rules/aws/) and the simulator's defaults (simulate/engine.ts,
  * features/aws-pools.ts) all read it.
  *

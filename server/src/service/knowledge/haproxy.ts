@@ -8,6 +8,7 @@
  * src/proxy.c at tag v2.6.0).
  */
 import kbJson from './generated/haproxy-2.6.json';
+import unlistedJson from './haproxy-unlisted-proxy.json';
 
 export interface HaproxyArgShape {
   min: number;
@@ -96,16 +97,8 @@ const EXTRA_PROXY_26: HaproxyProxyKeyword[] = [
     syntax: ['<string>'],
     args: { min: 1, max: 1 },
   },
-  {
-    name: 'max-session-srv-conns',
-    defaults: 'yes',
-    frontend: 'yes',
-    listen: 'yes',
-    backend: 'no',
-    anchor: '4.2-max-session-srv-conns',
-    syntax: ['<nb>'],
-    args: { min: 1, max: 1 },
-  },
+  // max-session-srv-conns: 2.8's manual lacks its row too; the row is kept once, for both tables
+  ...(unlistedJson.proxy as HaproxyProxyKeyword[]),
   {
     name: 'stats show-modules',
     defaults: 'yes',

@@ -7,18 +7,16 @@
  *
  * Pure: no LSP types.
  */
-import type { AwsConfig, AwsListener, AwsLoadBalancer, AwsResource, AwsTargetGroup, AwsValue } from '../model/aws';
-import { awsResources } from '../model/aws';
-import { awsDefaultText, awsFact, awsRangeText, type AwsAttributeFact, AWS_DOC_PAGES } from '../knowledge/aws';
-import { awsTargetGroupPool } from '../features/aws-pools';
-import { AWS_MODEL_LABEL } from '../simulate/aws';
-import { LineIndex, type Span } from '../text';
-import { sourcePointer } from './sections';
-import type { HoverInput, HoverResult } from './hover';
-import { explainFindingsAt, fileUri, heartbeatText, simulateLink } from './hover';
-import { whereLine } from '../describe/where';
-
-const RULE = '\n\n---\n\n';
+import type { AwsConfig, AwsListener, AwsLoadBalancer, AwsResource, AwsTargetGroup, AwsValue } from '../../model/aws';
+import { awsResources } from '../../model/aws';
+import { awsDefaultText, awsFact, awsRangeText, type AwsAttributeFact, AWS_DOC_PAGES } from '../../knowledge/aws';
+import { awsTargetGroupPool } from '../aws-pools';
+import { AWS_MODEL_LABEL } from '../../simulate/aws';
+import { LineIndex, type Span } from '../../text';
+import { sourcePointer } from '../../docs/sections';
+import { explainFindingsAt, fileUri, RULE, simulateLink, type HoverInput, type HoverResult } from './common';
+import { heartbeatText } from './heartbeat';
+import { whereLine } from '../../describe/where';
 
 function within(span: Span | undefined, offset: number): boolean {
   return !!span && span.start <= offset && offset <= span.end;
