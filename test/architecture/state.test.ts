@@ -43,7 +43,6 @@ const STATEFUL: Record<string, string> = {
   'server/src/service/knowledge/versions.ts': 'to be moved into host/',
   'server/src/service/rules/nginx/variables.ts': 'to be moved into host/',
   'server/src/service/syntax/haproxy/intern.ts': 'to be moved into host/',
-  'server/src/service/syntax/haproxy/parser.ts': 'to be moved into host/ (the global lex mode)',
 };
 
 function sourceFiles(dir: string): string[] {

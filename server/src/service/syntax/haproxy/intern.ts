@@ -2,6 +2,7 @@
  * Shared strings for repeated words (internSlice) and keywords read from bytes (keywordSlot),
  * and the scratch buffer holding an ASCII text's bytes (asciiBytes).
  */
+import { SECTION_RULES } from './sections';
 
 /**
  * Short plain words (keywords, common arguments) repeat all over a configuration: sharing one
@@ -36,6 +37,20 @@ export function internSlice(text: string, start: number, end: number): string {
 }
 
 /**
+ * Whether a statement with this keyword is a plain one: not a section header, a directive or a
+ * keyword modifier.
+ */
+function isPlainKeyword(keyword: string): boolean {
+  return (
+    keyword !== '' &&
+    keyword.charCodeAt(0) !== 46 &&
+    keyword !== 'no' &&
+    keyword !== 'default' &&
+    !SECTION_RULES.has(keyword)
+  );
+}
+
+/**
  * Keywords read from bytes (LineTable.keywordSlot()). The first word of a statement is one of a
  * few dozen keywords, over and over: a direct-mapped table (slot from the length and three
  * bytes) keeps each keyword's string and bytes, and a word equal byte for byte to a slot's bytes
@@ -46,6 +61,8 @@ const KW_SLOTS = 1 << 10;
 const KW_MAX = 32;
 /** The keyword string of each slot (undefined while the slot is empty). */
 export const keywordStrings: (string | undefined)[] = new Array<string | undefined>(KW_SLOTS).fill(undefined);
+/** 1 where the slot's keyword starts a plain statement (isPlainKeyword()), else 0. */
+export const keywordPlain = new Uint8Array(KW_SLOTS);
 const keywordBytes = new Uint8Array(KW_SLOTS * KW_MAX);
 /** keywordBytes read four bytes at a time, in the platform order (DataView.getInt32() reads the text in the same order). */
 const keywordWords = new Int32Array(keywordBytes.buffer);
@@ -68,7 +85,9 @@ export function keywordSlot(bytes: Uint8Array, text: string, start: number, end:
     if (j + 4 > len) while (j < len && keywordBytes[at + j] === bytes[start + j]) j++;
     if (j === len) return slot;
   }
-  keywordStrings[slot] = internSlice(text, start, end);
+  const keyword = internSlice(text, start, end);
+  keywordStrings[slot] = keyword;
+  keywordPlain[slot] = isPlainKeyword(keyword) ? 1 : 0;
   keywordBytes.set(bytes.subarray(start, end), at);
   keywordLengths[slot] = len;
   return slot;

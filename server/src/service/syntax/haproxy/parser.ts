@@ -33,7 +33,7 @@ import type {
 
 // Read for every line, so bound once here: loaded through tsx (the tests, the benchmarks) each
 // read of an imported name is a getter call, which made the parse twice as slow.
-const { asciiBytes, keywordStrings } = intern;
+const { asciiBytes, keywordPlain, keywordStrings } = intern;
 const { lexInfo } = lexer;
 const { LineTable: Table, ROW } = lineTable;
 const { HaproxyTree, Section: SectionNode, Statement } = nodes;
@@ -70,38 +70,20 @@ function argv(words: HaproxyWord[], k: number): string {
 }
 
 /**
- * Whether a statement with this keyword is a plain one: not a section header, a directive or a
- * keyword modifier. Cached by keyword table slot (plainKeys holds the keyword each flag is for).
- */
-function isPlainKeyword(keyword: string): boolean {
-  return (
-    keyword !== '' &&
-    keyword.charCodeAt(0) !== 46 &&
-    keyword !== 'no' &&
-    keyword !== 'default' &&
-    !SECTION_RULES.has(keyword)
-  );
-}
-const plainKeys: (string | undefined)[] = new Array<string | undefined>(keywordStrings.length).fill(undefined);
-const plainFlags = new Uint8Array(keywordStrings.length);
-
-/**
  * How parseHaproxy() reads lines: 'bytes' reads an ASCII text as bytes (LineTable.lexAllBytes(),
  * the default; any other text is read as 'text'), 'text' reads each line of the string with the
  * lexer's quick paths (LineTable.lexAllText()), 'general' reads every line with the general lexer only.
  * All three give the same tree; tests compare them.
  */
 export type HaproxyLexMode = 'bytes' | 'text' | 'general';
-let lexMode: HaproxyLexMode = 'bytes';
 
-/** For tests: sets how parseHaproxy() reads lines; returns the previous mode. */
-export function setHaproxyLexMode(mode: HaproxyLexMode): HaproxyLexMode {
-  const was = lexMode;
-  lexMode = mode;
-  return was;
+export interface HaproxyParseOptions {
+  /** How lines are read (default 'bytes'). */
+  lexMode?: HaproxyLexMode;
 }
 
-export function parseHaproxy(text: string): HaproxyFile {
+export function parseHaproxy(text: string, options?: HaproxyParseOptions): HaproxyFile {
+  const lexMode = options?.lexMode ?? 'bytes';
   flatten(text);
   const sections: HaproxySection[] = [];
   const topLevel: HaproxyStatement[] = [];
@@ -222,11 +204,7 @@ export function parseHaproxy(text: string): HaproxyFile {
         const slot = table.keywordSlot(row, bytes);
         if (slot >= 0) {
           keyword = keywordStrings[slot]!;
-          if (plainKeys[slot] !== keyword) {
-            plainKeys[slot] = keyword;
-            plainFlags[slot] = isPlainKeyword(keyword) ? 1 : 0;
-          }
-          plain = plainFlags[slot] === 1;
+          plain = keywordPlain[slot] === 1;
         } else keyword = table.wordValue(row, 0);
       } else keyword = table.wordValue(row, 0);
       // (handleStatement() sets `current`, which TypeScript does not see)
