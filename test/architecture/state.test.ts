@@ -42,7 +42,6 @@ const STATEFUL: Record<string, string> = {
   'server/src/service/knowledge/haproxy-validate.ts': 'to be moved into host/',
   'server/src/service/knowledge/versions.ts': 'to be moved into host/',
   'server/src/service/rules/nginx/variables.ts': 'to be moved into host/',
-  'server/src/service/syntax/haproxy/intern.ts': 'to be moved into host/',
 };
 
 function sourceFiles(dir: string): string[] {

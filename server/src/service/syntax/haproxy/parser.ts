@@ -153,6 +153,7 @@ export function parseHaproxy(text: string, options?: HaproxyParseOptions): Hapro
   // An ASCII text is read as bytes (one pass, no call into the engine per word); any other text
   // line by line as a string (see HaproxyLexMode).
   const bytes = lexMode === 'bytes' ? asciiBytes(text) : null;
+  const view = bytes !== null ? new DataView(bytes.buffer) : null;
   // First every line into the table's rows, then the rows in order.
   if (bytes !== null) table.lexAllBytes(bytes, text, len);
   else table.lexAllText(text, lexMode === 'general');
@@ -201,7 +202,7 @@ export function parseHaproxy(text: string, options?: HaproxyParseOptions): Hapro
       let keyword: string;
       let plain = false;
       if (bytes !== null && built === undefined) {
-        const slot = table.keywordSlot(row, bytes);
+        const slot = table.keywordSlot(row, bytes, view!);
         if (slot >= 0) {
           keyword = keywordStrings[slot]!;
           plain = keywordPlain[slot] === 1;
