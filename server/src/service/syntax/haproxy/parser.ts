@@ -20,7 +20,7 @@ import * as lineTable from './line-table';
 import type { LineTable, StatementInfo } from './line-table';
 import * as nodes from './nodes';
 import type { Section } from './nodes';
-import { MAX_NESTED_CONDITIONS, MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
+import { badModifier, MAX_NESTED_CONDITIONS, MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
 import type {
   HaproxyConditional,
   HaproxyDirective,
@@ -367,13 +367,7 @@ export function parseHaproxy(text: string, options?: HaproxyParseOptions): Hapro
       if (table.wordCount(row) > 1 && table.wordValue(row, 1) !== '') effective = table.wordValue(row, 1);
       if (!MODIFIABLE_KEYWORDS.has(effective) && !reported) {
         reported = true;
-        diagnostics.push(
-          diag(
-            'bad-modifier',
-            `'${clipWord(keyword)}' applies only to option, log, busy-polling, set-dumpable, strict-limits, insecure-fork-wanted and numa-cpu-mapping`,
-            spanOf(table.line(row).words.slice(0, 2)),
-          ),
-        );
+        diagnostics.push(badModifier(keyword, spanOf(table.line(row).words.slice(0, 2))));
       }
     }
 
