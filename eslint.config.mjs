@@ -45,7 +45,6 @@ export const OVER_FUNCTION_LIMIT = [
   'server/src/service/rules/haproxy/http-setting-in-tcp-mode.ts',
   'server/src/service/simulate/engine.ts',
   'server/src/service/simulate/haproxy.ts',
-  'server/src/service/syntax/haproxy/parser.ts',
   'server/src/service/workspace.ts',
 ];
 
