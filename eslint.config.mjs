@@ -30,21 +30,12 @@ export const OVER_FILE_LIMIT = [
   'server/src/service/model/haproxy.ts',
   'server/src/service/model/nginx.ts',
   'server/src/service/model/websocket.ts',
-  'server/src/service/simulate/engine.ts',
-  'server/src/service/simulate/haproxy.ts',
 ];
 export const OVER_FUNCTION_LIMIT = [
-  'client/src/extension.ts',
-  'server/src/cli/simulate.ts',
   'server/src/service/knowledge/haproxy-validate.ts',
   'server/src/service/knowledge/nginx-validate.ts',
-  'server/src/service/model/aws-cloudformation.ts',
-  'server/src/service/model/aws-terraform.ts',
   'server/src/service/model/nginx.ts',
   'server/src/service/nginx-incremental.ts',
-  'server/src/service/rules/haproxy/http-setting-in-tcp-mode.ts',
-  'server/src/service/simulate/engine.ts',
-  'server/src/service/simulate/haproxy.ts',
   'server/src/service/workspace.ts',
 ];
 

@@ -12,6 +12,7 @@
  */
 import * as vscode from 'vscode';
 import { RULE_SCHEME, ruleIdOfPath, ruleUri } from '../../server/src/lsp/protocol';
+import { escapeHtml } from './webview/html';
 
 export const RULE_PAGE_VIEW = 'wslb.rulePage';
 
@@ -73,9 +74,6 @@ export class RulePageFileSystem implements vscode.FileSystemProvider {
     this.changes.dispose();
   }
 }
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The page's HTML around the rendered Markdown: no scripts, styles from the theme. */
 export function rulePageHtml(body: string, cspSource: string, title: string): string {

@@ -11,7 +11,13 @@ import { readJson, type Manifest, type PackageJson } from '../helpers/json';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const pkg = readJson<Manifest>(path.join(REPO, 'package.json'));
-const extensionSource = fs.readFileSync(path.join(REPO, 'client/src/extension.ts'), 'utf8');
+// The extension's composition root and the parts it registers (client/src/extension/).
+const extensionSource = [
+  'client/src/extension.ts',
+  ...fs.readdirSync(path.join(REPO, 'client/src/extension')).map((f) => `client/src/extension/${f}`),
+]
+  .map((f) => fs.readFileSync(path.join(REPO, f), 'utf8'))
+  .join('\n');
 
 function semver(v: string): number[] {
   const m = /(\d+)\.(\d+)\.(\d+)/.exec(v);

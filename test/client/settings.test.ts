@@ -79,6 +79,8 @@ describe('settings: one table (common/settings.ts)', () => {
   it('no other source file writes the defaults again', () => {
     const sources = [
       'client/src/extension.ts',
+      'client/src/extension/status.ts',
+      'client/src/extension/server.ts',
       'server/src/lsp/protocol.ts',
       'server/src/lsp/project.ts',
       'server/src/service/options.ts',

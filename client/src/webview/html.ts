@@ -30,7 +30,8 @@ function defaultRandom(n: number): Uint8Array {
   return out;
 }
 
-function esc(s: string): string {
+/** Text made safe inside HTML elements and quoted attributes (the rule pages use it too). */
+export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 }
 
@@ -48,14 +49,14 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 }
 
 export function renderHtml(o: HtmlOptions): string {
-  const nonce = esc(o.nonce);
+  const nonce = escapeHtml(o.nonce);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${esc(contentSecurityPolicy(o.cspSource, o.nonce))}">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(o.cspSource, o.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${esc(o.title ?? 'Simulate balancing')}</title>
+<title>${escapeHtml(o.title ?? 'Simulate balancing')}</title>
 <style nonce="${nonce}">${CSS}</style>
 </head>
 <body>
@@ -112,7 +113,7 @@ export function renderHtml(o: HtmlOptions): string {
     <table id="metrics"><thead></thead><tbody></tbody></table>
   </section>
 </main>
-<script nonce="${nonce}" src="${esc(o.scriptUri)}"></script>
+<script nonce="${nonce}" src="${escapeHtml(o.scriptUri)}"></script>
 </body>
 </html>`;
 }

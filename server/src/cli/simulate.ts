@@ -70,118 +70,116 @@ interface Parsed {
   help?: boolean;
 }
 
+/** The options that take a number: the field they set, the accepted range, whole numbers only. */
+type NumberField =
+  | 'clients'
+  | 'natShare'
+  | 'natAddresses'
+  | 'subnetShare'
+  | 'lifetimeHours'
+  | 'heartbeat'
+  | 'duration'
+  | 'workers'
+  | 'targets';
+const NUMBER_OPTIONS = new Map<string, { field: NumberField; lo: number; hi: number; whole?: boolean }>([
+  ['--clients', { field: 'clients', lo: 0, hi: 2_000_000, whole: true }],
+  ['--nat-share', { field: 'natShare', lo: 0, hi: 1 }],
+  ['--nat-addresses', { field: 'natAddresses', lo: 1, hi: 65536, whole: true }],
+  ['--subnet-share', { field: 'subnetShare', lo: 0, hi: 1 }],
+  ['--lifetime-hours', { field: 'lifetimeHours', lo: 0.0001, hi: 10000 }],
+  ['--heartbeat', { field: 'heartbeat', lo: 0.1, hi: 86400 }],
+  ['--duration', { field: 'duration', lo: 1, hi: 30 * 86400 }],
+  ['--workers', { field: 'workers', lo: 1, hi: 1024, whole: true }],
+  ['--targets', { field: 'targets', lo: 1, hi: 1000, whole: true }],
+]);
+
+function parseNumber(flag: string, v: string | undefined, lo: number, hi: number): number | string {
+  if (v === undefined) return `${flag} needs a value`;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < lo || n > hi) return `${flag}: expected a number between ${lo} and ${hi}, got "${v}"`;
+  return n;
+}
+
+function parseReconnect(v: string): ReconnectPolicy | string {
+  const parts = v.split(':');
+  if (parts[0] === 'immediate' && parts.length === 1) return { kind: 'immediate' };
+  if (parts[0] === 'fixed' && parts.length === 2 && Number.isFinite(Number(parts[1])) && Number(parts[1]) >= 0)
+    return { kind: 'fixed', delaySec: Number(parts[1]) };
+  if (
+    parts[0] === 'backoff' &&
+    parts.length === 3 &&
+    parts.slice(1).every((x) => Number.isFinite(Number(x)) && Number(x) >= 0)
+  )
+    return { kind: 'backoff', baseSec: Number(parts[1]), maxSec: Number(parts[2]), jitter: 'full' };
+  return `--reconnect: expected immediate, fixed:<sec> or backoff:<base>:<max>, got "${v}"`;
+}
+
+/** Applies one option that is not a number to `p`; a string is an error. */
+function parseOption(p: Parsed, flag: string, a: string, value: () => string | undefined): string | undefined {
+  switch (flag) {
+    case '-h':
+    case '--help':
+      p.help = true;
+      break;
+    case '--pool':
+      p.pool = value();
+      if (p.pool === undefined) return '--pool needs a value';
+      break;
+    case '--scenario': {
+      const v = value();
+      if (!v || !(SCENARIOS as string[]).includes(v))
+        return `--scenario: expected one of ${SCENARIOS.join(', ')}, got "${v ?? ''}"`;
+      p.scenario = v as ScenarioKind;
+      break;
+    }
+    case '--drain':
+    case '--no-drain':
+      p.drain = flag === '--drain';
+      break;
+    case '--algorithm':
+      p.algorithm = value();
+      if (!p.algorithm) return '--algorithm needs a value';
+      break;
+    case '--reconnect': {
+      const r = parseReconnect(value() ?? '');
+      if (typeof r === 'string') return r;
+      p.reconnect = r;
+      break;
+    }
+    case '--seed':
+      p.seed = value();
+      if (p.seed === undefined) return '--seed needs a value';
+      break;
+    case '--format': {
+      const v = value();
+      if (v !== 'text' && v !== 'json') return `--format: expected text or json, got "${v ?? ''}"`;
+      p.format = v;
+      break;
+    }
+    default:
+      if (a.startsWith('-')) return `unknown option "${a}"`;
+    // positional: the config path, handled by the caller
+  }
+  return undefined;
+}
+
 function parseArgs(args: string[]): Parsed | string {
   const p: Parsed = { format: 'text' };
-  const num = (flag: string, v: string | undefined, lo: number, hi: number): number | string => {
-    if (v === undefined) return `${flag} needs a value`;
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < lo || n > hi)
-      return `${flag}: expected a number between ${lo} and ${hi}, got "${v}"`;
-    return n;
-  };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const eq = a.startsWith('--') ? a.indexOf('=') : -1;
     const flag = eq > 0 ? a.slice(0, eq) : a;
     const inline = eq > 0 ? a.slice(eq + 1) : undefined;
     const value = (): string | undefined => (inline !== undefined ? inline : args[++i]);
-    let r: number | string;
-    switch (flag) {
-      case '-h':
-      case '--help':
-        p.help = true;
-        break;
-      case '--pool':
-        p.pool = value();
-        if (p.pool === undefined) return '--pool needs a value';
-        break;
-      case '--clients':
-        if (typeof (r = num(flag, value(), 0, 2_000_000)) === 'string') return r;
-        p.clients = Math.floor(r);
-        break;
-      case '--nat-share':
-        if (typeof (r = num(flag, value(), 0, 1)) === 'string') return r;
-        p.natShare = r;
-        break;
-      case '--nat-addresses':
-        if (typeof (r = num(flag, value(), 1, 65536)) === 'string') return r;
-        p.natAddresses = Math.floor(r);
-        break;
-      case '--subnet-share':
-        if (typeof (r = num(flag, value(), 0, 1)) === 'string') return r;
-        p.subnetShare = r;
-        break;
-      case '--scenario': {
-        const v = value();
-        if (!v || !(SCENARIOS as string[]).includes(v))
-          return `--scenario: expected one of ${SCENARIOS.join(', ')}, got "${v ?? ''}"`;
-        p.scenario = v as ScenarioKind;
-        break;
-      }
-      case '--drain':
-        p.drain = true;
-        break;
-      case '--no-drain':
-        p.drain = false;
-        break;
-      case '--algorithm':
-        p.algorithm = value();
-        if (!p.algorithm) return '--algorithm needs a value';
-        break;
-      case '--lifetime-hours':
-        if (typeof (r = num(flag, value(), 0.0001, 10000)) === 'string') return r;
-        p.lifetimeHours = r;
-        break;
-      case '--reconnect': {
-        const v = value() ?? '';
-        const parts = v.split(':');
-        if (parts[0] === 'immediate' && parts.length === 1) p.reconnect = { kind: 'immediate' };
-        else if (
-          parts[0] === 'fixed' &&
-          parts.length === 2 &&
-          Number.isFinite(Number(parts[1])) &&
-          Number(parts[1]) >= 0
-        ) {
-          p.reconnect = { kind: 'fixed', delaySec: Number(parts[1]) };
-        } else if (
-          parts[0] === 'backoff' &&
-          parts.length === 3 &&
-          parts.slice(1).every((x) => Number.isFinite(Number(x)) && Number(x) >= 0)
-        ) {
-          p.reconnect = { kind: 'backoff', baseSec: Number(parts[1]), maxSec: Number(parts[2]), jitter: 'full' };
-        } else return `--reconnect: expected immediate, fixed:<sec> or backoff:<base>:<max>, got "${v}"`;
-        break;
-      }
-      case '--heartbeat':
-        if (typeof (r = num(flag, value(), 0.1, 86400)) === 'string') return r;
-        p.heartbeat = r;
-        break;
-      case '--duration':
-        if (typeof (r = num(flag, value(), 1, 30 * 86400)) === 'string') return r;
-        p.duration = r;
-        break;
-      case '--workers':
-        if (typeof (r = num(flag, value(), 1, 1024)) === 'string') return r;
-        p.workers = Math.floor(r);
-        break;
-      case '--targets':
-        if (typeof (r = num(flag, value(), 1, 1000)) === 'string') return r;
-        p.targets = Math.floor(r);
-        break;
-      case '--seed':
-        p.seed = value();
-        if (p.seed === undefined) return '--seed needs a value';
-        break;
-      case '--format': {
-        const v = value();
-        if (v !== 'text' && v !== 'json') return `--format: expected text or json, got "${v ?? ''}"`;
-        p.format = v;
-        break;
-      }
-      default:
-        if (a.startsWith('-')) return `unknown option "${a}"`;
-      // positional: the config path, handled by the caller
+    const numeric = NUMBER_OPTIONS.get(flag);
+    if (numeric) {
+      const r = parseNumber(flag, value(), numeric.lo, numeric.hi);
+      if (typeof r === 'string') return r;
+      p[numeric.field] = numeric.whole ? Math.floor(r) : r;
+      continue;
     }
+    const error = parseOption(p, flag, a, value);
+    if (error !== undefined) return error;
   }
   return p;
 }
@@ -223,16 +221,8 @@ export function formatText(r: SimResult, clients: number): string {
   return lines.join('\n') + '\n';
 }
 
-export function runSimulateCommand(args: string[], pools: SimPool[], io: SimulateIo): number {
-  const parsed = parseArgs(args);
-  if (typeof parsed === 'string') {
-    io.err(`wslb simulate: ${parsed}\n\n${SIMULATE_USAGE}`);
-    return 2;
-  }
-  if (parsed.help) {
-    io.out(SIMULATE_USAGE);
-    return 0;
-  }
+/** The pool the options name (or the only one), with the options' changes; a number is an exit code. */
+function choosePool(parsed: Parsed, pools: SimPool[], io: SimulateIo): SimPool | number {
   if (pools.length === 0) {
     io.err('wslb simulate: no upstream or backend with servers found in the config\n');
     return 1;
@@ -265,12 +255,15 @@ export function runSimulateCommand(args: string[], pools: SimPool[], io: Simulat
   if (parsed.workers !== undefined) pool = { ...pool, workers: parsed.workers };
   if (parsed.targets !== undefined && pool.system === 'aws' && pool.aws?.placeholderTargets)
     pool = { ...pool, servers: awsPlaceholderTargets(parsed.targets) };
-  const clients = parsed.clients ?? 1000;
-  const options: SimulateOptions = {
+  return pool;
+}
+
+function simulateOptions(parsed: Parsed): SimulateOptions {
+  return {
     seed: parsed.seed ?? 1,
     durationSec: parsed.duration ?? 3600,
     clients: {
-      count: clients,
+      count: parsed.clients ?? 1000,
       natShare: parsed.natShare,
       natAddresses: parsed.natAddresses,
       subnetShare: parsed.subnetShare,
@@ -280,6 +273,38 @@ export function runSimulateCommand(args: string[], pools: SimPool[], io: Simulat
     },
     scenario: { kind: parsed.scenario ?? 'steady', drain: parsed.drain },
   };
+}
+
+function formatJson(result: SimResult, clients: number): string {
+  const json: SimulateJson = {
+    pool: result.pool,
+    system: result.system,
+    algorithm: result.algorithm,
+    fidelity: result.fidelity,
+    ...(result.note ? { note: result.note } : {}),
+    scenario: result.scenario,
+    seed: result.seed,
+    clients,
+    backends: result.backends,
+    metrics: result.metrics,
+    series: result.series,
+  };
+  return JSON.stringify(json, null, 2) + '\n';
+}
+
+export function runSimulateCommand(args: string[], pools: SimPool[], io: SimulateIo): number {
+  const parsed = parseArgs(args);
+  if (typeof parsed === 'string') {
+    io.err(`wslb simulate: ${parsed}\n\n${SIMULATE_USAGE}`);
+    return 2;
+  }
+  if (parsed.help) {
+    io.out(SIMULATE_USAGE);
+    return 0;
+  }
+  const pool = choosePool(parsed, pools, io);
+  if (typeof pool === 'number') return pool;
+  const options = simulateOptions(parsed);
   let result: SimResult;
   try {
     result = simulate(pool, options);
@@ -287,28 +312,7 @@ export function runSimulateCommand(args: string[], pools: SimPool[], io: Simulat
     io.err(`wslb simulate: simulation failed: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
-  if (parsed.format === 'json') {
-    io.out(
-      JSON.stringify(
-        {
-          pool: result.pool,
-          system: result.system,
-          algorithm: result.algorithm,
-          fidelity: result.fidelity,
-          ...(result.note ? { note: result.note } : {}),
-          scenario: result.scenario,
-          seed: result.seed,
-          clients,
-          backends: result.backends,
-          metrics: result.metrics,
-          series: result.series,
-        } satisfies SimulateJson,
-        null,
-        2,
-      ) + '\n',
-    );
-  } else {
-    io.out(formatText(result, clients));
-  }
+  const clients = options.clients?.count ?? 1000;
+  io.out(parsed.format === 'json' ? formatJson(result, clients) : formatText(result, clients));
   return 0;
 }

@@ -93,6 +93,16 @@ const CFN_LB = 'AWS::ElasticLoadBalancingV2::LoadBalancer';
 const CFN_TG = 'AWS::ElasticLoadBalancingV2::TargetGroup';
 const CFN_LISTENER = 'AWS::ElasticLoadBalancingV2::Listener';
 
+/** Attributes documented on one page share its link and section; the health-check ones their spellings too. */
+const HEALTH_CHECK_DOCS = {
+  doc: AWS_DOC_PAGES.healthChecks,
+  section: 'Health checks and connection draining',
+} as const;
+const STICKINESS_DOCS = { doc: AWS_DOC_PAGES.stickiness, section: 'Sticky sessions and balancing algorithms' } as const;
+function healthCheckSetting(key: string, property: string): Pick<AwsAttributeFact, 'terraform' | 'cloudformation'> {
+  return { terraform: { resource: TG, key, block: 'health_check' }, cloudformation: { resource: CFN_TG, property } };
+}
+
 export const AWS_ATTRIBUTES: readonly AwsAttributeFact[] = [
   {
     id: 'lb.idle_timeout',
@@ -176,8 +186,7 @@ export const AWS_ATTRIBUTES: readonly AwsAttributeFact[] = [
     values: ['true', 'false'],
     websocket:
       'The WebSocket handshake is an HTTP request, so an ALB stickiness cookie sent with it routes a reconnecting client back to its previous target (while that target is healthy). It matters when per-connection state lives in process memory; with shared state (Redis, a database) any target will do.',
-    doc: AWS_DOC_PAGES.stickiness,
-    section: 'Sticky sessions and balancing algorithms',
+    ...STICKINESS_DOCS,
   },
   {
     id: 'tg.stickiness.type',
@@ -187,8 +196,7 @@ export const AWS_ATTRIBUTES: readonly AwsAttributeFact[] = [
     values: ['lb_cookie', 'app_cookie', 'source_ip', 'source_ip_dest_ip', 'source_ip_dest_ip_proto'],
     websocket:
       "`lb_cookie` (ALB-generated cookie) and `app_cookie` (your application's cookie) work for browsers that send cookies on the handshake; `source_ip` (NLB) keys on the client address, so many clients behind one NAT land on the same target.",
-    doc: AWS_DOC_PAGES.stickiness,
-    section: 'Sticky sessions and balancing algorithms',
+    ...STICKINESS_DOCS,
   },
   {
     id: 'tg.stickiness.duration',
@@ -200,71 +208,60 @@ export const AWS_ATTRIBUTES: readonly AwsAttributeFact[] = [
     unit: 'seconds',
     websocket:
       'How long a reconnecting client keeps going back to the same target. It should cover the time a client may stay away and reconnect.',
-    doc: AWS_DOC_PAGES.stickiness,
-    section: 'Sticky sessions and balancing algorithms',
+    ...STICKINESS_DOCS,
   },
   {
     id: 'tg.health_check.interval',
     title: 'Health check interval',
-    terraform: { resource: TG, key: 'interval', block: 'health_check' },
-    cloudformation: { resource: CFN_TG, property: 'HealthCheckIntervalSeconds' },
+    ...healthCheckSetting('interval', 'HealthCheckIntervalSeconds'),
     default: 30,
     range: { min: 5, max: 300 },
     unit: 'seconds',
     websocket:
       'Health checks are plain HTTP requests (they do not open WebSockets), so a target can pass them while refusing new upgrades. With the unhealthy threshold, this sets how long new connections keep going to a dead target.',
-    doc: AWS_DOC_PAGES.healthChecks,
-    section: 'Health checks and connection draining',
+    ...HEALTH_CHECK_DOCS,
   },
   {
     id: 'tg.health_check.healthy_threshold',
     title: 'Healthy threshold',
-    terraform: { resource: TG, key: 'healthy_threshold', block: 'health_check' },
-    cloudformation: { resource: CFN_TG, property: 'HealthyThresholdCount' },
+    ...healthCheckSetting('healthy_threshold', 'HealthyThresholdCount'),
     default: 5,
     range: { min: 2, max: 10 },
     unit: 'count',
     websocket:
       'Consecutive passed checks before an unhealthy target takes connections again (a newly registered target needs one passed check).',
-    doc: AWS_DOC_PAGES.healthChecks,
-    section: 'Health checks and connection draining',
+    ...HEALTH_CHECK_DOCS,
   },
   {
     id: 'tg.health_check.unhealthy_threshold',
     title: 'Unhealthy threshold',
-    terraform: { resource: TG, key: 'unhealthy_threshold', block: 'health_check' },
-    cloudformation: { resource: CFN_TG, property: 'UnhealthyThresholdCount' },
+    ...healthCheckSetting('unhealthy_threshold', 'UnhealthyThresholdCount'),
     default: 2,
     range: { min: 2, max: 10 },
     unit: 'count',
     websocket:
       'Consecutive failed checks before a target stops receiving new connections; interval × this is how long a dead target keeps being chosen.',
-    doc: AWS_DOC_PAGES.healthChecks,
-    section: 'Health checks and connection draining',
+    ...HEALTH_CHECK_DOCS,
   },
   {
     id: 'tg.health_check.timeout',
     title: 'Health check timeout',
-    terraform: { resource: TG, key: 'timeout', block: 'health_check' },
-    cloudformation: { resource: CFN_TG, property: 'HealthCheckTimeoutSeconds' },
+    ...healthCheckSetting('timeout', 'HealthCheckTimeoutSeconds'),
     default: 5,
     range: { min: 2, max: 120 },
     unit: 'seconds',
     websocket:
       'How long one health check may take. A target busy with a reconnect storm may answer slowly and be marked unhealthy, which moves its clients again.',
-    doc: AWS_DOC_PAGES.healthChecks,
-    section: 'Health checks and connection draining',
+    ...HEALTH_CHECK_DOCS,
   },
   {
     id: 'tg.health_check.path',
     title: 'Health check path',
-    terraform: { resource: TG, key: 'path', block: 'health_check' },
-    cloudformation: { resource: CFN_TG, property: 'HealthCheckPath' },
+    ...healthCheckSetting('path', 'HealthCheckPath'),
     default: '/',
     websocket:
       'Point it at an endpoint that reports whether the process still accepts new WebSockets (memory, file descriptors), not just that it answers HTTP; return non-2xx while draining.',
-    doc: AWS_DOC_PAGES.healthChecks,
-    section: 'Health checks and connection draining',
+    ...HEALTH_CHECK_DOCS,
   },
   {
     id: 'tg.target_type',

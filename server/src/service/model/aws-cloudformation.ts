@@ -5,12 +5,10 @@
 import type {
   AwsAttributeId,
   AwsFormat,
+  AwsHealthCheck,
   AwsInsertAnchor,
-  AwsListener,
-  AwsListenerRule,
-  AwsLoadBalancer,
   AwsResource,
-  AwsTargetGroup,
+  AwsStickiness,
   AwsValue,
   AwsWritten,
 } from './aws';
@@ -28,14 +26,18 @@ import {
 import type { Node as YamlNode, Pair } from 'yaml';
 import type { Span } from '../text';
 import {
-  awsDefaultValue,
   coerce,
   hasMarker,
   known,
+  listenerDraft,
+  listenerRuleDraft,
+  loadBalancerDraft,
   markerComments,
   orDefault,
+  targetGroupDraft,
   unknown,
   type Draft,
+  type DraftBase,
   type Kind,
   type RawRef,
   type Scalar,
@@ -253,17 +255,166 @@ function cfnComments(text: string, json: boolean): { text: string; span: Span }[
   return out;
 }
 
-export function buildCloudFormation(path: string, cfn: CfnFile, drafts: Draft[]): void {
-  const root = cfn.doc.contents as YamlNode | null;
-  const format: AwsFormat = cfn.json ? 'cloudformation-json' : 'cloudformation-yaml';
-  const params = new Map<string, { node: YamlNode | null | undefined; keySpan: Span }>();
+/** The template's parameters with their `Default`s (what `!Ref P` resolves to). */
+function cfnParams(root: YamlNode | null): CfnCtx['params'] {
+  const params: CfnCtx['params'] = new Map();
   const paramMap = valueOf(root, 'Parameters');
   if (isMap(paramMap))
     for (const p of paramMap.items as Pair<YamlNode, YamlNode | null>[]) {
       if (isScalar(p.key))
         params.set(String(p.key.value), { node: valueOf(p.value, 'Default'), keySpan: nodeSpan(p.key)! });
     }
-  const ctx: CfnCtx = { path, cfn, params };
+  return params;
+}
+
+/** Reads a property, or an entry of the resource's attribute list; null when not written. */
+type CfnRead = <T extends Scalar>(id: AwsAttributeId, key: string, want: Want) => AwsValue<T> | null;
+
+const HEALTH_CHECK_KEYS = [
+  'HealthCheckEnabled',
+  'HealthCheckPath',
+  'HealthCheckProtocol',
+  'HealthCheckIntervalSeconds',
+  'HealthCheckTimeoutSeconds',
+  'HealthyThresholdCount',
+  'UnhealthyThresholdCount',
+  'Matcher',
+];
+
+function cfnHealthCheck(ctx: CfnCtx, props: YamlNode | null | undefined, pv: CfnRead): AwsHealthCheck {
+  const { path, cfn } = ctx;
+  const firstHc = HEALTH_CHECK_KEYS.map((k) => pairOf(props, k)).find((p) => p);
+  const healthCheck: AwsHealthCheck = {
+    written: firstHc ? { path, span: pairSpan(firstHc) } : null,
+    enabled: pv<boolean>('tg.health_check.enabled', 'HealthCheckEnabled', 'boolean'),
+    path: pv<string>('tg.health_check.path', 'HealthCheckPath', 'string'),
+    protocol: pv<string>('tg.health_check.protocol', 'HealthCheckProtocol', 'string'),
+    interval: pv<number>('tg.health_check.interval', 'HealthCheckIntervalSeconds', 'number'),
+    timeout: pv<number>('tg.health_check.timeout', 'HealthCheckTimeoutSeconds', 'number'),
+    healthyThreshold: pv<number>('tg.health_check.healthy_threshold', 'HealthyThresholdCount', 'number'),
+    unhealthyThreshold: pv<number>('tg.health_check.unhealthy_threshold', 'UnhealthyThresholdCount', 'number'),
+    matcher: null,
+  };
+  const matcher = valueOf(props, 'Matcher');
+  const mp = matcher ? (pairOf(matcher, 'HttpCode') ?? pairOf(matcher, 'GrpcCode')) : undefined;
+  if (mp)
+    healthCheck.matcher = cfnValue<string>(
+      ctx,
+      'tg.health_check.matcher',
+      mp.value,
+      {
+        path,
+        key: String((mp.key as { value: unknown }).value),
+        keySpan: nodeSpan(mp.key)!,
+        valueSpan: mp.value ? nodeSpanWithTag(mp.value, cfn.text) : nodeSpan(mp.key)!,
+        span: pairSpan(mp),
+      },
+      'string',
+    );
+  return healthCheck;
+}
+
+function cfnStickiness(ctx: CfnCtx, list: CfnAttrList | null, lv: CfnRead): AwsStickiness {
+  const firstSticky = [...(list?.entries.entries() ?? [])].find(([k]) => k.startsWith('stickiness.'));
+  return {
+    written: firstSticky ? { path: ctx.path, span: entrySpan(ctx.cfn.text, firstSticky[1].entry) } : null,
+    enabled: orDefault(lv<boolean>('tg.stickiness.enabled', 'stickiness.enabled', 'boolean'), 'tg.stickiness.enabled'),
+    type: lv<string>('tg.stickiness.type', 'stickiness.type', 'string'),
+    duration: lv<number>('tg.stickiness.duration', 'stickiness.lb_cookie.duration_seconds', 'number'),
+  };
+}
+
+/** The path-pattern values of a listener rule's `Conditions`. */
+function cfnPathPatterns(ctx: CfnCtx, props: YamlNode | null | undefined): AwsValue<string>[] {
+  const pathPatterns: AwsValue<string>[] = [];
+  const conds = valueOf(props, 'Conditions');
+  if (!isSeq(conds)) return pathPatterns;
+  for (const c of conds.items as YamlNode[]) {
+    const field = valueOf(c, 'Field');
+    if (!isScalar(field) || String(field.value) !== 'path-pattern') continue;
+    const valuesPair = pairOf(valueOf(c, 'PathPatternConfig'), 'Values') ?? pairOf(c, 'Values');
+    if (!valuesPair || !valuesPair.value) continue;
+    const vs = valuesPair.value;
+    const wOf = (n: YamlNode): AwsWritten => ({
+      path: ctx.path,
+      key: 'Values',
+      keySpan: nodeSpan(valuesPair.key)!,
+      valueSpan: nodeSpanWithTag(n, ctx.cfn.text),
+      span: pairSpan(valuesPair),
+    });
+    if (isSeq(vs) && !vs.tag)
+      for (const item of vs.items as YamlNode[])
+        pathPatterns.push(cfnValue<string>(ctx, 'rule.path_pattern', item, wOf(item), 'string'));
+    else pathPatterns.push(unknown('rule.path_pattern', 'the list of values is computed', wOf(vs)));
+  }
+  return pathPatterns;
+}
+
+/** The attribute list each kind keeps its attributes in. */
+const ATTRIBUTE_LIST: Record<Kind, CfnAttrList['key'] | null> = {
+  'load-balancer': 'LoadBalancerAttributes',
+  'target-group': 'TargetGroupAttributes',
+  listener: 'ListenerAttributes',
+  'listener-rule': null,
+};
+
+/** The draft of one resource: `props` its Properties, `list` its attribute list. */
+function cfnDraft(
+  ctx: CfnCtx,
+  kind: Kind,
+  base: DraftBase,
+  props: YamlNode | null | undefined,
+  list: CfnAttrList | null,
+): Draft {
+  const lv: CfnRead = <T extends Scalar>(id: AwsAttributeId, key: string, want: Want) =>
+    list ? cfnListValue<T>(ctx, list, id, key, want) : null;
+  const pv: CfnRead = <T extends Scalar>(id: AwsAttributeId, key: string, want: Want) =>
+    cfnProp<T>(ctx, props, id, key, want);
+  switch (kind) {
+    case 'load-balancer':
+      return loadBalancerDraft(base, {
+        lbType: pv<string>('lb.type', 'Type', 'string'),
+        name: pv<string>('lb.name', 'Name', 'string'),
+        idleTimeout: lv<number>('lb.idle_timeout', 'idle_timeout.timeout_seconds', 'number'),
+      });
+    case 'target-group':
+      return targetGroupDraft(base, {
+        name: pv<string>('tg.name', 'Name', 'string'),
+        protocol: pv<string>('tg.protocol', 'Protocol', 'string'),
+        port: pv<number>('tg.port', 'Port', 'number'),
+        targetType: pv<string>('tg.target_type', 'TargetType', 'string'),
+        deregistrationDelay: lv<number>('tg.deregistration_delay', 'deregistration_delay.timeout_seconds', 'number'),
+        slowStart: lv<number>('tg.slow_start', 'slow_start.duration_seconds', 'number'),
+        algorithm: lv<string>('tg.algorithm', 'load_balancing.algorithm.type', 'string'),
+        stickiness: cfnStickiness(ctx, list, lv),
+        healthCheck: cfnHealthCheck(ctx, props, pv),
+      });
+    case 'listener':
+      return listenerDraft(
+        base,
+        {
+          protocol: pv<string>('listener.protocol', 'Protocol', 'string'),
+          port: pv<number>('listener.port', 'Port', 'number'),
+          tcpIdleTimeout: lv<number>('listener.tcp_idle_timeout', 'tcp.idle_timeout.seconds', 'number'),
+        },
+        cfnRef(ctx, valueOf(props, 'LoadBalancerArn')),
+        cfnActionTargets(ctx, valueOf(props, 'DefaultActions')),
+      );
+    case 'listener-rule':
+      return listenerRuleDraft(
+        base,
+        pv<number>('rule.priority', 'Priority', 'number'),
+        cfnPathPatterns(ctx, props),
+        cfnRef(ctx, valueOf(props, 'ListenerArn')),
+        cfnActionTargets(ctx, valueOf(props, 'Actions')),
+      );
+  }
+}
+
+export function buildCloudFormation(path: string, cfn: CfnFile, drafts: Draft[]): void {
+  const root = cfn.doc.contents as YamlNode | null;
+  const format: AwsFormat = cfn.json ? 'cloudformation-json' : 'cloudformation-yaml';
+  const ctx: CfnCtx = { path, cfn, params: cfnParams(root) };
   const resources = valueOf(root, 'Resources');
   if (!isMap(resources)) return;
   const comments = markerComments(cfnComments(cfn.text, cfn.json));
@@ -273,17 +424,9 @@ export function buildCloudFormation(path: string, cfn: CfnFile, drafts: Draft[])
     const type = isScalar(typeNode) ? String(typeNode.value) : '';
     const kind: Kind | undefined = CFN_TYPES[type];
     if (!kind) continue;
-    const logicalName = String(pair.key.value);
     const span = pairSpan(pair);
     const props = valueOf(pair.value, 'Properties');
-    const listKey =
-      kind === 'load-balancer'
-        ? 'LoadBalancerAttributes'
-        : kind === 'target-group'
-          ? 'TargetGroupAttributes'
-          : kind === 'listener'
-            ? 'ListenerAttributes'
-            : null;
+    const listKey = ATTRIBUTE_LIST[kind];
     const list = listKey ? cfnAttrList(ctx, props, listKey) : null;
     const anchor: AwsInsertAnchor = {
       format,
@@ -292,154 +435,16 @@ export function buildCloudFormation(path: string, cfn: CfnFile, drafts: Draft[])
       attributeList: list?.span && !list.opaque ? list.span : undefined,
       attributeListKey: listKey,
     };
-    const base = {
+    const base: DraftBase = {
       path,
       format,
-      logicalName,
+      logicalName: String(pair.key.value),
       type,
       span,
       nameSpan: nodeSpan(pair.key)!,
       marked: hasMarker(comments, cfn.text, span),
       anchor,
     };
-    const lv = <T extends Scalar>(id: AwsAttributeId, key: string, want: Want) =>
-      list ? cfnListValue<T>(ctx, list, id, key, want) : null;
-    const pv = <T extends Scalar>(id: AwsAttributeId, key: string, want: Want) => cfnProp<T>(ctx, props, id, key, want);
-    if (kind === 'load-balancer') {
-      const lbType = orDefault(pv<string>('lb.type', 'Type', 'string'), 'lb.type');
-      const idle = lv<number>('lb.idle_timeout', 'idle_timeout.timeout_seconds', 'number');
-      const lb: AwsLoadBalancer = {
-        ...base,
-        kind,
-        lbType,
-        name: pv<string>('lb.name', 'Name', 'string'),
-        idleTimeout:
-          lbType.known && lbType.value !== 'application' ? null : (idle ?? awsDefaultValue<number>('lb.idle_timeout')),
-        listeners: [],
-      };
-      drafts.push({ resource: lb, tgRefs: [] });
-    } else if (kind === 'target-group') {
-      const enabled = lv<boolean>('tg.stickiness.enabled', 'stickiness.enabled', 'boolean');
-      const firstSticky = [...(list?.entries.entries() ?? [])].find(([k]) => k.startsWith('stickiness.'));
-      const tg: AwsTargetGroup = {
-        ...base,
-        kind,
-        name: pv<string>('tg.name', 'Name', 'string'),
-        protocol: pv<string>('tg.protocol', 'Protocol', 'string'),
-        port: pv<number>('tg.port', 'Port', 'number'),
-        targetType: orDefault(pv<string>('tg.target_type', 'TargetType', 'string'), 'tg.target_type'),
-        deregistrationDelay: orDefault(
-          lv<number>('tg.deregistration_delay', 'deregistration_delay.timeout_seconds', 'number'),
-          'tg.deregistration_delay',
-        ),
-        slowStart: orDefault(lv<number>('tg.slow_start', 'slow_start.duration_seconds', 'number'), 'tg.slow_start'),
-        algorithm: orDefault(lv<string>('tg.algorithm', 'load_balancing.algorithm.type', 'string'), 'tg.algorithm'),
-        stickiness: {
-          written: firstSticky ? { path, span: entrySpan(cfn.text, firstSticky[1].entry) } : null,
-          enabled: orDefault(enabled, 'tg.stickiness.enabled'),
-          type: lv<string>('tg.stickiness.type', 'stickiness.type', 'string'),
-          duration: lv<number>('tg.stickiness.duration', 'stickiness.lb_cookie.duration_seconds', 'number'),
-        },
-        healthCheck: {
-          written: null,
-          enabled: pv<boolean>('tg.health_check.enabled', 'HealthCheckEnabled', 'boolean'),
-          path: pv<string>('tg.health_check.path', 'HealthCheckPath', 'string'),
-          protocol: pv<string>('tg.health_check.protocol', 'HealthCheckProtocol', 'string'),
-          interval: pv<number>('tg.health_check.interval', 'HealthCheckIntervalSeconds', 'number'),
-          timeout: pv<number>('tg.health_check.timeout', 'HealthCheckTimeoutSeconds', 'number'),
-          healthyThreshold: pv<number>('tg.health_check.healthy_threshold', 'HealthyThresholdCount', 'number'),
-          unhealthyThreshold: pv<number>('tg.health_check.unhealthy_threshold', 'UnhealthyThresholdCount', 'number'),
-          matcher: null,
-        },
-        websocket: { carries: false, reasons: [] },
-        listeners: [],
-        rules: [],
-        loadBalancers: [],
-      };
-      const hcKeys = [
-        'HealthCheckEnabled',
-        'HealthCheckPath',
-        'HealthCheckProtocol',
-        'HealthCheckIntervalSeconds',
-        'HealthCheckTimeoutSeconds',
-        'HealthyThresholdCount',
-        'UnhealthyThresholdCount',
-        'Matcher',
-      ];
-      const firstHc = hcKeys.map((k) => pairOf(props, k)).find((p) => p);
-      if (firstHc) tg.healthCheck.written = { path, span: pairSpan(firstHc) };
-      const matcher = valueOf(props, 'Matcher');
-      if (matcher) {
-        const mp = pairOf(matcher, 'HttpCode') ?? pairOf(matcher, 'GrpcCode');
-        if (mp)
-          tg.healthCheck.matcher = cfnValue<string>(
-            ctx,
-            'tg.health_check.matcher',
-            mp.value,
-            {
-              path,
-              key: String((mp.key as { value: unknown }).value),
-              keySpan: nodeSpan(mp.key)!,
-              valueSpan: mp.value ? nodeSpanWithTag(mp.value, cfn.text) : nodeSpan(mp.key)!,
-              span: pairSpan(mp),
-            },
-            'string',
-          );
-      }
-      drafts.push({ resource: tg, tgRefs: [] });
-    } else if (kind === 'listener') {
-      const l: AwsListener = {
-        ...base,
-        kind,
-        protocol: pv<string>('listener.protocol', 'Protocol', 'string'),
-        port: pv<number>('listener.port', 'Port', 'number'),
-        tcpIdleTimeout: lv<number>('listener.tcp_idle_timeout', 'tcp.idle_timeout.seconds', 'number'),
-        loadBalancerRef: null,
-        loadBalancer: null,
-        targetGroupRefs: [],
-        rules: [],
-      };
-      drafts.push({
-        resource: l,
-        lbRef: cfnRef(ctx, valueOf(props, 'LoadBalancerArn')),
-        tgRefs: cfnActionTargets(ctx, valueOf(props, 'DefaultActions')),
-      });
-    } else {
-      const pathPatterns: AwsValue<string>[] = [];
-      const conds = valueOf(props, 'Conditions');
-      if (isSeq(conds))
-        for (const c of conds.items as YamlNode[]) {
-          const field = valueOf(c, 'Field');
-          if (!isScalar(field) || String(field.value) !== 'path-pattern') continue;
-          const valuesPair = pairOf(valueOf(c, 'PathPatternConfig'), 'Values') ?? pairOf(c, 'Values');
-          if (!valuesPair || !valuesPair.value) continue;
-          const vs = valuesPair.value;
-          const wOf = (n: YamlNode): AwsWritten => ({
-            path,
-            key: 'Values',
-            keySpan: nodeSpan(valuesPair.key)!,
-            valueSpan: nodeSpanWithTag(n, cfn.text),
-            span: pairSpan(valuesPair),
-          });
-          if (isSeq(vs) && !vs.tag)
-            for (const item of vs.items as YamlNode[])
-              pathPatterns.push(cfnValue<string>(ctx, 'rule.path_pattern', item, wOf(item), 'string'));
-          else pathPatterns.push(unknown('rule.path_pattern', 'the list of values is computed', wOf(vs)));
-        }
-      const r: AwsListenerRule = {
-        ...base,
-        kind,
-        priority: pv<number>('rule.priority', 'Priority', 'number'),
-        pathPatterns,
-        listenerRef: null,
-        listener: null,
-        targetGroupRefs: [],
-      };
-      drafts.push({
-        resource: r,
-        listenerRef: cfnRef(ctx, valueOf(props, 'ListenerArn')),
-        tgRefs: cfnActionTargets(ctx, valueOf(props, 'Actions')),
-      });
-    }
+    drafts.push(cfnDraft(ctx, kind, base, props, list));
   }
 }

@@ -1,9 +1,21 @@
 /**
  * What the Terraform and CloudFormation readers of the AWS model share: the draft resources they
- * produce (references still unresolved), how a written, defaulted or unknown value is made, and the
- * `wslb: websocket` marker comments.
+ * produce (references still unresolved) and how each kind is built from its written values, how a
+ * written, defaulted or unknown value is made, and the `wslb: websocket` marker comments.
  */
-import type { AwsAttributeId, AwsResource, AwsValue, AwsWritten } from './aws';
+import type {
+  AwsAttributeId,
+  AwsHealthCheck,
+  AwsListener,
+  AwsListenerRule,
+  AwsLoadBalancer,
+  AwsResource,
+  AwsResourceBase,
+  AwsStickiness,
+  AwsTargetGroup,
+  AwsValue,
+  AwsWritten,
+} from './aws';
 import { WS_MARKER } from './websocket';
 import type { Span } from '../text';
 import { awsDefault, awsFactOf } from '../knowledge/aws';
@@ -105,4 +117,104 @@ export function hasMarker(markers: { text: string; span: Span }[], text: string,
     }
   }
   return false;
+}
+
+// ---------------------------------------------------------------- drafts
+
+/** Where a resource is written and how to edit it: what every draft starts from. */
+export type DraftBase = Omit<AwsResourceBase, 'kind'>;
+
+/** A load balancer; the idle timeout applies to ALBs only (AWS's default when not written). */
+export function loadBalancerDraft(
+  base: DraftBase,
+  written: { lbType: AwsValue<string> | null; name: AwsValue<string> | null; idleTimeout: AwsValue<number> | null },
+): Draft {
+  const lbType = orDefault(written.lbType, 'lb.type');
+  const lb: AwsLoadBalancer = {
+    ...base,
+    kind: 'load-balancer',
+    lbType,
+    name: written.name,
+    idleTimeout:
+      lbType.known && lbType.value !== 'application'
+        ? null
+        : (written.idleTimeout ?? awsDefaultValue<number>('lb.idle_timeout')),
+    listeners: [],
+  };
+  return { resource: lb, tgRefs: [] };
+}
+
+/** The values of a target group as written (null: not written, AWS's default applies). */
+export interface TargetGroupValues {
+  name: AwsValue<string> | null;
+  protocol: AwsValue<string> | null;
+  port: AwsValue<number> | null;
+  targetType: AwsValue<string> | null;
+  deregistrationDelay: AwsValue<number> | null;
+  slowStart: AwsValue<number> | null;
+  algorithm: AwsValue<string> | null;
+  stickiness: AwsStickiness;
+  healthCheck: AwsHealthCheck;
+}
+
+export function targetGroupDraft(base: DraftBase, v: TargetGroupValues): Draft {
+  const tg: AwsTargetGroup = {
+    ...base,
+    kind: 'target-group',
+    name: v.name,
+    protocol: v.protocol,
+    port: v.port,
+    targetType: orDefault(v.targetType, 'tg.target_type'),
+    deregistrationDelay: orDefault(v.deregistrationDelay, 'tg.deregistration_delay'),
+    slowStart: orDefault(v.slowStart, 'tg.slow_start'),
+    algorithm: orDefault(v.algorithm, 'tg.algorithm'),
+    stickiness: v.stickiness,
+    healthCheck: v.healthCheck,
+    websocket: { carries: false, reasons: [] },
+    listeners: [],
+    rules: [],
+    loadBalancers: [],
+  };
+  return { resource: tg, tgRefs: [] };
+}
+
+/** A listener, with its load balancer and the target groups of its default actions (unresolved). */
+export function listenerDraft(
+  base: DraftBase,
+  v: { protocol: AwsValue<string> | null; port: AwsValue<number> | null; tcpIdleTimeout: AwsValue<number> | null },
+  lbRef: RawRef | undefined,
+  tgRefs: RawRef[],
+): Draft {
+  const l: AwsListener = {
+    ...base,
+    kind: 'listener',
+    protocol: v.protocol,
+    port: v.port,
+    tcpIdleTimeout: v.tcpIdleTimeout,
+    loadBalancerRef: null,
+    loadBalancer: null,
+    targetGroupRefs: [],
+    rules: [],
+  };
+  return { resource: l, lbRef, tgRefs };
+}
+
+/** A listener rule, with its listener and the target groups of its actions (unresolved). */
+export function listenerRuleDraft(
+  base: DraftBase,
+  priority: AwsValue<number> | null,
+  pathPatterns: AwsValue<string>[],
+  listenerRef: RawRef | undefined,
+  tgRefs: RawRef[],
+): Draft {
+  const r: AwsListenerRule = {
+    ...base,
+    kind: 'listener-rule',
+    priority,
+    pathPatterns,
+    listenerRef: null,
+    listener: null,
+    targetGroupRefs: [],
+  };
+  return { resource: r, listenerRef, tgRefs };
 }

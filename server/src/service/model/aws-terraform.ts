@@ -6,12 +6,8 @@ import type {
   AwsAttributeId,
   AwsHealthCheck,
   AwsInsertAnchor,
-  AwsListener,
-  AwsListenerRule,
-  AwsLoadBalancer,
   AwsResource,
   AwsStickiness,
-  AwsTargetGroup,
   AwsValue,
   AwsWritten,
 } from './aws';
@@ -21,11 +17,16 @@ import {
   coerce,
   hasMarker,
   known,
+  listenerDraft,
+  listenerRuleDraft,
+  loadBalancerDraft,
   markerComments,
-  orDefault,
+  targetGroupDraft,
   tfBlockDefaultValue,
   unknown,
   type Draft,
+  type DraftBase,
+  type Kind,
   type RawRef,
   type Scalar,
   type Want,
@@ -151,6 +152,156 @@ function tfActionTargets(path: string, blocks: HclBlock[], mod: TfModule): RawRe
   return out;
 }
 
+/** Where a resource block is and how to insert into it (and into its first nested block of each type). */
+function tfAnchor(text: string, b: HclBlock): AwsInsertAnchor {
+  const indent = indentAt(text, b.span.start);
+  const attributeIndent = bodyIndent(text, b, indent);
+  const blocks: Record<string, { bodyStart: number; bodyEnd: number; attributeIndent: string } | undefined> = {};
+  for (const nb of b.blocks) {
+    if (blocks[nb.type]) continue;
+    blocks[nb.type] = {
+      bodyStart: nb.bodyStart,
+      bodyEnd: nb.bodyEnd,
+      attributeIndent: bodyIndent(text, nb, indentAt(text, nb.span.start)),
+    };
+  }
+  const lastAttributeEnd = b.attributes.length ? Math.max(...b.attributes.map((x) => x.span.end)) : undefined;
+  return {
+    format: 'terraform',
+    bodyStart: b.bodyStart,
+    bodyEnd: b.bodyEnd,
+    indent,
+    attributeIndent,
+    lastAttributeEnd,
+    blocks,
+  };
+}
+
+/** Reads an attribute of the resource block (or of a nested block); null when not written. */
+type TfRead = <T extends Scalar>(id: AwsAttributeId, name: string, want: Want, blk?: HclBlock) => AwsValue<T> | null;
+
+function tfStickiness(path: string, b: HclBlock, v: TfRead): AwsStickiness {
+  const st = b.blocks.find((x) => x.type === 'stickiness');
+  if (st)
+    return {
+      written: { path, span: st.span },
+      // The Terraform provider defaults `enabled` to true inside a stickiness block.
+      enabled:
+        v<boolean>('tg.stickiness.enabled', 'enabled', 'boolean', st) ??
+        tfBlockDefaultValue<boolean>('tg.stickiness.enabled'),
+      type: v<string>('tg.stickiness.type', 'type', 'string', st),
+      duration: v<number>('tg.stickiness.duration', 'cookie_duration', 'number', st),
+    };
+  const dynSt = b.blocks.find((x) => x.type === 'dynamic' && x.labels[0]?.value === 'stickiness');
+  if (dynSt) {
+    const w: AwsWritten = { path, key: 'stickiness', keySpan: dynSt.typeSpan, valueSpan: dynSt.span, span: dynSt.span };
+    return {
+      written: { path, span: dynSt.span },
+      enabled: unknown('tg.stickiness.enabled', 'set by a dynamic block', w),
+      type: null,
+      duration: null,
+    };
+  }
+  return { written: null, enabled: awsDefaultValue<boolean>('tg.stickiness.enabled'), type: null, duration: null };
+}
+
+function tfHealthCheck(path: string, b: HclBlock, v: TfRead): AwsHealthCheck {
+  const hc = b.blocks.find((x) => x.type === 'health_check');
+  const read = <T extends Scalar>(id: AwsAttributeId, name: string, want: Want) =>
+    hc ? v<T>(id, name, want, hc) : null;
+  return {
+    written: hc ? { path, span: hc.span } : null,
+    enabled: read<boolean>('tg.health_check.enabled', 'enabled', 'boolean'),
+    path: read<string>('tg.health_check.path', 'path', 'string'),
+    protocol: read<string>('tg.health_check.protocol', 'protocol', 'string'),
+    interval: read<number>('tg.health_check.interval', 'interval', 'number'),
+    timeout: read<number>('tg.health_check.timeout', 'timeout', 'number'),
+    healthyThreshold: read<number>('tg.health_check.healthy_threshold', 'healthy_threshold', 'number'),
+    unhealthyThreshold: read<number>('tg.health_check.unhealthy_threshold', 'unhealthy_threshold', 'number'),
+    matcher: read<string>('tg.health_check.matcher', 'matcher', 'string'),
+  };
+}
+
+/** The `path_pattern` values of a listener rule's conditions. */
+function tfPathPatterns(path: string, b: HclBlock): AwsValue<string>[] {
+  const pathPatterns: AwsValue<string>[] = [];
+  for (const cond of b.blocks.filter((x) => x.type === 'condition')) {
+    for (const pp of cond.blocks.filter((x) => x.type === 'path_pattern')) {
+      const a = attr(pp, 'values');
+      if (!a) continue;
+      if (a.value.kind !== 'tuple') {
+        pathPatterns.push(unknown('rule.path_pattern', 'the list of values is computed', tfWritten(path, a)));
+        continue;
+      }
+      for (const item of a.value.items) {
+        const w: AwsWritten = { path, key: 'values', keySpan: a.nameSpan, valueSpan: item.span, span: a.span };
+        const s = hclScalar(item);
+        if (typeof s === 'string') pathPatterns.push(known('rule.path_pattern', s, 'literal', w));
+        else
+          pathPatterns.push(
+            unknown('rule.path_pattern', `computed by \`${'text' in item ? item.text : item.kind}\``, w),
+          );
+      }
+    }
+  }
+  return pathPatterns;
+}
+
+/** The draft of one `aws_lb*` resource block. */
+function tfDraft(mod: TfModule, path: string, kind: Kind, b: HclBlock, base: DraftBase): Draft {
+  const v: TfRead = <T extends Scalar>(id: AwsAttributeId, name: string, want: Want, blk: HclBlock = b) => {
+    const a = attr(blk, name);
+    return a ? tfValue<T>(mod, path, id, a, want) : null;
+  };
+  switch (kind) {
+    case 'load-balancer':
+      return loadBalancerDraft(base, {
+        lbType: v<string>('lb.type', 'load_balancer_type', 'string'),
+        name: v<string>('lb.name', 'name', 'string'),
+        idleTimeout: v<number>('lb.idle_timeout', 'idle_timeout', 'number'),
+      });
+    case 'target-group':
+      return targetGroupDraft(base, {
+        name: v<string>('tg.name', 'name', 'string'),
+        protocol: v<string>('tg.protocol', 'protocol', 'string'),
+        port: v<number>('tg.port', 'port', 'number'),
+        targetType: v<string>('tg.target_type', 'target_type', 'string'),
+        deregistrationDelay: v<number>('tg.deregistration_delay', 'deregistration_delay', 'number'),
+        slowStart: v<number>('tg.slow_start', 'slow_start', 'number'),
+        algorithm: v<string>('tg.algorithm', 'load_balancing_algorithm_type', 'string'),
+        stickiness: tfStickiness(path, b, v),
+        healthCheck: tfHealthCheck(path, b, v),
+      });
+    case 'listener':
+      return listenerDraft(
+        base,
+        {
+          protocol: v<string>('listener.protocol', 'protocol', 'string'),
+          port: v<number>('listener.port', 'port', 'number'),
+          tcpIdleTimeout: v<number>('listener.tcp_idle_timeout', 'tcp_idle_timeout_seconds', 'number'),
+        },
+        tfRef(path, attr(b, 'load_balancer_arn'), mod),
+        tfActionTargets(
+          path,
+          b.blocks.filter((x) => x.type === 'default_action'),
+          mod,
+        ),
+      );
+    case 'listener-rule':
+      return listenerRuleDraft(
+        base,
+        v<number>('rule.priority', 'priority', 'number'),
+        tfPathPatterns(path, b),
+        tfRef(path, attr(b, 'listener_arn'), mod),
+        tfActionTargets(
+          path,
+          b.blocks.filter((x) => x.type === 'action'),
+          mod,
+        ),
+      );
+  }
+}
+
 export function buildTerraformModule(mod: TfModule, drafts: Draft[]): void {
   for (const { path, hcl } of mod.files) {
     const markers = markerComments(hcl.comments);
@@ -158,197 +309,17 @@ export function buildTerraformModule(mod: TfModule, drafts: Draft[]): void {
       if (b.type !== 'resource' || b.labels.length < 2) continue;
       const kind = TF_TYPES[b.labels[0].value];
       if (!kind) continue;
-      const text = hcl.text;
-      const indent = indentAt(text, b.span.start);
-      const attributeIndent = bodyIndent(text, b, indent);
-      const blocks: Record<string, { bodyStart: number; bodyEnd: number; attributeIndent: string } | undefined> = {};
-      for (const nb of b.blocks) {
-        if (blocks[nb.type]) continue;
-        blocks[nb.type] = {
-          bodyStart: nb.bodyStart,
-          bodyEnd: nb.bodyEnd,
-          attributeIndent: bodyIndent(text, nb, indentAt(text, nb.span.start)),
-        };
-      }
-      const lastAttributeEnd = b.attributes.length ? Math.max(...b.attributes.map((x) => x.span.end)) : undefined;
-      const anchor: AwsInsertAnchor = {
-        format: 'terraform',
-        bodyStart: b.bodyStart,
-        bodyEnd: b.bodyEnd,
-        indent,
-        attributeIndent,
-        lastAttributeEnd,
-        blocks,
-      };
-      const base = {
+      const base: DraftBase = {
         path,
         format: 'terraform' as const,
         logicalName: `${b.labels[0].value}.${b.labels[1].value}`,
         type: b.labels[0].value,
         span: b.span,
         nameSpan: b.labels[1].span,
-        marked: hasMarker(markers, text, b.span),
-        anchor,
+        marked: hasMarker(markers, hcl.text, b.span),
+        anchor: tfAnchor(hcl.text, b),
       };
-      const v = <T extends Scalar>(
-        id: AwsAttributeId,
-        name: string,
-        want: Want,
-        blk: HclBlock = b,
-      ): AwsValue<T> | null => {
-        const a = attr(blk, name);
-        return a ? tfValue<T>(mod, path, id, a, want) : null;
-      };
-      if (kind === 'load-balancer') {
-        const lbType = orDefault(v<string>('lb.type', 'load_balancer_type', 'string'), 'lb.type');
-        const isAlb = !lbType.known || lbType.value === 'application';
-        const idle = v<number>('lb.idle_timeout', 'idle_timeout', 'number');
-        const lb: AwsLoadBalancer = {
-          ...base,
-          kind,
-          lbType,
-          name: v<string>('lb.name', 'name', 'string'),
-          idleTimeout:
-            lbType.known && lbType.value !== 'application'
-              ? null
-              : (idle ?? (isAlb ? awsDefaultValue<number>('lb.idle_timeout') : null)),
-          listeners: [],
-        };
-        drafts.push({ resource: lb, tgRefs: [] });
-      } else if (kind === 'target-group') {
-        const st = b.blocks.find((x) => x.type === 'stickiness');
-        const dynSt = b.blocks.find((x) => x.type === 'dynamic' && x.labels[0]?.value === 'stickiness');
-        let stickiness: AwsStickiness;
-        if (st) {
-          stickiness = {
-            written: { path, span: st.span },
-            // The Terraform provider defaults `enabled` to true inside a stickiness block.
-            enabled:
-              v<boolean>('tg.stickiness.enabled', 'enabled', 'boolean', st) ??
-              tfBlockDefaultValue<boolean>('tg.stickiness.enabled'),
-            type: v<string>('tg.stickiness.type', 'type', 'string', st),
-            duration: v<number>('tg.stickiness.duration', 'cookie_duration', 'number', st),
-          };
-        } else if (dynSt) {
-          const w: AwsWritten = {
-            path,
-            key: 'stickiness',
-            keySpan: dynSt.typeSpan,
-            valueSpan: dynSt.span,
-            span: dynSt.span,
-          };
-          stickiness = {
-            written: { path, span: dynSt.span },
-            enabled: unknown('tg.stickiness.enabled', 'set by a dynamic block', w),
-            type: null,
-            duration: null,
-          };
-        } else {
-          stickiness = {
-            written: null,
-            enabled: awsDefaultValue<boolean>('tg.stickiness.enabled'),
-            type: null,
-            duration: null,
-          };
-        }
-        const hc = b.blocks.find((x) => x.type === 'health_check');
-        const healthCheck: AwsHealthCheck = {
-          written: hc ? { path, span: hc.span } : null,
-          enabled: hc ? v<boolean>('tg.health_check.enabled', 'enabled', 'boolean', hc) : null,
-          path: hc ? v<string>('tg.health_check.path', 'path', 'string', hc) : null,
-          protocol: hc ? v<string>('tg.health_check.protocol', 'protocol', 'string', hc) : null,
-          interval: hc ? v<number>('tg.health_check.interval', 'interval', 'number', hc) : null,
-          timeout: hc ? v<number>('tg.health_check.timeout', 'timeout', 'number', hc) : null,
-          healthyThreshold: hc
-            ? v<number>('tg.health_check.healthy_threshold', 'healthy_threshold', 'number', hc)
-            : null,
-          unhealthyThreshold: hc
-            ? v<number>('tg.health_check.unhealthy_threshold', 'unhealthy_threshold', 'number', hc)
-            : null,
-          matcher: hc ? v<string>('tg.health_check.matcher', 'matcher', 'string', hc) : null,
-        };
-        const tg: AwsTargetGroup = {
-          ...base,
-          kind,
-          name: v<string>('tg.name', 'name', 'string'),
-          protocol: v<string>('tg.protocol', 'protocol', 'string'),
-          port: v<number>('tg.port', 'port', 'number'),
-          targetType: orDefault(v<string>('tg.target_type', 'target_type', 'string'), 'tg.target_type'),
-          deregistrationDelay: orDefault(
-            v<number>('tg.deregistration_delay', 'deregistration_delay', 'number'),
-            'tg.deregistration_delay',
-          ),
-          slowStart: orDefault(v<number>('tg.slow_start', 'slow_start', 'number'), 'tg.slow_start'),
-          algorithm: orDefault(v<string>('tg.algorithm', 'load_balancing_algorithm_type', 'string'), 'tg.algorithm'),
-          stickiness,
-          healthCheck,
-          websocket: { carries: false, reasons: [] },
-          listeners: [],
-          rules: [],
-          loadBalancers: [],
-        };
-        drafts.push({ resource: tg, tgRefs: [] });
-      } else if (kind === 'listener') {
-        const l: AwsListener = {
-          ...base,
-          kind,
-          protocol: v<string>('listener.protocol', 'protocol', 'string'),
-          port: v<number>('listener.port', 'port', 'number'),
-          tcpIdleTimeout: v<number>('listener.tcp_idle_timeout', 'tcp_idle_timeout_seconds', 'number'),
-          loadBalancerRef: null,
-          loadBalancer: null,
-          targetGroupRefs: [],
-          rules: [],
-        };
-        drafts.push({
-          resource: l,
-          lbRef: tfRef(path, attr(b, 'load_balancer_arn'), mod),
-          tgRefs: tfActionTargets(
-            path,
-            b.blocks.filter((x) => x.type === 'default_action'),
-            mod,
-          ),
-        });
-      } else {
-        const pathPatterns: AwsValue<string>[] = [];
-        for (const cond of b.blocks.filter((x) => x.type === 'condition')) {
-          for (const pp of cond.blocks.filter((x) => x.type === 'path_pattern')) {
-            const a = attr(pp, 'values');
-            if (!a) continue;
-            if (a.value.kind === 'tuple') {
-              for (const item of a.value.items) {
-                const w: AwsWritten = { path, key: 'values', keySpan: a.nameSpan, valueSpan: item.span, span: a.span };
-                const s = hclScalar(item);
-                if (typeof s === 'string') pathPatterns.push(known('rule.path_pattern', s, 'literal', w));
-                else
-                  pathPatterns.push(
-                    unknown('rule.path_pattern', `computed by \`${'text' in item ? item.text : item.kind}\``, w),
-                  );
-              }
-            } else {
-              pathPatterns.push(unknown('rule.path_pattern', 'the list of values is computed', tfWritten(path, a)));
-            }
-          }
-        }
-        const r: AwsListenerRule = {
-          ...base,
-          kind,
-          priority: v<number>('rule.priority', 'priority', 'number'),
-          pathPatterns,
-          listenerRef: null,
-          listener: null,
-          targetGroupRefs: [],
-        };
-        drafts.push({
-          resource: r,
-          listenerRef: tfRef(path, attr(b, 'listener_arn'), mod),
-          tgRefs: tfActionTargets(
-            path,
-            b.blocks.filter((x) => x.type === 'action'),
-            mod,
-          ),
-        });
-      }
+      drafts.push(tfDraft(mod, path, kind, b, base));
     }
   }
 }

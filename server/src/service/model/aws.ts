@@ -155,7 +155,7 @@ export type AwsInsertAnchor =
 
 export type AwsResourceKind = 'load-balancer' | 'target-group' | 'listener' | 'listener-rule';
 
-interface AwsResourceBase {
+export interface AwsResourceBase {
   kind: AwsResourceKind;
   path: string;
   format: AwsFormat;

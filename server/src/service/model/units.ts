@@ -270,6 +270,7 @@ export function haproxyTimeError(text: string): HaproxyTimeError | undefined {
     else return { kind: 'char', char: u };
     // A character after the unit is only warned about ("will be reported as an error in next versions").
   }
+  // The four reductions as parse_time_err writes them (a port: kept line for line).
   if (omult % idiv === 0n) {
     omult /= idiv;
     idiv = 1n;

@@ -20,57 +20,60 @@ export interface FixClass {
   check?: string;
 }
 
+const suggest = (check: string): FixClass => ({ kind: 'suggestion', check });
+
+/** Classes that several rules share: the same kind of fix, the same thing to check. */
+const SAFE: FixClass = { kind: 'safe' };
+const HEARTBEAT_VALUE: FixClass = suggest('the value against your heartbeat');
+const NO_STICKINESS: FixClass = suggest('that no client needs stickiness');
+const KEYS_MOVE: FixClass = suggest('that keys may move once at reload');
+const RELOAD_10M: FixClass = suggest('that 10m suits your reloads');
+
 export const FIX_CLASSES: Readonly<Record<string, FixClass>> = {
   // nginx: the WebSocket idiom and nginx's own required forms
-  'nginx/ws-http-version': { kind: 'safe' },
-  'nginx/ws-not-upgraded': { kind: 'safe' },
-  'nginx/upstream-keepalive-http10': { kind: 'safe' },
-  'nginx/ws-missing-upgrade-header': { kind: 'safe' },
-  'nginx/ws-missing-connection-header': { kind: 'safe' },
-  'nginx/ws-connection-cleared': { kind: 'safe' },
-  'nginx/ws-connection-hardcoded': { kind: 'safe' },
-  'nginx/ws-connection-upgrade-undefined': { kind: 'safe' },
-  'nginx/ws-headers-not-inherited': { kind: 'safe' },
-  'nginx/ws-proxy-pass-scheme': { kind: 'safe' },
+  'nginx/ws-http-version': SAFE,
+  'nginx/ws-not-upgraded': SAFE,
+  'nginx/upstream-keepalive-http10': SAFE,
+  'nginx/ws-missing-upgrade-header': SAFE,
+  'nginx/ws-missing-connection-header': SAFE,
+  'nginx/ws-connection-cleared': SAFE,
+  'nginx/ws-connection-hardcoded': SAFE,
+  'nginx/ws-connection-upgrade-undefined': SAFE,
+  'nginx/ws-headers-not-inherited': SAFE,
+  'nginx/ws-proxy-pass-scheme': SAFE,
   // nginx: values and algorithms picked by wslb
-  'nginx/ws-read-timeout': { kind: 'suggestion', check: 'the value against your heartbeat' },
-  'nginx/ws-send-timeout': { kind: 'suggestion', check: 'the value against your heartbeat' },
-  'nginx/ws-no-worker-shutdown-timeout': {
-    kind: 'suggestion',
-    check: 'that 10m suits your reloads',
-  },
-  'nginx/worker-connections-low': { kind: 'suggestion', check: 'the host file-descriptor limit' },
-  'nginx/upstream-no-zone': { kind: 'suggestion', check: 'the zone name and size' },
-  'nginx/ws-round-robin': { kind: 'suggestion', check: 'that no client needs stickiness' },
-  'nginx/ip-hash-nat': { kind: 'suggestion', check: 'which balancing your clients need' },
-  'nginx/hash-not-consistent': { kind: 'suggestion', check: 'that keys may move once at reload' },
-  'nginx/unknown-upstream': { kind: 'suggestion', check: 'that this is the upstream you meant' },
+  'nginx/ws-read-timeout': HEARTBEAT_VALUE,
+  'nginx/ws-send-timeout': HEARTBEAT_VALUE,
+  'nginx/ws-no-worker-shutdown-timeout': RELOAD_10M,
+  'nginx/worker-connections-low': suggest('the host file-descriptor limit'),
+  'nginx/upstream-no-zone': suggest('the zone name and size'),
+  'nginx/ws-round-robin': NO_STICKINESS,
+  'nginx/ip-hash-nat': suggest('which balancing your clients need'),
+  'nginx/hash-not-consistent': KEYS_MOVE,
+  'nginx/unknown-upstream': suggest('that this is the upstream you meant'),
   // HAProxy
-  'haproxy/unknown-backend': { kind: 'suggestion', check: 'that this is the backend you meant' },
+  'haproxy/unknown-backend': suggest('that this is the backend you meant'),
   // `15min` is read as 15m by HAProxy: writing 15m changes nothing but the warning.
-  'haproxy/invalid-time-unit': { kind: 'safe' },
-  'haproxy/eager-health-check': { kind: 'suggestion', check: 'that slower failure detection is acceptable' },
-  'haproxy/ws-missing-timeout-tunnel': { kind: 'suggestion', check: 'the value against your heartbeat' },
-  'haproxy/ws-timeout-below-heartbeat': { kind: 'suggestion', check: 'the value against your heartbeat' },
-  'haproxy/missing-timeouts': { kind: 'suggestion', check: 'the values suit your traffic' },
-  'haproxy/ws-no-httpchk': { kind: 'suggestion', check: 'that /health exists on every server' },
-  'haproxy/no-hard-stop-after': { kind: 'suggestion', check: 'that 10m suits your reloads' },
-  'haproxy/leastconn-no-slowstart': { kind: 'suggestion', check: 'that 30s suits your servers' },
-  'haproxy/no-shutdown-sessions': {
-    kind: 'suggestion',
-    check: 'that clients reconnect when a server goes down',
-  },
-  'haproxy/server-no-check': { kind: 'suggestion', check: 'that the server answers health checks' },
-  'haproxy/ws-balance-roundrobin': { kind: 'suggestion', check: 'that no client needs stickiness' },
-  'haproxy/source-not-consistent': { kind: 'suggestion', check: 'that keys may move once at reload' },
-  'haproxy/backend-mode-mismatch': { kind: 'suggestion', check: 'that the backend speaks HTTP' },
-  'haproxy/timeout-ignored': { kind: 'suggestion', check: 'the value suits those backends' },
+  'haproxy/invalid-time-unit': SAFE,
+  'haproxy/eager-health-check': suggest('that slower failure detection is acceptable'),
+  'haproxy/ws-missing-timeout-tunnel': HEARTBEAT_VALUE,
+  'haproxy/ws-timeout-below-heartbeat': HEARTBEAT_VALUE,
+  'haproxy/missing-timeouts': suggest('the values suit your traffic'),
+  'haproxy/ws-no-httpchk': suggest('that /health exists on every server'),
+  'haproxy/no-hard-stop-after': RELOAD_10M,
+  'haproxy/leastconn-no-slowstart': suggest('that 30s suits your servers'),
+  'haproxy/no-shutdown-sessions': suggest('that clients reconnect when a server goes down'),
+  'haproxy/server-no-check': suggest('that the server answers health checks'),
+  'haproxy/ws-balance-roundrobin': NO_STICKINESS,
+  'haproxy/source-not-consistent': KEYS_MOVE,
+  'haproxy/backend-mode-mismatch': suggest('that the backend speaks HTTP'),
+  'haproxy/timeout-ignored': suggest('the value suits those backends'),
   // AWS: every fix sets a value
-  'aws/alb-idle-timeout': { kind: 'suggestion', check: 'the value against your heartbeat' },
-  'aws/nlb-idle-timeout': { kind: 'suggestion', check: 'the value against your heartbeat' },
-  'aws/ws-deregistration-delay': { kind: 'suggestion', check: 'that deploys may take this long' },
-  'aws/ws-no-slow-start': { kind: 'suggestion', check: 'that the ramp-up suits your targets' },
-  'aws/ws-stickiness': { kind: 'suggestion', check: 'that clients do not use WebSocket only' },
+  'aws/alb-idle-timeout': HEARTBEAT_VALUE,
+  'aws/nlb-idle-timeout': HEARTBEAT_VALUE,
+  'aws/ws-deregistration-delay': suggest('that deploys may take this long'),
+  'aws/ws-no-slow-start': suggest('that the ramp-up suits your targets'),
+  'aws/ws-stickiness': suggest('that clients do not use WebSocket only'),
 };
 
 /** The class of one fix of rule `ruleId` (an explicit kind on the fix wins; unknown: suggestion). */

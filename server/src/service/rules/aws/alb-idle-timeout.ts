@@ -1,6 +1,6 @@
 import type { AwsRule } from '../rule';
 import { heartbeatLabel } from '../../knowledge/protocols';
-import { AWS_DOC_PAGES, awsFactOf, awsRange } from '../../knowledge/aws';
+import { AWS_DOC_PAGES, awsFactOf } from '../../knowledge/aws';
 import {
   AWS_DOCS_CHECKED,
   AWS_PROOF,
@@ -12,8 +12,7 @@ import {
   idleTier,
   label,
   lbWebSocketGroups,
-  settingFix,
-  settingOf,
+  idleTimeoutFix,
   spanFor,
 } from './common';
 
@@ -44,7 +43,6 @@ export const albIdleTimeout: AwsRule = {
     },
   },
   check({ config, options, report }) {
-    const max = awsRange('lb.idle_timeout').max;
     for (const lb of config.loadBalancers) {
       const v = lb.idleTimeout;
       if (!v || !v.known) continue;
@@ -54,7 +52,6 @@ export const albIdleTimeout: AwsRule = {
       const hb = heartbeat.ms / 1000;
       const tier = idleTier(v.value, hb);
       if (!tier) continue;
-      const target = Math.max(ALB_IDLE_FIX, Math.ceil(2 * hb) + 1);
       const why =
         tier === 'error'
           ? `is not above the ${heartbeatLabel(heartbeat)} heartbeat: idle WebSockets are cut between pings`
@@ -65,10 +62,7 @@ export const albIdleTimeout: AwsRule = {
         severity: tier,
         message: `ALB ${label(lb)} idle timeout ${describeKnown(v, ' s')} ${why}; raise it`,
         related: relatedOrNone(valueOrigin(v), forwardsWebSocketTo(ws)),
-        fixes: () =>
-          target <= max
-            ? settingFix(config, lb, v, settingOf('lb.idle_timeout', target), `Set the ALB idle timeout to ${target} s`)
-            : [],
+        fixes: () => idleTimeoutFix(config, lb, v, 'lb.idle_timeout', ALB_IDLE_FIX, hb, 'ALB idle timeout'),
       });
     }
   },

@@ -9,7 +9,7 @@ import type {
   AwsValue,
 } from '../../model/aws';
 import { awsInsertSettings, awsReplaceValue, type AwsSetting } from '../../fixes/aws';
-import { AWS_DOCS_CHECKED as AWS_FACTS_CHECKED, awsFactOf } from '../../knowledge/aws';
+import { AWS_DOCS_CHECKED as AWS_FACTS_CHECKED, awsFactOf, awsRange } from '../../knowledge/aws';
 import type { ServiceOptions } from '../../options';
 import { heartbeatTier } from '../../describe/heartbeat';
 import { effectiveHeartbeat, type EffectiveHeartbeat } from '../../knowledge/protocols';
@@ -87,6 +87,24 @@ export function settingFix(
   const viaVariable =
     v?.known && v.origin === 'variable-default' && v.variable ? ` (default of ${v.variable.name})` : '';
   return edit ? [{ title: title + viaVariable, edits: [edit], isPreferred: true }] : [];
+}
+
+/**
+ * The fix for an idle timeout below two heartbeats: `fixS` seconds, or just over two heartbeats
+ * when that is more; none when that is beyond AWS's maximum for the attribute.
+ */
+export function idleTimeoutFix(
+  config: AwsConfig,
+  resource: AwsResource,
+  v: AwsValue<unknown>,
+  id: AwsAttributeId,
+  fixS: number,
+  heartbeatS: number,
+  what: string,
+): FixSpec[] {
+  const target = Math.max(fixS, Math.ceil(2 * heartbeatS) + 1);
+  if (target > awsRange(id).max) return [];
+  return settingFix(config, resource, v, settingOf(id, target), `Set the ${what} to ${target} s`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { AwsListener, AwsTargetGroup } from '../../model/aws';
-import { AWS_DOC_PAGES, awsFactOf, awsRange } from '../../knowledge/aws';
+import { AWS_DOC_PAGES, awsFactOf } from '../../knowledge/aws';
 import type { AwsRule } from '../rule';
 import {
   AWS_DOCS_CHECKED,
@@ -12,8 +12,7 @@ import {
   heartbeatSeconds,
   idleTier,
   label,
-  settingFix,
-  settingOf,
+  idleTimeoutFix,
   spanFor,
 } from './common';
 
@@ -56,7 +55,6 @@ export const nlbIdleTimeout: AwsRule = {
   check({ config, options, report }) {
     const hb = heartbeatSeconds(options);
     const fixedTls = awsFactOf('listener.tcp_idle_timeout').fixed;
-    const max = awsRange('listener.tcp_idle_timeout').max;
     for (const l of config.listeners) {
       const lbType = l.loadBalancer?.lbType;
       const isNlb = lbType?.known && lbType.value === 'network';
@@ -80,22 +78,12 @@ export const nlbIdleTimeout: AwsRule = {
       if (!v || !v.known) continue;
       const tier = idleTier(v.value, hb);
       if (!tier) continue;
-      const target = Math.max(NLB_IDLE_FIX, Math.ceil(2 * hb) + 1);
       report({
         ...spanFor(l, v),
         severity: tier,
         message: `NLB listener ${label(l)} TCP idle timeout ${describeKnown(v, ' s')} is ${tier === 'error' ? 'not above' : 'below twice'} the ${fmtSeconds(hb)} heartbeat: idle WebSockets can be cut; raise it`,
         related: relatedOrNone(valueOrigin(v), related),
-        fixes: () =>
-          target <= max
-            ? settingFix(
-                config,
-                l,
-                v,
-                settingOf('listener.tcp_idle_timeout', target),
-                `Set the TCP idle timeout to ${target} s`,
-              )
-            : [],
+        fixes: () => idleTimeoutFix(config, l, v, 'listener.tcp_idle_timeout', NLB_IDLE_FIX, hb, 'TCP idle timeout'),
       });
     }
   },

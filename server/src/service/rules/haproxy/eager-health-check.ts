@@ -12,6 +12,7 @@ import { appendToStatement, replaceWord } from '../../fixes/haproxy';
 import type { HaproxyStatement } from '../../syntax/haproxy';
 import type { EditSpec, HaproxyRule } from '../rule';
 import { activeWebSocketBackends, liveServers, proxyLabel, statementSpan } from './common';
+import { firstNames, namesAndMore } from '../name-list';
 
 /**
  * HAProxy's health-check defaults (configuration manual 2.6, section 5.2: `inter` 2000 ms, `fall`
@@ -163,8 +164,8 @@ export const eagerHealthCheck: HaproxyRule = {
       if (!path) continue;
       const e = g.list[0];
       const names = g.list.map((x) => clipWord(x.server.name));
-      const servers = `${names.length === 1 ? 'server' : 'servers'} ${names.slice(0, 4).join(', ')}${names.length > 4 ? ` and ${names.length - 4} more` : ''}`;
-      const backends = [...g.backends].slice(0, 3).join(', ') + (g.backends.size > 3 ? ', …' : '');
+      const servers = `${names.length === 1 ? 'server' : 'servers'} ${namesAndMore(names, 4)}`;
+      const backends = firstNames([...g.backends], 3);
       const how =
         e.fall <= 1
           ? `after one failed check (fall ${e.fall})`

@@ -127,200 +127,232 @@ export const httpSettingInTcpMode: HaproxyRule = {
     },
   },
   check({ config, report }) {
-    const quote = (w: string) => `haproxy -c warns "${w}"`;
     const ws = new Set(activeWebSocketBackends(config).map((b) => b.proxy));
-    // Settings inherited from a defaults section, by statement: one that several tcp-mode proxies
-    // inherit is one cause, reported once at its line (each proxy's warning as a related note).
-    const inherited = new Map<
-      HaproxyStatement,
-      {
-        owner: HaproxyProxy;
-        list: {
-          proxy: HaproxyProxy;
-          message: string;
-          warning: string;
-          extra?: RuleReport['related'];
-          harmless: boolean;
-        }[];
-      }
-    >();
+    const inherited: Inherited = new Map();
     for (const proxy of config.proxies) {
       if (proxy.kind === 'defaults' || proxyDisabled(proxy)) continue;
       if (proxyMode(proxy) !== 'tcp') continue;
+      const t = tcpProxy(proxy, ws.has(proxy), report, inherited);
       // cookie, balance, monitor-uri and httplog are checked for every proxy not in mode http
       // (proxy_cfg_ensure_no_http()); rules and options only when it does not switch to HTTP
-      const switching = switchesToHttp(proxy);
-      const type = haproxyTypeWord(proxy);
-      const name = clipWord(proxy.name ?? '');
-      const isWs = ws.has(proxy);
-      /**
-       * Report at the statement when it is the proxy's own, else at the header with the inherited
-       * line as related; the warning haproxy -c prints is a related note.
-       */
-      const at = (
-        stmt: HaproxyStatement,
-        owner: HaproxyProxy,
-        message: string,
-        warning: string,
-        extra?: RuleReport['related'],
-        harmless = false,
-      ) => {
-        if (owner !== proxy) {
-          let g = inherited.get(stmt);
-          if (!g) inherited.set(stmt, (g = { owner, list: [] }));
-          g.list.push({ proxy, message, warning, extra, harmless });
-          return;
-        }
-        report({
-          path: proxy.source.path,
-          span: statementSpan(stmt),
-          message,
-          related: [{ path: proxy.source.path, span: statementSpan(stmt), message: quote(warning) }, ...(extra ?? [])],
-        });
-      };
-
-      // cookie persistence (the proxy's `cookie` line, and the servers' `cookie` values)
-      if (hasBe(proxy)) {
-        const cookie = on(haproxyEffective(proxy, ['cookie']));
-        const serverCookies = proxy.servers.filter(
-          (s) => s.kind !== 'default-server' && s.options.has('cookie') && !s.disabled,
-        );
-        const effect = isWs
-          ? 'Socket.IO/SockJS polling sessions break across servers'
-          : "one client's requests are spread over the servers";
-        if (cookie) {
-          at(
-            cookie.statement,
-            cookie.proxy,
-            `${proxyLabel(proxy)} is in mode tcp, which ignores cookie persistence: ${effect}; use mode http`,
-            `cookie will be ignored for ${type} '${name}' (needs 'mode http')`,
-            serverCookies.map((s) => ({
-              path: proxy.source.path,
-              span: statementSpan(s.statement),
-              message: `${type} '${name}' : ignoring cookie for server '${s.name}' as HTTP mode is disabled`,
-            })),
-          );
-        } else {
-          for (const s of serverCookies)
-            at(
-              s.statement,
-              proxy,
-              `server ${s.name} of ${proxyLabel(proxy)} has a cookie value, which mode tcp ignores; use mode http and a cookie line`,
-              `${type} '${name}' : ignoring cookie for server '${s.name}' as HTTP mode is disabled`,
-            );
-        }
-        const balance = haproxyEffective(proxy, ['balance']);
-        const algo = balance?.values[0];
-        if (balance && algo && L7_BALANCE.test(algo))
-          at(
-            balance.statement,
-            balance.proxy,
-            `balance ${algo} needs HTTP and ${proxyLabel(proxy)} is in mode tcp: HAProxy balances by round robin instead${isWs ? " (a client's reconnects reach any server)" : ''}`,
-            `Layer 7 hash not possible for ${type} '${name}' (needs 'mode http'). Falling back to round robin`,
-          );
-      }
-      if (hasFe(proxy)) {
-        const monitor = haproxyEffective(proxy, ['monitor-uri']);
-        if (monitor)
-          at(
-            monitor.statement,
-            monitor.proxy,
-            `monitor-uri needs HTTP and ${proxyLabel(proxy)} is in mode tcp: the monitoring URI never answers`,
-            `monitor-uri will be ignored for ${type} '${name}' (needs 'mode http')`,
-          );
-        const httplog = logFormatLine(proxy);
-        if (httplog)
-          at(
-            httplog.statement,
-            httplog.proxy,
-            `option httplog needs HTTP and ${proxyLabel(proxy)} is in mode tcp: its logs use the TCP format instead`,
-            `'option httplog' not usable with ${type} '${name}' (needs 'mode http'). Falling back to 'option tcplog'`,
-            undefined,
-            true,
-          );
-      }
-      if (switching) continue;
-      for (const [opt, cap] of Object.entries(HTTP_OPTIONS)) {
-        if ((cap === 'fe' && !hasFe(proxy)) || (cap === 'be' && !hasBe(proxy))) continue;
-        const eff = on(haproxyEffective(proxy, ['option', opt]));
-        if (!eff) continue;
-        const effect =
-          opt === 'forwardfor' || opt === 'forwarded'
-            ? ': no header is added (in mode tcp, send-proxy passes the address)'
-            : '';
-        at(
-          eff.statement,
-          eff.proxy,
-          `option ${opt} needs HTTP and ${proxyLabel(proxy)} is in mode tcp${effect}`,
-          `'option ${opt}' ignored for ${type} '${name}' as it requires HTTP mode`,
-          undefined,
-          true,
-        );
-      }
-      // the proxy's own HTTP rules and stats (HAProxy lists them per proxy: the first line of each kind is reported)
-      const seen = new Set<string>();
-      for (const s of proxy.section.statements) {
-        if (s.modifier !== undefined) continue;
-        let kind: string | null = null;
-        if (HTTP_RULES.includes(s.keyword)) kind = s.keyword;
-        else if (s.keyword === 'stats' && argValue(s, 0) !== 'socket' && argValue(s, 0) !== 'bind-process')
-          kind = 'stats';
-        else if (s.keyword === 'capture' && argValue(s, 0) === 'cookie') kind = 'capture';
-        if (kind === null || seen.has(kind)) continue;
-        seen.add(kind);
-        const warning =
-          kind === 'stats' || kind === 'capture'
-            ? `'${kind}' statement ignored for ${type} '${name}' as it requires HTTP mode`
-            : `'${kind}' rules ignored for ${type} '${name}' as they require HTTP mode`;
-        at(
-          s,
-          proxy,
-          `${kind === 'stats' || kind === 'capture' ? `${kind} needs` : `${kind} rules need`} HTTP and ${proxyLabel(proxy)} is in mode tcp: ${kind === 'stats' ? 'the statistics page never answers' : kind === 'capture' ? 'nothing is captured' : 'they never run'}`,
-          warning,
-        );
-      }
+      if (hasBe(proxy)) checkBackend(t);
+      if (hasFe(proxy)) checkFrontend(t);
+      if (switchesToHttp(proxy)) continue;
+      checkOptions(t);
+      checkRules(t);
     }
-    for (const [stmt, g] of inherited) {
-      const owner = g.owner;
-      // a proxy named by a template placeholder is the rendered file's (nothing is said of it)
-      const list = g.list.filter((e) => !onTemplateLine(e.proxy));
-      if (list.length === 0) continue;
-      // An option or log format written for the HTTP proxies of the defaults: the TCP proxy falls
-      // back to what it needs (tcplog, no header), so only a hint that mirrors haproxy -c.
-      const harmless = list.every((e) => e.harmless);
-      const severity = harmless ? ('hint' as const) : undefined;
-      const tail = harmless ? '; harmless if meant for the HTTP proxies' : '';
-      if (list.length === 1) {
-        const { proxy, message, warning, extra } = list[0];
-        const related = [
-          {
-            path: owner.source.path,
-            span: statementSpan(stmt),
-            message: `inherited from ${proxyLabel(owner)} (${whereIs({ proxy: owner, statement: stmt }, proxy)})`,
-          },
-          { path: proxy.source.path, span: proxyHeaderSpan(proxy), message: quote(warning) },
-          ...(extra ?? []),
-        ];
-        report({ path: proxy.source.path, span: proxyHeaderSpan(proxy), message: message + tail, related, severity });
-        continue;
-      }
-      const setting = stmt.line.words
-        .slice(0, 3)
-        .map((w) => clipWord(w.value))
-        .join(' ');
-      report({
-        path: owner.source.path,
-        span: statementSpan(stmt),
-        message: `${setting} of ${proxyLabel(owner)} needs HTTP: the ${list.length} proxies in mode tcp inheriting it ignore it${harmless ? '; harmless if meant for the HTTP ones' : ''}`,
-        severity,
-        related: list.flatMap((e) => [
-          { path: e.proxy.source.path, span: proxyHeaderSpan(e.proxy), message: `${e.message}; ${quote(e.warning)}` },
-          ...(e.extra ?? []),
-        ]),
-      });
-    }
+    reportInherited(inherited, report);
   },
 };
+
+const quote = (w: string) => `haproxy -c warns "${w}"`;
+
+/** A finding about a setting a proxy inherits, before it is reported. */
+interface InheritedFinding {
+  proxy: HaproxyProxy;
+  message: string;
+  warning: string;
+  extra?: RuleReport['related'];
+  harmless: boolean;
+}
+
+/**
+ * Settings inherited from a defaults section, by statement: one that several tcp-mode proxies
+ * inherit is one cause, reported once at its line (each proxy's warning as a related note).
+ */
+type Inherited = Map<HaproxyStatement, { owner: HaproxyProxy; list: InheritedFinding[] }>;
+
+/** One tcp-mode proxy being checked: how its messages name it, and where its findings go. */
+interface TcpProxy {
+  proxy: HaproxyProxy;
+  type: string;
+  name: string;
+  isWs: boolean;
+  /**
+   * Reports at the statement when it is the proxy's own, else at the header with the inherited
+   * line as related; the warning haproxy -c prints is a related note.
+   */
+  at: (
+    stmt: HaproxyStatement,
+    owner: HaproxyProxy,
+    message: string,
+    warning: string,
+    extra?: RuleReport['related'],
+    harmless?: boolean,
+  ) => void;
+}
+
+function tcpProxy(proxy: HaproxyProxy, isWs: boolean, report: (r: RuleReport) => void, inherited: Inherited): TcpProxy {
+  return {
+    proxy,
+    type: haproxyTypeWord(proxy),
+    name: clipWord(proxy.name ?? ''),
+    isWs,
+    at: (stmt, owner, message, warning, extra, harmless = false) => {
+      if (owner !== proxy) {
+        let g = inherited.get(stmt);
+        if (!g) inherited.set(stmt, (g = { owner, list: [] }));
+        g.list.push({ proxy, message, warning, extra, harmless });
+        return;
+      }
+      report({
+        path: proxy.source.path,
+        span: statementSpan(stmt),
+        message,
+        related: [{ path: proxy.source.path, span: statementSpan(stmt), message: quote(warning) }, ...(extra ?? [])],
+      });
+    },
+  };
+}
+
+/** Cookie persistence (the proxy's `cookie` line, and the servers' `cookie` values) and HTTP balance algorithms. */
+function checkBackend({ proxy, type, name, isWs, at }: TcpProxy): void {
+  const cookie = on(haproxyEffective(proxy, ['cookie']));
+  const serverCookies = proxy.servers.filter(
+    (s) => s.kind !== 'default-server' && s.options.has('cookie') && !s.disabled,
+  );
+  const effect = isWs
+    ? 'Socket.IO/SockJS polling sessions break across servers'
+    : "one client's requests are spread over the servers";
+  if (cookie) {
+    at(
+      cookie.statement,
+      cookie.proxy,
+      `${proxyLabel(proxy)} is in mode tcp, which ignores cookie persistence: ${effect}; use mode http`,
+      `cookie will be ignored for ${type} '${name}' (needs 'mode http')`,
+      serverCookies.map((s) => ({
+        path: proxy.source.path,
+        span: statementSpan(s.statement),
+        message: `${type} '${name}' : ignoring cookie for server '${s.name}' as HTTP mode is disabled`,
+      })),
+    );
+  } else {
+    for (const s of serverCookies)
+      at(
+        s.statement,
+        proxy,
+        `server ${s.name} of ${proxyLabel(proxy)} has a cookie value, which mode tcp ignores; use mode http and a cookie line`,
+        `${type} '${name}' : ignoring cookie for server '${s.name}' as HTTP mode is disabled`,
+      );
+  }
+  const balance = haproxyEffective(proxy, ['balance']);
+  const algo = balance?.values[0];
+  if (balance && algo && L7_BALANCE.test(algo))
+    at(
+      balance.statement,
+      balance.proxy,
+      `balance ${algo} needs HTTP and ${proxyLabel(proxy)} is in mode tcp: HAProxy balances by round robin instead${isWs ? " (a client's reconnects reach any server)" : ''}`,
+      `Layer 7 hash not possible for ${type} '${name}' (needs 'mode http'). Falling back to round robin`,
+    );
+}
+
+/** monitor-uri and the httplog format. */
+function checkFrontend({ proxy, type, name, at }: TcpProxy): void {
+  const monitor = haproxyEffective(proxy, ['monitor-uri']);
+  if (monitor)
+    at(
+      monitor.statement,
+      monitor.proxy,
+      `monitor-uri needs HTTP and ${proxyLabel(proxy)} is in mode tcp: the monitoring URI never answers`,
+      `monitor-uri will be ignored for ${type} '${name}' (needs 'mode http')`,
+    );
+  const httplog = logFormatLine(proxy);
+  if (httplog)
+    at(
+      httplog.statement,
+      httplog.proxy,
+      `option httplog needs HTTP and ${proxyLabel(proxy)} is in mode tcp: its logs use the TCP format instead`,
+      `'option httplog' not usable with ${type} '${name}' (needs 'mode http'). Falling back to 'option tcplog'`,
+      undefined,
+      true,
+    );
+}
+
+function checkOptions({ proxy, type, name, at }: TcpProxy): void {
+  for (const [opt, cap] of Object.entries(HTTP_OPTIONS)) {
+    if ((cap === 'fe' && !hasFe(proxy)) || (cap === 'be' && !hasBe(proxy))) continue;
+    const eff = on(haproxyEffective(proxy, ['option', opt]));
+    if (!eff) continue;
+    const effect =
+      opt === 'forwardfor' || opt === 'forwarded'
+        ? ': no header is added (in mode tcp, send-proxy passes the address)'
+        : '';
+    at(
+      eff.statement,
+      eff.proxy,
+      `option ${opt} needs HTTP and ${proxyLabel(proxy)} is in mode tcp${effect}`,
+      `'option ${opt}' ignored for ${type} '${name}' as it requires HTTP mode`,
+      undefined,
+      true,
+    );
+  }
+}
+
+/** The proxy's own HTTP rules and stats (HAProxy lists them per proxy: the first line of each kind is reported). */
+function checkRules({ proxy, type, name, at }: TcpProxy): void {
+  const seen = new Set<string>();
+  for (const s of proxy.section.statements) {
+    if (s.modifier !== undefined) continue;
+    let kind: string | null = null;
+    if (HTTP_RULES.includes(s.keyword)) kind = s.keyword;
+    else if (s.keyword === 'stats' && argValue(s, 0) !== 'socket' && argValue(s, 0) !== 'bind-process') kind = 'stats';
+    else if (s.keyword === 'capture' && argValue(s, 0) === 'cookie') kind = 'capture';
+    if (kind === null || seen.has(kind)) continue;
+    seen.add(kind);
+    const warning =
+      kind === 'stats' || kind === 'capture'
+        ? `'${kind}' statement ignored for ${type} '${name}' as it requires HTTP mode`
+        : `'${kind}' rules ignored for ${type} '${name}' as they require HTTP mode`;
+    at(
+      s,
+      proxy,
+      `${kind === 'stats' || kind === 'capture' ? `${kind} needs` : `${kind} rules need`} HTTP and ${proxyLabel(proxy)} is in mode tcp: ${kind === 'stats' ? 'the statistics page never answers' : kind === 'capture' ? 'nothing is captured' : 'they never run'}`,
+      warning,
+    );
+  }
+}
+
+function reportInherited(inherited: Inherited, report: (r: RuleReport) => void): void {
+  for (const [stmt, g] of inherited) {
+    const owner = g.owner;
+    // a proxy named by a template placeholder is the rendered file's (nothing is said of it)
+    const list = g.list.filter((e) => !onTemplateLine(e.proxy));
+    if (list.length === 0) continue;
+    // An option or log format written for the HTTP proxies of the defaults: the TCP proxy falls
+    // back to what it needs (tcplog, no header), so only a hint that mirrors haproxy -c.
+    const harmless = list.every((e) => e.harmless);
+    const severity = harmless ? ('hint' as const) : undefined;
+    const tail = harmless ? '; harmless if meant for the HTTP proxies' : '';
+    if (list.length === 1) {
+      const { proxy, message, warning, extra } = list[0];
+      const related = [
+        {
+          path: owner.source.path,
+          span: statementSpan(stmt),
+          message: `inherited from ${proxyLabel(owner)} (${whereIs({ proxy: owner, statement: stmt }, proxy)})`,
+        },
+        { path: proxy.source.path, span: proxyHeaderSpan(proxy), message: quote(warning) },
+        ...(extra ?? []),
+      ];
+      report({ path: proxy.source.path, span: proxyHeaderSpan(proxy), message: message + tail, related, severity });
+      continue;
+    }
+    const setting = stmt.line.words
+      .slice(0, 3)
+      .map((w) => clipWord(w.value))
+      .join(' ');
+    report({
+      path: owner.source.path,
+      span: statementSpan(stmt),
+      message: `${setting} of ${proxyLabel(owner)} needs HTTP: the ${list.length} proxies in mode tcp inheriting it ignore it${harmless ? '; harmless if meant for the HTTP ones' : ''}`,
+      severity,
+      related: list.flatMap((e) => [
+        { path: e.proxy.source.path, span: proxyHeaderSpan(e.proxy), message: `${e.message}; ${quote(e.warning)}` },
+        ...(e.extra ?? []),
+      ]),
+    });
+  }
+}
 
 /** Is the proxy's header on a line that holds a template placeholder (model/haproxy-template.ts)? */
 function onTemplateLine(proxy: HaproxyProxy): boolean {

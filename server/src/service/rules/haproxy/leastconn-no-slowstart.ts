@@ -1,5 +1,5 @@
 import { clipWord } from '../../words';
-import { haproxyEffective } from '../../model/haproxy';
+import { balanceOf } from './balance';
 import type { HaproxyRule } from '../rule';
 import {
   activeWebSocketBackends,
@@ -10,6 +10,7 @@ import {
   serverOptionEdits,
   statementSpan,
 } from './common';
+import { firstNames } from '../name-list';
 
 export const SLOWSTART_FIX_VALUE = '30s';
 
@@ -39,8 +40,8 @@ export const leastconnNoSlowstart: HaproxyRule = {
   },
   check({ config, report }) {
     for (const { proxy } of activeWebSocketBackends(config)) {
-      const bal = haproxyEffective(proxy, ['balance']);
-      if (!bal || bal.negated || bal.values[0] !== 'leastconn') continue;
+      const { eff: bal, algo } = balanceOf(proxy);
+      if (!bal || algo !== 'leastconn') continue;
       const live = liveServers(proxy);
       if (live.filter((s) => !s.backup).length < 2) continue;
       // slowstart acts only on a server HAProxy has seen fail, which takes health checks: a server
@@ -53,7 +54,7 @@ export const leastconnNoSlowstart: HaproxyRule = {
       report({
         path: proxy.source.path,
         span: here ? statementSpan(bal.statement) : proxyHeaderSpan(proxy),
-        message: `WebSocket ${proxyLabel(proxy)} (leastconn): ${all ? 'no server has' : `${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''} ${lacking.length === 1 ? 'has' : 'have'} no`} slowstart; a returning server takes every new connection; add it`,
+        message: `WebSocket ${proxyLabel(proxy)} (leastconn): ${all ? 'no server has' : `${firstNames(names, 3)} ${lacking.length === 1 ? 'has' : 'have'} no`} slowstart; a returning server takes every new connection; add it`,
         fixes: () => [
           {
             title: `Add slowstart ${SLOWSTART_FIX_VALUE} to the servers (default-server)`,

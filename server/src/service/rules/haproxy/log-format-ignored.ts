@@ -21,6 +21,7 @@ import { haproxyWarns, lineOf, proxyHeaderSpan, proxyLabel, statementSpan, state
 const FORMAT_LINES = new Set(['log-format', 'log-format-sd', 'option']);
 const LOG_LINES = new Set(['log', 'no']);
 import { haproxyTypeWord } from './missing-timeouts';
+import { firstNames } from '../name-list';
 
 interface Format {
   statement: HaproxyStatement;
@@ -125,7 +126,7 @@ export const logFormatIgnored: HaproxyRule = {
       report({
         path: g.owner.source.path,
         span: statementSpan(stmt),
-        message: `log global finds no log line in global, so ${names.length} frontends log nothing (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})`,
+        message: `log global finds no log line in global, so ${names.length} frontends log nothing (${firstNames(names, 3)})`,
         related: g.list.map((e) => haproxyWarns(e.proxy.source.path, proxyHeaderSpan(e.proxy), noAddress(e.proxy))),
       });
     }

@@ -9,6 +9,7 @@ import {
   serverOptionEdits,
   statementSpan,
 } from './common';
+import { firstNames } from '../name-list';
 
 export const noShutdownSessions: HaproxyRule = {
   meta: {
@@ -45,7 +46,7 @@ export const noShutdownSessions: HaproxyRule = {
       report({
         path: proxy.source.path,
         span: proxyHeaderSpan(proxy),
-        message: `WebSocket ${proxyLabel(proxy)}: ${lacking.length === checked.length ? 'no checked server has' : `${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''} ${lacking.length === 1 ? 'has' : 'have'} no`} on-marked-down shutdown-sessions: WebSockets stay on a down server; add it`,
+        message: `WebSocket ${proxyLabel(proxy)}: ${lacking.length === checked.length ? 'no checked server has' : `${firstNames(names, 3)} ${lacking.length === 1 ? 'has' : 'have'} no`} on-marked-down shutdown-sessions: WebSockets stay on a down server; add it`,
         fixes: () => [
           {
             title: 'Add on-marked-down shutdown-sessions to the servers (default-server)',

@@ -9,6 +9,7 @@ function checkEdit(path: string, stmt: HaproxyStatement) {
 }
 import type { HaproxyRule } from '../rule';
 import { activeWebSocketBackends, liveServers, proxyLabel } from './common';
+import { namesAndMore } from '../name-list';
 
 export const serverNoCheck: HaproxyRule = {
   meta: {
@@ -47,10 +48,7 @@ export const serverNoCheck: HaproxyRule = {
       const addr = first.args[1] ?? first.args[0];
       const primary = unchecked.filter((s) => !s.backup);
       const backup = unchecked.filter((s) => s.backup);
-      const names = (list: typeof unchecked) => {
-        const shown = list.slice(0, 4).map((s) => clipWord(s.name));
-        return shown.join(', ') + (list.length > 4 ? ` and ${list.length - 4} more` : '');
-      };
+      const names = (list: typeof unchecked) => namesAndMore(list, 4, (s) => clipWord(s.name));
       const where = ` of WebSocket ${proxyLabel(proxy)}`;
       const parts: string[] = [];
       if (primary.length)

@@ -1,5 +1,6 @@
 import { clipWord } from '../../words';
 import { haproxyEffective } from '../../model/haproxy';
+import { balanceOf } from './balance';
 import { replaceWord } from '../../fixes/haproxy';
 import type { HaproxyRule } from '../rule';
 import {
@@ -47,8 +48,7 @@ export const sourceNotConsistent: HaproxyRule = {
   },
   check({ config, report }) {
     for (const { proxy } of activeWebSocketBackends(config)) {
-      const bal = haproxyEffective(proxy, ['balance']);
-      const algo = bal && !bal.negated ? (bal.values[0] ?? '') : '';
+      const { eff: bal, algo } = balanceOf(proxy);
       if (!bal || !isHashBalance(algo)) continue;
       const active = liveServers(proxy).filter((s) => !s.backup);
       if (active.length < 2) continue;

@@ -18,6 +18,7 @@ import { insertInProxy, removeStatementLine } from '../../fixes/haproxy';
 import type { EditSpec, HaproxyRule } from '../rule';
 import type { HaproxyStatement } from '../../syntax/haproxy';
 import { proxyLabel, statementSpan, timeoutMs } from './common';
+import { firstNames } from '../name-list';
 
 /**
  * Which side each timeout belongs to (HAProxy v2.6.0 src/proxy.c, proxy_parse_timeout()): a
@@ -115,9 +116,7 @@ export const timeoutIgnored: HaproxyRule = {
             .slice(0, 3)
             .map((w) => w.raw)
             .join(' ') + (comment ? ' ' + proxy.source.text.slice(comment.start, comment.end) : '');
-        const where = receivers.length
-          ? `move it to ${receivers.slice(0, 3).map(proxyLabel).join(', ')}${receivers.length > 3 ? ', …' : ''}`
-          : 'remove it';
+        const where = receivers.length ? `move it to ${firstNames(receivers, 3, proxyLabel)}` : 'remove it';
         report({
           path: proxy.source.path,
           span: statementSpan(s),

@@ -3,6 +3,7 @@ import { clipWord } from '../../words';
 import { backendReferences, haproxyEffective, proxiesUsingDefaults, proxyDisabled } from '../../model/haproxy';
 import type { HaproxyRule } from '../rule';
 import { editDistance, type DistanceScratch } from '../../knowledge/suggest';
+import { firstNames } from '../name-list';
 
 /**
  * The first of `names` at the smallest distance from `word` within `max` (as sorting them by
@@ -88,12 +89,7 @@ export const unknownBackend: HaproxyRule = {
         name.toLowerCase(),
         Math.max(2, Math.floor(name.length / 4)),
       );
-      const known = names.length
-        ? `; backends here: ${names
-            .slice(0, 3)
-            .map((n) => clipWord(n))
-            .join(', ')}${names.length > 3 ? ', …' : ''}`
-        : '';
+      const known = names.length ? `; backends here: ${firstNames(names, 3, (n) => clipWord(n))}` : '';
       const span = { start: ref.word.start, end: ref.word.end };
       report({
         path: ref.from.source.path,

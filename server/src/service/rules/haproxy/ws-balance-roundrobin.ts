@@ -1,4 +1,4 @@
-import { haproxyEffective } from '../../model/haproxy';
+import { balanceOf } from './balance';
 import { replaceWords } from '../../fixes/haproxy';
 import type { HaproxyRule } from '../rule';
 import {
@@ -36,8 +36,7 @@ export const wsBalanceRoundrobin: HaproxyRule = {
     for (const { proxy } of activeWebSocketBackends(config)) {
       const active = liveServers(proxy).filter((s) => !s.backup);
       if (active.length < 2) continue;
-      const eff = haproxyEffective(proxy, ['balance']);
-      const algo = eff && !eff.negated ? (eff.values[0] ?? 'roundrobin') : 'roundrobin';
+      const { eff, algo } = balanceOf(proxy);
       if (algo !== 'roundrobin' && algo !== 'static-rr') continue;
       const origin = eff
         ? `${algo}${eff.proxy === proxy ? '' : ` (${describeSource(eff, proxy)})`}`

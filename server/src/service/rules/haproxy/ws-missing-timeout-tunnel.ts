@@ -1,18 +1,14 @@
 import type { HaproxyRule } from '../rule';
 import { describeDuration } from '../../model/units';
-import { effectiveHeartbeat } from '../../knowledge/protocols';
 import {
-  activeWebSocketBackends,
   describeIdleLimits,
   proxyHeaderSpan,
   heartbeatTier,
   proxyLabel,
   statementSpan,
   threeHeartbeats,
-  timeoutMs,
-  tunnelEdit,
-  whereIs,
 } from './common';
+import { heartbeatBackends, tunnelFix, tunnelSetHere } from './websocket-backends';
 
 /** What the fix writes: long enough for any sane heartbeat, short enough to reap dead peers within the hour. */
 export const TUNNEL_FIX_VALUE = '1h';
@@ -44,16 +40,9 @@ export const wsMissingTimeoutTunnel: HaproxyRule = {
     },
   },
   check({ config, options, report }) {
-    const ws = activeWebSocketBackends(config);
-    const wsSet = new Set(ws.map((b) => b.proxy));
-    for (const { proxy, reasons } of ws) {
-      // The paths that route here may show the protocol, and with it its default heartbeat.
-      const heartbeat = effectiveHeartbeat(
-        options,
-        reasons.map((r) => r.text),
-      );
+    const { list, wsSet } = heartbeatBackends(config, options);
+    for (const { proxy, heartbeat, tunnel } of list) {
       const hb = heartbeat.ms;
-      const tunnel = timeoutMs(proxy, 'tunnel');
       if (tunnel.ms !== null) continue;
       // Without a tunnel timeout the client/server timeouts stay armed on the upgraded connection
       // (src/stream.c). That is a problem only when they are too short for the heartbeat: long
@@ -72,21 +61,9 @@ export const wsMissingTimeoutTunnel: HaproxyRule = {
         span: proxyHeaderSpan(proxy),
         severity: t.severity,
         message: `WebSocket ${proxyLabel(proxy)} has no timeout tunnel${zero}: idle WebSockets are cut after ${describeDuration(limits.ms)}; set one`,
-        fixes: () => {
-          const { edit, target } = tunnelEdit(config, proxy, wsSet, value);
-          const where = target === proxy ? '' : ` in ${proxyLabel(target)}`;
-          return [{ title: `Set timeout tunnel ${value}${where}`, edits: [edit], isPreferred: true }];
-        },
+        fixes: () => tunnelFix(config, proxy, wsSet, value),
         related: [
-          ...(tunnel.eff && tunnel.eff.proxy !== proxy
-            ? [
-                {
-                  path: tunnel.eff.proxy.source.path,
-                  span: statementSpan(tunnel.eff.statement),
-                  message: `timeout tunnel 0 set here (${whereIs(tunnel.eff, proxy)})`,
-                },
-              ]
-            : []),
+          ...(tunnel.eff && tunnel.eff.proxy !== proxy ? tunnelSetHere(tunnel, proxy, '0') : []),
           ...limits.sources.map((s) => ({
             path: s.eff.proxy.source.path,
             span: statementSpan(s.eff.statement),

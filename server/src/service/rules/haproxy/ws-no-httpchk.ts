@@ -2,6 +2,7 @@ import { clipWord } from '../../words';
 import { haproxyEffective, proxyChainShared, proxyMode, type HaproxyProxy } from '../../model/haproxy';
 import type { HaproxyRule } from '../rule';
 import { activeWebSocketBackends, insertSetting, liveServers, proxyHeaderSpan, proxyLabel } from './common';
+import { firstNames } from '../name-list';
 
 /** The `option`s that choose a health-check protocol (HAProxy 2.6 manual, section 4.2): any of them replaces the plain TCP connect. */
 const CHECK_OPTIONS = [
@@ -58,12 +59,7 @@ export const wsNoHttpchk: HaproxyRule = {
       report({
         path: proxy.source.path,
         span: proxyHeaderSpan(proxy),
-        message: `WebSocket ${proxyLabel(proxy)} checks ${checked
-          .map((s) => clipWord(s.name))
-          .slice(0, 3)
-          .join(
-            ', ',
-          )}${checked.length > 3 ? ', …' : ''} by TCP connect only${chosen === 'tcp-check' ? ' (tcp-check without rules)' : ''}: a stuck app stays in the pool; use option httpchk`,
+        message: `WebSocket ${proxyLabel(proxy)} checks ${firstNames(checked, 3, (s) => clipWord(s.name))} by TCP connect only${chosen === 'tcp-check' ? ' (tcp-check without rules)' : ''}: a stuck app stays in the pool; use option httpchk`,
         fixes: () => [
           {
             title: `Add option httpchk GET ${HEALTH_PATH}`,

@@ -1,18 +1,9 @@
 import { clipWord } from '../../words';
 import { describeDuration } from '../../model/units';
 import type { HaproxyRule } from '../rule';
-import { effectiveHeartbeat, heartbeatLabel } from '../../knowledge/protocols';
-import {
-  activeWebSocketBackends,
-  heartbeatTier,
-  proxyHeaderSpan,
-  proxyLabel,
-  statementSpan,
-  threeHeartbeats,
-  timeoutMs,
-  tunnelEdit,
-  whereIs,
-} from './common';
+import { heartbeatLabel } from '../../knowledge/protocols';
+import { heartbeatTier, proxyHeaderSpan, proxyLabel, statementSpan, threeHeartbeats } from './common';
+import { heartbeatBackends, tunnelFix, tunnelSetHere } from './websocket-backends';
 
 export const wsTimeoutBelowHeartbeat: HaproxyRule = {
   meta: {
@@ -40,45 +31,21 @@ export const wsTimeoutBelowHeartbeat: HaproxyRule = {
     },
   },
   check({ config, options, report }) {
-    const ws = activeWebSocketBackends(config);
-    const wsSet = new Set(ws.map((b) => b.proxy));
-    for (const { proxy, reasons } of ws) {
-      // The paths that route here may show the protocol, and with it its default heartbeat.
-      const heartbeat = effectiveHeartbeat(
-        options,
-        reasons.map((r) => r.text),
-      );
+    const { list, wsSet } = heartbeatBackends(config, options);
+    for (const { proxy, heartbeat, tunnel } of list) {
       const hb = heartbeat.ms;
-      const tunnel = timeoutMs(proxy, 'tunnel');
       if (tunnel.ms !== null && tunnel.eff) {
         const t = heartbeatTier(tunnel.ms, hb);
         if (!t) continue;
         const value = threeHeartbeats(hb);
         const here = tunnel.eff.proxy === proxy;
         report({
-          path: here ? proxy.source.path : proxy.source.path,
+          path: proxy.source.path,
           span: here ? statementSpan(tunnel.eff.statement) : proxyHeaderSpan(proxy),
           severity: t.severity,
           message: `WebSocket ${proxyLabel(proxy)}: timeout tunnel ${describeDuration(tunnel.ms)}${here ? '' : ' (inherited)'} vs ${heartbeatLabel(heartbeat)} heartbeat: ${t.severity === 'error' ? 'idle connections close between pings' : 'one late ping closes the connection'}; raise it`,
-          fixes: () => {
-            const { edit, target } = tunnelEdit(config, proxy, wsSet, value);
-            return [
-              {
-                title: `Set timeout tunnel ${value}${target === proxy ? '' : ` in ${proxyLabel(target)}`} (three heartbeats)`,
-                edits: [edit],
-                isPreferred: true,
-              },
-            ];
-          },
-          related: here
-            ? undefined
-            : [
-                {
-                  path: tunnel.eff.proxy.source.path,
-                  span: statementSpan(tunnel.eff.statement),
-                  message: `timeout tunnel ${clipWord(tunnel.eff.values[0] ?? '')} set here (${whereIs(tunnel.eff, proxy)})`,
-                },
-              ],
+          fixes: () => tunnelFix(config, proxy, wsSet, value, ' (three heartbeats)'),
+          related: here ? undefined : tunnelSetHere(tunnel, proxy, clipWord(tunnel.eff.values[0] ?? '')),
         });
       }
       // No tunnel timeout (or 0): the client/server timeouts apply, which is

@@ -2,14 +2,15 @@
 import { effectiveValue, type NginxConfig } from '../../model/nginx';
 import { parseNginxTime } from '../../model/units';
 import { webSocketLocationsIn } from '../../model/websocket';
-import { insertInContext, replaceArg } from '../../fixes/nginx';
+import { replaceArg } from '../../fixes/nginx';
+import { insertFix, reportAtSetting } from './report-at';
 import type { ServiceOptions } from '../../options';
 import { threeHeartbeats } from '../../describe/heartbeat';
 import { effectiveHeartbeat, heartbeatLabel } from '../../knowledge/protocols';
 import type { NginxRuleScope } from '../../model/nginx-units';
 import type { RuleReport } from '../rule';
 import type { Severity } from '../../types';
-import { argSpan, contextSpan, defaultsFor, locationLabel, originRelated, proxyAnchor, shortOrigin } from './common';
+import { defaultsFor, locationLabel, originRelated, proxyAnchor, shortOrigin } from './common';
 
 /** The value a fix writes: three heartbeats, so two lost pings in a row are survived. */
 export function recommendedTimeout(options: ServiceOptions, heartbeatMs = options.heartbeatMs): string {
@@ -37,37 +38,29 @@ export function checkTimeout(
     if (!tier) continue;
     const where = locationLabel(location);
     const message = `WebSocket ${where}: ${name} ${shortOrigin(eff)} vs ${heartbeatLabel(heartbeat)} heartbeat: ${tier.why}; raise it`;
-    if (eff.source === 'here' && eff.statement) {
-      report({
-        path: eff.statement.source.path,
-        span: argSpan(eff.statement, 0),
-        message,
-        severity: tier.severity,
-        related: originRelated(name, eff),
+    const found = { message, severity: tier.severity, related: originRelated(name, eff) };
+    reportAtSetting(
+      report,
+      location,
+      eff.source === 'here' ? eff.statement : undefined,
+      0,
+      (s) => ({
+        ...found,
         fixes: () => [
-          {
-            title: `Set ${name} ${target} (three heartbeats)`,
-            edits: [replaceArg(eff.statement!, 0, target)],
-            isPreferred: true,
-          },
+          { title: `Set ${name} ${target} (three heartbeats)`, edits: [replaceArg(s, 0, target)], isPreferred: true },
         ],
-      });
-      continue;
-    }
-    const at = contextSpan(location);
-    if (!at) continue;
-    report({
-      path: at.path,
-      span: at.span,
-      message,
-      severity: tier.severity,
-      related: originRelated(name, eff),
-      fixes: () => {
-        const edit = insertInContext(config, location, [`${name} ${target};`], proxyAnchor(location));
-        return edit
-          ? [{ title: `Add ${name} ${target} to ${where} (three heartbeats)`, edits: [edit], isPreferred: true }]
-          : [];
-      },
-    });
+      }),
+      () => ({
+        ...found,
+        fixes: () =>
+          insertFix(
+            config,
+            location,
+            [`${name} ${target};`],
+            proxyAnchor(location),
+            `Add ${name} ${target} to ${where} (three heartbeats)`,
+          ),
+      }),
+    );
   }
 }

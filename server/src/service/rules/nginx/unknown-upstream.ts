@@ -4,6 +4,7 @@ import type { NginxRule } from '../rule';
 import { editDistance } from '../../knowledge/suggest';
 import { statementsIn } from '../../model/nginx-units';
 import { configFact } from '../../model/nginx-carry';
+import { firstNames } from '../name-list';
 
 /** Directives that take an upstream name or address, by family. */
 const PASSES: Record<string, { family: NginxFamily; scheme: boolean }> = {
@@ -85,12 +86,7 @@ export const unknownUpstream: NginxRule = {
         offset >= 0
           ? { start: arg.start + offset, end: arg.start + offset + host.length }
           : { start: arg.start, end: arg.end };
-      const known = names.length
-        ? ` (upstreams here: ${names
-            .slice(0, 5)
-            .map((n) => clipWord(n))
-            .join(', ')}${names.length > 5 ? ', …' : ''})`
-        : '';
+      const known = names.length ? ` (upstreams here: ${firstNames(names, 5, (n) => clipWord(n))})` : '';
       report({
         path: s.source.path,
         span,

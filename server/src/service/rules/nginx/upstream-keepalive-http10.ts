@@ -1,9 +1,9 @@
 import { clipWord } from '../../words';
 import { effectiveValue, findUpstream, parseProxyTarget } from '../../model/nginx';
 import { webSocketLocationsIn, proxyPassOf } from '../../model/websocket';
-import { insertInContext } from '../../fixes/nginx';
+import { insertFix, reportAtSetting } from './report-at';
 import type { NginxRule } from '../rule';
-import { argSpan, contextSpan, defaultsFor, locationLabel, originRelated, proxyAnchor, statementSpan } from './common';
+import { argSpan, defaultsFor, locationLabel, originRelated, proxyAnchor, statementSpan } from './common';
 import { contextsIn } from '../../model/nginx-units';
 
 export const upstreamKeepaliveHttp10: NginxRule = {
@@ -60,33 +60,30 @@ export const upstreamKeepaliveHttp10: NginxRule = {
         },
       ];
       const msg = `${locationLabel(ctx)} uses upstream ${clipWord(t.host)}'s keepalive over HTTP/1.0`;
-      if (eff.source === 'here' && eff.statement) {
-        const fix = {
-          title: 'Use proxy_http_version 1.1',
-          edits: [{ path: eff.statement.source.path, span: argSpan(eff.statement, 0), newText: '1.1' }],
-          isPreferred: true,
-        };
-        report({
-          path: eff.statement.source.path,
-          span: argSpan(eff.statement, 0),
-          message: `${msg}: kept-alive connections are never reused; use 1.1`,
-          related,
-          fixes: () => [fix],
-        });
-        continue;
-      }
-      const at = contextSpan(ctx);
-      if (!at) continue;
-      report({
-        path: at.path,
-        span: at.span,
-        message: `${msg} (${eff.source === 'default' ? 'the default' : 'inherited'}): connections are never reused; add proxy_http_version 1.1`,
-        related: [...related, ...originRelated('proxy_http_version', eff)],
-        fixes: () => {
-          const edit = insertInContext(config, ctx, ['proxy_http_version 1.1;'], proxyAnchor(ctx));
-          return edit ? [{ title: 'Add proxy_http_version 1.1', edits: [edit], isPreferred: true }] : [];
+      reportAtSetting(
+        report,
+        ctx,
+        eff.source === 'here' ? eff.statement : undefined,
+        0,
+        (s) => {
+          const fix = {
+            title: 'Use proxy_http_version 1.1',
+            edits: [{ path: s.source.path, span: argSpan(s, 0), newText: '1.1' }],
+            isPreferred: true,
+          };
+          return {
+            message: `${msg}: kept-alive connections are never reused; use 1.1`,
+            related,
+            fixes: () => [fix],
+          };
         },
-      });
+        () => ({
+          message: `${msg} (${eff.source === 'default' ? 'the default' : 'inherited'}): connections are never reused; add proxy_http_version 1.1`,
+          related: [...related, ...originRelated('proxy_http_version', eff)],
+          fixes: () =>
+            insertFix(config, ctx, ['proxy_http_version 1.1;'], proxyAnchor(ctx), 'Add proxy_http_version 1.1'),
+        }),
+      );
     }
   },
 };

@@ -1,6 +1,7 @@
 /** Shared reading of `upstream` blocks for the balancing rules. */
 import { clipWord } from '../../words';
 import { findStatements, type NginxContext, type NginxStatement } from '../../model/nginx';
+import { namesAndMore } from '../name-list';
 
 /** Balancing directives of open-source nginx (and NGINX Plus's least_time/sticky/ntlm, which replace round robin too). */
 const METHODS = ['least_conn', 'ip_hash', 'hash', 'random', 'least_time', 'sticky', 'ntlm'];
@@ -47,5 +48,5 @@ export function whoSends(locations: { location: NginxContext }[]): string {
       ),
     ),
   ];
-  return `used by WebSocket ${labels.slice(0, 2).join(', ')}${labels.length > 2 ? ` and ${labels.length - 2} more` : ''}`;
+  return `used by WebSocket ${namesAndMore(labels, 2)}`;
 }

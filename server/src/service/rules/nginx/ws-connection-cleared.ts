@@ -1,7 +1,8 @@
 import { clipWord } from '../../words';
 import { webSocketLocationsIn } from '../../model/websocket';
 import type { NginxRule } from '../rule';
-import { argSpan, contextSpan, locationLabel } from './common';
+import { argSpan, locationLabel } from './common';
+import { reportAtSetting } from './report-at';
 import { headerState, planTitle, planWsHeaders } from './headers';
 
 export const wsConnectionCleared: NginxRule = {
@@ -36,30 +37,28 @@ export const wsConnectionCleared: NginxRule = {
       const plan = planWsHeaders(config, location);
       const fixes = () => (plan ? [{ title: planTitle(plan), edits: plan.edits(), isPreferred: true }] : []);
       const value = st.connection.args[1] === '' ? '""' : `"${clipWord(st.connection.args[1])}"`;
-      if (st.list.source === 'here' && st.connection.context === location) {
-        report({
-          path: st.connection.source.path,
-          span: argSpan(st.connection, 1),
+      const conn = st.connection;
+      reportAtSetting(
+        report,
+        location,
+        st.list.source === 'here' && conn.context === location ? conn : undefined,
+        1,
+        () => ({
           message: `WebSocket ${locationLabel(location)} sends Connection ${value}: the backend never sees the upgrade; use $connection_upgrade`,
           fixes,
-        });
-        continue;
-      }
-      const at = contextSpan(location);
-      if (!at) continue;
-      report({
-        path: at.path,
-        span: at.span,
-        message: `WebSocket ${locationLabel(location)} inherits Connection ${value}: the backend never sees the upgrade; set $connection_upgrade`,
-        fixes,
-        related: [
-          {
-            path: st.connection.source.path,
-            span: argSpan(st.connection, 1),
-            message: `Connection ${value} set in ${locationLabel(st.connection.context)}`,
-          },
-        ],
-      });
+        }),
+        () => ({
+          message: `WebSocket ${locationLabel(location)} inherits Connection ${value}: the backend never sees the upgrade; set $connection_upgrade`,
+          fixes,
+          related: [
+            {
+              path: conn.source.path,
+              span: argSpan(conn, 1),
+              message: `Connection ${value} set in ${locationLabel(conn.context)}`,
+            },
+          ],
+        }),
+      );
     }
   },
 };

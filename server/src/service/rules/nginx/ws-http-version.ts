@@ -1,9 +1,10 @@
 import { effectiveValue } from '../../model/nginx';
 import { webSocketLocationsIn } from '../../model/websocket';
-import { insertInContext, replaceArg } from '../../fixes/nginx';
+import { replaceArg } from '../../fixes/nginx';
+import { insertFix, reportAtSetting } from './report-at';
 import type { NginxRule } from '../rule';
 import { notUpgraded } from './ws-not-upgraded';
-import { contextSpan, defaultsFor, locationLabel, originRelated, proxyAnchor } from './common';
+import { defaultsFor, locationLabel, originRelated, proxyAnchor } from './common';
 
 export const wsHttpVersion: NginxRule = {
   meta: {
@@ -40,29 +41,28 @@ export const wsHttpVersion: NginxRule = {
       if (!eff.args || eff.args[0] !== '1.0') continue;
       if (notUpgraded(config, location, options)) continue; // the whole idiom is missing: one finding there
       const where = locationLabel(location);
-      if (eff.source === 'here' && eff.statement) {
-        report({
-          path: eff.statement.source.path,
-          span: { start: eff.statement.directive.args[0].start, end: eff.statement.directive.args[0].end },
+      reportAtSetting(
+        report,
+        location,
+        eff.source === 'here' ? eff.statement : undefined,
+        0,
+        (s) => ({
           message: `WebSocket ${where} proxies with HTTP/1.0: the upgrade needs HTTP/1.1; set proxy_http_version 1.1`,
-          fixes: () => [
-            { title: 'Use proxy_http_version 1.1', edits: [replaceArg(eff.statement!, 0, '1.1')], isPreferred: true },
-          ],
-        });
-        continue;
-      }
-      const at = contextSpan(location);
-      if (!at) continue;
-      report({
-        path: at.path,
-        span: at.span,
-        message: `WebSocket ${where} proxies with HTTP/1.0 ${eff.source === 'default' ? `(${eff.defaultNote ?? 'the default'})` : '(inherited)'}; add proxy_http_version 1.1`,
-        related: originRelated('proxy_http_version', eff),
-        fixes: () => {
-          const edit = insertInContext(config, location, ['proxy_http_version 1.1;'], proxyAnchor(location));
-          return edit ? [{ title: 'Add proxy_http_version 1.1', edits: [edit], isPreferred: true }] : [];
-        },
-      });
+          fixes: () => [{ title: 'Use proxy_http_version 1.1', edits: [replaceArg(s, 0, '1.1')], isPreferred: true }],
+        }),
+        () => ({
+          message: `WebSocket ${where} proxies with HTTP/1.0 ${eff.source === 'default' ? `(${eff.defaultNote ?? 'the default'})` : '(inherited)'}; add proxy_http_version 1.1`,
+          related: originRelated('proxy_http_version', eff),
+          fixes: () =>
+            insertFix(
+              config,
+              location,
+              ['proxy_http_version 1.1;'],
+              proxyAnchor(location),
+              'Add proxy_http_version 1.1',
+            ),
+        }),
+      );
     }
   },
 };

@@ -3,7 +3,8 @@ import { clipWord } from '../../words';
 import { webSocketLocationsIn } from '../../model/websocket';
 import type { NginxRule } from '../rule';
 import { notUpgraded } from './ws-not-upgraded';
-import { argSpan, citeOf, contextSpan, locationLabel, whereStatement } from './common';
+import { argSpan, citeOf, locationLabel, whereStatement } from './common';
+import { reportAtSetting } from './report-at';
 import { headerState, planTitle, planWsHeaders } from './headers';
 import { removeStatement } from '../../fixes/nginx';
 
@@ -63,30 +64,29 @@ export const wsMissingConnectionHeader: NginxRule = {
       const st = headerState(location);
       if (st.connection_kind === 'cleared') continue; // nginx/ws-connection-cleared says it better
       const fixes = () => [{ title: planTitle(plan), edits: plan.edits(), isPreferred: true }];
-      if (st.connection && st.list.source === 'here' && st.connection.context === location) {
-        report({
-          path: st.connection.source.path,
-          span: argSpan(st.connection, 1),
-          message: `WebSocket ${locationLabel(location)} sets Connection to "${clipWord(st.connection.args[1] ?? '')}", which asks for no upgrade; use $connection_upgrade`,
+      reportAtSetting(
+        report,
+        location,
+        st.connection && st.list.source === 'here' && st.connection.context === location ? st.connection : undefined,
+        1,
+        (conn) => ({
+          message: `WebSocket ${locationLabel(location)} sets Connection to "${clipWord(conn.args[1] ?? '')}", which asks for no upgrade; use $connection_upgrade`,
           fixes,
-        });
-        continue;
-      }
-      const at = contextSpan(location);
-      if (!at) continue;
-      let detail = 'nginx sends "Connection: close"';
-      const cites = st.connection ? [citeOf(st.connection)] : [];
-      if (st.connection)
-        detail = `it is "${clipWord(st.connection.args[1] ?? '')}" (${whereStatement(st.connection, at.path)})`;
-      else if (st.list.source === 'inherited')
-        detail = `the header list inherited from ${locationLabel(st.list.from!)} lacks it`;
-      report({
-        path: at.path,
-        span: at.span,
-        message: `WebSocket ${locationLabel(location)} does not set Connection to upgrade: ${detail}; use $connection_upgrade`,
-        fixes,
-        cites,
-      });
+        }),
+        (at) => {
+          let detail = 'nginx sends "Connection: close"';
+          const cites = st.connection ? [citeOf(st.connection)] : [];
+          if (st.connection)
+            detail = `it is "${clipWord(st.connection.args[1] ?? '')}" (${whereStatement(st.connection, at.path)})`;
+          else if (st.list.source === 'inherited')
+            detail = `the header list inherited from ${locationLabel(st.list.from!)} lacks it`;
+          return {
+            message: `WebSocket ${locationLabel(location)} does not set Connection to upgrade: ${detail}; use $connection_upgrade`,
+            fixes,
+            cites,
+          };
+        },
+      );
     }
   },
 };

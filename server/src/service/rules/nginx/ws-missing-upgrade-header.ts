@@ -2,7 +2,8 @@ import { clipWord } from '../../words';
 import { webSocketLocationsIn } from '../../model/websocket';
 import type { NginxRule } from '../rule';
 import { notUpgraded } from './ws-not-upgraded';
-import { argSpan, contextSpan, locationLabel } from './common';
+import { locationLabel } from './common';
+import { reportAtSetting } from './report-at';
 import { headerState, planTitle, planWsHeaders } from './headers';
 
 export const wsMissingUpgradeHeader: NginxRule = {
@@ -38,33 +39,30 @@ export const wsMissingUpgradeHeader: NginxRule = {
       if (notUpgraded(config, location, options)) continue; // the whole idiom is missing: one finding there
       const st = headerState(location);
       const fixes = () => [{ title: planTitle(plan), edits: plan.edits(), isPreferred: true }];
-      if (st.upgrade && st.list.source === 'here' && st.upgrade.context === location) {
-        report({
-          path: st.upgrade.source.path,
-          span: argSpan(st.upgrade, 1),
-          message: `WebSocket ${locationLabel(location)} sets Upgrade to "${clipWord(st.upgrade.args[1] ?? '')}": use the client's $http_upgrade`,
+      reportAtSetting(
+        report,
+        location,
+        st.upgrade && st.list.source === 'here' && st.upgrade.context === location ? st.upgrade : undefined,
+        1,
+        (upgrade) => ({
+          message: `WebSocket ${locationLabel(location)} sets Upgrade to "${clipWord(upgrade.args[1] ?? '')}": use the client's $http_upgrade`,
           fixes,
-        });
-        continue;
-      }
-      const at = contextSpan(location);
-      if (!at) continue;
-      report({
-        path: at.path,
-        span: at.span,
-        message: `WebSocket ${locationLabel(location)} does not forward the Upgrade header${st.list.source === 'inherited' ? ' (inherited header list)' : ''}; add proxy_set_header Upgrade $http_upgrade`,
-        related:
-          st.list.source === 'inherited' && st.list.statements[0]
-            ? [
-                {
-                  path: st.list.statements[0].source.path,
-                  span: { start: st.list.statements[0].directive.start, end: st.list.statements[0].directive.end },
-                  message: `proxy_set_header lines inherited from ${locationLabel(st.list.from!)}: none sets Upgrade`,
-                },
-              ]
-            : undefined,
-        fixes,
-      });
+        }),
+        () => ({
+          message: `WebSocket ${locationLabel(location)} does not forward the Upgrade header${st.list.source === 'inherited' ? ' (inherited header list)' : ''}; add proxy_set_header Upgrade $http_upgrade`,
+          related:
+            st.list.source === 'inherited' && st.list.statements[0]
+              ? [
+                  {
+                    path: st.list.statements[0].source.path,
+                    span: { start: st.list.statements[0].directive.start, end: st.list.statements[0].directive.end },
+                    message: `proxy_set_header lines inherited from ${locationLabel(st.list.from!)}: none sets Upgrade`,
+                  },
+                ]
+              : undefined,
+          fixes,
+        }),
+      );
     }
   },
 };

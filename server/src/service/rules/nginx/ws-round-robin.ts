@@ -1,8 +1,8 @@
 import { clipWord } from '../../words';
 import { nginxWebSocketUpstreams } from '../../model/websocket';
-import { insertInContext } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
 import { contextSpan } from './common';
+import { insertFix } from './report-at';
 import { primaryServers, upstreamInfo } from './upstreams';
 
 export const wsRoundRobin: NginxRule = {
@@ -41,10 +41,7 @@ export const wsRoundRobin: NginxRule = {
         path: at.path,
         span: at.span,
         message: `WebSocket upstream ${clipWord(info.name)} uses round robin: long-lived connections pile up unevenly; use least_conn`,
-        fixes: () => {
-          const edit = insertInContext(config, up, ['least_conn;'], 'start');
-          return edit ? [{ title: 'Balance by least_conn', edits: [edit], isPreferred: true }] : [];
-        },
+        fixes: () => insertFix(config, up, ['least_conn;'], 'start', 'Balance by least_conn'),
       });
     }
   },

@@ -3,6 +3,8 @@
  * src/core/ngx_conf_file.c): character codes, the value of a word, quoting, and the scans that
  * skip a block's body unread (a Lua body, a block nested too deep). No node types here.
  */
+
+// Character codes, declared again in each scanning module rather than imported: see parser.ts.
 const TAB = 9;
 const LF = 10;
 const CR = 13;
