@@ -23,8 +23,6 @@ const STATEFUL: Record<string, string> = {
   'server/src/service/syntax/nginx/incremental.ts': 'to be moved into host/',
   'server/src/service/docs/ws-notes.ts': 'an index of the static notes, built once on first use',
   'server/src/service/knowledge/haproxy-tables.ts': "each release's keyword table, parsed on first use",
-  'server/src/service/syntax/haproxy/intern.ts': 'to be moved into host/',
-  'server/src/service/syntax/haproxy/parser.ts': 'to be moved into host/ (the global lex mode)',
 };
 
 function sourceFiles(dir: string): string[] {

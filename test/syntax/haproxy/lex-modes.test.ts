@@ -13,8 +13,12 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { parseHaproxy, type HaproxyFile, type HaproxyLine } from '../../../server/src/service/syntax/haproxy';
-import { setHaproxyLexMode, type HaproxyLexMode } from '../../../server/src/service/syntax/haproxy/parser';
+import {
+  parseHaproxy,
+  type HaproxyFile,
+  type HaproxyLexMode,
+  type HaproxyLine,
+} from '../../../server/src/service/syntax/haproxy';
 import { asciiBytes } from '../../../server/src/service/syntax/haproxy/intern';
 import { generateHaproxy } from '../../../scripts/bench/generate';
 import { CORPUS, corpusRows } from '../../helpers/corpus';
@@ -23,12 +27,7 @@ import { need } from '../../helpers/needs';
 const BENCH_FILE = path.join(CORPUS, 'haproxy/exymat/bench/fixtures/large-valid.cfg');
 
 function parseWith(mode: HaproxyLexMode, text: string): HaproxyFile {
-  const was = setHaproxyLexMode(mode);
-  try {
-    return parseHaproxy(text);
-  } finally {
-    setHaproxyLexMode(was);
-  }
+  return parseHaproxy(text, { lexMode: mode });
 }
 
 function dumpLine(l: HaproxyLine): unknown {

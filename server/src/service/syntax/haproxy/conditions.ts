@@ -59,146 +59,13 @@ class Fail extends Error {
 }
 
 export function parseCondition(text: string): ParsedCondition {
-  let i = 0;
-  const skip = (): void => {
-    while (text[i] === ' ' || text[i] === '\t') i++;
-  };
-  skip();
-  if (i >= text.length) return { expr: null, error: null };
-
-  const parseExpr = (depth: number): CondNode => {
-    if (depth > MAX_DEPTH) throw new Fail(i, 'conditional expression nested too deeply');
-    const left = parseAnd(depth + 1);
-    skip();
-    if (text.startsWith('||', i)) {
-      i += 2;
-      skip();
-      return { kind: 'or', left, right: parseExpr(depth + 1) };
-    }
-    return left;
-  };
-  const parseAnd = (depth: number): CondNode => {
-    if (depth > MAX_DEPTH) throw new Fail(i, 'conditional expression nested too deeply');
-    skip();
-    if (i >= text.length) throw new Fail(i, 'missing term in conditional expression');
-    const left = parseTerm(depth + 1);
-    skip();
-    if (text.startsWith('&&', i)) {
-      i += 2;
-      skip();
-      return { kind: 'and', left, right: parseAnd(depth + 1) };
-    }
-    return left;
-  };
-  const parseTerm = (depth: number): CondNode => {
-    const start = i;
-    let neg = false;
-    while (text[i] === '!') {
-      neg = !neg;
-      do i++;
-      while (text[i] === ' ' || text[i] === '\t');
-    }
-    const num = /^[ \t\n\v\f\r]*[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(text.slice(i, i + 64));
-    if (num) {
-      i += num[0].length;
-      const digits = num[0].replace(/^[\s+-]+/, '');
-      const v =
-        digits.startsWith('0x') || digits.startsWith('0X')
-          ? parseInt(digits, 16)
-          : digits.startsWith('0') && digits.length > 1
-            ? parseInt(digits, 8)
-            : parseInt(digits, 10);
-      return { kind: 'const', value: v !== 0, neg };
-    }
-    if (text[i] === '(') {
-      do i++;
-      while (text[i] === ' ' || text[i] === '\t');
-      if (i >= text.length) throw new Fail(start, `unparsable conditional expression '${clipWord(text.slice(start))}'`);
-      const expr = parseExpr(depth + 1);
-      skip();
-      if (text[i] !== ')')
-        throw new Fail(i, `expected ')' after conditional expression '${clipWord(text.slice(start))}'`);
-      do i++;
-      while (text[i] === ' ' || text[i] === '\t');
-      return { kind: 'paren', expr, neg };
-    }
-    let j = i;
-    while (j < text.length && text[j] !== ' ' && text[j] !== '(') j++;
-    const name = text.slice(i, j);
-    const nargs = PREDICATES.get(name);
-    if (nargs === undefined) throw new Fail(i, `unparsable conditional expression '${clipWord(text.slice(i))}'`);
-    i = j;
-    return { kind: 'pred', name, args: readArgs(name, nargs), neg };
-  };
-  /**
-   * make_arg_list() (src/arg.c): without a '(' right after the name the predicate gets one empty
-   * argument; otherwise arguments are read up to ',' or ')' outside quotes, with backslash
-   * escapes; all arguments are mandatory and a ')' must close the list.
-   */
-  const readArgs = (name: string, nargs: number): string[] => {
-    const args: string[] = [];
-    if (text[i] !== '(') {
-      args.push('');
-      if (nargs > 1) throw new Fail(i, `missing arguments (got 1/${nargs}) of predicate '${clipWord(name)}'`);
-      return args;
-    }
-    i++;
-    for (;;) {
-      let out = '';
-      let sq = false;
-      let dq = false;
-      while (i < text.length) {
-        const c = text[i];
-        if (c === '"' && !sq) {
-          dq = !dq;
-          i++;
-          continue;
-        }
-        if (c === "'" && !dq) {
-          sq = !sq;
-          i++;
-          continue;
-        }
-        if (c === '\\' && !sq) {
-          const n = text[i + 1];
-          if (n === undefined)
-            throw new Fail(i, `unfinished escape in argument ${args.length + 1} of predicate '${clipWord(name)}'`);
-          if (n === '\\' || n === ' ' || n === '"' || n === "'") {
-            out += n;
-            i += 2;
-          } else if (n === 'r') {
-            out += '\r';
-            i += 2;
-          } else if (n === 'n') {
-            out += '\n';
-            i += 2;
-          } else if (n === 't') {
-            out += '\t';
-            i += 2;
-          } else {
-            out += c;
-            i++;
-          }
-          continue;
-        }
-        if (!sq && !dq && (c === ',' || c === ')')) break;
-        out += c;
-        i++;
-      }
-      args.push(out);
-      if (i >= text.length || text[i] === ')' || args.length >= nargs) break;
-      i++; // ','
-    }
-    if (args.length < nargs)
-      throw new Fail(i, `missing arguments (got ${args.length}/${nargs}) of predicate '${clipWord(name)}'`);
-    if (text[i] !== ')') throw new Fail(i, `expected ')' after the arguments of predicate '${clipWord(name)}'`);
-    i++;
-    return args;
-  };
-
+  const reader = new ConditionReader(text);
+  reader.skip();
+  if (reader.i >= text.length) return { expr: null, error: null };
   try {
-    const expr = parseExpr(0);
-    skip();
+    const expr = reader.parseExpr(0);
+    reader.skip();
+    const i = reader.i;
     if (i < text.length)
       return {
         expr: null,
@@ -212,6 +79,168 @@ export function parseCondition(text: string): ParsedCondition {
     if (e instanceof Fail) return { expr: null, error: { at: Math.min(e.at, text.length), message: e.message } };
     throw e;
   }
+}
+
+/** A recursive-descent reading of one condition text; `i` is the position reached. */
+class ConditionReader {
+  i = 0;
+
+  constructor(readonly text: string) {}
+
+  skip(): void {
+    const text = this.text;
+    while (text[this.i] === ' ' || text[this.i] === '\t') this.i++;
+  }
+
+  parseExpr(depth: number): CondNode {
+    if (depth > MAX_DEPTH) throw new Fail(this.i, 'conditional expression nested too deeply');
+    const left = this.parseAnd(depth + 1);
+    this.skip();
+    if (this.text.startsWith('||', this.i)) {
+      this.i += 2;
+      this.skip();
+      return { kind: 'or', left, right: this.parseExpr(depth + 1) };
+    }
+    return left;
+  }
+
+  parseAnd(depth: number): CondNode {
+    if (depth > MAX_DEPTH) throw new Fail(this.i, 'conditional expression nested too deeply');
+    this.skip();
+    if (this.i >= this.text.length) throw new Fail(this.i, 'missing term in conditional expression');
+    const left = this.parseTerm(depth + 1);
+    this.skip();
+    if (this.text.startsWith('&&', this.i)) {
+      this.i += 2;
+      this.skip();
+      return { kind: 'and', left, right: this.parseAnd(depth + 1) };
+    }
+    return left;
+  }
+
+  parseTerm(depth: number): CondNode {
+    const text = this.text;
+    const start = this.i;
+    let neg = false;
+    while (text[this.i] === '!') {
+      neg = !neg;
+      do this.i++;
+      while (text[this.i] === ' ' || text[this.i] === '\t');
+    }
+    const num = /^[ \t\n\v\f\r]*[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(text.slice(this.i, this.i + 64));
+    if (num) {
+      this.i += num[0].length;
+      return { kind: 'const', value: numberValue(num[0]) !== 0, neg };
+    }
+    if (text[this.i] === '(') {
+      do this.i++;
+      while (text[this.i] === ' ' || text[this.i] === '\t');
+      if (this.i >= text.length)
+        throw new Fail(start, `unparsable conditional expression '${clipWord(text.slice(start))}'`);
+      const expr = this.parseExpr(depth + 1);
+      this.skip();
+      if (text[this.i] !== ')')
+        throw new Fail(this.i, `expected ')' after conditional expression '${clipWord(text.slice(start))}'`);
+      do this.i++;
+      while (text[this.i] === ' ' || text[this.i] === '\t');
+      return { kind: 'paren', expr, neg };
+    }
+    let j = this.i;
+    while (j < text.length && text[j] !== ' ' && text[j] !== '(') j++;
+    const name = text.slice(this.i, j);
+    const nargs = PREDICATES.get(name);
+    if (nargs === undefined)
+      throw new Fail(this.i, `unparsable conditional expression '${clipWord(text.slice(this.i))}'`);
+    this.i = j;
+    return { kind: 'pred', name, args: this.readArgs(name, nargs), neg };
+  }
+
+  /**
+   * make_arg_list() (src/arg.c): without a '(' right after the name the predicate gets one empty
+   * argument; otherwise arguments are read up to ',' or ')' outside quotes, with backslash
+   * escapes; all arguments are mandatory and a ')' must close the list.
+   */
+  readArgs(name: string, nargs: number): string[] {
+    const text = this.text;
+    const args: string[] = [];
+    if (text[this.i] !== '(') {
+      args.push('');
+      if (nargs > 1) throw new Fail(this.i, `missing arguments (got 1/${nargs}) of predicate '${clipWord(name)}'`);
+      return args;
+    }
+    this.i++;
+    for (;;) {
+      args.push(this.readArg(name, args.length + 1));
+      if (this.i >= text.length || text[this.i] === ')' || args.length >= nargs) break;
+      this.i++; // ','
+    }
+    if (args.length < nargs)
+      throw new Fail(this.i, `missing arguments (got ${args.length}/${nargs}) of predicate '${clipWord(name)}'`);
+    if (text[this.i] !== ')')
+      throw new Fail(this.i, `expected ')' after the arguments of predicate '${clipWord(name)}'`);
+    this.i++;
+    return args;
+  }
+
+  /** Argument number `n` of predicate `name`: up to ',' or ')' outside quotes, escapes applied. */
+  readArg(name: string, n: number): string {
+    const text = this.text;
+    let out = '';
+    let sq = false;
+    let dq = false;
+    while (this.i < text.length) {
+      const c = text[this.i];
+      if (c === '"' && !sq) {
+        dq = !dq;
+        this.i++;
+        continue;
+      }
+      if (c === "'" && !dq) {
+        sq = !sq;
+        this.i++;
+        continue;
+      }
+      if (c === '\\' && !sq) {
+        const next = text[this.i + 1];
+        if (next === undefined)
+          throw new Fail(this.i, `unfinished escape in argument ${n} of predicate '${clipWord(name)}'`);
+        const escaped = ESCAPES.get(next);
+        if (escaped !== undefined) {
+          out += escaped;
+          this.i += 2;
+        } else {
+          out += c;
+          this.i++;
+        }
+        continue;
+      }
+      if (!sq && !dq && (c === ',' || c === ')')) break;
+      out += c;
+      this.i++;
+    }
+    return out;
+  }
+}
+
+/** What a backslash followed by each character stands for in a predicate argument (else itself). */
+const ESCAPES: ReadonlyMap<string, string> = new Map([
+  ['\\', '\\'],
+  [' ', ' '],
+  ['"', '"'],
+  ["'", "'"],
+  ['r', '\r'],
+  ['n', '\n'],
+  ['t', '\t'],
+]);
+
+/** The value of a number as C's strtol(.., 0) reads it (leading blanks and sign included). */
+function numberValue(literal: string): number {
+  const digits = literal.replace(/^[\s+-]+/, '');
+  return digits.startsWith('0x') || digits.startsWith('0X')
+    ? parseInt(digits, 16)
+    : digits.startsWith('0') && digits.length > 1
+      ? parseInt(digits, 8)
+      : parseInt(digits, 10);
 }
 
 export interface ConditionContext {

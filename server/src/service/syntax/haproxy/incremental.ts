@@ -13,13 +13,12 @@
  * The old tree's arrays and nodes are updated in place and handed over to a new tree object; the
  * old tree object must not be used afterwards.
  */
-import { clipWord } from '../../words';
-import type { Span } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
 import { lexInfo, lexLine } from './lexer';
 import { shiftLine, shiftSpan, type Line } from './line';
+import type { LineTable } from './line-table';
 import { HaproxyTree, Statement } from './nodes';
-import { MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
+import { badModifier, MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
 import type { HaproxyFile, HaproxyLine, HaproxySection, HaproxyStatement } from './types';
 
 /** `deleted` code units at `offset` replaced by `inserted`. */
@@ -98,11 +97,66 @@ const lineStartOf = (l: HaproxyLine): number => l.start;
 const stmtStartOf = (s: HaproxyStatement): number => s.line.start;
 const diagStartOf = (d: SyntaxDiagnostic): number => d.start;
 
+/** The edited line, read again: what reparseHaproxyLine() learns before it changes anything. */
+interface EditedLine {
+  /** The tree's line table while no line object was read, else its line list. */
+  table: LineTable | undefined;
+  lines: HaproxyLine[] | null;
+  /** The line's row or index, the line before the edit and after it. */
+  k: number;
+  line: HaproxyLine;
+  fresh: HaproxyLine;
+  lexError: SyntaxDiagnostic | null;
+  oldKind: LineKind;
+  newKind: LineKind;
+}
+
 /**
  * Applies `edit` (which turns tree.text into `text`) to the tree, or returns null when the edit
  * needs a full parse (see the module comment). Nothing is changed when null is returned.
  */
 export function reparseHaproxyLine(tree: HaproxyFile, text: string, edit: HaproxyTextEdit): HaproxyLineChange | null {
+  const edited = readEditedLine(tree, text, edit);
+  if (edited === null) return null;
+  const { line, fresh } = edited;
+  // The section the parser attaches the line to: the last one whose header comes before it.
+  const sections = tree.sections;
+  const si = lastAtOrBefore(sections, line.start, (s) => s.start); // (a section starts at its header)
+  if (si < 0) return null;
+  const section = sections[si];
+  const found = findStatement(tree, section, edited);
+  if (found === null) return null;
+  const { added, diags } = readStatement(edited, section, found.removed);
+
+  // Everything is known to fit: update in place.
+  const delta = edit.inserted.length - edit.deleted;
+  const oldEolEnd = line.eol.end;
+  moveLines(edited, sections, si, delta);
+  replaceStatement(found, added, fresh.start);
+  replaceDiagnostics(tree.diagnostics, line.start, oldEolEnd, delta, diags);
+
+  const { table, lines } = edited;
+  const next = new HaproxyTree(
+    text,
+    table ?? lines!,
+    sections,
+    tree.topLevel,
+    found.statements,
+    tree.conditionals,
+    tree.diagnostics,
+  );
+  const built = (tree as HaproxyTree).builtIndex;
+  if (built) {
+    // Line starts after the edit move; an edit without line breaks adds or removes none. The new
+    // index records the shift instead of copying every line start (LineIndex.shifted).
+    next.builtIndex = built.shifted(text, built.positionAt(edit.offset).line, delta);
+  }
+  const removed = found.removed;
+  return { tree: next, section, removed, added, lineStart: line.start, oldLineEnd: oldEolEnd, delta };
+}
+
+/** The edited line before and after the edit, or null when the edit is not one line's business. */
+function readEditedLine(tree: HaproxyFile, text: string, edit: HaproxyTextEdit): EditedLine | null {
   const old = tree.text;
   const { offset, deleted, inserted } = edit;
   const delta = inserted.length - deleted;
@@ -131,21 +185,30 @@ export function reparseHaproxyLine(tree: HaproxyFile, text: string, edit: Haprox
   const newKind = kindOf(fresh);
   if (oldKind === 'other' || newKind === 'other') return null;
   if ((oldKind === 'blank') !== (newKind === 'blank')) return null;
+  return { table, lines, k, line, fresh, lexError, oldKind, newKind };
+}
 
-  // The section the parser attaches the line to: the last one whose header comes before it.
-  const sections = tree.sections;
-  const si = lastAtOrBefore(sections, line.start, (s) => s.start); // (a section starts at its header)
-  if (si < 0) return null;
-  const section = sections[si];
+/** Where the edited line's statement (if any) sits in the section's list and the file's. */
+interface FoundStatement {
+  /** The file's statement list only when it was made. */
+  statements: HaproxyStatement[] | undefined;
+  own: HaproxyStatement[];
+  removed: HaproxyStatement | null;
+  at: number;
+  ownAt: number;
+}
 
-  // The file's statement list only when it was made (a parse's tree makes it on first read; until
-  // then an edit updates the sections' lists it is made from, so typing never makes it).
+/** The statement the edited line was, found in both lists, or null when the lists disagree. */
+function findStatement(tree: HaproxyFile, section: HaproxySection, edited: EditedLine): FoundStatement | null {
+  // (a parse's tree makes its list on first read; until then an edit updates the sections' lists
+  // it is made from, so typing never makes it)
   const statements = tree instanceof HaproxyTree ? tree.builtStatements : tree.statements;
   const own = section.statements;
+  const line = edited.line;
   let removed: HaproxyStatement | null = null;
   let at = -1;
   let ownAt = -1;
-  if (oldKind === 'statement') {
+  if (edited.oldKind === 'statement') {
     ownAt = lastAtOrBefore(own, line.start, stmtStartOf);
     if (ownAt < 0 || own[ownAt].line !== line) return null;
     removed = own[ownAt];
@@ -154,53 +217,57 @@ export function reparseHaproxyLine(tree: HaproxyFile, text: string, edit: Haprox
       if (at < 0 || statements[at] !== removed) return null;
     }
   }
+  return { statements, own, removed, at, ownAt };
+}
 
-  // The new line's diagnostics, as parseHaproxy() gives them.
+/** The new line's statement (null: none) and its diagnostics, as parseHaproxy() gives them. */
+function readStatement(
+  edited: EditedLine,
+  section: HaproxySection,
+  removed: HaproxyStatement | null,
+): { added: HaproxyStatement | null; diags: SyntaxDiagnostic[] } {
+  const { fresh, lexError } = edited;
   const diags: SyntaxDiagnostic[] = [];
   if (lexError) {
     fresh.invalid = true;
     diags.push(lexError);
   }
-  let added: HaproxyStatement | null = null;
-  if (newKind === 'statement') {
-    const words = fresh.words;
-    const keyword = words[0].value;
-    // (no `.if` block in the file: see above)
-    const conditions = removed?.conditions ?? section.headerStatement.conditions;
-    added = new Statement(fresh, -1, keyword, conditions, section);
-    if (keyword === 'no' || keyword === 'default') {
-      added.modifier = keyword;
-      const effective = words.length > 1 && words[1].value !== '' ? words[1].value : keyword;
-      if (!MODIFIABLE_KEYWORDS.has(effective) && !fresh.invalid) {
-        const span: Span = { start: words[0].start, end: words[Math.min(1, words.length - 1)].end };
-        diags.push({
-          code: 'bad-modifier',
-          message: `'${clipWord(keyword)}' applies only to option, log, busy-polling, set-dumpable, strict-limits, insecure-fork-wanted and numa-cpu-mapping`,
-          severity: 'error',
-          start: span.start,
-          end: span.end,
-        });
-      }
+  if (edited.newKind !== 'statement') return { added: null, diags };
+  const words = fresh.words;
+  const keyword = words[0].value;
+  // (no `.if` block in the file: see readEditedLine())
+  const conditions = removed?.conditions ?? section.headerStatement.conditions;
+  const added = new Statement(fresh, -1, keyword, conditions, section);
+  if (keyword === 'no' || keyword === 'default') {
+    added.modifier = keyword;
+    const effective = words.length > 1 && words[1].value !== '' ? words[1].value : keyword;
+    if (!MODIFIABLE_KEYWORDS.has(effective) && !fresh.invalid) {
+      diags.push(badModifier(keyword, { start: words[0].start, end: words[Math.min(1, words.length - 1)].end }));
     }
   }
+  return { added, diags };
+}
 
-  // Everything is known to fit: update in place.
-  const oldEolEnd = line.eol.end;
+/** Puts the new line in its row and moves the later lines and sections by `delta`. */
+function moveLines(edited: EditedLine, sections: HaproxySection[], si: number, delta: number): void {
+  const { table, lines, k, fresh } = edited;
   if (table !== undefined) table.replace(k, fresh as Line, delta);
   else lines![k] = fresh;
-  if (delta !== 0) {
-    if (lines) for (let i = k + 1; i < lines.length; i++) shiftLine(lines[i], delta);
-    for (let i = si + 1; i < sections.length; i++) {
-      const s = sections[i];
-      s.start += delta;
-      s.end += delta;
-      if (s.nameSpan) shiftSpan(s.nameSpan, delta);
-      if (s.fromSpan) shiftSpan(s.fromSpan, delta);
-    }
-    section.end += delta; // the line has content before and after, up to or before the section's end
+  if (delta === 0) return;
+  if (lines) for (let i = k + 1; i < lines.length; i++) shiftLine(lines[i], delta);
+  for (let i = si + 1; i < sections.length; i++) {
+    const s = sections[i];
+    s.start += delta;
+    s.end += delta;
+    if (s.nameSpan) shiftSpan(s.nameSpan, delta);
+    if (s.fromSpan) shiftSpan(s.fromSpan, delta);
   }
+  sections[si].end += delta; // the line has content before and after, up to or before the section's end
+}
 
-  // Statements: in the section's list and, when made, in the file's.
+/** Statements: `added` replaces the removed one in the section's list and, when made, in the file's. */
+function replaceStatement(found: FoundStatement, added: HaproxyStatement | null, lineStart: number): void {
+  const { statements, own, removed, at, ownAt } = found;
   if (removed && added) {
     if (statements !== undefined) statements[at] = added;
     own[ownAt] = added;
@@ -208,23 +275,21 @@ export function reparseHaproxyLine(tree: HaproxyFile, text: string, edit: Haprox
     if (statements !== undefined) statements.splice(at, 1);
     own.splice(ownAt, 1);
   } else if (added) {
-    if (statements !== undefined) statements.splice(firstAtOrAfter(statements, fresh.start, stmtStartOf), 0, added);
-    own.splice(firstAtOrAfter(own, fresh.start, stmtStartOf), 0, added);
+    if (statements !== undefined) statements.splice(firstAtOrAfter(statements, lineStart, stmtStartOf), 0, added);
+    own.splice(firstAtOrAfter(own, lineStart, stmtStartOf), 0, added);
   }
+}
 
-  // Syntax diagnostics: the line's own are replaced, the later ones move.
-  const all = tree.diagnostics;
-  const from = firstAtOrAfter(all, line.start, diagStartOf);
-  const to = firstAtOrAfter(all, oldEolEnd, diagStartOf);
+/** Syntax diagnostics: those of the line [start, eolEnd) become `diags`, the later ones move. */
+function replaceDiagnostics(
+  all: SyntaxDiagnostic[],
+  start: number,
+  eolEnd: number,
+  delta: number,
+  diags: SyntaxDiagnostic[],
+): void {
+  const from = firstAtOrAfter(all, start, diagStartOf);
+  const to = firstAtOrAfter(all, eolEnd, diagStartOf);
   if (delta !== 0) for (let i = to; i < all.length; i++) shiftSpan(all[i], delta);
   all.splice(from, to - from, ...diags);
-
-  const next = new HaproxyTree(text, table ?? lines!, sections, tree.topLevel, statements, tree.conditionals, all);
-  const built = (tree as HaproxyTree).builtIndex;
-  if (built) {
-    // Line starts after the edit move; an edit without line breaks adds or removes none. The new
-    // index records the shift instead of copying every line start (LineIndex.shifted).
-    next.builtIndex = built.shifted(text, built.positionAt(offset).line, delta);
-  }
-  return { tree: next, section, removed, added, lineStart: line.start, oldLineEnd: oldEolEnd, delta };
 }

@@ -14,6 +14,7 @@ export type {
   HaproxyFile,
 } from './types';
 export { parseHaproxy } from './parser';
+export type { HaproxyLexMode, HaproxyParseOptions } from './parser';
 export { printHaproxy, statementAt, lineAt, wordAt, sectionAt, findSections, branchTaken, isActive } from './tree';
 export { parseCondition, evaluateCondition, compareVersions } from './conditions';
 export type { CondNode, ConditionContext, ConditionError, ParsedCondition } from './conditions';

@@ -1,7 +1,8 @@
 /**
  * Shared strings for repeated words (internSlice) and keywords read from bytes (keywordSlot),
- * and the scratch buffer holding an ASCII text's bytes (asciiBytes).
+ * and an ASCII text's bytes (asciiBytes).
  */
+import { SECTION_RULES } from './sections';
 
 /**
  * Short plain words (keywords, common arguments) repeat all over a configuration: sharing one
@@ -36,6 +37,20 @@ export function internSlice(text: string, start: number, end: number): string {
 }
 
 /**
+ * Whether a statement with this keyword is a plain one: not a section header, a directive or a
+ * keyword modifier.
+ */
+function isPlainKeyword(keyword: string): boolean {
+  return (
+    keyword !== '' &&
+    keyword.charCodeAt(0) !== 46 &&
+    keyword !== 'no' &&
+    keyword !== 'default' &&
+    !SECTION_RULES.has(keyword)
+  );
+}
+
+/**
  * Keywords read from bytes (LineTable.keywordSlot()). The first word of a statement is one of a
  * few dozen keywords, over and over: a direct-mapped table (slot from the length and three
  * bytes) keeps each keyword's string and bytes, and a word equal byte for byte to a slot's bytes
@@ -46,14 +61,19 @@ const KW_SLOTS = 1 << 10;
 const KW_MAX = 32;
 /** The keyword string of each slot (undefined while the slot is empty). */
 export const keywordStrings: (string | undefined)[] = new Array<string | undefined>(KW_SLOTS).fill(undefined);
+/** 1 where the slot's keyword starts a plain statement (isPlainKeyword()), else 0. */
+export const keywordPlain = new Uint8Array(KW_SLOTS);
 const keywordBytes = new Uint8Array(KW_SLOTS * KW_MAX);
 /** keywordBytes read four bytes at a time, in the platform order (DataView.getInt32() reads the text in the same order). */
 const keywordWords = new Int32Array(keywordBytes.buffer);
 const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const keywordLengths = new Uint8Array(KW_SLOTS);
 
-/** The slot holding the word bytes[start, end) (text[start, end) as a string), or -1 when it is too long. */
-export function keywordSlot(bytes: Uint8Array, text: string, start: number, end: number): number {
+/**
+ * The slot holding the word bytes[start, end) (text[start, end) as a string), or -1 when it is too
+ * long; `view` is a DataView of `bytes`.
+ */
+export function keywordSlot(bytes: Uint8Array, view: DataView, text: string, start: number, end: number): number {
   const len = end - start;
   if (len > KW_MAX) return -1;
   const h =
@@ -62,13 +82,14 @@ export function keywordSlot(bytes: Uint8Array, text: string, start: number, end:
   const at = slot * KW_MAX;
   if (keywordLengths[slot] === len) {
     // four bytes at a time, then the rest one by one
-    const view = bytes === scratchBytes ? scratchView : new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let j = 0;
     while (j + 4 <= len && view.getInt32(start + j, littleEndian) === keywordWords[(at + j) >> 2]) j += 4;
     if (j + 4 > len) while (j < len && keywordBytes[at + j] === bytes[start + j]) j++;
     if (j === len) return slot;
   }
-  keywordStrings[slot] = internSlice(text, start, end);
+  const keyword = internSlice(text, start, end);
+  keywordStrings[slot] = keyword;
+  keywordPlain[slot] = isPlainKeyword(keyword) ? 1 : 0;
   keywordBytes.set(bytes.subarray(start, end), at);
   keywordLengths[slot] = len;
   return slot;
@@ -78,31 +99,16 @@ export function keywordSlot(bytes: Uint8Array, text: string, start: number, end:
  * The bytes of an ASCII-only text, for LineTable.lexAllBytes(): one byte per UTF-16 code unit, so
  * byte offsets are the text's offsets, followed by a '\n' sentinel at bytes[text.length] (the
  * scanner needs no bound check). Null when the text holds any other character (the lexer then
- * reads the text itself). The buffer is scratch space, overwritten by the next call and holding
- * no result of any parse: texts of up to SCRATCH_KEEP characters share one; a larger text gets
- * a buffer of its own, let go at the next call.
+ * reads the text itself). A new buffer per call, owned by the caller's parse.
  */
 export function asciiBytes(text: string): Uint8Array | null {
   const len = text.length;
-  let bytes = scratch;
-  if (bytes.length < len + 1) {
-    bytes = new Uint8Array(len < SCRATCH_KEEP ? Math.min(SCRATCH_KEEP, len + (len >> 3)) + 1 : len + 1);
-    if (len < SCRATCH_KEEP) scratch = bytes;
-  }
+  const bytes = new Uint8Array(len + 1);
   // encodeInto() reads as many characters as fit; all of them in as many bytes means all ASCII.
   const res = textEncoder.encodeInto(text, bytes.subarray(0, len));
   if (res.read !== len || res.written !== len) return null;
   bytes[len] = 10;
-  if (bytes !== scratchBytes) {
-    scratchBytes = bytes;
-    scratchView = new DataView(bytes.buffer);
-  }
   return bytes;
 }
 
-const SCRATCH_KEEP = 1 << 22;
-let scratch = new Uint8Array(0);
-/** The last buffer asciiBytes() returned, and a DataView of it (see keywordSlot()). */
-let scratchBytes = scratch;
-let scratchView = new DataView(scratch.buffer);
 const textEncoder = new TextEncoder();

@@ -130,12 +130,13 @@ export class LineTable {
 
   /**
    * The keywordStrings slot of row k's first word, for a row lexAllBytes() read without the
-   * general lexer (its first word is plain: its value is its text), or -1 when the word is too long.
+   * general lexer (its first word is plain: its value is its text), or -1 when the word is too long;
+   * `view` is a DataView of `bytes`.
    */
-  keywordSlot(k: number, bytes: Uint8Array): number {
+  keywordSlot(k: number, bytes: Uint8Array, view: DataView): number {
     const w = this.rows[k * ROW + 3];
     const data = this.store.data;
-    return keywordSlot(bytes, this.store.text, data[2 * w], data[2 * w + 1]);
+    return keywordSlot(bytes, view, this.store.text, data[2 * w], data[2 * w + 1]);
   }
 
   /** Lexes text[start, end) as the next row with the general lexer only (tests compare it with the others). */

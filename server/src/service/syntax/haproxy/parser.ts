@@ -20,7 +20,7 @@ import * as lineTable from './line-table';
 import type { LineTable, StatementInfo } from './line-table';
 import * as nodes from './nodes';
 import type { Section } from './nodes';
-import { MAX_NESTED_CONDITIONS, MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
+import { badModifier, MAX_NESTED_CONDITIONS, MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
 import type {
   HaproxyConditional,
   HaproxyDirective,
@@ -33,7 +33,7 @@ import type {
 
 // Read for every line, so bound once here: loaded through tsx (the tests, the benchmarks) each
 // read of an imported name is a getter call, which made the parse twice as slow.
-const { asciiBytes, keywordStrings } = intern;
+const { asciiBytes, keywordPlain, keywordStrings } = intern;
 const { lexInfo } = lexer;
 const { LineTable: Table, ROW } = lineTable;
 const { HaproxyTree, Section: SectionNode, Statement } = nodes;
@@ -70,61 +70,192 @@ function argv(words: HaproxyWord[], k: number): string {
 }
 
 /**
- * Whether a statement with this keyword is a plain one: not a section header, a directive or a
- * keyword modifier. Cached by keyword table slot (plainKeys holds the keyword each flag is for).
- */
-function isPlainKeyword(keyword: string): boolean {
-  return (
-    keyword !== '' &&
-    keyword.charCodeAt(0) !== 46 &&
-    keyword !== 'no' &&
-    keyword !== 'default' &&
-    !SECTION_RULES.has(keyword)
-  );
-}
-const plainKeys: (string | undefined)[] = new Array<string | undefined>(keywordStrings.length).fill(undefined);
-const plainFlags = new Uint8Array(keywordStrings.length);
-
-/**
  * How parseHaproxy() reads lines: 'bytes' reads an ASCII text as bytes (LineTable.lexAllBytes(),
  * the default; any other text is read as 'text'), 'text' reads each line of the string with the
  * lexer's quick paths (LineTable.lexAllText()), 'general' reads every line with the general lexer only.
  * All three give the same tree; tests compare them.
  */
 export type HaproxyLexMode = 'bytes' | 'text' | 'general';
-let lexMode: HaproxyLexMode = 'bytes';
 
-/** For tests: sets how parseHaproxy() reads lines; returns the previous mode. */
-export function setHaproxyLexMode(mode: HaproxyLexMode): HaproxyLexMode {
-  const was = lexMode;
-  lexMode = mode;
-  return was;
+export interface HaproxyParseOptions {
+  /** How lines are read (default 'bytes'). */
+  lexMode?: HaproxyLexMode;
 }
 
-export function parseHaproxy(text: string): HaproxyFile {
+export function parseHaproxy(text: string, options?: HaproxyParseOptions): HaproxyFile {
   flatten(text);
-  const sections: HaproxySection[] = [];
-  const topLevel: HaproxyStatement[] = [];
-  const conditionals: HaproxyConditional[] = [];
-  const diagnostics: SyntaxDiagnostic[] = [];
+  return new HaproxyParse(text, options?.lexMode ?? 'bytes').run();
+}
 
-  const condStack: CondLevel[] = [];
-  let conditions: HaproxyConditional[] = [];
-  let current: HaproxySection | null = null;
-  let lastContentEnd = -1;
-  let sawNul = false;
+/** One parse of one text: the tree's parts while they are built, and the open section and `.if` blocks. */
+class HaproxyParse {
+  readonly sections: HaproxySection[] = [];
+  readonly topLevel: HaproxyStatement[] = [];
+  readonly conditionals: HaproxyConditional[] = [];
+  readonly diagnostics: SyntaxDiagnostic[] = [];
+  readonly table: LineTable;
+  /** The sections' body statements as rows and keywords (see Section): the open section's start at `bodyFirst`. */
+  readonly info: StatementInfo;
+  /** The text's bytes when it is read as bytes (see HaproxyLexMode), and a DataView of them. */
+  readonly bytes: Uint8Array | null;
+  readonly view: DataView | null;
 
-  // The sections' body statements as rows and keywords (see Section): the open section's start at
-  // `bodyFirst`.
-  let bodyFirst = 0;
-  const closeSection = (): void => {
-    if (current) {
-      current.end = Math.max(SectionNode.headerEnd(current as Section), lastContentEnd);
-      SectionNode.close(current as Section, info.count - bodyFirst);
+  readonly condStack: CondLevel[] = [];
+  /**
+   * The branches the next statement is in: rebuilt lazily, when a statement needs it, and at most
+   * MAX_NESTED_CONDITIONS deep (HAProxy refuses deeper nesting), so that pathological inputs stay linear.
+   */
+  conditions: HaproxyConditional[] = [];
+  conditionsDirty = false;
+  current: HaproxySection | null = null;
+  bodyFirst = 0;
+  lastContentEnd = -1;
+  sawNul = false;
+
+  constructor(
+    readonly text: string,
+    readonly lexMode: HaproxyLexMode,
+  ) {
+    const len = text.length;
+    // About one word every 8 characters and one line every 40 in real configurations; both grow
+    // when needed.
+    const store = new WordStore(text, len >> 3);
+    this.table = new Table(store, len >> 5);
+    this.info = {
+      sections: this.sections,
+      conditions: undefined,
+      rows: new Int32Array(Math.max(16, len >> 5)),
+      keywords: [],
+      count: 0,
+      modifiers: undefined,
+      made: undefined,
+    };
+    this.table.statementInfo = this.info;
+    // An ASCII text is read as bytes (one pass, no call into the engine per word); any other text
+    // line by line as a string (see HaproxyLexMode).
+    this.bytes = lexMode === 'bytes' ? asciiBytes(text) : null;
+    this.view = this.bytes !== null ? new DataView(this.bytes.buffer) : null;
+  }
+
+  run(): HaproxyFile {
+    const { text, table, bytes } = this;
+    // First every line into the table's rows, then the rows in order.
+    if (bytes !== null) table.lexAllBytes(bytes, text, text.length);
+    else table.lexAllText(text, this.lexMode === 'general');
+    this.readRows();
+    this.closeSection();
+    table.finish();
+    this.endOfFile();
+    return new HaproxyTree(text, table, this.sections, this.topLevel, undefined, this.conditionals, this.diagnostics);
+  }
+
+  /** Reads the lexed rows in order: each line's diagnostics, then its statement or directive. */
+  readRows(): void {
+    const { table, bytes } = this;
+    const rowCount = table.count;
+    // (the rows are final: read them directly)
+    const rows = table.rows;
+    let nextGeneral = table.nextGeneral();
+    for (let row = 0; row < rowCount; row++) {
+      const r = row * ROW;
+      const contentEnd = rows[r + 1];
+      // Set only for lines the general path read (the others are plain: no scope, no error).
+      let built: Line | undefined;
+      if (row === nextGeneral) {
+        built = table.takeGeneral(row);
+        nextGeneral = table.nextGeneral();
+        if (built !== undefined) this.lexDiagnostics(built, contentEnd);
+      }
+
+      const wordCount = rows[r + 4];
+      if (wordCount > 0 && (built === undefined || !built.scope)) {
+        let keyword: string;
+        let plain = false;
+        if (bytes !== null && built === undefined) {
+          const slot = table.keywordSlot(row, bytes, this.view!);
+          if (slot >= 0) {
+            keyword = keywordStrings[slot]!;
+            plain = keywordPlain[slot] === 1;
+          } else keyword = table.wordValue(row, 0);
+        } else keyword = table.wordValue(row, 0);
+        if (plain && this.current !== null) {
+          // The common line: a keyword that is no section, directive or modifier, in a section,
+          // read without error (what handleStatement() does for it).
+          this.addBody(row, keyword, undefined);
+        } else if (keyword === '') {
+          // an empty first word ("" or ''): HAProxy skips the line
+        } else if (keyword.charCodeAt(0) === 46 /* . */) {
+          this.handleDirective(table.line(row), keyword);
+        } else {
+          this.handleStatement(row, keyword, built !== undefined && built.invalid === true);
+        }
+      }
+
+      if (wordCount > 0 || rows[r + 2] >= 0 || (built !== undefined && built.ignored !== undefined))
+        this.lastContentEnd = contentEnd;
     }
-  };
+  }
+
+  /** The lexer's findings on a line the general path read (lexInfo describes it). */
+  lexDiagnostics(built: Line, contentEnd: number): void {
+    const diagnostics = this.diagnostics;
+    if (lexInfo.nulAt >= 0 && !this.sawNul) {
+      this.sawNul = true;
+      diagnostics.push(
+        diag('nul-character', 'NUL character: HAProxy 2.6 stops reading the file here ("Stray NUL character")', {
+          start: lexInfo.nulAt,
+          end: lexInfo.nulAt + 1,
+        }),
+      );
+    }
+    if (lexInfo.crAt >= 0) {
+      diagnostics.push(
+        diag(
+          'stray-carriage-return',
+          'carriage return inside the line: HAProxy stops reading the line here and ignores the rest of it',
+          { start: lexInfo.crAt, end: contentEnd },
+          'warning',
+        ),
+      );
+    }
+    if (lexInfo.error) {
+      built.invalid = true;
+      diagnostics.push(lexInfo.error);
+    }
+  }
+
+  /** What is wrong at the end of the file: open `.if` blocks, no final line feed; then all diagnostics sorted. */
+  endOfFile(): void {
+    const { text, table, diagnostics } = this;
+    for (const level of this.condStack) {
+      const w = level.opener.line.words[0];
+      diagnostics.push(diag('unterminated-if', "'.if' block never closed: add '.endif'", w));
+    }
+    const len = text.length;
+    if (len > 0 && text.charCodeAt(len - 1) !== 10) {
+      const last = table.count - 1;
+      diagnostics.push(
+        diag(
+          'missing-final-newline',
+          'missing line feed at the end of the file: HAProxy 2.6 refuses the file ("Missing LF on last line")',
+          { start: table.start(last), end: table.end(last) },
+        ),
+      );
+    }
+    diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
+  }
+
+  closeSection(): void {
+    const current = this.current;
+    if (current) {
+      current.end = Math.max(SectionNode.headerEnd(current as Section), this.lastContentEnd);
+      SectionNode.close(current as Section, this.info.count - this.bodyFirst);
+    }
+  }
+
   /** Adds row `row` to the open section's body. */
-  const addBody = (row: number, keyword: string, modifier: 'no' | 'default' | undefined): void => {
+  addBody(row: number, keyword: string, modifier: 'no' | 'default' | undefined): void {
+    const info = this.info;
     const n = info.count;
     if (n === info.rows.length) {
       const grown = new Int32Array(n * 2);
@@ -134,141 +265,28 @@ export function parseHaproxy(text: string): HaproxyFile {
     info.rows[n] = row;
     info.keywords[n] = keyword;
     info.count = n + 1;
-    Statement.keepConditions(info, row, currentConditions());
+    Statement.keepConditions(info, row, this.currentConditions());
     if (modifier !== undefined) (info.modifiers ??= new Map()).set(row, modifier);
-  };
-  // Rebuilt lazily, when a statement needs it, and at most MAX_NESTED_CONDITIONS deep (HAProxy
-  // refuses deeper nesting), so that pathological inputs stay linear.
-  let conditionsDirty = false;
-  const refreshConditions = (): void => {
-    conditionsDirty = true;
-  };
-  const currentConditions = (): HaproxyConditional[] => {
-    if (conditionsDirty) {
+  }
+
+  refreshConditions(): void {
+    this.conditionsDirty = true;
+  }
+
+  currentConditions(): HaproxyConditional[] {
+    if (this.conditionsDirty) {
+      const condStack = this.condStack;
       const n = Math.min(condStack.length, MAX_NESTED_CONDITIONS);
-      conditions = new Array<HaproxyConditional>(n);
+      const conditions = new Array<HaproxyConditional>(n);
       for (let k = 0; k < n; k++) conditions[k] = condStack[k].branch;
-      conditionsDirty = false;
+      this.conditions = conditions;
+      this.conditionsDirty = false;
     }
-    return conditions;
-  };
-
-  const len = text.length;
-  // About one word every 8 characters and one line every 40 in real configurations; both grow
-  // when needed.
-  const store = new WordStore(text, len >> 3);
-  const table = new Table(store, len >> 5);
-  const info: StatementInfo = {
-    sections,
-    conditions: undefined,
-    rows: new Int32Array(Math.max(16, len >> 5)),
-    keywords: [],
-    count: 0,
-    modifiers: undefined,
-    made: undefined,
-  };
-  table.statementInfo = info;
-  // An ASCII text is read as bytes (one pass, no call into the engine per word); any other text
-  // line by line as a string (see HaproxyLexMode).
-  const bytes = lexMode === 'bytes' ? asciiBytes(text) : null;
-  // First every line into the table's rows, then the rows in order.
-  if (bytes !== null) table.lexAllBytes(bytes, text, len);
-  else table.lexAllText(text, lexMode === 'general');
-  const rowCount = table.count;
-  // (the rows are final: read them directly)
-  const rows = table.rows;
-  let nextGeneral = table.nextGeneral();
-  for (let row = 0; row < rowCount; row++) {
-    const r = row * ROW;
-    const contentEnd = rows[r + 1];
-    // Set only for lines the general path read (the others are plain: no scope, no error).
-    let built: Line | undefined;
-    if (row === nextGeneral) {
-      built = table.takeGeneral(row);
-      nextGeneral = table.nextGeneral();
-    }
-
-    if (built !== undefined) {
-      if (lexInfo.nulAt >= 0 && !sawNul) {
-        sawNul = true;
-        diagnostics.push(
-          diag('nul-character', 'NUL character: HAProxy 2.6 stops reading the file here ("Stray NUL character")', {
-            start: lexInfo.nulAt,
-            end: lexInfo.nulAt + 1,
-          }),
-        );
-      }
-      if (lexInfo.crAt >= 0) {
-        diagnostics.push(
-          diag(
-            'stray-carriage-return',
-            'carriage return inside the line: HAProxy stops reading the line here and ignores the rest of it',
-            { start: lexInfo.crAt, end: contentEnd },
-            'warning',
-          ),
-        );
-      }
-      if (lexInfo.error) {
-        built.invalid = true;
-        diagnostics.push(lexInfo.error);
-      }
-    }
-
-    const wordCount = rows[r + 4];
-    if (wordCount > 0 && (built === undefined || !built.scope)) {
-      let keyword: string;
-      let plain = false;
-      if (bytes !== null && built === undefined) {
-        const slot = table.keywordSlot(row, bytes);
-        if (slot >= 0) {
-          keyword = keywordStrings[slot]!;
-          if (plainKeys[slot] !== keyword) {
-            plainKeys[slot] = keyword;
-            plainFlags[slot] = isPlainKeyword(keyword) ? 1 : 0;
-          }
-          plain = plainFlags[slot] === 1;
-        } else keyword = table.wordValue(row, 0);
-      } else keyword = table.wordValue(row, 0);
-      // (handleStatement() sets `current`, which TypeScript does not see)
-      const section = current as HaproxySection | null;
-      if (plain && section !== null) {
-        // The common line: a keyword that is no section, directive or modifier, in a section,
-        // read without error (what handleStatement() does for it).
-        addBody(row, keyword, undefined);
-      } else if (keyword === '') {
-        // an empty first word ("" or ''): HAProxy skips the line
-      } else if (keyword.charCodeAt(0) === 46 /* . */) {
-        handleDirective(table.line(row), keyword);
-      } else {
-        handleStatement(row, keyword, built !== undefined && built.invalid === true);
-      }
-    }
-
-    if (wordCount > 0 || rows[r + 2] >= 0 || (built !== undefined && built.ignored !== undefined))
-      lastContentEnd = contentEnd;
+    return this.conditions;
   }
-  closeSection();
-  table.finish();
 
-  for (const level of condStack) {
-    const w = level.opener.line.words[0];
-    diagnostics.push(diag('unterminated-if', "'.if' block never closed: add '.endif'", w));
-  }
-  if (len > 0 && text.charCodeAt(len - 1) !== 10) {
-    const last = table.count - 1;
-    diagnostics.push(
-      diag(
-        'missing-final-newline',
-        'missing line feed at the end of the file: HAProxy 2.6 refuses the file ("Missing LF on last line")',
-        { start: table.start(last), end: table.end(last) },
-      ),
-    );
-  }
-  diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
-
-  return new HaproxyTree(text, table, sections, topLevel, undefined, conditionals, diagnostics);
-
-  function handleDirective(line: HaproxyLine, keyword: string): void {
+  handleDirective(line: HaproxyLine, keyword: string): void {
+    const { condStack, diagnostics } = this;
     const words = line.words;
     const quiet = line.invalid === true; // one diagnostic per line
     if (!DIRECTIVES.has(keyword)) {
@@ -283,8 +301,8 @@ export function parseHaproxy(text: string): HaproxyFile {
       return;
     }
     const cond: HaproxyConditional = { type: 'conditional', line, directive: keyword as HaproxyDirective };
-    conditionals.push(cond);
-    if (keyword === '.if' || keyword === '.elif') readCondition(cond, quiet);
+    this.conditionals.push(cond);
+    if (keyword === '.if' || keyword === '.elif') this.readCondition(cond, quiet);
     const top = condStack.length ? condStack[condStack.length - 1] : null;
     switch (keyword) {
       case '.if':
@@ -298,7 +316,7 @@ export function parseHaproxy(text: string): HaproxyFile {
           );
         }
         condStack.push({ opener: cond, branch: cond, seenElse: false });
-        refreshConditions();
+        this.refreshConditions();
         return;
       case '.elif':
         if (!top) {
@@ -309,7 +327,7 @@ export function parseHaproxy(text: string): HaproxyFile {
           diagnostics.push(diag('conditional-order', "'.elif' after '.else' is not permitted", words[0]));
         cond.previous = top.branch;
         top.branch = cond;
-        refreshConditions();
+        this.refreshConditions();
         return;
       case '.else':
       case '.endif': {
@@ -334,7 +352,7 @@ export function parseHaproxy(text: string): HaproxyFile {
           top.branch = cond;
           top.seenElse = true;
         }
-        refreshConditions();
+        this.refreshConditions();
         return;
       }
       default:
@@ -353,7 +371,7 @@ export function parseHaproxy(text: string): HaproxyFile {
   }
 
   /** Parses the condition of `.if`/`.elif` (words after the directive, joined by spaces). */
-  function readCondition(cond: HaproxyConditional, quiet: boolean): void {
+  readCondition(cond: HaproxyConditional, quiet: boolean): void {
     const words = cond.line.words.slice(1);
     const text = words.map((w) => w.value).join(' ');
     const parsed = parseCondition(text);
@@ -374,12 +392,13 @@ export function parseHaproxy(text: string): HaproxyFile {
         }
         acc += w.value.length + 1;
       }
-      diagnostics.push(diag('bad-condition', `${parsed.error.message} in '${clipWord(cond.directive)}'`, at));
+      this.diagnostics.push(diag('bad-condition', `${parsed.error.message} in '${clipWord(cond.directive)}'`, at));
     }
   }
 
-  /** The statement on line `row` of the table; `quiet`: the line already has its diagnostic. */
-  function handleStatement(row: number, keyword: string, quiet: boolean): void {
+  /** The statement on line `row` of the this.table; `quiet`: the line already has its diagnostic. */
+  handleStatement(row: number, keyword: string, quiet: boolean): void {
+    const { table, diagnostics } = this;
     let reported = quiet;
     let modifier: 'no' | 'default' | undefined;
     let effective = keyword;
@@ -388,35 +407,29 @@ export function parseHaproxy(text: string): HaproxyFile {
       if (table.wordCount(row) > 1 && table.wordValue(row, 1) !== '') effective = table.wordValue(row, 1);
       if (!MODIFIABLE_KEYWORDS.has(effective) && !reported) {
         reported = true;
-        diagnostics.push(
-          diag(
-            'bad-modifier',
-            `'${clipWord(keyword)}' applies only to option, log, busy-polling, set-dumpable, strict-limits, insecure-fork-wanted and numa-cpu-mapping`,
-            spanOf(table.line(row).words.slice(0, 2)),
-          ),
-        );
+        diagnostics.push(badModifier(keyword, spanOf(table.line(row).words.slice(0, 2))));
       }
     }
 
     const rule = modifier ? undefined : SECTION_RULES.get(keyword);
     if (rule) {
-      closeSection();
+      this.closeSection();
       const section = new SectionNode(table, row, keyword);
-      bodyFirst = info.count;
+      this.bodyFirst = this.info.count;
       // (the header statement is made when read: see Section; a section keyword never has a modifier)
-      Statement.keepConditions(info, row, currentConditions());
-      const problem = readHeader(table, section, row, bytes);
+      Statement.keepConditions(this.info, row, this.currentConditions());
+      const problem = readHeader(table, section, row, this.bytes);
       if (problem !== null && !reported) diagnostics.push(problem);
-      sections.push(section);
-      current = section;
-      lastContentEnd = section.end;
+      this.sections.push(section);
+      this.current = section;
+      this.lastContentEnd = section.end;
       return;
     }
 
-    if (current) {
-      addBody(row, keyword, modifier);
+    if (this.current) {
+      this.addBody(row, keyword, modifier);
     } else {
-      topLevel.push(makeStatement(row, keyword, null, modifier));
+      this.topLevel.push(this.makeStatement(row, keyword, null, modifier));
       if (!reported)
         diagnostics.push(
           diag(
@@ -428,14 +441,15 @@ export function parseHaproxy(text: string): HaproxyFile {
     }
   }
 
-  function makeStatement(
+  makeStatement(
     row: number,
     keyword: string,
     section: HaproxySection | null,
     modifier: 'no' | 'default' | undefined,
   ): HaproxyStatement {
-    const stmt = new Statement(table, row, keyword, currentConditions(), section);
-    Statement.keepConditions(info, row, currentConditions());
+    const { table, info } = this;
+    const stmt = new Statement(table, row, keyword, this.currentConditions(), section);
+    Statement.keepConditions(info, row, this.currentConditions());
     if (modifier) stmt.modifier = modifier;
     return stmt;
   }

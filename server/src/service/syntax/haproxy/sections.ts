@@ -11,6 +11,9 @@
  * each other section; `invalid_char()` in src/tools.c; `alertif_too_many_args()`.
  * Manual: https://docs.haproxy.org/2.6/configuration.html sections 3 to 4.
  */
+import { clipWord } from '../../words';
+import type { Span } from '../../text';
+import type { SyntaxDiagnostic } from '../../types';
 
 export interface SectionRule {
   /** A name is required after the keyword. */
@@ -77,6 +80,17 @@ export const MODIFIABLE_KEYWORDS: ReadonlySet<string> = new Set([
   'insecure-fork-wanted',
   'numa-cpu-mapping',
 ]);
+
+/** The error for `no`/`default` (`keyword`) before a keyword outside MODIFIABLE_KEYWORDS; `span`: both words. */
+export function badModifier(keyword: string, span: Span): SyntaxDiagnostic {
+  return {
+    code: 'bad-modifier',
+    message: `'${clipWord(keyword)}' applies only to option, log, busy-polling, set-dumpable, strict-limits, insecure-fork-wanted and numa-cpu-mapping`,
+    severity: 'error',
+    start: span.start,
+    end: span.end,
+  };
+}
 
 /** include/haproxy/cfgcond-t.h (v2.6): `#define MAXNESTEDCONDS 100`; level 100 is refused. */
 export const MAX_NESTED_CONDITIONS = 100;
