@@ -19,8 +19,6 @@ const SERVICE = 'server/src/service';
 const STATEFUL: Record<string, string> = {
   'server/src/service/syntax/aws/cfn.ts': 'the YAML library, loaded on first use',
   'server/src/service/syntax/aws/treesitter.ts': 'the Terraform grammar, loaded on first use',
-  'server/src/service/syntax/aws/hcl.ts': 'to be moved into host/',
-  'server/src/service/syntax/nginx/incremental.ts': 'to be moved into host/',
   'server/src/service/docs/ws-notes.ts': 'an index of the static notes, built once on first use',
   'server/src/service/knowledge/haproxy-tables.ts': "each release's keyword table, parsed on first use",
 };

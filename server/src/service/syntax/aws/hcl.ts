@@ -79,17 +79,19 @@ function named(n: Node): Node[] {
 export const HCL_MAX_DEPTH = 64;
 
 /** The first place nesting went past HCL_MAX_DEPTH in the file being converted. */
-let tooDeep: Span | null = null;
+interface DeepMark {
+  first: Span | null;
+}
 
-function deeper(n: Node, depth: number): boolean {
+function deeper(n: Node, depth: number, deep: DeepMark): boolean {
   if (depth < HCL_MAX_DEPTH) return false;
-  tooDeep ??= spanOf(n);
+  deep.first ??= spanOf(n);
   return true;
 }
 
-function convertExpr(n: Node, depth = 0): HclExpr {
+function convertExpr(n: Node, depth: number, deep: DeepMark): HclExpr {
   const span = spanOf(n);
-  if (deeper(n, depth)) return { kind: 'other', text: n.text, span };
+  if (deeper(n, depth, deep)) return { kind: 'other', text: n.text, span };
   const text = n.text;
   let node = n;
   while (node.type === 'expression' || node.type === 'literal_value' || node.type === 'collection_value') {
@@ -119,7 +121,7 @@ function convertExpr(n: Node, depth = 0): HclExpr {
         if (parts.length === 1 && parts[0].type === 'template_interpolation') {
           const inner = named(parts[0]).find((c) => c.type === 'expression');
           if (inner) {
-            const e = convertExpr(inner, depth + 1);
+            const e = convertExpr(inner, depth + 1, deep);
             if (e.kind === 'traversal') return { ...e, span };
           }
         }
@@ -129,7 +131,7 @@ function convertExpr(n: Node, depth = 0): HclExpr {
     case 'tuple': {
       const items = named(node)
         .filter((c) => c.type === 'expression')
-        .map((c) => convertExpr(c, depth + 1));
+        .map((c) => convertExpr(c, depth + 1, deep));
       return { kind: 'tuple', items, span };
     }
     case 'object': {
@@ -138,14 +140,14 @@ function convertExpr(n: Node, depth = 0): HclExpr {
         if (el.type !== 'object_elem') continue;
         const [k, v] = named(el).filter((c) => c.type === 'expression');
         if (!k || !v) continue;
-        const key = convertExpr(k, depth + 1);
+        const key = convertExpr(k, depth + 1, deep);
         const keyText =
           key.kind === 'string'
             ? key.value
             : key.kind === 'traversal' && key.parts.length === 1
               ? key.parts[0]
               : k.text;
-        entries.push({ key: keyText, keySpan: spanOf(k), value: convertExpr(v, depth + 1) });
+        entries.push({ key: keyText, keySpan: spanOf(k), value: convertExpr(v, depth + 1, deep) });
       }
       return { kind: 'object', entries, span };
     }
@@ -168,9 +170,10 @@ function convertBody(
   body: Node | undefined,
   into: { attributes: HclAttribute[]; blocks: HclBlock[] },
   comments: HclComment[],
-  depth = 0,
+  depth: number,
+  deep: DeepMark,
 ): void {
-  if (!body || deeper(body, depth)) return;
+  if (!body || deeper(body, depth, deep)) return;
   for (const c of body.namedChildren) {
     if (!c) continue;
     if (c.type === 'comment') comments.push({ text: c.text, span: spanOf(c) });
@@ -182,9 +185,11 @@ function convertBody(
         name: id.text,
         nameSpan: spanOf(id),
         span: spanOf(c),
-        value: ex ? convertExpr(ex, depth) : { kind: 'other', text: '', span: { start: c.endIndex, end: c.endIndex } },
+        value: ex
+          ? convertExpr(ex, depth, deep)
+          : { kind: 'other', text: '', span: { start: c.endIndex, end: c.endIndex } },
       });
-    } else if (c.type === 'block') into.blocks.push(convertBlock(c, comments, depth));
+    } else if (c.type === 'block') into.blocks.push(convertBlock(c, comments, depth, deep));
     else collectComments(c, comments, depth);
   }
 }
@@ -195,7 +200,7 @@ function collectComments(n: Node, comments: HclComment[], depth = 0): void {
   else if (depth < 4 * HCL_MAX_DEPTH) for (const c of n.namedChildren) if (c) collectComments(c, comments, depth + 1);
 }
 
-function convertBlock(n: Node, comments: HclComment[], depth: number): HclBlock {
+function convertBlock(n: Node, comments: HclComment[], depth: number, deep: DeepMark): HclBlock {
   const kids = n.namedChildren.filter((c): c is Node => !!c);
   const typeNode = kids.find((c) => c.type === 'identifier');
   const labels = kids
@@ -226,7 +231,7 @@ function convertBlock(n: Node, comments: HclComment[], depth: number): HclBlock 
     blocks: [],
   };
   for (const c of kids) if (c.type === 'comment') comments.push({ text: c.text, span: spanOf(c) });
-  convertBody(body, block, comments, depth + 1);
+  convertBody(body, block, comments, depth + 1, deep);
   for (const c of kids) if (c.type === 'ERROR') collectComments(c, comments, depth + 1);
   return block;
 }
@@ -266,28 +271,27 @@ function syntaxErrors(root: Node, text: string): SyntaxDiagnostic[] {
 
 export function parseHcl(text: string): HclFile {
   const tree = parseTerraformTree(text);
-  tooDeep = null;
+  const deep: DeepMark = { first: null };
   try {
     const root = tree.rootNode;
     const file: HclFile = { text, blocks: [], attributes: [], comments: [], diagnostics: syntaxErrors(root, text) };
     for (const c of root.namedChildren) {
       if (!c) continue;
-      if (c.type === 'body') convertBody(c, file, file.comments);
+      if (c.type === 'body') convertBody(c, file, file.comments, 0, deep);
       else collectComments(c, file.comments);
     }
     file.comments.sort((a, b) => a.span.start - b.span.start);
-    const deep = tooDeep as Span | null;
-    if (deep)
+    const first = deep.first;
+    if (first)
       file.diagnostics.push({
-        start: deep.start,
-        end: deep.start + 1,
+        start: first.start,
+        end: first.start + 1,
         code: 'nesting-too-deep',
         message: `Terraform nested deeper than ${HCL_MAX_DEPTH} levels: wslb does not read what is inside, so nothing there is checked`,
         severity: 'error',
       });
     return file;
   } finally {
-    tooDeep = null;
     tree.delete();
   }
 }

@@ -51,9 +51,8 @@ export function parseNginxIncremental(
  * tree, moved); undefined for a tree parsed whole.
  */
 export function nginxReparsedBlock(file: NginxFile): NginxBlock | undefined {
-  return reparsedBlocks.get(file);
+  return file instanceof File ? file.reparsed : undefined;
 }
-const reparsedBlocks = new WeakMap<NginxFile, NginxBlock>();
 
 /**
  * How often parseNginxIncremental re-read one block (`reused`) or parsed the whole text (`full`),
@@ -136,7 +135,7 @@ function reparse(
   file.diagnostics = before.concat(scratch.diagnostics, after.map(shift));
   const oldIndex = File.builtLineIndex(old);
   if (oldIndex) file.setLineIndex(editedLineIndex(oldIndex, text, lo, hiOld, hiNew));
-  reparsedBlocks.set(file, fresh);
+  file.reparsed = fresh;
   if (delta !== 0 && (tt.from.length >= SHIFT_LOG_MAX || tt.maxSteps() >= SHIFT_LOG_LIMIT)) {
     settleTree(file);
     tt.restart();

@@ -467,6 +467,8 @@ export class File implements NginxFile {
   /** Every top-level node but whitespace trivia, in order. */
   items: NginxNode[] = [];
   diagnostics: NginxSyntaxDiagnostic[] = [];
+  /** The block an incremental parse re-read to make this tree (nginxReparsedBlock). */
+  reparsed: NginxBlock | undefined = undefined;
   #tt: TreeText;
   #lineIndex: LineIndex | undefined = undefined;
   #children: NginxNode[] | undefined = undefined;
