@@ -11,6 +11,7 @@ import { CLIENT_ONLY_SETTINGS, SETTINGS, SETTINGS_TITLE, settingDefault } from '
 import { renderManifest } from '../../scripts/manifest';
 import { DEFAULT_SETTINGS } from '../../server/src/lsp/protocol';
 import { normalizeSettings, settingsToOptions } from '../../server/src/lsp/project';
+import { severityOfWord } from '../../server/src/service/options';
 import { DEFAULT_OPTIONS } from '../../server/src/service/options';
 import { allCodes } from '../../server/src/service/codes';
 import { parseNginxTime } from '../../server/src/service/model/units';
@@ -74,6 +75,20 @@ describe('settings: one table (common/settings.ts)', () => {
     assert.equal(opts.heartbeatSet, false);
     assert.equal(DEFAULT_OPTIONS.nginxVersion, settingDefault('nginxVersion'));
     assert.equal(DEFAULT_OPTIONS.haproxyVersion, settingDefault('haproxyVersion'));
+  });
+
+  it('rule severities and versions are read from settings as the CLI reads them', () => {
+    const opts = settingsToOptions({
+      ...DEFAULT_SETTINGS,
+      rules: { 'nginx/ws-read-timeout': 'WARN', 'haproxy/server-no-check': 'off', x: 'constructor', y: 'loud' },
+      nginxVersion: '1.31.4',
+      haproxyVersion: 'latest',
+    });
+    assert.deepEqual(opts.ruleSeverity, { 'nginx/ws-read-timeout': 'warning', 'haproxy/server-no-check': 'off' });
+    assert.equal(severityOfWord('Info'), 'information');
+    assert.equal(severityOfWord('toString'), undefined);
+    assert.deepEqual([opts.nginxVersion, opts.nginxVersionSet], ['1.31.4', true]);
+    assert.deepEqual([opts.haproxyVersion, opts.haproxyVersionSet], [DEFAULT_SETTINGS.haproxyVersion, false]);
   });
 
   it('no other source file writes the defaults again', () => {

@@ -11,6 +11,7 @@ import { nginxTarget } from '../service/knowledge/nginx';
 import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
 import type { ServiceOptions } from '../service';
+import { severityOfWord } from '../service/options';
 import { ALL_CHECKS } from '../service/checks';
 import { knownCode } from '../service/codes';
 import { ALL_RULES } from '../service/rules';
@@ -102,16 +103,6 @@ check options:
   --no-follow-outside-includes never read them: a finding names each include not followed
 `;
 
-const SEVERITIES: Record<string, Severity | 'off'> = {
-  off: 'off',
-  error: 'error',
-  warning: 'warning',
-  warn: 'warning',
-  info: 'information',
-  information: 'information',
-  hint: 'hint',
-};
-
 interface ParsedArgs {
   positional: string[];
   flags: Map<string, string[]>;
@@ -175,7 +166,7 @@ function serviceOptions(p: ParsedArgs): Partial<ServiceOptions> {
     const m = /^([^=]+)=(.+)$/.exec(r);
     if (!m) throw new UsageError(`--rule: expected id=off|error|warning|info, got "${r}"`);
     if (!knownCode(m[1])) throw new UsageError(`--rule: no rule or check "${m[1]}" (see \`wslb rules\`)`);
-    const s = SEVERITIES[m[2].toLowerCase()];
+    const s = severityOfWord(m[2]);
     if (!s) throw new UsageError(`--rule: "${m[2]}" is not off, error, warning, info or hint`);
     sev[m[1]] = s;
   }

@@ -9,7 +9,7 @@ import { AnalysisHost } from '../service/host/analysis-host';
 import type { ConfigFileSystem, NotARegularFile } from '../service/model/fs';
 import { readRegularFile, refusalOf } from '../node/nodefs';
 import { parseNginxTime } from '../service/model/units';
-import type { ServiceOptions } from '../service/options';
+import { severityOfWord, type ServiceOptions } from '../service/options';
 import type { Severity } from '../service/types';
 import type { TextEditRecord } from '../service/host/edits';
 import { PathMapper } from './convert';
@@ -27,33 +27,29 @@ export interface OpenDoc {
   languageId: string;
 }
 
-const SEVERITY_NAMES: Record<string, Severity | 'off'> = {
-  off: 'off',
-  error: 'error',
-  warning: 'warning',
-  warn: 'warning',
-  info: 'information',
-  information: 'information',
-  hint: 'hint',
-};
-
 export function settingsToOptions(s: WslbSettings): Partial<ServiceOptions> {
   const ruleSeverity: Record<string, Severity | 'off'> = {};
   for (const [id, v] of Object.entries(s.rules ?? {})) {
-    const sev = typeof v === 'string' ? SEVERITY_NAMES[v.toLowerCase()] : undefined;
+    const sev = typeof v === 'string' ? severityOfWord(v) : undefined;
     if (sev) ruleSeverity[id] = sev;
   }
   const hb = typeof s.heartbeat === 'string' ? parseNginxTime(s.heartbeat) : undefined;
   const defaultHb = parseNginxTime(DEFAULT_SETTINGS.heartbeat)!;
+  // A version setting counts when it is a version; only one other than the default is the user's choice.
+  const version = (key: 'nginxVersion' | 'haproxyVersion') => {
+    const ok = /^\d+\.\d+(\.\d+)?$/.test(s[key]);
+    return { value: ok ? s[key] : DEFAULT_SETTINGS[key], set: ok && s[key] !== DEFAULT_SETTINGS[key] };
+  };
+  const nginx = version('nginxVersion');
+  const haproxy = version('haproxyVersion');
   return {
     heartbeatMs: hb && hb > 0 ? hb : defaultHb,
     // The setting always has a value; only one other than the default counts as the user's choice.
     heartbeatSet: !!hb && hb > 0 && hb !== defaultHb,
-    nginxVersion: /^\d+\.\d+(\.\d+)?$/.test(s.nginxVersion) ? s.nginxVersion : DEFAULT_SETTINGS.nginxVersion,
-    nginxVersionSet: /^\d+\.\d+(\.\d+)?$/.test(s.nginxVersion) && s.nginxVersion !== DEFAULT_SETTINGS.nginxVersion,
-    haproxyVersion: /^\d+\.\d+(\.\d+)?$/.test(s.haproxyVersion) ? s.haproxyVersion : DEFAULT_SETTINGS.haproxyVersion,
-    haproxyVersionSet:
-      /^\d+\.\d+(\.\d+)?$/.test(s.haproxyVersion) && s.haproxyVersion !== DEFAULT_SETTINGS.haproxyVersion,
+    nginxVersion: nginx.value,
+    nginxVersionSet: nginx.set,
+    haproxyVersion: haproxy.value,
+    haproxyVersionSet: haproxy.set,
     ruleSeverity,
   };
 }

@@ -35,6 +35,21 @@ export interface ServiceOptions {
   ruleSeverity: Record<string, Severity | 'off'>;
 }
 
+const SEVERITY_WORDS: Readonly<Record<string, Severity | 'off'>> = {
+  off: 'off',
+  error: 'error',
+  warning: 'warning',
+  warn: 'warning',
+  info: 'information',
+  information: 'information',
+  hint: 'hint',
+};
+
+/** A rule severity as people write it (`--rule id=warn`, `wslb.rules`), any case; undefined if not one. */
+export function severityOfWord(word: string): Severity | 'off' | undefined {
+  return Object.hasOwn(SEVERITY_WORDS, word.toLowerCase()) ? SEVERITY_WORDS[word.toLowerCase()] : undefined;
+}
+
 /** The settings' defaults (common/settings.ts): Debian 12's versions (nginx 1.22.1, HAProxy 2.6.12) and a 30 s heartbeat. */
 export const DEFAULT_OPTIONS: ServiceOptions = {
   heartbeatMs: parseNginxTime(settingDefault('heartbeat'))!,
