@@ -227,10 +227,9 @@ const mayHaveWebSocketComment = fact('haproxy.mayHaveWebSocketComment', (src: Ha
  * The line (0-based) of the first comment about WebSocket on the proxy's header, on the comment
  * lines just above it, or on any line of the section (trailing comments included), or -1.
  */
-export function webSocketCommentLine(proxy: HaproxyProxy): number {
-  const src = proxy.source;
-  if (!mayHaveWebSocketComment(src)) return -1;
-  const lines = src.tree.lines;
+/** The index of a proxy's header among its file's lines, by binary search on the line starts (-1 if absent). */
+export function headerLineIndex(proxy: HaproxyProxy): number {
+  const lines = proxy.source.tree.lines;
   const header = proxy.section.header;
   let lo = 0;
   let hi = lines.length - 1;
@@ -239,7 +238,14 @@ export function webSocketCommentLine(proxy: HaproxyProxy): number {
     if (lines[mid].start <= header.start) lo = mid;
     else hi = mid - 1;
   }
-  const idx = lines[lo] === header ? lo : lines.indexOf(header);
+  return lines[lo] === header ? lo : lines.indexOf(header);
+}
+
+export function webSocketCommentLine(proxy: HaproxyProxy): number {
+  const src = proxy.source;
+  if (!mayHaveWebSocketComment(src)) return -1;
+  const lines = src.tree.lines;
+  const idx = headerLineIndex(proxy);
   if (idx < 0) return -1;
   const says = (i: number) => {
     const c = lines[i]?.comment;

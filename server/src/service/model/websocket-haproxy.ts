@@ -39,6 +39,7 @@ import {
   chainHasUpgradeAcl,
   conventionReasons,
   defaultRouteReasons,
+  headerLineIndex,
   NO_REASONS,
   UPGRADE_WORD,
   WS_ACL,
@@ -52,16 +53,7 @@ function hasHaproxyMarker(proxy: HaproxyProxy): boolean {
     if (found !== undefined) return found;
   }
   const lines = proxy.source.tree.lines;
-  const header = proxy.section.header;
-  // the header's index by binary search on the line starts (lines.indexOf made this quadratic)
-  let lo = 0;
-  let hi = lines.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lines[mid].start <= header.start) lo = mid;
-    else hi = mid - 1;
-  }
-  const idx = lines[lo] === header ? lo : lines.indexOf(header);
+  const idx = headerLineIndex(proxy);
   // the header line's own comment, comments on the lines just above it, and comment lines inside
   // (a line's words are read only when it has a comment: building them is what costs)
   const check = (i: number) => {
