@@ -242,6 +242,15 @@ export class NginxBalancer implements Balancer {
     }
   }
 
+  /** The peer a hash or weight loop settled on: counted, marked tried, its fail window restarted if over. */
+  private static take(ctx: Ctx, p: number, peer: Peer, now: number): Peer {
+    ctx.current = peer;
+    peer.conns++;
+    if (now - peer.checked > peer.failTimeout) peer.checked = now;
+    ctx.tried[p] = 1;
+    return peer;
+  }
+
   private static unavailable(peer: Peer, now: number): boolean {
     if (peer.down) return true;
     if (peer.maxFails && peer.fails >= peer.maxFails && now - peer.checked <= peer.failTimeout) return true;
@@ -351,11 +360,7 @@ export class NginxBalancer implements Balancer {
       }
     }
     best.currentWeight -= total;
-    if (now - best.checked > best.failTimeout) best.checked = now;
-    best.conns++;
-    ctx.current = best;
-    ctx.tried[p] = 1;
-    return best;
+    return NginxBalancer.take(ctx, p, best, now);
   }
 
   /** Weighted walk shared by ip_hash and hash: `w = hash % total_weight`, then subtract weights. */
@@ -378,12 +383,8 @@ export class NginxBalancer implements Balancer {
       const p = NginxBalancer.walk(ctx.peers, hash);
       const peer = ctx.peers.peers[p];
       if (!ctx.tried[p] && !NginxBalancer.unavailable(peer, now)) {
-        ctx.current = peer;
-        peer.conns++;
-        if (now - peer.checked > peer.failTimeout) peer.checked = now;
-        ctx.tried[p] = 1;
         ctx.ipHash = hash;
-        return peer;
+        return NginxBalancer.take(ctx, p, peer, now);
       }
       if (++ctx.modTries > 20) return this.getRoundRobin(ctx, now);
     }
@@ -402,13 +403,7 @@ export class NginxBalancer implements Balancer {
       ctx.rehash++;
       const p = NginxBalancer.walk(ctx.peers, ctx.hash);
       const peer = ctx.peers.peers[p];
-      if (!ctx.tried[p] && !NginxBalancer.unavailable(peer, now)) {
-        ctx.current = peer;
-        peer.conns++;
-        if (now - peer.checked > peer.failTimeout) peer.checked = now;
-        ctx.tried[p] = 1;
-        return peer;
-      }
+      if (!ctx.tried[p] && !NginxBalancer.unavailable(peer, now)) return NginxBalancer.take(ctx, p, peer, now);
       if (++ctx.modTries > 20) return this.getRoundRobin(ctx, now);
     }
   }
@@ -439,11 +434,7 @@ export class NginxBalancer implements Balancer {
       }
       if (best) {
         best.currentWeight -= total;
-        ctx.current = best;
-        best.conns++;
-        if (now - best.checked > best.failTimeout) best.checked = now;
-        ctx.tried[bestI] = 1;
-        return best;
+        return NginxBalancer.take(ctx, bestI, best, now);
       }
       ctx.chash++;
       ctx.modTries++;
