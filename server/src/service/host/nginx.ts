@@ -31,8 +31,10 @@ import type { ConfigFileSystem } from '../model/fs';
 import {
   buildNginxConfig,
   contextPath,
+  NGINX_DATA_BLOCKS,
   nginxFootprintKept,
   rebuildNginxBlock,
+  walkStatements,
   type NginxConfig,
   type NginxContext,
 } from '../model/nginx';
@@ -41,6 +43,7 @@ import { isNginxUnit, nginxScopes, nginxUnits, statementsIn } from '../model/ngi
 import { proxyPassOf, webSocketLocationsIn } from '../model/websocket';
 import { NGINX_RULES } from '../rules';
 import {
+  nginxCopiedDirectives,
   nginxReparsedBlock,
   parseNginxIncremental,
   type NginxBlock,
@@ -135,7 +138,7 @@ export class NginxIncremental {
 
   analyze(service: LanguageService, rootPath: string, host: NginxIncrementalHost): NginxAnalysis {
     const st = this.state;
-    // The old tree may be moved in place below: nothing may keep using the old state.
+    // The old state's model is moved to the new tree below: nothing may keep using the old state.
     this.state = null;
     if (st) {
       const done = this.update(st, service, rootPath, host);
@@ -234,11 +237,13 @@ export class NginxIncremental {
     const lastLine = oldIndex.positionAt(oldEnd).line;
     const eol = eolOf(st.text);
 
-    // From here the old tree is moved into the new text: any failure analyses from scratch.
+    // From here the model is moved to the new tree: any failure analyses from scratch.
     const tree = parseNginxIncremental(st.tree, text, edits);
     host.storeTree(rootPath, text, tree);
     const fresh = nginxReparsedBlock(tree);
-    if (!fresh || !within(fresh, d)) return 'the parser re-read more than the server block';
+    const copyOf = fresh ? moveModel(config, rootPath, st.tree, tree) : null;
+    const dNow = copyOf?.get(d);
+    if (!fresh || !copyOf || !dNow || !within(fresh, dNow)) return 'the parser re-read more than the server block';
     const indent = editedIndentStats(st.indent, st.text, text, lo, hiOld, hiOld + delta);
     const unitNow = indentUnitOf(indent);
     if (unitNow !== indentUnitOf(st.indent) || eolOf(text) !== eol) return 'indentation or line breaks changed';
@@ -268,11 +273,11 @@ export class NginxIncremental {
       if (key === d) continue;
       const moved = keep(list);
       if (!moved) return 'a finding points into the server block or cites a line that moved';
-      units.set(key, moved);
+      units.set(copyOf.get(key) ?? key, moved);
     }
     const options = st.options;
     const indexOf: LineIndexOf = (p) => next.sources.get(p)?.tree.lineIndex;
-    units.set(d, runRules(UNIT_RULES, next, options, indexOf, { unit: ctx }, service.fixTiming));
+    units.set(dNow, runRules(UNIT_RULES, next, options, indexOf, { unit: ctx }, service.fixTiming));
 
     const knowledge = unitKnowledge(st.knowledge, rootPath, tree, stmt, oldStart, oldEnd, delta, options);
     if (!knowledge) return 'a knowledge finding spans the server block';
@@ -286,6 +291,29 @@ export class NginxIncremental {
     this.state = out;
     return assemble(out);
   }
+}
+
+/**
+ * Point the statements of the root file at the nodes of `tree`, which parseNginxIncremental made
+ * from `old` (those inside the block it re-read stay: their unit is rebuilt). Returns the copy of
+ * each directive of `old` outside that block that the model may hold.
+ */
+function moveModel(
+  config: NginxConfig,
+  rootPath: string,
+  old: NginxFile,
+  tree: NginxFile,
+): Map<NginxDirective, NginxDirective> {
+  const copyOf = new Map<NginxDirective, NginxDirective>();
+  nginxCopiedDirectives(old, tree, (a, b) => {
+    copyOf.set(a, b);
+    return !NGINX_DATA_BLOCKS.has(a.name);
+  });
+  for (const s of walkStatements(config.root)) {
+    const copy = s.source.path === rootPath ? copyOf.get(s.directive) : undefined;
+    if (copy) s.directive = copy;
+  }
+  return copyOf;
 }
 
 /** The changed region of an edit: [lo, hiOld) of the old text became [lo, hiOld + delta) of the new one. */
