@@ -37,6 +37,7 @@ import {
   walkStatements,
   type NginxConfig,
   type NginxContext,
+  type NginxSource,
 } from '../model/nginx';
 import { carry } from './memo';
 import { isNginxUnit, nginxScopes, nginxUnits, statementsIn } from '../model/nginx-units';
@@ -241,9 +242,10 @@ export class NginxIncremental {
     const tree = parseNginxIncremental(st.tree, text, edits);
     host.storeTree(rootPath, text, tree);
     const fresh = nginxReparsedBlock(tree);
-    const copyOf = fresh ? moveModel(config, rootPath, st.tree, tree) : null;
-    const dNow = copyOf?.get(d);
-    if (!fresh || !copyOf || !dNow || !within(fresh, dNow)) return 'the parser re-read more than the server block';
+    const copyOf = fresh ? moveModel(config, src, st.tree, tree, fresh, delta, st.units) : null;
+    if (!fresh || !copyOf) return 'the whole file was parsed again, or a statement is not in the new tree';
+    const dNow = copyOf.get(d);
+    if (!dNow || !within(fresh, dNow)) return 'the parser re-read more than the server block';
     const indent = editedIndentStats(st.indent, st.text, text, lo, hiOld, hiOld + delta);
     const unitNow = indentUnitOf(indent);
     if (unitNow !== indentUnitOf(st.indent) || eolOf(text) !== eol) return 'indentation or line breaks changed';
@@ -294,26 +296,35 @@ export class NginxIncremental {
 }
 
 /**
- * Point the statements of the root file at the nodes of `tree`, which parseNginxIncremental made
- * from `old` (those inside the block it re-read stay: their unit is rebuilt). Returns the copy of
- * each directive of `old` outside that block that the model may hold.
+ * Point the statements of the root file `src` at the nodes of `tree`, which parseNginxIncremental
+ * made from `old` by re-reading `fresh` (the statements inside that block stay: their unit is
+ * rebuilt). Returns the copies of the units' directives, or null when a statement was not found in
+ * the tree (then the analysis starts again).
  */
 function moveModel(
   config: NginxConfig,
-  rootPath: string,
+  src: NginxSource,
   old: NginxFile,
   tree: NginxFile,
-): Map<NginxDirective, NginxDirective> {
+  fresh: NginxBlock,
+  delta: number,
+  units: ReadonlyMap<NginxDirective, unknown>,
+): Map<NginxDirective, NginxDirective> | null {
+  // The statements of the file are in the order of its directives (the model's walk and the
+  // tree's go the same way): match them as both go.
+  const stmts = walkStatements(config.root).filter((s) => s.source === src);
+  const oldClose = fresh.close - delta;
+  const inside = (d: NginxDirective): boolean => d.start > fresh.open && d.start < oldClose;
   const copyOf = new Map<NginxDirective, NginxDirective>();
+  let k = 0;
   nginxCopiedDirectives(old, tree, (a, b) => {
-    copyOf.set(a, b);
+    while (k < stmts.length && stmts[k].directive !== a && inside(stmts[k].directive)) k++;
+    if (k < stmts.length && stmts[k].directive === a) stmts[k++].directive = b;
+    if (units.has(a)) copyOf.set(a, b);
     return !NGINX_DATA_BLOCKS.has(a.name);
   });
-  for (const s of walkStatements(config.root)) {
-    const copy = s.source.path === rootPath ? copyOf.get(s.directive) : undefined;
-    if (copy) s.directive = copy;
-  }
-  return copyOf;
+  while (k < stmts.length && inside(stmts[k].directive)) k++;
+  return k === stmts.length ? copyOf : null;
 }
 
 /** The changed region of an edit: [lo, hiOld) of the old text became [lo, hiOld + delta) of the new one. */

@@ -62,9 +62,10 @@ export function nginxReparsedBlock(file: NginxFile): NginxBlock | undefined {
 }
 
 /**
- * Call `each(d, copy)` for every directive `d` of `old` outside the block `next` re-read, with
- * its copy in `next` (a tree parseNginxIncremental made from `old`). A block is
- * entered unless `each` returns false for its directive. Reading the copies makes them.
+ * Call `each(d, copy)` for every directive `d` of `old` outside the block `next` re-read, in
+ * source order (a directive before the directives of its block), with its copy in `next` (a tree
+ * parseNginxIncremental made from `old`). A block is entered unless `each` returns false for its
+ * directive. Reading the copies makes them.
  */
 export function nginxCopiedDirectives(
   old: NginxFile,
@@ -72,17 +73,32 @@ export function nginxCopiedDirectives(
   each: (d: NginxDirective, copy: NginxDirective) => boolean,
 ): void {
   const reparsed = nginxReparsedBlock(next);
-  const lists: NginxNode[][] = [old.items, next.items];
-  while (lists.length > 0) {
-    const to = lists.pop()!;
-    const from = lists.pop()!;
-    for (let i = 0; i < from.length; i++) {
-      const a = from[i];
-      const b = to[i];
-      if (a.type === 'directive' && b.type === 'directive') {
-        if (each(a, b) && a.block && b.block && b.block !== reparsed && !a.block.rawBody)
-          lists.push(a.block.items, b.block.items);
-      } else if (a.type === 'block' && b.type === 'block' && b !== reparsed) lists.push(a.items, b.items);
+  // Pairs of lists (old, new) with the index reached in them.
+  const from: NginxNode[][] = [old.items];
+  const to: NginxNode[][] = [next.items];
+  const at: number[] = [0];
+  while (at.length > 0) {
+    const top = at.length - 1;
+    const i = at[top];
+    const list = from[top];
+    if (i >= list.length) {
+      from.pop();
+      to.pop();
+      at.pop();
+      continue;
+    }
+    at[top] = i + 1;
+    const a = list[i];
+    const b = to[top][i];
+    let inner: [NginxNode[], NginxNode[]] | null = null;
+    if (a.type === 'directive' && b.type === 'directive') {
+      if (each(a, b) && a.block && b.block && b.block !== reparsed && !a.block.rawBody)
+        inner = [a.block.items, b.block.items];
+    } else if (a.type === 'block' && b.type === 'block' && b !== reparsed) inner = [a.items, b.items];
+    if (inner) {
+      from.push(inner[0]);
+      to.push(inner[1]);
+      at.push(0);
     }
   }
 }
