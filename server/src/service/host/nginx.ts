@@ -31,27 +31,17 @@ import type { ConfigFileSystem } from '../model/fs';
 import {
   buildNginxConfig,
   contextPath,
-  NGINX_DATA_BLOCKS,
   nginxFootprintKept,
   rebuildNginxBlock,
-  walkStatements,
   type NginxConfig,
   type NginxContext,
-  type NginxSource,
+  type NginxStatement,
 } from '../model/nginx';
 import { carry } from './memo';
 import { isNginxUnit, nginxScopes, nginxUnits, statementsIn } from '../model/nginx-units';
 import { proxyPassOf, webSocketLocationsIn } from '../model/websocket';
 import { NGINX_RULES } from '../rules';
-import {
-  nginxCopiedDirectives,
-  nginxReparsedBlock,
-  parseNginxIncremental,
-  type NginxBlock,
-  type NginxDirective,
-  type NginxFile,
-  type NginxTextEdit,
-} from '../syntax/nginx';
+import { nginxReparsedBlock, parseNginxIncremental, type NginxFile, type NginxTextEdit } from '../syntax/nginx';
 import type { Suppressions } from '../suppress';
 import type { ServiceOptions } from '../options';
 import { versionHintFor, type DetectedVersion } from '../version-detect';
@@ -111,7 +101,7 @@ interface State {
   /** Findings of the 'config' rules. */
   whole: Finding[];
   /** Findings of the 'server' rules, per unit (by its `server` directive) ... */
-  units: Map<NginxDirective, Finding[]>;
+  units: Map<NginxStatement, Finding[]>;
   /** ... and over the rest of the config. */
   rest: Finding[];
   /** How the root file is indented (fixes write its indentation unit). */
@@ -164,11 +154,11 @@ export class NginxIncremental {
     const hint = versionHintFor(host.fs, rootPath, 'nginx');
     const options = nginxFileOptions(service.options, config.sources.get(rootPath)?.text, hint);
     const indexOf: LineIndexOf = (p) => config.sources.get(p)?.tree.lineIndex;
-    const units = new Map<NginxDirective, Finding[]>();
+    const units = new Map<NginxStatement, Finding[]>();
     let rest: Finding[] = [];
     for (const scope of nginxScopes(config)) {
       const found = runRules(UNIT_RULES, config, options, indexOf, scope, service.fixTiming);
-      if (scope.unit) units.set(scope.unit.statement!.directive, found);
+      if (scope.unit) units.set(scope.unit.statement!, found);
       else rest = found;
     }
     const src = config.sources.get(rootPath)!;
@@ -238,19 +228,19 @@ export class NginxIncremental {
     const lastLine = oldIndex.positionAt(oldEnd).line;
     const eol = eolOf(st.text);
 
-    // From here the model is moved to the new tree: any failure analyses from scratch.
+    // From here the model reads the new tree (its statements find their directives in the source's
+    // tree, model/nginx-tree.ts): any failure analyses from scratch.
     const tree = parseNginxIncremental(st.tree, text, edits);
     host.storeTree(rootPath, text, tree);
     const fresh = nginxReparsedBlock(tree);
-    const copyOf = fresh ? moveModel(config, src, st.tree, tree, fresh, delta, st.units) : null;
-    if (!fresh || !copyOf) return 'the whole file was parsed again, or a statement is not in the new tree';
-    const dNow = copyOf.get(d);
-    if (!dNow || !within(fresh, dNow)) return 'the parser re-read more than the server block';
+    const b = d.block!; // of the old tree (held: `holds`)
+    if (!fresh || fresh.open < b.open || fresh.close > b.close + delta)
+      return 'the parser re-read more than the server block';
+    src.text = text;
+    src.tree = tree;
     const indent = editedIndentStats(st.indent, st.text, text, lo, hiOld, hiOld + delta);
     const unitNow = indentUnitOf(indent);
     if (unitNow !== indentUnitOf(st.indent) || eolOf(text) !== eol) return 'indentation or line breaks changed';
-    src.text = text;
-    src.tree = tree;
     const ctx = rebuildNginxBlock(stmt);
     if (!ctx) return 'the server block now includes files';
     const next: NginxConfig = {
@@ -270,16 +260,16 @@ export class NginxIncremental {
     const whole = keep(st.whole);
     const rest = keep(st.rest);
     if (!whole || !rest) return 'a finding points into the server block or cites a line that moved';
-    const units = new Map<NginxDirective, Finding[]>();
+    const units = new Map<NginxStatement, Finding[]>();
     for (const [key, list] of st.units) {
-      if (key === d) continue;
+      if (key === stmt) continue;
       const moved = keep(list);
       if (!moved) return 'a finding points into the server block or cites a line that moved';
-      units.set(copyOf.get(key) ?? key, moved);
+      units.set(key, moved);
     }
     const options = st.options;
     const indexOf: LineIndexOf = (p) => next.sources.get(p)?.tree.lineIndex;
-    units.set(dNow, runRules(UNIT_RULES, next, options, indexOf, { unit: ctx }, service.fixTiming));
+    units.set(stmt, runRules(UNIT_RULES, next, options, indexOf, { unit: ctx }, service.fixTiming));
 
     const knowledge = unitKnowledge(st.knowledge, rootPath, tree, stmt, oldStart, oldEnd, delta, options);
     if (!knowledge) return 'a knowledge finding spans the server block';
@@ -293,38 +283,6 @@ export class NginxIncremental {
     this.state = out;
     return assemble(out);
   }
-}
-
-/**
- * Point the statements of the root file `src` at the nodes of `tree`, which parseNginxIncremental
- * made from `old` by re-reading `fresh` (the statements inside that block stay: their unit is
- * rebuilt). Returns the copies of the units' directives, or null when a statement was not found in
- * the tree (then the analysis starts again).
- */
-function moveModel(
-  config: NginxConfig,
-  src: NginxSource,
-  old: NginxFile,
-  tree: NginxFile,
-  fresh: NginxBlock,
-  delta: number,
-  units: ReadonlyMap<NginxDirective, unknown>,
-): Map<NginxDirective, NginxDirective> | null {
-  // The statements of the file are in the order of its directives (the model's walk and the
-  // tree's go the same way): match them as both go.
-  const stmts = walkStatements(config.root).filter((s) => s.source === src);
-  const oldClose = fresh.close - delta;
-  const inside = (d: NginxDirective): boolean => d.start > fresh.open && d.start < oldClose;
-  const copyOf = new Map<NginxDirective, NginxDirective>();
-  let k = 0;
-  nginxCopiedDirectives(old, tree, (a, b) => {
-    while (k < stmts.length && stmts[k].directive !== a && inside(stmts[k].directive)) k++;
-    if (k < stmts.length && stmts[k].directive === a) stmts[k++].directive = b;
-    if (units.has(a)) copyOf.set(a, b);
-    return !NGINX_DATA_BLOCKS.has(a.name);
-  });
-  while (k < stmts.length && inside(stmts[k].directive)) k++;
-  return k === stmts.length ? copyOf : null;
 }
 
 /** The changed region of an edit: [lo, hiOld) of the old text became [lo, hiOld + delta) of the new one. */
@@ -443,11 +401,6 @@ function aloneOnItsLines(text: string, start: number, end: number): boolean {
     if (c !== 32 && c !== 9) return false;
   }
   return true;
-}
-
-function within(block: NginxBlock, d: NginxDirective): boolean {
-  for (let b: NginxBlock | NginxFile = block; b.type === 'block'; b = b.parent) if (b === d.block) return true;
-  return false;
 }
 
 /**

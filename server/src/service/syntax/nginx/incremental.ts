@@ -8,14 +8,7 @@
 import { LineIndex } from '../../text';
 import { Block, Directive, File, shiftedCopy, TreeText } from './nodes';
 import { flatten, parseCore, parseNginx } from './parser';
-import type {
-  NginxBlock,
-  NginxDirective,
-  NginxFile,
-  NginxNode,
-  NginxSyntaxDiagnostic,
-  ParseNginxOptions,
-} from './types';
+import type { NginxBlock, NginxFile, NginxNode, NginxSyntaxDiagnostic, ParseNginxOptions } from './types';
 
 // Character codes. Each module that scans text declares the ones it reads: loaded through tsx
 // (the tests, the benchmarks) an imported constant is a getter call on every read, which made the
@@ -59,48 +52,6 @@ export function parseNginxIncremental(
  */
 export function nginxReparsedBlock(file: NginxFile): NginxBlock | undefined {
   return file instanceof File ? file.reparsed : undefined;
-}
-
-/**
- * Call `each(d, copy)` for every directive `d` of `old` outside the block `next` re-read, in
- * source order (a directive before the directives of its block), with its copy in `next` (a tree
- * parseNginxIncremental made from `old`). A block is entered unless `each` returns false for its
- * directive. Reading the copies makes them.
- */
-export function nginxCopiedDirectives(
-  old: NginxFile,
-  next: NginxFile,
-  each: (d: NginxDirective, copy: NginxDirective) => boolean,
-): void {
-  const reparsed = nginxReparsedBlock(next);
-  // Pairs of lists (old, new) with the index reached in them.
-  const from: NginxNode[][] = [old.items];
-  const to: NginxNode[][] = [next.items];
-  const at: number[] = [0];
-  while (at.length > 0) {
-    const top = at.length - 1;
-    const i = at[top];
-    const list = from[top];
-    if (i >= list.length) {
-      from.pop();
-      to.pop();
-      at.pop();
-      continue;
-    }
-    at[top] = i + 1;
-    const a = list[i];
-    const b = to[top][i];
-    let inner: [NginxNode[], NginxNode[]] | null = null;
-    if (a.type === 'directive' && b.type === 'directive') {
-      if (each(a, b) && a.block && b.block && b.block !== reparsed && !a.block.rawBody)
-        inner = [a.block.items, b.block.items];
-    } else if (a.type === 'block' && b.type === 'block' && b !== reparsed) inner = [a.items, b.items];
-    if (inner) {
-      from.push(inner[0]);
-      to.push(inner[1]);
-      at.push(0);
-    }
-  }
 }
 
 /** How often parseNginxIncremental re-read one block (`reused`) or parsed the whole text (`full`). */

@@ -4,7 +4,15 @@
  * directive's `parts` are built on first read from `items`, with the whitespace between them read
  * again from the text.
  *
- * A tree is a value: once parsed, no node changes. An incremental parse (incremental.ts) makes a
+ * Memory layout (a 50k-line config has about half a million leaves, and allocation is what a
+ * parse costs): whitespace and the ";" of a directive are not stored. Blocks and the file keep
+ * `items` (every child but whitespace); `children` and a directive's `parts` are built from them
+ * on first read, filling the gaps with trivia (and, inside a directive, comments) read again from
+ * the text, and are then cached. The gaps hold nothing else, so the lazy lists are exactly the
+ * ones an eager parse would build.
+ *
+ * A tree is a value: once parsed, no node's offsets, text or contents change (what is built on
+ * first read is a cache of what the node already says). An incremental parse (incremental.ts) makes a
  * new tree whose nodes outside the re-read block are copies of the old ones at their new offsets
  * (`shiftedCopy`); a copied block makes the copies of its items when they are first read, and a
  * copy shares what the offsets do not change (its words, names, comment texts).
@@ -157,7 +165,7 @@ export class Directive extends NodeBase implements NginxDirective {
    * words lie before its block, so they move exactly when its start does).
    */
   #wordDelta = 0;
-  /** The enclosing block, or null at top level (then the parent is the tree's current file). */
+  /** The enclosing block, or null at top level (then the parent is the tree's file). */
   #parent: NginxBlock | null;
   #store: WordStore;
   /** Index of the name word in the store. */
@@ -257,7 +265,7 @@ export class Directive extends NodeBase implements NginxDirective {
     return this.tt.text;
   }
 
-  /** Built on first read (see the memory layout note above). */
+  /** Built on first read (see the memory layout note at the top). */
   get parts(): NginxNode[] {
     const x = this.#x();
     if (x.parts === undefined) {
@@ -307,7 +315,10 @@ export class Block extends NodeBase implements NginxBlock {
   open: number;
   close = -1;
   #items: NginxNode[] = [];
-  /** A copy whose items are not made yet: they are those of `#from`, moved by `#delta`. */
+  /**
+   * A copy whose items are not made yet: they are those of `#from` (a block of an older tree, kept
+   * alive until then), moved by `#delta`.
+   */
   #from: Block | null = null;
   #delta = 0;
   #owner: NginxDirective | null;
