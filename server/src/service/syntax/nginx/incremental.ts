@@ -13,8 +13,11 @@ import type { NginxBlock, NginxFile, NginxNode, NginxSyntaxDiagnostic, ParseNgin
 // Character codes. Each module that scans text declares the ones it reads: loaded through tsx
 // (the tests, the benchmarks) an imported constant is a getter call on every read, which made the
 // scan several times slower.
+const TAB = 9;
 const LF = 10;
 const CR = 13;
+const SPACE = 32;
+const HASH = 35;
 
 /** One change of a text: `deleted` code units at `offset` replaced by `inserted` (applied in order). */
 export interface NginxTextEdit {
@@ -89,7 +92,7 @@ function reparse(
   tt.file = file;
   const fresh = copyPath(old, path, target, delta, tt);
   const { file: scratch, closeAt } = parseCore(tt, options, { block: fresh });
-  if (closeAt !== tClose + delta) return null;
+  if (closeAt !== tClose + delta || lineAfterDependsOnEdit(text, closeAt, hiNew)) return null;
   const before: NginxSyntaxDiagnostic[] = [];
   const after: NginxSyntaxDiagnostic[] = [];
   for (const d of old.diagnostics) {
@@ -249,6 +252,24 @@ function editedLineIndex(old: LineIndex, text: string, lo: number, hiOld: number
   while (j < starts.length && starts[j] <= i - delta) j++;
   for (; j < starts.length; j++) out.push(starts[j] + delta);
   return LineIndex.fromLineStarts(text, out);
+}
+
+/**
+ * Does a word follow the re-read block's "}" (at `close`) on its line, and does the edit reach
+ * that line (up to `hiNew`)? The reading of a directive there depends on how its line is indented
+ * (a missing ";" is found by the columns of the lines after it), which the edit may have changed.
+ */
+function lineAfterDependsOnEdit(text: string, close: number, hiNew: number): boolean {
+  let i = close + 1;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === LF || c === CR || c === HASH) return false;
+    if (c !== SPACE && c !== TAB) break;
+  }
+  if (i >= text.length) return false;
+  let ls = close;
+  while (ls > 0 && text.charCodeAt(ls - 1) !== LF && text.charCodeAt(ls - 1) !== CR) ls--;
+  return ls <= hiNew;
 }
 
 function hasBreak(text: string, from: number, to: number): boolean {
