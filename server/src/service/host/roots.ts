@@ -90,7 +90,13 @@ class Report {
   readonly analyses: AnyAnalysis[] = [];
   private readonly seen = new Set<string>();
 
-  push(f: Finding): void {
+  /** An analysis and its findings; with `asked`, only the findings on those files (or on none). */
+  add(a: AnyAnalysis, asked?: ReadonlySet<string>): void {
+    this.analyses.push(a);
+    for (const f of a.findings) if (!asked || !f.file || asked.has(f.file)) this.push(f);
+  }
+
+  private push(f: Finding): void {
     const key = `${f.file}\0${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}\0${f.code}\0${f.message}`;
     if (!this.seen.has(key)) {
       this.seen.add(key);
@@ -164,9 +170,8 @@ function checkNginx(
   const nginxRoots = new Map<string, string[]>();
   for (const p of graph.entryPoints(nginxFiles)) {
     const a = first.get(p)!;
-    report.analyses.push(a);
+    report.add(a);
     nginxRoots.set(p, [...a.config.sources.keys()]);
-    for (const f of a.findings) report.push(f);
   }
   return nginxRoots;
 }
@@ -198,8 +203,7 @@ function checkHaproxy(
       if (!a) continue;
       for (const g of group) grouped.add(g.path);
     }
-    report.analyses.push(a);
-    for (const f of a.findings) if (!f.file || asked.has(f.file)) report.push(f);
+    report.add(a, asked);
   }
 }
 
@@ -220,9 +224,7 @@ function checkAws(
     ? [whole]
     : aws.map((p) => guarded(p, report.findings, () => service.analyzeAws(awsInputs(fs, [p]))));
   for (const r of results) {
-    if (!r) continue;
-    report.analyses.push(r);
-    for (const f of r.findings) if (!f.file || asked.has(f.file)) report.push(f);
+    if (r) report.add(r, asked);
   }
 }
 
