@@ -19,7 +19,13 @@ export type {
   ParseNginxOptions,
 } from './types';
 export { parseNginx } from './parser';
-export { parseNginxIncremental, nginxReparsedBlock, nginxIncrementalStats, type NginxTextEdit } from './incremental';
+export {
+  changedRegion,
+  parseNginxIncremental,
+  nginxReparsedBlock,
+  nginxIncrementalStats,
+  type NginxTextEdit,
+} from './incremental';
 export { unescapeNginx, quoteNginxWord, isLuaBlockDirective, NGINX_MAX_BLOCK_DEPTH } from './lexical';
 export { NGINX_CONF_BUFFER } from './word-scan';
 export {
