@@ -2,12 +2,12 @@ import type { AwsTargetGroup } from '../../model/aws';
 import { awsInsertSettings, awsReplaceValue } from '../../fixes/aws';
 import { AWS_DOC_PAGES } from '../../knowledge/aws';
 import { protocolOfPath } from '../../knowledge/protocols';
-
-/** Protocols whose sessions start with HTTP long polling and need every request on one target. */
-const STICKY_PROTOCOLS = new Set(['socket.io', 'sockjs']);
 import type { AwsRule, FixSpec } from '../rule';
 import { AWS_DOCS_CHECKED, AWS_PROOF, isAlbTargetGroup, label, settingOf, spanFor } from './common';
 import type { AwsConfig } from '../../model/aws';
+
+/** Protocols whose sessions start with HTTP long polling and need every request on one target. */
+const STICKY_PROTOCOLS = new Set(['socket.io', 'sockjs']);
 
 function enableFix(config: AwsConfig, tg: AwsTargetGroup): FixSpec[] {
   const st = tg.stickiness;

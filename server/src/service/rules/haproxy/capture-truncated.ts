@@ -10,10 +10,9 @@ import { clipWord } from '../../words';
 import { argValue, globalStatements, proxyDisabled } from '../../model/haproxy';
 import type { HaproxyStatement } from '../../syntax/haproxy';
 import type { HaproxyRule } from '../rule';
-import { haproxyWarns, statementSpan, statementsWith } from './common';
+import { haproxyTypeWord, haproxyWarns, statementSpan, statementsWith } from './common';
 
 const CAPTURE = new Set(['capture']);
-import { haproxyTypeWord } from './missing-timeouts';
 
 /** atol(): the leading digits of a word (0 when none). */
 function atol(word: string | undefined): number {

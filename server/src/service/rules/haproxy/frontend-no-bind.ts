@@ -7,10 +7,9 @@
 import { clipWord } from '../../words';
 import { proxyDisabled, type HaproxyProxy } from '../../model/haproxy';
 import type { HaproxyRule } from '../rule';
-import { haproxyWarns, proxyHeaderSpan, proxyLabel, statementsWith } from './common';
+import { haproxyTypeWord, haproxyWarns, proxyHeaderSpan, proxyLabel, statementsWith } from './common';
 
 const BIND = new Set(['bind']);
-import { haproxyTypeWord } from './missing-timeouts';
 
 export const frontendNoBind: HaproxyRule = {
   meta: {

@@ -23,8 +23,14 @@ import {
 } from '../../model/haproxy';
 import type { HaproxyStatement } from '../../syntax/haproxy';
 import type { HaproxyRule, RuleReport } from '../rule';
-import { activeWebSocketBackends, proxyHeaderSpan, proxyLabel, statementSpan, whereIs } from './common';
-import { haproxyTypeWord } from './missing-timeouts';
+import {
+  activeWebSocketBackends,
+  haproxyTypeWord,
+  proxyHeaderSpan,
+  proxyLabel,
+  statementSpan,
+  whereIs,
+} from './common';
 
 /**
  * `option X` that HAProxy 2.6 drops outside HTTP mode, with the capability they need (src/proxy.c

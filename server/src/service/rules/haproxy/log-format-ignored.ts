@@ -15,13 +15,21 @@ import { clipWord } from '../../words';
 import { argValue, globalStatements, proxyDisabled, proxyMode, type HaproxyProxy } from '../../model/haproxy';
 import type { HaproxyStatement } from '../../syntax/haproxy';
 import type { HaproxyRule, RuleReport } from '../rule';
-import { haproxyWarns, lineOf, proxyHeaderSpan, proxyLabel, statementSpan, statementsWith, whereIs } from './common';
+import {
+  haproxyTypeWord,
+  haproxyWarns,
+  lineOf,
+  proxyHeaderSpan,
+  proxyLabel,
+  statementSpan,
+  statementsWith,
+  whereIs,
+} from './common';
+import { firstNames } from '../name-list';
 
 /** The lines that set a log format, and the `log` / `no log` lines. */
 const FORMAT_LINES = new Set(['log-format', 'log-format-sd', 'option']);
 const LOG_LINES = new Set(['log', 'no']);
-import { haproxyTypeWord } from './missing-timeouts';
-import { firstNames } from '../name-list';
 
 interface Format {
   statement: HaproxyStatement;

@@ -14,7 +14,7 @@ import { formatTime } from '../../model/units';
 import { insertLinesInProxy, replaceWord } from '../../fixes/haproxy';
 import type { EditSpec, HaproxyRule } from '../rule';
 import type { ServiceOptions } from '../../options';
-import { proxyHeaderSpan, proxyLabel, timeoutMs } from './common';
+import { haproxyTypeWord, proxyHeaderSpan, proxyLabel, timeoutMs } from './common';
 
 type Which = 'client' | 'connect' | 'server';
 const ORDER: Which[] = ['connect', 'client', 'server'];
@@ -89,11 +89,6 @@ function counts(ms: number | null): boolean {
  */
 function hasMissingTimeouts(proxy: HaproxyProxy): boolean {
   return computeMissing(proxy) !== NONE;
-}
-
-/** HAProxy's proxy_type_str(): a listen section is a "proxy". */
-export function haproxyTypeWord(proxy: HaproxyProxy): string {
-  return proxy.kind === 'listen' ? 'proxy' : proxy.kind;
 }
 
 export function timeoutValue(which: Which, options: ServiceOptions): string {

@@ -1,15 +1,15 @@
 import { clipWord } from '../../words';
 import { appendToStatement, replaceWord } from '../../fixes/haproxy';
 import type { HaproxyStatement } from '../../syntax/haproxy';
+import type { HaproxyRule } from '../rule';
+import { activeWebSocketBackends, liveServers, proxyLabel } from './common';
+import { namesAndMore } from '../name-list';
 
 /** `check` on the server line: a `no-check` written there becomes `check`, otherwise the word is appended. */
 function checkEdit(path: string, stmt: HaproxyStatement) {
   const i = stmt.line.words.findIndex((w, k) => k > 2 && w.value === 'no-check');
   return i > 0 ? replaceWord(path, stmt, i, 'check') : appendToStatement(path, stmt, 'check');
 }
-import type { HaproxyRule } from '../rule';
-import { activeWebSocketBackends, liveServers, proxyLabel } from './common';
-import { namesAndMore } from '../name-list';
 
 export const serverNoCheck: HaproxyRule = {
   meta: {

@@ -7,6 +7,8 @@
  *
  * See `types.ts` for the tree's shape and tiling rules, and `parseNginx` for error recovery.
  */
+import { parseNginx } from './parser';
+
 export type {
   NginxArg,
   NginxBlock,
@@ -40,8 +42,6 @@ export {
   type LocationMatch,
   type LocationModifier,
 } from './tree';
-
-import { parseNginx } from './parser';
 
 /**
  * Benchmark entry: parse `text` and return a number derived from the tree, so the work
