@@ -9,6 +9,7 @@ import { WS_NOTES, wsNote } from '../../server/src/service/docs/ws-notes';
 import { SOURCE_SECTIONS, sourcePointer } from '../../server/src/service/docs/sections';
 import { explainRule, ruleExplanationMarkdown } from '../../server/src/service/docs/explain';
 import { ALL_RULES } from '../../server/src/service/rules';
+import { longDocs } from '../../server/src/service/rules/long-docs';
 import { nginxDefault } from '../../server/src/service/knowledge/nginx-facts';
 import { describeHaproxyKeyword, describeNginxDirective } from '../../server/src/service/knowledge/describe';
 import { need, sharedPath } from '../helpers/needs';
@@ -195,7 +196,8 @@ describe('WebSocket notes and rule docs: one source of truth', () => {
     assert.ok(ALL_RULES.length > 0);
     for (const r of ALL_RULES) {
       const d = r.meta.docs;
-      assert.ok(d.long.length >= 80, `${r.meta.id}: long text too short`);
+      const long = longDocs(r.meta);
+      assert.ok(long.length >= 80, `${r.meta.id}: long text too short`);
       assert.ok(titles.has(d.section), `${r.meta.id}: section "${d.section}" not found in the source material`);
       const cli = explainRule(r.meta.id)!;
       const md = ruleExplanationMarkdown(r.meta.id)!;
@@ -203,7 +205,7 @@ describe('WebSocket notes and rule docs: one source of truth', () => {
         [cli, false],
         [md, true],
       ] as const) {
-        assert.ok(s.includes(d.long), `${r.meta.id}: long text missing`);
+        assert.ok(s.includes(long), `${r.meta.id}: long text missing`);
         assert.ok(s.includes(sourcePointer(d.section, markdown)), `${r.meta.id}: source pointer missing`);
       }
     }
