@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { WS_NOTES, wsNote } from '../../server/src/service/docs/ws-notes';
+import { allWsNotes, wsNote } from '../../server/src/service/docs/ws-notes';
 import { SOURCE_SECTIONS, sourcePointer } from '../../server/src/service/docs/sections';
 import { explainRule, ruleExplanationMarkdown } from '../../server/src/service/docs/explain';
 import { ALL_RULES } from '../../server/src/service/rules';
@@ -112,7 +112,7 @@ describe('WebSocket notes and rule docs: one source of truth', () => {
     need(this, 'shared');
     const titles = headings();
     const seen = new Set<string>();
-    for (const n of WS_NOTES) {
+    for (const n of allWsNotes()) {
       const id = `${n.system} ${n.key}`;
       assert.ok(!seen.has(id), `duplicate note ${id}`);
       seen.add(id);
@@ -123,7 +123,7 @@ describe('WebSocket notes and rule docs: one source of truth', () => {
   });
 
   it('every note names something the knowledge base knows', () => {
-    for (const n of WS_NOTES) {
+    for (const n of allWsNotes()) {
       if (n.system === 'nginx') {
         const name = n.key.startsWith('server:') ? 'server' : n.key;
         assert.ok(
@@ -150,7 +150,7 @@ describe('WebSocket notes and rule docs: one source of truth', () => {
 
   it('the defaults a note states agree with the knowledge base for that version', () => {
     let checked = 0;
-    for (const n of WS_NOTES) {
+    for (const n of allWsNotes()) {
       // a note that says "default" for an nginx directive must declare which, so it can be checked
       if (
         n.system === 'nginx' &&
