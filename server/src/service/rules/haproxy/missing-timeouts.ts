@@ -148,11 +148,6 @@ export const missingTimeoutsRule: HaproxyRule = {
     docs: {
       short:
         'A frontend lacks `timeout client`, or a backend with servers lacks `timeout connect`/`timeout server`: HAProxy warns and such connections may never expire.',
-      long: [
-        'HAProxy has no default for `timeout client`, `timeout connect` and `timeout server`: unset (or 0) means *never*. A client that disappears without closing, or a server that stops answering, then holds its connection, its memory and its slot of `maxconn` forever; with long-lived WebSockets such leftovers pile up until the proxy refuses new connections.',
-        "`haproxy -c` warns about exactly this (\"missing timeouts for frontend 'fe'\"): for a frontend or listen without `timeout client`, and for a backend or listen **with servers** without `timeout connect` or `timeout server` — where in `mode tcp` a `timeout tunnel` stands in for `timeout server`. Proxies in other modes and `disabled` ones are not checked. wslb reports the same proxies, with the same rule, so its findings match the binary's warnings.",
-        '**Fix:** set the three timeouts, normally once in the `defaults` section (wslb writes them there when the proxy uses one). WebSocket backends also need `timeout tunnel` (see `haproxy/ws-missing-timeout-tunnel`), so the short HTTP timeouts do not cut idle WebSockets.',
-      ].join('\n\n'),
       section: 'Health checks and connection draining',
       references: [
         'https://docs.haproxy.org/2.6/configuration.html#4.2-timeout%20client',
