@@ -41,7 +41,13 @@ import { carry } from './memo';
 import { isNginxUnit, nginxScopes, nginxUnits, statementsIn } from '../model/nginx-units';
 import { proxyPassOf, webSocketLocationsIn } from '../model/websocket';
 import { NGINX_RULES } from '../rules';
-import { nginxReparsedBlock, parseNginxIncremental, type NginxFile, type NginxTextEdit } from '../syntax/nginx';
+import {
+  changedRegion,
+  nginxReparsedBlock,
+  parseNginxIncremental,
+  type NginxFile,
+  type NginxTextEdit,
+} from '../syntax/nginx';
 import type { Suppressions } from '../suppress';
 import type { ServiceOptions } from '../options';
 import { versionHintFor, type DetectedVersion } from '../version-detect';
@@ -212,7 +218,8 @@ export class NginxIncremental {
 
     const region = changedRegion(st.text, text, edits);
     if (!region) return 'edits do not give the text';
-    const { lo, hiOld, delta } = region;
+    const { lo, hiOld } = region;
+    const delta = region.hiNew - hiOld;
 
     const unit = unitAround(config, rootPath, lo, hiOld);
     if (!unit) return 'edit outside a server block';
@@ -236,8 +243,7 @@ export class NginxIncremental {
     const b = d.block!; // of the old tree (held: `holds`)
     if (!fresh || fresh.open < b.open || fresh.close > b.close + delta)
       return 'the parser re-read more than the server block';
-    src.text = text;
-    src.tree = tree;
+    Object.assign(src, { text, tree });
     const indent = editedIndentStats(st.indent, st.text, text, lo, hiOld, hiOld + delta);
     const unitNow = indentUnitOf(indent);
     if (unitNow !== indentUnitOf(st.indent) || eolOf(text) !== eol) return 'indentation or line breaks changed';
@@ -283,24 +289,6 @@ export class NginxIncremental {
     this.state = out;
     return assemble(out);
   }
-}
-
-/** The changed region of an edit: [lo, hiOld) of the old text became [lo, hiOld + delta) of the new one. */
-function changedRegion(
-  before: string,
-  after: string,
-  edits: readonly NginxTextEdit[],
-): { lo: number; hiOld: number; delta: number } | null {
-  let lo = Infinity;
-  let suffix = Infinity;
-  let len = before.length;
-  for (const e of edits) {
-    lo = Math.min(lo, e.offset);
-    len += e.inserted.length - e.deleted;
-    suffix = Math.min(suffix, len - (e.offset + e.inserted.length));
-  }
-  if (len !== after.length) return null;
-  return { lo, hiOld: before.length - suffix, delta: after.length - before.length };
 }
 
 /**

@@ -68,7 +68,7 @@ function reparse(
 ): NginxFile | null {
   if (!(old instanceof File)) return null;
   if (edits.length === 0 && text === old.text) return old;
-  const region = changedRegion(old, text, edits);
+  const region = changedRegion(old.text, text, edits);
   if (!region) return null;
   const { lo, hiOld, hiNew } = region;
   const delta = hiNew - hiOld;
@@ -161,15 +161,15 @@ function copyPath(old: File, path: readonly NginxNode[], target: Block, delta: n
   throw new Error('nginx incremental parse: the path does not lead to the target');
 }
 
-/** The changed region: [lo, hiOld) of the old text became [lo, hiNew) of the new one; null when the edits do not lead from `old.text` to `text`. */
-function changedRegion(
-  old: NginxFile,
+/** The changed region: [lo, hiOld) of `before` became [lo, hiNew) of `text`; null when the edits do not lead from one to the other. */
+export function changedRegion(
+  before: string,
   text: string,
   edits: readonly NginxTextEdit[],
 ): { lo: number; hiOld: number; hiNew: number } | null {
   let lo = Infinity;
   let suffix = Infinity;
-  let len = old.text.length;
+  let len = before.length;
   for (const e of edits) {
     if (e.offset < 0 || e.deleted < 0 || e.offset + e.deleted > len) return null;
     lo = Math.min(lo, e.offset);
@@ -177,7 +177,7 @@ function changedRegion(
     suffix = Math.min(suffix, len - (e.offset + e.inserted.length));
   }
   if (len !== text.length || edits.length === 0) return null;
-  return { lo, hiOld: old.text.length - suffix, hiNew: text.length - suffix };
+  return { lo, hiOld: before.length - suffix, hiNew: text.length - suffix };
 }
 
 /**
