@@ -132,31 +132,16 @@ function copyPath(old: File, path: readonly NginxNode[], target: Block, delta: n
       else list[i] = shiftedCopy(n, n.start >= from ? delta : 0, parent, tt);
     }
     parent.items = list;
-    if (node instanceof Directive) {
-      const d = Directive.copy(node, 0, delta, parent, tt);
-      list[at] = d;
-      const b = node.block as Block;
-      if (b === target) {
-        const fresh = new Block(b.open, d, parent, tt);
-        d.block = fresh;
-        return fresh;
-      }
-      const copy = Block.copy(b, 0, delta, d, parent, tt, []);
-      d.block = copy;
-      container = copy;
-      oldList = b.items;
-    } else {
-      const b = node as Block;
-      if (b === target) {
-        const fresh = new Block(b.open, null, parent, tt);
-        list[at] = fresh;
-        return fresh;
-      }
-      const copy = Block.copy(b, 0, delta, null, parent, tt, []);
-      list[at] = copy;
-      container = copy;
-      oldList = b.items;
-    }
+    // A directive with its block, or a block without a directive ("{" nginx refuses).
+    const owner: Directive | null = node instanceof Directive ? Directive.copy(node, 0, delta, parent, tt) : null;
+    const b = (owner ? (node as Directive).block : node) as Block;
+    const copy: Block =
+      b === target ? new Block(b.open, owner, parent, tt) : Block.copy(b, 0, delta, owner, parent, tt, []);
+    if (owner) owner.block = copy;
+    list[at] = owner ?? copy;
+    if (b === target) return copy;
+    container = copy;
+    oldList = b.items;
   }
   throw new Error('nginx incremental parse: the path does not lead to the target');
 }
