@@ -292,6 +292,7 @@ describe('nginx parser: incremental re-parse', function () {
   });
 
   it('leaves every tree of a typing session as it was (each equals a fresh parse of its text)', () => {
+    const reused0 = nginxIncrementalStats.reused;
     let text = generateNginx(120);
     const trees: { text: string; tree: NginxFile }[] = [{ text, tree: parseNginx(text) }];
     let at = text.indexOf('proxy_read_timeout') + 5;
@@ -306,6 +307,7 @@ describe('nginx parser: incremental re-parse', function () {
       text = next;
       at += 1;
     }
+    assert.ok(nginxIncrementalStats.reused - reused0 > 20, 'most edits re-read one block');
     for (const [k, t] of trees.entries()) {
       assert.equal(printNginx(t.tree), t.text, `tree ${k}: re-print`);
       assert.equal(checkTree(t.tree), null);
