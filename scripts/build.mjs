@@ -1,7 +1,7 @@
 // Bundles the extension client, the language server, the CLI and the webview with esbuild.
 // Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const watch = process.argv.includes('--watch');
@@ -53,6 +53,28 @@ const lazyPackages = {
     });
   },
 };
+// The knowledge tables the sources require on first use (nginx's directives and documentation
+// facts, HAProxy's keywords: 580 KB): for the CLI, JSON files next to wslb-main.js, read only by a
+// run that looks one up (`wslb --version` reads none, a check of nginx files no HAProxy table).
+const CLI_LAZY_DATA = ['nginx-commands.json', 'nginx-reference.json', 'haproxy-2.6.json', 'haproxy-versions.json'];
+const lazyData = {
+  name: 'lazy-data',
+  setup(b) {
+    const names = CLI_LAZY_DATA.map((n) => n.replace(/[.]/g, '\\.'));
+    b.onResolve({ filter: new RegExp(`^\\./generated/(${names.join('|')})$`) }, (a) => {
+      if (a.kind !== 'require-call') return undefined;
+      return { path: `./${a.path.slice('./generated/'.length)}`, external: true };
+    });
+  },
+};
+function writeLazyData() {
+  mkdirSync('dist/cli', { recursive: true });
+  for (const f of CLI_LAZY_DATA) {
+    const json = JSON.parse(readFileSync(`server/src/service/knowledge/generated/${f}`, 'utf8'));
+    writeFileSync(`dist/cli/${f}`, JSON.stringify(json));
+  }
+}
+
 const lazyChunks = Object.entries(CLI_LAZY).map(([pkg, file]) => ({
   stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: '.', loader: 'js' },
   outfile: `dist/cli/${file}`,
@@ -100,7 +122,7 @@ const targets = [
     target: 'node18',
     ...cjsImportMeta,
     banner: { js: IMPORT_META_URL },
-    plugins: [jsonAsParse, lazyPackages],
+    plugins: [jsonAsParse, lazyPackages, lazyData],
     // Every run reads and compiles the whole file: without comments it is a sixth smaller and
     // plain ASCII (one non-ASCII character in a comment made Node decode all of it as UTF-8 and
     // V8 keep it as a two-byte string). Names stay, so that stack traces remain readable.
@@ -126,6 +148,7 @@ for (const [name, module] of [
   ['tree-sitter-terraform.wasm', '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm'],
 ])
   copyFileSync(require.resolve(module), `dist/wasm/${name}`);
+writeLazyData();
 
 if (watch) {
   for (const t of targets) {
