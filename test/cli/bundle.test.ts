@@ -74,6 +74,8 @@ describe('the CLI bundle', function () {
     assert.ok(description.length > 40, description);
     const main = fs.readFileSync(path.join(DIST, 'wslb-main.js'), 'utf8');
     assert.ok(!main.includes(JSON.stringify(description).slice(1, -1)), 'a description in wslb-main.js');
+    // ASCII: bin.ts reads it as Latin-1
+    assert.ok(!/[\u0080-\uffff]/.test(main), 'a character beyond ASCII in wslb-main.js');
     for (const f of [...LAZY, ...TABLES])
       assert.match(main, new RegExp(`require\\("\\./${f.replace(/\./g, '\\.')}"\\)`), f);
     assert.ok(!main.includes('51degrees-property-name-list'), "a HAProxy keyword's row in wslb-main.js");

@@ -46,7 +46,8 @@ function compileCached(): vm.Script | undefined {
   } catch {
     // no cache yet
   }
-  const script = new vm.Script(nodeModule.wrap(fs.readFileSync(MAIN, 'utf8')), { filename: MAIN, cachedData });
+  // (the bundle is ASCII, scripts/build.mjs: read as Latin-1, which needs no decoding)
+  const script = new vm.Script(nodeModule.wrap(fs.readFileSync(MAIN, 'latin1')), { filename: MAIN, cachedData });
   if (cachedData === undefined || script.cachedDataRejected)
     process.once('exit', () => {
       try {

@@ -10,6 +10,7 @@ import { haproxyTarget } from '../service/knowledge/haproxy-tables';
 import { nginxTarget } from '../service/knowledge/nginx';
 import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
+import { isatty } from 'node:tty';
 import type { ServiceOptions } from '../service';
 import { severityOfWord } from '../service/options';
 import { ALL_CHECKS } from '../service/checks';
@@ -445,20 +446,44 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   return main(argv, io);
 }
 
+/**
+ * Writes all of `s` to file descriptor `fd` at once. A pipe or a file, the common case of `check`
+ * in scripts and CI, gets no Node stream (process.stdout would load Node's stream and socket
+ * modules, a fair part of a small check's run); a terminal keeps Node's stream (its console
+ * output on Windows). A reader that went away (`wslb rules | head`) ends the run quietly, as Unix
+ * tools do, instead of an EPIPE with a stack trace.
+ */
+function writer(fd: 1 | 2): (s: string) => void {
+  const quietOnEpipe = (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  };
+  if (isatty(fd)) {
+    const stream = fd === 1 ? process.stdout : process.stderr;
+    stream.on('error', quietOnEpipe);
+    return (s) => void stream.write(s);
+  }
+  return (s) => {
+    const bytes = Buffer.from(s, 'utf8');
+    for (let done = 0; done < bytes.length;)
+      try {
+        done += nodeFs.writeSync(fd, bytes, done);
+      } catch (e) {
+        // a full pipe that another program left non-blocking: wait a millisecond for its reader
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN')
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+        else quietOnEpipe(e as NodeJS.ErrnoException);
+      }
+  };
+}
+
 /** Run the command of this process's arguments (dist/cli/wslb.js, bin.ts, calls it). */
 export function start(): void {
-  // `wslb rules | head`: a reader that stops early closes the pipe; stop quietly, as Unix tools do,
-  // instead of an unhandled EPIPE with a stack trace.
-  for (const stream of [process.stdout, process.stderr])
-    stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw e;
-    });
   void run(process.argv.slice(2), {
-    out: (s) => process.stdout.write(s),
-    err: (s) => process.stderr.write(s),
+    out: writer(1),
+    err: writer(2),
     cwd: process.cwd(),
-    isTTY: !!process.stdout.isTTY,
+    isTTY: isatty(1),
     env: process.env,
   }).then((code) => {
     process.exitCode = code;
