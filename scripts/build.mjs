@@ -120,8 +120,7 @@ const targets = [
     platform: 'node',
     format: 'cjs',
     target: 'node18',
-    ...cjsImportMeta,
-    banner: { js: IMPORT_META_URL },
+    // (no import.meta.url: web-tree-sitter, its one reader, is in a file of its own)
     plugins: [jsonAsParse, lazyPackages, lazyData],
     // Every run reads and compiles the whole file: without comments it is a sixth smaller and
     // plain ASCII (one non-ASCII character in a comment made Node decode all of it as UTF-8 and
