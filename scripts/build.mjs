@@ -67,6 +67,17 @@ const lazyData = {
     });
   },
 };
+// The `simulate` command (server/src/cli/simulate-command.ts, which wslb.ts requires when run) in
+// a file of its own, with its own copy of what it needs: other runs neither read nor compile the
+// simulator.
+const lazyCommands = {
+  name: 'lazy-commands',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/simulate-command$/ }, (a) =>
+      a.kind === 'require-call' ? { path: './wslb-simulate.js', external: true } : undefined,
+    );
+  },
+};
 function writeLazyData() {
   mkdirSync('dist/cli', { recursive: true });
   for (const f of CLI_LAZY_DATA) {
@@ -121,10 +132,20 @@ const targets = [
     format: 'cjs',
     target: 'node18',
     // (no import.meta.url: web-tree-sitter, its one reader, is in a file of its own)
-    plugins: [jsonAsParse, lazyPackages, lazyData],
+    plugins: [jsonAsParse, lazyPackages, lazyData, lazyCommands],
     // Every run reads and compiles the whole file: without comments it is a sixth smaller and
     // plain ASCII (one non-ASCII character in a comment made Node decode all of it as UTF-8 and
     // V8 keep it as a two-byte string). Names stay, so that stack traces remain readable.
+    minifyWhitespace: true,
+    minifySyntax: true,
+  },
+  {
+    entryPoints: ['server/src/cli/simulate-command.ts'],
+    outfile: 'dist/cli/wslb-simulate.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    plugins: [jsonAsParse, lazyPackages, lazyData],
     minifyWhitespace: true,
     minifySyntax: true,
   },

@@ -2,9 +2,9 @@
  * The built CLI loads only what a run needs (issue 21): dist/cli/wslb.js (the executable, which
  * keeps V8's compiled code between runs: Node's compile cache, or its own on Node 20),
  * wslb-main.js and the knowledge tables (JSON files, each read on its first lookup) check nginx and
- * HAProxy files on their own; the nginx documentation text, YAML and web-tree-sitter are files of
- * their own next to them (scripts/build.mjs), required only by the runs that need them (the AWS
- * examples in aws-cli.test.ts run through those).
+ * HAProxy files on their own; the nginx documentation text, YAML, web-tree-sitter and the
+ * `simulate` command are files of their own next to them (scripts/build.mjs), required only by the
+ * runs that need them (the AWS examples in aws-cli.test.ts run through those).
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { REPO, tmpdirWith } from '../helpers/cli';
 
 const DIST = path.join(REPO, 'dist/cli');
-const LAZY = ['nginx-reference.js', 'yaml.js', 'web-tree-sitter.js'];
+const LAZY = ['nginx-reference.js', 'yaml.js', 'web-tree-sitter.js', 'wslb-simulate.js'];
 const TABLES = ['nginx-commands.json', 'nginx-reference.json', 'haproxy-2.6.json', 'haproxy-versions.json'];
 
 interface RefLib {
@@ -63,7 +63,7 @@ describe('the CLI bundle', function () {
     }
   });
 
-  it('keeps the documentation text, YAML, web-tree-sitter and the tables out of wslb-main.js, in files of their own', () => {
+  it('keeps the documentation text, YAML, web-tree-sitter, the simulator and the tables out of wslb-main.js, in files of their own', () => {
     built();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const lib = require('@nginx/reference-lib') as RefLib;
@@ -80,6 +80,7 @@ describe('the CLI bundle', function () {
       assert.match(main, new RegExp(`require\\("\\./${f.replace(/\./g, '\\.')}"\\)`), f);
     assert.ok(!main.includes('51degrees-property-name-list'), "a HAProxy keyword's row in wslb-main.js");
     assert.ok(!main.includes('ngx_http_upstream_keepalive_module'), "an nginx command's row in wslb-main.js");
+    assert.ok(!main.includes('runSimulateCommand'), 'the simulate command in wslb-main.js');
     // the file of the documentation gives the same text as the package
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const chunk = require(path.join(DIST, 'nginx-reference.js')) as RefLib;

@@ -61,12 +61,18 @@ interface CommandsData {
 
 /**
  * The two tables, read on their first use (a run that checks no nginx file never parses them; the
- * CLI's bundle keeps them in files of their own, scripts/build.mjs).
+ * CLI's bundle keeps them in files of their own, scripts/build.mjs) and kept by a fact of this key:
+ * look-ups run for every directive, and a `require` of a file each time would cost more than the
+ * look-up.
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const commandsData = (): CommandsData => require('./generated/nginx-commands.json') as CommandsData;
-const commandList = (): NginxCommand[] => commandsData().directives;
-const releases = (): string[] => commandsData().releases;
+const TABLES = { commands: 'generated/nginx-commands.json', reference: 'generated/nginx-reference.json' } as const;
+const commandsData = fact(
+  'nginx.commandsTable',
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (_: typeof TABLES): CommandsData => require('./generated/nginx-commands.json') as CommandsData,
+);
+const commandList = (): NginxCommand[] => commandsData(TABLES).directives;
+const releases = (): string[] => commandsData(TABLES).releases;
 
 /** The nginx releases whose command tables wslb has (every open-source release from 1.0.0 on), oldest first. */
 export function nginxReleases(): readonly string[] {
@@ -127,8 +133,12 @@ interface ReferenceData {
   directives: RefDirective[];
   variables: string[];
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const referenceData = (): ReferenceData => require('./generated/nginx-reference.json') as ReferenceData;
+const reference = fact(
+  'nginx.referenceTable',
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (_: typeof TABLES): ReferenceData => require('./generated/nginx-reference.json') as ReferenceData,
+);
+const referenceData = (): ReferenceData => reference(TABLES);
 
 /** The names of the variables the documentation lists (with their "$"; `$http_name` stands for a prefix). */
 export function documentedVariables(): readonly string[] {
