@@ -10,7 +10,6 @@ import { haproxyTarget } from '../service/knowledge/haproxy-tables';
 import { nginxTarget } from '../service/knowledge/nginx';
 import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
-import { isatty } from 'node:tty';
 import type { ServiceOptions } from '../service';
 import { severityOfWord } from '../service/options';
 import { ALL_CHECKS } from '../service/checks';
@@ -359,6 +358,17 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   return main(argv, io);
 }
 
+/** Is `fd` a terminal? (Asked of Node's tty module, which loads its stream and socket modules: only for a character device.) */
+function isTerminal(fd: 1 | 2): boolean {
+  try {
+    if (!nodeFs.fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('node:tty') as typeof import('node:tty')).isatty(fd);
+}
+
 /**
  * Writes all of `s` to file descriptor `fd` at once. A pipe or a file, the common case of `check`
  * in scripts and CI, gets no Node stream (process.stdout would load Node's stream and socket
@@ -371,7 +381,7 @@ function writer(fd: 1 | 2): (s: string) => void {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   };
-  if (isatty(fd)) {
+  if (isTerminal(fd)) {
     const stream = fd === 1 ? process.stdout : process.stderr;
     stream.on('error', quietOnEpipe);
     return (s) => void stream.write(s);
@@ -396,7 +406,9 @@ export function start(): void {
     out: writer(1),
     err: writer(2),
     cwd: process.cwd(),
-    isTTY: isatty(1),
+    get isTTY() {
+      return isTerminal(1); // read by the text format alone
+    },
     env: process.env,
   }).then((code) => {
     process.exitCode = code;
