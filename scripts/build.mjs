@@ -1,7 +1,7 @@
 // Bundles the extension client, the language server, the CLI and the webview with esbuild.
 // Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const watch = process.argv.includes('--watch');
@@ -80,6 +80,26 @@ const lazyCommands = {
     );
   },
 };
+// The rules' long explanations (rules/<system>/<name>.md, required by rules/long-docs.ts when a
+// text is asked for): for the CLI, one JSON file beside wslb-main.js, read by `wslb explain` alone.
+const RULES_DIR = 'server/src/service/rules';
+const ruleDocsFile = {
+  name: 'rule-docs-file',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]service[\\/]rules[\\/][^\\/]+[\\/][^\\/]+\.md$/ }, (a) => ({
+      contents: `module.exports = require("./rule-docs.json")[${JSON.stringify(a.path.split(/[\\/]/).slice(-2).join('/').slice(0, -3))}];`,
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^\.\/rule-docs\.json$/ }, (a) => ({ path: a.path, external: true }));
+  },
+};
+function writeRuleDocs() {
+  const docs = {};
+  for (const system of readdirSync(RULES_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()))
+    for (const f of readdirSync(`${RULES_DIR}/${system.name}`).filter((n) => n.endsWith('.md')))
+      docs[`${system.name}/${f.slice(0, -3)}`] = readFileSync(`${RULES_DIR}/${system.name}/${f}`, 'utf8');
+  writeFileSync('dist/cli/rule-docs.json', JSON.stringify(docs));
+}
 function writeLazyData() {
   mkdirSync('dist/cli', { recursive: true });
   for (const f of CLI_LAZY_DATA) {
@@ -134,7 +154,7 @@ const targets = [
     format: 'cjs',
     target: 'node18',
     // (no import.meta.url: web-tree-sitter, its one reader, is in a file of its own)
-    plugins: [jsonAsParse, lazyPackages, lazyData, lazyCommands],
+    plugins: [jsonAsParse, lazyPackages, lazyData, lazyCommands, ruleDocsFile],
     // Every run reads and compiles the whole file: without comments it is a sixth smaller and
     // plain ASCII (one non-ASCII character in a comment made Node decode all of it as UTF-8 and
     // V8 keep it as a two-byte string). Names stay, so that stack traces remain readable.
@@ -147,7 +167,7 @@ const targets = [
     platform: 'node',
     format: 'cjs',
     target: 'node18',
-    plugins: [jsonAsParse, lazyPackages, lazyData],
+    plugins: [jsonAsParse, lazyPackages, lazyData, ruleDocsFile],
     minifyWhitespace: true,
     minifySyntax: true,
   },
@@ -171,6 +191,7 @@ for (const [name, module] of [
 ])
   copyFileSync(require.resolve(module), `dist/wasm/${name}`);
 writeLazyData();
+writeRuleDocs();
 
 if (watch) {
   for (const t of targets) {

@@ -2,9 +2,9 @@
  * The built CLI loads only what a run needs (issue 21): dist/cli/wslb.js (the executable, which
  * keeps V8's compiled code between runs: Node's compile cache, or its own on Node 20),
  * wslb-main.js and the knowledge tables (JSON files, each read on its first lookup) check nginx and
- * HAProxy files on their own; the nginx documentation text, YAML, web-tree-sitter and the
- * `simulate` command are files of their own next to them (scripts/build.mjs), required only by the
- * runs that need them (the AWS examples in aws-cli.test.ts run through those).
+ * HAProxy files on their own; the nginx documentation text, YAML, web-tree-sitter, the `simulate`
+ * command and the rules' long explanations are files of their own next to them (scripts/build.mjs),
+ * required only by the runs that need them (the AWS examples in aws-cli.test.ts run through those).
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { REPO, tmpdirWith } from '../helpers/cli';
 
 const DIST = path.join(REPO, 'dist/cli');
-const LAZY = ['nginx-reference.js', 'yaml.js', 'web-tree-sitter.js', 'wslb-simulate.js'];
+const LAZY = ['nginx-reference.js', 'yaml.js', 'web-tree-sitter.js', 'wslb-simulate.js', 'rule-docs.json'];
 const TABLES = ['nginx-commands.json', 'nginx-reference.json', 'haproxy-2.6.json', 'haproxy-versions.json'];
 
 interface RefLib {
