@@ -127,7 +127,7 @@ m.enableCompileCache = () => { process.stderr.write('compile cache on; code load
       assert.equal(fs.statSync(dir).mode & 0o777, 0o700);
       const caches = fs.readdirSync(dir);
       assert.equal(caches.length, 1, caches.join(', '));
-      assert.match(caches[0], new RegExp(`^wslb-main-${process.version.replace(/\./g, '\\.')}-\\d+-\\d+\\.bin$`));
+      assert.match(caches[0], new RegExp(`^wslb-main-${process.version.replace(/\./g, '\\.')}-\\d+-\\d+-check\\.bin$`));
       const again = run();
       // a damaged cache is refused by V8 and written anew
       fs.writeFileSync(path.join(dir, caches[0]), 'not a code cache');
@@ -138,6 +138,16 @@ m.enableCompileCache = () => { process.stderr.write('compile cache on; code load
         assert.equal(r.stdout, '[]\n');
       }
       assert.ok(fs.statSync(path.join(dir, caches[0])).size > 1000);
+      // the other commands keep a cache of their own beside it
+      const version = spawnSync(process.execPath, [path.join(DIST, 'wslb.js'), '--version'], { encoding: 'utf8', env });
+      assert.equal(version.status, 0, version.stderr);
+      assert.deepEqual(
+        fs
+          .readdirSync(dir)
+          .map((f) => f.replace(/^.*-/, ''))
+          .sort(),
+        ['check.bin', 'other.bin'],
+      );
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
