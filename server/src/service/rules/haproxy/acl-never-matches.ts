@@ -12,7 +12,7 @@
  * and the predefined ones.
  */
 import { clipWord } from '../../words';
-import type { HaproxyProxy } from '../../model/haproxy';
+import { proxiesWhere, type HaproxyProxy } from '../../model/haproxy';
 import {
   ALL_PLACES,
   PLACE,
@@ -21,7 +21,9 @@ import {
   placeName,
   predefinedAclPlaces,
 } from '../../knowledge/haproxy-fetch-places';
-import type { HaproxyRule } from '../rule';
+import type { HaproxyRule, RuleReport } from '../rule';
+
+type Report = (r: RuleReport) => void;
 import { forEachLine, haproxyWarns, statementSpan, type LineView } from './common';
 
 interface AclInfo {
@@ -160,66 +162,78 @@ export const aclNeverMatches: HaproxyRule = {
     },
   },
   check({ config, report }) {
-    for (const proxy of config.proxies) {
-      const acls = new Map<string, AclInfo>();
-      const path = proxy.source.path;
-      forEachLine(
-        proxy.section,
-        READ,
-        (s) => {
-          if (s.keyword === 'acl') {
-            if (s.count < 3) return;
-            const name = s.word(1);
-            const fetch = s.word(2);
-            const kw = fetchKeyword(fetch);
-            const places = keywordPlaces(kw);
-            const info = acls.get(name) ?? { places: 0, exprs: [], websocket: false };
-            info.places |= places;
-            info.exprs.push({ kw, places });
-            for (let k = 2; k < s.count && !info.websocket; k++) info.websocket = HANDSHAKE.test(s.word(k));
-            acls.set(name, info);
-            return;
-          }
-          const { where, tcp } = placesOf(s, proxy);
-          if (where === 0) return;
-          const terms = termsOf(s, acls);
-          if (terms.length === 0) return;
-          const place = placeName(where);
-          const tcpIn = tcp ? ` in '${tcp}'` : '';
-          const span = () => statementSpan(s.statement());
-          const full = terms.find((t) => (t.acl.places & where) === 0 && t.acl.places !== ALL_PLACES);
-          if (full) {
-            const kw = full.acl.exprs[0].kw;
-            const warning = full.name
-              ? `acl '${clipWord(full.name)}' will never match${tcpIn} because it only involves keywords that are incompatible with '${place}'`
-              : `anonymous acl will never match${tcpIn} because it uses keyword '${clipWord(kw)}' which is incompatible with '${place}'`;
-            const what = full.name ? `acl ${clipWord(full.name)}` : `{ ${clipWord(kw)} }`;
-            report({
-              path,
-              span: span(),
-              message: `${what} never matches here: ${clipWord(kw)} has no value in a ${place}${full.acl.websocket ? ', so WebSocket upgrades are never recognised' : ''}`,
-              related: [haproxyWarns(path, span(), warning)],
-            });
-            return;
-          }
-          for (const t of terms) {
-            const bad = t.acl.exprs.find((e) => (e.places & where) === 0);
-            if (!bad) continue;
-            const warning = t.name
-              ? `acl '${clipWord(t.name)}' involves ${tcp ? 'keyword' : 'keywords'} '${clipWord(bad.kw)}' which is incompatible with '${place}'`
-              : `anonymous acl involves keyword '${clipWord(bad.kw)}' which is incompatible with '${place}'`;
-            report({
-              path,
-              span: span(),
-              severity: 'hint',
-              message: `acl ${clipWord(t.name ?? '')} can match here only through its other tests: ${clipWord(bad.kw)} has no value in a ${place}`,
-              related: [haproxyWarns(path, span(), warning)],
-            });
-            break;
-          }
-        },
-        proxy.source.tree.text,
-      );
-    }
+    for (const proxy of proxiesWhere(config, hasConflicts)) checkProxy(proxy, report);
   },
 };
+
+/** The rule's reports for one proxy: its own ACLs and rule lines are all it reads. */
+function checkProxy(proxy: HaproxyProxy, report: Report): void {
+  const acls = new Map<string, AclInfo>();
+  const path = proxy.source.path;
+  forEachLine(
+    proxy.section,
+    READ,
+    (s) => {
+      if (s.keyword === 'acl') {
+        if (s.count < 3) return;
+        const name = s.word(1);
+        const fetch = s.word(2);
+        const kw = fetchKeyword(fetch);
+        const places = keywordPlaces(kw);
+        const info = acls.get(name) ?? { places: 0, exprs: [], websocket: false };
+        info.places |= places;
+        info.exprs.push({ kw, places });
+        for (let k = 2; k < s.count && !info.websocket; k++) info.websocket = HANDSHAKE.test(s.word(k));
+        acls.set(name, info);
+        return;
+      }
+      const { where, tcp } = placesOf(s, proxy);
+      if (where === 0) return;
+      const terms = termsOf(s, acls);
+      if (terms.length === 0) return;
+      const place = placeName(where);
+      const tcpIn = tcp ? ` in '${tcp}'` : '';
+      const span = () => statementSpan(s.statement());
+      const full = terms.find((t) => (t.acl.places & where) === 0 && t.acl.places !== ALL_PLACES);
+      if (full) {
+        const kw = full.acl.exprs[0].kw;
+        const warning = full.name
+          ? `acl '${clipWord(full.name)}' will never match${tcpIn} because it only involves keywords that are incompatible with '${place}'`
+          : `anonymous acl will never match${tcpIn} because it uses keyword '${clipWord(kw)}' which is incompatible with '${place}'`;
+        const what = full.name ? `acl ${clipWord(full.name)}` : `{ ${clipWord(kw)} }`;
+        report({
+          path,
+          span: span(),
+          message: `${what} never matches here: ${clipWord(kw)} has no value in a ${place}${full.acl.websocket ? ', so WebSocket upgrades are never recognised' : ''}`,
+          related: [haproxyWarns(path, span(), warning)],
+        });
+        return;
+      }
+      for (const t of terms) {
+        const bad = t.acl.exprs.find((e) => (e.places & where) === 0);
+        if (!bad) continue;
+        const warning = t.name
+          ? `acl '${clipWord(t.name)}' involves ${tcp ? 'keyword' : 'keywords'} '${clipWord(bad.kw)}' which is incompatible with '${place}'`
+          : `anonymous acl involves keyword '${clipWord(bad.kw)}' which is incompatible with '${place}'`;
+        report({
+          path,
+          span: span(),
+          severity: 'hint',
+          message: `acl ${clipWord(t.name ?? '')} can match here only through its other tests: ${clipWord(bad.kw)} has no value in a ${place}`,
+          related: [haproxyWarns(path, span(), warning)],
+        });
+        break;
+      }
+    },
+    proxy.source.tree.text,
+  );
+}
+
+/** Whether checkProxy() reports anything (proxiesWhere() keeps the list across edits of other proxies). */
+function hasConflicts(proxy: HaproxyProxy): boolean {
+  let found = false;
+  checkProxy(proxy, () => {
+    found = true;
+  });
+  return found;
+}

@@ -246,13 +246,6 @@ export function haproxyWarns(path: string, span: Span, warning: string): { path:
   return { path, span, message: `haproxy -c warns "${warning}"` };
 }
 
-/** The proxies, defaults and global sections of every file, in file order, with the file they are in. */
-export function sectionsOf(config: HaproxyConfig): { path: string; section: HaproxySection }[] {
-  const out: { path: string; section: HaproxySection }[] = [];
-  for (const src of config.sources) for (const section of src.tree.sections) out.push({ path: src.path, section });
-  return out;
-}
-
 /**
  * The statements of a section whose keyword is one of `keywords`, in order, read through the
  * section's body when it has one so that the other lines are never built (most lines of a large
@@ -264,6 +257,14 @@ export function statementsWith(section: HaproxySection, keywords: ReadonlySet<st
   const out: HaproxyStatement[] = [];
   for (let i = 0, n = body.size; i < n; i++) if (keywords.has(body.keywordAt(i))) out.push(body.statement(i));
   return out;
+}
+
+/** Whether the section has a statement whose keyword is one of `keywords` (none is built). */
+export function hasLineWith(section: HaproxySection, keywords: ReadonlySet<string>): boolean {
+  const body = section.body;
+  if (!body) return section.statements.some((s) => keywords.has(s.keyword));
+  for (let i = 0, n = body.size; i < n; i++) if (keywords.has(body.keywordAt(i))) return true;
+  return false;
 }
 
 /** A statement read by index through a section's body: its words without building it. */
