@@ -24,7 +24,7 @@ import {
 import type { HaproxyRule, RuleReport } from '../rule';
 
 type Report = (r: RuleReport) => void;
-import { forEachLine, haproxyWarns, statementSpan, type LineView } from './common';
+import { forEachLine, haproxyWarns, reportsAny, statementSpan, type LineView } from './common';
 
 interface AclInfo {
   places: number;
@@ -229,11 +229,7 @@ function checkProxy(proxy: HaproxyProxy, report: Report): void {
   );
 }
 
-/** Whether checkProxy() reports anything (proxiesWhere() keeps the list across edits of other proxies). */
+/** The proxies the rule reports (see reportsAny()). */
 function hasConflicts(proxy: HaproxyProxy): boolean {
-  let found = false;
-  checkProxy(proxy, () => {
-    found = true;
-  });
-  return found;
+  return reportsAny((seen) => checkProxy(proxy, seen));
 }

@@ -259,6 +259,20 @@ export function statementsWith(section: HaproxySection, keywords: ReadonlySet<st
   return out;
 }
 
+/**
+ * Whether `check` calls `seen` (given where it reports). A rule whose findings about a proxy
+ * depend on that proxy alone tests proxies with it through proxiesWhere(), which keeps the list
+ * of those that have some across edits of the others: an edit then re-checks the edited proxy,
+ * not every one.
+ */
+export function reportsAny(check: (seen: () => void) => void): boolean {
+  let found = false;
+  check(() => {
+    found = true;
+  });
+  return found;
+}
+
 /** Whether the section has a statement whose keyword is one of `keywords` (none is built). */
 export function hasLineWith(section: HaproxySection, keywords: ReadonlySet<string>): boolean {
   const body = section.body;

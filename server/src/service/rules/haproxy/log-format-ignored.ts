@@ -23,7 +23,16 @@ import {
 } from '../../model/haproxy';
 import type { HaproxyStatement } from '../../syntax/haproxy';
 import type { HaproxyRule, RuleReport } from '../rule';
-import { haproxyWarns, lineOf, proxyHeaderSpan, proxyLabel, statementSpan, statementsWith, whereIs } from './common';
+import {
+  haproxyWarns,
+  lineOf,
+  proxyHeaderSpan,
+  proxyLabel,
+  reportsAny,
+  statementSpan,
+  statementsWith,
+  whereIs,
+} from './common';
 
 /** The lines that set a log format, and the `log` / `no log` lines. */
 const FORMAT_LINES = new Set(['log-format', 'log-format-sd', 'option']);
@@ -268,14 +277,9 @@ function proxiesToRead(config: HaproxyConfig, hasGlobal: boolean, globalLogs: nu
 }
 
 function hasOwnFinding(proxy: HaproxyProxy): boolean {
-  let found = false;
-  const seen = () => {
-    found = true;
-  };
-  if (proxy.kind === 'defaults') reportOverrides(proxy, seen);
-  else if (proxy.kind === 'backend') reportBackendOptions(proxy, seen);
-  else return untargeted(proxy)?.logs.globals === 0;
-  return found;
+  if (proxy.kind === 'defaults') return reportsAny((seen) => reportOverrides(proxy, seen));
+  if (proxy.kind === 'backend') return reportsAny((seen) => reportBackendOptions(proxy, seen));
+  return untargeted(proxy)?.logs.globals === 0;
 }
 
 function logsOnlyThroughGlobal(proxy: HaproxyProxy): boolean {

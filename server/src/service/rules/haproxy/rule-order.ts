@@ -10,7 +10,15 @@
 import { clipWord } from '../../words';
 import { proxiesWhere, type HaproxyProxy } from '../../model/haproxy';
 import type { HaproxyRule, RuleReport } from '../rule';
-import { activeWebSocketBackends, forEachLine, haproxyWarns, lineOf, statementSpan, type LineView } from './common';
+import {
+  activeWebSocketBackends,
+  forEachLine,
+  haproxyWarns,
+  lineOf,
+  reportsAny,
+  statementSpan,
+  type LineView,
+} from './common';
 
 /** The rule lists in the order HAProxy runs them, with the name its warning gives each. */
 const LISTS = [
@@ -144,15 +152,7 @@ function checkProxy(proxy: HaproxyProxy, isWebSocket: (backend: string) => boole
   }
 }
 
-/** Whether checkProxy() reports anything (proxiesWhere() keeps the list across edits of other proxies). */
+/** The proxies the rule reports (see reportsAny()). */
 function hasMisplacedRules(proxy: HaproxyProxy): boolean {
-  let found = false;
-  checkProxy(
-    proxy,
-    () => false,
-    () => {
-      found = true;
-    },
-  );
-  return found;
+  return reportsAny((seen) => checkProxy(proxy, () => false, seen));
 }
