@@ -10,10 +10,10 @@
  */
 import { fact, keepAcross } from '../host/memo';
 import { clipWord } from '../words';
+import { NGINX_DATA_BLOCKS } from '../knowledge/nginx-blocks';
 import {
   contextsOfKind,
   firstNamed,
-  NGINX_DATA_BLOCKS,
   nginxFootprintKept,
   statementsNamed,
   walkStatements,
@@ -28,14 +28,12 @@ export {
   configSeenWhole,
   contextsOfKind,
   firstNamed,
-  NGINX_DATA_BLOCKS,
   nginxFootprintKept,
   rebuildNginxBlock,
   statementsNamed,
   UNREAD_INCLUDE_CODES,
   walkContexts,
   walkStatements,
-  type ModelDiagnostic,
   type NginxConfig,
   type NginxContext,
   type NginxContextKind,
