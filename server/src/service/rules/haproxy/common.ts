@@ -14,6 +14,7 @@ import {
   haproxyTimeout,
   proxiesRoutingTo,
   proxyDisabled,
+  sectionLines,
 } from '../../model/haproxy';
 import type { WebSocketReason } from '../../model/websocket';
 import { activeWebSocketBackends, allUsersWebSocket } from '../../model/websocket-haproxy';
@@ -280,62 +281,13 @@ export function reportsAny(check: (seen: () => void) => void): boolean {
 
 /** Whether the section has a statement whose keyword is one of `keywords` (none is built). */
 export function hasLineWith(section: HaproxySection, keywords: ReadonlySet<string>): boolean {
-  const body = section.body;
-  if (!body) return section.statements.some((s) => keywords.has(s.keyword));
-  for (let i = 0, n = body.size; i < n; i++) if (keywords.has(body.keywordAt(i))) return true;
+  const lines = sectionLines(section);
+  for (let i = 0, n = lines.size; i < n; i++) if (keywords.has(lines.keywordAt(i))) return true;
   return false;
 }
 
-/** A statement read by index through a section's body: its words without building it. */
-export interface LineView {
-  keyword: string;
-  /** Words, the keyword included. */
-  count: number;
-  /** Word k (0: the keyword; a `no`/`default` modifier is word 0 too). */
-  word(k: number): string;
-  /** The statement itself (built when asked). */
-  statement(): HaproxyStatement;
-  /** The line as written (from its start to the line break), when forEachLine() was given the file's text. */
-  text?: () => string;
-}
-
-/**
- * Calls `fn` for each statement of a section whose keyword is one of `keywords`, reading the words
- * through the section's body when it has one (nothing is built for a line unless `statement()` is
- * called: on a large config that is most of what a rule reading every rule line would cost).
- */
-export function forEachLine(
-  section: HaproxySection,
-  keywords: ReadonlySet<string>,
-  fn: (line: LineView) => void,
-  fileText?: string,
-): void {
-  const lineText = (start: number) => {
-    const end = fileText!.indexOf('\n', start);
-    return fileText!.slice(start, end < 0 ? fileText!.length : end);
-  };
-  const body = section.body;
-  if (!body) {
-    for (const s of section.statements)
-      if (keywords.has(s.keyword))
-        fn({
-          keyword: s.keyword,
-          count: s.wordCount,
-          word: (k) => s.wordValue(k),
-          statement: () => s,
-          text: fileText === undefined ? undefined : () => lineText(s.line.start),
-        });
-    return;
-  }
-  for (let i = 0, n = body.size; i < n; i++) {
-    const keyword = body.keywordAt(i);
-    if (!keywords.has(keyword)) continue;
-    fn({
-      keyword,
-      count: body.wordCountAt(i),
-      word: (k) => body.wordValueAt(i, k),
-      statement: () => body.statement(i),
-      text: fileText === undefined ? undefined : () => lineText(body.lineStartAt(i)),
-    });
-  }
+/** The line as written from `start` to its line break, in a file's text. */
+export function lineText(text: string, start: number): string {
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end < 0 ? text.length : end);
 }
