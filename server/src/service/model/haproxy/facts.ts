@@ -95,10 +95,7 @@ function readSectionFacts(section: HaproxySection, f: ProxyFacts): ProxyFacts {
 }
 
 /** A section's statements read by index (the part of HaproxySectionBody a list can answer too). */
-export type SectionLines = Pick<
-  HaproxySectionBody,
-  'size' | 'keywordAt' | 'wordCountAt' | 'wordValueAt' | 'lineStartAt' | 'statement'
->;
+export type SectionLines = Pick<HaproxySectionBody, 'size' | 'keywordAt' | 'wordCountAt' | 'wordValueAt' | 'statement'>;
 
 /**
  * The section's statements by index: its body while it has one (a line's statement is only made
@@ -115,7 +112,6 @@ function statementsAsBody(stmts: readonly HaproxyStatement[]): SectionLines {
     keywordAt: (i) => stmts[i].keyword,
     wordCountAt: (i) => stmts[i].wordCount,
     wordValueAt: (i, k) => stmts[i].wordValue(k),
-    lineStartAt: (i) => stmts[i].line.start,
     statement: (i) => stmts[i],
   };
 }

@@ -22,7 +22,7 @@ import {
   predefinedAclPlaces,
 } from '../../knowledge/haproxy-fetch-places';
 import type { HaproxyRule, RuleReport } from '../rule';
-import { haproxyWarns, lineText, reportsAny, statementSpan } from './common';
+import { haproxyWarns, reportsAny, statementSpan } from './common';
 
 type Report = (r: RuleReport) => void;
 
@@ -77,7 +77,6 @@ function placesOf(lines: SectionLines, i: number, proxy: HaproxyProxy): { where:
 }
 
 const HANDSHAKE = /upgrade|websocket/i;
-const CONDITION = /\b(if|unless)\b/;
 
 /** The keywords this rule reads: `acl` and the rules with a condition it checks (placesOf()). */
 const READ = new Set([
@@ -96,12 +95,10 @@ const READ = new Set([
 ]);
 
 /**
- * Where a rule's condition starts (the word after `if`/`unless`), or -1 when it has none.
- * `text`: the file's.
+ * Where a rule's condition starts (the word after `if`/`unless`), or -1 when it has none. (Its
+ * words are read without building the line.)
  */
-function conditionStart(lines: SectionLines, i: number, text: string): number {
-  // most rule lines have no condition: the line's text says so without reading its words
-  if (!CONDITION.test(lineText(text, lines.lineStartAt(i)))) return -1;
+function conditionStart(lines: SectionLines, i: number): number {
   for (let k = 1, n = lines.wordCountAt(i); k < n; k++) {
     const v = lines.wordValueAt(i, k);
     if (v === 'if' || v === 'unless') return k + 1;
@@ -211,7 +208,6 @@ export const aclNeverMatches: HaproxyRule = {
 function checkProxy(proxy: HaproxyProxy, report: Report): void {
   const acls = new Map<string, AclInfo>();
   const path = proxy.source.path;
-  const text = proxy.source.tree.text;
   const lines = sectionLines(proxy.section);
   for (let i = 0, n = lines.size; i < n; i++) {
     const keyword = lines.keywordAt(i);
@@ -222,7 +218,7 @@ function checkProxy(proxy: HaproxyProxy, report: Report): void {
     }
     const { where, tcp } = placesOf(lines, i, proxy);
     if (where === 0) continue;
-    const from = conditionStart(lines, i, text);
+    const from = conditionStart(lines, i);
     if (from < 0 || !someOutOfPlace(lines, i, from, where, acls)) continue;
     const terms = termsOf(lines, i, from, acls);
     const place = placeName(where);

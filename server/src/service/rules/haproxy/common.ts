@@ -285,9 +285,3 @@ export function hasLineWith(section: HaproxySection, keywords: ReadonlySet<strin
   for (let i = 0, n = lines.size; i < n; i++) if (keywords.has(lines.keywordAt(i))) return true;
   return false;
 }
-
-/** The line as written from `start` to its line break, in a file's text. */
-export function lineText(text: string, start: number): string {
-  const end = text.indexOf('\n', start);
-  return text.slice(start, end < 0 ? text.length : end);
-}
