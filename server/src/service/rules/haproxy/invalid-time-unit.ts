@@ -1,5 +1,5 @@
 import { clipWord } from '../../words';
-import { factFirst, factLineCount, proxiesWhere, type HaproxyProxy } from '../../model/haproxy';
+import { factFirst, factLineCount, proxiesWhere, sectionLines, type HaproxyProxy } from '../../model/haproxy';
 import { describeDuration, haproxyTimeTrailing, parseHaproxyTime } from '../../model/units';
 import { replaceWord } from '../../fixes/haproxy';
 import type { HaproxyRule, RuleReport } from '../rule';
@@ -38,15 +38,16 @@ export const invalidTimeUnit: HaproxyRule = {
 
 /** The rule's reports for one proxy: its own `timeout` lines. */
 function checkProxy(proxy: HaproxyProxy, report: (r: RuleReport) => void): void {
-  const stmts = proxy.section.statements;
+  // read by index: a statement is made only for a line it reports
+  const lines = sectionLines(proxy.section);
   for (let i = factFirst(proxy, 'timeout'), left = factLineCount(proxy, 'timeout'); left > 0 && i >= 0; i++) {
-    const s = stmts[i];
-    if (s.keyword !== 'timeout') continue;
+    if (lines.keywordAt(i) !== 'timeout') continue;
     left--;
-    const word = s.line.words[2];
-    if (!word) continue;
-    const trailing = haproxyTimeTrailing(word.value);
+    if (lines.wordCountAt(i) < 3) continue;
+    const trailing = haproxyTimeTrailing(lines.wordValueAt(i, 2));
     if (trailing === undefined) continue;
+    const s = lines.statement(i);
+    const word = s.line.words[2];
     const ms = parseHaproxyTime(word.value)!;
     const clean = word.value.slice(0, word.value.length - trailing.length);
     const span = { start: word.start, end: word.end };
