@@ -67,8 +67,11 @@ const PREDEFINED: Record<string, string | null> = {
 
 /** The keyword of an ACL expression's first word: `hdr_sub(cache-control)` → `hdr_sub`, `req.hdr(x),lower` → `req.hdr`. */
 export function fetchKeyword(word: string): string {
-  const m = /^[^(,]*/.exec(word);
-  return m ? m[0] : word;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c === 0x28 || c === 0x2c) return word.slice(0, i);
+  }
+  return word;
 }
 
 /** The check places where an ACL keyword or sample fetch gives a value (ALL_PLACES when unknown). */

@@ -29,8 +29,12 @@ type Report = (r: RuleReport) => void;
 interface AclInfo {
   places: number;
   exprs: { kw: string; places: number }[];
-  /** Does it look at the WebSocket handshake (Upgrade/Connection headers)? */
+  /**
+   * Does it look at the WebSocket handshake (Upgrade/Connection headers)? For a proxy's own ACL,
+   * read from its `acl` lines (rows) when a finding needs it.
+   */
   websocket: boolean;
+  rows?: number[];
 }
 
 interface Term {
@@ -38,47 +42,53 @@ interface Term {
   acl: AclInfo;
 }
 
-/** Where a rule's condition is evaluated (0: not a rule this checks), and how HAProxy names the rule in tcp warnings. */
-function placesOf(lines: SectionLines, i: number, proxy: HaproxyProxy): { where: number; tcp: string | null } {
+/** Where a rule's condition is evaluated (0: not a rule this checks). */
+function whereOf(lines: SectionLines, i: number, proxy: HaproxyProxy): number {
   const fe = proxy.kind !== 'backend';
   const be = proxy.kind !== 'frontend';
-  const both = (f: number, b: number) => (fe ? f : 0) | (be ? b : 0);
-  const word1 = () => (lines.wordCountAt(i) > 1 ? lines.wordValueAt(i, 1) : undefined);
   switch (lines.keywordAt(i)) {
     case 'http-request':
     case 'redirect':
-      return { where: both(PLACE.FE_HRQ_HDR, PLACE.BE_HRQ_HDR), tcp: null };
+      return (fe ? PLACE.FE_HRQ_HDR : 0) | (be ? PLACE.BE_HRQ_HDR : 0);
     case 'http-response':
     case 'http-after-response':
-      return { where: both(PLACE.FE_HRS_HDR, PLACE.BE_HRS_HDR), tcp: null };
+      return (fe ? PLACE.FE_HRS_HDR : 0) | (be ? PLACE.BE_HRS_HDR : 0);
     case 'use_backend':
-      return { where: PLACE.FE_SET_BCK, tcp: null };
+      return PLACE.FE_SET_BCK;
     case 'use-server':
-      return { where: PLACE.BE_SET_SRV, tcp: null };
+      return PLACE.BE_SET_SRV;
     case 'force-persist':
     case 'ignore-persist':
-      return { where: PLACE.BE_REQ_CNT, tcp: null };
+      return PLACE.BE_REQ_CNT;
     case 'stick':
-      return { where: lines.wordValueAt(i, 1) === 'store-response' ? PLACE.BE_STO_RUL : PLACE.BE_SET_SRV, tcp: null };
+      return lines.wordValueAt(i, 1) === 'store-response' ? PLACE.BE_STO_RUL : PLACE.BE_SET_SRV;
     case 'tcp-request': {
-      const w = word1();
-      if (w === 'connection') return { where: fe ? PLACE.FE_CON_ACC : 0, tcp: 'tcp-request connection' };
-      if (w === 'session') return { where: fe ? PLACE.FE_SES_ACC : 0, tcp: 'tcp-request session' };
-      if (w === 'content') return { where: both(PLACE.FE_REQ_CNT, PLACE.BE_REQ_CNT), tcp: 'tcp-request content' };
-      return { where: 0, tcp: null };
+      const w = word1(lines, i);
+      if (w === 'connection') return fe ? PLACE.FE_CON_ACC : 0;
+      if (w === 'session') return fe ? PLACE.FE_SES_ACC : 0;
+      if (w === 'content') return (fe ? PLACE.FE_REQ_CNT : 0) | (be ? PLACE.BE_REQ_CNT : 0);
+      return 0;
     }
     case 'tcp-response':
-      return word1() === 'content'
-        ? { where: both(PLACE.FE_RES_CNT, PLACE.BE_RES_CNT), tcp: 'tcp-response content' }
-        : { where: 0, tcp: null };
+      return word1(lines, i) === 'content' ? (fe ? PLACE.FE_RES_CNT : 0) | (be ? PLACE.BE_RES_CNT : 0) : 0;
     default:
-      return { where: 0, tcp: null };
+      return 0;
   }
+}
+
+function word1(lines: SectionLines, i: number): string | undefined {
+  return lines.wordCountAt(i) > 1 ? lines.wordValueAt(i, 1) : undefined;
+}
+
+/** How HAProxy names a tcp rule that whereOf() checks in its warnings ('tcp-request connection'...), or null. */
+function tcpRuleName(lines: SectionLines, i: number): string | null {
+  const keyword = lines.keywordAt(i);
+  return keyword === 'tcp-request' || keyword === 'tcp-response' ? `${keyword} ${word1(lines, i)}` : null;
 }
 
 const HANDSHAKE = /upgrade|websocket/i;
 
-/** The keywords this rule reads: `acl` and the rules with a condition it checks (placesOf()). */
+/** The keywords this rule reads: `acl` and the rules with a condition it checks (whereOf()). */
 const READ = new Set([
   'acl',
   'http-request',
@@ -150,11 +160,16 @@ function someOutOfPlace(
     else {
       const own = acls.get(name);
       const pre = own ? null : predefinedAclPlaces(name);
-      off = own ? own.exprs.some((e) => (e.places & where) === 0) : pre !== null && (pre & where) === 0;
+      off = own ? someExprOutOf(own, where) : pre !== null && (pre & where) === 0;
     }
     return off;
   });
   return off;
+}
+
+function someExprOutOf(acl: AclInfo, where: number): boolean {
+  for (const e of acl.exprs) if ((e.places & where) === 0) return true;
+  return false;
 }
 
 /** The terms of the condition that starts at word `from`, each with its ACL; unknown names are left out. */
@@ -216,10 +231,11 @@ function checkProxy(proxy: HaproxyProxy, report: Report): void {
       readAcl(lines, i, acls);
       continue;
     }
-    const { where, tcp } = placesOf(lines, i, proxy);
+    const where = whereOf(lines, i, proxy);
     if (where === 0) continue;
     const from = conditionStart(lines, i);
     if (from < 0 || !someOutOfPlace(lines, i, from, where, acls)) continue;
+    const tcp = tcpRuleName(lines, i);
     const terms = termsOf(lines, i, from, acls);
     const place = placeName(where);
     const tcpIn = tcp ? ` in '${tcp}'` : '';
@@ -234,7 +250,7 @@ function checkProxy(proxy: HaproxyProxy, report: Report): void {
       report({
         path,
         span: span(),
-        message: `${what} never matches here: ${clipWord(kw)} has no value in a ${place}${full.acl.websocket ? ', so WebSocket upgrades are never recognised' : ''}`,
+        message: `${what} never matches here: ${clipWord(kw)} has no value in a ${place}${looksAtHandshake(lines, full.acl) ? ', so WebSocket upgrades are never recognised' : ''}`,
         related: [haproxyWarns(path, span(), warning)],
       });
       continue;
@@ -264,11 +280,20 @@ function readAcl(lines: SectionLines, i: number, acls: Map<string, AclInfo>): vo
   const name = lines.wordValueAt(i, 1);
   const kw = fetchKeyword(lines.wordValueAt(i, 2));
   const places = keywordPlaces(kw);
-  const info = acls.get(name) ?? { places: 0, exprs: [], websocket: false };
+  let info = acls.get(name);
+  if (info === undefined) acls.set(name, (info = { places: 0, exprs: [], websocket: false, rows: [] }));
   info.places |= places;
   info.exprs.push({ kw, places });
-  for (let k = 2; k < count && !info.websocket; k++) info.websocket = HANDSHAKE.test(lines.wordValueAt(i, k));
-  acls.set(name, info);
+  info.rows!.push(i);
+}
+
+/** Whether the ACL looks at the handshake: for an own ACL, whether a word after its name on one of its lines read so far does. */
+function looksAtHandshake(lines: SectionLines, acl: AclInfo): boolean {
+  if (acl.rows === undefined) return acl.websocket;
+  for (const i of acl.rows)
+    for (let k = 2, count = lines.wordCountAt(i); k < count; k++)
+      if (HANDSHAKE.test(lines.wordValueAt(i, k))) return true;
+  return false;
 }
 
 /** The proxies the rule reports (see reportsAny()). */
