@@ -21,6 +21,7 @@ import {
   proxiesWhere,
   proxyDisabled,
   proxyMode,
+  sectionLines,
 } from '../../model/haproxy';
 import type { HaproxyStatement } from '../../syntax/haproxy';
 import type { HaproxyRule, RuleReport } from '../rule';
@@ -70,13 +71,13 @@ function hasBe(p: HaproxyProxy): boolean {
 
 /** Does the proxy switch its streams to HTTP (`tcp-request content switch-mode http`)? */
 function switchesToHttp(p: HaproxyProxy): boolean {
-  return p.section.statements.some(
-    (s) =>
-      s.keyword === 'tcp-request' &&
-      argValue(s, 0) === 'content' &&
-      argValue(s, 1) === 'switch-mode' &&
-      argValue(s, 2) === 'http',
-  );
+  const lines = sectionLines(p.section);
+  for (let i = 0, n = lines.size; i < n; i++) {
+    if (lines.keywordAt(i) !== 'tcp-request') continue;
+    const s = lines.statement(i);
+    if (argValue(s, 0) === 'content' && argValue(s, 1) === 'switch-mode' && argValue(s, 2) === 'http') return true;
+  }
+  return false;
 }
 
 /** An effective setting that is on (not turned off by `no`). */
@@ -95,7 +96,11 @@ function logFormatLine(proxy: HaproxyProxy): { statement: HaproxyStatement; prox
   for (let p: HaproxyProxy | null = proxy; p && !seen.has(p); p = p.defaults) {
     seen.add(p);
     let last: HaproxyStatement | null = null;
-    for (const s of p.section.statements) {
+    const lines = sectionLines(p.section);
+    for (let i = 0, n = lines.size; i < n; i++) {
+      const keyword = lines.keywordAt(i);
+      if (keyword !== 'option' && keyword !== 'log-format') continue;
+      const s = lines.statement(i);
       if (s.modifier !== undefined) continue;
       const opt = s.keyword === 'option' ? argValue(s, 0) : undefined;
       if (s.keyword === 'log-format' || opt === 'httplog' || opt === 'tcplog' || opt === 'httpslog') last = s;
@@ -304,7 +309,11 @@ function checkOptions({ proxy, type, name, at }: TcpProxy): void {
 /** The proxy's own HTTP rules and stats (HAProxy lists them per proxy: the first line of each kind is reported). */
 function checkRules({ proxy, type, name, at }: TcpProxy): void {
   const seen = new Set<string>();
-  for (const s of proxy.section.statements) {
+  const lines = sectionLines(proxy.section);
+  for (let i = 0, n = lines.size; i < n; i++) {
+    const keyword = lines.keywordAt(i);
+    if (!HTTP_RULES.includes(keyword) && keyword !== 'stats' && keyword !== 'capture') continue;
+    const s = lines.statement(i);
     if (s.modifier !== undefined) continue;
     let kind: string | null = null;
     if (HTTP_RULES.includes(s.keyword)) kind = s.keyword;
