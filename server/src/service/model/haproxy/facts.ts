@@ -199,11 +199,12 @@ export function factLines(proxy: HaproxyProxy, which: FactLines): readonly Hapro
   let list = lists[which];
   if (list) return list;
   const count = which === 'acl' ? f.aclCount : which === 'route' ? f.routeCount : f.timeoutCount;
-  const stmts = proxy.section.statements;
-  if (count === 1) return (lists[which] = [stmts[from]]);
+  // (read by index: only these lines' statements are made)
+  const lines = sectionLines(proxy.section);
+  if (count === 1) return (lists[which] = [lines.statement(from)]);
   list = [];
   // (the last one found ends the walk: the lines after it are not looked at)
-  for (let i = from; list.length < count; i++) if (isFactLine(stmts[i].keyword, which)) list.push(stmts[i]);
+  for (let i = from; list.length < count; i++) if (isFactLine(lines.keywordAt(i), which)) list.push(lines.statement(i));
   return (lists[which] = list);
 }
 
