@@ -169,6 +169,22 @@ class Statement implements NginxStatement {
   }
 }
 
+/**
+ * Can an argument value of `stmt` hold `needle`? False only when the text of its arguments does
+ * not, so that a rule looking for a rare string need not build every word of a large config. The
+ * needle must hold none of `"'\\`, tab, CR, LF: an escape makes one of those out of two
+ * characters, so any other string in a value is in the text as it is.
+ */
+export function argsMayHold(stmt: NginxStatement, needle: string): boolean {
+  const d = stmt.directive;
+  const text = stmt.source.tree.text;
+  const to = d.block ? d.block.open : d.end;
+  const first = needle.charCodeAt(0);
+  for (let i = d.start; i + needle.length <= to; i++)
+    if (text.charCodeAt(i) === first && text.startsWith(needle, i)) return true;
+  return false;
+}
+
 export function newContext(
   kind: NginxContextKind,
   family: NginxFamily,

@@ -11,6 +11,7 @@
 import { fact, keepAcross } from '../host/memo';
 import { clipWord } from '../words';
 import {
+  argsMayHold,
   contextsOfKind,
   firstNamed,
   NGINX_DATA_BLOCKS,
@@ -25,6 +26,7 @@ import {
 } from './nginx-tree';
 
 export {
+  argsMayHold,
   configSeenWhole,
   contextsOfKind,
   firstNamed,
@@ -196,7 +198,7 @@ function variablesOf(config: NginxConfig): Map<string, NginxStatement> {
     for (const m of a.matchAll(/\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g)) if (!out.has(m[1])) out.set(m[1], s);
   };
   for (const s of walkStatements(config.root)) {
-    for (const a of s.args) captures(s, a);
+    if (argsMayHold(s, '(?')) for (const a of s.args) captures(s, a);
     if (s.name === 'map' && s.directive.block)
       for (const c of s.directive.block.items) if (c.type === 'directive') captures(s, c.name);
   }

@@ -1,5 +1,5 @@
 import { clipWord } from '../../words';
-import { effectiveValue, walkStatements, type NginxConfig } from '../../model/nginx';
+import { argsMayHold, effectiveValue, walkStatements, type NginxConfig } from '../../model/nginx';
 import { nginxWebSocketUpstreams } from '../../model/websocket';
 import { insertInContext } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
@@ -11,6 +11,7 @@ function zoneNames(config: NginxConfig): Set<string> {
   const out = new Set<string>();
   for (const s of walkStatements(config.root)) {
     if (s.name === 'zone' && s.args[0]) out.add(s.args[0]);
+    if (!argsMayHold(s, 'zone=')) continue;
     for (const a of s.args) {
       const m = /^(?:keys_)?zone=([^:]+)/.exec(a);
       if (m) out.add(m[1]);

@@ -1,5 +1,6 @@
 import { clipWord } from '../../words';
 import {
+  argsMayHold,
   definedVariables,
   variableRefs,
   walkStatements,
@@ -196,6 +197,7 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
       }
       if (NOT_COMPILED.has(s.name) || s.name.startsWith('$') || /_by_lua/.test(s.name)) continue;
       if (nginxCommands(s.name).length === 0) continue; // a third-party directive: its arguments are its own business
+      if (!argsMayHold(s, '$')) continue;
       for (let i = 0; i < s.args.length; i++) {
         if (definingArg(s, i) || regexArg(s, i)) continue;
         for (const ref of variableRefs(s.args[i])) check(s, ref.name, () => refSpan(s, i, ref.index, ref.length));
