@@ -195,9 +195,9 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
           }
         }
       }
+      if (!argsMayHold(s, '$')) continue;
       if (NOT_COMPILED.has(s.name) || s.name.startsWith('$') || /_by_lua/.test(s.name)) continue;
       if (nginxCommands(s.name).length === 0) continue; // a third-party directive: its arguments are its own business
-      if (!argsMayHold(s, '$')) continue;
       for (let i = 0; i < s.args.length; i++) {
         if (definingArg(s, i) || regexArg(s, i)) continue;
         for (const ref of variableRefs(s.args[i])) check(s, ref.name, () => refSpan(s, i, ref.index, ref.length));
