@@ -217,10 +217,12 @@ const directiveChecks = factByObject('nginx.directiveChecks', (env: CheckEnv, d:
     if (!env.chosen && (c === 'directive-too-new' || c === 'parameter-too-new')) return;
     found.push({ span: { start: span.start, end: span.end }, severity, code: 'nginx/' + c, message });
   });
-  // (most directives have no finding: they share one empty list instead of a copy each)
-  return { start: d.start, found: found.length ? found : NO_FINDINGS, known };
+  // (most directives have no finding: they share one answer, whose start nothing reads)
+  if (!found.length) return known ? CLEAN : REFUSED_CLEAN;
+  return { start: d.start, found, known };
 });
-const NO_FINDINGS: readonly KnowledgeDiagnostic[] = [];
+const CLEAN: DirectiveChecks = { start: 0, found: [], known: true };
+const REFUSED_CLEAN: DirectiveChecks = { start: 0, found: [], known: false };
 
 type Report = (span: Span, severity: Severity, c: NginxCheckName, message: string) => void;
 
