@@ -12,6 +12,7 @@ import {
   effectiveList,
   enclosing,
   findUpstream,
+  firstNamed,
   nginxFootprintKept,
   parseProxyTarget,
   walkContexts,
@@ -108,7 +109,7 @@ export function webSocketOnlyContext(ctx: NginxContext): boolean {
 
 /** The proxy_pass statement in effect in a location (not inherited: proxy_pass is per location). */
 export function proxyPassOf(ctx: NginxContext) {
-  return ctx.statements.find((s) => s.name === 'proxy_pass');
+  return firstNamed(ctx, 'proxy_pass');
 }
 
 /** Why a location carries WebSocket traffic, or an empty list when it does not look like it does. */
