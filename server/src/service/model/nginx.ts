@@ -85,7 +85,8 @@ export function effectiveValue(ctx: NginxContext, name: string, defaults?: Defau
 }
 
 export interface EffectiveList {
-  statements: NginxStatement[];
+  /** The context's own list (shared: do not modify). */
+  statements: readonly NginxStatement[];
   /** Where the list comes from; null when nothing in the chain sets it (nginx's built-in default applies). */
   from: NginxContext | null;
   source: 'here' | 'inherited' | 'default';
@@ -95,7 +96,7 @@ export interface EffectiveList {
 export function effectiveList(ctx: NginxContext, name: string): EffectiveList {
   for (const c of inheritanceChain(ctx)) {
     const found = statementsNamed(c, name);
-    if (found.length) return { statements: [...found], from: c, source: c === ctx ? 'here' : 'inherited' };
+    if (found.length) return { statements: found, from: c, source: c === ctx ? 'here' : 'inherited' };
   }
   return { statements: [], from: null, source: 'default' };
 }
