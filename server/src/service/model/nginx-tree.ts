@@ -278,7 +278,8 @@ export function addNodes(
   /** A block too deep to walk (see NGINX_MAX_BLOCK_DEPTH): it is kept, unread. */
   onTooDeep: (stmt: NginxStatement) => void,
 ): void {
-  for (const node of nodes) {
+  for (let ni = 0; ni < nodes.length; ni++) {
+    const node = nodes[ni];
     if (node.type !== 'directive') continue;
     const stmt = new Statement(node, src, ctx, via);
     addStatement(ctx, stmt);
@@ -342,7 +343,7 @@ export const walkContexts = fact('nginx.walkContexts', (ctx: NginxContext): read
   const out: NginxContext[] = [];
   const visit = (c: NginxContext) => {
     out.push(c);
-    for (const k of c.children) visit(k);
+    for (let ki = 0; ki < c.children.length; ki++) visit(c.children[ki]);
   };
   visit(ctx);
   return out;
@@ -352,7 +353,8 @@ export const walkContexts = fact('nginx.walkContexts', (ctx: NginxContext): read
 export const walkStatements = fact('nginx.walkStatements', (ctx: NginxContext): readonly NginxStatement[] => {
   const out: NginxStatement[] = [];
   const visit = (c: NginxContext) => {
-    for (const s of c.statements) {
+    for (let si = 0; si < c.statements.length; si++) {
+      const s = c.statements[si];
       out.push(s);
       if (s.block) visit(s.block);
     }
@@ -366,7 +368,9 @@ export const walkStatements = fact('nginx.walkStatements', (ctx: NginxContext): 
 /** The contexts under a root, by kind (read through contextsOfKind). */
 const contextsByKind = fact('nginx.contextsByKind', (root: NginxContext) => {
   const byKind = new Map<string, NginxContext[]>();
-  for (const c of walkContexts(root)) {
+  const contexts = walkContexts(root);
+  for (let ci = 0; ci < contexts.length; ci++) {
+    const c = contexts[ci];
     const list = byKind.get(c.kind);
     if (list) list.push(c);
     else byKind.set(c.kind, [c]);

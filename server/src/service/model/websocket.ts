@@ -195,7 +195,9 @@ function webSocketLocationAt(config: NginxConfig, ctx: NginxContext): WebSocketL
 /** Every location (or server without locations, in stream/http) that proxies and carries WebSocket. (Once per config.) */
 export const nginxWebSocketLocations = fact('nginx.webSocketLocations', (config: NginxConfig): WebSocketLocation[] => {
   const out: WebSocketLocation[] = [];
-  for (const ctx of walkContexts(config.root)) {
+  const contexts = walkContexts(config.root);
+  for (let ci = 0; ci < contexts.length; ci++) {
+    const ctx = contexts[ci];
     const wl = webSocketLocationAt(config, ctx);
     if (wl) out.push(wl);
   }
@@ -206,7 +208,9 @@ export const nginxWebSocketLocations = fact('nginx.webSocketLocations', (config:
 export function webSocketLocationsIn(config: NginxConfig, scope?: NginxRuleScope): WebSocketLocation[] {
   if (!scope) return nginxWebSocketLocations(config);
   const out: WebSocketLocation[] = [];
-  for (const ctx of contextsIn(config, scope)) {
+  const contexts = contextsIn(config, scope);
+  for (let ci = 0; ci < contexts.length; ci++) {
+    const ctx = contexts[ci];
     const wl = webSocketLocationAt(config, ctx);
     if (wl) out.push(wl);
   }
@@ -227,7 +231,9 @@ export const nginxWebSocketUpstreams = fact(
       list.push(wl);
       out.set(up, list);
     }
-    for (const ctx of walkContexts(config.root)) {
+    const contexts = walkContexts(config.root);
+    for (let ci = 0; ci < contexts.length; ci++) {
+      const ctx = contexts[ci];
       if (ctx.kind === 'upstream' && ctx.family === 'http' && !out.has(ctx)) {
         const name = ctx.statement?.args[0] ?? '';
         if (hasNginxMarker(ctx) || looksLikeWebSocketName(name)) out.set(ctx, []);

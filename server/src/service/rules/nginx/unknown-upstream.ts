@@ -66,7 +66,9 @@ export const unknownUpstream: NginxRule = {
   check({ config, report, scope }) {
     if (config.assumedContext) return; // the upstream may be defined in the file that includes this one
     if (!configSeenWhole(config)) return;
-    for (const s of statementsIn(config, scope)) {
+    const statements = statementsIn(config, scope);
+    for (let si = 0; si < statements.length; si++) {
+      const s = statements[si];
       const pass = PASSES[s.name];
       if (!pass || s.context.family !== pass.family) continue;
       const raw = s.args[0] ?? '';

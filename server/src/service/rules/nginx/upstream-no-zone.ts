@@ -9,7 +9,9 @@ import { primaryServers, upstreamInfo, wsUpstreamLabel } from './upstreams';
 /** Shared memory zone names already declared (limit_req_zone, proxy_cache_path keys_zone, zone...). */
 function zoneNames(config: NginxConfig): Set<string> {
   const out = new Set<string>();
-  for (const s of walkStatements(config.root)) {
+  const statements = walkStatements(config.root);
+  for (let si = 0; si < statements.length; si++) {
+    const s = statements[si];
     if (s.name === 'zone' && s.args[0]) out.add(s.args[0]);
     if (!argsMayHold(s, 'zone=')) continue;
     for (const a of s.args) {
