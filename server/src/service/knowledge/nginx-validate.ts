@@ -242,7 +242,10 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
     return env;
   };
   const visitChildren = (children: readonly NodeLike[], t: NginxBlockType) => {
-    for (const n of children) if (n.type === 'directive') visit(n as DirectiveLike, t);
+    for (let i = 0; i < children.length; i++) {
+      const n = children[i];
+      if (n.type === 'directive') visit(n as DirectiveLike, t);
+    }
   };
   const visit = (d: DirectiveLike, t: NginxBlockType) => {
     const checks = directiveChecks(envOf(t), d);
@@ -410,7 +413,7 @@ function checkDirective(env: CheckEnv, d: DirectiveLike, report: Report): boolea
     return false;
   }
   const n = d.argCount ?? d.args.length;
-  if (!v.counts.some((a) => argCountAccepts(a, n))) {
+  if (!countAccepted(v.counts, n)) {
     const span = n === 0 ? d.nameSpan : { start: d.args[0].start, end: d.args[n - 1].end };
     report(span, 'error', 'wrong-argument-count', `${code(name)} takes ${describeArgCount(v.counts[0])}; found ${n}`);
   }
@@ -432,12 +435,26 @@ function checkDirective(env: CheckEnv, d: DirectiveLike, report: Report): boolea
   return true;
 }
 
+function countAccepted(counts: readonly ArgCount[], n: number): boolean {
+  for (let i = 0; i < counts.length; i++) if (argCountAccepts(counts[i], n)) return true;
+  return false;
+}
+
+/** The closed set of values of `name` in a block of type `t`, if it has one. */
+function valueSetOf(name: string, t: NginxBlockType): (typeof NGINX_VALUE_SETS)[number] | undefined {
+  for (let i = 0; i < NGINX_VALUE_SETS.length; i++) {
+    const x = NGINX_VALUE_SETS[i];
+    if (x.directive === name && x.family === familyOfBlockType(t)) return x;
+  }
+  return undefined;
+}
+
 /** Values from a closed set (enums), some of them newer than others. */
 function checkValue(env: CheckEnv, d: DirectiveLike, n: number, report: Report): void {
   const { version, t } = env;
   const name = d.name;
   if (n === 1 && !d.block) {
-    const set = NGINX_VALUE_SETS.find((x) => x.directive === name && x.family === familyOfBlockType(t));
+    const set = valueSetOf(name, t);
     if (set) {
       const val = d.args[0].value;
       const known = set.values.find((x) => x.value === val);
