@@ -170,19 +170,29 @@ class Statement implements NginxStatement {
 }
 
 /**
- * Can an argument value of `stmt` hold `needle`? False only when the text of its arguments does
- * not, so that a rule looking for a rare string need not build every word of a large config. The
- * needle must hold none of `"'\\`, tab, CR, LF: an escape makes one of those out of two
- * characters, so any other string in a value is in the text as it is.
+ * A test of whether an argument value of a statement can hold `needle`: false only when the text
+ * of its arguments does not, so that a rule looking for a rare string need not build every word
+ * of a large config. The needle must hold none of `"'\\`, tab, CR, LF: an escape makes one of
+ * those out of two characters, so any other string in a value is in the text as it is. Made for
+ * a walk in source order: each file's text is searched forward once (a statement before the last
+ * one asked starts a new search).
  */
-export function argsMayHold(stmt: NginxStatement, needle: string): boolean {
-  const d = stmt.directive;
-  const text = stmt.source.tree.text;
-  const to = d.block ? d.block.open : d.end;
-  const first = needle.charCodeAt(0);
-  for (let i = d.start; i + needle.length <= to; i++)
-    if (text.charCodeAt(i) === first && text.startsWith(needle, i)) return true;
-  return false;
+export function argsMayHold(needle: string): (stmt: NginxStatement) => boolean {
+  let source: NginxSource | null = null;
+  let searchedFrom = 0;
+  /** The first occurrence at or after searchedFrom in source's text, or -1. */
+  let next = -1;
+  return (stmt) => {
+    const d = stmt.directive;
+    // (the name's text is at least as long as its value)
+    const from = d.start + d.name.length;
+    if (stmt.source !== source || from < searchedFrom || (next >= 0 && next < from)) {
+      source = stmt.source;
+      searchedFrom = from;
+      next = source.tree.text.indexOf(needle, from);
+    }
+    return next >= 0 && next + needle.length <= (d.block ? d.block.open : d.end);
+  };
 }
 
 export function newContext(

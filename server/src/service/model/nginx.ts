@@ -200,9 +200,10 @@ function variablesOf(config: NginxConfig): Map<string, NginxStatement> {
     if (a.indexOf('(?') < 0) return; // most words have no group at all
     for (const m of a.matchAll(/\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g)) if (!out.has(m[1])) out.set(m[1], s);
   };
+  const mayHoldGroup = argsMayHold('(?');
   for (let si = 0; si < statements.length; si++) {
     const s = statements[si];
-    if (argsMayHold(s, '(?')) for (const a of s.args) captures(s, a);
+    if (mayHoldGroup(s)) for (const a of s.args) captures(s, a);
     if (s.name === 'map' && s.directive.block)
       for (const c of s.directive.block.items) if (c.type === 'directive') captures(s, c.name);
   }

@@ -10,10 +10,11 @@ import { primaryServers, upstreamInfo, wsUpstreamLabel } from './upstreams';
 function zoneNames(config: NginxConfig): Set<string> {
   const out = new Set<string>();
   const statements = walkStatements(config.root);
+  const mayHoldZone = argsMayHold('zone=');
   for (let si = 0; si < statements.length; si++) {
     const s = statements[si];
     if (s.name === 'zone' && s.args[0]) out.add(s.args[0]);
-    if (!argsMayHold(s, 'zone=')) continue;
+    if (!mayHoldZone(s)) continue;
     for (const a of s.args) {
       const m = /^(?:keys_)?zone=([^:]+)/.exec(a);
       if (m) out.add(m[1]);

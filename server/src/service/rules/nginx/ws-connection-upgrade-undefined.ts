@@ -184,6 +184,7 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
       });
     };
     const statements = statementsIn(config, scope);
+    const mayHoldVariable = argsMayHold('$');
     for (let si = 0; si < statements.length; si++) {
       const s = statements[si];
       // map values may be variables too: `default $http_x;` (keys are strings or regexes)
@@ -201,7 +202,7 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
           }
         }
       }
-      if (!argsMayHold(s, '$')) continue;
+      if (!mayHoldVariable(s)) continue;
       if (NOT_COMPILED.has(s.name) || s.name.startsWith('$') || /_by_lua/.test(s.name)) continue;
       if (nginxCommands(s.name).length === 0) continue; // a third-party directive: its arguments are its own business
       for (let i = 0; i < s.args.length; i++) {
