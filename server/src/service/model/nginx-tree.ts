@@ -175,23 +175,22 @@ class Statement implements NginxStatement {
  * of a large config. The needle must hold none of `"'\\`, tab, CR, LF: an escape makes one of
  * those out of two characters, so any other string in a value is in the text as it is. Made for
  * a walk in source order: each file's text is searched forward once (a statement before the last
- * one asked starts a new search).
+ * one asked in its file starts a new search).
  */
 export function argsMayHold(needle: string): (stmt: NginxStatement) => boolean {
-  let source: NginxSource | null = null;
-  let searchedFrom = 0;
-  /** The first occurrence at or after searchedFrom in source's text, or -1. */
-  let next = -1;
+  // per file: where the last search started, and the first occurrence from there (or -1)
+  const searches = new Map<NginxSource, { from: number; next: number }>();
   return (stmt) => {
     const d = stmt.directive;
     // (the name's text is at least as long as its value)
     const from = d.start + d.name.length;
-    if (stmt.source !== source || from < searchedFrom || (next >= 0 && next < from)) {
-      source = stmt.source;
-      searchedFrom = from;
-      next = source.tree.text.indexOf(needle, from);
+    let at = searches.get(stmt.source);
+    if (!at) searches.set(stmt.source, (at = { from, next: stmt.source.tree.text.indexOf(needle, from) }));
+    else if (from < at.from || (at.next >= 0 && at.next < from)) {
+      at.from = from;
+      at.next = stmt.source.tree.text.indexOf(needle, from);
     }
-    return next >= 0 && next + needle.length <= (d.block ? d.block.open : d.end);
+    return at.next >= 0 && at.next + needle.length <= (d.block ? d.block.open : d.end);
   };
 }
 
