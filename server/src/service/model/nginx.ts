@@ -127,14 +127,16 @@ export function enclosing(ctx: NginxContext, kind: NginxContextKind): NginxConte
   return null;
 }
 
-/** The upstreams by family and name (the first one declared of each). */
+/** The upstreams by family, then by name (the first one declared of each). */
 const upstreamIndex = fact(
   'nginx.upstreamIndex',
   (config: NginxConfig) => {
-    const index = new Map<string, NginxContext>();
+    const index = new Map<NginxFamily, Map<string, NginxContext>>();
     for (const u of contextsOfKind(config, 'upstream')) {
-      const key = `${u.family}\0${u.statement?.args[0] ?? ''}`;
-      if (!index.has(key)) index.set(key, u);
+      let byName = index.get(u.family);
+      if (!byName) index.set(u.family, (byName = new Map<string, NginxContext>()));
+      const name = u.statement?.args[0] ?? '';
+      if (!byName.has(name)) byName.set(name, u);
     }
     return index;
   },
@@ -143,7 +145,7 @@ const upstreamIndex = fact(
 
 /** The `upstream` named `name` in the same family (http or stream), if any (the first one declared). */
 export function findUpstream(config: NginxConfig, name: string, family: NginxFamily): NginxContext | undefined {
-  return upstreamIndex(config).get(`${family}\0${name}`);
+  return upstreamIndex(config).get(family)?.get(name);
 }
 
 /** Parse `proxy_pass` / `grpc_pass` targets: scheme and host (upstream name or address). */
