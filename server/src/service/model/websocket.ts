@@ -89,7 +89,12 @@ function commentsBefore(nodes: NginxNode[], target: NginxDirective): string[] {
 function hasNginxMarker(ctx: NginxContext): boolean {
   const d = ctx.statement?.directive;
   if (!d) return false;
-  if (d.block?.items.some((c) => c.type === 'comment' && WS_MARKER.test(c.text))) return true;
+  const items = d.block?.items;
+  if (items)
+    for (let i = 0; i < items.length; i++) {
+      const c = items[i];
+      if (c.type === 'comment' && WS_MARKER.test(c.text)) return true;
+    }
   const parentNodes = d.parent.items;
   return commentsBefore(parentNodes, d).some((t) => WS_MARKER.test(t));
 }
