@@ -13,6 +13,8 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'linked',
+  // The rules' long explanations (server/src/service/rules/*/*.md, read by rules/long-docs.ts).
+  loader: { '.md': 'text' },
 };
 
 // web-tree-sitter's ES module build (the one esbuild picks for `import`) reads `import.meta.url`,

@@ -1,8 +1,10 @@
 /** Renders the rule reference (docs/rules.md) from the registry. */
+import './markdown-require.cjs';
 import { sourcePointer } from '../server/src/service/docs/sections';
 import { ALL_CHECKS } from '../server/src/service/checks';
 import { codeAnchor as anchor } from '../server/src/service/docs/links';
 import { ALL_RULES } from '../server/src/service/rules';
+import { longDocs } from '../server/src/service/rules/long-docs';
 
 export function renderRuleDocs(): string {
   const out: string[] = [
@@ -30,7 +32,7 @@ export function renderRuleDocs(): string {
       '',
       m.docs.short,
       '',
-      m.docs.long,
+      longDocs(m),
       '',
       sourcePointer(m.docs.section),
     );

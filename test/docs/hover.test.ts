@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ruleById } from '../../server/src/service/rules';
+import { longDocs } from '../../server/src/service/rules/long-docs';
 import { createLanguageService } from '../../server/src/service';
 import { MemoryFileSystem } from '../../server/src/service/model/fs';
 import { LineIndex } from '../../server/src/service/text';
@@ -146,11 +147,11 @@ describe('hover: nginx', () => {
       findings: a.findings,
       options: withDefaults(),
     });
-    const docs = ruleById('nginx/ws-http-version')!.meta.docs;
+    const long = longDocs(ruleById('nginx/ws-http-version')!.meta);
     // One line: the finding and a link to the rule's page; the long explanation is that click away.
     assert.ok(md(r).includes(`\`nginx/ws-http-version\`: ${f.message}`), md(r));
     assert.ok(md(r).includes(explainLink('nginx/ws-http-version')));
-    assert.ok(!md(r).includes(docs.long));
+    assert.ok(!md(r).includes(long));
     // the same position without findings has no rule text
     const r2 = doHover({
       language: 'nginx',
@@ -160,7 +161,7 @@ describe('hover: nginx', () => {
       findings: [],
       options: withDefaults(),
     });
-    assert.ok(!r2 || !r2.markdown.includes(docs.long));
+    assert.ok(!r2 || !r2.markdown.includes(long));
   });
 
   it('works in an included file whose value comes from the root file', () => {

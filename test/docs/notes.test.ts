@@ -5,10 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { WS_NOTES, wsNote } from '../../server/src/service/docs/ws-notes';
+import { allWsNotes, wsNote } from '../../server/src/service/docs/ws-notes';
 import { SOURCE_SECTIONS, sourcePointer } from '../../server/src/service/docs/sections';
 import { explainRule, ruleExplanationMarkdown } from '../../server/src/service/docs/explain';
 import { ALL_RULES } from '../../server/src/service/rules';
+import { longDocs } from '../../server/src/service/rules/long-docs';
 import { nginxDefault } from '../../server/src/service/knowledge/nginx-facts';
 import { describeHaproxyKeyword, describeNginxDirective } from '../../server/src/service/knowledge/describe';
 import { need, sharedPath } from '../helpers/needs';
@@ -111,7 +112,7 @@ describe('WebSocket notes and rule docs: one source of truth', () => {
     need(this, 'shared');
     const titles = headings();
     const seen = new Set<string>();
-    for (const n of WS_NOTES) {
+    for (const n of allWsNotes()) {
       const id = `${n.system} ${n.key}`;
       assert.ok(!seen.has(id), `duplicate note ${id}`);
       seen.add(id);
@@ -122,7 +123,7 @@ describe('WebSocket notes and rule docs: one source of truth', () => {
   });
 
   it('every note names something the knowledge base knows', () => {
-    for (const n of WS_NOTES) {
+    for (const n of allWsNotes()) {
       if (n.system === 'nginx') {
         const name = n.key.startsWith('server:') ? 'server' : n.key;
         assert.ok(
@@ -149,7 +150,7 @@ describe('WebSocket notes and rule docs: one source of truth', () => {
 
   it('the defaults a note states agree with the knowledge base for that version', () => {
     let checked = 0;
-    for (const n of WS_NOTES) {
+    for (const n of allWsNotes()) {
       // a note that says "default" for an nginx directive must declare which, so it can be checked
       if (
         n.system === 'nginx' &&
@@ -195,7 +196,8 @@ describe('WebSocket notes and rule docs: one source of truth', () => {
     assert.ok(ALL_RULES.length > 0);
     for (const r of ALL_RULES) {
       const d = r.meta.docs;
-      assert.ok(d.long.length >= 80, `${r.meta.id}: long text too short`);
+      const long = longDocs(r.meta);
+      assert.ok(long.length >= 80, `${r.meta.id}: long text too short`);
       assert.ok(titles.has(d.section), `${r.meta.id}: section "${d.section}" not found in the source material`);
       const cli = explainRule(r.meta.id)!;
       const md = ruleExplanationMarkdown(r.meta.id)!;
@@ -203,7 +205,7 @@ describe('WebSocket notes and rule docs: one source of truth', () => {
         [cli, false],
         [md, true],
       ] as const) {
-        assert.ok(s.includes(d.long), `${r.meta.id}: long text missing`);
+        assert.ok(s.includes(long), `${r.meta.id}: long text missing`);
         assert.ok(s.includes(sourcePointer(d.section, markdown)), `${r.meta.id}: source pointer missing`);
       }
     }

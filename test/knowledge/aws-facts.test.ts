@@ -17,6 +17,7 @@ import {
 import { awsResources, type AwsAttributeId, type AwsValue } from '../../server/src/service/model/aws';
 import { buildAwsConfig } from '../../server/src/service/model/aws-build';
 import { awsRules } from '../../server/src/service/rules/aws';
+import { longDocs } from '../../server/src/service/rules/long-docs';
 import { awsTargetGroupPool } from '../../server/src/service/features/aws-pools';
 import { simulate } from '../../server/src/service/simulate/engine';
 import { doHover } from '../../server/src/service/features/hover';
@@ -195,7 +196,7 @@ describe('knowledge: AWS facts written once', () => {
     it("the rules' docs quote the table's defaults and ranges", () => {
       const doc = (id: string) => {
         const r = awsRules.find((x) => x.meta.id === id)!;
-        return `${r.meta.docs.short}\n${r.meta.docs.long}`;
+        return `${r.meta.docs.short}\n${longDocs(r.meta)}`;
       };
       const idle = awsFactOf('lb.idle_timeout');
       assert.ok(

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { Hover } from 'vscode-languageserver-protocol';
 import { TestClient, fileUri, REPO } from './client';
 import { ruleById } from '../../server/src/service/rules';
+import { longDocs } from '../../server/src/service/rules/long-docs';
 import { sourcePointer } from '../../server/src/service/docs/sections';
 import { wsNote } from '../../server/src/service/docs/ws-notes';
 import { firstSentences, HOVER_BUDGET } from '../../server/src/service/features/hover';
@@ -154,12 +155,12 @@ describe('language server: hover content (doHover)', function () {
       ),
       v,
     );
-    assert.ok(!v.includes(rule.meta.docs.long), v);
+    assert.ok(!v.includes(longDocs(rule.meta)), v);
     const link = /\[Explain rule\]\(command:wslb\.explainRule\?([^)]+)\)/.exec(v);
     assert.ok(link, v);
     const [id] = JSON.parse(decodeURIComponent(link[1])) as [string];
     const page = await c.request<{ markdown: string } | null>('wslb/explain', { id });
-    assert.ok(page && page.markdown.includes(rule.meta.docs.long));
+    assert.ok(page && page.markdown.includes(longDocs(rule.meta)));
     assert.ok(page.markdown.includes(sourcePointer(rule.meta.docs.section)));
     assert.ok(page.markdown.includes(rule.meta.versions));
     assert.equal(await c.request('wslb/explain', { id: 'nginx/no-such-rule' }), null);

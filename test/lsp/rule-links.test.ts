@@ -17,6 +17,7 @@ import type { CodeAction, CodeLens, Diagnostic } from 'vscode-languageserver-pro
 import { TestClient, fileUri } from './client';
 import { codeDocsUrl } from '../../server/src/service/docs/links';
 import { ruleById } from '../../server/src/service/rules';
+import { longDocs } from '../../server/src/service/rules/long-docs';
 import { ruleIdOfPath, RULE_SCHEME } from '../../server/src/lsp/protocol';
 import { allCodes } from '../../server/src/service/codes';
 
@@ -98,7 +99,7 @@ describe('language server: rule page links and the CodeLens setting', function (
       const rule = ruleById(RULE)!.meta;
       const page = await c.request<{ markdown: string } | null>('wslb/explain', { id: RULE });
       assert.ok(page);
-      for (const part of [rule.docs.short, rule.docs.long, rule.versions, rule.docs.proof!, ...rule.docs.references])
+      for (const part of [rule.docs.short, longDocs(rule), rule.versions, rule.docs.proof!, ...rule.docs.references])
         assert.ok(page.markdown.includes(part), part.slice(0, 60));
       for (const h of ['## Why, and what to do', '## Versions', '## Proof', '## References', '## Turn it off'])
         assert.ok(page.markdown.includes(h), h);

@@ -5,11 +5,11 @@
  */
 import { AWS_MODEL_LABEL, awsPlaceholderTargets } from '../service/simulate/aws';
 import { withAlgorithm } from '../service/simulate/algorithm';
+import { simulate } from '../service/simulate/engine';
+import type { ReconnectPolicy, ScenarioKind, SimPool, SimResult, SimulateOptions } from '../service/simulate/types';
 
 // withAlgorithm lives with the simulator (the webview uses it too); re-exported for the CLI's callers.
 export { awsPlaceholderTargets, withAlgorithm };
-import { simulate } from '../service/simulate/engine';
-import type { ReconnectPolicy, ScenarioKind, SimPool, SimResult, SimulateOptions } from '../service/simulate/types';
 
 /** What `wslb simulate --format json` prints. */
 export type SimulateJson = Pick<

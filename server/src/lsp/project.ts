@@ -7,7 +7,7 @@ import * as nodeFs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { AnalysisHost } from '../service/host/analysis-host';
 import type { ConfigFileSystem, NotARegularFile } from '../service/model/fs';
-import { readRegularFile, refusalOf } from '../node/nodefs';
+import { readRegularFile, regularFileSize } from '../node/nodefs';
 import { parseNginxTime } from '../service/model/units';
 import { severityOfWord, type ServiceOptions } from '../service/options';
 import type { Severity } from '../service/types';
@@ -105,14 +105,7 @@ class DiskFiles {
       const open = this.openDoc(path);
       if (open) return open.text.length;
       const os = this.paths.diskPath(path);
-      if (!os) return undefined;
-      try {
-        const real = nodeFs.realpathSync(os);
-        const st = nodeFs.statSync(real);
-        return refusalOf(st, real) || st.size > MAX_ANALYZED_CHARS ? undefined : st.size;
-      } catch {
-        return undefined;
-      }
+      return os ? regularFileSize(os, MAX_ANALYZED_CHARS) : undefined;
     },
     readDir: (path) => {
       const os = this.paths.diskPath(path);

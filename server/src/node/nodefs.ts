@@ -22,6 +22,20 @@ export function refusalOf(st: fs.Stats, real: string): NotARegularFile | undefin
   return 'special file';
 }
 
+/**
+ * The size of the regular file at `p` (see refusalOf), read from stat alone; undefined when it is
+ * missing, no regular file, or larger than `maxBytes`.
+ */
+export function regularFileSize(p: string, maxBytes = MAX_FILE_BYTES): number | undefined {
+  try {
+    const real = fs.realpathSync(p);
+    const st = fs.statSync(real);
+    return refusalOf(st, real) || st.size > maxBytes ? undefined : st.size;
+  } catch {
+    return undefined;
+  }
+}
+
 export type DiskRead =
   | { text: string; mtimeMs: number; size: number }
   | { refused: NotARegularFile }
@@ -88,13 +102,7 @@ export class NodeFileSystem implements ConfigFileSystem {
   size(p: string): number | undefined {
     const hit = this.cache.get(p);
     if (hit) return 'text' in hit ? hit.size : undefined;
-    try {
-      const real = fs.realpathSync(p);
-      const st = fs.statSync(real);
-      return refusalOf(st, real) || st.size > MAX_FILE_BYTES ? undefined : st.size;
-    } catch {
-      return undefined;
-    }
+    return regularFileSize(p);
   }
   realPath(p: string): string | undefined {
     try {

@@ -4,6 +4,7 @@
  */
 import { ALL_CHECKS, checkById } from './checks';
 import { ALL_RULES, ruleById } from './rules';
+import { longDocs } from './rules/long-docs';
 import type { Severity } from './types';
 
 export interface KnownCode {
@@ -11,7 +12,8 @@ export interface KnownCode {
   kind: 'rule' | 'check';
   severity: Severity;
   short: string;
-  long: string;
+  /** Read when asked for (a rule's is a Markdown file: rules/long-docs.ts). */
+  readonly long: string;
   references: readonly string[];
 }
 
@@ -23,7 +25,9 @@ export function knownCode(id: string): KnownCode | undefined {
       kind: 'rule',
       severity: r.meta.severity,
       short: r.meta.docs.short,
-      long: r.meta.docs.long,
+      get long() {
+        return longDocs(r.meta);
+      },
       references: r.meta.docs.references,
     };
   const c = checkById(id);

@@ -2,9 +2,9 @@
  * Bridge from the model to the knowledge-base validators (unknown directives and keywords, wrong
  * context, argument counts, versions). Each file is checked in the context it is included in.
  */
-import { validateHaproxy, validateNginx } from './knowledge';
+import { NGINX_DATA_BLOCKS, validateHaproxy, validateNginx } from './knowledge';
 import type { HaproxyConfig } from './model/haproxy';
-import { contextPath, NGINX_DATA_BLOCKS, type NginxConfig } from './model/nginx';
+import { contextPath, type NginxConfig } from './model/nginx';
 import { haproxyTimeError, nginxParseTime } from './model/units';
 import { walkDirectives, type NginxBlock, type NginxFile } from './syntax/nginx';
 import { isActive, statementAt, type HaproxyFile, type HaproxyStatement } from './syntax/haproxy';

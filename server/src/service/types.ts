@@ -65,5 +65,13 @@ export interface SyntaxDiagnostic extends Span {
   severity: Severity;
 }
 
+/** A problem found while building a model (includes, proxies, resources), in offsets of the file at `path`. */
+export interface ModelDiagnostic extends Span {
+  path: string;
+  code: string;
+  message: string;
+  severity: Severity;
+}
+
 /** 'aws': ALB/NLB resources in Terraform or CloudFormation (see detectConfigLanguage). */
 export type ConfigLanguage = 'nginx' | 'haproxy' | 'aws';

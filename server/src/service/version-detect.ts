@@ -26,8 +26,7 @@ const COMMENT = /^[ \t]*#[ \t]*wslb:[ \t]*(nginx|haproxy)[ \t]+v?(\d+\.(?:\d+|x)
 
 /** The `# wslb: <product> <version>` comment of a file (the first one), if any. */
 export function versionFromComment(text: string, product: Product): DetectedVersion | undefined {
-  COMMENT.lastIndex = 0;
-  for (let m = COMMENT.exec(text); m; m = COMMENT.exec(text)) {
+  for (const m of text.matchAll(COMMENT)) {
     if (m[1].toLowerCase() !== product) continue;
     return {
       version: m[2],

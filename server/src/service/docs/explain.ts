@@ -1,10 +1,11 @@
 /**
  * The long explanation of a rule, shared by `wslb explain <rule-id>` (plain text) and the hover on
- * a finding's range (Markdown). Both print the rule's `docs.long` and its source-section pointer
+ * a finding's range (Markdown). Both print the rule's long text (rules/long-docs.ts) and its source-section pointer
  * from the registry, so the two never drift apart.
  */
 import { checkById } from '../checks';
 import { ruleById } from '../rules';
+import { longDocs } from '../rules/long-docs';
 import { sourcePointer } from './sections';
 
 /** The text `wslb explain <id>` prints (a rule or a check), or undefined for an unknown code. */
@@ -17,7 +18,7 @@ export function explainRule(id: string): string | undefined {
     '',
     m.docs.short,
     '',
-    m.docs.long,
+    longDocs(m),
     '',
     sourcePointer(m.docs.section, false),
     ...(m.docs.references.length ? ['', 'References:', ...m.docs.references.map((u) => `  ${u}`)] : []),
@@ -75,7 +76,7 @@ export function rulePageMarkdown(id: string): string | undefined {
       `*${m.severity}${m.fixable ? ' · has a quick fix' : ' · no automatic fix'}*`,
       `**${m.docs.short}**`,
       '## Why, and what to do',
-      m.docs.long,
+      longDocs(m),
       sourcePointer(m.docs.section),
       '## Versions',
       `Applies to ${m.versions}.`,
@@ -102,7 +103,7 @@ export function ruleExplanationMarkdown(id: string, message?: string): string | 
   const d = r.meta.docs;
   const parts = [`**${r.meta.id}** — ${d.short}`];
   if (message && message !== d.short) parts.push(`*Here:* ${message}`);
-  parts.push(d.long, sourcePointer(d.section));
+  parts.push(longDocs(r.meta), sourcePointer(d.section));
   if (d.references.length) parts.push(links(d.references));
   return parts.join('\n\n');
 }

@@ -49,10 +49,10 @@ export interface AnalysisHostOptions {
   options?: Partial<ServiceOptions>;
 }
 
+/** One root's analysis; the files it covers are the include graph's (AnalysisHost.graph.files). */
 export interface RootAnalysis {
   root: string;
   language: ConfigLanguage;
-  files: string[];
   findingsByFile: Map<string, Finding[]>;
   analysis: NginxAnalysis | HaproxyAnalysis | AwsAnalysis | null;
   ms: number;
@@ -242,7 +242,7 @@ export class AnalysisHost {
   analysisFor(path: string): RootAnalysis | undefined {
     for (const r of this.rootsFor(path)) {
       const a = this.analyses.get(r);
-      if (a && a.files.includes(path)) return a;
+      if (a && this.graph.files(r)?.includes(path)) return a;
     }
     return undefined;
   }
@@ -251,7 +251,7 @@ export class AnalysisHost {
   analyzeRoot(root: string, language?: ConfigLanguage): Set<string> {
     const affected = new Set<string>();
     const old = this.analyses.get(root);
-    if (old) for (const f of old.files) affected.add(f);
+    for (const f of this.graph.files(root) ?? []) affected.add(f);
     affected.add(root);
     const lang = language ?? old?.language ?? this.languageOf(root);
     const text = this.fs.readFile(root);
@@ -264,12 +264,13 @@ export class AnalysisHost {
     const result: RootAnalysis = {
       root,
       language: lang,
-      files: [root],
       findingsByFile: new Map(),
       analysis: null,
       ms: 0,
     };
     const raw = text ?? this.openDoc?.(root)?.text ?? '';
+    // The files this root covers (the include graph keeps the list: graph.files).
+    let files: readonly string[] = [root];
     if (raw.length > this.maxChars) {
       result.findingsByFile.set(
         root,
@@ -289,16 +290,17 @@ export class AnalysisHost {
       );
     } else
       try {
-        if (!this.analyzeInto(result, root, lang, raw)) {
+        const read = this.analyzeInto(result, root, lang, raw);
+        if (!read) {
           this.analyses.delete(root);
           return affected;
         }
+        files = read;
       } catch (e) {
         // A failure (a wslb bug, input past its limits) is reported on the file, not only logged.
         this.nginxIncremental.delete(root);
         this.haproxyIncremental.delete(root);
         result.analysis = null;
-        result.files = [root];
         result.findingsByFile = new Map([
           [root, applySeverityOverrides([internalFinding(root, e)], this.service.options.ruleSeverity)],
         ]);
@@ -306,51 +308,53 @@ export class AnalysisHost {
     result.ms = performance.now() - t0;
     result.treeMark = this.treeMoves;
     this.analyses.set(root, result);
-    this.graph.cover(root, result.files);
-    for (const f of result.files) {
+    this.graph.cover(root, files);
+    for (const f of files) {
       affected.add(f);
       // A file this root includes is no longer a root of its own.
       if (f !== root && this.analyses.has(f)) {
-        const pruned = this.analyses.get(f)!;
+        for (const g of this.graph.files(f) ?? []) affected.add(g);
         this.graph.uncover(f);
         this.analyses.delete(f);
         this.nginxIncremental.delete(f);
-        for (const g of pruned.files) affected.add(g);
       }
     }
     return affected;
   }
 
-  /** The analysis of one root into `result`; false: not possible yet (the Terraform grammar is loading). */
-  private analyzeInto(result: RootAnalysis, root: string, lang: ConfigLanguage, raw: string): boolean {
+  /**
+   * The analysis of one root into `result`; returns the files it covers, or null: not possible yet
+   * (the Terraform grammar is loading).
+   */
+  private analyzeInto(result: RootAnalysis, root: string, lang: ConfigLanguage, raw: string): string[] | null {
     if (lang === 'nginx') {
       let inc = this.nginxIncremental.get(root);
       if (!inc) this.nginxIncremental.set(root, (inc = new NginxIncremental()));
       const a = inc.analyze(this.serviceFor(root), root, this.nginxHost);
       result.analysis = a;
-      result.files = [...a.config.sources.keys()];
       this.group(result, a.findings);
+      return [...a.config.sources.keys()];
     } else if (lang === 'aws') {
       // Terraform needs the WebAssembly grammar; until it is loaded the file waits (the server
       // re-checks open AWS documents once initAwsParsers() resolves).
       if (root.toLowerCase().endsWith('.tf') && !awsParsersReady()) {
-        return false;
+        return null;
       }
       // A Terraform module is its directory: the sibling .tf files come along (variables).
       const a = this.service.analyzeAws(awsInputs(this.fs, [root]));
       result.analysis = a;
-      result.files = [root, ...a.config.files.map((f) => f.path).filter((f) => f !== root)];
       // The siblings are context; their own findings belong to their own analysis.
       this.group(
         result,
         a.findings.filter((f) => !f.file || f.file === root),
       );
+      return [root, ...a.config.files.map((f) => f.path).filter((f) => f !== root)];
     } else {
       const a = this.analyzeHaproxyRoot(root, raw);
       result.analysis = a;
       this.group(result, a.findings);
+      return [root];
     }
-    return true;
   }
 
   private group(result: RootAnalysis, findings: Finding[]): void {
@@ -402,8 +406,7 @@ export class AnalysisHost {
     this.versionHints.delete(root);
     this.nginxIncremental.delete(root);
     const affected = new Set<string>([root]);
-    const old = this.analyses.get(root);
-    if (old) for (const f of old.files) affected.add(f);
+    for (const f of this.graph.files(root) ?? []) affected.add(f);
     this.graph.uncover(root);
     this.analyses.delete(root);
     return affected;

@@ -41,6 +41,7 @@ import { isNginxUnit, nginxScopes, nginxUnits, statementsIn } from '../model/ngi
 import { proxyPassOf, webSocketLocationsIn } from '../model/websocket';
 import { NGINX_RULES } from '../rules';
 import {
+  changedRegion,
   nginxReparsedBlock,
   parseNginxIncremental,
   type NginxBlock,
@@ -218,7 +219,8 @@ export class NginxIncremental {
 
     const region = changedRegion(st.text, text, edits);
     if (!region) return 'edits do not give the text';
-    const { lo, hiOld, delta } = region;
+    const { lo, hiOld } = region;
+    const delta = region.hiNew - hiOld;
 
     const unit = unitAround(config, rootPath, lo, hiOld);
     if (!unit) return 'edit outside a server block';
@@ -286,24 +288,6 @@ export class NginxIncremental {
     this.state = out;
     return assemble(out);
   }
-}
-
-/** The changed region of an edit: [lo, hiOld) of the old text became [lo, hiOld + delta) of the new one. */
-function changedRegion(
-  before: string,
-  after: string,
-  edits: readonly NginxTextEdit[],
-): { lo: number; hiOld: number; delta: number } | null {
-  let lo = Infinity;
-  let suffix = Infinity;
-  let len = before.length;
-  for (const e of edits) {
-    lo = Math.min(lo, e.offset);
-    len += e.inserted.length - e.deleted;
-    suffix = Math.min(suffix, len - (e.offset + e.inserted.length));
-  }
-  if (len !== after.length) return null;
-  return { lo, hiOld: before.length - suffix, delta: after.length - before.length };
 }
 
 /**

@@ -84,13 +84,42 @@ export interface WorkspaceResult {
 
 type AnyAnalysis = NginxAnalysis | HaproxyAnalysis | AwsAnalysis;
 
-/** What a check of many files reports: its findings, each once, and the analyses behind them. */
-class Report {
+/**
+ * One check of many files: what each language's part reads (the service, the files asked for and
+ * their languages) and what it reports (its findings, each once, and the analyses behind them).
+ */
+class Batch {
   readonly findings: Finding[] = [];
   readonly analyses: AnyAnalysis[] = [];
   private readonly seen = new Set<string>();
+  private readonly asked: ReadonlySet<string>;
 
-  push(f: Finding): void {
+  constructor(
+    readonly service: LanguageService,
+    readonly fs: ConfigFileSystem,
+    readonly paths: string[],
+    readonly languages: Map<string, ConfigLanguage>,
+  ) {
+    this.asked = new Set(paths);
+  }
+
+  /** The files asked for that are in `language`, in order. */
+  filesIn(language: ConfigLanguage): string[] {
+    return this.paths.filter((p) => this.languages.get(p) === language);
+  }
+
+  /** `run()` for `path`; an exception becomes a finding on it (see guarded). */
+  guard<T>(path: string, run: () => T): T | undefined {
+    return guarded(path, this.findings, run);
+  }
+
+  /** An analysis and its findings: all of them, or only those on the files asked for (or on none). */
+  add(a: AnyAnalysis, onlyAsked: boolean): void {
+    this.analyses.push(a);
+    for (const f of a.findings) if (!onlyAsked || !f.file || this.asked.has(f.file)) this.push(f);
+  }
+
+  private push(f: Finding): void {
     const key = `${f.file}\0${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}\0${f.code}\0${f.message}`;
     if (!this.seen.has(key)) {
       this.seen.add(key);
@@ -135,28 +164,20 @@ export function checkWorkspace(
       forced === 'aws' ? (awsFormatOf(p, text) ? 'aws' : undefined) : (forced ?? detectConfigLanguage(p, text));
     if (lang) languages.set(p, lang);
   }
-  const report = new Report();
-  const nginxRoots = checkNginx(service, fs, paths, languages, report, includeRoots, parse);
-  checkHaproxy(service, fs, paths, languages, report);
-  checkAws(service, fs, paths, languages, report);
-  return { findings: report.findings, languages, nginxRoots, analyses: report.analyses };
+  const batch = new Batch(service, fs, paths, languages);
+  const nginxRoots = checkNginx(batch, includeRoots, parse);
+  checkHaproxy(batch);
+  checkAws(batch);
+  return { findings: batch.findings, languages, nginxRoots, analyses: batch.analyses };
 }
 
 /** Every nginx file analysed as a root once; the entry points' findings reported. */
-function checkNginx(
-  service: LanguageService,
-  fs: ConfigFileSystem,
-  paths: string[],
-  languages: Map<string, ConfigLanguage>,
-  report: Report,
-  includeRoots: readonly string[] | undefined,
-  parse: NginxParse,
-): Map<string, string[]> {
-  const nginxFiles = paths.filter((p) => languages.get(p) === 'nginx');
+function checkNginx(b: Batch, includeRoots: readonly string[] | undefined, parse: NginxParse): Map<string, string[]> {
+  const nginxFiles = b.filesIn('nginx');
   const graph = new IncludeGraph();
   const first = new Map<string, NginxAnalysis>();
   for (const p of nginxFiles) {
-    const a = guarded(p, report.findings, () => service.analyzeNginx(p, fs, { parse, includeRoots }));
+    const a = b.guard(p, () => b.service.analyzeNginx(p, b.fs, { parse, includeRoots }));
     if (!a) continue;
     first.set(p, a);
     graph.cover(p, [...a.config.sources.keys()]);
@@ -164,9 +185,8 @@ function checkNginx(
   const nginxRoots = new Map<string, string[]>();
   for (const p of graph.entryPoints(nginxFiles)) {
     const a = first.get(p)!;
-    report.analyses.push(a);
+    b.add(a, false);
     nginxRoots.set(p, [...a.config.sources.keys()]);
-    for (const f of a.findings) report.push(f);
   }
   return nginxRoots;
 }
@@ -176,54 +196,34 @@ function checkNginx(
  * sibling .cfg files of its folder that define them (haproxy -f a.cfg -f b.cfg, or -f dir/: one
  * configuration, files in name order); the report covers the files asked for.
  */
-function checkHaproxy(
-  service: LanguageService,
-  fs: ConfigFileSystem,
-  paths: string[],
-  languages: Map<string, ConfigLanguage>,
-  report: Report,
-): void {
-  const findings = report.findings;
-  const asked = new Set(paths);
+function checkHaproxy(b: Batch): void {
+  const { service, fs } = b;
   const grouped = new Set<string>();
-  for (const p of paths) {
-    if (languages.get(p) !== 'haproxy' || grouped.has(p)) continue;
+  for (const p of b.filesIn('haproxy')) {
+    if (grouped.has(p)) continue;
     const text = fs.readFile(p)!;
     const versionHint = versionHintFor(fs, p, 'haproxy');
-    let a = guarded(p, findings, () => service.analyzeHaproxy([{ path: p, text, versionHint }]));
+    let a = b.guard(p, () => service.analyzeHaproxy([{ path: p, text, versionHint }]));
     if (!a) continue;
-    const group = guarded(p, findings, () => haproxySiblingGroup(fs, p, a!.config)) ?? [];
+    const group = b.guard(p, () => haproxySiblingGroup(fs, p, a!.config)) ?? [];
     if (group.length > 1) {
-      a = guarded(p, findings, () => service.analyzeHaproxy(group.map((g) => ({ ...g, versionHint }))));
+      a = b.guard(p, () => service.analyzeHaproxy(group.map((g) => ({ ...g, versionHint }))));
       if (!a) continue;
       for (const g of group) grouped.add(g.path);
     }
-    report.analyses.push(a);
-    for (const f of a.findings) if (!f.file || asked.has(f.file)) report.push(f);
+    b.add(a, true);
   }
 }
 
 /** AWS: sibling .tf files give context (a module is a folder); the report covers the files asked for. */
-function checkAws(
-  service: LanguageService,
-  fs: ConfigFileSystem,
-  paths: string[],
-  languages: Map<string, ConfigLanguage>,
-  report: Report,
-): void {
-  const aws = paths.filter((p) => languages.get(p) === 'aws');
+function checkAws(b: Batch): void {
+  const { service, fs } = b;
+  const aws = b.filesIn('aws');
   if (!aws.length) return;
-  const asked = new Set(paths);
   const whole = guarded(aws[0], [], () => service.analyzeAws(awsInputs(fs, aws)));
   // When the set fails, each file (with its module) alone, so that the failure names its file.
-  const results = whole
-    ? [whole]
-    : aws.map((p) => guarded(p, report.findings, () => service.analyzeAws(awsInputs(fs, [p]))));
-  for (const r of results) {
-    if (!r) continue;
-    report.analyses.push(r);
-    for (const f of r.findings) if (!f.file || asked.has(f.file)) report.push(f);
-  }
+  const results = whole ? [whole] : aws.map((p) => b.guard(p, () => service.analyzeAws(awsInputs(fs, [p]))));
+  for (const r of results) if (r) b.add(r, true);
 }
 
 /**

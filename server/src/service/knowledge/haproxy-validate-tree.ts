@@ -1,7 +1,8 @@
 /**
  * What the HAProxy keyword check reads of a syntax tree: structural views of its sections,
  * statements and words (server/src/service/syntax/haproxy/types.ts), and the readers of a word's
- * value that build no word objects where the tree can avoid it.
+ * value that build no word objects where the tree can avoid it. The views repeat part of the
+ * syntax types on purpose: knowledge/ does not import syntax/, and tests hand-make such trees.
  */
 import type { Span } from '../text';
 

@@ -1,7 +1,18 @@
 /**
  * nginx's block types: the context bits its command tables name (NGX_HTTP_LOC_CONF -> HTTP_LOC),
- * their human names and order, and which block a chain of block names reaches.
+ * their human names and order, which block a chain of block names reaches, and the blocks that
+ * hold data instead of directives.
  */
+
+/** Blocks whose bodies are data (keys and values), not directives. */
+export const NGINX_DATA_BLOCKS: ReadonlySet<string> = new Set([
+  'map',
+  'geo',
+  'types',
+  'split_clients',
+  'match',
+  'charset_map',
+]);
 
 /** Which kind of block a directive lives in; nginx only looks at modules of that kind. */
 export type NginxFamily = 'main' | 'events' | 'http' | 'stream' | 'mail';

@@ -31,6 +31,7 @@ import {
   familyMatches,
   familyOfBlockType,
   isStrictFlag,
+  NGINX_DATA_BLOCKS,
   nginxCommands,
   nginxDirectiveNames,
   nginxDirectivesForContext,
@@ -102,16 +103,6 @@ export interface ValidateNginxOptions {
    */
   only?: { directive: DirectiveLike; context: readonly string[] };
 }
-
-/** Blocks whose bodies are data (keys and values), not directives. */
-export const NGINX_DATA_BLOCKS: ReadonlySet<string> = new Set([
-  'map',
-  'geo',
-  'types',
-  'split_clients',
-  'match',
-  'charset_map',
-]);
 
 /** Directive names of well-known third-party modules (OpenResty/Lua, mruby, headers-more, ...). */
 const THIRD_PARTY: { re: RegExp; module: string }[] = [

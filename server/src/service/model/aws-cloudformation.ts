@@ -358,7 +358,10 @@ const ATTRIBUTE_LIST: Record<Kind, CfnAttrList['key'] | null> = {
   'listener-rule': null,
 };
 
-/** The draft of one resource: `props` its Properties, `list` its attribute list. */
+/**
+ * The draft of one resource: `props` its Properties, `list` its attribute list. The same fields as
+ * tfDraft() (aws-terraform.ts) reads, under CloudFormation's names; the builders are shared.
+ */
 function cfnDraft(
   ctx: CfnCtx,
   kind: Kind,

@@ -247,7 +247,10 @@ function tfPathPatterns(path: string, b: HclBlock): AwsValue<string>[] {
   return pathPatterns;
 }
 
-/** The draft of one `aws_lb*` resource block. */
+/**
+ * The draft of one `aws_lb*` resource block. The same fields as cfnDraft() (aws-cloudformation.ts)
+ * reads, under Terraform's names; the builders are shared (aws-draft.ts).
+ */
 function tfDraft(mod: TfModule, path: string, kind: Kind, b: HclBlock, base: DraftBase): Draft {
   const v: TfRead = <T extends Scalar>(id: AwsAttributeId, name: string, want: Want, blk: HclBlock = b) => {
     const a = attr(blk, name);

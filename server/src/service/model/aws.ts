@@ -15,6 +15,7 @@
  * add fields if needed, do not rename or remove them.
  */
 import type { Span } from '../text';
+import type { ModelDiagnostic } from '../types';
 import { fact } from '../host/memo';
 
 /** How a file declares its resources. */
@@ -263,13 +264,8 @@ export interface AwsListenerRule extends AwsResourceBase {
 
 export type AwsResource = AwsLoadBalancer | AwsTargetGroup | AwsListener | AwsListenerRule;
 
-export interface AwsDiagnostic extends Span {
-  path: string;
-  /** `aws/syntax` for parse errors; other `aws/...` codes for model problems. */
-  code: string;
-  message: string;
-  severity: 'error' | 'warning' | 'information' | 'hint';
-}
+/** Its code: `aws/syntax` for parse errors; other `aws/...` codes for model problems. */
+export type AwsDiagnostic = ModelDiagnostic;
 
 export interface AwsConfig {
   /** Files analysed (only those declaring at least one of these resources, plus their variable files). */

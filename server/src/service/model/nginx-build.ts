@@ -4,7 +4,7 @@
  */
 import { recogniseTemplate } from '../template';
 import { parseNginx, type NginxFile, type NginxNode } from '../syntax/nginx';
-import type { SyntaxDiagnostic } from '../types';
+import type { ModelDiagnostic, SyntaxDiagnostic } from '../types';
 import type { CheckId } from '../checks';
 import { clipWord } from '../words';
 import {
@@ -33,7 +33,6 @@ import {
   familyOf,
   MAX_CONTEXT_DEPTH,
   newContext,
-  type ModelDiagnostic,
   type NginxConfig,
   type NginxContext,
   type NginxContextKind,

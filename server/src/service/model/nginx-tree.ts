@@ -5,7 +5,8 @@
  */
 import { NGINX_MAX_BLOCK_DEPTH, type NginxDirective, type NginxFile, type NginxNode } from '../syntax/nginx';
 import type { TemplateInfo } from '../template';
-import type { SyntaxDiagnostic } from '../types';
+import type { ModelDiagnostic, SyntaxDiagnostic } from '../types';
+import { NGINX_DATA_BLOCKS } from '../knowledge/nginx-blocks';
 import { change, fact } from '../host/memo';
 
 export type NginxContextKind =
@@ -29,16 +30,6 @@ export type NginxContextKind =
   | 'other';
 
 export type NginxFamily = 'main' | 'http' | 'stream' | 'mail';
-
-/** Blocks whose bodies are data (keys and values), not directives. */
-export const NGINX_DATA_BLOCKS: ReadonlySet<string> = new Set([
-  'map',
-  'geo',
-  'types',
-  'split_clients',
-  'match',
-  'charset_map',
-]);
 
 const BLOCK_KINDS: Record<string, NginxContextKind> = {
   events: 'events',
@@ -201,15 +192,6 @@ export function newContext(
   parent: NginxContext | null,
 ): NginxContext {
   return { kind, family, statement, parent, statements: [], children: [], byName: null };
-}
-
-export interface ModelDiagnostic {
-  path: string;
-  start: number;
-  end: number;
-  code: string;
-  message: string;
-  severity: 'error' | 'warning' | 'information' | 'hint';
 }
 
 export interface NginxConfig {

@@ -10,11 +10,11 @@
  */
 import { fact, keepAcross } from '../host/memo';
 import { clipWord } from '../words';
+import { NGINX_DATA_BLOCKS } from '../knowledge/nginx-blocks';
 import {
   argsMayHold,
   contextsOfKind,
   firstNamed,
-  NGINX_DATA_BLOCKS,
   nginxFootprintKept,
   statementsNamed,
   walkStatements,
@@ -30,14 +30,12 @@ export {
   configSeenWhole,
   contextsOfKind,
   firstNamed,
-  NGINX_DATA_BLOCKS,
   nginxFootprintKept,
   rebuildNginxBlock,
   statementsNamed,
   UNREAD_INCLUDE_CODES,
   walkContexts,
   walkStatements,
-  type ModelDiagnostic,
   type NginxConfig,
   type NginxContext,
   type NginxContextKind,

@@ -1,6 +1,7 @@
 /**
  * What a rule is. One module per rule under rules/nginx/ or rules/haproxy/ (in the spirit of
- * ESLint rules): metadata and docs, the check over the model, the fix. The registry (index.ts)
+ * ESLint rules): metadata and docs, the check over the model, the fix; its long explanation is the
+ * Markdown file of the same name beside it (long-docs.ts). The registry (index.ts)
  * lists them; the CLI, the server, hovers and `wslb explain` all read it.
  */
 import type { SourceSection } from '../docs/sections';
@@ -15,10 +16,13 @@ import type { Severity } from '../types';
 export interface RuleDocs {
   /** One line: what is wrong. */
   short: string;
-  /** Several paragraphs of Markdown, our own words: what goes wrong, why, what to do. */
-  long: string;
   /** The section of the source material it relates to. */
   section: SourceSection;
+  /**
+   * The values the long explanation names as `{{name}}` (facts that live in code, such as an AWS
+   * default). The explanation itself is the Markdown file beside the rule: see long-docs.ts.
+   */
+  values?: Readonly<Record<string, string | number | boolean | undefined>>;
   /** Where the facts come from (official documentation pages or source files). */
   references: string[];
   /** What the live tests showed, or why the harm cannot be shown on one machine. */

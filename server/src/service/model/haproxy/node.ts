@@ -10,6 +10,7 @@
  */
 import type { HaproxyFile, HaproxySection, HaproxyStatement } from '../../syntax/haproxy';
 import type { TemplateInfo } from '../../template';
+import type { ModelDiagnostic } from '../../types';
 import { change, updateAcross, type CarryPolicy } from '../../host/memo';
 import type { HaproxyEffective, OwnEffective } from './effective';
 import type { Reference } from './references';
@@ -59,14 +60,7 @@ export interface HaproxyConfig {
   sources: HaproxySource[];
   proxies: HaproxyProxy[];
   global: HaproxySection[];
-  diagnostics: {
-    path: string;
-    start: number;
-    end: number;
-    code: string;
-    message: string;
-    severity: 'error' | 'warning' | 'information' | 'hint';
-  }[];
+  diagnostics: ModelDiagnostic[];
 }
 
 export const PROXY_KINDS = new Set(['defaults', 'frontend', 'backend', 'listen']);

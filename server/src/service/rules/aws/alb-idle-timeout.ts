@@ -31,13 +31,8 @@ export const albIdleTimeout: AwsRule = {
     fixable: true,
     docs: {
       short: `An Application Load Balancer that carries WebSocket closes idle connections at or near the heartbeat interval (\`idle_timeout\`, ${IDLE.default} s by default).`,
-      long: [
-        `An Application Load Balancer closes a connection on which no data has moved for the length of its connection idle timeout. That includes upgraded WebSocket connections: a chat that is silent between two pings is "idle" for the ALB. The timeout is a load-balancer attribute (\`idle_timeout\` in Terraform, \`idle_timeout.timeout_seconds\` in \`LoadBalancerAttributes\`); when it is not set it is ${IDLE.default} seconds, and it can be set from ${IDLE.range?.min} to ${IDLE.range?.max} seconds.`,
-        `With the timeout at or below the application's heartbeat, an idle WebSocket can be closed before the next ping arrives, and clients see abnormal closes and reconnect. With the timeout between one and two heartbeats there is only one ping of margin: a ping delayed by a busy event loop or a slow network is enough. A server that pings every ${IDLE.default} s behind the default ${IDLE.default} s timeout is the classic case.`,
-        'wslb reports an **error** when the idle timeout is not above the heartbeat (setting `wslb.heartbeat` / `--heartbeat`, 30 s by default) and a **warning** when it is below twice the heartbeat. It checks only load balancers whose listeners forward to a target group that carries WebSocket (a WebSocket-looking path in a listener rule, a name that says so, or a `# wslb: websocket` comment); values it cannot evaluate (variables without default, functions, `!Sub`...) are left alone.',
-        `**Fix:** raise the idle timeout (wslb writes ${ALB_IDLE_FIX} s), or make the heartbeat shorter than half of it.`,
-      ].join('\n\n'),
       section: 'Production config: nginx + AWS ALB',
+      values: { default: IDLE.default, min: IDLE.range?.min, max: IDLE.range?.max, fix: ALB_IDLE_FIX },
       references: [AWS_DOC_PAGES.albIdleTimeout, AWS_DOC_PAGES.tfLb, AWS_DOC_PAGES.cfnLb],
       proof: AWS_PROOF,
     },

@@ -37,12 +37,14 @@ export const nlbIdleTimeout: AwsRule = {
     fixable: true,
     docs: {
       short: `A Network Load Balancer listener that carries WebSocket closes idle TCP flows at or near the heartbeat interval (${NLB.default} s by default).`,
-      long: [
-        `A Network Load Balancer tracks each TCP flow and closes it when neither side has sent data for the listener's idle timeout. AWS documents the default for TCP flows as ${NLB.default} seconds; on TCP listeners it can be changed from ${NLB.range?.min} to ${NLB.range?.max} seconds with the listener attribute \`tcp.idle_timeout.seconds\` (\`tcp_idle_timeout_seconds\` on \`aws_lb_listener\` in Terraform). On TLS listeners it is ${NLB.fixed?.value} seconds and cannot be changed.`,
-        `A WebSocket that carries no data for longer than that is cut, however long the backend is willing to wait. Most heartbeats are far shorter than ${NLB.default} s, so this mostly matters for applications that ping rarely (or not at all), or after someone lowered the attribute. wslb compares the listener's effective value with the heartbeat (\`wslb.heartbeat\`, 30 s by default): an **error** when it is not above it, a **warning** below twice it. Only listeners that forward to a target group carrying WebSocket are checked, and unknown values are left alone.`,
-        `**Fix:** on a TCP listener, raise \`tcp.idle_timeout.seconds\` (wslb writes ${NLB_IDLE_FIX} s). On a TLS listener the ${NLB.fixed?.value} s limit is fixed: send pings more often than that.`,
-      ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
+      values: {
+        default: NLB.default,
+        min: NLB.range?.min,
+        max: NLB.range?.max,
+        tls: NLB.fixed?.value,
+        fix: NLB_IDLE_FIX,
+      },
       references: [
         AWS_DOC_PAGES.nlbIdleTimeout,
         AWS_DOC_PAGES.nlbOverview,

@@ -26,13 +26,8 @@ export const wsDeregistrationDelay: AwsRule = {
     fixable: true,
     docs: {
       short: `A WebSocket target group's deregistration delay is shorter than two heartbeats: at a deploy or scale-in its connections are cut before the application can close them and clients notice.`,
-      long: [
-        `When a target leaves a target group (a deploy replaces it, an Auto Scaling group scales in, someone deregisters it), Elastic Load Balancing stops sending it new requests and keeps it *draining* for the deregistration delay: ${DEREG.default} seconds unless you set it, at most ${DEREG.range?.max}. When the delay ends the deregistration completes and the target can be stopped; WebSocket connections still open on it are cut without a close frame.`,
-        'A WebSocket application drains by closing its connections with code 1001 ("going away"), spread over some seconds so clients do not all reconnect at once; a client that misses the close notices at its next heartbeat. That needs a drain window of at least two heartbeats. A delay set below that (teams lower it to speed up deploys) cuts every connection of the target at once and sends all its clients to the remaining targets in the same second.',
-        `The AWS default (${DEREG.default} s) is long enough for any heartbeat up to half of it, so wslb says nothing about it: a longer delay only makes deploys and scale-ins slower. wslb reports WebSocket target groups (a listener rule routes a WebSocket-looking path to it, its name says so, or a \`# wslb: websocket\` comment marks it) whose delay is known and below two heartbeats (the heartbeat setting, or the documented heartbeat of the protocol its path shows).`,
-        '**Fix (a suggestion):** set the delay to two heartbeats rounded up to 10 s (60 s for a 30 s heartbeat), the shortest window in which the application can close with 1001 and clients can notice; choose more if your application needs longer to drain. Every deploy and scale-in waits this long per target.',
-      ].join('\n\n'),
       section: 'Health checks and connection draining',
+      values: { default: DEREG.default, max: DEREG.range?.max },
       references: [
         AWS_DOC_PAGES.deregistrationDelay,
         AWS_DOC_PAGES.nlbDeregistration,

@@ -28,13 +28,8 @@ export const wsNoSlowStart: AwsRule = {
     docs: {
       short:
         'A WebSocket target group has no slow start: a target added during a reconnect storm takes its full share of new connections at once.',
-      long: [
-        `With slow start, an Application Load Balancer ramps up the share of requests it sends to a newly registered (healthy) target over the slow start duration, instead of giving it its full share at once. It is off by default (${SLOW.default}); when on, the duration is ${SLOW.range?.min} to ${SLOW.range?.max} seconds (\`slow_start\` in Terraform, \`slow_start.duration_seconds\` in \`TargetGroupAttributes\`).`,
-        'A WebSocket handshake is an HTTP request, so the ramp applies to new WebSocket connections. That matters precisely when targets are added under pressure: a deploy or a scale-out while thousands of clients reconnect after an outage. Without slow start the fresh target — cold caches, JIT not warmed up, connection pools empty — takes its full share of the storm immediately. Slow start does not move connections that are already open; it only shapes where new ones go.',
-        'Slow start only exists with the `round_robin` algorithm (the default): AWS refuses to enable it together with `least_outstanding_requests` (the target-group attributes page says the two cannot both be enabled) or with `weighted_random` (the API answers `InvalidConfigurationRequest: You cannot enable both slow start and weighted random algorithm on a target group`). This is information, not a defect (nothing in a file shows that targets are cold at start): wslb therefore reports, as information, only HTTP/HTTPS target groups that carry WebSocket (listener rule path, name, or `# wslb: websocket`), use `round_robin`, and have slow start known to be off; with another algorithm a slow start fix would be refused, so the rule stays silent.',
-        `**Fix:** wslb sets slow start to ${SLOW_START_FIX} s; choose the time your service needs to warm up (${SLOW.range?.min}-${SLOW.range?.max} s).`,
-      ].join('\n\n'),
       section: 'Health checks and connection draining',
+      values: { default: SLOW.default, min: SLOW.range?.min, max: SLOW.range?.max, fix: SLOW_START_FIX },
       references: [AWS_DOC_PAGES.slowStart, AWS_DOC_PAGES.tfTargetGroup, AWS_DOC_PAGES.cfnTargetGroup],
       proof: AWS_PROOF,
     },

@@ -143,12 +143,6 @@ export const aclNeverMatches: HaproxyRule = {
     docs: {
       short:
         'An ACL used in a rule where its fetches have no value (e.g. `path` or `hdr()` in an `http-response` rule): the condition never matches.',
-      long: [
-        "Each sample fetch gives a value only at some points of a transaction. The request line and headers (`path`, `url`, `hdr()`, `req.hdr()`, `cook()`) are gone once the response arrives, so an `http-response` rule cannot test them; response data (`status`, `res.hdr()`) does not exist yet in an `http-request` rule or a `use_backend` line; a `tcp-request connection` rule runs before any byte is read. HAProxy loads such a rule and warns (\"acl 'X' will never match because it only involves keywords that are incompatible with 'frontend http-response header rule'\"): the condition is simply false there (and `unless` always true).",
-        'For WebSocket this bites when the test for the handshake (`hdr(Upgrade) -i websocket`) is reused in an `http-response` rule, to set a header or skip compression on upgrades: it never matches, so the rule never applies (or, with `unless`, always does). To act on the response of an upgrade, test the status instead (`status 101`), or store the request fact in a variable (`http-request set-var(txn.ws) bool(1) if is_websocket` and `var(txn.ws)` in the response rule).',
-        "When only some of the ACL's expressions are out of place, the ACL can still match through the others; that is a hint (\"acl 'X' involves keywords 'kw' which is incompatible with ...\").",
-        '**Fix:** use a fetch that exists at that point (the `res.`/`status` fetches in response rules, `req.`/`path` ones in request rules, a `txn` variable to carry a request fact to the response), or move the rule.',
-      ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
       references: [
         'https://docs.haproxy.org/2.6/configuration.html#7.3',

@@ -19,11 +19,6 @@ export const backendModeMismatch: HaproxyRule = {
     docs: {
       short:
         'An HTTP-mode frontend routes to a `mode tcp` backend (often a WebSocket backend switched to tcp "for WebSocket"): HAProxy refuses the configuration.',
-      long: [
-        "A frontend in `mode http` can only hand its streams to backends in `mode http`: HAProxy has already parsed the request as HTTP. A `use_backend` or `default_backend` that names a `mode tcp` backend is a fatal error (\"http frontend 'fe' … tries to use incompatible tcp backend 'ws' …\"). The other direction is allowed: a tcp frontend may pass connections to an http backend, which upgrades them.",
-        'It often comes from the belief that WebSocket needs `mode tcp`. It does not: in `mode http` HAProxy sees the `Upgrade` handshake, forwards it, and switches the connection to a tunnel after the 101 — with `timeout tunnel` as its idle limit. `mode tcp` is only needed when the whole listener is passed through at layer 4.',
-        '**Fix:** put the backend in `mode http`.',
-      ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
       references: [
         'https://docs.haproxy.org/2.6/configuration.html#4.2-mode',

@@ -10,10 +10,9 @@ import { clipWord } from '../../words';
 import { argValue, globalStatements, proxyDisabled } from '../../model/haproxy';
 import type { HaproxyStatement } from '../../syntax/haproxy';
 import type { HaproxyRule } from '../rule';
-import { haproxyWarns, statementSpan, statementsWith } from './common';
+import { haproxyTypeWord, haproxyWarns, statementSpan, statementsWith } from './common';
 
 const CAPTURE = new Set(['capture']);
-import { haproxyTypeWord } from './missing-timeouts';
 
 /** atol(): the leading digits of a word (0 when none). */
 function atol(word: string | undefined): number {
@@ -31,10 +30,6 @@ export const captureTruncated: HaproxyRule = {
     docs: {
       short:
         '`capture cookie ... len N` asks for more than HAProxy keeps (63 bytes unless `tune.http.cookielen` says more).',
-      long: [
-        'HAProxy stores a captured cookie in a buffer of `tune.http.cookielen` bytes (63 when unset). A `capture cookie` line asking for more is cut to that size when the configuration loads, and `haproxy -c` warns ("truncating capture length to 63 bytes for frontend \'X\'."). The logs then show at most that many bytes of the cookie, which may cut a session id that you rely on to follow a client (and its WebSocket reconnects) through the logs.',
-        '**Fix:** ask for at most 63 bytes, or raise `tune.http.cookielen` in `global` to the length you need.',
-      ].join('\n\n'),
       section: 'Sticky sessions and balancing algorithms',
       references: [
         'https://docs.haproxy.org/2.6/configuration.html#4-capture%20cookie',

@@ -34,6 +34,11 @@ export function proxyLabel(proxy: HaproxyProxy): string {
   return proxy.name ? `${proxy.kind} ${clipWord(proxy.name)}` : proxy.kind;
 }
 
+/** HAProxy's proxy_type_str(): a listen section is a "proxy". */
+export function haproxyTypeWord(proxy: HaproxyProxy): string {
+  return proxy.kind === 'listen' ? 'proxy' : proxy.kind;
+}
+
 export function lineOf(proxy: HaproxyProxy, stmt: HaproxyStatement): number {
   return proxy.source.tree.lineIndex.positionAt(stmt.line.start).line + 1;
 }

@@ -25,12 +25,6 @@ export const deprecatedSetting: HaproxyRule = {
     docs: {
       short:
         'A setting HAProxy 2.6 calls deprecated: `tune.ssl.capture-cipherlist-size`, or headers hidden in the version of `option httpchk`.',
-      long: [
-        'HAProxy 2.6 still accepts these settings but warns at their line when it loads the configuration, and a later version drops them:',
-        '- `tune.ssl.capture-cipherlist-size` is the old name of `tune.ssl.capture-buffer-size`; use the new name (same value).',
-        '- `option httpchk GET /health HTTP/1.1\\r\\nHost:\\ example.com` smuggles request headers (or a body) into the version word. HAProxy 2.8 and later refuse the configuration ("hiding headers or body at the end of the version string is unsupported"), so an upgrade fails to start. Keep `option httpchk GET /health` and send the headers with `http-check send hdr Host example.com` (HAProxy 2.2 and later).',
-        'Neither changes how WebSocket traffic is handled today; the httpchk form matters on upgrade, when the health checks of the backend would otherwise stop the start.',
-      ].join('\n\n'),
       section: 'Health checks and connection draining',
       references: [
         'https://docs.haproxy.org/2.6/configuration.html#4-option%20httpchk',

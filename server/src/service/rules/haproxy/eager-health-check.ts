@@ -122,12 +122,6 @@ export const eagerHealthCheck: HaproxyRule = {
     docs: {
       short:
         "A server of a WebSocket backend (or of one with `timeout tunnel`) is marked down after one failed check (`fall 1`), or after a stall shorter than HAProxy's default patience, and `on-marked-down shutdown-sessions` then closes all its WebSockets.",
-      long: [
-        'HAProxy marks a server down after `fall` consecutive failed health checks (default 3), run every `inter` (default 2 s; `fastinter`, when set, while the server is in transition). With `on-marked-down shutdown-sessions`, marking it down also closes every connection it holds — for WebSocket, every client of that server at once.',
-        'That is what you want when the server is really gone. With `fall 1`, or `inter` × `fall` of a couple of seconds, one check that misses its deadline is enough: a garbage-collection pause, a busy event loop, a short network hiccup. The healthy server loses all its WebSockets, the clients reconnect to the others at the same moment (a reconnect storm, and for Socket.IO the session state with it), and the server is back `rise` checks later, empty.',
-        "wslb reports a health-checked server with `on-marked-down shutdown-sessions` whose `fall` is 1, or whose patience (about `inter` + (`fall` − 1) × `fastinter`) is below HAProxy's own default of about 6 s (2 s × 3). Servers without `shutdown-sessions` are not reported: an eager check then only stops new connections for a moment.",
-        '**Fix:** raise `fall` where it is set (wslb writes the smallest value that gives the default patience with the intervals you chose, at least 3), so that only a server that stays unreachable is dropped. Keep `inter` short if you want quick detection: it is the count of failures that protects against one bad check.',
-      ].join('\n\n'),
       section: 'Health checks and connection draining',
       references: [
         'https://docs.haproxy.org/2.6/configuration.html#5.2-fall',

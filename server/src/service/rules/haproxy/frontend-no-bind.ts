@@ -7,10 +7,9 @@
 import { clipWord } from '../../words';
 import { proxyDisabled, type HaproxyProxy } from '../../model/haproxy';
 import type { HaproxyRule } from '../rule';
-import { haproxyWarns, proxyHeaderSpan, proxyLabel, statementsWith } from './common';
+import { haproxyTypeWord, haproxyWarns, proxyHeaderSpan, proxyLabel, statementsWith } from './common';
 
 const BIND = new Set(['bind']);
-import { haproxyTypeWord } from './missing-timeouts';
 
 export const frontendNoBind: HaproxyRule = {
   meta: {
@@ -21,11 +20,6 @@ export const frontendNoBind: HaproxyRule = {
     fixable: false,
     docs: {
       short: 'A `frontend` or `listen` section without a `bind` line: it listens nowhere, so no client reaches it.',
-      long: [
-        "A frontend receives connections only on the addresses of its `bind` lines. Without one, HAProxy loads the section, warns (\"frontend 'X' has no 'bind' directive. Please declare it as a backend if this was intended.\") and never runs it: its routing, its WebSocket rules and its timeouts apply to no traffic. A `listen` section is a frontend and a backend in one and needs a `bind` as well.",
-        'When no frontend of the configuration has a `bind` line, the file is a base that something else completes (another file given with `-f`, or a controller such as an ingress controller that writes the binds); wslb then gives one hint for all of them, mirroring the warnings of `haproxy -c`. A section header that still carries an address (`frontend www 0.0.0.0:80`, refused by HAProxy since 1.5 with "please use the \'bind\' keyword") is left to the syntax finding.',
-        '**Fix:** add the `bind` line with the address and port the clients use, or, when the section only holds servers that other frontends route to, declare it as a `backend`.',
-      ].join('\n\n'),
       section: 'Production config: nginx + AWS ALB',
       references: [
         'https://docs.haproxy.org/2.6/configuration.html#4-bind',

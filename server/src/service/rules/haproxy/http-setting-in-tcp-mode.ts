@@ -23,8 +23,14 @@ import {
 } from '../../model/haproxy';
 import type { HaproxyStatement } from '../../syntax/haproxy';
 import type { HaproxyRule, RuleReport } from '../rule';
-import { activeWebSocketBackends, proxyHeaderSpan, proxyLabel, statementSpan, whereIs } from './common';
-import { haproxyTypeWord } from './missing-timeouts';
+import {
+  activeWebSocketBackends,
+  haproxyTypeWord,
+  proxyHeaderSpan,
+  proxyLabel,
+  statementSpan,
+  whereIs,
+} from './common';
 
 /**
  * `option X` that HAProxy 2.6 drops outside HTTP mode, with the capability they need (src/proxy.c
@@ -108,13 +114,6 @@ export const httpSettingInTcpMode: HaproxyRule = {
     docs: {
       short:
         'An HTTP setting (cookie, option forwardfor, http-request, an HTTP balance algorithm, ...) in a `mode tcp` proxy: HAProxy ignores it and warns.',
-      long: [
-        'In `mode tcp` HAProxy does not parse HTTP, so every setting that reads or writes HTTP is dropped when the configuration is loaded. `haproxy -c` says so in a warning that is easy to miss among the start-up messages, and the proxy then runs without it. wslb reports each such setting at its line, quoting the warning.',
-        'The consequences for WebSocket are concrete. With `cookie` ignored, there is no stickiness: Socket.IO, SockJS and other libraries that start with HTTP long-polling send the requests of one session to different servers, and the handshake fails (Socket.IO answers 400 "Session ID unknown"). An HTTP balance algorithm (`uri`, `url_param`, `hdr()`) falls back to round robin, so reconnects no longer land on the same server. `option forwardfor` adds no header: the servers see HAProxy\'s address as the client\'s (in TCP mode use `send-proxy` and the PROXY protocol instead). `http-request`/`redirect` rules never run.',
-        'A setting that several tcp-mode proxies inherit from one `defaults` line is one finding, at that line; the warning `haproxy -c` prints for each proxy is a related note.',
-        'A `defaults` section written for HTTP proxies often holds `option httplog` and `option forwardfor`, and a TCP proxy using it inherits them: HAProxy logs that proxy in the TCP format (what it needs) and adds no header to a TCP stream (which it could not). Nothing the proxy relies on is lost, so such an inherited option or log format is only a hint, kept because `haproxy -c` warns about it (an `option tcplog` or `no option forwardfor` in the proxy quiets the warning). Inherited cookie persistence and HTTP balance algorithms stay warnings: they change where clients go.',
-        '**Fix:** put the proxy in `mode http` when its traffic is HTTP/WebSocket (HAProxy handles the upgrade and then tunnels), or remove the setting; in TCP mode use `balance source` or a `stick-table` on the source address for stickiness. wslb offers no automatic fix: changing the mode changes how the whole proxy works.',
-      ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
       references: [
         'https://docs.haproxy.org/2.6/configuration.html#4-mode',

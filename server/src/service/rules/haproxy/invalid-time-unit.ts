@@ -21,11 +21,6 @@ export const invalidTimeUnit: HaproxyRule = {
     docs: {
       short:
         'A `timeout` value with characters after its unit (`15min`, `30sec`): HAProxy reads the number and the unit, ignores the rest and warns.',
-      long: [
-        "HAProxy time values are a number and one of the units `us`, `ms`, `s`, `m`, `h`, `d` (no unit: milliseconds for timeouts). Its parser stops after the unit: `15min` is read as `15m`, fifteen minutes, and `30sec` as `30s`. `haproxy -c` warns \"unexpected character 'i' after the timer value '15min' ... This will be reported as an error in next versions\".",
-        'The value works today, so the timeout is what the author meant. The warning is worth clearing: it says a later HAProxy will refuse the configuration. (`15mins` would be the same; `15x`, with no unit at all, is an error already.)',
-        '**Fix:** write the unit HAProxy reads (`15m`, `30s`).',
-      ].join('\n\n'),
       section: 'Health checks and connection draining',
       references: [
         'https://docs.haproxy.org/2.6/configuration.html#2.5',

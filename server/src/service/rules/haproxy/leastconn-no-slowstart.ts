@@ -24,11 +24,6 @@ export const leastconnNoSlowstart: HaproxyRule = {
     docs: {
       short:
         'A `leastconn` WebSocket backend has servers without `slowstart`: a server that comes back receives every new connection at once.',
-      long: [
-        "`leastconn` sends each new connection to the server with the fewest. A server that has just come back (after a crash, a deploy or a failed health check) holds **zero** WebSockets while the others hold thousands, so it is the least loaded for every new connection — and after an outage the new connections are the whole reconnect storm. The returning server, with cold caches and a fresh process, takes it alone: the thundering herd that made Slack's deploys drop everything.",
-        "`slowstart <time>` on the server (or on `default-server`) ramps its weight and its connection limit from almost nothing to 100% over that time, so the others keep taking part of the load while it warms up. It applies only to a server HAProxy has seen fail, which requires health checks (`check`); it never applies at startup. So wslb reports only servers that have `check` (a server without it is `haproxy/server-no-check`'s finding: slowstart could not act on it).",
-        '**Fix:** add `slowstart 30s` (wslb puts it on a `default-server` line of the backend, before the first `server`), and keep `inter` well below it so the weight grows in several steps.',
-      ].join('\n\n'),
       section: 'Sticky sessions and balancing algorithms',
       references: [
         'https://docs.haproxy.org/2.6/configuration.html#5.2-slowstart',

@@ -15,13 +15,21 @@ import { clipWord } from '../../words';
 import { argValue, globalStatements, proxyDisabled, proxyMode, type HaproxyProxy } from '../../model/haproxy';
 import type { HaproxyStatement } from '../../syntax/haproxy';
 import type { HaproxyRule, RuleReport } from '../rule';
-import { haproxyWarns, lineOf, proxyHeaderSpan, proxyLabel, statementSpan, statementsWith, whereIs } from './common';
+import {
+  haproxyTypeWord,
+  haproxyWarns,
+  lineOf,
+  proxyHeaderSpan,
+  proxyLabel,
+  statementSpan,
+  statementsWith,
+  whereIs,
+} from './common';
+import { firstNames } from '../name-list';
 
 /** The lines that set a log format, and the `log` / `no log` lines. */
 const FORMAT_LINES = new Set(['log-format', 'log-format-sd', 'option']);
 const LOG_LINES = new Set(['log', 'no']);
-import { haproxyTypeWord } from './missing-timeouts';
-import { firstNames } from '../name-list';
 
 interface Format {
   statement: HaproxyStatement;
@@ -82,11 +90,6 @@ export const logFormatIgnored: HaproxyRule = {
     docs: {
       short:
         'A log format with no effect: a frontend with a format but no log target logs nothing; a format line replaced by a later one, or written in a backend, does nothing.',
-      long: [
-        'A frontend logs only to the targets of its `log` lines. `log global` copies the `log` lines of the `global` section, so with none there it adds nothing, and `no log` removes the inherited ones. A frontend that has a log format (`option httplog`, `option tcplog`, `log-format`, often inherited from `defaults`) and no target logs nothing: the connection and WebSocket session logs you would read after an incident do not exist. `haproxy -c` warns ("log format ignored for frontend \'X\' since it has no log address."). This is a warning.',
-        "Two more cases are hints: in a `defaults` section a second format line replaces the first (`haproxy -c`: \"'option tcplog' overrides previous 'option httplog' in 'defaults' section.\"), and `option httplog`/`option tcplog` in a backend does nothing, since the frontend's format is used (\"'option httplog' directive is ignored in backends\").",
-        "**Fix:** give the frontend a target (`log stdout format raw local0` in `global` and `log global` in `defaults`, or a `log` line in the frontend); keep one format line per section; move a backend's format to the frontend.",
-      ].join('\n\n'),
       section: 'Production config: nginx + AWS ALB',
       references: [
         'https://docs.haproxy.org/2.6/configuration.html#4-log',

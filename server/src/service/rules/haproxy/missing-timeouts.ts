@@ -14,7 +14,7 @@ import { formatTime } from '../../model/units';
 import { insertLinesInProxy, replaceWord } from '../../fixes/haproxy';
 import type { EditSpec, HaproxyRule } from '../rule';
 import type { ServiceOptions } from '../../options';
-import { proxyHeaderSpan, proxyLabel, timeoutMs } from './common';
+import { haproxyTypeWord, proxyHeaderSpan, proxyLabel, timeoutMs } from './common';
 
 type Which = 'client' | 'connect' | 'server';
 const ORDER: Which[] = ['connect', 'client', 'server'];
@@ -91,11 +91,6 @@ function hasMissingTimeouts(proxy: HaproxyProxy): boolean {
   return computeMissing(proxy) !== NONE;
 }
 
-/** HAProxy's proxy_type_str(): a listen section is a "proxy". */
-export function haproxyTypeWord(proxy: HaproxyProxy): string {
-  return proxy.kind === 'listen' ? 'proxy' : proxy.kind;
-}
-
 export function timeoutValue(which: Which, options: ServiceOptions): string {
   // connect: the usual few seconds; client/server: one minute, or three heartbeats when longer
   if (which === 'connect') return '5s';
@@ -153,11 +148,6 @@ export const missingTimeoutsRule: HaproxyRule = {
     docs: {
       short:
         'A frontend lacks `timeout client`, or a backend with servers lacks `timeout connect`/`timeout server`: HAProxy warns and such connections may never expire.',
-      long: [
-        'HAProxy has no default for `timeout client`, `timeout connect` and `timeout server`: unset (or 0) means *never*. A client that disappears without closing, or a server that stops answering, then holds its connection, its memory and its slot of `maxconn` forever; with long-lived WebSockets such leftovers pile up until the proxy refuses new connections.',
-        "`haproxy -c` warns about exactly this (\"missing timeouts for frontend 'fe'\"): for a frontend or listen without `timeout client`, and for a backend or listen **with servers** without `timeout connect` or `timeout server` — where in `mode tcp` a `timeout tunnel` stands in for `timeout server`. Proxies in other modes and `disabled` ones are not checked. wslb reports the same proxies, with the same rule, so its findings match the binary's warnings.",
-        '**Fix:** set the three timeouts, normally once in the `defaults` section (wslb writes them there when the proxy uses one). WebSocket backends also need `timeout tunnel` (see `haproxy/ws-missing-timeout-tunnel`), so the short HTTP timeouts do not cut idle WebSockets.',
-      ].join('\n\n'),
       section: 'Health checks and connection draining',
       references: [
         'https://docs.haproxy.org/2.6/configuration.html#4.2-timeout%20client',

@@ -22,13 +22,6 @@ export const noHardStopAfter: HaproxyRule = {
     docs: {
       short:
         'A config that carries WebSocket has no `hard-stop-after` in `global`: after a reload, the old process lives as long as any WebSocket stays open.',
-      long: [
-        'On a reload HAProxy starts a new process and asks the old one to stop softly: it stops listening and exits once its last connection is gone. An upgraded WebSocket is a connection that may stay open for hours or days, so without a bound the old processes — each with its memory and its old configuration — accumulate with every deploy.',
-        '`hard-stop-after <time>` (in `global`) ends the old process after that time, closing whatever is still open. Clients then reconnect to the new process; make sure they do so with jittered backoff, or the cut becomes a reconnect storm.',
-        'HAProxy 2.6 also has `close-spread-time`, which spreads the closing of idle and keep-alive HTTP connections during a soft stop over a window. It acts on HTTP connections when they are idle or at their next response (src/mux_h1.c, src/mux_h2.c), so it does not end upgraded WebSockets; set it below `hard-stop-after` if you use it.',
-        'wslb reports it where old processes can pile up: a whole config (one with a `global` section) of an HAProxy that is reloaded in place. It stays quiet on a file without `global` (a fragment or a documentation snippet) and on the foreground container form — `global` logs only to `stdout`/`stderr` and has none of `daemon`, `master-worker`, `pidfile`, `chroot`, `user`/`group`, nor a `stats socket ... expose-fd listeners`: such a container is replaced on a deploy and its old process ends with it. A container that is reloaded (the official image runs in master-worker mode and reloads on SIGUSR2) says so with `master-worker` in `global`.',
-        '**Fix:** add `hard-stop-after 10m` to `global` (long enough for most sessions to end or for the application to migrate them).',
-      ].join('\n\n'),
       section: 'Health checks and connection draining',
       references: [
         'https://docs.haproxy.org/2.6/configuration.html#3.1-hard-stop-after',

@@ -21,12 +21,6 @@ export const noShutdownSessions: HaproxyRule = {
     docs: {
       short:
         'Health-checked servers of a WebSocket backend lack `on-marked-down shutdown-sessions`: when a server is marked down, its WebSockets stay attached to it.',
-      long: [
-        'When health checks mark a server down, HAProxy stops sending it **new** connections, but by default leaves the established ones alone. An HTTP request ends soon anyway; a WebSocket does not. Its clients stay attached to a server that no longer answers until a timeout (`timeout tunnel`, often an hour) or TCP itself gives up — they see a frozen connection, not an error, so they do not reconnect.',
-        '`on-marked-down shutdown-sessions` makes HAProxy close every connection of the server as soon as it is marked down, so clients notice at once and reconnect to the healthy servers. Pair it with clients that reconnect with jittered backoff, and with checks (`fall`, `inter`) that do not flap: a false "down" now drops every connection of that server.',
-        'The rule stays silent where the paths routed to the backend show a protocol whose client notices a silent server by itself and reconnects within a bounded time (Socket.IO closes after pingInterval + pingTimeout, 45 s by default; centrifuge-js after the server ping interval + maxServerPingDelay, 35 s): there the clients do not stay frozen.',
-        '**Fix:** add `on-marked-down shutdown-sessions` to the servers (wslb puts it on a `default-server` line of the backend, before the first `server`).',
-      ].join('\n\n'),
       section: 'Health checks and connection draining',
       references: ['https://docs.haproxy.org/2.6/configuration.html#5.2-on-marked-down'],
       proof:

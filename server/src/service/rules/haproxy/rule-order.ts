@@ -60,12 +60,6 @@ export const ruleOrder: HaproxyRule = {
     docs: {
       short:
         'A request rule written after a rule HAProxy runs later (e.g. `http-request` or `redirect` after `use_backend`): it still runs first.',
-      long: [
-        "HAProxy does not run the request rules of a proxy in the order they are written. It runs whole lists in a fixed order: `tcp-request connection`, `tcp-request session`, `tcp-request content`, `monitor fail`, `http-request`, `redirect`, `use_backend`, `use-server`. A line written after a rule of a later list still runs before it, and `haproxy -c` warns (\"a 'redirect' rule placed after a 'use_backend' rule will still be processed before\").",
-        'The configuration then does something other than it reads. A `redirect` or `http-request deny`/`return` written below the `use_backend` that routes WebSocket upgrades applies to those upgrades too; a browser does not follow a redirect on a WebSocket handshake, so the connection fails. Headers set "after" the routing are set before it, so the routing sees them.',
-        "Most often the order HAProxy uses is the one the author meant and only the file misleads, so the finding is a hint mirroring the warning of `haproxy -c` (one finding per kind of line, each line's warning as a related note). It is a warning when a `redirect` or `http-request` line follows a `use_backend` that routes to a WebSocket backend: the line then also acts on those upgrades.",
-        '**Fix:** move the line above the rules HAProxy runs after it, so the file reads in the order HAProxy runs it; if it must not apply to some requests, give it a condition.',
-      ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
       references: [
         'https://docs.haproxy.org/2.6/configuration.html#4-http-request',

@@ -1,15 +1,15 @@
 import { clipWord } from '../../words';
 import { appendToStatement, replaceWord } from '../../fixes/haproxy';
 import type { HaproxyStatement } from '../../syntax/haproxy';
+import type { HaproxyRule } from '../rule';
+import { activeWebSocketBackends, liveServers, proxyLabel } from './common';
+import { namesAndMore } from '../name-list';
 
 /** `check` on the server line: a `no-check` written there becomes `check`, otherwise the word is appended. */
 function checkEdit(path: string, stmt: HaproxyStatement) {
   const i = stmt.line.words.findIndex((w, k) => k > 2 && w.value === 'no-check');
   return i > 0 ? replaceWord(path, stmt, i, 'check') : appendToStatement(path, stmt, 'check');
 }
-import type { HaproxyRule } from '../rule';
-import { activeWebSocketBackends, liveServers, proxyLabel } from './common';
-import { namesAndMore } from '../name-list';
 
 export const serverNoCheck: HaproxyRule = {
   meta: {
@@ -21,12 +21,6 @@ export const serverNoCheck: HaproxyRule = {
     docs: {
       short:
         'A server of a multi-server WebSocket backend has no `check`: HAProxy never marks it down and keeps sending new connections to it.',
-      long: [
-        'Without `check`, HAProxy has no health checks for the server and considers it up forever. When the process behind it dies or hangs, every new WebSocket that the balancing algorithm assigns to it fails (with `leastconn`, a dead server that lost all its connections is even the *preferred* target), and `backup` servers are never used.',
-        'With `check`, HAProxy probes the server (every `inter`, 2 s by default), takes it out of the pool after `fall` failures and puts it back after `rise` successes. That is also what `slowstart`, `on-marked-down shutdown-sessions` and failover to backups rely on.',
-        "Servers that follow another server's state with `track`, or are watched by an `agent-check`, are not reported. The finding is one per backend, at its first unchecked server, naming all of them; its fix adds `check` to each.",
-        '**Fix:** add `check` to the server line (and consider `option httpchk` so the check looks at the application, not only the TCP port).',
-      ].join('\n\n'),
       section: 'Health checks and connection draining',
       references: [
         'https://docs.haproxy.org/2.6/configuration.html#5.2-check',

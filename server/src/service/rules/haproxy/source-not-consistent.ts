@@ -31,12 +31,6 @@ export const sourceNotConsistent: HaproxyRule = {
     docs: {
       short:
         'A WebSocket backend balances by a hash (`balance source`, `hdr()`, `uri`, ...) without `hash-type consistent`: one server going down or up remaps most clients.',
-      long: [
-        'Hash balancing (`source`, `uri`, `url_param`, `hdr(name)`, `rdp-cookie`, `hash <expr>`) keeps a client on the same server as long as the pool does not change. With the default `hash-type map-based` the hash is taken modulo the total weight of the servers that are up: when one server fails a health check or comes back, or one is added, the modulus changes and **most** clients map to a different server.',
-        "For WebSocket this turns one server's failure into a reconnect storm for everybody: clients of healthy servers are sent elsewhere on their next connection and lose their server-side state, and the same happens again when the server returns.",
-        'With `hash-type consistent` each server owns many points on a ring; when a server leaves or joins, only the clients of that server move. The spread is slightly less even, which `hash-balance-factor` can bound.',
-        '**Fix:** add `hash-type consistent` to the backend.',
-      ].join('\n\n'),
       section: 'Sticky sessions and balancing algorithms',
       references: [
         'https://docs.haproxy.org/2.6/configuration.html#4.2-hash-type',

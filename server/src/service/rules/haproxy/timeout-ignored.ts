@@ -81,11 +81,6 @@ export const timeoutIgnored: HaproxyRule = {
     docs: {
       short:
         'A timeout is written in a section where HAProxy ignores it (`timeout tunnel` or `timeout server` in a frontend, `timeout client` in a backend).',
-      long: [
-        "Each timeout belongs to one side of the proxy. `timeout client` and `client-fin` are frontend settings; `timeout server`, `connect`, `tunnel`, `server-fin`, `queue` and `check` are backend settings. Written in a section of the other kind, the line is accepted but has no effect; `haproxy -c` only prints a warning (\"'timeout tunnel' will be ignored because frontend 'fe' has no backend capability\").",
-        "The classic WebSocket case is `timeout tunnel` in the frontend: it looks like it raises the idle limit of every upgraded connection coming in, but the tunnel timeout is taken from the **backend** (src/stream.c), so idle WebSockets are still cut at the client/server timeouts. The mirror case is `timeout client` in a backend, which never applies: the client side is armed with the frontend's value.",
-        '**Fix:** move the line where it takes effect: into the backends the frontend routes to (or the frontends that route to the backend) that do not set it already, and remove it here.',
-      ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
       references: [
         'https://docs.haproxy.org/2.6/configuration.html#4.2-timeout%20tunnel',

@@ -36,11 +36,6 @@ export const unknownBackend: HaproxyRule = {
     docs: {
       short:
         '`use_backend` or `default_backend` names no backend or listen section: HAProxy refuses the whole configuration.',
-      long: [
-        "HAProxy resolves the backend names of `use_backend` and `default_backend` after reading the configuration. A name that matches no `backend` or `listen` section (a typo, a renamed backend, a section in a file that is not loaded with `-f`) is a fatal error: `haproxy -c` fails with \"Proxy 'fe': unable to find required use_backend: 'name'\" and a reload keeps the old process, or a fresh start does not start at all.",
-        'Names built at run time (`use_backend be_%[req.hdr(host),lower]`) are resolved per request and are not checked here. A `default_backend` in a `defaults` section is checked for every frontend that inherits it, as HAProxy does; `disabled` frontends are skipped, as HAProxy skips them.',
-        'When a similar name exists, the quick fix offers it; completion lists the backends.',
-      ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
       references: [
         'https://docs.haproxy.org/2.6/configuration.html#4.2-use_backend',

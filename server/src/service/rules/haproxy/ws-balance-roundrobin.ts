@@ -21,11 +21,6 @@ export const wsBalanceRoundrobin: HaproxyRule = {
     docs: {
       short:
         "A WebSocket backend is balanced by round robin (HAProxy's default): the load ignores how many connections each server holds, and reconnects scatter.",
-      long: [
-        'Round robin (`balance roundrobin`, the default when no `balance` is set, and `static-rr`) hands new connections to the servers in turn. That evens out the number of *new* connections, which is what matters for short HTTP requests. A WebSocket stays on its server for hours, so what matters is how many connections each server **holds**: after a server restarts, the others keep theirs and the newcomer only gets its turn of new ones, so the imbalance lasts as long as the sessions do.',
-        'Round robin is not sticky either: a client that reconnects lands on an arbitrary server, which must then rebuild the per-connection state (rooms, subscriptions) from a shared store.',
-        "**Fix:** `balance leastconn` sends each new connection to the server with the fewest active ones; HAProxy's manual recommends it for very long sessions. When clients must return to the same server, use a hash (`balance source` or `balance hdr(...)`) with `hash-type consistent` instead.",
-      ].join('\n\n'),
       section: 'Sticky sessions and balancing algorithms',
       references: ['https://docs.haproxy.org/2.6/configuration.html#4.2-balance'],
       proof:

@@ -24,12 +24,6 @@ export const wsMissingTimeoutTunnel: HaproxyRule = {
     docs: {
       short:
         'A WebSocket backend has no `timeout tunnel`, and the client/server timeouts that then apply to upgraded connections are shorter than two heartbeats.',
-      long: [
-        'When HAProxy sees a successful upgrade in `mode http`, the connection becomes a tunnel (in `mode tcp`, as soon as no rule needs to inspect it any more). From then on the inactivity limit is `timeout tunnel` — but only if it is set. It has no default: without it HAProxy keeps both `timeout client` (taken from the **frontend**) and `timeout server` (from the backend) armed on the tunnel, and the shorter of the two wins. Those are usually tuned for HTTP requests (tens of seconds).',
-        'A chat or dashboard WebSocket that is quiet for longer than that is closed by HAProxy without a WebSocket close frame; clients see code 1006 and reconnect. `timeout tunnel 0` means the same as no tunnel timeout at all.',
-        "No tunnel timeout is harmless when the timeouts that apply instead are long enough: the rule reports only when the shorter of them (the frontends' `timeout client`, the backend's `timeout server`, each from the proxy or its defaults, named ones included) is at or below the heartbeat (error: the connection is closed between two pings) or below two heartbeats (warning: one late ping is enough). Missing client/server timeouts are reported by `haproxy/missing-timeouts`; a `timeout tunnel` that is set but too short by `haproxy/ws-timeout-below-heartbeat`.",
-        '**Fix:** set `timeout tunnel` (for example `1h`) comfortably above the application heartbeat. wslb writes it into the backend, or into the `defaults` section the backend uses when every backend using that section carries WebSocket (a defaults-level tunnel timeout also changes tcp-mode proxies, so it is not written there otherwise).',
-      ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
       references: [
         'https://docs.haproxy.org/2.6/configuration.html#4.2-timeout%20tunnel',

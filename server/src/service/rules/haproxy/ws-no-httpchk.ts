@@ -30,12 +30,6 @@ export const wsNoHttpchk: HaproxyRule = {
     docs: {
       short:
         'An HTTP-mode WebSocket backend checks its servers with a bare TCP connect: a server whose application is stuck still counts as up.',
-      long: [
-        "With `check` alone, HAProxy's health check only opens a TCP connection to the server. A process that still accepts connections but no longer serves them — event loop blocked, out of file descriptors, shutting down — passes that check, so HAProxy keeps routing new WebSockets to it.",
-        '`option httpchk` makes the check an HTTP request; the server is up only if it answers 2xx or 3xx. Point it at a health endpoint that reflects whether the application can take new WebSocket connections (memory, descriptors, draining state). During a deploy, that endpoint returning 503 is how a server leaves the pool gracefully while its current connections stay open.',
-        'Mind the path: a WebSocket-only endpoint usually answers 400 or 426 to a plain GET, which would mark every server down. The quick fix writes `option httpchk GET /health`; make sure the application serves that path (or change it) before applying.',
-        'Backends that already choose a check protocol (`option tcp-check` with `tcp-check` rules, `ssl-hello-chk`, `external-check`, ...) are not reported. `option tcp-check` without any `tcp-check` line is still a bare connect ("the health check only consists in a connection attempt", HAProxy 2.6 manual) and is reported.',
-      ].join('\n\n'),
       section: 'Health checks and connection draining',
       references: [
         'https://docs.haproxy.org/2.6/configuration.html#4.2-option%20httpchk',

@@ -21,11 +21,6 @@ export const wsServerMaxconn: HaproxyRule = {
     docs: {
       short:
         'A WebSocket backend whose servers have `maxconn`: each open WebSocket holds one slot for its whole life, so once the slots are taken every further request (plain HTTP included) queues and then fails with 503.',
-      long: [
-        "A server's `maxconn` limits how many connections HAProxy sends to it at once; the rest wait in the backend's queue. For HTTP requests that is a gentle brake: a slot is free again as soon as the response is sent. An upgraded WebSocket keeps its slot until it closes, hours later. With `maxconn 50`, the 51st client of a server does not get a slower answer but none: its request waits for `timeout queue` (or `timeout connect` when unset) and HAProxy answers 503.",
-        'It is worst where the backend serves WebSockets and plain requests alike (an `/api/` route that also carries the WebSocket API): the REST calls of every user queue behind the open WebSockets of the first few dozen.',
-        '**Fix:** give the WebSocket path its own backend (route it with `acl is_ws hdr(Upgrade) -i websocket` or its path) without a small `maxconn`, or raise `maxconn` well above the number of WebSockets a server is meant to hold (the global and frontend `maxconn` still cap the total). wslb offers no automatic fix: the right limit depends on the servers.',
-      ].join('\n\n'),
       section: 'Health checks and connection draining',
       references: [
         'https://docs.haproxy.org/2.6/configuration.html#5.2-maxconn',

@@ -14,12 +14,6 @@ export const wsTimeoutBelowHeartbeat: HaproxyRule = {
     fixable: true,
     docs: {
       short: 'The `timeout tunnel` of a WebSocket backend is not comfortably above the heartbeat.',
-      long: [
-        "After the upgrade HAProxy closes a WebSocket that has been silent in both directions for `timeout tunnel`. Every frame re-arms the timer, so a heartbeat (ping/pong) keeps a connection open only if its interval is below that limit. (Without a tunnel timeout the frontend's `timeout client` and the backend's `timeout server` apply instead: that case is `haproxy/ws-missing-timeout-tunnel`.)",
-        'At or below the heartbeat interval the timer expires between two pings (error). Below two intervals a single late or lost ping is enough (warning). HAProxy closes the TCP connection without a WebSocket close frame, so clients see 1006 and reconnect, often all at the same moment.',
-        'The rule takes the effective value: set in the backend or inherited from its `defaults` (named ones with `from` included). The heartbeat interval is a setting (default 30 s).',
-        '**Fix:** raise `timeout tunnel` (wslb writes three heartbeats).',
-      ].join('\n\n'),
       section: 'Production config: nginx + AWS ALB',
       references: [
         'https://docs.haproxy.org/2.6/configuration.html#4.2-timeout%20tunnel',

@@ -14,11 +14,6 @@ export const hashNotConsistent: NginxRule = {
     docs: {
       short:
         '`hash` without `consistent` on a WebSocket upstream: adding or removing a server remaps most clients, a reconnect storm.',
-      long: [
-        "Plain `hash key` takes the key's hash modulo the total weight of the servers. Change the number of servers — a scale-out, a server removed for maintenance — and almost every key maps to a different server. Sticky WebSocket clients that reconnect then land somewhere new all at once.",
-        'With `consistent` nginx uses ketama consistent hashing (160 points per unit of weight on a ring): a pool change moves only about 1/N of the keys.',
-        '**Fix:** `hash <key> consistent;`.',
-      ].join('\n\n'),
       section: 'Sticky sessions and balancing algorithms',
       references: [
         'https://nginx.org/en/docs/http/ngx_http_upstream_module.html#hash',

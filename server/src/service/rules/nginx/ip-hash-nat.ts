@@ -14,11 +14,6 @@ export const ipHashNat: NginxRule = {
     docs: {
       short:
         '`ip_hash` on a WebSocket upstream: every client behind one NAT or CDN address — and for IPv4 every client of one /24 — lands on the same server.',
-      long: [
-        '`ip_hash` keys on the client address, and for IPv4 only on its first three octets (ngx_http_upstream_ip_hash_module.c hashes `addr[0..2]`). An office, a mobile carrier NAT or a CDN edge puts thousands of users behind one address, and a /24 groups even more: they all get one backend, which for long-lived WebSockets means one server holding a large share of all connections while others idle.',
-        'It is also not consistent: adding or removing a server remaps most addresses, so a scale event moves most clients at once.',
-        '**Fix:** if clients must stick to a server, `hash $remote_addr consistent;` keys on the full address and moves only about 1/N of the clients when the pool changes (NAT still groups one address). If state lives outside the servers, `least_conn;` balances by held connections and has neither problem.',
-      ].join('\n\n'),
       section: 'Sticky sessions and balancing algorithms',
       references: [
         'https://nginx.org/en/docs/http/ngx_http_upstream_module.html#ip_hash',

@@ -49,11 +49,6 @@ export const unknownUpstream: NginxRule = {
     docs: {
       short:
         '`proxy_pass http://name` where `name` is no upstream of this config: nginx looks it up as a host name at startup and refuses to start when it does not resolve.',
-      long: [
-        'For `proxy_pass http://name`, nginx first looks for an `upstream name` block. If there is none it treats `name` as a host name and resolves it once, while reading the configuration; if that fails, `nginx -t` and every reload stop with `host not found in upstream "name"`.',
-        "A typo in the upstream name, or an upstream block that lives in a file that is not included, therefore takes the whole server down at the next reload. wslb reports names without a dot and without a port that match no upstream: such a name can only resolve through `/etc/hosts` or a container network's DNS. If that is intended (a Docker Compose service name, say), write the port (`http://app:80`) to make it explicit, or turn the rule off.",
-        "With several upstreams defined, such a name is almost certainly meant to be one of them (severity error); otherwise wslb reports a warning. In a template file (placeholders such as `{{ }}` or `${VAR}`) that defines no upstream the name is not reported: a template is rendered where it is deployed, typically by a container entrypoint (tempio, envsubst, docker-gen), and names that network's hosts (Home Assistant's `supervisor`, a Compose service).",
-      ].join('\n\n'),
       section: 'Production config: nginx + AWS ALB',
       references: [
         'https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_pass',

@@ -17,12 +17,6 @@ export const upstreamKeepaliveHttp10: NginxRule = {
     docs: {
       short:
         'A location proxies to an upstream with `keepalive` over HTTP/1.0, so the kept-alive connections are never reused.',
-      long: [
-        '`keepalive N` in an `upstream` keeps up to N idle connections to its servers per worker for reuse. HTTP/1.0 has no persistent connections by default: a server that gets an HTTP/1.0 request without `Connection: keep-alive` closes the connection after its response (and says so with `Connection: close` or an HTTP/1.0 status line, either of which makes nginx drop the connection instead of keeping it — `ngx_http_proxy_module.c`). With the 1.0 default of `proxy_http_version` (up to nginx 1.29.6) every request therefore still opens and closes its own connection, and the `keepalive` line does nothing.',
-        'The upstream module documentation says so: for HTTP, `proxy_http_version` should be `1.1` and the `Connection` header cleared (`proxy_set_header Connection "";`, or the upgrade map with `\'\'` mapped to `""` in WebSocket locations).',
-        'WebSocket locations are left to `nginx/ws-http-version`, which reports the same line for a stronger reason.',
-        '**Fix:** `proxy_http_version 1.1;` in the location (or the enclosing `server`/`http`).',
-      ].join('\n\n'),
       section: 'Production config: nginx + AWS ALB',
       references: [
         'https://nginx.org/en/docs/http/ngx_http_upstream_module.html#keepalive',

@@ -33,12 +33,6 @@ export const upstreamNoZone: NginxRule = {
     docs: {
       short:
         'A WebSocket upstream balanced by connection counts (least_conn, round robin) has no `zone`, so with several worker processes each worker balances alone.',
-      long: [
-        "Without `zone`, the state of an upstream group — active connection counts, round-robin position, failure marks — lives in each worker process's own memory. With `worker_processes 4` (or `auto` on a 4-core machine), `least_conn` in each worker sees only the quarter of connections that worker accepted, and four workers starting their round robin at the same server send it four connections in a row.",
-        'For short HTTP requests the error washes out. WebSockets hold their server for hours, so the skew accumulates.',
-        '`zone name size;` puts the group in shared memory, so every worker counts every connection. 64k holds the state of dozens of servers.',
-        '**Fix:** add `zone <name> 64k;` to the upstream.',
-      ].join('\n\n'),
       section: 'Sticky sessions and balancing algorithms',
       references: [
         'https://nginx.org/en/docs/http/ngx_http_upstream_module.html#zone',

@@ -24,12 +24,6 @@ export const workerConnectionsLow: NginxRule = {
     docs: {
       short:
         '`worker_connections` is below 1024 in a config that proxies WebSocket: each worker can hold only a few hundred WebSockets.',
-      long: [
-        '`worker_connections` (default **512**) caps the connections one worker process has open at once — client connections **and** connections to upstream servers. A proxied WebSocket holds one of each for its whole life, so 512 means at most about 255 open WebSockets per worker, fewer once keep-alive clients and upstream keep-alive connections are counted. When the cap is reached nginx logs `worker_connections are not enough` and refuses new connections.',
-        'For request/response traffic the same number serves many more users, because connections are short. With WebSockets the connections accumulate, so the limit is reached at a few hundred concurrent users per worker.',
-        'wslb flags values below 1024 (fewer than 512 WebSockets per worker). Raising it further needs the per-process open-file limit raised too: every connection is a file descriptor, and the common default soft limit is 1024. `worker_rlimit_nofile` raises it for the workers.',
-        '**Fix:** `worker_connections 4096;` in `events` and `worker_rlimit_nofile 8192;` in the main context (twice the connections leaves room for log and cache files).',
-      ].join('\n\n'),
       section: 'Production config: nginx + AWS ALB',
       references: [
         'https://nginx.org/en/docs/ngx_core_module.html#worker_connections',

@@ -15,12 +15,6 @@ export const wsConnectionCleared: NginxRule = {
     scope: 'server',
     docs: {
       short: 'A WebSocket location sends `Connection ""` or `Connection close` upstream, so the upgrade cannot happen.',
-      long: [
-        'Upstream keep-alive advice says to clear the header with `proxy_set_header Connection "";` so that nginx can reuse backend connections. That is right for plain HTTP, but when the line reaches a WebSocket location the upgrade request leaves nginx without `Connection: Upgrade` (an empty value removes the header), and `close` says the opposite of upgrade. The backend treats the handshake as an ordinary request.',
-        'The line is often set once at `server` or `http` level and inherited by every location, the WebSocket one included.',
-        'The `map $http_upgrade $connection_upgrade` form serves both needs: `upgrade` for handshakes and, for ordinary requests, `close` (or `""` when you want upstream keep-alive: map `\'\'` to `""` instead of `close`).',
-        '**Fix:** use `proxy_set_header Connection $connection_upgrade;` in the WebSocket location, with the map at `http` level.',
-      ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
       references: [
         'https://nginx.org/en/docs/http/websocket.html',

@@ -40,11 +40,6 @@ export const wsConnectionHardcoded: NginxRule = {
     docs: {
       short:
         '`Connection "upgrade"` and a fixed `Upgrade` value are sent with every request of a location that also serves plain HTTP: each plain request reaches the backend as a WebSocket handshake.',
-      long: [
-        'nginx sends exactly what `proxy_set_header` says, for every request of the location (or of every location that inherits the lines). With `Upgrade` set to a fixed word (`websocket`) next to `Connection "upgrade"`, a plain page or API request reaches the backend as an upgrade request: servers that implement WebSocket (Node.js, the `ws` library, most frameworks) treat it as a handshake without `Sec-WebSocket-Key` and answer 400, so the pages of that location break.',
-        "A hard-coded `Connection \"upgrade\"` next to `proxy_set_header Upgrade $http_upgrade;` is not reported: a plain request then carries no `Upgrade` header (nginx does not send a header whose value is empty), and the `upgrade` token alone asks for nothing. It keeps upstream `keepalive` working (nginx decides reuse from the response, `ngx_http_proxy_module.c`), where the canonical map's `'' close` value would close every upstream connection. Neither is it reported on a location that only serves WebSocket (`/ws`, `= /xmpp-websocket`, a regex ending in `websocket$`, `/mqtt`, …) or inside an `if ($http_upgrade …)` block. (One backend family did refuse it: ASP.NET Core's Kestrel before 5.0 answered 400 to any request with `Connection: upgrade` and a body; the `map $http_upgrade $connection_upgrade` form avoids that too.)",
-        "**Fix:** `proxy_set_header Upgrade $http_upgrade;` — the client's own `Upgrade` header, empty (so not sent) on plain requests.",
-      ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
       references: [
         'https://nginx.org/en/docs/http/websocket.html',

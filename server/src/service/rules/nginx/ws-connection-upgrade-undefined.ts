@@ -132,11 +132,6 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
     scope: 'server',
     docs: {
       short: 'A variable such as `$connection_upgrade` is used but nothing defines it, so nginx refuses to start.',
-      long: [
-        '`$connection_upgrade` is not a built-in variable: it is the name the nginx documentation gives to the result of a `map` over `$http_upgrade`. Snippets copied from a location often bring the `proxy_set_header Connection $connection_upgrade;` line without the `map` that lives at `http` level, and then `nginx -t` stops with `unknown "connection_upgrade" variable` — the reload fails and the old configuration keeps running.',
-        'The same holds for any variable: nginx compiles every `$name` when it reads the configuration and refuses names that no module provides and no `map`, `set`, `geo`, `split_clients` or regex capture defines.',
-        "**Fix:** for `$connection_upgrade`, add the canonical map to the `http` block:\n\n```nginx\nmap $http_upgrade $connection_upgrade {\n    default upgrade;\n    ''      close;\n}\n```\n\nFor other names, check the spelling against the built-in variables.",
-      ].join('\n\n'),
       section: 'Production config: nginx + AWS ALB',
       references: [
         'https://nginx.org/en/docs/http/websocket.html',

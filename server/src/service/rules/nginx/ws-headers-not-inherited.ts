@@ -16,11 +16,6 @@ export const wsHeadersNotInherited: NginxRule = {
     docs: {
       short:
         'Upgrade/Connection are set at an outer level, but this WebSocket location defines its own `proxy_set_header` lines and so inherits none of them.',
-      long: [
-        '`proxy_set_header` is inherited from the enclosing `server` or `http` block **only if the current level has no `proxy_set_header` at all**. One line in the location — say `proxy_set_header X-Real-IP $remote_addr;` — replaces the whole outer list, including the `Upgrade` and `Connection` lines the WebSocket needs.',
-        'The config reads as if the location had them, which is why this one is hard to spot: the upgrade request reaches the backend without `Upgrade` and with `Connection: close`.',
-        "**Fix:** repeat the outer lines in the location (all of them, not only Upgrade/Connection: they are all lost), or move the location's own lines up to the outer level.",
-      ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
       references: ['https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header'],
       proof:

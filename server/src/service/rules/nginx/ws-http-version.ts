@@ -18,12 +18,6 @@ export const wsHttpVersion: NginxRule = {
     docs: {
       short:
         'A WebSocket location proxies with HTTP/1.0: the upgrade handshake reaches the backend as an HTTP/1.0 request, which RFC 6455 does not allow and strict servers refuse.',
-      long: [
-        'The WebSocket handshake is an HTTP/1.1 feature: the client asks to switch protocols with `Upgrade: websocket` and `Connection: Upgrade`, and the server answers `101 Switching Protocols`. HTTP/1.0 has no such mechanism.',
-        "nginx talks to upstreams with the version set by `proxy_http_version`. Up to nginx 1.29.6 the default is 1.0, so unless a location (or an enclosing `server`/`http` block) says `proxy_http_version 1.1;`, nginx sends the handshake to the backend as an HTTP/1.0 request. RFC 6455 (section 4.1) requires the opening handshake to be HTTP/1.1 or later, and strict servers refuse it (for example with `400`): the WebSocket never opens. Some lenient servers (Node's `ws`, for one) accept it anyway, so the same config can work with one backend and fail after a framework upgrade. HTTP/1.0 also rules out upstream keep-alive.",
-        'From nginx 1.29.7 the default is 1.1, so the line is only needed on older versions — or wherever a config sets 1.0 explicitly.',
-        '**Fix:** add `proxy_http_version 1.1;` to the location (or to the `server`/`http` block so every location inherits it).',
-      ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
       references: [
         'https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_http_version',

@@ -19,12 +19,6 @@ export const wsMissingConnectionHeader: NginxRule = {
     docs: {
       short:
         'A WebSocket location does not set `Connection` to upgrade, so nginx sends `Connection: close` and the backend refuses the upgrade.',
-      long: [
-        'An upgrade request must carry both `Upgrade: websocket` and `Connection: Upgrade`. `Connection` is hop-by-hop like `Upgrade`, and nginx replaces it on every proxied request: its built-in default is `proxy_set_header Connection close;`. A backend that sees `Upgrade` but `Connection: close` treats the request as an ordinary one.',
-        'The usual form is a `map` at `http` level that yields `upgrade` when the client asked for one and `close` otherwise, used as `proxy_set_header Connection $connection_upgrade;`. Unlike a hard-coded `"upgrade"`, it does not tell the backend to upgrade ordinary requests that share the location.',
-        'A second `Connection` line next to a good one (often `proxy_set_header Connection “”;` with typographic quotes pasted from a blog, which nginx takes as a two-character value, not as an empty string) does not cancel the upgrade: nginx sends every `proxy_set_header` line, one header each, so the backend gets both values. That case is reported as a warning on the stray line, and its fix deletes it.',
-        "**Fix:** `proxy_set_header Connection $connection_upgrade;` in the location, plus the map when the config does not have one:\n\n```nginx\nmap $http_upgrade $connection_upgrade {\n    default upgrade;\n    ''      close;\n}\n```",
-      ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
       references: [
         'https://nginx.org/en/docs/http/websocket.html',

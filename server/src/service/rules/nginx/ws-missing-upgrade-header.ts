@@ -17,12 +17,6 @@ export const wsMissingUpgradeHeader: NginxRule = {
     docs: {
       short:
         "A WebSocket location does not pass the client's `Upgrade` header to the backend, so the handshake arrives as a plain GET.",
-      long: [
-        '`Upgrade` is a hop-by-hop header: a proxy is not supposed to pass it on, and nginx does not. The backend therefore only sees the WebSocket request as an upgrade when the location sets the header again itself, normally with `proxy_set_header Upgrade $http_upgrade;` (the value the client sent, empty for ordinary requests — nginx leaves out a header whose value is empty).',
-        'Without it the backend receives an ordinary `GET`, answers it like one (often `400` or `426 Upgrade Required`), and the browser reports that the WebSocket could not be opened.',
-        'Remember the inheritance rule of `proxy_set_header`: a location inherits the lines of the enclosing `server`/`http` only when it has none of its own. The fix therefore copies the inherited lines into the location when it has to add one there.',
-        '**Fix:** `proxy_set_header Upgrade $http_upgrade;` in the location (together with `Connection` and `proxy_http_version 1.1`).',
-      ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
       references: [
         'https://nginx.org/en/docs/http/websocket.html',

@@ -70,12 +70,6 @@ export const wsNoWorkerShutdownTimeout: NginxRule = {
     docs: {
       short:
         'A config that proxies WebSocket has no `worker_shutdown_timeout`: after a reload, old workers live as long as any WebSocket stays open.',
-      long: [
-        'On `nginx -s reload` the master starts new workers and asks the old ones to finish gracefully: stop accepting, finish what is in flight, exit. An upgraded WebSocket is "in flight" until one side closes it — hours or days. Without `worker_shutdown_timeout` (it has no default) the old workers, with their old configuration and their memory, stay around that long; after a few deploys a server runs several generations of workers.',
-        'With `worker_shutdown_timeout` nginx closes the remaining connections after the given time, so the old generation is gone within a known bound. Clients then reconnect — make sure they do so with jittered backoff, or the reload becomes a reconnect storm.',
-        'The rule stays silent on a fragment (the main config is elsewhere) and where nginx runs in the foreground of a container or supervisor (`daemon off`, `master_process off`, or logs written to `/dev/stdout`/`/dev/stderr`): there a config change usually restarts the container or program, and the old workers go with it. It is also silent where every backend is addressed by a container service name (upstream servers and proxy_pass hosts such as `app:3000` or `lemmy-ui`: one label, no dot, not localhost), which only the DNS of a container network resolves, so nginx runs in a container there too. If you reload such an nginx in place (`nginx -s reload` inside the container, docker-gen), set `worker_shutdown_timeout` all the same.',
-        '**Fix:** add `worker_shutdown_timeout` to the main context, e.g. `10m`: long enough for most sessions to end or for the application to migrate them, short enough that workers do not pile up.',
-      ].join('\n\n'),
       section: 'Health checks and connection draining',
       references: [
         'https://nginx.org/en/docs/ngx_core_module.html#worker_shutdown_timeout',

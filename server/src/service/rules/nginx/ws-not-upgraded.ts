@@ -67,12 +67,6 @@ export const wsNotUpgraded: NginxRule = {
     docs: {
       short:
         'A WebSocket location has none of the upgrade idiom (`proxy_http_version 1.1`, `Upgrade`, `Connection`): the handshake reaches the backend as a plain request.',
-      long: [
-        "nginx proxies a WebSocket only when the location asks for it with three lines: `proxy_http_version 1.1;` (the upgrade is an HTTP/1.1 mechanism; 1.0 was the default before nginx 1.29.7), `proxy_set_header Upgrade $http_upgrade;` and `proxy_set_header Connection` set to `upgrade` (through a `map` of `$http_upgrade`, so ordinary requests still get `close`). `Upgrade` and `Connection` are hop-by-hop headers: nginx never forwards the client's on its own, and it sends `Connection: close` by default.",
-        'Without them the backend sees an ordinary GET and answers it like one (often `400` or `426 Upgrade Required`); the browser reports that the WebSocket could not be opened.',
-        'When the whole idiom is missing, wslb reports it once, here, with one fix that writes all of it. When only one part is missing or wrong, the part has its own finding: `nginx/ws-http-version`, `nginx/ws-missing-upgrade-header`, `nginx/ws-missing-connection-header`. Setting any of those three in `wslb.rules` (to `off` or another severity) makes wslb report the parts on their own again, as your settings say; so does setting this rule to `off`. A `wslb-disable` comment naming all three part rules silences this finding too.',
-        "**Fix:** in the location (after `proxy_pass`), plus the map at `http` level when the config has none:\n\n```nginx\nproxy_http_version 1.1;\nproxy_set_header Upgrade $http_upgrade;\nproxy_set_header Connection $connection_upgrade;\n\nmap $http_upgrade $connection_upgrade {\n    default upgrade;\n    ''      close;\n}\n```",
-      ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
       references: [
         'https://nginx.org/en/docs/http/websocket.html',

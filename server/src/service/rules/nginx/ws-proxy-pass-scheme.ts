@@ -12,10 +12,6 @@ export const wsProxyPassScheme: NginxRule = {
     scope: 'server',
     docs: {
       short: '`proxy_pass ws://` or `wss://`: nginx only accepts http:// and https:// and refuses to start.',
-      long: [
-        'A WebSocket starts as an HTTP request, and nginx proxies it as one: the handshake goes to the backend over `http://` (or `https://` for TLS to the backend), and the upgrade happens on that connection. `proxy_pass` has no `ws://` or `wss://` scheme; `nginx -t` fails with `invalid URL prefix`.',
-        '**Fix:** `ws://` → `http://`, `wss://` → `https://`, and make sure the location forwards `Upgrade` and `Connection`.',
-      ].join('\n\n'),
       section: 'L4 vs L7 for WebSocket',
       references: [
         'https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_pass',

@@ -15,11 +15,6 @@ export const wsRoundRobin: NginxRule = {
     docs: {
       short:
         'A WebSocket upstream uses the default round robin: reconnecting clients scatter, and load ignores how many connections each server holds.',
-      long: [
-        'Round robin picks the next server for every new connection. For HTTP requests that last milliseconds the counts even out; a WebSocket stays on the server it got for hours, so what matters is how many connections each server **holds**, which round robin does not look at. After a server restarts, the others keep their connections and the newcomer gets only its round-robin share of new ones, so the imbalance persists.',
-        'Round robin is also not sticky: a client that reconnects lands on an arbitrary server, which loses any per-connection state (rooms, subscriptions, buffers) unless the application keeps it elsewhere (Redis pub/sub, for example).',
-        '**Fix:** `least_conn;` sends each new connection to the server with the fewest active ones — the usual choice for WebSocket when state is shared. When clients must come back to the same server, use `hash $remote_addr consistent;` (or a key such as a user id) instead.',
-      ].join('\n\n'),
       section: 'Sticky sessions and balancing algorithms',
       references: [
         'https://nginx.org/en/docs/http/ngx_http_upstream_module.html#least_conn',

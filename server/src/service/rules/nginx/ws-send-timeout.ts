@@ -12,12 +12,6 @@ export const wsSendTimeout: NginxRule = {
     docs: {
       short:
         'The effective `proxy_send_timeout` of a WebSocket location is at or below the heartbeat: a backend that stalls that long loses its connections.',
-      long: [
-        'On an upgraded connection nginx arms `proxy_send_timeout` only while it has data for the backend that the backend is not reading (its socket is not writable). An idle WebSocket never starts this timer, so unlike `proxy_read_timeout` it does **not** cut quiet connections — advice that treats both the same is not accurate.',
-        'It still matters: when a backend stalls (a long garbage-collection pause, a blocked event loop, a deploy that stops reading) for longer than the timeout while clients keep sending, nginx closes those connections without a close frame. A value at or below the heartbeat interval turns every such hiccup into a reconnect storm.',
-        "The rule therefore warns only when the effective value is not above the heartbeat interval (default heartbeat 30 s; nginx's default timeout is 60s).",
-        '**Fix:** raise `proxy_send_timeout` in the WebSocket location, for example to three heartbeats.',
-      ].join('\n\n'),
       section: 'Production config: nginx + AWS ALB',
       references: [
         'https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_send_timeout',

@@ -19,6 +19,7 @@ import { shiftLine, shiftSpan, type Line } from './line';
 import type { LineTable } from './line-table';
 import { HaproxyTree, Statement } from './nodes';
 import { badModifier, MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
+import { lastAtOrBefore } from './tree';
 import type { HaproxyFile, HaproxyLine, HaproxySection, HaproxyStatement } from './types';
 
 /** `deleted` code units at `offset` replaced by `inserted`. */
@@ -64,21 +65,6 @@ function hasBreakOrNul(text: string, from: number, to: number): boolean {
     if (c === 10 || c === 13 || c === 0) return true;
   }
   return false;
-}
-
-/** Index of the last item whose key is <= offset, or -1. */
-function lastAtOrBefore<T>(items: readonly T[], offset: number, key: (t: T) => number): number {
-  let lo = 0;
-  let hi = items.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (key(items[mid]) <= offset) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found;
 }
 
 /** Index of the first item whose key is >= offset (items.length when none). */

@@ -40,14 +40,14 @@ export function printHaproxy(file: HaproxyFile): string {
   return out.join('');
 }
 
-/** Index of the last element whose start is <= offset, or -1. */
-function lastStartingAtOrBefore<T>(items: T[], offset: number, startOf: (t: T) => number): number {
+/** Index of the last item (sorted by key) whose key is <= offset, or -1. */
+export function lastAtOrBefore<T>(items: readonly T[], offset: number, key: (t: T) => number): number {
   let lo = 0;
   let hi = items.length - 1;
   let found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (startOf(items[mid]) <= offset) {
+    if (key(items[mid]) <= offset) {
       found = mid;
       lo = mid + 1;
     } else hi = mid - 1;
@@ -57,7 +57,7 @@ function lastStartingAtOrBefore<T>(items: T[], offset: number, startOf: (t: T) =
 
 /** The line holding `offset` (its line break included). */
 export function lineAt(file: HaproxyFile, offset: number): HaproxyLine | undefined {
-  const k = lastStartingAtOrBefore(file.lines, offset, (l) => l.start);
+  const k = lastAtOrBefore(file.lines, offset, (l) => l.start);
   if (k < 0) return undefined;
   const line = file.lines[k];
   return offset <= line.eol.end ? line : undefined;
@@ -65,7 +65,7 @@ export function lineAt(file: HaproxyFile, offset: number): HaproxyLine | undefin
 
 /** The statement (section headers included) whose line holds `offset`. */
 export function statementAt(file: HaproxyFile, offset: number): HaproxyStatement | undefined {
-  const k = lastStartingAtOrBefore(file.statements, offset, (s) => s.line.start);
+  const k = lastAtOrBefore(file.statements, offset, (s) => s.line.start);
   if (k < 0) return undefined;
   const stmt = file.statements[k];
   return offset <= stmt.line.end ? stmt : undefined;
@@ -81,7 +81,7 @@ export function wordAt(file: HaproxyFile, offset: number): HaproxyWord | undefin
 
 /** The section whose range holds `offset`. */
 export function sectionAt(file: HaproxyFile, offset: number): HaproxySection | undefined {
-  const k = lastStartingAtOrBefore(file.sections, offset, (s) => s.start);
+  const k = lastAtOrBefore(file.sections, offset, (s) => s.start);
   if (k < 0) return undefined;
   const s = file.sections[k];
   return offset <= s.end ? s : undefined;

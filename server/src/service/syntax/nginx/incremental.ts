@@ -71,7 +71,7 @@ function reparse(
   if (edits.length === 0 && text === old.text) return old;
   const tt = File.treeText(old);
   if (tt.file !== old) return null;
-  const region = changedRegion(old, text, edits);
+  const region = changedRegion(old.text, text, edits);
   if (!region) return null;
   const { lo, hiOld, hiNew } = region;
   const delta = hiNew - hiOld;
@@ -144,15 +144,15 @@ function reparse(
   return file;
 }
 
-/** The changed region: [lo, hiOld) of the old text became [lo, hiNew) of the new one; null when the edits do not lead from `old.text` to `text`. */
-function changedRegion(
-  old: NginxFile,
+/** The changed region: [lo, hiOld) of `before` became [lo, hiNew) of `text`; null when the edits do not lead from one to the other. */
+export function changedRegion(
+  before: string,
   text: string,
   edits: readonly NginxTextEdit[],
 ): { lo: number; hiOld: number; hiNew: number } | null {
   let lo = Infinity;
   let suffix = Infinity;
-  let len = old.text.length;
+  let len = before.length;
   for (const e of edits) {
     if (e.offset < 0 || e.deleted < 0 || e.offset + e.deleted > len) return null;
     lo = Math.min(lo, e.offset);
@@ -160,7 +160,7 @@ function changedRegion(
     suffix = Math.min(suffix, len - (e.offset + e.inserted.length));
   }
   if (len !== text.length || edits.length === 0) return null;
-  return { lo, hiOld: old.text.length - suffix, hiNew: text.length - suffix };
+  return { lo, hiOld: before.length - suffix, hiNew: text.length - suffix };
 }
 
 /**

@@ -7,6 +7,8 @@
  *
  * See `types.ts` for the tree's shape and tiling rules, and `parseNginx` for error recovery.
  */
+import { parseNginx } from './parser';
+
 export type {
   NginxArg,
   NginxBlock,
@@ -19,7 +21,13 @@ export type {
   ParseNginxOptions,
 } from './types';
 export { parseNginx } from './parser';
-export { parseNginxIncremental, nginxReparsedBlock, nginxIncrementalStats, type NginxTextEdit } from './incremental';
+export {
+  changedRegion,
+  parseNginxIncremental,
+  nginxReparsedBlock,
+  nginxIncrementalStats,
+  type NginxTextEdit,
+} from './incremental';
 export { unescapeNginx, quoteNginxWord, isLuaBlockDirective, NGINX_MAX_BLOCK_DEPTH } from './lexical';
 export { NGINX_CONF_BUFFER } from './word-scan';
 export {
@@ -34,8 +42,6 @@ export {
   type LocationMatch,
   type LocationModifier,
 } from './tree';
-
-import { parseNginx } from './parser';
 
 /**
  * Benchmark entry: parse `text` and return a number derived from the tree, so the work
