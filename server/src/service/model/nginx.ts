@@ -49,11 +49,13 @@ export { guessFragmentContext, inCopyOfInstallPrefix, shippedWithNginx } from '.
 /** The chain of contexts nginx merges from, innermost first: location → outer locations → server → http. */
 export function inheritanceChain(ctx: NginxContext): NginxContext[] {
   const chain: NginxContext[] = [];
-  for (let c: NginxContext | null = ctx; c; c = c.parent) {
-    chain.push(c);
-    if (c.kind === 'upstream' || c.kind === 'events' || NGINX_DATA_BLOCKS.has(c.kind)) break;
-  }
+  for (let c: NginxContext | null = ctx; c; c = inheritsFrom(c)) chain.push(c);
   return chain;
+}
+
+/** The next context of the chain above `c` (inheritanceChain), or null where it ends. */
+function inheritsFrom(c: NginxContext): NginxContext | null {
+  return c.kind === 'upstream' || c.kind === 'events' || NGINX_DATA_BLOCKS.has(c.kind) ? null : c.parent;
 }
 
 export function findStatements(ctx: NginxContext, name: string): NginxStatement[] {
@@ -73,7 +75,7 @@ export type DefaultLookup = (name: string, family: NginxFamily) => { value: stri
 
 /** The effective value of a scalar directive at `ctx`, following nginx's inheritance. */
 export function effectiveValue(ctx: NginxContext, name: string, defaults?: DefaultLookup): EffectiveValue {
-  for (const c of inheritanceChain(ctx)) {
+  for (let c: NginxContext | null = ctx; c; c = inheritsFrom(c)) {
     const found = firstNamed(c, name);
     if (found) return { args: found.args, source: c === ctx ? 'here' : 'inherited', statement: found };
   }
@@ -92,7 +94,7 @@ export interface EffectiveList {
 
 /** An array directive (proxy_set_header, add_header...) is inherited whole, only when this level sets none. */
 export function effectiveList(ctx: NginxContext, name: string): EffectiveList {
-  for (const c of inheritanceChain(ctx)) {
+  for (let c: NginxContext | null = ctx; c; c = inheritsFrom(c)) {
     const found = statementsNamed(c, name);
     if (found.length) return { statements: found, from: c, source: c === ctx ? 'here' : 'inherited' };
   }
