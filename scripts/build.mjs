@@ -1,7 +1,7 @@
 // Bundles the extension client, the language server, the CLI and the webview with esbuild.
 // Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const watch = process.argv.includes('--watch');
@@ -55,6 +55,59 @@ const lazyPackages = {
     });
   },
 };
+// The knowledge tables the sources require on first use (nginx's directives and documentation
+// facts, HAProxy's keywords: 580 KB): for the CLI, JSON files next to wslb-main.js, read only by a
+// run that looks one up (`wslb --version` reads none, a check of nginx files no HAProxy table).
+const CLI_LAZY_DATA = ['nginx-commands.json', 'nginx-reference.json', 'haproxy-2.6.json', 'haproxy-versions.json'];
+const lazyData = {
+  name: 'lazy-data',
+  setup(b) {
+    const names = CLI_LAZY_DATA.map((n) => n.replace(/[.]/g, '\\.'));
+    b.onResolve({ filter: new RegExp(`^\\./generated/(${names.join('|')})$`) }, (a) => {
+      if (a.kind !== 'require-call') return undefined;
+      return { path: `./${a.path.slice('./generated/'.length)}`, external: true };
+    });
+  },
+};
+// The `simulate` command (server/src/cli/simulate-command.ts, which wslb.ts requires when run) in
+// a file of its own, with its own copy of what it needs: other runs neither read nor compile the
+// simulator.
+const lazyCommands = {
+  name: 'lazy-commands',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/simulate-command$/ }, (a) =>
+      a.kind === 'require-call' ? { path: './wslb-simulate.js', external: true } : undefined,
+    );
+  },
+};
+// The rules' long explanations (rules/<system>/<name>.md, required by rules/long-docs.ts when a
+// text is asked for): for the CLI, one JSON file beside wslb-main.js, read by `wslb explain` alone.
+const RULES_DIR = 'server/src/service/rules';
+const ruleDocsFile = {
+  name: 'rule-docs-file',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]service[\\/]rules[\\/][^\\/]+[\\/][^\\/]+\.md$/ }, (a) => ({
+      contents: `module.exports = require("./rule-docs.json")[${JSON.stringify(a.path.split(/[\\/]/).slice(-2).join('/').slice(0, -3))}];`,
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^\.\/rule-docs\.json$/ }, (a) => ({ path: a.path, external: true }));
+  },
+};
+function writeRuleDocs() {
+  const docs = {};
+  for (const system of readdirSync(RULES_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()))
+    for (const f of readdirSync(`${RULES_DIR}/${system.name}`).filter((n) => n.endsWith('.md')))
+      docs[`${system.name}/${f.slice(0, -3)}`] = readFileSync(`${RULES_DIR}/${system.name}/${f}`, 'utf8');
+  writeFileSync('dist/cli/rule-docs.json', JSON.stringify(docs));
+}
+function writeLazyData() {
+  mkdirSync('dist/cli', { recursive: true });
+  for (const f of CLI_LAZY_DATA) {
+    const json = JSON.parse(readFileSync(`server/src/service/knowledge/generated/${f}`, 'utf8'));
+    writeFileSync(`dist/cli/${f}`, JSON.stringify(json));
+  }
+}
+
 const lazyChunks = Object.entries(CLI_LAZY).map(([pkg, file]) => ({
   stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: '.', loader: 'js' },
   outfile: `dist/cli/${file}`,
@@ -100,12 +153,21 @@ const targets = [
     platform: 'node',
     format: 'cjs',
     target: 'node18',
-    ...cjsImportMeta,
-    banner: { js: IMPORT_META_URL },
-    plugins: [jsonAsParse, lazyPackages],
+    // (no import.meta.url: web-tree-sitter, its one reader, is in a file of its own)
+    plugins: [jsonAsParse, lazyPackages, lazyData, lazyCommands, ruleDocsFile],
     // Every run reads and compiles the whole file: without comments it is a sixth smaller and
     // plain ASCII (one non-ASCII character in a comment made Node decode all of it as UTF-8 and
     // V8 keep it as a two-byte string). Names stay, so that stack traces remain readable.
+    minifyWhitespace: true,
+    minifySyntax: true,
+  },
+  {
+    entryPoints: ['server/src/cli/simulate-command.ts'],
+    outfile: 'dist/cli/wslb-simulate.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    plugins: [jsonAsParse, lazyPackages, lazyData, ruleDocsFile],
     minifyWhitespace: true,
     minifySyntax: true,
   },
@@ -128,6 +190,8 @@ for (const [name, module] of [
   ['tree-sitter-terraform.wasm', '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm'],
 ])
   copyFileSync(require.resolve(module), `dist/wasm/${name}`);
+writeLazyData();
+writeRuleDocs();
 
 if (watch) {
   for (const t of targets) {

@@ -1,9 +1,10 @@
 /**
  * The built CLI loads only what a run needs (issue 21): dist/cli/wslb.js (the executable, which
- * keeps V8's compiled code between runs: Node's compile cache, or its own on Node 20) and
- * wslb-main.js check nginx and HAProxy files on their own; the nginx documentation text, YAML and
- * web-tree-sitter are files of their own next to them (scripts/build.mjs), required only by the
- * runs that need them (the AWS examples in aws-cli.test.ts run through those).
+ * keeps V8's compiled code between runs: Node's compile cache, or its own on Node 20),
+ * wslb-main.js and the knowledge tables (JSON files, each read on its first lookup) check nginx and
+ * HAProxy files on their own; the nginx documentation text, YAML, web-tree-sitter, the `simulate`
+ * command and the rules' long explanations are files of their own next to them (scripts/build.mjs),
+ * required only by the runs that need them (the AWS examples in aws-cli.test.ts run through those).
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
@@ -13,7 +14,8 @@ import * as path from 'node:path';
 import { REPO, tmpdirWith } from '../helpers/cli';
 
 const DIST = path.join(REPO, 'dist/cli');
-const LAZY = ['nginx-reference.js', 'yaml.js', 'web-tree-sitter.js'];
+const LAZY = ['nginx-reference.js', 'yaml.js', 'web-tree-sitter.js', 'wslb-simulate.js', 'rule-docs.json'];
+const TABLES = ['nginx-commands.json', 'nginx-reference.json', 'haproxy-2.6.json', 'haproxy-versions.json'];
 
 interface RefLib {
   Format: { Markdown: unknown };
@@ -21,14 +23,14 @@ interface RefLib {
 }
 
 function built(): void {
-  if (!['wslb.js', 'wslb-main.js', ...LAZY].every((f) => fs.existsSync(path.join(DIST, f))))
+  if (!['wslb.js', 'wslb-main.js', ...LAZY, ...TABLES].every((f) => fs.existsSync(path.join(DIST, f))))
     spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, stdio: 'ignore' });
 }
 
 describe('the CLI bundle', function () {
   this.timeout(120_000);
 
-  it('checks nginx and HAProxy files with dist/cli/wslb.js and wslb-main.js alone, as with the files beside them', () => {
+  it('checks nginx and HAProxy files with dist/cli/wslb.js, wslb-main.js and the tables alone, as with the files beside them', () => {
     built();
     const configs = tmpdirWith({
       'nginx.conf': `events {}\nhttp {\n    server {\n        listen 8080;\n        location /ws {\n            proxy_pass http://127.0.0.1:9000;\n            proxy_set_header Upgrade $http_upgrade;\n            proxy_set_header Connection $connection_upgrade;\n            proxy_ssl_conf_command Options x;\n            proxy_read_timeoutt 1h;\n        }\n    }\n}\n`,
@@ -37,6 +39,11 @@ describe('the CLI bundle', function () {
     const alone = tmpdirWith({}, 'wslb-bundle-');
     try {
       for (const f of ['wslb.js', 'wslb-main.js']) fs.copyFileSync(path.join(DIST, f), path.join(alone, f));
+      // a run that looks nothing up reads no table
+      const version = spawnSync(process.execPath, [path.join(alone, 'wslb.js'), '--version'], { encoding: 'utf8' });
+      assert.equal(version.status, 0, version.stderr);
+      assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+      for (const f of TABLES) fs.copyFileSync(path.join(DIST, f), path.join(alone, f));
       for (const format of ['text', 'json']) {
         const args = ['check', '--format', format, configs];
         const full = spawnSync(process.execPath, [path.join(DIST, 'wslb.js'), ...args], { encoding: 'utf8' });
@@ -56,7 +63,7 @@ describe('the CLI bundle', function () {
     }
   });
 
-  it('keeps the documentation text, YAML and web-tree-sitter out of wslb-main.js, in files of their own', () => {
+  it('keeps the documentation text, YAML, web-tree-sitter, the simulator and the tables out of wslb-main.js, in files of their own', () => {
     built();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const lib = require('@nginx/reference-lib') as RefLib;
@@ -67,7 +74,13 @@ describe('the CLI bundle', function () {
     assert.ok(description.length > 40, description);
     const main = fs.readFileSync(path.join(DIST, 'wslb-main.js'), 'utf8');
     assert.ok(!main.includes(JSON.stringify(description).slice(1, -1)), 'a description in wslb-main.js');
-    for (const f of LAZY) assert.match(main, new RegExp(`require\\("\\./${f.replace('.', '\\.')}"\\)`), f);
+    // ASCII: bin.ts reads it as Latin-1
+    assert.ok(!/[\u0080-\uffff]/.test(main), 'a character beyond ASCII in wslb-main.js');
+    for (const f of [...LAZY, ...TABLES])
+      assert.match(main, new RegExp(`require\\("\\./${f.replace(/\./g, '\\.')}"\\)`), f);
+    assert.ok(!main.includes('51degrees-property-name-list'), "a HAProxy keyword's row in wslb-main.js");
+    assert.ok(!main.includes('ngx_http_upstream_keepalive_module'), "an nginx command's row in wslb-main.js");
+    assert.ok(!main.includes('runSimulateCommand'), 'the simulate command in wslb-main.js');
     // the file of the documentation gives the same text as the package
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const chunk = require(path.join(DIST, 'nginx-reference.js')) as RefLib;
@@ -114,7 +127,7 @@ m.enableCompileCache = () => { process.stderr.write('compile cache on; code load
       assert.equal(fs.statSync(dir).mode & 0o777, 0o700);
       const caches = fs.readdirSync(dir);
       assert.equal(caches.length, 1, caches.join(', '));
-      assert.match(caches[0], new RegExp(`^wslb-main-${process.version.replace(/\./g, '\\.')}-\\d+-\\d+\\.bin$`));
+      assert.match(caches[0], new RegExp(`^wslb-main-${process.version.replace(/\./g, '\\.')}-\\d+-\\d+-check\\.bin$`));
       const again = run();
       // a damaged cache is refused by V8 and written anew
       fs.writeFileSync(path.join(dir, caches[0]), 'not a code cache');
@@ -125,6 +138,16 @@ m.enableCompileCache = () => { process.stderr.write('compile cache on; code load
         assert.equal(r.stdout, '[]\n');
       }
       assert.ok(fs.statSync(path.join(dir, caches[0])).size > 1000);
+      // the other commands keep a cache of their own beside it
+      const version = spawnSync(process.execPath, [path.join(DIST, 'wslb.js'), '--version'], { encoding: 'utf8', env });
+      assert.equal(version.status, 0, version.stderr);
+      assert.deepEqual(
+        fs
+          .readdirSync(dir)
+          .map((f) => f.replace(/^.*-/, ''))
+          .sort(),
+        ['check.bin', 'other.bin'],
+      );
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

@@ -11,7 +11,7 @@ import {
   haproxyProxyKeyword,
   haproxySectionKeyword,
   haproxyServerOption,
-  HAPROXY_MANUAL_VERSION,
+  HAPROXY_26,
   resolveProxyKeyword,
 } from '../../server/src/service/knowledge';
 import { need } from '../helpers/needs';
@@ -22,7 +22,7 @@ const jsonPath = join(repo, 'server', 'src', 'service', 'knowledge', 'generated'
 
 describe('knowledge: HAProxy 2.6 data', () => {
   it('comes from the 2.6 manual', () => {
-    assert.match(HAPROXY_MANUAL_VERSION, /^2\.6\.\d+$/);
+    assert.match(HAPROXY_26.data.manualVersion, /^2\.6\.\d+$/);
   });
 
   it('knows where timeout tunnel, balance and friends are allowed (4.1 matrix)', () => {

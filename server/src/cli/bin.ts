@@ -6,7 +6,9 @@
  * - Older Node (20): the bundle is compiled with `vm.Script` and the code V8 produced during the
  *   run is written at exit (`createCachedData`), read back by the next run. The cache lives in a
  *   folder of the user's own (mode 0700) in the temporary folder, named after the Node version
- *   and the bundle's size and modification time (V8 itself only checks the source's length).
+ *   and the bundle's size and modification time (V8 itself only checks the source's length). A
+ *   `check` keeps a cache of its own, the other commands one together: the code a run compiles
+ *   differs, and the cache is written by the first run only.
  * Without a usable cache folder (Windows, a read-only or foreign folder) the code is compiled as
  * without a cache.
  */
@@ -39,18 +41,21 @@ function compileCached(): vm.Script | undefined {
   if (!dir) return undefined;
   const st = fs.statSync(MAIN);
   const prefix = `wslb-main-${process.version}-`;
-  const file = path.join(dir, `${prefix}${st.size}-${Math.trunc(st.mtimeMs)}.bin`);
+  const [kind, otherKind] = process.argv[2] === 'check' ? ['check', 'other'] : ['other', 'check'];
+  const file = path.join(dir, `${prefix}${st.size}-${Math.trunc(st.mtimeMs)}-${kind}.bin`);
   let cachedData: Buffer | undefined;
   try {
     cachedData = fs.readFileSync(file);
   } catch {
     // no cache yet
   }
-  const script = new vm.Script(nodeModule.wrap(fs.readFileSync(MAIN, 'utf8')), { filename: MAIN, cachedData });
+  // (the bundle is ASCII, scripts/build.mjs: read as Latin-1, which needs no decoding)
+  const script = new vm.Script(nodeModule.wrap(fs.readFileSync(MAIN, 'latin1')), { filename: MAIN, cachedData });
   if (cachedData === undefined || script.cachedDataRejected)
     process.once('exit', () => {
       try {
-        for (const old of fs.readdirSync(dir)) if (old.startsWith(prefix)) fs.rmSync(path.join(dir, old));
+        for (const old of fs.readdirSync(dir))
+          if (old.startsWith(prefix) && !old.endsWith(`-${otherKind}.bin`)) fs.rmSync(path.join(dir, old));
         const tmp = `${file}.${process.pid}`;
         fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
         fs.renameSync(tmp, file); // whole, even with other runs writing at once

@@ -16,7 +16,6 @@ import { ALL_CHECKS } from '../service/checks';
 import { knownCode } from '../service/codes';
 import { ALL_RULES } from '../service/rules';
 import { parseNginxTime } from '../service/model/units';
-import { awsInputs } from '../service/host/roots';
 import { AnalysisHost } from '../service/host/analysis-host';
 import type { ConfigLanguage, Finding, Severity } from '../service/types';
 import type { ConfigFileSystem } from '../service/model/fs';
@@ -25,61 +24,19 @@ import { collectFiles, NodeFileSystem, toModelPath, whyUnreadable } from '../nod
 import { formatJson, formatSarif, formatText } from './format';
 import { escapeControls } from '../service/words';
 import { explainRule } from './explain';
-import { runSimulateCommand } from './simulate';
-import { detectLanguage, looksBinary } from '../service/detect';
-import { buildNginxConfig } from '../service/model/nginx';
-import { buildHaproxyConfig } from '../service/model/haproxy';
-import { haproxyPools, nginxPools } from '../service/features/pools';
-import { awsPools } from '../service/features/aws-pools';
-import { awsFormatOf, buildAwsConfig } from '../service/model/aws-build';
-import { awsParsersReady, initAwsParsers } from '../service/syntax/aws/treesitter';
+import { looksBinary } from '../service/detect';
+import { initAwsParsers } from '../service/syntax/aws/treesitter';
+import { type CliIO, UsageError, inCi, includeRoots, isUsageError } from './io';
+import type * as simulateCommand from './simulate-command';
+
+export type { CliIO } from './io';
+
+/** The `simulate` command, required on its first use (for the bundle: a file of its own, scripts/build.mjs). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const simulator = (): typeof simulateCommand => require('./simulate-command') as typeof simulateCommand;
 
 declare const WSLB_VERSION: string | undefined;
 const VERSION = typeof WSLB_VERSION === 'string' ? WSLB_VERSION : '0.1.0';
-
-export interface CliIO {
-  out(s: string): void;
-  err(s: string): void;
-  cwd: string;
-  isTTY: boolean;
-  /** The environment (CI=true changes a default); process.env when absent. */
-  env?: Record<string, string | undefined>;
-  /** Where `check` reads configs; the disk (NodeFileSystem) when absent. Tests confine it. */
-  fs?: ConfigFileSystem;
-}
-
-/** Set by CI services (GitHub Actions, GitLab CI... export CI=true). */
-function inCi(io: CliIO): boolean {
-  const v = (io.env ?? process.env).CI;
-  return !!v && v !== 'false' && v !== '0';
-}
-
-/**
- * Where nginx includes may lead: undefined (anywhere) when following is allowed, else the
- * checked folders and the folder of each checked file (where its relative includes resolve),
- * each by its name and by where its symbolic links lead.
- */
-function includeRoots(inputs: string[], follow: boolean): string[] | undefined {
-  if (follow) return undefined;
-  const out = new Set<string>();
-  for (const i of inputs) {
-    let dir = i;
-    try {
-      if (!nodeFs.statSync(i).isDirectory()) dir = path.dirname(i);
-    } catch {
-      dir = path.dirname(i);
-    }
-    out.add(toModelPath(dir));
-    try {
-      out.add(toModelPath(nodeFs.realpathSync(dir)));
-    } catch {
-      // a missing folder has no real path
-    }
-  }
-  return [...out];
-}
-
-class UsageError extends Error {}
 
 const USAGE = `Usage:
   wslb check [files or folders...] [options]   find WebSocket pitfalls (default: current folder)
@@ -352,7 +309,7 @@ export function main(argv: string[], io: CliIO): number {
         for (const c of ALL_CHECKS) io.out(`${c.id.padEnd(42)} ${c.severity.padEnd(11)} ${c.short}\n`);
         return 0;
       case 'simulate':
-        return simulate(rest, io);
+        return simulator().simulate(rest, io);
       case '--version':
       case '-v':
         io.out(VERSION + '\n');
@@ -367,58 +324,13 @@ export function main(argv: string[], io: CliIO): number {
         throw new UsageError(`unknown command "${cmd}"`);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (isUsageError(e)) {
       io.err(`wslb: ${e.message}\n\n${USAGE}`);
       return 2;
     }
     io.err(`wslb: internal error: ${(e as Error).stack ?? String(e)}\n`);
     return 2;
   }
-}
-
-function simulate(args: string[], io: CliIO): number {
-  if (args[0] === '--help' || args[0] === '-h') return runSimulateCommand(['--help'], [], io);
-  const file = args[0];
-  if (!file || file.startsWith('--'))
-    throw new UsageError('simulate needs a config file: wslb simulate <config> --pool <name>');
-  const abs = toModelPath(path.resolve(io.cwd, file));
-  const fs = new NodeFileSystem();
-  const text = fs.readFile(abs);
-  if (text === undefined) {
-    io.err(`wslb: cannot read ${escapeControls(file)}\n`);
-    return 2;
-  }
-  const awsFormat = awsFormatOf(abs, text);
-  if (awsFormat) {
-    if (awsFormat === 'terraform' && !awsParsersReady()) {
-      io.err('wslb: the Terraform parser is not loaded (initAwsParsers)\n');
-      return 2;
-    }
-    // A Terraform module is its directory: variables may be declared in a sibling file.
-    const all = awsPools(buildAwsConfig(awsInputs(fs, [abs])));
-    const here = all.filter((p) => p.path === abs);
-    return runSimulateCommand(
-      args.slice(1),
-      (here.length ? here : all).map((p) => p.pool),
-      io,
-    );
-  }
-  const language = detectLanguage(abs, text);
-  if (!language) {
-    io.err(
-      `wslb: ${escapeControls(file)} does not look like an nginx or HAProxy config, nor declares AWS load balancer resources\n`,
-    );
-    return 2;
-  }
-  const pools =
-    language === 'nginx'
-      ? nginxPools(buildNginxConfig(abs, fs, { includeRoots: includeRoots([abs], !inCi(io)) }))
-      : haproxyPools(buildHaproxyConfig([{ path: abs, text }]));
-  return runSimulateCommand(
-    args.slice(1),
-    pools.map((p) => p.pool),
-    io,
-  );
 }
 
 const isTerraformPath = (p: string): boolean => p.toLowerCase().endsWith('.tf');
@@ -441,24 +353,62 @@ export function readsTerraform(argv: string[], io: CliIO): boolean {
 
 /** `main`, with the Terraform grammar loaded first when the command needs it. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  if (readsTerraform(argv, io)) await initAwsParsers().catch(() => undefined);
+  if (readsTerraform(argv, io))
+    await (argv[0] === 'simulate' ? simulator().initAwsParsers() : initAwsParsers()).catch(() => undefined);
   return main(argv, io);
+}
+
+/** Is `fd` a terminal? (Asked of Node's tty module, which loads its stream and socket modules: only for a character device.) */
+function isTerminal(fd: 1 | 2): boolean {
+  try {
+    if (!nodeFs.fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('node:tty') as typeof import('node:tty')).isatty(fd);
+}
+
+/**
+ * Writes all of `s` to file descriptor `fd` at once. A pipe or a file, the common case of `check`
+ * in scripts and CI, gets no Node stream (process.stdout would load Node's stream and socket
+ * modules, a fair part of a small check's run); a terminal keeps Node's stream (its console
+ * output on Windows). A reader that went away (`wslb rules | head`) ends the run quietly, as Unix
+ * tools do, instead of an EPIPE with a stack trace.
+ */
+function writer(fd: 1 | 2): (s: string) => void {
+  const quietOnEpipe = (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  };
+  if (isTerminal(fd)) {
+    const stream = fd === 1 ? process.stdout : process.stderr;
+    stream.on('error', quietOnEpipe);
+    return (s) => void stream.write(s);
+  }
+  return (s) => {
+    const bytes = Buffer.from(s, 'utf8');
+    for (let done = 0; done < bytes.length;)
+      try {
+        done += nodeFs.writeSync(fd, bytes, done);
+      } catch (e) {
+        // a full pipe that another program left non-blocking: wait a millisecond for its reader
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN')
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+        else quietOnEpipe(e as NodeJS.ErrnoException);
+      }
+  };
 }
 
 /** Run the command of this process's arguments (dist/cli/wslb.js, bin.ts, calls it). */
 export function start(): void {
-  // `wslb rules | head`: a reader that stops early closes the pipe; stop quietly, as Unix tools do,
-  // instead of an unhandled EPIPE with a stack trace.
-  for (const stream of [process.stdout, process.stderr])
-    stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw e;
-    });
   void run(process.argv.slice(2), {
-    out: (s) => process.stdout.write(s),
-    err: (s) => process.stderr.write(s),
+    out: writer(1),
+    err: writer(2),
     cwd: process.cwd(),
-    isTTY: !!process.stdout.isTTY,
+    get isTTY() {
+      return isTerminal(1); // read by the text format alone
+    },
     env: process.env,
   }).then((code) => {
     process.exitCode = code;

@@ -3,7 +3,7 @@
  * run the rules, and make the findings (findings.ts). The service's façade (index.ts) and the
  * host's engines (nginx.ts, haproxy.ts: their first analysis and their fallback) use it.
  */
-import { buildHaproxyConfig, type HaproxyConfig } from '../model/haproxy';
+import { buildHaproxyConfig, sourceMayMentionWslb, type HaproxyConfig, type HaproxySource } from '../model/haproxy';
 import { buildAwsConfig, type AwsInputFile } from '../model/aws-build';
 import { buildNginxConfig, type BuildOptions } from '../model/nginx';
 import type { ConfigFileSystem } from '../model/fs';
@@ -47,9 +47,13 @@ export interface PreparedHaproxy {
 export function haproxyFileOptions(
   options: ServiceOptions,
   file: HaproxyInputFile | undefined,
+  source?: HaproxySource,
 ): { options: ServiceOptions; version: EffectiveVersion } {
+  // `source`, the file's when built already: without a `# wslb` comment it has no version comment
+  // to search its text for (on every edit of a large file)
+  const comments = file && (source === undefined || sourceMayMentionWslb(source)) ? file.text : '';
   const version = file
-    ? effectiveVersion(file.text, 'haproxy', options.haproxyVersion, !!options.haproxyVersionSet, file.versionHint)
+    ? effectiveVersion(comments, 'haproxy', options.haproxyVersion, !!options.haproxyVersionSet, file.versionHint)
     : { version: options.haproxyVersion };
   return {
     options: version.version === options.haproxyVersion ? options : { ...options, haproxyVersion: version.version },
@@ -129,8 +133,8 @@ export function analyzeHaproxyFiles(
   files: HaproxyInputFile[],
   prepared?: PreparedHaproxy,
 ): HaproxyAnalysis {
-  const { options: fileOptions, version } = haproxyFileOptions(options, files[0]);
   const config = prepared?.config ?? buildHaproxyConfig(files);
+  const { options: fileOptions, version } = haproxyFileOptions(options, files[0], config.sources[0]);
   const byPath = new Map(config.sources.map((s) => [s.path, s]));
   const indexOf: LineIndexOf = (p) => byPath.get(p)?.tree.lineIndex;
   const syntax: Finding[] = [];

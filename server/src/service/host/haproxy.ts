@@ -98,7 +98,7 @@ export class HaproxyIncremental {
     // A template is parsed with its placeholders neutralised (model/haproxy-template.ts).
     const tree = parseHaproxy(haproxyParseText(text));
     const config = buildHaproxyConfig([{ path, text, tree }]);
-    const { options } = haproxyFileOptions(service.options, { path, text, versionHint });
+    const { options } = haproxyFileOptions(service.options, { path, text, versionHint }, config.sources[0]);
     const knowledge = validateConfigKnowledge({ language: 'haproxy', config }, options);
     const knowledgeFindings = knowledge.map((k) => toFinding(k, tree.lineIndex));
     const suppressions = new Map<string, Suppressions>();

@@ -35,6 +35,7 @@ import {
   rebuildNginxBlock,
   type NginxConfig,
   type NginxContext,
+  type NginxStatement,
 } from '../model/nginx';
 import { carry } from './memo';
 import { isNginxUnit, nginxScopes, nginxUnits, statementsIn } from '../model/nginx-units';
@@ -44,8 +45,6 @@ import {
   changedRegion,
   nginxReparsedBlock,
   parseNginxIncremental,
-  type NginxBlock,
-  type NginxDirective,
   type NginxFile,
   type NginxTextEdit,
 } from '../syntax/nginx';
@@ -108,7 +107,7 @@ interface State {
   /** Findings of the 'config' rules. */
   whole: Finding[];
   /** Findings of the 'server' rules, per unit (by its `server` directive) ... */
-  units: Map<NginxDirective, Finding[]>;
+  units: Map<NginxStatement, Finding[]>;
   /** ... and over the rest of the config. */
   rest: Finding[];
   /** How the root file is indented (fixes write its indentation unit). */
@@ -136,7 +135,7 @@ export class NginxIncremental {
 
   analyze(service: LanguageService, rootPath: string, host: NginxIncrementalHost): NginxAnalysis {
     const st = this.state;
-    // The old tree may be moved in place below: nothing may keep using the old state.
+    // The old state's model is moved to the new tree below: nothing may keep using the old state.
     this.state = null;
     if (st) {
       const done = this.update(st, service, rootPath, host);
@@ -161,11 +160,11 @@ export class NginxIncremental {
     const hint = versionHintFor(host.fs, rootPath, 'nginx');
     const options = nginxFileOptions(service.options, config.sources.get(rootPath)?.text, hint);
     const indexOf: LineIndexOf = (p) => config.sources.get(p)?.tree.lineIndex;
-    const units = new Map<NginxDirective, Finding[]>();
+    const units = new Map<NginxStatement, Finding[]>();
     let rest: Finding[] = [];
     for (const scope of nginxScopes(config)) {
       const found = runRules(UNIT_RULES, config, options, indexOf, scope, service.fixTiming);
-      if (scope.unit) units.set(scope.unit.statement!.directive, found);
+      if (scope.unit) units.set(scope.unit.statement!, found);
       else rest = found;
     }
     const src = config.sources.get(rootPath)!;
@@ -236,16 +235,18 @@ export class NginxIncremental {
     const lastLine = oldIndex.positionAt(oldEnd).line;
     const eol = eolOf(st.text);
 
-    // From here the old tree is moved into the new text: any failure analyses from scratch.
+    // From here the model reads the new tree (its statements find their directives in the source's
+    // tree, model/nginx-tree.ts): any failure analyses from scratch.
     const tree = parseNginxIncremental(st.tree, text, edits);
     host.storeTree(rootPath, text, tree);
     const fresh = nginxReparsedBlock(tree);
-    if (!fresh || !within(fresh, d)) return 'the parser re-read more than the server block';
+    const b = d.block!; // of the old tree (held: `holds`)
+    if (!fresh || fresh.open < b.open || fresh.close > b.close + delta)
+      return 'the parser re-read more than the server block';
+    Object.assign(src, { text, tree });
     const indent = editedIndentStats(st.indent, st.text, text, lo, hiOld, hiOld + delta);
     const unitNow = indentUnitOf(indent);
     if (unitNow !== indentUnitOf(st.indent) || eolOf(text) !== eol) return 'indentation or line breaks changed';
-    src.text = text;
-    src.tree = tree;
     const ctx = rebuildNginxBlock(stmt);
     if (!ctx) return 'the server block now includes files';
     const next: NginxConfig = {
@@ -265,16 +266,16 @@ export class NginxIncremental {
     const whole = keep(st.whole);
     const rest = keep(st.rest);
     if (!whole || !rest) return 'a finding points into the server block or cites a line that moved';
-    const units = new Map<NginxDirective, Finding[]>();
+    const units = new Map<NginxStatement, Finding[]>();
     for (const [key, list] of st.units) {
-      if (key === d) continue;
+      if (key === stmt) continue;
       const moved = keep(list);
       if (!moved) return 'a finding points into the server block or cites a line that moved';
       units.set(key, moved);
     }
     const options = st.options;
     const indexOf: LineIndexOf = (p) => next.sources.get(p)?.tree.lineIndex;
-    units.set(d, runRules(UNIT_RULES, next, options, indexOf, { unit: ctx }, service.fixTiming));
+    units.set(stmt, runRules(UNIT_RULES, next, options, indexOf, { unit: ctx }, service.fixTiming));
 
     const knowledge = unitKnowledge(st.knowledge, rootPath, tree, stmt, oldStart, oldEnd, delta, options);
     if (!knowledge) return 'a knowledge finding spans the server block';
@@ -388,11 +389,6 @@ function aloneOnItsLines(text: string, start: number, end: number): boolean {
     if (c !== 32 && c !== 9) return false;
   }
   return true;
-}
-
-function within(block: NginxBlock, d: NginxDirective): boolean {
-  for (let b: NginxBlock | NginxFile = block; b.type === 'block'; b = b.parent) if (b === d.block) return true;
-  return false;
 }
 
 /**

@@ -7,8 +7,8 @@
  * target. Hand-kept facts below come from the HAProxy 2.6 sources (src/cfgparse-listen.c,
  * src/proxy.c at tag v2.6.0).
  */
-import kbJson from './generated/haproxy-2.6.json';
 import unlistedJson from './haproxy-unlisted-proxy.json';
+import { indexTable, type HaproxyTableIndex } from './haproxy-index';
 
 export interface HaproxyArgShape {
   min: number;
@@ -56,16 +56,17 @@ export interface HaproxyKbData {
   sections: Record<string, { header: HaproxyKeywordDoc; keywords: HaproxyKeywordDoc[] }>;
 }
 
-const KB = kbJson as unknown as HaproxyKbData;
-
-export const HAPROXY_MANUAL_VERSION = KB.manualVersion;
+/**
+ * The 2.6 table (170 KB), read on its first lookup: a run that checks only nginx files never
+ * parses it (the CLI's bundle keeps it in a file of its own, scripts/build.mjs).
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const kb26 = (): HaproxyKbData => require('./generated/haproxy-2.6.json') as HaproxyKbData;
 
 const PROXY_SECTIONS = new Set(['defaults', 'frontend', 'listen', 'backend']);
 export function isProxySection(section: string): boolean {
   return PROXY_SECTIONS.has(section);
 }
-
-const byName = <T extends { name: string }>(list: readonly T[]) => new Map(list.map((x) => [x.name, x] as const));
 
 /**
  * Proxy keywords HAProxy 2.6 parses that the 2.6 manual's keyword headings do not give: `stats
@@ -268,7 +269,12 @@ export const HAPROXY_VALUE_SETS: Record<string, { what: string; values: readonly
       'rdp-cookie',
     ],
   },
-  filter: { what: 'filter type', values: KB.filters.map((f) => f.name) },
+  filter: {
+    what: 'filter type',
+    get values() {
+      return HAPROXY_26.filterNames;
+    },
+  },
 };
 
 /** Bind options of features the Debian 12 build lacks (QUIC); checked like the global ones. */
@@ -292,69 +298,41 @@ export interface HaproxyTableExtras {
   serverNotRegistered?: ReadonlySet<string>;
 }
 
-/** The lookup maps of a table (built on its first lookup: a run that checks only nginx needs none). */
-interface HaproxyTableIndex {
-  globalMap: Map<string, HaproxyKeywordDoc>;
-  proxyMap: Map<string, HaproxyProxyKeyword>;
-  bindMap: Map<string, HaproxyKeywordDoc>;
-  serverMap: Map<string, HaproxyKeywordDoc>;
-  sectionMaps: Map<string, Map<string, HaproxyKeywordDoc>>;
-  actionMaps: Map<string, Map<string, HaproxyKeywordDoc>>;
-  proxyKeywordGroups: ReadonlySet<string>;
-  longerProxyKeywords: ReadonlySet<string>;
-}
-
-function indexTable(data: HaproxyKbData, extras: HaproxyTableExtras): HaproxyTableIndex {
-  const proxyMap = byName([...data.proxy, ...(extras.proxy ?? [])]);
-  // Keywords of three words or more (`capture request header <name> len <n>`) by their first
-  // two: the validator resolves a keyword by its first two words (resolveProxyKeyword2()).
-  for (const row of data.proxy) {
-    const w = row.name.split(' ');
-    if (w.length > 2 && !proxyMap.has(`${w[0]} ${w[1]}`)) proxyMap.set(`${w[0]} ${w[1]}`, row);
-  }
-  const bindMap = byName(data.bindOptions);
-  const serverMap = byName(data.serverOptions);
-  // An option the manual heads with its argument (2.6: `expose-fd listeners`) is the option's first word.
-  for (const m of [bindMap, serverMap])
-    for (const [name, o] of [...m]) if (name.includes(' ') && !m.has(name.split(' ')[0])) m.set(name.split(' ')[0], o);
-  return {
-    globalMap: byName(data.global),
-    proxyMap,
-    bindMap,
-    serverMap,
-    sectionMaps: new Map(Object.entries(data.sections).map(([k, v]) => [k, byName(v.keywords)] as const)),
-    actionMaps: new Map(Object.entries(data.actions).map(([k, v]) => [k, byName(v)] as const)),
-    proxyKeywordGroups: new Set(
-      data.proxy
-        .filter((p) => p.name.includes(' '))
-        .map((p) => p.name.split(' ')[0])
-        .filter((first) => !proxyMap.has(first)),
-    ),
-    longerProxyKeywords: new Set(data.proxy.filter((p) => p.name.includes(' ')).map((p) => p.name.split(' ')[0])),
-  };
-}
-
 /** The keyword table of one HAProxy version (its manual, plus the extras its binary shows). */
 export class HaproxyTable {
-  /** "2.6", "3.2": the version whose manual this is. */
-  readonly version: string;
-  readonly docBase: string;
-  readonly data: HaproxyKbData;
+  private readonly source: HaproxyKbData | (() => HaproxyKbData);
+  private loaded: HaproxyKbData | undefined = undefined;
   private readonly extras: HaproxyTableExtras;
   private readonly extraGlobal: readonly string[];
   private readonly serverNotRegistered: ReadonlySet<string>;
   private index: HaproxyTableIndex | undefined = undefined;
-  /** The filter types of chapter 9. */
-  readonly filterNames: readonly string[];
+  private filters: readonly string[] | undefined = undefined;
 
-  constructor(data: HaproxyKbData, extras: HaproxyTableExtras = {}) {
-    this.data = data;
-    this.version = /^\d+\.\d+/.exec(data.manualVersion)?.[0] ?? data.manualVersion;
-    this.docBase = data.docBase;
+  /** `data`, or a function that reads it on the table's first use. */
+  constructor(data: HaproxyKbData | (() => HaproxyKbData), extras: HaproxyTableExtras = {}) {
+    this.source = data;
     this.extras = extras;
     this.extraGlobal = extras.global ?? [];
     this.serverNotRegistered = extras.serverNotRegistered ?? new Set();
-    this.filterNames = data.filters.map((f) => f.name);
+  }
+
+  get data(): HaproxyKbData {
+    return (this.loaded ??= typeof this.source === 'function' ? this.source() : this.source);
+  }
+
+  /** "2.6", "3.2": the version whose manual this is. */
+  get version(): string {
+    const v = this.data.manualVersion;
+    return /^\d+\.\d+/.exec(v)?.[0] ?? v;
+  }
+
+  get docBase(): string {
+    return this.data.docBase;
+  }
+
+  /** The filter types of chapter 9. */
+  get filterNames(): readonly string[] {
+    return (this.filters ??= this.data.filters.map((f) => f.name));
   }
 
   private get ix(): HaproxyTableIndex {
@@ -505,7 +483,7 @@ export const HAPROXY_EXTRA_GLOBAL = [
 ];
 
 /** HAProxy 2.6's table (Debian 12's 2.6.12), the default target. */
-export const HAPROXY_26 = new HaproxyTable(KB, {
+export const HAPROXY_26 = new HaproxyTable(kb26, {
   proxy: EXTRA_PROXY_26,
   global: HAPROXY_EXTRA_GLOBAL,
   serverNotRegistered: HAPROXY_SERVER_OPTIONS_NOT_REGISTERED,

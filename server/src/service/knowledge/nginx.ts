@@ -13,8 +13,6 @@
  *   re-run it after bumping the package); the descriptions are read from the package itself, on
  *   the first hover, completion or explanation that shows one (the CLI's `check` never does).
  */
-import commandsJson from './generated/nginx-commands.json';
-import referenceJson from './generated/nginx-reference.json';
 import { DEBIAN_12, type NginxBuildProfile } from './nginx-build';
 import { atLeast, compareVersions } from './versions';
 import { fact, factBy } from '../host/memo';
@@ -61,12 +59,24 @@ interface CommandsData {
   directives: NginxCommand[];
 }
 
-const COMMANDS = (commandsJson as unknown as CommandsData).directives;
-const RELEASES = (commandsJson as unknown as CommandsData).releases;
+/**
+ * The two tables, read on their first use (a run that checks no nginx file never parses them; the
+ * CLI's bundle keeps them in files of their own, scripts/build.mjs) and kept by a fact of this key:
+ * look-ups run for every directive, and a `require` of a file each time would cost more than the
+ * look-up.
+ */
+const TABLES = { commands: 'generated/nginx-commands.json', reference: 'generated/nginx-reference.json' } as const;
+const commandsData = fact(
+  'nginx.commandsTable',
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (_: typeof TABLES): CommandsData => require('./generated/nginx-commands.json') as CommandsData,
+);
+const commandList = (): NginxCommand[] => commandsData(TABLES).directives;
+const releases = (): string[] => commandsData(TABLES).releases;
 
 /** The nginx releases whose command tables wslb has (every open-source release from 1.0.0 on), oldest first. */
 export function nginxReleases(): readonly string[] {
-  return RELEASES;
+  return releases();
 }
 
 /**
@@ -84,12 +94,13 @@ export function nginxTarget(target: string): { ok: true; note?: string } | { ok:
     for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] - y[i];
     return 0;
   };
-  if (cmp(v, RELEASES[0]) < 0)
+  const known = releases();
+  if (cmp(v, known[0]) < 0)
     return {
       ok: false,
-      message: `nginx ${target} is older than the oldest release wslb knows the directives of (${RELEASES[0]})`,
+      message: `nginx ${target} is older than the oldest release wslb knows the directives of (${known[0]})`,
     };
-  const newest = RELEASES[RELEASES.length - 1];
+  const newest = known[known.length - 1];
   if (cmp(v, newest) > 0)
     return {
       ok: true,
@@ -118,11 +129,20 @@ type RefDirective = [
   isBlock: boolean,
   dflt: string,
 ];
-const REFERENCE = referenceJson as unknown as { directives: RefDirective[]; variables: string[] };
+interface ReferenceData {
+  directives: RefDirective[];
+  variables: string[];
+}
+const reference = fact(
+  'nginx.referenceTable',
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (_: typeof TABLES): ReferenceData => require('./generated/nginx-reference.json') as ReferenceData,
+);
+const referenceData = (): ReferenceData => reference(TABLES);
 
 /** The names of the variables the documentation lists (with their "$"; `$http_name` stands for a prefix). */
 export function documentedVariables(): readonly string[] {
-  return REFERENCE.variables;
+  return referenceData().variables;
 }
 
 /** The reference-lib package, read on first use: it holds the documentation text (1.7 MB). */
@@ -132,7 +152,7 @@ interface ReferenceLib {
 }
 
 /** The Markdown descriptions of the reference's directives, by module and name, read from the package once. */
-const descriptions = fact('nginx.docDescriptions', (_reference: typeof REFERENCE) => {
+const descriptions = fact('nginx.docDescriptions', (_reference: ReferenceData) => {
   const out = new Map<string, string>();
   try {
     // Required here, not imported: the CLI's bundle keeps the package in a file of its own
@@ -148,7 +168,7 @@ const descriptions = fact('nginx.docDescriptions', (_reference: typeof REFERENCE
 
 /** The Markdown description of `name` in `module` ("" when the package cannot be read). */
 function refDescription(module: string, name: string): string {
-  return descriptions(REFERENCE).get(`${module}\0${name}`) ?? '';
+  return descriptions(referenceData()).get(`${module}\0${name}`) ?? '';
 }
 
 function refFamily(d: { module: string; contexts: readonly string[] }): NginxFamily {
@@ -177,7 +197,7 @@ export interface NginxDocEntry {
 }
 
 /** The documentation entries by directive name. */
-const refIndex = fact('nginx.docIndex', (reference: typeof REFERENCE): Map<string, NginxDocEntry[]> => {
+const refIndex = fact('nginx.docIndex', (reference: ReferenceData): Map<string, NginxDocEntry[]> => {
   const map = new Map<string, NginxDocEntry[]>();
   for (const [name, module, syntax, contexts, isBlock, dflt] of reference.directives) {
     const family = refFamily({ module, contexts });
@@ -210,7 +230,7 @@ function docUrl(module: string, name: string): string {
 
 /** The documentation entries of `name` (one per module that defines it), optionally of one family. */
 export function nginxDocs(name: string, family?: NginxFamily): NginxDocEntry[] {
-  const all = refIndex(REFERENCE).get(name) ?? [];
+  const all = refIndex(referenceData()).get(name) ?? [];
   if (!family) return all;
   return all.filter(
     (d) => d.family === family || (family === 'events' && d.family === 'main') || d.contexts.length === 0,
@@ -233,7 +253,7 @@ const commandIndex = fact('nginx.commandIndex', (commands: readonly NginxCommand
 
 /** Every command entry of `name` in the open-source sources (all versions, all families). */
 export function nginxCommands(name: string): NginxCommand[] {
-  return commandIndex(COMMANDS).get(name) ?? [];
+  return commandIndex(commandList()).get(name) ?? [];
 }
 
 /** Does `version` have this command? */
@@ -381,7 +401,7 @@ export function nginxDirectivesForContext(
   const t = blockTypeOfPath(contextPath);
   if (!t) return [];
   const out = new Set<string>();
-  for (const c of [...COMMANDS, ...((build.backports ?? []) as NginxCommand[])]) {
+  for (const c of [...commandList(), ...((build.backports ?? []) as NginxCommand[])]) {
     if (!commandExistsIn(c, version) || build.missing.has(c.module)) continue;
     if (!familyMatches(c, t) || !contextMatches(variantAt(c, version), t)) continue;
     out.add(c.name);
@@ -401,7 +421,7 @@ const directiveNames = factBy('nginx.directiveNames', (build: NginxBuildProfile,
 
 function computeDirectiveNames(version?: string, build?: NginxBuildProfile): Set<string> {
   const out = new Set<string>();
-  for (const c of [...COMMANDS, ...((build?.backports ?? []) as NginxCommand[])]) {
+  for (const c of [...commandList(), ...((build?.backports ?? []) as NginxCommand[])]) {
     if (version && !commandExistsIn(c, version)) continue;
     if (build && build.missing.has(c.module)) continue;
     out.add(c.name);
@@ -410,7 +430,7 @@ function computeDirectiveNames(version?: string, build?: NginxBuildProfile): Set
 }
 
 /** The names of every version's directives and of the documentation's. */
-const allDirectiveNames = fact('nginx.allDirectiveNames', (reference: typeof REFERENCE) => {
+const allDirectiveNames = fact('nginx.allDirectiveNames', (reference: ReferenceData) => {
   const names = nginxDirectiveNames();
   for (const n of refIndex(reference).keys()) names.add(n);
   return names;
@@ -421,5 +441,5 @@ const allDirectiveNames = fact('nginx.allDirectiveNames', (reference: typeof REF
  * The nginx parser uses it to tell a missing ";" from an argument on the next line.
  */
 export function isNginxDirectiveName(name: string): boolean {
-  return allDirectiveNames(REFERENCE).has(name);
+  return allDirectiveNames(referenceData()).has(name);
 }

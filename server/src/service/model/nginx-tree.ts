@@ -129,20 +129,52 @@ const NO_STATEMENTS: readonly NginxStatement[] = Object.freeze([]);
  * statements are only looked up by name.
  */
 class Statement implements NginxStatement {
-  directive: NginxDirective;
   name: string;
   source: NginxSource;
   context: NginxContext;
   includedVia: NginxStatement[];
   block: NginxContext | null = null;
   #args: string[] | undefined = undefined;
+  #directive: NginxDirective;
+  /** The tree `#directive` is a node of (the source's tree may be newer: an incremental parse). */
+  #tree: NginxFile;
+  /** Where the directive is: item `#index` of `#up`'s block, or of the file when `#up` is null. */
+  #up: Statement | null;
+  #index: number;
 
-  constructor(directive: NginxDirective, source: NginxSource, context: NginxContext, includedVia: NginxStatement[]) {
-    this.directive = directive;
+  constructor(
+    directive: NginxDirective,
+    source: NginxSource,
+    context: NginxContext,
+    includedVia: NginxStatement[],
+    up: Statement | null,
+    index: number,
+  ) {
+    this.#directive = directive;
+    this.#tree = source.tree;
+    this.#up = up;
+    this.#index = index;
     this.name = directive.name;
     this.source = source;
     this.context = context;
     this.includedVia = includedVia;
+  }
+
+  /**
+   * The directive, in the source's current tree: after an edit inside one block the host puts the
+   * tree parseNginxIncremental made into the source, and the directives outside that block are
+   * found again where they were (the same items, copied).
+   */
+  get directive(): NginxDirective {
+    const tree = this.source.tree;
+    if (this.#tree !== tree) {
+      const list = this.#up ? this.#up.directive.block!.items : tree.items;
+      const d = list[this.#index];
+      if (d?.type !== 'directive' || d.name !== this.name) throw new Error(`nginx model: ${this.name} moved`);
+      this.#directive = d;
+      this.#tree = tree;
+    }
+    return this.#directive;
   }
 
   get args(): string[] {
@@ -268,11 +300,13 @@ export function addNodes(
   depth: number,
   /** A block too deep to walk (see NGINX_MAX_BLOCK_DEPTH): it is kept, unread. */
   onTooDeep: (stmt: NginxStatement) => void,
+  /** The statement whose block `nodes` are, or null for the top level of `src`. */
+  up: NginxStatement | null = null,
 ): void {
-  for (let ni = 0; ni < nodes.length; ni++) {
-    const node = nodes[ni];
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i];
     if (node.type !== 'directive') continue;
-    const stmt = new Statement(node, src, ctx, via);
+    const stmt = new Statement(node, src, ctx, via, up as Statement | null, i);
     addStatement(ctx, stmt);
     if (node.block) {
       const kind = node.block.rawBody ? 'raw' : (BLOCK_KINDS[node.name] ?? 'other');
@@ -282,7 +316,7 @@ export function addNodes(
       if (NGINX_DATA_BLOCKS.has(node.name) || node.block.rawBody) continue;
       // Includes nest files inside blocks: bound the depth of the whole tree, not only of each file.
       if (depth + 1 >= MAX_CONTEXT_DEPTH) onTooDeep(stmt);
-      else addNodes(node.block.items, src, child, via, onInclude, depth + 1, onTooDeep);
+      else addNodes(node.block.items, src, child, via, onInclude, depth + 1, onTooDeep, stmt);
     } else if (node.name === 'include' && !NGINX_DATA_BLOCKS.has(ctx.kind) && node.args.length === 1) {
       onInclude(stmt, ctx);
     }
@@ -306,7 +340,7 @@ export function rebuildNginxBlock(stmt: NginxStatement): NginxContext | null {
   for (let c: NginxContext | null = parent; c; c = c.parent) depth++;
   // An include, or a block too deep (its finding comes from the whole build): build it all again.
   const whole = () => (include = true);
-  addNodes(node.block.items, stmt.source, fresh, stmt.includedVia, whole, depth, whole);
+  addNodes(node.block.items, stmt.source, fresh, stmt.includedVia, whole, depth, whole, stmt);
   if (include) return null;
   const i = parent.children.indexOf(old);
   if (i < 0) return null;

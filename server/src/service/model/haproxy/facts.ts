@@ -91,15 +91,22 @@ function shared(f: ProxyFacts): ProxyFacts {
 
 /** Fills `f` (cleared) with the facts of the section's statements: through its body when it has one (no statement object per line). */
 function readSectionFacts(section: HaproxySection, f: ProxyFacts): ProxyFacts {
-  const body = section.body;
-  return readFacts(body ?? statementsAsBody(section.statements), f);
+  return readFacts(sectionLines(section), f);
 }
 
-/** The part of HaproxySectionBody that readFacts() reads. */
-type FactSource = Pick<HaproxySectionBody, 'size' | 'keywordAt' | 'wordCountAt' | 'wordValueAt' | 'statement'>;
+/** A section's statements read by index (the part of HaproxySectionBody a list can answer too). */
+export type SectionLines = Pick<HaproxySectionBody, 'size' | 'keywordAt' | 'wordCountAt' | 'wordValueAt' | 'statement'>;
 
-/** A section without a body (built by hand) read through the same interface. */
-function statementsAsBody(stmts: readonly HaproxyStatement[]): FactSource {
+/**
+ * The section's statements by index: its body while it has one (a line's statement is only made
+ * when asked for), else its list.
+ */
+export function sectionLines(section: HaproxySection): SectionLines {
+  return section.body ?? statementsAsBody(section.statements);
+}
+
+/** A section without a body (its list made, or built by hand) read through the same interface. */
+function statementsAsBody(stmts: readonly HaproxyStatement[]): SectionLines {
   return {
     size: stmts.length,
     keywordAt: (i) => stmts[i].keyword,
@@ -113,7 +120,7 @@ function statementsAsBody(stmts: readonly HaproxyStatement[]): FactSource {
  * Fills `f` (cleared) with the facts of a section's statements, walked by index: only the
  * statements the facts name are made (the last of each kind, once the walk is over).
  */
-function readFacts(body: FactSource, f: ProxyFacts): ProxyFacts {
+function readFacts(body: SectionLines, f: ProxyFacts): ProxyFacts {
   let mode = -1;
   let onOff = -1;
   let connect = -1;

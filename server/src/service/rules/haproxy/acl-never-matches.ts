@@ -12,7 +12,7 @@
  * and the predefined ones.
  */
 import { clipWord } from '../../words';
-import type { HaproxyProxy } from '../../model/haproxy';
+import { proxiesWhere, sectionLines, type HaproxyProxy, type SectionLines } from '../../model/haproxy';
 import {
   ALL_PLACES,
   PLACE,
@@ -21,8 +21,10 @@ import {
   placeName,
   predefinedAclPlaces,
 } from '../../knowledge/haproxy-fetch-places';
-import type { HaproxyRule } from '../rule';
-import { forEachLine, haproxyWarns, statementSpan, type LineView } from './common';
+import type { HaproxyRule, RuleReport } from '../rule';
+import { haproxyWarns, reportsAny, statementSpan } from './common';
+
+type Report = (r: RuleReport) => void;
 
 interface AclInfo {
   places: number;
@@ -37,11 +39,12 @@ interface Term {
 }
 
 /** Where a rule's condition is evaluated (0: not a rule this checks), and how HAProxy names the rule in tcp warnings. */
-function placesOf(s: LineView, proxy: HaproxyProxy): { where: number; tcp: string | null } {
+function placesOf(lines: SectionLines, i: number, proxy: HaproxyProxy): { where: number; tcp: string | null } {
   const fe = proxy.kind !== 'backend';
   const be = proxy.kind !== 'frontend';
   const both = (f: number, b: number) => (fe ? f : 0) | (be ? b : 0);
-  switch (s.keyword) {
+  const word1 = () => (lines.wordCountAt(i) > 1 ? lines.wordValueAt(i, 1) : undefined);
+  switch (lines.keywordAt(i)) {
     case 'http-request':
     case 'redirect':
       return { where: both(PLACE.FE_HRQ_HDR, PLACE.BE_HRQ_HDR), tcp: null };
@@ -56,16 +59,16 @@ function placesOf(s: LineView, proxy: HaproxyProxy): { where: number; tcp: strin
     case 'ignore-persist':
       return { where: PLACE.BE_REQ_CNT, tcp: null };
     case 'stick':
-      return { where: s.word(1) === 'store-response' ? PLACE.BE_STO_RUL : PLACE.BE_SET_SRV, tcp: null };
+      return { where: lines.wordValueAt(i, 1) === 'store-response' ? PLACE.BE_STO_RUL : PLACE.BE_SET_SRV, tcp: null };
     case 'tcp-request': {
-      const w = s.count > 1 ? s.word(1) : undefined;
+      const w = word1();
       if (w === 'connection') return { where: fe ? PLACE.FE_CON_ACC : 0, tcp: 'tcp-request connection' };
       if (w === 'session') return { where: fe ? PLACE.FE_SES_ACC : 0, tcp: 'tcp-request session' };
       if (w === 'content') return { where: both(PLACE.FE_REQ_CNT, PLACE.BE_REQ_CNT), tcp: 'tcp-request content' };
       return { where: 0, tcp: null };
     }
     case 'tcp-response':
-      return s.count > 1 && s.word(1) === 'content'
+      return word1() === 'content'
         ? { where: both(PLACE.FE_RES_CNT, PLACE.BE_RES_CNT), tcp: 'tcp-response content' }
         : { where: 0, tcp: null };
     default:
@@ -74,7 +77,6 @@ function placesOf(s: LineView, proxy: HaproxyProxy): { where: number; tcp: strin
 }
 
 const HANDSHAKE = /upgrade|websocket/i;
-const CONDITION = /\b(if|unless)\b/;
 
 /** The keywords this rule reads: `acl` and the rules with a condition it checks (placesOf()). */
 const READ = new Set([
@@ -92,44 +94,88 @@ const READ = new Set([
   'tcp-response',
 ]);
 
-/** The terms of a rule's condition (words after `if`/`unless`), each with its ACL; unknown names are left out. */
-function termsOf(s: LineView, acls: Map<string, AclInfo>): Term[] {
-  // most rule lines have no condition: the line's text says so without reading its words
-  if (s.text && !CONDITION.test(s.text())) return [];
-  const n = s.count;
-  let from = -1;
-  for (let k = 1; k < n && from < 0; k++) {
-    const v = s.word(k);
-    if (v === 'if' || v === 'unless') from = k + 1;
+/**
+ * Where a rule's condition starts (the word after `if`/`unless`), or -1 when it has none. (Its
+ * words are read without building the line.)
+ */
+function conditionStart(lines: SectionLines, i: number): number {
+  for (let k = 1, n = lines.wordCountAt(i); k < n; k++) {
+    const v = lines.wordValueAt(i, k);
+    if (v === 'if' || v === 'unless') return k + 1;
   }
-  if (from < 0) return [];
-  const out: Term[] = [];
+  return -1;
+}
+
+/**
+ * Calls `fn` for each term of the condition that starts at word `from`: `name` is the ACL named
+ * there, or null for an anonymous one, whose words (in braces) are [first, end). Stops when `fn`
+ * returns true.
+ */
+function eachTerm(
+  lines: SectionLines,
+  i: number,
+  from: number,
+  fn: (name: string | null, first: number, end: number) => boolean,
+): void {
+  const n = lines.wordCountAt(i);
   for (let k = from; k < n; k++) {
-    let w = s.word(k);
+    let w = lines.wordValueAt(i, k);
     if (w === 'or' || w === '||') continue;
     if (w.startsWith('!')) w = w.slice(1);
     if (w === '{') {
-      const fetch = k + 1 < n ? s.word(k + 1) : undefined;
       let end = k + 1;
-      while (end < n && s.word(end) !== '}') end++;
-      if (fetch !== undefined && fetch !== '}') {
-        const kw = fetchKeyword(fetch);
-        const places = keywordPlaces(kw);
-        let text = '';
-        for (let j = k + 1; j < end; j++) text += s.word(j) + ' ';
-        out.push({ name: null, acl: { places, exprs: [{ kw, places }], websocket: HANDSHAKE.test(text) } });
-      }
+      while (end < n && lines.wordValueAt(i, end) !== '}') end++;
+      if (end > k + 1 && fn(null, k + 1, end)) return;
       k = end;
       continue;
     }
-    const own = acls.get(w);
-    if (own) {
-      out.push({ name: w, acl: own });
-      continue;
-    }
-    const pre = predefinedAclPlaces(w);
-    if (pre !== null) out.push({ name: w, acl: { places: pre, exprs: [{ kw: w, places: pre }], websocket: false } });
+    if (fn(w, k, k + 1)) return;
   }
+}
+
+/**
+ * Whether a fetch of some term of the condition has no value at `where`: when none has, the
+ * line has nothing to report (termsOf() is not needed).
+ */
+function someOutOfPlace(
+  lines: SectionLines,
+  i: number,
+  from: number,
+  where: number,
+  acls: Map<string, AclInfo>,
+): boolean {
+  let off = false;
+  eachTerm(lines, i, from, (name, first) => {
+    if (name === null) off = (keywordPlaces(fetchKeyword(lines.wordValueAt(i, first))) & where) === 0;
+    else {
+      const own = acls.get(name);
+      const pre = own ? null : predefinedAclPlaces(name);
+      off = own ? own.exprs.some((e) => (e.places & where) === 0) : pre !== null && (pre & where) === 0;
+    }
+    return off;
+  });
+  return off;
+}
+
+/** The terms of the condition that starts at word `from`, each with its ACL; unknown names are left out. */
+function termsOf(lines: SectionLines, i: number, from: number, acls: Map<string, AclInfo>): Term[] {
+  const out: Term[] = [];
+  eachTerm(lines, i, from, (name, first, end) => {
+    if (name === null) {
+      const kw = fetchKeyword(lines.wordValueAt(i, first));
+      const places = keywordPlaces(kw);
+      let inside = '';
+      for (let j = first; j < end; j++) inside += lines.wordValueAt(i, j) + ' ';
+      out.push({ name: null, acl: { places, exprs: [{ kw, places }], websocket: HANDSHAKE.test(inside) } });
+      return false;
+    }
+    const own = acls.get(name);
+    const pre = own ? null : predefinedAclPlaces(name);
+    if (own) out.push({ name, acl: own });
+    else if (pre !== null)
+      out.push({ name, acl: { places: pre, exprs: [{ kw: name, places: pre }], websocket: false } });
+    return false;
+  });
   return out;
 }
 
@@ -154,66 +200,78 @@ export const aclNeverMatches: HaproxyRule = {
     },
   },
   check({ config, report }) {
-    for (const proxy of config.proxies) {
-      const acls = new Map<string, AclInfo>();
-      const path = proxy.source.path;
-      forEachLine(
-        proxy.section,
-        READ,
-        (s) => {
-          if (s.keyword === 'acl') {
-            if (s.count < 3) return;
-            const name = s.word(1);
-            const fetch = s.word(2);
-            const kw = fetchKeyword(fetch);
-            const places = keywordPlaces(kw);
-            const info = acls.get(name) ?? { places: 0, exprs: [], websocket: false };
-            info.places |= places;
-            info.exprs.push({ kw, places });
-            for (let k = 2; k < s.count && !info.websocket; k++) info.websocket = HANDSHAKE.test(s.word(k));
-            acls.set(name, info);
-            return;
-          }
-          const { where, tcp } = placesOf(s, proxy);
-          if (where === 0) return;
-          const terms = termsOf(s, acls);
-          if (terms.length === 0) return;
-          const place = placeName(where);
-          const tcpIn = tcp ? ` in '${tcp}'` : '';
-          const span = () => statementSpan(s.statement());
-          const full = terms.find((t) => (t.acl.places & where) === 0 && t.acl.places !== ALL_PLACES);
-          if (full) {
-            const kw = full.acl.exprs[0].kw;
-            const warning = full.name
-              ? `acl '${clipWord(full.name)}' will never match${tcpIn} because it only involves keywords that are incompatible with '${place}'`
-              : `anonymous acl will never match${tcpIn} because it uses keyword '${clipWord(kw)}' which is incompatible with '${place}'`;
-            const what = full.name ? `acl ${clipWord(full.name)}` : `{ ${clipWord(kw)} }`;
-            report({
-              path,
-              span: span(),
-              message: `${what} never matches here: ${clipWord(kw)} has no value in a ${place}${full.acl.websocket ? ', so WebSocket upgrades are never recognised' : ''}`,
-              related: [haproxyWarns(path, span(), warning)],
-            });
-            return;
-          }
-          for (const t of terms) {
-            const bad = t.acl.exprs.find((e) => (e.places & where) === 0);
-            if (!bad) continue;
-            const warning = t.name
-              ? `acl '${clipWord(t.name)}' involves ${tcp ? 'keyword' : 'keywords'} '${clipWord(bad.kw)}' which is incompatible with '${place}'`
-              : `anonymous acl involves keyword '${clipWord(bad.kw)}' which is incompatible with '${place}'`;
-            report({
-              path,
-              span: span(),
-              severity: 'hint',
-              message: `acl ${clipWord(t.name ?? '')} can match here only through its other tests: ${clipWord(bad.kw)} has no value in a ${place}`,
-              related: [haproxyWarns(path, span(), warning)],
-            });
-            break;
-          }
-        },
-        proxy.source.tree.text,
-      );
-    }
+    for (const proxy of proxiesWhere(config, hasConflicts)) checkProxy(proxy, report);
   },
 };
+
+/** The rule's reports for one proxy: its own ACLs and rule lines are all it reads. */
+function checkProxy(proxy: HaproxyProxy, report: Report): void {
+  const acls = new Map<string, AclInfo>();
+  const path = proxy.source.path;
+  const lines = sectionLines(proxy.section);
+  for (let i = 0, n = lines.size; i < n; i++) {
+    const keyword = lines.keywordAt(i);
+    if (!READ.has(keyword)) continue;
+    if (keyword === 'acl') {
+      readAcl(lines, i, acls);
+      continue;
+    }
+    const { where, tcp } = placesOf(lines, i, proxy);
+    if (where === 0) continue;
+    const from = conditionStart(lines, i);
+    if (from < 0 || !someOutOfPlace(lines, i, from, where, acls)) continue;
+    const terms = termsOf(lines, i, from, acls);
+    const place = placeName(where);
+    const tcpIn = tcp ? ` in '${tcp}'` : '';
+    const span = () => statementSpan(lines.statement(i));
+    const full = terms.find((t) => (t.acl.places & where) === 0 && t.acl.places !== ALL_PLACES);
+    if (full) {
+      const kw = full.acl.exprs[0].kw;
+      const warning = full.name
+        ? `acl '${clipWord(full.name)}' will never match${tcpIn} because it only involves keywords that are incompatible with '${place}'`
+        : `anonymous acl will never match${tcpIn} because it uses keyword '${clipWord(kw)}' which is incompatible with '${place}'`;
+      const what = full.name ? `acl ${clipWord(full.name)}` : `{ ${clipWord(kw)} }`;
+      report({
+        path,
+        span: span(),
+        message: `${what} never matches here: ${clipWord(kw)} has no value in a ${place}${full.acl.websocket ? ', so WebSocket upgrades are never recognised' : ''}`,
+        related: [haproxyWarns(path, span(), warning)],
+      });
+      continue;
+    }
+    for (const t of terms) {
+      const bad = t.acl.exprs.find((e) => (e.places & where) === 0);
+      if (!bad) continue;
+      const warning = t.name
+        ? `acl '${clipWord(t.name)}' involves ${tcp ? 'keyword' : 'keywords'} '${clipWord(bad.kw)}' which is incompatible with '${place}'`
+        : `anonymous acl involves keyword '${clipWord(bad.kw)}' which is incompatible with '${place}'`;
+      report({
+        path,
+        span: span(),
+        severity: 'hint',
+        message: `acl ${clipWord(t.name ?? '')} can match here only through its other tests: ${clipWord(bad.kw)} has no value in a ${place}`,
+        related: [haproxyWarns(path, span(), warning)],
+      });
+      break;
+    }
+  }
+}
+
+/** An `acl <name> <fetch> ...` line: where its fetch gives a value, added to what the name has. */
+function readAcl(lines: SectionLines, i: number, acls: Map<string, AclInfo>): void {
+  const count = lines.wordCountAt(i);
+  if (count < 3) return;
+  const name = lines.wordValueAt(i, 1);
+  const kw = fetchKeyword(lines.wordValueAt(i, 2));
+  const places = keywordPlaces(kw);
+  const info = acls.get(name) ?? { places: 0, exprs: [], websocket: false };
+  info.places |= places;
+  info.exprs.push({ kw, places });
+  for (let k = 2; k < count && !info.websocket; k++) info.websocket = HANDSHAKE.test(lines.wordValueAt(i, k));
+  acls.set(name, info);
+}
+
+/** The proxies the rule reports (see reportsAny()). */
+function hasConflicts(proxy: HaproxyProxy): boolean {
+  return reportsAny((seen) => checkProxy(proxy, seen));
+}

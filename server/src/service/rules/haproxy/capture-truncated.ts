@@ -7,7 +7,7 @@
  * checked).
  */
 import { clipWord } from '../../words';
-import { argValue, globalStatements, proxyDisabled } from '../../model/haproxy';
+import { argValue, globalStatements, proxiesWhere, proxyDisabled, type HaproxyProxy } from '../../model/haproxy';
 import type { HaproxyStatement } from '../../syntax/haproxy';
 import type { HaproxyRule } from '../rule';
 import { haproxyTypeWord, haproxyWarns, statementSpan, statementsWith } from './common';
@@ -44,18 +44,8 @@ export const captureTruncated: HaproxyRule = {
     const tune = globalStatements(config, 'tune.http.cookielen').filter((s) => s.modifier === undefined);
     const cookieLen = tune.length ? atol(argValue(tune[tune.length - 1], 0)) + 1 : 64;
     if (cookieLen <= 1) return; // a value HAProxy refuses: another finding's business
-    for (const proxy of config.proxies) {
-      if (proxy.kind === 'defaults' || proxyDisabled(proxy)) continue;
-      let last: HaproxyStatement | null = null;
-      for (const s of statementsWith(proxy.section, CAPTURE))
-        if (
-          s.keyword === 'capture' &&
-          s.modifier === undefined &&
-          argValue(s, 0) === 'cookie' &&
-          argValue(s, 3) !== undefined
-        )
-          last = s;
-      if (!last) continue;
+    for (const proxy of proxiesWhere(config, capturesCookie)) {
+      const last = lastCookieCapture(proxy)!;
       const len = atol(argValue(last, 3));
       if (len < cookieLen) continue;
       report({
@@ -73,3 +63,23 @@ export const captureTruncated: HaproxyRule = {
     }
   },
 };
+
+/** The last `capture cookie <name> len <n>` line of a proxy HAProxy checks, or null. */
+function lastCookieCapture(proxy: HaproxyProxy): HaproxyStatement | null {
+  if (proxy.kind === 'defaults' || proxyDisabled(proxy)) return null;
+  let last: HaproxyStatement | null = null;
+  for (const s of statementsWith(proxy.section, CAPTURE))
+    if (
+      s.keyword === 'capture' &&
+      s.modifier === undefined &&
+      argValue(s, 0) === 'cookie' &&
+      argValue(s, 3) !== undefined
+    )
+      last = s;
+  return last;
+}
+
+/** The proxies the rule reads (kept by proxiesWhere() across edits of other proxies). */
+function capturesCookie(proxy: HaproxyProxy): boolean {
+  return lastCookieCapture(proxy) !== null;
+}

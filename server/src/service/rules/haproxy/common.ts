@@ -14,6 +14,7 @@ import {
   haproxyTimeout,
   proxiesRoutingTo,
   proxyDisabled,
+  sectionLines,
 } from '../../model/haproxy';
 import type { WebSocketReason } from '../../model/websocket';
 import { activeWebSocketBackends, allUsersWebSocket } from '../../model/websocket-haproxy';
@@ -251,13 +252,6 @@ export function haproxyWarns(path: string, span: Span, warning: string): { path:
   return { path, span, message: `haproxy -c warns "${warning}"` };
 }
 
-/** The proxies, defaults and global sections of every file, in file order, with the file they are in. */
-export function sectionsOf(config: HaproxyConfig): { path: string; section: HaproxySection }[] {
-  const out: { path: string; section: HaproxySection }[] = [];
-  for (const src of config.sources) for (const section of src.tree.sections) out.push({ path: src.path, section });
-  return out;
-}
-
 /**
  * The statements of a section whose keyword is one of `keywords`, in order, read through the
  * section's body when it has one so that the other lines are never built (most lines of a large
@@ -271,56 +265,23 @@ export function statementsWith(section: HaproxySection, keywords: ReadonlySet<st
   return out;
 }
 
-/** A statement read by index through a section's body: its words without building it. */
-export interface LineView {
-  keyword: string;
-  /** Words, the keyword included. */
-  count: number;
-  /** Word k (0: the keyword; a `no`/`default` modifier is word 0 too). */
-  word(k: number): string;
-  /** The statement itself (built when asked). */
-  statement(): HaproxyStatement;
-  /** The line as written (from its start to the line break), when forEachLine() was given the file's text. */
-  text?: () => string;
+/**
+ * Whether `check` calls `seen` (given where it reports). A rule whose findings about a proxy
+ * depend on that proxy alone tests proxies with it through proxiesWhere(), which keeps the list
+ * of those that have some across edits of the others: an edit then re-checks the edited proxy,
+ * not every one.
+ */
+export function reportsAny(check: (seen: () => void) => void): boolean {
+  let found = false;
+  check(() => {
+    found = true;
+  });
+  return found;
 }
 
-/**
- * Calls `fn` for each statement of a section whose keyword is one of `keywords`, reading the words
- * through the section's body when it has one (nothing is built for a line unless `statement()` is
- * called: on a large config that is most of what a rule reading every rule line would cost).
- */
-export function forEachLine(
-  section: HaproxySection,
-  keywords: ReadonlySet<string>,
-  fn: (line: LineView) => void,
-  fileText?: string,
-): void {
-  const lineText = (start: number) => {
-    const end = fileText!.indexOf('\n', start);
-    return fileText!.slice(start, end < 0 ? fileText!.length : end);
-  };
-  const body = section.body;
-  if (!body) {
-    for (const s of section.statements)
-      if (keywords.has(s.keyword))
-        fn({
-          keyword: s.keyword,
-          count: s.wordCount,
-          word: (k) => s.wordValue(k),
-          statement: () => s,
-          text: fileText === undefined ? undefined : () => lineText(s.line.start),
-        });
-    return;
-  }
-  for (let i = 0, n = body.size; i < n; i++) {
-    const keyword = body.keywordAt(i);
-    if (!keywords.has(keyword)) continue;
-    fn({
-      keyword,
-      count: body.wordCountAt(i),
-      word: (k) => body.wordValueAt(i, k),
-      statement: () => body.statement(i),
-      text: fileText === undefined ? undefined : () => lineText(body.lineStartAt(i)),
-    });
-  }
+/** Whether the section has a statement whose keyword is one of `keywords` (none is built). */
+export function hasLineWith(section: HaproxySection, keywords: ReadonlySet<string>): boolean {
+  const lines = sectionLines(section);
+  for (let i = 0, n = lines.size; i < n; i++) if (keywords.has(lines.keywordAt(i))) return true;
+  return false;
 }

@@ -7,11 +7,11 @@
  *   after a CR LF (`HTTP/1.1\r\nHost:\ example.com`): src/tcpcheck.c proxy_parse_httpchk_req()
  *   warns in 2.6 and refuses it from 2.8 ("... is unsupported"), pointing to `http-check send`.
  */
-import { argCount, argValue } from '../../model/haproxy';
+import { argCount, argValue, proxiesWhere, type HaproxyProxy } from '../../model/haproxy';
+import type { HaproxyStatement } from '../../syntax/haproxy';
 import type { HaproxyRule } from '../rule';
-import { haproxyWarns, sectionsOf, statementSpan, statementsWith } from './common';
+import { haproxyWarns, statementSpan, statementsWith } from './common';
 
-const PROXY_SECTIONS = new Set(['defaults', 'frontend', 'backend', 'listen']);
 const TUNE = new Set(['tune.ssl.capture-cipherlist-size']);
 const OPTION = new Set(['option']);
 
@@ -37,8 +37,9 @@ export const deprecatedSetting: HaproxyRule = {
     },
   },
   check({ config, report }) {
-    for (const { path, section } of sectionsOf(config)) {
-      if (section.keyword === 'global') {
+    for (const { path, tree } of config.sources)
+      for (const section of tree.sections) {
+        if (section.keyword !== 'global') continue;
         for (const s of statementsWith(section, TUNE)) {
           if (s.keyword !== 'tune.ssl.capture-cipherlist-size' || s.modifier !== undefined) continue;
           report({
@@ -55,14 +56,10 @@ export const deprecatedSetting: HaproxyRule = {
             ],
           });
         }
-        continue;
       }
-      if (!PROXY_SECTIONS.has(section.keyword)) continue;
-      for (const s of statementsWith(section, OPTION)) {
-        if (s.keyword !== 'option' || s.modifier !== undefined || argValue(s, 0) !== 'httpchk') continue;
-        if (argCount(s) < 4) continue;
-        const version = argValue(s, 3)!;
-        if (!version.includes('\r\n')) continue;
+    for (const proxy of proxiesWhere(config, hidesHeaders)) {
+      const path = proxy.source.path;
+      for (const s of hiddenHeaders(proxy))
         report({
           path,
           span: statementSpan(s),
@@ -76,7 +73,23 @@ export const deprecatedSetting: HaproxyRule = {
             ),
           ],
         });
-      }
     }
   },
 };
+
+/** The `option httpchk <method> <uri> <version>` lines of a proxy whose version word holds a CR LF. */
+function hiddenHeaders(proxy: HaproxyProxy): HaproxyStatement[] {
+  return statementsWith(proxy.section, OPTION).filter(
+    (s) =>
+      s.keyword === 'option' &&
+      s.modifier === undefined &&
+      argValue(s, 0) === 'httpchk' &&
+      argCount(s) >= 4 &&
+      argValue(s, 3)!.includes('\r\n'),
+  );
+}
+
+/** The proxies the rule reports (kept by proxiesWhere() across edits of other proxies). */
+function hidesHeaders(proxy: HaproxyProxy): boolean {
+  return hiddenHeaders(proxy).length > 0;
+}

@@ -5,9 +5,9 @@
  * empty listener list; disabled proxies are skipped before).
  */
 import { clipWord } from '../../words';
-import { proxyDisabled, type HaproxyProxy } from '../../model/haproxy';
+import { proxiesWhere, proxyDisabled, type HaproxyProxy } from '../../model/haproxy';
 import type { HaproxyRule } from '../rule';
-import { haproxyTypeWord, haproxyWarns, proxyHeaderSpan, proxyLabel, statementsWith } from './common';
+import { haproxyTypeWord, haproxyWarns, hasLineWith, proxyHeaderSpan, proxyLabel } from './common';
 
 const BIND = new Set(['bind']);
 
@@ -30,14 +30,7 @@ export const frontendNoBind: HaproxyRule = {
     },
   },
   check({ config, report }) {
-    const fronts = config.proxies.filter((p) => (p.kind === 'frontend' || p.kind === 'listen') && !proxyDisabled(p));
-    const binds = (p: HaproxyProxy) => statementsWith(p.section, BIND).length > 0;
-    // `frontend www 0.0.0.0:80`: the old address on the header, which HAProxy refuses (a syntax finding says so)
-    const addressInHeader = (p: HaproxyProxy) => {
-      const w = p.section.header.words;
-      return w.length > 2 && w[2].value !== 'from';
-    };
-    const without = fronts.filter((p) => !binds(p) && !addressInHeader(p));
+    const without = proxiesWhere(config, isUnboundFront);
     if (without.length === 0) return;
     const warning = (p: HaproxyProxy) =>
       haproxyWarns(
@@ -45,7 +38,7 @@ export const frontendNoBind: HaproxyRule = {
         proxyHeaderSpan(p),
         `${haproxyTypeWord(p)} '${clipWord(p.name ?? '')}' has no 'bind' directive. Please declare it as a backend if this was intended.`,
       );
-    if (fronts.some(binds)) {
+    if (proxiesWhere(config, isBoundFront).length > 0) {
       // other frontends listen: this one was forgotten
       for (const p of without)
         report({
@@ -67,3 +60,27 @@ export const frontendNoBind: HaproxyRule = {
     });
   },
 };
+
+/** A frontend or listen HAProxy checks (not disabled). */
+function isFront(p: HaproxyProxy): boolean {
+  return (p.kind === 'frontend' || p.kind === 'listen') && !proxyDisabled(p);
+}
+
+function binds(p: HaproxyProxy): boolean {
+  return hasLineWith(p.section, BIND);
+}
+
+/** `frontend www 0.0.0.0:80`: the old address on the header, which HAProxy refuses (a syntax finding says so). */
+function addressInHeader(p: HaproxyProxy): boolean {
+  const w = p.section.header.words;
+  return w.length > 2 && w[2].value !== 'from';
+}
+
+/** The fronts the rule is about (kept by proxiesWhere() across edits of other proxies). */
+function isUnboundFront(p: HaproxyProxy): boolean {
+  return isFront(p) && !binds(p) && !addressInHeader(p);
+}
+
+function isBoundFront(p: HaproxyProxy): boolean {
+  return isFront(p) && binds(p);
+}

@@ -18,6 +18,7 @@ import {
   type HaproxyProxy,
   argValue,
   haproxyEffective,
+  proxiesWhere,
   proxyDisabled,
   proxyMode,
 } from '../../model/haproxy';
@@ -28,6 +29,7 @@ import {
   haproxyTypeWord,
   proxyHeaderSpan,
   proxyLabel,
+  reportsAny,
   statementSpan,
   whereIs,
 } from './common';
@@ -126,23 +128,35 @@ export const httpSettingInTcpMode: HaproxyRule = {
     },
   },
   check({ config, report }) {
+    const list = proxiesWhere(config, hasHttpSetting);
+    if (list.length === 0) return;
     const ws = new Set(activeWebSocketBackends(config).map((b) => b.proxy));
     const inherited: Inherited = new Map();
-    for (const proxy of config.proxies) {
-      if (proxy.kind === 'defaults' || proxyDisabled(proxy)) continue;
-      if (proxyMode(proxy) !== 'tcp') continue;
-      const t = tcpProxy(proxy, ws.has(proxy), report, inherited);
-      // cookie, balance, monitor-uri and httplog are checked for every proxy not in mode http
-      // (proxy_cfg_ensure_no_http()); rules and options only when it does not switch to HTTP
-      if (hasBe(proxy)) checkBackend(t);
-      if (hasFe(proxy)) checkFrontend(t);
-      if (switchesToHttp(proxy)) continue;
-      checkOptions(t);
-      checkRules(t);
-    }
+    for (const proxy of list) checkProxy(tcpProxy(proxy, ws.has(proxy), report, inherited));
     reportInherited(inherited, report);
   },
 };
+
+/** A proxy HAProxy checks (not a defaults section, not disabled) in mode tcp. */
+function isTcpProxy(proxy: HaproxyProxy): boolean {
+  return proxy.kind !== 'defaults' && !proxyDisabled(proxy) && proxyMode(proxy) === 'tcp';
+}
+
+function checkProxy(t: TcpProxy): void {
+  const proxy = t.proxy;
+  // cookie, balance, monitor-uri and httplog are checked for every proxy not in mode http
+  // (proxy_cfg_ensure_no_http()); rules and options only when it does not switch to HTTP
+  if (hasBe(proxy)) checkBackend(t);
+  if (hasFe(proxy)) checkFrontend(t);
+  if (switchesToHttp(proxy)) return;
+  checkOptions(t);
+  checkRules(t);
+}
+
+/** The tcp-mode proxies with an HTTP setting of their own or inherited (see reportsAny()). */
+function hasHttpSetting(proxy: HaproxyProxy): boolean {
+  return isTcpProxy(proxy) && reportsAny((seen) => checkProxy({ proxy, type: '', name: '', isWs: false, at: seen }));
+}
 
 const quote = (w: string) => `haproxy -c warns "${w}"`;
 

@@ -1,8 +1,9 @@
 import { clipWord } from '../../words';
-import { factFirst, factLineCount } from '../../model/haproxy';
+import { factFirst, factLineCount, proxiesWhere, type HaproxyProxy } from '../../model/haproxy';
 import { describeDuration, haproxyTimeTrailing, parseHaproxyTime } from '../../model/units';
 import { replaceWord } from '../../fixes/haproxy';
-import type { HaproxyRule } from '../rule';
+import type { HaproxyRule, RuleReport } from '../rule';
+import { reportsAny } from './common';
 
 /**
  * HAProxy's time parser, parse_time_err() (src/tools.c), reads digits and a unit (`us`, `ms`,
@@ -31,39 +32,47 @@ export const invalidTimeUnit: HaproxyRule = {
     },
   },
   check({ config, report }) {
-    for (const proxy of config.proxies) {
-      const stmts = proxy.section.statements;
-      for (let i = factFirst(proxy, 'timeout'), left = factLineCount(proxy, 'timeout'); left > 0 && i >= 0; i++) {
-        const s = stmts[i];
-        if (s.keyword !== 'timeout') continue;
-        left--;
-        const word = s.line.words[2];
-        if (!word) continue;
-        const trailing = haproxyTimeTrailing(word.value);
-        if (trailing === undefined) continue;
-        const ms = parseHaproxyTime(word.value)!;
-        const clean = word.value.slice(0, word.value.length - trailing.length);
-        const span = { start: word.start, end: word.end };
-        report({
-          path: proxy.source.path,
-          span,
-          message: `HAProxy reads \`${clipWord(word.value)}\` as ${clipWord(clean)} (${describeDuration(ms)}), ignores the rest and warns (later versions refuse it); write ${clipWord(clean)}`,
-          related: [
-            {
-              path: proxy.source.path,
-              span,
-              message: `haproxy -c warns "unexpected character '${clipWord(trailing[0])}' after the timer value '${clipWord(word.value)}'"`,
-            },
-          ],
-          fixes: () => [
-            {
-              title: `Write ${clipWord(clean)}`,
-              edits: [replaceWord(proxy.source.path, s, 2, clean)],
-              isPreferred: true,
-            },
-          ],
-        });
-      }
-    }
+    for (const proxy of proxiesWhere(config, hasBadUnit)) checkProxy(proxy, report);
   },
 };
+
+/** The rule's reports for one proxy: its own `timeout` lines. */
+function checkProxy(proxy: HaproxyProxy, report: (r: RuleReport) => void): void {
+  const stmts = proxy.section.statements;
+  for (let i = factFirst(proxy, 'timeout'), left = factLineCount(proxy, 'timeout'); left > 0 && i >= 0; i++) {
+    const s = stmts[i];
+    if (s.keyword !== 'timeout') continue;
+    left--;
+    const word = s.line.words[2];
+    if (!word) continue;
+    const trailing = haproxyTimeTrailing(word.value);
+    if (trailing === undefined) continue;
+    const ms = parseHaproxyTime(word.value)!;
+    const clean = word.value.slice(0, word.value.length - trailing.length);
+    const span = { start: word.start, end: word.end };
+    report({
+      path: proxy.source.path,
+      span,
+      message: `HAProxy reads \`${clipWord(word.value)}\` as ${clipWord(clean)} (${describeDuration(ms)}), ignores the rest and warns (later versions refuse it); write ${clipWord(clean)}`,
+      related: [
+        {
+          path: proxy.source.path,
+          span,
+          message: `haproxy -c warns "unexpected character '${clipWord(trailing[0])}' after the timer value '${clipWord(word.value)}'"`,
+        },
+      ],
+      fixes: () => [
+        {
+          title: `Write ${clipWord(clean)}`,
+          edits: [replaceWord(proxy.source.path, s, 2, clean)],
+          isPreferred: true,
+        },
+      ],
+    });
+  }
+}
+
+/** The proxies the rule reports (see reportsAny()). */
+function hasBadUnit(proxy: HaproxyProxy): boolean {
+  return reportsAny((seen) => checkProxy(proxy, seen));
+}

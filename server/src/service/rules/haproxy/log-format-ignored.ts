@@ -12,7 +12,15 @@
  *   ignored in backends." (same file): backends do not log, the frontend's format is used.
  */
 import { clipWord } from '../../words';
-import { argValue, globalStatements, proxyDisabled, proxyMode, type HaproxyProxy } from '../../model/haproxy';
+import {
+  argValue,
+  globalStatements,
+  proxiesWhere,
+  proxyDisabled,
+  proxyMode,
+  type HaproxyConfig,
+  type HaproxyProxy,
+} from '../../model/haproxy';
 import type { HaproxyStatement } from '../../syntax/haproxy';
 import type { HaproxyRule, RuleReport } from '../rule';
 import {
@@ -21,6 +29,7 @@ import {
   lineOf,
   proxyHeaderSpan,
   proxyLabel,
+  reportsAny,
   statementSpan,
   statementsWith,
   whereIs,
@@ -105,7 +114,7 @@ export const logFormatIgnored: HaproxyRule = {
     const hasGlobal = config.global.length > 0;
     const globalLogs = globalStatements(config, 'log').filter((s) => s.modifier === undefined).length;
     const silentVia = new Map<HaproxyStatement, { owner: HaproxyProxy; list: Silent[] }>();
-    for (const proxy of config.proxies) {
+    for (const proxy of proxiesToRead(config, hasGlobal, globalLogs)) {
       if (proxy.kind === 'defaults') reportOverrides(proxy, report);
       else if (proxy.kind === 'backend') reportBackendOptions(proxy, report);
       else {
@@ -187,37 +196,90 @@ function reportBackendOptions(proxy: HaproxyProxy, report: Report): void {
   }
 }
 
-/** A frontend or listen with a log format and no log target (as HAProxy builds its list), or null. */
-function silentFrontend(proxy: HaproxyProxy, hasGlobal: boolean, globalLogs: number): Silent | null {
-  if (proxyDisabled(proxy)) return null;
-  const mode = proxyMode(proxy);
-  if (mode !== 'tcp' && mode !== 'http') return null;
-  const format = anyFormat(proxy);
-  if (!format) return null;
+/**
+ * What the `log` lines of a proxy and its defaults give, as HAProxy builds its list: targets of
+ * their own (`direct`) and `log global` lines (`globals`) since the last `no log`, the last of
+ * those, whether any `log global` was read at all, and the proxy's own last `no log`.
+ */
+interface LogLines {
+  direct: number;
+  globals: number;
+  anyGlobal: boolean;
+  viaGlobal: HaproxyStatement | null;
+  noLog: HaproxyStatement | null;
+}
+
+function logLines(proxy: HaproxyProxy): LogLines {
   const chain: HaproxyProxy[] = [];
   for (let p: HaproxyProxy | null = proxy; p && chain.length < 64 && !chain.includes(p); p = p.defaults)
     chain.unshift(p);
-  let targets = 0;
-  let unknown = false;
-  let viaGlobal: HaproxyStatement | null = null;
-  let noLog: HaproxyStatement | null = null;
+  const out: LogLines = { direct: 0, globals: 0, anyGlobal: false, viaGlobal: null, noLog: null };
   for (const p of chain)
     for (const s of statementsWith(p.section, LOG_LINES)) {
       // `no log` is read as the keyword `no` with `log` after it
       const isNoLog = s.modifier === 'no' && s.keyword === 'no' && argValue(s, 0) === 'log';
       if (s.keyword !== 'log' && !isNoLog) continue;
       if (isNoLog) {
-        targets = 0;
-        viaGlobal = null;
-        noLog = p === proxy ? s : null;
+        out.direct = out.globals = 0;
+        out.viaGlobal = null;
+        out.noLog = p === proxy ? s : null;
       } else if (s.modifier !== undefined) continue;
       else if (argValue(s, 0) === 'global' && argValue(s, 1) === undefined) {
-        if (!hasGlobal) unknown = true;
-        targets += globalLogs;
-        viaGlobal = s;
-      } else targets++;
+        out.anyGlobal = true;
+        out.globals++;
+        out.viaGlobal = s;
+      } else out.direct++;
     }
-  return targets > 0 || unknown ? null : { proxy, format, viaGlobal, noLog };
+  return out;
+}
+
+/**
+ * A frontend or listen HAProxy checks that has a log format and no log target of its own (only
+ * `log global` lines, if any), with its format and log lines; else null.
+ */
+function untargeted(proxy: HaproxyProxy): { format: Format; logs: LogLines } | null {
+  if (proxy.kind === 'defaults' || proxy.kind === 'backend' || proxyDisabled(proxy)) return null;
+  const mode = proxyMode(proxy);
+  if (mode !== 'tcp' && mode !== 'http') return null;
+  const format = anyFormat(proxy);
+  if (!format) return null;
+  const logs = logLines(proxy);
+  return logs.direct > 0 ? null : { format, logs };
+}
+
+/** A frontend or listen with a log format and no log target (as HAProxy builds its list), or null. */
+function silentFrontend(proxy: HaproxyProxy, hasGlobal: boolean, globalLogs: number): Silent | null {
+  const found = untargeted(proxy);
+  if (!found) return null;
+  const { format, logs } = found;
+  // `log global` copies global's lines; without a global section they are unknown
+  if (logs.globals * globalLogs > 0 || (!hasGlobal && logs.anyGlobal)) return null;
+  return { proxy, format, viaGlobal: logs.viaGlobal, noLog: logs.noLog };
+}
+
+/**
+ * The proxies the rule may report, in config order: those with a finding whatever `global` says
+ * and, when `global` has no `log` line, the frontends only `log global` gives a target. Both lists
+ * are kept by proxiesWhere() across edits of other proxies.
+ */
+function proxiesToRead(config: HaproxyConfig, hasGlobal: boolean, globalLogs: number): readonly HaproxyProxy[] {
+  const own = proxiesWhere(config, hasOwnFinding);
+  if (!hasGlobal || globalLogs > 0) return own;
+  const more = proxiesWhere(config, logsOnlyThroughGlobal);
+  if (more.length === 0) return own;
+  const read = new Set([...own, ...more]);
+  return config.proxies.filter((p) => read.has(p));
+}
+
+function hasOwnFinding(proxy: HaproxyProxy): boolean {
+  if (proxy.kind === 'defaults') return reportsAny((seen) => reportOverrides(proxy, seen));
+  if (proxy.kind === 'backend') return reportsAny((seen) => reportBackendOptions(proxy, seen));
+  return untargeted(proxy)?.logs.globals === 0;
+}
+
+function logsOnlyThroughGlobal(proxy: HaproxyProxy): boolean {
+  const found = untargeted(proxy);
+  return found !== null && found.logs.globals > 0;
 }
 
 function noAddress(proxy: HaproxyProxy): string {

@@ -8,8 +8,9 @@
  * in src/tcp_rules.c); the first later list found, in the order above, is the one named.
  */
 import { clipWord } from '../../words';
-import type { HaproxyRule } from '../rule';
-import { activeWebSocketBackends, forEachLine, haproxyWarns, lineOf, statementSpan, type LineView } from './common';
+import { proxiesWhere, sectionLines, type HaproxyProxy, type SectionLines } from '../../model/haproxy';
+import type { HaproxyRule, RuleReport } from '../rule';
+import { activeWebSocketBackends, haproxyWarns, lineOf, reportsAny, statementSpan } from './common';
 
 /** The rule lists in the order HAProxy runs them, with the name its warning gives each. */
 const LISTS = [
@@ -23,11 +24,14 @@ const LISTS = [
   { id: 'use-server', name: 'use-server' },
 ] as const;
 type ListId = (typeof LISTS)[number]['id'];
+type Report = (r: RuleReport) => void;
 const READ = new Set(['tcp-request', 'monitor', 'http-request', 'redirect', 'use_backend', 'use-server']);
 
-function listOf(s: LineView): ListId | null {
-  const w = s.count > 1 ? s.word(1) : undefined;
-  switch (s.keyword) {
+function listOf(lines: SectionLines, i: number): ListId | null {
+  const keyword = lines.keywordAt(i);
+  if (!READ.has(keyword)) return null;
+  const w = lines.wordCountAt(i) > 1 ? lines.wordValueAt(i, 1) : undefined;
+  switch (keyword) {
     case 'tcp-request': {
       return w === 'connection'
         ? 'tcp-connection'
@@ -44,7 +48,7 @@ function listOf(s: LineView): ListId | null {
     case 'redirect':
     case 'use_backend':
     case 'use-server':
-      return w !== undefined ? s.keyword : null;
+      return w !== undefined ? keyword : null;
     default:
       return null;
   }
@@ -72,58 +76,74 @@ export const ruleOrder: HaproxyRule = {
     },
   },
   check({ config, report }) {
+    const list = proxiesWhere(config, hasMisplacedRules);
+    if (list.length === 0) return;
     const ws = new Set(activeWebSocketBackends(config).map((b) => b.proxy.name));
-    for (const proxy of config.proxies) {
-      const path = proxy.source.path;
-      const first = new Map<ListId, LineView>();
-      // one finding per kind of line and rule list it follows; HAProxy's warning for each line is a related note
-      const groups = new Map<string, { word: string; before: LineView; lines: LineView[]; ws: boolean }>();
-      forEachLine(proxy.section, READ, (s) => {
-        const list = listOf(s);
-        if (list === null) return;
-        const k = LISTS.findIndex((l) => l.id === list);
-        // (use_backend and use-server lines themselves are never checked)
-        const later =
-          list === 'use_backend' || list === 'use-server' ? undefined : LISTS.slice(k + 1).find((l) => first.has(l.id));
-        if (later) {
-          const word = list === 'monitor' ? 'monitor fail' : s.keyword;
-          const before = first.get(later.id)!;
-          const target = later.id === 'use_backend' && before.count > 1 ? before.word(1) : undefined;
-          const g = groups.get(`${word} ${later.id}`) ?? { word, before, lines: [], ws: false };
-          g.lines.push(s);
-          g.ws ||= target !== undefined && ws.has(target) && (list === 'redirect' || list === 'http-request');
-          groups.set(`${word} ${later.id}`, g);
-        }
-        if (!first.has(list)) first.set(list, s);
-      });
-      for (const g of groups.values()) {
-        const later = LISTS.find((l) => first.get(l.id) === g.before)!;
-        const article = later.id === 'http-request' ? 'an' : 'a';
-        const before = g.before.statement();
-        const at = lineOf(proxy, before);
-        const more = g.lines.length > 1 ? ` (and ${g.lines.length - 1} more)` : '';
-        report({
-          path,
-          span: statementSpan(g.lines[0].statement()),
-          // HAProxy runs the rules in its own order whatever the file says: a hint, unless the
-          // line also acts on the WebSocket upgrades the earlier use_backend routes
-          severity: g.ws ? 'warning' : 'hint',
-          message: g.ws
-            ? `${g.word} written after use_backend (line ${at}) runs before it: it also acts on the WebSocket upgrades routed there`
-            : `${g.word}${more} written after ${later.name} (line ${at}) still runs before it: HAProxy runs rule lists in a fixed order`,
-          related: [
-            ...g.lines.map((l) =>
-              haproxyWarns(
-                path,
-                statementSpan(l.statement()),
-                `a '${clipWord(g.word)}' rule placed after ${article} '${later.name}' rule will still be processed before.`,
-              ),
-            ),
-            { path, span: statementSpan(before), message: `the first ${later.name} rule, which HAProxy runs after` },
-          ],
-          cites: [{ path, offset: before.line.start }],
-        });
-      }
-    }
+    for (const proxy of list) checkProxy(proxy, (name) => ws.has(name), report);
   },
 };
+
+/**
+ * The rule's reports for one proxy: its own rule lines are all it reads; `isWebSocket` (is the
+ * backend of that name a WebSocket one?) only decides the severity and wording.
+ */
+function checkProxy(proxy: HaproxyProxy, isWebSocket: (backend: string) => boolean, report: Report): void {
+  const path = proxy.source.path;
+  const lines = sectionLines(proxy.section);
+  // the first line of each list, by its index in the section
+  const first = new Map<ListId, number>();
+  // one finding per kind of line and rule list it follows; HAProxy's warning for each line is a related note
+  const groups = new Map<string, { word: string; before: number; lines: number[]; ws: boolean }>();
+  for (let i = 0, n = lines.size; i < n; i++) {
+    const list = listOf(lines, i);
+    if (list === null) continue;
+    if (!first.has(list)) first.set(list, i);
+    // (use_backend and use-server lines themselves are never checked)
+    if (list === 'use_backend' || list === 'use-server') continue;
+    let later: (typeof LISTS)[number] | undefined;
+    for (let k = LISTS.findIndex((l) => l.id === list) + 1; k < LISTS.length && !later; k++)
+      if (first.has(LISTS[k].id)) later = LISTS[k];
+    if (!later) continue;
+    const word = list === 'monitor' ? 'monitor fail' : lines.keywordAt(i);
+    const before = first.get(later.id)!;
+    const target =
+      later.id === 'use_backend' && lines.wordCountAt(before) > 1 ? lines.wordValueAt(before, 1) : undefined;
+    const g = groups.get(`${word} ${later.id}`) ?? { word, before, lines: [], ws: false };
+    g.lines.push(i);
+    g.ws ||= target !== undefined && isWebSocket(target) && (list === 'redirect' || list === 'http-request');
+    groups.set(`${word} ${later.id}`, g);
+  }
+  for (const g of groups.values()) {
+    const later = LISTS.find((l) => first.get(l.id) === g.before)!;
+    const article = later.id === 'http-request' ? 'an' : 'a';
+    const before = lines.statement(g.before);
+    const at = lineOf(proxy, before);
+    const more = g.lines.length > 1 ? ` (and ${g.lines.length - 1} more)` : '';
+    report({
+      path,
+      span: statementSpan(lines.statement(g.lines[0])),
+      // HAProxy runs the rules in its own order whatever the file says: a hint, unless the
+      // line also acts on the WebSocket upgrades the earlier use_backend routes
+      severity: g.ws ? 'warning' : 'hint',
+      message: g.ws
+        ? `${g.word} written after use_backend (line ${at}) runs before it: it also acts on the WebSocket upgrades routed there`
+        : `${g.word}${more} written after ${later.name} (line ${at}) still runs before it: HAProxy runs rule lists in a fixed order`,
+      related: [
+        ...g.lines.map((l) =>
+          haproxyWarns(
+            path,
+            statementSpan(lines.statement(l)),
+            `a '${clipWord(g.word)}' rule placed after ${article} '${later.name}' rule will still be processed before.`,
+          ),
+        ),
+        { path, span: statementSpan(before), message: `the first ${later.name} rule, which HAProxy runs after` },
+      ],
+      cites: [{ path, offset: before.line.start }],
+    });
+  }
+}
+
+/** The proxies the rule reports (see reportsAny()). */
+function hasMisplacedRules(proxy: HaproxyProxy): boolean {
+  return reportsAny((seen) => checkProxy(proxy, () => false, seen));
+}

@@ -1,18 +1,23 @@
 /**
- * The incremental nginx parse: after an edit, read again only the body of the innermost block
- * that holds it, and move the rest of the old tree to the new text (see tree-text.ts).
+ * The incremental nginx parse (rust-analyzer's block reparse): after an edit, read again only the
+ * body of the innermost block that holds it, and make a new tree around it. The old tree is not
+ * changed: the new one copies the blocks and directives on the way to the re-read block, and every
+ * other node at its new offset (nodes.ts shiftedCopy, which makes a copied block's items when they
+ * are first read).
  */
 import { LineIndex } from '../../text';
-import { Block, Directive, File, settleTree } from './nodes';
+import { Block, Directive, File, shiftedCopy, TreeText } from './nodes';
 import { flatten, parseCore, parseNginx } from './parser';
-import { SHIFT_LOG_LIMIT, SHIFT_LOG_MAX } from './tree-text';
 import type { NginxBlock, NginxFile, NginxNode, NginxSyntaxDiagnostic, ParseNginxOptions } from './types';
 
 // Character codes. Each module that scans text declares the ones it reads: loaded through tsx
 // (the tests, the benchmarks) an imported constant is a getter call on every read, which made the
 // scan several times slower.
+const TAB = 9;
 const LF = 10;
 const CR = 13;
+const SPACE = 32;
+const HASH = 35;
 
 /** One change of a text: `deleted` code units at `offset` replaced by `inserted` (applied in order). */
 export interface NginxTextEdit {
@@ -23,15 +28,13 @@ export interface NginxTextEdit {
 
 /**
  * Parse `text`, which is `old.text` after `edits`, reusing `old`: only the body of the innermost
- * block that holds every change is read again; the directives and blocks around it are the same
- * objects, moved to their new offsets (each when one of its offsets is next read: see TreeText).
- * The result equals `parseNginx(text, options)` (same
+ * block that holds every change is read again; the nodes around it are copies of the old ones at
+ * their new offsets. `old` is left as it was. The result equals `parseNginx(text, options)` (same
  * nodes, diagnostics and re-print); when that cannot be guaranteed this simply calls parseNginx:
  * a change that touches a block's braces or reaches past its body (the re-read block must close
  * at the same "}"), a file with an unclosed block or too many errors, a string left open before
- * the edit (its reading scanned ahead for a quote), or edits that do not lead
- * from `old.text` to `text`. `old` must not be used afterwards (its nodes now belong to the result;
- * once the re-read block is found they read the new text, even when this then falls back).
+ * the edit (its reading scanned ahead for a quote), or edits that do not lead from `old.text` to
+ * `text`.
  */
 export function parseNginxIncremental(
   old: NginxFile,
@@ -47,19 +50,15 @@ export function parseNginxIncremental(
 }
 
 /**
- * The block a tree from parseNginxIncremental re-read (every node outside it is a node of the old
- * tree, moved); undefined for a tree parsed whole.
+ * The block a tree from parseNginxIncremental re-read (every node outside it copies a node of the
+ * old tree); undefined for a tree parsed whole.
  */
 export function nginxReparsedBlock(file: NginxFile): NginxBlock | undefined {
   return file instanceof File ? file.reparsed : undefined;
 }
 
-/**
- * How often parseNginxIncremental re-read one block (`reused`) or parsed the whole text (`full`),
- * and brought a whole tree's offsets up to date (`settled`: after SHIFT_LOG_LIMIT edits in different
- * places, or SHIFT_LOG_MAX in one).
- */
-export const nginxIncrementalStats = { reused: 0, full: 0, settled: 0 };
+/** How often parseNginxIncremental re-read one block (`reused`) or parsed the whole text (`full`). */
+export const nginxIncrementalStats = { reused: 0, full: 0 };
 
 function reparse(
   old: NginxFile,
@@ -69,8 +68,6 @@ function reparse(
 ): NginxFile | null {
   if (!(old instanceof File)) return null;
   if (edits.length === 0 && text === old.text) return old;
-  const tt = File.treeText(old);
-  if (tt.file !== old) return null;
   const region = changedRegion(old.text, text, edits);
   if (!region) return null;
   const { lo, hiOld, hiNew } = region;
@@ -85,19 +82,17 @@ function reparse(
   const target = enclosingBlock(old, lo, hiOld, path);
   if (!target) return null;
 
-  // Move the old tree into the new text. Every offset a kept node holds is at most tOpen (before
-  // the target, or the start of a block around it) or above tClose (after it, or the end of a
-  // block around it): offsets from tClose + 1 on move by delta, when next read (TreeText).
-  // From here `old` is the new tree's past: it must not be used again, even if this fails.
+  // Every offset a node outside the target holds is at most tOpen (before the target, or the start
+  // of a block around it) or above tClose (after it, or the end of a block around it): those from
+  // tClose + 1 on move by delta.
   const tOpen = target.open;
   const tClose = target.close;
-  if (delta !== 0) tt.moved(tClose + 1, tOpen, delta);
-  tt.text = text;
+  const tt = new TreeText(text);
   const file = new File(tt);
   tt.file = file;
-  const fresh = new Block(tOpen, target.owner, target.parent, tt);
+  const fresh = copyPath(old, path, target, delta, tt);
   const { file: scratch, closeAt } = parseCore(tt, options, { block: fresh });
-  if (closeAt !== tClose + delta) return null;
+  if (closeAt !== tClose + delta || lineAfterDependsOnEdit(text, closeAt, hiNew)) return null;
   const before: NginxSyntaxDiagnostic[] = [];
   const after: NginxSyntaxDiagnostic[] = [];
   for (const d of old.diagnostics) {
@@ -105,27 +100,6 @@ function reparse(
     else if (d.start > tClose) after.push(d);
   }
   if (before.length + scratch.diagnostics.length + after.length >= maxDiagnostics) return null;
-
-  // The nodes on the path: their cached lists are out of date; the target is replaced.
-  file.items = old.items;
-  let items = file.items;
-  for (const node of path) {
-    if (node instanceof Directive) {
-      node.dropParts();
-      const b = node.block as Block;
-      if (b === target) node.block = fresh;
-      else {
-        b.dropChildren();
-        items = b.items;
-      }
-    } else if (node instanceof Block) {
-      if (node === target) items[items.indexOf(node)] = fresh;
-      else {
-        node.dropChildren();
-        items = node.items;
-      }
-    }
-  }
 
   const shift = (d: NginxSyntaxDiagnostic): NginxSyntaxDiagnostic => {
     const out: NginxSyntaxDiagnostic = { ...d, start: d.start + delta, end: d.end + delta };
@@ -136,12 +110,40 @@ function reparse(
   const oldIndex = File.builtLineIndex(old);
   if (oldIndex) file.setLineIndex(editedLineIndex(oldIndex, text, lo, hiOld, hiNew));
   file.reparsed = fresh;
-  if (delta !== 0 && (tt.from.length >= SHIFT_LOG_MAX || tt.maxSteps() >= SHIFT_LOG_LIMIT)) {
-    settleTree(file);
-    tt.restart();
-    nginxIncrementalStats.settled++;
-  }
   return file;
+}
+
+/**
+ * Fill the new file (`tt.file`) with copies of `old`'s nodes: those on `path` (each holds the
+ * target) keep their start and move their end by `delta`; the others move by `delta` when they
+ * lie after the target. Returns the empty block that takes the target's place.
+ */
+function copyPath(old: File, path: readonly NginxNode[], target: Block, delta: number, tt: TreeText): Block {
+  const from = target.close + 1;
+  let container: File | Block = tt.file!;
+  let oldList: NginxNode[] = old.items;
+  for (const node of path) {
+    const list: NginxNode[] = new Array<NginxNode>(oldList.length);
+    const parent: File | Block = container;
+    let at = -1;
+    for (let i = 0; i < oldList.length; i++) {
+      const n = oldList[i];
+      if (n === node) at = i;
+      else list[i] = shiftedCopy(n, n.start >= from ? delta : 0, parent, tt);
+    }
+    parent.items = list;
+    // A directive with its block, or a block without a directive ("{" nginx refuses).
+    const owner: Directive | null = node instanceof Directive ? Directive.copy(node, 0, delta, parent, tt) : null;
+    const b = (owner ? (node as Directive).block : node) as Block;
+    const copy: Block =
+      b === target ? new Block(b.open, owner, parent, tt) : Block.copy(b, 0, delta, owner, parent, tt, []);
+    if (owner) owner.block = copy;
+    list[at] = owner ?? copy;
+    if (b === target) return copy;
+    container = copy;
+    oldList = b.items;
+  }
+  throw new Error('nginx incremental parse: the path does not lead to the target');
 }
 
 /** The changed region: [lo, hiOld) of `before` became [lo, hiNew) of `text`; null when the edits do not lead from one to the other. */
@@ -235,6 +237,24 @@ function editedLineIndex(old: LineIndex, text: string, lo: number, hiOld: number
   while (j < starts.length && starts[j] <= i - delta) j++;
   for (; j < starts.length; j++) out.push(starts[j] + delta);
   return LineIndex.fromLineStarts(text, out);
+}
+
+/**
+ * Does a word follow the re-read block's "}" (at `close`) on its line, and does the edit reach
+ * that line (up to `hiNew`)? The reading of a directive there depends on how its line is indented
+ * (a missing ";" is found by the columns of the lines after it), which the edit may have changed.
+ */
+function lineAfterDependsOnEdit(text: string, close: number, hiNew: number): boolean {
+  let i = close + 1;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === LF || c === CR || c === HASH) return false;
+    if (c !== SPACE && c !== TAB) break;
+  }
+  if (i >= text.length) return false;
+  let ls = close;
+  while (ls > 0 && text.charCodeAt(ls - 1) !== LF && text.charCodeAt(ls - 1) !== CR) ls--;
+  return ls <= hiNew;
 }
 
 function hasBreak(text: string, from: number, to: number): boolean {

@@ -2,12 +2,24 @@
  * The node classes of an nginx tree (they implement the interfaces of types.ts). Words are kept
  * as offsets in a WordStore and become objects only when read; a block's `children` and a
  * directive's `parts` are built on first read from `items`, with the whitespace between them read
- * again from the text. settleTree brings every node of a tree up to date with its text's edits.
+ * again from the text.
+ *
+ * Memory layout (a 50k-line config has about half a million leaves, and allocation is what a
+ * parse costs): whitespace and the ";" of a directive are not stored. Blocks and the file keep
+ * `items` (every child but whitespace); `children` and a directive's `parts` are built from them
+ * on first read, filling the gaps with trivia (and, inside a directive, comments) read again from
+ * the text, and are then cached. The gaps hold nothing else, so the lazy lists are exactly the
+ * ones an eager parse would build.
+ *
+ * A tree is a value: once parsed, no node's offsets, text or contents change (what is built on
+ * first read is a cache of what the node already says). An incremental parse (incremental.ts) makes a
+ * new tree whose nodes outside the re-read block are copies of the old ones at their new offsets
+ * (`shiftedCopy`); a copied block makes the copies of its items when they are first read, and a
+ * copy shares what the offsets do not change (its words, names, comment texts).
  */
 import { LineIndex, type Span } from '../../text';
 import { roomForPair } from '../pairs';
 import { unescapeNginx as unescape } from './lexical';
-import { Moving, shiftOffset as shiftOffsetOf, type TreeText } from './tree-text';
 import type {
   NginxBlock,
   NginxComment,
@@ -18,10 +30,9 @@ import type {
   NginxToken,
 } from './types';
 
-// Called for every word read and every moved block, so bound once here: loaded through tsx (the
-// tests, the benchmarks) each read of an imported name is a getter call.
+// Called for every word read, so bound once here: loaded through tsx (the tests, the benchmarks)
+// each read of an imported name is a getter call.
 const unescapeNginx = unescape;
-const shiftOffset = shiftOffsetOf;
 
 // Character codes. Each module that scans text declares the ones it reads: loaded through tsx
 // (the tests, the benchmarks) an imported constant is a getter call on every read, which made the
@@ -34,6 +45,34 @@ const DQUOTE = 34;
 const HASH = 35;
 const SQUOTE = 39;
 const SEMI = 59;
+
+/** What the nodes of one tree read through: its text and its file (the top-level nodes' parent). */
+export class TreeText {
+  readonly text: string;
+  file: File | null = null;
+
+  constructor(text: string) {
+    this.text = text;
+  }
+}
+
+/** A node with offsets in its tree's text (set by the parser while it reads, then fixed). */
+export abstract class NodeBase {
+  start: number;
+  end: number;
+  #tt: TreeText;
+
+  constructor(start: number, end: number, tt: TreeText) {
+    this.start = start;
+    this.end = end;
+    this.#tt = tt;
+  }
+
+  /** The tree's text and file (a getter, so that it is no own property of the node). */
+  protected get tt(): TreeText {
+    return this.#tt;
+  }
+}
 
 /** Append the trivia and comments that tile the gap [from, to) (which holds nothing else). */
 export function gapNodes(tt: TreeText, from: number, to: number, out: NginxNode[]): void {
@@ -73,14 +112,14 @@ export function withTrivia(tt: TreeText, items: readonly NginxNode[], from: numb
   return out;
 }
 
-export class Comment extends Moving implements NginxComment {
+export class Comment extends NodeBase implements NginxComment {
   declare readonly type: 'comment';
   /** The comment's text without the "#" (read again from the file when the comment is made). */
   text: string;
 
-  constructor(start: number, end: number, tt: TreeText) {
+  constructor(start: number, end: number, tt: TreeText, text?: string) {
     super(start, end, tt);
-    this.text = tt.text.slice(start + 1, end);
+    this.text = text ?? tt.text.slice(start + 1, end);
   }
 
   toJSON(): object {
@@ -98,16 +137,6 @@ Object.defineProperty(Comment.prototype, 'type', { value: 'comment', enumerable:
 export class WordStore {
   data = new Int32Array(1024);
   count = 0;
-  /** The tree's text (the words' offsets are of the version their directive was made at). */
-  readonly tt: TreeText;
-
-  constructor(tt: TreeText) {
-    this.tt = tt;
-  }
-
-  get text(): string {
-    return this.tt.text;
-  }
 
   push(start: number, end: number, unterminated: boolean): number {
     const k = this.count++;
@@ -125,40 +154,54 @@ interface DirectiveExtra {
   parts: NginxNode[] | undefined;
 }
 
-export class Directive extends Moving implements NginxDirective {
+export class Directive extends NodeBase implements NginxDirective {
   declare readonly type: 'directive';
   name: string;
   block: NginxBlock | null = null;
   /** Number of arguments (words after the name). */
   argCount = 0;
   /**
-   * Added to the stored word offsets: the edits the directive was moved through (its words lie
-   * before its block, so they move exactly when its start does).
+   * Added to the stored word offsets: how far the copies this directive comes from moved it (its
+   * words lie before its block, so they move exactly when its start does).
    */
   #wordDelta = 0;
-  /** The enclosing block, or null at top level (then the parent is the tree's current file). */
+  /** The enclosing block, or null at top level (then the parent is the tree's file). */
   #parent: NginxBlock | null;
   #store: WordStore;
   /** Index of the name word in the store. */
   #at: number;
   #extra: DirectiveExtra | undefined = undefined;
 
-  constructor(name: string, store: WordStore, at: number, parent: NginxBlock | NginxFile) {
+  constructor(name: string, store: WordStore, at: number, parent: NginxBlock | NginxFile, tt: TreeText) {
     const e = store.data[2 * at + 1];
-    super(store.data[2 * at], e < 0 ? ~e : e, store.tt);
+    super(store.data[2 * at], e < 0 ? ~e : e, tt);
     this.name = name;
     this.#store = store;
     this.#at = at;
     this.#parent = parent.type === 'file' ? null : parent;
   }
 
-  protected override shiftMore(_tt: TreeText, _v: number, startDelta: number): void {
-    this.#wordDelta += startDelta;
+  /**
+   * A copy of `d` in another tree: its start moved by `startDelta`, its end by `endDelta`, its
+   * block not copied (the caller sets `block`).
+   */
+  static copy(
+    d: Directive,
+    startDelta: number,
+    endDelta: number,
+    parent: NginxBlock | NginxFile,
+    tt: TreeText,
+  ): Directive {
+    const c = new Directive(d.name, d.#store, d.#at, parent, tt);
+    c.start = d.start + startDelta;
+    c.end = d.end + endDelta;
+    c.argCount = d.argCount;
+    c.#wordDelta = d.#wordDelta + startDelta;
+    return c;
   }
 
   /** See #wordDelta. */
   get wordDelta(): number {
-    this.settle();
     return this.#wordDelta;
   }
 
@@ -169,7 +212,7 @@ export class Directive extends Moving implements NginxDirective {
   #word(k: number): Word {
     const e = this.#store.data[2 * k + 1];
     if (e >= 0) return new Word(this, this.#store, k);
-    const text = this.#store.text;
+    const text = this.tt.text;
     const delta = this.wordDelta;
     const start = this.#store.data[2 * k] + delta;
     return new Word(this, this.#store, k, unescapeNginx(text.slice(start + 1, ~e + delta)));
@@ -178,7 +221,7 @@ export class Directive extends Moving implements NginxDirective {
   /** Offset of the terminating ";", or -1: the directive ends with a ";" after its last word. */
   get semicolon(): number {
     const end = this.end;
-    if (this.block !== null || this.#store.text.charCodeAt(end - 1) !== SEMI) return -1;
+    if (this.block !== null || this.tt.text.charCodeAt(end - 1) !== SEMI) return -1;
     const e = this.#store.data[2 * (this.#at + this.argCount) + 1];
     const lastEnd = (e < 0 ? ~e : e) + this.#wordDelta;
     return lastEnd < end ? end - 1 : -1;
@@ -219,21 +262,10 @@ export class Directive extends Moving implements NginxDirective {
 
   /** The source text (the directive's offsets index it). */
   get text(): string {
-    return this.#store.text;
+    return this.tt.text;
   }
 
-  /** The cached parts, if built (settleTree brings their trivia up to date). */
-  cachedParts(): NginxNode[] | undefined {
-    return this.#extra?.parts;
-  }
-
-  /** Forget the parts (the directive's block was re-read: its last part is another block). */
-  dropParts(): void {
-    const x = this.#extra;
-    if (x) x.parts = undefined;
-  }
-
-  /** Built on first read (see the memory layout note above). */
+  /** Built on first read (see the memory layout note at the top). */
   get parts(): NginxNode[] {
     const x = this.#x();
     if (x.parts === undefined) {
@@ -277,48 +309,76 @@ Object.defineProperty(Directive.prototype, 'type', { value: 'directive', enumera
 /** Shared empty argument list (never mutated). */
 const NO_ARGS: NginxToken[] = [];
 
-export class Block extends Moving implements NginxBlock {
+export class Block extends NodeBase implements NginxBlock {
   declare readonly type: 'block';
-  /** Every child but whitespace trivia, in order. */
-  items: NginxNode[] = [];
   rawBody = false;
-  #open: number;
-  #close = -1;
+  open: number;
+  close = -1;
+  #items: NginxNode[] = [];
+  /**
+   * A copy whose items are not made yet: they are those of `#from` (a block of an older tree, kept
+   * alive until then), moved by `#delta`.
+   */
+  #from: Block | null = null;
+  #delta = 0;
   #owner: NginxDirective | null;
-  /** The enclosing block, or null at top level (then the parent is the tree's current file). */
+  /** The enclosing block, or null at top level (then the parent is the tree's file). */
   #parent: NginxBlock | null;
   #children: NginxNode[] | undefined = undefined;
 
   constructor(open: number, owner: NginxDirective | null, parent: NginxBlock | NginxFile, tt: TreeText) {
     super(open, open + 1, tt);
-    this.#open = open;
+    this.open = open;
     this.#owner = owner;
     this.#parent = parent.type === 'file' ? null : parent;
   }
 
-  protected override shiftMore(tt: TreeText, v: number): void {
-    this.#open = shiftOffset(this.#open, tt, v);
-    if (this.#close >= 0) this.#close = shiftOffset(this.#close, tt, v);
+  /**
+   * A copy of `b` in another tree: its "{" moved by `openDelta`, its "}" and end by `closeDelta`.
+   * With `items` its items are those given (the caller fills the list); without, they are `b`'s
+   * moved by `openDelta` (then equal to `closeDelta`), made when first read.
+   */
+  static copy(
+    b: Block,
+    openDelta: number,
+    closeDelta: number,
+    owner: NginxDirective | null,
+    parent: NginxBlock | NginxFile,
+    tt: TreeText,
+    items?: NginxNode[],
+  ): Block {
+    const c = new Block(b.open + openDelta, owner, parent, tt);
+    c.start = b.start + openDelta;
+    c.end = b.end + closeDelta;
+    if (b.close >= 0) c.close = b.close + closeDelta;
+    c.rawBody = b.rawBody;
+    if (items) c.#items = items;
+    else if (b.#from) {
+      // `b`'s own items are not made yet: copy from where they would come from.
+      c.#from = b.#from;
+      c.#delta = b.#delta + openDelta;
+    } else {
+      c.#from = b;
+      c.#delta = openDelta;
+    }
+    return c;
   }
 
-  get open(): number {
-    this.settle();
-    return this.#open;
+  /** Every child but whitespace trivia, in order. */
+  get items(): NginxNode[] {
+    const from = this.#from;
+    if (from !== null) {
+      const delta = this.#delta;
+      const tt = this.tt;
+      this.#items = from.items.map((n) => shiftedCopy(n, delta, this, tt));
+      this.#from = null;
+    }
+    return this.#items;
   }
 
-  set open(v: number) {
-    this.settle();
-    this.#open = v;
-  }
-
-  get close(): number {
-    this.settle();
-    return this.#close;
-  }
-
-  set close(v: number) {
-    this.settle();
-    this.#close = v;
+  set items(list: NginxNode[]) {
+    this.#from = null;
+    this.#items = list;
   }
 
   get owner(): NginxDirective | null {
@@ -327,16 +387,6 @@ export class Block extends Moving implements NginxBlock {
 
   get parent(): NginxBlock | NginxFile {
     return this.#parent ?? this.tt.file!;
-  }
-
-  /** The cached children, if built (settleTree brings their trivia up to date). */
-  cachedChildren(): NginxNode[] | undefined {
-    return this.#children;
-  }
-
-  /** Forget the children (the block holds the re-read block, or one of its items was replaced). */
-  dropChildren(): void {
-    this.#children = undefined;
   }
 
   /** Built on first read: `items` with whitespace trivia between them. */
@@ -385,13 +435,13 @@ export class Word implements NginxToken {
     return this.#store.data[2 * this.#k] + this.#owner.wordDelta;
   }
 
+  get #text(): string {
+    return this.#owner.text;
+  }
+
   get end(): number {
     const e = this.#store.data[2 * this.#k + 1];
     return (e < 0 ? ~e : e) + this.#owner.wordDelta;
-  }
-
-  get #text(): string {
-    return this.#store.text;
   }
 
   /** Preset the value (a directive's name is computed once, when it is read). */
@@ -424,7 +474,7 @@ export class Word implements NginxToken {
 Object.defineProperty(Word.prototype, 'type', { value: 'token', enumerable: true });
 
 /** A token that reads its text from the file's text by offsets (punctuation, raw bodies, errors, whitespace). */
-export abstract class TextLeaf extends Moving implements NginxToken {
+export abstract class TextLeaf extends NodeBase implements NginxToken {
   abstract readonly type: NginxToken['type'];
 
   get raw(): string {
@@ -479,10 +529,6 @@ export class File implements NginxFile {
     this.#tt = tt;
   }
 
-  static treeText(f: File): TreeText {
-    return f.#tt;
-  }
-
   /** Built on first use. */
   get lineIndex(): LineIndex {
     if (this.#lineIndex === undefined) this.#lineIndex = new LineIndex(this.text);
@@ -511,31 +557,19 @@ export class File implements NginxFile {
 }
 Object.defineProperty(File.prototype, 'type', { value: 'file', enumerable: true });
 
-type Settles = { settle(): void };
-
 /**
- * Bring every node of `file` (and the trivia of every cached `children` and `parts` list) up to
- * the current version, so the shift log can restart. An explicit stack: junk nested thousands
- * deep does not overflow.
+ * `node` (not a Word: those hang off their directive) as a node of another tree whose text has it
+ * `delta` code units further on, under `parent`. Its block or items are copied when first read.
  */
-export function settleTree(file: File): void {
-  const stack: NginxNode[] = [];
-  for (let i = file.items.length - 1; i >= 0; i--) stack.push(file.items[i]);
-  const cached = (list: NginxNode[] | undefined): void => {
-    if (list)
-      for (const n of list)
-        if (!(n instanceof Directive || n instanceof Block || n instanceof Word)) (n as unknown as Settles).settle();
-  };
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node instanceof Directive) {
-      node.settle();
-      cached(node.cachedParts());
-      if (node.block) stack.push(node.block);
-    } else if (node instanceof Block) {
-      node.settle();
-      cached(node.cachedChildren());
-      for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
-    } else if (!(node instanceof Word)) (node as unknown as Settles).settle();
+export function shiftedCopy(node: NginxNode, delta: number, parent: NginxBlock | NginxFile, tt: TreeText): NginxNode {
+  if (node instanceof Directive) {
+    const d = Directive.copy(node, delta, delta, parent, tt);
+    if (node.block) d.block = Block.copy(node.block as Block, delta, delta, d, parent, tt);
+    return d;
   }
+  if (node instanceof Block) return Block.copy(node, delta, delta, null, parent, tt);
+  if (node instanceof Comment) return new Comment(node.start + delta, node.end + delta, tt, node.text);
+  if (node instanceof Leaf) return new Leaf(node.type, node.start + delta, node.end + delta, tt);
+  if (node instanceof Trivia) return new Trivia(node.start + delta, node.end + delta, tt);
+  throw new Error(`nginx syntax: cannot copy a ${node.type} node`);
 }

@@ -29,8 +29,7 @@ import {
 } from './lexical';
 import { finishFile } from './recovery';
 import { NGINX_CONF_BUFFER, scanBare as scanBareWord, scanQuoted as scanQuotedWord } from './word-scan';
-import { Block, Comment, Directive, File, Leaf, Trivia, WordStore } from './nodes';
-import { TreeText } from './tree-text';
+import { Block, Comment, Directive, File, Leaf, Trivia, TreeText, WordStore } from './nodes';
 import type { NginxBlock, NginxFile, NginxNode, NginxSyntaxDiagnostic, ParseNginxOptions } from './types';
 
 // Called for every word, so bound once here: loaded through tsx (the tests, the benchmarks) each
@@ -203,7 +202,7 @@ export class Reader {
     this.diagnostics = this.file.diagnostics;
     this.children = sub ? sub.block.items : this.file.items;
     this.container = sub ? sub.block : this.file;
-    this.store = new WordStore(tt);
+    this.store = new WordStore();
     if (sub) this.enterSub(sub.block);
     else if (this.n > 0 && this.text.charCodeAt(0) === BOM) this.byteOrderMark();
   }
@@ -515,7 +514,7 @@ export class Reader {
       if (unterminated) this.dirRecovered = true;
     } else {
       const at = this.store.push(pos, wEnd, unterminated);
-      const d = new Directive(wordValue(this.text, pos, wEnd, unterminated), this.store, at, this.container);
+      const d = new Directive(wordValue(this.text, pos, wEnd, unterminated), this.store, at, this.container, this.tt);
       this.dir = d;
       this.children.push(d);
       this.argsCount = 0;
