@@ -15,9 +15,12 @@ export const MAX_QUOTED_CHARS = 40;
  */
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+/** UNSAFE without the g flag (test() on a g regex moves its lastIndex). */
+const HAS_UNSAFE = new RegExp(UNSAFE.source);
 
 /** `text` with each unsafe character written as an escape (\n, \t, \x1b, \u202e). */
 export function escapeControls(text: string): string {
+  if (!HAS_UNSAFE.test(text)) return text;
   return text.replace(UNSAFE, (c) => {
     if (c === '\n') return '\\n';
     if (c === '\r') return '\\r';
@@ -32,6 +35,7 @@ export function escapeControls(text: string): string {
  * points) followed by "…" when longer, with control characters escaped.
  */
 export function clipWord(word: string, max = MAX_QUOTED_CHARS): string {
+  if (word.length <= max) return escapeControls(word); // no more code points than code units
   let out = '';
   let n = 0;
   for (const ch of word) {

@@ -119,13 +119,17 @@ export function factByObject<K extends object, A extends object, V>(
   name: string,
   compute: (key: K, arg: A) => V,
 ): (key: K, arg: A) => V {
-  const table = fact<K, WeakMap<A, { v: V }>>(name, () => new WeakMap());
+  // (the value itself is stored, no box per pair: there can be one per syntax node of a config)
+  const table = fact<K, WeakMap<A, V | typeof UNDEFINED>>(name, () => new WeakMap());
   return (key, arg) => {
     const m = table(key);
     const hit = m.get(arg);
-    if (hit) return hit.v;
+    if (hit !== undefined) return (hit === UNDEFINED ? undefined : hit) as V;
     const v = compute(key, arg);
-    m.set(arg, { v });
+    m.set(arg, v === undefined ? UNDEFINED : v);
     return v;
   };
 }
+
+/** Stands for a computed value of undefined in a table (where a missing entry reads as undefined too). */
+const UNDEFINED: unique symbol = Symbol('undefined');

@@ -208,10 +208,12 @@ const directiveChecks = factByObject('nginx.directiveChecks', (env: CheckEnv, d:
     if (!env.chosen && (c === 'directive-too-new' || c === 'parameter-too-new')) return;
     found.push({ span: { start: span.start, end: span.end }, severity, code: 'nginx/' + c, message });
   });
-  // (most directives have no finding: they share one empty list instead of a copy each)
-  return { start: d.start, found: found.length ? found : NO_FINDINGS, known };
+  // (most directives have no finding: they share one answer, whose start nothing reads)
+  if (!found.length) return known ? CLEAN : REFUSED_CLEAN;
+  return { start: d.start, found, known };
 });
-const NO_FINDINGS: readonly KnowledgeDiagnostic[] = [];
+const CLEAN: DirectiveChecks = { start: 0, found: [], known: true };
+const REFUSED_CLEAN: DirectiveChecks = { start: 0, found: [], known: false };
 
 type Report = (span: Span, severity: Severity, c: NginxCheckName, message: string) => void;
 
@@ -231,7 +233,10 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
     return env;
   };
   const visitChildren = (children: readonly NodeLike[], t: NginxBlockType) => {
-    for (const n of children) if (n.type === 'directive') visit(n as DirectiveLike, t);
+    for (let i = 0; i < children.length; i++) {
+      const n = children[i];
+      if (n.type === 'directive') visit(n as DirectiveLike, t);
+    }
   };
   const visit = (d: DirectiveLike, t: NginxBlockType) => {
     const checks = directiveChecks(envOf(t), d);
@@ -399,7 +404,7 @@ function checkDirective(env: CheckEnv, d: DirectiveLike, report: Report): boolea
     return false;
   }
   const n = d.argCount ?? d.args.length;
-  if (!v.counts.some((a) => argCountAccepts(a, n))) {
+  if (!countAccepted(v.counts, n)) {
     const span = n === 0 ? d.nameSpan : { start: d.args[0].start, end: d.args[n - 1].end };
     report(span, 'error', 'wrong-argument-count', `${code(name)} takes ${describeArgCount(v.counts[0])}; found ${n}`);
   }
@@ -421,12 +426,26 @@ function checkDirective(env: CheckEnv, d: DirectiveLike, report: Report): boolea
   return true;
 }
 
+function countAccepted(counts: readonly ArgCount[], n: number): boolean {
+  for (let i = 0; i < counts.length; i++) if (argCountAccepts(counts[i], n)) return true;
+  return false;
+}
+
+/** The closed set of values of `name` in a block of type `t`, if it has one. */
+function valueSetOf(name: string, t: NginxBlockType): (typeof NGINX_VALUE_SETS)[number] | undefined {
+  for (let i = 0; i < NGINX_VALUE_SETS.length; i++) {
+    const x = NGINX_VALUE_SETS[i];
+    if (x.directive === name && x.family === familyOfBlockType(t)) return x;
+  }
+  return undefined;
+}
+
 /** Values from a closed set (enums), some of them newer than others. */
 function checkValue(env: CheckEnv, d: DirectiveLike, n: number, report: Report): void {
   const { version, t } = env;
   const name = d.name;
   if (n === 1 && !d.block) {
-    const set = NGINX_VALUE_SETS.find((x) => x.directive === name && x.family === familyOfBlockType(t));
+    const set = valueSetOf(name, t);
     if (set) {
       const val = d.args[0].value;
       const known = set.values.find((x) => x.value === val);

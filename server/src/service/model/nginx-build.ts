@@ -103,9 +103,12 @@ class ConfigBuilder {
   private prefixDir: string;
   // What was read, what the includes expanded to.
   private readBytes = 0;
+  // (counted when an include is first expanded: a config without includes needs no count)
   private distinctStatements = 0;
   private expandedStatements = 0;
   private readonly statementsOf = new Map<string, number>();
+  private readonly uncounted: NginxSource[] = [];
+  private rootCounted = false;
   /** Set when a limit stopped the reading: the first include it stopped is reported, no later one. */
   private stopped = false;
   private unseen = 0;
@@ -136,9 +139,6 @@ class ConfigBuilder {
       sources.set(rootPath, rootSource);
       syntax.set(rootPath, []);
     }
-    // The root's own directives count toward the expanded total.
-    this.expandedStatements = this.statementsOf.get(rootPath) ?? 0;
-
     let assumed = options.rootContext ?? guessFragmentContext(rootSource.tree);
     if (options.prefixDir === undefined && assumed) this.prefixDir = fragmentPrefix(fs, rootPath);
     else if (options.prefixDir === undefined && !options.rootContext) {
@@ -183,10 +183,27 @@ class ConfigBuilder {
     const src: NginxSource = template ? { path, text, tree, template } : { path, text, tree };
     this.sources.set(path, src);
     this.syntax.set(path, tree.diagnostics);
-    const count = countDirectives(tree);
-    this.statementsOf.set(path, count);
-    this.distinctStatements += count;
+    this.uncounted.push(src);
     return src;
+  }
+
+  /** How many directives a loaded file holds (see countDirectives). */
+  private countOf(src: NginxSource): number {
+    let n = this.statementsOf.get(src.path);
+    if (n === undefined) this.statementsOf.set(src.path, (n = countDirectives(src.tree)));
+    return n;
+  }
+
+  /** Bring the directive totals up to date with the files loaded so far. */
+  private countLoaded(): void {
+    for (const src of this.uncounted) this.distinctStatements += this.countOf(src);
+    this.uncounted.length = 0;
+    if (!this.rootCounted) {
+      // The root's own directives count toward the expanded total.
+      const root = this.sources.get(this.rootPath);
+      if (root) this.expandedStatements += this.countOf(root);
+      this.rootCounted = true;
+    }
   }
 
   private report(
@@ -271,13 +288,14 @@ class ConfigBuilder {
       }
       const inc = this.load(p);
       if (inc === undefined) continue;
+      this.countLoaded();
       const limit = Math.max(this.minStatements, 8 * this.distinctStatements);
-      if (inc === 'limit' || this.expandedStatements + this.statementsOf.get(p)! > limit) {
+      if (inc === 'limit' || this.expandedStatements + this.countOf(inc) > limit) {
         this.stopped = true;
         this.report(stmt, src, 'nginx/include-limit', this.limitMessage(inc, limit), 'error');
         return;
       }
-      this.expandedStatements += this.statementsOf.get(p)!;
+      this.expandedStatements += this.countOf(inc);
       if (!this.includedAt.has(p)) this.includedAt.set(p, ctx);
       this.addIncluded(inc.tree.items, inc, ctx, [...via, stmt], [...stack, p]);
     }

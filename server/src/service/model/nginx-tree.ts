@@ -192,6 +192,31 @@ class Statement implements NginxStatement {
   }
 }
 
+/**
+ * A test of whether an argument value of a statement can hold `needle`: false only when the text
+ * of its arguments does not, so that a rule looking for a rare string need not build every word
+ * of a large config. The needle must hold none of `"'\\`, tab, CR, LF: an escape makes one of
+ * those out of two characters, so any other string in a value is in the text as it is. Made for
+ * a walk in source order: each file's text is searched forward once (a statement before the last
+ * one asked in its file starts a new search).
+ */
+export function argsMayHold(needle: string): (stmt: NginxStatement) => boolean {
+  // per file: where the last search started, and the first occurrence from there (or -1)
+  const searches = new Map<NginxSource, { from: number; next: number }>();
+  return (stmt) => {
+    const d = stmt.directive;
+    // (the name's text is at least as long as its value)
+    const from = d.start + d.name.length;
+    let at = searches.get(stmt.source);
+    if (!at) searches.set(stmt.source, (at = { from, next: stmt.source.tree.text.indexOf(needle, from) }));
+    else if (from < at.from || (at.next >= 0 && at.next < from)) {
+      at.from = from;
+      at.next = stmt.source.tree.text.indexOf(needle, from);
+    }
+    return at.next >= 0 && at.next + needle.length <= (d.block ? d.block.open : d.end);
+  };
+}
+
 export function newContext(
   kind: NginxContextKind,
   family: NginxFamily,
@@ -343,7 +368,7 @@ export const walkContexts = fact('nginx.walkContexts', (ctx: NginxContext): read
   const out: NginxContext[] = [];
   const visit = (c: NginxContext) => {
     out.push(c);
-    for (const k of c.children) visit(k);
+    for (let ki = 0; ki < c.children.length; ki++) visit(c.children[ki]);
   };
   visit(ctx);
   return out;
@@ -353,7 +378,8 @@ export const walkContexts = fact('nginx.walkContexts', (ctx: NginxContext): read
 export const walkStatements = fact('nginx.walkStatements', (ctx: NginxContext): readonly NginxStatement[] => {
   const out: NginxStatement[] = [];
   const visit = (c: NginxContext) => {
-    for (const s of c.statements) {
+    for (let si = 0; si < c.statements.length; si++) {
+      const s = c.statements[si];
       out.push(s);
       if (s.block) visit(s.block);
     }
@@ -367,7 +393,9 @@ export const walkStatements = fact('nginx.walkStatements', (ctx: NginxContext): 
 /** The contexts under a root, by kind (read through contextsOfKind). */
 const contextsByKind = fact('nginx.contextsByKind', (root: NginxContext) => {
   const byKind = new Map<string, NginxContext[]>();
-  for (const c of walkContexts(root)) {
+  const contexts = walkContexts(root);
+  for (let ci = 0; ci < contexts.length; ci++) {
+    const c = contexts[ci];
     const list = byKind.get(c.kind);
     if (list) list.push(c);
     else byKind.set(c.kind, [c]);

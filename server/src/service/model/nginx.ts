@@ -12,6 +12,7 @@ import { fact, keepAcross } from '../host/memo';
 import { clipWord } from '../words';
 import { NGINX_DATA_BLOCKS } from '../knowledge/nginx-blocks';
 import {
+  argsMayHold,
   contextsOfKind,
   firstNamed,
   nginxFootprintKept,
@@ -25,6 +26,7 @@ import {
 } from './nginx-tree';
 
 export {
+  argsMayHold,
   configSeenWhole,
   contextsOfKind,
   firstNamed,
@@ -47,11 +49,13 @@ export { guessFragmentContext, inCopyOfInstallPrefix, shippedWithNginx } from '.
 /** The chain of contexts nginx merges from, innermost first: location → outer locations → server → http. */
 export function inheritanceChain(ctx: NginxContext): NginxContext[] {
   const chain: NginxContext[] = [];
-  for (let c: NginxContext | null = ctx; c; c = c.parent) {
-    chain.push(c);
-    if (c.kind === 'upstream' || c.kind === 'events' || NGINX_DATA_BLOCKS.has(c.kind)) break;
-  }
+  for (let c: NginxContext | null = ctx; c; c = inheritsFrom(c)) chain.push(c);
   return chain;
+}
+
+/** The next context of the chain above `c` (inheritanceChain), or null where it ends. */
+function inheritsFrom(c: NginxContext): NginxContext | null {
+  return c.kind === 'upstream' || c.kind === 'events' || NGINX_DATA_BLOCKS.has(c.kind) ? null : c.parent;
 }
 
 export function findStatements(ctx: NginxContext, name: string): NginxStatement[] {
@@ -71,7 +75,7 @@ export type DefaultLookup = (name: string, family: NginxFamily) => { value: stri
 
 /** The effective value of a scalar directive at `ctx`, following nginx's inheritance. */
 export function effectiveValue(ctx: NginxContext, name: string, defaults?: DefaultLookup): EffectiveValue {
-  for (const c of inheritanceChain(ctx)) {
+  for (let c: NginxContext | null = ctx; c; c = inheritsFrom(c)) {
     const found = firstNamed(c, name);
     if (found) return { args: found.args, source: c === ctx ? 'here' : 'inherited', statement: found };
   }
@@ -81,7 +85,8 @@ export function effectiveValue(ctx: NginxContext, name: string, defaults?: Defau
 }
 
 export interface EffectiveList {
-  statements: NginxStatement[];
+  /** The context's own list (shared: do not modify). */
+  statements: readonly NginxStatement[];
   /** Where the list comes from; null when nothing in the chain sets it (nginx's built-in default applies). */
   from: NginxContext | null;
   source: 'here' | 'inherited' | 'default';
@@ -89,9 +94,9 @@ export interface EffectiveList {
 
 /** An array directive (proxy_set_header, add_header...) is inherited whole, only when this level sets none. */
 export function effectiveList(ctx: NginxContext, name: string): EffectiveList {
-  for (const c of inheritanceChain(ctx)) {
+  for (let c: NginxContext | null = ctx; c; c = inheritsFrom(c)) {
     const found = statementsNamed(c, name);
-    if (found.length) return { statements: [...found], from: c, source: c === ctx ? 'here' : 'inherited' };
+    if (found.length) return { statements: found, from: c, source: c === ctx ? 'here' : 'inherited' };
   }
   return { statements: [], from: null, source: 'default' };
 }
@@ -122,14 +127,16 @@ export function enclosing(ctx: NginxContext, kind: NginxContextKind): NginxConte
   return null;
 }
 
-/** The upstreams by family and name (the first one declared of each). */
+/** The upstreams by family, then by name (the first one declared of each). */
 const upstreamIndex = fact(
   'nginx.upstreamIndex',
   (config: NginxConfig) => {
-    const index = new Map<string, NginxContext>();
+    const index = new Map<NginxFamily, Map<string, NginxContext>>();
     for (const u of contextsOfKind(config, 'upstream')) {
-      const key = `${u.family}\0${u.statement?.args[0] ?? ''}`;
-      if (!index.has(key)) index.set(key, u);
+      let byName = index.get(u.family);
+      if (!byName) index.set(u.family, (byName = new Map<string, NginxContext>()));
+      const name = u.statement?.args[0] ?? '';
+      if (!byName.has(name)) byName.set(name, u);
     }
     return index;
   },
@@ -138,7 +145,7 @@ const upstreamIndex = fact(
 
 /** The `upstream` named `name` in the same family (http or stream), if any (the first one declared). */
 export function findUpstream(config: NginxConfig, name: string, family: NginxFamily): NginxContext | undefined {
-  return upstreamIndex(config).get(`${family}\0${name}`);
+  return upstreamIndex(config).get(family)?.get(name);
 }
 
 /** Parse `proxy_pass` / `grpc_pass` targets: scheme and host (upstream name or address). */
@@ -162,7 +169,9 @@ export const definedVariables = fact('nginx.definedVariables', variablesOf, keep
 
 function variablesOf(config: NginxConfig): Map<string, NginxStatement> {
   const out = new Map<string, NginxStatement>();
-  for (const s of walkStatements(config.root)) {
+  const statements = walkStatements(config.root);
+  for (let si = 0; si < statements.length; si++) {
+    const s = statements[si];
     let v: string | undefined;
     switch (s.name) {
       case 'map':
@@ -193,8 +202,10 @@ function variablesOf(config: NginxConfig): Map<string, NginxStatement> {
     if (a.indexOf('(?') < 0) return; // most words have no group at all
     for (const m of a.matchAll(/\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g)) if (!out.has(m[1])) out.set(m[1], s);
   };
-  for (const s of walkStatements(config.root)) {
-    for (const a of s.args) captures(s, a);
+  const mayHoldGroup = argsMayHold('(?');
+  for (let si = 0; si < statements.length; si++) {
+    const s = statements[si];
+    if (mayHoldGroup(s)) for (const a of s.args) captures(s, a);
     if (s.name === 'map' && s.directive.block)
       for (const c of s.directive.block.items) if (c.type === 'directive') captures(s, c.name);
   }

@@ -12,6 +12,7 @@ import {
   effectiveList,
   enclosing,
   findUpstream,
+  firstNamed,
   nginxFootprintKept,
   parseProxyTarget,
   walkContexts,
@@ -88,7 +89,12 @@ function commentsBefore(nodes: NginxNode[], target: NginxDirective): string[] {
 function hasNginxMarker(ctx: NginxContext): boolean {
   const d = ctx.statement?.directive;
   if (!d) return false;
-  if (d.block?.items.some((c) => c.type === 'comment' && WS_MARKER.test(c.text))) return true;
+  const items = d.block?.items;
+  if (items)
+    for (let i = 0; i < items.length; i++) {
+      const c = items[i];
+      if (c.type === 'comment' && WS_MARKER.test(c.text)) return true;
+    }
   const parentNodes = d.parent.items;
   return commentsBefore(parentNodes, d).some((t) => WS_MARKER.test(t));
 }
@@ -108,7 +114,7 @@ export function webSocketOnlyContext(ctx: NginxContext): boolean {
 
 /** The proxy_pass statement in effect in a location (not inherited: proxy_pass is per location). */
 export function proxyPassOf(ctx: NginxContext) {
-  return ctx.statements.find((s) => s.name === 'proxy_pass');
+  return firstNamed(ctx, 'proxy_pass');
 }
 
 /** Why a location carries WebSocket traffic, or an empty list when it does not look like it does. */
@@ -194,7 +200,9 @@ function webSocketLocationAt(config: NginxConfig, ctx: NginxContext): WebSocketL
 /** Every location (or server without locations, in stream/http) that proxies and carries WebSocket. (Once per config.) */
 export const nginxWebSocketLocations = fact('nginx.webSocketLocations', (config: NginxConfig): WebSocketLocation[] => {
   const out: WebSocketLocation[] = [];
-  for (const ctx of walkContexts(config.root)) {
+  const contexts = walkContexts(config.root);
+  for (let ci = 0; ci < contexts.length; ci++) {
+    const ctx = contexts[ci];
     const wl = webSocketLocationAt(config, ctx);
     if (wl) out.push(wl);
   }
@@ -205,7 +213,9 @@ export const nginxWebSocketLocations = fact('nginx.webSocketLocations', (config:
 export function webSocketLocationsIn(config: NginxConfig, scope?: NginxRuleScope): WebSocketLocation[] {
   if (!scope) return nginxWebSocketLocations(config);
   const out: WebSocketLocation[] = [];
-  for (const ctx of contextsIn(config, scope)) {
+  const contexts = contextsIn(config, scope);
+  for (let ci = 0; ci < contexts.length; ci++) {
+    const ctx = contexts[ci];
     const wl = webSocketLocationAt(config, ctx);
     if (wl) out.push(wl);
   }
@@ -226,7 +236,9 @@ export const nginxWebSocketUpstreams = fact(
       list.push(wl);
       out.set(up, list);
     }
-    for (const ctx of walkContexts(config.root)) {
+    const contexts = walkContexts(config.root);
+    for (let ci = 0; ci < contexts.length; ci++) {
+      const ctx = contexts[ci];
       if (ctx.kind === 'upstream' && ctx.family === 'http' && !out.has(ctx)) {
         const name = ctx.statement?.args[0] ?? '';
         if (hasNginxMarker(ctx) || looksLikeWebSocketName(name)) out.set(ctx, []);

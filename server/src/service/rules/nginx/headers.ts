@@ -17,6 +17,7 @@ import {
   type NginxStatement,
 } from '../../model/nginx';
 import { definedVariables } from '../../model/nginx';
+import { fact } from '../../host/memo';
 import { canInsertIn, ensureConnectionUpgradeMap, insertInContext, replaceArg } from '../../fixes/nginx';
 import type { EditSpec } from '../rule';
 import { anchorInBlock, proxyAnchor, statementText } from './common';
@@ -37,7 +38,7 @@ export interface HeaderState {
    * 1.22.1: `Connection $connection_upgrade;` then `Connection “”;` reached the backend as two
    * Connection headers.
    */
-  extraConnections: NginxStatement[];
+  extraConnections: readonly NginxStatement[];
 }
 
 function lastHeader(list: EffectiveList, name: string): NginxStatement | undefined {
@@ -86,13 +87,18 @@ export function headerStateOf(list: EffectiveList): HeaderState {
   };
 }
 
-export function headerState(ctx: NginxContext): HeaderState {
-  return headerStateOf(effectiveList(ctx, 'proxy_set_header'));
-}
+/**
+ * The Upgrade and Connection of a context, once per context (several rules ask it of each
+ * WebSocket location). A context's statements and those of the contexts above it never change:
+ * an edit builds new contexts for what it touches (rebuildNginxBlock).
+ */
+export const headerState = fact('nginx.headerState', (ctx: NginxContext): HeaderState =>
+  headerStateOf(effectiveList(ctx, 'proxy_set_header')),
+);
 
 /** The list the location would inherit if it defined no proxy_set_header of its own. */
 export function outerHeaderState(ctx: NginxContext): HeaderState | null {
-  return ctx.parent ? headerStateOf(effectiveList(ctx.parent, 'proxy_set_header')) : null;
+  return ctx.parent ? headerState(ctx.parent) : null;
 }
 
 /**

@@ -29,13 +29,13 @@ export function checkTimeout(
   for (const { location } of webSocketLocationsIn(config, scope)) {
     const heartbeat = effectiveHeartbeat(options, location.statement?.args ?? []);
     const hb = heartbeat.ms;
-    const target = recommendedTimeout(options, hb);
     const eff = effectiveValue(location, name, defaults);
     if (!eff.args) continue;
     const ms = parseNginxTime(eff.args[0] ?? '');
     if (ms === undefined) continue;
     const tier = tiers(ms, hb);
     if (!tier) continue;
+    const target = recommendedTimeout(options, hb);
     const where = locationLabel(location);
     const message = `WebSocket ${where}: ${name} ${shortOrigin(eff)} vs ${heartbeatLabel(heartbeat)} heartbeat: ${tier.why}; raise it`;
     const found = { message, severity: tier.severity, related: originRelated(name, eff) };

@@ -19,17 +19,19 @@ const PASSES: Record<string, { family: NginxFamily; scheme: boolean }> = {
   grpc_pass: { family: 'http', scheme: false },
 };
 
-/** The upstream names of each family (once per config; an edit inside a server block keeps them). */
+/** The upstream names of each family, in order and as a set (once per config; an edit inside a server block keeps them). */
 const upstreamNames = fact(
   'nginx.upstreamNames',
   (config: NginxConfig) => {
-    const out = new Map<NginxFamily, string[]>();
+    const out = new Map<NginxFamily, { list: string[]; set: Set<string> }>();
     for (const u of contextsOfKind(config, 'upstream')) {
       const name = u.statement?.args[0];
       if (!name) continue;
-      const list = out.get(u.family);
-      if (list) list.push(name);
-      else out.set(u.family, [name]);
+      const names = out.get(u.family);
+      if (names) {
+        names.list.push(name);
+        names.set.add(name);
+      } else out.set(u.family, { list: [name], set: new Set([name]) });
     }
     return out;
   },
@@ -59,8 +61,9 @@ export const unknownUpstream: NginxRule = {
   check({ config, report, scope }) {
     if (config.assumedContext) return; // the upstream may be defined in the file that includes this one
     if (!configSeenWhole(config)) return;
-    const namesIn = (family: NginxFamily) => upstreamNames(config).get(family) ?? [];
-    for (const s of statementsIn(config, scope)) {
+    const statements = statementsIn(config, scope);
+    for (let si = 0; si < statements.length; si++) {
+      const s = statements[si];
       const pass = PASSES[s.name];
       if (!pass || s.context.family !== pass.family) continue;
       const raw = s.args[0] ?? '';
@@ -77,8 +80,9 @@ export const unknownUpstream: NginxRule = {
         /^\d+$/.test(host)
       )
         continue;
-      const names = namesIn(pass.family);
-      if (names.includes(host)) continue;
+      const upstreams = upstreamNames(config).get(pass.family);
+      if (upstreams?.set.has(host)) continue;
+      const names = upstreams?.list ?? [];
       // A template with no upstream to mistype: it is rendered where it is deployed (a container's
       // entrypoint: tempio, envsubst, docker-gen), whose network names (`supervisor`, `app`) it uses.
       if (names.length === 0 && s.source.template) continue;

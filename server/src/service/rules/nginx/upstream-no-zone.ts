@@ -1,5 +1,5 @@
 import { clipWord } from '../../words';
-import { effectiveValue, walkStatements, type NginxConfig } from '../../model/nginx';
+import { argsMayHold, effectiveValue, walkStatements, type NginxConfig } from '../../model/nginx';
 import { nginxWebSocketUpstreams } from '../../model/websocket';
 import { insertInContext } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
@@ -9,8 +9,12 @@ import { primaryServers, upstreamInfo, wsUpstreamLabel } from './upstreams';
 /** Shared memory zone names already declared (limit_req_zone, proxy_cache_path keys_zone, zone...). */
 function zoneNames(config: NginxConfig): Set<string> {
   const out = new Set<string>();
-  for (const s of walkStatements(config.root)) {
+  const statements = walkStatements(config.root);
+  const mayHoldZone = argsMayHold('zone=');
+  for (let si = 0; si < statements.length; si++) {
+    const s = statements[si];
     if (s.name === 'zone' && s.args[0]) out.add(s.args[0]);
+    if (!mayHoldZone(s)) continue;
     for (const a of s.args) {
       const m = /^(?:keys_)?zone=([^:]+)/.exec(a);
       if (m) out.add(m[1]);

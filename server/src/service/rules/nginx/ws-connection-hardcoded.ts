@@ -51,7 +51,9 @@ export const wsConnectionHardcoded: NginxRule = {
     },
   },
   check({ config, report, scope }) {
-    for (const s of statementsIn(config, scope)) {
+    const statements = statementsIn(config, scope);
+    for (let si = 0; si < statements.length; si++) {
+      const s = statements[si];
       if (s.name !== 'proxy_set_header' || s.context.family !== 'http') continue;
       if (s.args[0]?.toLowerCase() !== 'connection' || connectionKind(s.args[1]) !== 'upgrade-literal') continue;
       const ctx = s.context;

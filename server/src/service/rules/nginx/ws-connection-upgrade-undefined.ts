@@ -1,5 +1,6 @@
 import { clipWord } from '../../words';
 import {
+  argsMayHold,
   definedVariables,
   variableRefs,
   walkStatements,
@@ -76,7 +77,9 @@ function refSpan(stmt: NginxStatement, argIndex: number, valueIndex: number, len
 
 /** Configs where a third-party module may define variables we cannot know about. */
 function mayHaveForeignVariables(config: NginxConfig): boolean {
-  for (const s of walkStatements(config.root)) {
+  const statements = walkStatements(config.root);
+  for (let si = 0; si < statements.length; si++) {
+    const s = statements[si];
     if (s.name === 'load_module' && !/ngx_(http|stream|mail)_[a-z0-9_]*module\.so$/.test(s.args[0] ?? '')) return true;
     if (
       s.name === 'load_module' &&
@@ -98,7 +101,9 @@ const variableFacts = fact(
     for (const [k, v] of definedVariables(config)) defined.set(k.toLowerCase(), v);
     // third-party "define a variable" directives: set_by_lua $x ..., mruby_set $x ..., geoip2 { $x ...; }
     let foreign = mayHaveForeignVariables(config);
-    for (const s of walkStatements(config.root)) {
+    const statements = walkStatements(config.root);
+    for (let si = 0; si < statements.length; si++) {
+      const s = statements[si];
       if (s.name.startsWith('$')) defined.set(s.name.slice(1).toLowerCase(), s);
       else if (nginxCommands(s.name).length === 0) {
         foreign = true;
@@ -173,7 +178,10 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
         },
       });
     };
-    for (const s of statementsIn(config, scope)) {
+    const statements = statementsIn(config, scope);
+    const mayHoldVariable = argsMayHold('$');
+    for (let si = 0; si < statements.length; si++) {
+      const s = statements[si];
       // map values may be variables too: `default $http_x;` (keys are strings or regexes)
       if (s.name === 'map' && s.directive.block) {
         for (const c of s.directive.block.items) {
@@ -189,6 +197,7 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
           }
         }
       }
+      if (!mayHoldVariable(s)) continue;
       if (NOT_COMPILED.has(s.name) || s.name.startsWith('$') || /_by_lua/.test(s.name)) continue;
       if (nginxCommands(s.name).length === 0) continue; // a third-party directive: its arguments are its own business
       for (let i = 0; i < s.args.length; i++) {

@@ -22,7 +22,9 @@ export const wsProxyPassScheme: NginxRule = {
     },
   },
   check({ config, report, scope }) {
-    for (const s of statementsIn(config, scope)) {
+    const statements = statementsIn(config, scope);
+    for (let si = 0; si < statements.length; si++) {
+      const s = statements[si];
       if (s.name !== 'proxy_pass' || s.context.family !== 'http') continue;
       const arg = s.directive.args[0];
       const m = arg && /^(["']?)(wss?):\/\//i.exec(arg.raw);
