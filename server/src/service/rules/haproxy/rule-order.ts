@@ -24,6 +24,7 @@ const LISTS = [
   { id: 'use-server', name: 'use-server' },
 ] as const;
 type ListId = (typeof LISTS)[number]['id'];
+const LIST_PLACE: ReadonlyMap<ListId, number> = new Map(LISTS.map((l, k) => [l.id, k]));
 type Report = (r: RuleReport) => void;
 const READ = new Set(['tcp-request', 'monitor', 'http-request', 'redirect', 'use_backend', 'use-server']);
 
@@ -90,22 +91,23 @@ export const ruleOrder: HaproxyRule = {
 function checkProxy(proxy: HaproxyProxy, isWebSocket: (backend: string) => boolean, report: Report): void {
   const path = proxy.source.path;
   const lines = sectionLines(proxy.section);
-  // the first line of each list, by its index in the section
-  const first = new Map<ListId, number>();
+  // the first line of each list (by its place in LISTS), by its index in the section; -1: none yet
+  const first = LISTS.map(() => -1);
   // one finding per kind of line and rule list it follows; HAProxy's warning for each line is a related note
   const groups = new Map<string, { word: string; before: number; lines: number[]; ws: boolean }>();
   for (let i = 0, n = lines.size; i < n; i++) {
     const list = listOf(lines, i);
     if (list === null) continue;
-    if (!first.has(list)) first.set(list, i);
+    const at = LIST_PLACE.get(list)!;
+    if (first[at] < 0) first[at] = i;
     // (use_backend and use-server lines themselves are never checked)
     if (list === 'use_backend' || list === 'use-server') continue;
-    let later: (typeof LISTS)[number] | undefined;
-    for (let k = LISTS.findIndex((l) => l.id === list) + 1; k < LISTS.length && !later; k++)
-      if (first.has(LISTS[k].id)) later = LISTS[k];
-    if (!later) continue;
+    let k = at + 1;
+    while (k < LISTS.length && first[k] < 0) k++;
+    if (k === LISTS.length) continue;
+    const later = LISTS[k];
     const word = list === 'monitor' ? 'monitor fail' : lines.keywordAt(i);
-    const before = first.get(later.id)!;
+    const before = first[k];
     const target =
       later.id === 'use_backend' && lines.wordCountAt(before) > 1 ? lines.wordValueAt(before, 1) : undefined;
     const g = groups.get(`${word} ${later.id}`) ?? { word, before, lines: [], ws: false };
@@ -114,7 +116,7 @@ function checkProxy(proxy: HaproxyProxy, isWebSocket: (backend: string) => boole
     groups.set(`${word} ${later.id}`, g);
   }
   for (const g of groups.values()) {
-    const later = LISTS.find((l) => first.get(l.id) === g.before)!;
+    const later = LISTS.find((_, k) => first[k] === g.before)!;
     const article = later.id === 'http-request' ? 'an' : 'a';
     const before = lines.statement(g.before);
     const at = lineOf(proxy, before);
