@@ -223,12 +223,31 @@ function tcpProxy(proxy: HaproxyProxy, isWs: boolean, report: (r: RuleReport) =>
   };
 }
 
+/**
+ * Whether a server line of the proxy or of its defaults chain has the word `cookie`: without one,
+ * no server has a cookie value (and its servers need not be read).
+ */
+function mayHaveServerCookie(proxy: HaproxyProxy): boolean {
+  const seen = new Set<HaproxyProxy>();
+  for (let p: HaproxyProxy | null = proxy; p && !seen.has(p); p = p.defaults) {
+    seen.add(p);
+    const lines = sectionLines(p.section);
+    for (let i = 0, n = lines.size; i < n; i++) {
+      const keyword = lines.keywordAt(i);
+      if (keyword !== 'server' && keyword !== 'default-server') continue;
+      for (let k = 1, count = lines.wordCountAt(i); k < count; k++)
+        if (lines.wordValueAt(i, k) === 'cookie') return true;
+    }
+  }
+  return false;
+}
+
 /** Cookie persistence (the proxy's `cookie` line, and the servers' `cookie` values) and HTTP balance algorithms. */
 function checkBackend({ proxy, type, name, isWs, at }: TcpProxy): void {
   const cookie = on(haproxyEffective(proxy, ['cookie']));
-  const serverCookies = proxy.servers.filter(
-    (s) => s.kind !== 'default-server' && s.options.has('cookie') && !s.disabled,
-  );
+  const serverCookies = mayHaveServerCookie(proxy)
+    ? proxy.servers.filter((s) => s.kind !== 'default-server' && s.options.has('cookie') && !s.disabled)
+    : [];
   const effect = isWs
     ? 'Socket.IO/SockJS polling sessions break across servers'
     : "one client's requests are spread over the servers";
