@@ -18,6 +18,7 @@ import {
   proxiesWhere,
   proxyDisabled,
   proxyMode,
+  sectionLines,
   type HaproxyConfig,
   type HaproxyProxy,
 } from '../../model/haproxy';
@@ -176,7 +177,13 @@ function reportOverrides(proxy: HaproxyProxy, report: Report): void {
 /** `option httplog` / `option tcplog` in a backend: backends do not log. */
 function reportBackendOptions(proxy: HaproxyProxy, report: Report): void {
   const path = proxy.source.path;
-  for (const s of statementsWith(proxy.section, FORMAT_LINES)) {
+  // (read by index: only `option httplog` and `option tcplog` lines are made statements)
+  const lines = sectionLines(proxy.section);
+  for (let i = 0, n = lines.size; i < n; i++) {
+    if (lines.keywordAt(i) !== 'option' || lines.wordCountAt(i) < 2) continue;
+    const o = lines.wordValueAt(i, 1);
+    if (o !== 'httplog' && o !== 'tcplog') continue;
+    const s = lines.statement(i);
     const f = formatOf(s, proxy);
     if (!f || (f.name !== 'option httplog' && f.name !== 'option httplog clf' && f.name !== 'option tcplog')) continue;
     const opt = f.name === 'option tcplog' ? 'tcplog' : 'httplog';
