@@ -106,6 +106,9 @@ function writeLazyData() {
     const json = JSON.parse(readFileSync(`server/src/service/knowledge/generated/${f}`, 'utf8'));
     writeFileSync(`dist/cli/${f}`, JSON.stringify(json));
   }
+  // Node reads the nearest package.json of the executable for its module type: this one, not the
+  // whole manifest of the package (50 KB) at every run.
+  writeFileSync('dist/cli/package.json', '{"type":"commonjs"}\n');
 }
 
 const lazyChunks = Object.entries(CLI_LAZY).map(([pkg, file]) => ({

@@ -35,6 +35,20 @@ function cacheFolder(): string | undefined {
   return st.isDirectory() && st.uid === uid && (st.mode & 0o077) === 0 ? dir : undefined;
 }
 
+/** The bytes of `file`, read into `buf` when they fit. */
+function readInto(file: string, buf: Buffer): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    const out = size <= buf.length ? buf : Buffer.allocUnsafeSlow(size);
+    let done = 0;
+    for (let n = 1; n > 0 && done < size; done += n) n = fs.readSync(fd, out, done, size - done, null);
+    return out.subarray(0, done);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** wslb-main.js compiled with the code cache of an earlier run (written at exit when there was none). */
 function compileCached(): vm.Script | undefined {
   const dir = cacheFolder();
@@ -43,14 +57,17 @@ function compileCached(): vm.Script | undefined {
   const prefix = `wslb-main-${process.version}-`;
   const [kind, otherKind] = process.argv[2] === 'check' ? ['check', 'other'] : ['other', 'check'];
   const file = path.join(dir, `${prefix}${st.size}-${Math.trunc(st.mtimeMs)}-${kind}.bin`);
+  // One buffer for the bundle, then the cache: fresh memory costs a page fault per 4 KB, more than reading.
+  const buf = Buffer.allocUnsafeSlow(st.size);
+  // (the bundle is ASCII, scripts/build.mjs: read as Latin-1, which needs no decoding)
+  const source = nodeModule.wrap(readInto(MAIN, buf).toString('latin1'));
   let cachedData: Buffer | undefined;
   try {
-    cachedData = fs.readFileSync(file);
+    cachedData = readInto(file, buf);
   } catch {
     // no cache yet
   }
-  // (the bundle is ASCII, scripts/build.mjs: read as Latin-1, which needs no decoding)
-  const script = new vm.Script(nodeModule.wrap(fs.readFileSync(MAIN, 'latin1')), { filename: MAIN, cachedData });
+  const script = new vm.Script(source, { filename: MAIN, cachedData });
   if (cachedData === undefined || script.cachedDataRejected)
     process.once('exit', () => {
       try {

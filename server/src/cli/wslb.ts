@@ -358,10 +358,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   return main(argv, io);
 }
 
-/** Is `fd` a terminal? (Asked of Node's tty module, which loads its stream and socket modules: only for a character device.) */
+/**
+ * Is `fd` a terminal? (Asked of Node's tty module, which loads its stream and socket modules: only
+ * for a character device other than /dev/null.)
+ */
 function isTerminal(fd: 1 | 2): boolean {
   try {
-    if (!nodeFs.fstatSync(fd).isCharacterDevice()) return false;
+    const st = nodeFs.fstatSync(fd);
+    if (!st.isCharacterDevice() || (process.platform !== 'win32' && st.rdev === nodeFs.statSync('/dev/null').rdev))
+      return false;
   } catch {
     return false;
   }

@@ -9,7 +9,7 @@
  * - @nginx/reference-lib: the official documentation of the newest nginx, NGINX Plus included
  *   (description, syntax, default, contexts). A directive that only this source knows is NGINX
  *   Plus only, or part of a separately distributed module (njs, nginx-acme, nginx-otel). What
- *   checking needs of it is in generated/nginx-reference.json (scripts/gen-nginx-reference.mjs:
+ *   checking needs of it is in generated/nginx-reference.json and nginx-variables.json (scripts/gen-nginx-reference.mjs:
  *   re-run it after bumping the package); the descriptions are read from the package itself, on
  *   the first hover, completion or explanation that shows one (the CLI's `check` never does).
  */
@@ -65,7 +65,11 @@ interface CommandsData {
  * look-ups run for every directive, and a `require` of a file each time would cost more than the
  * look-up.
  */
-const TABLES = { commands: 'generated/nginx-commands.json', reference: 'generated/nginx-reference.json' } as const;
+const TABLES = {
+  commands: 'generated/nginx-commands.json',
+  reference: 'generated/nginx-reference.json',
+  variables: 'generated/nginx-variables.json',
+} as const;
 const commandsData = fact(
   'nginx.commandsTable',
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -131,7 +135,6 @@ type RefDirective = [
 ];
 interface ReferenceData {
   directives: RefDirective[];
-  variables: string[];
 }
 const reference = fact(
   'nginx.referenceTable',
@@ -139,10 +142,16 @@ const reference = fact(
   (_: typeof TABLES): ReferenceData => require('./generated/nginx-reference.json') as ReferenceData,
 );
 const referenceData = (): ReferenceData => reference(TABLES);
+// (a table of their own: every check of an nginx file reads them, few read the directives above)
+const variables = fact(
+  'nginx.variablesTable',
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (_: typeof TABLES): string[] => (require('./generated/nginx-variables.json') as { variables: string[] }).variables,
+);
 
 /** The names of the variables the documentation lists (with their "$"; `$http_name` stands for a prefix). */
 export function documentedVariables(): readonly string[] {
-  return referenceData().variables;
+  return variables(TABLES);
 }
 
 /** The reference-lib package, read on first use: it holds the documentation text (1.7 MB). */

@@ -2,7 +2,7 @@
  * Which `$variables` nginx knows without a config defining them, for nginx/ws-connection-upgrade-undefined.
  *
  * - The documented variables of every module come from @nginx/reference-lib (their names, in
- *   knowledge/generated/nginx-reference.json); names documented as `$http_NAME`, `$arg_NAME`...
+ *   knowledge/generated/nginx-variables.json); names documented as `$http_NAME`, `$arg_NAME`...
  *   are prefixes.
  * - Variables that open-source nginx 1.22 registers but the reference does not list (checked in
  *   src/http/ngx_http_variables.c, ngx_http_upstream.c, ngx_http_proxy_module.c and the geoip,
