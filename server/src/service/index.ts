@@ -54,7 +54,8 @@ export interface LanguageService {
   readonly options: ServiceOptions;
   /** When the rules' fixes are built (see FixTiming). */
   readonly fixTiming: FixTiming;
-  analyzeNginx(rootPath: string, fs: ConfigFileSystem, build?: BuildOptions): NginxAnalysis;
+  /** `oneShot`: no later analysis reuses this one's trees (the CLI's check): nothing is kept for one. */
+  analyzeNginx(rootPath: string, fs: ConfigFileSystem, build?: BuildOptions, oneShot?: boolean): NginxAnalysis;
   analyzeHaproxy(files: HaproxyInputFile[]): HaproxyAnalysis;
   /**
    * Terraform (`.tf`, grouped into modules by directory: pass the module's other .tf files too, for
@@ -81,7 +82,8 @@ export function createLanguageService(
   return {
     options,
     fixTiming,
-    analyzeNginx: (rootPath, fs, build) => analyzeNginxConfig(options, fixTiming, rootPath, fs, build),
+    analyzeNginx: (rootPath, fs, build, oneShot) =>
+      analyzeNginxConfig(options, fixTiming, rootPath, fs, build, oneShot),
     analyzeHaproxy: (files) => analyzeHaproxyFiles(options, fixTiming, files),
     analyzeAws: (files) => analyzeAwsFiles(options, fixTiming, files),
   };

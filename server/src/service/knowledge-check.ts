@@ -24,6 +24,8 @@ export interface KnowledgeFinding {
 export function validateConfigKnowledge(
   input: { language: 'nginx'; config: NginxConfig } | { language: 'haproxy'; config: HaproxyConfig },
   options: ServiceOptions,
+  /** Keep the nginx directives' checks for a later check of the same trees (ValidateNginxOptions.keepChecks). */
+  keepChecks = true,
 ): KnowledgeFinding[] {
   const out: KnowledgeFinding[] = [];
   if (input.language === 'nginx') {
@@ -35,6 +37,7 @@ export function validateConfigKnowledge(
         version: options.nginxVersion,
         versionChosen: !!options.nginxVersionSet,
         rootContext,
+        keepChecks,
       }))
         out.push({ path, ...d });
       checkNginxTimes(path, src.tree, out);

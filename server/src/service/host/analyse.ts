@@ -100,18 +100,23 @@ export function nginxFileOptions(
   return { ...options, nginxVersion: v.version, nginxVersionSet: true };
 }
 
-/** An nginx config from its root file (fresh: the façade's analyzeNginx). */
+/**
+ * An nginx config from its root file (fresh: the façade's analyzeNginx). `oneShot`: no later
+ * analysis will reuse its trees (the CLI), so nothing is kept for one.
+ */
 export function analyzeNginxConfig(
   base: ServiceOptions,
   fixTiming: FixTiming,
   rootPath: string,
   fs: ConfigFileSystem,
   build?: BuildOptions,
+  oneShot = false,
 ): NginxAnalysis {
   const config = buildNginxConfig(rootPath, fs, build);
   const options = nginxFileOptions(base, config.sources.get(rootPath)?.text, versionHintFor(fs, rootPath, 'nginx'));
   const indexOf: LineIndexOf = (p) => config.sources.get(p)?.tree.lineIndex;
-  const findings = nginxBaseFindings(config, validateConfigKnowledge({ language: 'nginx', config }, options), indexOf);
+  const knowledge = validateConfigKnowledge({ language: 'nginx', config }, options, !oneShot);
+  const findings = nginxBaseFindings(config, knowledge, indexOf);
   findings.push(...runRules(NGINX_RULES, config, options, indexOf, undefined, fixTiming));
   const all = withTemplateNotes(config.sources.values(), findings, indexOf, 'nginx');
   return {

@@ -145,6 +145,7 @@ function parseCache(): NginxParse {
 /**
  * Check many files at once (the CLI over a folder): decide each file's language by content, find
  * the nginx entry points, analyse each once, and report every file's findings exactly once.
+ * One pass: the analyses keep nothing for a later one (analyzeNginx's oneShot).
  */
 export function checkWorkspace(
   service: LanguageService,
@@ -177,7 +178,7 @@ function checkNginx(b: Batch, includeRoots: readonly string[] | undefined, parse
   const graph = new IncludeGraph();
   const first = new Map<string, NginxAnalysis>();
   for (const p of nginxFiles) {
-    const a = b.guard(p, () => b.service.analyzeNginx(p, b.fs, { parse, includeRoots }));
+    const a = b.guard(p, () => b.service.analyzeNginx(p, b.fs, { parse, includeRoots }, true));
     if (!a) continue;
     first.set(p, a);
     graph.cover(p, [...a.config.sources.keys()]);

@@ -102,6 +102,11 @@ export interface ValidateNginxOptions {
    * findings a whole check reports for it, when its enclosing blocks are accepted.
    */
   only?: { directive: DirectiveLike; context: readonly string[] };
+  /**
+   * Keep each directive's checks for a later call over the same trees (default true: the language
+   * server checks again after each edit). A one-pass check (the CLI) keeps nothing.
+   */
+  keepChecks?: boolean;
 }
 
 /** Directive names of well-known third-party modules (OpenResty/Lua, mruby, headers-more, ...). */
@@ -202,7 +207,10 @@ interface DirectiveChecks {
  * The checks of a directive object in an environment: they depend on nothing else, so a directive
  * the incremental parser reused is not checked again (its findings move with it).
  */
-const directiveChecks = factByObject('nginx.directiveChecks', (env: CheckEnv, d: DirectiveLike): DirectiveChecks => {
+const directiveChecks = factByObject('nginx.directiveChecks', checksOf);
+
+/** What the checks of a directive find in an environment. */
+function checksOf(env: CheckEnv, d: DirectiveLike): DirectiveChecks {
   const found: KnowledgeDiagnostic[] = [];
   const known = checkDirective(env, d, (span, severity, c, message) => {
     if (!env.chosen && (c === 'directive-too-new' || c === 'parameter-too-new')) return;
@@ -211,7 +219,7 @@ const directiveChecks = factByObject('nginx.directiveChecks', (env: CheckEnv, d:
   // (most directives have no finding: they share one answer, whose start nothing reads)
   if (!found.length) return known ? CLEAN : REFUSED_CLEAN;
   return { start: d.start, found, known };
-});
+}
 const CLEAN: DirectiveChecks = { start: 0, found: [], known: true };
 const REFUSED_CLEAN: DirectiveChecks = { start: 0, found: [], known: false };
 
@@ -238,8 +246,9 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
       if (n.type === 'directive') visit(n as DirectiveLike, t);
     }
   };
+  const checksAt = opts.keepChecks === false ? checksOf : directiveChecks;
   const visit = (d: DirectiveLike, t: NginxBlockType) => {
-    const checks = directiveChecks(envOf(t), d);
+    const checks = checksAt(envOf(t), d);
     const delta = d.start - checks.start;
     for (const k of checks.found)
       out.push(delta === 0 ? k : { ...k, span: { start: k.span.start + delta, end: k.span.end + delta } });

@@ -135,30 +135,33 @@ export interface EffectiveHeartbeat {
  */
 export function effectiveHeartbeat(options: ServiceOptions, paths: readonly string[]): EffectiveHeartbeat {
   const generic = options.heartbeatMs;
-  const s = (ms: number) => `${Math.round(ms / 100) / 10} s`;
-  if (options.heartbeatSet) return { ms: generic, origin: 'setting', why: `heartbeat ${s(generic)} (your setting)` };
-  const found = paths.map(protocolOfPath).filter((p): p is ProtocolHeartbeat => !!p);
-  const withBeat = found.find((p) => p.intervalMs !== null);
-  if (withBeat && withBeat.intervalMs !== null)
-    return {
-      ms: withBeat.intervalMs,
-      origin: 'protocol',
-      protocol: withBeat,
-      why: `heartbeat ${s(withBeat.intervalMs)}: ${withBeat.name} default, ${withBeat.detail} (${withBeat.source})`,
-    };
-  const silent = found[0];
-  if (silent)
-    return {
-      ms: generic,
-      origin: 'default',
-      protocol: silent,
-      why: `heartbeat ${s(generic)} (generic default): ${silent.name} has none by default, ${silent.detail} (${silent.source}); an idle connection then lives only as long as the timeout`,
-    };
-  return {
-    ms: generic,
-    origin: 'default',
-    why: `heartbeat ${s(generic)} (generic default; set yours with --heartbeat or wslb.heartbeat)`,
-  };
+  if (options.heartbeatSet) return new Heartbeat(generic, 'setting', undefined);
+  let silent: ProtocolHeartbeat | undefined;
+  for (const path of paths) {
+    const p = protocolOfPath(path);
+    if (p && p.intervalMs !== null) return new Heartbeat(p.intervalMs, 'protocol', p);
+    silent ??= p;
+  }
+  return new Heartbeat(generic, 'default', silent);
+}
+
+/** An EffectiveHeartbeat whose line is written only when read (most are never printed). */
+class Heartbeat implements EffectiveHeartbeat {
+  constructor(
+    readonly ms: number,
+    readonly origin: EffectiveHeartbeat['origin'],
+    readonly protocol: ProtocolHeartbeat | undefined,
+  ) {}
+
+  get why(): string {
+    const s = `heartbeat ${Math.round(this.ms / 100) / 10} s`;
+    const p = this.protocol;
+    if (this.origin === 'setting') return `${s} (your setting)`;
+    if (this.origin === 'protocol' && p) return `${s}: ${p.name} default, ${p.detail} (${p.source})`;
+    if (p)
+      return `${s} (generic default): ${p.name} has none by default, ${p.detail} (${p.source}); an idle connection then lives only as long as the timeout`;
+    return `${s} (generic default; set yours with --heartbeat or wslb.heartbeat)`;
+  }
 }
 
 /** "30s" for the user's or the generic heartbeat, "60s (MQTT over WebSocket default)" for a protocol's. */

@@ -117,6 +117,15 @@ export function proxyPassOf(ctx: NginxContext) {
   return firstNamed(ctx, 'proxy_pass');
 }
 
+/**
+ * Whether a comment of the config may be a marker (WS_MARKER): its files' texts hold `wslb:` in
+ * some case. Most configs have none, and then no comment needs to be looked at.
+ */
+const mayHoldMarker = fact('nginx.mayHoldWebSocketMarker', (config: NginxConfig): boolean => {
+  for (const src of config.sources.values()) if (/wslb:/i.test(src.tree.text)) return true;
+  return false;
+});
+
 /** Why a location carries WebSocket traffic, or an empty list when it does not look like it does. */
 export function nginxWebSocketReasons(config: NginxConfig, ctx: NginxContext): WebSocketReason[] {
   const reasons: WebSocketReason[] = [];
@@ -141,6 +150,7 @@ export function nginxWebSocketReasons(config: NginxConfig, ctx: NginxContext): W
     if (looksLikeWebSocketPath(path))
       reasons.push({ kind: 'path', text: `path ${clipWord(path)} looks like a WebSocket endpoint` });
   }
+  const marked = mayHoldMarker(config);
   const pp = proxyPassOf(ctx);
   if (pp) {
     const t = parseProxyTarget(pp.args[0] ?? '');
@@ -149,10 +159,10 @@ export function nginxWebSocketReasons(config: NginxConfig, ctx: NginxContext): W
     const up = findUpstream(config, t.host, ctx.family);
     if (up && looksLikeWebSocketName(t.host))
       reasons.push({ kind: 'upstream-name', text: `upstream ${clipWord(t.host)} is named like a WebSocket pool` });
-    if (up && hasNginxMarker(up))
+    if (up && marked && hasNginxMarker(up))
       reasons.push({ kind: 'marker', text: `upstream ${clipWord(t.host)} is marked "# wslb: websocket"` });
   }
-  for (let c: NginxContext | null = ctx; c && c.kind !== 'http'; c = c.parent) {
+  for (let c: NginxContext | null = marked ? ctx : null; c && c.kind !== 'http'; c = c.parent) {
     if (hasNginxMarker(c)) {
       reasons.push({ kind: 'marker', text: 'marked "# wslb: websocket"' });
       break;
@@ -241,7 +251,7 @@ export const nginxWebSocketUpstreams = fact(
       const ctx = contexts[ci];
       if (ctx.kind === 'upstream' && ctx.family === 'http' && !out.has(ctx)) {
         const name = ctx.statement?.args[0] ?? '';
-        if (hasNginxMarker(ctx) || looksLikeWebSocketName(name)) out.set(ctx, []);
+        if ((mayHoldMarker(config) && hasNginxMarker(ctx)) || looksLikeWebSocketName(name)) out.set(ctx, []);
       }
     }
     return out;
