@@ -178,13 +178,7 @@ class Statement implements NginxStatement {
   }
 
   get args(): string[] {
-    if (this.#args === undefined) {
-      const words = this.directive.args;
-      const out = new Array<string>(words.length);
-      for (let i = 0; i < words.length; i++) out[i] = words[i].value;
-      this.#args = out;
-    }
-    return this.#args;
+    return (this.#args ??= this.directive.argValues as string[]);
   }
 
   toJSON(): object {

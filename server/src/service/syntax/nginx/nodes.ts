@@ -19,7 +19,7 @@
  */
 import { LineIndex, type Span } from '../../text';
 import { roomForPair } from '../pairs';
-import { unescapeNginx as unescape } from './lexical';
+import { unescapeNginx as unescape, wordValue as wordValueOf } from './lexical';
 import type {
   NginxBlock,
   NginxComment,
@@ -33,6 +33,7 @@ import type {
 // Called for every word read, so bound once here: loaded through tsx (the tests, the benchmarks)
 // each read of an imported name is a getter call.
 const unescapeNginx = unescape;
+const wordValue = wordValueOf;
 
 // Character codes. Each module that scans text declares the ones it reads: loaded through tsx
 // (the tests, the benchmarks) an imported constant is a getter call on every read, which made the
@@ -152,6 +153,7 @@ interface DirectiveExtra {
   nameToken: Word | undefined;
   args: Word[] | undefined;
   parts: NginxNode[] | undefined;
+  values: string[] | undefined;
 }
 
 export class Directive extends NodeBase implements NginxDirective {
@@ -206,7 +208,7 @@ export class Directive extends NodeBase implements NginxDirective {
   }
 
   #x(): DirectiveExtra {
-    return (this.#extra ??= { nameToken: undefined, args: undefined, parts: undefined });
+    return (this.#extra ??= { nameToken: undefined, args: undefined, parts: undefined, values: undefined });
   }
 
   #word(k: number): Word {
@@ -250,6 +252,27 @@ export class Directive extends NodeBase implements NginxDirective {
       x.args = args;
     }
     return args;
+  }
+
+  /**
+   * The arguments' values (`args[i].value`), read from the stored offsets without making the
+   * words (built on first read; shared: do not modify).
+   */
+  get argValues(): string[] {
+    const x = this.#x();
+    if (x.values === undefined) {
+      const n = this.argCount;
+      const data = this.#store.data;
+      const text = this.tt.text,
+        delta = this.#wordDelta;
+      const values = n === 0 ? NO_VALUES : new Array<string>(n);
+      for (let i = 0, k = 2 * (this.#at + 1); i < n; i++, k += 2) {
+        const e = data[k + 1];
+        values[i] = wordValue(text, data[k] + delta, (e < 0 ? ~e : e) + delta, e < 0);
+      }
+      x.values = values;
+    }
+    return x.values;
   }
 
   get nameSpan(): Span {
@@ -306,8 +329,9 @@ export class Directive extends NodeBase implements NginxDirective {
 }
 Object.defineProperty(Directive.prototype, 'type', { value: 'directive', enumerable: true });
 
-/** Shared empty argument list (never mutated). */
+/** Shared empty argument lists (never mutated). */
 const NO_ARGS: NginxToken[] = [];
+const NO_VALUES: string[] = [];
 
 export class Block extends NodeBase implements NginxBlock {
   declare readonly type: 'block';

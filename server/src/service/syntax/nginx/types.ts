@@ -79,6 +79,8 @@ export interface NginxDirective extends Span {
   readonly nameToken: NginxToken;
   /** The argument words (built on first read). */
   readonly args: NginxToken[];
+  /** Their values, `args[i].value`, without building the words (shared: do not modify). */
+  readonly argValues: readonly string[];
   block: NginxBlock | null;
   /** Offset of the terminating ";", or -1 (block directive, or ";" missing). */
   readonly semicolon: number;
