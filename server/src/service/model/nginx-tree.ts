@@ -98,7 +98,8 @@ function addStatement(ctx: NginxContext, stmt: NginxStatement): void {
     else ctx.byName.set(stmt.name, [stmt]);
   } else if (list.length > INDEX_FROM) {
     const index = new Map<string, NginxStatement[]>();
-    for (const s of list) {
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i];
       const same = index.get(s.name);
       if (same) same.push(s);
       else index.set(s.name, [s]);
@@ -111,14 +112,16 @@ function addStatement(ctx: NginxContext, stmt: NginxStatement): void {
 export function statementsNamed(ctx: NginxContext, name: string): readonly NginxStatement[] {
   if (ctx.byName) return ctx.byName.get(name) ?? NO_STATEMENTS;
   let out: NginxStatement[] | null = null;
-  for (const s of ctx.statements) if (s.name === name) (out ??= []).push(s);
+  const list = ctx.statements;
+  for (let i = 0; i < list.length; i++) if (list[i].name === name) (out ??= []).push(list[i]);
   return out ?? NO_STATEMENTS;
 }
 
 /** The first statement of `ctx` named `name`. */
 export function firstNamed(ctx: NginxContext, name: string): NginxStatement | undefined {
   if (ctx.byName) return ctx.byName.get(name)?.[0];
-  for (const s of ctx.statements) if (s.name === name) return s;
+  const list = ctx.statements;
+  for (let i = 0; i < list.length; i++) if (list[i].name === name) return list[i];
   return undefined;
 }
 
@@ -378,7 +381,7 @@ export const walkStatements = fact('nginx.walkStatements', (ctx: NginxContext): 
       if (s.block) visit(s.block);
     }
     // the synthetic contexts a fragment is analysed in hang off the root without a statement
-    for (const k of c.children) if (!k.statement) visit(k);
+    for (let ki = 0; ki < c.children.length; ki++) if (!c.children[ki].statement) visit(c.children[ki]);
   };
   visit(ctx);
   return out;

@@ -95,11 +95,19 @@ export interface EffectiveList {
 /** An array directive (proxy_set_header, add_header...) is inherited whole, only when this level sets none. */
 export function effectiveList(ctx: NginxContext, name: string): EffectiveList {
   for (let c: NginxContext | null = ctx; c; c = inheritsFrom(c)) {
-    const found = statementsNamed(c, name);
-    if (found.length) return { statements: found, from: c, source: c === ctx ? 'here' : 'inherited' };
+    if (!firstNamed(c, name)) continue;
+    return { statements: statementsNamed(c, name), from: c, source: c === ctx ? 'here' : 'inherited' };
   }
   return { statements: [], from: null, source: 'default' };
 }
+
+/** `effectiveList(ctx, name).statements` (shared: do not modify). */
+export function effectiveStatements(ctx: NginxContext, name: string): readonly NginxStatement[] {
+  for (let c: NginxContext | null = ctx; c; c = inheritsFrom(c))
+    if (firstNamed(c, name)) return statementsNamed(c, name);
+  return found0;
+}
+const found0: readonly NginxStatement[] = Object.freeze([]);
 
 /** The effective proxy_set_header value for a header (case-insensitive), with its statement. */
 export function effectiveProxyHeader(
@@ -149,17 +157,46 @@ export function findUpstream(config: NginxConfig, name: string, family: NginxFam
 }
 
 /** Parse `proxy_pass` / `grpc_pass` targets: scheme and host (upstream name or address). */
-export function parseProxyTarget(url: string): {
+export function parseProxyTarget(url: string): ProxyTarget {
+  // `scheme://host:port rest`, the scheme a letter then letters, digits, "+", ".", "-"; the host
+  // runs to "/", ":" or "?", the port to "/" or "?"; the rest holds no line break
+  const n = url.length;
+  let i = 0;
+  while (i < n && (isLetter(url.charCodeAt(i)) || (i > 0 && isSchemeChar(url.charCodeAt(i))))) i++;
+  const hasVariables = url.includes('$');
+  if (i === 0 || !url.startsWith('://', i)) return { scheme: null, host: url, port: null, rest: '', hasVariables };
+  const hostStart = i + 3;
+  let e = hostStart;
+  while (e < n && !endsHost(url.charCodeAt(e))) e++;
+  let port: string | null = null;
+  let r = e;
+  if (url.charCodeAt(e) === COLON) {
+    r++;
+    while (r < n && !endsPort(url.charCodeAt(r))) r++;
+    port = url.slice(e + 1, r);
+  }
+  const rest = url.slice(r);
+  if (LINE_BREAK.test(rest)) return { scheme: null, host: url, port: null, rest: '', hasVariables };
+  return { scheme: url.slice(0, i).toLowerCase(), host: url.slice(hostStart, e), port, rest, hasVariables };
+}
+
+export interface ProxyTarget {
   scheme: string | null;
   host: string;
   port: string | null;
   rest: string;
   hasVariables: boolean;
-} {
-  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/:?]*)(?::([^/?]*))?(.*)$/.exec(url);
-  if (!m) return { scheme: null, host: url, port: null, rest: '', hasVariables: url.includes('$') };
-  return { scheme: m[1].toLowerCase(), host: m[2], port: m[3] ?? null, rest: m[4], hasVariables: url.includes('$') };
 }
+
+const SLASH = 47;
+const COLON = 58;
+const QUESTION = 63;
+/** What a regex "." does not match. */
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+const endsPort = (c: number) => c === SLASH || c === QUESTION;
+const endsHost = (c: number) => c === COLON || endsPort(c);
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isSchemeChar = (c: number) => isLetter(c) || (c >= 48 && c <= 57) || c === 43 || c === 46 || c === 45;
 
 /**
  * Variables defined by the config: map/geo/split_clients targets, set, and module-provided setters
@@ -215,11 +252,25 @@ function variablesOf(config: NginxConfig): Map<string, NginxStatement> {
 /** `$name` / `${name}` references in an argument, with offsets relative to the argument value. */
 export function variableRefs(arg: string): { name: string; index: number; length: number }[] {
   const out: { name: string; index: number; length: number }[] = [];
-  if (arg.indexOf('$') < 0) return out;
-  const re = /\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
-  for (const m of arg.matchAll(re)) out.push({ name: m[1] ?? m[2], index: m.index ?? 0, length: m[0].length });
+  const n = arg.length;
+  for (let i = arg.indexOf('$'); i >= 0; i = arg.indexOf('$', i)) {
+    // `${name}` (letters, digits, "_") or `$name` (not starting with a digit)
+    let e = i + 1;
+    const braced = arg.charCodeAt(e) === LBRACE;
+    if (braced) e++;
+    const from = e;
+    while (e < n && isNameChar(arg.charCodeAt(e))) e++;
+    if (braced ? e > from && arg.charCodeAt(e) === RBRACE : e > from && !isDigit(arg.charCodeAt(from))) {
+      out.push({ name: arg.slice(from, e), index: i, length: e + (braced ? 1 : 0) - i });
+      i = braced ? e + 1 : e;
+    } else i++;
+  }
   return out;
 }
+const LBRACE = 123;
+const RBRACE = 125;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isNameChar = (c: number) => isLetter(c) || isDigit(c) || c === 95;
 
 /** Short label for a context: "location /ws", "server (listen 80)", "upstream backend". */
 export function describeContext(ctx: NginxContext): string {

@@ -9,7 +9,7 @@ import {
   type NginxConfig,
   type NginxContext,
   definedVariables,
-  effectiveList,
+  effectiveStatements,
   enclosing,
   findUpstream,
   firstNamed,
@@ -126,45 +126,71 @@ const mayHoldMarker = fact('nginx.mayHoldWebSocketMarker', (config: NginxConfig)
   return false;
 });
 
+/** A reason whose text is made when read: a config has thousands, and only hovers print them. */
+class Reason implements WebSocketReason {
+  constructor(
+    readonly kind: WebSocketReason['kind'],
+    private readonly say: (word: string) => string,
+    private readonly word: string,
+  ) {}
+
+  get text(): string {
+    return this.say(clipWord(this.word));
+  }
+
+  toJSON(): WebSocketReason {
+    return { kind: this.kind, text: this.text };
+  }
+}
+
+const FORWARDS_UPGRADE = (v: string) => `forwards Upgrade (${v})`;
+const SETS_CONNECTION = (v: string) => `sets Connection to ${v}`;
+const WS_LIKE_PATH = (path: string) => `path ${path} looks like a WebSocket endpoint`;
+const WS_SCHEME = (scheme: string) => `proxies to a ${scheme}:// URL`;
+const WS_LIKE_POOL = (host: string) => `upstream ${host} is named like a WebSocket pool`;
+const MARKED_POOL = (host: string) => `upstream ${host} is marked "# wslb: websocket"`;
+const MARKED = () => 'marked "# wslb: websocket"';
+
+/** Is `s` equal to `lower` (lower case) in any case? */
+function sameIgnoringCase(s: string | undefined, lower: string): boolean {
+  return s !== undefined && s.length === lower.length && (s === lower || s.toLowerCase() === lower);
+}
+
 /** Why a location carries WebSocket traffic, or an empty list when it does not look like it does. */
 export function nginxWebSocketReasons(config: NginxConfig, ctx: NginxContext): WebSocketReason[] {
   const reasons: WebSocketReason[] = [];
-  const headers = effectiveList(ctx, 'proxy_set_header');
-  const vars = definedVariables(config);
-  for (const s of headers.statements) {
-    const h = s.args[0]?.toLowerCase();
-    const v = s.args[1] ?? '';
-    if (h === 'upgrade' && /\$http_upgrade\b|websocket/i.test(v))
-      reasons.push({ kind: 'upgrade-header', text: `forwards Upgrade (${clipWord(v)})` });
-    if (h === 'connection') {
+  const headers = effectiveStatements(ctx, 'proxy_set_header');
+  for (let i = 0; i < headers.length; i++) {
+    const args = headers[i].args;
+    const v = args[1] ?? '';
+    if (sameIgnoringCase(args[0], 'upgrade') && /\$http_upgrade\b|websocket/i.test(v))
+      reasons.push(new Reason('upgrade-header', FORWARDS_UPGRADE, v));
+    if (sameIgnoringCase(args[0], 'connection')) {
       const lower = v.toLowerCase();
       const mapVar = /^\$([A-Za-z0-9_]+)$/.exec(v);
+      const vars = mapVar && definedVariables(config);
       const fromUpgradeMap =
-        mapVar && vars.get(mapVar[1])?.name === 'map' && /http_upgrade/.test(vars.get(mapVar[1])!.args[0] ?? '');
+        mapVar && vars!.get(mapVar[1])?.name === 'map' && /http_upgrade/.test(vars!.get(mapVar[1])!.args[0] ?? '');
       if (lower === 'upgrade' || fromUpgradeMap || /connection_upgrade/.test(lower))
-        reasons.push({ kind: 'connection-header', text: `sets Connection to ${clipWord(v)}` });
+        reasons.push(new Reason('connection-header', SETS_CONNECTION, v));
     }
   }
   if (ctx.kind === 'location' && ctx.statement) {
     const path = ctx.statement.args[ctx.statement.args.length - 1] ?? '';
-    if (looksLikeWebSocketPath(path))
-      reasons.push({ kind: 'path', text: `path ${clipWord(path)} looks like a WebSocket endpoint` });
+    if (looksLikeWebSocketPath(path)) reasons.push(new Reason('path', WS_LIKE_PATH, path));
   }
   const marked = mayHoldMarker(config);
   const pp = proxyPassOf(ctx);
   if (pp) {
     const t = parseProxyTarget(pp.args[0] ?? '');
-    if (t.scheme === 'ws' || t.scheme === 'wss')
-      reasons.push({ kind: 'path', text: `proxies to a ${clipWord(t.scheme)}:// URL` });
+    if (t.scheme === 'ws' || t.scheme === 'wss') reasons.push(new Reason('path', WS_SCHEME, t.scheme));
     const up = findUpstream(config, t.host, ctx.family);
-    if (up && looksLikeWebSocketName(t.host))
-      reasons.push({ kind: 'upstream-name', text: `upstream ${clipWord(t.host)} is named like a WebSocket pool` });
-    if (up && marked && hasNginxMarker(up))
-      reasons.push({ kind: 'marker', text: `upstream ${clipWord(t.host)} is marked "# wslb: websocket"` });
+    if (up && looksLikeWebSocketName(t.host)) reasons.push(new Reason('upstream-name', WS_LIKE_POOL, t.host));
+    if (up && marked && hasNginxMarker(up)) reasons.push(new Reason('marker', MARKED_POOL, t.host));
   }
   for (let c: NginxContext | null = marked ? ctx : null; c && c.kind !== 'http'; c = c.parent) {
     if (hasNginxMarker(c)) {
-      reasons.push({ kind: 'marker', text: 'marked "# wslb: websocket"' });
+      reasons.push(new Reason('marker', MARKED, ''));
       break;
     }
   }
