@@ -86,8 +86,9 @@ export function recogniseTemplate(text: string, comment = '#'): TemplateInfo | n
   // is neither); a comment is skipped to its line's end.
   const commentCode = comment.length === 1 ? comment.charCodeAt(0) : -1;
   const next = new RegExp(`[{<$%${commentCode < 0 ? '' : comment.replace(/[\\\]^-]/g, '\\$&')}]`, 'g');
-  for (let hit = next.exec(text); hit; hit = next.exec(text)) {
-    const i = hit.index;
+  // (test, not exec: a match array per hit would be made for every brace and variable of a config)
+  while (next.test(text)) {
+    const i = next.lastIndex - 1;
     const c = text.charCodeAt(i);
     if (c === commentCode && !startsPlaceholder(text, i)) {
       // `#` opens a comment only at a word start (nginx and HAProxy both read `a#b` as one word)

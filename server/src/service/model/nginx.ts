@@ -59,7 +59,7 @@ function inheritsFrom(c: NginxContext): NginxContext | null {
 }
 
 export function findStatements(ctx: NginxContext, name: string): NginxStatement[] {
-  return [...statementsNamed(ctx, name)];
+  return statementsNamed(ctx, name).slice();
 }
 
 export interface EffectiveValue {
