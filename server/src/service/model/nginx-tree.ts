@@ -200,12 +200,17 @@ class Statement implements NginxStatement {
 export function argsMayHold(needle: string): (stmt: NginxStatement) => boolean {
   // per file: where the last search started, and the first occurrence from there (or -1)
   const searches = new Map<NginxSource, { from: number; next: number }>();
+  // the file of the last statement asked about, and its search (most walks stay in one file)
+  let lastSource: NginxSource | null = null;
+  let last: { from: number; next: number } | undefined;
   return (stmt) => {
     const d = stmt.directive;
     // (the name's text is at least as long as its value)
     const from = d.start + d.name.length;
-    let at = searches.get(stmt.source);
-    if (!at) searches.set(stmt.source, (at = { from, next: stmt.source.tree.text.indexOf(needle, from) }));
+    let at = stmt.source === lastSource ? last : searches.get(stmt.source);
+    lastSource = stmt.source;
+    last = at;
+    if (!at) searches.set(stmt.source, (last = at = { from, next: stmt.source.tree.text.indexOf(needle, from) }));
     else if (from < at.from || (at.next >= 0 && at.next < from)) {
       at.from = from;
       at.next = stmt.source.tree.text.indexOf(needle, from);

@@ -80,8 +80,13 @@ export function effectiveValue(ctx: NginxContext, name: string, defaults?: Defau
     if (found) return { args: found.args, source: c === ctx ? 'here' : 'inherited', statement: found };
   }
   const d = defaults?.(name, ctx.family);
-  if (d) return { args: d.value.split(/\s+/).filter(Boolean), source: 'default', defaultNote: d.note };
+  if (d) return { args: wordsOf(d.value), source: 'default', defaultNote: d.note };
   return { args: null, source: 'default' };
+}
+
+/** The blank-separated words of `s` (most defaults are one word). */
+function wordsOf(s: string): string[] {
+  return /\s/.test(s) ? s.split(/\s+/).filter(Boolean) : s ? [s] : [];
 }
 
 export interface EffectiveList {

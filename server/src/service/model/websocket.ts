@@ -217,45 +217,42 @@ const verdicts = fact(
   }),
 );
 
-function webSocketLocationAt(config: NginxConfig, ctx: NginxContext): WebSocketLocation | null {
+function webSocketLocationAt(
+  config: NginxConfig,
+  ctx: NginxContext,
+  table: Map<NginxContext, WebSocketLocation | null>,
+): WebSocketLocation | null {
   if (ctx.family !== 'http') return null;
   if (ctx.kind !== 'location' && ctx.kind !== 'server' && ctx.kind !== 'if') return null;
-  const table = verdicts(config);
+  if (!proxyPassOf(ctx)) return null;
   let hit = table.get(ctx);
   if (hit === undefined) {
-    hit = null;
-    if (proxyPassOf(ctx)) {
-      const reasons = nginxWebSocketReasons(config, ctx);
-      if (reasons.length) hit = { location: ctx, reasons };
-    }
+    const reasons = nginxWebSocketReasons(config, ctx);
+    hit = reasons.length ? { location: ctx, reasons } : null;
     table.set(ctx, hit);
   }
   return hit;
 }
 
-/** Every location (or server without locations, in stream/http) that proxies and carries WebSocket. (Once per config.) */
-export const nginxWebSocketLocations = fact('nginx.webSocketLocations', (config: NginxConfig): WebSocketLocation[] => {
+/** The WebSocket locations among `contexts`. */
+function webSocketLocationsAmong(config: NginxConfig, contexts: readonly NginxContext[]): WebSocketLocation[] {
+  const table = verdicts(config);
   const out: WebSocketLocation[] = [];
-  const contexts = walkContexts(config.root);
   for (let ci = 0; ci < contexts.length; ci++) {
-    const ctx = contexts[ci];
-    const wl = webSocketLocationAt(config, ctx);
+    const wl = webSocketLocationAt(config, contexts[ci], table);
     if (wl) out.push(wl);
   }
   return out;
-});
+}
+
+/** Every location (or server without locations, in stream/http) that proxies and carries WebSocket. (Once per config.) */
+export const nginxWebSocketLocations = fact('nginx.webSocketLocations', (config: NginxConfig) =>
+  webSocketLocationsAmong(config, walkContexts(config.root)),
+);
 
 /** The WebSocket locations of one part of the config (model/nginx-units.ts), or of all of it. */
 export function webSocketLocationsIn(config: NginxConfig, scope?: NginxRuleScope): WebSocketLocation[] {
-  if (!scope) return nginxWebSocketLocations(config);
-  const out: WebSocketLocation[] = [];
-  const contexts = contextsIn(config, scope);
-  for (let ci = 0; ci < contexts.length; ci++) {
-    const ctx = contexts[ci];
-    const wl = webSocketLocationAt(config, ctx);
-    if (wl) out.push(wl);
-  }
-  return out;
+  return scope ? webSocketLocationsAmong(config, contextsIn(config, scope)) : nginxWebSocketLocations(config);
 }
 
 /** Upstreams that receive WebSocket traffic, with the locations that send it. (Once per config.) */
