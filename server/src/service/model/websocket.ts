@@ -184,8 +184,9 @@ export function nginxWebSocketReasons(config: NginxConfig, ctx: NginxContext): W
   if (pp) {
     const t = parseProxyTarget(pp.args[0] ?? '');
     if (t.scheme === 'ws' || t.scheme === 'wss') reasons.push(new Reason('path', WS_SCHEME, t.scheme));
-    const up = findUpstream(config, t.host, ctx.family);
-    if (up && looksLikeWebSocketName(t.host)) reasons.push(new Reason('upstream-name', WS_LIKE_POOL, t.host));
+    const named = mayLookLikeWebSocketName(t.host) && looksLikeWebSocketName(t.host);
+    const up = named || marked ? findUpstream(config, t.host, ctx.family) : undefined;
+    if (up && named) reasons.push(new Reason('upstream-name', WS_LIKE_POOL, t.host));
     if (up && marked && hasNginxMarker(up)) reasons.push(new Reason('marker', MARKED_POOL, t.host));
   }
   for (let c: NginxContext | null = marked ? ctx : null; c && c.kind !== 'http'; c = c.parent) {
