@@ -55,6 +55,25 @@ const lazyPackages = {
     });
   },
 };
+// Packages the sources import at the top of a module but call only now and then (picomatch: the
+// glob of an nginx include): for the CLI, the import is a function that requires the package on
+// its first call, so that a run without a glob never initialises it (esbuild runs a CommonJS
+// package's top-level code where it is imported, at start-up).
+const CLI_LAZY_IMPORTS = ['picomatch'];
+const lazyImports = {
+  name: 'lazy-imports',
+  setup(b) {
+    const names = CLI_LAZY_IMPORTS.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+    b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (a) =>
+      a.kind === 'import-statement' ? { path: a.path, namespace: 'lazy-import' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-import' }, (a) => ({
+      contents: `module.exports = function (...args) { return require(${JSON.stringify(a.path)})(...args); };`,
+      loader: 'js',
+      resolveDir: process.cwd(),
+    }));
+  },
+};
 // The knowledge tables the sources require on first use (nginx's directives and documentation
 // facts, HAProxy's keywords: 580 KB): for the CLI, JSON files next to wslb-main.js, read only by a
 // run that looks one up (`wslb --version` reads none, a check of nginx files no HAProxy table).
@@ -215,7 +234,7 @@ const targets = [
     format: 'cjs',
     target: 'node18',
     // (no import.meta.url: web-tree-sitter, its one reader, is in a file of its own)
-    plugins: [jsonAsParse, lazyPackages, lazyData, lazyCommands, ruleDocsFile],
+    plugins: [jsonAsParse, lazyPackages, lazyImports, lazyData, lazyCommands, ruleDocsFile],
     // Every run reads and compiles the whole file: without comments it is a sixth smaller and
     // plain ASCII (one non-ASCII character in a comment made Node decode all of it as UTF-8 and
     // V8 keep it as a two-byte string). Names stay, so that stack traces remain readable.
