@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import cliTables from './cli-tables.cjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -82,13 +83,13 @@ const CLI_LAZY_DATA = ['nginx-commands.json', 'nginx-reference.json', 'haproxy-2
 const lazyData = {
   name: 'lazy-data',
   setup(b) {
-    // nginx-commands.json is written in a compact form (below): what the sources require is a
-    // module of the bundle that reads that file and gives back the table as the sources know it.
+    // nginx-commands.json is written in a compact form (scripts/cli-tables.cjs): what the sources
+    // require is a module of the bundle that reads that file and gives back the table as they know it.
     b.onResolve({ filter: /^\.\/generated\/nginx-commands\.json$/ }, (a) =>
       a.kind === 'require-call' ? { path: 'nginx-commands', namespace: 'compact-table' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'compact-table' }, () => ({
-      contents: `module.exports = (${expandCommands})(require("./nginx-commands.json"));`,
+      contents: `module.exports = (${cliTables.expandCommands})(require("./nginx-commands.json"));`,
       loader: 'js',
     }));
     b.onResolve({ filter: /^\.\/nginx-commands\.json$/ }, (a) =>
@@ -101,52 +102,6 @@ const lazyData = {
     });
   },
 };
-// nginx's command table (every directive of every release) for the CLI, which parses it in every
-// check of an nginx file: each string that repeats (module, version, family) and each distinct
-// list of contexts or argument kinds, and each distinct variant, written once and named by its
-// index. A third of the text, and a fraction of the objects to allocate: the variants and their
-// lists are shared between the directives that have the same (the table is never changed).
-function compactCommands(table) {
-  const index = (list, keyOf = (x) => x) => {
-    const at = new Map();
-    return [
-      list,
-      (x) => {
-        const k = keyOf(x);
-        if (!at.has(k)) at.set(k, list.push(x) - 1);
-        return at.get(k);
-      },
-    ];
-  };
-  const [strings, str] = index([]);
-  const [lists, list] = index([], (x) => JSON.stringify(x));
-  const [variants, variant] = index([], (x) => JSON.stringify(x));
-  const directives = table.directives.map((d) => {
-    const keys = Object.keys(d).join();
-    if (keys !== 'family,name,module,since,variants' && keys !== 'family,name,module,since,variants,removed')
-      throw new Error(`nginx-commands.json: a directive with the keys ${keys}`);
-    const vs = d.variants.map((v) => {
-      if (Object.keys(v).join() !== 'since,contexts,args,block')
-        throw new Error('nginx-commands.json: a variant of other keys');
-      return variant([str(v.since), list(v.contexts), list(v.args), v.block ? 1 : 0]);
-    });
-    return [str(d.family), d.name, str(d.module), str(d.since), d.removed === undefined ? -1 : str(d.removed), ...vs];
-  });
-  return { $comment: table.$comment, releases: table.releases, strings, lists, variants, directives };
-}
-/** compactCommands undone, at run time (its source is written into the bundle). */
-function expandCommands(t) {
-  const s = t.strings;
-  const l = t.lists;
-  const vs = t.variants.map((v) => ({ since: s[v[0]], contexts: l[v[1]], args: l[v[2]], block: v[3] === 1 }));
-  const directives = t.directives.map((d) => {
-    const c = { family: s[d[0]], name: d[1], module: s[d[2]], since: s[d[3]], variants: [] };
-    for (let i = 5; i < d.length; i++) c.variants.push(vs[d[i]]);
-    if (d[4] >= 0) c.removed = s[d[4]];
-    return c;
-  });
-  return { $comment: t.$comment, releases: t.releases, directives };
-}
 // The `simulate` command (server/src/cli/simulate-command.ts, which wslb.ts requires when run) in
 // a file of its own, with its own copy of what it needs: other runs neither read nor compile the
 // simulator.
@@ -186,7 +141,10 @@ function writeLazyData() {
   mkdirSync('dist/cli', { recursive: true });
   for (const f of CLI_LAZY_DATA) {
     const json = JSON.parse(readFileSync(`server/src/service/knowledge/generated/${f}`, 'utf8'));
-    writeFileSync(`dist/cli/${f}`, JSON.stringify(f === 'nginx-commands.json' ? compactCommands(json) : json));
+    writeFileSync(
+      `dist/cli/${f}`,
+      JSON.stringify(f === 'nginx-commands.json' ? cliTables.compactCommands(json) : json),
+    );
   }
   // Node reads the nearest package.json of the executable for its module type: this one, not the
   // whole manifest of the package (50 KB) at every run.
