@@ -239,13 +239,14 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
   const root = blockTypeOfPath(opts.rootContext ?? []);
   if (!root) return [];
   const chosen = opts.versionChosen !== false;
-  // Per block type: its environment, and (a one-pass check) a Report that adds to `out` directly.
-  const envs = new Map<NginxBlockType, { env: CheckEnv; report: Report }>();
+  // Per block type: its environment and, for a one-pass check, a Report that adds to `out`
+  // directly and the verdicts of the names seen (verdictOf's, looked up once per name).
+  const envs = new Map<NginxBlockType, { env: CheckEnv; report: Report; verdicts: Map<string, Verdict> }>();
   const envOf = (t: NginxBlockType) => {
     let e = envs.get(t);
     if (!e) {
       const env = checkEnv(build, envKey(opts.version, chosen, loaded, t));
-      envs.set(t, (e = { env, report: collectInto(env, out) }));
+      envs.set(t, (e = { env, report: collectInto(env, out), verdicts: new Map() }));
     }
     return e;
   };
@@ -265,7 +266,11 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
       for (const k of checks.found)
         out.push(delta === 0 ? k : { ...k, span: { start: k.span.start + delta, end: k.span.end + delta } });
       known = checks.known;
-    } else known = checkDirective(e.env, d, e.report); // (nothing kept: no record per directive)
+    } else {
+      let v = e.verdicts.get(d.name);
+      if (!v) e.verdicts.set(d.name, (v = verdictOf(e.env, d.name)));
+      known = checkDirective(e.env, d, e.report, v); // (nothing kept: no record per directive)
+    }
     // A directive nginx refuses (unknown, wrong place...) is not looked into.
     if (known && d.block && !d.block.rawBody && !NGINX_DATA_BLOCKS.has(d.name)) {
       const child = childBlockType(t, d.name);
@@ -419,9 +424,8 @@ function classifyMisplaced(
 }
 
 /** The checks of one directive (not of what its block holds); false when nginx refuses it outright. */
-function checkDirective(env: CheckEnv, d: DirectiveLike, report: Report): boolean {
+function checkDirective(env: CheckEnv, d: DirectiveLike, report: Report, v = verdictOf(env, d.name)): boolean {
   const name = d.name;
-  const v = verdictOf(env, name);
   if (v.kind === 'stop') {
     report(d.nameSpan, v.severity, v.code, v.message);
     return false;
