@@ -14,10 +14,10 @@ import { fact, keepAcross } from '../../host/memo';
 import { firstNames } from '../name-list';
 
 /** Directives that take an upstream name or address, by family. */
-const PASSES: Record<string, { family: NginxFamily; scheme: boolean }> = {
-  proxy_pass: { family: 'http', scheme: true },
-  grpc_pass: { family: 'http', scheme: false },
-};
+const PASSES: ReadonlyMap<string, { family: NginxFamily; scheme: boolean }> = new Map([
+  ['proxy_pass', { family: 'http', scheme: true }],
+  ['grpc_pass', { family: 'http', scheme: false }],
+]);
 
 /** The upstream names of each family, in order and as a set (once per config; an edit inside a server block keeps them). */
 const upstreamNames = fact(
@@ -64,7 +64,7 @@ export const unknownUpstream: NginxRule = {
     const statements = statementsIn(config, scope);
     for (let si = 0; si < statements.length; si++) {
       const s = statements[si];
-      const pass = PASSES[s.name];
+      const pass = PASSES.get(s.name);
       if (!pass || s.context.family !== pass.family) continue;
       const raw = s.args[0] ?? '';
       if (raw.includes('$') || raw.startsWith('unix:')) continue;
