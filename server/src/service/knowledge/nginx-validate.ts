@@ -499,7 +499,8 @@ function checkValue(env: CheckEnv, d: DirectiveLike, n: number, report: Report):
 function checkParameters(env: CheckEnv, d: DirectiveLike, report: Report): void {
   const { version, t } = env;
   const name = d.name;
-  if (!d.block && (name === 'server' || name === 'listen')) {
+  // (parameters follow the first argument: a lone address builds no words)
+  if (!d.block && (name === 'server' || name === 'listen') && (d.argCount ?? d.args.length) > 1) {
     const family = familyOfBlockType(t);
     for (let i = 1; i < d.args.length; i++) {
       const a = d.args[i];
