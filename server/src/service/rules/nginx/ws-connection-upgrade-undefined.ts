@@ -16,6 +16,7 @@ import type { Span } from '../../text';
 import { statementsIn } from '../../model/nginx-units';
 import { fact, keepAcross } from '../../host/memo';
 import { isBuiltinVariable } from './variables';
+import { namedIn } from './common';
 
 /** Directives whose arguments are regular expressions or code, not nginx strings with variables. */
 const NOT_COMPILED = new Set([
@@ -89,7 +90,7 @@ function refSpan(stmt: NginxStatement, argIndex: number, valueIndex: number, len
 
 /** Configs where a third-party module may define variables we cannot know about. */
 function mayHaveForeignVariables(config: NginxConfig): boolean {
-  const statements = walkStatements(config.root);
+  const statements = namedIn(walkStatements(config.root), 'load_module');
   for (let si = 0; si < statements.length; si++) {
     const s = statements[si];
     if (s.name === 'load_module' && !/ngx_(http|stream|mail)_[a-z0-9_]*module\.so$/.test(s.args[0] ?? '')) return true;
