@@ -98,8 +98,7 @@ function addStatement(ctx: NginxContext, stmt: NginxStatement): void {
     else ctx.byName.set(stmt.name, [stmt]);
   } else if (list.length > INDEX_FROM) {
     const index = new Map<string, NginxStatement[]>();
-    for (let i = 0; i < list.length; i++) {
-      const s = list[i];
+    for (const s of list) {
       const same = index.get(s.name);
       if (same) same.push(s);
       else index.set(s.name, [s]);
