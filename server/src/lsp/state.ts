@@ -50,8 +50,10 @@ export class ServerState {
       const before = doc.getText();
       const edits: TextEditRecord[] = [];
       for (const change of changes) {
-        const { offset, deleted } = doc.apply(change);
-        edits.push({ offset, deleted, inserted: change.text });
+        const { offset, deleted, lines } = doc.apply(change);
+        edits.push(
+          lines ? { offset, deleted, inserted: change.text, lines } : { offset, deleted, inserted: change.text },
+        );
       }
       doc.version = version;
       this.project.noteEdits(this.project.paths.toPath(doc.uri), before, edits, doc.getText());

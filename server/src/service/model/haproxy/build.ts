@@ -94,11 +94,7 @@ export function updateHaproxyConfig(
   // A `wslb` comment (a WebSocket marker, in any case) may mark the proxy below it, not only the
   // one it belongs to: such a line is edited by building the config again. Nothing else can
   // bring one in or take one out (sourceMayMentionWslb() stays true of the text).
-  if (
-    WSLB.test(src.text.slice(change.lineStart, change.oldLineEnd)) ||
-    WSLB.test(change.tree.text.slice(change.lineStart, change.oldLineEnd + change.delta))
-  )
-    return null;
+  if (WSLB.test(change.oldText) || WSLB.test(change.newText)) return null;
   src.text = change.tree.text;
   src.tree = change.tree;
   if (change.delta !== 0) {
