@@ -1,5 +1,5 @@
 import type { Position, Range, TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
-import type { EditLines } from '../service/host/edits';
+import type { EditLines } from '../service/text';
 
 /**
  * The server's open documents: the `TextDocument` interface of vscode-languageserver-textdocument

@@ -14,7 +14,7 @@
  */
 import type { HaproxyAnalysis, LanguageService } from '../index';
 import { analyzeHaproxyFiles, haproxyFileOptions } from './analyse';
-import { lineAfterEdit, sliceNear } from '../edit-lines';
+import { lineAfterEdit, sliceNear } from '../text';
 import { spanFinding } from './findings';
 import type { DetectedVersion } from '../version-detect';
 import { validateHaproxyStatement } from '../knowledge/haproxy-validate';
@@ -128,7 +128,7 @@ export class HaproxyIncremental {
     let current = st.text;
     for (let i = 0; i < edits.length; i++) {
       const e = edits[i];
-      // (the edited line is read from e.lines when the edit carries them: edit-lines.ts)
+      // (the edited line is read from e.lines when the edit carries them: text.ts, EditLines)
       const removed = sliceNear(current, e.lines, 'before', e.offset, e.offset + e.deleted);
       if (TEMPLATE_CHARS.test(e.inserted) || TEMPLATE_CHARS.test(removed)) return null;
       const next =

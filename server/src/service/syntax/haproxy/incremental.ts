@@ -13,7 +13,7 @@
  * The old tree's arrays and nodes are updated in place and handed over to a new tree object; the
  * old tree object must not be used afterwards.
  */
-import { sliceNear, type EditLines } from '../../edit-lines';
+import { linesHold, sliceNear, type EditLines } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
 import { lexInfo, lexLine } from './lexer';
 import { shiftLine, shiftSpan, type Line } from './line';
@@ -28,7 +28,7 @@ export interface HaproxyTextEdit {
   offset: number;
   deleted: number;
   inserted: string;
-  /** The lines the edit touches, when known: the edited line is read there (edit-lines.ts). */
+  /** The lines the edit touches, when known: the edited line is read there (text.ts, EditLines). */
   lines?: EditLines;
 }
 
@@ -177,11 +177,13 @@ function readEditedLine(tree: HaproxyFile, text: string, edit: HaproxyTextEdit):
   // Suppression comments and WebSocket markers are read from the text itself.
   if (oldText.includes('wslb') || newText.includes('wslb')) return null;
 
-  // (lexed from the line's own text, then moved to its place: its words read that text)
-  const fresh = lexLine(newText, 0, newEnd - line.start);
-  if (line.start !== 0) shiftLine(fresh, line.start);
+  // From the edit's lines: lexed from the line's own text, then moved to its place (its words
+  // read that text, not the whole one).
+  const own = linesHold(edit.lines, 'after', line.start, newEnd + eol);
+  const fresh = own ? lexLine(newText, 0, newEnd - line.start) : lexLine(text, line.start, newEnd);
+  if (own && line.start !== 0) shiftLine(fresh, line.start);
   const lexError = lexInfo.error;
-  if (lexError) shiftSpan(lexError, line.start);
+  if (own && lexError) shiftSpan(lexError, line.start);
   if (lexInfo.nulAt >= 0 || lexInfo.crAt >= 0) return null;
 
   const oldKind = kindOf(line);
