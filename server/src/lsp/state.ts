@@ -51,9 +51,10 @@ export class ServerState {
       const edits: TextEditRecord[] = [];
       for (const change of changes) {
         const { offset, deleted, lines } = doc.apply(change);
-        edits.push(
-          lines ? { offset, deleted, inserted: change.text, lines } : { offset, deleted, inserted: change.text },
-        );
+        // the text after each edit too: the document's join of its pieces, made without a copy
+        const edit: TextEditRecord = { offset, deleted, inserted: change.text, made: doc.getText() };
+        if (lines) edit.lines = lines;
+        edits.push(edit);
       }
       doc.version = version;
       this.project.noteEdits(this.project.paths.toPath(doc.uri), before, edits, doc.getText());

@@ -215,9 +215,8 @@ describe('HAProxy incremental analysis', function () {
               if (viaDocument) {
                 const range = { start: doc.positionAt(e.offset), end: doc.positionAt(e.offset + e.deleted) };
                 const { offset, deleted, lines } = doc.apply({ range, text: e.inserted });
-                e = lines
-                  ? { offset, deleted, inserted: e.inserted, lines }
-                  : { offset, deleted, inserted: e.inserted };
+                e = { offset, deleted, inserted: e.inserted, made: doc.getText() };
+                if (lines) e.lines = lines;
               }
               edits.push(e);
               text = apply(text, e);

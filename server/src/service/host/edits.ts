@@ -17,6 +17,8 @@ export interface TextEditRecord {
   inserted: string;
   /** The lines the edit touches, when the document that made it said (see text.ts). */
   lines?: EditLines;
+  /** The text the edit made, when the document that made it said (a later edit's engine starts there). */
+  made?: string;
 }
 
 /** The edits made to a document since `base` (its text when the log started). */

@@ -132,7 +132,9 @@ export class HaproxyIncremental {
       const removed = sliceNear(current, e.lines, 'before', e.offset, e.offset + e.deleted);
       if (TEMPLATE_CHARS.test(e.inserted) || TEMPLATE_CHARS.test(removed)) return null;
       const next =
-        i === edits.length - 1 ? text : current.slice(0, e.offset) + e.inserted + current.slice(e.offset + e.deleted);
+        i === edits.length - 1
+          ? text
+          : (e.made ?? current.slice(0, e.offset) + e.inserted + current.slice(e.offset + e.deleted));
       // letters typed between existing marks (`%%` `%%`, `{` `}`) can make a placeholder too: one
       // on a single line holds the edit, so its line is looked at
       const edited = lineAfterEdit(next, e);

@@ -30,6 +30,8 @@ export interface HaproxyTextEdit {
   inserted: string;
   /** The lines the edit touches, when known: the edited line is read there (text.ts, EditLines). */
   lines?: EditLines;
+  /** The text the edit made, when known (not read here). */
+  made?: string;
 }
 
 export interface HaproxyLineChange {
