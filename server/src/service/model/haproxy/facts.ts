@@ -95,7 +95,10 @@ function readSectionFacts(section: HaproxySection, f: ProxyFacts): ProxyFacts {
 }
 
 /** A section's statements read by index (the part of HaproxySectionBody a list can answer too). */
-export type SectionLines = Pick<HaproxySectionBody, 'size' | 'keywordAt' | 'wordCountAt' | 'wordValueAt' | 'statement'>;
+export type SectionLines = Pick<
+  HaproxySectionBody,
+  'size' | 'keywordAt' | 'wordCountAt' | 'wordValueAt' | 'wordIsAt' | 'statement'
+>;
 
 /**
  * The section's statements by index: its body while it has one (a line's statement is only made
@@ -112,6 +115,7 @@ function statementsAsBody(stmts: readonly HaproxyStatement[]): SectionLines {
     keywordAt: (i) => stmts[i].keyword,
     wordCountAt: (i) => stmts[i].wordCount,
     wordValueAt: (i, k) => stmts[i].wordValue(k),
+    wordIsAt: (i, k, s) => stmts[i].wordValue(k) === s,
     statement: (i) => stmts[i],
   };
 }

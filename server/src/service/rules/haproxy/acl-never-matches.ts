@@ -61,7 +61,7 @@ function whereOf(lines: SectionLines, i: number, proxy: HaproxyProxy): number {
     case 'ignore-persist':
       return PLACE.BE_REQ_CNT;
     case 'stick':
-      return lines.wordValueAt(i, 1) === 'store-response' ? PLACE.BE_STO_RUL : PLACE.BE_SET_SRV;
+      return lines.wordCountAt(i) > 1 && lines.wordIsAt(i, 1, 'store-response') ? PLACE.BE_STO_RUL : PLACE.BE_SET_SRV;
     case 'tcp-request': {
       const w = word1(lines, i);
       if (w === 'connection') return fe ? PLACE.FE_CON_ACC : 0;
@@ -109,10 +109,8 @@ const READ = new Set([
  * words are read without building the line.)
  */
 function conditionStart(lines: SectionLines, i: number): number {
-  for (let k = 1, n = lines.wordCountAt(i); k < n; k++) {
-    const v = lines.wordValueAt(i, k);
-    if (v === 'if' || v === 'unless') return k + 1;
-  }
+  for (let k = 1, n = lines.wordCountAt(i); k < n; k++)
+    if (lines.wordIsAt(i, k, 'if') || lines.wordIsAt(i, k, 'unless')) return k + 1;
   return -1;
 }
 
@@ -145,7 +143,7 @@ function eachTerm(
 
 /**
  * Whether a fetch of some term of the condition has no value at `where`: when none has, the
- * line has nothing to report (termsOf() is not needed).
+ * line has nothing to report (termsOf() is not needed). The terms are walked as eachTerm() does.
  */
 function someOutOfPlace(
   lines: SectionLines,
@@ -154,17 +152,27 @@ function someOutOfPlace(
   where: number,
   acls: Map<string, AclInfo>,
 ): boolean {
-  let off = false;
-  eachTerm(lines, i, from, (name, first) => {
-    if (name === null) off = (keywordPlaces(fetchKeyword(lines.wordValueAt(i, first))) & where) === 0;
-    else {
-      const own = acls.get(name);
-      const pre = own ? null : predefinedAclPlaces(name);
-      off = own ? someExprOutOf(own, where) : pre !== null && (pre & where) === 0;
+  const n = lines.wordCountAt(i);
+  for (let k = from; k < n; k++) {
+    let w = lines.wordValueAt(i, k);
+    if (w === 'or' || w === '||') continue;
+    if (w.startsWith('!')) w = w.slice(1);
+    if (w === '{') {
+      let end = k + 1;
+      while (end < n && !lines.wordIsAt(i, end, '}')) end++;
+      if (end > k + 1 && (keywordPlaces(fetchKeyword(lines.wordValueAt(i, k + 1))) & where) === 0) return true;
+      k = end;
+      continue;
     }
-    return off;
-  });
-  return off;
+    const own = acls.get(w);
+    if (own !== undefined) {
+      if (someExprOutOf(own, where)) return true;
+      continue;
+    }
+    const pre = predefinedAclPlaces(w);
+    if (pre !== null && (pre & where) === 0) return true;
+  }
+  return false;
 }
 
 function someExprOutOf(acl: AclInfo, where: number): boolean {
