@@ -181,8 +181,7 @@ function reportBackendOptions(proxy: HaproxyProxy, report: Report): void {
   const lines = sectionLines(proxy.section);
   for (let i = 0, n = lines.size; i < n; i++) {
     if (lines.keywordAt(i) !== 'option' || lines.wordCountAt(i) < 2) continue;
-    const o = lines.wordValueAt(i, 1);
-    if (o !== 'httplog' && o !== 'tcplog') continue;
+    if (!lines.wordIsAt(i, 1, 'httplog') && !lines.wordIsAt(i, 1, 'tcplog')) continue;
     const s = lines.statement(i);
     const f = formatOf(s, proxy);
     if (!f || (f.name !== 'option httplog' && f.name !== 'option httplog clf' && f.name !== 'option tcplog')) continue;

@@ -31,25 +31,25 @@ const READ = new Set(['tcp-request', 'monitor', 'http-request', 'redirect', 'use
 function listOf(lines: SectionLines, i: number): ListId | null {
   const keyword = lines.keywordAt(i);
   if (!READ.has(keyword)) return null;
-  const w = lines.wordCountAt(i) > 1 ? lines.wordValueAt(i, 1) : undefined;
+  // (the second word read only where its value decides the list)
+  if (lines.wordCountAt(i) < 2) return null;
   switch (keyword) {
-    case 'tcp-request': {
-      return w === 'connection'
+    case 'tcp-request':
+      return lines.wordIsAt(i, 1, 'connection')
         ? 'tcp-connection'
-        : w === 'session'
+        : lines.wordIsAt(i, 1, 'session')
           ? 'tcp-session'
-          : w === 'content'
+          : lines.wordIsAt(i, 1, 'content')
             ? 'tcp-content'
             : null;
-    }
     case 'monitor':
-      return w === 'fail' ? 'monitor' : null;
+      return lines.wordIsAt(i, 1, 'fail') ? 'monitor' : null;
     case 'http-request':
-      return w !== undefined ? 'http-request' : null;
+      return 'http-request';
     case 'redirect':
     case 'use_backend':
     case 'use-server':
-      return w !== undefined ? keyword : null;
+      return keyword;
     default:
       return null;
   }
