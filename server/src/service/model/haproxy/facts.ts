@@ -110,14 +110,30 @@ export function sectionLines(section: HaproxySection): SectionLines {
 
 /** A section without a body (its list made, or built by hand) read through the same interface. */
 function statementsAsBody(stmts: readonly HaproxyStatement[]): SectionLines {
-  return {
-    size: stmts.length,
-    keywordAt: (i) => stmts[i].keyword,
-    wordCountAt: (i) => stmts[i].wordCount,
-    wordValueAt: (i, k) => stmts[i].wordValue(k),
-    wordIsAt: (i, k, s) => stmts[i].wordValue(k) === s,
-    statement: (i) => stmts[i],
-  };
+  return new StatementList(stmts);
+}
+
+/** (a class, not an object of closures: one small object per call) */
+class StatementList implements SectionLines {
+  constructor(private readonly stmts: readonly HaproxyStatement[]) {}
+  get size(): number {
+    return this.stmts.length;
+  }
+  keywordAt(i: number): string {
+    return this.stmts[i].keyword;
+  }
+  wordCountAt(i: number): number {
+    return this.stmts[i].wordCount;
+  }
+  wordValueAt(i: number, k: number): string {
+    return this.stmts[i].wordValue(k);
+  }
+  wordIsAt(i: number, k: number, s: string): boolean {
+    return this.stmts[i].wordValue(k) === s;
+  }
+  statement(i: number): HaproxyStatement {
+    return this.stmts[i];
+  }
 }
 
 /**

@@ -22,7 +22,7 @@ import {
   predefinedAclPlaces,
 } from '../../knowledge/haproxy-fetch-places';
 import type { HaproxyRule, RuleReport } from '../rule';
-import { haproxyWarns, reportsAny, statementSpan } from './common';
+import { haproxyWarns, ignoreReport, statementSpan } from './common';
 
 type Report = (r: RuleReport) => void;
 
@@ -150,7 +150,7 @@ function someOutOfPlace(
   i: number,
   from: number,
   where: number,
-  acls: Map<string, AclInfo>,
+  acls: ReadonlyMap<string, AclInfo>,
 ): boolean {
   const n = lines.wordCountAt(i);
   for (let k = from; k < n; k++) {
@@ -181,7 +181,7 @@ function someExprOutOf(acl: AclInfo, where: number): boolean {
 }
 
 /** The terms of the condition that starts at word `from`, each with its ACL; unknown names are left out. */
-function termsOf(lines: SectionLines, i: number, from: number, acls: Map<string, AclInfo>): Term[] {
+function termsOf(lines: SectionLines, i: number, from: number, acls: ReadonlyMap<string, AclInfo>): Term[] {
   const out: Term[] = [];
   eachTerm(lines, i, from, (name, first, end) => {
     if (name === null) {
@@ -227,58 +227,77 @@ export const aclNeverMatches: HaproxyRule = {
   },
 };
 
-/** The rule's reports for one proxy: its own ACLs and rule lines are all it reads. */
-function checkProxy(proxy: HaproxyProxy, report: Report): void {
-  const acls = new Map<string, AclInfo>();
-  const path = proxy.source.path;
+/** The rule's reports for one proxy: its own ACLs and rule lines are all it reads. Returns whether it reported. */
+function checkProxy(proxy: HaproxyProxy, report: Report): boolean {
+  let reported = false;
+  // (made at the first `acl` line: most proxies have none)
+  let acls: Map<string, AclInfo> | null = null;
   const lines = sectionLines(proxy.section);
   for (let i = 0, n = lines.size; i < n; i++) {
     const keyword = lines.keywordAt(i);
     if (!READ.has(keyword)) continue;
     if (keyword === 'acl') {
-      readAcl(lines, i, acls);
+      readAcl(lines, i, (acls ??= new Map<string, AclInfo>()));
       continue;
     }
     const where = whereOf(lines, i, proxy);
     if (where === 0) continue;
     const from = conditionStart(lines, i);
-    if (from < 0 || !someOutOfPlace(lines, i, from, where, acls)) continue;
-    const tcp = tcpRuleName(lines, i);
-    const terms = termsOf(lines, i, from, acls);
-    const place = placeName(where);
-    const tcpIn = tcp ? ` in '${tcp}'` : '';
-    const span = () => statementSpan(lines.statement(i));
-    const full = terms.find((t) => (t.acl.places & where) === 0 && t.acl.places !== ALL_PLACES);
-    if (full) {
-      const kw = full.acl.exprs[0].kw;
-      const warning = full.name
-        ? `acl '${clipWord(full.name)}' will never match${tcpIn} because it only involves keywords that are incompatible with '${place}'`
-        : `anonymous acl will never match${tcpIn} because it uses keyword '${clipWord(kw)}' which is incompatible with '${place}'`;
-      const what = full.name ? `acl ${clipWord(full.name)}` : `{ ${clipWord(kw)} }`;
-      report({
-        path,
-        span: span(),
-        message: `${what} never matches here: ${clipWord(kw)} has no value in a ${place}${looksAtHandshake(lines, full.acl) ? ', so WebSocket upgrades are never recognised' : ''}`,
-        related: [haproxyWarns(path, span(), warning)],
-      });
-      continue;
-    }
-    for (const t of terms) {
-      const bad = t.acl.exprs.find((e) => (e.places & where) === 0);
-      if (!bad) continue;
-      const warning = t.name
-        ? `acl '${clipWord(t.name)}' involves ${tcp ? 'keyword' : 'keywords'} '${clipWord(bad.kw)}' which is incompatible with '${place}'`
-        : `anonymous acl involves keyword '${clipWord(bad.kw)}' which is incompatible with '${place}'`;
-      report({
-        path,
-        span: span(),
-        severity: 'hint',
-        message: `acl ${clipWord(t.name ?? '')} can match here only through its other tests: ${clipWord(bad.kw)} has no value in a ${place}`,
-        related: [haproxyWarns(path, span(), warning)],
-      });
-      break;
-    }
+    if (from < 0 || !someOutOfPlace(lines, i, from, where, acls ?? NO_ACLS)) continue;
+    if (reportLine(proxy, lines, i, from, where, acls ?? NO_ACLS, report)) reported = true;
   }
+  return reported;
+}
+
+const NO_ACLS: ReadonlyMap<string, AclInfo> = new Map();
+
+/** The finding of rule line i, whose condition (from word `from`) has a term out of place at `where`; whether there is one. */
+function reportLine(
+  proxy: HaproxyProxy,
+  lines: SectionLines,
+  i: number,
+  from: number,
+  where: number,
+  acls: ReadonlyMap<string, AclInfo>,
+  report: Report,
+): boolean {
+  const path = proxy.source.path;
+  const tcp = tcpRuleName(lines, i);
+  const terms = termsOf(lines, i, from, acls);
+  const place = placeName(where);
+  const tcpIn = tcp ? ` in '${tcp}'` : '';
+  const span = () => statementSpan(lines.statement(i));
+  const full = terms.find((t) => (t.acl.places & where) === 0 && t.acl.places !== ALL_PLACES);
+  if (full) {
+    const kw = full.acl.exprs[0].kw;
+    const warning = full.name
+      ? `acl '${clipWord(full.name)}' will never match${tcpIn} because it only involves keywords that are incompatible with '${place}'`
+      : `anonymous acl will never match${tcpIn} because it uses keyword '${clipWord(kw)}' which is incompatible with '${place}'`;
+    const what = full.name ? `acl ${clipWord(full.name)}` : `{ ${clipWord(kw)} }`;
+    report({
+      path,
+      span: span(),
+      message: `${what} never matches here: ${clipWord(kw)} has no value in a ${place}${looksAtHandshake(lines, full.acl) ? ', so WebSocket upgrades are never recognised' : ''}`,
+      related: [haproxyWarns(path, span(), warning)],
+    });
+    return true;
+  }
+  for (const t of terms) {
+    const bad = t.acl.exprs.find((e) => (e.places & where) === 0);
+    if (!bad) continue;
+    const warning = t.name
+      ? `acl '${clipWord(t.name)}' involves ${tcp ? 'keyword' : 'keywords'} '${clipWord(bad.kw)}' which is incompatible with '${place}'`
+      : `anonymous acl involves keyword '${clipWord(bad.kw)}' which is incompatible with '${place}'`;
+    report({
+      path,
+      span: span(),
+      severity: 'hint',
+      message: `acl ${clipWord(t.name ?? '')} can match here only through its other tests: ${clipWord(bad.kw)} has no value in a ${place}`,
+      related: [haproxyWarns(path, span(), warning)],
+    });
+    return true;
+  }
+  return false;
 }
 
 /** An `acl <name> <fetch> ...` line: where its fetch gives a value, added to what the name has. */
@@ -288,11 +307,14 @@ function readAcl(lines: SectionLines, i: number, acls: Map<string, AclInfo>): vo
   const name = lines.wordValueAt(i, 1);
   const kw = fetchKeyword(lines.wordValueAt(i, 2));
   const places = keywordPlaces(kw);
-  let info = acls.get(name);
-  if (info === undefined) acls.set(name, (info = { places: 0, exprs: [], websocket: false, rows: [] }));
-  info.places |= places;
-  info.exprs.push({ kw, places });
-  info.rows!.push(i);
+  const info = acls.get(name);
+  // (lists made with their first entry: most names have one line)
+  if (info === undefined) acls.set(name, { places, exprs: [{ kw, places }], websocket: false, rows: [i] });
+  else {
+    info.places |= places;
+    info.exprs.push({ kw, places });
+    info.rows!.push(i);
+  }
 }
 
 /** Whether the ACL looks at the handshake: for an own ACL, whether a word after its name on one of its lines read so far does. */
@@ -304,7 +326,7 @@ function looksAtHandshake(lines: SectionLines, acl: AclInfo): boolean {
   return false;
 }
 
-/** The proxies the rule reports (see reportsAny()). */
+/** The proxies the rule reports (a test of proxiesWhere()). */
 function hasConflicts(proxy: HaproxyProxy): boolean {
-  return reportsAny((seen) => checkProxy(proxy, seen));
+  return checkProxy(proxy, ignoreReport);
 }

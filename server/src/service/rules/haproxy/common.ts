@@ -279,6 +279,15 @@ export function reportsAny(check: (seen: () => void) => void): boolean {
   return found;
 }
 
+/**
+ * A report that keeps nothing. A check run on every proxy (the test given to proxiesWhere())
+ * that says whether it reported is asked with it: no closure is made per proxy, as reportsAny()
+ * makes.
+ */
+export function ignoreReport(): void {
+  // nothing: the caller only asks whether the check reported
+}
+
 /** Whether the section has a statement whose keyword is one of `keywords` (none is built). */
 export function hasLineWith(section: HaproxySection, keywords: ReadonlySet<string>): boolean {
   const lines = sectionLines(section);
