@@ -18,11 +18,17 @@ import { spanFinding } from './findings';
 import type { DetectedVersion } from '../version-detect';
 import { validateHaproxyStatement } from '../knowledge/haproxy-validate';
 import { checkHaproxyTimeStatement, validateConfigKnowledge, type KnowledgeFinding } from '../knowledge-check';
-import { buildHaproxyConfig, haproxyParseText, updateHaproxyConfig, type HaproxyConfig } from '../model/haproxy';
+import {
+  buildHaproxyConfig,
+  haproxyParseText,
+  sourceMayMentionWslb,
+  updateHaproxyConfig,
+  type HaproxyConfig,
+} from '../model/haproxy';
 import { recogniseHaproxyTemplate } from '../model/haproxy-template';
 import { parseHaproxy } from '../syntax/haproxy';
 import { reparseHaproxyLine, type HaproxyLineChange, type HaproxyTextEdit } from '../syntax/haproxy/incremental';
-import type { Suppressions } from '../suppress';
+import { commentSyntaxOf, type Suppressions } from '../suppress';
 import type { LineIndex } from '../text';
 import type { Finding } from '../types';
 
@@ -104,6 +110,9 @@ export class HaproxyIncremental {
     const knowledge = validateConfigKnowledge({ language: 'haproxy', config }, options);
     const knowledgeFindings = knowledge.map((k) => toFinding(k, tree.lineIndex));
     const suppressions = new Map<string, Suppressions>();
+    // a text without a `# wslb` comment has no suppression comment: it is not searched for one
+    if (commentSyntaxOf(path) === 'hash' && !sourceMayMentionWslb(config.sources[0]))
+      suppressions.set(path, { file: null, lines: new Map() });
     const analysis = analyzeHaproxyFiles(service.options, service.fixTiming, [{ path, text, versionHint }], {
       config,
       knowledge,

@@ -150,7 +150,7 @@ function someOutOfPlace(
   i: number,
   from: number,
   where: number,
-  acls: ReadonlyMap<string, AclInfo>,
+  acls: ReadonlyMap<string, AclInfo> | null,
 ): boolean {
   const n = lines.wordCountAt(i);
   for (let k = from; k < n; k++) {
@@ -164,7 +164,7 @@ function someOutOfPlace(
       k = end;
       continue;
     }
-    const own = acls.get(w);
+    const own = acls?.get(w);
     if (own !== undefined) {
       if (someExprOutOf(own, where)) return true;
       continue;
@@ -181,7 +181,7 @@ function someExprOutOf(acl: AclInfo, where: number): boolean {
 }
 
 /** The terms of the condition that starts at word `from`, each with its ACL; unknown names are left out. */
-function termsOf(lines: SectionLines, i: number, from: number, acls: ReadonlyMap<string, AclInfo>): Term[] {
+function termsOf(lines: SectionLines, i: number, from: number, acls: ReadonlyMap<string, AclInfo> | null): Term[] {
   const out: Term[] = [];
   eachTerm(lines, i, from, (name, first, end) => {
     if (name === null) {
@@ -192,7 +192,7 @@ function termsOf(lines: SectionLines, i: number, from: number, acls: ReadonlyMap
       out.push({ name: null, acl: { places, exprs: [{ kw, places }], websocket: HANDSHAKE.test(inside) } });
       return false;
     }
-    const own = acls.get(name);
+    const own = acls?.get(name);
     const pre = own ? null : predefinedAclPlaces(name);
     if (own) out.push({ name, acl: own });
     else if (pre !== null)
@@ -243,13 +243,11 @@ function checkProxy(proxy: HaproxyProxy, report: Report): boolean {
     const where = whereOf(lines, i, proxy);
     if (where === 0) continue;
     const from = conditionStart(lines, i);
-    if (from < 0 || !someOutOfPlace(lines, i, from, where, acls ?? NO_ACLS)) continue;
-    if (reportLine(proxy, lines, i, from, where, acls ?? NO_ACLS, report)) reported = true;
+    if (from < 0 || !someOutOfPlace(lines, i, from, where, acls)) continue;
+    if (reportLine(proxy, lines, i, from, where, acls, report)) reported = true;
   }
   return reported;
 }
-
-const NO_ACLS: ReadonlyMap<string, AclInfo> = new Map();
 
 /** The finding of rule line i, whose condition (from word `from`) has a term out of place at `where`; whether there is one. */
 function reportLine(
@@ -258,7 +256,7 @@ function reportLine(
   i: number,
   from: number,
   where: number,
-  acls: ReadonlyMap<string, AclInfo>,
+  acls: ReadonlyMap<string, AclInfo> | null,
   report: Report,
 ): boolean {
   const path = proxy.source.path;
