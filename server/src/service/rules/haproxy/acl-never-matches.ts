@@ -37,6 +37,24 @@ interface AclInfo {
   rows?: number[];
 }
 
+/** A proxy's own ACLs by name: the first name held as it is, a map made at the second (most proxies have one). */
+class Acls {
+  #firstName = '';
+  #first: AclInfo | undefined = undefined;
+  #more: Map<string, AclInfo> | null = null;
+  get(name: string): AclInfo | undefined {
+    if (this.#first !== undefined && name === this.#firstName) return this.#first;
+    return this.#more?.get(name);
+  }
+  /** (for a name get() does not know) */
+  add(name: string, info: AclInfo): void {
+    if (this.#first === undefined) {
+      this.#firstName = name;
+      this.#first = info;
+    } else (this.#more ??= new Map()).set(name, info);
+  }
+}
+
 interface Term {
   name: string | null;
   acl: AclInfo;
@@ -145,13 +163,7 @@ function eachTerm(
  * Whether a fetch of some term of the condition has no value at `where`: when none has, the
  * line has nothing to report (termsOf() is not needed). The terms are walked as eachTerm() does.
  */
-function someOutOfPlace(
-  lines: SectionLines,
-  i: number,
-  from: number,
-  where: number,
-  acls: ReadonlyMap<string, AclInfo> | null,
-): boolean {
+function someOutOfPlace(lines: SectionLines, i: number, from: number, where: number, acls: Acls | null): boolean {
   const n = lines.wordCountAt(i);
   for (let k = from; k < n; k++) {
     let w = lines.wordValueAt(i, k);
@@ -181,7 +193,7 @@ function someExprOutOf(acl: AclInfo, where: number): boolean {
 }
 
 /** The terms of the condition that starts at word `from`, each with its ACL; unknown names are left out. */
-function termsOf(lines: SectionLines, i: number, from: number, acls: ReadonlyMap<string, AclInfo> | null): Term[] {
+function termsOf(lines: SectionLines, i: number, from: number, acls: Acls | null): Term[] {
   const out: Term[] = [];
   eachTerm(lines, i, from, (name, first, end) => {
     if (name === null) {
@@ -231,13 +243,13 @@ export const aclNeverMatches: HaproxyRule = {
 function checkProxy(proxy: HaproxyProxy, report: Report): boolean {
   let reported = false;
   // (made at the first `acl` line: most proxies have none)
-  let acls: Map<string, AclInfo> | null = null;
+  let acls: Acls | null = null;
   const lines = sectionLines(proxy.section);
   for (let i = 0, n = lines.size; i < n; i++) {
     const keyword = lines.keywordAt(i);
     if (!READ.has(keyword)) continue;
     if (keyword === 'acl') {
-      readAcl(lines, i, (acls ??= new Map<string, AclInfo>()));
+      readAcl(lines, i, (acls ??= new Acls()));
       continue;
     }
     const where = whereOf(lines, i, proxy);
@@ -256,7 +268,7 @@ function reportLine(
   i: number,
   from: number,
   where: number,
-  acls: ReadonlyMap<string, AclInfo> | null,
+  acls: Acls | null,
   report: Report,
 ): boolean {
   const path = proxy.source.path;
@@ -299,7 +311,7 @@ function reportLine(
 }
 
 /** An `acl <name> <fetch> ...` line: where its fetch gives a value, added to what the name has. */
-function readAcl(lines: SectionLines, i: number, acls: Map<string, AclInfo>): void {
+function readAcl(lines: SectionLines, i: number, acls: Acls): void {
   const count = lines.wordCountAt(i);
   if (count < 3) return;
   const name = lines.wordValueAt(i, 1);
@@ -307,7 +319,7 @@ function readAcl(lines: SectionLines, i: number, acls: Map<string, AclInfo>): vo
   const places = keywordPlaces(kw);
   const info = acls.get(name);
   // (lists made with their first entry: most names have one line)
-  if (info === undefined) acls.set(name, { places, exprs: [{ kw, places }], websocket: false, rows: [i] });
+  if (info === undefined) acls.add(name, { places, exprs: [{ kw, places }], websocket: false, rows: [i] });
   else {
     info.places |= places;
     info.exprs.push({ kw, places });
