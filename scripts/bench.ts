@@ -52,6 +52,7 @@ function timeProcess(
   args: string[],
   runs = 5,
   cpu = false,
+  env: NodeJS.ProcessEnv = process.env,
 ): { ms: number; cpuMs: number | null; ok: boolean; output: string } | null {
   const probe = spawnSync(cmd, ['-v'], { encoding: 'utf8' });
   if (probe.error) return null;
@@ -59,7 +60,7 @@ function timeProcess(
   const cpuFile = path.join(os.tmpdir(), `wslb-bench-cpu-${process.pid}`);
   // (a buffer for all of the output: at the default 1 MB, spawnSync kills a process that writes
   // more, such as the CLI's 2 MB of JSON on the 52k-line config, and times a run cut short)
-  const opts = { encoding: 'utf8', maxBuffer: 1 << 28 } as const;
+  const opts = { encoding: 'utf8', maxBuffer: 1 << 28, env } as const;
   const once = () =>
     gnuTime ? spawnSync(gnuTime, ['-o', cpuFile, '-f', '%U %S', cmd, ...args], opts) : spawnSync(cmd, args, opts);
   const cpuOfLast = (): number | null => {
@@ -306,7 +307,21 @@ function benchCli() {
   const small = checkOf('cli-nginx-100', 100);
   const bare = timeProcess(node, ['-e', '0'], 5, true);
   const version = timeProcess(node, [cli, '--version'], 5, true);
+  // Shown apart, not a target: NODE_EXTRA_CA_CERTS (set in some sandboxes and CI images) makes
+  // Node 20 read and parse that CA file at every start, before any of wslb's code runs.
+  const withoutCa = process.env.NODE_EXTRA_CA_CERTS
+    ? (() => {
+        const env = { ...process.env };
+        delete env.NODE_EXTRA_CA_CERTS;
+        const smallFile = path.join(tmp, 'cli-nginx-100.conf');
+        return {
+          nodeMs: timeProcess(node, ['-e', '0'], 5, false, env)?.ms ?? null,
+          smallMs: timeProcess(node, [cli, 'check', '--format', 'json', smallFile], 5, false, env)?.ms ?? null,
+        };
+      })()
+    : null;
   return {
+    withoutCa,
     nodeMs: bare?.ms ?? null,
     nodeCpuMs: bare?.cpuMs ?? null,
     versionMs: version?.ms ?? null,
@@ -455,6 +470,11 @@ if (cli) {
     `  start-up: node -e 0 ${f(cli.nodeMs)} (${f(cli.nodeCpuMs)}) ms, wslb --version ${f(cli.versionMs)} (${f(cli.versionCpuMs)}) ms; ` +
       `ratio of wslb --version to nginx -t on the 100-line config ${f(cli.startupRatio, 2)} (CPU ${f(cli.startupCpuRatio, 2)})`,
   );
+  if (cli.withoutCa)
+    console.log(
+      `  the same with NODE_EXTRA_CA_CERTS unset (it is set here; not a target): node -e 0 ${f(cli.withoutCa.nodeMs)} ms, ` +
+        `cli-nginx-100 ${f(cli.withoutCa.smallMs)} ms`,
+    );
 }
 console.log(
   '\nevery unit broken, every finding with its fixes (issue 23): the check against the binary, and 10k units against 5k',

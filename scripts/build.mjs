@@ -13,7 +13,8 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'linked',
-  // The rules' long explanations (server/src/service/rules/*/*.md, read by rules/long-docs.ts).
+  // The long explanations of rules and checks (server/src/service/{rules,checks}/*/*.md, read by
+  // rules/long-docs.ts).
   loader: { '.md': 'text' },
 };
 
@@ -80,14 +81,15 @@ const lazyCommands = {
     );
   },
 };
-// The rules' long explanations (rules/<system>/<name>.md, required by rules/long-docs.ts when a
-// text is asked for): for the CLI, one JSON file beside wslb-main.js, read by `wslb explain` alone.
-const RULES_DIR = 'server/src/service/rules';
+// The long explanations of rules and checks ({rules,checks}/<system>/<name>.md, required by
+// rules/long-docs.ts when a text is asked for): for the CLI, one JSON file beside wslb-main.js,
+// keyed `rules/nginx/ws-http-version`, `checks/nginx/syntax`, read by `wslb explain` and SARIF.
+const DOCS_DIRS = ['rules', 'checks'];
 const ruleDocsFile = {
   name: 'rule-docs-file',
   setup(b) {
-    b.onLoad({ filter: /[\\/]service[\\/]rules[\\/][^\\/]+[\\/][^\\/]+\.md$/ }, (a) => ({
-      contents: `module.exports = require("./rule-docs.json")[${JSON.stringify(a.path.split(/[\\/]/).slice(-2).join('/').slice(0, -3))}];`,
+    b.onLoad({ filter: /[\\/]service[\\/](rules|checks)[\\/][^\\/]+[\\/][^\\/]+\.md$/ }, (a) => ({
+      contents: `module.exports = require("./rule-docs.json")[${JSON.stringify(a.path.split(/[\\/]/).slice(-3).join('/').slice(0, -3))}];`,
       loader: 'js',
     }));
     b.onResolve({ filter: /^\.\/rule-docs\.json$/ }, (a) => ({ path: a.path, external: true }));
@@ -95,9 +97,12 @@ const ruleDocsFile = {
 };
 function writeRuleDocs() {
   const docs = {};
-  for (const system of readdirSync(RULES_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()))
-    for (const f of readdirSync(`${RULES_DIR}/${system.name}`).filter((n) => n.endsWith('.md')))
-      docs[`${system.name}/${f.slice(0, -3)}`] = readFileSync(`${RULES_DIR}/${system.name}/${f}`, 'utf8');
+  for (const kind of DOCS_DIRS) {
+    const dir = `server/src/service/${kind}`;
+    for (const system of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()))
+      for (const f of readdirSync(`${dir}/${system.name}`).filter((n) => n.endsWith('.md')))
+        docs[`${kind}/${system.name}/${f.slice(0, -3)}`] = readFileSync(`${dir}/${system.name}/${f}`, 'utf8');
+  }
   writeFileSync('dist/cli/rule-docs.json', JSON.stringify(docs));
 }
 function writeLazyData() {

@@ -4,7 +4,7 @@ import { sourcePointer } from '../server/src/service/docs/sections';
 import { ALL_CHECKS } from '../server/src/service/checks';
 import { codeAnchor as anchor } from '../server/src/service/docs/links';
 import { ALL_RULES } from '../server/src/service/rules';
-import { longDocs } from '../server/src/service/rules/long-docs';
+import { checkLongDocs, longDocs } from '../server/src/service/rules/long-docs';
 
 export function renderRuleDocs(): string {
   const out: string[] = [
@@ -53,7 +53,7 @@ export function renderRuleDocs(): string {
   for (const c of ALL_CHECKS)
     out.push(`| [\`${c.id}\`](#${anchor(c.id)}) | ${c.severity} | ${c.short.replace(/\|/g, '\\|')} |`);
   for (const c of ALL_CHECKS) {
-    out.push('', `## ${c.id}`, '', `*${c.severity}; validity check*`, '', c.short, '', c.long);
+    out.push('', `## ${c.id}`, '', `*${c.severity}; validity check*`, '', c.short, '', checkLongDocs(c.id));
     if (c.references?.length) out.push('', 'References:', '', ...c.references.map((u) => `- ${u}`));
   }
   return out.join('\n') + '\n';

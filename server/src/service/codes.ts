@@ -4,7 +4,7 @@
  */
 import { ALL_CHECKS, checkById } from './checks';
 import { ALL_RULES, ruleById } from './rules';
-import { longDocs } from './rules/long-docs';
+import { checkLongDocs, longDocs } from './rules/long-docs';
 import type { Severity } from './types';
 
 export interface KnownCode {
@@ -12,7 +12,7 @@ export interface KnownCode {
   kind: 'rule' | 'check';
   severity: Severity;
   short: string;
-  /** Read when asked for (a rule's is a Markdown file: rules/long-docs.ts). */
+  /** Read when asked for (a Markdown file: rules/long-docs.ts). */
   readonly long: string;
   references: readonly string[];
 }
@@ -32,7 +32,16 @@ export function knownCode(id: string): KnownCode | undefined {
     };
   const c = checkById(id);
   if (c)
-    return { id, kind: 'check', severity: c.severity, short: c.short, long: c.long, references: c.references ?? [] };
+    return {
+      id,
+      kind: 'check',
+      severity: c.severity,
+      short: c.short,
+      get long() {
+        return checkLongDocs(id);
+      },
+      references: c.references ?? [],
+    };
   return undefined;
 }
 

@@ -9,7 +9,6 @@ export const AWS_CHECKS = [
     id: 'aws/syntax',
     severity: 'error',
     short: 'the Terraform (HCL) or CloudFormation (YAML/JSON) text cannot be parsed',
-    long: 'wslb could not read part of the file; `terraform validate` or CloudFormation would refuse it as well. The resources around the problem are still read where possible; values in the broken part are unknown and never guessed.',
     references: [
       'https://developer.hashicorp.com/terraform/language/syntax/configuration',
       'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html',

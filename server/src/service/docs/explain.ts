@@ -5,7 +5,7 @@
  */
 import { checkById } from '../checks';
 import { ruleById } from '../rules';
-import { longDocs } from '../rules/long-docs';
+import { checkLongDocs, longDocs } from '../rules/long-docs';
 import { sourcePointer } from './sections';
 
 /** The text `wslb explain <id>` prints (a rule or a check), or undefined for an unknown code. */
@@ -35,7 +35,7 @@ function explainCheck(id: string): string | undefined {
     '',
     c.short,
     '',
-    c.long,
+    checkLongDocs(c.id),
     '',
     `Turn it off or change its severity: --rule ${c.id}=off|error|warning|info (wslb.rules in the editor).`,
     ...(c.references?.length ? ['', 'References:', ...c.references.map((u) => `  ${u}`)] : []),
@@ -64,7 +64,7 @@ export function rulePageMarkdown(id: string): string | undefined {
         `# ${c.id}`,
         `*${c.severity}; a validity check*`,
         c.short,
-        c.long,
+        checkLongDocs(c.id),
         ...(c.references?.length ? ['## References', links(c.references)] : []),
       ].join('\n\n') + '\n'
     );
@@ -96,7 +96,7 @@ export function ruleExplanationMarkdown(id: string, message?: string): string | 
     if (!c) return undefined;
     const parts = [`**${c.id}** — ${c.short}`];
     if (message && message !== c.short) parts.push(`*Here:* ${message}`);
-    parts.push(c.long);
+    parts.push(checkLongDocs(c.id));
     if (c.references?.length) parts.push(links(c.references));
     return parts.join('\n\n');
   }
