@@ -269,7 +269,7 @@ export function statementsWith(section: HaproxySection, keywords: ReadonlySet<st
  * Whether `check` calls `seen` (given where it reports). A rule whose findings about a proxy
  * depend on that proxy alone tests proxies with it through proxiesWhere(), which keeps the list
  * of those that have some across edits of the others: an edit then re-checks the edited proxy,
- * not every one.
+ * not every one. (A check that returns whether it reported is asked with ignoreReport() instead.)
  */
 export function reportsAny(check: (seen: () => void) => void): boolean {
   let found = false;
