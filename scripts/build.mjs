@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import cliTables from './cli-tables.cjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -56,6 +57,25 @@ const lazyPackages = {
     });
   },
 };
+// Packages the sources import at the top of a module but call only now and then (picomatch: the
+// glob of an nginx include): for the CLI, the import is a function that requires the package on
+// its first call, so that a run without a glob never initialises it (esbuild runs a CommonJS
+// package's top-level code where it is imported, at start-up).
+const CLI_LAZY_IMPORTS = ['picomatch'];
+const lazyImports = {
+  name: 'lazy-imports',
+  setup(b) {
+    const names = CLI_LAZY_IMPORTS.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+    b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (a) =>
+      a.kind === 'import-statement' ? { path: a.path, namespace: 'lazy-import' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-import' }, (a) => ({
+      contents: `module.exports = function (...args) { return require(${JSON.stringify(a.path)})(...args); };`,
+      loader: 'js',
+      resolveDir: process.cwd(),
+    }));
+  },
+};
 // The knowledge tables the sources require on first use (nginx's directives and documentation
 // facts, HAProxy's keywords: 580 KB): for the CLI, JSON files next to wslb-main.js, read only by a
 // run that looks one up (`wslb --version` reads none, a check of nginx files no HAProxy table).
@@ -63,6 +83,18 @@ const CLI_LAZY_DATA = ['nginx-commands.json', 'nginx-reference.json', 'haproxy-2
 const lazyData = {
   name: 'lazy-data',
   setup(b) {
+    // nginx-commands.json is written in a compact form (scripts/cli-tables.cjs): what the sources
+    // require is a module of the bundle that reads that file and gives back the table as they know it.
+    b.onResolve({ filter: /^\.\/generated\/nginx-commands\.json$/ }, (a) =>
+      a.kind === 'require-call' ? { path: 'nginx-commands', namespace: 'compact-table' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'compact-table' }, () => ({
+      contents: `module.exports = (${cliTables.expandCommands})(require("./nginx-commands.json"));`,
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^\.\/nginx-commands\.json$/ }, (a) =>
+      a.namespace === 'compact-table' ? { path: a.path, external: true } : undefined,
+    );
     const names = CLI_LAZY_DATA.map((n) => n.replace(/[.]/g, '\\.'));
     b.onResolve({ filter: new RegExp(`^\\./generated/(${names.join('|')})$`) }, (a) => {
       if (a.kind !== 'require-call') return undefined;
@@ -109,7 +141,10 @@ function writeLazyData() {
   mkdirSync('dist/cli', { recursive: true });
   for (const f of CLI_LAZY_DATA) {
     const json = JSON.parse(readFileSync(`server/src/service/knowledge/generated/${f}`, 'utf8'));
-    writeFileSync(`dist/cli/${f}`, JSON.stringify(json));
+    writeFileSync(
+      `dist/cli/${f}`,
+      JSON.stringify(f === 'nginx-commands.json' ? cliTables.compactCommands(json) : json),
+    );
   }
   // Node reads the nearest package.json of the executable for its module type: this one, not the
   // whole manifest of the package (50 KB) at every run.
@@ -162,7 +197,7 @@ const targets = [
     format: 'cjs',
     target: 'node18',
     // (no import.meta.url: web-tree-sitter, its one reader, is in a file of its own)
-    plugins: [jsonAsParse, lazyPackages, lazyData, lazyCommands, ruleDocsFile],
+    plugins: [jsonAsParse, lazyPackages, lazyImports, lazyData, lazyCommands, ruleDocsFile],
     // Every run reads and compiles the whole file: without comments it is a sixth smaller and
     // plain ASCII (one non-ASCII character in a comment made Node decode all of it as UTF-8 and
     // V8 keep it as a two-byte string). Names stay, so that stack traces remain readable.

@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as nodeModule from 'node:module';
 import * as path from 'node:path';
 import { REPO, tmpdirWith } from '../helpers/cli';
+import { expandCommands, type CompactCommands } from '../../scripts/cli-tables.cjs';
 
 const DIST = path.join(REPO, 'dist/cli');
 const LAZY = ['nginx-reference.js', 'yaml.js', 'web-tree-sitter.js', 'wslb-simulate.js', 'rule-docs.json'];
@@ -86,6 +87,21 @@ describe('the CLI bundle', function () {
     const chunk = require(path.join(DIST, 'nginx-reference.js')) as RefLib;
     const fromChunk = chunk.getDirectives(chunk.Format.Markdown).find((d) => d.name === 'proxy_read_timeout');
     assert.equal(fromChunk?.description.split('\n')[0], description);
+  });
+
+  it("gives back nginx's command table from the compact form of the CLI's file, as the sources read it", () => {
+    built();
+    const compact = JSON.parse(fs.readFileSync(path.join(DIST, 'nginx-commands.json'), 'utf8')) as CompactCommands;
+    const generated = fs.readFileSync(
+      path.join(REPO, 'server/src/service/knowledge/generated/nginx-commands.json'),
+      'utf8',
+    );
+    // the same values, and the same keys in the same order
+    assert.deepEqual(expandCommands(compact), JSON.parse(generated));
+    assert.equal(JSON.stringify(expandCommands(compact)), JSON.stringify(JSON.parse(generated)));
+    // wslb-main.js expands the file (with that function, scripts/build.mjs)
+    const main = fs.readFileSync(path.join(DIST, 'wslb-main.js'), 'utf8');
+    assert.match(main, /\(function\(t\)\{[^]*?\}\)\(require\("\.\/nginx-commands\.json"\)\)/);
   });
 
   it("turns on Node's compile cache before loading the code, where Node has one", () => {

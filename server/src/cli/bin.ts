@@ -35,14 +35,15 @@ function cacheFolder(): string | undefined {
   return st.isDirectory() && st.uid === uid && (st.mode & 0o077) === 0 ? dir : undefined;
 }
 
-/** The bytes of `file`, read into `buf` when they fit. */
-function readInto(file: string, buf: Buffer): Buffer {
+/** The bytes of `file`, read into `buf` from `at` on when they fit (with what `buf` has before `at`). */
+function readInto(file: string, buf: Buffer, at = 0): Buffer {
   const fd = fs.openSync(file, 'r');
   try {
     const size = fs.fstatSync(fd).size;
-    const out = size <= buf.length ? buf : Buffer.allocUnsafeSlow(size);
-    let done = 0;
-    for (let n = 1; n > 0 && done < size; done += n) n = fs.readSync(fd, out, done, size - done, null);
+    const out = at + size <= buf.length ? buf : Buffer.allocUnsafeSlow(at + size);
+    if (out !== buf) buf.copy(out, 0, 0, at);
+    let done = at;
+    for (let n = 1; n > 0 && done < at + size; done += n) n = fs.readSync(fd, out, done, at + size - done, null);
     return out.subarray(0, done);
   } finally {
     fs.closeSync(fd);
@@ -57,10 +58,17 @@ function compileCached(): vm.Script | undefined {
   const prefix = `wslb-main-${process.version}-`;
   const [kind, otherKind] = process.argv[2] === 'check' ? ['check', 'other'] : ['other', 'check'];
   const file = path.join(dir, `${prefix}${st.size}-${Math.trunc(st.mtimeMs)}-${kind}.bin`);
-  // One buffer for the bundle, then the cache: fresh memory costs a page fault per 4 KB, more than reading.
-  const buf = Buffer.allocUnsafeSlow(st.size);
+  // One buffer for the bundle in Node's module wrapper, then the cache: fresh memory costs a page
+  // fault per 4 KB, more than reading. The wrapped source is made in one piece: a string joined
+  // of three would be copied once more by V8 before it compiles.
+  const [head, tail] = nodeModule.wrap('\0').split('\0');
+  const buf = Buffer.allocUnsafeSlow(head.length + st.size + tail.length);
+  buf.write(head, 'latin1');
+  const code = readInto(MAIN, buf, head.length);
+  const whole = code.length + tail.length <= buf.length ? buf : Buffer.concat([code, Buffer.alloc(tail.length)]);
+  whole.write(tail, code.length, 'latin1');
   // (the bundle is ASCII, scripts/build.mjs: read as Latin-1, which needs no decoding)
-  const source = nodeModule.wrap(readInto(MAIN, buf).toString('latin1'));
+  const source = whole.toString('latin1', 0, code.length + tail.length);
   let cachedData: Buffer | undefined;
   try {
     cachedData = readInto(file, buf);

@@ -32,12 +32,14 @@ const NGINX_BLOCK = /^[ \t]*(http|server|location|upstream|events|stream|map|if)
  */
 export function looksBinary(text: string): boolean {
   const sample = text.length > 200_000 ? text.slice(0, 200_000) : text;
-  let bad = 0;
-  for (let i = 0; i < sample.length; i++) {
-    const c = sample.charCodeAt(i);
-    if (c === 0 || c === 0xfffd) bad++;
-  }
+  const bad = occurrences(sample, '\0') + occurrences(sample, '\ufffd');
   return bad >= 8 && bad * 100 > sample.length;
+}
+
+function occurrences(text: string, ch: string): number {
+  let n = 0;
+  for (let i = text.indexOf(ch); i >= 0; i = text.indexOf(ch, i + 1)) n++;
+  return n;
 }
 
 /** nginx or HAProxy (never 'aws': see detectConfigLanguage). */
@@ -52,7 +54,7 @@ export function detectLanguage(path: string, text: string): 'nginx' | 'haproxy' 
   let n = 0;
   let lines = 0;
   for (const raw of sample.split(/\r\n|\n|\r/)) {
-    const line = raw.replace(/(^|[ \t])#.*$/, '');
+    const line = raw.indexOf('#') < 0 ? raw : raw.replace(/(^|[ \t])#.*$/, '');
     if (!line.trim()) continue;
     lines++;
     if (HAPROXY_SECTION.test(line)) h += 3;

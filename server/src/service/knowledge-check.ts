@@ -134,6 +134,17 @@ const NGINX_MSEC_DIRECTIVES: ReadonlySet<string> = new Set([
 /** ngx_conf_set_sec_slot: a time in seconds. */
 const NGINX_SEC_DIRECTIVES: ReadonlySet<string> = new Set(['open_file_cache_valid', 'ssl_session_timeout']);
 
+/** The unit of each argument of a time directive: true for seconds, false for milliseconds. */
+const NGINX_TIME_ARGS: ReadonlyMap<string, readonly boolean[]> = new Map([
+  ...[...NGINX_MSEC_DIRECTIVES].map((n): [string, boolean[]] => [n, [false]]),
+  ...[...NGINX_SEC_DIRECTIVES].map((n): [string, boolean[]] => [n, [true]]),
+  ['keepalive_timeout', [false, true]],
+]);
+
+/** Times nginx accepts whatever the digits (one unit at most, too few digits to overflow). */
+const PLAIN_MSEC = /^\d{1,9}(?:ms|[smhdw])?$/;
+const PLAIN_SECONDS = /^\d{1,9}[smhdw]?$/;
+
 /**
  * Time values nginx refuses with "invalid value" (ngx_parse_time: a sign, an exponent, units out
  * of order or repeated, y/M for milliseconds, overflow past 2^63 - 1). keepalive_timeout reads its
@@ -143,21 +154,14 @@ export function checkNginxTimes(path: string, tree: NginxFile | NginxBlock, out:
   walkDirectives(tree, (d) => {
     if (d.block) return NGINX_DATA_BLOCKS.has(d.name) || d.block.rawBody ? false : undefined;
     const name = d.name;
-    const seconds = NGINX_SEC_DIRECTIVES.has(name);
-    const kinds: boolean[] | undefined =
-      name === 'keepalive_timeout'
-        ? [false, true]
-        : NGINX_MSEC_DIRECTIVES.has(name)
-          ? [false]
-          : seconds
-            ? [true]
-            : undefined;
+    const kinds = NGINX_TIME_ARGS.get(name);
     if (!kinds) return;
     const args = d.args;
     if (args.length > kinds.length) return; // the argument count check reports it
     for (let i = 0; i < args.length; i++) {
       const value = args[i].value;
-      if (value.includes('$') || nginxParseTime(value, kinds[i]) !== undefined) continue;
+      if (value.includes('$') || (kinds[i] ? PLAIN_SECONDS : PLAIN_MSEC).test(value)) continue;
+      if (nginxParseTime(value, kinds[i]) !== undefined) continue;
       out.push({
         path,
         // a copy: the argument node's offsets move when an edit above it is re-read in place

@@ -209,13 +209,18 @@ interface DirectiveChecks {
  */
 const directiveChecks = factByObject('nginx.directiveChecks', checksOf);
 
+/** A Report that adds what it is told to `found` as diagnostics (the version's own in `env`'s terms). */
+function collectInto(env: CheckEnv, found: KnowledgeDiagnostic[]): Report {
+  return (span, severity, c, message) => {
+    if (!env.chosen && (c === 'directive-too-new' || c === 'parameter-too-new')) return;
+    found.push({ span: { start: span.start, end: span.end }, severity, code: 'nginx/' + c, message });
+  };
+}
+
 /** What the checks of a directive find in an environment. */
 function checksOf(env: CheckEnv, d: DirectiveLike): DirectiveChecks {
   const found: KnowledgeDiagnostic[] = [];
-  const known = checkDirective(env, d, (span, severity, c, message) => {
-    if (!env.chosen && (c === 'directive-too-new' || c === 'parameter-too-new')) return;
-    found.push({ span: { start: span.start, end: span.end }, severity, code: 'nginx/' + c, message });
-  });
+  const known = checkDirective(env, d, collectInto(env, found));
   // (most directives have no finding: they share one answer, whose start nothing reads)
   if (!found.length) return known ? CLEAN : REFUSED_CLEAN;
   return { start: d.start, found, known };
@@ -234,11 +239,16 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
   const root = blockTypeOfPath(opts.rootContext ?? []);
   if (!root) return [];
   const chosen = opts.versionChosen !== false;
-  const envs = new Map<NginxBlockType, CheckEnv>();
-  const envOf = (t: NginxBlockType): CheckEnv => {
-    let env = envs.get(t);
-    if (!env) envs.set(t, (env = checkEnv(build, envKey(opts.version, chosen, loaded, t))));
-    return env;
+  // Per block type: its environment and, for a one-pass check, a Report that adds to `out`
+  // directly and the verdicts of the names seen (verdictOf's, looked up once per name).
+  const envs = new Map<NginxBlockType, { env: CheckEnv; report: Report; verdicts: Map<string, Verdict> }>();
+  const envOf = (t: NginxBlockType) => {
+    let e = envs.get(t);
+    if (!e) {
+      const env = checkEnv(build, envKey(opts.version, chosen, loaded, t));
+      envs.set(t, (e = { env, report: collectInto(env, out), verdicts: new Map() }));
+    }
+    return e;
   };
   const visitChildren = (children: readonly NodeLike[], t: NginxBlockType) => {
     for (let i = 0; i < children.length; i++) {
@@ -246,14 +256,23 @@ export function validateNginx(file: NginxFileLike, opts: ValidateNginxOptions): 
       if (n.type === 'directive') visit(n as DirectiveLike, t);
     }
   };
-  const checksAt = opts.keepChecks === false ? checksOf : directiveChecks;
+  const keep = opts.keepChecks !== false;
   const visit = (d: DirectiveLike, t: NginxBlockType) => {
-    const checks = checksAt(envOf(t), d);
-    const delta = d.start - checks.start;
-    for (const k of checks.found)
-      out.push(delta === 0 ? k : { ...k, span: { start: k.span.start + delta, end: k.span.end + delta } });
+    const e = envOf(t);
+    let known: boolean;
+    if (keep) {
+      const checks = directiveChecks(e.env, d);
+      const delta = d.start - checks.start;
+      for (const k of checks.found)
+        out.push(delta === 0 ? k : { ...k, span: { start: k.span.start + delta, end: k.span.end + delta } });
+      known = checks.known;
+    } else {
+      let v = e.verdicts.get(d.name);
+      if (!v) e.verdicts.set(d.name, (v = verdictOf(e.env, d.name)));
+      known = checkDirective(e.env, d, e.report, v); // (nothing kept: no record per directive)
+    }
     // A directive nginx refuses (unknown, wrong place...) is not looked into.
-    if (checks.known && d.block && !d.block.rawBody && !NGINX_DATA_BLOCKS.has(d.name)) {
+    if (known && d.block && !d.block.rawBody && !NGINX_DATA_BLOCKS.has(d.name)) {
       const child = childBlockType(t, d.name);
       if (child) visitChildren(d.block.items ?? d.block.children, child);
     }
@@ -355,7 +374,7 @@ function classifyAbsent(env: CheckEnv, name: string, all: NginxCommand[], existi
       `${code(name)} comes from the third-party module ${third}, which stock nginx lacks`,
     );
   }
-  const local = closestNames(name, nginxDirectivesForContext(contextNames(t), version, build), 2);
+  const local = closestNames(name, nginxDirectivesForContext(CONTEXT_NAMES[t], version, build), 2);
   const best = local.length ? local : closestNames(name, nginxDirectiveNames(version, build), 2);
   return stop(
     'error',
@@ -405,9 +424,8 @@ function classifyMisplaced(
 }
 
 /** The checks of one directive (not of what its block holds); false when nginx refuses it outright. */
-function checkDirective(env: CheckEnv, d: DirectiveLike, report: Report): boolean {
+function checkDirective(env: CheckEnv, d: DirectiveLike, report: Report, v = verdictOf(env, d.name)): boolean {
   const name = d.name;
-  const v = verdictOf(env, name);
   if (v.kind === 'stop') {
     report(d.nameSpan, v.severity, v.code, v.message);
     return false;
@@ -481,7 +499,8 @@ function checkValue(env: CheckEnv, d: DirectiveLike, n: number, report: Report):
 function checkParameters(env: CheckEnv, d: DirectiveLike, report: Report): void {
   const { version, t } = env;
   const name = d.name;
-  if (!d.block && (name === 'server' || name === 'listen')) {
+  // (parameters follow the first argument: a lone address builds no words)
+  if (!d.block && (name === 'server' || name === 'listen') && (d.argCount ?? d.args.length) > 1) {
     const family = familyOfBlockType(t);
     for (let i = 1; i < d.args.length; i++) {
       const a = d.args[i];
@@ -546,39 +565,23 @@ function oneHintPerModule(found: KnowledgeDiagnostic[]): KnowledgeDiagnostic[] {
   return out;
 }
 
-/** A chain of block names that reaches block type `t` (for nginxDirectivesForContext). */
-function contextNames(t: NginxBlockType): string[] {
-  switch (t) {
-    case 'MAIN':
-      return [];
-    case 'EVENT':
-      return ['events'];
-    case 'HTTP_MAIN':
-      return ['http'];
-    case 'HTTP_SRV':
-      return ['http', 'server'];
-    case 'HTTP_LOC':
-      return ['http', 'server', 'location'];
-    case 'HTTP_SIF':
-      return ['http', 'server', 'if'];
-    case 'HTTP_LIF':
-      return ['http', 'server', 'location', 'if'];
-    case 'HTTP_LMT':
-      return ['http', 'server', 'location', 'limit_except'];
-    case 'HTTP_UPS':
-      return ['http', 'upstream'];
-    case 'STREAM_MAIN':
-      return ['stream'];
-    case 'STREAM_SRV':
-      return ['stream', 'server'];
-    case 'STREAM_UPS':
-      return ['stream', 'upstream'];
-    case 'MAIL_MAIN':
-      return ['mail'];
-    case 'MAIL_SRV':
-      return ['mail', 'server'];
-  }
-}
+/** A chain of block names that reaches each block type (for nginxDirectivesForContext). */
+const CONTEXT_NAMES: Readonly<Record<NginxBlockType, readonly string[]>> = {
+  MAIN: [],
+  EVENT: ['events'],
+  HTTP_MAIN: ['http'],
+  HTTP_SRV: ['http', 'server'],
+  HTTP_LOC: ['http', 'server', 'location'],
+  HTTP_SIF: ['http', 'server', 'if'],
+  HTTP_LIF: ['http', 'server', 'location', 'if'],
+  HTTP_LMT: ['http', 'server', 'location', 'limit_except'],
+  HTTP_UPS: ['http', 'upstream'],
+  STREAM_MAIN: ['stream'],
+  STREAM_SRV: ['stream', 'server'],
+  STREAM_UPS: ['stream', 'upstream'],
+  MAIL_MAIN: ['mail'],
+  MAIL_SRV: ['mail', 'server'],
+};
 
 /** Module ids the file loads with top-level `load_module modules/<id>.so;`. */
 function loadedModules(file: NginxFileLike): Set<string> {

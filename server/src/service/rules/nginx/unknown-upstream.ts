@@ -12,12 +12,13 @@ import { editDistance } from '../../knowledge/suggest';
 import { statementsIn } from '../../model/nginx-units';
 import { fact, keepAcross } from '../../host/memo';
 import { firstNames } from '../name-list';
+import { namedIn } from './common';
 
 /** Directives that take an upstream name or address, by family. */
-const PASSES: Record<string, { family: NginxFamily; scheme: boolean }> = {
-  proxy_pass: { family: 'http', scheme: true },
-  grpc_pass: { family: 'http', scheme: false },
-};
+const PASSES: ReadonlyMap<string, { family: NginxFamily; scheme: boolean }> = new Map([
+  ['proxy_pass', { family: 'http', scheme: true }],
+  ['grpc_pass', { family: 'http', scheme: false }],
+]);
 
 /** The upstream names of each family, in order and as a set (once per config; an edit inside a server block keeps them). */
 const upstreamNames = fact(
@@ -61,10 +62,12 @@ export const unknownUpstream: NginxRule = {
   check({ config, report, scope }) {
     if (config.assumedContext) return; // the upstream may be defined in the file that includes this one
     if (!configSeenWhole(config)) return;
-    const statements = statementsIn(config, scope);
+    const walk = statementsIn(config, scope);
+    // (the proxy_pass lines alone, in order, unless grpc_pass lines must be taken in between)
+    const statements = namedIn(walk, 'grpc_pass').length ? walk : namedIn(walk, 'proxy_pass');
     for (let si = 0; si < statements.length; si++) {
       const s = statements[si];
-      const pass = PASSES[s.name];
+      const pass = PASSES.get(s.name);
       if (!pass || s.context.family !== pass.family) continue;
       const raw = s.args[0] ?? '';
       if (raw.includes('$') || raw.startsWith('unix:')) continue;

@@ -2,18 +2,23 @@
 import { clipWord } from '../../words';
 import { findStatements, type NginxContext, type NginxStatement } from '../../model/nginx';
 import { namesAndMore } from '../name-list';
+import { fact } from '../../host/memo';
 
 /** Balancing directives of open-source nginx (and NGINX Plus's least_time/sticky/ntlm, which replace round robin too). */
 const METHODS = ['least_conn', 'ip_hash', 'hash', 'random', 'least_time', 'sticky', 'ntlm'];
 
 export interface UpstreamInfo {
-  name: string;
-  method: NginxStatement | null;
-  servers: NginxStatement[];
-  zone: NginxStatement | null;
+  readonly name: string;
+  readonly method: NginxStatement | null;
+  readonly servers: readonly NginxStatement[];
+  readonly zone: NginxStatement | null;
 }
 
-export function upstreamInfo(up: NginxContext): UpstreamInfo {
+/**
+ * An upstream block's reading, once per context (each balancing rule asks it of every WebSocket
+ * upstream). A context's statements never change: an edit builds new contexts for what it touches.
+ */
+export const upstreamInfo = fact('nginx.upstreamInfo', (up: NginxContext): UpstreamInfo => {
   const method = up.statements.find((s) => METHODS.includes(s.name)) ?? null;
   return {
     name: up.statement?.args[0] ?? '',
@@ -21,7 +26,7 @@ export function upstreamInfo(up: NginxContext): UpstreamInfo {
     servers: findStatements(up, 'server').concat(findStatements(up, 'server_template')),
     zone: findStatements(up, 'zone')[0] ?? null,
   };
-}
+});
 
 /** How many distinct peers the upstream balances over (a `backup` server only stands in). */
 export function primaryServers(info: UpstreamInfo): NginxStatement[] {

@@ -4,7 +4,7 @@ import { effectiveList, walkContexts } from '../../model/nginx';
 import { proxyPassOf, webSocketOnlyContext } from '../../model/websocket';
 import { replaceArg } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
-import { argSpan, headerSpan, locationLabel } from './common';
+import { argSpan, headerSpan, locationLabel, namedIn } from './common';
 import { connectionKind } from './headers';
 import { statementsIn } from '../../model/nginx-units';
 
@@ -51,7 +51,7 @@ export const wsConnectionHardcoded: NginxRule = {
     },
   },
   check({ config, report, scope }) {
-    const statements = statementsIn(config, scope);
+    const statements = namedIn(statementsIn(config, scope), 'proxy_set_header');
     for (let si = 0; si < statements.length; si++) {
       const s = statements[si];
       if (s.name !== 'proxy_set_header' || s.context.family !== 'http') continue;

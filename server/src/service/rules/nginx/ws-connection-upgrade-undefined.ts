@@ -16,6 +16,7 @@ import type { Span } from '../../text';
 import { statementsIn } from '../../model/nginx-units';
 import { fact, keepAcross } from '../../host/memo';
 import { isBuiltinVariable } from './variables';
+import { namedIn } from './common';
 
 /** Directives whose arguments are regular expressions or code, not nginx strings with variables. */
 const NOT_COMPILED = new Set([
@@ -32,6 +33,18 @@ const NOT_COMPILED = new Set([
   'valid_referers',
   'ssi_value_length',
 ]);
+
+/** The parameters of a `map` block, not pairs. */
+const MAP_PARAMETERS: ReadonlySet<string> = new Set(['include', 'hostnames', 'volatile']);
+
+/**
+ * Directives whose arguments are not checked: not compiled as strings (NOT_COMPILED), a geo or
+ * map-like block's pairs (`$name`), Lua code, and third-party directives (their arguments are
+ * their own business).
+ */
+function exemptDirective(name: string): boolean {
+  return NOT_COMPILED.has(name) || name.startsWith('$') || /_by_lua/.test(name) || nginxCommands(name).length === 0;
+}
 
 /** Argument indexes that are regexes (a `$` there is an anchor, but `$name` is still odd, so skip them). */
 function regexArg(stmt: NginxStatement, i: number): boolean {
@@ -77,7 +90,7 @@ function refSpan(stmt: NginxStatement, argIndex: number, valueIndex: number, len
 
 /** Configs where a third-party module may define variables we cannot know about. */
 function mayHaveForeignVariables(config: NginxConfig): boolean {
-  const statements = walkStatements(config.root);
+  const statements = namedIn(walkStatements(config.root), 'load_module');
   for (let si = 0; si < statements.length; si++) {
     const s = statements[si];
     if (s.name === 'load_module' && !/ngx_(http|stream|mail)_[a-z0-9_]*module\.so$/.test(s.args[0] ?? '')) return true;
@@ -148,11 +161,18 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
     if (!configSeenWhole(config)) return;
     const { defined, foreign } = variableFacts(config);
     const reported = new Set<string>();
+    // What this run found already, by name as written: most names recur on every server.
+    const isKnown = new Map<string, boolean>(); // a variable that is defined or built in
+    const isExempt = new Map<string, boolean>(); // a directive whose arguments are not looked into
     // `spanOf` is called only for a name that is reported (most are defined or built in).
     const check = (s: NginxStatement, name: string, spanOf: () => Span) => {
-      const lower = name.toLowerCase();
-      if (defined.has(lower) || isBuiltinVariable(lower)) return;
-      const isUpgrade = lower === 'connection_upgrade';
+      let known = isKnown.get(name);
+      if (known === undefined) {
+        const lower = name.toLowerCase();
+        isKnown.set(name, (known = defined.has(lower) || isBuiltinVariable(lower)));
+      }
+      if (known) return;
+      const isUpgrade = name.toLowerCase() === 'connection_upgrade';
       if (foreign && !isUpgrade) return;
       const span = spanOf();
       const key = `${s.source.path}:${span.start}`;
@@ -185,7 +205,7 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
       // map values may be variables too: `default $http_x;` (keys are strings or regexes)
       if (s.name === 'map' && s.directive.block) {
         for (const c of s.directive.block.items) {
-          if (c.type !== 'directive' || ['include', 'hostnames', 'volatile'].includes(c.name)) continue;
+          if (c.type !== 'directive' || MAP_PARAMETERS.has(c.name)) continue;
           const v = c.args[0];
           if (!v) continue;
           for (const ref of variableRefs(v.value)) {
@@ -198,11 +218,13 @@ export const wsConnectionUpgradeUndefined: NginxRule = {
         }
       }
       if (!mayHoldVariable(s)) continue;
-      if (NOT_COMPILED.has(s.name) || s.name.startsWith('$') || /_by_lua/.test(s.name)) continue;
-      if (nginxCommands(s.name).length === 0) continue; // a third-party directive: its arguments are its own business
-      for (let i = 0; i < s.args.length; i++) {
-        if (definingArg(s, i) || regexArg(s, i)) continue;
-        for (const ref of variableRefs(s.args[i])) check(s, ref.name, () => refSpan(s, i, ref.index, ref.length));
+      let exempt = isExempt.get(s.name);
+      if (exempt === undefined) isExempt.set(s.name, (exempt = exemptDirective(s.name)));
+      if (exempt) continue;
+      const args = s.args;
+      for (let i = 0; i < args.length; i++) {
+        if (args[i].indexOf('$') < 0 || definingArg(s, i) || regexArg(s, i)) continue;
+        for (const ref of variableRefs(args[i])) check(s, ref.name, () => refSpan(s, i, ref.index, ref.length));
       }
     }
   },

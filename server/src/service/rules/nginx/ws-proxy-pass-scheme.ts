@@ -1,6 +1,7 @@
 import { clipWord } from '../../words';
 import type { NginxRule } from '../rule';
 import { statementsIn } from '../../model/nginx-units';
+import { namedIn } from './common';
 
 export const wsProxyPassScheme: NginxRule = {
   meta: {
@@ -22,7 +23,7 @@ export const wsProxyPassScheme: NginxRule = {
     },
   },
   check({ config, report, scope }) {
-    const statements = statementsIn(config, scope);
+    const statements = namedIn(statementsIn(config, scope), 'proxy_pass');
     for (let si = 0; si < statements.length; si++) {
       const s = statements[si];
       if (s.name !== 'proxy_pass' || s.context.family !== 'http') continue;
