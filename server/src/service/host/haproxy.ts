@@ -19,10 +19,17 @@ import { spanFinding } from './findings';
 import type { DetectedVersion } from '../version-detect';
 import { validateHaproxyStatement } from '../knowledge/haproxy-validate';
 import { checkHaproxyTimeStatement, validateConfigKnowledge, type KnowledgeFinding } from '../knowledge-check';
-import { buildHaproxyConfig, haproxyParseText, updateHaproxyConfig, type HaproxyConfig } from '../model/haproxy';
+import {
+  buildHaproxyConfig,
+  haproxyParseText,
+  sourceMayMentionWslb,
+  updateHaproxyConfig,
+  type HaproxyConfig,
+} from '../model/haproxy';
+import { recogniseHaproxyTemplate } from '../model/haproxy-template';
 import { parseHaproxy } from '../syntax/haproxy';
 import { reparseHaproxyLine, type HaproxyLineChange, type HaproxyTextEdit } from '../syntax/haproxy/incremental';
-import type { Suppressions } from '../suppress';
+import { commentSyntaxOf, type Suppressions } from '../suppress';
 import type { LineIndex } from '../text';
 import type { Finding } from '../types';
 
@@ -97,12 +104,16 @@ export class HaproxyIncremental {
 
   private full(service: LanguageService, path: string, text: string, versionHint?: DetectedVersion): HaproxyAnalysis {
     // A template is parsed with its placeholders neutralised (model/haproxy-template.ts).
-    const tree = parseHaproxy(haproxyParseText(text));
-    const config = buildHaproxyConfig([{ path, text, tree }]);
+    const template = recogniseHaproxyTemplate(text);
+    const tree = parseHaproxy(template?.text ?? text);
+    const config = buildHaproxyConfig([{ path, text, tree, template }]);
     const { options } = haproxyFileOptions(service.options, { path, text, versionHint }, config.sources[0]);
     const knowledge = validateConfigKnowledge({ language: 'haproxy', config }, options);
     const knowledgeFindings = knowledge.map((k) => toFinding(k, tree.lineIndex));
     const suppressions = new Map<string, Suppressions>();
+    // a text without a `# wslb` comment has no suppression comment: it is not searched for one
+    if (commentSyntaxOf(path) === 'hash' && !sourceMayMentionWslb(config.sources[0]))
+      suppressions.set(path, { file: null, lines: new Map() });
     const analysis = analyzeHaproxyFiles(service.options, service.fixTiming, [{ path, text, versionHint }], {
       config,
       knowledge,
