@@ -134,44 +134,95 @@ describe('ServerDocument (the server’s open documents)', () => {
     assert.equal(doc.getText().split('\n')[31], 'cline 31');
   });
 
-  it('types through its byte copy while every character is below 256, grows it, and leaves it for a wider character', () => {
-    const bytesOf = (d: ServerDocument) => (d as unknown as { bytes: Buffer | undefined }).bytes;
-    let text = Array.from({ length: 200 }, (_, i) => `line ${i} café\r\n`).join('');
+  it('keeps a long text in pieces across edits, and hands the lines each edit touches', () => {
+    const piecesOf = (d: ServerDocument) => (d as unknown as { chunks: string[] | undefined }).chunks;
+    // about 100,000 characters: several pieces, CRLF and LF lines, characters of every width
+    const lines = Array.from(
+      { length: 6000 },
+      (_, i) => `line ${i} café${i % 7 === 0 ? ' 😀' : ''}${i % 5 ? '\n' : '\r\n'}`,
+    );
+    let text = lines.join('');
     const doc = new ServerDocument('file:///t', 'haproxy', 1, text);
-    const edit = (line: number, character: number, deleted: number, inserted: string) => {
+    const edit = (line: number, character: number, endLine: number, endCharacter: number, inserted: string) => {
       const ref = TextDocument.create('file:///t', 'haproxy', 1, text);
       const change = {
-        range: { start: { line, character }, end: { line, character: character + deleted } },
+        range: { start: { line, character }, end: { line: endLine, character: endCharacter } },
         text: inserted,
       };
-      doc.apply(change);
+      const { offset, deleted, lines: touched } = doc.apply(change);
       TextDocument.update(ref, [change], 2);
-      text = ref.getText();
+      const after = ref.getText();
+      assert.equal(text.slice(0, offset) + inserted + text.slice(offset + deleted), after, 'logged edit');
+      if (touched) {
+        const { start, before, after: made } = touched;
+        assert.equal(text.slice(start, start + before.length), before, 'the lines before the edit');
+        assert.equal(after.slice(start, start + made.length), made, 'the lines after it');
+        assert.ok(start === 0 || text[start - 1] === '\n', 'from a line start');
+        assert.ok(start + before.length === text.length || before.endsWith('\n'), 'to a line end');
+        assert.ok(start <= offset && offset + deleted <= start + before.length, 'around the edit');
+        assert.ok(!before.includes('\r') && !made.includes('\r'), 'without carriage returns');
+      }
+      text = after;
       assert.equal(doc.getText(), text);
+      return touched;
     };
-    edit(10, 2, 0, 'a');
-    assert.equal(bytesOf(doc), undefined, 'not for the first edit after the text came');
-    edit(10, 3, 0, 'b');
-    const first = bytesOf(doc);
-    assert.ok(first, 'typing: the byte copy is made');
-    edit(10, 3, 1, '');
-    edit(199, 0, 0, 'é\t'.repeat(5000)); // more than the copy's room: it grows
-    assert.ok(bytesOf(doc) && bytesOf(doc) !== first && bytesOf(doc)!.length >= text.length);
-    edit(0, 0, 3, '');
-    edit(5, 1, 0, 'x\r\ny');
-    assert.equal(bytesOf(doc)!.toString('latin1', 0, text.length), text, 'the copy holds the text');
-    sameAnswers(doc, TextDocument.create('file:///t', 'haproxy', 1, text), 'after typing through the byte copy');
-    edit(7, 0, 0, '😀');
-    assert.equal(bytesOf(doc), undefined, 'a character above 255 ends the byte copy');
-    edit(7, 0, 0, 'z');
-    edit(7, 0, 0, 'z');
-    assert.equal(bytesOf(doc), undefined);
-    sameAnswers(doc, TextDocument.create('file:///t', 'haproxy', 1, text), 'after the wide character');
-    const wide = new ServerDocument('file:///t', 'haproxy', 1, 'a😀\nb\n');
-    wide.apply({ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'c' });
-    wide.apply({ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'd' });
-    assert.equal(bytesOf(wide), undefined, 'a text with a wide character is never copied to bytes');
-    assert.equal(wide.getText(), 'a😀\ndcb\n');
+    assert.equal(piecesOf(doc), undefined, 'no pieces before the first range edit');
+    assert.ok(edit(1501, 3, 1501, 3, 'x'), 'a line feed line: its lines come along');
+    assert.ok((piecesOf(doc)?.length ?? 0) > 3, 'typing: the text is in pieces');
+    assert.equal(edit(5, 2, 5, 2, 'y'), undefined, 'a CRLF line: none');
+    edit(1501, 4, 1501, 5, '');
+    edit(100, 0, 2900, 3, ''); // across most pieces
+    edit(10, 1, 10, 1, 'é\t'.repeat(40_000)); // longer than two pieces
+    edit(0, 0, 0, 0, '\n');
+    edit(12, 2, 12, 2, '\r');
+    edit(12, 3, 12, 3, '\n'); // a CR and an LF brought together
+    edit(20, 0, 20, 0, 'a😀b');
+    sameAnswers(doc, TextDocument.create('file:///t', 'haproxy', 1, text), 'after the edits');
+    const lf = Array.from({ length: 50 }, (_, i) => `l${i}`).join('\n');
+    const d2 = new ServerDocument('file:///t', 'haproxy', 1, lf);
+    assert.deepEqual(
+      d2.apply({ range: { start: { line: 49, character: 1 }, end: { line: 49, character: 1 } }, text: 'z' }).lines,
+      {
+        start: lf.length - 3,
+        before: 'l49',
+        after: 'lz49',
+      },
+    );
+    assert.deepEqual(
+      d2.apply({ range: { start: { line: 0, character: 2 }, end: { line: 1, character: 0 } }, text: '' }).lines,
+      {
+        start: 0,
+        before: 'l0\nl1\n',
+        after: 'l0l1\n',
+      },
+    );
+  });
+
+  it('answers like TextDocument after random edits of a text of many pieces', () => {
+    const far = fc.record({ line: fc.integer({ min: -1, max: 4100 }), character: fc.integer({ min: -1, max: 12 }) });
+    const farChange = fc.record({ range: fc.record({ start: far, end: far }), text: textArb });
+    const big = fc.array(piece, { minLength: 20_000, maxLength: 30_000 }).map((xs) => xs.join(''));
+    fc.assert(
+      fc.property(big, fc.array(farChange, { maxLength: 12 }), (initial, changes) => {
+        const ours = new ServerDocument('file:///t', 'haproxy', 1, initial);
+        let text = initial;
+        changes.forEach((change, i) => {
+          const ref = TextDocument.create('file:///t', 'haproxy', i + 1, text);
+          const { offset, deleted, lines } = ours.apply(change);
+          TextDocument.update(ref, [change], i + 2);
+          const after = ref.getText();
+          assert.equal(text.slice(0, offset) + change.text + text.slice(offset + deleted), after, `change ${i}`);
+          if (lines) {
+            assert.equal(text.slice(lines.start, lines.start + lines.before.length), lines.before);
+            assert.equal(after.slice(lines.start, lines.start + lines.after.length), lines.after);
+          }
+          text = after;
+          assert.equal(ours.getText(), text, `change ${i}: text`);
+        });
+        sameAnswers(ours, TextDocument.create('file:///t', 'haproxy', 99, text), 'at the end');
+      }),
+      { numRuns: 15 },
+    );
   });
 
   it('drops its line table when the whole text is replaced, and counts it again when asked', () => {

@@ -19,13 +19,23 @@ import { ruleUri } from './protocol';
 /** Model paths are absolute with "/" separators; non-file documents get a synthetic path. */
 export class PathMapper {
   private readonly synthetic = new Map<string, string>();
+  /**
+   * The conversions of file URIs and paths made so far, both ways (each keystroke converts its
+   * document's URI, and each new diagnostic the paths it refers to: 20-60 µs apiece).
+   */
+  private readonly paths = new Map<string, string>();
+  private readonly uris = new Map<string, string>();
 
   toPath(uri: string): string {
+    const known = this.paths.get(uri);
+    if (known !== undefined) return known;
     if (uri.startsWith('file:')) {
       try {
         let p = fileURLToPath(uri);
         if (nodePath.sep === '\\') p = p.split('\\').join('/');
-        return p.startsWith('/') ? p : '/' + p;
+        p = p.startsWith('/') ? p : '/' + p;
+        this.paths.set(uri, p);
+        return p;
       } catch {
         // fall through to a synthetic path
       }
@@ -38,8 +48,12 @@ export class PathMapper {
   toUri(path: string): string {
     const s = this.synthetic.get(path);
     if (s) return s;
-    const os = /^\/[A-Za-z]:\//.test(path) ? path.slice(1) : path;
-    return pathToFileURL(os).href;
+    let uri = this.uris.get(path);
+    if (uri === undefined) {
+      const os = /^\/[A-Za-z]:\//.test(path) ? path.slice(1) : path;
+      this.uris.set(path, (uri = pathToFileURL(os).href));
+    }
+    return uri;
   }
 
   /** The path to read from disk, or undefined for a synthetic document. */

@@ -1,4 +1,5 @@
 import type { Position, Range, TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
+import type { EditLines } from '../service/text';
 
 /**
  * The server's open documents: the `TextDocument` interface of vscode-languageserver-textdocument
@@ -13,24 +14,27 @@ import type { Position, Range, TextDocument, TextDocumentContentChangeEvent } fr
  * clamped to that line's end (before its line break); a line past the last clamps to the end.
  */
 export class ServerDocument implements TextDocument {
-  private text: string;
+  /** The whole text, when it is made (see getText); undefined after an edit until asked for. */
+  private whole: string | undefined;
+  /**
+   * Once range edits come: the text in pieces of about CHUNK characters (the first ones slices of
+   * the text that came, which copy nothing), and where each starts. An edit makes its piece again;
+   * the whole text is then the pieces joined, which V8 keeps as a tree of the pieces (no copy)
+   * until a character of it is read. So typing in a large file makes no new whole-text string:
+   * each one, fresh memory of the file's size, cost 1-5 ms a keystroke on the 1 MB HAProxy file.
+   * Reads of single characters and short ranges go to the pieces.
+   */
+  private chunks: string[] | undefined;
+  private chunkStarts: number[] = [];
+  private length: number;
   /** Offset of the first character of each line; undefined until asked for. */
   private starts: number[] | undefined;
   /**
    * Range edits applied since the text was last replaced whole. The first walks to its lines
-   * (without a line table); a second means typing has begun, and the line table and the byte copy
-   * below are made then, once: walking again on every keystroke (and scanning 1 MB for a carriage
-   * return each time) cost 0.7 ms an edit on the 24k-line HAProxy file.
+   * (without a line table); a second means typing has begun, and the line table is made then,
+   * once: walking again on every keystroke cost 0.7 ms an edit on the 24k-line HAProxy file.
    */
   private edits = 0;
-  /**
-   * While every character of the text is below 256: the text as bytes (one per character), with
-   * room to grow. An edit moves the bytes after it and the new text is read back from them
-   * (`toString('latin1')`): 0.3 ms for 1 MB, against 1.5-1.9 ms for the usual `head + inserted + tail`,
-   * whose first read makes V8 copy the pieces into a new flat string. Dropped when a character
-   * of 256 or more comes in.
-   */
-  private bytes: Buffer | undefined;
 
   constructor(
     readonly uri: string,
@@ -38,12 +42,13 @@ export class ServerDocument implements TextDocument {
     public version: number,
     text: string,
   ) {
-    this.text = text;
+    this.whole = text;
+    this.length = text.length;
   }
 
   getText(range?: Range): string {
-    if (!range) return this.text;
-    return this.text.substring(this.offsetAt(range.start), this.offsetAt(range.end));
+    if (!range) return (this.whole ??= joinPieces(this.chunks!, 0, this.chunks!.length));
+    return this.slice(this.offsetAt(range.start), this.offsetAt(range.end));
   }
 
   get lineCount(): number {
@@ -51,7 +56,7 @@ export class ServerDocument implements TextDocument {
   }
 
   positionAt(offset: number): Position {
-    offset = Math.max(Math.min(offset, this.text.length), 0);
+    offset = Math.max(Math.min(offset, this.length), 0);
     const starts = this.lineStarts();
     const line = this.lineOf(starts, offset);
     return { line, character: this.beforeEol(offset, starts[line]) - starts[line] };
@@ -59,11 +64,11 @@ export class ServerDocument implements TextDocument {
 
   offsetAt(position: Position): number {
     const starts = this.lineStarts();
-    if (position.line >= starts.length) return this.text.length;
+    if (position.line >= starts.length) return this.length;
     if (position.line < 0) return 0;
     const start = starts[position.line];
     if (position.character <= 0) return start;
-    const next = position.line + 1 < starts.length ? starts[position.line + 1] : this.text.length;
+    const next = position.line + 1 < starts.length ? starts[position.line + 1] : this.length;
     return this.beforeEol(Math.min(start + position.character, next), start);
   }
 
@@ -73,9 +78,9 @@ export class ServerDocument implements TextDocument {
     if (line < 0) return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     if (line >= starts.length) {
       const last = starts.length - 1;
-      return { start: { line: last, character: 0 }, end: { line: last, character: this.text.length - starts[last] } };
+      return { start: { line: last, character: 0 }, end: { line: last, character: this.length - starts[last] } };
     }
-    const next = line + 1 < starts.length ? starts[line + 1] : this.text.length;
+    const next = line + 1 < starts.length ? starts[line + 1] : this.length;
     return {
       start: { line, character: 0 },
       end: { line, character: this.beforeEol(next, starts[line]) - starts[line] },
@@ -86,17 +91,18 @@ export class ServerDocument implements TextDocument {
   getEOLCharacters(line: number): string {
     const starts = this.lineStarts();
     if (line < 0 || line >= starts.length) return '';
-    const next = line + 1 < starts.length ? starts[line + 1] : this.text.length;
-    return this.text.substring(this.beforeEol(next, starts[line]), next);
+    const next = line + 1 < starts.length ? starts[line + 1] : this.length;
+    return this.slice(this.beforeEol(next, starts[line]), next);
   }
 
   /**
    * Apply one change (ranges refer to the text as it is before this change), as
-   * `TextDocument.update` does. Returns the offsets it replaced, for the server's edit log.
+   * `TextDocument.update` does. Returns the offsets it replaced, for the server's edit log, and
+   * the lines the edit touched (see EditLines), when they are short and hold no carriage return.
    */
-  apply(change: TextDocumentContentChangeEvent): { offset: number; deleted: number } {
+  apply(change: TextDocumentContentChangeEvent): { offset: number; deleted: number; lines?: EditLines } {
     if (!('range' in change) || !change.range) {
-      const deleted = this.text.length;
+      const deleted = this.length;
       this.replaceWhole(change.text);
       return { offset: 0, deleted };
     }
@@ -104,44 +110,37 @@ export class ServerDocument implements TextDocument {
     if (start.line > end.line || (start.line === end.line && start.character > end.character))
       [start, end] = [end, start];
     // The second range edit since the text came: typing has begun (see `edits`).
-    if (this.edits++ === 1) {
-      this.lineStarts();
-      if (!WIDE.test(this.text)) this.bytes = Buffer.from(this.text, 'latin1');
-    }
+    if (this.edits++ === 1) this.lineStarts();
     // Without a line table (the text was replaced whole and nothing asked for a position since),
     // the two offsets are found by walking to their lines, not by building the table for this text.
-    const a = this.starts ? this.offsetAt(start) : this.walkOffsetAt(start);
-    const b = this.starts ? this.offsetAt(end) : this.walkOffsetAt(end);
-    const old = this.text;
-    if (a === 0 && b === old.length) {
+    const walk = !this.starts && this.chunks === undefined;
+    const a = walk ? this.walkOffsetAt(start) : this.offsetAt(start);
+    const b = walk ? this.walkOffsetAt(end) : this.offsetAt(end);
+    const oldLength = this.length;
+    if (a === 0 && b === oldLength) {
       // The whole text replaced: no line table until one is asked for.
       this.replaceWhole(change.text);
       return { offset: 0, deleted: b };
     }
-    let text: string;
-    if (this.bytes && !WIDE.test(change.text)) text = this.spliceBytes(this.bytes, old.length, a, b, change.text);
-    else {
-      this.bytes = undefined;
-      text = old.substring(0, a) + change.text + old.substring(b);
-    }
-    this.text = text;
-    const insertedEnd = a + change.text.length;
+    const inserted = change.text;
+    const lines = this.editLines(a, b, inserted);
     // A CR and an LF brought together (or split) by the edit change the lines around it: count again.
-    const crlfJoined =
-      (text.charCodeAt(a - 1) === 13 && text.charCodeAt(a) === 10) ||
-      (text.charCodeAt(insertedEnd - 1) === 13 && text.charCodeAt(insertedEnd) === 10);
     const crlfSplit =
-      (old.charCodeAt(a - 1) === 13 && old.charCodeAt(a) === 10) ||
-      (old.charCodeAt(b - 1) === 13 && old.charCodeAt(b) === 10);
+      (this.charAt(a - 1) === 13 && this.charAt(a) === 10) || (this.charAt(b - 1) === 13 && this.charAt(b) === 10);
+    this.splice(a, b, inserted);
+    const insertedEnd = a + inserted.length;
+    const crlfJoined =
+      (this.charAt(a - 1) === 13 && this.charAt(a) === 10) ||
+      (this.charAt(insertedEnd - 1) === 13 && this.charAt(insertedEnd) === 10);
     const starts = this.starts;
     if (!starts || crlfJoined || crlfSplit) {
       this.starts = undefined;
-      return { offset: a, deleted: b - a };
+      return { offset: a, deleted: b - a, lines };
     }
     const startLine = this.lineOf(starts, a);
     const endLine = this.lineOf(starts, b);
-    const added = lineStartsOf(change.text, a, false);
-    const diff = change.text.length - (b - a);
+    const added = lineStartsOf(inserted, a, false);
+    const diff = inserted.length - (b - a);
     if (endLine - startLine === added.length) {
       for (let i = 0; i < added.length; i++) starts[startLine + 1 + i] = added[i];
     } else if (added.length < 10_000) {
@@ -153,34 +152,120 @@ export class ServerDocument implements TextDocument {
       const s = this.starts!;
       for (let i = startLine + 1 + added.length; i < s.length; i++) s[i] += diff;
     }
-    return { offset: a, deleted: b - a };
+    return { offset: a, deleted: b - a, lines };
   }
 
   private replaceWhole(text: string): void {
-    this.text = text;
+    this.whole = text;
+    this.length = text.length;
+    this.chunks = undefined;
+    this.chunkStarts = [];
     this.starts = undefined;
-    this.bytes = undefined;
     this.edits = 0;
   }
 
-  /** Replace bytes [a, b) of the `length` bytes in use by `inserted` (all below 256); the new text. */
-  private spliceBytes(bytes: Buffer, length: number, a: number, b: number, inserted: string): string {
-    const newLength = length - (b - a) + inserted.length;
-    if (newLength > bytes.length) {
-      const grown = Buffer.allocUnsafe(Math.max(newLength, Math.ceil(bytes.length * 1.5)));
-      bytes.copy(grown, 0, 0, a);
-      bytes.copy(grown, a + inserted.length, b, length);
-      this.bytes = bytes = grown;
-    } else if (b !== a + inserted.length) {
-      bytes.copy(bytes, a + inserted.length, b, length);
+  /** Replace [a, b) by `inserted` in the pieces; the whole text is made again when asked for. */
+  private splice(a: number, b: number, inserted: string): void {
+    let chunks = this.chunks;
+    const cs = this.chunkStarts;
+    if (chunks === undefined) {
+      const text = this.whole!;
+      chunks = this.chunks = [];
+      for (let at = 0; at < text.length; at += CHUNK) {
+        cs.push(at);
+        chunks.push(text.slice(at, at + CHUNK));
+      }
     }
-    if (inserted.length > 0) bytes.write(inserted, a, 'latin1');
-    return bytes.toString('latin1', 0, newLength);
+    const i = Math.max(0, this.chunkOf(a));
+    const j = Math.max(0, this.chunkOf(b));
+    const head = i < chunks.length ? chunks[i].slice(0, a - cs[i]) : '';
+    const tail = j < chunks.length ? chunks[j].slice(b - cs[j]) : '';
+    const piece = head + inserted + tail;
+    // the new piece, cut again when it grew long (a paste); none when it is empty
+    const base = i < cs.length ? cs[i] : 0;
+    const made: string[] = [];
+    const madeStarts: number[] = [];
+    if (piece.length > 0 && piece.length <= 2 * CHUNK) {
+      made.push(piece);
+      madeStarts.push(base);
+    } else
+      for (let at = 0; at < piece.length; at += CHUNK) {
+        made.push(piece.slice(at, at + CHUNK));
+        madeStarts.push(base + at);
+      }
+    const diff = inserted.length - (b - a);
+    chunks.splice(i, Math.min(j, chunks.length - 1) - i + 1, ...made);
+    cs.splice(i, Math.min(j, cs.length - 1) - i + 1, ...madeStarts);
+    for (let k = i + made.length; k < cs.length; k++) cs[k] += diff;
+    this.length += diff;
+    this.whole = undefined;
+  }
+
+  /** The piece holding `offset` (the last one for the end of the text; -1 without pieces). */
+  private chunkOf(offset: number): number {
+    const cs = this.chunkStarts;
+    let low = 0;
+    let high = cs.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (cs[mid] > offset) high = mid;
+      else low = mid + 1;
+    }
+    return low - 1;
+  }
+
+  /** The UTF-16 code unit at `offset` (NaN outside the text), read from a piece when there are pieces. */
+  private charAt(offset: number): number {
+    if (this.chunks === undefined) return this.whole!.charCodeAt(offset);
+    if (offset < 0 || offset >= this.length) return NaN;
+    const k = this.chunkOf(offset);
+    return this.chunks[k].charCodeAt(offset - this.chunkStarts[k]);
+  }
+
+  /** text[from, to), read from the pieces when there are pieces. */
+  private slice(from: number, to: number): string {
+    if (this.chunks === undefined) return this.whole!.substring(from, to);
+    if (from > to) [from, to] = [to, from];
+    from = Math.max(0, from);
+    to = Math.min(to, this.length);
+    if (to <= from) return '';
+    const chunks = this.chunks;
+    const cs = this.chunkStarts;
+    let k = this.chunkOf(from);
+    let out = '';
+    for (; k < chunks.length && cs[k] < to; k++) out += chunks[k].slice(Math.max(0, from - cs[k]), to - cs[k]);
+    return out;
+  }
+
+  /**
+   * The lines [a, b) lies in, and those lines after `inserted` replaces it: from the start of the
+   * line holding `a` to the line feed ending the line holding `b` (included; the text's end if none).
+   */
+  private editLines(a: number, b: number, inserted: string): EditLines | undefined {
+    let start = a;
+    while (start > 0 && a - start < MAX_EDIT_LINE) {
+      const c = this.charAt(start - 1);
+      if (c === 10) break;
+      if (c === 13) return undefined;
+      start--;
+    }
+    let end = b;
+    while (end < this.length && end - b < MAX_EDIT_LINE) {
+      const c = this.charAt(end++);
+      if (c === 10) break;
+      if (c === 13) return undefined;
+    }
+    const reachedStart = start === 0 || this.charAt(start - 1) === 10;
+    const reachedEnd = end === this.length || this.charAt(end - 1) === 10;
+    if (!reachedStart || !reachedEnd || end - start > MAX_EDIT_LINE * 4 || inserted.includes('\r')) return undefined;
+    const before = this.slice(start, end);
+    for (let i = a - start; i < b - start; i++) if (before.charCodeAt(i) === 13) return undefined;
+    return { start, before, after: before.slice(0, a - start) + inserted + before.slice(b - start) };
   }
 
   /** offsetAt() without the line table: the lines up to `position.line` are walked (LF-only texts). */
   private walkOffsetAt(position: Position): number {
-    const text = this.text;
+    const text = this.whole!;
     if (position.line < 0) return 0;
     if (text.indexOf('\r') >= 0) return this.offsetAt(position);
     let start = 0;
@@ -196,7 +281,17 @@ export class ServerDocument implements TextDocument {
   }
 
   private lineStarts(): number[] {
-    return (this.starts ??= lineStartsOf(this.text, 0, true));
+    return (this.starts ??= this.countLines());
+  }
+
+  /** The line table, counted piece by piece when no piece holds a carriage return (not joining them). */
+  private countLines(): number[] {
+    const chunks = this.chunks;
+    if (chunks === undefined || chunks.some((c) => c.indexOf('\r') >= 0)) return lineStartsOf(this.getText(), 0, true);
+    const out = [0];
+    for (let k = 0; k < chunks.length; k++)
+      for (const s of lineStartsOf(chunks[k], this.chunkStarts[k], false)) out.push(s);
+    return out;
   }
 
   /** The line holding `offset` (an offset at a line start belongs to that line). */
@@ -213,7 +308,7 @@ export class ServerDocument implements TextDocument {
 
   private beforeEol(offset: number, lineStart: number): number {
     while (offset > lineStart) {
-      const c = this.text.charCodeAt(offset - 1);
+      const c = this.charAt(offset - 1);
       if (c !== 10 && c !== 13) break;
       offset--;
     }
@@ -221,8 +316,19 @@ export class ServerDocument implements TextDocument {
   }
 }
 
-/** A character the byte copy cannot hold (one byte per character). */
-const WIDE = /[\u0100-\uffff]/;
+/** The size of the document's pieces (see ServerDocument.chunks). */
+const CHUNK = 16_384;
+
+/** Lines longer than this are not handed with an edit (EditLines). */
+const MAX_EDIT_LINE = 4096;
+
+/** pieces[from, to) joined as a balanced tree (V8 keeps a sum of long strings unflattened). */
+function joinPieces(pieces: readonly string[], from: number, to: number): string {
+  if (to - from <= 0) return '';
+  if (to - from === 1) return pieces[from];
+  const mid = (from + to) >>> 1;
+  return joinPieces(pieces, from, mid) + joinPieces(pieces, mid, to);
+}
 
 /** Line starts in `text` (offsets shifted by `base`); with `first`, the text's own start too. */
 export function lineStartsOf(text: string, base: number, first: boolean): number[] {

@@ -50,8 +50,11 @@ export class ServerState {
       const before = doc.getText();
       const edits: TextEditRecord[] = [];
       for (const change of changes) {
-        const { offset, deleted } = doc.apply(change);
-        edits.push({ offset, deleted, inserted: change.text });
+        const { offset, deleted, lines } = doc.apply(change);
+        // the text after each edit too: the document's join of its pieces, made without a copy
+        const edit: TextEditRecord = { offset, deleted, inserted: change.text, made: doc.getText() };
+        if (lines) edit.lines = lines;
+        edits.push(edit);
       }
       doc.version = version;
       this.project.noteEdits(this.project.paths.toPath(doc.uri), before, edits, doc.getText());

@@ -14,6 +14,7 @@ import { parseHaproxy, printHaproxy, type HaproxyFile } from '../../../server/sr
 import { CORPUS, corpusRows } from '../../helpers/corpus';
 import { assertLossless } from './invariants';
 import { need } from '../../helpers/needs';
+import { ServerDocument } from '../../../server/src/lsp/document';
 
 /** What a tree says, as plain data (offsets included), to compare with a fresh parse. */
 function summary(f: HaproxyFile) {
@@ -191,7 +192,9 @@ describe('HAProxy incremental analysis', function () {
     assert.ok(files.length >= 10);
   });
 
-  it('random edit sequences: exact re-print, same tree and same findings as a fresh analysis', () => {
+  // `viaDocument`: the edits are made by the language server's document (lsp/document.ts), which
+  // hands the lines each edit touches, and the engine reads the edited line there
+  const randomSequences = (viaDocument: boolean) => () => {
     let steps = 0;
     let incremental = 0;
     fc.assert(
@@ -204,13 +207,21 @@ describe('HAProxy incremental analysis', function () {
           const inc = new HaproxyIncremental();
           inc.analyze(service, file, start);
           let text = start;
+          const doc = new ServerDocument('file:///x', 'haproxy', 1, start);
           for (const batch of batches) {
             const edits: HaproxyTextEdit[] = [];
             for (const s of batch) {
-              const e = toEdit(text, s);
+              let e = toEdit(text, s);
+              if (viaDocument) {
+                const range = { start: doc.positionAt(e.offset), end: doc.positionAt(e.offset + e.deleted) };
+                const { offset, deleted, lines } = doc.apply({ range, text: e.inserted });
+                e = { offset, deleted, inserted: e.inserted, made: doc.getText() };
+                if (lines) e.lines = lines;
+              }
               edits.push(e);
               text = apply(text, e);
             }
+            if (viaDocument) assert.equal(doc.getText(), text);
             const got = inc.analyze(service, file, text, edits);
             steps++;
             if (inc.lastKind === 'line') incremental++;
@@ -233,7 +244,14 @@ describe('HAProxy incremental analysis', function () {
     // the sequences must exercise the incremental path, not only the fallback
     assert.ok(incremental > steps / 4, `${incremental} of ${steps} steps were incremental`);
     if (process.env.DBG) console.log(`${incremental} of ${steps} steps incremental`);
-  });
+  };
+
+  it('random edit sequences: exact re-print, same tree and same findings as a fresh analysis', randomSequences(false));
+
+  it(
+    'the same, the edits made by the server’s document (the edited line read from the lines it hands)',
+    randomSequences(true),
+  );
 
   it('a one-character edit inside a keyword is incremental and reports what a fresh analysis reports', () => {
     const text = inline[0].text;

@@ -2,6 +2,9 @@
  * The edits made to open documents since the text the host last analysed or parsed: what lets
  * the engines (nginx.ts, haproxy.ts) and the tree cache re-read only what changed.
  */
+import type { EditLines } from '../text';
+
+export type { EditLines } from '../text';
 
 /**
  * One change of a document, in UTF-16 offsets of the text it applies to: `deleted` code units
@@ -12,6 +15,10 @@ export interface TextEditRecord {
   offset: number;
   deleted: number;
   inserted: string;
+  /** The lines the edit touches, when the document that made it said (see text.ts). */
+  lines?: EditLines;
+  /** The text the edit made, when the document that made it said (a later edit's engine starts there). */
+  made?: string;
 }
 
 /** The edits made to a document since `base` (its text when the log started). */

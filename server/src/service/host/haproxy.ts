@@ -14,14 +14,22 @@
  */
 import type { HaproxyAnalysis, LanguageService } from '../index';
 import { analyzeHaproxyFiles, haproxyFileOptions } from './analyse';
+import { lineAfterEdit, sliceNear } from '../text';
 import { spanFinding } from './findings';
 import type { DetectedVersion } from '../version-detect';
 import { validateHaproxyStatement } from '../knowledge/haproxy-validate';
 import { checkHaproxyTimeStatement, validateConfigKnowledge, type KnowledgeFinding } from '../knowledge-check';
-import { buildHaproxyConfig, haproxyParseText, updateHaproxyConfig, type HaproxyConfig } from '../model/haproxy';
+import {
+  buildHaproxyConfig,
+  haproxyParseText,
+  sourceMayMentionWslb,
+  updateHaproxyConfig,
+  type HaproxyConfig,
+} from '../model/haproxy';
+import { recogniseHaproxyTemplate } from '../model/haproxy-template';
 import { parseHaproxy } from '../syntax/haproxy';
 import { reparseHaproxyLine, type HaproxyLineChange, type HaproxyTextEdit } from '../syntax/haproxy/incremental';
-import type { Suppressions } from '../suppress';
+import { commentSyntaxOf, type Suppressions } from '../suppress';
 import type { LineIndex } from '../text';
 import type { Finding } from '../types';
 
@@ -96,12 +104,16 @@ export class HaproxyIncremental {
 
   private full(service: LanguageService, path: string, text: string, versionHint?: DetectedVersion): HaproxyAnalysis {
     // A template is parsed with its placeholders neutralised (model/haproxy-template.ts).
-    const tree = parseHaproxy(haproxyParseText(text));
-    const config = buildHaproxyConfig([{ path, text, tree }]);
+    const template = recogniseHaproxyTemplate(text);
+    const tree = parseHaproxy(template?.text ?? text);
+    const config = buildHaproxyConfig([{ path, text, tree, template }]);
     const { options } = haproxyFileOptions(service.options, { path, text, versionHint }, config.sources[0]);
     const knowledge = validateConfigKnowledge({ language: 'haproxy', config }, options);
     const knowledgeFindings = knowledge.map((k) => toFinding(k, tree.lineIndex));
     const suppressions = new Map<string, Suppressions>();
+    // a text without a `# wslb` comment has no suppression comment: it is not searched for one
+    if (commentSyntaxOf(path) === 'hash' && !sourceMayMentionWslb(config.sources[0]))
+      suppressions.set(path, { file: null, lines: new Map() });
     const analysis = analyzeHaproxyFiles(service.options, service.fixTiming, [{ path, text, versionHint }], {
       config,
       knowledge,
@@ -127,21 +139,22 @@ export class HaproxyIncremental {
     let current = st.text;
     for (let i = 0; i < edits.length; i++) {
       const e = edits[i];
-      if (TEMPLATE_CHARS.test(e.inserted) || TEMPLATE_CHARS.test(current.slice(e.offset, e.offset + e.deleted)))
-        return null;
+      // (the edited line is read from e.lines when the edit carries them: text.ts, EditLines)
+      const removed = sliceNear(current, e.lines, 'before', e.offset, e.offset + e.deleted);
+      if (TEMPLATE_CHARS.test(e.inserted) || TEMPLATE_CHARS.test(removed)) return null;
       const next =
-        i === edits.length - 1 ? text : current.slice(0, e.offset) + e.inserted + current.slice(e.offset + e.deleted);
+        i === edits.length - 1
+          ? text
+          : (e.made ?? current.slice(0, e.offset) + e.inserted + current.slice(e.offset + e.deleted));
       // letters typed between existing marks (`%%` `%%`, `{` `}`) can make a placeholder too: one
       // on a single line holds the edit, so its line is looked at
-      const ls = next.lastIndexOf('\n', e.offset - 1) + 1;
-      const le = next.indexOf('\n', e.offset + e.inserted.length);
-      if (haproxyParseText(next.slice(ls, le < 0 ? next.length : le)) !== next.slice(ls, le < 0 ? next.length : le))
-        return null;
+      const edited = lineAfterEdit(next, e);
+      if (haproxyParseText(edited) !== edited) return null;
       const change = reparseHaproxyLine(config.sources[0].tree, next, e);
       if (!change) return null;
       // No line break came or went, so suppressions keep their lines, unless the line held one or now does.
-      const oldLine = current.slice(change.lineStart, change.oldLineEnd);
-      const newLine = next.slice(change.lineStart, change.oldLineEnd + change.delta);
+      const oldLine = change.oldText;
+      const newLine = change.newText;
       // a `# wslb: haproxy X` comment may have come, gone or changed: the whole file's version with it
       if (VERSION_COMMENT.test(oldLine) || VERSION_COMMENT.test(newLine)) return null;
       if (WSLB.test(oldLine) || WSLB.test(newLine)) suppressions = new Map();

@@ -28,6 +28,8 @@ import {
   proxySlot,
   referenceMemo,
   referencesTo,
+  sectionLines,
+  type SectionLines,
 } from './haproxy';
 import { parseHaproxyTime } from './units';
 import { looksLikeWebSocketPath, WS_MARKER, type WebSocketReason } from './websocket';
@@ -216,12 +218,24 @@ function proxyLabelOf(p: HaproxyProxy): string {
 const WS_COMMENT = /web-?sockets?\b|socket\.io|sockjs/i;
 /** A comment that says the opposite: "no WebSocket here", "not a websocket backend", "non-WebSocket traffic". */
 const WS_COMMENT_NEGATED = /\b(no|not|non|without)[- ](a |any )?(web-?sockets?|socket\.io|sockjs)/i;
-/** Whether a text may hold such a comment: a `#` before one of those words on a line. */
-const WS_COMMENT_IN_TEXT = /#[^\n]*?(web-?sockets?\b|socket\.io|sockjs)/i;
 /** Whether a source's text may hold a comment about WebSocket (an edit of such a line builds the config again). */
 const mayHaveWebSocketComment = fact('haproxy.mayHaveWebSocketComment', (src: HaproxySource) =>
-  WS_COMMENT_IN_TEXT.test(src.text),
+  mayHoldWebSocketComment(src.text),
 );
+
+/**
+ * Whether a `#` is followed on its line by one of WS_COMMENT's words: the rest of each line from
+ * its first `#` is tested (a later `#` of the line sees less of it).
+ */
+function mayHoldWebSocketComment(text: string): boolean {
+  for (let i = text.indexOf('#'); i >= 0;) {
+    let eol = text.indexOf('\n', i);
+    if (eol < 0) eol = text.length;
+    if (WS_COMMENT.test(text.slice(i + 1, eol))) return true;
+    i = text.indexOf('#', eol);
+  }
+  return false;
+}
 
 /**
  * The line (0-based) of the first comment about WebSocket on the proxy's header, on the comment
@@ -261,6 +275,16 @@ export function webSocketCommentLine(proxy: HaproxyProxy): number {
 /** Socket.IO's session cookie: engine.io sets `io` at the handshake (server option `cookie`, name "io"). */
 const SOCKET_IO_COOKIE = /(^|[^a-z0-9_])cookie\(\s*io\s*\)/i;
 
+/** Whether a word after the keyword holds `cookie(` (any case), which SOCKET_IO_COOKIE needs (it has no space before the parenthesis). */
+function mayNameIoCookie(lines: SectionLines, i: number): boolean {
+  for (let k = 1, n = lines.wordCountAt(i); k < n; k++) {
+    const w = lines.wordValueAt(i, k);
+    if (w.length >= 7 && COOKIE_CALL.test(w)) return true;
+  }
+  return false;
+}
+const COOKIE_CALL = /cookie\(/i;
+
 const CONVENTION = proxySlot<WebSocketReason[]>();
 
 /** What a backend/listen's own lines say of WebSocket beyond its name and marker (kept per proxy object). */
@@ -283,14 +307,16 @@ function computeConventionReasons(proxy: HaproxyProxy): WebSocketReason[] {
     if (ms !== undefined && ms > 0)
       add({ kind: 'tunnel', text: `${label} sets timeout tunnel ${v}, which applies to upgraded connections` });
   }
-  const body = proxy.section.body;
-  const n = body !== undefined ? body.size : proxy.section.statements.length;
-  for (let i = 0; i < n; i++) {
-    const kw = body !== undefined ? body.keywordAt(i) : proxy.section.statements[i].keyword;
+  const lines = sectionLines(proxy.section);
+  for (let i = 0, n = lines.size; i < n; i++) {
+    const kw = lines.keywordAt(i);
     if (kw !== 'cookie' && kw !== 'stick') continue;
-    const s = body !== undefined ? body.statement(i) : proxy.section.statements[i];
+    // (the words first: a statement only for a line that may say it)
+    if (kw === 'cookie' ? !(lines.wordCountAt(i) > 1 && lines.wordValueAt(i, 1) === 'io') : !mayNameIoCookie(lines, i))
+      continue;
+    const s = lines.statement(i);
     if (s.modifier !== undefined) continue;
-    if (kw === 'cookie' ? argValue(s, 0) === 'io' : SOCKET_IO_COOKIE.test(argsText(s))) {
+    if (kw === 'cookie' || SOCKET_IO_COOKIE.test(argsText(s))) {
       add({
         kind: 'cookie',
         text: `${label} keeps clients on a server by the "io" cookie that Socket.IO sets at its handshake`,

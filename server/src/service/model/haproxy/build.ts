@@ -4,6 +4,7 @@ import { parseHaproxy, type HaproxyFile, type HaproxySection, type HaproxyStatem
 import type { HaproxyLineChange } from '../../syntax/haproxy/incremental';
 import { carry, fact, updateAcross } from '../../host/memo';
 import { recogniseHaproxyTemplate } from '../haproxy-template';
+import type { TemplateInfo } from '../../template';
 import {
   firstAfter,
   indexOfSection,
@@ -17,8 +18,19 @@ import {
   type ProxyReplacement,
 } from './node';
 
-export function buildHaproxyConfig(files: { path: string; text: string; tree?: HaproxyFile }[]): HaproxyConfig {
-  const sources = files.map((f) => haproxySource(f.path, f.text, f.tree));
+/**
+ * A file to build a config from. `tree` and `template`, when given, must be those of the text
+ * (template: recogniseHaproxyTemplate()'s answer, null for none; the tree parsed from its text).
+ */
+export interface HaproxyBuildFile {
+  path: string;
+  text: string;
+  tree?: HaproxyFile;
+  template?: TemplateInfo | null;
+}
+
+export function buildHaproxyConfig(files: HaproxyBuildFile[]): HaproxyConfig {
+  const sources = files.map((f) => haproxySource(f.path, f.text, f.tree, f.template));
   const proxies: HaproxyProxy[] = [];
   const global: HaproxySection[] = [];
   const diagnostics: HaproxyConfig['diagnostics'] = [];
@@ -67,8 +79,13 @@ export function buildHaproxyConfig(files: { path: string; text: string; tree?: H
  * neutralised, as if rendered; `tree`, when given, must have been parsed from that text
  * (haproxyParseText).
  */
-export function haproxySource(path: string, text: string, tree?: HaproxyFile): HaproxySource {
-  const template = recogniseHaproxyTemplate(text) ?? undefined;
+export function haproxySource(
+  path: string,
+  text: string,
+  tree?: HaproxyFile,
+  known?: TemplateInfo | null,
+): HaproxySource {
+  const template = (known !== undefined ? known : recogniseHaproxyTemplate(text)) ?? undefined;
   return { path, text, tree: tree ?? parseHaproxy(template?.text ?? text), template };
 }
 
@@ -94,11 +111,7 @@ export function updateHaproxyConfig(
   // A `wslb` comment (a WebSocket marker, in any case) may mark the proxy below it, not only the
   // one it belongs to: such a line is edited by building the config again. Nothing else can
   // bring one in or take one out (sourceMayMentionWslb() stays true of the text).
-  if (
-    WSLB.test(src.text.slice(change.lineStart, change.oldLineEnd)) ||
-    WSLB.test(change.tree.text.slice(change.lineStart, change.oldLineEnd + change.delta))
-  )
-    return null;
+  if (WSLB.test(change.oldText) || WSLB.test(change.newText)) return null;
   src.text = change.tree.text;
   src.tree = change.tree;
   if (change.delta !== 0) {

@@ -95,7 +95,10 @@ function readSectionFacts(section: HaproxySection, f: ProxyFacts): ProxyFacts {
 }
 
 /** A section's statements read by index (the part of HaproxySectionBody a list can answer too). */
-export type SectionLines = Pick<HaproxySectionBody, 'size' | 'keywordAt' | 'wordCountAt' | 'wordValueAt' | 'statement'>;
+export type SectionLines = Pick<
+  HaproxySectionBody,
+  'size' | 'keywordAt' | 'wordCountAt' | 'wordValueAt' | 'wordIsAt' | 'statement'
+>;
 
 /**
  * The section's statements by index: its body while it has one (a line's statement is only made
@@ -107,13 +110,30 @@ export function sectionLines(section: HaproxySection): SectionLines {
 
 /** A section without a body (its list made, or built by hand) read through the same interface. */
 function statementsAsBody(stmts: readonly HaproxyStatement[]): SectionLines {
-  return {
-    size: stmts.length,
-    keywordAt: (i) => stmts[i].keyword,
-    wordCountAt: (i) => stmts[i].wordCount,
-    wordValueAt: (i, k) => stmts[i].wordValue(k),
-    statement: (i) => stmts[i],
-  };
+  return new StatementList(stmts);
+}
+
+/** (a class, not an object of closures: one small object per call) */
+class StatementList implements SectionLines {
+  constructor(private readonly stmts: readonly HaproxyStatement[]) {}
+  get size(): number {
+    return this.stmts.length;
+  }
+  keywordAt(i: number): string {
+    return this.stmts[i].keyword;
+  }
+  wordCountAt(i: number): number {
+    return this.stmts[i].wordCount;
+  }
+  wordValueAt(i: number, k: number): string {
+    return this.stmts[i].wordValue(k);
+  }
+  wordIsAt(i: number, k: number, s: string): boolean {
+    return this.stmts[i].wordValue(k) === s;
+  }
+  statement(i: number): HaproxyStatement {
+    return this.stmts[i];
+  }
 }
 
 /**

@@ -214,7 +214,11 @@ export function proxyMemo<T>(proxy: HaproxyProxy, slot: ProxySlot<T>, compute: (
   const slots = m.slots;
   if (slots !== undefined) for (let i = 0; i < slots.length; i += 2) if (slots[i] === slot) return slots[i + 1] as T;
   const v = compute(proxy);
-  (m.slots ??= []).push(slot, v);
+  // (a list made with its first pair: most proxies hold one or two answers; read again, as
+  // `compute` may have kept an answer of its own)
+  const now = m.slots;
+  if (now === undefined) m.slots = [slot, v];
+  else now.push(slot, v);
   return v;
 }
 

@@ -22,7 +22,7 @@ import {
   predefinedAclPlaces,
 } from '../../knowledge/haproxy-fetch-places';
 import type { HaproxyRule, RuleReport } from '../rule';
-import { haproxyWarns, reportsAny, statementSpan } from './common';
+import { haproxyWarns, ignoreReport, statementSpan } from './common';
 
 type Report = (r: RuleReport) => void;
 
@@ -35,6 +35,24 @@ interface AclInfo {
    */
   websocket: boolean;
   rows?: number[];
+}
+
+/** A proxy's own ACLs by name: the first name held as it is, a map made at the second (most proxies have one). */
+class Acls {
+  #firstName = '';
+  #first: AclInfo | undefined = undefined;
+  #more: Map<string, AclInfo> | null = null;
+  get(name: string): AclInfo | undefined {
+    if (this.#first !== undefined && name === this.#firstName) return this.#first;
+    return this.#more?.get(name);
+  }
+  /** (for a name get() does not know) */
+  add(name: string, info: AclInfo): void {
+    if (this.#first === undefined) {
+      this.#firstName = name;
+      this.#first = info;
+    } else (this.#more ??= new Map()).set(name, info);
+  }
 }
 
 interface Term {
@@ -61,7 +79,7 @@ function whereOf(lines: SectionLines, i: number, proxy: HaproxyProxy): number {
     case 'ignore-persist':
       return PLACE.BE_REQ_CNT;
     case 'stick':
-      return lines.wordValueAt(i, 1) === 'store-response' ? PLACE.BE_STO_RUL : PLACE.BE_SET_SRV;
+      return lines.wordCountAt(i) > 1 && lines.wordIsAt(i, 1, 'store-response') ? PLACE.BE_STO_RUL : PLACE.BE_SET_SRV;
     case 'tcp-request': {
       const w = word1(lines, i);
       if (w === 'connection') return fe ? PLACE.FE_CON_ACC : 0;
@@ -109,10 +127,8 @@ const READ = new Set([
  * words are read without building the line.)
  */
 function conditionStart(lines: SectionLines, i: number): number {
-  for (let k = 1, n = lines.wordCountAt(i); k < n; k++) {
-    const v = lines.wordValueAt(i, k);
-    if (v === 'if' || v === 'unless') return k + 1;
-  }
+  for (let k = 1, n = lines.wordCountAt(i); k < n; k++)
+    if (lines.wordIsAt(i, k, 'if') || lines.wordIsAt(i, k, 'unless')) return k + 1;
   return -1;
 }
 
@@ -145,26 +161,30 @@ function eachTerm(
 
 /**
  * Whether a fetch of some term of the condition has no value at `where`: when none has, the
- * line has nothing to report (termsOf() is not needed).
+ * line has nothing to report (termsOf() is not needed). The terms are walked as eachTerm() does.
  */
-function someOutOfPlace(
-  lines: SectionLines,
-  i: number,
-  from: number,
-  where: number,
-  acls: Map<string, AclInfo>,
-): boolean {
-  let off = false;
-  eachTerm(lines, i, from, (name, first) => {
-    if (name === null) off = (keywordPlaces(fetchKeyword(lines.wordValueAt(i, first))) & where) === 0;
-    else {
-      const own = acls.get(name);
-      const pre = own ? null : predefinedAclPlaces(name);
-      off = own ? someExprOutOf(own, where) : pre !== null && (pre & where) === 0;
+function someOutOfPlace(lines: SectionLines, i: number, from: number, where: number, acls: Acls | null): boolean {
+  const n = lines.wordCountAt(i);
+  for (let k = from; k < n; k++) {
+    let w = lines.wordValueAt(i, k);
+    if (w === 'or' || w === '||') continue;
+    if (w.startsWith('!')) w = w.slice(1);
+    if (w === '{') {
+      let end = k + 1;
+      while (end < n && !lines.wordIsAt(i, end, '}')) end++;
+      if (end > k + 1 && (keywordPlaces(fetchKeyword(lines.wordValueAt(i, k + 1))) & where) === 0) return true;
+      k = end;
+      continue;
     }
-    return off;
-  });
-  return off;
+    const own = acls?.get(w);
+    if (own !== undefined) {
+      if (someExprOutOf(own, where)) return true;
+      continue;
+    }
+    const pre = predefinedAclPlaces(w);
+    if (pre !== null && (pre & where) === 0) return true;
+  }
+  return false;
 }
 
 function someExprOutOf(acl: AclInfo, where: number): boolean {
@@ -173,7 +193,7 @@ function someExprOutOf(acl: AclInfo, where: number): boolean {
 }
 
 /** The terms of the condition that starts at word `from`, each with its ACL; unknown names are left out. */
-function termsOf(lines: SectionLines, i: number, from: number, acls: Map<string, AclInfo>): Term[] {
+function termsOf(lines: SectionLines, i: number, from: number, acls: Acls | null): Term[] {
   const out: Term[] = [];
   eachTerm(lines, i, from, (name, first, end) => {
     if (name === null) {
@@ -184,7 +204,7 @@ function termsOf(lines: SectionLines, i: number, from: number, acls: Map<string,
       out.push({ name: null, acl: { places, exprs: [{ kw, places }], websocket: HANDSHAKE.test(inside) } });
       return false;
     }
-    const own = acls.get(name);
+    const own = acls?.get(name);
     const pre = own ? null : predefinedAclPlaces(name);
     if (own) out.push({ name, acl: own });
     else if (pre !== null)
@@ -219,72 +239,92 @@ export const aclNeverMatches: HaproxyRule = {
   },
 };
 
-/** The rule's reports for one proxy: its own ACLs and rule lines are all it reads. */
-function checkProxy(proxy: HaproxyProxy, report: Report): void {
-  const acls = new Map<string, AclInfo>();
-  const path = proxy.source.path;
+/** The rule's reports for one proxy: its own ACLs and rule lines are all it reads. Returns whether it reported. */
+function checkProxy(proxy: HaproxyProxy, report: Report): boolean {
+  let reported = false;
+  // (made at the first `acl` line: most proxies have none)
+  let acls: Acls | null = null;
   const lines = sectionLines(proxy.section);
   for (let i = 0, n = lines.size; i < n; i++) {
     const keyword = lines.keywordAt(i);
     if (!READ.has(keyword)) continue;
     if (keyword === 'acl') {
-      readAcl(lines, i, acls);
+      readAcl(lines, i, (acls ??= new Acls()));
       continue;
     }
     const where = whereOf(lines, i, proxy);
     if (where === 0) continue;
     const from = conditionStart(lines, i);
     if (from < 0 || !someOutOfPlace(lines, i, from, where, acls)) continue;
-    const tcp = tcpRuleName(lines, i);
-    const terms = termsOf(lines, i, from, acls);
-    const place = placeName(where);
-    const tcpIn = tcp ? ` in '${tcp}'` : '';
-    const span = () => statementSpan(lines.statement(i));
-    const full = terms.find((t) => (t.acl.places & where) === 0 && t.acl.places !== ALL_PLACES);
-    if (full) {
-      const kw = full.acl.exprs[0].kw;
-      const warning = full.name
-        ? `acl '${clipWord(full.name)}' will never match${tcpIn} because it only involves keywords that are incompatible with '${place}'`
-        : `anonymous acl will never match${tcpIn} because it uses keyword '${clipWord(kw)}' which is incompatible with '${place}'`;
-      const what = full.name ? `acl ${clipWord(full.name)}` : `{ ${clipWord(kw)} }`;
-      report({
-        path,
-        span: span(),
-        message: `${what} never matches here: ${clipWord(kw)} has no value in a ${place}${looksAtHandshake(lines, full.acl) ? ', so WebSocket upgrades are never recognised' : ''}`,
-        related: [haproxyWarns(path, span(), warning)],
-      });
-      continue;
-    }
-    for (const t of terms) {
-      const bad = t.acl.exprs.find((e) => (e.places & where) === 0);
-      if (!bad) continue;
-      const warning = t.name
-        ? `acl '${clipWord(t.name)}' involves ${tcp ? 'keyword' : 'keywords'} '${clipWord(bad.kw)}' which is incompatible with '${place}'`
-        : `anonymous acl involves keyword '${clipWord(bad.kw)}' which is incompatible with '${place}'`;
-      report({
-        path,
-        span: span(),
-        severity: 'hint',
-        message: `acl ${clipWord(t.name ?? '')} can match here only through its other tests: ${clipWord(bad.kw)} has no value in a ${place}`,
-        related: [haproxyWarns(path, span(), warning)],
-      });
-      break;
-    }
+    if (reportLine(proxy, lines, i, from, where, acls, report)) reported = true;
   }
+  return reported;
+}
+
+/** The finding of rule line i, whose condition (from word `from`) has a term out of place at `where`; whether there is one. */
+function reportLine(
+  proxy: HaproxyProxy,
+  lines: SectionLines,
+  i: number,
+  from: number,
+  where: number,
+  acls: Acls | null,
+  report: Report,
+): boolean {
+  const path = proxy.source.path;
+  const tcp = tcpRuleName(lines, i);
+  const terms = termsOf(lines, i, from, acls);
+  const place = placeName(where);
+  const tcpIn = tcp ? ` in '${tcp}'` : '';
+  const span = () => statementSpan(lines.statement(i));
+  const full = terms.find((t) => (t.acl.places & where) === 0 && t.acl.places !== ALL_PLACES);
+  if (full) {
+    const kw = full.acl.exprs[0].kw;
+    const warning = full.name
+      ? `acl '${clipWord(full.name)}' will never match${tcpIn} because it only involves keywords that are incompatible with '${place}'`
+      : `anonymous acl will never match${tcpIn} because it uses keyword '${clipWord(kw)}' which is incompatible with '${place}'`;
+    const what = full.name ? `acl ${clipWord(full.name)}` : `{ ${clipWord(kw)} }`;
+    report({
+      path,
+      span: span(),
+      message: `${what} never matches here: ${clipWord(kw)} has no value in a ${place}${looksAtHandshake(lines, full.acl) ? ', so WebSocket upgrades are never recognised' : ''}`,
+      related: [haproxyWarns(path, span(), warning)],
+    });
+    return true;
+  }
+  for (const t of terms) {
+    const bad = t.acl.exprs.find((e) => (e.places & where) === 0);
+    if (!bad) continue;
+    const warning = t.name
+      ? `acl '${clipWord(t.name)}' involves ${tcp ? 'keyword' : 'keywords'} '${clipWord(bad.kw)}' which is incompatible with '${place}'`
+      : `anonymous acl involves keyword '${clipWord(bad.kw)}' which is incompatible with '${place}'`;
+    report({
+      path,
+      span: span(),
+      severity: 'hint',
+      message: `acl ${clipWord(t.name ?? '')} can match here only through its other tests: ${clipWord(bad.kw)} has no value in a ${place}`,
+      related: [haproxyWarns(path, span(), warning)],
+    });
+    return true;
+  }
+  return false;
 }
 
 /** An `acl <name> <fetch> ...` line: where its fetch gives a value, added to what the name has. */
-function readAcl(lines: SectionLines, i: number, acls: Map<string, AclInfo>): void {
+function readAcl(lines: SectionLines, i: number, acls: Acls): void {
   const count = lines.wordCountAt(i);
   if (count < 3) return;
   const name = lines.wordValueAt(i, 1);
   const kw = fetchKeyword(lines.wordValueAt(i, 2));
   const places = keywordPlaces(kw);
-  let info = acls.get(name);
-  if (info === undefined) acls.set(name, (info = { places: 0, exprs: [], websocket: false, rows: [] }));
-  info.places |= places;
-  info.exprs.push({ kw, places });
-  info.rows!.push(i);
+  const info = acls.get(name);
+  // (lists made with their first entry: most names have one line)
+  if (info === undefined) acls.add(name, { places, exprs: [{ kw, places }], websocket: false, rows: [i] });
+  else {
+    info.places |= places;
+    info.exprs.push({ kw, places });
+    info.rows!.push(i);
+  }
 }
 
 /** Whether the ACL looks at the handshake: for an own ACL, whether a word after its name on one of its lines read so far does. */
@@ -296,7 +336,7 @@ function looksAtHandshake(lines: SectionLines, acl: AclInfo): boolean {
   return false;
 }
 
-/** The proxies the rule reports (see reportsAny()). */
+/** The proxies the rule reports (a test of proxiesWhere()). */
 function hasConflicts(proxy: HaproxyProxy): boolean {
-  return reportsAny((seen) => checkProxy(proxy, seen));
+  return checkProxy(proxy, ignoreReport);
 }

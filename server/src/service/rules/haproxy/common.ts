@@ -269,7 +269,7 @@ export function statementsWith(section: HaproxySection, keywords: ReadonlySet<st
  * Whether `check` calls `seen` (given where it reports). A rule whose findings about a proxy
  * depend on that proxy alone tests proxies with it through proxiesWhere(), which keeps the list
  * of those that have some across edits of the others: an edit then re-checks the edited proxy,
- * not every one.
+ * not every one. (A check that returns whether it reported is asked with ignoreReport() instead.)
  */
 export function reportsAny(check: (seen: () => void) => void): boolean {
   let found = false;
@@ -277,6 +277,15 @@ export function reportsAny(check: (seen: () => void) => void): boolean {
     found = true;
   });
   return found;
+}
+
+/**
+ * A report that keeps nothing. A check run on every proxy (the test given to proxiesWhere())
+ * that says whether it reported is asked with it: no closure is made per proxy, as reportsAny()
+ * makes.
+ */
+export function ignoreReport(): void {
+  // nothing: the caller only asks whether the check reported
 }
 
 /** Whether the section has a statement whose keyword is one of `keywords` (none is built). */

@@ -7,13 +7,12 @@
  *   after a CR LF (`HTTP/1.1\r\nHost:\ example.com`): src/tcpcheck.c proxy_parse_httpchk_req()
  *   warns in 2.6 and refuses it from 2.8 ("... is unsupported"), pointing to `http-check send`.
  */
-import { argCount, argValue, proxiesWhere, type HaproxyProxy } from '../../model/haproxy';
+import { proxiesWhere, sectionLines, type HaproxyProxy } from '../../model/haproxy';
 import type { HaproxyStatement } from '../../syntax/haproxy';
 import type { HaproxyRule } from '../rule';
 import { haproxyWarns, statementSpan, statementsWith } from './common';
 
 const TUNE = new Set(['tune.ssl.capture-cipherlist-size']);
-const OPTION = new Set(['option']);
 
 export const deprecatedSetting: HaproxyRule = {
   meta: {
@@ -77,17 +76,22 @@ export const deprecatedSetting: HaproxyRule = {
   },
 };
 
-/** The `option httpchk <method> <uri> <version>` lines of a proxy whose version word holds a CR LF. */
+/**
+ * The `option httpchk <method> <uri> <version>` lines of a proxy whose version word holds a CR LF
+ * (read by index: a statement is made only for such a line).
+ */
 function hiddenHeaders(proxy: HaproxyProxy): HaproxyStatement[] {
-  return statementsWith(proxy.section, OPTION).filter(
-    (s) =>
-      s.keyword === 'option' &&
-      s.modifier === undefined &&
-      argValue(s, 0) === 'httpchk' &&
-      argCount(s) >= 4 &&
-      argValue(s, 3)!.includes('\r\n'),
-  );
+  let out: HaproxyStatement[] = NONE;
+  const lines = sectionLines(proxy.section);
+  for (let i = 0, n = lines.size; i < n; i++) {
+    if (lines.keywordAt(i) !== 'option' || lines.wordCountAt(i) < 5) continue;
+    if (lines.wordValueAt(i, 1) !== 'httpchk' || !lines.wordValueAt(i, 4).includes('\r\n')) continue;
+    const s = lines.statement(i);
+    if (s.modifier === undefined) (out === NONE ? (out = []) : out).push(s);
+  }
+  return out;
 }
+const NONE: HaproxyStatement[] = [];
 
 /** The proxies the rule reports (kept by proxiesWhere() across edits of other proxies). */
 function hidesHeaders(proxy: HaproxyProxy): boolean {

@@ -3,7 +3,7 @@ import { factFirst, factLineCount, proxiesWhere, sectionLines, type HaproxyProxy
 import { describeDuration, haproxyTimeTrailing, parseHaproxyTime } from '../../model/units';
 import { replaceWord } from '../../fixes/haproxy';
 import type { HaproxyRule, RuleReport } from '../rule';
-import { reportsAny } from './common';
+import { ignoreReport } from './common';
 
 /**
  * HAProxy's time parser, parse_time_err() (src/tools.c), reads digits and a unit (`us`, `ms`,
@@ -36,8 +36,9 @@ export const invalidTimeUnit: HaproxyRule = {
   },
 };
 
-/** The rule's reports for one proxy: its own `timeout` lines. */
-function checkProxy(proxy: HaproxyProxy, report: (r: RuleReport) => void): void {
+/** The rule's reports for one proxy: its own `timeout` lines. Returns whether it reported. */
+function checkProxy(proxy: HaproxyProxy, report: (r: RuleReport) => void): boolean {
+  let reported = false;
   // read by index: a statement is made only for a line it reports
   const lines = sectionLines(proxy.section);
   for (let i = factFirst(proxy, 'timeout'), left = factLineCount(proxy, 'timeout'); left > 0 && i >= 0; i++) {
@@ -51,6 +52,7 @@ function checkProxy(proxy: HaproxyProxy, report: (r: RuleReport) => void): void 
     const ms = parseHaproxyTime(word.value)!;
     const clean = word.value.slice(0, word.value.length - trailing.length);
     const span = { start: word.start, end: word.end };
+    reported = true;
     report({
       path: proxy.source.path,
       span,
@@ -71,9 +73,10 @@ function checkProxy(proxy: HaproxyProxy, report: (r: RuleReport) => void): void 
       ],
     });
   }
+  return reported;
 }
 
-/** The proxies the rule reports (see reportsAny()). */
+/** The proxies the rule reports (a test of proxiesWhere()). */
 function hasBadUnit(proxy: HaproxyProxy): boolean {
-  return reportsAny((seen) => checkProxy(proxy, seen));
+  return checkProxy(proxy, ignoreReport);
 }

@@ -30,6 +30,7 @@ import {
   lineOf,
   proxyHeaderSpan,
   proxyLabel,
+  ignoreReport,
   reportsAny,
   statementSpan,
   statementsWith,
@@ -174,19 +175,20 @@ function reportOverrides(proxy: HaproxyProxy, report: Report): void {
   }
 }
 
-/** `option httplog` / `option tcplog` in a backend: backends do not log. */
-function reportBackendOptions(proxy: HaproxyProxy, report: Report): void {
+/** `option httplog` / `option tcplog` in a backend: backends do not log. Returns whether it reported. */
+function reportBackendOptions(proxy: HaproxyProxy, report: Report): boolean {
+  let reported = false;
   const path = proxy.source.path;
   // (read by index: only `option httplog` and `option tcplog` lines are made statements)
   const lines = sectionLines(proxy.section);
   for (let i = 0, n = lines.size; i < n; i++) {
     if (lines.keywordAt(i) !== 'option' || lines.wordCountAt(i) < 2) continue;
-    const o = lines.wordValueAt(i, 1);
-    if (o !== 'httplog' && o !== 'tcplog') continue;
+    if (!lines.wordIsAt(i, 1, 'httplog') && !lines.wordIsAt(i, 1, 'tcplog')) continue;
     const s = lines.statement(i);
     const f = formatOf(s, proxy);
     if (!f || (f.name !== 'option httplog' && f.name !== 'option httplog clf' && f.name !== 'option tcplog')) continue;
     const opt = f.name === 'option tcplog' ? 'tcplog' : 'httplog';
+    reported = true;
     report({
       path,
       span: statementSpan(s),
@@ -201,6 +203,7 @@ function reportBackendOptions(proxy: HaproxyProxy, report: Report): void {
       ],
     });
   }
+  return reported;
 }
 
 /**
@@ -280,7 +283,7 @@ function proxiesToRead(config: HaproxyConfig, hasGlobal: boolean, globalLogs: nu
 
 function hasOwnFinding(proxy: HaproxyProxy): boolean {
   if (proxy.kind === 'defaults') return reportsAny((seen) => reportOverrides(proxy, seen));
-  if (proxy.kind === 'backend') return reportsAny((seen) => reportBackendOptions(proxy, seen));
+  if (proxy.kind === 'backend') return reportBackendOptions(proxy, ignoreReport);
   return untargeted(proxy)?.logs.globals === 0;
 }
 

@@ -10,7 +10,7 @@
 import { clipWord } from '../../words';
 import { proxiesWhere, sectionLines, type HaproxyProxy, type SectionLines } from '../../model/haproxy';
 import type { HaproxyRule, RuleReport } from '../rule';
-import { activeWebSocketBackends, haproxyWarns, lineOf, reportsAny, statementSpan } from './common';
+import { activeWebSocketBackends, haproxyWarns, ignoreReport, lineOf, statementSpan } from './common';
 
 /** The rule lists in the order HAProxy runs them, with the name its warning gives each. */
 const LISTS = [
@@ -31,25 +31,25 @@ const READ = new Set(['tcp-request', 'monitor', 'http-request', 'redirect', 'use
 function listOf(lines: SectionLines, i: number): ListId | null {
   const keyword = lines.keywordAt(i);
   if (!READ.has(keyword)) return null;
-  const w = lines.wordCountAt(i) > 1 ? lines.wordValueAt(i, 1) : undefined;
+  // (the second word read only where its value decides the list)
+  if (lines.wordCountAt(i) < 2) return null;
   switch (keyword) {
-    case 'tcp-request': {
-      return w === 'connection'
+    case 'tcp-request':
+      return lines.wordIsAt(i, 1, 'connection')
         ? 'tcp-connection'
-        : w === 'session'
+        : lines.wordIsAt(i, 1, 'session')
           ? 'tcp-session'
-          : w === 'content'
+          : lines.wordIsAt(i, 1, 'content')
             ? 'tcp-content'
             : null;
-    }
     case 'monitor':
-      return w === 'fail' ? 'monitor' : null;
+      return lines.wordIsAt(i, 1, 'fail') ? 'monitor' : null;
     case 'http-request':
-      return w !== undefined ? 'http-request' : null;
+      return 'http-request';
     case 'redirect':
     case 'use_backend':
     case 'use-server':
-      return w !== undefined ? keyword : null;
+      return keyword;
     default:
       return null;
   }
@@ -88,13 +88,14 @@ export const ruleOrder: HaproxyRule = {
  * The rule's reports for one proxy: its own rule lines are all it reads; `isWebSocket` (is the
  * backend of that name a WebSocket one?) only decides the severity and wording.
  */
-function checkProxy(proxy: HaproxyProxy, isWebSocket: (backend: string) => boolean, report: Report): void {
+function checkProxy(proxy: HaproxyProxy, isWebSocket: (backend: string) => boolean, report: Report): boolean {
   const path = proxy.source.path;
   const lines = sectionLines(proxy.section);
   // the first line of each list (by its place in LISTS), by its index in the section; -1: none yet
-  const first = LISTS.map(() => -1);
-  // one finding per kind of line and rule list it follows; HAProxy's warning for each line is a related note
-  const groups = new Map<string, { word: string; before: number; lines: number[]; ws: boolean }>();
+  const first = [-1, -1, -1, -1, -1, -1, -1, -1]; // one per entry of LISTS
+  // one finding per kind of line and rule list it follows; HAProxy's warning for each line is a
+  // related note (the map made at the first such line: most proxies have none)
+  let groups: Map<string, { word: string; before: number; lines: number[]; ws: boolean }> | null = null;
   for (let i = 0, n = lines.size; i < n; i++) {
     const list = listOf(lines, i);
     if (list === null) continue;
@@ -110,11 +111,13 @@ function checkProxy(proxy: HaproxyProxy, isWebSocket: (backend: string) => boole
     const before = first[k];
     const target =
       later.id === 'use_backend' && lines.wordCountAt(before) > 1 ? lines.wordValueAt(before, 1) : undefined;
+    groups ??= new Map();
     const g = groups.get(`${word} ${later.id}`) ?? { word, before, lines: [], ws: false };
     g.lines.push(i);
     g.ws ||= target !== undefined && isWebSocket(target) && (list === 'redirect' || list === 'http-request');
     groups.set(`${word} ${later.id}`, g);
   }
+  if (groups === null) return false;
   for (const g of groups.values()) {
     const later = LISTS.find((_, k) => first[k] === g.before)!;
     const article = later.id === 'http-request' ? 'an' : 'a';
@@ -143,9 +146,14 @@ function checkProxy(proxy: HaproxyProxy, isWebSocket: (backend: string) => boole
       cites: [{ path, offset: before.line.start }],
     });
   }
+  return true;
 }
 
-/** The proxies the rule reports (see reportsAny()). */
+/** The proxies the rule reports (a test of proxiesWhere()): each group of lines is a finding. */
 function hasMisplacedRules(proxy: HaproxyProxy): boolean {
-  return reportsAny((seen) => checkProxy(proxy, () => false, seen));
+  return checkProxy(proxy, notWebSocket, ignoreReport);
+}
+
+function notWebSocket(): boolean {
+  return false;
 }

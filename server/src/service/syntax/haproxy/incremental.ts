@@ -13,6 +13,7 @@
  * The old tree's arrays and nodes are updated in place and handed over to a new tree object; the
  * old tree object must not be used afterwards.
  */
+import { linesHold, sliceNear, type EditLines } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
 import { lexInfo, lexLine } from './lexer';
 import { shiftLine, shiftSpan, type Line } from './line';
@@ -27,6 +28,10 @@ export interface HaproxyTextEdit {
   offset: number;
   deleted: number;
   inserted: string;
+  /** The lines the edit touches, when known: the edited line is read there (text.ts, EditLines). */
+  lines?: EditLines;
+  /** The text the edit made, when known (not read here). */
+  made?: string;
 }
 
 export interface HaproxyLineChange {
@@ -42,6 +47,9 @@ export interface HaproxyLineChange {
   oldLineEnd: number;
   /** Length difference: everything from oldLineEnd on moved by this much. */
   delta: number;
+  /** The line with its line break, before the edit ([lineStart, oldLineEnd)) and after it. */
+  oldText: string;
+  newText: string;
 }
 
 type LineKind = 'blank' | 'content' | 'statement' | 'other';
@@ -90,6 +98,9 @@ interface EditedLine {
   lines: HaproxyLine[] | null;
   /** The line's row or index, the line before the edit and after it. */
   k: number;
+  /** The line's text with its line break, before the edit and after it. */
+  oldText: string;
+  newText: string;
   line: HaproxyLine;
   fresh: HaproxyLine;
   lexError: SyntaxDiagnostic | null;
@@ -138,7 +149,8 @@ export function reparseHaproxyLine(tree: HaproxyFile, text: string, edit: Haprox
     next.builtIndex = built.shifted(text, built.positionAt(edit.offset).line, delta);
   }
   const removed = found.removed;
-  return { tree: next, section, removed, added, lineStart: line.start, oldLineEnd: oldEolEnd, delta };
+  const { oldText, newText } = edited;
+  return { tree: next, section, removed, added, lineStart: line.start, oldLineEnd: oldEolEnd, delta, oldText, newText };
 }
 
 /** The edited line before and after the edit, or null when the edit is not one line's business. */
@@ -157,21 +169,30 @@ function readEditedLine(tree: HaproxyFile, text: string, edit: HaproxyTextEdit):
   if (k < 0 || k === count - 1) return null;
   const line = table !== undefined ? table.line(k) : lines![k];
   if (offset + deleted > line.end) return null; // reaches into the line break
-  if (hasBreakOrNul(old, line.start, line.end)) return null; // stray carriage return or NUL
+  // the line with its line break ("\n" or "\r\n", which the edit does not reach)
+  const eol = line.eol.end - line.end;
+  const oldText = sliceNear(old, edit.lines, 'before', line.start, line.end + eol);
+  if (hasBreakOrNul(oldText, 0, oldText.length - eol)) return null; // stray carriage return or NUL
   const newEnd = line.end + delta;
-  if (hasBreakOrNul(text, line.start, newEnd)) return null;
+  const newText = sliceNear(text, edit.lines, 'after', line.start, newEnd + eol);
+  if (hasBreakOrNul(newText, 0, newText.length - eol)) return null;
   // Suppression comments and WebSocket markers are read from the text itself.
-  if (old.slice(line.start, line.end).includes('wslb') || text.slice(line.start, newEnd).includes('wslb')) return null;
+  if (oldText.includes('wslb') || newText.includes('wslb')) return null;
 
-  const fresh = lexLine(text, line.start, newEnd);
+  // From the edit's lines: lexed from the line's own text, then moved to its place (its words
+  // read that text, not the whole one).
+  const own = linesHold(edit.lines, 'after', line.start, newEnd + eol);
+  const fresh = own ? lexLine(newText, 0, newEnd - line.start) : lexLine(text, line.start, newEnd);
+  if (own && line.start !== 0) shiftLine(fresh, line.start);
   const lexError = lexInfo.error;
+  if (own && lexError) shiftSpan(lexError, line.start);
   if (lexInfo.nulAt >= 0 || lexInfo.crAt >= 0) return null;
 
   const oldKind = kindOf(line);
   const newKind = kindOf(fresh);
   if (oldKind === 'other' || newKind === 'other') return null;
   if ((oldKind === 'blank') !== (newKind === 'blank')) return null;
-  return { table, lines, k, line, fresh, lexError, oldKind, newKind };
+  return { table, lines, k, oldText, newText, line, fresh, lexError, oldKind, newKind };
 }
 
 /** Where the edited line's statement (if any) sits in the section's list and the file's. */

@@ -39,6 +39,20 @@ export interface StatementInfo {
   made: Map<number, HaproxyStatement> | undefined;
 }
 
+/** Where `k` is in the ascending list `rows`, or -1. */
+function indexIn(rows: readonly number[], k: number): number {
+  let lo = 0;
+  let hi = rows.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = rows[mid];
+    if (r === k) return mid;
+    if (r < k) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
 /**
  * The lines of a parse as numbers, row k being line k (see the memory note above: a line object
  * is about a hundred bytes, and most lines of a large file are only ever read through their
@@ -56,11 +70,14 @@ export class LineTable {
    */
   statementInfo: StatementInfo | undefined = undefined;
   /**
-   * Line objects built so far: during the parse and until a line is asked for by row afterwards,
-   * the rows (ascending) and their lines in two lists; then an array indexed by row (see #table()).
+   * Line objects built so far: during the parse the rows (ascending) and their lines in two
+   * lists, and the lines asked for by row after it in a map (a few, for findings); then, once an
+   * edit or a walk of every line needs one, an array indexed by row (see #table()). An array of
+   * every row of a large file is costly to make, and a check that reads a few lines needs none.
    */
   #builtRows: number[] | undefined = [];
   #builtLines: Line[] | undefined = [];
+  #later: Map<number, Line> | undefined = undefined;
   #objs: Line[] | undefined = undefined;
   #all = false;
   /**
@@ -362,6 +379,12 @@ export class LineTable {
     return this.store.value(this.rows[k * ROW + 3] + j);
   }
 
+  /** wordValue(k, j) === s, without making the word's string. */
+  wordIs(k: number, j: number, s: string): boolean {
+    if (this.#replaced !== undefined && this.#replaced.has(k)) return this.#objs![k].wordValue(j) === s;
+    return this.store.is(this.rows[k * ROW + 3] + j, s);
+  }
+
   /** Whether row k's word j is plain (its value is its text), for a row of this parse's own store. */
   wordIsPlain(k: number, j: number): boolean {
     if (this.#replaced !== undefined && this.#replaced.has(k)) return false;
@@ -411,7 +434,7 @@ export class LineTable {
 
   /** The line object of row k (built on first request, then the same object). */
   line(k: number): Line {
-    let objs = this.#objs;
+    const objs = this.#objs;
     if (objs === undefined) {
       const rows = this.#builtRows!;
       const last = rows.length - 1;
@@ -422,7 +445,12 @@ export class LineTable {
         this.#keep(k, line);
         return line;
       }
-      objs = this.#table();
+      const j = indexIn(rows, k);
+      if (j >= 0) return this.#builtLines![j];
+      const later = (this.#later ??= new Map<number, Line>());
+      let line = later.get(k);
+      if (line === undefined) later.set(k, (line = this.#make(k)));
+      return line;
     }
     return objs[k] ?? (objs[k] = this.#make(k));
   }
@@ -444,8 +472,9 @@ export class LineTable {
       const rows = this.#builtRows!;
       const lines = this.#builtLines!;
       for (let j = 0; j < rows.length; j++) objs[rows[j]] = lines[j];
+      if (this.#later !== undefined) for (const [k, line] of this.#later) objs[k] = line;
       this.#objs = objs;
-      this.#builtRows = this.#builtLines = undefined;
+      this.#builtRows = this.#builtLines = this.#later = undefined;
     }
     return objs;
   }

@@ -62,6 +62,14 @@ export class WordStore {
     return end >= 0 ? internSlice(this.text, this.data[2 * k], end) : this.special!.get(k)!.value;
   }
 
+  /** Whether value(k) is `s`, without making the word's string. */
+  is(k: number, s: string): boolean {
+    const end = this.data[2 * k + 1];
+    if (end < 0) return this.special!.get(k)!.value === s;
+    const start = this.data[2 * k];
+    return end - start === s.length && this.text.startsWith(s, start);
+  }
+
   /**
    * The value of word k as a string of its own, not shared through internSlice() (for words read
    * once and kept by the tree, such as section names: interning a unique word costs a copy).

@@ -217,6 +217,10 @@ export class Section implements HaproxySection, HaproxySectionBody {
     return this.#table.wordValue(this.#info.rows[this.#first + i], k);
   }
 
+  wordIsAt(i: number, k: number, s: string): boolean {
+    return this.#table.wordIs(this.#info.rows[this.#first + i], k, s);
+  }
+
   /** Where statement i's line starts. */
   lineStartAt(i: number): number {
     return this.#table.start(this.#info.rows[this.#first + i]);

@@ -123,6 +123,8 @@ export interface HaproxySectionBody {
   wordCountAt(i: number): number;
   /** statements[i].wordValue(k) */
   wordValueAt(i: number, k: number): string;
+  /** statements[i].wordValue(k) === s (no string made for the word) */
+  wordIsAt(i: number, k: number, s: string): boolean;
   /** Where statement i's words are: `rows.wordCount(rowAt(i))` and `rows.wordValue(rowAt(i), k)` are wordCountAt(i) and wordValueAt(i, k). */
   rowAt(i: number): number;
   readonly rows: HaproxyRows;
