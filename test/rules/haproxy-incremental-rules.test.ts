@@ -6,12 +6,13 @@
  */
 import { strict as assert } from 'node:assert';
 import { createLanguageService } from '../../server/src/service';
-import { HaproxyIncremental, type HaproxyTextEdit } from '../../server/src/service/host/haproxy';
+import { HaproxyIncremental } from '../../server/src/service/host/haproxy';
+import type { TextEdit } from '../../server/src/service/text';
 
 const service = createLanguageService();
 
 /** Replaces the first `from` from where `anchor` first starts by `to`, as one edit. */
-function editAfter(text: string, anchor: string, from: string, to: string): HaproxyTextEdit {
+function editAfter(text: string, anchor: string, from: string, to: string): TextEdit {
   const a = text.indexOf(anchor);
   assert.ok(a >= 0, anchor);
   const offset = text.indexOf(from, a);
@@ -19,7 +20,7 @@ function editAfter(text: string, anchor: string, from: string, to: string): Hapr
   return { offset, deleted: from.length, inserted: to };
 }
 
-function apply(text: string, e: HaproxyTextEdit): string {
+function apply(text: string, e: TextEdit): string {
   return text.slice(0, e.offset) + e.inserted + text.slice(e.offset + e.deleted);
 }
 

@@ -168,11 +168,20 @@ export interface EditLines {
   after: string;
 }
 
-/** An edit that may carry its lines. */
-export interface EditNear {
+/**
+ * One change of a text, in UTF-16 offsets of the text it applies to: `deleted` code units from
+ * `offset` replaced by `inserted`. A list of them applies in order, each to the text the previous
+ * one made (as LSP's contentChanges do). The edit log, both incremental parsers and both engines
+ * read this one shape.
+ */
+export interface TextEdit {
   offset: number;
+  deleted: number;
   inserted: string;
+  /** The lines the edit touches, when the document that made it said (EditLines). */
   lines?: EditLines;
+  /** The text the edit made, when the document that made it said (a later edit's engine starts there). */
+  made?: string;
 }
 
 /** Do the lines hold [from, to) (from <= to) of the text before the edit (`side` 'before') or after it? */
@@ -200,7 +209,7 @@ export function sliceNear(
  * text.slice(ls, le) with ls = text.lastIndexOf('\n', e.offset - 1) + 1 and le the first line feed
  * at or after the inserted text's end (the text's end if none).
  */
-export function lineAfterEdit(text: string, e: EditNear): string {
+export function lineAfterEdit(text: string, e: TextEdit): string {
   const lines = e.lines;
   const end = e.offset + e.inserted.length;
   if (lines === undefined || e.offset < lines.start) {

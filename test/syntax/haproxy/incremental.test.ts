@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { createLanguageService } from '../../../server/src/service';
-import { HaproxyIncremental, type HaproxyTextEdit } from '../../../server/src/service/host/haproxy';
+import { HaproxyIncremental } from '../../../server/src/service/host/haproxy';
+import type { TextEdit } from '../../../server/src/service/text';
 import { parseHaproxy, printHaproxy, type HaproxyFile } from '../../../server/src/service/syntax/haproxy';
 import { CORPUS, corpusRows } from '../../helpers/corpus';
 import { assertLossless } from './invariants';
@@ -124,7 +125,7 @@ const editSpec: fc.Arbitrary<EditSpec> = fc.record({
   ),
 });
 
-function toEdit(text: string, s: EditSpec): HaproxyTextEdit {
+function toEdit(text: string, s: EditSpec): TextEdit {
   const offset = Math.min(text.length, Math.floor(s.at * (text.length + 1)));
   let deleted = Math.min(s.del, text.length - offset);
   if (s.sameLine) {
@@ -135,7 +136,7 @@ function toEdit(text: string, s: EditSpec): HaproxyTextEdit {
   return { offset, deleted, inserted: s.piece };
 }
 
-function apply(text: string, e: HaproxyTextEdit): string {
+function apply(text: string, e: TextEdit): string {
   return text.slice(0, e.offset) + e.inserted + text.slice(e.offset + e.deleted);
 }
 
@@ -209,7 +210,7 @@ describe('HAProxy incremental analysis', function () {
           let text = start;
           const doc = new ServerDocument('file:///x', 'haproxy', 1, start);
           for (const batch of batches) {
-            const edits: HaproxyTextEdit[] = [];
+            const edits: TextEdit[] = [];
             for (const s of batch) {
               let e = toEdit(text, s);
               if (viaDocument) {

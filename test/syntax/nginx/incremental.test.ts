@@ -7,7 +7,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { LineIndex } from '../../../server/src/service/text';
+import { LineIndex, type TextEdit } from '../../../server/src/service/text';
 import {
   nginxIncrementalStats,
   nginxReparsedBlock,
@@ -18,7 +18,6 @@ import {
   type NginxDirective,
   type NginxFile,
   type NginxNode,
-  type NginxTextEdit,
 } from '../../../server/src/service/syntax/nginx';
 import { checkTree } from './helpers';
 import { CORPUS, corpusRows } from '../../helpers/corpus';
@@ -39,7 +38,7 @@ function assertSame(got: string, want: string, what: string): void {
   );
 }
 
-function applyEdit(text: string, e: NginxTextEdit): string {
+function applyEdit(text: string, e: TextEdit): string {
   return text.slice(0, e.offset) + e.inserted + text.slice(e.offset + e.deleted);
 }
 
@@ -65,7 +64,7 @@ const PIECES = [
 ];
 
 /** An edit of `text` chosen by the numbers: insert a piece, delete a few characters, or replace. */
-function editFrom(text: string, at: number, kind: number, piece: number, len: number): NginxTextEdit {
+function editFrom(text: string, at: number, kind: number, piece: number, len: number): TextEdit {
   const offset = text.length === 0 ? 0 : at % (text.length + 1);
   const deleted = kind === 0 ? 0 : Math.min(len, text.length - offset);
   return { offset, deleted, inserted: kind === 1 ? '' : PIECES[piece % PIECES.length] };
@@ -199,7 +198,7 @@ describe('nginx parser: incremental re-parse', function () {
               const opens = where % 3 === 0 ? [] : [...text.matchAll(/\{/g)].map((m) => m.index + 1);
               at = opens.length ? opens[(where >> 2) % opens.length] : where % (text.length + 1);
             }
-            const edit: NginxTextEdit =
+            const edit: TextEdit =
               mode < 70 || at === 0 || jump
                 ? { offset: at, deleted: 0, inserted: TYPED[piece] }
                 : { offset: at - 1, deleted: 1, inserted: '' };
@@ -346,7 +345,7 @@ describe('nginx parser: incremental re-parse', function () {
       assert.ok(i >= 0, s);
       return i + k;
     };
-    const steps: (() => NginxTextEdit)[] = [
+    const steps: (() => TextEdit)[] = [
       () => ({ offset: at('listen 80') + 9, deleted: 0, inserted: '8' }),
       () => ({ offset: at('204') + 3, deleted: 0, inserted: ' 5' }),
       () => ({ offset: at('808;') + 4, deleted: 0, inserted: 'x' }), // listen 808;x: after the ";", before the CR

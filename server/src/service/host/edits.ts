@@ -2,24 +2,10 @@
  * The edits made to open documents since the text the host last analysed or parsed: what lets
  * the engines (nginx.ts, haproxy.ts) and the tree cache re-read only what changed.
  */
-import type { EditLines } from '../text';
+import type { TextEdit } from '../text';
 
-export type { EditLines } from '../text';
-
-/**
- * One change of a document, in UTF-16 offsets of the text it applies to: `deleted` code units
- * from `offset` were replaced by `inserted`. A list of them applies in order, each to the text the
- * previous one produced (as LSP's contentChanges do).
- */
-export interface TextEditRecord {
-  offset: number;
-  deleted: number;
-  inserted: string;
-  /** The lines the edit touches, when the document that made it said (see text.ts). */
-  lines?: EditLines;
-  /** The text the edit made, when the document that made it said (a later edit's engine starts there). */
-  made?: string;
-}
+/** One change of a document (text.ts, TextEdit), as the edit log keeps it. */
+export type TextEditRecord = TextEdit;
 
 /** The edits made to a document since `base` (its text when the log started). */
 export interface EditLog {

@@ -28,12 +28,10 @@ import {
 } from '../model/haproxy';
 import { recogniseHaproxyTemplate } from '../model/haproxy-template';
 import { parseHaproxy } from '../syntax/haproxy';
-import { reparseHaproxyLine, type HaproxyLineChange, type HaproxyTextEdit } from '../syntax/haproxy/incremental';
+import { reparseHaproxyLine, type HaproxyLineChange } from '../syntax/haproxy/incremental';
 import { commentSyntaxOf, type Suppressions } from '../suppress';
-import type { LineIndex } from '../text';
+import type { LineIndex, TextEdit } from '../text';
 import type { Finding } from '../types';
-
-export type { HaproxyTextEdit } from '../syntax/haproxy/incremental';
 
 interface State {
   service: LanguageService;
@@ -76,7 +74,7 @@ export class HaproxyIncremental {
     service: LanguageService,
     path: string,
     text: string,
-    edits?: readonly HaproxyTextEdit[],
+    edits?: readonly TextEdit[],
     versionHint?: DetectedVersion,
   ): HaproxyAnalysis {
     const st = this.state;
@@ -126,7 +124,7 @@ export class HaproxyIncremental {
     return analysis;
   }
 
-  private update(st: State, text: string, edits: readonly HaproxyTextEdit[]): HaproxyAnalysis | null {
+  private update(st: State, text: string, edits: readonly TextEdit[]): HaproxyAnalysis | null {
     const { service, path, versionHint, version } = st;
     if (st.config.sources.length !== 1 || st.config.sources[0].path !== path) return null;
     // A template is analysed from scratch (its placeholders come and go with any edit), and so is

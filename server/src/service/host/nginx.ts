@@ -41,16 +41,11 @@ import { carry } from './memo';
 import { isNginxUnit, nginxScopes, nginxUnits, statementsIn } from '../model/nginx-units';
 import { proxyPassOf, webSocketLocationsIn } from '../model/websocket';
 import { NGINX_RULES } from '../rules';
-import {
-  changedRegion,
-  nginxReparsedBlock,
-  parseNginxIncremental,
-  type NginxFile,
-  type NginxTextEdit,
-} from '../syntax/nginx';
+import { changedRegion, nginxReparsedBlock, parseNginxIncremental, type NginxFile } from '../syntax/nginx';
 import type { Suppressions } from '../suppress';
 import type { ServiceOptions } from '../options';
 import { versionHintFor, type DetectedVersion } from '../version-detect';
+import type { TextEdit } from '../text';
 import type { Finding } from '../types';
 import { moveFindings } from './move-findings';
 
@@ -89,7 +84,7 @@ export interface NginxIncrementalHost {
   /** Put a tree made here into the cache. */
   storeTree(path: string, text: string, tree: NginxFile): void;
   /** The edits that turn `from` into `to` (each applies to the text the previous one gave), when known. */
-  edits(path: string, from: string, to: string): readonly NginxTextEdit[] | undefined;
+  edits(path: string, from: string, to: string): readonly TextEdit[] | undefined;
   /** Where includes of this root may lead (BuildOptions.includeRoots); undefined: anywhere. */
   includeRoots?(rootPath: string): readonly string[] | undefined;
 }

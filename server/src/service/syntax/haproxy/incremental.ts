@@ -13,7 +13,7 @@
  * The old tree's arrays and nodes are updated in place and handed over to a new tree object; the
  * old tree object must not be used afterwards.
  */
-import { linesHold, sliceNear, type EditLines } from '../../text';
+import { linesHold, sliceNear, type TextEdit } from '../../text';
 import type { SyntaxDiagnostic } from '../../types';
 import { lexInfo, lexLine } from './lexer';
 import { shiftLine, shiftSpan, type Line } from './line';
@@ -22,17 +22,6 @@ import { HaproxyTree, Statement } from './nodes';
 import { badModifier, MODIFIABLE_KEYWORDS, SECTION_RULES } from './sections';
 import { lastAtOrBefore } from './tree';
 import type { HaproxyFile, HaproxyLine, HaproxySection, HaproxyStatement } from './types';
-
-/** `deleted` code units at `offset` replaced by `inserted`. */
-export interface HaproxyTextEdit {
-  offset: number;
-  deleted: number;
-  inserted: string;
-  /** The lines the edit touches, when known: the edited line is read there (text.ts, EditLines). */
-  lines?: EditLines;
-  /** The text the edit made, when known (not read here). */
-  made?: string;
-}
 
 export interface HaproxyLineChange {
   /** The updated tree (a new object over the old tree's updated arrays). */
@@ -112,7 +101,7 @@ interface EditedLine {
  * Applies `edit` (which turns tree.text into `text`) to the tree, or returns null when the edit
  * needs a full parse (see the module comment). Nothing is changed when null is returned.
  */
-export function reparseHaproxyLine(tree: HaproxyFile, text: string, edit: HaproxyTextEdit): HaproxyLineChange | null {
+export function reparseHaproxyLine(tree: HaproxyFile, text: string, edit: TextEdit): HaproxyLineChange | null {
   const edited = readEditedLine(tree, text, edit);
   if (edited === null) return null;
   const { line, fresh } = edited;
@@ -154,7 +143,7 @@ export function reparseHaproxyLine(tree: HaproxyFile, text: string, edit: Haprox
 }
 
 /** The edited line before and after the edit, or null when the edit is not one line's business. */
-function readEditedLine(tree: HaproxyFile, text: string, edit: HaproxyTextEdit): EditedLine | null {
+function readEditedLine(tree: HaproxyFile, text: string, edit: TextEdit): EditedLine | null {
   const old = tree.text;
   const { offset, deleted, inserted } = edit;
   const delta = inserted.length - deleted;

@@ -5,7 +5,7 @@
  * other node at its new offset (nodes.ts shiftedCopy, which makes a copied block's items when they
  * are first read).
  */
-import { LineIndex } from '../../text';
+import { LineIndex, type TextEdit } from '../../text';
 import { Block, Directive, File, shiftedCopy, TreeText } from './nodes';
 import { flatten, parseCore, parseNginx } from './parser';
 import type { NginxBlock, NginxFile, NginxNode, NginxSyntaxDiagnostic, ParseNginxOptions } from './types';
@@ -18,13 +18,6 @@ const LF = 10;
 const CR = 13;
 const SPACE = 32;
 const HASH = 35;
-
-/** One change of a text: `deleted` code units at `offset` replaced by `inserted` (applied in order). */
-export interface NginxTextEdit {
-  offset: number;
-  deleted: number;
-  inserted: string;
-}
 
 /**
  * Parse `text`, which is `old.text` after `edits`, reusing `old`: only the body of the innermost
@@ -39,7 +32,7 @@ export interface NginxTextEdit {
 export function parseNginxIncremental(
   old: NginxFile,
   text: string,
-  edits: readonly NginxTextEdit[],
+  edits: readonly TextEdit[],
   options: ParseNginxOptions = {},
 ): NginxFile {
   flatten(text);
@@ -63,7 +56,7 @@ export const nginxIncrementalStats = { reused: 0, full: 0 };
 function reparse(
   old: NginxFile,
   text: string,
-  edits: readonly NginxTextEdit[],
+  edits: readonly TextEdit[],
   options: ParseNginxOptions,
 ): NginxFile | null {
   if (!(old instanceof File)) return null;
@@ -150,7 +143,7 @@ function copyPath(old: File, path: readonly NginxNode[], target: Block, delta: n
 export function changedRegion(
   before: string,
   text: string,
-  edits: readonly NginxTextEdit[],
+  edits: readonly TextEdit[],
 ): { lo: number; hiOld: number; hiNew: number } | null {
   let lo = Infinity;
   let suffix = Infinity;

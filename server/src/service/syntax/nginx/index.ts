@@ -21,13 +21,7 @@ export type {
   ParseNginxOptions,
 } from './types';
 export { parseNginx } from './parser';
-export {
-  changedRegion,
-  parseNginxIncremental,
-  nginxReparsedBlock,
-  nginxIncrementalStats,
-  type NginxTextEdit,
-} from './incremental';
+export { changedRegion, parseNginxIncremental, nginxReparsedBlock, nginxIncrementalStats } from './incremental';
 export { unescapeNginx, quoteNginxWord, isLuaBlockDirective, NGINX_MAX_BLOCK_DEPTH } from './lexical';
 export { NGINX_CONF_BUFFER } from './word-scan';
 export {
