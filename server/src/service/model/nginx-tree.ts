@@ -391,6 +391,27 @@ export const walkStatements = fact('nginx.walkStatements', (ctx: NginxContext): 
   return out;
 });
 
+/**
+ * The statements of a walk (statementsIn, walkStatements) by name, in the walk's order, once per
+ * walk: a rule that looks for one directive reads its list instead of walking every statement. A
+ * walk is a new list whenever what it covers changes.
+ */
+const walkByName = fact('nginx.walkByName', (walk: readonly NginxStatement[]) => {
+  const out = new Map<string, NginxStatement[]>();
+  for (let i = 0; i < walk.length; i++) {
+    const s = walk[i];
+    const same = out.get(s.name);
+    if (same) same.push(s);
+    else out.set(s.name, [s]);
+  }
+  return out;
+});
+
+/** The statements named `name` of a walk, in its order (shared: do not modify). */
+export function namedIn(walk: readonly NginxStatement[], name: string): readonly NginxStatement[] {
+  return walkByName(walk).get(name) ?? NO_STATEMENTS;
+}
+
 /** The contexts under a root, by kind (read through contextsOfKind). */
 const contextsByKind = fact('nginx.contextsByKind', (root: NginxContext) => {
   const byKind = new Map<string, NginxContext[]>();

@@ -30,6 +30,7 @@ export {
   configSeenWhole,
   contextsOfKind,
   firstNamed,
+  namedIn,
   nginxFootprintKept,
   rebuildNginxBlock,
   statementsNamed,

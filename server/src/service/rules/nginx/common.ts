@@ -6,7 +6,6 @@ import type { DefaultLookup, EffectiveValue, NginxContext, NginxStatement } from
 import { describeContext } from '../../model/nginx';
 import type { ServiceOptions } from '../../options';
 import type { Span } from '../../text';
-import { fact } from '../../host/memo';
 
 /** The span of a block's header: `location /ws` without the body. */
 export function headerSpan(stmt: NginxStatement): Span {
@@ -130,25 +129,3 @@ export function argSpan(stmt: NginxStatement, i: number): Span {
   const a = stmt.directive.args[i];
   return a ? { start: a.start, end: a.end } : statementSpan(stmt);
 }
-
-/**
- * The statements of a walk (statementsIn, walkStatements) by name, in the walk's order, once per
- * walk: a rule that looks for one directive reads its list instead of walking every statement. A
- * walk is a new list whenever what it covers changes.
- */
-const walkByName = fact('nginx.walkByName', (walk: readonly NginxStatement[]) => {
-  const out = new Map<string, NginxStatement[]>();
-  for (let i = 0; i < walk.length; i++) {
-    const s = walk[i];
-    const same = out.get(s.name);
-    if (same) same.push(s);
-    else out.set(s.name, [s]);
-  }
-  return out;
-});
-
-/** The statements named `name` of a walk, in its order (shared: do not modify). */
-export function namedIn(walk: readonly NginxStatement[], name: string): readonly NginxStatement[] {
-  return walkByName(walk).get(name) ?? NONE;
-}
-const NONE: readonly NginxStatement[] = Object.freeze([]);

@@ -1,5 +1,6 @@
 import { clipWord } from '../../words';
 import {
+  namedIn,
   contextsOfKind,
   parseProxyTarget,
   type NginxConfig,
@@ -12,7 +13,6 @@ import { editDistance } from '../../knowledge/suggest';
 import { statementsIn } from '../../model/nginx-units';
 import { fact, keepAcross } from '../../host/memo';
 import { firstNames } from '../name-list';
-import { namedIn } from './common';
 
 /** Directives that take an upstream name or address, by family. */
 const PASSES: ReadonlyMap<string, { family: NginxFamily; scheme: boolean }> = new Map([

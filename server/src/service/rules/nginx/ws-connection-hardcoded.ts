@@ -1,10 +1,10 @@
 import { clipWord } from '../../words';
 import type { NginxContext, NginxStatement } from '../../model/nginx';
-import { effectiveList, walkContexts } from '../../model/nginx';
+import { effectiveList, namedIn, walkContexts } from '../../model/nginx';
 import { proxyPassOf, webSocketOnlyContext } from '../../model/websocket';
 import { replaceArg } from '../../fixes/nginx';
 import type { NginxRule } from '../rule';
-import { argSpan, headerSpan, locationLabel, namedIn } from './common';
+import { argSpan, headerSpan, locationLabel } from './common';
 import { connectionKind } from './headers';
 import { statementsIn } from '../../model/nginx-units';
 

@@ -1,5 +1,6 @@
 import { clipWord } from '../../words';
 import {
+  namedIn,
   argsMayHold,
   definedVariables,
   variableRefs,
@@ -16,7 +17,6 @@ import type { Span } from '../../text';
 import { statementsIn } from '../../model/nginx-units';
 import { fact, keepAcross } from '../../host/memo';
 import { isBuiltinVariable } from './variables';
-import { namedIn } from './common';
 
 /** Directives whose arguments are regular expressions or code, not nginx strings with variables. */
 const NOT_COMPILED = new Set([

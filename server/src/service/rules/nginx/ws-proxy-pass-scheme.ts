@@ -1,7 +1,7 @@
+import { namedIn } from '../../model/nginx';
 import { clipWord } from '../../words';
 import type { NginxRule } from '../rule';
 import { statementsIn } from '../../model/nginx-units';
-import { namedIn } from './common';
 
 export const wsProxyPassScheme: NginxRule = {
   meta: {
